@@ -1,0 +1,75 @@
+import { ErrorCode, ErrorDomain } from './error-codes.js';
+import { formatErrorMessage } from './error-messages.js';
+
+/** libvirt's virErrorLevel. */
+export const ErrorLevel = { NONE: 0, WARNING: 1, ERROR: 2 } as const;
+export type ErrorLevel = (typeof ErrorLevel)[keyof typeof ErrorLevel];
+
+/**
+ * The one error type every tsvirt package throws: libvirt's virError, with its numeric code and
+ * domain, and `message` formed exactly as libvirt forms it from the code and the detail.
+ */
+export class VirError extends Error {
+  override readonly name = 'VirError';
+  /** The detail that follows the code's fixed text, when there is one. */
+  readonly detail: string | undefined;
+  /** libvirt's error level; everything tsvirt raises is an error unless it says otherwise. */
+  readonly level: ErrorLevel;
+
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    readonly domain: ErrorDomain = ErrorDomain.NONE,
+    options?: { cause?: unknown; level?: ErrorLevel },
+  ) {
+    super(formatErrorMessage(code, detail), options?.cause === undefined ? undefined : { cause: options.cause });
+    this.detail = detail || undefined;
+    this.level = options?.level ?? ErrorLevel.ERROR;
+  }
+
+  /** Name of the code, e.g. `NO_DOMAIN`, for logs and JSON output. */
+  get codeName(): string {
+    return Object.entries(ErrorCode).find(([, v]) => v === this.code)?.[0] ?? String(this.code);
+  }
+
+  static isVirError(e: unknown): e is VirError {
+    return e instanceof VirError;
+  }
+
+  /** Wraps anything thrown into a VirError, keeping VirErrors as they are. */
+  static from(e: unknown, code: ErrorCode = ErrorCode.INTERNAL_ERROR, domain: ErrorDomain = ErrorDomain.NONE): VirError {
+    if (e instanceof VirError) return e;
+    const detail = e instanceof Error ? e.message : String(e);
+    return new VirError(code, detail, domain, { cause: e });
+  }
+}
+
+/** libvirt's standard "not supported by the connection driver" error for an API a driver lacks. */
+export function noSupport(apiName: string, domain: ErrorDomain = ErrorDomain.NONE): VirError {
+  return new VirError(ErrorCode.NO_SUPPORT, apiName, domain);
+}
+
+/** The error libvirt raises when a system call fails: the detail then the errno text. */
+export function systemError(detail: string, cause: NodeJS.ErrnoException, domain: ErrorDomain = ErrorDomain.NONE): VirError {
+  return new VirError(ErrorCode.SYSTEM_ERROR, `${detail}: ${errnoText(cause)}`, domain, { cause });
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EEXIST: 'File exists',
+  ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory',
+  EPERM: 'Operation not permitted',
+  EBUSY: 'Device or resource busy',
+  ENOSPC: 'No space left on device',
+  EINVAL: 'Invalid argument',
+  ECONNREFUSED: 'Connection refused',
+  ETIMEDOUT: 'Connection timed out',
+  ENOTEMPTY: 'Directory not empty',
+};
+
+/** strerror() text of a Node errno error, as glibc spells it. */
+export function errnoText(e: NodeJS.ErrnoException): string {
+  return (e.code && ERRNO_TEXT[e.code]) ?? e.message;
+}
