@@ -73,3 +73,9 @@ const ERRNO_TEXT: Record<string, string> = {
 export function errnoText(e: NodeJS.ErrnoException): string {
   return (e.code && ERRNO_TEXT[e.code]) ?? e.message;
 }
+
+/** libvirt's virCheckFlags: refuses flag bits a function does not know. */
+export function checkFlags(flags: number, allowed: number, fn: string, domain: ErrorDomain = ErrorDomain.NONE): void {
+  const unknown = flags & ~allowed;
+  if (unknown) throw new VirError(ErrorCode.INVALID_ARG, `unsupported flags (0x${unknown.toString(16)}) in function ${fn}`, domain);
+}

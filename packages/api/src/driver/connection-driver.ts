@@ -1,0 +1,51 @@
+import type { VirURI } from '@tsvirt/util';
+import type { Connection } from '../objects/connection.js';
+import type { EventSource } from './driver-types.js';
+import type { HypervisorDriver } from './hypervisor-driver.js';
+import type { NetworkDriver } from './network-driver.js';
+import type { StateDriver } from './state-driver.js';
+import type { StorageDriver } from './storage-driver.js';
+
+/** What a connection is opened with. */
+export interface OpenContext {
+  readonly uri: VirURI;
+  readonly readonly: boolean;
+  /**
+   * The public API seen from inside: a hypervisor driver that needs a network or a storage
+   * volume asks through this connection, never by importing the driver that provides it.
+   */
+  readonly connect: (uri: string, options?: { readonly?: boolean }) => Promise<Connection>;
+}
+
+/** One open connection of a driver: the tables of entry points it provides. */
+export interface DriverConnection {
+  readonly hypervisor?: HypervisorDriver;
+  readonly network?: NetworkDriver;
+  readonly storage?: StorageDriver;
+  readonly events?: EventSource;
+  /** The URI the connection ended up with (after aliases and defaults). */
+  readonly uri?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A connection driver (libvirt's virConnectDriver): the entry a driver package exports as its
+ * `driver` binding. `open` answers with a connection, `'declined'` when the URI is not for it
+ * (the next candidate is asked), or throws a VirError to stop.
+ */
+export interface ConnectionDriver {
+  /** Name in messages, e.g. `Test`, `QEMU`. */
+  readonly name: string;
+  /** URI schemes the driver answers (`test`, `qemu`). */
+  readonly schemes: readonly string[];
+  /** Whether the driver works only on the local host (no host part in its URIs). */
+  readonly localOnly: boolean;
+  /** Process-wide state, initialised once before the first connection is opened. */
+  readonly state?: StateDriver;
+  open(ctx: OpenContext): Promise<DriverConnection | 'declined'>;
+}
+
+/** The shape of a driver package's module. */
+export interface DriverModule {
+  readonly driver: ConnectionDriver;
+}

@@ -1,0 +1,59 @@
+import type { DomainEventType, DomainState } from '../flags.js';
+
+/** How a driver names a domain: what libvirt's virDomainPtr carries. */
+export interface DomainRef {
+  readonly name: string;
+  readonly uuid: string;
+  /** The running id, or -1 when the domain is not active. */
+  readonly id: number;
+}
+
+/** virDomainInfo. */
+export interface DomainInfo {
+  readonly state: DomainState;
+  /** Maximum memory in KiB. */
+  readonly maxMem: number;
+  /** Current memory in KiB. */
+  readonly memory: number;
+  readonly nrVirtCpu: number;
+  /** CPU time used, in nanoseconds. */
+  readonly cpuTime: bigint;
+}
+
+/** virNodeInfo. */
+export interface NodeInfo {
+  readonly model: string;
+  /** Memory in KiB. */
+  readonly memory: number;
+  readonly cpus: number;
+  /** MHz. */
+  readonly mhz: number;
+  readonly nodes: number;
+  readonly sockets: number;
+  readonly cores: number;
+  readonly threads: number;
+}
+
+/** virSecurityModel and virSecurityLabel as `dominfo` shows them. */
+export interface SecurityModel {
+  readonly model: string;
+  readonly doi: string;
+}
+export interface SecurityLabel {
+  readonly label: string;
+  readonly enforcing: boolean;
+}
+
+/** A lifecycle event as a driver raises it. */
+export interface DomainLifecycleEvent {
+  readonly domain: DomainRef;
+  readonly event: DomainEventType;
+  /** The detail code for `event` (DomainEventDetail). */
+  readonly detail: number;
+}
+
+/** Where a driver connection publishes its events. */
+export interface EventSource {
+  /** Registers a listener; the returned function removes it. */
+  subscribe(listener: (event: DomainLifecycleEvent) => void): () => void;
+}

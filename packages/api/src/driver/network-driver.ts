@@ -1,0 +1,23 @@
+/** How a driver names a virtual network: what libvirt's virNetworkPtr carries. */
+export interface NetworkRef {
+  readonly name: string;
+  readonly uuid: string;
+}
+
+/** Network entry points (libvirt's virNetworkDriver); every member optional, missing ones are NO_SUPPORT. */
+export interface NetworkDriver {
+  connectListAllNetworks?(flags: number): Promise<NetworkRef[]>;
+  networkLookupByName?(name: string): Promise<NetworkRef>;
+  networkLookupByUUID?(uuid: string): Promise<NetworkRef>;
+  networkDefineXML?(xml: string, flags: number): Promise<NetworkRef>;
+  networkCreateXML?(xml: string, flags: number): Promise<NetworkRef>;
+  networkUndefine?(net: NetworkRef): Promise<void>;
+  networkCreate?(net: NetworkRef, flags: number): Promise<void>;
+  networkDestroy?(net: NetworkRef): Promise<void>;
+  networkGetXMLDesc?(net: NetworkRef, flags: number): Promise<string>;
+  networkIsActive?(net: NetworkRef): Promise<boolean>;
+  networkIsPersistent?(net: NetworkRef): Promise<boolean>;
+  networkGetAutostart?(net: NetworkRef): Promise<boolean>;
+  networkSetAutostart?(net: NetworkRef, autostart: boolean): Promise<void>;
+  networkGetBridgeName?(net: NetworkRef): Promise<string>;
+}

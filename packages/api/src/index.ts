@@ -1,0 +1,18 @@
+export { connect, type ConnectOptions } from './connect.js';
+export { Connection, LIB_VERSION } from './objects/connection.js';
+export { Domain } from './objects/domain.js';
+export { Network } from './objects/network.js';
+export { StoragePool } from './objects/storage-pool.js';
+export { StorageVol } from './objects/storage-vol.js';
+export type { DomainEvent } from './events.js';
+export * from './flags.js';
+export { DRIVER_REGISTRY, addDriverImporter, loadDriver, unloadDrivers, type DriverEntry, type ModuleImporter } from './registry.js';
+export type { ConnectionDriver, DriverConnection, DriverModule, OpenContext } from './driver/connection-driver.js';
+export type { HypervisorDriver } from './driver/hypervisor-driver.js';
+export type { NetworkDriver, NetworkRef } from './driver/network-driver.js';
+export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo } from './driver/storage-driver.js';
+export type { StateDriver } from './driver/state-driver.js';
+export type {
+  DomainRef, DomainInfo, NodeInfo, SecurityModel, SecurityLabel, DomainLifecycleEvent, EventSource,
+} from './driver/driver-types.js';
+export { VirError, ErrorCode, ErrorDomain } from '@tsvirt/util';

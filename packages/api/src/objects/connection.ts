@@ -1,0 +1,152 @@
+import { ErrorCode, VirError } from '@tsvirt/util';
+import { parseUUID } from '@tsvirt/conf';
+import type { DriverConnection } from '../driver/connection-driver.js';
+import type { NodeInfo, SecurityModel } from '../driver/driver-types.js';
+import { eventStream, type DomainEvent } from '../events.js';
+import { Domain } from './domain.js';
+import { callerFor } from './entry-point.js';
+import { Network } from './network.js';
+import { StoragePool } from './storage-pool.js';
+import { StorageVol } from './storage-vol.js';
+
+/** libvirt's own version, reported by getLibVersion: tsvirt follows libvirt 9.0.0's behaviour. */
+export const LIB_VERSION = 9_000_000;
+
+/** An open connection (libvirt's virConnectPtr) to one driver. */
+export class Connection {
+  #closed = false;
+
+  constructor(
+    private readonly driver: DriverConnection,
+    private readonly uri: string,
+    readonly readonly: boolean,
+  ) {}
+
+  get hypervisor() {
+    return this.live().hypervisor;
+  }
+  get network() {
+    return this.live().network;
+  }
+  get storage() {
+    return this.live().storage;
+  }
+
+  private live(): DriverConnection {
+    if (this.#closed) throw new VirError(ErrorCode.INVALID_CONN, 'virConnect');
+    return this.driver;
+  }
+
+  private readonly hv = callerFor(() => this.hypervisor, () => this.readonly);
+  private readonly net = callerFor(() => this.network, () => this.readonly);
+  private readonly stor = callerFor(() => this.storage, () => this.readonly);
+
+  getURI(): string {
+    this.live();
+    return this.driver.uri ?? this.uri;
+  }
+  getType(): Promise<string> {
+    return this.hv('connectGetType', 'virConnectGetType')();
+  }
+  getVersion(): Promise<number> {
+    return this.hv('connectGetVersion', 'virConnectGetVersion')();
+  }
+  async getLibVersion(): Promise<number> {
+    return LIB_VERSION;
+  }
+  getHostname(): Promise<string> {
+    return this.hv('connectGetHostname', 'virConnectGetHostname')();
+  }
+  getCapabilities(): Promise<string> {
+    return this.hv('connectGetCapabilities', 'virConnectGetCapabilities')();
+  }
+  nodeGetInfo(): Promise<NodeInfo> {
+    return this.hv('nodeGetInfo', 'virNodeGetInfo')();
+  }
+  getSecurityModel(): Promise<SecurityModel> {
+    return this.hv('nodeGetSecurityModel', 'virNodeGetSecurityModel')();
+  }
+  isReadOnly(): boolean {
+    return this.readonly;
+  }
+
+  async listAllDomains(flags = 0): Promise<Domain[]> {
+    const refs = await this.hv('connectListAllDomains', 'virConnectListAllDomains')(flags);
+    return refs.map((r) => new Domain(this, r));
+  }
+  async lookupByName(name: string): Promise<Domain> {
+    return new Domain(this, await this.hv('domainLookupByName', 'virDomainLookupByName')(name));
+  }
+  async lookupByID(id: number): Promise<Domain> {
+    return new Domain(this, await this.hv('domainLookupByID', 'virDomainLookupByID')(id));
+  }
+  async lookupByUUIDString(uuid: string): Promise<Domain> {
+    const canonical = parseUUID(uuid);
+    if (!canonical) throw new VirError(ErrorCode.INVALID_ARG, `uuidstr in virDomainLookupByUUIDString must be a valid UUID`);
+    return new Domain(this, await this.hv('domainLookupByUUID', 'virDomainLookupByUUIDString')(canonical));
+  }
+  async defineXML(xml: string, flags = 0): Promise<Domain> {
+    return new Domain(this, await this.hv('domainDefineXML', flags ? 'virDomainDefineXMLFlags' : 'virDomainDefineXML', true)(xml, flags));
+  }
+  async createXML(xml: string, flags = 0): Promise<Domain> {
+    return new Domain(this, await this.hv('domainCreateXML', 'virDomainCreateXML', true)(xml, flags));
+  }
+
+  async listAllNetworks(flags = 0): Promise<Network[]> {
+    const refs = await this.net('connectListAllNetworks', 'virConnectListAllNetworks')(flags);
+    return refs.map((r) => new Network(this, r));
+  }
+  async networkLookupByName(name: string): Promise<Network> {
+    return new Network(this, await this.net('networkLookupByName', 'virNetworkLookupByName')(name));
+  }
+  async networkLookupByUUIDString(uuid: string): Promise<Network> {
+    return new Network(this, await this.net('networkLookupByUUID', 'virNetworkLookupByUUIDString')(parseUUID(uuid) ?? uuid));
+  }
+  async networkDefineXML(xml: string, flags = 0): Promise<Network> {
+    return new Network(this, await this.net('networkDefineXML', 'virNetworkDefineXML', true)(xml, flags));
+  }
+  async networkCreateXML(xml: string, flags = 0): Promise<Network> {
+    return new Network(this, await this.net('networkCreateXML', 'virNetworkCreateXML', true)(xml, flags));
+  }
+
+  async listAllStoragePools(flags = 0): Promise<StoragePool[]> {
+    const refs = await this.stor('connectListAllStoragePools', 'virConnectListAllStoragePools')(flags);
+    return refs.map((r) => new StoragePool(this, r));
+  }
+  async storagePoolLookupByName(name: string): Promise<StoragePool> {
+    return new StoragePool(this, await this.stor('storagePoolLookupByName', 'virStoragePoolLookupByName')(name));
+  }
+  async storagePoolLookupByUUIDString(uuid: string): Promise<StoragePool> {
+    return new StoragePool(this, await this.stor('storagePoolLookupByUUID', 'virStoragePoolLookupByUUIDString')(parseUUID(uuid) ?? uuid));
+  }
+  async storagePoolDefineXML(xml: string, flags = 0): Promise<StoragePool> {
+    return new StoragePool(this, await this.stor('storagePoolDefineXML', 'virStoragePoolDefineXML', true)(xml, flags));
+  }
+  async storagePoolCreateXML(xml: string, flags = 0): Promise<StoragePool> {
+    return new StoragePool(this, await this.stor('storagePoolCreateXML', 'virStoragePoolCreateXML', true)(xml, flags));
+  }
+  async storageVolLookupByPath(path: string): Promise<StorageVol> {
+    return new StorageVol(this, await this.stor('storageVolLookupByPath', 'virStorageVolLookupByPath')(path));
+  }
+
+  /**
+   * Domain lifecycle events (defined, started, suspended, resumed, stopped, undefined) with
+   * libvirt's event and detail codes, until `signal` aborts or iteration stops.
+   */
+  domainEvents(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<DomainEvent> {
+    const source = this.live().events;
+    if (!source) throw new VirError(ErrorCode.NO_SUPPORT, 'virConnectDomainEventRegisterAny');
+    return eventStream(
+      (l) => source.subscribe(l),
+      (e) => ({ domain: new Domain(this, e.domain), event: e.event, detail: e.detail }),
+      options.signal,
+    );
+  }
+
+  /** Closes the connection; later calls on it fail with INVALID_CONN. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.driver.close();
+  }
+}

@@ -1,0 +1,101 @@
+import { ErrorCode, VirError } from '@tsvirt/util';
+import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-types.js';
+import type { HypervisorDriver } from '../driver/hypervisor-driver.js';
+import { DomainXMLFlags } from '../flags.js';
+import { callerFor } from './entry-point.js';
+
+/** What a Domain needs of its connection. */
+export interface DomainOwner {
+  readonly hypervisor: HypervisorDriver | undefined;
+  readonly readonly: boolean;
+}
+
+/** A domain handle (libvirt's virDomainPtr): name, UUID and the id it had when looked up. */
+export class Domain {
+  #ref: DomainRef;
+
+  constructor(readonly conn: DomainOwner, ref: DomainRef) {
+    this.#ref = ref;
+  }
+
+  get ref(): DomainRef {
+    return this.#ref;
+  }
+
+  private readonly call = callerFor(() => this.conn.hypervisor, () => this.conn.readonly);
+
+  getName(): string {
+    return this.#ref.name;
+  }
+  /** The id, or -1 for an inactive domain. */
+  getID(): number {
+    return this.#ref.id;
+  }
+  getUUIDString(): string {
+    return this.#ref.uuid;
+  }
+
+  /** Starts a defined domain (virDomainCreateWithFlags). */
+  async create(flags = 0): Promise<void> {
+    this.#ref = await this.call('domainCreate', 'virDomainCreateWithFlags', true)(this.#ref, flags);
+  }
+  async destroy(flags = 0): Promise<void> {
+    await this.call('domainDestroy', flags ? 'virDomainDestroyFlags' : 'virDomainDestroy', true)(this.#ref, flags);
+    this.#ref = { ...this.#ref, id: -1 };
+  }
+  async shutdown(flags = 0): Promise<void> {
+    await this.call('domainShutdown', flags ? 'virDomainShutdownFlags' : 'virDomainShutdown', true)(this.#ref, flags);
+  }
+  async reboot(flags = 0): Promise<void> {
+    await this.call('domainReboot', 'virDomainReboot', true)(this.#ref, flags);
+  }
+  async reset(flags = 0): Promise<void> {
+    await this.call('domainReset', 'virDomainReset', true)(this.#ref, flags);
+  }
+  async suspend(): Promise<void> {
+    await this.call('domainSuspend', 'virDomainSuspend', true)(this.#ref);
+  }
+  async resume(): Promise<void> {
+    await this.call('domainResume', 'virDomainResume', true)(this.#ref);
+  }
+  async undefine(flags = 0): Promise<void> {
+    await this.call('domainUndefine', flags ? 'virDomainUndefineFlags' : 'virDomainUndefine', true)(this.#ref, flags);
+  }
+
+  /** The domain's XML; DomainXMLFlags.SECURE is refused on a read-only connection, as in libvirt. */
+  async getXMLDesc(flags = 0): Promise<string> {
+    if (flags & DomainXMLFlags.SECURE && this.conn.readonly) {
+      throw new VirError(ErrorCode.OPERATION_DENIED, 'virDomainGetXMLDesc with secure flag');
+    }
+    return this.call('domainGetXMLDesc', 'virDomainGetXMLDesc')(this.#ref, flags);
+  }
+  getInfo(): Promise<DomainInfo> {
+    return this.call('domainGetInfo', 'virDomainGetInfo')(this.#ref);
+  }
+  /** `[state, reason]`, as libvirt's bindings return it. */
+  async getState(flags = 0): Promise<[state: number, reason: number]> {
+    const { state, reason } = await this.call('domainGetState', 'virDomainGetState')(this.#ref, flags);
+    return [state, reason];
+  }
+  getOSType(): Promise<string> {
+    return this.call('domainGetOSType', 'virDomainGetOSType')(this.#ref);
+  }
+  isActive(): Promise<boolean> {
+    return this.call('domainIsActive', 'virDomainIsActive')(this.#ref);
+  }
+  isPersistent(): Promise<boolean> {
+    return this.call('domainIsPersistent', 'virDomainIsPersistent')(this.#ref);
+  }
+  getAutostart(): Promise<boolean> {
+    return this.call('domainGetAutostart', 'virDomainGetAutostart')(this.#ref);
+  }
+  async setAutostart(autostart: boolean): Promise<void> {
+    await this.call('domainSetAutostart', 'virDomainSetAutostart', true)(this.#ref, autostart);
+  }
+  hasManagedSaveImage(flags = 0): Promise<boolean> {
+    return this.call('domainHasManagedSaveImage', 'virDomainHasManagedSaveImage')(this.#ref, flags);
+  }
+  getSecurityLabel(): Promise<SecurityLabel> {
+    return this.call('domainGetSecurityLabel', 'virDomainGetSecurityLabel')(this.#ref);
+  }
+}

@@ -1,0 +1,22 @@
+import { ErrorCode, VirError, noSupport } from '@tsvirt/util';
+
+/** A bound call of a driver table's entry point, or libvirt's NO_SUPPORT error naming the public API. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- entry points differ in signature
+export function entryPoint<T extends object, K extends keyof T>(table: T | undefined, key: K, api: string): NonNullable<T[K]> & ((...a: any[]) => any) {
+  const fn = table?.[key];
+  if (typeof fn !== 'function') throw noSupport(api);
+  return fn.bind(table) as NonNullable<T[K]> & ((...a: unknown[]) => unknown);
+}
+
+/** libvirt's refusal of a modifying call on a read-only connection. */
+export function denyReadonly(readonly: boolean, api: string): void {
+  if (readonly) throw new VirError(ErrorCode.OPERATION_DENIED, `read only access prevents ${api}`);
+}
+
+/** The entry-point lookup a handle uses: NO_SUPPORT for a missing entry, OPERATION_DENIED for a modifying call when read-only. */
+export function callerFor<T extends object>(table: () => T | undefined, readonly: () => boolean) {
+  return <K extends keyof T>(key: K, api: string, modifies = false) => {
+    if (modifies) denyReadonly(readonly(), api);
+    return entryPoint(table(), key, api);
+  };
+}

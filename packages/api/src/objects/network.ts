@@ -1,0 +1,48 @@
+import type { NetworkDriver, NetworkRef } from '../driver/network-driver.js';
+import { callerFor } from './entry-point.js';
+
+export interface NetworkOwner {
+  readonly network: NetworkDriver | undefined;
+  readonly readonly: boolean;
+}
+
+/** A virtual network handle (libvirt's virNetworkPtr). */
+export class Network {
+  constructor(readonly conn: NetworkOwner, readonly ref: NetworkRef) {}
+
+  private readonly call = callerFor(() => this.conn.network, () => this.conn.readonly);
+
+  getName(): string {
+    return this.ref.name;
+  }
+  getUUIDString(): string {
+    return this.ref.uuid;
+  }
+  async create(flags = 0): Promise<void> {
+    await this.call('networkCreate', 'virNetworkCreate', true)(this.ref, flags);
+  }
+  async destroy(): Promise<void> {
+    await this.call('networkDestroy', 'virNetworkDestroy', true)(this.ref);
+  }
+  async undefine(): Promise<void> {
+    await this.call('networkUndefine', 'virNetworkUndefine', true)(this.ref);
+  }
+  getXMLDesc(flags = 0): Promise<string> {
+    return this.call('networkGetXMLDesc', 'virNetworkGetXMLDesc')(this.ref, flags);
+  }
+  isActive(): Promise<boolean> {
+    return this.call('networkIsActive', 'virNetworkIsActive')(this.ref);
+  }
+  isPersistent(): Promise<boolean> {
+    return this.call('networkIsPersistent', 'virNetworkIsPersistent')(this.ref);
+  }
+  getAutostart(): Promise<boolean> {
+    return this.call('networkGetAutostart', 'virNetworkGetAutostart')(this.ref);
+  }
+  async setAutostart(autostart: boolean): Promise<void> {
+    await this.call('networkSetAutostart', 'virNetworkSetAutostart', true)(this.ref, autostart);
+  }
+  getBridgeName(): Promise<string> {
+    return this.call('networkGetBridgeName', 'virNetworkGetBridgeName')(this.ref);
+  }
+}

@@ -1,0 +1,120 @@
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { parseXml } from '../xml/xml-parse.js';
+import { attr, childElements, firstChild, textOf, type XmlElement } from '../xml/xml-node.js';
+import { toKiB } from '../units.js';
+import { generateUUID, parseUUID } from '../uuid.js';
+import type { DomainDef, LifecycleAction } from './domain-def.js';
+
+const TYPED = new Set(['name', 'uuid', 'title', 'description', 'memory', 'currentMemory', 'vcpu', 'os', 'clock',
+  'on_poweroff', 'on_reboot', 'on_crash', 'devices']);
+const ACTIONS = new Set(['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart']);
+
+function xmlError(detail: string): VirError {
+  return new VirError(ErrorCode.XML_ERROR, detail, ErrorDomain.DOMAIN);
+}
+
+function parseNumber(el: XmlElement, path: string): number {
+  const text = textOf(el).trim();
+  if (!/^\d+$/.test(text)) throw xmlError(`Invalid value '${text}' for element or attribute '${path}'`);
+  return Number(text);
+}
+
+function memoryOf(root: XmlElement, name: string): number | undefined {
+  const el = firstChild(root, name);
+  if (!el) return undefined;
+  return toKiB(parseNumber(el, `./${name}[1]`), attr(el, 'unit'));
+}
+
+function action(root: XmlElement, name: string, dflt: LifecycleAction): LifecycleAction {
+  const el = firstChild(root, name);
+  if (!el) return dflt;
+  const v = textOf(el).trim();
+  if (!ACTIONS.has(v)) throw xmlError(`Invalid value for element or attribute '${name}': '${v}'`);
+  return v as LifecycleAction;
+}
+
+/** Rules a domain name must follow (libvirt refuses '/' so a name can never escape a state directory). */
+export function checkDomainName(name: string): void {
+  if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`);
+  if (name === '.' || name === '..') throw xmlError(`name ${name} cannot be '.' or '..'`);
+}
+
+/** Defaults applied where the document is silent, as libvirt's hypervisor drivers do. */
+export interface DomainParseDefaults {
+  /** Guest architecture when `<type arch>` is absent. */
+  arch?: string;
+}
+
+/** Parses `<domain>` XML into a DomainDef, raising libvirt's errors for what it refuses. */
+export function parseDomainXML(xml: string, defaults: DomainParseDefaults = {}): DomainDef {
+  const root = parseXml(xml, 'domain_definition');
+  if (root.name !== 'domain') throw xmlError(`expecting root element of 'domain', not '${root.name}'`);
+  const type = attr(root, 'type');
+  if (!type) throw new VirError(ErrorCode.INTERNAL_ERROR, 'missing domain type attribute', ErrorDomain.DOMAIN);
+
+  const nameEl = firstChild(root, 'name');
+  const name = nameEl ? textOf(nameEl).trim() : '';
+  if (!name) throw new VirError(ErrorCode.NO_NAME, undefined, ErrorDomain.DOMAIN);
+  checkDomainName(name);
+
+  const uuidEl = firstChild(root, 'uuid');
+  let uuid = generateUUID();
+  if (uuidEl) {
+    const parsed = parseUUID(textOf(uuidEl));
+    if (!parsed) throw new VirError(ErrorCode.INTERNAL_ERROR, 'malformed uuid element', ErrorDomain.DOMAIN);
+    uuid = parsed;
+  }
+
+  const memoryKiB = memoryOf(root, 'memory');
+  if (memoryKiB === undefined) throw xmlError('Memory size must be specified via <memory> or in the <numa> configuration');
+  const current = memoryOf(root, 'currentMemory');
+
+  const osEl = firstChild(root, 'os');
+  const osType = osEl && firstChild(osEl, 'type');
+  if (!osEl || !osType) throw xmlError('an os <type> must be specified');
+  const osKind = textOf(osType).trim();
+  const boot = childElements(osEl, 'boot').map((b) => attr(b, 'dev') ?? 'hd');
+  if (boot.length === 0 && osKind === 'hvm') boot.push('hd');
+
+  const vcpuEl = firstChild(root, 'vcpu');
+  const count = vcpuEl ? parseNumber(vcpuEl, './vcpu[1]') : 1;
+  const currentAttr = vcpuEl && attr(vcpuEl, 'current');
+  const cpuset = vcpuEl && attr(vcpuEl, 'cpuset');
+
+  const clock = firstChild(root, 'clock');
+  const title = firstChild(root, 'title');
+  const description = firstChild(root, 'description');
+  const devices = firstChild(root, 'devices');
+  const machine = attr(osType, 'machine');
+  const arch = attr(osType, 'arch') ?? defaults.arch;
+
+  return {
+    type,
+    name,
+    uuid,
+    ...(title ? { title: textOf(title) } : {}),
+    ...(description ? { description: textOf(description) } : {}),
+    memoryKiB,
+    currentMemoryKiB: current === undefined || current > memoryKiB ? memoryKiB : current,
+    vcpu: {
+      count,
+      placement: vcpuEl && attr(vcpuEl, 'placement') === 'auto' ? 'auto' : 'static',
+      ...(currentAttr !== undefined ? { current: Number(currentAttr) } : {}),
+      ...(cpuset !== undefined ? { cpuset } : {}),
+    },
+    os: {
+      type: osKind,
+      ...(arch !== undefined ? { arch } : {}),
+      ...(machine !== undefined ? { machine } : {}),
+      boot,
+      other: childElements(osEl).filter((c) => c.name !== 'type' && c.name !== 'boot'),
+    },
+    clockOffset: (clock && attr(clock, 'offset')) ?? 'utc',
+    onPoweroff: action(root, 'on_poweroff', 'destroy'),
+    onReboot: action(root, 'on_reboot', 'restart'),
+    onCrash: action(root, 'on_crash', 'destroy'),
+    devices: devices ? childElements(devices) : [],
+    other: childElements(root).filter((c) => !TYPED.has(c.name)),
+    rootAttrs: root.attrs.filter(([k]) => k !== 'type' && k !== 'id'),
+  };
+}

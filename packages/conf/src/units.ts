@@ -1,0 +1,20 @@
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+
+const SCALE: Record<string, number> = {
+  b: 1, bytes: 1,
+  kb: 1e3, k: 1024, kib: 1024,
+  mb: 1e6, m: 1024 ** 2, mib: 1024 ** 2,
+  gb: 1e9, g: 1024 ** 3, gib: 1024 ** 3,
+  tb: 1e12, t: 1024 ** 4, tib: 1024 ** 4,
+  pb: 1e15, p: 1024 ** 5, pib: 1024 ** 5,
+  eb: 1e18, e: 1024 ** 6, eib: 1024 ** 6,
+};
+
+/** Converts a memory size with libvirt's unit suffixes to KiB, rounding up as libvirt does. */
+export function toKiB(value: number, unit: string | undefined): number {
+  const scale = SCALE[(unit ?? 'KiB').toLowerCase()];
+  if (scale === undefined) {
+    throw new VirError(ErrorCode.INVALID_ARG, `unknown suffix '${unit}'`, ErrorDomain.NONE);
+  }
+  return Math.ceil((value * scale) / 1024);
+}

@@ -1,0 +1,44 @@
+import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
+import { parseDomainXML } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { DEFAULT_DOMAIN_XML, DEFAULT_NODE_INFO, TEST_ARCH } from './default-config.js';
+import { loadNodeConfig } from './node-config.js';
+import { TestHost } from './test-host.js';
+import { TestHypervisor } from './test-hypervisor.js';
+
+let defaultHost: TestHost | undefined;
+
+/** `test:///default`: one host per process, shared by every connection, as in libvirt. */
+function getDefaultHost(): TestHost {
+  if (!defaultHost) {
+    const host = new TestHost(DEFAULT_NODE_INFO);
+    const { obj } = host.add(parseDomainXML(DEFAULT_DOMAIN_XML, { arch: TEST_ARCH }), true, false);
+    host.start(obj, false, 0);
+    defaultHost = host;
+  }
+  return defaultHost;
+}
+
+/** The mock hypervisor driver for `test:///default` and `test:///ABS/PATH.xml`. */
+export const driver = {
+  name: 'Test',
+  schemes: ['test'],
+  localOnly: true,
+  async open(ctx): Promise<DriverConnection | 'declined'> {
+    if (ctx.uri.driver !== 'test') return 'declined';
+    const { path } = ctx.uri;
+    if (path === '/') {
+      throw new VirError(ErrorCode.INVALID_ARG, 'testOpen: supply a path or use test:///default', ErrorDomain.TEST);
+    }
+    const host = path === '/default' ? getDefaultHost() : loadNodeConfig(path);
+    return {
+      hypervisor: new TestHypervisor(host),
+      events: host.events,
+      uri: ctx.uri.raw,
+      close: async () => undefined,
+    };
+  },
+} satisfies ConnectionDriver;
+
+export { TestHost } from './test-host.js';
+export { TestHypervisor } from './test-hypervisor.js';

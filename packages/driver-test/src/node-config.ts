@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { attr, childElements, firstChild, formatXml, parseDomainXML, parseXml, textOf, type XmlElement } from '@tsvirt/conf';
+import { DomainRunningReason, DomainState, type NodeInfo } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { DEFAULT_NODE_INFO, TEST_ARCH } from './default-config.js';
+import { TestHost } from './test-host.js';
+
+function readConfig(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new VirError(ErrorCode.XML_DETAIL, `${path}:1: Document is empty`, ErrorDomain.TEST);
+    throw new VirError(ErrorCode.XML_ERROR, `failed to parse xml document '${path}'`, ErrorDomain.TEST, { cause: e });
+  }
+}
+
+/** An element given inline or through `file=` relative to the config file. */
+function resolveChild(el: XmlElement, baseDir: string): string {
+  const file = attr(el, 'file');
+  return file === undefined ? formatXml(el) : readConfig(resolve(baseDir, file));
+}
+
+function number(el: XmlElement | undefined, fallback: number): number {
+  if (!el) return fallback;
+  const n = Number(textOf(el).trim());
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+function nodeInfoOf(node: XmlElement): NodeInfo {
+  const cpu = firstChild(node, 'cpu');
+  const get = (name: string, d: number): number => number(cpu && firstChild(cpu, name), d);
+  const nodes = get('nodes', DEFAULT_NODE_INFO.nodes);
+  const sockets = get('sockets', DEFAULT_NODE_INFO.sockets);
+  const cores = get('cores', DEFAULT_NODE_INFO.cores);
+  const threads = get('threads', DEFAULT_NODE_INFO.threads);
+  const model = cpu && firstChild(cpu, 'model');
+  return {
+    model: model ? textOf(model).trim() : DEFAULT_NODE_INFO.model,
+    memory: number(firstChild(node, 'memory'), DEFAULT_NODE_INFO.memory),
+    cpus: get('active', nodes * sockets * cores * threads),
+    mhz: get('mhz', DEFAULT_NODE_INFO.mhz),
+    nodes,
+    sockets,
+    cores,
+    threads,
+  };
+}
+
+/** The `test:` namespace's `<runstate>` of a domain in a custom config (libvirt's test driver extension). */
+function runstateOf(xml: XmlElement): number | undefined {
+  const el = childElements(xml).find((c) => c.name.endsWith(':runstate'));
+  return el ? Number(textOf(el).trim()) : undefined;
+}
+
+/**
+ * Loads a custom test-driver config (`test:///ABS/PATH.xml`): a `<node>` document whose domains
+ * are inline or in files beside it. Domains start running unless their `test:runstate` says otherwise.
+ */
+export function loadNodeConfig(path: string): TestHost {
+  const node = parseXml(readConfig(path), path);
+  if (node.name !== 'node') {
+    throw new VirError(ErrorCode.XML_ERROR, `Root element is not 'node'`, ErrorDomain.TEST);
+  }
+  const host = new TestHost(nodeInfoOf(node));
+  const baseDir = dirname(path);
+  for (const el of childElements(node, 'domain')) {
+    const xml = resolveChild(el, baseDir);
+    const def = parseDomainXML(xml, { arch: TEST_ARCH });
+    const { obj } = host.add(def, true, false);
+    const runstate = runstateOf(parseXml(xml, 'domain_definition')) ?? DomainState.RUNNING;
+    if (runstate !== DomainState.SHUTOFF) {
+      host.start(obj, runstate === DomainState.PAUSED, DomainRunningReason.UNKNOWN);
+      obj.state = runstate;
+      obj.reason = 0;
+    }
+  }
+  return host;
+}

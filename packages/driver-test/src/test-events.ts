@@ -1,0 +1,15 @@
+import type { DomainLifecycleEvent, EventSource } from '@tsvirt/api';
+
+/** Fan-out of lifecycle events to every connection sharing one mock host. */
+export class TestEvents implements EventSource {
+  readonly #listeners = new Set<(e: DomainLifecycleEvent) => void>();
+
+  subscribe(listener: (e: DomainLifecycleEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(event: DomainLifecycleEvent): void {
+    for (const l of [...this.#listeners]) l(event);
+  }
+}

@@ -1,0 +1,109 @@
+import type { DomainDef } from '@tsvirt/conf';
+import { DomainEventDetail, DomainEventType, DomainRunningReason, DomainState, type DomainRef, type NodeInfo } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { isActive, newInactiveObject, persistentDef, type DomainObject } from './domain-object.js';
+import { TestEvents } from './test-events.js';
+
+/**
+ * One mock host: its domains, the next domain id and its node facts. `test:///default` has one per
+ * process, shared by all its connections; each custom config file gets its own.
+ */
+export class TestHost {
+  readonly domains: DomainObject[] = [];
+  readonly events = new TestEvents();
+  #nextId = 1;
+
+  constructor(readonly nodeInfo: NodeInfo) {}
+
+  ref(obj: DomainObject): DomainRef {
+    return { name: obj.def.name, uuid: obj.def.uuid, id: obj.id };
+  }
+
+  emit(obj: DomainObject, event: number, detail: number): void {
+    this.events.emit({ domain: this.ref(obj), event: event as DomainEventType, detail });
+  }
+
+  byName(name: string): DomainObject {
+    const obj = this.domains.find((d) => d.def.name === name);
+    if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching name '${name}'`, ErrorDomain.TEST);
+    return obj;
+  }
+
+  byID(id: number): DomainObject {
+    const obj = this.domains.find((d) => d.id === id && id !== -1);
+    if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching id ${id}`, ErrorDomain.TEST);
+    return obj;
+  }
+
+  byUUID(uuid: string): DomainObject {
+    const obj = this.domains.find((d) => d.def.uuid === uuid);
+    if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching uuid '${uuid}'`, ErrorDomain.TEST);
+    return obj;
+  }
+
+  /** The object behind a handle, by UUID as libvirt looks a virDomainPtr up. */
+  find(ref: DomainRef): DomainObject {
+    const obj = this.domains.find((d) => d.def.uuid === ref.uuid);
+    if (!obj) {
+      throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching uuid '${ref.uuid}' (${ref.name})`, ErrorDomain.TEST);
+    }
+    return obj;
+  }
+
+  /**
+   * Adds or replaces a domain definition with libvirt's rules: a name may not move to another
+   * UUID nor a UUID to another name, and a running domain keeps its live definition until stopped.
+   */
+  add(def: DomainDef, persistent: boolean, live: boolean): { obj: DomainObject; replaced: boolean } {
+    const sameUUID = this.domains.find((d) => d.def.uuid === def.uuid);
+    if (sameUUID) {
+      if (sameUUID.def.name !== def.name) {
+        throw new VirError(ErrorCode.OPERATION_FAILED,
+          `domain '${sameUUID.def.name}' is already defined with uuid ${def.uuid}`, ErrorDomain.TEST);
+      }
+      if (live && isActive(sameUUID)) {
+        throw new VirError(ErrorCode.OPERATION_INVALID, `domain '${def.name}' is already active`, ErrorDomain.TEST);
+      }
+      if (isActive(sameUUID) && !live) sameUUID.newDef = def;
+      else sameUUID.def = def;
+      if (persistent) sameUUID.persistent = true;
+      return { obj: sameUUID, replaced: true };
+    }
+    const sameName = this.domains.find((d) => d.def.name === def.name);
+    if (sameName) {
+      throw new VirError(ErrorCode.OPERATION_FAILED,
+        `domain '${def.name}' already exists with uuid ${sameName.def.uuid}`, ErrorDomain.TEST);
+    }
+    const obj = newInactiveObject(def, persistent);
+    this.domains.push(obj);
+    return { obj, replaced: false };
+  }
+
+  start(obj: DomainObject, paused: boolean, reason: number = DomainRunningReason.BOOTED): void {
+    obj.id = this.#nextId++;
+    obj.state = DomainState.RUNNING;
+    obj.reason = reason;
+    this.emit(obj, DomainEventType.STARTED, DomainEventDetail.STARTED.BOOTED);
+    if (paused) {
+      obj.state = DomainState.PAUSED;
+      obj.reason = 1;
+      this.emit(obj, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+    }
+  }
+
+  /** Stops a domain; a transient one disappears, a redefined one takes its new definition. */
+  stop(obj: DomainObject, reason: number, detail: number): void {
+    this.emit(obj, DomainEventType.STOPPED, detail);
+    obj.id = -1;
+    obj.state = DomainState.SHUTOFF;
+    obj.reason = reason;
+    obj.def = persistentDef(obj);
+    obj.newDef = undefined;
+    if (!obj.persistent) this.remove(obj);
+  }
+
+  remove(obj: DomainObject): void {
+    const i = this.domains.indexOf(obj);
+    if (i >= 0) this.domains.splice(i, 1);
+  }
+}

@@ -1,0 +1,231 @@
+import { hostname } from 'node:os';
+import { formatDomainXML, parseDomainXML } from '@tsvirt/conf';
+import {
+  DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
+  DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags,
+  type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
+} from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { SECURITY_LABEL, SECURITY_MODEL, TEST_ARCH, TEST_HYPERVISOR_VERSION } from './default-config.js';
+import { isActive, persistentDef, type DomainObject } from './domain-object.js';
+import type { TestHost } from './test-host.js';
+
+const D = ErrorDomain.TEST;
+
+function notRunning(): VirError {
+  return new VirError(ErrorCode.OPERATION_INVALID, 'domain is not running', D);
+}
+
+function matchesListFlags(obj: DomainObject, flags: number): boolean {
+  const F = ListDomainsFlags;
+  const active = isActive(obj);
+  if (flags & (F.ACTIVE | F.INACTIVE) && !((flags & F.ACTIVE && active) || (flags & F.INACTIVE && !active))) return false;
+  if (flags & (F.PERSISTENT | F.TRANSIENT) && !((flags & F.PERSISTENT && obj.persistent) || (flags & F.TRANSIENT && !obj.persistent))) return false;
+  if (flags & (F.RUNNING | F.PAUSED | F.SHUTOFF | F.OTHER)) {
+    const s = obj.state;
+    const other = s !== DomainState.RUNNING && s !== DomainState.PAUSED && s !== DomainState.SHUTOFF;
+    if (!((flags & F.RUNNING && s === DomainState.RUNNING) || (flags & F.PAUSED && s === DomainState.PAUSED) ||
+      (flags & F.SHUTOFF && s === DomainState.SHUTOFF) || (flags & F.OTHER && other))) return false;
+  }
+  if (flags & (F.MANAGEDSAVE | F.NO_MANAGEDSAVE) && !((flags & F.MANAGEDSAVE && obj.hasManagedSave) || (flags & F.NO_MANAGEDSAVE && !obj.hasManagedSave))) return false;
+  if (flags & (F.AUTOSTART | F.NO_AUTOSTART) && !((flags & F.AUTOSTART && obj.autostart) || (flags & F.NO_AUTOSTART && !obj.autostart))) return false;
+  // The mock keeps no snapshots or checkpoints yet: every domain has none.
+  if (flags & F.HAS_SNAPSHOT && !(flags & F.NO_SNAPSHOT)) return false;
+  if (flags & F.HAS_CHECKPOINT && !(flags & F.NO_CHECKPOINT)) return false;
+  return true;
+}
+
+const ALL_LIST_FLAGS = Object.values(ListDomainsFlags).reduce((a, b) => a | b, 0);
+
+/** The mock hypervisor's entry points, over one TestHost. */
+export class TestHypervisor implements HypervisorDriver {
+  constructor(private readonly host: TestHost) {}
+
+  async connectGetType(): Promise<string> {
+    return 'TEST';
+  }
+  async connectGetVersion(): Promise<number> {
+    return TEST_HYPERVISOR_VERSION;
+  }
+  async connectGetHostname(): Promise<string> {
+    return hostname();
+  }
+  async nodeGetInfo(): Promise<NodeInfo> {
+    return this.host.nodeInfo;
+  }
+  async nodeGetSecurityModel(): Promise<SecurityModel> {
+    return SECURITY_MODEL;
+  }
+
+  async connectListAllDomains(flags: number): Promise<DomainRef[]> {
+    checkFlags(flags, ALL_LIST_FLAGS, 'testConnectListAllDomains', D);
+    return this.host.domains.filter((d) => matchesListFlags(d, flags)).map((d) => this.host.ref(d));
+  }
+  async domainLookupByName(name: string): Promise<DomainRef> {
+    return this.host.ref(this.host.byName(name));
+  }
+  async domainLookupByID(id: number): Promise<DomainRef> {
+    return this.host.ref(this.host.byID(id));
+  }
+  async domainLookupByUUID(uuid: string): Promise<DomainRef> {
+    return this.host.ref(this.host.byUUID(uuid));
+  }
+
+  async domainDefineXML(xml: string, flags: number): Promise<DomainRef> {
+    checkFlags(flags, DomainDefineFlags.VALIDATE, 'testDomainDefineXMLFlags', D);
+    const def = parseDomainXML(xml, { arch: TEST_ARCH });
+    const { obj, replaced } = this.host.add(def, true, false);
+    this.host.emit(obj, DomainEventType.DEFINED, replaced ? DomainEventDetail.DEFINED.UPDATED : DomainEventDetail.DEFINED.ADDED);
+    return this.host.ref(obj);
+  }
+
+  async domainCreateXML(xml: string, flags: number): Promise<DomainRef> {
+    checkFlags(flags, DomainCreateFlags.START_PAUSED | DomainCreateFlags.START_VALIDATE, 'testDomainCreateXML', D);
+    const def = parseDomainXML(xml, { arch: TEST_ARCH });
+    const { obj } = this.host.add(def, false, true);
+    this.host.start(obj, (flags & DomainCreateFlags.START_PAUSED) !== 0);
+    return this.host.ref(obj);
+  }
+
+  async domainUndefine(dom: DomainRef, flags: number): Promise<void> {
+    const F = DomainUndefineFlags;
+    checkFlags(flags, F.MANAGED_SAVE | F.SNAPSHOTS_METADATA | F.NVRAM | F.KEEP_NVRAM | F.CHECKPOINTS_METADATA | F.TPM | F.KEEP_TPM,
+      'testDomainUndefineFlags', D);
+    const obj = this.host.find(dom);
+    if (!obj.persistent) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot undefine transient domain', D);
+    if (obj.hasManagedSave) {
+      if (!(flags & F.MANAGED_SAVE)) {
+        throw new VirError(ErrorCode.OPERATION_INVALID, 'Refusing to undefine while domain managed save image exists', D);
+      }
+      obj.hasManagedSave = false;
+    }
+    this.host.emit(obj, DomainEventType.UNDEFINED, DomainEventDetail.UNDEFINED.REMOVED);
+    if (isActive(obj)) {
+      obj.persistent = false;
+      obj.newDef = undefined;
+    } else {
+      this.host.remove(obj);
+    }
+  }
+
+  async domainCreate(dom: DomainRef, flags: number): Promise<DomainRef> {
+    checkFlags(flags, DomainCreateFlags.START_PAUSED, 'testDomainCreateWithFlags', D);
+    const obj = this.host.find(dom);
+    if (isActive(obj)) throw new VirError(ErrorCode.OPERATION_INVALID, `Domain '${obj.def.name}' is already running`, D);
+    this.host.start(obj, (flags & DomainCreateFlags.START_PAUSED) !== 0);
+    return this.host.ref(obj);
+  }
+
+  async domainDestroy(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'testDomainDestroyFlags', D);
+    const obj = this.host.find(dom);
+    if (!isActive(obj)) throw notRunning();
+    this.host.stop(obj, DomainShutoffReason.DESTROYED, DomainEventDetail.STOPPED.DESTROYED);
+  }
+
+  async domainShutdown(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'testDomainShutdownFlags', D);
+    const obj = this.host.find(dom);
+    if (obj.state !== DomainState.RUNNING) {
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `domain '${obj.def.name}' not running`, D);
+    }
+    this.host.stop(obj, DomainShutoffReason.SHUTDOWN, DomainEventDetail.STOPPED.SHUTDOWN);
+  }
+
+  /** The mock guest reboots at once and follows its `on_reboot` action. */
+  async domainReboot(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 0x1f, 'testDomainReboot', D);
+    const obj = this.host.find(dom);
+    if (!isActive(obj)) throw notRunning();
+    const action = obj.def.onReboot;
+    if (action === 'destroy' || action === 'coredump-destroy') {
+      this.host.stop(obj, DomainShutoffReason.SHUTDOWN, DomainEventDetail.STOPPED.SHUTDOWN);
+    } else if (action === 'preserve') {
+      obj.state = DomainState.SHUTDOWN;
+      obj.reason = 1;
+    } else {
+      obj.state = DomainState.RUNNING;
+      obj.reason = DomainRunningReason.BOOTED;
+    }
+  }
+
+  async domainReset(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'testDomainReset', D);
+    const obj = this.host.find(dom);
+    if (!isActive(obj)) throw notRunning();
+  }
+
+  async domainSuspend(dom: DomainRef): Promise<void> {
+    const obj = this.host.find(dom);
+    if (!isActive(obj)) throw notRunning();
+    if (obj.state !== DomainState.RUNNING) {
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `domain '${obj.def.name}' not running`, D);
+    }
+    obj.state = DomainState.PAUSED;
+    obj.reason = DomainPausedReason.USER;
+    this.host.emit(obj, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+  }
+
+  async domainResume(dom: DomainRef): Promise<void> {
+    const obj = this.host.find(dom);
+    if (!isActive(obj)) throw notRunning();
+    if (obj.state !== DomainState.PAUSED) {
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `domain '${obj.def.name}' not paused`, D);
+    }
+    obj.state = DomainState.RUNNING;
+    obj.reason = DomainRunningReason.UNPAUSED;
+    this.host.emit(obj, DomainEventType.RESUMED, DomainEventDetail.RESUMED.UNPAUSED);
+  }
+
+  async domainGetXMLDesc(dom: DomainRef, flags: number): Promise<string> {
+    const X = DomainXMLFlags;
+    checkFlags(flags, X.SECURE | X.INACTIVE | X.UPDATE_CPU | X.MIGRATABLE, 'testDomainGetXMLDesc', D);
+    const obj = this.host.find(dom);
+    const inactive = (flags & X.INACTIVE) !== 0;
+    const def = inactive ? persistentDef(obj) : obj.def;
+    return formatDomainXML(def, { inactive, ...(isActive(obj) ? { id: obj.id } : {}) });
+  }
+
+  /** The mock reports the time of day as CPU time, as libvirt's test driver does. */
+  async domainGetInfo(dom: DomainRef): Promise<DomainInfo> {
+    const obj = this.host.find(dom);
+    return {
+      state: obj.state as DomainInfo['state'],
+      maxMem: obj.def.memoryKiB,
+      memory: obj.def.currentMemoryKiB,
+      nrVirtCpu: obj.def.vcpu.current ?? obj.def.vcpu.count,
+      cpuTime: BigInt(Date.now()) * 1_000_000n,
+    };
+  }
+  async domainGetState(dom: DomainRef, flags: number): Promise<{ state: number; reason: number }> {
+    checkFlags(flags, 0, 'testDomainGetState', D);
+    const obj = this.host.find(dom);
+    return { state: obj.state, reason: obj.reason };
+  }
+  async domainGetOSType(dom: DomainRef): Promise<string> {
+    this.host.find(dom);
+    return 'linux';
+  }
+  async domainIsActive(dom: DomainRef): Promise<boolean> {
+    return isActive(this.host.find(dom));
+  }
+  async domainIsPersistent(dom: DomainRef): Promise<boolean> {
+    return this.host.find(dom).persistent;
+  }
+  async domainGetAutostart(dom: DomainRef): Promise<boolean> {
+    return this.host.find(dom).autostart;
+  }
+  async domainSetAutostart(dom: DomainRef, autostart: boolean): Promise<void> {
+    const obj = this.host.find(dom);
+    if (!obj.persistent) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot set autostart for transient domain', D);
+    obj.autostart = autostart;
+  }
+  async domainHasManagedSaveImage(dom: DomainRef, flags: number): Promise<boolean> {
+    checkFlags(flags, 0, 'testDomainHasManagedSaveImage', D);
+    return this.host.find(dom).hasManagedSave;
+  }
+  async domainGetSecurityLabel(dom: DomainRef): Promise<SecurityLabel> {
+    const obj = this.host.find(dom);
+    return isActive(obj) ? { label: SECURITY_LABEL, enforcing: true } : { label: '', enforcing: false };
+  }
+}

@@ -1,0 +1,14 @@
+import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
+
+/**
+ * The storage secondary driver. It provides no entry points yet and so declines every URI:
+ * storage calls on a connection then fail with libvirt's NO_SUPPORT error naming the API.
+ */
+export const driver = {
+  name: 'Storage',
+  schemes: [],
+  localOnly: true,
+  async open(): Promise<DriverConnection | 'declined'> {
+    return 'declined';
+  },
+} satisfies ConnectionDriver;
