@@ -208,7 +208,6 @@ function splitLines(text) {
 
 /** Show otherwise invisible differences: trailing blanks, tabs, CR, other control chars. */
 function visible(s) {
-  // eslint-disable-next-line no-control-regex
   let v = s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
   v = v.replace(/\t/g, '\\t');
   const m = / +$/.exec(v);
