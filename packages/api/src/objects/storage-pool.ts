@@ -1,4 +1,4 @@
-import type { StorageDriver, StoragePoolInfo, StoragePoolRef } from '../driver/storage-driver.js';
+import type { StoragePoolInfo, StoragePoolRef } from '../driver/storage-driver.js';
 import { callerFor } from './entry-point.js';
 import { StorageVol, type StorageOwner } from './storage-vol.js';
 

@@ -43,8 +43,13 @@ export interface DomainDef {
   onCrash: LifecycleAction;
   /** Device elements in document order. */
   devices: XmlElement[];
-  /** Top-level elements the typed model does not cover, kept as written. */
+  /** Top-level elements the typed model does not cover, kept as written and in place. */
   other: XmlElement[];
   /** Attributes of `<domain>` other than type and id (namespaces included). */
   rootAttrs: Array<[string, string]>;
+  /**
+   * The elements the typed fields were read from (by element name), so that formatting keeps the
+   * attributes and children the typed fields do not cover.
+   */
+  source?: Readonly<Record<string, XmlElement>>;
 }

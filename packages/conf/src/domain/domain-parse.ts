@@ -33,6 +33,11 @@ function action(root: XmlElement, name: string, dflt: LifecycleAction): Lifecycl
   return v as LifecycleAction;
 }
 
+/** Whether any device carries its own `<boot order>`, which replaces `<os><boot dev>`. */
+function hasDeviceBootOrder(devices: XmlElement | undefined): boolean {
+  return !!devices && childElements(devices).some((d) => firstChild(d, 'boot') !== undefined);
+}
+
 /** Rules a domain name must follow (libvirt refuses '/' so a name can never escape a state directory). */
 export function checkDomainName(name: string): void {
   if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`);
@@ -74,7 +79,7 @@ export function parseDomainXML(xml: string, defaults: DomainParseDefaults = {}):
   if (!osEl || !osType) throw xmlError('an os <type> must be specified');
   const osKind = textOf(osType).trim();
   const boot = childElements(osEl, 'boot').map((b) => attr(b, 'dev') ?? 'hd');
-  if (boot.length === 0 && osKind === 'hvm') boot.push('hd');
+  if (boot.length === 0 && osKind === 'hvm' && !hasDeviceBootOrder(firstChild(root, 'devices'))) boot.push('hd');
 
   const vcpuEl = firstChild(root, 'vcpu');
   const count = vcpuEl ? parseNumber(vcpuEl, './vcpu[1]') : 1;
@@ -115,6 +120,7 @@ export function parseDomainXML(xml: string, defaults: DomainParseDefaults = {}):
     onCrash: action(root, 'on_crash', 'destroy'),
     devices: devices ? childElements(devices) : [],
     other: childElements(root).filter((c) => !TYPED.has(c.name)),
+    source: Object.fromEntries(childElements(root).filter((c) => TYPED.has(c.name)).reverse().map((c) => [c.name, c])),
     rootAttrs: root.attrs.filter(([k]) => k !== 'type' && k !== 'id'),
   };
 }

@@ -1,32 +1,61 @@
+import type { ElementSpec } from '../schema/element-spec.js';
+import { canonicalOrder } from './canonical-order.js';
 import type { XmlElement, XmlNode } from './xml-node.js';
+
+const LIBVIRT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' };
+// libxml2 escapes differently in text and in attributes, and never escapes the apostrophe.
+const LIBXML_TEXT: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+const LIBXML_ATTR: Record<string, string> = { ...LIBXML_TEXT, '"': '&quot;', '\n': '&#10;', '\t': '&#9;' };
 
 /** Escapes attribute and text content as libvirt's formatter does. */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>'"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' })[c]!);
+  return s.replace(/[&<>'"]/g, (c) => LIBVIRT_ESCAPES[c]!);
 }
+
+interface Style {
+  quote: string;
+  text: (s: string) => string;
+  attr: (s: string) => string;
+}
+
+const LIBVIRT: Style = { quote: "'", text: escapeXml, attr: escapeXml };
+const LIBXML: Style = {
+  quote: '"',
+  text: (s) => s.replace(/[&<>\r]/g, (c) => LIBXML_TEXT[c]!),
+  attr: (s) => s.replace(/[&<>"\r\n\t]/g, (c) => LIBXML_ATTR[c]!),
+};
 
 function isBlank(n: XmlNode): boolean {
   return n.kind === 'text' && n.text.trim() === '';
 }
 
+function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, style: Style): string {
+  if (spec?.foreign) style = LIBXML;
+  const q = style.quote;
+  const attrs = canonicalOrder(el.attrs, ([k]) => k, spec?.attrs).map(([k, v]) => ` ${k}=${q}${style.attr(v)}${q}`).join('');
+  const children = canonicalOrder(el.children.filter((c) => !isBlank(c)), (c) => (c.kind === 'element' ? c.name : `#${c.kind}`), spec?.order);
+  if (children.length === 0) {
+    return spec?.expanded ? `${pad}<${el.name}${attrs}>\n${pad}</${el.name}>\n` : `${pad}<${el.name}${attrs}/>\n`;
+  }
+  if (children.every((c) => c.kind === 'text')) {
+    return `${pad}<${el.name}${attrs}>${style.text(children.map((c) => c.text).join(''))}</${el.name}>\n`;
+  }
+  const inner = `${pad}  `;
+  let body = '';
+  for (const c of children) {
+    if (c.kind === 'element') body += format(c, inner, spec?.children?.[c.name], style);
+    else if (c.kind === 'comment') body += `${inner}<!--${c.text}-->\n`;
+    else body += `${inner}${style.text(c.text.trim())}\n`;
+  }
+  return `${pad}<${el.name}${attrs}>\n${body}${pad}</${el.name}>\n`;
+}
+
 /**
  * Formats an element tree in libvirt's layout: two-space indentation, single-quoted attributes,
  * `<x/>` for empty elements and text kept inline. Whitespace-only text between child elements is
- * layout, not content, and is regenerated.
+ * layout, not content, and is regenerated. With a spec, attributes and children are put in
+ * libvirt's order and its layout quirks are applied; without one, document order is kept.
  */
-export function formatXml(el: XmlElement, indent = 0): string {
-  const pad = ' '.repeat(indent);
-  const attrs = el.attrs.map(([k, v]) => ` ${k}='${escapeXml(v)}'`).join('');
-  const children = el.children.filter((c) => !isBlank(c));
-  if (children.length === 0) return `${pad}<${el.name}${attrs}/>\n`;
-  if (children.every((c) => c.kind === 'text')) {
-    return `${pad}<${el.name}${attrs}>${escapeXml(children.map((c) => (c as { text: string }).text).join(''))}</${el.name}>\n`;
-  }
-  let body = '';
-  for (const c of children) {
-    if (c.kind === 'element') body += formatXml(c, indent + 2);
-    else if (c.kind === 'comment') body += `${pad}  <!--${c.text}-->\n`;
-    else body += `${pad}  ${escapeXml(c.text.trim())}\n`;
-  }
-  return `${pad}<${el.name}${attrs}>\n${body}${pad}</${el.name}>\n`;
+export function formatXml(el: XmlElement, indent = 0, spec?: ElementSpec): string {
+  return format(el, ' '.repeat(indent), spec, LIBVIRT);
 }

@@ -1,0 +1,26 @@
+import { element, textNode, type XmlElement } from './xml-node.js';
+
+/**
+ * A copy of `base` (or a new `name` element) with the given attributes set, or removed where the
+ * value is undefined. Attributes already present keep their place; new ones go last, and the
+ * canonical formatter puts them in libvirt's order. Children are kept unless `text` or `children`
+ * replaces them.
+ */
+export function patchElement(
+  base: XmlElement | undefined,
+  name: string,
+  attrs: Record<string, string | undefined>,
+  text?: string,
+  children?: XmlElement[],
+): XmlElement {
+  const out = base ? [...base.attrs] : [];
+  for (const [k, v] of Object.entries(attrs)) {
+    const i = out.findIndex(([n]) => n === k);
+    if (v === undefined) {
+      if (i >= 0) out.splice(i, 1);
+    } else if (i >= 0) out[i] = [k, v];
+    else out.push([k, v]);
+  }
+  const kids = children ?? (text !== undefined ? [textNode(text)] : [...(base?.children ?? [])]);
+  return element(name, out, kids);
+}

@@ -1,0 +1,36 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { isProcessAlive } from './proc-info.js';
+
+/** How long QEMU gets to exit on SIGTERM before SIGKILL (libvirt waits 10 s; QEMU needs milliseconds). */
+const GRACE_MS = 3000;
+/** How long a SIGKILLed process may take to disappear (a process in uninterruptible I/O lingers). */
+const KILL_WAIT_MS = 10_000;
+const POLL_MS = 5;
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
+}
+
+async function waitGone(pid: number, start: string | undefined, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!(await isProcessAlive(pid, start))) return true;
+    await sleep(POLL_MS);
+  }
+  return !(await isProcessAlive(pid, start));
+}
+
+/** Stops a QEMU process: SIGTERM, then SIGKILL when it has not gone after a grace period. */
+export async function killQemu(pid: number, start: string | undefined): Promise<void> {
+  if (!(await isProcessAlive(pid, start))) return;
+  signal(pid, 'SIGTERM');
+  if (await waitGone(pid, start, GRACE_MS)) return;
+  signal(pid, 'SIGKILL');
+  if (await waitGone(pid, start, KILL_WAIT_MS)) return;
+  throw new VirError(ErrorCode.SYSTEM_ERROR, `Failed to terminate process ${pid} with SIGKILL: Device or resource busy`, ErrorDomain.QEMU);
+}

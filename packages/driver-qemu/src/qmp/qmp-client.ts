@@ -1,0 +1,165 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { ErrorCode, ErrorDomain, VirError, logger } from '@tsvirt/util';
+import type { QmpEvent, QmpGreeting, QmpReply } from './qmp-types.js';
+
+const log = logger('qemu.monitor');
+const D = ErrorDomain.QEMU;
+
+/** How long a command may take before the monitor is declared stuck. */
+const COMMAND_TIMEOUT_MS = 30_000;
+
+interface Pending {
+  resolve(reply: QmpReply): void;
+  reject(e: VirError): void;
+  timer: NodeJS.Timeout;
+}
+
+function monitorError(detail: string, cause?: unknown): VirError {
+  return new VirError(ErrorCode.OPERATION_FAILED, detail, D, cause === undefined ? undefined : { cause });
+}
+
+/**
+ * A client of QEMU's machine protocol (QMP) on a unix socket: one JSON object a line each way.
+ * It reads the greeting, negotiates capabilities, matches replies to commands by id and hands
+ * asynchronous events to listeners. QEMU serves one client per monitor socket at a time, so a
+ * client is held only for the length of one job and closed after it.
+ */
+export class QmpClient {
+  readonly #socket: Socket;
+  readonly #pending = new Map<string, Pending>();
+  readonly #listeners = new Set<(e: QmpEvent) => void>();
+  #buffer = '';
+  #nextId = 1;
+  #closedError: VirError | undefined;
+  #greeting: ((g: QmpGreeting) => void) | undefined;
+  /** Settles when the connection ends, for whatever reason (QEMU exited, close()). */
+  readonly closed: Promise<void>;
+
+  private constructor(socket: Socket, readonly path: string) {
+    this.#socket = socket;
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.#onData(chunk));
+    this.closed = new Promise((resolve) => {
+      socket.on('close', () => {
+        this.#fail(monitorError(`QEMU monitor '${path}' closed the connection`));
+        resolve();
+      });
+    });
+    socket.on('error', (e) => this.#fail(monitorError(`QEMU monitor '${path}': ${e.message}`, e)));
+  }
+
+  /** Connects to the monitor at `path`, waits for the greeting and leaves negotiation mode. */
+  static async open(path: string, timeoutMs = 10_000): Promise<QmpClient> {
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s = netConnect(path);
+      s.once('connect', () => resolve(s));
+      s.once('error', (e) => reject(monitorError(`cannot connect to QEMU monitor '${path}': ${e.message}`, e)));
+    });
+    const client = new QmpClient(socket, path);
+    try {
+      const greeting = new Promise<QmpGreeting>((resolve) => (client.#greeting = resolve));
+      const timer = new Promise<never>((_, reject) => {
+        const t = setTimeout(() => reject(monitorError(`no greeting from QEMU monitor '${path}' within ${timeoutMs} ms`)), timeoutMs);
+        void greeting.finally(() => clearTimeout(t));
+      });
+      await Promise.race([greeting, timer, client.closed.then(() => Promise.reject(client.#closedError))]);
+      await client.execute('qmp_capabilities');
+      return client;
+    } catch (e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /** Registers an event listener; the returned function removes it. */
+  onEvent(listener: (e: QmpEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The first event satisfying `match` within `timeoutMs`, or undefined when none came. */
+  waitForEvent(match: (e: QmpEvent) => boolean, timeoutMs: number): Promise<QmpEvent | undefined> {
+    return new Promise((resolve) => {
+      const done = (e: QmpEvent | undefined): void => {
+        clearTimeout(timer);
+        off();
+        resolve(e);
+      };
+      const off = this.onEvent((e) => match(e) && done(e));
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      void this.closed.then(() => done(undefined));
+    });
+  }
+
+  /** Sends one command object as given (passthrough) and returns QEMU's whole reply. */
+  send(command: Record<string, unknown>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<QmpReply> {
+    if (this.#closedError) return Promise.reject(this.#closedError);
+    const id = `tsvirt-${this.#nextId++}`;
+    const line = JSON.stringify({ ...command, id });
+    log.debug(`send ${this.path}: ${line}`);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new VirError(ErrorCode.OPERATION_TIMEOUT, `QEMU did not answer '${String(command['execute'])}' within ${timeoutMs} ms`, D));
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+      this.#socket.write(`${line}\n`);
+    });
+  }
+
+  /** Runs a command and returns its `return` value; a QMP error becomes libvirt's INTERNAL_ERROR naming the command. */
+  async execute<T = unknown>(command: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<T> {
+    const reply = await this.send(args === undefined ? { execute: command } : { execute: command, arguments: args }, timeoutMs);
+    if (reply.error) {
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `unable to execute QEMU command '${command}': ${reply.error.desc}`, D);
+    }
+    return reply.return as T;
+  }
+
+  /** Ends the connection; pending commands fail. */
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  #fail(e: VirError): void {
+    this.#closedError ??= e;
+    for (const [id, p] of this.#pending) {
+      clearTimeout(p.timer);
+      p.reject(this.#closedError);
+      this.#pending.delete(id);
+    }
+  }
+
+  #onData(chunk: string): void {
+    this.#buffer += chunk;
+    let nl: number;
+    while ((nl = this.#buffer.indexOf('\n')) >= 0) {
+      const line = this.#buffer.slice(0, nl).trim();
+      this.#buffer = this.#buffer.slice(nl + 1);
+      if (line) this.#onMessage(line);
+    }
+  }
+
+  #onMessage(line: string): void {
+    log.debug(`recv ${this.path}: ${line}`);
+    let msg: Record<string, unknown>;
+    try {
+      msg = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      log.warn(`unparsable line from QEMU monitor '${this.path}': ${line}`);
+      return;
+    }
+    if ('QMP' in msg) {
+      this.#greeting?.(msg['QMP'] as QmpGreeting);
+    } else if ('event' in msg) {
+      for (const l of [...this.#listeners]) l(msg as unknown as QmpEvent);
+    } else {
+      const id = typeof msg['id'] === 'string' ? msg['id'] : '';
+      const p = this.#pending.get(id);
+      if (!p) return;
+      clearTimeout(p.timer);
+      this.#pending.delete(id);
+      p.resolve(msg as QmpReply);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { readFile, rm } from 'node:fs/promises';
+import { ErrorCode, ErrorDomain, VirError, writeFileAtomic } from '@tsvirt/util';
+import type { Sgio } from '../devices/disk-view.js';
+import { statusFile, type DriverPaths } from './driver-paths.js';
+
+/** One use of a tracked shared device by a domain: what the shared-disk table is rebuilt from. */
+export interface SharedDiskUse {
+  /** `major:minor` of the device (stat's rdev). */
+  readonly key: string;
+  /** The host path of the device. */
+  readonly path: string;
+  /** How the disk is named in messages (its path, or pool and volume). */
+  readonly label: string;
+  /** What this domain asked for, for `device='lun'` disks. */
+  readonly sgio: Sgio | undefined;
+  /** The device id of the disk or hostdev in QEMU. */
+  readonly alias: string;
+}
+
+/**
+ * The run state of a domain that is starting or running, kept in a status file so that any
+ * process can find and reconnect to its QEMU (libvirt's `<domstatus>`).
+ */
+export interface ActiveStatus {
+  readonly phase: 'starting' | 'active';
+  readonly name: string;
+  readonly uuid: string;
+  readonly id: number;
+  state: number;
+  reason: number;
+  /** QEMU's pid and its start time in /proc (so a reused pid is never mistaken for it). */
+  pid: number | undefined;
+  pidStart: string | undefined;
+  /** The per-run directory: monitor socket, pid file, master key. */
+  readonly runDir: string;
+  readonly monitor: string;
+  /** The live definition. */
+  xml: string;
+  readonly startPaused: boolean;
+  /** Whether the domain has a persistent definition too. */
+  persistent: boolean;
+  sharedDisks: SharedDiskUse[];
+  /** Device ids whose unplug QEMU has not confirmed yet. */
+  pendingUnplug: string[];
+  /** A device id being plugged by a job that may have died midway. */
+  pendingPlug: string | undefined;
+  /** The next number for block node names (`libvirt-N-format`). */
+  nextNode: number;
+}
+
+/** How a persistent domain last stopped, kept so every process reports the same shutoff reason. */
+export interface InactiveStatus {
+  readonly phase: 'inactive';
+  readonly name: string;
+  readonly reason: number;
+}
+
+export type DomainStatus = ActiveStatus | InactiveStatus;
+
+/** Whether a status describes a domain that is starting or running. */
+export function isActiveStatus(s: DomainStatus | undefined): s is ActiveStatus {
+  return s !== undefined && s.phase !== 'inactive';
+}
+
+/** Reads a domain's status file; undefined when there is none. */
+export async function readStatus(paths: DriverPaths, name: string): Promise<DomainStatus | undefined> {
+  const file = statusFile(paths, name);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    return JSON.parse(text) as DomainStatus;
+  } catch (e) {
+    throw new VirError(ErrorCode.INTERNAL_ERROR, `corrupt status file '${file}'`, ErrorDomain.QEMU, { cause: e });
+  }
+}
+
+/** Writes a status file atomically: readers see the old or the new state, never a torn one. */
+export async function writeStatus(paths: DriverPaths, status: DomainStatus): Promise<void> {
+  await writeFileAtomic(statusFile(paths, status.name), `${JSON.stringify(status, null, 1)}\n`, { domain: ErrorDomain.QEMU });
+}
+
+export async function removeStatus(paths: DriverPaths, name: string): Promise<void> {
+  await rm(statusFile(paths, name), { force: true });
+}

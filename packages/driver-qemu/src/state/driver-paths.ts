@@ -1,0 +1,101 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ErrorCode, ErrorDomain, VirError, uriParam, type VirURI } from '@tsvirt/util';
+
+/** Where one instance of the driver keeps everything (libvirt's per-mode directory layout). */
+export interface DriverPaths {
+  /** The canonical URI of the instance (`qemu:///system`, `qemu:///embed?root=/dir`). */
+  readonly uri: string;
+  /** Persistent domain definitions (`<name>.xml`). */
+  readonly configDir: string;
+  /** Status files of running domains, locks and per-run directories (monitor socket, pid file). */
+  readonly stateDir: string;
+  /** Images, saves and other long-lived data. */
+  readonly libDir: string;
+  /** QEMU's log of each domain. */
+  readonly logDir: string;
+}
+
+const D = ErrorDomain.QEMU;
+
+/** The layout for a URI, or 'declined' when the URI is not a QEMU one this driver serves. */
+export function pathsForURI(uri: VirURI, env: NodeJS.ProcessEnv = process.env): DriverPaths | 'declined' {
+  if (uri.driver !== 'qemu') return 'declined';
+  switch (uri.path) {
+    case '/system':
+      if (process.getuid?.() !== 0) {
+        throw new VirError(ErrorCode.INTERNAL_ERROR, `unexpected QEMU URI path '/system', try qemu:///session`, D);
+      }
+      return {
+        uri: 'qemu:///system',
+        configDir: '/etc/tsvirt/qemu',
+        stateDir: '/run/tsvirt/qemu',
+        libDir: '/var/lib/tsvirt/qemu',
+        logDir: '/var/log/tsvirt/qemu',
+      };
+    case '/session': {
+      const config = env['XDG_CONFIG_HOME'] || join(homedir(), '.config');
+      const cache = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+      const runtime = env['XDG_RUNTIME_DIR'] || join(cache, 'tsvirt', 'run');
+      return {
+        uri: 'qemu:///session',
+        configDir: join(config, 'tsvirt', 'qemu'),
+        stateDir: join(runtime, 'tsvirt', 'qemu', 'run'),
+        libDir: join(config, 'tsvirt', 'qemu', 'lib'),
+        logDir: join(cache, 'tsvirt', 'qemu', 'log'),
+      };
+    }
+    case '/embed': {
+      const root = uriParam(uri, 'root');
+      if (!root) throw new VirError(ErrorCode.INVALID_ARG, `Missing 'root' URI parameter`, D);
+      if (!isAbsolute(root)) throw new VirError(ErrorCode.INVALID_ARG, `root path '${root}' in URI must be absolute`, D);
+      const r = resolve(root);
+      return {
+        uri: `qemu:///embed?root=${r}`,
+        configDir: join(r, 'etc', 'qemu'),
+        stateDir: join(r, 'run', 'qemu'),
+        libDir: join(r, 'lib', 'qemu'),
+        logDir: join(r, 'log', 'qemu'),
+      };
+    }
+    default:
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `unexpected QEMU URI path '${uri.path}', try qemu:///system`, D);
+  }
+}
+
+/** The persistent definition of a domain. */
+export function configFile(p: DriverPaths, name: string): string {
+  return join(p.configDir, `${name}.xml`);
+}
+
+/** The status file of a domain: its live definition and run state (present while it runs). */
+export function statusFile(p: DriverPaths, name: string): string {
+  return join(p.stateDir, `${name}.json`);
+}
+
+/** The lock that serialises jobs on one domain across processes. */
+export function domainLockFile(p: DriverPaths, name: string): string {
+  return join(p.stateDir, 'locks', `${name}.lock`);
+}
+
+/** The lock over the driver-wide state: domain ids, the shared-disk table and the set of domains. */
+export function driverLockFile(p: DriverPaths): string {
+  return join(p.stateDir, 'locks', 'driver.lock');
+}
+
+/** The counter of domain ids, kept across processes. */
+export function nextIdFile(p: DriverPaths): string {
+  return join(p.stateDir, 'next-id');
+}
+
+/**
+ * The directory of one run of a domain: monitor socket and pid file. The name is shortened as
+ * libvirt does, because a unix socket path may not exceed 107 bytes.
+ */
+export function runDir(p: DriverPaths, id: number, name: string): string {
+  return join(p.stateDir, `domain-${id}-${name.slice(0, 20)}`);
+}
+
+export function logFile(p: DriverPaths, name: string): string {
+  return join(p.logDir, `${name}.log`);
+}

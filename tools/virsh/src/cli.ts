@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { LIB_VERSION, addDriverImporter, unloadDrivers } from '@tsvirt/api';
+import { defaultURI } from '@tsvirt/util';
+import { versionString } from './commands/host.js';
+import { parseCommands, runCommands } from './run-commands.js';
+import { Ctl } from './vsh/ctl.js';
+import { tokenizeCommandString, type CommandWords } from './vsh/tokenize.js';
+import { VshError } from './vsh/vsh-error.js';
+
+// Drivers are resolved from this package, which depends on all of them; still loaded only on use.
+addDriverImporter((specifier) => import(specifier));
+
+const GLOBAL_OPTIONS = {
+  connect: { type: 'string', short: 'c' },
+  debug: { type: 'string', short: 'd' },
+  escape: { type: 'string', short: 'e' },
+  help: { type: 'boolean', short: 'h' },
+  'keepalive-interval': { type: 'string', short: 'k' },
+  'keepalive-count': { type: 'string', short: 'K' },
+  log: { type: 'string', short: 'l' },
+  quiet: { type: 'boolean', short: 'q' },
+  readonly: { type: 'boolean', short: 'r' },
+  timing: { type: 'boolean', short: 't' },
+  version: { type: 'string', short: 'v' },
+  'long-version': { type: 'boolean', short: 'V' },
+} as const;
+
+const USAGE = `
+virsh [options]... [<command_string>]
+virsh [options]... <command> [args...]
+
+  options:
+    -c | --connect=URI      hypervisor connection URI
+    -d | --debug=NUM        debug level [0-4]
+    -e | --escape <char>    set escape sequence for console
+    -h | --help             this help
+    -k | --keepalive-interval=NUM
+                            keepalive interval in seconds, 0 for disable
+    -K | --keepalive-count=NUM
+                            number of possible missed keepalive messages
+    -l | --log=FILE         output logging to file
+    -q | --quiet            quiet mode
+    -r | --readonly         connect readonly
+    -t | --timing           print timing information
+    -v                      short version
+    -V                      long version
+         --version[=TYPE]   version, TYPE is short or long (default short)
+  commands (non interactive mode):
+
+`;
+
+/** Splits argv where virsh's getopt stops: at the first word that is not a global option. */
+function splitGlobal(argv: string[]): { globals: string[]; rest: string[] } {
+  const { tokens } = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const first = tokens.find((t) => t.kind === 'positional' || t.kind === 'option-terminator');
+  if (!first) return { globals: argv, rest: [] };
+  return { globals: argv.slice(0, first.index), rest: argv.slice(first.kind === 'option-terminator' ? first.index + 1 : first.index) };
+}
+
+async function readInteractive(ctl: Ctl, write: () => void): Promise<boolean> {
+  const tty = process.stdin.isTTY === true;
+  if (!ctl.opts.quiet) {
+    ctl.print("Welcome to virsh, the virtualization interactive terminal.\n\nType:  'help' for help with commands\n       'quit' to quit\n\n");
+  }
+  const rl = createInterface({ input: process.stdin, terminal: tty, ...(tty ? { prompt: 'virsh # ' } : {}) });
+  let ok = true;
+  const prompt = (): void => {
+    if (tty) rl.prompt();
+    else ctl.print('virsh # ');
+    write();
+  };
+  prompt();
+  for await (const line of rl) {
+    if (!tty) ctl.print(`${line}\n`);
+    try {
+      const cmds = parseCommands(tokenizeCommandString(line));
+      ok = await runCommands(ctl, cmds, write);
+      if (cmds.some((c) => c.def.name === 'quit')) {
+        rl.close();
+        return ok;
+      }
+    } catch (e) {
+      ok = false;
+      ctl.report(e);
+    }
+    prompt();
+  }
+  ctl.print('\n');
+  return ok;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const ctlOut = { ctl: undefined as Ctl | undefined };
+  const write = (): void => {
+    const { stdout, stderr } = ctlOut.ctl!.takeOutput();
+    if (stdout) process.stdout.write(stdout);
+    if (stderr) process.stderr.write(stderr);
+  };
+  const { globals, rest } = splitGlobal(argv);
+  let values;
+  try {
+    ({ values } = parseArgs({ args: globals, options: GLOBAL_OPTIONS, strict: true, allowPositionals: false }));
+  } catch (e) {
+    const opt = /'([^']+)'/.exec((e as Error).message)?.[1] ?? globals[0];
+    process.stderr.write(`error: unsupported option '${opt}'. See --help.\n`);
+    return 1;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.version !== undefined || values['long-version']) {
+    process.stdout.write(`${versionString(LIB_VERSION)}\n`);
+    return 0;
+  }
+  const explicitURI = values.connect ?? defaultURI();
+  const ctl = new Ctl({ uri: explicitURI, quiet: values.quiet ?? false, readonly: values.readonly ?? false });
+  ctlOut.ctl = ctl;
+  try {
+    // Like virsh: a URI named up front is connected before any command runs.
+    if (explicitURI !== undefined) {
+      try {
+        await ctl.connect();
+      } catch (e) {
+        ctl.report(e);
+        write();
+        return 1;
+      }
+    }
+    let ok: boolean;
+    if (rest.length === 0) {
+      ok = await readInteractive(ctl, write);
+    } else {
+      let words: CommandWords[];
+      try {
+        words = rest.length === 1 ? tokenizeCommandString(rest[0]!) : [rest];
+        ok = await runCommands(ctl, parseCommands(words), write);
+      } catch (e) {
+        if (!(e instanceof VshError)) throw e;
+        ctl.report(e);
+        ok = false;
+      }
+    }
+    write();
+    return ok ? 0 : 1;
+  } finally {
+    await ctl.close();
+    await unloadDrivers();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

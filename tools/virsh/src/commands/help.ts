@@ -1,0 +1,69 @@
+import type { CommandDef, CommandGroup, OptDef } from '../vsh/command-def.js';
+import { VshError } from '../vsh/vsh-error.js';
+
+function synopsisPart(o: OptDef): string {
+  const value = o.type === 'int' ? '<number>' : '<string>';
+  if (o.type === 'bool') return `[--${o.name}]`;
+  if (o.type === 'argv') return `[<${o.name}>]...`;
+  if (o.positional && o.required) return `<${o.name}>`;
+  if (o.positional) return `[<${o.name}>]`;
+  return o.required ? `--${o.name} ${value}` : `[--${o.name} ${value}]`;
+}
+
+function optionLabel(o: OptDef): string {
+  const value = o.type === 'int' ? '<number>' : '<string>';
+  if (o.type === 'bool') return `--${o.name}`;
+  if (o.type === 'argv') return `<${o.name}>`;
+  return o.positional ? `[--${o.name}] ${value}` : `--${o.name} ${value}`;
+}
+
+/** One command's help page, laid out as virsh lays it out. */
+export function commandHelp(def: CommandDef): string {
+  const opts = def.options.filter((o) => o.type !== 'alias');
+  let out = `  NAME\n    ${def.name} - ${def.help}\n\n  SYNOPSIS\n    ${[def.name, ...opts.map(synopsisPart)].join(' ')}\n\n`;
+  if (def.desc) out += `  DESCRIPTION\n    ${def.desc}\n\n`;
+  if (opts.length > 0) {
+    out += '  OPTIONS\n';
+    for (const o of opts) out += `    ${optionLabel(o).padEnd(15)}  ${o.help}\n`;
+    out += '\n';
+  }
+  return out;
+}
+
+function groupHelp(g: CommandGroup): string {
+  let out = ` ${g.name} (help keyword '${g.keyword}'):\n`;
+  for (const c of g.commands) out += `    ${c.name.padEnd(30)} ${c.help}\n`;
+  return `${out}\n`;
+}
+
+/** `help` needs the table of all commands, which needs `help`: the table is passed in. */
+export function makeHelp(groups: () => readonly CommandGroup[]): CommandDef {
+  return {
+    name: 'help',
+    group: 'virsh',
+    help: 'print help',
+    desc: 'Prints global help, command specific help, or help for a\n    group of related commands',
+    noConnect: true,
+    options: [{
+      name: 'command', type: 'string', positional: true,
+      help: 'Prints global help, command specific help, or help for a group of related commands',
+    }],
+    async run(ctl, cmd) {
+      const what = cmd.string('command');
+      if (what === undefined) {
+        ctl.print('Grouped commands:\n\n');
+        for (const g of groups()) ctl.print(groupHelp(g));
+        return true;
+      }
+      const group = groups().find((g) => g.keyword === what || g.name === what);
+      if (group) {
+        ctl.print(groupHelp(group));
+        return true;
+      }
+      const def = groups().flatMap((g) => g.commands).find((c) => c.name === what);
+      if (!def) throw new VshError(`command or command group '${what}' doesn't exist`);
+      ctl.print(commandHelp(def));
+      return true;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { findCommand } from './commands/index.js';
+import type { Ctl } from './vsh/ctl.js';
+import { parseOptions } from './vsh/parse-options.js';
+import type { ParsedCommand } from './vsh/parsed-command.js';
+import type { CommandWords } from './vsh/tokenize.js';
+import { VshError } from './vsh/vsh-error.js';
+
+/** Resolves every command before running any, as virsh does: one bad command means none runs. */
+export function parseCommands(commands: readonly CommandWords[]): ParsedCommand[] {
+  return commands.map(([name, ...args]) => {
+    const def = findCommand(name!);
+    if (!def) throw new VshError(`unknown command: '${name}'`);
+    return parseOptions(def, args);
+  });
+}
+
+/**
+ * Runs commands in order; a failure is reported and the next command still runs. The result is
+ * the last command's success, which becomes virsh's exit code. Output is handed to `flush` after
+ * each command so a long script streams.
+ */
+export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[], flush: () => void): Promise<boolean> {
+  let ok = true;
+  for (const cmd of cmds) {
+    try {
+      if (!cmd.def.noConnect) await ctl.connect();
+      ok = await cmd.def.run(ctl, cmd);
+    } catch (e) {
+      ok = false;
+      ctl.report(e);
+    }
+    ctl.extra('\n');
+    flush();
+    if (cmd.def.name === 'quit') break;
+  }
+  return ok;
+}

@@ -1,0 +1,74 @@
+import { connect, type Connection } from '@tsvirt/api';
+import { VirError } from '@tsvirt/util';
+
+/** A command failure with virsh's own first line, followed by the libvirt error that caused it. */
+export class CommandFailed extends Error {
+  override readonly name = 'CommandFailed';
+  constructor(message: string, readonly causeError?: unknown) {
+    super(message);
+  }
+}
+
+/** Global settings from the command line (virsh's vshControl). */
+export interface CtlOptions {
+  readonly uri: string | undefined;
+  readonly quiet: boolean;
+  readonly readonly: boolean;
+}
+
+/** What commands share: output streams, the quiet flag and the connection, opened on first use. */
+export class Ctl {
+  #conn: Connection | undefined;
+  #stdout = '';
+  #stderr = '';
+
+  constructor(readonly opts: CtlOptions) {}
+
+  /** Output that is always shown (vshPrint). */
+  print(text: string): void {
+    this.#stdout += text;
+  }
+  /** Output hidden by `-q` (vshPrintExtra). */
+  extra(text: string): void {
+    if (!this.opts.quiet) this.#stdout += text;
+  }
+  error(message: string): void {
+    this.#stderr += `error: ${message}\n`;
+  }
+  /** Everything written so far, for the caller to flush in order. */
+  takeOutput(): { stdout: string; stderr: string } {
+    const out = { stdout: this.#stdout, stderr: this.#stderr };
+    this.#stdout = '';
+    this.#stderr = '';
+    return out;
+  }
+
+  /** Opens the connection; virsh reports a failure as two error lines. */
+  async connect(): Promise<Connection> {
+    if (!this.#conn) {
+      try {
+        this.#conn = await connect(this.opts.uri, { readonly: this.opts.readonly });
+      } catch (e) {
+        throw new CommandFailed('failed to connect to the hypervisor', e);
+      }
+    }
+    return this.#conn;
+  }
+
+  async close(): Promise<void> {
+    await this.#conn?.close();
+    this.#conn = undefined;
+  }
+
+  /** Prints a command's failure as virsh does: its own line, then the libvirt error. */
+  report(e: unknown): void {
+    if (e instanceof CommandFailed) {
+      this.error(e.message);
+      if (e.causeError !== undefined) this.report(e.causeError);
+    } else if (e instanceof VirError || e instanceof Error) {
+      this.error(e.message);
+    } else {
+      this.error(String(e));
+    }
+  }
+}

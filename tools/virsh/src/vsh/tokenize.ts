@@ -1,0 +1,62 @@
+import { VshError } from './vsh-error.js';
+
+/** One command's words, as split from a command string. */
+export type CommandWords = string[];
+
+/**
+ * Splits a virsh command string into commands and their words, with virsh's rules: commands end
+ * at `;` or a newline; words split at unquoted blanks; single quotes keep everything literally;
+ * double quotes group while a backslash still escapes; `#` at the start of a word comments out the
+ * rest of the line.
+ */
+export function tokenizeCommandString(input: string): CommandWords[] {
+  const commands: CommandWords[] = [];
+  let words: string[] = [];
+  let i = 0;
+  const endCommand = (): void => {
+    if (words.length > 0) commands.push(words);
+    words = [];
+  };
+  while (i < input.length) {
+    const c = input[i]!;
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === ';' || c === '\n') {
+      endCommand();
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < input.length && input[i] !== '\n') i++;
+      continue;
+    }
+    let word = '';
+    let inDouble = false;
+    while (i < input.length) {
+      const ch = input[i]!;
+      if (!inDouble && (ch === ' ' || ch === '\t' || ch === ';' || ch === '\n')) break;
+      if (ch === '\\') {
+        if (i + 1 >= input.length) throw new VshError('dangling \\');
+        word += input[i + 1];
+        i += 2;
+      } else if (ch === "'" && !inDouble) {
+        const end = input.indexOf("'", i + 1);
+        if (end < 0) throw new VshError('missing \'');
+        word += input.slice(i + 1, end);
+        i = end + 1;
+      } else if (ch === '"') {
+        inDouble = !inDouble;
+        i++;
+      } else {
+        word += ch;
+        i++;
+      }
+    }
+    if (inDouble) throw new VshError('missing "');
+    words.push(word);
+  }
+  endCommand();
+  return commands;
+}
