@@ -26,7 +26,11 @@ function walk(el, p, inForeign) {
   note(e.attrs, el.attrs.map(([k]) => k));
   const kids = el.children.filter((c) => c.kind === 'element');
   note(e.kids, kids.map((c) => c.name));
-  for (const c of kids) walk(c, `${p}/${c.name}`, c.name === 'metadata' || c.name.includes(':'));
+  for (const c of kids) {
+    // The domain inside a status file is laid out like any other domain.
+    const sub = p === 'domstatus' && c.name === 'domain' ? 'domain' : `${p}/${c.name}`;
+    walk(c, sub, c.name === 'metadata' || c.name.includes(':'));
+  }
 }
 for (const d of dirs) {
   const dir = path.join(root, d);

@@ -10,11 +10,18 @@ const SCALE: Record<string, number> = {
   eb: 1e18, e: 1024 ** 6, eib: 1024 ** 6,
 };
 
-/** Converts a memory size with libvirt's unit suffixes to KiB, rounding up as libvirt does. */
-export function toKiB(value: number, unit: string | undefined): number {
-  const scale = SCALE[(unit ?? 'KiB').toLowerCase()];
+/** Converts a size with libvirt's unit suffixes to bytes; `dflt` is the unit when none is given. */
+export function toBytes(value: number, unit: string | undefined, dflt = 'bytes'): number {
+  const scale = SCALE[(unit ?? dflt).toLowerCase()];
   if (scale === undefined) {
     throw new VirError(ErrorCode.INVALID_ARG, `unknown suffix '${unit}'`, ErrorDomain.NONE);
   }
-  return Math.ceil((value * scale) / 1024);
+  const bytes = value * scale;
+  if (!Number.isSafeInteger(bytes)) throw new VirError(ErrorCode.OVERFLOW, `value too large: ${value}${unit ?? ''}`, ErrorDomain.NONE);
+  return bytes;
+}
+
+/** Converts a memory size with libvirt's unit suffixes to KiB, rounding up as libvirt does. */
+export function toKiB(value: number, unit: string | undefined): number {
+  return Math.ceil(toBytes(value, unit, 'KiB') / 1024);
 }

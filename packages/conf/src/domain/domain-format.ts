@@ -42,10 +42,15 @@ function typedElements(def: DomainDef): XmlElement[] {
   ];
 }
 
-/** Formats a DomainDef as libvirt's canonical `<domain>` XML. */
-export function formatDomainXML(def: DomainDef, opts: DomainFormatOptions = {}): string {
+/** The `<domain>` element tree of a DomainDef, before layout. */
+export function domainElement(def: DomainDef, opts: DomainFormatOptions = {}): XmlElement {
   const attrs: Array<[string, string]> = [['type', def.type]];
   if (opts.id !== undefined && !opts.inactive) attrs.push(['id', String(opts.id)]);
   const children = [...typedElements(def), patchElement(def.source?.devices, 'devices', {}, undefined, def.devices), ...def.other];
-  return formatXml(element('domain', [...attrs, ...def.rootAttrs], children), 0, DOMAIN_SPEC);
+  return element('domain', [...attrs, ...def.rootAttrs], children);
+}
+
+/** Formats a DomainDef as libvirt's canonical `<domain>` XML. */
+export function formatDomainXML(def: DomainDef, opts: DomainFormatOptions = {}): string {
+  return formatXml(domainElement(def, opts), 0, DOMAIN_SPEC);
 }

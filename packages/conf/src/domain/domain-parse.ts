@@ -52,7 +52,11 @@ export interface DomainParseDefaults {
 
 /** Parses `<domain>` XML into a DomainDef, raising libvirt's errors for what it refuses. */
 export function parseDomainXML(xml: string, defaults: DomainParseDefaults = {}): DomainDef {
-  const root = parseXml(xml, 'domain_definition');
+  return domainFromElement(parseXml(xml, 'domain_definition'), defaults);
+}
+
+/** Reads a DomainDef from an already parsed `<domain>` element (as found inside `<domstatus>`). */
+export function domainFromElement(root: XmlElement, defaults: DomainParseDefaults = {}): DomainDef {
   if (root.name !== 'domain') throw xmlError(`expecting root element of 'domain', not '${root.name}'`);
   const type = attr(root, 'type');
   if (!type) throw new VirError(ErrorCode.INTERNAL_ERROR, 'missing domain type attribute', ErrorDomain.DOMAIN);

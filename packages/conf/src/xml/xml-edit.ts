@@ -1,4 +1,4 @@
-import { element, textNode, type XmlElement } from './xml-node.js';
+import { element, textNode, type XmlElement, type XmlNode } from './xml-node.js';
 
 /**
  * A copy of `base` (or a new `name` element) with the given attributes set, or removed where the
@@ -11,7 +11,7 @@ export function patchElement(
   name: string,
   attrs: Record<string, string | undefined>,
   text?: string,
-  children?: XmlElement[],
+  children?: XmlNode[],
 ): XmlElement {
   const out = base ? [...base.attrs] : [];
   for (const [k, v] of Object.entries(attrs)) {
@@ -23,4 +23,13 @@ export function patchElement(
   }
   const kids = children ?? (text !== undefined ? [textNode(text)] : [...(base?.children ?? [])]);
   return element(name, out, kids);
+}
+
+/** Sets (or, with undefined, removes) one attribute in place, keeping the position of an existing one. */
+export function setAttr(el: XmlElement, name: string, value: string | undefined): void {
+  const i = el.attrs.findIndex(([n]) => n === name);
+  if (value === undefined) {
+    if (i >= 0) el.attrs.splice(i, 1);
+  } else if (i >= 0) el.attrs[i] = [name, value];
+  else el.attrs.push([name, value]);
 }

@@ -1,0 +1,74 @@
+import { ErrorDomain } from '@tsvirt/util';
+import { parseXml } from '../xml/xml-parse.js';
+import { attr, childElements, element, firstChild, textOf, textNode, type XmlElement } from '../xml/xml-node.js';
+import { setAttr } from '../xml/xml-edit.js';
+import { xmlError } from '../xml/xml-errors.js';
+import { generateUUID, parseUUID } from '../uuid.js';
+import type { NetworkDef, NetworkForwardMode } from './network-def.js';
+
+const D = ErrorDomain.NETWORK;
+const MODES = new Set(['nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev']);
+/** Modes where libvirt itself manages the bridge, and so prints its STP settings. */
+const MANAGED_BRIDGE = new Set([undefined, 'nat', 'route', 'open']);
+
+function normaliseForward(fwd: XmlElement): NetworkForwardMode {
+  const mode = attr(fwd, 'mode') ?? 'nat';
+  if (!MODES.has(mode)) throw xmlError(`unknown forwarding type '${mode}'`, D);
+  setAttr(fwd, 'mode', mode);
+  const ifs = childElements(fwd, 'interface');
+  const dev = attr(fwd, 'dev');
+  const first = ifs[0] && attr(ifs[0], 'dev');
+  if (dev !== undefined && first !== undefined && dev !== first) {
+    throw xmlError(`forward dev '${dev}' must match first interface element dev '${first}' in network '${mode}'`, D);
+  }
+  const seen = new Set<string>();
+  for (const i of ifs) {
+    const d = attr(i, 'dev') ?? '';
+    if (seen.has(d)) throw xmlError(`interface '${d}' is already in use by forward of network`, D);
+    seen.add(d);
+  }
+  if (dev !== undefined && ifs.length === 0 && childElements(fwd, 'pf').length === 0) fwd.children.push(element('interface', [['dev', dev]]));
+  // libvirt names the first interface as the forward device, except when a physical function stands for them.
+  if (first !== undefined && childElements(fwd, 'pf').length === 0) setAttr(fwd, 'dev', first);
+  else if (childElements(fwd, 'pf').length > 0) setAttr(fwd, 'dev', undefined);
+  return mode as NetworkForwardMode;
+}
+
+/** Parses `<network>` XML, applying the normalisations libvirt's network conf layer makes. */
+export function parseNetworkXML(xml: string): NetworkDef {
+  const root = parseXml(xml, 'network_definition');
+  if (root.name !== 'network') throw xmlError(`expecting root element of 'network', not '${root.name}'`, D);
+  const nameEl = firstChild(root, 'name');
+  const name = nameEl ? textOf(nameEl).trim() : '';
+  if (!name) throw xmlError('missing network name', D);
+  if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`, D);
+
+  const uuidEl = firstChild(root, 'uuid');
+  const uuid = uuidEl ? parseUUID(textOf(uuidEl)) : generateUUID();
+  if (!uuid) throw xmlError('malformed uuid element', D);
+  if (uuidEl) uuidEl.children = [textNode(uuid)];
+  else root.children.splice(root.children.indexOf(nameEl!) + 1, 0, element('uuid', [], [textNode(uuid)]));
+
+  // ipv6='no' is the default and libvirt does not print it.
+  if (attr(root, 'ipv6') === 'no') setAttr(root, 'ipv6', undefined);
+  const fwd = firstChild(root, 'forward');
+  const forwardMode = fwd ? normaliseForward(fwd) : undefined;
+
+  const bridge = firstChild(root, 'bridge');
+  if (bridge && MANAGED_BRIDGE.has(forwardMode)) {
+    setAttr(bridge, 'stp', attr(bridge, 'stp') ?? 'on');
+    setAttr(bridge, 'delay', attr(bridge, 'delay') ?? '0');
+  }
+  const macEl = firstChild(root, 'mac');
+  const mac = macEl && attr(macEl, 'address')?.toLowerCase();
+  if (macEl && mac !== undefined) setAttr(macEl, 'address', mac);
+  const bridgeName = bridge && attr(bridge, 'name');
+  return {
+    name,
+    uuid,
+    ...(forwardMode !== undefined ? { forwardMode } : {}),
+    ...(bridgeName !== undefined ? { bridge: bridgeName } : {}),
+    ...(mac !== undefined ? { mac } : {}),
+    xml: root,
+  };
+}

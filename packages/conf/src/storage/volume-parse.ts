@@ -1,0 +1,76 @@
+import { ErrorDomain } from '@tsvirt/util';
+import { parseXml } from '../xml/xml-parse.js';
+import { attr, childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
+import { xmlError } from '../xml/xml-errors.js';
+import { toBytes } from '../units.js';
+import type { StoragePoolDef } from './pool-def.js';
+import type { StorageVolDef } from './volume-def.js';
+
+const D = ErrorDomain.STORAGE;
+/** The volume type each pool type gives its volumes. */
+const VOLUME_TYPE: Record<string, string> = {
+  dir: 'file', fs: 'file', netfs: 'file', vstorage: 'file',
+  logical: 'block', disk: 'block', iscsi: 'block', 'iscsi-direct': 'network', scsi: 'block', mpath: 'block', zfs: 'block',
+  rbd: 'network', gluster: 'network', sheepdog: 'network',
+};
+/** File-backed pools format a new volume as raw unless told otherwise. */
+const FILE_POOLS = new Set(['dir', 'fs', 'netfs', 'vstorage']);
+/** Ids that stand for "not set": -1, also written as its unsigned form. */
+const UNSET_ID = new Set(['-1', '4294967295']);
+
+function sizeOf(el: XmlElement | undefined, what: string): number | undefined {
+  if (!el) return undefined;
+  const text = textOf(el).trim();
+  if (!/^\d+$/.test(text)) throw xmlError(`malformed ${what} element`, D);
+  return toBytes(Number(text), attr(el, 'unit'));
+}
+
+/** Rewrites `<permissions>` in libvirt's canonical spelling: octal mode, decimal ids, unset ids dropped. */
+function normalisePermissions(perms: XmlElement): void {
+  for (const el of childElements(perms)) {
+    const v = textOf(el).trim();
+    if (el.name === 'mode') {
+      if (!/^[0-7]+$/.test(v)) throw xmlError('malformed octal mode', D);
+      el.children = [textNode(`0${parseInt(v, 8).toString(8)}`)];
+    } else if (el.name === 'owner' || el.name === 'group') {
+      if (!/^-?\d+$/.test(v)) throw xmlError(`malformed ${el.name} element`, D);
+      el.children = [textNode(String(parseInt(v, 10)))];
+    }
+  }
+  perms.children = perms.children.filter((c) => c.kind !== 'element' || !((c.name === 'owner' || c.name === 'group') && UNSET_ID.has(textOf(c))));
+}
+
+/** Parses `<volume>` XML in the context of its pool, applying libvirt's storage conf normalisations. */
+export function parseStorageVolXML(xml: string, pool: StoragePoolDef): StorageVolDef {
+  const root = parseXml(xml, 'volume_definition');
+  if (root.name !== 'volume') throw xmlError(`expecting root element of 'volume', not '${root.name}'`, D);
+  const nameEl = firstChild(root, 'name');
+  const name = nameEl ? textOf(nameEl).trim() : '';
+  if (!name) throw xmlError('missing volume name element', D);
+  const type = attr(root, 'type') ?? VOLUME_TYPE[pool.type] ?? 'file';
+  const capacity = sizeOf(firstChild(root, 'capacity'), 'capacity') ?? 0;
+  const allocation = sizeOf(firstChild(root, 'allocation'), 'allocation') ?? capacity;
+
+  // Source extents and timestamps describe the volume as found on the host, never a request.
+  root.children = root.children.filter((c) => c.kind !== 'element' || !['source', 'capacity', 'allocation'].includes(c.name));
+  const target = firstChild(root, 'target');
+  for (const t of [target, firstChild(root, 'backingStore')]) {
+    if (!t) continue;
+    t.children = t.children.filter((c) => c.kind !== 'element' || c.name !== 'timestamps');
+    const perms = firstChild(t, 'permissions');
+    if (perms) normalisePermissions(perms);
+  }
+  if (target && FILE_POOLS.has(pool.type) && !firstChild(target, 'format')) target.children.push(element('format', [['type', 'raw']]));
+  const formatEl = target && firstChild(target, 'format');
+  const format = formatEl && attr(formatEl, 'type');
+  const keyEl = firstChild(root, 'key');
+  return {
+    type,
+    name,
+    ...(keyEl ? { key: textOf(keyEl).trim() } : {}),
+    capacity,
+    allocation,
+    ...(format !== undefined ? { format } : {}),
+    xml: root,
+  };
+}
