@@ -25,3 +25,4 @@ export { formatStorageVolXML } from './storage/volume-format.js';
 export { parseCapabilitiesXML, formatCapabilitiesXML, type Capabilities, type CapabilitiesGuest } from './capabilities/capabilities.js';
 export { parseNodeConfigXML, formatNodeConfigXML, type NodeConfig } from './node-config.js';
 export { reformatDocument, DOCUMENT_KINDS, SCHEMA_OF, type DocumentKind, type DocumentContext } from './documents.js';
+export { validateXML, SCHEMA_DIR } from './validate/relaxng.js';

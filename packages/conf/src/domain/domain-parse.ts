@@ -33,6 +33,18 @@ function action(root: XmlElement, name: string, dflt: LifecycleAction): Lifecycl
   return v as LifecycleAction;
 }
 
+/** The total of the guest NUMA cells' memory, which stands for `<memory>` when that is absent. */
+function numaMemoryKiB(root: XmlElement): number | undefined {
+  const numa = firstChild(root, 'cpu') && firstChild(firstChild(root, 'cpu')!, 'numa');
+  const cells = numa ? childElements(numa, 'cell') : [];
+  if (cells.length === 0) return undefined;
+  return cells.reduce((sum, c) => {
+    const raw = attr(c, 'memory') ?? '';
+    if (!/^\d+$/.test(raw)) throw xmlError(`Invalid value '${raw}' for element or attribute './cpu/numa/cell/@memory'`);
+    return sum + toKiB(Number(raw), attr(c, 'unit'));
+  }, 0);
+}
+
 /** Whether any device carries its own `<boot order>`, which replaces `<os><boot dev>`. */
 function hasDeviceBootOrder(devices: XmlElement | undefined): boolean {
   return !!devices && childElements(devices).some((d) => firstChild(d, 'boot') !== undefined);
@@ -74,7 +86,7 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
     uuid = parsed;
   }
 
-  const memoryKiB = memoryOf(root, 'memory');
+  const memoryKiB = memoryOf(root, 'memory') ?? numaMemoryKiB(root);
   if (memoryKiB === undefined) throw xmlError('Memory size must be specified via <memory> or in the <numa> configuration');
   const current = memoryOf(root, 'currentMemory');
 

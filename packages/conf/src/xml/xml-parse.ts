@@ -62,7 +62,13 @@ export function parseXml(text: string, what = 'xml'): XmlElement {
   if (valid !== true) {
     throw new VirError(ErrorCode.XML_DETAIL, `(${what}):${valid.err.line}: ${valid.err.msg}`, ErrorDomain.XML);
   }
-  const roots = convert(parser.parse(text) as Ordered[]).filter((n): n is XmlElement => n.kind === 'element');
+  let roots: XmlElement[];
+  try {
+    roots = convert(parser.parse(text) as Ordered[]).filter((n): n is XmlElement => n.kind === 'element');
+  } catch (e) {
+    // The parser's own limits (nesting depth, ...) surface as plain Errors.
+    throw new VirError(ErrorCode.XML_DETAIL, `(${what}): ${(e as Error).message}`, ErrorDomain.XML, { cause: e });
+  }
   if (roots.length !== 1) {
     throw new VirError(ErrorCode.XML_DETAIL, `(${what}): Extra content at the end of the document`, ErrorDomain.XML);
   }

@@ -1,0 +1,82 @@
+// Parse+format throughput of @tsvirt/conf over libvirt's domain corpus, beside libvirt's own
+// define+dumpxml loop (python3-libvirt on test:///default) over the same documents, in one run.
+import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { reformatDocument } from '../packages/conf/dist/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = join(root, '../shared/libvirt-tests');
+const dirs = ['domain/in', 'domain/out'];
+const docs = dirs.flatMap((d) => readdirSync(join(corpus, d)).filter((f) => f.endsWith('.xml')).map((f) => readFileSync(join(corpus, d, f), 'utf8')));
+const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d), 0);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+
+function pass() {
+  let ok = 0;
+  for (const d of docs) {
+    try {
+      reformatDocument('domain', d);
+      ok++;
+    } catch {
+      // Refused documents cost time too; they stay in the measure.
+    }
+  }
+  return ok;
+}
+
+pass(); // warm-up: JIT and the spec tables
+const t0 = process.hrtime.bigint();
+let ok = 0;
+for (let i = 0; i < ROUNDS; i++) ok = pass();
+const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+const tsvirt = {
+  documents: docs.length,
+  formatted: ok,
+  docsPerSec: (docs.length * ROUNDS) / secs,
+  mbPerSec: (bytes * ROUNDS) / secs / 1e6,
+  peakRssMiB: process.resourceUsage().maxRSS / 1024,
+};
+
+// libvirt: define and dumpxml each document on the test driver, then undefine it.
+const py = `
+import libvirt, sys, time, resource, json
+libvirt.registerErrorHandler(lambda *a: None, None)
+docs = json.load(open(sys.argv[1]))
+rounds = int(sys.argv[2])
+c = libvirt.open('test:///default')
+ok = 0
+t = time.perf_counter()
+for _ in range(rounds):
+    ok = 0
+    for d in docs:
+        try:
+            dom = c.defineXML(d)
+            dom.XMLDesc(0)
+            dom.undefine()
+            ok += 1
+        except libvirt.libvirtError:
+            pass
+secs = time.perf_counter() - t
+print(json.dumps({"formatted": ok, "secs": secs, "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+`;
+const tmp = mkdtempSync(join(tmpdir(), 'conf-bench-'));
+writeFileSync(join(tmp, 'docs.json'), JSON.stringify(docs));
+writeFileSync(join(tmp, 'bench.py'), py);
+const r = spawnSync('/usr/bin/python3', [join(tmp, 'bench.py'), join(tmp, 'docs.json'), String(ROUNDS)], { encoding: 'utf8' });
+let libvirt;
+if (r.status === 0) {
+  const j = JSON.parse(r.stdout);
+  libvirt = { formatted: j.formatted, docsPerSec: (docs.length * ROUNDS) / j.secs, mbPerSec: (bytes * ROUNDS) / j.secs / 1e6, peakRssMiB: j.peakRssMiB };
+} else {
+  libvirt = { unavailable: (r.stderr || r.error?.message || '').trim().split('\n').pop() };
+}
+
+const fmt = (x) => (typeof x === 'number' ? x.toFixed(1) : x);
+console.log(`conf bench: ${docs.length} domain documents, ${(bytes / 1e6).toFixed(2)} MB, ${ROUNDS} rounds`);
+console.log(`tsvirt parse+format : ${fmt(tsvirt.docsPerSec)} documents/s, ${fmt(tsvirt.mbPerSec)} MB/s, peak RSS ${fmt(tsvirt.peakRssMiB)} MiB (${tsvirt.formatted} formatted)`);
+if (libvirt.unavailable) console.log(`libvirt define+dumpxml: unavailable (${libvirt.unavailable})`);
+else console.log(`libvirt define+dumpxml: ${fmt(libvirt.docsPerSec)} documents/s, ${fmt(libvirt.mbPerSec)} MB/s, peak RSS ${fmt(libvirt.peakRssMiB)} MiB (${libvirt.formatted} accepted by the test driver)`);
+console.log(JSON.stringify({ tsvirt, libvirt }));

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { RelaxNGValidator, XmlDocument, XmlValidateError } from 'libxml2-wasm';
+import { xmlRegisterFsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { parseXml } from '../xml/xml-parse.js';
+
+/** libvirt's RelaxNG schemas, shipped with this package. */
+export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+const validators = new Map<string, RelaxNGValidator>();
+let providersRegistered = false;
+
+function validatorFor(schema: string): RelaxNGValidator {
+  let v = validators.get(schema);
+  if (!v) {
+    // The schemas include each other by relative path, which libxml2 resolves through the file system.
+    if (!providersRegistered) providersRegistered = xmlRegisterFsInputProviders() || true;
+    const path = `${SCHEMA_DIR}${schema}`;
+    const doc = XmlDocument.fromBuffer(readFileSync(path), { url: path });
+    try {
+      v = RelaxNGValidator.fromDoc(doc);
+    } finally {
+      doc.dispose();
+    }
+    validators.set(schema, v);
+  }
+  return v;
+}
+
+/**
+ * Validates a document against one of libvirt's schemas (`domain.rng`, `network.rng`, ...), as
+ * `virsh define --validate` and virt-xml-validate do. The text first passes tsvirt's own parser, so
+ * hostile documents are refused before libxml2 sees them.
+ */
+export function validateXML(xml: string, schema: string): void {
+  parseXml(xml);
+  const v = validatorFor(schema);
+  const doc = XmlDocument.fromString(xml);
+  try {
+    v.validate(doc);
+  } catch (e) {
+    if (!(e instanceof XmlValidateError)) throw VirError.from(e, ErrorCode.XML_INVALID_SCHEMA, ErrorDomain.XML);
+    const why = e.details.map((d) => d.message.trim()).join('\n');
+    throw new VirError(ErrorCode.XML_INVALID_SCHEMA, `Unable to validate doc against ${SCHEMA_DIR}${schema}\n${why}`, ErrorDomain.XML, { cause: e });
+  } finally {
+    doc.dispose();
+  }
+}
