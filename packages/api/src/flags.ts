@@ -53,6 +53,11 @@ export const DomainDestroyFlags = { DEFAULT: 0, GRACEFUL: 1, REMOVE_LOGS: 2 } as
 /** virDomainModificationImpact. */
 export const DomainModificationImpact = { CURRENT: 0, LIVE: 1, CONFIG: 2 } as const;
 
+/** virDomainDeviceModifyFlags. */
+export const DomainDeviceModifyFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, FORCE: 4 } as const;
+/** virDomainQemuMonitorCommandFlags. */
+export const DomainQemuMonitorCommandFlags = { DEFAULT: 0, HMP: 1 } as const;
+
 /** virDomainEventType. */
 export const DomainEventType = {
   DEFINED: 0, UNDEFINED: 1, STARTED: 2, SUSPENDED: 3, RESUMED: 4, STOPPED: 5, SHUTDOWN: 6, PMSUSPENDED: 7, CRASHED: 8,

@@ -8,7 +8,7 @@ export type { DomainEvent } from './events.js';
 export * from './flags.js';
 export { DRIVER_REGISTRY, addDriverImporter, loadDriver, unloadDrivers, type DriverEntry, type ModuleImporter } from './registry.js';
 export type { ConnectionDriver, DriverConnection, DriverModule, OpenContext } from './driver/connection-driver.js';
-export type { HypervisorDriver } from './driver/hypervisor-driver.js';
+export type { HypervisorDriver, DomainBlockStats, SharedDiskEntry } from './driver/hypervisor-driver.js';
 export type { NetworkDriver, NetworkRef } from './driver/network-driver.js';
 export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo } from './driver/storage-driver.js';
 export type { StateDriver } from './driver/state-driver.js';

@@ -43,4 +43,35 @@ export interface HypervisorDriver {
   domainSetAutostart?(dom: DomainRef, autostart: boolean): Promise<void>;
   domainHasManagedSaveImage?(dom: DomainRef, flags: number): Promise<boolean>;
   domainGetSecurityLabel?(dom: DomainRef): Promise<SecurityLabel>;
+
+  /** Adds a device described by `xml` (DomainDeviceModifyFlags: live, config or both). */
+  domainAttachDevice?(dom: DomainRef, xml: string, flags: number): Promise<void>;
+  /** Removes the device `xml` matches (DomainDeviceModifyFlags); a live unplug may finish later. */
+  domainDetachDevice?(dom: DomainRef, xml: string, flags: number): Promise<void>;
+  /** I/O counters of one disk, named by target (`vda`) or source path. */
+  domainBlockStats?(dom: DomainRef, disk: string): Promise<DomainBlockStats>;
+  /** Passes a QMP command (or an HMP one with DomainQemuMonitorCommandFlags.HMP) through; returns QEMU's reply text. */
+  qemuMonitorCommand?(dom: DomainRef, cmd: string, flags: number): Promise<string>;
+  /** The QEMU driver's shared-disk table: each tracked device and the active domains holding it. */
+  connectListSharedDisks?(): Promise<SharedDiskEntry[]>;
+}
+
+/** virDomainBlockStatsStruct: counters of one disk (-1 where the hypervisor does not say). */
+export interface DomainBlockStats {
+  readonly rdReq: number;
+  readonly rdBytes: number;
+  readonly wrReq: number;
+  readonly wrBytes: number;
+  readonly errs: number;
+}
+
+/** One device of the shared-disk table. */
+export interface SharedDiskEntry {
+  /** `major:minor` of the device. */
+  readonly key: string;
+  readonly path: string;
+  /** unpriv_sgio in effect: `filtered`, `unfiltered`, or `n/a` where the kernel has no such knob. */
+  readonly sgio: 'filtered' | 'unfiltered' | 'n/a';
+  /** Names of the active domains using the device. */
+  readonly domains: readonly string[];
 }

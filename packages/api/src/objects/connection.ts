@@ -2,6 +2,7 @@ import { ErrorCode, VirError } from '@tsvirt/util';
 import { parseUUID } from '@tsvirt/conf';
 import type { DriverConnection } from '../driver/connection-driver.js';
 import type { NodeInfo, SecurityModel } from '../driver/driver-types.js';
+import type { SharedDiskEntry } from '../driver/hypervisor-driver.js';
 import { eventStream, type DomainEvent } from '../events.js';
 import { Domain } from './domain.js';
 import { callerFor } from './entry-point.js';
@@ -141,6 +142,11 @@ export class Connection {
       (e) => ({ domain: new Domain(this, e.domain), event: e.event, detail: e.detail }),
       options.signal,
     );
+  }
+
+  /** The QEMU driver's shared-disk table: which active domains use each shared device. */
+  listSharedDisks(): Promise<SharedDiskEntry[]> {
+    return this.hv('connectListSharedDisks', 'virConnectListSharedDisks')();
   }
 
   /** Closes the connection; later calls on it fail with INVALID_CONN. */

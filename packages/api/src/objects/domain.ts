@@ -1,6 +1,6 @@
 import { ErrorCode, VirError } from '@tsvirt/util';
 import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-types.js';
-import type { HypervisorDriver } from '../driver/hypervisor-driver.js';
+import type { DomainBlockStats, HypervisorDriver } from '../driver/hypervisor-driver.js';
 import { DomainXMLFlags } from '../flags.js';
 import { callerFor } from './entry-point.js';
 
@@ -97,5 +97,22 @@ export class Domain {
   }
   getSecurityLabel(): Promise<SecurityLabel> {
     return this.call('domainGetSecurityLabel', 'virDomainGetSecurityLabel')(this.#ref);
+  }
+
+  /** Adds a device (virDomainAttachDeviceFlags; DomainDeviceModifyFlags). */
+  async attachDeviceFlags(xml: string, flags = 0): Promise<void> {
+    await this.call('domainAttachDevice', flags ? 'virDomainAttachDeviceFlags' : 'virDomainAttachDevice', true)(this.#ref, xml, flags);
+  }
+  /** Removes a device (virDomainDetachDeviceFlags; DomainDeviceModifyFlags). */
+  async detachDeviceFlags(xml: string, flags = 0): Promise<void> {
+    await this.call('domainDetachDevice', flags ? 'virDomainDetachDeviceFlags' : 'virDomainDetachDevice', true)(this.#ref, xml, flags);
+  }
+  /** I/O counters of one disk, by target or source path (virDomainBlockStats). */
+  blockStats(disk: string): Promise<DomainBlockStats> {
+    return this.call('domainBlockStats', 'virDomainBlockStats')(this.#ref, disk);
+  }
+  /** QEMU monitor passthrough (virDomainQemuMonitorCommand): QEMU's reply as text. */
+  qemuMonitorCommand(cmd: string, flags = 0): Promise<string> {
+    return this.call('qemuMonitorCommand', 'virDomainQemuMonitorCommand', true)(this.#ref, cmd, flags);
   }
 }

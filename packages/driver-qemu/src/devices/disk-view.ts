@@ -36,8 +36,12 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], what: str
   return value as T;
 }
 
-/** The bus a target name implies when `<target bus>` is absent, as libvirt guesses it. */
-function busFromTarget(dev: string): string {
+/** The bus of a disk element: `<target bus>`, or what the target name implies, as libvirt guesses it. */
+export function diskBus(el: XmlElement): string {
+  const target = firstChild(el, 'target');
+  const explicit = target && attr(target, 'bus');
+  if (explicit) return explicit;
+  const dev = (target && attr(target, 'dev')) ?? '';
   if (dev.startsWith('vd')) return 'virtio';
   if (dev.startsWith('sd')) return 'scsi';
   return 'ide';
@@ -51,7 +55,7 @@ export function diskView(el: XmlElement): DiskView {
   const targetEl = firstChild(el, 'target');
   const target = targetEl && attr(targetEl, 'dev');
   if (!target) throw new VirError(ErrorCode.NO_TARGET, source ? (attr(source, 'file') ?? attr(source, 'dev')) : undefined, D);
-  const bus = oneOf(attr(targetEl!, 'bus') ?? busFromTarget(target), BUSES, `disk bus for '${target}'`);
+  const bus = oneOf(diskBus(el), BUSES, `disk bus for '${target}'`);
   const driver = firstChild(el, 'driver');
   const format = oneOf(driver ? (attr(driver, 'type') ?? 'raw') : 'raw', ['raw', 'qcow2'] as const, `disk format for '${target}'`);
   const sgioAttr = attr(el, 'sgio');

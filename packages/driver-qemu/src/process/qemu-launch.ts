@@ -1,67 +1,78 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, ErrorDomain, VirError, logger } from '@tsvirt/util';
+import { QmpClient } from '../qmp/qmp-client.js';
 import { processStartTime } from './proc-info.js';
 
 const log = logger('qemu.process');
 const D = ErrorDomain.QEMU;
 
+/** How long QEMU may take to open its monitor socket. */
+const MONITOR_WAIT_MS = 30_000;
+const POLL_MS = 3;
+
 /** How a QEMU process is started. */
 export interface LaunchSpec {
   readonly binary: string;
   readonly args: readonly string[];
-  /** QEMU's stderr goes here until it has daemonized; the failure message quotes it. */
+  /** QEMU's stdout and stderr go here; a failure message quotes what it wrote. */
   readonly logFile: string;
-  /** Where QEMU writes its pid (the `-pidfile` argument). */
-  readonly pidFile: string;
+  /** QEMU's monitor socket. */
+  readonly monitorPath: string;
+  /** Called with the pid as soon as the process exists, so that it is recorded before anything can fail. */
+  readonly onSpawn: (pid: number, pidStart: string | undefined) => Promise<void>;
 }
 
-/** A started QEMU: its pid and start time. */
+/** A started QEMU and an open monitor connection to it (the caller closes it). */
 export interface LaunchedQemu {
   readonly pid: number;
   readonly pidStart: string | undefined;
-}
-
-/** The lines QEMU wrote to the log since `offset`, for error messages. */
-async function logSince(logFile: string, offset: number): Promise<string> {
-  const text = await readFile(logFile, 'utf8').catch(() => '');
-  return text.slice(offset).trim();
+  readonly monitor: QmpClient;
 }
 
 /**
- * Starts QEMU with `-daemonize`: the process we spawn exits once QEMU has set up every device
- * and its monitor socket, so its exit status says whether the start worked, and the guest then
- * outlives the managing process. A failure raises QEMU's own words from the log.
+ * Starts QEMU in its own session, with its output in the log, and connects to its monitor as
+ * soon as the socket accepts. QEMU outlives the managing process. If QEMU exits first, the
+ * error quotes what QEMU wrote, as libvirt's does.
  */
 export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   await mkdir(dirname(spec.logFile), { recursive: true });
   const logHandle = await open(spec.logFile, 'a');
-  const offset = (await logHandle.stat()).size;
   const shown = [spec.binary, ...spec.args].join(' ');
   await logHandle.write(`${new Date().toISOString()}: starting up\n${shown}\n`);
-  const headerEnd = (await logHandle.stat()).size;
+  const offset = (await logHandle.stat()).size;
   log.debug(`launch: ${shown}`);
-  let code: number | null;
-  try {
-    code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(spec.binary, [...spec.args, '-daemonize'], {
-        stdio: ['ignore', logHandle.fd, logHandle.fd],
-        env: { ...process.env, LC_ALL: 'C' },
-      });
-      child.once('error', (e) => reject(new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e })));
-      child.once('exit', (c, signal) => resolve(signal ? -1 : c));
-    });
-  } finally {
-    await logHandle.close();
+  let exited: string | undefined;
+  const child = spawn(spec.binary, [...spec.args], {
+    stdio: ['ignore', logHandle.fd, logHandle.fd],
+    detached: true,
+    env: { ...process.env, LC_ALL: 'C' },
+  });
+  child.unref();
+  await logHandle.close();
+  const spawnError = new Promise<never>((_, reject) => child.once('error', (e) =>
+    reject(new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e }))));
+  child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit status ${code}`));
+  if (child.pid === undefined) await spawnError;
+  const pid = child.pid!;
+  const pidStart = await processStartTime(pid);
+  await spec.onSpawn(pid, pidStart);
+
+  const until = Date.now() + MONITOR_WAIT_MS;
+  for (;;) {
+    if (exited !== undefined) {
+      const said = (await readFile(spec.logFile, 'utf8').catch(() => '')).slice(offset).trim();
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `process exited while connecting to monitor: ${said || exited}`, D);
+    }
+    try {
+      return { pid, pidStart, monitor: await QmpClient.open(spec.monitorPath) };
+    } catch (e) {
+      if (Date.now() > until) {
+        throw new VirError(ErrorCode.OPERATION_TIMEOUT, `QEMU did not open its monitor '${spec.monitorPath}' within ${MONITOR_WAIT_MS} ms`, D, { cause: e });
+      }
+    }
+    await sleep(POLL_MS);
   }
-  if (code !== 0) {
-    const said = await logSince(spec.logFile, headerEnd);
-    throw new VirError(ErrorCode.INTERNAL_ERROR, `process exited while connecting to monitor: ${said || `exit status ${code}`}`, D);
-  }
-  const pid = Number((await readFile(spec.pidFile, 'utf8').catch(() => '')).trim());
-  if (!Number.isInteger(pid) || pid <= 0) {
-    throw new VirError(ErrorCode.INTERNAL_ERROR, `QEMU started but left no pid in '${spec.pidFile}' (log ${spec.logFile}, from byte ${offset})`, D);
-  }
-  return { pid, pidStart: await processStartTime(pid) };
 }

@@ -22,7 +22,7 @@ export interface SharedDiskUse {
  * process can find and reconnect to its QEMU (libvirt's `<domstatus>`).
  */
 export interface ActiveStatus {
-  readonly phase: 'starting' | 'active';
+  phase: 'starting' | 'active';
   readonly name: string;
   readonly uuid: string;
   readonly id: number;
@@ -46,6 +46,10 @@ export interface ActiveStatus {
   pendingPlug: string | undefined;
   /** The next number for block node names (`libvirt-N-format`). */
   nextNode: number;
+  /** The block node number of each disk, by device id. */
+  diskNodes: Record<string, number>;
+  /** Set while a reboot waits for the guest to power off, so it is reset instead of stopped. */
+  fakeReboot: boolean;
 }
 
 /** How a persistent domain last stopped, kept so every process reports the same shutoff reason. */

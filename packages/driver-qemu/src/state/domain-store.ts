@@ -1,8 +1,8 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { parseDomainXML, type DomainDef } from '@tsvirt/conf';
 import { ErrorDomain, withFileLock, writeFileAtomic } from '@tsvirt/util';
-import { configFile, domainLockFile, driverLockFile, type DriverPaths } from './driver-paths.js';
-import { isActiveStatus, readStatus, type DomainStatus } from './domain-status.js';
+import { configFile, domainLockFile, driverLockFile, nextIdFile, type DriverPaths } from './driver-paths.js';
+import { isActiveStatus, readStatus, type ActiveStatus, type DomainStatus } from './domain-status.js';
 
 /** A lock whose holder was killed is taken over after this long (short: a crash must not stall the next user). */
 const STALE_MS = 3000;
@@ -76,4 +76,20 @@ export function withDomainJob<T>(paths: DriverPaths, name: string, fn: () => Pro
 /** Runs `fn` holding the driver-wide lock (ids, the shared-disk table, the set of names). */
 export function withDriverLock<T>(paths: DriverPaths, fn: () => Promise<T>): Promise<T> {
   return withFileLock(driverLockFile(paths), fn, { staleMs: STALE_MS, waitMs: 60_000, domain: ErrorDomain.QEMU });
+}
+
+/** The status of every domain that is starting or running. */
+export async function loadActiveStatuses(paths: DriverPaths): Promise<ActiveStatus[]> {
+  const names = await namesIn(paths.stateDir, '.json');
+  const all = await Promise.all(names.map((n) => readStatus(paths, n)));
+  return all.filter(isActiveStatus);
+}
+
+/** The next domain id; the caller holds the driver lock. */
+export async function allocateId(paths: DriverPaths): Promise<number> {
+  const file = nextIdFile(paths);
+  const text = await readFile(file, 'utf8').catch(() => '1');
+  const id = Math.max(1, Number(text.trim()) || 1);
+  await writeFileAtomic(file, `${id + 1}\n`, { domain: ErrorDomain.QEMU });
+  return id;
 }

@@ -1,0 +1,129 @@
+import { attr, childElements, firstChild, type XmlElement } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import type { JsonProps } from './disk-props.js';
+import { pciAddressOf, pciProps } from './pci-address.js';
+
+const D = ErrorDomain.QEMU;
+
+/** `-device` with libvirt 9's JSON form. */
+export const deviceArg = (props: JsonProps): string[] => ['-device', JSON.stringify(props)];
+
+function unsupported(what: string): VirError {
+  return new VirError(ErrorCode.CONFIG_UNSUPPORTED, what, D);
+}
+
+const USB_MODELS: Record<string, string> = {
+  'piix3-uhci': 'piix3-usb-uhci', 'qemu-xhci': 'qemu-xhci', 'nec-xhci': 'nec-usb-xhci', ehci: 'usb-ehci',
+};
+
+/** `-device` arguments of the controllers QEMU does not create by itself. */
+export function controllerArgs(devices: readonly XmlElement[]): string[] {
+  const out: string[] = [];
+  for (const c of devices.filter((d) => d.name === 'controller')) {
+    const type = attr(c, 'type');
+    const index = attr(c, 'index') ?? '0';
+    const model = attr(c, 'model');
+    if (type === 'usb') {
+      if (model === 'none') continue;
+      const driver = USB_MODELS[model ?? 'piix3-uhci'];
+      if (!driver) throw unsupported(`USB controller model '${model}'`);
+      const addr = pciAddressOf(c) ? pciProps(pciAddressOf(c)) : { bus: 'pci.0', addr: '0x1.0x2' };
+      out.push(...deviceArg({ driver, id: index === '0' ? 'usb' : `usb${index}`, ...addr }));
+    } else if (type === 'scsi') {
+      if ((model ?? 'virtio-scsi') !== 'virtio-scsi') throw unsupported(`SCSI controller model '${model}'`);
+      out.push(...deviceArg({ driver: 'virtio-scsi-pci', id: `scsi${index}`, ...pciProps(pciAddressOf(c)) }));
+    }
+    // ide, pci-root and the rest are built into the machine.
+  }
+  return out;
+}
+
+const NIC_MODELS = new Set(['virtio', 'e1000', 'e1000e', 'rtl8139']);
+
+/** `-netdev` and `-device` arguments of the network interfaces (user networking for now). */
+export function interfaceArgs(devices: readonly XmlElement[]): string[] {
+  const out: string[] = [];
+  devices.filter((d) => d.name === 'interface').forEach((nic, i) => {
+    const type = attr(nic, 'type');
+    if (type !== 'user') throw unsupported(`interface type '${type}' is not supported by this driver yet`);
+    const modelEl = firstChild(nic, 'model');
+    const model = (modelEl && attr(modelEl, 'type')) ?? 'rtl8139';
+    if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
+    const macEl = firstChild(nic, 'mac');
+    const mac = macEl && attr(macEl, 'address');
+    out.push('-netdev', JSON.stringify({ type: 'user', id: `hostnet${i}` }));
+    out.push(...deviceArg({
+      driver: model === 'virtio' ? 'virtio-net-pci' : model,
+      netdev: `hostnet${i}`,
+      id: `net${i}`,
+      ...(mac ? { mac } : {}),
+      ...pciProps(pciAddressOf(nic)),
+    }));
+  });
+  return out;
+}
+
+/** The chardev backend of a `<serial>`/`<console>` element. */
+function chardevArg(el: XmlElement, id: string): string {
+  const type = attr(el, 'type') ?? 'pty';
+  const source = firstChild(el, 'source');
+  const path = source && attr(source, 'path');
+  switch (type) {
+    case 'pty':
+      return `pty,id=${id}`;
+    case 'file':
+      if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for file character device '${id}'`, ErrorDomain.DOMAIN);
+      return `file,id=${id},path=${path.replaceAll(',', ',,')}`;
+    case 'unix': {
+      if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for unix character device '${id}'`, ErrorDomain.DOMAIN);
+      const server = (source && attr(source, 'mode')) !== 'connect';
+      return `socket,id=${id},path=${path.replaceAll(',', ',,')}${server ? ',server=on,wait=off' : ''}`;
+    }
+    case 'null':
+      return `null,id=${id}`;
+    default:
+      throw unsupported(`character device type '${type}'`);
+  }
+}
+
+/**
+ * The serial ports: each `<serial>`, or a `<console>` standing for serial port 0 when the domain
+ * declares no serial (libvirt makes them one device).
+ */
+export function serialElements(devices: readonly XmlElement[]): XmlElement[] {
+  const serials = devices.filter((d) => d.name === 'serial');
+  if (serials.length > 0) return serials;
+  return devices.filter((d) => d.name === 'console').filter((c) => {
+    const target = firstChild(c, 'target');
+    return (target ? (attr(target, 'type') ?? 'serial') : 'serial') === 'serial';
+  }).slice(0, 1);
+}
+
+/** `-chardev` and `-device isa-serial` arguments of the serial ports. */
+export function serialArgs(devices: readonly XmlElement[]): string[] {
+  return serialElements(devices).flatMap((s, i) => [
+    '-chardev', chardevArg(s, `charserial${i}`),
+    ...deviceArg({ driver: 'isa-serial', chardev: `charserial${i}`, id: `serial${i}`, index: i }),
+  ]);
+}
+
+/** `-vnc` (or `-display none` when there is no graphics), as libvirt emits it. */
+export function graphicsArgs(devices: readonly XmlElement[]): string[] {
+  const graphics = devices.filter((d) => d.name === 'graphics');
+  if (graphics.length === 0) return ['-display', 'none'];
+  const g = graphics[0]!;
+  if (attr(g, 'type') !== 'vnc') throw unsupported(`graphics type '${attr(g, 'type')}'`);
+  const listenEl = childElements(g, 'listen')[0];
+  const listen = attr(g, 'listen') ?? (listenEl && attr(listenEl, 'address')) ?? '127.0.0.1';
+  const port = Number(attr(g, 'port') ?? -1);
+  const autoport = attr(g, 'autoport') === 'yes' || port < 0;
+  // With autoport QEMU picks the first free display from 0 up; the port is read back after start.
+  return ['-vnc', autoport ? `${listen}:0,to=99` : `${listen}:${port - 5900}`];
+}
+
+/** `-device virtio-balloon-pci` unless the balloon is turned off. */
+export function balloonArgs(devices: readonly XmlElement[]): string[] {
+  const b = devices.find((d) => d.name === 'memballoon');
+  if (!b || attr(b, 'model') === 'none') return [];
+  return deviceArg({ driver: 'virtio-balloon-pci', id: 'balloon0', ...pciProps(pciAddressOf(b)) });
+}

@@ -1,0 +1,102 @@
+import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { balloonArgs, controllerArgs, deviceArg, graphicsArgs, interfaceArgs, serialArgs } from './device-args.js';
+import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
+
+/** Everything besides the definition that the command line names. */
+export interface CommandContext {
+  /** `tcg`, or `kvm` when /dev/kvm is usable and the domain asks for it. */
+  readonly accel: 'kvm' | 'tcg';
+  readonly monitorPath: string;
+  readonly pidFile: string;
+  readonly masterKeyFile: string;
+  /** The disks in definition order, resolved. */
+  readonly disks: readonly ResolvedDisk[];
+}
+
+/** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
+export function emulatorOf(def: DomainDef): string {
+  const el = def.devices.find((d) => d.name === 'emulator');
+  return el ? textOf(el).trim() : '/usr/bin/qemu-system-x86_64';
+}
+
+function cpuArgs(def: DomainDef, accel: 'kvm' | 'tcg'): string[] {
+  const cpu = def.other.find((e) => e.name === 'cpu');
+  const mode = cpu && attr(cpu, 'mode');
+  const modelEl = cpu && firstChild(cpu, 'model');
+  if (mode === 'host-passthrough' || mode === 'host-model') {
+    if (accel !== 'kvm') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `CPU mode '${mode}' for x86_64 qemu domain on x86_64 host is not supported by hypervisor`, ErrorDomain.QEMU);
+    return ['-cpu', 'host'];
+  }
+  if (modelEl) return ['-cpu', textOf(modelEl).trim()];
+  return accel === 'tcg' ? ['-cpu', 'qemu64'] : [];
+}
+
+function smpArg(def: DomainDef): string {
+  const cpu = def.other.find((e) => e.name === 'cpu');
+  const topo = cpu && firstChild(cpu, 'topology');
+  const max = def.vcpu.count;
+  const current = def.vcpu.current ?? max;
+  const n = (k: string, d: number): number => Number((topo && attr(topo, k)) ?? d);
+  const sockets = n('sockets', topo ? 1 : max);
+  const dies = n('dies', 1);
+  const cores = n('cores', 1);
+  const threads = n('threads', 1);
+  if (topo && sockets * dies * cores * threads !== max) {
+    throw new VirError(ErrorCode.XML_ERROR, `Maximum CPUs greater than topology limit`, ErrorDomain.QEMU);
+  }
+  return `${current}${current !== max ? `,maxcpus=${max}` : ''},sockets=${sockets}${dies > 1 ? `,dies=${dies}` : ''},cores=${cores},threads=${threads}`;
+}
+
+function hasFeature(def: DomainDef, name: string): boolean {
+  const features = def.other.find((e) => e.name === 'features');
+  return features !== undefined && firstChild(features, name) !== undefined;
+}
+
+function diskArgs(disks: readonly ResolvedDisk[]): string[] {
+  return disks.flatMap((d) => [
+    ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
+    ...deviceArg(diskDeviceProps(d)),
+  ]);
+}
+
+/**
+ * Builds QEMU's arguments from a live definition, in the order and spelling libvirt 9 uses:
+ * the guest starts paused (-S) with a QMP monitor on a unix socket and stays alive when the
+ * guest powers off (-no-shutdown), so the driver decides what happens next.
+ */
+export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
+  const machine = def.os.machine ?? 'pc';
+  const memMiB = Math.floor(def.memoryKiB / 1024);
+  return [
+    '-name', `guest=${def.name.replaceAll(',', ',,')},debug-threads=on`,
+    '-S',
+    '-object', JSON.stringify({ 'qom-type': 'secret', id: 'masterKey0', format: 'raw', file: ctx.masterKeyFile }),
+    '-machine', `${machine},usb=off,dump-guest-core=off,memory-backend=pc.ram`,
+    '-accel', ctx.accel,
+    ...cpuArgs(def, ctx.accel),
+    '-m', String(memMiB),
+    '-object', JSON.stringify({ 'qom-type': 'memory-backend-ram', id: 'pc.ram', size: def.memoryKiB * 1024 }),
+    '-overcommit', 'mem-lock=off',
+    '-smp', smpArg(def),
+    '-uuid', def.uuid,
+    ...graphicsArgs(def.devices),
+    '-no-user-config',
+    '-nodefaults',
+    '-chardev', `socket,id=charmonitor,path=${ctx.monitorPath},server=on,wait=off`,
+    '-mon', 'chardev=charmonitor,id=monitor,mode=control',
+    '-rtc', `base=${def.clockOffset === 'localtime' ? 'localtime' : 'utc'}`,
+    '-no-shutdown',
+    ...(hasFeature(def, 'acpi') ? [] : ['-no-acpi']),
+    '-boot', 'strict=on',
+    ...controllerArgs(def.devices),
+    ...diskArgs(ctx.disks),
+    ...interfaceArgs(def.devices),
+    ...serialArgs(def.devices),
+    '-audiodev', JSON.stringify({ id: 'audio1', driver: 'none' }),
+    ...balloonArgs(def.devices),
+    '-pidfile', ctx.pidFile,
+    '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
+    '-msg', 'timestamp=on',
+  ];
+}

@@ -1,0 +1,68 @@
+import type { DomainRef } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { isProcessAlive } from '../process/proc-info.js';
+import { isActiveStatus, readStatus, type ActiveStatus } from '../state/domain-status.js';
+import { currentDef, loadDomain, withDomainJob, type StoredDomain } from '../state/domain-store.js';
+import type { DriverContext } from './driver-context.js';
+import { reconcile } from './domain-reconnect.js';
+
+const D = ErrorDomain.QEMU;
+
+/** libvirt's error for a handle whose domain is gone. */
+export function noDomain(ref: DomainRef): VirError {
+  return new VirError(ErrorCode.NO_DOMAIN, `no domain with matching uuid '${ref.uuid}' (${ref.name})`, D);
+}
+
+/** libvirt's error for an operation that needs a running domain. */
+export function notRunning(): VirError {
+  return new VirError(ErrorCode.OPERATION_INVALID, 'domain is not running', D);
+}
+
+/** The stored domain behind a handle: found by name, and it must still have the handle's UUID. */
+async function loadRef(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
+  const d = await loadDomain(drv.paths, ref.name);
+  if (!d || currentDef(d).uuid !== ref.uuid) throw noDomain(ref);
+  return d;
+}
+
+/** Whether a status needs QEMU consulted before it can be trusted: QEMU died, or a hotplug is unsettled. */
+async function needsSettling(s: ActiveStatus): Promise<boolean> {
+  if (s.phase !== 'active' || s.pid === undefined) return false;
+  if (s.pendingUnplug.length > 0 || s.pendingPlug !== undefined) return true;
+  return !(await isProcessAlive(s.pid, s.pidStart));
+}
+
+/**
+ * A domain for reading: from disk, with a dead QEMU noticed and an unfinished hotplug settled
+ * first (under the job lock), so every process reports the same truth.
+ */
+export async function readDomain(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
+  const d = await loadRef(drv, ref);
+  if (!isActiveStatus(d.status) || !(await needsSettling(d.status))) return d;
+  return withDomainJob(drv.paths, ref.name, async () => {
+    const fresh = await loadRef(drv, ref);
+    if (isActiveStatus(fresh.status)) await reconcile(drv, fresh.status, true);
+    return loadRef(drv, ref);
+  });
+}
+
+/**
+ * Runs a modifying job on a domain, alone among all processes: the domain is loaded under the
+ * lock and reconciled with its QEMU (through the monitor when `useMonitor`) before `fn` runs.
+ */
+export function domainJob<T>(drv: DriverContext, ref: DomainRef, useMonitor: boolean, fn: (d: StoredDomain) => Promise<T>): Promise<T> {
+  return withDomainJob(drv.paths, ref.name, async () => {
+    const d = await loadRef(drv, ref);
+    if (isActiveStatus(d.status)) {
+      const settled = await reconcile(drv, d.status, useMonitor);
+      if (!settled) return fn({ ...d, status: await readStatus(drv.paths, ref.name) });
+    }
+    return fn(d);
+  });
+}
+
+/** The live status of a domain that must be running. */
+export function requireActive(d: StoredDomain): ActiveStatus {
+  if (!isActiveStatus(d.status) || d.status.phase !== 'active') throw notRunning();
+  return d.status;
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { attr, element, firstChild, parseDomainXML, textNode, type DomainDef } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { assignPciAddresses } from '../command/pci-address.js';
+import { disksOf } from '../devices/disk-view.js';
+import { ensureChild, setAttr } from '../devices/xml-mutate.js';
+import { GUEST_ARCH } from '../state/domain-store.js';
+
+const EMULATOR = '/usr/bin/qemu-system-x86_64';
+
+/** A MAC address in QEMU's range 52:54:00, as libvirt generates one. */
+function generateMac(): string {
+  return ['52', '54', '00', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
+/** Checks a domain name can name files in the state directory without escaping it. */
+function checkName(name: string): void {
+  if (name.startsWith('.') || name.includes('\0') || Buffer.byteLength(name) > 200) {
+    throw new VirError(ErrorCode.XML_ERROR, `name '${name}' cannot be used for a QEMU domain`, ErrorDomain.DOMAIN);
+  }
+}
+
+/**
+ * Parses a definition for this driver and fills in what libvirt's QEMU driver fills in when a
+ * domain is defined: the emulator, the architecture, MAC addresses and PCI slots. Definitions the
+ * driver could never run (another virt type, unknown disk kinds) are refused here.
+ */
+export function parseQemuDomain(xml: string): DomainDef {
+  const def = parseDomainXML(xml, { arch: GUEST_ARCH });
+  checkName(def.name);
+  if (def.type !== 'qemu' && def.type !== 'kvm') {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${EMULATOR}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
+  }
+  if (def.os.type !== 'hvm') throw new VirError(ErrorCode.OS_TYPE, def.os.type, ErrorDomain.QEMU);
+  disksOf(def.devices);
+  if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(element('emulator', [], [textNode(EMULATOR)]));
+  for (const nic of def.devices.filter((d) => d.name === 'interface')) {
+    const mac = ensureChild(nic, 'mac');
+    if (attr(mac, 'address') === undefined) setAttr(mac, 'address', generateMac());
+  }
+  assignPciAddresses(def.devices);
+  return def;
+}
+
+/** Whether a definition has a device element of `name` with target `dev` (disks). */
+export function hasDiskTarget(def: DomainDef, dev: string): boolean {
+  return def.devices.some((d) => {
+    const t = d.name === 'disk' ? firstChild(d, 'target') : undefined;
+    return t !== undefined && attr(t, 'dev') === dev;
+  });
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { element, formatDomainXML, type DomainDef } from '@tsvirt/conf';
+import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
+import { serialElements } from '../command/device-args.js';
+import type { ResolvedDisk } from '../command/disk-props.js';
+import { disksOf } from '../devices/disk-view.js';
+import { ensureChild, removeChildren, setAttr } from '../devices/xml-mutate.js';
+import { launchQemu } from '../process/qemu-launch.js';
+import type { QmpClient } from '../qmp/qmp-client.js';
+import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
+import { logFile, runDir } from '../state/driver-paths.js';
+import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import { allocateId, loadActiveStatuses, withDriverLock } from '../state/domain-store.js';
+import type { DriverContext } from './driver-context.js';
+import { pidFileIn, tearDown } from './domain-stop.js';
+import { resolveDisksForStart } from './resolve-disks.js';
+
+/** How a start is asked for. */
+export interface StartOptions {
+  readonly paused: boolean;
+  readonly persistent: boolean;
+}
+
+async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
+  if (def.type === 'qemu') return 'tcg';
+  if (def.type === 'kvm' && (await drv.kvmUsable())) return 'kvm';
+  throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${emulatorOf(def)}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
+}
+
+/** Records each disk's device id in the live definition, as libvirt's `<alias>`. */
+function recordAliases(disks: readonly ResolvedDisk[]): void {
+  for (const d of disks) {
+    removeChildren(d.view.el, 'alias');
+    d.view.el.children.push(element('alias', [['name', d.alias]]));
+  }
+}
+
+/** Writes the pty paths QEMU allocated into the live definition's serial ports and console. */
+async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
+  const serials = serialElements(def.devices);
+  if (!serials.some((s) => (s.attrs.find(([k]) => k === 'type')?.[1] ?? 'pty') === 'pty')) return;
+  const chardevs = await mon.execute<Array<{ label: string; filename: string }>>('query-chardev');
+  serials.forEach((s, i) => {
+    const pty = chardevs.find((c) => c.label === `charserial${i}`)?.filename.replace(/^pty:/, '');
+    if (!pty || !pty.startsWith('/dev/')) return;
+    const targets = i === 0 ? [s, ...def.devices.filter((d) => d.name === 'console')] : [s];
+    for (const el of targets) {
+      setAttr(el, 'tty', pty);
+      setAttr(ensureChild(el, 'source'), 'path', pty);
+    }
+  });
+}
+
+/**
+ * Starts a domain: claims its shared disks and writes its status before QEMU is launched (so
+ * a crash of this process leaves a trace the next one cleans up), launches QEMU paused,
+ * connects to its monitor and lets the guest run unless asked to stay paused. Any failure
+ * undoes every step: no process, run directory, status file or table row is left.
+ */
+export async function startDomain(drv: DriverContext, def: DomainDef, opts: StartOptions): Promise<ActiveStatus> {
+  const paths = drv.paths;
+  const accel = await accelFor(drv, def);
+  const disks = await resolveDisksForStart(drv, disksOf(def.devices), def.os.boot);
+  recordAliases(disks);
+  const uses = await sharedUsesOf(disks);
+  const settings = await sgioSettingsOf(disks);
+
+  const status = await withDriverLock(paths, async () => {
+    await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(paths)), def.name, uses, settings);
+    const id = await allocateId(paths);
+    const dir = runDir(paths, id, def.name);
+    const s: ActiveStatus = {
+      phase: 'starting', name: def.name, uuid: def.uuid, id,
+      state: DomainState.PAUSED, reason: DomainPausedReason.STARTING_UP,
+      pid: undefined, pidStart: undefined, runDir: dir, monitor: join(dir, 'monitor.sock'),
+      xml: formatDomainXML(def, { id }), startPaused: opts.paused, persistent: opts.persistent,
+      sharedDisks: uses, pendingUnplug: [], pendingPlug: undefined,
+      nextNode: disks.length + 1, diskNodes: Object.fromEntries(disks.map((d) => [d.alias, d.node])), fakeReboot: false,
+    };
+    await writeStatus(paths, s);
+    return s;
+  });
+
+  try {
+    await mkdir(status.runDir, { recursive: true, mode: 0o700 });
+    const masterKeyFile = join(status.runDir, 'master-key.aes');
+    await writeFile(masterKeyFile, randomBytes(32), { mode: 0o600 });
+    const pidFile = pidFileIn(status.runDir);
+    const args = buildCommandLine(def, { accel, monitorPath: status.monitor, pidFile, masterKeyFile, disks });
+    const proc = await launchQemu({
+      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
+      onSpawn: async (pid, pidStart) => {
+        status.pid = pid;
+        status.pidStart = pidStart;
+        await writeStatus(paths, status);
+      },
+    });
+    try {
+      await recordPtys(proc.monitor, def);
+      if (!opts.paused) await proc.monitor.execute('cont');
+    } finally {
+      proc.monitor.close();
+    }
+    Object.assign(status, {
+      phase: 'active',
+      xml: formatDomainXML(def, { id: status.id }),
+      state: opts.paused ? DomainState.PAUSED : DomainState.RUNNING,
+      reason: opts.paused ? DomainPausedReason.USER : DomainRunningReason.BOOTED,
+    });
+    await writeStatus(paths, status);
+  } catch (e) {
+    await tearDown(drv, status, undefined).catch(() => undefined);
+    throw e;
+  }
+  const ref = { name: def.name, uuid: def.uuid, id: status.id };
+  drv.events.raise(ref, DomainEventType.STARTED, DomainEventDetail.STARTED.BOOTED);
+  if (opts.paused) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+  return status;
+}

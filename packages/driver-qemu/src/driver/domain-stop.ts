@@ -1,0 +1,37 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DomainEventType } from '@tsvirt/api';
+import { killQemu } from '../process/qemu-kill.js';
+import { processStartTime } from '../process/proc-info.js';
+import { removeStatus, writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import type { DriverContext } from './driver-context.js';
+
+/** The pid file in a run directory. */
+export const pidFileIn = (runDir: string): string => join(runDir, 'qemu.pid');
+
+/** QEMU's pid as the status knows it, or from its pid file when the starter died before recording it. */
+async function qemuPid(status: ActiveStatus): Promise<{ pid: number; start: string | undefined } | undefined> {
+  if (status.pid !== undefined) return { pid: status.pid, start: status.pidStart };
+  const pid = Number((await readFile(pidFileIn(status.runDir), 'utf8').catch(() => '')).trim());
+  return Number.isInteger(pid) && pid > 0 ? { pid, start: await processStartTime(pid) } : undefined;
+}
+
+/**
+ * Ends a run: QEMU is stopped if it still lives, its run directory removed, and the status
+ * file either records how a persistent domain stopped or goes away (which also drops the
+ * domain's rows from the shared-disk table). Without a `reason` (a start that failed) nothing
+ * of the run is left. `event` is raised when given.
+ */
+export async function tearDown(
+  drv: DriverContext,
+  status: ActiveStatus,
+  reason: number | undefined,
+  event?: { detail: number },
+): Promise<void> {
+  const proc = await qemuPid(status);
+  if (proc) await killQemu(proc.pid, proc.start);
+  await rm(status.runDir, { recursive: true, force: true });
+  if (status.persistent && reason !== undefined) await writeStatus(drv.paths, { phase: 'inactive', name: status.name, reason });
+  else await removeStatus(drv.paths, status.name);
+  if (event) drv.events.raise({ name: status.name, uuid: status.uuid, id: -1 }, DomainEventType.STOPPED, event.detail);
+}

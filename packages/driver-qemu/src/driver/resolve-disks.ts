@@ -1,0 +1,47 @@
+import { stat } from 'node:fs/promises';
+import { attr, firstChild } from '@tsvirt/conf';
+import type { ResolvedDisk } from '../command/disk-props.js';
+import { diskAlias, type DiskView } from '../devices/disk-view.js';
+import type { DriverContext } from './driver-context.js';
+
+/** The host path of a disk's source; a volume's through the storage driver. */
+async function sourcePath(drv: DriverContext, v: DiskView): Promise<string | undefined> {
+  if (v.type === 'volume' && v.pool !== undefined && v.volume !== undefined) return drv.volumePath(v.pool, v.volume);
+  return v.path;
+}
+
+async function isBlockDevice(path: string | undefined): Promise<boolean> {
+  if (path === undefined) return false;
+  return stat(path).then((s) => s.isBlockDevice(), () => false);
+}
+
+/** Resolves one disk: its source path and kind, its node number and device id. */
+export async function resolveDisk(drv: DriverContext, view: DiskView, node: number, bootIndex?: number): Promise<ResolvedDisk> {
+  const path = await sourcePath(drv, view);
+  const isBlock = view.type === 'block' || (await isBlockDevice(path));
+  return { view, path, isBlock, node, alias: view.alias ?? diskAlias(view), bootIndex };
+}
+
+/**
+ * bootindex of each disk: a per-device `<boot order>`, else the first disk of each kind that the
+ * domain's `<boot dev>` list names, numbered by its place in the list.
+ */
+function bootIndexes(views: readonly DiskView[], bootDevs: readonly string[]): Array<number | undefined> {
+  const explicit = views.map((v) => {
+    const b = firstChild(v.el, 'boot');
+    return b ? Number(attr(b, 'order')) : undefined;
+  });
+  if (explicit.some((x) => x !== undefined)) return explicit;
+  const out: Array<number | undefined> = views.map(() => undefined);
+  bootDevs.forEach((dev, i) => {
+    const at = views.findIndex((v) => (dev === 'cdrom' ? v.device === 'cdrom' : dev === 'hd' && v.device !== 'cdrom' && v.device !== 'floppy'));
+    if (at >= 0 && out[at] === undefined) out[at] = i + 1;
+  });
+  return out;
+}
+
+/** Resolves all disks of a domain being started; block nodes are numbered from the last disk up, as libvirt does. */
+export function resolveDisksForStart(drv: DriverContext, views: readonly DiskView[], bootDevs: readonly string[]): Promise<ResolvedDisk[]> {
+  const boot = bootIndexes(views, bootDevs);
+  return Promise.all(views.map((v, i) => resolveDisk(drv, v, views.length - i, boot[i])));
+}

@@ -1,0 +1,41 @@
+import { formatDomainXML, type XmlElement } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { assignPciAddresses } from '../command/pci-address.js';
+import { diskView } from '../devices/disk-view.js';
+import type { DriverContext } from '../driver/driver-context.js';
+import { hasDiskTarget } from '../driver/domain-define.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { saveConfig, type StoredDomain } from '../state/domain-store.js';
+import { attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
+
+const D = ErrorDomain.QEMU;
+
+/** The device kinds hotplug handles so far; others are refused by name. */
+function requireDisk(el: XmlElement, live: boolean): void {
+  if (el.name !== 'disk') {
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `${live ? 'live' : 'persistent'} attach or detach of device '${el.name}' is not supported`, D);
+  }
+}
+
+/** Adds or removes a device in a domain's persistent definition. */
+export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
+  requireDisk(el, false);
+  const def = d.persistentDef!;
+  const view = diskView(el);
+  if (op === 'attach') {
+    if (hasDiskTarget(def, view.target)) throw new VirError(ErrorCode.OPERATION_INVALID, `target ${view.target} already exists`, D);
+    def.devices.push(structuredClone(el));
+    assignPciAddresses(def.devices);
+  } else {
+    const found = findDisk(def.devices, view);
+    def.devices = def.devices.filter((x) => x !== found.el);
+  }
+  await saveConfig(drv.paths, def.name, formatDomainXML(def, { inactive: true }));
+}
+
+/** Plugs or unplugs a device of a running domain. */
+export async function liveChange(drv: DriverContext, status: ActiveStatus, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
+  requireDisk(el, true);
+  if (op === 'attach') await attachDiskLive(drv, status, structuredClone(el));
+  else await detachDiskLive(drv, status, diskView(el));
+}

@@ -1,0 +1,31 @@
+import { formatDomainXML, parseDomainXML } from '@tsvirt/conf';
+import { formatNode, storageNode } from '../command/disk-props.js';
+import type { QmpClient } from '../qmp/qmp-client.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { GUEST_ARCH } from '../state/domain-store.js';
+import { diskView } from '../devices/disk-view.js';
+
+/** Drops a disk from a live status: its element, its shared-disk rows, its node number and pending marks. */
+export function forgetDisk(status: ActiveStatus, alias: string): void {
+  const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
+  def.devices = def.devices.filter((d) => d.name !== 'disk' || diskView(d).alias !== alias);
+  status.xml = formatDomainXML(def, { id: status.id });
+  status.sharedDisks = status.sharedDisks.filter((u) => u.alias !== alias);
+  delete status.diskNodes[alias];
+  status.pendingUnplug = status.pendingUnplug.filter((a) => a !== alias);
+  if (status.pendingPlug === alias) status.pendingPlug = undefined;
+}
+
+/** Removes a disk's block nodes from QEMU, format layer first; nodes already gone are fine. */
+export async function deleteDiskNodes(mon: QmpClient, node: number | undefined): Promise<void> {
+  if (node === undefined) return;
+  for (const name of [formatNode(node), storageNode(node)]) {
+    await mon.execute('blockdev-del', { 'node-name': name }).catch(() => undefined);
+  }
+}
+
+/** The device ids QEMU has now (children of /machine/peripheral). */
+export async function peripheralIds(mon: QmpClient): Promise<Set<string>> {
+  const list = await mon.execute<Array<{ name: string; type: string }>>('qom-list', { path: '/machine/peripheral' });
+  return new Set(list.filter((p) => p.type.startsWith('child<')).map((p) => p.name));
+}

@@ -1,0 +1,63 @@
+import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
+import { logger } from '@tsvirt/util';
+import { DriverContext } from './driver/driver-context.js';
+import { reconcile } from './driver/domain-reconnect.js';
+import { QemuHypervisor } from './qemu-hypervisor.js';
+import { pathsForURI } from './state/driver-paths.js';
+import { isActiveStatus } from './state/domain-status.js';
+import { loadActiveStatuses, withDomainJob } from './state/domain-store.js';
+
+const log = logger('qemu.driver');
+
+/** Driver instances of this process, by root URI, each reconnected to its running domains once. */
+const instances = new Map<string, Promise<DriverContext>>();
+
+/**
+ * Reconnects to every running domain of a root, as libvirt does after a daemon restart: each
+ * status is checked against its QEMU (through the monitor), dead ones are cleaned up, unfinished
+ * starts undone and pending hotplugs settled.
+ */
+async function reconnectAll(drv: DriverContext): Promise<void> {
+  const statuses = await loadActiveStatuses(drv.paths);
+  await Promise.all(statuses.map((s) => withDomainJob(drv.paths, s.name, async () => {
+    const fresh = (await loadActiveStatuses(drv.paths)).find((x) => x.name === s.name);
+    if (isActiveStatus(fresh)) await reconcile(drv, fresh, true);
+  }).catch((e) => log.warn(`cannot reconnect to domain '${s.name}': ${(e as Error).message}`))));
+}
+
+/** The QEMU/KVM driver: real QEMU processes driven through QMP, for qemu:///system, qemu:///session and qemu:///embed?root=DIR. */
+export const driver = {
+  name: 'QEMU',
+  schemes: ['qemu'],
+  localOnly: true,
+  state: {
+    async stateInitialize() {},
+    async stateCleanup() {
+      instances.clear();
+    },
+  },
+  async open(ctx): Promise<DriverConnection | 'declined'> {
+    const paths = pathsForURI(ctx.uri);
+    if (paths === 'declined') return 'declined';
+    let drv = instances.get(paths.uri);
+    if (!drv) {
+      const made = new DriverContext(paths, ctx.connect);
+      drv = reconnectAll(made).then(() => made);
+      drv.catch(() => instances.delete(paths.uri));
+      instances.set(paths.uri, drv);
+    }
+    const ready = await drv;
+    return {
+      hypervisor: new QemuHypervisor(ready),
+      events: ready.events,
+      uri: paths.uri,
+      close: async () => undefined,
+    };
+  },
+} satisfies ConnectionDriver;
+
+export { QemuHypervisor } from './qemu-hypervisor.js';
+export { QmpClient } from './qmp/qmp-client.js';
+export type { QmpEvent, QmpReply } from './qmp/qmp-types.js';
+export { buildCommandLine, type CommandContext } from './command/qemu-command.js';
+export { pathsForURI, type DriverPaths } from './state/driver-paths.js';

@@ -1,0 +1,332 @@
+import { readFile } from 'node:fs/promises';
+import { cpus, hostname, totalmem } from 'node:os';
+import { formatDomainXML, parseDomainXML, parseXml } from '@tsvirt/conf';
+import {
+  DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
+  DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
+  DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags,
+  type DomainBlockStats, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SharedDiskEntry,
+} from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { formatNode } from './command/disk-props.js';
+import { disksOf } from './devices/disk-view.js';
+import type { DriverContext } from './driver/driver-context.js';
+import { domainJob, noDomain, notRunning, readDomain, requireActive } from './driver/domain-access.js';
+import { parseQemuDomain } from './driver/domain-define.js';
+import { startDomain } from './driver/domain-start.js';
+import { tearDown } from './driver/domain-stop.js';
+import { withMonitor } from './driver/monitor.js';
+import { configChange, liveChange } from './hotplug/device-change.js';
+import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
+import { isActiveStatus, removeStatus, writeStatus } from './state/domain-status.js';
+import {
+  GUEST_ARCH, currentDef, loadActiveStatuses, loadAllDomains, loadDomain, removeConfig, saveConfig, withDomainJob, withDriverLock,
+  type StoredDomain,
+} from './state/domain-store.js';
+
+const D = ErrorDomain.QEMU;
+const ALL_LIST_FLAGS = Object.values(ListDomainsFlags).reduce((a, b) => a | b, 0);
+/** QEMU's version as libvirt encodes it (the installed 7.2). */
+const QEMU_VERSION = 7_002_000;
+
+function refOf(d: StoredDomain): DomainRef {
+  const def = currentDef(d);
+  return { name: d.name, uuid: def.uuid, id: isActiveStatus(d.status) ? d.status.id : -1 };
+}
+
+function stateOf(d: StoredDomain): { state: number; reason: number } {
+  if (isActiveStatus(d.status)) return { state: d.status.state, reason: d.status.reason };
+  return { state: DomainState.SHUTOFF, reason: d.status?.reason ?? DomainShutoffReason.UNKNOWN };
+}
+
+function matchesListFlags(d: StoredDomain, flags: number): boolean {
+  const F = ListDomainsFlags;
+  const active = isActiveStatus(d.status);
+  const persistent = d.persistentDef !== undefined;
+  const { state } = stateOf(d);
+  const pick = (mask: number, checks: Array<[number, boolean]>): boolean => !(flags & mask) || checks.some(([f, ok]) => flags & f && ok);
+  return pick(F.ACTIVE | F.INACTIVE, [[F.ACTIVE, active], [F.INACTIVE, !active]]) &&
+    pick(F.PERSISTENT | F.TRANSIENT, [[F.PERSISTENT, persistent], [F.TRANSIENT, !persistent]]) &&
+    pick(F.RUNNING | F.PAUSED | F.SHUTOFF | F.OTHER, [
+      [F.RUNNING, state === DomainState.RUNNING], [F.PAUSED, state === DomainState.PAUSED],
+      [F.SHUTOFF, state === DomainState.SHUTOFF],
+      [F.OTHER, state !== DomainState.RUNNING && state !== DomainState.PAUSED && state !== DomainState.SHUTOFF],
+    ]) &&
+    pick(F.MANAGEDSAVE | F.NO_MANAGEDSAVE, [[F.NO_MANAGEDSAVE, true]]) &&
+    pick(F.HAS_SNAPSHOT | F.NO_SNAPSHOT, [[F.NO_SNAPSHOT, true]]) &&
+    pick(F.HAS_CHECKPOINT | F.NO_CHECKPOINT, [[F.NO_CHECKPOINT, true]]) &&
+    pick(F.AUTOSTART | F.NO_AUTOSTART, [[F.NO_AUTOSTART, true]]);
+}
+
+/** CPU time of a process from /proc, in nanoseconds. */
+async function cpuTimeNs(pid: number | undefined): Promise<bigint> {
+  if (pid === undefined) return 0n;
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const ticks = BigInt(Number(f[11] ?? 0) + Number(f[12] ?? 0));
+  return ticks * 10_000_000n;
+}
+
+/** The QEMU driver's hypervisor entry points over one driver instance. */
+export class QemuHypervisor implements HypervisorDriver {
+  constructor(private readonly drv: DriverContext) {}
+
+  private get paths() {
+    return this.drv.paths;
+  }
+
+  async connectGetType(): Promise<string> {
+    return 'QEMU';
+  }
+  async connectGetVersion(): Promise<number> {
+    return QEMU_VERSION;
+  }
+  async connectGetHostname(): Promise<string> {
+    return hostname();
+  }
+  async nodeGetInfo(): Promise<NodeInfo> {
+    const c = cpus();
+    return { model: 'x86_64', memory: Math.floor(totalmem() / 1024), cpus: c.length, mhz: c[0]?.speed ?? 0, nodes: 1, sockets: 1, cores: c.length, threads: 1 };
+  }
+
+  async connectListAllDomains(flags: number): Promise<DomainRef[]> {
+    checkFlags(flags, ALL_LIST_FLAGS, 'qemuConnectListAllDomains', D);
+    return (await loadAllDomains(this.paths)).filter((d) => matchesListFlags(d, flags)).map(refOf);
+  }
+  async domainLookupByName(name: string): Promise<DomainRef> {
+    const d = await loadDomain(this.paths, name).catch(() => undefined);
+    if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching name '${name}'`, D);
+    return refOf(d);
+  }
+  async domainLookupByID(id: number): Promise<DomainRef> {
+    const s = (await loadActiveStatuses(this.paths)).find((x) => x.id === id);
+    if (!s) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching id ${id}`, D);
+    return { name: s.name, uuid: s.uuid, id: s.id };
+  }
+  async domainLookupByUUID(uuid: string): Promise<DomainRef> {
+    const d = (await loadAllDomains(this.paths)).find((x) => currentDef(x).uuid === uuid);
+    if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching uuid '${uuid}'`, D);
+    return refOf(d);
+  }
+
+  /** Checks a definition's name and UUID against the other domains; the caller holds the driver lock. */
+  private async checkIdentity(name: string, uuid: string): Promise<StoredDomain | undefined> {
+    for (const other of await loadAllDomains(this.paths)) {
+      const otherUuid = currentDef(other).uuid;
+      if (other.name === name && otherUuid !== uuid) {
+        throw new VirError(ErrorCode.OPERATION_FAILED, `domain '${name}' already exists with uuid ${otherUuid}`, D);
+      }
+      if (other.name !== name && otherUuid === uuid) {
+        throw new VirError(ErrorCode.OPERATION_FAILED, `domain '${other.name}' is already defined with uuid ${uuid}`, D);
+      }
+      if (other.name === name) return other;
+    }
+    return undefined;
+  }
+
+  async domainDefineXML(xml: string, flags: number): Promise<DomainRef> {
+    checkFlags(flags, DomainDefineFlags.VALIDATE, 'qemuDomainDefineXMLFlags', D);
+    const def = parseQemuDomain(xml);
+    return withDomainJob(this.paths, def.name, async () => {
+      const existing = await withDriverLock(this.paths, async () => {
+        const found = await this.checkIdentity(def.name, def.uuid);
+        await saveConfig(this.paths, def.name, formatDomainXML(def, { inactive: true }));
+        return found;
+      });
+      const status = existing?.status;
+      if (isActiveStatus(status) && !status.persistent) {
+        status.persistent = true;
+        await writeStatus(this.paths, status);
+      }
+      const ref = { name: def.name, uuid: def.uuid, id: isActiveStatus(status) ? status.id : -1 };
+      this.drv.events.raise(ref, DomainEventType.DEFINED, existing?.persistentDef ? DomainEventDetail.DEFINED.UPDATED : DomainEventDetail.DEFINED.ADDED);
+      return ref;
+    });
+  }
+
+  async domainCreateXML(xml: string, flags: number): Promise<DomainRef> {
+    checkFlags(flags, DomainCreateFlags.START_PAUSED | DomainCreateFlags.START_VALIDATE, 'qemuDomainCreateXML', D);
+    const def = parseQemuDomain(xml);
+    return withDomainJob(this.paths, def.name, async () => {
+      const existing = await withDriverLock(this.paths, () => this.checkIdentity(def.name, def.uuid));
+      if (existing && isActiveStatus(existing.status)) {
+        throw new VirError(ErrorCode.OPERATION_INVALID, `domain '${def.name}' is already active`, D);
+      }
+      const paused = (flags & DomainCreateFlags.START_PAUSED) !== 0;
+      const s = await startDomain(this.drv, def, { paused, persistent: existing?.persistentDef !== undefined });
+      return { name: s.name, uuid: s.uuid, id: s.id };
+    });
+  }
+
+  async domainUndefine(dom: DomainRef, flags: number): Promise<void> {
+    const F = DomainUndefineFlags;
+    checkFlags(flags, F.MANAGED_SAVE | F.SNAPSHOTS_METADATA | F.NVRAM | F.KEEP_NVRAM | F.CHECKPOINTS_METADATA, 'qemuDomainUndefineFlags', D);
+    await domainJob(this.drv, dom, false, async (d) => {
+      if (!d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot undefine transient domain', D);
+      await removeConfig(this.paths, d.name);
+      if (isActiveStatus(d.status)) {
+        d.status.persistent = false;
+        await writeStatus(this.paths, d.status);
+      } else {
+        await removeStatus(this.paths, d.name);
+      }
+      this.drv.events.raise(refOf(d), DomainEventType.UNDEFINED, DomainEventDetail.UNDEFINED.REMOVED);
+    });
+  }
+
+  async domainCreate(dom: DomainRef, flags: number): Promise<DomainRef> {
+    checkFlags(flags, DomainCreateFlags.START_PAUSED, 'qemuDomainCreateWithFlags', D);
+    return domainJob(this.drv, dom, false, async (d) => {
+      if (isActiveStatus(d.status)) throw new VirError(ErrorCode.OPERATION_INVALID, 'domain is already running', D);
+      if (!d.persistentDef) throw noDomain(dom);
+      const s = await startDomain(this.drv, d.persistentDef, { paused: (flags & DomainCreateFlags.START_PAUSED) !== 0, persistent: true });
+      return { name: s.name, uuid: s.uuid, id: s.id };
+    });
+  }
+
+  async domainDestroy(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 1, 'qemuDomainDestroyFlags', D);
+    await domainJob(this.drv, dom, false, async (d) => {
+      const s = requireActive(d);
+      await tearDown(this.drv, s, DomainShutoffReason.DESTROYED, { detail: DomainEventDetail.STOPPED.DESTROYED });
+    });
+  }
+
+  /** Runs QMP commands on a running domain as one job. */
+  private monitorJob<T>(dom: DomainRef, fn: (d: StoredDomain, s: ReturnType<typeof requireActive>) => Promise<T>): Promise<T> {
+    return domainJob(this.drv, dom, true, async (d) => fn(d, requireActive(d)));
+  }
+
+  async domainShutdown(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 1, 'qemuDomainShutdownFlags', D);
+    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('system_powerdown')));
+  }
+  async domainReboot(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 1, 'qemuDomainReboot', D);
+    await this.monitorJob(dom, async (_d, s) => {
+      await withMonitor(s, (m) => m.execute('system_powerdown'));
+      s.fakeReboot = true;
+      await writeStatus(this.paths, s);
+    });
+  }
+  async domainReset(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'qemuDomainReset', D);
+    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('system_reset')));
+  }
+
+  async domainSuspend(dom: DomainRef): Promise<void> {
+    await this.monitorJob(dom, async (d, s) => {
+      if (s.state === DomainState.PAUSED) return;
+      await withMonitor(s, (m) => m.execute('stop'));
+      Object.assign(s, { state: DomainState.PAUSED, reason: DomainPausedReason.USER });
+      await writeStatus(this.paths, s);
+      this.drv.events.raise(refOf(d), DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+    });
+  }
+  async domainResume(dom: DomainRef): Promise<void> {
+    await this.monitorJob(dom, async (d, s) => {
+      await withMonitor(s, (m) => m.execute('cont'));
+      Object.assign(s, { state: DomainState.RUNNING, reason: DomainRunningReason.UNPAUSED });
+      await writeStatus(this.paths, s);
+      this.drv.events.raise(refOf(d), DomainEventType.RESUMED, DomainEventDetail.RESUMED.UNPAUSED);
+    });
+  }
+
+  async domainGetXMLDesc(dom: DomainRef, flags: number): Promise<string> {
+    const X = DomainXMLFlags;
+    checkFlags(flags, X.SECURE | X.INACTIVE | X.UPDATE_CPU | X.MIGRATABLE, 'qemuDomainGetXMLDesc', D);
+    const d = await readDomain(this.drv, dom);
+    if (isActiveStatus(d.status) && !(flags & X.INACTIVE)) return d.status.xml;
+    return formatDomainXML(d.persistentDef ?? currentDef(d), { inactive: true });
+  }
+  async domainGetInfo(dom: DomainRef): Promise<DomainInfo> {
+    const d = await readDomain(this.drv, dom);
+    const def = currentDef(d);
+    const active = isActiveStatus(d.status) ? d.status : undefined;
+    return {
+      state: stateOf(d).state as DomainInfo['state'],
+      maxMem: def.memoryKiB,
+      memory: def.currentMemoryKiB,
+      nrVirtCpu: def.vcpu.current ?? def.vcpu.count,
+      cpuTime: await cpuTimeNs(active?.pid),
+    };
+  }
+  async domainGetState(dom: DomainRef, flags: number): Promise<{ state: number; reason: number }> {
+    checkFlags(flags, 0, 'qemuDomainGetState', D);
+    return stateOf(await readDomain(this.drv, dom));
+  }
+  async domainGetOSType(dom: DomainRef): Promise<string> {
+    return currentDef(await readDomain(this.drv, dom)).os.type;
+  }
+  async domainIsActive(dom: DomainRef): Promise<boolean> {
+    return isActiveStatus((await readDomain(this.drv, dom)).status);
+  }
+  async domainIsPersistent(dom: DomainRef): Promise<boolean> {
+    return (await readDomain(this.drv, dom)).persistentDef !== undefined;
+  }
+  async domainHasManagedSaveImage(dom: DomainRef, flags: number): Promise<boolean> {
+    checkFlags(flags, 0, 'qemuDomainHasManagedSaveImage', D);
+    await readDomain(this.drv, dom);
+    return false;
+  }
+
+  async domainAttachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
+    await this.changeDevice(dom, xml, flags, 'attach');
+  }
+  async domainDetachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
+    await this.changeDevice(dom, xml, flags, 'detach');
+  }
+
+  /** Applies a device change to the live domain and/or its persistent definition, as the flags say. */
+  private async changeDevice(dom: DomainRef, xml: string, flags: number, op: 'attach' | 'detach'): Promise<void> {
+    const F = DomainDeviceModifyFlags;
+    checkFlags(flags, F.LIVE | F.CONFIG | F.FORCE, op === 'attach' ? 'qemuDomainAttachDeviceFlags' : 'qemuDomainDetachDeviceFlags', D);
+    const el = parseXml(xml, 'device');
+    await domainJob(this.drv, dom, true, async (d) => {
+      const active = isActiveStatus(d.status) && d.status.phase === 'active';
+      const live = (flags & F.LIVE) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && active);
+      const config = (flags & F.CONFIG) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && !active);
+      if (live && !active) throw notRunning();
+      if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot modify device on transient domain', D);
+      if (config) await configChange(this.drv, d, el, op);
+      if (live) await liveChange(this.drv, requireActive(d), el, op);
+    });
+  }
+
+  async domainBlockStats(dom: DomainRef, disk: string): Promise<DomainBlockStats> {
+    return this.monitorJob(dom, async (_d, s) => {
+      const found = disksOf(parseDomainXML(s.xml, { arch: GUEST_ARCH }).devices).find((v) => v.target === disk || v.path === disk);
+      if (!found?.alias) throw new VirError(ErrorCode.INVALID_ARG, `invalid path: ${disk}`, D);
+      const node = formatNode(s.diskNodes[found.alias] ?? -1);
+      const stats = await withMonitor(s, (m) => m.execute<Array<{ 'node-name'?: string; qdev?: string; stats: Record<string, number> }>>('query-blockstats'));
+      const entry = stats.find((e) => e['node-name'] === node || e.qdev === found.alias || e.qdev?.includes(`/${found.alias}/`));
+      if (!entry) throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot find statistics for device '${disk}'`, D);
+      const st = entry.stats;
+      return { rdReq: st['rd_operations'] ?? -1, rdBytes: st['rd_bytes'] ?? -1, wrReq: st['wr_operations'] ?? -1, wrBytes: st['wr_bytes'] ?? -1, errs: -1 };
+    });
+  }
+
+  async qemuMonitorCommand(dom: DomainRef, cmd: string, flags: number): Promise<string> {
+    checkFlags(flags, DomainQemuMonitorCommandFlags.HMP, 'qemuDomainQemuMonitorCommand', D);
+    return this.monitorJob(dom, async (_d, s) => {
+      if (flags & DomainQemuMonitorCommandFlags.HMP) {
+        return withMonitor(s, (m) => m.execute<string>('human-monitor-command', { 'command-line': cmd }));
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(cmd);
+      } catch (e) {
+        throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot parse json ${cmd}: ${(e as Error).message}`, D);
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot parse json ${cmd}: not a QMP command object`, D);
+      }
+      const reply = await withMonitor(s, (m) => m.send(parsed as Record<string, unknown>));
+      return JSON.stringify(reply);
+    });
+  }
+
+  async connectListSharedDisks(): Promise<SharedDiskEntry[]> {
+    return sharedDiskEntries(await loadActiveStatuses(this.paths));
+  }
+}

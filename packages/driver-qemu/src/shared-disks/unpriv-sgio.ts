@@ -1,0 +1,39 @@
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { ErrorCode, ErrorDomain, VirError, sysfsPath, systemError } from '@tsvirt/util';
+import type { Sgio } from '../devices/disk-view.js';
+
+/** The kernel's knob for unprivileged SG_IO on a block device (absent on many kernels). */
+export function unprivSgioFile(key: string): string {
+  return sysfsPath(`dev/block/${key}/queue/unpriv_sgio`);
+}
+
+/** The knob's value, undefined when the kernel has no such knob. */
+export async function readUnprivSgio(key: string): Promise<number | undefined> {
+  try {
+    return Number((await readFile(unprivSgioFile(key), 'utf8')).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** The knob value a domain's sgio asks for: 1 for unfiltered, else 0. */
+export const wantedUnprivSgio = (sgio: Sgio | undefined): number => (sgio === 'unfiltered' ? 1 : 0);
+
+/**
+ * Sets unpriv_sgio of a `device='lun'` disk's device as its sgio asks. Where the kernel lacks
+ * the knob, filtered access is what it does anyway; unfiltered access cannot be had.
+ */
+export async function applyUnprivSgio(key: string, sgio: Sgio | undefined): Promise<void> {
+  const file = unprivSgioFile(key);
+  const exists = await access(file).then(() => true, () => false);
+  const value = wantedUnprivSgio(sgio);
+  if (!exists) {
+    if (value === 1) throw new VirError(ErrorCode.OPERATION_INVALID, 'unpriv_sgio is not supported by this kernel', ErrorDomain.QEMU);
+    return;
+  }
+  try {
+    await writeFile(file, `${value}\n`);
+  } catch (e) {
+    throw systemError(`Failed to set unpriv_sgio of '${file}'`, e as NodeJS.ErrnoException, ErrorDomain.QEMU);
+  }
+}
