@@ -17,7 +17,7 @@ function run(folder: string, kind: DocumentKind, ctx: (cols: string[]) => { pool
 
 describe('libvirt conf-level in→out', () => {
   it('network', () => expect(run('network', 'network')).toBeGreaterThanOrEqual(42));
-  it('storage-pool', () => expect(run('storage-pool', 'pool')).toBeGreaterThanOrEqual(30));
-  it('storage-vol', () => expect(run('storage-vol', 'volume', ([pool]) => ({ poolXML: read('storage-pool', 'in', `${pool}.xml`) }))).toBeGreaterThanOrEqual(16));
+  it('storage-pool', () => expect(run('storage-pool', 'pool')).toBeGreaterThanOrEqual(38));
+  it('storage-vol', () => expect(run('storage-vol', 'volume', ([pool]) => ({ poolXML: read('storage-pool', 'in', `${pool}.xml`) }))).toBeGreaterThanOrEqual(19));
   it('domain-generic', () => expect(run('domain-generic', 'domain')).toBeGreaterThanOrEqual(17));
 });

@@ -1,10 +1,12 @@
 import { ErrorDomain } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
-import { attr, childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
+import { attr, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
+import { setAttr } from '../xml/xml-edit.js';
 import { xmlError } from '../xml/xml-errors.js';
 import { toBytes } from '../units.js';
 import type { StoragePoolDef } from './pool-def.js';
 import type { StorageVolDef } from './volume-def.js';
+import { normalisePermissions, sanitizePath } from './storage-common.js';
 
 const D = ErrorDomain.STORAGE;
 /** The volume type each pool type gives its volumes. */
@@ -15,8 +17,6 @@ const VOLUME_TYPE: Record<string, string> = {
 };
 /** File-backed pools format a new volume as raw unless told otherwise. */
 const FILE_POOLS = new Set(['dir', 'fs', 'netfs', 'vstorage']);
-/** Ids that stand for "not set": -1, also written as its unsigned form. */
-const UNSET_ID = new Set(['-1', '4294967295']);
 
 function sizeOf(el: XmlElement | undefined, what: string): number | undefined {
   if (!el) return undefined;
@@ -25,19 +25,17 @@ function sizeOf(el: XmlElement | undefined, what: string): number | undefined {
   return toBytes(Number(text), attr(el, 'unit'));
 }
 
-/** Rewrites `<permissions>` in libvirt's canonical spelling: octal mode, decimal ids, unset ids dropped. */
-function normalisePermissions(perms: XmlElement): void {
-  for (const el of childElements(perms)) {
-    const v = textOf(el).trim();
-    if (el.name === 'mode') {
-      if (!/^[0-7]+$/.test(v)) throw xmlError('malformed octal mode', D);
-      el.children = [textNode(`0${parseInt(v, 8).toString(8)}`)];
-    } else if (el.name === 'owner' || el.name === 'group') {
-      if (!/^-?\d+$/.test(v)) throw xmlError(`malformed ${el.name} element`, D);
-      el.children = [textNode(String(parseInt(v, 10)))];
-    }
+/** qcow2 options: the cluster size in bytes, and compat 1.1 implied by any v3 feature or option. */
+function normaliseQcow2(target: XmlElement): void {
+  const format = firstChild(target, 'format');
+  if (!format || attr(format, 'type') !== 'qcow2') return;
+  const cluster = firstChild(target, 'clusterSize');
+  if (cluster) {
+    const bytes = sizeOf(cluster, 'clusterSize')!;
+    cluster.children = [textNode(String(bytes))];
+    setAttr(cluster, 'unit', 'B');
   }
-  perms.children = perms.children.filter((c) => c.kind !== 'element' || !((c.name === 'owner' || c.name === 'group') && UNSET_ID.has(textOf(c))));
+  if (!firstChild(target, 'compat') && (cluster || firstChild(target, 'features'))) target.children.push(element('compat', [], [textNode('1.1')]));
 }
 
 /** Parses `<volume>` XML in the context of its pool, applying libvirt's storage conf normalisations. */
@@ -57,10 +55,13 @@ export function parseStorageVolXML(xml: string, pool: StoragePoolDef): StorageVo
   for (const t of [target, firstChild(root, 'backingStore')]) {
     if (!t) continue;
     t.children = t.children.filter((c) => c.kind !== 'element' || c.name !== 'timestamps');
+    const pathEl = firstChild(t, 'path');
+    if (pathEl) pathEl.children = [textNode(sanitizePath(textOf(pathEl).trim()))];
     const perms = firstChild(t, 'permissions');
     if (perms) normalisePermissions(perms);
   }
   if (target && FILE_POOLS.has(pool.type) && !firstChild(target, 'format')) target.children.push(element('format', [['type', 'raw']]));
+  if (target) normaliseQcow2(target);
   const formatEl = target && firstChild(target, 'format');
   const format = formatEl && attr(formatEl, 'type');
   const keyEl = firstChild(root, 'key');

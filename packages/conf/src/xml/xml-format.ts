@@ -44,7 +44,8 @@ function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, styl
   let body = '';
   for (const c of children) {
     if (c.kind === 'element') body += format(c, inner, spec?.children?.[c.name], style);
-    else if (c.kind === 'comment') body += `${inner}<!--${c.text}-->\n`;
+    // libvirt's canonical form has no comments; without a spec the document is printed as written.
+    else if (c.kind === 'comment') body += spec ? '' : `${inner}<!--${c.text}-->\n`;
     else body += `${inner}${style.text(c.text.trim())}\n`;
   }
   return `${pad}<${el.name}${attrs}>\n${body}${pad}</${el.name}>\n`;
