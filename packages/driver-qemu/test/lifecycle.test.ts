@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainCreateFlags, DomainState, DomainShutoffReason, DomainPausedReason, type Connection } from '@tsvirt/api';
+import { alive, domainXml, TestRoot } from './helpers.js';
+
+let root: TestRoot;
+let conn: Connection;
+
+beforeAll(async () => {
+  root = new TestRoot();
+  conn = await root.open();
+});
+afterAll(async () => {
+  await root.cleanup();
+});
+
+describe('QEMU lifecycle with real QEMU', () => {
+  it('starts and destroys several domains at once', async () => {
+    const doms = await Promise.all(['a1', 'a2', 'a3'].map((n) => conn.defineXML(domainXml(n))));
+    await Promise.all(doms.map((d) => d.create()));
+    const ids = new Set(doms.map((d) => d.getID()));
+    expect(ids.size).toBe(3);
+    for (const d of doms) expect(await d.getState()).toEqual([DomainState.RUNNING, 1]);
+    const pids = root.statuses().map((s) => s['pid'] as number);
+    expect(pids.every(alive)).toBe(true);
+    await Promise.all(doms.map((d) => d.destroy()));
+    for (const d of doms) expect(await d.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.DESTROYED]);
+    expect(pids.some(alive)).toBe(false);
+  });
+
+  it('suspends, resumes, reports info and passes monitor commands through', async () => {
+    const dom = await conn.createXML(domainXml('b1'), DomainCreateFlags.START_PAUSED);
+    expect(await dom.getState()).toEqual([DomainState.PAUSED, DomainPausedReason.USER]);
+    await dom.resume();
+    expect((await dom.getState())[0]).toBe(DomainState.RUNNING);
+    await dom.suspend();
+    const reply = JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-status"}'));
+    expect(reply.return.status).toBe('paused');
+    const info = await dom.getInfo();
+    expect(info.maxMem).toBe(65536);
+    expect(info.nrVirtCpu).toBe(1);
+    await expect(dom.qemuMonitorCommand('not json')).rejects.toThrow(/cannot parse json/);
+    expect(await dom.getXMLDesc()).toMatch(/<domain type='qemu' id='\d+'>/);
+    await dom.destroy();
+    // transient: gone once stopped
+    await expect(conn.lookupByName('b1')).rejects.toThrow(/Domain not found/);
+  });
+
+  it('reports a QEMU killed with SIGKILL as shut off (crashed)', async () => {
+    const dom = await conn.defineXML(domainXml('c1'));
+    await dom.create();
+    const pid = root.statuses().find((s) => s['name'] === 'c1')!['pid'] as number;
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await dom.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.CRASHED]);
+    expect(await dom.isActive()).toBe(false);
+  });
+
+  it('rolls a failed start back completely and quotes QEMU', async () => {
+    const dom = await conn.defineXML(domainXml('d1', `<disk type='file' device='disk'><source file='/nonexistent/x.img'/><target dev='vda' bus='virtio'/></disk>`));
+    await expect(dom.create()).rejects.toThrow(/process exited while connecting to monitor: .*nonexistent/);
+    expect(await dom.getState()).toEqual([DomainState.SHUTOFF, 0]);
+    expect(root.statuses().some((s) => s['name'] === 'd1')).toBe(false);
+    expect(existsSync(join(root.dir, 'run', 'qemu', 'domain-1-d1'))).toBe(false);
+  });
+
+  it('refuses bad XML and names that would escape the state directory', async () => {
+    await expect(conn.defineXML('<domain')).rejects.toMatchObject({ code: 27 + 8 });
+    await expect(conn.defineXML(domainXml('../evil'))).rejects.toThrow(/cannot contain '\/'/);
+    await expect(conn.defineXML(domainXml('..'))).rejects.toThrow(/cannot be/);
+    await expect(conn.defineXML(domainXml('x').replace("type='qemu'", "type='xen'"))).rejects.toThrow(/does not support virt type 'xen'/);
+    await expect(conn.defineXML(domainXml('y', `<disk type='block' device='disk' sgio='unfiltered'><source dev='/dev/null'/><target dev='vda'/></disk>`)))
+      .rejects.toThrow(/sgio is only supported for device='lun'/);
+  });
+
+  it('sees domains started by another connection after reopening the root', async () => {
+    const dom = await conn.defineXML(domainXml('e1'));
+    await dom.create();
+    const other = await root.open();
+    const names = (await other.listAllDomains(1)).map((d) => d.getName());
+    expect(names).toContain('e1');
+    await dom.destroy();
+  });
+});
