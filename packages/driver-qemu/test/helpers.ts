@@ -75,6 +75,7 @@ export function domainXml(name: string, devices = ''): string {
   <memory unit='MiB'>64</memory>
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <features><acpi/></features>
   <devices>
     <controller type='scsi' index='0' model='virtio-scsi'/>
     ${devices}
