@@ -32,10 +32,21 @@ function walk(el, p, inForeign) {
     walk(c, sub, c.name === 'metadata' || c.name.includes(':'));
   }
 }
+// A folder `X/in@same` means the inputs of X that libvirt's MANIFEST says it formats unchanged.
+function filesOf(d) {
+  const [folder, filter] = d.split('@');
+  const dir = path.join(root, folder);
+  let files = fs.readdirSync(dir).filter((f) => f.endsWith('.xml'));
+  if (filter) {
+    const manifest = fs.readFileSync(path.join(root, path.dirname(folder), 'MANIFEST.tsv'), 'utf8').split('\n').map((l) => l.split('\t'));
+    const same = new Set(manifest.filter((c) => c[1] === filter).map((c) => `${c[0]}.xml`));
+    files = files.filter((f) => same.has(f));
+  }
+  return files.map((f) => path.join(dir, f));
+}
 for (const d of dirs) {
-  const dir = path.join(root, d);
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.xml'))) {
-    const el = parseXml(fs.readFileSync(path.join(dir, f), 'utf8'));
+  for (const f of filesOf(d)) {
+    const el = parseXml(fs.readFileSync(f, 'utf8'));
     walk(el, el.name, false);
   }
 }

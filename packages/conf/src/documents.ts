@@ -15,9 +15,11 @@ import { formatNodeConfigXML, parseNodeConfigXML } from './node-config.js';
 export const DOCUMENT_KINDS = ['domain', 'domstatus', 'network', 'pool', 'volume', 'capabilities', 'node'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-/** Context some kinds need: a volume is read in the context of its pool. */
+/** Context some kinds need: a volume is read in the context of its pool, a domain with its driver's defaults. */
 export interface DocumentContext {
   poolXML?: string;
+  /** Guest architecture the driver assumes when a domain names none. */
+  arch?: string;
 }
 
 /** The RelaxNG schema file (in the package's schemas/) that validates each kind. */
@@ -31,7 +33,7 @@ export function reformatDocument(kind: DocumentKind, xml: string, ctx: DocumentC
   switch (kind) {
     case 'domain': {
       const id = /^<domain\b[^>]*\bid=['"](\d+)['"]/.exec(xml.trimStart())?.[1];
-      return formatDomainXML(parseDomainXML(xml), id !== undefined ? { id: Number(id) } : { inactive: true });
+      return formatDomainXML(parseDomainXML(xml, ctx.arch !== undefined ? { arch: ctx.arch } : {}), id !== undefined ? { id: Number(id) } : { inactive: true });
     }
     case 'domstatus': return formatDomainStatusXML(parseDomainStatusXML(xml));
     case 'network': return formatNetworkXML(parseNetworkXML(xml));

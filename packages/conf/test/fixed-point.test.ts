@@ -11,7 +11,7 @@ const CASES: Array<[folder: string, kind: DocumentKind, atLeast: number]> = [
   ['domain-status', 'domstatus', 22],
 ];
 
-describe('fixed point on libvirt outputs', () => {
+describe('fixed point on libvirt outputs', { timeout: 120_000 }, () => {
   for (const [folder, kind, atLeast] of CASES) {
     it(folder, () => {
       const results = xmlFiles(folder).map((f): [string, string | undefined] => [f, check(kind, read(folder, f), read(folder, f))]);

@@ -4,7 +4,7 @@ import { reformatDocument } from '../src/index.js';
 import { exists, read, tally, xmlFiles } from './corpus.js';
 import { pathsOf } from './paths.js';
 
-describe('nothing dropped', () => {
+describe('nothing dropped', { timeout: 120_000 }, () => {
   it('every element and attribute path of domain/in survives parse and format', () => {
     const results = xmlFiles('domain/in').map((f): [string, string | undefined] => {
       const input = read('domain/in', f);

@@ -26,6 +26,7 @@ export const DOMAIN_ORDER: OrderTable = {
    "defaultiothread",
    "sysinfo",
    "resource",
+   "vcpus",
    "os",
    "features",
    "idmap",
@@ -35,12 +36,14 @@ export const DOMAIN_ORDER: OrderTable = {
    "on_reboot",
    "on_crash",
    "pm",
+   "perf",
    "devices",
    "qemu:commandline",
    "qemu:capabilities",
    "qemu:override",
    "qemu:deprecation",
-   "seclabel"
+   "seclabel",
+   "launchSecurity"
   ],
   "attrs": [
    "type",
@@ -197,10 +200,10 @@ export const DOMAIN_ORDER: OrderTable = {
  "domain/devices/disk/source": {
   "order": [
    "host",
-   "timeout",
-   "readahead",
    "ssl",
    "cookies",
+   "readahead",
+   "timeout",
    "initiator",
    "auth",
    "identity",
@@ -319,7 +322,9 @@ export const DOMAIN_ORDER: OrderTable = {
    "topology",
    "numa",
    "vendor",
-   "feature"
+   "feature",
+   "cache",
+   "maxphysaddr"
   ],
   "attrs": [
    "mode",
@@ -503,6 +508,13 @@ export const DOMAIN_ORDER: OrderTable = {
    "type",
    "managed",
    "trustGuestRxFilters"
+  ]
+ },
+ "domain/devices/interface/mac": {
+  "attrs": [
+   "address",
+   "type",
+   "check"
   ]
  },
  "domain/devices/interface/boot": {
@@ -2019,6 +2031,16 @@ export const DOMAIN_ORDER: OrderTable = {
    "action"
   ]
  },
+ "domain/cputune/cachetune": {
+  "order": [
+   "cache",
+   "monitor"
+  ],
+  "attrs": [
+   "vcpus",
+   "id"
+  ]
+ },
  "domain/cputune/cachetune/cache": {
   "attrs": [
    "id",
@@ -2056,6 +2078,53 @@ export const DOMAIN_ORDER: OrderTable = {
   "attrs": [
    "id",
    "bandwidth"
+  ]
+ },
+ "domain/cputune/cachetune/monitor": {
+  "attrs": [
+   "level",
+   "vcpus"
+  ]
+ },
+ "domain/cpu/cache": {
+  "attrs": [
+   "level",
+   "mode"
+  ]
+ },
+ "domain/cpu/maxphysaddr": {
+  "attrs": [
+   "mode",
+   "bits"
+  ]
+ },
+ "domain/resource": {
+  "order": [
+   "fibrechannel",
+   "partition"
+  ]
+ },
+ "domain/launchSecurity": {
+  "order": [
+   "cbitpos",
+   "reducedPhysBits",
+   "policy",
+   "dhCert",
+   "session"
+  ]
+ },
+ "domain/perf/event": {
+  "attrs": [
+   "name",
+   "enabled"
+  ]
+ },
+ "domain/vcpus/vcpu": {
+  "attrs": [
+   "id",
+   "enabled",
+   "hotpluggable",
+   "order"
   ]
  },
  "domstatus": {
