@@ -47,9 +47,10 @@ async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
   serials.forEach((s, i) => {
     const pty = chardevs.find((c) => c.label === `charserial${i}`)?.filename.replace(/^pty:/, '');
     if (!pty || !pty.startsWith('/dev/')) return;
-    const targets = i === 0 ? [s, ...def.devices.filter((d) => d.name === 'console')] : [s];
-    for (const el of targets) {
-      setAttr(el, 'tty', pty);
+    // libvirt shows the pty as the serial port's source and as the console's tty.
+    const consoles = i === 0 ? def.devices.filter((d) => d.name === 'console') : [];
+    for (const el of [s, ...consoles]) {
+      if (el !== s) setAttr(el, 'tty', pty);
       setAttr(ensureChild(el, 'source'), 'path', pty);
     }
   });
