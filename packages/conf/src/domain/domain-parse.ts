@@ -4,6 +4,7 @@ import { attr, childElements, firstChild, textOf, type XmlElement } from '../xml
 import { toKiB } from '../units.js';
 import { generateUUID, parseUUID } from '../uuid.js';
 import type { DomainDef, LifecycleAction } from './domain-def.js';
+import { applyDeviceDefaults } from './device-defaults.js';
 
 const TYPED = new Set(['name', 'uuid', 'title', 'description', 'memory', 'currentMemory', 'vcpu', 'os', 'clock',
   'on_poweroff', 'on_reboot', 'on_crash', 'devices']);
@@ -106,6 +107,7 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
   const title = firstChild(root, 'title');
   const description = firstChild(root, 'description');
   const devices = firstChild(root, 'devices');
+  if (devices) applyDeviceDefaults(devices);
   const machine = attr(osType, 'machine');
   const arch = attr(osType, 'arch') ?? defaults.arch;
 
