@@ -25,9 +25,23 @@ function vncDefaults(g: XmlElement): void {
   }
 }
 
+const CHARDEVS = new Set(['serial', 'parallel', 'console', 'channel']);
+
+/** Socket character devices: a source without a mode connects, and TCP speaks raw unless told. */
+function chardevDefaults(dev: XmlElement): void {
+  const type = attr(dev, 'type');
+  if (type !== 'tcp' && type !== 'udp' && type !== 'unix') return;
+  const sources = childElements(dev, 'source');
+  for (const src of sources) if (attr(src, 'mode') === undefined) setAttr(src, 'mode', 'connect');
+  if (type === 'tcp' && !firstChild(dev, 'protocol')) dev.children.push(element('protocol', [['type', 'raw']]));
+}
+
 /** Applies libvirt's driver-neutral device defaults to the children of `<devices>`, in place. */
 export function applyDeviceDefaults(devices: XmlElement): void {
-  for (const g of childElements(devices, 'graphics')) if (attr(g, 'type') === 'vnc') vncDefaults(g);
+  for (const d of childElements(devices)) {
+    if (d.name === 'graphics' && attr(d, 'type') === 'vnc') vncDefaults(d);
+    else if (CHARDEVS.has(d.name)) chardevDefaults(d);
+  }
   const video = childElements(devices, 'video')[0];
   const model = video && firstChild(video, 'model');
   if (model && attr(model, 'primary') === undefined && attr(model, 'type') !== 'none') setAttr(model, 'primary', 'yes');
