@@ -29,9 +29,9 @@ export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[], flus
       ok = false;
       ctl.report(e);
     }
+    if (cmd.def.name === 'quit' || cmd.def.name === 'exit') break;
     ctl.extra('\n');
     flush();
-    if (cmd.def.name === 'quit') break;
   }
   return ok;
 }

@@ -16,7 +16,8 @@ function lifecycle(spec: {
   options?: OptDef[];
   domainHelp?: string;
   lookup?: LookupWays;
-  done: (name: string) => string;
+  /** The success line; gets the name as typed and the domain. */
+  done: (name: string, dom: Domain) => string;
   failed: string;
   act: (dom: Domain, cmd: ParsedCommand, ctl: Ctl) => Promise<void>;
 }): CommandDef {
@@ -35,7 +36,7 @@ function lifecycle(spec: {
         if (e instanceof VshError || e instanceof CommandFailed) throw e;
         throw new CommandFailed(`Failed to ${spec.failed} domain '${name}'`, e);
       }
-      ctl.extra(`${spec.done(name)}\n`);
+      ctl.extra(`${spec.done(name, dom)}\n`);
       return true;
     },
   };
@@ -77,7 +78,8 @@ export const start = lifecycle({
     { name: 'pass-fds', type: 'string', help: 'pass file descriptors N,M,... to the guest' },
     bool('reset-nvram', 're-initialize NVRAM from its pristine template'),
   ],
-  done: (n) => `Domain '${n}' started`,
+  // virsh names the domain itself here, not what was typed.
+  done: (_n, dom) => `Domain '${dom.getName()}' started`,
   failed: 'start',
   async act(dom, cmd) {
     if (await dom.isActive()) throw new CommandFailed('Domain is already active');

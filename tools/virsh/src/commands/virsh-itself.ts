@@ -32,13 +32,13 @@ export const echo: CommandDef = {
       })
       .join(' ');
     if (cmd.bool('err')) ctl.error(out);
-    else ctl.print(`${out}\n`);
+    else ctl.print(out);
     return true;
   },
 };
 
-export const quit: CommandDef = {
-  name: 'quit',
+const quitCommand = (name: string): CommandDef => ({
+  name,
   group: 'virsh',
   help: 'quit this interactive terminal',
   noConnect: true,
@@ -46,4 +46,7 @@ export const quit: CommandDef = {
   async run() {
     return true;
   },
-};
+});
+
+export const quit = quitCommand('quit');
+export const exit = quitCommand('exit');

@@ -1,6 +1,6 @@
 /**
  * virsh's table layout (vshTable): each cell is preceded by a space and padded to its column's
- * width plus two; the last column is not padded; the rule under the header spans every column.
+ * width plus two; the last column is not padded; the rule under the header spans them all.
  */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], withHeader: boolean): string {
   const all = withHeader ? [header, ...rows] : rows;
@@ -10,7 +10,8 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   let out = '';
   if (withHeader) {
     out += line(header);
-    out += '-'.repeat(widths.reduce((a, w) => a + w + 3, 0) + 1) + '\n';
+    // The rule is as wide as the widest line with every column padded, plus two.
+    out += '-'.repeat(widths.reduce((a, w) => a + w + 3, 0)) + '\n';
   }
   for (const r of rows) out += line(r);
   return out;

@@ -39,7 +39,8 @@ export function tokenizeCommandString(input: string): CommandWords[] {
       if (!inDouble && (ch === ' ' || ch === '\t' || ch === ';' || ch === '\n')) break;
       if (ch === '\\') {
         if (i + 1 >= input.length) throw new VshError('dangling \\');
-        word += input[i + 1];
+        // A backslash before a newline continues the line.
+        if (input[i + 1] !== '\n') word += input[i + 1];
         i += 2;
       } else if (ch === "'" && !inDouble) {
         const end = input.indexOf("'", i + 1);
