@@ -23,7 +23,7 @@ const GLOBAL_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   readonly: { type: 'boolean', short: 'r' },
   timing: { type: 'boolean', short: 't' },
-  version: { type: 'string', short: 'v' },
+  version: { type: 'boolean', short: 'v' },
   'long-version': { type: 'boolean', short: 'V' },
 } as const;
 
@@ -51,6 +51,16 @@ virsh [options]... <command> [args...]
 
 `;
 
+/** virsh's (getopt's) words for a bad global option. */
+function globalOptionError(e: Error & { code?: string }, globals: readonly string[]): string {
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const [, short, long] = /'-(\w), --([\w-]+)/.exec(e.message) ?? [];
+    return `option '-${short}'/'--${long}' requires an argument`;
+  }
+  const opt = /'([^']+)'/.exec(e.message)?.[1] ?? globals[0];
+  return `unsupported option '${opt}'. See --help.`;
+}
+
 /** Splits argv where virsh's getopt stops: at the first word that is not a global option. */
 function splitGlobal(argv: string[]): { globals: string[]; rest: string[] } {
   const { tokens } = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
@@ -59,16 +69,17 @@ function splitGlobal(argv: string[]): { globals: string[]; rest: string[] } {
   return { globals: argv.slice(0, first.index), rest: argv.slice(first.kind === 'option-terminator' ? first.index + 1 : first.index) };
 }
 
-async function readInteractive(ctl: Ctl, write: () => void): Promise<boolean> {
+/** The interactive terminal; leaving it is a success whatever the last command did, as in virsh. */
+async function readInteractive(ctl: Ctl, write: () => void): Promise<true> {
   const tty = process.stdin.isTTY === true;
   if (!ctl.opts.quiet) {
     ctl.print("Welcome to virsh, the virtualization interactive terminal.\n\nType:  'help' for help with commands\n       'quit' to quit\n\n");
   }
-  const rl = createInterface({ input: process.stdin, terminal: tty, ...(tty ? { prompt: 'virsh # ' } : {}) });
-  let ok = true;
+  const promptText = ctl.opts.readonly ? 'virsh > ' : 'virsh # ';
+  const rl = createInterface({ input: process.stdin, terminal: tty, ...(tty ? { prompt: promptText } : {}) });
   const prompt = (): void => {
     if (tty) rl.prompt();
-    else ctl.print('virsh # ');
+    else ctl.print(promptText);
     write();
   };
   prompt();
@@ -76,19 +87,16 @@ async function readInteractive(ctl: Ctl, write: () => void): Promise<boolean> {
     if (!tty) ctl.print(`${line}\n`);
     try {
       const cmds = parseCommands(tokenizeCommandString(line));
-      ok = await runCommands(ctl, cmds, write);
-      if (cmds.some((c) => c.def.name === 'quit')) {
-        rl.close();
-        return ok;
-      }
+      await runCommands(ctl, cmds, write);
+      if (cmds.some((c) => c.def.name === 'quit' || c.def.name === 'exit')) break;
     } catch (e) {
-      ok = false;
       ctl.report(e);
     }
     prompt();
   }
+  rl.close();
   ctl.print('\n');
-  return ok;
+  return true;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -101,22 +109,30 @@ async function main(argv: string[]): Promise<number> {
   const { globals, rest } = splitGlobal(argv);
   let values;
   try {
-    ({ values } = parseArgs({ args: globals, options: GLOBAL_OPTIONS, strict: true, allowPositionals: false }));
+    // `--version=short|long` takes an optional value, which parseArgs cannot express.
+    const args = globals.map((a) => (a === '--version=long' ? '-V' : a === '--version=short' ? '-v' : a));
+    ({ values } = parseArgs({ args, options: GLOBAL_OPTIONS, strict: true, allowPositionals: false }));
   } catch (e) {
-    const opt = /'([^']+)'/.exec((e as Error).message)?.[1] ?? globals[0];
-    process.stderr.write(`error: unsupported option '${opt}'. See --help.\n`);
+    process.stderr.write(`error: ${globalOptionError(e as Error & { code?: string }, globals)}\n`);
     return 1;
   }
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (values.version !== undefined || values['long-version']) {
+  if (values.version) {
     process.stdout.write(`${versionString(LIB_VERSION)}\n`);
     return 0;
   }
-  const explicitURI = values.connect ?? defaultURI();
-  const ctl = new Ctl({ uri: explicitURI, quiet: values.quiet ?? false, readonly: values.readonly ?? false });
+  if (values['long-version']) {
+    process.stdout.write(`tsvirsh, the virsh of tsvirt, following libvirt ${versionString(LIB_VERSION)}\n`);
+    return 0;
+  }
+  const envURI = process.env['VIRSH_DEFAULT_CONNECT_URI'] || defaultURI();
+  const explicitURI = values.connect ?? envURI;
+  const ctl = new Ctl({
+    uri: explicitURI, quiet: values.quiet ?? false, readonly: values.readonly ?? false, timing: values.timing ?? false,
+  });
   ctlOut.ctl = ctl;
   try {
     // Like virsh: a URI named up front is connected before any command runs.
@@ -130,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     let ok: boolean;
+    ctl.interactive = rest.length === 0;
     if (rest.length === 0) {
       ok = await readInteractive(ctl, write);
     } else {

@@ -10,6 +10,9 @@ export function parseCommands(commands: readonly CommandWords[]): ParsedCommand[
   return commands.map(([name, ...args]) => {
     const def = findCommand(name!);
     if (!def) throw new VshError(`unknown command: '${name}'`);
+    // `CMD --help` is virsh's way of asking `help CMD`.
+    const dashes = args.indexOf('--');
+    if (args.slice(0, dashes < 0 ? undefined : dashes).includes('--help')) return parseOptions(findCommand('help')!, [name!]);
     return parseOptions(def, args);
   });
 }
@@ -22,6 +25,7 @@ export function parseCommands(commands: readonly CommandWords[]): ParsedCommand[
 export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[], flush: () => void): Promise<boolean> {
   let ok = true;
   for (const cmd of cmds) {
+    ctl.commandStarts();
     try {
       if (!cmd.def.noConnect) await ctl.connect();
       ok = await cmd.def.run(ctl, cmd);
@@ -30,7 +34,8 @@ export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[], flus
       ctl.report(e);
     }
     if (cmd.def.name === 'quit' || cmd.def.name === 'exit') break;
-    ctl.extra('\n');
+    if (ctl.opts.timing) ctl.print(`\n(Time: ${ctl.sinceCommandStart().toFixed(3)} ms)\n\n`);
+    else ctl.extra('\n');
     flush();
   }
   return ok;

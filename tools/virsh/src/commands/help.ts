@@ -33,7 +33,7 @@ export function commandHelp(def: CommandDef): string {
 function groupHelp(g: CommandGroup): string {
   let out = ` ${g.name} (help keyword '${g.keyword}'):\n`;
   for (const c of g.commands) out += `    ${c.name.padEnd(30)} ${c.help}\n`;
-  return `${out}\n`;
+  return out;
 }
 
 /** `help` needs the table of all commands, which needs `help`: the table is passed in. */
@@ -52,7 +52,7 @@ export function makeHelp(groups: () => readonly CommandGroup[]): CommandDef {
       const what = cmd.string('command');
       if (what === undefined) {
         ctl.print('Grouped commands:\n\n');
-        for (const g of groups()) ctl.print(groupHelp(g));
+        for (const g of groups()) ctl.print(`${groupHelp(g)}\n`);
         return true;
       }
       const group = groups().find((g) => g.keyword === what || g.name === what);

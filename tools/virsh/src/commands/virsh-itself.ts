@@ -1,5 +1,6 @@
 import { escapeXml } from '@tsvirt/conf';
 import type { CommandDef } from '../vsh/command-def.js';
+import { VshError } from '../vsh/vsh-error.js';
 
 /** Quotes a word for a POSIX shell only when it needs it, as virsh's `echo --shell` does. */
 function shellQuote(word: string): string {
@@ -21,18 +22,45 @@ export const echo: CommandDef = {
     { name: 'string', type: 'argv', help: 'arguments to echo' },
   ],
   async run(ctl, cmd) {
-    let words = cmd.argv('string');
-    if (cmd.bool('split')) words = words.flatMap((w) => w.split(/(?<!,),(?!,)/).map((p) => p.replace(/,,/g, ',')));
-    const out = words
-      .map((w) => {
-        let s = w;
-        if (cmd.bool('xml')) s = escapeXml(s);
-        if (cmd.bool('shell')) s = shellQuote(s);
-        return s;
-      })
-      .join(' ');
+    cmd.exclusive('shell', 'xml');
+    const quote = (w: string): string => (cmd.bool('xml') ? escapeXml(w) : cmd.bool('shell') ? shellQuote(w) : w);
+    // --split prints the pieces of one argument on lines of their own.
+    const pieces = (w: string): string[] => (cmd.bool('split') ? w.split(/(?<!,),(?!,)/).map((p) => p.replace(/,,/g, ',')) : [w]);
+    const out = cmd.argv('string').map((w) => pieces(w).map(quote).join('\n')).join(' ');
     if (cmd.bool('err')) ctl.error(out);
     else ctl.print(out);
+    return true;
+  },
+};
+
+export const cd: CommandDef = {
+  name: 'cd',
+  group: 'virsh',
+  help: 'change the current directory',
+  desc: 'Change the current directory.',
+  noConnect: true,
+  options: [{ name: 'dir', type: 'string', positional: true, help: 'directory to switch to (default: home or else root)' }],
+  async run(ctl, cmd) {
+    if (!ctl.interactive) throw new VshError('cd: command valid only in interactive mode');
+    const dir = cmd.string('dir') ?? process.env['HOME'] ?? '/';
+    try {
+      process.chdir(dir);
+    } catch {
+      throw new VshError(`Failed to chdir to ${dir}`);
+    }
+    return true;
+  },
+};
+
+export const pwd: CommandDef = {
+  name: 'pwd',
+  group: 'virsh',
+  help: 'print the current directory',
+  desc: 'Print the current directory.',
+  noConnect: true,
+  options: [],
+  async run(ctl) {
+    ctl.print(`${process.cwd()}\n`);
     return true;
   },
 };

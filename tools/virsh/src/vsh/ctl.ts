@@ -14,6 +14,8 @@ export interface CtlOptions {
   readonly uri: string | undefined;
   readonly quiet: boolean;
   readonly readonly: boolean;
+  /** `-t`: print how long each command took. */
+  readonly timing: boolean;
 }
 
 /** What commands share: output streams, the quiet flag and the connection, opened on first use. */
@@ -21,8 +23,19 @@ export class Ctl {
   #conn: Connection | undefined;
   #stdout = '';
   #stderr = '';
+  #started = 0;
+  /** Commands come from the interactive terminal (stdin) rather than the command line. */
+  interactive = false;
 
   constructor(readonly opts: CtlOptions) {}
+
+  commandStarts(): void {
+    this.#started = performance.now();
+  }
+  /** Milliseconds since the current command started. */
+  sinceCommandStart(): number {
+    return performance.now() - this.#started;
+  }
 
   /** Output that is always shown (vshPrint). */
   print(text: string): void {

@@ -43,10 +43,11 @@ export function tokenizeCommandString(input: string): CommandWords[] {
         if (input[i + 1] !== '\n') word += input[i + 1];
         i += 2;
       } else if (ch === "'" && !inDouble) {
+        // virsh lets an unterminated single quote run to the end of the string.
         const end = input.indexOf("'", i + 1);
-        if (end < 0) throw new VshError('missing \'');
-        word += input.slice(i + 1, end);
-        i = end + 1;
+        const stop = end < 0 ? input.length : end;
+        word += input.slice(i + 1, stop);
+        i = stop + 1;
       } else if (ch === '"') {
         inDouble = !inDouble;
         i++;
