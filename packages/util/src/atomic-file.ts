@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import writeFileAtomicLib from 'write-file-atomic';
 import { ErrorDomain } from './errors/error-codes.js';
 import { systemError } from './errors/vir-error.js';
 
@@ -16,6 +15,8 @@ export async function writeFileAtomic(
 ): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
+    // Loaded on first use, to keep commands that write nothing quick to start.
+    const { default: writeFileAtomicLib } = await import('write-file-atomic');
     await writeFileAtomicLib(path, typeof data === 'string' ? data : Buffer.from(data), {
       fsync: true,
       ...(opts.mode !== undefined ? { mode: opts.mode } : {}),

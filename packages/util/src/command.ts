@@ -1,4 +1,4 @@
-import { execa, type Options } from 'execa';
+import type { Options } from 'execa';
 import { ErrorCode, ErrorDomain } from './errors/error-codes.js';
 import { VirError } from './errors/vir-error.js';
 import { logger } from './logger.js';
@@ -41,6 +41,8 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     ...(opts.env !== undefined ? { env: opts.env, extendEnv: false } : {}),
   };
+  // Loaded on first use: execa is heavy, and most CLI runs never spawn anything.
+  const { execa } = await import('execa');
   const r = await execa(file, [...args], execOpts);
   const stdout = String(r.stdout ?? '');
   const stderr = String(r.stderr ?? '');

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { ErrorCode, ErrorDomain } from './errors/error-codes.js';
 import { VirError } from './errors/vir-error.js';
 
@@ -23,6 +22,8 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
   const waitMs = opts.waitMs ?? 30_000;
   const staleMs = opts.staleMs ?? 10_000;
   let release: () => Promise<void>;
+  // Loaded on first use, to keep commands that take no lock quick to start.
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     release = await lockfile.lock(path, {
       stale: staleMs,

@@ -18,7 +18,7 @@ function readInput(file: string): string {
 }
 
 /** Runs one command; returns what to print on stdout. */
-function run(argv: string[]): string {
+async function run(argv: string[]): Promise<string> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { pool: { type: 'string' } } });
   const [cmd, kind, file] = positionals;
   if (!cmd || !kind || !file || positionals.length > 3 || !(DOCUMENT_KINDS as readonly string[]).includes(kind)) {
@@ -28,14 +28,14 @@ function run(argv: string[]): string {
   const k = kind as DocumentKind;
   if (cmd === 'format') return reformatDocument(k, xml, values.pool !== undefined ? { poolXML: readInput(values.pool) } : {});
   if (cmd === 'validate') {
-    validateXML(xml, SCHEMA_OF[k]);
+    await validateXML(xml, SCHEMA_OF[k]);
     return `${file} validates\n`;
   }
   throw new VirError(ErrorCode.INVALID_ARG, USAGE);
 }
 
 try {
-  process.stdout.write(run(process.argv.slice(2)));
+  process.stdout.write(await run(process.argv.slice(2)));
 } catch (e) {
   process.stderr.write(`error: ${VirError.from(e).message}\n`);
   process.exitCode = 1;

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RelaxNGValidator, XmlDocument, XmlValidateError } from 'libxml2-wasm';
-import { xmlRegisterFsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
+import type { RelaxNGValidator } from 'libxml2-wasm';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 
@@ -11,11 +10,18 @@ export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.ur
 const validators = new Map<string, RelaxNGValidator>();
 let providersRegistered = false;
 
-function validatorFor(schema: string): RelaxNGValidator {
+/** libxml2 (WebAssembly) is loaded only when something is validated: it costs a cold start dearly. */
+async function libxml2() {
+  const [lib, node] = await Promise.all([import('libxml2-wasm'), import('libxml2-wasm/lib/nodejs.mjs')]);
+  // The schemas include each other by relative path, which libxml2 resolves through the file system.
+  if (!providersRegistered) providersRegistered = node.xmlRegisterFsInputProviders() || true;
+  return lib;
+}
+
+function validatorFor(lib: Awaited<ReturnType<typeof libxml2>>, schema: string): RelaxNGValidator {
+  const { RelaxNGValidator, XmlDocument } = lib;
   let v = validators.get(schema);
   if (!v) {
-    // The schemas include each other by relative path, which libxml2 resolves through the file system.
-    if (!providersRegistered) providersRegistered = xmlRegisterFsInputProviders() || true;
     const path = `${SCHEMA_DIR}${schema}`;
     const doc = XmlDocument.fromBuffer(readFileSync(path), { url: path });
     try {
@@ -33,9 +39,11 @@ function validatorFor(schema: string): RelaxNGValidator {
  * `virsh define --validate` and virt-xml-validate do. The text first passes tsvirt's own parser, so
  * hostile documents are refused before libxml2 sees them.
  */
-export function validateXML(xml: string, schema: string): void {
+export async function validateXML(xml: string, schema: string): Promise<void> {
   parseXml(xml);
-  const v = validatorFor(schema);
+  const lib = await libxml2();
+  const { XmlDocument, XmlValidateError } = lib;
+  const v = validatorFor(lib, schema);
   const doc = XmlDocument.fromString(xml);
   try {
     v.validate(doc);

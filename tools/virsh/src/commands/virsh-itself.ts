@@ -24,9 +24,9 @@ export const echo: CommandDef = {
   async run(ctl, cmd) {
     cmd.exclusive('shell', 'xml');
     const quote = (w: string): string => (cmd.bool('xml') ? escapeXml(w) : cmd.bool('shell') ? shellQuote(w) : w);
-    // --split prints the pieces of one argument on lines of their own.
-    const pieces = (w: string): string[] => (cmd.bool('split') ? w.split(/(?<!,),(?!,)/).map((p) => p.replace(/,,/g, ',')) : [w]);
-    const out = cmd.argv('string').map((w) => pieces(w).map(quote).join('\n')).join(' ');
+    // --split ends every piece of an argument with a newline.
+    const split = (w: string): string => w.split(/(?<!,),(?!,)/).map((p) => `${quote(p.replace(/,,/g, ','))}\n`).join('');
+    const out = cmd.argv('string').map((w) => (cmd.bool('split') ? split(w) : quote(w))).join(' ');
     if (cmd.bool('err')) ctl.error(out);
     else ctl.print(out);
     return true;
@@ -61,6 +61,22 @@ export const pwd: CommandDef = {
   options: [],
   async run(ctl) {
     ctl.print(`${process.cwd()}\n`);
+    return true;
+  },
+};
+
+export const connectCommand: CommandDef = {
+  name: 'connect',
+  group: 'virsh',
+  help: '(re)connect to hypervisor',
+  desc: 'Connect to local hypervisor. This is built-in command after shell start up.',
+  noConnect: true,
+  options: [
+    { name: 'name', type: 'string', positional: true, help: 'hypervisor connection URI' },
+    { name: 'readonly', type: 'bool', help: 'read-only connection' },
+  ],
+  async run(ctl, cmd) {
+    await ctl.reconnect(cmd.string('name'), cmd.bool('readonly'));
     return true;
   },
 };

@@ -27,7 +27,7 @@ export class Ctl {
   /** Commands come from the interactive terminal (stdin) rather than the command line. */
   interactive = false;
 
-  constructor(readonly opts: CtlOptions) {}
+  constructor(public opts: CtlOptions) {}
 
   commandStarts(): void {
     this.#started = performance.now();
@@ -66,6 +66,13 @@ export class Ctl {
       }
     }
     return this.#conn;
+  }
+
+  /** `connect [URI] [--readonly]`: drops the connection and opens a new one. */
+  async reconnect(uri: string | undefined, readonly: boolean): Promise<void> {
+    await this.close();
+    this.opts = { ...this.opts, uri: uri ?? this.opts.uri, readonly };
+    await this.connect();
   }
 
   async close(): Promise<void> {
