@@ -20,28 +20,34 @@ export function eventStream(
   signal?: AbortSignal,
 ): AsyncIterableIterator<DomainEvent> {
   const queue: DomainEvent[] = [];
-  let wake: (() => void) | undefined;
-  let done = signal?.aborted ?? false;
-  const unsubscribe = subscribe((e) => {
+  // Every pending next() waits here; concurrent calls are allowed by the iterator protocol.
+  const waiters: Array<() => void> = [];
+  const wakeAll = (): void => {
+    for (const w of waiters.splice(0)) w();
+  };
+  let done = false;
+  let unsubscribe: (() => void) | undefined = subscribe((e) => {
+    if (done) return;
     queue.push(toEvent(e));
-    wake?.();
+    wakeAll();
   });
   const finish = (): void => {
     done = true;
-    unsubscribe();
-    wake?.();
+    unsubscribe?.();
+    unsubscribe = undefined;
+    wakeAll();
   };
-  signal?.addEventListener('abort', finish, { once: true });
-  if (done) unsubscribe();
+  if (signal?.aborted) finish();
+  else signal?.addEventListener('abort', finish, { once: true });
 
   const iterator: AsyncIterableIterator<DomainEvent> = {
     async next() {
-      while (queue.length === 0 && !done) await new Promise<void>((r) => (wake = r));
-      wake = undefined;
+      while (queue.length === 0 && !done) await new Promise<void>((r) => waiters.push(r));
       const value = queue.shift();
       return value ? { value, done: false } : { value: undefined, done: true };
     },
     async return() {
+      queue.length = 0;
       finish();
       signal?.removeEventListener('abort', finish);
       return { value: undefined, done: true };

@@ -1,5 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { ConnectionDriver, DriverModule } from './driver/connection-driver.js';
@@ -41,11 +42,45 @@ function isNotFound(e: unknown, specifier: string): boolean {
   return (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') && String(err.message).includes(specifier);
 }
 
+/** The package a specifier names: `@scope/name` or `name`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
+}
+
+/**
+ * Whether an ESM import from `dir` could find the package: in a `node_modules` folder of `dir` or
+ * an ancestor, or as the package `dir` belongs to (self-reference). CommonJS resolution alone would
+ * also search NODE_PATH, which tool shims (pnpm's) point at every package of the store.
+ */
+function reachableFrom(dir: string, name: string): boolean {
+  let ownPackageSeen = false;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules', name, 'package.json'))) return true;
+    const pkg = join(d, 'package.json');
+    if (!ownPackageSeen && existsSync(pkg)) {
+      ownPackageSeen = true;
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === name) return true;
+      } catch {
+        // not a readable package.json: no self-reference
+      }
+    }
+    if (dirname(d) === d) return false;
+  }
+}
+
+/** Imports a package as the application's working directory would resolve it. */
+async function importFromCwd(specifier: string): Promise<unknown> {
+  const cwd = process.cwd();
+  if (!reachableFrom(cwd, packageName(specifier))) {
+    throw Object.assign(new Error(`Cannot find package '${specifier}' from ${cwd}`), { code: 'ERR_MODULE_NOT_FOUND' });
+  }
+  return import(pathToFileURL(createRequire(join(cwd, 'noop.js')).resolve(specifier)).href);
+}
+
 /** From api's own location first (flat installs), then from the application's working directory. */
-const builtinImporters: ModuleImporter[] = [
-  (s) => import(s),
-  (s) => import(pathToFileURL(createRequire(join(process.cwd(), 'noop.js')).resolve(s)).href),
-];
+const builtinImporters: ModuleImporter[] = [(s) => import(s), importFromCwd];
 
 async function importPackage(specifier: string): Promise<DriverModule | undefined> {
   for (const load of [...importers, ...builtinImporters]) {

@@ -61,7 +61,7 @@ function runstateOf(xml: XmlElement): number | undefined {
 export function loadNodeConfig(path: string): TestHost {
   const node = parseXml(readConfig(path), path);
   if (node.name !== 'node') {
-    throw new VirError(ErrorCode.XML_ERROR, `Root element is not 'node'`, ErrorDomain.TEST);
+    throw new VirError(ErrorCode.XML_ERROR, `expecting root element of 'node', not '${node.name}'`, ErrorDomain.XML);
   }
   const host = new TestHost(nodeInfoOf(node));
   const baseDir = dirname(path);

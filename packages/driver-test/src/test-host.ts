@@ -23,21 +23,22 @@ export class TestHost {
     this.events.emit({ domain: this.ref(obj), event: event as DomainEventType, detail });
   }
 
+  // libvirt's test driver reports a failed lookup as a bare "Domain not found".
   byName(name: string): DomainObject {
     const obj = this.domains.find((d) => d.def.name === name);
-    if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching name '${name}'`, ErrorDomain.TEST);
+    if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, undefined, ErrorDomain.TEST);
     return obj;
   }
 
   byID(id: number): DomainObject {
     const obj = this.domains.find((d) => d.id === id && id !== -1);
-    if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching id ${id}`, ErrorDomain.TEST);
+    if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, undefined, ErrorDomain.TEST);
     return obj;
   }
 
   byUUID(uuid: string): DomainObject {
     const obj = this.domains.find((d) => d.def.uuid === uuid);
-    if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching uuid '${uuid}'`, ErrorDomain.TEST);
+    if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, undefined, ErrorDomain.TEST);
     return obj;
   }
 
@@ -53,26 +54,32 @@ export class TestHost {
   /**
    * Adds or replaces a domain definition with libvirt's rules: a name may not move to another
    * UUID nor a UUID to another name, and a running domain keeps its live definition until stopped.
+   * Its errors come from libvirt's domain object list, hence ErrorDomain.DOMAIN.
    */
   add(def: DomainDef, persistent: boolean, live: boolean): { obj: DomainObject; replaced: boolean } {
     const sameUUID = this.domains.find((d) => d.def.uuid === def.uuid);
     if (sameUUID) {
       if (sameUUID.def.name !== def.name) {
         throw new VirError(ErrorCode.OPERATION_FAILED,
-          `domain '${sameUUID.def.name}' is already defined with uuid ${def.uuid}`, ErrorDomain.TEST);
+          `domain '${sameUUID.def.name}' is already defined with uuid ${def.uuid}`, ErrorDomain.DOMAIN);
       }
       if (live && isActive(sameUUID)) {
-        throw new VirError(ErrorCode.OPERATION_INVALID, `domain '${def.name}' is already active`, ErrorDomain.TEST);
+        throw new VirError(ErrorCode.OPERATION_INVALID, `domain '${def.name}' is already active`, ErrorDomain.DOMAIN);
       }
-      if (isActive(sameUUID) && !live) sameUUID.newDef = def;
-      else sameUUID.def = def;
+      if (isActive(sameUUID) && !live) {
+        sameUUID.newDef = def;
+      } else {
+        // Started from new XML (createXML) over a persistent definition: that one returns at stop.
+        if (live && sameUUID.persistent) sameUUID.newDef = sameUUID.def;
+        sameUUID.def = def;
+      }
       if (persistent) sameUUID.persistent = true;
       return { obj: sameUUID, replaced: true };
     }
     const sameName = this.domains.find((d) => d.def.name === def.name);
     if (sameName) {
       throw new VirError(ErrorCode.OPERATION_FAILED,
-        `domain '${def.name}' already exists with uuid ${sameName.def.uuid}`, ErrorDomain.TEST);
+        `domain '${def.name}' already exists with uuid ${sameName.def.uuid}`, ErrorDomain.DOMAIN);
     }
     const obj = newInactiveObject(def, persistent);
     this.domains.push(obj);

@@ -9,7 +9,7 @@ export function levelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
   const raw = (env['TSVIRT_LOG_LEVEL'] ?? env['LIBVIRT_DEBUG'] ?? '').trim().toLowerCase();
   const byName: Record<string, LogLevel> = { debug: 1, info: 2, warn: 3, warning: 3, error: 4 };
   const n = byName[raw] ?? Number(raw);
-  return n >= 1 && n <= 4 ? (n as LogLevel) : LogLevel.ERROR;
+  return Number.isInteger(n) && n >= 1 && n <= 4 ? (n as LogLevel) : LogLevel.ERROR;
 }
 
 export interface Logger {

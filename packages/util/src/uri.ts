@@ -34,18 +34,25 @@ export function parseURI(raw: string): VirURI {
   } catch {
     url = undefined;
   }
-  if (!scheme || !url) {
-    throw new VirError(ErrorCode.INTERNAL_ERROR, `Unable to parse URI ${raw}`, ErrorDomain.URI);
-  }
+  const bad = (): VirError => new VirError(ErrorCode.INTERNAL_ERROR, `Unable to parse URI ${raw}`, ErrorDomain.URI);
+  if (!scheme || !url) throw bad();
+  const decode = (s: string): string => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw bad();
+    }
+  };
   const port = url.port === '' ? undefined : Number(url.port);
   return {
     raw,
     driver: scheme[1]!.toLowerCase(),
     transport: scheme[2]?.toLowerCase(),
-    user: url.username === '' ? undefined : decodeURIComponent(url.username),
-    host: url.hostname === '' ? undefined : url.hostname,
+    user: url.username === '' ? undefined : decode(url.username),
+    // An IPv6 address loses its brackets, as libvirt's virURIParse strips them.
+    host: url.hostname === '' ? undefined : url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port,
-    path: url.pathname === '' ? '/' : decodeURIComponent(url.pathname),
+    path: url.pathname === '' ? '/' : decode(url.pathname),
     query: [...url.searchParams.entries()],
   };
 }

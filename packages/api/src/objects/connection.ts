@@ -33,17 +33,18 @@ export class Connection {
     return this.live().storage;
   }
 
-  private live(): DriverConnection {
-    if (this.#closed) throw new VirError(ErrorCode.INVALID_CONN, 'virConnect');
+  /** The driver connection, or INVALID_CONN naming the public API once closed, as libvirt does. */
+  private live(api = 'virConnect'): DriverConnection {
+    if (this.#closed) throw new VirError(ErrorCode.INVALID_CONN, api);
     return this.driver;
   }
 
-  private readonly hv = callerFor(() => this.hypervisor, () => this.readonly);
-  private readonly net = callerFor(() => this.network, () => this.readonly);
-  private readonly stor = callerFor(() => this.storage, () => this.readonly);
+  private readonly hv = callerFor((api) => this.live(api).hypervisor, () => this.readonly);
+  private readonly net = callerFor((api) => this.live(api).network, () => this.readonly);
+  private readonly stor = callerFor((api) => this.live(api).storage, () => this.readonly);
 
   getURI(): string {
-    this.live();
+    this.live('virConnectGetURI');
     return this.driver.uri ?? this.uri;
   }
   getType(): Promise<string> {
@@ -135,7 +136,7 @@ export class Connection {
    * libvirt's event and detail codes, until `signal` aborts or iteration stops.
    */
   domainEvents(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<DomainEvent> {
-    const source = this.live().events;
+    const source = this.live('virConnectDomainEventRegisterAny').events;
     if (!source) throw new VirError(ErrorCode.NO_SUPPORT, 'virConnectDomainEventRegisterAny');
     return eventStream(
       (l) => source.subscribe(l),

@@ -13,10 +13,15 @@ export function denyReadonly(readonly: boolean, api: string): void {
   if (readonly) throw new VirError(ErrorCode.OPERATION_DENIED, `read only access prevents ${api}`);
 }
 
-/** The entry-point lookup a handle uses: NO_SUPPORT for a missing entry, OPERATION_DENIED for a modifying call when read-only. */
-export function callerFor<T extends object>(table: () => T | undefined, readonly: () => boolean) {
+/**
+ * The entry-point lookup a handle uses, checking in libvirt's order: the connection (the table
+ * getter may raise INVALID_CONN naming `api`), then OPERATION_DENIED for a modifying call when
+ * read-only, then NO_SUPPORT for a missing entry.
+ */
+export function callerFor<T extends object>(table: (api: string) => T | undefined, readonly: () => boolean) {
   return <K extends keyof T>(key: K, api: string, modifies = false) => {
+    const t = table(api);
     if (modifies) denyReadonly(readonly(), api);
-    return entryPoint(table(), key, api);
+    return entryPoint(t, key, api);
   };
 }

@@ -20,9 +20,14 @@ export class VirError extends Error {
     readonly code: ErrorCode,
     detail?: string,
     readonly domain: ErrorDomain = ErrorDomain.NONE,
-    options?: { cause?: unknown; level?: ErrorLevel },
+    options?: {
+      cause?: unknown;
+      level?: ErrorLevel;
+      /** The whole message, without the code's fixed text (libvirt's virReportInvalidArg and virCheckFlags). */
+      message?: string;
+    },
   ) {
-    super(formatErrorMessage(code, detail), options?.cause === undefined ? undefined : { cause: options.cause });
+    super(options?.message ?? formatErrorMessage(code, detail), options?.cause === undefined ? undefined : { cause: options.cause });
     this.detail = detail || undefined;
     this.level = options?.level ?? ErrorLevel.ERROR;
   }
@@ -74,8 +79,14 @@ export function errnoText(e: NodeJS.ErrnoException): string {
   return (e.code && ERRNO_TEXT[e.code]) ?? e.message;
 }
 
-/** libvirt's virCheckFlags: refuses flag bits a function does not know. */
+/**
+ * libvirt's virCheckFlags: refuses flag bits a function does not know. libvirt raises this one with
+ * its own format, so the message carries no `invalid argument: ` prefix.
+ */
 export function checkFlags(flags: number, allowed: number, fn: string, domain: ErrorDomain = ErrorDomain.NONE): void {
-  const unknown = flags & ~allowed;
-  if (unknown) throw new VirError(ErrorCode.INVALID_ARG, `unsupported flags (0x${unknown.toString(16)}) in function ${fn}`, domain);
+  const unknown = (flags & ~allowed) >>> 0;
+  if (unknown) {
+    const text = `unsupported flags (0x${unknown.toString(16)}) in function ${fn}`;
+    throw new VirError(ErrorCode.INVALID_ARG, text, domain, { message: text });
+  }
 }

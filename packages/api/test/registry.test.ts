@@ -1,0 +1,208 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  Connection, DRIVER_REGISTRY, ErrorCode, ErrorDomain, VirError, addDriverImporter, connect, loadDriver, unloadDrivers,
+  type ConnectionDriver, type DriverConnection, type OpenContext,
+} from '../src/index.js';
+
+async function virErrorOf(p: Promise<unknown>): Promise<VirError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof VirError) return e;
+    throw new Error(`expected a VirError, got ${String(e)}`, { cause: e });
+  }
+  throw new Error('expected a VirError, the call succeeded');
+}
+
+/** What the fake importer answers, by specifier: a module, or an error to throw. */
+const provided = new Map<string, unknown>();
+const importerCalls: string[] = [];
+addDriverImporter(async (specifier) => {
+  importerCalls.push(specifier);
+  const mod = provided.get(specifier);
+  if (mod instanceof Error) throw mod;
+  return mod;
+});
+
+afterEach(async () => {
+  await unloadDrivers();
+  provided.clear();
+  importerCalls.length = 0;
+});
+
+interface FakeDriver extends ConnectionDriver {
+  opened: OpenContext[];
+  closed: number;
+  initialised: number;
+  cleaned: number;
+}
+
+/** A driver whose connections have the hypervisor entry points given. */
+function fakeDriver(name: string, table: Partial<DriverConnection> = {}, answer?: 'declined'): FakeDriver {
+  const d: FakeDriver = {
+    name,
+    schemes: ['lxc'],
+    localOnly: true,
+    opened: [],
+    closed: 0,
+    initialised: 0,
+    cleaned: 0,
+    state: {
+      stateInitialize: async () => {
+        d.initialised++;
+      },
+      stateCleanup: async () => {
+        d.cleaned++;
+      },
+    },
+    async open(ctx) {
+      d.opened.push(ctx);
+      if (answer) return answer;
+      return {
+        hypervisor: { connectGetType: async () => name.toUpperCase() },
+        ...table,
+        close: async () => {
+          d.closed++;
+        },
+      };
+    },
+  };
+  return d;
+}
+
+describe('DRIVER_REGISTRY', () => {
+  it('maps each scheme to the package that provides it', () => {
+    expect(DRIVER_REGISTRY['test']?.package).toBe('@tsvirt/driver-test');
+    expect(DRIVER_REGISTRY['qemu']?.package).toBe('@tsvirt/driver-qemu');
+    expect(DRIVER_REGISTRY['lxc']?.package).toBe('@tsvirt/driver-lxc');
+    expect(DRIVER_REGISTRY['qemu']?.secondary).toEqual(['@tsvirt/secondary-network', '@tsvirt/secondary-storage']);
+    expect(DRIVER_REGISTRY['test']?.secondary).toEqual([]);
+  });
+});
+
+describe('connect', () => {
+  it('an unknown scheme is NO_CONNECT', async () => {
+    const e = await virErrorOf(connect('foo:///x'));
+    expect([e.code, e.domain, e.message]).toEqual([ErrorCode.NO_CONNECT, ErrorDomain.NONE, 'no connection driver available for foo:///x']);
+    expect(importerCalls).toEqual([]);
+  });
+
+  it('a registered scheme whose package is not installed is NO_CONNECT naming the package', async () => {
+    // Neither driver is a dependency of @tsvirt/api, so neither resolves from here.
+    const e = await virErrorOf(connect('qemu:///system'));
+    expect(e.code).toBe(ErrorCode.NO_CONNECT);
+    expect(e.message).toBe('no connection driver available for qemu:///system: '
+      + 'the package @tsvirt/driver-qemu is not installed; install it to use qemu:// URIs');
+    expect(importerCalls).toEqual(['@tsvirt/driver-qemu']);
+    const lxc = await virErrorOf(connect('lxc:///'));
+    expect(lxc.message).toContain('@tsvirt/driver-lxc is not installed');
+    expect(await loadDriver('@tsvirt/driver-lxc')).toBeUndefined();
+  });
+
+  it('a malformed URI is refused by the URI parser', async () => {
+    const e = await virErrorOf(connect('not a uri'));
+    expect([e.code, e.domain, e.message]).toEqual([ErrorCode.INTERNAL_ERROR, ErrorDomain.URI, 'internal error: Unable to parse URI not a uri']);
+  });
+
+  it('loads the package through an added importer, on first use only, and opens it', async () => {
+    const driver = fakeDriver('Fake');
+    provided.set('@tsvirt/driver-lxc', { driver });
+    const conn = await connect('lxc:///?x=1');
+    expect(conn).toBeInstanceOf(Connection);
+    expect(await conn.getType()).toBe('FAKE');
+    expect(conn.getURI()).toBe('lxc:///?x=1');
+    expect(conn.isReadOnly()).toBe(false);
+    expect(driver.opened).toHaveLength(1);
+    const ctx = driver.opened[0]!;
+    expect([ctx.uri.driver, ctx.uri.path, ctx.uri.query, ctx.readonly]).toEqual(['lxc', '/', [['x', '1']], false]);
+    expect(typeof ctx.connect).toBe('function');
+
+    const ro = await connect('lxc:///', { readonly: true });
+    expect(ro.isReadOnly()).toBe(true);
+    expect(driver.opened[1]!.readonly).toBe(true);
+    // The package was imported and its state initialised once for both connections.
+    expect(importerCalls.filter((s) => s === '@tsvirt/driver-lxc')).toEqual(['@tsvirt/driver-lxc']);
+    expect(driver.initialised).toBe(1);
+
+    await conn.close();
+    await conn.close();
+    expect(driver.closed).toBe(1);
+    await unloadDrivers();
+    expect(driver.cleaned).toBe(1);
+  });
+
+  it('a module without a `driver` export counts as not installed', async () => {
+    provided.set('@tsvirt/driver-lxc', { notADriver: true });
+    expect((await virErrorOf(connect('lxc:///'))).message).toContain('@tsvirt/driver-lxc is not installed');
+  });
+
+  it('a driver that declines the URI gives NO_CONNECT', async () => {
+    provided.set('@tsvirt/driver-lxc', { driver: fakeDriver('Fake', {}, 'declined') });
+    const e = await virErrorOf(connect('lxc:///'));
+    expect([e.code, e.message]).toEqual([ErrorCode.NO_CONNECT, 'no connection driver available for lxc:///']);
+  });
+
+  it("a driver's own error stops the connection as it is", async () => {
+    const driver = fakeDriver('Fake');
+    driver.open = async () => {
+      throw new VirError(ErrorCode.INVALID_ARG, 'no such thing', ErrorDomain.LXC);
+    };
+    provided.set('@tsvirt/driver-lxc', { driver });
+    const e = await virErrorOf(connect('lxc:///'));
+    expect([e.code, e.domain, e.message]).toEqual([ErrorCode.INVALID_ARG, ErrorDomain.LXC, 'invalid argument: no such thing']);
+  });
+
+  it('a local-only driver refuses a URI with a host', async () => {
+    provided.set('@tsvirt/driver-lxc', { driver: fakeDriver('Fake') });
+    const e = await virErrorOf(connect('lxc://elsewhere/'));
+    expect([e.code, e.message]).toEqual([ErrorCode.NO_CONNECT,
+      'no connection driver available for lxc://elsewhere/: the Fake driver works only on the local host']);
+  });
+
+  it('a package that fails to load for another reason is an INTERNAL_ERROR, retried on the next call', async () => {
+    provided.set('@tsvirt/driver-lxc', new SyntaxError('Unexpected token'));
+    const e = await virErrorOf(connect('lxc:///'));
+    expect([e.code, e.message]).toEqual([ErrorCode.INTERNAL_ERROR,
+      'internal error: failed to load driver package @tsvirt/driver-lxc: Unexpected token']);
+    provided.set('@tsvirt/driver-lxc', { driver: fakeDriver('Fake') });
+    expect(await (await connect('lxc:///')).getType()).toBe('FAKE');
+  });
+
+  it("a driver package whose own dependency is missing is not reported as not installed", async () => {
+    const missingDep = Object.assign(new Error("Cannot find package 'libxml2-wasm' imported from /x/dist/index.js"), { code: 'ERR_MODULE_NOT_FOUND' });
+    provided.set('@tsvirt/driver-lxc', missingDep);
+    const e = await virErrorOf(connect('lxc:///'));
+    expect(e.code).toBe(ErrorCode.INTERNAL_ERROR);
+    expect(e.message).toContain('libxml2-wasm');
+  });
+
+  it('secondary drivers fill in the network and storage tables the main one lacks', async () => {
+    const main = fakeDriver('Fake');
+    const net = fakeDriver('Net', { hypervisor: undefined, network: { connectListAllNetworks: async () => [{ name: 'default', uuid: 'u' }] } });
+    provided.set('@tsvirt/driver-lxc', { driver: main });
+    provided.set('@tsvirt/secondary-network', { driver: net });
+    const conn = await connect('lxc:///');
+    expect((await conn.listAllNetworks()).map((n) => n.getName())).toEqual(['default']);
+    // No storage driver installed: storage calls are unsupported, not broken.
+    const e = await virErrorOf(conn.listAllStoragePools());
+    expect(e.message).toBe('this function is not supported by the connection driver: virConnectListAllStoragePools');
+    await conn.close();
+    expect([main.closed, net.closed]).toEqual([1, 1]);
+  });
+
+  it('uses LIBVIRT_DEFAULT_URI without a URI, and says so when there is none', async () => {
+    const saved = process.env['LIBVIRT_DEFAULT_URI'];
+    try {
+      delete process.env['LIBVIRT_DEFAULT_URI'];
+      const e = await virErrorOf(connect());
+      expect([e.code, e.message]).toEqual([ErrorCode.NO_CONNECT, 'no connection driver available for the default URI: '
+        + 'set LIBVIRT_DEFAULT_URI or name a URI such as test:///default']);
+      provided.set('@tsvirt/driver-lxc', { driver: fakeDriver('Fake') });
+      process.env['LIBVIRT_DEFAULT_URI'] = 'lxc:///';
+      expect((await connect()).getURI()).toBe('lxc:///');
+    } finally {
+      if (saved === undefined) delete process.env['LIBVIRT_DEFAULT_URI'];
+      else process.env['LIBVIRT_DEFAULT_URI'] = saved;
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ErrorCode, ErrorDomain, VirError, writeFileAtomic } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tsvirt-atomic-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('writeFileAtomic', () => {
+  it('writes the content, strings and bytes', async () => {
+    const p = join(dir, 'a.xml');
+    await writeFileAtomic(p, '<domain/>\n');
+    expect(readFileSync(p, 'utf8')).toBe('<domain/>\n');
+    await writeFileAtomic(p, new Uint8Array([0, 1, 2, 255]));
+    expect([...readFileSync(p)]).toEqual([0, 1, 2, 255]);
+  });
+
+  it('creates missing parent directories', async () => {
+    const p = join(dir, 'x', 'y', 'z', 'b.xml');
+    await writeFileAtomic(p, 'deep');
+    expect(readFileSync(p, 'utf8')).toBe('deep');
+  });
+
+  it('applies the mode', async () => {
+    const p = join(dir, 'mode.xml');
+    await writeFileAtomic(p, 'secret', { mode: 0o600 });
+    expect(statSync(p).mode & 0o777).toBe(0o600);
+  });
+
+  it('leaves no temporary file behind', async () => {
+    const sub = join(dir, 'clean');
+    for (let i = 0; i < 5; i++) await writeFileAtomic(join(sub, 'c.xml'), `v${i}`);
+    expect(readdirSync(sub)).toEqual(['c.xml']);
+    expect(readFileSync(join(sub, 'c.xml'), 'utf8')).toBe('v4');
+  });
+
+  it('concurrent writers never produce a torn file', async () => {
+    const sub = join(dir, 'race');
+    const p = join(sub, 'state.xml');
+    const size = 256 * 1024;
+    // Each writer writes one letter `size` times: a torn file would mix letters or be short.
+    const contents = [...'ABCDEFGHIJKLMNOP'].map((c) => c.repeat(size));
+    await writeFileAtomic(p, contents[0]!);
+    let reading = true;
+    let reads = 0;
+    const bad: string[] = [];
+    const reader = (async () => {
+      while (reading) {
+        const text = await readFile(p, 'utf8');
+        reads++;
+        if (text.length !== size || text !== text[0]!.repeat(size)) bad.push(`length ${text.length}, starts ${text.slice(0, 8)}`);
+      }
+    })();
+    await Promise.all(contents.map((c) => writeFileAtomic(p, c)));
+    await Promise.all(contents.map((c) => writeFileAtomic(p, c)));
+    reading = false;
+    await reader;
+    expect(bad).toEqual([]);
+    expect(reads).toBeGreaterThan(0);
+    const final = readFileSync(p, 'utf8');
+    expect(contents).toContain(final);
+    expect(readdirSync(sub)).toEqual(['state.xml']);
+  });
+
+  it('a failure is a SYSTEM_ERROR naming the file', async () => {
+    const file = join(dir, 'plain');
+    writeFileSync(file, 'x');
+    const target = join(file, 'under-a-file.xml');
+    let err: unknown;
+    try {
+      await writeFileAtomic(target, 'x', { domain: ErrorDomain.CONF });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(VirError);
+    const e = err as VirError;
+    expect(e.code).toBe(ErrorCode.SYSTEM_ERROR);
+    expect(e.domain).toBe(ErrorDomain.CONF);
+    expect(e.message).toMatch(new RegExp(`^cannot write file '${target}': (Not a directory|File exists)$`));
+  });
+});
