@@ -172,7 +172,7 @@ function coldStart() {
       mean[c.key] = { ms: m, sd: Math.sqrt(times.reduce((a, t) => a + (t - m) ** 2, 0) / Math.max(1, times.length - 1)), median };
     }
   }
-  if (statSync(cliPath).mtimeMs !== builtAt) notes.push('./tsvirsh rebuilt during the runs (sources changed meanwhile): its mean includes a build; see the median');
+  if (statSync(cliPath).mtimeMs !== builtAt) notes.push('tools/virsh/dist/cli.js was rewritten during the runs (a build ran meanwhile): the figures may include build work; see the medians');
   return { tool, mean, notes, available };
 }
 
