@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { parseURI } from '@tsvirt/util';
+import { driver } from '../src/index.js';
+
+describe('secondary-storage', () => {
+  it('provides no entry points yet, so it declines and storage calls stay NO_SUPPORT', async () => {
+    const ctx = { uri: parseURI('qemu:///system'), readonly: false, connect: () => Promise.reject(new Error('unused')) };
+    expect(await driver.open(ctx)).toBe('declined');
+  });
+});
