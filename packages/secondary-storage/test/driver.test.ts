@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ConnectionDriver } from '@tsvirt/api';
 import { parseURI } from '@tsvirt/util';
 import { driver } from '../src/index.js';
 
 describe('secondary-storage', () => {
   it('provides no entry points yet, so it declines and storage calls stay NO_SUPPORT', async () => {
     const ctx = { uri: parseURI('qemu:///system'), readonly: false, connect: () => Promise.reject(new Error('unused')) };
-    expect(await driver.open(ctx)).toBe('declined');
+    const asDriver: ConnectionDriver = driver;
+    expect(await asDriver.open(ctx)).toBe('declined');
   });
 });
