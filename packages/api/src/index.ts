@@ -6,6 +6,7 @@ export { StoragePool } from './objects/storage-pool.js';
 export { StorageVol } from './objects/storage-vol.js';
 export type { DomainEvent } from './events.js';
 export * from './flags.js';
+export { ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags, type DomainListFacts } from './list-filter.js';
 export { DRIVER_REGISTRY, addDriverImporter, loadDriver, unloadDrivers, type DriverEntry, type ModuleImporter } from './registry.js';
 export type { ConnectionDriver, DriverConnection, DriverModule, OpenContext } from './driver/connection-driver.js';
 export type { HypervisorDriver, DomainBlockStats, SharedDiskEntry } from './driver/hypervisor-driver.js';

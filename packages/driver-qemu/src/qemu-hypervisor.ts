@@ -4,8 +4,8 @@ import { formatDomainXML, parseDomainXML, parseXml } from '@tsvirt/conf';
 import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
-  DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags,
-  type DomainBlockStats, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SharedDiskEntry,
+  DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
+  type DomainBlockStats, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -25,7 +25,6 @@ import {
 } from './state/domain-store.js';
 
 const D = ErrorDomain.QEMU;
-const ALL_LIST_FLAGS = Object.values(ListDomainsFlags).reduce((a, b) => a | b, 0);
 /** QEMU's version as libvirt encodes it (the installed 7.2). */
 const QEMU_VERSION = 7_002_000;
 
@@ -39,23 +38,12 @@ function stateOf(d: StoredDomain): { state: number; reason: number } {
   return { state: DomainState.SHUTOFF, reason: d.status?.reason ?? DomainShutoffReason.UNKNOWN };
 }
 
-function matchesListFlags(d: StoredDomain, flags: number): boolean {
-  const F = ListDomainsFlags;
-  const active = isActiveStatus(d.status);
-  const persistent = d.persistentDef !== undefined;
-  const { state } = stateOf(d);
-  const pick = (mask: number, checks: Array<[number, boolean]>): boolean => !(flags & mask) || checks.some(([f, ok]) => flags & f && ok);
-  return pick(F.ACTIVE | F.INACTIVE, [[F.ACTIVE, active], [F.INACTIVE, !active]]) &&
-    pick(F.PERSISTENT | F.TRANSIENT, [[F.PERSISTENT, persistent], [F.TRANSIENT, !persistent]]) &&
-    pick(F.RUNNING | F.PAUSED | F.SHUTOFF | F.OTHER, [
-      [F.RUNNING, state === DomainState.RUNNING], [F.PAUSED, state === DomainState.PAUSED],
-      [F.SHUTOFF, state === DomainState.SHUTOFF],
-      [F.OTHER, state !== DomainState.RUNNING && state !== DomainState.PAUSED && state !== DomainState.SHUTOFF],
-    ]) &&
-    pick(F.MANAGEDSAVE | F.NO_MANAGEDSAVE, [[F.NO_MANAGEDSAVE, true]]) &&
-    pick(F.HAS_SNAPSHOT | F.NO_SNAPSHOT, [[F.NO_SNAPSHOT, true]]) &&
-    pick(F.HAS_CHECKPOINT | F.NO_CHECKPOINT, [[F.NO_CHECKPOINT, true]]) &&
-    pick(F.AUTOSTART | F.NO_AUTOSTART, [[F.NO_AUTOSTART, true]]);
+/** The driver keeps no managed saves, autostart marks, snapshots or checkpoints yet. */
+function listFacts(d: StoredDomain): DomainListFacts {
+  return {
+    active: isActiveStatus(d.status), persistent: d.persistentDef !== undefined, state: stateOf(d).state,
+    hasManagedSave: false, autostart: false, hasSnapshot: false, hasCheckpoint: false,
+  };
 }
 
 /** CPU time of a process from /proc, in nanoseconds. */
@@ -90,8 +78,8 @@ export class QemuHypervisor implements HypervisorDriver {
   }
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {
-    checkFlags(flags, ALL_LIST_FLAGS, 'qemuConnectListAllDomains', D);
-    return (await loadAllDomains(this.paths)).filter((d) => matchesListFlags(d, flags)).map(refOf);
+    checkFlags(flags, ALL_LIST_DOMAINS_FLAGS, 'qemuConnectListAllDomains', D);
+    return (await loadAllDomains(this.paths)).filter((d) => matchesListDomainsFlags(listFacts(d), flags)).map(refOf);
   }
   async domainLookupByName(name: string): Promise<DomainRef> {
     const d = await loadDomain(this.paths, name).catch(() => undefined);

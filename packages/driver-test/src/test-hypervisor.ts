@@ -3,8 +3,8 @@ import { formatDomainXML } from '@tsvirt/conf';
 import { parseTestDomain } from './test-domain-defaults.js';
 import {
   DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
-  DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags,
-  type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
+  DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
+  type DomainInfo, type DomainListFacts, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { SECURITY_LABEL, SECURITY_MODEL, TEST_HYPERVISOR_VERSION } from './default-config.js';
@@ -18,26 +18,13 @@ function notRunning(): VirError {
   return new VirError(ErrorCode.OPERATION_INVALID, 'domain is not running', ErrorDomain.DOMAIN);
 }
 
-function matchesListFlags(obj: DomainObject, flags: number): boolean {
-  const F = ListDomainsFlags;
-  const active = isActive(obj);
-  if (flags & (F.ACTIVE | F.INACTIVE) && !((flags & F.ACTIVE && active) || (flags & F.INACTIVE && !active))) return false;
-  if (flags & (F.PERSISTENT | F.TRANSIENT) && !((flags & F.PERSISTENT && obj.persistent) || (flags & F.TRANSIENT && !obj.persistent))) return false;
-  if (flags & (F.RUNNING | F.PAUSED | F.SHUTOFF | F.OTHER)) {
-    const s = obj.state;
-    const other = s !== DomainState.RUNNING && s !== DomainState.PAUSED && s !== DomainState.SHUTOFF;
-    if (!((flags & F.RUNNING && s === DomainState.RUNNING) || (flags & F.PAUSED && s === DomainState.PAUSED) ||
-      (flags & F.SHUTOFF && s === DomainState.SHUTOFF) || (flags & F.OTHER && other))) return false;
-  }
-  if (flags & (F.MANAGEDSAVE | F.NO_MANAGEDSAVE) && !((flags & F.MANAGEDSAVE && obj.hasManagedSave) || (flags & F.NO_MANAGEDSAVE && !obj.hasManagedSave))) return false;
-  if (flags & (F.AUTOSTART | F.NO_AUTOSTART) && !((flags & F.AUTOSTART && obj.autostart) || (flags & F.NO_AUTOSTART && !obj.autostart))) return false;
-  // The mock keeps no snapshots or checkpoints yet: every domain has none.
-  if (flags & F.HAS_SNAPSHOT && !(flags & F.NO_SNAPSHOT)) return false;
-  if (flags & F.HAS_CHECKPOINT && !(flags & F.NO_CHECKPOINT)) return false;
-  return true;
+/** The mock keeps no snapshots or checkpoints yet: every domain has none. */
+function listFacts(obj: DomainObject): DomainListFacts {
+  return {
+    active: isActive(obj), persistent: obj.persistent, state: obj.state, hasManagedSave: obj.hasManagedSave,
+    autostart: obj.autostart, hasSnapshot: false, hasCheckpoint: false,
+  };
 }
-
-const ALL_LIST_FLAGS = Object.values(ListDomainsFlags).reduce((a, b) => a | b, 0);
 
 /** The mock hypervisor's entry points, over one TestHost. */
 export class TestHypervisor implements HypervisorDriver {
@@ -60,8 +47,8 @@ export class TestHypervisor implements HypervisorDriver {
   }
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {
-    checkFlags(flags, ALL_LIST_FLAGS, 'testConnectListAllDomains', D);
-    return this.host.domains.filter((d) => matchesListFlags(d, flags)).map((d) => this.host.ref(d));
+    checkFlags(flags, ALL_LIST_DOMAINS_FLAGS, 'testConnectListAllDomains', D);
+    return this.host.domains.filter((d) => matchesListDomainsFlags(listFacts(d), flags)).map((d) => this.host.ref(d));
   }
   async domainLookupByName(name: string): Promise<DomainRef> {
     return this.host.ref(this.host.byName(name));
