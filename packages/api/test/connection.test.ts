@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { virErrorOf } from '../src/testing/index.js';
 import {
-  Connection, Domain, DomainState, DomainXMLFlags, ErrorCode, Network, StoragePool, StorageVol, VirError,
+  Connection, Domain, DomainState, DomainXMLFlags, ErrorCode, Network, StoragePool, StorageVol,
   type DomainRef, type DriverConnection, type HypervisorDriver,
 } from '../src/index.js';
 
-async function virErrorOf(call: () => unknown): Promise<VirError> {
-  try {
-    await call();
-  } catch (e) {
-    if (e instanceof VirError) return e;
-    throw new Error(`expected a VirError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected a VirError, the call succeeded');
-}
 
 const UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f';
 const REF: DomainRef = { name: 'd', uuid: UUID, id: -1 };

@@ -1,18 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { virErrorOf } from '../src/testing/index.js';
 import {
   Connection, DRIVER_REGISTRY, ErrorCode, ErrorDomain, VirError, addDriverImporter, connect, loadDriver, unloadDrivers,
   type ConnectionDriver, type DriverConnection, type OpenContext,
 } from '../src/index.js';
 
-async function virErrorOf(p: Promise<unknown>): Promise<VirError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof VirError) return e;
-    throw new Error(`expected a VirError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected a VirError, the call succeeded');
-}
 
 /** What the fake importer answers, by specifier: a module, or an error to throw. */
 const provided = new Map<string, unknown>();

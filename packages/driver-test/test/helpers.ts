@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { addDriverImporter, connect, VirError, type Connection } from '@tsvirt/api';
+import { addDriverImporter, connect, type Connection } from '@tsvirt/api';
 
 // The registry finds this package from the working directory; naming an importer here makes the
 // tests independent of where vitest is started from (the isolated-node_modules story of api's README).
@@ -26,16 +26,7 @@ export const uniqueName = (what: string): string => `dt-${what}-${process.pid}-$
 
 export const defaultConn = (): Promise<Connection> => connect('test:///default');
 
-/** What a promise rejected with, which must be a VirError. */
-export async function virErrorOf(p: Promise<unknown>): Promise<VirError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof VirError) return e;
-    throw new Error(`expected a VirError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected a VirError, the call succeeded');
-}
+export { virErrorOf } from '@tsvirt/api/testing';
 
 /** The custom config of libvirt's test suite, shared beside the repository. */
 export const TESTNODE_XML = fileURLToPath(new URL('../../../../shared/libvirt-tests/test-driver/testnode.xml', import.meta.url));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, VirError, parseURI } from '@tsvirt/util';
 import { connect } from '../connect.js';
+import { virErrorOf } from './vir-error-of.js';
 import {
   DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, DomainXMLFlags, ListDomainsFlags,
 } from '../flags.js';
@@ -58,16 +59,6 @@ export function withUUID(xml: string, uuid: string): string {
   return `${without.slice(0, end)}\n${indent}<uuid>${uuid}</uuid>${without.slice(end)}`;
 }
 
-/** What a promise rejected with, which must be a VirError; a success or a foreign error fails the test. */
-async function virErrorOf(p: Promise<unknown>): Promise<VirError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof VirError) return e;
-    throw new Error(`expected a VirError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
-  }
-  throw new Error('expected a VirError, the call succeeded');
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

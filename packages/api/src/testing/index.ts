@@ -3,3 +3,4 @@
  * arguments and imports no runner, so the runner stays a devDependency of the packages that use it.
  */
 export { defineDriverSuite, withUUID, type DriverSuiteOptions, type SuiteMatchers, type SuiteTestContext } from './driver-suite.js';
+export { virErrorOf } from './vir-error-of.js';
