@@ -1,6 +1,7 @@
+import type { Domain } from '@tsvirt/api';
 import type { CommandDef } from '../vsh/command-def.js';
 import { domainOpt } from '../vsh/command-def.js';
-import { lookupDomain } from '../domain-lookup.js';
+import { lookupDomain, type LookupWays } from '../domain-lookup.js';
 import { reasonName, stateName } from '../state-names.js';
 
 const field = (label: string, value: string): string => `${label.padEnd(15)} ${value}\n`;
@@ -54,39 +55,26 @@ export const domstate: CommandDef = {
   },
 };
 
-export const domid: CommandDef = {
-  name: 'domid',
-  group: 'domain',
-  help: 'convert a domain name or UUID to domain id',
-  options: [domainOpt('domain name or uuid')],
-  async run(ctl, cmd) {
-    const dom = await lookupDomain(await ctl.connect(), cmd.required('domain'), { byName: true, byUUID: true });
-    const id = dom.getID();
-    ctl.print(id < 0 ? '-\n' : `${id}\n`);
-    return true;
-  },
-};
+/** domid, domname, domuuid: look a domain up by the two other ways and print the third. */
+function conversion(name: string, help: string, ways: LookupWays, show: (dom: Domain) => string): CommandDef {
+  const words = [ways.byId && 'id', ways.byName && 'name', ways.byUUID && 'uuid'].filter(Boolean);
+  return {
+    name,
+    group: 'domain',
+    help,
+    // Listed id, name, uuid, which gives virsh's wording: "name or uuid", "id or uuid", "id or name".
+    options: [domainOpt(`domain ${words.join(' or ')}`)],
+    async run(ctl, cmd) {
+      const dom = await lookupDomain(await ctl.connect(), cmd.required('domain'), ways);
+      ctl.print(`${show(dom)}\n`);
+      return true;
+    },
+  };
+}
 
-export const domname: CommandDef = {
-  name: 'domname',
-  group: 'domain',
-  help: 'convert a domain id or UUID to domain name',
-  options: [domainOpt('domain id or uuid')],
-  async run(ctl, cmd) {
-    const dom = await lookupDomain(await ctl.connect(), cmd.required('domain'), { byId: true, byUUID: true });
-    ctl.print(`${dom.getName()}\n`);
-    return true;
-  },
-};
-
-export const domuuid: CommandDef = {
-  name: 'domuuid',
-  group: 'domain',
-  help: 'convert a domain name or id to domain UUID',
-  options: [domainOpt('domain id or name')],
-  async run(ctl, cmd) {
-    const dom = await lookupDomain(await ctl.connect(), cmd.required('domain'), { byId: true, byName: true });
-    ctl.print(`${dom.getUUIDString()}\n`);
-    return true;
-  },
-};
+export const domid = conversion('domid', 'convert a domain name or UUID to domain id', { byName: true, byUUID: true },
+  (dom) => (dom.getID() < 0 ? '-' : String(dom.getID())));
+export const domname = conversion('domname', 'convert a domain id or UUID to domain name', { byId: true, byUUID: true },
+  (dom) => dom.getName());
+export const domuuid = conversion('domuuid', 'convert a domain name or id to domain UUID', { byId: true, byName: true },
+  (dom) => dom.getUUIDString());
