@@ -3,40 +3,52 @@ import type { CommandDef } from '../vsh/command-def.js';
 import { domainOpt } from '../vsh/command-def.js';
 import { lookupDomain, type LookupWays } from '../domain-lookup.js';
 import { reasonName, stateName } from '../state-names.js';
+import { jsonOpt, printFields, printValue, type Field } from '../vsh/report.js';
 
-const field = (label: string, value: string): string => `${label.padEnd(15)} ${value}\n`;
 
 export const dominfo: CommandDef = {
   name: 'dominfo',
   group: 'domain-monitor',
   help: 'domain information',
   desc: 'Returns basic information about the domain.',
-  options: [domainOpt()],
+  options: [domainOpt(), jsonOpt],
   async run(ctl, cmd) {
     const conn = await ctl.connect();
     const dom = await lookupDomain(conn, cmd.required('domain'));
     const id = dom.getID();
-    let out = field('Id:', id < 0 ? '-' : String(id));
-    out += field('Name:', dom.getName());
-    out += field('UUID:', dom.getUUIDString());
-    out += field('OS Type:', await dom.getOSType());
     const info = await dom.getInfo();
-    out += field('State:', stateName(info.state));
-    out += field('CPU(s):', String(info.nrVirtCpu));
-    if (info.cpuTime !== 0n) out += field('CPU time:', `${(Number(info.cpuTime) / 1e9).toFixed(1)}s`);
-    out += field('Max memory:', `${info.maxMem} KiB`);
-    out += field('Used memory:', `${info.memory} KiB`);
-    out += field('Persistent:', (await dom.isPersistent()) ? 'yes' : 'no');
-    out += field('Autostart:', (await dom.getAutostart()) ? 'enable' : 'disable');
-    out += field('Managed save:', (await dom.hasManagedSaveImage()) ? 'yes' : 'no');
+    const fields: Field[] = [
+      { label: 'Id:', key: 'id', value: id < 0 ? null : id, text: id < 0 ? '-' : String(id) },
+      { label: 'Name:', key: 'name', value: dom.getName() },
+      { label: 'UUID:', key: 'uuid', value: dom.getUUIDString() },
+      { label: 'OS Type:', key: 'osType', value: await dom.getOSType() },
+      { label: 'State:', key: 'state', value: stateName(info.state) },
+      { label: 'CPU(s):', key: 'cpus', value: info.nrVirtCpu },
+    ];
+    if (info.cpuTime !== 0n) {
+      const seconds = Number(info.cpuTime) / 1e9;
+      fields.push({ label: 'CPU time:', key: 'cpuTime', value: seconds, text: `${seconds.toFixed(1)}s` });
+    }
+    const yesNo = (key: string, label: string, v: boolean, words = ['yes', 'no']): Field =>
+      ({ label, key, value: v, text: v ? words[0] : words[1] });
+    fields.push(
+      { label: 'Max memory:', key: 'maxMemory', value: info.maxMem, text: `${info.maxMem} KiB` },
+      { label: 'Used memory:', key: 'usedMemory', value: info.memory, text: `${info.memory} KiB` },
+      yesNo('persistent', 'Persistent:', await dom.isPersistent()),
+      yesNo('autostart', 'Autostart:', await dom.getAutostart(), ['enable', 'disable']),
+      yesNo('managedSave', 'Managed save:', await dom.hasManagedSaveImage()),
+    );
     const model = await conn.getSecurityModel().catch(() => undefined);
     if (model?.model) {
-      out += field('Security model:', model.model);
-      out += field('Security DOI:', model.doi);
+      fields.push({ label: 'Security model:', key: 'securityModel', value: model.model },
+        { label: 'Security DOI:', key: 'securityDOI', value: model.doi });
       const label = await dom.getSecurityLabel();
-      if (label.label) out += field('Security label:', `${label.label} (${label.enforcing ? 'enforcing' : 'permissive'})`);
+      if (label.label) {
+        fields.push({ label: 'Security label:', key: 'securityLabel', value: label.label,
+          text: `${label.label} (${label.enforcing ? 'enforcing' : 'permissive'})` });
+      }
     }
-    ctl.print(out);
+    printFields(ctl, cmd, fields, 15);
     return true;
   },
 };
@@ -46,11 +58,12 @@ export const domstate: CommandDef = {
   group: 'domain-monitor',
   help: 'domain state',
   desc: 'Returns state about a domain.',
-  options: [domainOpt(), { name: 'reason', type: 'bool', help: 'also print reason for the state' }],
+  options: [domainOpt(), { name: 'reason', type: 'bool', help: 'also print reason for the state' }, jsonOpt],
   async run(ctl, cmd) {
     const dom = await lookupDomain(await ctl.connect(), cmd.required('domain'));
     const [state, reason] = await dom.getState();
-    ctl.print(cmd.bool('reason') ? `${stateName(state)} (${reasonName(state, reason)})\n` : `${stateName(state)}\n`);
+    const text = cmd.bool('reason') ? `${stateName(state)} (${reasonName(state, reason)})\n` : `${stateName(state)}\n`;
+    printValue(ctl, cmd, { state: stateName(state), reason: reasonName(state, reason) }, text);
     return true;
   },
 };

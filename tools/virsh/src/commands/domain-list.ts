@@ -1,7 +1,7 @@
 import { DomainXMLFlags, ListDomainsFlags as F, type Domain } from '@tsvirt/api';
 import { parseDomainXML } from '@tsvirt/conf';
 import type { CommandDef, OptDef } from '../vsh/command-def.js';
-import { formatTable } from '../vsh/table.js';
+import { jsonOpt, printTable, type Column } from '../vsh/report.js';
 import { stateName } from '../state-names.js';
 
 const FILTERS: ReadonlyArray<[string, number, string]> = [
@@ -37,6 +37,20 @@ function sortDomains(doms: Domain[]): Domain[] {
   return doms.sort((a, b) => key(a) - key(b) || a.getName().localeCompare(b.getName(), 'en', { sensitivity: 'base' }));
 }
 
+interface ListRow {
+  readonly dom: Domain;
+  readonly state: string;
+  readonly title: string;
+}
+
+const COLUMNS: readonly Column<ListRow>[] = [
+  { title: 'Id', key: 'id', value: (r) => (r.dom.getID() < 0 ? null : r.dom.getID()), text: (r) => (r.dom.getID() < 0 ? '-' : String(r.dom.getID())) },
+  { title: 'Name', key: 'name', value: (r) => r.dom.getName() },
+  { title: 'UUID', key: 'uuid', value: (r) => r.dom.getUUIDString(), jsonOnly: true },
+  { title: 'State', key: 'state', value: (r) => r.state },
+];
+const TITLE: Column<ListRow> = { title: 'Title', key: 'title', value: (r) => r.title };
+
 export const list: CommandDef = {
   name: 'list',
   group: 'domain-monitor',
@@ -50,6 +64,7 @@ export const list: CommandDef = {
     bool('table', 'list table (default)'),
     bool('managed-save', 'mark inactive domains with managed save state'),
     bool('title', 'show domain title'),
+    jsonOpt,
   ],
   async run(ctl, cmd) {
     cmd.exclusive('table', 'name');
@@ -64,7 +79,7 @@ export const list: CommandDef = {
     const byName = cmd.bool('name');
     const byUUID = cmd.bool('uuid');
     const byId = cmd.bool('id');
-    if (byName || byUUID || byId) {
+    if ((byName || byUUID || byId) && !cmd.bool('json')) {
       for (const d of doms) {
         if (byId && d.getID() < 0) continue;
         const parts: string[] = [];
@@ -76,16 +91,13 @@ export const list: CommandDef = {
       return true;
     }
 
-    const rows: string[][] = [];
+    const rows: ListRow[] = [];
     for (const d of doms) {
       const [state] = await d.getState();
       const managed = cmd.bool('managed-save') && state === 5 && (await d.hasManagedSaveImage());
-      const row = [d.getID() < 0 ? '-' : String(d.getID()), d.getName(), managed ? 'saved' : stateName(state)];
-      if (cmd.bool('title')) row.push(await domainTitle(d));
-      rows.push(row);
+      rows.push({ dom: d, state: managed ? 'saved' : stateName(state), title: cmd.bool('title') ? await domainTitle(d) : '' });
     }
-    const header = cmd.bool('title') ? ['Id', 'Name', 'State', 'Title'] : ['Id', 'Name', 'State'];
-    ctl.print(formatTable(header, rows, !ctl.opts.quiet));
+    printTable(ctl, cmd, cmd.bool('title') ? [...COLUMNS, TITLE] : COLUMNS, rows);
     return true;
   },
 };

@@ -19,7 +19,7 @@ function optionLabel(o: OptDef): string {
 
 /** One command's help page, laid out as virsh lays it out. */
 export function commandHelp(def: CommandDef): string {
-  const opts = def.options.filter((o) => o.type !== 'alias');
+  const opts = def.options.filter((o) => o.type !== 'alias' && !o.hidden);
   let out = `  NAME\n    ${def.name} - ${def.help}\n\n  SYNOPSIS\n    ${[def.name, ...opts.map(synopsisPart)].join(' ')}\n\n`;
   if (def.desc) out += `  DESCRIPTION\n    ${def.desc}\n\n`;
   if (opts.length > 0) {

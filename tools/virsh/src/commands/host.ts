@@ -1,31 +1,30 @@
 import { LIB_VERSION } from '@tsvirt/api';
 import type { CommandDef } from '../vsh/command-def.js';
+import { jsonOpt, printFields } from '../vsh/report.js';
 
 /** libvirt's encoded version (major * 1e6 + minor * 1e3 + micro) as `major.minor.micro`. */
 export function versionString(v: number): string {
   return `${Math.floor(v / 1e6)}.${Math.floor(v / 1e3) % 1000}.${v % 1000}`;
 }
 
-const row = (label: string, value: string): string => `${label.padEnd(20)} ${value}\n`;
-
 export const nodeinfo: CommandDef = {
   name: 'nodeinfo',
   group: 'host',
   help: 'node information',
   desc: 'Returns basic information about the node.',
-  options: [],
-  async run(ctl) {
+  options: [jsonOpt],
+  async run(ctl, cmd) {
     const info = await (await ctl.connect()).nodeGetInfo();
-    ctl.print(
-      row('CPU model:', info.model) +
-        row('CPU(s):', String(info.cpus)) +
-        row('CPU frequency:', `${info.mhz} MHz`) +
-        row('CPU socket(s):', String(info.sockets)) +
-        row('Core(s) per socket:', String(info.cores)) +
-        row('Thread(s) per core:', String(info.threads)) +
-        row('NUMA cell(s):', String(info.nodes)) +
-        row('Memory size:', `${info.memory} KiB`),
-    );
+    printFields(ctl, cmd, [
+      { label: 'CPU model:', key: 'cpuModel', value: info.model },
+      { label: 'CPU(s):', key: 'cpus', value: info.cpus },
+      { label: 'CPU frequency:', key: 'mhz', value: info.mhz, text: `${info.mhz} MHz` },
+      { label: 'CPU socket(s):', key: 'sockets', value: info.sockets },
+      { label: 'Core(s) per socket:', key: 'coresPerSocket', value: info.cores },
+      { label: 'Thread(s) per core:', key: 'threadsPerCore', value: info.threads },
+      { label: 'NUMA cell(s):', key: 'numaCells', value: info.nodes },
+      { label: 'Memory size:', key: 'memory', value: info.memory, text: `${info.memory} KiB` },
+    ], 20);
     return true;
   },
 };

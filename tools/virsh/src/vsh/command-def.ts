@@ -14,6 +14,8 @@ export interface OptDef {
   /** For `alias`: the option this name stands for. */
   readonly aliasOf?: string;
   readonly help: string;
+  /** Left out of `help CMD`, whose text must stay virsh's byte for byte (tsvirsh's own options). */
+  readonly hidden?: boolean;
 }
 
 /** A command: its help texts, options and what it does. */
