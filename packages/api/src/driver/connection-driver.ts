@@ -2,6 +2,8 @@ import type { VirURI } from '@tsvirt/util';
 import type { Connection } from '../objects/connection.js';
 import type { EventSource } from './driver-types.js';
 import type { HypervisorDriver } from './hypervisor-driver.js';
+import type { InterfaceDriver } from './interface-driver.js';
+import type { NodeDeviceDriver } from './nodedev-driver.js';
 import type { NetworkDriver } from './network-driver.js';
 import type { StateDriver } from './state-driver.js';
 import type { StorageDriver } from './storage-driver.js';
@@ -22,6 +24,8 @@ export interface DriverConnection {
   readonly hypervisor?: HypervisorDriver;
   readonly network?: NetworkDriver;
   readonly storage?: StorageDriver;
+  readonly interface?: InterfaceDriver;
+  readonly nodeDevice?: NodeDeviceDriver;
   readonly events?: EventSource;
   /** The URI the connection ended up with (after aliases and defaults). */
   readonly uri?: string;

@@ -14,6 +14,12 @@ export interface HypervisorDriver {
   connectGetCapabilities?(): Promise<string>;
   nodeGetInfo?(): Promise<NodeInfo>;
   nodeGetSecurityModel?(): Promise<SecurityModel>;
+  /** CPU time counters (user, kernel, idle, iowait ...) of one CPU, or all with NODE_CPU_STATS_ALL_CPUS. */
+  nodeGetCPUStats?(cpuNum: number, flags: number): Promise<NodeStat[]>;
+  /** Memory counters in KiB (total, free, buffers, cached) of one NUMA cell, or all with NODE_MEMORY_STATS_ALL_CELLS. */
+  nodeGetMemoryStats?(cellNum: number, flags: number): Promise<NodeStat[]>;
+  /** The host's SMBIOS data as `<sysinfo>` XML. */
+  connectGetSysinfo?(flags: number): Promise<string>;
 
   /** Domains matching ListDomainsFlags (0 for all). */
   connectListAllDomains?(flags: number): Promise<DomainRef[]>;
@@ -54,6 +60,12 @@ export interface HypervisorDriver {
   qemuMonitorCommand?(dom: DomainRef, cmd: string, flags: number): Promise<string>;
   /** The QEMU driver's shared-disk table: each tracked device and the active domains holding it. */
   connectListSharedDisks?(): Promise<SharedDiskEntry[]>;
+}
+
+/** One virNodeCPUStats or virNodeMemoryStats entry. */
+export interface NodeStat {
+  readonly field: string;
+  readonly value: bigint;
 }
 
 /** virDomainBlockStatsStruct: counters of one disk (-1 where the hypervisor does not say). */

@@ -20,4 +20,23 @@ export interface NetworkDriver {
   networkGetAutostart?(net: NetworkRef): Promise<boolean>;
   networkSetAutostart?(net: NetworkRef, autostart: boolean): Promise<void>;
   networkGetBridgeName?(net: NetworkRef): Promise<string>;
+  /** Changes one section of the definition (NetworkUpdateCommand, NetworkUpdateSection, NetworkUpdateFlags). */
+  networkUpdate?(net: NetworkRef, command: number, section: number, parentIndex: number, xml: string, flags: number): Promise<void>;
+  /** DHCP leases handed out on the network, all of them or those of one MAC address. */
+  networkGetDHCPLeases?(net: NetworkRef, mac: string | undefined, flags: number): Promise<NetworkDHCPLease[]>;
+}
+
+/** virNetworkDHCPLease. */
+export interface NetworkDHCPLease {
+  readonly iface: string;
+  /** Seconds since the epoch. */
+  readonly expiryTime: number;
+  /** VIR_IP_ADDR_TYPE_IPV4 (0) or _IPV6 (1). */
+  readonly type: number;
+  readonly mac: string;
+  readonly iaid?: string;
+  readonly ipaddr: string;
+  readonly prefix: number;
+  readonly hostname?: string;
+  readonly clientid?: string;
 }

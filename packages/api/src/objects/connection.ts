@@ -2,11 +2,13 @@ import { ErrorCode, VirError } from '@tsvirt/util';
 import { parseUUID } from '@tsvirt/conf';
 import type { DriverConnection } from '../driver/connection-driver.js';
 import type { NodeInfo, SecurityModel } from '../driver/driver-types.js';
-import type { SharedDiskEntry } from '../driver/hypervisor-driver.js';
+import type { NodeStat, SharedDiskEntry } from '../driver/hypervisor-driver.js';
 import { eventStream, type DomainEvent } from '../events.js';
 import { Domain } from './domain.js';
 import { callerFor } from './entry-point.js';
 import { Network } from './network.js';
+import { Interface } from './interface.js';
+import { NodeDevice } from './node-device.js';
 import { StoragePool } from './storage-pool.js';
 import { StorageVol } from './storage-vol.js';
 
@@ -32,6 +34,12 @@ export class Connection {
   get storage() {
     return this.live().storage;
   }
+  get interface() {
+    return this.live().interface;
+  }
+  get nodeDevice() {
+    return this.live().nodeDevice;
+  }
 
   /** The driver connection, or INVALID_CONN naming the public API once closed, as libvirt does. */
   private live(api = 'virConnect'): DriverConnection {
@@ -42,6 +50,8 @@ export class Connection {
   private readonly hv = callerFor((api) => this.live(api).hypervisor, () => this.readonly);
   private readonly net = callerFor((api) => this.live(api).network, () => this.readonly);
   private readonly stor = callerFor((api) => this.live(api).storage, () => this.readonly);
+  private readonly ifc = callerFor((api) => this.live(api).interface, () => this.readonly);
+  private readonly dev = callerFor((api) => this.live(api).nodeDevice, () => this.readonly);
 
   getURI(): string {
     this.live('virConnectGetURI');
@@ -67,6 +77,17 @@ export class Connection {
   }
   getSecurityModel(): Promise<SecurityModel> {
     return this.hv('nodeGetSecurityModel', 'virNodeGetSecurityModel')();
+  }
+  /** virNodeGetCPUStats: one CPU's counters in nanoseconds, or all CPUs' with NODE_CPU_STATS_ALL_CPUS. */
+  getCPUStats(cpuNum: number, flags = 0): Promise<NodeStat[]> {
+    return this.hv('nodeGetCPUStats', 'virNodeGetCPUStats')(cpuNum, flags);
+  }
+  /** virNodeGetMemoryStats: one cell's counters in KiB, or the host's with NODE_MEMORY_STATS_ALL_CELLS. */
+  getMemoryStats(cellNum: number, flags = 0): Promise<NodeStat[]> {
+    return this.hv('nodeGetMemoryStats', 'virNodeGetMemoryStats')(cellNum, flags);
+  }
+  getSysinfo(flags = 0): Promise<string> {
+    return this.hv('connectGetSysinfo', 'virConnectGetSysinfo')(flags);
   }
   isReadOnly(): boolean {
     return this.readonly;
@@ -109,6 +130,40 @@ export class Connection {
   }
   async networkCreateXML(xml: string, flags = 0): Promise<Network> {
     return new Network(this, await this.net('networkCreateXML', 'virNetworkCreateXML', true)(xml, flags));
+  }
+
+  async listAllInterfaces(flags = 0): Promise<Interface[]> {
+    const refs = await this.ifc('connectListAllInterfaces', 'virConnectListAllInterfaces')(flags);
+    return refs.map((r) => new Interface(this, r));
+  }
+  async interfaceLookupByName(name: string): Promise<Interface> {
+    return new Interface(this, await this.ifc('interfaceLookupByName', 'virInterfaceLookupByName')(name));
+  }
+  async interfaceLookupByMACString(mac: string): Promise<Interface> {
+    return new Interface(this, await this.ifc('interfaceLookupByMACString', 'virInterfaceLookupByMACString')(mac));
+  }
+  async interfaceDefineXML(xml: string, flags = 0): Promise<Interface> {
+    return new Interface(this, await this.ifc('interfaceDefineXML', 'virInterfaceDefineXML', true)(xml, flags));
+  }
+  async changeBegin(flags = 0): Promise<void> {
+    await this.ifc('interfaceChangeBegin', 'virInterfaceChangeBegin', true)(flags);
+  }
+  async changeCommit(flags = 0): Promise<void> {
+    await this.ifc('interfaceChangeCommit', 'virInterfaceChangeCommit', true)(flags);
+  }
+  async changeRollback(flags = 0): Promise<void> {
+    await this.ifc('interfaceChangeRollback', 'virInterfaceChangeRollback', true)(flags);
+  }
+
+  async listAllDevices(flags = 0): Promise<NodeDevice[]> {
+    const refs = await this.dev('connectListAllNodeDevices', 'virConnectListAllNodeDevices')(flags);
+    return refs.map((r) => new NodeDevice(this, r));
+  }
+  async nodeDeviceLookupByName(name: string): Promise<NodeDevice> {
+    return new NodeDevice(this, await this.dev('nodeDeviceLookupByName', 'virNodeDeviceLookupByName')(name));
+  }
+  async nodeDeviceLookupSCSIHostByWWN(wwnn: string, wwpn: string, flags = 0): Promise<NodeDevice> {
+    return new NodeDevice(this, await this.dev('nodeDeviceLookupSCSIHostByWWN', 'virNodeDeviceLookupSCSIHostByWWN')(wwnn, wwpn, flags));
   }
 
   async listAllStoragePools(flags = 0): Promise<StoragePool[]> {

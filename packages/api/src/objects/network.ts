@@ -1,4 +1,4 @@
-import type { NetworkDriver, NetworkRef } from '../driver/network-driver.js';
+import type { NetworkDHCPLease, NetworkDriver, NetworkRef } from '../driver/network-driver.js';
 import { callerFor } from './entry-point.js';
 
 export interface NetworkOwner {
@@ -44,5 +44,12 @@ export class Network {
   }
   getBridgeName(): Promise<string> {
     return this.call('networkGetBridgeName', 'virNetworkGetBridgeName')(this.ref);
+  }
+  /** virNetworkUpdate: `xml` is the element added, changed or matched (NetworkUpdateCommand, NetworkUpdateSection, NetworkUpdateFlags). */
+  async update(command: number, section: number, parentIndex: number, xml: string, flags = 0): Promise<void> {
+    await this.call('networkUpdate', 'virNetworkUpdate', true)(this.ref, command, section, parentIndex, xml, flags);
+  }
+  getDHCPLeases(mac?: string, flags = 0): Promise<NetworkDHCPLease[]> {
+    return this.call('networkGetDHCPLeases', 'virNetworkGetDHCPLeases')(this.ref, mac, flags);
   }
 }

@@ -1,0 +1,37 @@
+import type { NodeDeviceDriver, NodeDeviceRef } from '../driver/nodedev-driver.js';
+import { callerFor } from './entry-point.js';
+
+export interface NodeDeviceOwner {
+  readonly nodeDevice: NodeDeviceDriver | undefined;
+  readonly readonly: boolean;
+}
+
+/** A host device handle (libvirt's virNodeDevicePtr). */
+export class NodeDevice {
+  constructor(readonly conn: NodeDeviceOwner, readonly ref: NodeDeviceRef) {}
+
+  private readonly call = callerFor(() => this.conn.nodeDevice, () => this.conn.readonly);
+
+  getName(): string {
+    return this.ref.name;
+  }
+  /** The parent device's name; undefined for the root (`computer`). */
+  getParent(): Promise<string | undefined> {
+    return this.call('nodeDeviceGetParent', 'virNodeDeviceGetParent')(this.ref);
+  }
+  getXMLDesc(flags = 0): Promise<string> {
+    return this.call('nodeDeviceGetXMLDesc', 'virNodeDeviceGetXMLDesc')(this.ref, flags);
+  }
+  listCaps(): Promise<string[]> {
+    return this.call('nodeDeviceListCaps', 'virNodeDeviceListCaps')(this.ref);
+  }
+  isActive(): Promise<boolean> {
+    return this.call('nodeDeviceIsActive', 'virNodeDeviceIsActive')(this.ref);
+  }
+  isPersistent(): Promise<boolean> {
+    return this.call('nodeDeviceIsPersistent', 'virNodeDeviceIsPersistent')(this.ref);
+  }
+  getAutostart(): Promise<boolean> {
+    return this.call('nodeDeviceGetAutostart', 'virNodeDeviceGetAutostart')(this.ref);
+  }
+}
