@@ -26,9 +26,16 @@ export interface StorageVolInfo {
 
 /** Storage entry points (libvirt's virStorageDriver); every member optional, missing ones are NO_SUPPORT. */
 export interface StorageDriver {
+  connectNumOfStoragePools?(): Promise<number>;
+  connectListStoragePools?(maxnames: number): Promise<string[]>;
+  connectNumOfDefinedStoragePools?(): Promise<number>;
+  connectListDefinedStoragePools?(maxnames: number): Promise<string[]>;
   connectListAllStoragePools?(flags: number): Promise<StoragePoolRef[]>;
+  connectFindStoragePoolSources?(type: string, srcSpec: string | undefined, flags: number): Promise<string>;
+  connectGetStoragePoolCapabilities?(flags: number): Promise<string>;
   storagePoolLookupByName?(name: string): Promise<StoragePoolRef>;
   storagePoolLookupByUUID?(uuid: string): Promise<StoragePoolRef>;
+  storagePoolLookupByVolume?(vol: StorageVolRef): Promise<StoragePoolRef>;
   storagePoolDefineXML?(xml: string, flags: number): Promise<StoragePoolRef>;
   storagePoolCreateXML?(xml: string, flags: number): Promise<StoragePoolRef>;
   storagePoolBuild?(pool: StoragePoolRef, flags: number): Promise<void>;
@@ -39,13 +46,24 @@ export interface StorageDriver {
   storagePoolRefresh?(pool: StoragePoolRef, flags: number): Promise<void>;
   storagePoolGetXMLDesc?(pool: StoragePoolRef, flags: number): Promise<string>;
   storagePoolGetInfo?(pool: StoragePoolRef): Promise<StoragePoolInfo>;
+  storagePoolGetAutostart?(pool: StoragePoolRef): Promise<boolean>;
+  storagePoolSetAutostart?(pool: StoragePoolRef, autostart: boolean): Promise<void>;
   storagePoolIsActive?(pool: StoragePoolRef): Promise<boolean>;
+  storagePoolIsPersistent?(pool: StoragePoolRef): Promise<boolean>;
+  storagePoolNumOfVolumes?(pool: StoragePoolRef): Promise<number>;
+  storagePoolListVolumes?(pool: StoragePoolRef, maxnames: number): Promise<string[]>;
   storagePoolListAllVolumes?(pool: StoragePoolRef, flags: number): Promise<StorageVolRef[]>;
   storageVolLookupByName?(pool: StoragePoolRef, name: string): Promise<StorageVolRef>;
+  storageVolLookupByKey?(key: string): Promise<StorageVolRef>;
   storageVolLookupByPath?(path: string): Promise<StorageVolRef>;
   storageVolCreateXML?(pool: StoragePoolRef, xml: string, flags: number): Promise<StorageVolRef>;
+  storageVolCreateXMLFrom?(pool: StoragePoolRef, xml: string, clone: StorageVolRef, flags: number): Promise<StorageVolRef>;
   storageVolDelete?(vol: StorageVolRef, flags: number): Promise<void>;
+  storageVolWipe?(vol: StorageVolRef, flags: number): Promise<void>;
+  storageVolWipePattern?(vol: StorageVolRef, algorithm: number, flags: number): Promise<void>;
+  storageVolResize?(vol: StorageVolRef, capacity: bigint, flags: number): Promise<void>;
   storageVolGetXMLDesc?(vol: StorageVolRef, flags: number): Promise<string>;
   storageVolGetInfo?(vol: StorageVolRef): Promise<StorageVolInfo>;
+  storageVolGetInfoFlags?(vol: StorageVolRef, flags: number): Promise<StorageVolInfo>;
   storageVolGetPath?(vol: StorageVolRef): Promise<string>;
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, VirError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseUUID } from '@tsvirt/conf';
 import type { DriverConnection } from '../driver/connection-driver.js';
 import type { NodeInfo, SecurityModel } from '../driver/driver-types.js';
@@ -174,7 +174,9 @@ export class Connection {
     return new StoragePool(this, await this.stor('storagePoolLookupByName', 'virStoragePoolLookupByName')(name));
   }
   async storagePoolLookupByUUIDString(uuid: string): Promise<StoragePool> {
-    return new StoragePool(this, await this.stor('storagePoolLookupByUUID', 'virStoragePoolLookupByUUIDString')(parseUUID(uuid) ?? uuid));
+    const canonical = parseUUID(uuid);
+    if (!canonical) throw new VirError(ErrorCode.INVALID_ARG, 'uuidstr in virStoragePoolLookupByUUIDString must be a valid UUID', ErrorDomain.STORAGE);
+    return new StoragePool(this, await this.stor('storagePoolLookupByUUID', 'virStoragePoolLookupByUUIDString')(canonical));
   }
   async storagePoolDefineXML(xml: string, flags = 0): Promise<StoragePool> {
     return new StoragePool(this, await this.stor('storagePoolDefineXML', 'virStoragePoolDefineXML', true)(xml, flags));
@@ -184,6 +186,28 @@ export class Connection {
   }
   async storageVolLookupByPath(path: string): Promise<StorageVol> {
     return new StorageVol(this, await this.stor('storageVolLookupByPath', 'virStorageVolLookupByPath')(path));
+  }
+  async storageVolLookupByKey(key: string): Promise<StorageVol> {
+    return new StorageVol(this, await this.stor('storageVolLookupByKey', 'virStorageVolLookupByKey')(key));
+  }
+  numOfStoragePools(): Promise<number> {
+    return this.stor('connectNumOfStoragePools', 'virConnectNumOfStoragePools')();
+  }
+  listStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
+    return this.stor('connectListStoragePools', 'virConnectListStoragePools')(maxnames);
+  }
+  numOfDefinedStoragePools(): Promise<number> {
+    return this.stor('connectNumOfDefinedStoragePools', 'virConnectNumOfDefinedStoragePools')();
+  }
+  listDefinedStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
+    return this.stor('connectListDefinedStoragePools', 'virConnectListDefinedStoragePools')(maxnames);
+  }
+  /** A `<sources>` document of the pools of `type` the host could define; `srcSpec` is a `<source>` to narrow it. */
+  findStoragePoolSources(type: string, srcSpec?: string, flags = 0): Promise<string> {
+    return this.stor('connectFindStoragePoolSources', 'virConnectFindStoragePoolSources')(type, srcSpec, flags);
+  }
+  getStoragePoolCapabilities(flags = 0): Promise<string> {
+    return this.stor('connectGetStoragePoolCapabilities', 'virConnectGetStoragePoolCapabilities')(flags);
   }
 
   /**

@@ -41,6 +41,21 @@ export class StoragePool {
   isActive(): Promise<boolean> {
     return this.call('storagePoolIsActive', 'virStoragePoolIsActive')(this.ref);
   }
+  isPersistent(): Promise<boolean> {
+    return this.call('storagePoolIsPersistent', 'virStoragePoolIsPersistent')(this.ref);
+  }
+  getAutostart(): Promise<boolean> {
+    return this.call('storagePoolGetAutostart', 'virStoragePoolGetAutostart')(this.ref);
+  }
+  async setAutostart(autostart: boolean): Promise<void> {
+    await this.call('storagePoolSetAutostart', 'virStoragePoolSetAutostart', true)(this.ref, autostart);
+  }
+  numOfVolumes(): Promise<number> {
+    return this.call('storagePoolNumOfVolumes', 'virStoragePoolNumOfVolumes')(this.ref);
+  }
+  listVolumes(maxnames = 0x7fffffff): Promise<string[]> {
+    return this.call('storagePoolListVolumes', 'virStoragePoolListVolumes')(this.ref, maxnames);
+  }
   async listAllVolumes(flags = 0): Promise<StorageVol[]> {
     const refs = await this.call('storagePoolListAllVolumes', 'virStoragePoolListAllVolumes')(this.ref, flags);
     return refs.map((r) => new StorageVol(this.conn, r));
@@ -50,5 +65,10 @@ export class StoragePool {
   }
   async createXML(xml: string, flags = 0): Promise<StorageVol> {
     return new StorageVol(this.conn, await this.call('storageVolCreateXML', 'virStorageVolCreateXML', true)(this.ref, xml, flags));
+  }
+  /** A new volume described by `xml`, its contents copied from `clone` (which may be in another pool). */
+  async createXMLFrom(xml: string, clone: StorageVol, flags = 0): Promise<StorageVol> {
+    const create = this.call('storageVolCreateXMLFrom', 'virStorageVolCreateXMLFrom', true);
+    return new StorageVol(this.conn, await create(this.ref, xml, clone.ref, flags));
   }
 }

@@ -1,5 +1,6 @@
 import type { StorageDriver, StorageVolInfo, StorageVolRef } from '../driver/storage-driver.js';
 import { callerFor } from './entry-point.js';
+import { StoragePool } from './storage-pool.js';
 
 export interface StorageOwner {
   readonly storage: StorageDriver | undefined;
@@ -26,6 +27,24 @@ export class StorageVol {
   }
   getInfo(): Promise<StorageVolInfo> {
     return this.call('storageVolGetInfo', 'virStorageVolGetInfo')(this.ref);
+  }
+  /** getInfo with StorageVolInfoFlags (GET_PHYSICAL: the allocation field holds the physical size). */
+  getInfoFlags(flags = 0): Promise<StorageVolInfo> {
+    return this.call('storageVolGetInfoFlags', 'virStorageVolGetInfoFlags')(this.ref, flags);
+  }
+  async storagePoolLookupByVolume(): Promise<StoragePool> {
+    return new StoragePool(this.conn, await this.call('storagePoolLookupByVolume', 'virStoragePoolLookupByVolume')(this.ref));
+  }
+  async wipe(flags = 0): Promise<void> {
+    await this.call('storageVolWipe', 'virStorageVolWipe', true)(this.ref, flags);
+  }
+  /** Wipes with one of StorageVolWipeAlgorithm. */
+  async wipePattern(algorithm: number, flags = 0): Promise<void> {
+    await this.call('storageVolWipePattern', 'virStorageVolWipePattern', true)(this.ref, algorithm, flags);
+  }
+  /** Sets the capacity in bytes (or changes it by that much with StorageVolResizeFlags.DELTA). */
+  async resize(capacity: bigint, flags = 0): Promise<void> {
+    await this.call('storageVolResize', 'virStorageVolResize', true)(this.ref, capacity, flags);
   }
   getPath(): Promise<string> {
     return this.call('storageVolGetPath', 'virStorageVolGetPath')(this.ref);
