@@ -5,7 +5,7 @@ import { LIB_VERSION, addDriverImporter, unloadDrivers } from '@tsvirt/api';
 import { defaultURI } from '@tsvirt/util';
 import { versionString } from './commands/host.js';
 import { parseCommands, runCommands } from './run-commands.js';
-import { Ctl } from './vsh/ctl.js';
+import { Ctl, DebugLevel } from './vsh/ctl.js';
 import { tokenizeCommandString, type CommandWords } from './vsh/tokenize.js';
 import { VshError } from './vsh/vsh-error.js';
 
@@ -61,12 +61,62 @@ function globalOptionError(e: Error & { code?: string }, globals: readonly strin
   return `unsupported option '${opt}'. See --help.`;
 }
 
+/**
+ * The numeric global options with virsh's checks: `-d` out of range is ignored with an error line,
+ * other bad numbers stop virsh.
+ */
+function numericGlobals(values: { debug?: string; 'keepalive-interval'?: string; 'keepalive-count'?: string }):
+  { debug: DebugLevel; keepaliveInterval: number | undefined; warnings: string[] } | string {
+  const warnings: string[] = [];
+  let debug = DebugLevel.ERROR;
+  if (values.debug !== undefined) {
+    if (!/^-?\d+$/.test(values.debug)) return 'option -d takes a numeric argument';
+    const level = Number(values.debug);
+    if (level < DebugLevel.DEBUG || level > DebugLevel.ERROR) warnings.push(`ignoring debug level ${level} out of range [0-4]`);
+    else debug = level;
+  }
+  for (const [name, short] of [['keepalive-interval', 'k'], ['keepalive-count', 'K']] as const) {
+    const v = values[name];
+    if (v === undefined) continue;
+    if (!/^-?\d+$/.test(v)) return `Invalid value for option -${short}`;
+    if (Number(v) < 0) return `option -${short} requires a positive integer argument`;
+  }
+  const k = values['keepalive-interval'];
+  return { debug, keepaliveInterval: k === undefined ? undefined : Number(k), warnings };
+}
+
+/**
+ * getopt takes the word after an option that needs a value as that value even when it starts
+ * with `-` (`-K -2`), where parseArgs would see another option: such pairs become `--name=value`.
+ */
+function attachOptionValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  const needsValue = (name: string): boolean =>
+    Object.entries(GLOBAL_OPTIONS).some(([long, o]) => o.type === 'string' && (long === name || ('short' in o && o.short === name)));
+  const longName = (name: string): string =>
+    Object.entries(GLOBAL_OPTIONS).find(([long, o]) => long === name || ('short' in o && o.short === name))![0];
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === '--' || !w.startsWith('-')) return [...out, ...argv.slice(i)];
+    const name = w.startsWith('--') ? w.slice(2) : w.slice(-1);
+    const bare = w.startsWith('--') ? !w.includes('=') : w.length === 2;
+    if (bare && needsValue(name) && i + 1 < argv.length) out.push(`--${longName(name)}=${argv[++i]}`);
+    else out.push(w);
+  }
+  return out;
+}
+
 /** Splits argv where virsh's getopt stops: at the first word that is not a global option. */
 function splitGlobal(argv: string[]): { globals: string[]; rest: string[] } {
   const { tokens } = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const first = tokens.find((t) => t.kind === 'positional' || t.kind === 'option-terminator');
   if (!first) return { globals: argv, rest: [] };
   return { globals: argv.slice(0, first.index), rest: argv.slice(first.kind === 'option-terminator' ? first.index + 1 : first.index) };
+}
+
+/** Where option parsing reports each option it assigns, for `-d`. */
+function trace(ctl: Ctl): (line: string) => void {
+  return (line) => ctl.debug(DebugLevel.INFO, line);
 }
 
 /** The interactive terminal; leaving it is a success whatever the last command did, as in virsh. */
@@ -86,7 +136,7 @@ async function readInteractive(ctl: Ctl, write: () => void): Promise<true> {
   for await (const line of rl) {
     if (!tty) ctl.print(`${line}\n`);
     try {
-      const cmds = parseCommands(tokenizeCommandString(line));
+      const cmds = parseCommands(tokenizeCommandString(line), trace(ctl));
       await runCommands(ctl, cmds, write);
       if (cmds.some((c) => c.def.name === 'quit' || c.def.name === 'exit')) break;
     } catch (e) {
@@ -106,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
     if (stdout) process.stdout.write(stdout);
     if (stderr) process.stderr.write(stderr);
   };
-  const { globals, rest } = splitGlobal(argv);
+  const { globals, rest } = splitGlobal(attachOptionValues(argv));
   let values;
   try {
     // `--version=short|long` takes an optional value, which parseArgs cannot express.
@@ -128,38 +178,55 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`tsvirsh, the virsh of tsvirt, following libvirt ${versionString(LIB_VERSION)}\n`);
     return 0;
   }
+  const numeric = numericGlobals(values);
+  if (typeof numeric === 'string') {
+    process.stderr.write(`error: ${numeric}\n`);
+    return 1;
+  }
+  for (const w of numeric.warnings) process.stderr.write(`error: ${w}\n`);
   const envURI = process.env['VIRSH_DEFAULT_CONNECT_URI'] || defaultURI();
   const explicitURI = values.connect ?? envURI;
   const ctl = new Ctl({
     uri: explicitURI, quiet: values.quiet ?? false, readonly: values.readonly ?? false, timing: values.timing ?? false,
+    debug: numeric.debug, keepaliveInterval: numeric.keepaliveInterval,
   });
   ctlOut.ctl = ctl;
-  try {
-    // Like virsh: a URI named up front is connected before any command runs.
-    if (explicitURI !== undefined) {
-      try {
-        await ctl.connect();
-      } catch (e) {
-        ctl.report(e);
-        write();
-        return 1;
-      }
+  // Like virsh: a URI named up front is connected before any command runs (after they parse).
+  const connectEarly = async (): Promise<boolean> => {
+    if (explicitURI === undefined) return true;
+    try {
+      await ctl.connect();
+      return true;
+    } catch (e) {
+      ctl.report(e);
+      write();
+      return false;
     }
-    let ok: boolean;
+  };
+  try {
     ctl.interactive = rest.length === 0;
     if (rest.length === 0) {
-      ok = await readInteractive(ctl, write);
-    } else {
-      let words: CommandWords[];
-      try {
-        words = rest.length === 1 ? tokenizeCommandString(rest[0]!) : [rest];
-        ok = await runCommands(ctl, parseCommands(words), write);
-      } catch (e) {
-        if (!(e instanceof VshError)) throw e;
-        ctl.report(e);
-        ok = false;
-      }
+      if (!(await connectEarly())) return 1;
+      const ok = await readInteractive(ctl, write);
+      write();
+      return ok ? 0 : 1;
     }
+    let cmds;
+    try {
+      let words: CommandWords[] = [rest];
+      if (rest.length === 1) {
+        ctl.debug(DebugLevel.INFO, `commands: "${rest[0]}"`);
+        words = tokenizeCommandString(rest[0]!);
+      }
+      cmds = parseCommands(words, trace(ctl));
+    } catch (e) {
+      if (!(e instanceof VshError)) throw e;
+      ctl.report(e);
+      write();
+      return 1;
+    }
+    if (!(await connectEarly())) return 1;
+    const ok = await runCommands(ctl, cmds, write);
     write();
     return ok ? 0 : 1;
   } finally {

@@ -6,14 +6,12 @@ import type { CommandWords } from './vsh/tokenize.js';
 import { VshError } from './vsh/vsh-error.js';
 
 /** Resolves every command before running any, as virsh does: one bad command means none runs. */
-export function parseCommands(commands: readonly CommandWords[]): ParsedCommand[] {
+export function parseCommands(commands: readonly CommandWords[], trace?: (line: string) => void): ParsedCommand[] {
   return commands.map(([name, ...args]) => {
     const def = findCommand(name!);
     if (!def) throw new VshError(`unknown command: '${name}'`);
-    // `CMD --help` is virsh's way of asking `help CMD`.
-    const dashes = args.indexOf('--');
-    if (args.slice(0, dashes < 0 ? undefined : dashes).includes('--help')) return parseOptions(findCommand('help')!, [name!]);
-    return parseOptions(def, args);
+    const parsed = parseOptions(def, args, trace);
+    return parsed.helpAsked ? parseOptions(findCommand('help')!, [def.name]) : parsed;
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Domain } from '@tsvirt/api';
 import type { CommandDef } from '../vsh/command-def.js';
 import { domainOpt } from '../vsh/command-def.js';
-import { lookupDomain, type LookupWays } from '../domain-lookup.js';
+import { domainArg, type LookupWays } from '../domain-lookup.js';
 import { reasonName, stateName } from '../state-names.js';
 import { jsonOpt, printFields, printValue, type Field } from '../vsh/report.js';
 
@@ -13,8 +13,8 @@ export const dominfo: CommandDef = {
   desc: 'Returns basic information about the domain.',
   options: [domainOpt(), jsonOpt],
   async run(ctl, cmd) {
+    const dom = await domainArg(ctl, cmd);
     const conn = await ctl.connect();
-    const dom = await lookupDomain(conn, cmd.required('domain'));
     const id = dom.getID();
     const info = await dom.getInfo();
     const fields: Field[] = [
@@ -60,7 +60,7 @@ export const domstate: CommandDef = {
   desc: 'Returns state about a domain.',
   options: [domainOpt(), { name: 'reason', type: 'bool', help: 'also print reason for the state' }, jsonOpt],
   async run(ctl, cmd) {
-    const dom = await lookupDomain(await ctl.connect(), cmd.required('domain'));
+    const dom = await domainArg(ctl, cmd);
     const [state, reason] = await dom.getState();
     const text = cmd.bool('reason') ? `${stateName(state)} (${reasonName(state, reason)})\n` : `${stateName(state)}\n`;
     printValue(ctl, cmd, { state: stateName(state), reason: reasonName(state, reason) }, text);
@@ -78,7 +78,7 @@ function conversion(name: string, help: string, ways: LookupWays, show: (dom: Do
     // Listed id, name, uuid, which gives virsh's wording: "name or uuid", "id or uuid", "id or name".
     options: [domainOpt(`domain ${words.join(' or ')}`)],
     async run(ctl, cmd) {
-      const dom = await lookupDomain(await ctl.connect(), cmd.required('domain'), ways);
+      const dom = await domainArg(ctl, cmd, ways);
       ctl.print(`${show(dom)}\n`);
       return true;
     },

@@ -4,7 +4,7 @@ import { domainOpt } from '../vsh/command-def.js';
 import { CommandFailed, type Ctl } from '../vsh/ctl.js';
 import type { ParsedCommand } from '../vsh/parsed-command.js';
 import { VshError } from '../vsh/vsh-error.js';
-import { lookupDomain, type LookupWays } from '../domain-lookup.js';
+import { domainArg, type LookupWays } from '../domain-lookup.js';
 
 const bool = (name: string, help: string): OptDef => ({ name, type: 'bool', help });
 
@@ -29,7 +29,7 @@ function lifecycle(spec: {
     options: [domainOpt(spec.domainHelp), ...(spec.options ?? [])],
     async run(ctl, cmd) {
       const name = cmd.required('domain');
-      const dom = await lookupDomain(await ctl.connect(), name, spec.lookup);
+      const dom = await domainArg(ctl, cmd, spec.lookup);
       try {
         await spec.act(dom, cmd, ctl);
       } catch (e) {

@@ -4,7 +4,7 @@ import { ErrorCode, VirError, errnoText } from '@tsvirt/util';
 import type { CommandDef, OptDef } from '../vsh/command-def.js';
 import { domainOpt } from '../vsh/command-def.js';
 import { CommandFailed } from '../vsh/ctl.js';
-import { lookupDomain } from '../domain-lookup.js';
+import { domainArg } from '../domain-lookup.js';
 
 /** Reads a file named on the command line, with libvirt's message when it cannot. */
 export async function readXMLFile(path: string): Promise<string> {
@@ -32,7 +32,7 @@ export const dumpxml: CommandDef = {
     bool('migratable', 'provide XML suitable for migrations'),
   ],
   async run(ctl, cmd) {
-    const dom = await lookupDomain(await ctl.connect(), cmd.required('domain'));
+    const dom = await domainArg(ctl, cmd);
     let flags = 0;
     if (cmd.bool('inactive')) flags |= DomainXMLFlags.INACTIVE;
     if (cmd.bool('security-info')) flags |= DomainXMLFlags.SECURE;
@@ -114,7 +114,7 @@ export const undefine: CommandDef = {
   options: [domainOpt(), ...UNDEFINE_FLAGS.map(([n, , h]) => bool(n, h))],
   async run(ctl, cmd) {
     const name = cmd.required('domain');
-    const dom = await lookupDomain(await ctl.connect(), name);
+    const dom = await domainArg(ctl, cmd);
     let flags = 0;
     for (const [opt, bits] of UNDEFINE_FLAGS) if (cmd.bool(opt)) flags |= bits;
     try {

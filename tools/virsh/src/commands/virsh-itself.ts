@@ -1,6 +1,7 @@
 import { escapeXml } from '@tsvirt/conf';
 import type { CommandDef } from '../vsh/command-def.js';
 import { VshError } from '../vsh/vsh-error.js';
+import { splitCommaList } from '../vsh/comma-list.js';
 
 /** Quotes a word for a POSIX shell only when it needs it, as virsh's `echo --shell` does. */
 function shellQuote(word: string): string {
@@ -20,12 +21,14 @@ export const echo: CommandDef = {
     { name: 'split', type: 'bool', help: "split each argument on ','; ',,' is an escape sequence" },
     { name: 'err', type: 'bool', help: 'output to stderr' },
     { name: 'string', type: 'argv', help: 'arguments to echo' },
+    { name: 'str', type: 'alias', aliasOf: 'string', help: '' },
+    { name: 'hi', type: 'alias', aliasOf: 'string=hello', help: '' },
   ],
   async run(ctl, cmd) {
     cmd.exclusive('shell', 'xml');
     const quote = (w: string): string => (cmd.bool('xml') ? escapeXml(w) : cmd.bool('shell') ? shellQuote(w) : w);
     // --split ends every piece of an argument with a newline.
-    const split = (w: string): string => w.split(/(?<!,),(?!,)/).map((p) => `${quote(p.replace(/,,/g, ','))}\n`).join('');
+    const split = (w: string): string => splitCommaList(w).map((p) => `${quote(p)}\n`).join('');
     const out = cmd.argv('string').map((w) => (cmd.bool('split') ? split(w) : quote(w))).join(' ');
     if (cmd.bool('err')) ctl.error(out);
     else ctl.print(out);

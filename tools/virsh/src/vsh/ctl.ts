@@ -1,5 +1,5 @@
 import { connect, type Connection } from '@tsvirt/api';
-import { VirError } from '@tsvirt/util';
+import { ErrorCode, VirError } from '@tsvirt/util';
 
 /** A command failure with virsh's own first line, followed by the libvirt error that caused it. */
 export class CommandFailed extends Error {
@@ -16,6 +16,19 @@ export interface CtlOptions {
   readonly readonly: boolean;
   /** `-t`: print how long each command took. */
   readonly timing: boolean;
+  /** `-d`: messages of this level and above are printed (DebugLevel); virsh's default shows none. */
+  readonly debug: DebugLevel;
+  /** `-k`: seconds between keepalives, 0 to disable; undefined when not given (virsh's default 5). */
+  readonly keepaliveInterval: number | undefined;
+}
+
+/** virsh's message levels (vshErrorLevel), as `-d` selects them. */
+export enum DebugLevel {
+  DEBUG = 0,
+  INFO = 1,
+  NOTICE = 2,
+  WARNING = 3,
+  ERROR = 4,
 }
 
 /** What commands share: output streams, the quiet flag and the connection, opened on first use. */
@@ -45,6 +58,10 @@ export class Ctl {
   extra(text: string): void {
     if (!this.opts.quiet) this.#stdout += text;
   }
+  /** A `-d` message (vshDebug): printed to stdout when the level is at least the chosen one. */
+  debug(level: DebugLevel, text: string): void {
+    if (level >= this.opts.debug) this.#stdout += `${text}\n`;
+  }
   error(message: string): void {
     this.#stderr += `error: ${message}\n`;
   }
@@ -64,8 +81,25 @@ export class Ctl {
       } catch (e) {
         throw new CommandFailed('failed to connect to the hypervisor', e);
       }
+      await this.setupKeepalive();
     }
     return this.#conn;
+  }
+
+  /**
+   * Keepalive needs a remote connection, and tsvirt's are all local: as with virsh on a local
+   * driver, asking for it explicitly fails the connection, the default only notes it.
+   */
+  private async setupKeepalive(): Promise<void> {
+    const interval = this.opts.keepaliveInterval;
+    if (interval === 0) return;
+    if (interval === undefined) {
+      this.debug(DebugLevel.INFO, 'Failed to setup keepalive on connection');
+      return;
+    }
+    this.error('Cannot setup keepalive on connection as requested, disconnecting');
+    await this.close();
+    throw new CommandFailed('failed to connect to the hypervisor', new VirError(ErrorCode.NO_SUPPORT, 'virConnectSetKeepAlive'));
   }
 
   /** `connect [URI] [--readonly]`: drops the connection and opens a new one. */

@@ -4,22 +4,25 @@ import { VshError } from './vsh-error.js';
 
 function resolveAlias(def: CommandDef, opt: OptDef): OptDef {
   if (opt.type !== 'alias') return opt;
-  const target = def.options.find((o) => o.name === opt.aliasOf);
+  const targetName = opt.aliasOf?.split('=')[0];
+  const target = def.options.find((o) => o.name === targetName);
   if (!target) throw new VshError(`command '${def.name}' has a broken alias --${opt.name}`);
   return target;
 }
 
 /**
  * Matches a command's words against its options as virsh does: `--name value`, `--name=value`,
- * booleans, positionals in order, `--` ending option parsing, and virsh's messages for unknown
+ * booleans, positionals in order, `--` ending option parsing, `--help`, and virsh's messages for unknown
  * options, missing values, unexpected data and missing required options.
  */
-export function parseOptions(def: CommandDef, words: readonly string[]): ParsedCommand {
+export function parseOptions(def: CommandDef, words: readonly string[], trace?: (line: string) => void): ParsedCommand {
   const values = new Map<string, string | true | string[]>();
   const positionals = def.options.filter((o) => o.positional || o.type === 'argv');
   let dataOnly = false;
+  let helpAsked = false;
 
   const assign = (opt: OptDef, value: string | true): void => {
+    trace?.(`${def.name}: ${opt.name}(${opt.type === 'bool' ? 'bool' : 'optdata'}): ${value === true ? '(none)' : value}`);
     if (opt.type === 'argv') {
       const list = (values.get(opt.name) as string[] | undefined) ?? [];
       list.push(value as string);
@@ -39,9 +42,21 @@ export function parseOptions(def: CommandDef, words: readonly string[]): ParsedC
     if (!dataOnly && w.startsWith('--') && w.length > 2) {
       const eq = w.indexOf('=');
       const name = eq < 0 ? w.slice(2) : w.slice(2, eq);
+      // Every command answers `--help`, which turns it into `help CMD` once its words parse.
+      if (name === 'help' && !def.options.some((o) => o.name === 'help')) {
+        if (eq >= 0) throw new VshError(`invalid '=' after option --help`);
+        helpAsked = true;
+        continue;
+      }
       const found = def.options.find((o) => o.name === name);
       if (!found) throw new VshError(`command '${def.name}' doesn't support option --${name}`);
       const opt = resolveAlias(def, found);
+      // An alias may stand for an option with its value (`--hi` is `--string=hello`).
+      const implied = found.type === 'alias' ? /=(.*)$/s.exec(found.aliasOf ?? '')?.[1] : undefined;
+      if (implied !== undefined) {
+        assign(opt, implied);
+        continue;
+      }
       if (opt.type === 'bool') {
         if (eq >= 0) throw new VshError(`invalid '=' after option --${opt.name}`);
         assign(opt, true);
@@ -58,6 +73,7 @@ export function parseOptions(def: CommandDef, words: readonly string[]): ParsedC
     assign(next, w);
   }
 
+  if (helpAsked) return new ParsedCommand(def, values, true);
   for (const opt of def.options) {
     if (opt.required && !values.has(opt.name)) {
       throw new VshError(opt.positional

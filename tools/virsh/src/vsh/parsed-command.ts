@@ -6,6 +6,8 @@ export class ParsedCommand {
   constructor(
     readonly def: CommandDef,
     private readonly values: ReadonlyMap<string, string | true | string[]>,
+    /** `CMD --help` was given: the caller shows the command's help instead of running it. */
+    readonly helpAsked = false,
   ) {}
 
   has(name: string): boolean {

@@ -14,13 +14,19 @@ export function tokenizeCommandString(input: string): CommandWords[] {
   let words: string[] = [];
   let i = 0;
   const endCommand = (): void => {
-    if (words.length > 0) commands.push(words);
+    // A command whose name starts with `#`, even quoted or escaped, is a comment.
+    if (words.length > 0 && !words[0]!.startsWith('#')) commands.push(words);
     words = [];
   };
   while (i < input.length) {
     const c = input[i]!;
     if (c === ' ' || c === '\t') {
       i++;
+      continue;
+    }
+    // Between words, a backslash-newline only continues the line.
+    if (c === '\\' && input[i + 1] === '\n') {
+      i += 2;
       continue;
     }
     if (c === ';' || c === '\n') {
