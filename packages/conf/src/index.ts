@@ -1,6 +1,6 @@
 export type { XmlElement, XmlNode, XmlText, XmlComment } from './xml/xml-node.js';
 export { element, textNode, attr, childElements, firstChild, textOf } from './xml/xml-node.js';
-export { parseXml, MAX_XML_BYTES } from './xml/xml-parse.js';
+export { parseXml, parseXmlFile, readXmlFile, MAX_XML_BYTES } from './xml/xml-parse.js';
 export { formatXml, escapeXml } from './xml/xml-format.js';
 export { patchElement, setAttr } from './xml/xml-edit.js';
 export type { ElementSpec } from './schema/element-spec.js';
@@ -26,3 +26,8 @@ export { parseCapabilitiesXML, formatCapabilitiesXML, type Capabilities, type Ca
 export { parseNodeConfigXML, formatNodeConfigXML, type NodeConfig } from './node-config.js';
 export { reformatDocument, DOCUMENT_KINDS, SCHEMA_OF, type DocumentKind, type DocumentContext } from './documents.js';
 export { validateXML, SCHEMA_DIR } from './validate/relaxng.js';
+export type { InterfaceDef, InterfaceType } from './interface/interface-def.js';
+export { parseInterfaceXML } from './interface/interface-parse.js';
+export { formatInterfaceXML } from './interface/interface-format.js';
+export type { NodeDeviceDef } from './nodedev/nodedev-def.js';
+export { parseNodeDeviceXML, formatNodeDeviceXML } from './nodedev/nodedev-xml.js';

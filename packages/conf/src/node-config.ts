@@ -20,7 +20,7 @@ export interface NodeConfig {
 
 /** Parses a test driver `<node>` file. */
 export function parseNodeConfigXML(xml: string): NodeConfig {
-  const root = parseXml(xml, 'node');
+  const root = parseXml(xml, 'node', ErrorDomain.TEST);
   if (root.name !== 'node') throw xmlError(`expecting root element of 'node', not '${root.name}'`, ErrorDomain.TEST);
   return { domains: childElements(root, 'domain'), networks: childElements(root, 'network'), pools: childElements(root, 'pool'), xml: root };
 }

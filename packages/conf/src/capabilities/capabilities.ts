@@ -24,7 +24,7 @@ export interface Capabilities {
 
 /** Parses a `<capabilities>` document. */
 export function parseCapabilitiesXML(xml: string): Capabilities {
-  const root = parseXml(xml, 'capabilities');
+  const root = parseXml(xml, 'capabilities', ErrorDomain.CAPABILITIES);
   if (root.name !== 'capabilities') throw xmlError(`expecting root element of 'capabilities', not '${root.name}'`, ErrorDomain.CAPABILITIES);
   const host = firstChild(root, 'host');
   const uuid = host && firstChild(host, 'uuid');

@@ -65,7 +65,7 @@ export interface DomainParseDefaults {
 
 /** Parses `<domain>` XML into a DomainDef, raising libvirt's errors for what it refuses. */
 export function parseDomainXML(xml: string, defaults: DomainParseDefaults = {}): DomainDef {
-  return domainFromElement(parseXml(xml, 'domain_definition'), defaults);
+  return domainFromElement(parseXml(xml, 'domain_definition', ErrorDomain.DOMAIN), defaults);
 }
 
 /** Reads a DomainDef from an already parsed `<domain>` element (as found inside `<domstatus>`). */

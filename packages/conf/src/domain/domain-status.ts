@@ -26,7 +26,7 @@ export interface DomainStatus {
 
 /** Parses a `<domstatus>` document. */
 export function parseDomainStatusXML(xml: string): DomainStatus {
-  const root = parseXml(xml, 'domain_status');
+  const root = parseXml(xml, 'domain_status', ErrorDomain.DOMAIN);
   if (root.name !== 'domstatus') throw xmlError(`expecting root element of 'domstatus', not '${root.name}'`, ErrorDomain.DOMAIN);
   const domEl = firstChild(root, 'domain');
   if (!domEl) throw xmlError('no domain config', ErrorDomain.DOMAIN);

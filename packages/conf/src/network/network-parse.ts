@@ -1,4 +1,4 @@
-import { ErrorDomain } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, element, firstChild, textOf, textNode, type XmlElement } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
@@ -36,11 +36,11 @@ function normaliseForward(fwd: XmlElement): NetworkForwardMode {
 
 /** Parses `<network>` XML, applying the normalisations libvirt's network conf layer makes. */
 export function parseNetworkXML(xml: string): NetworkDef {
-  const root = parseXml(xml, 'network_definition');
+  const root = parseXml(xml, 'network_definition', ErrorDomain.NETWORK);
   if (root.name !== 'network') throw xmlError(`expecting root element of 'network', not '${root.name}'`, D);
   const nameEl = firstChild(root, 'name');
   const name = nameEl ? textOf(nameEl).trim() : '';
-  if (!name) throw xmlError('missing network name', D);
+  if (!name) throw new VirError(ErrorCode.NO_NAME, undefined, D);
   if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`, D);
 
   const uuidEl = firstChild(root, 'uuid');
@@ -54,7 +54,12 @@ export function parseNetworkXML(xml: string): NetworkDef {
   const fwd = firstChild(root, 'forward');
   const forwardMode = fwd ? normaliseForward(fwd) : undefined;
 
-  const bridge = firstChild(root, 'bridge');
+  let bridge = firstChild(root, 'bridge');
+  // A network whose bridge libvirt manages always shows its STP settings, even with no <bridge> given.
+  if (!bridge && MANAGED_BRIDGE.has(forwardMode)) {
+    bridge = element('bridge');
+    root.children.push(bridge);
+  }
   if (bridge && MANAGED_BRIDGE.has(forwardMode)) {
     setAttr(bridge, 'stp', attr(bridge, 'stp') ?? 'on');
     setAttr(bridge, 'delay', attr(bridge, 'delay') ?? '0');

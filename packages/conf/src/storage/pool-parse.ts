@@ -32,7 +32,7 @@ function setText(el: XmlElement, text: string): void {
 
 /** Parses `<pool>` XML, applying the normalisations libvirt's storage conf layer makes. */
 export function parseStoragePoolXML(xml: string): StoragePoolDef {
-  const root = parseXml(xml, 'pool_definition');
+  const root = parseXml(xml, 'storage_pool_definition', ErrorDomain.STORAGE);
   if (root.name !== 'pool') throw xmlError(`expecting root element of 'pool', not '${root.name}'`, D);
   const type = attr(root, 'type');
   if (!type) throw xmlError('storage pool missing type attribute', D);

@@ -40,7 +40,7 @@ function normaliseQcow2(target: XmlElement): void {
 
 /** Parses `<volume>` XML in the context of its pool, applying libvirt's storage conf normalisations. */
 export function parseStorageVolXML(xml: string, pool: StoragePoolDef): StorageVolDef {
-  const root = parseXml(xml, 'volume_definition');
+  const root = parseXml(xml, 'storage_volume_definition', ErrorDomain.STORAGE);
   if (root.name !== 'volume') throw xmlError(`expecting root element of 'volume', not '${root.name}'`, D);
   const nameEl = firstChild(root, 'name');
   const name = nameEl ? textOf(nameEl).trim() : '';

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { parseDomainXML, parseNetworkXML, parseStoragePoolXML } from '../src/index.js';
+
+/** Malformed documents and what `virsh -c test:///default define FILE` 9.0 printed for each (after `error: `). */
+const RECORDED = JSON.parse(readFileSync(new URL('./fixtures/parse-errors.json', import.meta.url), 'utf8')) as
+  Array<{ name: string; xml: string; message: string }>;
+
+function errorOf(fn: () => unknown): VirError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof VirError) return e;
+    throw e;
+  }
+  throw new Error('accepted');
+}
+
+describe('parse errors in libxml2 words, as virsh prints them', () => {
+  for (const { name, xml, message } of RECORDED) {
+    it(name, () => {
+      const e = errorOf(() => parseDomainXML(xml));
+      expect(e.message).toBe(message);
+      expect(e.code).toBe(ErrorCode.XML_DETAIL);
+      expect(e.domain).toBe(ErrorDomain.DOMAIN);
+    });
+  }
+
+  it('labels each document kind as libvirt does', () => {
+    const bad = '<a>\n<b></a>\n';
+    expect(errorOf(() => parseNetworkXML(bad)).message).toBe('(network_definition):2: Opening and ending tag mismatch: b line 2 and a\n<b></a>\n-------^');
+    const pool = errorOf(() => parseStoragePoolXML(bad));
+    expect(pool.message.split(':')[0]).toBe('(storage_pool_definition)');
+    expect(pool.domain).toBe(ErrorDomain.STORAGE);
+  });
+});
