@@ -43,6 +43,8 @@ export async function connect(uri?: string, options: ConnectOptions = {}): Promi
     hypervisor: main.hypervisor,
     network: tables.find((t) => t.network)?.network,
     storage: tables.find((t) => t.storage)?.storage,
+    interface: tables.find((t) => t.interface)?.interface,
+    nodeDevice: tables.find((t) => t.nodeDevice)?.nodeDevice,
     events: main.events,
     uri: main.uri ?? name,
     close: async () => {

@@ -5,6 +5,10 @@ import { DEFAULT_DOMAIN_XML, DEFAULT_NODE_INFO, TEST_ARCH } from './default-conf
 import { loadNodeConfig } from './node-config.js';
 import { TestHost } from './test-host.js';
 import { TestHypervisor } from './test-hypervisor.js';
+import { addDefaultHostObjects } from './default-host-objects.js';
+import { TestNetworkDriver } from './network/test-network-driver.js';
+import { TestInterfaceDriver } from './interface/test-interface-driver.js';
+import { TestNodeDeviceDriver } from './nodedev/test-nodedev-driver.js';
 
 let defaultHost: TestHost | undefined;
 
@@ -14,6 +18,7 @@ function getDefaultHost(): TestHost {
     const host = new TestHost(DEFAULT_NODE_INFO);
     const { obj } = host.add(parseDomainXML(DEFAULT_DOMAIN_XML, { arch: TEST_ARCH }), true, false);
     host.start(obj, false, 0);
+    addDefaultHostObjects(host);
     defaultHost = host;
   }
   return defaultHost;
@@ -33,6 +38,9 @@ export const driver = {
     const host = path === '/default' ? getDefaultHost() : loadNodeConfig(path);
     return {
       hypervisor: new TestHypervisor(host),
+      network: new TestNetworkDriver(host.networks),
+      interface: new TestInterfaceDriver(host.interfaces),
+      nodeDevice: new TestNodeDeviceDriver(host.nodeDevices),
       events: host.events,
       uri: ctx.uri.raw,
       close: async () => undefined,

@@ -4,6 +4,7 @@ import { attr, childElements, firstChild, formatXml, parseDomainXML, parseXml, t
 import { DomainRunningReason, DomainState, type NodeInfo } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { DEFAULT_NODE_INFO, TEST_ARCH } from './default-config.js';
+import { parseInterfaceXML, parseNetworkXML, parseNodeDeviceXML } from '@tsvirt/conf';
 import { TestHost } from './test-host.js';
 
 function readConfig(path: string): string {
@@ -76,5 +77,8 @@ export function loadNodeConfig(path: string): TestHost {
       obj.reason = 0;
     }
   }
+  for (const el of childElements(node, 'network')) host.networks.load(parseNetworkXML(resolveChild(el, baseDir)));
+  for (const el of childElements(node, 'interface')) host.interfaces.load(parseInterfaceXML(resolveChild(el, baseDir)));
+  for (const el of childElements(node, 'device')) host.nodeDevices.list.push(parseNodeDeviceXML(resolveChild(el, baseDir)));
   return host;
 }

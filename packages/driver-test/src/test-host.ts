@@ -3,6 +3,10 @@ import { DomainEventDetail, DomainEventType, DomainRunningReason, DomainState, t
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { isActive, newInactiveObject, persistentDef, type DomainObject } from './domain-object.js';
 import { TestEvents } from './test-events.js';
+import { TestNetworks } from './network/network-objects.js';
+import { TestInterfaces } from './interface/interface-objects.js';
+import { TestNodeDevices } from './nodedev/test-nodedev-driver.js';
+import type { TestCell } from './host/test-capabilities.js';
 
 /**
  * One mock host: its domains, the next domain id and its node facts. `test:///default` has one per
@@ -11,6 +15,11 @@ import { TestEvents } from './test-events.js';
 export class TestHost {
   readonly domains: DomainObject[] = [];
   readonly events = new TestEvents();
+  readonly networks = new TestNetworks();
+  readonly interfaces = new TestInterfaces();
+  readonly nodeDevices = new TestNodeDevices();
+  /** The NUMA cells its capabilities show: test:///default has two, a custom config none. */
+  cells: readonly TestCell[] = [];
   #nextId = 1;
 
   constructor(readonly nodeInfo: NodeInfo) {}

@@ -4,12 +4,13 @@ import { parseTestDomain } from './test-domain-defaults.js';
 import {
   DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
   DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
-  type DomainInfo, type DomainListFacts, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
+  type DomainInfo, type DomainListFacts, type NodeStat, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { SECURITY_LABEL, SECURITY_MODEL, TEST_HYPERVISOR_VERSION } from './default-config.js';
 import { isActive, persistentDef, type DomainObject } from './domain-object.js';
 import type { TestHost } from './test-host.js';
+import { TEST_CPU_STATS, TEST_SYSINFO_XML, testCapabilitiesXML } from './host/test-capabilities.js';
 
 const D = ErrorDomain.TEST;
 
@@ -44,6 +45,18 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async nodeGetSecurityModel(): Promise<SecurityModel> {
     return SECURITY_MODEL;
+  }
+  async connectGetCapabilities(): Promise<string> {
+    return testCapabilitiesXML(this.host.cells, SECURITY_MODEL.model);
+  }
+  async connectGetSysinfo(flags: number): Promise<string> {
+    checkFlags(flags, 0, 'testConnectGetSysinfo', D);
+    return TEST_SYSINFO_XML;
+  }
+  /** The same fixed counters for any CPU number, as libvirt's test driver gives. */
+  async nodeGetCPUStats(_cpuNum: number, flags: number): Promise<NodeStat[]> {
+    checkFlags(flags, 0, 'testNodeGetCPUStats', D);
+    return TEST_CPU_STATS.map(([field, value]) => ({ field, value }));
   }
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {

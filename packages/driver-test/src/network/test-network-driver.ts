@@ -1,0 +1,87 @@
+import { formatNetworkXML, parseNetworkXML } from '@tsvirt/conf';
+import { ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, matchesFlagGroups, type NetworkDriver, type NetworkRef } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { networkRef, type NetworkObject, type TestNetworks } from './network-objects.js';
+
+const D = ErrorDomain.TEST;
+const ALL_LIST_FLAGS = Object.values(F).reduce((a, b) => a | b, 0);
+
+function listed(n: NetworkObject, flags: number): boolean {
+  return matchesFlagGroups(flags, [
+    [[F.ACTIVE, n.active], [F.INACTIVE, !n.active]],
+    [[F.PERSISTENT, n.persistent], [F.TRANSIENT, !n.persistent]],
+    [[F.AUTOSTART, n.autostart], [F.NO_AUTOSTART, !n.autostart]],
+  ]);
+}
+
+/** The network entry points of libvirt 9.0's test driver, over one host's networks. */
+export class TestNetworkDriver implements NetworkDriver {
+  constructor(private readonly nets: TestNetworks) {}
+
+  async connectListAllNetworks(flags: number): Promise<NetworkRef[]> {
+    checkFlags(flags, ALL_LIST_FLAGS, 'testConnectListAllNetworks', D);
+    return this.nets.list.filter((n) => listed(n, flags)).map(networkRef);
+  }
+  async networkLookupByName(name: string): Promise<NetworkRef> {
+    return networkRef(this.nets.byName(name));
+  }
+  async networkLookupByUUID(uuid: string): Promise<NetworkRef> {
+    return networkRef(this.nets.byUUID(uuid));
+  }
+
+  async networkDefineXML(xml: string, flags: number): Promise<NetworkRef> {
+    checkFlags(flags, NetworkDefineFlags.VALIDATE, 'testNetworkDefineXML', D);
+    const obj = this.nets.assign(parseNetworkXML(xml), false);
+    obj.persistent = true;
+    return networkRef(obj);
+  }
+  async networkCreateXML(xml: string, flags: number): Promise<NetworkRef> {
+    checkFlags(flags, NetworkCreateFlags.VALIDATE, 'testNetworkCreateXML', D);
+    const obj = this.nets.assign(parseNetworkXML(xml), true);
+    obj.active = true;
+    return networkRef(obj);
+  }
+
+  /** libvirt's test driver refuses to undefine a running network, transient or not. */
+  async networkUndefine(net: NetworkRef): Promise<void> {
+    const obj = this.nets.find(net);
+    if (obj.active) throw new VirError(ErrorCode.OPERATION_INVALID, `Network '${obj.def.name}' is still running`, D);
+    this.nets.remove(obj);
+  }
+  async networkCreate(net: NetworkRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'testNetworkCreate', D);
+    const obj = this.nets.find(net);
+    if (obj.active) throw new VirError(ErrorCode.OPERATION_INVALID, `Network '${obj.def.name}' is already running`, D);
+    obj.active = true;
+  }
+  /** As libvirt 9.0's test driver: stopping an inactive network is not an error; a transient one goes away. */
+  async networkDestroy(net: NetworkRef): Promise<void> {
+    const obj = this.nets.find(net);
+    obj.active = false;
+    if (!obj.persistent) this.nets.remove(obj);
+  }
+
+  /** The test driver knows no flag here, not even NetworkXMLFlags.INACTIVE. */
+  async networkGetXMLDesc(net: NetworkRef, flags: number): Promise<string> {
+    checkFlags(flags, 0, 'testNetworkGetXMLDesc', D);
+    return formatNetworkXML(this.nets.find(net).def);
+  }
+  async networkIsActive(net: NetworkRef): Promise<boolean> {
+    return this.nets.find(net).active;
+  }
+  async networkIsPersistent(net: NetworkRef): Promise<boolean> {
+    return this.nets.find(net).persistent;
+  }
+  async networkGetAutostart(net: NetworkRef): Promise<boolean> {
+    return this.nets.find(net).autostart;
+  }
+  /** Transient networks take the setting too, as in libvirt's test driver. */
+  async networkSetAutostart(net: NetworkRef, autostart: boolean): Promise<void> {
+    this.nets.find(net).autostart = autostart;
+  }
+  async networkGetBridgeName(net: NetworkRef): Promise<string> {
+    const { def } = this.nets.find(net);
+    if (def.bridge === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `network '${def.name}' does not have a bridge name.`, D);
+    return def.bridge;
+  }
+}
