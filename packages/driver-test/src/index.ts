@@ -5,6 +5,8 @@ import { DEFAULT_DOMAIN_XML, DEFAULT_NODE_INFO, TEST_ARCH } from './default-conf
 import { loadNodeConfig } from './node-config.js';
 import { TestHost } from './test-host.js';
 import { TestHypervisor } from './test-hypervisor.js';
+import { TestStorage } from './storage/test-storage.js';
+import { addDefaultPool } from './storage/config-pools.js';
 import { addDefaultHostObjects } from './default-host-objects.js';
 import { TestNetworkDriver } from './network/test-network-driver.js';
 import { TestInterfaceDriver } from './interface/test-interface-driver.js';
@@ -18,6 +20,7 @@ function getDefaultHost(): TestHost {
     const host = new TestHost(DEFAULT_NODE_INFO);
     const { obj } = host.add(parseDomainXML(DEFAULT_DOMAIN_XML, { arch: TEST_ARCH }), true, false);
     host.start(obj, false, 0);
+    addDefaultPool(host.pools);
     addDefaultHostObjects(host);
     defaultHost = host;
   }
@@ -38,6 +41,7 @@ export const driver = {
     const host = path === '/default' ? getDefaultHost() : loadNodeConfig(path);
     return {
       hypervisor: new TestHypervisor(host),
+      storage: new TestStorage(host.pools),
       network: new TestNetworkDriver(host.networks),
       interface: new TestInterfaceDriver(host.interfaces),
       nodeDevice: new TestNodeDeviceDriver(host.nodeDevices),

@@ -6,6 +6,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { DEFAULT_NODE_INFO, TEST_ARCH } from './default-config.js';
 import { parseInterfaceXML, parseNetworkXML, parseNodeDeviceXML } from '@tsvirt/conf';
 import { TestHost } from './test-host.js';
+import { loadConfigPools } from './storage/config-pools.js';
 
 function readConfig(path: string): string {
   try {
@@ -78,6 +79,7 @@ export function loadNodeConfig(path: string): TestHost {
     }
   }
   for (const el of childElements(node, 'network')) host.networks.load(parseNetworkXML(resolveChild(el, baseDir)));
+  loadConfigPools(host.pools, node, (el) => resolveChild(el, baseDir));
   for (const el of childElements(node, 'interface')) host.interfaces.load(parseInterfaceXML(resolveChild(el, baseDir)));
   for (const el of childElements(node, 'device')) host.nodeDevices.list.push(parseNodeDeviceXML(resolveChild(el, baseDir)));
   return host;

@@ -3,6 +3,7 @@ import { DomainEventDetail, DomainEventType, DomainRunningReason, DomainState, t
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { isActive, newInactiveObject, persistentDef, type DomainObject } from './domain-object.js';
 import { TestEvents } from './test-events.js';
+import { TestPools } from './storage/test-pools.js';
 import { TestNetworks } from './network/network-objects.js';
 import { TestInterfaces } from './interface/interface-objects.js';
 import { TestNodeDevices } from './nodedev/test-nodedev-driver.js';
@@ -15,6 +16,7 @@ import type { TestCell } from './host/test-capabilities.js';
 export class TestHost {
   readonly domains: DomainObject[] = [];
   readonly events = new TestEvents();
+  readonly pools = new TestPools();
   readonly networks = new TestNetworks();
   readonly interfaces = new TestInterfaces();
   readonly nodeDevices = new TestNodeDevices();

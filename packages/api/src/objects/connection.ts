@@ -175,7 +175,10 @@ export class Connection {
   }
   async storagePoolLookupByUUIDString(uuid: string): Promise<StoragePool> {
     const canonical = parseUUID(uuid);
-    if (!canonical) throw new VirError(ErrorCode.INVALID_ARG, 'uuidstr in virStoragePoolLookupByUUIDString must be a valid UUID', ErrorDomain.STORAGE);
+    if (!canonical) {
+      const text = 'uuidstr in virStoragePoolLookupByUUIDString must be a valid UUID';
+      throw new VirError(ErrorCode.INVALID_ARG, text, ErrorDomain.STORAGE, { message: text });
+    }
     return new StoragePool(this, await this.stor('storagePoolLookupByUUID', 'virStoragePoolLookupByUUIDString')(canonical));
   }
   async storagePoolDefineXML(xml: string, flags = 0): Promise<StoragePool> {
@@ -190,23 +193,23 @@ export class Connection {
   async storageVolLookupByKey(key: string): Promise<StorageVol> {
     return new StorageVol(this, await this.stor('storageVolLookupByKey', 'virStorageVolLookupByKey')(key));
   }
-  numOfStoragePools(): Promise<number> {
+  async numOfStoragePools(): Promise<number> {
     return this.stor('connectNumOfStoragePools', 'virConnectNumOfStoragePools')();
   }
-  listStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
+  async listStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
     return this.stor('connectListStoragePools', 'virConnectListStoragePools')(maxnames);
   }
-  numOfDefinedStoragePools(): Promise<number> {
+  async numOfDefinedStoragePools(): Promise<number> {
     return this.stor('connectNumOfDefinedStoragePools', 'virConnectNumOfDefinedStoragePools')();
   }
-  listDefinedStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
+  async listDefinedStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
     return this.stor('connectListDefinedStoragePools', 'virConnectListDefinedStoragePools')(maxnames);
   }
   /** A `<sources>` document of the pools of `type` the host could define; `srcSpec` is a `<source>` to narrow it. */
-  findStoragePoolSources(type: string, srcSpec?: string, flags = 0): Promise<string> {
+  async findStoragePoolSources(type: string, srcSpec?: string, flags = 0): Promise<string> {
     return this.stor('connectFindStoragePoolSources', 'virConnectFindStoragePoolSources')(type, srcSpec, flags);
   }
-  getStoragePoolCapabilities(flags = 0): Promise<string> {
+  async getStoragePoolCapabilities(flags = 0): Promise<string> {
     return this.stor('connectGetStoragePoolCapabilities', 'virConnectGetStoragePoolCapabilities')(flags);
   }
 

@@ -32,28 +32,28 @@ export class StoragePool {
   async refresh(flags = 0): Promise<void> {
     await this.call('storagePoolRefresh', 'virStoragePoolRefresh', true)(this.ref, flags);
   }
-  getXMLDesc(flags = 0): Promise<string> {
+  async getXMLDesc(flags = 0): Promise<string> {
     return this.call('storagePoolGetXMLDesc', 'virStoragePoolGetXMLDesc')(this.ref, flags);
   }
-  getInfo(): Promise<StoragePoolInfo> {
+  async getInfo(): Promise<StoragePoolInfo> {
     return this.call('storagePoolGetInfo', 'virStoragePoolGetInfo')(this.ref);
   }
-  isActive(): Promise<boolean> {
+  async isActive(): Promise<boolean> {
     return this.call('storagePoolIsActive', 'virStoragePoolIsActive')(this.ref);
   }
-  isPersistent(): Promise<boolean> {
+  async isPersistent(): Promise<boolean> {
     return this.call('storagePoolIsPersistent', 'virStoragePoolIsPersistent')(this.ref);
   }
-  getAutostart(): Promise<boolean> {
+  async getAutostart(): Promise<boolean> {
     return this.call('storagePoolGetAutostart', 'virStoragePoolGetAutostart')(this.ref);
   }
   async setAutostart(autostart: boolean): Promise<void> {
     await this.call('storagePoolSetAutostart', 'virStoragePoolSetAutostart', true)(this.ref, autostart);
   }
-  numOfVolumes(): Promise<number> {
+  async numOfVolumes(): Promise<number> {
     return this.call('storagePoolNumOfVolumes', 'virStoragePoolNumOfVolumes')(this.ref);
   }
-  listVolumes(maxnames = 0x7fffffff): Promise<string[]> {
+  async listVolumes(maxnames = 0x7fffffff): Promise<string[]> {
     return this.call('storagePoolListVolumes', 'virStoragePoolListVolumes')(this.ref, maxnames);
   }
   async listAllVolumes(flags = 0): Promise<StorageVol[]> {

@@ -22,14 +22,14 @@ export class StorageVol {
   async delete(flags = 0): Promise<void> {
     await this.call('storageVolDelete', 'virStorageVolDelete', true)(this.ref, flags);
   }
-  getXMLDesc(flags = 0): Promise<string> {
+  async getXMLDesc(flags = 0): Promise<string> {
     return this.call('storageVolGetXMLDesc', 'virStorageVolGetXMLDesc')(this.ref, flags);
   }
-  getInfo(): Promise<StorageVolInfo> {
+  async getInfo(): Promise<StorageVolInfo> {
     return this.call('storageVolGetInfo', 'virStorageVolGetInfo')(this.ref);
   }
   /** getInfo with StorageVolInfoFlags (GET_PHYSICAL: the allocation field holds the physical size). */
-  getInfoFlags(flags = 0): Promise<StorageVolInfo> {
+  async getInfoFlags(flags = 0): Promise<StorageVolInfo> {
     return this.call('storageVolGetInfoFlags', 'virStorageVolGetInfoFlags')(this.ref, flags);
   }
   async storagePoolLookupByVolume(): Promise<StoragePool> {
@@ -46,7 +46,7 @@ export class StorageVol {
   async resize(capacity: bigint, flags = 0): Promise<void> {
     await this.call('storageVolResize', 'virStorageVolResize', true)(this.ref, capacity, flags);
   }
-  getPath(): Promise<string> {
+  async getPath(): Promise<string> {
     return this.call('storageVolGetPath', 'virStorageVolGetPath')(this.ref);
   }
 }
