@@ -55,6 +55,12 @@ export const DomainModificationImpact = { CURRENT: 0, LIVE: 1, CONFIG: 2 } as co
 
 /** virDomainDeviceModifyFlags. */
 export const DomainDeviceModifyFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, FORCE: 4 } as const;
+/** virDomainVcpuFlags. */
+export const DomainVcpuFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, MAXIMUM: 4, GUEST: 8, HOTPLUGGABLE: 16 } as const;
+/** virDomainMemoryModFlags. */
+export const DomainMemoryModFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, MAXIMUM: 4 } as const;
+/** virVcpuState. */
+export const VcpuState = { OFFLINE: 0, RUNNING: 1, BLOCKED: 2 } as const;
 /** virDomainQemuMonitorCommandFlags. */
 export const DomainQemuMonitorCommandFlags = { DEFAULT: 0, HMP: 1 } as const;
 

@@ -13,9 +13,11 @@ export { ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags, type DomainListFacts }
 export * from './storage-flags.js';
 export { ALL_LIST_STORAGE_POOLS_FLAGS, matchesListStoragePoolsFlags, type StoragePoolListFacts } from './storage-list-filter.js';
 export { matchesFlagGroups, type FlagCheck } from './flag-groups.js';
+export { checkExclusiveFlags } from './objects/arg-checks.js';
 export { DRIVER_REGISTRY, addDriverImporter, loadDriver, unloadDrivers, type DriverEntry, type ModuleImporter } from './registry.js';
 export type { ConnectionDriver, DriverConnection, DriverModule, OpenContext } from './driver/connection-driver.js';
 export type { HypervisorDriver, DomainBlockStats, SharedDiskEntry, NodeStat } from './driver/hypervisor-driver.js';
+export type { VcpuInfo, DomainVcpus, NodeCPUMap, DomainInterfaceStats, DomainBlockInfo } from './driver/domain-resource-types.js';
 export type { NetworkDriver, NetworkRef, NetworkDHCPLease } from './driver/network-driver.js';
 export type { InterfaceDriver, InterfaceRef } from './driver/interface-driver.js';
 export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js';

@@ -9,6 +9,7 @@ export { NETWORK_SPEC } from './schema/network-spec.js';
 export { POOL_SPEC, VOLUME_SPEC } from './schema/storage-spec.js';
 export { toKiB, toBytes } from './units.js';
 export { parseUUID, generateUUID } from './uuid.js';
+export { parseCpuSet, formatCpuSet, CPUSET_BITS } from './cpuset.js';
 export type { DomainDef, DomainOS, DomainVcpu, LifecycleAction } from './domain/domain-def.js';
 export { parseDomainXML, domainFromElement, checkDomainName, type DomainParseDefaults } from './domain/domain-parse.js';
 export { formatDomainXML, domainElement, type DomainFormatOptions } from './domain/domain-format.js';

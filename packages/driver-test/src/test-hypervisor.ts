@@ -4,6 +4,7 @@ import { parseTestDomain } from './test-domain-defaults.js';
 import {
   DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
   DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
+  type DomainBlockInfo, type DomainBlockStats, type DomainInterfaceStats, type DomainVcpus, type NodeCPUMap,
   type DomainInfo, type DomainListFacts, type NodeStat, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
@@ -11,6 +12,9 @@ import { SECURITY_LABEL, SECURITY_MODEL, TEST_HYPERVISOR_VERSION } from './defau
 import { isActive, persistentDef, type DomainObject } from './domain-object.js';
 import type { TestHost } from './test-host.js';
 import { TEST_CPU_STATS, TEST_SYSINFO_XML, testCapabilitiesXML } from './host/test-capabilities.js';
+import { setMemoryFlags } from './domain/memory.js';
+import { getVcpuPinInfo, getVcpus, getVcpusFlags, nodeGetCPUMap, pinVcpuFlags, setVcpusFlags } from './domain/vcpus.js';
+import { blockStats, getBlockInfo, interfaceStats } from './domain/stats.js';
 
 const D = ErrorDomain.TEST;
 
@@ -228,5 +232,37 @@ export class TestHypervisor implements HypervisorDriver {
   async domainGetSecurityLabel(dom: DomainRef): Promise<SecurityLabel> {
     const obj = this.host.find(dom);
     return isActive(obj) ? { label: SECURITY_LABEL, enforcing: true } : { label: '', enforcing: false };
+  }
+
+  // Resources, vcpus and statistics (src/domain/); libvirt 9.0's test driver has no device hotplug.
+  async domainSetMemoryFlags(dom: DomainRef, kib: number, flags: number): Promise<void> {
+    setMemoryFlags(this.host.find(dom), kib, flags);
+  }
+  async domainSetVcpusFlags(dom: DomainRef, count: number, flags: number): Promise<void> {
+    setVcpusFlags(this.host.find(dom), count, flags);
+  }
+  async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
+    return getVcpusFlags(this.host.find(dom), flags);
+  }
+  async domainGetVcpus(dom: DomainRef): Promise<DomainVcpus> {
+    return getVcpus(this.host.find(dom), this.host.nodeInfo);
+  }
+  async domainGetVcpuPinInfo(dom: DomainRef, flags: number): Promise<boolean[][]> {
+    return getVcpuPinInfo(this.host.find(dom), flags, this.host.nodeInfo);
+  }
+  async domainPinVcpuFlags(dom: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number): Promise<void> {
+    pinVcpuFlags(this.host.find(dom), vcpu, cpumap, flags);
+  }
+  async nodeGetCPUMap(flags: number): Promise<NodeCPUMap> {
+    return nodeGetCPUMap(flags);
+  }
+  async domainBlockStats(dom: DomainRef, disk: string): Promise<DomainBlockStats> {
+    return blockStats(this.host.find(dom), disk);
+  }
+  async domainInterfaceStats(dom: DomainRef, device: string): Promise<DomainInterfaceStats> {
+    return interfaceStats(this.host.find(dom), device);
+  }
+  async domainGetBlockInfo(dom: DomainRef, disk: string, flags: number): Promise<DomainBlockInfo> {
+    return getBlockInfo(this.host.find(dom), disk, flags);
   }
 }

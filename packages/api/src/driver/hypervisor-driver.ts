@@ -1,4 +1,5 @@
 import type { DomainInfo, DomainRef, NodeInfo, SecurityLabel, SecurityModel } from './driver-types.js';
+import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus, NodeCPUMap } from './domain-resource-types.js';
 
 /**
  * The hypervisor entry points a driver provides (libvirt's virHypervisorDriver). Every member is
@@ -56,6 +57,25 @@ export interface HypervisorDriver {
   domainDetachDevice?(dom: DomainRef, xml: string, flags: number): Promise<void>;
   /** I/O counters of one disk, named by target (`vda`) or source path. */
   domainBlockStats?(dom: DomainRef, disk: string): Promise<DomainBlockStats>;
+  /** Replaces a device's changeable parts (DomainDeviceModifyFlags). */
+  domainUpdateDevice?(dom: DomainRef, xml: string, flags: number): Promise<void>;
+  /** Counters of one interface, named by host-side name or MAC address. */
+  domainInterfaceStats?(dom: DomainRef, device: string): Promise<DomainInterfaceStats>;
+  /** Sizes of one disk, named by target or source path. */
+  domainGetBlockInfo?(dom: DomainRef, disk: string, flags: number): Promise<DomainBlockInfo>;
+
+  /** Memory in KiB: the current allocation, or the maximum with DomainMemoryModFlags.MAXIMUM. */
+  domainSetMemoryFlags?(dom: DomainRef, kib: number, flags: number): Promise<void>;
+  /** Vcpu count (DomainVcpuFlags: live, config, maximum, guest). */
+  domainSetVcpusFlags?(dom: DomainRef, count: number, flags: number): Promise<void>;
+  domainGetVcpusFlags?(dom: DomainRef, flags: number): Promise<number>;
+  /** Online vcpus of a running domain with the host CPUs each may use. */
+  domainGetVcpus?(dom: DomainRef): Promise<DomainVcpus>;
+  /** Host CPUs each vcpu may use, one map per vcpu up to the maximum (DomainModificationImpact). */
+  domainGetVcpuPinInfo?(dom: DomainRef, flags: number): Promise<boolean[][]>;
+  /** Restricts one vcpu to the host CPUs set in `cpumap` (DomainModificationImpact). */
+  domainPinVcpuFlags?(dom: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number): Promise<void>;
+  nodeGetCPUMap?(flags: number): Promise<NodeCPUMap>;
   /** Passes a QMP command (or an HMP one with DomainQemuMonitorCommandFlags.HMP) through; returns QEMU's reply text. */
   qemuMonitorCommand?(dom: DomainRef, cmd: string, flags: number): Promise<string>;
   /** The QEMU driver's shared-disk table: each tracked device and the active domains holding it. */

@@ -3,6 +3,7 @@ import { parseUUID } from '@tsvirt/conf';
 import type { DriverConnection } from '../driver/connection-driver.js';
 import type { NodeInfo, SecurityModel } from '../driver/driver-types.js';
 import type { NodeStat, SharedDiskEntry } from '../driver/hypervisor-driver.js';
+import type { NodeCPUMap } from '../driver/domain-resource-types.js';
 import { eventStream, type DomainEvent } from '../events.js';
 import { Domain } from './domain.js';
 import { callerFor } from './entry-point.js';
@@ -85,6 +86,10 @@ export class Connection {
   /** virNodeGetMemoryStats: one cell's counters in KiB, or the host's with NODE_MEMORY_STATS_ALL_CELLS. */
   getMemoryStats(cellNum: number, flags = 0): Promise<NodeStat[]> {
     return this.hv('nodeGetMemoryStats', 'virNodeGetMemoryStats')(cellNum, flags);
+  }
+  /** virNodeGetCPUMap: the host's CPU count and which CPUs are online. */
+  getCPUMap(flags = 0): Promise<NodeCPUMap> {
+    return this.hv('nodeGetCPUMap', 'virNodeGetCPUMap')(flags);
   }
   getSysinfo(flags = 0): Promise<string> {
     return this.hv('connectGetSysinfo', 'virConnectGetSysinfo')(flags);

@@ -1,7 +1,9 @@
 import { ErrorCode, VirError } from '@tsvirt/util';
 import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-types.js';
 import type { DomainBlockStats, HypervisorDriver } from '../driver/hypervisor-driver.js';
-import { DomainXMLFlags } from '../flags.js';
+import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus } from '../driver/domain-resource-types.js';
+import { DomainDeviceModifyFlags, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
+import { checkNonZero, checkRequiredFlag } from './arg-checks.js';
 import { callerFor } from './entry-point.js';
 
 /** What a Domain needs of its connection. */
@@ -101,15 +103,82 @@ export class Domain {
 
   /** Adds a device (virDomainAttachDeviceFlags; DomainDeviceModifyFlags). */
   async attachDeviceFlags(xml: string, flags = 0): Promise<void> {
-    await this.call('domainAttachDevice', flags ? 'virDomainAttachDeviceFlags' : 'virDomainAttachDevice', true)(this.#ref, xml, flags);
+    await this.call('domainAttachDevice', 'virDomainAttachDeviceFlags', true)(this.#ref, xml, flags);
+  }
+  /** Adds a device to the running domain (virDomainAttachDevice, which libvirt's drivers treat as LIVE). */
+  async attachDevice(xml: string): Promise<void> {
+    await this.call('domainAttachDevice', 'virDomainAttachDevice', true)(this.#ref, xml, DomainDeviceModifyFlags.LIVE);
   }
   /** Removes a device (virDomainDetachDeviceFlags; DomainDeviceModifyFlags). */
   async detachDeviceFlags(xml: string, flags = 0): Promise<void> {
-    await this.call('domainDetachDevice', flags ? 'virDomainDetachDeviceFlags' : 'virDomainDetachDevice', true)(this.#ref, xml, flags);
+    await this.call('domainDetachDevice', 'virDomainDetachDeviceFlags', true)(this.#ref, xml, flags);
+  }
+  /** Removes a device from the running domain (virDomainDetachDevice, LIVE). */
+  async detachDevice(xml: string): Promise<void> {
+    await this.call('domainDetachDevice', 'virDomainDetachDevice', true)(this.#ref, xml, DomainDeviceModifyFlags.LIVE);
   }
   /** I/O counters of one disk, by target or source path (virDomainBlockStats). */
   blockStats(disk: string): Promise<DomainBlockStats> {
     return this.call('domainBlockStats', 'virDomainBlockStats')(this.#ref, disk);
+  }
+  /** Changes a device in place (virDomainUpdateDeviceFlags; DomainDeviceModifyFlags). */
+  async updateDeviceFlags(xml: string, flags = 0): Promise<void> {
+    await this.call('domainUpdateDevice', 'virDomainUpdateDeviceFlags', true)(this.#ref, xml, flags);
+  }
+  /** Counters of one interface, by host-side name or MAC (virDomainInterfaceStats). */
+  interfaceStats(device: string): Promise<DomainInterfaceStats> {
+    return this.call('domainInterfaceStats', 'virDomainInterfaceStats')(this.#ref, device);
+  }
+  /** Capacity, allocation and physical size of one disk in bytes (virDomainGetBlockInfo). */
+  blockInfo(disk: string, flags = 0): Promise<DomainBlockInfo> {
+    return this.call('domainGetBlockInfo', 'virDomainGetBlockInfo')(this.#ref, disk, flags);
+  }
+
+  /** Memory in KiB (virDomainSetMemoryFlags; DomainMemoryModFlags, MAXIMUM for the limit). */
+  async setMemoryFlags(kib: number, flags = 0): Promise<void> {
+    checkNonZero(kib, 'memory', 'virDomainSetMemoryFlags');
+    await this.call('domainSetMemoryFlags', 'virDomainSetMemoryFlags', true)(this.#ref, kib, flags);
+  }
+  /** The running domain's memory in KiB (virDomainSetMemory). */
+  async setMemory(kib: number): Promise<void> {
+    checkNonZero(kib, 'memory', 'virDomainSetMemory');
+    await this.call('domainSetMemoryFlags', 'virDomainSetMemory', true)(this.#ref, kib, DomainMemoryModFlags.LIVE);
+  }
+  /** The memory limit in KiB (virDomainSetMaxMemory). */
+  async setMaxMemory(kib: number): Promise<void> {
+    checkNonZero(kib, 'memory', 'virDomainSetMaxMemory');
+    await this.call('domainSetMemoryFlags', 'virDomainSetMaxMemory', true)(this.#ref, kib, DomainMemoryModFlags.MAXIMUM);
+  }
+  /** Vcpu count (virDomainSetVcpusFlags; DomainVcpuFlags). */
+  async setVcpusFlags(count: number, flags = 0): Promise<void> {
+    checkNonZero(count, 'nvcpus', 'virDomainSetVcpusFlags');
+    checkRequiredFlag(flags, DomainVcpuFlags.MAXIMUM, 'VIR_DOMAIN_VCPU_MAXIMUM', DomainVcpuFlags.CONFIG, 'VIR_DOMAIN_AFFECT_CONFIG');
+    await this.call('domainSetVcpusFlags', 'virDomainSetVcpusFlags', true)(this.#ref, count, flags);
+  }
+  /** The running domain's vcpu count (virDomainSetVcpus). */
+  async setVcpus(count: number): Promise<void> {
+    checkNonZero(count, 'nvcpus', 'virDomainSetVcpus');
+    await this.call('domainSetVcpusFlags', 'virDomainSetVcpus', true)(this.#ref, count, DomainVcpuFlags.LIVE);
+  }
+  /** Current or (DomainVcpuFlags.MAXIMUM) maximum vcpu count (virDomainGetVcpusFlags). */
+  vcpusFlags(flags = 0): Promise<number> {
+    return this.call('domainGetVcpusFlags', 'virDomainGetVcpusFlags')(this.#ref, flags);
+  }
+  /** Online vcpus of a running domain and their host CPU maps (virDomainGetVcpus). */
+  vcpus(): Promise<DomainVcpus> {
+    return this.call('domainGetVcpus', 'virDomainGetVcpus')(this.#ref);
+  }
+  /** One host CPU map per vcpu (virDomainGetVcpuPinInfo; DomainModificationImpact). */
+  vcpuPinInfo(flags = 0): Promise<boolean[][]> {
+    return this.call('domainGetVcpuPinInfo', 'virDomainGetVcpuPinInfo')(this.#ref, flags);
+  }
+  /** Pins a vcpu to host CPUs (virDomainPinVcpuFlags; DomainModificationImpact). */
+  async pinVcpuFlags(vcpu: number, cpumap: readonly boolean[], flags = 0): Promise<void> {
+    await this.call('domainPinVcpuFlags', 'virDomainPinVcpuFlags', true)(this.#ref, vcpu, cpumap, flags);
+  }
+  /** Pins a vcpu of the running domain (virDomainPinVcpu). */
+  async pinVcpu(vcpu: number, cpumap: readonly boolean[]): Promise<void> {
+    await this.call('domainPinVcpuFlags', 'virDomainPinVcpu', true)(this.#ref, vcpu, cpumap, 0);
   }
   /** QEMU monitor passthrough (virDomainQemuMonitorCommand): QEMU's reply as text. */
   qemuMonitorCommand(cmd: string, flags = 0): Promise<string> {

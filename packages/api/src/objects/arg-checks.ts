@@ -1,0 +1,21 @@
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+
+/** libvirt's argument errors carry their own text, without the code's `invalid argument: ` prefix. */
+function invalidArg(text: string): VirError {
+  return new VirError(ErrorCode.INVALID_ARG, text, ErrorDomain.DOMAIN, { message: text });
+}
+
+/** virCheckNonZeroArg: `memory in virDomainSetMemoryFlags must not be zero`. */
+export function checkNonZero(value: number, name: string, api: string): void {
+  if (value === 0) throw invalidArg(`${name} in ${api} must not be zero`);
+}
+
+/** VIR_REQUIRE_FLAG_RET: a flag that is only valid together with another. */
+export function checkRequiredFlag(flags: number, flag: number, flagName: string, required: number, requiredName: string): void {
+  if (flags & flag && !(flags & required)) throw invalidArg(`Flag '${requiredName}' is required by flag '${flagName}'`);
+}
+
+/** VIR_EXCLUSIVE_FLAGS_RET: two flags that may not be given together. */
+export function checkExclusiveFlags(flags: number, a: number, aName: string, b: number, bName: string): void {
+  if (flags & a && flags & b) throw invalidArg(`Flags '${aName}' and '${bName}' are mutually exclusive`);
+}
