@@ -32,3 +32,8 @@ export { parseInterfaceXML } from './interface/interface-parse.js';
 export { formatInterfaceXML } from './interface/interface-format.js';
 export type { NodeDeviceDef } from './nodedev/nodedev-def.js';
 export { parseNodeDeviceXML, formatNodeDeviceXML } from './nodedev/nodedev-xml.js';
+export type { Binding, Fields, Model, Shape, Typed } from './model/binding.js';
+export type { Codec } from './model/codec.js';
+export { DEVICE_MODELS, parseDevice, deviceElement, type DomainDevice, type DeviceKind } from './domain/devices/index.js';
+export { DOMAIN_PART_MODELS } from './domain/parts/index.js';
+export { domainPart, withDomainPart, type DomainPart, type DomainPartKind } from './domain/domain-typed.js';

@@ -10,6 +10,15 @@ export const read = (...p: string[]): string => readFileSync(join(CORPUS, ...p),
 export const xmlFiles = (...p: string[]): string[] => readdirSync(join(CORPUS, ...p)).filter((f) => f.endsWith('.xml')).sort();
 export const exists = (...p: string[]): boolean => existsSync(join(CORPUS, ...p));
 
+/**
+ * The expected error files of a `domain/in` case (`NAME.err`, or per target `NAME.x86_64-latest.err`):
+ * the cases libvirt refuses.
+ */
+export function errFiles(f: string): string[] {
+  const name = f.replace(/\.xml$/, '');
+  return readdirSync(join(CORPUS, 'domain/in')).filter((e) => e.endsWith('.err') && (e === `${name}.err` || e.startsWith(`${name}.`) && !e.slice(name.length + 1, -4).includes('.xml')));
+}
+
 /** One MANIFEST.tsv row: the case name and its columns after it. */
 export function manifest(folder: string): Array<{ name: string; cols: string[] }> {
   return read(folder, 'MANIFEST.tsv').trim().split('\n').slice(1).map((l) => {

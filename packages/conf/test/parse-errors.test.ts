@@ -7,6 +7,10 @@ import { parseDomainXML, parseNetworkXML, parseStoragePoolXML } from '../src/ind
 const RECORDED = JSON.parse(readFileSync(new URL('./fixtures/parse-errors.json', import.meta.url), 'utf8')) as
   Array<{ name: string; xml: string; message: string }>;
 
+/** Well-formed but wrong domains and python3-libvirt's error for each (code, domain, message) on test:///default. */
+const SEMANTIC = JSON.parse(readFileSync(new URL('./fixtures/semantic-errors.json', import.meta.url), 'utf8')) as
+  Array<{ xml: string; code: number; domain: number; message: string }>;
+
 function errorOf(fn: () => unknown): VirError {
   try {
     fn();
@@ -34,4 +38,13 @@ describe('parse errors in libxml2 words, as virsh prints them', () => {
     expect(pool.message.split(':')[0]).toBe('(storage_pool_definition)');
     expect(pool.domain).toBe(ErrorDomain.STORAGE);
   });
+});
+
+describe('semantic errors as libvirt words them', () => {
+  for (const { xml, code, domain, message } of SEMANTIC) {
+    it(xml.replace(/^.*<os><type>hvm<\/type><\/os>/, '').slice(0, 90), () => {
+      const e = errorOf(() => parseDomainXML(xml));
+      expect([e.code, e.domain, e.message]).toEqual([code, domain, message]);
+    });
+  }
 });

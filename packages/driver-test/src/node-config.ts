@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { attr, childElements, firstChild, formatXml, parseDomainXML, parseXml, textOf, type XmlElement } from '@tsvirt/conf';
+import { attr, childElements, firstChild, formatXml, parseDomainXML, parseXml, parseXmlFile, readXmlFile, textOf, type XmlElement } from '@tsvirt/conf';
 import { DomainRunningReason, DomainState, type NodeInfo } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { DEFAULT_NODE_INFO, TEST_ARCH } from './default-config.js';
@@ -8,20 +7,10 @@ import { parseInterfaceXML, parseNetworkXML, parseNodeDeviceXML } from '@tsvirt/
 import { TestHost } from './test-host.js';
 import { loadConfigPools } from './storage/config-pools.js';
 
-function readConfig(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw new VirError(ErrorCode.XML_DETAIL, `${path}:1: Document is empty`, ErrorDomain.TEST);
-    throw new VirError(ErrorCode.XML_ERROR, `failed to parse xml document '${path}'`, ErrorDomain.TEST, { cause: e });
-  }
-}
-
 /** An element given inline or through `file=` relative to the config file. */
 function resolveChild(el: XmlElement, baseDir: string): string {
   const file = attr(el, 'file');
-  return file === undefined ? formatXml(el) : readConfig(resolve(baseDir, file));
+  return file === undefined ? formatXml(el) : readXmlFile(resolve(baseDir, file), ErrorDomain.TEST);
 }
 
 function number(el: XmlElement | undefined, fallback: number): number {
@@ -61,7 +50,7 @@ function runstateOf(xml: XmlElement): number | undefined {
  * are inline or in files beside it. Domains start running unless their `test:runstate` says otherwise.
  */
 export function loadNodeConfig(path: string): TestHost {
-  const node = parseXml(readConfig(path), path);
+  const node = parseXmlFile(path, ErrorDomain.TEST);
   if (node.name !== 'node') {
     throw new VirError(ErrorCode.XML_ERROR, `expecting root element of 'node', not '${node.name}'`, ErrorDomain.XML);
   }

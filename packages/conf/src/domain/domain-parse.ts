@@ -2,9 +2,12 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, firstChild, textOf, type XmlElement } from '../xml/xml-node.js';
 import { toKiB } from '../units.js';
+import { attr as bindAttr } from '../model/binding.js';
+import { oneOf, uint } from '../model/codec.js';
 import { generateUUID, parseUUID } from '../uuid.js';
 import type { DomainDef, LifecycleAction } from './domain-def.js';
 import { applyDeviceDefaults } from './device-defaults.js';
+import { checkDomain } from './domain-semantics.js';
 
 const TYPED = new Set(['name', 'uuid', 'title', 'description', 'memory', 'currentMemory', 'vcpu', 'os', 'clock',
   'on_poweroff', 'on_reboot', 'on_crash', 'devices']);
@@ -14,23 +17,40 @@ function xmlError(detail: string): VirError {
   return new VirError(ErrorCode.XML_ERROR, detail, ErrorDomain.DOMAIN);
 }
 
-function parseNumber(el: XmlElement, path: string): number {
-  const text = textOf(el).trim();
-  if (!/^\d+$/.test(text)) throw xmlError(`Invalid value '${text}' for element or attribute '${path}'`);
-  return Number(text);
-}
-
 function memoryOf(root: XmlElement, name: string): number | undefined {
   const el = firstChild(root, name);
   if (!el) return undefined;
-  return toKiB(parseNumber(el, `./${name}[1]`), attr(el, 'unit'));
+  const text = textOf(el).trim();
+  if (!/^\d+$/.test(text)) throw new VirError(ErrorCode.XML_ERROR, `Invalid value '${text}' for element or attribute './${name}[1]'`, ErrorDomain.XML);
+  return toKiB(Number(text), attr(el, 'unit'));
+}
+
+const VCPU = { current: bindAttr('current', uint), placement: bindAttr('placement', oneOf('static', 'auto')) };
+
+/** `<vcpu>`: the maximum count, and how many are online at boot. */
+function vcpuOf(el: XmlElement | undefined): { count: number; current?: number; placement: 'static' | 'auto'; cpuset?: string } {
+  if (!el) return { count: 1, placement: 'static' };
+  const text = textOf(el).trim();
+  if (!/^\d+$/.test(text)) throw xmlError('maximum vcpus count must be an integer');
+  const count = Number(text);
+  const current = VCPU.current.read(el);
+  if (current !== undefined && current > count) {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'maximum vCPU count must not be less than current vCPU count', ErrorDomain.DOMAIN);
+  }
+  const cpuset = attr(el, 'cpuset');
+  return {
+    count,
+    placement: VCPU.placement.read(el) ?? 'static',
+    ...(current !== undefined ? { current } : {}),
+    ...(cpuset !== undefined ? { cpuset } : {}),
+  };
 }
 
 function action(root: XmlElement, name: string, dflt: LifecycleAction): LifecycleAction {
   const el = firstChild(root, name);
   if (!el) return dflt;
   const v = textOf(el).trim();
-  if (!ACTIONS.has(v)) throw xmlError(`Invalid value for element or attribute '${name}': '${v}'`);
+  if (!ACTIONS.has(v)) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `unknown ${name} action: ${v}`, ErrorDomain.DOMAIN);
   return v as LifecycleAction;
 }
 
@@ -87,26 +107,25 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
     uuid = parsed;
   }
 
+  const osEl = firstChild(root, 'os');
+  const osType = osEl && firstChild(osEl, 'type');
+  if (!osEl || !osType) throw xmlError('an os <type> must be specified');
+
   const memoryKiB = memoryOf(root, 'memory') ?? numaMemoryKiB(root);
   if (memoryKiB === undefined) throw xmlError('Memory size must be specified via <memory> or in the <numa> configuration');
   const current = memoryOf(root, 'currentMemory');
 
-  const osEl = firstChild(root, 'os');
-  const osType = osEl && firstChild(osEl, 'type');
-  if (!osEl || !osType) throw xmlError('an os <type> must be specified');
   const osKind = textOf(osType).trim();
   const boot = childElements(osEl, 'boot').map((b) => attr(b, 'dev') ?? 'hd');
   if (boot.length === 0 && osKind === 'hvm' && !hasDeviceBootOrder(firstChild(root, 'devices'))) boot.push('hd');
 
-  const vcpuEl = firstChild(root, 'vcpu');
-  const count = vcpuEl ? parseNumber(vcpuEl, './vcpu[1]') : 1;
-  const currentAttr = vcpuEl && attr(vcpuEl, 'current');
-  const cpuset = vcpuEl && attr(vcpuEl, 'cpuset');
+  const vcpu = vcpuOf(firstChild(root, 'vcpu'));
 
   const clock = firstChild(root, 'clock');
   const title = firstChild(root, 'title');
   const description = firstChild(root, 'description');
   const devices = firstChild(root, 'devices');
+  checkDomain(root, devices ? childElements(devices) : []);
   if (devices) applyDeviceDefaults(devices);
   const machine = attr(osType, 'machine');
   const arch = attr(osType, 'arch') ?? defaults.arch;
@@ -119,12 +138,7 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
     ...(description ? { description: textOf(description) } : {}),
     memoryKiB,
     currentMemoryKiB: current === undefined || current > memoryKiB ? memoryKiB : current,
-    vcpu: {
-      count,
-      placement: vcpuEl && attr(vcpuEl, 'placement') === 'auto' ? 'auto' : 'static',
-      ...(currentAttr !== undefined ? { current: Number(currentAttr) } : {}),
-      ...(cpuset !== undefined ? { cpuset } : {}),
-    },
+    vcpu,
     os: {
       type: osKind,
       ...(arch !== undefined ? { arch } : {}),

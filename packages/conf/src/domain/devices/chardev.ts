@@ -1,0 +1,37 @@
+import { at, attr, child, list, model } from '../../model/binding.js';
+import { oneOf, uint, yesNo, supported } from '../../model/codec.js';
+import { DEVICE_INFO } from './device-info.js';
+
+/** The host side of a character device (file, pty, TCP/UDP/UNIX socket, ...). */
+const CHARDEV_SHAPE = {
+  type: attr('type', supported((s) => `unknown type presented to host for character device: ${s}`, 'null', 'vc', 'pty', 'dev', 'file', 'pipe', 'stdio', 'udp', 'tcp', 'unix', 'spicevmc', 'spiceport', 'nmdm', 'qemu-vdagent', 'dbus')),
+  tty: attr('tty'),
+  sources: list('source', {
+    path: attr('path'),
+    mode: attr('mode', oneOf('bind', 'connect')),
+    host: attr('host'),
+    service: attr('service'),
+    tls: attr('tls', yesNo),
+    append: attr('append', oneOf('on', 'off')),
+    channel: attr('channel'),
+    master: attr('master'),
+    slave: attr('slave'),
+  }),
+  protocol: at('protocol', attr('type', oneOf('raw', 'telnet', 'telnets', 'tls'))),
+  log: child('log', { file: attr('file'), append: attr('append', oneOf('on', 'off')) }),
+  target: child('target', {
+    type: attr('type'),
+    port: attr('port', uint),
+    name: attr('name'),
+    address: attr('address'),
+    state: attr('state', oneOf('connected', 'disconnected')),
+    model: at('model', attr('name')),
+  }),
+  ...DEVICE_INFO,
+} as const;
+
+/** `<serial>`, `<parallel>`, `<console>`, `<channel>`: the four kinds of character device share one shape. */
+export const SERIAL = model('serial', CHARDEV_SHAPE);
+export const PARALLEL = model('parallel', CHARDEV_SHAPE);
+export const CONSOLE = model('console', CHARDEV_SHAPE);
+export const CHANNEL = model('channel', CHARDEV_SHAPE);

@@ -1,0 +1,29 @@
+import { at, attr, child, flag, model } from '../../model/binding.js';
+import { oneOf, uint, yesNo } from '../../model/codec.js';
+import { ADDRESS, DEVICE_INFO } from './device-info.js';
+
+/** `<hostdev>`: a host device given to the guest: a PCI function, a USB device, a SCSI LUN, ... */
+export const HOSTDEV = model('hostdev', {
+  mode: attr('mode', oneOf('subsystem', 'capabilities')),
+  type: attr('type'),
+  managed: attr('managed', yesNo),
+  sgio: attr('sgio', oneOf('filtered', 'unfiltered')),
+  rawio: attr('rawio', yesNo),
+  model: attr('model'),
+  display: attr('display', oneOf('on', 'off')),
+  source: child('source', {
+    protocol: attr('protocol', oneOf('iscsi', 'vhost')),
+    name: attr('name'),
+    startupPolicy: attr('startupPolicy', oneOf('mandatory', 'requisite', 'optional')),
+    writeFiltering: attr('writeFiltering', yesNo),
+    address: ADDRESS,
+    adapter: at('adapter', attr('name')),
+    vendor: at('vendor', attr('id', uint)),
+    product: at('product', attr('id', uint)),
+    wwpn: at('wwpn', attr('wwpn')),
+  }),
+  driver: at('driver', attr('name', oneOf('kvm', 'vfio', 'xen'))),
+  readonly: flag('readonly'),
+  shareable: flag('shareable'),
+  ...DEVICE_INFO,
+});

@@ -1,0 +1,25 @@
+import { at, attr, list, model } from '../../model/binding.js';
+import { oneOf, uint } from '../../model/codec.js';
+import { DEVICE_INFO } from './device-info.js';
+
+/** `<sound>`: an emulated sound card, with the codecs it has. */
+export const SOUND = model('sound', {
+  model: attr('model', oneOf('sb16', 'es1370', 'pcspk', 'ac97', 'ich6', 'ich7', 'ich9', 'usb')),
+  multichannel: attr('multichannel'),
+  codecs: list('codec', { type: attr('type', oneOf('duplex', 'micro', 'output')) }),
+  audioId: at('audio', attr('id', uint)),
+  ...DEVICE_INFO,
+});
+
+const AUDIO_DIRECTION = { mixingEngine: attr('mixingEngine'), fixedSettings: attr('fixedSettings'), voices: attr('voices', uint), bufferLength: attr('bufferLength', uint) };
+
+/** `<audio>`: a host audio backend that sound cards and displays play through. */
+export const AUDIO = model('audio', {
+  id: attr('id', uint),
+  type: attr('type', oneOf('none', 'dbus', 'alsa', 'coreaudio', 'jack', 'oss', 'pulseaudio', 'sdl', 'spice', 'file')),
+  timerPeriod: attr('timerPeriod', uint),
+  path: attr('path'),
+  serverName: attr('serverName'),
+  inputs: list('input', AUDIO_DIRECTION),
+  outputs: list('output', AUDIO_DIRECTION),
+});

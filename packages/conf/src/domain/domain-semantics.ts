@@ -1,0 +1,78 @@
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { childElements, firstChild, type XmlElement } from '../xml/xml-node.js';
+import type { Model, Shape } from '../model/binding.js';
+import { DOMAIN_PART_MODELS } from './parts/index.js';
+import { parseDevice, type DomainDevice } from './devices/index.js';
+
+const xmlError = (detail: string): VirError => new VirError(ErrorCode.XML_ERROR, detail, ErrorDomain.DOMAIN);
+const unsupported = (detail: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, detail, ErrorDomain.DOMAIN);
+
+/** The children `<features>` may have in libvirt 9.0. */
+const FEATURES = new Set(['acpi', 'apic', 'pae', 'hap', 'viridian', 'privnet', 'hyperv', 'kvm', 'pvspinlock', 'capabilities',
+  'pmu', 'vmport', 'gic', 'smm', 'ioapic', 'hpt', 'vmcoreinfo', 'htm', 'nested-hv', 'msrs', 'ccf-assist', 'xen', 'cfpc',
+  'sbbc', 'ibs', 'tcg', 'async-teardown']);
+
+type Disk = Extract<DomainDevice, { kind: 'disk' }>;
+
+/** What libvirt names a disk's source by in its messages: a path, a volume or a network name. */
+function diskSource(d: Disk): string | undefined {
+  const s = d.source;
+  return s && (s.file ?? s.dev ?? s.dir ?? s.name ?? s.volume ?? s.path);
+}
+
+function checkDisks(disks: Disk[]): void {
+  const byTarget = new Map<string, Disk>();
+  for (const d of disks) {
+    const source = diskSource(d);
+    const target = d.target?.dev;
+    if (target === undefined) {
+      throw new VirError(ErrorCode.NO_TARGET, source ?? (d.type === 'network' ? d.source?.protocol : undefined), ErrorDomain.DOMAIN);
+    }
+    const seen = byTarget.get(target);
+    if (seen) throw xmlError(`target '${target}' duplicated for disk sources '${diskSource(seen) ?? ''}' and '${source ?? ''}'`);
+    byTarget.set(target, d);
+  }
+}
+
+const MAC = /^[\da-f]{1,2}(?::[\da-f]{1,2}){5}$/i;
+
+function checkInterfaces(nics: Array<Extract<DomainDevice, { kind: 'interface' }>>): void {
+  for (const n of nics) {
+    if (n.mac !== undefined) {
+      if (!MAC.test(n.mac)) throw xmlError(`unable to parse mac address '${n.mac}'`);
+      if (parseInt(n.mac.split(':')[0]!, 16) & 1) throw xmlError(`expected unicast mac address, found multicast '${n.mac}'`);
+    }
+    if (n.type === 'network' && n.source?.network === undefined) throw xmlError("interface type='network' requires a 'source' element");
+  }
+}
+
+function checkBootOrder(devices: DomainDevice[]): void {
+  const used = new Set<number>();
+  for (const d of devices) {
+    if (!('bootOrder' in d) || d.bootOrder === undefined) continue;
+    if (used.has(d.bootOrder)) throw unsupported(`boot order '${d.bootOrder}' used for more than one device`);
+    used.add(d.bootOrder);
+  }
+}
+
+function checkFeatures(root: XmlElement): void {
+  const features = firstChild(root, 'features');
+  for (const f of features ? childElements(features) : []) if (!FEATURES.has(f.name)) throw unsupported(`unexpected feature '${f.name}'`);
+}
+
+/**
+ * libvirt's checks of a domain, with its messages: the top-level parts and the devices are read
+ * through their typed models (bad values, unknown words), then checked across: features, disk
+ * targets, MAC addresses, boot orders.
+ */
+export function checkDomain(root: XmlElement, deviceElements: readonly XmlElement[]): void {
+  for (const [kind, model] of Object.entries(DOMAIN_PART_MODELS)) {
+    const el = firstChild(root, kind);
+    if (el) (model as Model<Shape>).parse(el);
+  }
+  const devices = deviceElements.map(parseDevice).filter((d): d is DomainDevice => d !== undefined);
+  checkFeatures(root);
+  checkDisks(devices.filter((d): d is Disk => d.kind === 'disk'));
+  checkInterfaces(devices.filter((d): d is Extract<DomainDevice, { kind: 'interface' }> => d.kind === 'interface'));
+  checkBootOrder(devices);
+}

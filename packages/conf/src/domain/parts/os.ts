@@ -1,0 +1,30 @@
+import { at, attr, body, child, childText, list, model } from '../../model/binding.js';
+import { oneOf, uint, yesNo } from '../../model/codec.js';
+
+/** `<os>`: what the guest boots (firmware, kernel, boot devices) and how. */
+export const OS = model('os', {
+  firmware: attr('firmware', oneOf('bios', 'efi')),
+  type: childText('type'),
+  arch: at('type', attr('arch')),
+  machine: at('type', attr('machine')),
+  loader: child('loader', {
+    path: body(),
+    readonly: attr('readonly', yesNo),
+    secure: attr('secure', yesNo),
+    stateless: attr('stateless', yesNo),
+    type: attr('type', oneOf('rom', 'pflash')),
+    format: attr('format'),
+  }),
+  nvram: child('nvram', { path: body(), template: attr('template'), format: attr('format') }),
+  kernel: childText('kernel'),
+  initrd: childText('initrd'),
+  cmdline: childText('cmdline'),
+  dtb: childText('dtb'),
+  init: childText('init'),
+  initargs: list('initarg', { value: body() }),
+  initdir: childText('initdir'),
+  boots: list('boot', { dev: attr('dev', oneOf('fd', 'hd', 'cdrom', 'network')) }),
+  bootmenu: child('bootmenu', { enable: attr('enable', yesNo), timeout: attr('timeout', uint) }),
+  bios: child('bios', { useserial: attr('useserial', yesNo), rebootTimeout: attr('rebootTimeout') }),
+  smbiosMode: at('smbios', attr('mode', oneOf('emulate', 'host', 'sysinfo'))),
+});
