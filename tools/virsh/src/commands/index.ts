@@ -6,6 +6,15 @@ import { destroy, reboot, reset, resume, shutdown, start, suspend } from './doma
 import { hostname, nodeinfo, uri, version } from './host.js';
 import { cd, connectCommand, echo, exit, pwd, quit } from './virsh-itself.js';
 import { makeHelp } from './help.js';
+import { capabilities, nodecpustats, nodememstats, sysinfo } from './host-stats.js';
+import {
+  ifaceBegin, ifaceCommit, ifaceDefine, ifaceDestroy, ifaceDumpxml, ifaceList, ifaceMac, ifaceName, ifaceRollback, ifaceStart, ifaceUndefine,
+} from './interface.js';
+import { netList } from './network-list.js';
+import { netInfo, netName, netUUID } from './network-info.js';
+import { netAutostart, netCreate, netDefine, netDestroy, netDumpxml, netStart, netUndefine } from './network-lifecycle.js';
+import { netDhcpLeases } from './network-leases.js';
+import { nodedevDumpxml, nodedevInfo, nodedevList } from './nodedev.js';
 
 const byName = (a: CommandDef, b: CommandDef): number => a.name.localeCompare(b.name);
 
@@ -14,7 +23,16 @@ export const GROUPS: readonly CommandGroup[] = [
   { name: 'Domain Management', keyword: 'domain',
     commands: [create, define, destroy, domid, domname, domuuid, dumpxml, reboot, reset, resume, shutdown, start, suspend, undefine].sort(byName) },
   { name: 'Domain Monitoring', keyword: 'monitor', commands: [dominfo, domstate, list].sort(byName) },
-  { name: 'Host and Hypervisor', keyword: 'host', commands: [hostname, nodeinfo, uri, version].sort(byName) },
+  { name: 'Host and Hypervisor', keyword: 'host',
+    commands: [capabilities, hostname, nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version].sort(byName) },
+  { name: 'Interface', keyword: 'interface',
+    commands: [ifaceBegin, ifaceCommit, ifaceDefine, ifaceDestroy, ifaceDumpxml, ifaceList, ifaceMac, ifaceName, ifaceRollback, ifaceStart,
+      ifaceUndefine].sort(byName) },
+  { name: 'Networking', keyword: 'network',
+    commands: [netAutostart, netCreate, netDefine, netDestroy, netDhcpLeases, netDumpxml, netInfo, netList, netName, netStart, netUndefine,
+      netUUID].sort(byName) },
+  // virsh lists its node device commands in this order, not sorted.
+  { name: 'Node Device', keyword: 'nodedev', commands: [nodedevDumpxml, nodedevList, nodedevInfo] },
   { name: 'Virsh itself', keyword: 'virsh', commands: [...[cd, echo, exit, makeHelp(() => GROUPS), pwd, quit].sort(byName), connectCommand] },
 ];
 
