@@ -80,18 +80,18 @@ export class Connection {
     return this.hv('nodeGetSecurityModel', 'virNodeGetSecurityModel')();
   }
   /** virNodeGetCPUStats: one CPU's counters in nanoseconds, or all CPUs' with NODE_CPU_STATS_ALL_CPUS. */
-  getCPUStats(cpuNum: number, flags = 0): Promise<NodeStat[]> {
+  async getCPUStats(cpuNum: number, flags = 0): Promise<NodeStat[]> {
     return this.hv('nodeGetCPUStats', 'virNodeGetCPUStats')(cpuNum, flags);
   }
   /** virNodeGetMemoryStats: one cell's counters in KiB, or the host's with NODE_MEMORY_STATS_ALL_CELLS. */
-  getMemoryStats(cellNum: number, flags = 0): Promise<NodeStat[]> {
+  async getMemoryStats(cellNum: number, flags = 0): Promise<NodeStat[]> {
     return this.hv('nodeGetMemoryStats', 'virNodeGetMemoryStats')(cellNum, flags);
   }
   /** virNodeGetCPUMap: the host's CPU count and which CPUs are online. */
   getCPUMap(flags = 0): Promise<NodeCPUMap> {
     return this.hv('nodeGetCPUMap', 'virNodeGetCPUMap')(flags);
   }
-  getSysinfo(flags = 0): Promise<string> {
+  async getSysinfo(flags = 0): Promise<string> {
     return this.hv('connectGetSysinfo', 'virConnectGetSysinfo')(flags);
   }
   isReadOnly(): boolean {

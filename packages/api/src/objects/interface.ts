@@ -27,10 +27,10 @@ export class Interface {
   async undefine(): Promise<void> {
     await this.call('interfaceUndefine', 'virInterfaceUndefine', true)(this.ref);
   }
-  getXMLDesc(flags = 0): Promise<string> {
+  async getXMLDesc(flags = 0): Promise<string> {
     return this.call('interfaceGetXMLDesc', 'virInterfaceGetXMLDesc')(this.ref, flags);
   }
-  isActive(): Promise<boolean> {
+  async isActive(): Promise<boolean> {
     return this.call('interfaceIsActive', 'virInterfaceIsActive')(this.ref);
   }
 }

@@ -49,7 +49,7 @@ export class Network {
   async update(command: number, section: number, parentIndex: number, xml: string, flags = 0): Promise<void> {
     await this.call('networkUpdate', 'virNetworkUpdate', true)(this.ref, command, section, parentIndex, xml, flags);
   }
-  getDHCPLeases(mac?: string, flags = 0): Promise<NetworkDHCPLease[]> {
+  async getDHCPLeases(mac?: string, flags = 0): Promise<NetworkDHCPLease[]> {
     return this.call('networkGetDHCPLeases', 'virNetworkGetDHCPLeases')(this.ref, mac, flags);
   }
 }

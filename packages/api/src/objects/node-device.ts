@@ -16,22 +16,22 @@ export class NodeDevice {
     return this.ref.name;
   }
   /** The parent device's name; undefined for the root (`computer`). */
-  getParent(): Promise<string | undefined> {
+  async getParent(): Promise<string | undefined> {
     return this.call('nodeDeviceGetParent', 'virNodeDeviceGetParent')(this.ref);
   }
-  getXMLDesc(flags = 0): Promise<string> {
+  async getXMLDesc(flags = 0): Promise<string> {
     return this.call('nodeDeviceGetXMLDesc', 'virNodeDeviceGetXMLDesc')(this.ref, flags);
   }
-  listCaps(): Promise<string[]> {
+  async listCaps(): Promise<string[]> {
     return this.call('nodeDeviceListCaps', 'virNodeDeviceListCaps')(this.ref);
   }
-  isActive(): Promise<boolean> {
+  async isActive(): Promise<boolean> {
     return this.call('nodeDeviceIsActive', 'virNodeDeviceIsActive')(this.ref);
   }
-  isPersistent(): Promise<boolean> {
+  async isPersistent(): Promise<boolean> {
     return this.call('nodeDeviceIsPersistent', 'virNodeDeviceIsPersistent')(this.ref);
   }
-  getAutostart(): Promise<boolean> {
+  async getAutostart(): Promise<boolean> {
     return this.call('nodeDeviceGetAutostart', 'virNodeDeviceGetAutostart')(this.ref);
   }
 }
