@@ -5,7 +5,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
-  type DomainBlockStats, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SharedDiskEntry,
+  type DomainBlockStats, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -75,6 +75,15 @@ export class QemuHypervisor implements HypervisorDriver {
   async nodeGetInfo(): Promise<NodeInfo> {
     const c = cpus();
     return { model: 'x86_64', memory: Math.floor(totalmem() / 1024), cpus: c.length, mhz: c[0]?.speed ?? 0, nodes: 1, sockets: 1, cores: c.length, threads: 1 };
+  }
+
+  /** Like libvirt with `security_driver = "none"`: no confinement, no labels. */
+  async nodeGetSecurityModel(): Promise<SecurityModel> {
+    return { model: 'none', doi: '0' };
+  }
+  async domainGetSecurityLabel(dom: DomainRef): Promise<SecurityLabel> {
+    await readDomain(this.drv, dom);
+    return { label: '', enforcing: false };
   }
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {
@@ -251,6 +260,11 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainIsPersistent(dom: DomainRef): Promise<boolean> {
     return (await readDomain(this.drv, dom)).persistentDef !== undefined;
+  }
+  /** No autostart marks are kept yet: every domain reports disabled. */
+  async domainGetAutostart(dom: DomainRef): Promise<boolean> {
+    await readDomain(this.drv, dom);
+    return false;
   }
   async domainHasManagedSaveImage(dom: DomainRef, flags: number): Promise<boolean> {
     checkFlags(flags, 0, 'qemuDomainHasManagedSaveImage', D);

@@ -4,7 +4,7 @@ import { VshError } from '../vsh/vsh-error.js';
 function synopsisPart(o: OptDef): string {
   const value = o.type === 'int' ? '<number>' : '<string>';
   if (o.type === 'bool') return `[--${o.name}]`;
-  if (o.type === 'argv') return `[<${o.name}>]...`;
+  if (o.type === 'argv') return o.required ? `{[--${o.name}] <string>}...` : `[<${o.name}>]...`;
   if (o.positional && o.required) return `<${o.name}>`;
   if (o.positional) return `[<${o.name}>]`;
   return o.required ? `--${o.name} ${value}` : `[--${o.name} ${value}]`;
@@ -13,7 +13,7 @@ function synopsisPart(o: OptDef): string {
 function optionLabel(o: OptDef): string {
   const value = o.type === 'int' ? '<number>' : '<string>';
   if (o.type === 'bool') return `--${o.name}`;
-  if (o.type === 'argv') return `<${o.name}>`;
+  if (o.type === 'argv') return o.required ? `[--${o.name}] <string>` : `<${o.name}>`;
   return o.positional ? `[--${o.name}] ${value}` : `--${o.name} ${value}`;
 }
 

@@ -6,6 +6,8 @@ import { destroy, reboot, reset, resume, shutdown, start, suspend } from './doma
 import { hostname, nodeinfo, uri, version } from './host.js';
 import { cd, connectCommand, echo, exit, pwd, quit } from './virsh-itself.js';
 import { makeHelp } from './help.js';
+import { qemuMonitorCommand } from './qemu-monitor-command.js';
+import { sharedDiskList } from './shared-disk-list.js';
 import { capabilities, nodecpustats, nodememstats, sysinfo } from './host-stats.js';
 import {
   ifaceBegin, ifaceCommit, ifaceDefine, ifaceDestroy, ifaceDumpxml, ifaceList, ifaceMac, ifaceName, ifaceRollback, ifaceStart, ifaceUndefine,
@@ -21,8 +23,8 @@ const byName = (a: CommandDef, b: CommandDef): number => a.name.localeCompare(b.
 /** Every command, in virsh's groups; the group a command sits in follows virsh. */
 export const GROUPS: readonly CommandGroup[] = [
   { name: 'Domain Management', keyword: 'domain',
-    commands: [create, define, destroy, domid, domname, domuuid, dumpxml, reboot, reset, resume, shutdown, start, suspend, undefine].sort(byName) },
-  { name: 'Domain Monitoring', keyword: 'monitor', commands: [dominfo, domstate, list].sort(byName) },
+    commands: [create, define, destroy, domid, domname, domuuid, dumpxml, qemuMonitorCommand, reboot, reset, resume, shutdown, start, suspend, undefine].sort(byName) },
+  { name: 'Domain Monitoring', keyword: 'monitor', commands: [dominfo, domstate, list, sharedDiskList].sort(byName) },
   { name: 'Host and Hypervisor', keyword: 'host',
     commands: [capabilities, hostname, nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version].sort(byName) },
   { name: 'Interface', keyword: 'interface',

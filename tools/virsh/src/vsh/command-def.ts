@@ -14,6 +14,8 @@ export interface OptDef {
   /** For `alias`: the option this name stands for. */
   readonly aliasOf?: string;
   readonly help: string;
+  /** Only ever given as `--name VALUE`, never filled from a bare word (virsh's VSH_OFLAG_REQ_OPT). */
+  readonly namedOnly?: boolean;
   /** Left out of `help CMD`, whose text must stay virsh's byte for byte (tsvirsh's own options). */
   readonly hidden?: boolean;
 }
