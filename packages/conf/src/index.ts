@@ -14,6 +14,8 @@ export type { DomainDef, DomainOS, DomainVcpu, LifecycleAction } from './domain/
 export { parseDomainXML, domainFromElement, checkDomainName, type DomainParseDefaults } from './domain/domain-parse.js';
 export { formatDomainXML, domainElement, type DomainFormatOptions } from './domain/domain-format.js';
 export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from './domain/domain-status.js';
+export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';
+export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions } from './snapshot/snapshot-xml.js';
 export type { NetworkDef, NetworkForwardMode } from './network/network-def.js';
 export { parseNetworkXML } from './network/network-parse.js';
 export { formatNetworkXML } from './network/network-format.js';

@@ -1,5 +1,6 @@
 import type { DomainDef } from '@tsvirt/conf';
 import { DomainState } from '@tsvirt/api';
+import { newSnapshotTree, type SnapshotTree } from './domain/snapshots.js';
 
 /** One domain of the mock hypervisor: its definitions and run state (libvirt's virDomainObj). */
 export interface DomainObject {
@@ -14,6 +15,7 @@ export interface DomainObject {
   persistent: boolean;
   autostart: boolean;
   hasManagedSave: boolean;
+  snapshots: SnapshotTree;
 }
 
 export function isActive(obj: DomainObject): boolean {
@@ -35,5 +37,6 @@ export function newInactiveObject(def: DomainDef, persistent: boolean): DomainOb
     persistent,
     autostart: false,
     hasManagedSave: false,
+    snapshots: newSnapshotTree(),
   };
 }

@@ -1,10 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { attr, childElements, firstChild, formatXml, parseDomainXML, parseXml, parseXmlFile, readXmlFile, textOf, type XmlElement } from '@tsvirt/conf';
-import { DomainRunningReason, DomainState, type NodeInfo } from '@tsvirt/api';
+import { attr, childElements, firstChild, formatXml, parseDomainXML, parseXmlFile, readXmlFile, textOf, type XmlElement } from '@tsvirt/conf';
+import type { NodeInfo } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { DEFAULT_NODE_INFO, TEST_ARCH } from './default-config.js';
 import { parseInterfaceXML, parseNetworkXML, parseNodeDeviceXML } from '@tsvirt/conf';
 import { TestHost } from './test-host.js';
+import { loadConfigDomain } from './domain/test-namespace.js';
 import { loadConfigPools } from './storage/config-pools.js';
 
 /** An element given inline or through `file=` relative to the config file. */
@@ -39,15 +40,9 @@ function nodeInfoOf(node: XmlElement): NodeInfo {
   };
 }
 
-/** The `test:` namespace's `<runstate>` of a domain in a custom config (libvirt's test driver extension). */
-function runstateOf(xml: XmlElement): number | undefined {
-  const el = childElements(xml).find((c) => c.name.endsWith(':runstate'));
-  return el ? Number(textOf(el).trim()) : undefined;
-}
-
 /**
  * Loads a custom test-driver config (`test:///ABS/PATH.xml`): a `<node>` document whose domains
- * are inline or in files beside it. Domains start running unless their `test:runstate` says otherwise.
+ * are inline or in files beside it, with the `test:` extensions of domain-config (domain/test-namespace.ts).
  */
 export function loadNodeConfig(path: string): TestHost {
   const node = parseXmlFile(path, ErrorDomain.TEST);
@@ -57,15 +52,7 @@ export function loadNodeConfig(path: string): TestHost {
   const host = new TestHost(nodeInfoOf(node));
   const baseDir = dirname(path);
   for (const el of childElements(node, 'domain')) {
-    const xml = resolveChild(el, baseDir);
-    const def = parseDomainXML(xml, { arch: TEST_ARCH });
-    const { obj } = host.add(def, true, false);
-    const runstate = runstateOf(parseXml(xml, 'domain_definition')) ?? DomainState.RUNNING;
-    if (runstate !== DomainState.SHUTOFF) {
-      host.start(obj, runstate === DomainState.PAUSED, DomainRunningReason.UNKNOWN);
-      obj.state = runstate;
-      obj.reason = 0;
-    }
+    loadConfigDomain(host, parseDomainXML(resolveChild(el, baseDir), { arch: TEST_ARCH }));
   }
   for (const el of childElements(node, 'network')) host.networks.load(parseNetworkXML(resolveChild(el, baseDir)));
   loadConfigPools(host.pools, node, (el) => resolveChild(el, baseDir));

@@ -97,11 +97,12 @@ export class TestHost {
     return { obj, replaced: false };
   }
 
-  start(obj: DomainObject, paused: boolean, reason: number = DomainRunningReason.BOOTED): void {
+  start(obj: DomainObject, paused: boolean, reason: number = DomainRunningReason.BOOTED,
+    detail: number = DomainEventDetail.STARTED.BOOTED): void {
     obj.id = this.#nextId++;
     obj.state = DomainState.RUNNING;
     obj.reason = reason;
-    this.emit(obj, DomainEventType.STARTED, DomainEventDetail.STARTED.BOOTED);
+    this.emit(obj, DomainEventType.STARTED, detail);
     if (paused) {
       obj.state = DomainState.PAUSED;
       obj.reason = 1;
@@ -109,15 +110,18 @@ export class TestHost {
     }
   }
 
-  /** Stops a domain; a transient one disappears, a redefined one takes its new definition. */
-  stop(obj: DomainObject, reason: number, detail: number): void {
+  /**
+   * Stops a domain; a transient one disappears (unless `keep`: a snapshot revert starts it again),
+   * a redefined one takes its new definition.
+   */
+  stop(obj: DomainObject, reason: number, detail: number, keep = false): void {
     this.emit(obj, DomainEventType.STOPPED, detail);
     obj.id = -1;
     obj.state = DomainState.SHUTOFF;
     obj.reason = reason;
     obj.def = persistentDef(obj);
     obj.newDef = undefined;
-    if (!obj.persistent) this.remove(obj);
+    if (!obj.persistent && !keep) this.remove(obj);
   }
 
   remove(obj: DomainObject): void {

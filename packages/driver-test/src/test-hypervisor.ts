@@ -5,7 +5,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
   DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
   type DomainBlockInfo, type DomainBlockStats, type DomainInterfaceStats, type DomainVcpus, type NodeCPUMap,
-  type DomainInfo, type DomainListFacts, type NodeStat, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
+  type DomainInfo, type DomainListFacts, type SnapshotRef, type NodeStat, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { SECURITY_LABEL, SECURITY_MODEL, TEST_HYPERVISOR_VERSION } from './default-config.js';
@@ -15,6 +15,11 @@ import { TEST_CPU_STATS, TEST_SYSINFO_XML, testCapabilitiesXML } from './host/te
 import { setMemoryFlags } from './domain/memory.js';
 import { getVcpuPinInfo, getVcpus, getVcpusFlags, nodeGetCPUMap, pinVcpuFlags, setVcpusFlags } from './domain/vcpus.js';
 import { blockStats, getBlockInfo, interfaceStats } from './domain/stats.js';
+import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageXML } from './domain/save-image.js';
+import { getMetadata, renameDomain, setMetadata } from './domain/metadata.js';
+import {
+  createSnapshot, currentSnapshot, deleteSnapshot, listChildren, listSnapshots, lookupSnapshot, revertToSnapshot, snapshotParent, snapshotXML,
+} from './domain/snapshots.js';
 
 const D = ErrorDomain.TEST;
 
@@ -23,11 +28,11 @@ function notRunning(): VirError {
   return new VirError(ErrorCode.OPERATION_INVALID, 'domain is not running', ErrorDomain.DOMAIN);
 }
 
-/** The mock keeps no snapshots or checkpoints yet: every domain has none. */
+/** The mock keeps no checkpoints: every domain has none. */
 function listFacts(obj: DomainObject): DomainListFacts {
   return {
     active: isActive(obj), persistent: obj.persistent, state: obj.state, hasManagedSave: obj.hasManagedSave,
-    autostart: obj.autostart, hasSnapshot: false, hasCheckpoint: false,
+    autostart: obj.autostart, hasSnapshot: obj.snapshots.snaps.length > 0, hasCheckpoint: false,
   };
 }
 
@@ -105,6 +110,11 @@ export class TestHypervisor implements HypervisorDriver {
       }
       obj.hasManagedSave = false;
     }
+    // Snapshot metadata is only emulated: with SNAPSHOTS_METADATA there is nothing to drop.
+    const snapshots = obj.snapshots.snaps.length;
+    if (!isActive(obj) && snapshots > 0 && !(flags & F.SNAPSHOTS_METADATA)) {
+      throw new VirError(ErrorCode.OPERATION_INVALID, `cannot delete inactive domain with ${snapshots} snapshots`, D);
+    }
     this.host.emit(obj, DomainEventType.UNDEFINED, DomainEventDetail.UNDEFINED.REMOVED);
     if (isActive(obj)) {
       obj.persistent = false;
@@ -119,6 +129,8 @@ export class TestHypervisor implements HypervisorDriver {
     const obj = this.host.find(dom);
     if (isActive(obj)) throw new VirError(ErrorCode.INTERNAL_ERROR, `Domain '${obj.def.name}' is already running`, D);
     this.host.start(obj, (flags & DomainCreateFlags.START_PAUSED) !== 0);
+    // The test driver boots afresh and forgets a managed save image.
+    obj.hasManagedSave = false;
     return this.host.ref(obj);
   }
 
@@ -264,5 +276,81 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async domainGetBlockInfo(dom: DomainRef, disk: string, flags: number): Promise<DomainBlockInfo> {
     return getBlockInfo(this.host.find(dom), disk, flags);
+  }
+
+  // Saved images, managed save, metadata, renaming and snapshots (src/domain/save-image.ts, metadata.ts, snapshots.ts).
+  async domainSave(dom: DomainRef, path: string, dxml: string | undefined, flags: number): Promise<void> {
+    saveDomain(this.host, this.host.find(dom), path, dxml, flags);
+  }
+  async domainRestore(path: string, dxml: string | undefined, flags: number): Promise<void> {
+    restoreDomain(this.host, path, dxml, flags);
+  }
+  async domainSaveImageGetXMLDesc(path: string, flags: number): Promise<string> {
+    return saveImageXML(path, flags);
+  }
+  async domainManagedSave(dom: DomainRef, flags: number): Promise<void> {
+    managedSave(this.host, this.host.find(dom), flags);
+  }
+  async domainManagedSaveRemove(dom: DomainRef, flags: number): Promise<void> {
+    managedSaveRemove(this.host.find(dom), flags);
+  }
+  async domainRename(dom: DomainRef, newName: string, flags: number): Promise<DomainRef> {
+    const obj = this.host.find(dom);
+    renameDomain(this.host, obj, newName, flags);
+    return this.host.ref(obj);
+  }
+  async domainSetMetadata(dom: DomainRef, type: number, metadata: string | undefined, key: string | undefined,
+    uri: string | undefined, flags: number): Promise<void> {
+    setMetadata(this.host.find(dom), type, metadata, key, uri, flags);
+  }
+  async domainGetMetadata(dom: DomainRef, type: number, uri: string | undefined, flags: number): Promise<string> {
+    return getMetadata(this.host.find(dom), type, uri, flags);
+  }
+  async domainSnapshotCreateXML(dom: DomainRef, xml: string, flags: number): Promise<SnapshotRef> {
+    const obj = this.host.find(dom);
+    const name = createSnapshot(this.host, obj, xml, flags);
+    return { domain: this.host.ref(obj), name };
+  }
+  async domainListAllSnapshots(dom: DomainRef, flags: number): Promise<string[]> {
+    return listSnapshots(this.host.find(dom), flags);
+  }
+  async domainSnapshotLookupByName(dom: DomainRef, name: string, flags: number): Promise<SnapshotRef> {
+    checkFlags(flags, 0, 'testDomainSnapshotLookupByName', D);
+    return { domain: dom, name: lookupSnapshot(this.host.find(dom), name).name };
+  }
+  async domainHasCurrentSnapshot(dom: DomainRef, flags: number): Promise<boolean> {
+    checkFlags(flags, 0, 'testDomainHasCurrentSnapshot', D);
+    return this.host.find(dom).snapshots.current !== undefined;
+  }
+  async domainSnapshotCurrent(dom: DomainRef, flags: number): Promise<SnapshotRef> {
+    checkFlags(flags, 0, 'testDomainSnapshotCurrent', D);
+    return { domain: dom, name: currentSnapshot(this.host.find(dom)).name };
+  }
+  async domainSnapshotGetXMLDesc(snap: SnapshotRef, flags: number): Promise<string> {
+    return snapshotXML(this.host.find(snap.domain), snap.name, flags);
+  }
+  async domainSnapshotGetParent(snap: SnapshotRef, flags: number): Promise<SnapshotRef> {
+    checkFlags(flags, 0, 'testDomainSnapshotGetParent', D);
+    return { domain: snap.domain, name: snapshotParent(this.host.find(snap.domain), snap.name) };
+  }
+  async domainSnapshotListAllChildren(snap: SnapshotRef, flags: number): Promise<string[]> {
+    return listChildren(this.host.find(snap.domain), snap.name, flags);
+  }
+  async domainSnapshotIsCurrent(snap: SnapshotRef, flags: number): Promise<boolean> {
+    checkFlags(flags, 0, 'testDomainSnapshotIsCurrent', D);
+    const obj = this.host.find(snap.domain);
+    return obj.snapshots.current === lookupSnapshot(obj, snap.name).name;
+  }
+  /** Every snapshot of the mock has metadata. */
+  async domainSnapshotHasMetadata(snap: SnapshotRef, flags: number): Promise<boolean> {
+    checkFlags(flags, 0, 'testDomainSnapshotHasMetadata', D);
+    lookupSnapshot(this.host.find(snap.domain), snap.name);
+    return true;
+  }
+  async domainRevertToSnapshot(snap: SnapshotRef, flags: number): Promise<void> {
+    revertToSnapshot(this.host, this.host.find(snap.domain), snap.name, flags);
+  }
+  async domainSnapshotDelete(snap: SnapshotRef, flags: number): Promise<void> {
+    deleteSnapshot(this.host.find(snap.domain), snap.name, flags);
   }
 }

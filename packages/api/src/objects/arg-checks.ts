@@ -19,3 +19,18 @@ export function checkRequiredFlag(flags: number, flag: number, flagName: string,
 export function checkExclusiveFlags(flags: number, a: number, aName: string, b: number, bName: string): void {
   if (flags & a && flags & b) throw invalidArg(`Flags '${aName}' and '${bName}' are mutually exclusive`);
 }
+
+/** virCheckNonNullArg: `uri in virDomainSetMetadata must not be NULL`. */
+export function checkNonNull(value: unknown, name: string, api: string): void {
+  if (value === undefined || value === null) throw invalidArg(`${name} in ${api} must not be NULL`);
+}
+
+/** virCheckNullArg: an argument that must be left out for this kind of call. */
+export function checkNull(value: unknown, name: string, api: string): void {
+  if (value !== undefined && value !== null) throw invalidArg(`${name} in ${api} must be NULL`);
+}
+
+/** virCheckNonEmptyStringArg: `string new_name in virDomainRename must not be empty`. */
+export function checkNonEmptyString(value: string, name: string, api: string): void {
+  if (value === '') throw invalidArg(`string ${name} in ${api} must not be empty`);
+}

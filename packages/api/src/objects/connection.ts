@@ -6,6 +6,8 @@ import type { NodeStat, SharedDiskEntry } from '../driver/hypervisor-driver.js';
 import type { NodeCPUMap } from '../driver/domain-resource-types.js';
 import { eventStream, type DomainEvent } from '../events.js';
 import { Domain } from './domain.js';
+import { checkSaveFlags } from './domain-state-args.js';
+import { DomainSaveImageXMLFlags } from '../domain-state-flags.js';
 import { callerFor } from './entry-point.js';
 import { Network } from './network.js';
 import { Interface } from './interface.js';
@@ -118,6 +120,25 @@ export class Connection {
   }
   async createXML(xml: string, flags = 0): Promise<Domain> {
     return new Domain(this, await this.hv('domainCreateXML', 'virDomainCreateXML', true)(xml, flags));
+  }
+  /** Starts the domain a save image holds (virDomainRestoreFlags; DomainSaveRestoreFlags); `dxml` replaces its XML. */
+  async restore(path: string, dxml?: string, flags = 0): Promise<void> {
+    const call = this.hv('domainRestore', dxml !== undefined || flags ? 'virDomainRestoreFlags' : 'virDomainRestore', true);
+    checkSaveFlags(flags);
+    await call(path, dxml, flags);
+  }
+  /** The domain XML inside a save image (virDomainSaveImageGetXMLDesc; DomainSaveImageXMLFlags). */
+  saveImageGetXMLDesc(path: string, flags = 0): Promise<string> {
+    if (flags & DomainSaveImageXMLFlags.SECURE && this.readonly) {
+      throw new VirError(ErrorCode.OPERATION_DENIED, 'virDomainSaveImageGetXMLDesc with secure flag');
+    }
+    return this.hv('domainSaveImageGetXMLDesc', 'virDomainSaveImageGetXMLDesc')(path, flags);
+  }
+  /** Replaces the domain XML inside a save image (virDomainSaveImageDefineXML). */
+  async saveImageDefineXML(path: string, dxml: string, flags = 0): Promise<void> {
+    const call = this.hv('domainSaveImageDefineXML', 'virDomainSaveImageDefineXML', true);
+    checkSaveFlags(flags);
+    await call(path, dxml, flags);
   }
 
   async listAllNetworks(flags = 0): Promise<Network[]> {

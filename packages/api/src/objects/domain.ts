@@ -5,6 +5,9 @@ import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus } from '../driv
 import { DomainDeviceModifyFlags, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
 import { checkNonZero, checkRequiredFlag } from './arg-checks.js';
 import { callerFor } from './entry-point.js';
+import { DomainSnapshot } from './domain-snapshot.js';
+import { checkGetMetadataArgs, checkSaveFlags, checkSetMetadataArgs, checkSnapshotCreateFlags } from './domain-state-args.js';
+import { checkNonEmptyString } from './arg-checks.js';
 
 /** What a Domain needs of its connection. */
 export interface DomainOwner {
@@ -183,5 +186,84 @@ export class Domain {
   /** QEMU monitor passthrough (virDomainQemuMonitorCommand): QEMU's reply as text. */
   qemuMonitorCommand(cmd: string, flags = 0): Promise<string> {
     return this.call('qemuMonitorCommand', 'virDomainQemuMonitorCommand', true)(this.#ref, cmd, flags);
+  }
+
+  // Saved state, managed save, renaming, metadata and snapshots (driver/domain-state-entry-points.ts).
+
+  /** Saves the domain's memory to `path` and stops it (virDomainSaveFlags; DomainSaveRestoreFlags). */
+  async save(path: string, dxml?: string, flags = 0): Promise<void> {
+    const call = this.call('domainSave', dxml !== undefined || flags ? 'virDomainSaveFlags' : 'virDomainSave', true);
+    checkSaveFlags(flags);
+    await call(this.#ref, path, dxml, flags);
+    this.#ref = { ...this.#ref, id: -1 };
+  }
+  /** Saves the domain to a file its next start resumes from (virDomainManagedSave). */
+  async managedSave(flags = 0): Promise<void> {
+    const call = this.call('domainManagedSave', 'virDomainManagedSave', true);
+    checkSaveFlags(flags);
+    await call(this.#ref, flags);
+    this.#ref = { ...this.#ref, id: -1 };
+  }
+  async managedSaveRemove(flags = 0): Promise<void> {
+    await this.call('domainManagedSaveRemove', 'virDomainManagedSaveRemove', true)(this.#ref, flags);
+  }
+  managedSaveGetXMLDesc(flags = 0): Promise<string> {
+    return this.call('domainManagedSaveGetXMLDesc', 'virDomainManagedSaveGetXMLDesc')(this.#ref, flags);
+  }
+  async managedSaveDefineXML(dxml: string, flags = 0): Promise<void> {
+    const call = this.call('domainManagedSaveDefineXML', 'virDomainManagedSaveDefineXML', true);
+    checkSaveFlags(flags);
+    await call(this.#ref, dxml, flags);
+  }
+  /** Renames an inactive domain (virDomainRename); the handle takes the new name. */
+  async rename(newName: string, flags = 0): Promise<void> {
+    const call = this.call('domainRename', 'virDomainRename', true);
+    checkNonEmptyString(newName, 'new_name', 'virDomainRename');
+    this.#ref = await call(this.#ref, newName, flags);
+  }
+  /** Sets or (metadata undefined) removes a description, title or namespaced element (virDomainSetMetadata). */
+  async setMetadata(type: number, metadata: string | undefined, key: string | undefined, uri: string | undefined, flags = 0): Promise<void> {
+    const call = this.call('domainSetMetadata', 'virDomainSetMetadata', true);
+    checkSetMetadataArgs(type, metadata, key, uri);
+    await call(this.#ref, type, metadata, key, uri, flags);
+  }
+  /** The description, title or the element in namespace `uri` (virDomainGetMetadata; DomainMetadataType). */
+  metadata(type: number, uri: string | undefined, flags = 0): Promise<string> {
+    const call = this.call('domainGetMetadata', 'virDomainGetMetadata');
+    checkGetMetadataArgs(type, uri, flags);
+    return call(this.#ref, type, uri, flags);
+  }
+
+  /** Creates a snapshot from `<domainsnapshot>` XML (virDomainSnapshotCreateXML; DomainSnapshotCreateFlags). */
+  async snapshotCreateXML(xml: string, flags = 0): Promise<DomainSnapshot> {
+    const call = this.call('domainSnapshotCreateXML', 'virDomainSnapshotCreateXML', true);
+    checkSnapshotCreateFlags(flags);
+    return new DomainSnapshot(this, (await call(this.#ref, xml, flags)).name);
+  }
+  /** Snapshots matching DomainSnapshotListFlags (virDomainListAllSnapshots). */
+  async listAllSnapshots(flags = 0): Promise<DomainSnapshot[]> {
+    const names = await this.call('domainListAllSnapshots', 'virDomainListAllSnapshots')(this.#ref, flags);
+    return names.map((n) => new DomainSnapshot(this, n));
+  }
+  snapshotListNames(flags = 0): Promise<string[]> {
+    return this.call('domainListAllSnapshots', 'virDomainSnapshotListNames')(this.#ref, flags);
+  }
+  async snapshotNum(flags = 0): Promise<number> {
+    return (await this.call('domainListAllSnapshots', 'virDomainSnapshotNum')(this.#ref, flags)).length;
+  }
+  async snapshotLookupByName(name: string, flags = 0): Promise<DomainSnapshot> {
+    const ref = await this.call('domainSnapshotLookupByName', 'virDomainSnapshotLookupByName')(this.#ref, name, flags);
+    return new DomainSnapshot(this, ref.name);
+  }
+  hasCurrentSnapshot(flags = 0): Promise<boolean> {
+    return this.call('domainHasCurrentSnapshot', 'virDomainHasCurrentSnapshot')(this.#ref, flags);
+  }
+  async snapshotCurrent(flags = 0): Promise<DomainSnapshot> {
+    const ref = await this.call('domainSnapshotCurrent', 'virDomainSnapshotCurrent')(this.#ref, flags);
+    return new DomainSnapshot(this, ref.name);
+  }
+  /** virDomainRevertToSnapshot, as the bindings spell it on the domain. */
+  revertToSnapshot(snap: DomainSnapshot, flags = 0): Promise<void> {
+    return snap.revert(flags);
   }
 }

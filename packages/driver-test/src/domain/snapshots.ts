@@ -1,0 +1,268 @@
+import { attr, element, firstChild, formatSnapshotXML, parseSnapshotXML, type DomainDef, type DomainSnapshotDef } from '@tsvirt/conf';
+import {
+  DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainSnapshotCreateFlags as C,
+  DomainSnapshotDeleteFlags as Del, DomainSnapshotListFlags as L, DomainSnapshotRevertFlags as R, DomainSnapshotXMLFlags, DomainState,
+} from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { TEST_ARCH } from '../default-config.js';
+import { isActive, type DomainObject } from '../domain-object.js';
+import type { TestHost } from '../test-host.js';
+
+const D = ErrorDomain.TEST;
+
+/** A snapshot the mock keeps: its definition, whose name is always set. */
+export type Snapshot = DomainSnapshotDef & { name: string };
+
+/** A domain's snapshots in creation order and the name of the current one (libvirt's snapshot object list). */
+export interface SnapshotTree {
+  readonly snaps: Snapshot[];
+  current: string | undefined;
+}
+
+export function newSnapshotTree(): SnapshotTree {
+  return { snaps: [], current: undefined };
+}
+
+/** virDomainSnapshotState's name for a domain state. */
+const STATE_NAMES: Record<number, string> = {
+  [DomainState.NOSTATE]: 'nostate', [DomainState.RUNNING]: 'running', [DomainState.BLOCKED]: 'blocked',
+  [DomainState.PAUSED]: 'paused', [DomainState.SHUTDOWN]: 'shutdown', [DomainState.SHUTOFF]: 'shutoff',
+  [DomainState.CRASHED]: 'crashed', [DomainState.PMSUSPENDED]: 'pmsuspended',
+};
+
+const isLive = (s: Snapshot): boolean => s.state === 'running' || s.state === 'paused';
+
+export function lookupSnapshot(obj: DomainObject, name: string): Snapshot {
+  const snap = obj.snapshots.snaps.find((s) => s.name === name);
+  if (!snap) throw new VirError(ErrorCode.NO_DOMAIN_SNAPSHOT, `no domain snapshot with matching name '${name}'`, D);
+  return snap;
+}
+
+export function currentSnapshot(obj: DomainObject): Snapshot {
+  const name = obj.snapshots.current;
+  if (name === undefined) throw new VirError(ErrorCode.NO_DOMAIN_SNAPSHOT, 'the domain does not have a current snapshot', D);
+  return lookupSnapshot(obj, name);
+}
+
+function childrenOf(tree: SnapshotTree, name: string | undefined): Snapshot[] {
+  return tree.snaps.filter((s) => s.parent === name);
+}
+
+function descendantsOf(tree: SnapshotTree, name: string): Snapshot[] {
+  return childrenOf(tree, name).flatMap((c) => [c, ...descendantsOf(tree, c.name)]);
+}
+
+/**
+ * Parents before children: a depth-first walk from the roots, newest child first, as libvirt's
+ * moment list links them.
+ */
+function topological(tree: SnapshotTree, from: string | undefined): Snapshot[] {
+  return childrenOf(tree, from).reverse().flatMap((c) => [c, ...topological(tree, c.name)]);
+}
+
+function isExternal(s: Snapshot): boolean {
+  return s.memory?.snapshot === 'external' || (s.disks ?? []).some((d) => attr(d, 'snapshot') === 'external');
+}
+
+const LIST_FLAGS = L.ROOTS | L.METADATA | L.LEAVES | L.NO_LEAVES | L.NO_METADATA | L.INACTIVE | L.ACTIVE | L.DISK_ONLY |
+  L.INTERNAL | L.EXTERNAL | L.TOPOLOGICAL;
+
+/** The filters virDomainListAllSnapshots and virDomainSnapshotListAllChildren share. */
+function matches(tree: SnapshotTree, s: Snapshot, flags: number): boolean {
+  const leaf = childrenOf(tree, s.name).length === 0;
+  if (flags & L.LEAVES && !leaf) return false;
+  if (flags & L.NO_LEAVES && leaf) return false;
+  // Every snapshot of the mock has metadata.
+  if (flags & L.NO_METADATA && !(flags & L.METADATA)) return false;
+  const states = flags & (L.INACTIVE | L.ACTIVE | L.DISK_ONLY);
+  if (states) {
+    const kind = s.state === 'shutoff' ? L.INACTIVE : s.state === 'disk-snapshot' ? L.DISK_ONLY : L.ACTIVE;
+    if (!(states & kind)) return false;
+  }
+  const where = flags & (L.INTERNAL | L.EXTERNAL);
+  if (where && !(where & (isExternal(s) ? L.EXTERNAL : L.INTERNAL))) return false;
+  return true;
+}
+
+function ordered(tree: SnapshotTree, from: string | undefined, flags: number): Snapshot[] {
+  if (flags & L.TOPOLOGICAL) return topological(tree, from);
+  return from === undefined ? tree.snaps : descendantsOf(tree, from);
+}
+
+/** testDomainListAllSnapshots: names matching the flags; ROOTS keeps only snapshots without a parent. */
+export function listSnapshots(obj: DomainObject, flags: number): string[] {
+  checkFlags(flags, LIST_FLAGS, 'testDomainListAllSnapshots', D);
+  const tree = obj.snapshots;
+  return ordered(tree, undefined, flags)
+    .filter((s) => !(flags & L.ROOTS) || s.parent === undefined)
+    .filter((s) => matches(tree, s, flags)).map((s) => s.name);
+}
+
+/** testDomainSnapshotListAllChildren: children, or all descendants with DESCENDANTS. */
+export function listChildren(obj: DomainObject, name: string, flags: number): string[] {
+  checkFlags(flags, LIST_FLAGS, 'testDomainSnapshotListAllChildren', D);
+  const tree = obj.snapshots;
+  lookupSnapshot(obj, name);
+  const all = ordered(tree, name, flags);
+  return all.filter((s) => (flags & L.DESCENDANTS) || s.parent === name).filter((s) => matches(tree, s, flags)).map((s) => s.name);
+}
+
+export function snapshotParent(obj: DomainObject, name: string): string {
+  const snap = lookupSnapshot(obj, name);
+  if (snap.parent === undefined) {
+    throw new VirError(ErrorCode.NO_DOMAIN_SNAPSHOT, `snapshot '${name}' does not have a parent`, D);
+  }
+  return snap.parent;
+}
+
+export function snapshotXML(obj: DomainObject, name: string, flags: number): string {
+  checkFlags(flags, DomainSnapshotXMLFlags.SECURE, 'testDomainSnapshotGetXMLDesc', D);
+  return formatSnapshotXML(lookupSnapshot(obj, name));
+}
+
+/** The disks of a new snapshot: every disk of the domain, internal, as the mock can take no other kind. */
+function alignDisks(snap: DomainSnapshotDef, dom: DomainDef): DomainSnapshotDef['disks'] {
+  const targets = dom.devices.filter((d) => d.name === 'disk').map((d) => firstChild(d, 'target')).map((t) => (t && attr(t, 'dev')) ?? '');
+  const given = snap.disks ?? [];
+  const unsupported = (text: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, text, ErrorDomain.DOMAIN_SNAPSHOT);
+  if (given.length > targets.length) throw unsupported('too many disk snapshot requests for domain');
+  const seen = new Set<string>();
+  for (const d of given) {
+    const name = attr(d, 'name') ?? '';
+    if (!targets.includes(name)) throw unsupported(`no disk named '${name}'`);
+    if (seen.has(name)) throw unsupported(`disk '${name}' specified twice`);
+    seen.add(name);
+    const mode = attr(d, 'snapshot');
+    if (mode !== undefined && mode !== 'internal') throw unsupported(`disk '${name}' must use snapshot mode 'internal'`);
+  }
+  return targets.map((t) => element('disk', [['name', t], ['snapshot', 'internal']]));
+}
+
+/** Redefinition (virDomainSnapshotRedefinePrep): the parent must exist and the tree stay acyclic. */
+function redefine(obj: DomainObject, def: Snapshot): void {
+  const tree = obj.snapshots;
+  if (def.parent !== undefined) {
+    if (!tree.snaps.some((s) => s.name === def.parent)) {
+      throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} for moment ${def.name} not found`, ErrorDomain.DOMAIN_SNAPSHOT);
+    }
+    if (def.parent === def.name || descendantsOf(tree, def.name).some((s) => s.name === def.parent)) {
+      throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} would create cycle to ${def.name}`, ErrorDomain.DOMAIN_SNAPSHOT);
+    }
+  }
+  if (def.domain && def.domain.uuid !== obj.def.uuid) {
+    throw new VirError(ErrorCode.INVALID_ARG, `definition for snapshot ${def.name} must use uuid ${obj.def.uuid}`, ErrorDomain.DOMAIN_SNAPSHOT);
+  }
+  const old = tree.snaps.findIndex((s) => s.name === def.name);
+  if (old >= 0) tree.snaps[old] = def;
+  else tree.snaps.push(def);
+}
+
+/**
+ * testDomainSnapshotCreateXML: a new snapshot of the domain's current definition and state (child
+ * of the current snapshot, which it becomes), or with REDEFINE a snapshot restored from its XML.
+ */
+export function createSnapshot(host: TestHost, obj: DomainObject, xml: string, flags: number): string {
+  checkFlags(flags, C.REDEFINE | C.CURRENT | C.HALT | C.QUIESCE | C.ATOMIC | C.LIVE | C.VALIDATE, 'testDomainSnapshotCreateXML', D);
+  if (!obj.persistent && flags & C.HALT) {
+    throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot halt after transient domain snapshot', D);
+  }
+  const redefining = (flags & C.REDEFINE) !== 0;
+  const parsed = parseSnapshotXML(xml, { redefine: redefining, domainDefaults: { arch: TEST_ARCH } });
+  const tree = obj.snapshots;
+  if (redefining) {
+    const def = parsed as Snapshot;
+    redefine(obj, def);
+    if (flags & C.CURRENT) tree.current = def.name;
+    return def.name;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const name = parsed.name ?? String(now);
+  if (tree.snaps.some((s) => s.name === name)) {
+    throw new VirError(ErrorCode.OPERATION_FAILED, `domain moment ${name} already exists`, ErrorDomain.DOMAIN_SNAPSHOT);
+  }
+  const state = STATE_NAMES[obj.state] ?? 'nostate';
+  const snap: Snapshot = {
+    ...parsed,
+    name,
+    state,
+    ...(tree.current !== undefined ? { parent: tree.current } : {}),
+    creationTime: now,
+    memory: { snapshot: state === 'shutoff' ? 'no' : 'internal' },
+    domain: structuredClone(obj.def),
+  };
+  snap.disks = alignDisks(parsed, obj.def);
+  tree.snaps.push(snap);
+  tree.current = name;
+  if (flags & C.HALT && isActive(obj)) {
+    host.stop(obj, DomainShutoffReason.FROM_SNAPSHOT, DomainEventDetail.STOPPED.FROM_SNAPSHOT);
+  }
+  return name;
+}
+
+/** Starts the domain from a snapshot, paused when asked, with libvirt's FROM_SNAPSHOT reasons and events. */
+function startFromSnapshot(host: TestHost, obj: DomainObject, paused: boolean): void {
+  host.start(obj, false, DomainRunningReason.FROM_SNAPSHOT, DomainEventDetail.STARTED.FROM_SNAPSHOT);
+  if (paused) {
+    obj.state = DomainState.PAUSED;
+    obj.reason = DomainPausedReason.FROM_SNAPSHOT;
+    host.emit(obj, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.FROM_SNAPSHOT);
+  }
+}
+
+/**
+ * testDomainRevertToSnapshot: the domain takes the snapshot's definition and state. A running
+ * domain is stopped and started again; reverting to an inactive snapshot with RUNNING or PAUSED
+ * raises the start events but leaves the domain shut off, as libvirt 9.0's test driver does.
+ */
+export function revertToSnapshot(host: TestHost, obj: DomainObject, name: string, flags: number): void {
+  checkFlags(flags, R.RUNNING | R.PAUSED | R.FORCE, 'testDomainRevertToSnapshot', D);
+  const snap = lookupSnapshot(obj, name);
+  const startAsked = (flags & (R.RUNNING | R.PAUSED)) !== 0;
+  if (!obj.persistent && !isLive(snap) && !startAsked) {
+    throw new VirError(ErrorCode.OPERATION_INVALID, 'transient domain needs to request run or pause to revert to inactive snapshot', D);
+  }
+  if (!snap.domain) {
+    throw new VirError(ErrorCode.SNAPSHOT_REVERT_RISKY, `snapshot '${snap.name}' lacks domain '${obj.def.name}' rollback info`, D);
+  }
+  if (!(flags & R.FORCE) && isActive(obj) && !isLive(snap) && startAsked) {
+    throw new VirError(ErrorCode.SNAPSHOT_REVERT_RISKY, 'must respawn guest to start inactive snapshot', D);
+  }
+  obj.snapshots.current = snap.name;
+  const config = structuredClone(snap.domain);
+  if (isActive(obj)) obj.newDef = config;
+  else obj.def = config;
+  if (isActive(obj)) host.stop(obj, DomainShutoffReason.FROM_SNAPSHOT, DomainEventDetail.STOPPED.FROM_SNAPSHOT, true);
+  if (isLive(snap)) {
+    startFromSnapshot(host, obj, !(flags & R.RUNNING) && (snap.state === 'paused' || (flags & R.PAUSED) !== 0));
+  } else if (startAsked) {
+    host.emit(obj, DomainEventType.STARTED, DomainEventDetail.STARTED.FROM_SNAPSHOT);
+    if (flags & R.PAUSED) host.emit(obj, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.FROM_SNAPSHOT);
+  }
+}
+
+/**
+ * testDomainSnapshotDelete: removes a snapshot (its children move up to its parent), its
+ * descendants too with CHILDREN, or only them with CHILDREN_ONLY. The current snapshot moves to
+ * the nearest surviving ancestor.
+ */
+export function deleteSnapshot(obj: DomainObject, name: string, flags: number): void {
+  checkFlags(flags, Del.CHILDREN | Del.METADATA_ONLY | Del.CHILDREN_ONLY, 'testDomainSnapshotDelete', D);
+  const tree = obj.snapshots;
+  const snap = lookupSnapshot(obj, name);
+  const doomed = new Set<Snapshot>();
+  if (flags & (Del.CHILDREN | Del.CHILDREN_ONLY)) {
+    for (const d of descendantsOf(tree, name)) doomed.add(d);
+    if (tree.current !== undefined && [...doomed].some((d) => d.name === tree.current)) tree.current = name;
+  } else {
+    for (const c of childrenOf(tree, name)) {
+      if (snap.parent === undefined) delete c.parent;
+      else c.parent = snap.parent;
+    }
+  }
+  if (!(flags & Del.CHILDREN_ONLY)) {
+    doomed.add(snap);
+    if (tree.current === name) tree.current = snap.parent;
+  }
+  const kept = tree.snaps.filter((s) => !doomed.has(s));
+  tree.snaps.splice(0, tree.snaps.length, ...kept);
+}
