@@ -9,10 +9,10 @@ function checkActive(obj: DomainObject): void {
   if (!isActive(obj)) throw new VirError(ErrorCode.OPERATION_INVALID, 'domain is not running', ErrorDomain.DOMAIN);
 }
 
-/** Where a disk's data lives: a file, device or directory path, or a network disk's name. */
+/** Where a disk's data lives: a file, device or directory path, a network disk's name or a pool's volume. */
 function diskSource(disk: XmlElement): string | undefined {
   const src = firstChild(disk, 'source');
-  return src && (attr(src, 'file') ?? attr(src, 'dev') ?? attr(src, 'dir') ?? attr(src, 'name'));
+  return src && (attr(src, 'file') ?? attr(src, 'dev') ?? attr(src, 'dir') ?? attr(src, 'name') ?? attr(src, 'volume'));
 }
 
 /** libvirt's virDomainDiskByName: a path (starting with '/') names a disk by source, anything else by target. */

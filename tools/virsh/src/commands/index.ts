@@ -17,14 +17,21 @@ import { netInfo, netName, netUUID } from './network-info.js';
 import { netAutostart, netCreate, netDefine, netDestroy, netDumpxml, netStart, netUndefine } from './network-lifecycle.js';
 import { netDhcpLeases } from './network-leases.js';
 import { nodedevDumpxml, nodedevInfo, nodedevList } from './nodedev.js';
+import { setvcpus, vcpucount, vcpuinfo, vcpupin } from './domain-vcpus.js';
+import { setmaxmem, setmem } from './domain-memory.js';
+import { attachDevice, attachDisk, attachInterface, detachDevice, detachDisk, detachInterface, updateDevice } from './domain-devices.js';
+import { domblkinfo, domblklist, domblkstat, domiflist, domifstat } from './domain-stats.js';
 
 const byName = (a: CommandDef, b: CommandDef): number => a.name.localeCompare(b.name);
 
 /** Every command, in virsh's groups; the group a command sits in follows virsh. */
 export const GROUPS: readonly CommandGroup[] = [
   { name: 'Domain Management', keyword: 'domain',
-    commands: [create, define, destroy, domid, domname, domuuid, dumpxml, qemuMonitorCommand, reboot, reset, resume, shutdown, start, suspend, undefine].sort(byName) },
-  { name: 'Domain Monitoring', keyword: 'monitor', commands: [dominfo, domstate, list, sharedDiskList].sort(byName) },
+    commands: [create, define, destroy, domid, domname, domuuid, dumpxml, qemuMonitorCommand, reboot, reset, resume, shutdown, start, suspend, undefine,
+      attachDevice, attachDisk, attachInterface, detachDevice, detachDisk, detachInterface, updateDevice,
+      setmaxmem, setmem, setvcpus, vcpucount, vcpuinfo, vcpupin].sort(byName) },
+  { name: 'Domain Monitoring', keyword: 'monitor',
+    commands: [dominfo, domstate, list, sharedDiskList, domblkinfo, domblklist, domblkstat, domiflist, domifstat].sort(byName) },
   { name: 'Host and Hypervisor', keyword: 'host',
     commands: [capabilities, hostname, nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version].sort(byName) },
   { name: 'Interface', keyword: 'interface',

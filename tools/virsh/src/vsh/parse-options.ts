@@ -17,7 +17,8 @@ function resolveAlias(def: CommandDef, opt: OptDef): OptDef {
  */
 export function parseOptions(def: CommandDef, words: readonly string[], trace?: (line: string) => void): ParsedCommand {
   const values = new Map<string, string | true | string[]>();
-  const positionals = def.options.filter((o) => o.positional || o.type === 'argv');
+  // virsh 9.0 fills every option that takes a value, in order, from words given without a name.
+  const positionals = def.options.filter((o) => o.type !== 'bool' && o.type !== 'alias' && !o.namedOnly);
   let dataOnly = false;
   let helpAsked = false;
 
@@ -74,12 +75,11 @@ export function parseOptions(def: CommandDef, words: readonly string[], trace?: 
   }
 
   if (helpAsked) return new ParsedCommand(def, values, true);
-  for (const opt of def.options) {
-    if (opt.required && !values.has(opt.name)) {
-      throw new VshError(opt.positional
-        ? `command '${def.name}' requires <${opt.name}> option`
-        : `command '${def.name}' requires --${opt.name} option`);
-    }
-  }
+  // Every missing option is named, one line each; a data option is shown as <name>, others as --name.
+  const missing = def.options.filter((o) => o.required && !values.has(o.name)).map((o) =>
+    (o.positional && o.type === 'string') || o.type === 'argv'
+      ? `command '${def.name}' requires <${o.name}> option`
+      : `command '${def.name}' requires --${o.name} option`);
+  if (missing.length > 0) throw new VshError(missing.join('\nerror: '));
   return new ParsedCommand(def, values);
 }

@@ -23,10 +23,11 @@ export class ParsedCommand {
     return typeof v === 'string' ? v : undefined;
   }
 
-  /** A required string: parsing already guaranteed it is there. */
+  /** A required string: parsing already guaranteed it is there; virsh refuses it empty. */
   required(name: string): string {
     const v = this.string(name);
     if (v === undefined) throw new VshError(`command '${this.def.name}' requires <${name}> option`);
+    if (v === '') throw new VshError(`Failed to get option '${name}': Option argument is empty`);
     return v;
   }
 
