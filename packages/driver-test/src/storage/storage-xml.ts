@@ -53,6 +53,30 @@ export function parsePoolXML(xml: string): StoragePoolDef {
 
 const VOL_TYPES = new Set(['file', 'block', 'dir', 'network', 'netdir', 'ploop']);
 
+const FILE_FORMATS = ['none', 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk'];
+const PARTITION_FORMATS = ['none', 'linux', 'fat16', 'fat32', 'linux-swap', 'linux-lvm', 'linux-raid', 'extended'];
+/** The volume formats each pool type knows and the one a volume gets by default; other pools have none. */
+const VOL_FORMATS: Readonly<Record<string, { readonly names: readonly string[]; readonly dflt: string }>> = {
+  dir: { names: FILE_FORMATS, dflt: 'raw' }, fs: { names: FILE_FORMATS, dflt: 'raw' }, netfs: { names: FILE_FORMATS, dflt: 'raw' },
+  vstorage: { names: FILE_FORMATS, dflt: 'raw' }, gluster: { names: FILE_FORMATS, dflt: 'raw' }, rbd: { names: FILE_FORMATS, dflt: 'raw' },
+  disk: { names: PARTITION_FORMATS, dflt: 'none' },
+};
+
+/** Gives a volume its pool type's format rules: a known format or the default, or no format at all. */
+function applyFormat(def: StorageVolDef, poolType: string): void {
+  const target = firstChild(def.xml, 'target')!;
+  const rules = VOL_FORMATS[poolType];
+  const format = def.format ?? rules?.dflt;
+  target.children = target.children.filter((c) => c.kind !== 'element' || c.name !== 'format');
+  if (!rules || format === undefined) {
+    delete def.format;
+    return;
+  }
+  if (!rules.names.includes(format)) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `unknown volume format type ${format}`, D);
+  target.children.push(element('format', [['type', format]]));
+  def.format = format;
+}
+
 /**
  * A volume definition as libvirt's test driver reads one: libvirt's document name in syntax
  * errors, a capacity required, the type `file` unless the document names one (the pool's own
@@ -67,5 +91,6 @@ export function parseVolXML(xml: string, pool: StoragePoolDef): StorageVolDef {
   const def = parseStorageVolXML(formatXml(root), pool);
   if (!firstChild(root, 'capacity')) throw xmlError('missing capacity element');
   def.type = type ?? 'file';
+  applyFormat(def, pool.type);
   return def;
 }

@@ -6,6 +6,13 @@ import { destroy, reboot, reset, resume, shutdown, start, suspend } from './doma
 import { hostname, nodeinfo, uri, version } from './host.js';
 import { cd, connectCommand, echo, exit, pwd, quit } from './virsh-itself.js';
 import { makeHelp } from './help.js';
+import { poolList } from './pool-list.js';
+import { poolDumpxml, poolInfo, poolName, poolUUID } from './pool-info.js';
+import { poolAutostart, poolBuild, poolDelete, poolDestroy, poolRefresh, poolStart, poolUndefine } from './pool-lifecycle.js';
+import { poolCapabilities, poolCreate, poolCreateAs, poolDefine, poolDefineAs } from './pool-define.js';
+import { volDumpxml, volInfo, volKey, volList, volName, volPath, volPool } from './volume-info.js';
+import { volClone, volCreate, volCreateAs, volCreateFrom } from './volume-create.js';
+import { volDelete, volResize, volWipe } from './volume-ops.js';
 import { qemuMonitorCommand } from './qemu-monitor-command.js';
 import { sharedDiskList } from './shared-disk-list.js';
 import { capabilities, nodecpustats, nodememstats, sysinfo } from './host-stats.js';
@@ -42,6 +49,13 @@ export const GROUPS: readonly CommandGroup[] = [
       netUUID].sort(byName) },
   // virsh lists its node device commands in this order, not sorted.
   { name: 'Node Device', keyword: 'nodedev', commands: [nodedevDumpxml, nodedevList, nodedevInfo] },
+  // virsh lists its storage commands in this order, not sorted.
+  { name: 'Storage Pool', keyword: 'pool',
+    commands: [poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine, poolDelete, poolDestroy, poolDumpxml, poolInfo,
+      poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID, poolCapabilities] },
+  { name: 'Storage Volume', keyword: 'volume',
+    commands: [volClone, volCreateAs, volCreate, volCreateFrom, volDelete, volDumpxml, volInfo, volKey, volList, volName, volPath, volPool,
+      volResize, volWipe] },
   { name: 'Virsh itself', keyword: 'virsh', commands: [...[cd, echo, exit, makeHelp(() => GROUPS), pwd, quit].sort(byName), connectCommand] },
 ];
 
