@@ -7,9 +7,9 @@ import { defineDriverSuite, withUUID } from '../src/testing/index.js';
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 
 describe('@tsvirt/api/testing', () => {
-  it('is exported as a subpath with types, pointing at dist/testing', () => {
+  it('is exported as a subpath with types, pointing at its bundle', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> };
-    expect(pkg.exports['./testing']).toEqual({ types: './dist/testing/index.d.ts', default: './dist/testing/index.js' });
+    expect(pkg.exports['./testing']).toEqual({ types: './dist/testing/index.d.ts', default: './dist/bundle/testing/index.js' });
   });
 
   it('loads in plain node, with no test runner around', () => {
@@ -19,8 +19,8 @@ describe('@tsvirt/api/testing', () => {
   });
 
   it('never imports vitest: the runner comes in as arguments', () => {
-    // The built files, as consumers load them (`tsc -b` runs before the tests).
-    const dir = new URL('../dist/testing/', import.meta.url);
+    // The built files, as consumers load them (the build runs before the tests).
+    const dir = new URL('../dist/bundle/testing/', import.meta.url);
     const js = readdirSync(dir).filter((f) => f.endsWith('.js'));
     expect(js).toContain('index.js');
     for (const f of js) {
