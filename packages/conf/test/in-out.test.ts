@@ -19,5 +19,5 @@ describe('libvirt conf-level in→out', () => {
   it('network', () => expect(run('network', 'network')).toBeGreaterThanOrEqual(42));
   it('storage-pool', () => expect(run('storage-pool', 'pool')).toBeGreaterThanOrEqual(38));
   it('storage-vol', () => expect(run('storage-vol', 'volume', ([pool]) => ({ poolXML: read('storage-pool', 'in', `${pool}.xml`) }))).toBeGreaterThanOrEqual(19));
-  it('domain-generic', () => expect(run('domain-generic', 'domain', () => ({ arch: 'x86_64' }))).toBeGreaterThanOrEqual(34));
+  it('domain-generic', () => expect(run('domain-generic', 'domain', () => ({ arch: 'x86_64' }))).toBeGreaterThanOrEqual(36));
 });
