@@ -107,18 +107,54 @@ export function serialArgs(devices: readonly XmlElement[]): string[] {
   ]);
 }
 
-/** `-vnc` (or `-display none` when there is no graphics), as libvirt emits it. */
-export function graphicsArgs(devices: readonly XmlElement[]): string[] {
+/** `-display none` when the domain has no graphics (QEMU would otherwise open a window). */
+export function displayArgs(devices: readonly XmlElement[]): string[] {
+  return devices.some((d) => d.name === 'graphics') ? [] : ['-display', 'none'];
+}
+
+/** The first VNC port libvirt hands out, display :0. */
+export const VNC_PORT_MIN = 5900;
+
+/** `-vnc` of the graphics, tied to the first audio backend as libvirt ties it. */
+export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | undefined): string[] {
   const graphics = devices.filter((d) => d.name === 'graphics');
-  if (graphics.length === 0) return ['-display', 'none'];
+  if (graphics.length === 0) return [];
   const g = graphics[0]!;
   if (attr(g, 'type') !== 'vnc') throw unsupported(`graphics type '${attr(g, 'type')}'`);
   const listenEl = childElements(g, 'listen')[0];
   const listen = attr(g, 'listen') ?? (listenEl && attr(listenEl, 'address')) ?? '127.0.0.1';
   const port = Number(attr(g, 'port') ?? -1);
   const autoport = attr(g, 'autoport') === 'yes' || port < 0;
-  // With autoport QEMU picks the first free display from 0 up; the port is read back after start.
-  return ['-vnc', autoport ? `${listen}:0,to=99` : `${listen}:${port - 5900}`];
+  const display = autoport ? (autoPort ?? VNC_PORT_MIN) - VNC_PORT_MIN : port - VNC_PORT_MIN;
+  const audio = devices.find((d) => d.name === 'audio');
+  return ['-vnc', `${listen}:${display}${audio ? `,audiodev=audio${attr(audio, 'id') ?? '1'}` : ''}`];
+}
+
+/** `-audiodev` of each `<audio>` backend that needs no options (none, alsa, oss, pulseaudio ...). */
+export function audioArgs(devices: readonly XmlElement[]): string[] {
+  return devices.filter((d) => d.name === 'audio').flatMap((a) => {
+    if (childElements(a).length > 0 || a.attrs.some(([k]) => k !== 'id' && k !== 'type')) throw unsupported('audio backend options');
+    return ['-audiodev', JSON.stringify({ id: `audio${attr(a, 'id') ?? '1'}`, driver: attr(a, 'type') ?? 'none' })];
+  });
+}
+
+const VIDEO_DEVICES: Record<string, [primary: string, secondary: string]> = {
+  cirrus: ['cirrus-vga', 'cirrus-vga'], vga: ['VGA', 'VGA'], qxl: ['qxl-vga', 'qxl'], virtio: ['virtio-vga', 'virtio-gpu-pci'],
+  bochs: ['bochs-display', 'bochs-display'], ramfb: ['ramfb', 'ramfb'],
+};
+
+/** `-device` of each video card (the primary first, as libvirt sorts them at define time). */
+export function videoArgs(devices: readonly XmlElement[]): string[] {
+  return devices.filter((d) => d.name === 'video').flatMap((v, i) => {
+    const model = firstChild(v, 'model');
+    const type = (model && attr(model, 'type')) ?? 'cirrus';
+    if (type === 'none') return [];
+    const names = VIDEO_DEVICES[type];
+    if (!names || (model && model.attrs.some(([k]) => !['type', 'vram', 'heads', 'primary'].includes(k)))) throw unsupported(`video model '${type}'`);
+    const heads = model && attr(model, 'heads');
+    if (heads !== undefined && heads !== '1') throw unsupported(`video heads '${heads}'`);
+    return deviceArg({ driver: names[i === 0 ? 0 : 1], id: `video${i}`, ...pciProps(pciAddressOf(v)) });
+  });
 }
 
 /** `-device virtio-balloon-pci` unless the balloon is turned off. */

@@ -22,9 +22,12 @@ export type JsonProps = Record<string, unknown>;
 export const storageNode = (node: number): string => `libvirt-${node}-storage`;
 export const formatNode = (node: number): string => `libvirt-${node}-format`;
 
+/** Whether a block device is a real CD-ROM drive (libvirt asks the kernel; its names say as much). */
+const isHostCdrom = (path: string | undefined): boolean => path !== undefined && /^\/dev\/(?:cdrom|sr\d+)$/.test(path);
+
 /** The protocol layer (`-blockdev` / blockdev-add) of a disk with a source. */
 export function storageProps(d: ResolvedDisk): JsonProps {
-  const driver = !d.isBlock ? 'file' : d.view.device === 'cdrom' ? 'host_cdrom' : 'host_device';
+  const driver = !d.isBlock ? 'file' : d.view.device === 'cdrom' && isHostCdrom(d.path) ? 'host_cdrom' : 'host_device';
   return { driver, filename: d.path, 'node-name': storageNode(d.node), 'auto-read-only': true, discard: 'unmap' };
 }
 

@@ -1,6 +1,6 @@
 import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { balloonArgs, controllerArgs, deviceArg, graphicsArgs, interfaceArgs, serialArgs } from './device-args.js';
+import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 
 /** Everything besides the definition that the command line names. */
@@ -8,8 +8,9 @@ export interface CommandContext {
   /** `tcg`, or `kvm` when /dev/kvm is usable and the domain asks for it. */
   readonly accel: 'kvm' | 'tcg';
   readonly monitorPath: string;
-  readonly pidFile: string;
   readonly masterKeyFile: string;
+  /** The TCP port of an autoport VNC display, chosen by the driver before the launch. */
+  readonly vncPort?: number;
   /** The disks in definition order, resolved. */
   readonly disks: readonly ResolvedDisk[];
 }
@@ -67,7 +68,8 @@ function diskArgs(disks: readonly ResolvedDisk[]): string[] {
  */
 export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
   const machine = def.os.machine ?? 'pc';
-  const memMiB = Math.floor(def.memoryKiB / 1024);
+  // QEMU is given whole MiB: libvirt rounds the memory up to a MiB when the domain starts.
+  const memMiB = Math.ceil(def.memoryKiB / 1024);
   return [
     '-name', `guest=${def.name.replaceAll(',', ',,')},debug-threads=on`,
     '-S',
@@ -76,11 +78,11 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-accel', ctx.accel,
     ...cpuArgs(def, ctx.accel),
     '-m', String(memMiB),
-    '-object', JSON.stringify({ 'qom-type': 'memory-backend-ram', id: 'pc.ram', size: def.memoryKiB * 1024 }),
+    '-object', JSON.stringify({ 'qom-type': 'memory-backend-ram', id: 'pc.ram', size: memMiB * 1024 * 1024 }),
     '-overcommit', 'mem-lock=off',
     '-smp', smpArg(def),
     '-uuid', def.uuid,
-    ...graphicsArgs(def.devices),
+    ...displayArgs(def.devices),
     '-no-user-config',
     '-nodefaults',
     '-chardev', `socket,id=charmonitor,path=${ctx.monitorPath},server=on,wait=off`,
@@ -93,9 +95,10 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...diskArgs(ctx.disks),
     ...interfaceArgs(def.devices),
     ...serialArgs(def.devices),
-    '-audiodev', JSON.stringify({ id: 'audio1', driver: 'none' }),
+    ...audioArgs(def.devices),
+    ...graphicsArgs(def.devices, ctx.vncPort),
+    ...videoArgs(def.devices),
     ...balloonArgs(def.devices),
-    '-pidfile', ctx.pidFile,
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
     '-msg', 'timestamp=on',
   ];

@@ -5,6 +5,7 @@ import { assignPciAddresses } from '../command/pci-address.js';
 import { disksOf } from '../devices/disk-view.js';
 import { ensureChild, setAttr } from '../devices/xml-mutate.js';
 import { GUEST_ARCH } from '../state/domain-store.js';
+import { applyQemuDefaults } from './qemu-defaults.js';
 
 const EMULATOR = '/usr/bin/qemu-system-x86_64';
 
@@ -25,7 +26,7 @@ function checkName(name: string): void {
  * domain is defined: the emulator, the architecture, MAC addresses and PCI slots. Definitions the
  * driver could never run (another virt type, unknown disk kinds) are refused here.
  */
-export function parseQemuDomain(xml: string): DomainDef {
+export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
   const def = parseDomainXML(xml, { arch: GUEST_ARCH });
   checkName(def.name);
   if (def.type !== 'qemu' && def.type !== 'kvm') {
@@ -38,6 +39,7 @@ export function parseQemuDomain(xml: string): DomainDef {
     const mac = ensureChild(nic, 'mac');
     if (attr(mac, 'address') === undefined) setAttr(mac, 'address', generateMac());
   }
+  applyQemuDefaults(def, abiUpdate);
   assignPciAddresses(def.devices);
   return def;
 }

@@ -10,6 +10,7 @@ import type { ResolvedDisk } from '../command/disk-props.js';
 import { disksOf } from '../devices/disk-view.js';
 import { ensureChild, removeChildren, setAttr } from '../devices/xml-mutate.js';
 import { launchQemu } from '../process/qemu-launch.js';
+import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
 import { logFile, runDir } from '../state/driver-paths.js';
@@ -37,6 +38,12 @@ function recordAliases(disks: readonly ResolvedDisk[]): void {
     removeChildren(d.view.el, 'alias');
     d.view.el.children.push(element('alias', [['name', d.alias]]));
   }
+}
+
+/** The live definition shows the port an autoport VNC display got, as libvirt's does. */
+function recordVncPort(def: DomainDef, port: number): void {
+  const g = def.devices.find((d) => d.name === 'graphics' && d.attrs.some(([k, v]) => k === 'type' && v === 'vnc'));
+  if (g) setAttr(g, 'port', String(port));
 }
 
 /** Writes the pty paths QEMU allocated into the live definition's serial ports and console. */
@@ -91,7 +98,10 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const masterKeyFile = join(status.runDir, 'master-key.aes');
     await writeFile(masterKeyFile, randomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
-    const args = buildCommandLine(def, { accel, monitorPath: status.monitor, pidFile, masterKeyFile, disks });
+    // QEMU writes its pid too, for a start whose launcher dies before recording it.
+    const vncPort = await freeVncPort(def);
+    if (vncPort !== undefined) recordVncPort(def, vncPort);
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort }), '-pidfile', pidFile];
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
       onSpawn: async (pid, pidStart) => {

@@ -1,0 +1,81 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
+import { VNC_PORT_MIN } from '../src/command/device-args.js';
+import { buildCommandLine } from '../src/command/qemu-command.js';
+import { disksOf } from '../src/devices/disk-view.js';
+import type { DriverContext } from '../src/driver/driver-context.js';
+import { parseQemuDomain } from '../src/driver/domain-define.js';
+import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
+
+/** libvirt's test data beside the repository (`../shared/libvirt-tests/domain`). */
+export const DOMAIN_CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/libvirt-tests/domain');
+const SUFFIX = '.x86_64-latest';
+
+export interface CaseResult {
+  readonly name: string;
+  /** undefined on an exact match, else why not. */
+  readonly failure: string | undefined;
+}
+
+const read = (...p: string[]): string => readFileSync(join(DOMAIN_CORPUS, ...p), 'utf8');
+const casesWith = (dir: string, ending: string): string[] =>
+  existsSync(join(DOMAIN_CORPUS, dir)) ? readdirSync(join(DOMAIN_CORPUS, dir)).filter((f) => f.endsWith(ending)).map((f) => f.slice(0, -ending.length)).sort() : [];
+
+function attempt(name: string, fn: () => string | undefined): CaseResult {
+  try {
+    return { name, failure: fn() };
+  } catch (e) {
+    return { name, failure: `threw ${(e as Error).message}` };
+  }
+}
+
+/** Define-time defaults: in/NAME.xml defined by this driver and formatted must equal out/NAME.x86_64-latest.xml. */
+export function xmlConformance(): CaseResult[] {
+  return casesWith('out', `${SUFFIX}.xml`).filter((n) => existsSync(join(DOMAIN_CORPUS, 'in', `${n}.xml`))).map((name) =>
+    attempt(name, () => {
+      const def = parseQemuDomain(read('in', `${name}.xml`), false);
+      return formatDomainXML(def, { inactive: true }) === read('out', `${name}${SUFFIX}.xml`) ? undefined : 'output differs';
+    }));
+}
+
+/** The words of a libvirt `.args` file: shell quoting, one argument or option and value per line. */
+export function argsWords(text: string): string[] {
+  const words: string[] = [];
+  for (const line of text.replace(/ \\\n/g, '\n').split('\n')) {
+    for (const m of line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)) words.push(m[1] !== undefined ? m[1].replaceAll("'\\''", "'") : m[2]!);
+  }
+  const binary = words.findIndex((w) => w.startsWith('/') && w.includes('qemu-system'));
+  return words.slice(binary + 1);
+}
+
+/** What libvirt's test harness passes for a domain's run: its paths and a monitor handed over as fd 1729. */
+export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> {
+  const dir = `/tmp/lib/domain--1-${def.name}`;
+  const drv = { volumePath: () => Promise.reject(new Error('no storage driver in the conformance run')) } as unknown as DriverContext;
+  const disks = await resolveDisksForStart(drv, disksOf(def.devices), def.os.boot);
+  const args = buildCommandLine(def, {
+    accel: def.type === 'kvm' ? 'kvm' : 'tcg', monitorPath: `${dir}/monitor.sock`,
+    masterKeyFile: `${dir}/master-key.aes`, disks, vncPort: VNC_PORT_MIN,
+  });
+  return args.map((a) => a.replace(/^socket,id=charmonitor,path=[^,]*,/, 'socket,id=charmonitor,fd=1729,'));
+}
+
+/** Command lines: in/NAME.xml through define and the command builder must give in/NAME.x86_64-latest.args word for word. */
+export async function argsConformance(): Promise<CaseResult[]> {
+  const out: CaseResult[] = [];
+  for (const name of casesWith('in', `${SUFFIX}.args`)) {
+    let failure: string | undefined;
+    try {
+      const got = await libvirtTestCommandLine(parseQemuDomain(read('in', `${name}.xml`), false));
+      const want = argsWords(read('in', `${name}${SUFFIX}.args`));
+      const at = want.findIndex((w, i) => got[i] !== w);
+      failure = at < 0 && got.length === want.length ? undefined : `word ${at}: want ${want[at]} got ${got[at]}`;
+    } catch (e) {
+      failure = `threw ${(e as Error).message}`;
+    }
+    out.push({ name, failure });
+  }
+  return out;
+}
