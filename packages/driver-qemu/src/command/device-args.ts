@@ -32,6 +32,8 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
     } else if (type === 'scsi') {
       if ((model ?? 'virtio-scsi') !== 'virtio-scsi') throw unsupported(`SCSI controller model '${model}'`);
       out.push(...deviceArg({ driver: 'virtio-scsi-pci', id: `scsi${index}`, ...pciProps(pciAddressOf(c)) }));
+    } else if (type === 'virtio-serial') {
+      out.push(...deviceArg({ driver: 'virtio-serial-pci', id: `virtio-serial${index}`, ...pciProps(pciAddressOf(c)) }));
     }
     // ide, pci-root and the rest are built into the machine.
   }
@@ -127,7 +129,8 @@ export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | 
   const autoport = attr(g, 'autoport') === 'yes' || port < 0;
   const display = autoport ? (autoPort ?? VNC_PORT_MIN) - VNC_PORT_MIN : port - VNC_PORT_MIN;
   const audio = devices.find((d) => d.name === 'audio');
-  return ['-vnc', `${listen}:${display}${audio ? `,audiodev=audio${attr(audio, 'id') ?? '1'}` : ''}`];
+  const host = listen.includes(':') ? `[${listen}]` : listen;
+  return ['-vnc', `${host}:${display}${audio ? `,audiodev=audio${attr(audio, 'id') ?? '1'}` : ''}`];
 }
 
 /** `-audiodev` of each `<audio>` backend that needs no options (none, alsa, oss, pulseaudio ...). */

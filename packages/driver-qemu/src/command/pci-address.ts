@@ -37,19 +37,31 @@ function wantsPci(el: XmlElement): boolean {
   switch (el.name) {
     case 'disk':
       return diskBus(el) === 'virtio';
-    case 'controller':
-      return attr(el, 'type') === 'scsi' && attr(el, 'model') === 'virtio-scsi';
+    case 'controller': {
+      const type = attr(el, 'type');
+      const model = attr(el, 'model');
+      if (type === 'scsi') return model === 'virtio-scsi';
+      if (type === 'usb') return model !== undefined && model !== 'none' && model !== 'piix3-uhci';
+      return type === 'virtio-serial';
+    }
     case 'interface':
       return true;
     case 'memballoon':
       return (attr(el, 'model') ?? 'virtio') === 'virtio';
+    case 'video':
+      return (firstChild(el, 'model') && attr(firstChild(el, 'model')!, 'type')) !== 'none';
+    case 'sound':
+      return attr(el, 'model') !== 'pcspk';
+    case 'rng':
+    case 'watchdog':
+      return attr(el, 'model') !== 'ib700';
     default:
       return false;
   }
 }
 
-/** libvirt's order of assigning slots: controllers, network cards, disks, then the balloon. */
-const ORDER = ['controller', 'interface', 'disk', 'memballoon'];
+/** libvirt's order of assigning slots by device kind (the primary video card has slot 2 before all). */
+const ORDER = ['interface', 'sound', 'controller', 'disk', 'hostdev', 'memballoon', 'rng', 'watchdog', 'video'];
 
 /**
  * Gives every PCI device without an address the next free slot of bus 0, as libvirt does when a
@@ -63,6 +75,13 @@ export function assignPciAddresses(devices: readonly XmlElement[]): void {
     if (a && a.bus === 0) used.add(a.slot);
   }
   const pending = devices.filter((el) => wantsPci(el) && !firstChild(el, 'address'));
+  // The PIIX3 machine keeps slot 2 for the primary video card.
+  const primaryVideo = devices.find((el) => el.name === 'video');
+  if (primaryVideo && pending.includes(primaryVideo) && !used.has(2)) {
+    used.add(2);
+    primaryVideo.children.push(pciAddressElement({ bus: 0, slot: 2, fn: 0 }));
+    pending.splice(pending.indexOf(primaryVideo), 1);
+  }
   pending.sort((x, y) => ORDER.indexOf(x.name) - ORDER.indexOf(y.name));
   let slot = 2;
   for (const el of pending) {

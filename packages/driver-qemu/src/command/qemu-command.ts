@@ -54,6 +54,15 @@ function hasFeature(def: DomainDef, name: string): boolean {
   return features !== undefined && firstChild(features, name) !== undefined;
 }
 
+/** `-boot`: the boot menu when `<bootmenu>` asks for it, and never a device outside the boot order. */
+function bootArg(def: DomainDef): string {
+  const menu = def.os.other.find((e) => e.name === 'bootmenu');
+  if (!menu) return 'strict=on';
+  const timeout = attr(menu, 'timeout');
+  const on = attr(menu, 'enable') === 'yes';
+  return `menu=${on ? 'on' : 'off'}${on && timeout !== undefined ? `,splash-time=${timeout}` : ''},strict=on`;
+}
+
 function diskArgs(disks: readonly ResolvedDisk[]): string[] {
   return disks.flatMap((d) => [
     ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
@@ -90,7 +99,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-rtc', `base=${def.clockOffset === 'localtime' ? 'localtime' : 'utc'}`,
     '-no-shutdown',
     ...(hasFeature(def, 'acpi') ? [] : ['-no-acpi']),
-    '-boot', 'strict=on',
+    '-boot', bootArg(def),
     ...controllerArgs(def.devices),
     ...diskArgs(ctx.disks),
     ...interfaceArgs(def.devices),
