@@ -16,12 +16,14 @@ interface PoolNeeds {
   readonly noTarget?: boolean;
 }
 
+/** libvirt's pool types, in its enumeration's order. */
 const POOL_TYPES: Readonly<Record<string, PoolNeeds>> = {
   dir: {}, fs: { device: true }, netfs: { host: true, dir: true }, logical: {}, disk: { device: true },
   iscsi: { host: true }, 'iscsi-direct': { host: true, noTarget: true }, scsi: { adapter: true }, mpath: {},
   rbd: { host: true, noTarget: true }, sheepdog: { host: true, noTarget: true }, gluster: { host: true, noTarget: true },
   zfs: {}, vstorage: {},
 };
+export const POOL_TYPE_NAMES = Object.keys(POOL_TYPES);
 
 /**
  * The checks libvirt's pool parser makes that conf's parseStoragePoolXML leaves to its caller:

@@ -6,6 +6,7 @@ import {
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { parsePoolXML, parseVolXML } from './storage-xml.js';
+import { findPoolSources } from './find-sources.js';
 import { setPoolDefaults, type PoolObject, type VolObject } from './pool-object.js';
 import type { TestPools } from './test-pools.js';
 
@@ -45,6 +46,9 @@ export class TestStorage implements StorageDriver {
   }
   async connectListDefinedStoragePools(maxnames: number): Promise<string[]> {
     return this.names(false).slice(0, maxnames);
+  }
+  async connectFindStoragePoolSources(type: string, srcSpec: string | undefined, flags: number): Promise<string> {
+    return findPoolSources(type, srcSpec, flags);
   }
   async connectListAllStoragePools(flags: number): Promise<StoragePoolRef[]> {
     checkFlags(flags, ALL_LIST_STORAGE_POOLS_FLAGS, 'testConnectListAllStoragePools', D);

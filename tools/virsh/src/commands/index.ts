@@ -7,6 +7,7 @@ import { hostname, nodeinfo, uri, version } from './host.js';
 import { cd, connectCommand, echo, exit, pwd, quit } from './virsh-itself.js';
 import { makeHelp } from './help.js';
 import { poolList } from './pool-list.js';
+import { findStoragePoolSources, findStoragePoolSourcesAs } from './pool-sources.js';
 import { poolDumpxml, poolInfo, poolName, poolUUID } from './pool-info.js';
 import { poolAutostart, poolBuild, poolDelete, poolDestroy, poolRefresh, poolStart, poolUndefine } from './pool-lifecycle.js';
 import { poolCapabilities, poolCreate, poolCreateAs, poolDefine, poolDefineAs } from './pool-define.js';
@@ -51,8 +52,8 @@ export const GROUPS: readonly CommandGroup[] = [
   { name: 'Node Device', keyword: 'nodedev', commands: [nodedevDumpxml, nodedevList, nodedevInfo] },
   // virsh lists its storage commands in this order, not sorted.
   { name: 'Storage Pool', keyword: 'pool',
-    commands: [poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine, poolDelete, poolDestroy, poolDumpxml, poolInfo,
-      poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID, poolCapabilities] },
+    commands: [findStoragePoolSourcesAs, findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine,
+      poolDelete, poolDestroy, poolDumpxml, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID, poolCapabilities] },
   { name: 'Storage Volume', keyword: 'volume',
     commands: [volClone, volCreateAs, volCreate, volCreateFrom, volDelete, volDumpxml, volInfo, volKey, volList, volName, volPath, volPool,
       volResize, volWipe] },
