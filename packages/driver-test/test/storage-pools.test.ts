@@ -209,3 +209,15 @@ describe('custom configs', () => {
     expect(await pool.listAllVolumes()).toEqual([]);
   });
 });
+
+describe('source discovery', () => {
+  it('finds the canned volume groups and NFS export, and refuses other types as libvirt does', async () => {
+    const conn = await defaultConn();
+    expect(await conn.findStoragePoolSources('logical')).toContain('<name>testvg2</name>');
+    expect(await conn.findStoragePoolSources('netfs', "<source><host name='h1'/></source>")).toContain("<host name='h1'/>");
+    expect((await virErrorOf(conn.findStoragePoolSources('netfs'))).message).toBe('invalid argument: hostname must be specified for netfs sources');
+    expect((await virErrorOf(conn.findStoragePoolSources('dir'))).message).toBe('internal error: unknown storage pool type dir');
+    expect((await virErrorOf(conn.findStoragePoolSources('fs'))).message)
+      .toBe("this function is not supported by the connection driver: pool type 'fs' does not support source discovery");
+  });
+});
