@@ -108,6 +108,9 @@ export function applyMasks(c, text) {
   return out;
 }
 
+/** Stands for the case's working directory in args (for absolute paths such as test:///DIR/node.xml). */
+export const CWD_TOKEN = '{{cwd}}';
+
 /**
  * Run one case with the given binary. Each run gets a fresh temporary directory:
  *   TMP/cwd   a copy of oracle/files, used as the working directory (cases name files relatively)
@@ -135,7 +138,8 @@ export function runCase(binary, c) {
     ...c.env,
   };
   return new Promise((resolve) => {
-    const child = spawn(binary, c.args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const args = c.args.map((a) => a.replaceAll(CWD_TOKEN, cwd));
+    const child = spawn(binary, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     let error = null;
@@ -152,9 +156,11 @@ export function runCase(binary, c) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       rmSync(tmp, { recursive: true, force: true });
+      // The run's own directory is named back by its token, so outputs do not depend on it.
+      const text = (chunks) => Buffer.concat(chunks).toString('utf8').replaceAll(cwd, CWD_TOKEN);
       resolve({
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
+        stdout: text(out),
+        stderr: text(err),
         rc: code ?? (signal ? `signal ${signal}` : 'unknown'),
         error,
       });
