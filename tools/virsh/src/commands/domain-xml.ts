@@ -5,6 +5,7 @@ import type { CommandDef, OptDef } from '../vsh/command-def.js';
 import { domainOpt } from '../vsh/command-def.js';
 import { CommandFailed } from '../vsh/ctl.js';
 import { domainArg } from '../domain-lookup.js';
+import { XPATH_OPTS, printXML } from '../xml-dump.js';
 
 /** Reads a file named on the command line, with libvirt's message when it cannot. */
 export async function readXMLFile(path: string): Promise<string> {
@@ -30,6 +31,7 @@ export const dumpxml: CommandDef = {
     bool('security-info', 'include security sensitive information in XML dump'),
     bool('update-cpu', 'update guest CPU according to host CPU'),
     bool('migratable', 'provide XML suitable for migrations'),
+    ...XPATH_OPTS,
   ],
   async run(ctl, cmd) {
     const dom = await domainArg(ctl, cmd);
@@ -38,7 +40,7 @@ export const dumpxml: CommandDef = {
     if (cmd.bool('security-info')) flags |= DomainXMLFlags.SECURE;
     if (cmd.bool('update-cpu')) flags |= DomainXMLFlags.UPDATE_CPU;
     if (cmd.bool('migratable')) flags |= DomainXMLFlags.MIGRATABLE;
-    ctl.print(await dom.getXMLDesc(flags));
+    await printXML(ctl, cmd, await dom.getXMLDesc(flags));
     return true;
   },
 };

@@ -136,7 +136,7 @@ export const ifaceDumpxml: CommandDef = {
   options: [interfaceOpt(), { name: 'inactive', type: 'bool', help: 'show inactive defined XML' }, ...XPATH_OPTS],
   async run(ctl, cmd) {
     const iface = await interfaceArg(ctl, cmd);
-    printXML(ctl, cmd, await iface.getXMLDesc(cmd.bool('inactive') ? InterfaceXMLFlags.INACTIVE : 0));
+    await printXML(ctl, cmd, await iface.getXMLDesc(cmd.bool('inactive') ? InterfaceXMLFlags.INACTIVE : 0));
     return true;
   },
 };

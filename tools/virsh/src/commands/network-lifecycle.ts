@@ -106,7 +106,7 @@ export const netDumpxml: CommandDef = {
   ],
   async run(ctl, cmd) {
     const net = await networkArg(ctl, cmd);
-    printXML(ctl, cmd, await net.getXMLDesc(cmd.bool('inactive') ? NetworkXMLFlags.INACTIVE : 0));
+    await printXML(ctl, cmd, await net.getXMLDesc(cmd.bool('inactive') ? NetworkXMLFlags.INACTIVE : 0));
     return true;
   },
 };

@@ -120,7 +120,7 @@ export const nodedevDumpxml: CommandDef = {
   options: [deviceOpt, ...XPATH_OPTS],
   async run(ctl, cmd) {
     const dev = await deviceArg(ctl, cmd);
-    printXML(ctl, cmd, await dev.getXMLDesc());
+    await printXML(ctl, cmd, await dev.getXMLDesc());
     return true;
   },
 };

@@ -73,7 +73,7 @@ export const poolDumpxml: CommandDef = {
   options: [poolOpt(), { name: 'inactive', type: 'bool', help: 'show inactive defined XML' }, ...XPATH_OPTS],
   async run(ctl, cmd) {
     const pool = await poolArg(ctl, cmd);
-    printXML(ctl, cmd, await pool.getXMLDesc(cmd.bool('inactive') ? StorageXMLFlags.INACTIVE : 0));
+    await printXML(ctl, cmd, await pool.getXMLDesc(cmd.bool('inactive') ? StorageXMLFlags.INACTIVE : 0));
     return true;
   },
 };

@@ -142,7 +142,7 @@ export const volDumpxml: CommandDef = {
   options: [volOpt(), poolOfVol, ...XPATH_OPTS],
   async run(ctl, cmd) {
     const { vol } = await volArg(ctl, cmd);
-    printXML(ctl, cmd, await vol.getXMLDesc());
+    await printXML(ctl, cmd, await vol.getXMLDesc());
     return true;
   },
 };

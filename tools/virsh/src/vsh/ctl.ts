@@ -65,6 +65,10 @@ export class Ctl {
   error(message: string): void {
     this.#stderr += `error: ${message}\n`;
   }
+  /** What a library virsh uses prints to stderr by itself (libxml2's XPath errors). */
+  rawError(text: string): void {
+    this.#stderr += text;
+  }
   /** Everything written so far, for the caller to flush in order. */
   takeOutput(): { stdout: string; stderr: string } {
     const out = { stdout: this.#stdout, stderr: this.#stderr };
