@@ -19,7 +19,12 @@ const USB_MODELS: Record<string, string> = {
 /** `-device` arguments of the controllers QEMU does not create by itself. */
 export function controllerArgs(devices: readonly XmlElement[]): string[] {
   const out: string[] = [];
-  for (const c of devices.filter((d) => d.name === 'controller')) {
+  // libvirt emits controllers grouped by type in this order.
+  const order = ['pci', 'usb', 'scsi', 'ide', 'sata', 'fdc', 'virtio-serial', 'ccid'];
+  const rank = (c: XmlElement): number => order.indexOf(attr(c, 'type') ?? '');
+  const controllers = devices.filter((d) => d.name === 'controller').map((c, i) => ({ c, i }));
+  controllers.sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i);
+  for (const { c } of controllers) {
     const type = attr(c, 'type');
     const index = attr(c, 'index') ?? '0';
     const model = attr(c, 'model');
@@ -156,7 +161,10 @@ export function videoArgs(devices: readonly XmlElement[]): string[] {
     if (!names || (model && model.attrs.some(([k]) => !['type', 'vram', 'heads', 'primary'].includes(k)))) throw unsupported(`video model '${type}'`);
     const heads = model && attr(model, 'heads');
     if (heads !== undefined && heads !== '1') throw unsupported(`video heads '${heads}'`);
-    return deviceArg({ driver: names[i === 0 ? 0 : 1], id: `video${i}`, ...pciProps(pciAddressOf(v)) });
+    const vram = model && attr(model, 'vram');
+    // QEMU's VGA takes its memory in MiB; cirrus has a fixed size.
+    const mem = type === 'vga' && vram !== undefined ? { vgamem_mb: Number(vram) / 1024 } : {};
+    return deviceArg({ driver: names[i === 0 ? 0 : 1], id: `video${i}`, ...mem, ...pciProps(pciAddressOf(v)) });
   });
 }
 

@@ -1,4 +1,4 @@
-import { firstChild, textOf } from '@tsvirt/conf';
+import { attr, firstChild, textOf } from '@tsvirt/conf';
 import { driveAddress, type DiskView } from '../devices/disk-view.js';
 import { pciAddressOf, pciProps } from './pci-address.js';
 
@@ -25,15 +25,36 @@ export const formatNode = (node: number): string => `libvirt-${node}-format`;
 /** Whether a block device is a real CD-ROM drive (libvirt asks the kernel; its names say as much). */
 const isHostCdrom = (path: string | undefined): boolean => path !== undefined && /^\/dev\/(?:cdrom|sr\d+)$/.test(path);
 
+/** What each cache mode means to QEMU: host page cache bypassed, flushes ignored, guest write cache. */
+const CACHE_MODES: Record<string, { direct: boolean; noFlush: boolean; writeCache: boolean }> = {
+  none: { direct: true, noFlush: false, writeCache: true },
+  writeback: { direct: false, noFlush: false, writeCache: true },
+  writethrough: { direct: false, noFlush: false, writeCache: false },
+  directsync: { direct: true, noFlush: false, writeCache: false },
+  unsafe: { direct: false, noFlush: true, writeCache: true },
+};
+
+/** A disk's cache mode: `<driver cache>`, else `none` for a writable shareable disk (no host cache may hide another guest's writes). */
+function cacheMode(d: ResolvedDisk): (typeof CACHE_MODES)[string] | undefined {
+  const driver = firstChild(d.view.el, 'driver');
+  const mode = (driver && attr(driver, 'cache')) ?? (d.view.shareable && !d.view.readonly ? 'none' : undefined);
+  return mode === undefined || mode === 'default' ? undefined : CACHE_MODES[mode];
+}
+
+function cacheProps(d: ResolvedDisk): JsonProps {
+  const c = cacheMode(d);
+  return c ? { cache: { direct: c.direct, 'no-flush': c.noFlush } } : {};
+}
+
 /** The protocol layer (`-blockdev` / blockdev-add) of a disk with a source. */
 export function storageProps(d: ResolvedDisk): JsonProps {
   const driver = !d.isBlock ? 'file' : d.view.device === 'cdrom' && isHostCdrom(d.path) ? 'host_cdrom' : 'host_device';
-  return { driver, filename: d.path, 'node-name': storageNode(d.node), 'auto-read-only': true, discard: 'unmap' };
+  return { driver, filename: d.path, 'node-name': storageNode(d.node), ...cacheProps(d), 'auto-read-only': true, discard: 'unmap' };
 }
 
 /** The format layer stacked on the protocol layer. */
 export function formatProps(d: ResolvedDisk): JsonProps {
-  return { 'node-name': formatNode(d.node), 'read-only': d.view.readonly, driver: d.view.format, file: storageNode(d.node) };
+  return { 'node-name': formatNode(d.node), 'read-only': d.view.readonly, ...cacheProps(d), driver: d.view.format, file: storageNode(d.node) };
 }
 
 function serialOf(d: ResolvedDisk): string | undefined {
@@ -48,7 +69,9 @@ export function diskDeviceProps(d: ResolvedDisk): JsonProps {
   const drive = d.path !== undefined ? { drive: formatNode(d.node) } : {};
   const boot = d.bootIndex !== undefined ? { bootindex: d.bootIndex } : {};
   const serial = serialOf(d);
-  const tail = { ...drive, id: d.alias, ...boot, ...(serial !== undefined ? { serial } : {}) };
+  const cache = cacheMode(d);
+  const writeCache = cache ? { 'write-cache': cache.writeCache ? 'on' : 'off' } : {};
+  const tail = { ...drive, id: d.alias, ...boot, ...writeCache, ...(serial !== undefined ? { serial } : {}) };
   const a = driveAddress(v);
   switch (v.bus) {
     case 'virtio':

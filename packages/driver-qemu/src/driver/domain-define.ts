@@ -32,7 +32,9 @@ export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
   if (def.type !== 'qemu' && def.type !== 'kvm') {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${EMULATOR}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
   }
-  if (def.os.type !== 'hvm') throw new VirError(ErrorCode.OS_TYPE, def.os.type, ErrorDomain.QEMU);
+  if (def.os.type !== 'hvm') {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${EMULATOR}' does not support os type '${def.os.type}'`, ErrorDomain.QEMU);
+  }
   disksOf(def.devices);
   if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(element('emulator', [], [textNode(EMULATOR)]));
   for (const nic of def.devices.filter((d) => d.name === 'interface')) {

@@ -1,4 +1,5 @@
 import { attr, element, firstChild, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { disksOf, driveAddress } from '../devices/disk-view.js';
 import { setAttr } from '../devices/xml-mutate.js';
 
 /** The machine types QEMU 7.2 (the installed one) resolves its aliases to; libvirt stores the resolved name. */
@@ -32,6 +33,90 @@ function i440fxControllers(def: DomainDef): void {
   }
 }
 
+const controllerOf = (def: DomainDef, type: string): XmlElement | undefined =>
+  def.devices.find((d) => d.name === 'controller' && hasType(d, type) && (attr(d, 'index') ?? '0') === '0');
+
+/** The devices a PC always has: a USB controller, the PCI root, an IDE controller for IDE disks, a balloon, PS/2 mouse and keyboard. */
+function implicitDevices(def: DomainDef): void {
+  const add = (el: XmlElement): void => {
+    def.devices.push(el);
+  };
+  if (!controllerOf(def, 'usb')) add(element('controller', [['type', 'usb'], ['index', '0']]));
+  if (!controllerOf(def, 'pci')) add(element('controller', [['type', 'pci'], ['index', '0'], ['model', 'pci-root']]));
+  if (disksOf(def.devices).some((d) => d.bus === 'ide') && !controllerOf(def, 'ide')) add(element('controller', [['type', 'ide'], ['index', '0']]));
+  for (const type of ['mouse', 'keyboard']) {
+    if (!def.devices.some((d) => d.name === 'input' && hasType(d, type) && attr(d, 'bus') === 'ps2')) add(element('input', [['type', type], ['bus', 'ps2']]));
+  }
+  if (!def.devices.some((d) => d.name === 'memballoon')) add(element('memballoon', [['model', 'virtio']]));
+}
+
+/** Each disk's controller, bus and unit written out as a drive address. */
+function driveAddresses(def: DomainDef): void {
+  for (const v of disksOf(def.devices)) {
+    if (v.bus === 'virtio' || firstChild(v.el, 'address')) continue;
+    const a = driveAddress(v);
+    v.el.children.push(element('address', [['type', 'drive'], ['controller', String(a.controller)], ['bus', String(a.bus)], ['target', '0'], ['unit', String(a.unit)]]));
+  }
+}
+
+/** Serial ports get their ISA target; a console mirrors serial port 0 (its type and source), as libvirt pairs them. */
+function serialTargets(def: DomainDef): void {
+  const serials = def.devices.filter((d) => d.name === 'serial');
+  serials.forEach((s, i) => {
+    if (firstChild(s, 'target')) return;
+    s.children.push(element('target', [['type', 'isa-serial'], ['port', String(i)]], [element('model', [['name', 'isa-serial']])]));
+  });
+  let console0 = def.devices.find((d) => d.name === 'console');
+  if (!console0 && serials[0]) {
+    console0 = element('console', [['type', 'pty']]);
+    def.devices.push(console0);
+  }
+  if (console0 && !firstChild(console0, 'target')) {
+    const serial0 = serials[0];
+    if (serial0) {
+      setAttr(console0, 'type', attr(serial0, 'type') ?? 'pty');
+      const source = firstChild(serial0, 'source');
+      console0.children = source ? [structuredClone(source)] : [];
+    } else {
+      def.devices.splice(def.devices.indexOf(console0), 0, element('serial', [['type', attr(console0, 'type') ?? 'pty']],
+        [element('target', [['type', 'isa-serial'], ['port', '0']], [element('model', [['name', 'isa-serial']])])]));
+    }
+    console0.children.push(element('target', [['type', 'serial'], ['port', '0']]));
+  }
+}
+
+/** A VNC display with a fixed port says autoport='no'; VGA-like cards get libvirt's default video memory and one head. */
+function displayDefaults(def: DomainDef): void {
+  for (const g of def.devices.filter((d) => d.name === 'graphics' && hasType(d, 'vnc'))) {
+    if (attr(g, 'autoport') === undefined && Number(attr(g, 'port') ?? -1) >= 0) g.attrs.splice(g.attrs.findIndex(([k]) => k === 'port') + 1, 0, ['autoport', 'no']);
+  }
+  for (const v of def.devices.filter((d) => d.name === 'video')) {
+    const model = firstChild(v, 'model');
+    const type = model && attr(model, 'type');
+    if (!model || (type !== 'vga' && type !== 'cirrus')) continue;
+    const at = model.attrs.findIndex(([k]) => k === 'type') + 1;
+    const extra: Array<[string, string]> = [];
+    if (attr(model, 'vram') === undefined) extra.push(['vram', '16384']);
+    if (attr(model, 'heads') === undefined) extra.push(['heads', '1']);
+    model.attrs.splice(at, 0, ...extra);
+  }
+}
+
+/** libvirt keeps devices in arrays by kind and writes them in this order. */
+const DEVICE_ORDER = [
+  'emulator', 'disk', 'controller', 'lease', 'filesystem', 'interface', 'smartcard', 'serial', 'parallel', 'console', 'channel',
+  'input', 'tpm', 'graphics', 'sound', 'audio', 'video', 'hostdev', 'redirdev', 'redirfilter', 'hub', 'watchdog', 'memballoon',
+  'rng', 'panic', 'shmem', 'memory', 'iommu', 'vsock', 'crypto',
+];
+
+function sortDevices(def: DomainDef): void {
+  const rank = (el: XmlElement): number => {
+    const i = DEVICE_ORDER.indexOf(el.name);
+    return i < 0 ? DEVICE_ORDER.length : i;
+  };
+  def.devices = def.devices.map((el, i) => ({ el, i })).sort((a, b) => rank(a.el) - rank(b.el) || a.i - b.i).map((x) => x.el);
+}
+
 /** An audio backend that plays nothing, unless the domain names one (libvirt's default without host audio). */
 function defaultAudio(def: DomainDef): void {
   if (!def.devices.some((d) => d.name === 'audio')) def.devices.push(element('audio', [['id', '1'], ['type', 'none']]));
@@ -46,6 +131,11 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   const machine = def.os.machine ?? 'pc';
   def.os.machine = abiUpdate ? (MACHINE_ALIASES[machine] ?? machine) : machine;
   defaultCpu(def);
+  implicitDevices(def);
   if (isI440fx(def.os.machine) && !def.os.machine.startsWith('pc-q35')) i440fxControllers(def);
   defaultAudio(def);
+  driveAddresses(def);
+  serialTargets(def);
+  displayDefaults(def);
+  sortDevices(def);
 }

@@ -1,0 +1,109 @@
+// Differential tests against libvirt's own QEMU driver (Debian's libvirtd 9.0 on the same machine):
+// the same definitions and commands through `virsh -c qemu:///system` and through tsvirt.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCommandLine } from '../src/command/qemu-command.js';
+import { disksOf } from '../src/devices/disk-view.js';
+import type { DriverContext } from '../src/driver/driver-context.js';
+import { parseQemuDomain } from '../src/driver/domain-define.js';
+import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
+import { argsWords } from './conformance.js';
+import { TestRoot } from './helpers.js';
+import { tsvirsh, type VirshRun } from './tsvirsh.js';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+const isRoot = process.getuid?.() === 0;
+const DOMAINS = ['plain', 'disks', 'graphics'];
+const nameOf = (kind: string): string => `tsvirt-oracle-${kind}`;
+
+let root: TestRoot;
+const files = new Map<string, string>();
+
+function virsh(...args: string[]): VirshRun {
+  const r = spawnSync('virsh', ['-c', 'qemu:///system', ...args], { encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? 1 };
+}
+const ours = (...args: string[]): Promise<VirshRun> => tsvirsh(root.uri, ...args);
+
+/** Runs one virsh command line on both sides. */
+async function both(...args: string[]): Promise<[VirshRun, VirshRun]> {
+  return [virsh(...args), await ours(...args)];
+}
+
+function cleanLibvirt(): void {
+  for (const kind of DOMAINS) {
+    virsh('destroy', nameOf(kind));
+    virsh('undefine', nameOf(kind));
+  }
+}
+
+/** tsvirt's command line for a definition, with the paths libvirt's system instance would use. */
+async function ourCommandLine(xml: string): Promise<string[]> {
+  const def = parseQemuDomain(xml);
+  const dir = `/var/lib/libvirt/qemu/domain--1-${def.name.slice(0, 20)}`;
+  const drv = { volumePath: () => Promise.reject(new Error('no volumes here')) } as unknown as DriverContext;
+  const disks = await resolveDisksForStart(drv, disksOf(def.devices), def.os.boot);
+  return buildCommandLine(def, { accel: 'tcg', monitorPath: `${dir}/monitor.sock`, masterKeyFile: `${dir}/master-key.aes`, disks });
+}
+
+describe.skipIf(!isRoot)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, qemu:///system)", () => {
+  beforeAll(() => {
+    execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
+    root = new TestRoot();
+    cleanLibvirt();
+    for (const kind of DOMAINS) {
+      const file = join(root.dir, `${kind}.xml`);
+      writeFileSync(file, readFileSync(here(`./oracle-domains/${kind}.xml`), 'utf8').replace('NAME', nameOf(kind)));
+      files.set(kind, file);
+    }
+  });
+  afterAll(async () => {
+    cleanLibvirt();
+    await root?.cleanup();
+  });
+
+  it.each(DOMAINS)('builds the command line libvirt builds (domxml-to-native): %s', async (kind) => {
+    const file = files.get(kind)!;
+    const theirs = virsh('domxml-to-native', 'qemu-argv', file);
+    expect(theirs.code).toBe(0);
+    expect(await ourCommandLine(readFileSync(file, 'utf8'))).toEqual(argsWords(theirs.stdout.trim()));
+  });
+
+  it.each(DOMAINS)('fills in the define-time defaults libvirt fills in: %s', async (kind) => {
+    const [theirs, mine] = await both('define', files.get(kind)!);
+    expect(mine).toEqual(theirs);
+    expect((await ours('dumpxml', '--inactive', nameOf(kind))).stdout).toBe(virsh('dumpxml', '--inactive', nameOf(kind)).stdout);
+  });
+
+  it('reports the same states and errors through a lifecycle', async () => {
+    const dom = nameOf('plain');
+    const steps: string[][] = [
+      ['destroy', dom], ['suspend', dom], ['resume', dom], ['qemu-monitor-command', dom, 'query-status'], ['domstate', '--reason', dom],
+      ['start', dom], ['start', dom], ['domstate', '--reason', dom], ['suspend', dom], ['domstate', '--reason', dom],
+      ['resume', dom], ['domstate', '--reason', dom], ['qemu-monitor-command', dom, '--return-value', 'query-status'],
+      ['qemu-monitor-command', dom, '--hmp', 'info', 'status'], ['undefine', 'tsvirt-oracle-nosuch'], ['dominfo', 'tsvirt-oracle-nosuch'],
+      ['destroy', dom], ['domstate', '--reason', dom],
+    ];
+    for (const step of steps) {
+      const [theirs, mine] = await both(...step);
+      expect({ step, ...mine }).toEqual({ step, ...theirs });
+    }
+  });
+
+  it('refuses bad definitions with the same messages', async () => {
+    const plain = readFileSync(files.get('plain')!, 'utf8');
+    const bad = {
+      xen: plain.replace("type='qemu'", "type='xen'"),
+      target: plain.replace('</os>', "</os><devices><disk type='file' device='disk'><source file='/x.img'/></disk></devices>"),
+    };
+    for (const [what, xml] of Object.entries(bad)) {
+      const file = join(root.dir, `bad-${what}.xml`);
+      writeFileSync(file, xml);
+      const [theirs, mine] = await both('define', file);
+      expect({ what, ...mine }).toEqual({ what, ...theirs });
+    }
+  });
+});
