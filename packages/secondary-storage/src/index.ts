@@ -1,14 +1,22 @@
 import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
+import { LocalStorage } from './local-storage.js';
+import { storagePathsForURI } from './storage-paths.js';
 
 /**
- * The storage secondary driver. It provides no entry points yet and so declines every URI:
- * storage calls on a connection then fail with libvirt's NO_SUPPORT error naming the API.
+ * The storage secondary driver of the local hypervisor connections (qemu:///system,
+ * qemu:///session, qemu:///embed?root=DIR, lxc:///): `dir` pools and their volumes, kept in
+ * files under the connection's root so that every process sees the same pools.
  */
 export const driver = {
   name: 'Storage',
   schemes: [],
   localOnly: true,
-  async open(): Promise<DriverConnection | 'declined'> {
-    return 'declined';
+  async open(ctx): Promise<DriverConnection | 'declined'> {
+    const paths = storagePathsForURI(ctx.uri);
+    if (paths === 'declined') return 'declined';
+    return { storage: new LocalStorage(paths), close: async () => undefined };
   },
 } satisfies ConnectionDriver;
+
+export { LocalStorage } from './local-storage.js';
+export { storagePathsForURI, type StoragePaths } from './storage-paths.js';

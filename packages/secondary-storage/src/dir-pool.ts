@@ -1,0 +1,83 @@
+import { chmod, chown, mkdir, opendir, rmdir, stat, statfs } from 'node:fs/promises';
+import { element, firstChild, formatStoragePoolXML, textNode, type StoragePoolDef } from '@tsvirt/conf';
+import { StoragePoolBuildFlags } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags, systemError } from '@tsvirt/util';
+import { permissionsOf } from './pool-xml.js';
+
+const D = ErrorDomain.STORAGE;
+/** The mode libvirt gives a pool directory it makes when the definition names none. */
+const DEFAULT_POOL_MODE = 0o711;
+
+/** The target directory of a dir pool (the definition was checked to have one). */
+export const targetOf = (def: StoragePoolDef): string => def.targetPath!;
+
+/**
+ * Builds a dir pool: makes its target directory (and missing parents) and gives it the mode and
+ * ids `<permissions>` names. A directory already there is kept; the dir backend formats nothing,
+ * so OVERWRITE and NO_OVERWRITE are refused as libvirt's file system backend refuses them.
+ */
+export async function buildDirPool(def: StoragePoolDef, flags: number): Promise<void> {
+  const { OVERWRITE, NO_OVERWRITE } = StoragePoolBuildFlags;
+  checkFlags(flags, OVERWRITE | NO_OVERWRITE, 'virStorageBackendFileSystemBuild', D);
+  if ((flags & OVERWRITE) && (flags & NO_OVERWRITE)) {
+    const text = "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive";
+    throw new VirError(ErrorCode.INVALID_ARG, text, D, { message: text });
+  }
+  if (flags) throw new VirError(ErrorCode.OPERATION_INVALID, `No source device specified when formatting pool '${def.name}'`, D);
+  const dir = targetOf(def);
+  const perms = permissionsOf(def.xml);
+  try {
+    const made = await mkdir(dir, { recursive: true });
+    const existed = made === undefined;
+    if (existed && !(await stat(dir)).isDirectory()) throw new VirError(ErrorCode.OPERATION_INVALID, `'${dir}' is not a directory`, D);
+    if (!existed || perms.mode !== undefined) await chmod(dir, perms.mode ?? DEFAULT_POOL_MODE);
+    if (perms.owner !== undefined || perms.group !== undefined) await chown(dir, perms.owner ?? -1, perms.group ?? -1);
+  } catch (e) {
+    if (e instanceof VirError) throw e;
+    throw systemError(`cannot create path '${dir}'`, e as NodeJS.ErrnoException, D);
+  }
+}
+
+/** A dir pool can start when its target directory can be opened. */
+export async function checkDirPool(def: StoragePoolDef): Promise<void> {
+  const dir = targetOf(def);
+  try {
+    await (await opendir(dir)).close();
+  } catch (e) {
+    throw systemError(`cannot open directory '${dir}'`, e as NodeJS.ErrnoException, ErrorDomain.NONE);
+  }
+}
+
+/** Removes a stopped dir pool's (empty) target directory. */
+export async function deleteDirPool(def: StoragePoolDef, flags: number): Promise<void> {
+  checkFlags(flags, 0, 'virStorageBackendDeleteLocal', D);
+  const dir = targetOf(def);
+  await rmdir(dir).catch((e: unknown) => {
+    throw systemError(`failed to remove pool '${dir}'`, e as NodeJS.ErrnoException, D);
+  });
+}
+
+/** A running pool's sizes: those of the file system holding its directory (statvfs; libvirt counts free blocks, reserved ones too, as available). */
+export async function poolSizes(def: StoragePoolDef): Promise<{ capacity: bigint; allocation: bigint; available: bigint }> {
+  const dir = targetOf(def);
+  const s = await statfs(dir, { bigint: true }).catch((e: unknown) => {
+    throw systemError(`cannot statvfs path '${dir}'`, e as NodeJS.ErrnoException, D);
+  });
+  const capacity = s.blocks * s.bsize;
+  const available = s.bfree * s.bsize;
+  return { capacity, allocation: capacity - available, available };
+}
+
+/**
+ * A running pool's XML: its sizes, and the permissions its directory has now (libvirt reads
+ * them back on every refresh).
+ */
+export async function livePoolXML(def: StoragePoolDef): Promise<string> {
+  const sizes = await poolSizes(def);
+  const st = await stat(targetOf(def));
+  const target = firstChild(def.xml, 'target')!;
+  const num = (name: string, text: string) => element(name, [], [textNode(text)]);
+  const perms = element('permissions', [], [num('mode', `0${(st.mode & 0o7777).toString(8)}`), num('owner', String(st.uid)), num('group', String(st.gid))]);
+  target.children = [...target.children.filter((c) => c.kind !== 'element' || c.name !== 'permissions'), perms];
+  return formatStoragePoolXML({ ...def, capacity: Number(sizes.capacity), allocation: Number(sizes.allocation), available: Number(sizes.available) });
+}

@@ -1,0 +1,249 @@
+import { formatStoragePoolXML, validateXML, type StoragePoolDef } from '@tsvirt/conf';
+import { isAbsolute, resolve } from 'node:path';
+import {
+  ALL_LIST_STORAGE_POOLS_FLAGS, StorageVolType, StoragePoolBuildFlags, StoragePoolCreateFlags, StoragePoolDefineFlags, StoragePoolState, StorageVolCreateFlags,
+  StorageVolInfoFlags, StorageVolWipeAlgorithm, StorageXMLFlags, matchesListStoragePoolsFlags,
+  type StorageDriver, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
+} from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { buildDirPool, checkDirPool, deleteDirPool, livePoolXML, poolSizes } from './dir-pool.js';
+import { parsePoolDefinition } from './pool-xml.js';
+import {
+  loadPools, removeConfig, removeState, saveConfig, saveState, setAutostartLink, withPoolsLock, type PoolObject,
+} from './pool-store.js';
+import { PoolTable, poolRef, requireActive } from './pool-table.js';
+import type { StoragePaths } from './storage-paths.js';
+import { cloneVolume, createVolume } from './volume-create.js';
+import { parseNewVolume } from './volume-def.js';
+import { listVolumes, noVol, volRef, volumeByName, volumeByPath, volumeFacts, type VolumeEntry } from './volume-facts.js';
+import { deleteVolume, resizeVolume, wipeVolume } from './volume-ops.js';
+import { volumeXML } from './volume-xml.js';
+
+const D = ErrorDomain.STORAGE;
+const BUILD_FLAGS = StoragePoolCreateFlags.WITH_BUILD | StoragePoolCreateFlags.WITH_BUILD_OVERWRITE | StoragePoolCreateFlags.WITH_BUILD_NO_OVERWRITE;
+
+/** The build flags a start with WITH_BUILD_* asks for (undefined: no build). */
+function buildFlagsOf(flags: number): number | undefined {
+  if (flags & StoragePoolCreateFlags.WITH_BUILD_OVERWRITE) return StoragePoolBuildFlags.OVERWRITE;
+  if (flags & StoragePoolCreateFlags.WITH_BUILD_NO_OVERWRITE) return StoragePoolBuildFlags.NO_OVERWRITE;
+  return flags & StoragePoolCreateFlags.WITH_BUILD ? 0 : undefined;
+}
+
+/**
+ * libvirt's storage driver over one root's files, for the local hypervisor connections: `dir`
+ * pools whose volumes are the files (and linked block devices) of their directory, made with
+ * `qemu-img` and plain file operations. Every call reads the pools' files afresh; every change
+ * holds the root's lock, so all processes that open the root see the same pools.
+ */
+export class LocalStorage implements StorageDriver {
+  constructor(private readonly paths: StoragePaths) {}
+
+  private async table(): Promise<PoolTable> {
+    return new PoolTable(await loadPools(this.paths));
+  }
+  /** Runs a change under the root's lock, on the pools as they are once the lock is held. */
+  private change<T>(fn: (t: PoolTable) => Promise<T>): Promise<T> {
+    return withPoolsLock(this.paths, async () => fn(await this.table()));
+  }
+  private async names(active: boolean): Promise<string[]> {
+    return (await this.table()).pools.filter((p) => p.active === active).map((p) => p.def.name);
+  }
+  private async activePool(ref: StoragePoolRef): Promise<PoolObject> {
+    return (await this.table()).active(ref);
+  }
+  /** The volume behind a handle, in its running pool (found by name, as libvirt finds a volume's pool). */
+  private async vol(ref: StorageVolRef, t?: PoolTable): Promise<{ pool: PoolObject; vol: VolumeEntry }> {
+    const pool = requireActive((t ?? (await this.table())).byName(ref.pool));
+    return { pool, vol: await volumeByName(pool.def, ref.name) };
+  }
+  private activeDefs(t: PoolTable): StoragePoolDef[] {
+    return t.pools.filter((p) => p.active).map((p) => p.def);
+  }
+
+  async connectNumOfStoragePools(): Promise<number> {
+    return (await this.names(true)).length;
+  }
+  async connectListStoragePools(maxnames: number): Promise<string[]> {
+    return (await this.names(true)).slice(0, maxnames);
+  }
+  async connectNumOfDefinedStoragePools(): Promise<number> {
+    return (await this.names(false)).length;
+  }
+  async connectListDefinedStoragePools(maxnames: number): Promise<string[]> {
+    return (await this.names(false)).slice(0, maxnames);
+  }
+  async connectListAllStoragePools(flags: number): Promise<StoragePoolRef[]> {
+    checkFlags(flags, ALL_LIST_STORAGE_POOLS_FLAGS, 'storageConnectListAllStoragePools', D);
+    return (await this.table()).pools
+      .filter((p) => matchesListStoragePoolsFlags({ active: p.active, persistent: p.config !== undefined, autostart: p.autostart, type: p.def.type }, flags))
+      .map(poolRef);
+  }
+
+  async storagePoolLookupByName(name: string): Promise<StoragePoolRef> {
+    return poolRef((await this.table()).byName(name));
+  }
+  async storagePoolLookupByUUID(uuid: string): Promise<StoragePoolRef> {
+    return poolRef((await this.table()).byUUID(uuid));
+  }
+  async storagePoolLookupByVolume(vol: StorageVolRef): Promise<StoragePoolRef> {
+    return poolRef((await this.table()).byName(vol.pool));
+  }
+
+  async storagePoolDefineXML(xml: string, flags: number): Promise<StoragePoolRef> {
+    checkFlags(flags, StoragePoolDefineFlags.VALIDATE, 'storagePoolDefineXML', D);
+    if (flags & StoragePoolDefineFlags.VALIDATE) await validateXML(xml, 'storagepool.rng');
+    const def = parsePoolDefinition(xml);
+    return this.change(async (t) => {
+      t.existing(def, false);
+      await saveConfig(this.paths, def);
+      return { name: def.name, uuid: def.uuid };
+    });
+  }
+  async storagePoolCreateXML(xml: string, flags: number): Promise<StoragePoolRef> {
+    checkFlags(flags, BUILD_FLAGS, 'storagePoolCreateXML', D);
+    const def = parsePoolDefinition(xml);
+    return this.change(async (t) => {
+      t.existing(def, true);
+      await this.start(def, flags);
+      return { name: def.name, uuid: def.uuid };
+    });
+  }
+  /** Builds (when asked) and checks a pool, then marks it active with `def` as its live definition. */
+  private async start(def: StoragePoolDef, flags: number): Promise<void> {
+    const build = buildFlagsOf(flags);
+    if (build !== undefined) await buildDirPool(def, build);
+    await checkDirPool(def);
+    await saveState(this.paths, def);
+  }
+
+  async storagePoolBuild(pool: StoragePoolRef, flags: number): Promise<void> {
+    await this.change(async (t) => buildDirPool(t.inactive(pool, 'already').def, flags));
+  }
+  async storagePoolUndefine(pool: StoragePoolRef): Promise<void> {
+    await this.change(async (t) => {
+      await removeConfig(this.paths, t.inactive(pool, 'still').def.name);
+    });
+  }
+  async storagePoolCreate(pool: StoragePoolRef, flags: number): Promise<void> {
+    checkFlags(flags, BUILD_FLAGS, 'storagePoolCreate', D);
+    await this.change(async (t) => this.start(t.inactive(pool, 'already').def, flags));
+  }
+  async storagePoolDestroy(pool: StoragePoolRef): Promise<void> {
+    await this.change(async (t) => removeState(this.paths, t.active(pool).def.name));
+  }
+  async storagePoolDelete(pool: StoragePoolRef, flags: number): Promise<void> {
+    await this.change(async (t) => deleteDirPool(t.inactive(pool, 'still').def, flags));
+  }
+  async storagePoolRefresh(pool: StoragePoolRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'storagePoolRefresh', D);
+    await checkDirPool((await this.activePool(pool)).def);
+  }
+
+  async storagePoolGetXMLDesc(pool: StoragePoolRef, flags: number): Promise<string> {
+    checkFlags(flags, StorageXMLFlags.INACTIVE, 'storagePoolGetXMLDesc', D);
+    const obj = (await this.table()).of(pool);
+    if (flags & StorageXMLFlags.INACTIVE && obj.config) return formatStoragePoolXML(obj.config);
+    return obj.active ? livePoolXML(obj.def) : formatStoragePoolXML(obj.def);
+  }
+  async storagePoolGetInfo(pool: StoragePoolRef): Promise<StoragePoolInfo> {
+    const obj = (await this.table()).of(pool);
+    if (!obj.active) return { state: StoragePoolState.INACTIVE, capacity: 0n, allocation: 0n, available: 0n };
+    return { state: StoragePoolState.RUNNING, ...(await poolSizes(obj.def)) };
+  }
+  async storagePoolGetAutostart(pool: StoragePoolRef): Promise<boolean> {
+    return (await this.table()).of(pool).autostart;
+  }
+  async storagePoolSetAutostart(pool: StoragePoolRef, autostart: boolean): Promise<void> {
+    await this.change(async (t) => {
+      const obj = t.of(pool);
+      if (!obj.config) throw new VirError(ErrorCode.INTERNAL_ERROR, 'pool has no config file', D);
+      await setAutostartLink(this.paths, obj.def.name, autostart);
+    });
+  }
+  async storagePoolIsActive(pool: StoragePoolRef): Promise<boolean> {
+    return (await this.table()).of(pool).active;
+  }
+  async storagePoolIsPersistent(pool: StoragePoolRef): Promise<boolean> {
+    return (await this.table()).of(pool).config !== undefined;
+  }
+
+  async storagePoolNumOfVolumes(pool: StoragePoolRef): Promise<number> {
+    return (await listVolumes((await this.activePool(pool)).def)).length;
+  }
+  async storagePoolListVolumes(pool: StoragePoolRef, maxnames: number): Promise<string[]> {
+    return (await listVolumes((await this.activePool(pool)).def)).slice(0, maxnames).map((v) => v.name);
+  }
+  async storagePoolListAllVolumes(pool: StoragePoolRef, flags: number): Promise<StorageVolRef[]> {
+    checkFlags(flags, 0, 'storagePoolListAllVolumes', D);
+    return (await listVolumes((await this.activePool(pool)).def)).map(volRef);
+  }
+
+  async storageVolLookupByName(pool: StoragePoolRef, name: string): Promise<StorageVolRef> {
+    return volRef(await volumeByName((await this.activePool(pool)).def, name));
+  }
+  async storageVolLookupByKey(key: string): Promise<StorageVolRef> {
+    const vol = await volumeByPath(this.activeDefs(await this.table()), key);
+    if (!vol) throw noVol('key', key, false);
+    return volRef(vol);
+  }
+  async storageVolLookupByPath(path: string): Promise<StorageVolRef> {
+    const vol = await volumeByPath(this.activeDefs(await this.table()), isAbsolute(path) ? resolve(path) : path);
+    if (!vol) throw noVol('path', path);
+    return volRef(vol);
+  }
+
+  async storageVolCreateXML(pool: StoragePoolRef, xml: string, flags: number): Promise<StorageVolRef> {
+    checkFlags(flags, StorageVolCreateFlags.PREALLOC_METADATA | StorageVolCreateFlags.VALIDATE, 'storageVolCreateXML', D);
+    if (flags & StorageVolCreateFlags.VALIDATE) await validateXML(xml, 'storagevol.rng');
+    return this.change(async (t) => {
+      const obj = t.active(pool);
+      const vol = parseNewVolume(xml, obj.def);
+      await createVolume(obj.def, vol, flags);
+      return volRef(await volumeByName(obj.def, vol.name));
+    });
+  }
+  async storageVolCreateXMLFrom(pool: StoragePoolRef, xml: string, clone: StorageVolRef, flags: number): Promise<StorageVolRef> {
+    const { PREALLOC_METADATA, REFLINK, VALIDATE } = StorageVolCreateFlags;
+    checkFlags(flags, PREALLOC_METADATA | REFLINK | VALIDATE, 'storageVolCreateXMLFrom', D);
+    if (flags & VALIDATE) await validateXML(xml, 'storagevol.rng');
+    return this.change(async (t) => {
+      const obj = t.active(pool);
+      const from = await volumeFacts((await this.vol(clone, t)).vol);
+      const vol = parseNewVolume(xml, obj.def);
+      await cloneVolume(obj.def, vol, from, flags);
+      return volRef(await volumeByName(obj.def, vol.name));
+    });
+  }
+  async storageVolDelete(ref: StorageVolRef, flags: number): Promise<void> {
+    await this.change(async (t) => deleteVolume((await this.vol(ref, t)).vol, flags));
+  }
+  async storageVolWipe(ref: StorageVolRef, flags: number): Promise<void> {
+    await this.storageVolWipePattern(ref, StorageVolWipeAlgorithm.ZERO, flags);
+  }
+  async storageVolWipePattern(ref: StorageVolRef, algorithm: number, flags: number): Promise<void> {
+    await this.change(async (t) => wipeVolume(await volumeFacts((await this.vol(ref, t)).vol), algorithm, flags));
+  }
+  async storageVolResize(ref: StorageVolRef, capacity: bigint, flags: number): Promise<void> {
+    await this.change(async (t) => {
+      const { pool, vol } = await this.vol(ref, t);
+      const { available } = await poolSizes(pool.def);
+      await resizeVolume(await volumeFacts(vol), capacity, flags, available);
+    });
+  }
+  async storageVolGetXMLDesc(ref: StorageVolRef, flags: number): Promise<string> {
+    checkFlags(flags, 0, 'storageVolGetXMLDesc', D);
+    return volumeXML(await volumeFacts((await this.vol(ref)).vol));
+  }
+  async storageVolGetInfo(ref: StorageVolRef): Promise<StorageVolInfo> {
+    return this.storageVolGetInfoFlags(ref, 0);
+  }
+  async storageVolGetInfoFlags(ref: StorageVolRef, flags: number): Promise<StorageVolInfo> {
+    checkFlags(flags, StorageVolInfoFlags.GET_PHYSICAL, 'storageVolGetInfoFlags', D);
+    const v = await volumeFacts((await this.vol(ref)).vol);
+    const type = v.type === 'block' ? StorageVolType.BLOCK : StorageVolType.FILE;
+    return { type, capacity: v.capacity, allocation: flags & StorageVolInfoFlags.GET_PHYSICAL ? v.physical : v.allocation };
+  }
+  async storageVolGetPath(ref: StorageVolRef): Promise<string> {
+    return (await this.vol(ref)).vol.path;
+  }
+}

@@ -1,0 +1,94 @@
+import { mkdir, readdir, readFile, readlink, symlink, unlink } from 'node:fs/promises';
+import { formatStoragePoolXML, parseStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
+import { ErrorDomain, logger, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
+import { autostartLink, configFile, driverLock, stateFile, type StoragePaths } from './storage-paths.js';
+
+const log = logger('storage.store');
+const D = ErrorDomain.STORAGE;
+
+/** One pool as the files of a root describe it. */
+export interface PoolObject {
+  /** The live definition while the pool is active, else the persistent one. */
+  def: StoragePoolDef;
+  /** The persistent definition (its config file), absent for a transient pool. */
+  config?: StoragePoolDef;
+  active: boolean;
+  autostart: boolean;
+}
+
+const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
+
+/** The definitions in a directory's `*.xml` files, by pool name; an unreadable file is skipped with a warning. */
+async function readDefs(dir: string): Promise<Map<string, StoragePoolDef>> {
+  const defs = new Map<string, StoragePoolDef>();
+  const names = await readdir(dir).catch((e: unknown) => {
+    if (isMissing(e)) return [];
+    throw systemError(`cannot open directory '${dir}'`, e as NodeJS.ErrnoException, D);
+  });
+  for (const file of names.filter((n) => n.endsWith('.xml')).sort()) {
+    try {
+      const def = parseStoragePoolXML(await readFile(`${dir}/${file}`, 'utf8'));
+      defs.set(def.name, def);
+    } catch (e) {
+      log.warn(`skipping pool file '${dir}/${file}': ${(e as Error).message}`);
+    }
+  }
+  return defs;
+}
+
+/**
+ * Every pool of a root, by name: the persistent definitions of the config directory, the live
+ * ones of the state directory (a pool is active while its state file exists) and the autostart
+ * links. There is no daemon: each call reads the files, which every change writes atomically.
+ */
+export async function loadPools(paths: StoragePaths): Promise<PoolObject[]> {
+  const [configs, live] = await Promise.all([readDefs(paths.configDir), readDefs(paths.stateDir)]);
+  const names = [...new Set([...configs.keys(), ...live.keys()])].sort();
+  return Promise.all(names.map(async (name) => {
+    const config = configs.get(name);
+    const running = live.get(name);
+    const autostart = config !== undefined && (await readlink(autostartLink(paths, name)).then(() => true, () => false));
+    return { def: (running ?? config)!, ...(config ? { config } : {}), active: running !== undefined, autostart };
+  }));
+}
+
+/** Runs a change to the pools of a root while holding its lock, so processes see changes whole and in turn. */
+export function withPoolsLock<T>(paths: StoragePaths, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(driverLock(paths), fn, { domain: D });
+}
+
+/** A definition as the files hold it: the runtime sizes left out (zero). */
+const saved = (def: StoragePoolDef): string => formatStoragePoolXML({ ...def, capacity: 0, allocation: 0, available: 0 });
+
+export async function saveConfig(paths: StoragePaths, def: StoragePoolDef): Promise<void> {
+  await writeFileAtomic(configFile(paths, def.name), saved(def), { mode: 0o600, domain: D });
+}
+
+export async function saveState(paths: StoragePaths, def: StoragePoolDef): Promise<void> {
+  await writeFileAtomic(stateFile(paths, def.name), saved(def), { mode: 0o600, domain: D });
+}
+
+async function removeFile(path: string, what: string): Promise<void> {
+  await unlink(path).catch((e: unknown) => {
+    if (!isMissing(e)) throw systemError(`cannot remove ${what} '${path}'`, e as NodeJS.ErrnoException, D);
+  });
+}
+
+export const removeState = (paths: StoragePaths, name: string): Promise<void> => removeFile(stateFile(paths, name), 'state file');
+
+/** Removes a pool's config file and its autostart link. */
+export async function removeConfig(paths: StoragePaths, name: string): Promise<void> {
+  await removeFile(autostartLink(paths, name), 'autostart link');
+  await removeFile(configFile(paths, name), 'config file');
+}
+
+/** Makes or removes the autostart link of a persistent pool. */
+export async function setAutostartLink(paths: StoragePaths, name: string, on: boolean): Promise<void> {
+  const link = autostartLink(paths, name);
+  await removeFile(link, 'autostart link');
+  if (!on) return;
+  await mkdir(paths.autostartDir, { recursive: true });
+  await symlink(configFile(paths, name), link).catch((e: unknown) => {
+    throw systemError(`Failed to create symlink '${link}' to '${configFile(paths, name)}'`, e as NodeJS.ErrnoException, D);
+  });
+}

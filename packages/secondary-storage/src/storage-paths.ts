@@ -1,0 +1,59 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ErrorCode, ErrorDomain, VirError, uriParam, type VirURI } from '@tsvirt/util';
+
+/** Where one instance of the storage driver keeps its pools (libvirt's storage driver layout). */
+export interface StoragePaths {
+  /** Persistent pool definitions (`<name>.xml`). */
+  readonly configDir: string;
+  /** Links to the definitions of pools that start with the host (`<name>.xml`). */
+  readonly autostartDir: string;
+  /** The live definition of each active pool (`<name>.xml`) and the driver's lock. */
+  readonly stateDir: string;
+}
+
+function systemPaths(): StoragePaths {
+  return { configDir: '/etc/tsvirt/storage', autostartDir: '/etc/tsvirt/storage/autostart', stateDir: '/run/tsvirt/storage' };
+}
+
+function sessionPaths(env: NodeJS.ProcessEnv): StoragePaths {
+  const config = env['XDG_CONFIG_HOME'] || join(homedir(), '.config');
+  const cache = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  const runtime = env['XDG_RUNTIME_DIR'] || join(cache, 'tsvirt', 'run');
+  const configDir = join(config, 'tsvirt', 'storage');
+  return { configDir, autostartDir: join(configDir, 'autostart'), stateDir: join(runtime, 'tsvirt', 'storage', 'run') };
+}
+
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/**
+ * The layout for a local hypervisor URI, the same split as the QEMU driver's: `qemu:///system` and
+ * `lxc:///` (root) under /etc/tsvirt and /run/tsvirt, `qemu:///session` under the user's XDG
+ * directories, `qemu:///embed?root=DIR` under DIR. 'declined' for any other URI, and where the
+ * hypervisor driver itself refuses the URI (it reports why).
+ */
+export function storagePathsForURI(uri: VirURI, env: NodeJS.ProcessEnv = process.env): StoragePaths | 'declined' {
+  if (uri.driver === 'lxc') return uri.path === '/' && isRoot() ? systemPaths() : 'declined';
+  if (uri.driver !== 'qemu') return 'declined';
+  switch (uri.path) {
+    case '/system':
+      return isRoot() ? systemPaths() : 'declined';
+    case '/session':
+      return sessionPaths(env);
+    case '/embed': {
+      const root = uriParam(uri, 'root');
+      if (!root) throw new VirError(ErrorCode.INVALID_ARG, `Missing 'root' URI parameter`, ErrorDomain.STORAGE);
+      if (!isAbsolute(root)) throw new VirError(ErrorCode.INVALID_ARG, `root path '${root}' in URI must be absolute`, ErrorDomain.STORAGE);
+      const r = resolve(root);
+      return { configDir: join(r, 'etc', 'storage'), autostartDir: join(r, 'etc', 'storage', 'autostart'), stateDir: join(r, 'run', 'storage') };
+    }
+    default:
+      return 'declined';
+  }
+}
+
+export const configFile = (p: StoragePaths, name: string): string => join(p.configDir, `${name}.xml`);
+export const autostartLink = (p: StoragePaths, name: string): string => join(p.autostartDir, `${name}.xml`);
+export const stateFile = (p: StoragePaths, name: string): string => join(p.stateDir, `${name}.xml`);
+/** The lock that serialises every change to the pools of one root, across processes. */
+export const driverLock = (p: StoragePaths): string => join(p.stateDir, 'locks', 'driver.lock');

@@ -1,0 +1,98 @@
+import { chmod, chown, lstat, open, stat, truncate, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StoragePoolDef } from '@tsvirt/conf';
+import { StorageVolCreateFlags } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, errnoText, systemError } from '@tsvirt/util';
+import { targetOf } from './dir-pool.js';
+import { convertImage, createImage, imageInfo, type CreateImage } from './qemu-img.js';
+import type { NewVolume } from './volume-def.js';
+import type { VolumeFacts } from './volume-facts.js';
+import { preallocate } from './volume-ops.js';
+
+const D = ErrorDomain.STORAGE;
+/** The mode libvirt gives a volume whose definition names none. */
+const DEFAULT_VOL_MODE = 0o600;
+
+/** A raw file of `capacity` bytes, `allocation` of them reserved (the file is new: the caller removes it on failure). */
+async function fillRawFile(path: string, vol: NewVolume): Promise<void> {
+  await truncate(path, Number(vol.capacity)).catch((e: unknown) => {
+    throw systemError(`cannot extend file '${path}'`, e as NodeJS.ErrnoException, D);
+  });
+  await preallocate(path, vol.allocation < vol.capacity ? vol.allocation : vol.capacity);
+}
+
+/** Creates an empty file, failing when anything has the name (so that a failure never removes what was there). */
+async function createEmpty(path: string, mode: number): Promise<void> {
+  const fd = await open(path, 'wx', mode).catch((e: unknown) => {
+    throw systemError(`cannot create path '${path}'`, e as NodeJS.ErrnoException, D);
+  });
+  await fd.close();
+}
+
+/** The backing image of a new volume, which must exist; its format from its header when the XML names none. */
+async function checkedBacking(vol: NewVolume): Promise<CreateImage['backing']> {
+  if (!vol.backing) return undefined;
+  if (vol.format === 'raw') throw new VirError(ErrorCode.NO_SUPPORT, 'backing storage not supported for raw volumes', D);
+  const path = vol.backing.path;
+  await stat(path).catch((e: unknown) => {
+    throw new VirError(ErrorCode.SYSTEM_ERROR, `inaccessible backing store volume ${path}: ${errnoText(e as NodeJS.ErrnoException)}`, D);
+  });
+  const format = vol.backing.format ?? (await imageInfo(path))?.format ?? 'raw';
+  return { path, format };
+}
+
+/** Gives a new volume the mode and ids its definition names. */
+async function applyPermissions(path: string, vol: NewVolume): Promise<void> {
+  await chmod(path, vol.perms.mode ?? DEFAULT_VOL_MODE);
+  if (vol.perms.owner !== undefined || vol.perms.group !== undefined) await chown(path, vol.perms.owner ?? -1, vol.perms.group ?? -1);
+}
+
+/** Refuses a name the pool's directory already has (any kind of entry). */
+export async function checkFreeName(pool: StoragePoolDef, name: string): Promise<string> {
+  const path = join(targetOf(pool), name);
+  if (await lstat(path).then(() => true, () => false)) throw new VirError(ErrorCode.STORAGE_VOL_EXIST, `'${name}'`, D);
+  return path;
+}
+
+/** Runs the making of a volume file; on failure the half-made file is removed and the error passed on. */
+async function making(path: string, make: () => Promise<void>): Promise<void> {
+  try {
+    await make();
+  } catch (e) {
+    await unlink(path).catch(() => undefined);
+    throw e;
+  }
+}
+
+const imageOf = (path: string, vol: NewVolume, flags: number, backing?: CreateImage['backing']): CreateImage => ({
+  path, format: vol.format, capacity: vol.capacity, preallocMetadata: (flags & StorageVolCreateFlags.PREALLOC_METADATA) !== 0,
+  options: vol.options, ...(backing ? { backing } : {}),
+});
+
+/** Makes a new volume in a dir pool: a raw file directly (as libvirt does), any other format with `qemu-img create`. */
+export async function createVolume(pool: StoragePoolDef, vol: NewVolume, flags: number): Promise<string> {
+  const path = await checkFreeName(pool, vol.name);
+  const backing = await checkedBacking(vol);
+  if (vol.format === 'raw') await createEmpty(path, vol.perms.mode ?? DEFAULT_VOL_MODE);
+  await making(path, async () => {
+    if (vol.format === 'raw') await fillRawFile(path, vol);
+    else await createImage(imageOf(path, vol, flags, backing));
+    await applyPermissions(path, vol);
+  });
+  return path;
+}
+
+/**
+ * Makes a new volume as a copy of `from` with `qemu-img convert`. A raw copy is as large as the
+ * larger of the two capacities (libvirt extends the file); any other format keeps the source's.
+ */
+export async function cloneVolume(pool: StoragePoolDef, vol: NewVolume, from: VolumeFacts, flags: number): Promise<string> {
+  const path = await checkFreeName(pool, vol.name);
+  if (vol.backing) await checkedBacking(vol);
+  await making(path, async () => {
+    await convertImage(from.path, from.format, imageOf(path, vol, flags));
+    if (vol.format === 'raw' && vol.capacity > from.capacity) await truncate(path, Number(vol.capacity));
+    await applyPermissions(path, vol);
+  });
+  return path;
+}

@@ -1,0 +1,108 @@
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { StoragePoolDef } from '@tsvirt/conf';
+import type { StorageVolRef } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, sysfsPath } from '@tsvirt/util';
+import { targetOf } from './dir-pool.js';
+import { imageInfo } from './qemu-img.js';
+
+const D = ErrorDomain.STORAGE;
+
+export const noVol = (how: string, what: string, quoted = true): VirError =>
+  new VirError(ErrorCode.NO_STORAGE_VOL, `no storage vol with matching ${how} ${quoted ? `'${what}'` : what}`, D);
+
+/**
+ * One volume of a dir pool: an entry of its directory that is a regular file or a block device
+ * (also through a symlink). A file is reached by its entry's path, as libvirt shows it; a block
+ * device by its real path, so that what uses the volume finds the device itself.
+ */
+export interface VolumeEntry {
+  readonly pool: string;
+  readonly name: string;
+  readonly type: 'file' | 'block';
+  /** The path the volume is used by, which is also its key. */
+  readonly path: string;
+  /** The entry in the pool's directory (a symlink for a linked block device). */
+  readonly entry: string;
+}
+
+export const volRef = (v: VolumeEntry): StorageVolRef => ({ pool: v.pool, name: v.name, key: v.path });
+
+/** The volume an entry of a pool directory is, or undefined for anything else (directories, fifos, dangling links). */
+async function entryOf(pool: StoragePoolDef, name: string): Promise<VolumeEntry | undefined> {
+  const entry = join(targetOf(pool), name);
+  const l = await lstat(entry).catch(() => undefined);
+  const st = l?.isSymbolicLink() ? await stat(entry).catch(() => undefined) : l;
+  if (st?.isFile()) return { pool: pool.name, name, type: 'file', path: entry, entry };
+  if (st?.isBlockDevice()) return { pool: pool.name, name, type: 'block', path: await realpath(entry), entry };
+  return undefined;
+}
+
+/** The volumes of a running dir pool, in name order. */
+export async function listVolumes(pool: StoragePoolDef): Promise<VolumeEntry[]> {
+  const names = (await readdir(targetOf(pool)).catch(() => [])).sort();
+  const entries = await Promise.all(names.map((n) => entryOf(pool, n)));
+  return entries.filter((e): e is VolumeEntry => e !== undefined);
+}
+
+export async function volumeByName(pool: StoragePoolDef, name: string): Promise<VolumeEntry> {
+  const vol = name.includes('/') ? undefined : await entryOf(pool, name);
+  if (!vol) throw noVol('name', name);
+  return vol;
+}
+
+/** The volume of one of `pools` whose path is `path`: an entry of its directory, or a linked block device. */
+export async function volumeByPath(pools: readonly StoragePoolDef[], path: string): Promise<VolumeEntry | undefined> {
+  for (const pool of pools) {
+    if (dirname(path) === targetOf(pool)) {
+      const vol = await entryOf(pool, basename(path));
+      if (vol?.path === path) return vol;
+    }
+  }
+  for (const pool of pools) {
+    const vol = (await listVolumes(pool)).find((v) => v.type === 'block' && v.path === path);
+    if (vol) return vol;
+  }
+  return undefined;
+}
+
+/** A volume's sizes, format, backing image and the stat of what it is. */
+export interface VolumeFacts extends VolumeEntry {
+  readonly format: string;
+  readonly capacity: bigint;
+  readonly allocation: bigint;
+  readonly physical: bigint;
+  readonly stat: BigIntStats;
+  readonly backing?: { readonly path: string; readonly format?: string };
+}
+
+/** The size of a block device from sysfs (`/sys/dev/block/MAJ:MIN/size`, in 512-byte sectors). */
+async function blockDeviceSize(st: BigIntStats): Promise<bigint> {
+  const rdev = st.rdev;
+  const major = ((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn);
+  const minor = (rdev & 0xffn) | ((rdev >> 12n) & ~0xffn);
+  const text = await readFile(sysfsPath(`dev/block/${major}:${minor}/size`), 'utf8').catch(() => '0');
+  return BigInt(text.trim() || '0') * 512n;
+}
+
+/** What libvirt's refresh learns of a volume: stat for sizes and permissions, qemu-img for a file's format. */
+export async function volumeFacts(vol: VolumeEntry): Promise<VolumeFacts> {
+  const st = await stat(vol.path, { bigint: true }).catch(() => {
+    throw noVol('name', vol.name);
+  });
+  if (vol.type === 'block') {
+    const size = await blockDeviceSize(st);
+    return { ...vol, format: 'raw', capacity: size, allocation: size, physical: size, stat: st };
+  }
+  const info = await imageInfo(vol.path);
+  return {
+    ...vol,
+    format: info?.format ?? 'raw',
+    capacity: info?.virtualSize ?? st.size,
+    allocation: st.blocks * 512n,
+    physical: st.size,
+    stat: st,
+    ...(info?.backingPath !== undefined ? { backing: { path: info.backingPath, ...(info.backingFormat ? { format: info.backingFormat } : {}) } } : {}),
+  };
+}
