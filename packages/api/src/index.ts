@@ -19,6 +19,11 @@ export { checkExclusiveFlags } from './objects/arg-checks.js';
 export { DRIVER_REGISTRY, addDriverImporter, loadDriver, unloadDrivers, type DriverEntry, type ModuleImporter } from './registry.js';
 export type { ConnectionDriver, DriverConnection, DriverModule, OpenContext } from './driver/connection-driver.js';
 export type { DomainStateEntryPoints, SnapshotRef } from './driver/domain-state-entry-points.js';
+export type {
+  DomainTuningEntryPoints, DomainCPUStats, DomainMemoryStat, DomainTime, DomainControlInfo, DomainDiskError, DomainIOThreadInfo,
+} from './driver/domain-tuning-entry-points.js';
+export * from './typed-params.js';
+export * from './domain-tuning-flags.js';
 export type { HypervisorDriver, DomainBlockStats, SharedDiskEntry, NodeStat } from './driver/hypervisor-driver.js';
 export type { VcpuInfo, DomainVcpus, NodeCPUMap, DomainInterfaceStats, DomainBlockInfo } from './driver/domain-resource-types.js';
 export type { NetworkDriver, NetworkRef, NetworkDHCPLease } from './driver/network-driver.js';

@@ -5,6 +5,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
   DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
   type DomainBlockInfo, type DomainBlockStats, type DomainInterfaceStats, type DomainVcpus, type NodeCPUMap,
+  type DomainCPUStats, type TypedParameter,
   type DomainInfo, type DomainListFacts, type SnapshotRef, type NodeStat, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
@@ -15,6 +16,7 @@ import { TEST_CPU_STATS, TEST_SYSINFO_XML, testCapabilitiesXML } from './host/te
 import { setMemoryFlags } from './domain/memory.js';
 import { getVcpuPinInfo, getVcpus, getVcpusFlags, nodeGetCPUMap, pinVcpuFlags, setVcpusFlags } from './domain/vcpus.js';
 import { blockStats, getBlockInfo, interfaceStats } from './domain/stats.js';
+import { SCHEDULER, getCPUStats, getSchedulerParameters, setSchedulerParameters } from './domain/cpu-sched.js';
 import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageXML } from './domain/save-image.js';
 import { getMetadata, renameDomain, setMetadata } from './domain/metadata.js';
 import {
@@ -276,6 +278,23 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async domainGetBlockInfo(dom: DomainRef, disk: string, flags: number): Promise<DomainBlockInfo> {
     return getBlockInfo(this.host.find(dom), disk, flags);
+  }
+
+  // CPU statistics and the scheduler (src/domain/cpu-sched.ts).
+  async domainGetCPUStats(dom: DomainRef, startCpu: number, ncpus: number, flags: number): Promise<DomainCPUStats> {
+    return getCPUStats(this.host.find(dom), startCpu, ncpus, flags);
+  }
+  async domainGetSchedulerType(dom: DomainRef): Promise<{ type: string; nparams: number }> {
+    this.host.find(dom);
+    return SCHEDULER;
+  }
+  async domainGetSchedulerParameters(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
+    this.host.find(dom);
+    return getSchedulerParameters(flags);
+  }
+  async domainSetSchedulerParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
+    this.host.find(dom);
+    setSchedulerParameters(params, flags);
   }
 
   // Saved images, managed save, metadata, renaming and snapshots (src/domain/save-image.ts, metadata.ts, snapshots.ts).

@@ -8,6 +8,12 @@ import { callerFor } from './entry-point.js';
 import { DomainSnapshot } from './domain-snapshot.js';
 import { checkGetMetadataArgs, checkSaveFlags, checkSetMetadataArgs, checkSnapshotCreateFlags } from './domain-state-args.js';
 import { checkNonEmptyString } from './arg-checks.js';
+import type {
+  DomainCPUStats, DomainControlInfo, DomainDiskError, DomainIOThreadInfo, DomainMemoryStat, DomainTime,
+} from '../driver/domain-tuning-entry-points.js';
+import { TypedParameterFlags, type TypedParameter } from '../typed-params.js';
+import { DomainMemoryStatTag } from '../domain-tuning-flags.js';
+import { checkCPUStatsRange, checkTypedParams } from './typed-param-checks.js';
 
 /** What a Domain needs of its connection. */
 export interface DomainOwner {
@@ -186,6 +192,89 @@ export class Domain {
   /** QEMU monitor passthrough (virDomainQemuMonitorCommand): QEMU's reply as text. */
   qemuMonitorCommand(cmd: string, flags = 0): Promise<string> {
     return this.call('qemuMonitorCommand', 'virDomainQemuMonitorCommand', true)(this.#ref, cmd, flags);
+  }
+
+  // Tuning, statistics and guest facts (driver/domain-tuning-entry-points.ts).
+
+  /** Total (startCpu -1, ncpus 1) or per-CPU usage; ncpus 0 gives the CPU count only (virDomainGetCPUStats). */
+  getCPUStats(startCpu: number, ncpus: number, flags = 0): Promise<DomainCPUStats> {
+    const call = this.call('domainGetCPUStats', 'virDomainGetCPUStats');
+    checkCPUStatsRange(startCpu, ncpus);
+    return call(this.#ref, startCpu, ncpus, flags | TypedParameterFlags.STRING_OKAY);
+  }
+  /** The scheduler's name and its parameter count (virDomainGetSchedulerType). */
+  schedulerType(): Promise<{ type: string; nparams: number }> {
+    return this.call('domainGetSchedulerType', 'virDomainGetSchedulerType')(this.#ref);
+  }
+  /** virDomainGetSchedulerParameters, or with flags (DomainModificationImpact) ...Flags, which also accepts STRING parameters. */
+  schedulerParameters(flags?: number): Promise<TypedParameter[]> {
+    const api = flags === undefined ? 'virDomainGetSchedulerParameters' : 'virDomainGetSchedulerParametersFlags';
+    return this.call('domainGetSchedulerParameters', api)(this.#ref, flags === undefined ? 0 : flags | TypedParameterFlags.STRING_OKAY);
+  }
+  /** virDomainSetSchedulerParameters, or with flags (DomainModificationImpact) virDomainSetSchedulerParametersFlags. */
+  async setSchedulerParameters(params: readonly TypedParameter[], flags?: number): Promise<void> {
+    const api = flags === undefined ? 'virDomainSetSchedulerParameters' : 'virDomainSetSchedulerParametersFlags';
+    await this.call('domainSetSchedulerParameters', api, true)(this.#ref, checkTypedParams(params), flags ?? 0);
+  }
+  memoryParameters(flags = 0): Promise<TypedParameter[]> {
+    return this.call('domainGetMemoryParameters', 'virDomainGetMemoryParameters')(this.#ref, flags);
+  }
+  async setMemoryParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
+    await this.call('domainSetMemoryParameters', 'virDomainSetMemoryParameters', true)(this.#ref, checkTypedParams(params), flags);
+  }
+  blkioParameters(flags = 0): Promise<TypedParameter[]> {
+    return this.call('domainGetBlkioParameters', 'virDomainGetBlkioParameters')(this.#ref, flags);
+  }
+  async setBlkioParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
+    await this.call('domainSetBlkioParameters', 'virDomainSetBlkioParameters', true)(this.#ref, checkTypedParams(params), flags);
+  }
+  numaParameters(flags = 0): Promise<TypedParameter[]> {
+    return this.call('domainGetNumaParameters', 'virDomainGetNumaParameters')(this.#ref, flags);
+  }
+  async setNumaParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
+    await this.call('domainSetNumaParameters', 'virDomainSetNumaParameters', true)(this.#ref, checkTypedParams(params), flags);
+  }
+  perfEvents(flags = 0): Promise<TypedParameter[]> {
+    return this.call('domainGetPerfEvents', 'virDomainGetPerfEvents')(this.#ref, flags);
+  }
+  async setPerfEvents(params: readonly TypedParameter[], flags = 0): Promise<void> {
+    await this.call('domainSetPerfEvents', 'virDomainSetPerfEvents', true)(this.#ref, checkTypedParams(params), flags);
+  }
+  /** Up to `nrStats` memory counters (virDomainMemoryStats; DomainMemoryStatTag). */
+  memoryStats(nrStats: number = DomainMemoryStatTag.NR, flags = 0): Promise<DomainMemoryStat[]> {
+    return this.call('domainMemoryStats', 'virDomainMemoryStats')(this.#ref, nrStats, flags);
+  }
+  getTime(flags = 0): Promise<DomainTime> {
+    return this.call('domainGetTime', 'virDomainGetTime')(this.#ref, flags);
+  }
+  /** The guest's hostname (virDomainGetHostname; DomainGetHostnameFlags). */
+  getHostname(flags = 0): Promise<string> {
+    return this.call('domainGetHostname', 'virDomainGetHostname')(this.#ref, flags);
+  }
+  controlInfo(flags = 0): Promise<DomainControlInfo> {
+    return this.call('domainGetControlInfo', 'virDomainGetControlInfo')(this.#ref, flags);
+  }
+  /** Disks that hit an I/O error (virDomainGetDiskErrors; DomainDiskErrorCode). */
+  diskErrors(flags = 0): Promise<DomainDiskError[]> {
+    return this.call('domainGetDiskErrors', 'virDomainGetDiskErrors')(this.#ref, flags);
+  }
+  /** IOThreads and their host CPU maps (virDomainGetIOThreadInfo; DomainModificationImpact). */
+  ioThreadInfo(flags = 0): Promise<DomainIOThreadInfo[]> {
+    return this.call('domainGetIOThreadInfo', 'virDomainGetIOThreadInfo')(this.#ref, flags);
+  }
+  async addIOThread(iothreadId: number, flags = 0): Promise<void> {
+    await this.call('domainAddIOThread', 'virDomainAddIOThread', true)(this.#ref, iothreadId, flags);
+  }
+  async delIOThread(iothreadId: number, flags = 0): Promise<void> {
+    const call = this.call('domainDelIOThread', 'virDomainDelIOThread', true);
+    checkNonZero(iothreadId, 'iothread_id', 'virDomainDelIOThread');
+    await call(this.#ref, iothreadId, flags);
+  }
+  async pinIOThread(iothreadId: number, cpumap: readonly boolean[], flags = 0): Promise<void> {
+    await this.call('domainPinIOThread', 'virDomainPinIOThread', true)(this.#ref, iothreadId, cpumap, flags);
+  }
+  async setIOThreadParams(iothreadId: number, params: readonly TypedParameter[], flags = 0): Promise<void> {
+    await this.call('domainSetIOThreadParams', 'virDomainSetIOThreadParams', true)(this.#ref, iothreadId, checkTypedParams(params), flags);
   }
 
   // Saved state, managed save, renaming, metadata and snapshots (driver/domain-state-entry-points.ts).

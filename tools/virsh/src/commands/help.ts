@@ -1,30 +1,40 @@
 import type { CommandDef, CommandGroup, OptDef } from '../vsh/command-def.js';
 import { VshError } from '../vsh/vsh-error.js';
 
-function synopsisPart(o: OptDef): string {
+/** virsh names an optional argv option (`[--set] <string>`) when a positional option comes before it, as in schedinfo, not echo. */
+function argvNamed(o: OptDef, i: number, all: readonly OptDef[]): boolean {
+  return o.required === true || all.slice(0, i).some((p) => p.positional);
+}
+
+function synopsisPart(o: OptDef, i: number, all: readonly OptDef[]): string {
   const value = o.type === 'int' ? '<number>' : '<string>';
   if (o.type === 'bool') return `[--${o.name}]`;
-  if (o.type === 'argv') return o.required ? `{[--${o.name}] <string>}...` : `[<${o.name}>]...`;
+  if (o.type === 'argv') {
+    if (o.required) return `{[--${o.name}] <string>}...`;
+    return argvNamed(o, i, all) ? `[[--${o.name}] <string>]...` : `[<${o.name}>]...`;
+  }
   if (o.positional && o.required) return `<${o.name}>`;
   if (o.positional) return `[<${o.name}>]`;
   return o.required ? `--${o.name} ${value}` : `[--${o.name} ${value}]`;
 }
 
-function optionLabel(o: OptDef): string {
+function optionLabel(o: OptDef, i: number, all: readonly OptDef[]): string {
   const value = o.type === 'int' ? '<number>' : '<string>';
   if (o.type === 'bool') return `--${o.name}`;
-  if (o.type === 'argv') return o.required ? `[--${o.name}] <string>` : `<${o.name}>`;
+  if (o.type === 'argv') return argvNamed(o, i, all) ? `[--${o.name}] <string>` : `<${o.name}>`;
   return o.positional ? `[--${o.name}] ${value}` : `--${o.name} ${value}`;
 }
 
 /** One command's help page, laid out as virsh lays it out. */
 export function commandHelp(def: CommandDef): string {
   const opts = def.options.filter((o) => o.type !== 'alias' && !o.hidden);
-  let out = `  NAME\n    ${def.name} - ${def.help}\n\n  SYNOPSIS\n    ${[def.name, ...opts.map(synopsisPart)].join(' ')}\n\n`;
+  let out = `  NAME\n    ${def.name} - ${def.help}\n\n  SYNOPSIS\n    ${[def.name, ...opts.map((o, i) => synopsisPart(o, i, opts))].join(' ')}\n\n`;
   if (def.desc) out += `  DESCRIPTION\n    ${def.desc}\n\n`;
   if (opts.length > 0) {
     out += '  OPTIONS\n';
-    for (const o of opts) out += `    ${optionLabel(o).padEnd(15)}  ${o.help}\n`;
+    opts.forEach((o, i) => {
+      out += `    ${optionLabel(o, i, opts).padEnd(15)}  ${o.help}\n`;
+    });
     out += '\n';
   }
   return out;

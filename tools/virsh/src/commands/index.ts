@@ -29,6 +29,8 @@ import { setvcpus, vcpucount, vcpuinfo, vcpupin } from './domain-vcpus.js';
 import { setmaxmem, setmem } from './domain-memory.js';
 import { attachDevice, attachDisk, attachInterface, detachDevice, detachDisk, detachInterface, updateDevice } from './domain-devices.js';
 import { domblkinfo, domblklist, domblkstat, domiflist, domifstat } from './domain-stats.js';
+import { cpuStats } from './domain-cpu-stats.js';
+import { schedinfo } from './domain-schedinfo.js';
 
 const byName = (a: CommandDef, b: CommandDef): number => a.name.localeCompare(b.name);
 
@@ -37,7 +39,8 @@ export const GROUPS: readonly CommandGroup[] = [
   { name: 'Domain Management', keyword: 'domain',
     commands: [create, define, destroy, domid, domname, domuuid, dumpxml, qemuMonitorCommand, reboot, reset, resume, shutdown, start, suspend, undefine,
       attachDevice, attachDisk, attachInterface, detachDevice, detachDisk, detachInterface, updateDevice,
-      setmaxmem, setmem, setvcpus, vcpucount, vcpuinfo, vcpupin].sort(byName) },
+      setmaxmem, setmem, setvcpus, vcpucount, vcpuinfo, vcpupin,
+      cpuStats, schedinfo].sort(byName) },
   { name: 'Domain Monitoring', keyword: 'monitor',
     commands: [dominfo, domstate, list, sharedDiskList, domblkinfo, domblklist, domblkstat, domiflist, domifstat].sort(byName) },
   { name: 'Host and Hypervisor', keyword: 'host',

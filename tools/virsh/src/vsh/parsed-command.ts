@@ -40,8 +40,10 @@ export class ParsedCommand {
   int(name: string): number | undefined {
     const v = this.string(name);
     if (v === undefined) return undefined;
-    if (!/^-?\d+$/.test(v)) throw new VshError(`Numeric value '${v}' for <${name}> option is malformed or out of range`);
-    return Number(v);
+    // virStrToLong_i: strtol's syntax in base 10, within a C int.
+    const n = /^\s*[+-]?\d+$/.test(v) ? Number(v) : NaN;
+    if (!(n >= -(2 ** 31) && n < 2 ** 31)) throw new VshError(`Numeric value '${v}' for <${name}> option is malformed or out of range`);
+    return n;
   }
 
   /** virsh's check that two options are not given together. */

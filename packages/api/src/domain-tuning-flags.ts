@@ -1,0 +1,18 @@
+/** Flags and codes of the tuning and statistics APIs (libvirt-domain.h). */
+
+/** virDomainMemoryStatTags. */
+export const DomainMemoryStatTag = {
+  SWAP_IN: 0, SWAP_OUT: 1, MAJOR_FAULT: 2, MINOR_FAULT: 3, UNUSED: 4, AVAILABLE: 5, ACTUAL_BALLOON: 6, RSS: 7, USABLE: 8,
+  LAST_UPDATE: 9, DISK_CACHES: 10, HUGETLB_PGALLOC: 11, HUGETLB_PGFAIL: 12, NR: 13,
+} as const;
+
+/** virDomainControlState. */
+export const DomainControlState = { OK: 0, JOB: 1, OCCUPIED: 2, ERROR: 3 } as const;
+/** virDomainControlErrorReason. */
+export const DomainControlErrorReason = { NONE: 0, UNKNOWN: 1, MONITOR: 2, INTERNAL: 3 } as const;
+
+/** virDomainDiskErrorCode. */
+export const DomainDiskErrorCode = { NONE: 0, UNSPEC: 1, NO_SPACE: 2 } as const;
+
+/** virDomainGetHostnameFlags. */
+export const DomainGetHostnameFlags = { LEASE: 1, AGENT: 2 } as const;
