@@ -4,7 +4,7 @@ import type { StoragePoolDef } from '@tsvirt/conf';
 import { StorageVolCreateFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, errnoText, systemError } from '@tsvirt/util';
 import { targetOf } from './dir-pool.js';
-import { convertImage, createImage, imageInfo, type CreateImage } from './qemu-img.js';
+import { convertImage, createImage, type CreateImage } from './qemu-img.js';
 import type { NewVolume } from './volume-def.js';
 import type { VolumeFacts } from './volume-facts.js';
 import { preallocate } from './volume-ops.js';
@@ -29,7 +29,7 @@ async function createEmpty(path: string, mode: number): Promise<void> {
   await fd.close();
 }
 
-/** The backing image of a new volume, which must exist; its format from its header when the XML names none. */
+/** The backing image of a new volume, which must exist (conf gives it libvirt's default format, raw, when the XML names none). */
 async function checkedBacking(vol: NewVolume): Promise<CreateImage['backing']> {
   if (!vol.backing) return undefined;
   if (vol.format === 'raw') throw new VirError(ErrorCode.NO_SUPPORT, 'backing storage not supported for raw volumes', D);
@@ -37,8 +37,7 @@ async function checkedBacking(vol: NewVolume): Promise<CreateImage['backing']> {
   await stat(path).catch((e: unknown) => {
     throw new VirError(ErrorCode.SYSTEM_ERROR, `inaccessible backing store volume ${path}: ${errnoText(e as NodeJS.ErrnoException)}`, D);
   });
-  const format = vol.backing.format ?? (await imageInfo(path))?.format ?? 'raw';
-  return { path, format };
+  return { path, format: vol.backing.format ?? 'raw' };
 }
 
 /** Gives a new volume the mode and ids its definition names. */

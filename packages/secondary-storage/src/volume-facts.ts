@@ -96,10 +96,12 @@ export async function volumeFacts(vol: VolumeEntry): Promise<VolumeFacts> {
     return { ...vol, format: 'raw', capacity: size, allocation: size, physical: size, stat: st };
   }
   const info = await imageInfo(vol.path);
+  const format = info?.format ?? 'raw';
   return {
     ...vol,
-    format: info?.format ?? 'raw',
-    capacity: info?.virtualSize ?? st.size,
+    format,
+    // qemu-img rounds a raw file's size up to whole sectors; libvirt shows the file's size.
+    capacity: format === 'raw' ? st.size : info!.virtualSize,
     allocation: st.blocks * 512n,
     physical: st.size,
     stat: st,

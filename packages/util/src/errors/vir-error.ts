@@ -72,6 +72,7 @@ const ERRNO_TEXT: Record<string, string> = {
   ECONNREFUSED: 'Connection refused',
   ETIMEDOUT: 'Connection timed out',
   ENOTEMPTY: 'Directory not empty',
+  EFBIG: 'File too large',
 };
 
 /** strerror() text of a Node errno error, as glibc spells it. */

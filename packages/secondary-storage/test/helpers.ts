@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addDriverImporter, connect, type Connection, type ConnectionDriver } from '@tsvirt/api';
+
+/**
+ * A stand-in for the QEMU driver: it answers qemu:// URIs with no entry points, so the
+ * connection's storage calls reach this package's driver alone (a driver's tests may not load
+ * another driver).
+ */
+const hypervisorStub: { driver: ConnectionDriver } = {
+  driver: { name: 'QEMU', schemes: ['qemu'], localOnly: true, open: async () => ({ close: async () => undefined }) },
+};
+
+addDriverImporter(async (specifier) => {
+  if (specifier === '@tsvirt/secondary-storage') return import('../src/index.js');
+  if (specifier === '@tsvirt/driver-qemu') return hypervisorStub;
+  return undefined;
+});
+
+/** A fresh embed root in a temporary directory, a connection to it, and its removal. */
+export interface EmbedRoot {
+  readonly root: string;
+  readonly uri: string;
+  readonly conn: Connection;
+  /** A path under the root for a pool's directory. */
+  dir(name: string): string;
+  remove(): Promise<void>;
+}
+
+export async function openEmbedRoot(): Promise<EmbedRoot> {
+  const root = mkdtempSync(join(tmpdir(), 'tsvirt-storage-'));
+  const uri = `qemu:///embed?root=${root}`;
+  const conn = await connect(uri);
+  return {
+    root,
+    uri,
+    conn,
+    dir: (name) => join(root, 'pools', name),
+    remove: async () => {
+      await conn.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A minimal dir pool definition. */
+export const dirPoolXML = (name: string, path: string, extra = ''): string =>
+  `<pool type='dir'><name>${name}</name><target><path>${path}</path>${extra}</target></pool>`;
+
+/** A minimal volume definition: capacity in bytes, format and other `<target>` content optional. */
+export const volXML = (name: string, capacity: number | bigint, target = '', extra = ''): string =>
+  `<volume><name>${name}</name><capacity unit='bytes'>${capacity}</capacity>${target ? `<target>${target}</target>` : ''}${extra}</volume>`;
