@@ -4,7 +4,7 @@ import { DriverContext } from './driver/driver-context.js';
 import { reconcile } from './driver/domain-reconnect.js';
 import { QemuHypervisor } from './qemu-hypervisor.js';
 import { pathsForURI } from './state/driver-paths.js';
-import { isActiveStatus } from './state/domain-status.js';
+import { isActiveStatus, readStatus } from './state/domain-status.js';
 import { loadActiveStatuses, withDomainJob } from './state/domain-store.js';
 
 const log = logger('qemu.driver');
@@ -20,7 +20,7 @@ const instances = new Map<string, Promise<DriverContext>>();
 async function reconnectAll(drv: DriverContext): Promise<void> {
   const statuses = await loadActiveStatuses(drv.paths);
   await Promise.all(statuses.map((s) => withDomainJob(drv.paths, s.name, async () => {
-    const fresh = (await loadActiveStatuses(drv.paths)).find((x) => x.name === s.name);
+    const fresh = await readStatus(drv.paths, s.name);
     if (isActiveStatus(fresh)) await reconcile(drv, fresh, true);
   }).catch((e) => log.warn(`cannot reconnect to domain '${s.name}': ${(e as Error).message}`))));
 }

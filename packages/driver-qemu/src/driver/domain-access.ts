@@ -25,6 +25,9 @@ async function loadRef(drv: DriverContext, ref: DomainRef): Promise<StoredDomain
   return d;
 }
 
+/** Whether a run has something only QEMU can settle: an unfinished plug or unplug, or a reboot waiting for the guest. */
+const hasUnsettledWork = (s: ActiveStatus): boolean => s.pendingUnplug.length > 0 || s.pendingPlug !== undefined || s.fakeReboot;
+
 /** Whether a status needs QEMU consulted before it can be trusted: QEMU died, or a hotplug is unsettled. */
 async function needsSettling(s: ActiveStatus): Promise<boolean> {
   if (s.phase !== 'active' || s.pid === undefined) return false;
@@ -54,7 +57,8 @@ export function domainJob<T>(drv: DriverContext, ref: DomainRef, useMonitor: boo
   return withDomainJob(drv.paths, ref.name, async () => {
     const d = await loadRef(drv, ref);
     if (isActiveStatus(d.status)) {
-      const settled = await reconcile(drv, d.status, useMonitor);
+      // The monitor is consulted only when a hotplug or reboot is unsettled: a job opens its own connection anyway.
+      const settled = await reconcile(drv, d.status, useMonitor && hasUnsettledWork(d.status));
       if (!settled) return fn({ ...d, status: await readStatus(drv.paths, ref.name) });
     }
     return fn(d);
