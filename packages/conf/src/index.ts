@@ -1,6 +1,6 @@
 export type { XmlElement, XmlNode, XmlText, XmlComment } from './xml/xml-node.js';
 export { element, textNode, attr, childElements, firstChild, textOf } from './xml/xml-node.js';
-export { parseXml, parseXmlFile, readXmlFile, MAX_XML_BYTES } from './xml/xml-parse.js';
+export { parseLabelled, parseXml, parseXmlFile, readXmlFile, MAX_XML_BYTES } from './xml/xml-parse.js';
 export { formatXml, escapeXml } from './xml/xml-format.js';
 export { patchElement, setAttr } from './xml/xml-edit.js';
 export type { ElementSpec } from './schema/element-spec.js';
@@ -25,6 +25,7 @@ export { formatStoragePoolXML } from './storage/pool-format.js';
 export type { StorageVolDef } from './storage/volume-def.js';
 export { parseStorageVolXML } from './storage/volume-parse.js';
 export { formatStorageVolXML } from './storage/volume-format.js';
+export { POOL_TYPES, POOL_TYPE_NAMES, volumeFormats, type PoolTypeInfo, type PoolSourcePart, type FormatRules } from './storage/pool-types.js';
 export { parseCapabilitiesXML, formatCapabilitiesXML, type Capabilities, type CapabilitiesGuest } from './capabilities/capabilities.js';
 export { parseNodeConfigXML, formatNodeConfigXML, type NodeConfig } from './node-config.js';
 export { reformatDocument, DOCUMENT_KINDS, SCHEMA_OF, type DocumentKind, type DocumentContext } from './documents.js';

@@ -84,7 +84,7 @@ function hasBadCharRef(text: string): boolean {
  * path stays fast) as XML_DETAIL in the caller's error domain. Hostile input is refused: DTDs,
  * entity declarations and oversized documents raise a VirError instead of expanding.
  */
-function parseLabelled(text: string, label: string, domain: ErrorDomain): XmlElement {
+export function parseLabelled(text: string, label: string, domain: ErrorDomain): XmlElement {
   if (Buffer.byteLength(text) > MAX_XML_BYTES) {
     throw new VirError(ErrorCode.XML_ERROR, `document ${label} is larger than ${MAX_XML_BYTES} bytes`, domain);
   }

@@ -5,6 +5,8 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 /** One virtual network of the mock host (libvirt's virNetworkObj). */
 export interface NetworkObject {
   def: NetworkDef;
+  /** The persistent definition while it differs from the running one (libvirt's newDef). */
+  newDef?: NetworkDef;
   active: boolean;
   persistent: boolean;
   autostart: boolean;
@@ -41,7 +43,7 @@ export class TestNetworks {
    * Adds a definition or replaces one with libvirt's rules (virNetworkObjAssignDef): a name may not
    * move to another uuid nor a uuid to another name; `live` (createXML) refuses an active network and
    * starts from the new definition. A definition given while the network runs is what libvirt keeps
-   * for its next start, which the 9.0 test driver never reaches: the running definition stays.
+   * for its next start (newDef), which the 9.0 test driver never reaches: the running definition stays.
    */
   assign(def: NetworkDef, live: boolean): NetworkObject {
     const same = this.list.find((n) => n.def.uuid === def.uuid);
@@ -52,7 +54,8 @@ export class TestNetworks {
       if (live && same.active) {
         throw new VirError(ErrorCode.OPERATION_INVALID, `network is already active as '${def.name}'`, ErrorDomain.NETWORK);
       }
-      if (!same.active) same.def = def;
+      if (same.active) same.newDef = def;
+      else same.def = def;
       return same;
     }
     const clash = this.list.find((n) => n.def.name === def.name);

@@ -1,7 +1,8 @@
 import { formatNetworkXML, parseNetworkXML } from '@tsvirt/conf';
-import { ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, matchesFlagGroups, type NetworkDriver, type NetworkRef } from '@tsvirt/api';
+import { ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkUpdateFlags as U, matchesFlagGroups, type NetworkDriver, type NetworkRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { networkRef, type NetworkObject, type TestNetworks } from './network-objects.js';
+import { updateNetworkDef } from './network-update.js';
 
 const D = ErrorDomain.TEST;
 const ALL_LIST_FLAGS = Object.values(F).reduce((a, b) => a | b, 0);
@@ -78,6 +79,25 @@ export class TestNetworkDriver implements NetworkDriver {
   /** Transient networks take the setting too, as in libvirt's test driver. */
   async networkSetAutostart(net: NetworkRef, autostart: boolean): Promise<void> {
     this.nets.find(net).autostart = autostart;
+  }
+  /**
+   * As libvirt 9.0's test driver: --current means the live state of a running network and the config
+   * of a stopped one; a change to the config of a running network goes to the definition kept for its
+   * next start, which the test driver never uses.
+   */
+  async networkUpdate(net: NetworkRef, command: number, section: number, parentIndex: number, xml: string, flags: number): Promise<void> {
+    checkFlags(flags, U.AFFECT_LIVE | U.AFFECT_CONFIG, 'testNetworkUpdate', D);
+    const obj = this.nets.find(net);
+    if (flags === U.AFFECT_CURRENT) flags = obj.active ? U.AFFECT_LIVE : U.AFFECT_CONFIG;
+    if (!obj.active && flags & U.AFFECT_LIVE) throw new VirError(ErrorCode.OPERATION_INVALID, 'network is not running', ErrorDomain.NETWORK);
+    if (flags & U.AFFECT_CONFIG && !obj.persistent) {
+      throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot change persistent config of a transient network', ErrorDomain.NETWORK);
+    }
+    const live = flags & U.AFFECT_LIVE ? updateNetworkDef(obj.def, command, section, parentIndex, xml) : undefined;
+    const config = flags & U.AFFECT_CONFIG ? updateNetworkDef(obj.newDef ?? obj.def, command, section, parentIndex, xml) : undefined;
+    if (config && obj.active) obj.newDef = config;
+    else if (config) obj.def = config;
+    if (live) obj.def = live;
   }
   async networkGetBridgeName(net: NetworkRef): Promise<string> {
     const { def } = this.nets.find(net);
