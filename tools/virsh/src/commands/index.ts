@@ -31,6 +31,7 @@ import { attachDevice, attachDisk, attachInterface, detachDevice, detachDisk, de
 import { domblkinfo, domblklist, domblkstat, domiflist, domifstat } from './domain-stats.js';
 import { cpuStats } from './domain-cpu-stats.js';
 import { schedinfo } from './domain-schedinfo.js';
+import { domblkerror, domcontrol, domhostname, dommemstat, domtime } from './domain-guest-facts.js';
 
 const byName = (a: CommandDef, b: CommandDef): number => a.name.localeCompare(b.name);
 
@@ -40,9 +41,10 @@ export const GROUPS: readonly CommandGroup[] = [
     commands: [create, define, destroy, domid, domname, domuuid, dumpxml, qemuMonitorCommand, reboot, reset, resume, shutdown, start, suspend, undefine,
       attachDevice, attachDisk, attachInterface, detachDevice, detachDisk, detachInterface, updateDevice,
       setmaxmem, setmem, setvcpus, vcpucount, vcpuinfo, vcpupin,
-      cpuStats, schedinfo].sort(byName) },
+      cpuStats, schedinfo, domhostname].sort(byName) },
   { name: 'Domain Monitoring', keyword: 'monitor',
-    commands: [dominfo, domstate, list, sharedDiskList, domblkinfo, domblklist, domblkstat, domiflist, domifstat].sort(byName) },
+    commands: [dominfo, domstate, list, sharedDiskList, domblkinfo, domblklist, domblkstat, domiflist, domifstat,
+      domblkerror, domcontrol, dommemstat, domtime].sort(byName) },
   { name: 'Host and Hypervisor', keyword: 'host',
     commands: [capabilities, hostname, nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version].sort(byName) },
   { name: 'Interface', keyword: 'interface',
