@@ -1,4 +1,4 @@
-import { ErrorDomain } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
 import { xmlError } from '../xml/xml-errors.js';
@@ -6,15 +6,23 @@ import { generateUUID, parseUUID } from '../uuid.js';
 import type { StoragePoolDef } from './pool-def.js';
 import { normalisePermissions, sanitizePath } from './storage-common.js';
 import { setAttr } from '../xml/xml-edit.js';
+import { POOL_TYPES, type PoolSourcePart } from './pool-types.js';
+import { checkPoolSource, hasSourcePart, validateAdapter } from './pool-source.js';
 
 const D = ErrorDomain.STORAGE;
 /** Runtime sizes: libvirt recomputes them on refresh and never reads them from a definition. */
 const SIZES = ['capacity', 'allocation', 'available'] as const;
-/** The source format a pool type gets when the document names none. */
-const DEFAULT_FORMAT: Record<string, string> = { logical: 'lvm2', netfs: 'auto', fs: 'auto', disk: 'unknown' };
-
-/** Where the volumes of a volume-group pool appear on the host. */
-const DEVICE_DIR: Record<string, string> = { logical: '/dev/', zfs: '/dev/zvol/' };
+/** What libvirt says when a pool type's required part is missing; its keys are the source elements behind the parts. */
+const MISSING: Readonly<Record<PoolSourcePart, string>> = {
+  host: 'missing storage pool source host name',
+  dir: 'missing storage pool source path',
+  name: 'missing pool source name element',
+  adapter: 'missing storage pool source adapter',
+  device: 'missing storage pool source device name',
+  initiator: 'missing initiator IQN',
+};
+/** libvirt checks the required parts in this order. */
+const REQUIRED_ORDER: readonly PoolSourcePart[] = ['host', 'dir', 'name', 'adapter', 'device'];
 
 /** Returns the child `name` of `parent`, appending an empty one when there is none. */
 function ensureChild(parent: XmlElement, name: string): XmlElement {
@@ -30,51 +38,83 @@ function setText(el: XmlElement, text: string): void {
   el.children = [textNode(text)];
 }
 
-/** Parses `<pool>` XML, applying the normalisations libvirt's storage conf layer makes. */
+function dropChildren(parent: XmlElement, drop: (name: string) => boolean): void {
+  parent.children = parent.children.filter((c) => c.kind !== 'element' || !drop(c.name));
+}
+
+/** The pool type, required and one of libvirt's (both checked by libvirt's XML property reader). */
+function poolType(root: XmlElement): string {
+  const type = attr(root, 'type');
+  if (type === undefined) throw xmlError("Missing required attribute 'type' in element 'pool'", ErrorDomain.XML);
+  if (!(type in POOL_TYPES)) throw xmlError(`Invalid value for attribute 'type' in element 'pool': '${type}'.`, ErrorDomain.XML);
+  return type;
+}
+
+/**
+ * Parses `<pool>` XML with the checks and normalisations libvirt's storage conf layer makes, in its
+ * order: the type, the source as read, the name and uuid, what the pool type requires of its
+ * source, the target path (none for network pools) and an iSCSI-direct pool's initiator.
+ */
 export function parseStoragePoolXML(xml: string): StoragePoolDef {
   const root = parseXml(xml, 'storage_pool_definition', ErrorDomain.STORAGE);
-  if (root.name !== 'pool') throw xmlError(`expecting root element of 'pool', not '${root.name}'`, D);
-  const type = attr(root, 'type');
-  if (!type) throw xmlError('storage pool missing type attribute', D);
+  if (root.name !== 'pool') throw xmlError(`expecting root element of 'pool', not '${root.name}'`, ErrorDomain.XML);
+  const type = poolType(root);
+  const info = POOL_TYPES[type]!;
   const source = ensureChild(root, 'source');
-  const sourceName = firstChild(source, 'name');
+  checkPoolSource(source, info);
+  const reads = (part: PoolSourcePart): boolean => info.source.includes(part);
+
   let nameEl = firstChild(root, 'name');
-  // An LVM pool without a name takes its volume group's.
-  if (!nameEl && type === 'logical' && sourceName) {
-    nameEl = element('name', [], [textNode(textOf(sourceName).trim())]);
+  // A pool that reads a source name and has no name of its own takes its source's.
+  if (!nameEl && reads('name') && hasSourcePart(source, 'name')) {
+    nameEl = element('name', [], [textNode(textOf(firstChild(source, 'name')!).trim())]);
     root.children.unshift(nameEl);
   }
   const name = nameEl ? textOf(nameEl).trim() : '';
-  if (!name) throw xmlError('missing pool name element', D);
+  if (!name) throw xmlError('missing pool source name element', D);
+  if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`, D);
   const uuidEl = firstChild(root, 'uuid');
-  const uuid = uuidEl ? parseUUID(textOf(uuidEl)) : generateUUID();
+  const uuidText = uuidEl ? textOf(uuidEl).trim() : '';
+  const uuid = uuidText ? parseUUID(uuidText) : generateUUID();
   if (!uuid) throw xmlError('malformed uuid element', D);
   if (uuidEl) setText(uuidEl, uuid);
   else root.children.push(element('uuid', [], [textNode(uuid)]));
 
-  root.children = root.children.filter((c) => c.kind !== 'element' || !(SIZES as readonly string[]).includes(c.name));
-  for (const dev of childElements(source, 'device')) dev.children = dev.children.filter((c) => c.kind !== 'element' || c.name !== 'freeExtent');
-  if (type in DEVICE_DIR && !firstChild(source, 'name')) source.children.push(element('name', [], [textNode(name)]));
-  const format = DEFAULT_FORMAT[type];
-  if (format !== undefined && !firstChild(source, 'format')) source.children.push(element('format', [['type', format]]));
-
-  for (const dir of childElements(source, 'dir')) setAttr(dir, 'path', sanitizePath(attr(dir, 'path') ?? ''));
+  for (const part of REQUIRED_ORDER) {
+    if (!info.required.includes(part) || hasSourcePart(source, part)) continue;
+    if (part === 'name' && type === 'rbd') throw xmlError("element 'name' is mandatory for RBD pool", D);
+    // Other pools name their source after themselves.
+    if (part === 'name') source.children.push(element('name', [], [textNode(name)]));
+    else throw xmlError(MISSING[part], D);
+  }
   const adapter = firstChild(source, 'adapter');
-  if (adapter && !attr(adapter, 'type') && attr(adapter, 'name') !== undefined) setAttr(adapter, 'type', 'scsi_host');
+  if (adapter && reads('adapter')) {
+    if (!attr(adapter, 'type')) setAttr(adapter, 'type', 'scsi_host');
+    validateAdapter(adapter);
+  }
 
+  // libvirt prints only the source parts a pool type reads, and a pool format only where it has one.
+  dropChildren(source, (n) => (n === 'format' ? !info.poolFormats : n in MISSING && !reads(n as PoolSourcePart)));
+  dropChildren(root, (n) => (SIZES as readonly string[]).includes(n) || (info.network === true && n === 'target'));
+  for (const dev of childElements(source, 'device')) dropChildren(dev, (n) => n === 'freeExtent');
+  for (const host of childElements(source, 'host')) if (attr(host, 'port') === '0') host.attrs = host.attrs.filter(([k]) => k !== 'port');
+  if (info.poolFormats && !firstChild(source, 'format')) source.children.push(element('format', [['type', info.poolFormats.dflt]]));
   if (type === 'gluster' && !firstChild(source, 'dir')) source.children.push(element('dir', [['path', '/']]));
-  const deviceDir = DEVICE_DIR[type];
-  if (deviceDir !== undefined) {
+
+  if (info.deviceDir !== undefined) {
     // LVM and ZFS volumes always live under the device directory of their group, whatever the document says.
     const group = textOf(firstChild(source, 'name')!).trim();
-    setText(ensureChild(ensureChild(root, 'target'), 'path'), `${deviceDir}${group}`);
+    setText(ensureChild(ensureChild(root, 'target'), 'path'), `${info.deviceDir}${group}`);
   }
   const target = firstChild(root, 'target');
-  const targetPathEl = target && firstChild(target, 'path');
-  if (targetPathEl) setText(targetPathEl, sanitizePath(textOf(targetPathEl).trim()));
+  const pathEl = target && firstChild(target, 'path');
+  const targetPath = pathEl ? sanitizePath(textOf(pathEl).trim()) : undefined;
+  if (pathEl) setText(pathEl, targetPath!);
+  if (!info.network && !targetPath) throw xmlError('missing storage pool target path', D);
   const perms = target && firstChild(target, 'permissions');
   if (perms) normalisePermissions(perms);
-  const pathEl = target && firstChild(target, 'path');
-  const targetPath = pathEl ? textOf(pathEl).trim() : undefined;
+  if (info.required.includes('initiator') && !hasSourcePart(source, 'initiator')) {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, MISSING.initiator, D);
+  }
   return { type, name, uuid, capacity: 0, allocation: 0, available: 0, ...(targetPath !== undefined ? { targetPath } : {}), xml: root };
 }

@@ -1,69 +1,107 @@
-import { ErrorDomain } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
-import { attr, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
+import { attr, childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
 import { xmlError } from '../xml/xml-errors.js';
 import { toBytes } from '../units.js';
 import type { StoragePoolDef } from './pool-def.js';
 import type { StorageVolDef } from './volume-def.js';
+import { volumeFormats, type FormatRules } from './pool-types.js';
 import { normalisePermissions, sanitizePath } from './storage-common.js';
 
 const D = ErrorDomain.STORAGE;
-/** The volume type each pool type gives its volumes. */
-const VOLUME_TYPE: Record<string, string> = {
-  dir: 'file', fs: 'file', netfs: 'file', vstorage: 'file',
-  logical: 'block', disk: 'block', iscsi: 'block', 'iscsi-direct': 'network', scsi: 'block', mpath: 'block', zfs: 'block',
-  rbd: 'network', gluster: 'network', sheepdog: 'network',
-};
-/** File-backed pools format a new volume as raw unless told otherwise. */
-const FILE_POOLS = new Set(['dir', 'fs', 'netfs', 'vstorage']);
+const unsupported = (detail: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, detail, D);
+const VOL_TYPES = new Set(['file', 'block', 'dir', 'network', 'netdir', 'ploop']);
+const ENCRYPTION_FORMATS = new Set(['default', 'qcow', 'luks', 'luks2']);
+const IMAGE_FEATURES = new Set(['lazy_refcounts', 'extended_l2']);
 
-function sizeOf(el: XmlElement | undefined, what: string): number | undefined {
+/** A size in bytes; libvirt words a bad allocation as a bad capacity too. */
+function sizeOf(el: XmlElement | undefined, what = 'capacity'): number | undefined {
   if (!el) return undefined;
   const text = textOf(el).trim();
   if (!/^\d+$/.test(text)) throw xmlError(`malformed ${what} element`, D);
   return toBytes(Number(text), attr(el, 'unit'));
 }
 
-/** qcow2 options: the cluster size in bytes, and compat 1.1 implied by any v3 feature or option. */
-function normaliseQcow2(target: XmlElement): void {
-  const format = firstChild(target, 'format');
-  if (!format || attr(format, 'type') !== 'qcow2') return;
-  const cluster = firstChild(target, 'clusterSize');
-  if (cluster) {
-    const bytes = sizeOf(cluster, 'clusterSize')!;
-    cluster.children = [textNode(String(bytes))];
-    setAttr(cluster, 'unit', 'B');
+/**
+ * The `<format type>` of a target or backing store under its pool type's rules: a known format, or
+ * the pool's default when none is named; volumes of pools without formats have none.
+ */
+function applyFormat(el: XmlElement, rules: FormatRules | undefined): string | undefined {
+  const formatEl = firstChild(el, 'format');
+  const named = formatEl && attr(formatEl, 'type');
+  if (!rules) {
+    el.children = el.children.filter((c) => c.kind !== 'element' || c.name !== 'format');
+    return undefined;
   }
-  if (!firstChild(target, 'compat') && (cluster || firstChild(target, 'features'))) target.children.push(element('compat', [], [textNode('1.1')]));
+  if (named === undefined) {
+    el.children.push(element('format', [['type', rules.dflt]]));
+    return rules.dflt;
+  }
+  if (!rules.names.includes(named)) throw unsupported(`unknown volume format type ${named}`);
+  return named;
 }
 
-/** Parses `<volume>` XML in the context of its pool, applying libvirt's storage conf normalisations. */
+/** Image options: the cluster size in bytes, a compat level as `N.N`, and compat 1.1 implied by any v3 feature or option. */
+function normaliseImageOptions(target: XmlElement): void {
+  const cluster = firstChild(target, 'clusterSize');
+  if (cluster) {
+    cluster.children = [textNode(String(sizeOf(cluster, 'clusterSize')))];
+    setAttr(cluster, 'unit', 'B');
+  }
+  const compat = firstChild(target, 'compat');
+  if (compat && !/^\d+\.\d+$/.test(textOf(compat).trim())) throw xmlError("forbidden characters in 'compat' attribute", D);
+  const features = firstChild(target, 'features');
+  for (const f of features ? childElements(features) : []) if (!IMAGE_FEATURES.has(f.name)) throw unsupported(`unsupported feature ${f.name}`);
+  if (!compat && (cluster || features)) target.children.push(element('compat', [], [textNode('1.1')]));
+  const encryption = firstChild(target, 'encryption');
+  const encFormat = encryption && attr(encryption, 'format');
+  if (encFormat !== undefined && !ENCRYPTION_FORMATS.has(encFormat)) throw unsupported(`unknown volume encryption format type ${encFormat}`);
+}
+
+/** A target or backing store's path, timestamps and permissions as libvirt keeps them. */
+function normaliseTarget(t: XmlElement): void {
+  t.children = t.children.filter((c) => c.kind !== 'element' || c.name !== 'timestamps');
+  const pathEl = firstChild(t, 'path');
+  if (pathEl) pathEl.children = [textNode(sanitizePath(textOf(pathEl).trim()))];
+  const perms = firstChild(t, 'permissions');
+  if (perms) normalisePermissions(perms);
+}
+
+/**
+ * Parses `<volume>` XML in the context of its pool with libvirt's storage conf checks, in its order
+ * (name, type, capacity, allocation, backing store, target) and normalisations: sizes in bytes, the
+ * type `file` unless named, the pool type's volume formats, image options.
+ */
 export function parseStorageVolXML(xml: string, pool: StoragePoolDef): StorageVolDef {
   const root = parseXml(xml, 'storage_volume_definition', ErrorDomain.STORAGE);
-  if (root.name !== 'volume') throw xmlError(`expecting root element of 'volume', not '${root.name}'`, D);
+  if (root.name !== 'volume') throw xmlError(`expecting root element of 'volume', not '${root.name}'`, ErrorDomain.XML);
   const nameEl = firstChild(root, 'name');
   const name = nameEl ? textOf(nameEl).trim() : '';
   if (!name) throw xmlError('missing volume name element', D);
-  const type = attr(root, 'type') ?? VOLUME_TYPE[pool.type] ?? 'file';
-  const capacity = sizeOf(firstChild(root, 'capacity'), 'capacity') ?? 0;
-  const allocation = sizeOf(firstChild(root, 'allocation'), 'allocation') ?? capacity;
+  const type = attr(root, 'type') ?? 'file';
+  if (!VOL_TYPES.has(type)) throw unsupported(`unknown volume type '${type}'`);
+  const capacity = sizeOf(firstChild(root, 'capacity'));
+  if (capacity === undefined) throw xmlError('missing capacity element', D);
+  const allocation = sizeOf(firstChild(root, 'allocation')) ?? capacity;
 
-  // Source extents and timestamps describe the volume as found on the host, never a request.
+  // Source extents describe the volume as found on the host, never a request.
   root.children = root.children.filter((c) => c.kind !== 'element' || !['source', 'capacity', 'allocation'].includes(c.name));
-  const target = firstChild(root, 'target');
-  for (const t of [target, firstChild(root, 'backingStore')]) {
-    if (!t) continue;
-    t.children = t.children.filter((c) => c.kind !== 'element' || c.name !== 'timestamps');
-    const pathEl = firstChild(t, 'path');
-    if (pathEl) pathEl.children = [textNode(sanitizePath(textOf(pathEl).trim()))];
-    const perms = firstChild(t, 'permissions');
-    if (perms) normalisePermissions(perms);
+  const rules = volumeFormats(pool.type);
+  const backing = firstChild(root, 'backingStore');
+  if (backing && !firstChild(backing, 'path')) root.children = root.children.filter((c) => c !== backing);
+  else if (backing) {
+    normaliseTarget(backing);
+    applyFormat(backing, rules);
   }
-  if (target && FILE_POOLS.has(pool.type) && !firstChild(target, 'format')) target.children.push(element('format', [['type', 'raw']]));
-  if (target) normaliseQcow2(target);
-  const formatEl = target && firstChild(target, 'format');
-  const format = formatEl && attr(formatEl, 'type');
+  let target = firstChild(root, 'target');
+  if (!target) {
+    target = element('target');
+    root.children.push(target);
+  }
+  normaliseTarget(target);
+  const format = applyFormat(target, rules);
+  normaliseImageOptions(target);
   const keyEl = firstChild(root, 'key');
   return {
     type,
