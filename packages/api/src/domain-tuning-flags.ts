@@ -16,3 +16,6 @@ export const DomainDiskErrorCode = { NONE: 0, UNSPEC: 1, NO_SPACE: 2 } as const;
 
 /** virDomainGetHostnameFlags. */
 export const DomainGetHostnameFlags = { LEASE: 1, AGENT: 2 } as const;
+
+/** virDomainSetTimeFlags. */
+export const DomainSetTimeFlags = { SYNC: 1 } as const;

@@ -5,7 +5,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
   DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
   type DomainBlockInfo, type DomainBlockStats, type DomainInterfaceStats, type DomainVcpus, type NodeCPUMap,
-  type DomainCPUStats, type TypedParameter,
+  type DomainCPUStats, type TypedParameter, type DomainControlInfo, type DomainDiskError, type DomainMemoryStat, type DomainTime,
   type DomainInfo, type DomainListFacts, type SnapshotRef, type NodeStat, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
@@ -17,6 +17,7 @@ import { setMemoryFlags } from './domain/memory.js';
 import { getVcpuPinInfo, getVcpus, getVcpusFlags, nodeGetCPUMap, pinVcpuFlags, setVcpusFlags } from './domain/vcpus.js';
 import { blockStats, getBlockInfo, interfaceStats } from './domain/stats.js';
 import { SCHEDULER, getCPUStats, getSchedulerParameters, setSchedulerParameters } from './domain/cpu-sched.js';
+import { getControlInfo, getDiskErrors, getHostname, getTime, memoryStats, setMemoryStatsPeriod, setTime } from './domain/guest-facts.js';
 import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageXML } from './domain/save-image.js';
 import { getMetadata, renameDomain, setMetadata } from './domain/metadata.js';
 import {
@@ -295,6 +296,29 @@ export class TestHypervisor implements HypervisorDriver {
   async domainSetSchedulerParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
     this.host.find(dom);
     setSchedulerParameters(params, flags);
+  }
+
+  // What the mock says of the guest: memory counters, clock, hostname, monitor state, disk errors (src/domain/guest-facts.ts).
+  async domainMemoryStats(dom: DomainRef, nrStats: number, flags: number): Promise<DomainMemoryStat[]> {
+    return memoryStats(this.host.find(dom), nrStats, flags);
+  }
+  async domainSetMemoryStatsPeriod(dom: DomainRef, period: number, flags: number): Promise<void> {
+    setMemoryStatsPeriod(this.host.find(dom), period, flags);
+  }
+  async domainGetTime(dom: DomainRef, flags: number): Promise<DomainTime> {
+    return getTime(this.host.find(dom), flags);
+  }
+  async domainSetTime(dom: DomainRef, time: DomainTime, flags: number): Promise<void> {
+    setTime(this.host.find(dom), time, flags);
+  }
+  async domainGetHostname(dom: DomainRef, flags: number): Promise<string> {
+    return getHostname(this.host.find(dom), flags);
+  }
+  async domainGetControlInfo(dom: DomainRef, flags: number): Promise<DomainControlInfo> {
+    return getControlInfo(this.host.find(dom), flags);
+  }
+  async domainGetDiskErrors(dom: DomainRef): Promise<DomainDiskError[]> {
+    return getDiskErrors(this.host.find(dom));
   }
 
   // Saved images, managed save, metadata, renaming and snapshots (src/domain/save-image.ts, metadata.ts, snapshots.ts).

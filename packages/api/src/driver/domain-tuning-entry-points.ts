@@ -59,7 +59,11 @@ export interface DomainTuningEntryPoints {
   domainSetPerfEvents?(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void>;
   /** Up to `nrStats` memory counters. */
   domainMemoryStats?(dom: DomainRef, nrStats: number, flags: number): Promise<DomainMemoryStat[]>;
+  /** How often the balloon refreshes its counters, in seconds (DomainModificationImpact). */
+  domainSetMemoryStatsPeriod?(dom: DomainRef, period: number, flags: number): Promise<void>;
   domainGetTime?(dom: DomainRef, flags: number): Promise<DomainTime>;
+  /** Sets the guest clock, or with DomainSetTimeFlags.SYNC resynchronises it from its RTC. */
+  domainSetTime?(dom: DomainRef, time: DomainTime, flags: number): Promise<void>;
   domainGetHostname?(dom: DomainRef, flags: number): Promise<string>;
   domainGetControlInfo?(dom: DomainRef, flags: number): Promise<DomainControlInfo>;
   domainGetDiskErrors?(dom: DomainRef, flags: number): Promise<DomainDiskError[]>;

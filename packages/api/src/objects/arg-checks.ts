@@ -10,6 +10,16 @@ export function checkNonZero(value: number, name: string, api: string): void {
   if (value === 0) throw invalidArg(`${name} in ${api} must not be zero`);
 }
 
+/** virCheckNonNegativeArg: `period in virDomainSetMemoryStatsPeriod must be zero or greater`. */
+export function checkNonNegative(value: number, name: string, api: string): void {
+  if (value < 0) throw invalidArg(`${name} in ${api} must be zero or greater`);
+}
+
+/** virCheckPositiveArg: `maxCells in virNodeGetCellsFreeMemory must be greater than zero`. */
+export function checkPositive(value: number, name: string, api: string): void {
+  if (value <= 0) throw invalidArg(`${name} in ${api} must be greater than zero`);
+}
+
 /** VIR_REQUIRE_FLAG_RET: a flag that is only valid together with another. */
 export function checkRequiredFlag(flags: number, flag: number, flagName: string, required: number, requiredName: string): void {
   if (flags & flag && !(flags & required)) throw invalidArg(`Flag '${requiredName}' is required by flag '${flagName}'`);

@@ -3,7 +3,7 @@ import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-type
 import type { DomainBlockStats, HypervisorDriver } from '../driver/hypervisor-driver.js';
 import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus } from '../driver/domain-resource-types.js';
 import { DomainDeviceModifyFlags, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
-import { checkNonZero, checkRequiredFlag } from './arg-checks.js';
+import { checkNonNegative, checkNonZero, checkRequiredFlag } from './arg-checks.js';
 import { callerFor } from './entry-point.js';
 import { DomainSnapshot } from './domain-snapshot.js';
 import { checkGetMetadataArgs, checkSaveFlags, checkSetMetadataArgs, checkSnapshotCreateFlags } from './domain-state-args.js';
@@ -244,8 +244,17 @@ export class Domain {
   memoryStats(nrStats: number = DomainMemoryStatTag.NR, flags = 0): Promise<DomainMemoryStat[]> {
     return this.call('domainMemoryStats', 'virDomainMemoryStats')(this.#ref, nrStats, flags);
   }
+  async setMemoryStatsPeriod(period: number, flags = 0): Promise<void> {
+    const call = this.call('domainSetMemoryStatsPeriod', 'virDomainSetMemoryStatsPeriod', true);
+    checkNonNegative(period, 'period', 'virDomainSetMemoryStatsPeriod');
+    await call(this.#ref, period, flags);
+  }
   getTime(flags = 0): Promise<DomainTime> {
     return this.call('domainGetTime', 'virDomainGetTime')(this.#ref, flags);
+  }
+  /** Sets the guest clock (virDomainSetTime; DomainSetTimeFlags.SYNC takes it from the guest's RTC instead). */
+  async setTime(time: DomainTime, flags = 0): Promise<void> {
+    await this.call('domainSetTime', 'virDomainSetTime', true)(this.#ref, time, flags);
   }
   /** The guest's hostname (virDomainGetHostname; DomainGetHostnameFlags). */
   getHostname(flags = 0): Promise<string> {
@@ -354,5 +363,12 @@ export class Domain {
   /** virDomainRevertToSnapshot, as the bindings spell it on the domain. */
   revertToSnapshot(snap: DomainSnapshot, flags = 0): Promise<void> {
     return snap.revert(flags);
+  }
+  /** Starts a backup job (DomainBackupBeginFlags); without `backupXML` a full push backup of every disk. */
+  async backupBegin(backupXML?: string, checkpointXML?: string, flags = 0): Promise<void> {
+    await this.call('domainBackupBegin', 'virDomainBackupBegin', true)(this.#ref, backupXML, checkpointXML, flags);
+  }
+  backupGetXMLDesc(flags = 0): Promise<string> {
+    return this.call('domainBackupGetXMLDesc', 'virDomainBackupGetXMLDesc')(this.#ref, flags);
   }
 }

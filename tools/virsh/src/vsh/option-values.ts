@@ -56,3 +56,12 @@ export function scaledOpt(cmd: ParsedCommand, name: string, scale: bigint, max =
     throw new CommandFailed(malformed, e);
   }
 }
+
+/** A signed 64-bit option (vshCommandOptLongLong): strtoll's syntax in base 10, no suffix. */
+export function longLongOpt(cmd: ParsedCommand, name: string): bigint | undefined {
+  const v = cmd.string(name);
+  if (v === undefined) return undefined;
+  const n = /^\s*[+-]?\d+$/.test(v) ? BigInt(v.trim()) : undefined;
+  if (n === undefined || n < -(2n ** 63n) || n >= 2n ** 63n) throw new VshError(`Numeric value '${v}' for <${name}> option is malformed or out of range`);
+  return n;
+}
