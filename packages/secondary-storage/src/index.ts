@@ -14,7 +14,9 @@ export const driver = {
   async open(ctx): Promise<DriverConnection | 'declined'> {
     const paths = storagePathsForURI(ctx.uri);
     if (paths === 'declined') return 'declined';
-    return { storage: new LocalStorage(paths), close: async () => undefined };
+    const storage = new LocalStorage(paths);
+    await storage.autostart();
+    return { storage, close: async () => undefined };
   },
 } satisfies ConnectionDriver;
 

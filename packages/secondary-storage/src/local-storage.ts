@@ -1,18 +1,19 @@
-import { formatStoragePoolXML, validateXML, type StoragePoolDef } from '@tsvirt/conf';
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { formatStoragePoolXML, validateXML, type StoragePoolDef } from '@tsvirt/conf';
 import {
   ALL_LIST_STORAGE_POOLS_FLAGS, StorageVolType, StoragePoolBuildFlags, StoragePoolCreateFlags, StoragePoolDefineFlags, StoragePoolState, StorageVolCreateFlags,
   StorageVolInfoFlags, StorageVolWipeAlgorithm, StorageXMLFlags, matchesListStoragePoolsFlags,
   type StorageDriver, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
 } from '@tsvirt/api';
-import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic } from '@tsvirt/util';
 import { buildDirPool, checkDirPool, deleteDirPool, livePoolXML, poolSizes } from './dir-pool.js';
 import { parsePoolDefinition } from './pool-xml.js';
 import {
   loadPools, removeConfig, removeState, saveConfig, saveState, setAutostartLink, withPoolsLock, type PoolObject,
 } from './pool-store.js';
 import { PoolTable, poolRef, requireActive } from './pool-table.js';
-import type { StoragePaths } from './storage-paths.js';
+import { autostartedMarker, type StoragePaths } from './storage-paths.js';
 import { cloneVolume, createVolume } from './volume-create.js';
 import { parseNewVolume } from './volume-def.js';
 import { listVolumes, noVol, volRef, volumeByName, volumeByPath, volumeFacts, type VolumeEntry } from './volume-facts.js';
@@ -20,6 +21,7 @@ import { deleteVolume, resizeVolume, wipeVolume } from './volume-ops.js';
 import { volumeXML } from './volume-xml.js';
 
 const D = ErrorDomain.STORAGE;
+const log = logger('storage.driver');
 const BUILD_FLAGS = StoragePoolCreateFlags.WITH_BUILD | StoragePoolCreateFlags.WITH_BUILD_OVERWRITE | StoragePoolCreateFlags.WITH_BUILD_NO_OVERWRITE;
 
 /** The build flags a start with WITH_BUILD_* asks for (undefined: no build). */
@@ -108,6 +110,23 @@ export class LocalStorage implements StorageDriver {
       return { name: def.name, uuid: def.uuid };
     });
   }
+  /**
+   * Starts the pools marked autostart, once per life of the state directory (a boot, for the
+   * system and session roots whose state lives in a runtime directory), as libvirt's daemon does
+   * when it starts. A pool that cannot start stays stopped, with a warning.
+   */
+  async autostart(): Promise<void> {
+    const marker = autostartedMarker(this.paths);
+    if (existsSync(marker)) return;
+    await this.change(async (t) => {
+      if (existsSync(marker)) return;
+      await writeFileAtomic(marker, '', { domain: D });
+      for (const obj of t.pools.filter((p) => p.autostart && !p.active)) {
+        await this.start(obj.def, 0).catch((e: unknown) => log.warn(`cannot autostart pool '${obj.def.name}': ${(e as Error).message}`));
+      }
+    });
+  }
+
   /** Builds (when asked) and checks a pool, then marks it active with `def` as its live definition. */
   private async start(def: StoragePoolDef, flags: number): Promise<void> {
     const build = buildFlagsOf(flags);

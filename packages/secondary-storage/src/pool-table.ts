@@ -20,15 +20,16 @@ export function requireActive(obj: PoolObject): PoolObject {
 export class PoolTable {
   constructor(readonly pools: readonly PoolObject[]) {}
 
-  byName(name: string): PoolObject {
-    const obj = this.pools.find((p) => p.def.name === name);
-    if (!obj) throw noPool('name', name);
+  private find(how: 'name' | 'uuid', value: string): PoolObject {
+    const obj = this.pools.find((p) => p.def[how] === value);
+    if (!obj) throw noPool(how, value);
     return obj;
   }
+  byName(name: string): PoolObject {
+    return this.find('name', name);
+  }
   byUUID(uuid: string): PoolObject {
-    const obj = this.pools.find((p) => p.def.uuid === uuid);
-    if (!obj) throw noPool('uuid', uuid);
-    return obj;
+    return this.find('uuid', uuid);
   }
   /** The pool behind a handle: found by UUID, the message naming both (libvirt's storagePoolObjFindByUUID). */
   of(ref: StoragePoolRef): PoolObject {

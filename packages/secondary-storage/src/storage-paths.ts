@@ -57,3 +57,5 @@ export const autostartLink = (p: StoragePaths, name: string): string => join(p.a
 export const stateFile = (p: StoragePaths, name: string): string => join(p.stateDir, `${name}.xml`);
 /** The lock that serialises every change to the pools of one root, across processes. */
 export const driverLock = (p: StoragePaths): string => join(p.stateDir, 'locks', 'driver.lock');
+/** Present once the root's autostart pools were started (the state directory is emptied at boot). */
+export const autostartedMarker = (p: StoragePaths): string => join(p.stateDir, 'autostarted');

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -106,6 +106,21 @@ describe('dir pools under qemu:///embed', () => {
     await a.destroy();
     await a.undefine();
     await (await e.conn.storagePoolLookupByName('idle')).undefine();
+  });
+
+  it('autostart pools start when a root is opened after its state directory went away (a reboot empties /run)', async () => {
+    mkdirSync(e.dir('auto'), { recursive: true });
+    const pool = await e.conn.storagePoolDefineXML(dirPoolXML('auto', e.dir('auto')));
+    await pool.setAutostart(true);
+    const again = await connect(e.uri);
+    expect(await (await again.storagePoolLookupByName('auto')).isActive()).toBe(false);
+    await again.close();
+    rmSync(join(e.root, 'run'), { recursive: true });
+    const rebooted = await connect(e.uri);
+    expect(await (await rebooted.storagePoolLookupByName('auto')).isActive()).toBe(true);
+    await rebooted.close();
+    await pool.destroy();
+    await pool.undefine();
   });
 
   it('the inactive XML of a running pool is its persistent definition', async () => {
