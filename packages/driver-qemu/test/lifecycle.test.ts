@@ -74,6 +74,16 @@ describe('QEMU lifecycle with real QEMU', () => {
       .rejects.toThrow(/sgio is only supported for device='lun'/);
   });
 
+  it('runs user networking and refuses network interfaces while there is no network driver', async () => {
+    const user = await conn.createXML(domainXml('n1', "<interface type='user'><mac address='52:54:00:aa:bb:01'/><model type='virtio'/></interface>"));
+    const nets = JSON.parse(await user.qemuMonitorCommand('{"execute":"query-pci"}')).return[0].devices as Array<{ qdev_id: string }>;
+    expect(nets.some((d) => d.qdev_id === 'net0')).toBe(true);
+    await user.destroy();
+    const bridged = domainXml('n2', "<interface type='network'><source network='default'/></interface>");
+    await expect(conn.createXML(bridged)).rejects.toThrow("interface type 'network' needs a network driver, and tsvirt has none yet: use type 'user'");
+    expect(root.statuses().some((s) => s['name'] === 'n2')).toBe(false);
+  });
+
   it('sees domains started by another connection after reopening the root', async () => {
     const dom = await conn.defineXML(domainXml('e1'));
     await dom.create();

@@ -52,6 +52,10 @@ export function interfaceArgs(devices: readonly XmlElement[]): string[] {
   const out: string[] = [];
   devices.filter((d) => d.name === 'interface').forEach((nic, i) => {
     const type = attr(nic, 'type');
+    if (type === 'network' || type === 'bridge') {
+      // A tap device comes from the network driver through the public API; tsvirt's is a placeholder so far.
+      throw unsupported(`interface type '${type}' needs a network driver, and tsvirt has none yet: use type 'user'`);
+    }
     if (type !== 'user') throw unsupported(`interface type '${type}' is not supported by this driver yet`);
     const modelEl = firstChild(nic, 'model');
     const model = (modelEl && attr(modelEl, 'type')) ?? 'rtl8139';
