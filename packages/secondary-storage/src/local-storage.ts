@@ -153,9 +153,16 @@ export class LocalStorage implements StorageDriver {
   async storagePoolDelete(pool: StoragePoolRef, flags: number): Promise<void> {
     await this.change(async (t) => deleteDirPool(t.inactive(pool, 'still').def, flags));
   }
+  /** Volumes are read on every call, so a refresh only checks the directory; a pool whose directory went away stops, as in libvirt. */
   async storagePoolRefresh(pool: StoragePoolRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'storagePoolRefresh', D);
-    await checkDirPool((await this.activePool(pool)).def);
+    await this.change(async (t) => {
+      const obj = t.active(pool);
+      await checkDirPool(obj.def).catch(async (e: unknown) => {
+        await removeState(this.paths, obj.def.name);
+        throw e;
+      });
+    });
   }
 
   async storagePoolGetXMLDesc(pool: StoragePoolRef, flags: number): Promise<string> {
@@ -259,8 +266,8 @@ export class LocalStorage implements StorageDriver {
   async storageVolGetInfoFlags(ref: StorageVolRef, flags: number): Promise<StorageVolInfo> {
     checkFlags(flags, StorageVolInfoFlags.GET_PHYSICAL, 'storageVolGetInfoFlags', D);
     const v = await volumeFacts((await this.vol(ref)).vol);
-    const type = v.type === 'block' ? StorageVolType.BLOCK : StorageVolType.FILE;
-    return { type, capacity: v.capacity, allocation: flags & StorageVolInfoFlags.GET_PHYSICAL ? v.physical : v.allocation };
+    const type = { file: StorageVolType.FILE, dir: StorageVolType.DIR, block: StorageVolType.BLOCK }[v.type];
+    return { type, capacity: v.capacity, allocation: flags & StorageVolInfoFlags.GET_PHYSICAL ? (v.physical ?? 0n) : v.allocation };
   }
   async storageVolGetPath(ref: StorageVolRef): Promise<string> {
     return (await this.vol(ref)).vol.path;

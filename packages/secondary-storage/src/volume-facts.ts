@@ -13,14 +13,14 @@ export const noVol = (how: string, what: string, quoted = true): VirError =>
   new VirError(ErrorCode.NO_STORAGE_VOL, `no storage vol with matching ${how} ${quoted ? `'${what}'` : what}`, D);
 
 /**
- * One volume of a dir pool: an entry of its directory that is a regular file or a block device
- * (also through a symlink). A file is reached by its entry's path, as libvirt shows it; a block
- * device by its real path, so that what uses the volume finds the device itself.
+ * One volume of a dir pool: an entry of its directory that is a regular file, a directory or a
+ * block device (also through a symlink). A file or directory is reached by its entry's path, as
+ * libvirt shows it; a block device by its real path, so that what uses the volume finds the device.
  */
 export interface VolumeEntry {
   readonly pool: string;
   readonly name: string;
-  readonly type: 'file' | 'block';
+  readonly type: 'file' | 'dir' | 'block';
   /** The path the volume is used by, which is also its key. */
   readonly path: string;
   /** The entry in the pool's directory (a symlink for a linked block device). */
@@ -29,12 +29,13 @@ export interface VolumeEntry {
 
 export const volRef = (v: VolumeEntry): StorageVolRef => ({ pool: v.pool, name: v.name, key: v.path });
 
-/** The volume an entry of a pool directory is, or undefined for anything else (directories, fifos, dangling links). */
+/** The volume an entry of a pool directory is, or undefined for anything else (fifos, sockets, dangling links). */
 async function entryOf(pool: StoragePoolDef, name: string): Promise<VolumeEntry | undefined> {
   const entry = join(targetOf(pool), name);
   const l = await lstat(entry).catch(() => undefined);
   const st = l?.isSymbolicLink() ? await stat(entry).catch(() => undefined) : l;
   if (st?.isFile()) return { pool: pool.name, name, type: 'file', path: entry, entry };
+  if (st?.isDirectory()) return { pool: pool.name, name, type: 'dir', path: entry, entry };
   if (st?.isBlockDevice()) return { pool: pool.name, name, type: 'block', path: await realpath(entry), entry };
   return undefined;
 }
@@ -72,7 +73,8 @@ export interface VolumeFacts extends VolumeEntry {
   readonly format: string;
   readonly capacity: bigint;
   readonly allocation: bigint;
-  readonly physical: bigint;
+  /** The file's size (absent for a directory). */
+  readonly physical?: bigint;
   readonly stat: BigIntStats;
   readonly backing?: { readonly path: string; readonly format?: string };
 }
@@ -91,6 +93,7 @@ export async function volumeFacts(vol: VolumeEntry): Promise<VolumeFacts> {
   const st = await stat(vol.path, { bigint: true }).catch(() => {
     throw noVol('name', vol.name);
   });
+  if (vol.type === 'dir') return { ...vol, format: 'dir', capacity: 0n, allocation: 0n, stat: st };
   if (vol.type === 'block') {
     const size = await blockDeviceSize(st);
     return { ...vol, format: 'raw', capacity: size, allocation: size, physical: size, stat: st };

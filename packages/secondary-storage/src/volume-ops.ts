@@ -1,4 +1,4 @@
-import { open, truncate, unlink } from 'node:fs/promises';
+import { open, rmdir, truncate, unlink } from 'node:fs/promises';
 import { StorageVolResizeFlags, StorageVolWipeAlgorithm } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, runCommand, systemError } from '@tsvirt/util';
 import { resizeImage } from './qemu-img.js';
@@ -6,11 +6,13 @@ import type { VolumeEntry, VolumeFacts } from './volume-facts.js';
 
 const D = ErrorDomain.STORAGE;
 
-/** Removes a volume's entry from its pool's directory (for a linked block device, the link). */
+/** Removes a volume's entry from its pool's directory (for a linked block device, the link); one already gone is no error. */
 export async function deleteVolume(vol: VolumeEntry, flags: number): Promise<void> {
   checkFlags(flags, 0, 'virStorageBackendVolDeleteLocal', D);
-  await unlink(vol.entry).catch((e: unknown) => {
-    throw systemError(`cannot unlink file '${vol.entry}'`, e as NodeJS.ErrnoException, D);
+  const dir = vol.type === 'dir';
+  await (dir ? rmdir(vol.entry) : unlink(vol.entry)).catch((e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw systemError(dir ? `cannot remove directory '${vol.entry}'` : `cannot unlink file '${vol.entry}'`, e as NodeJS.ErrnoException, D);
   });
 }
 

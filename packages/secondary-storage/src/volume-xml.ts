@@ -41,7 +41,7 @@ export async function volumeXML(v: VolumeFacts): Promise<string> {
     text('key', v.path),
     bytes('capacity', v.capacity),
     bytes('allocation', v.allocation),
-    bytes('physical', v.physical),
+    ...(v.physical !== undefined ? [bytes('physical', v.physical)] : []),
     element('target', [], targetChildren(v.path, v.format, v.stat)),
   ];
   if (v.backing) children.push(await backingStore(v.backing));

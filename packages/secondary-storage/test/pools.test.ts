@@ -123,6 +123,14 @@ describe('dir pools under qemu:///embed', () => {
     await pool.undefine();
   });
 
+  it('a refresh finds the directory gone and stops the pool', async () => {
+    const pool = await e.conn.storagePoolCreateXML(dirPoolXML('vanish', e.dir('vanish')), StoragePoolCreateFlags.WITH_BUILD);
+    rmSync(e.dir('vanish'), { recursive: true });
+    const err = await virErrorOf(pool.refresh());
+    expect(err.message).toBe(`cannot open directory '${e.dir('vanish')}': No such file or directory`);
+    expect((await virErrorOf(pool.isActive())).code).toBe(ErrorCode.NO_STORAGE_POOL);
+  });
+
   it('the inactive XML of a running pool is its persistent definition', async () => {
     mkdirSync(e.dir('redef'), { recursive: true });
     const pool = await e.conn.storagePoolDefineXML(dirPoolXML('redef', e.dir('redef')));

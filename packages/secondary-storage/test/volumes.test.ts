@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ErrorCode, ErrorDomain, StorageVolInfoFlags, StorageVolResizeFlags as R, StorageVolType, StorageVolWipeAlgorithm, type StoragePool,
+  ErrorCode, ErrorDomain, StorageVolInfoFlags, connect, StorageVolResizeFlags as R, StorageVolType, StorageVolWipeAlgorithm, type StoragePool,
 } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
 import { dirPoolXML, openEmbedRoot, volXML, type EmbedRoot } from './helpers.js';
@@ -72,18 +72,22 @@ describe('volumes of a dir pool', () => {
     await base.delete();
   });
 
-  it('the directory\'s files are the volumes: what appears there shows, anything but files and block devices does not', async () => {
+  it('the directory\'s files are the volumes: what appears there shows (files, directories, block devices), nothing else does', async () => {
     writeFileSync(join(dir, 'text.txt'), 'hello');
     symlinkSync(join(dir, 'a.raw'), join(dir, 'link'));
     symlinkSync(join(dir, 'nothing'), join(dir, 'dangling'));
     mkdirSync(join(dir, 'sub'));
     await pool.refresh();
-    expect((await pool.listAllVolumes()).map((v) => v.getName())).toEqual(['a.raw', 'link', 'text.txt']);
-    expect(await pool.numOfVolumes()).toBe(3);
+    expect((await pool.listAllVolumes()).map((v) => v.getName())).toEqual(['a.raw', 'link', 'sub', 'text.txt']);
+    expect(await pool.numOfVolumes()).toBe(4);
+    const sub = await pool.storageVolLookupByName('sub');
+    expect(await sub.getInfo()).toEqual({ type: StorageVolType.DIR, capacity: 0n, allocation: 0n });
+    expect(await sub.getXMLDesc()).toMatch(/^<volume type='dir'>\n  <name>sub<\/name>\n.*\n  <capacity unit='bytes'>0<\/capacity>\n  <allocation unit='bytes'>0<\/allocation>\n  <target>\n.*\n    <format type='dir'\/>\n/);
     const text = await pool.storageVolLookupByName('text.txt');
     expect((await text.getInfo()).capacity).toBe(5n);
     expect(await (await pool.storageVolLookupByName('link')).getPath()).toBe(join(dir, 'link'));
-    for (const name of ['text.txt', 'link']) await (await pool.storageVolLookupByName(name)).delete();
+    for (const name of ['text.txt', 'link', 'sub']) await (await pool.storageVolLookupByName(name)).delete();
+    expect(existsSync(join(dir, 'sub'))).toBe(false);
     expect(existsSync(join(dir, 'a.raw'))).toBe(true);
   });
 
@@ -174,6 +178,14 @@ describe('volumes of a dir pool', () => {
     const a = await pool.storageVolLookupByName('a.raw');
     expect((await virErrorOf(a.delete(1))).message).toBe('unsupported flags (0x1) in function virStorageBackendVolDeleteLocal');
     expect((await virErrorOf(a.getXMLDesc(1))).message).toBe('unsupported flags (0x1) in function storageVolGetXMLDesc');
+  });
+
+  it('creations from several connections at once are serialised by the root\'s lock, none lost', async () => {
+    const conns = await Promise.all([1, 2, 3, 4].map(() => connect(e.uri)));
+    const made = await Promise.all(conns.map(async (c, i) => (await c.storagePoolLookupByName('vols')).createXML(volXML(`par${i}.qcow2`, MiB, "<format type='qcow2'/>"))));
+    expect(made.map((v) => v.getName())).toEqual(['par0.qcow2', 'par1.qcow2', 'par2.qcow2', 'par3.qcow2']);
+    for (const v of made) await v.delete();
+    await Promise.all(conns.map((c) => c.close()));
   });
 
   it('a stopped pool has no volumes to reach', async () => {
