@@ -3,6 +3,8 @@ import { childElements, firstChild, type XmlElement } from '../xml/xml-node.js';
 import type { Model, Shape } from '../model/binding.js';
 import { DOMAIN_PART_MODELS } from './parts/index.js';
 import { parseDevice, type DomainDevice } from './devices/index.js';
+import { checkChardevSources } from './chardev-checks.js';
+import { checkGraphicsListens } from './graphics-checks.js';
 
 const xmlError = (detail: string): VirError => new VirError(ErrorCode.XML_ERROR, detail, ErrorDomain.DOMAIN);
 const unsupported = (detail: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, detail, ErrorDomain.DOMAIN);
@@ -63,7 +65,7 @@ function checkFeatures(root: XmlElement): void {
 /**
  * libvirt's checks of a domain, with its messages: the top-level parts and the devices are read
  * through their typed models (bad values, unknown words), then checked across: features, disk
- * targets, MAC addresses, boot orders.
+ * targets, MAC addresses, boot orders, socket chardev sources, graphics listens.
  */
 export function checkDomain(root: XmlElement, deviceElements: readonly XmlElement[]): void {
   for (const [kind, model] of Object.entries(DOMAIN_PART_MODELS)) {
@@ -71,6 +73,8 @@ export function checkDomain(root: XmlElement, deviceElements: readonly XmlElemen
     if (el) (model as Model<Shape>).parse(el);
   }
   const devices = deviceElements.map(parseDevice).filter((d): d is DomainDevice => d !== undefined);
+  checkChardevSources(deviceElements);
+  for (const g of deviceElements) if (g.name === 'graphics') checkGraphicsListens(g);
   checkFeatures(root);
   checkDisks(devices.filter((d): d is Disk => d.kind === 'disk'));
   checkInterfaces(devices.filter((d): d is Extract<DomainDevice, { kind: 'interface' }> => d.kind === 'interface'));

@@ -11,9 +11,26 @@ const MODES = new Set(['nat', 'route', 'open', 'bridge', 'private', 'vepa', 'pas
 /** Modes where libvirt itself manages the bridge, and so prints its STP settings. */
 const MANAGED_BRIDGE = new Set([undefined, 'nat', 'route', 'open']);
 
-function normaliseForward(fwd: XmlElement): NetworkForwardMode {
+/** A forward `<address type='pci'>` as libvirt names the device in messages: `0000:03:00.1`. */
+function pciName(a: XmlElement): string {
+  const field = (name: string, width: number): string => parseInt(attr(a, name) ?? '0', 16).toString(16).padStart(width, '0');
+  return `${field('domain', 4)}:${field('bus', 2)}:${field('slot', 2)}.${field('function', 1)}`;
+}
+
+/** A forward device (an interface or a PCI function) may be listed once. */
+function checkForwardDevices(fwd: XmlElement, network: string): void {
+  const listed = [
+    ...childElements(fwd, 'interface').map((i) => `interface '${attr(i, 'dev') ?? ''}'`),
+    ...childElements(fwd, 'address').filter((a) => attr(a, 'type') === 'pci').map((a) => `PCI device '${pciName(a)}'`),
+  ];
+  const dup = listed.find((d, i) => listed.indexOf(d) !== i);
+  if (dup !== undefined) throw xmlError(`${dup} can only be listed once in network ${network}`, D);
+}
+
+function normaliseForward(fwd: XmlElement, network: string): NetworkForwardMode {
   const mode = attr(fwd, 'mode') ?? 'nat';
   if (!MODES.has(mode)) throw xmlError(`unknown forwarding type '${mode}'`, D);
+  if (mode === 'open' && attr(fwd, 'dev') !== undefined) throw xmlError(`forward dev not allowed for network '${network}' with forward mode='${mode}'`, D);
   setAttr(fwd, 'mode', mode);
   const ifs = childElements(fwd, 'interface');
   const dev = attr(fwd, 'dev');
@@ -21,12 +38,7 @@ function normaliseForward(fwd: XmlElement): NetworkForwardMode {
   if (dev !== undefined && first !== undefined && dev !== first) {
     throw xmlError(`forward dev '${dev}' must match first interface element dev '${first}' in network '${mode}'`, D);
   }
-  const seen = new Set<string>();
-  for (const i of ifs) {
-    const d = attr(i, 'dev') ?? '';
-    if (seen.has(d)) throw xmlError(`interface '${d}' is already in use by forward of network`, D);
-    seen.add(d);
-  }
+  checkForwardDevices(fwd, network);
   if (dev !== undefined && ifs.length === 0 && childElements(fwd, 'pf').length === 0) fwd.children.push(element('interface', [['dev', dev]]));
   // libvirt names the first interface as the forward device, except when a physical function stands for them.
   if (first !== undefined && childElements(fwd, 'pf').length === 0) setAttr(fwd, 'dev', first);
@@ -52,7 +64,10 @@ export function parseNetworkXML(xml: string): NetworkDef {
   // ipv6='no' is the default and libvirt does not print it.
   if (attr(root, 'ipv6') === 'no') setAttr(root, 'ipv6', undefined);
   const fwd = firstChild(root, 'forward');
-  const forwardMode = fwd ? normaliseForward(fwd) : undefined;
+  const forwardMode = fwd ? normaliseForward(fwd, name) : undefined;
+  const dns = firstChild(root, 'dns');
+  // A disabled DNS server takes no records and no forwarders.
+  if (dns && attr(dns, 'enable') === 'no' && childElements(dns).length > 0) throw xmlError(`Extra data in disabled network '${name}'`, D);
 
   let bridge = firstChild(root, 'bridge');
   // A network whose bridge libvirt manages always shows its STP settings, even with no <bridge> given.
