@@ -5,6 +5,7 @@ import { DOMAIN_PART_MODELS } from './parts/index.js';
 import { parseDevice, type DomainDevice } from './devices/index.js';
 import { checkChardevSources } from './chardev-checks.js';
 import { checkGraphicsListens } from './graphics-checks.js';
+import { checkResctrl } from './resctrl-checks.js';
 
 const xmlError = (detail: string): VirError => new VirError(ErrorCode.XML_ERROR, detail, ErrorDomain.DOMAIN);
 const unsupported = (detail: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, detail, ErrorDomain.DOMAIN);
@@ -65,7 +66,8 @@ function checkFeatures(root: XmlElement): void {
 /**
  * libvirt's checks of a domain, with its messages: the top-level parts and the devices are read
  * through their typed models (bad values, unknown words), then checked across: features, disk
- * targets, MAC addresses, boot orders, socket chardev sources, graphics listens.
+ * targets, MAC addresses, boot orders, socket chardev sources, graphics listens,
+ * resource control groups.
  */
 export function checkDomain(root: XmlElement, deviceElements: readonly XmlElement[]): void {
   for (const [kind, model] of Object.entries(DOMAIN_PART_MODELS)) {
@@ -76,6 +78,7 @@ export function checkDomain(root: XmlElement, deviceElements: readonly XmlElemen
   checkChardevSources(deviceElements);
   for (const g of deviceElements) if (g.name === 'graphics') checkGraphicsListens(g);
   checkFeatures(root);
+  checkResctrl(root);
   checkDisks(devices.filter((d): d is Disk => d.kind === 'disk'));
   checkInterfaces(devices.filter((d): d is Extract<DomainDevice, { kind: 'interface' }> => d.kind === 'interface'));
   checkBootOrder(devices);
