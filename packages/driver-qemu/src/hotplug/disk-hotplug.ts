@@ -10,7 +10,6 @@ import { GUEST_ARCH, loadActiveStatuses, withDriverLock } from '../state/domain-
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
 import { resolveDisk } from '../driver/resolve-disks.js';
-import { hasDiskTarget } from '../driver/domain-define.js';
 import { deleteDiskNodes, forgetDisk } from './disk-removal.js';
 
 const D = ErrorDomain.QEMU;
@@ -33,7 +32,10 @@ export function findDisk(devices: readonly XmlElement[], request: DiskView): Dis
 export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const view = diskView(el);
-  if (hasDiskTarget(def, view.target)) throw new VirError(ErrorCode.OPERATION_FAILED, `target ${view.target} already exists`, D);
+  const clash = disksOf(def.devices).find((d) => d.target === view.target);
+  if (clash) {
+    throw new VirError(ErrorCode.XML_ERROR, `target '${view.target}' duplicated for disk sources '${clash.path ?? ''}' and '${view.path ?? ''}'`, ErrorDomain.DOMAIN);
+  }
   if (view.bus === 'scsi' && !def.devices.some((d) => d.name === 'controller' && d.attrs.some(([k, v]) => k === 'type' && v === 'scsi'))) {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `disk '${view.target}' needs a SCSI controller, which the domain does not have`, D);
   }
