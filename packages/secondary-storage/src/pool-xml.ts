@@ -1,31 +1,17 @@
-import { attr, firstChild, parseStoragePoolXML, parseXml, textOf, type StoragePoolDef, type XmlElement } from '@tsvirt/conf';
+import { POOL_TYPE_NAMES, firstChild, parseStoragePoolXML, textOf, type StoragePoolDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-
-const xmlError = (detail: string, domain: ErrorDomain = ErrorDomain.STORAGE): VirError => new VirError(ErrorCode.XML_ERROR, detail, domain);
-
-/** libvirt's pool types in its enumeration's order (the number names the type in messages). */
-const POOL_TYPES = ['dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'iscsi-direct', 'scsi', 'mpath', 'rbd', 'sheepdog', 'gluster', 'zfs', 'vstorage'];
 
 /** The pool types this driver has a backend for. */
 const BACKENDS = new Set(['dir']);
 
 /**
- * A pool definition as libvirt's storage driver accepts one: the document's syntax, root element
- * and type as its XML layer reports them, a name without '/', a target path, and a type this
- * driver has a backend for.
+ * A pool definition as libvirt's storage driver accepts one: conf's parse (libvirt's storage conf
+ * checks and normalisations), then a type this driver has a backend for.
  */
 export function parsePoolDefinition(xml: string): StoragePoolDef {
-  const root = parseXml(xml, 'storage_pool_definition', ErrorDomain.STORAGE);
-  if (root.name !== 'pool') throw xmlError(`expecting root element of 'pool', not '${root.name}'`, ErrorDomain.XML);
-  const type = attr(root, 'type');
-  if (type === undefined) throw xmlError("Missing required attribute 'type' in element 'pool'", ErrorDomain.XML);
-  if (!POOL_TYPES.includes(type)) throw xmlError(`Invalid value for attribute 'type' in element 'pool': '${type}'.`, ErrorDomain.XML);
-  if (!firstChild(root, 'name')) throw xmlError('missing pool source name element');
   const def = parseStoragePoolXML(xml);
-  if (def.name.includes('/')) throw xmlError(`name ${def.name} cannot contain '/'`);
-  if (def.targetPath === undefined) throw xmlError('missing storage pool target path');
-  if (!BACKENDS.has(type)) {
-    throw new VirError(ErrorCode.INTERNAL_ERROR, `missing backend for pool type ${POOL_TYPES.indexOf(type)} (${type})`, ErrorDomain.STORAGE);
+  if (!BACKENDS.has(def.type)) {
+    throw new VirError(ErrorCode.INTERNAL_ERROR, `missing backend for pool type ${POOL_TYPE_NAMES.indexOf(def.type)} (${def.type})`, ErrorDomain.STORAGE);
   }
   return def;
 }

@@ -1,4 +1,4 @@
-import { ErrorDomain, runCommand } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, runCommand } from '@tsvirt/util';
 
 const QEMU_IMG = 'qemu-img';
 const D = ErrorDomain.NONE;
@@ -39,43 +39,73 @@ export async function imageInfo(path: string): Promise<ImageInfo | undefined> {
   }
 }
 
-/** What a new image needs: format, size in bytes, options, and an optional backing image. */
+/** What a new image needs: format, size in bytes, image options and an optional backing image. */
 export interface CreateImage {
   readonly path: string;
+  /** libvirt's name of the format. */
   readonly format: string;
-  readonly capacity: bigint;
+  /** Absent: qemu-img takes the backing image's size. */
+  readonly capacity?: bigint;
+  readonly allocation: bigint;
   readonly backing?: { readonly path: string; readonly format: string };
-  /** Metadata preallocation (qcow2), VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA. */
+  /** VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA. */
   readonly preallocMetadata: boolean;
-  /** `-o` options from the volume XML (qcow2 compat, cluster size, lazy refcounts). */
-  readonly options: readonly string[];
+  /** The target's `<compat>`, `<clusterSize>` (bytes) and `<features>` children. */
+  readonly compat?: string;
+  readonly clusterSize?: string;
+  readonly features: readonly string[];
 }
 
-/** The `-o` list of a new image: libvirt's defaults for qcow2 (compat 1.1) and what the XML asks for. */
+/** qemu-img's name of a libvirt format: an ISO image is raw to it. */
+const qemuFormat = (format: string): string => (format === 'iso' ? 'raw' : format);
+
+/** The size argument of `qemu-img create`: KiB, rounded up. */
+const sizeKiB = (bytes: bigint): bigint => (bytes + 1023n) / 1024n;
+
+/**
+ * The `-o` list libvirt passes, in its order: the backing format, preallocation (metadata when the
+ * size asked for exceeds the allocation, else falloc), then for qcow2 the compat level (0.10 unless
+ * the XML names one), cluster size and features; lazy refcounts need compat 1.1.
+ */
 function imageOptions(img: CreateImage): string[] {
-  const opts = [...img.options];
-  if (img.format === 'qcow2' && !opts.some((o) => o.startsWith('compat='))) opts.unshift('compat=1.1');
-  if (img.preallocMetadata) opts.push('preallocation=metadata');
+  const opts: string[] = [];
+  if (img.backing) opts.push(`backing_fmt=${qemuFormat(img.backing.format)}`);
+  if (img.preallocMetadata) opts.push(sizeKiB(img.capacity ?? 0n) > img.allocation ? 'preallocation=metadata' : 'preallocation=falloc');
+  if (img.format !== 'qcow2') return opts;
+  const compat = img.compat ?? '0.10';
+  opts.push(`compat=${compat}`);
+  if (img.clusterSize !== undefined) opts.push(`cluster_size=${img.clusterSize}`);
+  if (img.features.includes('lazy_refcounts')) {
+    if (compat === '0.10') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `lazy_refcounts not supported with compat level ${compat}`, ErrorDomain.STORAGE);
+    opts.push('lazy_refcounts');
+  }
+  if (img.features.includes('extended_l2')) opts.push('extended_l2=on');
   return opts;
 }
 
-/** `qemu-img create`, the size in KiB rounded up as libvirt passes it. */
-export async function createImage(img: CreateImage): Promise<void> {
-  const args = ['create', '-f', img.format];
-  if (img.backing) args.push('-b', img.backing.path, '-F', img.backing.format);
+const optionArgs = (img: CreateImage): string[] => {
   const opts = imageOptions(img);
-  if (opts.length) args.push('-o', opts.join(','));
-  args.push(img.path, `${(img.capacity + 1023n) / 1024n}K`);
-  await runCommand(QEMU_IMG, args, { domain: D });
+  return opts.length ? ['-o', opts.join(',')] : [];
+};
+
+/** The arguments of `qemu-img create` for a new image, as libvirt builds them. */
+export function createImageArgs(img: CreateImage): string[] {
+  return [
+    'create', '-f', qemuFormat(img.format), ...(img.backing ? ['-b', img.backing.path] : []), ...optionArgs(img), img.path,
+    ...(img.capacity !== undefined ? [`${sizeKiB(img.capacity)}K`] : []),
+  ];
 }
 
-/** `qemu-img convert`: a copy of `from` (in `fromFormat`) as a new image. */
-export async function convertImage(from: string, fromFormat: string, img: CreateImage): Promise<void> {
-  const opts = imageOptions(img);
-  await runCommand(QEMU_IMG, ['convert', '-f', fromFormat, '-O', img.format, ...(opts.length ? ['-o', opts.join(',')] : []), from, img.path], { domain: D });
+/** The arguments of `qemu-img convert` copying `from` into a new image, as libvirt builds them. */
+export function convertImageArgs(from: { readonly path: string; readonly format: string }, img: CreateImage): string[] {
+  return ['convert', '-f', qemuFormat(from.format), '-O', qemuFormat(img.format), ...optionArgs(img), from.path, img.path];
+}
+
+export async function qemuImg(args: readonly string[]): Promise<void> {
+  await runCommand(QEMU_IMG, args, { domain: D });
 }
 
 /** `qemu-img resize` to `bytes` (`--shrink` allows a smaller size). */
 export async function resizeImage(path: string, bytes: bigint, shrink: boolean): Promise<void> {
-  await runCommand(QEMU_IMG, ['resize', ...(shrink ? ['--shrink'] : []), path, String(bytes)], { domain: D });
+  await qemuImg(['resize', ...(shrink ? ['--shrink'] : []), path, String(bytes)]);
 }

@@ -4,7 +4,7 @@ import type { StoragePoolDef } from '@tsvirt/conf';
 import { StorageVolCreateFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, errnoText, systemError } from '@tsvirt/util';
 import { targetOf } from './dir-pool.js';
-import { convertImage, createImage, type CreateImage } from './qemu-img.js';
+import { convertImageArgs, createImageArgs, qemuImg, type CreateImage } from './qemu-img.js';
 import type { NewVolume } from './volume-def.js';
 import type { VolumeFacts } from './volume-facts.js';
 import { preallocate } from './volume-ops.js';
@@ -29,7 +29,7 @@ async function createEmpty(path: string, mode: number): Promise<void> {
   await fd.close();
 }
 
-/** The backing image of a new volume, which must exist (conf gives it libvirt's default format, raw, when the XML names none). */
+/** The backing image of a new volume, which must exist. */
 async function checkedBacking(vol: NewVolume): Promise<CreateImage['backing']> {
   if (!vol.backing) return undefined;
   if (vol.format === 'raw') throw new VirError(ErrorCode.NO_SUPPORT, 'backing storage not supported for raw volumes', D);
@@ -37,7 +37,7 @@ async function checkedBacking(vol: NewVolume): Promise<CreateImage['backing']> {
   await stat(path).catch((e: unknown) => {
     throw new VirError(ErrorCode.SYSTEM_ERROR, `inaccessible backing store volume ${path}: ${errnoText(e as NodeJS.ErrnoException)}`, D);
   });
-  return { path, format: vol.backing.format ?? 'raw' };
+  return { path, format: vol.backing.format };
 }
 
 /** Gives a new volume the mode and ids its definition names. */
@@ -63,9 +63,12 @@ async function making(path: string, make: () => Promise<void>): Promise<void> {
   }
 }
 
-const imageOf = (path: string, vol: NewVolume, flags: number, backing?: CreateImage['backing']): CreateImage => ({
-  path, format: vol.format, capacity: vol.capacity, preallocMetadata: (flags & StorageVolCreateFlags.PREALLOC_METADATA) !== 0,
-  options: vol.options, ...(backing ? { backing } : {}),
+/** The image a new volume asks for. */
+export const imageOf = (path: string, vol: NewVolume, flags: number, backing?: CreateImage['backing']): CreateImage => ({
+  path, format: vol.format, capacity: vol.capacity, allocation: vol.allocation,
+  preallocMetadata: (flags & StorageVolCreateFlags.PREALLOC_METADATA) !== 0, features: vol.features,
+  ...(vol.compat !== undefined ? { compat: vol.compat } : {}), ...(vol.clusterSize !== undefined ? { clusterSize: vol.clusterSize } : {}),
+  ...(backing ? { backing } : {}),
 });
 
 /** Makes a new volume in a dir pool: a raw file directly (as libvirt does), any other format with `qemu-img create`. */
@@ -75,7 +78,7 @@ export async function createVolume(pool: StoragePoolDef, vol: NewVolume, flags: 
   if (vol.format === 'raw') await createEmpty(path, vol.perms.mode ?? DEFAULT_VOL_MODE);
   await making(path, async () => {
     if (vol.format === 'raw') await fillRawFile(path, vol);
-    else await createImage(imageOf(path, vol, flags, backing));
+    else await qemuImg(createImageArgs(imageOf(path, vol, flags, backing)));
     await applyPermissions(path, vol);
   });
   return path;
@@ -89,7 +92,7 @@ export async function cloneVolume(pool: StoragePoolDef, vol: NewVolume, from: Vo
   const path = await checkFreeName(pool, vol.name);
   if (vol.backing) await checkedBacking(vol);
   await making(path, async () => {
-    await convertImage(from.path, from.format, imageOf(path, vol, flags));
+    await qemuImg(convertImageArgs(from, imageOf(path, vol, flags)));
     if (vol.format === 'raw' && vol.capacity > from.capacity) await truncate(path, Number(vol.capacity));
     await applyPermissions(path, vol);
   });
