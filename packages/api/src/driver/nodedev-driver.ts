@@ -16,4 +16,14 @@ export interface NodeDeviceDriver {
   nodeDeviceIsActive?(dev: NodeDeviceRef): Promise<boolean>;
   nodeDeviceIsPersistent?(dev: NodeDeviceRef): Promise<boolean>;
   nodeDeviceGetAutostart?(dev: NodeDeviceRef): Promise<boolean>;
+  nodeDeviceSetAutostart?(dev: NodeDeviceRef, autostart: boolean): Promise<void>;
+  /** Stops (and, for a transient device, removes) a device. */
+  nodeDeviceDestroy?(dev: NodeDeviceRef): Promise<void>;
+  /** Starts a defined device (virNodeDeviceCreate). */
+  nodeDeviceCreate?(dev: NodeDeviceRef, flags: number): Promise<void>;
+  nodeDeviceUndefine?(dev: NodeDeviceRef, flags: number): Promise<void>;
+  nodeDeviceDettach?(dev: NodeDeviceRef): Promise<void>;
+  nodeDeviceDetachFlags?(dev: NodeDeviceRef, driverName: string | undefined, flags: number): Promise<void>;
+  nodeDeviceReAttach?(dev: NodeDeviceRef): Promise<void>;
+  nodeDeviceReset?(dev: NodeDeviceRef): Promise<void>;
 }

@@ -34,4 +34,30 @@ export class NodeDevice {
   async getAutostart(): Promise<boolean> {
     return this.call('nodeDeviceGetAutostart', 'virNodeDeviceGetAutostart')(this.ref);
   }
+  async setAutostart(autostart: boolean): Promise<void> {
+    await this.call('nodeDeviceSetAutostart', 'virNodeDeviceSetAutostart', true)(this.ref, autostart);
+  }
+  async destroy(): Promise<void> {
+    await this.call('nodeDeviceDestroy', 'virNodeDeviceDestroy', true)(this.ref);
+  }
+  /** Starts a defined device (virNodeDeviceCreate). */
+  async create(flags = 0): Promise<void> {
+    await this.call('nodeDeviceCreate', 'virNodeDeviceCreate', true)(this.ref, flags);
+  }
+  async undefine(flags = 0): Promise<void> {
+    await this.call('nodeDeviceUndefine', 'virNodeDeviceUndefine', true)(this.ref, flags);
+  }
+  /** Detaches the device from its host driver (libvirt's spelling, virNodeDeviceDettach). */
+  async dettach(): Promise<void> {
+    await this.call('nodeDeviceDettach', 'virNodeDeviceDettach', true)(this.ref);
+  }
+  async detachFlags(driverName: string | undefined, flags = 0): Promise<void> {
+    await this.call('nodeDeviceDetachFlags', 'virNodeDeviceDetachFlags', true)(this.ref, driverName, flags);
+  }
+  async reAttach(): Promise<void> {
+    await this.call('nodeDeviceReAttach', 'virNodeDeviceReAttach', true)(this.ref);
+  }
+  async reset(): Promise<void> {
+    await this.call('nodeDeviceReset', 'virNodeDeviceReset', true)(this.ref);
+  }
 }

@@ -54,4 +54,9 @@ export class TestNodeDeviceDriver implements NodeDeviceDriver {
   async nodeDeviceListCaps(dev: NodeDeviceRef): Promise<string[]> {
     return [...this.devs.byName(dev.name).caps];
   }
+  /** libvirt 9.0's test driver removes a device it is asked to destroy, except the root, which it leaves but reports destroyed. */
+  async nodeDeviceDestroy(dev: NodeDeviceRef): Promise<void> {
+    const def = this.devs.byName(dev.name);
+    if (def.parent !== undefined) this.devs.list.splice(this.devs.list.indexOf(def), 1);
+  }
 }

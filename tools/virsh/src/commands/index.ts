@@ -24,6 +24,9 @@ import { netList } from './network-list.js';
 import { netInfo, netName, netUUID } from './network-info.js';
 import { netAutostart, netCreate, netDefine, netDestroy, netDumpxml, netStart, netUndefine } from './network-lifecycle.js';
 import { netDhcpLeases } from './network-leases.js';
+import { netUpdate } from './network-update.js';
+import { netEvent, nodedevEvent } from './object-events.js';
+import { nodedevAutostart, nodedevDestroy, nodedevDetach, nodedevReattach, nodedevReset, nodedevStart, nodedevUndefine } from './nodedev-ops.js';
 import { nodedevDumpxml, nodedevInfo, nodedevList } from './nodedev.js';
 import { setvcpus, vcpucount, vcpuinfo, vcpupin } from './domain-vcpus.js';
 import { setmaxmem, setmem } from './domain-memory.js';
@@ -51,10 +54,12 @@ export const GROUPS: readonly CommandGroup[] = [
     commands: [ifaceBegin, ifaceCommit, ifaceDefine, ifaceDestroy, ifaceDumpxml, ifaceList, ifaceMac, ifaceName, ifaceRollback, ifaceStart,
       ifaceUndefine].sort(byName) },
   { name: 'Networking', keyword: 'network',
-    commands: [netAutostart, netCreate, netDefine, netDestroy, netDhcpLeases, netDumpxml, netInfo, netList, netName, netStart, netUndefine,
-      netUUID].sort(byName) },
+    commands: [netAutostart, netCreate, netDefine, netDestroy, netDhcpLeases, netDumpxml, netInfo, netEvent, netList, netName, netStart, netUndefine,
+      netUpdate, netUUID].sort(byName) },
   // virsh lists its node device commands in this order, not sorted.
-  { name: 'Node Device', keyword: 'nodedev', commands: [nodedevDumpxml, nodedevList, nodedevInfo] },
+  { name: 'Node Device', keyword: 'nodedev',
+    commands: [nodedevDestroy, nodedevDetach, nodedevDumpxml, nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevUndefine, nodedevStart,
+      nodedevAutostart, nodedevInfo] },
   // virsh lists its storage commands in this order, not sorted.
   { name: 'Storage Pool', keyword: 'pool',
     commands: [findStoragePoolSourcesAs, findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine,

@@ -8,7 +8,7 @@ import { splitCommaList } from '../vsh/comma-list.js';
 import { jsonOpt, printFields, printTable, type Column } from '../vsh/report.js';
 import { XPATH_OPTS, printXML } from '../xml-dump.js';
 
-const deviceOpt: OptDef = {
+export const deviceOpt: OptDef = {
   name: 'device', type: 'string', positional: true, required: true, help: "device name or wwn pair in 'wwnn,wwpn' format",
 };
 
@@ -18,7 +18,7 @@ function checkWWN(wwn: string): void {
 }
 
 /** The device named by option `device`: a name, or a SCSI host by its `wwnn,wwpn` pair. */
-async function deviceArg(ctl: Ctl, cmd: ParsedCommand): Promise<NodeDevice> {
+export async function deviceArg(ctl: Ctl, cmd: ParsedCommand): Promise<NodeDevice> {
   const text = cmd.required('device');
   const parts = text.split(',');
   if (parts.length > 2) throw new VshError(`Malformed device value '${text}'`);
@@ -32,6 +32,17 @@ async function deviceArg(ctl: Ctl, cmd: ParsedCommand): Promise<NodeDevice> {
     return wwpn === undefined ? await conn.nodeDeviceLookupByName(text) : await conn.nodeDeviceLookupSCSIHostByWWN(wwnn!, wwpn);
   } catch (e) {
     throw new CommandFailed(`Could not find matching device '${text}'`, e);
+  }
+}
+
+/** The device named by option `device` as virsh's detach, reattach, reset and nodedev-event find it: by name only. */
+export async function deviceByName(ctl: Ctl, cmd: ParsedCommand): Promise<NodeDevice> {
+  const name = cmd.required('device');
+  const conn = await ctl.connect();
+  try {
+    return await conn.nodeDeviceLookupByName(name);
+  } catch (e) {
+    throw new CommandFailed(`Could not find matching device '${name}'`, e);
   }
 }
 
