@@ -8,6 +8,7 @@ import {
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic } from '@tsvirt/util';
 import { buildDirPool, checkDirPool, deleteDirPool, livePoolXML, poolSizes } from './dir-pool.js';
+import { findPoolSources, poolCapabilitiesXML } from './pool-capabilities.js';
 import { parsePoolDefinition } from './pool-xml.js';
 import {
   loadPools, removeConfig, removeState, saveConfig, saveState, setAutostartLink, withPoolsLock, type PoolObject,
@@ -73,6 +74,12 @@ export class LocalStorage implements StorageDriver {
   }
   async connectListDefinedStoragePools(maxnames: number): Promise<string[]> {
     return (await this.names(false)).slice(0, maxnames);
+  }
+  async connectGetStoragePoolCapabilities(flags: number): Promise<string> {
+    return poolCapabilitiesXML(flags);
+  }
+  async connectFindStoragePoolSources(type: string, _srcSpec: string | undefined, flags: number): Promise<string> {
+    return findPoolSources(type, flags);
   }
   async connectListAllStoragePools(flags: number): Promise<StoragePoolRef[]> {
     checkFlags(flags, ALL_LIST_STORAGE_POOLS_FLAGS, 'storageConnectListAllStoragePools', D);

@@ -2,7 +2,11 @@ import { POOL_TYPE_NAMES, firstChild, parseStoragePoolXML, textOf, type StorageP
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 /** The pool types this driver has a backend for. */
-const BACKENDS = new Set(['dir']);
+export const BACKENDS: ReadonlySet<string> = new Set(['dir']);
+
+/** libvirt's error for a pool type without a backend (the type's number is its place in libvirt's enumeration). */
+export const missingBackend = (type: string): VirError =>
+  new VirError(ErrorCode.INTERNAL_ERROR, `missing backend for pool type ${POOL_TYPE_NAMES.indexOf(type)} (${type})`, ErrorDomain.STORAGE);
 
 /**
  * A pool definition as libvirt's storage driver accepts one: conf's parse (libvirt's storage conf
@@ -10,9 +14,7 @@ const BACKENDS = new Set(['dir']);
  */
 export function parsePoolDefinition(xml: string): StoragePoolDef {
   const def = parseStoragePoolXML(xml);
-  if (!BACKENDS.has(def.type)) {
-    throw new VirError(ErrorCode.INTERNAL_ERROR, `missing backend for pool type ${POOL_TYPE_NAMES.indexOf(def.type)} (${def.type})`, ErrorDomain.STORAGE);
-  }
+  if (!BACKENDS.has(def.type)) throw missingBackend(def.type);
   return def;
 }
 

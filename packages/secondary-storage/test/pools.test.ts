@@ -131,6 +131,22 @@ describe('dir pools under qemu:///embed', () => {
     expect((await virErrorOf(pool.isActive())).code).toBe(ErrorCode.NO_STORAGE_POOL);
   });
 
+  it('capabilities: every pool type, only dir supported; source discovery refused as libvirt refuses it', async () => {
+    const caps = await e.conn.getStoragePoolCapabilities();
+    expect(caps).toMatch(/^<storagepoolCapabilities>\n  <pool type='dir' supported='yes'>\n    <volOptions>\n      <defaultFormat type='raw'\/>/);
+    expect(caps.match(/supported='yes'/g)).toHaveLength(1);
+    expect(caps).toContain("  <pool type='fs' supported='no'>\n    <poolOptions>\n      <defaultFormat type='auto'/>");
+    expect(caps).toContain("  <pool type='iscsi' supported='no'>\n  </pool>\n");
+    for (const [type, code, message] of [
+      ['dir', ErrorCode.NO_SUPPORT, "this function is not supported by the connection driver: pool type 'dir' does not support source discovery"],
+      ['foo', ErrorCode.INTERNAL_ERROR, 'internal error: unknown storage pool type foo'],
+      ['logical', ErrorCode.INTERNAL_ERROR, 'internal error: missing backend for pool type 3 (logical)'],
+    ] as const) {
+      const err = await virErrorOf(e.conn.findStoragePoolSources(type));
+      expect([err.code, err.message]).toEqual([code, message]);
+    }
+  });
+
   it('the inactive XML of a running pool is its persistent definition', async () => {
     mkdirSync(e.dir('redef'), { recursive: true });
     const pool = await e.conn.storagePoolDefineXML(dirPoolXML('redef', e.dir('redef')));
