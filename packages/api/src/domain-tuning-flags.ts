@@ -19,3 +19,16 @@ export const DomainGetHostnameFlags = { LEASE: 1, AGENT: 2 } as const;
 
 /** virDomainSetTimeFlags. */
 export const DomainSetTimeFlags = { SYNC: 1 } as const;
+
+/** virDomainGetJobStatsFlags. */
+export const DomainGetJobStatsFlags = { COMPLETED: 1, KEEP_COMPLETED: 2 } as const;
+/** virDomainAbortJobFlagsValues. */
+export const DomainAbortJobFlags = { POSTCOPY: 1 } as const;
+/** virDomainMigrateMaxSpeedFlags. */
+export const DomainMigrateMaxSpeedFlags = { POSTCOPY: 1 } as const;
+/** virDomainGuestInfoTypes. */
+export const DomainGuestInfoTypes = { USERS: 1, OS: 2, TIMEZONE: 4, HOSTNAME: 8, FILESYSTEM: 16, DISKS: 32, INTERFACES: 64 } as const;
+/** virDomainDirtyRateCalcFlags. */
+export const DomainDirtyRateCalcFlags = { PAGE_SAMPLING: 0, DIRTY_BITMAP: 1, DIRTY_RING: 2 } as const;
+/** virDomainAgentResponseTimeoutValues. */
+export const DomainAgentResponseTimeout = { BLOCK: -2, DEFAULT: -1, NOWAIT: 0 } as const;

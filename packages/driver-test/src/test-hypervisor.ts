@@ -14,7 +14,9 @@ import { isActive, persistentDef, type DomainObject } from './domain-object.js';
 import type { TestHost } from './test-host.js';
 import { TEST_CPU_STATS, TEST_SYSINFO_XML, testCapabilitiesXML } from './host/test-capabilities.js';
 import { setMemoryFlags } from './domain/memory.js';
-import { getVcpuPinInfo, getVcpus, getVcpusFlags, nodeGetCPUMap, pinVcpuFlags, setVcpusFlags } from './domain/vcpus.js';
+import { TEST_MAX_VCPUS, getVcpuPinInfo, getVcpus, getVcpusFlags, nodeGetCPUMap, pinVcpuFlags, setVcpusFlags } from './domain/vcpus.js';
+import { cellsFreeMemory, freeMemory, freePages } from './host/free-memory.js';
+import { cpuModelNames } from './host/cpu-models.js';
 import { blockStats, getBlockInfo, interfaceStats } from './domain/stats.js';
 import { SCHEDULER, getCPUStats, getSchedulerParameters, setSchedulerParameters } from './domain/cpu-sched.js';
 import { getControlInfo, getDiskErrors, getHostname, getTime, memoryStats, setMemoryStatsPeriod, setTime } from './domain/guest-facts.js';
@@ -270,6 +272,22 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async nodeGetCPUMap(flags: number): Promise<NodeCPUMap> {
     return nodeGetCPUMap(flags);
+  }
+  async nodeGetFreeMemory(): Promise<bigint> {
+    return freeMemory(this.host.cells);
+  }
+  async nodeGetCellsFreeMemory(startCell: number, maxCells: number): Promise<bigint[]> {
+    return cellsFreeMemory(this.host.cells, startCell, maxCells);
+  }
+  async nodeGetFreePages(pages: readonly number[], _startCell: number, cellCount: number, flags: number): Promise<bigint[]> {
+    return freePages(pages.length, cellCount, flags);
+  }
+  /** Any domain type, even an unknown one, gets the test driver's limit. */
+  async connectGetMaxVcpus(): Promise<number> {
+    return TEST_MAX_VCPUS;
+  }
+  async connectGetCPUModelNames(arch: string, flags: number): Promise<string[]> {
+    return cpuModelNames(arch, flags);
   }
   async domainBlockStats(dom: DomainRef, disk: string): Promise<DomainBlockStats> {
     return blockStats(this.host.find(dom), disk);

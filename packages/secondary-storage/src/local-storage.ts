@@ -175,7 +175,9 @@ export class LocalStorage implements StorageDriver {
   async storagePoolGetXMLDesc(pool: StoragePoolRef, flags: number): Promise<string> {
     checkFlags(flags, StorageXMLFlags.INACTIVE, 'storagePoolGetXMLDesc', D);
     const obj = (await this.table()).of(pool);
-    if (flags & StorageXMLFlags.INACTIVE && obj.config) return formatStoragePoolXML(obj.config);
+    // libvirt keeps a second definition only when one was defined while the pool ran: the inactive XML shows it then.
+    const pending = obj.active && obj.config && formatStoragePoolXML(obj.config) !== formatStoragePoolXML(obj.def) ? obj.config : undefined;
+    if (flags & StorageXMLFlags.INACTIVE && pending) return formatStoragePoolXML(pending);
     return obj.active ? livePoolXML(obj.def) : formatStoragePoolXML(obj.def);
   }
   async storagePoolGetInfo(pool: StoragePoolRef): Promise<StoragePoolInfo> {
@@ -242,7 +244,7 @@ export class LocalStorage implements StorageDriver {
     return this.change(async (t) => {
       const obj = t.active(pool);
       const from = await volumeFacts((await this.vol(clone, t)).vol);
-      const vol = parseNewVolume(xml, obj.def);
+      const vol = parseNewVolume(xml, obj.def, from.capacity);
       await cloneVolume(obj.def, vol, from, flags);
       return volRef(await volumeByName(obj.def, vol.name));
     });

@@ -1,4 +1,6 @@
-import { attr, childElements, firstChild, parseStorageVolXML, textOf, type StoragePoolDef, type StorageVolDef } from '@tsvirt/conf';
+import {
+  attr, childElements, element, firstChild, formatXml, parseStorageVolXML, parseXml, textNode, textOf, type StoragePoolDef, type StorageVolDef,
+} from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { permissionsOf, type Permissions } from './pool-xml.js';
 
@@ -33,12 +35,20 @@ function featuresOf(def: StorageVolDef): string[] {
   return features ? childElements(features).map((f) => f.name) : [];
 }
 
+/** A clone's XML with the source's capacity when it names none (libvirt's clones may omit it). */
+function withCapacity(xml: string, capacity: bigint): string {
+  const root = parseXml(xml, 'storage_volume_definition', D);
+  if (root.name !== 'volume' || firstChild(root, 'capacity')) return xml;
+  root.children.push(element('capacity', [['unit', 'bytes']], [textNode(String(capacity))]));
+  return formatXml(root);
+}
+
 /**
  * A volume definition as libvirt's storage driver reads one for a dir pool: conf's parse (libvirt's
  * storage conf checks: type, capacity, the pool's formats), then a name without '/'.
  */
-export function parseNewVolume(xml: string, pool: StoragePoolDef): NewVolume {
-  const def = parseStorageVolXML(xml, pool);
+export function parseNewVolume(xml: string, pool: StoragePoolDef, cloneCapacity?: bigint): NewVolume {
+  const def = parseStorageVolXML(cloneCapacity === undefined ? xml : withCapacity(xml, cloneCapacity), pool);
   const format = def.format ?? 'raw';
   if (def.name.includes('/')) throw new VirError(ErrorCode.OPERATION_INVALID, `volume name '${def.name}' cannot contain '/'`, D);
   const backing = firstChild(def.xml, 'backingStore');

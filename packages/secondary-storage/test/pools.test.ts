@@ -147,10 +147,11 @@ describe('dir pools under qemu:///embed', () => {
     }
   });
 
-  it('the inactive XML of a running pool is its persistent definition', async () => {
+  it('the inactive XML of a running pool is its live one, unless a definition was made while it ran', async () => {
     mkdirSync(e.dir('redef'), { recursive: true });
     const pool = await e.conn.storagePoolDefineXML(dirPoolXML('redef', e.dir('redef')));
     await pool.create();
+    expect(await pool.getXMLDesc(StorageXMLFlags.INACTIVE)).toContain('<mode>0755</mode>');
     const xml = (await pool.getXMLDesc()).replace(/<pool type='dir'>/, '').replace(/<uuid>.*<\/uuid>/, `<uuid>${pool.getUUIDString()}</uuid>`);
     await e.conn.storagePoolDefineXML(`<pool type='dir'>${xml.replace('</target>', '<permissions><mode>0700</mode></permissions></target>')}`);
     expect(await pool.getXMLDesc(StorageXMLFlags.INACTIVE)).toContain('<mode>0700</mode>');

@@ -91,10 +91,13 @@ describe('volumes of a dir pool', () => {
     expect(existsSync(join(dir, 'a.raw'))).toBe(true);
   });
 
-  it('clones: raw into qcow2 with qemu-img convert, keeping the source\'s capacity', async () => {
+  it('clones: raw into qcow2 with qemu-img convert, keeping the source\'s capacity (also when the XML names none)', async () => {
     const src = await pool.storageVolLookupByName('a.raw');
     const copy = await pool.createXMLFrom(volXML('copy.qcow2', 1024, "<format type='qcow2'/>"), src);
     expect(qemuInfo(join(dir, 'copy.qcow2'))).toMatchObject({ format: 'qcow2', 'virtual-size': 10 * MiB });
+    const bare = await pool.createXMLFrom('<volume><name>bare.raw</name></volume>', src);
+    expect((await bare.getInfo()).capacity).toBe(BigInt(10 * MiB));
+    await bare.delete();
     const raw = await pool.createXMLFrom(volXML('copy.raw', 12 * MiB), copy);
     expect((await raw.getInfo()).capacity).toBe(BigInt(12 * MiB));
     expect((await virErrorOf(pool.createXMLFrom(volXML('x', 1), src, 16))).message).toBe(

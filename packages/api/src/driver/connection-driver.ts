@@ -4,6 +4,8 @@ import type { EventSource } from './driver-types.js';
 import type { HypervisorDriver } from './hypervisor-driver.js';
 import type { InterfaceDriver } from './interface-driver.js';
 import type { NodeDeviceDriver } from './nodedev-driver.js';
+import type { NWFilterDriver } from './nwfilter-driver.js';
+import type { SecretDriver } from './secret-driver.js';
 import type { NetworkDriver } from './network-driver.js';
 import type { StateDriver } from './state-driver.js';
 import type { StorageDriver } from './storage-driver.js';
@@ -26,6 +28,8 @@ export interface DriverConnection {
   readonly storage?: StorageDriver;
   readonly interface?: InterfaceDriver;
   readonly nodeDevice?: NodeDeviceDriver;
+  readonly secret?: SecretDriver;
+  readonly nwfilter?: NWFilterDriver;
   readonly events?: EventSource;
   /** The URI the connection ended up with (after aliases and defaults). */
   readonly uri?: string;

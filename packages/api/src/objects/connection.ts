@@ -14,6 +14,12 @@ import { Interface } from './interface.js';
 import { NodeDevice } from './node-device.js';
 import { StoragePool } from './storage-pool.js';
 import { StorageVol } from './storage-vol.js';
+import { Secret } from './secret.js';
+import { NWFilter, NWFilterBinding } from './nwfilter.js';
+import { checkCellsFreeMemoryArgs, checkPageArgs, genericFailure } from './host-args.js';
+import { uuidArg } from './uuid-arg.js';
+import type { SecretDriverEvent } from '../driver/secret-driver.js';
+import type { TypedParameter } from '../typed-params.js';
 
 /** libvirt's own version, reported by getLibVersion: tsvirt follows libvirt 9.0.0's behaviour. */
 export const LIB_VERSION = 9_000_000;
@@ -43,6 +49,12 @@ export class Connection {
   get nodeDevice() {
     return this.live().nodeDevice;
   }
+  get secret() {
+    return this.live().secret;
+  }
+  get nwfilter() {
+    return this.live().nwfilter;
+  }
 
   /** The driver connection, or INVALID_CONN naming the public API once closed, as libvirt does. */
   private live(api = 'virConnect'): DriverConnection {
@@ -55,6 +67,8 @@ export class Connection {
   private readonly stor = callerFor((api) => this.live(api).storage, () => this.readonly);
   private readonly ifc = callerFor((api) => this.live(api).interface, () => this.readonly);
   private readonly dev = callerFor((api) => this.live(api).nodeDevice, () => this.readonly);
+  private readonly sec = callerFor((api) => this.live(api).secret, () => this.readonly);
+  private readonly nwf = callerFor((api) => this.live(api).nwfilter, () => this.readonly);
 
   getURI(): string {
     this.live('virConnectGetURI');
@@ -256,6 +270,134 @@ export class Connection {
   /** The QEMU driver's shared-disk table: which active domains use each shared device. */
   listSharedDisks(): Promise<SharedDiskEntry[]> {
     return this.hv('connectListSharedDisks', 'virConnectListSharedDisks')();
+  }
+
+  /** virNodeGetFreeMemory: the host's free memory in bytes. */
+  async getFreeMemory(): Promise<bigint> {
+    const free = await this.hv('nodeGetFreeMemory', 'virNodeGetFreeMemory')();
+    if (free === 0n) throw genericFailure();
+    return free;
+  }
+  /** virNodeGetCellsFreeMemory: free bytes of up to `maxCells` NUMA cells from `startCell`. */
+  async getCellsFreeMemory(startCell: number, maxCells: number): Promise<bigint[]> {
+    const call = this.hv('nodeGetCellsFreeMemory', 'virNodeGetCellsFreeMemory');
+    checkCellsFreeMemoryArgs(startCell, maxCells);
+    return call(startCell, maxCells);
+  }
+  /** virNodeGetFreePages: free pages of each size (KiB) per cell, cell after cell. */
+  async getFreePages(pages: readonly number[], startCell: number, cellCount: number, flags = 0): Promise<bigint[]> {
+    const call = this.hv('nodeGetFreePages', 'virNodeGetFreePages');
+    checkPageArgs(pages.length, cellCount, 'virNodeGetFreePages');
+    return call(pages, startCell, cellCount, flags);
+  }
+  /** virNodeAllocPages (NodeAllocPagesFlags): answers how many page pools changed. */
+  async allocPages(pageSizes: readonly number[], pageCounts: readonly bigint[], startCell: number, cellCount: number, flags = 0): Promise<number> {
+    const call = this.hv('nodeAllocPages', 'virNodeAllocPages', true);
+    checkPageArgs(pageSizes.length, cellCount, 'virNodeAllocPages');
+    return call(pageSizes, pageCounts, startCell, cellCount, flags);
+  }
+  /** virNodeGetMemoryParameters: the shared-memory tunables (NodeMemoryShared). */
+  getMemoryParameters(flags = 0): Promise<TypedParameter[]> {
+    return this.hv('nodeGetMemoryParameters', 'virNodeGetMemoryParameters')(flags);
+  }
+  async setMemoryParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
+    await this.hv('nodeSetMemoryParameters', 'virNodeSetMemoryParameters', true)(params, flags);
+  }
+  getSEVInfo(flags = 0): Promise<TypedParameter[]> {
+    return this.hv('nodeGetSEVInfo', 'virNodeGetSEVInfo')(flags);
+  }
+  /** virNodeSuspendForDuration: NodeSuspendTarget for `duration` seconds. */
+  async suspendForDuration(target: number, duration: bigint, flags = 0): Promise<void> {
+    await this.hv('nodeSuspendForDuration', 'virNodeSuspendForDuration', true)(target, duration, flags);
+  }
+  getMaxVcpus(type?: string): Promise<number> {
+    return this.hv('connectGetMaxVcpus', 'virConnectGetMaxVcpus')(type);
+  }
+  /** CPU models known for `arch`; an empty list means any model is accepted. */
+  getCPUModelNames(arch: string, flags = 0): Promise<string[]> {
+    return this.hv('connectGetCPUModelNames', 'virConnectGetCPUModelNames')(arch, flags);
+  }
+  getDomainCapabilities(emulatorbin?: string, arch?: string, machine?: string, virttype?: string, flags = 0): Promise<string> {
+    return this.hv('connectGetDomainCapabilities', 'virConnectGetDomainCapabilities')(emulatorbin, arch, machine, virttype, flags);
+  }
+  /** CPUCompareResult of the host CPU against a `<cpu>` (ConnectCompareCPUFlags). */
+  compareCPU(xml: string, flags = 0): Promise<number> {
+    return this.hv('connectCompareCPU', 'virConnectCompareCPU')(xml, flags);
+  }
+  /** The `<cpu>` every one of `xmlCPUs` can provide (ConnectBaselineCPUFlags). */
+  baselineCPU(xmlCPUs: readonly string[], flags = 0): Promise<string> {
+    return this.hv('connectBaselineCPU', 'virConnectBaselineCPU')(xmlCPUs, flags);
+  }
+  compareHypervisorCPU(emulator: string | undefined, arch: string | undefined, machine: string | undefined, virttype: string | undefined,
+    xmlCPU: string, flags = 0): Promise<number> {
+    return this.hv('connectCompareHypervisorCPU', 'virConnectCompareHypervisorCPU')(emulator, arch, machine, virttype, xmlCPU, flags);
+  }
+  baselineHypervisorCPU(emulator: string | undefined, arch: string | undefined, machine: string | undefined, virttype: string | undefined,
+    xmlCPUs: readonly string[], flags = 0): Promise<string> {
+    return this.hv('connectBaselineHypervisorCPU', 'virConnectBaselineHypervisorCPU')(emulator, arch, machine, virttype, xmlCPUs, flags);
+  }
+
+  async listAllSecrets(flags = 0): Promise<Secret[]> {
+    const refs = await this.sec('connectListAllSecrets', 'virConnectListAllSecrets')(flags);
+    return refs.map((r) => new Secret(this, r));
+  }
+  numOfSecrets(): Promise<number> {
+    return this.sec('connectNumOfSecrets', 'virConnectNumOfSecrets')();
+  }
+  listSecrets(maxuuids = 0x7fffffff): Promise<string[]> {
+    return this.sec('connectListSecrets', 'virConnectListSecrets')(maxuuids);
+  }
+  /** libvirt checks the text first, then asks the driver through virSecretLookupByUUID. */
+  async secretLookupByUUIDString(uuid: string): Promise<Secret> {
+    const canonical = uuidArg(uuid, 'virSecretLookupByUUIDString', ErrorDomain.SECRET);
+    return new Secret(this, await this.sec('secretLookupByUUID', 'virSecretLookupByUUID')(canonical));
+  }
+  /** The secret for a SecretUsageType and usage id (a volume path, a ceph name ...). */
+  async secretLookupByUsage(usageType: number, usageID: string): Promise<Secret> {
+    return new Secret(this, await this.sec('secretLookupByUsage', 'virSecretLookupByUsage')(usageType, usageID));
+  }
+  async secretDefineXML(xml: string, flags = 0): Promise<Secret> {
+    return new Secret(this, await this.sec('secretDefineXML', 'virSecretDefineXML', true)(xml, flags));
+  }
+  /**
+   * Calls `callback` for each secret event `eventID` (SecretEventID), of `secret` only when given;
+   * the returned function unregisters it (virConnectSecretEventRegisterAny).
+   */
+  async secretEventRegisterAny(secret: Secret | undefined, eventID: number,
+    callback: (secret: Secret, event: number, detail: number) => void): Promise<() => void> {
+    return this.sec('connectSecretEventRegisterAny', 'virConnectSecretEventRegisterAny')(secret?.ref, eventID,
+      (e: SecretDriverEvent) => callback(new Secret(this, e.secret), e.event, e.detail));
+  }
+
+  async listAllNWFilters(flags = 0): Promise<NWFilter[]> {
+    const refs = await this.nwf('connectListAllNWFilters', 'virConnectListAllNWFilters')(flags);
+    return refs.map((r) => new NWFilter(this, r));
+  }
+  numOfNWFilters(): Promise<number> {
+    return this.nwf('connectNumOfNWFilters', 'virConnectNumOfNWFilters')();
+  }
+  listNWFilters(maxnames = 0x7fffffff): Promise<string[]> {
+    return this.nwf('connectListNWFilters', 'virConnectListNWFilters')(maxnames);
+  }
+  async nwfilterLookupByName(name: string): Promise<NWFilter> {
+    return new NWFilter(this, await this.nwf('nwfilterLookupByName', 'virNWFilterLookupByName')(name));
+  }
+  async nwfilterLookupByUUIDString(uuid: string): Promise<NWFilter> {
+    const canonical = uuidArg(uuid, 'virNWFilterLookupByUUIDString', ErrorDomain.NWFILTER);
+    return new NWFilter(this, await this.nwf('nwfilterLookupByUUID', 'virNWFilterLookupByUUID')(canonical));
+  }
+  async nwfilterDefineXML(xml: string, flags = 0): Promise<NWFilter> {
+    return new NWFilter(this, await this.nwf('nwfilterDefineXML', flags ? 'virNWFilterDefineXMLFlags' : 'virNWFilterDefineXML', true)(xml, flags));
+  }
+  async listAllNWFilterBindings(flags = 0): Promise<NWFilterBinding[]> {
+    const refs = await this.nwf('connectListAllNWFilterBindings', 'virConnectListAllNWFilterBindings')(flags);
+    return refs.map((r) => new NWFilterBinding(this, r));
+  }
+  async nwfilterBindingLookupByPortDev(portdev: string): Promise<NWFilterBinding> {
+    return new NWFilterBinding(this, await this.nwf('nwfilterBindingLookupByPortDev', 'virNWFilterBindingLookupByPortDev')(portdev));
+  }
+  async nwfilterBindingCreateXML(xml: string, flags = 0): Promise<NWFilterBinding> {
+    return new NWFilterBinding(this, await this.nwf('nwfilterBindingCreateXML', 'virNWFilterBindingCreateXML', true)(xml, flags));
   }
 
   /** Closes the connection; later calls on it fail with INVALID_CONN. */

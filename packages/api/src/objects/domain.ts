@@ -13,6 +13,7 @@ import type {
 } from '../driver/domain-tuning-entry-points.js';
 import { TypedParameterFlags, type TypedParameter } from '../typed-params.js';
 import { DomainMemoryStatTag } from '../domain-tuning-flags.js';
+import type { DomainGuestVcpus, DomainJobInfo, DomainJobStats } from '../driver/domain-job-entry-points.js';
 import { checkCPUStatsRange, checkTypedParams } from './typed-param-checks.js';
 
 /** What a Domain needs of its connection. */
@@ -249,16 +250,17 @@ export class Domain {
     checkNonNegative(period, 'period', 'virDomainSetMemoryStatsPeriod');
     await call(this.#ref, period, flags);
   }
+  /** The guest clock (virDomainGetTime; needs a read-write connection, as it asks the guest). */
   getTime(flags = 0): Promise<DomainTime> {
-    return this.call('domainGetTime', 'virDomainGetTime')(this.#ref, flags);
+    return this.call('domainGetTime', 'virDomainGetTime', true)(this.#ref, flags);
   }
   /** Sets the guest clock (virDomainSetTime; DomainSetTimeFlags.SYNC takes it from the guest's RTC instead). */
   async setTime(time: DomainTime, flags = 0): Promise<void> {
     await this.call('domainSetTime', 'virDomainSetTime', true)(this.#ref, time, flags);
   }
-  /** The guest's hostname (virDomainGetHostname; DomainGetHostnameFlags). */
+  /** The guest's hostname (virDomainGetHostname; DomainGetHostnameFlags; needs a read-write connection). */
   getHostname(flags = 0): Promise<string> {
-    return this.call('domainGetHostname', 'virDomainGetHostname')(this.#ref, flags);
+    return this.call('domainGetHostname', 'virDomainGetHostname', true)(this.#ref, flags);
   }
   controlInfo(flags = 0): Promise<DomainControlInfo> {
     return this.call('domainGetControlInfo', 'virDomainGetControlInfo')(this.#ref, flags);
@@ -284,6 +286,67 @@ export class Domain {
   }
   async setIOThreadParams(iothreadId: number, params: readonly TypedParameter[], flags = 0): Promise<void> {
     await this.call('domainSetIOThreadParams', 'virDomainSetIOThreadParams', true)(this.#ref, iothreadId, checkTypedParams(params), flags);
+  }
+
+  // Jobs, migration tunables, the guest agent and power management (driver/domain-job-entry-points.ts).
+
+  getJobInfo(): Promise<DomainJobInfo> {
+    return this.call('domainGetJobInfo', 'virDomainGetJobInfo')(this.#ref);
+  }
+  /** The current or (DomainGetJobStatsFlags.COMPLETED) last job's statistics (virDomainGetJobStats). */
+  getJobStats(flags = 0): Promise<DomainJobStats> {
+    return this.call('domainGetJobStats', 'virDomainGetJobStats')(this.#ref, flags);
+  }
+  /** virDomainAbortJob, or with flags (DomainAbortJobFlags) virDomainAbortJobFlags. */
+  async abortJob(flags = 0): Promise<void> {
+    await this.call('domainAbortJob', flags ? 'virDomainAbortJobFlags' : 'virDomainAbortJob', true)(this.#ref, flags);
+  }
+  migrateGetMaxDowntime(flags = 0): Promise<bigint> {
+    return this.call('domainMigrateGetMaxDowntime', 'virDomainMigrateGetMaxDowntime')(this.#ref, flags);
+  }
+  async migrateSetMaxDowntime(downtime: bigint, flags = 0): Promise<void> {
+    await this.call('domainMigrateSetMaxDowntime', 'virDomainMigrateSetMaxDowntime', true)(this.#ref, downtime, flags);
+  }
+  migrateGetCompressionCache(flags = 0): Promise<bigint> {
+    return this.call('domainMigrateGetCompressionCache', 'virDomainMigrateGetCompressionCache')(this.#ref, flags);
+  }
+  async migrateSetCompressionCache(size: bigint, flags = 0): Promise<void> {
+    await this.call('domainMigrateSetCompressionCache', 'virDomainMigrateSetCompressionCache', true)(this.#ref, size, flags);
+  }
+  /** Bandwidth in MiB/s (virDomainMigrateGetMaxSpeed; DomainMigrateMaxSpeedFlags); needs a read-write connection. */
+  migrateGetMaxSpeed(flags = 0): Promise<bigint> {
+    return this.call('domainMigrateGetMaxSpeed', 'virDomainMigrateGetMaxSpeed', true)(this.#ref, flags);
+  }
+  async migrateSetMaxSpeed(bandwidth: bigint, flags = 0): Promise<void> {
+    await this.call('domainMigrateSetMaxSpeed', 'virDomainMigrateSetMaxSpeed', true)(this.#ref, bandwidth, flags);
+  }
+  async migrateStartPostCopy(flags = 0): Promise<void> {
+    await this.call('domainMigrateStartPostCopy', 'virDomainMigrateStartPostCopy', true)(this.#ref, flags);
+  }
+  /** The guest's view of its vcpus, through the agent (virDomainGetGuestVcpus). */
+  getGuestVcpus(flags = 0): Promise<DomainGuestVcpus> {
+    return this.call('domainGetGuestVcpus', 'virDomainGetGuestVcpus', true)(this.#ref, flags);
+  }
+  async setGuestVcpus(cpumap: string, state: boolean, flags = 0): Promise<void> {
+    await this.call('domainSetGuestVcpus', 'virDomainSetGuestVcpus', true)(this.#ref, cpumap, state, flags);
+  }
+  /** What the guest agent reports (virDomainGetGuestInfo; DomainGuestInfoTypes, 0 for all). */
+  getGuestInfo(types = 0, flags = 0): Promise<TypedParameter[]> {
+    return this.call('domainGetGuestInfo', 'virDomainGetGuestInfo', true)(this.#ref, types, flags);
+  }
+  async startDirtyRateCalc(seconds: number, flags = 0): Promise<void> {
+    await this.call('domainStartDirtyRateCalc', 'virDomainStartDirtyRateCalc', true)(this.#ref, seconds, flags);
+  }
+  /** Seconds to wait for the agent, or DomainAgentResponseTimeout (virDomainAgentSetResponseTimeout). */
+  async agentSetResponseTimeout(timeout: number, flags = 0): Promise<void> {
+    await this.call('domainAgentSetResponseTimeout', 'virDomainAgentSetResponseTimeout', true)(this.#ref, timeout, flags);
+  }
+  async pmWakeup(flags = 0): Promise<void> {
+    await this.call('domainPMWakeup', 'virDomainPMWakeup', true)(this.#ref, flags);
+  }
+  /** Suspends the guest to NodeSuspendTarget for `duration` seconds (virDomainPMSuspendForDuration). */
+  async pmSuspendForDuration(target: number, duration: bigint, flags = 0): Promise<void> {
+    await this.call('domainPMSuspendForDuration', 'virDomainPMSuspendForDuration', true)(this.#ref, target, duration, flags);
   }
 
   // Saved state, managed save, renaming, metadata and snapshots (driver/domain-state-entry-points.ts).

@@ -5,12 +5,14 @@ export interface TestCell {
   /** The page size (KiB) whose pages cover the cell's memory. */
   readonly pageSize: number;
   readonly cpus: number;
+  /** KiB free, as libvirt's test driver keeps it (half the memory). */
+  readonly freeMem: number;
 }
 
 /** test:///default's two cells; a custom config has none. */
 export const DEFAULT_CELLS: readonly TestCell[] = [
-  { memory: 2097152, pageSize: 4, cpus: 8 },
-  { memory: 4194304, pageSize: 8, cpus: 8 },
+  { memory: 2097152, pageSize: 4, cpus: 8, freeMem: 1048576 },
+  { memory: 4194304, pageSize: 8, cpus: 8, freeMem: 2097152 },
 ];
 
 const PAGE_SIZES = [4, 8, 2048, 1048576];

@@ -142,7 +142,7 @@ export const domifstat: CommandDef = {
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
 /** vshPrettyCapacity: the largest binary unit the size reaches, three decimals. */
-function prettyCapacity(bytes: number): string {
+export function prettyCapacity(bytes: number): string {
   let unit = 0;
   while (unit < UNITS.length - 1 && bytes >= 1024 ** (unit + 1)) unit++;
   return `${(bytes / 1024 ** unit).toFixed(3)} ${UNITS[unit]}`;

@@ -35,6 +35,16 @@ import { domblkinfo, domblklist, domblkstat, domiflist, domifstat } from './doma
 import { cpuStats } from './domain-cpu-stats.js';
 import { schedinfo } from './domain-schedinfo.js';
 import { domblkerror, domcontrol, domhostname, dommemstat, domtime } from './domain-guest-facts.js';
+import { allocpages, freecell, freepages, nodeMemoryTune } from './host-memory.js';
+import { cpuBaseline, cpuCompare, cpuModels, domcapabilities, hypervisorCpuBaseline, hypervisorCpuCompare, maxvcpus, nodecpumap } from './host-cpu.js';
+import { nodesevinfo, nodesuspend } from './host-node.js';
+import { secretDefine, secretDumpxml, secretGetValue, secretList, secretSetValue, secretUndefine } from './secret.js';
+import { secretEvent } from './secret-event.js';
+import {
+  nwfilterBindingCreate, nwfilterBindingDelete, nwfilterBindingDumpxml, nwfilterBindingList, nwfilterDefine, nwfilterDumpxml, nwfilterEdit,
+  nwfilterList, nwfilterUndefine,
+} from './nwfilter.js';
+import { backupBegin, backupDumpxml } from './backup.js';
 
 const byName = (a: CommandDef, b: CommandDef): number => a.name.localeCompare(b.name);
 
@@ -49,10 +59,16 @@ export const GROUPS: readonly CommandGroup[] = [
     commands: [dominfo, domstate, list, sharedDiskList, domblkinfo, domblklist, domblkstat, domiflist, domifstat,
       domblkerror, domcontrol, dommemstat, domtime].sort(byName) },
   { name: 'Host and Hypervisor', keyword: 'host',
-    commands: [capabilities, hostname, nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version].sort(byName) },
+    commands: [capabilities, hostname, nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version,
+      allocpages, cpuBaseline, cpuCompare, cpuModels, domcapabilities, freecell, freepages, hypervisorCpuBaseline, hypervisorCpuCompare,
+      maxvcpus, nodeMemoryTune, nodecpumap, nodesevinfo, nodesuspend].sort(byName) },
   { name: 'Interface', keyword: 'interface',
     commands: [ifaceBegin, ifaceCommit, ifaceDefine, ifaceDestroy, ifaceDumpxml, ifaceList, ifaceMac, ifaceName, ifaceRollback, ifaceStart,
       ifaceUndefine].sort(byName) },
+  // virsh lists the binding commands after the filter commands, each part sorted.
+  { name: 'Network Filter', keyword: 'filter',
+    commands: [nwfilterDefine, nwfilterDumpxml, nwfilterEdit, nwfilterList, nwfilterUndefine, nwfilterBindingCreate, nwfilterBindingDelete,
+      nwfilterBindingDumpxml, nwfilterBindingList] },
   { name: 'Networking', keyword: 'network',
     commands: [netAutostart, netCreate, netDefine, netDestroy, netDhcpLeases, netDumpxml, netInfo, netEvent, netList, netName, netStart, netUndefine,
       netUpdate, netUUID].sort(byName) },
@@ -60,6 +76,9 @@ export const GROUPS: readonly CommandGroup[] = [
   { name: 'Node Device', keyword: 'nodedev',
     commands: [nodedevDestroy, nodedevDetach, nodedevDumpxml, nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevUndefine, nodedevStart,
       nodedevAutostart, nodedevInfo] },
+  { name: 'Secret', keyword: 'secret',
+    commands: [secretDefine, secretDumpxml, secretEvent, secretGetValue, secretList, secretSetValue, secretUndefine] },
+  { name: 'Backup', keyword: 'backup', commands: [backupBegin, backupDumpxml] },
   // virsh lists its storage commands in this order, not sorted.
   { name: 'Storage Pool', keyword: 'pool',
     commands: [findStoragePoolSourcesAs, findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine,

@@ -65,3 +65,17 @@ export function longLongOpt(cmd: ParsedCommand, name: string): bigint | undefine
   if (n === undefined || n < -(2n ** 63n) || n >= 2n ** 63n) throw new VshError(`Numeric value '${v}' for <${name}> option is malformed or out of range`);
   return n;
 }
+
+/**
+ * An unsigned 64-bit option: vshCommandOptULongLong refuses a sign, vshCommandOptULongLongWrap
+ * (`wrap`) takes a negative number as strtoull does, wrapped around.
+ */
+export function ullOpt(cmd: ParsedCommand, name: string, wrap = false): bigint | undefined {
+  const v = cmd.string(name);
+  if (v === undefined) return undefined;
+  const m = /^\s*([+-]?)(\d+)$/.exec(v);
+  let n = m && (m[1] !== '-' || wrap) ? BigInt(m[2]!) : undefined;
+  if (n !== undefined && n >= 2n ** 64n) n = undefined;
+  if (n === undefined) throw new VshError(`Numeric value '${v}' for <${name}> option is malformed or out of range`);
+  return m![1] === '-' && n !== 0n ? 2n ** 64n - n : n;
+}
