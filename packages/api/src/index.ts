@@ -25,6 +25,7 @@ export type {
   DomainTuningEntryPoints, DomainCPUStats, DomainMemoryStat, DomainTime, DomainControlInfo, DomainDiskError, DomainIOThreadInfo,
 } from './driver/domain-tuning-entry-points.js';
 export * from './typed-params.js';
+export type { DomainJobEntryPoints, DomainJobInfo, DomainJobStats, DomainGuestVcpus } from './driver/domain-job-entry-points.js';
 export * from './domain-tuning-flags.js';
 export * from './host-cpu-flags.js';
 export * from './secret-flags.js';

@@ -1,6 +1,7 @@
 import type { DomainInfo, DomainRef, NodeInfo, SecurityLabel, SecurityModel } from './driver-types.js';
 import type { DomainStateEntryPoints } from './domain-state-entry-points.js';
 import type { DomainTuningEntryPoints } from './domain-tuning-entry-points.js';
+import type { DomainJobEntryPoints } from './domain-job-entry-points.js';
 import type { HostEntryPoints } from './host-entry-points.js';
 import type { DomainBackupEntryPoints } from './backup-entry-points.js';
 import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus, NodeCPUMap } from './domain-resource-types.js';
@@ -10,7 +11,8 @@ import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus, NodeCPUMap } f
  * optional: the API turns a missing one into libvirt's NO_SUPPORT error naming the public call.
  * `flags` arguments carry libvirt's flag values; a driver rejects flags it does not know.
  */
-export interface HypervisorDriver extends DomainStateEntryPoints, DomainTuningEntryPoints, HostEntryPoints, DomainBackupEntryPoints {
+export interface HypervisorDriver extends DomainStateEntryPoints, DomainTuningEntryPoints, DomainJobEntryPoints, HostEntryPoints,
+  DomainBackupEntryPoints {
   /** The driver's name as `virsh version` shows it (`TEST`, `QEMU`, `LXC`). */
   connectGetType?(): Promise<string>;
   /** Hypervisor version as libvirt encodes it: major * 1,000,000 + minor * 1,000 + micro. */

@@ -35,6 +35,11 @@ import { domblkinfo, domblklist, domblkstat, domiflist, domifstat } from './doma
 import { cpuStats } from './domain-cpu-stats.js';
 import { schedinfo } from './domain-schedinfo.js';
 import { domblkerror, domcontrol, domhostname, dommemstat, domtime } from './domain-guest-facts.js';
+import { domjobabort, domjobinfo } from './domain-jobs.js';
+import {
+  migrateCompcache, migrateGetmaxdowntime, migrateGetspeed, migratePostcopy, migrateSetmaxdowntime, migrateSetspeed,
+} from './domain-migrate-tunables.js';
+import { domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus } from './domain-guest-agent.js';
 import { allocpages, freecell, freepages, nodeMemoryTune } from './host-memory.js';
 import { cpuBaseline, cpuCompare, cpuModels, domcapabilities, hypervisorCpuBaseline, hypervisorCpuCompare, maxvcpus, nodecpumap } from './host-cpu.js';
 import { nodesevinfo, nodesuspend } from './host-node.js';
@@ -54,7 +59,9 @@ export const GROUPS: readonly CommandGroup[] = [
     commands: [create, define, destroy, domid, domname, domuuid, dumpxml, qemuMonitorCommand, reboot, reset, resume, shutdown, start, suspend, undefine,
       attachDevice, attachDisk, attachInterface, detachDevice, detachDisk, detachInterface, updateDevice,
       setmaxmem, setmem, setvcpus, vcpucount, vcpuinfo, vcpupin,
-      cpuStats, schedinfo, domhostname].sort(byName) },
+      cpuStats, schedinfo, domhostname,
+      domjobabort, domjobinfo, migrateCompcache, migrateGetmaxdowntime, migrateGetspeed, migratePostcopy, migrateSetmaxdowntime, migrateSetspeed,
+      domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus].sort(byName) },
   { name: 'Domain Monitoring', keyword: 'monitor',
     commands: [dominfo, domstate, list, sharedDiskList, domblkinfo, domblklist, domblkstat, domiflist, domifstat,
       domblkerror, domcontrol, dommemstat, domtime].sort(byName) },
