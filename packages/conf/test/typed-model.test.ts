@@ -28,7 +28,7 @@ const DOMAIN = `<domain type='kvm'>
   </devices>
 </domain>`;
 
-describe('typed models', () => {
+describe('typed models', { timeout: 120_000 }, () => {
   it('read a disk with every part typed', () => {
     const def = parseDomainXML(DOMAIN);
     const disk = parseDevice(def.devices[0]!) as Extract<DomainDevice, { kind: 'disk' }>;

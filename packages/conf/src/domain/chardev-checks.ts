@@ -1,5 +1,6 @@
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { attr, childElements, firstChild, type XmlElement } from '../xml/xml-node.js';
+import { missingAttr } from '../model/codec.js';
 
 const xmlError = (detail: string): VirError => new VirError(ErrorCode.XML_ERROR, detail, ErrorDomain.DOMAIN);
 const internal = (detail: string): VirError => new VirError(ErrorCode.INTERNAL_ERROR, detail, ErrorDomain.DOMAIN);
@@ -23,7 +24,7 @@ function checkReconnect(source: XmlElement): void {
   const reconnect = firstChild(source, 'reconnect');
   if (!reconnect || attr(reconnect, 'enabled') !== 'yes') return;
   if (attr(reconnect, 'timeout') === undefined) {
-    throw new VirError(ErrorCode.XML_ERROR, "Missing required attribute 'timeout' in element 'reconnect'", ErrorDomain.XML);
+    throw missingAttr('timeout', 'reconnect');
   }
 }
 

@@ -8,6 +8,7 @@ import { generateUUID, parseUUID } from '../uuid.js';
 import type { DomainDef, LifecycleAction } from './domain-def.js';
 import { applyDeviceDefaults } from './device-defaults.js';
 import { checkDomain } from './domain-semantics.js';
+import { applyCputuneDefaults } from './cputune-defaults.js';
 
 const TYPED = new Set(['name', 'uuid', 'title', 'description', 'memory', 'currentMemory', 'vcpu', 'os', 'clock',
   'on_poweroff', 'on_reboot', 'on_crash', 'devices']);
@@ -120,6 +121,7 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
   if (boot.length === 0 && osKind === 'hvm' && !hasDeviceBootOrder(firstChild(root, 'devices'))) boot.push('hd');
 
   const vcpu = vcpuOf(firstChild(root, 'vcpu'));
+  applyCputuneDefaults(root, vcpu.count);
 
   const clock = firstChild(root, 'clock');
   const title = firstChild(root, 'title');

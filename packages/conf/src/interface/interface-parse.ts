@@ -2,6 +2,7 @@ import { ErrorDomain } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, element, firstChild, type XmlElement } from '../xml/xml-node.js';
 import { xmlError } from '../xml/xml-errors.js';
+import { missingAttr } from '../model/codec.js';
 import type { InterfaceDef, InterfaceType } from './interface-def.js';
 
 const D = ErrorDomain.INTERFACE;
@@ -80,7 +81,7 @@ function typeSpecific(el: XmlElement, type: InterfaceType): XmlElement[] {
 /** One interface reduced to what libvirt keeps; members of a bridge or bond are not `top`. */
 function normalise(el: XmlElement, top: boolean): XmlElement {
   const type = attr(el, 'type');
-  if (type === undefined) throw xmlError(`Missing required attribute 'type' in element '${el.name}'`, ErrorDomain.XML);
+  if (type === undefined) throw missingAttr('type', el.name);
   if (!TYPES.has(type)) throw xmlError(`Invalid value for attribute 'type' in element '${el.name}': '${type}'.`, ErrorDomain.XML);
   if (!attr(el, 'name')) throw xmlError('interface has no name', D);
   const children: XmlElement[] = [];

@@ -1,5 +1,5 @@
 import { childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
-import { setAttr } from '../xml/xml-edit.js';
+import { cloneElement, setAttr } from '../xml/xml-edit.js';
 import { str, type Codec } from './codec.js';
 
 /**
@@ -149,15 +149,6 @@ export function list<S extends Shape>(name: string, shape: S): Binding<Array<Fie
         return c;
       }));
     },
-  };
-}
-
-function cloneElement(el: XmlElement): XmlElement {
-  return {
-    kind: 'element',
-    name: el.name,
-    attrs: el.attrs.map(([k, v]) => [k, v]),
-    children: el.children.map((c) => (c.kind === 'element' ? cloneElement(c) : { ...c })),
   };
 }
 

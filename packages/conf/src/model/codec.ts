@@ -111,3 +111,8 @@ function boolean(on: string, off: string): Codec<boolean> {
 
 export const yesNo = boolean('yes', 'no');
 export const onOff = boolean('on', 'off');
+
+/** libvirt's error for a required attribute that is absent. */
+export function missingAttr(attr: string, element: string): VirError {
+  return new VirError(ErrorCode.XML_ERROR, `Missing required attribute '${attr}' in element '${element}'`, ErrorDomain.XML);
+}

@@ -6,6 +6,12 @@ import type { ElementSpec } from './element-spec.js';
 export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
   'domain/devices': { expanded: true },
   'domain/metadata': { foreign: true },
+  // libvirt's full order: the corpus never shows some of these pairs side by side.
+  'domain/cputune': {
+    order: ['shares', 'period', 'quota', 'global_period', 'global_quota', 'emulator_period', 'emulator_quota',
+      'iothread_period', 'iothread_quota', 'vcpupin', 'emulatorpin', 'iothreadpin', 'emulatorsched', 'vcpusched',
+      'iothreadsched', 'cachetune', 'memorytune'],
+  },
 });
 
 /** libvirt's layout of the QEMU driver's `<domstatus>` file, with the domain inside it. */

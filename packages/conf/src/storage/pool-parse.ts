@@ -2,6 +2,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
 import { xmlError } from '../xml/xml-errors.js';
+import { missingAttr } from '../model/codec.js';
 import { generateUUID, parseUUID } from '../uuid.js';
 import type { StoragePoolDef } from './pool-def.js';
 import { normalisePermissions, sanitizePath } from './storage-common.js';
@@ -45,7 +46,7 @@ function dropChildren(parent: XmlElement, drop: (name: string) => boolean): void
 /** The pool type, required and one of libvirt's (both checked by libvirt's XML property reader). */
 function poolType(root: XmlElement): string {
   const type = attr(root, 'type');
-  if (type === undefined) throw xmlError("Missing required attribute 'type' in element 'pool'", ErrorDomain.XML);
+  if (type === undefined) throw missingAttr('type', 'pool');
   if (!(type in POOL_TYPES)) throw xmlError(`Invalid value for attribute 'type' in element 'pool': '${type}'.`, ErrorDomain.XML);
   return type;
 }

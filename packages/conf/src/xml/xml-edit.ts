@@ -33,3 +33,13 @@ export function setAttr(el: XmlElement, name: string, value: string | undefined)
   } else if (i >= 0) el.attrs[i] = [name, value];
   else el.attrs.push([name, value]);
 }
+
+/** A deep copy of an element, so edits to it leave the original alone. */
+export function cloneElement(el: XmlElement): XmlElement {
+  return {
+    kind: 'element',
+    name: el.name,
+    attrs: el.attrs.map(([k, v]) => [k, v]),
+    children: el.children.map((c) => (c.kind === 'element' ? cloneElement(c) : { ...c })),
+  };
+}

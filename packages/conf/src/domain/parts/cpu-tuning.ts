@@ -1,5 +1,8 @@
-import { at, attr, childText, list, model } from '../../model/binding.js';
-import { oneOf, uint } from '../../model/codec.js';
+import { at, attr, child, childText, list, model } from '../../model/binding.js';
+import { int, oneOf, uint } from '../../model/codec.js';
+
+/** A thread's scheduler; the priority belongs to the real-time ones (fifo, rr). */
+const SCHED = { scheduler: attr('scheduler', oneOf('batch', 'idle', 'fifo', 'rr')), priority: attr('priority', int) };
 
 /** `<cputune>`: CPU shares, bandwidth, pinning and scheduling of vCPUs, emulator and I/O threads. */
 export const CPUTUNE = model('cputune', {
@@ -15,8 +18,22 @@ export const CPUTUNE = model('cputune', {
   vcpupins: list('vcpupin', { vcpu: attr('vcpu', uint), cpuset: attr('cpuset') }),
   emulatorpin: at('emulatorpin', attr('cpuset')),
   iothreadpins: list('iothreadpin', { iothread: attr('iothread', uint), cpuset: attr('cpuset') }),
-  vcpuscheds: list('vcpusched', { vcpus: attr('vcpus'), scheduler: attr('scheduler', oneOf('other', 'batch', 'idle', 'fifo', 'rr')), priority: attr('priority') }),
-  iothreadscheds: list('iothreadsched', { iothreads: attr('iothreads'), scheduler: attr('scheduler', oneOf('other', 'batch', 'idle', 'fifo', 'rr')), priority: attr('priority') }),
+  emulatorsched: child('emulatorsched', SCHED),
+  vcpuscheds: list('vcpusched', { vcpus: attr('vcpus'), ...SCHED }),
+  iothreadscheds: list('iothreadsched', { iothreads: attr('iothreads'), ...SCHED }),
+  cachetunes: list('cachetune', {
+    vcpus: attr('vcpus'),
+    caches: list('cache', {
+      id: attr('id', uint), level: attr('level', uint), type: attr('type', oneOf('both', 'code', 'data')),
+      size: attr('size'), unit: attr('unit'),
+    }),
+    monitors: list('monitor', { level: attr('level', uint), vcpus: attr('vcpus') }),
+  }),
+  memorytunes: list('memorytune', {
+    vcpus: attr('vcpus'),
+    nodes: list('node', { id: attr('id', uint), bandwidth: attr('bandwidth', uint) }),
+    monitors: list('monitor', { level: attr('level', uint), vcpus: attr('vcpus') }),
+  }),
 });
 
 const NUMA_MODE = oneOf('strict', 'preferred', 'interleave', 'restrictive');
