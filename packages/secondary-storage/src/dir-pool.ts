@@ -27,13 +27,13 @@ export async function buildDirPool(def: StoragePoolDef, flags: number): Promise<
   const dir = targetOf(def);
   const perms = permissionsOf(def.xml);
   try {
-    const made = await mkdir(dir, { recursive: true });
-    const existed = made === undefined;
-    if (existed && !(await stat(dir)).isDirectory()) throw new VirError(ErrorCode.OPERATION_INVALID, `'${dir}' is not a directory`, D);
+    const found = await stat(dir).catch(() => undefined);
+    // Something else at the path is left alone: the start that follows reports it.
+    if (found && !found.isDirectory()) return;
+    const existed = found !== undefined || (await mkdir(dir, { recursive: true })) === undefined;
     if (!existed || perms.mode !== undefined) await chmod(dir, perms.mode ?? DEFAULT_POOL_MODE);
     if (perms.owner !== undefined || perms.group !== undefined) await chown(dir, perms.owner ?? -1, perms.group ?? -1);
   } catch (e) {
-    if (e instanceof VirError) throw e;
     throw systemError(`cannot create path '${dir}'`, e as NodeJS.ErrnoException, D);
   }
 }

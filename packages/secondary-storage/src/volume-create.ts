@@ -1,12 +1,11 @@
 import { chmod, chown, lstat, open, stat, truncate, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { StoragePoolDef } from '@tsvirt/conf';
 import { StorageVolCreateFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, errnoText, systemError } from '@tsvirt/util';
 import { targetOf } from './dir-pool.js';
 import { convertImageArgs, createImageArgs, qemuImg, type CreateImage } from './qemu-img.js';
 import type { NewVolume } from './volume-def.js';
-import type { VolumeFacts } from './volume-facts.js';
+import { volumeByName, type VolumeFacts } from './volume-facts.js';
 import { preallocate } from './volume-ops.js';
 
 const D = ErrorDomain.STORAGE;
@@ -46,10 +45,14 @@ async function applyPermissions(path: string, vol: NewVolume): Promise<void> {
   if (vol.perms.owner !== undefined || vol.perms.group !== undefined) await chown(path, vol.perms.owner ?? -1, vol.perms.group ?? -1);
 }
 
-/** Refuses a name the pool's directory already has (any kind of entry). */
+/** Refuses a name the pool already has a volume by, then a path anything else already has ('..', a fifo). */
 export async function checkFreeName(pool: StoragePoolDef, name: string): Promise<string> {
-  const path = join(targetOf(pool), name);
-  if (await lstat(path).then(() => true, () => false)) throw new VirError(ErrorCode.STORAGE_VOL_EXIST, `'${name}'`, D);
+  if (await volumeByName(pool, name).then(() => true, () => false)) throw new VirError(ErrorCode.STORAGE_VOL_EXIST, `'${name}'`, D);
+  // Not join(): libvirt names '..' as given.
+  const path = `${targetOf(pool)}/${name}`;
+  if (await lstat(path).then(() => true, () => false)) {
+    throw new VirError(ErrorCode.OPERATION_INVALID, `volume target path '${path}' already exists`, D);
+  }
   return path;
 }
 

@@ -48,7 +48,7 @@ export async function listVolumes(pool: StoragePoolDef): Promise<VolumeEntry[]> 
 }
 
 export async function volumeByName(pool: StoragePoolDef, name: string): Promise<VolumeEntry> {
-  const vol = name.includes('/') ? undefined : await entryOf(pool, name);
+  const vol = name.includes('/') || name === '.' || name === '..' ? undefined : await entryOf(pool, name);
   if (!vol) throw noVol('name', name);
   return vol;
 }

@@ -21,13 +21,13 @@ beforeAll(async () => {
   } catch {
     loop = undefined;
   }
-});
+}, 30_000);
 afterAll(async () => {
   if (loop) execFileSync('losetup', ['-d', loop]);
   await e.remove();
-});
+}, 30_000);
 
-describe('a block device linked into a dir pool', () => {
+describe('a block device linked into a dir pool', { timeout: 30_000 }, () => {
   it('is a block volume reached by its real path, found by that path, and deleting it removes only the link', async (ctx) => {
     if (!loop) {
       ctx.skip('losetup cannot make a loop device here');

@@ -10,12 +10,12 @@ import { dirPoolXML, openEmbedRoot, type EmbedRoot } from './helpers.js';
 let e: EmbedRoot;
 beforeAll(async () => {
   e = await openEmbedRoot();
-});
+}, 30_000);
 afterAll(async () => {
   await e.remove();
-});
+}, 30_000);
 
-describe('dir pools under qemu:///embed', () => {
+describe('dir pools under qemu:///embed', { timeout: 30_000 }, () => {
   it('define, build, start, destroy, delete and undefine, with their files under the root', async () => {
     const dir = e.dir('life');
     const pool = await e.conn.storagePoolDefineXML(dirPoolXML('life', dir, '<permissions><mode>0750</mode></permissions>'));
@@ -192,6 +192,11 @@ describe('dir pools under qemu:///embed', () => {
       "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive");
     expect((await virErrorOf(taken.build(8))).message).toBe(
       "Requested operation is not valid: No source device specified when formatting pool 'taken'");
+    writeFileSync(e.dir('plain-file'), '');
+    const onFile = await e.conn.storagePoolDefineXML(dirPoolXML('on-file', e.dir('plain-file')));
+    await onFile.build();
+    expect((await virErrorOf(onFile.create())).message).toBe(`cannot open directory '${e.dir('plain-file')}': Not a directory`);
+    await onFile.undefine();
     expect((await virErrorOf(taken.delete(1))).message).toBe('unsupported flags (0x1) in function virStorageBackendDeleteLocal');
     expect((await e.conn.listAllStoragePools()).map((p) => p.getName())).toEqual(['taken']);
     await taken.undefine();

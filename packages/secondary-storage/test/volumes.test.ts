@@ -23,12 +23,12 @@ beforeAll(async () => {
   pool = await e.conn.storagePoolDefineXML(dirPoolXML('vols', dir));
   await pool.build();
   await pool.create();
-});
+}, 30_000);
 afterAll(async () => {
   await e.remove();
-});
+}, 30_000);
 
-describe('volumes of a dir pool', () => {
+describe('volumes of a dir pool', { timeout: 30_000 }, () => {
   it('a raw volume: a file of its capacity, its allocation reserved, mode 0600, with libvirt\'s XML', async () => {
     const vol = await pool.createXML(volXML('a.raw', 10 * MiB));
     const path = join(dir, 'a.raw');
@@ -154,6 +154,7 @@ describe('volumes of a dir pool', () => {
     const before = readdirSync(dir).sort();
     const cases: Array<[string, ErrorCode, string]> = [
       [volXML('a.raw', 1), ErrorCode.STORAGE_VOL_EXIST, "storage volume 'a.raw' exists already"],
+      [volXML('..', 1), ErrorCode.OPERATION_INVALID, `Requested operation is not valid: volume target path '${dir}/..' already exists`],
       ['<volume><capacity>1</capacity></volume>', ErrorCode.XML_ERROR, 'XML error: missing volume name element'],
       ['<volume><name>x</name></volume>', ErrorCode.XML_ERROR, 'XML error: missing capacity element'],
       ['<volume><name>x</name><capacity>abc</capacity></volume>', ErrorCode.XML_ERROR, 'XML error: malformed capacity element'],
