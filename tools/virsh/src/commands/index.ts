@@ -40,6 +40,16 @@ import {
   migrateCompcache, migrateGetmaxdowntime, migrateGetspeed, migratePostcopy, migrateSetmaxdowntime, migrateSetspeed,
 } from './domain-migrate-tunables.js';
 import { domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus } from './domain-guest-agent.js';
+import { iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset } from './domain-iothreads.js';
+import { domstats } from './domain-domstats.js';
+import {
+  managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, restore, save, saveImageDefine, saveImageDumpxml,
+} from './domain-save.js';
+import { autostart, desc, domrename, metadata } from './domain-metadata.js';
+import { snapshotCreate, snapshotCreateAs } from './snapshot-create.js';
+import { snapshotCurrent, snapshotDelete, snapshotDumpxml, snapshotInfo, snapshotParent, snapshotRevert } from './snapshot-info.js';
+import { snapshotList } from './snapshot-list.js';
+import { event } from './event.js';
 import { allocpages, freecell, freepages, nodeMemoryTune } from './host-memory.js';
 import { cpuBaseline, cpuCompare, cpuModels, domcapabilities, hypervisorCpuBaseline, hypervisorCpuCompare, maxvcpus, nodecpumap } from './host-cpu.js';
 import { nodesevinfo, nodesuspend } from './host-node.js';
@@ -50,8 +60,10 @@ import {
   nwfilterList, nwfilterUndefine,
 } from './nwfilter.js';
 import { backupBegin, backupDumpxml } from './backup.js';
+import { edit, ifaceEdit, netEdit, poolEdit } from './edit-commands.js';
 
-const byName = (a: CommandDef, b: CommandDef): number => a.name.localeCompare(b.name);
+// Code-point order, as virsh lists them (`domif-getlink` before `domifaddr`); localeCompare would also cost a collator at startup.
+const byName = (a: CommandDef, b: CommandDef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Every command, in virsh's groups; the group a command sits in follows virsh. */
 export const GROUPS: readonly CommandGroup[] = [
@@ -61,35 +73,42 @@ export const GROUPS: readonly CommandGroup[] = [
       setmaxmem, setmem, setvcpus, vcpucount, vcpuinfo, vcpupin,
       cpuStats, schedinfo, domhostname,
       domjobabort, domjobinfo, migrateCompcache, migrateGetmaxdowntime, migrateGetspeed, migratePostcopy, migrateSetmaxdowntime, migrateSetspeed,
-      domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus].sort(byName) },
+      domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus,
+      iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset,
+      autostart, desc, domrename, managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, metadata, restore, save,
+      saveImageDefine, saveImageDumpxml, edit].sort(byName) },
   { name: 'Domain Monitoring', keyword: 'monitor',
     commands: [dominfo, domstate, list, sharedDiskList, domblkinfo, domblklist, domblkstat, domiflist, domifstat,
-      domblkerror, domcontrol, dommemstat, domtime].sort(byName) },
+      domblkerror, domcontrol, dommemstat, domstats, domtime].sort(byName) },
+  { name: 'Domain Events', keyword: 'events', commands: [event] },
   { name: 'Host and Hypervisor', keyword: 'host',
     commands: [capabilities, hostname, nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version,
       allocpages, cpuBaseline, cpuCompare, cpuModels, domcapabilities, freecell, freepages, hypervisorCpuBaseline, hypervisorCpuCompare,
       maxvcpus, nodeMemoryTune, nodecpumap, nodesevinfo, nodesuspend].sort(byName) },
   { name: 'Interface', keyword: 'interface',
     commands: [ifaceBegin, ifaceCommit, ifaceDefine, ifaceDestroy, ifaceDumpxml, ifaceList, ifaceMac, ifaceName, ifaceRollback, ifaceStart,
-      ifaceUndefine].sort(byName) },
+      ifaceUndefine, ifaceEdit].sort(byName) },
   // virsh lists the binding commands after the filter commands, each part sorted.
   { name: 'Network Filter', keyword: 'filter',
     commands: [nwfilterDefine, nwfilterDumpxml, nwfilterEdit, nwfilterList, nwfilterUndefine, nwfilterBindingCreate, nwfilterBindingDelete,
       nwfilterBindingDumpxml, nwfilterBindingList] },
   { name: 'Networking', keyword: 'network',
     commands: [netAutostart, netCreate, netDefine, netDestroy, netDhcpLeases, netDumpxml, netInfo, netEvent, netList, netName, netStart, netUndefine,
-      netUpdate, netUUID].sort(byName) },
+      netUpdate, netUUID, netEdit].sort(byName) },
   // virsh lists its node device commands in this order, not sorted.
   { name: 'Node Device', keyword: 'nodedev',
     commands: [nodedevDestroy, nodedevDetach, nodedevDumpxml, nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevUndefine, nodedevStart,
       nodedevAutostart, nodedevInfo] },
   { name: 'Secret', keyword: 'secret',
     commands: [secretDefine, secretDumpxml, secretEvent, secretGetValue, secretList, secretSetValue, secretUndefine] },
-  { name: 'Backup', keyword: 'backup', commands: [backupBegin, backupDumpxml] },
   // virsh lists its storage commands in this order, not sorted.
+  { name: 'Snapshot', keyword: 'snapshot',
+    commands: [snapshotCreate, snapshotCreateAs, snapshotCurrent, snapshotDelete, snapshotDumpxml, snapshotInfo, snapshotList, snapshotParent,
+      snapshotRevert] },
+  { name: 'Backup', keyword: 'backup', commands: [backupBegin, backupDumpxml] },
   { name: 'Storage Pool', keyword: 'pool',
     commands: [findStoragePoolSourcesAs, findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine,
-      poolDelete, poolDestroy, poolDumpxml, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID, poolCapabilities] },
+      poolDelete, poolDestroy, poolDumpxml, poolEdit, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID, poolCapabilities] },
   { name: 'Storage Volume', keyword: 'volume',
     commands: [volClone, volCreateAs, volCreate, volCreateFrom, volDelete, volDumpxml, volInfo, volKey, volList, volName, volPath, volPool,
       volResize, volWipe] },
