@@ -1,7 +1,7 @@
 import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
 import { logger } from '@tsvirt/util';
 import { DriverContext } from './driver/driver-context.js';
-import { reconcile } from './driver/domain-reconnect.js';
+import { isSettled, reconcile } from './driver/domain-reconnect.js';
 import { QemuHypervisor } from './qemu-hypervisor.js';
 import { pathsForURI } from './state/driver-paths.js';
 import { isActiveStatus, readStatus } from './state/domain-status.js';
@@ -19,7 +19,7 @@ const instances = new Map<string, Promise<DriverContext>>();
  */
 async function reconnectAll(drv: DriverContext): Promise<void> {
   const statuses = await loadActiveStatuses(drv.paths);
-  await Promise.all(statuses.map((s) => withDomainJob(drv.paths, s.name, async () => {
+  await Promise.all(statuses.map(async (s) => (await isSettled(s)) || withDomainJob(drv.paths, s.name, async () => {
     const fresh = await readStatus(drv.paths, s.name);
     if (isActiveStatus(fresh)) await reconcile(drv, fresh, true);
   }).catch((e) => log.warn(`cannot reconnect to domain '${s.name}': ${(e as Error).message}`))));

@@ -20,7 +20,7 @@ import { configChange, liveChange } from './hotplug/device-change.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { isActiveStatus, removeStatus, writeStatus } from './state/domain-status.js';
 import {
-  GUEST_ARCH, currentDef, loadActiveStatuses, loadAllDomains, loadDomain, removeConfig, saveConfig, withDomainJob, withDriverLock,
+  GUEST_ARCH, currentDef, loadActiveStatuses, uuidOf, loadAllDomains, loadDomain, removeConfig, saveConfig, withDomainJob, withDriverLock,
   type StoredDomain,
 } from './state/domain-store.js';
 
@@ -29,8 +29,7 @@ const D = ErrorDomain.QEMU;
 const QEMU_VERSION = 7_002_000;
 
 function refOf(d: StoredDomain): DomainRef {
-  const def = currentDef(d);
-  return { name: d.name, uuid: def.uuid, id: isActiveStatus(d.status) ? d.status.id : -1 };
+  return { name: d.name, uuid: uuidOf(d), id: isActiveStatus(d.status) ? d.status.id : -1 };
 }
 
 function stateOf(d: StoredDomain): { state: number; reason: number } {
@@ -41,7 +40,7 @@ function stateOf(d: StoredDomain): { state: number; reason: number } {
 /** The driver keeps no managed saves, autostart marks, snapshots or checkpoints yet. */
 function listFacts(d: StoredDomain): DomainListFacts {
   return {
-    active: isActiveStatus(d.status), persistent: d.persistentDef !== undefined, state: stateOf(d).state,
+    active: isActiveStatus(d.status), persistent: d.hasConfig, state: stateOf(d).state,
     hasManagedSave: false, autostart: false, hasSnapshot: false, hasCheckpoint: false,
   };
 }
@@ -101,7 +100,7 @@ export class QemuHypervisor implements HypervisorDriver {
     return { name: s.name, uuid: s.uuid, id: s.id };
   }
   async domainLookupByUUID(uuid: string): Promise<DomainRef> {
-    const d = (await loadAllDomains(this.paths)).find((x) => currentDef(x).uuid === uuid);
+    const d = (await loadAllDomains(this.paths)).find((x) => uuidOf(x) === uuid);
     if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching uuid '${uuid}'`, D);
     return refOf(d);
   }
@@ -109,7 +108,7 @@ export class QemuHypervisor implements HypervisorDriver {
   /** Checks a definition's name and UUID against the other domains; the caller holds the driver lock. */
   private async checkIdentity(name: string, uuid: string): Promise<StoredDomain | undefined> {
     for (const other of await loadAllDomains(this.paths)) {
-      const otherUuid = currentDef(other).uuid;
+      const otherUuid = uuidOf(other);
       if (other.name === name && otherUuid !== uuid) {
         throw new VirError(ErrorCode.OPERATION_FAILED, `domain '${name}' already exists with uuid ${otherUuid}`, D);
       }

@@ -137,16 +137,53 @@ export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | 
   const port = Number(attr(g, 'port') ?? -1);
   const autoport = attr(g, 'autoport') === 'yes' || port < 0;
   const display = autoport ? (autoPort ?? VNC_PORT_MIN) - VNC_PORT_MIN : port - VNC_PORT_MIN;
-  const audio = devices.find((d) => d.name === 'audio');
+  // The display's own `<audio id>` names its backend, else the first one.
+  const audio = firstChild(g, 'audio') ?? devices.find((d) => d.name === 'audio');
   const host = listen.includes(':') ? `[${listen}]` : listen;
   return ['-vnc', `${host}:${display}${audio ? `,audiodev=audio${attr(audio, 'id') ?? '1'}` : ''}`];
 }
 
-/** `-audiodev` of each `<audio>` backend that needs no options (none, alsa, oss, pulseaudio ...). */
+/** QEMU's names for libvirt's audio types and for the attributes whose names do not simply turn kebab-case. */
+const AUDIO_DRIVERS: Record<string, string> = { pulseaudio: 'pa', file: 'wav' };
+const AUDIO_RENAMES: Record<string, string> = { serverName: 'server' };
+/** libvirt's order of the options every direction has; the backend's own follow as written. */
+const AUDIO_COMMON = ['mixingEngine', 'fixedSettings', 'voices', 'bufferLength'];
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** An XML attribute value as QEMU's JSON wants it: yes/no as booleans, digits as numbers. */
+function audioValue(v: string): unknown {
+  if (v === 'yes' || v === 'no') return v === 'yes';
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+function audioDirection(el: XmlElement): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const put = (k: string, v: string): void => {
+    out[kebab(k)] = audioValue(v);
+  };
+  for (const k of AUDIO_COMMON) {
+    const v = attr(el, k);
+    if (v !== undefined) put(k, v);
+  }
+  const settings = firstChild(el, 'settings');
+  for (const [k, v] of settings?.attrs ?? []) put(k, v);
+  for (const [k, v] of el.attrs) if (!AUDIO_COMMON.includes(k)) put(k, v);
+  return out;
+}
+
+/** `-audiodev` of each `<audio>` backend, its options and those of its input and output. */
 export function audioArgs(devices: readonly XmlElement[]): string[] {
   return devices.filter((d) => d.name === 'audio').flatMap((a) => {
-    if (childElements(a).length > 0 || a.attrs.some(([k]) => k !== 'id' && k !== 'type')) throw unsupported('audio backend options');
-    return ['-audiodev', JSON.stringify({ id: `audio${attr(a, 'id') ?? '1'}`, driver: attr(a, 'type') ?? 'none' })];
+    const type = attr(a, 'type') ?? 'none';
+    const props: Record<string, unknown> = { id: `audio${attr(a, 'id') ?? '1'}`, driver: AUDIO_DRIVERS[type] ?? type };
+    // SDL's own driver is chosen through its environment, not an option.
+    for (const [k, v] of a.attrs) if (k !== 'id' && k !== 'type' && !(type === 'sdl' && k === 'driver')) props[AUDIO_RENAMES[k] ?? kebab(k)] = audioValue(v);
+    for (const dir of ['input', 'output'] as const) {
+      const el = firstChild(a, dir);
+      if (el) props[dir === 'input' ? 'in' : 'out'] = audioDirection(el);
+    }
+    return ['-audiodev', JSON.stringify(props)];
   });
 }
 

@@ -1,8 +1,8 @@
 import type { DomainRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { isProcessAlive } from '../process/proc-info.js';
-import { isActiveStatus, readStatus, type ActiveStatus } from '../state/domain-status.js';
-import { currentDef, loadDomain, withDomainJob, type StoredDomain } from '../state/domain-store.js';
+import { hasUnsettledWork, isActiveStatus, readStatus, type ActiveStatus } from '../state/domain-status.js';
+import { loadDomain, uuidOf, withDomainJob, type StoredDomain } from '../state/domain-store.js';
 import type { DriverContext } from './driver-context.js';
 import { reconcile } from './domain-reconnect.js';
 
@@ -21,12 +21,9 @@ export function notRunning(): VirError {
 /** The stored domain behind a handle: found by name, and it must still have the handle's UUID. */
 async function loadRef(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
   const d = await loadDomain(drv.paths, ref.name);
-  if (!d || currentDef(d).uuid !== ref.uuid) throw noDomain(ref);
+  if (!d || uuidOf(d) !== ref.uuid) throw noDomain(ref);
   return d;
 }
-
-/** Whether a run has something only QEMU can settle: an unfinished plug or unplug, or a reboot waiting for the guest. */
-const hasUnsettledWork = (s: ActiveStatus): boolean => s.pendingUnplug.length > 0 || s.pendingPlug !== undefined || s.fakeReboot;
 
 /** Whether a status needs QEMU consulted before it can be trusted: QEMU died, or a hotplug is unsettled. */
 async function needsSettling(s: ActiveStatus): Promise<boolean> {

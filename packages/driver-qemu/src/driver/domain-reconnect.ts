@@ -5,8 +5,8 @@ import {
 import { logger } from '@tsvirt/util';
 import { deleteDiskNodes, forgetDisk, peripheralIds } from '../hotplug/disk-removal.js';
 import { isProcessAlive } from '../process/proc-info.js';
-import type { QmpClient } from '../qmp/qmp-client.js';
-import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import { QmpClient } from '../qmp/qmp-client.js';
+import { hasUnsettledWork, writeStatus, type ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH } from '../state/domain-store.js';
 import type { DriverContext } from './driver-context.js';
 import { tearDown } from './domain-stop.js';
@@ -53,6 +53,31 @@ async function followRunState(mon: QmpClient, status: ActiveStatus): Promise<boo
     status.reason = qs === 'io-error' ? DomainPausedReason.IOERROR : DomainPausedReason.UNKNOWN;
   }
   return false;
+}
+
+/** How long a look without the job lock waits for the monitor (a job may hold it) before taking the lock instead. */
+const PROBE_MS = 1000;
+
+/**
+ * Whether a running domain needs no reconciling: nothing is left unsettled, its QEMU lives and
+ * reports the run state the status records. The look takes no lock: QEMU serves one monitor
+ * client at a time, so it simply waits behind a job, and anything unexpected sends the caller
+ * down the locked path.
+ */
+export async function isSettled(status: ActiveStatus): Promise<boolean> {
+  if (status.phase !== 'active' || status.pid === undefined || hasUnsettledWork(status)) return false;
+  if (!(await isProcessAlive(status.pid, status.pidStart))) return false;
+  try {
+    const mon = await QmpClient.open(status.monitor, PROBE_MS);
+    try {
+      const { status: qs } = await mon.execute<{ status: string }>('query-status');
+      return (qs === 'running' && status.state === DomainState.RUNNING) || (qs === 'paused' && status.state === DomainState.PAUSED);
+    } finally {
+      mon.close();
+    }
+  } catch {
+    return false;
+  }
 }
 
 /**

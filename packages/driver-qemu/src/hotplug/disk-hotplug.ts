@@ -47,15 +47,22 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   const uses = await sharedUsesOf([disk]);
   const settings = await sgioSettingsOf([disk]);
 
-  await withDriverLock(drv.paths, async () => {
-    await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(drv.paths)), status.name, uses, settings);
+  const record = async (): Promise<void> => {
     status.sharedDisks.push(...uses);
     status.nextNode++;
     status.diskNodes[disk.alias] = disk.node;
     status.pendingPlug = disk.alias;
     status.xml = formatDomainXML(def, { id: status.id });
     await writeStatus(drv.paths, status);
-  });
+  };
+  // Only a disk the shared-disk table tracks, or whose sgio it sets, needs the driver-wide lock.
+  if (uses.length === 0 && settings.length === 0) await record();
+  else {
+    await withDriverLock(drv.paths, async () => {
+      await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(drv.paths)), status.name, uses, settings);
+      await record();
+    });
+  }
 
   try {
     await withMonitor(status, async (mon) => {

@@ -66,6 +66,11 @@ export function isActiveStatus(s: DomainStatus | undefined): s is ActiveStatus {
   return s !== undefined && s.phase !== 'inactive';
 }
 
+/** Whether a run has something only QEMU can settle: an unfinished plug or unplug, or a reboot waiting for the guest. */
+export function hasUnsettledWork(s: ActiveStatus): boolean {
+  return s.pendingUnplug.length > 0 || s.pendingPlug !== undefined || s.fakeReboot;
+}
+
 /** Reads a domain's status file; undefined when there is none. */
 export async function readStatus(paths: DriverPaths, name: string): Promise<DomainStatus | undefined> {
   const file = statusFile(paths, name);

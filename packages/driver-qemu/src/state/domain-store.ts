@@ -14,12 +14,19 @@ export const GUEST_ARCH = 'x86_64';
 export interface StoredDomain {
   readonly name: string;
   readonly persistentDef: DomainDef | undefined;
+  /** Whether a persistent definition exists (without parsing it). */
+  readonly hasConfig: boolean;
   readonly status: DomainStatus | undefined;
 }
 
 /** The definition in effect: the live one while active, the persistent one otherwise. */
 export function currentDef(d: StoredDomain): DomainDef {
   return isActiveStatus(d.status) ? parseDomainXML(d.status.xml, { arch: GUEST_ARCH }) : d.persistentDef!;
+}
+
+/** The UUID of a stored domain, without parsing a live definition. */
+export function uuidOf(d: StoredDomain): string {
+  return isActiveStatus(d.status) ? d.status.uuid : d.persistentDef!.uuid;
 }
 
 async function namesIn(dir: string, suffix: string): Promise<string[]> {
@@ -37,20 +44,29 @@ export async function listDomainNames(paths: DriverPaths): Promise<string[]> {
   return [...new Set([...defined, ...running])].sort();
 }
 
-async function readConfig(paths: DriverPaths, name: string): Promise<DomainDef | undefined> {
+async function readConfig(paths: DriverPaths, name: string): Promise<string | undefined> {
   try {
-    return parseDomainXML(await readFile(configFile(paths, name), 'utf8'), { arch: GUEST_ARCH });
+    return await readFile(configFile(paths, name), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
 }
 
-/** Loads one domain from disk; undefined when it exists in neither form. */
+/** Loads one domain from disk; undefined when it exists in neither form. The definition is parsed when first asked for. */
 export async function loadDomain(paths: DriverPaths, name: string): Promise<StoredDomain | undefined> {
-  const [persistentDef, status] = await Promise.all([readConfig(paths, name), readStatus(paths, name)]);
-  if (!persistentDef && !isActiveStatus(status)) return undefined;
-  return { name, persistentDef, status };
+  const [text, status] = await Promise.all([readConfig(paths, name), readStatus(paths, name)]);
+  if (text === undefined && !isActiveStatus(status)) return undefined;
+  let def: DomainDef | undefined;
+  return {
+    name,
+    status,
+    hasConfig: text !== undefined,
+    get persistentDef() {
+      if (text !== undefined) def ??= parseDomainXML(text, { arch: GUEST_ARCH });
+      return def;
+    },
+  };
 }
 
 /** Loads every domain. */
