@@ -18,7 +18,7 @@ export * from './storage-flags.js';
 export { ALL_LIST_STORAGE_POOLS_FLAGS, matchesListStoragePoolsFlags, type StoragePoolListFacts } from './storage-list-filter.js';
 export { matchesFlagGroups, type FlagCheck } from './flag-groups.js';
 export { checkExclusiveFlags } from './objects/arg-checks.js';
-export { DRIVER_REGISTRY, addDriverImporter, loadDriver, unloadDrivers, type DriverEntry, type ModuleImporter } from './registry.js';
+export { DRIVER_REGISTRY, addDriverImporter, findDriver, loadDriver, unloadDrivers, type DriverEntry, type ModuleImporter } from './registry.js';
 export type { ConnectionDriver, DriverConnection, DriverModule, OpenContext } from './driver/connection-driver.js';
 export type { DomainStateEntryPoints, SnapshotRef } from './driver/domain-state-entry-points.js';
 export type {

@@ -98,6 +98,11 @@ async function importPackage(specifier: string): Promise<DriverModule | undefine
 
 const loaded = new Map<string, Promise<ConnectionDriver | undefined>>();
 
+/** The driver a package exports, without starting its process state (to tell what is installed). */
+export async function findDriver(specifier: string): Promise<ConnectionDriver | undefined> {
+  return (await importPackage(specifier))?.driver;
+}
+
 /** The driver a package exports, its process state initialised; undefined when not installed. */
 export function loadDriver(specifier: string): Promise<ConnectionDriver | undefined> {
   let p = loaded.get(specifier);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { LIB_VERSION, addDriverImporter, unloadDrivers } from '@tsvirt/api';
+import { DRIVER_REGISTRY, LIB_VERSION, addDriverImporter, findDriver, unloadDrivers } from '@tsvirt/api';
 import { defaultURI } from '@tsvirt/util';
 import { versionString } from './commands/host.js';
 import { parseCommands, runCommands } from './run-commands.js';
@@ -106,6 +106,25 @@ function attachOptionValues(argv: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * `-V`: virsh lists the drivers it was compiled with; tsvirsh's drivers are packages found at run
+ * time, so it lists those that are installed, in virsh's layout.
+ */
+async function longVersion(): Promise<string> {
+  const hypervisors: string[] = [];
+  const secondary = new Set<string>();
+  for (const entry of Object.values(DRIVER_REGISTRY)) {
+    const driver = await findDriver(entry.package);
+    if (!driver) continue;
+    hypervisors.push(driver.name);
+    for (const s of entry.secondary) if (await findDriver(s)) secondary.add(s);
+  }
+  return `tsvirsh, the virsh of tsvirt, following libvirt ${versionString(LIB_VERSION)}\n\n` +
+    'Drivers installed:\n' +
+    ` Hypervisors: ${hypervisors.join(' ') || '(none)'}\n` +
+    ` Secondary: ${[...secondary].join(' ') || '(none)'}\n`;
+}
+
 /** Splits argv where virsh's getopt stops: at the first word that is not a global option. */
 function splitGlobal(argv: string[]): { globals: string[]; rest: string[] } {
   const { tokens } = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
@@ -175,7 +194,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values['long-version']) {
-    process.stdout.write(`tsvirsh, the virsh of tsvirt, following libvirt ${versionString(LIB_VERSION)}\n`);
+    process.stdout.write(await longVersion());
     return 0;
   }
   const numeric = numericGlobals(values);
