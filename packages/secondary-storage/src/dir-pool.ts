@@ -2,19 +2,17 @@ import { chmod, chown, mkdir, opendir, rmdir, stat, statfs } from 'node:fs/promi
 import { element, firstChild, formatStoragePoolXML, textNode, type StoragePoolDef } from '@tsvirt/conf';
 import { StoragePoolBuildFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, systemError } from '@tsvirt/util';
-import { permissionsOf } from './pool-xml.js';
+import { makeFileSystem } from './pool-mount.js';
+import { permissionsOf, targetOf } from './pool-xml.js';
 
 const D = ErrorDomain.STORAGE;
 /** The mode libvirt gives a pool directory it makes when the definition names none. */
 const DEFAULT_POOL_MODE = 0o711;
 
-/** The target directory of a dir pool (the definition was checked to have one). */
-export const targetOf = (def: StoragePoolDef): string => def.targetPath!;
-
 /**
- * Builds a dir pool: makes its target directory (and missing parents) and gives it the mode and
- * ids `<permissions>` names. A directory already there is kept; the dir backend formats nothing,
- * so OVERWRITE and NO_OVERWRITE are refused as libvirt's file system backend refuses them.
+ * Builds a dir, fs or netfs pool: makes its target directory (and missing parents) and gives it
+ * the mode and ids `<permissions>` names; a directory already there is kept. OVERWRITE and
+ * NO_OVERWRITE make an fs pool's file system on its device; other types have no device to format.
  */
 export async function buildDirPool(def: StoragePoolDef, flags: number): Promise<void> {
   const { OVERWRITE, NO_OVERWRITE } = StoragePoolBuildFlags;
@@ -23,7 +21,7 @@ export async function buildDirPool(def: StoragePoolDef, flags: number): Promise<
     const text = "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive";
     throw new VirError(ErrorCode.INVALID_ARG, text, D, { message: text });
   }
-  if (flags) throw new VirError(ErrorCode.OPERATION_INVALID, `No source device specified when formatting pool '${def.name}'`, D);
+  if (flags && def.type !== 'fs') throw new VirError(ErrorCode.OPERATION_INVALID, `No source device specified when formatting pool '${def.name}'`, D);
   const dir = targetOf(def);
   const perms = permissionsOf(def.xml);
   try {
@@ -36,6 +34,7 @@ export async function buildDirPool(def: StoragePoolDef, flags: number): Promise<
   } catch (e) {
     throw systemError(`cannot create path '${dir}'`, e as NodeJS.ErrnoException, D);
   }
+  if (flags) await makeFileSystem(def, (flags & OVERWRITE) !== 0);
 }
 
 /** A dir pool can start when its target directory can be opened. */

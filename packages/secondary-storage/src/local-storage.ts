@@ -9,6 +9,7 @@ import {
 import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic } from '@tsvirt/util';
 import { buildDirPool, checkDirPool, deleteDirPool, livePoolXML, poolSizes } from './dir-pool.js';
 import { findPoolSources, poolCapabilitiesXML } from './pool-capabilities.js';
+import { MOUNTED_TYPES, mountPool, unmountPool } from './pool-mount.js';
 import { parsePoolDefinition } from './pool-xml.js';
 import {
   loadPools, removeConfig, removeState, saveConfig, saveState, setAutostartLink, withPoolsLock, type PoolObject,
@@ -138,6 +139,7 @@ export class LocalStorage implements StorageDriver {
   private async start(def: StoragePoolDef, flags: number): Promise<void> {
     const build = buildFlagsOf(flags);
     if (build !== undefined) await buildDirPool(def, build);
+    if (MOUNTED_TYPES.has(def.type)) await mountPool(def);
     await checkDirPool(def);
     await saveState(this.paths, def);
   }
@@ -155,7 +157,11 @@ export class LocalStorage implements StorageDriver {
     await this.change(async (t) => this.start(t.inactive(pool, 'already').def, flags));
   }
   async storagePoolDestroy(pool: StoragePoolRef): Promise<void> {
-    await this.change(async (t) => removeState(this.paths, t.active(pool).def.name));
+    await this.change(async (t) => {
+      const { def } = t.active(pool);
+      if (MOUNTED_TYPES.has(def.type)) await unmountPool(def);
+      await removeState(this.paths, def.name);
+    });
   }
   async storagePoolDelete(pool: StoragePoolRef, flags: number): Promise<void> {
     await this.change(async (t) => deleteDirPool(t.inactive(pool, 'still').def, flags));

@@ -2,6 +2,7 @@ import type { StoragePoolDef } from '@tsvirt/conf';
 import type { StoragePoolRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { PoolObject } from './pool-store.js';
+import { sameStorage } from './pool-xml.js';
 
 const D = ErrorDomain.STORAGE;
 
@@ -50,11 +51,11 @@ export class PoolTable {
 
   /**
    * The pool a new definition replaces (undefined when it is new), after libvirt's checks in its
-   * order: no other pool may use the same target, a UUID may not move to another name nor a name
+   * order: no other pool may use the same storage (directory, or fs device), a UUID may not move to another name nor a name
    * to another UUID, and `live` (createXML) refuses a running pool.
    */
   existing(def: StoragePoolDef, live: boolean): PoolObject | undefined {
-    const clash = this.pools.find((p) => p.def.name !== def.name && p.def.targetPath === def.targetPath);
+    const clash = this.pools.find((p) => p.def.name !== def.name && sameStorage(p.def, def));
     if (clash) throw new VirError(ErrorCode.OPERATION_FAILED, `Storage source conflict with pool: '${clash.def.name}'`, D);
     const sameUUID = this.pools.find((p) => p.def.uuid === def.uuid);
     if (sameUUID) {

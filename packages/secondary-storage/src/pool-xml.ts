@@ -1,8 +1,8 @@
-import { POOL_TYPE_NAMES, firstChild, parseStoragePoolXML, textOf, type StoragePoolDef, type XmlElement } from '@tsvirt/conf';
+import { POOL_TYPE_NAMES, attr, firstChild, parseStoragePoolXML, textOf, type StoragePoolDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 /** The pool types this driver has a backend for. */
-export const BACKENDS: ReadonlySet<string> = new Set(['dir']);
+export const BACKENDS: ReadonlySet<string> = new Set(['dir', 'fs', 'netfs']);
 
 /** libvirt's error for a pool type without a backend (the type's number is its place in libvirt's enumeration). */
 export const missingBackend = (type: string): VirError =>
@@ -16,6 +16,22 @@ export function parsePoolDefinition(xml: string): StoragePoolDef {
   const def = parseStoragePoolXML(xml);
   if (!BACKENDS.has(def.type)) throw missingBackend(def.type);
   return def;
+}
+
+/** The target directory of a pool (conf checked that a local pool has one). */
+export const targetOf = (def: StoragePoolDef): string => def.targetPath!;
+
+/** An attribute of the first `<source>` child named `child`. */
+export function sourceAttr(def: StoragePoolDef, child: string, name: string): string | undefined {
+  const source = firstChild(def.xml, 'source');
+  const el = source && firstChild(source, child);
+  return el && attr(el, name);
+}
+
+/** Whether two pools use the same storage: the same directory, or for fs pools the same device. */
+export function sameStorage(a: StoragePoolDef, b: StoragePoolDef): boolean {
+  if (a.targetPath === b.targetPath) return true;
+  return a.type === 'fs' && b.type === 'fs' && sourceAttr(a, 'device', 'path') === sourceAttr(b, 'device', 'path');
 }
 
 /** `<target><permissions>` of a pool or volume definition: mode and ids when given. */

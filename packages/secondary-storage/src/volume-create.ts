@@ -2,7 +2,7 @@ import { chmod, chown, lstat, open, stat, truncate, unlink } from 'node:fs/promi
 import type { StoragePoolDef } from '@tsvirt/conf';
 import { StorageVolCreateFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, errnoText, systemError } from '@tsvirt/util';
-import { targetOf } from './dir-pool.js';
+import { targetOf } from './pool-xml.js';
 import { convertImageArgs, createImageArgs, qemuImg, type CreateImage } from './qemu-img.js';
 import type { NewVolume } from './volume-def.js';
 import { volumeByName, type VolumeFacts } from './volume-facts.js';

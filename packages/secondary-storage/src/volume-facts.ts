@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { StoragePoolDef } from '@tsvirt/conf';
 import type { StorageVolRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, sysfsPath } from '@tsvirt/util';
-import { targetOf } from './dir-pool.js';
+import { targetOf } from './pool-xml.js';
 import { imageInfo } from './qemu-img.js';
 
 const D = ErrorDomain.STORAGE;

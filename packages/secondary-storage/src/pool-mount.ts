@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { attr, childElements, type StoragePoolDef, type XmlElement } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError, runCommand } from '@tsvirt/util';
+import { sourceAttr, targetOf } from './pool-xml.js';
+
+const D = ErrorDomain.STORAGE;
+
+/** The pool types whose directory is a mounted file system. */
+export const MOUNTED_TYPES: ReadonlySet<string> = new Set(['fs', 'netfs']);
+
+/** The file system type of the pool's source (`auto`: let mount probe it). */
+const formatOf = (def: StoragePoolDef): string => sourceAttr(def, 'format', 'type') ?? 'auto';
+
+/** What is mounted: an fs pool's device, a netfs pool's export in its file system's syntax. */
+function mountSource(def: StoragePoolDef): string {
+  if (def.type === 'fs') return sourceAttr(def, 'device', 'path') ?? '';
+  const host = sourceAttr(def, 'host', 'name') ?? '';
+  const dir = sourceAttr(def, 'dir', 'path') ?? '';
+  return formatOf(def) === 'cifs' ? `//${host}/${dir}` : `${host}:${dir}`;
+}
+
+/** The `<fs:mount_opts>` options of the pool (libvirt's storage pool fs namespace). */
+function namespaceOptions(def: StoragePoolDef): string[] {
+  const opts = def.xml.children.find((c): c is XmlElement => c.kind === 'element' && c.name.endsWith(':mount_opts'));
+  return opts ? childElements(opts).map((o) => attr(o, 'name') ?? '').filter(Boolean) : [];
+}
+
+/**
+ * The arguments of the `mount` libvirt runs on Linux to start an fs or netfs pool: nodev, nosuid
+ * and noexec always, what the file system needs (guest for CIFS, direct I/O for GlusterFS), the NFS
+ * version and the namespace's mount options; the type unless it is `auto`.
+ */
+export function mountArgs(def: StoragePoolDef): string[] {
+  const format = formatOf(def);
+  const opts = ['nodev', 'nosuid', 'noexec'];
+  if (format === 'glusterfs') opts.push('direct-io-mode=1');
+  if (format === 'cifs') opts.push('guest');
+  const ver = sourceAttr(def, 'protocol', 'ver');
+  if (ver !== undefined) opts.push(`nfsvers=${ver}`);
+  opts.push(...namespaceOptions(def));
+  return ['-o', opts.join(','), ...(format === 'auto' ? [] : ['-t', format]), mountSource(def), targetOf(def)];
+}
+
+/** Whether something is mounted on the pool's directory (/proc/mounts, octal escapes decoded). */
+export async function isMounted(def: StoragePoolDef): Promise<boolean> {
+  const mounts = await readFile('/proc/mounts', 'utf8').catch(() => '');
+  const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return mounts.split('\n').some((line) => unescape(line.split(' ')[1] ?? '') === targetOf(def));
+}
+
+/** Mounts an fs or netfs pool's file system on its directory, unless something already is. */
+export async function mountPool(def: StoragePoolDef): Promise<void> {
+  if (!(await isMounted(def))) await runCommand('mount', mountArgs(def), { domain: ErrorDomain.NONE });
+}
+
+/** Unmounts the pool's directory, if something is mounted there. */
+export async function unmountPool(def: StoragePoolDef): Promise<void> {
+  if (await isMounted(def)) await runCommand('umount', [targetOf(def)], { domain: ErrorDomain.NONE });
+}
+
+/** The file system `blkid` finds on a device, or undefined when it finds none. */
+async function probeFileSystem(device: string): Promise<string | undefined> {
+  const { stdout } = await runCommand('blkid', ['-p', '-o', 'value', '-s', 'TYPE', device], { okExitCodes: [0, 2], domain: ErrorDomain.NONE });
+  return stdout.trim() || undefined;
+}
+
+/**
+ * Makes the file system of an fs pool on its device (pool-build with OVERWRITE or NO_OVERWRITE).
+ * NO_OVERWRITE refuses a device that already holds a file system, as libvirt's blkid probe does.
+ */
+export async function makeFileSystem(def: StoragePoolDef, overwrite: boolean): Promise<void> {
+  const device = sourceAttr(def, 'device', 'path') ?? '';
+  const format = formatOf(def);
+  if (!overwrite) {
+    const found = await probeFileSystem(device);
+    if (found === format) throw new VirError(ErrorCode.STORAGE_POOL_BUILT, `Device '${device}' already formatted using '${found}'`, D);
+    if (found !== undefined) {
+      throw new VirError(ErrorCode.STORAGE_POOL_BUILT, `Format of device '${device}' does not match the expected format '${format}', forced overwrite is necessary`, D);
+    }
+  }
+  // mke2fs and mkfs.xfs ask before overwriting a file system unless forced.
+  const force = overwrite ? (format.startsWith('ext') ? ['-F'] : format === 'xfs' ? ['-f'] : []) : [];
+  await runCommand('mkfs', ['-t', format, ...force, device], { domain: ErrorDomain.NONE });
+}

@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseStoragePoolXML } from '@tsvirt/conf';
+import { mountArgs } from '../src/pool-mount.js';
+
+const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/libvirt-tests');
+
+/** libvirt's storagepoolxml2argv cases for fs and netfs pools on Linux: the pool and its expected `mount`. */
+const CASES: ReadonlyArray<[pool: string, argv: string]> = [
+  ['pool-fs', 'pool-fs-linux'],
+  ['pool-netfs', 'pool-netfs-linux'],
+  ['pool-netfs-auto', 'pool-netfs-auto-linux'],
+  ['pool-netfs-cifs', 'pool-netfs-cifs-linux'],
+  ['pool-netfs-gluster', 'pool-netfs-gluster-linux'],
+  ['pool-netfs-ns-mountopts', 'pool-netfs-ns-mountopts-linux'],
+  ['pool-netfs-protocol-ver', 'pool-netfs-protocol-ver-linux'],
+];
+
+const read = (path: string): string => readFileSync(resolve(CORPUS, path), 'utf8');
+const words = (argv: string): string[] => argv.replace(/\\\n/g, ' ').trim().split(/\s+/);
+
+describe.skipIf(!existsSync(CORPUS))('mount command lines against libvirt 9.0\'s storagepoolxml2argv data', () => {
+  it.each(CASES)('%s', (pool, argv) => {
+    const def = parseStoragePoolXML(read(`storage-pool/in/${pool}.xml`));
+    expect(['mount', ...mountArgs(def)]).toEqual(words(read(`storage-pool-commands/${argv}.argv`)));
+  });
+});
