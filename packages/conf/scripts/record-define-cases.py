@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Records how libvirt 9.0 (python3-libvirt, test:///default) answers <cputune> variants: the error
-(code, domain, message) or the <cputune> element its dumpxml prints. Writes
-test/fixtures/cputune-cases.json; run from packages/conf."""
+"""Records how libvirt 9.0 (python3-libvirt, test:///default) answers definitions: the error (code,
+domain, message) or what its dumpxml prints. Writes test/fixtures/cputune-cases.json (<cputune>
+variants, the <cputune> element printed) and test/fixtures/network-ip-cases.json (network <ip>
+and forward variants, the whole document printed); run from packages/conf."""
 import json
 import re
 import libvirt
@@ -11,7 +12,7 @@ TAIL = "<os><type>hvm</type></os></domain>"
 CACHE = "<cache id='0' level='3' type='both' size='3' unit='MiB'/>"
 
 # (threads part, cputune content)
-CASES = [
+CPUTUNE = [
     ("", "<vcpusched vcpus='5' scheduler='idle'/>"),
     ("", "<vcpusched vcpus='0-2' scheduler='idle'/><vcpusched vcpus='2' scheduler='batch'/>"),
     ("<iothreads>2</iothreads>", "<iothreadsched iothreads='7' scheduler='idle'/>"),
@@ -50,19 +51,60 @@ CASES = [
     ("<iothreads>1</iothreads>", f"<memorytune vcpus='1'><node id='0' bandwidth='40'/></memorytune><cachetune vcpus='0'>{CACHE}</cachetune><iothreadsched iothreads='1' scheduler='idle'/><vcpusched vcpus='0' scheduler='idle'/><emulatorsched scheduler='idle'/><iothreadpin iothread='1' cpuset='0'/><emulatorpin cpuset='0'/><vcpupin vcpu='0' cpuset='0'/><iothread_quota>-1</iothread_quota><iothread_period>1000</iothread_period><emulator_quota>-1</emulator_quota><emulator_period>1000</emulator_period><global_quota>-1</global_quota><global_period>1000</global_period><quota>-1</quota><period>1000</period><shares>10</shares>"),
 ]
 
+NET_HEAD = "<network><name>r1</name><uuid>05aa281f-f6f4-423f-a3e3-a00e20d20b1b</uuid>"
+# network content after name and uuid
+NETWORK = [
+    "<forward mode='route'/><bridge name='virbr9'/>",
+    "<forward mode='route' dev='eth0'/>",
+    "<forward/>",
+    "<forward mode='open'/>",
+    "<forward mode='open' dev='eth0'/><ip address='192.168.1.1'/>",
+    "<forward mode='bridge'/><bridge name='br0'/>",
+    "<forward mode='route'/><ip family='ipv6' address='2001:db8::1' prefix='64'/>",
+    "<ip family='ipv4'/>",
+    "<ip address='foo'/>",
+    "<ip family='ipv6' address='192.168.1.1' prefix='24'/>",
+    "<ip address='192.168.1.1' netmask='255.255.255.0' prefix='24'/>",
+    "<ip address='192.168.1.1' netmask='bad'/>",
+    "<ip address='192.168.1.1' prefix='40'/>",
+    "<ip family='ipx' address='192.168.1.1'/>",
+    "<ip address='2001:db8::1' prefix='64'/>",
+    "<ip family='ipv4' address='2001:db8::1'/>",
+    "<ip family='ipv6' address='2001:db8::1' netmask='255.0.0.0'/>",
+    "<ip family='ipv6' address='2001:db8::1' prefix='129'/>",
+    "<ip address='192.168.1.1' netmask='ffff::'/>",
+    "<ip address='192.168.1.1' prefix='x'/>",
+    "<ip address='192.168.1.1' prefix='-1'/>",
+    "<ip address='192.168.1.1' netmask='255.0.255.0'/>",
+    "<ip address='10.1.1.1'/>",
+    "<ip address='192.168.1.1' prefix='0'/>",
+    "<ip address=' 192.168.1.1'/>",
+]
+
 conn = libvirt.open('test:///default')
 libvirt.registerErrorHandler(lambda *a: None, None)
-out = []
-for threads, tune in CASES:
-    xml = f"{HEAD}{threads}<cputune>{tune}</cputune>{TAIL}"
-    try:
-        dom = conn.defineXML(xml)
-        dumped = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-        dom.undefine()
-        m = re.search(r"  <cputune>\n.*?  </cputune>\n", dumped, re.S)
-        out.append({'xml': xml, 'cputune': m.group(0) if m else ''})
-    except libvirt.libvirtError as e:
-        out.append({'xml': xml, 'code': e.get_error_code(), 'domain': e.get_error_domain(), 'message': e.get_error_message()})
-with open('test/fixtures/cputune-cases.json', 'w') as f:
-    json.dump(out, f, indent=1)
-    f.write('\n')
+
+
+def record(path, xmls, define, dump):
+    """Defines each document and keeps libvirt's error or dump(object, printed XML)."""
+    out = []
+    for xml in xmls:
+        try:
+            obj = define(xml)
+            printed = dump(obj)
+            obj.undefine()
+            out.append({'xml': xml, 'printed': printed})
+        except libvirt.libvirtError as e:
+            out.append({'xml': xml, 'code': e.get_error_code(), 'domain': e.get_error_domain(), 'message': e.get_error_message()})
+    with open(path, 'w') as f:
+        json.dump(out, f, indent=1)
+        f.write('\n')
+
+
+def cputune_of(dom):
+    m = re.search(r"  <cputune>\n.*?  </cputune>\n", dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), re.S)
+    return m.group(0) if m else ''
+
+
+record('test/fixtures/cputune-cases.json', [f"{HEAD}{t}<cputune>{c}</cputune>{TAIL}" for t, c in CPUTUNE], conn.defineXML, cputune_of)
+record('test/fixtures/network-ip-cases.json', [f"{NET_HEAD}{c}</network>" for c in NETWORK], conn.networkDefineXML, lambda n: n.XMLDesc(0))

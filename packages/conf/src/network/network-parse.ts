@@ -5,6 +5,7 @@ import { setAttr } from '../xml/xml-edit.js';
 import { xmlError } from '../xml/xml-errors.js';
 import { generateUUID, parseUUID } from '../uuid.js';
 import type { NetworkDef, NetworkForwardMode } from './network-def.js';
+import { checkNetworkIp } from './network-ip.js';
 
 const D = ErrorDomain.NETWORK;
 const MODES = new Set(['nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev']);
@@ -27,10 +28,12 @@ function checkForwardDevices(fwd: XmlElement, network: string): void {
   if (dup !== undefined) throw xmlError(`${dup} can only be listed once in network ${network}`, D);
 }
 
-function normaliseForward(fwd: XmlElement, network: string): NetworkForwardMode {
+/** Modes that forward at layer 3 from the network's own addresses, which they cannot do without one. */
+const ROUTED = new Set(['nat', 'route', 'open']);
+
+function normaliseForward(fwd: XmlElement, network: string, ips: number): NetworkForwardMode {
   const mode = attr(fwd, 'mode') ?? 'nat';
   if (!MODES.has(mode)) throw xmlError(`unknown forwarding type '${mode}'`, D);
-  if (mode === 'open' && attr(fwd, 'dev') !== undefined) throw xmlError(`forward dev not allowed for network '${network}' with forward mode='${mode}'`, D);
   setAttr(fwd, 'mode', mode);
   const ifs = childElements(fwd, 'interface');
   const dev = attr(fwd, 'dev');
@@ -39,6 +42,8 @@ function normaliseForward(fwd: XmlElement, network: string): NetworkForwardMode 
     throw xmlError(`forward dev '${dev}' must match first interface element dev '${first}' in network '${mode}'`, D);
   }
   checkForwardDevices(fwd, network);
+  if (ROUTED.has(mode) && ips === 0) throw xmlError(`${mode} forwarding requested, but no IP address provided for network '${network}'`, D);
+  if (mode === 'open' && dev !== undefined) throw xmlError(`forward dev not allowed for network '${network}' with forward mode='${mode}'`, D);
   if (dev !== undefined && ifs.length === 0 && childElements(fwd, 'pf').length === 0) fwd.children.push(element('interface', [['dev', dev]]));
   // libvirt names the first interface as the forward device, except when a physical function stands for them.
   if (first !== undefined && childElements(fwd, 'pf').length === 0) setAttr(fwd, 'dev', first);
@@ -63,8 +68,10 @@ export function parseNetworkXML(xml: string): NetworkDef {
 
   // ipv6='no' is the default and libvirt does not print it.
   if (attr(root, 'ipv6') === 'no') setAttr(root, 'ipv6', undefined);
+  const ips = childElements(root, 'ip');
+  for (const ip of ips) checkNetworkIp(ip, name);
   const fwd = firstChild(root, 'forward');
-  const forwardMode = fwd ? normaliseForward(fwd, name) : undefined;
+  const forwardMode = fwd ? normaliseForward(fwd, name, ips.length) : undefined;
   const dns = firstChild(root, 'dns');
   // A disabled DNS server takes no records and no forwarders.
   if (dns && attr(dns, 'enable') === 'no' && childElements(dns).length > 0) throw xmlError(`Extra data in disabled network '${name}'`, D);
