@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DRIVER_REGISTRY, LIB_VERSION, addDriverImporter, findDriver, unloadDrivers } from '@tsvirt/api';
 import { defaultURI } from '@tsvirt/util';
 import { versionString } from './commands/host.js';
+import { groupHelp } from './commands/help.js';
 import { parseCommands, runCommands } from './run-commands.js';
 import { Ctl, DebugLevel } from './vsh/ctl.js';
 import { tokenizeCommandString, type CommandWords } from './vsh/tokenize.js';
@@ -186,7 +187,10 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (values.help) {
-    process.stdout.write(USAGE);
+    const { GROUPS } = await import('./commands/index.js');
+    process.stdout.write(`${USAGE}${GROUPS.map((g) => `${groupHelp(g, '')}\n`).join('')}\n` +
+      '  (specify help <group> for details about the commands in the group)\n\n' +
+      '  (specify help <command> for details about the command)\n\n');
     return 0;
   }
   if (values.version) {

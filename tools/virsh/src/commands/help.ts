@@ -40,8 +40,9 @@ export function commandHelp(def: CommandDef): string {
   return out;
 }
 
-function groupHelp(g: CommandGroup): string {
-  let out = ` ${g.name} (help keyword '${g.keyword}'):\n`;
+/** A group's commands, under its name: `help` ends the heading with a colon, `virsh -h` does not. */
+export function groupHelp(g: CommandGroup, colon = ':'): string {
+  let out = ` ${g.name} (help keyword '${g.keyword}')${colon}\n`;
   for (const c of g.commands) out += `    ${c.name.padEnd(30)} ${c.help}\n`;
   return out;
 }
