@@ -32,3 +32,10 @@ export const DomainGuestInfoTypes = { USERS: 1, OS: 2, TIMEZONE: 4, HOSTNAME: 8,
 export const DomainDirtyRateCalcFlags = { PAGE_SAMPLING: 0, DIRTY_BITMAP: 1, DIRTY_RING: 2 } as const;
 /** virDomainAgentResponseTimeoutValues. */
 export const DomainAgentResponseTimeout = { BLOCK: -2, DEFAULT: -1, NOWAIT: 0 } as const;
+
+/** virDomainStatsTypes. */
+export const DomainStatsTypes = {
+  STATE: 1, CPU_TOTAL: 2, BALLOON: 4, VCPU: 8, INTERFACE: 16, BLOCK: 32, PERF: 64, IOTHREAD: 128, MEMORY: 256, DIRTYRATE: 512, VM: 1024,
+} as const;
+/** virConnectGetAllDomainStatsFlags: the list filters (ListDomainsFlags' first eight bits) and these. */
+export const ConnectGetAllDomainStatsFlags = { NOWAIT: 2 ** 29, BACKING: 2 ** 30, ENFORCE_STATS: 2 ** 31 } as const;

@@ -23,6 +23,7 @@ export type { ConnectionDriver, DriverConnection, DriverModule, OpenContext } fr
 export type { DomainStateEntryPoints, SnapshotRef } from './driver/domain-state-entry-points.js';
 export type {
   DomainTuningEntryPoints, DomainCPUStats, DomainMemoryStat, DomainTime, DomainControlInfo, DomainDiskError, DomainIOThreadInfo,
+  DomainStatsRecord,
 } from './driver/domain-tuning-entry-points.js';
 export * from './typed-params.js';
 export type { DomainJobEntryPoints, DomainJobInfo, DomainJobStats, DomainGuestVcpus } from './driver/domain-job-entry-points.js';

@@ -93,7 +93,8 @@ export function typedParamFromString(field: string, type: TypeCode, text: string
  */
 export function validateTypedParams(params: readonly TypedParameter[], allowed: Readonly<Record<string, TypeCode>>): void {
   const seen = new Set<string>();
-  for (const p of params) {
+  // libvirt checks them sorted by name, so the first name in that order is the one reported.
+  for (const p of [...params].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0))) {
     const type = allowed[p.field];
     if (type === undefined) throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, `parameter '${p.field}' not supported`);
     if (seen.has(p.field)) throw new VirError(ErrorCode.INVALID_ARG, `parameter '${p.field}' occurs multiple times`);

@@ -38,6 +38,12 @@ export interface DomainIOThreadInfo {
   readonly cpumap: readonly boolean[];
 }
 
+/** One record of virConnectGetAllDomainStats: a domain and its statistics. */
+export interface DomainStatsRecord {
+  readonly dom: DomainRef;
+  readonly params: readonly TypedParameter[];
+}
+
 /**
  * Entry points for a domain's tuning, statistics and guest facts (libvirt's typed-parameter APIs
  * and their kin). Part of HypervisorDriver; every member is optional.
@@ -67,6 +73,8 @@ export interface DomainTuningEntryPoints {
   domainGetHostname?(dom: DomainRef, flags: number): Promise<string>;
   domainGetControlInfo?(dom: DomainRef, flags: number): Promise<DomainControlInfo>;
   domainGetDiskErrors?(dom: DomainRef, flags: number): Promise<DomainDiskError[]>;
+  /** Statistics (DomainStatsTypes) of `doms`, or of every domain ConnectGetAllDomainStatsFlags' filters match. */
+  connectGetAllDomainStats?(doms: readonly DomainRef[] | undefined, stats: number, flags: number): Promise<DomainStatsRecord[]>;
   domainGetIOThreadInfo?(dom: DomainRef, flags: number): Promise<DomainIOThreadInfo[]>;
   domainAddIOThread?(dom: DomainRef, iothreadId: number, flags: number): Promise<void>;
   domainDelIOThread?(dom: DomainRef, iothreadId: number, flags: number): Promise<void>;

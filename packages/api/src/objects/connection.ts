@@ -118,6 +118,16 @@ export class Connection {
     const refs = await this.hv('connectListAllDomains', 'virConnectListAllDomains')(flags);
     return refs.map((r) => new Domain(this, r));
   }
+  /** Statistics (DomainStatsTypes, 0 for all) of every domain the filters of ConnectGetAllDomainStatsFlags match (virConnectGetAllDomainStats). */
+  async getAllDomainStats(stats = 0, flags = 0): Promise<Array<{ domain: Domain; params: readonly TypedParameter[] }>> {
+    const records = await this.hv('connectGetAllDomainStats', 'virConnectGetAllDomainStats')(undefined, stats, flags);
+    return records.map((r) => ({ domain: new Domain(this, r.dom), params: r.params }));
+  }
+  /** The same for the given domains, in their order (virDomainListGetStats). */
+  async domainListGetStats(doms: readonly Domain[], stats = 0, flags = 0): Promise<Array<{ domain: Domain; params: readonly TypedParameter[] }>> {
+    const records = await this.hv('connectGetAllDomainStats', 'virDomainListGetStats')(doms.map((d) => d.ref), stats, flags);
+    return records.map((r) => ({ domain: new Domain(this, r.dom), params: r.params }));
+  }
   async lookupByName(name: string): Promise<Domain> {
     return new Domain(this, await this.hv('domainLookupByName', 'virDomainLookupByName')(name));
   }

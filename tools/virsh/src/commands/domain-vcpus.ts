@@ -12,7 +12,7 @@ import { domainArg } from '../domain-lookup.js';
 import { boolOpt, configOpt, currentOpt, impactFlags, liveOpt, requireOpt } from './modify-impact.js';
 
 /** virshNodeGetCPUCount: the host's CPU count from its CPU map, or from nodeinfo where there is none. */
-async function hostCpuCount(conn: Connection): Promise<number> {
+export async function hostCpuCount(conn: Connection): Promise<number> {
   try {
     return (await conn.getCPUMap()).cpus;
   } catch (e) {
@@ -120,7 +120,7 @@ export const vcpuinfo: CommandDef = {
 };
 
 /** virsh's cpulist: `r` for every host CPU, else a cpuset that sets at least one CPU the host has. */
-function parseCpuList(list: string, cpus: number): boolean[] {
+export function parseCpuList(list: string, cpus: number): boolean[] {
   if (list.startsWith('r')) return fitMap(new Array<boolean>(cpus).fill(true), cpus);
   let map: boolean[];
   try {
