@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, StorageVolType } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
-import { dirPoolXML, openEmbedRoot, type EmbedRoot } from './helpers.js';
+import { dirPoolXML, makeLoopDevice, openEmbedRoot, removeLoopDevice, type EmbedRoot } from './helpers.js';
 
 const SIZE = 8 * 1024 * 1024;
 let e: EmbedRoot;
@@ -13,17 +12,10 @@ let loop: string | undefined;
 
 beforeAll(async () => {
   e = await openEmbedRoot();
-  const image = join(e.root, 'loop.img');
-  writeFileSync(image, '');
-  truncateSync(image, SIZE);
-  try {
-    loop = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
-  } catch {
-    loop = undefined;
-  }
+  loop = makeLoopDevice(e.root, 'loop.img', SIZE);
 }, 30_000);
 afterAll(async () => {
-  if (loop) execFileSync('losetup', ['-d', loop]);
+  removeLoopDevice(loop);
   await e.remove();
 }, 30_000);
 

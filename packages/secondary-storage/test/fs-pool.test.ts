@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, StoragePoolBuildFlags, StoragePoolState } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
-import { openEmbedRoot, volXML, type EmbedRoot } from './helpers.js';
+import { makeLoopDevice, openEmbedRoot, removeLoopDevice, volXML, type EmbedRoot } from './helpers.js';
 
 let e: EmbedRoot;
 /** The loop device the file system goes on, when the host lets us make one. */
@@ -13,19 +13,12 @@ const mounted = (dir: string): boolean => readFileSync('/proc/mounts', 'utf8').s
 
 beforeAll(async () => {
   e = await openEmbedRoot();
-  const image = join(e.root, 'fs.img');
-  writeFileSync(image, '');
-  truncateSync(image, 16 * 1024 * 1024);
-  try {
-    loop = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
-  } catch {
-    loop = undefined;
-  }
+  loop = makeLoopDevice(e.root, 'fs.img', 16 * 1024 * 1024);
 }, 30_000);
 afterAll(async () => {
   const dir = e.dir('fsmnt');
   if (mounted(dir)) execFileSync('umount', [dir]);
-  if (loop) execFileSync('losetup', ['-d', loop]);
+  removeLoopDevice(loop);
   await e.remove();
 }, 30_000);
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDriverImporter, connect, type Connection, type ConnectionDriver } from '@tsvirt/api';
@@ -51,3 +52,22 @@ export const dirPoolXML = (name: string, path: string, extra = ''): string =>
 /** A minimal volume definition: capacity in bytes, format and other `<target>` content optional. */
 export const volXML = (name: string, capacity: number | bigint, target = '', extra = ''): string =>
   `<volume><name>${name}</name><capacity unit='bytes'>${capacity}</capacity>${target ? `<target>${target}</target>` : ''}${extra}</volume>`;
+
+/**
+ * A loop device over a new sparse image of `bytes` under the root, or undefined where the host
+ * lets us make none (not root, no loop devices): the tests that need one skip then.
+ */
+export function makeLoopDevice(root: string, name: string, bytes: number): string | undefined {
+  const image = join(root, name);
+  writeFileSync(image, '');
+  truncateSync(image, bytes);
+  try {
+    return execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function removeLoopDevice(loop: string | undefined): void {
+  if (loop) execFileSync('losetup', ['-d', loop]);
+}
