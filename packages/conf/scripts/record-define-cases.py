@@ -2,7 +2,8 @@
 """Records how libvirt 9.0 (python3-libvirt, test:///default) answers definitions: the error (code,
 domain, message) or what its dumpxml prints. Writes test/fixtures/cputune-cases.json (<cputune>
 variants, the <cputune> element printed) and test/fixtures/network-ip-cases.json (network <ip>
-and forward variants, the whole document printed); run from packages/conf."""
+and forward variants, the whole document printed) and test/fixtures/pool-adapter-cases.json (SCSI
+pool adapters, the whole document printed); run from packages/conf."""
 import json
 import re
 import libvirt
@@ -81,6 +82,26 @@ NETWORK = [
     "<ip address=' 192.168.1.1'/>",
 ]
 
+POOL_HEAD = "<pool type='scsi'><name>p1</name><uuid>05aa281f-f6f4-423f-a3e3-a00e20d20b1b</uuid><source>"
+POOL_TAIL = "</source><target><path>/dev/disk/by-path</path></target></pool>"
+WWNS = "wwnn='20000000c9831b4b' wwpn='10000000c9831b4b'"
+PARENTADDR = "<parentaddr unique_id='1'><address domain='0x0000' bus='0x00' slot='0x1f' function='0x2'/></parentaddr>"
+# the pool's <adapter>
+ADAPTERS = [
+    "<adapter type='scsi_host' name='host0' parent='scsi_host5'/>",
+    "<adapter name='host0' parent='scsi_host5'/>",
+    "<adapter name='host0' wwnn='20000000c9831b4b'/>",
+    f"<adapter name='host0'>{PARENTADDR}</adapter>",
+    f"<adapter type='fc_host' name='host5' {WWNS}/>",
+    f"<adapter type='fc_host' name='host5' parent='scsi_host3' {WWNS}/>",
+    f"<adapter type='fc_host' name='host5' managed='no' parent_wwnn='20000000c9831b4b' parent_wwpn='10000000c9831b4b' parent='scsi_host3' parent_fabric_wwn='20000000c9831b4c' {WWNS}>{PARENTADDR}</adapter>",
+    f"<adapter type='scsi_host' name='host0' {WWNS}/>",
+    "<adapter type='scsi_host' name='host0' parent_wwnn='20000000c9831b4b'/>",
+    "<adapter type='scsi_host' name='host0' managed='yes'/>",
+    f"<adapter type='scsi_host' parent='x'>{PARENTADDR}</adapter>",
+    "<adapter type='bogus' name='x'/>",
+]
+
 conn = libvirt.open('test:///default')
 libvirt.registerErrorHandler(lambda *a: None, None)
 
@@ -108,3 +129,4 @@ def cputune_of(dom):
 
 record('test/fixtures/cputune-cases.json', [f"{HEAD}{t}<cputune>{c}</cputune>{TAIL}" for t, c in CPUTUNE], conn.defineXML, cputune_of)
 record('test/fixtures/network-ip-cases.json', [f"{NET_HEAD}{c}</network>" for c in NETWORK], conn.networkDefineXML, lambda n: n.XMLDesc(0))
+record('test/fixtures/pool-adapter-cases.json', [f"{POOL_HEAD}{a}{POOL_TAIL}" for a in ADAPTERS], conn.storagePoolDefineXML, lambda p: p.XMLDesc(0))

@@ -4,7 +4,11 @@ import { VOLUME_ORDER } from './generated/volume-order.js';
 import type { ElementSpec } from './element-spec.js';
 
 /** libvirt's layout of `<pool>`. */
-export const POOL_SPEC: ElementSpec = buildSpec('pool', POOL_ORDER, { 'pool/source': { expanded: true } });
+export const POOL_SPEC: ElementSpec = buildSpec('pool', POOL_ORDER, {
+  'pool/source': { expanded: true },
+  // libvirt's full order: the corpus never shows every attribute of an FC adapter together.
+  'pool/source/adapter': { attrs: ['type', 'parent', 'parent_wwnn', 'parent_wwpn', 'parent_fabric_wwn', 'managed', 'wwnn', 'wwpn', 'name'] },
+});
 
 /** libvirt's layout of `<volume>`. */
 export const VOLUME_SPEC: ElementSpec = buildSpec('volume', VOLUME_ORDER);

@@ -46,6 +46,13 @@ function checkAuth(auth: XmlElement): void {
 
 function checkAdapter(adapter: XmlElement): void {
   const type = read(adapter, 'type', ADAPTER_TYPES);
+  if (type === undefined) {
+    // Without a type only a SCSI host's name is understood.
+    if (['wwnn', 'wwpn', 'parent'].some((a) => attr(adapter, a) !== undefined)) {
+      throw xmlError("Use of 'wwnn', 'wwpn', and 'parent' attributes requires use of the adapter 'type'", D);
+    }
+    if (firstChild(adapter, 'parentaddr')) throw xmlError("Use of 'parentaddr' element requires use of the adapter 'type'", D);
+  }
   if (type === 'fc_host') read(adapter, 'managed', yesNo);
   const parentaddr = firstChild(adapter, 'parentaddr');
   if (parentaddr && !/^\d+$/.test(attr(parentaddr, 'unique_id') ?? '')) throw xmlError("Missing or invalid scsi adapter 'unique_id' value", D);
@@ -107,9 +114,25 @@ export function hasSourcePart(source: XmlElement, part: PoolSourcePart): boolean
 
 const WWN = /^(0x)?[\da-f]{16}$/i;
 
+/** What each adapter type is made of; libvirt reads (and prints) only its own type's parts. */
+const ADAPTER_PARTS: Record<string, readonly string[]> = {
+  scsi_host: ['name', 'parentaddr'],
+  fc_host: ['parent', 'managed', 'parent_wwnn', 'parent_wwpn', 'parent_fabric_wwn', 'wwnn', 'wwpn'],
+};
+const ADAPTER_ALL = new Set(Object.values(ADAPTER_PARTS).flat());
+
+/** Drops the attributes and children that belong to the other adapter type; unknown ones stay. */
+function keepAdapterParts(adapter: XmlElement, type: string): void {
+  const own = new Set(ADAPTER_PARTS[type]);
+  const foreign = (name: string): boolean => ADAPTER_ALL.has(name) && !own.has(name);
+  adapter.attrs = adapter.attrs.filter(([name]) => !foreign(name));
+  adapter.children = adapter.children.filter((c) => c.kind !== 'element' || !foreign(c.name));
+}
+
 /** The adapter checks libvirt makes once the pool is read: what each adapter type needs. */
 export function validateAdapter(adapter: XmlElement): void {
   const type = attr(adapter, 'type') ?? 'scsi_host';
+  keepAdapterParts(adapter, type);
   if (type === 'scsi_host') {
     const hasName = attr(adapter, 'name') !== undefined;
     const hasParent = firstChild(adapter, 'parentaddr') !== undefined;
