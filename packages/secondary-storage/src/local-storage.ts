@@ -36,8 +36,9 @@ function buildFlagsOf(flags: number): number | undefined {
 /**
  * libvirt's storage driver over one root's files, for the local hypervisor connections: `dir`
  * pools whose volumes are the files (and linked block devices) of their directory, made with
- * `qemu-img` and plain file operations. Every call reads the pools' files afresh; every change
- * holds the root's lock, so all processes that open the root see the same pools.
+ * `qemu-img` and plain file operations. Every call reads the pools' files afresh; every change to
+ * the pools holds the root's lock, so all processes that open the root see the same pools. Volume
+ * operations take no lock: a new volume's name is claimed by creating its file exclusively.
  */
 export class LocalStorage implements StorageDriver {
   constructor(private readonly paths: StoragePaths) {}
@@ -236,40 +237,35 @@ export class LocalStorage implements StorageDriver {
   async storageVolCreateXML(pool: StoragePoolRef, xml: string, flags: number): Promise<StorageVolRef> {
     checkFlags(flags, StorageVolCreateFlags.PREALLOC_METADATA | StorageVolCreateFlags.VALIDATE, 'storageVolCreateXML', D);
     if (flags & StorageVolCreateFlags.VALIDATE) await validateXML(xml, 'storagevol.rng');
-    return this.change(async (t) => {
-      const obj = t.active(pool);
-      const vol = parseNewVolume(xml, obj.def);
-      await createVolume(obj.def, vol, flags);
-      return volRef(await volumeByName(obj.def, vol.name));
-    });
+    const obj = await this.activePool(pool);
+    const vol = parseNewVolume(xml, obj.def);
+    await createVolume(obj.def, vol, flags);
+    return volRef(await volumeByName(obj.def, vol.name));
   }
   async storageVolCreateXMLFrom(pool: StoragePoolRef, xml: string, clone: StorageVolRef, flags: number): Promise<StorageVolRef> {
     const { PREALLOC_METADATA, REFLINK, VALIDATE } = StorageVolCreateFlags;
     checkFlags(flags, PREALLOC_METADATA | REFLINK | VALIDATE, 'storageVolCreateXMLFrom', D);
     if (flags & VALIDATE) await validateXML(xml, 'storagevol.rng');
-    return this.change(async (t) => {
-      const obj = t.active(pool);
-      const from = await volumeFacts((await this.vol(clone, t)).vol);
-      const vol = parseNewVolume(xml, obj.def, from.capacity);
-      await cloneVolume(obj.def, vol, from, flags);
-      return volRef(await volumeByName(obj.def, vol.name));
-    });
+    const t = await this.table();
+    const obj = t.active(pool);
+    const from = await volumeFacts((await this.vol(clone, t)).vol);
+    const vol = parseNewVolume(xml, obj.def, from.capacity);
+    await cloneVolume(obj.def, vol, from, flags);
+    return volRef(await volumeByName(obj.def, vol.name));
   }
   async storageVolDelete(ref: StorageVolRef, flags: number): Promise<void> {
-    await this.change(async (t) => deleteVolume((await this.vol(ref, t)).vol, flags));
+    await deleteVolume((await this.vol(ref)).vol, flags);
   }
   async storageVolWipe(ref: StorageVolRef, flags: number): Promise<void> {
     await this.storageVolWipePattern(ref, StorageVolWipeAlgorithm.ZERO, flags);
   }
   async storageVolWipePattern(ref: StorageVolRef, algorithm: number, flags: number): Promise<void> {
-    await this.change(async (t) => wipeVolume(await volumeFacts((await this.vol(ref, t)).vol), algorithm, flags));
+    await wipeVolume(await volumeFacts((await this.vol(ref)).vol), algorithm, flags);
   }
   async storageVolResize(ref: StorageVolRef, capacity: bigint, flags: number): Promise<void> {
-    await this.change(async (t) => {
-      const { pool, vol } = await this.vol(ref, t);
-      const { available } = await poolSizes(pool.def);
-      await resizeVolume(await volumeFacts(vol), capacity, flags, available);
-    });
+    const { pool, vol } = await this.vol(ref);
+    const { available } = await poolSizes(pool.def);
+    await resizeVolume(await volumeFacts(vol), capacity, flags, available);
   }
   async storageVolGetXMLDesc(ref: StorageVolRef, flags: number): Promise<string> {
     checkFlags(flags, 0, 'storageVolGetXMLDesc', D);

@@ -12,20 +12,12 @@ const D = ErrorDomain.STORAGE;
 /** The mode libvirt gives a volume whose definition names none. */
 const DEFAULT_VOL_MODE = 0o600;
 
-/** A raw file of `capacity` bytes, `allocation` of them reserved (the file is new: the caller removes it on failure). */
+/** Fills a new raw file: `capacity` bytes, `allocation` of them reserved. */
 async function fillRawFile(path: string, vol: NewVolume): Promise<void> {
   await truncate(path, Number(vol.capacity)).catch((e: unknown) => {
     throw systemError(`cannot extend file '${path}'`, e as NodeJS.ErrnoException, D);
   });
   await preallocate(path, vol.allocation < vol.capacity ? vol.allocation : vol.capacity);
-}
-
-/** Creates an empty file, failing when anything has the name (so that a failure never removes what was there). */
-async function createEmpty(path: string, mode: number): Promise<void> {
-  const fd = await open(path, 'wx', mode).catch((e: unknown) => {
-    throw systemError(`cannot create path '${path}'`, e as NodeJS.ErrnoException, D);
-  });
-  await fd.close();
 }
 
 /** The backing image of a new volume, which must exist. */
@@ -56,16 +48,6 @@ export async function checkFreeName(pool: StoragePoolDef, name: string): Promise
   return path;
 }
 
-/** Runs the making of a volume file; on failure the half-made file is removed and the error passed on. */
-async function making(path: string, make: () => Promise<void>): Promise<void> {
-  try {
-    await make();
-  } catch (e) {
-    await unlink(path).catch(() => undefined);
-    throw e;
-  }
-}
-
 /** The image a new volume asks for. */
 export const imageOf = (path: string, vol: NewVolume, flags: number, backing?: CreateImage['backing']): CreateImage => ({
   path, format: vol.format, capacity: vol.capacity, allocation: vol.allocation,
@@ -74,17 +56,35 @@ export const imageOf = (path: string, vol: NewVolume, flags: number, backing?: C
   ...(backing ? { backing } : {}),
 });
 
+/**
+ * Claims a new volume's name by creating its file with O_EXCL, so that of two processes making the
+ * same volume only one gets it (no lock is held while qemu-img copies, however long), then makes
+ * the volume there; on failure the file is removed.
+ */
+async function claimAndMake(pool: StoragePoolDef, vol: NewVolume, make: (path: string) => Promise<void>): Promise<string> {
+  const path = await checkFreeName(pool, vol.name);
+  const fd = await open(path, 'wx', vol.perms.mode ?? DEFAULT_VOL_MODE).catch((e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new VirError(ErrorCode.STORAGE_VOL_EXIST, `'${vol.name}'`, D);
+    throw systemError(`cannot create path '${path}'`, e as NodeJS.ErrnoException, D);
+  });
+  await fd.close();
+  try {
+    await make(path);
+    await applyPermissions(path, vol);
+  } catch (e) {
+    await unlink(path).catch(() => undefined);
+    throw e;
+  }
+  return path;
+}
+
 /** Makes a new volume in a dir pool: a raw file directly (as libvirt does), any other format with `qemu-img create`. */
 export async function createVolume(pool: StoragePoolDef, vol: NewVolume, flags: number): Promise<string> {
-  const path = await checkFreeName(pool, vol.name);
   const backing = await checkedBacking(vol);
-  if (vol.format === 'raw') await createEmpty(path, vol.perms.mode ?? DEFAULT_VOL_MODE);
-  await making(path, async () => {
+  return claimAndMake(pool, vol, async (path) => {
     if (vol.format === 'raw') await fillRawFile(path, vol);
     else await qemuImg(createImageArgs(imageOf(path, vol, flags, backing)));
-    await applyPermissions(path, vol);
   });
-  return path;
 }
 
 /**
@@ -92,12 +92,9 @@ export async function createVolume(pool: StoragePoolDef, vol: NewVolume, flags: 
  * larger of the two capacities (libvirt extends the file); any other format keeps the source's.
  */
 export async function cloneVolume(pool: StoragePoolDef, vol: NewVolume, from: VolumeFacts, flags: number): Promise<string> {
-  const path = await checkFreeName(pool, vol.name);
   if (vol.backing) await checkedBacking(vol);
-  await making(path, async () => {
+  return claimAndMake(pool, vol, async (path) => {
     await qemuImg(convertImageArgs(from, imageOf(path, vol, flags)));
     if (vol.format === 'raw' && vol.capacity > from.capacity) await truncate(path, Number(vol.capacity));
-    await applyPermissions(path, vol);
   });
-  return path;
 }

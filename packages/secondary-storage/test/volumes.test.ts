@@ -184,10 +184,14 @@ describe('volumes of a dir pool', { timeout: 30_000 }, () => {
     expect((await virErrorOf(a.getXMLDesc(1))).message).toBe('unsupported flags (0x1) in function storageVolGetXMLDesc');
   });
 
-  it('creations from several connections at once are serialised by the root\'s lock, none lost', async () => {
+  it('creations from several connections at once all land, and two of the same name give one volume and libvirt\'s error', async () => {
     const conns = await Promise.all([1, 2, 3, 4].map(() => connect(e.uri)));
     const made = await Promise.all(conns.map(async (c, i) => (await c.storagePoolLookupByName('vols')).createXML(volXML(`par${i}.qcow2`, MiB, "<format type='qcow2'/>"))));
     expect(made.map((v) => v.getName())).toEqual(['par0.qcow2', 'par1.qcow2', 'par2.qcow2', 'par3.qcow2']);
+    const same = await Promise.allSettled(conns.map(async (c) => (await c.storagePoolLookupByName('vols')).createXML(volXML('same.raw', MiB))));
+    expect(same.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of same) if (r.status === 'rejected') expect((r.reason as Error).message).toBe("storage volume 'same.raw' exists already");
+    await (await pool.storageVolLookupByName('same.raw')).delete();
     for (const v of made) await v.delete();
     await Promise.all(conns.map((c) => c.close()));
   });
