@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { formatDomainXML } from '@tsvirt/conf';
+import { formatDomainXML, validateXML } from '@tsvirt/conf';
 import { parseTestDomain } from './test-domain-defaults.js';
 import {
   DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
@@ -93,6 +93,7 @@ export class TestHypervisor implements HypervisorDriver {
   async domainDefineXML(xml: string, flags: number): Promise<DomainRef> {
     checkFlags(flags, DomainDefineFlags.VALIDATE, 'testDomainDefineXMLFlags', D);
     const def = parseTestDomain(xml);
+    if (flags & DomainDefineFlags.VALIDATE) await validateXML(xml, 'domain.rng');
     const { obj, replaced } = this.host.add(def, true, false);
     this.host.emit(obj, DomainEventType.DEFINED, replaced ? DomainEventDetail.DEFINED.UPDATED : DomainEventDetail.DEFINED.ADDED);
     return this.host.ref(obj);

@@ -10,7 +10,7 @@ import { readXMLFile } from './domain-xml.js';
 /** virMacAddrParse's shape: six hex bytes of one or two digits, colon separated. */
 const MAC = /^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i;
 
-function interfaceOpt(help = 'interface name or MAC address'): OptDef {
+export function interfaceOpt(help = 'interface name or MAC address'): OptDef {
   return { name: 'interface', type: 'string', positional: true, required: true, help };
 }
 
@@ -18,7 +18,7 @@ function interfaceOpt(help = 'interface name or MAC address'): OptDef {
  * The interface named by option `interface`: by MAC address when the text is one, else by name;
  * a command that takes only the other kind tries nothing.
  */
-async function interfaceArg(ctl: Ctl, cmd: ParsedCommand, ways: { byMAC?: boolean; byName?: boolean } = { byMAC: true, byName: true }): Promise<Interface> {
+export async function interfaceArg(ctl: Ctl, cmd: ParsedCommand, ways: { byMAC?: boolean; byName?: boolean } = { byMAC: true, byName: true }): Promise<Interface> {
   const conn = await ctl.connect();
   return lookupObject(ctl, cmd, 'interface', (text): Array<LookupAttempt<Interface>> => {
     if (MAC.test(text)) return ways.byMAC ? [['trying as interface MAC', () => conn.interfaceLookupByMACString(text)]] : [];
