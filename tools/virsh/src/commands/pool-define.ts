@@ -91,7 +91,7 @@ export const poolCapabilities: CommandDef = {
   async run(ctl) {
     const conn = await ctl.connect();
     try {
-      ctl.print(await conn.getStoragePoolCapabilities());
+      ctl.print(`${await conn.getStoragePoolCapabilities()}\n`);
     } catch (e) {
       throw new CommandFailed('failed to get storage pool capabilities', e);
     }
