@@ -59,7 +59,7 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
     accel: def.type === 'kvm' ? 'kvm' : 'tcg', monitorPath: `${dir}/monitor.sock`,
     masterKeyFile: `${dir}/master-key.aes`, disks, vncPort: VNC_PORT_MIN,
   });
-  return args.map((a) => a.replace(/^socket,id=charmonitor,path=[^,]*,/, 'socket,id=charmonitor,fd=1729,'));
+  return args.map((a) => a.replace(/^socket,id=charmonitor,path=(?:[^,]|,,)*,/, 'socket,id=charmonitor,fd=1729,'));
 }
 
 /** Command lines: in/NAME.xml through define and the command builder must give in/NAME.x86_64-latest.args word for word. */

@@ -91,7 +91,24 @@ function chardevArg(el: XmlElement, id: string): string {
       return `socket,id=${id},path=${path.replaceAll(',', ',,')}${server ? ',server=on,wait=off' : ''}`;
     }
     case 'null':
-      return `null,id=${id}`;
+    case 'vc':
+      return `${type},id=${id}`;
+    case 'dev':
+      if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for character device '${id}'`, ErrorDomain.DOMAIN);
+      return `serial,id=${id},path=${path.replaceAll(',', ',,')}`;
+    case 'tcp': {
+      const mode = source && attr(source, 'mode');
+      const protocol = firstChild(el, 'protocol');
+      const telnet = protocol && attr(protocol, 'type') === 'telnet' ? ',telnet=on' : '';
+      return `socket,id=${id},host=${(source && attr(source, 'host')) ?? ''},port=${(source && attr(source, 'service')) ?? ''}${telnet}${mode === 'bind' ? ',server=on,wait=off' : ''}`;
+    }
+    case 'udp': {
+      const sources = childElements(el, 'source');
+      const bind = sources.find((x) => attr(x, 'mode') === 'bind');
+      const peer = sources.find((x) => attr(x, 'mode') !== 'bind');
+      const part = (x: XmlElement | undefined, k: string): string => (x && attr(x, k)) ?? '';
+      return `udp,id=${id},host=${part(peer, 'host')},port=${part(peer, 'service')},localaddr=${part(bind, 'host')},localport=${part(bind, 'service') || '0'}`;
+    }
     default:
       throw unsupported(`character device type '${type}'`);
   }
@@ -110,12 +127,28 @@ export function serialElements(devices: readonly XmlElement[]): XmlElement[] {
   }).slice(0, 1);
 }
 
-/** `-chardev` and `-device isa-serial` arguments of the serial ports. */
+/** An ISA address's port and interrupt, as numbers. */
+function isaProps(el: XmlElement): Record<string, number> {
+  const a = firstChild(el, 'address');
+  if (!a || attr(a, 'type') !== 'isa') return {};
+  const out: Record<string, number> = {};
+  for (const k of ['iobase', 'irq']) {
+    const v = attr(a, k);
+    if (v !== undefined) out[k] = Number(v);
+  }
+  return out;
+}
+
+/** `-chardev` and `-device` arguments of the serial ports (ISA UARTs, or the ISA debug console). */
 export function serialArgs(devices: readonly XmlElement[]): string[] {
-  return serialElements(devices).flatMap((s, i) => [
-    '-chardev', chardevArg(s, `charserial${i}`),
-    ...deviceArg({ driver: 'isa-serial', chardev: `charserial${i}`, id: `serial${i}`, index: i }),
-  ]);
+  return serialElements(devices).flatMap((s, i) => {
+    const target = firstChild(s, 'target');
+    const chardev = `charserial${i}`;
+    const device = target && attr(target, 'type') === 'isa-debug'
+      ? { driver: 'isa-debugcon', chardev, id: `serial${i}`, ...isaProps(s) }
+      : { driver: 'isa-serial', chardev, id: `serial${i}`, index: i, ...isaProps(s) };
+    return ['-chardev', chardevArg(s, chardev), ...deviceArg(device)];
+  });
 }
 
 /** `-display none` when the domain has no graphics (QEMU would otherwise open a window). */

@@ -94,7 +94,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...displayArgs(def.devices),
     '-no-user-config',
     '-nodefaults',
-    '-chardev', `socket,id=charmonitor,path=${ctx.monitorPath},server=on,wait=off`,
+    '-chardev', `socket,id=charmonitor,path=${ctx.monitorPath.replaceAll(',', ',,')},server=on,wait=off`,
     '-mon', 'chardev=charmonitor,id=monitor,mode=control',
     '-rtc', `base=${def.clockOffset === 'localtime' ? 'localtime' : 'utc'}`,
     '-no-shutdown',
