@@ -23,6 +23,7 @@ import { SCHEDULER, getCPUStats, getSchedulerParameters, setSchedulerParameters 
 import { getControlInfo, getDiskErrors, getHostname, getTime, memoryStats, setMemoryStatsPeriod, setTime } from './domain/guest-facts.js';
 import { addIOThread, delIOThread, getIOThreadInfo, pinIOThread, setIOThreadParams } from './domain/iothreads.js';
 import { allDomainStats } from './domain/all-domain-stats.js';
+import { blkioParameterCount, getBlkioParameters, setBlkioParameters } from './domain/blkiotune.js';
 import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageXML } from './domain/save-image.js';
 import { getMetadata, renameDomain, setMetadata } from './domain/metadata.js';
 import {
@@ -359,6 +360,16 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async domainSetIOThreadParams(dom: DomainRef, iothreadId: number, params: readonly TypedParameter[], flags: number): Promise<void> {
     setIOThreadParams(this.host.find(dom), iothreadId, params, flags);
+  }
+  async domainGetBlkioParameterCount(dom: DomainRef, flags: number): Promise<number> {
+    this.host.find(dom);
+    return blkioParameterCount(flags);
+  }
+  async domainGetBlkioParameters(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
+    return getBlkioParameters(this.host.find(dom), flags);
+  }
+  async domainSetBlkioParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
+    setBlkioParameters(this.host.find(dom), params, flags);
   }
   async connectGetAllDomainStats(doms: readonly DomainRef[] | undefined, stats: number, flags: number): Promise<DomainStatsRecord[]> {
     const objs = doms ? doms.map((d) => this.host.find(d)) : this.host.domains;

@@ -57,6 +57,8 @@ export interface DomainTuningEntryPoints {
   domainSetSchedulerParameters?(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void>;
   domainGetMemoryParameters?(dom: DomainRef, flags: number): Promise<TypedParameter[]>;
   domainSetMemoryParameters?(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void>;
+  /** How many blkio parameters there are (virDomainGetBlkioParameters with no room for any): checks less than the full call. */
+  domainGetBlkioParameterCount?(dom: DomainRef, flags: number): Promise<number>;
   domainGetBlkioParameters?(dom: DomainRef, flags: number): Promise<TypedParameter[]>;
   domainSetBlkioParameters?(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void>;
   domainGetNumaParameters?(dom: DomainRef, flags: number): Promise<TypedParameter[]>;

@@ -218,19 +218,23 @@ export class Domain {
     await this.call('domainSetSchedulerParameters', api, true)(this.#ref, checkTypedParams(params), flags ?? 0);
   }
   memoryParameters(flags = 0): Promise<TypedParameter[]> {
-    return this.call('domainGetMemoryParameters', 'virDomainGetMemoryParameters')(this.#ref, flags);
+    return this.call('domainGetMemoryParameters', 'virDomainGetMemoryParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
   }
   async setMemoryParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
     await this.call('domainSetMemoryParameters', 'virDomainSetMemoryParameters', true)(this.#ref, checkTypedParams(params), flags);
   }
+  /** The number of blkio parameters (virDomainGetBlkioParameters asked for the count only). */
+  blkioParameterCount(flags = 0): Promise<number> {
+    return this.call('domainGetBlkioParameterCount', 'virDomainGetBlkioParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
+  }
   blkioParameters(flags = 0): Promise<TypedParameter[]> {
-    return this.call('domainGetBlkioParameters', 'virDomainGetBlkioParameters')(this.#ref, flags);
+    return this.call('domainGetBlkioParameters', 'virDomainGetBlkioParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
   }
   async setBlkioParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
     await this.call('domainSetBlkioParameters', 'virDomainSetBlkioParameters', true)(this.#ref, checkTypedParams(params), flags);
   }
   numaParameters(flags = 0): Promise<TypedParameter[]> {
-    return this.call('domainGetNumaParameters', 'virDomainGetNumaParameters')(this.#ref, flags);
+    return this.call('domainGetNumaParameters', 'virDomainGetNumaParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
   }
   async setNumaParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
     await this.call('domainSetNumaParameters', 'virDomainSetNumaParameters', true)(this.#ref, checkTypedParams(params), flags);

@@ -42,6 +42,7 @@ import {
 import { domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus } from './domain-guest-agent.js';
 import { iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset } from './domain-iothreads.js';
 import { domstats } from './domain-domstats.js';
+import { blkiotune } from './domain-blkiotune.js';
 import {
   managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, restore, save, saveImageDefine, saveImageDumpxml,
 } from './domain-save.js';
@@ -75,6 +76,7 @@ export const GROUPS: readonly CommandGroup[] = [
       domjobabort, domjobinfo, migrateCompcache, migrateGetmaxdowntime, migrateGetspeed, migratePostcopy, migrateSetmaxdowntime, migrateSetspeed,
       domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus,
       iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset,
+      blkiotune,
       autostart, desc, domrename, managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, metadata, restore, save,
       saveImageDefine, saveImageDumpxml, edit].sort(byName) },
   { name: 'Domain Monitoring', keyword: 'monitor',
