@@ -3,7 +3,8 @@
 domain, message) or what its dumpxml prints. Writes test/fixtures/cputune-cases.json (<cputune>
 variants, the <cputune> element printed) and test/fixtures/network-ip-cases.json (network <ip>
 and forward variants, the whole document printed) and test/fixtures/pool-adapter-cases.json (SCSI
-pool adapters, the whole document printed); run from packages/conf."""
+pool adapters, the whole document printed) and test/fixtures/domain-part-cases.json (values of the
+smaller domain parts and devices, accepted or refused); run from packages/conf."""
 import json
 import re
 import libvirt
@@ -102,6 +103,44 @@ ADAPTERS = [
     "<adapter type='bogus' name='x'/>",
 ]
 
+PART_HEAD = "<domain type='test'><name>c1</name><memory>1024</memory><vcpu>2</vcpu><os><type>hvm</type></os>"
+# top-level parts and devices of a domain
+PARTS = [
+    "<pm><suspend-to-mem enabled='maybe'/></pm>",
+    "<pm><suspend-to-mem enabled='yes'/><suspend-to-disk enabled='no'/></pm>",
+    "<seclabel type='weird'/>",
+    "<seclabel type='dynamic' relabel='maybe'/>",
+    "<seclabel type='static' model='selinux' relabel='yes'><label>system_u:system_r:svirt_t:s0:c1</label></seclabel>",
+    "<sysinfo type='weird'/>",
+    "<sysinfo type='smbios'><bios><entry name='vendor'>x</entry></bios><baseBoard><entry name='product'>p</entry></baseBoard></sysinfo>",
+    "<iothreadids><iothread id='x'/></iothreadids>",
+    "<iothreadids><iothread id='0'/></iothreadids>",
+    "<iothreadids><iothread id='2' thread_pool_min='x'/></iothreadids>",
+    "<iothreads>x</iothreads>",
+    "<iothreads>2</iothreads><iothreadids><iothread id='3'/></iothreadids>",
+    "<blkiotune><weight>x</weight></blkiotune>",
+    "<blkiotune><device><path>/a</path><weight>x</weight></device></blkiotune>",
+    "<blkiotune><device><path>/a</path><read_iops_sec>x</read_iops_sec></device></blkiotune>",
+    "<blkiotune><device><path>/a</path><write_bytes_sec>x</write_bytes_sec></device></blkiotune>",
+    "<perf><event name='bogus' enabled='no'/></perf>",
+    "<perf><event name='cmt' enabled='maybe'/></perf>",
+    "<perf><event name='cmt' enabled='yes'/></perf>",
+    "<os><type>hvm</type><loader readonly='maybe'>/x</loader></os>",
+    "<os><type>hvm</type><loader type='flash'>/x</loader></os>",
+    "<os><type>hvm</type><nvram type='weird'>/x</nvram></os>",
+    "<devices><hub type='pci'/></devices>",
+    "<devices><hub type='usb'/></devices>",
+    "<devices><shmem name='a' role='x'/></devices>",
+    "<devices><shmem name='a'><model type='x'/></shmem></devices>",
+    "<devices><shmem name='a'><msi vectors='x'/></shmem></devices>",
+    "<devices><shmem name='a'><msi ioeventfd='maybe'/></shmem></devices>",
+    "<devices><lease><lockspace>s</lockspace><key>k</key><target path='/x' offset='x'/></lease></devices>",
+    "<devices><lease><lockspace>s</lockspace><key>k</key><target path='/x' offset='1024'/></lease></devices>",
+    "<devices><nvram><address type='spapr-vio' reg='x'/></nvram></devices>",
+    "<devices><crypto model='virtio' type='qemu'><backend model='builtin' queues='x'/></crypto></devices>",
+    "<resource><partition>/machine</partition></resource>",
+]
+
 conn = libvirt.open('test:///default')
 libvirt.registerErrorHandler(lambda *a: None, None)
 
@@ -129,4 +168,5 @@ def cputune_of(dom):
 
 record('test/fixtures/cputune-cases.json', [f"{HEAD}{t}<cputune>{c}</cputune>{TAIL}" for t, c in CPUTUNE], conn.defineXML, cputune_of)
 record('test/fixtures/network-ip-cases.json', [f"{NET_HEAD}{c}</network>" for c in NETWORK], conn.networkDefineXML, lambda n: n.XMLDesc(0))
+record('test/fixtures/domain-part-cases.json', [f"{PART_HEAD.replace('<os><type>hvm</type></os>', '') if c.startswith('<os>') else PART_HEAD}{c}</domain>" for c in PARTS], conn.defineXML, lambda d: '')
 record('test/fixtures/pool-adapter-cases.json', [f"{POOL_HEAD}{a}{POOL_TAIL}" for a in ADAPTERS], conn.storagePoolDefineXML, lambda p: p.XMLDesc(0))

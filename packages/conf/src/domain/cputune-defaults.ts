@@ -1,8 +1,9 @@
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { attr, childElements, firstChild, textOf, type XmlElement } from '../xml/xml-node.js';
+import { attr, childElements, firstChild, type XmlElement } from '../xml/xml-node.js';
 import { cloneElement, setAttr } from '../xml/xml-edit.js';
 import { formatCpuSet, parseCpuSet } from '../cpuset.js';
 import { int, missingAttr, oneOf, uint } from '../model/codec.js';
+import { IOTHREADIDS, IOTHREADS } from './parts/iothreads.js';
 
 const unsupported = (detail: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, detail, ErrorDomain.DOMAIN);
 
@@ -37,9 +38,12 @@ function vcpuThreads(count: number): Threads {
  */
 function ioThreads(root: XmlElement): Threads {
   const ids = firstChild(root, 'iothreadids');
-  const listed = (ids ? childElements(ids, 'iothread') : []).map((t) => uint.decode(attr(t, 'id') ?? '', { attr: 'id', element: 'iothread' }));
+  const listed = ((ids && IOTHREADIDS.parse(ids).iothreads) ?? []).map(({ id }) => {
+    if (id === undefined) throw missingAttr('id', 'iothread');
+    return id;
+  });
   const countEl = firstChild(root, 'iothreads');
-  const count = countEl ? Number(textOf(countEl).trim()) || 0 : 0;
+  const count = (countEl && IOTHREADS.parse(countEl).count) ?? 0;
   const at = new Map(listed.map((id, i) => [id, i]));
   // The n-th free id holds rank listed.length + n - 1 (the free ids below it and itself).
   const freeRank = (id: number): number => id - listed.filter((l) => l >= 1 && l <= id).length;

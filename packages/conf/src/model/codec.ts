@@ -116,3 +116,25 @@ export const onOff = boolean('on', 'off');
 export function missingAttr(attr: string, element: string): VirError {
   return new VirError(ErrorCode.XML_ERROR, `Missing required attribute '${attr}' in element '${element}'`, ErrorDomain.XML);
 }
+
+/** A non-negative integer whose bad value libvirt words as `could not parse WHAT VALUE` (per-device I/O tuning). */
+export function parsedUint(what: string): Codec<number> {
+  return {
+    decode(s) {
+      if (!/^\d+$/.test(s.trim())) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `could not parse ${what} ${s}`, ErrorDomain.DOMAIN);
+      return Number(s.trim());
+    },
+    encode: (v) => String(v),
+  };
+}
+
+/** A non-negative count whose bad value libvirt words as `invalid WHAT count 'VALUE'`. */
+export function count(what: string): Codec<number> {
+  return {
+    decode(s) {
+      if (!/^\d+$/.test(s.trim())) throw new VirError(ErrorCode.XML_ERROR, `invalid ${what} count '${s.trim()}'`, ErrorDomain.DOMAIN);
+      return Number(s.trim());
+    },
+    encode: (v) => String(v),
+  };
+}

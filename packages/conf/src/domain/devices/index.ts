@@ -20,6 +20,11 @@ import { PANIC } from './panic.js';
 import { MEMORY_DEVICE } from './memory-device.js';
 import { IOMMU } from './iommu.js';
 import { VSOCK } from './vsock.js';
+import { HUB } from './hub.js';
+import { SHMEM } from './shmem.js';
+import { LEASE } from './lease.js';
+import { NVRAM_DEVICE } from './nvram.js';
+import { CRYPTO } from './crypto.js';
 
 /** `<emulator>`: the path of the hypervisor binary. */
 const EMULATOR = model('emulator', { path: body() });
@@ -30,7 +35,7 @@ export const DEVICE_MODELS = {
   graphics: GRAPHICS, video: VIDEO, audio: AUDIO, sound: SOUND, serial: SERIAL, parallel: PARALLEL,
   console: CONSOLE, channel: CHANNEL, input: INPUT, hostdev: HOSTDEV, rng: RNG, memballoon: MEMBALLOON,
   watchdog: WATCHDOG, tpm: TPM, smartcard: SMARTCARD, redirdev: REDIRDEV, panic: PANIC, memory: MEMORY_DEVICE,
-  iommu: IOMMU, vsock: VSOCK,
+  iommu: IOMMU, vsock: VSOCK, hub: HUB, shmem: SHMEM, lease: LEASE, nvram: NVRAM_DEVICE, crypto: CRYPTO,
 } as const;
 
 export type DeviceKind = keyof typeof DEVICE_MODELS;

@@ -1,5 +1,6 @@
 import { at, attr, body, child, childText, list, model } from '../../model/binding.js';
 import { oneOf, uint, yesNo } from '../../model/codec.js';
+import { LOADER, NVRAM } from './firmware.js';
 
 /** `<os>`: what the guest boots (firmware, kernel, boot devices) and how. */
 export const OS = model('os', {
@@ -7,15 +8,8 @@ export const OS = model('os', {
   type: childText('type'),
   arch: at('type', attr('arch')),
   machine: at('type', attr('machine')),
-  loader: child('loader', {
-    path: body(),
-    readonly: attr('readonly', yesNo),
-    secure: attr('secure', yesNo),
-    stateless: attr('stateless', yesNo),
-    type: attr('type', oneOf('rom', 'pflash')),
-    format: attr('format'),
-  }),
-  nvram: child('nvram', { path: body(), template: attr('template'), format: attr('format') }),
+  loader: LOADER,
+  nvram: NVRAM,
   kernel: childText('kernel'),
   initrd: childText('initrd'),
   cmdline: childText('cmdline'),
