@@ -10,6 +10,8 @@ export const NetworkXMLFlags = { INACTIVE: 1 } as const;
 /** virNetworkDefineFlags and virNetworkCreateFlags. */
 export const NetworkDefineFlags = { VALIDATE: 1 } as const;
 export const NetworkCreateFlags = { VALIDATE: 1 } as const;
+/** virNetworkPortCreateFlags. */
+export const NetworkPortCreateFlags = { RECLAIM: 1, VALIDATE: 2 } as const;
 /** virNetworkUpdateCommand. */
 export const NetworkUpdateCommand = { NONE: 0, MODIFY: 1, DELETE: 2, ADD_LAST: 3, ADD_FIRST: 4 } as const;
 /** virNetworkUpdateSection. */

@@ -3,6 +3,7 @@ export { Connection, LIB_VERSION } from './objects/connection.js';
 export { Domain } from './objects/domain.js';
 export { DomainSnapshot } from './objects/domain-snapshot.js';
 export { Network } from './objects/network.js';
+export { NetworkPort } from './objects/network-port.js';
 export { Interface } from './objects/interface.js';
 export { NodeDevice } from './objects/node-device.js';
 export { StoragePool } from './objects/storage-pool.js';
@@ -38,7 +39,7 @@ export type { SecretDriver, SecretRef, SecretDriverEvent } from './driver/secret
 export type { NWFilterDriver, NWFilterRef, NWFilterBindingRef } from './driver/nwfilter-driver.js';
 export type { HypervisorDriver, DomainBlockStats, SharedDiskEntry, NodeStat } from './driver/hypervisor-driver.js';
 export type { VcpuInfo, DomainVcpus, NodeCPUMap, DomainInterfaceStats, DomainBlockInfo } from './driver/domain-resource-types.js';
-export type { NetworkDriver, NetworkRef, NetworkDHCPLease } from './driver/network-driver.js';
+export type { NetworkDriver, NetworkRef, NetworkDHCPLease, NetworkPortRef } from './driver/network-driver.js';
 export type { InterfaceDriver, InterfaceRef } from './driver/interface-driver.js';
 export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js';
 export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo } from './driver/storage-driver.js';

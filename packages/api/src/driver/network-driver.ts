@@ -24,6 +24,17 @@ export interface NetworkDriver {
   networkUpdate?(net: NetworkRef, command: number, section: number, parentIndex: number, xml: string, flags: number): Promise<void>;
   /** DHCP leases handed out on the network, all of them or those of one MAC address. */
   networkGetDHCPLeases?(net: NetworkRef, mac: string | undefined, flags: number): Promise<NetworkDHCPLease[]>;
+  networkListAllPorts?(net: NetworkRef, flags: number): Promise<NetworkPortRef[]>;
+  networkPortLookupByUUID?(net: NetworkRef, uuid: string): Promise<NetworkPortRef>;
+  networkPortCreateXML?(net: NetworkRef, xml: string, flags: number): Promise<NetworkPortRef>;
+  networkPortGetXMLDesc?(port: NetworkPortRef, flags: number): Promise<string>;
+  networkPortDelete?(port: NetworkPortRef, flags: number): Promise<void>;
+}
+
+/** How a driver names a port of a virtual network: what libvirt's virNetworkPortPtr carries. */
+export interface NetworkPortRef {
+  readonly net: NetworkRef;
+  readonly uuid: string;
 }
 
 /** virNetworkDHCPLease. */

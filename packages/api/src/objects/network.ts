@@ -1,5 +1,8 @@
+import { ErrorDomain } from '@tsvirt/util';
 import type { NetworkDHCPLease, NetworkDriver, NetworkRef } from '../driver/network-driver.js';
 import { callerFor } from './entry-point.js';
+import { NetworkPort } from './network-port.js';
+import { uuidArg } from './uuid-arg.js';
 
 export interface NetworkOwner {
   readonly network: NetworkDriver | undefined;
@@ -51,5 +54,17 @@ export class Network {
   }
   async getDHCPLeases(mac?: string, flags = 0): Promise<NetworkDHCPLease[]> {
     return this.call('networkGetDHCPLeases', 'virNetworkGetDHCPLeases')(this.ref, mac, flags);
+  }
+  async listAllPorts(flags = 0): Promise<NetworkPort[]> {
+    const refs = await this.call('networkListAllPorts', 'virNetworkListAllPorts')(this.ref, flags);
+    return refs.map((r) => new NetworkPort(this.conn, r));
+  }
+  /** libvirt checks the text first, then asks the driver through virNetworkPortLookupByUUID. */
+  async portLookupByUUIDString(uuid: string): Promise<NetworkPort> {
+    const canonical = uuidArg(uuid, 'virNetworkPortLookupByUUIDString', ErrorDomain.NETWORK);
+    return new NetworkPort(this.conn, await this.call('networkPortLookupByUUID', 'virNetworkPortLookupByUUID')(this.ref, canonical));
+  }
+  async portCreateXML(xml: string, flags = 0): Promise<NetworkPort> {
+    return new NetworkPort(this.conn, await this.call('networkPortCreateXML', 'virNetworkPortCreateXML', true)(this.ref, xml, flags));
   }
 }

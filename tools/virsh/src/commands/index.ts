@@ -62,6 +62,7 @@ import {
 } from './nwfilter.js';
 import { backupBegin, backupDumpxml } from './backup.js';
 import { edit, ifaceEdit, netEdit, poolEdit } from './edit-commands.js';
+import { netPortCreate, netPortDelete, netPortDumpxml, netPortList } from './network-ports.js';
 
 // Code-point order, as virsh lists them (`domif-getlink` before `domifaddr`); localeCompare would also cost a collator at startup.
 const byName = (a: CommandDef, b: CommandDef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -96,7 +97,7 @@ export const GROUPS: readonly CommandGroup[] = [
       nwfilterBindingDumpxml, nwfilterBindingList] },
   { name: 'Networking', keyword: 'network',
     commands: [netAutostart, netCreate, netDefine, netDestroy, netDhcpLeases, netDumpxml, netInfo, netEvent, netList, netName, netStart, netUndefine,
-      netUpdate, netUUID, netEdit].sort(byName) },
+      netUpdate, netUUID, netEdit].sort(byName).concat(netPortList, netPortCreate, netPortDumpxml, netPortDelete) },
   // virsh lists its node device commands in this order, not sorted.
   { name: 'Node Device', keyword: 'nodedev',
     commands: [nodedevDestroy, nodedevDetach, nodedevDumpxml, nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevUndefine, nodedevStart,
