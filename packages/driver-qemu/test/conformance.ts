@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { VNC_PORT_MIN } from '../src/command/device-args.js';
 import { buildCommandLine } from '../src/command/qemu-command.js';
-import { disksOf } from '../src/devices/disk-view.js';
 import type { DriverContext } from '../src/driver/driver-context.js';
 import { parseQemuDomain } from '../src/driver/domain-define.js';
 import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
@@ -54,7 +53,7 @@ export function argsWords(text: string): string[] {
 export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> {
   const dir = `/tmp/lib/domain--1-${def.name}`;
   const drv = { volumePath: () => Promise.reject(new Error('no storage driver in the conformance run')) } as unknown as DriverContext;
-  const disks = await resolveDisksForStart(drv, disksOf(def.devices), def.os.boot);
+  const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   const args = buildCommandLine(def, {
     accel: def.type === 'kvm' ? 'kvm' : 'tcg', monitorPath: `${dir}/monitor.sock`,
     masterKeyFile: `${dir}/master-key.aes`, disks, vncPort: VNC_PORT_MIN,

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommandLine } from '../src/command/qemu-command.js';
-import { disksOf } from '../src/devices/disk-view.js';
 import type { DriverContext } from '../src/driver/driver-context.js';
 import { parseQemuDomain } from '../src/driver/domain-define.js';
 import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
@@ -45,7 +44,7 @@ async function ourCommandLine(xml: string): Promise<string[]> {
   const def = parseQemuDomain(xml);
   const dir = `/var/lib/libvirt/qemu/domain--1-${def.name.slice(0, 20)}`;
   const drv = { volumePath: () => Promise.reject(new Error('no volumes here')) } as unknown as DriverContext;
-  const disks = await resolveDisksForStart(drv, disksOf(def.devices), def.os.boot);
+  const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   return buildCommandLine(def, { accel: 'tcg', monitorPath: `${dir}/monitor.sock`, masterKeyFile: `${dir}/master-key.aes`, disks });
 }
 

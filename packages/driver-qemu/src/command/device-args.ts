@@ -35,8 +35,9 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
       const addr = pciAddressOf(c) ? pciProps(pciAddressOf(c)) : { bus: 'pci.0', addr: '0x1.0x2' };
       out.push(...deviceArg({ driver, id: index === '0' ? 'usb' : `usb${index}`, ...addr }));
     } else if (type === 'scsi') {
-      if ((model ?? 'virtio-scsi') !== 'virtio-scsi') throw unsupported(`SCSI controller model '${model}'`);
-      out.push(...deviceArg({ driver: 'virtio-scsi-pci', id: `scsi${index}`, ...pciProps(pciAddressOf(c)) }));
+      const driver = SCSI_MODELS[model ?? 'lsilogic'];
+      if (!driver) throw unsupported(`SCSI controller model '${model}'`);
+      out.push(...deviceArg({ driver, id: `scsi${index}`, ...pciProps(pciAddressOf(c)) }));
     } else if (type === 'virtio-serial') {
       out.push(...deviceArg({ driver: 'virtio-serial-pci', id: `virtio-serial${index}`, ...pciProps(pciAddressOf(c)) }));
     }
@@ -44,6 +45,8 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
   }
   return out;
 }
+
+const SCSI_MODELS: Record<string, string> = { 'virtio-scsi': 'virtio-scsi-pci', lsilogic: 'lsi' };
 
 const NIC_MODELS = new Set(['virtio', 'e1000', 'e1000e', 'rtl8139']);
 

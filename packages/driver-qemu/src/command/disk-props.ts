@@ -14,6 +14,8 @@ export interface ResolvedDisk {
   readonly alias: string;
   /** bootindex, when the disk is the one `<boot dev>` picks. */
   readonly bootIndex: number | undefined;
+  /** The model of the SCSI controller a SCSI disk sits on. */
+  readonly scsiModel: string | undefined;
 }
 
 export type JsonProps = Record<string, unknown>;
@@ -79,7 +81,8 @@ export function diskDeviceProps(d: ResolvedDisk): JsonProps {
     case 'scsi': {
       const driver = v.device === 'lun' ? 'scsi-block' : v.device === 'cdrom' ? 'scsi-cd' : 'scsi-hd';
       const deviceId = v.device === 'lun' ? {} : { device_id: `drive-${d.alias}` };
-      return { driver, bus: `scsi${a.controller}.0`, channel: a.bus, 'scsi-id': 0, lun: a.unit, ...deviceId, ...share, ...tail };
+      const where = d.scsiModel === 'lsilogic' ? { 'scsi-id': a.unit } : { channel: a.bus, 'scsi-id': a.target, lun: a.unit };
+      return { driver, bus: `scsi${a.controller}.0`, ...where, ...deviceId, ...share, ...tail };
     }
     default: {
       const driver = v.device === 'cdrom' ? 'ide-cd' : 'ide-hd';

@@ -40,7 +40,7 @@ function wantsPci(el: XmlElement): boolean {
     case 'controller': {
       const type = attr(el, 'type');
       const model = attr(el, 'model');
-      if (type === 'scsi') return model === 'virtio-scsi';
+      if (type === 'scsi') return model === undefined || model === 'virtio-scsi' || model === 'lsilogic';
       if (type === 'usb') return model !== undefined && model !== 'none' && model !== 'piix3-uhci';
       return type === 'virtio-serial';
     }

@@ -111,23 +111,30 @@ export function targetIndex(target: string): number {
 }
 
 /** The controller address libvirt derives from a target index when `<address>` is absent. */
-export function driveAddress(disk: DiskView): { controller: number; bus: number; unit: number } {
+export function driveAddress(disk: DiskView): { controller: number; bus: number; target: number; unit: number } {
   const explicit = childElements(disk.el, 'address')[0];
   if (explicit && attr(explicit, 'type') === 'drive') {
     const n = (k: string): number => Number(attr(explicit, k) ?? 0);
-    return { controller: n('controller'), bus: n('bus'), unit: n('unit') };
+    return { controller: n('controller'), bus: n('bus'), target: n('target'), unit: n('unit') };
   }
   const idx = targetIndex(disk.target);
-  if (disk.bus === 'ide') return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), unit: idx % 2 };
-  if (disk.bus === 'sata') return { controller: Math.floor(idx / 6), bus: 0, unit: idx % 6 };
-  // virtio-scsi: 7 units a bus in libvirt's numbering of implicit addresses
-  return { controller: Math.floor(idx / 7), bus: 0, unit: idx % 7 };
+  if (disk.bus === 'ide') return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
+  if (disk.bus === 'sata') return { controller: Math.floor(idx / 6), bus: 0, target: 0, unit: idx % 6 };
+  // SCSI: 7 units a bus in libvirt's numbering of implicit addresses
+  return { controller: Math.floor(idx / 7), bus: 0, target: 0, unit: idx % 7 };
+}
+
+/** The model of the SCSI controller with `index` among a domain's devices (libvirt's default, lsilogic, when unnamed). */
+export function scsiControllerModel(devices: readonly XmlElement[], index: number): string {
+  const c = devices.find((d) => d.name === 'controller' && attr(d, 'type') === 'scsi' && Number(attr(d, 'index') ?? 0) === index);
+  return (c && attr(c, 'model')) ?? 'lsilogic';
 }
 
 /** The device id libvirt gives a disk: `virtio-disk0`, `scsi0-0-0-1`, `ide0-1-0`, `sata0-0-2`. */
-export function diskAlias(disk: DiskView): string {
+export function diskAlias(disk: DiskView, scsiModel?: string): string {
   if (disk.bus === 'virtio') return `virtio-disk${targetIndex(disk.target)}`;
   const a = driveAddress(disk);
-  if (disk.bus === 'scsi') return `scsi${a.controller}-${a.bus}-0-${a.unit}`;
+  // An LSI controller addresses a disk by unit alone; virtio-scsi by target and LUN.
+  if (disk.bus === 'scsi') return scsiModel === 'lsilogic' ? `scsi${a.controller}-${a.bus}-${a.unit}` : `scsi${a.controller}-${a.bus}-${a.target}-${a.unit}`;
   return `${disk.bus}${a.controller}-${a.bus}-${a.unit}`;
 }

@@ -7,7 +7,6 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { serialElements } from '../command/device-args.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
-import { disksOf } from '../devices/disk-view.js';
 import { ensureChild, removeChildren, setAttr } from '../devices/xml-mutate.js';
 import { launchQemu } from '../process/qemu-launch.js';
 import { freeVncPort } from '../process/vnc-port.js';
@@ -72,7 +71,7 @@ async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
 export async function startDomain(drv: DriverContext, def: DomainDef, opts: StartOptions): Promise<ActiveStatus> {
   const paths = drv.paths;
   const accel = await accelFor(drv, def);
-  const disks = await resolveDisksForStart(drv, disksOf(def.devices), def.os.boot);
+  const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   recordAliases(disks);
   const uses = await sharedUsesOf(disks);
   const settings = await sgioSettingsOf(disks);

@@ -43,7 +43,10 @@ function implicitDevices(def: DomainDef): void {
   };
   if (!controllerOf(def, 'usb')) add(element('controller', [['type', 'usb'], ['index', '0']]));
   if (!controllerOf(def, 'pci')) add(element('controller', [['type', 'pci'], ['index', '0'], ['model', 'pci-root']]));
-  if (disksOf(def.devices).some((d) => d.bus === 'ide') && !controllerOf(def, 'ide')) add(element('controller', [['type', 'ide'], ['index', '0']]));
+  for (const c of def.devices.filter((d) => d.name === 'controller' && hasType(d, 'scsi') && attr(d, 'model') === undefined)) setAttr(c, 'model', 'lsilogic');
+  for (const bus of ['ide', 'scsi']) {
+    if (disksOf(def.devices).some((d) => d.bus === bus) && !controllerOf(def, bus)) add(element('controller', [['type', bus], ['index', '0']]));
+  }
   for (const type of ['mouse', 'keyboard']) {
     if (!def.devices.some((d) => d.name === 'input' && hasType(d, type) && attr(d, 'bus') === 'ps2')) add(element('input', [['type', type], ['bus', 'ps2']]));
   }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { attr, firstChild } from '@tsvirt/conf';
+import { attr, firstChild, type XmlElement } from '@tsvirt/conf';
 import type { ResolvedDisk } from '../command/disk-props.js';
-import { diskAlias, type DiskView } from '../devices/disk-view.js';
+import { diskAlias, disksOf, driveAddress, scsiControllerModel, type DiskView } from '../devices/disk-view.js';
 import type { DriverContext } from './driver-context.js';
 
 /** The host path of a disk's source; a volume's through the storage driver. */
@@ -16,10 +16,13 @@ async function isBlockDevice(path: string | undefined): Promise<boolean> {
 }
 
 /** Resolves one disk: its source path and kind, its node number and device id. */
-export async function resolveDisk(drv: DriverContext, view: DiskView, node: number, bootIndex?: number): Promise<ResolvedDisk> {
+export async function resolveDisk(
+  drv: DriverContext, view: DiskView, devices: readonly XmlElement[], node: number, bootIndex?: number,
+): Promise<ResolvedDisk> {
   const path = await sourcePath(drv, view);
   const isBlock = view.type === 'block' || (await isBlockDevice(path));
-  return { view, path, isBlock, node, alias: view.alias ?? diskAlias(view), bootIndex };
+  const scsiModel = view.bus === 'scsi' ? scsiControllerModel(devices, driveAddress(view).controller) : undefined;
+  return { view, path, isBlock, node, alias: view.alias ?? diskAlias(view, scsiModel), bootIndex, scsiModel };
 }
 
 /**
@@ -41,7 +44,8 @@ function bootIndexes(views: readonly DiskView[], bootDevs: readonly string[]): A
 }
 
 /** Resolves all disks of a domain being started; block nodes are numbered from the last disk up, as libvirt does. */
-export function resolveDisksForStart(drv: DriverContext, views: readonly DiskView[], bootDevs: readonly string[]): Promise<ResolvedDisk[]> {
+export function resolveDisksForStart(drv: DriverContext, devices: readonly XmlElement[], bootDevs: readonly string[]): Promise<ResolvedDisk[]> {
+  const views = disksOf(devices);
   const boot = bootIndexes(views, bootDevs);
-  return Promise.all(views.map((v, i) => resolveDisk(drv, v, views.length - i, boot[i])));
+  return Promise.all(views.map((v, i) => resolveDisk(drv, v, devices, views.length - i, boot[i])));
 }

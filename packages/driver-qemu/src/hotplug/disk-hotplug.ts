@@ -41,7 +41,7 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   }
   def.devices.push(el);
   assignPciAddresses(def.devices);
-  const disk = await resolveDisk(drv, diskView(el), status.nextNode);
+  const disk = await resolveDisk(drv, diskView(el), def.devices, status.nextNode);
   removeChildren(el, 'alias');
   el.children.push(element('alias', [['name', disk.alias]]));
   const uses = await sharedUsesOf([disk]);
