@@ -39,3 +39,6 @@ export const DomainStatsTypes = {
 } as const;
 /** virConnectGetAllDomainStatsFlags: the list filters (ListDomainsFlags' first eight bits) and these. */
 export const ConnectGetAllDomainStatsFlags = { NOWAIT: 2 ** 29, BACKING: 2 ** 30, ENFORCE_STATS: 2 ** 31 } as const;
+
+/** VIR_DOMAIN_MEMORY_PARAM_UNLIMITED: a memory limit that is not set. */
+export const DOMAIN_MEMORY_PARAM_UNLIMITED = 2n ** 53n - 1n;

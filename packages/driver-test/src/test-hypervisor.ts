@@ -24,6 +24,7 @@ import { getControlInfo, getDiskErrors, getHostname, getTime, memoryStats, setMe
 import { addIOThread, delIOThread, getIOThreadInfo, pinIOThread, setIOThreadParams } from './domain/iothreads.js';
 import { allDomainStats } from './domain/all-domain-stats.js';
 import { blkioParameterCount, getBlkioParameters, setBlkioParameters } from './domain/blkiotune.js';
+import { getMemoryParameters, memoryParameterCount, setMemoryParameters } from './domain/memtune.js';
 import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageXML } from './domain/save-image.js';
 import { getMetadata, renameDomain, setMetadata } from './domain/metadata.js';
 import {
@@ -360,6 +361,16 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async domainSetIOThreadParams(dom: DomainRef, iothreadId: number, params: readonly TypedParameter[], flags: number): Promise<void> {
     setIOThreadParams(this.host.find(dom), iothreadId, params, flags);
+  }
+  async domainGetMemoryParameterCount(dom: DomainRef, flags: number): Promise<number> {
+    this.host.find(dom);
+    return memoryParameterCount(flags);
+  }
+  async domainGetMemoryParameters(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
+    return getMemoryParameters(this.host.find(dom), flags);
+  }
+  async domainSetMemoryParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
+    setMemoryParameters(this.host.find(dom), params, flags);
   }
   async domainGetBlkioParameterCount(dom: DomainRef, flags: number): Promise<number> {
     this.host.find(dom);

@@ -55,6 +55,8 @@ export interface DomainTuningEntryPoints {
   domainGetSchedulerType?(dom: DomainRef): Promise<{ type: string; nparams: number }>;
   domainGetSchedulerParameters?(dom: DomainRef, flags: number): Promise<TypedParameter[]>;
   domainSetSchedulerParameters?(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void>;
+  /** How many memory parameters there are (virDomainGetMemoryParameters with no room for any). */
+  domainGetMemoryParameterCount?(dom: DomainRef, flags: number): Promise<number>;
   domainGetMemoryParameters?(dom: DomainRef, flags: number): Promise<TypedParameter[]>;
   domainSetMemoryParameters?(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void>;
   /** How many blkio parameters there are (virDomainGetBlkioParameters with no room for any): checks less than the full call. */

@@ -217,6 +217,11 @@ export class Domain {
     const api = flags === undefined ? 'virDomainSetSchedulerParameters' : 'virDomainSetSchedulerParametersFlags';
     await this.call('domainSetSchedulerParameters', api, true)(this.#ref, checkTypedParams(params), flags ?? 0);
   }
+  /** The number of memory parameters (virDomainGetMemoryParameters asked for the count only). */
+  memoryParameterCount(flags = 0): Promise<number> {
+    return this.call('domainGetMemoryParameterCount', 'virDomainGetMemoryParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
+  }
+  /** Memory limits in KiB (virDomainGetMemoryParameters; DomainModificationImpact); 2^53-1 means unlimited. */
   memoryParameters(flags = 0): Promise<TypedParameter[]> {
     return this.call('domainGetMemoryParameters', 'virDomainGetMemoryParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
   }

@@ -1,13 +1,11 @@
 import { typedString, typedUInt, type TypedParameter } from '@tsvirt/api';
 import type { CommandDef } from '../vsh/command-def.js';
 import { domainOpt } from '../vsh/command-def.js';
-import { CommandFailed } from '../vsh/ctl.js';
-import { jsonOpt, printValue } from '../vsh/report.js';
-import { typedParamText, typedParamsJSON } from '../vsh/typed-param-text.js';
+import { jsonOpt } from '../vsh/report.js';
 import { VshError } from '../vsh/vsh-error.js';
 import { domainArg } from '../domain-lookup.js';
 import { configOpt, currentOpt, impactFlags, liveOpt } from './modify-impact.js';
-import { tunableLine } from './domain-schedinfo.js';
+import { tune } from './tunables.js';
 
 /** The per-device options and the parameter each sets. */
 const DEVICE_OPTS: ReadonlyArray<[string, string, string]> = [
@@ -43,26 +41,11 @@ export const blkiotune: CommandDef = {
       if (v === '') throw new VshError('Unable to parse string parameter');
       if (v !== undefined) params.push(typedString(field, v));
     }
-    if (params.length > 0) {
-      try {
-        await dom.setBlkioParameters(params, flags);
-      } catch (e) {
-        throw new CommandFailed('Unable to change blkio parameters', e);
-      }
-      return true;
-    }
-    let now: TypedParameter[] = [];
-    try {
-      await dom.blkioParameterCount(flags);
-    } catch (e) {
-      throw new CommandFailed('Unable to get number of blkio parameters', e);
-    }
-    try {
-      now = await dom.blkioParameters(flags);
-    } catch (e) {
-      throw new CommandFailed('Unable to get blkio parameters', e);
-    }
-    printValue(ctl, cmd, typedParamsJSON(now), now.map((p) => tunableLine(p.field, typedParamText(p))).join(''));
-    return true;
+    return tune(ctl, cmd, {
+      what: 'blkio',
+      count: () => dom.blkioParameterCount(flags),
+      get: () => dom.blkioParameters(flags),
+      set: (p) => dom.setBlkioParameters(p, flags),
+    }, params);
   },
 };

@@ -43,6 +43,7 @@ import { domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestin
 import { iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset } from './domain-iothreads.js';
 import { domstats } from './domain-domstats.js';
 import { blkiotune } from './domain-blkiotune.js';
+import { memtune } from './domain-memtune.js';
 import {
   managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, restore, save, saveImageDefine, saveImageDumpxml,
 } from './domain-save.js';
@@ -77,7 +78,7 @@ export const GROUPS: readonly CommandGroup[] = [
       domjobabort, domjobinfo, migrateCompcache, migrateGetmaxdowntime, migrateGetspeed, migratePostcopy, migrateSetmaxdowntime, migrateSetspeed,
       domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus,
       iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset,
-      blkiotune,
+      blkiotune, memtune,
       autostart, desc, domrename, managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, metadata, restore, save,
       saveImageDefine, saveImageDumpxml, edit].sort(byName) },
   { name: 'Domain Monitoring', keyword: 'monitor',
