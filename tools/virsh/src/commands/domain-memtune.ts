@@ -3,6 +3,7 @@ import type { CommandDef } from '../vsh/command-def.js';
 import { domainOpt } from '../vsh/command-def.js';
 import { CommandFailed } from '../vsh/ctl.js';
 import type { ParsedCommand } from '../vsh/parsed-command.js';
+import { scaleOf } from '../vsh/option-values.js';
 import { jsonOpt } from '../vsh/report.js';
 import { typedParamText } from '../vsh/typed-param-text.js';
 import { VshError } from '../vsh/vsh-error.js';
@@ -17,8 +18,6 @@ const LIMIT_OPTS: ReadonlyArray<[string, string, string]> = [
   ['min-guarantee', 'min_guarantee', 'Min guaranteed memory, as scaled integer (default KiB)'],
 ];
 
-const POWERS = 'kmgtpe';
-
 /**
  * virshMemtuneGetSize: a number with an optional unit (KiB without), rounded up to KiB; any
  * negative number means unlimited.
@@ -31,13 +30,11 @@ function limitKiB(cmd: ParsedCommand, name: string): bigint | undefined {
   if (!m || BigInt(m[1]!) >= 2n ** 63n || BigInt(m[1]!) < -(2n ** 63n)) throw new VshError(bad);
   const n = BigInt(m[1]!);
   if (n < 0n) return DOMAIN_MEMORY_PARAM_UNLIMITED;
-  const suffix = m[2]!;
-  let factor = 1024n;
-  if (suffix !== '') {
-    const base = /^(b|bytes?)$/i.test(suffix) ? 1n : suffix.length === 1 || /^.ib$/i.test(suffix) ? 1024n : /^.b$/i.test(suffix) ? 1000n : 0n;
-    const power = base === 1n ? 0 : POWERS.indexOf(suffix[0]!.toLowerCase()) + 1;
-    if (base === 0n || power < 0 || (base !== 1n && power === 0)) throw new CommandFailed(bad, new VirError(ErrorCode.INVALID_ARG, `unknown suffix '${suffix}'`));
-    factor = base ** BigInt(power);
+  let factor: bigint;
+  try {
+    factor = scaleOf(m[2]!, 1024n);
+  } catch (e) {
+    throw new CommandFailed(bad, e);
   }
   if (n > (2n ** 63n - 1n) / factor) throw new CommandFailed(bad, new VirError(ErrorCode.OVERFLOW, `value too large: ${v}`));
   return (n * factor + 1023n) / 1024n;

@@ -28,7 +28,7 @@ const POWERS = 'kmgtpe';
  * libvirt's virScaleInteger: `b`/`byte`/`bytes` are bytes, `K`/`KiB` ... `E`/`EiB` powers of 1024,
  * `KB` ... `EB` powers of 1000, no suffix means `scale`.
  */
-function scaleOf(suffix: string, scale: bigint): bigint {
+export function scaleOf(suffix: string, scale: bigint): bigint {
   if (suffix === '') return scale;
   if (/^(b|bytes?)$/i.test(suffix)) return 1n;
   const base = suffix.length === 1 || /^.ib$/i.test(suffix) ? 1024n : /^.b$/i.test(suffix) ? 1000n : undefined;
