@@ -10,6 +10,9 @@ export const NetworkXMLFlags = { INACTIVE: 1 } as const;
 /** virNetworkDefineFlags and virNetworkCreateFlags. */
 export const NetworkDefineFlags = { VALIDATE: 1 } as const;
 export const NetworkCreateFlags = { VALIDATE: 1 } as const;
+/** virNodeDeviceCreateXMLFlags and virNodeDeviceDefineXMLFlags. */
+export const NodeDeviceCreateXMLFlags = { VALIDATE: 1 } as const;
+export const NodeDeviceDefineXMLFlags = { VALIDATE: 1 } as const;
 /** virNetworkPortCreateFlags. */
 export const NetworkPortCreateFlags = { RECLAIM: 1, VALIDATE: 2 } as const;
 /** virNetworkUpdateCommand. */

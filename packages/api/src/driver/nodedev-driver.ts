@@ -26,4 +26,8 @@ export interface NodeDeviceDriver {
   nodeDeviceDetachFlags?(dev: NodeDeviceRef, driverName: string | undefined, flags: number): Promise<void>;
   nodeDeviceReAttach?(dev: NodeDeviceRef): Promise<void>;
   nodeDeviceReset?(dev: NodeDeviceRef): Promise<void>;
+  /** Creates a transient device (NodeDeviceCreateXMLFlags). */
+  nodeDeviceCreateXML?(xml: string, flags: number): Promise<NodeDeviceRef>;
+  /** Defines a persistent device (NodeDeviceDefineXMLFlags). */
+  nodeDeviceDefineXML?(xml: string, flags: number): Promise<NodeDeviceRef>;
 }

@@ -216,6 +216,12 @@ export class Connection {
     return new NodeDevice(this, await this.dev('nodeDeviceLookupSCSIHostByWWN', 'virNodeDeviceLookupSCSIHostByWWN')(wwnn, wwpn, flags));
   }
 
+  async nodeDeviceCreateXML(xml: string, flags = 0): Promise<NodeDevice> {
+    return new NodeDevice(this, await this.dev('nodeDeviceCreateXML', 'virNodeDeviceCreateXML', true)(xml, flags));
+  }
+  async nodeDeviceDefineXML(xml: string, flags = 0): Promise<NodeDevice> {
+    return new NodeDevice(this, await this.dev('nodeDeviceDefineXML', 'virNodeDeviceDefineXML', true)(xml, flags));
+  }
   async listAllStoragePools(flags = 0): Promise<StoragePool[]> {
     const refs = await this.stor('connectListAllStoragePools', 'virConnectListAllStoragePools')(flags);
     return refs.map((r) => new StoragePool(this, r));

@@ -1,6 +1,7 @@
 import { attr, childElements, formatNodeDeviceXML, type NodeDeviceDef } from '@tsvirt/conf';
 import { NODE_DEVICE_CAPS, type NodeDeviceDriver, type NodeDeviceRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { createVHBA } from './vhba.js';
 
 const D = ErrorDomain.TEST;
 /**
@@ -40,6 +41,9 @@ export class TestNodeDeviceDriver implements NodeDeviceDriver {
     return this.devs.list
       .filter((d) => wanted.length === 0 || filterCaps(d).some((c) => wanted.includes(c)))
       .map((d) => ({ name: d.name }));
+  }
+  async nodeDeviceCreateXML(xml: string, flags: number): Promise<NodeDeviceRef> {
+    return { name: (await createVHBA(this.devs.list, xml, flags)).name };
   }
   async nodeDeviceLookupByName(name: string): Promise<NodeDeviceRef> {
     return { name: this.devs.byName(name).name };

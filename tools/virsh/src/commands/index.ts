@@ -65,6 +65,8 @@ import { backupBegin, backupDumpxml } from './backup.js';
 import { edit, ifaceEdit, netEdit, poolEdit } from './edit-commands.js';
 import { netPortCreate, netPortDelete, netPortDumpxml, netPortList } from './network-ports.js';
 
+import { ifaceBridge, ifaceUnbridge } from './interface-bridge.js';
+import { nodedevCreate, nodedevDefine } from './nodedev-create.js';
 // Code-point order, as virsh lists them (`domif-getlink` before `domifaddr`); localeCompare would also cost a collator at startup.
 const byName = (a: CommandDef, b: CommandDef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -91,7 +93,7 @@ export const GROUPS: readonly CommandGroup[] = [
       maxvcpus, nodeMemoryTune, nodecpumap, nodesevinfo, nodesuspend].sort(byName) },
   { name: 'Interface', keyword: 'interface',
     commands: [ifaceBegin, ifaceCommit, ifaceDefine, ifaceDestroy, ifaceDumpxml, ifaceList, ifaceMac, ifaceName, ifaceRollback, ifaceStart,
-      ifaceUndefine, ifaceEdit].sort(byName) },
+      ifaceUndefine, ifaceEdit, ifaceBridge, ifaceUnbridge].sort(byName) },
   // virsh lists the binding commands after the filter commands, each part sorted.
   { name: 'Network Filter', keyword: 'filter',
     commands: [nwfilterDefine, nwfilterDumpxml, nwfilterEdit, nwfilterList, nwfilterUndefine, nwfilterBindingCreate, nwfilterBindingDelete,
@@ -101,7 +103,8 @@ export const GROUPS: readonly CommandGroup[] = [
       netUpdate, netUUID, netEdit].sort(byName).concat(netPortList, netPortCreate, netPortDumpxml, netPortDelete) },
   // virsh lists its node device commands in this order, not sorted.
   { name: 'Node Device', keyword: 'nodedev',
-    commands: [nodedevDestroy, nodedevDetach, nodedevDumpxml, nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevUndefine, nodedevStart,
+    commands: [nodedevCreate, nodedevDestroy, nodedevDetach, nodedevDumpxml, nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevDefine,
+      nodedevUndefine, nodedevStart,
       nodedevAutostart, nodedevInfo] },
   { name: 'Secret', keyword: 'secret',
     commands: [secretDefine, secretDumpxml, secretEvent, secretGetValue, secretList, secretSetValue, secretUndefine] },

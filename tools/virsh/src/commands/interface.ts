@@ -18,9 +18,11 @@ export function interfaceOpt(help = 'interface name or MAC address'): OptDef {
  * The interface named by option `interface`: by MAC address when the text is one, else by name;
  * a command that takes only the other kind tries nothing.
  */
-export async function interfaceArg(ctl: Ctl, cmd: ParsedCommand, ways: { byMAC?: boolean; byName?: boolean } = { byMAC: true, byName: true }): Promise<Interface> {
+export async function interfaceArg(
+  ctl: Ctl, cmd: ParsedCommand, ways: { byMAC?: boolean; byName?: boolean } = { byMAC: true, byName: true }, opt = 'interface',
+): Promise<Interface> {
   const conn = await ctl.connect();
-  return lookupObject(ctl, cmd, 'interface', (text): Array<LookupAttempt<Interface>> => {
+  return lookupObject(ctl, cmd, opt, (text): Array<LookupAttempt<Interface>> => {
     if (MAC.test(text)) return ways.byMAC ? [['trying as interface MAC', () => conn.interfaceLookupByMACString(text)]] : [];
     return ways.byName ? [['trying as interface NAME', () => conn.interfaceLookupByName(text)]] : [];
   }, (text) => `failed to get interface '${text}'`);
