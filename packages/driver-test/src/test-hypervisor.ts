@@ -25,6 +25,7 @@ import { addIOThread, delIOThread, getIOThreadInfo, pinIOThread, setIOThreadPara
 import { allDomainStats } from './domain/all-domain-stats.js';
 import { blkioParameterCount, getBlkioParameters, setBlkioParameters } from './domain/blkiotune.js';
 import { getMemoryParameters, memoryParameterCount, setMemoryParameters } from './domain/memtune.js';
+import { getNumaParameters, numaParameterCount, setNumaParameters } from './domain/numatune.js';
 import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageXML } from './domain/save-image.js';
 import { getMetadata, renameDomain, setMetadata } from './domain/metadata.js';
 import {
@@ -361,6 +362,16 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async domainSetIOThreadParams(dom: DomainRef, iothreadId: number, params: readonly TypedParameter[], flags: number): Promise<void> {
     setIOThreadParams(this.host.find(dom), iothreadId, params, flags);
+  }
+  async domainGetNumaParameterCount(dom: DomainRef, flags: number): Promise<number> {
+    this.host.find(dom);
+    return numaParameterCount(flags);
+  }
+  async domainGetNumaParameters(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
+    return getNumaParameters(this.host.find(dom), flags);
+  }
+  async domainSetNumaParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
+    setNumaParameters(this.host.find(dom), params, flags);
   }
   async domainGetMemoryParameterCount(dom: DomainRef, flags: number): Promise<number> {
     this.host.find(dom);

@@ -63,6 +63,8 @@ export interface DomainTuningEntryPoints {
   domainGetBlkioParameterCount?(dom: DomainRef, flags: number): Promise<number>;
   domainGetBlkioParameters?(dom: DomainRef, flags: number): Promise<TypedParameter[]>;
   domainSetBlkioParameters?(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void>;
+  /** How many NUMA parameters there are (virDomainGetNumaParameters with no room for any). */
+  domainGetNumaParameterCount?(dom: DomainRef, flags: number): Promise<number>;
   domainGetNumaParameters?(dom: DomainRef, flags: number): Promise<TypedParameter[]>;
   domainSetNumaParameters?(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void>;
   domainGetPerfEvents?(dom: DomainRef, flags: number): Promise<TypedParameter[]>;

@@ -238,6 +238,10 @@ export class Domain {
   async setBlkioParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
     await this.call('domainSetBlkioParameters', 'virDomainSetBlkioParameters', true)(this.#ref, checkTypedParams(params), flags);
   }
+  /** The number of NUMA parameters (virDomainGetNumaParameters asked for the count only). */
+  numaParameterCount(flags = 0): Promise<number> {
+    return this.call('domainGetNumaParameterCount', 'virDomainGetNumaParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
+  }
   numaParameters(flags = 0): Promise<TypedParameter[]> {
     return this.call('domainGetNumaParameters', 'virDomainGetNumaParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
   }

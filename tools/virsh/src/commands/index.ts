@@ -44,6 +44,7 @@ import { iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset } from
 import { domstats } from './domain-domstats.js';
 import { blkiotune } from './domain-blkiotune.js';
 import { memtune } from './domain-memtune.js';
+import { numatune } from './domain-numatune.js';
 import {
   managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, restore, save, saveImageDefine, saveImageDumpxml,
 } from './domain-save.js';
@@ -80,7 +81,7 @@ export const GROUPS: readonly CommandGroup[] = [
       domjobabort, domjobinfo, migrateCompcache, migrateGetmaxdowntime, migrateGetspeed, migratePostcopy, migrateSetmaxdowntime, migrateSetspeed,
       domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus,
       iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset,
-      blkiotune, memtune,
+      blkiotune, memtune, numatune,
       autostart, desc, domrename, managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, metadata, restore, save,
       saveImageDefine, saveImageDumpxml, edit].sort(byName) },
   { name: 'Domain Monitoring', keyword: 'monitor',

@@ -9,6 +9,8 @@ import { tunableLine } from './domain-schedinfo.js';
 /** How a tuning command (blkiotune, memtune ...) reaches its parameters: `what` names them in virsh's errors. */
 export interface Tunables {
   readonly what: string;
+  /** What the count failure names, when not `what` (numatune says `memory`). */
+  readonly countWhat?: string;
   count(): Promise<number>;
   get(): Promise<TypedParameter[]>;
   set(params: readonly TypedParameter[]): Promise<void>;
@@ -31,7 +33,7 @@ export async function tune(ctl: Ctl, cmd: ParsedCommand, t: Tunables, params: re
   try {
     if ((await t.count()) === 0) return true;
   } catch (e) {
-    throw new CommandFailed(`Unable to get number of ${t.what} parameters`, e);
+    throw new CommandFailed(`Unable to get number of ${t.countWhat ?? t.what} parameters`, e);
   }
   let now: TypedParameter[];
   try {
