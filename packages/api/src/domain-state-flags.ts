@@ -27,3 +27,6 @@ export const DomainSnapshotXMLFlags = { SECURE: 1 } as const;
 
 /** virDomainMetadataType. */
 export const DomainMetadataType = { DESCRIPTION: 0, TITLE: 1, ELEMENT: 2 } as const;
+
+/** virDomainMessageType: which of a domain's messages virDomainGetMessages returns (0 for all). */
+export const DomainMessageType = { DEPRECATION: 1, TAINTING: 2 } as const;

@@ -26,8 +26,9 @@ import { allDomainStats } from './domain/all-domain-stats.js';
 import { blkioParameterCount, getBlkioParameters, setBlkioParameters } from './domain/blkiotune.js';
 import { getMemoryParameters, memoryParameterCount, setMemoryParameters } from './domain/memtune.js';
 import { getNumaParameters, numaParameterCount, setNumaParameters } from './domain/numatune.js';
-import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageXML } from './domain/save-image.js';
+import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageDefine, saveImageXML } from './domain/save-image.js';
 import { getMetadata, renameDomain, setMetadata } from './domain/metadata.js';
+import { domainMessages } from './domain/taint.js';
 import {
   createSnapshot, currentSnapshot, deleteSnapshot, listChildren, listSnapshots, lookupSnapshot, revertToSnapshot, snapshotParent, snapshotXML,
 } from './domain/snapshots.js';
@@ -95,8 +96,8 @@ export class TestHypervisor implements HypervisorDriver {
 
   async domainDefineXML(xml: string, flags: number): Promise<DomainRef> {
     checkFlags(flags, DomainDefineFlags.VALIDATE, 'testDomainDefineXMLFlags', D);
-    const def = parseTestDomain(xml);
     if (flags & DomainDefineFlags.VALIDATE) await validateXML(xml, 'domain.rng');
+    const def = parseTestDomain(xml);
     const { obj, replaced } = this.host.add(def, true, false);
     this.host.emit(obj, DomainEventType.DEFINED, replaced ? DomainEventDetail.DEFINED.UPDATED : DomainEventDetail.DEFINED.ADDED);
     return this.host.ref(obj);
@@ -408,11 +409,17 @@ export class TestHypervisor implements HypervisorDriver {
   async domainSaveImageGetXMLDesc(path: string, flags: number): Promise<string> {
     return saveImageXML(path, flags);
   }
+  async domainSaveImageDefineXML(path: string, dxml: string, flags: number): Promise<void> {
+    saveImageDefine(path, dxml, flags);
+  }
   async domainManagedSave(dom: DomainRef, flags: number): Promise<void> {
     managedSave(this.host, this.host.find(dom), flags);
   }
   async domainManagedSaveRemove(dom: DomainRef, flags: number): Promise<void> {
     managedSaveRemove(this.host.find(dom), flags);
+  }
+  async domainGetMessages(dom: DomainRef, flags: number): Promise<string[]> {
+    return domainMessages(this.host.find(dom), flags);
   }
   async domainRename(dom: DomainRef, newName: string, flags: number): Promise<DomainRef> {
     const obj = this.host.find(dom);

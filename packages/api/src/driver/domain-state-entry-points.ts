@@ -24,6 +24,9 @@ export interface DomainStateEntryPoints {
   domainManagedSaveGetXMLDesc?(dom: DomainRef, flags: number): Promise<string>;
   domainManagedSaveDefineXML?(dom: DomainRef, dxml: string, flags: number): Promise<void>;
 
+  /** Tainting and deprecation messages about the running domain (DomainMessageType; 0 for all). */
+  domainGetMessages?(dom: DomainRef, flags: number): Promise<string[]>;
+
   /** Renames an inactive domain; returns the renamed handle. */
   domainRename?(dom: DomainRef, newName: string, flags: number): Promise<DomainRef>;
   /** Sets (or with `metadata` undefined removes) the description, title or an element in namespace `uri` (DomainMetadataType). */

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseUUID } from '@tsvirt/conf';
 import type { DriverConnection } from '../driver/connection-driver.js';
@@ -19,6 +20,7 @@ import { NWFilter, NWFilterBinding } from './nwfilter.js';
 import { checkCellsFreeMemoryArgs, checkPageArgs, genericFailure } from './host-args.js';
 import { uuidArg } from './uuid-arg.js';
 import type { SecretDriverEvent } from '../driver/secret-driver.js';
+import type { StoragePoolDriverEvent } from '../driver/storage-driver.js';
 import type { TypedParameter } from '../typed-params.js';
 
 /** libvirt's own version, reported by getLibVersion: tsvirt follows libvirt 9.0.0's behaviour. */
@@ -149,20 +151,20 @@ export class Connection {
   async restore(path: string, dxml?: string, flags = 0): Promise<void> {
     const call = this.hv('domainRestore', dxml !== undefined || flags ? 'virDomainRestoreFlags' : 'virDomainRestore', true);
     checkSaveFlags(flags);
-    await call(path, dxml, flags);
+    await call(resolve(path), dxml, flags);
   }
   /** The domain XML inside a save image (virDomainSaveImageGetXMLDesc; DomainSaveImageXMLFlags). */
   saveImageGetXMLDesc(path: string, flags = 0): Promise<string> {
     if (flags & DomainSaveImageXMLFlags.SECURE && this.readonly) {
       throw new VirError(ErrorCode.OPERATION_DENIED, 'virDomainSaveImageGetXMLDesc with secure flag');
     }
-    return this.hv('domainSaveImageGetXMLDesc', 'virDomainSaveImageGetXMLDesc')(path, flags);
+    return this.hv('domainSaveImageGetXMLDesc', 'virDomainSaveImageGetXMLDesc')(resolve(path), flags);
   }
   /** Replaces the domain XML inside a save image (virDomainSaveImageDefineXML). */
   async saveImageDefineXML(path: string, dxml: string, flags = 0): Promise<void> {
     const call = this.hv('domainSaveImageDefineXML', 'virDomainSaveImageDefineXML', true);
     checkSaveFlags(flags);
-    await call(path, dxml, flags);
+    await call(resolve(path), dxml, flags);
   }
 
   async listAllNetworks(flags = 0): Promise<Network[]> {
@@ -215,13 +217,13 @@ export class Connection {
   async nodeDeviceLookupSCSIHostByWWN(wwnn: string, wwpn: string, flags = 0): Promise<NodeDevice> {
     return new NodeDevice(this, await this.dev('nodeDeviceLookupSCSIHostByWWN', 'virNodeDeviceLookupSCSIHostByWWN')(wwnn, wwpn, flags));
   }
-
   async nodeDeviceCreateXML(xml: string, flags = 0): Promise<NodeDevice> {
     return new NodeDevice(this, await this.dev('nodeDeviceCreateXML', 'virNodeDeviceCreateXML', true)(xml, flags));
   }
   async nodeDeviceDefineXML(xml: string, flags = 0): Promise<NodeDevice> {
     return new NodeDevice(this, await this.dev('nodeDeviceDefineXML', 'virNodeDeviceDefineXML', true)(xml, flags));
   }
+
   async listAllStoragePools(flags = 0): Promise<StoragePool[]> {
     const refs = await this.stor('connectListAllStoragePools', 'virConnectListAllStoragePools')(flags);
     return refs.map((r) => new StoragePool(this, r));
@@ -267,6 +269,15 @@ export class Connection {
   }
   async getStoragePoolCapabilities(flags = 0): Promise<string> {
     return this.stor('connectGetStoragePoolCapabilities', 'virConnectGetStoragePoolCapabilities')(flags);
+  }
+  /**
+   * Calls `callback` for each storage pool event `eventID` (StoragePoolEventID), of `pool` only when
+   * given; the returned function unregisters it (virConnectStoragePoolEventRegisterAny).
+   */
+  async storagePoolEventRegisterAny(pool: StoragePool | undefined, eventID: number,
+    callback: (pool: StoragePool, event: number, detail: number) => void): Promise<() => void> {
+    return this.stor('connectStoragePoolEventRegisterAny', 'virConnectStoragePoolEventRegisterAny')(pool?.ref, eventID,
+      (e: StoragePoolDriverEvent) => callback(new StoragePool(this, e.pool), e.event, e.detail));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ErrorCode, VirError } from '@tsvirt/util';
 import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-types.js';
 import type { DomainBlockStats, HypervisorDriver } from '../driver/hypervisor-driver.js';
@@ -368,7 +369,8 @@ export class Domain {
   async save(path: string, dxml?: string, flags = 0): Promise<void> {
     const call = this.call('domainSave', dxml !== undefined || flags ? 'virDomainSaveFlags' : 'virDomainSave', true);
     checkSaveFlags(flags);
-    await call(this.#ref, path, dxml, flags);
+    // libvirt's client library hands the driver an absolute path.
+    await call(this.#ref, resolve(path), dxml, flags);
     this.#ref = { ...this.#ref, id: -1 };
   }
   /** Saves the domain to a file its next start resumes from (virDomainManagedSave). */
@@ -388,6 +390,10 @@ export class Domain {
     const call = this.call('domainManagedSaveDefineXML', 'virDomainManagedSaveDefineXML', true);
     checkSaveFlags(flags);
     await call(this.#ref, dxml, flags);
+  }
+  /** Why the domain is tainted and what of its configuration is deprecated (virDomainGetMessages; DomainMessageType). */
+  getMessages(flags = 0): Promise<string[]> {
+    return this.call('domainGetMessages', 'virDomainGetMessages')(this.#ref, flags);
   }
   /** Renames an inactive domain (virDomainRename); the handle takes the new name. */
   async rename(newName: string, flags = 0): Promise<void> {

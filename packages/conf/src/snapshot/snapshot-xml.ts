@@ -65,6 +65,10 @@ export function snapshotFromElement(root: XmlElement, opts: SnapshotParseOptions
     checkMode(mode, 'memory');
     def.memory = { snapshot: mode ?? (file ? 'external' : ''), ...(file !== undefined ? { file } : {}) };
   }
+  // Without <memory>, a snapshot of a running guest holds its memory inside; one of a stopped guest none.
+  if (!def.memory && def.state !== undefined) {
+    def.memory = { snapshot: def.state === 'shutoff' || def.state === 'disk-snapshot' ? 'no' : 'internal' };
+  }
   const disks = firstChild(root, 'disks');
   if (disks) {
     def.disks = childElements(disks, 'disk');

@@ -57,14 +57,14 @@ function readSaveImage(path: string): string {
   }
 }
 
-function writeSaveImage(path: string, obj: DomainObject): void {
-  const xml = Buffer.from(formatDomainXML(obj.def, { id: obj.id }), 'utf8');
+function writeSaveImage(path: string, xmlText: string, name: string): void {
+  const xml = Buffer.from(xmlText, 'utf8');
   const len = Buffer.alloc(4);
   len.writeInt32LE(xml.length, 0);
   try {
     writeFileSync(path, Buffer.concat([MAGIC, len, xml]), { mode: 0o600 });
   } catch (e) {
-    throw systemError(`saving domain '${obj.def.name}' to '${path}': open failed`, e);
+    throw systemError(`saving domain '${name}' to '${path}': open failed`, e);
   }
 }
 
@@ -77,7 +77,7 @@ export function saveDomain(host: TestHost, obj: DomainObject, path: string, dxml
   checkFlags(flags, 0, 'testDomainSaveFlags', D);
   noXMLChange(dxml);
   checkRunning(obj);
-  writeSaveImage(path, obj);
+  writeSaveImage(path, formatDomainXML(obj.def, { id: obj.id }), obj.def.name);
   host.stop(obj, DomainShutoffReason.SAVED, DomainEventDetail.STOPPED.SAVED);
 }
 
@@ -93,6 +93,14 @@ export function restoreDomain(host: TestHost, path: string, dxml: string | undef
 export function saveImageXML(path: string, flags: number): string {
   checkFlags(flags, DomainSaveImageXMLFlags.SECURE, 'testDomainSaveImageGetXMLDesc', D);
   return formatDomainXML(parseTestDomain(readSaveImage(path)), { inactive: true });
+}
+
+/** testDomainSaveImageDefineXML: the image must be readable; it then holds the new definition, whatever domain it names. */
+export function saveImageDefine(path: string, dxml: string, flags: number): void {
+  checkFlags(flags, S.RUNNING | S.PAUSED, 'testDomainSaveImageDefineXML', D);
+  readSaveImage(path);
+  const def = parseTestDomain(dxml);
+  writeSaveImage(path, formatDomainXML(def, { inactive: true }), def.name);
 }
 
 /** testDomainManagedSave: only a running persistent domain, which stops as saved and starts from the image next time. */

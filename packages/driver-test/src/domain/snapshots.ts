@@ -224,9 +224,6 @@ export function revertToSnapshot(host: TestHost, obj: DomainObject, name: string
   if (!snap.domain) {
     throw new VirError(ErrorCode.SNAPSHOT_REVERT_RISKY, `snapshot '${snap.name}' lacks domain '${obj.def.name}' rollback info`, D);
   }
-  if (!(flags & R.FORCE) && isActive(obj) && !isLive(snap) && startAsked) {
-    throw new VirError(ErrorCode.SNAPSHOT_REVERT_RISKY, 'must respawn guest to start inactive snapshot', D);
-  }
   obj.snapshots.current = snap.name;
   const config = structuredClone(snap.domain);
   if (isActive(obj)) obj.newDef = config;
@@ -246,7 +243,7 @@ export function revertToSnapshot(host: TestHost, obj: DomainObject, name: string
  * the nearest surviving ancestor.
  */
 export function deleteSnapshot(obj: DomainObject, name: string, flags: number): void {
-  checkFlags(flags, Del.CHILDREN | Del.METADATA_ONLY | Del.CHILDREN_ONLY, 'testDomainSnapshotDelete', D);
+  checkFlags(flags, Del.CHILDREN | Del.CHILDREN_ONLY, 'testDomainSnapshotDelete', D);
   const tree = obj.snapshots;
   const snap = lookupSnapshot(obj, name);
   const doomed = new Set<Snapshot>();

@@ -48,6 +48,9 @@ export const dominfo: CommandDef = {
           text: `${label.label} (${label.enforcing ? 'enforcing' : 'permissive'})` });
       }
     }
+    // Taints and deprecations, one a line, continuation lines under the first value.
+    const messages = await dom.getMessages().catch(() => []);
+    if (messages.length > 0) fields.push({ label: 'Messages:', key: 'messages', value: messages, text: messages.join(`\n${' '.repeat(16)}`) });
     printFields(ctl, cmd, fields, 15);
     return true;
   },

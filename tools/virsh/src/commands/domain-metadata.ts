@@ -74,14 +74,15 @@ export const desc: CommandDef = {
       } catch (e) {
         throw new CommandFailed(`Failed to set new domain ${title ? 'title' : 'description'}`, e);
       }
-      ctl.extra(`Domain ${title ? 'title' : 'description'} updated successfully\n`);
+      ctl.extra(`Domain ${title ? 'title' : 'description'} updated successfully`);
       return true;
     }
     // virsh reads the value from the domain's XML, the persistent one with --config.
     const def = parseDomainXML(await dom.getXMLDesc(cmd.bool('config') ? DomainXMLFlags.INACTIVE : 0));
     const value = (title ? def.title : def.description) ?? '';
-    if (value) ctl.print(`${value}\n`);
-    else ctl.extra(`No ${title ? 'title' : 'description'} for domain: ${dom.getName()}\n`);
+    // virsh prints these without a newline: the one after every command ends the line.
+    if (value) ctl.print(value);
+    else ctl.extra(`No ${title ? 'title' : 'description'} for domain: ${dom.getName()}`);
     return true;
   },
 };

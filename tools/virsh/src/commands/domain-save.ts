@@ -88,7 +88,7 @@ export const saveImageDumpxml: CommandDef = {
     const file = cmd.required('file');
     const conn = await ctl.connect();
     const flags = cmd.bool('security-info') ? DomainSaveImageXMLFlags.SECURE : 0;
-    printXML(ctl, cmd, await conn.saveImageGetXMLDesc(file, flags));
+    await printXML(ctl, cmd, await conn.saveImageGetXMLDesc(file, flags));
     return true;
   },
 };
@@ -139,11 +139,11 @@ export const managedsaveRemove: CommandDef = {
     const dom = await domainArg(ctl, cmd);
     const has = await failingAs('Failed to check for domain managed save image', () => dom.hasManagedSaveImage());
     if (!has) {
-      ctl.extra(`Domain '${name}' has no manage save image; removal skipped\n`);
+      ctl.extra(`Domain '${name}' has no manage save image; removal skipped`);
       return true;
     }
     await failingAs(`Failed to remove managed save image for domain '${name}'`, () => dom.managedSaveRemove());
-    ctl.extra(`Removed managedsave image for domain '${name}'\n`);
+    ctl.extra(`Removed managedsave image for domain '${name}'`);
     return true;
   },
 };
@@ -157,7 +157,7 @@ export const managedsaveDumpxml: CommandDef = {
   async run(ctl, cmd) {
     const dom = await domainArg(ctl, cmd);
     const flags = cmd.bool('security-info') ? DomainSaveImageXMLFlags.SECURE : 0;
-    printXML(ctl, cmd, await dom.managedSaveGetXMLDesc(flags));
+    await printXML(ctl, cmd, await dom.managedSaveGetXMLDesc(flags));
     return true;
   },
 };

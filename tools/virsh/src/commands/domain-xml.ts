@@ -119,6 +119,10 @@ export const undefine: CommandDef = {
     const dom = await domainArg(ctl, cmd);
     let flags = 0;
     for (const [opt, bits] of UNDEFINE_FLAGS) if (cmd.bool(opt)) flags |= bits;
+    // virsh refuses this itself, before asking libvirt.
+    if (!cmd.bool('managed-save') && (await dom.hasManagedSaveImage().catch(() => false))) {
+      throw new CommandFailed('Refusing to undefine while domain managed save image exists');
+    }
     try {
       await dom.undefine(flags);
     } catch (e) {

@@ -36,7 +36,7 @@ export async function parentName(snap: DomainSnapshot): Promise<string | undefin
 
 /** What virsh reads out of a snapshot's XML for its listings. */
 export async function snapshotFacts(snap: DomainSnapshot): Promise<DomainSnapshotDef> {
-  return parseSnapshotXML(await snap.getXMLDesc());
+  return parseSnapshotXML(await snap.getXMLDesc(), { redefine: true });
 }
 
 /** Creation time as virsh prints it: local time, `%Y-%m-%d %H:%M:%S %z`. */

@@ -97,7 +97,10 @@ function diskspecXML(spec: string): string {
   const found = specFields(rest, ['snapshot', 'driver', 'stype', 'file']);
   if (!found) throw new VshError(`unable to parse diskspec: ${spec}`);
   const stype = found.get('stype');
-  if (stype !== undefined && stype !== 'file' && stype !== 'block') throw new VshError(`Unknown storage type: '${stype}'`);
+  if (stype !== undefined && stype !== 'file' && stype !== 'block') {
+    // virsh reports the type, then the spec it could not use.
+    throw new VshError(`Unknown storage type: '${stype}'\nerror: unable to parse diskspec: ${spec}`);
+  }
   let open = `    <disk name='${escapeXml(name)}'`;
   if (found.has('snapshot')) open += ` snapshot='${found.get('snapshot')}'`;
   if (stype !== undefined) open += ` type='${stype}'`;

@@ -82,7 +82,7 @@ export const snapshotDumpxml: CommandDef = {
   async run(ctl, cmd) {
     const dom = await domainArg(ctl, cmd);
     const snap = await dom.snapshotLookupByName(cmd.required('snapshotname'));
-    printXML(ctl, cmd, await snap.getXMLDesc(cmd.bool('security-info') ? DomainSnapshotXMLFlags.SECURE : 0));
+    await printXML(ctl, cmd, await snap.getXMLDesc(cmd.bool('security-info') ? DomainSnapshotXMLFlags.SECURE : 0));
     return true;
   },
 };

@@ -127,7 +127,7 @@ export const snapshotList: CommandDef = {
       return true;
     }
     if (cmd.bool('name') && !cmd.bool('json')) {
-      ctl.print(rows.map((r) => (cmd.bool('parent') && r.parent !== undefined ? `${r.name}\t${r.parent}\n` : `${r.name}\n`)).join(''));
+      ctl.print(rows.map((r) => `${r.name}\n`).join(''));
       return true;
     }
     printTable(ctl, cmd, cmd.bool('parent') || cmd.bool('json') ? [...COLUMNS, PARENT] : COLUMNS, rows);
