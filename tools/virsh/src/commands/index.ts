@@ -6,6 +6,7 @@ import { destroy, reboot, reset, resume, shutdown, start, suspend } from './doma
 import { hostname, nodeinfo, uri, version } from './host.js';
 import { cd, connectCommand, echo, exit, pwd, quit } from './virsh-itself.js';
 import { makeHelp } from './help.js';
+import { byDomainOrder } from './domain-group-order.js';
 import { poolList } from './pool-list.js';
 import { findStoragePoolSources, findStoragePoolSourcesAs } from './pool-sources.js';
 import { poolDumpxml, poolInfo, poolName, poolUUID } from './pool-info.js';
@@ -83,7 +84,7 @@ export const GROUPS: readonly CommandGroup[] = [
       iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset,
       blkiotune, memtune, numatune,
       autostart, desc, domrename, managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, metadata, restore, save,
-      saveImageDefine, saveImageDumpxml, edit].sort(byName) },
+      saveImageDefine, saveImageDumpxml, edit].sort(byDomainOrder) },
   { name: 'Domain Monitoring', keyword: 'monitor',
     commands: [dominfo, domstate, list, sharedDiskList, domblkinfo, domblklist, domblkstat, domiflist, domifstat,
       domblkerror, domcontrol, dommemstat, domstats, domtime].sort(byName) },
