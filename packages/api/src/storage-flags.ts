@@ -19,6 +19,10 @@ export const StoragePoolCreateFlags = { NORMAL: 0, WITH_BUILD: 1, WITH_BUILD_OVE
 export const StoragePoolDeleteFlags = { NORMAL: 0, ZEROED: 1 } as const;
 /** virStoragePoolDefineFlags. */
 export const StoragePoolDefineFlags = { VALIDATE: 1 } as const;
+/** virStoragePoolEventID. */
+export const StoragePoolEventID = { LIFECYCLE: 0, REFRESH: 1 } as const;
+/** virStoragePoolEventLifecycleType. */
+export const StoragePoolEventLifecycleType = { DEFINED: 0, UNDEFINED: 1, STARTED: 2, STOPPED: 3, CREATED: 4, DELETED: 5 } as const;
 /** virStorageXMLFlags. */
 export const StorageXMLFlags = { INACTIVE: 1 } as const;
 

@@ -24,6 +24,16 @@ export interface StorageVolInfo {
   readonly allocation: bigint;
 }
 
+/** A storage pool event as a driver raises it. */
+export interface StoragePoolDriverEvent {
+  readonly pool: StoragePoolRef;
+  /** StoragePoolEventID. */
+  readonly eventID: number;
+  /** StoragePoolEventLifecycleType for LIFECYCLE events, 0 otherwise. */
+  readonly event: number;
+  readonly detail: number;
+}
+
 /** Storage entry points (libvirt's virStorageDriver); every member optional, missing ones are NO_SUPPORT. */
 export interface StorageDriver {
   connectNumOfStoragePools?(): Promise<number>;
@@ -66,4 +76,7 @@ export interface StorageDriver {
   storageVolGetInfo?(vol: StorageVolRef): Promise<StorageVolInfo>;
   storageVolGetInfoFlags?(vol: StorageVolRef, flags: number): Promise<StorageVolInfo>;
   storageVolGetPath?(vol: StorageVolRef): Promise<string>;
+  /** Calls `listener` for each event `eventID` (of `pool` only, when given); the returned function stops it. */
+  connectStoragePoolEventRegisterAny?(pool: StoragePoolRef | undefined, eventID: number,
+    listener: (e: StoragePoolDriverEvent) => void): Promise<() => void>;
 }

@@ -9,6 +9,7 @@ import { eventStream, type DomainEvent } from '../events.js';
 import { Domain } from './domain.js';
 import { checkSaveFlags } from './domain-state-args.js';
 import { DomainSaveImageXMLFlags } from '../domain-state-flags.js';
+import { StoragePoolEventID } from '../storage-flags.js';
 import { callerFor } from './entry-point.js';
 import { Network } from './network.js';
 import { Interface } from './interface.js';
@@ -276,7 +277,12 @@ export class Connection {
    */
   async storagePoolEventRegisterAny(pool: StoragePool | undefined, eventID: number,
     callback: (pool: StoragePool, event: number, detail: number) => void): Promise<() => void> {
-    return this.stor('connectStoragePoolEventRegisterAny', 'virConnectStoragePoolEventRegisterAny')(pool?.ref, eventID,
+    const api = 'virConnectStoragePoolEventRegisterAny';
+    const last = StoragePoolEventID.REFRESH + 1;
+    if (!(eventID >= 0 && eventID < last)) {
+      throw new VirError(ErrorCode.INVALID_ARG, undefined, ErrorDomain.STORAGE, { message: `eventID in ${api} must be less than ${last}` });
+    }
+    return this.stor('connectStoragePoolEventRegisterAny', api)(pool?.ref, eventID,
       (e: StoragePoolDriverEvent) => callback(new StoragePool(this, e.pool), e.event, e.detail));
   }
 

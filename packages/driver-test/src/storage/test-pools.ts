@@ -3,6 +3,7 @@ import type { StoragePoolRef, StorageVolRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { sameStorage } from './pool-source.js';
 import type { PoolObject, VolObject } from './pool-object.js';
+import { PoolEvents } from './pool-events.js';
 
 const T = ErrorDomain.TEST;
 const S = ErrorDomain.STORAGE;
@@ -30,6 +31,7 @@ function placeVolume(def: StorageVolDef, path: string): void {
 /** The storage pools of one mock host, with libvirt's lookup, duplicate and bookkeeping rules. */
 export class TestPools {
   readonly pools: PoolObject[] = [];
+  readonly events = new PoolEvents();
 
   ref(obj: PoolObject): StoragePoolRef {
     return { name: obj.def.name, uuid: obj.def.uuid };

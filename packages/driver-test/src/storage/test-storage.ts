@@ -1,8 +1,8 @@
 import { formatStoragePoolXML, formatStorageVolXML, validateXML } from '@tsvirt/conf';
 import {
-  ALL_LIST_STORAGE_POOLS_FLAGS, StoragePoolDefineFlags, StoragePoolState, StorageVolCreateFlags, StorageVolType,
+  ALL_LIST_STORAGE_POOLS_FLAGS, StoragePoolDefineFlags, StoragePoolEventLifecycleType as E, StoragePoolState, StorageVolCreateFlags, StorageVolType,
   matchesListStoragePoolsFlags, type StorageDriver, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo,
-  type StorageVolRef,
+  type StorageVolRef, type StoragePoolDriverEvent,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { parsePoolXML, parseVolXML } from './storage-xml.js';
@@ -26,6 +26,13 @@ async function validated(xml: string, flags: number, bit: number, schema: string
 /** The storage entry points of libvirt's test driver, over one host's pools. */
 export class TestStorage implements StorageDriver {
   constructor(private readonly pools: TestPools) {}
+
+  /** Raises a lifecycle event for `obj`, as libvirt's test driver does after each pool operation, and answers its ref. */
+  #event(obj: PoolObject, event: number): StoragePoolRef {
+    const ref = this.pools.ref(obj);
+    this.pools.events.lifecycle(ref, event);
+    return ref;
+  }
 
   private names(active: boolean): string[] {
     return this.pools.pools.filter((p) => p.active === active).map((p) => p.def.name);
@@ -73,7 +80,7 @@ export class TestStorage implements StorageDriver {
     const obj = this.pools.add(parsePoolXML(xml), false);
     setPoolDefaults(obj.def);
     obj.persistent = true;
-    return this.pools.ref(obj);
+    return this.#event(obj, E.DEFINED);
   }
   async storagePoolCreateXML(xml: string, flags: number): Promise<StoragePoolRef> {
     checkFlags(flags, 0, 'testStoragePoolCreateXML', D);
@@ -82,32 +89,37 @@ export class TestStorage implements StorageDriver {
     // Started from XML, the pool is transient even over a persistent definition, as in libvirt's test driver.
     obj.persistent = false;
     obj.active = true;
-    return this.pools.ref(obj);
+    return this.#event(obj, E.STARTED);
   }
 
   async storagePoolBuild(pool: StoragePoolRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'testStoragePoolBuild', D);
-    this.pools.inactive(pool.name);
+    this.#event(this.pools.inactive(pool.name), E.CREATED);
   }
   async storagePoolUndefine(pool: StoragePoolRef): Promise<void> {
-    this.pools.remove(this.pools.inactive(pool.name));
+    const obj = this.pools.inactive(pool.name);
+    this.pools.remove(obj);
+    this.#event(obj, E.UNDEFINED);
   }
   async storagePoolCreate(pool: StoragePoolRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'testStoragePoolCreate', D);
-    this.pools.inactive(pool.name).active = true;
+    const obj = this.pools.inactive(pool.name);
+    obj.active = true;
+    this.#event(obj, E.STARTED);
   }
   async storagePoolDestroy(pool: StoragePoolRef): Promise<void> {
     const obj = this.pools.active(pool.name);
     obj.active = false;
     if (!obj.persistent) this.pools.remove(obj);
+    this.#event(obj, E.STOPPED);
   }
   async storagePoolDelete(pool: StoragePoolRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'testStoragePoolDelete', D);
-    this.pools.inactive(pool.name);
+    this.#event(this.pools.inactive(pool.name), E.DELETED);
   }
   async storagePoolRefresh(pool: StoragePoolRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'testStoragePoolRefresh', D);
-    this.pools.active(pool.name);
+    this.pools.events.refresh(this.pools.ref(this.pools.active(pool.name)));
   }
 
   async storagePoolGetXMLDesc(pool: StoragePoolRef, flags: number): Promise<string> {
@@ -201,5 +213,9 @@ export class TestStorage implements StorageDriver {
   }
   async storageVolGetPath(ref: StorageVolRef): Promise<string> {
     return this.vol(ref).vol.path;
+  }
+  async connectStoragePoolEventRegisterAny(pool: StoragePoolRef | undefined, eventID: number,
+    listener: (e: StoragePoolDriverEvent) => void): Promise<() => void> {
+    return this.pools.events.subscribe(pool, eventID, listener);
   }
 }

@@ -66,9 +66,10 @@ import {
 import { backupBegin, backupDumpxml } from './backup.js';
 import { edit, ifaceEdit, netEdit, poolEdit } from './edit-commands.js';
 import { netPortCreate, netPortDelete, netPortDumpxml, netPortList } from './network-ports.js';
-
 import { ifaceBridge, ifaceUnbridge } from './interface-bridge.js';
 import { nodedevCreate, nodedevDefine } from './nodedev-create.js';
+import { poolEvent } from './pool-event.js';
+
 // Code-point order, as virsh lists them (`domif-getlink` before `domifaddr`); localeCompare would also cost a collator at startup.
 const byName = (a: CommandDef, b: CommandDef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -117,7 +118,7 @@ export const GROUPS: readonly CommandGroup[] = [
   { name: 'Backup', keyword: 'backup', commands: [backupBegin, backupDumpxml] },
   { name: 'Storage Pool', keyword: 'pool',
     commands: [findStoragePoolSourcesAs, findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine,
-      poolDelete, poolDestroy, poolDumpxml, poolEdit, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID, poolCapabilities] },
+      poolDelete, poolDestroy, poolDumpxml, poolEdit, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID, poolEvent, poolCapabilities] },
   { name: 'Storage Volume', keyword: 'volume',
     commands: [volClone, volCreateAs, volCreate, volCreateFrom, volDelete, volDumpxml, volInfo, volKey, volList, volName, volPath, volPool,
       volResize, volWipe] },
