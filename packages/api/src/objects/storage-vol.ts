@@ -35,6 +35,14 @@ export class StorageVol {
   async storagePoolLookupByVolume(): Promise<StoragePool> {
     return new StoragePool(this.conn, await this.call('storagePoolLookupByVolume', 'virStoragePoolLookupByVolume')(this.ref));
   }
+  /** virStorageVolDownload: the volume's content from `offset`, `length` bytes of it (0 for all), as a stream of chunks. */
+  download(offset = 0n, length = 0n, flags = 0): Promise<AsyncIterable<Uint8Array>> {
+    return this.call('storageVolDownload', 'virStorageVolDownload', true)(this.ref, offset, length, flags);
+  }
+  /** virStorageVolUpload: writes `data` into the volume from `offset`, at most `length` bytes (0 for all). */
+  async upload(data: AsyncIterable<Uint8Array>, offset = 0n, length = 0n, flags = 0): Promise<void> {
+    await this.call('storageVolUpload', 'virStorageVolUpload', true)(this.ref, data, offset, length, flags);
+  }
   async wipe(flags = 0): Promise<void> {
     await this.call('storageVolWipe', 'virStorageVolWipe', true)(this.ref, flags);
   }

@@ -69,6 +69,7 @@ import { netPortCreate, netPortDelete, netPortDumpxml, netPortList } from './net
 import { ifaceBridge, ifaceUnbridge } from './interface-bridge.js';
 import { nodedevCreate, nodedevDefine } from './nodedev-create.js';
 import { poolEvent } from './pool-event.js';
+import { volDownload, volUpload } from './volume-transfer.js';
 
 // Code-point order, as virsh lists them (`domif-getlink` before `domifaddr`); localeCompare would also cost a collator at startup.
 const byName = (a: CommandDef, b: CommandDef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -120,8 +121,8 @@ export const GROUPS: readonly CommandGroup[] = [
     commands: [findStoragePoolSourcesAs, findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine,
       poolDelete, poolDestroy, poolDumpxml, poolEdit, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID, poolEvent, poolCapabilities] },
   { name: 'Storage Volume', keyword: 'volume',
-    commands: [volClone, volCreateAs, volCreate, volCreateFrom, volDelete, volDumpxml, volInfo, volKey, volList, volName, volPath, volPool,
-      volResize, volWipe] },
+    commands: [volClone, volCreateAs, volCreate, volCreateFrom, volDelete, volDownload, volDumpxml, volInfo, volKey, volList, volName, volPath, volPool,
+      volResize, volUpload, volWipe] },
   { name: 'Virsh itself', keyword: 'virsh', commands: [...[cd, echo, exit, makeHelp(() => GROUPS), pwd, quit].sort(byName), connectCommand] },
 ];
 
