@@ -51,9 +51,21 @@ export function body<T>(codec: Codec<T> = str as unknown as Codec<T>): Binding<T
   };
 }
 
+const ENTRIES = new WeakMap<Shape, ReadonlyArray<readonly [string, Binding<unknown>]>>();
+
+/** A shape's fields as a list, made once per shape: shapes are read for every element of every document. */
+function entriesOf(shape: Shape): ReadonlyArray<readonly [string, Binding<unknown>]> {
+  let entries = ENTRIES.get(shape);
+  if (!entries) {
+    entries = Object.entries(shape);
+    ENTRIES.set(shape, entries);
+  }
+  return entries;
+}
+
 function readShape<S extends Shape>(shape: S, el: XmlElement): Fields<S> {
   const out: Record<string, unknown> = {};
-  for (const [k, b] of Object.entries(shape)) {
+  for (const [k, b] of entriesOf(shape)) {
     const v = b.read(el);
     if (v !== undefined) out[k] = v;
   }
@@ -61,7 +73,7 @@ function readShape<S extends Shape>(shape: S, el: XmlElement): Fields<S> {
 }
 
 function writeShape<S extends Shape>(shape: S, el: XmlElement, value: Fields<S>): void {
-  for (const [k, b] of Object.entries(shape)) b.write(el, (value as Record<string, unknown>)[k]);
+  for (const [k, b] of entriesOf(shape)) b.write(el, (value as Record<string, unknown>)[k]);
 }
 
 function isEmpty(el: XmlElement): boolean {

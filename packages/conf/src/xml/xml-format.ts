@@ -8,8 +8,11 @@ const LIBXML_TEXT: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 const LIBXML_ATTR: Record<string, string> = { ...LIBXML_TEXT, '"': '&quot;', '\n': '&#10;', '\t': '&#9;' };
 
 /** Escapes attribute and text content as libvirt's formatter does. */
+const NEEDS_ESCAPE = /[&<>'"]/;
+
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>'"]/g, (c) => LIBVIRT_ESCAPES[c]!);
+  // Most values have nothing to escape: a test is cheaper than a replace with a callback.
+  return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>'"]/g, (c) => LIBVIRT_ESCAPES[c]!) : s;
 }
 
 interface Style {
