@@ -139,6 +139,12 @@ PARTS = [
     "<devices><nvram><address type='spapr-vio' reg='x'/></nvram></devices>",
     "<devices><crypto model='virtio' type='qemu'><backend model='builtin' queues='x'/></crypto></devices>",
     "<resource><partition>/machine</partition></resource>",
+    "<maxMemory slots='x' unit='KiB'>1024</maxMemory>",
+    "<maxMemory slots='16' unit='KiB'>4096</maxMemory>",
+    "<idmap><uid start='x' target='1000' count='10'/></idmap>",
+    "<devices><redirfilter><usbdev allow='maybe'/></redirfilter></devices>",
+    "<devices><redirfilter><usbdev class='0x08' vendor='0x1234' allow='yes'/></redirfilter></devices>",
+    "<genid>43dc0cf8-809b-4adb-9bea-a9abb5f3d90e</genid>",
 ]
 
 conn = libvirt.open('test:///default')

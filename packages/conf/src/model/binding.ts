@@ -180,7 +180,11 @@ export function model<S extends Shape>(name: string, shape: S): Model<S> {
   return {
     name,
     shape,
-    parse: (el) => ({ ...readShape(shape, el), xml: el }),
+    parse(el) {
+      const value: Typed<S> = readShape(shape, el);
+      value.xml = el;
+      return value;
+    },
     format(value) {
       const el = value.xml ? cloneElement(value.xml) : element(name);
       writeShape(shape, el, value);

@@ -117,24 +117,19 @@ export function missingAttr(attr: string, element: string): VirError {
   return new VirError(ErrorCode.XML_ERROR, `Missing required attribute '${attr}' in element '${element}'`, ErrorDomain.XML);
 }
 
-/** A non-negative integer whose bad value libvirt words as `could not parse WHAT VALUE` (per-device I/O tuning). */
-export function parsedUint(what: string): Codec<number> {
+/** A non-negative decimal integer whose bad value libvirt refuses with its own words for that value. */
+export function uintWorded(code: ErrorCode, detail: (s: string) => string): Codec<number> {
   return {
     decode(s) {
-      if (!/^\d+$/.test(s.trim())) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `could not parse ${what} ${s}`, ErrorDomain.DOMAIN);
+      if (!/^\d+$/.test(s.trim())) throw new VirError(code, detail(s), ErrorDomain.DOMAIN);
       return Number(s.trim());
     },
     encode: (v) => String(v),
   };
 }
 
+/** A non-negative integer whose bad value libvirt words as `could not parse WHAT VALUE` (per-device I/O tuning). */
+export const parsedUint = (what: string): Codec<number> => uintWorded(ErrorCode.CONFIG_UNSUPPORTED, (s) => `could not parse ${what} ${s}`);
+
 /** A non-negative count whose bad value libvirt words as `invalid WHAT count 'VALUE'`. */
-export function count(what: string): Codec<number> {
-  return {
-    decode(s) {
-      if (!/^\d+$/.test(s.trim())) throw new VirError(ErrorCode.XML_ERROR, `invalid ${what} count '${s.trim()}'`, ErrorDomain.DOMAIN);
-      return Number(s.trim());
-    },
-    encode: (v) => String(v),
-  };
-}
+export const count = (what: string): Codec<number> => uintWorded(ErrorCode.XML_ERROR, (s) => `invalid ${what} count '${s.trim()}'`);

@@ -25,6 +25,7 @@ import { SHMEM } from './shmem.js';
 import { LEASE } from './lease.js';
 import { NVRAM_DEVICE } from './nvram.js';
 import { CRYPTO } from './crypto.js';
+import { REDIRFILTER } from './redirfilter.js';
 
 /** `<emulator>`: the path of the hypervisor binary. */
 const EMULATOR = model('emulator', { path: body() });
@@ -36,6 +37,7 @@ export const DEVICE_MODELS = {
   console: CONSOLE, channel: CHANNEL, input: INPUT, hostdev: HOSTDEV, rng: RNG, memballoon: MEMBALLOON,
   watchdog: WATCHDOG, tpm: TPM, smartcard: SMARTCARD, redirdev: REDIRDEV, panic: PANIC, memory: MEMORY_DEVICE,
   iommu: IOMMU, vsock: VSOCK, hub: HUB, shmem: SHMEM, lease: LEASE, nvram: NVRAM_DEVICE, crypto: CRYPTO,
+  redirfilter: REDIRFILTER,
 } as const;
 
 export type DeviceKind = keyof typeof DEVICE_MODELS;
