@@ -6,7 +6,7 @@ import { destroy, reboot, reset, resume, shutdown, start, suspend } from './doma
 import { hostname, nodeinfo, uri, version } from './host.js';
 import { cd, connectCommand, echo, exit, pwd, quit } from './virsh-itself.js';
 import { makeHelp } from './help.js';
-import { byDomainOrder } from './domain-group-order.js';
+import { groupsInVirshOrder } from './command-groups.js';
 import { poolList } from './pool-list.js';
 import { findStoragePoolSources, findStoragePoolSourcesAs } from './pool-sources.js';
 import { poolDumpxml, poolInfo, poolName, poolUUID } from './pool-info.js';
@@ -71,60 +71,42 @@ import { nodedevCreate, nodedevDefine } from './nodedev-create.js';
 import { poolEvent } from './pool-event.js';
 import { volDownload, volUpload } from './volume-transfer.js';
 
-// Code-point order, as virsh lists them (`domif-getlink` before `domifaddr`); localeCompare would also cost a collator at startup.
-const byName = (a: CommandDef, b: CommandDef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const help = makeHelp(() => GROUPS);
 
-/** Every command, in virsh's groups; the group a command sits in follows virsh. */
-export const GROUPS: readonly CommandGroup[] = [
-  { name: 'Domain Management', keyword: 'domain',
-    commands: [create, define, destroy, domid, domname, domuuid, dumpxml, qemuMonitorCommand, reboot, reset, resume, shutdown, start, suspend, undefine,
-      attachDevice, attachDisk, attachInterface, detachDevice, detachDisk, detachInterface, updateDevice,
-      setmaxmem, setmem, setvcpus, vcpucount, vcpuinfo, vcpupin,
-      cpuStats, schedinfo, domhostname,
-      domjobabort, domjobinfo, migrateCompcache, migrateGetmaxdowntime, migrateGetspeed, migratePostcopy, migrateSetmaxdowntime, migrateSetspeed,
-      domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo, guestvcpus,
-      iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset,
-      blkiotune, memtune, numatune,
-      autostart, desc, domrename, managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, metadata, restore, save,
-      saveImageDefine, saveImageDumpxml, edit].sort(byDomainOrder) },
-  { name: 'Domain Monitoring', keyword: 'monitor',
-    commands: [dominfo, domstate, list, sharedDiskList, domblkinfo, domblklist, domblkstat, domiflist, domifstat,
-      domblkerror, domcontrol, dommemstat, domstats, domtime].sort(byName) },
-  { name: 'Domain Events', keyword: 'events', commands: [event] },
-  { name: 'Host and Hypervisor', keyword: 'host',
-    commands: [capabilities, hostname, nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version,
-      allocpages, cpuBaseline, cpuCompare, cpuModels, domcapabilities, freecell, freepages, hypervisorCpuBaseline, hypervisorCpuCompare,
-      maxvcpus, nodeMemoryTune, nodecpumap, nodesevinfo, nodesuspend].sort(byName) },
-  { name: 'Interface', keyword: 'interface',
-    commands: [ifaceBegin, ifaceCommit, ifaceDefine, ifaceDestroy, ifaceDumpxml, ifaceList, ifaceMac, ifaceName, ifaceRollback, ifaceStart,
-      ifaceUndefine, ifaceEdit, ifaceBridge, ifaceUnbridge].sort(byName) },
-  // virsh lists the binding commands after the filter commands, each part sorted.
-  { name: 'Network Filter', keyword: 'filter',
-    commands: [nwfilterDefine, nwfilterDumpxml, nwfilterEdit, nwfilterList, nwfilterUndefine, nwfilterBindingCreate, nwfilterBindingDelete,
-      nwfilterBindingDumpxml, nwfilterBindingList] },
-  { name: 'Networking', keyword: 'network',
-    commands: [netAutostart, netCreate, netDefine, netDestroy, netDhcpLeases, netDumpxml, netInfo, netEvent, netList, netName, netStart, netUndefine,
-      netUpdate, netUUID, netEdit].sort(byName).concat(netPortList, netPortCreate, netPortDumpxml, netPortDelete) },
-  // virsh lists its node device commands in this order, not sorted.
-  { name: 'Node Device', keyword: 'nodedev',
-    commands: [nodedevCreate, nodedevDestroy, nodedevDetach, nodedevDumpxml, nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevDefine,
-      nodedevUndefine, nodedevStart,
-      nodedevAutostart, nodedevInfo] },
-  { name: 'Secret', keyword: 'secret',
-    commands: [secretDefine, secretDumpxml, secretEvent, secretGetValue, secretList, secretSetValue, secretUndefine] },
-  // virsh lists its storage commands in this order, not sorted.
-  { name: 'Snapshot', keyword: 'snapshot',
-    commands: [snapshotCreate, snapshotCreateAs, snapshotCurrent, snapshotDelete, snapshotDumpxml, snapshotInfo, snapshotList, snapshotParent,
-      snapshotRevert] },
-  { name: 'Backup', keyword: 'backup', commands: [backupBegin, backupDumpxml] },
-  { name: 'Storage Pool', keyword: 'pool',
-    commands: [findStoragePoolSourcesAs, findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine,
-      poolDelete, poolDestroy, poolDumpxml, poolEdit, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID, poolEvent, poolCapabilities] },
-  { name: 'Storage Volume', keyword: 'volume',
-    commands: [volClone, volCreateAs, volCreate, volCreateFrom, volDelete, volDownload, volDumpxml, volInfo, volKey, volList, volName, volPath, volPool,
-      volResize, volUpload, volWipe] },
-  { name: 'Virsh itself', keyword: 'virsh', commands: [...[cd, echo, exit, makeHelp(() => GROUPS), pwd, quit].sort(byName), connectCommand] },
+/** Every command virsh 9.0 has that tsvirsh implements. */
+const VIRSH_COMMANDS: readonly CommandDef[] = [
+  create, define, destroy, domid, domname, domuuid, dumpxml, qemuMonitorCommand, reboot, reset, resume, shutdown,
+  start, suspend, undefine, attachDevice, attachDisk, attachInterface, detachDevice, detachDisk, detachInterface,
+  updateDevice, setmaxmem, setmem, setvcpus, vcpucount, vcpuinfo, vcpupin, cpuStats, schedinfo, domhostname,
+  domjobabort, domjobinfo, migrateCompcache, migrateGetmaxdowntime, migrateGetspeed, migratePostcopy,
+  migrateSetmaxdowntime, migrateSetspeed, domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo,
+  guestvcpus, iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset, blkiotune, memtune, numatune,
+  autostart, desc, domrename, managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, metadata, restore,
+  save, saveImageDefine, saveImageDumpxml, edit, dominfo, domstate, list, domblkinfo, domblklist, domblkstat,
+  domiflist, domifstat, domblkerror, domcontrol, dommemstat, domstats, domtime, event, capabilities, hostname,
+  nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version, allocpages, cpuBaseline, cpuCompare, cpuModels,
+  domcapabilities, freecell, freepages, hypervisorCpuBaseline, hypervisorCpuCompare, maxvcpus, nodeMemoryTune,
+  nodecpumap, nodesevinfo, nodesuspend, ifaceBegin, ifaceCommit, ifaceDefine, ifaceDestroy, ifaceDumpxml, ifaceList,
+  ifaceMac, ifaceName, ifaceRollback, ifaceStart, ifaceUndefine, ifaceEdit, ifaceBridge, ifaceUnbridge, nwfilterDefine,
+  nwfilterDumpxml, nwfilterEdit, nwfilterList, nwfilterUndefine, nwfilterBindingCreate, nwfilterBindingDelete,
+  nwfilterBindingDumpxml, nwfilterBindingList, netAutostart, netCreate, netDefine, netDestroy, netDhcpLeases,
+  netDumpxml, netInfo, netEvent, netList, netName, netStart, netUndefine, netUpdate, netUUID, netEdit, netPortList,
+  netPortCreate, netPortDumpxml, netPortDelete, nodedevCreate, nodedevDestroy, nodedevDetach, nodedevDumpxml,
+  nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevDefine, nodedevUndefine, nodedevStart,
+  nodedevAutostart, nodedevInfo, secretDefine, secretDumpxml, secretEvent, secretGetValue, secretList, secretSetValue,
+  secretUndefine, snapshotCreate, snapshotCreateAs, snapshotCurrent, snapshotDelete, snapshotDumpxml, snapshotInfo,
+  snapshotList, snapshotParent, snapshotRevert, backupBegin, backupDumpxml, findStoragePoolSourcesAs,
+  findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine, poolDelete,
+  poolDestroy, poolDumpxml, poolEdit, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID,
+  poolEvent, poolCapabilities, volClone, volCreateAs, volCreate, volCreateFrom, volDelete, volDownload, volDumpxml, volInfo, volKey,
+  volList, volName, volPath, volPool, volResize, volUpload, volWipe, cd, echo, exit, pwd, quit, connectCommand, help,
 ];
+
+/** tsvirsh's own commands, listed after virsh's in their group. */
+const TSVIRSH_COMMANDS: Readonly<Record<string, readonly CommandDef[]>> = { monitor: [sharedDiskList] };
+
+/** Every command, in virsh's groups and in the order `virsh help` lists them. */
+export const GROUPS: readonly CommandGroup[] = groupsInVirshOrder(VIRSH_COMMANDS, TSVIRSH_COMMANDS);
 
 const COMMANDS = new Map(GROUPS.flatMap((g) => g.commands).map((c) => [c.name, c]));
 
