@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { formatDomainXML, validateXML } from '@tsvirt/conf';
+import { formatDomainXML, parseXml, validateXML } from '@tsvirt/conf';
 import { parseTestDomain } from './test-domain-defaults.js';
 import {
   DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
@@ -96,7 +96,11 @@ export class TestHypervisor implements HypervisorDriver {
 
   async domainDefineXML(xml: string, flags: number): Promise<DomainRef> {
     checkFlags(flags, DomainDefineFlags.VALIDATE, 'testDomainDefineXMLFlags', D);
-    if (flags & DomainDefineFlags.VALIDATE) await validateXML(xml, 'domain.rng');
+    // libvirt reads the document (with its parse errors) before it validates it against the schema.
+    if (flags & DomainDefineFlags.VALIDATE) {
+      parseXml(xml, 'domain_definition', ErrorDomain.DOMAIN);
+      await validateXML(xml, 'domain.rng');
+    }
     const def = parseTestDomain(xml);
     const { obj, replaced } = this.host.add(def, true, false);
     this.host.emit(obj, DomainEventType.DEFINED, replaced ? DomainEventDetail.DEFINED.UPDATED : DomainEventDetail.DEFINED.ADDED);

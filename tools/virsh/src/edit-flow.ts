@@ -134,6 +134,7 @@ async function askReedit(ctl: Ctl, msg: string, error: unknown, relaxable: boole
   if (error !== undefined) ctl.report(error);
   const keys = relaxable ? '[y,n,i,f,?]' : '[y,n,f,?]';
   for (;;) {
+  flush(ctl);
     ctl.print(`\r${msg} Try again? ${keys}: `);
     flush(ctl);
     const c = await readKey();
