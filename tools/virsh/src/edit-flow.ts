@@ -20,6 +20,8 @@ export interface EditSpec<T> {
   label(name: string): string;
   /** Whether the retry prompt offers `i` (redefine without validation). */
   relaxable?: boolean;
+  /** The success line, where virsh words it otherwise than `LABEL XML configuration edited.`. */
+  editedLine?(name: string): string;
 }
 
 /** The characters an editor command or file name may hold to be run without a shell. */
@@ -132,9 +134,9 @@ async function readKey(): Promise<string> {
 async function askReedit(ctl: Ctl, msg: string, error: unknown, relaxable: boolean): Promise<Choice | undefined> {
   if (process.stdin.isTTY !== true) return undefined;
   if (error !== undefined) ctl.report(error);
+  flush(ctl);
   const keys = relaxable ? '[y,n,i,f,?]' : '[y,n,f,?]';
   for (;;) {
-  flush(ctl);
     ctl.print(`\r${msg} Try again? ${keys}: `);
     flush(ctl);
     const c = await readKey();
@@ -157,7 +159,8 @@ async function askReedit(ctl: Ctl, msg: string, error: unknown, relaxable: boole
 export async function editXML<T>(ctl: Ctl, spec: EditSpec<T>): Promise<boolean> {
   let doc = await spec.getXML();
   const file = await writeTempFile(doc);
-  const edited = (name: string): void => ctl.extra(`${spec.label(name)} XML configuration edited.\n`);
+  const edited = (name: string): void =>
+    ctl.extra(`${spec.editedLine ? spec.editedLine(name) : `${spec.label(name)} XML configuration edited.`}\n`);
   try {
     let relaxed = false;
     for (;;) {

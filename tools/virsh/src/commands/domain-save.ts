@@ -1,6 +1,7 @@
 import { DomainSaveImageXMLFlags, DomainSaveRestoreFlags as S } from '@tsvirt/api';
 import type { CommandDef, OptDef } from '../vsh/command-def.js';
 import { domainOpt } from '../vsh/command-def.js';
+import { editXML } from '../edit-flow.js';
 import { CommandFailed } from '../vsh/ctl.js';
 import type { ParsedCommand } from '../vsh/parsed-command.js';
 import { domainArg } from '../domain-lookup.js';
@@ -174,5 +175,46 @@ export const managedsaveDefine: CommandDef = {
     await failingAs(`Failed to update ${dom.getName()} XML configuration`, () => dom.managedSaveDefineXML(dxml, saveFlags(cmd)));
     ctl.extra(`Managed save image of domain '${dom.getName()}' updated.\n`);
     return true;
+  },
+};
+
+export const saveImageEdit: CommandDef = {
+  name: 'save-image-edit',
+  group: 'domain',
+  help: "edit XML for a domain's saved state file",
+  desc: 'Edit the domain XML associated with a saved state file',
+  options: [{ name: 'file', type: 'string', positional: true, required: true, help: 'saved state file to edit' }, ...stateOpts('restore')],
+  async run(ctl, cmd) {
+    cmd.exclusive('running', 'paused');
+    const file = cmd.required('file');
+    const conn = await ctl.connect();
+    return editXML(ctl, {
+      name: file,
+      getXML: () => conn.saveImageGetXMLDesc(file, DomainSaveImageXMLFlags.SECURE),
+      define: (xml) => conn.saveImageDefineXML(file, xml, saveFlags(cmd)),
+      nameOf: () => file,
+      label: (name) => `Saved image ${name}`,
+      editedLine: (name) => `State file ${name} edited.`,
+    });
+  },
+};
+
+export const managedsaveEdit: CommandDef = {
+  name: 'managedsave-edit',
+  group: 'domain',
+  help: "edit XML for a domain's managed save state file",
+  desc: 'Edit the domain XML associated with the managed save state file',
+  options: [domainOpt(), ...stateOpts('start')],
+  async run(ctl, cmd) {
+    cmd.exclusive('running', 'paused');
+    const dom = await domainArg(ctl, cmd);
+    return editXML(ctl, {
+      name: dom.getName(),
+      getXML: () => dom.managedSaveGetXMLDesc(DomainSaveImageXMLFlags.SECURE),
+      define: (xml) => dom.managedSaveDefineXML(xml, saveFlags(cmd)),
+      nameOf: () => dom.getName(),
+      label: (name) => `Managed save image of domain '${name}'`,
+      editedLine: (name) => `Managed save image of Domain '${name}' XML configuration edited.`,
+    });
   },
 };

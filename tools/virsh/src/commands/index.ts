@@ -47,7 +47,8 @@ import { blkiotune } from './domain-blkiotune.js';
 import { memtune } from './domain-memtune.js';
 import { numatune } from './domain-numatune.js';
 import {
-  managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, restore, save, saveImageDefine, saveImageDumpxml,
+  managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveEdit, managedsaveRemove, restore, save, saveImageDefine, saveImageDumpxml,
+  saveImageEdit,
 } from './domain-save.js';
 import { autostart, desc, domrename, metadata } from './domain-metadata.js';
 import { snapshotCreate, snapshotCreateAs } from './snapshot-create.js';
@@ -82,7 +83,7 @@ const VIRSH_COMMANDS: readonly CommandDef[] = [
   migrateSetmaxdowntime, migrateSetspeed, domdirtyrateCalc, dompmsuspend, dompmwakeup, guestAgentTimeout, guestinfo,
   guestvcpus, iothreadadd, iothreaddel, iothreadinfo, iothreadpin, iothreadset, blkiotune, memtune, numatune,
   autostart, desc, domrename, managedsave, managedsaveDefine, managedsaveDumpxml, managedsaveRemove, metadata, restore,
-  save, saveImageDefine, saveImageDumpxml, edit, dominfo, domstate, list, domblkinfo, domblklist, domblkstat,
+  save, saveImageDefine, saveImageDumpxml, saveImageEdit, managedsaveEdit, edit, dominfo, domstate, list, domblkinfo, domblklist, domblkstat,
   domiflist, domifstat, domblkerror, domcontrol, dommemstat, domstats, domtime, event, capabilities, hostname,
   nodecpustats, nodeinfo, nodememstats, sysinfo, uri, version, allocpages, cpuBaseline, cpuCompare, cpuModels,
   domcapabilities, freecell, freepages, hypervisorCpuBaseline, hypervisorCpuCompare, maxvcpus, nodeMemoryTune,
