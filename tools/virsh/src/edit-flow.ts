@@ -20,8 +20,10 @@ export interface EditSpec<T> {
   label(name: string): string;
   /** Whether the retry prompt offers `i` (redefine without validation). */
   relaxable?: boolean;
-  /** The success line, where virsh words it otherwise than `LABEL XML configuration edited.`. */
-  editedLine?(name: string): string;
+  /** The success line, where virsh words it otherwise than `LABEL XML configuration edited.` (none if undefined). */
+  editedLine?(name: string): string | undefined;
+  /** Work after a successful definition (a snapshot's rename); its failure fails the command. */
+  afterDefine?(object: T): Promise<void>;
 }
 
 /** The characters an editor command or file name may hold to be run without a shell. */
@@ -159,8 +161,10 @@ async function askReedit(ctl: Ctl, msg: string, error: unknown, relaxable: boole
 export async function editXML<T>(ctl: Ctl, spec: EditSpec<T>): Promise<boolean> {
   let doc = await spec.getXML();
   const file = await writeTempFile(doc);
-  const edited = (name: string): void =>
-    ctl.extra(`${spec.editedLine ? spec.editedLine(name) : `${spec.label(name)} XML configuration edited.`}\n`);
+  const edited = (name: string): void => {
+    const line = spec.editedLine ? spec.editedLine(name) : `${spec.label(name)} XML configuration edited.`;
+    if (line !== undefined) ctl.extra(`${line}\n`);
+  };
   try {
     let relaxed = false;
     for (;;) {
@@ -179,11 +183,16 @@ export async function editXML<T>(ctl: Ctl, spec: EditSpec<T>): Promise<boolean> 
           msg = 'The XML configuration was changed by another user.';
           doc = reread;
         } else {
+          let made: { object: T } | undefined;
           try {
-            edited(spec.nameOf(await spec.define(text, relaxed)));
-            return true;
+            made = { object: await spec.define(text, relaxed) };
           } catch (e) {
             error = e;
+          }
+          if (made) {
+            await spec.afterDefine?.(made.object);
+            edited(spec.nameOf(made.object));
+            return true;
           }
         }
         choice = await askReedit(ctl, msg, error, spec.relaxable === true && !relaxed);

@@ -54,6 +54,7 @@ import { autostart, desc, domrename, metadata } from './domain-metadata.js';
 import { snapshotCreate, snapshotCreateAs } from './snapshot-create.js';
 import { snapshotCurrent, snapshotDelete, snapshotDumpxml, snapshotInfo, snapshotParent, snapshotRevert } from './snapshot-info.js';
 import { snapshotList } from './snapshot-list.js';
+import { snapshotEdit } from './snapshot-edit.js';
 import { event } from './event.js';
 import { allocpages, freecell, freepages, nodeMemoryTune } from './host-memory.js';
 import { cpuBaseline, cpuCompare, cpuModels, domcapabilities, hypervisorCpuBaseline, hypervisorCpuCompare, maxvcpus, nodecpumap } from './host-cpu.js';
@@ -95,7 +96,7 @@ const VIRSH_COMMANDS: readonly CommandDef[] = [
   netPortCreate, netPortDumpxml, netPortDelete, nodedevCreate, nodedevDestroy, nodedevDetach, nodedevDumpxml,
   nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevDefine, nodedevUndefine, nodedevStart,
   nodedevAutostart, nodedevInfo, secretDefine, secretDumpxml, secretEvent, secretGetValue, secretList, secretSetValue,
-  secretUndefine, snapshotCreate, snapshotCreateAs, snapshotCurrent, snapshotDelete, snapshotDumpxml, snapshotInfo,
+  secretUndefine, snapshotCreate, snapshotCreateAs, snapshotEdit, snapshotCurrent, snapshotDelete, snapshotDumpxml, snapshotInfo,
   snapshotList, snapshotParent, snapshotRevert, backupBegin, backupDumpxml, findStoragePoolSourcesAs,
   findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine, poolDelete,
   poolDestroy, poolDumpxml, poolEdit, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID,
