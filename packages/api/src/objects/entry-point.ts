@@ -19,9 +19,15 @@ export function denyReadonly(readonly: boolean, api: string): void {
  * read-only, then NO_SUPPORT for a missing entry.
  */
 export function callerFor<T extends object>(table: (api: string) => T | undefined, readonly: () => boolean) {
-  return <K extends keyof T>(key: K, api: string, modifies = false) => {
-    const t = table(api);
-    if (modifies) denyReadonly(readonly(), api);
-    return entryPoint(t, key, api);
+  return <K extends keyof T>(key: K, api: string, modifies = false): ReturnType<typeof entryPoint<T, K>> => {
+    try {
+      const t = table(api);
+      if (modifies) denyReadonly(readonly(), api);
+      return entryPoint(t, key, api);
+    } catch (e) {
+      // Every entry point answers with a promise: a refusal is a rejected one, never a throw, so
+      // that `call().catch(...)` in a caller sees it.
+      return (() => Promise.reject(e)) as ReturnType<typeof entryPoint<T, K>>;
+    }
   };
 }
