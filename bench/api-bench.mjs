@@ -112,12 +112,12 @@ function libvirtLoop() {
 // ---------------------------------------------------------------------------------------------
 // (2) cold start
 
-const cliPath = join(root, 'tools/virsh/dist/cli.js');
+const cliPath = join(root, 'tools/virsh/dist/bundle/cli.js');
 const COMMANDS = [
   { key: 'floor', label: 'node -e 0', cmd: ['node', '-e', '0'] },
   { key: 'virsh', label: `virsh -c ${URI} list --all`, cmd: ['virsh', '-c', URI, 'list', '--all'] },
   { key: 'tsvirsh', label: `./tsvirsh -c ${URI} list --all`, cmd: ['./tsvirsh', '-c', URI, 'list', '--all'] },
-  { key: 'cli', label: `node tools/virsh/dist/cli.js -c ${URI} list --all`, cmd: ['node', 'tools/virsh/dist/cli.js', '-c', URI, 'list', '--all'] },
+  { key: 'cli', label: `node tools/virsh/dist/bundle/cli.js -c ${URI} list --all`, cmd: ['node', 'tools/virsh/dist/bundle/cli.js', '-c', URI, 'list', '--all'] },
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
@@ -172,7 +172,7 @@ function coldStart() {
       mean[c.key] = { ms: m, sd: Math.sqrt(times.reduce((a, t) => a + (t - m) ** 2, 0) / Math.max(1, times.length - 1)), median };
     }
   }
-  if (statSync(cliPath).mtimeMs !== builtAt) notes.push('tools/virsh/dist/cli.js was rewritten during the runs (a build ran meanwhile): the figures may include build work; see the medians');
+  if (statSync(cliPath).mtimeMs !== builtAt) notes.push('tools/virsh/dist/bundle/cli.js was rewritten during the runs (a build ran meanwhile): the figures may include build work; see the medians');
   return { tool, mean, notes, available };
 }
 
