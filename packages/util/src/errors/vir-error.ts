@@ -1,3 +1,4 @@
+import { getSystemErrorMap } from 'node:util';
 import { ErrorCode, ErrorDomain } from './error-codes.js';
 import { formatErrorMessage } from './error-messages.js';
 
@@ -73,11 +74,28 @@ const ERRNO_TEXT: Record<string, string> = {
   ETIMEDOUT: 'Connection timed out',
   ENOTEMPTY: 'Directory not empty',
   EFBIG: 'File too large',
+  EIO: 'Input/output error',
+  ENOTCONN: 'Transport endpoint is not connected',
+  ELOOP: 'Too many levels of symbolic links',
+  ENAMETOOLONG: 'File name too long',
+  EXDEV: 'Invalid cross-device link',
+  ENOTSUP: 'Operation not supported',
+  EHOSTUNREACH: 'No route to host',
 };
 
-/** strerror() text of a Node errno error, as glibc spells it. */
+let uvText: Map<string, string> | undefined;
+
+/**
+ * strerror() text of a Node errno error, as glibc spells it: the table above where glibc's words
+ * differ from libuv's, else libuv's description with glibc's capital (`No such device or address`).
+ */
 export function errnoText(e: NodeJS.ErrnoException): string {
-  return (e.code && ERRNO_TEXT[e.code]) ?? e.message;
+  if (!e.code) return e.message;
+  const known = ERRNO_TEXT[e.code];
+  if (known) return known;
+  uvText ??= new Map([...getSystemErrorMap().values()]);
+  const uv = uvText.get(e.code);
+  return uv ? uv.charAt(0).toUpperCase() + uv.slice(1) : e.message;
 }
 
 /**
