@@ -30,3 +30,15 @@ export const DomainMetadataType = { DESCRIPTION: 0, TITLE: 1, ELEMENT: 2 } as co
 
 /** virDomainMessageType: which of a domain's messages virDomainGetMessages returns (0 for all). */
 export const DomainMessageType = { DEPRECATION: 1, TAINTING: 2 } as const;
+
+/** virDomainCheckpointCreateFlags. */
+export const DomainCheckpointCreateFlags = { REDEFINE: 1, QUIESCE: 2, REDEFINE_VALIDATE: 4 } as const;
+
+/** virDomainCheckpointListFlags. ROOTS (for a domain's list) and DESCENDANTS (for a checkpoint's children) share bit 1. */
+export const DomainCheckpointListFlags = { DESCENDANTS: 1, ROOTS: 1, TOPOLOGICAL: 2, LEAVES: 4, NO_LEAVES: 8 } as const;
+
+/** virDomainCheckpointDeleteFlags. */
+export const DomainCheckpointDeleteFlags = { CHILDREN: 1, METADATA_ONLY: 2, CHILDREN_ONLY: 4 } as const;
+
+/** virDomainCheckpointXMLFlags. */
+export const DomainCheckpointXMLFlags = { SECURE: 1, NO_DOMAIN: 2, SIZE: 4 } as const;

@@ -2,6 +2,7 @@ export { connect, type ConnectOptions } from './connect.js';
 export { Connection, LIB_VERSION } from './objects/connection.js';
 export { Domain } from './objects/domain.js';
 export { DomainSnapshot } from './objects/domain-snapshot.js';
+export { DomainCheckpoint } from './objects/domain-checkpoint.js';
 export { Network } from './objects/network.js';
 export { NetworkPort } from './objects/network-port.js';
 export { Interface } from './objects/interface.js';
@@ -21,7 +22,7 @@ export { matchesFlagGroups, type FlagCheck } from './flag-groups.js';
 export { checkExclusiveFlags } from './objects/arg-checks.js';
 export { DRIVER_REGISTRY, addDriverImporter, findDriver, loadDriver, unloadDrivers, type DriverEntry, type ModuleImporter } from './registry.js';
 export type { ConnectionDriver, DriverConnection, DriverModule, OpenContext } from './driver/connection-driver.js';
-export type { DomainStateEntryPoints, SnapshotRef } from './driver/domain-state-entry-points.js';
+export type { DomainStateEntryPoints, SnapshotRef, CheckpointRef } from './driver/domain-state-entry-points.js';
 export type {
   DomainTuningEntryPoints, DomainCPUStats, DomainMemoryStat, DomainTime, DomainControlInfo, DomainDiskError, DomainIOThreadInfo,
   DomainStatsRecord,

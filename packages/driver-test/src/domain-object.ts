@@ -1,6 +1,7 @@
 import type { DomainDef } from '@tsvirt/conf';
 import { DomainState } from '@tsvirt/api';
 import { newSnapshotTree, type SnapshotTree } from './domain/snapshots.js';
+import type { CheckpointTree } from './domain/checkpoints.js';
 
 /** One domain of the mock hypervisor: its definitions and run state (libvirt's virDomainObj). */
 export interface DomainObject {
@@ -16,6 +17,7 @@ export interface DomainObject {
   autostart: boolean;
   hasManagedSave: boolean;
   snapshots: SnapshotTree;
+  checkpoints: CheckpointTree;
 }
 
 export function isActive(obj: DomainObject): boolean {
@@ -38,5 +40,6 @@ export function newInactiveObject(def: DomainDef, persistent: boolean): DomainOb
     autostart: false,
     hasManagedSave: false,
     snapshots: newSnapshotTree(),
+    checkpoints: { snaps: [], current: undefined },
   };
 }

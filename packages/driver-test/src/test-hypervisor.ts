@@ -7,7 +7,7 @@ import {
   type DomainBlockInfo, type DomainBlockStats, type DomainInterfaceStats, type DomainVcpus, type NodeCPUMap,
   type DomainCPUStats, type TypedParameter, type DomainControlInfo, type DomainDiskError, type DomainMemoryStat, type DomainTime,
   type DomainIOThreadInfo, type DomainStatsRecord,
-  type DomainInfo, type DomainListFacts, type SnapshotRef, type NodeStat, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
+  type DomainInfo, type DomainListFacts, type SnapshotRef, type CheckpointRef, type NodeStat, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { SECURITY_LABEL, SECURITY_MODEL, TEST_HYPERVISOR_VERSION } from './default-config.js';
@@ -32,6 +32,9 @@ import { domainMessages } from './domain/taint.js';
 import {
   createSnapshot, currentSnapshot, deleteSnapshot, listChildren, listSnapshots, lookupSnapshot, revertToSnapshot, snapshotParent, snapshotXML,
 } from './domain/snapshots.js';
+import {
+  checkpointParent, checkpointXML, createCheckpoint, deleteCheckpoint, listCheckpointChildren, listCheckpoints, lookupCheckpoint,
+} from './domain/checkpoints.js';
 
 const D = ErrorDomain.TEST;
 
@@ -44,7 +47,7 @@ function notRunning(): VirError {
 function listFacts(obj: DomainObject): DomainListFacts {
   return {
     active: isActive(obj), persistent: obj.persistent, state: obj.state, hasManagedSave: obj.hasManagedSave,
-    autostart: obj.autostart, hasSnapshot: obj.snapshots.snaps.length > 0, hasCheckpoint: false,
+    autostart: obj.autostart, hasSnapshot: obj.snapshots.snaps.length > 0, hasCheckpoint: obj.checkpoints.snaps.length > 0,
   };
 }
 
@@ -483,5 +486,30 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async domainSnapshotDelete(snap: SnapshotRef, flags: number): Promise<void> {
     deleteSnapshot(this.host.find(snap.domain), snap.name, flags);
+  }
+  // Checkpoints (src/domain/checkpoints.ts).
+  async domainCheckpointCreateXML(dom: DomainRef, xml: string, flags: number): Promise<CheckpointRef> {
+    const obj = this.host.find(dom);
+    return { domain: this.host.ref(obj), name: createCheckpoint(obj, xml, flags) };
+  }
+  async domainListAllCheckpoints(dom: DomainRef, flags: number): Promise<string[]> {
+    return listCheckpoints(this.host.find(dom), flags);
+  }
+  async domainCheckpointLookupByName(dom: DomainRef, name: string, flags: number): Promise<CheckpointRef> {
+    checkFlags(flags, 0, 'testDomainCheckpointLookupByName', D);
+    return { domain: dom, name: lookupCheckpoint(this.host.find(dom), name).name };
+  }
+  async domainCheckpointGetXMLDesc(cp: CheckpointRef, flags: number): Promise<string> {
+    return checkpointXML(this.host.find(cp.domain), cp.name, flags);
+  }
+  async domainCheckpointGetParent(cp: CheckpointRef, flags: number): Promise<CheckpointRef> {
+    checkFlags(flags, 0, 'testDomainCheckpointGetParent', D);
+    return { domain: cp.domain, name: checkpointParent(this.host.find(cp.domain), cp.name) };
+  }
+  async domainCheckpointListAllChildren(cp: CheckpointRef, flags: number): Promise<string[]> {
+    return listCheckpointChildren(this.host.find(cp.domain), cp.name, flags);
+  }
+  async domainCheckpointDelete(cp: CheckpointRef, flags: number): Promise<void> {
+    deleteCheckpoint(this.host.find(cp.domain), cp.name, flags);
   }
 }

@@ -6,6 +6,12 @@ export interface SnapshotRef {
   readonly name: string;
 }
 
+/** How a driver names a checkpoint: its domain and its name (libvirt's virDomainCheckpointPtr). */
+export interface CheckpointRef {
+  readonly domain: DomainRef;
+  readonly name: string;
+}
+
 /**
  * The hypervisor entry points for a domain's state outside its run state: saved images, managed
  * save, snapshots, metadata, renaming. Part of HypervisorDriver; every member is optional.
@@ -49,4 +55,14 @@ export interface DomainStateEntryPoints {
   domainSnapshotHasMetadata?(snap: SnapshotRef, flags: number): Promise<boolean>;
   domainRevertToSnapshot?(snap: SnapshotRef, flags: number): Promise<void>;
   domainSnapshotDelete?(snap: SnapshotRef, flags: number): Promise<void>;
+  /** Creates (or with REDEFINE restores the metadata of) a checkpoint from `<domaincheckpoint>` XML. */
+  domainCheckpointCreateXML?(dom: DomainRef, xml: string, flags: number): Promise<CheckpointRef>;
+  /** Checkpoint names matching DomainCheckpointListFlags, in creation order (topological with TOPOLOGICAL). */
+  domainListAllCheckpoints?(dom: DomainRef, flags: number): Promise<string[]>;
+  domainCheckpointLookupByName?(dom: DomainRef, name: string, flags: number): Promise<CheckpointRef>;
+  domainCheckpointGetXMLDesc?(cp: CheckpointRef, flags: number): Promise<string>;
+  domainCheckpointGetParent?(cp: CheckpointRef, flags: number): Promise<CheckpointRef>;
+  /** Names of the checkpoint's children (all descendants with DESCENDANTS) matching the list flags. */
+  domainCheckpointListAllChildren?(cp: CheckpointRef, flags: number): Promise<string[]>;
+  domainCheckpointDelete?(cp: CheckpointRef, flags: number): Promise<void>;
 }

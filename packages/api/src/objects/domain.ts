@@ -7,6 +7,8 @@ import { DomainDeviceModifyFlags, DomainMemoryModFlags, DomainVcpuFlags, DomainX
 import { checkNonNegative, checkNonZero, checkRequiredFlag } from './arg-checks.js';
 import { callerFor } from './entry-point.js';
 import { DomainSnapshot } from './domain-snapshot.js';
+import { DomainCheckpoint } from './domain-checkpoint.js';
+import { DomainCheckpointCreateFlags as CC } from '../domain-state-flags.js';
 import { checkGetMetadataArgs, checkSaveFlags, checkSetMetadataArgs, checkSnapshotCreateFlags } from './domain-state-args.js';
 import { checkNonEmptyString } from './arg-checks.js';
 import type {
@@ -445,6 +447,21 @@ export class Domain {
   /** virDomainRevertToSnapshot, as the bindings spell it on the domain. */
   revertToSnapshot(snap: DomainSnapshot, flags = 0): Promise<void> {
     return snap.revert(flags);
+  }
+  /** Creates a checkpoint from `<domaincheckpoint>` XML (virDomainCheckpointCreateXML; DomainCheckpointCreateFlags). */
+  async checkpointCreateXML(xml: string, flags = 0): Promise<DomainCheckpoint> {
+    const call = this.call('domainCheckpointCreateXML', 'virDomainCheckpointCreateXML', true);
+    checkRequiredFlag(flags, CC.REDEFINE_VALIDATE, 'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE', CC.REDEFINE, 'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE');
+    return new DomainCheckpoint(this, (await call(this.#ref, xml, flags)).name);
+  }
+  /** Checkpoints matching DomainCheckpointListFlags (virDomainListAllCheckpoints). */
+  async listAllCheckpoints(flags = 0): Promise<DomainCheckpoint[]> {
+    const names = await this.call('domainListAllCheckpoints', 'virDomainListAllCheckpoints')(this.#ref, flags);
+    return names.map((n) => new DomainCheckpoint(this, n));
+  }
+  async checkpointLookupByName(name: string, flags = 0): Promise<DomainCheckpoint> {
+    const ref = await this.call('domainCheckpointLookupByName', 'virDomainCheckpointLookupByName')(this.#ref, name, flags);
+    return new DomainCheckpoint(this, ref.name);
   }
   /** Starts a backup job (DomainBackupBeginFlags); without `backupXML` a full push backup of every disk. */
   async backupBegin(backupXML?: string, checkpointXML?: string, flags = 0): Promise<void> {

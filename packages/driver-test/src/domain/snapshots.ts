@@ -7,6 +7,7 @@ import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { TEST_ARCH } from '../default-config.js';
 import { isActive, type DomainObject } from '../domain-object.js';
 import type { TestHost } from '../test-host.js';
+import { childrenOf, deleteMoment, descendantsOf, topological, type MomentTree } from './moment-tree.js';
 
 const D = ErrorDomain.TEST;
 
@@ -14,10 +15,7 @@ const D = ErrorDomain.TEST;
 export type Snapshot = DomainSnapshotDef & { name: string };
 
 /** A domain's snapshots in creation order and the name of the current one (libvirt's snapshot object list). */
-export interface SnapshotTree {
-  readonly snaps: Snapshot[];
-  current: string | undefined;
-}
+export type SnapshotTree = MomentTree<Snapshot>;
 
 export function newSnapshotTree(): SnapshotTree {
   return { snaps: [], current: undefined };
@@ -42,22 +40,6 @@ export function currentSnapshot(obj: DomainObject): Snapshot {
   const name = obj.snapshots.current;
   if (name === undefined) throw new VirError(ErrorCode.NO_DOMAIN_SNAPSHOT, 'the domain does not have a current snapshot', D);
   return lookupSnapshot(obj, name);
-}
-
-function childrenOf(tree: SnapshotTree, name: string | undefined): Snapshot[] {
-  return tree.snaps.filter((s) => s.parent === name);
-}
-
-function descendantsOf(tree: SnapshotTree, name: string): Snapshot[] {
-  return childrenOf(tree, name).flatMap((c) => [c, ...descendantsOf(tree, c.name)]);
-}
-
-/**
- * Parents before children: a depth-first walk from the roots, newest child first, as libvirt's
- * moment list links them.
- */
-function topological(tree: SnapshotTree, from: string | undefined): Snapshot[] {
-  return childrenOf(tree, from).reverse().flatMap((c) => [c, ...topological(tree, c.name)]);
 }
 
 function isExternal(s: Snapshot): boolean {
@@ -166,6 +148,7 @@ export function createSnapshot(host: TestHost, obj: DomainObject, xml: string, f
   if (!obj.persistent && flags & C.HALT) {
     throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot halt after transient domain snapshot', D);
   }
+  if (obj.checkpoints.snaps.length > 0) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'cannot create snapshot while checkpoint exists', D);
   const redefining = (flags & C.REDEFINE) !== 0;
   const parsed = parseSnapshotXML(xml, { redefine: redefining, domainDefaults: { arch: TEST_ARCH } });
   const tree = obj.snapshots;
@@ -244,22 +227,5 @@ export function revertToSnapshot(host: TestHost, obj: DomainObject, name: string
  */
 export function deleteSnapshot(obj: DomainObject, name: string, flags: number): void {
   checkFlags(flags, Del.CHILDREN | Del.CHILDREN_ONLY, 'testDomainSnapshotDelete', D);
-  const tree = obj.snapshots;
-  const snap = lookupSnapshot(obj, name);
-  const doomed = new Set<Snapshot>();
-  if (flags & (Del.CHILDREN | Del.CHILDREN_ONLY)) {
-    for (const d of descendantsOf(tree, name)) doomed.add(d);
-    if (tree.current !== undefined && [...doomed].some((d) => d.name === tree.current)) tree.current = name;
-  } else {
-    for (const c of childrenOf(tree, name)) {
-      if (snap.parent === undefined) delete c.parent;
-      else c.parent = snap.parent;
-    }
-  }
-  if (!(flags & Del.CHILDREN_ONLY)) {
-    doomed.add(snap);
-    if (tree.current === name) tree.current = snap.parent;
-  }
-  const kept = tree.snaps.filter((s) => !doomed.has(s));
-  tree.snaps.splice(0, tree.snaps.length, ...kept);
+  deleteMoment(obj.snapshots, lookupSnapshot(obj, name), (flags & Del.CHILDREN) !== 0, (flags & Del.CHILDREN_ONLY) !== 0);
 }

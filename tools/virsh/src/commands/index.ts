@@ -55,6 +55,10 @@ import { snapshotCreate, snapshotCreateAs } from './snapshot-create.js';
 import { snapshotCurrent, snapshotDelete, snapshotDumpxml, snapshotInfo, snapshotParent, snapshotRevert } from './snapshot-info.js';
 import { snapshotList } from './snapshot-list.js';
 import { snapshotEdit } from './snapshot-edit.js';
+import { checkpointCreate, checkpointCreateAs } from './checkpoint-create.js';
+import { checkpointDelete, checkpointDumpxml, checkpointInfo, checkpointParent } from './checkpoint-info.js';
+import { checkpointList } from './checkpoint-list.js';
+import { checkpointEdit } from './checkpoint-edit.js';
 import { event } from './event.js';
 import { allocpages, freecell, freepages, nodeMemoryTune } from './host-memory.js';
 import { cpuBaseline, cpuCompare, cpuModels, domcapabilities, hypervisorCpuBaseline, hypervisorCpuCompare, maxvcpus, nodecpumap } from './host-cpu.js';
@@ -97,7 +101,8 @@ const VIRSH_COMMANDS: readonly CommandDef[] = [
   nodedevList, nodedevReattach, nodedevReset, nodedevEvent, nodedevDefine, nodedevUndefine, nodedevStart,
   nodedevAutostart, nodedevInfo, secretDefine, secretDumpxml, secretEvent, secretGetValue, secretList, secretSetValue,
   secretUndefine, snapshotCreate, snapshotCreateAs, snapshotEdit, snapshotCurrent, snapshotDelete, snapshotDumpxml, snapshotInfo,
-  snapshotList, snapshotParent, snapshotRevert, backupBegin, backupDumpxml, findStoragePoolSourcesAs,
+  snapshotList, snapshotParent, snapshotRevert, checkpointCreate, checkpointCreateAs, checkpointDelete, checkpointDumpxml,
+  checkpointEdit, checkpointInfo, checkpointList, checkpointParent, backupBegin, backupDumpxml, findStoragePoolSourcesAs,
   findStoragePoolSources, poolAutostart, poolBuild, poolCreateAs, poolCreate, poolDefineAs, poolDefine, poolDelete,
   poolDestroy, poolDumpxml, poolEdit, poolInfo, poolList, poolName, poolRefresh, poolStart, poolUndefine, poolUUID,
   poolEvent, poolCapabilities, volClone, volCreateAs, volCreate, volCreateFrom, volDelete, volDownload, volDumpxml, volInfo, volKey,

@@ -58,7 +58,7 @@ export const snapshotCreate: CommandDef = {
 };
 
 /** Splits a spec at commas, `,,` standing for a comma (vshStringToArray). */
-function splitSpec(spec: string): string[] {
+export function splitSpec(spec: string): string[] {
   const parts: string[] = [];
   let part = '';
   for (let i = 0; i < spec.length; i++) {
@@ -73,7 +73,7 @@ function splitSpec(spec: string): string[] {
 }
 
 /** Takes `key=value` fields of a spec, each at most once, in any order. */
-function specFields(fields: readonly string[], keys: readonly string[], bare?: (v: string) => string | undefined): Map<string, string> | undefined {
+export function specFields(fields: readonly string[], keys: readonly string[], bare?: (v: string) => string | undefined): Map<string, string> | undefined {
   const found = new Map<string, string>();
   for (const f of fields) {
     const key = keys.find((k) => f.startsWith(`${k}=`) && !found.has(k));
