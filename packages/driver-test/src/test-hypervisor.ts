@@ -490,7 +490,7 @@ export class TestHypervisor implements HypervisorDriver {
   // Checkpoints (src/domain/checkpoints.ts).
   async domainCheckpointCreateXML(dom: DomainRef, xml: string, flags: number): Promise<CheckpointRef> {
     const obj = this.host.find(dom);
-    return { domain: this.host.ref(obj), name: createCheckpoint(obj, xml, flags) };
+    return { domain: this.host.ref(obj), name: await createCheckpoint(obj, xml, flags) };
   }
   async domainListAllCheckpoints(dom: DomainRef, flags: number): Promise<string[]> {
     return listCheckpoints(this.host.find(dom), flags);

@@ -37,7 +37,7 @@ function validatorFor(lib: Awaited<ReturnType<typeof libxml2>>, schema: string):
 /**
  * Validates a document against one of libvirt's schemas (`domain.rng`, `network.rng`, ...), as
  * `virsh define --validate` and virt-xml-validate do. The text first passes tsvirt's own parser, so
- * hostile documents are refused before libxml2 sees them.
+ * hostile documents are refused before libxml2 sees them. As libvirt's, the message ends in a newline.
  */
 export async function validateXML(xml: string, schema: string): Promise<void> {
   parseXml(xml);
@@ -50,7 +50,7 @@ export async function validateXML(xml: string, schema: string): Promise<void> {
   } catch (e) {
     if (!(e instanceof XmlValidateError)) throw VirError.from(e, ErrorCode.XML_INVALID_SCHEMA, ErrorDomain.XML);
     const why = e.details.map((d) => d.message.trim()).join('\n');
-    throw new VirError(ErrorCode.XML_INVALID_SCHEMA, `Unable to validate doc against ${SCHEMA_DIR}${schema}\n${why}`, ErrorDomain.XML, { cause: e });
+    throw new VirError(ErrorCode.XML_INVALID_SCHEMA, `Unable to validate doc against ${SCHEMA_DIR}${schema}\n${why}\n`, ErrorDomain.XML, { cause: e });
   } finally {
     doc.dispose();
   }

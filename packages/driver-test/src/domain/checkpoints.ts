@@ -1,10 +1,10 @@
-import { attr, firstChild, formatCheckpointXML, parseCheckpointXML, type CheckpointDisk, type DomainDef, type DomainCheckpointDef } from '@tsvirt/conf';
+import { attr, checkpointFromElement, firstChild, formatCheckpointXML, parseXml, validateXML, type CheckpointDisk, type DomainDef, type DomainCheckpointDef } from '@tsvirt/conf';
 import {
   DomainCheckpointCreateFlags as C, DomainCheckpointDeleteFlags as Del, DomainCheckpointListFlags as L, DomainCheckpointXMLFlags as X,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { TEST_ARCH } from '../default-config.js';
-import type { DomainObject } from '../domain-object.js';
+import { isActive, type DomainObject } from '../domain-object.js';
 import { childrenOf, deleteMoment, descendantsOf, topological, type MomentTree } from './moment-tree.js';
 
 const D = ErrorDomain.TEST;
@@ -101,11 +101,15 @@ function redefine(obj: DomainObject, def: Checkpoint): void {
  * testDomainCheckpointCreateXML: a new checkpoint of the domain's current definition (child of the
  * current checkpoint, which it becomes), or with REDEFINE a checkpoint restored from its XML.
  */
-export function createCheckpoint(obj: DomainObject, xml: string, flags: number): string {
+export async function createCheckpoint(obj: DomainObject, xml: string, flags: number): Promise<string> {
   checkFlags(flags, C.REDEFINE | C.QUIESCE | C.REDEFINE_VALIDATE, 'testDomainCheckpointCreateXML', D);
   if (obj.snapshots.snaps.length > 0) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'cannot create checkpoint while snapshot exists', D);
+  if (!isActive(obj)) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'cannot create checkpoint for inactive domain', D);
   const redefining = (flags & C.REDEFINE) !== 0;
-  const parsed = parseCheckpointXML(xml, { redefine: redefining, domainDefaults: { arch: TEST_ARCH } });
+  // libvirt always checks checkpoint XML against its schema, after the syntax.
+  const root = parseXml(xml, 'domain_checkpoint', CD);
+  await validateXML(xml, 'domaincheckpoint.rng');
+  const parsed = checkpointFromElement(root, { redefine: redefining, domainDefaults: { arch: TEST_ARCH } });
   const tree = obj.checkpoints;
   if (redefining) {
     const def = parsed as Checkpoint;
