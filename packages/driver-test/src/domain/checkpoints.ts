@@ -102,7 +102,7 @@ function redefine(obj: DomainObject, def: Checkpoint): void {
  * current checkpoint, which it becomes), or with REDEFINE a checkpoint restored from its XML.
  */
 export async function createCheckpoint(obj: DomainObject, xml: string, flags: number): Promise<string> {
-  checkFlags(flags, C.REDEFINE | C.QUIESCE | C.REDEFINE_VALIDATE, 'testDomainCheckpointCreateXML', D);
+  checkFlags(flags, C.REDEFINE | C.QUIESCE, 'testDomainCheckpointCreateXML', D);
   if (obj.snapshots.snaps.length > 0) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'cannot create checkpoint while snapshot exists', D);
   if (!isActive(obj)) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'cannot create checkpoint for inactive domain', D);
   const redefining = (flags & C.REDEFINE) !== 0;
