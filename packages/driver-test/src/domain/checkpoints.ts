@@ -78,6 +78,15 @@ function alignDisks(def: Checkpoint, dom: DomainDef): CheckpointDisk[] {
   });
 }
 
+/**
+ * The checkpoint a redefinition makes current, as libvirt 9.0 picks it: the redefined one, or
+ * down its line of single children to the leaf (observed with virsh; the mock never forks below it).
+ */
+function leafBelow(tree: CheckpointTree, name: string): string {
+  const children = childrenOf(tree, name);
+  return children.length === 1 ? leafBelow(tree, children[0]!.name) : name;
+}
+
 /** Redefinition: the parent must exist and the tree stay acyclic. */
 function redefine(obj: DomainObject, def: Checkpoint): void {
   const tree = obj.checkpoints;
@@ -114,7 +123,7 @@ export async function createCheckpoint(obj: DomainObject, xml: string, flags: nu
   if (redefining) {
     const def = parsed as Checkpoint;
     redefine(obj, def);
-    tree.current = def.name;
+    tree.current = leafBelow(tree, def.name);
     return def.name;
   }
   const now = Math.floor(Date.now() / 1000);
