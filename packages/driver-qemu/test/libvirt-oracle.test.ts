@@ -48,7 +48,10 @@ async function ourCommandLine(xml: string): Promise<string[]> {
   return buildCommandLine(def, { accel: 'tcg', monitorPath: `${dir}/monitor.sock`, masterKeyFile: `${dir}/master-key.aes`, disks });
 }
 
-describe.skipIf(!isRoot)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, qemu:///system)", () => {
+// libvirtd's system instance needs root; elsewhere the suite says why it skips, and in CI it never does.
+const skipOracle = !isRoot && process.env['CI'] !== 'true';
+if (skipOracle) console.log('libvirt-oracle: skipped, starting libvirtd for qemu:///system needs root');
+describe.skipIf(skipOracle)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, qemu:///system)", () => {
   beforeAll(() => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();

@@ -21,7 +21,10 @@ const CASES: ReadonlyArray<[pool: string, argv: string]> = [
 const read = (path: string): string => readFileSync(resolve(CORPUS, path), 'utf8');
 const words = (argv: string): string[] => argv.replace(/\\\n/g, ' ').trim().split(/\s+/);
 
-describe.skipIf(!existsSync(CORPUS))('mount command lines against libvirt 9.0\'s storagepoolxml2argv data', () => {
+// libvirt's test data sits beside the clone (../shared); without it the suite says why it skips, and in CI it never does.
+const skipCorpus = !existsSync(CORPUS) && process.env['CI'] !== 'true';
+if (skipCorpus) console.log(`mount command lines: skipped, libvirt's test data is not at ${CORPUS}`);
+describe.skipIf(skipCorpus)('mount command lines against libvirt 9.0\'s storagepoolxml2argv data', () => {
   it.each(CASES)('%s', (pool, argv) => {
     const def = parseStoragePoolXML(read(`storage-pool/in/${pool}.xml`));
     expect(['mount', ...mountArgs(def)]).toEqual(words(read(`storage-pool-commands/${argv}.argv`)));

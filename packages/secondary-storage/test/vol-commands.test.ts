@@ -32,7 +32,10 @@ const read = (path: string): string => readFileSync(resolve(CORPUS, path), 'utf8
 /** An argv file's words: libvirt writes one argument a line, continued with backslashes. */
 const words = (argv: string): string[] => argv.replace(/\\\n/g, ' ').trim().split(/\s+/);
 
-describe.skipIf(!existsSync(CORPUS))('qemu-img command lines against libvirt 9.0\'s storagevolxml2argv data', () => {
+// libvirt's test data sits beside the clone (../shared); without it the suite says why it skips, and in CI it never does.
+const skipCorpus = !existsSync(CORPUS) && process.env['CI'] !== 'true';
+if (skipCorpus) console.log(`qemu-img command lines: skipped, libvirt's test data is not at ${CORPUS}`);
+describe.skipIf(skipCorpus)('qemu-img command lines against libvirt 9.0\'s storagevolxml2argv data', () => {
   const pool = parseStoragePoolXML(read('storage-pool/in/pool-dir.xml'));
   const vol = (name: string) => parseNewVolume(read(`storage-vol/in/${name}.xml`), pool);
   /** The path a parsed test volume names in its target. */
