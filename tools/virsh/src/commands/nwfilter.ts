@@ -1,17 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ErrorCode, NWFilterBindingCreateFlags, NWFilterDefineFlags, VirError, type Connection, type NWFilter } from '@tsvirt/api';
 import { parseUUID } from '@tsvirt/conf';
 import type { CommandDef, OptDef } from '../vsh/command-def.js';
 import { CommandFailed, type Ctl } from '../vsh/ctl.js';
 import type { ParsedCommand } from '../vsh/parsed-command.js';
-import { VshError } from '../vsh/vsh-error.js';
 import { jsonOpt, printTable } from '../vsh/report.js';
 import { XPATH_OPTS, printXML } from '../xml-dump.js';
 import { lookupObject } from '../object-lookup.js';
 import { readXMLFile } from './domain-xml.js';
+import { editXML } from '../edit-flow.js';
 
 const nwfilterOpt: OptDef = { name: 'nwfilter', type: 'string', positional: true, required: true, help: 'network filter name or uuid' };
 const validateOpt: OptDef = { name: 'validate', type: 'bool', help: 'validate the XML against the schema' };
@@ -76,21 +72,6 @@ export const nwfilterDumpxml: CommandDef = {
   },
 };
 
-/** Runs $VISUAL, $EDITOR or vi on `xml` in a temporary file and answers the edited text. */
-async function editText(xml: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'virsh'));
-  const file = join(dir, 'nwfilter.xml');
-  try {
-    await writeFile(file, xml);
-    const editor = process.env['VISUAL'] ?? process.env['EDITOR'] ?? 'vi';
-    const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' });
-    if (r.status !== 0) throw new VshError(`${editor}: command failed`);
-    return await readFile(file, 'utf8');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 export const nwfilterEdit: CommandDef = {
   name: 'nwfilter-edit',
   group: 'filter',
@@ -99,15 +80,14 @@ export const nwfilterEdit: CommandDef = {
   options: [nwfilterOpt],
   async run(ctl, cmd) {
     const filter = await nwfilterArg(ctl, cmd);
-    const xml = await filter.getXMLDesc();
-    const edited = await editText(xml);
-    if (edited === xml) {
-      ctl.extra(`Network filter ${filter.getName()} XML configuration not changed.\n`);
-      return true;
-    }
-    const updated = await (await ctl.connect()).nwfilterDefineXML(edited);
-    ctl.extra(`Network filter ${updated.getName()} XML configuration edited.\n`);
-    return true;
+    const conn = await ctl.connect();
+    return editXML(ctl, {
+      name: filter.getName(),
+      getXML: () => filter.getXMLDesc(),
+      define: (xml) => conn.nwfilterDefineXML(xml),
+      nameOf: (f) => f.getName(),
+      label: (name) => `Network filter ${name}`,
+    });
   },
 };
 
