@@ -1,5 +1,6 @@
 import { ErrorCode, ErrorDomain, VirError, defaultURI, parseURI } from '@tsvirt/util';
 import type { DriverConnection } from './driver/connection-driver.js';
+import { SECONDARY_KINDS } from './driver/driver-kinds.js';
 import { Connection } from './objects/connection.js';
 import { DRIVER_REGISTRY, loadDriver } from './registry.js';
 
@@ -10,6 +11,20 @@ export interface ConnectOptions {
 
 function noDriver(uri: string, hint?: string): VirError {
   return new VirError(ErrorCode.NO_CONNECT, hint ? `${uri}: ${hint}` : uri, ErrorDomain.NONE);
+}
+
+/** One connection of every kind's first provider: the hypervisor driver's own table, then its secondaries'. */
+function mergeTables(main: DriverConnection, tables: readonly DriverConnection[], name: string): DriverConnection {
+  const merged: Record<string, unknown> = {
+    hypervisor: main.hypervisor,
+    events: main.events,
+    uri: main.uri ?? name,
+    close: async () => {
+      await Promise.all(tables.map((t) => t.close()));
+    },
+  };
+  for (const kind of SECONDARY_KINDS) merged[kind] = tables.find((t) => t[kind])?.[kind];
+  return merged as unknown as DriverConnection;
 }
 
 /**
@@ -34,22 +49,11 @@ export async function connect(uri?: string, options: ConnectOptions = {}): Promi
 
   const tables: DriverConnection[] = [main];
   for (const spec of entry.secondary) {
-    if (main.network && main.storage) break;
+    if (SECONDARY_KINDS.every((k) => tables.some((t) => t[k]))) break;
     const secondary = await loadDriver(spec);
     const opened = secondary && (await secondary.open(ctx));
     if (opened && opened !== 'declined') tables.push(opened);
   }
-  const merged: DriverConnection = {
-    hypervisor: main.hypervisor,
-    network: tables.find((t) => t.network)?.network,
-    storage: tables.find((t) => t.storage)?.storage,
-    interface: tables.find((t) => t.interface)?.interface,
-    nodeDevice: tables.find((t) => t.nodeDevice)?.nodeDevice,
-    events: main.events,
-    uri: main.uri ?? name,
-    close: async () => {
-      await Promise.all(tables.map((t) => t.close()));
-    },
-  };
+  const merged = mergeTables(main, tables, name);
   return new Connection(merged, name, readonly);
 }

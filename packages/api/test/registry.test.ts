@@ -182,6 +182,26 @@ describe('connect', () => {
     expect([main.closed, net.closed]).toEqual([1, 1]);
   });
 
+  it("a secondary driver's secrets and network filters are reachable (every kind is merged)", async () => {
+    const main = fakeDriver('Fake');
+    const uuid = '6695eb01-f6a4-8304-79aa-97f2502e193f';
+    const extra = fakeDriver('Extra', {
+      hypervisor: undefined,
+      secret: { connectListAllSecrets: async () => [{ uuid, usageType: 0, usageID: '' }] },
+      nwfilter: { connectListAllNWFilters: async () => [{ name: 'clean-traffic', uuid }] },
+      interface: { connectListAllInterfaces: async () => [{ name: 'eth0', mac: '' }] },
+      nodeDevice: { connectListAllNodeDevices: async () => [{ name: 'computer' }] },
+    });
+    provided.set('@tsvirt/driver-lxc', { driver: main });
+    provided.set('@tsvirt/secondary-storage', { driver: extra });
+    const conn = await connect('lxc:///');
+    expect((await conn.listAllSecrets()).map((s) => s.getUUIDString())).toEqual([uuid]);
+    expect((await conn.listAllNWFilters()).map((f) => f.getName())).toEqual(['clean-traffic']);
+    expect((await conn.listAllInterfaces()).map((i) => i.getName())).toEqual(['eth0']);
+    expect((await conn.listAllDevices()).map((d) => d.getName())).toEqual(['computer']);
+    await conn.close();
+  });
+
   it('uses LIBVIRT_DEFAULT_URI without a URI, and says so when there is none', async () => {
     const saved = process.env['LIBVIRT_DEFAULT_URI'];
     try {
