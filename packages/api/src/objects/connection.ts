@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, noSupport } from '@tsvirt/util';
+import type { DriverKind } from '../driver/driver-kinds.js';
 import { parseUUID } from '@tsvirt/conf';
 import type { DriverConnection } from '../driver/connection-driver.js';
 import type { NodeInfo, SecurityModel } from '../driver/driver-types.js';
@@ -34,11 +35,17 @@ export class Connection {
   readonly #uri: string;
   readonly #readonly: boolean;
 
-  constructor(driver: DriverConnection, uri: string, readonly: boolean) {
+  /** `missing`: the secondary package that would provide a kind the connection lacks, named in NO_SUPPORT. */
+  constructor(driver: DriverConnection, uri: string, readonly: boolean, missing: ReadonlyMap<DriverKind, string> = new Map()) {
     this.#driver = driver;
     this.#uri = uri;
     this.#readonly = readonly;
-    bindTables(this, (kind, api) => this.#live(api)[kind]);
+    bindTables(this, (kind, api) => {
+      const table = this.#live(api)[kind];
+      const pkg = table ? undefined : missing.get(kind);
+      if (pkg) throw noSupport(`${api}: the package ${pkg} is not installed; install it for ${kind} calls`);
+      return table;
+    });
   }
 
   /** The driver connection, or INVALID_CONN naming the public API once closed, as libvirt does. */
