@@ -72,7 +72,8 @@ export function diskDeviceProps(d: ResolvedDisk): JsonProps {
   const boot = d.bootIndex !== undefined ? { bootindex: d.bootIndex } : {};
   const serial = serialOf(d);
   const cache = cacheMode(d);
-  const writeCache = cache ? { 'write-cache': cache.writeCache ? 'on' : 'off' } : {};
+  // scsi-block passes commands through to the device: QEMU refuses a write-cache property on it.
+  const writeCache = cache && v.device !== 'lun' ? { 'write-cache': cache.writeCache ? 'on' : 'off' } : {};
   const tail = { ...drive, id: d.alias, ...boot, ...writeCache, ...(serial !== undefined ? { serial } : {}) };
   const a = driveAddress(v);
   switch (v.bus) {

@@ -9,6 +9,7 @@ import { serialElements } from '../command/device-args.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import { ensureChild, removeChildren, setAttr } from '../devices/xml-mutate.js';
 import { launchQemu } from '../process/qemu-launch.js';
+import { runStateArgs } from '../process/runstate-log.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -76,8 +77,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   const uses = await sharedUsesOf(disks);
   const settings = await sgioSettingsOf(disks);
 
+  let restoreSgio: () => Promise<void> = async () => undefined;
   const status = await withDriverLock(paths, async () => {
-    await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(paths)), def.name, uses, settings);
+    restoreSgio = await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(paths)), def.name, uses, settings);
     const id = await allocateId(paths);
     const dir = runDir(paths, id, def.name);
     const s: ActiveStatus = {
@@ -88,7 +90,10 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       sharedDisks: uses, pendingUnplug: [], pendingPlug: undefined,
       nextNode: disks.length + 1, diskNodes: Object.fromEntries(disks.map((d) => [d.alias, d.node])), fakeReboot: false,
     };
-    await writeStatus(paths, s);
+    await writeStatus(paths, s).catch(async (e: unknown) => {
+      await restoreSgio();
+      throw e;
+    });
     return s;
   });
 
@@ -100,7 +105,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
     const vncPort = await freeVncPort(def);
     if (vncPort !== undefined) recordVncPort(def, vncPort);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort }), '-pidfile', pidFile];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort }), '-pidfile', pidFile, ...runStateArgs(status.runDir)];
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
       onSpawn: async (pid, pidStart) => {
@@ -124,6 +129,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
   } catch (e) {
     await tearDown(drv, status, undefined).catch(() => undefined);
+    await withDriverLock(paths, restoreSgio).catch(() => undefined);
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
