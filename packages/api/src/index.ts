@@ -48,4 +48,4 @@ export type { StateDriver } from './driver/state-driver.js';
 export type {
   DomainRef, DomainInfo, NodeInfo, SecurityModel, SecurityLabel, DomainLifecycleEvent, EventSource,
 } from './driver/driver-types.js';
-export { VirError, ErrorCode, ErrorDomain } from '@tsvirt/util';
+export { VirError, ErrorCode, ErrorDomain, StreamHole, isStreamHole, type StreamChunk } from '@tsvirt/util';

@@ -7,3 +7,6 @@ export { writeFileAtomic } from './atomic-file.js';
 export { withFileLock, type LockOptions } from './file-lock.js';
 export { logger, levelFromEnv, LogLevel, type Logger } from './logger.js';
 export { sysfsRoot, sysfsPath } from './sysfs.js';
+export { StreamHole, isStreamHole, type StreamChunk } from './stream/stream-hole.js';
+export { readChunks, STREAM_CHUNK, type ReadRange } from './stream/read-chunks.js';
+export { writeChunks, type WriteTarget } from './stream/write-chunks.js';
