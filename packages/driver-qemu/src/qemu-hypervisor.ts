@@ -9,7 +9,7 @@ import {
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
-import { disksOf } from './devices/disk-view.js';
+import { disksOf } from './devices/qemu-disk.js';
 import type { DriverContext } from './driver/driver-context.js';
 import { domainJob, noDomain, notRunning, readDomain, requireActive } from './driver/domain-access.js';
 import { parseQemuDomain } from './driver/domain-define.js';

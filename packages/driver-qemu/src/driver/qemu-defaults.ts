@@ -1,6 +1,6 @@
-import { attr, element, firstChild, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
-import { disksOf, driveAddress } from '../devices/disk-view.js';
-import { setAttr } from '../devices/xml-mutate.js';
+import { attr, element, firstChild, setAttr, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { disksOf, driveAddress } from '../devices/qemu-disk.js';
+import { updateDevice } from '../devices/typed-devices.js';
 
 /** The machine types QEMU 7.2 (the installed one) resolves its aliases to; libvirt stores the resolved name. */
 const MACHINE_ALIASES: Record<string, string> = { pc: 'pc-i440fx-7.2', q35: 'pc-q35-7.2' };
@@ -56,9 +56,9 @@ function implicitDevices(def: DomainDef): void {
 /** Each disk's controller, bus and unit written out as a drive address. */
 function driveAddresses(def: DomainDef): void {
   for (const v of disksOf(def.devices)) {
-    if (v.bus === 'virtio' || firstChild(v.el, 'address')) continue;
+    if (v.bus === 'virtio' || v.disk.address) continue;
     const a = driveAddress(v);
-    v.el.children.push(element('address', [['type', 'drive'], ['controller', String(a.controller)], ['bus', String(a.bus)], ['target', '0'], ['unit', String(a.unit)]]));
+    updateDevice(def.devices, { ...v.disk, address: { type: 'drive', controller: a.controller, bus: a.bus, target: 0, unit: a.unit } });
   }
 }
 

@@ -1,9 +1,9 @@
-import { element, formatDomainXML, parseDomainXML, type XmlElement } from '@tsvirt/conf';
+import { formatDomainXML, parseDomainXML, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { diskDeviceProps, formatProps, storageProps } from '../command/disk-props.js';
 import { assignPciAddresses } from '../command/pci-address.js';
-import { diskView, disksOf, type DiskView } from '../devices/disk-view.js';
-import { removeChildren } from '../devices/xml-mutate.js';
+import { diskOfElement, disksOf, type QemuDisk } from '../devices/qemu-disk.js';
+import { devicesOf, updateDevice } from '../devices/typed-devices.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
 import { clearPending, writePending, writeStatus, type ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, loadActiveStatuses, withDriverLock } from '../state/domain-store.js';
@@ -18,7 +18,7 @@ const D = ErrorDomain.QEMU;
 export const UNPLUG_WAIT_MS = 5000;
 
 /** The `<disk>` of a definition that a detach request names, by target. */
-export function findDisk(devices: readonly XmlElement[], request: DiskView): DiskView {
+export function findDisk(devices: readonly XmlElement[], request: QemuDisk): QemuDisk {
   const found = disksOf(devices).find((d) => d.target === request.target);
   if (!found) throw new VirError(ErrorCode.DEVICE_MISSING, `disk ${request.target} not found`, D);
   return found;
@@ -33,19 +33,18 @@ export function findDisk(devices: readonly XmlElement[], request: DiskView): Dis
  */
 export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
-  const view = diskView(el);
+  const view = diskOfElement(el);
   const clash = disksOf(def.devices).find((d) => d.target === view.target);
   if (clash) {
     throw new VirError(ErrorCode.XML_ERROR, `target '${view.target}' duplicated for disk sources '${clash.path ?? ''}' and '${view.path ?? ''}'`, ErrorDomain.DOMAIN);
   }
-  if (view.bus === 'scsi' && !def.devices.some((d) => d.name === 'controller' && d.attrs.some(([k, v]) => k === 'type' && v === 'scsi'))) {
+  if (view.bus === 'scsi' && !devicesOf(def.devices, 'controller').some((c) => c.type === 'scsi')) {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `disk '${view.target}' needs a SCSI controller, which the domain does not have`, D);
   }
   def.devices.push(el);
   assignPciAddresses(def.devices);
-  const disk = await resolveDisk(drv, diskView(el), def.devices, status.nextNode);
-  removeChildren(el, 'alias');
-  el.children.push(element('alias', [['name', disk.alias]]));
+  const disk = await resolveDisk(drv, diskOfElement(el), def.devices, status.nextNode);
+  updateDevice(def.devices, { ...disk.view.disk, alias: disk.alias });
   const uses = await sharedUsesOf([disk]);
   const settings = await sgioSettingsOf([disk]);
   const after: ActiveStatus = {
@@ -94,7 +93,7 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
  * needs the guest's help (virtio-blk) may never go; any later look that finds it gone finishes
  * the removal.
  */
-export async function detachDiskLive(drv: DriverContext, status: ActiveStatus, request: DiskView): Promise<void> {
+export async function detachDiskLive(drv: DriverContext, status: ActiveStatus, request: QemuDisk): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const disk = findDisk(def.devices, request);
   const alias = disk.alias;

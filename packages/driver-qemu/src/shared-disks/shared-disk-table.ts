@@ -1,6 +1,6 @@
 import type { SharedDiskEntry } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { diskSourceLabel, type Sgio } from '../devices/disk-view.js';
+import { diskSourceLabel, type Sgio } from '../devices/qemu-disk.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import type { ActiveStatus, SharedDiskUse } from '../state/domain-status.js';
 import { deviceKey } from './device-key.js';

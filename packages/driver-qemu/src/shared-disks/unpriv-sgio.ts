@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { ErrorCode, ErrorDomain, VirError, sysfsPath, systemError } from '@tsvirt/util';
-import type { Sgio } from '../devices/disk-view.js';
+import type { Sgio } from '../devices/qemu-disk.js';
 
 /** The kernel's knob for unprivileged SG_IO on a block device (absent on many kernels). */
 export function unprivSgioFile(key: string): string {

@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, ErrorDomain, VirError, writeFileAtomic } from '@tsvirt/util';
-import type { Sgio } from '../devices/disk-view.js';
+import type { Sgio } from '../devices/qemu-disk.js';
 import { statusFile, type DriverPaths } from './driver-paths.js';
 import { STATUS_VERSION, checkStatus } from './status-check.js';
 
