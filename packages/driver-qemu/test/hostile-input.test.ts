@@ -2,10 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '@tsvirt/api';
-import { buildCommandLine } from '../src/command/qemu-command.js';
 import { parseQemuDomain } from '../src/driver/domain-define.js';
-import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
-import type { DriverContext } from '../src/driver/driver-context.js';
+import { libvirtTestCommandLine } from './conformance.js';
 import { domainXml, majMin, reopen, TestRoot } from './helpers.js';
 
 let root: TestRoot;
@@ -102,9 +100,7 @@ describe('one unreadable file never breaks the root', () => {
 describe("shared lun disks", () => {
   it('gives scsi-block no write-cache, which QEMU 7.2 refuses there', async () => {
     const xml = domainXml('l1', `<disk type='block' device='lun'><source dev='/dev/null'/><target dev='sda' bus='scsi'/><shareable/></disk>`);
-    const def = parseQemuDomain(xml);
-    const drv = {} as DriverContext;
-    const args = buildCommandLine(def, { accel: 'tcg', monitorPath: '/m', masterKeyFile: '/k', disks: await resolveDisksForStart(drv, def.devices, def.os.boot) });
+    const args = await libvirtTestCommandLine(parseQemuDomain(xml));
     const dev = args.find((a) => a.includes('scsi-block'))!;
     expect(JSON.parse(dev)).not.toHaveProperty('write-cache');
     expect(JSON.parse(dev)).toMatchObject({ 'share-rw': true });

@@ -121,3 +121,19 @@ describe('opening a root', () => {
     await (await c.lookupByName('r1')).destroy();
   });
 });
+
+describe('guest memory', () => {
+  it('gives each NUMA cell its own memory backend', async () => {
+    const numa = domainXml('numa1').replace('<vcpu>1</vcpu>', "<vcpu>2</vcpu><cpu><numa><cell id='0' cpus='0' memory='32' unit='MiB'/><cell id='1' cpus='1' memory='32' unit='MiB' memAccess='shared'/></numa></cpu>");
+    const dom = await conn.createXML(numa);
+    const memdevs = JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-memdev"}')).return as Array<{ id: string; size: number; share: boolean }>;
+    expect(memdevs.map((m) => [m.id, m.size, m.share]).sort()).toEqual([['ram-node0', 32 << 20, false], ['ram-node1', 32 << 20, true]]);
+    await dom.destroy();
+  });
+
+  it("refuses huge pages the host has no hugetlbfs mount for, with libvirt's words", async () => {
+    const huge = domainXml('huge1').replace('<vcpu>', "<memoryBacking><hugepages><page size='3' unit='KiB'/></hugepages></memoryBacking><vcpu>");
+    await expect(conn.createXML(huge)).rejects.toMatchObject({ message: 'internal error: Unable to find any usable hugetlbfs mount for 3 KiB' });
+    expect(root.statuses().filter((s) => s['name'] === 'huge1')).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { serialElements } from '../command/device-args.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import { devicesOf, typedDevice, updateDevice } from '../devices/typed-devices.js';
+import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { freeVncPort } from '../process/vnc-port.js';
@@ -100,7 +101,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
     const vncPort = await freeVncPort(def);
     if (vncPort !== undefined) recordVncPort(def, vncPort);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort }), '-pidfile', pidFile, ...runStateArgs(status.runDir)];
+    const hugepages = await hugepageContext(status.id, def.name);
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages }), '-pidfile', pidFile, ...runStateArgs(status.runDir)];
+    if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
       onSpawn: async (pid, pidStart) => {
