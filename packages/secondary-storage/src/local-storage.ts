@@ -3,9 +3,9 @@ import type { Readable } from 'node:stream';
 import { isAbsolute, resolve } from 'node:path';
 import { formatStoragePoolXML, validateXML, type StoragePoolDef } from '@tsvirt/conf';
 import {
-  ALL_LIST_STORAGE_POOLS_FLAGS, StorageVolType, StoragePoolBuildFlags, StoragePoolCreateFlags, StoragePoolDefineFlags, StoragePoolState, StorageVolCreateFlags,
+  ALL_LIST_STORAGE_POOLS_FLAGS, StoragePoolEventLifecycleType as E, StorageVolType, StoragePoolBuildFlags, StoragePoolCreateFlags, StoragePoolDefineFlags, StoragePoolState, StorageVolCreateFlags,
   StorageVolInfoFlags, StorageVolWipeAlgorithm, StorageXMLFlags, matchesListStoragePoolsFlags,
-  type StorageDriver, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
+  type StorageDriver, type StoragePoolDriverEvent, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic, type StreamChunk } from '@tsvirt/util';
 import { buildDirPool, checkDirPool, deleteDirPool, livePoolXML, poolSizes } from './dir-pool.js';
@@ -15,6 +15,7 @@ import { parsePoolDefinition } from './pool-xml.js';
 import {
   loadPools, removeConfig, removeState, saveConfig, saveState, setAutostartLink, withPoolsLock, type PoolObject,
 } from './pool-store.js';
+import { PoolEvents } from './pool-events.js';
 import { PoolTable, poolRef, requireActive } from './pool-table.js';
 import { autostartedMarker, type StoragePaths } from './storage-paths.js';
 import { cloneVolume, createVolume } from './volume-create.js';
@@ -43,7 +44,10 @@ function buildFlagsOf(flags: number): number | undefined {
  * operations take no lock: a new volume's name is claimed by creating its file exclusively.
  */
 export class LocalStorage implements StorageDriver {
-  constructor(private readonly paths: StoragePaths) {}
+  private readonly events: PoolEvents;
+  constructor(private readonly paths: StoragePaths) {
+    this.events = new PoolEvents(paths.configDir);
+  }
 
   private async table(): Promise<PoolTable> {
     return new PoolTable(await loadPools(this.paths));
@@ -106,20 +110,24 @@ export class LocalStorage implements StorageDriver {
     checkFlags(flags, StoragePoolDefineFlags.VALIDATE, 'storagePoolDefineXML', D);
     if (flags & StoragePoolDefineFlags.VALIDATE) await validateXML(xml, 'storagepool.rng');
     const def = parsePoolDefinition(xml);
-    return this.change(async (t) => {
+    const ref = await this.change(async (t) => {
       t.existing(def, false);
       await saveConfig(this.paths, def);
       return { name: def.name, uuid: def.uuid };
     });
+    this.events.lifecycle(ref, E.DEFINED);
+    return ref;
   }
   async storagePoolCreateXML(xml: string, flags: number): Promise<StoragePoolRef> {
     checkFlags(flags, BUILD_FLAGS, 'storagePoolCreateXML', D);
     const def = parsePoolDefinition(xml);
-    return this.change(async (t) => {
+    const ref = await this.change(async (t) => {
       t.existing(def, true);
       await this.start(def, flags);
       return { name: def.name, uuid: def.uuid };
     });
+    this.events.lifecycle(ref, E.STARTED);
+    return ref;
   }
   /**
    * Starts the pools marked autostart, once per life of the state directory (a boot, for the
@@ -149,15 +157,18 @@ export class LocalStorage implements StorageDriver {
 
   async storagePoolBuild(pool: StoragePoolRef, flags: number): Promise<void> {
     await this.change(async (t) => buildDirPool(t.inactive(pool, 'already').def, flags));
+    this.events.lifecycle(pool, E.CREATED);
   }
   async storagePoolUndefine(pool: StoragePoolRef): Promise<void> {
     await this.change(async (t) => {
       await removeConfig(this.paths, t.inactive(pool, 'still').def.name);
     });
+    this.events.lifecycle(pool, E.UNDEFINED);
   }
   async storagePoolCreate(pool: StoragePoolRef, flags: number): Promise<void> {
     checkFlags(flags, BUILD_FLAGS, 'storagePoolCreate', D);
     await this.change(async (t) => this.start(t.inactive(pool, 'already').def, flags));
+    this.events.lifecycle(pool, E.STARTED);
   }
   async storagePoolDestroy(pool: StoragePoolRef): Promise<void> {
     await this.change(async (t) => {
@@ -165,9 +176,11 @@ export class LocalStorage implements StorageDriver {
       if (MOUNTED_TYPES.has(def.type)) await unmountPool(def);
       await removeState(this.paths, def.name);
     });
+    this.events.lifecycle(pool, E.STOPPED);
   }
   async storagePoolDelete(pool: StoragePoolRef, flags: number): Promise<void> {
     await this.change(async (t) => deleteDirPool(t.inactive(pool, 'still').def, flags));
+    this.events.lifecycle(pool, E.DELETED);
   }
   /** Volumes are read on every call, so a refresh only checks the directory; a pool whose directory went away stops, as in libvirt. */
   async storagePoolRefresh(pool: StoragePoolRef, flags: number): Promise<void> {
@@ -176,9 +189,11 @@ export class LocalStorage implements StorageDriver {
       const obj = t.active(pool);
       await checkDirPool(obj.def).catch(async (e: unknown) => {
         await removeState(this.paths, obj.def.name);
+        this.events.lifecycle(pool, E.STOPPED);
         throw e;
       });
     });
+    this.events.refresh(pool);
   }
 
   async storagePoolGetXMLDesc(pool: StoragePoolRef, flags: number): Promise<string> {
@@ -289,6 +304,13 @@ export class LocalStorage implements StorageDriver {
     return downloadVolume(await volumeFacts((await this.vol(ref)).vol), offset, length, flags);
   }
   async storageVolUpload(ref: StorageVolRef, data: AsyncIterable<StreamChunk>, offset: bigint, length: bigint, flags: number): Promise<void> {
-    await uploadVolume(await volumeFacts((await this.vol(ref)).vol), data, offset, length, flags);
+    const { pool, vol } = await this.vol(ref);
+    await uploadVolume(await volumeFacts(vol), data, offset, length, flags);
+    // libvirt refreshes the pool once an upload has finished, and says so.
+    this.events.refresh(poolRef(pool));
+  }
+  async connectStoragePoolEventRegisterAny(pool: StoragePoolRef | undefined, eventID: number,
+    listener: (e: StoragePoolDriverEvent) => void): Promise<() => void> {
+    return this.events.register(pool, eventID, listener);
   }
 }
