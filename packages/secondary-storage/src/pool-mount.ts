@@ -5,9 +5,6 @@ import { sourceAttr, targetOf } from './pool-xml.js';
 
 const D = ErrorDomain.STORAGE;
 
-/** The pool types whose directory is a mounted file system. */
-export const MOUNTED_TYPES: ReadonlySet<string> = new Set(['fs', 'netfs']);
-
 /** The file system type of the pool's source (`auto`: let mount probe it). */
 const formatOf = (def: StoragePoolDef): string => sourceAttr(def, 'format', 'type') ?? 'auto';
 

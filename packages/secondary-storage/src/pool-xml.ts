@@ -1,25 +1,4 @@
-import { POOL_TYPE_NAMES, attr, firstChild, parseStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { permissionsOf } from './permissions.js';
-
-/** The pool types this driver has a backend for. */
-export const BACKENDS: ReadonlySet<string> = new Set(['dir', 'fs', 'netfs']);
-
-/** libvirt's error for a pool type without a backend (the type's number is its place in libvirt's enumeration). */
-export const missingBackend = (type: string): VirError =>
-  new VirError(ErrorCode.INTERNAL_ERROR, `missing backend for pool type ${POOL_TYPE_NAMES.indexOf(type)} (${type})`, ErrorDomain.STORAGE);
-
-/**
- * A pool definition as libvirt's storage driver accepts one: conf's parse (libvirt's storage conf
- * checks and normalisations), then a type this driver has a backend for and permissions it can
- * apply.
- */
-export function parsePoolDefinition(xml: string): StoragePoolDef {
-  const def = parseStoragePoolXML(xml);
-  if (!BACKENDS.has(def.type)) throw missingBackend(def.type);
-  permissionsOf(def.xml);
-  return def;
-}
+import { attr, firstChild, type StoragePoolDef } from '@tsvirt/conf';
 
 /** The target directory of a pool (conf checked that a local pool has one). */
 export const targetOf = (def: StoragePoolDef): string => def.targetPath!;
