@@ -8,6 +8,16 @@ import { permissionsOf } from './permissions.js';
 import { targetOf } from './pool-xml.js';
 
 const D = ErrorDomain.STORAGE;
+/** Checks pool-build flags as libvirt does: OVERWRITE or NO_OVERWRITE, never both. */
+export function checkBuildFlags(flags: number, fn: string): void {
+  const { OVERWRITE, NO_OVERWRITE } = StoragePoolBuildFlags;
+  checkFlags(flags, OVERWRITE | NO_OVERWRITE, fn, D);
+  if ((flags & OVERWRITE) && (flags & NO_OVERWRITE)) {
+    const text = "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive";
+    throw new VirError(ErrorCode.INVALID_ARG, text, D, { message: text });
+  }
+}
+
 /** The mode libvirt gives a pool directory it makes when the definition names none. */
 const DEFAULT_POOL_MODE = 0o711;
 
@@ -17,12 +27,8 @@ const DEFAULT_POOL_MODE = 0o711;
  * NO_OVERWRITE make an fs pool's file system on its device; other types have no device to format.
  */
 export async function buildDirPool(def: StoragePoolDef, flags: number): Promise<void> {
-  const { OVERWRITE, NO_OVERWRITE } = StoragePoolBuildFlags;
-  checkFlags(flags, OVERWRITE | NO_OVERWRITE, 'virStorageBackendFileSystemBuild', D);
-  if ((flags & OVERWRITE) && (flags & NO_OVERWRITE)) {
-    const text = "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive";
-    throw new VirError(ErrorCode.INVALID_ARG, text, D, { message: text });
-  }
+  const { OVERWRITE } = StoragePoolBuildFlags;
+  checkBuildFlags(flags, 'virStorageBackendFileSystemBuild');
   if (flags && def.type !== 'fs') throw new VirError(ErrorCode.OPERATION_INVALID, `No source device specified when formatting pool '${def.name}'`, D);
   const dir = targetOf(def);
   const perms = permissionsOf(def.xml);

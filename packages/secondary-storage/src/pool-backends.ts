@@ -1,6 +1,7 @@
 import { POOL_TYPE_NAMES, parseStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { dirBackend } from './dir-backend.js';
+import { diskBackend } from './disk/disk-backend.js';
 import { permissionsOf } from './permissions.js';
 import type { PoolBackend } from './pool-backend.js';
 
@@ -9,6 +10,7 @@ const BACKENDS: ReadonlyMap<string, PoolBackend> = new Map([
   ['dir', dirBackend(false)],
   ['fs', dirBackend(true)],
   ['netfs', dirBackend(true)],
+  ['disk', diskBackend],
 ]);
 
 /** libvirt's error for a pool type without a backend (the type's number is its place in libvirt's enumeration). */

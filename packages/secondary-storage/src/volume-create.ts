@@ -41,10 +41,13 @@ async function applyPermissions(path: string, vol: NewVolume, defaultMode = DEFA
 
 /** Refuses a name the pool already has a volume by, then a path anything else already has ('..', a fifo). */
 export async function checkFreeName(pool: StoragePoolDef, name: string): Promise<string> {
-  if (await dirVolume(pool, name)) throw new VirError(ErrorCode.STORAGE_VOL_EXIST, `'${name}'`, D);
+  const taken = (): VirError => new VirError(ErrorCode.STORAGE_VOL_EXIST, `'${name}'`, D);
+  if (await dirVolume(pool, name)) throw taken();
   // Not join(): libvirt names '..' as given.
   const path = `${targetOf(pool)}/${name}`;
   if (await lstat(path).then(() => true, () => false)) {
+    // Another process may have claimed the name since the first look.
+    if (await dirVolume(pool, name)) throw taken();
     throw new VirError(ErrorCode.OPERATION_INVALID, `volume target path '${path}' already exists`, D);
   }
   return path;
