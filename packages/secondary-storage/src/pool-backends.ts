@@ -2,6 +2,7 @@ import { POOL_TYPE_NAMES, parseStoragePoolXML, type StoragePoolDef } from '@tsvi
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { dirBackend } from './dir-backend.js';
 import { diskBackend } from './disk/disk-backend.js';
+import { logicalBackend } from './logical/logical-backend.js';
 import { permissionsOf } from './permissions.js';
 import type { PoolBackend } from './pool-backend.js';
 
@@ -10,6 +11,7 @@ const BACKENDS: ReadonlyMap<string, PoolBackend> = new Map([
   ['dir', dirBackend(false)],
   ['fs', dirBackend(true)],
   ['netfs', dirBackend(true)],
+  ['logical', logicalBackend],
   ['disk', diskBackend],
 ]);
 
