@@ -2,17 +2,25 @@ import { POOL_TYPE_NAMES, parseStoragePoolXML, type StoragePoolDef } from '@tsvi
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { dirBackend } from './dir-backend.js';
 import { diskBackend } from './disk/disk-backend.js';
+import { iscsiBackend } from './iscsi/iscsi-backend.js';
 import { logicalBackend } from './logical/logical-backend.js';
+import { scsiBackend } from './scsi/scsi-backend.js';
 import { permissionsOf } from './permissions.js';
 import type { PoolBackend } from './pool-backend.js';
 
-/** The backend of each pool type this driver has one for. */
+/**
+ * The backend of each pool type this driver has one for. `iscsi-direct` has none: it needs
+ * libiscsi in the process, which a Node driver has not, so it is refused as a libvirt built
+ * without libiscsi refuses it (missing backend).
+ */
 const BACKENDS: ReadonlyMap<string, PoolBackend> = new Map([
   ['dir', dirBackend(false)],
   ['fs', dirBackend(true)],
   ['netfs', dirBackend(true)],
   ['logical', logicalBackend],
   ['disk', diskBackend],
+  ['iscsi', iscsiBackend],
+  ['scsi', scsiBackend],
 ]);
 
 /** libvirt's error for a pool type without a backend (the type's number is its place in libvirt's enumeration). */

@@ -134,10 +134,10 @@ describe('dir pools under qemu:///embed', { timeout: 30_000 }, () => {
   it('capabilities: every pool type, those with a backend supported; source discovery refused as libvirt refuses it', async () => {
     const caps = await e.conn.getStoragePoolCapabilities();
     expect(caps).toMatch(/^<storagepoolCapabilities>\n  <pool type='dir' supported='yes'>\n    <volOptions>\n      <defaultFormat type='raw'\/>/);
-    expect(caps.match(/supported='yes'/g)).toHaveLength(5);
+    expect(caps.match(/supported='yes'/g)).toHaveLength(7);
     expect(caps).toContain("  <pool type='disk' supported='yes'>");
     expect(caps).toContain("  <pool type='fs' supported='yes'>\n    <poolOptions>\n      <defaultFormat type='auto'/>");
-    expect(caps).toContain("  <pool type='iscsi' supported='no'>\n  </pool>\n");
+    expect(caps).toContain("  <pool type='iscsi-direct' supported='no'>\n  </pool>\n");
     for (const [type, code, message] of [
       ['dir', ErrorCode.NO_SUPPORT, "this function is not supported by the connection driver: pool type 'dir' does not support source discovery"],
       ['foo', ErrorCode.INTERNAL_ERROR, 'internal error: unknown storage pool type foo'],
