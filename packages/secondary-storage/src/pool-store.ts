@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, readlink, symlink, unlink } from 'node:fs/promises';
 import { formatStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
 import { ErrorDomain, logger, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
-import { parsePoolDefinition } from './pool-xml.js';
+import { parsePoolDefinition } from './pool-backends.js';
 import { autostartLink, configFile, driverLock, stateFile, type StoragePaths } from './storage-paths.js';
 
 const log = logger('storage.store');
