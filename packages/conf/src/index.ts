@@ -42,3 +42,5 @@ export { DOMAIN_PART_MODELS } from './domain/parts/index.js';
 export { domainPart, withDomainPart, type DomainPart, type DomainPartKind } from './domain/domain-typed.js';
 export type { DomainCheckpointDef, CheckpointDisk } from './checkpoint/checkpoint-def.js';
 export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type CheckpointParseOptions, type CheckpointFormatOptions } from './checkpoint/checkpoint-xml.js';
+export { networkSetup, type NetworkSetup, type NetworkIPSetup, type NetworkDHCPRange, type NetworkDHCPHost, type NetworkDNSSetup, type NetworkSRV, type NetworkLease, type NetworkBandwidthSetup } from './network/network-setup.js';
+export { parseIP, formatIP, prefixMask, netmaskPrefix, inSubnet, subnetsOverlap, type IPValue } from './network/ip-address.js';

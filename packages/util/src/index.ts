@@ -7,3 +7,6 @@ export { writeFileAtomic } from './atomic-file.js';
 export { withFileLock, type LockOptions } from './file-lock.js';
 export { logger, levelFromEnv, LogLevel, type Logger } from './logger.js';
 export { sysfsRoot, sysfsPath } from './sysfs.js';
+export { processStartTime, isProcessAlive } from './proc-info.js';
+export { xdgDirs, embedRoot, localInstance, type XdgDirs, type LocalInstance } from './local-paths.js';
+export { removeIfExists, setAutostartSymlink } from './file-ops.js';
