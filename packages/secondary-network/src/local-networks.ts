@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { formatNetworkXML, type NetworkDef } from '@tsvirt/conf';
+import { formatNetworkXML, networkSetup, type NetworkDef } from '@tsvirt/conf';
 import {
   ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkXMLFlags, matchesFlagGroups,
-  type NetworkDriver, type NetworkRef,
+  type NetworkDHCPLease, type NetworkDriver, type NetworkRef,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, isProcessAlive, logger, writeFileAtomic } from '@tsvirt/util';
+import { readLeases } from './dhcp-leases.js';
 import { interfaceExists } from './host-net.js';
 import { parseNewNetwork } from './network-define.js';
 import { bootMarker, leaseFile, type NetworkPaths } from './network-paths.js';
@@ -159,6 +160,11 @@ export class LocalNetworks implements NetworkDriver {
       if (!obj.config) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot set autostart for transient network', D);
       await setAutostartLink(this.paths, obj.def.name, autostart);
     });
+  }
+  async networkGetDHCPLeases(net: NetworkRef, mac: string | undefined, flags: number): Promise<NetworkDHCPLease[]> {
+    checkFlags(flags, 0, 'networkGetDHCPLeases', D);
+    const obj = (await this.table()).of(net);
+    return readLeases(leaseFile(this.paths, obj.def.name), networkSetup(obj.def), mac);
   }
   async networkGetBridgeName(net: NetworkRef): Promise<string> {
     const { def } = (await this.table()).of(net);
