@@ -53,3 +53,5 @@ export {
   POOL_PART_MODELS, VOLUME_PART_MODELS, poolPart, withPoolPart, volumePart, withVolumePart,
   type PoolPart, type PoolPartKind, type VolumePart, type VolumePartKind,
 } from './storage/storage-parts.js';
+export { networkSetup, type NetworkSetup, type NetworkIPSetup, type NetworkDHCPRange, type NetworkDHCPHost, type NetworkDNSSetup, type NetworkSRV, type NetworkLease, type NetworkBandwidthSetup } from './network/network-setup.js';
+export { parseIP, formatIP, prefixMask, netmaskPrefix, inSubnet, subnetsOverlap, type IPValue } from './network/ip-address.js';

@@ -10,3 +10,6 @@ export { sysfsRoot, sysfsPath } from './sysfs.js';
 export { StreamHole, isStreamHole, type StreamChunk } from './stream/stream-hole.js';
 export { readChunks, STREAM_CHUNK, type ReadRange } from './stream/read-chunks.js';
 export { writeChunks, type WriteTarget } from './stream/write-chunks.js';
+export { processStartTime, isProcessAlive } from './proc-info.js';
+export { xdgDirs, embedRoot, localInstance, type XdgDirs, type LocalInstance } from './local-paths.js';
+export { removeIfExists, setAutostartSymlink } from './file-ops.js';
