@@ -7,3 +7,6 @@ export { writeFileAtomic } from './atomic-file.js';
 export { withFileLock, type LockOptions } from './file-lock.js';
 export { logger, levelFromEnv, LogLevel, type Logger } from './logger.js';
 export { sysfsRoot, sysfsPath } from './sysfs.js';
+export { processAlive, processStartTime } from './proc-info.js';
+export { namesWithSuffix, readJsonIfExists, readTextIfExists } from './state-files.js';
+export { checkDomainIdentity } from './domain-identity.js';

@@ -76,6 +76,7 @@ function hasDeviceBootOrder(devices: XmlElement | undefined): boolean {
 export function checkDomainName(name: string): void {
   if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`);
   if (name === '.' || name === '..') throw xmlError(`name ${name} cannot be '.' or '..'`);
+  if (name.includes('\n')) throw new VirError(ErrorCode.XML_DETAIL, 'invalid char in name: \n', ErrorDomain.DOMAIN);
 }
 
 /** Defaults applied where the document is silent, as libvirt's hypervisor drivers do. */
