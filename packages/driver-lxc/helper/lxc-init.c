@@ -5,11 +5,13 @@
  *   tsvirt-lxc-init pty                 stdin is a /dev/ptmx master: unlock it, print its number
  *   tsvirt-lxc-init run [OPTIONS] -- INIT [ARG...]
  *
- * `run` is started by `unshare --fork` as pid 1 of the container's namespaces, with the console
- * pty slave on fds 0-2 and a socket to the controller on fd 3. It sends `pid HOSTPID`, waits for
- * one byte (the controller has then placed it in the cgroup and written the id maps), builds the
- * root, pivots into it, and executes init. Any failure is sent as `error TEXT` on fd 3; a
- * successful exec closes fd 3 (close-on-exec), which the controller reads as success.
+ * `run` makes the container's namespaces (user first when --userns, so that it owns the others)
+ * and forks their pid 1; the parent waits for it and ends as it ends (its exit status, or the
+ * signal that killed it), like `unshare --fork --kill-child`. The child has the console pty
+ * slave on fds 0-2 and a socket to the controller on fd 3. It sends `pid HOSTPID`, waits for one
+ * byte (the controller has then placed it in the cgroup, written the id maps and moved the veths
+ * in), builds the root, pivots into it, and executes init. Any failure is sent as `error TEXT`
+ * on fd 3.
  *
  * Options, applied in this order whatever their order on the command line:
  *   --userns               become root of the user namespace (its maps are written by then)
@@ -33,7 +35,10 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -190,6 +195,24 @@ static void sync_with_controller(void)
     if (read(SYNC_FD, &go, 1) != 1) _exit(124);
 }
 
+/* The parent stays to be waited for: it ends as init ended, so its parent sees init's end. */
+static int wait_and_mirror(pid_t child)
+{
+    close(SYNC_FD);
+    int status;
+    while (waitpid(child, &status, 0) < 0)
+        if (errno != EINTR) return 1;
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    int sig = WTERMSIG(status);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    kill(getpid(), sig);
+    return 128 + sig;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "pty") == 0) return mode_pty();
@@ -224,6 +247,13 @@ int main(int argc, char **argv)
     env[nenv] = NULL;
     if (!root || i + 1 >= argc) fail("helper needs --root and an init");
     char **init = argv + i + 1;
+
+    int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | (userns ? CLONE_NEWUSER : 0);
+    if (unshare(flags) < 0) fail("Failed to run clone container: %s", strerror(errno));
+    pid_t child = fork();
+    if (child < 0) fail("Failed to run clone container: %s", strerror(errno));
+    if (child > 0) return wait_and_mirror(child);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("cannot set the parent death signal: %s", strerror(errno));
 
     sync_with_controller();
     if (userns && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))

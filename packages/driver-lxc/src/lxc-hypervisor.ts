@@ -3,7 +3,7 @@ import { domainPart, formatDomainXML, sortDevicesByKind } from '@tsvirt/conf';
 import {
   ALL_LIST_DOMAINS_FLAGS, DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason,
   DomainRunningReason, DomainShutdownFlags, DomainState, DomainShutoffReason, DomainUndefineFlags, DomainXMLFlags,
-  matchesListDomainsFlags, typedULLong,
+  TypedParameterFlags, matchesListDomainsFlags, typedULLong,
   type DomainInfo, type DomainListFacts, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel,
   type SecurityModel, type TypedParameter,
 } from '@tsvirt/api';
@@ -24,6 +24,8 @@ import {
 } from './state/lxc-store.js';
 
 const D = ErrorDomain.LXC;
+/** LIVE, CONFIG and the typed-parameter STRING_OKAY the API always adds. */
+const MEMORY_PARAM_FLAGS = 1 | 2 | TypedParameterFlags.STRING_OKAY;
 
 function refOf(d: StoredDomain): DomainRef {
   return { name: d.name, uuid: uuidOf(d), id: isActive(d.status) ? d.status.id : -1 };
@@ -258,7 +260,7 @@ export class LxcHypervisor implements HypervisorDriver {
   }
 
   async domainGetMemoryParameters(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
-    checkFlags(flags, 3, 'lxcDomainGetMemoryParameters', D);
+    checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetMemoryParameters', D);
     const d = await readDomain(this.drv, dom);
     const live = isActive(d.status) && (flags & 2) === 0 ? d.status : undefined;
     const mt = domainPart(currentDef(d), 'memtune');
@@ -267,7 +269,7 @@ export class LxcHypervisor implements HypervisorDriver {
     return [typedULLong('hard_limit', l.hard), typedULLong('soft_limit', l.soft), typedULLong('swap_hard_limit', l.swap)];
   }
   async domainGetMemoryParameterCount(dom: DomainRef, flags: number): Promise<number> {
-    checkFlags(flags, 3, 'lxcDomainGetMemoryParameters', D);
+    checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetMemoryParameters', D);
     await readDomain(this.drv, dom);
     return 3;
   }

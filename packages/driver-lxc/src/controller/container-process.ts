@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readlink, writeFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { placeProcess } from '../cgroup/cgroup-ops.js';
-import { helperArgs, idMapText, unshareArgs } from './helper-args.js';
+import { helperArgs, idMapText } from './helper-args.js';
 import type { LaunchParams } from './launch-params.js';
 import { moveVethsIn } from './veth-setup.js';
 
@@ -42,10 +42,7 @@ function nextLine(stream: Readable): Promise<string | undefined> {
   });
 }
 
-/**
- * Resolves (undefined) once `pid` no longer runs `helper`: it has executed init. (unshare holds
- * the sync socket open too, so its closing on exec cannot be seen.)
- */
+/** Resolves (undefined) once `pid` no longer runs `helper`: it has executed init. */
 async function execDone(pid: number, helper: string): Promise<undefined> {
   for (;;) {
     const exe = await readlink(`/proc/${pid}/exe`).catch(() => undefined);
@@ -56,15 +53,14 @@ async function execDone(pid: number, helper: string): Promise<undefined> {
 }
 
 /**
- * Starts the container: `unshare` makes the namespaces and forks the helper as their pid 1; the
- * helper reports its host pid, then waits while the controller puts it in the cgroup, writes the
+ * Starts the container: the helper makes the namespaces and forks their pid 1, which reports its host pid, then waits while the controller puts it in the cgroup, writes the
  * id maps and moves the veths in; then it builds the root and executes init. A failure the
  * helper reports (or its early exit) rejects, with the helper's own words.
  */
 export async function startContainer(p: LaunchParams, console: number): Promise<RunningContainer> {
-  const child = spawn('unshare', [...unshareArgs(p), p.helper, ...helperArgs(p)], { stdio: [console, console, console, 'pipe'] });
+  const child = spawn(p.helper, helperArgs(p), { stdio: [console, console, console, 'pipe'] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const spawnError = new Promise<never>((_, reject) => child.on('error', (e) => reject(new Error(`cannot run unshare: ${e.message}`))));
+  const spawnError = new Promise<never>((_, reject) => child.on('error', (e) => reject(new Error(`cannot run the container helper: ${e.message}`))));
   const sync = child.stdio[3] as Readable & Writable;
   const fail = async (msg: string): Promise<never> => {
     child.kill('SIGKILL');

@@ -16,11 +16,6 @@ export function initEnvironment(p: LaunchParams): string[] {
   ];
 }
 
-/** The namespaces `unshare` makes: all of them, a user namespace only with `<idmap>`. */
-export function unshareArgs(p: LaunchParams): string[] {
-  return ['--fork', '--kill-child', '--pid', '--mount', '--uts', '--ipc', '--net', ...(p.spec.idmap ? ['--user'] : [])];
-}
-
 /** The helper's command line: the root, mounts, identity and init of the container. */
 export function helperArgs(p: LaunchParams): string[] {
   const s = p.spec;
