@@ -49,4 +49,4 @@ export { LifecycleEventHub } from './driver/event-hub.js';
 export type {
   DomainRef, DomainInfo, NodeInfo, SecurityModel, SecurityLabel, DomainLifecycleEvent, EventSource,
 } from './driver/driver-types.js';
-export { VirError, ErrorCode, ErrorDomain } from '@tsvirt/util';
+export { VirError, ErrorCode, ErrorDomain, StreamHole, isStreamHole, type StreamChunk } from '@tsvirt/util';

@@ -3,7 +3,8 @@ import { element, firstChild, formatStoragePoolXML, textNode, type StoragePoolDe
 import { StoragePoolBuildFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, systemError } from '@tsvirt/util';
 import { makeFileSystem } from './pool-mount.js';
-import { permissionsOf, targetOf } from './pool-xml.js';
+import { permissionsOf } from './permissions.js';
+import { targetOf } from './pool-xml.js';
 
 const D = ErrorDomain.STORAGE;
 /** The mode libvirt gives a pool directory it makes when the definition names none. */

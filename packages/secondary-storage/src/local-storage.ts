@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { isAbsolute, resolve } from 'node:path';
 import { formatStoragePoolXML, validateXML, type StoragePoolDef } from '@tsvirt/conf';
 import {
@@ -6,7 +7,7 @@ import {
   StorageVolInfoFlags, StorageVolWipeAlgorithm, StorageXMLFlags, matchesListStoragePoolsFlags,
   type StorageDriver, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
 } from '@tsvirt/api';
-import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic, type StreamChunk } from '@tsvirt/util';
 import { buildDirPool, checkDirPool, deleteDirPool, livePoolXML, poolSizes } from './dir-pool.js';
 import { findPoolSources, poolCapabilitiesXML } from './pool-capabilities.js';
 import { MOUNTED_TYPES, mountPool, unmountPool } from './pool-mount.js';
@@ -20,6 +21,7 @@ import { cloneVolume, createVolume } from './volume-create.js';
 import { parseNewVolume } from './volume-def.js';
 import { listVolumes, noVol, volRef, volumeByName, volumeByPath, volumeFacts, type VolumeEntry } from './volume-facts.js';
 import { deleteVolume, resizeVolume, wipeVolume } from './volume-ops.js';
+import { downloadVolume, uploadVolume } from './volume-stream.js';
 import { volumeXML } from './volume-xml.js';
 
 const D = ErrorDomain.STORAGE;
@@ -282,5 +284,11 @@ export class LocalStorage implements StorageDriver {
   }
   async storageVolGetPath(ref: StorageVolRef): Promise<string> {
     return (await this.vol(ref)).vol.path;
+  }
+  async storageVolDownload(ref: StorageVolRef, offset: bigint, length: bigint, flags: number): Promise<Readable> {
+    return downloadVolume(await volumeFacts((await this.vol(ref)).vol), offset, length, flags);
+  }
+  async storageVolUpload(ref: StorageVolRef, data: AsyncIterable<StreamChunk>, offset: bigint, length: bigint, flags: number): Promise<void> {
+    await uploadVolume(await volumeFacts((await this.vol(ref)).vol), data, offset, length, flags);
   }
 }

@@ -30,7 +30,7 @@ export function poolCapabilitiesXML(flags: number): string {
 /** virConnectFindStoragePoolSources: the dir backend discovers nothing, and it is the only backend here. */
 export function findPoolSources(type: string, flags: number): never {
   checkFlags(flags, 0, 'storageConnectFindStoragePoolSources', D);
-  if (!(type in POOL_TYPES)) throw new VirError(ErrorCode.INTERNAL_ERROR, `unknown storage pool type ${type}`, D);
+  if (!POOL_TYPE_NAMES.includes(type)) throw new VirError(ErrorCode.INTERNAL_ERROR, `unknown storage pool type ${type}`, D);
   if (!BACKENDS.has(type)) throw missingBackend(type);
   throw new VirError(ErrorCode.NO_SUPPORT, `pool type '${type}' does not support source discovery`, D);
 }

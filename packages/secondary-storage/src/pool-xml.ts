@@ -1,5 +1,6 @@
-import { POOL_TYPE_NAMES, attr, firstChild, parseStoragePoolXML, textOf, type StoragePoolDef, type XmlElement } from '@tsvirt/conf';
+import { POOL_TYPE_NAMES, attr, firstChild, parseStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { permissionsOf } from './permissions.js';
 
 /** The pool types this driver has a backend for. */
 export const BACKENDS: ReadonlySet<string> = new Set(['dir', 'fs', 'netfs']);
@@ -10,11 +11,13 @@ export const missingBackend = (type: string): VirError =>
 
 /**
  * A pool definition as libvirt's storage driver accepts one: conf's parse (libvirt's storage conf
- * checks and normalisations), then a type this driver has a backend for.
+ * checks and normalisations), then a type this driver has a backend for and permissions it can
+ * apply.
  */
 export function parsePoolDefinition(xml: string): StoragePoolDef {
   const def = parseStoragePoolXML(xml);
   if (!BACKENDS.has(def.type)) throw missingBackend(def.type);
+  permissionsOf(def.xml);
   return def;
 }
 
@@ -32,25 +35,4 @@ export function sourceAttr(def: StoragePoolDef, child: string, name: string): st
 export function sameStorage(a: StoragePoolDef, b: StoragePoolDef): boolean {
   if (a.targetPath === b.targetPath) return true;
   return a.type === 'fs' && b.type === 'fs' && sourceAttr(a, 'device', 'path') === sourceAttr(b, 'device', 'path');
-}
-
-/** `<target><permissions>` of a pool or volume definition: mode and ids when given. */
-export interface Permissions {
-  readonly mode?: number;
-  readonly owner?: number;
-  readonly group?: number;
-}
-
-/** The `<target><permissions>` of a pool or volume definition (conf has normalised their spelling). */
-export function permissionsOf(root: XmlElement): Permissions {
-  const target = firstChild(root, 'target');
-  const perms = target && firstChild(target, 'permissions');
-  const num = (name: string, radix: number): number | undefined => {
-    const el = perms && firstChild(perms, name);
-    return el ? parseInt(textOf(el).trim(), radix) : undefined;
-  };
-  const mode = num('mode', 8);
-  const owner = num('owner', 10);
-  const group = num('group', 10);
-  return { ...(mode !== undefined ? { mode } : {}), ...(owner !== undefined ? { owner } : {}), ...(group !== undefined ? { group } : {}) };
 }

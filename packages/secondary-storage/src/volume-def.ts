@@ -2,7 +2,7 @@ import {
   attr, childElements, element, firstChild, formatXml, parseStorageVolXML, parseXml, textNode, textOf, type StoragePoolDef, type StorageVolDef,
 } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { permissionsOf, type Permissions } from './pool-xml.js';
+import { permissionsOf, type Permissions } from './permissions.js';
 
 const D = ErrorDomain.STORAGE;
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { addDriverImporter, connect, type Connection, type ConnectionDriver } from '@tsvirt/api';
 
 /**
@@ -43,6 +44,18 @@ export async function openEmbedRoot(): Promise<EmbedRoot> {
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** An embed root for the tests of one file: opened before them, removed after them. */
+export function embedRootForFile(): () => EmbedRoot {
+  let root: EmbedRoot | undefined;
+  beforeAll(async () => {
+    root = await openEmbedRoot();
+  }, 30_000);
+  afterAll(async () => {
+    await root?.remove();
+  }, 30_000);
+  return () => root!;
 }
 
 /** A minimal dir pool definition. */

@@ -10,3 +10,6 @@ export { sysfsRoot, sysfsPath } from './sysfs.js';
 export { processAlive, processStartTime } from './proc-info.js';
 export { namesWithSuffix, readJsonIfExists, readTextIfExists } from './state-files.js';
 export { checkDomainIdentity } from './domain-identity.js';
+export { StreamHole, isStreamHole, type StreamChunk } from './stream/stream-hole.js';
+export { readChunks, STREAM_CHUNK, type ReadRange } from './stream/read-chunks.js';
+export { writeChunks, type WriteTarget } from './stream/write-chunks.js';

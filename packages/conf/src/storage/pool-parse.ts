@@ -47,7 +47,7 @@ function dropChildren(parent: XmlElement, drop: (name: string) => boolean): void
 function poolType(root: XmlElement): string {
   const type = attr(root, 'type');
   if (type === undefined) throw missingAttr('type', 'pool');
-  if (!(type in POOL_TYPES)) throw xmlError(`Invalid value for attribute 'type' in element 'pool': '${type}'.`, ErrorDomain.XML);
+  if (!Object.hasOwn(POOL_TYPES, type)) throw xmlError(`Invalid value for attribute 'type' in element 'pool': '${type}'.`, ErrorDomain.XML);
   return type;
 }
 
@@ -95,7 +95,7 @@ export function parseStoragePoolXML(xml: string): StoragePoolDef {
   }
 
   // libvirt prints only the source parts a pool type reads, and a pool format only where it has one.
-  dropChildren(source, (n) => (n === 'format' ? !info.poolFormats : n in MISSING && !reads(n as PoolSourcePart)));
+  dropChildren(source, (n) => (n === 'format' ? !info.poolFormats : Object.hasOwn(MISSING, n) && !reads(n as PoolSourcePart)));
   dropChildren(root, (n) => (SIZES as readonly string[]).includes(n) || (info.network === true && n === 'target'));
   for (const dev of childElements(source, 'device')) dropChildren(dev, (n) => n === 'freeExtent');
   for (const host of childElements(source, 'host')) if (attr(host, 'port') === '0') host.attrs = host.attrs.filter(([k]) => k !== 'port');
