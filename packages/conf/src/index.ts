@@ -13,6 +13,7 @@ export { parseCpuSet, formatCpuSet, CPUSET_BITS } from './cpuset.js';
 export type { DomainDef, DomainOS, DomainVcpu, LifecycleAction } from './domain/domain-def.js';
 export { parseDomainXML, domainFromElement, checkDomainName, type DomainParseDefaults } from './domain/domain-parse.js';
 export { formatDomainXML, domainElement, type DomainFormatOptions } from './domain/domain-format.js';
+export { sortDevicesByKind, DEVICE_KIND_ORDER } from './domain/device-order.js';
 export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from './domain/domain-status.js';
 export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';
 export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions } from './snapshot/snapshot-xml.js';
