@@ -10,6 +10,7 @@ import type { ResolvedDisk } from '../command/disk-props.js';
 import { devicesOf, typedDevice, updateDevice } from '../devices/typed-devices.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
+import { migrateFromFile } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
@@ -25,6 +26,8 @@ import { resolveDisksForStart } from './resolve-disks.js';
 export interface StartOptions {
   readonly paused: boolean;
   readonly persistent: boolean;
+  /** A save image whose migration stream (from `offset`) the guest resumes from, instead of booting. */
+  readonly restoreFrom?: { readonly path: string; readonly offset: number };
 }
 
 async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
@@ -102,7 +105,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const vncPort = await freeVncPort(def);
     if (vncPort !== undefined) recordVncPort(def, vncPort);
     const hugepages = await hugepageContext(status.id, def.name);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages }), '-pidfile', pidFile, ...runStateArgs(status.runDir)];
+    const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
@@ -113,6 +117,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     });
     try {
+      if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
       if (!opts.paused) await proc.monitor.execute('cont');
     } finally {
@@ -122,7 +127,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       phase: 'active',
       xml: formatDomainXML(def, { id: status.id }),
       state: opts.paused ? DomainState.PAUSED : DomainState.RUNNING,
-      reason: opts.paused ? DomainPausedReason.USER : DomainRunningReason.BOOTED,
+      reason: opts.paused ? DomainPausedReason.USER : opts.restoreFrom ? DomainRunningReason.RESTORED : DomainRunningReason.BOOTED,
     });
     await writeStatus(paths, status);
   } catch (e) {
@@ -131,7 +136,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
-  drv.events.raise(ref, DomainEventType.STARTED, DomainEventDetail.STARTED.BOOTED);
+  drv.events.raise(ref, DomainEventType.STARTED, opts.restoreFrom ? DomainEventDetail.STARTED.RESTORED : DomainEventDetail.STARTED.BOOTED);
   if (opts.paused) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
   return status;
 }
