@@ -8,7 +8,7 @@ import {
   DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
   type DomainBlockStats, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
-import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
 import { disksOf } from './devices/qemu-disk.js';
 import type { DriverContext } from './driver/driver-context.js';
@@ -112,17 +112,7 @@ export class QemuHypervisor implements HypervisorDriver {
 
   /** Checks a definition's name and UUID against the other domains; the caller holds the driver lock. */
   private async checkIdentity(name: string, uuid: string): Promise<StoredDomain | undefined> {
-    for (const other of await loadAllDomains(this.paths)) {
-      const otherUuid = uuidOf(other);
-      if (other.name === name && otherUuid !== uuid) {
-        throw new VirError(ErrorCode.OPERATION_FAILED, `domain '${name}' already exists with uuid ${otherUuid}`, D);
-      }
-      if (other.name !== name && otherUuid === uuid) {
-        throw new VirError(ErrorCode.OPERATION_FAILED, `domain '${other.name}' is already defined with uuid ${uuid}`, D);
-      }
-      if (other.name === name) return other;
-    }
-    return undefined;
+    return checkDomainIdentity(await loadAllDomains(this.paths), uuidOf, name, uuid, D);
   }
 
   async domainDefineXML(xml: string, flags: number): Promise<DomainRef> {

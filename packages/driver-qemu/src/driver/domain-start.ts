@@ -7,7 +7,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { serialElements } from '../command/device-args.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
-import { devicesOf, typedDevice, updateDevice } from '../devices/typed-devices.js';
+import { devicesOf, typedDevice, writeBack } from '../devices/typed-devices.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
 import { migrateFromFile } from '../save/migration-stream.js';
@@ -38,13 +38,13 @@ async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tc
 
 /** Records each disk's device id in the live definition, as libvirt's `<alias>`. */
 function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
-  for (const d of disks) updateDevice(def.devices, { ...d.view.disk, alias: d.alias });
+  for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias });
 }
 
 /** The live definition shows the port an autoport VNC display got, as libvirt's does. */
 function recordVncPort(def: DomainDef, port: number): void {
   const g = devicesOf(def.devices, 'graphics').find((x) => x.type === 'vnc');
-  if (g) updateDevice(def.devices, { ...g, port });
+  if (g) writeBack(def, { ...g, port });
 }
 
 /** Writes the pty paths QEMU allocated into the live definition's serial ports and console. */
@@ -56,9 +56,9 @@ async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
     const pty = chardevs.find((c) => c.label === `charserial${i}`)?.filename.replace(/^pty:/, '');
     if (!pty || !pty.startsWith('/dev/')) return;
     const withPath = <T extends typeof s>(c: T): T => ({ ...c, sources: [{ ...c.sources?.[0], path: pty }, ...(c.sources?.slice(1) ?? [])] });
-    updateDevice(def.devices, withPath(s));
+    writeBack(def, withPath(s));
     // libvirt shows the pty as the serial port's source and as the console's tty.
-    if (i === 0) for (const c of devicesOf(def.devices, 'console')) updateDevice(def.devices, { ...withPath(c), tty: pty });
+    if (i === 0) for (const c of devicesOf(def.devices, 'console')) writeBack(def, { ...withPath(c), tty: pty });
   });
 }
 
