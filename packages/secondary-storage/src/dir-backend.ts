@@ -7,9 +7,9 @@ import { deleteVolume } from './volume-ops.js';
 
 /**
  * The backend of pools whose volumes are the entries of a directory: `dir`, and with `mounted`
- * the `fs` and `netfs` pools whose directory is a mount.
+ * the `fs` and `netfs` pools whose directory is a mount (netfs finding NFS exports).
  */
-export function dirBackend(mounted: boolean): PoolBackend {
+export function dirBackend(mounted: boolean, findSources?: PoolBackend['findSources']): PoolBackend {
   return {
     build: buildDirPool,
     async start(def) {
@@ -33,5 +33,6 @@ export function dirBackend(mounted: boolean): PoolBackend {
     },
     deleteVolume: (_def, vol, flags) => deleteVolume(vol, flags),
     resizable: true,
+    ...(findSources ? { findSources } : {}),
   };
 }
