@@ -25,9 +25,10 @@ export function dirBackend(mounted: boolean, findSources?: PoolBackend['findSour
     livePermissions: true,
     volumes: dirVolumes,
     volume: dirVolume,
-    async createVolume(def, vol, flags) {
-      await createVolume(def, vol, flags);
+    async createVolume(def, vol, flags, passphrase) {
+      await createVolume(def, vol, flags, passphrase);
     },
+    encryptable: true,
     async cloneVolume(def, vol, from, flags) {
       await cloneVolume(def, vol, from, flags);
     },
