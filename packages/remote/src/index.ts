@@ -1,0 +1,2 @@
+/** `@tsvirt/remote`: libvirt's remote driver. */
+export * from './protocol.js';
