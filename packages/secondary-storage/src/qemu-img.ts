@@ -119,8 +119,19 @@ export function convertImageArgs(from: { readonly path: string; readonly format:
   return ['convert', '-f', qemuFormat(from.format), '-O', qemuFormat(img.format), ...optionArgs(img), from.path, img.path];
 }
 
+/** What qemu says when its key-derivation benchmark saw no CPU time pass: a busy host, not a bad request. */
+const PBKDF_BENCHMARK_MISSED = 'Unable to get accurate CPU usage';
+
+/** Runs qemu-img; a LUKS creation whose key-derivation benchmark a busy host spoilt is tried again, twice at most. */
 export async function qemuImg(args: readonly string[]): Promise<void> {
-  await runCommand(QEMU_IMG, args, { domain: D });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommand(QEMU_IMG, args, { domain: D });
+      return;
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof VirError && e.message.includes(PBKDF_BENCHMARK_MISSED))) throw e;
+    }
+  }
 }
 
 /** `qemu-img resize` to `bytes` (`--shrink` allows a smaller size). */
