@@ -2,6 +2,7 @@ import { POOL_TYPE_NAMES, parseStoragePoolXML, type StoragePoolDef } from '@tsvi
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { dirBackend } from './dir-backend.js';
 import { diskBackend } from './disk/disk-backend.js';
+import { findNetfsSources } from './netfs-sources.js';
 import { iscsiBackend } from './iscsi/iscsi-backend.js';
 import { logicalBackend } from './logical/logical-backend.js';
 import { scsiBackend } from './scsi/scsi-backend.js';
@@ -16,7 +17,7 @@ import type { PoolBackend } from './pool-backend.js';
 const BACKENDS: ReadonlyMap<string, PoolBackend> = new Map([
   ['dir', dirBackend(false)],
   ['fs', dirBackend(true)],
-  ['netfs', dirBackend(true)],
+  ['netfs', dirBackend(true, findNetfsSources)],
   ['logical', logicalBackend],
   ['disk', diskBackend],
   ['iscsi', iscsiBackend],

@@ -1,4 +1,5 @@
-import { element, formatXml, textNode, type XmlElement } from '@tsvirt/conf';
+import { attr, childElements, element, formatXml, parseXml, textNode, type XmlElement } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 /** One pool source a discovery found (virStoragePoolSource as virConnectFindStoragePoolSources lists it). */
 export interface FoundSource {
@@ -21,4 +22,14 @@ export function sourcesXML(found: readonly FoundSource[]): string {
     return element('source', [], children);
   });
   return formatXml(element('sources', [], sources));
+}
+
+/** The host a discovery's source spec names (`<source><host name= port=/></source>`), required for network pools. */
+export function specHost(srcSpec: string | undefined, type: string): { name: string; port?: number } {
+  const source = srcSpec === undefined ? undefined : parseXml(srcSpec, 'storage_source_specification', ErrorDomain.STORAGE);
+  const host = source && childElements(source, 'host')[0];
+  const name = host && attr(host, 'name');
+  if (!name) throw new VirError(ErrorCode.INVALID_ARG, `hostname must be specified for ${type} sources`, ErrorDomain.STORAGE);
+  const port = Number(attr(host, 'port') ?? 0);
+  return { name, ...(port ? { port } : {}) };
 }

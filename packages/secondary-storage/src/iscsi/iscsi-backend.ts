@@ -1,11 +1,11 @@
 import { access, constants, readdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { attr, childElements, firstChild, parseXml, type StoragePoolDef } from '@tsvirt/conf';
+import { attr, childElements, firstChild, type StoragePoolDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, runCommand, sysfsPath } from '@tsvirt/util';
 import type { PoolBackend } from '../pool-backend.js';
 import { sourceAttr } from '../pool-xml.js';
 import { hostUnits, unitSizes } from '../scsi/scsi-lus.js';
-import { sourcesXML } from '../sources-xml.js';
+import { sourcesXML, specHost } from '../sources-xml.js';
 import type { VolumeEntry } from '../volume-facts.js';
 import {
   SESSION_ARGS, login, logoutArgs, parseSessions, parseTargets, portalOf, rescanArgs, scanArgs, type Iscsiadm,
@@ -92,11 +92,7 @@ export const iscsiBackend: PoolBackend = {
   volume: async (def, name) => (await sessionUnits(def)).find((v) => v.name === name),
   resizable: false,
   async findSources(srcSpec) {
-    const source = srcSpec === undefined ? undefined : parseXml(srcSpec, 'storage_source_specification', D);
-    const host = source && childElements(source, 'host')[0];
-    const name = host && attr(host, 'name');
-    if (!name) throw new VirError(ErrorCode.INVALID_ARG, 'hostname must be specified for iscsi sources', D);
-    const port = Number(attr(host, 'port') ?? 0) || 3260;
+    const { name, port = 3260 } = specHost(srcSpec, 'iscsi');
     const run = await iscsiadm('find iSCSI sources');
     const targets = parseTargets(await run(scanArgs(portalOf(name, port))));
     return sourcesXML(targets.map((t) => ({ host: { name, port }, devices: [t] })));
