@@ -82,7 +82,8 @@ export class TestHost {
 
   remove(): void {
     for (const c of this.children) c.kill('SIGKILL');
-    for (const pid of this.rootProcesses()) {
+    const inside = [...this.extra, this.ns].flatMap((ns) => sh('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean).map(Number));
+    for (const pid of [...this.rootProcesses(), ...inside]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
