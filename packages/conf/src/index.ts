@@ -44,3 +44,5 @@ export type { DomainCheckpointDef, CheckpointDisk } from './checkpoint/checkpoin
 export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type CheckpointParseOptions, type CheckpointFormatOptions } from './checkpoint/checkpoint-xml.js';
 export { networkSetup, type NetworkSetup, type NetworkIPSetup, type NetworkDHCPRange, type NetworkDHCPHost, type NetworkDNSSetup, type NetworkSRV, type NetworkLease, type NetworkBandwidthSetup } from './network/network-setup.js';
 export { parseIP, formatIP, prefixMask, netmaskPrefix, inSubnet, subnetsOverlap, type IPValue } from './network/ip-address.js';
+export { updateNetworkDef } from './network/network-update.js';
+export { NetworkUpdateCommand, NetworkUpdateSection } from './network/network-update-codes.js';

@@ -16,6 +16,7 @@ import {
 } from './network-store.js';
 import { NetworkTable, networkRef, requireActive } from './network-table.js';
 import { restartDnsmasq } from './network-reload.js';
+import { updateNetwork } from './network-update-live.js';
 
 const D = ErrorDomain.NETWORK;
 const log = logger('network.driver');
@@ -160,6 +161,9 @@ export class LocalNetworks implements NetworkDriver {
       if (!obj.config) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot set autostart for transient network', D);
       await setAutostartLink(this.paths, obj.def.name, autostart);
     });
+  }
+  async networkUpdate(net: NetworkRef, command: number, section: number, parentIndex: number, xml: string, flags: number): Promise<void> {
+    await this.change(async (t) => updateNetwork(this.paths, t.of(net), command, section, parentIndex, xml, flags));
   }
   async networkGetDHCPLeases(net: NetworkRef, mac: string | undefined, flags: number): Promise<NetworkDHCPLease[]> {
     checkFlags(flags, 0, 'networkGetDHCPLeases', D);
