@@ -46,3 +46,4 @@ export { networkSetup, type NetworkSetup, type NetworkIPSetup, type NetworkDHCPR
 export { parseIP, formatIP, prefixMask, netmaskPrefix, inSubnet, subnetsOverlap, type IPValue } from './network/ip-address.js';
 export { updateNetworkDef } from './network/network-update.js';
 export { NetworkUpdateCommand, NetworkUpdateSection } from './network/network-update-codes.js';
+export { parseNetworkPortXML, formatNetworkPortXML, type NetworkPortDef, type NetworkPortPlug } from './network/network-port.js';
