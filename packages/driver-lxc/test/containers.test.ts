@@ -52,7 +52,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`NSpid:\\s+${pid}\\s+1\\n`));
     expect(inside(pid, ['hostname']).trim()).toBe(name);
     const mounts = inside(pid, ['cat', '/proc/self/mountinfo']).trim().split('\n').map((l) => l.split(' ')[4]);
-    expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/dev', '/dev/pts', '/dev/shm', '/dev/console', '/dev/tty1']);
+    expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/dev', '/dev/pts', '/dev/console', '/dev/tty1']);
     const info = inside(pid, ['cat', '/proc/self/mountinfo']);
     expect(info).toMatch(/ \/mnt\/shared ro,/);
     expect(info).toMatch(/ \/sys ro,/);
@@ -61,7 +61,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(() => inside(pid, ['sh', '-c', 'echo x > /mnt/shared/g'])).toThrow();
     const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     expect(env).toEqual(expect.arrayContaining(['container=lxc-libvirt', `LIBVIRT_LXC_NAME=${name}`, `LIBVIRT_LXC_UUID=${d.getUUIDString()}`, 'FOO=bar', 'PATH=/bin:/sbin']));
-    const leaf = memCgroups().find((x) => x.startsWith(`${name}.`))!;
+    const leaf = memCgroups().find((x) => x.endsWith(`-${name}.libvirt-lxc`))!;
     expect(readFileSync(`/sys/fs/cgroup/memory/machine/${leaf}/memory.limit_in_bytes`, 'utf8').trim()).toBe(String(98304 * 1024));
     expect(readFileSync(`/sys/fs/cgroup/memory/machine/${leaf}/cgroup.procs`, 'utf8')).toContain(`${pid}\n`);
     expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toContain(leaf);
@@ -74,7 +74,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     await d.destroy();
     expect(await d.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.DESTROYED]);
     expect(alive(pid)).toBe(false);
-    expect(memCgroups().filter((x) => x.startsWith(`${name}.`))).toEqual([]);
+    expect(memCgroups().filter((x) => x.endsWith(`-${name}.libvirt-lxc`))).toEqual([]);
     expect(root.stateFiles().filter((f) => f.startsWith(name))).toEqual([`${name}.json`]);
     await d.undefine();
     expect(root.stateFiles().filter((f) => f.startsWith(name))).toEqual([]);
@@ -104,14 +104,14 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     process.kill(pid, 'SIGKILL');
     expect(await until(async () => (await d.getState())[0] === DomainState.SHUTOFF)).toBe(true);
     expect(await d.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.SHUTDOWN]);
-    expect(memCgroups().filter((x) => x.startsWith(`${name}.`))).toEqual([]);
+    expect(memCgroups().filter((x) => x.endsWith(`-${name}.libvirt-lxc`))).toEqual([]);
     await d.undefine();
   });
 
   it('suspends and resumes through the freezer, reboots in place', async () => {
     const name = uniq();
     const d = await c.createXML(containerXML(name, rootfs, `trap "reboot -f" HUP; ${SLEEPER}`));
-    const leaf = memCgroups().find((x) => x.startsWith(`${name}.`))!;
+    const leaf = memCgroups().find((x) => x.endsWith(`-${name}.libvirt-lxc`))!;
     await d.suspend();
     expect(readFileSync(`/sys/fs/cgroup/freezer/machine/${leaf}/freezer.state`, 'utf8').trim()).toBe('FROZEN');
     expect(await d.getState()).toEqual([DomainState.PAUSED, 1]);
@@ -134,7 +134,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     await until(() => !alive(status.controller.pid));
     await expect(d.getState()).rejects.toBeInstanceOf(VirError);
     expect(alive(pid)).toBe(false);
-    expect(memCgroups().filter((x) => x.startsWith(`${name}.`))).toEqual([]);
+    expect(memCgroups().filter((x) => x.endsWith(`-${name}.libvirt-lxc`))).toEqual([]);
   });
 
   it('refuses a missing root, a non-executable init, an unknown user, before making anything', async () => {
@@ -208,7 +208,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     try {
       const tune = "<memtune><hard_limit unit='KiB'>50000</hard_limit><soft_limit unit='KiB'>40000</soft_limit></memtune><cputune><shares>512</shares><period>100000</period><quota>50000</quota></cputune><blkiotune><weight>300</weight></blkiotune>";
       const d = await c.createXML(containerXML(name, rootfs, SLEEPER, { top: tune }));
-      const dir = join(fake, 'machine', readdirSync(join(fake, 'machine')).find((f) => f.startsWith(`${name}.`))!);
+      const dir = join(fake, 'machine', readdirSync(join(fake, 'machine')).find((f) => f.endsWith(`-${name}.libvirt-lxc`))!);
       const read = (f: string) => readFileSync(join(dir, f), 'utf8');
       expect(read('memory.max')).toBe(String(50000 * 1024));
       expect(read('memory.high')).toBe(String(40000 * 1024));
