@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +163,29 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(links()).not.toContain(`vt${process.pid}`);
     expect(memCgroups()).toEqual(before);
     expect(root.stateFiles().filter((f) => f.startsWith(name))).toEqual([]);
+  });
+
+  it('names the missing package when an interface of type network has no network driver', async () => {
+    const name = uniq();
+    const e = (await c.createXML(containerXML(name, rootfs, SLEEPER, { extra: "<interface type='network'><source network='default'/></interface>" })).catch((x: unknown) => x)) as VirError;
+    expect(e.message).toBe("Operation not supported: interface of type 'network' needs a network driver: install @tsvirt/secondary-network");
+    expect(root.stateFiles().filter((f) => f.startsWith(name))).toEqual([]);
+  });
+
+  it('starts autostart domains on the first open of a root after a boot', async () => {
+    const name = uniq();
+    const d = await c.defineXML(containerXML(name, rootfs, SLEEPER));
+    await d.setAutostart(true);
+    rmSync(join(root.stateDir(), 'autostarted'));
+    // The instance connect() uses is the built package's, loaded by the registry.
+    const { driver } = await import('@tsvirt/driver-lxc');
+    await driver.state.stateCleanup();
+    const fresh = await root.open();
+    const again = await fresh.lookupByName(name);
+    expect(await again.getState()).toEqual([DomainState.RUNNING, 1]);
+    expect((await fresh.listAllDomains(1024)).map((x) => x.getName())).toContain(name);
+    await again.destroy();
+    await again.undefine();
   });
 
   it('maps ids with <idmap> into a user namespace', async () => {
