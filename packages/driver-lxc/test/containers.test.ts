@@ -80,6 +80,26 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(root.stateFiles().filter((f) => f.startsWith(name))).toEqual([]);
   });
 
+  it('opens the console (output, input) and the namespaces of init through the API', async () => {
+    const name = uniq();
+    const d = await c.createXML(containerXML(name, rootfs, 'echo ready; while read l; do echo got:$l; done'));
+    const con = await d.openConsole();
+    let text = '';
+    con.on('data', (b: Buffer) => (text += b.toString()));
+    expect(await until(() => text.includes('ready'))).toBe(true);
+    con.write('ping\n');
+    expect(await until(() => text.includes('got:ping'))).toBe(true);
+    con.destroy();
+    await expect(d.openConsole('serial0')).rejects.toThrow("internal error: cannot find console device 'serial0'");
+    const ns = await d.lxcOpenNamespace();
+    expect(ns.pid).toBe(root.init(name).pid);
+    expect(ns.namespaces.map((n) => n.kind)).toEqual(['ipc', 'mnt', 'net', 'pid', 'uts']);
+    const args = ns.namespaces.map((n) => `--${({ mnt: 'mount', ipc: 'ipc', net: 'net', pid: 'pid', uts: 'uts' } as Record<string, string>)[n.kind]}=${n.path}`);
+    expect(execFileSync('nsenter', [...args, '/bin/hostname'], { encoding: 'utf8' }).trim()).toBe(name);
+    await d.destroy();
+    await expect(d.openConsole()).rejects.toThrow('Domain not found');
+  });
+
   it('runs init as <inituser>/<initgroup> in <initdir>', async () => {
     const name = uniq();
     mkdirSync(join(rootfs, 'work'), { recursive: true });
