@@ -43,3 +43,16 @@ export { DOMAIN_PART_MODELS } from './domain/parts/index.js';
 export { domainPart, withDomainPart, type DomainPart, type DomainPartKind } from './domain/domain-typed.js';
 export type { DomainCheckpointDef, CheckpointDisk } from './checkpoint/checkpoint-def.js';
 export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type CheckpointParseOptions, type CheckpointFormatOptions } from './checkpoint/checkpoint-xml.js';
+export {
+  domainDevices, devicesOf, findDevice, addDevice, removeDevice, replaceDevice, editDevice, newDevice, type DeviceOf,
+} from './domain/device-edit.js';
+export { readParts, writeParts, type PartModels, type PartOf } from './model/document-parts.js';
+export {
+  NETWORK_PART_MODELS, networkPart, networkParts, withNetworkParts, type NetworkPart, type NetworkPartKind,
+} from './network/network-parts.js';
+export {
+  POOL_PART_MODELS, VOLUME_PART_MODELS, poolPart, withPoolPart, volumePart, withVolumePart,
+  type PoolPart, type PoolPartKind, type VolumePart, type VolumePartKind,
+} from './storage/storage-parts.js';
+export { networkSetup, type NetworkSetup, type NetworkIPSetup, type NetworkDHCPRange, type NetworkDHCPHost, type NetworkDNSSetup, type NetworkSRV, type NetworkLease, type NetworkBandwidthSetup } from './network/network-setup.js';
+export { parseIP, formatIP, prefixMask, netmaskPrefix, inSubnet, subnetsOverlap, type IPValue } from './network/ip-address.js';

@@ -9,7 +9,7 @@ import {
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
-import { disksOf } from './devices/disk-view.js';
+import { disksOf } from './devices/qemu-disk.js';
 import type { DriverContext } from './driver/driver-context.js';
 import { domainJob, noDomain, notRunning, readDomain, requireActive } from './driver/domain-access.js';
 import { parseQemuDomain } from './driver/domain-define.js';
@@ -20,7 +20,7 @@ import { configChange, liveChange } from './hotplug/device-change.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { isActiveStatus, removeStatus, writeStatus } from './state/domain-status.js';
 import {
-  GUEST_ARCH, currentDef, loadActiveStatuses, uuidOf, loadAllDomains, loadDomain, removeConfig, saveConfig, withDomainJob, withDriverLock,
+  GUEST_ARCH, currentDef, loadActiveStatuses, uuidOf, loadAllDomains, loadReadableDomain, removeConfig, saveConfig, withDomainJob, withDriverLock,
   type StoredDomain,
 } from './state/domain-store.js';
 
@@ -90,7 +90,7 @@ export class QemuHypervisor implements HypervisorDriver {
     return (await loadAllDomains(this.paths)).filter((d) => matchesListDomainsFlags(listFacts(d), flags)).map(refOf);
   }
   async domainLookupByName(name: string): Promise<DomainRef> {
-    const d = await loadDomain(this.paths, name).catch(() => undefined);
+    const d = await loadReadableDomain(this.paths, name);
     if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching name '${name}'`, D);
     return refOf(d);
   }

@@ -1,16 +1,18 @@
-import { chmod, chown, lstat, open, stat, truncate, unlink } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, rmdir, stat, truncate, unlink } from 'node:fs/promises';
 import type { StoragePoolDef } from '@tsvirt/conf';
 import { StorageVolCreateFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, errnoText, systemError } from '@tsvirt/util';
 import { targetOf } from './pool-xml.js';
 import { convertImageArgs, createImageArgs, qemuImg, type CreateImage } from './qemu-img.js';
 import type { NewVolume } from './volume-def.js';
-import { volumeByName, type VolumeFacts } from './volume-facts.js';
+import { dirVolume, type VolumeFacts } from './volume-facts.js';
 import { preallocate } from './volume-ops.js';
 
 const D = ErrorDomain.STORAGE;
 /** The mode libvirt gives a volume whose definition names none. */
 const DEFAULT_VOL_MODE = 0o600;
+/** The mode libvirt gives a `dir` volume whose definition names none. */
+const DEFAULT_DIR_MODE = 0o755;
 
 /** Fills a new raw file: `capacity` bytes, `allocation` of them reserved. */
 async function fillRawFile(path: string, vol: NewVolume): Promise<void> {
@@ -32,17 +34,20 @@ async function checkedBacking(vol: NewVolume): Promise<CreateImage['backing']> {
 }
 
 /** Gives a new volume the mode and ids its definition names. */
-async function applyPermissions(path: string, vol: NewVolume): Promise<void> {
-  await chmod(path, vol.perms.mode ?? DEFAULT_VOL_MODE);
+async function applyPermissions(path: string, vol: NewVolume, defaultMode = DEFAULT_VOL_MODE): Promise<void> {
+  await chmod(path, vol.perms.mode ?? defaultMode);
   if (vol.perms.owner !== undefined || vol.perms.group !== undefined) await chown(path, vol.perms.owner ?? -1, vol.perms.group ?? -1);
 }
 
 /** Refuses a name the pool already has a volume by, then a path anything else already has ('..', a fifo). */
 export async function checkFreeName(pool: StoragePoolDef, name: string): Promise<string> {
-  if (await volumeByName(pool, name).then(() => true, () => false)) throw new VirError(ErrorCode.STORAGE_VOL_EXIST, `'${name}'`, D);
+  const taken = (): VirError => new VirError(ErrorCode.STORAGE_VOL_EXIST, `'${name}'`, D);
+  if (await dirVolume(pool, name)) throw taken();
   // Not join(): libvirt names '..' as given.
   const path = `${targetOf(pool)}/${name}`;
   if (await lstat(path).then(() => true, () => false)) {
+    // Another process may have claimed the name since the first look.
+    if (await dirVolume(pool, name)) throw taken();
     throw new VirError(ErrorCode.OPERATION_INVALID, `volume target path '${path}' already exists`, D);
   }
   return path;
@@ -78,8 +83,28 @@ async function claimAndMake(pool: StoragePoolDef, vol: NewVolume, make: (path: s
   return path;
 }
 
-/** Makes a new volume in a dir pool: a raw file directly (as libvirt does), any other format with `qemu-img create`. */
+/** Makes a `dir` volume: a directory with the mode and ids its definition names (libvirt's default 0755). */
+async function createDirVolume(pool: StoragePoolDef, vol: NewVolume): Promise<string> {
+  const path = await checkFreeName(pool, vol.name);
+  await mkdir(path, vol.perms.mode ?? DEFAULT_DIR_MODE).catch((e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new VirError(ErrorCode.STORAGE_VOL_EXIST, `'${vol.name}'`, D);
+    throw systemError(`cannot create path '${path}'`, e as NodeJS.ErrnoException, D);
+  });
+  try {
+    await applyPermissions(path, vol, DEFAULT_DIR_MODE);
+  } catch (e) {
+    await rmdir(path).catch(() => undefined);
+    throw systemError(`cannot set permissions of '${path}'`, e as NodeJS.ErrnoException, D);
+  }
+  return path;
+}
+
+/**
+ * Makes a new volume in a dir pool: a directory for the `dir` format, a raw file directly (as
+ * libvirt does), any other format with `qemu-img create`.
+ */
 export async function createVolume(pool: StoragePoolDef, vol: NewVolume, flags: number): Promise<string> {
+  if (vol.format === 'dir') return createDirVolume(pool, vol);
   const backing = await checkedBacking(vol);
   return claimAndMake(pool, vol, async (path) => {
     if (vol.format === 'raw') await fillRawFile(path, vol);

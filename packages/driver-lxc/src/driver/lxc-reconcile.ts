@@ -1,5 +1,5 @@
 import { DomainEventDetail, DomainShutoffReason } from '@tsvirt/api';
-import { processAlive } from '@tsvirt/util';
+import { isProcessAlive } from '@tsvirt/util';
 import { readExit, type ActiveStatus } from '../state/lxc-status.js';
 import type { LxcContext } from './lxc-context.js';
 import { tearDown } from './lxc-stop.js';
@@ -7,7 +7,7 @@ import { tearDown } from './lxc-stop.js';
 /** Whether the container behind a status has ended: its controller is gone or has recorded init's exit. */
 export async function hasEnded(drv: LxcContext, s: ActiveStatus): Promise<boolean> {
   if (s.phase !== 'active') return false;
-  if (!s.controller || !(await processAlive(s.controller.pid, s.controller.start))) return true;
+  if (!s.controller || !(await isProcessAlive(s.controller.pid, s.controller.start))) return true;
   return (await readExit(drv.paths, s.name)) !== undefined;
 }
 

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { DomainEventType } from '@tsvirt/api';
-import { logger, processAlive, runCommand } from '@tsvirt/util';
+import { logger, isProcessAlive, runCommand } from '@tsvirt/util';
 import { killCgroup, removeCgroup } from '../cgroup/cgroup-ops.js';
 import { consoleSocket, exitFile, initFile, type LxcPaths } from '../state/lxc-paths.js';
 import { removeStatus, writeStatus, type ActiveStatus } from '../state/lxc-status.js';
@@ -15,8 +15,8 @@ export async function waitController(s: ActiveStatus, ms: number): Promise<void>
   const c = s.controller;
   if (!c) return;
   const deadline = Date.now() + ms;
-  while ((await processAlive(c.pid, c.start)) && Date.now() < deadline) await sleep(20);
-  if (await processAlive(c.pid, c.start)) {
+  while ((await isProcessAlive(c.pid, c.start)) && Date.now() < deadline) await sleep(20);
+  if (await isProcessAlive(c.pid, c.start)) {
     try {
       process.kill(c.pid, 'SIGKILL');
     } catch {
