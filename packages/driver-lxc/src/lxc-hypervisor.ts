@@ -1,11 +1,12 @@
 import { release, hostname, cpus, totalmem } from 'node:os';
+import type { Duplex } from 'node:stream';
 import { domainPart, formatDomainXML, sortDevicesByKind } from '@tsvirt/conf';
 import {
-  ALL_LIST_DOMAINS_FLAGS, DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason,
+  ALL_LIST_DOMAINS_FLAGS, DomainConsoleFlags, DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason,
   DomainRunningReason, DomainShutdownFlags, DomainState, DomainShutoffReason, DomainUndefineFlags, DomainXMLFlags,
   TypedParameterFlags, matchesListDomainsFlags, typedULLong,
   type DomainInfo, type DomainListFacts, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel,
-  type SecurityModel, type TypedParameter,
+  type SecurityModel, type TypedParameter, type LxcNamespaces,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { freeze, thaw } from './cgroup/cgroup-ops.js';
@@ -14,6 +15,7 @@ import { checkIdmap } from './conf/container-spec.js';
 import { parseLxcDomain } from './conf/lxc-define.js';
 import { domainJob, noDomain, readDomain, requireActive } from './driver/lxc-access.js';
 import type { LxcContext } from './driver/lxc-context.js';
+import { initNamespaces, openConsole } from './driver/lxc-console.js';
 import { startContainerDomain } from './driver/lxc-start.js';
 import { stopByInit } from './driver/lxc-shutdown.js';
 import { tearDown } from './driver/lxc-stop.js';
@@ -268,6 +270,15 @@ export class LxcHypervisor implements HypervisorDriver {
     const l = live ? await memoryLimits(live.tree, live.cgroups) : { hard: kib(mt?.hardLimit), soft: kib(mt?.softLimit), swap: kib(mt?.swapHardLimit) };
     return [typedULLong('hard_limit', l.hard), typedULLong('soft_limit', l.soft), typedULLong('swap_hard_limit', l.swap)];
   }
+  async domainOpenConsole(dom: DomainRef, devName: string | undefined, flags: number): Promise<Duplex> {
+    checkFlags(flags, DomainConsoleFlags.FORCE | DomainConsoleFlags.SAFE, 'lxcDomainOpenConsole', D);
+    return openConsole(this.drv, requireActive(await readDomain(this.drv, dom)), devName);
+  }
+  async domainLxcOpenNamespace(dom: DomainRef, flags: number): Promise<LxcNamespaces> {
+    checkFlags(flags, 0, 'lxcDomainLxcOpenNamespace', D);
+    return initNamespaces(this.drv, requireActive(await readDomain(this.drv, dom)));
+  }
+
   async domainGetMemoryParameterCount(dom: DomainRef, flags: number): Promise<number> {
     checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetMemoryParameters', D);
     await readDomain(this.drv, dom);
