@@ -24,6 +24,9 @@ export const DRIVER_REGISTRY: Readonly<Record<string, DriverEntry>> = {
   lxc: { package: '@tsvirt/driver-lxc', secondary: LOCAL_SECONDARY },
 };
 
+/** libvirt's remote driver: URIs with a transport or a host, and the local daemon when no local driver is installed. */
+export const REMOTE_PACKAGE = '@tsvirt/remote';
+
 /** Loads a module by specifier; returns undefined when the package is not installed. */
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
 
