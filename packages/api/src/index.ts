@@ -1,4 +1,5 @@
 export { connect, type ConnectOptions } from './connect.js';
+export { daemonRunDir, daemonSockets, type DaemonSockets } from './daemon-socket.js';
 export { Connection, LIB_VERSION } from './objects/connection.js';
 export { Domain } from './objects/domain.js';
 export { DomainSnapshot } from './objects/domain-snapshot.js';
@@ -50,7 +51,9 @@ export type { InterfaceDriver, InterfaceRef } from './driver/interface-driver.js
 export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js';
 export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo, StoragePoolDriverEvent } from './driver/storage-driver.js';
 export type { StateDriver } from './driver/state-driver.js';
+export { LifecycleEventHub } from './driver/event-hub.js';
+export { DomainConsoleFlags, type ConsoleEntryPoints, type LxcNamespaces } from './driver/console-entry-points.js';
 export type {
   DomainRef, DomainInfo, NodeInfo, SecurityModel, SecurityLabel, DomainLifecycleEvent, EventSource,
 } from './driver/driver-types.js';
-export { VirError, ErrorCode, ErrorDomain } from '@tsvirt/util';
+export { VirError, ErrorCode, ErrorDomain, StreamHole, isStreamHole, type StreamChunk } from '@tsvirt/util';

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { LxcNamespaces } from '../driver/console-entry-points.js';
 import { ErrorCode, VirError } from '@tsvirt/util';
 import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-types.js';
 import type { DomainBlockStats } from '../driver/hypervisor-driver.js';
@@ -180,6 +182,14 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   /** QEMU monitor passthrough (virDomainQemuMonitorCommand): QEMU's reply as text. */
   qemuMonitorCommand(cmd: string, flags = 0): Promise<string> {
     return callOf(this)('qemuMonitorCommand', 'virDomainQemuMonitorCommand', 'write')(this.ref, cmd, flags);
+  }
+  /** A byte stream to a console (virDomainOpenConsole; the first console when `devName` is undefined; DomainConsoleFlags). */
+  openConsole(devName?: string, flags = 0): Promise<Duplex> {
+    return callOf(this)('domainOpenConsole', 'virDomainOpenConsole', 'write')(this.ref, devName, flags);
+  }
+  /** The namespaces of a container's init (virDomainLxcOpenNamespace). */
+  lxcOpenNamespace(flags = 0): Promise<LxcNamespaces> {
+    return callOf(this)('domainLxcOpenNamespace', 'virDomainLxcOpenNamespace', 'write')(this.ref, flags);
   }
 
   // Tuning, statistics and guest facts (driver/domain-tuning-entry-points.ts).

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import type { StreamChunk } from '@tsvirt/util';
 import type { StorageVolInfo, StorageVolRef } from '../driver/storage-driver.js';
 import { Handle, callOf } from './handle.js';
 import { StoragePool } from './storage-pool.js';
@@ -28,12 +30,21 @@ export class StorageVol extends Handle<'storage', StorageVolRef> {
   async storagePoolLookupByVolume(): Promise<StoragePool> {
     return new StoragePool(this.conn, await callOf(this)('storagePoolLookupByVolume', 'virStoragePoolLookupByVolume')(this.ref));
   }
-  /** virStorageVolDownload: the volume's content from `offset`, `length` bytes of it (0 for all), as a stream of chunks. */
-  download(offset = 0n, length = 0n, flags = 0): Promise<AsyncIterable<Uint8Array>> {
-    return callOf(this)('storageVolDownload', 'virStorageVolDownload', 'write')(this.ref, offset, length, flags);
+  /**
+   * virStorageVolDownload: the volume's content from `offset`, `length` bytes of it (0 for all), as
+   * a Node stream in object mode whose chunks are Buffers, and StreamHoles with
+   * StorageVolStreamFlags.SPARSE_STREAM. The volume is read as the stream is consumed
+   * (back-pressure): a paused stream reads nothing more, destroying it stops the reading.
+   */
+  async download(offset = 0n, length = 0n, flags = 0): Promise<Readable> {
+    const chunks = await callOf(this)('storageVolDownload', 'virStorageVolDownload', 'write')(this.ref, offset, length, flags);
+    return chunks instanceof Readable ? chunks : Readable.from(chunks, { objectMode: true, highWaterMark: 1 });
   }
-  /** virStorageVolUpload: writes `data` into the volume from `offset`, at most `length` bytes (0 for all). */
-  async upload(data: AsyncIterable<Uint8Array>, offset = 0n, length = 0n, flags = 0): Promise<void> {
+  /**
+   * virStorageVolUpload: writes `data` (a Node stream or any async iterable of chunks) into the
+   * volume from `offset`, at most `length` bytes (0 for all); StreamHoles only with SPARSE_STREAM.
+   */
+  async upload(data: AsyncIterable<StreamChunk>, offset = 0n, length = 0n, flags = 0): Promise<void> {
     await callOf(this)('storageVolUpload', 'virStorageVolUpload', 'write')(this.ref, data, offset, length, flags);
   }
   async wipe(flags = 0): Promise<void> {

@@ -79,7 +79,9 @@ function hasDeviceBootOrder(devices: XmlElement | undefined): boolean {
 /** Rules a domain name must follow (libvirt refuses '/' so a name can never escape a state directory). */
 export function checkDomainName(name: string): void {
   if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`);
+  if (name.includes('\n')) throw new VirError(ErrorCode.XML_DETAIL, 'invalid char in name: \n', ErrorDomain.DOMAIN);
   if (name === '.' || name === '..') throw xmlError(`name ${name} cannot be '.' or '..'`);
+  if (name.includes('\n')) throw new VirError(ErrorCode.XML_DETAIL, 'invalid char in name: \n', ErrorDomain.DOMAIN);
 }
 
 /** Defaults applied where the document is silent, as libvirt's hypervisor drivers do. */
