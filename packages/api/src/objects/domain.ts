@@ -185,11 +185,11 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   }
   /** A byte stream to a console (virDomainOpenConsole; the first console when `devName` is undefined; DomainConsoleFlags). */
   openConsole(devName?: string, flags = 0): Promise<Duplex> {
-    return this.call('domainOpenConsole', 'virDomainOpenConsole', true)(this.#ref, devName, flags);
+    return callOf(this)('domainOpenConsole', 'virDomainOpenConsole', 'write')(this.ref, devName, flags);
   }
   /** The namespaces of a container's init (virDomainLxcOpenNamespace). */
   lxcOpenNamespace(flags = 0): Promise<LxcNamespaces> {
-    return this.call('domainLxcOpenNamespace', 'virDomainLxcOpenNamespace', true)(this.#ref, flags);
+    return callOf(this)('domainLxcOpenNamespace', 'virDomainLxcOpenNamespace', 'write')(this.ref, flags);
   }
 
   // Tuning, statistics and guest facts (driver/domain-tuning-entry-points.ts).
