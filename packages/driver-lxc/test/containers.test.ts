@@ -51,6 +51,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const { pid } = root.init(name);
     expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`NSpid:\\s+${pid}\\s+1\\n`));
     expect(inside(pid, ['hostname']).trim()).toBe(name);
+    expect(execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'link'], { encoding: 'utf8' }).trim()).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP>[^\n]*$/);
     const mounts = inside(pid, ['cat', '/proc/self/mountinfo']).trim().split('\n').map((l) => l.split(' ')[4]);
     expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/dev', '/dev/pts', '/dev/console', '/dev/tty1']);
     const info = inside(pid, ['cat', '/proc/self/mountinfo']);
