@@ -4,7 +4,7 @@
  * when the peer goes away or breaks the protocol.
  */
 import type { Duplex } from 'node:stream';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, errnoText } from '@tsvirt/util';
 import {
   KEEPALIVE_PROC_PING,
   KEEPALIVE_PROC_PONG,
@@ -216,8 +216,8 @@ export class RpcClient {
   }
 
   private ioError(e: NodeJS.ErrnoException): VirError {
-    if (e.code === 'EPIPE' || e.code === 'ECONNRESET') return rpcError('Cannot write data: Broken pipe', ErrorCode.SYSTEM_ERROR);
-    return rpcError(`Cannot recv data: ${e.message}`, ErrorCode.SYSTEM_ERROR);
+    if (e.code === 'EPIPE') return rpcError('Cannot write data: Broken pipe', ErrorCode.SYSTEM_ERROR);
+    return rpcError(`Cannot recv data: ${errnoText(e)}`, ErrorCode.SYSTEM_ERROR);
   }
 
   private onData(d: Buffer): void {
