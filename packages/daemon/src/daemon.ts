@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { daemonRunDir, daemonSockets, unloadDrivers } from '@tsvirt/api';
 import { logger } from '@tsvirt/util';
 import { acquireInstanceLock, type InstanceLock } from './instance-lock.js';
 import { listenTcp, listenUnix, makeSocketDir, type Listener, type ListenerKind } from './listeners.js';
 import type { DaemonOptions } from './options.js';
+import { servedURI } from './served-uri.js';
 import { ClientSession } from './session/client-session.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './session/limits.js';
 
@@ -72,12 +73,6 @@ export class Daemon {
     return daemon;
   }
 
-  /** The URI a client that names none gets: the root served. */
-  get defaultURI(): string {
-    if (this.options.root !== undefined) return `qemu:///embed?root=${resolve(this.options.root)}`;
-    return process.getuid?.() === 0 ? 'qemu:///system' : 'qemu:///session';
-  }
-
   /** Clients connected now. */
   get clientCount(): number {
     return this.#clients.size;
@@ -94,7 +89,7 @@ export class Daemon {
       socket.destroy();
       return;
     }
-    const session = new ClientSession(socket, kind, this.defaultURI, this.limits);
+    const session = new ClientSession(socket, kind, (name) => servedURI(name, this.options.root), this.limits);
     this.#clients.add(session);
     this.disarmIdleTimer();
     session.closed.then(() => {

@@ -32,7 +32,7 @@ export async function dispatchCall(ctx: ClientContext, frame: Frame): Promise<Ui
       throw e;
     }
     if (ctx.readonly && ctx.isOpen) denyReadonlyCall(procedure);
-    const ret = await handler(ctx, args);
+    const ret = await handler(ctx, args, h);
     return encodeReply(program, h.proc, h.serial, ret);
   } catch (e) {
     return encodeErrorReply(h, virErrorToWire(e));
