@@ -6,6 +6,8 @@ import { acquireInstanceLock, type InstanceLock } from './instance-lock.js';
 import { listenTcp, listenUnix, makeSocketDir, type Listener, type ListenerKind } from './listeners.js';
 import type { DaemonOptions } from './options.js';
 import { servedURI } from './served-uri.js';
+import { autostartOncePerBoot } from './watch/autostart.js';
+import { DomainWatcher } from './watch/domain-watcher.js';
 import { ClientSession } from './session/client-session.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './session/limits.js';
 
@@ -31,6 +33,7 @@ export class Daemon {
   #stopping: Promise<void> | undefined;
   readonly #stopped: Promise<void>;
   #resolveStopped!: () => void;
+  #watcher: DomainWatcher | undefined;
 
   private constructor(
     readonly options: DaemonOptions,
@@ -68,9 +71,24 @@ export class Daemon {
       await lock.release();
       throw e;
     }
+    await daemon.watchRoot();
     daemon.armIdleTimer();
     log.info(`serving ${runDir} on ${listeners.map((l) => l.address).join(', ')}`);
     return daemon;
+  }
+
+  /**
+   * Opens the served root (reconnecting to domains left running), starts what autostarts after a
+   * host boot, and keeps watching the running domains so a dead QEMU is an event at once.
+   */
+  private async watchRoot(): Promise<void> {
+    this.#watcher = await DomainWatcher.start(servedURI(null, this.options.root), this.limits.watchIntervalMs);
+    if (!this.#watcher) return;
+    const started = await autostartOncePerBoot(this.#watcher.conn, this.addresses.runDir).catch((e: Error) => {
+      log.error(`autostart: ${e.message}`);
+      return [];
+    });
+    if (started.length) log.info(`autostarted ${started.join(', ')}`);
   }
 
   /** Clients connected now. */
@@ -104,6 +122,11 @@ export class Daemon {
     if (secs <= 0 || this.#stopping) return;
     this.disarmIdleTimer();
     this.#idleTimer = setTimeout(() => {
+      // As libvirtd, a daemon watching running domains does not leave them unwatched.
+      if (this.#watcher?.running) {
+        this.armIdleTimer();
+        return;
+      }
       log.info(`no client for ${secs} s: exiting`);
       void this.stop();
     }, secs * 1000);
@@ -120,6 +143,7 @@ export class Daemon {
       this.disarmIdleTimer();
       await Promise.all(this.listeners.map((l) => l.close().catch(() => undefined)));
       await Promise.all([...this.#clients].map((c) => c.close()));
+      await this.#watcher?.stop().catch(() => undefined);
       await unloadDrivers().catch((e) => log.warn(`releasing drivers: ${(e as Error).message}`));
       await this.lock.release();
       this.#resolveStopped();
