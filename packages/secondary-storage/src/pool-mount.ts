@@ -1,12 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { attr, childElements, type StoragePoolDef, type XmlElement } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError, runCommand } from '@tsvirt/util';
+import { ErrorDomain, runCommand } from '@tsvirt/util';
+import { checkDeviceFormat } from './device-probe.js';
 import { sourceAttr, targetOf } from './pool-xml.js';
-
-const D = ErrorDomain.STORAGE;
-
-/** The pool types whose directory is a mounted file system. */
-export const MOUNTED_TYPES: ReadonlySet<string> = new Set(['fs', 'netfs']);
 
 /** The file system type of the pool's source (`auto`: let mount probe it). */
 const formatOf = (def: StoragePoolDef): string => sourceAttr(def, 'format', 'type') ?? 'auto';
@@ -58,12 +54,6 @@ export async function unmountPool(def: StoragePoolDef): Promise<void> {
   if (await isMounted(def)) await runCommand('umount', [targetOf(def)], { domain: ErrorDomain.NONE });
 }
 
-/** The file system `blkid` finds on a device, or undefined when it finds none. */
-async function probeFileSystem(device: string): Promise<string | undefined> {
-  const { stdout } = await runCommand('blkid', ['-p', '-o', 'value', '-s', 'TYPE', device], { okExitCodes: [0, 2], domain: ErrorDomain.NONE });
-  return stdout.trim() || undefined;
-}
-
 /**
  * Makes the file system of an fs pool on its device (pool-build with OVERWRITE or NO_OVERWRITE).
  * NO_OVERWRITE refuses a device that already holds a file system, as libvirt's blkid probe does.
@@ -71,13 +61,7 @@ async function probeFileSystem(device: string): Promise<string | undefined> {
 export async function makeFileSystem(def: StoragePoolDef, overwrite: boolean): Promise<void> {
   const device = sourceAttr(def, 'device', 'path') ?? '';
   const format = formatOf(def);
-  if (!overwrite) {
-    const found = await probeFileSystem(device);
-    if (found === format) throw new VirError(ErrorCode.STORAGE_POOL_BUILT, `Device '${device}' already formatted using '${found}'`, D);
-    if (found !== undefined) {
-      throw new VirError(ErrorCode.STORAGE_POOL_BUILT, `Format of device '${device}' does not match the expected format '${format}', forced overwrite is necessary`, D);
-    }
-  }
+  if (!overwrite) await checkDeviceFormat(device, 'TYPE', format, true);
   // mke2fs and mkfs.xfs ask before overwriting a file system unless forced.
   const force = overwrite ? (format.startsWith('ext') ? ['-F'] : format === 'xfs' ? ['-f'] : []) : [];
   await runCommand('mkfs', ['-t', format, ...force, device], { domain: ErrorDomain.NONE });

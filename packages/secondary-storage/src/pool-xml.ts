@@ -1,25 +1,4 @@
-import { POOL_TYPE_NAMES, attr, firstChild, parseStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { permissionsOf } from './permissions.js';
-
-/** The pool types this driver has a backend for. */
-export const BACKENDS: ReadonlySet<string> = new Set(['dir', 'fs', 'netfs']);
-
-/** libvirt's error for a pool type without a backend (the type's number is its place in libvirt's enumeration). */
-export const missingBackend = (type: string): VirError =>
-  new VirError(ErrorCode.INTERNAL_ERROR, `missing backend for pool type ${POOL_TYPE_NAMES.indexOf(type)} (${type})`, ErrorDomain.STORAGE);
-
-/**
- * A pool definition as libvirt's storage driver accepts one: conf's parse (libvirt's storage conf
- * checks and normalisations), then a type this driver has a backend for and permissions it can
- * apply.
- */
-export function parsePoolDefinition(xml: string): StoragePoolDef {
-  const def = parseStoragePoolXML(xml);
-  if (!BACKENDS.has(def.type)) throw missingBackend(def.type);
-  permissionsOf(def.xml);
-  return def;
-}
+import { attr, childElements, firstChild, textOf, type StoragePoolDef } from '@tsvirt/conf';
 
 /** The target directory of a pool (conf checked that a local pool has one). */
 export const targetOf = (def: StoragePoolDef): string => def.targetPath!;
@@ -31,8 +10,32 @@ export function sourceAttr(def: StoragePoolDef, child: string, name: string): st
   return el && attr(el, name);
 }
 
-/** Whether two pools use the same storage: the same directory, or for fs pools the same device. */
+/** Whether two pools use the same storage: the same directory, device, volume group, target or adapter. */
 export function sameStorage(a: StoragePoolDef, b: StoragePoolDef): boolean {
-  if (a.targetPath === b.targetPath) return true;
-  return a.type === 'fs' && b.type === 'fs' && sourceAttr(a, 'device', 'path') === sourceAttr(b, 'device', 'path');
+  if (DIR_TYPES.has(a.type) && DIR_TYPES.has(b.type) && a.targetPath === b.targetPath) return true;
+  if (a.type !== b.type) return false;
+  const same = (child: string, name: string): boolean => sourceAttr(a, child, name) !== undefined && sourceAttr(a, child, name) === sourceAttr(b, child, name);
+  switch (a.type) {
+    case 'fs': case 'disk': return same('device', 'path');
+    case 'logical': return sourceName(a) === sourceName(b);
+    case 'iscsi': case 'iscsi-direct': return same('host', 'name') && same('device', 'path');
+    case 'scsi': return same('adapter', 'name');
+    default: return false;
+  }
+}
+
+/** The pool types whose volumes live in a target directory of the host. */
+const DIR_TYPES: ReadonlySet<string> = new Set(['dir', 'fs', 'netfs']);
+
+/** The text of `<source><name>` (a volume group's name). */
+export function sourceName(def: StoragePoolDef): string | undefined {
+  const source = firstChild(def.xml, 'source');
+  const el = source && firstChild(source, 'name');
+  return el && textOf(el).trim();
+}
+
+/** The paths of every `<source><device>` (a logical pool's physical volumes). */
+export function sourceDevices(def: StoragePoolDef): string[] {
+  const source = firstChild(def.xml, 'source');
+  return source ? childElements(source, 'device').map((d) => attr(d, 'path') ?? '').filter(Boolean) : [];
 }

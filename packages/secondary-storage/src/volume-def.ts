@@ -3,6 +3,7 @@ import {
 } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { permissionsOf, type Permissions } from './permissions.js';
+import { encryptionOf, type VolumeEncryption } from './volume-encryption.js';
 
 const D = ErrorDomain.STORAGE;
 
@@ -19,6 +20,8 @@ export interface NewVolume {
   readonly compat?: string;
   readonly clusterSize?: string;
   readonly features: readonly string[];
+  /** LUKS encryption asked for. */
+  readonly encryption?: VolumeEncryption;
 }
 
 /** The text of a child of `<target>`, when there is one. */
@@ -55,6 +58,7 @@ export function parseNewVolume(xml: string, pool: StoragePoolDef, cloneCapacity?
   const backingFormat = backing && firstChild(backing, 'format');
   const compat = targetText(def, 'compat');
   const clusterSize = targetText(def, 'clusterSize');
+  const encryption = encryptionOf(def);
   return {
     def,
     name: def.name,
@@ -67,5 +71,6 @@ export function parseNewVolume(xml: string, pool: StoragePoolDef, cloneCapacity?
     ...(compat !== undefined ? { compat } : {}),
     ...(clusterSize !== undefined ? { clusterSize } : {}),
     features: featuresOf(def),
+    ...(encryption ? { encryption } : {}),
   };
 }

@@ -32,8 +32,9 @@ const VCPU = { current: bindAttr('current', uint), placement: bindAttr('placemen
 function vcpuOf(el: XmlElement | undefined): { count: number; current?: number; placement: 'static' | 'auto'; cpuset?: string } {
   if (!el) return { count: 1, placement: 'static' };
   const text = textOf(el).trim();
-  if (!/^\d+$/.test(text)) throw xmlError('maximum vcpus count must be an integer');
   const count = Number(text);
+  // libvirt reads it as an unsigned int: anything larger is refused like a non-number.
+  if (!/^\d+$/.test(text) || count > 0xffffffff) throw xmlError('maximum vcpus count must be an integer');
   const current = VCPU.current.read(el);
   if (current !== undefined && current > count) {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'maximum vCPU count must not be less than current vCPU count', ErrorDomain.DOMAIN);
@@ -75,7 +76,9 @@ function hasDeviceBootOrder(devices: XmlElement | undefined): boolean {
 /** Rules a domain name must follow (libvirt refuses '/' so a name can never escape a state directory). */
 export function checkDomainName(name: string): void {
   if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`);
+  if (name.includes('\n')) throw new VirError(ErrorCode.XML_DETAIL, 'invalid char in name: \n', ErrorDomain.DOMAIN);
   if (name === '.' || name === '..') throw xmlError(`name ${name} cannot be '.' or '..'`);
+  if (name.includes('\n')) throw new VirError(ErrorCode.XML_DETAIL, 'invalid char in name: \n', ErrorDomain.DOMAIN);
 }
 
 /** Defaults applied where the document is silent, as libvirt's hypervisor drivers do. */

@@ -97,6 +97,19 @@ function hasBadCharRef(text: string): boolean {
   return false;
 }
 
+/** A comment whose text holds `--` or ends in `-` (`<!-- a -- b -->`, `<!-- a --->`): XML forbids both. */
+const COMMENT = /<!--([\s\S]*?)-->/g;
+/** An XML declaration anywhere but at the very start (`<?xml` is reserved; `<?xml-stylesheet` is another target). */
+const LATE_DECLARATION = /(?<!^)<\?xml(?=[\s?])/i;
+
+/** Malformed forms fast-xml-parser accepts: comments with `--`, a late XML declaration. */
+function hasMalformedMarkup(text: string): boolean {
+  if (text.includes('<?') && LATE_DECLARATION.test(text)) return true;
+  if (!text.includes('<!--')) return false;
+  for (const [, body] of text.matchAll(COMMENT)) if (body!.includes('--') || body!.endsWith('-')) return true;
+  return false;
+}
+
 /**
  * Parses an XML document into a lossless element tree. Errors are labelled the way libvirt
  * labels them: `(domain_definition)` for a document given as a string, the path for a file.
@@ -117,7 +130,7 @@ export function parseLabelled(text: string, label: string, domain: ErrorDomain):
     const detail = e ? parseErrorDetail(text, label, e) : `${label}:${fallback}`;
     throw new VirError(ErrorCode.XML_DETAIL, detail, domain, cause === undefined ? undefined : { cause });
   };
-  if (SUSPICIOUS.test(text) || hasBadCharRef(text)) {
+  if (SUSPICIOUS.test(text) || hasBadCharRef(text) || hasMalformedMarkup(text)) {
     const e = libxml2Check(text);
     if (e) throw new VirError(ErrorCode.XML_DETAIL, parseErrorDetail(text, label, e), domain);
   }
