@@ -9,7 +9,10 @@
  *      util                       depends on nothing of ours
  *      conf                       may use util
  *      api                        may use util, conf
- *      driver-*, secondary-*      may use util, conf, api  (never another driver)
+ *      driver-*, secondary-*,     may use util, conf, api  (never another driver)
+ *      remote                     (remote is the driver that reaches a daemon)
+ *      daemon                     may use util, conf, api and @tsvirt/remote/protocol only
+ *                                 (drivers are loaded through api's registry)
  *      tools/* (virsh)            may use anything, but may never import a driver
  *                                 statically (a dynamic `import('@tsvirt/driver-x')` is fine)
  *      no package may import another package's files by relative path.
@@ -51,10 +54,13 @@ export const LAYERS = {
   api: ['util', 'conf'],
   'driver-*': ['util', 'conf', 'api'],
   'secondary-*': ['util', 'conf', 'api'],
+  remote: ['util', 'conf', 'api'],
+  // tsvirtd: the server side of the protocol; drivers come through @tsvirt/api's registry.
+  daemon: ['util', 'conf', 'api', 'remote/protocol'],
 };
 
-/** Packages that are drivers (hypervisor drivers and secondary drivers). */
-export const DRIVER_PATTERN = '{driver,secondary}-*';
+/** Packages that are drivers (hypervisor drivers, secondary drivers, and the remote driver). */
+export const DRIVER_PATTERN = '{{driver,secondary}-*,remote}';
 
 /** `@tsvirt/<name>` and any subpath of it. @param {string} name */
 const spec = (name) => [`${SCOPE}/${name}`, `${SCOPE}/${name}/**`];
@@ -76,7 +82,7 @@ function layeringPolicies() {
   for (const [pkg, allowed] of Object.entries(LAYERS)) {
     const from = { element: { type: 'package', captured: { pkg } } };
     const label =
-      pkg === 'driver-*' ? 'a driver' : pkg === 'secondary-*' ? 'a secondary driver' : `${SCOPE}/${pkg}`;
+      pkg === 'driver-*' || pkg === 'remote' ? 'a driver' : pkg === 'secondary-*' ? 'a secondary driver' : `${SCOPE}/${pkg}`;
     // 1. Any workspace package is off limits ...
     policies.push({
       from,

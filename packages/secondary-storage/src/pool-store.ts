@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, readlink, symlink, unlink } from 'node:fs/promises';
-import { formatStoragePoolXML, parseStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
-import { ErrorDomain, logger, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { formatStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
+import { ErrorDomain, logger, removeIfExists, setAutostartSymlink, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
+import { parsePoolDefinition } from './pool-backends.js';
 import { autostartLink, configFile, driverLock, stateFile, type StoragePaths } from './storage-paths.js';
 
 const log = logger('storage.store');
@@ -16,9 +17,21 @@ export interface PoolObject {
   autostart: boolean;
 }
 
+/** Bad files already reported: each is logged once per process, not on every call that reads the root. */
+const reported = new Set<string>();
+function skipFile(path: string, why: string): void {
+  if (reported.has(`${path}\0${why}`)) return;
+  reported.add(`${path}\0${why}`);
+  log.error(why);
+}
+
 const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
-/** The definitions in a directory's `*.xml` files, by pool name; an unreadable file is skipped with a warning. */
+/**
+ * The definitions in a directory's `*.xml` files, by pool name. A file that cannot be read, that
+ * this driver would refuse to define, or whose name is not its pool's is skipped with a logged
+ * error, as libvirt skips it: one bad file never hides the other pools of a root.
+ */
 async function readDefs(dir: string): Promise<Map<string, StoragePoolDef>> {
   const defs = new Map<string, StoragePoolDef>();
   const names = await readdir(dir).catch((e: unknown) => {
@@ -27,10 +40,14 @@ async function readDefs(dir: string): Promise<Map<string, StoragePoolDef>> {
   });
   for (const file of names.filter((n) => n.endsWith('.xml')).sort()) {
     try {
-      const def = parseStoragePoolXML(await readFile(`${dir}/${file}`, 'utf8'));
+      const def = parsePoolDefinition(await readFile(`${dir}/${file}`, 'utf8'));
+      if (file !== `${def.name}.xml`) {
+        skipFile(`${dir}/${file}`, `Storage pool config filename '${dir}/${file}' does not match pool name '${def.name}'`);
+        continue;
+      }
       defs.set(def.name, def);
     } catch (e) {
-      log.warn(`skipping pool file '${dir}/${file}': ${(e as Error).message}`);
+      skipFile(`${dir}/${file}`, `skipping pool file '${dir}/${file}': ${(e as Error).message}`);
     }
   }
   return defs;
@@ -68,11 +85,7 @@ export async function saveState(paths: StoragePaths, def: StoragePoolDef): Promi
   await writeFileAtomic(stateFile(paths, def.name), saved(def), { mode: 0o600, domain: D });
 }
 
-async function removeFile(path: string, what: string): Promise<void> {
-  await unlink(path).catch((e: unknown) => {
-    if (!isMissing(e)) throw systemError(`cannot remove ${what} '${path}'`, e as NodeJS.ErrnoException, D);
-  });
-}
+const removeFile = (path: string, what: string): Promise<void> => removeIfExists(path, what, D);
 
 export const removeState = (paths: StoragePaths, name: string): Promise<void> => removeFile(stateFile(paths, name), 'state file');
 
@@ -83,12 +96,5 @@ export async function removeConfig(paths: StoragePaths, name: string): Promise<v
 }
 
 /** Makes or removes the autostart link of a persistent pool. */
-export async function setAutostartLink(paths: StoragePaths, name: string, on: boolean): Promise<void> {
-  const link = autostartLink(paths, name);
-  await removeFile(link, 'autostart link');
-  if (!on) return;
-  await mkdir(paths.autostartDir, { recursive: true });
-  await symlink(configFile(paths, name), link).catch((e: unknown) => {
-    throw systemError(`Failed to create symlink '${link}' to '${configFile(paths, name)}'`, e as NodeJS.ErrnoException, D);
-  });
-}
+export const setAutostartLink = (paths: StoragePaths, name: string, on: boolean): Promise<void> =>
+  setAutostartSymlink(autostartLink(paths, name), configFile(paths, name), on, D);

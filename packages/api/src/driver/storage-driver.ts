@@ -1,3 +1,5 @@
+import type { StreamChunk } from '@tsvirt/util';
+
 /** How a driver names a storage pool and a volume: what virStoragePoolPtr and virStorageVolPtr carry. */
 export interface StoragePoolRef {
   readonly name: string;
@@ -76,10 +78,13 @@ export interface StorageDriver {
   storageVolGetInfo?(vol: StorageVolRef): Promise<StorageVolInfo>;
   storageVolGetInfoFlags?(vol: StorageVolRef, flags: number): Promise<StorageVolInfo>;
   storageVolGetPath?(vol: StorageVolRef): Promise<string>;
-  /** The volume's bytes from `offset`, `length` of them (0 for all), as chunks (StorageVolStreamFlags). */
-  storageVolDownload?(vol: StorageVolRef, offset: bigint, length: bigint, flags: number): Promise<AsyncIterable<Uint8Array>>;
-  /** Writes `data` into the volume from `offset`, at most `length` bytes (0 for all of it). */
-  storageVolUpload?(vol: StorageVolRef, data: AsyncIterable<Uint8Array>, offset: bigint, length: bigint, flags: number): Promise<void>;
+  /**
+   * The volume's bytes from `offset`, `length` of them (0 for all), as chunks pulled one at a time;
+   * with StorageVolStreamFlags.SPARSE_STREAM, runs of zeros come as StreamHole chunks.
+   */
+  storageVolDownload?(vol: StorageVolRef, offset: bigint, length: bigint, flags: number): Promise<AsyncIterable<StreamChunk>>;
+  /** Writes `data` into the volume from `offset`, at most `length` bytes (0 for all of it); holes only with SPARSE_STREAM. */
+  storageVolUpload?(vol: StorageVolRef, data: AsyncIterable<StreamChunk>, offset: bigint, length: bigint, flags: number): Promise<void>;
   /** Calls `listener` for each event `eventID` (of `pool` only, when given); the returned function stops it. */
   connectStoragePoolEventRegisterAny?(pool: StoragePoolRef | undefined, eventID: number,
     listener: (e: StoragePoolDriverEvent) => void): Promise<() => void>;

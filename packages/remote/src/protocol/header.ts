@@ -1,0 +1,64 @@
+/**
+ * The message header of libvirt's RPC (virnetprotocol.x) and the frame around it: a length word
+ * that counts itself, the 24-byte header, then the payload.
+ */
+import {
+  VIR_NET_CALL,
+  VIR_NET_MESSAGE_HEADER_MAX,
+  VIR_NET_MESSAGE_LEN_MAX,
+  VIR_NET_MESSAGE_MAX,
+  VIR_NET_OK,
+  virNetMessageHeader,
+} from '../generated/virnet-protocol.js';
+import { XdrError, XdrReader, XdrWriter } from './xdr.js';
+
+export type MessageHeader = virNetMessageHeader;
+
+/** Smallest frame: the length word and a header. */
+export const MIN_FRAME = VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX;
+/** Largest frame libvirt 9.0 sends or accepts, length word included. */
+export const MAX_FRAME = VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX;
+
+/** A header for a call (type CALL, status OK). */
+export function callHeader(prog: number, vers: number, proc: number, serial: number): MessageHeader {
+  return { prog, vers, proc, type: VIR_NET_CALL, serial, status: VIR_NET_OK };
+}
+
+/**
+ * Checks a frame's length word: libvirt's bounds, so a peer cannot make us buffer without limit.
+ * Returns the frame length (the length word included).
+ */
+export function checkFrameLength(len: number): number {
+  if (len < MIN_FRAME) throw new XdrError(`packet ${len} bytes received from server too small, want ${MIN_FRAME}`);
+  if (len > MAX_FRAME) throw new XdrError(`packet ${len} bytes received from server too large, want ${MAX_FRAME}`);
+  return len;
+}
+
+/** Starts a frame: a length word to patch, then the header; returns the writer positioned for the payload. */
+export function beginFrame(header: MessageHeader, w = new XdrWriter(128)): XdrWriter {
+  w.uint(0);
+  virNetMessageHeader.enc(w, header);
+  return w;
+}
+
+/** Ends a frame: writes its length word and returns its bytes (a copy, safe to queue). */
+export function endFrame(w: XdrWriter): Uint8Array {
+  if (w.pos > MAX_FRAME) throw new XdrError(`message of ${w.pos} bytes over libvirt's limit ${MAX_FRAME}`);
+  w.patchUint(0, w.pos);
+  return w.result().slice();
+}
+
+/** One frame read off the wire: its header and its payload bytes. */
+export interface Frame {
+  readonly header: MessageHeader;
+  readonly payload: Uint8Array;
+}
+
+/** Decodes one whole frame (length word included). */
+export function decodeFrame(frame: Uint8Array): Frame {
+  const r = new XdrReader(frame);
+  const len = checkFrameLength(r.uint());
+  if (len !== frame.length) throw new XdrError(`frame length word ${len} but ${frame.length} bytes`);
+  const header = virNetMessageHeader.dec(r);
+  return { header, payload: frame.subarray(r.pos) };
+}

@@ -1,0 +1,58 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { StorageVolStreamFlags } from '@tsvirt/api';
+import { ErrorDomain, checkFlags, readChunks, systemError, writeChunks, type StreamChunk } from '@tsvirt/util';
+import type { VolumeFacts } from './volume-facts.js';
+
+const D = ErrorDomain.STORAGE;
+const { SPARSE_STREAM } = StorageVolStreamFlags;
+
+/** Opens a volume for a stream with libvirt's error when it cannot (a directory volume has no bytes). */
+async function openVolume(vol: VolumeFacts, flags: 'r' | 'r+'): Promise<FileHandle> {
+  const fail = (e: NodeJS.ErrnoException): never => {
+    throw systemError(`Unable to open stream for '${vol.path}'`, e, ErrorDomain.STREAMS);
+  };
+  if (vol.type === 'dir') fail(Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
+  return open(vol.path, flags).catch(fail);
+}
+
+/** A volume's size as a stream sees it: the file's, or the block device's. */
+const sizeOf = (vol: VolumeFacts): bigint => (vol.type === 'block' ? vol.capacity : (vol.physical ?? 0n));
+
+/**
+ * virStorageVolDownload for a local volume: its bytes (a file's, whatever its format, or a block
+ * device's) from `offset`, `length` of them (0: to the end), read as the stream is consumed. A
+ * sparse stream skips runs of zero blocks as holes where the volume can have them: a file that is
+ * not fully allocated, and a block device (libvirt detects zeros there too).
+ */
+export async function downloadVolume(vol: VolumeFacts, offset: bigint, length: bigint, flags: number): Promise<Readable> {
+  checkFlags(flags, SPARSE_STREAM, 'storageVolDownload', D);
+  const fh = await openVolume(vol, 'r');
+  const size = sizeOf(vol);
+  const holes = (flags & SPARSE_STREAM) !== 0 && (vol.type === 'block' || vol.allocation < size);
+  async function* chunks(): AsyncGenerator<StreamChunk> {
+    try {
+      yield* readChunks(fh, { offset, length, size, holes });
+    } finally {
+      await fh.close();
+    }
+  }
+  return Readable.from(chunks(), { objectMode: true, highWaterMark: 1 });
+}
+
+/**
+ * virStorageVolUpload for a local volume: writes the stream into it from `offset`, at most
+ * `length` bytes (0: all of it). The holes of a sparse stream stay holes in a file (content under
+ * them is punched away) and become zeros on a block device.
+ */
+export async function uploadVolume(vol: VolumeFacts, data: AsyncIterable<StreamChunk>, offset: bigint, length: bigint, flags: number): Promise<void> {
+  checkFlags(flags, SPARSE_STREAM, 'storageVolUpload', D);
+  const fh = await openVolume(vol, 'r+');
+  try {
+    await writeChunks(fh, data, {
+      path: vol.path, offset, length, holes: (flags & SPARSE_STREAM) !== 0, size: sizeOf(vol), block: vol.type === 'block',
+    });
+  } finally {
+    await fh.close();
+  }
+}
