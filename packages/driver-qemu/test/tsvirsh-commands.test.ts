@@ -70,7 +70,7 @@ describe('tsvirsh against qemu:///embed with real QEMU', () => {
     expect((await run('list', '--all')).stdout).toMatch(/ -  +v1 +shut off\n/);
   });
 
-  it("shows a running domain's VNC display as virsh 9.0 does (vncdisplay, domdisplay), and its errors", async () => {
+  it("shows a running domain's VNC display as virsh 9.0 does (vncdisplay, domdisplay), and injects NMIs", async () => {
     const file = join(root.dir, 'g1.xml');
     writeFileSync(file, domainXml('g1', "<graphics type='vnc' autoport='yes'/>"));
     await run('define', file);
@@ -88,7 +88,9 @@ describe('tsvirsh against qemu:///embed with real QEMU', () => {
     await run('create', plain);
     expect(await run('vncdisplay', 'g2')).toMatchObject({ code: 1, stderr: 'error: Failed to get VNC port. Is this domain using VNC?\n' });
     expect(await run('domdisplay', 'g2')).toMatchObject({ code: 1, stderr: 'error: No graphical display found\n' });
+    expect(await run('inject-nmi', 'g2')).toMatchObject({ code: 0, stdout: '\n', stderr: '' });
     await run('destroy', 'g1');
     await run('destroy', 'g2');
+    expect(await run('inject-nmi', 'g1')).toMatchObject({ code: 1, stdout: '\n', stderr: 'error: Requested operation is not valid: domain is not running\n' });
   });
 });
