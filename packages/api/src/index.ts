@@ -52,6 +52,7 @@ export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js
 export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo, StoragePoolDriverEvent } from './driver/storage-driver.js';
 export type { StateDriver } from './driver/state-driver.js';
 export { LifecycleEventHub } from './driver/event-hub.js';
+export { DomainConsoleFlags, type ConsoleEntryPoints, type LxcNamespaces } from './driver/console-entry-points.js';
 export type {
   DomainRef, DomainInfo, NodeInfo, SecurityModel, SecurityLabel, DomainLifecycleEvent, EventSource,
 } from './driver/driver-types.js';

@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <net/if.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
@@ -124,11 +126,11 @@ static void make_device(const char *root, const char *name, int major, int minor
     free(dst);
 }
 
-static void setup_dev(const char *root)
+static void setup_dev(const char *root, int userns)
 {
     char *dev = join(root, "/dev");
     make_dirs(dev);
-    do_mount("devfs", dev, "tmpfs", MS_NOSUID, "mode=755,size=65536k");
+    do_mount("devfs", dev, "tmpfs", MS_NOSUID, "mode=755,size=64k");
     static const struct { const char *name; int major, minor; } nodes[] = {
         { "/dev/null", 1, 3 }, { "/dev/zero", 1, 5 }, { "/dev/full", 1, 7 },
         { "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
@@ -136,7 +138,8 @@ static void setup_dev(const char *root)
     for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) make_device(root, nodes[i].name, nodes[i].major, nodes[i].minor);
     char *pts = join(root, "/dev/pts");
     make_dirs(pts);
-    do_mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
+    /* gid 5 (tty) exists only when the container shares the host's ids. */
+    do_mount("devpts", pts, "devpts", MS_NOSUID, userns ? "newinstance,ptmxmode=0666,mode=0620" : "newinstance,ptmxmode=0666,mode=0620,gid=5");
     static const struct { const char *target, *name; } links[] = {
         { "pts/ptmx", "/dev/ptmx" }, { "/proc/self/fd", "/dev/fd" }, { "/proc/self/fd/0", "/dev/stdin" },
         { "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
@@ -146,9 +149,6 @@ static void setup_dev(const char *root)
         if (symlink(links[i].target, p) < 0) fail("Failed to symlink device %s to %s: %s", p, links[i].target, strerror(errno));
         free(p);
     }
-    char *shm = join(root, "/dev/shm");
-    make_dirs(shm);
-    do_mount("shm", shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k");
     /* The console is the controller's pty, which is this process's stdin. */
     char *tty = ttyname(0);
     if (!tty) fail("Failed to open tty: %s", strerror(errno));
@@ -169,6 +169,20 @@ static void setup_proc_sys(const char *root)
     char *sys = join(root, "/sys");
     make_dirs(sys);
     do_mount("sysfs", sys, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+/* Every container's loopback comes up, as libvirt brings it up (no `ip` run needed for it). */
+static void loopback_up(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) fail("cannot open a socket to bring lo up: %s", strerror(errno));
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) fail("cannot read the flags of lo: %s", strerror(errno));
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail("cannot bring lo up: %s", strerror(errno));
+    close(s);
 }
 
 static int mode_pty(void)
@@ -258,6 +272,7 @@ int main(int argc, char **argv)
     sync_with_controller();
     if (userns && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         fail("setuid or setgid failed: %s", strerror(errno));
+    loopback_up();
     /* The cgroup namespace is made now, once this process sits in the container's cgroup. */
     if (unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL) fail("cannot unshare the cgroup namespace: %s", strerror(errno));
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("Failed to make root private: %s", strerror(errno));
@@ -280,7 +295,7 @@ int main(int argc, char **argv)
         free(dst);
     }
     setup_proc_sys(root);
-    setup_dev(root);
+    setup_dev(root, userns);
 
     /* pivot_root(".", "."): the old root ends up stacked on the new one and is detached at once. */
     if (chdir(root) < 0) fail("Failed to chdir into %s: %s", root, strerror(errno));

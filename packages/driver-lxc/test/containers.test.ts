@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,8 +51,9 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const { pid } = root.init(name);
     expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`NSpid:\\s+${pid}\\s+1\\n`));
     expect(inside(pid, ['hostname']).trim()).toBe(name);
+    expect(execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'link'], { encoding: 'utf8' }).trim()).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP>[^\n]*$/);
     const mounts = inside(pid, ['cat', '/proc/self/mountinfo']).trim().split('\n').map((l) => l.split(' ')[4]);
-    expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/dev', '/dev/pts', '/dev/shm', '/dev/console', '/dev/tty1']);
+    expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/dev', '/dev/pts', '/dev/console', '/dev/tty1']);
     const info = inside(pid, ['cat', '/proc/self/mountinfo']);
     expect(info).toMatch(/ \/mnt\/shared ro,/);
     expect(info).toMatch(/ \/sys ro,/);
@@ -61,7 +62,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(() => inside(pid, ['sh', '-c', 'echo x > /mnt/shared/g'])).toThrow();
     const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     expect(env).toEqual(expect.arrayContaining(['container=lxc-libvirt', `LIBVIRT_LXC_NAME=${name}`, `LIBVIRT_LXC_UUID=${d.getUUIDString()}`, 'FOO=bar', 'PATH=/bin:/sbin']));
-    const leaf = memCgroups().find((x) => x.startsWith(`${name}.`))!;
+    const leaf = memCgroups().find((x) => x.endsWith(`-${name}.libvirt-lxc`))!;
     expect(readFileSync(`/sys/fs/cgroup/memory/machine/${leaf}/memory.limit_in_bytes`, 'utf8').trim()).toBe(String(98304 * 1024));
     expect(readFileSync(`/sys/fs/cgroup/memory/machine/${leaf}/cgroup.procs`, 'utf8')).toContain(`${pid}\n`);
     expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toContain(leaf);
@@ -74,10 +75,30 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     await d.destroy();
     expect(await d.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.DESTROYED]);
     expect(alive(pid)).toBe(false);
-    expect(memCgroups().filter((x) => x.startsWith(`${name}.`))).toEqual([]);
+    expect(memCgroups().filter((x) => x.endsWith(`-${name}.libvirt-lxc`))).toEqual([]);
     expect(root.stateFiles().filter((f) => f.startsWith(name))).toEqual([`${name}.json`]);
     await d.undefine();
     expect(root.stateFiles().filter((f) => f.startsWith(name))).toEqual([]);
+  });
+
+  it('opens the console (output, input) and the namespaces of init through the API', async () => {
+    const name = uniq();
+    const d = await c.createXML(containerXML(name, rootfs, 'echo ready; while read l; do echo got:$l; done'));
+    const con = await d.openConsole();
+    let text = '';
+    con.on('data', (b: Buffer) => (text += b.toString()));
+    expect(await until(() => text.includes('ready'))).toBe(true);
+    con.write('ping\n');
+    expect(await until(() => text.includes('got:ping'))).toBe(true);
+    con.destroy();
+    await expect(d.openConsole('serial0')).rejects.toThrow("internal error: cannot find console device 'serial0'");
+    const ns = await d.lxcOpenNamespace();
+    expect(ns.pid).toBe(root.init(name).pid);
+    expect(ns.namespaces.map((n) => n.kind)).toEqual(['ipc', 'mnt', 'net', 'pid', 'uts']);
+    const args = ns.namespaces.map((n) => `--${({ mnt: 'mount', ipc: 'ipc', net: 'net', pid: 'pid', uts: 'uts' } as Record<string, string>)[n.kind]}=${n.path}`);
+    expect(execFileSync('nsenter', [...args, '/bin/hostname'], { encoding: 'utf8' }).trim()).toBe(name);
+    await d.destroy();
+    await expect(d.openConsole()).rejects.toThrow('Domain not found');
   });
 
   it('runs init as <inituser>/<initgroup> in <initdir>', async () => {
@@ -104,14 +125,14 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     process.kill(pid, 'SIGKILL');
     expect(await until(async () => (await d.getState())[0] === DomainState.SHUTOFF)).toBe(true);
     expect(await d.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.SHUTDOWN]);
-    expect(memCgroups().filter((x) => x.startsWith(`${name}.`))).toEqual([]);
+    expect(memCgroups().filter((x) => x.endsWith(`-${name}.libvirt-lxc`))).toEqual([]);
     await d.undefine();
   });
 
   it('suspends and resumes through the freezer, reboots in place', async () => {
     const name = uniq();
     const d = await c.createXML(containerXML(name, rootfs, `trap "reboot -f" HUP; ${SLEEPER}`));
-    const leaf = memCgroups().find((x) => x.startsWith(`${name}.`))!;
+    const leaf = memCgroups().find((x) => x.endsWith(`-${name}.libvirt-lxc`))!;
     await d.suspend();
     expect(readFileSync(`/sys/fs/cgroup/freezer/machine/${leaf}/freezer.state`, 'utf8').trim()).toBe('FROZEN');
     expect(await d.getState()).toEqual([DomainState.PAUSED, 1]);
@@ -134,7 +155,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     await until(() => !alive(status.controller.pid));
     await expect(d.getState()).rejects.toBeInstanceOf(VirError);
     expect(alive(pid)).toBe(false);
-    expect(memCgroups().filter((x) => x.startsWith(`${name}.`))).toEqual([]);
+    expect(memCgroups().filter((x) => x.endsWith(`-${name}.libvirt-lxc`))).toEqual([]);
   });
 
   it('refuses a missing root, a non-executable init, an unknown user, before making anything', async () => {
@@ -165,6 +186,29 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(root.stateFiles().filter((f) => f.startsWith(name))).toEqual([]);
   });
 
+  it('names the missing package when an interface of type network has no network driver', async () => {
+    const name = uniq();
+    const e = (await c.createXML(containerXML(name, rootfs, SLEEPER, { extra: "<interface type='network'><source network='default'/></interface>" })).catch((x: unknown) => x)) as VirError;
+    expect(e.message).toBe("Operation not supported: interface of type 'network' needs a network driver: install @tsvirt/secondary-network");
+    expect(root.stateFiles().filter((f) => f.startsWith(name))).toEqual([]);
+  });
+
+  it('starts autostart domains on the first open of a root after a boot', async () => {
+    const name = uniq();
+    const d = await c.defineXML(containerXML(name, rootfs, SLEEPER));
+    await d.setAutostart(true);
+    rmSync(join(root.stateDir(), 'autostarted'));
+    // The instance connect() uses is the built package's, loaded by the registry.
+    const { driver } = await import('@tsvirt/driver-lxc');
+    await driver.state.stateCleanup();
+    const fresh = await root.open();
+    const again = await fresh.lookupByName(name);
+    expect(await again.getState()).toEqual([DomainState.RUNNING, 1]);
+    expect((await fresh.listAllDomains(1024)).map((x) => x.getName())).toContain(name);
+    await again.destroy();
+    await again.undefine();
+  });
+
   it('maps ids with <idmap> into a user namespace', async () => {
     const name = uniq();
     const mapped = root.rootfs('mapped');
@@ -184,12 +228,13 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const br = `tbr${process.pid % 100000}`;
     execFileSync('ip', ['link', 'add', br, 'type', 'bridge']);
     try {
-      const nic = `<interface type='bridge'><source bridge='${br}'/><mac address='52:54:00:aa:bb:cc'/><ip address='10.250.0.2' prefix='24'/><guest dev='eth7'/></interface>`;
+      const nic = `<interface type='bridge'><source bridge='${br}'/><mac address='52:54:00:aa:bb:cc'/><ip address='10.250.0.2' prefix='24'/><route family='ipv4' address='10.251.0.0' prefix='24' gateway='10.250.0.1'/><guest dev='eth7'/></interface>`;
       const d = await c.createXML(containerXML(name, rootfs, SLEEPER, { extra: nic }));
       const { pid } = root.init(name);
       const inner = execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'addr'], { encoding: 'utf8' });
       expect(inner).toContain('eth7');
       expect(inner).toContain('10.250.0.2/24');
+      expect(execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', 'route'], { encoding: 'utf8' })).toContain('10.251.0.0/24 via 10.250.0.1 dev eth7');
       expect(execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'link', 'show', 'eth7'], { encoding: 'utf8' })).toContain('52:54:00:aa:bb:cc');
       expect(execFileSync('ip', ['-o', 'link', 'show', 'master', br], { encoding: 'utf8' })).toMatch(/veth/);
       await d.destroy();
@@ -208,7 +253,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     try {
       const tune = "<memtune><hard_limit unit='KiB'>50000</hard_limit><soft_limit unit='KiB'>40000</soft_limit></memtune><cputune><shares>512</shares><period>100000</period><quota>50000</quota></cputune><blkiotune><weight>300</weight></blkiotune>";
       const d = await c.createXML(containerXML(name, rootfs, SLEEPER, { top: tune }));
-      const dir = join(fake, 'machine', readdirSync(join(fake, 'machine')).find((f) => f.startsWith(`${name}.`))!);
+      const dir = join(fake, 'machine', readdirSync(join(fake, 'machine')).find((f) => f.endsWith(`-${name}.libvirt-lxc`))!);
       const read = (f: string) => readFileSync(join(dir, f), 'utf8');
       expect(read('memory.max')).toBe(String(50000 * 1024));
       expect(read('memory.high')).toBe(String(40000 * 1024));

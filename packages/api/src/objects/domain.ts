@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { LxcNamespaces } from '../driver/console-entry-points.js';
 import { ErrorCode, VirError } from '@tsvirt/util';
 import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-types.js';
 import type { DomainBlockStats } from '../driver/hypervisor-driver.js';
 import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus } from '../driver/domain-resource-types.js';
-import { DomainDeviceModifyFlags, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
+import { DomainDeviceModifyFlags, type DomainState, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
 import { checkNonNegative, checkNonZero, checkRequiredFlag } from './arg-checks.js';
 import { Handle, callOf, setRef } from './handle.js';
 import { DomainSnapshot } from './domain-snapshot.js';
@@ -72,9 +74,9 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
     return callOf(this)('domainGetInfo', 'virDomainGetInfo')(this.ref);
   }
   /** `[state, reason]`, as libvirt's bindings return it. */
-  async getState(flags = 0): Promise<[state: number, reason: number]> {
+  async getState(flags = 0): Promise<[state: DomainState, reason: number]> {
     const { state, reason } = await callOf(this)('domainGetState', 'virDomainGetState')(this.ref, flags);
-    return [state, reason];
+    return [state as DomainState, reason];
   }
   getOSType(): Promise<string> {
     return callOf(this)('domainGetOSType', 'virDomainGetOSType')(this.ref);
@@ -180,6 +182,14 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   /** QEMU monitor passthrough (virDomainQemuMonitorCommand): QEMU's reply as text. */
   qemuMonitorCommand(cmd: string, flags = 0): Promise<string> {
     return callOf(this)('qemuMonitorCommand', 'virDomainQemuMonitorCommand', 'write')(this.ref, cmd, flags);
+  }
+  /** A byte stream to a console (virDomainOpenConsole; the first console when `devName` is undefined; DomainConsoleFlags). */
+  openConsole(devName?: string, flags = 0): Promise<Duplex> {
+    return callOf(this)('domainOpenConsole', 'virDomainOpenConsole', 'write')(this.ref, devName, flags);
+  }
+  /** The namespaces of a container's init (virDomainLxcOpenNamespace). */
+  lxcOpenNamespace(flags = 0): Promise<LxcNamespaces> {
+    return callOf(this)('domainLxcOpenNamespace', 'virDomainLxcOpenNamespace', 'write')(this.ref, flags);
   }
 
   // Tuning, statistics and guest facts (driver/domain-tuning-entry-points.ts).

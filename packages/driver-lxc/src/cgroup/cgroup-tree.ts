@@ -23,9 +23,9 @@ export function cgroupTree(env: NodeJS.ProcessEnv = process.env): CgroupTree {
   return { version: existsSync(join(root, 'cgroup.controllers')) ? 2 : 1, root, fake: !!env['TSVIRT_CGROUP_ROOT'] };
 }
 
-/** The folder name of a container's cgroup, as libvirt names it without systemd; embedded roots get their own. */
-export function leafName(name: string, scope: string): string {
-  return scope ? `${name}.${scope}.libvirt-lxc` : `${name}.libvirt-lxc`;
+/** The folder name of a container's cgroup as libvirt 9 names it: its machine name, `lxc-CONTROLLERPID-NAME`. */
+export function leafName(name: string, controllerPid: number): string {
+  return `lxc-${controllerPid}-${name}.libvirt-lxc`;
 }
 
 /**

@@ -57,7 +57,7 @@ async function execDone(pid: number, helper: string): Promise<undefined> {
  * id maps and moves the veths in; then it builds the root and executes init. A failure the
  * helper reports (or its early exit) rejects, with the helper's own words.
  */
-export async function startContainer(p: LaunchParams, console: number): Promise<RunningContainer> {
+export async function startContainer(p: LaunchParams, cgroups: readonly string[], console: number): Promise<RunningContainer> {
   const child = spawn(p.helper, helperArgs(p), { stdio: [console, console, console, 'pipe'] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const spawnError = new Promise<never>((_, reject) => child.on('error', (e) => reject(new Error(`cannot run the container helper: ${e.message}`))));
@@ -72,7 +72,7 @@ export async function startContainer(p: LaunchParams, console: number): Promise<
   if (!m) return fail(first?.startsWith('error ') ? first.slice(6) : `the container helper ended before it started: ${first ?? 'no word'}`);
   const pid = Number(m[1]);
   try {
-    await placeProcess(p.cgroups, pid);
+    await placeProcess(cgroups, pid);
     if (p.spec.idmap) {
       await writeFile(`/proc/${pid}/uid_map`, idMapText(p.spec.idmap.uids));
       await writeFile(`/proc/${pid}/gid_map`, idMapText(p.spec.idmap.gids));

@@ -9,13 +9,16 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import tty from 'node:tty';
 import { processStartTime, writeFileAtomic } from '@tsvirt/util';
-import { killCgroup, removeCgroup } from '../cgroup/cgroup-ops.js';
+import { createCgroup, killCgroup, removeCgroup } from '../cgroup/cgroup-ops.js';
+import { cgroupDirs, leafName } from '../cgroup/cgroup-tree.js';
+import { applyResources } from '../cgroup/container-resources.js';
 import { ConsoleServer } from './console-server.js';
 import { startContainer, type RunningContainer } from './container-process.js';
 import type { InitRecord, LaunchParams } from './launch-params.js';
 
 const p = JSON.parse(process.argv[2] ?? '{}') as LaunchParams;
 const file = (suffix: string) => join(p.stateDir, `${p.name}${suffix}`);
+const cgroups = cgroupDirs(p.tree, p.spec.partition, leafName(p.name, process.pid));
 let reported = false;
 
 /** The driver reads `ok` or `error TEXT` on fd 3 once, when the first start has finished. */
@@ -45,13 +48,15 @@ async function recordExit(status: 'shutdown' | 'error', message?: string): Promi
 }
 
 async function finish(status: 'shutdown' | 'error', message?: string): Promise<never> {
-  await killCgroup(p.tree, p.cgroups).catch(() => undefined);
-  await removeCgroup(p.tree, p.cgroups).catch(() => undefined);
+  await killCgroup(p.tree, cgroups).catch(() => undefined);
+  await removeCgroup(p.tree, cgroups).catch(() => undefined);
   await recordExit(status, message);
   process.exit(0);
 }
 
 async function main(): Promise<void> {
+  await createCgroup(p.tree, cgroups);
+  await applyResources(p.tree, cgroups, p.spec);
   const pty = openPty();
   const input = (data: Buffer) => fsWrite(pty.master, data, () => undefined);
   const consoleServer = new ConsoleServer(input);
@@ -63,7 +68,7 @@ async function main(): Promise<void> {
 
   let container: RunningContainer;
   try {
-    container = await startContainer(p, pty.slave);
+    container = await startContainer(p, cgroups, pty.slave);
   } catch (e) {
     tell(`error ${(e as Error).message}`);
     consoleServer.close();
@@ -77,9 +82,9 @@ async function main(): Promise<void> {
     const { signal } = await container.exited;
     // Init ended by SIGHUP is a reboot inside the container (reboot(2) in a pid namespace), as libvirt reads it.
     if (signal !== 'SIGHUP') break;
-    await killCgroup(p.tree, p.cgroups);
+    await killCgroup(p.tree, cgroups);
     try {
-      container = await startContainer(p, pty.slave);
+      container = await startContainer(p, cgroups, pty.slave);
     } catch (e) {
       consoleServer.close();
       await finish('error', (e as Error).message);

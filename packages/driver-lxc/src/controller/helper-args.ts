@@ -9,9 +9,9 @@ export function initEnvironment(p: LaunchParams): string[] {
     'container=lxc-libvirt',
     'HOME=/',
     `container_uuid=${s.uuid}`,
+    `LIBVIRT_LXC_UUID=${s.uuid}`,
     `LIBVIRT_LXC_NAME=${s.name}`,
     ...(s.description !== undefined ? [`LIBVIRT_LXC_CMDLINE=${s.description}`] : []),
-    `LIBVIRT_LXC_UUID=${s.uuid}`,
     ...s.initEnv.map(([k, v]) => `${k}=${v}`),
   ];
 }

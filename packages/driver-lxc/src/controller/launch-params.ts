@@ -10,8 +10,8 @@ export interface LaunchParams {
   readonly spec: ContainerSpec;
   readonly uid: number | undefined;
   readonly gid: number | undefined;
+  /** The cgroup hierarchy; the controller makes the container's cgroup in it, named after its own pid. */
   readonly tree: CgroupTree;
-  readonly cgroups: readonly string[];
   /** The host-side ends of veth pairs and the container-side names and settings of the other ends. */
   readonly veths: readonly VethPlan[];
 }

@@ -4,17 +4,16 @@ import type { Readable } from 'node:stream';
 import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, processStartTime } from '@tsvirt/util';
-import { createCgroup, freeze, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
+import { freeze, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
 import { cgroupDirs, cgroupTree, leafName } from '../cgroup/cgroup-tree.js';
-import { applyResources } from '../cgroup/container-resources.js';
 import { containerSpec } from '../conf/container-spec.js';
 import { prestartChecks } from '../conf/prestart-checks.js';
 import type { LaunchParams } from '../controller/launch-params.js';
 import { controllerScript, ensureHelper } from '../process/package-files.js';
 import { logFile } from '../state/lxc-paths.js';
-import { removeStatus, writeStatus, type ActiveStatus } from '../state/lxc-status.js';
-import { allocateId, withDriverLock } from '../state/lxc-store.js';
+import { readInit, removeStatus, writeStatus, type ActiveStatus } from '../state/lxc-status.js';
 import type { LxcContext } from './lxc-context.js';
+import { withConsolePty } from './live-console.js';
 import { removeRunFiles, waitController } from './lxc-stop.js';
 import { releasePorts } from './network-ports.js';
 import { removeHostVeths, setupHostNetwork, type HostNetwork } from './veth-host.js';
@@ -22,13 +21,14 @@ import { removeHostVeths, setupHostNetwork, type HostNetwork } from './veth-host
 /** How long the controller may take to have init running. */
 const START_TIMEOUT_MS = 60_000;
 
-/** Spawns the controller detached and waits for its word: `ok`, or `error TEXT`. */
-async function runController(drv: LxcContext, params: LaunchParams): Promise<{ pid: number; word: string }> {
+/** Spawns the controller detached, tells `spawned` its pid, and waits for its word: `ok`, or `error TEXT`. */
+async function runController(drv: LxcContext, params: LaunchParams, spawned: (pid: number) => Promise<void>): Promise<string> {
   await mkdir(drv.paths.logDir, { recursive: true });
   const log = await open(logFile(drv.paths, params.name), 'a');
   try {
     const child = spawn(process.execPath, [controllerScript(), JSON.stringify(params)], { detached: true, stdio: ['ignore', log.fd, log.fd, 'pipe'] });
     const pipe = child.stdio[3] as Readable;
+    if (child.pid !== undefined) await spawned(child.pid);
     const word = await new Promise<string>((resolve) => {
       let text = '';
       const timer = setTimeout(() => resolve('error timed out waiting for the container to start'), START_TIMEOUT_MS);
@@ -41,7 +41,7 @@ async function runController(drv: LxcContext, params: LaunchParams): Promise<{ p
     });
     pipe.destroy();
     child.unref();
-    return { pid: child.pid ?? -1, word };
+    return word;
   } finally {
     await log.close();
   }
@@ -56,35 +56,37 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
   const spec = containerSpec(def);
   const identity = await prestartChecks(spec);
   const helper = await ensureHelper();
-  const id = await withDriverLock(drv.paths, () => allocateId(drv.paths));
   const tree = cgroupTree();
-  const cgroups = cgroupDirs(tree, spec.partition, leafName(spec.name, drv.paths.cgroupScope));
   const net: HostNetwork = { plans: [], ports: [] };
   const status: ActiveStatus = {
-    phase: 'starting', name: def.name, uuid: def.uuid, id, state: DomainState.SHUTOFF, reason: DomainShutoffReason.UNKNOWN,
-    controller: undefined, tree, cgroups, veths: [], ports: [], xml: formatDomainXML(def, { id }), persistent: opts.persistent, stopRequest: undefined,
+    phase: 'starting', name: def.name, uuid: def.uuid, id: -1, state: DomainState.SHUTOFF, reason: DomainShutoffReason.UNKNOWN,
+    controller: undefined, tree, cgroups: [], veths: [], ports: [], xml: '', persistent: opts.persistent, stopRequest: undefined,
   };
   try {
     await writeStatus(drv.paths, status);
-    await createCgroup(tree, cgroups);
-    await applyResources(tree, cgroups, spec);
     await setupHostNetwork(drv, spec, net);
     status.veths = net.plans.map((v) => v.host);
     status.ports = net.ports;
     await writeStatus(drv.paths, status);
-    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, cgroups, veths: net.plans };
-    const { pid, word } = await runController(drv, params);
-    status.controller = { pid, start: await processStartTime(pid) };
+    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, veths: net.plans };
+    const word = await runController(drv, params, async (pid) => {
+      // As libvirt: the domain's id is its controller's pid, which also names its cgroup.
+      Object.assign(status, { id: pid, cgroups: cgroupDirs(tree, spec.partition, leafName(spec.name, pid)), xml: formatDomainXML(def, { id: pid }) });
+      status.controller = { pid, start: await processStartTime(pid) };
+      await writeStatus(drv.paths, status);
+    });
     if (word !== 'ok') throw new VirError(ErrorCode.INTERNAL_ERROR, `guest failed to start: ${word.replace(/^error /, '')}`, ErrorDomain.LXC);
-    if (opts.paused) await freeze(tree, cgroups);
+    const init = await readInit(drv.paths, def.name);
+    if (init) status.xml = withConsolePty(status.xml, status.id, init.pty);
+    if (opts.paused) await freeze(tree, status.cgroups);
     Object.assign(status, opts.paused
       ? { phase: 'active', state: DomainState.PAUSED, reason: DomainPausedReason.USER }
       : { phase: 'active', state: DomainState.RUNNING, reason: DomainRunningReason.BOOTED });
     await writeStatus(drv.paths, status);
   } catch (e) {
-    await killCgroup(tree, cgroups).catch(() => undefined);
+    await killCgroup(tree, status.cgroups).catch(() => undefined);
     await waitController(status, 3000);
-    await removeCgroup(tree, cgroups).catch(() => undefined);
+    await removeCgroup(tree, status.cgroups).catch(() => undefined);
     await removeRunFiles(drv.paths, def.name);
     await removeHostVeths(net.plans);
     await releasePorts(drv, net.ports);
@@ -92,7 +94,7 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
     else await removeStatus(drv.paths, def.name);
     throw e;
   }
-  const ref = { name: def.name, uuid: def.uuid, id };
+  const ref = { name: def.name, uuid: def.uuid, id: status.id };
   drv.events.raise(ref, DomainEventType.STARTED, DomainEventDetail.STARTED.BOOTED);
   if (opts.paused) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
   return status;

@@ -23,7 +23,7 @@ export async function acquirePort(drv: LxcContext, name: string, mac: string, do
       net = await conn.networkLookupByName(name);
     } catch (e) {
       if (e instanceof VirError && e.code === ErrorCode.NO_SUPPORT) {
-        throw new VirError(ErrorCode.NO_SUPPORT, `interface of type 'network' needs a network driver: install @tsvirt/secondary-network (${e.message})`, ErrorDomain.LXC, { cause: e });
+        throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `interface of type 'network' needs a network driver: install @tsvirt/secondary-network`, ErrorDomain.LXC, { cause: e });
       }
       throw e;
     }

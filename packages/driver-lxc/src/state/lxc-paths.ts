@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ErrorCode, ErrorDomain, VirError, uriParam, type VirURI } from '@tsvirt/util';
 
@@ -12,8 +11,6 @@ export interface LxcPaths {
   readonly stateDir: string;
   /** The controller's log of each container. */
   readonly logDir: string;
-  /** Names the cgroups of this instance apart from another instance's domain of the same name. */
-  readonly cgroupScope: string;
 }
 
 const D = ErrorDomain.LXC;
@@ -23,15 +20,14 @@ export function pathsForURI(uri: VirURI): LxcPaths | 'declined' {
   if (uri.driver !== 'lxc') return 'declined';
   if (uri.path === '' || uri.path === '/' || uri.path === '/system') {
     if (process.getuid?.() !== 0) throw new VirError(ErrorCode.OPERATION_DENIED, 'Not running privileged, disabling driver', D);
-    return { uri: 'lxc:///system', configDir: '/etc/tsvirt/lxc', stateDir: '/run/tsvirt/lxc', logDir: '/var/log/tsvirt/lxc', cgroupScope: '' };
+    return { uri: 'lxc:///system', configDir: '/etc/tsvirt/lxc', stateDir: '/run/tsvirt/lxc', logDir: '/var/log/tsvirt/lxc' };
   }
   if (uri.path === '/embed') {
     const root = uriParam(uri, 'root');
     if (!root) throw new VirError(ErrorCode.INVALID_ARG, `Missing 'root' URI parameter`, D);
     if (!isAbsolute(root)) throw new VirError(ErrorCode.INVALID_ARG, `root path '${root}' in URI must be absolute`, D);
     const r = resolve(root);
-    const scope = createHash('sha256').update(r).digest('hex').slice(0, 8);
-    return { uri: `lxc:///embed?root=${r}`, configDir: join(r, 'etc', 'lxc'), stateDir: join(r, 'run', 'lxc'), logDir: join(r, 'log', 'lxc'), cgroupScope: scope };
+    return { uri: `lxc:///embed?root=${r}`, configDir: join(r, 'etc', 'lxc'), stateDir: join(r, 'run', 'lxc'), logDir: join(r, 'log', 'lxc') };
   }
   throw new VirError(ErrorCode.INTERNAL_ERROR, `Unexpected LXC URI path '${uri.path}', try lxc:///system`, D);
 }
@@ -46,5 +42,4 @@ export const initFile = (p: LxcPaths, name: string): string => join(p.stateDir, 
 export const consoleSocket = (p: LxcPaths, name: string): string => join(p.stateDir, `${name}.console`);
 export const domainLockFile = (p: LxcPaths, name: string): string => join(p.stateDir, 'locks', `${name}.lock`);
 export const driverLockFile = (p: LxcPaths): string => join(p.stateDir, 'locks', 'driver.lock');
-export const nextIdFile = (p: LxcPaths): string => join(p.stateDir, 'next-id');
 export const logFile = (p: LxcPaths, name: string): string => join(p.logDir, `${name}.log`);

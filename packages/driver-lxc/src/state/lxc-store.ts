@@ -1,8 +1,8 @@
-import { readFile, rm, symlink, mkdir, lstat } from 'node:fs/promises';
+import { rm, symlink, mkdir, lstat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseDomainXML, type DomainDef } from '@tsvirt/conf';
 import { ErrorDomain, namesWithSuffix, readTextIfExists, withFileLock, writeFileAtomic } from '@tsvirt/util';
-import { autostartLink, configFile, domainLockFile, driverLockFile, nextIdFile, type LxcPaths } from './lxc-paths.js';
+import { autostartLink, configFile, domainLockFile, driverLockFile, type LxcPaths } from './lxc-paths.js';
 import { isActive, readStatus, type ActiveStatus, type LxcStatus } from './lxc-status.js';
 
 /** A lock whose holder was killed is taken over after this long. */
@@ -90,13 +90,4 @@ export function withDomainJob<T>(paths: LxcPaths, name: string, fn: () => Promis
 /** Runs `fn` holding the driver-wide lock (ids, the set of names and UUIDs). */
 export function withDriverLock<T>(paths: LxcPaths, fn: () => Promise<T>): Promise<T> {
   return withFileLock(driverLockFile(paths), fn, LOCK);
-}
-
-/** The next domain id; the caller holds the driver lock. */
-export async function allocateId(paths: LxcPaths): Promise<number> {
-  const file = nextIdFile(paths);
-  const text = await readFile(file, 'utf8').catch(() => '1');
-  const id = Math.max(1, Number(text.trim()) || 1);
-  await writeFileAtomic(file, `${id + 1}\n`, { domain: ErrorDomain.LXC });
-  return id;
 }
