@@ -127,7 +127,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       phase: 'active',
       xml: formatDomainXML(def, { id: status.id }),
       state: opts.paused ? DomainState.PAUSED : DomainState.RUNNING,
-      reason: opts.paused ? DomainPausedReason.USER : opts.restoreFrom ? DomainRunningReason.RESTORED : DomainRunningReason.BOOTED,
+      // A guest restored paused stays where the incoming migration left it, as libvirt reports it.
+      reason: opts.paused ? (opts.restoreFrom ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
+        : opts.restoreFrom ? DomainRunningReason.RESTORED : DomainRunningReason.BOOTED,
     });
     await writeStatus(paths, status);
   } catch (e) {
