@@ -50,19 +50,20 @@ const SCSI_MODELS: Record<string, string> = { 'virtio-scsi': 'virtio-scsi-pci', 
 
 const NIC_MODELS = new Set(['virtio', 'e1000', 'e1000e', 'rtl8139']);
 
-/** `-netdev` and `-device` arguments of the network interfaces (user networking for now). */
-export function interfaceArgs(devices: readonly XmlElement[]): string[] {
+/** The `-netdev` of one interface: user networking, or the tap plugged into its bridge (opened by name). */
+function netdevArg(type: string | undefined, id: string, tap: string | undefined): string {
+  if (type === 'user') return JSON.stringify({ type: 'user', id });
+  if ((type === 'network' || type === 'bridge') && tap !== undefined) return JSON.stringify({ type: 'tap', id, ifname: tap, script: 'no', downscript: 'no' });
+  throw unsupported(`interface type '${type}' is not supported by this driver yet`);
+}
+
+/** `-netdev` and `-device` arguments of the network interfaces: user networking, or taps on bridges. */
+export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { readonly index: number; readonly tap: string }[]): string[] {
   const out: string[] = [];
   devicesOf(devices, 'interface').forEach((nic, i) => {
-    const { type } = nic;
-    if (type === 'network' || type === 'bridge') {
-      // A tap device comes from the network driver through the public API; tsvirt's is a placeholder so far.
-      throw unsupported(`interface type '${type}' needs a network driver, and tsvirt has none yet: use type 'user'`);
-    }
-    if (type !== 'user') throw unsupported(`interface type '${type}' is not supported by this driver yet`);
     const model = nic.model ?? 'rtl8139';
+    out.push('-netdev', netdevArg(nic.type, `hostnet${i}`, taps.find((t) => t.index === i)?.tap));
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
-    out.push('-netdev', JSON.stringify({ type: 'user', id: `hostnet${i}` }));
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
       netdev: `hostnet${i}`,

@@ -11,6 +11,7 @@ import { devicesOf, typedDevice, writeBack, type DeviceOf } from '../devices/typ
 import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
+import { plugInterfaces } from '../network/interface-plug.js';
 import { migrateFromFile } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { freeVncPort } from '../process/vnc-port.js';
@@ -110,11 +111,13 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeFile(masterKeyFile, randomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
+    status.netPlugs = await plugInterfaces((fn) => drv.withConnection(fn), def);
+    await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
     recordVnc(def, vncPort);
     const hugepages = await hugepageContext(status.id, def.name);
     const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir)];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
