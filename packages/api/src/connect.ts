@@ -36,6 +36,21 @@ async function openRemote(name: string, ctx: OpenContext, why: string): Promise<
   return new Connection(mergeTables(opened, [opened], name), name, ctx.readonly);
 }
 
+/**
+ * No local driver for the URI: libvirt's client then asks the local daemon, when one listens
+ * (the remote driver declines when no daemon socket is there).
+ */
+async function openThroughLocalDaemon(ctx: OpenContext, name: string, pkg: string): Promise<Connection> {
+  const remote = await loadDriver(REMOTE_PACKAGE);
+  const opened = remote && (await remote.open(ctx).catch((e: unknown) => {
+    if (e instanceof VirError && e.code === ErrorCode.NO_CONNECT) return 'declined' as const;
+    throw e;
+  }));
+  if (opened && opened !== 'declined') return new Connection(mergeTables(opened, [opened], name), name, ctx.readonly);
+  const daemon = remote ? 'no libvirt daemon listens on this host' : `${REMOTE_PACKAGE} is not installed to reach a daemon`;
+  throw noDriver(name, `the package ${pkg} is not installed and ${daemon}; install ${pkg} to use ${ctx.uri.driver}:// URIs, or ${REMOTE_PACKAGE} with a running libvirtd`);
+}
+
 /** The secondary drivers of an entry: opened ones joined, uninstalled ones remembered by the kinds they provide. */
 async function openSecondaries(entry: DriverEntry, main: DriverConnection, ctx: OpenContext): Promise<{
   tables: DriverConnection[]; missing: Map<DriverKind, string>;
@@ -78,7 +93,7 @@ export async function connect(uri?: string, options: ConnectOptions = {}): Promi
   const entry = driverEntry(parsed.driver);
   if (!entry) throw noDriver(name);
   const driver = await loadDriver(entry.package);
-  if (!driver) throw noDriver(name, `the package ${entry.package} is not installed; install it to use ${parsed.driver}:// URIs`);
+  if (!driver) return openThroughLocalDaemon(ctx, name, entry.package);
   checkScheme(driver, entry, parsed, name);
   if (driver.localOnly && parsed.host !== undefined) {
     return openRemote(name, ctx, `the ${driver.name} driver works only on the local host`);

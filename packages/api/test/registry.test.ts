@@ -121,8 +121,9 @@ describe('connect', () => {
     const e = await virErrorOf(connect('qemu:///system'));
     expect(e.code).toBe(ErrorCode.NO_CONNECT);
     expect(e.message).toBe('no connection driver available for qemu:///system: '
-      + 'the package @tsvirt/driver-qemu is not installed; install it to use qemu:// URIs');
-    expect(importerCalls).toEqual(['@tsvirt/driver-qemu']);
+      + 'the package @tsvirt/driver-qemu is not installed and @tsvirt/remote is not installed to reach a daemon; '
+      + 'install @tsvirt/driver-qemu to use qemu:// URIs, or @tsvirt/remote with a running libvirtd');
+    expect(importerCalls).toEqual(['@tsvirt/driver-qemu', '@tsvirt/remote']);
     const lxc = await virErrorOf(connect('lxc:///'));
     expect(lxc.message).toContain('@tsvirt/driver-lxc is not installed');
     expect(await loadDriver('@tsvirt/driver-lxc')).toBeUndefined();

@@ -56,3 +56,6 @@ export {
 } from './storage/storage-parts.js';
 export { networkSetup, type NetworkSetup, type NetworkIPSetup, type NetworkDHCPRange, type NetworkDHCPHost, type NetworkDNSSetup, type NetworkSRV, type NetworkLease, type NetworkBandwidthSetup } from './network/network-setup.js';
 export { parseIP, formatIP, prefixMask, netmaskPrefix, inSubnet, subnetsOverlap, type IPValue } from './network/ip-address.js';
+export { updateNetworkDef } from './network/network-update.js';
+export { NetworkUpdateCommand, NetworkUpdateSection } from './network/network-update-codes.js';
+export { parseNetworkPortXML, formatNetworkPortXML, type NetworkPortDef, type NetworkPortPlug } from './network/network-port.js';

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,4 +123,15 @@ export function alive(pid: number): boolean {
 export async function reopen(root: TestRoot): Promise<Connection> {
   await unloadDrivers();
   return root.open();
+}
+
+/** A scratch root and a connection to it for one test file: made before its tests, cleaned up after. */
+export function useTestRoot(): { readonly root: TestRoot; readonly conn: Connection } {
+  const state = {} as { root: TestRoot; conn: Connection };
+  beforeAll(async () => {
+    state.root = new TestRoot();
+    state.conn = await state.root.open();
+  });
+  afterAll(() => state.root.cleanup());
+  return state;
 }

@@ -21,7 +21,7 @@ export function dhcpHostLine(host: NetworkDHCPHost, ipv6: boolean): string | und
   return [...parts, lease].filter((p) => p !== undefined).join(',');
 }
 
-/** The `addn-hosts` file: one line per DNS host, its address then its names, tab-separated. */
+/** The `addn-hosts` file: one line per DNS host, its address then its names, each followed by a tab. */
 export function addnHostsText(dns: NetworkDNSSetup): string {
-  return dns.hosts.map((h) => `${[h.ip, ...h.hostnames].join('\t')}\n`).join('');
+  return dns.hosts.map((h) => `${h.ip}\t${h.hostnames.map((n) => `${n}\t`).join('')}\n`).join('');
 }

@@ -36,19 +36,24 @@ export function subnetOf(address: string, prefix: number): string {
   return `${formatIP({ bits: ip.bits, value: ip.value & prefixMask(ip.bits, prefix) })}/${prefix}`;
 }
 
-/** The host services a network's guests may reach on the bridge: DHCP and DNS (libvirt's INPUT/OUTPUT rules). */
+/** A port guests may reach on the bridge (INPUT), and the port the host answers to (OUTPUT). */
+interface ServicePort {
+  readonly protos: ReadonlyArray<'tcp' | 'udp'>;
+  readonly in: number;
+  readonly out: number;
+}
+
+/** The host services a network's guests may reach on the bridge: DHCP, DNS and TFTP (libvirt's INPUT/OUTPUT rules). */
 function serviceRules(def: NetworkSetup, br: string, family: 'ipv4' | 'ipv6'): FirewallRule[] {
-  const dhcp = family === 'ipv4' ? [67, 68] : [547, 546];
-  const ports: Array<[number, number]> = [];
-  if (def.ips.some((i) => i.family === family) || family === 'ipv4') ports.push([dhcp[0]!, dhcp[1]!]);
-  ports.push([53, 53]);
-  return ports.flatMap(([inPort, outPort]) => (['tcp', 'udp'] as const).flatMap((proto) => {
-    if (family === 'ipv6' && inPort === 547 && proto === 'tcp') return [];
-    return [
-      { hook: 'input' as const, match: { family, iif: br, proto, dport: inPort }, verdict: 'accept' as const },
-      { hook: 'output' as const, match: { family, oif: br, proto, dport: outPort }, verdict: 'accept' as const },
-    ];
-  }));
+  const both = ['tcp', 'udp'] as const;
+  const ports: ServicePort[] = family === 'ipv4'
+    ? [{ protos: both, in: 67, out: 68 }, { protos: both, in: 53, out: 53 }]
+    : [{ protos: both, in: 53, out: 53 }, { protos: ['udp'], in: 547, out: 546 }];
+  if (family === 'ipv4' && def.ips.some((i) => i.family === 'ipv4' && i.tftpRoot !== undefined)) ports.push({ protos: ['udp'], in: 69, out: 69 });
+  return ports.flatMap((p) => p.protos.flatMap((proto) => [
+    { hook: 'input' as const, match: { family, iif: br, proto, dport: p.in }, verdict: 'accept' as const },
+    { hook: 'output' as const, match: { family, oif: br, proto, dport: p.out }, verdict: 'accept' as const },
+  ]));
 }
 
 /** Forwarded traffic of one subnet: out from the guests, back in to them, and source NAT for `nat`. */
@@ -78,8 +83,8 @@ function subnetRules(def: NetworkSetup, br: string, subnet: string, family: 'ipv
  * rules: guests reach DHCP and DNS on the bridge; traffic between guests of the bridge passes;
  * `nat` and `route` forward their subnets (nat masquerades, and lets in only replies), through
  * `<forward dev>` when given; everything else to or from the bridge is rejected. `open` and
- * `bridge` networks get no rules. IPv6 subnets masquerade only with `<nat ipv6='yes'>`, which this
- * driver does not offer, so they are routed.
+ * `bridge` networks get no rules. IPv6 subnets of a nat network masquerade only with
+ * `<nat ipv6='yes'>`; otherwise they are routed.
  */
 export function firewallRules(def: NetworkSetup): FirewallRule[] {
   const br = def.bridge;
@@ -91,7 +96,7 @@ export function firewallRules(def: NetworkSetup): FirewallRule[] {
     rules.push({ hook: 'forward', match: { family, iif: br, oif: br }, verdict: 'accept' });
     if (def.forwardMode === 'nat' || def.forwardMode === 'route') {
       for (const ip of def.ips.filter((i) => i.family === family && i.prefix > 0)) {
-        rules.push(...subnetRules(def, br, subnetOf(ip.address, ip.prefix), family, def.forwardMode === 'nat' && family === 'ipv4'));
+        rules.push(...subnetRules(def, br, subnetOf(ip.address, ip.prefix), family, def.forwardMode === 'nat' && (family === 'ipv4' || def.natIPv6)));
       }
     }
     rules.push({ hook: 'forward', match: { family, oif: br }, verdict: 'reject' });

@@ -76,10 +76,10 @@ export function bridgeCommands(def: NetworkSetup, br: string): string[] {
   for (const ip of def.ips) {
     lines.push(ip.family === 'ipv4'
       ? `addr add ${ip.address}/${ip.prefix} broadcast + dev ${br}`
-      : `-6 addr add ${ip.address}/${ip.prefix} dev ${br} nodad`);
+      : `addr add ${ip.address}/${ip.prefix} dev ${br} nodad`);
   }
   lines.push(`link set ${br} up`);
-  for (const r of def.routes) lines.push(`${r.family === 'ipv6' ? '-6 ' : ''}route add ${r.address}/${r.prefix} via ${r.gateway} dev ${br}`);
+  for (const r of def.routes) lines.push(`route add ${r.address}/${r.prefix} via ${r.gateway} dev ${br}`);
   return lines;
 }
 

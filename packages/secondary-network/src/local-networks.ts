@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { formatNetworkXML, networkSetup, type NetworkDef } from '@tsvirt/conf';
+import { formatNetworkPortXML, formatNetworkXML, networkSetup, type NetworkDef } from '@tsvirt/conf';
 import {
   ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkXMLFlags, matchesFlagGroups,
-  type NetworkDHCPLease, type NetworkDriver, type NetworkRef,
+  type NetworkDHCPLease, type NetworkDriver, type NetworkPortRef, type NetworkRef,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, isProcessAlive, logger, writeFileAtomic } from '@tsvirt/util';
 import { readLeases } from './dhcp-leases.js';
 import { interfaceExists } from './host-net.js';
 import { parseNewNetwork } from './network-define.js';
+import { createPort, deletePort, dropPorts, findPort, loadPorts, portRef } from './network-ports.js';
 import { bootMarker, leaseFile, type NetworkPaths } from './network-paths.js';
 import { startNetwork, stopNetwork } from './network-start.js';
 import {
@@ -16,6 +17,7 @@ import {
 } from './network-store.js';
 import { NetworkTable, networkRef, requireActive } from './network-table.js';
 import { restartDnsmasq } from './network-reload.js';
+import { updateNetwork } from './network-update-live.js';
 
 const D = ErrorDomain.NETWORK;
 const log = logger('network.driver');
@@ -57,6 +59,7 @@ export class LocalNetworks implements NetworkDriver {
   private async stop(obj: NetworkObject): Promise<void> {
     const running = requireActive(obj);
     await stopNetwork(this.paths, obj.def.name, running.status, obj.def.bridge);
+    await dropPorts(this.paths, obj.def.name);
     await removeStatus(this.paths, obj.def.name);
     if (!obj.config) await removeFile(leaseFile(this.paths, obj.def.name), 'lease file');
   }
@@ -78,6 +81,7 @@ export class LocalNetworks implements NetworkDriver {
         if (fresh || (obj.status.bridgeCreated && obj.def.bridge !== undefined && !interfaceExists(obj.def.bridge))) {
           log.warn(`network '${obj.def.name}' is no longer running`);
           await stopNetwork(this.paths, obj.def.name, obj.status, fresh ? undefined : obj.def.bridge).catch(() => undefined);
+          await dropPorts(this.paths, obj.def.name);
           await removeStatus(this.paths, obj.def.name);
         } else if (obj.status.dnsmasq && !(await isProcessAlive(obj.status.dnsmasq.pid, obj.status.dnsmasq.start))) {
           log.warn(`dnsmasq of network '${obj.def.name}' died; starting it again`);
@@ -160,6 +164,29 @@ export class LocalNetworks implements NetworkDriver {
       if (!obj.config) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot set autostart for transient network', D);
       await setAutostartLink(this.paths, obj.def.name, autostart);
     });
+  }
+  async networkUpdate(net: NetworkRef, command: number, section: number, parentIndex: number, xml: string, flags: number): Promise<void> {
+    await this.change(async (t) => updateNetwork(this.paths, t.of(net), command, section, parentIndex, xml, flags));
+  }
+  async networkListAllPorts(net: NetworkRef, flags: number): Promise<NetworkPortRef[]> {
+    checkFlags(flags, 0, 'networkListAllPorts', D);
+    const obj = (await this.table()).of(net);
+    return (await loadPorts(this.paths, obj.def.name)).map((p) => portRef(networkRef(obj), p));
+  }
+  async networkPortLookupByUUID(net: NetworkRef, uuid: string): Promise<NetworkPortRef> {
+    const obj = (await this.table()).of(net);
+    return portRef(networkRef(obj), await findPort(this.paths, obj, uuid));
+  }
+  async networkPortCreateXML(net: NetworkRef, xml: string, flags: number): Promise<NetworkPortRef> {
+    return this.change(async (t) => createPort(this.paths, t.of(net), xml, flags));
+  }
+  async networkPortGetXMLDesc(port: NetworkPortRef, flags: number): Promise<string> {
+    checkFlags(flags, 0, 'networkPortGetXMLDesc', D);
+    return formatNetworkPortXML(await findPort(this.paths, (await this.table()).of(port.net), port.uuid));
+  }
+  async networkPortDelete(port: NetworkPortRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'networkPortDelete', D);
+    await this.change(async (t) => deletePort(this.paths, t.of(port.net), port.uuid));
   }
   async networkGetDHCPLeases(net: NetworkRef, mac: string | undefined, flags: number): Promise<NetworkDHCPLease[]> {
     checkFlags(flags, 0, 'networkGetDHCPLeases', D);

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,6 +34,8 @@ export class TestHost {
   private readonly children: ChildProcess[] = [];
 
   constructor() {
+    // dnsmasq re-reads its hosts files as its own unprivileged user (on SIGHUP): the root must let it through.
+    chmodSync(this.root, 0o755);
     sh('ip', ['netns', 'add', this.ns]);
     inNs(this.ns, 'ip', 'link', 'set', 'lo', 'up');
   }
@@ -82,7 +84,8 @@ export class TestHost {
 
   remove(): void {
     for (const c of this.children) c.kill('SIGKILL');
-    for (const pid of this.rootProcesses()) {
+    const inside = [...this.extra, this.ns].flatMap((ns) => sh('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean).map(Number));
+    for (const pid of [...this.rootProcesses(), ...inside]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

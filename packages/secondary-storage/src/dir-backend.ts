@@ -7,9 +7,9 @@ import { deleteVolume } from './volume-ops.js';
 
 /**
  * The backend of pools whose volumes are the entries of a directory: `dir`, and with `mounted`
- * the `fs` and `netfs` pools whose directory is a mount.
+ * the `fs` and `netfs` pools whose directory is a mount (netfs finding NFS exports).
  */
-export function dirBackend(mounted: boolean): PoolBackend {
+export function dirBackend(mounted: boolean, findSources?: PoolBackend['findSources']): PoolBackend {
   return {
     build: buildDirPool,
     async start(def) {
@@ -25,13 +25,15 @@ export function dirBackend(mounted: boolean): PoolBackend {
     livePermissions: true,
     volumes: dirVolumes,
     volume: dirVolume,
-    async createVolume(def, vol, flags) {
-      await createVolume(def, vol, flags);
+    async createVolume(def, vol, flags, passphrase) {
+      await createVolume(def, vol, flags, passphrase);
     },
+    encryptable: true,
     async cloneVolume(def, vol, from, flags) {
       await cloneVolume(def, vol, from, flags);
     },
     deleteVolume: (_def, vol, flags) => deleteVolume(vol, flags),
     resizable: true,
+    ...(findSources ? { findSources } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { formatStoragePoolXML, validateXML, type StoragePoolDef } from '@tsvirt/
 import {
   ALL_LIST_STORAGE_POOLS_FLAGS, StoragePoolEventLifecycleType as E, StorageVolType, StoragePoolBuildFlags, StoragePoolCreateFlags, StoragePoolDefineFlags, StoragePoolState, StorageVolCreateFlags,
   StorageVolInfoFlags, StorageVolWipeAlgorithm, StorageXMLFlags, matchesListStoragePoolsFlags,
-  type StorageDriver, type StoragePoolDriverEvent, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
+  type Connection, type StorageDriver, type StoragePoolDriverEvent, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic, type StreamChunk } from '@tsvirt/util';
 import { livePoolXML } from './dir-pool.js';
@@ -19,6 +19,7 @@ import { PoolEvents } from './pool-events.js';
 import { PoolTable, poolRef, requireActive } from './pool-table.js';
 import { autostartedMarker, type StoragePaths } from './storage-paths.js';
 import { parseNewVolume } from './volume-def.js';
+import { volumePassphrase } from './volume-secret.js';
 import { noVol, volRef, volumeFacts, type VolumeEntry } from './volume-facts.js';
 import { resizeVolume, wipeVolume } from './volume-ops.js';
 import { downloadVolume, uploadVolume } from './volume-stream.js';
@@ -61,7 +62,11 @@ async function volumeByName(def: StoragePoolDef, name: string): Promise<VolumeEn
  */
 export class LocalStorage implements StorageDriver {
   private readonly events: PoolEvents;
-  constructor(private readonly paths: StoragePaths) {
+  /**
+   * `paths`: the root's files. `connect`: a connection to the same URI through the public API,
+   * where the secrets of encrypted volumes are looked up (absent: none can be made).
+   */
+  constructor(private readonly paths: StoragePaths, private readonly connect?: () => Promise<Connection>) {
     this.events = new PoolEvents(paths.configDir);
   }
 
@@ -299,7 +304,9 @@ export class LocalStorage implements StorageDriver {
     if (flags & StorageVolCreateFlags.VALIDATE) await validateXML(xml, 'storagevol.rng');
     const obj = await this.activePool(pool);
     const vol = parseNewVolume(xml, obj.def);
-    await need(obj.def, 'createVolume', 'storage pool does not support volume creation')(obj.def, vol, flags);
+    const create = need(obj.def, 'createVolume', 'storage pool does not support volume creation');
+    if (vol.encryption && !backendOf(obj.def.type).encryptable) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'storage pool does not support encrypted volumes', D);
+    await create(obj.def, vol, flags, vol.encryption ? await volumePassphrase(vol, this.connect) : undefined);
     return volRef(await volumeByName(obj.def, vol.name));
   }
   async storageVolCreateXMLFrom(pool: StoragePoolRef, xml: string, clone: StorageVolRef, flags: number): Promise<StorageVolRef> {

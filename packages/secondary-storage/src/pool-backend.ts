@@ -32,7 +32,10 @@ export interface PoolBackend {
   volumes(def: StoragePoolDef): Promise<VolumeEntry[]>;
   /** One volume by name (undefined: none), without listing all when the type can. */
   volume(def: StoragePoolDef, name: string): Promise<VolumeEntry | undefined>;
-  createVolume?(def: StoragePoolDef, vol: NewVolume, flags: number): Promise<void>;
+  /** Makes a volume; an encrypted one (only where `encryptable`) with its passphrase. */
+  createVolume?(def: StoragePoolDef, vol: NewVolume, flags: number, passphrase?: Uint8Array): Promise<void>;
+  /** Whether LUKS-encrypted volumes can be made (image files can, through qemu-img). */
+  readonly encryptable?: boolean;
   cloneVolume?(def: StoragePoolDef, vol: NewVolume, from: VolumeFacts, flags: number): Promise<void>;
   deleteVolume?(def: StoragePoolDef, vol: VolumeEntry, flags: number): Promise<void>;
   /** Whether volumes can be resized (files can; partitions and LUNs cannot). */

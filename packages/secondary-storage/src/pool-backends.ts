@@ -2,10 +2,11 @@ import { POOL_TYPE_NAMES, parseStoragePoolXML, type StoragePoolDef } from '@tsvi
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { dirBackend } from './dir-backend.js';
 import { diskBackend } from './disk/disk-backend.js';
+import { findNetfsSources } from './netfs-sources.js';
 import { iscsiBackend } from './iscsi/iscsi-backend.js';
 import { logicalBackend } from './logical/logical-backend.js';
 import { scsiBackend } from './scsi/scsi-backend.js';
-import { permissionsOf } from './permissions.js';
+import { poolPermissions } from './permissions.js';
 import type { PoolBackend } from './pool-backend.js';
 
 /**
@@ -16,7 +17,7 @@ import type { PoolBackend } from './pool-backend.js';
 const BACKENDS: ReadonlyMap<string, PoolBackend> = new Map([
   ['dir', dirBackend(false)],
   ['fs', dirBackend(true)],
-  ['netfs', dirBackend(true)],
+  ['netfs', dirBackend(true, findNetfsSources)],
   ['logical', logicalBackend],
   ['disk', diskBackend],
   ['iscsi', iscsiBackend],
@@ -44,6 +45,6 @@ export function backendOf(type: string): PoolBackend {
 export function parsePoolDefinition(xml: string): StoragePoolDef {
   const def = parseStoragePoolXML(xml);
   backendOf(def.type);
-  permissionsOf(def.xml);
+  poolPermissions(def);
   return def;
 }

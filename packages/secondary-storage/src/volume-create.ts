@@ -1,4 +1,6 @@
-import { chmod, chown, lstat, mkdir, open, rmdir, stat, truncate, unlink } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, open, rm, rmdir, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { StoragePoolDef } from '@tsvirt/conf';
 import { StorageVolCreateFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, errnoText, systemError } from '@tsvirt/util';
@@ -53,13 +55,29 @@ export async function checkFreeName(pool: StoragePoolDef, name: string): Promise
   return path;
 }
 
-/** The image a new volume asks for. */
-export const imageOf = (path: string, vol: NewVolume, flags: number, backing?: CreateImage['backing']): CreateImage => ({
+/** The image a new volume asks for; an encrypted one reads its passphrase from `secretFile`. */
+export const imageOf = (path: string, vol: NewVolume, flags: number, backing?: CreateImage['backing'], secretFile?: string): CreateImage => ({
   path, format: vol.format, capacity: vol.capacity, allocation: vol.allocation,
   preallocMetadata: (flags & StorageVolCreateFlags.PREALLOC_METADATA) !== 0, features: vol.features,
   ...(vol.compat !== undefined ? { compat: vol.compat } : {}), ...(vol.clusterSize !== undefined ? { clusterSize: vol.clusterSize } : {}),
   ...(backing ? { backing } : {}),
+  ...(vol.encryption && secretFile !== undefined ? { encryption: { secretFile, options: vol.encryption.options } } : {}),
 });
+
+/**
+ * Runs `make` with the passphrase in a file only this process can read (qemu-img reads secrets
+ * from files), removed again whatever happens.
+ */
+async function withSecretFile<T>(passphrase: Uint8Array, make: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'tsvirt-secret-'));
+  try {
+    const file = join(dir, 'passphrase');
+    await writeFile(file, passphrase, { mode: 0o600 });
+    return await make(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * Claims a new volume's name by creating its file with O_EXCL, so that of two processes making the
@@ -103,11 +121,12 @@ async function createDirVolume(pool: StoragePoolDef, vol: NewVolume): Promise<st
  * Makes a new volume in a dir pool: a directory for the `dir` format, a raw file directly (as
  * libvirt does), any other format with `qemu-img create`.
  */
-export async function createVolume(pool: StoragePoolDef, vol: NewVolume, flags: number): Promise<string> {
+export async function createVolume(pool: StoragePoolDef, vol: NewVolume, flags: number, passphrase?: Uint8Array): Promise<string> {
   if (vol.format === 'dir') return createDirVolume(pool, vol);
   const backing = await checkedBacking(vol);
   return claimAndMake(pool, vol, async (path) => {
-    if (vol.format === 'raw') await fillRawFile(path, vol);
+    if (vol.encryption && passphrase) await withSecretFile(passphrase, (file) => qemuImg(createImageArgs(imageOf(path, vol, flags, backing, file))));
+    else if (vol.format === 'raw') await fillRawFile(path, vol);
     else await qemuImg(createImageArgs(imageOf(path, vol, flags, backing)));
   });
 }
@@ -117,6 +136,9 @@ export async function createVolume(pool: StoragePoolDef, vol: NewVolume, flags: 
  * larger of the two capacities (libvirt extends the file); any other format keeps the source's.
  */
 export async function cloneVolume(pool: StoragePoolDef, vol: NewVolume, from: VolumeFacts, flags: number): Promise<string> {
+  if (vol.encryption || from.encrypted) {
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `cannot clone into or from an encrypted volume ('${vol.name}' from '${from.name}'): not supported here`, D);
+  }
   if (vol.backing) await checkedBacking(vol);
   return claimAndMake(pool, vol, async (path) => {
     await qemuImg(convertImageArgs(from, imageOf(path, vol, flags)));

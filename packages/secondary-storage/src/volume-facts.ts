@@ -63,6 +63,8 @@ export interface VolumeFacts extends VolumeEntry {
   readonly physical?: bigint;
   readonly stat: BigIntStats;
   readonly backing?: { readonly path: string; readonly format?: string };
+  /** LUKS-encrypted: the image needs its secret to be read. */
+  readonly encrypted?: boolean;
 }
 
 /** The size of a block device from sysfs (`/sys/dev/block/MAJ:MIN/size`, in 512-byte sectors). */
@@ -85,15 +87,17 @@ export async function volumeFacts(vol: VolumeEntry): Promise<VolumeFacts> {
     return { ...vol, format: vol.format ?? 'raw', capacity: size, allocation: size, physical: size, stat: st };
   }
   const info = await imageInfo(vol.path);
-  const format = info?.format ?? 'raw';
+  // A raw LUKS image is qemu's luks format; libvirt calls it a raw volume with LUKS encryption.
+  const format = info?.format === 'luks' ? 'raw' : (info?.format ?? 'raw');
   return {
     ...vol,
     format,
     // qemu-img rounds a raw file's size up to whole sectors; libvirt shows the file's size.
-    capacity: format === 'raw' ? st.size : info!.virtualSize,
+    capacity: format === 'raw' && !info?.encrypted ? st.size : info!.virtualSize,
     allocation: st.blocks * 512n,
     physical: st.size,
     stat: st,
+    ...(info?.encrypted ? { encrypted: true } : {}),
     ...(info?.backingPath !== undefined ? { backing: { path: info.backingPath, ...(info.backingFormat ? { format: info.backingFormat } : {}) } } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { addDriverImporter, connect, type Connection, type ConnectionDriver } from '@tsvirt/api';
+import { addDriverImporter, connect, type Connection, type ConnectionDriver, type SecretDriver } from '@tsvirt/api';
 
 /**
  * A stand-in for the QEMU driver: it answers qemu:// URIs with no entry points, so the
@@ -11,8 +11,15 @@ import { addDriverImporter, connect, type Connection, type ConnectionDriver } fr
  * another driver).
  */
 const hypervisorStub: { driver: ConnectionDriver } = {
-  driver: { name: 'QEMU', schemes: ['qemu'], localOnly: true, open: async () => ({ close: async () => undefined }) },
+  driver: { name: 'QEMU', schemes: ['qemu'], localOnly: true, open: async () => ({ ...stubTables, close: async () => undefined }) },
 };
+
+/**
+ * Tables the stand-in hypervisor connection offers besides: a test sets `secret` to stand in for
+ * a secret driver (tsvirt has none for local connections yet), so that the storage driver's
+ * lookups through the public API find one.
+ */
+export const stubTables: { secret?: SecretDriver } = {};
 
 addDriverImporter(async (specifier) => {
   if (specifier === '@tsvirt/secondary-storage') return import('../src/index.js');

@@ -12,6 +12,7 @@ import { checkSaveFlags } from './domain-state-args.js';
 import { DomainSaveImageXMLFlags } from '../domain-state-flags.js';
 import { StoragePoolEventID } from '../storage-flags.js';
 import { bindTables, tableCaller } from './handle.js';
+import { MAX_LIST } from './limits.js';
 import { Network } from './network.js';
 import { Interface } from './interface.js';
 import { NodeDevice } from './node-device.js';
@@ -31,6 +32,8 @@ export const LIB_VERSION = 9_000_000;
 /** An open connection (libvirt's virConnectPtr) to one driver. */
 export class Connection {
   #closed = false;
+  /** Aborted by close(): ends every event stream still open on the connection. */
+  readonly #closing = new AbortController();
   readonly #driver: DriverConnection;
   readonly #uri: string;
   readonly #readonly: boolean;
@@ -244,13 +247,13 @@ export class Connection {
   async numOfStoragePools(): Promise<number> {
     return this.#stor('connectNumOfStoragePools', 'virConnectNumOfStoragePools')();
   }
-  async listStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
+  async listStoragePools(maxnames = MAX_LIST): Promise<string[]> {
     return this.#stor('connectListStoragePools', 'virConnectListStoragePools')(maxnames);
   }
   async numOfDefinedStoragePools(): Promise<number> {
     return this.#stor('connectNumOfDefinedStoragePools', 'virConnectNumOfDefinedStoragePools')();
   }
-  async listDefinedStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
+  async listDefinedStoragePools(maxnames = MAX_LIST): Promise<string[]> {
     return this.#stor('connectListDefinedStoragePools', 'virConnectListDefinedStoragePools')(maxnames);
   }
   /** A `<sources>` document of the pools of `type` the host could define; `srcSpec` is a `<source>` to narrow it. */
@@ -277,7 +280,8 @@ export class Connection {
 
   /**
    * Domain lifecycle events (defined, started, suspended, resumed, stopped, undefined) with
-   * libvirt's event and detail codes, until `signal` aborts or iteration stops.
+   * libvirt's event and detail codes, until `signal` aborts, iteration stops or the connection
+   * closes (a pending `next()` then ends).
    */
   domainEvents(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<DomainEvent> {
     const source = this.#live('virConnectDomainEventRegisterAny').events;
@@ -285,7 +289,7 @@ export class Connection {
     return eventStream(
       (l) => source.subscribe(l),
       (e) => ({ domain: new Domain(this, e.domain), event: e.event, detail: e.detail }),
-      options.signal,
+      options.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal,
     );
   }
 
@@ -366,7 +370,7 @@ export class Connection {
   numOfSecrets(): Promise<number> {
     return this.#sec('connectNumOfSecrets', 'virConnectNumOfSecrets')();
   }
-  listSecrets(maxuuids = 0x7fffffff): Promise<string[]> {
+  listSecrets(maxuuids = MAX_LIST): Promise<string[]> {
     return this.#sec('connectListSecrets', 'virConnectListSecrets')(maxuuids);
   }
   /** libvirt checks the text first, then asks the driver through virSecretLookupByUUID. */
@@ -398,7 +402,7 @@ export class Connection {
   numOfNWFilters(): Promise<number> {
     return this.#nwf('connectNumOfNWFilters', 'virConnectNumOfNWFilters')();
   }
-  listNWFilters(maxnames = 0x7fffffff): Promise<string[]> {
+  listNWFilters(maxnames = MAX_LIST): Promise<string[]> {
     return this.#nwf('connectListNWFilters', 'virConnectListNWFilters')(maxnames);
   }
   async nwfilterLookupByName(name: string): Promise<NWFilter> {
@@ -426,6 +430,7 @@ export class Connection {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     await this.#driver.close();
   }
 }

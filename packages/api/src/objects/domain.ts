@@ -5,7 +5,7 @@ import { ErrorCode, VirError } from '@tsvirt/util';
 import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-types.js';
 import type { DomainBlockStats } from '../driver/hypervisor-driver.js';
 import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus } from '../driver/domain-resource-types.js';
-import { DomainDeviceModifyFlags, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
+import { DomainDeviceModifyFlags, type DomainState, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
 import { checkNonNegative, checkNonZero, checkRequiredFlag } from './arg-checks.js';
 import { Handle, callOf, setRef } from './handle.js';
 import { DomainSnapshot } from './domain-snapshot.js';
@@ -74,9 +74,9 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
     return callOf(this)('domainGetInfo', 'virDomainGetInfo')(this.ref);
   }
   /** `[state, reason]`, as libvirt's bindings return it. */
-  async getState(flags = 0): Promise<[state: number, reason: number]> {
+  async getState(flags = 0): Promise<[state: DomainState, reason: number]> {
     const { state, reason } = await callOf(this)('domainGetState', 'virDomainGetState')(this.ref, flags);
-    return [state, reason];
+    return [state as DomainState, reason];
   }
   getOSType(): Promise<string> {
     return callOf(this)('domainGetOSType', 'virDomainGetOSType')(this.ref);

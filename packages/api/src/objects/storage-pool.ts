@@ -1,4 +1,5 @@
 import type { StoragePoolInfo, StoragePoolRef } from '../driver/storage-driver.js';
+import { MAX_LIST } from './limits.js';
 import { Handle, callOf } from './handle.js';
 import { StorageVol } from './storage-vol.js';
 
@@ -51,7 +52,7 @@ export class StoragePool extends Handle<'storage', StoragePoolRef> {
   async numOfVolumes(): Promise<number> {
     return callOf(this)('storagePoolNumOfVolumes', 'virStoragePoolNumOfVolumes')(this.ref);
   }
-  async listVolumes(maxnames = 0x7fffffff): Promise<string[]> {
+  async listVolumes(maxnames = MAX_LIST): Promise<string[]> {
     return callOf(this)('storagePoolListVolumes', 'virStoragePoolListVolumes')(this.ref, maxnames);
   }
   async listAllVolumes(flags = 0): Promise<StorageVol[]> {

@@ -59,7 +59,8 @@ export function parseNetworkXML(xml: string): NetworkDef {
   const nameEl = firstChild(root, 'name');
   const name = nameEl ? textOf(nameEl).trim() : '';
   if (!name) throw new VirError(ErrorCode.NO_NAME, undefined, D);
-  if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`, D);
+  // libvirt 9.0's network parser checks names with virXMLCheckIllegalChars (its words, the XML domain).
+  if (name.includes('/')) throw new VirError(ErrorCode.XML_DETAIL, 'invalid char in name: /', ErrorDomain.XML);
 
   const uuidEl = firstChild(root, 'uuid');
   const uuid = uuidEl ? parseUUID(textOf(uuidEl)) : generateUUID();

@@ -75,6 +75,8 @@ export interface NetworkSetup {
   readonly name: string;
   readonly uuid: string;
   readonly forwardMode?: NetworkDef['forwardMode'];
+  /** `<forward><nat ipv6='yes'/>`: masquerade IPv6 too. */
+  readonly natIPv6: boolean;
   /** `<forward dev>`: the only host interface traffic may leave by. */
   readonly forwardDev?: string;
   readonly bridge?: string;
@@ -191,6 +193,7 @@ export function networkSetup(def: NetworkDef): NetworkSetup {
   const mtu = firstChild(root, 'mtu');
   const options = firstChild(root, 'dnsmasq:options');
   const forwardDev = fwd && attr(fwd, 'dev');
+  const nat = fwd && firstChild(fwd, 'nat');
   const domainName = domain && attr(domain, 'name');
   const bandwidth = bandwidthSetup(firstChild(root, 'bandwidth'));
   const mtuSize = mtu && num(attr(mtu, 'size'));
@@ -198,6 +201,7 @@ export function networkSetup(def: NetworkDef): NetworkSetup {
     name: def.name,
     uuid: def.uuid,
     ...(def.forwardMode !== undefined ? { forwardMode: def.forwardMode } : {}),
+    natIPv6: (nat !== undefined && attr(nat, 'ipv6') === 'yes'),
     ...(forwardDev !== undefined ? { forwardDev } : {}),
     ...(def.bridge !== undefined ? { bridge: def.bridge } : {}),
     stp: (bridge && attr(bridge, 'stp')) !== 'off',

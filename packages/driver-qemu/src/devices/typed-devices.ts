@@ -1,7 +1,6 @@
-import { deviceElement, parseDevice, type DeviceKind, type DomainDevice, type XmlElement } from '@tsvirt/conf';
+import { parseDevice, replaceDevice, type DeviceKind, type DeviceOf, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
 
-/** conf's typed device of one kind. */
-export type DeviceOf<K extends DeviceKind> = Extract<DomainDevice, { kind: K }>;
+export type { DeviceOf } from '@tsvirt/conf';
 
 /** conf's typed view of one device element of a known kind. */
 export function typedDevice<K extends DeviceKind>(el: XmlElement, kind: K): DeviceOf<K> {
@@ -9,16 +8,12 @@ export function typedDevice<K extends DeviceKind>(el: XmlElement, kind: K): Devi
   return parseDevice(el) as DeviceOf<K>;
 }
 
-/** The typed devices of one kind among a definition's devices, in order. */
+/** The typed devices of one kind in a list of device elements (a definition's, or one being built). */
 export function devicesOf<K extends DeviceKind>(devices: readonly XmlElement[], kind: K): Array<DeviceOf<K>> {
   return devices.filter((d) => d.name === kind).map((d) => parseDevice(d) as DeviceOf<K>);
 }
 
-/** Writes a changed typed device back in place of the element it was read from (conf formats it over that element). */
-export function updateDevice(devices: XmlElement[], dev: DomainDevice): void {
-  const at = dev.xml ? devices.indexOf(dev.xml) : -1;
-  const el = deviceElement(dev);
-  if (at >= 0) devices[at] = el;
-  else devices.push(el);
-  dev.xml = el;
+/** Writes a changed typed device, read from `def`, back into it in place (conf's replaceDevice over its own element). */
+export function writeBack(def: DomainDef, dev: DomainDevice): void {
+  def.devices = replaceDevice(def, dev, dev).devices;
 }

@@ -3,7 +3,7 @@ import { element, parseDomainXML, textNode, type DomainDef } from '@tsvirt/conf'
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { assignPciAddresses } from '../command/pci-address.js';
 import { disksOf } from '../devices/qemu-disk.js';
-import { devicesOf, updateDevice } from '../devices/typed-devices.js';
+import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { GUEST_ARCH } from '../state/domain-store.js';
 import { applyQemuDefaults } from './qemu-defaults.js';
 
@@ -40,7 +40,7 @@ export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
   for (const nic of devicesOf(def.devices, 'interface')) {
     if (nic.mac !== undefined) continue;
     nic.mac = generateMac();
-    updateDevice(def.devices, nic);
+    writeBack(def, nic);
   }
   applyQemuDefaults(def, abiUpdate);
   assignPciAddresses(def.devices);

@@ -2,9 +2,8 @@ import { parseDomainXML } from '@tsvirt/conf';
 import {
   DomainEventDetail, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState,
 } from '@tsvirt/api';
-import { logger } from '@tsvirt/util';
+import { logger, isProcessAlive } from '@tsvirt/util';
 import { deleteDiskNodes, forgetDisk, peripheralIds } from '../hotplug/disk-removal.js';
-import { isProcessAlive } from '../process/proc-info.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { hasUnsettledWork, readPending, writeStatus, type ActiveStatus } from '../state/domain-status.js';
 import { runStateAgrees } from '../process/runstate-log.js';

@@ -7,9 +7,10 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { serialElements } from '../command/device-args.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
-import { devicesOf, typedDevice, updateDevice } from '../devices/typed-devices.js';
+import { devicesOf, typedDevice, writeBack } from '../devices/typed-devices.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
+import { migrateFromFile } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
@@ -25,6 +26,8 @@ import { resolveDisksForStart } from './resolve-disks.js';
 export interface StartOptions {
   readonly paused: boolean;
   readonly persistent: boolean;
+  /** A save image whose migration stream (from `offset`) the guest resumes from, instead of booting. */
+  readonly restoreFrom?: { readonly path: string; readonly offset: number };
 }
 
 async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
@@ -35,13 +38,13 @@ async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tc
 
 /** Records each disk's device id in the live definition, as libvirt's `<alias>`. */
 function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
-  for (const d of disks) updateDevice(def.devices, { ...d.view.disk, alias: d.alias });
+  for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias });
 }
 
 /** The live definition shows the port an autoport VNC display got, as libvirt's does. */
 function recordVncPort(def: DomainDef, port: number): void {
   const g = devicesOf(def.devices, 'graphics').find((x) => x.type === 'vnc');
-  if (g) updateDevice(def.devices, { ...g, port });
+  if (g) writeBack(def, { ...g, port });
 }
 
 /** Writes the pty paths QEMU allocated into the live definition's serial ports and console. */
@@ -53,9 +56,9 @@ async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
     const pty = chardevs.find((c) => c.label === `charserial${i}`)?.filename.replace(/^pty:/, '');
     if (!pty || !pty.startsWith('/dev/')) return;
     const withPath = <T extends typeof s>(c: T): T => ({ ...c, sources: [{ ...c.sources?.[0], path: pty }, ...(c.sources?.slice(1) ?? [])] });
-    updateDevice(def.devices, withPath(s));
+    writeBack(def, withPath(s));
     // libvirt shows the pty as the serial port's source and as the console's tty.
-    if (i === 0) for (const c of devicesOf(def.devices, 'console')) updateDevice(def.devices, { ...withPath(c), tty: pty });
+    if (i === 0) for (const c of devicesOf(def.devices, 'console')) writeBack(def, { ...withPath(c), tty: pty });
   });
 }
 
@@ -102,7 +105,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const vncPort = await freeVncPort(def);
     if (vncPort !== undefined) recordVncPort(def, vncPort);
     const hugepages = await hugepageContext(status.id, def.name);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages }), '-pidfile', pidFile, ...runStateArgs(status.runDir)];
+    const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
@@ -113,6 +117,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     });
     try {
+      if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
       if (!opts.paused) await proc.monitor.execute('cont');
     } finally {
@@ -122,7 +127,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       phase: 'active',
       xml: formatDomainXML(def, { id: status.id }),
       state: opts.paused ? DomainState.PAUSED : DomainState.RUNNING,
-      reason: opts.paused ? DomainPausedReason.USER : DomainRunningReason.BOOTED,
+      // A guest restored paused stays where the incoming migration left it, as libvirt reports it.
+      reason: opts.paused ? (opts.restoreFrom ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
+        : opts.restoreFrom ? DomainRunningReason.RESTORED : DomainRunningReason.BOOTED,
     });
     await writeStatus(paths, status);
   } catch (e) {
@@ -131,7 +138,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
-  drv.events.raise(ref, DomainEventType.STARTED, DomainEventDetail.STARTED.BOOTED);
+  drv.events.raise(ref, DomainEventType.STARTED, opts.restoreFrom ? DomainEventDetail.STARTED.RESTORED : DomainEventDetail.STARTED.BOOTED);
   if (opts.paused) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
   return status;
 }

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainEventType } from '@tsvirt/api';
 import { killQemu } from '../process/qemu-kill.js';
-import { processStartTime } from '../process/proc-info.js';
+import { processStartTime } from '@tsvirt/util';
 import { removeHugepageDirs } from '../process/hugetlbfs.js';
 import { removeStatus, writeStatus, type ActiveStatus } from '../state/domain-status.js';
 import type { DriverContext } from './driver-context.js';

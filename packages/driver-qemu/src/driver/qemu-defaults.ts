@@ -1,6 +1,6 @@
 import { attr, element, firstChild, setAttr, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
-import { devicesOf, updateDevice } from '../devices/typed-devices.js';
+import { devicesOf, writeBack } from '../devices/typed-devices.js';
 
 /** The machine types QEMU 7.2 (the installed one) resolves its aliases to; libvirt stores the resolved name. */
 const MACHINE_ALIASES: Record<string, string> = { pc: 'pc-i440fx-7.2', q35: 'pc-q35-7.2' };
@@ -58,7 +58,7 @@ function diskDrivers(def: DomainDef): void {
   for (const d of devicesOf(def.devices, 'disk')) {
     const name = d.driver?.name ?? 'qemu';
     const type = d.driver?.type ?? (d.type === 'volume' ? undefined : 'raw');
-    if (name !== d.driver?.name || type !== d.driver?.type) updateDevice(def.devices, { ...d, driver: { ...d.driver, name, type } });
+    if (name !== d.driver?.name || type !== d.driver?.type) writeBack(def, { ...d, driver: { ...d.driver, name, type } });
   }
 }
 
@@ -67,7 +67,7 @@ function driveAddresses(def: DomainDef): void {
   for (const v of disksOf(def.devices)) {
     if (v.bus === 'virtio' || v.disk.address) continue;
     const a = driveAddress(v);
-    updateDevice(def.devices, { ...v.disk, address: { type: 'drive', controller: a.controller, bus: a.bus, target: 0, unit: a.unit } });
+    writeBack(def, { ...v.disk, address: { type: 'drive', controller: a.controller, bus: a.bus, target: 0, unit: a.unit } });
   }
 }
 

@@ -3,7 +3,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { diskDeviceProps, formatProps, storageProps } from '../command/disk-props.js';
 import { assignPciAddresses } from '../command/pci-address.js';
 import { diskOfElement, disksOf, type QemuDisk } from '../devices/qemu-disk.js';
-import { devicesOf, updateDevice } from '../devices/typed-devices.js';
+import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
 import { clearPending, writePending, writeStatus, type ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, loadActiveStatuses, withDriverLock } from '../state/domain-store.js';
@@ -44,7 +44,7 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   def.devices.push(el);
   assignPciAddresses(def.devices);
   const disk = await resolveDisk(drv, diskOfElement(el), def.devices, status.nextNode);
-  updateDevice(def.devices, { ...disk.view.disk, alias: disk.alias });
+  writeBack(def, { ...disk.view.disk, alias: disk.alias });
   const uses = await sharedUsesOf([disk]);
   const settings = await sgioSettingsOf([disk]);
   const after: ActiveStatus = {

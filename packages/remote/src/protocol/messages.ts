@@ -8,8 +8,6 @@ import {
   VIR_NET_MESSAGE,
   VIR_NET_OK,
   VIR_NET_REPLY,
-  VIR_NET_STREAM,
-  VIR_NET_CONTINUE,
   type virNetMessageType,
   type virNetMessageStatus,
 } from '../generated/virnet-protocol.js';
@@ -70,18 +68,17 @@ export function encodeEvent(program: Program, proc: number, msg: unknown): Uint8
   return frame(program, proc, VIR_NET_MESSAGE, 0, VIR_NET_OK, which(p, 'event'), msg);
 }
 
-/** A stream data frame (status CONTINUE with data; OK with no data ends the stream). */
+/**
+ * A stream packet: raw bytes (not XDR opaque: no length word, no padding) after the header; the
+ * header's status says CONTINUE (data follows), OK (end) or ERROR (abort).
+ */
 export function encodeStreamData(header: MessageHeader, data: Uint8Array | null): Uint8Array {
-  const w = beginFrame({ ...header, type: VIR_NET_STREAM, status: data ? VIR_NET_CONTINUE : VIR_NET_OK });
-  if (data) w.bytes(data);
-  const out = endFrame(w);
-  // stream data is raw bytes, not XDR opaque: drop the padding `bytes` added
-  return data ? fixRawLength(out, 28 + data.length) : out;
-}
-
-function fixRawLength(frameBytes: Uint8Array, len: number): Uint8Array {
-  const out = frameBytes.subarray(0, len);
-  new DataView(out.buffer, out.byteOffset, 4).setUint32(0, len);
+  const len = 28 + (data?.length ?? 0);
+  const w = beginFrame(header);
+  const out = new Uint8Array(len);
+  out.set(w.result());
+  if (data) out.set(data, 28);
+  new DataView(out.buffer).setUint32(0, len);
   return out;
 }
 

@@ -132,12 +132,21 @@ export class XdrWriter {
   }
 }
 
+/** What a codec encodes, for code that walks values by their wire type (the driver's conversions). */
+export type Shape =
+  | { readonly kind: 'int' | 'uint' | 'hyper' | 'uhyper' | 'float' | 'double' | 'bool' | 'void' | 'string' | 'union' }
+  | { readonly kind: 'opaque'; readonly size: number | null }
+  | { readonly kind: 'array' | 'optional'; readonly of: Codec<unknown> }
+  | { readonly kind: 'struct'; readonly fields: readonly (readonly [string, Codec<unknown>])[] };
+
 /** Encoder and decoder of one XDR type. */
 export interface Codec<T> {
   /** Appends `v`. */
   enc(w: XdrWriter, v: T): void;
   /** Reads one value. */
   dec(r: XdrReader): T;
+  /** What it encodes. */
+  readonly shape: Shape;
 }
 
 function checkInt(v: number, lo: number, hi: number, what: string): void {
@@ -145,6 +154,7 @@ function checkInt(v: number, lo: number, hi: number, what: string): void {
 }
 
 export const int: Codec<number> = {
+  shape: { kind: 'int' },
   enc: (w, v) => {
     checkInt(v, -0x80000000, 0x7fffffff, 'int');
     w.int(v);
@@ -152,17 +162,20 @@ export const int: Codec<number> = {
   dec: (r) => r.int(),
 };
 export const uint: Codec<number> = {
+  shape: { kind: 'uint' },
   enc: (w, v) => {
     checkInt(v, 0, 0xffffffff, 'unsigned int');
     w.uint(v);
   },
   dec: (r) => r.uint(),
 };
-export const hyper: Codec<bigint> = { enc: (w, v) => w.hyper(BigInt.asIntN(64, v)), dec: (r) => r.hyper() };
-export const uhyper: Codec<bigint> = { enc: (w, v) => w.uhyper(BigInt.asUintN(64, v)), dec: (r) => r.uhyper() };
-export const float: Codec<number> = { enc: (w, v) => w.float(v), dec: (r) => r.float() };
-export const double: Codec<number> = { enc: (w, v) => w.double(v), dec: (r) => r.double() };
+// 64-bit values are bigints; a number is taken too (sizes that callers hold as numbers)
+export const hyper: Codec<bigint> = { shape: { kind: 'hyper' }, enc: (w, v) => w.hyper(BigInt.asIntN(64, BigInt(v))), dec: (r) => r.hyper() };
+export const uhyper: Codec<bigint> = { shape: { kind: 'uhyper' }, enc: (w, v) => w.uhyper(BigInt.asUintN(64, BigInt(v))), dec: (r) => r.uhyper() };
+export const float: Codec<number> = { shape: { kind: 'float' }, enc: (w, v) => w.float(v), dec: (r) => r.float() };
+export const double: Codec<number> = { shape: { kind: 'double' }, enc: (w, v) => w.double(v), dec: (r) => r.double() };
 export const bool: Codec<boolean> = {
+  shape: { kind: 'bool' },
   enc: (w, v) => w.int(v ? 1 : 0),
   dec: (r) => {
     const v = r.int();
@@ -171,11 +184,12 @@ export const bool: Codec<boolean> = {
   },
 };
 /** `void`: nothing on the wire. */
-export const voidCodec: Codec<void> = { enc: () => undefined, dec: () => undefined };
+export const voidCodec: Codec<void> = { shape: { kind: 'void' }, enc: () => undefined, dec: () => undefined };
 
 /** `string name<max>`: a length, UTF-8 bytes, padding. */
 export function string(max = 0xffffffff): Codec<string> {
   return {
+    shape: { kind: 'string' },
     enc(w, v) {
       const b = utf8enc.encode(v);
       if (b.length > max) throw new XdrError(`XDR string length ${b.length} over its limit ${max}`);
@@ -189,6 +203,7 @@ export function string(max = 0xffffffff): Codec<string> {
 /** `opaque name[size]`. */
 export function opaqueFixed(size: number): Codec<Uint8Array> {
   return {
+    shape: { kind: 'opaque', size },
     enc(w, v) {
       if (v.length !== size) throw new XdrError(`XDR opaque[${size}] given ${v.length} bytes`);
       w.bytes(v);
@@ -200,6 +215,7 @@ export function opaqueFixed(size: number): Codec<Uint8Array> {
 /** `opaque name<max>`. */
 export function opaqueVar(max = 0xffffffff): Codec<Uint8Array> {
   return {
+    shape: { kind: 'opaque', size: null },
     enc(w, v) {
       if (v.length > max) throw new XdrError(`XDR opaque length ${v.length} over its limit ${max}`);
       w.uint(v.length);
@@ -212,6 +228,7 @@ export function opaqueVar(max = 0xffffffff): Codec<Uint8Array> {
 /** `T name[size]`. */
 export function arrayFixed<T>(of: Codec<T>, size: number): Codec<T[]> {
   return {
+    shape: { kind: 'array', of: of as Codec<unknown> },
     enc(w, v) {
       if (v.length !== size) throw new XdrError(`XDR array[${size}] given ${v.length} items`);
       for (const item of v) of.enc(w, item);
@@ -227,6 +244,7 @@ export function arrayFixed<T>(of: Codec<T>, size: number): Codec<T[]> {
 /** `T name<max>`. */
 export function arrayVar<T>(of: Codec<T>, max = 0xffffffff): Codec<T[]> {
   return {
+    shape: { kind: 'array', of: of as Codec<unknown> },
     enc(w, v) {
       if (v.length > max) throw new XdrError(`XDR array length ${v.length} over its limit ${max}`);
       w.uint(v.length);
@@ -246,6 +264,7 @@ export function arrayVar<T>(of: Codec<T>, max = 0xffffffff): Codec<T[]> {
 /** `T *name`: a present flag, then the value. */
 export function optional<T>(of: Codec<T>): Codec<T | null> {
   return {
+    shape: { kind: 'optional', of: of as Codec<unknown> },
     enc(w, v) {
       if (v === null || v === undefined) return w.int(0);
       w.int(1);
@@ -259,6 +278,7 @@ export function optional<T>(of: Codec<T>): Codec<T | null> {
 export function struct<T>(fields: readonly (readonly [keyof T & string, Codec<unknown>])[]): Codec<T> {
   const list = fields as unknown as readonly (readonly [string, Codec<unknown>])[];
   return {
+    shape: { kind: 'struct', fields: list },
     enc(w, v) {
       const o = v as Record<string, unknown>;
       for (const [name, c] of list) c.enc(w, o[name]);
@@ -290,6 +310,7 @@ export function union<T>(
     return arm as readonly [string | null, Codec<unknown>];
   };
   return {
+    shape: { kind: 'union' },
     enc(w, v) {
       const o = v as Record<string, unknown>;
       const d = o[discriminant] as number;

@@ -1,5 +1,5 @@
 import { connect, type Connection } from '@tsvirt/api';
-import { ErrorCode, VirError } from '@tsvirt/util';
+import { ErrorCode, VirError, parseURI } from '@tsvirt/util';
 
 /** A command failure with virsh's own first line, followed by the libvirt error that caused it. */
 export class CommandFailed extends Error {
@@ -91,12 +91,15 @@ export class Ctl {
   }
 
   /**
-   * Keepalive needs a remote connection, and tsvirt's are all local: as with virsh on a local
-   * driver, asking for it explicitly fails the connection, the default only notes it.
+   * Keepalive needs a remote connection: as with virsh on a local driver, asking for it
+   * explicitly fails the connection, the default only notes it. A remote connection (a URI with
+   * a transport or a host) keeps its own, as libvirt's does.
    */
   private async setupKeepalive(): Promise<void> {
     const interval = this.opts.keepaliveInterval;
     if (interval === 0) return;
+    const uri = parseURI(this.#conn!.getURI());
+    if (uri.transport !== undefined || uri.host !== undefined) return;
     if (interval === undefined) {
       this.debug(DebugLevel.INFO, 'Failed to setup keepalive on connection');
       return;

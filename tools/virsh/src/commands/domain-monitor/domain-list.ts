@@ -1,4 +1,4 @@
-import { DomainXMLFlags, ListDomainsFlags as F, type Domain } from '@tsvirt/api';
+import { DomainState, DomainXMLFlags, ListDomainsFlags as F, type Domain } from '@tsvirt/api';
 import { parseDomainXML } from '@tsvirt/conf';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { jsonOpt, printTable, type Column } from '../../vsh/report.js';
@@ -94,7 +94,7 @@ export const list: CommandDef = {
     const rows: ListRow[] = [];
     for (const d of doms) {
       const [state] = await d.getState();
-      const managed = cmd.bool('managed-save') && state === 5 && (await d.hasManagedSaveImage());
+      const managed = cmd.bool('managed-save') && state === DomainState.SHUTOFF && (await d.hasManagedSaveImage());
       rows.push({ dom: d, state: managed ? 'saved' : stateName(state), title: cmd.bool('title') ? await domainTitle(d) : '' });
     }
     printTable(ctl, cmd, cmd.bool('title') ? [...COLUMNS, TITLE] : COLUMNS, rows);

@@ -1,5 +1,9 @@
-import { attr, childElements, element, firstChild, formatNetworkXML, parseLabelled, parseNetworkXML, textOf, type NetworkDef, type XmlElement } from '@tsvirt/conf';
-import { NetworkUpdateCommand as C, NetworkUpdateSection as S } from '@tsvirt/api';
+import { attr, childElements, element, firstChild, textOf, type XmlElement } from '../xml/xml-node.js';
+import { parseLabelled } from '../xml/xml-parse.js';
+import type { NetworkDef } from './network-def.js';
+import { formatNetworkXML } from './network-format.js';
+import { parseNetworkXML } from './network-parse.js';
+import { NetworkUpdateCommand as C, NetworkUpdateSection as S } from './network-update-codes.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 const D = ErrorDomain.NETWORK;

@@ -28,8 +28,11 @@ export function libvirtdMissing(): string | null {
   return null;
 }
 
-/** Starts a private libvirtd; `extraConf` lines are appended to its libvirtd.conf. */
-export async function startLibvirtd(extraConf = ''): Promise<PrivateLibvirtd> {
+/**
+ * Starts a private libvirtd; `extraConf` lines are appended to its libvirtd.conf. `listen` adds
+ * `--listen` (TCP and TLS sockets, as the config enables them).
+ */
+export async function startLibvirtd(extraConf = '', options: { listen?: boolean } = {}): Promise<PrivateLibvirtd> {
   const dir = mkdtempSync(join(tmpdir(), `tsvirt-remote-${process.pid}-`));
   for (const d of ['run', 'drv', 'xdg', 'cfg', 'cache']) mkdirSync(join(dir, d));
   writeFileSync(
@@ -39,14 +42,15 @@ export async function startLibvirtd(extraConf = ''): Promise<PrivateLibvirtd> {
       'auth_unix_rw = "none"',
       'auth_unix_ro = "none"',
       'unix_sock_rw_perms = "0777"',
-      'listen_tls = 0',
-      'listen_tcp = 0',
+      ...(/listen_tls/.test(extraConf) ? [] : ['listen_tls = 0']),
+      ...(/listen_tcp/.test(extraConf) ? [] : ['listen_tcp = 0']),
       extraConf,
     ].join('\n') + '\n',
   );
-  const child = spawn('/usr/sbin/libvirtd', ['-f', join(dir, 'libvirtd.conf'), '-p', join(dir, 'pid')], {
+  const args = ['-f', join(dir, 'libvirtd.conf'), '-p', join(dir, 'pid'), ...(options.listen ? ['--listen'] : [])];
+  const child = spawn('/usr/sbin/libvirtd', args, {
     cwd: dir,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       PATH: process.env.PATH,
       LIBVIRT_DRIVER_DIR: join(dir, 'drv'),
@@ -57,9 +61,11 @@ export async function startLibvirtd(extraConf = ''): Promise<PrivateLibvirtd> {
   });
   const socket = join(dir, 'run', 'libvirt-sock');
   let exited = false;
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d));
   child.once('exit', () => (exited = true));
   for (let i = 0; i < 200 && !existsSync(socket); i++) {
-    if (exited) throw new Error('libvirtd exited at start');
+    if (exited) throw new Error(`libvirtd exited at start: ${stderr.trim()}`);
     await sleep(25);
   }
   if (!existsSync(socket)) throw new Error(`libvirtd did not listen on ${socket}`);

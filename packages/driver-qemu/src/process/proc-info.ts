@@ -1,1 +1,0 @@
-export { processStartTime, isProcessAlive } from '@tsvirt/util';

@@ -1,0 +1,321 @@
+/**
+ * One RPC connection to a libvirt daemon over any byte stream: calls matched to replies by serial
+ * (many may be in flight), events, streams, keepalive, and a clean failure of everything pending
+ * when the peer goes away or breaks the protocol.
+ */
+import type { Duplex } from 'node:stream';
+import { ErrorCode, ErrorDomain, VirError, errnoText } from '@tsvirt/util';
+import {
+  KEEPALIVE_PROC_PING,
+  KEEPALIVE_PROC_PONG,
+  KEEPALIVE_PROGRAM,
+} from '../generated/keepalive-protocol.js';
+import {
+  VIR_NET_CONTINUE,
+  VIR_NET_ERROR,
+  VIR_NET_MESSAGE,
+  VIR_NET_OK,
+  VIR_NET_REPLY,
+  VIR_NET_REPLY_WITH_FDS,
+  VIR_NET_STREAM,
+  VIR_NET_STREAM_HOLE,
+  virNetMessageHeader,
+} from '../generated/virnet-protocol.js';
+import { virErrorFromWire } from '../protocol/error.js';
+import { FrameReader } from '../protocol/frame-reader.js';
+import { decodeError, decodeEvent, decodeRet, encodeCall, encodeEvent, encodeStreamData } from '../protocol/messages.js';
+import type { Program } from '../protocol/program.js';
+import { keepalive_program, programs } from '../protocol/programs.js';
+import { XdrError, XdrReader } from '../protocol/xdr.js';
+import type { MessageHeader } from '../protocol/header.js';
+
+/** Keepalive as libvirt's client does it: a ping after `interval` seconds of silence, closed after `count` unanswered. */
+export interface KeepaliveOptions {
+  readonly interval: number;
+  readonly count: number;
+}
+
+/** A server-sent event. */
+export interface RpcEvent {
+  readonly program: Program;
+  readonly proc: number;
+  readonly msg: unknown;
+}
+
+/** What a stream receives from the server. */
+export interface StreamSink {
+  data(chunk: Uint8Array): void;
+  hole(length: bigint): void;
+  end(): void;
+  fail(err: VirError): void;
+}
+
+interface Pending {
+  readonly resolve: (v: unknown) => void;
+  readonly reject: (e: VirError) => void;
+}
+
+export const rpcError = (message: string, code: ErrorCode = ErrorCode.INTERNAL_ERROR): VirError =>
+  new VirError(code, message, ErrorDomain.RPC);
+
+/** How far a stream's unread data may grow before the socket stops being read (flow control). */
+const STREAM_HIGH_WATER = 4 * 1024 * 1024;
+
+export class RpcClient {
+  private serial = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly streams = new Map<number, StreamSink>();
+  private readonly reader = new FrameReader();
+  private closedWith: VirError | null = null;
+  private readonly eventHandlers = new Set<(e: RpcEvent) => void>();
+  private readonly closeHandlers = new Set<(reason: VirError | null) => void>();
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private unanswered = 0;
+  private corked = false;
+  private streamBuffered = 0;
+  /** Event subscriptions that should keep the process alive. */
+  private holds = 0;
+
+  constructor(
+    private readonly sock: Duplex & { ref?(): void; unref?(): void },
+    private readonly keepalive: KeepaliveOptions | null = { interval: 5, count: 5 },
+  ) {
+    sock.on('data', (d: Buffer) => this.onData(d));
+    sock.on('error', (e: NodeJS.ErrnoException) => this.fail(this.ioError(e)));
+    sock.on('close', () => this.fail(rpcError('End of file while reading data: Input/output error', ErrorCode.SYSTEM_ERROR)));
+    sock.on('end', () => this.fail(rpcError('End of file while reading data: Input/output error', ErrorCode.SYSTEM_ERROR)));
+    this.updateRef();
+  }
+
+  /** Whether the connection is still usable. */
+  get alive(): boolean {
+    return this.closedWith === null;
+  }
+
+  /** Starts sending keepalive pings (after the server said it understands them). */
+  startKeepalive(): void {
+    if (!this.keepalive || this.keepalive.interval <= 0 || this.keepaliveTimer) return;
+    this.keepaliveTimer = setInterval(() => {
+      if (this.unanswered >= this.keepalive!.count) {
+        this.fail(rpcError('connection closed due to keepalive timeout'));
+        return;
+      }
+      this.unanswered++;
+      this.send(encodeEvent(keepalive_program, KEEPALIVE_PROC_PING, undefined));
+    }, this.keepalive.interval * 1000);
+    this.keepaliveTimer.unref();
+  }
+
+  /** Calls a procedure; resolves with its decoded reply. */
+  call(program: Program, proc: number, args?: unknown): Promise<unknown> {
+    if (this.closedWith) return Promise.reject(rpcError('client socket is closed'));
+    const serial = this.serial++;
+    let frame: Uint8Array;
+    try {
+      frame = encodeCall(program, proc, serial, args);
+    } catch (e) {
+      return Promise.reject(e instanceof XdrError ? rpcError(`Unable to encode message payload: ${e.message}`, ErrorCode.RPC) : e);
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.set(serial, { resolve, reject });
+      this.updateRef();
+      this.send(frame);
+    });
+  }
+
+  /**
+   * Calls a procedure that opens a stream: `sink` receives what the server sends on it. Resolves
+   * with the serial (the stream's id) once the server accepted the call.
+   */
+  async callStream(program: Program, proc: number, args: unknown, sink: StreamSink): Promise<number> {
+    const serial = this.serial;
+    this.streams.set(serial, sink);
+    try {
+      await this.call(program, proc, args);
+    } catch (e) {
+      this.streams.delete(serial);
+      throw e;
+    }
+    return serial;
+  }
+
+  /**
+   * Sends one stream packet (data with CONTINUE; no data with OK to finish or ERROR to abort; a
+   * hole with type STREAM_HOLE), waiting while the socket is full (flow control).
+   */
+  async sendStreamData(program: Program, proc: number, serial: number, data: Uint8Array | null, status: number = VIR_NET_CONTINUE, type: number = VIR_NET_STREAM): Promise<void> {
+    if (this.closedWith) throw this.closedWith;
+    const frame = encodeStreamData({ prog: program.program, vers: program.version, proc, type, serial, status }, data);
+    if (!this.sock.write(frame)) await new Promise<void>((r) => this.sock.once('drain', r));
+  }
+
+  /** Registers a stream sink under a serial (for the finish handshake of an upload). */
+  watchStream(serial: number, sink: StreamSink): void {
+    this.streams.set(serial, sink);
+    this.updateRef();
+  }
+
+  /** Stops delivering a stream. */
+  forgetStream(serial: number): void {
+    this.streams.delete(serial);
+    this.updateRef();
+  }
+
+  /** The consumer of a stream read `n` bytes: reading the socket may resume. */
+  streamConsumed(n: number): void {
+    this.streamBuffered -= n;
+    if (this.streamBuffered < STREAM_HIGH_WATER && this.sock.isPaused()) this.sock.resume();
+  }
+
+  onEvent(handler: (e: RpcEvent) => void): () => void {
+    this.eventHandlers.add(handler);
+    return () => this.eventHandlers.delete(handler);
+  }
+
+  onClose(handler: (reason: VirError | null) => void): () => void {
+    this.closeHandlers.add(handler);
+    return () => this.closeHandlers.delete(handler);
+  }
+
+  /** Keeps the process alive while something waits for events. */
+  hold(): () => void {
+    this.holds++;
+    this.updateRef();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.updateRef();
+    };
+  }
+
+  /** Closes the connection; pending calls fail. */
+  close(): void {
+    this.fail(null);
+    this.sock.destroy();
+  }
+
+  private send(frame: Uint8Array): void {
+    // frames written in one tick leave in one write (pipelined calls)
+    if (!this.corked) {
+      this.corked = true;
+      this.sock.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.sock.uncork();
+      });
+    }
+    this.sock.write(frame);
+  }
+
+  private updateRef(): void {
+    const busy = this.pending.size > 0 || this.streams.size > 0 || this.holds > 0;
+    if (busy) this.sock.ref?.();
+    else this.sock.unref?.();
+  }
+
+  private ioError(e: NodeJS.ErrnoException): VirError {
+    if (e.code === 'EPIPE') return rpcError('Cannot write data: Broken pipe', ErrorCode.SYSTEM_ERROR);
+    return rpcError(`Cannot recv data: ${errnoText(e)}`, ErrorCode.SYSTEM_ERROR);
+  }
+
+  private onData(d: Buffer): void {
+    if (this.closedWith) return;
+    this.unanswered = 0;
+    try {
+      for (const frame of this.reader.push(d)) this.dispatch(frame);
+    } catch (e) {
+      this.fail(e instanceof VirError ? e : rpcError(e instanceof Error ? e.message : String(e)));
+      this.sock.destroy();
+    }
+  }
+
+  private dispatch(frame: Uint8Array): void {
+    const r = new XdrReader(frame, 4);
+    const header = virNetMessageHeader.dec(r);
+    const payload = frame.subarray(r.pos);
+    if (header.prog === KEEPALIVE_PROGRAM) {
+      if (header.proc === KEEPALIVE_PROC_PING) this.send(encodeEvent(keepalive_program, KEEPALIVE_PROC_PONG, undefined));
+      return;
+    }
+    switch (header.type) {
+      case VIR_NET_REPLY:
+      case VIR_NET_REPLY_WITH_FDS:
+        return this.onReply(header, payload);
+      case VIR_NET_MESSAGE:
+        return this.onEventFrame(header, payload);
+      case VIR_NET_STREAM:
+      case VIR_NET_STREAM_HOLE:
+        return this.onStream(header, payload);
+      default: // a call (VIR_NET_CALL) or anything else has no business reaching a client
+        throw rpcError(`Unexpected message type ${header.type}`);
+    }
+  }
+
+  private onReply(header: MessageHeader, payload: Uint8Array): void {
+    const p = this.pending.get(header.serial);
+    if (!p) {
+      throw rpcError(`no call waiting for reply with prog ${header.prog} vers ${header.vers} serial ${header.serial}`);
+    }
+    this.pending.delete(header.serial);
+    this.updateRef();
+    try {
+      if (header.status === VIR_NET_OK) p.resolve(decodeRet(header, payload));
+      else if (header.status === VIR_NET_ERROR) p.reject(virErrorFromWire(decodeError(payload)));
+      else throw new XdrError(`Unexpected message status ${header.status}`);
+    } catch (e) {
+      const err = e instanceof VirError ? e : rpcError(`Unable to decode message payload: ${(e as Error).message}`, ErrorCode.RPC);
+      p.reject(err);
+      throw err;
+    }
+  }
+
+  private onEventFrame(header: MessageHeader, payload: Uint8Array): void {
+    let msg: unknown;
+    try {
+      msg = decodeEvent(header, payload);
+    } catch {
+      // an event this client cannot decode is dropped, as libvirt drops unknown events
+      return;
+    }
+    const program = programs.get(header.prog);
+    if (!program) return;
+    for (const h of this.eventHandlers) h({ program, proc: header.proc, msg });
+  }
+
+  private onStream(header: MessageHeader, payload: Uint8Array): void {
+    const sink = this.streams.get(header.serial);
+    if (!sink) return; // data after an abort: libvirt drops it too
+    if (header.status === VIR_NET_CONTINUE) {
+      if (header.type === VIR_NET_STREAM_HOLE) {
+        const r = new XdrReader(payload);
+        sink.hole(r.hyper());
+        return;
+      }
+      this.streamBuffered += payload.length;
+      if (this.streamBuffered >= STREAM_HIGH_WATER) this.sock.pause();
+      sink.data(payload.slice());
+      return;
+    }
+    this.streams.delete(header.serial);
+    this.updateRef();
+    if (header.status === VIR_NET_OK) sink.end();
+    else sink.fail(virErrorFromWire(decodeError(payload)));
+  }
+
+  private fail(reason: VirError | null): void {
+    if (this.closedWith) return;
+    this.closedWith = reason ?? rpcError('client socket is closed');
+    clearInterval(this.keepaliveTimer);
+    const err = reason ?? rpcError('client socket is closed');
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    for (const s of this.streams.values()) s.fail(err);
+    this.streams.clear();
+    this.holds = 0;
+    this.updateRef();
+    for (const h of this.closeHandlers) h(reason);
+    if (reason) this.sock.destroy();
+  }
+}

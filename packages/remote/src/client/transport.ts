@@ -1,0 +1,77 @@
+/**
+ * Opens the byte stream to a daemon for a URI's transport, as libvirt's remote driver does:
+ * `unix` (the default without a host), `tcp`, `tls` (the default with a host), `ssh`, `ext`.
+ */
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { ErrorCode, ErrorDomain, VirError, errnoText, uriParam, type VirURI } from '@tsvirt/util';
+import { openSSH, openExt } from './transport-command.js';
+import { openTLS } from './transport-tls.js';
+import { TCP_PORT } from './ports.js';
+
+
+/** The transport a URI uses: the one it names, else unix for a local URI and tls for a remote one. */
+export function transportOf(uri: VirURI): string {
+  return uri.transport ?? (uri.host !== undefined ? 'tls' : 'unix');
+}
+
+/** Whether this process talks to the system daemon (root, or a /system URI) or a per-user one. */
+function sessionMode(uri: VirURI): boolean {
+  if (uri.path === '/session') return true;
+  return process.getuid?.() !== 0 && uri.path !== '/system';
+}
+
+/** The daemon socket libvirt's client would use for a unix URI without `socket=`. */
+export function defaultSocket(uri: VirURI, readonly: boolean): string {
+  if (sessionMode(uri)) {
+    const runtime = process.env.XDG_RUNTIME_DIR ?? `${process.env.HOME ?? ''}/.cache`;
+    return `${runtime}/libvirt/libvirt-sock`;
+  }
+  return readonly ? '/var/run/libvirt/libvirt-sock-ro' : '/var/run/libvirt/libvirt-sock';
+}
+
+/** Whether a local daemon listens where an unqualified URI would reach it. */
+export function localDaemonListens(uri: VirURI): boolean {
+  return existsSync(defaultSocket(uri, false));
+}
+
+/** Connects a stream socket (unix path or host and port), with libvirt's error when it fails. */
+export function connectSocket(opts: net.NetConnectOpts, what: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(opts);
+    s.once('connect', () => {
+      s.removeAllListeners('error');
+      resolve(s);
+    });
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new VirError(ErrorCode.SYSTEM_ERROR, `Failed to connect socket to '${what}': ${errnoText(e)}`, ErrorDomain.RPC, { cause: e, message: `Failed to connect socket to '${what}': ${errnoText(e)}` })),
+    );
+  });
+}
+
+/** Opens the stream a URI names; `daemonName` is the URI the daemon will open (for virt-ssh-helper). */
+export async function openTransport(uri: VirURI, readonly: boolean, daemonName: string): Promise<Duplex> {
+  const transport = transportOf(uri);
+  switch (transport) {
+    case 'unix': {
+      const path = uriParam(uri, 'socket') ?? defaultSocket(uri, readonly);
+      return connectSocket({ path }, path);
+    }
+    case 'tcp': {
+      const host = uri.host ?? 'localhost';
+      const port = uri.port ?? TCP_PORT;
+      return connectSocket({ host, port }, `${host}:${port}`);
+    }
+    case 'tls':
+      return openTLS(uri);
+    case 'ssh':
+    case 'libssh':
+    case 'libssh2':
+      return openSSH(uri, daemonName, readonly);
+    case 'ext':
+      return openExt(uri);
+    default:
+      throw new VirError(ErrorCode.INVALID_ARG, `transport in URL not recognised (should be tls|unix|ssh|ext|tcp|libssh2|libssh)`, ErrorDomain.REMOTE);
+  }
+}

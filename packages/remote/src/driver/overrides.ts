@@ -1,0 +1,221 @@
+/**
+ * Entry points whose API shape differs from their procedure's: a count asked first (libvirt's
+ * `nparams = 0` convention), CPU maps as bitmaps, char arrays as strings, 64-bit sizes the API
+ * holds as numbers, names instead of handles, streams, and the side programs.
+ */
+import type { DomainRef, TypedParameter } from '@tsvirt/api';
+import { checkFlags } from '@tsvirt/util';
+import * as P from '../generated/remote-protocol.js';
+import { QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
+import type { RpcClient } from '../client/rpc-client.js';
+import { qemu_program } from '../protocol/programs.js';
+import { arrayVar, type Codec } from '../protocol/xdr.js';
+import { fromWire, toWire } from './convert.js';
+import type { Override, RemoteCall } from './entry-points.js';
+import { streamOverrides } from './streams.js';
+import { poolEventOverrides } from './object-events.js';
+
+type Rec = Record<string, unknown>;
+
+const dom = (d: DomainRef): unknown => toWire(P.remote_nonnull_domain as Codec<unknown>, d);
+const paramList = arrayVar(P.remote_typed_param as Codec<unknown>);
+const params = (v: unknown): TypedParameter[] => fromWire(paramList, v) as TypedParameter[];
+const toParams = (p: readonly TypedParameter[]): unknown => toWire(paramList, p);
+
+/** A char array (rpcgen's `char x[n]` or `char x<n>`, one int per char) as a string, up to its NUL. */
+export function charsToString(chars: readonly number[]): string {
+  const end = chars.indexOf(0);
+  return Buffer.from((end < 0 ? chars : chars.slice(0, end)).map((c) => c & 255)).toString('utf8');
+}
+
+/** A CPU bitmap as one boolean per CPU. */
+export function bitmapToBools(map: Uint8Array, cpus: number, offset = 0): boolean[] {
+  return Array.from({ length: cpus }, (_, i) => ((map[offset + (i >> 3)] ?? 0) & (1 << (i & 7))) !== 0);
+}
+
+/** One boolean per CPU as a bitmap. */
+export function boolsToBitmap(bools: readonly boolean[]): Uint8Array {
+  const map = new Uint8Array(Math.ceil(bools.length / 8));
+  bools.forEach((b, i) => {
+    if (b) map[i >> 3]! |= 1 << (i & 7);
+  });
+  return map;
+}
+
+/** Asks with `nparams` 0 for the count, then for that many (libvirt's two-call convention). */
+async function twoStep(call: RemoteCall, proc: number, args: Rec): Promise<Rec> {
+  const first = (await call(proc, { ...args, nparams: 0 })) as Rec;
+  const n = first.nparams as number;
+  if (!n) return { ...first, params: [] };
+  return (await call(proc, { ...args, nparams: n })) as Rec;
+}
+
+const numbers = (o: Rec, map: Readonly<Record<string, string>>): Rec =>
+  Object.fromEntries(Object.entries(map).map(([api, wire]) => [api, Number(o[wire])]));
+
+async function hostCpus(call: RemoteCall): Promise<number> {
+  return ((await call(P.REMOTE_PROC_NODE_GET_INFO)) as Rec).cpus as number;
+}
+
+/** VIR_TYPED_PARAM_STRING_OKAY: the public API sets it; a daemon driver without the feature refuses it. */
+const STRING_OKAY = 4;
+
+/**
+ * The overrides, bound to one client (streams and the qemu program need it). `stringParams`: the
+ * daemon's driver takes STRING_OKAY (VIR_DRV_FEATURE_TYPED_PARAM_STRING); libvirt's client only
+ * sets the flag then, so it is dropped otherwise.
+ */
+export function overrides(client: RpcClient, stringParams: boolean): Readonly<Record<string, Override>> {
+  const pf = (flags: number): number => (stringParams ? flags : flags & ~STRING_OKAY);
+  const table: Record<string, (call: RemoteCall, ...a: never[]) => Promise<unknown>> = {
+    async connectGetVersion(call) {
+      return Number(((await call(P.REMOTE_PROC_CONNECT_GET_VERSION)) as Rec).hv_ver);
+    },
+    async nodeGetInfo(call) {
+      const r = (await call(P.REMOTE_PROC_NODE_GET_INFO)) as Rec;
+      return { ...r, model: charsToString(r.model as number[]), memory: Number(r.memory) };
+    },
+    async nodeGetSecurityModel(call) {
+      const r = (await call(P.REMOTE_PROC_NODE_GET_SECURITY_MODEL)) as Rec;
+      return { model: charsToString(r.model as number[]), doi: charsToString(r.doi as number[]) };
+    },
+    async domainGetSecurityLabel(call, d: DomainRef) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL, { dom: dom(d) })) as Rec;
+      return { label: charsToString(r.label as number[]), enforcing: r.enforcing === 1 };
+    },
+    async domainGetInfo(call, d: DomainRef) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_INFO, { dom: dom(d) })) as Rec;
+      return { state: r.state, maxMem: Number(r.maxMem), memory: Number(r.memory), nrVirtCpu: r.nrVirtCpu, cpuTime: r.cpuTime };
+    },
+    async domainBlockStats(call, d: DomainRef, path: string) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_BLOCK_STATS, { dom: dom(d), path })) as Rec;
+      return numbers(r, { rdReq: 'rd_req', rdBytes: 'rd_bytes', wrReq: 'wr_req', wrBytes: 'wr_bytes', errs: 'errs' });
+    },
+    async domainInterfaceStats(call, d: DomainRef, device: string) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_INTERFACE_STATS, { dom: dom(d), device })) as Rec;
+      return numbers(r, {
+        rxBytes: 'rx_bytes', rxPackets: 'rx_packets', rxErrs: 'rx_errs', rxDrop: 'rx_drop',
+        txBytes: 'tx_bytes', txPackets: 'tx_packets', txErrs: 'tx_errs', txDrop: 'tx_drop',
+      });
+    },
+    async domainGetBlockInfo(call, d: DomainRef, path: string, flags: number) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_BLOCK_INFO, { dom: dom(d), path, flags })) as Rec;
+      return numbers(r, { capacity: 'capacity', allocation: 'allocation', physical: 'physical' });
+    },
+    async domainGetSchedulerParameters(call, d: DomainRef, flags: number) {
+      const { nparams } = (await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE, { dom: dom(d) })) as Rec;
+      // flags 0 is the API without flags (virDomainGetSchedulerParameters), its own procedure
+      const r = (flags === 0
+        ? await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS, { dom: dom(d), nparams })
+        : await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, { dom: dom(d), nparams, flags: pf(flags) })) as Rec;
+      return params(r.params);
+    },
+    async domainGetCPUStats(call, d: DomainRef, startCpu: number, ncpus: number, flags: number) {
+      const ask = async (nparams: number, start: number, n: number) =>
+        (await call(P.REMOTE_PROC_DOMAIN_GET_CPU_STATS, { dom: dom(d), nparams, start_cpu: start, ncpus: n, flags: pf(flags) })) as Rec;
+      // nparams 0 and ncpus 0: how many CPUs; nparams 0 and ncpus 1: how many counters per CPU
+      const cpus = (await ask(0, 0, 0)).nparams as number;
+      if (ncpus === 0) return { cpus, stats: [] };
+      const per = (await ask(0, startCpu === -1 ? -1 : 0, 1)).nparams as number;
+      const all = params((await ask(per, startCpu, ncpus)).params);
+      const stats: TypedParameter[][] = [];
+      for (let i = 0; i < all.length; i += per) stats.push(all.slice(i, i + per));
+      return { cpus, stats };
+    },
+    async domainSetTime(call, d: DomainRef, time: { seconds: bigint; nseconds: number }, flags: number) {
+      await call(P.REMOTE_PROC_DOMAIN_SET_TIME, { dom: dom(d), seconds: BigInt(time.seconds), nseconds: time.nseconds, flags });
+    },
+    async domainGetDiskErrors(call, d: DomainRef, flags: number) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_DISK_ERRORS, { dom: dom(d), maxerrors: P.REMOTE_DOMAIN_DISK_ERRORS_MAX, flags })) as Rec;
+      return r.errors;
+    },
+    async domainGetVcpus(call, d: DomainRef) {
+      const [info, cpus] = await Promise.all([call(P.REMOTE_PROC_DOMAIN_GET_INFO, { dom: dom(d) }) as Promise<Rec>, hostCpus(call)]);
+      const maplen = Math.ceil(cpus / 8);
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_VCPUS, { dom: dom(d), maxinfo: info.nrVirtCpu, maplen })) as Rec;
+      const list = r.info as Rec[];
+      return {
+        info: list.map((v) => ({ number: v.number, state: v.state, cpuTime: v.cpu_time, cpu: v.cpu })),
+        cpumaps: list.map((_, i) => bitmapToBools(r.cpumaps as Uint8Array, cpus, i * maplen)),
+      };
+    },
+    async domainGetVcpuPinInfo(call, d: DomainRef, flags: number) {
+      const cpus = await hostCpus(call);
+      const maplen = Math.ceil(cpus / 8);
+      const max = (await call(P.REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS, { dom: dom(d), flags: flags | 4 })) as Rec;
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_VCPU_PIN_INFO, { dom: dom(d), ncpumaps: max.num, maplen, flags })) as Rec;
+      return Array.from({ length: r.num as number }, (_, i) => bitmapToBools(r.cpumaps as Uint8Array, cpus, i * maplen));
+    },
+    async domainPinVcpuFlags(call, d: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number) {
+      await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS, { dom: dom(d), vcpu, cpumap: boolsToBitmap(cpumap), flags });
+    },
+    async nodeGetCPUMap(call, flags: number) {
+      const r = (await call(P.REMOTE_PROC_NODE_GET_CPU_MAP, { need_map: 1, need_online: 1, flags })) as Rec;
+      return { cpus: r.ret, online: bitmapToBools(r.cpumap as Uint8Array, r.ret as number), onlineCount: r.online };
+    },
+    async domainGetIOThreadInfo(call, d: DomainRef, flags: number) {
+      const [r, cpus] = await Promise.all([call(P.REMOTE_PROC_DOMAIN_GET_IOTHREAD_INFO, { dom: dom(d), flags }) as Promise<Rec>, hostCpus(call)]);
+      return (r.info as Rec[]).map((t) => ({ iothreadId: t.iothread_id, cpumap: bitmapToBools(t.cpumap as Uint8Array, cpus) }));
+    },
+    async domainPinIOThread(call, d: DomainRef, iothreadsId: number, cpumap: readonly boolean[], flags: number) {
+      await call(P.REMOTE_PROC_DOMAIN_PIN_IOTHREAD, { dom: dom(d), iothreads_id: iothreadsId, cpumap: boolsToBitmap(cpumap), flags });
+    },
+    async nodeGetCPUStats(call, cpuNum: number, flags: number) {
+      return ((await twoStep(call, P.REMOTE_PROC_NODE_GET_CPU_STATS, { cpuNum, flags })).params as Rec[]);
+    },
+    async nodeGetMemoryStats(call, cellNum: number, flags: number) {
+      return ((await twoStep(call, P.REMOTE_PROC_NODE_GET_MEMORY_STATS, { cellNum, flags })).params as Rec[]);
+    },
+    async nodeGetMemoryParameters(call, flags: number) {
+      return params((await twoStep(call, P.REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS, { flags })).params);
+    },
+    async nodeGetSEVInfo(call, flags: number) {
+      return params(((await call(P.REMOTE_PROC_NODE_GET_SEV_INFO, { nparams: 0, flags })) as Rec).params);
+    },
+    async nodeDeviceListCaps(call, dev: { name: string }) {
+      const { num } = (await call(P.REMOTE_PROC_NODE_DEVICE_NUM_OF_CAPS, { name: dev.name })) as Rec;
+      return ((await call(P.REMOTE_PROC_NODE_DEVICE_LIST_CAPS, { name: dev.name, maxnames: num })) as Rec).names;
+    },
+    async networkGetDHCPLeases(call, net: { name: string; uuid: string }, mac: string | undefined, flags: number) {
+      const r = (await call(P.REMOTE_PROC_NETWORK_GET_DHCP_LEASES, {
+        net: toWire(P.remote_nonnull_network as Codec<unknown>, net), mac: mac ?? null, need_results: 1, flags,
+      })) as Rec;
+      return (r.leases as Rec[]).map((l) => ({
+        iface: l.iface, expiryTime: Number(l.expirytime), type: l.type, mac: l.mac ?? '', iaid: l.iaid ?? undefined,
+        ipaddr: l.ipaddr, prefix: l.prefix, hostname: l.hostname ?? undefined, clientid: l.clientid ?? undefined,
+      }));
+    },
+    async connectGetAllDomainStats(call, doms: readonly DomainRef[] | undefined, stats: number, flags: number) {
+      const r = (await call(P.REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS, { doms: (doms ?? []).map(dom), stats, flags })) as Rec;
+      return (r.retStats as Rec[]).map((s) => ({
+        dom: fromWire(P.remote_nonnull_domain as Codec<unknown>, s.dom),
+        params: params(s.params),
+      }));
+    },
+    async domainSetSchedulerParameters(call, d: DomainRef, p: readonly TypedParameter[], flags: number) {
+      await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, { dom: dom(d), params: toParams(p), flags });
+    },
+    async networkCreate(call, net: { name: string; uuid: string }, flags: number) {
+      // virNetworkCreate has no flags on the wire
+      checkFlags(flags, 0, 'virNetworkCreate');
+      await call(P.REMOTE_PROC_NETWORK_CREATE, { net: toWire(P.remote_nonnull_network as Codec<unknown>, net) });
+    },
+    async qemuMonitorCommand(_call, d: DomainRef, cmd: string, flags: number) {
+      const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_MONITOR_COMMAND, { dom: dom(d), cmd, flags })) as Rec;
+      return r.result;
+    },
+    ...streamOverrides(client),
+    ...poolEventOverrides(client),
+  };
+  // the typed-parameter getters of the nparams convention, and their counts
+  for (const kind of ['Memory', 'Blkio', 'Numa'] as const) {
+    const proc = P[`REMOTE_PROC_DOMAIN_GET_${kind.toUpperCase() as 'MEMORY' | 'BLKIO' | 'NUMA'}_PARAMETERS`];
+    table[`domainGet${kind}Parameters`] = async (call, d: DomainRef, flags: number) =>
+      params((await twoStep(call, proc, { dom: dom(d), flags: pf(flags) })).params);
+    table[`domainGet${kind}ParameterCount`] = async (call, d: DomainRef, flags: number) =>
+      ((await call(proc, { dom: dom(d), nparams: 0, flags: pf(flags) })) as Rec).nparams;
+  }
+  table.domainGetPerfEvents = async (call, d: DomainRef, flags: number) =>
+    params(((await call(P.REMOTE_PROC_DOMAIN_GET_PERF_EVENTS, { dom: dom(d), flags })) as Rec).params);
+  return table as Readonly<Record<string, Override>>;
+}

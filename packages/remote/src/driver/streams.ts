@@ -1,0 +1,141 @@
+/**
+ * Volume upload and download over libvirt's stream packets: data frames of at most libvirt's
+ * legacy payload size, holes for sparse streams, the finish handshake both ways, an abort when
+ * the consumer stops early. Flow control: a download stops reading the socket while its consumer
+ * lags (RpcClient's high-water mark); an upload waits for the socket to drain.
+ */
+import type { StorageVolRef } from '@tsvirt/api';
+import { isStreamHole, StreamHole, type StreamChunk, type VirError } from '@tsvirt/util';
+import {
+  REMOTE_PROC_STORAGE_VOL_DOWNLOAD,
+  REMOTE_PROC_STORAGE_VOL_UPLOAD,
+  remote_nonnull_storage_vol,
+} from '../generated/remote-protocol.js';
+import { VIR_NET_CONTINUE, VIR_NET_ERROR, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX, VIR_NET_OK, VIR_NET_STREAM_HOLE } from '../generated/virnet-protocol.js';
+import type { RpcClient, StreamSink } from '../client/rpc-client.js';
+import { remote_program } from '../protocol/programs.js';
+import { XdrWriter, type Codec } from '../protocol/xdr.js';
+import { toWire } from './convert.js';
+import type { RemoteCall } from './entry-points.js';
+
+/** VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM / VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM. */
+const SPARSE = 1;
+
+/** What a stream's consumer waits on: chunks, then the end or an error. */
+class ChunkQueue implements StreamSink {
+  private readonly chunks: StreamChunk[] = [];
+  private finished = false;
+  private error: VirError | null = null;
+  private wake: (() => void) | null = null;
+  constructor(private readonly onEnd: (() => Promise<void>) | null = null) {}
+
+  data(chunk: Uint8Array): void {
+    this.chunks.push(chunk);
+    this.notify();
+  }
+  hole(length: bigint): void {
+    this.chunks.push(new StreamHole(length));
+    this.notify();
+  }
+  end(): void {
+    const done = () => {
+      this.finished = true;
+      this.notify();
+    };
+    if (this.onEnd) this.onEnd().then(done, (e: VirError) => this.fail(e));
+    else done();
+  }
+  fail(err: VirError): void {
+    this.error = err;
+    this.notify();
+  }
+  private notify(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+  /** The next chunk, or null at the end; throws the stream's error. */
+  async next(): Promise<StreamChunk | null> {
+    for (;;) {
+      const c = this.chunks.shift();
+      if (c) return c;
+      if (this.error) throw this.error;
+      if (this.finished) return null;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+}
+
+/** A finish or abort packet, and the server's confirmation of it. */
+function finish(client: RpcClient, serial: number, proc: number, status: number): Promise<void> {
+  const confirmed = new ChunkQueue();
+  client.watchStream(serial, confirmed);
+  return client.sendStreamData(remote_program, proc, serial, null, status).then(async () => {
+    while ((await confirmed.next()) !== null);
+  });
+}
+
+function holeFrame(length: bigint): Uint8Array {
+  const w = new XdrWriter(16);
+  w.hyper(length);
+  w.uint(0);
+  return w.result().slice();
+}
+
+export function streamOverrides(client: RpcClient) {
+  const vol = (v: StorageVolRef): unknown => toWire(remote_nonnull_storage_vol as Codec<unknown>, v);
+  return {
+    async storageVolDownload(_call: RemoteCall, v: StorageVolRef, offset: bigint, length: bigint, flags: number) {
+      let serial = 0;
+      const queue = new ChunkQueue(() => finish(client, serial, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, VIR_NET_OK));
+      serial = await client.callStream(remote_program, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, { vol: vol(v), offset, length, flags }, queue);
+      return (async function* () {
+        let done = false;
+        try {
+          for (let c = await queue.next(); c !== null; c = await queue.next()) {
+            if (!isStreamHole(c)) client.streamConsumed(c.length);
+            yield c;
+          }
+          done = true;
+        } finally {
+          // the consumer stopped early: tell the server to stop sending
+          if (!done && client.alive) {
+            client.forgetStream(serial);
+            await client.sendStreamData(remote_program, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, serial, null, VIR_NET_ERROR).catch(() => undefined);
+          }
+        }
+      })();
+    },
+
+    async storageVolUpload(_call: RemoteCall, v: StorageVolRef, data: AsyncIterable<StreamChunk>, offset: bigint, length: bigint, flags: number) {
+      const proc = REMOTE_PROC_STORAGE_VOL_UPLOAD;
+      // the server may fail the stream at any time: its error ends the upload
+      let failure: VirError | null = null;
+      const watch: StreamSink = { data: () => undefined, hole: () => undefined, end: () => undefined, fail: (e) => (failure = e) };
+      const serial = await client.callStream(remote_program, proc, { vol: vol(v), offset, length, flags }, watch);
+      try {
+        for await (const chunk of data) {
+          if (failure) throw failure;
+          if (isStreamHole(chunk)) {
+            if (flags & SPARSE) await client.sendStreamData(remote_program, proc, serial, holeFrame(chunk.length), VIR_NET_CONTINUE, VIR_NET_STREAM_HOLE);
+            else for (let left = chunk.length; left > 0n; ) {
+              const n = left > BigInt(VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX) ? VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX : Number(left);
+              await client.sendStreamData(remote_program, proc, serial, new Uint8Array(n));
+              left -= BigInt(n);
+            }
+            continue;
+          }
+          for (let at = 0; at < chunk.length; at += VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX) {
+            await client.sendStreamData(remote_program, proc, serial, chunk.subarray(at, at + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX));
+          }
+        }
+      } catch (e) {
+        if (client.alive) await client.sendStreamData(remote_program, proc, serial, null, VIR_NET_ERROR).catch(() => undefined);
+        client.forgetStream(serial);
+        throw e;
+      }
+      if (failure) throw failure;
+      await finish(client, serial, proc, VIR_NET_OK);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect, DomainEventType, ErrorCode, ErrorDomain, type Connection } from '@tsvirt/api';
+import { virErrorOf } from '@tsvirt/api/testing';
+import { startLibvirtd, type PrivateLibvirtd } from '../src/testing.js';
+import { daemonSuite } from './helpers/daemon-suite.js';
+
+const suite = daemonSuite('client tests');
+
+const domXML = (name: string) =>
+  `<domain type='test'><name>${name}</name><memory>8192</memory><os><type>hvm</type></os></domain>`;
+
+suite('the remote driver against a private libvirtd', () => {
+  let daemon: PrivateLibvirtd;
+  let conn: Connection;
+  beforeAll(async () => {
+    daemon = await startLibvirtd();
+    conn = await connect(daemon.uri);
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await daemon?.stop();
+  });
+
+  it('reaches the daemon, not the in-process test driver', async () => {
+    expect(await conn.getType()).toBe('TEST');
+    expect(conn.getURI()).toBe(daemon.uri);
+    // a domain defined through one connection is seen by a second one: one daemon state
+    const other = await connect(daemon.uri);
+    const dom = await conn.defineXML(domXML('seen-twice'));
+    expect((await other.lookupByName('seen-twice')).getName()).toBe('seen-twice');
+    await dom.undefine();
+    await other.close();
+  });
+
+  it('define, look up, dump and undefine', async () => {
+    const dom = await conn.defineXML(domXML('loop1'));
+    const again = await conn.lookupByUUIDString(dom.getUUIDString());
+    expect(again.getName()).toBe('loop1');
+    expect(await again.getXMLDesc()).toContain('<name>loop1</name>');
+    expect(await again.isPersistent()).toBe(true);
+    expect(await again.isActive()).toBe(false);
+    await again.undefine();
+    const e = await virErrorOf(conn.lookupByName('loop1'));
+    expect([e.code, e.domain, e.message]).toEqual([ErrorCode.NO_DOMAIN, ErrorDomain.TEST, 'Domain not found']);
+  });
+
+  it('calls in flight together are matched to their replies by serial', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `para${i}`);
+    const doms = await Promise.all(names.map((n) => conn.defineXML(domXML(n))));
+    const xml = await Promise.all(doms.map((d) => d.getXMLDesc()));
+    xml.forEach((x, i) => expect(x).toContain(`<name>${names[i]}</name>`));
+    await Promise.all(doms.map((d) => d.undefine()));
+  });
+
+  it('typed parameters, node info and lists', async () => {
+    const dom = await conn.lookupByName('test');
+    const params = await dom.schedulerParameters();
+    expect(params).toEqual([{ field: 'weight', type: 2, value: 50 }]);
+    const info = await conn.nodeGetInfo();
+    expect(info.model).toBe('i686');
+    expect((await conn.listAllDomains()).map((d) => d.getName())).toContain('test');
+    expect((await conn.listAllStoragePools()).map((p) => p.getName())).toContain('default-pool');
+    expect((await conn.listAllNetworks()).map((n) => n.getName())).toContain('default');
+  });
+
+  it('domain lifecycle events arrive as the async iterable, in order', async () => {
+    const ac = new AbortController();
+    const events = conn.domainEvents({ signal: ac.signal });
+    const seen: [string, number][] = [];
+    const reading = (async () => {
+      for await (const e of events) {
+        seen.push([e.domain.getName(), e.event]);
+        if (seen.length === 4) break;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    const dom = await conn.defineXML(domXML('evented'));
+    await dom.create();
+    await dom.destroy();
+    await dom.undefine();
+    await reading;
+    ac.abort();
+    expect(seen).toEqual([
+      ['evented', DomainEventType.DEFINED],
+      ['evented', DomainEventType.STARTED],
+      ['evented', DomainEventType.STOPPED],
+      ['evented', DomainEventType.UNDEFINED],
+    ]);
+  });
+
+  it('a read-only connection is refused a change by the daemon too', async () => {
+    const ro = await connect(daemon.uri, { readonly: true });
+    expect((await ro.lookupByName('test')).getName()).toBe('test');
+    expect((await virErrorOf(ro.defineXML(domXML('nope')))).code).toBe(ErrorCode.OPERATION_DENIED);
+    await ro.close();
+  });
+
+  it('a socket nobody listens on is libvirt\'s connect error', async () => {
+    const e = await virErrorOf(connect(`test+unix:///default?socket=${daemon.dir}/nosuch`));
+    expect([e.code, e.domain, e.message]).toEqual([
+      ErrorCode.SYSTEM_ERROR,
+      ErrorDomain.RPC,
+      `Failed to connect socket to '${daemon.dir}/nosuch': No such file or directory`,
+    ]);
+  });
+});
