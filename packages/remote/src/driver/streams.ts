@@ -86,13 +86,14 @@ export function streamOverrides(client: RpcClient) {
   const vol = (v: StorageVolRef): unknown => toWire(remote_nonnull_storage_vol as Codec<unknown>, v);
   return {
     async storageVolDownload(_call: RemoteCall, v: StorageVolRef, offset: bigint, length: bigint, flags: number) {
-      let serial = 0;
-      const queue = new ChunkQueue(() => finish(client, serial, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, VIR_NET_OK));
-      serial = await client.callStream(remote_program, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, { vol: vol(v), offset, length, flags }, queue);
+      let queue: ChunkQueue | undefined;
+      const serial = await client.callStream(remote_program, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, { vol: vol(v), offset, length, flags }, (s) =>
+        (queue = new ChunkQueue(() => finish(client, s, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, VIR_NET_OK))));
+      const chunks = queue!;
       return (async function* () {
         let done = false;
         try {
-          for (let c = await queue.next(); c !== null; c = await queue.next()) {
+          for (let c = await chunks.next(); c !== null; c = await chunks.next()) {
             if (!isStreamHole(c)) client.streamConsumed(c.length);
             yield c;
           }
@@ -112,7 +113,7 @@ export function streamOverrides(client: RpcClient) {
       // the server may fail the stream at any time: its error ends the upload
       let failure: VirError | null = null;
       const watch: StreamSink = { data: () => undefined, hole: () => undefined, end: () => undefined, fail: (e) => (failure = e) };
-      const serial = await client.callStream(remote_program, proc, { vol: vol(v), offset, length, flags }, watch);
+      const serial = await client.callStream(remote_program, proc, { vol: vol(v), offset, length, flags }, () => watch);
       try {
         for await (const chunk of data) {
           if (failure) throw failure;
