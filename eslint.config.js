@@ -11,6 +11,8 @@
  *      api                        may use util, conf
  *      driver-*, secondary-*,     may use util, conf, api  (never another driver)
  *      remote                     (remote is the driver that reaches a daemon)
+ *      daemon                     may use util, conf, api and @tsvirt/remote/protocol only
+ *                                 (drivers are loaded through api's registry)
  *      tools/* (virsh)            may use anything, but may never import a driver
  *                                 statically (a dynamic `import('@tsvirt/driver-x')` is fine)
  *      no package may import another package's files by relative path.
@@ -53,6 +55,8 @@ export const LAYERS = {
   'driver-*': ['util', 'conf', 'api'],
   'secondary-*': ['util', 'conf', 'api'],
   remote: ['util', 'conf', 'api'],
+  // tsvirtd: the server side of the protocol; drivers come through @tsvirt/api's registry.
+  daemon: ['util', 'conf', 'api', 'remote/protocol'],
 };
 
 /** Packages that are drivers (hypervisor drivers, secondary drivers, and the remote driver). */

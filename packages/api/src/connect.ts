@@ -1,8 +1,8 @@
-import { ErrorCode, ErrorDomain, VirError, defaultURI, parseURI } from '@tsvirt/util';
-import type { DriverConnection } from './driver/connection-driver.js';
+import { ErrorCode, ErrorDomain, VirError, defaultURI, parseURI, type VirURI } from '@tsvirt/util';
+import type { ConnectionDriver, DriverConnection, OpenContext } from './driver/connection-driver.js';
+import { SECONDARY_KINDS, type DriverKind } from './driver/driver-kinds.js';
 import { Connection } from './objects/connection.js';
-import type { ConnectionDriver } from './driver/connection-driver.js';
-import { DRIVER_REGISTRY, REMOTE_PACKAGE, loadDriver } from './registry.js';
+import { REMOTE_PACKAGE, SECONDARY_PROVIDES, driverEntry, loadDriver, type DriverEntry } from './registry.js';
 
 export interface ConnectOptions {
   /** Open read-only: every modifying call fails with OPERATION_DENIED. */
@@ -13,79 +13,93 @@ function noDriver(uri: string, hint?: string): VirError {
   return new VirError(ErrorCode.NO_CONNECT, hint ? `${uri}: ${hint}` : uri, ErrorDomain.NONE);
 }
 
-/**
- * Opens a connection (libvirt's virConnectOpen): the URI's scheme picks the driver package,
- * which is imported only now. Without a URI, `LIBVIRT_DEFAULT_URI` is used.
- */
-export async function connect(uri?: string, options: ConnectOptions = {}): Promise<Connection> {
-  const name = uri ?? defaultURI();
-  if (!name) throw noDriver('the default URI', 'set LIBVIRT_DEFAULT_URI or name a URI such as test:///default');
-  const parsed = parseURI(name);
-  const readonly = options.readonly ?? false;
-  const ctx = { uri: parsed, readonly, connect: (u: string, o?: ConnectOptions) => connect(u, o) };
-  // libvirt's client rule: a URI naming a transport (qemu+ssh://, test+unix://) or a host always
-  // goes to a daemon through the remote driver, never to a local driver of the same name.
-  if (parsed.transport !== undefined || parsed.host !== undefined) {
-    const remote = await loadDriver(REMOTE_PACKAGE);
-    if (remote) return openConnection(remote, [], ctx, name);
-    if (parsed.transport !== undefined) {
-      throw noDriver(name, `the package ${REMOTE_PACKAGE} is not installed; install it to use +${parsed.transport} URIs`);
-    }
-  }
-  const entry = DRIVER_REGISTRY[parsed.driver];
-  if (!entry) throw noDriver(name);
-  const driver = await loadDriver(entry.package);
-  if (!driver) return openThroughLocalDaemon(ctx, name, entry.package);
-  if (driver.localOnly && parsed.host !== undefined) {
-    throw noDriver(name, `the ${driver.name} driver works only on the local host`);
-  }
-  return openConnection(driver, entry.secondary, ctx, name);
-}
-
-type Context = Parameters<ConnectionDriver['open']>[0];
-
-/**
- * No local driver for the URI: libvirt's client then asks the local daemon, when one listens
- * (the remote driver declines when no daemon socket is there).
- */
-async function openThroughLocalDaemon(ctx: Context, name: string, pkg: string): Promise<Connection> {
-  const remote = await loadDriver(REMOTE_PACKAGE);
-  if (remote) {
-    const conn = await openConnection(remote, [], ctx, name).catch((e: unknown) => {
-      if (e instanceof VirError && e.code === ErrorCode.NO_CONNECT) return undefined;
-      throw e;
-    });
-    if (conn) return conn;
-  }
-  const daemon = remote ? 'no libvirt daemon listens on this host' : `${REMOTE_PACKAGE} is not installed to reach a daemon`;
-  throw noDriver(name, `the package ${pkg} is not installed and ${daemon}; install ${pkg} to use ${ctx.uri.driver}:// URIs, or ${REMOTE_PACKAGE} with a running libvirtd`);
-}
-
-async function openConnection(driver: ConnectionDriver, secondaries: readonly string[], ctx: Context, name: string): Promise<Connection> {
-  const readonly = ctx.readonly;
-  const main = await driver.open(ctx);
-  if (main === 'declined') throw noDriver(name);
-
-  const tables: DriverConnection[] = [main];
-  for (const spec of secondaries) {
-    if (main.network && main.storage) break;
-    const secondary = await loadDriver(spec);
-    const opened = secondary && (await secondary.open(ctx));
-    if (opened && opened !== 'declined') tables.push(opened);
-  }
-  const merged: DriverConnection = {
+/** One connection of every kind's first provider: the hypervisor driver's own table, then its secondaries'. */
+function mergeTables(main: DriverConnection, tables: readonly DriverConnection[], name: string): DriverConnection {
+  const merged: Record<string, unknown> = {
     hypervisor: main.hypervisor,
-    network: tables.find((t) => t.network)?.network,
-    storage: tables.find((t) => t.storage)?.storage,
-    interface: tables.find((t) => t.interface)?.interface,
-    nodeDevice: tables.find((t) => t.nodeDevice)?.nodeDevice,
-    secret: tables.find((t) => t.secret)?.secret,
-    nwfilter: tables.find((t) => t.nwfilter)?.nwfilter,
     events: main.events,
     uri: main.uri ?? name,
     close: async () => {
       await Promise.all(tables.map((t) => t.close()));
     },
   };
-  return new Connection(merged, name, readonly);
+  for (const kind of SECONDARY_KINDS) merged[kind] = tables.find((t) => t[kind])?.[kind];
+  return merged as unknown as DriverConnection;
+}
+
+/** libvirt's remote driver answers a URI with a transport, and a remote host of a local-only driver. */
+async function openRemote(name: string, ctx: OpenContext, why: string): Promise<Connection> {
+  const remote = await loadDriver(REMOTE_PACKAGE);
+  if (!remote) throw noDriver(name, `${why}; install the package ${REMOTE_PACKAGE} to use it`);
+  const opened = await remote.open(ctx);
+  if (opened === 'declined') throw noDriver(name);
+  return new Connection(mergeTables(opened, [opened], name), name, ctx.readonly);
+}
+
+/**
+ * No local driver for the URI: libvirt's client then asks the local daemon, when one listens
+ * (the remote driver declines when no daemon socket is there).
+ */
+async function openThroughLocalDaemon(ctx: OpenContext, name: string, pkg: string): Promise<Connection> {
+  const remote = await loadDriver(REMOTE_PACKAGE);
+  const opened = remote && (await remote.open(ctx).catch((e: unknown) => {
+    if (e instanceof VirError && e.code === ErrorCode.NO_CONNECT) return 'declined' as const;
+    throw e;
+  }));
+  if (opened && opened !== 'declined') return new Connection(mergeTables(opened, [opened], name), name, ctx.readonly);
+  const daemon = remote ? 'no libvirt daemon listens on this host' : `${REMOTE_PACKAGE} is not installed to reach a daemon`;
+  throw noDriver(name, `the package ${pkg} is not installed and ${daemon}; install ${pkg} to use ${ctx.uri.driver}:// URIs, or ${REMOTE_PACKAGE} with a running libvirtd`);
+}
+
+/** The secondary drivers of an entry: opened ones joined, uninstalled ones remembered by the kinds they provide. */
+async function openSecondaries(entry: DriverEntry, main: DriverConnection, ctx: OpenContext): Promise<{
+  tables: DriverConnection[]; missing: Map<DriverKind, string>;
+}> {
+  const tables = [main];
+  const missing = new Map<DriverKind, string>();
+  for (const spec of entry.secondary) {
+    if (SECONDARY_KINDS.every((k) => tables.some((t) => t[k]))) break;
+    const secondary = await loadDriver(spec);
+    if (!secondary) {
+      for (const kind of SECONDARY_PROVIDES[spec] ?? []) missing.set(kind, spec);
+      continue;
+    }
+    const opened = await secondary.open(ctx);
+    if (opened !== 'declined') tables.push(opened);
+  }
+  for (const kind of missing.keys()) if (tables.some((t) => t[kind])) missing.delete(kind);
+  return { tables, missing };
+}
+
+function checkScheme(driver: ConnectionDriver, entry: DriverEntry, uri: VirURI, name: string): void {
+  // A driver answers the schemes it names; the registry maps a scheme to it only as a hint.
+  if (!driver.schemes.includes(uri.driver.toLowerCase())) {
+    throw noDriver(name, `the package ${entry.package} does not provide ${uri.driver}:// URIs (it provides ${driver.schemes.join(', ') || 'none'})`);
+  }
+}
+
+/**
+ * Opens a connection (libvirt's virConnectOpen): the URI's scheme picks the driver package,
+ * which is imported only now. Without a URI, `LIBVIRT_DEFAULT_URI` is used. A URI with a
+ * transport (`qemu+ssh://`) goes to the remote driver package.
+ */
+export async function connect(uri?: string, options: ConnectOptions = {}): Promise<Connection> {
+  const name = uri ?? defaultURI();
+  if (!name) throw noDriver('the default URI', 'set LIBVIRT_DEFAULT_URI or name a URI such as test:///default');
+  const parsed = parseURI(name);
+  const readonly = options.readonly ?? false;
+  const ctx: OpenContext = { uri: parsed, readonly, connect: (u: string, o?: ConnectOptions) => connect(u, o) };
+  if (parsed.transport !== undefined) return openRemote(name, ctx, `the transport '${parsed.transport}' needs the remote driver`);
+  const entry = driverEntry(parsed.driver);
+  if (!entry) throw noDriver(name);
+  const driver = await loadDriver(entry.package);
+  if (!driver) return openThroughLocalDaemon(ctx, name, entry.package);
+  checkScheme(driver, entry, parsed, name);
+  if (driver.localOnly && parsed.host !== undefined) {
+    return openRemote(name, ctx, `the ${driver.name} driver works only on the local host`);
+  }
+  const main = await driver.open(ctx);
+  if (main === 'declined') throw noDriver(name);
+  const { tables, missing } = await openSecondaries(entry, main, ctx);
+  return new Connection(mergeTables(main, tables, name), name, readonly, missing);
 }

@@ -1,11 +1,11 @@
 import type { DomainLifecycleEvent } from './driver/driver-types.js';
+import type { DomainEventType } from './flags.js';
 import type { Domain } from './objects/domain.js';
 
 /** A domain lifecycle event as the API delivers it. */
 export interface DomainEvent {
   readonly domain: Domain;
-  /** DomainEventType. */
-  readonly event: number;
+  readonly event: DomainEventType;
   /** Detail code for the event type (DomainEventDetail). */
   readonly detail: number;
 }

@@ -1,5 +1,12 @@
 /* libvirt's public constants, with libvirt's numeric values (libvirt-domain.h); they are ABI. */
 
+/** Every bit of a flag group (`flagMask(DomainRebootFlags)`): what an entry point accepting the whole group passes to checkFlags. */
+export function flagMask(group: Readonly<Record<string, number>>): number {
+  let mask = 0;
+  for (const v of Object.values(group)) mask |= v;
+  return mask >>> 0;
+}
+
 /** virDomainState. */
 export const DomainState = {
   NOSTATE: 0, RUNNING: 1, BLOCKED: 2, PAUSED: 3, SHUTDOWN: 4, SHUTOFF: 5, CRASHED: 6, PMSUSPENDED: 7,

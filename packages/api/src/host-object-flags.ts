@@ -15,13 +15,8 @@ export const NodeDeviceCreateXMLFlags = { VALIDATE: 1 } as const;
 export const NodeDeviceDefineXMLFlags = { VALIDATE: 1 } as const;
 /** virNetworkPortCreateFlags. */
 export const NetworkPortCreateFlags = { RECLAIM: 1, VALIDATE: 2 } as const;
-/** virNetworkUpdateCommand. */
-export const NetworkUpdateCommand = { NONE: 0, MODIFY: 1, DELETE: 2, ADD_LAST: 3, ADD_FIRST: 4 } as const;
-/** virNetworkUpdateSection. */
-export const NetworkUpdateSection = {
-  NONE: 0, BRIDGE: 1, DOMAIN: 2, IP: 3, IP_DHCP_HOST: 4, IP_DHCP_RANGE: 5, FORWARD: 6, FORWARD_INTERFACE: 7,
-  FORWARD_PF: 8, PORTGROUP: 9, DNS_HOST: 10, DNS_TXT: 11, DNS_SRV: 12,
-} as const;
+/** virNetworkUpdateCommand and virNetworkUpdateSection live with the network model that applies them. */
+export { NetworkUpdateCommand, NetworkUpdateSection } from '@tsvirt/conf';
 /** virNetworkUpdateFlags. */
 export const NetworkUpdateFlags = { AFFECT_CURRENT: 0, AFFECT_LIVE: 1, AFFECT_CONFIG: 2 } as const;
 

@@ -1,4 +1,5 @@
 export { connect, type ConnectOptions } from './connect.js';
+export { daemonRunDir, daemonSockets, type DaemonSockets } from './daemon-socket.js';
 export { Connection, LIB_VERSION } from './objects/connection.js';
 export { Domain } from './objects/domain.js';
 export { DomainSnapshot } from './objects/domain-snapshot.js';
@@ -20,7 +21,12 @@ export * from './storage-flags.js';
 export { ALL_LIST_STORAGE_POOLS_FLAGS, matchesListStoragePoolsFlags, type StoragePoolListFacts } from './storage-list-filter.js';
 export { matchesFlagGroups, type FlagCheck } from './flag-groups.js';
 export { checkExclusiveFlags } from './objects/arg-checks.js';
-export { DRIVER_REGISTRY, addDriverImporter, findDriver, loadDriver, unloadDrivers, type DriverEntry, type ModuleImporter } from './registry.js';
+export {
+  DRIVER_REGISTRY, REMOTE_PACKAGE, SECONDARY_PROVIDES, addDriverImporter, driverEntry, findDriver, loadDriver, registerDriver,
+  registerDriverPackage, unloadDrivers, type DriverEntry, type ModuleImporter,
+} from './registry.js';
+export { discoverDrivers, forgetDiscoveredDrivers } from './discovery.js';
+export { DRIVER_KINDS, SECONDARY_KINDS, type DriverKind, type DriverTables } from './driver/driver-kinds.js';
 export type { ConnectionDriver, DriverConnection, DriverModule, OpenContext } from './driver/connection-driver.js';
 export type { DomainStateEntryPoints, SnapshotRef, CheckpointRef } from './driver/domain-state-entry-points.js';
 export type {
@@ -45,6 +51,8 @@ export type { InterfaceDriver, InterfaceRef } from './driver/interface-driver.js
 export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js';
 export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo, StoragePoolDriverEvent } from './driver/storage-driver.js';
 export type { StateDriver } from './driver/state-driver.js';
+export { LifecycleEventHub } from './driver/event-hub.js';
+export { DomainConsoleFlags, type ConsoleEntryPoints, type LxcNamespaces } from './driver/console-entry-points.js';
 export type {
   DomainRef, DomainInfo, NodeInfo, SecurityModel, SecurityLabel, DomainLifecycleEvent, EventSource,
 } from './driver/driver-types.js';

@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { ConnectionDriver, DriverModule } from './driver/connection-driver.js';
+import type { DriverKind } from './driver/driver-kinds.js';
+import { discoverDrivers } from './discovery.js';
 
 /** Which package provides each URI scheme's hypervisor driver, and which secondary drivers join it. */
 export interface DriverEntry {
@@ -16,7 +18,8 @@ const LOCAL_SECONDARY = ['@tsvirt/secondary-network', '@tsvirt/secondary-storage
 
 /**
  * The registry is data: a URI scheme maps to the package that implements it. Nothing here imports
- * a driver; a package is loaded with `import()` only when a connection needs it.
+ * a driver; a package is loaded with `import()` only when a connection needs it. Other packages
+ * add schemes with registerDriver or by declaring them in their package.json (discoverDrivers).
  */
 export const DRIVER_REGISTRY: Readonly<Record<string, DriverEntry>> = {
   test: { package: '@tsvirt/driver-test', secondary: [] },
@@ -24,8 +27,44 @@ export const DRIVER_REGISTRY: Readonly<Record<string, DriverEntry>> = {
   lxc: { package: '@tsvirt/driver-lxc', secondary: LOCAL_SECONDARY },
 };
 
-/** libvirt's remote driver: URIs with a transport or a host, and the local daemon when no local driver is installed. */
+/** The kinds of table each known secondary package provides: named in the error when it is missing. */
+export const SECONDARY_PROVIDES: Readonly<Record<string, readonly DriverKind[]>> = {
+  '@tsvirt/secondary-network': ['network'],
+  '@tsvirt/secondary-storage': ['storage'],
+};
+
+/**
+ * The package that answers every URI with a transport (`qemu+ssh://`, `test+unix:///`, `+tcp`,
+ * `+tls`, `+ext`, `+libssh2`) and remote hosts of local-only drivers: libvirt's remote driver.
+ */
 export const REMOTE_PACKAGE = '@tsvirt/remote';
+
+const registered = new Map<string, DriverEntry>();
+
+/**
+ * Adds (or replaces) the package that answers `scheme`: a third party's driver plugs in without
+ * editing @tsvirt/api. The package's `driver` must list the scheme in its `schemes`.
+ */
+export function registerDriver(scheme: string, specifier: string, secondary: readonly string[] = []): void {
+  if (!/^[a-z][a-z0-9.-]*$/i.test(scheme) || scheme.includes('+')) {
+    throw new VirError(ErrorCode.INVALID_ARG, `invalid URI scheme '${scheme}'`, ErrorDomain.NONE);
+  }
+  registered.set(scheme.toLowerCase(), { package: specifier, secondary });
+}
+
+/** Loads a driver package and registers it for every scheme its `driver.schemes` lists; answers them. */
+export async function registerDriverPackage(specifier: string, secondary: readonly string[] = []): Promise<readonly string[]> {
+  const driver = await findDriver(specifier);
+  if (!driver) throw new VirError(ErrorCode.NO_CONNECT, `the package ${specifier} is not installed`, ErrorDomain.NONE);
+  for (const scheme of driver.schemes) registerDriver(scheme, specifier, secondary);
+  return driver.schemes;
+}
+
+/** The entry for a scheme: registered ones first, then the built-in table, then installed packages' metadata. */
+export function driverEntry(scheme: string): DriverEntry | undefined {
+  const key = scheme.toLowerCase();
+  return registered.get(key) ?? (Object.hasOwn(DRIVER_REGISTRY, key) ? DRIVER_REGISTRY[key] : undefined) ?? discoverDrivers().get(key);
+}
 
 /** Loads a module by specifier; returns undefined when the package is not installed. */
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
@@ -115,7 +154,8 @@ export function loadDriver(specifier: string): Promise<ConnectionDriver | undefi
       if (mod?.driver.state) await mod.driver.state.stateInitialize();
       return mod?.driver;
     })();
-    p.catch(() => loaded.delete(specifier));
+    // A failure or a package not installed (yet) is looked for again next time.
+    p.then((d) => d ?? loaded.delete(specifier), () => loaded.delete(specifier));
     loaded.set(specifier, p);
   }
   return p;

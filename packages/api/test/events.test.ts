@@ -153,3 +153,21 @@ describe('Connection.domainEvents', () => {
     expect(s.listeners.size).toBe(0);
   });
 });
+
+describe('close() ends the connection\'s event streams', () => {
+  it('a pending next() resolves done, with or without a signal of the caller', async () => {
+    const s = source();
+    const conn = new Connection({ events: s, close: async () => undefined } as DriverConnection, 'fake:///', false);
+    const plain = conn.domainEvents();
+    const signalled = conn.domainEvents({ signal: new AbortController().signal });
+    const pending = [plain.next(), signalled.next()];
+    await tick();
+    expect(s.listeners.size).toBe(2);
+    await conn.close();
+    expect((await Promise.all(pending)).map((r) => r.done)).toEqual([true, true]);
+    expect(s.unsubscribed).toBe(2);
+    // An event a driver raises late reaches nobody.
+    s.emit('late');
+    expect((await plain.next()).done).toBe(true);
+  });
+});

@@ -40,3 +40,11 @@ describe('flag and enum values match python3-libvirt', () => {
     });
   }
 });
+
+describe('flagMask', () => {
+  it('is every bit of a group', () => {
+    expect(api.flagMask(api.DomainRebootFlags)).toBe(0x1f);
+    expect(api.flagMask({})).toBe(0);
+    expect(api.flagMask({ A: 0x80000000 })).toBe(0x80000000);
+  });
+});

@@ -1,7 +1,11 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { virErrorOf } from '../src/testing/index.js';
 import {
-  Connection, DRIVER_REGISTRY, ErrorCode, ErrorDomain, VirError, addDriverImporter, connect, loadDriver, unloadDrivers,
+  Connection, DRIVER_REGISTRY, ErrorCode, ErrorDomain, VirError, addDriverImporter, connect, discoverDrivers, driverEntry,
+  forgetDiscoveredDrivers, loadDriver, registerDriver, registerDriverPackage, unloadDrivers,
   type ConnectionDriver, type DriverConnection, type OpenContext,
 } from '../src/index.js';
 
@@ -61,6 +65,39 @@ function fakeDriver(name: string, table: Partial<DriverConnection> = {}, answer?
   };
   return d;
 }
+
+describe('registerDriver', () => {
+  it('adds a scheme without editing the built-in table, checked against the driver\'s schemes', async () => {
+    const esx = { ...fakeDriver('ESX'), schemes: ['esx', 'vpx'] };
+    provided.set('@acme/tsvirt-esx', { driver: esx });
+    expect((await virErrorOf(connect('esx://h/'))).message).toBe('no connection driver available for esx://h/');
+    registerDriver('esx', '@acme/tsvirt-esx');
+    expect(driverEntry('ESX')).toEqual({ package: '@acme/tsvirt-esx', secondary: [] });
+    expect(DRIVER_REGISTRY['esx']).toBeUndefined();
+    expect(await (await connect('esx:///')).getType()).toBe('ESX');
+    expect(await registerDriverPackage('@acme/tsvirt-esx')).toEqual(['esx', 'vpx']);
+    expect(await (await connect('vpx:///')).getType()).toBe('ESX');
+    expect((await virErrorOf(async () => registerDriver('a+b', 'x'))).code).toBe(ErrorCode.INVALID_ARG);
+    expect((await virErrorOf(registerDriverPackage('@acme/nothing'))).message).toContain('@acme/nothing is not installed');
+  });
+
+  it('discovers schemes from installed packages\' package.json metadata', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsvirt-discover-'));
+    try {
+      const pkg = join(dir, 'node_modules', '@acme', 'tsvirt-xen');
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@acme/tsvirt-xen', tsvirt: { schemes: ['xen'], secondary: ['@acme/xen-net'] } }));
+      mkdirSync(join(dir, 'node_modules', 'plain'), { recursive: true });
+      writeFileSync(join(dir, 'node_modules', 'plain', 'package.json'), '{"name":"plain"}');
+      const found = discoverDrivers(join(dir, 'app'));
+      expect(found.get('xen')).toEqual({ package: '@acme/tsvirt-xen', secondary: ['@acme/xen-net'] });
+      expect(found.has('plain')).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      forgetDiscoveredDrivers();
+    }
+  });
+});
 
 describe('DRIVER_REGISTRY', () => {
   it('maps each scheme to the package that provides it', () => {
@@ -148,8 +185,8 @@ describe('connect', () => {
   it('a local-only driver refuses a URI with a host', async () => {
     provided.set('@tsvirt/driver-lxc', { driver: fakeDriver('Fake') });
     const e = await virErrorOf(connect('lxc://elsewhere/'));
-    expect([e.code, e.message]).toEqual([ErrorCode.NO_CONNECT,
-      'no connection driver available for lxc://elsewhere/: the Fake driver works only on the local host']);
+    expect([e.code, e.message]).toEqual([ErrorCode.NO_CONNECT, 'no connection driver available for lxc://elsewhere/: '
+      + 'the Fake driver works only on the local host; install the package @tsvirt/remote to use it']);
   });
 
   it('a package that fails to load for another reason is an INTERNAL_ERROR, retried on the next call', async () => {
@@ -178,9 +215,54 @@ describe('connect', () => {
     expect((await conn.listAllNetworks()).map((n) => n.getName())).toEqual(['default']);
     // No storage driver installed: storage calls are unsupported, not broken.
     const e = await virErrorOf(conn.listAllStoragePools());
-    expect(e.message).toBe('this function is not supported by the connection driver: virConnectListAllStoragePools');
+    expect(e.message).toBe('this function is not supported by the connection driver: virConnectListAllStoragePools: '
+      + 'the package @tsvirt/secondary-storage is not installed; install it for storage calls');
     await conn.close();
     expect([main.closed, net.closed]).toEqual([1, 1]);
+  });
+
+  it("a secondary driver's secrets and network filters are reachable (every kind is merged)", async () => {
+    const main = fakeDriver('Fake');
+    const uuid = '6695eb01-f6a4-8304-79aa-97f2502e193f';
+    const extra = fakeDriver('Extra', {
+      hypervisor: undefined,
+      secret: { connectListAllSecrets: async () => [{ uuid, usageType: 0, usageID: '' }] },
+      nwfilter: { connectListAllNWFilters: async () => [{ name: 'clean-traffic', uuid }] },
+      interface: { connectListAllInterfaces: async () => [{ name: 'eth0', mac: '' }] },
+      nodeDevice: { connectListAllNodeDevices: async () => [{ name: 'computer' }] },
+    });
+    provided.set('@tsvirt/driver-lxc', { driver: main });
+    provided.set('@tsvirt/secondary-storage', { driver: extra });
+    const conn = await connect('lxc:///');
+    expect((await conn.listAllSecrets()).map((s) => s.getUUIDString())).toEqual([uuid]);
+    expect((await conn.listAllNWFilters()).map((f) => f.getName())).toEqual(['clean-traffic']);
+    expect((await conn.listAllInterfaces()).map((i) => i.getName())).toEqual(['eth0']);
+    expect((await conn.listAllDevices()).map((d) => d.getName())).toEqual(['computer']);
+    await conn.close();
+  });
+
+  it('a URI with a transport goes to the remote driver, named when it is not installed', async () => {
+    for (const uri of ['qemu+ssh://host/system', 'test+unix:///default', 'qemu+tcp://h/system', 'qemu+tls://h/system', 'lxc+ext:///']) {
+      const e = await virErrorOf(connect(uri));
+      expect([e.code, e.message], uri).toEqual([ErrorCode.NO_CONNECT, `no connection driver available for ${uri}: `
+        + `the transport '${uri.split('+')[1]!.split(':')[0]}' needs the remote driver; install the package @tsvirt/remote to use it`]);
+    }
+    const remote = fakeDriver('Remote');
+    provided.set('@tsvirt/remote', { driver: remote });
+    const conn = await connect('qemu+unix:///system', { readonly: true });
+    expect(await conn.getType()).toBe('REMOTE');
+    expect(remote.opened[0]!.uri.transport).toBe('unix');
+    expect(remote.opened[0]!.readonly).toBe(true);
+    // A remote host of a local-only driver goes there too.
+    provided.set('@tsvirt/driver-lxc', { driver: fakeDriver('Fake') });
+    expect(await (await connect('lxc://elsewhere/')).getType()).toBe('REMOTE');
+  });
+
+  it('a driver answers only the schemes it lists', async () => {
+    provided.set('@tsvirt/driver-qemu', { driver: fakeDriver('Fake') });
+    const e = await virErrorOf(connect('qemu:///system'));
+    expect(e.message).toBe('no connection driver available for qemu:///system: '
+      + 'the package @tsvirt/driver-qemu does not provide qemu:// URIs (it provides lxc)');
   });
 
   it('uses LIBVIRT_DEFAULT_URI without a URI, and says so when there is none', async () => {

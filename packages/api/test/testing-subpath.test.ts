@@ -68,6 +68,44 @@ describe('@tsvirt/api/testing', () => {
     expect(titles.every((t) => t.startsWith('driver suite: fake (fake:///)'))).toBe(true);
   });
 
+  it('skips, with the reason, exactly the tests needing what a driver lacks', async () => {
+    const tests: Array<[string, (ctx: { skip: (note?: string) => void }) => Promise<void>]> = [];
+    defineDriverSuite({
+      name: 'lacking', uri: 'fake:///',
+      describe: (_n, fn) => fn(),
+      it: (name, fn) => {
+        tests.push([name, fn]);
+      },
+      expect: () => {
+        throw new Error('no test body may run');
+      },
+      makeDomainXML: () => '<domain/>',
+      lacks: { start: 'definitions only', events: 'no event source', readonlyConnection: 'one connection per root' },
+    });
+    const skipped = new Map<string, string | undefined>();
+    for (const [name, fn] of tests) {
+      let note: string | undefined;
+      let skippedHere = false;
+      try {
+        await fn({ skip: (n) => { skippedHere = true; note = n; } });
+      } catch {
+        // a test that ran and reached a real connection: not skipped
+      }
+      if (skippedHere) skipped.set(name, note);
+    }
+    expect([...skipped.keys()].sort()).toEqual([
+      'a read-only connection refuses defineXML with OPERATION_DENIED',
+      'destroy leaves the domain SHUTOFF (destroyed)',
+      'getXMLDesc names the domain and its UUID, with id= only while running',
+      'lifecycle events arrive in order and the stream ends when its signal aborts',
+      'lists a defined domain as inactive and a running one as active',
+      'starts a domain: RUNNING, with an id',
+      'suspends and resumes a running domain (skipped only on NO_SUPPORT)',
+    ]);
+    expect(skipped.get('starts a domain: RUNNING, with an id')).toBe('the driver lacks start: definitions only');
+    expect(skipped.get('a read-only connection refuses defineXML with OPERATION_DENIED')).toBe('the driver lacks readonlyConnection: one connection per root');
+  });
+
   it('withUUID sets or replaces the UUID right after the name', () => {
     const u = '11111111-2222-3333-4444-555555555555';
     expect(withUUID("<domain type='test'>\n  <name>a</name>\n  <memory>1</memory>\n</domain>", u))

@@ -4,7 +4,7 @@ set -e
 cd "$(dirname "$0")/.."
 T=../../../shared/libvirt-tests
 G=src/schema/generated
-TABLE=DOMAIN_ORDER node scripts/derive-order.mjs $T domain/out domain-generic/out domain-generic/in@same domain-status > $G/domain-order.ts
+TABLE=DOMAIN_ORDER node scripts/derive-order.mjs $T domain/out domain-generic/out domain-generic/in@same domain-status domain-lxc/in domain-lxc/out > $G/domain-order.ts
 TABLE=NETWORK_ORDER node scripts/derive-order.mjs $T network/out > $G/network-order.ts
 TABLE=POOL_ORDER node scripts/derive-order.mjs $T storage-pool/out > $G/pool-order.ts
 TABLE=VOLUME_ORDER node scripts/derive-order.mjs $T storage-vol/out > $G/volume-order.ts

@@ -13,6 +13,7 @@ export { parseCpuSet, formatCpuSet, CPUSET_BITS } from './cpuset.js';
 export type { DomainDef, DomainOS, DomainVcpu, LifecycleAction } from './domain/domain-def.js';
 export { parseDomainXML, domainFromElement, checkDomainName, type DomainParseDefaults } from './domain/domain-parse.js';
 export { formatDomainXML, domainElement, type DomainFormatOptions } from './domain/domain-format.js';
+export { sortDevicesByKind, DEVICE_KIND_ORDER } from './domain/device-order.js';
 export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from './domain/domain-status.js';
 export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';
 export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions } from './snapshot/snapshot-xml.js';
@@ -42,3 +43,19 @@ export { DOMAIN_PART_MODELS } from './domain/parts/index.js';
 export { domainPart, withDomainPart, type DomainPart, type DomainPartKind } from './domain/domain-typed.js';
 export type { DomainCheckpointDef, CheckpointDisk } from './checkpoint/checkpoint-def.js';
 export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type CheckpointParseOptions, type CheckpointFormatOptions } from './checkpoint/checkpoint-xml.js';
+export {
+  domainDevices, devicesOf, findDevice, addDevice, removeDevice, replaceDevice, editDevice, newDevice, type DeviceOf,
+} from './domain/device-edit.js';
+export { readParts, writeParts, type PartModels, type PartOf } from './model/document-parts.js';
+export {
+  NETWORK_PART_MODELS, networkPart, networkParts, withNetworkParts, type NetworkPart, type NetworkPartKind,
+} from './network/network-parts.js';
+export {
+  POOL_PART_MODELS, VOLUME_PART_MODELS, poolPart, withPoolPart, volumePart, withVolumePart,
+  type PoolPart, type PoolPartKind, type VolumePart, type VolumePartKind,
+} from './storage/storage-parts.js';
+export { networkSetup, type NetworkSetup, type NetworkIPSetup, type NetworkDHCPRange, type NetworkDHCPHost, type NetworkDNSSetup, type NetworkSRV, type NetworkLease, type NetworkBandwidthSetup } from './network/network-setup.js';
+export { parseIP, formatIP, prefixMask, netmaskPrefix, inSubnet, subnetsOverlap, type IPValue } from './network/ip-address.js';
+export { updateNetworkDef } from './network/network-update.js';
+export { NetworkUpdateCommand, NetworkUpdateSection } from './network/network-update-codes.js';
+export { parseNetworkPortXML, formatNetworkPortXML, type NetworkPortDef, type NetworkPortPlug } from './network/network-port.js';

@@ -14,12 +14,13 @@ const instances = new Map<string, Promise<DriverContext>>();
 
 /**
  * Reconnects to every running domain of a root, as libvirt does after a daemon restart: each
- * status is checked against its QEMU (through the monitor), dead ones are cleaned up, unfinished
- * starts undone and pending hotplugs settled.
+ * status is checked against its QEMU's pid, start time and run-state log (no monitor handshake
+ * unless something is unsettled), dead ones are cleaned up, unfinished starts undone and
+ * pending hotplugs settled.
  */
 async function reconnectAll(drv: DriverContext): Promise<void> {
   const statuses = await loadActiveStatuses(drv.paths);
-  await Promise.all(statuses.map(async (s) => (await isSettled(s)) || withDomainJob(drv.paths, s.name, async () => {
+  await Promise.all(statuses.map(async (s) => (await isSettled(drv, s)) || withDomainJob(drv.paths, s.name, async () => {
     const fresh = await readStatus(drv.paths, s.name);
     if (isActiveStatus(fresh)) await reconcile(drv, fresh, true);
   }).catch((e) => log.warn(`cannot reconnect to domain '${s.name}': ${(e as Error).message}`))));

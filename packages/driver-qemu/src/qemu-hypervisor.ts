@@ -1,26 +1,30 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { cpus, hostname, totalmem } from 'node:os';
-import { formatDomainXML, parseDomainXML, parseXml } from '@tsvirt/conf';
+import { formatDomainXML, parseDomainXML, parseXml, type DomainDef } from '@tsvirt/conf';
 import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
   type DomainBlockStats, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
-import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
-import { disksOf } from './devices/disk-view.js';
+import { disksOf } from './devices/qemu-disk.js';
 import type { DriverContext } from './driver/driver-context.js';
 import { domainJob, noDomain, notRunning, readDomain, requireActive } from './driver/domain-access.js';
 import { parseQemuDomain } from './driver/domain-define.js';
-import { startDomain } from './driver/domain-start.js';
+import { startDomain, type StartOptions } from './driver/domain-start.js';
+import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
+import { SAVE_FLAGS, hasManagedSave, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
+import { readSaveImage } from './save/save-image.js';
 import { tearDown } from './driver/domain-stop.js';
 import { withMonitor } from './driver/monitor.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { isActiveStatus, removeStatus, writeStatus } from './state/domain-status.js';
 import {
-  GUEST_ARCH, currentDef, loadActiveStatuses, uuidOf, loadAllDomains, loadDomain, removeConfig, saveConfig, withDomainJob, withDriverLock,
+  GUEST_ARCH, currentDef, loadActiveStatuses, uuidOf, loadAllDomains, loadReadableDomain, removeConfig, saveConfig, withDomainJob, withDriverLock,
   type StoredDomain,
 } from './state/domain-store.js';
 
@@ -37,11 +41,11 @@ function stateOf(d: StoredDomain): { state: number; reason: number } {
   return { state: DomainState.SHUTOFF, reason: d.status?.reason ?? DomainShutoffReason.UNKNOWN };
 }
 
-/** The driver keeps no managed saves, autostart marks, snapshots or checkpoints yet. */
-function listFacts(d: StoredDomain): DomainListFacts {
+/** The driver keeps no autostart marks, snapshots or checkpoints yet. */
+function listFacts(d: StoredDomain, managedSave: boolean): DomainListFacts {
   return {
     active: isActiveStatus(d.status), persistent: d.hasConfig, state: stateOf(d).state,
-    hasManagedSave: false, autostart: false, hasSnapshot: false, hasCheckpoint: false,
+    hasManagedSave: managedSave, autostart: false, hasSnapshot: false, hasCheckpoint: false,
   };
 }
 
@@ -87,10 +91,12 @@ export class QemuHypervisor implements HypervisorDriver {
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {
     checkFlags(flags, ALL_LIST_DOMAINS_FLAGS, 'qemuConnectListAllDomains', D);
-    return (await loadAllDomains(this.paths)).filter((d) => matchesListDomainsFlags(listFacts(d), flags)).map(refOf);
+    const all = await loadAllDomains(this.paths);
+    const saved = await Promise.all(all.map((d) => hasManagedSave(this.paths, d.name)));
+    return all.filter((d, i) => matchesListDomainsFlags(listFacts(d, saved[i]!), flags)).map(refOf);
   }
   async domainLookupByName(name: string): Promise<DomainRef> {
-    const d = await loadDomain(this.paths, name).catch(() => undefined);
+    const d = await loadReadableDomain(this.paths, name);
     if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching name '${name}'`, D);
     return refOf(d);
   }
@@ -107,17 +113,7 @@ export class QemuHypervisor implements HypervisorDriver {
 
   /** Checks a definition's name and UUID against the other domains; the caller holds the driver lock. */
   private async checkIdentity(name: string, uuid: string): Promise<StoredDomain | undefined> {
-    for (const other of await loadAllDomains(this.paths)) {
-      const otherUuid = uuidOf(other);
-      if (other.name === name && otherUuid !== uuid) {
-        throw new VirError(ErrorCode.OPERATION_FAILED, `domain '${name}' already exists with uuid ${otherUuid}`, D);
-      }
-      if (other.name !== name && otherUuid === uuid) {
-        throw new VirError(ErrorCode.OPERATION_FAILED, `domain '${other.name}' is already defined with uuid ${uuid}`, D);
-      }
-      if (other.name === name) return other;
-    }
-    return undefined;
+    return checkDomainIdentity(await loadAllDomains(this.paths), uuidOf, name, uuid, D);
   }
 
   async domainDefineXML(xml: string, flags: number): Promise<DomainRef> {
@@ -142,16 +138,61 @@ export class QemuHypervisor implements HypervisorDriver {
 
   async domainCreateXML(xml: string, flags: number): Promise<DomainRef> {
     checkFlags(flags, DomainCreateFlags.START_PAUSED | DomainCreateFlags.START_VALIDATE, 'qemuDomainCreateXML', D);
-    const def = parseQemuDomain(xml);
+    return this.startTransient(parseQemuDomain(xml), { paused: (flags & DomainCreateFlags.START_PAUSED) !== 0 });
+  }
+
+  /** Starts a definition as it stands (createXML, restore): it may share the name and UUID only of a stopped domain. */
+  private startTransient(def: DomainDef, opts: Omit<StartOptions, 'persistent'>): Promise<DomainRef> {
     return withDomainJob(this.paths, def.name, async () => {
       const existing = await withDriverLock(this.paths, () => this.checkIdentity(def.name, def.uuid));
       if (existing && isActiveStatus(existing.status)) {
         throw new VirError(ErrorCode.OPERATION_INVALID, `domain '${def.name}' is already active`, D);
       }
-      const paused = (flags & DomainCreateFlags.START_PAUSED) !== 0;
-      const s = await startDomain(this.drv, def, { paused, persistent: existing?.persistentDef !== undefined });
+      const s = await startDomain(this.drv, def, { ...opts, persistent: existing?.persistentDef !== undefined });
       return { name: s.name, uuid: s.uuid, id: s.id };
     });
+  }
+
+  async domainSave(dom: DomainRef, path: string, dxml: string | undefined, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => saveDomain(this.drv, requireActive(d), path, dxml, flags, 'qemuDomainSaveFlags'));
+  }
+
+  async domainRestore(path: string, dxml: string | undefined, flags: number): Promise<void> {
+    checkFlags(flags, SAVE_FLAGS, 'qemuDomainRestoreFlags', D);
+    const image = await readSaveImage(path);
+    const def = parseQemuDomain(dxml ?? image.xml, false);
+    const paused = !runsAfterRestore(flags, image.wasRunning);
+    await this.startTransient(def, { paused, restoreFrom: { path, offset: image.streamOffset } });
+  }
+
+  async domainSaveImageGetXMLDesc(path: string, flags: number): Promise<string> {
+    checkFlags(flags, DomainXMLFlags.SECURE, 'qemuDomainSaveImageGetXMLDesc', D);
+    return formatDomainXML(parseQemuDomain((await readSaveImage(path)).xml, false), { inactive: true });
+  }
+
+  async domainManagedSave(dom: DomainRef, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, async (d) => {
+      if (!d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot do managed save for transient domain', D);
+      const path = managedSavePath(this.paths, d.name);
+      await mkdir(dirname(path), { recursive: true });
+      await saveDomain(this.drv, requireActive(d), path, undefined, flags, 'qemuDomainManagedSave');
+    });
+  }
+  async domainHasManagedSaveImage(dom: DomainRef, flags: number): Promise<boolean> {
+    checkFlags(flags, 0, 'qemuDomainHasManagedSaveImage', D);
+    await readDomain(this.drv, dom);
+    return hasManagedSave(this.paths, dom.name);
+  }
+  async domainManagedSaveRemove(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'qemuDomainManagedSaveRemove', D);
+    await domainJob(this.drv, dom, false, () => rm(managedSavePath(this.paths, dom.name), { force: true }));
+  }
+  async domainManagedSaveGetXMLDesc(dom: DomainRef, flags: number): Promise<string> {
+    await readDomain(this.drv, dom);
+    if (!(await hasManagedSave(this.paths, dom.name))) {
+      throw new VirError(ErrorCode.OPERATION_INVALID, `domain does not have managed save image`, D);
+    }
+    return this.domainSaveImageGetXMLDesc(managedSavePath(this.paths, dom.name), flags);
   }
 
   async domainUndefine(dom: DomainRef, flags: number): Promise<void> {
@@ -159,6 +200,10 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, F.MANAGED_SAVE | F.SNAPSHOTS_METADATA | F.NVRAM | F.KEEP_NVRAM | F.CHECKPOINTS_METADATA, 'qemuDomainUndefineFlags', D);
     await domainJob(this.drv, dom, false, async (d) => {
       if (!d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot undefine transient domain', D);
+      if (await hasManagedSave(this.paths, d.name)) {
+        if (!(flags & F.MANAGED_SAVE)) throw new VirError(ErrorCode.OPERATION_INVALID, 'Refusing to undefine while domain managed save image exists', D);
+        await rm(managedSavePath(this.paths, d.name), { force: true });
+      }
       await removeConfig(this.paths, d.name);
       if (isActiveStatus(d.status)) {
         d.status.persistent = false;
@@ -171,11 +216,23 @@ export class QemuHypervisor implements HypervisorDriver {
   }
 
   async domainCreate(dom: DomainRef, flags: number): Promise<DomainRef> {
-    checkFlags(flags, DomainCreateFlags.START_PAUSED, 'qemuDomainCreateWithFlags', D);
+    checkFlags(flags, DomainCreateFlags.START_PAUSED | DomainCreateFlags.START_FORCE_BOOT, 'qemuDomainCreateWithFlags', D);
     return domainJob(this.drv, dom, false, async (d) => {
       if (isActiveStatus(d.status)) throw new VirError(ErrorCode.OPERATION_INVALID, 'domain is already running', D);
       if (!d.persistentDef) throw noDomain(dom);
-      const s = await startDomain(this.drv, d.persistentDef, { paused: (flags & DomainCreateFlags.START_PAUSED) !== 0, persistent: true });
+      const paused = (flags & DomainCreateFlags.START_PAUSED) !== 0;
+      const saved = managedSavePath(this.paths, d.name);
+      if (!(flags & DomainCreateFlags.START_FORCE_BOOT) && (await hasManagedSave(this.paths, d.name))) {
+        // libvirt resumes from the managed save image and removes it once the guest runs from it.
+        const image = await readSaveImage(saved);
+        const s = await startDomain(this.drv, parseQemuDomain(image.xml, false), {
+          paused: paused || !image.wasRunning, persistent: true, restoreFrom: { path: saved, offset: image.streamOffset },
+        });
+        await rm(saved, { force: true });
+        return { name: s.name, uuid: s.uuid, id: s.id };
+      }
+      await rm(saved, { force: true });
+      const s = await startDomain(this.drv, d.persistentDef, { paused, persistent: true });
       return { name: s.name, uuid: s.uuid, id: s.id };
     });
   }
@@ -265,11 +322,6 @@ export class QemuHypervisor implements HypervisorDriver {
     await readDomain(this.drv, dom);
     return false;
   }
-  async domainHasManagedSaveImage(dom: DomainRef, flags: number): Promise<boolean> {
-    checkFlags(flags, 0, 'qemuDomainHasManagedSaveImage', D);
-    await readDomain(this.drv, dom);
-    return false;
-  }
 
   async domainAttachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
     await this.changeDevice(dom, xml, flags, 'attach');
@@ -325,6 +377,16 @@ export class QemuHypervisor implements HypervisorDriver {
       const reply = await withMonitor(s, (m) => m.send(parsed as Record<string, unknown>));
       return JSON.stringify(reply);
     });
+  }
+
+  async domainSetMemoryFlags(dom: DomainRef, kib: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setMemory(this.drv, d, kib, flags));
+  }
+  async domainSetVcpusFlags(dom: DomainRef, count: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setVcpus(this.drv, d, count, flags));
+  }
+  async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
+    return vcpuCount(await readDomain(this.drv, dom), flags);
   }
 
   async connectListSharedDisks(): Promise<SharedDiskEntry[]> {

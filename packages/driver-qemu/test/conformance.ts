@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { VNC_PORT_MIN } from '../src/command/device-args.js';
 import { buildCommandLine } from '../src/command/qemu-command.js';
+import type { HugepageContext } from '../src/command/memory-args.js';
 import type { DriverContext } from '../src/driver/driver-context.js';
 import { parseQemuDomain } from '../src/driver/domain-define.js';
 import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
@@ -49,6 +50,13 @@ export function argsWords(text: string): string[] {
   return words.slice(binary + 1);
 }
 
+/** The hugetlbfs mounts of libvirt's test harness: 2 MiB pages (the default) and 1 GiB pages. */
+const LIBVIRT_TEST_HUGEPAGES = (name: string): HugepageContext => ({
+  defaultHugepageKiB: 2048,
+  runName: `-1-${name.slice(0, 20)}`,
+  hugepageDir: (kib) => ({ 2048: '/dev/hugepages2M', 1048576: '/dev/hugepages1G' })[kib],
+});
+
 /** What libvirt's test harness passes for a domain's run: its paths and a monitor handed over as fd 1729. */
 export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> {
   const dir = `/tmp/lib/domain--1-${def.name}`;
@@ -56,7 +64,7 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   const args = buildCommandLine(def, {
     accel: def.type === 'kvm' ? 'kvm' : 'tcg', monitorPath: `${dir}/monitor.sock`,
-    masterKeyFile: `${dir}/master-key.aes`, disks, vncPort: VNC_PORT_MIN,
+    masterKeyFile: `${dir}/master-key.aes`, disks, vncPort: VNC_PORT_MIN, hugepages: LIBVIRT_TEST_HUGEPAGES(def.name),
   });
   return args.map((a) => a.replace(/^socket,id=charmonitor,path=(?:[^,]|,,)*,/, 'socket,id=charmonitor,fd=1729,'));
 }

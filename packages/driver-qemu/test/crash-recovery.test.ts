@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainState, unloadDrivers } from '@tsvirt/api';
-import { alive, domainXml, sharedDisk, TestRoot } from './helpers.js';
+import { DomainState } from '@tsvirt/api';
+import { alive, domainXml, reopen, sharedDisk, TestRoot } from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/child-job.mjs', import.meta.url));
 let root: TestRoot;
@@ -17,22 +17,18 @@ afterAll(async () => {
 });
 
 /** Runs a job in another process and kills it -9 as soon as `midway` holds of the root's status files. */
-async function killMidway(args: string[], midway: (s: Array<Record<string, unknown>>) => boolean): Promise<void> {
+async function killMidway(args: string[], midway: (s: Array<Record<string, unknown>>) => boolean, read = () => root.statuses()): Promise<void> {
   const child = spawn(process.execPath, [CHILD, root.uri, ...args], { stdio: 'ignore' });
   const exited = new Promise((r) => child.once('exit', r));
   for (let i = 0; i < 5000 && child.exitCode === null; i++) {
-    if (midway(root.statuses())) break;
+    if (midway(read())) break;
     await new Promise((r) => setTimeout(r, 1));
   }
   child.kill('SIGKILL');
   await exited;
 }
 
-/** A new managing process's view: the driver state of this process is dropped, so opening reconnects. */
-async function freshConnection() {
-  await unloadDrivers();
-  return root.open();
-}
+const freshConnection = () => reopen(root);
 
 describe('a managing process killed -9 midway', () => {
   it('in the middle of a start: the next process undoes it and the table stays right', async () => {
@@ -57,7 +53,7 @@ describe('a managing process killed -9 midway', () => {
     const dom = await conn.lookupByName('k1');
     if (!(await dom.isActive())) await dom.create();
     await killMidway(['attach', 'k1', sharedDisk(loop, 'sdb')],
-      (s) => s.some((x) => x['name'] === 'k1' && typeof x['pendingPlug'] === 'string'));
+      (s) => s.some((x) => x['name'] === 'k1' && typeof x['pendingPlug'] === 'string'), () => root.journals());
     const again = await freshConnection();
     const d = await again.lookupByName('k1');
     const xml = await d.getXMLDesc();

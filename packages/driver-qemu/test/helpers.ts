@@ -1,8 +1,9 @@
+import { afterAll, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type Connection } from '@tsvirt/api';
+import { connect, unloadDrivers, type Connection } from '@tsvirt/api';
 
 /** A scratch root for qemu:///embed, remembered for cleanup. */
 export class TestRoot {
@@ -36,7 +37,26 @@ export class TestRoot {
     } catch {
       return [];
     }
-    return names.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>);
+    return names.flatMap((f) => {
+      try {
+        return [JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** The hotplug journals of the root's runs (a job's change in flight), parsed. */
+  journals(): Array<Record<string, unknown>> {
+    const dir = join(this.dir, 'run', 'qemu');
+    const runs = readdirSync(dir).filter((f) => f.startsWith('domain-'));
+    return runs.flatMap((r) => {
+      try {
+        return [JSON.parse(readFileSync(join(dir, r, 'pending.json'), 'utf8')) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** Kills every QEMU the root's status files name, detaches the loop devices, removes the tree. */
@@ -97,4 +117,21 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A new managing process's view of a root: this process's driver state is dropped, so opening reconnects. */
+export async function reopen(root: TestRoot): Promise<Connection> {
+  await unloadDrivers();
+  return root.open();
+}
+
+/** A scratch root and a connection to it for one test file: made before its tests, cleaned up after. */
+export function useTestRoot(): { readonly root: TestRoot; readonly conn: Connection } {
+  const state = {} as { root: TestRoot; conn: Connection };
+  beforeAll(async () => {
+    state.root = new TestRoot();
+    state.conn = await state.root.open();
+  });
+  afterAll(() => state.root.cleanup());
+  return state;
 }

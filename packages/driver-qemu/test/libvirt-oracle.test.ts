@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hugepageContext } from '../src/process/hugetlbfs.js';
 import { buildCommandLine } from '../src/command/qemu-command.js';
 import type { DriverContext } from '../src/driver/driver-context.js';
 import { parseQemuDomain } from '../src/driver/domain-define.js';
@@ -45,7 +46,8 @@ async function ourCommandLine(xml: string): Promise<string[]> {
   const dir = `/var/lib/libvirt/qemu/domain--1-${def.name.slice(0, 20)}`;
   const drv = { volumePath: () => Promise.reject(new Error('no volumes here')) } as unknown as DriverContext;
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
-  return buildCommandLine(def, { accel: 'tcg', monitorPath: `${dir}/monitor.sock`, masterKeyFile: `${dir}/master-key.aes`, disks });
+  const hugepages = await hugepageContext(-1, def.name);
+  return buildCommandLine(def, { accel: 'tcg', monitorPath: `${dir}/monitor.sock`, masterKeyFile: `${dir}/master-key.aes`, disks, hugepages });
 }
 
 // libvirtd's system instance needs root; elsewhere the suite says why it skips, and in CI it never does.

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainCreateFlags, DomainState, DomainShutoffReason, DomainPausedReason, type Connection } from '@tsvirt/api';
-import { alive, domainXml, TestRoot } from './helpers.js';
+import { DomainCreateFlags, DomainRunningReason, DomainState, DomainShutoffReason, DomainPausedReason, type Connection } from '@tsvirt/api';
+import { QmpClient } from '../src/qmp/qmp-client.js';
+import { alive, domainXml, reopen, TestRoot } from './helpers.js';
 
 let root: TestRoot;
 let conn: Connection;
@@ -91,5 +92,48 @@ describe('QEMU lifecycle with real QEMU', () => {
     const names = (await other.listAllDomains(1)).map((d) => d.getName());
     expect(names).toContain('e1');
     await dom.destroy();
+  });
+});
+
+describe('opening a root', () => {
+  it('needs no monitor connection to a settled running domain', async () => {
+    await conn.createXML(domainXml('r1'));
+    const monitor = root.statuses().find((s) => s['name'] === 'r1')!['monitor'] as string;
+    // QEMU serves one monitor client at a time: while this one holds it, no handshake could succeed.
+    const held = await QmpClient.open(monitor);
+    try {
+      const c = (conn = await reopen(root));
+      expect((await c.listAllDomains()).map((d) => d.getName())).toContain('r1');
+      expect(await (await c.lookupByName('r1')).getState()).toEqual([DomainState.RUNNING, 1]);
+      expect(await (await c.lookupByName('r1')).getXMLDesc()).toContain("<domain type='qemu' id=");
+    } finally {
+      held.close();
+    }
+  });
+
+  it("notices a run state changed behind the driver's back from QEMU's own log", async () => {
+    const dom = await conn.lookupByName('r1');
+    await dom.qemuMonitorCommand('{"execute":"stop"}');
+    const c = (conn = await reopen(root));
+    expect(await (await c.lookupByName('r1')).getState()).toEqual([DomainState.PAUSED, DomainPausedReason.UNKNOWN]);
+    await (await c.lookupByName('r1')).qemuMonitorCommand('{"execute":"cont"}');
+    expect(await (await c.lookupByName('r1')).getState()).toEqual([DomainState.RUNNING, DomainRunningReason.UNPAUSED]);
+    await (await c.lookupByName('r1')).destroy();
+  });
+});
+
+describe('guest memory', () => {
+  it('gives each NUMA cell its own memory backend', async () => {
+    const numa = domainXml('numa1').replace('<vcpu>1</vcpu>', "<vcpu>2</vcpu><cpu><numa><cell id='0' cpus='0' memory='32' unit='MiB'/><cell id='1' cpus='1' memory='32' unit='MiB' memAccess='shared'/></numa></cpu>");
+    const dom = await conn.createXML(numa);
+    const memdevs = JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-memdev"}')).return as Array<{ id: string; size: number; share: boolean }>;
+    expect(memdevs.map((m) => [m.id, m.size, m.share]).sort()).toEqual([['ram-node0', 32 << 20, false], ['ram-node1', 32 << 20, true]]);
+    await dom.destroy();
+  });
+
+  it("refuses huge pages the host has no hugetlbfs mount for, with libvirt's words", async () => {
+    const huge = domainXml('huge1').replace('<vcpu>', "<memoryBacking><hugepages><page size='3' unit='KiB'/></hugepages></memoryBacking><vcpu>");
+    await expect(conn.createXML(huge)).rejects.toMatchObject({ message: 'internal error: Unable to find any usable hugetlbfs mount for 3 KiB' });
+    expect(root.statuses().filter((s) => s['name'] === 'huge1')).toEqual([]);
   });
 });

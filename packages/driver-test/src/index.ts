@@ -13,8 +13,14 @@ import { TestInterfaceDriver } from './interface/test-interface-driver.js';
 import { TestNodeDeviceDriver } from './nodedev/test-nodedev-driver.js';
 
 let defaultHost: TestHost | undefined;
+/** Open connections to `test:///default`: the host lives while one is open, as libvirt's refcount. */
+let defaultUsers = 0;
 
-/** `test:///default`: one host per process, shared by every connection, as in libvirt. */
+/**
+ * `test:///default`: one host per process, shared by every open connection; when the last one
+ * closes it is dropped, so the next connection starts from the default state again, as in
+ * libvirt (a daemon serving one client after another gives each a fresh host).
+ */
 function getDefaultHost(): TestHost {
   if (!defaultHost) {
     const host = new TestHost(DEFAULT_NODE_INFO);
@@ -38,7 +44,10 @@ export const driver = {
     if (path === '/') {
       throw new VirError(ErrorCode.INVALID_ARG, 'testOpen: supply a path or use test:///default', ErrorDomain.TEST);
     }
-    const host = path === '/default' ? getDefaultHost() : loadNodeConfig(path);
+    const isDefault = path === '/default';
+    const host = isDefault ? getDefaultHost() : loadNodeConfig(path);
+    if (isDefault) defaultUsers++;
+    let closed = false;
     return {
       hypervisor: new TestHypervisor(host),
       storage: new TestStorage(host.pools),
@@ -47,7 +56,11 @@ export const driver = {
       nodeDevice: new TestNodeDeviceDriver(host.nodeDevices),
       events: host.events,
       uri: ctx.uri.raw,
-      close: async () => undefined,
+      close: async () => {
+        if (!isDefault || closed) return;
+        closed = true;
+        if (--defaultUsers === 0) defaultHost = undefined;
+      },
     };
   },
 } satisfies ConnectionDriver;

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { formatDomainXML, parseXml, validateXML } from '@tsvirt/conf';
 import { parseTestDomain } from './test-domain-defaults.js';
 import {
-  DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
+  DomainCreateFlags, DomainRebootFlags, flagMask, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
   DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
   type DomainBlockInfo, type DomainBlockStats, type DomainInterfaceStats, type DomainVcpus, type NodeCPUMap,
   type DomainCPUStats, type TypedParameter, type DomainControlInfo, type DomainDiskError, type DomainMemoryStat, type DomainTime,
@@ -174,7 +174,7 @@ export class TestHypervisor implements HypervisorDriver {
 
   /** The mock guest reboots at once and follows its `on_reboot` action. */
   async domainReboot(dom: DomainRef, flags: number): Promise<void> {
-    checkFlags(flags, 0x1f, 'testDomainReboot', D);
+    checkFlags(flags, flagMask(DomainRebootFlags), 'testDomainReboot', D);
     const obj = this.host.find(dom);
     if (!isActive(obj)) throw notRunning();
     const action = obj.def.onReboot;

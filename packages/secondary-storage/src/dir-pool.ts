@@ -1,12 +1,23 @@
 import { chmod, chown, mkdir, opendir, rmdir, stat, statfs } from 'node:fs/promises';
-import { element, firstChild, formatStoragePoolXML, textNode, type StoragePoolDef } from '@tsvirt/conf';
+import { formatStoragePoolXML, poolPart, withPoolPart, type StoragePoolDef } from '@tsvirt/conf';
 import { StoragePoolBuildFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, systemError } from '@tsvirt/util';
+import type { PoolSizes } from './pool-backend.js';
 import { makeFileSystem } from './pool-mount.js';
-import { permissionsOf } from './permissions.js';
+import { poolPermissions } from './permissions.js';
 import { targetOf } from './pool-xml.js';
 
 const D = ErrorDomain.STORAGE;
+/** Checks pool-build flags as libvirt does: OVERWRITE or NO_OVERWRITE, never both. */
+export function checkBuildFlags(flags: number, fn: string): void {
+  const { OVERWRITE, NO_OVERWRITE } = StoragePoolBuildFlags;
+  checkFlags(flags, OVERWRITE | NO_OVERWRITE, fn, D);
+  if ((flags & OVERWRITE) && (flags & NO_OVERWRITE)) {
+    const text = "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive";
+    throw new VirError(ErrorCode.INVALID_ARG, text, D, { message: text });
+  }
+}
+
 /** The mode libvirt gives a pool directory it makes when the definition names none. */
 const DEFAULT_POOL_MODE = 0o711;
 
@@ -16,15 +27,11 @@ const DEFAULT_POOL_MODE = 0o711;
  * NO_OVERWRITE make an fs pool's file system on its device; other types have no device to format.
  */
 export async function buildDirPool(def: StoragePoolDef, flags: number): Promise<void> {
-  const { OVERWRITE, NO_OVERWRITE } = StoragePoolBuildFlags;
-  checkFlags(flags, OVERWRITE | NO_OVERWRITE, 'virStorageBackendFileSystemBuild', D);
-  if ((flags & OVERWRITE) && (flags & NO_OVERWRITE)) {
-    const text = "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive";
-    throw new VirError(ErrorCode.INVALID_ARG, text, D, { message: text });
-  }
+  const { OVERWRITE } = StoragePoolBuildFlags;
+  checkBuildFlags(flags, 'virStorageBackendFileSystemBuild');
   if (flags && def.type !== 'fs') throw new VirError(ErrorCode.OPERATION_INVALID, `No source device specified when formatting pool '${def.name}'`, D);
   const dir = targetOf(def);
-  const perms = permissionsOf(def.xml);
+  const perms = poolPermissions(def);
   try {
     const found = await stat(dir).catch(() => undefined);
     // Something else at the path is left alone: the start that follows reports it.
@@ -58,7 +65,7 @@ export async function deleteDirPool(def: StoragePoolDef, flags: number): Promise
 }
 
 /** A running pool's sizes: those of the file system holding its directory (statvfs; libvirt counts free blocks, reserved ones too, as available). */
-export async function poolSizes(def: StoragePoolDef): Promise<{ capacity: bigint; allocation: bigint; available: bigint }> {
+export async function poolSizes(def: StoragePoolDef): Promise<PoolSizes> {
   const dir = targetOf(def);
   const s = await statfs(dir, { bigint: true }).catch((e: unknown) => {
     throw systemError(`cannot statvfs path '${dir}'`, e as NodeJS.ErrnoException, D);
@@ -69,15 +76,15 @@ export async function poolSizes(def: StoragePoolDef): Promise<{ capacity: bigint
 }
 
 /**
- * A running pool's XML: its sizes, and the permissions its directory has now (libvirt reads
+ * A running pool's XML: its sizes, and for a directory the permissions it has now (libvirt reads
  * them back on every refresh).
  */
-export async function livePoolXML(def: StoragePoolDef): Promise<string> {
-  const sizes = await poolSizes(def);
-  const st = await stat(targetOf(def));
-  const target = firstChild(def.xml, 'target')!;
-  const num = (name: string, text: string) => element(name, [], [textNode(text)]);
-  const perms = element('permissions', [], [num('mode', `0${(st.mode & 0o7777).toString(8)}`), num('owner', String(st.uid)), num('group', String(st.gid))]);
-  target.children = [...target.children.filter((c) => c.kind !== 'element' || c.name !== 'permissions'), perms];
-  return formatStoragePoolXML({ ...def, capacity: Number(sizes.capacity), allocation: Number(sizes.allocation), available: Number(sizes.available) });
+export async function livePoolXML(def: StoragePoolDef, sizes: PoolSizes, permissions: boolean): Promise<string> {
+  const target = poolPart(def, 'target');
+  let live = def;
+  if (permissions && target) {
+    const st = await stat(targetOf(def));
+    live = withPoolPart(def, 'target', { ...target, permissions: { mode: `0${(st.mode & 0o7777).toString(8)}`, owner: String(st.uid), group: String(st.gid) } });
+  }
+  return formatStoragePoolXML({ ...live, capacity: Number(sizes.capacity), allocation: Number(sizes.allocation), available: Number(sizes.available) });
 }

@@ -14,7 +14,8 @@ export const driver = {
   async open(ctx): Promise<DriverConnection | 'declined'> {
     const paths = storagePathsForURI(ctx.uri);
     if (paths === 'declined') return 'declined';
-    const storage = new LocalStorage(paths);
+    // Encrypted volumes read their secrets through a connection of their own to the same URI.
+    const storage = new LocalStorage(paths, () => ctx.connect(ctx.uri.raw));
     await storage.autostart();
     return { storage, close: async () => undefined };
   },

@@ -1,26 +1,27 @@
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { formatStoragePoolXML, validateXML, type StoragePoolDef } from '@tsvirt/conf';
 import {
-  ALL_LIST_STORAGE_POOLS_FLAGS, StorageVolType, StoragePoolBuildFlags, StoragePoolCreateFlags, StoragePoolDefineFlags, StoragePoolState, StorageVolCreateFlags,
+  ALL_LIST_STORAGE_POOLS_FLAGS, StoragePoolEventLifecycleType as E, StorageVolType, StoragePoolBuildFlags, StoragePoolCreateFlags, StoragePoolDefineFlags, StoragePoolState, StorageVolCreateFlags,
   StorageVolInfoFlags, StorageVolWipeAlgorithm, StorageXMLFlags, matchesListStoragePoolsFlags,
-  type StorageDriver, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
+  type Connection, type StorageDriver, type StoragePoolDriverEvent, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic, type StreamChunk } from '@tsvirt/util';
-import { buildDirPool, checkDirPool, deleteDirPool, livePoolXML, poolSizes } from './dir-pool.js';
+import { livePoolXML } from './dir-pool.js';
+import type { PoolBackend } from './pool-backend.js';
+import { backendOf, parsePoolDefinition } from './pool-backends.js';
 import { findPoolSources, poolCapabilitiesXML } from './pool-capabilities.js';
-import { MOUNTED_TYPES, mountPool, unmountPool } from './pool-mount.js';
-import { parsePoolDefinition } from './pool-xml.js';
 import {
   loadPools, removeConfig, removeState, saveConfig, saveState, setAutostartLink, withPoolsLock, type PoolObject,
 } from './pool-store.js';
+import { PoolEvents } from './pool-events.js';
 import { PoolTable, poolRef, requireActive } from './pool-table.js';
 import { autostartedMarker, type StoragePaths } from './storage-paths.js';
-import { cloneVolume, createVolume } from './volume-create.js';
 import { parseNewVolume } from './volume-def.js';
-import { listVolumes, noVol, volRef, volumeByName, volumeByPath, volumeFacts, type VolumeEntry } from './volume-facts.js';
-import { deleteVolume, resizeVolume, wipeVolume } from './volume-ops.js';
+import { volumePassphrase } from './volume-secret.js';
+import { noVol, volRef, volumeFacts, type VolumeEntry } from './volume-facts.js';
+import { resizeVolume, wipeVolume } from './volume-ops.js';
 import { downloadVolume, uploadVolume } from './volume-stream.js';
 import { volumeXML } from './volume-xml.js';
 
@@ -35,15 +36,39 @@ function buildFlagsOf(flags: number): number | undefined {
   return flags & StoragePoolCreateFlags.WITH_BUILD ? 0 : undefined;
 }
 
+/** libvirt's refusal of an operation a pool type's backend lacks. */
+const unsupported = (what: string): VirError => new VirError(ErrorCode.NO_SUPPORT, what, D);
+
+/** The backend of a pool, and the operation it must have. */
+function need<K extends keyof PoolBackend>(def: StoragePoolDef, op: K, what: string): NonNullable<PoolBackend[K]> {
+  const fn = backendOf(def.type)[op];
+  if (!fn) throw unsupported(what);
+  return fn as NonNullable<PoolBackend[K]>;
+}
+
+/** A volume by name in a running pool, or libvirt's "no storage vol" error. */
+async function volumeByName(def: StoragePoolDef, name: string): Promise<VolumeEntry> {
+  const vol = await backendOf(def.type).volume(def, name);
+  if (!vol) throw noVol('name', name);
+  return vol;
+}
+
 /**
- * libvirt's storage driver over one root's files, for the local hypervisor connections: `dir`
- * pools whose volumes are the files (and linked block devices) of their directory, made with
- * `qemu-img` and plain file operations. Every call reads the pools' files afresh; every change to
+ * libvirt's storage driver over one root's files, for the local hypervisor connections: pools
+ * whose type has a backend here (see pool-backends.ts); a dir pool's volumes are the files (and
+ * linked block devices) of its directory, made with `qemu-img` and plain file operations. Every call reads the pools' files afresh; every change to
  * the pools holds the root's lock, so all processes that open the root see the same pools. Volume
  * operations take no lock: a new volume's name is claimed by creating its file exclusively.
  */
 export class LocalStorage implements StorageDriver {
-  constructor(private readonly paths: StoragePaths) {}
+  private readonly events: PoolEvents;
+  /**
+   * `paths`: the root's files. `connect`: a connection to the same URI through the public API,
+   * where the secrets of encrypted volumes are looked up (absent: none can be made).
+   */
+  constructor(private readonly paths: StoragePaths, private readonly connect?: () => Promise<Connection>) {
+    this.events = new PoolEvents(paths.configDir);
+  }
 
   private async table(): Promise<PoolTable> {
     return new PoolTable(await loadPools(this.paths));
@@ -82,8 +107,8 @@ export class LocalStorage implements StorageDriver {
   async connectGetStoragePoolCapabilities(flags: number): Promise<string> {
     return poolCapabilitiesXML(flags);
   }
-  async connectFindStoragePoolSources(type: string, _srcSpec: string | undefined, flags: number): Promise<string> {
-    return findPoolSources(type, flags);
+  async connectFindStoragePoolSources(type: string, srcSpec: string | undefined, flags: number): Promise<string> {
+    return findPoolSources(type, srcSpec, flags);
   }
   async connectListAllStoragePools(flags: number): Promise<StoragePoolRef[]> {
     checkFlags(flags, ALL_LIST_STORAGE_POOLS_FLAGS, 'storageConnectListAllStoragePools', D);
@@ -106,20 +131,24 @@ export class LocalStorage implements StorageDriver {
     checkFlags(flags, StoragePoolDefineFlags.VALIDATE, 'storagePoolDefineXML', D);
     if (flags & StoragePoolDefineFlags.VALIDATE) await validateXML(xml, 'storagepool.rng');
     const def = parsePoolDefinition(xml);
-    return this.change(async (t) => {
+    const ref = await this.change(async (t) => {
       t.existing(def, false);
       await saveConfig(this.paths, def);
       return { name: def.name, uuid: def.uuid };
     });
+    this.events.lifecycle(ref, E.DEFINED);
+    return ref;
   }
   async storagePoolCreateXML(xml: string, flags: number): Promise<StoragePoolRef> {
     checkFlags(flags, BUILD_FLAGS, 'storagePoolCreateXML', D);
     const def = parsePoolDefinition(xml);
-    return this.change(async (t) => {
+    const ref = await this.change(async (t) => {
       t.existing(def, true);
       await this.start(def, flags);
       return { name: def.name, uuid: def.uuid };
     });
+    this.events.lifecycle(ref, E.STARTED);
+    return ref;
   }
   /**
    * Starts the pools marked autostart, once per life of the state directory (a boot, for the
@@ -140,45 +169,58 @@ export class LocalStorage implements StorageDriver {
 
   /** Builds (when asked) and checks a pool, then marks it active with `def` as its live definition. */
   private async start(def: StoragePoolDef, flags: number): Promise<void> {
+    const backend = backendOf(def.type);
     const build = buildFlagsOf(flags);
-    if (build !== undefined) await buildDirPool(def, build);
-    if (MOUNTED_TYPES.has(def.type)) await mountPool(def);
-    await checkDirPool(def);
+    if (build !== undefined) await backend.build(def, build);
+    await backend.start(def);
     await saveState(this.paths, def);
   }
 
   async storagePoolBuild(pool: StoragePoolRef, flags: number): Promise<void> {
-    await this.change(async (t) => buildDirPool(t.inactive(pool, 'already').def, flags));
+    await this.change(async (t) => {
+      const { def } = t.inactive(pool, 'already');
+      await backendOf(def.type).build(def, flags);
+    });
+    this.events.lifecycle(pool, E.CREATED);
   }
   async storagePoolUndefine(pool: StoragePoolRef): Promise<void> {
     await this.change(async (t) => {
       await removeConfig(this.paths, t.inactive(pool, 'still').def.name);
     });
+    this.events.lifecycle(pool, E.UNDEFINED);
   }
   async storagePoolCreate(pool: StoragePoolRef, flags: number): Promise<void> {
     checkFlags(flags, BUILD_FLAGS, 'storagePoolCreate', D);
     await this.change(async (t) => this.start(t.inactive(pool, 'already').def, flags));
+    this.events.lifecycle(pool, E.STARTED);
   }
   async storagePoolDestroy(pool: StoragePoolRef): Promise<void> {
     await this.change(async (t) => {
       const { def } = t.active(pool);
-      if (MOUNTED_TYPES.has(def.type)) await unmountPool(def);
+      await backendOf(def.type).stop(def);
       await removeState(this.paths, def.name);
     });
+    this.events.lifecycle(pool, E.STOPPED);
   }
   async storagePoolDelete(pool: StoragePoolRef, flags: number): Promise<void> {
-    await this.change(async (t) => deleteDirPool(t.inactive(pool, 'still').def, flags));
+    await this.change(async (t) => {
+      const { def } = t.inactive(pool, 'still');
+      await need(def, 'delete', 'pool does not support pool deletion')(def, flags);
+    });
+    this.events.lifecycle(pool, E.DELETED);
   }
-  /** Volumes are read on every call, so a refresh only checks the directory; a pool whose directory went away stops, as in libvirt. */
+  /** Volumes are read on every call, so a refresh only checks the storage; a pool whose storage went away stops, as in libvirt. */
   async storagePoolRefresh(pool: StoragePoolRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'storagePoolRefresh', D);
     await this.change(async (t) => {
       const obj = t.active(pool);
-      await checkDirPool(obj.def).catch(async (e: unknown) => {
+      await backendOf(obj.def.type).check(obj.def).catch(async (e: unknown) => {
         await removeState(this.paths, obj.def.name);
+        this.events.lifecycle(pool, E.STOPPED);
         throw e;
       });
     });
+    this.events.refresh(pool);
   }
 
   async storagePoolGetXMLDesc(pool: StoragePoolRef, flags: number): Promise<string> {
@@ -187,12 +229,14 @@ export class LocalStorage implements StorageDriver {
     // libvirt keeps a second definition only when one was defined while the pool ran: the inactive XML shows it then.
     const pending = obj.active && obj.config && formatStoragePoolXML(obj.config) !== formatStoragePoolXML(obj.def) ? obj.config : undefined;
     if (flags & StorageXMLFlags.INACTIVE && pending) return formatStoragePoolXML(pending);
-    return obj.active ? livePoolXML(obj.def) : formatStoragePoolXML(obj.def);
+    if (!obj.active) return formatStoragePoolXML(obj.def);
+    const backend = backendOf(obj.def.type);
+    return livePoolXML(obj.def, await backend.sizes(obj.def), backend.livePermissions);
   }
   async storagePoolGetInfo(pool: StoragePoolRef): Promise<StoragePoolInfo> {
     const obj = (await this.table()).of(pool);
     if (!obj.active) return { state: StoragePoolState.INACTIVE, capacity: 0n, allocation: 0n, available: 0n };
-    return { state: StoragePoolState.RUNNING, ...(await poolSizes(obj.def)) };
+    return { state: StoragePoolState.RUNNING, ...(await backendOf(obj.def.type).sizes(obj.def)) };
   }
   async storagePoolGetAutostart(pool: StoragePoolRef): Promise<boolean> {
     return (await this.table()).of(pool).autostart;
@@ -211,27 +255,46 @@ export class LocalStorage implements StorageDriver {
     return (await this.table()).of(pool).config !== undefined;
   }
 
+  private async volumes(pool: StoragePoolRef): Promise<VolumeEntry[]> {
+    const { def } = await this.activePool(pool);
+    return backendOf(def.type).volumes(def);
+  }
   async storagePoolNumOfVolumes(pool: StoragePoolRef): Promise<number> {
-    return (await listVolumes((await this.activePool(pool)).def)).length;
+    return (await this.volumes(pool)).length;
   }
   async storagePoolListVolumes(pool: StoragePoolRef, maxnames: number): Promise<string[]> {
-    return (await listVolumes((await this.activePool(pool)).def)).slice(0, maxnames).map((v) => v.name);
+    return (await this.volumes(pool)).slice(0, maxnames).map((v) => v.name);
   }
   async storagePoolListAllVolumes(pool: StoragePoolRef, flags: number): Promise<StorageVolRef[]> {
     checkFlags(flags, 0, 'storagePoolListAllVolumes', D);
-    return (await listVolumes((await this.activePool(pool)).def)).map(volRef);
+    return (await this.volumes(pool)).map(volRef);
+  }
+  /** The volume of a running pool whose path is `path`: in a dir pool an entry of its directory, else any volume's path. */
+  private async volumeByPath(path: string): Promise<VolumeEntry | undefined> {
+    const defs = this.activeDefs(await this.table());
+    for (const def of defs) {
+      if (def.targetPath && dirname(path) === def.targetPath) {
+        const vol = await backendOf(def.type).volume(def, basename(path));
+        if (vol?.path === path) return vol;
+      }
+    }
+    for (const def of defs) {
+      const vol = (await backendOf(def.type).volumes(def)).find((v) => v.path === path);
+      if (vol) return vol;
+    }
+    return undefined;
   }
 
   async storageVolLookupByName(pool: StoragePoolRef, name: string): Promise<StorageVolRef> {
     return volRef(await volumeByName((await this.activePool(pool)).def, name));
   }
   async storageVolLookupByKey(key: string): Promise<StorageVolRef> {
-    const vol = await volumeByPath(this.activeDefs(await this.table()), key);
+    const vol = await this.volumeByPath(key);
     if (!vol) throw noVol('key', key, false);
     return volRef(vol);
   }
   async storageVolLookupByPath(path: string): Promise<StorageVolRef> {
-    const vol = await volumeByPath(this.activeDefs(await this.table()), isAbsolute(path) ? resolve(path) : path);
+    const vol = await this.volumeByPath(isAbsolute(path) ? resolve(path) : path);
     if (!vol) throw noVol('path', path);
     return volRef(vol);
   }
@@ -241,7 +304,9 @@ export class LocalStorage implements StorageDriver {
     if (flags & StorageVolCreateFlags.VALIDATE) await validateXML(xml, 'storagevol.rng');
     const obj = await this.activePool(pool);
     const vol = parseNewVolume(xml, obj.def);
-    await createVolume(obj.def, vol, flags);
+    const create = need(obj.def, 'createVolume', 'storage pool does not support volume creation');
+    if (vol.encryption && !backendOf(obj.def.type).encryptable) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'storage pool does not support encrypted volumes', D);
+    await create(obj.def, vol, flags, vol.encryption ? await volumePassphrase(vol, this.connect) : undefined);
     return volRef(await volumeByName(obj.def, vol.name));
   }
   async storageVolCreateXMLFrom(pool: StoragePoolRef, xml: string, clone: StorageVolRef, flags: number): Promise<StorageVolRef> {
@@ -252,11 +317,12 @@ export class LocalStorage implements StorageDriver {
     const obj = t.active(pool);
     const from = await volumeFacts((await this.vol(clone, t)).vol);
     const vol = parseNewVolume(xml, obj.def, from.capacity);
-    await cloneVolume(obj.def, vol, from, flags);
+    await need(obj.def, 'cloneVolume', 'storage pool does not support volume creation from an existing volume')(obj.def, vol, from, flags);
     return volRef(await volumeByName(obj.def, vol.name));
   }
   async storageVolDelete(ref: StorageVolRef, flags: number): Promise<void> {
-    await deleteVolume((await this.vol(ref)).vol, flags);
+    const { pool, vol } = await this.vol(ref);
+    await need(pool.def, 'deleteVolume', 'storage pool does not support vol deletion')(pool.def, vol, flags);
   }
   async storageVolWipe(ref: StorageVolRef, flags: number): Promise<void> {
     await this.storageVolWipePattern(ref, StorageVolWipeAlgorithm.ZERO, flags);
@@ -266,7 +332,9 @@ export class LocalStorage implements StorageDriver {
   }
   async storageVolResize(ref: StorageVolRef, capacity: bigint, flags: number): Promise<void> {
     const { pool, vol } = await this.vol(ref);
-    const { available } = await poolSizes(pool.def);
+    const backend = backendOf(pool.def.type);
+    if (!backend.resizable) throw unsupported('storage pool does not support changing of volume capacity');
+    const { available } = await backend.sizes(pool.def);
     await resizeVolume(await volumeFacts(vol), capacity, flags, available);
   }
   async storageVolGetXMLDesc(ref: StorageVolRef, flags: number): Promise<string> {
@@ -289,6 +357,13 @@ export class LocalStorage implements StorageDriver {
     return downloadVolume(await volumeFacts((await this.vol(ref)).vol), offset, length, flags);
   }
   async storageVolUpload(ref: StorageVolRef, data: AsyncIterable<StreamChunk>, offset: bigint, length: bigint, flags: number): Promise<void> {
-    await uploadVolume(await volumeFacts((await this.vol(ref)).vol), data, offset, length, flags);
+    const { pool, vol } = await this.vol(ref);
+    await uploadVolume(await volumeFacts(vol), data, offset, length, flags);
+    // libvirt refreshes the pool once an upload has finished, and says so.
+    this.events.refresh(poolRef(pool));
+  }
+  async connectStoragePoolEventRegisterAny(pool: StoragePoolRef | undefined, eventID: number,
+    listener: (e: StoragePoolDriverEvent) => void): Promise<() => void> {
+    return this.events.register(pool, eventID, listener);
   }
 }

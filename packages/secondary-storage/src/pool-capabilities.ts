@@ -1,6 +1,6 @@
 import { POOL_TYPES, POOL_TYPE_NAMES, type FormatRules } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
-import { BACKENDS, missingBackend } from './pool-xml.js';
+import { backendOf, hasBackend } from './pool-backends.js';
 
 const D = ErrorDomain.STORAGE;
 /** Pool types whose volume formats libvirt accepts but does not enumerate in the capabilities. */
@@ -21,16 +21,17 @@ export function poolCapabilitiesXML(flags: number): string {
   checkFlags(flags, 0, 'storageConnectGetStoragePoolCapabilities', D);
   const pools = POOL_TYPE_NAMES.map((type) => {
     const info = POOL_TYPES[type]!;
-    return `  <pool type='${type}' supported='${BACKENDS.has(type) ? 'yes' : 'no'}'>\n` +
+    return `  <pool type='${type}' supported='${hasBackend(type) ? 'yes' : 'no'}'>\n` +
       options('poolOptions', 'sourceFormatType', info.poolFormats) + options('volOptions', 'targetFormatType', info.volFormats, !UNLISTED_VOL_FORMATS.has(type)) + '  </pool>\n';
   });
   return `<storagepoolCapabilities>\n${pools.join('')}</storagepoolCapabilities>\n`;
 }
 
-/** virConnectFindStoragePoolSources: the dir backend discovers nothing, and it is the only backend here. */
-export function findPoolSources(type: string, flags: number): never {
+/** virConnectFindStoragePoolSources: the sources the type's backend finds, for the types that discover any. */
+export async function findPoolSources(type: string, srcSpec: string | undefined, flags: number): Promise<string> {
   checkFlags(flags, 0, 'storageConnectFindStoragePoolSources', D);
   if (!POOL_TYPE_NAMES.includes(type)) throw new VirError(ErrorCode.INTERNAL_ERROR, `unknown storage pool type ${type}`, D);
-  if (!BACKENDS.has(type)) throw missingBackend(type);
-  throw new VirError(ErrorCode.NO_SUPPORT, `pool type '${type}' does not support source discovery`, D);
+  const backend = backendOf(type);
+  if (!backend.findSources) throw new VirError(ErrorCode.NO_SUPPORT, `pool type '${type}' does not support source discovery`, D);
+  return backend.findSources(srcSpec);
 }

@@ -1,7 +1,7 @@
-import { mkdir, readdir, readFile, readlink, symlink, unlink } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { formatStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
-import { ErrorDomain, logger, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
-import { parsePoolDefinition } from './pool-xml.js';
+import { ErrorDomain, logger, removeIfExists, setAutostartSymlink, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
+import { parsePoolDefinition } from './pool-backends.js';
 import { autostartLink, configFile, driverLock, stateFile, type StoragePaths } from './storage-paths.js';
 
 const log = logger('storage.store');
@@ -85,11 +85,7 @@ export async function saveState(paths: StoragePaths, def: StoragePoolDef): Promi
   await writeFileAtomic(stateFile(paths, def.name), saved(def), { mode: 0o600, domain: D });
 }
 
-async function removeFile(path: string, what: string): Promise<void> {
-  await unlink(path).catch((e: unknown) => {
-    if (!isMissing(e)) throw systemError(`cannot remove ${what} '${path}'`, e as NodeJS.ErrnoException, D);
-  });
-}
+const removeFile = (path: string, what: string): Promise<void> => removeIfExists(path, what, D);
 
 export const removeState = (paths: StoragePaths, name: string): Promise<void> => removeFile(stateFile(paths, name), 'state file');
 
@@ -100,12 +96,5 @@ export async function removeConfig(paths: StoragePaths, name: string): Promise<v
 }
 
 /** Makes or removes the autostart link of a persistent pool. */
-export async function setAutostartLink(paths: StoragePaths, name: string, on: boolean): Promise<void> {
-  const link = autostartLink(paths, name);
-  await removeFile(link, 'autostart link');
-  if (!on) return;
-  await mkdir(paths.autostartDir, { recursive: true });
-  await symlink(configFile(paths, name), link).catch((e: unknown) => {
-    throw systemError(`Failed to create symlink '${link}' to '${configFile(paths, name)}'`, e as NodeJS.ErrnoException, D);
-  });
-}
+export const setAutostartLink = (paths: StoragePaths, name: string, on: boolean): Promise<void> =>
+  setAutostartSymlink(autostartLink(paths, name), configFile(paths, name), on, D);

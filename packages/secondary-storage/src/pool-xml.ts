@@ -1,38 +1,32 @@
-import { POOL_TYPE_NAMES, attr, firstChild, parseStoragePoolXML, type StoragePoolDef } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { permissionsOf } from './permissions.js';
-
-/** The pool types this driver has a backend for. */
-export const BACKENDS: ReadonlySet<string> = new Set(['dir', 'fs', 'netfs']);
-
-/** libvirt's error for a pool type without a backend (the type's number is its place in libvirt's enumeration). */
-export const missingBackend = (type: string): VirError =>
-  new VirError(ErrorCode.INTERNAL_ERROR, `missing backend for pool type ${POOL_TYPE_NAMES.indexOf(type)} (${type})`, ErrorDomain.STORAGE);
-
-/**
- * A pool definition as libvirt's storage driver accepts one: conf's parse (libvirt's storage conf
- * checks and normalisations), then a type this driver has a backend for and permissions it can
- * apply.
- */
-export function parsePoolDefinition(xml: string): StoragePoolDef {
-  const def = parseStoragePoolXML(xml);
-  if (!BACKENDS.has(def.type)) throw missingBackend(def.type);
-  permissionsOf(def.xml);
-  return def;
-}
+import { poolPart, type PoolPart, type StoragePoolDef } from '@tsvirt/conf';
 
 /** The target directory of a pool (conf checked that a local pool has one). */
 export const targetOf = (def: StoragePoolDef): string => def.targetPath!;
 
-/** An attribute of the first `<source>` child named `child`. */
-export function sourceAttr(def: StoragePoolDef, child: string, name: string): string | undefined {
-  const source = firstChild(def.xml, 'source');
-  const el = source && firstChild(source, child);
-  return el && attr(el, name);
-}
+/** A pool's `<source>`, typed (empty when it has none). */
+export const sourceOf = (def: StoragePoolDef): PoolPart<'source'> => poolPart(def, 'source') ?? {};
 
-/** Whether two pools use the same storage: the same directory, or for fs pools the same device. */
+/** The path of the first `<source><device>` (an fs or disk pool's device, an iSCSI target's IQN). */
+export const sourceDevice = (def: StoragePoolDef): string | undefined => sourceOf(def).devices?.[0]?.path;
+
+/** The paths of every `<source><device>` (a logical pool's physical volumes). */
+export const sourceDevices = (def: StoragePoolDef): string[] =>
+  (sourceOf(def).devices ?? []).map((d) => d.path).filter((p): p is string => p !== undefined);
+
+/** The pool types whose volumes live in a target directory of the host. */
+const DIR_TYPES: ReadonlySet<string> = new Set(['dir', 'fs', 'netfs']);
+
+/** Whether two pools use the same storage: the same directory, device, volume group, target or adapter. */
 export function sameStorage(a: StoragePoolDef, b: StoragePoolDef): boolean {
-  if (a.targetPath === b.targetPath) return true;
-  return a.type === 'fs' && b.type === 'fs' && sourceAttr(a, 'device', 'path') === sourceAttr(b, 'device', 'path');
+  if (DIR_TYPES.has(a.type) && DIR_TYPES.has(b.type) && a.targetPath === b.targetPath) return true;
+  if (a.type !== b.type) return false;
+  const [sa, sb] = [sourceOf(a), sourceOf(b)];
+  const same = (x: string | undefined, y: string | undefined): boolean => x !== undefined && x === y;
+  switch (a.type) {
+    case 'fs': case 'disk': return same(sourceDevice(a), sourceDevice(b));
+    case 'logical': return sa.name === sb.name;
+    case 'iscsi': case 'iscsi-direct': return same(sa.hosts?.[0]?.name, sb.hosts?.[0]?.name) && same(sourceDevice(a), sourceDevice(b));
+    case 'scsi': return same(sa.adapter?.name, sb.adapter?.name);
+    default: return false;
+  }
 }

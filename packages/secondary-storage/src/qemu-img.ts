@@ -1,4 +1,5 @@
 import { ErrorCode, ErrorDomain, VirError, runCommand } from '@tsvirt/util';
+import { secretObjectId } from './volume-encryption.js';
 
 const QEMU_IMG = 'qemu-img';
 const D = ErrorDomain.NONE;
@@ -9,10 +10,13 @@ export interface ImageInfo {
   readonly virtualSize: bigint;
   readonly backingPath?: string;
   readonly backingFormat?: string;
+  /** The image is encrypted (a LUKS image, or qcow2 with LUKS inside). */
+  readonly encrypted: boolean;
 }
 
 interface QemuImgInfoJSON {
   'format': string;
+  'encrypted'?: boolean;
   'virtual-size': number;
   'backing-filename'?: string;
   'full-backing-filename'?: string;
@@ -31,6 +35,7 @@ export async function imageInfo(path: string): Promise<ImageInfo | undefined> {
     return {
       format: j.format,
       virtualSize: BigInt(j['virtual-size']),
+      encrypted: j.format === 'luks' || j.encrypted === true,
       ...(backingPath !== undefined ? { backingPath } : {}),
       ...(j['backing-filename-format'] !== undefined ? { backingFormat: j['backing-filename-format'] } : {}),
     };
@@ -54,6 +59,8 @@ export interface CreateImage {
   readonly compat?: string;
   readonly clusterSize?: string;
   readonly features: readonly string[];
+  /** LUKS: the file holding the passphrase, and qemu's cipher options. */
+  readonly encryption?: { readonly secretFile: string; readonly options: readonly string[] };
 }
 
 /** qemu-img's name of a libvirt format: an ISO image is raw to it. */
@@ -70,6 +77,12 @@ const sizeKiB = (bytes: bigint): bigint => (bytes + 1023n) / 1024n;
 function imageOptions(img: CreateImage): string[] {
   const opts: string[] = [];
   if (img.backing) opts.push(`backing_fmt=${qemuFormat(img.backing.format)}`);
+  if (img.encryption) {
+    const id = secretObjectId(img.path);
+    // A raw LUKS image is qemu's luks format; qcow2 carries LUKS inside, its options prefixed.
+    if (img.format === 'qcow2') opts.push('encrypt.format=luks', `encrypt.key-secret=${id}`);
+    else opts.push(`key-secret=${id}`, ...img.encryption.options);
+  }
   if (img.preallocMetadata) opts.push(sizeKiB(img.capacity ?? 0n) > img.allocation ? 'preallocation=metadata' : 'preallocation=falloc');
   if (img.format !== 'qcow2') return opts;
   const compat = img.compat ?? '0.10';
@@ -88,10 +101,15 @@ const optionArgs = (img: CreateImage): string[] => {
   return opts.length ? ['-o', opts.join(',')] : [];
 };
 
-/** The arguments of `qemu-img create` for a new image, as libvirt builds them. */
+/** The secret object qemu-img reads a LUKS passphrase from. */
+const secretObject = (img: CreateImage): string[] =>
+  img.encryption ? ['--object', `secret,id=${secretObjectId(img.path)},file=${img.encryption.secretFile}`] : [];
+
+/** The arguments of `qemu-img create` for a new image, as libvirt builds them (a raw LUKS volume is qemu's luks format). */
 export function createImageArgs(img: CreateImage): string[] {
+  const format = img.encryption && img.format === 'raw' ? 'luks' : qemuFormat(img.format);
   return [
-    'create', '-f', qemuFormat(img.format), ...(img.backing ? ['-b', img.backing.path] : []), ...optionArgs(img), img.path,
+    'create', '-f', format, ...(img.backing ? ['-b', img.backing.path] : []), ...secretObject(img), ...optionArgs(img), img.path,
     ...(img.capacity !== undefined ? [`${sizeKiB(img.capacity)}K`] : []),
   ];
 }
@@ -101,8 +119,19 @@ export function convertImageArgs(from: { readonly path: string; readonly format:
   return ['convert', '-f', qemuFormat(from.format), '-O', qemuFormat(img.format), ...optionArgs(img), from.path, img.path];
 }
 
+/** What qemu says when its key-derivation benchmark saw no CPU time pass: a busy host, not a bad request. */
+const PBKDF_BENCHMARK_MISSED = 'Unable to get accurate CPU usage';
+
+/** Runs qemu-img; a LUKS creation whose key-derivation benchmark a busy host spoilt is tried again, twice at most. */
 export async function qemuImg(args: readonly string[]): Promise<void> {
-  await runCommand(QEMU_IMG, args, { domain: D });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommand(QEMU_IMG, args, { domain: D });
+      return;
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof VirError && e.message.includes(PBKDF_BENCHMARK_MISSED))) throw e;
+    }
+  }
 }
 
 /** `qemu-img resize` to `bytes` (`--shrink` allows a smaller size). */

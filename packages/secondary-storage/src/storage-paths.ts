@@ -1,6 +1,5 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { ErrorCode, ErrorDomain, VirError, uriParam, type VirURI } from '@tsvirt/util';
+import { join } from 'node:path';
+import { ErrorDomain, localInstance, xdgDirs, type VirURI } from '@tsvirt/util';
 
 /** Where one instance of the storage driver keeps its pools (libvirt's storage driver layout). */
 export interface StoragePaths {
@@ -17,14 +16,10 @@ function systemPaths(): StoragePaths {
 }
 
 function sessionPaths(env: NodeJS.ProcessEnv): StoragePaths {
-  const config = env['XDG_CONFIG_HOME'] || join(homedir(), '.config');
-  const cache = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
-  const runtime = env['XDG_RUNTIME_DIR'] || join(cache, 'tsvirt', 'run');
+  const { config, runtime } = xdgDirs(env);
   const configDir = join(config, 'tsvirt', 'storage');
   return { configDir, autostartDir: join(configDir, 'autostart'), stateDir: join(runtime, 'tsvirt', 'storage', 'run') };
 }
-
-const isRoot = (): boolean => process.getuid?.() === 0;
 
 /**
  * The layout for a local hypervisor URI, the same split as the QEMU driver's: `qemu:///system` and
@@ -33,23 +28,12 @@ const isRoot = (): boolean => process.getuid?.() === 0;
  * hypervisor driver itself refuses the URI (it reports why).
  */
 export function storagePathsForURI(uri: VirURI, env: NodeJS.ProcessEnv = process.env): StoragePaths | 'declined' {
-  if (uri.driver === 'lxc') return uri.path === '/' && isRoot() ? systemPaths() : 'declined';
-  if (uri.driver !== 'qemu') return 'declined';
-  switch (uri.path) {
-    case '/system':
-      return isRoot() ? systemPaths() : 'declined';
-    case '/session':
-      return sessionPaths(env);
-    case '/embed': {
-      const root = uriParam(uri, 'root');
-      if (!root) throw new VirError(ErrorCode.INVALID_ARG, `Missing 'root' URI parameter`, ErrorDomain.STORAGE);
-      if (!isAbsolute(root)) throw new VirError(ErrorCode.INVALID_ARG, `root path '${root}' in URI must be absolute`, ErrorDomain.STORAGE);
-      const r = resolve(root);
-      return { configDir: join(r, 'etc', 'storage'), autostartDir: join(r, 'etc', 'storage', 'autostart'), stateDir: join(r, 'run', 'storage') };
-    }
-    default:
-      return 'declined';
-  }
+  const where = localInstance(uri, ErrorDomain.STORAGE);
+  if (where === 'declined') return 'declined';
+  if (where.kind === 'system') return systemPaths();
+  if (where.kind === 'session') return sessionPaths(env);
+  const r = where.root;
+  return { configDir: join(r, 'etc', 'storage'), autostartDir: join(r, 'etc', 'storage', 'autostart'), stateDir: join(r, 'run', 'storage') };
 }
 
 export const configFile = (p: StoragePaths, name: string): string => join(p.configDir, `${name}.xml`);

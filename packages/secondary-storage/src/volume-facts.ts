@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { StoragePoolDef } from '@tsvirt/conf';
 import type { StorageVolRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, sysfsPath } from '@tsvirt/util';
@@ -13,9 +13,10 @@ export const noVol = (how: string, what: string, quoted = true): VirError =>
   new VirError(ErrorCode.NO_STORAGE_VOL, `no storage vol with matching ${how} ${quoted ? `'${what}'` : what}`, D);
 
 /**
- * One volume of a dir pool: an entry of its directory that is a regular file, a directory or a
- * block device (also through a symlink). A file or directory is reached by its entry's path, as
- * libvirt shows it; a block device by its real path, so that what uses the volume finds the device.
+ * One volume of a pool. In a dir pool, an entry of its directory that is a regular file, a
+ * directory or a block device (also through a symlink): a file or directory is reached by its
+ * entry's path, as libvirt shows it; a block device by its real path, so that what uses the volume
+ * finds the device. In other pools, a block device (a partition, a logical volume, a LUN).
  */
 export interface VolumeEntry {
   readonly pool: string;
@@ -23,14 +24,20 @@ export interface VolumeEntry {
   readonly type: 'file' | 'dir' | 'block';
   /** The path the volume is used by, which is also its key. */
   readonly path: string;
-  /** The entry in the pool's directory (a symlink for a linked block device). */
+  /** The entry in the pool's directory (a symlink for a linked block device); the path itself elsewhere. */
   readonly entry: string;
+  /** The format a block volume shows (a partition's type); raw when absent. */
+  readonly format?: string;
 }
 
 export const volRef = (v: VolumeEntry): StorageVolRef => ({ pool: v.pool, name: v.name, key: v.path });
 
-/** The volume an entry of a pool directory is, or undefined for anything else (fifos, sockets, dangling links). */
-async function entryOf(pool: StoragePoolDef, name: string): Promise<VolumeEntry | undefined> {
+/**
+ * The volume an entry of a pool directory is, or undefined for anything else (fifos, sockets,
+ * dangling links) and for names that are not entries of the directory ('/', '.', '..').
+ */
+export async function dirVolume(pool: StoragePoolDef, name: string): Promise<VolumeEntry | undefined> {
+  if (name.includes('/') || name === '.' || name === '..' || name === '') return undefined;
   const entry = join(targetOf(pool), name);
   const l = await lstat(entry).catch(() => undefined);
   const st = l?.isSymbolicLink() ? await stat(entry).catch(() => undefined) : l;
@@ -41,31 +48,10 @@ async function entryOf(pool: StoragePoolDef, name: string): Promise<VolumeEntry 
 }
 
 /** The volumes of a running dir pool, in name order. */
-export async function listVolumes(pool: StoragePoolDef): Promise<VolumeEntry[]> {
+export async function dirVolumes(pool: StoragePoolDef): Promise<VolumeEntry[]> {
   const names = (await readdir(targetOf(pool)).catch(() => [])).sort();
-  const entries = await Promise.all(names.map((n) => entryOf(pool, n)));
+  const entries = await Promise.all(names.map((n) => dirVolume(pool, n)));
   return entries.filter((e): e is VolumeEntry => e !== undefined);
-}
-
-export async function volumeByName(pool: StoragePoolDef, name: string): Promise<VolumeEntry> {
-  const vol = name.includes('/') || name === '.' || name === '..' ? undefined : await entryOf(pool, name);
-  if (!vol) throw noVol('name', name);
-  return vol;
-}
-
-/** The volume of one of `pools` whose path is `path`: an entry of its directory, or a linked block device. */
-export async function volumeByPath(pools: readonly StoragePoolDef[], path: string): Promise<VolumeEntry | undefined> {
-  for (const pool of pools) {
-    if (dirname(path) === targetOf(pool)) {
-      const vol = await entryOf(pool, basename(path));
-      if (vol?.path === path) return vol;
-    }
-  }
-  for (const pool of pools) {
-    const vol = (await listVolumes(pool)).find((v) => v.type === 'block' && v.path === path);
-    if (vol) return vol;
-  }
-  return undefined;
 }
 
 /** A volume's sizes, format, backing image and the stat of what it is. */
@@ -77,6 +63,8 @@ export interface VolumeFacts extends VolumeEntry {
   readonly physical?: bigint;
   readonly stat: BigIntStats;
   readonly backing?: { readonly path: string; readonly format?: string };
+  /** LUKS-encrypted: the image needs its secret to be read. */
+  readonly encrypted?: boolean;
 }
 
 /** The size of a block device from sysfs (`/sys/dev/block/MAJ:MIN/size`, in 512-byte sectors). */
@@ -96,18 +84,20 @@ export async function volumeFacts(vol: VolumeEntry): Promise<VolumeFacts> {
   if (vol.type === 'dir') return { ...vol, format: 'dir', capacity: 0n, allocation: 0n, stat: st };
   if (vol.type === 'block') {
     const size = await blockDeviceSize(st);
-    return { ...vol, format: 'raw', capacity: size, allocation: size, physical: size, stat: st };
+    return { ...vol, format: vol.format ?? 'raw', capacity: size, allocation: size, physical: size, stat: st };
   }
   const info = await imageInfo(vol.path);
-  const format = info?.format ?? 'raw';
+  // A raw LUKS image is qemu's luks format; libvirt calls it a raw volume with LUKS encryption.
+  const format = info?.format === 'luks' ? 'raw' : (info?.format ?? 'raw');
   return {
     ...vol,
     format,
     // qemu-img rounds a raw file's size up to whole sectors; libvirt shows the file's size.
-    capacity: format === 'raw' ? st.size : info!.virtualSize,
+    capacity: format === 'raw' && !info?.encrypted ? st.size : info!.virtualSize,
     allocation: st.blocks * 512n,
     physical: st.size,
     stat: st,
+    ...(info?.encrypted ? { encrypted: true } : {}),
     ...(info?.backingPath !== undefined ? { backing: { path: info.backingPath, ...(info.backingFormat ? { format: info.backingFormat } : {}) } } : {}),
   };
 }

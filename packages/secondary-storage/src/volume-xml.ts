@@ -42,7 +42,7 @@ export async function volumeXML(v: VolumeFacts): Promise<string> {
     bytes('capacity', v.capacity),
     bytes('allocation', v.allocation),
     ...(v.physical !== undefined ? [bytes('physical', v.physical)] : []),
-    element('target', [], targetChildren(v.path, v.format, v.stat)),
+    element('target', [], [...targetChildren(v.path, v.format, v.stat), ...(v.encrypted ? [element('encryption', [['format', 'luks']])] : [])]),
   ];
   if (v.backing) children.push(await backingStore(v.backing));
   return formatXml(element('volume', [['type', v.type]], children), 0, VOLUME_SPEC);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { addDriverImporter, connect, type Connection, type ConnectionDriver } from '@tsvirt/api';
+import { addDriverImporter, connect, type Connection, type ConnectionDriver, type SecretDriver } from '@tsvirt/api';
 
 /**
  * A stand-in for the QEMU driver: it answers qemu:// URIs with no entry points, so the
@@ -11,8 +11,15 @@ import { addDriverImporter, connect, type Connection, type ConnectionDriver } fr
  * another driver).
  */
 const hypervisorStub: { driver: ConnectionDriver } = {
-  driver: { name: 'QEMU', schemes: ['qemu'], localOnly: true, open: async () => ({ close: async () => undefined }) },
+  driver: { name: 'QEMU', schemes: ['qemu'], localOnly: true, open: async () => ({ ...stubTables, close: async () => undefined }) },
 };
+
+/**
+ * Tables the stand-in hypervisor connection offers besides: a test sets `secret` to stand in for
+ * a secret driver (tsvirt has none for local connections yet), so that the storage driver's
+ * lookups through the public API find one.
+ */
+export const stubTables: { secret?: SecretDriver } = {};
 
 addDriverImporter(async (specifier) => {
   if (specifier === '@tsvirt/secondary-storage') return import('../src/index.js');
@@ -79,6 +86,18 @@ export function makeLoopDevice(root: string, name: string, bytes: number): strin
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A loop device for a test, or undefined after skipping it with the reason where the host can make
+ * none; with CI=true the test fails instead, as an issue's feature may not skip there.
+ */
+export function loopDeviceOrSkip(ctx: { skip(note: string): void }, root: string, name: string, bytes: number): string | undefined {
+  const loop = makeLoopDevice(root, name, bytes);
+  if (loop) return loop;
+  if (process.env['CI'] === 'true') throw new Error('losetup cannot make a loop device, and CI needs one');
+  ctx.skip('losetup cannot make a loop device here');
+  return undefined;
 }
 
 export function removeLoopDevice(loop: string | undefined): void {

@@ -131,16 +131,17 @@ describe('dir pools under qemu:///embed', { timeout: 30_000 }, () => {
     expect((await virErrorOf(pool.isActive())).code).toBe(ErrorCode.NO_STORAGE_POOL);
   });
 
-  it('capabilities: every pool type, dir, fs and netfs supported; source discovery refused as libvirt refuses it', async () => {
+  it('capabilities: every pool type, those with a backend supported; source discovery refused as libvirt refuses it', async () => {
     const caps = await e.conn.getStoragePoolCapabilities();
     expect(caps).toMatch(/^<storagepoolCapabilities>\n  <pool type='dir' supported='yes'>\n    <volOptions>\n      <defaultFormat type='raw'\/>/);
-    expect(caps.match(/supported='yes'/g)).toHaveLength(3);
+    expect(caps.match(/supported='yes'/g)).toHaveLength(7);
+    expect(caps).toContain("  <pool type='disk' supported='yes'>");
     expect(caps).toContain("  <pool type='fs' supported='yes'>\n    <poolOptions>\n      <defaultFormat type='auto'/>");
-    expect(caps).toContain("  <pool type='iscsi' supported='no'>\n  </pool>\n");
+    expect(caps).toContain("  <pool type='iscsi-direct' supported='no'>\n  </pool>\n");
     for (const [type, code, message] of [
       ['dir', ErrorCode.NO_SUPPORT, "this function is not supported by the connection driver: pool type 'dir' does not support source discovery"],
       ['foo', ErrorCode.INTERNAL_ERROR, 'internal error: unknown storage pool type foo'],
-      ['logical', ErrorCode.INTERNAL_ERROR, 'internal error: missing backend for pool type 3 (logical)'],
+      ['mpath', ErrorCode.INTERNAL_ERROR, 'internal error: missing backend for pool type 8 (mpath)'],
     ] as const) {
       const err = await virErrorOf(e.conn.findStoragePoolSources(type));
       expect([err.code, err.message]).toEqual([code, message]);
@@ -173,8 +174,8 @@ describe('dir pools under qemu:///embed', { timeout: 30_000 }, () => {
       [dirPoolXML('a/b', '/x'), ErrorCode.XML_ERROR, ErrorDomain.STORAGE, "XML error: name a/b cannot contain '/'"],
       [dirPoolXML('m', '/x', '<permissions><mode>99</mode></permissions>'), ErrorCode.XML_ERROR, ErrorDomain.STORAGE, 'XML error: malformed octal mode'],
       ["<pool type='dir'><name>u</name><uuid>zz</uuid><target><path>/x</path></target></pool>", ErrorCode.XML_ERROR, ErrorDomain.STORAGE, 'XML error: malformed uuid element'],
-      ["<pool type='logical'><name>vg</name><source><name>vg</name></source></pool>",
-        ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE, 'internal error: missing backend for pool type 3 (logical)'],
+      ["<pool type='mpath'><name>mp</name><target><path>/dev/mapper</path></target></pool>",
+        ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE, 'internal error: missing backend for pool type 8 (mpath)'],
       [dirPoolXML('other', e.dir('taken')), ErrorCode.OPERATION_FAILED, ErrorDomain.STORAGE, "operation failed: Storage source conflict with pool: 'taken'"],
       [dirPoolXML('taken', e.dir('elsewhere')), ErrorCode.OPERATION_FAILED, ErrorDomain.STORAGE,
         `operation failed: pool 'taken' already exists with uuid ${taken.getUUIDString()}`],

@@ -12,7 +12,7 @@ const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../sha
 const { PREALLOC_METADATA } = StorageVolCreateFlags;
 
 /**
- * libvirt's storagevolxml2argv cases for the dir pool that need no encryption: the expected
+ * libvirt's storagevolxml2argv cases for the dir pool without encryption: the expected
  * command line, the new volume, the volume it is copied from (convert) and the flags, as
  * libvirt's test pairs them.
  */
@@ -48,6 +48,12 @@ describe.skipIf(skipCorpus)('qemu-img command lines against libvirt 9.0\'s stora
       ? convertImageArgs({ path: pathOf(fromName), format: vol(fromName).format }, img)
       : createImageArgs(img);
     expect(['qemu-img', ...args]).toEqual(words(read(`storage-vol-commands/${argv}.argv`)));
+  });
+
+  it.each([['luks', 'vol-luks'], ['luks-cipher', 'vol-luks-cipher'], ['qcow2-luks', 'vol-qcow2-luks']])('%s (LUKS)', (argv, volName) => {
+    const v = vol(volName);
+    const img = imageOf(pathOf(volName), v, 0, v.backing, '/path/to/secretFile');
+    expect(['qemu-img', ...createImageArgs(img)]).toEqual(words(read(`storage-vol-commands/${argv}.argv`)));
   });
 
   it('refuses lazy refcounts at compat 0.10 (vol-qcow2-0.10-lazy) with libvirt\'s error', () => {

@@ -1,12 +1,17 @@
 export { ErrorCode, ErrorDomain } from './errors/error-codes.js';
 export { formatErrorMessage } from './errors/error-messages.js';
-export { VirError, ErrorLevel, noSupport, systemError, errnoText, checkFlags } from './errors/vir-error.js';
+export { VirError, isVirError, ErrorLevel, noSupport, systemError, errnoText, checkFlags } from './errors/vir-error.js';
 export { parseURI, defaultURI, uriParam, type VirURI } from './uri.js';
 export { runCommand, type CommandResult, type RunOptions } from './command.js';
 export { writeFileAtomic } from './atomic-file.js';
 export { withFileLock, type LockOptions } from './file-lock.js';
 export { logger, levelFromEnv, LogLevel, type Logger } from './logger.js';
 export { sysfsRoot, sysfsPath } from './sysfs.js';
+export { namesWithSuffix, readJsonIfExists, readTextIfExists } from './state-files.js';
+export { checkDomainIdentity } from './domain-identity.js';
 export { StreamHole, isStreamHole, type StreamChunk } from './stream/stream-hole.js';
 export { readChunks, STREAM_CHUNK, type ReadRange } from './stream/read-chunks.js';
 export { writeChunks, type WriteTarget } from './stream/write-chunks.js';
+export { processStartTime, isProcessAlive } from './proc-info.js';
+export { xdgDirs, embedRoot, localInstance, type XdgDirs, type LocalInstance } from './local-paths.js';
+export { removeIfExists, setAutostartSymlink } from './file-ops.js';

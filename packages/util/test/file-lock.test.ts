@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorCode, VirError, withFileLock } from '../src/index.js';
+import { ErrorCode, ErrorDomain, VirError, withFileLock } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsvirt-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,50 +51,104 @@ describe('withFileLock', () => {
     for (let i = 0; i < 6; i += 2) expect(log[i + 1]).toBe(log[i]!.replace(' in', ' out'));
   });
 
-  it('a lock held by a killed process is taken over after staleMs', async () => {
-    if (!existsSync(utilDist)) throw new Error(`${utilDist} is missing: run tsc -b first`);
-    const path = join(dir, 'stale.lock');
-    const staleMs = 2000; // proper-lockfile's smallest stale time
-    const script = `
-      const { withFileLock } = await import(${JSON.stringify(pathToFileURL(utilDist).href)});
-      await withFileLock(${JSON.stringify(path)}, async () => {
-        process.stdout.write('locked\\n');
-        await new Promise(() => setInterval(() => {}, 1000));
-      }, { staleMs: ${staleMs} });
-    `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('locked')) resolve();
-        });
-        child.on('exit', (code) => reject(new Error(`child exited with ${code} before locking`)));
-      });
-
-      // While the child lives (and refreshes the lock), nobody else gets it.
-      let err: unknown;
+  it('waits in the kernel for a holder in the same process, and says who holds it when the wait runs out', async () => {
+    const path = join(dir, 'timeout.lock');
+    let err: unknown;
+    await withFileLock(path, async () => {
       try {
-        await withFileLock(path, async () => 'stolen', { staleMs, waitMs: 600 });
+        await withFileLock(path, async () => 'inner', { waitMs: 300, domain: ErrorDomain.QEMU });
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(VirError);
-      expect((err as VirError).code).toBe(ErrorCode.OPERATION_TIMEOUT);
-      expect((err as VirError).message).toBe(`Timed out during operation: cannot acquire lock '${path}': held by another process`);
+    });
+    expect(err).toBeInstanceOf(VirError);
+    expect((err as VirError).code).toBe(ErrorCode.OPERATION_TIMEOUT);
+    expect((err as VirError).domain).toBe(ErrorDomain.QEMU);
+    expect((err as VirError).message).toBe(`Timed out during operation: cannot acquire lock '${path}': held by another process`);
+  });
 
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-      const killedAt = Date.now();
-      expect(await withFileLock(path, async () => 'taken over', { staleMs, waitMs: 10_000 })).toBe('taken over');
-      const waited = Date.now() - killedAt;
-      // The child refreshed the lock at most `update` (1 s) before dying, so the takeover waits a while, but not forever.
-      expect(waited).toBeGreaterThan(staleMs - 1200);
-      expect(waited).toBeLessThan(staleMs + 3000);
+  it('a missing flock(1) is a SYSTEM_ERROR naming it', async () => {
+    const saved = process.env['PATH'];
+    process.env['PATH'] = join(dir, 'no-such-bin');
+    try {
+      await expect(withFileLock(join(dir, 'noflock.lock'), async () => 1)).rejects.toMatchObject({
+        code: ErrorCode.SYSTEM_ERROR, message: expect.stringContaining('cannot run flock(1) of util-linux'),
+      });
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      process.env['PATH'] = saved;
+    }
+  });
+
+  it('a holder killed with -9 releases the lock at once, even with a program it started still running', async () => {
+    const path = join(dir, 'killed.lock');
+    // The holder starts a long-lived program first: close-on-exec keeps the lock out of it.
+    const child = holder(path, "process.stdout.write(`sleeper ${spawn('sleep', ['30'], { stdio: 'ignore' }).pid}\\n`);\n" +
+      'await new Promise(() => setInterval(() => {}, 1000));');
+    let sleeper = 0;
+    try {
+      sleeper = Number(/sleeper (\d+)/.exec(await child.seen('sleeper '))?.[1]);
+      await expect(withFileLock(path, async () => 'stolen', { waitMs: 500 })).rejects.toMatchObject({ code: ErrorCode.OPERATION_TIMEOUT });
+      child.process.kill('SIGKILL');
+      await child.exited;
+      // Far less than any stale limit: the kernel released it when the holder died.
+      expect(await withFileLock(path, async () => 'taken', { waitMs: 1000 })).toBe('taken');
+    } finally {
+      child.process.kill('SIGKILL');
+      if (sleeper > 0) process.kill(sleeper, 'SIGKILL');
     }
   }, 20_000);
+
+  it('a holder whose event loop stalls for 10 s keeps the lock and finishes cleanly', async () => {
+    const path = join(dir, 'stalled.lock');
+    const child = holder(path, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);');
+    try {
+      await child.locked;
+      // Past any stale limit of the old lock (10 s), nobody takes it while the holder lives.
+      await expect(withFileLock(path, async () => 'stolen', { waitMs: 9000 })).rejects.toMatchObject({ code: ErrorCode.OPERATION_TIMEOUT });
+      expect(await withFileLock(path, async () => 'after', { waitMs: 10_000 })).toBe('after');
+      expect(await child.exited).toBe(0);
+      expect(await child.seen('released')).toBe('locked\nreleased\n');
+    } finally {
+      child.process.kill('SIGKILL');
+    }
+  }, 40_000);
 });
+
+/**
+ * A process that takes the lock on `path` with the built util, prints `locked`, runs `stall`
+ * inside the lock (with `spawn` in scope; it may await), then prints `released` once out of it.
+ */
+function holder(path: string, stall: string): {
+  process: ChildProcess; locked: Promise<string>; exited: Promise<number | null>; seen: (text: string) => Promise<string>;
+} {
+  if (!existsSync(utilDist)) throw new Error(`${utilDist} is missing: run tsc -b first`);
+  const script = `
+    const { spawn } = await import('node:child_process');
+    const { withFileLock } = await import(${JSON.stringify(pathToFileURL(utilDist).href)});
+    await withFileLock(${JSON.stringify(path)}, async () => {
+      process.stdout.write('locked\\n');
+      ${stall}
+    });
+    process.stdout.write('released\\n');
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const waiters: Array<() => void> = [];
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const w of waiters.splice(0)) w();
+  });
+  /** The holder's output once it contains `text`; rejects if the holder exits first. */
+  const seen = (text: string): Promise<string> => new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (out.includes(text)) resolve(out);
+      else if (child.exitCode !== null || child.signalCode !== null) reject(new Error(`holder exited before printing ${text}: ${out}`));
+      else waiters.push(check);
+    };
+    child.once('close', check);
+    check();
+  });
+  const locked = seen('locked');
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { process: child, locked, exited, seen };
+}

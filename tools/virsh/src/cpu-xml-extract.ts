@@ -2,7 +2,7 @@ import { ErrorDomain } from '@tsvirt/util';
 import { attr, childElements, element, firstChild, parseLabelled, type XmlElement } from '@tsvirt/conf';
 import type { Ctl } from './vsh/ctl.js';
 import { VshError } from './vsh/vsh-error.js';
-import { readXMLFile } from './commands/domain-xml.js';
+import { readXMLFile } from './commands/domain/domain-xml.js';
 import { dumpElement } from './xml-dump.js';
 
 /** The `<cpu>` elements a file holds directly or inside a domain, host capabilities or domain capabilities document. */

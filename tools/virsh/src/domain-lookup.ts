@@ -1,4 +1,6 @@
 import type { Connection, Domain } from '@tsvirt/api';
+import type { ObjectKind } from './commands/shared/object-command.js';
+import { domainOpt } from './vsh/command-def.js';
 import { parseUUID } from '@tsvirt/conf';
 import { CommandFailed, DebugLevel, type Ctl } from './vsh/ctl.js';
 import type { ParsedCommand } from './vsh/parsed-command.js';
@@ -44,3 +46,6 @@ export async function domainArg(ctl: Ctl, cmd: ParsedCommand, ways: LookupWays =
   ctl.debug(DebugLevel.INFO, `${cmd.def.name}: found option <${opt}>: ${text}`);
   return lookupDomain(conn, text, ways, (what) => ctl.debug(DebugLevel.DEBUG, `${cmd.def.name}: <${opt}> ${what}`));
 }
+
+/** Domains as command objects: option `domain`, found by id, UUID or name. */
+export const DOMAIN: ObjectKind<Domain, LookupWays> = { option: domainOpt, find: (ctl, cmd, ways) => domainArg(ctl, cmd, ways) };

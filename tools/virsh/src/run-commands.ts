@@ -1,4 +1,4 @@
-import { findCommand } from './commands/index.js';
+import { findCommand, loadCommand } from './commands/index.js';
 import type { Ctl } from './vsh/ctl.js';
 import { parseOptions } from './vsh/parse-options.js';
 import type { ParsedCommand } from './vsh/parsed-command.js';
@@ -26,7 +26,7 @@ export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[], flus
     ctl.commandStarts();
     try {
       if (!cmd.def.noConnect) await ctl.connect();
-      ok = await cmd.def.run(ctl, cmd);
+      ok = await (await loadCommand(cmd.def.name)).run(ctl, cmd);
     } catch (e) {
       ok = false;
       ctl.report(e);

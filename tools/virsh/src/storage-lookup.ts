@@ -5,6 +5,7 @@ import { CommandFailed, type Ctl } from './vsh/ctl.js';
 import type { ParsedCommand } from './vsh/parsed-command.js';
 import { VshError } from './vsh/vsh-error.js';
 import { lookupObject, type LookupAttempt } from './object-lookup.js';
+import type { ObjectKind } from './commands/shared/object-command.js';
 
 /** A string option that may be left out but, as virsh's vshCommandOptStringReq says, not given empty. */
 export function optionalString(cmd: ParsedCommand, name: string): string | undefined {
@@ -38,6 +39,9 @@ function poolAttempts(conn: Connection, ways: PoolLookupWays) {
 export async function poolArg(ctl: Ctl, cmd: ParsedCommand, opt = 'pool', ways: PoolLookupWays = BOTH): Promise<StoragePool> {
   return lookupObject(ctl, cmd, opt, poolAttempts(await ctl.connect(), ways), (text) => `failed to get pool '${text}'`);
 }
+
+/** Pools as command objects: option `pool`, found by UUID or name. */
+export const POOL: ObjectKind<StoragePool, PoolLookupWays> = { option: (help) => poolOpt(help), find: (ctl, cmd, ways) => poolArg(ctl, cmd, 'pool', ways) };
 
 /** Which ways a command lets the user name a volume besides its path: by name within --pool, by key. */
 export interface VolLookupWays {

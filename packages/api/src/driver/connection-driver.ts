@@ -1,14 +1,8 @@
 import type { VirURI } from '@tsvirt/util';
 import type { Connection } from '../objects/connection.js';
 import type { EventSource } from './driver-types.js';
-import type { HypervisorDriver } from './hypervisor-driver.js';
-import type { InterfaceDriver } from './interface-driver.js';
-import type { NodeDeviceDriver } from './nodedev-driver.js';
-import type { NWFilterDriver } from './nwfilter-driver.js';
-import type { SecretDriver } from './secret-driver.js';
-import type { NetworkDriver } from './network-driver.js';
+import type { DriverTables } from './driver-kinds.js';
 import type { StateDriver } from './state-driver.js';
-import type { StorageDriver } from './storage-driver.js';
 
 /** What a connection is opened with. */
 export interface OpenContext {
@@ -21,15 +15,8 @@ export interface OpenContext {
   readonly connect: (uri: string, options?: { readonly?: boolean }) => Promise<Connection>;
 }
 
-/** One open connection of a driver: the tables of entry points it provides. */
-export interface DriverConnection {
-  readonly hypervisor?: HypervisorDriver;
-  readonly network?: NetworkDriver;
-  readonly storage?: StorageDriver;
-  readonly interface?: InterfaceDriver;
-  readonly nodeDevice?: NodeDeviceDriver;
-  readonly secret?: SecretDriver;
-  readonly nwfilter?: NWFilterDriver;
+/** One open connection of a driver: the tables of entry points it provides (any of DRIVER_KINDS). */
+export interface DriverConnection extends Partial<DriverTables> {
   readonly events?: EventSource;
   /** The URI the connection ended up with (after aliases and defaults). */
   readonly uri?: string;

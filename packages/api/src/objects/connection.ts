@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, noSupport } from '@tsvirt/util';
+import type { DriverKind } from '../driver/driver-kinds.js';
 import { parseUUID } from '@tsvirt/conf';
 import type { DriverConnection } from '../driver/connection-driver.js';
 import type { NodeInfo, SecurityModel } from '../driver/driver-types.js';
@@ -10,7 +11,8 @@ import { Domain } from './domain.js';
 import { checkSaveFlags } from './domain-state-args.js';
 import { DomainSaveImageXMLFlags } from '../domain-state-flags.js';
 import { StoragePoolEventID } from '../storage-flags.js';
-import { callerFor } from './entry-point.js';
+import { bindTables, tableCaller } from './handle.js';
+import { MAX_LIST } from './limits.js';
 import { Network } from './network.js';
 import { Interface } from './interface.js';
 import { NodeDevice } from './node-device.js';
@@ -30,207 +32,197 @@ export const LIB_VERSION = 9_000_000;
 /** An open connection (libvirt's virConnectPtr) to one driver. */
 export class Connection {
   #closed = false;
+  /** Aborted by close(): ends every event stream still open on the connection. */
+  readonly #closing = new AbortController();
+  readonly #driver: DriverConnection;
+  readonly #uri: string;
+  readonly #readonly: boolean;
 
-  constructor(
-    private readonly driver: DriverConnection,
-    private readonly uri: string,
-    readonly readonly: boolean,
-  ) {}
-
-  get hypervisor() {
-    return this.live().hypervisor;
-  }
-  get network() {
-    return this.live().network;
-  }
-  get storage() {
-    return this.live().storage;
-  }
-  get interface() {
-    return this.live().interface;
-  }
-  get nodeDevice() {
-    return this.live().nodeDevice;
-  }
-  get secret() {
-    return this.live().secret;
-  }
-  get nwfilter() {
-    return this.live().nwfilter;
+  /** `missing`: the secondary package that would provide a kind the connection lacks, named in NO_SUPPORT. */
+  constructor(driver: DriverConnection, uri: string, readonly: boolean, missing: ReadonlyMap<DriverKind, string> = new Map()) {
+    this.#driver = driver;
+    this.#uri = uri;
+    this.#readonly = readonly;
+    bindTables(this, (kind, api) => {
+      const table = this.#live(api)[kind];
+      const pkg = table ? undefined : missing.get(kind);
+      if (pkg) throw noSupport(`${api}: the package ${pkg} is not installed; install it for ${kind} calls`);
+      return table;
+    });
   }
 
   /** The driver connection, or INVALID_CONN naming the public API once closed, as libvirt does. */
-  private live(api = 'virConnect'): DriverConnection {
+  #live(api = 'virConnect'): DriverConnection {
     if (this.#closed) throw new VirError(ErrorCode.INVALID_CONN, api);
-    return this.driver;
+    return this.#driver;
   }
 
-  private readonly hv = callerFor((api) => this.live(api).hypervisor, () => this.readonly);
-  private readonly net = callerFor((api) => this.live(api).network, () => this.readonly);
-  private readonly stor = callerFor((api) => this.live(api).storage, () => this.readonly);
-  private readonly ifc = callerFor((api) => this.live(api).interface, () => this.readonly);
-  private readonly dev = callerFor((api) => this.live(api).nodeDevice, () => this.readonly);
-  private readonly sec = callerFor((api) => this.live(api).secret, () => this.readonly);
-  private readonly nwf = callerFor((api) => this.live(api).nwfilter, () => this.readonly);
+  readonly #hv = tableCaller(this, 'hypervisor');
+  readonly #net = tableCaller(this, 'network');
+  readonly #stor = tableCaller(this, 'storage');
+  readonly #ifc = tableCaller(this, 'interface');
+  readonly #dev = tableCaller(this, 'nodeDevice');
+  readonly #sec = tableCaller(this, 'secret');
+  readonly #nwf = tableCaller(this, 'nwfilter');
 
   getURI(): string {
-    this.live('virConnectGetURI');
-    return this.driver.uri ?? this.uri;
+    this.#live('virConnectGetURI');
+    return this.#driver.uri ?? this.#uri;
   }
   getType(): Promise<string> {
-    return this.hv('connectGetType', 'virConnectGetType')();
+    return this.#hv('connectGetType', 'virConnectGetType')();
   }
   getVersion(): Promise<number> {
-    return this.hv('connectGetVersion', 'virConnectGetVersion')();
+    return this.#hv('connectGetVersion', 'virConnectGetVersion')();
   }
   async getLibVersion(): Promise<number> {
     return LIB_VERSION;
   }
   getHostname(): Promise<string> {
-    return this.hv('connectGetHostname', 'virConnectGetHostname')();
+    return this.#hv('connectGetHostname', 'virConnectGetHostname')();
   }
   getCapabilities(): Promise<string> {
-    return this.hv('connectGetCapabilities', 'virConnectGetCapabilities')();
+    return this.#hv('connectGetCapabilities', 'virConnectGetCapabilities')();
   }
   nodeGetInfo(): Promise<NodeInfo> {
-    return this.hv('nodeGetInfo', 'virNodeGetInfo')();
+    return this.#hv('nodeGetInfo', 'virNodeGetInfo')();
   }
   getSecurityModel(): Promise<SecurityModel> {
-    return this.hv('nodeGetSecurityModel', 'virNodeGetSecurityModel')();
+    return this.#hv('nodeGetSecurityModel', 'virNodeGetSecurityModel')();
   }
   /** virNodeGetCPUStats: one CPU's counters in nanoseconds, or all CPUs' with NODE_CPU_STATS_ALL_CPUS. */
   async getCPUStats(cpuNum: number, flags = 0): Promise<NodeStat[]> {
-    return this.hv('nodeGetCPUStats', 'virNodeGetCPUStats')(cpuNum, flags);
+    return this.#hv('nodeGetCPUStats', 'virNodeGetCPUStats')(cpuNum, flags);
   }
   /** virNodeGetMemoryStats: one cell's counters in KiB, or the host's with NODE_MEMORY_STATS_ALL_CELLS. */
   async getMemoryStats(cellNum: number, flags = 0): Promise<NodeStat[]> {
-    return this.hv('nodeGetMemoryStats', 'virNodeGetMemoryStats')(cellNum, flags);
+    return this.#hv('nodeGetMemoryStats', 'virNodeGetMemoryStats')(cellNum, flags);
   }
   /** virNodeGetCPUMap: the host's CPU count and which CPUs are online. */
   getCPUMap(flags = 0): Promise<NodeCPUMap> {
-    return this.hv('nodeGetCPUMap', 'virNodeGetCPUMap')(flags);
+    return this.#hv('nodeGetCPUMap', 'virNodeGetCPUMap')(flags);
   }
   async getSysinfo(flags = 0): Promise<string> {
-    return this.hv('connectGetSysinfo', 'virConnectGetSysinfo')(flags);
+    return this.#hv('connectGetSysinfo', 'virConnectGetSysinfo')(flags);
   }
   isReadOnly(): boolean {
-    return this.readonly;
+    return this.#readonly;
   }
 
   async listAllDomains(flags = 0): Promise<Domain[]> {
-    const refs = await this.hv('connectListAllDomains', 'virConnectListAllDomains')(flags);
+    const refs = await this.#hv('connectListAllDomains', 'virConnectListAllDomains')(flags);
     return refs.map((r) => new Domain(this, r));
   }
   /** Statistics (DomainStatsTypes, 0 for all) of every domain the filters of ConnectGetAllDomainStatsFlags match (virConnectGetAllDomainStats). */
   async getAllDomainStats(stats = 0, flags = 0): Promise<Array<{ domain: Domain; params: readonly TypedParameter[] }>> {
-    const records = await this.hv('connectGetAllDomainStats', 'virConnectGetAllDomainStats')(undefined, stats, flags);
+    const records = await this.#hv('connectGetAllDomainStats', 'virConnectGetAllDomainStats')(undefined, stats, flags);
     return records.map((r) => ({ domain: new Domain(this, r.dom), params: r.params }));
   }
   /** The same for the given domains, in their order (virDomainListGetStats). */
   async domainListGetStats(doms: readonly Domain[], stats = 0, flags = 0): Promise<Array<{ domain: Domain; params: readonly TypedParameter[] }>> {
-    const records = await this.hv('connectGetAllDomainStats', 'virDomainListGetStats')(doms.map((d) => d.ref), stats, flags);
+    const records = await this.#hv('connectGetAllDomainStats', 'virDomainListGetStats')(doms.map((d) => d.ref), stats, flags);
     return records.map((r) => ({ domain: new Domain(this, r.dom), params: r.params }));
   }
   async lookupByName(name: string): Promise<Domain> {
-    return new Domain(this, await this.hv('domainLookupByName', 'virDomainLookupByName')(name));
+    return new Domain(this, await this.#hv('domainLookupByName', 'virDomainLookupByName')(name));
   }
   async lookupByID(id: number): Promise<Domain> {
-    return new Domain(this, await this.hv('domainLookupByID', 'virDomainLookupByID')(id));
+    return new Domain(this, await this.#hv('domainLookupByID', 'virDomainLookupByID')(id));
   }
   async lookupByUUIDString(uuid: string): Promise<Domain> {
     const canonical = parseUUID(uuid);
     if (!canonical) throw new VirError(ErrorCode.INVALID_ARG, `uuidstr in virDomainLookupByUUIDString must be a valid UUID`);
-    return new Domain(this, await this.hv('domainLookupByUUID', 'virDomainLookupByUUIDString')(canonical));
+    return new Domain(this, await this.#hv('domainLookupByUUID', 'virDomainLookupByUUIDString')(canonical));
   }
   async defineXML(xml: string, flags = 0): Promise<Domain> {
-    return new Domain(this, await this.hv('domainDefineXML', flags ? 'virDomainDefineXMLFlags' : 'virDomainDefineXML', true)(xml, flags));
+    return new Domain(this, await this.#hv('domainDefineXML', flags ? 'virDomainDefineXMLFlags' : 'virDomainDefineXML', 'write')(xml, flags));
   }
   async createXML(xml: string, flags = 0): Promise<Domain> {
-    return new Domain(this, await this.hv('domainCreateXML', 'virDomainCreateXML', true)(xml, flags));
+    return new Domain(this, await this.#hv('domainCreateXML', 'virDomainCreateXML', 'write')(xml, flags));
   }
   /** Starts the domain a save image holds (virDomainRestoreFlags; DomainSaveRestoreFlags); `dxml` replaces its XML. */
   async restore(path: string, dxml?: string, flags = 0): Promise<void> {
-    const call = this.hv('domainRestore', dxml !== undefined || flags ? 'virDomainRestoreFlags' : 'virDomainRestore', true);
+    const call = this.#hv('domainRestore', dxml !== undefined || flags ? 'virDomainRestoreFlags' : 'virDomainRestore', 'write');
     checkSaveFlags(flags);
     await call(resolve(path), dxml, flags);
   }
   /** The domain XML inside a save image (virDomainSaveImageGetXMLDesc; DomainSaveImageXMLFlags). */
   saveImageGetXMLDesc(path: string, flags = 0): Promise<string> {
-    if (flags & DomainSaveImageXMLFlags.SECURE && this.readonly) {
+    if (flags & DomainSaveImageXMLFlags.SECURE && this.#readonly) {
       throw new VirError(ErrorCode.OPERATION_DENIED, 'virDomainSaveImageGetXMLDesc with secure flag');
     }
-    return this.hv('domainSaveImageGetXMLDesc', 'virDomainSaveImageGetXMLDesc')(resolve(path), flags);
+    return this.#hv('domainSaveImageGetXMLDesc', 'virDomainSaveImageGetXMLDesc')(resolve(path), flags);
   }
   /** Replaces the domain XML inside a save image (virDomainSaveImageDefineXML). */
   async saveImageDefineXML(path: string, dxml: string, flags = 0): Promise<void> {
-    const call = this.hv('domainSaveImageDefineXML', 'virDomainSaveImageDefineXML', true);
+    const call = this.#hv('domainSaveImageDefineXML', 'virDomainSaveImageDefineXML', 'write');
     checkSaveFlags(flags);
     await call(resolve(path), dxml, flags);
   }
 
   async listAllNetworks(flags = 0): Promise<Network[]> {
-    const refs = await this.net('connectListAllNetworks', 'virConnectListAllNetworks')(flags);
+    const refs = await this.#net('connectListAllNetworks', 'virConnectListAllNetworks')(flags);
     return refs.map((r) => new Network(this, r));
   }
   async networkLookupByName(name: string): Promise<Network> {
-    return new Network(this, await this.net('networkLookupByName', 'virNetworkLookupByName')(name));
+    return new Network(this, await this.#net('networkLookupByName', 'virNetworkLookupByName')(name));
   }
   async networkLookupByUUIDString(uuid: string): Promise<Network> {
-    return new Network(this, await this.net('networkLookupByUUID', 'virNetworkLookupByUUIDString')(parseUUID(uuid) ?? uuid));
+    return new Network(this, await this.#net('networkLookupByUUID', 'virNetworkLookupByUUIDString')(parseUUID(uuid) ?? uuid));
   }
   async networkDefineXML(xml: string, flags = 0): Promise<Network> {
-    return new Network(this, await this.net('networkDefineXML', 'virNetworkDefineXML', true)(xml, flags));
+    return new Network(this, await this.#net('networkDefineXML', 'virNetworkDefineXML', 'write')(xml, flags));
   }
   async networkCreateXML(xml: string, flags = 0): Promise<Network> {
-    return new Network(this, await this.net('networkCreateXML', 'virNetworkCreateXML', true)(xml, flags));
+    return new Network(this, await this.#net('networkCreateXML', 'virNetworkCreateXML', 'write')(xml, flags));
   }
 
   async listAllInterfaces(flags = 0): Promise<Interface[]> {
-    const refs = await this.ifc('connectListAllInterfaces', 'virConnectListAllInterfaces')(flags);
+    const refs = await this.#ifc('connectListAllInterfaces', 'virConnectListAllInterfaces')(flags);
     return refs.map((r) => new Interface(this, r));
   }
   async interfaceLookupByName(name: string): Promise<Interface> {
-    return new Interface(this, await this.ifc('interfaceLookupByName', 'virInterfaceLookupByName')(name));
+    return new Interface(this, await this.#ifc('interfaceLookupByName', 'virInterfaceLookupByName')(name));
   }
   async interfaceLookupByMACString(mac: string): Promise<Interface> {
-    return new Interface(this, await this.ifc('interfaceLookupByMACString', 'virInterfaceLookupByMACString')(mac));
+    return new Interface(this, await this.#ifc('interfaceLookupByMACString', 'virInterfaceLookupByMACString')(mac));
   }
   async interfaceDefineXML(xml: string, flags = 0): Promise<Interface> {
-    return new Interface(this, await this.ifc('interfaceDefineXML', 'virInterfaceDefineXML', true)(xml, flags));
+    return new Interface(this, await this.#ifc('interfaceDefineXML', 'virInterfaceDefineXML', 'write')(xml, flags));
   }
   async changeBegin(flags = 0): Promise<void> {
-    await this.ifc('interfaceChangeBegin', 'virInterfaceChangeBegin', true)(flags);
+    await this.#ifc('interfaceChangeBegin', 'virInterfaceChangeBegin', 'write')(flags);
   }
   async changeCommit(flags = 0): Promise<void> {
-    await this.ifc('interfaceChangeCommit', 'virInterfaceChangeCommit', true)(flags);
+    await this.#ifc('interfaceChangeCommit', 'virInterfaceChangeCommit', 'write')(flags);
   }
   async changeRollback(flags = 0): Promise<void> {
-    await this.ifc('interfaceChangeRollback', 'virInterfaceChangeRollback', true)(flags);
+    await this.#ifc('interfaceChangeRollback', 'virInterfaceChangeRollback', 'write')(flags);
   }
 
   async listAllDevices(flags = 0): Promise<NodeDevice[]> {
-    const refs = await this.dev('connectListAllNodeDevices', 'virConnectListAllNodeDevices')(flags);
+    const refs = await this.#dev('connectListAllNodeDevices', 'virConnectListAllNodeDevices')(flags);
     return refs.map((r) => new NodeDevice(this, r));
   }
   async nodeDeviceLookupByName(name: string): Promise<NodeDevice> {
-    return new NodeDevice(this, await this.dev('nodeDeviceLookupByName', 'virNodeDeviceLookupByName')(name));
+    return new NodeDevice(this, await this.#dev('nodeDeviceLookupByName', 'virNodeDeviceLookupByName')(name));
   }
   async nodeDeviceLookupSCSIHostByWWN(wwnn: string, wwpn: string, flags = 0): Promise<NodeDevice> {
-    return new NodeDevice(this, await this.dev('nodeDeviceLookupSCSIHostByWWN', 'virNodeDeviceLookupSCSIHostByWWN')(wwnn, wwpn, flags));
+    return new NodeDevice(this, await this.#dev('nodeDeviceLookupSCSIHostByWWN', 'virNodeDeviceLookupSCSIHostByWWN')(wwnn, wwpn, flags));
   }
   async nodeDeviceCreateXML(xml: string, flags = 0): Promise<NodeDevice> {
-    return new NodeDevice(this, await this.dev('nodeDeviceCreateXML', 'virNodeDeviceCreateXML', true)(xml, flags));
+    return new NodeDevice(this, await this.#dev('nodeDeviceCreateXML', 'virNodeDeviceCreateXML', 'write')(xml, flags));
   }
   async nodeDeviceDefineXML(xml: string, flags = 0): Promise<NodeDevice> {
-    return new NodeDevice(this, await this.dev('nodeDeviceDefineXML', 'virNodeDeviceDefineXML', true)(xml, flags));
+    return new NodeDevice(this, await this.#dev('nodeDeviceDefineXML', 'virNodeDeviceDefineXML', 'write')(xml, flags));
   }
 
   async listAllStoragePools(flags = 0): Promise<StoragePool[]> {
-    const refs = await this.stor('connectListAllStoragePools', 'virConnectListAllStoragePools')(flags);
+    const refs = await this.#stor('connectListAllStoragePools', 'virConnectListAllStoragePools')(flags);
     return refs.map((r) => new StoragePool(this, r));
   }
   async storagePoolLookupByName(name: string): Promise<StoragePool> {
-    return new StoragePool(this, await this.stor('storagePoolLookupByName', 'virStoragePoolLookupByName')(name));
+    return new StoragePool(this, await this.#stor('storagePoolLookupByName', 'virStoragePoolLookupByName')(name));
   }
   async storagePoolLookupByUUIDString(uuid: string): Promise<StoragePool> {
     const canonical = parseUUID(uuid);
@@ -238,38 +230,38 @@ export class Connection {
       const text = 'uuidstr in virStoragePoolLookupByUUIDString must be a valid UUID';
       throw new VirError(ErrorCode.INVALID_ARG, text, ErrorDomain.STORAGE, { message: text });
     }
-    return new StoragePool(this, await this.stor('storagePoolLookupByUUID', 'virStoragePoolLookupByUUIDString')(canonical));
+    return new StoragePool(this, await this.#stor('storagePoolLookupByUUID', 'virStoragePoolLookupByUUIDString')(canonical));
   }
   async storagePoolDefineXML(xml: string, flags = 0): Promise<StoragePool> {
-    return new StoragePool(this, await this.stor('storagePoolDefineXML', 'virStoragePoolDefineXML', true)(xml, flags));
+    return new StoragePool(this, await this.#stor('storagePoolDefineXML', 'virStoragePoolDefineXML', 'write')(xml, flags));
   }
   async storagePoolCreateXML(xml: string, flags = 0): Promise<StoragePool> {
-    return new StoragePool(this, await this.stor('storagePoolCreateXML', 'virStoragePoolCreateXML', true)(xml, flags));
+    return new StoragePool(this, await this.#stor('storagePoolCreateXML', 'virStoragePoolCreateXML', 'write')(xml, flags));
   }
   async storageVolLookupByPath(path: string): Promise<StorageVol> {
-    return new StorageVol(this, await this.stor('storageVolLookupByPath', 'virStorageVolLookupByPath')(path));
+    return new StorageVol(this, await this.#stor('storageVolLookupByPath', 'virStorageVolLookupByPath')(path));
   }
   async storageVolLookupByKey(key: string): Promise<StorageVol> {
-    return new StorageVol(this, await this.stor('storageVolLookupByKey', 'virStorageVolLookupByKey')(key));
+    return new StorageVol(this, await this.#stor('storageVolLookupByKey', 'virStorageVolLookupByKey')(key));
   }
   async numOfStoragePools(): Promise<number> {
-    return this.stor('connectNumOfStoragePools', 'virConnectNumOfStoragePools')();
+    return this.#stor('connectNumOfStoragePools', 'virConnectNumOfStoragePools')();
   }
-  async listStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
-    return this.stor('connectListStoragePools', 'virConnectListStoragePools')(maxnames);
+  async listStoragePools(maxnames = MAX_LIST): Promise<string[]> {
+    return this.#stor('connectListStoragePools', 'virConnectListStoragePools')(maxnames);
   }
   async numOfDefinedStoragePools(): Promise<number> {
-    return this.stor('connectNumOfDefinedStoragePools', 'virConnectNumOfDefinedStoragePools')();
+    return this.#stor('connectNumOfDefinedStoragePools', 'virConnectNumOfDefinedStoragePools')();
   }
-  async listDefinedStoragePools(maxnames = 0x7fffffff): Promise<string[]> {
-    return this.stor('connectListDefinedStoragePools', 'virConnectListDefinedStoragePools')(maxnames);
+  async listDefinedStoragePools(maxnames = MAX_LIST): Promise<string[]> {
+    return this.#stor('connectListDefinedStoragePools', 'virConnectListDefinedStoragePools')(maxnames);
   }
   /** A `<sources>` document of the pools of `type` the host could define; `srcSpec` is a `<source>` to narrow it. */
   async findStoragePoolSources(type: string, srcSpec?: string, flags = 0): Promise<string> {
-    return this.stor('connectFindStoragePoolSources', 'virConnectFindStoragePoolSources')(type, srcSpec, flags);
+    return this.#stor('connectFindStoragePoolSources', 'virConnectFindStoragePoolSources')(type, srcSpec, flags);
   }
   async getStoragePoolCapabilities(flags = 0): Promise<string> {
-    return this.stor('connectGetStoragePoolCapabilities', 'virConnectGetStoragePoolCapabilities')(flags);
+    return this.#stor('connectGetStoragePoolCapabilities', 'virConnectGetStoragePoolCapabilities')(flags);
   }
   /**
    * Calls `callback` for each storage pool event `eventID` (StoragePoolEventID), of `pool` only when
@@ -282,115 +274,116 @@ export class Connection {
     if (!(eventID >= 0 && eventID < last)) {
       throw new VirError(ErrorCode.INVALID_ARG, undefined, ErrorDomain.STORAGE, { message: `eventID in ${api} must be less than ${last}` });
     }
-    return this.stor('connectStoragePoolEventRegisterAny', api)(pool?.ref, eventID,
+    return this.#stor('connectStoragePoolEventRegisterAny', api)(pool?.ref, eventID,
       (e: StoragePoolDriverEvent) => callback(new StoragePool(this, e.pool), e.event, e.detail));
   }
 
   /**
    * Domain lifecycle events (defined, started, suspended, resumed, stopped, undefined) with
-   * libvirt's event and detail codes, until `signal` aborts or iteration stops.
+   * libvirt's event and detail codes, until `signal` aborts, iteration stops or the connection
+   * closes (a pending `next()` then ends).
    */
   domainEvents(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<DomainEvent> {
-    const source = this.live('virConnectDomainEventRegisterAny').events;
+    const source = this.#live('virConnectDomainEventRegisterAny').events;
     if (!source) throw new VirError(ErrorCode.NO_SUPPORT, 'virConnectDomainEventRegisterAny');
     return eventStream(
       (l) => source.subscribe(l),
       (e) => ({ domain: new Domain(this, e.domain), event: e.event, detail: e.detail }),
-      options.signal,
+      options.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal,
     );
   }
 
   /** The QEMU driver's shared-disk table: which active domains use each shared device. */
   listSharedDisks(): Promise<SharedDiskEntry[]> {
-    return this.hv('connectListSharedDisks', 'virConnectListSharedDisks')();
+    return this.#hv('connectListSharedDisks', 'virConnectListSharedDisks')();
   }
 
   /** virNodeGetFreeMemory: the host's free memory in bytes. */
   async getFreeMemory(): Promise<bigint> {
-    const free = await this.hv('nodeGetFreeMemory', 'virNodeGetFreeMemory')();
+    const free = await this.#hv('nodeGetFreeMemory', 'virNodeGetFreeMemory')();
     if (free === 0n) throw genericFailure();
     return free;
   }
   /** virNodeGetCellsFreeMemory: free bytes of up to `maxCells` NUMA cells from `startCell`. */
   async getCellsFreeMemory(startCell: number, maxCells: number): Promise<bigint[]> {
-    const call = this.hv('nodeGetCellsFreeMemory', 'virNodeGetCellsFreeMemory');
+    const call = this.#hv('nodeGetCellsFreeMemory', 'virNodeGetCellsFreeMemory');
     checkCellsFreeMemoryArgs(startCell, maxCells);
     return call(startCell, maxCells);
   }
   /** virNodeGetFreePages: free pages of each size (KiB) per cell, cell after cell. */
   async getFreePages(pages: readonly number[], startCell: number, cellCount: number, flags = 0): Promise<bigint[]> {
-    const call = this.hv('nodeGetFreePages', 'virNodeGetFreePages');
+    const call = this.#hv('nodeGetFreePages', 'virNodeGetFreePages');
     checkPageArgs(pages.length, cellCount, 'virNodeGetFreePages');
     return call(pages, startCell, cellCount, flags);
   }
   /** virNodeAllocPages (NodeAllocPagesFlags): answers how many page pools changed. */
   async allocPages(pageSizes: readonly number[], pageCounts: readonly bigint[], startCell: number, cellCount: number, flags = 0): Promise<number> {
-    const call = this.hv('nodeAllocPages', 'virNodeAllocPages', true);
+    const call = this.#hv('nodeAllocPages', 'virNodeAllocPages', 'write');
     checkPageArgs(pageSizes.length, cellCount, 'virNodeAllocPages');
     return call(pageSizes, pageCounts, startCell, cellCount, flags);
   }
   /** virNodeGetMemoryParameters: the shared-memory tunables (NodeMemoryShared). */
   getMemoryParameters(flags = 0): Promise<TypedParameter[]> {
-    return this.hv('nodeGetMemoryParameters', 'virNodeGetMemoryParameters')(flags);
+    return this.#hv('nodeGetMemoryParameters', 'virNodeGetMemoryParameters')(flags);
   }
   async setMemoryParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
-    await this.hv('nodeSetMemoryParameters', 'virNodeSetMemoryParameters', true)(params, flags);
+    await this.#hv('nodeSetMemoryParameters', 'virNodeSetMemoryParameters', 'write')(params, flags);
   }
   getSEVInfo(flags = 0): Promise<TypedParameter[]> {
-    return this.hv('nodeGetSEVInfo', 'virNodeGetSEVInfo')(flags);
+    return this.#hv('nodeGetSEVInfo', 'virNodeGetSEVInfo')(flags);
   }
   /** virNodeSuspendForDuration: NodeSuspendTarget for `duration` seconds. */
   async suspendForDuration(target: number, duration: bigint, flags = 0): Promise<void> {
-    await this.hv('nodeSuspendForDuration', 'virNodeSuspendForDuration', true)(target, duration, flags);
+    await this.#hv('nodeSuspendForDuration', 'virNodeSuspendForDuration', 'write')(target, duration, flags);
   }
   getMaxVcpus(type?: string): Promise<number> {
-    return this.hv('connectGetMaxVcpus', 'virConnectGetMaxVcpus')(type);
+    return this.#hv('connectGetMaxVcpus', 'virConnectGetMaxVcpus')(type);
   }
   /** CPU models known for `arch`; an empty list means any model is accepted. */
   getCPUModelNames(arch: string, flags = 0): Promise<string[]> {
-    return this.hv('connectGetCPUModelNames', 'virConnectGetCPUModelNames')(arch, flags);
+    return this.#hv('connectGetCPUModelNames', 'virConnectGetCPUModelNames')(arch, flags);
   }
   getDomainCapabilities(emulatorbin?: string, arch?: string, machine?: string, virttype?: string, flags = 0): Promise<string> {
-    return this.hv('connectGetDomainCapabilities', 'virConnectGetDomainCapabilities')(emulatorbin, arch, machine, virttype, flags);
+    return this.#hv('connectGetDomainCapabilities', 'virConnectGetDomainCapabilities')(emulatorbin, arch, machine, virttype, flags);
   }
   /** CPUCompareResult of the host CPU against a `<cpu>` (ConnectCompareCPUFlags). */
   compareCPU(xml: string, flags = 0): Promise<number> {
-    return this.hv('connectCompareCPU', 'virConnectCompareCPU')(xml, flags);
+    return this.#hv('connectCompareCPU', 'virConnectCompareCPU')(xml, flags);
   }
   /** The `<cpu>` every one of `xmlCPUs` can provide (ConnectBaselineCPUFlags). */
   baselineCPU(xmlCPUs: readonly string[], flags = 0): Promise<string> {
-    return this.hv('connectBaselineCPU', 'virConnectBaselineCPU')(xmlCPUs, flags);
+    return this.#hv('connectBaselineCPU', 'virConnectBaselineCPU')(xmlCPUs, flags);
   }
   compareHypervisorCPU(emulator: string | undefined, arch: string | undefined, machine: string | undefined, virttype: string | undefined,
     xmlCPU: string, flags = 0): Promise<number> {
-    return this.hv('connectCompareHypervisorCPU', 'virConnectCompareHypervisorCPU')(emulator, arch, machine, virttype, xmlCPU, flags);
+    return this.#hv('connectCompareHypervisorCPU', 'virConnectCompareHypervisorCPU')(emulator, arch, machine, virttype, xmlCPU, flags);
   }
   baselineHypervisorCPU(emulator: string | undefined, arch: string | undefined, machine: string | undefined, virttype: string | undefined,
     xmlCPUs: readonly string[], flags = 0): Promise<string> {
-    return this.hv('connectBaselineHypervisorCPU', 'virConnectBaselineHypervisorCPU')(emulator, arch, machine, virttype, xmlCPUs, flags);
+    return this.#hv('connectBaselineHypervisorCPU', 'virConnectBaselineHypervisorCPU')(emulator, arch, machine, virttype, xmlCPUs, flags);
   }
 
   async listAllSecrets(flags = 0): Promise<Secret[]> {
-    const refs = await this.sec('connectListAllSecrets', 'virConnectListAllSecrets')(flags);
+    const refs = await this.#sec('connectListAllSecrets', 'virConnectListAllSecrets')(flags);
     return refs.map((r) => new Secret(this, r));
   }
   numOfSecrets(): Promise<number> {
-    return this.sec('connectNumOfSecrets', 'virConnectNumOfSecrets')();
+    return this.#sec('connectNumOfSecrets', 'virConnectNumOfSecrets')();
   }
-  listSecrets(maxuuids = 0x7fffffff): Promise<string[]> {
-    return this.sec('connectListSecrets', 'virConnectListSecrets')(maxuuids);
+  listSecrets(maxuuids = MAX_LIST): Promise<string[]> {
+    return this.#sec('connectListSecrets', 'virConnectListSecrets')(maxuuids);
   }
   /** libvirt checks the text first, then asks the driver through virSecretLookupByUUID. */
   async secretLookupByUUIDString(uuid: string): Promise<Secret> {
     const canonical = uuidArg(uuid, 'virSecretLookupByUUIDString', ErrorDomain.SECRET);
-    return new Secret(this, await this.sec('secretLookupByUUID', 'virSecretLookupByUUID')(canonical));
+    return new Secret(this, await this.#sec('secretLookupByUUID', 'virSecretLookupByUUID')(canonical));
   }
   /** The secret for a SecretUsageType and usage id (a volume path, a ceph name ...). */
   async secretLookupByUsage(usageType: number, usageID: string): Promise<Secret> {
-    return new Secret(this, await this.sec('secretLookupByUsage', 'virSecretLookupByUsage')(usageType, usageID));
+    return new Secret(this, await this.#sec('secretLookupByUsage', 'virSecretLookupByUsage')(usageType, usageID));
   }
   async secretDefineXML(xml: string, flags = 0): Promise<Secret> {
-    return new Secret(this, await this.sec('secretDefineXML', 'virSecretDefineXML', true)(xml, flags));
+    return new Secret(this, await this.#sec('secretDefineXML', 'virSecretDefineXML', 'write')(xml, flags));
   }
   /**
    * Calls `callback` for each secret event `eventID` (SecretEventID), of `secret` only when given;
@@ -398,45 +391,46 @@ export class Connection {
    */
   async secretEventRegisterAny(secret: Secret | undefined, eventID: number,
     callback: (secret: Secret, event: number, detail: number) => void): Promise<() => void> {
-    return this.sec('connectSecretEventRegisterAny', 'virConnectSecretEventRegisterAny')(secret?.ref, eventID,
+    return this.#sec('connectSecretEventRegisterAny', 'virConnectSecretEventRegisterAny')(secret?.ref, eventID,
       (e: SecretDriverEvent) => callback(new Secret(this, e.secret), e.event, e.detail));
   }
 
   async listAllNWFilters(flags = 0): Promise<NWFilter[]> {
-    const refs = await this.nwf('connectListAllNWFilters', 'virConnectListAllNWFilters')(flags);
+    const refs = await this.#nwf('connectListAllNWFilters', 'virConnectListAllNWFilters')(flags);
     return refs.map((r) => new NWFilter(this, r));
   }
   numOfNWFilters(): Promise<number> {
-    return this.nwf('connectNumOfNWFilters', 'virConnectNumOfNWFilters')();
+    return this.#nwf('connectNumOfNWFilters', 'virConnectNumOfNWFilters')();
   }
-  listNWFilters(maxnames = 0x7fffffff): Promise<string[]> {
-    return this.nwf('connectListNWFilters', 'virConnectListNWFilters')(maxnames);
+  listNWFilters(maxnames = MAX_LIST): Promise<string[]> {
+    return this.#nwf('connectListNWFilters', 'virConnectListNWFilters')(maxnames);
   }
   async nwfilterLookupByName(name: string): Promise<NWFilter> {
-    return new NWFilter(this, await this.nwf('nwfilterLookupByName', 'virNWFilterLookupByName')(name));
+    return new NWFilter(this, await this.#nwf('nwfilterLookupByName', 'virNWFilterLookupByName')(name));
   }
   async nwfilterLookupByUUIDString(uuid: string): Promise<NWFilter> {
     const canonical = uuidArg(uuid, 'virNWFilterLookupByUUIDString', ErrorDomain.NWFILTER);
-    return new NWFilter(this, await this.nwf('nwfilterLookupByUUID', 'virNWFilterLookupByUUID')(canonical));
+    return new NWFilter(this, await this.#nwf('nwfilterLookupByUUID', 'virNWFilterLookupByUUID')(canonical));
   }
   async nwfilterDefineXML(xml: string, flags = 0): Promise<NWFilter> {
-    return new NWFilter(this, await this.nwf('nwfilterDefineXML', flags ? 'virNWFilterDefineXMLFlags' : 'virNWFilterDefineXML', true)(xml, flags));
+    return new NWFilter(this, await this.#nwf('nwfilterDefineXML', flags ? 'virNWFilterDefineXMLFlags' : 'virNWFilterDefineXML', 'write')(xml, flags));
   }
   async listAllNWFilterBindings(flags = 0): Promise<NWFilterBinding[]> {
-    const refs = await this.nwf('connectListAllNWFilterBindings', 'virConnectListAllNWFilterBindings')(flags);
+    const refs = await this.#nwf('connectListAllNWFilterBindings', 'virConnectListAllNWFilterBindings')(flags);
     return refs.map((r) => new NWFilterBinding(this, r));
   }
   async nwfilterBindingLookupByPortDev(portdev: string): Promise<NWFilterBinding> {
-    return new NWFilterBinding(this, await this.nwf('nwfilterBindingLookupByPortDev', 'virNWFilterBindingLookupByPortDev')(portdev));
+    return new NWFilterBinding(this, await this.#nwf('nwfilterBindingLookupByPortDev', 'virNWFilterBindingLookupByPortDev')(portdev));
   }
   async nwfilterBindingCreateXML(xml: string, flags = 0): Promise<NWFilterBinding> {
-    return new NWFilterBinding(this, await this.nwf('nwfilterBindingCreateXML', 'virNWFilterBindingCreateXML', true)(xml, flags));
+    return new NWFilterBinding(this, await this.#nwf('nwfilterBindingCreateXML', 'virNWFilterBindingCreateXML', 'write')(xml, flags));
   }
 
   /** Closes the connection; later calls on it fail with INVALID_CONN. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.driver.close();
+    this.#closing.abort();
+    await this.#driver.close();
   }
 }

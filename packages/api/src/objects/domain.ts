@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { LxcNamespaces } from '../driver/console-entry-points.js';
 import { ErrorCode, VirError } from '@tsvirt/util';
 import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-types.js';
-import type { DomainBlockStats, HypervisorDriver } from '../driver/hypervisor-driver.js';
+import type { DomainBlockStats } from '../driver/hypervisor-driver.js';
 import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus } from '../driver/domain-resource-types.js';
-import { DomainDeviceModifyFlags, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
+import { DomainDeviceModifyFlags, type DomainState, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
 import { checkNonNegative, checkNonZero, checkRequiredFlag } from './arg-checks.js';
-import { callerFor } from './entry-point.js';
+import { Handle, callOf, setRef } from './handle.js';
 import { DomainSnapshot } from './domain-snapshot.js';
 import { DomainCheckpoint } from './domain-checkpoint.js';
 import { DomainCheckpointCreateFlags as CC } from '../domain-state-flags.js';
@@ -19,429 +21,421 @@ import { DomainMemoryStatTag } from '../domain-tuning-flags.js';
 import type { DomainGuestVcpus, DomainJobInfo, DomainJobStats } from '../driver/domain-job-entry-points.js';
 import { checkCPUStatsRange, checkTypedParams } from './typed-param-checks.js';
 
-/** What a Domain needs of its connection. */
-export interface DomainOwner {
-  readonly hypervisor: HypervisorDriver | undefined;
-  readonly readonly: boolean;
-}
-
 /** A domain handle (libvirt's virDomainPtr): name, UUID and the id it had when looked up. */
-export class Domain {
-  #ref: DomainRef;
-
-  constructor(readonly conn: DomainOwner, ref: DomainRef) {
-    this.#ref = ref;
-  }
-
-  get ref(): DomainRef {
-    return this.#ref;
-  }
-
-  private readonly call = callerFor(() => this.conn.hypervisor, () => this.conn.readonly);
+export class Domain extends Handle<'hypervisor', DomainRef> {
+  static override readonly kind = 'hypervisor';
 
   getName(): string {
-    return this.#ref.name;
+    return this.ref.name;
   }
   /** The id, or -1 for an inactive domain. */
   getID(): number {
-    return this.#ref.id;
+    return this.ref.id;
   }
   getUUIDString(): string {
-    return this.#ref.uuid;
+    return this.ref.uuid;
   }
 
   /** Starts a defined domain (virDomainCreateWithFlags). */
   async create(flags = 0): Promise<void> {
-    this.#ref = await this.call('domainCreate', 'virDomainCreateWithFlags', true)(this.#ref, flags);
+    setRef(this, await callOf(this)('domainCreate', 'virDomainCreateWithFlags', 'write')(this.ref, flags));
   }
   async destroy(flags = 0): Promise<void> {
-    await this.call('domainDestroy', flags ? 'virDomainDestroyFlags' : 'virDomainDestroy', true)(this.#ref, flags);
-    this.#ref = { ...this.#ref, id: -1 };
+    await callOf(this)('domainDestroy', flags ? 'virDomainDestroyFlags' : 'virDomainDestroy', 'write')(this.ref, flags);
+    setRef(this, { ...this.ref, id: -1 });
   }
   async shutdown(flags = 0): Promise<void> {
-    await this.call('domainShutdown', flags ? 'virDomainShutdownFlags' : 'virDomainShutdown', true)(this.#ref, flags);
+    await callOf(this)('domainShutdown', flags ? 'virDomainShutdownFlags' : 'virDomainShutdown', 'write')(this.ref, flags);
   }
   async reboot(flags = 0): Promise<void> {
-    await this.call('domainReboot', 'virDomainReboot', true)(this.#ref, flags);
+    await callOf(this)('domainReboot', 'virDomainReboot', 'write')(this.ref, flags);
   }
   async reset(flags = 0): Promise<void> {
-    await this.call('domainReset', 'virDomainReset', true)(this.#ref, flags);
+    await callOf(this)('domainReset', 'virDomainReset', 'write')(this.ref, flags);
   }
   async suspend(): Promise<void> {
-    await this.call('domainSuspend', 'virDomainSuspend', true)(this.#ref);
+    await callOf(this)('domainSuspend', 'virDomainSuspend', 'write')(this.ref);
   }
   async resume(): Promise<void> {
-    await this.call('domainResume', 'virDomainResume', true)(this.#ref);
+    await callOf(this)('domainResume', 'virDomainResume', 'write')(this.ref);
   }
   async undefine(flags = 0): Promise<void> {
-    await this.call('domainUndefine', flags ? 'virDomainUndefineFlags' : 'virDomainUndefine', true)(this.#ref, flags);
+    await callOf(this)('domainUndefine', flags ? 'virDomainUndefineFlags' : 'virDomainUndefine', 'write')(this.ref, flags);
   }
 
   /** The domain's XML; DomainXMLFlags.SECURE is refused on a read-only connection, as in libvirt. */
   async getXMLDesc(flags = 0): Promise<string> {
-    if (flags & DomainXMLFlags.SECURE && this.conn.readonly) {
+    if (flags & DomainXMLFlags.SECURE && this.conn.isReadOnly()) {
       throw new VirError(ErrorCode.OPERATION_DENIED, 'virDomainGetXMLDesc with secure flag');
     }
-    return this.call('domainGetXMLDesc', 'virDomainGetXMLDesc')(this.#ref, flags);
+    return callOf(this)('domainGetXMLDesc', 'virDomainGetXMLDesc')(this.ref, flags);
   }
   getInfo(): Promise<DomainInfo> {
-    return this.call('domainGetInfo', 'virDomainGetInfo')(this.#ref);
+    return callOf(this)('domainGetInfo', 'virDomainGetInfo')(this.ref);
   }
   /** `[state, reason]`, as libvirt's bindings return it. */
-  async getState(flags = 0): Promise<[state: number, reason: number]> {
-    const { state, reason } = await this.call('domainGetState', 'virDomainGetState')(this.#ref, flags);
-    return [state, reason];
+  async getState(flags = 0): Promise<[state: DomainState, reason: number]> {
+    const { state, reason } = await callOf(this)('domainGetState', 'virDomainGetState')(this.ref, flags);
+    return [state as DomainState, reason];
   }
   getOSType(): Promise<string> {
-    return this.call('domainGetOSType', 'virDomainGetOSType')(this.#ref);
+    return callOf(this)('domainGetOSType', 'virDomainGetOSType')(this.ref);
   }
   isActive(): Promise<boolean> {
-    return this.call('domainIsActive', 'virDomainIsActive')(this.#ref);
+    return callOf(this)('domainIsActive', 'virDomainIsActive')(this.ref);
   }
   isPersistent(): Promise<boolean> {
-    return this.call('domainIsPersistent', 'virDomainIsPersistent')(this.#ref);
+    return callOf(this)('domainIsPersistent', 'virDomainIsPersistent')(this.ref);
   }
   getAutostart(): Promise<boolean> {
-    return this.call('domainGetAutostart', 'virDomainGetAutostart')(this.#ref);
+    return callOf(this)('domainGetAutostart', 'virDomainGetAutostart')(this.ref);
   }
   async setAutostart(autostart: boolean): Promise<void> {
-    await this.call('domainSetAutostart', 'virDomainSetAutostart', true)(this.#ref, autostart);
+    await callOf(this)('domainSetAutostart', 'virDomainSetAutostart', 'write')(this.ref, autostart);
   }
   hasManagedSaveImage(flags = 0): Promise<boolean> {
-    return this.call('domainHasManagedSaveImage', 'virDomainHasManagedSaveImage')(this.#ref, flags);
+    return callOf(this)('domainHasManagedSaveImage', 'virDomainHasManagedSaveImage')(this.ref, flags);
   }
   getSecurityLabel(): Promise<SecurityLabel> {
-    return this.call('domainGetSecurityLabel', 'virDomainGetSecurityLabel')(this.#ref);
+    return callOf(this)('domainGetSecurityLabel', 'virDomainGetSecurityLabel')(this.ref);
   }
 
   /** Adds a device (virDomainAttachDeviceFlags; DomainDeviceModifyFlags). */
   async attachDeviceFlags(xml: string, flags = 0): Promise<void> {
-    await this.call('domainAttachDevice', 'virDomainAttachDeviceFlags', true)(this.#ref, xml, flags);
+    await callOf(this)('domainAttachDevice', 'virDomainAttachDeviceFlags', 'write')(this.ref, xml, flags);
   }
   /** Adds a device to the running domain (virDomainAttachDevice, which libvirt's drivers treat as LIVE). */
   async attachDevice(xml: string): Promise<void> {
-    await this.call('domainAttachDevice', 'virDomainAttachDevice', true)(this.#ref, xml, DomainDeviceModifyFlags.LIVE);
+    await callOf(this)('domainAttachDevice', 'virDomainAttachDevice', 'write')(this.ref, xml, DomainDeviceModifyFlags.LIVE);
   }
   /** Removes a device (virDomainDetachDeviceFlags; DomainDeviceModifyFlags). */
   async detachDeviceFlags(xml: string, flags = 0): Promise<void> {
-    await this.call('domainDetachDevice', 'virDomainDetachDeviceFlags', true)(this.#ref, xml, flags);
+    await callOf(this)('domainDetachDevice', 'virDomainDetachDeviceFlags', 'write')(this.ref, xml, flags);
   }
   /** Removes a device from the running domain (virDomainDetachDevice, LIVE). */
   async detachDevice(xml: string): Promise<void> {
-    await this.call('domainDetachDevice', 'virDomainDetachDevice', true)(this.#ref, xml, DomainDeviceModifyFlags.LIVE);
+    await callOf(this)('domainDetachDevice', 'virDomainDetachDevice', 'write')(this.ref, xml, DomainDeviceModifyFlags.LIVE);
   }
   /** I/O counters of one disk, by target or source path (virDomainBlockStats). */
   blockStats(disk: string): Promise<DomainBlockStats> {
-    return this.call('domainBlockStats', 'virDomainBlockStats')(this.#ref, disk);
+    return callOf(this)('domainBlockStats', 'virDomainBlockStats')(this.ref, disk);
   }
   /** Changes a device in place (virDomainUpdateDeviceFlags; DomainDeviceModifyFlags). */
   async updateDeviceFlags(xml: string, flags = 0): Promise<void> {
-    await this.call('domainUpdateDevice', 'virDomainUpdateDeviceFlags', true)(this.#ref, xml, flags);
+    await callOf(this)('domainUpdateDevice', 'virDomainUpdateDeviceFlags', 'write')(this.ref, xml, flags);
   }
   /** Counters of one interface, by host-side name or MAC (virDomainInterfaceStats). */
   interfaceStats(device: string): Promise<DomainInterfaceStats> {
-    return this.call('domainInterfaceStats', 'virDomainInterfaceStats')(this.#ref, device);
+    return callOf(this)('domainInterfaceStats', 'virDomainInterfaceStats')(this.ref, device);
   }
   /** Capacity, allocation and physical size of one disk in bytes (virDomainGetBlockInfo). */
   blockInfo(disk: string, flags = 0): Promise<DomainBlockInfo> {
-    return this.call('domainGetBlockInfo', 'virDomainGetBlockInfo')(this.#ref, disk, flags);
+    return callOf(this)('domainGetBlockInfo', 'virDomainGetBlockInfo')(this.ref, disk, flags);
   }
 
   /** Memory in KiB (virDomainSetMemoryFlags; DomainMemoryModFlags, MAXIMUM for the limit). */
   async setMemoryFlags(kib: number, flags = 0): Promise<void> {
     checkNonZero(kib, 'memory', 'virDomainSetMemoryFlags');
-    await this.call('domainSetMemoryFlags', 'virDomainSetMemoryFlags', true)(this.#ref, kib, flags);
+    await callOf(this)('domainSetMemoryFlags', 'virDomainSetMemoryFlags', 'write')(this.ref, kib, flags);
   }
   /** The running domain's memory in KiB (virDomainSetMemory). */
   async setMemory(kib: number): Promise<void> {
     checkNonZero(kib, 'memory', 'virDomainSetMemory');
-    await this.call('domainSetMemoryFlags', 'virDomainSetMemory', true)(this.#ref, kib, DomainMemoryModFlags.LIVE);
+    await callOf(this)('domainSetMemoryFlags', 'virDomainSetMemory', 'write')(this.ref, kib, DomainMemoryModFlags.LIVE);
   }
   /** The memory limit in KiB (virDomainSetMaxMemory). */
   async setMaxMemory(kib: number): Promise<void> {
     checkNonZero(kib, 'memory', 'virDomainSetMaxMemory');
-    await this.call('domainSetMemoryFlags', 'virDomainSetMaxMemory', true)(this.#ref, kib, DomainMemoryModFlags.MAXIMUM);
+    await callOf(this)('domainSetMemoryFlags', 'virDomainSetMaxMemory', 'write')(this.ref, kib, DomainMemoryModFlags.MAXIMUM);
   }
   /** Vcpu count (virDomainSetVcpusFlags; DomainVcpuFlags). */
   async setVcpusFlags(count: number, flags = 0): Promise<void> {
     checkNonZero(count, 'nvcpus', 'virDomainSetVcpusFlags');
     checkRequiredFlag(flags, DomainVcpuFlags.MAXIMUM, 'VIR_DOMAIN_VCPU_MAXIMUM', DomainVcpuFlags.CONFIG, 'VIR_DOMAIN_AFFECT_CONFIG');
-    await this.call('domainSetVcpusFlags', 'virDomainSetVcpusFlags', true)(this.#ref, count, flags);
+    await callOf(this)('domainSetVcpusFlags', 'virDomainSetVcpusFlags', 'write')(this.ref, count, flags);
   }
   /** The running domain's vcpu count (virDomainSetVcpus). */
   async setVcpus(count: number): Promise<void> {
     checkNonZero(count, 'nvcpus', 'virDomainSetVcpus');
-    await this.call('domainSetVcpusFlags', 'virDomainSetVcpus', true)(this.#ref, count, DomainVcpuFlags.LIVE);
+    await callOf(this)('domainSetVcpusFlags', 'virDomainSetVcpus', 'write')(this.ref, count, DomainVcpuFlags.LIVE);
   }
   /** Current or (DomainVcpuFlags.MAXIMUM) maximum vcpu count (virDomainGetVcpusFlags). */
   vcpusFlags(flags = 0): Promise<number> {
-    return this.call('domainGetVcpusFlags', 'virDomainGetVcpusFlags')(this.#ref, flags);
+    return callOf(this)('domainGetVcpusFlags', 'virDomainGetVcpusFlags')(this.ref, flags);
   }
   /** Online vcpus of a running domain and their host CPU maps (virDomainGetVcpus). */
   vcpus(): Promise<DomainVcpus> {
-    return this.call('domainGetVcpus', 'virDomainGetVcpus')(this.#ref);
+    return callOf(this)('domainGetVcpus', 'virDomainGetVcpus')(this.ref);
   }
   /** One host CPU map per vcpu (virDomainGetVcpuPinInfo; DomainModificationImpact). */
   vcpuPinInfo(flags = 0): Promise<boolean[][]> {
-    return this.call('domainGetVcpuPinInfo', 'virDomainGetVcpuPinInfo')(this.#ref, flags);
+    return callOf(this)('domainGetVcpuPinInfo', 'virDomainGetVcpuPinInfo')(this.ref, flags);
   }
   /** Pins a vcpu to host CPUs (virDomainPinVcpuFlags; DomainModificationImpact). */
   async pinVcpuFlags(vcpu: number, cpumap: readonly boolean[], flags = 0): Promise<void> {
-    await this.call('domainPinVcpuFlags', 'virDomainPinVcpuFlags', true)(this.#ref, vcpu, cpumap, flags);
+    await callOf(this)('domainPinVcpuFlags', 'virDomainPinVcpuFlags', 'write')(this.ref, vcpu, cpumap, flags);
   }
   /** Pins a vcpu of the running domain (virDomainPinVcpu). */
   async pinVcpu(vcpu: number, cpumap: readonly boolean[]): Promise<void> {
-    await this.call('domainPinVcpuFlags', 'virDomainPinVcpu', true)(this.#ref, vcpu, cpumap, 0);
+    await callOf(this)('domainPinVcpuFlags', 'virDomainPinVcpu', 'write')(this.ref, vcpu, cpumap, 0);
   }
   /** QEMU monitor passthrough (virDomainQemuMonitorCommand): QEMU's reply as text. */
   qemuMonitorCommand(cmd: string, flags = 0): Promise<string> {
-    return this.call('qemuMonitorCommand', 'virDomainQemuMonitorCommand', true)(this.#ref, cmd, flags);
+    return callOf(this)('qemuMonitorCommand', 'virDomainQemuMonitorCommand', 'write')(this.ref, cmd, flags);
+  }
+  /** A byte stream to a console (virDomainOpenConsole; the first console when `devName` is undefined; DomainConsoleFlags). */
+  openConsole(devName?: string, flags = 0): Promise<Duplex> {
+    return callOf(this)('domainOpenConsole', 'virDomainOpenConsole', 'write')(this.ref, devName, flags);
+  }
+  /** The namespaces of a container's init (virDomainLxcOpenNamespace). */
+  lxcOpenNamespace(flags = 0): Promise<LxcNamespaces> {
+    return callOf(this)('domainLxcOpenNamespace', 'virDomainLxcOpenNamespace', 'write')(this.ref, flags);
   }
 
   // Tuning, statistics and guest facts (driver/domain-tuning-entry-points.ts).
 
   /** Total (startCpu -1, ncpus 1) or per-CPU usage; ncpus 0 gives the CPU count only (virDomainGetCPUStats). */
   getCPUStats(startCpu: number, ncpus: number, flags = 0): Promise<DomainCPUStats> {
-    const call = this.call('domainGetCPUStats', 'virDomainGetCPUStats');
+    const call = callOf(this)('domainGetCPUStats', 'virDomainGetCPUStats');
     checkCPUStatsRange(startCpu, ncpus);
-    return call(this.#ref, startCpu, ncpus, flags | TypedParameterFlags.STRING_OKAY);
+    return call(this.ref, startCpu, ncpus, flags | TypedParameterFlags.STRING_OKAY);
   }
   /** The scheduler's name and its parameter count (virDomainGetSchedulerType). */
   schedulerType(): Promise<{ type: string; nparams: number }> {
-    return this.call('domainGetSchedulerType', 'virDomainGetSchedulerType')(this.#ref);
+    return callOf(this)('domainGetSchedulerType', 'virDomainGetSchedulerType')(this.ref);
   }
   /** virDomainGetSchedulerParameters, or with flags (DomainModificationImpact) ...Flags, which also accepts STRING parameters. */
   schedulerParameters(flags?: number): Promise<TypedParameter[]> {
     const api = flags === undefined ? 'virDomainGetSchedulerParameters' : 'virDomainGetSchedulerParametersFlags';
-    return this.call('domainGetSchedulerParameters', api)(this.#ref, flags === undefined ? 0 : flags | TypedParameterFlags.STRING_OKAY);
+    return callOf(this)('domainGetSchedulerParameters', api)(this.ref, flags === undefined ? 0 : flags | TypedParameterFlags.STRING_OKAY);
   }
   /** virDomainSetSchedulerParameters, or with flags (DomainModificationImpact) virDomainSetSchedulerParametersFlags. */
   async setSchedulerParameters(params: readonly TypedParameter[], flags?: number): Promise<void> {
     const api = flags === undefined ? 'virDomainSetSchedulerParameters' : 'virDomainSetSchedulerParametersFlags';
-    await this.call('domainSetSchedulerParameters', api, true)(this.#ref, checkTypedParams(params), flags ?? 0);
+    await callOf(this)('domainSetSchedulerParameters', api, 'write')(this.ref, checkTypedParams(params), flags ?? 0);
   }
   /** The number of memory parameters (virDomainGetMemoryParameters asked for the count only). */
   memoryParameterCount(flags = 0): Promise<number> {
-    return this.call('domainGetMemoryParameterCount', 'virDomainGetMemoryParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
+    return callOf(this)('domainGetMemoryParameterCount', 'virDomainGetMemoryParameters')(this.ref, flags | TypedParameterFlags.STRING_OKAY);
   }
   /** Memory limits in KiB (virDomainGetMemoryParameters; DomainModificationImpact); 2^53-1 means unlimited. */
   memoryParameters(flags = 0): Promise<TypedParameter[]> {
-    return this.call('domainGetMemoryParameters', 'virDomainGetMemoryParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
+    return callOf(this)('domainGetMemoryParameters', 'virDomainGetMemoryParameters')(this.ref, flags | TypedParameterFlags.STRING_OKAY);
   }
   async setMemoryParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
-    await this.call('domainSetMemoryParameters', 'virDomainSetMemoryParameters', true)(this.#ref, checkTypedParams(params), flags);
+    await callOf(this)('domainSetMemoryParameters', 'virDomainSetMemoryParameters', 'write')(this.ref, checkTypedParams(params), flags);
   }
   /** The number of blkio parameters (virDomainGetBlkioParameters asked for the count only). */
   blkioParameterCount(flags = 0): Promise<number> {
-    return this.call('domainGetBlkioParameterCount', 'virDomainGetBlkioParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
+    return callOf(this)('domainGetBlkioParameterCount', 'virDomainGetBlkioParameters')(this.ref, flags | TypedParameterFlags.STRING_OKAY);
   }
   blkioParameters(flags = 0): Promise<TypedParameter[]> {
-    return this.call('domainGetBlkioParameters', 'virDomainGetBlkioParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
+    return callOf(this)('domainGetBlkioParameters', 'virDomainGetBlkioParameters')(this.ref, flags | TypedParameterFlags.STRING_OKAY);
   }
   async setBlkioParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
-    await this.call('domainSetBlkioParameters', 'virDomainSetBlkioParameters', true)(this.#ref, checkTypedParams(params), flags);
+    await callOf(this)('domainSetBlkioParameters', 'virDomainSetBlkioParameters', 'write')(this.ref, checkTypedParams(params), flags);
   }
   /** The number of NUMA parameters (virDomainGetNumaParameters asked for the count only). */
   numaParameterCount(flags = 0): Promise<number> {
-    return this.call('domainGetNumaParameterCount', 'virDomainGetNumaParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
+    return callOf(this)('domainGetNumaParameterCount', 'virDomainGetNumaParameters')(this.ref, flags | TypedParameterFlags.STRING_OKAY);
   }
   numaParameters(flags = 0): Promise<TypedParameter[]> {
-    return this.call('domainGetNumaParameters', 'virDomainGetNumaParameters')(this.#ref, flags | TypedParameterFlags.STRING_OKAY);
+    return callOf(this)('domainGetNumaParameters', 'virDomainGetNumaParameters')(this.ref, flags | TypedParameterFlags.STRING_OKAY);
   }
   async setNumaParameters(params: readonly TypedParameter[], flags = 0): Promise<void> {
-    await this.call('domainSetNumaParameters', 'virDomainSetNumaParameters', true)(this.#ref, checkTypedParams(params), flags);
+    await callOf(this)('domainSetNumaParameters', 'virDomainSetNumaParameters', 'write')(this.ref, checkTypedParams(params), flags);
   }
   perfEvents(flags = 0): Promise<TypedParameter[]> {
-    return this.call('domainGetPerfEvents', 'virDomainGetPerfEvents')(this.#ref, flags);
+    return callOf(this)('domainGetPerfEvents', 'virDomainGetPerfEvents')(this.ref, flags);
   }
   async setPerfEvents(params: readonly TypedParameter[], flags = 0): Promise<void> {
-    await this.call('domainSetPerfEvents', 'virDomainSetPerfEvents', true)(this.#ref, checkTypedParams(params), flags);
+    await callOf(this)('domainSetPerfEvents', 'virDomainSetPerfEvents', 'write')(this.ref, checkTypedParams(params), flags);
   }
   /** Up to `nrStats` memory counters (virDomainMemoryStats; DomainMemoryStatTag). */
   memoryStats(nrStats: number = DomainMemoryStatTag.NR, flags = 0): Promise<DomainMemoryStat[]> {
-    return this.call('domainMemoryStats', 'virDomainMemoryStats')(this.#ref, nrStats, flags);
+    return callOf(this)('domainMemoryStats', 'virDomainMemoryStats')(this.ref, nrStats, flags);
   }
   async setMemoryStatsPeriod(period: number, flags = 0): Promise<void> {
-    const call = this.call('domainSetMemoryStatsPeriod', 'virDomainSetMemoryStatsPeriod', true);
+    const call = callOf(this)('domainSetMemoryStatsPeriod', 'virDomainSetMemoryStatsPeriod', 'write');
     checkNonNegative(period, 'period', 'virDomainSetMemoryStatsPeriod');
-    await call(this.#ref, period, flags);
+    await call(this.ref, period, flags);
   }
   /** The guest clock (virDomainGetTime; needs a read-write connection, as it asks the guest). */
   getTime(flags = 0): Promise<DomainTime> {
-    return this.call('domainGetTime', 'virDomainGetTime', true)(this.#ref, flags);
+    return callOf(this)('domainGetTime', 'virDomainGetTime', 'write')(this.ref, flags);
   }
   /** Sets the guest clock (virDomainSetTime; DomainSetTimeFlags.SYNC takes it from the guest's RTC instead). */
   async setTime(time: DomainTime, flags = 0): Promise<void> {
-    await this.call('domainSetTime', 'virDomainSetTime', true)(this.#ref, time, flags);
+    await callOf(this)('domainSetTime', 'virDomainSetTime', 'write')(this.ref, time, flags);
   }
   /** The guest's hostname (virDomainGetHostname; DomainGetHostnameFlags; needs a read-write connection). */
   getHostname(flags = 0): Promise<string> {
-    return this.call('domainGetHostname', 'virDomainGetHostname', true)(this.#ref, flags);
+    return callOf(this)('domainGetHostname', 'virDomainGetHostname', 'write')(this.ref, flags);
   }
   controlInfo(flags = 0): Promise<DomainControlInfo> {
-    return this.call('domainGetControlInfo', 'virDomainGetControlInfo')(this.#ref, flags);
+    return callOf(this)('domainGetControlInfo', 'virDomainGetControlInfo')(this.ref, flags);
   }
   /** Disks that hit an I/O error (virDomainGetDiskErrors; DomainDiskErrorCode). */
   diskErrors(flags = 0): Promise<DomainDiskError[]> {
-    return this.call('domainGetDiskErrors', 'virDomainGetDiskErrors')(this.#ref, flags);
+    return callOf(this)('domainGetDiskErrors', 'virDomainGetDiskErrors')(this.ref, flags);
   }
   /** IOThreads and their host CPU maps (virDomainGetIOThreadInfo; DomainModificationImpact). */
   ioThreadInfo(flags = 0): Promise<DomainIOThreadInfo[]> {
-    return this.call('domainGetIOThreadInfo', 'virDomainGetIOThreadInfo')(this.#ref, flags);
+    return callOf(this)('domainGetIOThreadInfo', 'virDomainGetIOThreadInfo')(this.ref, flags);
   }
   async addIOThread(iothreadId: number, flags = 0): Promise<void> {
-    await this.call('domainAddIOThread', 'virDomainAddIOThread', true)(this.#ref, iothreadId, flags);
+    await callOf(this)('domainAddIOThread', 'virDomainAddIOThread', 'write')(this.ref, iothreadId, flags);
   }
   async delIOThread(iothreadId: number, flags = 0): Promise<void> {
-    const call = this.call('domainDelIOThread', 'virDomainDelIOThread', true);
+    const call = callOf(this)('domainDelIOThread', 'virDomainDelIOThread', 'write');
     checkNonZero(iothreadId, 'iothread_id', 'virDomainDelIOThread');
-    await call(this.#ref, iothreadId, flags);
+    await call(this.ref, iothreadId, flags);
   }
   async pinIOThread(iothreadId: number, cpumap: readonly boolean[], flags = 0): Promise<void> {
-    await this.call('domainPinIOThread', 'virDomainPinIOThread', true)(this.#ref, iothreadId, cpumap, flags);
+    await callOf(this)('domainPinIOThread', 'virDomainPinIOThread', 'write')(this.ref, iothreadId, cpumap, flags);
   }
   async setIOThreadParams(iothreadId: number, params: readonly TypedParameter[], flags = 0): Promise<void> {
-    await this.call('domainSetIOThreadParams', 'virDomainSetIOThreadParams', true)(this.#ref, iothreadId, checkTypedParams(params), flags);
+    await callOf(this)('domainSetIOThreadParams', 'virDomainSetIOThreadParams', 'write')(this.ref, iothreadId, checkTypedParams(params), flags);
   }
 
   // Jobs, migration tunables, the guest agent and power management (driver/domain-job-entry-points.ts).
 
   getJobInfo(): Promise<DomainJobInfo> {
-    return this.call('domainGetJobInfo', 'virDomainGetJobInfo')(this.#ref);
+    return callOf(this)('domainGetJobInfo', 'virDomainGetJobInfo')(this.ref);
   }
   /** The current or (DomainGetJobStatsFlags.COMPLETED) last job's statistics (virDomainGetJobStats). */
   getJobStats(flags = 0): Promise<DomainJobStats> {
-    return this.call('domainGetJobStats', 'virDomainGetJobStats')(this.#ref, flags);
+    return callOf(this)('domainGetJobStats', 'virDomainGetJobStats')(this.ref, flags);
   }
   /** virDomainAbortJob, or with flags (DomainAbortJobFlags) virDomainAbortJobFlags. */
   async abortJob(flags = 0): Promise<void> {
-    await this.call('domainAbortJob', flags ? 'virDomainAbortJobFlags' : 'virDomainAbortJob', true)(this.#ref, flags);
+    await callOf(this)('domainAbortJob', flags ? 'virDomainAbortJobFlags' : 'virDomainAbortJob', 'write')(this.ref, flags);
   }
   migrateGetMaxDowntime(flags = 0): Promise<bigint> {
-    return this.call('domainMigrateGetMaxDowntime', 'virDomainMigrateGetMaxDowntime')(this.#ref, flags);
+    return callOf(this)('domainMigrateGetMaxDowntime', 'virDomainMigrateGetMaxDowntime')(this.ref, flags);
   }
   async migrateSetMaxDowntime(downtime: bigint, flags = 0): Promise<void> {
-    await this.call('domainMigrateSetMaxDowntime', 'virDomainMigrateSetMaxDowntime', true)(this.#ref, downtime, flags);
+    await callOf(this)('domainMigrateSetMaxDowntime', 'virDomainMigrateSetMaxDowntime', 'write')(this.ref, downtime, flags);
   }
   migrateGetCompressionCache(flags = 0): Promise<bigint> {
-    return this.call('domainMigrateGetCompressionCache', 'virDomainMigrateGetCompressionCache')(this.#ref, flags);
+    return callOf(this)('domainMigrateGetCompressionCache', 'virDomainMigrateGetCompressionCache')(this.ref, flags);
   }
   async migrateSetCompressionCache(size: bigint, flags = 0): Promise<void> {
-    await this.call('domainMigrateSetCompressionCache', 'virDomainMigrateSetCompressionCache', true)(this.#ref, size, flags);
+    await callOf(this)('domainMigrateSetCompressionCache', 'virDomainMigrateSetCompressionCache', 'write')(this.ref, size, flags);
   }
   /** Bandwidth in MiB/s (virDomainMigrateGetMaxSpeed; DomainMigrateMaxSpeedFlags); needs a read-write connection. */
   migrateGetMaxSpeed(flags = 0): Promise<bigint> {
-    return this.call('domainMigrateGetMaxSpeed', 'virDomainMigrateGetMaxSpeed', true)(this.#ref, flags);
+    return callOf(this)('domainMigrateGetMaxSpeed', 'virDomainMigrateGetMaxSpeed', 'write')(this.ref, flags);
   }
   async migrateSetMaxSpeed(bandwidth: bigint, flags = 0): Promise<void> {
-    await this.call('domainMigrateSetMaxSpeed', 'virDomainMigrateSetMaxSpeed', true)(this.#ref, bandwidth, flags);
+    await callOf(this)('domainMigrateSetMaxSpeed', 'virDomainMigrateSetMaxSpeed', 'write')(this.ref, bandwidth, flags);
   }
   async migrateStartPostCopy(flags = 0): Promise<void> {
-    await this.call('domainMigrateStartPostCopy', 'virDomainMigrateStartPostCopy', true)(this.#ref, flags);
+    await callOf(this)('domainMigrateStartPostCopy', 'virDomainMigrateStartPostCopy', 'write')(this.ref, flags);
   }
   /** The guest's view of its vcpus, through the agent (virDomainGetGuestVcpus). */
   getGuestVcpus(flags = 0): Promise<DomainGuestVcpus> {
-    return this.call('domainGetGuestVcpus', 'virDomainGetGuestVcpus', true)(this.#ref, flags);
+    return callOf(this)('domainGetGuestVcpus', 'virDomainGetGuestVcpus', 'write')(this.ref, flags);
   }
   async setGuestVcpus(cpumap: string, state: boolean, flags = 0): Promise<void> {
-    await this.call('domainSetGuestVcpus', 'virDomainSetGuestVcpus', true)(this.#ref, cpumap, state, flags);
+    await callOf(this)('domainSetGuestVcpus', 'virDomainSetGuestVcpus', 'write')(this.ref, cpumap, state, flags);
   }
   /** What the guest agent reports (virDomainGetGuestInfo; DomainGuestInfoTypes, 0 for all). */
   getGuestInfo(types = 0, flags = 0): Promise<TypedParameter[]> {
-    return this.call('domainGetGuestInfo', 'virDomainGetGuestInfo', true)(this.#ref, types, flags);
+    return callOf(this)('domainGetGuestInfo', 'virDomainGetGuestInfo', 'write')(this.ref, types, flags);
   }
   async startDirtyRateCalc(seconds: number, flags = 0): Promise<void> {
-    await this.call('domainStartDirtyRateCalc', 'virDomainStartDirtyRateCalc', true)(this.#ref, seconds, flags);
+    await callOf(this)('domainStartDirtyRateCalc', 'virDomainStartDirtyRateCalc', 'write')(this.ref, seconds, flags);
   }
   /** Seconds to wait for the agent, or DomainAgentResponseTimeout (virDomainAgentSetResponseTimeout). */
   async agentSetResponseTimeout(timeout: number, flags = 0): Promise<void> {
-    await this.call('domainAgentSetResponseTimeout', 'virDomainAgentSetResponseTimeout', true)(this.#ref, timeout, flags);
+    await callOf(this)('domainAgentSetResponseTimeout', 'virDomainAgentSetResponseTimeout', 'write')(this.ref, timeout, flags);
   }
   async pmWakeup(flags = 0): Promise<void> {
-    await this.call('domainPMWakeup', 'virDomainPMWakeup', true)(this.#ref, flags);
+    await callOf(this)('domainPMWakeup', 'virDomainPMWakeup', 'write')(this.ref, flags);
   }
   /** Suspends the guest to NodeSuspendTarget for `duration` seconds (virDomainPMSuspendForDuration). */
   async pmSuspendForDuration(target: number, duration: bigint, flags = 0): Promise<void> {
-    await this.call('domainPMSuspendForDuration', 'virDomainPMSuspendForDuration', true)(this.#ref, target, duration, flags);
+    await callOf(this)('domainPMSuspendForDuration', 'virDomainPMSuspendForDuration', 'write')(this.ref, target, duration, flags);
   }
 
   // Saved state, managed save, renaming, metadata and snapshots (driver/domain-state-entry-points.ts).
 
   /** Saves the domain's memory to `path` and stops it (virDomainSaveFlags; DomainSaveRestoreFlags). */
   async save(path: string, dxml?: string, flags = 0): Promise<void> {
-    const call = this.call('domainSave', dxml !== undefined || flags ? 'virDomainSaveFlags' : 'virDomainSave', true);
+    const call = callOf(this)('domainSave', dxml !== undefined || flags ? 'virDomainSaveFlags' : 'virDomainSave', 'write');
     checkSaveFlags(flags);
     // libvirt's client library hands the driver an absolute path.
-    await call(this.#ref, resolve(path), dxml, flags);
-    this.#ref = { ...this.#ref, id: -1 };
+    await call(this.ref, resolve(path), dxml, flags);
+    setRef(this, { ...this.ref, id: -1 });
   }
   /** Saves the domain to a file its next start resumes from (virDomainManagedSave). */
   async managedSave(flags = 0): Promise<void> {
-    const call = this.call('domainManagedSave', 'virDomainManagedSave', true);
+    const call = callOf(this)('domainManagedSave', 'virDomainManagedSave', 'write');
     checkSaveFlags(flags);
-    await call(this.#ref, flags);
-    this.#ref = { ...this.#ref, id: -1 };
+    await call(this.ref, flags);
+    setRef(this, { ...this.ref, id: -1 });
   }
   async managedSaveRemove(flags = 0): Promise<void> {
-    await this.call('domainManagedSaveRemove', 'virDomainManagedSaveRemove', true)(this.#ref, flags);
+    await callOf(this)('domainManagedSaveRemove', 'virDomainManagedSaveRemove', 'write')(this.ref, flags);
   }
   managedSaveGetXMLDesc(flags = 0): Promise<string> {
-    return this.call('domainManagedSaveGetXMLDesc', 'virDomainManagedSaveGetXMLDesc')(this.#ref, flags);
+    return callOf(this)('domainManagedSaveGetXMLDesc', 'virDomainManagedSaveGetXMLDesc')(this.ref, flags);
   }
   async managedSaveDefineXML(dxml: string, flags = 0): Promise<void> {
-    const call = this.call('domainManagedSaveDefineXML', 'virDomainManagedSaveDefineXML', true);
+    const call = callOf(this)('domainManagedSaveDefineXML', 'virDomainManagedSaveDefineXML', 'write');
     checkSaveFlags(flags);
-    await call(this.#ref, dxml, flags);
+    await call(this.ref, dxml, flags);
   }
   /** Why the domain is tainted and what of its configuration is deprecated (virDomainGetMessages; DomainMessageType). */
   getMessages(flags = 0): Promise<string[]> {
-    return this.call('domainGetMessages', 'virDomainGetMessages')(this.#ref, flags);
+    return callOf(this)('domainGetMessages', 'virDomainGetMessages')(this.ref, flags);
   }
   /** Renames an inactive domain (virDomainRename); the handle takes the new name. */
   async rename(newName: string, flags = 0): Promise<void> {
-    const call = this.call('domainRename', 'virDomainRename', true);
+    const call = callOf(this)('domainRename', 'virDomainRename', 'write');
     checkNonEmptyString(newName, 'new_name', 'virDomainRename');
-    this.#ref = await call(this.#ref, newName, flags);
+    setRef(this, await call(this.ref, newName, flags));
   }
   /** Sets or (metadata undefined) removes a description, title or namespaced element (virDomainSetMetadata). */
   async setMetadata(type: number, metadata: string | undefined, key: string | undefined, uri: string | undefined, flags = 0): Promise<void> {
-    const call = this.call('domainSetMetadata', 'virDomainSetMetadata', true);
+    const call = callOf(this)('domainSetMetadata', 'virDomainSetMetadata', 'write');
     checkSetMetadataArgs(type, metadata, key, uri);
-    await call(this.#ref, type, metadata, key, uri, flags);
+    await call(this.ref, type, metadata, key, uri, flags);
   }
   /** The description, title or the element in namespace `uri` (virDomainGetMetadata; DomainMetadataType). */
   metadata(type: number, uri: string | undefined, flags = 0): Promise<string> {
-    const call = this.call('domainGetMetadata', 'virDomainGetMetadata');
+    const call = callOf(this)('domainGetMetadata', 'virDomainGetMetadata');
     checkGetMetadataArgs(type, uri, flags);
-    return call(this.#ref, type, uri, flags);
+    return call(this.ref, type, uri, flags);
   }
 
   /** Creates a snapshot from `<domainsnapshot>` XML (virDomainSnapshotCreateXML; DomainSnapshotCreateFlags). */
   async snapshotCreateXML(xml: string, flags = 0): Promise<DomainSnapshot> {
-    const call = this.call('domainSnapshotCreateXML', 'virDomainSnapshotCreateXML', true);
+    const call = callOf(this)('domainSnapshotCreateXML', 'virDomainSnapshotCreateXML', 'write');
     checkSnapshotCreateFlags(flags);
-    return new DomainSnapshot(this, (await call(this.#ref, xml, flags)).name);
+    return new DomainSnapshot(this, (await call(this.ref, xml, flags)).name);
   }
   /** Snapshots matching DomainSnapshotListFlags (virDomainListAllSnapshots). */
   async listAllSnapshots(flags = 0): Promise<DomainSnapshot[]> {
-    const names = await this.call('domainListAllSnapshots', 'virDomainListAllSnapshots')(this.#ref, flags);
+    const names = await callOf(this)('domainListAllSnapshots', 'virDomainListAllSnapshots')(this.ref, flags);
     return names.map((n) => new DomainSnapshot(this, n));
   }
   snapshotListNames(flags = 0): Promise<string[]> {
-    return this.call('domainListAllSnapshots', 'virDomainSnapshotListNames')(this.#ref, flags);
+    return callOf(this)('domainListAllSnapshots', 'virDomainSnapshotListNames')(this.ref, flags);
   }
   async snapshotNum(flags = 0): Promise<number> {
-    return (await this.call('domainListAllSnapshots', 'virDomainSnapshotNum')(this.#ref, flags)).length;
+    return (await callOf(this)('domainListAllSnapshots', 'virDomainSnapshotNum')(this.ref, flags)).length;
   }
   async snapshotLookupByName(name: string, flags = 0): Promise<DomainSnapshot> {
-    const ref = await this.call('domainSnapshotLookupByName', 'virDomainSnapshotLookupByName')(this.#ref, name, flags);
+    const ref = await callOf(this)('domainSnapshotLookupByName', 'virDomainSnapshotLookupByName')(this.ref, name, flags);
     return new DomainSnapshot(this, ref.name);
   }
   hasCurrentSnapshot(flags = 0): Promise<boolean> {
-    return this.call('domainHasCurrentSnapshot', 'virDomainHasCurrentSnapshot')(this.#ref, flags);
+    return callOf(this)('domainHasCurrentSnapshot', 'virDomainHasCurrentSnapshot')(this.ref, flags);
   }
   async snapshotCurrent(flags = 0): Promise<DomainSnapshot> {
-    const ref = await this.call('domainSnapshotCurrent', 'virDomainSnapshotCurrent')(this.#ref, flags);
+    const ref = await callOf(this)('domainSnapshotCurrent', 'virDomainSnapshotCurrent')(this.ref, flags);
     return new DomainSnapshot(this, ref.name);
   }
   /** virDomainRevertToSnapshot, as the bindings spell it on the domain. */
@@ -450,24 +444,24 @@ export class Domain {
   }
   /** Creates a checkpoint from `<domaincheckpoint>` XML (virDomainCheckpointCreateXML; DomainCheckpointCreateFlags). */
   async checkpointCreateXML(xml: string, flags = 0): Promise<DomainCheckpoint> {
-    const call = this.call('domainCheckpointCreateXML', 'virDomainCheckpointCreateXML', true);
+    const call = callOf(this)('domainCheckpointCreateXML', 'virDomainCheckpointCreateXML', 'write');
     checkRequiredFlag(flags, CC.REDEFINE_VALIDATE, 'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE', CC.REDEFINE, 'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE');
-    return new DomainCheckpoint(this, (await call(this.#ref, xml, flags)).name);
+    return new DomainCheckpoint(this, (await call(this.ref, xml, flags)).name);
   }
   /** Checkpoints matching DomainCheckpointListFlags (virDomainListAllCheckpoints). */
   async listAllCheckpoints(flags = 0): Promise<DomainCheckpoint[]> {
-    const names = await this.call('domainListAllCheckpoints', 'virDomainListAllCheckpoints')(this.#ref, flags);
+    const names = await callOf(this)('domainListAllCheckpoints', 'virDomainListAllCheckpoints')(this.ref, flags);
     return names.map((n) => new DomainCheckpoint(this, n));
   }
   async checkpointLookupByName(name: string, flags = 0): Promise<DomainCheckpoint> {
-    const ref = await this.call('domainCheckpointLookupByName', 'virDomainCheckpointLookupByName')(this.#ref, name, flags);
+    const ref = await callOf(this)('domainCheckpointLookupByName', 'virDomainCheckpointLookupByName')(this.ref, name, flags);
     return new DomainCheckpoint(this, ref.name);
   }
   /** Starts a backup job (DomainBackupBeginFlags); without `backupXML` a full push backup of every disk. */
   async backupBegin(backupXML?: string, checkpointXML?: string, flags = 0): Promise<void> {
-    await this.call('domainBackupBegin', 'virDomainBackupBegin', true)(this.#ref, backupXML, checkpointXML, flags);
+    await callOf(this)('domainBackupBegin', 'virDomainBackupBegin', 'write')(this.ref, backupXML, checkpointXML, flags);
   }
   backupGetXMLDesc(flags = 0): Promise<string> {
-    return this.call('domainBackupGetXMLDesc', 'virDomainBackupGetXMLDesc')(this.#ref, flags);
+    return callOf(this)('domainBackupGetXMLDesc', 'virDomainBackupGetXMLDesc')(this.ref, flags);
   }
 }

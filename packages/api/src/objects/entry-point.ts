@@ -13,16 +13,22 @@ export function denyReadonly(readonly: boolean, api: string): void {
   if (readonly) throw new VirError(ErrorCode.OPERATION_DENIED, `read only access prevents ${api}`);
 }
 
+/** Whether a call only reads (allowed on a read-only connection) or changes something (refused there). */
+export type Access = 'read' | 'write';
+
+/** A checked lookup of `key` in a table, for the public function `api`; `'write'` calls are refused read-only. */
+export type Caller<T extends object> = <K extends keyof T>(key: K, api: string, access?: Access) => ReturnType<typeof entryPoint<T, K>>;
+
 /**
  * The entry-point lookup a handle uses, checking in libvirt's order: the connection (the table
- * getter may raise INVALID_CONN naming `api`), then OPERATION_DENIED for a modifying call when
+ * getter may raise INVALID_CONN naming `api`), then OPERATION_DENIED for a `'write'` call when
  * read-only, then NO_SUPPORT for a missing entry.
  */
-export function callerFor<T extends object>(table: (api: string) => T | undefined, readonly: () => boolean) {
-  return <K extends keyof T>(key: K, api: string, modifies = false): ReturnType<typeof entryPoint<T, K>> => {
+export function callerFor<T extends object>(table: (api: string) => T | undefined, readonly: () => boolean): Caller<T> {
+  return <K extends keyof T>(key: K, api: string, access: Access = 'read'): ReturnType<typeof entryPoint<T, K>> => {
     try {
       const t = table(api);
-      if (modifies) denyReadonly(readonly(), api);
+      if (access === 'write') denyReadonly(readonly(), api);
       return entryPoint(t, key, api);
     } catch (e) {
       // Every entry point answers with a promise: a refusal is a rejected one, never a throw, so

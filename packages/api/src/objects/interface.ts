@@ -1,16 +1,9 @@
-import type { InterfaceDriver, InterfaceRef } from '../driver/interface-driver.js';
-import { callerFor } from './entry-point.js';
-
-export interface InterfaceOwner {
-  readonly interface: InterfaceDriver | undefined;
-  readonly readonly: boolean;
-}
+import type { InterfaceRef } from '../driver/interface-driver.js';
+import { Handle, callOf } from './handle.js';
 
 /** A host interface handle (libvirt's virInterfacePtr). */
-export class Interface {
-  constructor(readonly conn: InterfaceOwner, readonly ref: InterfaceRef) {}
-
-  private readonly call = callerFor(() => this.conn.interface, () => this.conn.readonly);
+export class Interface extends Handle<'interface', InterfaceRef> {
+  static override readonly kind = 'interface';
 
   getName(): string {
     return this.ref.name;
@@ -19,18 +12,18 @@ export class Interface {
     return this.ref.mac;
   }
   async create(flags = 0): Promise<void> {
-    await this.call('interfaceCreate', 'virInterfaceCreate', true)(this.ref, flags);
+    await callOf(this)('interfaceCreate', 'virInterfaceCreate', 'write')(this.ref, flags);
   }
   async destroy(flags = 0): Promise<void> {
-    await this.call('interfaceDestroy', 'virInterfaceDestroy', true)(this.ref, flags);
+    await callOf(this)('interfaceDestroy', 'virInterfaceDestroy', 'write')(this.ref, flags);
   }
   async undefine(): Promise<void> {
-    await this.call('interfaceUndefine', 'virInterfaceUndefine', true)(this.ref);
+    await callOf(this)('interfaceUndefine', 'virInterfaceUndefine', 'write')(this.ref);
   }
   async getXMLDesc(flags = 0): Promise<string> {
-    return this.call('interfaceGetXMLDesc', 'virInterfaceGetXMLDesc')(this.ref, flags);
+    return callOf(this)('interfaceGetXMLDesc', 'virInterfaceGetXMLDesc')(this.ref, flags);
   }
   async isActive(): Promise<boolean> {
-    return this.call('interfaceIsActive', 'virInterfaceIsActive')(this.ref);
+    return callOf(this)('interfaceIsActive', 'virInterfaceIsActive')(this.ref);
   }
 }

@@ -1,16 +1,9 @@
-import type { NWFilterBindingRef, NWFilterDriver, NWFilterRef } from '../driver/nwfilter-driver.js';
-import { callerFor } from './entry-point.js';
-
-export interface NWFilterOwner {
-  readonly nwfilter: NWFilterDriver | undefined;
-  readonly readonly: boolean;
-}
+import type { NWFilterBindingRef, NWFilterRef } from '../driver/nwfilter-driver.js';
+import { Handle, callOf } from './handle.js';
 
 /** A network filter handle (libvirt's virNWFilterPtr). */
-export class NWFilter {
-  constructor(readonly conn: NWFilterOwner, readonly ref: NWFilterRef) {}
-
-  private readonly call = callerFor(() => this.conn.nwfilter, () => this.conn.readonly);
+export class NWFilter extends Handle<'nwfilter', NWFilterRef> {
+  static override readonly kind = 'nwfilter';
 
   getName(): string {
     return this.ref.name;
@@ -19,18 +12,16 @@ export class NWFilter {
     return this.ref.uuid;
   }
   async getXMLDesc(flags = 0): Promise<string> {
-    return this.call('nwfilterGetXMLDesc', 'virNWFilterGetXMLDesc')(this.ref, flags);
+    return callOf(this)('nwfilterGetXMLDesc', 'virNWFilterGetXMLDesc')(this.ref, flags);
   }
   async undefine(): Promise<void> {
-    await this.call('nwfilterUndefine', 'virNWFilterUndefine', true)(this.ref);
+    await callOf(this)('nwfilterUndefine', 'virNWFilterUndefine', 'write')(this.ref);
   }
 }
 
 /** A network filter binding handle (libvirt's virNWFilterBindingPtr): a filter applied to one port. */
-export class NWFilterBinding {
-  constructor(readonly conn: NWFilterOwner, readonly ref: NWFilterBindingRef) {}
-
-  private readonly call = callerFor(() => this.conn.nwfilter, () => this.conn.readonly);
+export class NWFilterBinding extends Handle<'nwfilter', NWFilterBindingRef> {
+  static override readonly kind = 'nwfilter';
 
   getPortDev(): string {
     return this.ref.portdev;
@@ -39,9 +30,9 @@ export class NWFilterBinding {
     return this.ref.filtername;
   }
   async getXMLDesc(flags = 0): Promise<string> {
-    return this.call('nwfilterBindingGetXMLDesc', 'virNWFilterBindingGetXMLDesc')(this.ref, flags);
+    return callOf(this)('nwfilterBindingGetXMLDesc', 'virNWFilterBindingGetXMLDesc')(this.ref, flags);
   }
   async delete(): Promise<void> {
-    await this.call('nwfilterBindingDelete', 'virNWFilterBindingDelete', true)(this.ref);
+    await callOf(this)('nwfilterBindingDelete', 'virNWFilterBindingDelete', 'write')(this.ref);
   }
 }

@@ -1,16 +1,9 @@
-import type { SecretDriver, SecretRef } from '../driver/secret-driver.js';
-import { callerFor } from './entry-point.js';
-
-export interface SecretOwner {
-  readonly secret: SecretDriver | undefined;
-  readonly readonly: boolean;
-}
+import type { SecretRef } from '../driver/secret-driver.js';
+import { Handle, callOf } from './handle.js';
 
 /** A secret handle (libvirt's virSecretPtr). */
-export class Secret {
-  constructor(readonly conn: SecretOwner, readonly ref: SecretRef) {}
-
-  private readonly call = callerFor(() => this.conn.secret, () => this.conn.readonly);
+export class Secret extends Handle<'secret', SecretRef> {
+  static override readonly kind = 'secret';
 
   getUUIDString(): string {
     return this.ref.uuid;
@@ -23,16 +16,16 @@ export class Secret {
     return this.ref.usageID;
   }
   async getXMLDesc(flags = 0): Promise<string> {
-    return this.call('secretGetXMLDesc', 'virSecretGetXMLDesc')(this.ref, flags);
+    return callOf(this)('secretGetXMLDesc', 'virSecretGetXMLDesc')(this.ref, flags);
   }
   async setValue(value: Uint8Array, flags = 0): Promise<void> {
-    await this.call('secretSetValue', 'virSecretSetValue', true)(this.ref, value, flags);
+    await callOf(this)('secretSetValue', 'virSecretSetValue', 'write')(this.ref, value, flags);
   }
   /** The value; refused on a read-only connection, as libvirt does. */
   async getValue(flags = 0): Promise<Uint8Array> {
-    return this.call('secretGetValue', 'virSecretGetValue', true)(this.ref, flags);
+    return callOf(this)('secretGetValue', 'virSecretGetValue', 'write')(this.ref, flags);
   }
   async undefine(): Promise<void> {
-    await this.call('secretUndefine', 'virSecretUndefine', true)(this.ref);
+    await callOf(this)('secretUndefine', 'virSecretUndefine', 'write')(this.ref);
   }
 }

@@ -1,19 +1,12 @@
 import { Readable } from 'node:stream';
 import type { StreamChunk } from '@tsvirt/util';
-import type { StorageDriver, StorageVolInfo, StorageVolRef } from '../driver/storage-driver.js';
-import { callerFor } from './entry-point.js';
+import type { StorageVolInfo, StorageVolRef } from '../driver/storage-driver.js';
+import { Handle, callOf } from './handle.js';
 import { StoragePool } from './storage-pool.js';
 
-export interface StorageOwner {
-  readonly storage: StorageDriver | undefined;
-  readonly readonly: boolean;
-}
-
 /** A storage volume handle (libvirt's virStorageVolPtr). */
-export class StorageVol {
-  constructor(readonly conn: StorageOwner, readonly ref: StorageVolRef) {}
-
-  private readonly call = callerFor(() => this.conn.storage, () => this.conn.readonly);
+export class StorageVol extends Handle<'storage', StorageVolRef> {
+  static override readonly kind = 'storage';
 
   getName(): string {
     return this.ref.name;
@@ -22,20 +15,20 @@ export class StorageVol {
     return this.ref.key;
   }
   async delete(flags = 0): Promise<void> {
-    await this.call('storageVolDelete', 'virStorageVolDelete', true)(this.ref, flags);
+    await callOf(this)('storageVolDelete', 'virStorageVolDelete', 'write')(this.ref, flags);
   }
   async getXMLDesc(flags = 0): Promise<string> {
-    return this.call('storageVolGetXMLDesc', 'virStorageVolGetXMLDesc')(this.ref, flags);
+    return callOf(this)('storageVolGetXMLDesc', 'virStorageVolGetXMLDesc')(this.ref, flags);
   }
   async getInfo(): Promise<StorageVolInfo> {
-    return this.call('storageVolGetInfo', 'virStorageVolGetInfo')(this.ref);
+    return callOf(this)('storageVolGetInfo', 'virStorageVolGetInfo')(this.ref);
   }
   /** getInfo with StorageVolInfoFlags (GET_PHYSICAL: the allocation field holds the physical size). */
   async getInfoFlags(flags = 0): Promise<StorageVolInfo> {
-    return this.call('storageVolGetInfoFlags', 'virStorageVolGetInfoFlags')(this.ref, flags);
+    return callOf(this)('storageVolGetInfoFlags', 'virStorageVolGetInfoFlags')(this.ref, flags);
   }
   async storagePoolLookupByVolume(): Promise<StoragePool> {
-    return new StoragePool(this.conn, await this.call('storagePoolLookupByVolume', 'virStoragePoolLookupByVolume')(this.ref));
+    return new StoragePool(this.conn, await callOf(this)('storagePoolLookupByVolume', 'virStoragePoolLookupByVolume')(this.ref));
   }
   /**
    * virStorageVolDownload: the volume's content from `offset`, `length` bytes of it (0 for all), as
@@ -44,7 +37,7 @@ export class StorageVol {
    * (back-pressure): a paused stream reads nothing more, destroying it stops the reading.
    */
   async download(offset = 0n, length = 0n, flags = 0): Promise<Readable> {
-    const chunks = await this.call('storageVolDownload', 'virStorageVolDownload', true)(this.ref, offset, length, flags);
+    const chunks = await callOf(this)('storageVolDownload', 'virStorageVolDownload', 'write')(this.ref, offset, length, flags);
     return chunks instanceof Readable ? chunks : Readable.from(chunks, { objectMode: true, highWaterMark: 1 });
   }
   /**
@@ -52,20 +45,20 @@ export class StorageVol {
    * volume from `offset`, at most `length` bytes (0 for all); StreamHoles only with SPARSE_STREAM.
    */
   async upload(data: AsyncIterable<StreamChunk>, offset = 0n, length = 0n, flags = 0): Promise<void> {
-    await this.call('storageVolUpload', 'virStorageVolUpload', true)(this.ref, data, offset, length, flags);
+    await callOf(this)('storageVolUpload', 'virStorageVolUpload', 'write')(this.ref, data, offset, length, flags);
   }
   async wipe(flags = 0): Promise<void> {
-    await this.call('storageVolWipe', 'virStorageVolWipe', true)(this.ref, flags);
+    await callOf(this)('storageVolWipe', 'virStorageVolWipe', 'write')(this.ref, flags);
   }
   /** Wipes with one of StorageVolWipeAlgorithm. */
   async wipePattern(algorithm: number, flags = 0): Promise<void> {
-    await this.call('storageVolWipePattern', 'virStorageVolWipePattern', true)(this.ref, algorithm, flags);
+    await callOf(this)('storageVolWipePattern', 'virStorageVolWipePattern', 'write')(this.ref, algorithm, flags);
   }
   /** Sets the capacity in bytes (or changes it by that much with StorageVolResizeFlags.DELTA). */
   async resize(capacity: bigint, flags = 0): Promise<void> {
-    await this.call('storageVolResize', 'virStorageVolResize', true)(this.ref, capacity, flags);
+    await callOf(this)('storageVolResize', 'virStorageVolResize', 'write')(this.ref, capacity, flags);
   }
   async getPath(): Promise<string> {
-    return this.call('storageVolGetPath', 'virStorageVolGetPath')(this.ref);
+    return callOf(this)('storageVolGetPath', 'virStorageVolGetPath')(this.ref);
   }
 }

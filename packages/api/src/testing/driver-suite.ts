@@ -23,6 +23,21 @@ export interface SuiteMatchers {
   readonly not: SuiteMatchers;
 }
 
+/**
+ * What a driver legitimately lacks, each with the reason printed when the tests that need it are
+ * skipped. Anything not listed is required: a driver that lacks it fails the suite.
+ */
+export interface DriverSuiteLacks {
+  /** Domains cannot run (a driver that only keeps definitions): every test that starts one is skipped. */
+  readonly start?: string;
+  /** virDomainSuspend/virDomainResume (the suspend test also skips by itself on NO_SUPPORT). */
+  readonly suspend?: string;
+  /** Lifecycle events (virConnectDomainEventRegisterAny). */
+  readonly events?: string;
+  /** A second, read-only connection to the same URI (an embedded driver whose root one connection holds). */
+  readonly readonlyConnection?: string;
+}
+
 /** The test functions the suite is built with, passed in so that this module never imports a test runner. */
 export interface DriverSuiteOptions {
   /** Shown in the suite's title, e.g. `test` or `qemu`. */
@@ -47,6 +62,8 @@ export interface DriverSuiteOptions {
   readonly timeoutMs?: number;
   /** How long lifecycle events may take to arrive (default 5000 ms). */
   readonly eventTimeoutMs?: number;
+  /** What the driver legitimately lacks (DriverSuiteLacks); the tests needing it are skipped with the reason. */
+  readonly lacks?: DriverSuiteLacks;
 }
 
 /** `xml` with its `<uuid>` replaced by (or set to) `uuid`, right after `<name>`. */
@@ -97,8 +114,20 @@ export function defineDriverSuite(opts: DriverSuiteOptions): void {
   const made: Domain[] = [];
   const getConn = async (): Promise<Connection> => (conn ??= await connect(uri));
 
-  const it = (name: string, fn: (ctx: SuiteTestContext) => Promise<void>): void =>
-    opts.timeoutMs === undefined ? runnerIt(name, fn) : runnerIt(name, fn, opts.timeoutMs);
+  const lacks = opts.lacks ?? {};
+  /** A test that needs the capabilities `needs`: skipped, with the reason, when the driver lacks one. */
+  const it = (name: string, fn: (ctx: SuiteTestContext) => Promise<void>, needs: ReadonlyArray<keyof DriverSuiteLacks> = []): void => {
+    const body = async (ctx: SuiteTestContext): Promise<void> => {
+      const missing = needs.find((n) => lacks[n] !== undefined);
+      if (missing) {
+        ctx.skip?.(`the driver lacks ${missing}: ${lacks[missing]}`);
+        return;
+      }
+      await fn(ctx);
+    };
+    if (opts.timeoutMs === undefined) runnerIt(name, body);
+    else runnerIt(name, body, opts.timeoutMs);
+  };
 
   /** Removes a domain the suite made, whatever state a failed test left it in. */
   async function cleanup(dom: Domain): Promise<void> {
@@ -183,7 +212,7 @@ export function defineDriverSuite(opts: DriverSuiteOptions): void {
         const listed = (await c.listAllDomains(ListDomainsFlags.ACTIVE)).find((d) => d.getName() === name);
         expect(listed?.getID()).toBe(dom.getID());
       });
-    });
+    }, ['start']);
 
     it('starts a domain: RUNNING, with an id', async () => {
       await withDomain(async (c, dom, name) => {
@@ -193,7 +222,7 @@ export function defineDriverSuite(opts: DriverSuiteOptions): void {
         expect(await dom.isActive()).toBe(true);
         expect((await c.lookupByName(name)).getID()).toBe(dom.getID());
       });
-    });
+    }, ['start']);
 
     it('getXMLDesc names the domain and its UUID, with id= only while running', async () => {
       await withDomain(async (_c, dom, name, uuid) => {
@@ -212,7 +241,7 @@ export function defineDriverSuite(opts: DriverSuiteOptions): void {
         await dom.destroy();
         expect(rootTag(await dom.getXMLDesc())).not.toMatch(/\sid=/);
       });
-    });
+    }, ['start']);
 
     it('suspends and resumes a running domain (skipped only on NO_SUPPORT)', async (ctx) => {
       await withDomain(async (_c, dom) => {
@@ -230,7 +259,7 @@ export function defineDriverSuite(opts: DriverSuiteOptions): void {
         await dom.resume();
         expect((await dom.getState())[0], 'state after resume').toBe(DomainState.RUNNING);
       });
-    });
+    }, ['start', 'suspend']);
 
     it('destroy leaves the domain SHUTOFF (destroyed)', async () => {
       await withDomain(async (c, dom, name) => {
@@ -241,7 +270,7 @@ export function defineDriverSuite(opts: DriverSuiteOptions): void {
         expect(dom.getID()).toBe(-1);
         expect((await c.lookupByName(name)).getID()).toBe(-1);
       });
-    });
+    }, ['start']);
 
     it('undefine removes the domain: lookups raise NO_DOMAIN', async () => {
       const c = await getConn();
@@ -329,7 +358,7 @@ export function defineDriverSuite(opts: DriverSuiteOptions): void {
         [DomainEventType.UNDEFINED, DomainEventDetail.UNDEFINED.REMOVED],
       ]);
       expect([...uuids]).toEqual([uuid]);
-    });
+    }, ['start', 'events']);
 
     it('a read-only connection refuses defineXML with OPERATION_DENIED', async () => {
       const ro = await connect(uri, { readonly: true });
@@ -342,6 +371,6 @@ export function defineDriverSuite(opts: DriverSuiteOptions): void {
       expect((await virErrorOf((await getConn()).lookupByName(name))).code).toBe(ErrorCode.NO_DOMAIN);
       // Reading still works.
       expect(Array.isArray(await ro.listAllDomains())).toBe(true);
-    });
+    }, ['readonlyConnection']);
   });
 }

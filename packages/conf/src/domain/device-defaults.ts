@@ -1,5 +1,6 @@
 import { attr, childElements, element, firstChild, type XmlElement, type XmlNode } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
+import { filesystemDefaults } from './filesystem-defaults.js';
 
 /** VNC: a socket replaces network listens; otherwise the port is automatic unless fixed, and the listen is explicit. */
 function vncDefaults(g: XmlElement): void {
@@ -86,6 +87,7 @@ export function applyDeviceDefaults(devices: XmlElement): void {
   }
   controllerIndexes(devices);
   smartcardAddresses(devices);
+  filesystemDefaults(devices);
   const video = childElements(devices, 'video')[0];
   const model = video && firstChild(video, 'model');
   if (model && attr(model, 'primary') === undefined && attr(model, 'type') !== 'none') setAttr(model, 'primary', 'yes');

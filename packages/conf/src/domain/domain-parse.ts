@@ -1,7 +1,7 @@
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, firstChild, textOf, type XmlElement } from '../xml/xml-node.js';
-import { toKiB } from '../units.js';
+import { fitsULL, toKiB } from '../units.js';
 import { attr as bindAttr } from '../model/binding.js';
 import { oneOf, uint } from '../model/codec.js';
 import { generateUUID, parseUUID } from '../uuid.js';
@@ -22,17 +22,21 @@ function memoryOf(root: XmlElement, name: string): number | undefined {
   const el = firstChild(root, name);
   if (!el) return undefined;
   const text = textOf(el).trim();
-  if (!/^\d+$/.test(text)) throw new VirError(ErrorCode.XML_ERROR, `Invalid value '${text}' for element or attribute './${name}[1]'`, ErrorDomain.XML);
-  return toKiB(Number(text), attr(el, 'unit'));
+  if (!/^\d+$/.test(text) || !fitsULL(text)) throw new VirError(ErrorCode.XML_ERROR, `Invalid value '${text}' for element or attribute './${name}[1]'`, ErrorDomain.XML);
+  return toKiB(Number(text), attr(el, 'unit'), text);
 }
 
 const VCPU = { current: bindAttr('current', uint), placement: bindAttr('placement', oneOf('static', 'auto')) };
+
+/** C's UINT_MAX: the largest value of libvirt's unsigned int fields. */
+const UINT_MAX = 4294967295;
 
 /** `<vcpu>`: the maximum count, and how many are online at boot. */
 function vcpuOf(el: XmlElement | undefined): { count: number; current?: number; placement: 'static' | 'auto'; cpuset?: string } {
   if (!el) return { count: 1, placement: 'static' };
   const text = textOf(el).trim();
-  if (!/^\d+$/.test(text)) throw xmlError('maximum vcpus count must be an integer');
+  // An unsigned int, as libvirt reads it: more digits than that is not a count either.
+  if (!/^\+?\d+$/.test(text) || Number(text) > UINT_MAX) throw xmlError('maximum vcpus count must be an integer');
   const count = Number(text);
   const current = VCPU.current.read(el);
   if (current !== undefined && current > count) {
@@ -75,7 +79,9 @@ function hasDeviceBootOrder(devices: XmlElement | undefined): boolean {
 /** Rules a domain name must follow (libvirt refuses '/' so a name can never escape a state directory). */
 export function checkDomainName(name: string): void {
   if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`);
+  if (name.includes('\n')) throw new VirError(ErrorCode.XML_DETAIL, 'invalid char in name: \n', ErrorDomain.DOMAIN);
   if (name === '.' || name === '..') throw xmlError(`name ${name} cannot be '.' or '..'`);
+  if (name.includes('\n')) throw new VirError(ErrorCode.XML_DETAIL, 'invalid char in name: \n', ErrorDomain.DOMAIN);
 }
 
 /** Defaults applied where the document is silent, as libvirt's hypervisor drivers do. */

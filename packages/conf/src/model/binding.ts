@@ -101,6 +101,9 @@ export function at<T>(name: string, inner: Binding<T>): Binding<T> {
         if (v === undefined) return;
         c = element(name);
         el.children.push(c);
+      } else if (v === undefined && inner.read(c) === undefined) {
+        // Nothing to clear: an element that was empty as written stays (`<features/>`).
+        return;
       }
       inner.write(c, v);
       if (isEmpty(c)) replaceChildren(el, name, []);

@@ -6,6 +6,7 @@ import { xmlError } from '../xml/xml-errors.js';
 import { generateUUID, parseUUID } from '../uuid.js';
 import type { NetworkDef, NetworkForwardMode } from './network-def.js';
 import { checkNetworkIp } from './network-ip.js';
+import { checkNetworkDHCP, checkNetworkMac } from './network-dhcp.js';
 
 const D = ErrorDomain.NETWORK;
 const MODES = new Set(['nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev']);
@@ -58,7 +59,8 @@ export function parseNetworkXML(xml: string): NetworkDef {
   const nameEl = firstChild(root, 'name');
   const name = nameEl ? textOf(nameEl).trim() : '';
   if (!name) throw new VirError(ErrorCode.NO_NAME, undefined, D);
-  if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`, D);
+  // libvirt 9.0's network parser checks names with virXMLCheckIllegalChars (its words, the XML domain).
+  if (name.includes('/')) throw new VirError(ErrorCode.XML_DETAIL, 'invalid char in name: /', ErrorDomain.XML);
 
   const uuidEl = firstChild(root, 'uuid');
   const uuid = uuidEl ? parseUUID(textOf(uuidEl)) : generateUUID();
@@ -69,7 +71,11 @@ export function parseNetworkXML(xml: string): NetworkDef {
   // ipv6='no' is the default and libvirt does not print it.
   if (attr(root, 'ipv6') === 'no') setAttr(root, 'ipv6', undefined);
   const ips = childElements(root, 'ip');
-  for (const ip of ips) checkNetworkIp(ip, name);
+  checkNetworkMac(firstChild(root, 'mac') && attr(firstChild(root, 'mac')!, 'address'), name);
+  for (const ip of ips) {
+    checkNetworkIp(ip, name);
+    checkNetworkDHCP(ip, name);
+  }
   const fwd = firstChild(root, 'forward');
   const forwardMode = fwd ? normaliseForward(fwd, name, ips.length) : undefined;
   const dns = firstChild(root, 'dns');

@@ -1,3 +1,4 @@
+import { own } from '../own.js';
 import type { ElementSpec } from '../schema/element-spec.js';
 import { canonicalOrder } from './canonical-order.js';
 import type { XmlElement, XmlNode } from './xml-node.js';
@@ -46,7 +47,7 @@ function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, styl
   const inner = `${pad}  `;
   let body = '';
   for (const c of children) {
-    if (c.kind === 'element') body += format(c, inner, spec?.children?.[c.name], style);
+    if (c.kind === 'element') body += format(c, inner, spec?.children && own(spec.children, c.name), style);
     // libvirt's canonical form has no comments; without a spec the document is printed as written.
     else if (c.kind === 'comment') body += spec ? '' : `${inner}<!--${c.text}-->\n`;
     else body += `${inner}${style.text(c.text.trim())}\n`;

@@ -51,6 +51,16 @@ function decode(value: string): string {
 
 type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
 
+/**
+ * fast-xml-parser refuses elements and attributes named like Object.prototype's members; XML does
+ * not, and libvirt takes them as any unknown name. They are renamed to a marked name for the
+ * parser and given back their own in `convert`.
+ */
+const RESERVED_NAME = /(<\/?|\s)(constructor|prototype|__proto__)(?=[\s/>=])/g;
+const MARK = '\u00B7\u00B7tsvirt';
+const MARKED = /(constructor|prototype|__proto__)\u00B7\u00B7tsvirt/g;
+const unmark = (s: string): string => (s.includes(MARK) ? s.replace(MARKED, '$1') : s);
+
 function convert(list: Ordered[]): XmlNode[] {
   const out: XmlNode[] = [];
   for (const item of list) {
@@ -62,15 +72,15 @@ function convert(list: Ordered[]): XmlNode[] {
       }
     }
     const value = item[key];
-    if (key === '#text') out.push({ kind: 'text', text: decode(String(value)) });
+    if (key === '#text') out.push({ kind: 'text', text: unmark(decode(String(value))) });
     else if (key === '#comment' || key === '#cdata') {
-      const inner = (value as Ordered[]).map((v) => String(v['#text'] ?? '')).join('');
+      const inner = unmark((value as Ordered[]).map((v) => String(v['#text'] ?? '')).join(''));
       out.push(key === '#cdata' ? { kind: 'text', text: inner } : { kind: 'comment', text: inner });
     } else {
       out.push({
         kind: 'element',
-        name: key,
-        attrs: Object.entries(item[':@'] ?? {}).map(([k, v]) => [k, decode(String(v))]),
+        name: unmark(key),
+        attrs: Object.entries(item[':@'] ?? {}).map(([k, v]) => [unmark(k), unmark(decode(String(v)))]),
         children: convert(value as Ordered[]),
       });
     }
@@ -97,6 +107,19 @@ function hasBadCharRef(text: string): boolean {
   return false;
 }
 
+/** A comment whose text holds `--` or ends in `-` (`<!-- a -- b -->`, `<!-- a --->`): XML forbids both. */
+const COMMENT = /<!--([\s\S]*?)-->/g;
+/** An XML declaration anywhere but at the very start (`<?xml` is reserved; `<?xml-stylesheet` is another target). */
+const LATE_DECLARATION = /(?<!^)<\?xml(?=[\s?])/i;
+
+/** Malformed forms fast-xml-parser accepts: comments with `--`, a late XML declaration. */
+function hasMalformedMarkup(text: string): boolean {
+  if (text.includes('<?') && LATE_DECLARATION.test(text)) return true;
+  if (!text.includes('<!--')) return false;
+  for (const [, body] of text.matchAll(COMMENT)) if (body!.includes('--') || body!.endsWith('-')) return true;
+  return false;
+}
+
 /**
  * Parses an XML document into a lossless element tree. Errors are labelled the way libvirt
  * labels them: `(domain_definition)` for a document given as a string, the path for a file.
@@ -117,16 +140,17 @@ export function parseLabelled(text: string, label: string, domain: ErrorDomain):
     const detail = e ? parseErrorDetail(text, label, e) : `${label}:${fallback}`;
     throw new VirError(ErrorCode.XML_DETAIL, detail, domain, cause === undefined ? undefined : { cause });
   };
-  if (SUSPICIOUS.test(text) || hasBadCharRef(text)) {
+  if (SUSPICIOUS.test(text) || hasBadCharRef(text) || hasMalformedMarkup(text)) {
     const e = libxml2Check(text);
     if (e) throw new VirError(ErrorCode.XML_DETAIL, parseErrorDetail(text, label, e), domain);
   }
   if (!/\S/.test(text)) refuse('1: Document is empty');
-  const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  const marked = /constructor|prototype|__proto__/.test(text) ? text.replace(RESERVED_NAME, `$1$2${MARK}`) : text;
+  const valid = XMLValidator.validate(marked, { allowBooleanAttributes: false });
   if (valid !== true) refuse(`${valid.err.line}: ${valid.err.msg}`);
   let roots: XmlElement[] = [];
   try {
-    roots = convert(parser.parse(text) as Ordered[]).filter((n): n is XmlElement => n.kind === 'element');
+    roots = convert(parser.parse(marked) as Ordered[]).filter((n): n is XmlElement => n.kind === 'element');
   } catch (e) {
     // The parser's own limits (nesting depth, ...) surface as plain Errors.
     refuse(` ${(e as Error).message}`, e);

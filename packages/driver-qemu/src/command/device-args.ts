@@ -1,5 +1,6 @@
 import { attr, childElements, firstChild, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
 import { pciAddressOf, pciProps } from './pci-address.js';
 
@@ -21,24 +22,23 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
   const out: string[] = [];
   // libvirt emits controllers grouped by type in this order.
   const order = ['pci', 'usb', 'scsi', 'ide', 'sata', 'fdc', 'virtio-serial', 'ccid'];
-  const rank = (c: XmlElement): number => order.indexOf(attr(c, 'type') ?? '');
-  const controllers = devices.filter((d) => d.name === 'controller').map((c, i) => ({ c, i }));
+  const rank = (c: DeviceOf<'controller'>): number => order.indexOf(c.type ?? '');
+  const controllers = devicesOf(devices, 'controller').map((c, i) => ({ c, i }));
   controllers.sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i);
   for (const { c } of controllers) {
-    const type = attr(c, 'type');
-    const index = attr(c, 'index') ?? '0';
-    const model = attr(c, 'model');
-    if (type === 'usb') {
+    const index = c.index ?? 0;
+    const { model } = c;
+    if (c.type === 'usb') {
       if (model === 'none') continue;
       const driver = USB_MODELS[model ?? 'piix3-uhci'];
       if (!driver) throw unsupported(`USB controller model '${model}'`);
       const addr = pciAddressOf(c) ? pciProps(pciAddressOf(c)) : { bus: 'pci.0', addr: '0x1.0x2' };
-      out.push(...deviceArg({ driver, id: index === '0' ? 'usb' : `usb${index}`, ...addr }));
-    } else if (type === 'scsi') {
+      out.push(...deviceArg({ driver, id: index === 0 ? 'usb' : `usb${index}`, ...addr }));
+    } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
       out.push(...deviceArg({ driver, id: `scsi${index}`, ...pciProps(pciAddressOf(c)) }));
-    } else if (type === 'virtio-serial') {
+    } else if (c.type === 'virtio-serial') {
       out.push(...deviceArg({ driver: 'virtio-serial-pci', id: `virtio-serial${index}`, ...pciProps(pciAddressOf(c)) }));
     }
     // ide, pci-root and the rest are built into the machine.
@@ -53,24 +53,21 @@ const NIC_MODELS = new Set(['virtio', 'e1000', 'e1000e', 'rtl8139']);
 /** `-netdev` and `-device` arguments of the network interfaces (user networking for now). */
 export function interfaceArgs(devices: readonly XmlElement[]): string[] {
   const out: string[] = [];
-  devices.filter((d) => d.name === 'interface').forEach((nic, i) => {
-    const type = attr(nic, 'type');
+  devicesOf(devices, 'interface').forEach((nic, i) => {
+    const { type } = nic;
     if (type === 'network' || type === 'bridge') {
       // A tap device comes from the network driver through the public API; tsvirt's is a placeholder so far.
       throw unsupported(`interface type '${type}' needs a network driver, and tsvirt has none yet: use type 'user'`);
     }
     if (type !== 'user') throw unsupported(`interface type '${type}' is not supported by this driver yet`);
-    const modelEl = firstChild(nic, 'model');
-    const model = (modelEl && attr(modelEl, 'type')) ?? 'rtl8139';
+    const model = nic.model ?? 'rtl8139';
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
-    const macEl = firstChild(nic, 'mac');
-    const mac = macEl && attr(macEl, 'address');
     out.push('-netdev', JSON.stringify({ type: 'user', id: `hostnet${i}` }));
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
       netdev: `hostnet${i}`,
       id: `net${i}`,
-      ...(mac ? { mac } : {}),
+      ...(nic.mac ? { mac: nic.mac } : {}),
       ...pciProps(pciAddressOf(nic)),
     }));
   });
@@ -230,24 +227,22 @@ const VIDEO_DEVICES: Record<string, [primary: string, secondary: string]> = {
 
 /** `-device` of each video card (the primary first, as libvirt sorts them at define time). */
 export function videoArgs(devices: readonly XmlElement[]): string[] {
-  return devices.filter((d) => d.name === 'video').flatMap((v, i) => {
-    const model = firstChild(v, 'model');
-    const type = (model && attr(model, 'type')) ?? 'cirrus';
+  return devicesOf(devices, 'video').flatMap((v, i) => {
+    const model = v.model ?? {};
+    const type = model.type ?? 'cirrus';
     if (type === 'none') return [];
     const names = VIDEO_DEVICES[type];
-    if (!names || (model && model.attrs.some(([k]) => !['type', 'vram', 'heads', 'primary'].includes(k)))) throw unsupported(`video model '${type}'`);
-    const heads = model && attr(model, 'heads');
-    if (heads !== undefined && heads !== '1') throw unsupported(`video heads '${heads}'`);
-    const vram = model && attr(model, 'vram');
+    if (!names || Object.keys(model).some((k) => !['type', 'vram', 'heads', 'primary'].includes(k))) throw unsupported(`video model '${type}'`);
+    if (model.heads !== undefined && model.heads !== 1) throw unsupported(`video heads '${model.heads}'`);
     // QEMU's VGA takes its memory in MiB; cirrus has a fixed size.
-    const mem = type === 'vga' && vram !== undefined ? { vgamem_mb: Number(vram) / 1024 } : {};
+    const mem = type === 'vga' && model.vram !== undefined ? { vgamem_mb: model.vram / 1024 } : {};
     return deviceArg({ driver: names[i === 0 ? 0 : 1], id: `video${i}`, ...mem, ...pciProps(pciAddressOf(v)) });
   });
 }
 
 /** `-device virtio-balloon-pci` unless the balloon is turned off. */
 export function balloonArgs(devices: readonly XmlElement[]): string[] {
-  const b = devices.find((d) => d.name === 'memballoon');
-  if (!b || attr(b, 'model') === 'none') return [];
+  const b = devicesOf(devices, 'memballoon')[0];
+  if (!b || b.model === 'none') return [];
   return deviceArg({ driver: 'virtio-balloon-pci', id: 'balloon0', ...pciProps(pciAddressOf(b)) });
 }

@@ -1,10 +1,9 @@
-import { attr, firstChild, textOf } from '@tsvirt/conf';
-import { driveAddress, type DiskView } from '../devices/disk-view.js';
+import { driveAddress, type QemuDisk } from '../devices/qemu-disk.js';
 import { pciAddressOf, pciProps } from './pci-address.js';
 
 /** A disk ready to be given to QEMU: its source resolved to a host path and its node names chosen. */
 export interface ResolvedDisk {
-  readonly view: DiskView;
+  readonly view: QemuDisk;
   /** The host path of the source (a volume's path after asking the storage driver). */
   readonly path: string | undefined;
   /** Whether the source is a block device (host_device) rather than a file. */
@@ -38,8 +37,7 @@ const CACHE_MODES: Record<string, { direct: boolean; noFlush: boolean; writeCach
 
 /** A disk's cache mode: `<driver cache>`, else `none` for a writable shareable disk (no host cache may hide another guest's writes). */
 function cacheMode(d: ResolvedDisk): (typeof CACHE_MODES)[string] | undefined {
-  const driver = firstChild(d.view.el, 'driver');
-  const mode = (driver && attr(driver, 'cache')) ?? (d.view.shareable && !d.view.readonly ? 'none' : undefined);
+  const mode = d.view.disk.driver?.cache ?? (d.view.shareable && !d.view.readonly ? 'none' : undefined);
   return mode === undefined || mode === 'default' ? undefined : CACHE_MODES[mode];
 }
 
@@ -59,25 +57,21 @@ export function formatProps(d: ResolvedDisk): JsonProps {
   return { 'node-name': formatNode(d.node), 'read-only': d.view.readonly, ...cacheProps(d), driver: d.view.format, file: storageNode(d.node) };
 }
 
-function serialOf(d: ResolvedDisk): string | undefined {
-  const el = firstChild(d.view.el, 'serial');
-  return el && textOf(el);
-}
-
 /** The guest device (`-device` / device_add) of a disk, as libvirt 9 spells it. */
 export function diskDeviceProps(d: ResolvedDisk): JsonProps {
   const v = d.view;
   const share = v.shareable ? { 'share-rw': true } : {};
   const drive = d.path !== undefined ? { drive: formatNode(d.node) } : {};
   const boot = d.bootIndex !== undefined ? { bootindex: d.bootIndex } : {};
-  const serial = serialOf(d);
+  const serial = v.disk.serial;
   const cache = cacheMode(d);
-  const writeCache = cache ? { 'write-cache': cache.writeCache ? 'on' : 'off' } : {};
+  // scsi-block passes commands through to the device: QEMU refuses a write-cache property on it.
+  const writeCache = cache && v.device !== 'lun' ? { 'write-cache': cache.writeCache ? 'on' : 'off' } : {};
   const tail = { ...drive, id: d.alias, ...boot, ...writeCache, ...(serial !== undefined ? { serial } : {}) };
   const a = driveAddress(v);
   switch (v.bus) {
     case 'virtio':
-      return { driver: 'virtio-blk-pci', ...pciProps(pciAddressOf(v.el)), ...share, ...tail };
+      return { driver: 'virtio-blk-pci', ...pciProps(pciAddressOf(v.disk)), ...share, ...tail };
     case 'scsi': {
       const driver = v.device === 'lun' ? 'scsi-block' : v.device === 'cdrom' ? 'scsi-cd' : 'scsi-hd';
       const deviceId = v.device === 'lun' ? {} : { device_id: `drive-${d.alias}` };

@@ -1,6 +1,7 @@
-import { attr, element, firstChild, type XmlElement } from '@tsvirt/conf';
+import { element, parseDevice, type DomainDevice, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { diskBus } from '../devices/disk-view.js';
+import { diskBus } from '../devices/qemu-disk.js';
+import type { DeviceOf } from '../devices/typed-devices.js';
 
 /** A guest PCI address on the root bus or a bridge. */
 export interface PciAddress {
@@ -9,12 +10,14 @@ export interface PciAddress {
   readonly fn: number;
 }
 
-/** The PCI `<address>` of a device element, when it has one. */
-export function pciAddressOf(el: XmlElement): PciAddress | undefined {
-  const a = firstChild(el, 'address');
-  if (!a || attr(a, 'type') !== 'pci') return undefined;
-  const n = (k: string): number => Number(attr(a, k) ?? 0);
-  return { bus: n('bus'), slot: n('slot'), fn: n('function') };
+/** A typed device that may carry a bus address (every kind of conf's but `<emulator>`). */
+type Addressed = { address?: NonNullable<DeviceOf<'disk'>['address']> };
+
+/** The PCI `<address>` of a typed device, when it has one. */
+export function pciAddressOf(dev: Addressed): PciAddress | undefined {
+  const a = dev.address;
+  if (a?.type !== 'pci') return undefined;
+  return { bus: a.bus ?? 0, slot: a.slot ?? 0, fn: a.function ?? 0 };
 }
 
 /** QEMU's `bus` and `addr` properties for a PCI address (none when QEMU is to choose). */
@@ -26,20 +29,13 @@ export function pciProps(a: PciAddress | undefined): Record<string, string> {
 
 const hex = (n: number, width: number): string => `0x${n.toString(16).padStart(width, '0')}`;
 
-function pciAddressElement(a: PciAddress): XmlElement {
-  return element('address', [
-    ['type', 'pci'], ['domain', '0x0000'], ['bus', hex(a.bus, 2)], ['slot', hex(a.slot, 2)], ['function', hex(a.fn, 1)],
-  ]);
-}
-
-/** Whether a device element sits on the PCI bus in this driver's model of a PC. */
-function wantsPci(el: XmlElement): boolean {
-  switch (el.name) {
+/** Whether a device sits on the PCI bus in this driver's model of a PC. */
+function wantsPci(dev: DomainDevice): boolean {
+  switch (dev.kind) {
     case 'disk':
-      return diskBus(el) === 'virtio';
+      return diskBus(dev) === 'virtio';
     case 'controller': {
-      const type = attr(el, 'type');
-      const model = attr(el, 'model');
+      const { type, model } = dev;
       if (type === 'scsi') return model === undefined || model === 'virtio-scsi' || model === 'lsilogic';
       if (type === 'usb') return model !== undefined && model !== 'none' && model !== 'piix3-uhci';
       return type === 'virtio-serial';
@@ -47,14 +43,15 @@ function wantsPci(el: XmlElement): boolean {
     case 'interface':
       return true;
     case 'memballoon':
-      return (attr(el, 'model') ?? 'virtio') === 'virtio';
+      return (dev.model ?? 'virtio') === 'virtio';
     case 'video':
-      return (firstChild(el, 'model') && attr(firstChild(el, 'model')!, 'type')) !== 'none';
+      return dev.model?.type !== 'none';
     case 'sound':
-      return attr(el, 'model') !== 'pcspk';
+      return dev.model !== 'pcspk';
     case 'rng':
+      return true;
     case 'watchdog':
-      return attr(el, 'model') !== 'ib700';
+      return dev.model !== 'ib700';
     default:
       return false;
   }
@@ -65,29 +62,33 @@ const ORDER = ['interface', 'sound', 'controller', 'disk', 'hostdev', 'memballoo
 
 /**
  * Gives every PCI device without an address the next free slot of bus 0, as libvirt does when a
- * domain is defined (slot 0 is the host bridge, slot 1 the PIIX3 south bridge). The elements are
- * changed in place.
+ * domain is defined (slot 0 is the host bridge, slot 1 the PIIX3 south bridge). The devices' elements
+ * are changed in place.
  */
 export function assignPciAddresses(devices: readonly XmlElement[]): void {
+  const typed = devices.map(parseDevice).filter((d): d is DomainDevice & Addressed => d !== undefined && d.kind !== 'emulator');
   const used = new Set<number>([0, 1]);
-  for (const el of devices) {
-    const a = pciAddressOf(el);
+  for (const d of typed) {
+    const a = pciAddressOf(d);
     if (a && a.bus === 0) used.add(a.slot);
   }
-  const pending = devices.filter((el) => wantsPci(el) && !firstChild(el, 'address'));
+  const pending = typed.filter((d) => wantsPci(d) && !d.address);
+  const place = (d: DomainDevice & Addressed, slot: number): void => {
+    used.add(slot);
+    // Written as an element: libvirt spells PCI addresses in fixed-width hex, which conf's address model does not encode.
+    d.xml!.children.push(element('address', [['type', 'pci'], ['domain', '0x0000'], ['bus', '0x00'], ['slot', hex(slot, 2)], ['function', '0x0']]));
+  };
   // The PIIX3 machine keeps slot 2 for the primary video card.
-  const primaryVideo = devices.find((el) => el.name === 'video');
+  const primaryVideo = typed.find((d) => d.kind === 'video');
   if (primaryVideo && pending.includes(primaryVideo) && !used.has(2)) {
-    used.add(2);
-    primaryVideo.children.push(pciAddressElement({ bus: 0, slot: 2, fn: 0 }));
+    place(primaryVideo, 2);
     pending.splice(pending.indexOf(primaryVideo), 1);
   }
-  pending.sort((x, y) => ORDER.indexOf(x.name) - ORDER.indexOf(y.name));
+  pending.sort((x, y) => ORDER.indexOf(x.kind) - ORDER.indexOf(y.kind));
   let slot = 2;
-  for (const el of pending) {
+  for (const d of pending) {
     while (used.has(slot)) slot++;
     if (slot > 31) throw new VirError(ErrorCode.INTERNAL_ERROR, 'No more available PCI slots', ErrorDomain.QEMU);
-    used.add(slot);
-    el.children.push(pciAddressElement({ bus: 0, slot, fn: 0 }));
+    place(d, slot);
   }
 }

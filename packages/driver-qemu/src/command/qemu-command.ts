@@ -2,6 +2,7 @@ import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
+import { memoryArgs, type HugepageContext } from './memory-args.js';
 
 /** Everything besides the definition that the command line names. */
 export interface CommandContext {
@@ -13,6 +14,8 @@ export interface CommandContext {
   readonly vncPort?: number;
   /** The disks in definition order, resolved. */
   readonly disks: readonly ResolvedDisk[];
+  /** hugetlbfs mounts, for domains backed by huge pages. */
+  readonly hugepages: HugepageContext;
 }
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
@@ -77,19 +80,18 @@ function diskArgs(disks: readonly ResolvedDisk[]): string[] {
  */
 export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
   const machine = def.os.machine ?? 'pc';
-  // QEMU is given whole MiB: libvirt rounds the memory up to a MiB when the domain starts.
-  const memMiB = Math.ceil(def.memoryKiB / 1024);
+  const memory = memoryArgs(def, ctx.hugepages);
   return [
     '-name', `guest=${def.name.replaceAll(',', ',,')},debug-threads=on`,
     '-S',
     '-object', JSON.stringify({ 'qom-type': 'secret', id: 'masterKey0', format: 'raw', file: ctx.masterKeyFile }),
-    '-machine', `${machine},usb=off,dump-guest-core=off,memory-backend=pc.ram`,
+    '-machine', `${machine},usb=off,dump-guest-core=off${memory.machineBackend ? ',memory-backend=pc.ram' : ''}`,
     '-accel', ctx.accel,
     ...cpuArgs(def, ctx.accel),
-    '-m', String(memMiB),
-    '-object', JSON.stringify({ 'qom-type': 'memory-backend-ram', id: 'pc.ram', size: memMiB * 1024 * 1024 }),
+    ...memory.memory,
     '-overcommit', 'mem-lock=off',
     '-smp', smpArg(def),
+    ...memory.numa,
     '-uuid', def.uuid,
     ...displayArgs(def.devices),
     '-no-user-config',

@@ -1,10 +1,9 @@
 import type { DomainRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { isProcessAlive } from '../process/proc-info.js';
-import { hasUnsettledWork, isActiveStatus, readStatus, type ActiveStatus } from '../state/domain-status.js';
-import { loadDomain, uuidOf, withDomainJob, type StoredDomain } from '../state/domain-store.js';
+import { isActiveStatus, readStatus, type ActiveStatus } from '../state/domain-status.js';
+import { loadReadableDomain, uuidOf, withDomainJob, type StoredDomain } from '../state/domain-store.js';
 import type { DriverContext } from './driver-context.js';
-import { reconcile } from './domain-reconnect.js';
+import { isSettled, isUnsettled, reconcile } from './domain-reconnect.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -20,16 +19,9 @@ export function notRunning(): VirError {
 
 /** The stored domain behind a handle: found by name, and it must still have the handle's UUID. */
 async function loadRef(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
-  const d = await loadDomain(drv.paths, ref.name);
+  const d = await loadReadableDomain(drv.paths, ref.name);
   if (!d || uuidOf(d) !== ref.uuid) throw noDomain(ref);
   return d;
-}
-
-/** Whether a status needs QEMU consulted before it can be trusted: QEMU died, or a hotplug is unsettled. */
-async function needsSettling(s: ActiveStatus): Promise<boolean> {
-  if (s.phase !== 'active' || s.pid === undefined) return false;
-  if (s.pendingUnplug.length > 0 || s.pendingPlug !== undefined) return true;
-  return !(await isProcessAlive(s.pid, s.pidStart));
 }
 
 /**
@@ -38,7 +30,7 @@ async function needsSettling(s: ActiveStatus): Promise<boolean> {
  */
 export async function readDomain(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
   const d = await loadRef(drv, ref);
-  if (!isActiveStatus(d.status) || !(await needsSettling(d.status))) return d;
+  if (!isActiveStatus(d.status) || d.status.phase !== 'active' || d.status.pid === undefined || (await isSettled(drv, d.status))) return d;
   return withDomainJob(drv.paths, ref.name, async () => {
     const fresh = await loadRef(drv, ref);
     if (isActiveStatus(fresh.status)) await reconcile(drv, fresh.status, true);
@@ -54,8 +46,8 @@ export function domainJob<T>(drv: DriverContext, ref: DomainRef, useMonitor: boo
   return withDomainJob(drv.paths, ref.name, async () => {
     const d = await loadRef(drv, ref);
     if (isActiveStatus(d.status)) {
-      // The monitor is consulted only when a hotplug or reboot is unsettled: a job opens its own connection anyway.
-      const settled = await reconcile(drv, d.status, useMonitor && hasUnsettledWork(d.status));
+      // The monitor is consulted only when something is unsettled: a job opens its own connection anyway.
+      const settled = await reconcile(drv, d.status, useMonitor && (await isUnsettled(drv, d.status)));
       if (!settled) return fn({ ...d, status: await readStatus(drv.paths, ref.name) });
     }
     return fn(d);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { attr, element, firstChild, parseDomainXML, textNode, type DomainDef } from '@tsvirt/conf';
+import { element, parseDomainXML, textNode, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { assignPciAddresses } from '../command/pci-address.js';
-import { disksOf } from '../devices/disk-view.js';
-import { ensureChild, setAttr } from '../devices/xml-mutate.js';
+import { disksOf } from '../devices/qemu-disk.js';
+import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { GUEST_ARCH } from '../state/domain-store.js';
 import { applyQemuDefaults } from './qemu-defaults.js';
 
@@ -37,19 +37,17 @@ export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
   }
   disksOf(def.devices);
   if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(element('emulator', [], [textNode(EMULATOR)]));
-  for (const nic of def.devices.filter((d) => d.name === 'interface')) {
-    const mac = ensureChild(nic, 'mac');
-    if (attr(mac, 'address') === undefined) setAttr(mac, 'address', generateMac());
+  for (const nic of devicesOf(def.devices, 'interface')) {
+    if (nic.mac !== undefined) continue;
+    nic.mac = generateMac();
+    writeBack(def, nic);
   }
   applyQemuDefaults(def, abiUpdate);
   assignPciAddresses(def.devices);
   return def;
 }
 
-/** Whether a definition has a device element of `name` with target `dev` (disks). */
+/** Whether a definition has a disk with target `dev`. */
 export function hasDiskTarget(def: DomainDef, dev: string): boolean {
-  return def.devices.some((d) => {
-    const t = d.name === 'disk' ? firstChild(d, 'target') : undefined;
-    return t !== undefined && attr(t, 'dev') === dev;
-  });
+  return devicesOf(def.devices, 'disk').some((d) => d.target?.dev === dev);
 }

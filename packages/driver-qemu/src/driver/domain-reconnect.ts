@@ -2,11 +2,11 @@ import { parseDomainXML } from '@tsvirt/conf';
 import {
   DomainEventDetail, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState,
 } from '@tsvirt/api';
-import { logger } from '@tsvirt/util';
+import { logger, isProcessAlive } from '@tsvirt/util';
 import { deleteDiskNodes, forgetDisk, peripheralIds } from '../hotplug/disk-removal.js';
-import { isProcessAlive } from '../process/proc-info.js';
-import { QmpClient } from '../qmp/qmp-client.js';
-import { hasUnsettledWork, writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import type { QmpClient } from '../qmp/qmp-client.js';
+import { hasUnsettledWork, readPending, writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import { runStateAgrees } from '../process/runstate-log.js';
 import { GUEST_ARCH } from '../state/domain-store.js';
 import type { DriverContext } from './driver-context.js';
 import { tearDown } from './domain-stop.js';
@@ -55,29 +55,18 @@ async function followRunState(mon: QmpClient, status: ActiveStatus): Promise<boo
   return false;
 }
 
-/** How long a look without the job lock waits for the monitor (a job may hold it) before taking the lock instead. */
-const PROBE_MS = 1000;
+/** Whether something only QEMU can settle is open: a hotplug (in the status or its journal), a reboot waiting for the guest, or a run state that QEMU's own log contradicts. */
+export async function isUnsettled(drv: DriverContext, status: ActiveStatus): Promise<boolean> {
+  return hasUnsettledWork(status) || (await readPending(drv.paths, status)) !== undefined || !(await runStateAgrees(status.runDir, status.state));
+}
 
 /**
- * Whether a running domain needs no reconciling: nothing is left unsettled, its QEMU lives and
- * reports the run state the status records. The look takes no lock: QEMU serves one monitor
- * client at a time, so it simply waits behind a job, and anything unexpected sends the caller
- * down the locked path.
+ * Whether a running domain's status can be trusted as it is: its QEMU lives (pid and start time)
+ * and nothing is left to settle. The look needs no lock and no monitor connection.
  */
-export async function isSettled(status: ActiveStatus): Promise<boolean> {
-  if (status.phase !== 'active' || status.pid === undefined || hasUnsettledWork(status)) return false;
-  if (!(await isProcessAlive(status.pid, status.pidStart))) return false;
-  try {
-    const mon = await QmpClient.open(status.monitor, PROBE_MS);
-    try {
-      const { status: qs } = await mon.execute<{ status: string }>('query-status');
-      return (qs === 'running' && status.state === DomainState.RUNNING) || (qs === 'paused' && status.state === DomainState.PAUSED);
-    } finally {
-      mon.close();
-    }
-  } catch {
-    return false;
-  }
+export async function isSettled(drv: DriverContext, status: ActiveStatus): Promise<boolean> {
+  if (status.phase !== 'active' || status.pid === undefined) return false;
+  return (await isProcessAlive(status.pid, status.pidStart)) && !(await isUnsettled(drv, status));
 }
 
 /**
@@ -99,6 +88,8 @@ export async function reconcile(drv: DriverContext, status: ActiveStatus, useMon
   }
   if (!useMonitor) return status;
   const before = JSON.stringify(status);
+  const journal = await readPending(drv.paths, status);
+  if (journal) Object.assign(status, journal);
   let poweredOff: boolean;
   try {
     poweredOff = await withMonitor(status, async (mon) => {
@@ -119,6 +110,6 @@ export async function reconcile(drv: DriverContext, status: ActiveStatus, useMon
     await tearDown(drv, status, DomainShutoffReason.SHUTDOWN, { detail: DomainEventDetail.STOPPED.SHUTDOWN });
     return undefined;
   }
-  if (JSON.stringify(status) !== before) await writeStatus(drv.paths, status);
+  if (journal || JSON.stringify(status) !== before) await writeStatus(drv.paths, status);
   return status;
 }

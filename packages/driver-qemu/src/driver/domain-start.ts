@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { element, formatDomainXML, type DomainDef } from '@tsvirt/conf';
+import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { serialElements } from '../command/device-args.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
-import { ensureChild, removeChildren, setAttr } from '../devices/xml-mutate.js';
+import { devicesOf, typedDevice, writeBack } from '../devices/typed-devices.js';
+import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
+import { migrateFromFile } from '../save/migration-stream.js';
+import { runStateArgs } from '../process/runstate-log.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -23,6 +26,8 @@ import { resolveDisksForStart } from './resolve-disks.js';
 export interface StartOptions {
   readonly paused: boolean;
   readonly persistent: boolean;
+  /** A save image whose migration stream (from `offset`) the guest resumes from, instead of booting. */
+  readonly restoreFrom?: { readonly path: string; readonly offset: number };
 }
 
 async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
@@ -32,33 +37,28 @@ async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tc
 }
 
 /** Records each disk's device id in the live definition, as libvirt's `<alias>`. */
-function recordAliases(disks: readonly ResolvedDisk[]): void {
-  for (const d of disks) {
-    removeChildren(d.view.el, 'alias');
-    d.view.el.children.push(element('alias', [['name', d.alias]]));
-  }
+function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
+  for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias });
 }
 
 /** The live definition shows the port an autoport VNC display got, as libvirt's does. */
 function recordVncPort(def: DomainDef, port: number): void {
-  const g = def.devices.find((d) => d.name === 'graphics' && d.attrs.some(([k, v]) => k === 'type' && v === 'vnc'));
-  if (g) setAttr(g, 'port', String(port));
+  const g = devicesOf(def.devices, 'graphics').find((x) => x.type === 'vnc');
+  if (g) writeBack(def, { ...g, port });
 }
 
 /** Writes the pty paths QEMU allocated into the live definition's serial ports and console. */
 async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
-  const serials = serialElements(def.devices);
-  if (!serials.some((s) => (s.attrs.find(([k]) => k === 'type')?.[1] ?? 'pty') === 'pty')) return;
+  const serials = serialElements(def.devices).map((el) => typedDevice(el, el.name as 'serial' | 'console'));
+  if (!serials.some((s) => (s.type ?? 'pty') === 'pty')) return;
   const chardevs = await mon.execute<Array<{ label: string; filename: string }>>('query-chardev');
   serials.forEach((s, i) => {
     const pty = chardevs.find((c) => c.label === `charserial${i}`)?.filename.replace(/^pty:/, '');
     if (!pty || !pty.startsWith('/dev/')) return;
+    const withPath = <T extends typeof s>(c: T): T => ({ ...c, sources: [{ ...c.sources?.[0], path: pty }, ...(c.sources?.slice(1) ?? [])] });
+    writeBack(def, withPath(s));
     // libvirt shows the pty as the serial port's source and as the console's tty.
-    const consoles = i === 0 ? def.devices.filter((d) => d.name === 'console') : [];
-    for (const el of [s, ...consoles]) {
-      if (el !== s) setAttr(el, 'tty', pty);
-      setAttr(ensureChild(el, 'source'), 'path', pty);
-    }
+    if (i === 0) for (const c of devicesOf(def.devices, 'console')) writeBack(def, { ...withPath(c), tty: pty });
   });
 }
 
@@ -72,12 +72,13 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   const paths = drv.paths;
   const accel = await accelFor(drv, def);
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
-  recordAliases(disks);
+  recordAliases(def, disks);
   const uses = await sharedUsesOf(disks);
   const settings = await sgioSettingsOf(disks);
 
+  let restoreSgio: () => Promise<void> = async () => undefined;
   const status = await withDriverLock(paths, async () => {
-    await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(paths)), def.name, uses, settings);
+    restoreSgio = await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(paths)), def.name, uses, settings);
     const id = await allocateId(paths);
     const dir = runDir(paths, id, def.name);
     const s: ActiveStatus = {
@@ -88,7 +89,10 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       sharedDisks: uses, pendingUnplug: [], pendingPlug: undefined,
       nextNode: disks.length + 1, diskNodes: Object.fromEntries(disks.map((d) => [d.alias, d.node])), fakeReboot: false,
     };
-    await writeStatus(paths, s);
+    await writeStatus(paths, s).catch(async (e: unknown) => {
+      await restoreSgio();
+      throw e;
+    });
     return s;
   });
 
@@ -100,7 +104,10 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
     const vncPort = await freeVncPort(def);
     if (vncPort !== undefined) recordVncPort(def, vncPort);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort }), '-pidfile', pidFile];
+    const hugepages = await hugepageContext(status.id, def.name);
+    const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir)];
+    if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
       onSpawn: async (pid, pidStart) => {
@@ -110,6 +117,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     });
     try {
+      if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
       if (!opts.paused) await proc.monitor.execute('cont');
     } finally {
@@ -119,15 +127,18 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       phase: 'active',
       xml: formatDomainXML(def, { id: status.id }),
       state: opts.paused ? DomainState.PAUSED : DomainState.RUNNING,
-      reason: opts.paused ? DomainPausedReason.USER : DomainRunningReason.BOOTED,
+      // A guest restored paused stays where the incoming migration left it, as libvirt reports it.
+      reason: opts.paused ? (opts.restoreFrom ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
+        : opts.restoreFrom ? DomainRunningReason.RESTORED : DomainRunningReason.BOOTED,
     });
     await writeStatus(paths, status);
   } catch (e) {
     await tearDown(drv, status, undefined).catch(() => undefined);
+    await withDriverLock(paths, restoreSgio).catch(() => undefined);
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
-  drv.events.raise(ref, DomainEventType.STARTED, DomainEventDetail.STARTED.BOOTED);
+  drv.events.raise(ref, DomainEventType.STARTED, opts.restoreFrom ? DomainEventDetail.STARTED.RESTORED : DomainEventDetail.STARTED.BOOTED);
   if (opts.paused) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
   return status;
 }

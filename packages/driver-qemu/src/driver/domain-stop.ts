@@ -2,7 +2,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainEventType } from '@tsvirt/api';
 import { killQemu } from '../process/qemu-kill.js';
-import { processStartTime } from '../process/proc-info.js';
+import { processStartTime } from '@tsvirt/util';
+import { removeHugepageDirs } from '../process/hugetlbfs.js';
 import { removeStatus, writeStatus, type ActiveStatus } from '../state/domain-status.js';
 import type { DriverContext } from './driver-context.js';
 
@@ -31,6 +32,7 @@ export async function tearDown(
   const proc = await qemuPid(status);
   if (proc) await killQemu(proc.pid, proc.start);
   await rm(status.runDir, { recursive: true, force: true });
+  if (status.xml.includes('<hugepages')) await removeHugepageDirs(status.id, status.name);
   if (status.persistent && reason !== undefined) await writeStatus(drv.paths, { phase: 'inactive', name: status.name, reason });
   else await removeStatus(drv.paths, status.name);
   if (event) drv.events.raise({ name: status.name, uuid: status.uuid, id: -1 }, DomainEventType.STOPPED, event.detail);

@@ -1,6 +1,6 @@
-import { attr, element, firstChild, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
-import { disksOf, driveAddress } from '../devices/disk-view.js';
-import { setAttr } from '../devices/xml-mutate.js';
+import { attr, element, firstChild, setAttr, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { disksOf, driveAddress } from '../devices/qemu-disk.js';
+import { devicesOf, writeBack } from '../devices/typed-devices.js';
 
 /** The machine types QEMU 7.2 (the installed one) resolves its aliases to; libvirt stores the resolved name. */
 const MACHINE_ALIASES: Record<string, string> = { pc: 'pc-i440fx-7.2', q35: 'pc-q35-7.2' };
@@ -53,12 +53,21 @@ function implicitDevices(def: DomainDef): void {
   if (!def.devices.some((d) => d.name === 'memballoon')) add(element('memballoon', [['model', 'virtio']]));
 }
 
+/** Every disk names QEMU as its driver and, unless a volume's pool decides, raw as its format (qemuDomainDeviceDiskDefPostParse). */
+function diskDrivers(def: DomainDef): void {
+  for (const d of devicesOf(def.devices, 'disk')) {
+    const name = d.driver?.name ?? 'qemu';
+    const type = d.driver?.type ?? (d.type === 'volume' ? undefined : 'raw');
+    if (name !== d.driver?.name || type !== d.driver?.type) writeBack(def, { ...d, driver: { ...d.driver, name, type } });
+  }
+}
+
 /** Each disk's controller, bus and unit written out as a drive address. */
 function driveAddresses(def: DomainDef): void {
   for (const v of disksOf(def.devices)) {
-    if (v.bus === 'virtio' || firstChild(v.el, 'address')) continue;
+    if (v.bus === 'virtio' || v.disk.address) continue;
     const a = driveAddress(v);
-    v.el.children.push(element('address', [['type', 'drive'], ['controller', String(a.controller)], ['bus', String(a.bus)], ['target', '0'], ['unit', String(a.unit)]]));
+    writeBack(def, { ...v.disk, address: { type: 'drive', controller: a.controller, bus: a.bus, target: 0, unit: a.unit } });
   }
 }
 
@@ -137,6 +146,7 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   implicitDevices(def);
   if (isI440fx(def.os.machine) && !def.os.machine.startsWith('pc-q35')) i440fxControllers(def);
   defaultAudio(def);
+  diskDrivers(def);
   driveAddresses(def);
   serialTargets(def);
   displayDefaults(def);

@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { attr, firstChild, type XmlElement } from '@tsvirt/conf';
+import type { XmlElement } from '@tsvirt/conf';
 import type { ResolvedDisk } from '../command/disk-props.js';
-import { diskAlias, disksOf, driveAddress, scsiControllerModel, type DiskView } from '../devices/disk-view.js';
+import { diskAlias, disksOf, driveAddress, scsiControllerModel, type QemuDisk } from '../devices/qemu-disk.js';
 import type { DriverContext } from './driver-context.js';
 
 /** The host path of a disk's source; a volume's through the storage driver. */
-async function sourcePath(drv: DriverContext, v: DiskView): Promise<string | undefined> {
+async function sourcePath(drv: DriverContext, v: QemuDisk): Promise<string | undefined> {
   if (v.type === 'volume' && v.pool !== undefined && v.volume !== undefined) return drv.volumePath(v.pool, v.volume);
   return v.path;
 }
@@ -17,7 +17,7 @@ async function isBlockDevice(path: string | undefined): Promise<boolean> {
 
 /** Resolves one disk: its source path and kind, its node number and device id. */
 export async function resolveDisk(
-  drv: DriverContext, view: DiskView, devices: readonly XmlElement[], node: number, bootIndex?: number,
+  drv: DriverContext, view: QemuDisk, devices: readonly XmlElement[], node: number, bootIndex?: number,
 ): Promise<ResolvedDisk> {
   const path = await sourcePath(drv, view);
   const isBlock = view.type === 'block' || (await isBlockDevice(path));
@@ -29,11 +29,8 @@ export async function resolveDisk(
  * bootindex of each disk: a per-device `<boot order>`, else the first disk of each kind that the
  * domain's `<boot dev>` list names, numbered by its place in the list.
  */
-function bootIndexes(views: readonly DiskView[], bootDevs: readonly string[]): Array<number | undefined> {
-  const explicit = views.map((v) => {
-    const b = firstChild(v.el, 'boot');
-    return b ? Number(attr(b, 'order')) : undefined;
-  });
+function bootIndexes(views: readonly QemuDisk[], bootDevs: readonly string[]): Array<number | undefined> {
+  const explicit = views.map((v) => v.disk.bootOrder);
   if (explicit.some((x) => x !== undefined)) return explicit;
   const out: Array<number | undefined> = views.map(() => undefined);
   bootDevs.forEach((dev, i) => {

@@ -1,7 +1,7 @@
 import { formatDomainXML, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { assignPciAddresses } from '../command/pci-address.js';
-import { diskView } from '../devices/disk-view.js';
+import { diskOfElement } from '../devices/qemu-disk.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { hasDiskTarget } from '../driver/domain-define.js';
 import type { ActiveStatus } from '../state/domain-status.js';
@@ -21,14 +21,14 @@ function requireDisk(el: XmlElement, live: boolean): void {
 export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
   requireDisk(el, false);
   const def = d.persistentDef!;
-  const view = diskView(el);
+  const view = diskOfElement(el);
   if (op === 'attach') {
     if (hasDiskTarget(def, view.target)) throw new VirError(ErrorCode.OPERATION_INVALID, `target ${view.target} already exists`, D);
     def.devices.push(structuredClone(el));
     assignPciAddresses(def.devices);
   } else {
     const found = findDisk(def.devices, view);
-    def.devices = def.devices.filter((x) => x !== found.el);
+    def.devices = def.devices.filter((x) => x !== found.disk.xml);
   }
   await saveConfig(drv.paths, def.name, formatDomainXML(def, { inactive: true }));
 }
@@ -37,5 +37,5 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
 export async function liveChange(drv: DriverContext, status: ActiveStatus, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
   requireDisk(el, true);
   if (op === 'attach') await attachDiskLive(drv, status, structuredClone(el));
-  else await detachDiskLive(drv, status, diskView(el));
+  else await detachDiskLive(drv, status, diskOfElement(el));
 }

@@ -1,11 +1,11 @@
-import { element, formatDomainXML, parseDomainXML, type XmlElement } from '@tsvirt/conf';
+import { formatDomainXML, parseDomainXML, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { diskDeviceProps, formatProps, storageProps } from '../command/disk-props.js';
 import { assignPciAddresses } from '../command/pci-address.js';
-import { diskView, disksOf, type DiskView } from '../devices/disk-view.js';
-import { removeChildren } from '../devices/xml-mutate.js';
+import { diskOfElement, disksOf, type QemuDisk } from '../devices/qemu-disk.js';
+import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
-import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import { clearPending, writePending, writeStatus, type ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, loadActiveStatuses, withDriverLock } from '../state/domain-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
@@ -18,101 +18,101 @@ const D = ErrorDomain.QEMU;
 export const UNPLUG_WAIT_MS = 5000;
 
 /** The `<disk>` of a definition that a detach request names, by target. */
-export function findDisk(devices: readonly XmlElement[], request: DiskView): DiskView {
+export function findDisk(devices: readonly XmlElement[], request: QemuDisk): QemuDisk {
   const found = disksOf(devices).find((d) => d.target === request.target);
   if (!found) throw new VirError(ErrorCode.DEVICE_MISSING, `disk ${request.target} not found`, D);
   return found;
 }
 
 /**
- * Plugs a disk into a running domain: the shared-disk table and unpriv_sgio are checked and
- * claimed first, the status records the disk as being plugged (so a crash midway is settled by
- * the next process), then blockdev-add and device_add. A failure removes what was added.
+ * Plugs a disk into a running domain. The change is journalled in the run directory first (so a
+ * process killed midway is settled by the next one from what QEMU has), then blockdev-add and
+ * device_add, then the status is written once. A disk the shared-disk table tracks, or whose
+ * sgio is set, is plugged under the driver-wide lock, its table rows claimed first. A failure
+ * removes what was added and puts unpriv_sgio back; the status is not touched.
  */
 export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
-  const view = diskView(el);
+  const view = diskOfElement(el);
   const clash = disksOf(def.devices).find((d) => d.target === view.target);
   if (clash) {
     throw new VirError(ErrorCode.XML_ERROR, `target '${view.target}' duplicated for disk sources '${clash.path ?? ''}' and '${view.path ?? ''}'`, ErrorDomain.DOMAIN);
   }
-  if (view.bus === 'scsi' && !def.devices.some((d) => d.name === 'controller' && d.attrs.some(([k, v]) => k === 'type' && v === 'scsi'))) {
+  if (view.bus === 'scsi' && !devicesOf(def.devices, 'controller').some((c) => c.type === 'scsi')) {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `disk '${view.target}' needs a SCSI controller, which the domain does not have`, D);
   }
   def.devices.push(el);
   assignPciAddresses(def.devices);
-  const disk = await resolveDisk(drv, diskView(el), def.devices, status.nextNode);
-  removeChildren(el, 'alias');
-  el.children.push(element('alias', [['name', disk.alias]]));
+  const disk = await resolveDisk(drv, diskOfElement(el), def.devices, status.nextNode);
+  writeBack(def, { ...disk.view.disk, alias: disk.alias });
   const uses = await sharedUsesOf([disk]);
   const settings = await sgioSettingsOf([disk]);
+  const after: ActiveStatus = {
+    ...status,
+    sharedDisks: [...status.sharedDisks, ...uses],
+    nextNode: status.nextNode + 1,
+    diskNodes: { ...status.diskNodes, [disk.alias]: disk.node },
+    xml: formatDomainXML(def, { id: status.id }),
+  };
 
-  const record = async (): Promise<void> => {
-    status.sharedDisks.push(...uses);
-    status.nextNode++;
-    status.diskNodes[disk.alias] = disk.node;
-    status.pendingPlug = disk.alias;
-    status.xml = formatDomainXML(def, { id: status.id });
+  const plug = async (restoreSgio: () => Promise<void>): Promise<void> => {
+    await writePending({ ...after, pendingPlug: disk.alias });
+    try {
+      await withMonitor(status, async (mon) => {
+        try {
+          if (disk.path !== undefined) {
+            await mon.execute('blockdev-add', storageProps(disk));
+            await mon.execute('blockdev-add', formatProps(disk));
+          }
+          await mon.execute('device_add', diskDeviceProps(disk));
+        } catch (e) {
+          await deleteDiskNodes(mon, disk.node);
+          throw e;
+        }
+      });
+    } catch (e) {
+      await clearPending(status);
+      await restoreSgio();
+      throw e;
+    }
+    Object.assign(status, after);
     await writeStatus(drv.paths, status);
   };
   // Only a disk the shared-disk table tracks, or whose sgio it sets, needs the driver-wide lock.
-  if (uses.length === 0 && settings.length === 0) await record();
+  if (uses.length === 0 && settings.length === 0) await plug(async () => undefined);
   else {
     await withDriverLock(drv.paths, async () => {
-      await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(drv.paths)), status.name, uses, settings);
-      await record();
+      await plug(await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(drv.paths)), status.name, uses, settings));
     });
   }
-
-  try {
-    await withMonitor(status, async (mon) => {
-      try {
-        if (disk.path !== undefined) {
-          await mon.execute('blockdev-add', storageProps(disk));
-          await mon.execute('blockdev-add', formatProps(disk));
-        }
-        await mon.execute('device_add', diskDeviceProps(disk));
-      } catch (e) {
-        await deleteDiskNodes(mon, disk.node);
-        throw e;
-      }
-    });
-  } catch (e) {
-    forgetDisk(status, disk.alias);
-    await writeStatus(drv.paths, status);
-    throw e;
-  }
-  status.pendingPlug = undefined;
-  await writeStatus(drv.paths, status);
 }
 
 /**
- * Unplugs a disk from a running domain: device_del, then DEVICE_DELETED is awaited for a while.
- * A device that needs the guest's help (virtio-blk) may never go; the request then stays pending
- * in the status and any later look that finds the device gone finishes the removal.
+ * Unplugs a disk from a running domain: device_del, then DEVICE_DELETED is awaited for a while,
+ * and the status is written once: without the disk, or with its unplug pending. A device that
+ * needs the guest's help (virtio-blk) may never go; any later look that finds it gone finishes
+ * the removal.
  */
-export async function detachDiskLive(drv: DriverContext, status: ActiveStatus, request: DiskView): Promise<void> {
+export async function detachDiskLive(drv: DriverContext, status: ActiveStatus, request: QemuDisk): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const disk = findDisk(def.devices, request);
   const alias = disk.alias;
   if (alias === undefined) throw new VirError(ErrorCode.OPERATION_FAILED, `disk ${disk.target} has no device id in QEMU`, D);
-  if (!status.pendingUnplug.includes(alias)) status.pendingUnplug.push(alias);
-  await writeStatus(drv.paths, status);
+  const pending = status.pendingUnplug.includes(alias) ? status.pendingUnplug : [...status.pendingUnplug, alias];
+  await writePending({ ...status, pendingUnplug: pending });
   const gone = await withMonitor(status, async (mon) => {
     const deleted = mon.waitForEvent((e) => e.event === 'DEVICE_DELETED' && e.data['device'] === alias, UNPLUG_WAIT_MS);
     try {
       await mon.execute('device_del', { id: alias });
     } catch (e) {
-      status.pendingUnplug = status.pendingUnplug.filter((a) => a !== alias);
-      await writeStatus(drv.paths, status);
+      await clearPending(status);
       throw e;
     }
     if (!(await deleted)) return false;
     await deleteDiskNodes(mon, status.diskNodes[alias]);
     return true;
   });
-  if (gone) {
-    forgetDisk(status, alias);
-    await writeStatus(drv.paths, status);
-  }
+  status.pendingUnplug = pending;
+  if (gone) forgetDisk(status, alias);
+  await writeStatus(drv.paths, status);
 }

@@ -3,12 +3,13 @@ import { formatNode, storageNode } from '../command/disk-props.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH } from '../state/domain-store.js';
-import { diskView } from '../devices/disk-view.js';
+import { devicesOf } from '../devices/typed-devices.js';
 
 /** Drops a disk from a live status: its element, its shared-disk rows, its node number and pending marks. */
 export function forgetDisk(status: ActiveStatus, alias: string): void {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
-  def.devices = def.devices.filter((d) => d.name !== 'disk' || diskView(d).alias !== alias);
+  const gone = new Set(devicesOf(def.devices, 'disk').filter((d) => d.alias === alias).map((d) => d.xml));
+  def.devices = def.devices.filter((el) => !gone.has(el));
   status.xml = formatDomainXML(def, { id: status.id });
   status.sharedDisks = status.sharedDisks.filter((u) => u.alias !== alias);
   delete status.diskNodes[alias];

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { isProcessAlive } from './proc-info.js';
+import { ErrorCode, ErrorDomain, VirError, isProcessAlive } from '@tsvirt/util';
 
 /** How long QEMU gets to exit on SIGTERM before SIGKILL (libvirt waits 10 s; QEMU needs milliseconds). */
 const GRACE_MS = 3000;

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, ErrorDomain, VirError, logger } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, logger, processStartTime } from '@tsvirt/util';
 import { QmpClient } from '../qmp/qmp-client.js';
-import { processStartTime } from './proc-info.js';
 
 const log = logger('qemu.process');
 const D = ErrorDomain.QEMU;

@@ -1,6 +1,6 @@
 import type { SharedDiskEntry } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { diskSourceLabel, type Sgio } from '../devices/disk-view.js';
+import { diskSourceLabel, type Sgio } from '../devices/qemu-disk.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import type { ActiveStatus, SharedDiskUse } from '../state/domain-status.js';
 import { deviceKey } from './device-key.js';
@@ -70,14 +70,15 @@ export function buildSharedDiskTable(active: readonly ActiveStatus[]): Map<strin
 /**
  * Checks that a domain may take its shared devices and sets their unpriv_sgio. A `lun` disk
  * whose device is already held by another active domain must agree with the device's current
- * unpriv_sgio; otherwise the start or attach is refused and nothing is changed.
+ * unpriv_sgio; otherwise the start or attach is refused and nothing is changed. Returns what
+ * puts every knob back, for a start or attach that fails later.
  */
 export async function claimSharedDisks(
   table: ReadonlyMap<string, SharedDiskRow>,
   domain: string,
   uses: readonly SharedDiskUse[],
   settings: readonly SgioSetting[],
-): Promise<void> {
+): Promise<() => Promise<void>> {
   for (const use of uses) {
     const holders = table.get(use.key)?.domains.filter((d) => d !== domain) ?? [];
     if (use.sgio === undefined || holders.length === 0) continue;
@@ -86,7 +87,17 @@ export async function claimSharedDisks(
       throw new VirError(ErrorCode.OPERATION_INVALID, `sgio of shared disk '${use.label}' conflicts with other active domains`, ErrorDomain.QEMU);
     }
   }
-  for (const s of settings) await applyUnprivSgio(s.key, s.sgio);
+  const undo: Array<() => Promise<void>> = [];
+  const rollBack = async (): Promise<void> => {
+    for (const u of undo.reverse()) await u();
+  };
+  try {
+    for (const s of settings) undo.push(await applyUnprivSgio(s.key, s.sgio));
+  } catch (e) {
+    await rollBack();
+    throw e;
+  }
+  return rollBack;
 }
 
 /** The table as the API lists it, with the unpriv_sgio each device has now. */

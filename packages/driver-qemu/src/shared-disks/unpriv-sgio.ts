@@ -1,6 +1,6 @@
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { ErrorCode, ErrorDomain, VirError, sysfsPath, systemError } from '@tsvirt/util';
-import type { Sgio } from '../devices/disk-view.js';
+import type { Sgio } from '../devices/qemu-disk.js';
 
 /** The kernel's knob for unprivileged SG_IO on a block device (absent on many kernels). */
 export function unprivSgioFile(key: string): string {
@@ -19,21 +19,29 @@ export async function readUnprivSgio(key: string): Promise<number | undefined> {
 /** The knob value a domain's sgio asks for: 1 for unfiltered, else 0. */
 export const wantedUnprivSgio = (sgio: Sgio | undefined): number => (sgio === 'unfiltered' ? 1 : 0);
 
-/**
- * Sets unpriv_sgio of a `device='lun'` disk's device as its sgio asks. Where the kernel lacks
- * the knob, filtered access is what it does anyway; unfiltered access cannot be had.
- */
-export async function applyUnprivSgio(key: string, sgio: Sgio | undefined): Promise<void> {
+/** Writes the knob of a device. */
+async function writeUnprivSgio(key: string, value: number): Promise<void> {
   const file = unprivSgioFile(key);
-  const exists = await access(file).then(() => true, () => false);
-  const value = wantedUnprivSgio(sgio);
-  if (!exists) {
-    if (value === 1) throw new VirError(ErrorCode.OPERATION_INVALID, 'unpriv_sgio is not supported by this kernel', ErrorDomain.QEMU);
-    return;
-  }
   try {
     await writeFile(file, `${value}\n`);
   } catch (e) {
     throw systemError(`Failed to set unpriv_sgio of '${file}'`, e as NodeJS.ErrnoException, ErrorDomain.QEMU);
   }
+}
+
+/**
+ * Sets unpriv_sgio of a `device='lun'` disk's device as its sgio asks, and returns what puts the
+ * knob back as it was. Where the kernel lacks the knob, filtered access is what it does anyway;
+ * unfiltered access cannot be had.
+ */
+export async function applyUnprivSgio(key: string, sgio: Sgio | undefined): Promise<() => Promise<void>> {
+  const before = await readUnprivSgio(key);
+  const value = wantedUnprivSgio(sgio);
+  if (before === undefined) {
+    if (value === 1) throw new VirError(ErrorCode.OPERATION_INVALID, 'unpriv_sgio is not supported by this kernel', ErrorDomain.QEMU);
+    return async () => undefined;
+  }
+  if (before === value) return async () => undefined;
+  await writeUnprivSgio(key, value);
+  return () => writeUnprivSgio(key, before);
 }

@@ -1,7 +1,9 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ErrorCode, ErrorDomain, VirError, writeFileAtomic } from '@tsvirt/util';
-import type { Sgio } from '../devices/disk-view.js';
+import type { Sgio } from '../devices/qemu-disk.js';
 import { statusFile, type DriverPaths } from './driver-paths.js';
+import { STATUS_VERSION, checkStatus } from './status-check.js';
 
 /** One use of a tracked shared device by a domain: what the shared-disk table is rebuilt from. */
 export interface SharedDiskUse {
@@ -81,16 +83,53 @@ export async function readStatus(paths: DriverPaths, name: string): Promise<Doma
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+  let raw: unknown;
   try {
-    return JSON.parse(text) as DomainStatus;
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new VirError(ErrorCode.INTERNAL_ERROR, `corrupt status file '${file}'`, ErrorDomain.QEMU, { cause: e });
+    throw new VirError(ErrorCode.INTERNAL_ERROR, `corrupt status file '${file}': ${(e as Error).message}`, ErrorDomain.QEMU, { cause: e });
+  }
+  return checkStatus(raw, file, name, paths) as unknown as DomainStatus;
+}
+
+const serialise = (status: DomainStatus): string => `${JSON.stringify({ version: STATUS_VERSION, ...status }, null, 1)}\n`;
+
+/**
+ * Writes a status file atomically: readers see the old or the new state, never a torn one. It
+ * supersedes a hotplug journal of the run.
+ */
+export async function writeStatus(paths: DriverPaths, status: DomainStatus): Promise<void> {
+  await writeFileAtomic(statusFile(paths, status.name), serialise(status), { domain: ErrorDomain.QEMU });
+  if (isActiveStatus(status)) await clearPending(status);
+}
+
+/** The journal of a hotplug in flight: the status as it will be if QEMU takes the change. */
+const pendingFile = (s: ActiveStatus): string => join(s.runDir, 'pending.json');
+
+/**
+ * Records a hotplug about to be made, so that a process killed midway leaves a trace the next
+ * one settles from QEMU. It lives in the run directory and is not synced: it matters only as
+ * long as QEMU runs, and a status write (the one per hotplug) replaces it.
+ */
+export async function writePending(status: ActiveStatus): Promise<void> {
+  await writeFile(pendingFile(status), serialise(status));
+}
+
+/** The journal of an unfinished hotplug of a run, checked like a status file; undefined when there is none. */
+export async function readPending(paths: DriverPaths, status: ActiveStatus): Promise<ActiveStatus | undefined> {
+  const file = pendingFile(status);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return checkStatus(JSON.parse(text), file, status.name, paths) as unknown as ActiveStatus;
+  } catch {
+    // A journal torn by a crash while it was written: the hotplug never reached QEMU.
+    return { ...status };
   }
 }
 
-/** Writes a status file atomically: readers see the old or the new state, never a torn one. */
-export async function writeStatus(paths: DriverPaths, status: DomainStatus): Promise<void> {
-  await writeFileAtomic(statusFile(paths, status.name), `${JSON.stringify(status, null, 1)}\n`, { domain: ErrorDomain.QEMU });
+export async function clearPending(status: ActiveStatus): Promise<void> {
+  await rm(pendingFile(status), { force: true });
 }
 
 export async function removeStatus(paths: DriverPaths, name: string): Promise<void> {

@@ -1,11 +1,14 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { parseDomainXML, type DomainDef } from '@tsvirt/conf';
-import { ErrorDomain, withFileLock, writeFileAtomic } from '@tsvirt/util';
-import { configFile, domainLockFile, driverLockFile, nextIdFile, type DriverPaths } from './driver-paths.js';
+import { ErrorDomain, logger, writeFileAtomic } from '@tsvirt/util';
+import { configFile, domainLockFile, driverLockFile, isFileSafeName, nextIdFile, type DriverPaths } from './driver-paths.js';
 import { isActiveStatus, readStatus, type ActiveStatus, type DomainStatus } from './domain-status.js';
+import { withSocketLock } from './socket-lock.js';
 
-/** A lock whose holder was killed is taken over after this long (short: a crash must not stall the next user). */
-const STALE_MS = 3000;
+/** How long a job waits for another process's job on the same domain. */
+const LOCK_WAIT_MS = 60_000;
+
+const log = logger('qemu.store');
 
 /** The guest architecture this driver runs. */
 export const GUEST_ARCH = 'x86_64';
@@ -41,7 +44,7 @@ async function namesIn(dir: string, suffix: string): Promise<string[]> {
 /** Names of every domain with a definition or a status file. */
 export async function listDomainNames(paths: DriverPaths): Promise<string[]> {
   const [defined, running] = await Promise.all([namesIn(paths.configDir, '.xml'), namesIn(paths.stateDir, '.json')]);
-  return [...new Set([...defined, ...running])].sort();
+  return [...new Set([...defined, ...running])].filter(isFileSafeName).sort();
 }
 
 async function readConfig(paths: DriverPaths, name: string): Promise<string | undefined> {
@@ -53,8 +56,12 @@ async function readConfig(paths: DriverPaths, name: string): Promise<string | un
   }
 }
 
-/** Loads one domain from disk; undefined when it exists in neither form. The definition is parsed when first asked for. */
+/**
+ * Loads one domain from disk; undefined when it exists in neither form, or when the name could
+ * not be one of the root's own files. The definition is parsed when first asked for.
+ */
 export async function loadDomain(paths: DriverPaths, name: string): Promise<StoredDomain | undefined> {
+  if (!isFileSafeName(name)) return undefined;
   const [text, status] = await Promise.all([readConfig(paths, name), readStatus(paths, name)]);
   if (text === undefined && !isActiveStatus(status)) return undefined;
   let def: DomainDef | undefined;
@@ -69,9 +76,26 @@ export async function loadDomain(paths: DriverPaths, name: string): Promise<Stor
   };
 }
 
-/** Loads every domain. */
+/**
+ * Loads one domain whose files can be read: a definition or status that cannot be is skipped
+ * with a logged error, as libvirt skips it when loading configs, so one bad file never breaks
+ * the rest of the root and the domain is simply not there.
+ */
+export async function loadReadableDomain(paths: DriverPaths, name: string): Promise<StoredDomain | undefined> {
+  try {
+    const d = await loadDomain(paths, name);
+    // An inactive domain is known by its definition alone: read it now, while failures can be skipped.
+    if (d && !isActiveStatus(d.status)) void d.persistentDef;
+    return d;
+  } catch (e) {
+    log.error(`skipping domain '${name}': ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Loads every domain that can be read. */
 export async function loadAllDomains(paths: DriverPaths): Promise<StoredDomain[]> {
-  const all = await Promise.all((await listDomainNames(paths)).map((n) => loadDomain(paths, n)));
+  const all = await Promise.all((await listDomainNames(paths)).map((n) => loadReadableDomain(paths, n)));
   return all.filter((d): d is StoredDomain => d !== undefined);
 }
 
@@ -86,18 +110,21 @@ export async function removeConfig(paths: DriverPaths, name: string): Promise<vo
 
 /** Runs `fn` as the only job on domain `name` among all processes using this root. */
 export function withDomainJob<T>(paths: DriverPaths, name: string, fn: () => Promise<T>): Promise<T> {
-  return withFileLock(domainLockFile(paths, name), fn, { staleMs: STALE_MS, waitMs: 60_000, domain: ErrorDomain.QEMU });
+  return withSocketLock(domainLockFile(paths, name), fn, { waitMs: LOCK_WAIT_MS, domain: ErrorDomain.QEMU });
 }
 
 /** Runs `fn` holding the driver-wide lock (ids, the shared-disk table, the set of names). */
 export function withDriverLock<T>(paths: DriverPaths, fn: () => Promise<T>): Promise<T> {
-  return withFileLock(driverLockFile(paths), fn, { staleMs: STALE_MS, waitMs: 60_000, domain: ErrorDomain.QEMU });
+  return withSocketLock(driverLockFile(paths), fn, { waitMs: LOCK_WAIT_MS, domain: ErrorDomain.QEMU });
 }
 
 /** The status of every domain that is starting or running. */
 export async function loadActiveStatuses(paths: DriverPaths): Promise<ActiveStatus[]> {
-  const names = await namesIn(paths.stateDir, '.json');
-  const all = await Promise.all(names.map((n) => readStatus(paths, n)));
+  const names = (await namesIn(paths.stateDir, '.json')).filter(isFileSafeName);
+  const all = await Promise.all(names.map((n) => readStatus(paths, n).catch((e: Error) => {
+    log.error(`skipping the status of domain '${n}': ${e.message}`);
+    return undefined;
+  })));
   return all.filter(isActiveStatus);
 }
 

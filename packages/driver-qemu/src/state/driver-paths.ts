@@ -63,19 +63,34 @@ export function pathsForURI(uri: VirURI, env: NodeJS.ProcessEnv = process.env): 
   }
 }
 
+/**
+ * Whether a domain name can name a file of the root: a single path component that cannot climb
+ * out of its directory. Define refuses other names (conf's checks, libvirt's words); a lookup of
+ * one finds nothing, so a name never becomes a path outside the root.
+ */
+export function isFileSafeName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\0\n]/.test(name);
+}
+
+/** A name as a file name of the root; an unsafe one is a bug of the caller, refused before any file is touched. */
+function fileName(name: string): string {
+  if (!isFileSafeName(name)) throw new VirError(ErrorCode.INTERNAL_ERROR, `domain name '${name}' cannot name a file`, D);
+  return name;
+}
+
 /** The persistent definition of a domain. */
 export function configFile(p: DriverPaths, name: string): string {
-  return join(p.configDir, `${name}.xml`);
+  return join(p.configDir, `${fileName(name)}.xml`);
 }
 
 /** The status file of a domain: its live definition and run state (present while it runs). */
 export function statusFile(p: DriverPaths, name: string): string {
-  return join(p.stateDir, `${name}.json`);
+  return join(p.stateDir, `${fileName(name)}.json`);
 }
 
 /** The lock that serialises jobs on one domain across processes. */
 export function domainLockFile(p: DriverPaths, name: string): string {
-  return join(p.stateDir, 'locks', `${name}.lock`);
+  return join(p.stateDir, 'locks', `${fileName(name)}.lock`);
 }
 
 /** The lock over the driver-wide state: domain ids, the shared-disk table and the set of domains. */
@@ -93,9 +108,9 @@ export function nextIdFile(p: DriverPaths): string {
  * libvirt does, because a unix socket path may not exceed 107 bytes.
  */
 export function runDir(p: DriverPaths, id: number, name: string): string {
-  return join(p.stateDir, `domain-${id}-${name.slice(0, 20)}`);
+  return join(p.stateDir, `domain-${id}-${fileName(name).slice(0, 20)}`);
 }
 
 export function logFile(p: DriverPaths, name: string): string {
-  return join(p.logDir, `${name}.log`);
+  return join(p.logDir, `${fileName(name)}.log`);
 }

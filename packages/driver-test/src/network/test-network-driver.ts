@@ -1,8 +1,7 @@
-import { formatNetworkXML, parseNetworkXML } from '@tsvirt/conf';
+import { formatNetworkXML, parseNetworkXML, updateNetworkDef } from '@tsvirt/conf';
 import { ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkUpdateFlags as U, matchesFlagGroups, type NetworkDriver, type NetworkRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { networkRef, type NetworkObject, type TestNetworks } from './network-objects.js';
-import { updateNetworkDef } from './network-update.js';
 
 const D = ErrorDomain.TEST;
 const ALL_LIST_FLAGS = Object.values(F).reduce((a, b) => a | b, 0);

@@ -7,6 +7,12 @@ export const ErrorLevel = { NONE: 0, WARNING: 1, ERROR: 2 } as const;
 export type ErrorLevel = (typeof ErrorLevel)[keyof typeof ErrorLevel];
 
 /**
+ * The brand every VirError carries, registered process-wide (Symbol.for), so that a VirError made
+ * by another copy of @tsvirt/util (an application with two installs of it) is still recognised.
+ */
+const BRAND = Symbol.for('tsvirt.VirError');
+
+/**
  * The one error type every tsvirt package throws: libvirt's virError, with its numeric code and
  * domain, and `message` formed exactly as libvirt forms it from the code and the detail.
  */
@@ -38,17 +44,28 @@ export class VirError extends Error {
     return Object.entries(ErrorCode).find(([, v]) => v === this.code)?.[0] ?? String(this.code);
   }
 
+  /** Whether `e` is a VirError of any copy of @tsvirt/util. */
   static isVirError(e: unknown): e is VirError {
-    return e instanceof VirError;
+    return typeof e === 'object' && e !== null && (e as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
+  /** `x instanceof VirError` holds across copies of @tsvirt/util too (subclasses keep the usual check). */
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return this === VirError ? VirError.isVirError(x) : Function.prototype[Symbol.hasInstance].call(this, x);
   }
 
   /** Wraps anything thrown into a VirError, keeping VirErrors as they are. */
   static from(e: unknown, code: ErrorCode = ErrorCode.INTERNAL_ERROR, domain: ErrorDomain = ErrorDomain.NONE): VirError {
-    if (e instanceof VirError) return e;
+    if (VirError.isVirError(e)) return e;
     const detail = e instanceof Error ? e.message : String(e);
     return new VirError(code, detail, domain, { cause: e });
   }
 }
+
+Object.defineProperty(VirError.prototype, BRAND, { value: true });
+
+/** Whether `e` is a VirError, from this copy of @tsvirt/util or another one. */
+export const isVirError = (e: unknown): e is VirError => VirError.isVirError(e);
 
 /** libvirt's standard "not supported by the connection driver" error for an API a driver lacks. */
 export function noSupport(apiName: string, domain: ErrorDomain = ErrorDomain.NONE): VirError {

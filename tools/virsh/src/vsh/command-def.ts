@@ -20,8 +20,8 @@ export interface OptDef {
   readonly hidden?: boolean;
 }
 
-/** A command: its help texts, options and what it does. */
-export interface CommandDef {
+/** What parsing, help and completion need of a command; the command table holds one per command. */
+export interface CommandSpec {
   readonly name: string;
   readonly group: string;
   /** One-line summary shown in `help` listings and NAME. */
@@ -31,16 +31,28 @@ export interface CommandDef {
   readonly options: readonly OptDef[];
   /** Commands that work without a hypervisor connection (echo, help, quit). */
   readonly noConnect?: boolean;
+}
+
+/** A command with what it does; its module is imported only when it runs. */
+export interface CommandDef extends CommandSpec {
   /** Runs the command; false means it failed (virsh then reports the error). */
   run(ctl: Ctl, cmd: ParsedCommand): Promise<boolean>;
 }
 
+/** A command in the command table: its spec and where its implementation is exported from. */
+export interface CommandEntry extends CommandSpec {
+  /** The module under `src/commands/`, without its extension (`domain/domain-xml`). */
+  readonly module: string;
+  /** The name that module exports the command's CommandDef under. */
+  readonly export: string;
+}
+
 /** A group of commands, as `virsh help` lists them. */
-export interface CommandGroup {
+export interface CommandGroup<C extends CommandSpec = CommandEntry> {
   readonly name: string;
   /** The keyword `help GROUP` answers to. */
   readonly keyword: string;
-  readonly commands: readonly CommandDef[];
+  readonly commands: readonly C[];
 }
 
 /** The options every domain command takes first: the domain by name, id or uuid. */

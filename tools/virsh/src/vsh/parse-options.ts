@@ -1,8 +1,8 @@
-import type { CommandDef, OptDef } from './command-def.js';
+import type { CommandSpec, OptDef } from './command-def.js';
 import { ParsedCommand } from './parsed-command.js';
 import { VshError } from './vsh-error.js';
 
-function resolveAlias(def: CommandDef, opt: OptDef): OptDef {
+function resolveAlias(def: CommandSpec, opt: OptDef): OptDef {
   if (opt.type !== 'alias') return opt;
   const targetName = opt.aliasOf?.split('=')[0];
   const target = def.options.find((o) => o.name === targetName);
@@ -15,7 +15,7 @@ function resolveAlias(def: CommandDef, opt: OptDef): OptDef {
  * booleans, positionals in order, `--` ending option parsing, `--help`, and virsh's messages for unknown
  * options, missing values, unexpected data and missing required options.
  */
-export function parseOptions(def: CommandDef, words: readonly string[], trace?: (line: string) => void): ParsedCommand {
+export function parseOptions(def: CommandSpec, words: readonly string[], trace?: (line: string) => void): ParsedCommand {
   const values = new Map<string, string | true | string[]>();
   // virsh 9.0 fills every option that takes a value, in order, from words given without a name.
   const positionals = def.options.filter((o) => o.type !== 'bool' && o.type !== 'alias' && !o.namedOnly);

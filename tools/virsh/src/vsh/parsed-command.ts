@@ -1,10 +1,10 @@
-import type { CommandDef } from './command-def.js';
+import type { CommandSpec } from './command-def.js';
 import { VshError } from './vsh-error.js';
 
 /** A command with its options resolved: what a handler reads. */
 export class ParsedCommand {
   constructor(
-    readonly def: CommandDef,
+    readonly def: CommandSpec,
     private readonly values: ReadonlyMap<string, string | true | string[]>,
     /** `CMD --help` was given: the caller shows the command's help instead of running it. */
     readonly helpAsked = false,

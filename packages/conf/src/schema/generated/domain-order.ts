@@ -43,12 +43,14 @@ export const DOMAIN_ORDER: OrderTable = {
    "qemu:override",
    "qemu:deprecation",
    "seclabel",
-   "launchSecurity"
+   "launchSecurity",
+   "lxc:namespace"
   ],
   "attrs": [
    "type",
    "id",
-   "xmlns:qemu"
+   "xmlns:qemu",
+   "xmlns:lxc"
   ]
  },
  "domain/memory": {
@@ -78,7 +80,13 @@ export const DOMAIN_ORDER: OrderTable = {
    "boot",
    "bootmenu",
    "bios",
-   "smbios"
+   "smbios",
+   "init",
+   "initdir",
+   "initenv",
+   "inituser",
+   "initgroup",
+   "initarg"
   ]
  },
  "domain/os/type": {
@@ -108,7 +116,8 @@ export const DOMAIN_ORDER: OrderTable = {
    "pvspinlock",
    "vmport",
    "vmcoreinfo",
-   "tcg"
+   "tcg",
+   "capabilities"
   ]
  },
  "domain/clock": {
@@ -492,6 +501,7 @@ export const DOMAIN_ORDER: OrderTable = {
    "portForward",
    "backenddomain",
    "actual",
+   "route",
    "target",
    "model",
    "boot",
@@ -502,7 +512,8 @@ export const DOMAIN_ORDER: OrderTable = {
    "teaming",
    "alias",
    "rom",
-   "address"
+   "address",
+   "guest"
   ],
   "attrs": [
    "type",
@@ -1163,7 +1174,10 @@ export const DOMAIN_ORDER: OrderTable = {
  "domain/devices/filesystem/source": {
   "attrs": [
    "dir",
-   "socket"
+   "socket",
+   "file",
+   "usage",
+   "units"
   ]
  },
  "domain/devices/filesystem/address": {
@@ -1183,7 +1197,8 @@ export const DOMAIN_ORDER: OrderTable = {
    "iommu",
    "ats",
    "packed",
-   "page_per_vq"
+   "page_per_vq",
+   "format"
   ]
  },
  "domain/devices/disk/encryption": {
@@ -1275,7 +1290,9 @@ export const DOMAIN_ORDER: OrderTable = {
    "alias",
    "boot",
    "teaming",
-   "address"
+   "address",
+   "ip",
+   "route"
   ],
   "attrs": [
    "mode",
@@ -1293,7 +1310,10 @@ export const DOMAIN_ORDER: OrderTable = {
    "host",
    "privateData",
    "auth",
-   "initiator"
+   "initiator",
+   "block",
+   "char",
+   "interface"
   ],
   "attrs": [
    "protocol",
@@ -1647,7 +1667,8 @@ export const DOMAIN_ORDER: OrderTable = {
   "attrs": [
    "address",
    "family",
-   "prefix"
+   "prefix",
+   "peer"
   ]
  },
  "domain/devices/interface/portForward": {
@@ -2625,6 +2646,28 @@ export const DOMAIN_ORDER: OrderTable = {
   "attrs": [
    "type",
    "alias"
+  ]
+ },
+ "domain/devices/interface/route": {
+  "attrs": [
+   "family",
+   "address",
+   "prefix",
+   "gateway"
+  ]
+ },
+ "domain/devices/hostdev/ip": {
+  "attrs": [
+   "address",
+   "family",
+   "prefix"
+  ]
+ },
+ "domain/devices/hostdev/route": {
+  "attrs": [
+   "family",
+   "address",
+   "gateway"
   ]
  }
 };

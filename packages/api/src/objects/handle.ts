@@ -1,0 +1,61 @@
+import type { DriverKind, DriverTables } from '../driver/driver-kinds.js';
+import type { Connection } from './connection.js';
+import { callerFor, type Caller } from './entry-point.js';
+
+/** How a connection hands one of its tables to the handles made from it (raising INVALID_CONN once closed). */
+export type TableLookup = <K extends DriverKind>(kind: K, api: string) => DriverTables[K] | undefined;
+
+// Kept out of the package's exports: the tables are reachable only through the public API's checks.
+const LOOKUPS = new WeakMap<Connection, TableLookup>();
+
+/** Called by Connection's constructor; nothing outside @tsvirt/api can call it. */
+export function bindTables(conn: Connection, lookup: TableLookup): void {
+  LOOKUPS.set(conn, lookup);
+}
+
+/** The checked entry-point lookup of one kind of `conn`'s tables (read-only and closed checks included). */
+export function tableCaller<K extends DriverKind>(conn: Connection, kind: K): Caller<DriverTables[K]> {
+  // Looked up at call time: a connection makes its own callers before it binds its tables.
+  return callerFor((api) => {
+    const lookup = LOOKUPS.get(conn);
+    if (!lookup) throw new TypeError('not a connection made by @tsvirt/api');
+    return lookup(kind, api);
+  }, () => conn.isReadOnly());
+}
+
+/**
+ * The skeleton every object handle shares (libvirt's virNetworkPtr, virStoragePoolPtr, ...): the
+ * connection it came from, the driver's reference, and checked calls into one kind of table.
+ */
+export abstract class Handle<K extends DriverKind, R> {
+  /** The kind of table the handle's calls go to; each handle class names its own. */
+  static readonly kind: DriverKind;
+  /** Type only (nothing at run time): lets callOf infer the kind from a handle. */
+  declare protected readonly tableKind: K;
+
+  constructor(readonly conn: Connection, ref: R) {
+    STATE.set(this, { ref, call: tableCaller(conn, (new.target as unknown as { kind: K }).kind) });
+  }
+
+  /** The driver's reference to the object (name, UUID, ...). */
+  get ref(): R {
+    return STATE.get(this)!.ref as R;
+  }
+}
+
+/**
+ * A handle's reference and checked caller live here, not on the object, so that no caller outside
+ * @tsvirt/api can reach an entry point without the read-only check (a protected member is still
+ * reachable from JavaScript).
+ */
+const STATE = new WeakMap<Handle<DriverKind, unknown>, { ref: unknown; call: Caller<object> }>();
+
+/** The checked caller of a handle's table (only the handle classes import it). */
+export function callOf<K extends DriverKind>(h: Handle<K, unknown>): Caller<DriverTables[K]> {
+  return STATE.get(h)!.call as Caller<DriverTables[K]>;
+}
+
+/** A domain's id changes when it starts or stops: its handle follows. */
+export function setRef<R>(h: Handle<DriverKind, R>, ref: R): void {
+  STATE.get(h)!.ref = ref;
+}

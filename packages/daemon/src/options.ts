@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { ErrorCode, VirError } from '@tsvirt/util';
+
+/** A `--listen tcp://ADDR:PORT` endpoint. */
+export interface TcpEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** What tsvirtd is started with (its command line, parsed). */
+export interface DaemonOptions {
+  /** The embed root served (`--root DIR`); undefined for the host's own root (system or session). */
+  readonly root: string | undefined;
+  /** Where the sockets go (`--socket-dir`); undefined for the served root's run directory. */
+  readonly socketDir: string | undefined;
+  /** Exit after this many seconds with no client and nothing to watch (`--timeout`); 0 never. */
+  readonly timeoutSecs: number;
+  /** The pid file (`--pid-file`); undefined for `tsvirtd.pid` in the run directory. */
+  readonly pidFile: string | undefined;
+  /** Extra TCP listeners (`--listen tcp://ADDR:PORT`, repeatable). */
+  readonly listen: readonly TcpEndpoint[];
+  /** Whether clients other than root may use the read-write socket (`--rw-any`, mode 0777 not 0700). */
+  readonly rwAnyUser: boolean;
+}
+
+/** What the command line asks for: run, or print help or the version. */
+export type DaemonCommand = { readonly kind: 'run'; readonly options: DaemonOptions } | { readonly kind: 'help' | 'version' };
+
+export const USAGE = `Usage: tsvirtd [OPTION]...
+
+Serves libvirt's remote protocol on unix sockets, dispatching to tsvirt's drivers.
+
+  -r, --root DIR          serve the embed root DIR (default: the host's root)
+  -s, --socket-dir DIR    put tsvirt-sock and tsvirt-sock-ro in DIR
+                          (default: the run directory of the root)
+  -t, --timeout SECS      exit after SECS seconds with no client (0: never)
+  -p, --pid-file PATH     write the pid to PATH (default: RUNDIR/tsvirtd.pid)
+  -l, --listen URI        also listen on tcp://ADDR:PORT (repeatable; auth none)
+      --rw-any            let any user connect to the read-write socket (mode 0777)
+  -h, --help              this text
+  -V, --version           the version
+`;
+
+function bad(text: string): VirError {
+  return new VirError(ErrorCode.INVALID_ARG, text, undefined, { message: text });
+}
+
+/** Parses `tcp://ADDR:PORT` (an IPv6 address in brackets). */
+export function parseListen(uri: string): TcpEndpoint {
+  const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]*):(\d+)\/?$/.exec(uri);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port >= 0 && port <= 65535)) throw bad(`invalid listen address '${uri}': expected tcp://ADDR:PORT`);
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1') || '0.0.0.0', port };
+}
+
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw bad(`invalid timeout '${text}': expected whole seconds`);
+  return n;
+}
+
+/** Parses tsvirtd's arguments; a bad one is an INVALID_ARG VirError naming it. */
+export function parseDaemonArgs(argv: readonly string[]): DaemonCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        root: { type: 'string', short: 'r' },
+        'socket-dir': { type: 'string', short: 's' },
+        timeout: { type: 'string', short: 't' },
+        'pid-file': { type: 'string', short: 'p' },
+        listen: { type: 'string', short: 'l', multiple: true },
+        'rw-any': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    }));
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  return {
+    kind: 'run',
+    options: {
+      root: values.root,
+      socketDir: values['socket-dir'],
+      timeoutSecs: parseTimeout(values.timeout),
+      pidFile: values['pid-file'],
+      listen: (values.listen ?? []).map(parseListen),
+      rwAnyUser: values['rw-any'] ?? false,
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import type { Socket } from 'node:net';
+import {
+  FrameReader, decodeFrame, encodeEvent, keepalive, keepalive_program, virnet, type Frame,
+} from '@tsvirt/remote/protocol';
+import { logger } from '@tsvirt/util';
+import { ClientContext } from '../dispatch/client-context.js';
+import { dispatchCall } from '../dispatch/dispatch-call.js';
+import { Keepalive } from './keepalive.js';
+import type { ServerLimits } from './limits.js';
+import type { ListenerKind } from '../listeners.js';
+
+const log = logger('daemon.client');
+let nextClientId = 1;
+
+/**
+ * One connected client: frames read off its socket (a length word over libvirt's limit drops it
+ * before anything is buffered), calls dispatched concurrently up to `maxClientRequests` (reading
+ * pauses beyond), replies and events written back, keepalive. Closing releases its driver connection.
+ */
+export class ClientSession {
+  readonly id = nextClientId++;
+  readonly context: ClientContext;
+  readonly closed: Promise<void>;
+  readonly #reader = new FrameReader();
+  readonly #keepalive: Keepalive;
+  #inflight = 0;
+  #closing = false;
+  /** Why reading from the client is paused (too many calls in flight, an upload's full queue). */
+  readonly #holds = new Set<string>();
+
+  constructor(
+    private readonly socket: Socket,
+    kind: ListenerKind,
+    uriFor: (name: string | null) => string,
+    private readonly limits: ServerLimits,
+  ) {
+    this.context = new ClientContext(kind.readonly, !kind.address.startsWith('tcp:'), uriFor, {
+      send: (frame) => this.send(frame),
+      startKeepalive: () => this.#keepalive.start(),
+      writable: () => this.writable(),
+      pauseInput: () => this.hold('stream', true),
+      resumeInput: () => this.hold('stream', false),
+    });
+    this.#keepalive = new Keepalive(limits.keepaliveInterval, limits.keepaliveCount,
+      () => this.send(encodeEvent(keepalive_program, keepalive.KEEPALIVE_PROC_PING, undefined)),
+      () => this.drop('no keepalive response'));
+    this.closed = new Promise((resolve) => {
+      socket.once('close', () => {
+        this.#closing = true;
+        this.#keepalive.stop();
+        void this.context.close().finally(resolve);
+      });
+    });
+    socket.on('error', (e) => log.debug(`client ${this.id}: ${e.message}`));
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  private onData(chunk: Buffer): void {
+    this.#keepalive.heard();
+    let frames: Uint8Array[];
+    try {
+      frames = this.#reader.push(chunk);
+    } catch (e) {
+      this.drop((e as Error).message);
+      return;
+    }
+    for (const bytes of frames) {
+      if (this.#closing) return;
+      let frame: Frame;
+      try {
+        frame = decodeFrame(bytes);
+      } catch (e) {
+        this.drop((e as Error).message);
+        return;
+      }
+      this.onFrame(frame);
+    }
+  }
+
+  private onFrame(frame: Frame): void {
+    const h = frame.header;
+    if (h.prog === keepalive.KEEPALIVE_PROGRAM) {
+      if (h.type === virnet.VIR_NET_MESSAGE && h.proc === keepalive.KEEPALIVE_PROC_PING) {
+        this.send(encodeEvent(keepalive_program, keepalive.KEEPALIVE_PROC_PONG, undefined));
+      }
+      return;
+    }
+    if (h.type === virnet.VIR_NET_STREAM || h.type === virnet.VIR_NET_STREAM_HOLE) {
+      this.context.streams.onFrame(frame);
+      return;
+    }
+    if (h.type !== virnet.VIR_NET_CALL && h.type !== virnet.VIR_NET_CALL_WITH_FDS) {
+      log.debug(`client ${this.id}: dropping a message of type ${h.type}`);
+      return;
+    }
+    this.#inflight++;
+    this.hold('calls', this.#inflight >= this.limits.maxClientRequests);
+    void dispatchCall(this.context, frame)
+      .then((reply) => this.send(reply))
+      .finally(() => {
+        this.#inflight--;
+        this.hold('calls', this.#inflight >= this.limits.maxClientRequests);
+      });
+  }
+
+  /** Pauses reading while any reason holds. */
+  private hold(reason: string, on: boolean): void {
+    if (on) this.#holds.add(reason);
+    else this.#holds.delete(reason);
+    if (this.#closing) return;
+    if (this.#holds.size > 0) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** Resolves once the socket has room for more (a stream waits here for a slow client). */
+  private writable(): Promise<void> {
+    if (this.#closing || this.socket.writableLength < this.limits.maxPendingOutput / 4) return Promise.resolve();
+    return new Promise((r) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        r();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  /** Queues a frame to the client; one that lets too much pile up unread is dropped. */
+  send(frame: Uint8Array): void {
+    if (this.#closing) return;
+    this.socket.write(frame);
+    if (this.socket.writableLength > this.limits.maxPendingOutput) this.drop('client does not read its replies');
+  }
+
+  private drop(reason: string): void {
+    if (this.#closing) return;
+    log.warn(`client ${this.id}: dropped: ${reason}`);
+    this.#closing = true;
+    this.socket.destroy();
+  }
+
+  /** Disconnects the client and releases what it holds. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    this.socket.destroy();
+    await this.closed;
+  }
+}

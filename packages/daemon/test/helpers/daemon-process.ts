@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/bundle/cli.js');
+
+/** A tsvirtd started by a test: its own embed root and socket directory under a fresh tmp dir. */
+export interface DaemonProcess {
+  readonly dir: string;
+  readonly root: string;
+  readonly rw: string;
+  readonly ro: string;
+  readonly child: ChildProcess;
+  /** What the daemon wrote to stderr so far. */
+  stderr(): string;
+  /** SIGTERM, wait for the exit; answers the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Stops it (if running) and removes the tmp dir. */
+  dispose(): Promise<void>;
+}
+
+export async function waitFor(cond: () => boolean, ms = 15_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Whether something accepts connections on a unix socket (a stale socket file refuses). */
+export function canConnect(path: string): Promise<boolean> {
+  return new Promise((r) => {
+    const s = connect(path, () => {
+      s.destroy();
+      r(true);
+    });
+    s.once('error', () => r(false));
+  });
+}
+
+async function waitForListener(path: string, gaveUp: () => boolean): Promise<void> {
+  const end = Date.now() + 15_000;
+  while (!gaveUp() && !(await canConnect(path))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${path}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Starts the built CLI; `dir` reuses a tmp dir (a restart on the same root). */
+export async function startDaemon(extra: string[] = [], dir?: string): Promise<DaemonProcess> {
+  const base = dir ?? mkdtempSync(join(tmpdir(), `tsvirtd-test-${process.pid}-`));
+  const root = join(base, 'root');
+  const rw = join(base, 'tsvirt-sock');
+  const ro = join(base, 'tsvirt-sock-ro');
+  const child = spawn(process.execPath, [CLI, '--root', root, '--socket-dir', base, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  let exited: number | null | undefined;
+  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r((exited = code))));
+  await waitForListener(rw, () => exited !== undefined);
+  if (exited !== undefined) throw new Error(`tsvirtd exited with ${exited}: ${err}`);
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (exited === undefined) child.kill(signal);
+    return exit;
+  };
+  return {
+    dir: base, root, rw, ro, child,
+    stderr: () => err,
+    stop,
+    dispose: async () => {
+      await stop('SIGKILL');
+      if (!dir) rmSync(base, { recursive: true, force: true });
+    },
+  };
+}

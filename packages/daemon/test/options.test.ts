@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '@tsvirt/util';
+import { parseDaemonArgs, parseListen } from '../src/options.js';
+
+describe('tsvirtd options', () => {
+  it('defaults: the host root, its run directory, no timeout, no tcp', () => {
+    expect(parseDaemonArgs([])).toEqual({
+      kind: 'run',
+      options: { root: undefined, socketDir: undefined, timeoutSecs: 0, pidFile: undefined, listen: [], rwAnyUser: false },
+    });
+  });
+
+  it('every option, long and short', () => {
+    const long = parseDaemonArgs(['--root', '/r', '--socket-dir', '/s', '--timeout', '30', '--pid-file', '/p.pid',
+      '--listen', 'tcp://127.0.0.1:16509', '--listen', 'tcp://[::1]:0', '--rw-any']);
+    const short = parseDaemonArgs(['-r', '/r', '-s', '/s', '-t', '30', '-p', '/p.pid', '-l', 'tcp://127.0.0.1:16509', '-l', 'tcp://[::1]:0', '--rw-any']);
+    const want = {
+      kind: 'run',
+      options: {
+        root: '/r', socketDir: '/s', timeoutSecs: 30, pidFile: '/p.pid', rwAnyUser: true,
+        listen: [{ host: '127.0.0.1', port: 16509 }, { host: '::1', port: 0 }],
+      },
+    };
+    expect(long).toEqual(want);
+    expect(short).toEqual(want);
+  });
+
+  it('help and version', () => {
+    expect(parseDaemonArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseDaemonArgs(['-V'])).toEqual({ kind: 'version' });
+  });
+
+  it.each([
+    [['--timeout', 'soon'], "invalid timeout 'soon': expected whole seconds"],
+    [['--timeout=-1'], "invalid timeout '-1': expected whole seconds"],
+    [['--listen', 'unix:///x'], "invalid listen address 'unix:///x': expected tcp://ADDR:PORT"],
+    [['--listen', 'tcp://host:99999'], "invalid listen address 'tcp://host:99999': expected tcp://ADDR:PORT"],
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['extra'], "Unexpected argument 'extra'"],
+  ])('refuses %j', (argv, words) => {
+    let err: unknown;
+    try {
+      parseDaemonArgs(argv);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: ErrorCode.INVALID_ARG });
+    expect((err as Error).message).toContain(words);
+  });
+
+  it('a listen address without a host listens on every address', () => {
+    expect(parseListen('tcp://:16509')).toEqual({ host: '0.0.0.0', port: 16509 });
+  });
+});

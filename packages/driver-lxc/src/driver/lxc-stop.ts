@@ -1,0 +1,50 @@
+import { rm } from 'node:fs/promises';
+import { DomainEventType } from '@tsvirt/api';
+import { logger, isProcessAlive, runCommand } from '@tsvirt/util';
+import { killCgroup, removeCgroup } from '../cgroup/cgroup-ops.js';
+import { consoleSocket, exitFile, initFile, type LxcPaths } from '../state/lxc-paths.js';
+import { removeStatus, writeStatus, type ActiveStatus } from '../state/lxc-status.js';
+import type { LxcContext } from './lxc-context.js';
+import { releasePorts } from './network-ports.js';
+
+const log = logger('lxc.stop');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for the controller to exit by itself (it cleans up and records how init ended), then kills it. */
+export async function waitController(s: ActiveStatus, ms: number): Promise<void> {
+  const c = s.controller;
+  if (!c) return;
+  const deadline = Date.now() + ms;
+  while ((await isProcessAlive(c.pid, c.start)) && Date.now() < deadline) await sleep(20);
+  if (await isProcessAlive(c.pid, c.start)) {
+    try {
+      process.kill(c.pid, 'SIGKILL');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+}
+
+/** Removes what the controller leaves of a run: its init record, exit record and console socket. */
+export async function removeRunFiles(p: LxcPaths, name: string): Promise<void> {
+  await Promise.all([initFile(p, name), exitFile(p, name), consoleSocket(p, name)].map((f) => rm(f, { force: true })));
+}
+
+/**
+ * Takes a container down completely and records it shut off for `reason` (libvirt's
+ * virLXCProcessStop): every process of its cgroup killed, the controller gone, the cgroup,
+ * veths, network ports and run files removed. Raises STOPPED with `detail`. The caller holds
+ * the domain's job lock.
+ */
+export async function tearDown(drv: LxcContext, s: ActiveStatus, reason: number, detail: number | undefined): Promise<void> {
+  await killCgroup(s.tree, s.cgroups);
+  await waitController(s, 3000);
+  await removeCgroup(s.tree, s.cgroups).catch((e: Error) => log.warn(`domain '${s.name}': ${e.message}`));
+  for (const v of s.veths) await runCommand('ip', ['link', 'del', v]).catch(() => undefined);
+  await releasePorts(drv, s.ports);
+  const p = drv.paths;
+  await removeRunFiles(p, s.name);
+  if (s.persistent) await writeStatus(p, { phase: 'inactive', name: s.name, reason });
+  else await removeStatus(p, s.name);
+  if (detail !== undefined) drv.events.raise({ name: s.name, uuid: s.uuid, id: -1 }, DomainEventType.STOPPED, detail);
+}

@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import { formatNetworkPortXML, formatNetworkXML, networkSetup, type NetworkDef } from '@tsvirt/conf';
+import {
+  ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkXMLFlags, matchesFlagGroups,
+  type NetworkDHCPLease, type NetworkDriver, type NetworkPortRef, type NetworkRef,
+} from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags, isProcessAlive, logger, writeFileAtomic } from '@tsvirt/util';
+import { readLeases } from './dhcp-leases.js';
+import { interfaceExists } from './host-net.js';
+import { parseNewNetwork } from './network-define.js';
+import { createPort, deletePort, dropPorts, findPort, loadPorts, portRef } from './network-ports.js';
+import { bootMarker, leaseFile, type NetworkPaths } from './network-paths.js';
+import { startNetwork, stopNetwork } from './network-start.js';
+import {
+  isActive, loadNetworks, removeConfig, removeFile, removeStatus, saveConfig, saveStatus, setAutostartLink, withNetworksLock,
+  type NetworkObject,
+} from './network-store.js';
+import { NetworkTable, networkRef, requireActive } from './network-table.js';
+import { restartDnsmasq } from './network-reload.js';
+import { updateNetwork } from './network-update-live.js';
+
+const D = ErrorDomain.NETWORK;
+const log = logger('network.driver');
+const ALL_LIST_FLAGS = Object.values(F).reduce((a, b) => a | b, 0);
+
+function listed(n: NetworkObject, flags: number): boolean {
+  return matchesFlagGroups(flags, [
+    [[F.ACTIVE, isActive(n)], [F.INACTIVE, !isActive(n)]],
+    [[F.PERSISTENT, n.config !== undefined], [F.TRANSIENT, n.config === undefined]],
+    [[F.AUTOSTART, n.autostart], [F.NO_AUTOSTART, !n.autostart]],
+  ]);
+}
+
+const bootId = (): Promise<string> => readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((s) => s.trim(), () => 'unknown');
+
+/**
+ * libvirt's network driver over one root's files, for the local hypervisor connections. Every
+ * call reads the files afresh; every change holds the root's lock, so every process that opens
+ * the root sees the same networks, and one that opens it later finds the running ones (their
+ * bridge, firewall table and dnsmasq recorded in status files) and can stop them.
+ */
+export class LocalNetworks implements NetworkDriver {
+  constructor(readonly paths: NetworkPaths) {}
+
+  async table(): Promise<NetworkTable> {
+    return new NetworkTable(await loadNetworks(this.paths));
+  }
+  /** Runs a change under the root's lock, on the networks as they are once the lock is held. */
+  change<T>(fn: (t: NetworkTable) => Promise<T>): Promise<T> {
+    return withNetworksLock(this.paths, async () => fn(await this.table()));
+  }
+
+  /** Starts a definition and records it as running. */
+  private async start(def: NetworkDef): Promise<void> {
+    const status = await startNetwork(this.paths, def);
+    await saveStatus(this.paths, def.name, { xml: formatNetworkXML(def), ...status });
+  }
+  /** Stops a running network; a transient one is then forgotten with its leases. */
+  private async stop(obj: NetworkObject): Promise<void> {
+    const running = requireActive(obj);
+    await stopNetwork(this.paths, obj.def.name, running.status, obj.def.bridge);
+    await dropPorts(this.paths, obj.def.name);
+    await removeStatus(this.paths, obj.def.name);
+    if (!obj.config) await removeFile(leaseFile(this.paths, obj.def.name), 'lease file');
+  }
+
+  /**
+   * What a process does when it first opens the root: after a reboot (the boot id changed) the
+   * status files describe nothing and are dropped, then the autostart networks start; otherwise
+   * a network whose bridge vanished is marked stopped, and a dead dnsmasq is started again.
+   */
+  async refresh(): Promise<void> {
+    const boot = await bootId();
+    const marker = bootMarker(this.paths);
+    const seen = await readFile(marker, 'utf8').then((s) => s.trim(), () => undefined);
+    const fresh = seen !== boot;
+    const anything = fresh || (await this.table()).active().length > 0;
+    if (!anything) return;
+    await this.change(async (t) => {
+      for (const obj of t.active()) {
+        if (fresh || (obj.status.bridgeCreated && obj.def.bridge !== undefined && !interfaceExists(obj.def.bridge))) {
+          log.warn(`network '${obj.def.name}' is no longer running`);
+          await stopNetwork(this.paths, obj.def.name, obj.status, fresh ? undefined : obj.def.bridge).catch(() => undefined);
+          await dropPorts(this.paths, obj.def.name);
+          await removeStatus(this.paths, obj.def.name);
+        } else if (obj.status.dnsmasq && !(await isProcessAlive(obj.status.dnsmasq.pid, obj.status.dnsmasq.start))) {
+          log.warn(`dnsmasq of network '${obj.def.name}' died; starting it again`);
+          await restartDnsmasq(this.paths, obj);
+        }
+      }
+      if (!fresh) return;
+      for (const obj of (await this.table()).networks.filter((n) => n.autostart && !isActive(n))) {
+        await this.start(obj.config!).catch((e: unknown) => log.warn(`cannot autostart network '${obj.def.name}': ${(e as Error).message}`));
+      }
+      await writeFileAtomic(marker, `${boot}\n`, { mode: 0o644, domain: D });
+    });
+  }
+
+  async connectListAllNetworks(flags: number): Promise<NetworkRef[]> {
+    checkFlags(flags, ALL_LIST_FLAGS, 'networkConnectListAllNetworks', D);
+    return (await this.table()).networks.filter((n) => listed(n, flags)).map(networkRef);
+  }
+  async networkLookupByName(name: string): Promise<NetworkRef> {
+    return networkRef((await this.table()).byName(name));
+  }
+  async networkLookupByUUID(uuid: string): Promise<NetworkRef> {
+    return networkRef((await this.table()).byUUID(uuid));
+  }
+
+  async networkDefineXML(xml: string, flags: number): Promise<NetworkRef> {
+    checkFlags(flags, NetworkDefineFlags.VALIDATE, 'networkDefineXML', D);
+    return this.change(async (t) => {
+      const def = await parseNewNetwork(xml, (flags & NetworkDefineFlags.VALIDATE) !== 0, t, false);
+      await saveConfig(this.paths, def);
+      return networkRef({ def, autostart: false });
+    });
+  }
+  async networkCreateXML(xml: string, flags: number): Promise<NetworkRef> {
+    checkFlags(flags, NetworkCreateFlags.VALIDATE, 'networkCreateXML', D);
+    return this.change(async (t) => {
+      const def = await parseNewNetwork(xml, (flags & NetworkCreateFlags.VALIDATE) !== 0, t, true);
+      await this.start(def);
+      return networkRef({ def, autostart: false });
+    });
+  }
+  /** An active network stays up as a transient one; an inactive one goes with its leases. */
+  async networkUndefine(net: NetworkRef): Promise<void> {
+    await this.change(async (t) => {
+      const obj = t.of(net);
+      if (!obj.config) throw new VirError(ErrorCode.OPERATION_INVALID, `network '${obj.def.name}' is not persistent`, D);
+      await removeConfig(this.paths, obj.def.name);
+      if (!isActive(obj)) await removeFile(leaseFile(this.paths, obj.def.name), 'lease file');
+    });
+  }
+  async networkCreate(net: NetworkRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'networkCreate', D);
+    await this.change(async (t) => {
+      const obj = t.of(net);
+      if (isActive(obj)) throw new VirError(ErrorCode.OPERATION_INVALID, 'network is already active', D);
+      await this.start(obj.config!);
+    });
+  }
+  async networkDestroy(net: NetworkRef): Promise<void> {
+    await this.change(async (t) => this.stop(t.of(net)));
+  }
+
+  async networkGetXMLDesc(net: NetworkRef, flags: number): Promise<string> {
+    checkFlags(flags, NetworkXMLFlags.INACTIVE, 'networkGetXMLDesc', D);
+    const obj = (await this.table()).of(net);
+    return formatNetworkXML(flags & NetworkXMLFlags.INACTIVE && obj.config ? obj.config : obj.def);
+  }
+  async networkIsActive(net: NetworkRef): Promise<boolean> {
+    return isActive((await this.table()).of(net));
+  }
+  async networkIsPersistent(net: NetworkRef): Promise<boolean> {
+    return (await this.table()).of(net).config !== undefined;
+  }
+  async networkGetAutostart(net: NetworkRef): Promise<boolean> {
+    return (await this.table()).of(net).autostart;
+  }
+  async networkSetAutostart(net: NetworkRef, autostart: boolean): Promise<void> {
+    await this.change(async (t) => {
+      const obj = t.of(net);
+      if (!obj.config) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot set autostart for transient network', D);
+      await setAutostartLink(this.paths, obj.def.name, autostart);
+    });
+  }
+  async networkUpdate(net: NetworkRef, command: number, section: number, parentIndex: number, xml: string, flags: number): Promise<void> {
+    await this.change(async (t) => updateNetwork(this.paths, t.of(net), command, section, parentIndex, xml, flags));
+  }
+  async networkListAllPorts(net: NetworkRef, flags: number): Promise<NetworkPortRef[]> {
+    checkFlags(flags, 0, 'networkListAllPorts', D);
+    const obj = (await this.table()).of(net);
+    return (await loadPorts(this.paths, obj.def.name)).map((p) => portRef(networkRef(obj), p));
+  }
+  async networkPortLookupByUUID(net: NetworkRef, uuid: string): Promise<NetworkPortRef> {
+    const obj = (await this.table()).of(net);
+    return portRef(networkRef(obj), await findPort(this.paths, obj, uuid));
+  }
+  async networkPortCreateXML(net: NetworkRef, xml: string, flags: number): Promise<NetworkPortRef> {
+    return this.change(async (t) => createPort(this.paths, t.of(net), xml, flags));
+  }
+  async networkPortGetXMLDesc(port: NetworkPortRef, flags: number): Promise<string> {
+    checkFlags(flags, 0, 'networkPortGetXMLDesc', D);
+    return formatNetworkPortXML(await findPort(this.paths, (await this.table()).of(port.net), port.uuid));
+  }
+  async networkPortDelete(port: NetworkPortRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'networkPortDelete', D);
+    await this.change(async (t) => deletePort(this.paths, t.of(port.net), port.uuid));
+  }
+  async networkGetDHCPLeases(net: NetworkRef, mac: string | undefined, flags: number): Promise<NetworkDHCPLease[]> {
+    checkFlags(flags, 0, 'networkGetDHCPLeases', D);
+    const obj = (await this.table()).of(net);
+    return readLeases(leaseFile(this.paths, obj.def.name), networkSetup(obj.def), mac);
+  }
+  async networkGetBridgeName(net: NetworkRef): Promise<string> {
+    const { def } = (await this.table()).of(net);
+    if (def.bridge === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `network '${def.name}' does not have a bridge name.`, D);
+    return def.bridge;
+  }
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { element, parseNetworkXML, validateXML, type NetworkDef } from '@tsvirt/conf';
+import { interfaceExists } from './host-net.js';
+import type { NetworkTable } from './network-table.js';
+
+/** Modes whose bridge the driver makes, and so names and gives a MAC when the XML does not. */
+const MANAGED = new Set([undefined, 'nat', 'route', 'open']);
+
+/** A MAC address in libvirt's range 52:54:00. */
+function newMac(): string {
+  return ['52', '54', '00', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
+/**
+ * Parses a definition as the network driver takes it: checked against network.rng when asked,
+ * a bridge named `virbrN` and a MAC address given when missing (libvirt's networkSetBridgeName
+ * and MAC generation), then the duplicate and bridge-in-use rules of the table.
+ */
+export async function parseNewNetwork(xml: string, validate: boolean, t: NetworkTable, live: boolean): Promise<NetworkDef> {
+  if (validate) await validateXML(xml, 'network.rng');
+  const def = parseNetworkXML(xml);
+  const previous = t.networks.find((n) => n.def.uuid === def.uuid);
+  if (MANAGED.has(def.forwardMode)) {
+    if (def.bridge === undefined) def.bridge = previous?.def.bridge ?? t.freeBridgeName(interfaceExists);
+    if (def.mac === undefined) {
+      def.mac = previous?.def.mac ?? newMac();
+      const bridge = def.xml.children.findIndex((c) => c.kind === 'element' && c.name === 'bridge');
+      def.xml.children.splice(bridge + 1, 0, element('mac', [['address', def.mac]]));
+    }
+  }
+  t.existing(def, live);
+  return def;
+}

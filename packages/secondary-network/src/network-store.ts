@@ -1,0 +1,103 @@
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { formatNetworkXML, parseNetworkXML, type NetworkDef } from '@tsvirt/conf';
+import { ErrorDomain, logger, removeIfExists, setAutostartSymlink, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
+import { autostartLink, configFile, driverLock, statusFile, type NetworkPaths } from './network-paths.js';
+import type { NetworkStatus } from './network-status.js';
+
+const log = logger('network.store');
+const D = ErrorDomain.NETWORK;
+
+/** One network as the files of a root describe it (libvirt's virNetworkObj). */
+export interface NetworkObject {
+  /** The live definition while active, else the persistent one. */
+  readonly def: NetworkDef;
+  /** The persistent definition (its config file); absent for a transient network. */
+  readonly config?: NetworkDef;
+  readonly status?: NetworkStatus;
+  readonly autostart: boolean;
+}
+
+export const isActive = (n: NetworkObject): n is NetworkObject & { status: NetworkStatus } => n.status !== undefined;
+
+const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
+
+async function listDir(dir: string, suffix: string): Promise<string[]> {
+  const names = await readdir(dir).catch((e: unknown) => {
+    if (isMissing(e)) return [];
+    throw systemError(`cannot open directory '${dir}'`, e as NodeJS.ErrnoException, D);
+  });
+  return names.filter((n) => n.endsWith(suffix)).sort();
+}
+
+async function readConfigs(dir: string): Promise<Map<string, NetworkDef>> {
+  const defs = new Map<string, NetworkDef>();
+  for (const file of await listDir(dir, '.xml')) {
+    try {
+      const def = parseNetworkXML(await readFile(`${dir}/${file}`, 'utf8'));
+      defs.set(def.name, def);
+    } catch (e) {
+      log.warn(`skipping network file '${dir}/${file}': ${(e as Error).message}`);
+    }
+  }
+  return defs;
+}
+
+async function readStatuses(dir: string): Promise<Map<string, { def: NetworkDef; status: NetworkStatus }>> {
+  const out = new Map<string, { def: NetworkDef; status: NetworkStatus }>();
+  for (const file of await listDir(dir, '.json')) {
+    try {
+      const status = JSON.parse(await readFile(`${dir}/${file}`, 'utf8')) as NetworkStatus;
+      const def = parseNetworkXML(status.xml);
+      out.set(def.name, { def, status });
+    } catch (e) {
+      if (!isMissing(e)) log.warn(`skipping network status '${dir}/${file}': ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Every network of a root, by name: persistent definitions, the status files of active networks
+ * and the autostart links. There is no daemon: each call reads the files, which every change
+ * writes atomically under the root's lock.
+ */
+export async function loadNetworks(paths: NetworkPaths): Promise<NetworkObject[]> {
+  const [configs, live] = await Promise.all([readConfigs(paths.configDir), readStatuses(paths.stateDir)]);
+  const names = [...new Set([...configs.keys(), ...live.keys()])].sort();
+  return Promise.all(names.map(async (name) => {
+    const config = configs.get(name);
+    const running = live.get(name);
+    const autostart = config !== undefined && (await readlink(autostartLink(paths, name)).then(() => true, () => false));
+    return {
+      def: running?.def ?? config!,
+      ...(config ? { config } : {}),
+      ...(running ? { status: running.status } : {}),
+      autostart,
+    };
+  }));
+}
+
+/** Runs a change to the networks of a root while holding its lock. */
+export function withNetworksLock<T>(paths: NetworkPaths, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(driverLock(paths), fn, { domain: D });
+}
+
+export async function saveConfig(paths: NetworkPaths, def: NetworkDef): Promise<void> {
+  await writeFileAtomic(configFile(paths, def.name), formatNetworkXML(def), { mode: 0o600, domain: D });
+}
+
+export async function saveStatus(paths: NetworkPaths, name: string, status: NetworkStatus): Promise<void> {
+  await writeFileAtomic(statusFile(paths, name), `${JSON.stringify(status, null, 2)}\n`, { mode: 0o600, domain: D });
+}
+
+export const removeFile = (path: string, what: string): Promise<void> => removeIfExists(path, what, D);
+
+export const removeStatus = (paths: NetworkPaths, name: string): Promise<void> => removeFile(statusFile(paths, name), 'status file');
+
+export async function removeConfig(paths: NetworkPaths, name: string): Promise<void> {
+  await removeFile(autostartLink(paths, name), 'autostart link');
+  await removeFile(configFile(paths, name), 'config file');
+}
+
+export const setAutostartLink = (paths: NetworkPaths, name: string, on: boolean): Promise<void> =>
+  setAutostartSymlink(autostartLink(paths, name), configFile(paths, name), on, D);

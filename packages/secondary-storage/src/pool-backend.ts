@@ -1,0 +1,45 @@
+import type { StoragePoolDef } from '@tsvirt/conf';
+import type { NewVolume } from './volume-def.js';
+import type { VolumeEntry, VolumeFacts } from './volume-facts.js';
+
+/** A running pool's sizes in bytes. */
+export interface PoolSizes {
+  readonly capacity: bigint;
+  readonly allocation: bigint;
+  readonly available: bigint;
+}
+
+/**
+ * What one pool type does (libvirt's virStorageBackend): the driver keeps definitions, state and
+ * events, a backend acts on the storage. Optional members are operations the type lacks; the
+ * driver refuses them with libvirt's words.
+ */
+export interface PoolBackend {
+  /** pool-build: makes the pool's storage (directory, label, volume group). */
+  build(def: StoragePoolDef, flags: number): Promise<void>;
+  /** What starting needs done and checked: mount, activate, find the device. */
+  start(def: StoragePoolDef): Promise<void>;
+  /** What stopping undoes (umount, deactivate); nothing for most types. */
+  stop(def: StoragePoolDef): Promise<void>;
+  /** pool-delete: removes what build made. */
+  delete?(def: StoragePoolDef, flags: number): Promise<void>;
+  /** The check a refresh makes: a pool that fails it stops. */
+  check(def: StoragePoolDef): Promise<void>;
+  sizes(def: StoragePoolDef): Promise<PoolSizes>;
+  /** Whether the live XML shows the target's current permissions (a directory's). */
+  readonly livePermissions: boolean;
+  /** The pool's volumes, in name order. */
+  volumes(def: StoragePoolDef): Promise<VolumeEntry[]>;
+  /** One volume by name (undefined: none), without listing all when the type can. */
+  volume(def: StoragePoolDef, name: string): Promise<VolumeEntry | undefined>;
+  /** Makes a volume; an encrypted one (only where `encryptable`) with its passphrase. */
+  createVolume?(def: StoragePoolDef, vol: NewVolume, flags: number, passphrase?: Uint8Array): Promise<void>;
+  /** Whether LUKS-encrypted volumes can be made (image files can, through qemu-img). */
+  readonly encryptable?: boolean;
+  cloneVolume?(def: StoragePoolDef, vol: NewVolume, from: VolumeFacts, flags: number): Promise<void>;
+  deleteVolume?(def: StoragePoolDef, vol: VolumeEntry, flags: number): Promise<void>;
+  /** Whether volumes can be resized (files can; partitions and LUNs cannot). */
+  readonly resizable: boolean;
+  /** virConnectFindStoragePoolSources: the `<sources>` XML found from a source spec. */
+  findSources?(srcSpec: string | undefined): Promise<string>;
+}

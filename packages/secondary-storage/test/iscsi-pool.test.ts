@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '@tsvirt/api';
+import { virErrorOf } from '@tsvirt/api/testing';
+import { hasInitiator } from '../src/iscsi/iscsi-backend.js';
+import { SESSION_ARGS, login, loginArgs, logoutArgs, parseSessions, parseTargets, portalOf, rescanArgs, scanArgs } from '../src/iscsi/iscsiadm.js';
+import { embedRootForFile } from './helpers.js';
+
+const root = embedRootForFile();
+
+// The iscsiadm outputs of libvirt 9.0's tests/viriscsitest.c (test data).
+const SESSIONS = [
+  'tcp: [1] 10.20.30.40:3260,1 iqn.2004-06.example:example1:iscsi.test',
+  'tcp: [2] 10.20.30.41:3260,1 iqn.2005-05.example:example1:iscsi.hello',
+  'tcp: [3] 10.20.30.42:3260,1 iqn.2006-04.example:example1:iscsi.world',
+  'tcp: [5] 10.20.30.43:3260,1 iqn.2007-04.example:example1:iscsi.foo',
+  'tcp: [6] 10.20.30.44:3260,1 iqn.2008-04.example:example1:iscsi.bar',
+  'tcp: [7] 10.20.30.45:3260,1 iqn.2009-04.example:example1:iscsi.seven',
+];
+const TARGETS = SESSIONS.map((s) => s.split(' ')[3]!);
+const SENDTARGETS = TARGETS.map((t) => `10.20.30.40:3260,1 ${t}\n`).join('');
+const IFACES = 'default tcp,<empty>,<empty>,<empty>,<empty>\niser iser,<empty>,<empty>,<empty>,<empty>\n';
+const IFACES_MADE = `${IFACES}libvirt-iface-03020100 tcp,<empty>,<empty>,<empty>,iqn.2004-06.example:example1:initiator\n`;
+const PORTAL = '10.20.30.40:3260,1';
+const TARGET = 'iqn.2004-06.example:example1:iscsi.test';
+const INITIATOR = 'iqn.2004-06.example:example1:initiator';
+
+/** An iscsiadm that answers as viriscsitest's does and records every call. */
+function fakeIscsiadm(ifaceMade = false): { calls: string[]; run: (args: readonly string[]) => Promise<string> } {
+  const calls: string[] = [];
+  let made = ifaceMade;
+  return {
+    calls,
+    run: async (args) => {
+      const line = args.join(' ');
+      calls.push(line);
+      if (line === '--mode iface') return made ? IFACES_MADE : IFACES;
+      if (line === '--mode iface --interface libvirt-iface-03020100 --op new') made = true;
+      if (line.startsWith('--mode discovery')) return SENDTARGETS;
+      return '';
+    },
+  };
+}
+
+describe('iscsiadm command lines and output, against libvirt\'s viriscsitest data', () => {
+  it('sessions (with and without the non-flash mark), targets, portals', () => {
+    for (const text of [SESSIONS.join('\n'), SESSIONS.map((s) => `${s} (non-flash)`).join('\n')]) {
+      const sessions = parseSessions(text);
+      expect(sessions.find((s) => s.target === TARGET)?.id).toBe('1');
+      expect(sessions.find((s) => s.target === 'iqn.2009-04.example:example1:iscsi.seven')?.id).toBe('7');
+      expect(sessions.find((s) => s.target === 'iqn.2009-04.example:example1:iscsi.eight')).toBeUndefined();
+    }
+    expect(parseTargets(SENDTARGETS)).toEqual(TARGETS);
+    expect(scanArgs(PORTAL).join(' ')).toBe('--mode discovery --type sendtargets --portal 10.20.30.40:3260,1 --op nonpersistent');
+    expect([portalOf('10.20.30.40'), portalOf('host', 3261), portalOf('fe80::1')]).toEqual([PORTAL, 'host:3261,1', '[fe80::1]:3260,1']);
+    expect(SESSION_ARGS.join(' ')).toBe('--mode session');
+    expect(logoutArgs(PORTAL, TARGET).join(' ')).toBe(`--mode node --portal ${PORTAL} --targetname ${TARGET} --logout`);
+    expect(rescanArgs('7').join(' ')).toBe('--mode session -r 7 -R');
+  });
+
+  it('login: plain, or through an interface carrying the initiator IQN (made once)', async () => {
+    const plain = fakeIscsiadm();
+    await login(plain.run, PORTAL, TARGET);
+    expect(plain.calls).toEqual([`--mode node --portal ${PORTAL} --targetname ${TARGET} --login`]);
+    expect(loginArgs(PORTAL, TARGET).join(' ')).toBe(plain.calls[0]);
+
+    const withIqn = fakeIscsiadm();
+    await login(withIqn.run, PORTAL, TARGET, INITIATOR, () => 'libvirt-iface-03020100');
+    expect(withIqn.calls).toEqual([
+      '--mode iface',
+      '--mode iface --interface libvirt-iface-03020100 --op new',
+      `--mode iface --interface libvirt-iface-03020100 --op update --name iface.initiatorname --value ${INITIATOR}`,
+      `--mode discovery --type sendtargets --portal ${PORTAL} --interface libvirt-iface-03020100`,
+      `--mode node --portal ${PORTAL} --targetname ${TARGET} --login --interface libvirt-iface-03020100`,
+    ]);
+    const again = fakeIscsiadm(true);
+    await login(again.run, PORTAL, TARGET, INITIATOR, () => 'unused');
+    expect(again.calls).toEqual(['--mode iface', withIqn.calls[3], withIqn.calls[4]]);
+  });
+});
+
+describe('iscsi pools on this host', { timeout: 30_000 }, () => {
+  const poolXML = `<pool type='iscsi'><name>iscsi</name><source><host name='10.20.30.40'/><device path='${TARGET}'/></source><target><path>/dev/disk/by-path</path></target></pool>`;
+
+  it('are refused clearly where no initiator is installed; iscsi-direct has no backend', async (ctx) => {
+    if (await hasInitiator()) {
+      ctx.skip('open-iscsi is installed here: the refusal cannot be seen');
+      return;
+    }
+    const conn = root().conn;
+    const pool = await conn.storagePoolDefineXML(poolXML);
+    const start = await virErrorOf(pool.create());
+    expect([start.code, start.message]).toEqual([ErrorCode.OPERATION_UNSUPPORTED,
+      "Operation not supported: cannot start iSCSI pool 'iscsi': no iSCSI initiator here (open-iscsi's iscsiadm is not installed)"]);
+    expect(await pool.isActive()).toBe(false);
+    const find = await virErrorOf(conn.findStoragePoolSources('iscsi', "<source><host name='10.20.30.40'/></source>"));
+    expect(find.message).toBe("Operation not supported: cannot find iSCSI sources: no iSCSI initiator here (open-iscsi's iscsiadm is not installed)");
+    const noHost = await virErrorOf(conn.findStoragePoolSources('iscsi', '<source/>'));
+    expect([noHost.code, noHost.message]).toEqual([ErrorCode.INVALID_ARG, 'invalid argument: hostname must be specified for iscsi sources']);
+    await pool.undefine();
+    const direct = await virErrorOf(conn.storagePoolDefineXML(
+      `<pool type='iscsi-direct'><name>d</name><source><host name='h'/><device path='${TARGET}'/><initiator><iqn name='${INITIATOR}'/></initiator></source></pool>`));
+    expect(direct.message).toBe('internal error: missing backend for pool type 6 (iscsi-direct)');
+  });
+});

@@ -1,0 +1,35 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { ErrorCode, ErrorDomain } from './errors/error-codes.js';
+import { VirError } from './errors/vir-error.js';
+
+function missing(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** A file's text, or undefined when it does not exist (other errors are thrown). */
+export async function readTextIfExists(file: string): Promise<string | undefined> {
+  return readFile(file, 'utf8').catch((e: unknown) => {
+    if (missing(e)) return undefined;
+    throw e;
+  });
+}
+
+/** A JSON state file, or undefined when it does not exist; a torn or corrupt one is an INTERNAL_ERROR naming it. */
+export async function readJsonIfExists<T>(file: string, domain: ErrorDomain = ErrorDomain.NONE): Promise<T | undefined> {
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new VirError(ErrorCode.INTERNAL_ERROR, `corrupt status file '${file}'`, domain, { cause: e });
+  }
+}
+
+/** The names of the files in `dir` ending in `suffix`, without it; none when the directory does not exist. */
+export async function namesWithSuffix(dir: string, suffix: string): Promise<string[]> {
+  const files = await readdir(dir).catch((e: unknown) => {
+    if (missing(e)) return [];
+    throw e;
+  });
+  return files.filter((f) => f.endsWith(suffix) && f.length > suffix.length).map((f) => f.slice(0, -suffix.length));
+}
