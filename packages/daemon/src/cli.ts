@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { addDriverImporter } from '@tsvirt/api';
 import { Daemon } from './daemon.js';
 import { USAGE, parseDaemonArgs } from './options.js';
@@ -13,8 +15,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(cmd.kind === 'help' ? USAGE : `tsvirtd (tsvirt) ${version}\n`);
     return 0;
   }
-  // Drivers resolve from where this package's dependencies are installed.
-  addDriverImporter((s) => import(s));
+  // Drivers resolve from where this package's dependencies are installed, by their real path: a
+  // driver loaded through the symlink in our node_modules was seen (Node 20, restart with domains
+  // running) to load its whole graph by symlinked paths, where its dependencies' own
+  // dependencies cannot be found.
+  addDriverImporter((s) => import(pathToFileURL(realpathSync(fileURLToPath(import.meta.resolve(s)))).href));
   const daemon = await Daemon.start(cmd.options);
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => void daemon.stop());
   await daemon.stopped;

@@ -1,10 +1,13 @@
 import type { Socket } from 'node:net';
-import { join, resolve } from 'node:path';
-import { daemonRunDir, daemonSockets, unloadDrivers } from '@tsvirt/api';
+import { join } from 'node:path';
+import { daemonRunDir, daemonSockets, setDaemonPreference, unloadDrivers } from '@tsvirt/api';
 import { logger } from '@tsvirt/util';
 import { acquireInstanceLock, type InstanceLock } from './instance-lock.js';
 import { listenTcp, listenUnix, makeSocketDir, type Listener, type ListenerKind } from './listeners.js';
 import type { DaemonOptions } from './options.js';
+import { servedURI } from './served-uri.js';
+import { autostartOncePerBoot } from './watch/autostart.js';
+import { DomainWatcher } from './watch/domain-watcher.js';
 import { ClientSession } from './session/client-session.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './session/limits.js';
 
@@ -30,6 +33,7 @@ export class Daemon {
   #stopping: Promise<void> | undefined;
   readonly #stopped: Promise<void>;
   #resolveStopped!: () => void;
+  #watcher: DomainWatcher | undefined;
 
   private constructor(
     readonly options: DaemonOptions,
@@ -47,6 +51,8 @@ export class Daemon {
     const socketDir = options.socketDir ?? runDir;
     const pidFile = options.pidFile ?? join(runDir, 'tsvirtd.pid');
     const sockets = daemonSockets(socketDir);
+    // This process is the daemon: its own connections open the drivers directly.
+    setDaemonPreference(false);
     const lock = await acquireInstanceLock(runDir, pidFile);
     const listeners: Listener[] = [];
     let daemon: Daemon | undefined;
@@ -67,15 +73,24 @@ export class Daemon {
       await lock.release();
       throw e;
     }
+    await daemon.watchRoot();
     daemon.armIdleTimer();
     log.info(`serving ${runDir} on ${listeners.map((l) => l.address).join(', ')}`);
     return daemon;
   }
 
-  /** The URI a client that names none gets: the root served. */
-  get defaultURI(): string {
-    if (this.options.root !== undefined) return `qemu:///embed?root=${resolve(this.options.root)}`;
-    return process.getuid?.() === 0 ? 'qemu:///system' : 'qemu:///session';
+  /**
+   * Opens the served root (reconnecting to domains left running), starts what autostarts after a
+   * host boot, and keeps watching the running domains so a dead QEMU is an event at once.
+   */
+  private async watchRoot(): Promise<void> {
+    this.#watcher = await DomainWatcher.start(servedURI(null, this.options.root), this.limits.watchIntervalMs);
+    if (!this.#watcher) return;
+    const started = await autostartOncePerBoot(this.#watcher.conn, this.addresses.runDir).catch((e: Error) => {
+      log.error(`autostart: ${e.message}`);
+      return [];
+    });
+    if (started.length) log.info(`autostarted ${started.join(', ')}`);
   }
 
   /** Clients connected now. */
@@ -94,7 +109,7 @@ export class Daemon {
       socket.destroy();
       return;
     }
-    const session = new ClientSession(socket, kind, this.defaultURI, this.limits);
+    const session = new ClientSession(socket, kind, (name) => servedURI(name, this.options.root), this.limits);
     this.#clients.add(session);
     this.disarmIdleTimer();
     session.closed.then(() => {
@@ -109,6 +124,11 @@ export class Daemon {
     if (secs <= 0 || this.#stopping) return;
     this.disarmIdleTimer();
     this.#idleTimer = setTimeout(() => {
+      // As libvirtd, a daemon watching running domains does not leave them unwatched.
+      if (this.#watcher?.running) {
+        this.armIdleTimer();
+        return;
+      }
       log.info(`no client for ${secs} s: exiting`);
       void this.stop();
     }, secs * 1000);
@@ -125,6 +145,7 @@ export class Daemon {
       this.disarmIdleTimer();
       await Promise.all(this.listeners.map((l) => l.close().catch(() => undefined)));
       await Promise.all([...this.#clients].map((c) => c.close()));
+      await this.#watcher?.stop().catch(() => undefined);
       await unloadDrivers().catch((e) => log.warn(`releasing drivers: ${(e as Error).message}`));
       await this.lock.release();
       this.#resolveStopped();

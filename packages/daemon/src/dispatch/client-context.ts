@@ -1,7 +1,13 @@
 import { connect, type Connection } from '@tsvirt/api';
-import type { Frame } from '@tsvirt/remote/protocol';
-import { ErrorCode, VirError, logger } from '@tsvirt/util';
+import { ErrorCode, VirError, logger, parseURI } from '@tsvirt/util';
 import { EventRegistry } from './event-registry.js';
+import { StreamRegistry, type StreamIO } from './stream-registry.js';
+
+/** What a client context needs of its session: the way back to the client. */
+export interface ClientIO extends StreamIO {
+  /** Starts pinging the client (it said it speaks keepalive). */
+  startKeepalive(): void;
+}
 
 const log = logger('daemon.client');
 
@@ -17,19 +23,27 @@ export class ClientContext {
   #conn: Connection | undefined;
   #opening: Promise<void> | undefined;
   readonly events: EventRegistry;
+  readonly streams: StreamRegistry;
 
   constructor(
     readonly readonly: boolean,
     /** Whether the transport is private (a unix socket), for CONNECT_IS_SECURE. */
     readonly secure: boolean,
-    /** The URI used when the client names none (the root the daemon serves). */
-    readonly defaultURI: string,
-    /** Queues a frame to the client. */
-    readonly send: (frame: Uint8Array) => void,
-    /** Starts pinging the client (it said it speaks keepalive). */
-    readonly startKeepalive: () => void,
+    /** The URI a client's name opens (the daemon's root for `system`, see served-uri.ts). */
+    private readonly uriFor: (name: string | null) => string,
+    private readonly io: ClientIO,
   ) {
     this.events = new EventRegistry(this);
+    this.streams = new StreamRegistry(io);
+  }
+
+  /** Queues a frame to the client. */
+  send(frame: Uint8Array): void {
+    this.io.send(frame);
+  }
+
+  startKeepalive(): void {
+    this.io.startKeepalive();
   }
 
   get isOpen(): boolean {
@@ -45,7 +59,13 @@ export class ClientContext {
   /** CONNECT_OPEN: the driver the URI names, through @tsvirt/api. */
   async open(name: string | null, flags: number): Promise<void> {
     if (this.#conn || this.#opening) throw new VirError(ErrorCode.INTERNAL_ERROR, 'connection already open');
-    const uri = name && name !== '' ? name : this.defaultURI;
+    const uri = this.uriFor(name || null);
+    // A daemon serves its own drivers; reaching another daemon from here is libvirtd's refusal too.
+    const parsed = parseURI(uri);
+    if (parsed.transport !== undefined || parsed.host !== undefined) {
+      throw new VirError(ErrorCode.NO_CONNECT, `no connection driver available for ${uri}`);
+    }
+    log.info(`client opens ${uri}${this.readonly ? ' (read-only socket)' : ''}`);
     this.#opening = (async () => {
       this.#conn = await connect(uri, { readonly: this.readonly || (flags & CONNECT_RO) !== 0 });
     })();
@@ -56,14 +76,10 @@ export class ClientContext {
     }
   }
 
-  /** Stream frames from the client (data of an upload); no stream procedure is served yet. */
-  streamFrame(frame: Frame): void {
-    log.debug(`dropping stream data for serial ${frame.header.serial}: no stream is open`);
-  }
-
   /** CONNECT_CLOSE or a disconnect: callbacks removed, the driver connection closed. */
   async close(): Promise<void> {
     this.events.clear();
+    this.streams.closeAll();
     const conn = this.#conn;
     this.#conn = undefined;
     await conn?.close().catch((e) => log.warn(`closing a client's connection: ${(e as Error).message}`));

@@ -1,10 +1,10 @@
 import {
   XdrError, decodeArgs, encodeErrorReply, encodeReply, programs, virErrorToWire, virnet, type Frame,
 } from '@tsvirt/remote/protocol';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, noSupport } from '@tsvirt/util';
 import type { ClientContext } from './client-context.js';
 import { handlerFor } from './handler-table.js';
-import { denyReadonlyCall } from './readonly-rule.js';
+import { denyReadonlyCall, publicApiName } from './readonly-rule.js';
 
 function rpcError(text: string): VirError {
   return new VirError(ErrorCode.RPC, text, ErrorDomain.RPC);
@@ -22,8 +22,7 @@ export async function dispatchCall(ctx: ClientContext, frame: Frame): Promise<Ui
     if (!program || program.version !== h.vers) throw rpcError(`Cannot find program ${h.prog} version ${h.vers}`);
     if (h.status !== virnet.VIR_NET_OK) throw rpcError(`Unexpected message status ${h.status}`);
     const procedure = program.procedures.get(h.proc);
-    const handler = procedure && handlerFor(program.name, h.proc);
-    if (!procedure || !handler) throw new VirError(ErrorCode.NO_SUPPORT, `unknown procedure: ${h.proc}`, ErrorDomain.RPC);
+    if (!procedure || procedure.event) throw new VirError(ErrorCode.NO_SUPPORT, `unknown procedure: ${h.proc}`, ErrorDomain.RPC);
     let args: unknown;
     try {
       args = decodeArgs(h, frame.payload);
@@ -32,7 +31,10 @@ export async function dispatchCall(ctx: ClientContext, frame: Frame): Promise<Ui
       throw e;
     }
     if (ctx.readonly && ctx.isOpen) denyReadonlyCall(procedure);
-    const ret = await handler(ctx, args);
+    // A procedure tsvirt has no call for is NO_SUPPORT naming its public API, as a driver without the entry.
+    const handler = handlerFor(program.name, h.proc);
+    if (!handler) throw noSupport(publicApiName(procedure));
+    const ret = await handler(ctx, args, h);
     return encodeReply(program, h.proc, h.serial, ret);
   } catch (e) {
     return encodeErrorReply(h, virErrorToWire(e));

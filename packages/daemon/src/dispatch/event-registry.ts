@@ -26,6 +26,8 @@ interface DomainCallback {
  */
 export class EventRegistry {
   readonly #domain = new Map<number, DomainCallback>();
+  /** Callbacks of the other object kinds (pools, secrets, networks, node devices): how to remove each. */
+  readonly #other = new Map<number, () => void>();
   #nextId = 1;
   #abort: AbortController | undefined;
 
@@ -57,6 +59,23 @@ export class EventRegistry {
     if (this.#domain.size === 0) this.stop();
   }
 
+  /**
+   * Registers a callback of another object kind; `subscribe` gets the callback id and answers how
+   * to unsubscribe (a no-op for kinds whose events the API does not raise yet).
+   */
+  async registerOther(subscribe: (callbackID: number) => Promise<() => void>): Promise<number> {
+    const id = this.#nextId++;
+    this.#other.set(id, await subscribe(id));
+    return id;
+  }
+
+  deregisterOther(id: number): void {
+    const off = this.#other.get(id);
+    if (!off) throw new VirError(ErrorCode.INVALID_ARG, `callback ${id} not registered`);
+    this.#other.delete(id);
+    off();
+  }
+
   private listen(): void {
     if (this.#abort) return;
     const abort = new AbortController();
@@ -86,6 +105,8 @@ export class EventRegistry {
   /** Drops every callback (the client closed). */
   clear(): void {
     this.#domain.clear();
+    for (const off of this.#other.values()) off();
+    this.#other.clear();
     this.stop();
   }
 }

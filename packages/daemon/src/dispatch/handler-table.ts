@@ -1,16 +1,23 @@
-import type { remote } from '@tsvirt/remote/protocol';
+import { qemu, type MessageHeader, type remote } from '@tsvirt/remote/protocol';
 import type { ClientContext } from './client-context.js';
+import { domainOf } from './wire-objects.js';
 import { connectHandlers } from './handlers/connect.js';
 import { domainHandlers } from './handlers/domain.js';
 import { domainInfoHandlers } from './handlers/domain-info.js';
-import { eventHandlers } from './handlers/events.js';
+import { eventHandlers, otherEventHandlers } from './handlers/events.js';
 import { networkHandlers } from './handlers/network.js';
-import { storageHandlers } from './handlers/storage.js';
+import { domainMomentHandlers } from './handlers/domain-moments.js';
+import { hostDeviceHandlers } from './handlers/host-devices.js';
+import { domainTuningHandlers } from './handlers/domain-tuning.js';
+import { domainStateHandlers } from './handlers/domain-state.js';
+import { secretFilterHandlers } from './handlers/secrets-filters.js';
+import { hostHandlers } from './handlers/host.js';
+import { storageHandlers, storageStreamHandlers } from './handlers/storage.js';
 
 type Calls = remote.remote_calls;
 
 /** The server side of one remote procedure: its decoded arguments in, its reply value out. */
-export type Handler<P extends keyof Calls> = (ctx: ClientContext, args: Calls[P]['args']) => Promise<Calls[P]['ret']>;
+export type Handler<P extends keyof Calls> = (ctx: ClientContext, args: Calls[P]['args'], call: MessageHeader) => Promise<Calls[P]['ret']>;
 
 /**
  * The dispatch table of the remote program: procedure number → a call of @tsvirt/api. Each
@@ -22,21 +29,37 @@ export type RemoteHandlers = { readonly [P in keyof Calls]?: Handler<P> };
 const remoteHandlers: RemoteHandlers = {
   ...connectHandlers,
   ...eventHandlers,
+  ...otherEventHandlers,
   ...domainHandlers,
   ...domainInfoHandlers,
   ...networkHandlers,
   ...storageHandlers,
+  ...storageStreamHandlers,
+  ...domainMomentHandlers,
+  ...hostDeviceHandlers,
+  ...domainTuningHandlers,
+  ...domainStateHandlers,
+  ...secretFilterHandlers,
+  ...hostHandlers,
 };
 
-type AnyHandler = (ctx: ClientContext, args: unknown) => Promise<unknown>;
+type QemuCalls = qemu.qemu_calls;
+/** The dispatch table of the QEMU side program (libvirt-qemu's calls). */
+export type QemuHandlers = { readonly [P in keyof QemuCalls]?: (ctx: ClientContext, args: QemuCalls[P]['args']) => Promise<QemuCalls[P]['ret']> };
+
+const qemuHandlers: QemuHandlers = {
+  [qemu.QEMU_PROC_DOMAIN_MONITOR_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuMonitorCommand(a.cmd, a.flags) }),
+};
+
+type AnyHandler = (ctx: ClientContext, args: unknown, call: MessageHeader) => Promise<unknown>;
+const tables: Readonly<Record<string, Readonly<Record<number, unknown>>>> = { remote: remoteHandlers, qemu: qemuHandlers };
 
 /** The handler of a procedure of a program, if the daemon serves it. */
 export function handlerFor(program: string, proc: number): AnyHandler | undefined {
-  if (program !== 'remote') return undefined;
-  return remoteHandlers[proc as keyof Calls] as AnyHandler | undefined;
+  return tables[program]?.[proc] as AnyHandler | undefined;
 }
 
 /** Procedure numbers the daemon serves (for its README's coverage figure and tests). */
-export function servedProcedures(): number[] {
-  return Object.keys(remoteHandlers).map(Number);
+export function servedProcedures(program = 'remote'): number[] {
+  return Object.keys(tables[program] ?? {}).map(Number);
 }

@@ -26,7 +26,7 @@ export function modifies(p: Procedure): boolean {
 const ACRONYMS: ReadonlyArray<readonly [RegExp, string]> = [
   [/Xml/g, 'XML'], [/Uuid/g, 'UUID'], [/Uri/g, 'URI'], [/Cpu/g, 'CPU'], [/Iothread/g, 'IOThread'],
   [/Nwfilter/g, 'NWFilter'], [/Fs(Trim|Freeze|Thaw|Info)/g, 'FS$1'], [/^Pm/, 'PM'], [/DomainPm/g, 'DomainPM'],
-  [/Sev/g, 'SEV'], [/Dhcp/g, 'DHCP'], [/Mac/g, 'MAC'], [/Wwn/g, 'WWN'], [/Scsi/g, 'SCSI'], [/Id$/g, 'ID'],
+  [/Sev/g, 'SEV'], [/Nmi/g, 'NMI'], [/Dhcp/g, 'DHCP'], [/Mac/g, 'MAC'], [/Wwn/g, 'WWN'], [/Scsi/g, 'SCSI'], [/Id$/g, 'ID'],
 ];
 
 /** The public API a procedure stands for, as libvirt names it in errors (`domainDefineXml` → `virDomainDefineXML`). */

@@ -1,4 +1,7 @@
-import { Domain, Network, StoragePool, StorageVol, type Connection, type DomainRef } from '@tsvirt/api';
+import {
+  Domain, DomainCheckpoint, DomainSnapshot, Interface, Network, NodeDevice, NWFilter, NWFilterBinding, Secret, StoragePool, StorageVol,
+  type Connection, type DomainRef,
+} from '@tsvirt/api';
 import type { remote } from '@tsvirt/remote/protocol';
 
 /** A UUID's 16 bytes from its text form. */
@@ -48,4 +51,58 @@ export function wireVol(v: StorageVol): remote.remote_nonnull_storage_vol {
 }
 export function volOf(conn: Connection, v: remote.remote_nonnull_storage_vol): StorageVol {
   return new StorageVol(conn, { pool: v.pool, name: v.name, key: v.key });
+}
+
+/** A snapshot as the wire names it (its name and domain). */
+export function wireSnapshot(s: DomainSnapshot): remote.remote_nonnull_domain_snapshot {
+  return { name: s.getName(), dom: wireDomain(s.getDomain()) };
+}
+export function snapshotOf(conn: Connection, s: remote.remote_nonnull_domain_snapshot): DomainSnapshot {
+  return new DomainSnapshot(domainOf(conn, s.dom), s.name);
+}
+
+/** A checkpoint as the wire names it. */
+export function wireCheckpoint(c: DomainCheckpoint): remote.remote_nonnull_domain_checkpoint {
+  return { name: c.getName(), dom: wireDomain(c.getDomain()) };
+}
+export function checkpointOf(conn: Connection, c: remote.remote_nonnull_domain_checkpoint): DomainCheckpoint {
+  return new DomainCheckpoint(domainOf(conn, c.dom), c.name);
+}
+
+/** A host interface (name and MAC). */
+export function wireInterface(i: Interface): remote.remote_nonnull_interface {
+  return { name: i.ref.name, mac: i.ref.mac };
+}
+export function interfaceOf(conn: Connection, i: remote.remote_nonnull_interface): Interface {
+  return new Interface(conn, { name: i.name, mac: i.mac });
+}
+
+/** A node device, named by its name only. */
+export function wireNodeDevice(d: NodeDevice): remote.remote_nonnull_node_device {
+  return { name: d.ref.name };
+}
+export function nodeDeviceOf(conn: Connection, name: string): NodeDevice {
+  return new NodeDevice(conn, { name });
+}
+
+/** A secret (UUID and usage). */
+export function wireSecret(s: Secret): remote.remote_nonnull_secret {
+  return { uuid: uuidBytes(s.ref.uuid), usageType: s.ref.usageType, usageID: s.ref.usageID };
+}
+export function secretOf(conn: Connection, s: remote.remote_nonnull_secret): Secret {
+  return new Secret(conn, { uuid: uuidText(s.uuid), usageType: s.usageType, usageID: s.usageID });
+}
+
+/** A network filter (name and UUID) and a filter binding (port device and filter name). */
+export function wireNWFilter(f: NWFilter): remote.remote_nonnull_nwfilter {
+  return { name: f.ref.name, uuid: uuidBytes(f.ref.uuid) };
+}
+export function nwfilterOf(conn: Connection, f: remote.remote_nonnull_nwfilter): NWFilter {
+  return new NWFilter(conn, { name: f.name, uuid: uuidText(f.uuid) });
+}
+export function wireBinding(b: NWFilterBinding): remote.remote_nonnull_nwfilter_binding {
+  return { portdev: b.ref.portdev, filtername: b.ref.filtername };
+}
+export function bindingOf(conn: Connection, b: remote.remote_nonnull_nwfilter_binding): NWFilterBinding {
+  return new NWFilterBinding(conn, { portdev: b.portdev, filtername: b.filtername });
 }

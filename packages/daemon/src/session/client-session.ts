@@ -25,14 +25,22 @@ export class ClientSession {
   readonly #keepalive: Keepalive;
   #inflight = 0;
   #closing = false;
+  /** Why reading from the client is paused (too many calls in flight, an upload's full queue). */
+  readonly #holds = new Set<string>();
 
   constructor(
     private readonly socket: Socket,
     kind: ListenerKind,
-    defaultURI: string,
+    uriFor: (name: string | null) => string,
     private readonly limits: ServerLimits,
   ) {
-    this.context = new ClientContext(kind.readonly, !kind.address.startsWith('tcp:'), defaultURI, (frame) => this.send(frame), () => this.#keepalive.start());
+    this.context = new ClientContext(kind.readonly, !kind.address.startsWith('tcp:'), uriFor, {
+      send: (frame) => this.send(frame),
+      startKeepalive: () => this.#keepalive.start(),
+      writable: () => this.writable(),
+      pauseInput: () => this.hold('stream', true),
+      resumeInput: () => this.hold('stream', false),
+    });
     this.#keepalive = new Keepalive(limits.keepaliveInterval, limits.keepaliveCount,
       () => this.send(encodeEvent(keepalive_program, keepalive.KEEPALIVE_PROC_PING, undefined)),
       () => this.drop('no keepalive response'));
@@ -78,7 +86,7 @@ export class ClientSession {
       return;
     }
     if (h.type === virnet.VIR_NET_STREAM || h.type === virnet.VIR_NET_STREAM_HOLE) {
-      this.context.streamFrame(frame);
+      this.context.streams.onFrame(frame);
       return;
     }
     if (h.type !== virnet.VIR_NET_CALL && h.type !== virnet.VIR_NET_CALL_WITH_FDS) {
@@ -86,13 +94,36 @@ export class ClientSession {
       return;
     }
     this.#inflight++;
-    if (this.#inflight >= this.limits.maxClientRequests) this.socket.pause();
+    this.hold('calls', this.#inflight >= this.limits.maxClientRequests);
     void dispatchCall(this.context, frame)
       .then((reply) => this.send(reply))
       .finally(() => {
         this.#inflight--;
-        if (!this.#closing && this.#inflight < this.limits.maxClientRequests) this.socket.resume();
+        this.hold('calls', this.#inflight >= this.limits.maxClientRequests);
       });
+  }
+
+  /** Pauses reading while any reason holds. */
+  private hold(reason: string, on: boolean): void {
+    if (on) this.#holds.add(reason);
+    else this.#holds.delete(reason);
+    if (this.#closing) return;
+    if (this.#holds.size > 0) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** Resolves once the socket has room for more (a stream waits here for a slow client). */
+  private writable(): Promise<void> {
+    if (this.#closing || this.socket.writableLength < this.limits.maxPendingOutput / 4) return Promise.resolve();
+    return new Promise((r) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        r();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
   }
 
   /** Queues a frame to the client; one that lets too much pile up unread is dropped. */

@@ -10,6 +10,8 @@ export interface ServerLimits {
   readonly keepaliveInterval: number;
   /** Pings unanswered before the client is dropped (keepalive_count). */
   readonly keepaliveCount: number;
+  /** How often the running domains of the served root are looked at (a dead QEMU's event is this late at most). */
+  readonly watchIntervalMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -18,4 +20,5 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxPendingOutput: 64 * 1024 * 1024,
   keepaliveInterval: 5,
   keepaliveCount: 5,
+  watchIntervalMs: 50,
 };

@@ -1,6 +1,7 @@
-import { remote } from '@tsvirt/remote/protocol';
+import { encodeEvent, remote, remote_program } from '@tsvirt/remote/protocol';
+import { ErrorCode, VirError } from '@tsvirt/util';
 import type { RemoteHandlers } from '../handler-table.js';
-import { uuidText } from '../wire-objects.js';
+import { poolOf, secretOf, uuidText, wirePool, wireSecret } from '../wire-objects.js';
 
 const P = remote;
 const LIFECYCLE = 0;
@@ -23,4 +24,55 @@ export const eventHandlers: RemoteHandlers = {
     ctx.events.registerDomain(a.eventID, undefined, true);
   },
   [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterDomain({ legacyEventID: a.eventID }),
+};
+
+/** Event ids libvirt 9.0 knows per kind (the `_LAST` of each enum). */
+const LAST = { network: 1, nodedev: 2 } as const;
+
+function checkEventID(kind: keyof typeof LAST, eventID: number): void {
+  if (!(eventID >= 0 && eventID < LAST[kind])) throw new VirError(ErrorCode.INVALID_ARG, `unsupported event ID ${eventID}`);
+}
+
+/**
+ * The message of an object event: a lifecycle event (id 0) carries event and detail, the other id
+ * (pool refresh, secret value change) only the object. `key` names the object's field.
+ */
+function objectEvent<K extends string, W>(lifecycle: number, other: number, key: K, wire: W) {
+  return (callbackID: number, eventID: number, event: number, detail: number): Uint8Array => eventID === 0
+    ? encodeEvent(remote_program, lifecycle, { callbackID, [key]: wire, event, detail })
+    : encodeEvent(remote_program, other, { callbackID, [key]: wire });
+}
+
+/** Pools and secrets raise events through the API; networks and node devices register but stay quiet. */
+export const otherEventHandlers: RemoteHandlers = {
+  [P.REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY]: async (ctx, a) => {
+    const conn = ctx.conn;
+    const filter = a.pool ? poolOf(conn, a.pool) : undefined;
+    return {
+      callbackID: await ctx.events.registerOther((id) => conn.storagePoolEventRegisterAny(filter, a.eventID, (pool, event, detail) => ctx.send(
+        objectEvent(P.REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE, P.REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH, 'pool', wirePool(pool))(id, a.eventID, event, detail)))),
+    };
+  },
+  [P.REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterOther(a.callbackID),
+  [P.REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY]: async (ctx, a) => {
+    const conn = ctx.conn;
+    const filter = a.secret ? secretOf(conn, a.secret) : undefined;
+    return {
+      callbackID: await ctx.events.registerOther((id) => conn.secretEventRegisterAny(filter, a.eventID, (secret, event, detail) => ctx.send(
+        objectEvent(P.REMOTE_PROC_SECRET_EVENT_LIFECYCLE, P.REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED, 'secret', wireSecret(secret))(id, a.eventID, event, detail)))),
+    };
+  },
+  [P.REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterOther(a.callbackID),
+  [P.REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY]: async (ctx, a) => {
+    checkEventID('network', a.eventID);
+    void ctx.conn;
+    return { callbackID: await ctx.events.registerOther(async () => () => undefined) };
+  },
+  [P.REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterOther(a.callbackID),
+  [P.REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY]: async (ctx, a) => {
+    checkEventID('nodedev', a.eventID);
+    void ctx.conn;
+    return { callbackID: await ctx.events.registerOther(async () => () => undefined) };
+  },
+  [P.REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterOther(a.callbackID),
 };

@@ -64,3 +64,14 @@ export const storageHandlers: RemoteHandlers = {
 function volInfo(i: { type: number; capacity: bigint; allocation: bigint }) {
   return { type: i.type, capacity: i.capacity, allocation: i.allocation };
 }
+
+/** Volume transfers: data flows on the call's stream after its reply. */
+export const storageStreamHandlers: RemoteHandlers = {
+  [P.REMOTE_PROC_STORAGE_VOL_DOWNLOAD]: async (ctx, a, call) => {
+    ctx.streams.download(call, await vol(ctx, a.vol).download(a.offset, a.length, a.flags));
+  },
+  [P.REMOTE_PROC_STORAGE_VOL_UPLOAD]: async (ctx, a, call) => {
+    const v = vol(ctx, a.vol);
+    await ctx.streams.upload(call, (data) => v.upload(data, a.offset, a.length, a.flags));
+  },
+};

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { writeVirshWrapper } from './helpers/virsh-wrapper.js';
+
+const ORACLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tools/virsh/test/oracle');
+/** Cases that pass through tsvirtd: the count may only go up (a ratchet). */
+const RATCHET = 770;
+/**
+ * Scripts whose output names the connection itself, so through any daemon they differ from the
+ * in-process test driver: `uri` prints the URI as given (with `+unix` and `socket=`), and the
+ * remote driver supports keepalive where libvirt's in-process test driver does not.
+ */
+const INHERENT = ['debug-keepalive', 'opt-debug-range', 'opt-keepalive-explicit', 'uri', 'uri-long-connect'];
+const DAEMONS = 3;
+
+/** The recorded virsh scripts that connect to test:///default (the others name no daemon). */
+function defaultDriverCases(): string[] {
+  const dir = join(ORACLE, 'cases');
+  return readdirSync(dir).filter((f) => f.endsWith('.case')).sort().filter((f) => {
+    const args = /^args: (.*)$/m.exec(readFileSync(join(dir, f), 'utf8'))?.[1] ?? '[]';
+    const a = JSON.parse(args) as string[];
+    return a.some((x, i) => (x === 'test:///default' && ['-c', '--connect'].includes(a[i - 1] ?? '')) || x === '--connect=test:///default');
+  }).map((f) => f.slice(0, -'.case'.length));
+}
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((ok) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    child.on('close', () => ok(out));
+  });
+}
+
+describe('Debian virsh 9.0 through tsvirtd on the tsvirsh oracle scripts', () => {
+  const daemons: DaemonProcess[] = [];
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), `tsvirtd-oracle-${process.pid}-`));
+    for (let i = 0; i < DAEMONS; i++) daemons.push(await startDaemon());
+  });
+  afterAll(async () => {
+    await Promise.all(daemons.map((d) => d.dispose()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints what virsh -c test:///default printed, byte for byte', async () => {
+    const cases = defaultDriverCases();
+    const wrapper = writeVirshWrapper(dir, daemons.map((d) => d.rw));
+    const out = await run(process.execPath, [join(ORACLE, 'compare.mjs'), wrapper, '--quiet', '-j', String(DAEMONS), ...cases]);
+    expect(out, out.slice(-2000)).toMatch(/^\d+ passed, \d+ failed$/m);
+    // compare.mjs picks cases by substring too: count only the scripts chosen here.
+    const failed = [...out.matchAll(/^FAIL (\S+)$/gm)].map((m) => m[1]!).filter((n) => cases.includes(n));
+    const passed = cases.length - failed.length;
+    writeFileSync(join(tmpdir(), 'tsvirtd-oracle-last.txt'), out);
+    console.log(`tsvirtd oracle: ${passed} of ${cases.length} scripts byte-identical; failing: ${failed.join(' ') || 'none'}`);
+    expect(failed.filter((n) => !INHERENT.includes(n))).toEqual([]);
+    expect(passed).toBeGreaterThanOrEqual(RATCHET);
+  }, 900_000);
+});

@@ -1,0 +1,106 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Whether a process lives (a zombie does not count). */
+const alive = (pid: number): boolean => {
+  try {
+    return !/\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+import { startDaemon, waitFor, type DaemonProcess } from './helpers/daemon-process.js';
+
+const QEMU = '/usr/bin/qemu-system-x86_64';
+const ci = process.env['CI'] === 'true';
+const missing = [QEMU, '/usr/bin/virsh', '/usr/bin/qemu-img'].filter((p) => !existsSync(p));
+if (missing.length && !ci) console.log(`skipping the QEMU tests through tsvirtd: ${missing.join(', ')} not installed`);
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+const domainXml = (name: string): string => `<domain type='qemu'>
+  <name>${name}</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <features><acpi/></features>
+  <devices><controller type='scsi' index='0' model='virtio-scsi'/></devices>
+</domain>`;
+
+describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU through tsvirtd (qemu+unix:///system)', () => {
+  let d: DaemonProcess;
+  let uri: string;
+  const virsh = (cmd: string) => {
+    const r = spawnSync('/usr/bin/virsh', ['-c', uri, cmd], { encoding: 'utf8', timeout: 120_000 });
+    return { out: r.stdout, err: r.stderr, status: r.status };
+  };
+  const qemuPid = (name: string): number => JSON.parse(readFileSync(join(d.root, 'run', 'qemu', `${name}.json`), 'utf8')).pid as number;
+
+  beforeAll(async () => {
+    d = await startDaemon();
+    uri = `qemu+unix:///system?socket=${d.rw}`;
+    for (const n of ['q1', 'q2']) writeFileSync(join(d.dir, `${n}.xml`), domainXml(n));
+    spawnSync('/usr/bin/qemu-img', ['create', '-f', 'raw', join(d.dir, 'disk.img'), '8M']);
+  });
+  afterAll(async () => {
+    virsh('destroy q1; destroy q2');
+    await d?.dispose();
+  });
+
+  it('define, start, list, dominfo, attach-disk, detach-disk, destroy; virsh event --loop sees each step', async () => {
+    const events: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'event', '--loop', '--event', 'lifecycle'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    events.stdout!.on('data', (b: Buffer) => (log += b.toString()));
+    await new Promise((r) => setTimeout(r, 500));
+    try {
+      const r = virsh(`define ${join(d.dir, 'q1.xml')}; start q1; list --all; dominfo q1; domstate --reason q1; ` +
+        `attach-disk q1 ${join(d.dir, 'disk.img')} sda --live; domblklist q1; detach-disk q1 sda --live; domblklist q1; destroy q1; list --all`);
+      expect(r.err).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.out).toContain("Domain 'q1' started");
+      expect(r.out).toMatch(/^ \d+ +q1 +running$/m);
+      expect(r.out).toMatch(/^State: +running$/m);
+      expect(r.out).toContain('running (booted)');
+      expect(r.out).toContain('Disk attached successfully');
+      expect(r.out).toMatch(new RegExp(`^ sda +${join(d.dir, 'disk.img')}$`, 'm'));
+      expect(r.out).toContain("Domain 'q1' destroyed");
+      expect(r.out).toMatch(/^ - +q1 +shut off$/m);
+      await waitFor(() => log.includes('Stopped Destroyed'), 10_000, 'the destroyed event');
+      expect(log).toContain("event 'lifecycle' for domain 'q1': Defined Added");
+      expect(log).toContain("event 'lifecycle' for domain 'q1': Started Booted");
+      expect(log).toContain("event 'lifecycle' for domain 'q1': Stopped Destroyed");
+    } finally {
+      events.kill();
+    }
+  }, 300_000);
+
+  // How fast is a benchmark's matter (bench/daemon-bench.mjs); here: the event comes, with libvirt's codes.
+  it('python3-libvirt sees a QEMU killed with SIGKILL as a Stopped Failed event', () => {
+    expect(virsh(`define ${join(d.dir, 'q2.xml')}; start q2`).status).toBe(0);
+    const r = spawnSync('/usr/bin/python3', [join(FIXTURES, 'py-kill-event.py'), uri, 'q2', String(qemuPid('q2'))], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    const m = /^event 5 5 after ([\d.]+) ms$/m.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    console.log(`QEMU killed -9 → client event: ${m![1]} ms`);
+    expect(r.stdout).toContain('state [5, 3]'); // shut off, crashed: as libvirt reports a QEMU that died
+  }, 120_000);
+
+  it('tsvirtd killed -9 and restarted: the domain kept running, is reconnected and still managed', async () => {
+    expect(virsh('start q1').status).toBe(0);
+    const pid = qemuPid('q1');
+    await d.stop('SIGKILL');
+    expect(alive(pid)).toBe(true);
+    d = await startDaemon([], d.dir);
+    const r = virsh('list; domstate --reason q1; dominfo q1');
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^ \d+ +q1 +running$/m);
+    expect(r.out).toContain('running (booted)');
+    expect(qemuPid('q1')).toBe(pid);
+    const destroyed = virsh('destroy q1');
+    expect(destroyed.err).toBe('');
+    expect(destroyed.out).toContain("Domain 'q1' destroyed");
+    await waitFor(() => !alive(pid), 10_000, 'QEMU to exit');
+  }, 120_000);
+});
