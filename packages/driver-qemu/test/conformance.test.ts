@@ -15,6 +15,6 @@ describe("conformance with libvirt's QEMU driver on its own test data", () => {
     expect(report('define-time XML', xmlConformance())).toBeGreaterThanOrEqual(58);
   });
   it('command lines: domain/in/*.x86_64-latest.args', async () => {
-    expect(report('command lines', await argsConformance())).toBeGreaterThanOrEqual(61);
+    expect(report('command lines', await argsConformance())).toBeGreaterThanOrEqual(65);
   });
 });

@@ -137,3 +137,14 @@ describe('guest memory', () => {
     expect(root.statuses().filter((s) => s['name'] === 'huge1')).toEqual([]);
   });
 });
+
+describe('character devices', () => {
+  it('gives a parallel port its chardev and ISA device', async () => {
+    const out = join(root.dir, 'parport.log');
+    const dom = await conn.createXML(domainXml('par1', `<parallel type='file'><source path='${out}'/><target port='0'/></parallel>`));
+    const chardevs = JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-chardev"}')).return as Array<{ label: string; filename: string }>;
+    expect(chardevs.find((c) => c.label === 'charparallel0')?.filename).toBe('file');
+    expect(existsSync(out)).toBe(true);
+    await dom.destroy();
+  });
+});
