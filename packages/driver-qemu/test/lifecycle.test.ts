@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainCreateFlags, DomainRunningReason, DomainState, DomainShutoffReason, DomainPausedReason, type Connection } from '@tsvirt/api';
@@ -138,7 +138,16 @@ describe('guest memory', () => {
   });
 });
 
-describe('character devices', () => {
+describe('floppies and character devices', () => {
+  it('plugs a floppy image into the PC floppy controller', async () => {
+    const img = join(root.dir, 'floppy.img');
+    writeFileSync(img, Buffer.alloc(1474560));
+    const dom = await conn.createXML(domainXml('fd1', `<disk type='file' device='floppy'><source file='${img}'/><target dev='fda' bus='fdc'/></disk>`));
+    const block = JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-block"}')).return as Array<{ qdev?: string; inserted?: { file: string } }>;
+    expect(block.find((b) => b.inserted?.file === img)?.qdev).toContain('fdc0-0-0');
+    await dom.destroy();
+  });
+
   it('gives a parallel port its chardev and ISA device', async () => {
     const out = join(root.dir, 'parport.log');
     const dom = await conn.createXML(domainXml('par1', `<parallel type='file'><source path='${out}'/><target port='0'/></parallel>`));
