@@ -76,7 +76,7 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
 }
 
 /** The chardev backend of a `<serial>`/`<console>` element. */
-function chardevArg(el: XmlElement, id: string): string {
+function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel' = 'serial'): string {
   const type = attr(el, 'type') ?? 'pty';
   const source = firstChild(el, 'source');
   const path = source && attr(source, 'path');
@@ -96,7 +96,7 @@ function chardevArg(el: XmlElement, id: string): string {
       return `${type},id=${id}`;
     case 'dev':
       if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for character device '${id}'`, ErrorDomain.DOMAIN);
-      return `serial,id=${id},path=${path.replaceAll(',', ',,')}`;
+      return `${hostDevice},id=${id},path=${path.replaceAll(',', ',,')}`;
     case 'tcp': {
       const mode = source && attr(source, 'mode');
       const protocol = firstChild(el, 'protocol');
@@ -149,6 +149,14 @@ export function serialArgs(devices: readonly XmlElement[]): string[] {
       ? { driver: 'isa-debugcon', chardev, id: `serial${i}`, ...isaProps(s) }
       : { driver: 'isa-serial', chardev, id: `serial${i}`, index: i, ...isaProps(s) };
     return ['-chardev', chardevArg(s, chardev), ...deviceArg(device)];
+  });
+}
+
+/** `-chardev` and `-device isa-parallel` arguments of the parallel ports. */
+export function parallelArgs(devices: readonly XmlElement[]): string[] {
+  return devices.filter((d) => d.name === 'parallel').flatMap((p, i) => {
+    const chardev = `charparallel${i}`;
+    return ['-chardev', chardevArg(p, chardev, 'parallel'), ...deviceArg({ driver: 'isa-parallel', chardev, id: `parallel${i}`, ...isaProps(p) })];
   });
 }
 

@@ -1,6 +1,6 @@
 import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, serialArgs, videoArgs } from './device-args.js';
+import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 
@@ -108,6 +108,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...diskArgs(ctx.disks),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...serialArgs(def.devices),
+    ...parallelArgs(def.devices),
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort),
     ...videoArgs(def.devices),
