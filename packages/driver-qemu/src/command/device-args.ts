@@ -157,6 +157,9 @@ export function displayArgs(devices: readonly XmlElement[]): string[] {
   return devices.some((d) => d.name === 'graphics') ? [] : ['-display', 'none'];
 }
 
+/** Where a VNC display listens when the definition names no address (libvirt's vnc_listen default). */
+export const VNC_LISTEN = '127.0.0.1';
+
 /** The first VNC port libvirt hands out, display :0. */
 export const VNC_PORT_MIN = 5900;
 
@@ -167,7 +170,7 @@ export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | 
   const g = graphics[0]!;
   if (attr(g, 'type') !== 'vnc') throw unsupported(`graphics type '${attr(g, 'type')}'`);
   const listenEl = childElements(g, 'listen')[0];
-  const listen = attr(g, 'listen') ?? (listenEl && attr(listenEl, 'address')) ?? '127.0.0.1';
+  const listen = attr(g, 'listen') ?? (listenEl && attr(listenEl, 'address')) ?? VNC_LISTEN;
   const port = Number(attr(g, 'port') ?? -1);
   const autoport = attr(g, 'autoport') === 'yes' || port < 0;
   const display = autoport ? (autoPort ?? VNC_PORT_MIN) - VNC_PORT_MIN : port - VNC_PORT_MIN;
