@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestHost, inNs } from './netns.js';
@@ -21,7 +21,7 @@ describe('a QEMU guest on a network', () => {
   let host: TestHost;
   const br = (): string => `qb${host.tag}`;
   const virsh = (...args: string[]): { out: string; err: string; status: number | null } => {
-    const r = spawnSync('ip', ['netns', 'exec', host.ns, TSVIRSH, '-c', host.uri, ...args], { encoding: 'utf8' });
+    const r = spawnSync('ip', ['netns', 'exec', host.ns, TSVIRSH, '-c', host.uri, ...args], { encoding: 'utf8', timeout: 120_000 });
     return { out: r.stdout, err: r.stderr, status: r.status };
   };
   const file = (name: string, text: string): string => {
@@ -46,11 +46,24 @@ describe('a QEMU guest on a network', () => {
     const rx = JSON.parse(virsh('qemu-monitor-command', 'g1', '{"execute":"query-rx-filter"}').out) as { return: Array<{ name: string; 'main-mac': string }> };
     expect(rx.return).toEqual([expect.objectContaining({ name: 'net0', 'main-mac': MAC })]);
     expect(virsh('dumpxml', 'g1').out).toContain("<target dev='vnet0'/>");
+    expect(virsh('domiflist', 'g1').out).toBe(' Interface   Type      Source   Model    MAC\n' +
+      '------------------------------------------------------------\n' +
+      ` vnet0       network   qn       virtio   ${MAC}\n\n`);
     const ports = virsh('net-port-list', 'qn').out.split('\n').slice(2).filter((l) => l.trim());
     expect(ports).toHaveLength(1);
     expect(virsh('net-port-dumpxml', 'qn', ports[0]!.trim()).out).toContain(`<name>g1</name>`);
 
     expect(virsh('destroy', 'g1')).toMatchObject({ status: 0 });
+    expect(taps()).toEqual([]);
+    expect(virsh('net-port-list', 'qn').out.split('\n').slice(2).filter((l) => l.trim())).toEqual([]);
+  });
+
+  it('a guest that crashes: the next process notices, and the tap and port go', () => {
+    const iface = `<interface type='network'><source network='qn'/><mac address='${MAC}'/><model type='virtio'/></interface>`;
+    expect(virsh('create', file('c.xml', domainXML('g5', iface)))).toMatchObject({ status: 0 });
+    const status = JSON.parse(readFileSync(join(host.root, 'run', 'qemu', 'g5.json'), 'utf8')) as { pid: number };
+    process.kill(status.pid, 'SIGKILL');
+    expect(virsh('list', '--all').out).not.toContain('g5');
     expect(taps()).toEqual([]);
     expect(virsh('net-port-list', 'qn').out.split('\n').slice(2).filter((l) => l.trim())).toEqual([]);
   });
