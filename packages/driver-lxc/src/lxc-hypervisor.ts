@@ -16,6 +16,7 @@ import { parseLxcDomain } from './conf/lxc-define.js';
 import { domainJob, noDomain, readDomain, requireActive } from './driver/lxc-access.js';
 import type { LxcContext } from './driver/lxc-context.js';
 import { initNamespaces, openConsole } from './driver/lxc-console.js';
+import { setMemoryParameters } from './driver/lxc-memtune.js';
 import { startContainerDomain } from './driver/lxc-start.js';
 import { stopByInit } from './driver/lxc-shutdown.js';
 import { tearDown } from './driver/lxc-stop.js';
@@ -293,6 +294,10 @@ export class LxcHypervisor implements HypervisorDriver {
     return initNamespaces(this.drv, requireActive(await readDomain(this.drv, dom)));
   }
 
+  async domainSetMemoryParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
+    checkFlags(flags, 1 | 2, 'lxcDomainSetMemoryParameters', D);
+    await domainJob(this.drv, dom, (d) => setMemoryParameters(this.drv, d, params, flags));
+  }
   async domainGetMemoryParameterCount(dom: DomainRef, flags: number): Promise<number> {
     checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetMemoryParameters', D);
     await readDomain(this.drv, dom);
