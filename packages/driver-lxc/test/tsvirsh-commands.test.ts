@@ -51,6 +51,16 @@ describe.skipIf(skip)('tsvirsh against lxc:///embed', () => {
       .toBe('error: Unable to change memory parameters\nerror: invalid argument: memory hard_limit tunable value must be lower than or equal to swap_hard_limit\n');
   });
 
+  it('schedinfo sets shares, period and quota live (the cgroup) and in the definition', async () => {
+    const set = await ts('schedinfo', name, '--set', 'cpu_shares=512', '--set', 'vcpu_quota=50000');
+    expect(set.stdout).toBe('Scheduler      : posix\ncpu_shares     : 512\nvcpu_period    : 100000\nvcpu_quota     : 50000\n\n');
+    const leaf = readdirSync('/sys/fs/cgroup/cpu/machine').find((x) => x.endsWith(`-${name}.libvirt-lxc`))!;
+    expect(readFileSync(`/sys/fs/cgroup/cpu/machine/${leaf}/cpu.cfs_quota_us`, 'utf8').trim()).toBe('50000');
+    expect((await ts('dumpxml', name)).stdout).toContain('<cputune>\n    <shares>512</shares>\n    <quota>50000</quota>\n  </cputune>');
+    await ts('schedinfo', name, '--config', '--set', 'cpu_shares=256');
+    expect((await ts('schedinfo', name, '--config')).stdout).toContain('cpu_shares     : 256\n');
+  });
+
   it('lxc-enter-namespace runs a command inside; its failure is reported', async () => {
     expect(await ts('lxc-enter-namespace', name, '--noseclabel', '--', '/bin/hostname')).toEqual({ stdout: `${name}\n\n`, stderr: '', code: 0 });
     expect((await ts('lxc-enter-namespace', name, '--noseclabel', '--', '/bin/cat', '/proc/1/cmdline')).stdout).toContain('/bin/sh');

@@ -1,11 +1,11 @@
-import { DomainModificationImpact, TypedParameterType, validateTypedParams, type TypedParameter } from '@tsvirt/api';
+import { TypedParameterType, validateTypedParams, type TypedParameter } from '@tsvirt/api';
 import { domainPart, formatDomainXML, parseDomainXML, withDomainPart, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { MEMORY_UNLIMITED, setMemoryLimits } from '../cgroup/container-resources.js';
-import { isActive, writeStatus } from '../state/lxc-status.js';
+import { writeStatus } from '../state/lxc-status.js';
 import { LXC_ARCH, saveConfig, type StoredDomain } from '../state/lxc-store.js';
-import { notRunning } from './lxc-access.js';
 import type { LxcContext } from './lxc-context.js';
+import { tuningTargets } from './tuning-impact.js';
 
 const D = ErrorDomain.LXC;
 const FIELDS = { hard_limit: 'hardLimit', soft_limit: 'softLimit', swap_hard_limit: 'swapHardLimit' } as const;
@@ -30,12 +30,8 @@ export async function setMemoryParameters(drv: LxcContext, d: StoredDomain, para
   if (hard !== undefined && swap !== undefined && hard > swap) {
     throw new VirError(ErrorCode.INVALID_ARG, 'memory hard_limit tunable value must be lower than or equal to swap_hard_limit', D);
   }
-  const active = isActive(d.status) && d.status.phase === 'active' ? d.status : undefined;
-  const live = (flags & DomainModificationImpact.LIVE) !== 0 || (flags === 0 && active !== undefined);
-  const config = (flags & DomainModificationImpact.CONFIG) !== 0 || (flags === 0 && active === undefined);
-  if (live && !active) throw notRunning();
-  if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'transient domains do not have any persistent config', D);
-  if (live && active) {
+  const { live: active, config } = tuningTargets(d, flags);
+  if (active) {
     await setMemoryLimits(active.tree, active.cgroups, { hard, soft: kib.get('soft_limit'), swap });
     active.xml = formatDomainXML(withLimits(parseDomainXML(active.xml, { arch: LXC_ARCH }), kib), { id: active.id });
     await writeStatus(drv.paths, active);
