@@ -32,8 +32,10 @@ export const SCHEMA_OF: Record<DocumentKind, string> = {
 export function reformatDocument(kind: DocumentKind, xml: string, ctx: DocumentContext = {}): string {
   switch (kind) {
     case 'domain': {
-      const id = /^<domain\b[^>]*\bid=['"](\d+)['"]/.exec(xml.trimStart())?.[1];
-      return formatDomainXML(parseDomainXML(xml, ctx.arch !== undefined ? { arch: ctx.arch } : {}), id !== undefined ? { id: Number(id) } : { inactive: true });
+      // A running domain's id is a C int: libvirt ignores one that overflows it, as it ignores any id at define.
+      const idText = /^<domain\b[^>]*\bid=['"](\d+)['"]/.exec(xml.trimStart())?.[1];
+      const id = idText !== undefined && Number(idText) <= 0x7fffffff ? Number(idText) : undefined;
+      return formatDomainXML(parseDomainXML(xml, ctx.arch !== undefined ? { arch: ctx.arch } : {}), id !== undefined ? { id } : { inactive: true });
     }
     case 'domstatus': return formatDomainStatusXML(parseDomainStatusXML(xml));
     case 'network': return formatNetworkXML(parseNetworkXML(xml));

@@ -31,7 +31,7 @@ const DOMAIN = `<domain type='kvm'>
   </devices>
 </domain>`;
 
-describe('typed devices and one set of edit helpers', () => {
+describe('typed devices and one set of edit helpers', { timeout: 120_000 }, () => {
   it('reads every device typed, by kind or by a match', () => {
     const def = parseDomainXML(DOMAIN);
     expect(domainDevices(def).map((d) => d.kind)).toEqual(['disk', 'disk', 'interface']);
@@ -97,7 +97,7 @@ describe('typed devices and one set of edit helpers', () => {
   });
 });
 
-describe('typed network, pool and volume parts', () => {
+describe('typed network, pool and volume parts', { timeout: 120_000 }, () => {
   it('every part of every network of the corpus reads and writes back to the same document', () => {
     let parts = 0;
     for (const f of xmlFiles('network/out')) {

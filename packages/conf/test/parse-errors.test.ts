@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain } from '@tsvirt/util';
+import { errorOf } from './refusal.js';
 import { parseDomainXML, parseNetworkXML, parseStoragePoolXML } from '../src/index.js';
 
 /** Malformed documents and what `virsh -c test:///default define FILE` 9.0 printed for each (after `error: `). */
@@ -11,15 +12,6 @@ const RECORDED = JSON.parse(readFileSync(new URL('./fixtures/parse-errors.json',
 const SEMANTIC = JSON.parse(readFileSync(new URL('./fixtures/semantic-errors.json', import.meta.url), 'utf8')) as
   Array<{ xml: string; code: number; domain: number; message: string }>;
 
-function errorOf(fn: () => unknown): VirError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof VirError) return e;
-    throw e;
-  }
-  throw new Error('accepted');
-}
 
 describe('parse errors in libxml2 words, as virsh prints them', () => {
   for (const { name, xml, message } of RECORDED) {

@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <net/if.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
@@ -169,6 +171,20 @@ static void setup_proc_sys(const char *root)
     do_mount("sysfs", sys, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
+/* Every container's loopback comes up, as libvirt brings it up (no `ip` run needed for it). */
+static void loopback_up(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) fail("cannot open a socket to bring lo up: %s", strerror(errno));
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) fail("cannot read the flags of lo: %s", strerror(errno));
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail("cannot bring lo up: %s", strerror(errno));
+    close(s);
+}
+
 static int mode_pty(void)
 {
     int unlock = 0, n = -1;
@@ -256,6 +272,7 @@ int main(int argc, char **argv)
     sync_with_controller();
     if (userns && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         fail("setuid or setgid failed: %s", strerror(errno));
+    loopback_up();
     /* The cgroup namespace is made now, once this process sits in the container's cgroup. */
     if (unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL) fail("cannot unshare the cgroup namespace: %s", strerror(errno));
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("Failed to make root private: %s", strerror(errno));

@@ -4,13 +4,13 @@ import { domainPart, formatDomainXML, sortDevicesByKind } from '@tsvirt/conf';
 import {
   ALL_LIST_DOMAINS_FLAGS, DomainConsoleFlags, DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason,
   DomainRunningReason, DomainShutdownFlags, DomainState, DomainShutoffReason, DomainUndefineFlags, DomainXMLFlags,
-  TypedParameterFlags, matchesListDomainsFlags, typedULLong,
+  TypedParameterFlags, matchesListDomainsFlags, typedLLong, typedULLong,
   type DomainInfo, type DomainListFacts, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel,
   type SecurityModel, type TypedParameter, type LxcNamespaces,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { freeze, thaw } from './cgroup/cgroup-ops.js';
-import { MEMORY_UNLIMITED, cpuTimeNs, memoryLimits, memoryUsageKiB } from './cgroup/container-resources.js';
+import { MEMORY_UNLIMITED, cpuSchedule, cpuTimeNs, memoryLimits, memoryUsageKiB } from './cgroup/container-resources.js';
 import { checkIdmap } from './conf/container-spec.js';
 import { parseLxcDomain } from './conf/lxc-define.js';
 import { domainJob, noDomain, readDomain, requireActive } from './driver/lxc-access.js';
@@ -270,6 +270,20 @@ export class LxcHypervisor implements HypervisorDriver {
     const l = live ? await memoryLimits(live.tree, live.cgroups) : { hard: kib(mt?.hardLimit), soft: kib(mt?.softLimit), swap: kib(mt?.swapHardLimit) };
     return [typedULLong('hard_limit', l.hard), typedULLong('soft_limit', l.soft), typedULLong('swap_hard_limit', l.swap)];
   }
+  async domainGetSchedulerType(dom: DomainRef): Promise<{ type: string; nparams: number }> {
+    await readDomain(this.drv, dom);
+    return { type: 'posix', nparams: 3 };
+  }
+  async domainGetSchedulerParameters(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
+    checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetSchedulerParametersFlags', D);
+    const d = await readDomain(this.drv, dom);
+    const live = isActive(d.status) && (flags & 2) === 0 ? d.status : undefined;
+    const ct = domainPart(currentDef(d), 'cputune');
+    const s = live ? await cpuSchedule(live.tree, live.cgroups)
+      : { shares: BigInt(ct?.shares ?? 0), period: BigInt(ct?.period ?? 0), quota: BigInt(ct?.quota ?? 0) };
+    return [typedULLong('cpu_shares', s.shares), typedULLong('vcpu_period', s.period), typedLLong('vcpu_quota', s.quota)];
+  }
+
   async domainOpenConsole(dom: DomainRef, devName: string | undefined, flags: number): Promise<Duplex> {
     checkFlags(flags, DomainConsoleFlags.FORCE | DomainConsoleFlags.SAFE, 'lxcDomainOpenConsole', D);
     return openConsole(this.drv, requireActive(await readDomain(this.drv, dom)), devName);

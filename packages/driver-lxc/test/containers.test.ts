@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainShutoffReason, DomainState, VirError, type Connection } from '@tsvirt/api';
+import { DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, VirError, type Connection } from '@tsvirt/api';
 import { SLEEPER, TestRoot, containerXML, inside, until, whyNoContainers } from './helpers.js';
 
 const skip = whyNoContainers();
@@ -51,6 +51,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const { pid } = root.init(name);
     expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`NSpid:\\s+${pid}\\s+1\\n`));
     expect(inside(pid, ['hostname']).trim()).toBe(name);
+    expect(execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'link'], { encoding: 'utf8' }).trim()).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP>[^\n]*$/);
     const mounts = inside(pid, ['cat', '/proc/self/mountinfo']).trim().split('\n').map((l) => l.split(' ')[4]);
     expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/dev', '/dev/pts', '/dev/console', '/dev/tty1']);
     const info = inside(pid, ['cat', '/proc/self/mountinfo']);
@@ -116,8 +117,16 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const name = uniq();
     const d = await c.defineXML(containerXML(name, rootfs, SLEEPER));
     await d.create();
+    const stopped: number[] = [];
+    const ac = new AbortController();
+    void (async () => {
+      for await (const e of c.domainEvents({ signal: ac.signal })) if (e.event === DomainEventType.STOPPED && e.domain.getName() === name) stopped.push(e.detail);
+    })();
     await d.shutdown();
-    expect(await until(async () => (await d.getState())[0] === DomainState.SHUTOFF)).toBe(true);
+    // The event arrives by itself, without a look at the domain.
+    expect(await until(() => stopped.length > 0)).toBe(true);
+    ac.abort();
+    expect(stopped).toEqual([DomainEventDetail.STOPPED.SHUTDOWN]);
     expect(await d.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.SHUTDOWN]);
     await d.create();
     const { pid } = root.init(name);
@@ -227,12 +236,13 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const br = `tbr${process.pid % 100000}`;
     execFileSync('ip', ['link', 'add', br, 'type', 'bridge']);
     try {
-      const nic = `<interface type='bridge'><source bridge='${br}'/><mac address='52:54:00:aa:bb:cc'/><ip address='10.250.0.2' prefix='24'/><guest dev='eth7'/></interface>`;
+      const nic = `<interface type='bridge'><source bridge='${br}'/><mac address='52:54:00:aa:bb:cc'/><ip address='10.250.0.2' prefix='24'/><route family='ipv4' address='10.251.0.0' prefix='24' gateway='10.250.0.1'/><guest dev='eth7'/></interface>`;
       const d = await c.createXML(containerXML(name, rootfs, SLEEPER, { extra: nic }));
       const { pid } = root.init(name);
       const inner = execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'addr'], { encoding: 'utf8' });
       expect(inner).toContain('eth7');
       expect(inner).toContain('10.250.0.2/24');
+      expect(execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', 'route'], { encoding: 'utf8' })).toContain('10.251.0.0/24 via 10.250.0.1 dev eth7');
       expect(execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'link', 'show', 'eth7'], { encoding: 'utf8' })).toContain('52:54:00:aa:bb:cc');
       expect(execFileSync('ip', ['-o', 'link', 'show', 'master', br], { encoding: 'utf8' })).toMatch(/veth/);
       await d.destroy();

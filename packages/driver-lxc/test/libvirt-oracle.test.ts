@@ -82,6 +82,10 @@ describe.skipIf(why)("libvirt 9.0's LXC driver as the oracle", () => {
       const b = view(root.init(name).pid, await uuidOf(ts));
       expect(b).toEqual(a);
       expect(masked((await ts('dominfo', name)).stdout)).toBe(masked((await lv('dominfo', name)).stdout));
+      for (const cmd of ['schedinfo', 'memtune', 'domstats']) {
+        const [a, b] = [await ts(cmd, name), await lv(cmd, name)];
+        expect(a, cmd).toEqual(b);
+      }
       for (const run of [lv, ts]) await run('destroy', name);
     }
   });

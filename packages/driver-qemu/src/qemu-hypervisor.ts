@@ -15,6 +15,7 @@ import type { DriverContext } from './driver/driver-context.js';
 import { domainJob, noDomain, notRunning, readDomain, requireActive } from './driver/domain-access.js';
 import { parseQemuDomain } from './driver/domain-define.js';
 import { startDomain, type StartOptions } from './driver/domain-start.js';
+import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { SAVE_FLAGS, hasManagedSave, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
 import { tearDown } from './driver/domain-stop.js';
@@ -261,6 +262,10 @@ export class QemuHypervisor implements HypervisorDriver {
       await writeStatus(this.paths, s);
     });
   }
+  async domainInjectNMI(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'qemuDomainInjectNMI', D);
+    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('inject-nmi')));
+  }
   async domainReset(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainReset', D);
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('system_reset')));
@@ -376,6 +381,16 @@ export class QemuHypervisor implements HypervisorDriver {
       const reply = await withMonitor(s, (m) => m.send(parsed as Record<string, unknown>));
       return JSON.stringify(reply);
     });
+  }
+
+  async domainSetMemoryFlags(dom: DomainRef, kib: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setMemory(this.drv, d, kib, flags));
+  }
+  async domainSetVcpusFlags(dom: DomainRef, count: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setVcpus(this.drv, d, count, flags));
+  }
+  async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
+    return vcpuCount(await readDomain(this.drv, dom), flags);
   }
 
   async connectListSharedDisks(): Promise<SharedDiskEntry[]> {

@@ -81,7 +81,7 @@ describe('QEMU lifecycle with real QEMU', () => {
     expect(nets.some((d) => d.qdev_id === 'net0')).toBe(true);
     await user.destroy();
     const bridged = domainXml('n2', "<interface type='network'><source network='default'/></interface>");
-    await expect(conn.createXML(bridged)).rejects.toThrow("interface type 'network' needs a network driver, and tsvirt has none yet: use type 'user'");
+    await expect(conn.createXML(bridged)).rejects.toThrow("interface of type 'network' needs a network driver: install @tsvirt/secondary-network");
     expect(root.statuses().some((s) => s['name'] === 'n2')).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DomainRunningReason, DomainSaveRestoreFlags, DomainShutoffReason, DomainState, DomainUndefineFlags } from '@tsvirt/api';
+import { DomainPausedReason, DomainRunningReason, DomainSaveRestoreFlags, DomainShutoffReason, DomainState, DomainUndefineFlags } from '@tsvirt/api';
 import { domainXml, useTestRoot } from './helpers.js';
 
 const t = useTestRoot();
@@ -31,7 +31,7 @@ describe('save and restore (QEMU migration to a file)', () => {
     const file = join(t.root.dir, 'sv1b.save');
     await dom.save(file, undefined, DomainSaveRestoreFlags.PAUSED);
     await t.conn.restore(file);
-    expect((await dom.getState())[0]).toBe(DomainState.PAUSED);
+    expect(await dom.getState()).toEqual([DomainState.PAUSED, DomainPausedReason.MIGRATION]);
     await dom.destroy();
     const junk = join(t.root.dir, 'junk.save');
     writeFileSync(junk, Buffer.alloc(200, 1));

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDriverImporter, connect, DomainEventType, ErrorCode, ErrorDomain, type Connection } from '@tsvirt/api';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect, DomainEventType, ErrorCode, ErrorDomain, type Connection } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
-import { libvirtdMissing, startLibvirtd, type PrivateLibvirtd } from '../src/testing.js';
+import { startLibvirtd, type PrivateLibvirtd } from '../src/testing.js';
+import { daemonSuite } from './helpers/daemon-suite.js';
 
-// the driver under test from its source, not its build
-addDriverImporter((s) => (s === '@tsvirt/remote' ? import('../src/index.js') : import(s)));
-
-const missing = libvirtdMissing();
-if (missing) console.log(`client tests skipped: ${missing}`);
-const suite = missing && process.env.CI !== 'true' ? describe.skip : describe;
+const suite = daemonSuite('client tests');
 
 const domXML = (name: string) =>
   `<domain type='test'><name>${name}</name><memory>8192</memory><os><type>hvm</type></os></domain>`;

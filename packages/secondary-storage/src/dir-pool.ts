@@ -1,10 +1,10 @@
 import { chmod, chown, mkdir, opendir, rmdir, stat, statfs } from 'node:fs/promises';
-import { element, firstChild, formatStoragePoolXML, textNode, type StoragePoolDef } from '@tsvirt/conf';
+import { formatStoragePoolXML, poolPart, withPoolPart, type StoragePoolDef } from '@tsvirt/conf';
 import { StoragePoolBuildFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, systemError } from '@tsvirt/util';
 import type { PoolSizes } from './pool-backend.js';
 import { makeFileSystem } from './pool-mount.js';
-import { permissionsOf } from './permissions.js';
+import { poolPermissions } from './permissions.js';
 import { targetOf } from './pool-xml.js';
 
 const D = ErrorDomain.STORAGE;
@@ -31,7 +31,7 @@ export async function buildDirPool(def: StoragePoolDef, flags: number): Promise<
   checkBuildFlags(flags, 'virStorageBackendFileSystemBuild');
   if (flags && def.type !== 'fs') throw new VirError(ErrorCode.OPERATION_INVALID, `No source device specified when formatting pool '${def.name}'`, D);
   const dir = targetOf(def);
-  const perms = permissionsOf(def.xml);
+  const perms = poolPermissions(def);
   try {
     const found = await stat(dir).catch(() => undefined);
     // Something else at the path is left alone: the start that follows reports it.
@@ -80,12 +80,11 @@ export async function poolSizes(def: StoragePoolDef): Promise<PoolSizes> {
  * them back on every refresh).
  */
 export async function livePoolXML(def: StoragePoolDef, sizes: PoolSizes, permissions: boolean): Promise<string> {
-  const target = firstChild(def.xml, 'target');
+  const target = poolPart(def, 'target');
+  let live = def;
   if (permissions && target) {
     const st = await stat(targetOf(def));
-    const num = (name: string, text: string) => element(name, [], [textNode(text)]);
-    const perms = element('permissions', [], [num('mode', `0${(st.mode & 0o7777).toString(8)}`), num('owner', String(st.uid)), num('group', String(st.gid))]);
-    target.children = [...target.children.filter((c) => c.kind !== 'element' || c.name !== 'permissions'), perms];
+    live = withPoolPart(def, 'target', { ...target, permissions: { mode: `0${(st.mode & 0o7777).toString(8)}`, owner: String(st.uid), group: String(st.gid) } });
   }
-  return formatStoragePoolXML({ ...def, capacity: Number(sizes.capacity), allocation: Number(sizes.allocation), available: Number(sizes.available) });
+  return formatStoragePoolXML({ ...live, capacity: Number(sizes.capacity), allocation: Number(sizes.allocation), available: Number(sizes.available) });
 }

@@ -1,4 +1,4 @@
-import { firstChild, textOf, type XmlElement } from '@tsvirt/conf';
+import { poolPart, volumePart, type StoragePoolDef, type StorageVolDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 const D = ErrorDomain.STORAGE;
@@ -16,33 +16,35 @@ export interface Permissions {
 
 const malformed = (what: string): VirError => new VirError(ErrorCode.XML_ERROR, what, D);
 
+/** `<permissions>` as conf reads it: the text of each child. */
+type PermissionsText = { readonly mode?: string; readonly owner?: string; readonly group?: string };
+
 /** An id as libvirt reads one: a whole number a uid_t/gid_t holds, else "malformed owner/group element". */
-function idOf(el: XmlElement): number {
-  const text = textOf(el).trim();
-  if (!/^\d{1,10}$/.test(text) || BigInt(text) > MAX_ID) throw malformed(`malformed ${el.name} element`);
-  return Number(text);
+function idOf(text: string, what: 'owner' | 'group'): number {
+  const t = text.trim();
+  if (!/^\d{1,10}$/.test(t) || BigInt(t) > MAX_ID) throw malformed(`malformed ${what} element`);
+  return Number(t);
 }
 
-function modeOf(el: XmlElement): number {
-  const text = textOf(el).trim();
-  const mode = /^[0-7]{1,12}$/.test(text) ? parseInt(text, 8) : NaN;
+function modeOf(text: string): number {
+  const t = text.trim();
+  const mode = /^[0-7]{1,12}$/.test(t) ? parseInt(t, 8) : NaN;
   if (!(mode <= MODE_BITS)) throw malformed('malformed octal mode');
   return mode;
 }
 
 /**
- * The `<target><permissions>` of a pool or volume definition (conf has normalised their spelling),
- * checked as libvirt checks them at define: a mode within 0777 and ids a uid_t/gid_t holds, so that
- * no definition this driver keeps carries a number it cannot use.
+ * `<target><permissions>` (conf has normalised their spelling), checked as libvirt checks them at
+ * define: a mode within 0777 and ids a uid_t/gid_t holds, so that no definition this driver
+ * keeps carries a number it cannot use.
  */
-export function permissionsOf(root: XmlElement): Permissions {
-  const target = firstChild(root, 'target');
-  const perms = target && firstChild(target, 'permissions');
-  const el = (name: string): XmlElement | undefined => perms && firstChild(perms, name);
-  const [mode, owner, group] = [el('mode'), el('owner'), el('group')];
+function checked(perms: PermissionsText | undefined): Permissions {
   return {
-    ...(mode ? { mode: modeOf(mode) } : {}),
-    ...(owner ? { owner: idOf(owner) } : {}),
-    ...(group ? { group: idOf(group) } : {}),
+    ...(perms?.mode !== undefined ? { mode: modeOf(perms.mode) } : {}),
+    ...(perms?.owner !== undefined ? { owner: idOf(perms.owner, 'owner') } : {}),
+    ...(perms?.group !== undefined ? { group: idOf(perms.group, 'group') } : {}),
   };
 }
+
+export const poolPermissions = (def: StoragePoolDef): Permissions => checked(poolPart(def, 'target')?.permissions);
+export const volumePermissions = (def: StorageVolDef): Permissions => checked(volumePart(def, 'target')?.permissions);

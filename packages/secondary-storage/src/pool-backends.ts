@@ -6,7 +6,7 @@ import { findNetfsSources } from './netfs-sources.js';
 import { iscsiBackend } from './iscsi/iscsi-backend.js';
 import { logicalBackend } from './logical/logical-backend.js';
 import { scsiBackend } from './scsi/scsi-backend.js';
-import { permissionsOf } from './permissions.js';
+import { poolPermissions } from './permissions.js';
 import type { PoolBackend } from './pool-backend.js';
 
 /**
@@ -45,6 +45,6 @@ export function backendOf(type: string): PoolBackend {
 export function parsePoolDefinition(xml: string): StoragePoolDef {
   const def = parseStoragePoolXML(xml);
   backendOf(def.type);
-  permissionsOf(def.xml);
+  poolPermissions(def);
   return def;
 }

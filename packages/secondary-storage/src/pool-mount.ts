@@ -2,16 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { attr, childElements, type StoragePoolDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorDomain, runCommand } from '@tsvirt/util';
 import { checkDeviceFormat } from './device-probe.js';
-import { sourceAttr, targetOf } from './pool-xml.js';
+import { sourceDevice, sourceOf, targetOf } from './pool-xml.js';
 
 /** The file system type of the pool's source (`auto`: let mount probe it). */
-const formatOf = (def: StoragePoolDef): string => sourceAttr(def, 'format', 'type') ?? 'auto';
+const formatOf = (def: StoragePoolDef): string => sourceOf(def).format ?? 'auto';
 
 /** What is mounted: an fs pool's device, a netfs pool's export in its file system's syntax. */
 function mountSource(def: StoragePoolDef): string {
-  if (def.type === 'fs') return sourceAttr(def, 'device', 'path') ?? '';
-  const host = sourceAttr(def, 'host', 'name') ?? '';
-  const dir = sourceAttr(def, 'dir', 'path') ?? '';
+  if (def.type === 'fs') return sourceDevice(def) ?? '';
+  const source = sourceOf(def);
+  const host = source.hosts?.[0]?.name ?? '';
+  const dir = source.dir ?? '';
   return formatOf(def) === 'cifs' ? `//${host}/${dir}` : `${host}:${dir}`;
 }
 
@@ -31,7 +32,7 @@ export function mountArgs(def: StoragePoolDef): string[] {
   const opts = ['nodev', 'nosuid', 'noexec'];
   if (format === 'glusterfs') opts.push('direct-io-mode=1');
   if (format === 'cifs') opts.push('guest');
-  const ver = sourceAttr(def, 'protocol', 'ver');
+  const ver = sourceOf(def).protocolVersion;
   if (ver !== undefined) opts.push(`nfsvers=${ver}`);
   opts.push(...namespaceOptions(def));
   return ['-o', opts.join(','), ...(format === 'auto' ? [] : ['-t', format]), mountSource(def), targetOf(def)];
@@ -59,7 +60,7 @@ export async function unmountPool(def: StoragePoolDef): Promise<void> {
  * NO_OVERWRITE refuses a device that already holds a file system, as libvirt's blkid probe does.
  */
 export async function makeFileSystem(def: StoragePoolDef, overwrite: boolean): Promise<void> {
-  const device = sourceAttr(def, 'device', 'path') ?? '';
+  const device = sourceDevice(def) ?? '';
   const format = formatOf(def);
   if (!overwrite) await checkDeviceFormat(device, 'TYPE', format, true);
   // mke2fs and mkfs.xfs ask before overwriting a file system unless forced.

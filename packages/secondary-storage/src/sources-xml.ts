@@ -1,4 +1,4 @@
-import { attr, childElements, element, formatXml, parseXml, textNode, type XmlElement } from '@tsvirt/conf';
+import { POOL_PART_MODELS, element, formatXml, parseXml } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 /** One pool source a discovery found (virStoragePoolSource as virConnectFindStoragePoolSources lists it). */
@@ -10,26 +10,23 @@ export interface FoundSource {
   readonly format?: string;
 }
 
-/** The `<sources>` document libvirt answers source discovery with, in its element order. */
+/** The `<sources>` document libvirt answers source discovery with: each source as conf's typed pool source formats it. */
 export function sourcesXML(found: readonly FoundSource[]): string {
-  const sources = found.map((s) => {
-    const children: XmlElement[] = [];
-    if (s.host) children.push(element('host', [['name', s.host.name], ...(s.host.port ? [['port', String(s.host.port)] as [string, string]] : [])]));
-    for (const d of s.devices ?? []) children.push(element('device', [['path', d]]));
-    if (s.dir !== undefined) children.push(element('dir', [['path', s.dir]]));
-    if (s.name !== undefined) children.push(element('name', [], [textNode(s.name)]));
-    if (s.format !== undefined) children.push(element('format', [['type', s.format]]));
-    return element('source', [], children);
-  });
+  const sources = found.map((s) => POOL_PART_MODELS.source.format({
+    ...(s.host ? { hosts: [{ name: s.host.name, ...(s.host.port ? { port: s.host.port } : {}) }] } : {}),
+    ...(s.devices?.length ? { devices: s.devices.map((path) => ({ path })) } : {}),
+    ...(s.dir !== undefined ? { dir: s.dir } : {}),
+    ...(s.name !== undefined ? { name: s.name } : {}),
+    ...(s.format !== undefined ? { format: s.format } : {}),
+  }));
   return formatXml(element('sources', [], sources));
 }
 
 /** The host a discovery's source spec names (`<source><host name= port=/></source>`), required for network pools. */
 export function specHost(srcSpec: string | undefined, type: string): { name: string; port?: number } {
-  const source = srcSpec === undefined ? undefined : parseXml(srcSpec, 'storage_source_specification', ErrorDomain.STORAGE);
-  const host = source && childElements(source, 'host')[0];
-  const name = host && attr(host, 'name');
+  const source = srcSpec === undefined ? undefined : POOL_PART_MODELS.source.parse(parseXml(srcSpec, 'storage_source_specification', ErrorDomain.STORAGE));
+  const host = source?.hosts?.[0];
+  const name = host?.name;
   if (!name) throw new VirError(ErrorCode.INVALID_ARG, `hostname must be specified for ${type} sources`, ErrorDomain.STORAGE);
-  const port = Number(attr(host, 'port') ?? 0);
-  return { name, ...(port ? { port } : {}) };
+  return { name, ...(host.port ? { port: host.port } : {}) };
 }

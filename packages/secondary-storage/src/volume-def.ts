@@ -1,8 +1,8 @@
 import {
-  attr, childElements, element, firstChild, formatXml, parseStorageVolXML, parseXml, textNode, textOf, type StoragePoolDef, type StorageVolDef,
+  element, firstChild, formatXml, parseStorageVolXML, parseXml, textNode, volumePart, type StoragePoolDef, type StorageVolDef, type VolumePart,
 } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { permissionsOf, type Permissions } from './permissions.js';
+import { volumePermissions, type Permissions } from './permissions.js';
 import { encryptionOf, type VolumeEncryption } from './volume-encryption.js';
 
 const D = ErrorDomain.STORAGE;
@@ -24,18 +24,9 @@ export interface NewVolume {
   readonly encryption?: VolumeEncryption;
 }
 
-/** The text of a child of `<target>`, when there is one. */
-function targetText(def: StorageVolDef, name: string): string | undefined {
-  const target = firstChild(def.xml, 'target');
-  const el = target && firstChild(target, name);
-  return el ? textOf(el).trim() : undefined;
-}
-
-/** The names of the target's `<features>` (lazy_refcounts, extended_l2). */
-function featuresOf(def: StorageVolDef): string[] {
-  const target = firstChild(def.xml, 'target');
-  const features = target && firstChild(target, 'features');
-  return features ? childElements(features).map((f) => f.name) : [];
+/** The target's `<features>` by name (lazy_refcounts, extended_l2). */
+function featuresOf(target: VolumePart<'target'> | undefined): string[] {
+  return [...(target?.lazyRefcounts ? ['lazy_refcounts'] : []), ...(target?.extendedL2 ? ['extended_l2'] : [])];
 }
 
 /** A clone's XML with the source's capacity when it names none (libvirt's clones may omit it). */
@@ -54,23 +45,21 @@ export function parseNewVolume(xml: string, pool: StoragePoolDef, cloneCapacity?
   const def = parseStorageVolXML(cloneCapacity === undefined ? xml : withCapacity(xml, cloneCapacity), pool);
   const format = def.format ?? 'raw';
   if (def.name.includes('/')) throw new VirError(ErrorCode.OPERATION_INVALID, `volume name '${def.name}' cannot contain '/'`, D);
-  const backing = firstChild(def.xml, 'backingStore');
-  const backingFormat = backing && firstChild(backing, 'format');
-  const compat = targetText(def, 'compat');
-  const clusterSize = targetText(def, 'clusterSize');
-  const encryption = encryptionOf(def);
+  const target = volumePart(def, 'target');
+  // conf keeps a backing store only with a path, and gives it the pool's default format.
+  const backing = volumePart(def, 'backingStore');
+  const encryption = encryptionOf(target);
   return {
     def,
     name: def.name,
     format,
     capacity: BigInt(def.capacity),
     allocation: BigInt(def.allocation),
-    perms: permissionsOf(def.xml),
-    // conf keeps a backing store only with a path, and gives it the pool's default format.
-    ...(backing ? { backing: { path: textOf(firstChild(backing, 'path')!).trim(), format: (backingFormat && attr(backingFormat, 'type')) ?? 'raw' } } : {}),
-    ...(compat !== undefined ? { compat } : {}),
-    ...(clusterSize !== undefined ? { clusterSize } : {}),
-    features: featuresOf(def),
+    perms: volumePermissions(def),
+    ...(backing?.path !== undefined ? { backing: { path: backing.path, format: backing.format ?? 'raw' } } : {}),
+    ...(target?.compat !== undefined ? { compat: target.compat } : {}),
+    ...(target?.clusterSize !== undefined ? { clusterSize: String(target.clusterSize) } : {}),
+    features: featuresOf(target),
     ...(encryption ? { encryption } : {}),
   };
 }

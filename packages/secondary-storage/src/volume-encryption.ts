@@ -1,4 +1,4 @@
-import { attr, firstChild, type StorageVolDef } from '@tsvirt/conf';
+import type { VolumePart } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 const D = ErrorDomain.STORAGE;
@@ -11,41 +11,36 @@ export interface VolumeEncryption {
   readonly options: readonly string[];
 }
 
-/** qemu's option names for `<cipher>` and `<ivgen>`: cipher-alg is name-size. */
-function cipherOptions(enc: NonNullable<ReturnType<typeof firstChild>>): string[] {
-  const cipher = firstChild(enc, 'cipher');
-  const ivgen = firstChild(enc, 'ivgen');
+/** qemu's LUKS options for the target's `<cipher>` and `<ivgen>`: cipher-alg is name-size. */
+function cipherOptions(target: VolumePart<'target'>): string[] {
+  const { encryptionCipher: cipher, encryptionIvgen: ivgen } = target;
   const opts: string[] = [];
   if (cipher) {
-    opts.push(`cipher-alg=${attr(cipher, 'name') ?? ''}-${attr(cipher, 'size') ?? ''}`);
-    if (attr(cipher, 'mode')) opts.push(`cipher-mode=${attr(cipher, 'mode')}`);
-    if (attr(cipher, 'hash')) opts.push(`hash-alg=${attr(cipher, 'hash')}`);
+    opts.push(`cipher-alg=${cipher.name ?? ''}-${cipher.size ?? ''}`);
+    if (cipher.mode) opts.push(`cipher-mode=${cipher.mode}`);
+    if (cipher.hash) opts.push(`hash-alg=${cipher.hash}`);
   }
   if (ivgen) {
-    opts.push(`ivgen-alg=${attr(ivgen, 'name') ?? ''}`);
-    if (attr(ivgen, 'hash')) opts.push(`ivgen-hash-alg=${attr(ivgen, 'hash')}`);
+    opts.push(`ivgen-alg=${ivgen.name ?? ''}`);
+    if (ivgen.hash) opts.push(`ivgen-hash-alg=${ivgen.hash}`);
   }
   return opts;
 }
 
 /**
- * The LUKS encryption a new volume asks for, undefined when none. libvirt makes only LUKS
- * volumes (raw LUKS images and qcow2 with LUKS inside); the old qcow encryption is refused, and a
- * LUKS volume needs its passphrase secret.
+ * The LUKS encryption a new volume's target asks for, undefined when none. libvirt makes only
+ * LUKS volumes (raw LUKS images and qcow2 with LUKS inside); the old qcow encryption is refused,
+ * and a LUKS volume needs its passphrase secret.
  */
-export function encryptionOf(def: StorageVolDef): VolumeEncryption | undefined {
-  const target = firstChild(def.xml, 'target');
-  const enc = target && firstChild(target, 'encryption');
-  if (!enc) return undefined;
-  const format = attr(enc, 'format');
+export function encryptionOf(target: VolumePart<'target'> | undefined): VolumeEncryption | undefined {
+  if (!target || (target.encryptionFormat === undefined && !target.encryptionSecret)) return undefined;
+  const format = target.encryptionFormat;
   if (format !== 'luks') {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `unsupported volume encryption format '${format ?? 'default'}': only luks volumes can be made`, D);
   }
-  const secret = firstChild(enc, 'secret');
-  const uuid = secret && attr(secret, 'uuid');
-  const usage = secret && attr(secret, 'usage');
+  const { uuid, usage } = target.encryptionSecret ?? {};
   if (!uuid && !usage) throw new VirError(ErrorCode.XML_ERROR, 'missing secret uuid or usage attribute in encryption', D);
-  return { secret: uuid ? { uuid } : { usage: usage! }, options: cipherOptions(enc) };
+  return { secret: uuid ? { uuid } : { usage: usage! }, options: cipherOptions(target) };
 }
 
 /** The id qemu-img knows a volume's secret object by: `NAME_encrypt0`, after the image file's name. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const cli = fileURLToPath(new URL('../dist/bundle/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/program/tsvirsh.cjs', import.meta.url));
 
 // virsh -V lists what virsh was compiled with; tsvirsh lists the driver packages it finds
 // installed, in virsh's layout (see oracle/NOTES.md), so it is checked here rather than in the oracle.

@@ -1,7 +1,7 @@
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, firstChild, textOf, type XmlElement } from '../xml/xml-node.js';
-import { toKiB } from '../units.js';
+import { fitsULL, toKiB } from '../units.js';
 import { attr as bindAttr } from '../model/binding.js';
 import { oneOf, uint } from '../model/codec.js';
 import { generateUUID, parseUUID } from '../uuid.js';
@@ -22,19 +22,22 @@ function memoryOf(root: XmlElement, name: string): number | undefined {
   const el = firstChild(root, name);
   if (!el) return undefined;
   const text = textOf(el).trim();
-  if (!/^\d+$/.test(text)) throw new VirError(ErrorCode.XML_ERROR, `Invalid value '${text}' for element or attribute './${name}[1]'`, ErrorDomain.XML);
-  return toKiB(Number(text), attr(el, 'unit'));
+  if (!/^\d+$/.test(text) || !fitsULL(text)) throw new VirError(ErrorCode.XML_ERROR, `Invalid value '${text}' for element or attribute './${name}[1]'`, ErrorDomain.XML);
+  return toKiB(Number(text), attr(el, 'unit'), text);
 }
 
 const VCPU = { current: bindAttr('current', uint), placement: bindAttr('placement', oneOf('static', 'auto')) };
+
+/** C's UINT_MAX: the largest value of libvirt's unsigned int fields. */
+const UINT_MAX = 4294967295;
 
 /** `<vcpu>`: the maximum count, and how many are online at boot. */
 function vcpuOf(el: XmlElement | undefined): { count: number; current?: number; placement: 'static' | 'auto'; cpuset?: string } {
   if (!el) return { count: 1, placement: 'static' };
   const text = textOf(el).trim();
+  // An unsigned int, as libvirt reads it: more digits than that is not a count either.
+  if (!/^\+?\d+$/.test(text) || Number(text) > UINT_MAX) throw xmlError('maximum vcpus count must be an integer');
   const count = Number(text);
-  // libvirt reads it as an unsigned int: anything larger is refused like a non-number.
-  if (!/^\d+$/.test(text) || count > 0xffffffff) throw xmlError('maximum vcpus count must be an integer');
   const current = VCPU.current.read(el);
   if (current !== undefined && current > count) {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'maximum vCPU count must not be less than current vCPU count', ErrorDomain.DOMAIN);

@@ -27,8 +27,9 @@ export const str: Codec<string> = { decode: (s) => s, encode: (v) => v };
 export const uint: Codec<number> = {
   decode(s, at) {
     const t = s.trim();
-    if (/^\d+$/.test(t)) return Number(t);
-    if (/^0x[\da-f]+$/i.test(t)) return parseInt(t.slice(2), 16);
+    // A value JavaScript cannot hold exactly is refused as libvirt refuses one past its integer's range.
+    const v = /^\d+$/.test(t) ? Number(t) : /^0x[\da-f]+$/i.test(t) ? parseInt(t.slice(2), 16) : NaN;
+    if (Number.isSafeInteger(v)) return v;
     throw invalid(s, at, ' Expected non-negative integer value');
   },
   encode: (v) => String(v),
@@ -37,8 +38,9 @@ export const uint: Codec<number> = {
 /** A signed decimal integer. */
 export const int: Codec<number> = {
   decode(s, at) {
-    if (!/^[-+]?\d+$/.test(s.trim())) throw invalid(s, at, ' Expected integer value');
-    return Number(s.trim());
+    const v = /^[-+]?\d+$/.test(s.trim()) ? Number(s.trim()) : NaN;
+    if (!Number.isSafeInteger(v)) throw invalid(s, at, ' Expected integer value');
+    return v;
   },
   encode: (v) => String(v),
 };

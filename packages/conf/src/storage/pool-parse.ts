@@ -9,6 +9,7 @@ import { normalisePermissions, sanitizePath } from './storage-common.js';
 import { setAttr } from '../xml/xml-edit.js';
 import { POOL_TYPES, type PoolSourcePart } from './pool-types.js';
 import { checkPoolSource, hasSourcePart, validateAdapter } from './pool-source.js';
+import { own } from '../own.js';
 
 const D = ErrorDomain.STORAGE;
 /** Runtime sizes: libvirt recomputes them on refresh and never reads them from a definition. */
@@ -47,7 +48,7 @@ function dropChildren(parent: XmlElement, drop: (name: string) => boolean): void
 function poolType(root: XmlElement): string {
   const type = attr(root, 'type');
   if (type === undefined) throw missingAttr('type', 'pool');
-  if (!Object.hasOwn(POOL_TYPES, type)) throw xmlError(`Invalid value for attribute 'type' in element 'pool': '${type}'.`, ErrorDomain.XML);
+  if (own(POOL_TYPES, type) === undefined) throw xmlError(`Invalid value for attribute 'type' in element 'pool': '${type}'.`, ErrorDomain.XML);
   return type;
 }
 
@@ -60,7 +61,7 @@ export function parseStoragePoolXML(xml: string): StoragePoolDef {
   const root = parseXml(xml, 'storage_pool_definition', ErrorDomain.STORAGE);
   if (root.name !== 'pool') throw xmlError(`expecting root element of 'pool', not '${root.name}'`, ErrorDomain.XML);
   const type = poolType(root);
-  const info = POOL_TYPES[type]!;
+  const info = own(POOL_TYPES, type)!;
   const source = ensureChild(root, 'source');
   checkPoolSource(source, info);
   const reads = (part: PoolSourcePart): boolean => info.source.includes(part);
@@ -85,7 +86,11 @@ export function parseStoragePoolXML(xml: string): StoragePoolDef {
     if (!info.required.includes(part) || hasSourcePart(source, part)) continue;
     if (part === 'name' && type === 'rbd') throw xmlError("element 'name' is mandatory for RBD pool", D);
     // Other pools name their source after themselves.
-    if (part === 'name') source.children.push(element('name', [], [textNode(name)]));
+    if (part === 'name') {
+      // An empty `<name/>` counts as none and gives way to the pool's name.
+      source.children = source.children.filter((c) => c.kind !== 'element' || c.name !== 'name');
+      source.children.push(element('name', [], [textNode(name)]));
+    }
     else throw xmlError(MISSING[part], D);
   }
   const adapter = firstChild(source, 'adapter');

@@ -1,3 +1,4 @@
+import { own } from '../own.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { attr, childElements, firstChild, textOf, type XmlElement } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
@@ -123,8 +124,8 @@ const ADAPTER_ALL = new Set(Object.values(ADAPTER_PARTS).flat());
 
 /** Drops the attributes and children that belong to the other adapter type; unknown ones stay. */
 function keepAdapterParts(adapter: XmlElement, type: string): void {
-  const own = new Set(ADAPTER_PARTS[type]);
-  const foreign = (name: string): boolean => ADAPTER_ALL.has(name) && !own.has(name);
+  const parts = new Set(own(ADAPTER_PARTS, type));
+  const foreign = (name: string): boolean => ADAPTER_ALL.has(name) && !parts.has(name);
   adapter.attrs = adapter.attrs.filter(([name]) => !foreign(name));
   adapter.children = adapter.children.filter((c) => c.kind !== 'element' || !foreign(c.name));
 }

@@ -1,3 +1,5 @@
+import { own } from '../own.js';
+
 /** The parts of a pool's `<source>` that a pool type reads and prints. */
 export type PoolSourcePart = 'host' | 'device' | 'dir' | 'adapter' | 'name' | 'initiator';
 
@@ -65,5 +67,5 @@ export const POOL_TYPE_NAMES: readonly string[] = Object.keys(POOL_TYPES);
 
 /** The volume format rules of a pool type; undefined when its volumes have no format. */
 export function volumeFormats(poolType: string): FormatRules | undefined {
-  return POOL_TYPES[poolType]?.volFormats;
+  return own(POOL_TYPES, poolType)?.volFormats;
 }

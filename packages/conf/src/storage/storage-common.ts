@@ -18,11 +18,15 @@ export function normalisePermissions(perms: XmlElement): void {
   for (const el of childElements(perms)) {
     const v = textOf(el).trim();
     if (el.name === 'mode') {
-      if (!/^[0-7]+$/.test(v)) throw xmlError('malformed octal mode', D);
+      // Permission bits only (libvirt refuses anything beyond 0777).
+      if (!/^[0-7]+$/.test(v) || parseInt(v, 8) > 0o777) throw xmlError('malformed octal mode', D);
       el.children = [textNode(`0${parseInt(v, 8).toString(8)}`)];
     } else if (el.name === 'owner' || el.name === 'group') {
-      if (!/^-?\d+$/.test(v)) throw xmlError(`malformed ${el.name} element`, D);
-      el.children = [textNode(String(parseInt(v, 10)))];
+      // A uid or gid: -1 (unset) up to the largest unsigned 32-bit id. libvirt prints ids past
+      // INT_MAX as negative numbers it then refuses to read; they stay unsigned here, a fixed point.
+      const id = /^[-+]?\d+$/.test(v) ? Number(v) : NaN;
+      if (!(id >= -1 && id <= 0xffffffff)) throw xmlError(`malformed ${el.name} element`, D);
+      el.children = [textNode(String(id === -1 ? id : id >>> 0))];
     }
   }
   perms.children = perms.children.filter((c) => c.kind !== 'element' || !((c.name === 'owner' || c.name === 'group') && UNSET_ID.has(textOf(c))));

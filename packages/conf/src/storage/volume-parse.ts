@@ -3,7 +3,7 @@ import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
 import { xmlError } from '../xml/xml-errors.js';
-import { toBytes } from '../units.js';
+import { fitsULL, toBytes } from '../units.js';
 import type { StoragePoolDef } from './pool-def.js';
 import type { StorageVolDef } from './volume-def.js';
 import { volumeFormats, type FormatRules } from './pool-types.js';
@@ -19,8 +19,8 @@ const IMAGE_FEATURES = new Set(['lazy_refcounts', 'extended_l2']);
 function sizeOf(el: XmlElement | undefined, what = 'capacity'): number | undefined {
   if (!el) return undefined;
   const text = textOf(el).trim();
-  if (!/^\d+$/.test(text)) throw xmlError(`malformed ${what} element`, D);
-  return toBytes(Number(text), attr(el, 'unit'));
+  if (!/^\d+$/.test(text) || !fitsULL(text)) throw xmlError(`malformed ${what} element`, D);
+  return toBytes(Number(text), attr(el, 'unit'), 'bytes', text);
 }
 
 /**
@@ -35,7 +35,10 @@ function applyFormat(el: XmlElement, rules: FormatRules | undefined): string | u
     return undefined;
   }
   if (named === undefined) {
-    el.children.push(element('format', [['type', rules.dflt]]));
+    // An empty `<format/>` takes the default type where it stands: adding a second one would grow on every format.
+    el.children = el.children.filter((c) => c.kind !== 'element' || c.name !== 'format' || c === formatEl);
+    if (formatEl) setAttr(formatEl, 'type', rules.dflt);
+    else el.children.push(element('format', [['type', rules.dflt]]));
     return rules.dflt;
   }
   if (!rules.names.includes(named)) throw unsupported(`unknown volume format type ${named}`);

@@ -1,3 +1,4 @@
+import { own } from '../own.js';
 import type { ElementSpec } from '../schema/element-spec.js';
 import { canonicalOrder } from './canonical-order.js';
 import type { XmlElement, XmlNode } from './xml-node.js';
@@ -32,11 +33,15 @@ function isBlank(n: XmlNode): boolean {
   return n.kind === 'text' && n.text.trim() === '';
 }
 
+const attrName = ([k]: readonly [string, string]): string => k;
+const nodeKey = (c: XmlNode): string => (c.kind === 'element' ? c.name : `#${c.kind}`);
+
 function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, style: Style): string {
   if (spec?.foreign) style = LIBXML;
   const q = style.quote;
-  const attrs = canonicalOrder(el.attrs, ([k]) => k, spec?.attrs).map(([k, v]) => ` ${k}=${q}${style.attr(v)}${q}`).join('');
-  const children = canonicalOrder(el.children.filter((c) => !isBlank(c)), (c) => (c.kind === 'element' ? c.name : `#${c.kind}`), spec?.order);
+  let attrs = '';
+  for (const [k, v] of canonicalOrder(el.attrs, attrName, spec?.attrs)) attrs += ` ${k}=${q}${style.attr(v)}${q}`;
+  const children = canonicalOrder(el.children.some(isBlank) ? el.children.filter((c) => !isBlank(c)) : el.children, nodeKey, spec?.order);
   if (children.length === 0) {
     return spec?.expanded ? `${pad}<${el.name}${attrs}>\n${pad}</${el.name}>\n` : `${pad}<${el.name}${attrs}/>\n`;
   }
@@ -46,7 +51,7 @@ function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, styl
   const inner = `${pad}  `;
   let body = '';
   for (const c of children) {
-    if (c.kind === 'element') body += format(c, inner, spec?.children?.[c.name], style);
+    if (c.kind === 'element') body += format(c, inner, spec?.children && own(spec.children, c.name), style);
     // libvirt's canonical form has no comments; without a spec the document is printed as written.
     else if (c.kind === 'comment') body += spec ? '' : `${inner}<!--${c.text}-->\n`;
     else body += `${inner}${style.text(c.text.trim())}\n`;

@@ -5,6 +5,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { XmlElement, XmlNode } from './xml-node.js';
 import { libxml2Check } from './libxml2-check.js';
 import { parseErrorDetail } from './parse-error-detail.js';
+import { fastParse } from './fast-parse.js';
 
 // The package's CommonJS build is one bundled file, which loads several times faster than its
 // ESM tree of some thirty modules: that is most of the CLI's cold start.
@@ -51,6 +52,16 @@ function decode(value: string): string {
 
 type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
 
+/**
+ * fast-xml-parser refuses elements and attributes named like Object.prototype's members; XML does
+ * not, and libvirt takes them as any unknown name. They are renamed to a marked name for the
+ * parser and given back their own in `convert`.
+ */
+const RESERVED_NAME = /(<\/?|\s)(constructor|prototype|__proto__)(?=[\s/>=])/g;
+const MARK = '\u00B7\u00B7tsvirt';
+const MARKED = /(constructor|prototype|__proto__)\u00B7\u00B7tsvirt/g;
+const unmark = (s: string): string => (s.includes(MARK) ? s.replace(MARKED, '$1') : s);
+
 function convert(list: Ordered[]): XmlNode[] {
   const out: XmlNode[] = [];
   for (const item of list) {
@@ -62,15 +73,15 @@ function convert(list: Ordered[]): XmlNode[] {
       }
     }
     const value = item[key];
-    if (key === '#text') out.push({ kind: 'text', text: decode(String(value)) });
+    if (key === '#text') out.push({ kind: 'text', text: unmark(decode(String(value))) });
     else if (key === '#comment' || key === '#cdata') {
-      const inner = (value as Ordered[]).map((v) => String(v['#text'] ?? '')).join('');
+      const inner = unmark((value as Ordered[]).map((v) => String(v['#text'] ?? '')).join(''));
       out.push(key === '#cdata' ? { kind: 'text', text: inner } : { kind: 'comment', text: inner });
     } else {
       out.push({
         kind: 'element',
-        name: key,
-        attrs: Object.entries(item[':@'] ?? {}).map(([k, v]) => [k, decode(String(v))]),
+        name: unmark(key),
+        attrs: Object.entries(item[':@'] ?? {}).map(([k, v]) => [unmark(k), unmark(decode(String(v)))]),
         children: convert(value as Ordered[]),
       });
     }
@@ -135,17 +146,33 @@ export function parseLabelled(text: string, label: string, domain: ErrorDomain):
     if (e) throw new VirError(ErrorCode.XML_DETAIL, parseErrorDetail(text, label, e), domain);
   }
   if (!/\S/.test(text)) refuse('1: Document is empty');
-  const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  return (useFastPath ? fastParse(text, decode) : undefined) ?? fullParse(text, refuse);
+}
+
+/**
+ * The validating parse: fast-xml-parser's validator, then its parser. Refusals go through
+ * `refuse`, which words them as libxml2 does.
+ */
+function fullParse(text: string, refuse: (fallback: string, cause?: unknown) => never): XmlElement {
+  const marked = /constructor|prototype|__proto__/.test(text) ? text.replace(RESERVED_NAME, `$1$2${MARK}`) : text;
+  const valid = XMLValidator.validate(marked, { allowBooleanAttributes: false });
   if (valid !== true) refuse(`${valid.err.line}: ${valid.err.msg}`);
   let roots: XmlElement[] = [];
   try {
-    roots = convert(parser.parse(text) as Ordered[]).filter((n): n is XmlElement => n.kind === 'element');
+    roots = convert(parser.parse(marked) as Ordered[]).filter((n): n is XmlElement => n.kind === 'element');
   } catch (e) {
     // The parser's own limits (nesting depth, ...) surface as plain Errors.
     refuse(` ${(e as Error).message}`, e);
   }
   if (roots.length !== 1) refuse(' Extra content at the end of the document');
   return roots[0]!;
+}
+
+let useFastPath = true;
+
+/** Turns the one-pass reader off or on (tests compare its trees with the validating parser's). */
+export function setFastPath(on: boolean): void {
+  useFastPath = on;
 }
 
 /** Parses XML text; `what` names it in errors as libvirt does (`domain_definition`, `network_definition`). */

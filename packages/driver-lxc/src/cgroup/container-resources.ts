@@ -75,3 +75,14 @@ export async function memoryLimits(tree: CgroupTree, dirs: readonly string[]): P
   ]);
   return { hard, soft, swap };
 }
+
+/** cpu shares, CFS period and quota as the cgroup has them (libvirt's LXC schedinfo: cpu_shares, vcpu_period, vcpu_quota). */
+export async function cpuSchedule(tree: CgroupTree, dirs: readonly string[]): Promise<{ shares: bigint; period: bigint; quota: bigint }> {
+  const num = (v: string | undefined) => (v !== undefined && /^-?\d+$/.test(v) ? BigInt(v) : 0n);
+  if (tree.version === 2) {
+    const [quota = 'max', period] = ((await getValue(tree, dirs, 'cpu', 'cpu.max')) ?? 'max 100000').split(' ');
+    return { shares: num(await getValue(tree, dirs, 'cpu', 'cpu.weight')), period: num(period), quota: quota === 'max' ? -1n : num(quota) };
+  }
+  const [shares, period, quota] = await Promise.all(['cpu.shares', 'cpu.cfs_period_us', 'cpu.cfs_quota_us'].map((f) => getValue(tree, dirs, 'cpu', f)));
+  return { shares: num(shares), period: num(period), quota: num(quota) };
+}

@@ -9,10 +9,9 @@ function ipIn(pid: number, args: string[]): Promise<unknown> {
 /**
  * Moves each veth peer into the container's network namespace and sets it up there as the
  * domain says: its guest name, MAC, addresses and routes (libvirt's
- * lxcContainerRenameAndEnableInterfaces). The loopback comes up in every container.
+ * lxcContainerRenameAndEnableInterfaces). (The helper brings the loopback up itself.)
  */
 export async function moveVethsIn(veths: readonly VethPlan[], pid: number): Promise<void> {
-  await ipIn(pid, ['link', 'set', 'lo', 'up']);
   for (const v of veths) {
     await runCommand('ip', ['link', 'set', v.peer, 'netns', String(pid)]);
     await ipIn(pid, ['link', 'set', v.peer, 'name', v.guest]);

@@ -11,8 +11,9 @@ import { prestartChecks } from '../conf/prestart-checks.js';
 import type { LaunchParams } from '../controller/launch-params.js';
 import { controllerScript, ensureHelper } from '../process/package-files.js';
 import { logFile } from '../state/lxc-paths.js';
-import { removeStatus, writeStatus, type ActiveStatus } from '../state/lxc-status.js';
+import { readInit, removeStatus, writeStatus, type ActiveStatus } from '../state/lxc-status.js';
 import type { LxcContext } from './lxc-context.js';
+import { withConsolePty } from './live-console.js';
 import { removeRunFiles, waitController } from './lxc-stop.js';
 import { releasePorts } from './network-ports.js';
 import { removeHostVeths, setupHostNetwork, type HostNetwork } from './veth-host.js';
@@ -75,6 +76,8 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
       await writeStatus(drv.paths, status);
     });
     if (word !== 'ok') throw new VirError(ErrorCode.INTERNAL_ERROR, `guest failed to start: ${word.replace(/^error /, '')}`, ErrorDomain.LXC);
+    const init = await readInit(drv.paths, def.name);
+    if (init) status.xml = withConsolePty(status.xml, status.id, init.pty);
     if (opts.paused) await freeze(tree, status.cgroups);
     Object.assign(status, opts.paused
       ? { phase: 'active', state: DomainState.PAUSED, reason: DomainPausedReason.USER }

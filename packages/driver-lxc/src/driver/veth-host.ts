@@ -38,7 +38,7 @@ export async function setupHostNetwork(drv: LxcContext, spec: ContainerSpec, out
     out.plans.push({
       host, peer, guest: nic.guestDev ?? `eth${i}`, mac,
       ips: (nic.ips ?? []).map((ip) => ({ address: ip.address ?? '', prefix: ip.prefix, peer: ip.peer })),
-      routes: [],
+      routes: (nic.routes ?? []).map((r) => ({ address: r.address ?? '', prefix: r.prefix, gateway: r.gateway ?? '' })),
     });
     if (bridge) await runCommand('ip', ['link', 'set', host, 'master', bridge], { domain: ErrorDomain.LXC });
     await runCommand('ip', ['link', 'set', host, 'up'], { domain: ErrorDomain.LXC });

@@ -16,6 +16,8 @@ export interface CommandContext {
   readonly disks: readonly ResolvedDisk[];
   /** hugetlbfs mounts, for domains backed by huge pages. */
   readonly hugepages: HugepageContext;
+  /** The taps of the `network` and `bridge` interfaces, plugged before the launch. */
+  readonly taps?: readonly { readonly index: number; readonly tap: string }[];
 }
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
@@ -104,7 +106,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-boot', bootArg(def),
     ...controllerArgs(def.devices),
     ...diskArgs(ctx.disks),
-    ...interfaceArgs(def.devices),
+    ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...serialArgs(def.devices),
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort),

@@ -8,10 +8,8 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode, ErrorDomain, VirError, errnoText, uriParam, type VirURI } from '@tsvirt/util';
 import { openSSH, openExt } from './transport-command.js';
 import { openTLS } from './transport-tls.js';
+import { TCP_PORT } from './ports.js';
 
-/** libvirt's default ports: tcp 16509, tls 16514. */
-export const TCP_PORT = 16509;
-export const TLS_PORT = 16514;
 
 /** The transport a URI uses: the one it names, else unix for a local URI and tls for a remote one. */
 export function transportOf(uri: VirURI): string {
@@ -52,8 +50,8 @@ export function connectSocket(opts: net.NetConnectOpts, what: string): Promise<n
   });
 }
 
-/** Opens the stream a URI names. */
-export async function openTransport(uri: VirURI, readonly: boolean): Promise<Duplex> {
+/** Opens the stream a URI names; `daemonName` is the URI the daemon will open (for virt-ssh-helper). */
+export async function openTransport(uri: VirURI, readonly: boolean, daemonName: string): Promise<Duplex> {
   const transport = transportOf(uri);
   switch (transport) {
     case 'unix': {
@@ -70,7 +68,7 @@ export async function openTransport(uri: VirURI, readonly: boolean): Promise<Dup
     case 'ssh':
     case 'libssh':
     case 'libssh2':
-      return openSSH(uri, readonly);
+      return openSSH(uri, daemonName, readonly);
     case 'ext':
       return openExt(uri);
     default:

@@ -58,6 +58,9 @@ export function toWire(c: Codec<unknown>, v: unknown): unknown {
     case 'hyper':
     case 'uhyper':
       return typeof v === 'number' ? BigInt(v) : v;
+    case 'string':
+      // node device calls name the device by a string where the API holds a handle
+      return typeof v === 'object' && v !== null && 'name' in v ? (v as { name: string }).name : v;
     case 'struct': {
       const o = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};

@@ -23,13 +23,31 @@ for (const p of remote_program.procedures.values()) {
 }
 
 /**
- * The procedure an entry point maps to by name, if any: its `...Flags` (or `...WithFlags`) form
- * first, since the API's entry points all take flags (`domainUndefine(dom, flags)` is
- * REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS).
+ * The procedure an entry point maps to by name, if any, for a call with the arguments `a` (or
+ * their count). The API's entry points take flags where libvirt's older calls did not, so the
+ * `...Flags` (or `...WithFlags`) procedure comes first (`domainUndefine(dom, flags)` is
+ * REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS); but called with its trailing arguments unset (0 or
+ * undefined), the entry point is the call without flags, as libvirt's client sends it (the
+ * server's errors then name that call).
  */
-export function procedureFor(method: string): Procedure | undefined {
+export function procedureFor(method: string, a?: number | readonly unknown[]): Procedure | undefined {
   const m = method.toLowerCase();
-  return byMethod.get(`${m}flags`) ?? byMethod.get(`${m}withflags`) ?? byMethod.get(m);
+  const plain = byMethod.get(m);
+  const candidates = [byMethod.get(`${m}flags`), byMethod.get(`${m}withflags`), plain].filter((p) => p !== undefined);
+  if (a === undefined) return candidates[0];
+  const arity = typeof a === 'number' ? a : a.length;
+  if (typeof a !== 'number' && plain && candidates[0] !== plain && sameReply(plain, candidates[0]!)) {
+    let set = a.length;
+    while (set > 0 && (a[set - 1] === 0 || a[set - 1] === undefined)) set--;
+    if (set < a.length && apiArity(plain) === set) return plain;
+  }
+  return candidates.find((p) => apiArity(p) === arity) ?? candidates[0];
+}
+
+/** Whether two procedures answer the same shape (the flags form may answer more). */
+function sameReply(a: Procedure, b: Procedure): boolean {
+  const names = (p: Procedure) => fieldsOf(p.ret).map(([n]) => n).join();
+  return names(a) === names(b);
 }
 
 /** Wire fields the client fills itself rather than the caller. */
@@ -64,15 +82,15 @@ function answer(p: Procedure, method: string, ret: unknown): unknown {
   return BOOLEAN.test(method) && typeof v === 'number' ? v !== 0 : v;
 }
 
-/** An entry point derived from its procedure. */
-export function ruleEntryPoint(call: RemoteCall, p: Procedure, method: string): (...a: unknown[]) => Promise<unknown> {
-  const fields = fieldsOf(p.args);
+/** An entry point derived from the procedures of its name (which one: by the arguments given). */
+export function ruleEntryPoint(call: RemoteCall, method: string): (...a: unknown[]) => Promise<unknown> {
   return async (...a: unknown[]) => {
+    const p = procedureFor(method, a)!;
     let args: Record<string, unknown> | undefined;
     if (p.args) {
       args = {};
       let i = 0;
-      for (const [name, c] of fields) args[name] = name in IMPLIED ? IMPLIED[name] : toWire(c, a[i++]);
+      for (const [name, c] of fieldsOf(p.args)) args[name] = name in IMPLIED ? IMPLIED[name] : toWire(c, a[i++]);
     }
     return answer(p, method, await call(p.number, args));
   };
@@ -91,8 +109,7 @@ export function entryPointTable<T extends object>(call: RemoteCall, overrides: R
       const o = overrides[method];
       if (o) fn = (...a: never[]) => o(call, ...a);
       else {
-        const p = procedureFor(method);
-        if (p) fn = ruleEntryPoint(call, p, method);
+        if (procedureFor(method)) fn = ruleEntryPoint(call, method);
       }
     }
     cache.set(method, fn);

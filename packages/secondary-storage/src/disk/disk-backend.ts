@@ -6,7 +6,7 @@ import { ErrorCode, ErrorDomain, VirError, checkFlags, runCommand } from '@tsvir
 import { checkDeviceFormat } from '../device-probe.js';
 import { checkBuildFlags } from '../dir-pool.js';
 import type { PoolBackend } from '../pool-backend.js';
-import { sourceAttr } from '../pool-xml.js';
+import { sourceDevice, sourceOf } from '../pool-xml.js';
 import type { VolumeEntry } from '../volume-facts.js';
 import {
   labelFormat, mkpartArgs, nextPartitionNumber, parsePartedPrint, partedLabel, partitionFormat, partitionPath, placePartition, type DiskLayout,
@@ -15,9 +15,11 @@ import {
 const D = ErrorDomain.STORAGE;
 const run = (args: string[]): Promise<{ stdout: string }> => runCommand('parted', args, { domain: ErrorDomain.NONE });
 
-const deviceOf = (def: StoragePoolDef): string => sourceAttr(def, 'device', 'path') ?? '';
+const deviceOf = (def: StoragePoolDef): string => sourceDevice(def) ?? '';
+/** The pool's label format as libvirt names it (`unknown` when the definition names none). */
+const formatOf = (def: StoragePoolDef): string => sourceOf(def).format ?? 'unknown';
 /** The label a pool expects, in blkid's words (`dos`, `gpt`, ...); libvirt builds an unknown format as dos. */
-const expectedLabel = (def: StoragePoolDef): string => labelFormat(partedLabel(sourceAttr(def, 'format', 'type') ?? 'unknown'));
+const expectedLabel = (def: StoragePoolDef): string => labelFormat(partedLabel(formatOf(def)));
 
 async function layoutOf(def: StoragePoolDef): Promise<DiskLayout> {
   return parsePartedPrint((await run(['-m', '-s', deviceOf(def), 'unit', 'B', 'print', 'free'])).stdout);
@@ -56,7 +58,7 @@ export const diskBackend: PoolBackend = {
   async build(def, flags) {
     checkBuildFlags(flags, 'virStorageBackendDiskBuildPool');
     if (!(flags & StoragePoolBuildFlags.OVERWRITE)) await checkDeviceFormat(deviceOf(def), 'PTTYPE', expectedLabel(def), true);
-    await run([deviceOf(def), 'mklabel', '--script', partedLabel(sourceAttr(def, 'format', 'type') ?? 'unknown')]);
+    await run([deviceOf(def), 'mklabel', '--script', partedLabel(formatOf(def))]);
   },
   start: checkDisk,
   stop: async () => undefined,

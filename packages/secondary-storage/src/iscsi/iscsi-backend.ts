@@ -1,9 +1,9 @@
 import { access, constants, readdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { attr, childElements, firstChild, type StoragePoolDef } from '@tsvirt/conf';
+import type { StoragePoolDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, runCommand, sysfsPath } from '@tsvirt/util';
 import type { PoolBackend } from '../pool-backend.js';
-import { sourceAttr } from '../pool-xml.js';
+import { sourceDevice, sourceOf } from '../pool-xml.js';
 import { hostUnits, unitSizes } from '../scsi/scsi-lus.js';
 import { sourcesXML, specHost } from '../sources-xml.js';
 import type { VolumeEntry } from '../volume-facts.js';
@@ -31,15 +31,13 @@ async function iscsiadm(what: string): Promise<Iscsiadm> {
 
 /** The portal and target of a pool: its one host and its device (the target IQN), as libvirt requires them. */
 function portalTarget(def: StoragePoolDef): { portal: string; target: string; initiator?: string } {
-  const source = firstChild(def.xml, 'source')!;
-  const hosts = childElements(source, 'host');
+  const source = sourceOf(def);
+  const hosts = source.hosts ?? [];
   if (hosts.length !== 1) throw new VirError(ErrorCode.INTERNAL_ERROR, 'Expected exactly 1 host for the storage pool', D);
-  const target = sourceAttr(def, 'device', 'path');
+  const target = sourceDevice(def);
   if (!target) throw new VirError(ErrorCode.INTERNAL_ERROR, 'missing source device', D);
-  const initiator = firstChild(source, 'initiator');
-  const iqn = initiator && firstChild(initiator, 'iqn');
-  const name = iqn && attr(iqn, 'name');
-  return { portal: portalOf(attr(hosts[0]!, 'name') ?? '', Number(attr(hosts[0]!, 'port') ?? 0)), target, ...(name ? { initiator: name } : {}) };
+  const iqn = source.initiatorIqn;
+  return { portal: portalOf(hosts[0]!.name ?? '', hosts[0]!.port), target, ...(iqn ? { initiator: iqn } : {}) };
 }
 
 async function sessionOf(run: Iscsiadm, target: string): Promise<string | undefined> {

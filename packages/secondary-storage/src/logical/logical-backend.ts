@@ -5,7 +5,7 @@ import { ErrorCode, ErrorDomain, VirError, checkFlags, runCommand, systemError }
 import { checkDeviceFormat } from '../device-probe.js';
 import { checkBuildFlags } from '../dir-pool.js';
 import type { PoolBackend } from '../pool-backend.js';
-import { sourceDevices, sourceName } from '../pool-xml.js';
+import { sourceDevices, sourceOf } from '../pool-xml.js';
 import { sourcesXML } from '../sources-xml.js';
 import type { VolumeEntry } from '../volume-facts.js';
 import {
@@ -19,7 +19,7 @@ const lvm = (cmd: string, args: readonly string[]): Promise<{ stdout: string }> 
   runCommand(cmd, args, { domain: ErrorDomain.NONE, env: LVM_ENV });
 
 /** The volume group of a logical pool: its source name (conf gives it the pool's name when it names none). */
-export const groupOf = (def: StoragePoolDef): string => sourceName(def) ?? def.name;
+export const groupOf = (def: StoragePoolDef): string => sourceOf(def).name ?? def.name;
 
 /** Whether the kernel has device-mapper, which activating any logical volume needs (`/proc/misc` lists it). */
 export async function hasDeviceMapper(misc = '/proc/misc'): Promise<boolean> {

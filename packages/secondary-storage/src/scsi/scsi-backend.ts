@@ -1,15 +1,14 @@
-import { attr, firstChild, type StoragePoolDef } from '@tsvirt/conf';
+import type { StoragePoolDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { PoolBackend } from '../pool-backend.js';
+import { sourceOf } from '../pool-xml.js';
 import { hostNumber, hostUnits, rescanHost, unitSizes } from './scsi-lus.js';
 
 /** The SCSI host a pool's `<adapter type='scsi_host' name='hostN'/>` names; other adapters are refused. */
 function adapterHost(def: StoragePoolDef): number {
-  const source = firstChild(def.xml, 'source');
-  const adapter = source && firstChild(source, 'adapter');
-  const type = adapter && attr(adapter, 'type');
-  const name = adapter && attr(adapter, 'name');
-  if (type !== 'scsi_host' || name === undefined) {
+  const adapter = sourceOf(def).adapter;
+  const name = adapter?.name;
+  if (adapter?.type !== 'scsi_host' || name === undefined) {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED,
       `cannot use the adapter of SCSI pool '${def.name}': only scsi_host adapters named hostN are supported here (no vHBA creation, no parent address lookup)`, ErrorDomain.STORAGE);
   }

@@ -38,6 +38,7 @@ export const INTERFACE = model('interface', {
   bandwidth: child('bandwidth', { inbound: child('inbound', BANDWIDTH_LIMIT), outbound: child('outbound', BANDWIDTH_LIMIT) }),
   vlan: child('vlan', { trunk: attr('trunk', yesNo), tags: list('tag', { id: attr('id', uint), nativeMode: attr('nativeMode') }) }),
   ips: list('ip', { address: attr('address'), family: attr('family'), prefix: attr('prefix', uint), peer: attr('peer') }),
+  routes: list('route', { family: attr('family'), address: attr('address'), prefix: attr('prefix', uint), gateway: attr('gateway') }),
   script: at('script', attr('path')),
   guestDev: at('guest', attr('dev')),
   linkState: at('link', attr('state', oneOf('default', 'up', 'down'))),

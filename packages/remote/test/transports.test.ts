@@ -1,0 +1,85 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect, ErrorCode } from '@tsvirt/api';
+import { virErrorOf } from '@tsvirt/api/testing';
+import { startLibvirtd, type PrivateLibvirtd } from '../src/testing.js';
+import { daemonSuite } from './helpers/daemon-suite.js';
+import { freePort, startSSHD, type TestSSHD } from './helpers/sshd.js';
+import { makeCerts, type TLSFiles } from './helpers/tls-certs.js';
+
+const suite = daemonSuite('transport tests');
+
+/** Opens, lists and closes: the transport carried a whole session. */
+async function listVia(uri: string): Promise<string[]> {
+  const conn = await connect(uri);
+  try {
+    return (await conn.listAllDomains()).map((d) => d.getName());
+  } finally {
+    await conn.close();
+  }
+}
+
+suite('transports', { timeout: 30_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), `tsvirt-transports-${process.pid}-`));
+  let daemon: PrivateLibvirtd;
+  let tcpPort: number;
+  let tlsPort: number;
+  let certs: TLSFiles;
+  let sshd: TestSSHD;
+  beforeAll(async () => {
+    [tcpPort, tlsPort] = [await freePort(), await freePort()];
+    certs = makeCerts(join(dir, 'pki'));
+    daemon = await startLibvirtd([
+      'listen_tcp = 1', 'listen_tls = 1', 'listen_addr = "127.0.0.1"', `tcp_port = "${tcpPort}"`, `tls_port = "${tlsPort}"`,
+      'auth_tcp = "none"', 'auth_tls = "none"',
+      `key_file = "${certs.serverKey}"`, `cert_file = "${certs.serverCert}"`, `ca_file = "${certs.caCert}"`,
+    ].join('\n'), { listen: true });
+    sshd = await startSSHD(join(dir, 'ssh'));
+  }, 60_000);
+  afterAll(async () => {
+    sshd?.stop();
+    await daemon?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('tcp (auth none)', async () => {
+    expect(await listVia(`test+tcp://127.0.0.1:${tcpPort}/default`)).toEqual(['test']);
+  });
+
+  it('tls with the certificates in pkipath=, checked against the CA and the host name', async () => {
+    expect(await listVia(`test+tls://localhost:${tlsPort}/default?pkipath=${certs.clientDir}`)).toEqual(['test']);
+  });
+
+  it('tls refuses a server whose name the certificate does not carry, unless no_verify=1', async () => {
+    // the certificate names localhost, not 127.0.0.1
+    const e = await virErrorOf(connect(`test+tls://127.0.0.1:${tlsPort}/default?pkipath=${certs.clientDir}`));
+    expect([e.code, e.message]).toEqual([ErrorCode.AUTH_FAILED, expect.stringMatching(/^authentication failed: Unable to verify TLS peer: .*127\.0\.0\.1/)]);
+    expect(await listVia(`test+tls://127.0.0.1:${tlsPort}/default?pkipath=${certs.clientDir}&no_verify=1`)).toEqual(['test']);
+    const other = makeCerts(join(dir, 'other-pki'));
+    const bad = await virErrorOf(connect(`test+tls://localhost:${tlsPort}/default?pkipath=${other.clientDir}`));
+    // a certificate of another CA: we refuse the server, and the server refuses us
+    expect(bad.message).toMatch(/Unable to verify TLS peer/);
+    const missingFiles = await virErrorOf(connect(`test+tls://localhost:${tlsPort}/default?pkipath=${dir}/none`));
+    expect(missingFiles.message).toBe(`Cannot access CA certificate '${dir}/none/cacert.pem': No such file or directory`);
+  });
+
+  it('ssh with keyfile=, known_hosts=, no_tty=, netcat= to the daemon\'s socket=', async () => {
+    const q = `keyfile=${sshd.keyfile}&known_hosts=${sshd.knownHosts}&no_tty=1&socket=${daemon.socket}`;
+    expect(await listVia(`test+ssh://root@127.0.0.1:${sshd.port}/default?${q}`)).toEqual(['test']);
+    expect(await listVia(`test+ssh://root@127.0.0.1:${sshd.port}/default?${q}&netcat=/usr/bin/nc`)).toEqual(['test']);
+  });
+
+  it('ssh that cannot log in says what ssh said', async () => {
+    const e = await virErrorOf(connect(`test+ssh://nobody@127.0.0.1:${sshd.port}/default?keyfile=${sshd.keyfile}&known_hosts=${sshd.knownHosts}&no_tty=1`));
+    expect(e.message).toMatch(/Permission denied/);
+  });
+
+  it('ext runs command= and speaks over its stdio', async () => {
+    const script = join(dir, 'ext.sh');
+    writeFileSync(script, `#!/bin/sh\nexec nc -U ${daemon.socket}\n`);
+    chmodSync(script, 0o755);
+    expect(await listVia(`test+ext:///default?command=${script}`)).toEqual(['test']);
+  });
+});

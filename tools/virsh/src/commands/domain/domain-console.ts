@@ -1,0 +1,63 @@
+import { DomainConsoleFlags, DomainState } from '@tsvirt/api';
+import type { CommandDef } from '../../vsh/command-def.js';
+import { domainOpt } from '../../vsh/command-def.js';
+import { VshError } from '../../vsh/vsh-error.js';
+import { domainArg } from '../../domain-lookup.js';
+
+/** virsh's default escape: Ctrl-] ends the session. */
+const ESCAPE = 0x1d;
+
+/** Relays the terminal (raw) to the console and back until Ctrl-] or the console's end. */
+function relay(con: NodeJS.ReadWriteStream & { destroy(): void }): Promise<void> {
+  const stdin = process.stdin;
+  return new Promise((resolve) => {
+    const done = () => {
+      stdin.off('data', onKey);
+      stdin.setRawMode(false);
+      stdin.pause();
+      con.destroy();
+      resolve();
+    };
+    const onKey = (b: Buffer) => {
+      const at = b.indexOf(ESCAPE);
+      if (at >= 0) {
+        if (at > 0) con.write(b.subarray(0, at));
+        done();
+      } else {
+        con.write(b);
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onKey);
+    con.on('data', (b: Buffer) => process.stdout.write(b));
+    con.on('close', done);
+    con.on('error', done);
+  });
+}
+
+export const consoleCmd: CommandDef = {
+  name: 'console',
+  group: 'domain',
+  help: 'connect to the guest console',
+  desc: 'Connect the virtual serial console for the guest',
+  options: [
+    domainOpt(),
+    { name: 'devname', type: 'string', help: 'character device name' },
+    { name: 'force', type: 'bool', help: 'force console connection (disconnect already connected sessions)' },
+    { name: 'safe', type: 'bool', help: 'only connect if safe console handling is supported' },
+  ],
+  async run(ctl, cmd) {
+    const dom = await domainArg(ctl, cmd);
+    const [state] = await dom.getState();
+    if (state === DomainState.SHUTOFF) throw new VshError('The domain is not running');
+    if (process.stdin.isTTY !== true) throw new VshError('Cannot run interactive console without a controlling TTY');
+    const flags = (cmd.bool('force') ? DomainConsoleFlags.FORCE : 0) | (cmd.bool('safe') ? DomainConsoleFlags.SAFE : 0);
+    const con = await dom.openConsole(cmd.string('devname'), flags);
+    ctl.extra(`Connected to domain '${dom.getName()}'\nEscape character is ^] (Ctrl + ])\n`);
+    const { stdout } = ctl.takeOutput();
+    process.stdout.write(stdout);
+    await relay(con);
+    return true;
+  },
+};
