@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainShutoffReason, DomainState, VirError, type Connection } from '@tsvirt/api';
+import { DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, VirError, type Connection } from '@tsvirt/api';
 import { SLEEPER, TestRoot, containerXML, inside, until, whyNoContainers } from './helpers.js';
 
 const skip = whyNoContainers();
@@ -117,8 +117,16 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const name = uniq();
     const d = await c.defineXML(containerXML(name, rootfs, SLEEPER));
     await d.create();
+    const stopped: number[] = [];
+    const ac = new AbortController();
+    void (async () => {
+      for await (const e of c.domainEvents({ signal: ac.signal })) if (e.event === DomainEventType.STOPPED && e.domain.getName() === name) stopped.push(e.detail);
+    })();
     await d.shutdown();
-    expect(await until(async () => (await d.getState())[0] === DomainState.SHUTOFF)).toBe(true);
+    // The event arrives by itself, without a look at the domain.
+    expect(await until(() => stopped.length > 0)).toBe(true);
+    ac.abort();
+    expect(stopped).toEqual([DomainEventDetail.STOPPED.SHUTDOWN]);
     expect(await d.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.SHUTDOWN]);
     await d.create();
     const { pid } = root.init(name);

@@ -69,10 +69,13 @@ const DEFAULT_DEVICE_XMLS = [
   scsiHost('scsi_host11', 'scsi_host1', 11, 10, '34563456', '2000000043214321', false),
 ];
 
-/** Gives test:///default its network, host interface, node devices and NUMA cells, as libvirt's test driver has them. */
+/**
+ * Gives test:///default its network, host interface, node devices and NUMA cells, as libvirt's
+ * test driver has them; each kind is parsed when first used.
+ */
 export function addDefaultHostObjects(host: TestHost): void {
-  host.networks.load(parseNetworkXML(DEFAULT_NETWORK_XML));
-  host.interfaces.load(parseInterfaceXML(DEFAULT_INTERFACE_XML));
-  host.nodeDevices.list.push(...DEFAULT_DEVICE_XMLS.map(parseNodeDeviceXML));
+  host.networks.seed.set((networks) => networks.load(parseNetworkXML(DEFAULT_NETWORK_XML)));
+  host.interfaces.seed.set((interfaces) => interfaces.load(parseInterfaceXML(DEFAULT_INTERFACE_XML)));
+  host.nodeDevices.seed.set((devices) => devices.list.push(...DEFAULT_DEVICE_XMLS.map(parseNodeDeviceXML)));
   host.cells = DEFAULT_CELLS;
 }

@@ -26,7 +26,7 @@ function getDefaultHost(): TestHost {
     const host = new TestHost(DEFAULT_NODE_INFO);
     const { obj } = host.add(parseDomainXML(DEFAULT_DOMAIN_XML, { arch: TEST_ARCH }), true, false);
     host.start(obj, false, 0);
-    addDefaultPool(host.pools);
+    host.pools.seed.set(addDefaultPool);
     addDefaultHostObjects(host);
     defaultHost = host;
   }

@@ -1,8 +1,7 @@
-#!/usr/bin/env node
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DRIVER_REGISTRY, LIB_VERSION, addDriverImporter, findDriver, unloadDrivers } from '@tsvirt/api';
 import { defaultURI } from '@tsvirt/util';
+import { importDriver } from './drivers.js';
 import { versionString } from './version-string.js';
 import { groupHelp } from './commands/virsh/help.js';
 import { parseCommands, runCommands } from './run-commands.js';
@@ -11,7 +10,7 @@ import { tokenizeCommandString, type CommandWords } from './vsh/tokenize.js';
 import { VshError } from './vsh/vsh-error.js';
 
 // Drivers are resolved from this package, which depends on all of them; still loaded only on use.
-addDriverImporter((specifier) => import(specifier));
+addDriverImporter(importDriver);
 
 const GLOBAL_OPTIONS = {
   connect: { type: 'string', short: 'c' },
@@ -26,11 +25,13 @@ const GLOBAL_OPTIONS = {
   timing: { type: 'boolean', short: 't' },
   version: { type: 'boolean', short: 'v' },
   'long-version': { type: 'boolean', short: 'V' },
+  json: { type: 'boolean' },
 } as const;
 
+/** virsh names itself in its usage as it was invoked; this program is tsvirsh. */
 const USAGE = `
-virsh [options]... [<command_string>]
-virsh [options]... <command> [args...]
+tsvirsh [options]... [<command_string>]
+tsvirsh [options]... <command> [args...]
 
   options:
     -c | --connect=URI      hypervisor connection URI
@@ -48,6 +49,8 @@ virsh [options]... <command> [args...]
     -v                      short version
     -V                      long version
          --version[=TYPE]   version, TYPE is short or long (default short)
+         --json             (tsvirsh) results of listing and info commands as
+                            JSON, and errors as JSON objects (code, domain, message)
   commands (non interactive mode):
 
 `;
@@ -139,36 +142,6 @@ function trace(ctl: Ctl): (line: string) => void {
   return (line) => ctl.debug(DebugLevel.INFO, line);
 }
 
-/** The interactive terminal; leaving it is a success whatever the last command did, as in virsh. */
-async function readInteractive(ctl: Ctl, write: () => void): Promise<true> {
-  const tty = process.stdin.isTTY === true;
-  if (!ctl.opts.quiet) {
-    ctl.print("Welcome to virsh, the virtualization interactive terminal.\n\nType:  'help' for help with commands\n       'quit' to quit\n\n");
-  }
-  const promptText = ctl.opts.readonly ? 'virsh > ' : 'virsh # ';
-  const rl = createInterface({ input: process.stdin, terminal: tty, ...(tty ? { prompt: promptText } : {}) });
-  const prompt = (): void => {
-    if (tty) rl.prompt();
-    else ctl.print(promptText);
-    write();
-  };
-  prompt();
-  for await (const line of rl) {
-    if (!tty) ctl.print(`${line}\n`);
-    try {
-      const cmds = parseCommands(tokenizeCommandString(line), trace(ctl));
-      await runCommands(ctl, cmds, write);
-      if (cmds.some((c) => c.def.name === 'quit' || c.def.name === 'exit')) break;
-    } catch (e) {
-      ctl.report(e);
-    }
-    prompt();
-  }
-  rl.close();
-  ctl.print('\n');
-  return true;
-}
-
 async function main(argv: string[]): Promise<number> {
   const ctlOut = { ctl: undefined as Ctl | undefined };
   const write = (): void => {
@@ -211,9 +184,11 @@ async function main(argv: string[]): Promise<number> {
   const explicitURI = values.connect ?? envURI;
   const ctl = new Ctl({
     uri: explicitURI, quiet: values.quiet ?? false, readonly: values.readonly ?? false, timing: values.timing ?? false,
-    debug: numeric.debug, keepaliveInterval: numeric.keepaliveInterval,
+    debug: numeric.debug, keepaliveInterval: numeric.keepaliveInterval, json: values.json ?? false,
   });
   ctlOut.ctl = ctl;
+  // Parse and connection errors, before any command runs, are JSON too under --json.
+  ctl.jsonErrors = ctl.opts.json === true;
   // Like virsh: a URI named up front is connected before any command runs (after they parse).
   const connectEarly = async (): Promise<boolean> => {
     if (explicitURI === undefined) return true;
@@ -230,7 +205,8 @@ async function main(argv: string[]): Promise<number> {
     ctl.interactive = rest.length === 0;
     if (rest.length === 0) {
       if (!(await connectEarly())) return 1;
-      const ok = await readInteractive(ctl, write);
+      const { runShell } = await import('./shell.js');
+      const ok = await runShell(ctl, write);
       write();
       return ok ? 0 : 1;
     }
@@ -258,4 +234,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

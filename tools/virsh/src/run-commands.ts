@@ -24,6 +24,7 @@ export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[], flus
   let ok = true;
   for (const cmd of cmds) {
     ctl.commandStarts();
+    ctl.jsonErrors = ctl.opts.json === true || cmd.bool('json');
     try {
       if (!cmd.def.noConnect) await ctl.connect();
       ok = await (await loadCommand(cmd.def.name)).run(ctl, cmd);

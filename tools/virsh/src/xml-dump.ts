@@ -40,8 +40,8 @@ export async function printXML(ctl: Ctl, cmd: ParsedCommand, xml: string): Promi
     return;
   }
   // The XPath engine is loaded only by the commands that ask for it.
-  const { selectXML } = await import('./xpath-select.js');
-  const out = selectXML(xml, expr, cmd.bool('wrap'));
+  const { loadXPath, selectXML } = await import('./xpath-select.js');
+  const out = selectXML(await loadXPath(), xml, expr, cmd.bool('wrap'));
   ctl.rawError(out.stderr);
   ctl.print(out.stdout);
 }

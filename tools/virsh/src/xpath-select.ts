@@ -3,14 +3,18 @@ import { CommandFailed } from './vsh/ctl.js';
 import { escapeAttr, escapeText } from './xml-dump.js';
 
 /** The part of the `xpath` package tsvirsh uses. */
-interface XPathLib {
+export interface XPathLib {
   select(expression: string, node: Node): Node[] | string | number | boolean | null;
 }
 
 // xpath's typings pull the DOM lib into the whole program (browser globals beside Node's), so the
 // package is loaded by a specifier TypeScript does not resolve and typed by the interface above.
 const XPATH_PACKAGE: string = 'xpath';
-const xpath = (await import(XPATH_PACKAGE)) as XPathLib;
+
+/** The `xpath` package, loaded when the first expression is evaluated. */
+export async function loadXPath(): Promise<XPathLib> {
+  return (await import(XPATH_PACKAGE)) as XPathLib;
+}
 
 const TEXT = 3;
 const CDATA = 4;
@@ -131,7 +135,7 @@ function openPredicates(expr: string): number {
 
 type Selected = ReturnType<XPathLib['select']>;
 
-function evaluates(expr: string, doc: Node): boolean {
+function evaluates(xpath: XPathLib, expr: string, doc: Node): boolean {
   try {
     xpath.select(expr, doc);
     return true;
@@ -141,14 +145,14 @@ function evaluates(expr: string, doc: Node): boolean {
 }
 
 /** The expression's value, or libxml2's stderr text for an expression it cannot evaluate. */
-function evaluate(expr: string, doc: Node): { value: Selected } | { error: string } {
+function evaluate(xpath: XPathLib, expr: string, doc: Node): { value: Selected } | { error: string } {
   try {
     return { value: xpath.select(expr, doc) };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (message.startsWith('Unterminated string literal')) return { error: 'XPath error : Unfinished literal\n' };
     // libxml2 names a predicate left open once what it holds parses.
-    if (openPredicates(expr) > 0 && evaluates(`${expr}${']'.repeat(openPredicates(expr))}`, doc)) return { error: 'XPath error : Invalid predicate\n' };
+    if (openPredicates(expr) > 0 && evaluates(xpath, `${expr}${']'.repeat(openPredicates(expr))}`, doc)) return { error: 'XPath error : Invalid predicate\n' };
     const fn = /^Unknown function (.*)$/.exec(message);
     if (fn) return { error: `xmlXPathCompOpEval: function ${fn[1]} not found\nXPath error : Unregistered function\n` };
     if (message.startsWith('Cannot resolve QName')) return { error: 'XPath error : Undefined namespace prefix\n' };
@@ -168,10 +172,10 @@ export interface XPathOutput {
  * selects dumped one per line (or wrapped in `<nodes>`). An expression libxml2 cannot evaluate
  * selects nothing after libxml2's own message; one that gives a value rather than nodes fails.
  */
-export function selectXML(xml: string, expr: string, wrapped: boolean): XPathOutput {
+export function selectXML(xpath: XPathLib, xml: string, expr: string, wrapped: boolean): XPathOutput {
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   if (doc.documentElement) dropBlanks(doc.documentElement, false);
-  const outcome = evaluate(expr, doc);
+  const outcome = evaluate(xpath, expr, doc);
   const result = 'value' in outcome ? outcome.value : [];
   const stderr = 'error' in outcome ? outcome.error : '';
   if (!Array.isArray(result)) throw new CommandFailed(`internal error: Incorrect xpath '${expr}'`);

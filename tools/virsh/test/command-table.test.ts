@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GROUPS } from '../src/commands/index.js';
 import { COMMANDS_DIR, renderCommandTable } from './command-table.js';
 
-describe('the command table', () => {
+describe('the command table', { timeout: 60_000 }, () => {
   it('lists every command module exports, as they define it', async () => {
     const path = join(COMMANDS_DIR, 'table.ts');
     const want = await renderCommandTable();

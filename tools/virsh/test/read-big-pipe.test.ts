@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 // libvirt's virshtest read-big-pipe: `define` reads a named pipe that carries 140 KiB of blanks
 // before a small domain. The oracle cannot make a FIFO, so this compares tsvirsh with virsh here.
-const cli = fileURLToPath(new URL('../dist/bundle/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/program/tsvirsh.cjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'read-big-pipe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,6 +1,7 @@
 import type { InterfaceDef } from '@tsvirt/conf';
 import type { InterfaceRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { LazySeed } from '../lazy-seed.js';
 
 /** One host interface of the mock host (libvirt's virInterfaceObj). */
 export interface InterfaceObject {
@@ -14,7 +15,18 @@ export function interfaceRef(obj: InterfaceObject): InterfaceRef {
 
 /** The host interfaces of one mock host and the snapshot of an open `iface-begin` transaction. */
 export class TestInterfaces {
-  list: InterfaceObject[] = [];
+  /** The host's own interfaces, added at first use. */
+  readonly seed = new LazySeed<TestInterfaces>();
+  #list: InterfaceObject[] = [];
+
+  get list(): InterfaceObject[] {
+    this.seed.run(this);
+    return this.#list;
+  }
+  set list(list: InterfaceObject[]) {
+    this.seed.run(this);
+    this.#list = list;
+  }
   /** The definitions saved by interfaceChangeBegin, while a transaction is open. */
   saved: InterfaceDef[] | undefined;
 

@@ -1,6 +1,7 @@
 import type { NetworkDef } from '@tsvirt/conf';
 import type { NetworkRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { LazySeed } from '../lazy-seed.js';
 
 /** One virtual network of the mock host (libvirt's virNetworkObj). */
 export interface NetworkObject {
@@ -18,7 +19,14 @@ export function networkRef(obj: NetworkObject): NetworkRef {
 
 /** The networks of one mock host, with the lookups and the duplicate rules of libvirt's network object list. */
 export class TestNetworks {
-  readonly list: NetworkObject[] = [];
+  /** The host's own networks, added at first use. */
+  readonly seed = new LazySeed<TestNetworks>();
+  readonly #list: NetworkObject[] = [];
+
+  get list(): NetworkObject[] {
+    this.seed.run(this);
+    return this.#list;
+  }
 
   byName(name: string): NetworkObject {
     const obj = this.list.find((n) => n.def.name === name);

@@ -2,6 +2,7 @@ import { attr, childElements, formatNodeDeviceXML, type NodeDeviceDef } from '@t
 import { NODE_DEVICE_CAPS, type NodeDeviceDriver, type NodeDeviceRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { createVHBA } from './vhba.js';
+import { LazySeed } from '../lazy-seed.js';
 
 const D = ErrorDomain.TEST;
 /**
@@ -22,7 +23,14 @@ function filterCaps(def: NodeDeviceDef): string[] {
 
 /** The node devices of one mock host. */
 export class TestNodeDevices {
-  readonly list: NodeDeviceDef[] = [];
+  /** The host's own devices, added at first use. */
+  readonly seed = new LazySeed<TestNodeDevices>();
+  readonly #list: NodeDeviceDef[] = [];
+
+  get list(): NodeDeviceDef[] {
+    this.seed.run(this);
+    return this.#list;
+  }
 
   byName(name: string): NodeDeviceDef {
     const dev = this.list.find((d) => d.name === name);

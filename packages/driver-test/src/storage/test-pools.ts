@@ -4,6 +4,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { sameStorage } from './pool-source.js';
 import type { PoolObject, VolObject } from './pool-object.js';
 import { PoolEvents } from './pool-events.js';
+import { LazySeed } from '../lazy-seed.js';
 
 const T = ErrorDomain.TEST;
 const S = ErrorDomain.STORAGE;
@@ -30,7 +31,14 @@ function placeVolume(def: StorageVolDef, path: string): void {
 
 /** The storage pools of one mock host, with libvirt's lookup, duplicate and bookkeeping rules. */
 export class TestPools {
-  readonly pools: PoolObject[] = [];
+  /** The host's own pools, added at first use. */
+  readonly seed = new LazySeed<TestPools>();
+  readonly #pools: PoolObject[] = [];
+
+  get pools(): PoolObject[] {
+    this.seed.run(this);
+    return this.#pools;
+  }
   readonly events = new PoolEvents();
 
   ref(obj: PoolObject): StoragePoolRef {

@@ -20,6 +20,8 @@ export interface CtlOptions {
   readonly debug: DebugLevel;
   /** `-k`: seconds between keepalives, 0 to disable; undefined when not given (virsh's default 5). */
   readonly keepaliveInterval: number | undefined;
+  /** `--json` before the command: every command that can prints JSON, and errors are JSON. */
+  readonly json?: boolean;
 }
 
 /** virsh's message levels (vshErrorLevel), as `-d` selects them. */
@@ -36,18 +38,21 @@ export class Ctl {
   #conn: Connection | undefined;
   #stdout = '';
   #stderr = '';
-  #started = 0;
+  /** process.hrtime.bigint() when the current command started (not `performance`, which loads perf_hooks). */
+  #started = 0n;
   /** Commands come from the interactive terminal (stdin) rather than the command line. */
   interactive = false;
+  /** The running command asked for JSON: its errors are reported as JSON objects. */
+  jsonErrors = false;
 
   constructor(public opts: CtlOptions) {}
 
   commandStarts(): void {
-    this.#started = performance.now();
+    this.#started = process.hrtime.bigint();
   }
   /** Milliseconds since the current command started. */
   sinceCommandStart(): number {
-    return performance.now() - this.#started;
+    return Number(process.hrtime.bigint() - this.#started) / 1e6;
   }
 
   /** Output that is always shown (vshPrint). */
@@ -121,8 +126,16 @@ export class Ctl {
     this.#conn = undefined;
   }
 
-  /** Prints a command's failure as virsh does: its own line, then the libvirt error. */
+  /**
+   * Prints a command's failure as virsh does: its own line, then the libvirt error. Under `--json`
+   * it is one JSON object a line: libvirt's `code`, `domain` and `message` (both numbers null for an
+   * error of tsvirsh's own), and virsh's own first line as `context` when it has one.
+   */
   report(e: unknown): void {
+    if (this.jsonErrors) {
+      this.#stderr += `${JSON.stringify(errorJSON(e))}\n`;
+      return;
+    }
     if (e instanceof CommandFailed) {
       this.error(e.message);
       if (e.causeError !== undefined) this.report(e.causeError);
@@ -132,4 +145,14 @@ export class Ctl {
       this.error(String(e));
     }
   }
+}
+
+/** A failure as `--json` reports it. */
+function errorJSON(e: unknown): { code: number | null; domain: number | null; message: string; context?: string } {
+  if (e instanceof CommandFailed) {
+    const cause = e.causeError === undefined ? undefined : errorJSON(e.causeError);
+    return cause ? { ...cause, context: e.message } : { code: null, domain: null, message: e.message };
+  }
+  if (e instanceof VirError) return { code: e.code, domain: e.domain, message: e.message };
+  return { code: null, domain: null, message: e instanceof Error ? e.message : String(e) };
 }

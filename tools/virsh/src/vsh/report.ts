@@ -9,10 +9,23 @@ import { formatTable } from './table.js';
  */
 export const jsonOpt: OptDef = { name: 'json', type: 'bool', hidden: true, help: 'print the result as JSON' };
 
-export type JSONValue = string | number | boolean | null | readonly JSONValue[] | { readonly [key: string]: JSONValue };
+/** A JSON value; a bigint (libvirt's unsigned long long) is written as an exact integer. */
+export type JSONValue = string | number | bigint | boolean | null | readonly JSONValue[] | { readonly [key: string]: JSONValue };
+
+/** Whether a command prints JSON: it was given `--json`, or tsvirsh was. */
+export function wantsJSON(ctl: Ctl, cmd: ParsedCommand): boolean {
+  return cmd.bool('json') || (ctl.opts.json === true && cmd.def.options.some((o) => o.name === 'json'));
+}
+
+/** JSON.stringify's layout, with bigints as their exact digits (JSON numbers have no size limit). */
+export function toJSON(value: JSONValue): string {
+  const marks: string[] = [];
+  const text = JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `\u0000${marks.push(v.toString()) - 1}\u0000` : v), 2);
+  return text.replace(/"\\u0000(\d+)\\u0000"/g, (_, i: string) => marks[Number(i)]!);
+}
 
 function printJSON(ctl: Ctl, value: JSONValue): void {
-  ctl.print(`${JSON.stringify(value, null, 2)}\n`);
+  ctl.print(`${toJSON(value)}\n`);
 }
 
 /** One line of a `Label:   value` listing (dominfo, nodeinfo, net-info ...). */
@@ -27,7 +40,7 @@ export interface Field {
 
 /** Prints fields as virsh does (label padded to `width`, a space, the value) or as one JSON object. */
 export function printFields(ctl: Ctl, cmd: ParsedCommand, fields: readonly Field[], width: number): void {
-  if (cmd.bool('json')) {
+  if (wantsJSON(ctl, cmd)) {
     printJSON(ctl, Object.fromEntries(fields.map((f) => [f.key, f.value])));
     return;
   }
@@ -45,9 +58,17 @@ export interface Column<Row> {
   readonly jsonOnly?: boolean;
 }
 
+/**
+ * The columns a selector option keeps (`--name`, `--uuid`, `--id`), in the order given: the
+ * JSON of `list --uuid --name --json` has those keys only, as the text has those words only.
+ */
+export function selectColumns<Row>(columns: readonly Column<Row>[], keys: readonly string[]): Column<Row>[] {
+  return keys.flatMap((k) => columns.filter((c) => c.key === k));
+}
+
 /** Prints rows as virsh's table (header unless -q) or as a JSON array of objects. */
 export function printTable<Row>(ctl: Ctl, cmd: ParsedCommand, columns: readonly Column<Row>[], rows: readonly Row[]): void {
-  if (cmd.bool('json')) {
+  if (wantsJSON(ctl, cmd)) {
     printJSON(ctl, rows.map((r) => Object.fromEntries(columns.map((c) => [c.key, c.value(r)]))));
     return;
   }
@@ -58,6 +79,6 @@ export function printTable<Row>(ctl: Ctl, cmd: ParsedCommand, columns: readonly 
 
 /** For commands whose whole answer is one value (domstate, domid, vcpucount ...). */
 export function printValue(ctl: Ctl, cmd: ParsedCommand, value: JSONValue, text: string): void {
-  if (cmd.bool('json')) printJSON(ctl, value);
+  if (wantsJSON(ctl, cmd)) printJSON(ctl, value);
   else ctl.print(text);
 }

@@ -3,7 +3,7 @@ import { parseCheckpointXML } from '@tsvirt/conf';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { domainOpt } from '../../vsh/command-def.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { jsonOpt, type Column } from '../../vsh/report.js';
+import { jsonOpt, type Column, wantsJSON } from '../../vsh/report.js';
 import { domainArg } from '../../domain-lookup.js';
 import { boolOpt } from '../shared/modify-impact.js';
 import { CHECKPOINT_GROUP, checkpointParentName, lookupCheckpoint } from './checkpoint-common.js';
@@ -51,7 +51,7 @@ export const checkpointList: CommandDef = {
     }
     const dom = await domainArg(ctl, cmd);
     const start = cmd.has('from') ? await lookupCheckpoint(cmd, dom, 'from') : undefined;
-    const withParent = tree || cmd.bool('parent') || cmd.bool('json');
+    const withParent = tree || cmd.bool('parent') || wantsJSON(ctl, cmd);
 
     const cps = start ? await start.listAllChildren(flags) : await dom.listAllCheckpoints(flags);
     if (start && tree) cps.unshift(start);

@@ -25,8 +25,8 @@ export const dominfo = objectCommand({
       { label: 'CPU(s):', key: 'cpus', value: info.nrVirtCpu },
     ];
     if (info.cpuTime !== 0n) {
-      const seconds = Number(info.cpuTime) / 1e9;
-      fields.push({ label: 'CPU time:', key: 'cpuTime', value: seconds, text: `${seconds.toFixed(1)}s` });
+      // JSON has it in nanoseconds, the unit of every CPU time tsvirsh prints as JSON.
+      fields.push({ label: 'CPU time:', key: 'cpuTime', value: info.cpuTime, text: `${(Number(info.cpuTime) / 1e9).toFixed(1)}s` });
     }
     const yesNo = (key: string, label: string, v: boolean, words = ['yes', 'no']): Field =>
       ({ label, key, value: v, text: v ? words[0] : words[1] });

@@ -1,7 +1,7 @@
 import { DomainState, DomainXMLFlags, ListDomainsFlags as F, type Domain } from '@tsvirt/api';
 import { parseDomainXML } from '@tsvirt/conf';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
-import { jsonOpt, printTable, type Column } from '../../vsh/report.js';
+import { jsonOpt, printTable, type Column, selectColumns, wantsJSON } from '../../vsh/report.js';
 import { stateName } from '../../state-names.js';
 
 const FILTERS: ReadonlyArray<[string, number, string]> = [
@@ -79,7 +79,13 @@ export const list: CommandDef = {
     const byName = cmd.bool('name');
     const byUUID = cmd.bool('uuid');
     const byId = cmd.bool('id');
-    if ((byName || byUUID || byId) && !cmd.bool('json')) {
+    const selected = [byId && 'id', byUUID && 'uuid', byName && 'name'].filter((k) => typeof k === 'string');
+    if (selected.length > 0 && wantsJSON(ctl, cmd)) {
+      const shown = byId ? doms.filter((d) => d.getID() >= 0) : doms;
+      printTable(ctl, cmd, selectColumns(COLUMNS, selected), shown.map((dom) => ({ dom, state: '', title: '' })));
+      return true;
+    }
+    if (selected.length > 0) {
       for (const d of doms) {
         if (byId && d.getID() < 0) continue;
         const parts: string[] = [];

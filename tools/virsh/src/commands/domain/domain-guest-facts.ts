@@ -47,7 +47,7 @@ export const dommemstat: CommandDef = {
       throw new CommandFailed(`Failed to get memory statistics for domain ${cmd.required('domain')}`, e);
     }
     const named = stats.filter((s) => MEMORY_STAT_NAMES[s.tag] !== undefined);
-    printValue(ctl, cmd, Object.fromEntries(named.map((s) => [MEMORY_STAT_NAMES[s.tag]!, Number(s.val)])),
+    printValue(ctl, cmd, Object.fromEntries(named.map((s) => [MEMORY_STAT_NAMES[s.tag]!, s.val])),
       named.map((s) => `${MEMORY_STAT_NAMES[s.tag]} ${s.val}\n`).join(''));
     return true;
   },
@@ -83,7 +83,7 @@ export const domtime: CommandDef = {
       return true;
     }
     const { seconds, nseconds } = await dom.getTime();
-    printValue(ctl, cmd, { seconds: Number(seconds), nseconds }, `Time: ${cmd.bool('pretty') ? utcText(seconds) : seconds}`);
+    printValue(ctl, cmd, { seconds, nseconds }, `Time: ${cmd.bool('pretty') ? utcText(seconds) : seconds}`);
     return true;
   },
 };
@@ -131,7 +131,7 @@ export const domcontrol: CommandDef = {
       text = `${state}: ${CONTROL_ERRORS[info.details] ?? '?'}\n`;
     }
     printValue(ctl, cmd, { state, ...(info.state === DomainControlState.ERROR ? { reason: CONTROL_ERRORS[info.details] ?? '?' } : {}),
-      stateTime: Number(info.stateTime) }, text);
+      stateTime: info.stateTime }, text);
     return true;
   },
 };

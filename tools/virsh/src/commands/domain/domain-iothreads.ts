@@ -5,7 +5,7 @@ import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { uintOpt, ullOpt } from '../../vsh/option-values.js';
-import { jsonOpt, printTable } from '../../vsh/report.js';
+import { jsonOpt, printTable, wantsJSON } from '../../vsh/report.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { domainArg } from '../../domain-lookup.js';
 import { configOpt, currentOpt, impactFlags, liveOpt } from '../shared/modify-impact.js';
@@ -38,7 +38,7 @@ export const iothreadinfo: CommandDef = {
     } catch (e) {
       throw new CommandFailed('Unable to get domain IOThreads information', e);
     }
-    if (threads.length === 0 && !cmd.bool('json')) {
+    if (threads.length === 0 && !wantsJSON(ctl, cmd)) {
       ctl.extra('No IOThreads found for the domain');
       return true;
     }

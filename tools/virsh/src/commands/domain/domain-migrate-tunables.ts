@@ -36,7 +36,7 @@ export const migrateGetmaxdowntime: CommandDef = {
   options: [domainOpt(), jsonOpt],
   async run(ctl, cmd) {
     const downtime = await (await domainArg(ctl, cmd)).migrateGetMaxDowntime();
-    printValue(ctl, cmd, Number(downtime), `${downtime}\n`);
+    printValue(ctl, cmd, downtime, `${downtime}\n`);
     return true;
   },
 };
@@ -52,7 +52,7 @@ export const migrateCompcache: CommandDef = {
     const size = ullOpt(cmd, 'size');
     if (size !== undefined) await dom.migrateSetCompressionCache(size);
     const now = await dom.migrateGetCompressionCache();
-    printValue(ctl, cmd, Number(now), `Compression cache: ${prettyCapacity(Number(now))}\n`);
+    printValue(ctl, cmd, now, `Compression cache: ${prettyCapacity(Number(now))}\n`);
     return true;
   },
 };
@@ -83,7 +83,7 @@ export const migrateGetspeed: CommandDef = {
   async run(ctl, cmd) {
     const dom = await domainArg(ctl, cmd);
     const bandwidth = await dom.migrateGetMaxSpeed(postcopyFlag(cmd.bool('postcopy')));
-    printValue(ctl, cmd, Number(bandwidth), `${bandwidth}\n`);
+    printValue(ctl, cmd, bandwidth, `${bandwidth}\n`);
     return true;
   },
 };

@@ -3,7 +3,7 @@ import type { CommandDef } from '../../vsh/command-def.js';
 import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
-import { jsonOpt, printValue } from '../../vsh/report.js';
+import { jsonOpt, printValue, wantsJSON } from '../../vsh/report.js';
 import { typedParamText, typedParamsJSON } from '../../vsh/typed-param-text.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { domainArg } from '../../domain-lookup.js';
@@ -60,7 +60,7 @@ export const schedinfo: CommandDef = {
     } catch (e) {
       throw new CommandFailed('Failed to get scheduler type', e);
     }
-    if (!cmd.bool('json')) ctl.print(tunableLine('Scheduler', sched.type));
+    if (!wantsJSON(ctl, cmd)) ctl.print(tunableLine('Scheduler', sched.type));
     let params: TypedParameter[] = [];
     if (sched.nparams > 0) {
       // --live and --config cannot be read together: virsh then reads the current values.
@@ -74,7 +74,7 @@ export const schedinfo: CommandDef = {
         throw new VshError('cannot query both live and config at once');
       }
     }
-    if (cmd.bool('json')) printValue(ctl, cmd, { scheduler: sched.type, parameters: typedParamsJSON(params) }, '');
+    if (wantsJSON(ctl, cmd)) printValue(ctl, cmd, { scheduler: sched.type, parameters: typedParamsJSON(params) }, '');
     else ctl.print(params.map((p) => tunableLine(p.field, typedParamText(p))).join(''));
     return true;
   },

@@ -101,7 +101,7 @@ export const vcpuinfo: CommandDef = {
         vcpu: n,
         cpu: v?.cpu ?? null,
         state: v ? (VCPU_STATES[v.state] ?? 'no state') : null,
-        cpuTime: v ? Number(v.cpuTime) / 1e9 : null,
+        cpuTime: v ? v.cpuTime : null,
         affinity: fitMap(m, cpus),
       };
     });
@@ -111,7 +111,7 @@ export const vcpuinfo: CommandDef = {
       `${'VCPU:'.padEnd(15)} ${r.vcpu}\n`,
       `${'CPU:'.padEnd(15)} ${r.cpu ?? 'N/A'}\n`,
       `${'State:'.padEnd(15)} ${r.state ?? 'N/A'}\n`,
-      r.cpuTime === null ? `${'CPU time'.padEnd(15)} N/A\n` : `${'CPU time:'.padEnd(15)} ${r.cpuTime.toFixed(1)}s\n`,
+      r.cpuTime === null ? `${'CPU time'.padEnd(15)} N/A\n` : `${'CPU time:'.padEnd(15)} ${(Number(r.cpuTime) / 1e9).toFixed(1)}s\n`,
       `${'CPU Affinity:'.padEnd(15)} ${affinityText(r.affinity)}\n`,
     ].join('')).join('\n');
     printValue(ctl, cmd, rows.map((r) => ({ ...r, affinity: formatCpuSet(r.affinity) })), text);

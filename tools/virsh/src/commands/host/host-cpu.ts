@@ -5,7 +5,7 @@ import { CommandFailed } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { nonEmptyOpt } from '../../vsh/option-values.js';
-import { jsonOpt, printFields, printValue } from '../../vsh/report.js';
+import { jsonOpt, printFields, printValue, wantsJSON } from '../../vsh/report.js';
 import { extractCPUDefs } from '../../cpu-xml-extract.js';
 
 const fileOpt = (help: string): OptDef => ({ name: 'file', type: 'string', positional: true, required: true, help });
@@ -127,7 +127,7 @@ export const cpuModels: CommandDef = {
     } catch (e) {
       throw new CommandFailed('failed to get CPU model names', e);
     }
-    if (cmd.bool('json')) printValue(ctl, cmd, models, '');
+    if (wantsJSON(ctl, cmd)) printValue(ctl, cmd, models, '');
     else if (models.length === 0) ctl.extra('all CPU models are accepted\n');
     else ctl.print(models.map((m) => `${m}\n`).join(''));
     return true;

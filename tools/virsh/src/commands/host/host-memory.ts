@@ -4,7 +4,7 @@ import { CommandFailed } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { scaledOpt, uintOpt, ullOpt } from '../../vsh/option-values.js';
-import { jsonOpt, printValue } from '../../vsh/report.js';
+import { jsonOpt, printValue, wantsJSON } from '../../vsh/report.js';
 import { typedParamText, typedParamsJSON } from '../../vsh/typed-param-text.js';
 import { hostTopology } from '../../host-topology.js';
 
@@ -31,10 +31,10 @@ export const freecell: CommandDef = {
     if (!cmd.bool('all')) {
       if (cell !== undefined) {
         const [free = 0n] = await conn.getCellsFreeMemory(cell, 1);
-        printValue(ctl, cmd, { cell, freeKiB: Number(kib(free)) }, `${cell}: ${kib(free)} KiB\n`);
+        printValue(ctl, cmd, { cell, freeKiB: kib(free) }, `${cell}: ${kib(free)} KiB\n`);
       } else {
         const free = await conn.getFreeMemory();
-        printValue(ctl, cmd, { totalKiB: Number(kib(free)) }, `Total: ${kib(free)} KiB\n`);
+        printValue(ctl, cmd, { totalKiB: kib(free) }, `Total: ${kib(free)} KiB\n`);
       }
       return true;
     }
@@ -47,8 +47,8 @@ export const freecell: CommandDef = {
       }
     }
     const total = cells.reduce((sum, c) => sum + c.free, 0n);
-    if (cmd.bool('json')) {
-      printValue(ctl, cmd, { cells: cells.map((c) => ({ cell: c.cell, freeKiB: Number(kib(c.free)) })), totalKiB: Number(kib(total)) }, '');
+    if (wantsJSON(ctl, cmd)) {
+      printValue(ctl, cmd, { cells: cells.map((c) => ({ cell: c.cell, freeKiB: kib(c.free) })), totalKiB: kib(total) }, '');
       return true;
     }
     ctl.print(cells.map((c) => `${String(c.cell).padStart(5)}: ${String(kib(c.free)).padStart(10)} KiB\n`).join(''));
@@ -73,7 +73,7 @@ export const freepages: CommandDef = {
     cmd.exclusive('all', 'cellno');
     const size = pageSizeKiB(cmd);
     const conn = await ctl.connect();
-    const pagesOf = (sizes: readonly number[], counts: readonly bigint[]) => sizes.map((s, i) => ({ sizeKiB: s, free: Number(counts[i]) }));
+    const pagesOf = (sizes: readonly number[], counts: readonly bigint[]) => sizes.map((s, i) => ({ sizeKiB: s, free: counts[i] ?? null }));
     const lines = (sizes: readonly number[], counts: readonly bigint[]): string => sizes.map((s, i) => `${s}KiB: ${counts[i]}\n`).join('');
     if (cmd.bool('all')) {
       const topology = await hostTopology(conn);

@@ -4,7 +4,7 @@ import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { jsonOpt, printFields, printValue, type Field } from '../../vsh/report.js';
+import { jsonOpt, printFields, printValue, type Field, wantsJSON } from '../../vsh/report.js';
 
 /** An `int` option as virsh reads it: a C int, with virsh's message for anything else. */
 function intOpt(cmd: ParsedCommand, name: string): number | undefined {
@@ -53,7 +53,7 @@ export const nodecpustats: CommandDef = {
     if (!cmd.bool('percent')) {
       printFields(ctl, cmd, shown.map(([f, label]): Field => {
         const v = valueOf(first, f)!;
-        return { label: `${label}:`, key: label, value: Number(v), text: String(v).padStart(20) };
+        return { label: `${label}:`, key: label, value: v, text: String(v).padStart(20) };
       }), 15);
       return true;
     }
@@ -83,7 +83,7 @@ export const nodememstats: CommandDef = {
     } catch (e) {
       throw new CommandFailed('Unable to get number of memory stats', e);
     }
-    if (cmd.bool('json')) printValue(ctl, cmd, Object.fromEntries(stats.map((s) => [s.field, Number(s.value)])), '');
+    if (wantsJSON(ctl, cmd)) printValue(ctl, cmd, Object.fromEntries(stats.map((s) => [s.field, s.value])), '');
     else ctl.print(stats.map((s) => `${s.field.padEnd(7)}: ${String(s.value).padStart(20)} KiB\n`).join(''));
     return true;
   },

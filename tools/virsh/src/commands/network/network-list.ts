@@ -1,7 +1,7 @@
 import { ListNetworksFlags as F, type Network } from '@tsvirt/api';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { jsonOpt, printTable, type Column } from '../../vsh/report.js';
+import { jsonOpt, printTable, type Column, selectColumns, wantsJSON } from '../../vsh/report.js';
 
 const bool = (name: string, help: string): OptDef => ({ name, type: 'bool', help });
 
@@ -56,7 +56,12 @@ export const netList: CommandDef = {
     let flags: number = cmd.bool('all') ? F.ACTIVE | F.INACTIVE : cmd.bool('inactive') ? F.INACTIVE : F.ACTIVE;
     for (const [name, bits] of FILTERS) if (cmd.bool(name)) flags |= bits;
     const nets = (await (await ctl.connect()).listAllNetworks(flags)).sort(byName);
-    if ((cmd.bool('name') || cmd.bool('uuid')) && !cmd.bool('json')) {
+    if ((cmd.bool('name') || cmd.bool('uuid')) && wantsJSON(ctl, cmd)) {
+      const rows = nets.map((net) => ({ net, active: false, autostart: false, persistent: false }));
+      printTable(ctl, cmd, selectColumns(COLUMNS, [cmd.bool('uuid') ? 'uuid' : 'name']), rows);
+      return true;
+    }
+    if (cmd.bool('name') || cmd.bool('uuid')) {
       for (const n of nets) ctl.print(`${cmd.bool('uuid') ? n.getUUIDString() : n.getName()}\n`);
       return true;
     }

@@ -2,7 +2,7 @@ import { NetworkPortCreateFlags, type NetworkPort } from '@tsvirt/api';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { CommandFailed, DebugLevel, type Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
-import { jsonOpt, printTable } from '../../vsh/report.js';
+import { jsonOpt, printTable, wantsJSON } from '../../vsh/report.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 import { readXMLFile } from '../domain/domain-xml.js';
@@ -46,7 +46,7 @@ export const netPortList: CommandDef = {
     if (cmd.bool('uuid') && cmd.bool('table')) throw new VshError('Only one argument from --table and --uuid may be specified.');
     const net = await networkArg(ctl, cmd);
     const ports = (await net.listAllPorts()).sort((a, b) => (a.getUUIDString() < b.getUUIDString() ? -1 : 1));
-    if (cmd.bool('uuid') && !cmd.bool('json')) {
+    if (cmd.bool('uuid') && !wantsJSON(ctl, cmd)) {
       ctl.print(ports.map((p) => `${p.getUUIDString()}\n`).join(''));
       return true;
     }

@@ -5,7 +5,7 @@ import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { splitCommaList } from '../../vsh/comma-list.js';
-import { jsonOpt, printFields, printTable, type Column } from '../../vsh/report.js';
+import { jsonOpt, printFields, printTable, type Column, wantsJSON } from '../../vsh/report.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 
 export const deviceOpt: OptDef = {
@@ -117,7 +117,7 @@ export const nodedevList: CommandDef = {
     devs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     const rows: DeviceRow[] = [];
     for (const d of devs) rows.push({ name: d.getName(), parent: await d.getParent() });
-    if (cmd.bool('json')) printTable(ctl, cmd, COLUMNS, rows);
+    if (wantsJSON(ctl, cmd)) printTable(ctl, cmd, COLUMNS, rows);
     else ctl.print(cmd.bool('tree') ? tree(rows) : rows.map((r) => `${r.name}\n`).join(''));
     return true;
   },

@@ -38,7 +38,7 @@ export const poolInfo = objectCommand({
     // A stopped pool's sizes mean nothing: virsh leaves them out.
     if (info.state !== StoragePoolState.INACTIVE) {
       const size = (key: string, label: string, bytes: bigint): Field =>
-        ({ label, key, value: Number(bytes), text: cmd.bool('bytes') ? String(bytes) : prettySize(bytes) });
+        ({ label, key, value: bytes, text: cmd.bool('bytes') ? String(bytes) : prettySize(bytes) });
       fields.push(size('capacity', 'Capacity:', info.capacity), size('allocation', 'Allocation:', info.allocation),
         size('available', 'Available:', info.available));
     }

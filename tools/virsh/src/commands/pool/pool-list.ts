@@ -1,7 +1,7 @@
 import { ListStoragePoolsFlags as F, StoragePoolState, type StoragePool } from '@tsvirt/api';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { jsonOpt, printTable, type Column } from '../../vsh/report.js';
+import { jsonOpt, printTable, type Column, selectColumns, wantsJSON } from '../../vsh/report.js';
 import { compareNames, optionalString } from '../../storage-lookup.js';
 import { prettySize } from '../../storage-sizes.js';
 import { poolStateName } from './pool-info.js';
@@ -41,7 +41,7 @@ const yesNo = (v: boolean): string => (v ? 'yes' : 'no');
 const running = (r: PoolRow): boolean => r.state !== StoragePoolState.INACTIVE;
 /** A size column: `-` for a stopped pool, whose sizes virsh does not show. */
 const size = (title: string, key: 'capacity' | 'allocation' | 'available'): Column<PoolRow> => ({
-  title, key, value: (r) => (running(r) ? Number(r[key]) : null), text: (r) => (running(r) ? prettySize(r[key]) : '-'),
+  title, key, value: (r) => (running(r) ? r[key] : null), text: (r) => (running(r) ? prettySize(r[key]) : '-'),
 });
 
 const BASIC: readonly Column<PoolRow>[] = [
@@ -92,7 +92,12 @@ export const poolList: CommandDef = {
     const pools = (await (await ctl.connect()).listAllStoragePools(flags)).sort(compareNames);
     const byUUID = cmd.bool('uuid');
     const names = cmd.bool('name');
-    if ((byUUID || names) && !cmd.bool('json')) {
+    if ((byUUID || names) && wantsJSON(ctl, cmd)) {
+      const rows = pools.map((pool) => ({ pool, state: 0, capacity: 0n, allocation: 0n, available: 0n, autostart: false, persistent: false }));
+      printTable(ctl, cmd, selectColumns(BASIC, [...(byUUID ? ['uuid'] : []), ...(names ? ['name'] : [])]), rows);
+      return true;
+    }
+    if (byUUID || names) {
       for (const p of pools) {
         const parts = [...(byUUID ? [p.getUUIDString()] : []), ...(names ? [p.getName().padEnd(20)] : [])];
         ctl.print(`${parts.join(' ')}\n`);
@@ -104,7 +109,7 @@ export const poolList: CommandDef = {
       const info = await pool.getInfo();
       rows.push({ pool, ...info, autostart: await pool.getAutostart(), persistent: await pool.isPersistent() });
     }
-    printTable(ctl, cmd, cmd.bool('details') || cmd.bool('json') ? DETAILS : BASIC, rows);
+    printTable(ctl, cmd, cmd.bool('details') || wantsJSON(ctl, cmd) ? DETAILS : BASIC, rows);
     return true;
   },
 };

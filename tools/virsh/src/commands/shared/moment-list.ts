@@ -1,7 +1,7 @@
 import type { Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { printTable, type Column } from '../../vsh/report.js';
+import { printTable, type Column, wantsJSON } from '../../vsh/report.js';
 
 /** The list flags snapshot-list and checkpoint-list both set (their bit values differ). */
 export interface TreeListBits {
@@ -74,13 +74,13 @@ export function printTreeList<R extends TreeRow>(
 ): void {
   if (startIsRoot) rows[0] = { ...rows[0]!, parent: undefined };
   if (!topological) rows.sort(byName);
-  if (cmd.bool('tree') && !cmd.bool('json')) {
+  if (cmd.bool('tree') && !wantsJSON(ctl, cmd)) {
     for (const r of rows) if (r.parent === undefined) printTree(ctl, rows, r, '', true, true);
     return;
   }
-  if (cmd.bool('name') && !cmd.bool('json')) {
+  if (cmd.bool('name') && !wantsJSON(ctl, cmd)) {
     ctl.print(rows.map((r) => `${r.name}\n`).join(''));
     return;
   }
-  printTable(ctl, cmd, cmd.bool('parent') || cmd.bool('json') ? [...columns, parentColumn<R>()] : columns, rows);
+  printTable(ctl, cmd, cmd.bool('parent') || wantsJSON(ctl, cmd) ? [...columns, parentColumn<R>()] : columns, rows);
 }

@@ -2,7 +2,7 @@ import { DomainSnapshotListFlags as L, type DomainSnapshot } from '@tsvirt/api';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { domainOpt } from '../../vsh/command-def.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { jsonOpt, type Column } from '../../vsh/report.js';
+import { jsonOpt, type Column, wantsJSON } from '../../vsh/report.js';
 import { domainArg } from '../../domain-lookup.js';
 import { boolOpt } from '../shared/modify-impact.js';
 import { printTreeList, treeListFlags, type TreeRow } from '../shared/moment-list.js';
@@ -71,7 +71,7 @@ export const snapshotList: CommandDef = {
     }
     const dom = await domainArg(ctl, cmd);
     const start = fromGiven ? await lookupSnapshot(cmd, dom, 'from') : undefined;
-    const withParent = tree || cmd.bool('parent') || cmd.bool('json');
+    const withParent = tree || cmd.bool('parent') || wantsJSON(ctl, cmd);
 
     let snaps: DomainSnapshot[];
     if (start) {

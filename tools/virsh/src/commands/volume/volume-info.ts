@@ -1,7 +1,7 @@
 import { StorageVolInfoFlags, StorageVolType, type StorageVol } from '@tsvirt/api';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
-import { jsonOpt, printFields, printTable, type Column, type Field } from '../../vsh/report.js';
+import { jsonOpt, printFields, printTable, type Column, type Field, wantsJSON } from '../../vsh/report.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 import { compareNames, poolArg, poolOpt, volArg, type VolLookupWays } from '../../storage-lookup.js';
 import { prettySize } from '../../storage-sizes.js';
@@ -37,11 +37,11 @@ export const volInfo: CommandDef = {
       info = physical ? await vol.getInfoFlags(StorageVolInfoFlags.GET_PHYSICAL) : await vol.getInfo();
     } catch (e) {
       // virsh has printed the name by the time the driver refuses.
-      if (!cmd.bool('json')) printFields(ctl, cmd, [name], 15);
+      if (!wantsJSON(ctl, cmd)) printFields(ctl, cmd, [name], 15);
       throw e;
     }
     const size = (key: string, label: string, bytes: bigint): Field =>
-      ({ label, key, value: Number(bytes), text: cmd.bool('bytes') ? `${bytes} bytes` : prettySize(bytes) });
+      ({ label, key, value: bytes, text: cmd.bool('bytes') ? `${bytes} bytes` : prettySize(bytes) });
     printFields(ctl, cmd, [
       name,
       { label: 'Type:', key: 'type', value: volTypeName(info.type) },
@@ -67,8 +67,8 @@ const NAME_PATH: readonly Column<VolRow>[] = [
 const DETAILS: readonly Column<VolRow>[] = [
   ...NAME_PATH,
   { title: 'Type', key: 'type', value: (r) => volTypeName(r.type) },
-  { title: 'Capacity', key: 'capacity', value: (r) => Number(r.capacity), text: (r) => prettySize(r.capacity) },
-  { title: 'Allocation', key: 'allocation', value: (r) => Number(r.allocation), text: (r) => prettySize(r.allocation) },
+  { title: 'Capacity', key: 'capacity', value: (r) => r.capacity, text: (r) => prettySize(r.capacity) },
+  { title: 'Allocation', key: 'allocation', value: (r) => r.allocation, text: (r) => prettySize(r.allocation) },
 ];
 
 export const volList: CommandDef = {
@@ -88,7 +88,7 @@ export const volList: CommandDef = {
     vols.sort(compareNames);
     const rows: VolRow[] = [];
     for (const vol of vols) rows.push({ vol, path: await vol.getPath(), ...(await vol.getInfo()) });
-    printTable(ctl, cmd, cmd.bool('details') || cmd.bool('json') ? DETAILS : NAME_PATH, rows);
+    printTable(ctl, cmd, cmd.bool('details') || wantsJSON(ctl, cmd) ? DETAILS : NAME_PATH, rows);
     return true;
   },
 };

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * tsvirsh's entry point. It runs the program bundle (`program.cjs`: tsvirsh and every package it
+ * uses, in one file) from the V8 code cache recorded when it was built, so that a run neither
+ * resolves modules nor parses JavaScript: Node 20 has no compile cache of its own.
+ * Built as CommonJS beside the bundle by scripts/build-program.mjs.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+import { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN } from './program-protocol.js';
+
+const program = join(import.meta.dirname, 'program.cjs');
+const cacheFile = join(import.meta.dirname, 'program.cache');
+const baseRequire = createRequire(program);
+
+/** A built-in module that is loaded when one of its members is first used. */
+function lazyBuiltin(name: string): object {
+  let mod: object | undefined;
+  const load = (): object => (mod ??= baseRequire(name) as object);
+  return new Proxy({}, {
+    get: (_, key) => Reflect.get(load(), key),
+    has: (_, key) => Reflect.has(load(), key),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(load(), key);
+      return d && { ...d, configurable: true };
+    },
+  });
+}
+
+const roots = new Map<string, string>();
+
+/** The folder a bundled package is installed in, found as Node finds it from tsvirsh. */
+function packageRoot(name: string): string {
+  let root = roots.get(name);
+  if (root === undefined) {
+    root = dirname(baseRequire.resolve(name));
+    const nameAt = (dir: string): unknown => {
+      try {
+        return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+      } catch {
+        return undefined;
+      }
+    };
+    while (nameAt(root) !== name && dirname(root) !== root) root = dirname(root);
+    roots.set(name, root);
+  }
+  return root;
+}
+
+/** A bundled file's `import.meta.url`: its URL where its package is installed. */
+function fileURL(name: string, rel: string): string {
+  return pathToFileURL(join(packageRoot(name), rel)).href;
+}
+
+/** A promise-like that the bundle's `import()` adopts: the module imported as an ES module. */
+const importing = (url: string): PromiseLike<unknown> => ({ then: (resolve, reject) => import(url).then(resolve, reject) });
+
+/**
+ * The program's `require`. Built-ins come as they are, or as stand-ins for the rarely used ones.
+ * Everything else the bundle holds, so any other id comes from one of its dynamic imports, which
+ * the bundle turns into `require()` (V8 drops the dynamic-import hook of a script compiled from a
+ * code cache): a package outside it, a file URL, or a dependency of a bundled package.
+ */
+function programRequire(id: string): unknown {
+  if (id.startsWith(LAZY_BUILTIN)) return lazyBuiltin(id.slice(LAZY_BUILTIN.length));
+  if (isBuiltin(id)) return baseRequire(id);
+  if (id.startsWith(FROM_PACKAGE)) {
+    const [, owner, spec] = /^(@[^/:]+\/[^:]+|[^:]+):(.*)$/.exec(id.slice(FROM_PACKAGE.length)) ?? [];
+    return importing(pathToFileURL(createRequire(join(packageRoot(owner!), 'package.json')).resolve(spec!)).href);
+  }
+  return importing(id);
+}
+programRequire.resolve = baseRequire.resolve;
+
+const source = readFileSync(program, 'utf8');
+let cachedData: Buffer | undefined;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  // no cache (a build without one, or it was removed): V8 compiles the source as usual
+}
+// A cache made by another Node version is refused by V8 (cachedDataRejected) and ignored.
+const wrapper = `(function (exports, require, module, __filename, __dirname, ${FILE_URL}) {${source}\n})`;
+const script = new Script(wrapper, { filename: program, cachedData });
+const mod = { exports: {} };
+(script.runInThisContext() as (...args: unknown[]) => void)(mod.exports, programRequire, mod, program, import.meta.dirname, fileURL);
+
+// The build runs a few commands with this set to record the functions they compiled.
+if (process.env['TSVIRSH_RECORD_CODE_CACHE'] === '1') process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
