@@ -1,11 +1,11 @@
 // Two measurements of @tsvirt/api beside libvirt itself, in one run:
 //  (1) API round trips on test:///default: define, look up, format (getXMLDesc) and undefine N
 //      domains through @tsvirt/api, and the same loop through Debian's python3-libvirt on
-//      libvirt's own test driver (in-process on both sides; only the loop is timed);
+//      libvirt's own test driver, each in a fresh process: the first N cycles, then (after N
+//      more) N warm ones (in-process on both sides; only the loops are timed);
 //  (2) cold start of the CLI: `./tsvirsh -c test:///default list --all` against virsh, with
 //      `node -e 0` as the floor and the CLI without its bash wrapper (hyperfine when installed).
-// Env: BENCH_N (domains, default 2000), BENCH_ROUNDS (timed loops of N per side, the best is
-// reported, default 3), BENCH_RUNS (cold-start runs, default 20).
+// Env: BENCH_N (domains per loop, default 2000), BENCH_RUNS (cold-start runs, default 20).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +14,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_N ?? 2000);
-const WARMUP = Math.min(200, N);
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const CALLS = 4; // defineXML, lookupByName, getXMLDesc, undefine
 const URI = 'test:///default';
@@ -32,12 +30,13 @@ const fmt = (x, digits = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.
 const lastLine = (s) => String(s ?? '').trim().split('\n').pop();
 
 // ---------------------------------------------------------------------------------------------
-// (1) API round trips
+// (1) API round trips, each side in a fresh process: the first N cycles (what a short-lived tool
+//     or a test pays, before the JIT has warmed up), then N more untimed, then N timed (warm).
 
-/** @tsvirt/api from the built workspace, with the test driver mapped to its built file. */
+/** @tsvirt/api from the built workspace, with the test driver mapped to its built bundle. */
 async function loadApi() {
-  const api = await import(pathToFileURL(join(root, 'packages/api/dist/index.js')).href);
-  const drivers = { '@tsvirt/driver-test': join(root, 'packages/driver-test/dist/index.js') };
+  const api = await import(pathToFileURL(join(root, 'packages/api/dist/bundle/index.js')).href);
+  const drivers = { '@tsvirt/driver-test': join(root, 'packages/driver-test/dist/bundle/index.js') };
   api.addDriverImporter(async (specifier) => {
     if (drivers[specifier]) return import(pathToFileURL(drivers[specifier]).href);
     const e = new Error(`Cannot find package '${specifier}'`);
@@ -47,11 +46,13 @@ async function loadApi() {
   return api;
 }
 
-async function tsvirtLoop() {
+/** The loop itself, run in the child process (`api-bench.mjs --loop`); prints JSON. */
+async function tsvirtChild() {
   const api = await loadApi();
   const conn = await api.connect(URI);
   let bytes = 0;
   const pass = async (prefix, n) => {
+    const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
       const name = `${prefix}-${i}`;
       await conn.defineXML(domainXML(name));
@@ -59,52 +60,53 @@ async function tsvirtLoop() {
       bytes += (await dom.getXMLDesc()).length;
       await dom.undefine();
     }
+    return Number(process.hrtime.bigint() - t0) / 1e9;
   };
-  await pass('warm', WARMUP);
-  let secs = Infinity;
-  for (let r = 0; r < ROUNDS; r++) {
-    bytes = 0;
-    const t0 = process.hrtime.bigint();
-    await pass(`bench${r}`, N);
-    secs = Math.min(secs, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
+  const first = await pass('first', N);
+  await pass('warm', N);
+  bytes = 0;
+  const warm = await pass('timed', N);
   const left = (await conn.listAllDomains()).map((d) => d.getName());
   await conn.close();
   await api.unloadDrivers();
-  return { secs, bytes, left };
+  console.log(JSON.stringify({ first, warm, bytes, left }));
+}
+
+function tsvirtLoop() {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--loop'], { cwd: root, encoding: 'utf8', env: { ...process.env, BENCH_N: String(N) } });
+  if (r.status !== 0) return { unavailable: lastLine(r.stderr) || `exit ${r.status}` };
+  return JSON.parse(lastLine(r.stdout));
 }
 
 const py = `
 import json, sys, time
 import libvirt
 libvirt.registerErrorHandler(lambda *a: None, None)
-n, warm, rounds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[4])
-tmpl = open(sys.argv[3]).read()
+n = int(sys.argv[1])
+tmpl = open(sys.argv[2]).read()
 c = libvirt.open('test:///default')
-def run(prefix, n):
+def run(prefix):
     total = 0
+    t = time.perf_counter()
     for i in range(n):
         name = '%s-%d' % (prefix, i)
         c.defineXML(tmpl.replace('@NAME@', name))
         dom = c.lookupByName(name)
         total += len(dom.XMLDesc(0))
         dom.undefine()
-    return total
-run('warm', warm)
-secs = float('inf')
-for r in range(rounds):
-    t = time.perf_counter()
-    total = run('bench%d' % r, n)
-    secs = min(secs, time.perf_counter() - t)
+    return time.perf_counter() - t, total
+first, _ = run('first')
+run('warm')
+warm, total = run('timed')
 left = sorted(d.name() for d in c.listAllDomains(0))
 c.close()
-print(json.dumps({"secs": secs, "bytes": total, "left": left, "version": libvirt.getVersion()}))
+print(json.dumps({"first": first, "warm": warm, "bytes": total, "left": left, "version": libvirt.getVersion()}))
 `;
 
 function libvirtLoop() {
   writeFileSync(join(tmp, 'loop.py'), py);
   writeFileSync(join(tmp, 'domain.xml'), domainXML('@NAME@'));
-  const r = spawnSync('/usr/bin/python3', [join(tmp, 'loop.py'), String(N), String(WARMUP), join(tmp, 'domain.xml'), String(ROUNDS)], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', [join(tmp, 'loop.py'), String(N), join(tmp, 'domain.xml')], { encoding: 'utf8' });
   if (r.status !== 0) return { unavailable: lastLine(r.stderr || r.error?.message) || `exit ${r.status}` };
   return JSON.parse(r.stdout);
 }
@@ -178,19 +180,25 @@ function coldStart() {
 
 // ---------------------------------------------------------------------------------------------
 
-console.log(`api bench: N=${N} domains (${WARMUP} warm-up, best of ${ROUNDS} loops), ${CALLS} calls each (define, lookup, getXMLDesc, undefine), on ${URI}`);
-const ts = await tsvirtLoop();
-const tsOps = (N * CALLS) / ts.secs;
-console.log(`tsvirt  @tsvirt/api   : ${fmt(tsOps, 0)} ops/s, ${fmt((ts.secs * 1e6) / N)} µs per domain (${fmt(ts.secs, 3)} s; left: ${ts.left.join(',')})`);
-const lv = libvirtLoop();
-let lvOps;
-if (lv.unavailable) {
-  console.log(`libvirt python3-libvirt: unavailable (${lv.unavailable})`);
-} else {
-  lvOps = (N * CALLS) / lv.secs;
-  console.log(`libvirt python3-libvirt: ${fmt(lvOps, 0)} ops/s, ${fmt((lv.secs * 1e6) / N)} µs per domain (${fmt(lv.secs, 3)} s; libvirt ${lv.version}; left: ${lv.left.join(',')})`);
-  console.log(`ratio tsvirt/libvirt ops/s: ${fmt(tsOps / lvOps, 2)}`);
+if (process.argv[2] === '--loop') {
+  await tsvirtChild();
+  process.exit(0);
 }
+
+const loadNow = () => (existsSync('/proc/loadavg') ? readFileSync('/proc/loadavg', 'utf8').split(' ')[0] : 'n/a');
+console.log(`api bench: ${CALLS} calls a cycle (define, lookup, getXMLDesc, undefine) on ${URI}, each side in a fresh process; load average ${loadNow()}`);
+const ts = tsvirtLoop();
+const lv = libvirtLoop();
+const rate = (secs) => (N * CALLS) / secs;
+for (const [key, label] of [['first', `first ${N} cycles of a fresh process`], ['warm', `${N} cycles after ${N} warm-up cycles`]]) {
+  const t = ts.unavailable ? undefined : rate(ts[key]);
+  const l = lv.unavailable ? undefined : rate(lv[key]);
+  console.log(`${label}: tsvirt ${fmt(t, 0)} calls/s, libvirt (python3-libvirt) ${fmt(l, 0)} calls/s, ratio ${t && l ? fmt(t / l, 2) : 'n/a'}×`);
+}
+if (ts.unavailable) console.log(`tsvirt unavailable: ${ts.unavailable}`);
+else console.log(`tsvirt left: ${ts.left.join(',')}`);
+if (lv.unavailable) console.log(`libvirt unavailable: ${lv.unavailable}`);
+else console.log(`libvirt ${lv.version} left: ${lv.left.join(',')}`);
 
 const load = existsSync('/proc/loadavg') ? readFileSync('/proc/loadavg', 'utf8').split(' ')[0] : 'n/a';
 console.log(`\ncold start (${URI} list --all; load average ${load}):`);
@@ -210,7 +218,11 @@ if (cs.error) {
 const m = cs.mean ?? {};
 const ratio = (a, b) => (a && b ? fmt(a.ms / b.ms, 2) : 'n/a');
 const rows = [
-  ['api loop ops/s', fmt(tsOps, 0), lvOps ? fmt(lvOps, 0) : 'n/a', lvOps ? `${fmt(tsOps / lvOps, 2)}x` : 'n/a'],
+  ...['first', 'warm'].map((k) => {
+    const t = ts.unavailable ? undefined : rate(ts[k]);
+    const l = lv.unavailable ? undefined : rate(lv[k]);
+    return [`api calls/s, ${k === 'first' ? `first ${N} cycles` : `after ${N} warm-up`}`, fmt(t, 0), fmt(l, 0), t && l ? `${fmt(t / l, 2)}x` : 'n/a'];
+  }),
   ['cold start ms (./tsvirsh)', fmt(m.tsvirsh?.ms), fmt(m.virsh?.ms), `${ratio(m.tsvirsh, m.virsh)}x`],
   ['cold start ms (node cli.js)', fmt(m.cli?.ms), fmt(m.virsh?.ms), `${ratio(m.cli, m.virsh)}x`],
   ['tsvirsh / node -e 0', fmt(m.tsvirsh?.ms), fmt(m.floor?.ms), `${ratio(m.tsvirsh, m.floor)}x`],
@@ -221,4 +233,4 @@ const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].len
 const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
 for (const r of rows) console.log(line(r));
-console.log(JSON.stringify({ n: N, tsvirt: { opsPerSec: tsOps, secs: ts.secs }, libvirt: lv.unavailable ? lv : { opsPerSec: lvOps, secs: lv.secs }, coldStartMs: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.ms])) }));
+console.log(JSON.stringify({ n: N, tsvirt: ts, libvirt: lv, coldStartMs: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.ms])) }));

@@ -2,6 +2,7 @@ import { ErrorCode, ErrorDomain, VirError, defaultURI, parseURI, type VirURI } f
 import type { ConnectionDriver, DriverConnection, OpenContext } from './driver/connection-driver.js';
 import { SECONDARY_KINDS, type DriverKind } from './driver/driver-kinds.js';
 import { Connection } from './objects/connection.js';
+import { listeningDaemon } from './daemon-socket.js';
 import { REMOTE_PACKAGE, SECONDARY_PROVIDES, driverEntry, loadDriver, type DriverEntry } from './registry.js';
 
 export interface ConnectOptions {
@@ -34,6 +35,19 @@ async function openRemote(name: string, ctx: OpenContext, why: string): Promise<
   const opened = await remote.open(ctx);
   if (opened === 'declined') throw noDriver(name);
   return new Connection(mergeTables(opened, [opened], name), name, ctx.readonly);
+}
+
+/**
+ * A tsvirtd serves the URI's root: the connection goes through it (over `socket`), under the
+ * name the caller gave, so direct and daemon access never drive one root's domains at once.
+ */
+async function openThroughDaemon(name: string, ctx: OpenContext, socket: string): Promise<Connection> {
+  const u = ctx.uri;
+  const query = new URLSearchParams([...u.query.filter(([k]) => k !== 'socket'), ['socket', socket]] as [string, string][]).toString();
+  const remote = await loadDriver(REMOTE_PACKAGE);
+  const opened = remote && (await remote.open({ ...ctx, uri: parseURI(`${u.driver}+unix://${u.path}?${query}`) }));
+  if (!opened || opened === 'declined') throw noDriver(name, `a tsvirtd listens on ${socket}; install the package ${REMOTE_PACKAGE} to reach it`);
+  return new Connection(mergeTables({ ...opened, uri: name }, [opened], name), name, ctx.readonly);
 }
 
 /**
@@ -90,6 +104,8 @@ export async function connect(uri?: string, options: ConnectOptions = {}): Promi
   const readonly = options.readonly ?? false;
   const ctx: OpenContext = { uri: parsed, readonly, connect: (u: string, o?: ConnectOptions) => connect(u, o) };
   if (parsed.transport !== undefined) return openRemote(name, ctx, `the transport '${parsed.transport}' needs the remote driver`);
+  const daemon = await listeningDaemon(parsed, readonly);
+  if (daemon) return openThroughDaemon(name, ctx, daemon);
   const entry = driverEntry(parsed.driver);
   if (!entry) throw noDriver(name);
   const driver = await loadDriver(entry.package);

@@ -1,5 +1,5 @@
 export { connect, type ConnectOptions } from './connect.js';
-export { daemonRunDir, daemonSockets, type DaemonSockets } from './daemon-socket.js';
+export { daemonRunDir, daemonSockets, listeningDaemon, setDaemonPreference, type DaemonSockets } from './daemon-socket.js';
 export { Connection, LIB_VERSION } from './objects/connection.js';
 export { Domain } from './objects/domain.js';
 export { DomainSnapshot } from './objects/domain-snapshot.js';

@@ -59,3 +59,4 @@ export { parseIP, formatIP, prefixMask, netmaskPrefix, inSubnet, subnetsOverlap,
 export { updateNetworkDef } from './network/network-update.js';
 export { NetworkUpdateCommand, NetworkUpdateSection } from './network/network-update-codes.js';
 export { parseNetworkPortXML, formatNetworkPortXML, type NetworkPortDef, type NetworkPortPlug } from './network/network-port.js';
+export { liveNetworkDef } from './network/network-live.js';

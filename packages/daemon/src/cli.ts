@@ -20,8 +20,18 @@ async function main(argv: readonly string[]): Promise<number> {
   // running) to load its whole graph by symlinked paths, where its dependencies' own
   // dependencies cannot be found.
   addDriverImporter((s) => import(pathToFileURL(realpathSync(fileURLToPath(import.meta.resolve(s)))).href));
+  // Signals are taken before starting: the sockets accept clients before start() has finished
+  // opening the root, and a SIGTERM then must still stop cleanly.
+  const run: { daemon?: Daemon; stopAsked: boolean } = { stopAsked: false };
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(sig, () => {
+      run.stopAsked = true;
+      void run.daemon?.stop();
+    });
+  }
   const daemon = await Daemon.start(cmd.options);
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => void daemon.stop());
+  run.daemon = daemon;
+  if (run.stopAsked) void daemon.stop();
   await daemon.stopped;
   return 0;
 }

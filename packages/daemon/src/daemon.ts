@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { daemonRunDir, daemonSockets, unloadDrivers } from '@tsvirt/api';
+import { daemonRunDir, daemonSockets, setDaemonPreference, unloadDrivers } from '@tsvirt/api';
 import { logger } from '@tsvirt/util';
 import { acquireInstanceLock, type InstanceLock } from './instance-lock.js';
 import { listenTcp, listenUnix, makeSocketDir, type Listener, type ListenerKind } from './listeners.js';
@@ -51,6 +51,8 @@ export class Daemon {
     const socketDir = options.socketDir ?? runDir;
     const pidFile = options.pidFile ?? join(runDir, 'tsvirtd.pid');
     const sockets = daemonSockets(socketDir);
+    // This process is the daemon: its own connections open the drivers directly.
+    setDaemonPreference(false);
     const lock = await acquireInstanceLock(runDir, pidFile);
     const listeners: Listener[] = [];
     let daemon: Daemon | undefined;

@@ -53,14 +53,26 @@ describe('Debian virsh 9.0 through tsvirtd on the tsvirsh oracle scripts', () =>
   it('prints what virsh -c test:///default printed, byte for byte', async () => {
     const cases = defaultDriverCases();
     const wrapper = writeVirshWrapper(dir, daemons.map((d) => d.rw));
-    const out = await run(process.execPath, [join(ORACLE, 'compare.mjs'), wrapper, '--quiet', '-j', String(DAEMONS), ...cases]);
-    expect(out, out.slice(-2000)).toMatch(/^\d+ passed, \d+ failed$/m);
-    // compare.mjs picks cases by substring too: count only the scripts chosen here.
-    const failed = [...out.matchAll(/^FAIL (\S+)$/gm)].map((m) => m[1]!).filter((n) => cases.includes(n));
+    const compare = async (names: string[]) => {
+      const out = await run(process.execPath, [join(ORACLE, 'compare.mjs'), wrapper, '--quiet', '-j', String(DAEMONS), ...names]);
+      expect(out, out.slice(-2000)).toMatch(/^\d+ passed, \d+ failed$/m);
+      // compare.mjs picks cases by substring too: count only the scripts asked for.
+      const failed = [...out.matchAll(/^FAIL (\S+)$/gm)].map((m) => m[1]!).filter((n) => names.includes(n));
+      const blocks = out.split(/^(?=FAIL )/m);
+      const timedOut = failed.filter((n) => blocks.some((b) => b.startsWith(`FAIL ${n}\n`) && b.includes('  timed out')));
+      return { out, failed, timedOut };
+    };
+    const first = await compare(cases);
+    // virsh 9.0's save/managedsave job watch hangs now and then (a race in virsh, worse on a loaded
+    // machine); compare.mjs retries a timed-out run once, and a script that timed out twice gets
+    // a last run of its own here.
+    const again = first.timedOut.length ? await compare(first.timedOut) : { out: '', failed: [] as string[] };
+    const failed = first.failed.filter((n) => !first.timedOut.includes(n) || again.failed.includes(n));
+    const out = first.out + again.out;
     const passed = cases.length - failed.length;
     writeFileSync(join(tmpdir(), 'tsvirtd-oracle-last.txt'), out);
     console.log(`tsvirtd oracle: ${passed} of ${cases.length} scripts byte-identical; failing: ${failed.join(' ') || 'none'}`);
     expect(failed.filter((n) => !INHERENT.includes(n))).toEqual([]);
     expect(passed).toBeGreaterThanOrEqual(RATCHET);
-  }, 900_000);
+  }, 1_500_000);
 });

@@ -1,6 +1,7 @@
 import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
 import { logger } from '@tsvirt/util';
 import { LxcContext } from './driver/lxc-context.js';
+import { watchExits } from './driver/exit-watcher.js';
 import { autostartAll, reconnectAll } from './driver/lxc-reconnect.js';
 import { LxcHypervisor } from './lxc-hypervisor.js';
 import { pathsForURI } from './state/lxc-paths.js';
@@ -18,6 +19,7 @@ export const driver = {
   state: {
     async stateInitialize() {},
     async stateCleanup() {
+      for (const i of instances.values()) void i.then((c) => c.exitWatch?.close(), () => undefined);
       instances.clear();
     },
   },
@@ -29,6 +31,7 @@ export const driver = {
       const made = new LxcContext(paths, ctx.connect);
       drv = reconnectAll(made).then(async () => {
         await autostartAll(made).catch((e: Error) => log.warn(`autostart: ${e.message}`));
+        made.exitWatch = watchExits(made);
         return made;
       });
       drv.catch(() => instances.delete(paths.uri));

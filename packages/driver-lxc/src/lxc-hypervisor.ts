@@ -16,6 +16,8 @@ import { parseLxcDomain } from './conf/lxc-define.js';
 import { domainJob, noDomain, readDomain, requireActive } from './driver/lxc-access.js';
 import type { LxcContext } from './driver/lxc-context.js';
 import { initNamespaces, openConsole } from './driver/lxc-console.js';
+import { setMemoryParameters } from './driver/lxc-memtune.js';
+import { setSchedulerParameters } from './driver/lxc-schedinfo.js';
 import { startContainerDomain } from './driver/lxc-start.js';
 import { stopByInit } from './driver/lxc-shutdown.js';
 import { tearDown } from './driver/lxc-stop.js';
@@ -36,6 +38,11 @@ function refOf(d: StoredDomain): DomainRef {
 function stateOf(d: StoredDomain): { state: number; reason: number } {
   if (isActive(d.status)) return { state: d.status.state, reason: d.status.reason };
   return { state: DomainState.SHUTOFF, reason: d.status?.reason ?? DomainShutoffReason.UNKNOWN };
+}
+
+/** The definition a tuning call reads: the persistent one with CONFIG (DomainModificationImpact), else the one in effect. */
+function defFor(d: StoredDomain, flags: number) {
+  return (flags & 2) !== 0 && d.persistentDef ? d.persistentDef : currentDef(d);
 }
 
 /** The running kernel's version as libvirt encodes it (the LXC "hypervisor" is the kernel). */
@@ -265,7 +272,7 @@ export class LxcHypervisor implements HypervisorDriver {
     checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetMemoryParameters', D);
     const d = await readDomain(this.drv, dom);
     const live = isActive(d.status) && (flags & 2) === 0 ? d.status : undefined;
-    const mt = domainPart(currentDef(d), 'memtune');
+    const mt = domainPart(defFor(d, flags), 'memtune');
     const kib = (v: number | undefined) => (v === undefined ? MEMORY_UNLIMITED : BigInt(v));
     const l = live ? await memoryLimits(live.tree, live.cgroups) : { hard: kib(mt?.hardLimit), soft: kib(mt?.softLimit), swap: kib(mt?.swapHardLimit) };
     return [typedULLong('hard_limit', l.hard), typedULLong('soft_limit', l.soft), typedULLong('swap_hard_limit', l.swap)];
@@ -278,10 +285,15 @@ export class LxcHypervisor implements HypervisorDriver {
     checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetSchedulerParametersFlags', D);
     const d = await readDomain(this.drv, dom);
     const live = isActive(d.status) && (flags & 2) === 0 ? d.status : undefined;
-    const ct = domainPart(currentDef(d), 'cputune');
+    const ct = domainPart(defFor(d, flags), 'cputune');
     const s = live ? await cpuSchedule(live.tree, live.cgroups)
       : { shares: BigInt(ct?.shares ?? 0), period: BigInt(ct?.period ?? 0), quota: BigInt(ct?.quota ?? 0) };
     return [typedULLong('cpu_shares', s.shares), typedULLong('vcpu_period', s.period), typedLLong('vcpu_quota', s.quota)];
+  }
+
+  async domainSetSchedulerParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
+    checkFlags(flags, 1 | 2, 'lxcDomainSetSchedulerParametersFlags', D);
+    await domainJob(this.drv, dom, (d) => setSchedulerParameters(this.drv, d, params, flags));
   }
 
   async domainOpenConsole(dom: DomainRef, devName: string | undefined, flags: number): Promise<Duplex> {
@@ -293,6 +305,10 @@ export class LxcHypervisor implements HypervisorDriver {
     return initNamespaces(this.drv, requireActive(await readDomain(this.drv, dom)));
   }
 
+  async domainSetMemoryParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
+    checkFlags(flags, 1 | 2, 'lxcDomainSetMemoryParameters', D);
+    await domainJob(this.drv, dom, (d) => setMemoryParameters(this.drv, d, params, flags));
+  }
   async domainGetMemoryParameterCount(dom: DomainRef, flags: number): Promise<number> {
     checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetMemoryParameters', D);
     await readDomain(this.drv, dom);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,29 @@ describe.skipIf(skip)('tsvirsh against lxc:///embed', () => {
     expect(info).toMatch(/Used memory: +\d+ KiB\n/);
     expect((await ts('dumpxml', name)).stdout).toMatch(/<console type='pty' tty='\/dev\/pts\/\d+'>\n {6}<source path='\/dev\/pts\/\d+'\/>\n {6}<target type='lxc' port='0'\/>\n {6}<alias name='console0'\/>\n {4}<\/console>/);
     expect((await ts('memtune', name)).stdout).toBe('hard_limit     : 65536\nsoft_limit     : unlimited\nswap_hard_limit: unlimited\n\n');
+  });
+
+  it('memtune sets limits live (the cgroup) and in the definition', async () => {
+    expect(await ts('memtune', name, '--hard-limit', '50000', '--soft-limit', '40000')).toEqual({ stdout: '\n', stderr: '', code: 0 });
+    expect((await ts('memtune', name)).stdout).toBe('hard_limit     : 50000\nsoft_limit     : 40000\nswap_hard_limit: unlimited\n\n');
+    const leaf = readdirSync('/sys/fs/cgroup/memory/machine').find((x) => x.endsWith(`-${name}.libvirt-lxc`))!;
+    expect(readFileSync(`/sys/fs/cgroup/memory/machine/${leaf}/memory.limit_in_bytes`, 'utf8').trim()).toBe(String(50000 * 1024));
+    expect((await ts('dumpxml', name)).stdout).toContain("<memtune>\n    <hard_limit unit='KiB'>50000</hard_limit>\n    <soft_limit unit='KiB'>40000</soft_limit>\n  </memtune>");
+    expect((await ts('dumpxml', '--inactive', name)).stdout).not.toContain('<memtune>');
+    await ts('memtune', name, '--config', '--hard-limit', '70000');
+    expect((await ts('dumpxml', '--inactive', name)).stdout).toContain("<hard_limit unit='KiB'>70000</hard_limit>");
+    expect((await ts('memtune', name, '--hard-limit', '9', '--swap-hard-limit', '8')).stderr)
+      .toBe('error: Unable to change memory parameters\nerror: invalid argument: memory hard_limit tunable value must be lower than or equal to swap_hard_limit\n');
+  });
+
+  it('schedinfo sets shares, period and quota live (the cgroup) and in the definition', async () => {
+    const set = await ts('schedinfo', name, '--set', 'cpu_shares=512', '--set', 'vcpu_quota=50000');
+    expect(set.stdout).toBe('Scheduler      : posix\ncpu_shares     : 512\nvcpu_period    : 100000\nvcpu_quota     : 50000\n\n');
+    const leaf = readdirSync('/sys/fs/cgroup/cpu/machine').find((x) => x.endsWith(`-${name}.libvirt-lxc`))!;
+    expect(readFileSync(`/sys/fs/cgroup/cpu/machine/${leaf}/cpu.cfs_quota_us`, 'utf8').trim()).toBe('50000');
+    expect((await ts('dumpxml', name)).stdout).toContain('<cputune>\n    <shares>512</shares>\n    <quota>50000</quota>\n  </cputune>');
+    await ts('schedinfo', name, '--config', '--set', 'cpu_shares=256');
+    expect((await ts('schedinfo', name, '--config')).stdout).toContain('cpu_shares     : 256\n');
   });
 
   it('lxc-enter-namespace runs a command inside; its failure is reported', async () => {

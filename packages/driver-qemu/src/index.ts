@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
 import { logger } from '@tsvirt/util';
 import { DriverContext } from './driver/driver-context.js';
@@ -11,6 +12,12 @@ const log = logger('qemu.driver');
 
 /** Driver instances of this process, by root URI, each reconnected to its running domains once. */
 const instances = new Map<string, Promise<DriverContext>>();
+/**
+ * The instance whose reconnect is running in this async context: a connection opened from inside
+ * it (a dead domain's network ports given back through the public API) gets that instance at once
+ * instead of waiting for the reconnect that waits for it.
+ */
+const reconnecting = new AsyncLocalStorage<DriverContext>();
 
 /**
  * Reconnects to every running domain of a root, as libvirt does after a daemon restart: each
@@ -40,10 +47,11 @@ export const driver = {
   async open(ctx): Promise<DriverConnection | 'declined'> {
     const paths = pathsForURI(ctx.uri);
     if (paths === 'declined') return 'declined';
-    let drv = instances.get(paths.uri);
+    const inner = reconnecting.getStore();
+    let drv = inner?.paths.uri === paths.uri ? Promise.resolve(inner) : instances.get(paths.uri);
     if (!drv) {
       const made = new DriverContext(paths, ctx.connect);
-      drv = reconnectAll(made).then(() => made);
+      drv = reconnecting.run(made, () => reconnectAll(made)).then(() => made);
       drv.catch(() => instances.delete(paths.uri));
       instances.set(paths.uri, drv);
     }

@@ -262,6 +262,10 @@ export class QemuHypervisor implements HypervisorDriver {
       await writeStatus(this.paths, s);
     });
   }
+  async domainInjectNMI(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'qemuDomainInjectNMI', D);
+    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('inject-nmi')));
+  }
   async domainReset(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainReset', D);
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('system_reset')));

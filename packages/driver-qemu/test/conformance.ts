@@ -57,7 +57,7 @@ const LIBVIRT_TEST_HUGEPAGES = (name: string): HugepageContext => ({
   hugepageDir: (kib) => ({ 2048: '/dev/hugepages2M', 1048576: '/dev/hugepages1G' })[kib],
 });
 
-/** What libvirt's test harness passes for a domain's run: its paths and a monitor handed over as fd 1729. */
+/** What libvirt's test harness passes for a domain's run: its paths, and listening sockets (the monitor's among them) handed over as fd 1729. */
 export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> {
   const dir = `/tmp/lib/domain--1-${def.name}`;
   const drv = { volumePath: () => Promise.reject(new Error('no storage driver in the conformance run')) } as unknown as DriverContext;
@@ -66,7 +66,8 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
     accel: def.type === 'kvm' ? 'kvm' : 'tcg', monitorPath: `${dir}/monitor.sock`,
     masterKeyFile: `${dir}/master-key.aes`, disks, vncPort: VNC_PORT_MIN, hugepages: LIBVIRT_TEST_HUGEPAGES(def.name),
   });
-  return args.map((a) => a.replace(/^socket,id=charmonitor,path=(?:[^,]|,,)*,/, 'socket,id=charmonitor,fd=1729,'));
+  // libvirt opens listening sockets itself and hands them over; its test harness shows each as fd 1729.
+  return args.map((a) => a.replace(/^socket,id=([\w-]+),path=(?:[^,]|,,)*,server=on/, 'socket,id=$1,fd=1729,server=on'));
 }
 
 /** Command lines: in/NAME.xml through define and the command builder must give in/NAME.x86_64-latest.args word for word. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainCreateFlags, DomainRunningReason, DomainState, DomainShutoffReason, DomainPausedReason, type Connection } from '@tsvirt/api';
@@ -81,7 +81,7 @@ describe('QEMU lifecycle with real QEMU', () => {
     expect(nets.some((d) => d.qdev_id === 'net0')).toBe(true);
     await user.destroy();
     const bridged = domainXml('n2', "<interface type='network'><source network='default'/></interface>");
-    await expect(conn.createXML(bridged)).rejects.toThrow("interface type 'network' needs a network driver, and tsvirt has none yet: use type 'user'");
+    await expect(conn.createXML(bridged)).rejects.toThrow("interface of type 'network' needs a network driver: install @tsvirt/secondary-network");
     expect(root.statuses().some((s) => s['name'] === 'n2')).toBe(false);
   });
 
@@ -135,5 +135,25 @@ describe('guest memory', () => {
     const huge = domainXml('huge1').replace('<vcpu>', "<memoryBacking><hugepages><page size='3' unit='KiB'/></hugepages></memoryBacking><vcpu>");
     await expect(conn.createXML(huge)).rejects.toMatchObject({ message: 'internal error: Unable to find any usable hugetlbfs mount for 3 KiB' });
     expect(root.statuses().filter((s) => s['name'] === 'huge1')).toEqual([]);
+  });
+});
+
+describe('floppies and character devices', () => {
+  it('plugs a floppy image into the PC floppy controller', async () => {
+    const img = join(root.dir, 'floppy.img');
+    writeFileSync(img, Buffer.alloc(1474560));
+    const dom = await conn.createXML(domainXml('fd1', `<disk type='file' device='floppy'><source file='${img}'/><target dev='fda' bus='fdc'/></disk>`));
+    const block = JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-block"}')).return as Array<{ qdev?: string; inserted?: { file: string } }>;
+    expect(block.find((b) => b.inserted?.file === img)?.qdev).toContain('fdc0-0-0');
+    await dom.destroy();
+  });
+
+  it('gives a parallel port its chardev and ISA device', async () => {
+    const out = join(root.dir, 'parport.log');
+    const dom = await conn.createXML(domainXml('par1', `<parallel type='file'><source path='${out}'/><target port='0'/></parallel>`));
+    const chardevs = JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-chardev"}')).return as Array<{ label: string; filename: string }>;
+    expect(chardevs.find((c) => c.label === 'charparallel0')?.filename).toBe('file');
+    expect(existsSync(out)).toBe(true);
+    await dom.destroy();
   });
 });

@@ -69,4 +69,28 @@ describe('tsvirsh against qemu:///embed with real QEMU', () => {
     });
     expect((await run('list', '--all')).stdout).toMatch(/ -  +v1 +shut off\n/);
   });
+
+  it("shows a running domain's VNC display as virsh 9.0 does (vncdisplay, domdisplay), and injects NMIs", async () => {
+    const file = join(root.dir, 'g1.xml');
+    writeFileSync(file, domainXml('g1', "<graphics type='vnc' autoport='yes'/>"));
+    await run('define', file);
+    const off = { code: 1, stdout: '\n', stderr: 'error: Domain is not running\n' };
+    expect(await run('vncdisplay', 'g1')).toMatchObject(off);
+    expect(await run('domdisplay', 'g1')).toMatchObject(off);
+    await run('start', 'g1');
+    const display = Number(/port='(\d+)'/.exec((await run('dumpxml', 'g1')).stdout)![1]) - 5900;
+    expect(await run('vncdisplay', 'g1')).toMatchObject({ code: 0, stdout: `127.0.0.1:${display}\n\n` });
+    expect(await run('domdisplay', 'g1')).toMatchObject({ code: 0, stdout: `vnc://127.0.0.1:${display}\n` });
+    expect(await run('domdisplay', '--all', 'g1')).toMatchObject({ code: 0, stdout: `vnc://127.0.0.1:${display}\n\n` });
+    expect(await run('domdisplay', '--type', 'spice', 'g1')).toMatchObject({ code: 1, stdout: '\n', stderr: "error: No graphical display with type 'spice' found\n" });
+    const plain = join(root.dir, 'g2.xml');
+    writeFileSync(plain, domainXml('g2'));
+    await run('create', plain);
+    expect(await run('vncdisplay', 'g2')).toMatchObject({ code: 1, stderr: 'error: Failed to get VNC port. Is this domain using VNC?\n' });
+    expect(await run('domdisplay', 'g2')).toMatchObject({ code: 1, stderr: 'error: No graphical display found\n' });
+    expect(await run('inject-nmi', 'g2')).toMatchObject({ code: 0, stdout: '\n', stderr: '' });
+    await run('destroy', 'g1');
+    await run('destroy', 'g2');
+    expect(await run('inject-nmi', 'g1')).toMatchObject({ code: 1, stdout: '\n', stderr: 'error: Requested operation is not valid: domain is not running\n' });
+  });
 });

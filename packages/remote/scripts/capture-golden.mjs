@@ -40,7 +40,8 @@ const server = net.createServer((client) => {
   upstream.on('close', () => client.end());
 });
 await new Promise((r) => server.listen(proxyPath, () => r(undefined)));
-const uri = `test+unix:///default?socket=${proxyPath}`;
+// CAPTURE_URI names another daemon URI, with {socket} for the proxy's socket
+const uri = (process.env.CAPTURE_URI ?? 'test+unix:///default?socket={socket}').replace('{socket}', proxyPath);
 const result = await new Promise((resolve) => {
   const p = spawn('virsh', ['-c', uri, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';

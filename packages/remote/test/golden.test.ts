@@ -10,9 +10,10 @@ import {
   encodeErrorReply,
   encodeEvent,
   encodeReply,
+  encodeStreamData,
   procedureOf,
 } from '../src/protocol.js';
-import { VIR_NET_CALL, VIR_NET_ERROR, VIR_NET_MESSAGE, VIR_NET_REPLY } from '../src/generated/virnet-protocol.js';
+import { VIR_NET_CALL, VIR_NET_ERROR, VIR_NET_MESSAGE, VIR_NET_REPLY, VIR_NET_STREAM } from '../src/generated/virnet-protocol.js';
 import { virErrorFromWire } from '../src/protocol/error.js';
 
 interface Capture {
@@ -47,6 +48,8 @@ describe('golden bytes of virsh ↔ libvirtd traffic', () => {
           again = encodeReply(program, header.proc, header.serial, decodeRet(header, payload));
         } else if (header.type === VIR_NET_MESSAGE) {
           again = encodeEvent(program, header.proc, decodeEvent(header, payload));
+        } else if (header.type === VIR_NET_STREAM) {
+          again = encodeStreamData(header, payload.length ? payload : null);
         } else throw new Error(`unexpected frame type ${header.type} (${procedure.name})`);
         expect(hex(again), `${f.dir} ${procedure.name}`).toBe(f.hex);
       }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { formatNetworkPortXML, formatNetworkXML, networkSetup, type NetworkDef } from '@tsvirt/conf';
+import { formatNetworkPortXML, formatNetworkXML, liveNetworkDef, networkSetup, type NetworkDef } from '@tsvirt/conf';
 import {
   ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkXMLFlags, matchesFlagGroups,
   type NetworkDHCPLease, type NetworkDriver, type NetworkPortRef, type NetworkRef,
@@ -53,7 +53,7 @@ export class LocalNetworks implements NetworkDriver {
   /** Starts a definition and records it as running. */
   private async start(def: NetworkDef): Promise<void> {
     const status = await startNetwork(this.paths, def);
-    await saveStatus(this.paths, def.name, { xml: formatNetworkXML(def), ...status });
+    await saveStatus(this.paths, def.name, { xml: formatNetworkXML(liveNetworkDef(def)), ...status });
   }
   /** Stops a running network; a transient one is then forgotten with its leases. */
   private async stop(obj: NetworkObject): Promise<void> {

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestHost, inNs } from './netns.js';
-import { PrivateLibvirtd } from './private-libvirtd.js';
+import { describe, expect, it } from 'vitest';
+import { inNs } from './netns.js';
+import { useOraclePair } from './private-libvirtd.js';
 
 /** Networks of every forward mode the driver makes, with the features that reach dnsmasq and the bridge. */
 const NETWORKS: Record<string, (br: string) => string> = {
@@ -46,21 +46,10 @@ function bridgeFacts(ns: string, br: string): unknown {
  * networks: the dnsmasq config, hosts and extra-hosts files, and the bridge must be the same.
  */
 describe('libvirtd 9.0 as the oracle', () => {
-  let ours: TestHost;
-  let theirs: TestHost;
-  let libvirtd: PrivateLibvirtd;
-  beforeAll(async () => {
-    ours = new TestHost();
-    theirs = new TestHost();
-    libvirtd = await PrivateLibvirtd.start(theirs.ns, theirs.root);
-  });
-  afterAll(() => {
-    libvirtd?.stop();
-    theirs?.remove();
-    ours?.remove();
-  });
+  const pair = useOraclePair();
 
   it.each(Object.keys(NETWORKS))('%s', (label) => {
+    const { ours, theirs, libvirtd } = pair;
     const br = `ob${ours.tag}`;
     const xml = NETWORKS[label]!(br);
     const name = /<name>(\w+)</.exec(xml)![1]!;

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sh } from './netns.js';
+import { afterAll, beforeAll } from 'vitest';
+import { TestHost, sh } from './netns.js';
 
 /** Directories libvirtd (root) writes to; each gets a private tmpfs in the daemon's mount namespace. */
 const PRIVATE_DIRS = ['/run/libvirt', '/var/lib/libvirt', '/etc/libvirt', '/var/cache/libvirt', '/var/log/libvirt'];
@@ -23,7 +24,7 @@ export class PrivateLibvirtd {
     const conf = join(dir, 'libvirtd.conf');
     writeFileSync(conf, `unix_sock_dir = "${sockDir}"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\nlog_outputs = "1:file:${dir}/libvirtd.log"\n`);
     const mounts = PRIVATE_DIRS.map((d) => `mkdir -p ${d} && mount -t tmpfs tmpfs ${d}`).join(' && ');
-    this.proc = spawn('ip', ['netns', 'exec', ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', `${mounts} && exec libvirtd -f ${conf}`],
+    this.proc = spawn('ip', ['netns', 'exec', ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', `${mounts} && exec libvirtd -f ${conf} -p ${join(dir, 'libvirtd.pid')}`],
       { stdio: 'ignore' });
   }
 
@@ -51,4 +52,26 @@ export class PrivateLibvirtd {
   stop(): void {
     this.proc.kill('SIGTERM');
   }
+}
+
+/** Two test hosts, ours and one running a private libvirtd, made before the tests of a file and removed after. */
+export interface OraclePair {
+  ours: TestHost;
+  theirs: TestHost;
+  libvirtd: PrivateLibvirtd;
+}
+
+export function useOraclePair(): OraclePair {
+  const pair = {} as OraclePair;
+  beforeAll(async () => {
+    pair.ours = new TestHost();
+    pair.theirs = new TestHost();
+    pair.libvirtd = await PrivateLibvirtd.start(pair.theirs.ns, pair.theirs.root);
+  });
+  afterAll(() => {
+    pair.libvirtd?.stop();
+    pair.theirs?.remove();
+    pair.ours?.remove();
+  });
+  return pair;
 }

@@ -6,6 +6,8 @@ import type { VolumeFacts } from './volume-facts.js';
 
 const D = ErrorDomain.STORAGE;
 const { SPARSE_STREAM } = StorageVolStreamFlags;
+/** How many chunks a download reads ahead of its consumer. */
+const READ_AHEAD = 4;
 
 /** Opens a volume for a stream with libvirt's error when it cannot (a directory volume has no bytes). */
 async function openVolume(vol: VolumeFacts, flags: 'r' | 'r+'): Promise<FileHandle> {
@@ -37,7 +39,8 @@ export async function downloadVolume(vol: VolumeFacts, offset: bigint, length: b
       await fh.close();
     }
   }
-  return Readable.from(chunks(), { objectMode: true, highWaterMark: 1 });
+  // A few chunks read ahead of the consumer keep the disk busy while it writes; no more are read until it takes them.
+  return Readable.from(chunks(), { objectMode: true, highWaterMark: READ_AHEAD });
 }
 
 /**

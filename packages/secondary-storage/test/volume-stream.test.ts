@@ -166,8 +166,8 @@ describe('volume download and upload (streams)', { timeout: 60_000 }, () => {
     const it = stream[Symbol.asyncIterator]();
     expect(((await it.next()).value as Buffer).length).toBe(MiB);
     await new Promise((r) => setTimeout(r, 200));
-    // Unconsumed, the stream holds at most a chunk or two, never the volume.
-    expect(stream.readableLength).toBeLessThanOrEqual(2);
+    // Unconsumed, the stream holds its few chunks of read-ahead, never the volume.
+    expect(stream.readableLength).toBeLessThanOrEqual(5);
     const openFds = (): number => readdirSync('/proc/self/fd').filter((fd) => {
       try {
         return readlinkSync(`/proc/self/fd/${fd}`) === join(dir, 'big.raw');

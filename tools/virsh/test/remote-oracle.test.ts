@@ -23,7 +23,12 @@ const KNOWN = [
   'save-restore-bad',
 ];
 
-suite('tsvirsh over libvirtd (test+unix:///default) against virsh over the same daemon', { timeout: 1_800_000 }, () => {
+// Every script in CI or with REMOTE_ORACLE=all (801 scripts, two processes each: minutes on an
+// idle machine); one in eight otherwise, so that a local run stays short.
+const ALL = process.env.CI === 'true' || process.env.REMOTE_ORACLE === 'all';
+const EVERY = ALL ? 1 : 8;
+
+suite('tsvirsh over libvirtd (test+unix:///default) against virsh over the same daemon', { timeout: 3_600_000 }, () => {
   const daemons: Awaited<ReturnType<Testing['startLibvirtd']>>[] = [];
   beforeAll(async () => {
     for (let i = 0; i < 4; i++) daemons.push(await testing.startLibvirtd());
@@ -34,10 +39,8 @@ suite('tsvirsh over libvirtd (test+unix:///default) against virsh over the same 
 
   it('prints the same bytes for every recorded script', () => {
     const wrapper = join(oracle, 'tsvirsh-node.sh');
-    const r = spawnSync(process.execPath, [join(oracle, 'remote-replay.mjs'), wrapper, daemons.map((d) => d.socket).join(','), '--quiet'], {
-      encoding: 'utf8',
-      timeout: 1_800_000,
-    });
+    const args = [join(oracle, 'remote-replay.mjs'), wrapper, daemons.map((d) => d.socket).join(','), '--quiet', `--every=${EVERY}`];
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 3_600_000 });
     const report = `${r.stdout}${r.stderr}`;
     const m = /(\d+) passed, (\d+) failed/.exec(report);
     if (!m) throw new Error(`remote-replay.mjs printed no summary:\n${report}`);
@@ -45,6 +48,6 @@ suite('tsvirsh over libvirtd (test+unix:///default) against virsh over the same 
     console.log(`${m[0]}${failing.length ? `: ${failing.join(' ')}` : ''}`);
     // A ratchet, raised as cases pass
     expect(failing.filter((n) => !KNOWN.includes(n!)), report).toEqual([]);
-    expect(Number(m[1])).toBeGreaterThanOrEqual(792);
+    if (ALL) expect(Number(m[1])).toBeGreaterThanOrEqual(792);
   });
 });

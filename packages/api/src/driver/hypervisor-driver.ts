@@ -43,6 +43,8 @@ export interface HypervisorDriver extends DomainStateEntryPoints, DomainTuningEn
   domainShutdown?(dom: DomainRef, flags: number): Promise<void>;
   domainReboot?(dom: DomainRef, flags: number): Promise<void>;
   domainReset?(dom: DomainRef, flags: number): Promise<void>;
+  /** Sends the guest a non-maskable interrupt (virDomainInjectNMI). */
+  domainInjectNMI?(dom: DomainRef, flags: number): Promise<void>;
   domainSuspend?(dom: DomainRef): Promise<void>;
   domainResume?(dom: DomainRef): Promise<void>;
 

@@ -53,6 +53,10 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   async reset(flags = 0): Promise<void> {
     await callOf(this)('domainReset', 'virDomainReset', 'write')(this.ref, flags);
   }
+  /** Sends the guest a non-maskable interrupt (virDomainInjectNMI). */
+  async injectNMI(flags = 0): Promise<void> {
+    await callOf(this)('domainInjectNMI', 'virDomainInjectNMI', 'write')(this.ref, flags);
+  }
   async suspend(): Promise<void> {
     await callOf(this)('domainSuspend', 'virDomainSuspend', 'write')(this.ref);
   }

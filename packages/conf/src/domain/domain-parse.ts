@@ -7,6 +7,7 @@ import { oneOf, uint } from '../model/codec.js';
 import { generateUUID, parseUUID } from '../uuid.js';
 import type { DomainDef, LifecycleAction } from './domain-def.js';
 import { applyDeviceDefaults } from './device-defaults.js';
+import { memtuneUnits } from './memtune-units.js';
 import { checkDomain } from './domain-semantics.js';
 import { applyCputuneDefaults } from './cputune-defaults.js';
 
@@ -135,6 +136,7 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
   const devices = firstChild(root, 'devices');
   checkDomain(root, devices ? childElements(devices) : []);
   if (devices) applyDeviceDefaults(devices);
+  memtuneUnits(root);
   const machine = attr(osType, 'machine');
   const arch = attr(osType, 'arch') ?? defaults.arch;
 

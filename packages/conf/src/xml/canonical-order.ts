@@ -15,17 +15,23 @@ function ranksOf(table: readonly string[]): ReadonlyMap<string, number> {
  * place right after the known item that preceded it in the input, so nothing moves away from its
  * neighbours except what libvirt itself reorders.
  */
-export function canonicalOrder<T>(items: readonly T[], keyOf: (item: T) => string, table: readonly string[] | undefined): T[] {
-  if (!table || items.length < 2) return [...items];
+export function canonicalOrder<T>(items: readonly T[], keyOf: (item: T) => string, table: readonly string[] | undefined): readonly T[] {
+  if (!table || items.length < 2) return items;
   const ranks = ranksOf(table);
+  const rankOf: number[] = new Array<number>(items.length);
   let carried = -1;
-  const ranked = items.map((item, i) => {
-    const known = ranks.get(keyOf(item)) ?? -1;
+  let inOrder = true;
+  for (let i = 0; i < items.length; i++) {
+    const known = ranks.get(keyOf(items[i]!)) ?? -1;
     // Unknown items sit half a step after the last known item seen, ahead of the next known kind.
     const rank = known >= 0 ? known : carried + 0.5;
     if (known >= 0) carried = known;
-    return { item, rank, i };
-  });
-  ranked.sort((a, b) => a.rank - b.rank || a.i - b.i);
-  return ranked.map((r) => r.item);
+    if (i > 0 && rank < rankOf[i - 1]!) inOrder = false;
+    rankOf[i] = rank;
+  }
+  // Documents a driver formats again are in order already: nothing to sort or copy.
+  if (inOrder) return items;
+  const index = items.map((_, i) => i);
+  index.sort((a, b) => rankOf[a]! - rankOf[b]! || a - b);
+  return index.map((i) => items[i]!);
 }

@@ -33,11 +33,15 @@ function isBlank(n: XmlNode): boolean {
   return n.kind === 'text' && n.text.trim() === '';
 }
 
+const attrName = ([k]: readonly [string, string]): string => k;
+const nodeKey = (c: XmlNode): string => (c.kind === 'element' ? c.name : `#${c.kind}`);
+
 function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, style: Style): string {
   if (spec?.foreign) style = LIBXML;
   const q = style.quote;
-  const attrs = canonicalOrder(el.attrs, ([k]) => k, spec?.attrs).map(([k, v]) => ` ${k}=${q}${style.attr(v)}${q}`).join('');
-  const children = canonicalOrder(el.children.filter((c) => !isBlank(c)), (c) => (c.kind === 'element' ? c.name : `#${c.kind}`), spec?.order);
+  let attrs = '';
+  for (const [k, v] of canonicalOrder(el.attrs, attrName, spec?.attrs)) attrs += ` ${k}=${q}${style.attr(v)}${q}`;
+  const children = canonicalOrder(el.children.some(isBlank) ? el.children.filter((c) => !isBlank(c)) : el.children, nodeKey, spec?.order);
   if (children.length === 0) {
     return spec?.expanded ? `${pad}<${el.name}${attrs}>\n${pad}</${el.name}>\n` : `${pad}<${el.name}${attrs}/>\n`;
   }

@@ -5,6 +5,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { XmlElement, XmlNode } from './xml-node.js';
 import { libxml2Check } from './libxml2-check.js';
 import { parseErrorDetail } from './parse-error-detail.js';
+import { fastParse } from './fast-parse.js';
 
 // The package's CommonJS build is one bundled file, which loads several times faster than its
 // ESM tree of some thirty modules: that is most of the CLI's cold start.
@@ -145,6 +146,14 @@ export function parseLabelled(text: string, label: string, domain: ErrorDomain):
     if (e) throw new VirError(ErrorCode.XML_DETAIL, parseErrorDetail(text, label, e), domain);
   }
   if (!/\S/.test(text)) refuse('1: Document is empty');
+  return (useFastPath ? fastParse(text, decode) : undefined) ?? fullParse(text, refuse);
+}
+
+/**
+ * The validating parse: fast-xml-parser's validator, then its parser. Refusals go through
+ * `refuse`, which words them as libxml2 does.
+ */
+function fullParse(text: string, refuse: (fallback: string, cause?: unknown) => never): XmlElement {
   const marked = /constructor|prototype|__proto__/.test(text) ? text.replace(RESERVED_NAME, `$1$2${MARK}`) : text;
   const valid = XMLValidator.validate(marked, { allowBooleanAttributes: false });
   if (valid !== true) refuse(`${valid.err.line}: ${valid.err.msg}`);
@@ -157,6 +166,13 @@ export function parseLabelled(text: string, label: string, domain: ErrorDomain):
   }
   if (roots.length !== 1) refuse(' Extra content at the end of the document');
   return roots[0]!;
+}
+
+let useFastPath = true;
+
+/** Turns the one-pass reader off or on (tests compare its trees with the validating parser's). */
+export function setFastPath(on: boolean): void {
+  useFastPath = on;
 }
 
 /** Parses XML text; `what` names it in errors as libvirt does (`domain_definition`, `network_definition`). */

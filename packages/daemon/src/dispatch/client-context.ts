@@ -1,5 +1,5 @@
 import { connect, type Connection } from '@tsvirt/api';
-import { ErrorCode, VirError, logger } from '@tsvirt/util';
+import { ErrorCode, VirError, logger, parseURI } from '@tsvirt/util';
 import { EventRegistry } from './event-registry.js';
 import { StreamRegistry, type StreamIO } from './stream-registry.js';
 
@@ -60,6 +60,12 @@ export class ClientContext {
   async open(name: string | null, flags: number): Promise<void> {
     if (this.#conn || this.#opening) throw new VirError(ErrorCode.INTERNAL_ERROR, 'connection already open');
     const uri = this.uriFor(name || null);
+    // A daemon serves its own drivers; reaching another daemon from here is libvirtd's refusal too.
+    const parsed = parseURI(uri);
+    if (parsed.transport !== undefined || parsed.host !== undefined) {
+      throw new VirError(ErrorCode.NO_CONNECT, `no connection driver available for ${uri}`);
+    }
+    log.info(`client opens ${uri}${this.readonly ? ' (read-only socket)' : ''}`);
     this.#opening = (async () => {
       this.#conn = await connect(uri, { readonly: this.readonly || (flags & CONNECT_RO) !== 0 });
     })();

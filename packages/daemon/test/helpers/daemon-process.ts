@@ -50,12 +50,14 @@ async function waitForListener(path: string, gaveUp: () => boolean): Promise<voi
 }
 
 /** Starts the built CLI; `dir` reuses a tmp dir (a restart on the same root). */
-export async function startDaemon(extra: string[] = [], dir?: string): Promise<DaemonProcess> {
+export async function startDaemon(extra: string[] = [], dir?: string, opts: { socketsInRunDir?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<DaemonProcess> {
   const base = dir ?? mkdtempSync(join(tmpdir(), `tsvirtd-test-${process.pid}-`));
   const root = join(base, 'root');
-  const rw = join(base, 'tsvirt-sock');
-  const ro = join(base, 'tsvirt-sock-ro');
-  const child = spawn(process.execPath, [CLI, '--root', root, '--socket-dir', base, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const sockDir = opts.socketsInRunDir ? join(root, 'run') : base;
+  const rw = join(sockDir, 'tsvirt-sock');
+  const ro = join(sockDir, 'tsvirt-sock-ro');
+  const args = [CLI, '--root', root, ...(opts.socketsInRunDir ? [] : ['--socket-dir', base]), ...extra];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
   let err = '';
   child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
   let exited: number | null | undefined;

@@ -86,3 +86,18 @@ export async function cpuSchedule(tree: CgroupTree, dirs: readonly string[]): Pr
   const [shares, period, quota] = await Promise.all(['cpu.shares', 'cpu.cfs_period_us', 'cpu.cfs_quota_us'].map((f) => getValue(tree, dirs, 'cpu', f)));
   return { shares: num(shares), period: num(period), quota: num(quota) };
 }
+
+/** Writes memory limits (KiB; MEMORY_UNLIMITED lifts one) into a running container's cgroup, swap last when it shrinks. */
+export async function setMemoryLimits(tree: CgroupTree, dirs: readonly string[], l: { hard?: bigint; soft?: bigint; swap?: bigint }): Promise<void> {
+  const v2 = tree.version === 2;
+  const val = (kib: bigint) => (kib >= MEMORY_UNLIMITED ? (v2 ? 'max' : '-1') : String(kib * 1024n));
+  const writeSwap = async () => {
+    if (l.swap !== undefined) await setValue(tree, dirs, 'memory', v2 ? 'memory.swap.max' : 'memory.memsw.limit_in_bytes', val(l.swap));
+  };
+  const current = await memoryLimits(tree, dirs);
+  const swapFirst = l.swap !== undefined && l.swap > current.swap;
+  if (swapFirst) await writeSwap();
+  if (l.hard !== undefined) await setValue(tree, dirs, 'memory', v2 ? 'memory.max' : 'memory.limit_in_bytes', val(l.hard));
+  if (l.soft !== undefined) await setValue(tree, dirs, 'memory', v2 ? 'memory.high' : 'memory.soft_limit_in_bytes', val(l.soft));
+  if (!swapFirst) await writeSwap();
+}

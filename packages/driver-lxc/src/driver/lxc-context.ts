@@ -1,9 +1,12 @@
+import type { FSWatcher } from 'node:fs';
 import { LifecycleEventHub, type Connection, type OpenContext } from '@tsvirt/api';
 import type { LxcPaths } from '../state/lxc-paths.js';
 
 /** One instance of the driver: a root of directories, shared by every connection to it in this process. */
 export class LxcContext {
   readonly events = new LifecycleEventHub();
+  /** The watch that turns controllers' exit records into STOPPED events as they appear. */
+  exitWatch: FSWatcher | undefined;
 
   constructor(
     readonly paths: LxcPaths,

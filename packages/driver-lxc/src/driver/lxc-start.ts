@@ -63,6 +63,8 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
     controller: undefined, tree, cgroups: [], veths: [], ports: [], xml: '', persistent: opts.persistent, stopRequest: undefined,
   };
   try {
+    // A record left by an earlier run would read as this run's end.
+    await removeRunFiles(drv.paths, def.name);
     await writeStatus(drv.paths, status);
     await setupHostNetwork(drv, spec, net);
     status.veths = net.plans.map((v) => v.host);

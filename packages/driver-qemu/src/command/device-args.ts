@@ -50,19 +50,20 @@ const SCSI_MODELS: Record<string, string> = { 'virtio-scsi': 'virtio-scsi-pci', 
 
 const NIC_MODELS = new Set(['virtio', 'e1000', 'e1000e', 'rtl8139']);
 
-/** `-netdev` and `-device` arguments of the network interfaces (user networking for now). */
-export function interfaceArgs(devices: readonly XmlElement[]): string[] {
+/** The `-netdev` of one interface: user networking, or the tap plugged into its bridge (opened by name). */
+function netdevArg(type: string | undefined, id: string, tap: string | undefined): string {
+  if (type === 'user') return JSON.stringify({ type: 'user', id });
+  if ((type === 'network' || type === 'bridge') && tap !== undefined) return JSON.stringify({ type: 'tap', id, ifname: tap, script: 'no', downscript: 'no' });
+  throw unsupported(`interface type '${type}' is not supported by this driver yet`);
+}
+
+/** `-netdev` and `-device` arguments of the network interfaces: user networking, or taps on bridges. */
+export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { readonly index: number; readonly tap: string }[]): string[] {
   const out: string[] = [];
   devicesOf(devices, 'interface').forEach((nic, i) => {
-    const { type } = nic;
-    if (type === 'network' || type === 'bridge') {
-      // A tap device comes from the network driver through the public API; tsvirt's is a placeholder so far.
-      throw unsupported(`interface type '${type}' needs a network driver, and tsvirt has none yet: use type 'user'`);
-    }
-    if (type !== 'user') throw unsupported(`interface type '${type}' is not supported by this driver yet`);
     const model = nic.model ?? 'rtl8139';
+    out.push('-netdev', netdevArg(nic.type, `hostnet${i}`, taps.find((t) => t.index === i)?.tap));
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
-    out.push('-netdev', JSON.stringify({ type: 'user', id: `hostnet${i}` }));
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
       netdev: `hostnet${i}`,
@@ -75,7 +76,7 @@ export function interfaceArgs(devices: readonly XmlElement[]): string[] {
 }
 
 /** The chardev backend of a `<serial>`/`<console>` element. */
-function chardevArg(el: XmlElement, id: string): string {
+function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel' = 'serial'): string {
   const type = attr(el, 'type') ?? 'pty';
   const source = firstChild(el, 'source');
   const path = source && attr(source, 'path');
@@ -95,7 +96,7 @@ function chardevArg(el: XmlElement, id: string): string {
       return `${type},id=${id}`;
     case 'dev':
       if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for character device '${id}'`, ErrorDomain.DOMAIN);
-      return `serial,id=${id},path=${path.replaceAll(',', ',,')}`;
+      return `${hostDevice},id=${id},path=${path.replaceAll(',', ',,')}`;
     case 'tcp': {
       const mode = source && attr(source, 'mode');
       const protocol = firstChild(el, 'protocol');
@@ -151,10 +152,21 @@ export function serialArgs(devices: readonly XmlElement[]): string[] {
   });
 }
 
+/** `-chardev` and `-device isa-parallel` arguments of the parallel ports. */
+export function parallelArgs(devices: readonly XmlElement[]): string[] {
+  return devices.filter((d) => d.name === 'parallel').flatMap((p, i) => {
+    const chardev = `charparallel${i}`;
+    return ['-chardev', chardevArg(p, chardev, 'parallel'), ...deviceArg({ driver: 'isa-parallel', chardev, id: `parallel${i}`, ...isaProps(p) })];
+  });
+}
+
 /** `-display none` when the domain has no graphics (QEMU would otherwise open a window). */
 export function displayArgs(devices: readonly XmlElement[]): string[] {
   return devices.some((d) => d.name === 'graphics') ? [] : ['-display', 'none'];
 }
+
+/** Where a VNC display listens when the definition names no address (libvirt's vnc_listen default). */
+export const VNC_LISTEN = '127.0.0.1';
 
 /** The first VNC port libvirt hands out, display :0. */
 export const VNC_PORT_MIN = 5900;
@@ -166,7 +178,7 @@ export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | 
   const g = graphics[0]!;
   if (attr(g, 'type') !== 'vnc') throw unsupported(`graphics type '${attr(g, 'type')}'`);
   const listenEl = childElements(g, 'listen')[0];
-  const listen = attr(g, 'listen') ?? (listenEl && attr(listenEl, 'address')) ?? '127.0.0.1';
+  const listen = attr(g, 'listen') ?? (listenEl && attr(listenEl, 'address')) ?? VNC_LISTEN;
   const port = Number(attr(g, 'port') ?? -1);
   const autoport = attr(g, 'autoport') === 'yes' || port < 0;
   const display = autoport ? (autoPort ?? VNC_PORT_MIN) - VNC_PORT_MIN : port - VNC_PORT_MIN;

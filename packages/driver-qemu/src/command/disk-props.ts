@@ -78,6 +78,8 @@ export function diskDeviceProps(d: ResolvedDisk): JsonProps {
       const where = d.scsiModel === 'lsilogic' ? { 'scsi-id': a.unit } : { channel: a.bus, 'scsi-id': a.target, lun: a.unit };
       return { driver, bus: `scsi${a.controller}.0`, ...where, ...deviceId, ...share, ...tail };
     }
+    case 'fdc':
+      return { driver: 'floppy', unit: a.unit, ...tail };
     default: {
       const driver = v.device === 'cdrom' ? 'ide-cd' : 'ide-hd';
       const bus = v.bus === 'sata' ? `ide.${a.unit}` : `ide.${a.controller * 2 + a.bus}`;

@@ -1,6 +1,6 @@
 import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, serialArgs, videoArgs } from './device-args.js';
+import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 
@@ -16,6 +16,8 @@ export interface CommandContext {
   readonly disks: readonly ResolvedDisk[];
   /** hugetlbfs mounts, for domains backed by huge pages. */
   readonly hugepages: HugepageContext;
+  /** The taps of the `network` and `bridge` interfaces, plugged before the launch. */
+  readonly taps?: readonly { readonly index: number; readonly tap: string }[];
 }
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
@@ -104,8 +106,9 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-boot', bootArg(def),
     ...controllerArgs(def.devices),
     ...diskArgs(ctx.disks),
-    ...interfaceArgs(def.devices),
+    ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...serialArgs(def.devices),
+    ...parallelArgs(def.devices),
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort),
     ...videoArgs(def.devices),

@@ -31,7 +31,7 @@ export interface QemuDisk {
 
 const D = ErrorDomain.DOMAIN;
 const TYPES = ['file', 'block', 'volume'] as const;
-const BUSES = ['virtio', 'scsi', 'ide', 'sata'] as const;
+const BUSES = ['virtio', 'scsi', 'ide', 'sata', 'fdc'] as const;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
@@ -46,6 +46,7 @@ export function diskBus(d: Disk): string {
   const dev = d.target?.dev ?? '';
   if (dev.startsWith('vd')) return 'virtio';
   if (dev.startsWith('sd')) return 'scsi';
+  if (dev.startsWith('fd')) return 'fdc';
   return 'ide';
 }
 
@@ -109,6 +110,7 @@ export function driveAddress(v: QemuDisk): { controller: number; bus: number; ta
   const idx = targetIndex(v.target);
   if (v.bus === 'ide') return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
   if (v.bus === 'sata') return { controller: Math.floor(idx / 6), bus: 0, target: 0, unit: idx % 6 };
+  if (v.bus === 'fdc') return { controller: Math.floor(idx / 2), bus: 0, target: 0, unit: idx % 2 };
   // SCSI: 7 units a bus in libvirt's numbering of implicit addresses
   return { controller: Math.floor(idx / 7), bus: 0, target: 0, unit: idx % 7 };
 }

@@ -7,9 +7,11 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { serialElements } from '../command/device-args.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
-import { devicesOf, typedDevice, writeBack } from '../devices/typed-devices.js';
+import { devicesOf, typedDevice, writeBack, type DeviceOf } from '../devices/typed-devices.js';
+import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
+import { plugInterfaces } from '../network/interface-plug.js';
 import { migrateFromFile } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { freeVncPort } from '../process/vnc-port.js';
@@ -41,10 +43,17 @@ function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
   for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias });
 }
 
-/** The live definition shows the port an autoport VNC display got, as libvirt's does. */
-function recordVncPort(def: DomainDef, port: number): void {
+/** The live definition shows the port an autoport VNC display got and the address it listens on, as libvirt's does. */
+function recordVnc(def: DomainDef, port: number | undefined): void {
   const g = devicesOf(def.devices, 'graphics').find((x) => x.type === 'vnc');
-  if (g) writeBack(def, { ...g, port });
+  if (g) writeBack(def, { ...g, ...(port !== undefined ? { port } : {}), ...listenDefaults(g) });
+}
+
+/** A VNC display without an address listens on libvirt's default, 127.0.0.1, and the live XML says so. */
+function listenDefaults(g: DeviceOf<'graphics'>): Partial<DeviceOf<'graphics'>> {
+  const first = g.listens?.[0];
+  if (g.listenAddress !== undefined || (first && first.type !== 'address') || first?.address !== undefined) return {};
+  return { listenAddress: VNC_LISTEN, listens: [{ ...first, type: 'address', address: VNC_LISTEN }, ...(g.listens?.slice(1) ?? [])] };
 }
 
 /** Writes the pty paths QEMU allocated into the live definition's serial ports and console. */
@@ -102,11 +111,13 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeFile(masterKeyFile, randomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
+    status.netPlugs = await plugInterfaces((fn) => drv.withConnection(fn), def);
+    await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
-    if (vncPort !== undefined) recordVncPort(def, vncPort);
+    recordVnc(def, vncPort);
     const hugepages = await hugepageContext(status.id, def.name);
     const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir)];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,

@@ -1,3 +1,4 @@
+import { unplugInterfaces } from '../network/interface-plug.js';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainEventType } from '@tsvirt/api';
@@ -31,6 +32,7 @@ export async function tearDown(
 ): Promise<void> {
   const proc = await qemuPid(status);
   if (proc) await killQemu(proc.pid, proc.start);
+  await unplugInterfaces((fn) => drv.withConnection(fn), status.netPlugs ?? []);
   await rm(status.runDir, { recursive: true, force: true });
   if (status.xml.includes('<hugepages')) await removeHugepageDirs(status.id, status.name);
   if (status.persistent && reason !== undefined) await writeStatus(drv.paths, { phase: 'inactive', name: status.name, reason });

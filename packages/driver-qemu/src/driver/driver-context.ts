@@ -20,6 +20,16 @@ export class DriverContext {
     return this.#kvm;
   }
 
+  /** Runs a function on a connection to this driver's own URI: the secondary drivers (network, storage) through the public API. */
+  async withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    const conn = await this.connect(this.paths.uri);
+    try {
+      return await fn(conn);
+    } finally {
+      await conn.close();
+    }
+  }
+
   /** A storage volume's path, asked of the storage driver through the public API. */
   async volumePath(pool: string, volume: string): Promise<string> {
     let conn: Connection;

@@ -34,7 +34,7 @@ function bootIndexes(views: readonly QemuDisk[], bootDevs: readonly string[]): A
   if (explicit.some((x) => x !== undefined)) return explicit;
   const out: Array<number | undefined> = views.map(() => undefined);
   bootDevs.forEach((dev, i) => {
-    const at = views.findIndex((v) => (dev === 'cdrom' ? v.device === 'cdrom' : dev === 'hd' && v.device !== 'cdrom' && v.device !== 'floppy'));
+    const at = views.findIndex((v) => (dev === 'cdrom' || dev === 'fd' ? v.device === (dev === 'fd' ? 'floppy' : 'cdrom') : dev === 'hd' && v.device !== 'cdrom' && v.device !== 'floppy'));
     if (at >= 0 && out[at] === undefined) out[at] = i + 1;
   });
   return out;

@@ -1,3 +1,4 @@
+import type { InterfacePlug } from '../network/interface-plug.js';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, ErrorDomain, VirError, writeFileAtomic } from '@tsvirt/util';
@@ -52,6 +53,8 @@ export interface ActiveStatus {
   diskNodes: Record<string, number>;
   /** Set while a reboot waits for the guest to power off, so it is reset instead of stopped. */
   fakeReboot: boolean;
+  /** The taps and network ports of the domain's `network` and `bridge` interfaces. */
+  netPlugs?: InterfacePlug[];
 }
 
 /** How a persistent domain last stopped, kept so every process reports the same shutoff reason. */

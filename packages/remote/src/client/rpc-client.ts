@@ -124,12 +124,13 @@ export class RpcClient {
   }
 
   /**
-   * Calls a procedure that opens a stream: `sink` receives what the server sends on it. Resolves
-   * with the serial (the stream's id) once the server accepted the call.
+   * Calls a procedure that opens a stream: the sink `makeSink` makes for the stream's serial
+   * receives what the server sends on it (possibly before the reply is seen). Resolves with the
+   * serial once the server accepted the call.
    */
-  async callStream(program: Program, proc: number, args: unknown, sink: StreamSink): Promise<number> {
+  async callStream(program: Program, proc: number, args: unknown, makeSink: (serial: number) => StreamSink): Promise<number> {
     const serial = this.serial;
-    this.streams.set(serial, sink);
+    this.streams.set(serial, makeSink(serial));
     try {
       await this.call(program, proc, args);
     } catch (e) {
@@ -293,6 +294,8 @@ export class RpcClient {
         sink.hole(r.hyper());
         return;
       }
+      // an empty data packet is the end of the server's data; the finish handshake follows
+      if (payload.length === 0) return sink.end();
       this.streamBuffered += payload.length;
       if (this.streamBuffered >= STREAM_HIGH_WATER) this.sock.pause();
       sink.data(payload.slice());

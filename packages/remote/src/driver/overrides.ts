@@ -4,7 +4,7 @@
  * holds as numbers, names instead of handles, streams, and the side programs.
  */
 import type { DomainRef, TypedParameter } from '@tsvirt/api';
-import { checkFlags } from '@tsvirt/util';
+import { checkFlags, ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import * as P from '../generated/remote-protocol.js';
 import { QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
 import type { RpcClient } from '../client/rpc-client.js';
@@ -199,6 +199,11 @@ export function overrides(client: RpcClient, stringParams: boolean): Readonly<Re
       // virNetworkCreate has no flags on the wire
       checkFlags(flags, 0, 'virNetworkCreate');
       await call(P.REMOTE_PROC_NETWORK_CREATE, { net: toWire(P.remote_nonnull_network as Codec<unknown>, net) });
+    },
+    async domainLxcOpenNamespace() {
+      // the daemon answers with the namespaces' file descriptors, passed over the unix socket
+      // (SCM_RIGHTS), which Node cannot receive
+      throw new VirError(ErrorCode.NO_SUPPORT, 'virDomainLxcOpenNamespace: file descriptor passing is not available in @tsvirt/remote', ErrorDomain.REMOTE);
     },
     async qemuMonitorCommand(_call, d: DomainRef, cmd: string, flags: number) {
       const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_MONITOR_COMMAND, { dom: dom(d), cmd, flags })) as Rec;

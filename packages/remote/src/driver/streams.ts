@@ -1,14 +1,17 @@
 /**
- * Volume upload and download over libvirt's stream packets: data frames of at most libvirt's
+ * Consoles, volume upload and download over libvirt's stream packets: data frames of at most libvirt's
  * legacy payload size, holes for sparse streams, the finish handshake both ways, an abort when
  * the consumer stops early. Flow control: a download stops reading the socket while its consumer
  * lags (RpcClient's high-water mark); an upload waits for the socket to drain.
  */
-import type { StorageVolRef } from '@tsvirt/api';
+import { Duplex } from 'node:stream';
+import type { DomainRef, StorageVolRef } from '@tsvirt/api';
 import { isStreamHole, StreamHole, type StreamChunk, type VirError } from '@tsvirt/util';
 import {
+  REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
   REMOTE_PROC_STORAGE_VOL_DOWNLOAD,
   REMOTE_PROC_STORAGE_VOL_UPLOAD,
+  remote_nonnull_domain,
   remote_nonnull_storage_vol,
 } from '../generated/remote-protocol.js';
 import { VIR_NET_CONTINUE, VIR_NET_ERROR, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX, VIR_NET_OK, VIR_NET_STREAM_HOLE } from '../generated/virnet-protocol.js';
@@ -85,14 +88,46 @@ function holeFrame(length: bigint): Uint8Array {
 export function streamOverrides(client: RpcClient) {
   const vol = (v: StorageVolRef): unknown => toWire(remote_nonnull_storage_vol as Codec<unknown>, v);
   return {
-    async storageVolDownload(_call: RemoteCall, v: StorageVolRef, offset: bigint, length: bigint, flags: number) {
+    /** A console: a stream both ways; ending our side sends the finish, an error aborts. */
+    async domainOpenConsole(_call: RemoteCall, d: DomainRef, devName: string | undefined, flags: number) {
+      const proc = REMOTE_PROC_DOMAIN_OPEN_CONSOLE;
       let serial = 0;
-      const queue = new ChunkQueue(() => finish(client, serial, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, VIR_NET_OK));
-      serial = await client.callStream(remote_program, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, { vol: vol(v), offset, length, flags }, queue);
+      const duplex = new Duplex({
+        read: () => undefined,
+        write(chunk: Buffer, _enc, done) {
+          client.sendStreamData(remote_program, proc, serial, chunk).then(() => done(), done);
+        },
+        final(done) {
+          finish(client, serial, proc, VIR_NET_OK).then(() => done(), done);
+        },
+        destroy(err, done) {
+          if (client.alive && serial) void client.sendStreamData(remote_program, proc, serial, null, VIR_NET_ERROR).catch(() => undefined);
+          client.forgetStream(serial);
+          done(err);
+        },
+      });
+      const sink: StreamSink = {
+        data: (c) => {
+          duplex.push(c);
+          client.streamConsumed(c.length);
+        },
+        hole: () => undefined,
+        end: () => duplex.push(null),
+        fail: (e) => duplex.destroy(e),
+      };
+      serial = await client.callStream(remote_program, proc, { dom: toWire(remote_nonnull_domain as Codec<unknown>, d), dev_name: devName ?? null, flags }, () => sink);
+      return duplex;
+    },
+
+    async storageVolDownload(_call: RemoteCall, v: StorageVolRef, offset: bigint, length: bigint, flags: number) {
+      let queue: ChunkQueue | undefined;
+      const serial = await client.callStream(remote_program, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, { vol: vol(v), offset, length, flags }, (s) =>
+        (queue = new ChunkQueue(() => finish(client, s, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, VIR_NET_OK))));
+      const chunks = queue!;
       return (async function* () {
         let done = false;
         try {
-          for (let c = await queue.next(); c !== null; c = await queue.next()) {
+          for (let c = await chunks.next(); c !== null; c = await chunks.next()) {
             if (!isStreamHole(c)) client.streamConsumed(c.length);
             yield c;
           }
@@ -112,7 +147,7 @@ export function streamOverrides(client: RpcClient) {
       // the server may fail the stream at any time: its error ends the upload
       let failure: VirError | null = null;
       const watch: StreamSink = { data: () => undefined, hole: () => undefined, end: () => undefined, fail: (e) => (failure = e) };
-      const serial = await client.callStream(remote_program, proc, { vol: vol(v), offset, length, flags }, watch);
+      const serial = await client.callStream(remote_program, proc, { vol: vol(v), offset, length, flags }, () => watch);
       try {
         for await (const chunk of data) {
           if (failure) throw failure;

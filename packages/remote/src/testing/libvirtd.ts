@@ -3,8 +3,8 @@
  * so it serves only the drivers built into libvirt (test:///default) and touches nothing of the
  * machine's own libvirtd.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,13 +28,27 @@ export function libvirtdMissing(): string | null {
   return null;
 }
 
-/**
- * Starts a private libvirtd; `extraConf` lines are appended to its libvirtd.conf. `listen` adds
- * `--listen` (TCP and TLS sockets, as the config enables them).
- */
-export async function startLibvirtd(extraConf = '', options: { listen?: boolean } = {}): Promise<PrivateLibvirtd> {
+/** How a private libvirtd runs beyond its defaults. */
+export interface LibvirtdOptions {
+  /** Adds `--listen` (TCP and TLS sockets, as the config enables them). */
+  readonly listen?: boolean;
+  /** Driver modules to load (`storage`, `network`, ...); none by default. */
+  readonly drivers?: readonly string[];
+  /**
+   * Runs it as this unprivileged user id (a per-user "session" daemon, whose drivers keep their
+   * state under its own directories, never the system's): needed with `drivers`.
+   */
+  readonly uid?: number;
+}
+
+const DRIVER_DIR = '/usr/lib/x86_64-linux-gnu/libvirt/connection-driver';
+
+/** Starts a private libvirtd; `extraConf` lines are appended to its libvirtd.conf. */
+export async function startLibvirtd(extraConf = '', options: LibvirtdOptions = {}): Promise<PrivateLibvirtd> {
   const dir = mkdtempSync(join(tmpdir(), `tsvirt-remote-${process.pid}-`));
   for (const d of ['run', 'drv', 'xdg', 'cfg', 'cache']) mkdirSync(join(dir, d));
+  if (options.drivers?.length && options.uid === undefined) throw new Error('a private libvirtd loads drivers only as a session daemon (uid)');
+  for (const d of options.drivers ?? []) symlinkSync(join(DRIVER_DIR, `libvirt_driver_${d}.so`), join(dir, 'drv', `libvirt_driver_${d}.so`));
   writeFileSync(
     join(dir, 'libvirtd.conf'),
     [
@@ -48,11 +62,16 @@ export async function startLibvirtd(extraConf = '', options: { listen?: boolean 
     ].join('\n') + '\n',
   );
   const args = ['-f', join(dir, 'libvirtd.conf'), '-p', join(dir, 'pid'), ...(options.listen ? ['--listen'] : [])];
-  const child = spawn('/usr/sbin/libvirtd', args, {
+  if (options.uid !== undefined) execFileSync('chown', ['-R', String(options.uid), dir]);
+  const [file, argv] = options.uid === undefined
+    ? ['/usr/sbin/libvirtd', args]
+    : ['setpriv', [`--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', '/usr/sbin/libvirtd', ...args]];
+  const child = spawn(file, argv, {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       PATH: process.env.PATH,
+      HOME: dir,
       LIBVIRT_DRIVER_DIR: join(dir, 'drv'),
       XDG_RUNTIME_DIR: join(dir, 'xdg'),
       XDG_CONFIG_HOME: join(dir, 'cfg'),

@@ -4,9 +4,10 @@
 // one case at a time per daemon (the daemon's test driver starts afresh when its last connection
 // closes). Their stdout, stderr and exit code must be the same bytes.
 //
-//   node remote-replay.mjs TSVIRSH SOCKET[,SOCKET...] [--quiet] [CASE-FILTER...]
+//   node remote-replay.mjs TSVIRSH SOCKET[,SOCKET...] [--quiet] [--every=N] [CASE-FILTER...]
 //
-// Several sockets (daemons) share the cases out. Prints FAIL blocks and `N passed, M failed`.
+// Several sockets (daemons) share the cases out; `--every=N` takes one case in N (by name order).
+// Prints FAIL blocks and `N passed, M failed`.
 import { applyMasks, listCases, loadCase, runCase, unifiedDiff } from './lib.mjs';
 
 const [tsvirsh, socketList, ...rest] = process.argv.slice(2);
@@ -16,7 +17,8 @@ if (!tsvirsh || !socketList) {
 }
 const quiet = rest.includes('--quiet');
 const sockets = socketList.split(',');
-const names = listCases(rest.filter((a) => !a.startsWith('--')));
+const every = Number(rest.find((a) => a.startsWith('--every='))?.slice('--every='.length) ?? 1);
+const names = listCases(rest.filter((a) => !a.startsWith('--'))).filter((_, i) => i % every === 0);
 
 /** The case's test:/// URIs pointed at a daemon's socket. */
 const viaDaemon = (text, socket) =>

@@ -6,7 +6,7 @@ import type { RemoteHandlers } from '../handler-table.js';
 const P = remote;
 
 /** libvirt's virDrvFeature numbers that the server itself answers. */
-const Feature = { TYPED_PARAM_STRING: 9, PROGRAM_KEEPALIVE: 11, REMOTE_EVENT_CALLBACK: 12, REMOTE_CLOSE_CALLBACK: 14, NETWORK_UPDATE_HAS_CORRECT_ORDER: 15 } as const;
+const Feature = { TYPED_PARAM_STRING: 9, PROGRAM_KEEPALIVE: 10, REMOTE_EVENT_CALLBACK: 14, REMOTE_CLOSE_CALLBACK: 15, NETWORK_UPDATE_HAS_CORRECT_ORDER: 16 } as const;
 const SUPPORTED = new Set<number>([Feature.TYPED_PARAM_STRING, Feature.REMOTE_EVENT_CALLBACK, Feature.REMOTE_CLOSE_CALLBACK, Feature.NETWORK_UPDATE_HAS_CORRECT_ORDER]);
 
 /** REMOTE_AUTH_NONE: the unix sockets' permissions are the access control, as libvirtd's default for root. */

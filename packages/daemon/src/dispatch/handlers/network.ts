@@ -41,10 +41,8 @@ export const networkHandlers: RemoteHandlers = {
   [P.REMOTE_PROC_NETWORK_GET_AUTOSTART]: async (ctx, a) => ({ autostart: Number(await net(ctx, a.net).getAutostart()) }),
   [P.REMOTE_PROC_NETWORK_SET_AUTOSTART]: async (ctx, a) => net(ctx, a.net).setAutostart(a.autostart !== 0),
   [P.REMOTE_PROC_NETWORK_GET_BRIDGE_NAME]: async (ctx, a) => ({ name: await net(ctx, a.net).getBridgeName() }),
-  // libvirt's public API hands the driver (section, command) in that order, and its clients send
-  // them so on the wire: `command` carries the section (virsh 9.0 with the server answering
-  // NETWORK_UPDATE_HAS_CORRECT_ORDER, as libvirtd's test driver does).
-  [P.REMOTE_PROC_NETWORK_UPDATE]: async (ctx, a) => net(ctx, a.net).update(a.section, a.command, a.parentIndex, a.xml, a.flags),
+  // In the right order since we answer NETWORK_UPDATE_HAS_CORRECT_ORDER (older clients swap them).
+  [P.REMOTE_PROC_NETWORK_UPDATE]: async (ctx, a) => net(ctx, a.net).update(a.command, a.section, a.parentIndex, a.xml, a.flags),
   [P.REMOTE_PROC_NETWORK_GET_DHCP_LEASES]: async (ctx, a) => {
     const leases = await net(ctx, a.net).getDHCPLeases(a.mac ?? undefined, a.flags);
     return {

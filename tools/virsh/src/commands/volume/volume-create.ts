@@ -8,6 +8,7 @@ import { optionalString, poolArg, poolOpt, volArg } from '../../storage-lookup.j
 import { parseSize } from '../../storage-sizes.js';
 import { readXMLFile } from '../domain/domain-xml.js';
 import { dumpElement } from '../../xml-dump.js';
+import { withPolledProgress } from '../../vsh/progress-bar.js';
 import { volOpt } from './volume-info.js';
 
 const bool = (name: string, help: string): OptDef => ({ name, type: 'bool', help });
@@ -103,6 +104,29 @@ export const volCreateAs: CommandDef = {
   },
 };
 
+/** The `<name>` of a volume document, when it parses and has one. */
+function nameOf(xml: string): string | undefined {
+  try {
+    const el = parseXml(xml).children.find((c): c is XmlElement => c.kind === 'element' && c.name === 'name');
+    return el?.children.map((c) => (c.kind === 'text' ? c.text : '')).join('').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * createXMLFrom with a progress bar on a terminal: the API reports no progress of a copy, so the
+ * bar follows the new volume's allocation (it exists from the start of the copy) against the
+ * source's size.
+ */
+async function copyWithProgress(pool: StoragePool, xml: string, from: StorageVol, flags: number): Promise<StorageVol> {
+  const name = nameOf(xml);
+  const total = (await from.getInfo().catch(() => undefined))?.allocation;
+  const measure = async (): Promise<bigint | undefined> =>
+    name === undefined ? undefined : (await (await pool.storageVolLookupByName(name)).getInfo()).allocation;
+  return withPolledProgress(`copy ${from.getName()}${name ? ` to ${name}` : ''}`, total, measure, () => pool.createXMLFrom(xml, from, flags));
+}
+
 export const volCreateFrom: CommandDef = {
   name: 'vol-create-from',
   group: 'volume',
@@ -117,7 +141,7 @@ export const volCreateFrom: CommandDef = {
     const file = cmd.required('file');
     const { vol: input } = await volArg(ctl, cmd, { poolOpt: 'inputpool' });
     const xml = await readXMLFile(file);
-    const vol = await orFail(() => pool.createXMLFrom(xml, input, createFlags(cmd)), `Failed to create vol from ${file}`);
+    const vol = await orFail(() => copyWithProgress(pool, xml, input, createFlags(cmd)), `Failed to create vol from ${file}`);
     ctl.extra(`Vol ${vol.getName()} created from input vol ${input.getName()}\n`);
     return true;
   },
@@ -151,7 +175,7 @@ export const volClone: CommandDef = {
       ctl.print(xml);
       return true;
     }
-    const clone = await orFail(() => pool.createXMLFrom(xml, vol, createFlags(cmd)), `Failed to clone vol from ${vol.getName()}`);
+    const clone = await orFail(() => copyWithProgress(pool, xml, vol, createFlags(cmd)), `Failed to clone vol from ${vol.getName()}`);
     ctl.extra(`Vol ${clone.getName()} cloned from ${vol.getName()}\n`);
     return true;
   },

@@ -1,6 +1,7 @@
 import { StorageVolDeleteFlags, StorageVolResizeFlags as R, StorageVolWipeAlgorithm } from '@tsvirt/api';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
+import { humanBytes, withPolledProgress } from '../../vsh/progress-bar.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { optionalString, poolOpt, volArg } from '../../storage-lookup.js';
 import { parseSize } from '../../storage-sizes.js';
@@ -45,7 +46,10 @@ export const volWipe: CommandDef = {
     if (algorithm < 0) throw new VshError(`Unsupported algorithm '${name}'`);
     try {
       // The plain wipe is the zero algorithm; only the others need the pattern call.
-      await (algorithm === 0 ? vol.wipe() : vol.wipePattern(algorithm));
+      const size = (await vol.getInfo().catch(() => undefined))?.allocation;
+      // The API tells nothing of a wipe's progress: the bar shows its size and the time it takes.
+      await withPolledProgress(`vol-wipe ${text} (${size === undefined ? '?' : humanBytes(size)})`, undefined, async () => undefined,
+        () => (algorithm === 0 ? vol.wipe() : vol.wipePattern(algorithm)));
     } catch (e) {
       throw new CommandFailed(`Failed to wipe vol ${text}`, e);
     }

@@ -1,13 +1,19 @@
 import { constants } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
-import { StorageVolStreamFlags, type StorageVol } from '@tsvirt/api';
+import { Readable } from 'node:stream';
+import { StorageVolInfoFlags, StorageVolStreamFlags, isStreamHole, type StorageVol, type StreamChunk } from '@tsvirt/api';
+import { readChunks, writeChunks } from '@tsvirt/util';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import { ullOpt } from '../../vsh/option-values.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
+import { progressBar, type Progress } from '../../vsh/progress-bar.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { poolOpt, volArg } from '../../storage-lookup.js';
 import { volOpt } from './volume-info.js';
+
+/** How many chunks an upload reads ahead of what the volume has taken. */
+const READ_AHEAD = 4;
 
 /** What vol-download and vol-upload share: the volume, then the range and the file, in virsh's order. */
 async function transferArgs(ctl: Ctl, cmd: ParsedCommand): Promise<{ vol: StorageVol; text: string; offset: bigint; length: bigint; file: string; flags: number }> {
@@ -50,18 +56,49 @@ async function createTarget(file: string): Promise<{ fh: FileHandle; created: bo
   }
 }
 
+/** Passes chunks on, reporting each one's bytes (a hole's too) to the progress bar. */
+async function* counted(chunks: AsyncIterable<StreamChunk>, progress: Progress): AsyncGenerator<StreamChunk> {
+  for await (const chunk of chunks) {
+    progress.add(isStreamHole(chunk) ? chunk.length : BigInt(chunk.length));
+    yield chunk;
+  }
+}
+
+/** How many bytes a download carries: the volume's from the offset (its file's size, a device's capacity), at most `length`. */
+async function downloadSize(vol: StorageVol, offset: bigint, length: bigint): Promise<bigint | undefined> {
+  const info = await vol.getInfoFlags(StorageVolInfoFlags.GET_PHYSICAL).catch(() => undefined);
+  if (!info) return undefined;
+  const left = info.allocation > offset ? info.allocation - offset : 0n;
+  return length > 0n && length < left ? length : left;
+}
+
+/**
+ * Writes a download into the target: a regular file by position, a sparse stream's holes left as
+ * holes (the file is extended over a trailing one); anything else (a pipe, a device) in order,
+ * holes as zeros.
+ */
+async function writeTarget(fh: FileHandle, file: string, chunks: AsyncIterable<StreamChunk>): Promise<void> {
+  if ((await fh.stat()).isFile()) {
+    await writeChunks(fh, chunks, { path: file, offset: 0n, length: 0n, holes: true, size: 0n, block: false });
+    return;
+  }
+  for await (const chunk of chunks) await fh.write(isStreamHole(chunk) ? Buffer.alloc(Number(chunk.length)) : chunk);
+}
+
 async function download(ctl: Ctl, cmd: ParsedCommand): Promise<boolean> {
   const { vol, text, offset, length, file, flags } = await transferArgs(ctl, cmd);
   const { fh, created } = await createTarget(file);
   let ok = false;
   try {
-    let chunks: AsyncIterable<Uint8Array>;
+    let chunks: AsyncIterable<StreamChunk>;
     try {
       chunks = await vol.download(offset, length, flags);
     } catch (e) {
       throw new CommandFailed(`cannot download from volume ${text}`, e);
     }
-    for await (const chunk of chunks) await fh.write(chunk);
+    const progress = progressBar(`vol-download ${text}`, await downloadSize(vol, offset, length));
+    await writeTarget(fh, file, counted(chunks, progress));
+    progress.finish();
     ok = true;
   } finally {
     await fh.close();
@@ -79,14 +116,24 @@ async function upload(ctl: Ctl, cmd: ParsedCommand): Promise<boolean> {
   } catch {
     throw new VshError(`cannot read ${file}`);
   }
-  // The stream owns the file from here and closes it when destroyed, read or not.
-  const data = fh.createReadStream();
   try {
-    await vol.upload(data, offset, length, flags);
-  } catch (e) {
-    throw new CommandFailed(`cannot upload to volume ${text}`, e);
+    const st = await fh.stat({ bigint: true });
+    // A regular file is read by position, its runs of zeros sent as holes when --sparse asks and
+    // it has any; anything else (a pipe, a device) is read as it comes.
+    // Reading runs a few chunks ahead of the upload (a Node stream's buffer), so the disk reads while the volume is written.
+    const data: AsyncIterable<StreamChunk> = st.isFile()
+      ? Readable.from(readChunks(fh, { offset: 0n, length: 0n, size: st.size, holes: (flags & StorageVolStreamFlags.SPARSE_STREAM) !== 0 && st.blocks * 512n < st.size }),
+        { objectMode: true, highWaterMark: READ_AHEAD })
+      : fh.createReadStream({ autoClose: false });
+    const progress = progressBar(`vol-upload ${text}`, st.isFile() ? (length > 0n && length < st.size ? length : st.size) : undefined);
+    try {
+      await vol.upload(counted(data, progress), offset, length, flags);
+    } catch (e) {
+      throw new CommandFailed(`cannot upload to volume ${text}`, e);
+    }
+    progress.finish();
   } finally {
-    data.destroy();
+    await fh.close();
   }
   return true;
 }

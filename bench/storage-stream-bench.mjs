@@ -1,0 +1,116 @@
+// Volume upload and download of a 1 GiB raw volume whose every other 8 MiB is a hole (512 MiB of
+// data), one run each, on this machine:
+//  - the floors: `cp --sparse=always` (a sparse copy) and `dd bs=1M` (a plain copy);
+//  - `tsvirsh -c qemu:///embed?root=DIR vol-upload/vol-download` (the local storage driver);
+//  - `virsh -c qemu:///system vol-upload/vol-download` (Debian's libvirtd 9.0 through its RPC
+//    streams, started by packages/driver-qemu/scripts/libvirtd-up.sh, a transient dir pool).
+// Both with and without --sparse. Figures: wall seconds of the whole CLI invocation and the
+// volume's logical size over them (MiB/s); ratios are tsvirt's throughput over libvirt's and over
+// the floor's. Page cache warm (the same file read each time). Needs root for libvirtd.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(root, 'tools/virsh/dist/bundle/cli.js');
+const GiB = 1024 ** 3;
+const RUN = 8 * 1024 ** 2;
+
+const tmp = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? '/var/tmp', 'storage-bench-'));
+const src = join(tmp, 'src.img');
+const embed = `qemu:///embed?root=${join(tmp, 'root')}`;
+const tsvPool = join(tmp, 'tsv-pool');
+const lvPool = join(tmp, 'lv-pool');
+const lvName = `tsvirt-bench-${process.pid}`;
+
+let haveLibvirt = process.getuid?.() === 0;
+if (haveLibvirt) {
+  try {
+    execFileSync(join(root, 'packages/driver-qemu/scripts/libvirtd-up.sh'), { stdio: 'inherit' });
+  } catch {
+    haveLibvirt = false;
+  }
+}
+if (!haveLibvirt) console.log('storage-stream-bench: no libvirtd on qemu:///system (needs root); measuring tsvirt and the floors alone');
+
+/** The source: 1 GiB, data and holes in turn, 8 MiB each. */
+function makeSource() {
+  const fd = openSync(src, 'w');
+  ftruncateSync(fd, GiB);
+  const data = randomBytes(RUN);
+  for (let at = 0; at < GiB; at += 2 * RUN) writeSync(fd, data, 0, RUN, at);
+  closeSync(fd);
+}
+
+/** Wall seconds of one command; it must succeed. */
+function timed(file, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(file, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
+  return secs;
+}
+const tsvirsh = (cmd) => ['node', [CLI, '-c', embed, cmd]];
+const virsh = (cmd) => ['virsh', ['-q', '-c', 'qemu:///system', cmd]];
+const same = (a, b) => readFileSync(a).equals(readFileSync(b));
+const allocatedMiB = (p) => (statSync(p).blocks * 512) / 1024 ** 2;
+
+makeSource();
+mkdirSync(tsvPool);
+mkdirSync(lvPool);
+const out = join(tmp, 'out.img');
+const rows = [];
+function measure(label, cmd, check) {
+  rmSync(out, { force: true });
+  const secs = timed(...cmd);
+  if (check) check();
+  rows.push({ label, secs });
+  return secs;
+}
+
+try {
+  measure('floor: cp --sparse=always', ['cp', ['--sparse=always', src, out]], () => same(src, out));
+  measure('floor: dd bs=1M', ['dd', [`if=${src}`, `of=${out}`, 'bs=1M', 'status=none']]);
+
+  spawnSync('node', [CLI, '-c', embed, `pool-create-as bench dir --target ${tsvPool}`], { stdio: 'ignore' });
+  if (haveLibvirt) execFileSync('virsh', ['-q', '-c', 'qemu:///system', `pool-create-as ${lvName} dir --target ${lvPool}`], { stdio: 'ignore' });
+  for (const sparse of [true, false]) {
+    const flag = sparse ? ' --sparse' : '';
+    for (const [side, run, pool, dir] of [['tsvirt', tsvirsh, 'bench', tsvPool], ['libvirt', virsh, lvName, lvPool]]) {
+      if (side === 'libvirt' && !haveLibvirt) continue;
+      const vol = `v${sparse ? 's' : 'p'}.img`;
+      execFileSync(...run(`vol-create-as ${pool} ${vol} 0`), { stdio: 'ignore' });
+      measure(`${side}: vol-upload${flag}`, run(`vol-upload ${vol} ${src} --pool ${pool}${flag}`), () => {
+        if (!same(src, join(dir, vol))) throw new Error(`${side} upload differs`);
+      });
+      measure(`${side}: vol-download${flag}`, run(`vol-download ${vol} ${out} --pool ${pool}${flag}`), () => {
+        if (!same(src, out)) throw new Error(`${side} download differs`);
+      });
+      rows.at(-1).allocated = allocatedMiB(out);
+      execFileSync(...run(`vol-delete ${vol} --pool ${pool}`), { stdio: 'ignore' });
+    }
+  }
+} finally {
+  if (haveLibvirt) spawnSync('virsh', ['-q', '-c', 'qemu:///system', `pool-destroy ${lvName}`], { stdio: 'ignore' });
+  spawnSync('node', [CLI, '-c', embed, 'pool-destroy bench'], { stdio: 'ignore' });
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const mibs = (secs) => GiB / 1024 ** 2 / secs;
+const by = Object.fromEntries(rows.map((r) => [r.label, r]));
+console.log(`1 GiB raw volume, 512 MiB of it data (8 MiB runs), one run each, page cache warm; load average ${loadavg()[0].toFixed(1)}\n`);
+console.log(`${'what'.padEnd(34)} ${'seconds'.padStart(8)} ${'MiB/s'.padStart(8)}  ratios`);
+for (const r of rows) {
+  const ratios = [];
+  if (r.label.startsWith('tsvirt')) {
+    const twin = by[r.label.replace('tsvirt', 'libvirt')];
+    if (twin) ratios.push(`${(twin.secs / r.secs).toFixed(2)}x libvirt's throughput`);
+    const floor = r.label.includes('--sparse') ? by['floor: cp --sparse=always'] : by['floor: dd bs=1M'];
+    ratios.push(`${(r.secs / floor.secs).toFixed(2)}x the ${floor.label.slice(7)} time`);
+  }
+  if (r.allocated !== undefined) ratios.push(`file written: ${r.allocated.toFixed(0)} MiB allocated`);
+  console.log(`${r.label.padEnd(34)} ${r.secs.toFixed(3).padStart(8)} ${mibs(r.secs).toFixed(0).padStart(8)}  ${ratios.join(', ')}`);
+}

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addDriverImporter, connect } from '@tsvirt/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+
+const TSVIRSH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tools/virsh/dist/bundle/cli.js');
+const ci = process.env['CI'] === 'true';
+const ready = existsSync(TSVIRSH) && existsSync('/usr/bin/qemu-system-x86_64');
+if (!ready && !ci) console.log('skipping the daemon-preference tests: tsvirsh is not built or QEMU is not installed');
+
+const xml = (name: string): string =>
+  `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`;
+
+function tsvirsh(uri: string, cmd: string, env: NodeJS.ProcessEnv = {}): Promise<{ out: string; err: string; code: number | null }> {
+  return new Promise((ok) => {
+    const c = spawn(process.execPath, [TSVIRSH, '-c', uri, cmd], { env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    c.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    c.on('close', (code) => ok({ out, err, code }));
+  });
+}
+
+describe.skipIf(!ready && !ci)('a client prefers the daemon serving its root', () => {
+  let d: DaemonProcess;
+  let uri: string;
+  beforeAll(async () => {
+    addDriverImporter((s) => import(s));
+    d = await startDaemon([], undefined, { socketsInRunDir: true, env: { TSVIRT_LOG_LEVEL: 'info' } });
+    uri = `qemu:///embed?root=${d.root}`;
+  });
+  afterAll(async () => d?.dispose());
+
+  it('connect() with the root\'s own URI goes through tsvirtd, under the name given', async () => {
+    const conn = await connect(uri);
+    try {
+      expect(conn.getURI()).toBe(uri);
+      const dom = await conn.defineXML(xml('via-api'));
+      expect(dom.getName()).toBe('via-api');
+      expect(d.stderr()).toContain(`client opens qemu:///embed?root=`);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('direct (TSVIRT_DAEMON=0) and daemon clients at once: both see every definition, nothing lost', async () => {
+    for (const n of ['a1', 'a2', 'a3', 'b1', 'b2', 'b3']) writeFileSync(join(d.dir, `${n}.xml`), xml(n));
+    const runs = await Promise.all([
+      ...['a1', 'a2', 'a3'].map((n) => tsvirsh(uri, `define ${join(d.dir, `${n}.xml`)}`, { TSVIRT_DAEMON: '0' })),
+      ...['b1', 'b2', 'b3'].map((n) => tsvirsh(uri, `define ${join(d.dir, `${n}.xml`)}`)),
+    ]);
+    expect(runs.map((r) => r.err)).toEqual(['', '', '', '', '', '']);
+    const want = 'a1\na2\na3\nb1\nb2\nb3\nvia-api\n\n';
+    expect((await tsvirsh(uri, 'list --all --name', { TSVIRT_DAEMON: '0' })).out).toBe(want);
+    expect((await tsvirsh(uri, 'list --all --name')).out).toBe(want);
+  }, 120_000);
+
+  it('a stale socket (daemon killed) is passed over: the client opens the root directly', async () => {
+    await d.stop('SIGKILL');
+    const r = await tsvirsh(uri, 'list --all --name');
+    expect(r.err).toBe('');
+    expect(r.out).toContain('via-api');
+  });
+});

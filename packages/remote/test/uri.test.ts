@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseURI } from '@tsvirt/util';
+import { daemonURI } from '../src/driver/remote-driver.js';
+import { remoteCommand, sshArgs } from '../src/client/transport-command.js';
+import { defaultSocket, transportOf } from '../src/client/transport.js';
+import { tlsFiles } from '../src/client/transport-tls.js';
+
+describe('what the daemon is asked to open', () => {
+  it.each([
+    ['test+unix:///default?socket=/s', 'test:///default'],
+    ['qemu+ssh://root@host:22/system?keyfile=/k&no_tty=1', 'qemu:///system'],
+    ['qemu+tls://host/system?pkipath=/p&no_verify=1', 'qemu:///system'],
+    ['qemu://host/session', 'qemu:///session'],
+    ['test+tcp://h/default?name=test:///other', 'test:///other'],
+    ['lxc+unix:///?socket=/s', 'lxc:///'],
+    ['qemu+ssh://h/system?mode=legacy&foo=bar', 'qemu:///system?foo=bar'],
+  ])('%s → %s', (uri, name) => expect(daemonURI(parseURI(uri))).toBe(name));
+});
+
+describe('transports by URI', () => {
+  it('unix without a host, tls with one, else the named one', () => {
+    expect(transportOf(parseURI('test:///default'))).toBe('unix');
+    expect(transportOf(parseURI('qemu://h/system'))).toBe('tls');
+    expect(transportOf(parseURI('qemu+ssh://h/system'))).toBe('ssh');
+  });
+  it('the system daemon\'s sockets for root, read-write and read-only', () => {
+    if (process.getuid?.() !== 0) return;
+    expect(defaultSocket(parseURI('qemu:///system'), false)).toBe('/var/run/libvirt/libvirt-sock');
+    expect(defaultSocket(parseURI('qemu:///system'), true)).toBe('/var/run/libvirt/libvirt-sock-ro');
+  });
+  it('tls files from pkipath=', () => {
+    expect(tlsFiles(parseURI('qemu+tls://h/system?pkipath=/p'))).toEqual({ ca: '/p/cacert.pem', cert: '/p/clientcert.pem', key: '/p/clientkey.pem' });
+  });
+});
+
+describe('ssh as libvirt runs it', () => {
+  it('arguments: port, user, key, known hosts, no tty', () => {
+    const uri = parseURI('qemu+ssh://root@h:2222/system?keyfile=/k&known_hosts=/kh&no_tty=1');
+    const args = sshArgs(uri, 'CMD');
+    expect(args).toEqual(['-p', '2222', '-l', 'root', '-i', '/k', '-o', 'UserKnownHostsFile=/kh', '-T', '-e', 'none', '-o', 'BatchMode=yes', 'h', '--', 'sh', '-c', "'CMD'"]);
+  });
+  it('the far side: virt-ssh-helper where installed (auto), netcat with netcat= or socket=, native', () => {
+    const auto = remoteCommand(parseURI('qemu+ssh://h/system'), 'qemu:///system', false);
+    expect(auto).toMatch(/^which virt-ssh-helper .* then virt-ssh-helper 'qemu:\/\/\/system'; else .*'nc' \$ARG -U '\/var\/run\/libvirt\/libvirt-sock'; fi$/);
+    expect(remoteCommand(parseURI('qemu+ssh://h/system?netcat=/bin/nc&socket=/s'), 'qemu:///system', false)).toMatch(/'\/bin\/nc' \$ARG -U '\/s'$/);
+    expect(remoteCommand(parseURI('qemu+ssh://h/system?proxy=native'), 'qemu:///system', true)).toBe("virt-ssh-helper -r 'qemu:///system'");
+    expect(() => remoteCommand(parseURI('qemu+ssh://h/system?proxy=bogus'), 'qemu:///system', false)).toThrow(/Unsupported proxy mode 'bogus'/);
+  });
+});

@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ErrorCode, ErrorDomain, StreamHole, VirError, isStreamHole, readChunks, writeChunks, type StreamChunk } from '../src/index.js';
+import { zeroRuns } from '../src/stream/zero-runs.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tsvirt-util-stream-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const KiB = 1024;
+
+async function collect(chunks: AsyncIterable<StreamChunk>): Promise<Array<string | bigint>> {
+  const out: Array<string | bigint> = [];
+  for await (const c of chunks) out.push(isStreamHole(c) ? c.length : Buffer.from(c).toString('latin1'));
+  return out;
+}
+async function* from(...items: StreamChunk[]): AsyncGenerator<StreamChunk> {
+  yield* items;
+}
+
+describe('sparse streams', () => {
+  it('zero runs at block granularity; holes branded across copies', () => {
+    const buf = Buffer.alloc(12 * KiB);
+    buf[5 * KiB] = 1;
+    expect(zeroRuns(buf)).toEqual([{ zero: true, start: 0, end: 4 * KiB }, { zero: false, start: 4 * KiB, end: 8 * KiB }, { zero: true, start: 8 * KiB, end: 12 * KiB }]);
+    expect(zeroRuns(Buffer.alloc(100))).toEqual([{ zero: true, start: 0, end: 100 }]);
+    expect(isStreamHole(new StreamHole(3n))).toBe(true);
+    expect(isStreamHole({ [Symbol.for('tsvirt.StreamHole')]: true, length: 1n })).toBe(true);
+    expect([isStreamHole(Buffer.alloc(1)), isStreamHole(null), isStreamHole({ length: 1n })]).toEqual([false, false, false]);
+  });
+
+  it('readChunks: a range, holes merged across reads, data as it is', async () => {
+    const path = join(dir, 'r');
+    const content = Buffer.alloc(3 * 1024 * KiB);
+    content.write('head', 0);
+    content.write('tail', content.length - 4);
+    writeFileSync(path, content);
+    const fh = await open(path, 'r');
+    try {
+      const size = BigInt(content.length);
+      const sparse = await collect(readChunks(fh, { offset: 0n, length: 0n, size, holes: true }));
+      expect(sparse.map((c) => (typeof c === 'string' ? c.replace(/\0+$/, '').replace(/^\0+/, '') : c))).toEqual(['head', BigInt(content.length - 8 * KiB), 'tail']);
+      const part = await collect(readChunks(fh, { offset: 2n, length: 3n, size, holes: false }));
+      expect(part).toEqual(['ad\0']);
+      expect(await collect(readChunks(fh, { offset: size + 1n, length: 0n, size, holes: true }))).toEqual([]);
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it('writeChunks: holes skipped at the end and punched over data, the length kept, plain streams refuse holes', async () => {
+    const path = join(dir, 'w');
+    writeFileSync(path, Buffer.alloc(64 * KiB, 0x61));
+    const fh = await open(path, 'r+');
+    try {
+      const n = await writeChunks(fh, from(Buffer.from('xy'), new StreamHole(BigInt(16 * KiB)), Buffer.from('z'), new StreamHole(BigInt(128 * KiB))),
+        { path, offset: 0n, length: 0n, holes: true, size: BigInt(64 * KiB), block: false });
+      expect(n).toBe(BigInt(2 + 16 * KiB + 1 + 128 * KiB));
+      const bytes = readFileSync(path);
+      expect(bytes.length).toBe(2 + 16 * KiB + 1 + 128 * KiB);
+      expect([bytes.subarray(0, 2).toString(), bytes.subarray(2, 2 + 16 * KiB).every((b) => b === 0), bytes[2 + 16 * KiB]]).toEqual(['xy', true, 0x7a]);
+      expect(bytes.subarray(3 + 16 * KiB).every((b) => b === 0)).toBe(true);
+      expect(statSync(path).blocks * 512).toBeLessThan(64 * KiB);
+
+      const over = await writeChunks(fh, from(Buffer.from('0123456789')), { path, offset: 0n, length: 4n, holes: false, size: 0n, block: false }).catch((e: unknown) => e);
+      expect(over).toBeInstanceOf(VirError);
+      expect([(over as VirError).code, (over as VirError).domain, (over as VirError).message]).toEqual([
+        ErrorCode.SYSTEM_ERROR, ErrorDomain.STREAMS, 'cannot write to stream: No space left on device']);
+      expect(readFileSync(path).subarray(0, 4).toString()).toBe('0123');
+      const hole = await writeChunks(fh, from(new StreamHole(1n)), { path, offset: 0n, length: 0n, holes: false, size: 0n, block: false }).catch((e: unknown) => e);
+      expect((hole as VirError).message).toBe('Requested operation is not valid: Unexpected stream hole');
+    } finally {
+      await fh.close();
+    }
+  });
+});
