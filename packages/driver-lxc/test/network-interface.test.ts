@@ -53,7 +53,7 @@ describe.skipIf(skip)('an LXC container on a virtual network', () => {
     expect(run('net-create', file('n.xml', net))).toMatchObject({ status: 0 });
   });
   afterAll(async () => {
-    for (const d of ['c1', 'c2', 'c3']) run('destroy', d);
+    for (const d of ['c1', 'c2', 'c3', 'c5']) run('destroy', d);
     run('net-destroy', 'ln');
     execFileSync('ip', ['netns', 'del', ns]);
     await root.cleanup();
@@ -97,6 +97,13 @@ describe.skipIf(skip)('an LXC container on a virtual network', () => {
     expect(r.status).not.toBe(0);
     expect(r.err).toContain('error: Failed to create domain from');
     expect(onBridge()).toEqual([]);
+    expect(veths()).toBe('');
+    expect(ports()).toEqual([]);
+  });
+
+  it('refuses to start where no cgroup is mounted (ip netns exec remounts /sys), leaving nothing', () => {
+    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, CLI, '-c', root.uri, 'create', file('c5.xml', containerXML('c5', rootfs, SLEEPER, { extra: nic() }))], { encoding: 'utf8' });
+    expect(r.stderr).toContain('error: At least one cgroup controller is required: No such device or address');
     expect(veths()).toBe('');
     expect(ports()).toEqual([]);
   });
