@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsConformance, xmlConformance, type CaseResult } from './conformance.js';
+import { argsConformance, errConformance, xmlConformance, type CaseResult } from './conformance.js';
 
 /** Prints the count and the commonest reasons for failing (all failures with CONFORMANCE_DETAIL=1). */
 function report(label: string, results: readonly CaseResult[]): number {
@@ -16,5 +16,8 @@ describe("conformance with libvirt's QEMU driver on its own test data", () => {
   });
   it('command lines: domain/in/*.x86_64-latest.args', async () => {
     expect(report('command lines', await argsConformance())).toBeGreaterThanOrEqual(67);
+  });
+  it("refusals: domain/in/*.x86_64-latest.err, libvirt's exact words", async () => {
+    expect(report('refusals', await errConformance())).toBeGreaterThanOrEqual(7);
   });
 });

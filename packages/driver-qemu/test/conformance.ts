@@ -87,3 +87,24 @@ export async function argsConformance(): Promise<CaseResult[]> {
   }
   return out;
 }
+
+/**
+ * Refusals: in/NAME.xml, defined and built into a command line, must fail with exactly the
+ * message of in/NAME.x86_64-latest.err (libvirt's words for its QEMU-level checks).
+ */
+export async function errConformance(): Promise<CaseResult[]> {
+  const out: CaseResult[] = [];
+  for (const name of casesWith('in', `${SUFFIX}.err`).filter((n) => existsSync(join(DOMAIN_CORPUS, 'in', `${n}.xml`)))) {
+    const want = read('in', `${name}${SUFFIX}.err`).trim();
+    let failure: string | undefined;
+    try {
+      await libvirtTestCommandLine(parseQemuDomain(read('in', `${name}.xml`), false));
+      failure = `accepted; want ${want}`;
+    } catch (e) {
+      const got = (e as Error).message;
+      failure = got === want ? undefined : `want ${want} got ${got}`;
+    }
+    out.push({ name, failure });
+  }
+  return out;
+}

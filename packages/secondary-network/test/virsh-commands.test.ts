@@ -45,5 +45,5 @@ describe('tsvirsh net-* on qemu:///embed print what virsh 9.0 prints on libvirtd
     const got = steps.map((s) => run(ours.ns, TSVIRSH, ours.uri, s).replaceAll(ours.root, 'DIR'));
     const want = steps.map((s) => run(theirs.ns, 'virsh', libvirtd.uri, s).replaceAll(ours.root, 'DIR'));
     expect(got).toEqual(want);
-  });
+  }, 300_000); // 52 processes, one at a time: minutes on a loaded 2-core machine
 });

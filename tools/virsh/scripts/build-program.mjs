@@ -31,7 +31,7 @@ function packageOf(file) {
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
     try {
       const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      if (name) return { name, rel: relative(dir, file) };
+      if (name) return { name, rel: relative(dir, file), dir };
     } catch {
       // no package.json here: look further up
     }
@@ -50,8 +50,12 @@ const fileURLs = {
     b.onLoad({ filter: /\.m?js$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
-      const { name, rel } = packageOf(args.path);
-      return { contents: text.replaceAll('import.meta.url', `${FILE_URL}(${JSON.stringify(name)}, ${JSON.stringify(rel)})`), loader: 'js' };
+      const { name, rel, dir } = packageOf(args.path);
+      // Where the package is from the program in this checkout: the launcher tries it before
+      // resolving the package (which costs Node's exports resolution on every start).
+      const hint = relative(out, dir);
+      const call = `${FILE_URL}(${JSON.stringify(name)}, ${JSON.stringify(rel)}, ${JSON.stringify(hint)})`;
+      return { contents: text.replaceAll('import.meta.url', call), loader: 'js' };
     });
   },
 };
@@ -75,6 +79,9 @@ await build({
   supported: { 'dynamic-import': false },
   // libxml2-wasm awaits at its top level, which a CommonJS bundle cannot hold: it stays outside.
   plugins: [lazyBuiltins, outside, fileURLs],
+  // A smaller file is read and hashed (V8 checks the cache against the source) faster; names stay.
+  minifyWhitespace: true,
+  legalComments: 'none',
 });
 await build({ ...common, entryPoints: { tsvirsh: join(root, 'dist/launcher.js') }, define: { 'import.meta.dirname': '__dirname' } });
 

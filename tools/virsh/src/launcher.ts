@@ -33,27 +33,37 @@ function lazyBuiltin(name: string): object {
 
 const roots = new Map<string, string>();
 
-/** The folder a bundled package is installed in, found as Node finds it from tsvirsh. */
-function packageRoot(name: string): string {
+/** The name in the package.json of a folder, if it has one. */
+function nameAt(dir: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The folder a bundled package is installed in: where it was beside the program when built
+ * (`hint`, relative to the program), or beside tsvirsh in a flat node_modules, else as Node
+ * resolves it from tsvirsh.
+ */
+function packageRoot(name: string, hint?: string): string {
   let root = roots.get(name);
   if (root === undefined) {
-    root = dirname(baseRequire.resolve(name));
-    const nameAt = (dir: string): unknown => {
-      try {
-        return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name;
-      } catch {
-        return undefined;
-      }
-    };
-    while (nameAt(root) !== name && dirname(root) !== root) root = dirname(root);
+    const guesses = [hint, join('..', '..', '..', name.split('/').at(-1)!)].filter((g) => g !== undefined);
+    root = guesses.map((g) => join(import.meta.dirname, g)).find((dir) => nameAt(dir) === name);
+    if (root === undefined) {
+      root = dirname(baseRequire.resolve(name));
+      while (nameAt(root) !== name && dirname(root) !== root) root = dirname(root);
+    }
     roots.set(name, root);
   }
   return root;
 }
 
 /** A bundled file's `import.meta.url`: its URL where its package is installed. */
-function fileURL(name: string, rel: string): string {
-  return pathToFileURL(join(packageRoot(name), rel)).href;
+function fileURL(name: string, rel: string, hint: string): string {
+  return pathToFileURL(join(packageRoot(name, hint), rel)).href;
 }
 
 /** A promise-like that the bundle's `import()` adopts: the module imported as an ES module. */

@@ -40,6 +40,16 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], what: str
   return value as T;
 }
 
+const unsupportedConfig = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, D);
+
+/** Formats QEMU cannot open at all, refused with libvirt's words before any other check. */
+function checkFormat(format: string): string {
+  if (format === 'cow') throw unsupportedConfig("'cow' storage format is not supported");
+  if (format === 'dir') throw unsupportedConfig("'directory' storage format is not directly supported by QEMU, use 'dir' disk type instead");
+  if (format === 'iso') throw unsupportedConfig("storage format 'iso' is not directly supported by QEMU, use 'raw' instead");
+  return format;
+}
+
 /** The bus of a disk: `<target bus>`, or what the target name implies, as libvirt guesses it. */
 export function diskBus(d: Disk): string {
   if (d.target?.bus) return d.target.bus;
@@ -58,13 +68,12 @@ export function qemuDisk(d: Disk): QemuDisk {
   const target = d.target?.dev;
   if (!target) throw new VirError(ErrorCode.NO_TARGET, source ? (source.file ?? source.dev) : undefined, D);
   const bus = oneOf(diskBus(d), BUSES, `disk bus for '${target}'`);
-  const format = oneOf(d.driver?.type ?? 'raw', ['raw', 'qcow2'] as const, `disk format for '${target}'`);
+  if (/^(?:sd|hd|vd|xvd|fd)[a-z]+\d+$/.test(target)) throw unsupportedConfig(`invalid disk target '${target}', partitions can't appear in disk targets`);
+  const format = oneOf(checkFormat(d.driver?.type ?? 'raw'), ['raw', 'qcow2'] as const, `disk format for '${target}'`);
   if (d.sgio !== undefined && device !== 'lun') {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `sgio is only supported for device='lun' disks (disk '${target}')`, D);
   }
-  if (device === 'lun' && type === 'file') {
-    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk type 'file' is not supported for device='lun' (disk '${target}')`, D);
-  }
+  if (device === 'lun' && type === 'file') throw unsupportedConfig("disk device='lun' is only valid for block type disk source");
   const path = type === 'file' ? source?.file : type === 'block' ? source?.dev : undefined;
   const pool = type === 'volume' ? source?.pool : undefined;
   const volume = type === 'volume' ? source?.volume : undefined;

@@ -1,12 +1,11 @@
 import { access, constants } from 'node:fs/promises';
-import type { Connection, OpenContext } from '@tsvirt/api';
+import { LifecycleEventHub, type Connection, type OpenContext } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { DriverPaths } from '../state/driver-paths.js';
-import { DomainEvents } from './domain-events.js';
 
 /** One instance of the driver: a root of directories, shared by every connection to it in this process. */
 export class DriverContext {
-  readonly events = new DomainEvents();
+  readonly events = new LifecycleEventHub();
   #kvm: Promise<boolean> | undefined;
 
   constructor(

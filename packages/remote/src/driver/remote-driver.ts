@@ -24,7 +24,7 @@ import { overrides } from './overrides.js';
 /** VIR_DRV_FEATURE_PROGRAM_KEEPALIVE: the server answers keepalive pings. */
 const FEATURE_KEEPALIVE = 10;
 /** VIR_DRV_FEATURE_TYPED_PARAM_STRING: the daemon's driver takes string typed parameters. */
-const FEATURE_TYPED_PARAM_STRING = 8;
+const FEATURE_TYPED_PARAM_STRING = 9;
 /** VIR_CONNECT_RO. */
 const CONNECT_RO = 1;
 

@@ -78,6 +78,14 @@ export async function startLibvirtd(extraConf = '', options: LibvirtdOptions = {
       XDG_CACHE_HOME: join(dir, 'cache'),
     },
   });
+  // a watcher ends the daemon when the process that started it is gone, even killed by a timeout
+  // (libvirtd drops a parent-death signal when it changes its credentials)
+  const watch = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; ` +
+    `if ! kill -0 ${process.pid} 2>/dev/null; then kill ${child.pid} 2>/dev/null; sleep 1; rm -rf '${dir}'; fi`;
+  spawn('sh', ['-c', watch], {
+    stdio: 'ignore',
+    detached: true,
+  }).unref();
   const socket = join(dir, 'run', 'libvirt-sock');
   let exited = false;
   let stderr = '';

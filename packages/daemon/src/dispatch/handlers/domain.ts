@@ -43,6 +43,7 @@ export const domainHandlers: RemoteHandlers = {
   [P.REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS]: async (ctx, a) => dom(ctx, a.dom).shutdown(a.flags),
   [P.REMOTE_PROC_DOMAIN_REBOOT]: async (ctx, a) => dom(ctx, a.dom).reboot(a.flags),
   [P.REMOTE_PROC_DOMAIN_RESET]: async (ctx, a) => dom(ctx, a.dom).reset(a.flags),
+  [P.REMOTE_PROC_DOMAIN_INJECT_NMI]: async (ctx, a) => dom(ctx, a.dom).injectNMI(a.flags),
   [P.REMOTE_PROC_DOMAIN_SUSPEND]: async (ctx, a) => dom(ctx, a.dom).suspend(),
   [P.REMOTE_PROC_DOMAIN_RESUME]: async (ctx, a) => dom(ctx, a.dom).resume(),
   [P.REMOTE_PROC_DOMAIN_SET_AUTOSTART]: async (ctx, a) => dom(ctx, a.dom).setAutostart(a.autostart !== 0),

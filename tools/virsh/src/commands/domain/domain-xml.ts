@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { DomainCreateFlags, DomainDefineFlags, DomainUndefineFlags, DomainXMLFlags } from '@tsvirt/api';
 import { ErrorCode, VirError, errnoText } from '@tsvirt/util';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
@@ -10,7 +10,8 @@ import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 /** Reads a file named on the command line, with libvirt's message when it cannot. */
 export async function readXMLFile(path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    // Synchronous, as virsh reads it: one small file, without fs/promises' thread-pool round trips.
+    return readFileSync(path, 'utf8');
   } catch (e) {
     throw new VirError(ErrorCode.SYSTEM_ERROR, `Failed to open file '${path}': ${errnoText(e as NodeJS.ErrnoException)}`);
   }
