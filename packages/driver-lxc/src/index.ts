@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
 import { logger } from '@tsvirt/util';
 import { LxcContext } from './driver/lxc-context.js';
@@ -9,7 +10,12 @@ import { pathsForURI } from './state/lxc-paths.js';
 const log = logger('lxc.driver');
 
 /** Driver instances of this process, by root URI, each reconnected to its containers once. */
-const instances = new Map<string, Promise<LxcContext>>();
+const instances = new Map<string, { ctx: LxcContext; ready: Promise<void> }>();
+/**
+ * The root whose reconnect and autostart are running. They open the root themselves (to give a
+ * network port back, or take one): such an open must not wait for the work it is part of.
+ */
+const settling = new AsyncLocalStorage<string>();
 
 /** The LXC driver: containers made of namespaces and cgroups, for lxc:///system and lxc:///embed?root=DIR. */
 export const driver = {
@@ -19,26 +25,27 @@ export const driver = {
   state: {
     async stateInitialize() {},
     async stateCleanup() {
-      for (const i of instances.values()) void i.then((c) => c.exitWatch?.close(), () => undefined);
+      for (const i of instances.values()) void i.ready.then(() => i.ctx.exitWatch?.close(), () => undefined);
       instances.clear();
     },
   },
-  async open(ctx): Promise<DriverConnection | 'declined'> {
-    const paths = pathsForURI(ctx.uri);
+  async open(opening): Promise<DriverConnection | 'declined'> {
+    const paths = pathsForURI(opening.uri);
     if (paths === 'declined') return 'declined';
-    let drv = instances.get(paths.uri);
-    if (!drv) {
-      const made = new LxcContext(paths, ctx.connect);
-      drv = reconnectAll(made).then(async () => {
-        await autostartAll(made).catch((e: Error) => log.warn(`autostart: ${e.message}`));
-        made.exitWatch = watchExits(made);
-        return made;
-      });
-      drv.catch(() => instances.delete(paths.uri));
-      instances.set(paths.uri, drv);
+    let inst = instances.get(paths.uri);
+    if (!inst) {
+      const ctx = new LxcContext(paths, opening.connect);
+      const ready = settling.run(paths.uri, () => reconnectAll(ctx).then(async () => {
+        await autostartAll(ctx).catch((e: Error) => log.warn(`autostart: ${e.message}`));
+        ctx.exitWatch = watchExits(ctx);
+      }));
+      ready.catch(() => instances.delete(paths.uri));
+      inst = { ctx, ready };
+      instances.set(paths.uri, inst);
     }
-    const ready = await drv;
-    return { hypervisor: new LxcHypervisor(ready), events: ready.events, uri: paths.uri, close: async () => undefined };
+    if (settling.getStore() !== paths.uri) await inst.ready;
+    const { ctx } = inst;
+    return { hypervisor: new LxcHypervisor(ctx), events: ctx.events, uri: paths.uri, close: async () => undefined };
   },
 } satisfies ConnectionDriver;
 

@@ -1,12 +1,19 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseIP, subnetsOverlap, type NetworkSetup } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, runCommand, systemError } from '@tsvirt/util';
 
 const D = ErrorDomain.NETWORK;
 
-/** Whether a network interface of that name exists in this network namespace. */
-export const interfaceExists = (name: string): boolean => existsSync(`/sys/class/net/${name}`);
+/**
+ * Whether a network interface of that name exists in this network namespace. Read from
+ * `/proc/net/dev`, which always shows the reader's namespace: `/sys/class/net` shows the one
+ * sysfs was mounted in, the host's under `nsenter --net`.
+ */
+export function interfaceExists(name: string): boolean {
+  const dev = readFileSync('/proc/net/dev', 'utf8');
+  return dev.split('\n').slice(2).some((l) => l.slice(0, l.indexOf(':')).trim() === name);
+}
 
 /** Runs `ip` commands in one batch (one process for the whole set). */
 export async function ipBatch(lines: readonly string[]): Promise<void> {

@@ -41,9 +41,10 @@ function sessionPaths(env: NodeJS.ProcessEnv): NetworkPaths {
 }
 
 /**
- * The layout for a local hypervisor URI, split as the QEMU driver's: `qemu:///system` and `lxc:///`
+ * The layout for a local hypervisor URI, split as the QEMU driver's: `qemu:///system` and `lxc:///(system)`
  * share /etc/tsvirt and /run/tsvirt (one host, one set of networks), `qemu:///session` uses the
- * user's XDG directories, `qemu:///embed?root=DIR` lives under DIR. 'declined' for other URIs.
+ * user's XDG directories, `qemu:///embed?root=DIR` and `lxc:///embed?root=DIR` live under DIR (beside
+ * the hypervisor driver's state). 'declined' for other URIs.
  */
 export function networkPathsForURI(uri: VirURI, env: NodeJS.ProcessEnv = process.env): NetworkPaths | 'declined' {
   const where = localInstance(uri, D);

@@ -30,16 +30,17 @@ export type LocalInstance = { readonly kind: 'system' } | { readonly kind: 'sess
 
 /**
  * The instance a local hypervisor URI opens, for the secondary drivers that keep state beside it:
- * `qemu:///system` and `lxc:///` (root only) the host's, `qemu:///session` the user's,
- * `qemu:///embed?root=DIR` DIR's. 'declined' for any other URI, and where the hypervisor
+ * `qemu:///system`, `lxc:///` and `lxc:///system` (root only) the host's, `qemu:///session` the
+ * user's, `qemu:///embed?root=DIR` and `lxc:///embed?root=DIR` DIR's (the same root for both
+ * hypervisors, as their drivers share it). 'declined' for any other URI, and where the hypervisor
  * driver itself refuses the URI (it reports why).
  */
 export function localInstance(uri: VirURI, domain: ErrorDomain): LocalInstance | 'declined' {
   const root = process.getuid?.() === 0;
-  if (uri.driver === 'lxc') return uri.path === '/' && root ? { kind: 'system' } : 'declined';
-  if (uri.driver !== 'qemu') return 'declined';
-  if (uri.path === '/system') return root ? { kind: 'system' } : 'declined';
-  if (uri.path === '/session') return { kind: 'session' };
+  const lxc = uri.driver === 'lxc';
+  if (!lxc && uri.driver !== 'qemu') return 'declined';
+  if (uri.path === '/system' || (lxc && (uri.path === '/' || uri.path === ''))) return root ? { kind: 'system' } : 'declined';
+  if (uri.path === '/session' && !lxc) return { kind: 'session' };
   if (uri.path === '/embed') return { kind: 'embed', root: embedRoot(uri, domain) };
   return 'declined';
 }

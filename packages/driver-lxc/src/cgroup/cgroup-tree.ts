@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { ErrorDomain, systemError } from '@tsvirt/util';
 
 /** The controllers a container's cgroup uses, named as cgroup v1 mounts them. */
 export const V1_CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'blkio', 'freezer', 'devices', 'pids'] as const;
@@ -21,6 +22,17 @@ export interface CgroupTree {
 export function cgroupTree(env: NodeJS.ProcessEnv = process.env): CgroupTree {
   const root = env['TSVIRT_CGROUP_ROOT'] || '/sys/fs/cgroup';
   return { version: existsSync(join(root, 'cgroup.controllers')) ? 2 : 1, root, fake: !!env['TSVIRT_CGROUP_ROOT'] };
+}
+
+/**
+ * Refuses a host whose cgroup hierarchy is not mounted (as libvirt does): a container outside any
+ * cgroup could not be limited, and destroy, which kills the cgroup's processes, would miss it.
+ * `ip netns exec` is the usual cause: it mounts a fresh /sys over the one with the cgroups.
+ */
+export function requireCgroups(tree: CgroupTree): void {
+  if (tree.fake || tree.version === 2 || V1_CONTROLLERS.some((c) => existsSync(join(tree.root, c)))) return;
+  const e: NodeJS.ErrnoException = Object.assign(new Error('no cgroup controller'), { code: 'ENXIO' });
+  throw systemError('At least one cgroup controller is required', e, ErrorDomain.LXC);
 }
 
 /** The folder name of a container's cgroup as libvirt 9 names it: its machine name, `lxc-CONTROLLERPID-NAME`. */

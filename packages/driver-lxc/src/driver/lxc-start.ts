@@ -5,7 +5,7 @@ import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, processStartTime } from '@tsvirt/util';
 import { freeze, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
-import { cgroupDirs, cgroupTree, leafName } from '../cgroup/cgroup-tree.js';
+import { cgroupDirs, cgroupTree, leafName, requireCgroups } from '../cgroup/cgroup-tree.js';
 import { containerSpec } from '../conf/container-spec.js';
 import { prestartChecks } from '../conf/prestart-checks.js';
 import type { LaunchParams } from '../controller/launch-params.js';
@@ -57,6 +57,7 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
   const identity = await prestartChecks(spec);
   const helper = await ensureHelper();
   const tree = cgroupTree();
+  requireCgroups(tree);
   const net: HostNetwork = { plans: [], ports: [] };
   const status: ActiveStatus = {
     phase: 'starting', name: def.name, uuid: def.uuid, id: -1, state: DomainState.SHUTOFF, reason: DomainShutoffReason.UNKNOWN,
