@@ -9,6 +9,8 @@ const APPLETS = ['sh', 'sleep', 'echo', 'hostname', 'cat', 'ls', 'id', 'env', 't
 
 /** Whether this machine can run the real-container tests; the reason when not. */
 export function whyNoContainers(): string | undefined {
+  // In CI nothing the issues name may skip: a missing tool there is a failure, not a reason.
+  if (process.env['CI'] === 'true') return undefined;
   if (process.getuid?.() !== 0) return 'containers need root';
   if (!existsSync(BUSYBOX)) return 'busybox-static is not installed';
   if (!existsSync('/usr/bin/unshare')) return 'util-linux unshare is not installed';

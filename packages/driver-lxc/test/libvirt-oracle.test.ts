@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLEEPER, TestRoot, containerXML, inside, until, whyNoContainers } from './helpers.js';
 import { virsh } from './tsvirsh.js';
 
-const why = whyNoContainers() ?? (existsSync('/usr/sbin/libvirtd') && existsSync('/usr/lib/libvirt/libvirt_lxc') ? undefined : "Debian's libvirtd with its LXC driver is not installed");
+const why = whyNoContainers() ?? (process.env['CI'] === 'true' || existsSync('/usr/sbin/libvirtd') && existsSync('/usr/lib/libvirt/libvirt_lxc') ? undefined : "Debian's libvirtd with its LXC driver is not installed");
 if (why) console.log(`libvirt LXC oracle skipped: ${why}`);
 if (why && process.env['CI'] === 'true') throw new Error(`CI=true and the libvirt LXC oracle cannot run: ${why}`);
 
