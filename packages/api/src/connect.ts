@@ -20,6 +20,7 @@ function mergeTables(main: DriverConnection, tables: readonly DriverConnection[]
     hypervisor: main.hypervisor,
     events: main.events,
     uri: main.uri ?? name,
+    closed: main.closed,
     close: async () => {
       await Promise.all(tables.map((t) => t.close()));
     },

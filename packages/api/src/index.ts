@@ -1,6 +1,6 @@
 export { connect, type ConnectOptions } from './connect.js';
 export { daemonRunDir, daemonSockets, listeningDaemon, setDaemonPreference, type DaemonSockets } from './daemon-socket.js';
-export { Connection, LIB_VERSION } from './objects/connection.js';
+export { Connection, LIB_VERSION, type ConnectionCloseCallback } from './objects/connection.js';
 export { Domain } from './objects/domain.js';
 export { DomainSnapshot } from './objects/domain-snapshot.js';
 export { DomainCheckpoint } from './objects/domain-checkpoint.js';
@@ -52,6 +52,8 @@ export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js
 export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo, StoragePoolDriverEvent } from './driver/storage-driver.js';
 export type { StateDriver } from './driver/state-driver.js';
 export { LifecycleEventHub } from './driver/event-hub.js';
+export { ConnectCloseReason } from './close-reason.js';
+export type { CloseCallbackEntryPoints, DriverCloseCallback } from './driver/close-callback-entry-points.js';
 export { DomainConsoleFlags, type ConsoleEntryPoints, type LxcNamespaces } from './driver/console-entry-points.js';
 export type {
   DomainRef, DomainInfo, NodeInfo, SecurityModel, SecurityLabel, DomainLifecycleEvent, EventSource,

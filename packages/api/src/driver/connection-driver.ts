@@ -3,6 +3,7 @@ import type { Connection } from '../objects/connection.js';
 import type { EventSource } from './driver-types.js';
 import type { DriverTables } from './driver-kinds.js';
 import type { StateDriver } from './state-driver.js';
+import type { ConnectCloseReason } from '../close-reason.js';
 
 /** What a connection is opened with. */
 export interface OpenContext {
@@ -20,6 +21,8 @@ export interface DriverConnection extends Partial<DriverTables> {
   readonly events?: EventSource;
   /** The URI the connection ended up with (after aliases and defaults). */
   readonly uri?: string;
+  /** Settles when the connection closes by itself (a remote peer gone), never on close(): the API then ends its event streams. */
+  readonly closed?: Promise<ConnectCloseReason>;
   close(): Promise<void>;
 }
 

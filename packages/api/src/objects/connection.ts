@@ -25,6 +25,11 @@ import { uuidArg } from './uuid-arg.js';
 import type { SecretDriverEvent } from '../driver/secret-driver.js';
 import type { StoragePoolDriverEvent } from '../driver/storage-driver.js';
 import type { TypedParameter } from '../typed-params.js';
+import type { ConnectCloseReason } from '../close-reason.js';
+import type { DriverCloseCallback } from '../driver/close-callback-entry-points.js';
+
+/** A close callback (virConnectCloseFunc): the connection and why it closed. */
+export type ConnectionCloseCallback = (conn: Connection, reason: ConnectCloseReason) => void;
 
 /** libvirt's own version, reported by getLibVersion: tsvirt follows libvirt 9.0.0's behaviour. */
 export const LIB_VERSION = 9_000_000;
@@ -37,6 +42,8 @@ export class Connection {
   readonly #driver: DriverConnection;
   readonly #uri: string;
   readonly #readonly: boolean;
+  /** The registered close callback's driver-side wrapper, by the caller's callback. */
+  readonly #closeCallbacks = new Map<ConnectionCloseCallback, DriverCloseCallback>();
 
   /** `missing`: the secondary package that would provide a kind the connection lacks, named in NO_SUPPORT. */
   constructor(driver: DriverConnection, uri: string, readonly: boolean, missing: ReadonlyMap<DriverKind, string> = new Map()) {
@@ -49,6 +56,9 @@ export class Connection {
       if (pkg) throw noSupport(`${api}: the package ${pkg} is not installed; install it for ${kind} calls`);
       return table;
     });
+    // a connection that closed by itself (its daemon gone) ends its event streams too
+    const end = (): void => this.#closing.abort();
+    driver.closed?.then(end, end);
   }
 
   /** The driver connection, or INVALID_CONN naming the public API once closed, as libvirt does. */
@@ -426,6 +436,35 @@ export class Connection {
     return new NWFilterBinding(this, await this.#nwf('nwfilterBindingCreateXML', 'virNWFilterBindingCreateXML', 'write')(xml, flags));
   }
 
+  /**
+   * virConnectRegisterCloseCallback: `cb` is called once, with a ConnectCloseReason, when the
+   * connection closes by itself (its daemon killed or gone, keepalive timeout, a broken peer),
+   * never on close(). One callback at a time; a connection that cannot close by itself (a local
+   * driver) accepts it and never calls it, as libvirt's local drivers do.
+   */
+  async registerCloseCallback(cb: ConnectionCloseCallback): Promise<void> {
+    const api = 'virConnectRegisterCloseCallback';
+    const hv = this.#live(api).hypervisor;
+    checkCallback(cb, api);
+    if (!hv?.connectRegisterCloseCallback) return;
+    const wrapper: DriverCloseCallback = (reason) => {
+      this.#closeCallbacks.delete(cb);
+      cb(this, reason);
+    };
+    await this.#hv('connectRegisterCloseCallback', api)(wrapper);
+    this.#closeCallbacks.set(cb, wrapper);
+  }
+  /** virConnectUnregisterCloseCallback: `cb` must be the registered callback. */
+  async unregisterCloseCallback(cb: ConnectionCloseCallback): Promise<void> {
+    const api = 'virConnectUnregisterCloseCallback';
+    const hv = this.#live(api).hypervisor;
+    checkCallback(cb, api);
+    if (!hv?.connectUnregisterCloseCallback) return;
+    // a callback never registered stands for itself: the driver refuses it as a different one
+    await this.#hv('connectUnregisterCloseCallback', api)(this.#closeCallbacks.get(cb) ?? (() => undefined));
+    this.#closeCallbacks.delete(cb);
+  }
+
   /** Closes the connection; later calls on it fail with INVALID_CONN. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -433,4 +472,8 @@ export class Connection {
     this.#closing.abort();
     await this.#driver.close();
   }
+}
+
+function checkCallback(cb: unknown, api: string): void {
+  if (typeof cb !== 'function') throw new VirError(ErrorCode.INVALID_ARG, `cb in ${api} must not be NULL`);
 }
