@@ -53,6 +53,7 @@ export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, Sto
 export type { StateDriver } from './driver/state-driver.js';
 export { LifecycleEventHub } from './driver/event-hub.js';
 export { ConnectCloseReason } from './close-reason.js';
+export { ConnectCredentialType, type ConnectCredential, type ConnectAuth } from './connect-auth.js';
 export type { CloseCallbackEntryPoints, DriverCloseCallback } from './driver/close-callback-entry-points.js';
 export { DomainConsoleFlags, type ConsoleEntryPoints, type LxcNamespaces } from './driver/console-entry-points.js';
 export type {

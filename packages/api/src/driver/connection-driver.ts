@@ -4,11 +4,14 @@ import type { EventSource } from './driver-types.js';
 import type { DriverTables } from './driver-kinds.js';
 import type { StateDriver } from './state-driver.js';
 import type { ConnectCloseReason } from '../close-reason.js';
+import type { ConnectAuth } from '../connect-auth.js';
 
 /** What a connection is opened with. */
 export interface OpenContext {
   readonly uri: VirURI;
   readonly readonly: boolean;
+  /** The caller's authentication callbacks, for a driver that must ask (the remote driver's SASL). */
+  readonly auth?: ConnectAuth;
   /**
    * The public API seen from inside: a hypervisor driver that needs a network or a storage
    * volume asks through this connection, never by importing the driver that provides it.

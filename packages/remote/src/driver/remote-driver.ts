@@ -65,7 +65,7 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
     ((await call(REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, { feature, flags: 0 })) as { supported: number }).supported === 1;
   let features: DaemonFeatures = { stringParams: false, closeCallback: false };
   try {
-    await authenticate(client, uri, transportOf(uri));
+    await authenticate(client, uri, transportOf(uri), ctx.auth);
     // pipelined: the keepalive question, the open, then what the opened driver supports
     const [keepalive] = await Promise.all([
       supports(FEATURE_KEEPALIVE),
