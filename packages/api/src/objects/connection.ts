@@ -11,6 +11,8 @@ import { Domain } from './domain.js';
 import { checkSaveFlags } from './domain-state-args.js';
 import { DomainSaveImageXMLFlags } from '../domain-state-flags.js';
 import { StoragePoolEventID } from '../storage-flags.js';
+import { NetworkEventID } from '../network-event-flags.js';
+import { checkEventID } from './event-id-check.js';
 import { bindTables, tableCaller } from './handle.js';
 import { MAX_LIST } from './limits.js';
 import { Network } from './network.js';
@@ -24,6 +26,7 @@ import { checkCellsFreeMemoryArgs, checkPageArgs, genericFailure } from './host-
 import { uuidArg } from './uuid-arg.js';
 import type { SecretDriverEvent } from '../driver/secret-driver.js';
 import type { StoragePoolDriverEvent } from '../driver/storage-driver.js';
+import type { NetworkDriverEvent } from '../driver/network-driver.js';
 import type { TypedParameter } from '../typed-params.js';
 import type { ConnectCloseReason } from '../close-reason.js';
 import type { DriverCloseCallback } from '../driver/close-callback-entry-points.js';
@@ -180,6 +183,17 @@ export class Connection {
   async networkLookupByUUIDString(uuid: string): Promise<Network> {
     return new Network(this, await this.#net('networkLookupByUUID', 'virNetworkLookupByUUIDString')(parseUUID(uuid) ?? uuid));
   }
+  /**
+   * Calls `callback` for each network event `eventID` (NetworkEventID), of `net` only when given;
+   * the returned function unregisters it (virConnectNetworkEventRegisterAny).
+   */
+  async networkEventRegisterAny(net: Network | undefined, eventID: number,
+    callback: (net: Network, event: number, detail: number) => void): Promise<() => void> {
+    const api = 'virConnectNetworkEventRegisterAny';
+    checkEventID(api, eventID, NetworkEventID.LIFECYCLE + 1, ErrorDomain.NETWORK);
+    return this.#net('connectNetworkEventRegisterAny', api)(net?.ref, eventID,
+      (e: NetworkDriverEvent) => callback(new Network(this, e.net), e.event, e.detail));
+  }
   async networkDefineXML(xml: string, flags = 0): Promise<Network> {
     return new Network(this, await this.#net('networkDefineXML', 'virNetworkDefineXML', 'write')(xml, flags));
   }
@@ -280,10 +294,7 @@ export class Connection {
   async storagePoolEventRegisterAny(pool: StoragePool | undefined, eventID: number,
     callback: (pool: StoragePool, event: number, detail: number) => void): Promise<() => void> {
     const api = 'virConnectStoragePoolEventRegisterAny';
-    const last = StoragePoolEventID.REFRESH + 1;
-    if (!(eventID >= 0 && eventID < last)) {
-      throw new VirError(ErrorCode.INVALID_ARG, undefined, ErrorDomain.STORAGE, { message: `eventID in ${api} must be less than ${last}` });
-    }
+    checkEventID(api, eventID, StoragePoolEventID.REFRESH + 1, ErrorDomain.STORAGE);
     return this.#stor('connectStoragePoolEventRegisterAny', api)(pool?.ref, eventID,
       (e: StoragePoolDriverEvent) => callback(new StoragePool(this, e.pool), e.event, e.detail));
   }
