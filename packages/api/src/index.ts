@@ -44,6 +44,7 @@ export * from './backup-flags.js';
 export type { HostEntryPoints } from './driver/host-entry-points.js';
 export type { DomainBackupEntryPoints } from './driver/backup-entry-points.js';
 export type { SecretDriver, SecretRef, SecretDriverEvent } from './driver/secret-driver.js';
+export { SECRET_GET_VALUE_INTERNAL_CALL } from './driver/secret-driver.js';
 export type { NWFilterDriver, NWFilterRef, NWFilterBindingRef } from './driver/nwfilter-driver.js';
 export type { HypervisorDriver, DomainBlockStats, SharedDiskEntry, NodeStat } from './driver/hypervisor-driver.js';
 export type { VcpuInfo, DomainVcpus, NodeCPUMap, DomainInterfaceStats, DomainBlockInfo } from './driver/domain-resource-types.js';
