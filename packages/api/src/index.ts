@@ -41,6 +41,8 @@ export * from './host-cpu-flags.js';
 export * from './secret-flags.js';
 export * from './nwfilter-flags.js';
 export * from './backup-flags.js';
+export * from './domain-event-flags.js';
+export type { DomainDriverEvent, DomainEventEntryPoints } from './driver/domain-driver-event.js';
 export type { HostEntryPoints } from './driver/host-entry-points.js';
 export type { DomainBackupEntryPoints } from './driver/backup-entry-points.js';
 export type { SecretDriver, SecretRef, SecretDriverEvent } from './driver/secret-driver.js';

@@ -13,6 +13,8 @@ import { DomainSaveImageXMLFlags } from '../domain-state-flags.js';
 import { StoragePoolEventID } from '../storage-flags.js';
 import { NetworkEventID } from '../network-event-flags.js';
 import { checkEventID } from './event-id-check.js';
+import { DomainEventID } from '../domain-event-flags.js';
+import type { DomainDriverEvent } from '../driver/domain-driver-event.js';
 import { bindTables, tableCaller } from './handle.js';
 import { MAX_LIST } from './limits.js';
 import { Network } from './network.js';
@@ -312,6 +314,35 @@ export class Connection {
       (e) => ({ domain: new Domain(this, e.domain), event: e.event, detail: e.detail }),
       options.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal,
     );
+  }
+
+  /**
+   * virConnectDomainEventRegisterAny: calls `callback` with each domain event `eventID`
+   * (DomainEventID), of `dom` only when given, until the returned function is called or the
+   * connection closes. Lifecycle events come from the connection's event source, the others
+   * from the driver.
+   */
+  async domainEventRegisterAny(dom: Domain | undefined, eventID: number,
+    callback: (dom: Domain, event: DomainDriverEvent) => void): Promise<() => void> {
+    const api = 'virConnectDomainEventRegisterAny';
+    checkEventID(api, eventID, DomainEventID.MEMORY_DEVICE_SIZE_CHANGE + 1, ErrorDomain.DOMAIN);
+    const deliver = (e: DomainDriverEvent): void => {
+      if (e.eventID === eventID && (!dom || e.domain.uuid === dom.ref.uuid)) callback(new Domain(this, e.domain), e);
+    };
+    let off: () => void;
+    if (eventID === DomainEventID.LIFECYCLE) {
+      const source = this.#live(api).events;
+      if (!source) throw new VirError(ErrorCode.NO_SUPPORT, api);
+      off = source.subscribe((e) => deliver({ eventID: 0, domain: e.domain, event: e.event, detail: e.detail }));
+    } else {
+      off = await this.#hv('connectDomainEventRegisterAny', api)(deliver);
+    }
+    const stop = (): void => {
+      off();
+      this.#closing.signal.removeEventListener('abort', stop);
+    };
+    this.#closing.signal.addEventListener('abort', stop, { once: true });
+    return stop;
   }
 
   /** The QEMU driver's shared-disk table: which active domains use each shared device. */
