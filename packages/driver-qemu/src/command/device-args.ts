@@ -3,6 +3,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
+import { virtioOptions } from './virtio-args.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -41,9 +42,12 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
     } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
-      out.push(...deviceArg({ driver, id: `scsi${index}`, ...at(c) }));
+      out.push(...deviceArg({ driver, ...virtioOptions(c.xml), id: `scsi${index}`, ...at(c) }));
+    } else if (c.type === 'sata' && !(pcieRoot && index === 0)) {
+      // q35's first SATA controller is the ICH9's own.
+      out.push(...deviceArg({ driver: 'ahci', id: `sata${index}`, ...at(c) }));
     } else if (c.type === 'virtio-serial') {
-      out.push(...deviceArg({ driver: 'virtio-serial-pci', id: `virtio-serial${index}`, ...at(c) }));
+      out.push(...deviceArg({ driver: 'virtio-serial-pci', ...virtioOptions(c.xml), id: `virtio-serial${index}`, ...at(c) }));
     }
     // ide, pci-root and the rest are built into the machine.
   }
@@ -87,6 +91,7 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
+      ...virtioOptions(nic.xml),
       netdev: `hostnet${i}`,
       id: `net${i}`,
       ...(nic.mac ? { mac: nic.mac } : {}),
@@ -258,6 +263,22 @@ const VIDEO_DEVICES: Record<string, [primary: string, secondary: string]> = {
   bochs: ['bochs-display', 'bochs-display'], ramfb: ['ramfb', 'ramfb'],
 };
 
+type VideoModel = NonNullable<DeviceOf<'video'>['model']>;
+
+/** QEMU's memory properties of a card, from the sizes libvirt keeps in KiB. */
+function videoMemory(type: string, m: VideoModel): JsonProps {
+  if (type === 'qxl') {
+    return {
+      max_outputs: m.heads ?? 1, ram_size: (m.ram ?? 65536) * 1024, vram_size: (m.vram ?? 65536) * 1024,
+      vram64_size_mb: (m.vram64 ?? 0) / 1024, vgamem_mb: (m.vgamem ?? 16384) / 1024,
+    };
+  }
+  if (type === 'virtio') return { max_outputs: m.heads ?? 1 };
+  if (type === 'bochs') return m.vram !== undefined ? { vgamem: m.vram * 1024 } : {};
+  // QEMU's VGA takes its memory in MiB; cirrus has a fixed size.
+  return type === 'vga' && m.vram !== undefined ? { vgamem_mb: m.vram / 1024 } : {};
+}
+
 /** `-device` of each video card (the primary first, as libvirt sorts them at define time). */
 export function videoArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
@@ -266,11 +287,11 @@ export function videoArgs(devices: readonly XmlElement[]): string[] {
     const type = model.type ?? 'cirrus';
     if (type === 'none') return [];
     const names = VIDEO_DEVICES[type];
-    if (!names || Object.keys(model).some((k) => !['type', 'vram', 'heads', 'primary'].includes(k))) throw unsupported(`video model '${type}'`);
-    if (model.heads !== undefined && model.heads !== 1) throw unsupported(`video heads '${model.heads}'`);
-    // QEMU's VGA takes its memory in MiB; cirrus has a fixed size.
-    const mem = type === 'vga' && model.vram !== undefined ? { vgamem_mb: model.vram / 1024 } : {};
-    return deviceArg({ driver: names[i === 0 ? 0 : 1], id: `video${i}`, ...mem, ...pciProps(pciAddressOf(v), pcieRoot) });
+    if (!names || model.acceleration !== undefined || model.resolution !== undefined || v.driver?.name === 'vhostuser') throw unsupported(`video model '${type}'`);
+    if (model.heads !== undefined && model.heads !== 1 && type !== 'qxl' && type !== 'virtio') throw unsupported(`video heads '${model.heads}'`);
+    // ramfb is not a PCI device.
+    const at = type === 'ramfb' ? {} : pciProps(pciAddressOf(v), pcieRoot);
+    return deviceArg({ driver: names[i === 0 ? 0 : 1], ...virtioOptions(v.xml), id: `video${i}`, ...videoMemory(type, model), ...at });
   });
 }
 
@@ -278,5 +299,5 @@ export function videoArgs(devices: readonly XmlElement[]): string[] {
 export function balloonArgs(devices: readonly XmlElement[]): string[] {
   const b = devicesOf(devices, 'memballoon')[0];
   if (!b || b.model === 'none') return [];
-  return deviceArg({ driver: 'virtio-balloon-pci', id: 'balloon0', ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
+  return deviceArg({ driver: 'virtio-balloon-pci', ...virtioOptions(b.xml), id: 'balloon0', ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
 }

@@ -4,6 +4,7 @@ import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphic
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { hasPcieRoot } from './pci-address.js';
+import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 
 /** Everything besides the definition that the command line names. */
 export interface CommandContext {
@@ -107,13 +108,16 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-boot', bootArg(def),
     ...controllerArgs(def.devices),
     ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
+    ...filesystemArgs(def.devices),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...serialArgs(def.devices),
     ...parallelArgs(def.devices),
+    ...inputArgs(def.devices),
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort),
     ...videoArgs(def.devices),
     ...balloonArgs(def.devices),
+    ...rngArgs(def.devices),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
     '-msg', 'timestamp=on',
   ];

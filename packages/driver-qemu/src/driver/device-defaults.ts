@@ -47,8 +47,12 @@ export function defaultAudioType(def: DomainDef): 'spice' | 'none' {
   return devicesOf(def.devices, 'graphics')[0]?.type === 'spice' ? 'spice' : 'none';
 }
 
-/** Disks without a type are files; vsock devices are virtio. */
+/** Disks without a type are files; vsock devices are virtio; 9p file and directory modes are written as four octal digits. */
 export function modelDefaults(def: DomainDef): void {
+  const octal = (m: string | undefined): string | undefined => m?.padStart(4, '0');
+  for (const fs of devicesOf(def.devices, 'filesystem')) {
+    if (octal(fs.fmode) !== fs.fmode || octal(fs.dmode) !== fs.dmode) writeBack(def, { ...fs, fmode: octal(fs.fmode), dmode: octal(fs.dmode) });
+  }
   for (const d of devicesOf(def.devices, 'disk')) if (d.type === undefined) writeBack(def, { ...d, type: 'file' });
   for (const v of devicesOf(def.devices, 'vsock')) if (v.model === undefined) writeBack(def, { ...v, model: 'virtio' });
 }

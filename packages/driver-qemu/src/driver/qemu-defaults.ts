@@ -47,10 +47,10 @@ function implicitDevices(def: DomainDef, q35: boolean): void {
   controller('usb');
   if (q35) controller('sata');
   controller('pci', q35 ? 'pcie-root' : 'pci-root');
-  for (const c of def.devices.filter((d) => d.name === 'controller' && hasType(d, 'scsi') && attr(d, 'model') === undefined)) setAttr(c, 'model', 'lsilogic');
-  for (const bus of ['ide', 'scsi']) {
+  for (const bus of ['ide', 'scsi', 'sata']) {
     if (disksOf(def.devices).some((d) => d.bus === bus) && !controllerOf(def, bus)) add(element('controller', [['type', bus], ['index', '0']]));
   }
+  for (const c of def.devices.filter((d) => d.name === 'controller' && hasType(d, 'scsi') && attr(d, 'model') === undefined)) setAttr(c, 'model', 'lsilogic');
   for (const type of ['mouse', 'keyboard']) {
     if (!def.devices.some((d) => d.name === 'input' && hasType(d, type) && attr(d, 'bus') === 'ps2')) add(element('input', [['type', type], ['bus', 'ps2']]));
   }
