@@ -30,13 +30,13 @@ export class TestNetworkDriver implements NetworkDriver {
   }
 
   async networkDefineXML(xml: string, flags: number): Promise<NetworkRef> {
-    checkFlags(flags, NetworkDefineFlags.VALIDATE, 'testNetworkDefineXML', D);
+    checkFlags(flags, NetworkDefineFlags.VALIDATE, 'testNetworkDefineXMLFlags', D);
     const obj = this.nets.assign(parseNetworkXML(xml), false);
     obj.persistent = true;
     return networkRef(obj);
   }
   async networkCreateXML(xml: string, flags: number): Promise<NetworkRef> {
-    checkFlags(flags, NetworkCreateFlags.VALIDATE, 'testNetworkCreateXML', D);
+    checkFlags(flags, NetworkCreateFlags.VALIDATE, 'testNetworkCreateXMLFlags', D);
     const obj = this.nets.assign(parseNetworkXML(xml), true);
     obj.active = true;
     return networkRef(obj);
