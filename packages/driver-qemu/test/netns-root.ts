@@ -24,6 +24,7 @@ export class NetnsRoot {
   readonly ns = `tsvq-${process.pid}-${this.tag}`;
   readonly dir = mkdtempSync(join(tmpdir(), 'tsvirt-qnet-'));
   readonly uri = `qemu:///embed?root=${this.dir}`;
+  readonly #others: string[] = [];
 
   constructor() {
     // dnsmasq, running as its own user, reads its files under the root.
@@ -35,6 +36,14 @@ export class NetnsRoot {
   /** A command inside the namespace; its output. */
   exec(cmd: string, ...args: string[]): string {
     return execFileSync('ip', ['netns', 'exec', this.ns, cmd, ...args], { encoding: 'utf8' });
+  }
+
+  /** A second namespace (a guest's), removed with this one. */
+  namespace(role: string): string {
+    const ns = `${this.ns}-${role}`;
+    execFileSync('ip', ['netns', 'add', ns]);
+    this.#others.push(ns);
+    return ns;
   }
 
   virsh(...args: string[]): VirshRun {
@@ -55,15 +64,16 @@ export class NetnsRoot {
   }
 
   remove(): void {
-    const pids = execFileSync('ip', ['netns', 'pids', this.ns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
+    for (const ns of [this.ns, ...this.#others]) {
+      for (const pid of execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
+      execFileSync('ip', ['netns', 'del', ns]);
     }
-    execFileSync('ip', ['netns', 'del', this.ns]);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
