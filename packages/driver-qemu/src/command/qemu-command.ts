@@ -71,10 +71,16 @@ function bootArg(def: DomainDef): string {
 }
 
 function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
-  return disks.flatMap((d) => [
-    ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
-    ...deviceArg(diskDeviceProps(d, pcieRoot)),
-  ]);
+  return disks.flatMap((d) => {
+    const { type } = d.view;
+    if (type === 'network' || type === 'nvme' || type === 'vhostuser') {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk type '${type}' of '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
+    }
+    return [
+      ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
+      ...deviceArg(diskDeviceProps(d, pcieRoot)),
+    ];
+  });
 }
 
 /**
