@@ -38,7 +38,9 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
       const driver = USB_MODELS[model ?? 'piix3-uhci'];
       if (!driver) throw unsupported(`USB controller model '${model}'`);
       const addr = pciAddressOf(c) ? at(c) : { bus: 'pci.0', addr: '0x1.0x2' };
-      out.push(...deviceArg({ driver, id: index === 0 ? 'usb' : `usb${index}`, ...addr }));
+      // XHCI controllers take their port count as USB2 and USB3 ports.
+      const ports = c.ports !== undefined && (driver === 'qemu-xhci' || driver === 'nec-usb-xhci') ? { p2: c.ports, p3: c.ports } : {};
+      out.push(...deviceArg({ driver, ...ports, id: index === 0 ? 'usb' : `usb${index}`, ...addr }));
     } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
@@ -102,11 +104,13 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
 }
 
 /** The chardev backend of a `<serial>`/`<console>` element. */
-function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel' = 'serial'): string {
+function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel' = 'serial', defaultPath?: string): string {
   const type = attr(el, 'type') ?? 'pty';
   const source = firstChild(el, 'source');
-  const path = source && attr(source, 'path');
+  const path = (source && attr(source, 'path')) ?? defaultPath;
   switch (type) {
+    case 'spicevmc':
+      return `spicevmc,id=${id},name=vdagent`;
     case 'pty':
       return `pty,id=${id}`;
     case 'file':
@@ -114,7 +118,7 @@ function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel
       return `file,id=${id},path=${path.replaceAll(',', ',,')}`;
     case 'unix': {
       if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for unix character device '${id}'`, ErrorDomain.DOMAIN);
-      const server = (source && attr(source, 'mode')) !== 'connect';
+      const server = (source && attr(source, 'mode')) !== 'connect' || !source;
       return `socket,id=${id},path=${path.replaceAll(',', ',,')}${server ? ',server=on,wait=off' : ''}`;
     }
     case 'null':
@@ -175,6 +179,37 @@ export function serialArgs(devices: readonly XmlElement[]): string[] {
       ? { driver: 'isa-debugcon', chardev, id: `serial${i}`, ...isaProps(s) }
       : { driver: 'isa-serial', chardev, id: `serial${i}`, index: i, ...isaProps(s) };
     return ['-chardev', chardevArg(s, chardev), ...deviceArg(device)];
+  });
+}
+
+/** Where a virtio channel's UNIX socket is made when the definition names none: the run directory, by its target name. */
+export const channelSocketPath = (runDir: string, name: string): string => `${runDir}/channel-${name}`;
+
+/**
+ * `-chardev` and `-device virtserialport` of the virtio channels (the guest agent's among them),
+ * each on the port libvirt gave it at define time.
+ */
+export function channelArgs(devices: readonly XmlElement[], runDir: string): string[] {
+  return devicesOf(devices, 'channel').flatMap((c, i) => {
+    const target = c.target;
+    if (target?.type !== 'virtio') throw unsupported(`channel target type '${target?.type}'`);
+    const a = c.address?.type === 'virtio-serial' ? c.address : undefined;
+    const id = `charchannel${i}`;
+    const chardev = chardevArg(c.xml!, id, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
+    const port = {
+      driver: 'virtserialport', bus: `virtio-serial${a?.controller ?? 0}.${a?.bus ?? 0}`, ...(a?.port !== undefined ? { nr: Number(a.port) } : {}),
+      chardev: id, id: `channel${i}`, ...(target.name !== undefined ? { name: target.name } : {}),
+    };
+    return ['-chardev', chardev, ...deviceArg(port)];
+  });
+}
+
+/** `-chardev` and `-device virtconsole` of the virtio consoles (a serial console is its serial port). */
+export function consoleArgs(devices: readonly XmlElement[]): string[] {
+  return devicesOf(devices, 'console').flatMap((c, i) => {
+    if (c.target?.type !== 'virtio') return [];
+    const id = `charconsole${i}`;
+    return ['-chardev', chardevArg(c.xml!, id), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
   });
 }
 

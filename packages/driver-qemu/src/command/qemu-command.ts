@@ -1,8 +1,10 @@
 import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
+import { dirname } from 'node:path';
+import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { hpetOff, pitArgs, pmArgs, rtcArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 
@@ -95,7 +97,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-name', `guest=${def.name.replaceAll(',', ',,')},debug-threads=on`,
     '-S',
     '-object', JSON.stringify({ 'qom-type': 'secret', id: 'masterKey0', format: 'raw', file: ctx.masterKeyFile }),
-    '-machine', `${machine},usb=off,dump-guest-core=off${memory.machineBackend ? ',memory-backend=pc.ram' : ''}`,
+    '-machine', `${machine},usb=off,dump-guest-core=off${memory.machineBackend ? ',memory-backend=pc.ram' : ''}${hpetOff(def) ? ',hpet=off' : ''}`,
     '-accel', ctx.accel,
     ...cpuArgs(def, ctx.accel),
     ...memory.memory,
@@ -108,9 +110,11 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-nodefaults',
     '-chardev', `socket,id=charmonitor,path=${ctx.monitorPath.replaceAll(',', ',,')},server=on,wait=off`,
     '-mon', 'chardev=charmonitor,id=monitor,mode=control',
-    '-rtc', `base=${def.clockOffset === 'localtime' ? 'localtime' : 'utc'}`,
+    ...rtcArgs(def),
+    ...pitArgs(def),
     '-no-shutdown',
     ...(hasFeature(def, 'acpi') ? [] : ['-no-acpi']),
+    ...pmArgs(def),
     '-boot', bootArg(def),
     ...controllerArgs(def.devices),
     ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
@@ -118,6 +122,8 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...serialArgs(def.devices),
     ...parallelArgs(def.devices),
+    ...channelArgs(def.devices, dirname(ctx.monitorPath)),
+    ...consoleArgs(def.devices),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort),
