@@ -226,28 +226,7 @@ export function displayArgs(devices: readonly XmlElement[]): string[] {
   return devices.some((d) => d.name === 'graphics') ? [] : ['-display', 'none'];
 }
 
-/** Where a VNC display listens when the definition names no address (libvirt's vnc_listen default). */
-export const VNC_LISTEN = '127.0.0.1';
-
-/** The first VNC port libvirt hands out, display :0. */
-export const VNC_PORT_MIN = 5900;
-
-/** `-vnc` of the graphics, tied to the first audio backend as libvirt ties it. */
-export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | undefined): string[] {
-  const graphics = devices.filter((d) => d.name === 'graphics');
-  if (graphics.length === 0) return [];
-  const g = graphics[0]!;
-  if (attr(g, 'type') !== 'vnc') throw unsupported(`graphics type '${attr(g, 'type')}'`);
-  const listenEl = childElements(g, 'listen')[0];
-  const listen = attr(g, 'listen') ?? (listenEl && attr(listenEl, 'address')) ?? VNC_LISTEN;
-  const port = Number(attr(g, 'port') ?? -1);
-  const autoport = attr(g, 'autoport') === 'yes' || port < 0;
-  const display = autoport ? (autoPort ?? VNC_PORT_MIN) - VNC_PORT_MIN : port - VNC_PORT_MIN;
-  // The display's own `<audio id>` names its backend, else the first one.
-  const audio = firstChild(g, 'audio') ?? devices.find((d) => d.name === 'audio');
-  const host = listen.includes(':') ? `[${listen}]` : listen;
-  return ['-vnc', `${host}:${display}${audio ? `,audiodev=audio${attr(audio, 'id') ?? '1'}` : ''}`];
-}
+export { VNC_LISTEN, VNC_PORT_MIN } from './graphics-args.js';
 
 /** QEMU's names for libvirt's audio types and for the attributes whose names do not simply turn kebab-case. */
 const AUDIO_DRIVERS: Record<string, string> = { pulseaudio: 'pa', file: 'wav' };

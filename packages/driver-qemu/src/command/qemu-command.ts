@@ -1,9 +1,10 @@
 import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { dirname } from 'node:path';
-import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
+import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { graphicsArgs } from './graphics-args.js';
 import { hpetOff, pitArgs, pmArgs, rtcArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
@@ -126,7 +127,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...consoleArgs(def.devices),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
-    ...graphicsArgs(def.devices, ctx.vncPort),
+    ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath)),
     ...videoArgs(def.devices),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices),
