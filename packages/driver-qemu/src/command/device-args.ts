@@ -83,6 +83,14 @@ function netdevArg(type: string | undefined, id: string, tap: string | undefined
   throw unsupported(`interface type '${type}' is not supported by this driver yet`);
 }
 
+/** What virtio-net takes of `<driver>`: the TX mechanism and event handling. */
+function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
+  const drv = nic.driver;
+  const tx = drv?.txmode === 'iothread' ? { tx: 'bh' } : drv?.txmode === 'timer' ? { tx: 'timer' } : {};
+  const flag = (v: boolean | undefined, name: string): JsonProps => (v === undefined ? {} : { [name]: v });
+  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx') };
+}
+
 /** `-netdev` and `-device` arguments of the network interfaces: user networking, or taps on bridges. */
 export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { readonly index: number; readonly tap: string }[]): string[] {
   const out: string[] = [];
@@ -94,6 +102,7 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
       ...virtioOptions(nic.xml),
+      ...(model === 'virtio' ? virtioNetProps(nic) : {}),
       netdev: `hostnet${i}`,
       id: `net${i}`,
       ...(nic.mac ? { mac: nic.mac } : {}),

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { cpuFeatureProps } from './cpu-features.js';
 import { graphicsArgs } from './graphics-args.js';
 import { hpetOff, pitArgs, pmArgs, rtcArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
@@ -39,8 +40,10 @@ function cpuArgs(def: DomainDef, accel: 'kvm' | 'tcg'): string[] {
     if (accel !== 'kvm') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `CPU mode '${mode}' for x86_64 qemu domain on x86_64 host is not supported by hypervisor`, ErrorDomain.QEMU);
     return ['-cpu', 'host'];
   }
-  if (modelEl) return ['-cpu', textOf(modelEl).trim()];
-  return accel === 'tcg' ? ['-cpu', 'qemu64'] : [];
+  const model = modelEl ? textOf(modelEl).trim() : accel === 'tcg' ? 'qemu64' : undefined;
+  const features = cpuFeatureProps(def);
+  if (model === undefined) return features.length ? ['-cpu', ['host', ...features].join(',')] : [];
+  return ['-cpu', [model, ...features].join(',')];
 }
 
 function smpArg(def: DomainDef): string {
