@@ -36,6 +36,8 @@ export { parseInterfaceXML } from './interface/interface-parse.js';
 export { formatInterfaceXML } from './interface/interface-format.js';
 export type { NodeDeviceDef } from './nodedev/nodedev-def.js';
 export { parseNodeDeviceXML, formatNodeDeviceXML } from './nodedev/nodedev-xml.js';
+export { SECRET_USAGE_TYPES, type SecretDef, type SecretUsageName } from './secret/secret-def.js';
+export { parseSecretXML, formatSecretXML } from './secret/secret-xml.js';
 export type { Binding, Fields, Model, Shape, Typed } from './model/binding.js';
 export type { Codec } from './model/codec.js';
 export { DEVICE_MODELS, parseDevice, deviceElement, type DomainDevice, type DeviceKind } from './domain/devices/index.js';
