@@ -11,4 +11,7 @@ export const POOL_SPEC: ElementSpec = buildSpec('pool', POOL_ORDER, {
 });
 
 /** libvirt's layout of `<volume>`. */
-export const VOLUME_SPEC: ElementSpec = buildSpec('volume', VOLUME_ORDER);
+export const VOLUME_SPEC: ElementSpec = buildSpec('volume', VOLUME_ORDER, {
+  // libvirt writes <encryption> open and closed even when it names no secret.
+  'volume/target/encryption': { expanded: true },
+});
