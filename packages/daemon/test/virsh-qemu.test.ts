@@ -41,7 +41,7 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
   beforeAll(async () => {
     d = await startDaemon();
     uri = `qemu+unix:///system?socket=${d.rw}`;
-    for (const n of ['q1', 'q2']) writeFileSync(join(d.dir, `${n}.xml`), domainXml(n));
+    for (const n of ['q1', 'q2', 'probe']) writeFileSync(join(d.dir, `${n}.xml`), domainXml(n));
     spawnSync('/usr/bin/qemu-img', ['create', '-f', 'raw', join(d.dir, 'disk.img'), '8M']);
   });
   afterAll(async () => {
@@ -53,8 +53,14 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
     const events: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'event', '--loop', '--event', 'lifecycle'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     events.stdout!.on('data', (b: Buffer) => (log += b.toString()));
-    await new Promise((r) => setTimeout(r, 500));
     try {
+      // virsh's registration is done once a probe domain's definition reaches it (a fixed sleep
+      // is not enough on a loaded machine)
+      await waitFor(() => {
+        if (log.includes("domain 'probe'")) return true;
+        virsh(`define ${join(d.dir, 'probe.xml')}; undefine probe`);
+        return false;
+      }, 60_000, 'virsh event --loop to register');
       const r = virsh(`define ${join(d.dir, 'q1.xml')}; start q1; list --all; dominfo q1; domstate --reason q1; ` +
         `attach-disk q1 ${join(d.dir, 'disk.img')} sda --live; domblklist q1; detach-disk q1 sda --live; domblklist q1; destroy q1; list --all`);
       expect(r.err).toBe('');
@@ -67,7 +73,7 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
       expect(r.out).toMatch(new RegExp(`^ sda +${join(d.dir, 'disk.img')}$`, 'm'));
       expect(r.out).toContain("Domain 'q1' destroyed");
       expect(r.out).toMatch(/^ - +q1 +shut off$/m);
-      await waitFor(() => log.includes('Stopped Destroyed'), 10_000, 'the destroyed event');
+      await waitFor(() => log.includes('Stopped Destroyed'), 30_000, 'the destroyed event');
       expect(log).toContain("event 'lifecycle' for domain 'q1': Defined Added");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Started Booted");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Stopped Destroyed");
