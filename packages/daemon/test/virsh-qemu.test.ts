@@ -62,7 +62,8 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
         return false;
       }, 60_000, 'virsh event --loop to register');
       const r = virsh(`define ${join(d.dir, 'q1.xml')}; start q1; list --all; dominfo q1; domstate --reason q1; ` +
-        `attach-disk q1 ${join(d.dir, 'disk.img')} sda --live; domblklist q1; detach-disk q1 sda --live; domblklist q1; destroy q1; list --all`);
+        `attach-disk q1 ${join(d.dir, 'disk.img')} sda --live; domblklist q1; detach-disk q1 sda --live; domblklist q1; ` +
+        `qemu-monitor-command q1 --pretty '{"execute":"query-status"}'; qemu-monitor-command q1 --hmp 'info status'; destroy q1; list --all`);
       expect(r.err).toBe('');
       expect(r.status).toBe(0);
       expect(r.out).toContain("Domain 'q1' started");
@@ -71,6 +72,8 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
       expect(r.out).toContain('running (booted)');
       expect(r.out).toContain('Disk attached successfully');
       expect(r.out).toMatch(new RegExp(`^ sda +${join(d.dir, 'disk.img')}$`, 'm'));
+      expect(r.out).toContain('"status": "running"'); // the QEMU program's monitor command
+      expect(r.out).toContain('VM status: running');
       expect(r.out).toContain("Domain 'q1' destroyed");
       expect(r.out).toMatch(/^ - +q1 +shut off$/m);
       await waitFor(() => log.includes('Stopped Destroyed'), 30_000, 'the destroyed event');
