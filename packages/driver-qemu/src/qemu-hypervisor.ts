@@ -6,7 +6,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
-  type DomainBlockStats, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  type DomainBlockStats, type DomainDriverEvent, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -391,6 +391,11 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
     return vcpuCount(await readDomain(this.drv, dom), flags);
+  }
+
+  /** Reboot, device-removed and block-job events from QEMU's monitor, while the listener stays. */
+  async connectDomainEventRegisterAny(listener: (e: DomainDriverEvent) => void): Promise<() => void> {
+    return this.drv.events.subscribeOthers(listener);
   }
 
   async connectListSharedDisks(): Promise<SharedDiskEntry[]> {

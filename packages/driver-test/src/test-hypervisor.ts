@@ -195,6 +195,13 @@ export class TestHypervisor implements HypervisorDriver {
     if (!isActive(obj)) throw notRunning();
   }
 
+  /** The mock guest has nothing to interrupt: only the domain's state is checked. */
+  async domainInjectNMI(dom: DomainRef, flags: number): Promise<void> {
+    checkFlags(flags, 0, 'testDomainInjectNMI', D);
+    const obj = this.host.find(dom);
+    if (!isActive(obj)) throw notRunning();
+  }
+
   /** libvirt's test driver answers a wrong state here with an internal error, shut off or paused alike. */
   async domainSuspend(dom: DomainRef): Promise<void> {
     const obj = this.host.find(dom);

@@ -2,7 +2,8 @@ import { attr, childElements, firstChild, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
-import { pciAddressOf, pciProps } from './pci-address.js';
+import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
+import { virtioOptions } from './virtio-args.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -25,21 +26,28 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
   const rank = (c: DeviceOf<'controller'>): number => order.indexOf(c.type ?? '');
   const controllers = devicesOf(devices, 'controller').map((c, i) => ({ c, i }));
   controllers.sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i);
+  const pcieRoot = hasPcieRoot(devices);
+  const at = (c: DeviceOf<'controller'>): Record<string, unknown> => pciProps(pciAddressOf(c), pcieRoot);
   for (const { c } of controllers) {
     const index = c.index ?? 0;
     const { model } = c;
-    if (c.type === 'usb') {
+    if (c.type === 'pci') {
+      if (index > 0) out.push(...deviceArg(pciControllerProps(c, at(c))));
+    } else if (c.type === 'usb') {
       if (model === 'none') continue;
       const driver = USB_MODELS[model ?? 'piix3-uhci'];
       if (!driver) throw unsupported(`USB controller model '${model}'`);
-      const addr = pciAddressOf(c) ? pciProps(pciAddressOf(c)) : { bus: 'pci.0', addr: '0x1.0x2' };
+      const addr = pciAddressOf(c) ? at(c) : { bus: 'pci.0', addr: '0x1.0x2' };
       out.push(...deviceArg({ driver, id: index === 0 ? 'usb' : `usb${index}`, ...addr }));
     } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
-      out.push(...deviceArg({ driver, id: `scsi${index}`, ...pciProps(pciAddressOf(c)) }));
+      out.push(...deviceArg({ driver, ...virtioOptions(c.xml), id: `scsi${index}`, ...at(c) }));
+    } else if (c.type === 'sata' && !(pcieRoot && index === 0)) {
+      // q35's first SATA controller is the ICH9's own.
+      out.push(...deviceArg({ driver: 'ahci', id: `sata${index}`, ...at(c) }));
     } else if (c.type === 'virtio-serial') {
-      out.push(...deviceArg({ driver: 'virtio-serial-pci', id: `virtio-serial${index}`, ...pciProps(pciAddressOf(c)) }));
+      out.push(...deviceArg({ driver: 'virtio-serial-pci', ...virtioOptions(c.xml), id: `virtio-serial${index}`, ...at(c) }));
     }
     // ide, pci-root and the rest are built into the machine.
   }
@@ -47,6 +55,22 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
 }
 
 const SCSI_MODELS: Record<string, string> = { 'virtio-scsi': 'virtio-scsi-pci', lsilogic: 'lsi' };
+
+/** A PCI controller's `-device`: its QEMU model with libvirt's chassis/port numbering and hotplug switch. */
+function pciControllerProps(c: DeviceOf<'controller'>, at: Record<string, unknown>): JsonProps {
+  const t = c.target ?? {};
+  const driver = c.pciModel ?? c.model;
+  const hotplug = t.hotplug === undefined ? {} : { hotplug: t.hotplug === 'on' };
+  return {
+    driver,
+    ...(t.port !== undefined ? { port: t.port } : {}),
+    ...(t.chassis !== undefined ? { chassis: t.chassis } : {}),
+    ...(t.chassisNr !== undefined ? { chassis_nr: t.chassisNr } : {}),
+    id: `pci.${c.index ?? 0}`,
+    ...hotplug,
+    ...at,
+  };
+}
 
 const NIC_MODELS = new Set(['virtio', 'e1000', 'e1000e', 'rtl8139']);
 
@@ -60,16 +84,18 @@ function netdevArg(type: string | undefined, id: string, tap: string | undefined
 /** `-netdev` and `-device` arguments of the network interfaces: user networking, or taps on bridges. */
 export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { readonly index: number; readonly tap: string }[]): string[] {
   const out: string[] = [];
+  const pcieRoot = hasPcieRoot(devices);
   devicesOf(devices, 'interface').forEach((nic, i) => {
     const model = nic.model ?? 'rtl8139';
     out.push('-netdev', netdevArg(nic.type, `hostnet${i}`, taps.find((t) => t.index === i)?.tap));
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
+      ...virtioOptions(nic.xml),
       netdev: `hostnet${i}`,
       id: `net${i}`,
       ...(nic.mac ? { mac: nic.mac } : {}),
-      ...pciProps(pciAddressOf(nic)),
+      ...pciProps(pciAddressOf(nic), pcieRoot),
     }));
   });
   return out;
@@ -237,18 +263,35 @@ const VIDEO_DEVICES: Record<string, [primary: string, secondary: string]> = {
   bochs: ['bochs-display', 'bochs-display'], ramfb: ['ramfb', 'ramfb'],
 };
 
+type VideoModel = NonNullable<DeviceOf<'video'>['model']>;
+
+/** QEMU's memory properties of a card, from the sizes libvirt keeps in KiB. */
+function videoMemory(type: string, m: VideoModel): JsonProps {
+  if (type === 'qxl') {
+    return {
+      max_outputs: m.heads ?? 1, ram_size: (m.ram ?? 65536) * 1024, vram_size: (m.vram ?? 65536) * 1024,
+      vram64_size_mb: (m.vram64 ?? 0) / 1024, vgamem_mb: (m.vgamem ?? 16384) / 1024,
+    };
+  }
+  if (type === 'virtio') return { max_outputs: m.heads ?? 1 };
+  if (type === 'bochs') return m.vram !== undefined ? { vgamem: m.vram * 1024 } : {};
+  // QEMU's VGA takes its memory in MiB; cirrus has a fixed size.
+  return type === 'vga' && m.vram !== undefined ? { vgamem_mb: m.vram / 1024 } : {};
+}
+
 /** `-device` of each video card (the primary first, as libvirt sorts them at define time). */
 export function videoArgs(devices: readonly XmlElement[]): string[] {
+  const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'video').flatMap((v, i) => {
     const model = v.model ?? {};
     const type = model.type ?? 'cirrus';
     if (type === 'none') return [];
     const names = VIDEO_DEVICES[type];
-    if (!names || Object.keys(model).some((k) => !['type', 'vram', 'heads', 'primary'].includes(k))) throw unsupported(`video model '${type}'`);
-    if (model.heads !== undefined && model.heads !== 1) throw unsupported(`video heads '${model.heads}'`);
-    // QEMU's VGA takes its memory in MiB; cirrus has a fixed size.
-    const mem = type === 'vga' && model.vram !== undefined ? { vgamem_mb: model.vram / 1024 } : {};
-    return deviceArg({ driver: names[i === 0 ? 0 : 1], id: `video${i}`, ...mem, ...pciProps(pciAddressOf(v)) });
+    if (!names || model.acceleration !== undefined || model.resolution !== undefined || v.driver?.name === 'vhostuser') throw unsupported(`video model '${type}'`);
+    if (model.heads !== undefined && model.heads !== 1 && type !== 'qxl' && type !== 'virtio') throw unsupported(`video heads '${model.heads}'`);
+    // ramfb is not a PCI device.
+    const at = type === 'ramfb' ? {} : pciProps(pciAddressOf(v), pcieRoot);
+    return deviceArg({ driver: names[i === 0 ? 0 : 1], ...virtioOptions(v.xml), id: `video${i}`, ...videoMemory(type, model), ...at });
   });
 }
 
@@ -256,5 +299,5 @@ export function videoArgs(devices: readonly XmlElement[]): string[] {
 export function balloonArgs(devices: readonly XmlElement[]): string[] {
   const b = devicesOf(devices, 'memballoon')[0];
   if (!b || b.model === 'none') return [];
-  return deviceArg({ driver: 'virtio-balloon-pci', id: 'balloon0', ...pciProps(pciAddressOf(b)) });
+  return deviceArg({ driver: 'virtio-balloon-pci', ...virtioOptions(b.xml), id: 'balloon0', ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
 }

@@ -1,5 +1,6 @@
 import { driveAddress, type QemuDisk } from '../devices/qemu-disk.js';
 import { pciAddressOf, pciProps } from './pci-address.js';
+import { virtioOptions } from './virtio-args.js';
 
 /** A disk ready to be given to QEMU: its source resolved to a host path and its node names chosen. */
 export interface ResolvedDisk {
@@ -58,7 +59,7 @@ export function formatProps(d: ResolvedDisk): JsonProps {
 }
 
 /** The guest device (`-device` / device_add) of a disk, as libvirt 9 spells it. */
-export function diskDeviceProps(d: ResolvedDisk): JsonProps {
+export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
   const v = d.view;
   const share = v.shareable ? { 'share-rw': true } : {};
   const drive = d.path !== undefined ? { drive: formatNode(d.node) } : {};
@@ -71,7 +72,7 @@ export function diskDeviceProps(d: ResolvedDisk): JsonProps {
   const a = driveAddress(v);
   switch (v.bus) {
     case 'virtio':
-      return { driver: 'virtio-blk-pci', ...pciProps(pciAddressOf(v.disk)), ...share, ...tail };
+      return { driver: 'virtio-blk-pci', ...virtioOptions(v.disk.xml), ...pciProps(pciAddressOf(v.disk), pcieRoot), ...share, ...tail };
     case 'scsi': {
       const driver = v.device === 'lun' ? 'scsi-block' : v.device === 'cdrom' ? 'scsi-cd' : 'scsi-hd';
       const deviceId = v.device === 'lun' ? {} : { device_id: `drive-${d.alias}` };

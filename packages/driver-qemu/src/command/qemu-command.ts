@@ -3,6 +3,8 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { hasPcieRoot } from './pci-address.js';
+import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 
 /** Everything besides the definition that the command line names. */
 export interface CommandContext {
@@ -68,10 +70,10 @@ function bootArg(def: DomainDef): string {
   return `menu=${on ? 'on' : 'off'}${on && timeout !== undefined ? `,splash-time=${timeout}` : ''},strict=on`;
 }
 
-function diskArgs(disks: readonly ResolvedDisk[]): string[] {
+function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
   return disks.flatMap((d) => [
     ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
-    ...deviceArg(diskDeviceProps(d)),
+    ...deviceArg(diskDeviceProps(d, pcieRoot)),
   ]);
 }
 
@@ -105,14 +107,17 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...(hasFeature(def, 'acpi') ? [] : ['-no-acpi']),
     '-boot', bootArg(def),
     ...controllerArgs(def.devices),
-    ...diskArgs(ctx.disks),
+    ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
+    ...filesystemArgs(def.devices),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...serialArgs(def.devices),
     ...parallelArgs(def.devices),
+    ...inputArgs(def.devices),
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort),
     ...videoArgs(def.devices),
     ...balloonArgs(def.devices),
+    ...rngArgs(def.devices),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
     '-msg', 'timestamp=on',
   ];

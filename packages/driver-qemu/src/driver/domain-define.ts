@@ -43,7 +43,7 @@ export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
     writeBack(def, nic);
   }
   applyQemuDefaults(def, abiUpdate);
-  assignPciAddresses(def.devices);
+  assignPciAddresses(def.devices, def.os.machine);
   return def;
 }
 

@@ -78,5 +78,6 @@ export const DISK = model('disk', {
   blockio: child('blockio', { logicalBlockSize: attr('logical_block_size', uint), physicalBlockSize: attr('physical_block_size', uint) }),
   geometry: child('geometry', { cyls: attr('cyls', uint), heads: attr('heads', uint), secs: attr('secs', uint), trans: attr('trans') }),
   encryptionFormat: at('encryption', attr('format')),
+  encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
   ...DEVICE_INFO,
 });
