@@ -42,6 +42,7 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
     d = await startDaemon();
     uri = `qemu+unix:///system?socket=${d.rw}`;
     for (const n of ['q1', 'q2', 'probe']) writeFileSync(join(d.dir, `${n}.xml`), domainXml(n));
+    writeFileSync(join(d.dir, 'n1.xml'), `<network><name>n1</name><bridge name='tsvn${process.pid % 10000}'/></network>`);
     spawnSync('/usr/bin/qemu-img', ['create', '-f', 'raw', join(d.dir, 'disk.img'), '8M']);
   });
   afterAll(async () => {
@@ -50,7 +51,10 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
   });
 
   it('define, start, list, dominfo, attach-disk, detach-disk, destroy; virsh event --loop sees each step', async () => {
-    const events: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'event', '--loop', '--event', 'lifecycle'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'event', '--loop', '--all'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const netEvents: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'net-event', '--loop', '--event', 'lifecycle'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let netLog = '';
+    netEvents.stdout!.on('data', (b: Buffer) => (netLog += b.toString()));
     let log = '';
     events.stdout!.on('data', (b: Buffer) => (log += b.toString()));
     try {
@@ -77,11 +81,20 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
       expect(r.out).toContain("Domain 'q1' destroyed");
       expect(r.out).toMatch(/^ - +q1 +shut off$/m);
       await waitFor(() => log.includes('Stopped Destroyed'), 30_000, 'the destroyed event');
+      // the other domain event ids and network events reach the clients too
+      expect(log).toMatch(/event 'device-removed' for domain 'q1': \S+/);
+      await waitFor(() => {
+        if (netLog.includes('network n1:')) return true;
+        virsh(`net-define ${join(d.dir, 'n1.xml')}; net-undefine n1`);
+        return false;
+      }, 60_000, 'the network event');
+      expect(netLog).toContain("event 'lifecycle' for network n1: Defined");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Defined Added");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Started Booted");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Stopped Destroyed");
     } finally {
       events.kill();
+      netEvents.kill();
     }
   }, 300_000);
 
