@@ -1,5 +1,5 @@
-import { dirname, resolve } from 'node:path';
-import { attr, childElements, formatXml, parseXmlFile, readXmlFile, type XmlElement } from '@tsvirt/conf';
+import { dirname, isAbsolute } from 'node:path';
+import { attr, childElements, formatXml, parseXmlFile, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { nodeFactsOf } from './host/node-facts.js';
 import { parseTestDomain } from './test-domain-defaults.js';
@@ -8,10 +8,14 @@ import { TestHost } from './test-host.js';
 import { loadConfigDomain } from './domain/test-namespace.js';
 import { loadConfigPools } from './storage/config-pools.js';
 
-/** An element given inline or through `file=` relative to the config file. */
+/**
+ * An element given inline or through `file=`, which libvirt reads relative to the config's
+ * directory by joining the two with a '/' (no normalizing), and parses with the file's name in its errors.
+ */
 function resolveChild(el: XmlElement, baseDir: string): string {
   const file = attr(el, 'file');
-  return file === undefined ? formatXml(el) : readXmlFile(resolve(baseDir, file), ErrorDomain.TEST);
+  if (file === undefined) return formatXml(el);
+  return formatXml(parseXmlFile(isAbsolute(file) ? file : `${baseDir}/${file}`, ErrorDomain.TEST));
 }
 
 /**
