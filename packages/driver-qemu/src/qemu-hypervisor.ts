@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cpus, hostname, totalmem } from 'node:os';
-import { formatDomainXML, parseDomainXML, parseXml, type DomainDef } from '@tsvirt/conf';
+import { formatDomainXML, parseDomainXML, parseXml, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
@@ -22,6 +22,7 @@ import { tearDown } from './driver/domain-stop.js';
 import { withMonitor } from './driver/monitor.js';
 import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
+import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { isActiveStatus, removeStatus, writeStatus } from './state/domain-status.js';
 import {
@@ -335,10 +336,28 @@ export class QemuHypervisor implements HypervisorDriver {
     await this.changeDevice(dom, xml, flags, 'detach');
   }
 
+  async domainUpdateDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
+    await this.modifyDevice(dom, xml, flags, 'qemuDomainUpdateDeviceFlags', {
+      config: (d, el) => updateConfig(this.drv, d, el),
+      live: (s, el) => updateLive(this.drv, s, el, (flags & DomainDeviceModifyFlags.FORCE) !== 0),
+    });
+  }
+
   /** Applies a device change to the live domain and/or its persistent definition, as the flags say. */
   private async changeDevice(dom: DomainRef, xml: string, flags: number, op: 'attach' | 'detach'): Promise<void> {
+    await this.modifyDevice(dom, xml, flags, op === 'attach' ? 'qemuDomainAttachDeviceFlags' : 'qemuDomainDetachDeviceFlags', {
+      config: (d, el) => configChange(this.drv, d, el, op),
+      live: (s, el) => liveChange(this.drv, s, el, op),
+    });
+  }
+
+  /** One device modification job: the flags' modification impact (libvirt's), then the config and/or live change. */
+  private async modifyDevice(dom: DomainRef, xml: string, flags: number, fn: string, change: {
+    config: (d: StoredDomain, el: XmlElement) => Promise<void>;
+    live: (s: ReturnType<typeof requireActive>, el: XmlElement) => Promise<void>;
+  }): Promise<void> {
     const F = DomainDeviceModifyFlags;
-    checkFlags(flags, F.LIVE | F.CONFIG | F.FORCE, op === 'attach' ? 'qemuDomainAttachDeviceFlags' : 'qemuDomainDetachDeviceFlags', D);
+    checkFlags(flags, F.LIVE | F.CONFIG | F.FORCE, fn, D);
     const el = parseXml(xml, 'device');
     await domainJob(this.drv, dom, true, async (d) => {
       const active = isActiveStatus(d.status) && d.status.phase === 'active';
@@ -346,8 +365,8 @@ export class QemuHypervisor implements HypervisorDriver {
       const config = (flags & F.CONFIG) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && !active);
       if (live && !active) throw notRunning();
       if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot modify device on transient domain', D);
-      if (config) await configChange(this.drv, d, el, op);
-      if (live) await liveChange(this.drv, requireActive(d), el, op);
+      if (config) await change.config(d, el);
+      if (live) await change.live(requireActive(d), el);
     });
   }
 
