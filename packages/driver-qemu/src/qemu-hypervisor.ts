@@ -5,8 +5,8 @@ import { formatDomainXML, parseDomainXML, parseXml, type DomainDef, type XmlElem
 import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
-  DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
-  type DomainBlockStats, type DomainDriverEvent, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
+  type DomainBlockStats, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -20,6 +20,7 @@ import { SAVE_FLAGS, hasManagedSave, managedSavePath, runsAfterRestore, saveDoma
 import { readSaveImage } from './save/save-image.js';
 import { tearDown } from './driver/domain-stop.js';
 import { withMonitor } from './driver/monitor.js';
+import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
 import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
@@ -89,6 +90,23 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainGetSecurityLabel(dom: DomainRef): Promise<SecurityLabel> {
     await readDomain(this.drv, dom);
     return { label: '', enforcing: false };
+  }
+
+  async connectGetAllDomainStats(doms: readonly DomainRef[] | undefined, stats: number, flags: number): Promise<DomainStatsRecord[]> {
+    const F = ConnectGetAllDomainStatsFlags;
+    checkFlags(flags, ALL_LIST_DOMAINS_FLAGS | F.NOWAIT | F.BACKING | F.ENFORCE_STATS, 'qemuConnectGetAllDomainStats', D);
+    const unsupported = stats & ~QEMU_STATS;
+    if (unsupported && flags & F.ENFORCE_STATS) {
+      throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, `Stats types bits 0x${unsupported.toString(16)} are not supported by this daemon`, D);
+    }
+    const groups = stats === 0 ? QEMU_STATS : stats & QEMU_STATS;
+    const refs = doms ?? (await this.connectListAllDomains(flags & ALL_LIST_DOMAINS_FLAGS));
+    const out: DomainStatsRecord[] = [];
+    for (const ref of refs) {
+      // Under the job lock: the monitor serves one client, and the status must not change midway.
+      out.push(await domainJob(this.drv, ref, false, async (d) => ({ dom: refOf(d), params: await domainStats(d, stateOf(d), groups) })));
+    }
+    return out;
   }
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {
