@@ -6,7 +6,8 @@ import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from '.
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { cpuFeatureProps } from './cpu-features.js';
 import { graphicsArgs } from './graphics-args.js';
-import { hpetOff, pitArgs, pmArgs, rtcArgs } from './machine-args.js';
+import { hostdevArgs } from './hostdev-args.js';
+import { hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 
@@ -97,12 +98,17 @@ function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
 export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
   const machine = def.os.machine ?? 'pc';
   const memory = memoryArgs(def, ctx.hugepages);
+  const mprops = machineProps(def);
   return [
     '-name', `guest=${def.name.replaceAll(',', ',,')},debug-threads=on`,
     '-S',
     '-object', JSON.stringify({ 'qom-type': 'secret', id: 'masterKey0', format: 'raw', file: ctx.masterKeyFile }),
-    '-machine', `${machine},usb=off,dump-guest-core=off${memory.machineBackend ? ',memory-backend=pc.ram' : ''}${hpetOff(def) ? ',hpet=off' : ''}`,
+    '-machine', [
+      machine, 'usb=off', ...mprops.before, 'dump-guest-core=off', ...mprops.after,
+      ...(memory.machineBackend ? ['memory-backend=pc.ram'] : []), ...(hpetOff(def) ? ['hpet=off'] : []),
+    ].join(','),
     '-accel', ctx.accel,
+    ...tsegArgs(def),
     ...cpuArgs(def, ctx.accel),
     ...memory.memory,
     '-overcommit', 'mem-lock=off',
@@ -120,6 +126,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...(hasFeature(def, 'acpi') ? [] : ['-no-acpi']),
     ...pmArgs(def),
     '-boot', bootArg(def),
+    ...iommuArgs(def),
     ...controllerArgs(def.devices),
     ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...filesystemArgs(def.devices),
@@ -132,6 +139,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath)),
     ...videoArgs(def.devices),
+    ...hostdevArgs(def.devices),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
