@@ -1,9 +1,10 @@
-import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { dirname } from 'node:path';
+import { domainPart, type DomainDef } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { devicesOf } from '../devices/typed-devices.js';
 import { cpuFeatureProps } from './cpu-features.js';
 import { graphicsArgs } from './graphics-args.js';
 import { hostdevArgs } from './hostdev-args.js';
@@ -29,51 +30,44 @@ export interface CommandContext {
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
 export function emulatorOf(def: DomainDef): string {
-  const el = def.devices.find((d) => d.name === 'emulator');
-  return el ? textOf(el).trim() : '/usr/bin/qemu-system-x86_64';
+  return devicesOf(def.devices, 'emulator')[0]?.path?.trim() ?? '/usr/bin/qemu-system-x86_64';
 }
 
 function cpuArgs(def: DomainDef, accel: 'kvm' | 'tcg'): string[] {
-  const cpu = def.other.find((e) => e.name === 'cpu');
-  const mode = cpu && attr(cpu, 'mode');
-  const modelEl = cpu && firstChild(cpu, 'model');
+  const cpu = domainPart(def, 'cpu');
+  const mode = cpu?.mode;
   if (mode === 'host-passthrough' || mode === 'host-model') {
     if (accel !== 'kvm') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `CPU mode '${mode}' for x86_64 qemu domain on x86_64 host is not supported by hypervisor`, ErrorDomain.QEMU);
     return ['-cpu', 'host'];
   }
-  const model = modelEl ? textOf(modelEl).trim() : accel === 'tcg' ? 'qemu64' : undefined;
+  const model = cpu?.model?.name?.trim() ?? (accel === 'tcg' ? 'qemu64' : undefined);
   const features = cpuFeatureProps(def);
   if (model === undefined) return features.length ? ['-cpu', ['host', ...features].join(',')] : [];
   return ['-cpu', [model, ...features].join(',')];
 }
 
 function smpArg(def: DomainDef): string {
-  const cpu = def.other.find((e) => e.name === 'cpu');
-  const topo = cpu && firstChild(cpu, 'topology');
+  const topo = domainPart(def, 'cpu')?.topology;
   const max = def.vcpu.count;
   const current = def.vcpu.current ?? max;
-  const n = (k: string, d: number): number => Number((topo && attr(topo, k)) ?? d);
-  const sockets = n('sockets', topo ? 1 : max);
-  const dies = n('dies', 1);
-  const cores = n('cores', 1);
-  const threads = n('threads', 1);
+  const sockets = topo?.sockets ?? (topo ? 1 : max);
+  const dies = topo?.dies ?? 1;
+  const cores = topo?.cores ?? 1;
+  const threads = topo?.threads ?? 1;
   if (topo && sockets * dies * cores * threads !== max) {
     throw new VirError(ErrorCode.XML_ERROR, `Maximum CPUs greater than topology limit`, ErrorDomain.QEMU);
   }
   return `${current}${current !== max ? `,maxcpus=${max}` : ''},sockets=${sockets}${dies > 1 ? `,dies=${dies}` : ''},cores=${cores},threads=${threads}`;
 }
 
-function hasFeature(def: DomainDef, name: string): boolean {
-  const features = def.other.find((e) => e.name === 'features');
-  return features !== undefined && firstChild(features, name) !== undefined;
-}
+
 
 /** `-boot`: the boot menu when `<bootmenu>` asks for it, and never a device outside the boot order. */
 function bootArg(def: DomainDef): string {
-  const menu = def.os.other.find((e) => e.name === 'bootmenu');
+  const menu = domainPart(def, 'os')?.bootmenu;
   if (!menu) return 'strict=on';
-  const timeout = attr(menu, 'timeout');
-  const on = attr(menu, 'enable') === 'yes';
+  const { timeout } = menu;
+  const on = menu.enable === true;
   return `menu=${on ? 'on' : 'off'}${on && timeout !== undefined ? `,splash-time=${timeout}` : ''},strict=on`;
 }
 
@@ -123,7 +117,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...rtcArgs(def),
     ...pitArgs(def),
     '-no-shutdown',
-    ...(hasFeature(def, 'acpi') ? [] : ['-no-acpi']),
+    ...(domainPart(def, 'features')?.acpi ? [] : ['-no-acpi']),
     ...pmArgs(def),
     '-boot', bootArg(def),
     ...iommuArgs(def),
