@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { domainPart, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
-import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
+import { diskDeviceProps, fdcBootArgs, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { cpuFeatureProps } from './cpu-features.js';
@@ -63,6 +63,14 @@ function smpArg(def: DomainDef): string {
 
 
 /** `-boot`: the boot menu when `<bootmenu>` asks for it, and never a device outside the boot order. */
+/** `-device vmgenid` with the definition's generation id. */
+function genidArgs(def: DomainDef): string[] {
+  const guid = domainPart(def, 'genid')?.value?.trim();
+  if (guid === undefined) return [];
+  if (guid === '') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'a generated VM generation id is not supported by this driver yet', ErrorDomain.QEMU);
+  return ['-device', JSON.stringify({ driver: 'vmgenid', guid, id: 'vmgenid0' })];
+}
+
 function bootArg(def: DomainDef): string {
   const menu = domainPart(def, 'os')?.bootmenu;
   if (!menu) return 'strict=on';
@@ -109,6 +117,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-smp', smpArg(def),
     ...memory.numa,
     '-uuid', def.uuid,
+    ...genidArgs(def),
     ...displayArgs(def.devices),
     '-no-user-config',
     '-nodefaults',
@@ -122,6 +131,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-boot', bootArg(def),
     ...iommuArgs(def),
     ...controllerArgs(def.devices),
+    ...fdcBootArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...filesystemArgs(def.devices),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
