@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { formatNetworkPortXML, formatNetworkXML, liveNetworkDef, networkSetup, type NetworkDef } from '@tsvirt/conf';
 import {
-  ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkXMLFlags, matchesFlagGroups,
-  type NetworkDHCPLease, type NetworkDriver, type NetworkPortRef, type NetworkRef,
+  ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkEventLifecycleType as E, NetworkXMLFlags, matchesFlagGroups,
+  type NetworkDHCPLease, type NetworkDriver, type NetworkDriverEvent, type NetworkPortRef, type NetworkRef,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, isProcessAlive, logger, writeFileAtomic } from '@tsvirt/util';
 import { readLeases } from './dhcp-leases.js';
 import { interfaceExists } from './host-net.js';
 import { parseNewNetwork } from './network-define.js';
+import { NetworkEvents } from './network-events.js';
 import { createPort, deletePort, dropPorts, findPort, loadPorts, portRef } from './network-ports.js';
 import { bootMarker, leaseFile, type NetworkPaths } from './network-paths.js';
 import { startNetwork, stopNetwork } from './network-start.js';
@@ -40,7 +41,10 @@ const bootId = (): Promise<string> => readFile('/proc/sys/kernel/random/boot_id'
  * bridge, firewall table and dnsmasq recorded in status files) and can stop them.
  */
 export class LocalNetworks implements NetworkDriver {
-  constructor(readonly paths: NetworkPaths) {}
+  private readonly events: NetworkEvents;
+  constructor(readonly paths: NetworkPaths) {
+    this.events = new NetworkEvents(paths);
+  }
 
   async table(): Promise<NetworkTable> {
     return new NetworkTable(await loadNetworks(this.paths));
@@ -112,7 +116,9 @@ export class LocalNetworks implements NetworkDriver {
     return this.change(async (t) => {
       const def = await parseNewNetwork(xml, (flags & NetworkDefineFlags.VALIDATE) !== 0, t, false);
       await saveConfig(this.paths, def);
-      return networkRef({ def, autostart: false });
+      const ref = networkRef({ def, autostart: false });
+      await this.events.lifecycle(ref, E.DEFINED);
+      return ref;
     });
   }
   async networkCreateXML(xml: string, flags: number): Promise<NetworkRef> {
@@ -120,7 +126,9 @@ export class LocalNetworks implements NetworkDriver {
     return this.change(async (t) => {
       const def = await parseNewNetwork(xml, (flags & NetworkCreateFlags.VALIDATE) !== 0, t, true);
       await this.start(def);
-      return networkRef({ def, autostart: false });
+      const ref = networkRef({ def, autostart: false });
+      await this.events.lifecycle(ref, E.STARTED);
+      return ref;
     });
   }
   /** An active network stays up as a transient one; an inactive one goes with its leases. */
@@ -130,6 +138,7 @@ export class LocalNetworks implements NetworkDriver {
       if (!obj.config) throw new VirError(ErrorCode.OPERATION_INVALID, `network '${obj.def.name}' is not persistent`, D);
       await removeConfig(this.paths, obj.def.name);
       if (!isActive(obj)) await removeFile(leaseFile(this.paths, obj.def.name), 'lease file');
+      await this.events.lifecycle(networkRef(obj), E.UNDEFINED);
     });
   }
   async networkCreate(net: NetworkRef, flags: number): Promise<void> {
@@ -138,10 +147,15 @@ export class LocalNetworks implements NetworkDriver {
       const obj = t.of(net);
       if (isActive(obj)) throw new VirError(ErrorCode.OPERATION_INVALID, 'network is already active', D);
       await this.start(obj.config!);
+      await this.events.lifecycle(networkRef(obj), E.STARTED);
     });
   }
   async networkDestroy(net: NetworkRef): Promise<void> {
-    await this.change(async (t) => this.stop(t.of(net)));
+    await this.change(async (t) => {
+      const obj = t.of(net);
+      await this.stop(obj);
+      await this.events.lifecycle(networkRef(obj), E.STOPPED);
+    });
   }
 
   async networkGetXMLDesc(net: NetworkRef, flags: number): Promise<string> {
@@ -197,5 +211,9 @@ export class LocalNetworks implements NetworkDriver {
     const { def } = (await this.table()).of(net);
     if (def.bridge === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `network '${def.name}' does not have a bridge name.`, D);
     return def.bridge;
+  }
+  async connectNetworkEventRegisterAny(net: NetworkRef | undefined, eventID: number,
+    listener: (e: NetworkDriverEvent) => void): Promise<() => void> {
+    return this.events.register(net, eventID, listener);
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { element, parseNetworkXML, validateXML, type NetworkDef } from '@tsvirt/conf';
+import { element, networkSetup, parseNetworkXML, validateXML, type NetworkDef } from '@tsvirt/conf';
+import { checkNetworkBandwidth } from './network-bandwidth.js';
 import { interfaceExists } from './host-net.js';
 import type { NetworkTable } from './network-table.js';
 
@@ -19,6 +20,7 @@ function newMac(): string {
 export async function parseNewNetwork(xml: string, validate: boolean, t: NetworkTable, live: boolean): Promise<NetworkDef> {
   if (validate) await validateXML(xml, 'network.rng');
   const def = parseNetworkXML(xml);
+  checkNetworkBandwidth(networkSetup(def).bandwidth);
   const previous = t.networks.find((n) => n.def.uuid === def.uuid);
   if (MANAGED.has(def.forwardMode)) {
     if (def.bridge === undefined) def.bridge = previous?.def.bridge ?? t.freeBridgeName(interfaceExists);

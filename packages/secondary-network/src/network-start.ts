@@ -6,6 +6,7 @@ import { addnHostsText } from './dnsmasq-hosts.js';
 import { startDnsmasq, stopDnsmasq } from './dnsmasq-process.js';
 import { firewallRules } from './firewall-rules.js';
 import { bridgeCommands, checkRouteCollision, deleteBridge, enableForwarding, interfaceExists, ipBatch } from './host-net.js';
+import { clearBandwidth, hasBandwidth, setBandwidth } from './network-bandwidth.js';
 import { dnsmasqConfFile, leaseFile, pidFile, type NetworkPaths } from './network-paths.js';
 import type { NetworkStatus } from './network-status.js';
 import { removeFile } from './network-store.js';
@@ -50,9 +51,6 @@ function checkStartable(def: NetworkSetup): void {
   if (!SUPPORTED.has(def.forwardMode)) {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `forward mode '${def.forwardMode}' of network '${def.name}' is not supported by this driver`, D);
   }
-  if (def.bandwidth && def.forwardMode !== 'bridge') {
-    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `<bandwidth> of network '${def.name}' is not supported by this driver`, D);
-  }
 }
 
 /**
@@ -63,7 +61,12 @@ function checkStartable(def: NetworkSetup): void {
 export async function startNetwork(paths: NetworkPaths, def: NetworkDef): Promise<Omit<NetworkStatus, 'xml'>> {
   const setup = networkSetup(def);
   checkStartable(setup);
-  if (setup.forwardMode === 'bridge') return { bridgeCreated: false };
+  if (setup.forwardMode === 'bridge') {
+    // A host bridge: libvirt shapes it all the same, clearing what was there first.
+    if (!hasBandwidth(setup.bandwidth)) return { bridgeCreated: false };
+    await setBandwidth(setup.bridge!, setup.bandwidth, false);
+    return { bridgeCreated: false, bandwidth: true };
+  }
   if (!paths.privileged && !(await mayManageLinks())) {
     throw new VirError(ErrorCode.OPERATION_DENIED,
       `cannot start network '${setup.name}': making bridge '${setup.bridge}' needs CAP_NET_ADMIN, which this unprivileged process lacks`, D);
@@ -78,27 +81,47 @@ export async function startNetwork(paths: NetworkPaths, def: NetworkDef): Promis
     if (setup.forwardMode === 'nat' || setup.forwardMode === 'route') await enableForwarding(setup);
     const rules = firewallRules(setup);
     const table = rules.length > 0 ? firewallTable(setup.uuid) : undefined;
-    if (table !== undefined) {
-      undo.push(() => removeFirewall(table));
-      await installFirewall(table, rules);
-    }
+    const bandwidth = hasBandwidth(setup.bandwidth);
     let dnsmasq: NetworkStatus['dnsmasq'];
-    if (needsDnsmasq(setup)) {
-      undo.push(() => removeDnsmasqFiles(paths, setup.name));
-      await writeDnsmasqFiles(paths, setup);
-      dnsmasq = await startDnsmasq(dnsmasqConfFile(paths, setup.name), pidFile(paths, setup.name), leaseFile(paths, setup.name));
-    }
-    return { bridgeCreated: true, ...(dnsmasq ? { dnsmasq } : {}), ...(table !== undefined ? { firewall: table } : {}) };
+    // The firewall (then tc) and dnsmasq need only the bridge: they start side by side.
+    await settled([
+      (async () => {
+        if (table !== undefined) {
+          undo.push(() => removeFirewall(table));
+          await installFirewall(table, rules);
+        }
+        // Deleting the bridge takes its qdiscs with it: no undo of its own.
+        if (bandwidth) await setBandwidth(br, setup.bandwidth!, true);
+      })(),
+      (async () => {
+        if (!needsDnsmasq(setup)) return;
+        undo.push(() => removeDnsmasqFiles(paths, setup.name));
+        await writeDnsmasqFiles(paths, setup);
+        const started = await startDnsmasq(dnsmasqConfFile(paths, setup.name), pidFile(paths, setup.name), leaseFile(paths, setup.name));
+        undo.push(() => stopDnsmasq(started));
+        dnsmasq = started;
+      })(),
+    ]);
+    return { bridgeCreated: true, ...(dnsmasq ? { dnsmasq } : {}), ...(table !== undefined ? { firewall: table } : {}), ...(bandwidth ? { bandwidth } : {}) };
   } catch (e) {
     for (const u of undo.reverse()) await u().catch((err: unknown) => log.warn(`rollback of network '${setup.name}': ${(err as Error).message}`));
     throw e;
   }
 }
 
-/** Takes a network down: dnsmasq, its firewall table, the bridge we made, dnsmasq's files. */
+/** Takes a network down: dnsmasq, its firewall table and the bridge we made (side by side), then dnsmasq's files. */
 export async function stopNetwork(paths: NetworkPaths, name: string, status: NetworkStatus, bridge: string | undefined): Promise<void> {
-  if (status.dnsmasq) await stopDnsmasq(status.dnsmasq);
-  if (status.firewall !== undefined) await removeFirewall(status.firewall);
-  if (status.bridgeCreated && bridge !== undefined) await deleteBridge(bridge);
+  const { dnsmasq, firewall } = status;
+  await settled([
+    dnsmasq && stopDnsmasq(dnsmasq),
+    firewall !== undefined && removeFirewall(firewall),
+    bridge !== undefined && (status.bridgeCreated ? deleteBridge(bridge) : status.bandwidth && clearBandwidth(bridge)),
+  ]);
   await removeDnsmasqFiles(paths, name);
+}
+
+/** Waits for every step, then fails with the first failure, so that no step is still running when a rollback starts. */
+async function settled(steps: ReadonlyArray<Promise<void> | false | undefined>): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

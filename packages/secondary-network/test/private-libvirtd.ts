@@ -22,7 +22,7 @@ export class PrivateLibvirtd {
     mkdirSync(sockDir, { recursive: true });
     this.socket = join(sockDir, 'libvirt-sock');
     const conf = join(dir, 'libvirtd.conf');
-    writeFileSync(conf, `unix_sock_dir = "${sockDir}"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\nlog_outputs = "1:file:${dir}/libvirtd.log"\n`);
+    writeFileSync(conf, `unix_sock_dir = "${sockDir}"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\nlog_filters = "1:util.command"\nlog_outputs = "1:file:${dir}/libvirtd.log"\n`);
     const mounts = PRIVATE_DIRS.map((d) => `mkdir -p ${d} && mount -t tmpfs tmpfs ${d}`).join(' && ');
     this.proc = spawn('ip', ['netns', 'exec', ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', `${mounts} && exec libvirtd -f ${conf} -p ${join(dir, 'libvirtd.pid')}`],
       { stdio: 'ignore' });

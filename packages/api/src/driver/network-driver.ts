@@ -4,6 +4,17 @@ export interface NetworkRef {
   readonly uuid: string;
 }
 
+/** A network event as a driver raises it. */
+export interface NetworkDriverEvent {
+  readonly net: NetworkRef;
+  /** NetworkEventID. */
+  readonly eventID: number;
+  /** NetworkEventLifecycleType for LIFECYCLE events. */
+  readonly event: number;
+  /** Always 0 in libvirt 9.0. */
+  readonly detail: number;
+}
+
 /** Network entry points (libvirt's virNetworkDriver); every member optional, missing ones are NO_SUPPORT. */
 export interface NetworkDriver {
   connectListAllNetworks?(flags: number): Promise<NetworkRef[]>;
@@ -29,6 +40,8 @@ export interface NetworkDriver {
   networkPortCreateXML?(net: NetworkRef, xml: string, flags: number): Promise<NetworkPortRef>;
   networkPortGetXMLDesc?(port: NetworkPortRef, flags: number): Promise<string>;
   networkPortDelete?(port: NetworkPortRef, flags: number): Promise<void>;
+  /** Calls `listener` for each event `eventID` (of `net` only, when given); the returned function stops it. */
+  connectNetworkEventRegisterAny?(net: NetworkRef | undefined, eventID: number, listener: (e: NetworkDriverEvent) => void): Promise<() => void>;
 }
 
 /** How a driver names a port of a virtual network: what libvirt's virNetworkPortPtr carries. */

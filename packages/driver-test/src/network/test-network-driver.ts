@@ -1,5 +1,8 @@
 import { formatNetworkXML, parseNetworkXML, updateNetworkDef } from '@tsvirt/conf';
-import { ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkUpdateFlags as U, matchesFlagGroups, type NetworkDriver, type NetworkRef } from '@tsvirt/api';
+import {
+  ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkEventID, NetworkEventLifecycleType as E, NetworkUpdateFlags as U,
+  ObjectEventHub, matchesFlagGroups, type NetworkDriver, type NetworkDriverEvent, type NetworkRef,
+} from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { networkRef, type NetworkObject, type TestNetworks } from './network-objects.js';
 
@@ -14,9 +17,26 @@ function listed(n: NetworkObject, flags: number): boolean {
   ]);
 }
 
+/** The network event listeners of each mock host, shared by its connections. */
+const hosts = new WeakMap<TestNetworks, ObjectEventHub<NetworkDriverEvent>>();
+
 /** The network entry points of libvirt 9.0's test driver, over one host's networks. */
 export class TestNetworkDriver implements NetworkDriver {
-  constructor(private readonly nets: TestNetworks) {}
+  private readonly events: ObjectEventHub<NetworkDriverEvent>;
+  constructor(private readonly nets: TestNetworks) {
+    const hub = hosts.get(nets) ?? new ObjectEventHub<NetworkDriverEvent>((e) => e.net.uuid);
+    hosts.set(nets, hub);
+    this.events = hub;
+  }
+
+  /** Raises a lifecycle event (NetworkEventLifecycleType) for the network of `obj`. */
+  private lifecycle(obj: NetworkObject, event: number): void {
+    this.events.raise({ net: networkRef(obj), eventID: NetworkEventID.LIFECYCLE, event, detail: 0 });
+  }
+  async connectNetworkEventRegisterAny(net: NetworkRef | undefined, eventID: number,
+    listener: (e: NetworkDriverEvent) => void): Promise<() => void> {
+    return this.events.subscribe(net?.uuid, eventID, listener);
+  }
 
   async connectListAllNetworks(flags: number): Promise<NetworkRef[]> {
     checkFlags(flags, ALL_LIST_FLAGS, 'testConnectListAllNetworks', D);
@@ -30,15 +50,17 @@ export class TestNetworkDriver implements NetworkDriver {
   }
 
   async networkDefineXML(xml: string, flags: number): Promise<NetworkRef> {
-    checkFlags(flags, NetworkDefineFlags.VALIDATE, 'testNetworkDefineXML', D);
+    checkFlags(flags, NetworkDefineFlags.VALIDATE, 'testNetworkDefineXMLFlags', D);
     const obj = this.nets.assign(parseNetworkXML(xml), false);
     obj.persistent = true;
+    this.lifecycle(obj, E.DEFINED);
     return networkRef(obj);
   }
   async networkCreateXML(xml: string, flags: number): Promise<NetworkRef> {
-    checkFlags(flags, NetworkCreateFlags.VALIDATE, 'testNetworkCreateXML', D);
+    checkFlags(flags, NetworkCreateFlags.VALIDATE, 'testNetworkCreateXMLFlags', D);
     const obj = this.nets.assign(parseNetworkXML(xml), true);
     obj.active = true;
+    this.lifecycle(obj, E.STARTED);
     return networkRef(obj);
   }
 
@@ -47,18 +69,21 @@ export class TestNetworkDriver implements NetworkDriver {
     const obj = this.nets.find(net);
     if (obj.active) throw new VirError(ErrorCode.OPERATION_INVALID, `Network '${obj.def.name}' is still running`, D);
     this.nets.remove(obj);
+    this.lifecycle(obj, E.UNDEFINED);
   }
   async networkCreate(net: NetworkRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'testNetworkCreate', D);
     const obj = this.nets.find(net);
     if (obj.active) throw new VirError(ErrorCode.OPERATION_INVALID, `Network '${obj.def.name}' is already running`, D);
     obj.active = true;
+    this.lifecycle(obj, E.STARTED);
   }
   /** As libvirt 9.0's test driver: stopping an inactive network is not an error; a transient one goes away. */
   async networkDestroy(net: NetworkRef): Promise<void> {
     const obj = this.nets.find(net);
     obj.active = false;
     if (!obj.persistent) this.nets.remove(obj);
+    this.lifecycle(obj, E.STOPPED);
   }
 
   /** The test driver knows no flag here, not even NetworkXMLFlags.INACTIVE. */

@@ -1,8 +1,8 @@
 /**
- * Storage pool and secret events: each registration is a callback on the daemon
+ * Storage pool, secret and network events: each registration is a callback on the daemon
  * (CONNECT_*_EVENT_REGISTER_ANY), its messages routed by callback id, deregistered when stopped.
  */
-import type { SecretRef, StoragePoolRef } from '@tsvirt/api';
+import type { NetworkRef, SecretRef, StoragePoolRef } from '@tsvirt/api';
 import * as P from '../generated/remote-protocol.js';
 import type { RpcClient } from '../client/rpc-client.js';
 import type { Codec } from '../protocol/xdr.js';
@@ -23,7 +23,7 @@ interface Kind {
 }
 
 /** The registration procedures and event messages of one object kind, by libvirt's naming. */
-function kind(upper: 'STORAGE_POOL' | 'SECRET', events: readonly string[], field: string, codec: Codec<unknown>, optional: Codec<unknown>): Kind {
+function kind(upper: 'STORAGE_POOL' | 'SECRET' | 'NETWORK', events: readonly string[], field: string, codec: Codec<unknown>, optional: Codec<unknown>): Kind {
   const proc = (name: string) => (P as unknown as Record<string, number>)[`REMOTE_PROC_${name}`]!;
   return {
     register: proc(`CONNECT_${upper}_EVENT_REGISTER_ANY`),
@@ -36,10 +36,11 @@ function kind(upper: 'STORAGE_POOL' | 'SECRET', events: readonly string[], field
 }
 
 const POOL = kind('STORAGE_POOL', ['LIFECYCLE', 'REFRESH'], 'pool', P.remote_nonnull_storage_pool as Codec<unknown>, P.remote_storage_pool as Codec<unknown>);
+const NETWORK = kind('NETWORK', ['LIFECYCLE'], 'net', P.remote_nonnull_network as Codec<unknown>, P.remote_network as Codec<unknown>);
 const SECRET = kind('SECRET', ['LIFECYCLE', 'VALUE_CHANGED'], 'secret', P.remote_nonnull_secret as Codec<unknown>, P.remote_secret as Codec<unknown>);
 
 function register(client: RpcClient, call: RemoteCall, kind: Kind, key: string) {
-  return async (_c: RemoteCall, obj: StoragePoolRef | SecretRef | undefined, eventID: number, listener: (e: Rec) => void) => {
+  return async (_c: RemoteCall, obj: StoragePoolRef | SecretRef | NetworkRef | undefined, eventID: number, listener: (e: Rec) => void) => {
     const { callbackID } = (await call(kind.register, { eventID, [kind.field]: toWire(kind.optional, obj) })) as { callbackID: number };
     const release = client.hold();
     const off = client.onEvent(({ proc, msg }) => {
@@ -66,5 +67,6 @@ export function poolEventOverrides(client: RpcClient) {
   return {
     connectStoragePoolEventRegisterAny: register(client, call, POOL, 'pool'),
     connectSecretEventRegisterAny: register(client, call, SECRET, 'secret'),
+    connectNetworkEventRegisterAny: register(client, call, NETWORK, 'net'),
   };
 }

@@ -5,6 +5,7 @@ import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { domainArg, DOMAIN } from '../../domain-lookup.js';
+import { undefineDomain } from './flag-fallbacks.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 import { objectCommand } from '../shared/object-command.js';
 
@@ -116,6 +117,8 @@ export const undefine: CommandDef = {
   desc: 'Undefine an inactive domain, or convert persistent to transient.',
   options: [domainOpt(), ...UNDEFINE_FLAGS.map(([n, , h]) => bool(n, h))],
   async run(ctl, cmd) {
+    cmd.exclusive('nvram', 'keep-nvram');
+    cmd.exclusive('tpm', 'keep-tpm');
     const name = cmd.required('domain');
     const dom = await domainArg(ctl, cmd);
     let flags = 0;
@@ -124,11 +127,7 @@ export const undefine: CommandDef = {
     if (!cmd.bool('managed-save') && (await dom.hasManagedSaveImage().catch(() => false))) {
       throw new CommandFailed('Refusing to undefine while domain managed save image exists');
     }
-    try {
-      await dom.undefine(flags);
-    } catch (e) {
-      throw new CommandFailed(`Failed to undefine domain '${name}'`, e);
-    }
+    await undefineDomain(dom, flags, (e) => new CommandFailed(`Failed to undefine domain '${name}'`, e));
     ctl.extra(`Domain '${name}' has been undefined\n`);
     return true;
   },

@@ -3,21 +3,12 @@ import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { poolArg } from '../../storage-lookup.js';
-import { eventOptions, eventRequest, waitForEvents } from '../shared/event-wait.js';
+import { eventOptions, eventRequest, timestamp, waitForEvents } from '../shared/event-wait.js';
 
 /** The event types in StoragePoolEventID order, as `--list` prints them. */
 const EVENTS = ['lifecycle', 'refresh'];
 /** StoragePoolEventLifecycleType's words in virsh. */
 const LIFECYCLE = ['Defined', 'Undefined', 'Started', 'Stopped', 'Created', 'Deleted'];
-
-/** virsh's --timestamp prefix: local time with milliseconds and the UTC offset. */
-function timestamp(): string {
-  const d = new Date();
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const off = -d.getTimezoneOffset();
-  const zone = `${off < 0 ? '-' : '+'}${p(Math.floor(Math.abs(off) / 60))}${p(Math.abs(off) % 60)}`;
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}${zone}`;
-}
 
 export const poolEvent: CommandDef = {
   name: 'pool-event',
