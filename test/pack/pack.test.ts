@@ -17,9 +17,9 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The packages a test:///default user needs, installed alone in the first project. */
 const PACKAGES = ['util', 'conf', 'api', 'driver-test'] as const;
 /** Every package, packed and checked; all of them make the second project, tsvirsh's. */
-const ALL = [...PACKAGES, 'driver-qemu', 'driver-lxc', 'secondary-network', 'secondary-storage', 'remote', 'daemon', 'virsh'] as const;
+const ALL = [...PACKAGES, 'driver-qemu', 'driver-lxc', 'secondary-network', 'secondary-storage', 'secondary-secret', 'remote', 'daemon', 'virsh'] as const;
 type Pkg = (typeof ALL)[number];
-const DRIVERS: readonly Pkg[] = ['driver-test', 'driver-qemu', 'driver-lxc', 'secondary-network', 'secondary-storage', 'remote'];
+const DRIVERS: readonly Pkg[] = ['driver-test', 'driver-qemu', 'driver-lxc', 'secondary-network', 'secondary-storage', 'secondary-secret', 'remote'];
 const folder = (pkg: Pkg): string => (pkg === 'virsh' ? 'tools/virsh' : `packages/${pkg}`);
 const TIMEOUT = 180_000;
 const DEP_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'] as const;

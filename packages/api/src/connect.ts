@@ -2,12 +2,16 @@ import { ErrorCode, ErrorDomain, VirError, defaultURI, parseURI, type VirURI } f
 import type { ConnectionDriver, DriverConnection, OpenContext } from './driver/connection-driver.js';
 import { SECONDARY_KINDS, type DriverKind } from './driver/driver-kinds.js';
 import { Connection } from './objects/connection.js';
+import { markInternal } from './objects/internal-connection.js';
 import { listeningDaemon } from './daemon-socket.js';
+import type { ConnectAuth } from './connect-auth.js';
 import { REMOTE_PACKAGE, SECONDARY_PROVIDES, driverEntry, loadDriver, type DriverEntry } from './registry.js';
 
 export interface ConnectOptions {
   /** Open read-only: every modifying call fails with OPERATION_DENIED. */
   readonly?: boolean;
+  /** Credentials on demand (virConnectOpenAuth): SASL names and passwords for a remote daemon. */
+  auth?: ConnectAuth;
 }
 
 function noDriver(uri: string, hint?: string): VirError {
@@ -20,6 +24,7 @@ function mergeTables(main: DriverConnection, tables: readonly DriverConnection[]
     hypervisor: main.hypervisor,
     events: main.events,
     uri: main.uri ?? name,
+    closed: main.closed,
     close: async () => {
       await Promise.all(tables.map((t) => t.close()));
     },
@@ -102,7 +107,7 @@ export async function connect(uri?: string, options: ConnectOptions = {}): Promi
   if (!name) throw noDriver('the default URI', 'set LIBVIRT_DEFAULT_URI or name a URI such as test:///default');
   const parsed = parseURI(name);
   const readonly = options.readonly ?? false;
-  const ctx: OpenContext = { uri: parsed, readonly, connect: (u: string, o?: ConnectOptions) => connect(u, o) };
+  const ctx: OpenContext = { uri: parsed, readonly, auth: options.auth, connect: async (u: string, o?: ConnectOptions) => markInternal(await connect(u, o)) };
   if (parsed.transport !== undefined) return openRemote(name, ctx, `the transport '${parsed.transport}' needs the remote driver`);
   const daemon = await listeningDaemon(parsed, readonly);
   if (daemon) return openThroughDaemon(name, ctx, daemon);

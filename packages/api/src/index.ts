@@ -1,6 +1,6 @@
 export { connect, type ConnectOptions } from './connect.js';
 export { daemonRunDir, daemonSockets, listeningDaemon, setDaemonPreference, type DaemonSockets } from './daemon-socket.js';
-export { Connection, LIB_VERSION } from './objects/connection.js';
+export { Connection, LIB_VERSION, type ConnectionCloseCallback } from './objects/connection.js';
 export { Domain } from './objects/domain.js';
 export { DomainSnapshot } from './objects/domain-snapshot.js';
 export { DomainCheckpoint } from './objects/domain-checkpoint.js';
@@ -41,9 +41,14 @@ export * from './host-cpu-flags.js';
 export * from './secret-flags.js';
 export * from './nwfilter-flags.js';
 export * from './backup-flags.js';
+export * from './domain-event-flags.js';
+export * from './domain-iface-flags.js';
+export type { DomainInterface, DomainIPAddress, DomainAddressEntryPoints } from './driver/domain-iface-addrs.js';
+export type { DomainDriverEvent, DomainEventEntryPoints } from './driver/domain-driver-event.js';
 export type { HostEntryPoints } from './driver/host-entry-points.js';
 export type { DomainBackupEntryPoints } from './driver/backup-entry-points.js';
 export type { SecretDriver, SecretRef, SecretDriverEvent } from './driver/secret-driver.js';
+export { SECRET_GET_VALUE_INTERNAL_CALL } from './driver/secret-driver.js';
 export type { NWFilterDriver, NWFilterRef, NWFilterBindingRef } from './driver/nwfilter-driver.js';
 export type { HypervisorDriver, DomainBlockStats, SharedDiskEntry, NodeStat } from './driver/hypervisor-driver.js';
 export type { VcpuInfo, DomainVcpus, NodeCPUMap, DomainInterfaceStats, DomainBlockInfo } from './driver/domain-resource-types.js';
@@ -53,6 +58,9 @@ export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js
 export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo, StoragePoolDriverEvent } from './driver/storage-driver.js';
 export type { StateDriver } from './driver/state-driver.js';
 export { LifecycleEventHub } from './driver/event-hub.js';
+export { ConnectCloseReason } from './close-reason.js';
+export { ConnectCredentialType, type ConnectCredential, type ConnectAuth } from './connect-auth.js';
+export type { CloseCallbackEntryPoints, DriverCloseCallback } from './driver/close-callback-entry-points.js';
 export { ObjectEventHub } from './driver/object-event-hub.js';
 export { DomainConsoleFlags, type ConsoleEntryPoints, type LxcNamespaces } from './driver/console-entry-points.js';
 export type {

@@ -14,7 +14,7 @@ export interface DriverEntry {
   readonly secondary: readonly string[];
 }
 
-const LOCAL_SECONDARY = ['@tsvirt/secondary-network', '@tsvirt/secondary-storage'];
+const LOCAL_SECONDARY = ['@tsvirt/secondary-network', '@tsvirt/secondary-storage', '@tsvirt/secondary-secret'];
 
 /**
  * The registry is data: a URI scheme maps to the package that implements it. Nothing here imports
@@ -31,6 +31,7 @@ export const DRIVER_REGISTRY: Readonly<Record<string, DriverEntry>> = {
 export const SECONDARY_PROVIDES: Readonly<Record<string, readonly DriverKind[]>> = {
   '@tsvirt/secondary-network': ['network'],
   '@tsvirt/secondary-storage': ['storage'],
+  '@tsvirt/secondary-secret': ['secret'],
 };
 
 /**

@@ -104,7 +104,7 @@ describe('DRIVER_REGISTRY', () => {
     expect(DRIVER_REGISTRY['test']?.package).toBe('@tsvirt/driver-test');
     expect(DRIVER_REGISTRY['qemu']?.package).toBe('@tsvirt/driver-qemu');
     expect(DRIVER_REGISTRY['lxc']?.package).toBe('@tsvirt/driver-lxc');
-    expect(DRIVER_REGISTRY['qemu']?.secondary).toEqual(['@tsvirt/secondary-network', '@tsvirt/secondary-storage']);
+    expect(DRIVER_REGISTRY['qemu']?.secondary).toEqual(['@tsvirt/secondary-network', '@tsvirt/secondary-storage', '@tsvirt/secondary-secret']);
     expect(DRIVER_REGISTRY['test']?.secondary).toEqual([]);
   });
 });

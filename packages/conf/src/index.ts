@@ -36,6 +36,8 @@ export { parseInterfaceXML } from './interface/interface-parse.js';
 export { formatInterfaceXML } from './interface/interface-format.js';
 export type { NodeDeviceDef } from './nodedev/nodedev-def.js';
 export { parseNodeDeviceXML, formatNodeDeviceXML } from './nodedev/nodedev-xml.js';
+export { SECRET_USAGE_TYPES, type SecretDef, type SecretUsageName } from './secret/secret-def.js';
+export { parseSecretXML, formatSecretXML } from './secret/secret-xml.js';
 export type { Binding, Fields, Model, Shape, Typed } from './model/binding.js';
 export type { Codec } from './model/codec.js';
 export { DEVICE_MODELS, parseDevice, deviceElement, type DomainDevice, type DeviceKind } from './domain/devices/index.js';
@@ -46,6 +48,7 @@ export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type Ch
 export {
   domainDevices, devicesOf, findDevice, addDevice, removeDevice, replaceDevice, editDevice, newDevice, type DeviceOf,
 } from './domain/device-edit.js';
+export { setPciAddress, setPciMultifunction, setPciControllerOptions, type PciAddressValue, type PciControllerOptions } from './domain/pci-xml.js';
 export { readParts, writeParts, type PartModels, type PartOf } from './model/document-parts.js';
 export {
   NETWORK_PART_MODELS, networkPart, networkParts, withNetworkParts, type NetworkPart, type NetworkPartKind,

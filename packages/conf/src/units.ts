@@ -1,18 +1,4 @@
-import { own } from './own.js';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-
-const SCALE: Record<string, number> = {
-  b: 1, bytes: 1,
-  kb: 1e3, k: 1024, kib: 1024,
-  mb: 1e6, m: 1024 ** 2, mib: 1024 ** 2,
-  gb: 1e9, g: 1024 ** 3, gib: 1024 ** 3,
-  tb: 1e12, t: 1024 ** 4, tib: 1024 ** 4,
-  pb: 1e15, p: 1024 ** 5, pib: 1024 ** 5,
-  eb: 1e18, e: 1024 ** 6, eib: 1024 ** 6,
-};
-
-/** The largest unsigned long long: a size written with more is not a number libvirt reads at all. */
-const ULLONG_MAX = 18446744073709551615n;
+import { ErrorCode, ErrorDomain, LLONG_MAX, ULLONG_MAX, VirError, scaleInteger, unitScale } from '@tsvirt/util';
 
 /** Whether decimal digits fit libvirt's unsigned long long. */
 export function fitsULL(digits: string): boolean {
@@ -20,20 +6,30 @@ export function fitsULL(digits: string): boolean {
 }
 
 /**
- * Converts a size with libvirt's unit suffixes to bytes; `dflt` is the unit when none is given and
- * `written` the value as the document wrote it (for the overflow message, which must not round).
+ * A size with libvirt's unit suffixes in bytes, exactly (virScaleInteger): `dflt` is the unit when
+ * none is given, `limit` the largest result (2^64-1 unless the field is narrower, as a volume's
+ * capacity is: 2^63-1). Past it is OVERFLOW `value too large: 8E`; an unknown unit INVALID_ARG.
  */
-export function toBytes(value: number, unit: string | undefined, dflt = 'bytes', written = String(value)): number {
-  const scale = own(SCALE, (unit ?? dflt).toLowerCase());
-  if (scale === undefined) {
-    throw new VirError(ErrorCode.INVALID_ARG, `unknown suffix '${unit}'`, ErrorDomain.NONE);
-  }
-  const bytes = value * scale;
-  if (!Number.isSafeInteger(bytes)) throw new VirError(ErrorCode.OVERFLOW, `value too large: ${written}${unit ?? ''}`, ErrorDomain.NONE);
-  return bytes;
+export function toBytes(value: number | bigint | string, unit: string | undefined, dflt = 'bytes', limit = ULLONG_MAX): bigint {
+  return scaleInteger(BigInt(value), unit, unitScale(dflt, 1n), limit);
 }
 
-/** Converts a memory size with libvirt's unit suffixes to KiB, rounding up as libvirt does. */
-export function toKiB(value: number, unit: string | undefined, written = String(value)): number {
-  return Math.ceil(toBytes(value, unit, 'KiB', written) / 1024);
+/** The largest memory size in KiB libvirt keeps, one below (2^63-1 bytes rounded up to KiB). */
+const MEMORY_KIB_BOUND = 2n ** 53n;
+
+/**
+ * A memory size with libvirt's unit suffixes in KiB, rounded up as libvirt does
+ * (virDomainParseMemory): at most 2^63-1 bytes, and the KiB below 2^53, so a number holds every
+ * such value exactly. Past that is OVERFLOW as libvirt words it.
+ */
+export function toKiB(value: number | bigint | string, unit: string | undefined): number {
+  const bytes = scaleInteger(BigInt(value), unit, 1024n, LLONG_MAX);
+  const kib = ceilKiB(bytes);
+  if (kib >= MEMORY_KIB_BOUND) throw new VirError(ErrorCode.OVERFLOW, 'size value too large', ErrorDomain.DOMAIN);
+  return Number(kib);
+}
+
+/** Bytes in KiB, rounded up (libvirt's VIR_DIV_UP(bytes, 1024)). */
+export function ceilKiB(bytes: bigint): bigint {
+  return (bytes + 1023n) / 1024n;
 }

@@ -41,7 +41,8 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
   beforeAll(async () => {
     d = await startDaemon();
     uri = `qemu+unix:///system?socket=${d.rw}`;
-    for (const n of ['q1', 'q2']) writeFileSync(join(d.dir, `${n}.xml`), domainXml(n));
+    for (const n of ['q1', 'q2', 'probe']) writeFileSync(join(d.dir, `${n}.xml`), domainXml(n));
+    writeFileSync(join(d.dir, 'n1.xml'), `<network><name>n1</name><bridge name='tsvn${process.pid % 10000}'/></network>`);
     spawnSync('/usr/bin/qemu-img', ['create', '-f', 'raw', join(d.dir, 'disk.img'), '8M']);
   });
   afterAll(async () => {
@@ -50,13 +51,23 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
   });
 
   it('define, start, list, dominfo, attach-disk, detach-disk, destroy; virsh event --loop sees each step', async () => {
-    const events: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'event', '--loop', '--event', 'lifecycle'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'event', '--loop', '--all'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const netEvents: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'net-event', '--loop', '--event', 'lifecycle'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let netLog = '';
+    netEvents.stdout!.on('data', (b: Buffer) => (netLog += b.toString()));
     let log = '';
     events.stdout!.on('data', (b: Buffer) => (log += b.toString()));
-    await new Promise((r) => setTimeout(r, 500));
     try {
+      // virsh's registration is done once a probe domain's definition reaches it (a fixed sleep
+      // is not enough on a loaded machine)
+      await waitFor(() => {
+        if (log.includes("domain 'probe'")) return true;
+        virsh(`define ${join(d.dir, 'probe.xml')}; undefine probe`);
+        return false;
+      }, 60_000, 'virsh event --loop to register');
       const r = virsh(`define ${join(d.dir, 'q1.xml')}; start q1; list --all; dominfo q1; domstate --reason q1; ` +
-        `attach-disk q1 ${join(d.dir, 'disk.img')} sda --live; domblklist q1; detach-disk q1 sda --live; domblklist q1; destroy q1; list --all`);
+        `attach-disk q1 ${join(d.dir, 'disk.img')} sda --live; domblklist q1; detach-disk q1 sda --live; domblklist q1; ` +
+        `qemu-monitor-command q1 --pretty '{"execute":"query-status"}'; qemu-monitor-command q1 --hmp 'info status'; destroy q1; list --all`);
       expect(r.err).toBe('');
       expect(r.status).toBe(0);
       expect(r.out).toContain("Domain 'q1' started");
@@ -65,14 +76,25 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
       expect(r.out).toContain('running (booted)');
       expect(r.out).toContain('Disk attached successfully');
       expect(r.out).toMatch(new RegExp(`^ sda +${join(d.dir, 'disk.img')}$`, 'm'));
+      expect(r.out).toContain('"status": "running"'); // the QEMU program's monitor command
+      expect(r.out).toContain('VM status: running');
       expect(r.out).toContain("Domain 'q1' destroyed");
       expect(r.out).toMatch(/^ - +q1 +shut off$/m);
-      await waitFor(() => log.includes('Stopped Destroyed'), 10_000, 'the destroyed event');
+      await waitFor(() => log.includes('Stopped Destroyed'), 30_000, 'the destroyed event');
+      // the other domain event ids and network events reach the clients too
+      expect(log).toMatch(/event 'device-removed' for domain 'q1': \S+/);
+      await waitFor(() => {
+        if (netLog.includes('network n1:')) return true;
+        virsh(`net-define ${join(d.dir, 'n1.xml')}; net-undefine n1`);
+        return false;
+      }, 60_000, 'the network event');
+      expect(netLog).toContain("event 'lifecycle' for network n1: Defined");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Defined Added");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Started Booted");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Stopped Destroyed");
     } finally {
       events.kill();
+      netEvents.kill();
     }
   }, 300_000);
 

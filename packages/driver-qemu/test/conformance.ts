@@ -59,7 +59,8 @@ const LIBVIRT_TEST_HUGEPAGES = (name: string): HugepageContext => ({
 
 /** What libvirt's test harness passes for a domain's run: its paths, and listening sockets (the monitor's among them) handed over as fd 1729. */
 export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> {
-  const dir = `/tmp/lib/domain--1-${def.name}`;
+  // libvirt names a run's directory after the first 20 characters of the domain's name.
+  const dir = `/tmp/lib/domain--1-${def.name.slice(0, 20)}`;
   const drv = { volumePath: () => Promise.reject(new Error('no storage driver in the conformance run')) } as unknown as DriverContext;
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   const args = buildCommandLine(def, {

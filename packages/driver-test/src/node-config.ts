@@ -1,8 +1,9 @@
 import { dirname, resolve } from 'node:path';
-import { attr, childElements, firstChild, formatXml, parseDomainXML, parseXmlFile, readXmlFile, textOf, type XmlElement } from '@tsvirt/conf';
+import { attr, childElements, firstChild, formatXml, parseXmlFile, readXmlFile, textOf, type XmlElement } from '@tsvirt/conf';
 import type { NodeInfo } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { DEFAULT_NODE_INFO, TEST_ARCH } from './default-config.js';
+import { DEFAULT_NODE_INFO } from './default-config.js';
+import { parseTestDomain } from './test-domain-defaults.js';
 import { parseInterfaceXML, parseNetworkXML, parseNodeDeviceXML } from '@tsvirt/conf';
 import { TestHost } from './test-host.js';
 import { loadConfigDomain } from './domain/test-namespace.js';
@@ -52,7 +53,7 @@ export function loadNodeConfig(path: string): TestHost {
   const host = new TestHost(nodeInfoOf(node));
   const baseDir = dirname(path);
   for (const el of childElements(node, 'domain')) {
-    loadConfigDomain(host, parseDomainXML(resolveChild(el, baseDir), { arch: TEST_ARCH }));
+    loadConfigDomain(host, parseTestDomain(resolveChild(el, baseDir)));
   }
   for (const el of childElements(node, 'network')) host.networks.load(parseNetworkXML(resolveChild(el, baseDir)));
   loadConfigPools(host.pools, node, (el) => resolveChild(el, baseDir));

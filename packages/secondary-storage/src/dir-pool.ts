@@ -86,5 +86,5 @@ export async function livePoolXML(def: StoragePoolDef, sizes: PoolSizes, permiss
     const st = await stat(targetOf(def));
     live = withPoolPart(def, 'target', { ...target, permissions: { mode: `0${(st.mode & 0o7777).toString(8)}`, owner: String(st.uid), group: String(st.gid) } });
   }
-  return formatStoragePoolXML({ ...live, capacity: Number(sizes.capacity), allocation: Number(sizes.allocation), available: Number(sizes.available) });
+  return formatStoragePoolXML({ ...live, capacity: sizes.capacity, allocation: sizes.allocation, available: sizes.available });
 }

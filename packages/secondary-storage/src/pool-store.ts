@@ -75,7 +75,7 @@ export function withPoolsLock<T>(paths: StoragePaths, fn: () => Promise<T>): Pro
 }
 
 /** A definition as the files hold it: the runtime sizes left out (zero). */
-const saved = (def: StoragePoolDef): string => formatStoragePoolXML({ ...def, capacity: 0, allocation: 0, available: 0 });
+const saved = (def: StoragePoolDef): string => formatStoragePoolXML({ ...def, capacity: 0n, allocation: 0n, available: 0n });
 
 export async function saveConfig(paths: StoragePaths, def: StoragePoolDef): Promise<void> {
   await writeFileAtomic(configFile(paths, def.name), saved(def), { mode: 0o600, domain: D });

@@ -15,3 +15,4 @@ export { writeChunks, type WriteTarget } from './stream/write-chunks.js';
 export { processStartTime, isProcessAlive } from './proc-info.js';
 export { xdgDirs, embedRoot, localInstance, type XdgDirs, type LocalInstance } from './local-paths.js';
 export { removeIfExists, setAutostartSymlink } from './file-ops.js';
+export { ULLONG_MAX, LLONG_MAX, unitScale, scaleInteger, leadingUnsigned, parseScaledInteger } from './scaled-integer.js';

@@ -40,6 +40,13 @@ function packageOf(file) {
 }
 
 /**
+ * A package required from beside its user at run time (conf's `createRequire(import.meta.url)(
+ * 'fast-xml-parser')`, which keeps it out of conf's own bundle) is required plainly here, so that
+ * the program holds it: no resolution, file read or compilation outside the code cache per start.
+ */
+const REQUIRED_AT_RUN_TIME = /\bcreateRequire\d*\(import\.meta\.url\)\((['"]fast-xml-parser['"])\)/g;
+
+/**
  * `import.meta.url` of a bundled file becomes its URL where its package is installed, which the
  * launcher finds from the program's location: conf finds its schemas and libxml2-wasm, and
  * fast-xml-parser resolves from conf, in any layout of node_modules.
@@ -48,7 +55,7 @@ const fileURLs = {
   name: 'file-urls',
   setup(b) {
     b.onLoad({ filter: /\.m?js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
+      const text = readFileSync(args.path, 'utf8').replace(REQUIRED_AT_RUN_TIME, 'require($1)');
       if (!text.includes('import.meta.url')) return undefined;
       const { name, rel, dir } = packageOf(args.path);
       // Where the package is from the program in this checkout: the launcher tries it before
@@ -83,6 +90,8 @@ await build({
   minifyWhitespace: true,
   legalComments: 'none',
 });
+// The launcher reads the bundle as latin1, a plain copy, which is only right for ASCII.
+if (/[^\x00-\x7f]/.test(readFileSync(join(out, 'program.cjs'), 'latin1'))) throw new Error('program.cjs is not ASCII');
 await build({ ...common, entryPoints: { tsvirsh: join(root, 'dist/launcher.js') }, define: { 'import.meta.dirname': '__dirname' } });
 
 // The entry of earlier builds, which other packages' tests and the benchmarks still run.

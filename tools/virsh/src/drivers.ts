@@ -11,6 +11,7 @@ const DRIVERS: Readonly<Record<string, () => Promise<unknown>>> = {
   '@tsvirt/driver-lxc': () => import('@tsvirt/driver-lxc'),
   '@tsvirt/secondary-network': () => import('@tsvirt/secondary-network'),
   '@tsvirt/secondary-storage': () => import('@tsvirt/secondary-storage'),
+  '@tsvirt/secondary-secret': () => import('@tsvirt/secondary-secret'),
   '@tsvirt/remote': () => import('@tsvirt/remote'),
 };
 

@@ -86,7 +86,8 @@ function programRequire(id: string): unknown {
 }
 programRequire.resolve = baseRequire.resolve;
 
-const source = readFileSync(program, 'utf8');
+// The build writes the bundle in ASCII (esbuild escapes the rest), which latin1 decodes as a plain copy.
+const source = readFileSync(program, 'latin1');
 let cachedData: Buffer | undefined;
 try {
   cachedData = readFileSync(cacheFile);

@@ -17,8 +17,8 @@ export function parseCommands(commands: readonly CommandWords[], trace?: (line: 
 
 /**
  * Runs commands in order; a failure is reported and the next command still runs. The result is
- * the last command's success, which becomes virsh's exit code. Output is handed to `flush` after
- * each command so a long script streams.
+ * the last command's success, which becomes virsh's exit code. `flush` is offered the output after
+ * each command so a long script streams (it writes what is due).
  */
 export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[], flush: () => void): Promise<boolean> {
   let ok = true;

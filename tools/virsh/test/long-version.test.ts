@@ -13,7 +13,7 @@ describe('tsvirsh -V', { timeout: 60_000 }, () => {
     expect(lines[0]).toBe('tsvirsh, the virsh of tsvirt, following libvirt 9.0.0');
     expect(lines[2]).toBe('Drivers installed:');
     expect(lines[3]).toBe(' Hypervisors: Test QEMU LXC');
-    expect(lines[4]).toBe(' Secondary: @tsvirt/secondary-network @tsvirt/secondary-storage');
+    expect(lines[4]).toBe(' Secondary: @tsvirt/secondary-network @tsvirt/secondary-storage @tsvirt/secondary-secret');
   });
 
   it('is the same as --version=long, and -v the bare version', () => {

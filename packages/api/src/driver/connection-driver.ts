@@ -3,11 +3,15 @@ import type { Connection } from '../objects/connection.js';
 import type { EventSource } from './driver-types.js';
 import type { DriverTables } from './driver-kinds.js';
 import type { StateDriver } from './state-driver.js';
+import type { ConnectCloseReason } from '../close-reason.js';
+import type { ConnectAuth } from '../connect-auth.js';
 
 /** What a connection is opened with. */
 export interface OpenContext {
   readonly uri: VirURI;
   readonly readonly: boolean;
+  /** The caller's authentication callbacks, for a driver that must ask (the remote driver's SASL). */
+  readonly auth?: ConnectAuth;
   /**
    * The public API seen from inside: a hypervisor driver that needs a network or a storage
    * volume asks through this connection, never by importing the driver that provides it.
@@ -20,6 +24,8 @@ export interface DriverConnection extends Partial<DriverTables> {
   readonly events?: EventSource;
   /** The URI the connection ended up with (after aliases and defaults). */
   readonly uri?: string;
+  /** Settles when the connection closes by itself (a remote peer gone), never on close(): the API then ends its event streams. */
+  readonly closed?: Promise<ConnectCloseReason>;
   close(): Promise<void>;
 }
 

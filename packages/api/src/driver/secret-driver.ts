@@ -16,6 +16,12 @@ export interface SecretDriverEvent {
   readonly detail: number;
 }
 
+/**
+ * Set in secretGetValue's flags when a driver (not a client) asks: the value of a private secret
+ * may then be given. The public API sets it and refuses it from callers.
+ */
+export const SECRET_GET_VALUE_INTERNAL_CALL = 0x40000000;
+
 /** Secret entry points (libvirt's virSecretDriver); every member optional, missing ones are NO_SUPPORT. */
 export interface SecretDriver {
   /** Secrets matching ListSecretsFlags (0 for all). */

@@ -13,6 +13,8 @@ import { DomainSaveImageXMLFlags } from '../domain-state-flags.js';
 import { StoragePoolEventID } from '../storage-flags.js';
 import { NetworkEventID } from '../network-event-flags.js';
 import { checkEventID } from './event-id-check.js';
+import { DomainEventID } from '../domain-event-flags.js';
+import type { DomainDriverEvent } from '../driver/domain-driver-event.js';
 import { bindTables, tableCaller } from './handle.js';
 import { MAX_LIST } from './limits.js';
 import { Network } from './network.js';
@@ -28,6 +30,11 @@ import type { SecretDriverEvent } from '../driver/secret-driver.js';
 import type { StoragePoolDriverEvent } from '../driver/storage-driver.js';
 import type { NetworkDriverEvent } from '../driver/network-driver.js';
 import type { TypedParameter } from '../typed-params.js';
+import type { ConnectCloseReason } from '../close-reason.js';
+import type { DriverCloseCallback } from '../driver/close-callback-entry-points.js';
+
+/** A close callback (virConnectCloseFunc): the connection and why it closed. */
+export type ConnectionCloseCallback = (conn: Connection, reason: ConnectCloseReason) => void;
 
 /** libvirt's own version, reported by getLibVersion: tsvirt follows libvirt 9.0.0's behaviour. */
 export const LIB_VERSION = 9_000_000;
@@ -40,6 +47,8 @@ export class Connection {
   readonly #driver: DriverConnection;
   readonly #uri: string;
   readonly #readonly: boolean;
+  /** The registered close callback's driver-side wrapper, by the caller's callback. */
+  readonly #closeCallbacks = new Map<ConnectionCloseCallback, DriverCloseCallback>();
 
   /** `missing`: the secondary package that would provide a kind the connection lacks, named in NO_SUPPORT. */
   constructor(driver: DriverConnection, uri: string, readonly: boolean, missing: ReadonlyMap<DriverKind, string> = new Map()) {
@@ -52,6 +61,9 @@ export class Connection {
       if (pkg) throw noSupport(`${api}: the package ${pkg} is not installed; install it for ${kind} calls`);
       return table;
     });
+    // a connection that closed by itself (its daemon gone) ends its event streams too
+    const end = (): void => this.#closing.abort();
+    driver.closed?.then(end, end);
   }
 
   /** The driver connection, or INVALID_CONN naming the public API once closed, as libvirt does. */
@@ -304,6 +316,35 @@ export class Connection {
     );
   }
 
+  /**
+   * virConnectDomainEventRegisterAny: calls `callback` with each domain event `eventID`
+   * (DomainEventID), of `dom` only when given, until the returned function is called or the
+   * connection closes. Lifecycle events come from the connection's event source, the others
+   * from the driver.
+   */
+  async domainEventRegisterAny(dom: Domain | undefined, eventID: number,
+    callback: (dom: Domain, event: DomainDriverEvent) => void): Promise<() => void> {
+    const api = 'virConnectDomainEventRegisterAny';
+    checkEventID(api, eventID, DomainEventID.MEMORY_DEVICE_SIZE_CHANGE + 1, ErrorDomain.DOMAIN);
+    const deliver = (e: DomainDriverEvent): void => {
+      if (e.eventID === eventID && (!dom || e.domain.uuid === dom.ref.uuid)) callback(new Domain(this, e.domain), e);
+    };
+    let off: () => void;
+    if (eventID === DomainEventID.LIFECYCLE) {
+      const source = this.#live(api).events;
+      if (!source) throw new VirError(ErrorCode.NO_SUPPORT, api);
+      off = source.subscribe((e) => deliver({ eventID: 0, domain: e.domain, event: e.event, detail: e.detail }));
+    } else {
+      off = await this.#hv('connectDomainEventRegisterAny', api)(deliver);
+    }
+    const stop = (): void => {
+      off();
+      this.#closing.signal.removeEventListener('abort', stop);
+    };
+    this.#closing.signal.addEventListener('abort', stop, { once: true });
+    return stop;
+  }
+
   /** The QEMU driver's shared-disk table: which active domains use each shared device. */
   listSharedDisks(): Promise<SharedDiskEntry[]> {
     return this.#hv('connectListSharedDisks', 'virConnectListSharedDisks')();
@@ -437,6 +478,35 @@ export class Connection {
     return new NWFilterBinding(this, await this.#nwf('nwfilterBindingCreateXML', 'virNWFilterBindingCreateXML', 'write')(xml, flags));
   }
 
+  /**
+   * virConnectRegisterCloseCallback: `cb` is called once, with a ConnectCloseReason, when the
+   * connection closes by itself (its daemon killed or gone, keepalive timeout, a broken peer),
+   * never on close(). One callback at a time; a connection that cannot close by itself (a local
+   * driver) accepts it and never calls it, as libvirt's local drivers do.
+   */
+  async registerCloseCallback(cb: ConnectionCloseCallback): Promise<void> {
+    const api = 'virConnectRegisterCloseCallback';
+    const hv = this.#live(api).hypervisor;
+    checkCallback(cb, api);
+    if (!hv?.connectRegisterCloseCallback) return;
+    const wrapper: DriverCloseCallback = (reason) => {
+      this.#closeCallbacks.delete(cb);
+      cb(this, reason);
+    };
+    await this.#hv('connectRegisterCloseCallback', api)(wrapper);
+    this.#closeCallbacks.set(cb, wrapper);
+  }
+  /** virConnectUnregisterCloseCallback: `cb` must be the registered callback. */
+  async unregisterCloseCallback(cb: ConnectionCloseCallback): Promise<void> {
+    const api = 'virConnectUnregisterCloseCallback';
+    const hv = this.#live(api).hypervisor;
+    checkCallback(cb, api);
+    if (!hv?.connectUnregisterCloseCallback) return;
+    // a callback never registered stands for itself: the driver refuses it as a different one
+    await this.#hv('connectUnregisterCloseCallback', api)(this.#closeCallbacks.get(cb) ?? (() => undefined));
+    this.#closeCallbacks.delete(cb);
+  }
+
   /** Closes the connection; later calls on it fail with INVALID_CONN. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -444,4 +514,8 @@ export class Connection {
     this.#closing.abort();
     await this.#driver.close();
   }
+}
+
+function checkCallback(cb: unknown, api: string): void {
+  if (typeof cb !== 'function') throw new VirError(ErrorCode.INVALID_ARG, `cb in ${api} must not be NULL`);
 }

@@ -24,7 +24,7 @@ function memoryOf(root: XmlElement, name: string): number | undefined {
   if (!el) return undefined;
   const text = textOf(el).trim();
   if (!/^\d+$/.test(text) || !fitsULL(text)) throw new VirError(ErrorCode.XML_ERROR, `Invalid value '${text}' for element or attribute './${name}[1]'`, ErrorDomain.XML);
-  return toKiB(Number(text), attr(el, 'unit'), text);
+  return toKiB(text, attr(el, 'unit'));
 }
 
 const VCPU = { current: bindAttr('current', uint), placement: bindAttr('placement', oneOf('static', 'auto')) };
@@ -67,8 +67,8 @@ function numaMemoryKiB(root: XmlElement): number | undefined {
   if (cells.length === 0) return undefined;
   return cells.reduce((sum, c) => {
     const raw = attr(c, 'memory') ?? '';
-    if (!/^\d+$/.test(raw)) throw xmlError(`Invalid value '${raw}' for element or attribute './cpu/numa/cell/@memory'`);
-    return sum + toKiB(Number(raw), attr(c, 'unit'));
+    if (!/^\d+$/.test(raw) || !fitsULL(raw)) throw xmlError(`Invalid value '${raw}' for element or attribute './cpu/numa/cell/@memory'`);
+    return sum + toKiB(raw, attr(c, 'unit'));
   }, 0);
 }
 

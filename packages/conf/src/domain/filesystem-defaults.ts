@@ -1,4 +1,4 @@
-import { toKiB } from '../units.js';
+import { ceilKiB, toBytes } from '../units.js';
 import { attr, childElements, firstChild, type XmlElement } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
 
@@ -11,8 +11,11 @@ export function filesystemDefaults(devices: XmlElement): void {
     const virtiofs = attr(firstChild(fs, 'driver') ?? fs, 'type') === 'virtiofs';
     if (!virtiofs && attr(fs, 'accessmode') === undefined) setAttr(fs, 'accessmode', 'passthrough');
     const source = firstChild(fs, 'source');
-    if (attr(fs, 'type') !== 'ram' || !source || attr(source, 'usage') === undefined) continue;
-    setAttr(source, 'usage', String(toKiB(Number(attr(source, 'usage')), attr(source, 'units') ?? 'KiB')));
+    if (attr(fs, 'type') !== 'ram' || !source) continue;
+    const usage = attr(source, 'usage')?.trim();
+    // A usage that is not a number is left for the filesystem model to refuse in libvirt's words.
+    if (!usage || !/^\d+$/.test(usage)) continue;
+    setAttr(source, 'usage', String(ceilKiB(toBytes(usage, attr(source, 'units'), 'KiB'))));
     setAttr(source, 'units', 'KiB');
   }
 }

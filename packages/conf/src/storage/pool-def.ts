@@ -9,10 +9,10 @@ export interface StoragePoolDef {
   type: string;
   name: string;
   uuid: string;
-  /** Sizes in bytes; runtime figures that a definition never sets, so they start at 0. */
-  capacity: number;
-  allocation: number;
-  available: number;
+  /** Sizes in bytes, exact (libvirt's unsigned long long); runtime figures that a definition never sets, so they start at 0. */
+  capacity: bigint;
+  allocation: bigint;
+  available: bigint;
   /** `<target><path>`, where the pool's volumes appear on the host. */
   targetPath?: string;
   xml: XmlElement;

@@ -4,7 +4,7 @@ import { patchElement } from '../xml/xml-edit.js';
 import { POOL_SPEC } from '../schema/storage-spec.js';
 import type { StoragePoolDef } from './pool-def.js';
 
-const size = (name: string, bytes: number): XmlElement => element(name, [['unit', 'bytes']], [textNode(String(bytes))]);
+const size = (name: string, bytes: bigint): XmlElement => element(name, [['unit', 'bytes']], [textNode(String(bytes))]);
 
 /** Formats a StoragePoolDef as libvirt's canonical `<pool>` XML. */
 export function formatStoragePoolXML(def: StoragePoolDef): string {

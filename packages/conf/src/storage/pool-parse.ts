@@ -122,5 +122,5 @@ export function parseStoragePoolXML(xml: string): StoragePoolDef {
   if (info.required.includes('initiator') && !hasSourcePart(source, 'initiator')) {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, MISSING.initiator, D);
   }
-  return { type, name, uuid, capacity: 0, allocation: 0, available: 0, ...(targetPath !== undefined ? { targetPath } : {}), xml: root };
+  return { type, name, uuid, capacity: 0n, allocation: 0n, available: 0n, ...(targetPath !== undefined ? { targetPath } : {}), xml: root };
 }

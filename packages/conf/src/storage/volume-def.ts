@@ -9,9 +9,11 @@ export interface StorageVolDef {
   type: string;
   name: string;
   key?: string;
-  /** Sizes in bytes. */
-  capacity: number;
-  allocation: number;
+  /** Sizes in bytes, exact (libvirt's unsigned long long). */
+  capacity: bigint;
+  allocation: bigint;
+  /** The size the volume takes on its host (a file's length), known only once it exists; printed when set and not 0. */
+  physical?: bigint;
   /** `<target><format type>`. */
   format?: string;
   xml: XmlElement;

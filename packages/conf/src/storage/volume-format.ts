@@ -16,5 +16,6 @@ export function formatStorageVolXML(def: StorageVolDef): string {
     element('capacity', [['unit', 'bytes']], [textNode(String(def.capacity))]),
     element('allocation', [['unit', 'bytes']], [textNode(String(def.allocation))]),
   );
+  if (def.physical) children.push(element('physical', [['unit', 'bytes']], [textNode(String(def.physical))]));
   return formatXml(patchElement(def.xml, 'volume', { type: def.type }, undefined, children), 0, VOLUME_SPEC);
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, LLONG_MAX, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
@@ -15,12 +15,15 @@ const VOL_TYPES = new Set(['file', 'block', 'dir', 'network', 'netdir', 'ploop']
 const ENCRYPTION_FORMATS = new Set(['default', 'qcow', 'luks', 'luks2']);
 const IMAGE_FEATURES = new Set(['lazy_refcounts', 'extended_l2']);
 
-/** A size in bytes; libvirt words a bad allocation as a bad capacity too. */
-function sizeOf(el: XmlElement | undefined, what = 'capacity'): number | undefined {
+/**
+ * A size in bytes, exactly; libvirt words a bad allocation as a bad capacity too, and holds sizes
+ * below 2^63 (a file's size is a signed off_t).
+ */
+function sizeOf(el: XmlElement | undefined, what = 'capacity'): bigint | undefined {
   if (!el) return undefined;
   const text = textOf(el).trim();
   if (!/^\d+$/.test(text) || !fitsULL(text)) throw xmlError(`malformed ${what} element`, D);
-  return toBytes(Number(text), attr(el, 'unit'), 'bytes', text);
+  return toBytes(text, attr(el, 'unit'), 'bytes', LLONG_MAX);
 }
 
 /**
@@ -89,7 +92,7 @@ export function parseStorageVolXML(xml: string, pool: StoragePoolDef): StorageVo
   const allocation = sizeOf(firstChild(root, 'allocation')) ?? capacity;
 
   // Source extents describe the volume as found on the host, never a request.
-  root.children = root.children.filter((c) => c.kind !== 'element' || !['source', 'capacity', 'allocation'].includes(c.name));
+  root.children = root.children.filter((c) => c.kind !== 'element' || !['source', 'capacity', 'allocation', 'physical'].includes(c.name));
   const rules = volumeFormats(pool.type);
   const backing = firstChild(root, 'backingStore');
   if (backing && !firstChild(backing, 'path')) root.children = root.children.filter((c) => c !== backing);

@@ -1,4 +1,5 @@
-import { connect, type Connection } from '@tsvirt/api';
+import { connect, type Connection, type ConnectionCloseCallback } from '@tsvirt/api';
+import { encodeEvent, remote, remote_program } from '@tsvirt/remote/protocol';
 import { ErrorCode, VirError, logger, parseURI } from '@tsvirt/util';
 import { EventRegistry } from './event-registry.js';
 import { StreamRegistry, type StreamIO } from './stream-registry.js';
@@ -36,6 +37,14 @@ export class ClientContext {
     this.events = new EventRegistry(this);
     this.streams = new StreamRegistry(io);
   }
+
+  /**
+   * The close callback registered for the client (CONNECT_REGISTER_CLOSE_CALLBACK): relays its
+   * connection's close, as libvirtd does (only a connection that can close by itself calls it).
+   */
+  readonly relayClose: ConnectionCloseCallback = (_conn, reason) => {
+    this.send(encodeEvent(remote_program, remote.REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED, { reason }));
+  };
 
   /** Queues a frame to the client. */
   send(frame: Uint8Array): void {

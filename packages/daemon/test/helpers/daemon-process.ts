@@ -41,8 +41,11 @@ export function canConnect(path: string): Promise<boolean> {
   });
 }
 
+/** How long a daemon may take to listen: Node's start and the drivers' loading on a loaded 2-core machine. */
+const START_MS = 60_000;
+
 async function waitForListener(path: string, gaveUp: () => boolean): Promise<void> {
-  const end = Date.now() + 15_000;
+  const end = Date.now() + START_MS;
   while (!gaveUp() && !(await canConnect(path))) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${path}`);
     await new Promise((r) => setTimeout(r, 20));

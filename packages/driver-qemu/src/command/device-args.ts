@@ -2,7 +2,8 @@ import { attr, childElements, firstChild, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
-import { pciAddressOf, pciProps } from './pci-address.js';
+import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
+import { virtioOptions } from './virtio-args.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -25,21 +26,30 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
   const rank = (c: DeviceOf<'controller'>): number => order.indexOf(c.type ?? '');
   const controllers = devicesOf(devices, 'controller').map((c, i) => ({ c, i }));
   controllers.sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i);
+  const pcieRoot = hasPcieRoot(devices);
+  const at = (c: DeviceOf<'controller'>): Record<string, unknown> => pciProps(pciAddressOf(c), pcieRoot);
   for (const { c } of controllers) {
     const index = c.index ?? 0;
     const { model } = c;
-    if (c.type === 'usb') {
+    if (c.type === 'pci') {
+      if (index > 0) out.push(...deviceArg(pciControllerProps(c, at(c))));
+    } else if (c.type === 'usb') {
       if (model === 'none') continue;
       const driver = USB_MODELS[model ?? 'piix3-uhci'];
       if (!driver) throw unsupported(`USB controller model '${model}'`);
-      const addr = pciAddressOf(c) ? pciProps(pciAddressOf(c)) : { bus: 'pci.0', addr: '0x1.0x2' };
-      out.push(...deviceArg({ driver, id: index === 0 ? 'usb' : `usb${index}`, ...addr }));
+      const addr = pciAddressOf(c) ? at(c) : { bus: 'pci.0', addr: '0x1.0x2' };
+      // XHCI controllers take their port count as USB2 and USB3 ports.
+      const ports = c.ports !== undefined && (driver === 'qemu-xhci' || driver === 'nec-usb-xhci') ? { p2: c.ports, p3: c.ports } : {};
+      out.push(...deviceArg({ driver, ...ports, id: index === 0 ? 'usb' : `usb${index}`, ...addr }));
     } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
-      out.push(...deviceArg({ driver, id: `scsi${index}`, ...pciProps(pciAddressOf(c)) }));
+      out.push(...deviceArg({ driver, ...virtioOptions(c.xml), id: `scsi${index}`, ...at(c) }));
+    } else if (c.type === 'sata' && !(pcieRoot && index === 0)) {
+      // q35's first SATA controller is the ICH9's own.
+      out.push(...deviceArg({ driver: 'ahci', id: `sata${index}`, ...at(c) }));
     } else if (c.type === 'virtio-serial') {
-      out.push(...deviceArg({ driver: 'virtio-serial-pci', id: `virtio-serial${index}`, ...pciProps(pciAddressOf(c)) }));
+      out.push(...deviceArg({ driver: 'virtio-serial-pci', ...virtioOptions(c.xml), id: `virtio-serial${index}`, ...at(c) }));
     }
     // ide, pci-root and the rest are built into the machine.
   }
@@ -47,6 +57,22 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
 }
 
 const SCSI_MODELS: Record<string, string> = { 'virtio-scsi': 'virtio-scsi-pci', lsilogic: 'lsi' };
+
+/** A PCI controller's `-device`: its QEMU model with libvirt's chassis/port numbering and hotplug switch. */
+function pciControllerProps(c: DeviceOf<'controller'>, at: Record<string, unknown>): JsonProps {
+  const t = c.target ?? {};
+  const driver = c.pciModel ?? c.model;
+  const hotplug = t.hotplug === undefined ? {} : { hotplug: t.hotplug === 'on' };
+  return {
+    driver,
+    ...(t.port !== undefined ? { port: t.port } : {}),
+    ...(t.chassis !== undefined ? { chassis: t.chassis } : {}),
+    ...(t.chassisNr !== undefined ? { chassis_nr: t.chassisNr } : {}),
+    id: `pci.${c.index ?? 0}`,
+    ...hotplug,
+    ...at,
+  };
+}
 
 const NIC_MODELS = new Set(['virtio', 'e1000', 'e1000e', 'rtl8139']);
 
@@ -57,30 +83,43 @@ function netdevArg(type: string | undefined, id: string, tap: string | undefined
   throw unsupported(`interface type '${type}' is not supported by this driver yet`);
 }
 
+/** What virtio-net takes of `<driver>`: the TX mechanism and event handling. */
+function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
+  const drv = nic.driver;
+  const tx = drv?.txmode === 'iothread' ? { tx: 'bh' } : drv?.txmode === 'timer' ? { tx: 'timer' } : {};
+  const flag = (v: boolean | undefined, name: string): JsonProps => (v === undefined ? {} : { [name]: v });
+  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx') };
+}
+
 /** `-netdev` and `-device` arguments of the network interfaces: user networking, or taps on bridges. */
 export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { readonly index: number; readonly tap: string }[]): string[] {
   const out: string[] = [];
+  const pcieRoot = hasPcieRoot(devices);
   devicesOf(devices, 'interface').forEach((nic, i) => {
     const model = nic.model ?? 'rtl8139';
     out.push('-netdev', netdevArg(nic.type, `hostnet${i}`, taps.find((t) => t.index === i)?.tap));
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
+      ...virtioOptions(nic.xml),
+      ...(model === 'virtio' ? virtioNetProps(nic) : {}),
       netdev: `hostnet${i}`,
       id: `net${i}`,
       ...(nic.mac ? { mac: nic.mac } : {}),
-      ...pciProps(pciAddressOf(nic)),
+      ...pciProps(pciAddressOf(nic), pcieRoot),
     }));
   });
   return out;
 }
 
 /** The chardev backend of a `<serial>`/`<console>` element. */
-function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel' = 'serial'): string {
+function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel' = 'serial', defaultPath?: string): string {
   const type = attr(el, 'type') ?? 'pty';
   const source = firstChild(el, 'source');
-  const path = source && attr(source, 'path');
+  const path = (source && attr(source, 'path')) ?? defaultPath;
   switch (type) {
+    case 'spicevmc':
+      return `spicevmc,id=${id},name=vdagent`;
     case 'pty':
       return `pty,id=${id}`;
     case 'file':
@@ -88,7 +127,7 @@ function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel
       return `file,id=${id},path=${path.replaceAll(',', ',,')}`;
     case 'unix': {
       if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for unix character device '${id}'`, ErrorDomain.DOMAIN);
-      const server = (source && attr(source, 'mode')) !== 'connect';
+      const server = (source && attr(source, 'mode')) !== 'connect' || !source;
       return `socket,id=${id},path=${path.replaceAll(',', ',,')}${server ? ',server=on,wait=off' : ''}`;
     }
     case 'null':
@@ -152,6 +191,37 @@ export function serialArgs(devices: readonly XmlElement[]): string[] {
   });
 }
 
+/** Where a virtio channel's UNIX socket is made when the definition names none: the run directory, by its target name. */
+export const channelSocketPath = (runDir: string, name: string): string => `${runDir}/channel-${name}`;
+
+/**
+ * `-chardev` and `-device virtserialport` of the virtio channels (the guest agent's among them),
+ * each on the port libvirt gave it at define time.
+ */
+export function channelArgs(devices: readonly XmlElement[], runDir: string): string[] {
+  return devicesOf(devices, 'channel').flatMap((c, i) => {
+    const target = c.target;
+    if (target?.type !== 'virtio') throw unsupported(`channel target type '${target?.type}'`);
+    const a = c.address?.type === 'virtio-serial' ? c.address : undefined;
+    const id = `charchannel${i}`;
+    const chardev = chardevArg(c.xml!, id, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
+    const port = {
+      driver: 'virtserialport', bus: `virtio-serial${a?.controller ?? 0}.${a?.bus ?? 0}`, ...(a?.port !== undefined ? { nr: Number(a.port) } : {}),
+      chardev: id, id: `channel${i}`, ...(target.name !== undefined ? { name: target.name } : {}),
+    };
+    return ['-chardev', chardev, ...deviceArg(port)];
+  });
+}
+
+/** `-chardev` and `-device virtconsole` of the virtio consoles (a serial console is its serial port). */
+export function consoleArgs(devices: readonly XmlElement[]): string[] {
+  return devicesOf(devices, 'console').flatMap((c, i) => {
+    if (c.target?.type !== 'virtio') return [];
+    const id = `charconsole${i}`;
+    return ['-chardev', chardevArg(c.xml!, id), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
+  });
+}
+
 /** `-chardev` and `-device isa-parallel` arguments of the parallel ports. */
 export function parallelArgs(devices: readonly XmlElement[]): string[] {
   return devices.filter((d) => d.name === 'parallel').flatMap((p, i) => {
@@ -165,28 +235,7 @@ export function displayArgs(devices: readonly XmlElement[]): string[] {
   return devices.some((d) => d.name === 'graphics') ? [] : ['-display', 'none'];
 }
 
-/** Where a VNC display listens when the definition names no address (libvirt's vnc_listen default). */
-export const VNC_LISTEN = '127.0.0.1';
-
-/** The first VNC port libvirt hands out, display :0. */
-export const VNC_PORT_MIN = 5900;
-
-/** `-vnc` of the graphics, tied to the first audio backend as libvirt ties it. */
-export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | undefined): string[] {
-  const graphics = devices.filter((d) => d.name === 'graphics');
-  if (graphics.length === 0) return [];
-  const g = graphics[0]!;
-  if (attr(g, 'type') !== 'vnc') throw unsupported(`graphics type '${attr(g, 'type')}'`);
-  const listenEl = childElements(g, 'listen')[0];
-  const listen = attr(g, 'listen') ?? (listenEl && attr(listenEl, 'address')) ?? VNC_LISTEN;
-  const port = Number(attr(g, 'port') ?? -1);
-  const autoport = attr(g, 'autoport') === 'yes' || port < 0;
-  const display = autoport ? (autoPort ?? VNC_PORT_MIN) - VNC_PORT_MIN : port - VNC_PORT_MIN;
-  // The display's own `<audio id>` names its backend, else the first one.
-  const audio = firstChild(g, 'audio') ?? devices.find((d) => d.name === 'audio');
-  const host = listen.includes(':') ? `[${listen}]` : listen;
-  return ['-vnc', `${host}:${display}${audio ? `,audiodev=audio${attr(audio, 'id') ?? '1'}` : ''}`];
-}
+export { VNC_LISTEN, VNC_PORT_MIN } from './graphics-args.js';
 
 /** QEMU's names for libvirt's audio types and for the attributes whose names do not simply turn kebab-case. */
 const AUDIO_DRIVERS: Record<string, string> = { pulseaudio: 'pa', file: 'wav' };
@@ -237,18 +286,35 @@ const VIDEO_DEVICES: Record<string, [primary: string, secondary: string]> = {
   bochs: ['bochs-display', 'bochs-display'], ramfb: ['ramfb', 'ramfb'],
 };
 
+type VideoModel = NonNullable<DeviceOf<'video'>['model']>;
+
+/** QEMU's memory properties of a card, from the sizes libvirt keeps in KiB. */
+function videoMemory(type: string, m: VideoModel): JsonProps {
+  if (type === 'qxl') {
+    return {
+      max_outputs: m.heads ?? 1, ram_size: (m.ram ?? 65536) * 1024, vram_size: (m.vram ?? 65536) * 1024,
+      vram64_size_mb: (m.vram64 ?? 0) / 1024, vgamem_mb: (m.vgamem ?? 16384) / 1024,
+    };
+  }
+  if (type === 'virtio') return { max_outputs: m.heads ?? 1 };
+  if (type === 'bochs') return m.vram !== undefined ? { vgamem: m.vram * 1024 } : {};
+  // QEMU's VGA takes its memory in MiB; cirrus has a fixed size.
+  return type === 'vga' && m.vram !== undefined ? { vgamem_mb: m.vram / 1024 } : {};
+}
+
 /** `-device` of each video card (the primary first, as libvirt sorts them at define time). */
 export function videoArgs(devices: readonly XmlElement[]): string[] {
+  const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'video').flatMap((v, i) => {
     const model = v.model ?? {};
     const type = model.type ?? 'cirrus';
     if (type === 'none') return [];
     const names = VIDEO_DEVICES[type];
-    if (!names || Object.keys(model).some((k) => !['type', 'vram', 'heads', 'primary'].includes(k))) throw unsupported(`video model '${type}'`);
-    if (model.heads !== undefined && model.heads !== 1) throw unsupported(`video heads '${model.heads}'`);
-    // QEMU's VGA takes its memory in MiB; cirrus has a fixed size.
-    const mem = type === 'vga' && model.vram !== undefined ? { vgamem_mb: model.vram / 1024 } : {};
-    return deviceArg({ driver: names[i === 0 ? 0 : 1], id: `video${i}`, ...mem, ...pciProps(pciAddressOf(v)) });
+    if (!names || model.acceleration !== undefined || model.resolution !== undefined || v.driver?.name === 'vhostuser') throw unsupported(`video model '${type}'`);
+    if (model.heads !== undefined && model.heads !== 1 && type !== 'qxl' && type !== 'virtio') throw unsupported(`video heads '${model.heads}'`);
+    // ramfb is not a PCI device.
+    const at = type === 'ramfb' ? {} : pciProps(pciAddressOf(v), pcieRoot);
+    return deviceArg({ driver: names[i === 0 ? 0 : 1], ...virtioOptions(v.xml), id: `video${i}`, ...videoMemory(type, model), ...at });
   });
 }
 
@@ -256,5 +322,5 @@ export function videoArgs(devices: readonly XmlElement[]): string[] {
 export function balloonArgs(devices: readonly XmlElement[]): string[] {
   const b = devicesOf(devices, 'memballoon')[0];
   if (!b || b.model === 'none') return [];
-  return deviceArg({ driver: 'virtio-balloon-pci', id: 'balloon0', ...pciProps(pciAddressOf(b)) });
+  return deviceArg({ driver: 'virtio-balloon-pci', ...virtioOptions(b.xml), id: 'balloon0', ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
 }

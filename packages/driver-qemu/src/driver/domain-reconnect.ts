@@ -11,15 +11,18 @@ import { GUEST_ARCH } from '../state/domain-store.js';
 import type { DriverContext } from './driver-context.js';
 import { tearDown } from './domain-stop.js';
 import { withMonitor } from './monitor.js';
+import { fakeReboot } from '../events/lifecycle-actions.js';
+import { forgetInterface } from '../hotplug/interface-hotplug.js';
 
 const log = logger('qemu.reconnect');
 
 /** Finishes plugs and unplugs that a job left open: the device's presence in QEMU decides. */
-async function settleHotplug(mon: QmpClient, status: ActiveStatus): Promise<boolean> {
+export async function settleHotplug(drv: DriverContext, mon: QmpClient, status: ActiveStatus): Promise<boolean> {
   if (status.pendingUnplug.length === 0 && status.pendingPlug === undefined) return false;
   const ids = await peripheralIds(mon);
   for (const alias of [...status.pendingUnplug]) {
     if (ids.has(alias)) continue;
+    await forgetInterface(drv, mon, status, alias);
     await deleteDiskNodes(mon, status.diskNodes[alias]);
     forgetDisk(status, alias);
   }
@@ -40,11 +43,7 @@ async function followRunState(mon: QmpClient, status: ActiveStatus): Promise<boo
   const { status: qs } = await mon.execute<{ status: string; running: boolean }>('query-status');
   if (qs === 'shutdown') {
     if (!status.fakeReboot) return true;
-    await mon.execute('system_reset');
-    await mon.execute('cont');
-    status.fakeReboot = false;
-    status.state = DomainState.RUNNING;
-    status.reason = DomainRunningReason.BOOTED;
+    await fakeReboot(mon, status);
   } else if (qs === 'running' && status.state !== DomainState.RUNNING) {
     status.state = DomainState.RUNNING;
     status.reason = DomainRunningReason.UNPAUSED;
@@ -93,7 +92,7 @@ export async function reconcile(drv: DriverContext, status: ActiveStatus, useMon
   let poweredOff: boolean;
   try {
     poweredOff = await withMonitor(status, async (mon) => {
-      await settleHotplug(mon, status);
+      await settleHotplug(drv, mon, status);
       return followRunState(mon, status);
     });
   } catch (e) {

@@ -14,6 +14,8 @@ import { launchQemu } from '../process/qemu-launch.js';
 import { plugInterfaces } from '../network/interface-plug.js';
 import { migrateFromFile } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
+import { eventMonitorArgs } from '../process/event-monitor.js';
+import { lifecycleSetup } from '../events/lifecycle-actions.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -38,9 +40,11 @@ async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tc
   throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${emulatorOf(def)}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
 }
 
-/** Records each disk's device id in the live definition, as libvirt's `<alias>`. */
+/** Records each disk's and interface's device id in the live definition, as libvirt's `<alias>`. */
 function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
   for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias });
+  // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
+  devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));
 }
 
 /** The live definition shows the port an autoport VNC display got and the address it listens on, as libvirt's does. */
@@ -117,7 +121,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     recordVnc(def, vncPort);
     const hugepages = await hugepageContext(status.id, def.name);
     const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir)];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
@@ -130,6 +134,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     try {
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
+      await lifecycleSetup(proc.monitor, def);
+      await drv.watcher.holdStarting(status);
       if (!opts.paused) await proc.monitor.execute('cont');
     } finally {
       proc.monitor.close();

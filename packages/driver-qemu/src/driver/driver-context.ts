@@ -1,11 +1,15 @@
 import { access, constants } from 'node:fs/promises';
-import { LifecycleEventHub, type Connection, type OpenContext } from '@tsvirt/api';
+import type { Connection, OpenContext } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { DriverPaths } from '../state/driver-paths.js';
+import { QemuEventHub } from '../events/event-hub.js';
+import { DomainWatcher } from '../events/domain-watcher.js';
 
 /** One instance of the driver: a root of directories, shared by every connection to it in this process. */
 export class DriverContext {
-  readonly events = new LifecycleEventHub();
+  /** Holds the running domains' event monitors while anyone in this process listens for events. */
+  readonly watcher: DomainWatcher = new DomainWatcher(this);
+  readonly events = new QemuEventHub((wanted) => this.watcher.setWanted(wanted));
   #kvm: Promise<boolean> | undefined;
 
   constructor(

@@ -1,11 +1,13 @@
-import { attr, element, firstChild, setAttr, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { attr, deviceElement, element, firstChild, newDevice, setAttr, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
+import { defaultAudioType, diskDefaults, graphicsDefaults, modelDefaults, serialTargetTypes, unixSourceDefaults, videoDefaults, virtioSerialDefaults } from './device-defaults.js';
 
 /** The machine types QEMU 7.2 (the installed one) resolves its aliases to; libvirt stores the resolved name. */
 const MACHINE_ALIASES: Record<string, string> = { pc: 'pc-i440fx-7.2', q35: 'pc-q35-7.2' };
 
-const isI440fx = (machine: string): boolean => machine === 'pc' || machine.startsWith('pc-i440fx-') || machine.startsWith('pc-');
+/** Whether a machine type is Intel's Q35 chipset (PCI Express). */
+export const isQ35 = (machine: string | undefined): boolean => machine !== undefined && (machine === 'q35' || machine.startsWith('pc-q35'));
 const hasType = (el: XmlElement, type: string): boolean => attr(el, 'type') === type;
 
 /** Without a CPU model a TCG or KVM guest gets QEMU's default, qemu64, written out. */
@@ -21,32 +23,34 @@ function defaultCpu(def: DomainDef): void {
   }
 }
 
-const pciAt = (slot: string, fn: string): XmlElement =>
-  element('address', [['type', 'pci'], ['domain', '0x0000'], ['bus', '0x00'], ['slot', slot], ['function', fn]]);
-
-/** The PIIX3 south bridge's own functions: IDE at 1.1 and the UHCI USB controller at 1.2. */
-function i440fxControllers(def: DomainDef): void {
-  for (const c of def.devices.filter((d) => d.name === 'controller' && attr(d, 'index') === '0')) {
-    if (hasType(c, 'usb') && attr(c, 'model') === undefined) setAttr(c, 'model', 'piix3-uhci');
-    const builtIn = hasType(c, 'ide') ? '0x1' : hasType(c, 'usb') && attr(c, 'model') === 'piix3-uhci' ? '0x2' : undefined;
-    if (builtIn !== undefined && !firstChild(c, 'address')) c.children.push(pciAt('0x01', builtIn));
+/** Without a model, the first USB controller is the PIIX3's UHCI on a PC and QEMU's XHCI on q35 (as libvirt picks them with QEMU 7.2). */
+function usbModels(def: DomainDef, q35: boolean): void {
+  for (const c of devicesOf(def.devices, 'controller')) {
+    if (c.type === 'usb' && c.model === undefined && ((c.index ?? 0) === 0 || q35)) writeBack(def, { ...c, model: q35 ? 'qemu-xhci' : 'piix3-uhci' });
   }
 }
 
 const controllerOf = (def: DomainDef, type: string): XmlElement | undefined =>
   def.devices.find((d) => d.name === 'controller' && hasType(d, type) && (attr(d, 'index') ?? '0') === '0');
 
-/** The devices a PC always has: a USB controller, the PCI root, an IDE controller for IDE disks, a balloon, PS/2 mouse and keyboard. */
-function implicitDevices(def: DomainDef): void {
+/**
+ * The devices a PC always has: a USB controller, the PCI root (PCIe on q35, with the ICH9's SATA
+ * controller), an IDE controller for IDE disks, a balloon, PS/2 mouse and keyboard.
+ */
+function implicitDevices(def: DomainDef, q35: boolean): void {
   const add = (el: XmlElement): void => {
     def.devices.push(el);
   };
-  if (!controllerOf(def, 'usb')) add(element('controller', [['type', 'usb'], ['index', '0']]));
-  if (!controllerOf(def, 'pci')) add(element('controller', [['type', 'pci'], ['index', '0'], ['model', 'pci-root']]));
-  for (const c of def.devices.filter((d) => d.name === 'controller' && hasType(d, 'scsi') && attr(d, 'model') === undefined)) setAttr(c, 'model', 'lsilogic');
-  for (const bus of ['ide', 'scsi']) {
+  const controller = (type: string, model?: string): void => {
+    if (!controllerOf(def, type)) add(deviceElement(newDevice('controller', { type: type as 'pci', index: 0, model })));
+  };
+  controller('usb');
+  if (q35) controller('sata');
+  controller('pci', q35 ? 'pcie-root' : 'pci-root');
+  for (const bus of ['ide', 'scsi', 'sata']) {
     if (disksOf(def.devices).some((d) => d.bus === bus) && !controllerOf(def, bus)) add(element('controller', [['type', bus], ['index', '0']]));
   }
+  for (const c of def.devices.filter((d) => d.name === 'controller' && hasType(d, 'scsi') && attr(d, 'model') === undefined)) setAttr(c, 'model', 'lsilogic');
   for (const type of ['mouse', 'keyboard']) {
     if (!def.devices.some((d) => d.name === 'input' && hasType(d, type) && attr(d, 'bus') === 'ps2')) add(element('input', [['type', type], ['bus', 'ps2']]));
   }
@@ -97,20 +101,10 @@ function serialTargets(def: DomainDef): void {
   }
 }
 
-/** A VNC display with a fixed port says autoport='no'; VGA-like cards get libvirt's default video memory and one head. */
-function displayDefaults(def: DomainDef): void {
-  for (const g of def.devices.filter((d) => d.name === 'graphics' && hasType(d, 'vnc'))) {
-    if (attr(g, 'autoport') === undefined && Number(attr(g, 'port') ?? -1) >= 0) g.attrs.splice(g.attrs.findIndex(([k]) => k === 'port') + 1, 0, ['autoport', 'no']);
-  }
-  for (const v of def.devices.filter((d) => d.name === 'video')) {
-    const model = firstChild(v, 'model');
-    const type = model && attr(model, 'type');
-    if (!model || (type !== 'vga' && type !== 'cirrus')) continue;
-    const at = model.attrs.findIndex(([k]) => k === 'type') + 1;
-    const extra: Array<[string, string]> = [];
-    if (attr(model, 'vram') === undefined) extra.push(['vram', '16384']);
-    if (attr(model, 'heads') === undefined) extra.push(['heads', '1']);
-    model.attrs.splice(at, 0, ...extra);
+/** A VNC display with a fixed port says autoport='no'. */
+function vncAutoport(def: DomainDef): void {
+  for (const g of devicesOf(def.devices, 'graphics')) {
+    if (g.type === 'vnc' && g.autoport === undefined && (g.port ?? -1) >= 0) writeBack(def, { ...g, autoport: 'no' });
   }
 }
 
@@ -129,9 +123,9 @@ function sortDevices(def: DomainDef): void {
   def.devices = def.devices.map((el, i) => ({ el, i })).sort((a, b) => rank(a.el) - rank(b.el) || a.i - b.i).map((x) => x.el);
 }
 
-/** An audio backend that plays nothing, unless the domain names one (libvirt's default without host audio). */
+/** An audio backend when the domain names none (libvirt's default without host audio). */
 function defaultAudio(def: DomainDef): void {
-  if (!def.devices.some((d) => d.name === 'audio')) def.devices.push(element('audio', [['id', '1'], ['type', 'none']]));
+  if (devicesOf(def.devices, 'audio').length === 0) def.devices.push(deviceElement(newDevice('audio', { id: 1, type: defaultAudioType(def) })));
 }
 
 /**
@@ -143,12 +137,20 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   const machine = def.os.machine ?? 'pc';
   def.os.machine = abiUpdate ? (MACHINE_ALIASES[machine] ?? machine) : machine;
   defaultCpu(def);
-  implicitDevices(def);
-  if (isI440fx(def.os.machine) && !def.os.machine.startsWith('pc-q35')) i440fxControllers(def);
+  const q35 = isQ35(def.os.machine);
+  implicitDevices(def, q35);
+  usbModels(def, q35);
+  modelDefaults(def);
+  diskDefaults(def);
+  graphicsDefaults(def);
   defaultAudio(def);
   diskDrivers(def);
   driveAddresses(def);
   serialTargets(def);
-  displayDefaults(def);
+  serialTargetTypes(def);
+  virtioSerialDefaults(def);
+  unixSourceDefaults(def);
+  vncAutoport(def);
+  videoDefaults(def);
   sortDevices(def);
 }

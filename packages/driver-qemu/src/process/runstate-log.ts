@@ -24,5 +24,11 @@ export async function qemuRunState(runDir: string): Promise<string | undefined> 
 export async function runStateAgrees(runDir: string, state: number): Promise<boolean> {
   const qs = await qemuRunState(runDir);
   if (qs === undefined) return true;
-  return state === DomainState.RUNNING ? qs === 'running' : state === DomainState.PAUSED && (qs === 'paused' || qs === 'prelaunch' || qs === 'suspended');
+  switch (state) {
+    case DomainState.RUNNING: return qs === 'running';
+    case DomainState.PAUSED: return qs === 'paused' || qs === 'prelaunch' || qs === 'suspended';
+    case DomainState.CRASHED: return qs === 'guest-panicked';
+    case DomainState.SHUTDOWN: return qs === 'shutdown';
+    default: return false;
+  }
 }

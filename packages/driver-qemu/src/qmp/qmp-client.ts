@@ -48,14 +48,21 @@ export class QmpClient {
     socket.on('error', (e) => this.#fail(monitorError(`QEMU monitor '${path}': ${e.message}`, e)));
   }
 
-  /** Connects to the monitor at `path`, waits for the greeting and leaves negotiation mode. */
-  static async open(path: string, timeoutMs = 10_000): Promise<QmpClient> {
+  /**
+   * Connects to the monitor at `path`, waits for the greeting and leaves negotiation mode. A
+   * connection QEMU has not taken yet (another client holds the socket) waits up to `timeoutMs`;
+   * `signal` gives up at once.
+   */
+  static async open(path: string, timeoutMs = 10_000, signal?: AbortSignal): Promise<QmpClient> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = netConnect(path);
       s.once('connect', () => resolve(s));
       s.once('error', (e) => reject(monitorError(`cannot connect to QEMU monitor '${path}': ${e.message}`, e)));
     });
     const client = new QmpClient(socket, path);
+    const abort = (): void => client.close();
+    signal?.addEventListener('abort', abort, { once: true });
+    if (signal?.aborted) client.close();
     try {
       const greeting = new Promise<QmpGreeting>((resolve) => (client.#greeting = resolve));
       const timer = new Promise<never>((_, reject) => {
@@ -68,7 +75,14 @@ export class QmpClient {
     } catch (e) {
       client.close();
       throw e;
+    } finally {
+      signal?.removeEventListener('abort', abort);
     }
+  }
+
+  /** Lets the process exit while this connection is open (a watcher's, not a job's). */
+  unref(): void {
+    this.#socket.unref();
   }
 
   /** Registers an event listener; the returned function removes it. */

@@ -17,11 +17,11 @@ export interface PoolObject {
 }
 
 /** Every pool of the test driver claims 100 GiB, none of it used until volumes take some. */
-export const DEFAULT_POOL_CAPACITY = 100 * 1024 ** 3;
+export const DEFAULT_POOL_CAPACITY = 100n * 1024n ** 3n;
 
 /** Resets a definition's sizes as libvirt's test driver does on every define and create. */
 export function setPoolDefaults(def: StoragePoolDef): void {
   def.capacity = DEFAULT_POOL_CAPACITY;
-  def.allocation = 0;
+  def.allocation = 0n;
   def.available = DEFAULT_POOL_CAPACITY;
 }

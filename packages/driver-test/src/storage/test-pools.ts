@@ -146,7 +146,7 @@ export class TestPools {
     this.account(obj, -vol.def.allocation);
   }
 
-  private account(obj: PoolObject, bytes: number): void {
+  private account(obj: PoolObject, bytes: bigint): void {
     obj.def.allocation += bytes;
     obj.def.available = obj.def.capacity - obj.def.allocation;
   }

@@ -130,9 +130,9 @@ export class TestStorage implements StorageDriver {
     const { active, def } = this.pools.byName(pool.name);
     return {
       state: active ? StoragePoolState.RUNNING : StoragePoolState.INACTIVE,
-      capacity: BigInt(def.capacity),
-      allocation: BigInt(def.allocation),
-      available: BigInt(def.available),
+      capacity: def.capacity,
+      allocation: def.allocation,
+      available: def.available,
     };
   }
   async storagePoolGetAutostart(pool: StoragePoolRef): Promise<boolean> {
@@ -207,8 +207,8 @@ export class TestStorage implements StorageDriver {
     const { pool, vol } = this.vol(ref);
     return {
       type: VOL_TYPE_OF_POOL[pool.def.type] ?? StorageVolType.FILE,
-      capacity: BigInt(vol.def.capacity),
-      allocation: BigInt(vol.def.allocation),
+      capacity: vol.def.capacity,
+      allocation: vol.def.allocation,
     };
   }
   async storageVolGetPath(ref: StorageVolRef): Promise<string> {

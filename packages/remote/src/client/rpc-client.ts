@@ -5,6 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { ErrorCode, ErrorDomain, VirError, errnoText } from '@tsvirt/util';
+import { ConnectCloseReason } from '@tsvirt/api';
 import {
   KEEPALIVE_PROC_PING,
   KEEPALIVE_PROC_PONG,
@@ -68,7 +69,7 @@ export class RpcClient {
   private readonly reader = new FrameReader();
   private closedWith: VirError | null = null;
   private readonly eventHandlers = new Set<(e: RpcEvent) => void>();
-  private readonly closeHandlers = new Set<(reason: VirError | null) => void>();
+  private readonly closeHandlers = new Set<(error: VirError | null, reason: ConnectCloseReason) => void>();
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private unanswered = 0;
   private corked = false;
@@ -81,9 +82,10 @@ export class RpcClient {
     private readonly keepalive: KeepaliveOptions | null = { interval: 5, count: 5 },
   ) {
     sock.on('data', (d: Buffer) => this.onData(d));
-    sock.on('error', (e: NodeJS.ErrnoException) => this.fail(this.ioError(e)));
-    sock.on('close', () => this.fail(rpcError('End of file while reading data: Input/output error', ErrorCode.SYSTEM_ERROR)));
-    sock.on('end', () => this.fail(rpcError('End of file while reading data: Input/output error', ErrorCode.SYSTEM_ERROR)));
+    const eof = () => this.fail(rpcError('End of file while reading data: Input/output error', ErrorCode.SYSTEM_ERROR), ConnectCloseReason.EOF);
+    sock.on('error', (e: NodeJS.ErrnoException) => this.fail(this.ioError(e), ConnectCloseReason.ERROR));
+    sock.on('close', eof);
+    sock.on('end', eof);
     this.updateRef();
   }
 
@@ -97,7 +99,7 @@ export class RpcClient {
     if (!this.keepalive || this.keepalive.interval <= 0 || this.keepaliveTimer) return;
     this.keepaliveTimer = setInterval(() => {
       if (this.unanswered >= this.keepalive!.count) {
-        this.fail(rpcError('connection closed due to keepalive timeout'));
+        this.fail(rpcError('connection closed due to keepalive timeout'), ConnectCloseReason.KEEPALIVE);
         return;
       }
       this.unanswered++;
@@ -173,7 +175,8 @@ export class RpcClient {
     return () => this.eventHandlers.delete(handler);
   }
 
-  onClose(handler: (reason: VirError | null) => void): () => void {
+  /** `handler` learns why the connection closed: `error` is null and `reason` CLIENT after close(). */
+  onClose(handler: (error: VirError | null, reason: ConnectCloseReason) => void): () => void {
     this.closeHandlers.add(handler);
     return () => this.closeHandlers.delete(handler);
   }
@@ -193,7 +196,7 @@ export class RpcClient {
 
   /** Closes the connection; pending calls fail. */
   close(): void {
-    this.fail(null);
+    this.fail(null, ConnectCloseReason.CLIENT);
     this.sock.destroy();
   }
 
@@ -227,7 +230,7 @@ export class RpcClient {
     try {
       for (const frame of this.reader.push(d)) this.dispatch(frame);
     } catch (e) {
-      this.fail(e instanceof VirError ? e : rpcError(e instanceof Error ? e.message : String(e)));
+      this.fail(e instanceof VirError ? e : rpcError(e instanceof Error ? e.message : String(e)), ConnectCloseReason.ERROR);
       this.sock.destroy();
     }
   }
@@ -307,18 +310,18 @@ export class RpcClient {
     else sink.fail(virErrorFromWire(decodeError(payload)));
   }
 
-  private fail(reason: VirError | null): void {
+  private fail(error: VirError | null, reason: ConnectCloseReason): void {
     if (this.closedWith) return;
-    this.closedWith = reason ?? rpcError('client socket is closed');
+    this.closedWith = error ?? rpcError('client socket is closed');
     clearInterval(this.keepaliveTimer);
-    const err = reason ?? rpcError('client socket is closed');
+    const err = error ?? rpcError('client socket is closed');
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     for (const s of this.streams.values()) s.fail(err);
     this.streams.clear();
     this.holds = 0;
     this.updateRef();
-    for (const h of this.closeHandlers) h(reason);
-    if (reason) this.sock.destroy();
+    for (const h of this.closeHandlers) h(error, reason);
+    if (error) this.sock.destroy();
   }
 }

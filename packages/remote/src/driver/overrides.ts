@@ -14,6 +14,8 @@ import { fromWire, toWire } from './convert.js';
 import type { Override, RemoteCall } from './entry-points.js';
 import { streamOverrides } from './streams.js';
 import { poolEventOverrides } from './object-events.js';
+import { closeCallbackOverrides } from './close-callback.js';
+import { domainEventAnyOverrides } from './domain-events-any.js';
 
 type Rec = Record<string, unknown>;
 
@@ -60,12 +62,20 @@ async function hostCpus(call: RemoteCall): Promise<number> {
 /** VIR_TYPED_PARAM_STRING_OKAY: the public API sets it; a daemon driver without the feature refuses it. */
 const STRING_OKAY = 4;
 
-/**
- * The overrides, bound to one client (streams and the qemu program need it). `stringParams`: the
- * daemon's driver takes STRING_OKAY (VIR_DRV_FEATURE_TYPED_PARAM_STRING); libvirt's client only
- * sets the flag then, so it is dropped otherwise.
- */
-export function overrides(client: RpcClient, stringParams: boolean): Readonly<Record<string, Override>> {
+/** What the daemon said it supports (VIR_DRV_FEATURE_*), as the overrides need it. */
+export interface DaemonFeatures {
+  /**
+   * Its driver takes STRING_OKAY (TYPED_PARAM_STRING); libvirt's client only sets the flag then,
+   * so it is dropped otherwise.
+   */
+  readonly stringParams: boolean;
+  /** It relays close callbacks (REMOTE_CLOSE_CALLBACK). */
+  readonly closeCallback: boolean;
+}
+
+/** The overrides, bound to one client (streams, events and the qemu program need it). */
+export function overrides(client: RpcClient, features: DaemonFeatures): Readonly<Record<string, Override>> {
+  const { stringParams } = features;
   const pf = (flags: number): number => (stringParams ? flags : flags & ~STRING_OKAY);
   const table: Record<string, (call: RemoteCall, ...a: never[]) => Promise<unknown>> = {
     async connectGetVersion(call) {
@@ -211,6 +221,8 @@ export function overrides(client: RpcClient, stringParams: boolean): Readonly<Re
     },
     ...streamOverrides(client),
     ...poolEventOverrides(client),
+    ...closeCallbackOverrides(client, features.closeCallback),
+    ...domainEventAnyOverrides(client),
   };
   // the typed-parameter getters of the nparams convention, and their counts
   for (const kind of ['Memory', 'Blkio', 'Numa'] as const) {

@@ -3,9 +3,9 @@
  * opens the connection on the daemon under the URI's name, and serves every API entry point as a
  * remote procedure.
  */
-import type {
-  ConnectionDriver, DriverConnection, HypervisorDriver, InterfaceDriver, NetworkDriver, NodeDeviceDriver, NWFilterDriver, OpenContext,
-  SecretDriver, StorageDriver,
+import {
+  ConnectCloseReason, type ConnectionDriver, type DriverConnection, type HypervisorDriver, type InterfaceDriver, type NetworkDriver,
+  type NodeDeviceDriver, type NWFilterDriver, type OpenContext, type SecretDriver, type StorageDriver,
 } from '@tsvirt/api';
 import { uriParam, type VirURI } from '@tsvirt/util';
 import { RpcClient, type KeepaliveOptions } from '../client/rpc-client.js';
@@ -19,12 +19,14 @@ import {
 import { remote_program } from '../protocol/programs.js';
 import { entryPointTable, type RemoteCall } from './entry-points.js';
 import { domainEvents } from './events.js';
-import { overrides } from './overrides.js';
+import { overrides, type DaemonFeatures } from './overrides.js';
 
 /** VIR_DRV_FEATURE_PROGRAM_KEEPALIVE: the server answers keepalive pings. */
 const FEATURE_KEEPALIVE = 10;
 /** VIR_DRV_FEATURE_TYPED_PARAM_STRING: the daemon's driver takes string typed parameters. */
 const FEATURE_TYPED_PARAM_STRING = 9;
+/** VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK: the daemon relays its driver connection's close. */
+const FEATURE_REMOTE_CLOSE_CALLBACK = 15;
 /** VIR_CONNECT_RO. */
 const CONNECT_RO = 1;
 
@@ -61,15 +63,16 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
   const call: RemoteCall = (proc, args) => client.call(remote_program, proc, args);
   const supports = async (feature: number) =>
     ((await call(REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, { feature, flags: 0 })) as { supported: number }).supported === 1;
-  let stringParams = false;
+  let features: DaemonFeatures = { stringParams: false, closeCallback: false };
   try {
-    await authenticate(client, uri, transportOf(uri));
+    await authenticate(client, uri, transportOf(uri), ctx.auth);
     // pipelined: the keepalive question, the open, then what the opened driver supports
     const [keepalive] = await Promise.all([
       supports(FEATURE_KEEPALIVE),
       call(REMOTE_PROC_CONNECT_OPEN, { name: daemonURI(uri), flags: ctx.readonly ? CONNECT_RO : 0 }),
     ]);
-    stringParams = await supports(FEATURE_TYPED_PARAM_STRING);
+    const [stringParams, closeCallback] = await Promise.all([supports(FEATURE_TYPED_PARAM_STRING), supports(FEATURE_REMOTE_CLOSE_CALLBACK)]);
+    features = { stringParams, closeCallback };
     if (keepalive) client.startKeepalive();
   } catch (e) {
     client.close();
@@ -77,7 +80,10 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
   }
   // one table answers every kind: the API asks each kind's table for that kind's entry points only
   type AllKinds = HypervisorDriver & NetworkDriver & StorageDriver & InterfaceDriver & NodeDeviceDriver & SecretDriver & NWFilterDriver;
-  const table = entryPointTable<AllKinds>(call, overrides(client, stringParams), () => true);
+  const table = entryPointTable<AllKinds>(call, overrides(client, features), () => true);
+  const closed = new Promise<ConnectCloseReason>((resolve) => client.onClose((_e, reason) => {
+    if (reason !== ConnectCloseReason.CLIENT) resolve(reason);
+  }));
   return {
     hypervisor: table,
     network: table,
@@ -88,6 +94,7 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
     nwfilter: table,
     events: domainEvents(client, call),
     uri: uri.raw,
+    closed,
     async close() {
       if (!client.alive) return;
       await call(REMOTE_PROC_CONNECT_CLOSE).catch(() => undefined);

@@ -39,6 +39,8 @@ export interface LibvirtdOptions {
    * state under its own directories, never the system's): needed with `drivers`.
    */
   readonly uid?: number;
+  /** More environment for the daemon (`SASL_CONF_PATH` for a private SASL configuration). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const DRIVER_DIR = '/usr/lib/x86_64-linux-gnu/libvirt/connection-driver';
@@ -76,6 +78,7 @@ export async function startLibvirtd(extraConf = '', options: LibvirtdOptions = {
       XDG_RUNTIME_DIR: join(dir, 'xdg'),
       XDG_CONFIG_HOME: join(dir, 'cfg'),
       XDG_CACHE_HOME: join(dir, 'cache'),
+      ...options.env,
     },
   });
   // a watcher ends the daemon when the process that started it is gone, even killed by a timeout

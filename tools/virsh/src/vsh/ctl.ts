@@ -74,6 +74,14 @@ export class Ctl {
   rawError(text: string): void {
     this.#stderr += text;
   }
+  /** How many characters of standard output wait to be written. */
+  pendingOutput(): number {
+    return this.#stdout.length;
+  }
+  /** Whether an error line waits to be written. */
+  hasErrorOutput(): boolean {
+    return this.#stderr !== '';
+  }
   /** Everything written so far, for the caller to flush in order. */
   takeOutput(): { stdout: string; stderr: string } {
     const out = { stdout: this.#stdout, stderr: this.#stderr };

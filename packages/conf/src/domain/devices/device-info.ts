@@ -1,8 +1,9 @@
-import { at, attr, child } from '../../model/binding.js';
-import { oneOf, positive, uint, yesNo } from '../../model/codec.js';
+import { at, attr, child, type Binding, type Fields } from '../../model/binding.js';
+import { hex, oneOf, positive, uint, yesNo } from '../../model/codec.js';
+import { own } from '../../own.js';
 
-/** `<address>`: the bus address of a device, of any address type (pci, drive, usb, ccw, ...). */
-export const ADDRESS = child('address', {
+/** The fields of `<address>` of every address type (pci, drive, usb, ccw, ...), read in any base. */
+const ADDRESS_FIELDS = {
   type: attr('type', oneOf('pci', 'usb', 'drive', 'virtio-serial', 'ccid', 'spapr-vio', 'ccw', 'isa', 'virtio-mmio', 'dimm', 'unassigned')),
   domain: attr('domain', uint),
   bus: attr('bus', uint),
@@ -20,7 +21,36 @@ export const ADDRESS = child('address', {
   iobase: attr('iobase', uint),
   irq: attr('irq', uint),
   base: attr('base', uint),
-});
+};
+
+/**
+ * The fields each address type writes in hexadecimal, and their width, as libvirt prints them
+ * (`domain='0x0000' bus='0x00' slot='0x1f' function='0x2'`, `devno='0x0001'`, `reg='0x00002000'`);
+ * the rest are decimal (a drive's `controller='0' bus='0'`, a DIMM's `slot='0'`).
+ */
+const HEX_WIDTHS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  pci: { domain: 4, bus: 2, slot: 2, function: 1 },
+  ccw: { cssid: 1, ssid: 1, devno: 4 },
+  'spapr-vio': { reg: 8 },
+  isa: { iobase: 1, irq: 1 },
+  dimm: { base: 1 },
+};
+
+const PLAIN = child('address', ADDRESS_FIELDS);
+const BY_TYPE: Readonly<Record<string, typeof PLAIN>> = Object.fromEntries(Object.entries(HEX_WIDTHS).map(([type, widths]) => [
+  type,
+  child('address', { ...ADDRESS_FIELDS, ...Object.fromEntries(Object.entries(widths).map(([name, w]) => [name, attr(name, hex(w))])) }),
+]));
+
+/**
+ * `<address>`: the bus address of a device. Written in libvirt's spelling for its type, so a
+ * driver sets numbers (`{ type: 'pci', domain: 0, bus: 0, slot: 31, function: 2 }`) and never
+ * writes attributes itself; a value that is not changed keeps the text it was written with.
+ */
+export const ADDRESS: Binding<Fields<typeof ADDRESS_FIELDS>> = {
+  read: PLAIN.read,
+  write: (el, v) => ((v?.type !== undefined && own(BY_TYPE, v.type)) || PLAIN).write(el, v),
+};
 
 /** What every device may carry: its bus address, its alias and, for bootable ones, a boot order. */
 export const DEVICE_INFO = {

@@ -34,6 +34,8 @@ export const DISK_SOURCE = child('source', {
   auth: AUTH,
   address: DEVICE_INFO.address,
   reservations: child('reservations', { enabled: attr('enabled', yesNo), managed: attr('managed', yesNo) }),
+  encryptionFormat: at('encryption', attr('format')),
+  encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
 });
 
 /** `<disk>`: a block device of the guest, whatever backs it. */
@@ -78,5 +80,6 @@ export const DISK = model('disk', {
   blockio: child('blockio', { logicalBlockSize: attr('logical_block_size', uint), physicalBlockSize: attr('physical_block_size', uint) }),
   geometry: child('geometry', { cyls: attr('cyls', uint), heads: attr('heads', uint), secs: attr('secs', uint), trans: attr('trans') }),
   encryptionFormat: at('encryption', attr('format')),
+  encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
   ...DEVICE_INFO,
 });

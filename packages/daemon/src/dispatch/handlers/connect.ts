@@ -50,12 +50,8 @@ export const connectHandlers: RemoteHandlers = {
     const m = await ctx.conn.getSecurityModel();
     return { model: cString(m.model), doi: cString(m.doi) };
   },
-  [P.REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK]: async (ctx) => {
-    void ctx.conn;
-  },
-  [P.REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK]: async (ctx) => {
-    void ctx.conn;
-  },
+  [P.REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK]: async (ctx) => ctx.conn.registerCloseCallback(ctx.relayClose),
+  [P.REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK]: async (ctx) => ctx.conn.unregisterCloseCallback(ctx.relayClose),
   [P.REMOTE_PROC_CONNECT_SET_IDENTITY]: async () => {
     throw new VirError(ErrorCode.OPERATION_DENIED, 'setting the identity of a client is not allowed');
   },

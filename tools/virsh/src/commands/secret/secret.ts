@@ -66,7 +66,7 @@ export const secretGetValue: CommandDef = {
   options: [secretOpt, bool('plain', 'get value without converting to base64')],
   async run(ctl, cmd) {
     const value = Buffer.from(await (await secretArg(ctl, cmd)).getValue());
-    ctl.print(cmd.bool('plain') ? value.toString('latin1') : `${value.toString('base64')}\n`);
+    ctl.print(cmd.bool('plain') ? value.toString('latin1') : value.toString('base64'));
     return true;
   },
 };
@@ -75,7 +75,11 @@ export const secretGetValue: CommandDef = {
 async function valueToSet(ctl: Ctl, cmd: ParsedCommand): Promise<Buffer> {
   const base64 = nonEmptyOpt(cmd, 'base64');
   const file = nonEmptyOpt(cmd, 'file');
-  if (base64 !== undefined) return Buffer.from(base64, 'base64');
+  if (base64 !== undefined) {
+    // virsh warns (as an error line) and goes on.
+    ctl.error('Passing secret value as command-line argument is insecure!');
+    return Buffer.from(base64, 'base64');
+  }
   if (file === undefined) {
     // tsvirsh reads no terminal: --interactive is refused as virsh refuses it without one.
     if (cmd.bool('interactive')) throw new VshError('Failed to read secret');

@@ -1,0 +1,18 @@
+import type { DomainRef } from './driver-types.js';
+
+/**
+ * A domain event of any kind (DomainEventID) as a driver raises it and
+ * `Connection.domainEventRegisterAny` delivers it. Lifecycle events carry libvirt's event and
+ * detail codes; block-job events the disk (its path for BLOCK_JOB, its target for BLOCK_JOB_2).
+ */
+export type DomainDriverEvent =
+  | { readonly eventID: 0; readonly domain: DomainRef; readonly event: number; readonly detail: number }
+  | { readonly eventID: 1; readonly domain: DomainRef }
+  | { readonly eventID: 8 | 16; readonly domain: DomainRef; readonly disk: string; readonly type: number; readonly status: number }
+  | { readonly eventID: 15 | 19; readonly domain: DomainRef; readonly devAlias: string };
+
+/** The events of a driver beyond lifecycle ones: listeners of every kind, filtered by the API. */
+export interface DomainEventEntryPoints {
+  /** Registers a listener for the driver's non-lifecycle domain events; the returned function removes it. */
+  connectDomainEventRegisterAny?(listener: (event: DomainDriverEvent) => void): Promise<() => void>;
+}

@@ -1,0 +1,78 @@
+import { attr, firstChild, textOf, type XmlElement } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { devicesOf } from '../devices/typed-devices.js';
+import type { JsonProps } from './disk-props.js';
+import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
+
+/** The virtio transport options of a device's `<driver>` and the QEMU properties they become, in libvirt's order. */
+const VIRTIO_OPTIONS: Array<[attr: string, prop: string]> = [['iommu', 'iommu_platform'], ['ats', 'ats'], ['packed', 'packed'], ['page_per_vq', 'page-per-vq']];
+
+/** `iommu_platform`, `ats`, `packed`, `page-per-vq` of a virtio device, from its `<driver>` element. */
+export function virtioOptions(el: XmlElement | undefined): JsonProps {
+  const driver = el && firstChild(el, 'driver');
+  const out: JsonProps = {};
+  for (const [name, prop] of VIRTIO_OPTIONS) {
+    const v = driver && attr(driver, name);
+    if (v === 'on' || v === 'off') out[prop] = v === 'on';
+  }
+  return out;
+}
+
+const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, what, ErrorDomain.QEMU);
+
+/** `-fsdev` and `-device virtio-9p-pci` of each shared directory (9p over the local backend). */
+export function filesystemArgs(devices: readonly XmlElement[]): string[] {
+  const pcieRoot = hasPcieRoot(devices);
+  return devicesOf(devices, 'filesystem').flatMap((fs, i) => {
+    const driver = fs.driver?.type ?? 'path';
+    if ((fs.type ?? 'mount') !== 'mount' || (driver !== 'path' && driver !== 'handle')) throw unsupported(`filesystem driver type '${driver}' is not supported`);
+    const id = `fs${i}`;
+    const opts = [
+      `${driver === 'handle' ? 'handle' : 'local'}`,
+      `security_model=${fs.accessmode ?? 'passthrough'}`,
+      ...(fs.driver?.wrpolicy ? [`writeout=${fs.driver.wrpolicy}`] : []),
+      ...(fs.readonly ? ['readonly=on'] : []),
+      ...(fs.fmode ? [`fmode=${fs.fmode.padStart(4, '0')}`] : []),
+      ...(fs.dmode ? [`dmode=${fs.dmode.padStart(4, '0')}`] : []),
+      `id=fsdev-${id}`,
+      `path=${(fs.source?.dir ?? '').replaceAll(',', ',,')}`,
+    ];
+    const props = { driver: 'virtio-9p-pci', ...virtioOptions(fs.xml), id, fsdev: `fsdev-${id}`, mount_tag: fs.target, ...pciProps(pciAddressOf(fs), pcieRoot) };
+    return ['-fsdev', opts.join(','), '-device', JSON.stringify(props)];
+  });
+}
+
+const VIRTIO_INPUTS: Record<string, string> = { mouse: 'virtio-mouse-pci', keyboard: 'virtio-keyboard-pci', tablet: 'virtio-tablet-pci', passthrough: 'virtio-input-host-pci' };
+
+/** `-device` of the virtio input devices (PS/2 ones are the machine's own). */
+export function inputArgs(devices: readonly XmlElement[]): string[] {
+  const pcieRoot = hasPcieRoot(devices);
+  return devicesOf(devices, 'input').flatMap((input, i) => {
+    if (input.bus !== 'virtio') return [];
+    const driver = VIRTIO_INPUTS[input.type ?? ''];
+    if (!driver) throw unsupported(`input device type '${input.type}' on bus virtio`);
+    const evdev = input.type === 'passthrough' ? { evdev: input.source?.evdev } : {};
+    return ['-device', JSON.stringify({ driver, ...virtioOptions(input.xml), id: `input${i}`, ...evdev, ...pciProps(pciAddressOf(input), pcieRoot) })];
+  });
+}
+
+/** `-object` (the host's entropy source) and `-device virtio-rng-pci` of each random number generator. */
+export function rngArgs(devices: readonly XmlElement[]): string[] {
+  const pcieRoot = hasPcieRoot(devices);
+  return devicesOf(devices, 'rng').flatMap((rng, i) => {
+    const backend = rng.backend?.model ?? 'random';
+    const id = `objrng${i}`;
+    let object: JsonProps;
+    if (backend === 'random') {
+      const el = rng.xml && firstChild(rng.xml, 'backend');
+      object = { 'qom-type': 'rng-random', id, filename: (el && textOf(el).trim()) || '/dev/random' };
+    } else if (backend === 'builtin') {
+      object = { 'qom-type': 'rng-builtin', id };
+    } else {
+      throw unsupported(`RNG backend '${backend}' is not supported by this driver yet`);
+    }
+    const rate = rng.rate?.bytes !== undefined ? { 'max-bytes': rng.rate.bytes, period: rng.rate.period ?? 1000 } : {};
+    const props = { driver: 'virtio-rng-pci', ...virtioOptions(rng.xml), rng: id, id: `rng${i}`, ...rate, ...pciProps(pciAddressOf(rng), pcieRoot) };
+    return ['-object', JSON.stringify(object), '-device', JSON.stringify(props)];
+  });
+}

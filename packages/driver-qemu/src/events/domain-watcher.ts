@@ -1,0 +1,188 @@
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState } from '@tsvirt/api';
+import { isProcessAlive, logger } from '@tsvirt/util';
+import { eventMonitorPath } from '../process/event-monitor.js';
+import { QmpClient } from '../qmp/qmp-client.js';
+import type { QmpEvent } from '../qmp/qmp-types.js';
+import { isActiveStatus, readStatus, type ActiveStatus } from '../state/domain-status.js';
+import { loadActiveStatuses, withDomainJob } from '../state/domain-store.js';
+import type { DriverContext } from '../driver/driver-context.js';
+import { catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
+import { tearDown } from '../driver/domain-stop.js';
+
+const log = logger('qemu.events');
+
+/** How long a monitor that closed may take to be followed by its QEMU's exit. */
+const EXIT_WAIT_MS = 5_000;
+/** A watcher waits for the event monitor as long as another process holds it (QEMU queues the connection). */
+const WAIT_FOREVER_MS = 2 ** 31 - 1;
+
+/** One running QEMU whose event monitor this process holds. */
+interface Held extends EventTarget {
+  readonly pidStart: string | undefined;
+  readonly abort: AbortController;
+  queue: Promise<void>;
+}
+
+/**
+ * Holds the event monitor of every running domain of a root while someone in this process
+ * wants events: domains this process starts join at once, ones other processes start are seen
+ * through the state directory. Each domain's QMP events are handled one after another, each
+ * under the domain's job lock, so they never race a job; a monitor that closes means QEMU is
+ * gone and the domain is shut off (crashed, or shut down when QEMU said so first).
+ */
+export class DomainWatcher {
+  readonly #held = new Map<string, Held>();
+  #dir: FSWatcher | undefined;
+  #offRaised: (() => void) | undefined;
+  #scanning = false;
+  #rescan = false;
+  /** Whether the first look since holding began is done. */
+  #scanned = false;
+
+  constructor(private readonly drv: DriverContext) {}
+
+  /** Starts or stops holding monitors. */
+  setWanted(wanted: boolean): void {
+    if (wanted) this.#start();
+    else this.#stop();
+  }
+
+  #start(): void {
+    if (this.#dir) return;
+    const dir = this.drv.paths.stateDir;
+    try {
+      mkdirSync(dir, { recursive: true });
+      this.#dir = watch(dir, (_kind, file) => (file === null || file.endsWith('.json')) && this.#scan());
+    } catch (e) {
+      log.error(`cannot watch ${dir}: ${(e as Error).message}`);
+      return;
+    }
+    this.#dir.on('error', (e) => log.error(`watching ${dir}: ${e.message}`));
+    this.#dir.unref();
+    this.#offRaised = this.drv.events.onRaised((e) => e.event === DomainEventType.STARTED && this.#scan());
+    this.#scan();
+  }
+
+  #stop(): void {
+    this.#scanned = false;
+    this.#dir?.close();
+    this.#dir = undefined;
+    this.#offRaised?.();
+    for (const h of this.#held.values()) this.#release(h);
+  }
+
+  #release(h: Held): void {
+    h.abort.abort();
+    h.client?.close();
+    if (this.#held.get(h.name) === h) this.#held.delete(h.name);
+  }
+
+  /** Looks for running domains not held yet; scans asked for while one runs are folded into one more. */
+  #scan(): void {
+    if (this.#scanning) {
+      this.#rescan = true;
+      return;
+    }
+    this.#scanning = true;
+    void (async () => {
+      do {
+        this.#rescan = false;
+        for (const s of await loadActiveStatuses(this.drv.paths)) {
+          const h = this.#held.get(s.name);
+          if (!this.#dir) return; // stopped while looking
+          if (s.phase !== 'active' || s.pid === undefined || h?.pid === s.pid) continue;
+          if (h) this.#release(h);
+          void this.#hold(s, s.pid, this.#scanned ? 'new' : 'running');
+        }
+        this.#scanned = true;
+      } while (this.#rescan && this.#dir);
+    })().catch((e: Error) => log.error(`looking for running domains: ${e.message}`)).finally(() => (this.#scanning = false));
+  }
+
+  /**
+   * A domain another process started after the first look is announced here too (its starter
+   * told only its own listeners). Under the job lock, a start of this process has announced itself.
+   */
+  #announce(s: ActiveStatus): void {
+    const told = this.drv.events.told(s.uuid);
+    if (told !== undefined && told !== DomainState.SHUTOFF) return;
+    const ref = { name: s.name, uuid: s.uuid, id: s.id };
+    this.drv.events.raise(ref, DomainEventType.STARTED, DomainEventDetail.STARTED.BOOTED);
+    if (s.state === DomainState.PAUSED) this.drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+  }
+
+  /** Holds a domain this process is starting before its guest runs, so that no event of the run is missed. */
+  async holdStarting(s: ActiveStatus): Promise<void> {
+    if (!this.#dir || s.pid === undefined || this.#held.get(s.name)?.pid === s.pid) return;
+    await this.#hold(s, s.pid, 'starting');
+  }
+
+  /**
+   * Holds a QEMU's event monitor. `running`: found at the first look, its state taken as known;
+   * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
+   */
+  #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
+    const h: Held = { name: s.name, uuid: s.uuid, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), client: undefined, shutdownSeen: false };
+    this.#held.set(s.name, h);
+    if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
+    if (how === 'running') this.drv.events.assume(s.uuid, s.state);
+    return QmpClient.open(eventMonitorPath(s.runDir), WAIT_FOREVER_MS, h.abort.signal).then((client) => {
+      if (h.abort.signal.aborted) return client.close();
+      h.client = client;
+      client.unref();
+      let events = 0;
+      client.onEvent((e) => {
+        events++;
+        this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent)));
+      });
+      void client.closed.then(() => h.abort.signal.aborted || this.#enqueue(h, () => this.#ended(h)));
+      // A change after the connection comes as an event of its own; only an earlier one needs catching up with.
+      if (how !== 'starting') this.#enqueue(h, () => this.#locked(h, async (st) => (events === 0 ? catchUp(this.drv, h, st) : undefined)));
+    }, (e: Error) => {
+      if (h.abort.signal.aborted) return;
+      // No event monitor: QEMU is gone already, or it was started before the driver had one.
+      log.debug(`domain '${s.name}': no event monitor: ${e.message}`);
+      this.#enqueue(h, () => this.#ended(h));
+    });
+  }
+
+  #enqueue(h: Held, fn: () => Promise<void>): void {
+    h.queue = h.queue.then(() => (h.abort.signal.aborted ? undefined : fn())).catch((e: Error) => log.error(`domain '${h.name}': handling a QEMU event: ${e.message}`));
+  }
+
+  /** Runs `fn` on the domain's status under its job lock, if the status still describes the held QEMU. */
+  #locked(h: Held, fn: (s: ActiveStatus) => Promise<void>): Promise<void> {
+    return withDomainJob(this.drv.paths, h.name, async () => {
+      const s = await readStatus(this.drv.paths, h.name);
+      if (isActiveStatus(s) && s.phase === 'active' && s.pid === h.pid) await fn(s);
+    });
+  }
+
+  /** The monitor closed: once QEMU has exited, the domain is shut off, unless a job got there first. */
+  async #ended(h: Held): Promise<void> {
+    const until = Date.now() + EXIT_WAIT_MS;
+    while (await isProcessAlive(h.pid, h.pidStart)) {
+      if (Date.now() > until) {
+        log.warn(`domain '${h.name}': event monitor closed but QEMU ${h.pid} still runs; connecting again`);
+        this.#release(h);
+        if (this.#dir) this.#scan();
+        return;
+      }
+      await sleep(2);
+    }
+    await withDomainJob(this.drv.paths, h.name, async () => {
+      const s = await readStatus(this.drv.paths, h.name);
+      if (isActiveStatus(s) && s.pid === h.pid) {
+        await tearDown(this.drv, s, h.shutdownSeen ? DomainShutoffReason.SHUTDOWN : DomainShutoffReason.CRASHED, {
+          detail: h.shutdownSeen ? DomainEventDetail.STOPPED.SHUTDOWN : DomainEventDetail.STOPPED.FAILED,
+        });
+      } else if (this.drv.events.told(h.uuid) !== undefined && this.drv.events.told(h.uuid) !== DomainState.SHUTOFF) {
+        // Another process stopped it and told only its own listeners.
+        this.drv.events.raise({ name: h.name, uuid: h.uuid, id: -1 }, DomainEventType.STOPPED, stoppedDetail(s));
+      }
+    });
+    this.#release(h);
+  }
+}

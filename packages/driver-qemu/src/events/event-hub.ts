@@ -1,0 +1,80 @@
+import { DomainEventType, DomainState, LifecycleEventHub, type DomainDriverEvent, type DomainLifecycleEvent, type DomainRef } from '@tsvirt/api';
+
+/** The state a lifecycle event leaves a domain in, as its listeners were told. */
+const STATE_AFTER: Partial<Record<number, number>> = {
+  [DomainEventType.STARTED]: DomainState.RUNNING,
+  [DomainEventType.SUSPENDED]: DomainState.PAUSED,
+  [DomainEventType.RESUMED]: DomainState.RUNNING,
+  [DomainEventType.STOPPED]: DomainState.SHUTOFF,
+  [DomainEventType.SHUTDOWN]: DomainState.SHUTDOWN,
+  [DomainEventType.CRASHED]: DomainState.CRASHED,
+  [DomainEventType.PMSUSPENDED]: DomainState.PMSUSPENDED,
+};
+
+/**
+ * The driver instance's event hub: lifecycle events (to every connection's `domainEvents()`)
+ * and the other domain events (`connectDomainEventRegisterAny`). It counts its outside
+ * listeners, so the driver holds QEMU's monitors only while someone wants events, and it
+ * remembers the state it last announced for each domain, so an event QEMU reports after a job
+ * of this process already announced it is not raised twice.
+ */
+export class QemuEventHub extends LifecycleEventHub {
+  readonly #others = new Set<(e: DomainDriverEvent) => void>();
+  readonly #told = new Map<string, number>();
+  readonly #raised = new Set<(e: DomainLifecycleEvent) => void>();
+  #listeners = 0;
+
+  /** `onWanted` is called with true when the first outside listener comes and false when the last goes. */
+  constructor(private readonly onWanted: (wanted: boolean) => void) {
+    super();
+  }
+
+  override subscribe(listener: (e: DomainLifecycleEvent) => void): () => void {
+    return this.#counted(super.subscribe(listener));
+  }
+
+  /** Listens to the non-lifecycle domain events. */
+  subscribeOthers(listener: (e: DomainDriverEvent) => void): () => void {
+    this.#others.add(listener);
+    return this.#counted(() => this.#others.delete(listener));
+  }
+
+  /** Listens to lifecycle events from inside the driver, without counting as someone who wants events. */
+  onRaised(listener: (e: DomainLifecycleEvent) => void): () => void {
+    this.#raised.add(listener);
+    return () => this.#raised.delete(listener);
+  }
+
+  override raise(domain: DomainRef, event: number, detail: number): void {
+    const state = STATE_AFTER[event];
+    if (state !== undefined) this.#told.set(domain.uuid, state);
+    for (const l of [...this.#raised]) l({ domain, event, detail } as DomainLifecycleEvent);
+    super.raise(domain, event, detail);
+  }
+
+  raiseOther(e: DomainDriverEvent): void {
+    for (const l of [...this.#others]) l(e);
+  }
+
+  /** The state last announced for a domain, if any. */
+  told(uuid: string): number | undefined {
+    return this.#told.get(uuid);
+  }
+
+  /** Records a state as announced without raising (a domain first seen running, unless already announced as running). */
+  assume(uuid: string, state: number): void {
+    const told = this.#told.get(uuid);
+    if (told === undefined || told === DomainState.SHUTOFF) this.#told.set(uuid, state);
+  }
+
+  #counted(off: () => void): () => void {
+    if (++this.#listeners === 1) this.onWanted(true);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      off();
+      if (--this.#listeners === 0) this.onWanted(false);
+    };
+  }
+}

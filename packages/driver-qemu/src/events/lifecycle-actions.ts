@@ -1,0 +1,48 @@
+import { parseDomainXML, type DomainDef, type LifecycleAction } from '@tsvirt/conf';
+import { DomainRunningReason, DomainState } from '@tsvirt/api';
+import type { QmpClient } from '../qmp/qmp-client.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { GUEST_ARCH } from '../state/domain-store.js';
+
+/** What the driver does once QEMU has stopped a guest that powered off, reset or panicked. */
+export type LifecycleOutcome = 'destroy' | 'restart' | 'preserve';
+
+/**
+ * Tells QEMU what to do on its own before the driver acts: stop at a panic (so on_crash decides)
+ * and, for `on_reboot` destroy, turn a guest reset into a shutdown, as libvirt 9 does with
+ * `set-action`. A guest power-off already stops QEMU (`-no-shutdown`).
+ */
+export async function lifecycleSetup(mon: QmpClient, def: DomainDef): Promise<void> {
+  await mon.execute('set-action', { panic: 'pause', reboot: def.onReboot === 'destroy' ? 'shutdown' : 'reset' });
+}
+
+/** The lifecycle actions of a running domain's live definition. */
+export function lifecycleOf(status: ActiveStatus): Pick<DomainDef, 'onPoweroff' | 'onReboot' | 'onCrash'> {
+  const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
+  return { onPoweroff: def.onPoweroff, onReboot: def.onReboot, onCrash: def.onCrash };
+}
+
+/**
+ * How libvirt 9's QEMU driver carries out an action. For a power-off or reset-as-shutdown only
+ * `restart` restarts and everything else kills QEMU; for a crash `preserve` keeps the guest
+ * stopped, `rename-restart` is unsupported and preserved too, and the coredump variants act as
+ * their plain forms (this driver writes no core dump).
+ */
+export function outcomeOf(action: LifecycleAction, crash: boolean): LifecycleOutcome {
+  if (action === 'restart' || action === 'coredump-restart') return 'restart';
+  if (crash && (action === 'preserve' || action === 'rename-restart')) return 'preserve';
+  return 'destroy';
+}
+
+/**
+ * libvirt's fake reboot: resets the stopped guest and lets it run again. The caller raises
+ * RESUMED and writes the status.
+ */
+export async function fakeReboot(mon: QmpClient, status: ActiveStatus): Promise<void> {
+  const crashed = status.state === DomainState.CRASHED;
+  await mon.execute('system_reset');
+  await mon.execute('cont');
+  status.fakeReboot = false;
+  status.state = DomainState.RUNNING;
+  status.reason = crashed ? DomainRunningReason.CRASHED : DomainRunningReason.BOOTED;
+}

@@ -1,0 +1,174 @@
+import { parseDomainXML } from '@tsvirt/conf';
+import {
+  DomainBlockJobStatus, DomainBlockJobType, DomainCrashedReason, DomainEventDetail, DomainEventID, DomainEventType,
+  DomainPausedReason, DomainRunningReason, DomainShutdownReason, DomainShutoffReason, DomainState,
+} from '@tsvirt/api';
+import { disksOf } from '../devices/qemu-disk.js';
+import { formatNode, storageNode } from '../command/disk-props.js';
+import { settleHotplug } from '../driver/domain-reconnect.js';
+import { tearDown } from '../driver/domain-stop.js';
+import type { DriverContext } from '../driver/driver-context.js';
+import type { QmpClient } from '../qmp/qmp-client.js';
+import type { QmpEvent } from '../qmp/qmp-types.js';
+import { readPending, writeStatus, type ActiveStatus, type DomainStatus } from '../state/domain-status.js';
+import { GUEST_ARCH } from '../state/domain-store.js';
+import { fakeReboot, lifecycleOf, outcomeOf } from './lifecycle-actions.js';
+
+/** A running QEMU as the watcher holds it. */
+export interface EventTarget {
+  readonly name: string;
+  readonly uuid: string;
+  readonly pid: number;
+  client: QmpClient | undefined;
+  /** QEMU reported SHUTDOWN: its exit is a shutdown, not a crash. */
+  shutdownSeen: boolean;
+}
+
+/** SHUTDOWN reasons after which QEMU exits by itself (-no-shutdown stops it only for the others). */
+const EXITING = new Set(['host-qmp-quit', 'host-signal', 'host-ui']);
+/** SHUTDOWN reasons that are a reset turned into a shutdown (`set-action reboot=shutdown`). */
+const RESET_AS_SHUTDOWN = new Set(['guest-reset', 'host-qmp-system-reset']);
+
+const BLOCK_JOB_TYPE: Record<string, number> = {
+  stream: DomainBlockJobType.PULL, mirror: DomainBlockJobType.COPY, commit: DomainBlockJobType.COMMIT, backup: DomainBlockJobType.BACKUP,
+};
+
+/** The STOPPED detail for how a status says a domain stopped (a transient domain leaves none: destroyed). */
+export function stoppedDetail(s: DomainStatus | undefined): number {
+  const D = DomainEventDetail.STOPPED;
+  if (s?.phase !== 'inactive') return D.DESTROYED;
+  const byReason: Partial<Record<number, number>> = {
+    [DomainShutoffReason.SHUTDOWN]: D.SHUTDOWN, [DomainShutoffReason.CRASHED]: D.FAILED, [DomainShutoffReason.SAVED]: D.SAVED,
+    [DomainShutoffReason.FAILED]: D.FAILED, [DomainShutoffReason.MIGRATED]: D.MIGRATED, [DomainShutoffReason.FROM_SNAPSHOT]: D.FROM_SNAPSHOT,
+  };
+  return byReason[s.reason] ?? D.DESTROYED;
+}
+
+/** One domain's view for the handlers: the status under the job lock and the monitor to act through. */
+interface Ctx {
+  readonly drv: DriverContext;
+  readonly t: EventTarget;
+  readonly s: ActiveStatus;
+  readonly mon: QmpClient;
+}
+
+const refOf = (s: ActiveStatus) => ({ name: s.name, uuid: s.uuid, id: s.id });
+
+/** Raises a lifecycle event unless this process already announced the state it leads to. */
+function announce(c: Ctx, state: number, event: number, detail: number): void {
+  if (c.drv.events.told(c.s.uuid) !== state) c.drv.events.raise(refOf(c.s), event, detail);
+}
+
+/** Restarts the stopped guest (libvirt's fake reboot) and announces it running again. */
+async function restart(c: Ctx): Promise<void> {
+  await fakeReboot(c.mon, c.s);
+  await writeStatus(c.drv.paths, c.s);
+  c.drv.events.raise(refOf(c.s), DomainEventType.RESUMED, DomainEventDetail.RESUMED.UNPAUSED);
+}
+
+/** SHUTDOWN: the guest powered off (or a reset became a shutdown, or QEMU is quitting); on_poweroff/on_reboot decide. */
+async function onShutdown(c: Ctx, data: Record<string, unknown>): Promise<void> {
+  const reason = String(data['reason'] ?? '');
+  c.t.shutdownSeen = true;
+  if (!c.s.fakeReboot) {
+    Object.assign(c.s, { state: DomainState.SHUTDOWN, reason: DomainShutdownReason.UNKNOWN });
+    const D = DomainEventDetail.SHUTDOWN;
+    announce(c, DomainState.SHUTDOWN, DomainEventType.SHUTDOWN, data['guest'] === true ? D.GUEST : data['guest'] === false ? D.HOST : D.FINISHED);
+  }
+  if (EXITING.has(reason)) return writeStatus(c.drv.paths, c.s);
+  const lc = lifecycleOf(c.s);
+  const action = RESET_AS_SHUTDOWN.has(reason) && lc.onReboot === 'destroy' ? lc.onReboot : lc.onPoweroff;
+  if (c.s.fakeReboot || outcomeOf(action, false) === 'restart') return restart(c);
+  await tearDown(c.drv, c.s, DomainShutoffReason.SHUTDOWN, { detail: DomainEventDetail.STOPPED.SHUTDOWN });
+}
+
+/** GUEST_PANICKED (QEMU stops the guest, set at start): the domain is crashed and on_crash decides. */
+async function onPanic(c: Ctx): Promise<void> {
+  Object.assign(c.s, { state: DomainState.CRASHED, reason: DomainCrashedReason.PANICKED });
+  announce(c, DomainState.CRASHED, DomainEventType.CRASHED, DomainEventDetail.CRASHED.PANICKED);
+  const outcome = outcomeOf(lifecycleOf(c.s).onCrash, true);
+  if (outcome === 'restart') return restart(c);
+  if (outcome === 'preserve') return writeStatus(c.drv.paths, c.s);
+  await tearDown(c.drv, c.s, DomainShutoffReason.CRASHED, { detail: DomainEventDetail.STOPPED.CRASHED });
+}
+
+/** STOP and RESUME: the status follows what QEMU says now (events queue up behind the driver's own actions). */
+async function followRunState(c: Ctx): Promise<void> {
+  const { status: qs } = await c.mon.execute<{ status: string }>('query-status');
+  const s = c.s;
+  if (qs === 'running' && s.state !== DomainState.RUNNING) {
+    Object.assign(s, { state: DomainState.RUNNING, reason: DomainRunningReason.UNPAUSED });
+    await writeStatus(c.drv.paths, s);
+  } else if (qs !== 'running' && qs !== 'shutdown' && qs !== 'guest-panicked' && s.state === DomainState.RUNNING) {
+    Object.assign(s, { state: DomainState.PAUSED, reason: qs === 'io-error' ? DomainPausedReason.IOERROR : DomainPausedReason.UNKNOWN });
+    await writeStatus(c.drv.paths, s);
+  }
+  if (s.state === DomainState.RUNNING) announce(c, DomainState.RUNNING, DomainEventType.RESUMED, DomainEventDetail.RESUMED.UNPAUSED);
+  if (s.state === DomainState.PAUSED) {
+    const S = DomainEventDetail.SUSPENDED;
+    announce(c, DomainState.PAUSED, DomainEventType.SUSPENDED, s.reason === DomainPausedReason.IOERROR ? S.IOERROR : S.PAUSED);
+  }
+}
+
+/** DEVICE_DELETED of a device (not a bare QOM path): an unplug waiting for it is finished, and DEVICE_REMOVED raised. */
+async function onDeviceDeleted(c: Ctx, data: Record<string, unknown>): Promise<void> {
+  const alias = typeof data['device'] === 'string' ? data['device'] : '';
+  if (!alias) return;
+  const journal = await readPending(c.drv.paths, c.s);
+  if (journal) Object.assign(c.s, journal);
+  if ((await settleHotplug(c.drv, c.mon, c.s)) || journal) await writeStatus(c.drv.paths, c.s);
+  c.drv.events.raiseOther({ eventID: DomainEventID.DEVICE_REMOVED, domain: refOf(c.s), devAlias: alias });
+}
+
+/** BLOCK_JOB_*: the job's disk found by device id, node name or libvirt-style job name; BLOCK_JOB and BLOCK_JOB_2 raised. */
+function onBlockJob(c: Ctx, e: QmpEvent): void {
+  const job = String(e.data['device'] ?? '');
+  const disks = disksOf(parseDomainXML(c.s.xml, { arch: GUEST_ARCH }).devices);
+  const disk = disks.find((d) => {
+    const node = d.alias === undefined ? undefined : c.s.diskNodes[d.alias];
+    return d.alias === job || (node !== undefined && (job === formatNode(node) || job === storageNode(node))) || job.includes(`-${d.target}-`);
+  });
+  if (!disk) return;
+  const status = e.event === 'BLOCK_JOB_READY' ? DomainBlockJobStatus.READY
+    : e.event === 'BLOCK_JOB_CANCELLED' ? DomainBlockJobStatus.CANCELED
+      : e.data['error'] !== undefined ? DomainBlockJobStatus.FAILED : DomainBlockJobStatus.COMPLETED;
+  const type = BLOCK_JOB_TYPE[String(e.data['type'])] ?? DomainBlockJobType.UNKNOWN;
+  const domain = refOf(c.s);
+  c.drv.events.raiseOther({ eventID: DomainEventID.BLOCK_JOB, domain, disk: disk.path ?? disk.target, type, status });
+  c.drv.events.raiseOther({ eventID: DomainEventID.BLOCK_JOB_2, domain, disk: disk.target, type, status });
+}
+
+/** Acts on one QMP event of a held domain; the caller holds the job lock and `s` is its fresh status. */
+export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: ActiveStatus, e: QmpEvent): Promise<void> {
+  const mon = t.client;
+  if (!mon) return;
+  const c: Ctx = { drv, t, s, mon };
+  switch (e.event) {
+    case 'SHUTDOWN': return onShutdown(c, e.data ?? {});
+    case 'GUEST_PANICKED': return onPanic(c);
+    case 'STOP':
+    case 'RESUME': return followRunState(c);
+    case 'RESET':
+      drv.events.raiseOther({ eventID: DomainEventID.REBOOT, domain: refOf(s) });
+      return;
+    case 'DEVICE_DELETED': return onDeviceDeleted(c, e.data ?? {});
+    case 'BLOCK_JOB_COMPLETED':
+    case 'BLOCK_JOB_CANCELLED':
+    case 'BLOCK_JOB_READY': return onBlockJob(c, e);
+    default:
+  }
+}
+
+/**
+ * On first holding a domain's monitor: a power-off or panic that happened while no one held it
+ * is acted on now, and a pause or resume is followed.
+ */
+export async function catchUp(drv: DriverContext, t: EventTarget, s: ActiveStatus): Promise<void> {
+  const mon = t.client;
+  if (!mon) return;
+  const c: Ctx = { drv, t, s, mon };
+  const { status: qs } = await mon.execute<{ status: string }>('query-status');
+  if (qs === 'shutdown') return onShutdown(c, {});
+  if (qs === 'guest-panicked') return onPanic(c);
+  return followRunState(c);
+}

@@ -1,0 +1,14 @@
+import { join } from 'node:path';
+
+/**
+ * A second QMP monitor that only the event watcher holds. QEMU serves one client a monitor
+ * socket, and jobs in any process open the main one for their length; events go to every QMP
+ * monitor, so a watcher on its own socket never keeps a job waiting.
+ */
+export const eventMonitorPath = (runDir: string): string => join(runDir, 'events.sock');
+
+/** The arguments that add the event monitor; added by the launcher, outside libvirt's command line. */
+export const eventMonitorArgs = (runDir: string): string[] => [
+  '-chardev', `socket,id=tsvirt-events,path=${eventMonitorPath(runDir).replaceAll(',', ',,')},server=on,wait=off`,
+  '-mon', 'chardev=tsvirt-events,mode=control',
+];

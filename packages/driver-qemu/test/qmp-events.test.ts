@@ -1,0 +1,244 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DomainEventDetail, DomainEventID, DomainEventType, DomainShutoffReason, DomainState, type Connection, type DomainDriverEvent,
+} from '@tsvirt/api';
+import { domainXml, TestRoot } from './helpers.js';
+
+/** A boot sector that waits half a second (BIOS int 15h) and then does `then`. */
+function bootSector(then: number[]): Buffer {
+  const code = Buffer.from([0xb4, 0x86, 0xb9, 0x07, 0x00, 0xba, 0x20, 0xa1, 0xcd, 0x15, ...then, 0xf4, 0xeb, 0xfd]);
+  return Buffer.concat([code, Buffer.alloc(510 - code.length), Buffer.from([0x55, 0xaa])]);
+}
+/** ACPI soft-off: SLP_EN with S5 to PIIX4's PM1a control port (0x604). */
+const POWER_OFF = [0xba, 0x04, 0x06, 0xb8, 0x00, 0x20, 0xef];
+/** A reset through the keyboard controller. */
+const REBOOT = [0xb0, 0xfe, 0xe6, 0x64];
+
+type Seen = [name: string, event: number, detail: number];
+
+/** Everything the connection reports, lifecycle events and the others, in order. */
+class Recorder {
+  readonly lifecycle: Seen[] = [];
+  readonly others: DomainDriverEvent[] = [];
+  readonly #stops: Array<() => void> = [];
+
+  static async on(conn: Connection): Promise<Recorder> {
+    const r = new Recorder();
+    r.#stops.push(await conn.domainEventRegisterAny(undefined, DomainEventID.LIFECYCLE, (d, e) => {
+      if (e.eventID === 0) r.lifecycle.push([d.getName(), e.event, e.detail]);
+    }));
+    for (const id of [DomainEventID.REBOOT, DomainEventID.DEVICE_REMOVED, DomainEventID.BLOCK_JOB_2]) {
+      r.#stops.push(await conn.domainEventRegisterAny(undefined, id, (_d, e) => r.others.push(e)));
+    }
+    return r;
+  }
+
+  /** The run-state events of a domain (definitions left out). */
+  of(name: string): Seen[] {
+    return this.lifecycle.filter((e) => e[0] === name && e[1] !== DomainEventType.DEFINED && e[1] !== DomainEventType.UNDEFINED);
+  }
+
+  /** Waits until `name` has seen `count` events (a generous bound for a loaded machine). */
+  async until(ok: () => boolean, what: string, ms = 30_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!ok()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(this.lifecycle)} ${JSON.stringify(this.others)}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  stop(): void {
+    for (const s of this.#stops) s();
+  }
+}
+
+const E = DomainEventType;
+const D = DomainEventDetail;
+
+let root: TestRoot;
+let conn: Connection;
+let rec: Recorder;
+
+/** A guest booting the given sector from an IDE disk, with lifecycle actions. */
+function guestXml(name: string, sector: number[], actions = ''): string {
+  const img = join(root.dir, `${name}.img`);
+  writeFileSync(img, bootSector(sector));
+  return domainXml(name, `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${img}'/><target dev='hda' bus='ide'/></disk>`)
+    .replace('</features>', `</features>${actions}`);
+}
+
+/** The status file of a domain as the driver left it. */
+const statusOf = (name: string): Record<string, unknown> | undefined => root.statuses().find((s) => s['name'] === name);
+
+beforeAll(async () => {
+  root = new TestRoot();
+  conn = await root.open();
+  rec = await Recorder.on(conn);
+});
+afterAll(async () => {
+  rec.stop();
+  await root.cleanup();
+});
+
+describe('QMP events from the held monitor, with real QEMU', () => {
+  it('a QEMU killed with SIGKILL is shut off (crashed) at once, with no call made', async () => {
+    const dom = await conn.defineXML(domainXml('kill1'));
+    await dom.create();
+    const pid = statusOf('kill1')!['pid'] as number;
+    process.kill(pid, 'SIGKILL');
+    await rec.until(() => rec.of('kill1').length >= 2, 'STOPPED');
+    expect(rec.of('kill1')).toEqual([['kill1', E.STARTED, D.STARTED.BOOTED], ['kill1', E.STOPPED, D.STOPPED.FAILED]]);
+    expect(statusOf('kill1')).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.CRASHED });
+  });
+
+  it('QMP quit: SHUTDOWN (host) then STOPPED (shutdown), status shut off (shutdown)', async () => {
+    const dom = await conn.defineXML(domainXml('quit1'));
+    await dom.create();
+    await dom.qemuMonitorCommand('{"execute":"quit"}');
+    await rec.until(() => rec.of('quit1').length >= 3, 'STOPPED');
+    expect(rec.of('quit1')).toEqual([
+      ['quit1', E.STARTED, D.STARTED.BOOTED], ['quit1', E.SHUTDOWN, D.SHUTDOWN.HOST], ['quit1', E.STOPPED, D.STOPPED.SHUTDOWN],
+    ]);
+    expect(statusOf('quit1')).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.SHUTDOWN });
+    expect(await dom.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.SHUTDOWN]);
+  });
+
+  it('stop and cont behind the driver\'s back are SUSPENDED and RESUMED; the driver\'s own are raised once', async () => {
+    const dom = await conn.createXML(domainXml('stop1'), 0);
+    await dom.qemuMonitorCommand('{"execute":"stop"}');
+    await rec.until(() => rec.of('stop1').length >= 2, 'SUSPENDED');
+    expect(statusOf('stop1')).toMatchObject({ state: DomainState.PAUSED, reason: 0 });
+    await dom.qemuMonitorCommand('{"execute":"cont"}');
+    await rec.until(() => rec.of('stop1').length >= 3, 'RESUMED');
+    expect(statusOf('stop1')).toMatchObject({ state: DomainState.RUNNING });
+    await dom.suspend();
+    await dom.resume();
+    await dom.destroy();
+    await rec.until(() => rec.of('stop1').length >= 6, 'STOPPED');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rec.of('stop1')).toEqual([
+      ['stop1', E.STARTED, D.STARTED.BOOTED], ['stop1', E.SUSPENDED, D.SUSPENDED.PAUSED], ['stop1', E.RESUMED, D.RESUMED.UNPAUSED],
+      ['stop1', E.SUSPENDED, D.SUSPENDED.PAUSED], ['stop1', E.RESUMED, D.RESUMED.UNPAUSED], ['stop1', E.STOPPED, D.STOPPED.DESTROYED],
+    ]);
+  });
+
+  it('system_reset is a REBOOT event, and with on_reboot destroy a shutdown', async () => {
+    const keep = await conn.createXML(domainXml('reset1'), 0);
+    await keep.reset();
+    await rec.until(() => rec.others.some((e) => e.eventID === DomainEventID.REBOOT && e.domain.name === 'reset1'), 'REBOOT');
+    expect((await keep.getState())[0]).toBe(DomainState.RUNNING);
+    await keep.destroy();
+
+    const gone = await conn.createXML(domainXml('reset2').replace('</features>', '</features><on_reboot>destroy</on_reboot>'), 0);
+    await gone.reset();
+    await rec.until(() => rec.of('reset2').length >= 3, 'STOPPED');
+    expect(rec.of('reset2')).toEqual([
+      ['reset2', E.STARTED, D.STARTED.BOOTED], ['reset2', E.SHUTDOWN, D.SHUTDOWN.HOST], ['reset2', E.STOPPED, D.STOPPED.SHUTDOWN],
+    ]);
+    expect(statusOf('reset2')).toBeUndefined();
+  });
+
+  it('a guest that powers itself off: SHUTDOWN (guest), then on_poweroff destroy stops it', async () => {
+    const dom = await conn.defineXML(guestXml('off1', POWER_OFF));
+    await dom.create();
+    await rec.until(() => rec.of('off1').length >= 3, 'STOPPED');
+    expect(rec.of('off1')).toEqual([
+      ['off1', E.STARTED, D.STARTED.BOOTED], ['off1', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['off1', E.STOPPED, D.STOPPED.SHUTDOWN],
+    ]);
+    expect(statusOf('off1')).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.SHUTDOWN });
+  });
+
+  it('on_poweroff restart resets the guest and lets it run again', async () => {
+    const dom = await conn.createXML(guestXml('off2', POWER_OFF, '<on_poweroff>restart</on_poweroff>'), 0);
+    await rec.until(() => rec.of('off2').length >= 3, 'RESUMED');
+    expect(rec.of('off2').slice(0, 3)).toEqual([
+      ['off2', E.STARTED, D.STARTED.BOOTED], ['off2', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['off2', E.RESUMED, D.RESUMED.UNPAUSED],
+    ]);
+    await rec.until(() => rec.others.some((e) => e.eventID === DomainEventID.REBOOT && e.domain.name === 'off2'), 'REBOOT');
+    expect(statusOf('off2')).toMatchObject({ phase: 'active' });
+    await dom.destroy();
+  });
+
+  it('a guest reset with on_reboot destroy is a shutdown (guest) and stops the domain', async () => {
+    await conn.createXML(guestXml('rb1', REBOOT, '<on_reboot>destroy</on_reboot>'), 0);
+    await rec.until(() => rec.of('rb1').length >= 3, 'STOPPED');
+    expect(rec.of('rb1')).toEqual([
+      ['rb1', E.STARTED, D.STARTED.BOOTED], ['rb1', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['rb1', E.STOPPED, D.STOPPED.SHUTDOWN],
+    ]);
+  });
+
+  it('a guest reset with on_reboot restart is a REBOOT event and the guest keeps running', async () => {
+    const dom = await conn.createXML(guestXml('rb2', REBOOT), 0);
+    await rec.until(() => rec.others.some((e) => e.eventID === DomainEventID.REBOOT && e.domain.name === 'rb2'), 'REBOOT');
+    expect((await dom.getState())[0]).toBe(DomainState.RUNNING);
+    await dom.destroy();
+  });
+
+  it('a detached SCSI disk is a DEVICE_REMOVED event with its alias', async () => {
+    const dom = await conn.createXML(domainXml('dev1'), 0);
+    const img = join(root.dir, 'dev1-disk.img');
+    writeFileSync(img, Buffer.alloc(1 << 20));
+    const disk = `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${img}'/><target dev='sdb' bus='scsi'/></disk>`;
+    await dom.attachDevice(disk);
+    await dom.detachDevice(disk);
+    await rec.until(() => rec.others.some((e) => e.eventID === DomainEventID.DEVICE_REMOVED && e.domain.name === 'dev1'), 'DEVICE_REMOVED');
+    const removed = rec.others.find((e) => e.eventID === DomainEventID.DEVICE_REMOVED && e.domain.name === 'dev1');
+    expect(removed).toMatchObject({ devAlias: 'scsi0-0-0-1' });
+    await dom.destroy();
+  });
+
+  it('refuses an unknown event id in libvirt\'s words', async () => {
+    await expect(conn.domainEventRegisterAny(undefined, 27, () => undefined)).rejects.toThrow('eventID in virConnectDomainEventRegisterAny must be less than 27');
+  });
+});
+
+describe('domains of other processes', () => {
+  it('a domain another process starts is announced and held: its QEMU killed is STOPPED (failed) here', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/child-job.mjs', import.meta.url)), root.uri, 'start', 'ext1', domainXml('ext1')], { stdio: 'ignore' });
+    await new Promise((r) => child.once('exit', r));
+    await rec.until(() => rec.of('ext1').length >= 1, 'STARTED');
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(statusOf('ext1')!['pid'] as number, 'SIGKILL');
+    await rec.until(() => rec.of('ext1').length >= 2, 'STOPPED');
+    expect(rec.of('ext1')).toEqual([['ext1', E.STARTED, D.STARTED.BOOTED], ['ext1', E.STOPPED, D.STOPPED.FAILED]]);
+    expect(statusOf('ext1')).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.CRASHED });
+  });
+});
+
+describe('holding only while someone listens', () => {
+  it('a power-off nobody saw is acted on when the first listener comes; the last one leaving lets the monitor go', async () => {
+    const other = new TestRoot();
+    try {
+      const c = await other.open();
+      const img = join(other.dir, 'late1.img');
+      writeFileSync(img, bootSector(POWER_OFF));
+      const xml = domainXml('late1', `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${img}'/><target dev='hda' bus='ide'/></disk>`);
+      await (await c.defineXML(xml)).create();
+      const log = join(other.statuses()[0]!['runDir'] as string, 'runstate.log');
+      const { readFileSync } = await import('node:fs');
+      const end = Date.now() + 30_000;
+      while (!/\(shutdown\)/.test(readFileSync(log, 'utf8')) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(other.statuses()[0]).toMatchObject({ phase: 'active', state: DomainState.RUNNING });
+
+      const late = await Recorder.on(c);
+      await late.until(() => late.of('late1').length >= 2, 'STOPPED');
+      expect(late.of('late1')).toEqual([['late1', E.SHUTDOWN, D.SHUTDOWN.FINISHED], ['late1', E.STOPPED, D.STOPPED.SHUTDOWN]]);
+      expect(other.statuses()[0]).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.SHUTDOWN });
+
+      await (await c.lookupByName('late1')).create();
+      late.stop();
+      // Nobody listens: another client can take the event monitor at once.
+      const { QmpClient } = await import('../src/qmp/qmp-client.js');
+      const runDir = other.statuses()[0]!['runDir'] as string;
+      // QEMU may reset a connection made while it drops the previous client: a second try gets it.
+      const mon = await QmpClient.open(join(runDir, 'events.sock'), 5_000).catch(() => QmpClient.open(join(runDir, 'events.sock'), 5_000));
+      mon.close();
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
