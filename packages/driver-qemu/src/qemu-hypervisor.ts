@@ -6,7 +6,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
-  type DomainBlockStats, type DomainDriverEvent, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  type DomainBlockStats, type DomainDriverEvent, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -20,6 +20,7 @@ import { SAVE_FLAGS, hasManagedSave, managedSavePath, runsAfterRestore, saveDoma
 import { readSaveImage } from './save/save-image.js';
 import { tearDown } from './driver/domain-stop.js';
 import { withMonitor } from './driver/monitor.js';
+import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { isActiveStatus, removeStatus, writeStatus } from './state/domain-status.js';
@@ -391,6 +392,11 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
     return vcpuCount(await readDomain(this.drv, dom), flags);
+  }
+
+  async domainInterfaceAddresses(dom: DomainRef, source: number, flags: number): Promise<DomainInterface[]> {
+    checkFlags(flags, 0, 'qemuDomainInterfaceAddresses', D);
+    return interfaceAddresses(this.drv, requireActive(await readDomain(this.drv, dom)), source);
   }
 
   /** Reboot, device-removed and block-job events from QEMU's monitor, while the listener stays. */

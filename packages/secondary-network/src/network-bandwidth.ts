@@ -1,5 +1,6 @@
 import type { NetworkBandwidthSetup } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError, runCommand } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { runTool } from './host-command.js';
 
 const D = ErrorDomain.NETWORK;
 
@@ -62,20 +63,13 @@ export function checkNetworkBandwidth(bw: NetworkBandwidthSetup | undefined): vo
   }
 }
 
-/** Runs one tc command; a refusal is libvirt's error, with tc's whole message (its last newline too). */
-async function tc(args: readonly string[]): Promise<void> {
-  const r = await runCommand('tc', args, { okExitCodes: [...Array(256).keys()], domain: D });
-  if (r.exitCode === 0) return;
-  throw new VirError(ErrorCode.INTERNAL_ERROR, `Child process (tc ${args.join(' ')}) unexpected exit status ${r.exitCode}${r.stderr ? `: ${r.stderr}` : ''}`, D);
-}
-
 /** Whether a `<bandwidth>` asks for anything: libvirt does nothing at all for an empty one. */
 export const hasBandwidth = (bw: NetworkBandwidthSetup | undefined): bw is NetworkBandwidthSetup =>
   bw?.inbound !== undefined || bw?.outbound !== undefined;
 
 /** Removes every qdisc `<bandwidth>` may have set on `dev` (a missing one is no error, as in libvirt). */
 export async function clearBandwidth(dev: string): Promise<void> {
-  for (const where of ['root', 'ingress']) await runCommand('tc', ['qdisc', 'del', 'dev', dev, where], { okExitCodes: [0, 1, 2], domain: D });
+  for (const where of ['root', 'ingress']) await runTool('tc', ['qdisc', 'del', 'dev', dev, where], { okExitCodes: [0, 1, 2] });
 }
 
 /**
@@ -86,7 +80,7 @@ export async function clearBandwidth(dev: string): Promise<void> {
 export async function setBandwidth(dev: string, bw: NetworkBandwidthSetup, fresh: boolean): Promise<void> {
   if (!fresh) await clearBandwidth(dev);
   try {
-    for (const args of bandwidthCommands(dev, bw)) await tc(args);
+    for (const args of bandwidthCommands(dev, bw)) await runTool('tc', args);
   } catch (e) {
     await clearBandwidth(dev).catch(() => undefined);
     throw e;

@@ -19,7 +19,7 @@ import { PoolEvents } from './pool-events.js';
 import { PoolTable, poolRef, requireActive } from './pool-table.js';
 import { autostartedMarker, type StoragePaths } from './storage-paths.js';
 import { parseNewVolume } from './volume-def.js';
-import { volumePassphrase } from './volume-secret.js';
+import { volumePassphrase, volumeSecretUUID } from './volume-secret.js';
 import { noVol, volRef, volumeFacts, type VolumeEntry } from './volume-facts.js';
 import { resizeVolume, wipeVolume } from './volume-ops.js';
 import { downloadVolume, uploadVolume } from './volume-stream.js';
@@ -339,7 +339,8 @@ export class LocalStorage implements StorageDriver {
   }
   async storageVolGetXMLDesc(ref: StorageVolRef, flags: number): Promise<string> {
     checkFlags(flags, 0, 'storageVolGetXMLDesc', D);
-    return volumeXML(await volumeFacts((await this.vol(ref)).vol));
+    const v = await volumeFacts((await this.vol(ref)).vol);
+    return volumeXML(v, v.encrypted ? await volumeSecretUUID(v.path, this.connect) : undefined);
   }
   async storageVolGetInfo(ref: StorageVolRef): Promise<StorageVolInfo> {
     return this.storageVolGetInfoFlags(ref, 0);

@@ -1,8 +1,12 @@
 import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
+import { dirname } from 'node:path';
+import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { cpuFeatureProps } from './cpu-features.js';
+import { graphicsArgs } from './graphics-args.js';
+import { hpetOff, pitArgs, pmArgs, rtcArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 
@@ -36,8 +40,10 @@ function cpuArgs(def: DomainDef, accel: 'kvm' | 'tcg'): string[] {
     if (accel !== 'kvm') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `CPU mode '${mode}' for x86_64 qemu domain on x86_64 host is not supported by hypervisor`, ErrorDomain.QEMU);
     return ['-cpu', 'host'];
   }
-  if (modelEl) return ['-cpu', textOf(modelEl).trim()];
-  return accel === 'tcg' ? ['-cpu', 'qemu64'] : [];
+  const model = modelEl ? textOf(modelEl).trim() : accel === 'tcg' ? 'qemu64' : undefined;
+  const features = cpuFeatureProps(def);
+  if (model === undefined) return features.length ? ['-cpu', ['host', ...features].join(',')] : [];
+  return ['-cpu', [model, ...features].join(',')];
 }
 
 function smpArg(def: DomainDef): string {
@@ -71,10 +77,16 @@ function bootArg(def: DomainDef): string {
 }
 
 function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
-  return disks.flatMap((d) => [
-    ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
-    ...deviceArg(diskDeviceProps(d, pcieRoot)),
-  ]);
+  return disks.flatMap((d) => {
+    const { type } = d.view;
+    if (type === 'network' || type === 'nvme' || type === 'vhostuser') {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk type '${type}' of '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
+    }
+    return [
+      ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
+      ...deviceArg(diskDeviceProps(d, pcieRoot)),
+    ];
+  });
 }
 
 /**
@@ -89,7 +101,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-name', `guest=${def.name.replaceAll(',', ',,')},debug-threads=on`,
     '-S',
     '-object', JSON.stringify({ 'qom-type': 'secret', id: 'masterKey0', format: 'raw', file: ctx.masterKeyFile }),
-    '-machine', `${machine},usb=off,dump-guest-core=off${memory.machineBackend ? ',memory-backend=pc.ram' : ''}`,
+    '-machine', `${machine},usb=off,dump-guest-core=off${memory.machineBackend ? ',memory-backend=pc.ram' : ''}${hpetOff(def) ? ',hpet=off' : ''}`,
     '-accel', ctx.accel,
     ...cpuArgs(def, ctx.accel),
     ...memory.memory,
@@ -102,9 +114,11 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-nodefaults',
     '-chardev', `socket,id=charmonitor,path=${ctx.monitorPath.replaceAll(',', ',,')},server=on,wait=off`,
     '-mon', 'chardev=charmonitor,id=monitor,mode=control',
-    '-rtc', `base=${def.clockOffset === 'localtime' ? 'localtime' : 'utc'}`,
+    ...rtcArgs(def),
+    ...pitArgs(def),
     '-no-shutdown',
     ...(hasFeature(def, 'acpi') ? [] : ['-no-acpi']),
+    ...pmArgs(def),
     '-boot', bootArg(def),
     ...controllerArgs(def.devices),
     ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
@@ -112,9 +126,11 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...serialArgs(def.devices),
     ...parallelArgs(def.devices),
+    ...channelArgs(def.devices, dirname(ctx.monitorPath)),
+    ...consoleArgs(def.devices),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
-    ...graphicsArgs(def.devices, ctx.vncPort),
+    ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath)),
     ...videoArgs(def.devices),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices),
