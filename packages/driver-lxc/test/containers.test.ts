@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, VirError, type Connection } from '@tsvirt/api';
+import { DomainConsoleFlags, DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, VirError, type Connection } from '@tsvirt/api';
+import { CONSOLE_HELLO } from '../src/controller/console-server.js';
 import { SLEEPER, TestRoot, containerXML, inside, until, whyNoContainers } from './helpers.js';
 
 const skip = whyNoContainers();
@@ -14,12 +15,13 @@ const uniq = () => `t${process.pid}${Math.floor(Math.random() * 1e6)}`;
 const memCgroups = () => readdirSync('/sys/fs/cgroup/memory/machine').filter((d) => d.includes('.libvirt-lxc'));
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z');
 
-/** Reads what the console socket gives within `ms`. */
+/** Reads what the console socket gives within `ms`, after the controller's greeting. */
 function consoleText(sock: string, ms = 1500): Promise<string> {
   return new Promise((resolve) => {
     let text = '';
     const s = createConnection(sock);
-    s.on('data', (d) => (text += d.toString()));
+    s.on('connect', () => s.write(CONSOLE_HELLO.polite));
+    s.on('data', (d) => (text += d.toString().replace(CONSOLE_HELLO.ok, '')));
     s.on('error', () => resolve(text));
     setTimeout(() => {
       s.destroy();
@@ -99,6 +101,36 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(execFileSync('nsenter', [...args, '/bin/hostname'], { encoding: 'utf8' }).trim()).toBe(name);
     await d.destroy();
     await expect(d.openConsole()).rejects.toThrow('Domain not found');
+  });
+
+  it('keeps one console session: another is refused in libvirt words unless it forces (console --force/--safe)', async () => {
+    const name = uniq();
+    const d = await c.createXML(containerXML(name, rootfs, 'echo ready; while read l; do echo got:$l; done'));
+    const first = await d.openConsole(undefined, DomainConsoleFlags.SAFE);
+    let firstText = '';
+    first.on('data', (b: Buffer) => (firstText += b.toString()));
+    expect(await until(() => firstText.includes('ready'))).toBe(true);
+    for (const flags of [0, DomainConsoleFlags.SAFE]) {
+      await expect(d.openConsole(undefined, flags)).rejects.toMatchObject({
+        code: 9, message: 'operation failed: Active console session exists for this domain',
+      });
+    }
+    const firstClosed = new Promise((r) => first.once('close', r));
+    const second = await d.openConsole(undefined, DomainConsoleFlags.FORCE | DomainConsoleFlags.SAFE);
+    await firstClosed;
+    let text = '';
+    second.on('data', (b: Buffer) => (text += b.toString()));
+    // The new session is shown the recent output first, then its input reaches init.
+    expect(await until(() => text.includes('ready'))).toBe(true);
+    second.write('pong\n');
+    expect(await until(() => text.includes('got:pong'))).toBe(true);
+    const secondClosed = new Promise((r) => second.once('close', r));
+    second.destroy();
+    await secondClosed;
+    // Once the controller has seen the session go, a polite open succeeds again.
+    expect(await until(() => d.openConsole().then((third) => (third.destroy(), true), () => false))).toBe(true);
+    await expect(d.openConsole(undefined, 4)).rejects.toThrow('unsupported flags (0x4) in function lxcDomainOpenConsole');
+    await d.destroy();
   });
 
   it('runs init as <inituser>/<initgroup> in <initdir>', async () => {
