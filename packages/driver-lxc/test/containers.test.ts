@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainConsoleFlags, DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, VirError, type Connection } from '@tsvirt/api';
+import { DomainConsoleFlags, DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, VirError, typedULLong, type Connection } from '@tsvirt/api';
 import { CONSOLE_HELLO } from '../src/controller/console-server.js';
 import { SLEEPER, TestRoot, containerXML, inside, until, whyNoContainers } from './helpers.js';
 
@@ -55,7 +55,16 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(inside(pid, ['hostname']).trim()).toBe(name);
     expect(execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'link'], { encoding: 'utf8' }).trim()).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP>[^\n]*$/);
     const mounts = inside(pid, ['cat', '/proc/self/mountinfo']).trim().split('\n').map((l) => l.split(' ')[4]);
-    expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/dev', '/dev/pts', '/dev/console', '/dev/tty1']);
+    expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/proc/meminfo', '/dev', '/dev/pts', '/dev/console', '/dev/tty1']);
+    // /proc/meminfo tells the container's memory limit and use, read again at every open, as libvirt's FUSE file does.
+    const meminfo = (): Record<string, number> => Object.fromEntries(inside(pid, ['cat', '/proc/meminfo']).trim().split('\n')
+      .map((l) => /^([^:]+):\s+(\d+)/.exec(l)).filter((m) => m !== null).map((m) => [m[1], Number(m[2])]));
+    const first = meminfo();
+    expect(first['MemTotal']).toBe(98304);
+    expect(first['MemFree']).toBeGreaterThan(0);
+    expect(first['MemFree']).toBeLessThan(98304);
+    expect(first['MemAvailable']).toBe(first['MemFree']);
+    expect(Object.keys(first)).toEqual(expect.arrayContaining(['Cached', 'Active', 'Inactive', 'SwapTotal']));
     const info = inside(pid, ['cat', '/proc/self/mountinfo']);
     expect(info).toMatch(/ \/mnt\/shared ro,/);
     expect(info).toMatch(/ \/sys ro,/);
@@ -73,6 +82,8 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const usage = (await d.getInfo()).memory;
     expect(usage).toBeGreaterThan(0);
     expect(usage).toBeLessThan(98304);
+    await d.setMemoryParameters([typedULLong('hard_limit', 81920n)], 1);
+    expect(meminfo()['MemTotal']).toBe(81920);
     expect(await consoleText(join(root.stateDir(), `${name}.console`))).toContain('hello-from-init');
     await d.destroy();
     expect(await d.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.DESTROYED]);
