@@ -109,6 +109,20 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
     expect(r.stdout).toContain('state [5, 3]'); // shut off, crashed: as libvirt reports a QEMU that died
   }, 120_000);
 
+  it('a guest that powers itself off: Stopped Shutdown at a python client, from QEMU\'s own event', () => {
+    const disk = join(d.dir, 'poweroff.img');
+    spawnSync('/usr/bin/python3', [join(FIXTURES, 'poweroff-disk.py'), disk]);
+    writeFileSync(join(d.dir, 'q3.xml'), domainXml('q3').replace('<devices>',
+      `<devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${disk}'/><target dev='hda' bus='ide'/></disk>`));
+    expect(virsh(`define ${join(d.dir, 'q3.xml')}; start q3`).status).toBe(0);
+    const r = spawnSync('/usr/bin/python3', [join(FIXTURES, 'py-kill-event.py'), uri, 'q3', 'poweroff'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    const m = /^event 5 0 after ([\d.]+) ms$/m.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    console.log(`guest power-off → client event: ${m![1]} ms`);
+    expect(r.stdout).toContain('state [5, 1]'); // shut off, shutdown
+  }, 120_000);
+
   it('tsvirtd killed -9 and restarted: the domain kept running, is reconnected and still managed', async () => {
     expect(virsh('start q1').status).toBe(0);
     const pid = qemuPid('q1');

@@ -63,6 +63,31 @@ export function checkNetworkBandwidth(bw: NetworkBandwidthSetup | undefined): vo
   }
 }
 
+/**
+ * libvirt's checks of a port's `<bandwidth>` against its network (networkCheckBandwidth): a floor
+ * only inbound, only on a network with inbound QoS, and all floors within its average. The bridge
+ * side of a floor (a class per port) is refused: see the README.
+ */
+export function checkPortBandwidth(port: { mac: string; bandwidth?: NetworkBandwidthSetup }, network: { name: string; bridge: string; bandwidth?: NetworkBandwidthSetup },
+  floors: readonly number[]): void {
+  if (port.bandwidth?.outbound?.floor !== undefined) {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, "'floor' attribute allowed only in <inbound> element", D);
+  }
+  const floor = port.bandwidth?.inbound?.floor;
+  if (!floor) return;
+  const net = network.bandwidth?.inbound;
+  if (!net) {
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED,
+      `Invalid use of 'floor' on interface with MAC address ${port.mac} - network '${network.name}' has no inbound QoS set`, D);
+  }
+  const total = floors.reduce((a, b) => a + b, floor);
+  const average = net.average ?? 0;
+  if (total > average) {
+    throw new VirError(ErrorCode.OPERATION_INVALID, `Cannot plug '${port.mac}' interface into '${network.bridge}' because new combined inbound floor=${total} would overcommit average=${average} on network '${network.name}'`, D);
+  }
+  throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `'floor' of the port of interface ${port.mac} on network '${network.name}' is not supported by this driver yet`, D);
+}
+
 /** Whether a `<bandwidth>` asks for anything: libvirt does nothing at all for an empty one. */
 export const hasBandwidth = (bw: NetworkBandwidthSetup | undefined): bw is NetworkBandwidthSetup =>
   bw?.inbound !== undefined || bw?.outbound !== undefined;

@@ -1,6 +1,6 @@
 import type { Connection, StoragePool, StorageVol } from '@tsvirt/api';
+import { uuidShaped } from './uuid-string.js';
 import { strcasecmp } from './vsh/strcasecmp.js';
-import { parseUUID } from '@tsvirt/conf';
 import type { OptDef } from './vsh/command-def.js';
 import { CommandFailed, type Ctl } from './vsh/ctl.js';
 import type { ParsedCommand } from './vsh/parsed-command.js';
@@ -30,7 +30,7 @@ const BOTH: PoolLookupWays = { byUUID: true, byName: true };
 function poolAttempts(conn: Connection, ways: PoolLookupWays) {
   return (text: string): Array<LookupAttempt<StoragePool>> => {
     const attempts: Array<LookupAttempt<StoragePool>> = [];
-    if (ways.byUUID && parseUUID(text)) attempts.push(['trying as pool UUID', () => conn.storagePoolLookupByUUIDString(text)]);
+    if (ways.byUUID && uuidShaped(text)) attempts.push(['trying as pool UUID', () => conn.storagePoolLookupByUUIDString(text)]);
     if (ways.byName) attempts.push(['trying as pool NAME', () => conn.storagePoolLookupByName(text)]);
     return attempts;
   };

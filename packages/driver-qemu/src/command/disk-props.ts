@@ -81,7 +81,8 @@ function guestProps(d: ResolvedDisk): JsonProps {
   const { blockio, geometry } = v.disk;
   const cache = cacheMode(d);
   return {
-    ...(d.bootIndex !== undefined ? { bootindex: d.bootIndex } : {}),
+    // A floppy boots through its controller (fdcBootArgs).
+    ...(d.bootIndex !== undefined && v.bus !== 'fdc' ? { bootindex: d.bootIndex } : {}),
     ...(blockio?.logicalBlockSize !== undefined ? { logical_block_size: blockio.logicalBlockSize } : {}),
     ...(blockio?.physicalBlockSize !== undefined ? { physical_block_size: blockio.physicalBlockSize } : {}),
     ...(v.disk.vendor !== undefined ? { vendor: v.disk.vendor } : {}),
@@ -118,4 +119,15 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
       return { driver, bus, ...(v.bus === 'sata' ? {} : { unit: a.unit }), ...share, ...tail };
     }
   }
+}
+
+/**
+ * The floppy controller's boot order: a `-global` of the PC's built-in controller, or on q35 (which
+ * has none) the ISA controller itself, with each floppy's boot index as `bootindexA`/`bootindexB`.
+ */
+export function fdcBootArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
+  const floppies = disks.filter((d) => d.view.bus === 'fdc');
+  const indexes: Array<[string, number]> = floppies.filter((d) => d.bootIndex !== undefined).map((d) => [`bootindex${driveAddress(d.view).unit ? 'B' : 'A'}`, d.bootIndex!]);
+  if (pcieRoot) return floppies.length ? ['-device', JSON.stringify({ driver: 'isa-fdc', ...Object.fromEntries(indexes) })] : [];
+  return indexes.flatMap(([k, v]) => ['-global', `isa-fdc.${k}=${v}`]);
 }

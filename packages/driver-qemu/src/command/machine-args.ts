@@ -1,5 +1,6 @@
-import { domainPart, type DomainDef } from '@tsvirt/conf';
+import { attr, domainPart, firstChild, textOf, toKiB, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { devicesOf } from '../devices/typed-devices.js';
 import { hasPcieRoot } from './pci-address.js';
 
 type Timer = NonNullable<NonNullable<ReturnType<typeof domainPart<'clock'>>>['timers']>[number];
@@ -44,4 +45,41 @@ export function pmArgs(def: DomainDef): string[] {
   if (pm.suspendToMem !== undefined) out.push('-global', `${device}.disable_s3=${pm.suspendToMem ? 0 : 1}`);
   if (pm.suspendToDisk !== undefined) out.push('-global', `${device}.disable_s4=${pm.suspendToDisk ? 0 : 1}`);
   return out;
+}
+
+/** The `-machine` switches of `<features>` and devices, in libvirt's order before and after dump-guest-core. */
+export function machineProps(def: DomainDef): { before: string[]; after: string[] } {
+  const f = domainPart(def, 'features');
+  const iommu = devicesOf(def.devices, 'iommu').find((i) => i.model === 'intel');
+  const split = f?.ioapicDriver === 'qemu' || iommu?.driver?.intremap === true;
+  const before = [
+    ...(f?.vmport !== undefined ? [`vmport=${f.vmport ? 'on' : 'off'}`] : []),
+    ...(f?.smm !== undefined ? [`smm=${f.smm ? 'on' : 'off'}`] : []),
+    ...(split ? ['kernel_irqchip=split'] : f?.ioapicDriver === 'kvm' ? ['kernel_irqchip=on'] : []),
+  ];
+  const after = devicesOf(def.devices, 'memory').some((m) => m.model === 'nvdimm') ? ['nvdimm=on'] : [];
+  return { before, after };
+}
+
+/** `-global mch.extended-tseg-mbytes` of an SMM TSEG size (`<smm><tseg>`, in MiB). */
+export function tsegArgs(def: DomainDef): string[] {
+  const features = def.other.find((e) => e.name === 'features');
+  const smm = features && firstChild(features, 'smm');
+  const tseg = smm && firstChild(smm, 'tseg');
+  if (!tseg) return [];
+  const mib = toKiB(Number(textOf(tseg).trim()), attr(tseg, 'unit') ?? 'MiB') / 1024;
+  return ['-global', `mch.extended-tseg-mbytes=${mib}`];
+}
+
+/** `-device intel-iommu` and its options (virtio-iommu is a PCI device of its own). */
+export function iommuArgs(def: DomainDef): string[] {
+  return devicesOf(def.devices, 'iommu').flatMap((i) => {
+    if (i.model !== 'intel') return [];
+    const d = i.driver ?? {};
+    const onOff = (v: boolean | undefined, name: string): Record<string, string> => (v === undefined ? {} : { [name]: v ? 'on' : 'off' });
+    return ['-device', JSON.stringify({
+      driver: 'intel-iommu', id: 'iommu0', ...onOff(d.intremap, 'intremap'), ...(d.cachingMode !== undefined ? { 'caching-mode': d.cachingMode } : {}),
+      ...onOff(d.eim, 'eim'), ...(d.iotlb !== undefined ? { 'device-iotlb': d.iotlb } : {}), ...(d.awBits !== undefined ? { 'aw-bits': d.awBits } : {}),
+    })];
+  });
 }
