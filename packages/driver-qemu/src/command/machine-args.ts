@@ -61,14 +61,18 @@ export function machineProps(def: DomainDef): { before: string[]; after: string[
   return { before, after };
 }
 
-/** `-global mch.extended-tseg-mbytes` of an SMM TSEG size (`<smm><tseg>`, in MiB). */
-export function tsegArgs(def: DomainDef): string[] {
+/** The SMM TSEG size of `<features><smm><tseg>`, in bytes. */
+export function tsegBytes(def: DomainDef): number | undefined {
   const features = def.other.find((e) => e.name === 'features');
   const smm = features && firstChild(features, 'smm');
   const tseg = smm && firstChild(smm, 'tseg');
-  if (!tseg) return [];
-  const mib = toKiB(Number(textOf(tseg).trim()), attr(tseg, 'unit') ?? 'MiB') / 1024;
-  return ['-global', `mch.extended-tseg-mbytes=${mib}`];
+  return tseg ? toKiB(Number(textOf(tseg).trim()), attr(tseg, 'unit') ?? 'MiB') * 1024 : undefined;
+}
+
+/** `-global mch.extended-tseg-mbytes` of an SMM TSEG size (in MiB). */
+export function tsegArgs(def: DomainDef): string[] {
+  const bytes = tsegBytes(def);
+  return bytes === undefined ? [] : ['-global', `mch.extended-tseg-mbytes=${bytes / (1024 * 1024)}`];
 }
 
 /** `-device intel-iommu` and its options (virtio-iommu is a PCI device of its own). */
