@@ -1,44 +1,21 @@
-import { dirname, resolve } from 'node:path';
-import { attr, childElements, firstChild, formatXml, parseXmlFile, readXmlFile, textOf, type XmlElement } from '@tsvirt/conf';
-import type { NodeInfo } from '@tsvirt/api';
+import { dirname, isAbsolute } from 'node:path';
+import { attr, childElements, formatXml, parseXmlFile, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { DEFAULT_NODE_INFO } from './default-config.js';
+import { nodeFactsOf } from './host/node-facts.js';
 import { parseTestDomain } from './test-domain-defaults.js';
 import { parseInterfaceXML, parseNetworkXML, parseNodeDeviceXML } from '@tsvirt/conf';
 import { TestHost } from './test-host.js';
 import { loadConfigDomain } from './domain/test-namespace.js';
 import { loadConfigPools } from './storage/config-pools.js';
 
-/** An element given inline or through `file=` relative to the config file. */
+/**
+ * An element given inline or through `file=`, which libvirt reads relative to the config's
+ * directory by joining the two with a '/' (no normalizing), and parses with the file's name in its errors.
+ */
 function resolveChild(el: XmlElement, baseDir: string): string {
   const file = attr(el, 'file');
-  return file === undefined ? formatXml(el) : readXmlFile(resolve(baseDir, file), ErrorDomain.TEST);
-}
-
-function number(el: XmlElement | undefined, fallback: number): number {
-  if (!el) return fallback;
-  const n = Number(textOf(el).trim());
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function nodeInfoOf(node: XmlElement): NodeInfo {
-  const cpu = firstChild(node, 'cpu');
-  const get = (name: string, d: number): number => number(cpu && firstChild(cpu, name), d);
-  const nodes = get('nodes', DEFAULT_NODE_INFO.nodes);
-  const sockets = get('sockets', DEFAULT_NODE_INFO.sockets);
-  const cores = get('cores', DEFAULT_NODE_INFO.cores);
-  const threads = get('threads', DEFAULT_NODE_INFO.threads);
-  const model = cpu && firstChild(cpu, 'model');
-  return {
-    model: model ? textOf(model).trim() : DEFAULT_NODE_INFO.model,
-    memory: number(firstChild(node, 'memory'), DEFAULT_NODE_INFO.memory),
-    cpus: get('active', nodes * sockets * cores * threads),
-    mhz: get('mhz', DEFAULT_NODE_INFO.mhz),
-    nodes,
-    sockets,
-    cores,
-    threads,
-  };
+  if (file === undefined) return formatXml(el);
+  return formatXml(parseXmlFile(isAbsolute(file) ? file : `${baseDir}/${file}`, ErrorDomain.TEST));
 }
 
 /**
@@ -50,7 +27,7 @@ export function loadNodeConfig(path: string): TestHost {
   if (node.name !== 'node') {
     throw new VirError(ErrorCode.XML_ERROR, `expecting root element of 'node', not '${node.name}'`, ErrorDomain.XML);
   }
-  const host = new TestHost(nodeInfoOf(node));
+  const host = new TestHost(nodeFactsOf(node));
   const baseDir = dirname(path);
   for (const el of childElements(node, 'domain')) {
     loadConfigDomain(host, parseTestDomain(resolveChild(el, baseDir)));

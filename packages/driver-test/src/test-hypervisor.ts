@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { formatDomainXML, parseXml, validateXML } from '@tsvirt/conf';
 import { parseTestDomain } from './test-domain-defaults.js';
 import {
-  DomainCreateFlags, DomainRebootFlags, flagMask, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
+  DomainCreateFlags, DomainDestroyFlags, DomainRebootFlags, flagMask, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason,
   DomainShutoffReason, DomainState, DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
   type DomainBlockInfo, type DomainBlockStats, type DomainInterfaceStats, type DomainVcpus, type NodeCPUMap,
   type DomainCPUStats, type TypedParameter, type DomainControlInfo, type DomainDiskError, type DomainMemoryStat, type DomainTime,
@@ -111,17 +111,17 @@ export class TestHypervisor implements HypervisorDriver {
   }
 
   async domainCreateXML(xml: string, flags: number): Promise<DomainRef> {
-    checkFlags(flags, DomainCreateFlags.START_PAUSED | DomainCreateFlags.START_VALIDATE, 'testDomainCreateXML', D);
+    // libvirt 9.0's test driver refuses START_PAUSED here (python3-libvirt: unsupported flags (0x1)).
+    checkFlags(flags, DomainCreateFlags.START_VALIDATE, 'testDomainCreateXML', D);
     const def = parseTestDomain(xml);
     const { obj } = this.host.add(def, false, true);
-    this.host.start(obj, (flags & DomainCreateFlags.START_PAUSED) !== 0);
+    this.host.start(obj, false);
     return this.host.ref(obj);
   }
 
   async domainUndefine(dom: DomainRef, flags: number): Promise<void> {
     const F = DomainUndefineFlags;
-    checkFlags(flags, F.MANAGED_SAVE | F.SNAPSHOTS_METADATA | F.NVRAM | F.KEEP_NVRAM | F.CHECKPOINTS_METADATA | F.TPM | F.KEEP_TPM,
-      'testDomainUndefineFlags', D);
+    checkFlags(flags, F.MANAGED_SAVE | F.SNAPSHOTS_METADATA, 'testDomainUndefineFlags', D);
     const obj = this.host.find(dom);
     // libvirt's test driver undefines a transient domain too: it stays running, still transient.
     if (obj.hasManagedSave) {
@@ -155,8 +155,9 @@ export class TestHypervisor implements HypervisorDriver {
     return this.host.ref(obj);
   }
 
+  /** The mock guest has nothing to shut down gracefully: GRACEFUL is accepted and changes nothing. */
   async domainDestroy(dom: DomainRef, flags: number): Promise<void> {
-    checkFlags(flags, 0, 'testDomainDestroyFlags', D);
+    checkFlags(flags, DomainDestroyFlags.GRACEFUL, 'testDomainDestroyFlags', D);
     const obj = this.host.find(dom);
     if (!isActive(obj)) throw notRunning();
     this.host.stop(obj, DomainShutoffReason.DESTROYED, DomainEventDetail.STOPPED.DESTROYED);
@@ -225,7 +226,7 @@ export class TestHypervisor implements HypervisorDriver {
 
   async domainGetXMLDesc(dom: DomainRef, flags: number): Promise<string> {
     const X = DomainXMLFlags;
-    checkFlags(flags, X.SECURE | X.INACTIVE | X.UPDATE_CPU | X.MIGRATABLE, 'testDomainGetXMLDesc', D);
+    checkFlags(flags, X.SECURE | X.INACTIVE | X.MIGRATABLE, 'testDomainGetXMLDesc', D);
     const obj = this.host.find(dom);
     const inactive = (flags & X.INACTIVE) !== 0;
     const def = inactive ? persistentDef(obj) : obj.def;

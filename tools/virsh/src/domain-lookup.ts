@@ -1,7 +1,7 @@
 import type { Connection, Domain } from '@tsvirt/api';
 import type { ObjectKind } from './commands/shared/object-command.js';
 import { domainOpt } from './vsh/command-def.js';
-import { parseUUID } from '@tsvirt/conf';
+import { uuidShaped } from './uuid-string.js';
 import { CommandFailed, DebugLevel, type Ctl } from './vsh/ctl.js';
 import type { ParsedCommand } from './vsh/parsed-command.js';
 
@@ -23,7 +23,7 @@ export async function lookupDomain(
 ): Promise<Domain> {
   const attempts: Array<[string, () => Promise<Domain>]> = [];
   if (ways.byId && /^\d+$/.test(text) && Number(text) <= 0x7fffffff) attempts.push(['looks like ID', () => conn.lookupByID(Number(text))]);
-  if (ways.byUUID && parseUUID(text)) attempts.push(['trying as domain UUID', () => conn.lookupByUUIDString(text)]);
+  if (ways.byUUID && uuidShaped(text)) attempts.push(['trying as domain UUID', () => conn.lookupByUUIDString(text)]);
   if (ways.byName) attempts.push(['trying as domain NAME', () => conn.lookupByName(text)]);
   for (const [what, attempt] of attempts) {
     trace?.(what);

@@ -183,7 +183,8 @@ export class Connection {
     return new Network(this, await this.#net('networkLookupByName', 'virNetworkLookupByName')(name));
   }
   async networkLookupByUUIDString(uuid: string): Promise<Network> {
-    return new Network(this, await this.#net('networkLookupByUUID', 'virNetworkLookupByUUIDString')(parseUUID(uuid) ?? uuid));
+    const canonical = uuidArg(uuid, 'virNetworkLookupByUUIDString', ErrorDomain.NETWORK);
+    return new Network(this, await this.#net('networkLookupByUUID', 'virNetworkLookupByUUIDString')(canonical));
   }
   /**
    * Calls `callback` for each network event `eventID` (NetworkEventID), of `net` only when given;

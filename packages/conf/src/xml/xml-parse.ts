@@ -181,23 +181,32 @@ export function parseXml(text: string, what = 'xml', domain: ErrorDomain = Error
 }
 
 /**
+ * The name libxml2 gives a file in its own messages: its canonical path reads a leading `//x` (not
+ * `///x`) as `/x`. libvirt's own messages keep the path as given.
+ */
+export const libxmlFileName = (path: string): string => (/^\/\/(?!\/)/.test(path) ? path.slice(1) : path);
+
+/**
  * Reads an XML file as libvirt has libxml2 read one: a missing or unreadable file prints
- * libxml2's I/O warning on stderr and fails with XML_ERROR; a directory reads as empty.
+ * libxml2's I/O messages on stderr (an unreadable one is tried twice) and fails with XML_ERROR; a
+ * directory reads as empty.
  */
 export function readXmlFile(path: string, domain: ErrorDomain = ErrorDomain.XML): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EISDIR') {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
       process.stderr.write('I/O error : Is a directory\n');
       return '';
     }
-    process.stderr.write(`I/O warning : failed to load external entity "${path}"\n`);
+    if (code === 'EACCES') process.stderr.write('I/O error : Permission denied\n'.repeat(2));
+    process.stderr.write(`I/O warning : failed to load external entity "${libxmlFileName(path)}"\n`);
     throw new VirError(ErrorCode.XML_ERROR, `failed to parse xml document '${path}'`, domain, { cause: e });
   }
 }
 
 /** Reads and parses an XML file; errors are labelled with its path, as libvirt labels them. */
 export function parseXmlFile(path: string, domain: ErrorDomain = ErrorDomain.XML): XmlElement {
-  return parseLabelled(readXmlFile(path, domain), path, domain);
+  return parseLabelled(readXmlFile(path, domain), libxmlFileName(path), domain);
 }

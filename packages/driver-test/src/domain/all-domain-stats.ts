@@ -2,7 +2,7 @@ import {
   ConnectGetAllDomainStatsFlags as F, DomainStatsTypes as S, matchesListDomainsFlags, typedInt,
   type DomainListFacts, type TypedParameter,
 } from '@tsvirt/api';
-import { ErrorCode, VirError, checkFlags } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { isActive, type DomainObject } from '../domain-object.js';
 import { iothreadStats } from './iothreads.js';
 
@@ -15,10 +15,11 @@ const FILTERS = 0xff;
 export function allDomainStats(
   objs: readonly DomainObject[], facts: (o: DomainObject) => DomainListFacts, stats: number, flags: number,
 ): Array<{ obj: DomainObject; params: TypedParameter[] }> {
-  checkFlags(flags, FILTERS | F.NOWAIT | F.BACKING | F.ENFORCE_STATS, 'testConnectGetAllDomainStats');
+  checkFlags(flags, FILTERS | F.NOWAIT | F.BACKING | F.ENFORCE_STATS, 'testConnectGetAllDomainStats', ErrorDomain.TEST);
   const unsupported = stats & ~SUPPORTED;
   if (unsupported && flags & F.ENFORCE_STATS) {
-    throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, `Stats types bits 0x${unsupported.toString(16)} are not supported by this daemon`);
+    throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, `Stats types bits 0x${unsupported.toString(16)} are not supported by this daemon`,
+      ErrorDomain.TEST);
   }
   const groups = stats === 0 ? SUPPORTED : stats & SUPPORTED;
   return objs.filter((o) => matchesListDomainsFlags(facts(o), flags & FILTERS)).map((obj) => ({

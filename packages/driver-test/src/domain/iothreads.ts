@@ -119,7 +119,8 @@ const newPolling = (id: number): Polling => ({ id, maxNs: 32768n, grow: 0, shrin
 
 /** testDomainSetIOThreadParams: the polling tunables of one IOThread of the running domain. */
 export function setIOThreadParams(obj: DomainObject, id: number, params: readonly TypedParameter[], flags: number): void {
-  checkFlags(flags, IMPACT, 'testDomainSetIOThreadParams', D);
+  // Only the running domain's tunables can be set: libvirt 9.0 takes LIVE alone here.
+  checkFlags(flags, Impact.LIVE, 'testDomainSetIOThreadParams', D);
   validateTypedParams(params, { 'poll_max_ns': P.ULLONG, 'poll_grow': P.UINT, 'poll_shrink': P.UINT });
   const def = impactDef(obj, flags | Impact.LIVE);
   const entry = registry(obj).find((p) => p.id === id);

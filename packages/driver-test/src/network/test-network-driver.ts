@@ -50,14 +50,14 @@ export class TestNetworkDriver implements NetworkDriver {
   }
 
   async networkDefineXML(xml: string, flags: number): Promise<NetworkRef> {
-    checkFlags(flags, NetworkDefineFlags.VALIDATE, 'testNetworkDefineXML', D);
+    checkFlags(flags, NetworkDefineFlags.VALIDATE, 'testNetworkDefineXMLFlags', D);
     const obj = this.nets.assign(parseNetworkXML(xml), false);
     obj.persistent = true;
     this.lifecycle(obj, E.DEFINED);
     return networkRef(obj);
   }
   async networkCreateXML(xml: string, flags: number): Promise<NetworkRef> {
-    checkFlags(flags, NetworkCreateFlags.VALIDATE, 'testNetworkCreateXML', D);
+    checkFlags(flags, NetworkCreateFlags.VALIDATE, 'testNetworkCreateXMLFlags', D);
     const obj = this.nets.assign(parseNetworkXML(xml), true);
     obj.active = true;
     this.lifecycle(obj, E.STARTED);

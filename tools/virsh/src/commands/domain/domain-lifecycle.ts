@@ -5,6 +5,7 @@ import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { domainArg, type LookupWays } from '../../domain-lookup.js';
+import { startDomain } from './flag-fallbacks.js';
 
 const bool = (name: string, help: string): OptDef => ({ name, type: 'bool', help });
 
@@ -89,7 +90,7 @@ export const start = lifecycle({
     if (cmd.bool('bypass-cache')) flags |= DomainCreateFlags.START_BYPASS_CACHE;
     if (cmd.bool('force-boot')) flags |= DomainCreateFlags.START_FORCE_BOOT;
     if (cmd.bool('reset-nvram')) flags |= DomainCreateFlags.START_RESET_NVRAM;
-    await dom.create(flags);
+    await startDomain(dom, flags);
   },
 });
 

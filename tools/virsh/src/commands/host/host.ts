@@ -12,14 +12,16 @@ export const nodeinfo: CommandDef = {
   options: [jsonOpt],
   async run(ctl, cmd) {
     const info = await (await ctl.connect()).nodeGetInfo();
+    // virsh prints virNodeInfo's unsigned fields with %d, and no frequency when it is 0.
+    const int = (v: number): string => String(v | 0);
     printFields(ctl, cmd, [
       { label: 'CPU model:', key: 'cpuModel', value: info.model },
-      { label: 'CPU(s):', key: 'cpus', value: info.cpus },
-      { label: 'CPU frequency:', key: 'mhz', value: info.mhz, text: `${info.mhz} MHz` },
-      { label: 'CPU socket(s):', key: 'sockets', value: info.sockets },
-      { label: 'Core(s) per socket:', key: 'coresPerSocket', value: info.cores },
-      { label: 'Thread(s) per core:', key: 'threadsPerCore', value: info.threads },
-      { label: 'NUMA cell(s):', key: 'numaCells', value: info.nodes },
+      { label: 'CPU(s):', key: 'cpus', value: info.cpus, text: int(info.cpus) },
+      ...(info.mhz === 0 ? [] : [{ label: 'CPU frequency:', key: 'mhz', value: info.mhz, text: `${int(info.mhz)} MHz` }]),
+      { label: 'CPU socket(s):', key: 'sockets', value: info.sockets, text: int(info.sockets) },
+      { label: 'Core(s) per socket:', key: 'coresPerSocket', value: info.cores, text: int(info.cores) },
+      { label: 'Thread(s) per core:', key: 'threadsPerCore', value: info.threads, text: int(info.threads) },
+      { label: 'NUMA cell(s):', key: 'numaCells', value: info.nodes, text: int(info.nodes) },
       { label: 'Memory size:', key: 'memory', value: info.memory, text: `${info.memory} KiB` },
     ], 20);
     return true;

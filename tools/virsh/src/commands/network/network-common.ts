@@ -1,5 +1,5 @@
 import type { Network } from '@tsvirt/api';
-import { parseUUID } from '@tsvirt/conf';
+import { uuidShaped } from '../../uuid-string.js';
 import type { OptDef } from '../../vsh/command-def.js';
 import type { Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
@@ -21,7 +21,7 @@ export async function networkArg(ctl: Ctl, cmd: ParsedCommand, ways: NetworkLook
   const conn = await ctl.connect();
   return lookupObject(ctl, cmd, 'network', (text) => {
     const attempts: Array<LookupAttempt<Network>> = [];
-    if (ways.byUUID && parseUUID(text)) attempts.push(['trying as network UUID', () => conn.networkLookupByUUIDString(text)]);
+    if (ways.byUUID && uuidShaped(text)) attempts.push(['trying as network UUID', () => conn.networkLookupByUUIDString(text)]);
     if (ways.byName) attempts.push(['trying as network NAME', () => conn.networkLookupByName(text)]);
     return attempts;
   }, (text) => `failed to get network '${text}'`);

@@ -1,5 +1,5 @@
 import { ErrorCode, NWFilterBindingCreateFlags, NWFilterDefineFlags, VirError, type Connection, type NWFilter } from '@tsvirt/api';
-import { parseUUID } from '@tsvirt/conf';
+import { uuidShaped } from '../../uuid-string.js';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
@@ -16,7 +16,7 @@ const validateOpt: OptDef = { name: 'validate', type: 'bool', help: 'validate th
 async function nwfilterArg(ctl: Ctl, cmd: ParsedCommand): Promise<NWFilter> {
   const conn = await ctl.connect();
   return lookupObject(ctl, cmd, 'nwfilter', (text) => [
-    ...(parseUUID(text) ? [['trying as nwfilter UUID', () => conn.nwfilterLookupByUUIDString(text)] as const] : []),
+    ...(uuidShaped(text) ? [['trying as nwfilter UUID', () => conn.nwfilterLookupByUUIDString(text)] as const] : []),
     ['trying as nwfilter NAME', () => conn.nwfilterLookupByName(text)] as const,
   ], (text) => `failed to get nwfilter '${text}'`);
 }
