@@ -1,7 +1,7 @@
 import { attr, domainPart, firstChild, textOf, toKiB, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
-import { hasPcieRoot } from './pci-address.js';
+import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 
 type Timer = NonNullable<NonNullable<ReturnType<typeof domainPart<'clock'>>>['timers']>[number];
 
@@ -75,9 +75,10 @@ export function tsegArgs(def: DomainDef): string[] {
   return bytes === undefined ? [] : ['-global', `mch.extended-tseg-mbytes=${bytes / (1024 * 1024)}`];
 }
 
-/** `-device intel-iommu` and its options (virtio-iommu is a PCI device of its own). */
+/** `-device intel-iommu` and its options, or the virtio-iommu PCI device. */
 export function iommuArgs(def: DomainDef): string[] {
   return devicesOf(def.devices, 'iommu').flatMap((i) => {
+    if (i.model === 'virtio') return ['-device', JSON.stringify({ driver: 'virtio-iommu', id: 'iommu0', ...pciProps(pciAddressOf(i), hasPcieRoot(def.devices)) })];
     if (i.model !== 'intel') return [];
     const d = i.driver ?? {};
     const onOff = (v: boolean | undefined, name: string): Record<string, string> => (v === undefined ? {} : { [name]: v ? 'on' : 'off' });

@@ -117,7 +117,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...cpuArgs(def, ctx.accel),
     ...firmware.bios,
     ...memory.memory,
-    '-overcommit', 'mem-lock=off',
+    '-overcommit', `mem-lock=${domainPart(def, 'memoryBacking')?.locked ? 'on' : 'off'}`,
     '-smp', smpArg(def),
     ...memory.numa,
     '-uuid', def.uuid,
