@@ -26,6 +26,8 @@ class FakeFabric {
   private readonly timer: NodeJS.Timeout;
   /** Whether the kernel answers vport_create (off: the write is accepted and nothing appears). */
   answering = true;
+  /** Whether a new vHBA's SCSI host can be scanned (off: it is missing from class/scsi_host). */
+  scannable = true;
 
   constructor(base: string) {
     this.sys = join(base, `sys-${process.pid}-${Math.random().toString(16).slice(2)}`);
@@ -70,6 +72,12 @@ class FakeFabric {
     return readdirSync(fc).filter((h) => this.read(`class/fc_host/${h}/port_name`).includes(WWPN)).sort();
   }
 
+  /** Whether a vport request waits to be served. */
+  pending(): boolean {
+    const fc = join(this.sys, 'class/fc_host');
+    return readdirSync(fc).some((h) => ['vport_create', 'vport_delete'].some((op) => existsSync(join(fc, h, op)) && this.read(`class/fc_host/${h}/${op}`) !== ''));
+  }
+
   private serve(): void {
     const fc = join(this.sys, 'class/fc_host');
     if (!existsSync(fc)) return;
@@ -90,6 +98,7 @@ class FakeFabric {
     const n = this.next++;
     const device = relative(this.sys, join(readlinkDevice(this.sys, parent), `vport-${parent}:0-${n}`));
     this.addHost(n, device, wwnn, wwpn);
+    if (!this.scannable) rmSync(join(this.sys, `class/scsi_host/host${n}`));
     this.put(`bus/scsi/devices/${n}:0:0:0/type`, '0\n');
     mkdirSync(join(this.sys, `bus/scsi/devices/${n}:0:0:0/block/sdz`), { recursive: true });
   }
@@ -98,7 +107,7 @@ class FakeFabric {
     for (const h of this.hostsOfPort().filter((x) => this.read(`class/fc_host/${x}/port_name`) === `0x${wwpn}\n`)) {
       const device = readlinkDevice(this.sys, Number(h.slice(4)));
       rmSync(join(this.sys, 'class/fc_host', h));
-      rmSync(join(this.sys, 'class/scsi_host', h));
+      rmSync(join(this.sys, 'class/scsi_host', h), { force: true });
       rmSync(join(device, '..'), { recursive: true });
       rmSync(join(this.sys, `bus/scsi/devices/${h.slice(4)}:0:0:0`), { recursive: true });
     }
@@ -114,8 +123,12 @@ class FakeFabric {
 const readlinkDevice = (sys: string, n: number): string => join(realpathSync(join(sys, 'class/fc_host', `host${n}`)), '..', '..');
 
 let fabric: FakeFabric;
-/** Waits for the fake kernel to remove the vHBA (the kernel, too, deletes a vport in a work queue). */
+/**
+ * Waits for the fake kernel to have served every request and removed the vHBA (the kernel, too,
+ * deletes a vport in a work queue).
+ */
 const gone = async (): Promise<void> => {
+  await expect.poll(() => fabric.pending()).toBe(false);
   await expect.poll(() => fabric.hostsOfPort()).toEqual([]);
 };
 beforeEach(() => {
@@ -233,6 +246,13 @@ describe('scsi pools on fc_host adapters: vHBAs made and removed through sysfs (
     expect(await refusal(`parent='scsi_host5' ${port}`)).toEqual([ErrorCode.XML_ERROR, `XML error: Failed to find SCSI host with wwnn='${WWNN}', wwpn='${WWPN}'`]);
     fabric.answering = true;
     await gone();
+    // A vHBA whose bus cannot be scanned is removed again.
+    fabric.scannable = false;
+    const [code, message] = await refusal(`parent='scsi_host5' ${port}`);
+    expect([code, message.replace(/host\d+/g, 'hostN')]).toEqual([ErrorCode.SYSTEM_ERROR,
+      `Could not open '${fabric.sys}/class/scsi_host/hostN/scan' to trigger host scan: No such file or directory`]);
+    fabric.scannable = true;
+    await gone();
     expect(await conn.listAllStoragePools()).toEqual([]);
 
     // Two pools on the same port names are the same storage, started or not.
@@ -242,7 +262,7 @@ describe('scsi pools on fc_host adapters: vHBAs made and removed through sysfs (
     await first.create();
     const dupLive = await virErrorOf(conn.storagePoolCreateXML(fcPoolXML('dup', port)));
     expect(dupLive.message).toBe("operation failed: Storage source conflict with pool: 'hba0'");
-    expect(fabric.hostsOfPort()).toEqual(['host10']);
+    expect(fabric.hostsOfPort()).toHaveLength(1);
 
     // A managed vHBA that went away: the pool stops at refresh; destroying it finds nothing to delete.
     writeFileSync(join(fabric.sys, 'class/fc_host/host5/vport_delete'), `${WWPN}:${WWNN}`);
