@@ -6,7 +6,9 @@
 //    streams, started by packages/driver-qemu/scripts/libvirtd-up.sh, a transient dir pool).
 // Both with and without --sparse. Figures: wall seconds of the whole CLI invocation and the
 // volume's logical size over them (MiB/s); ratios are tsvirt's throughput over libvirt's and over
-// the floor's. Page cache warm (the same file read each time). Needs root for libvirtd.
+// the floor's. CPU seconds (user + system, from /usr/bin/time; libvirt's include its daemon's, from
+// /proc) are quoted beside them: on a machine shared with other jobs they vary far less than wall
+// time. Page cache warm (the same file read each time). Needs root for libvirtd.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -45,13 +47,27 @@ function makeSource() {
   closeSync(fd);
 }
 
-/** Wall seconds of one command; it must succeed. */
+/** CPU seconds (user + system) libvirtd has used so far, from /proc; 0 when it is not known. */
+function daemonCPU() {
+  try {
+    const pid = readFileSync('/run/libvirtd.pid', 'utf8').trim();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Wall and CPU seconds of one command (CPU: its own, and the daemon's for virsh); it must succeed. */
 function timed(file, args) {
+  const times = join(tmp, 'times');
+  const d0 = file === 'virsh' ? daemonCPU() : 0;
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(file, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', times, file, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
-  return secs;
+  const [user, sys] = readFileSync(times, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  return { secs, cpu: user + sys + (file === 'virsh' ? daemonCPU() - d0 : 0) };
 }
 const tsvirsh = (cmd) => ['node', [CLI, '-c', embed, cmd]];
 const virsh = (cmd) => ['virsh', ['-q', '-c', 'qemu:///system', cmd]];
@@ -65,10 +81,9 @@ const out = join(tmp, 'out.img');
 const rows = [];
 function measure(label, cmd, check) {
   rmSync(out, { force: true });
-  const secs = timed(...cmd);
+  const { secs, cpu } = timed(...cmd);
   if (check) check();
-  rows.push({ label, secs });
-  return secs;
+  rows.push({ label, secs, cpu });
 }
 
 try {
@@ -102,15 +117,15 @@ try {
 const mibs = (secs) => GiB / 1024 ** 2 / secs;
 const by = Object.fromEntries(rows.map((r) => [r.label, r]));
 console.log(`1 GiB raw volume, 512 MiB of it data (8 MiB runs), one run each, page cache warm; load average ${loadavg()[0].toFixed(1)}\n`);
-console.log(`${'what'.padEnd(34)} ${'seconds'.padStart(8)} ${'MiB/s'.padStart(8)}  ratios`);
+console.log(`${'what'.padEnd(34)} ${'seconds'.padStart(8)} ${'MiB/s'.padStart(8)} ${'CPU s'.padStart(6)}  ratios (wall; CPU)`);
 for (const r of rows) {
   const ratios = [];
   if (r.label.startsWith('tsvirt')) {
     const twin = by[r.label.replace('tsvirt', 'libvirt')];
-    if (twin) ratios.push(`${(twin.secs / r.secs).toFixed(2)}x libvirt's throughput`);
+    if (twin) ratios.push(`${(twin.secs / r.secs).toFixed(2)}x libvirt's throughput (CPU ${(twin.cpu / r.cpu).toFixed(2)}x)`);
     const floor = r.label.includes('--sparse') ? by['floor: cp --sparse=always'] : by['floor: dd bs=1M'];
-    ratios.push(`${(r.secs / floor.secs).toFixed(2)}x the ${floor.label.slice(7)} time`);
+    ratios.push(`${(r.secs / floor.secs).toFixed(2)}x the ${floor.label.slice(7)} time (CPU ${(r.cpu / floor.cpu).toFixed(2)}x)`);
   }
   if (r.allocated !== undefined) ratios.push(`file written: ${r.allocated.toFixed(0)} MiB allocated`);
-  console.log(`${r.label.padEnd(34)} ${r.secs.toFixed(3).padStart(8)} ${mibs(r.secs).toFixed(0).padStart(8)}  ${ratios.join(', ')}`);
+  console.log(`${r.label.padEnd(34)} ${r.secs.toFixed(3).padStart(8)} ${mibs(r.secs).toFixed(0).padStart(8)} ${r.cpu.toFixed(2).padStart(6)}  ${ratios.join(', ')}`);
 }

@@ -1,15 +1,17 @@
-// A 1,000-command virsh script on test:///default, run once through tsvirsh and once through
-// Debian's virsh 9.0 in the same run: wall time of each, the ratio, and whether the outputs agree
-// (CPU times masked, as the test driver derives them from the clock).
-// Env: BENCH_COMMANDS (script length, default 1000).
+// A 1,000-command virsh script on test:///default through tsvirsh and through Debian's virsh 9.0
+// in the same run, interleaved: medians of wall time and of CPU time (user + system, which a loaded
+// machine disturbs less), the ratios, and whether the outputs agree (CPU times masked, as the test
+// driver derives them from the clock). Env: BENCH_COMMANDS (script length, default 1000),
+// BENCH_RUNS (timed runs of each, default 7).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 1000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const tmp = mkdtempSync(join(tmpdir(), 'virsh-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
@@ -30,14 +32,27 @@ for (let i = 0; script.length < COMMANDS; i++) {
 script.length = COMMANDS;
 const text = script.join('\n');
 
-function run(bin) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(bin, ['-c', 'test:///default', text], { cwd: tmp, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, LC_ALL: 'C' } });
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+const env = { ...process.env, LC_ALL: 'C' };
+
+/** One run's output, for comparing the two programs. */
+function output(bin) {
+  const r = spawnSync(bin, ['-c', 'test:///default', text], { cwd: tmp, encoding: 'utf8', maxBuffer: 1 << 28, env });
   if (r.error) throw r.error;
   const mask = (s) => s.replace(/^(CPU time: +)\S+/gm, '$1X');
-  return { secs, status: r.status, out: mask(r.stdout), err: r.stderr };
+  return { status: r.status, out: mask(r.stdout), err: r.stderr };
 }
+
+/** One timed run: wall seconds, and the CPU seconds bash's `times` gives for its child. */
+function timed(bin) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('bash', ['-c', '"$0" -c test:///default "$1" >/dev/null 2>&1; times', bin, text], { cwd: tmp, encoding: 'utf8', env });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.error) throw r.error;
+  const [, um, us, sm, ss] = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stdout.trim()) ?? [];
+  return { wall, cpu: Number(um) * 60 + Number(us) + Number(sm) * 60 + Number(ss) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const virsh = spawnSync('sh', ['-c', 'command -v virsh'], { encoding: 'utf8' }).stdout.trim();
 if (!virsh) {
@@ -45,13 +60,24 @@ if (!virsh) {
   process.exit(0);
 }
 const tsvirsh = join(root, 'tools/virsh/test/oracle/tsvirsh-node.sh');
-const theirs = run(virsh);
-const ours = run(tsvirsh);
+const theirs = output(virsh);
+const ours = output(tsvirsh);
 const agree = ours.out === theirs.out && ours.err === theirs.err && ours.status === theirs.status;
-console.log(`${COMMANDS}-command script on test:///default, one run each`);
-console.log(`  virsh 9.0   ${theirs.secs.toFixed(3)} s  (${(COMMANDS / theirs.secs).toFixed(0)} commands/s)`);
-console.log(`  tsvirsh     ${ours.secs.toFixed(3)} s  (${(COMMANDS / ours.secs).toFixed(0)} commands/s)`);
-console.log(`  ratio       ${(theirs.secs / ours.secs).toFixed(2)}x virsh's speed; outputs ${agree ? 'identical' : 'DIFFER'}`);
+const runs = { virsh: [], tsvirsh: [] };
+for (let i = 0; i < RUNS; i++) {
+  runs.virsh.push(timed(virsh));
+  runs.tsvirsh.push(timed(tsvirsh));
+}
+const row = (label, rs) => {
+  const wall = median(rs.map((r) => r.wall));
+  const cpu = median(rs.map((r) => r.cpu));
+  console.log(`  ${label.padEnd(10)} wall ${wall.toFixed(3)} s (${(COMMANDS / wall).toFixed(0)} commands/s)  cpu ${cpu.toFixed(3)} s`);
+  return { wall, cpu };
+};
+console.log(`${COMMANDS}-command script on test:///default, medians of ${RUNS} interleaved runs each, load average ${loadavg()[0].toFixed(1)}`);
+const v = row('virsh 9.0', runs.virsh);
+const t = row('tsvirsh', runs.tsvirsh);
+console.log(`  ratio      ${(v.wall / t.wall).toFixed(2)}x virsh's speed (wall), ${(v.cpu / t.cpu).toFixed(2)}x (cpu); outputs ${agree ? 'identical' : 'DIFFER'}`);
 if (!agree) {
   const a = theirs.out.split('\n');
   const b = ours.out.split('\n');

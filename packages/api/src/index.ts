@@ -42,6 +42,8 @@ export * from './secret-flags.js';
 export * from './nwfilter-flags.js';
 export * from './backup-flags.js';
 export * from './domain-event-flags.js';
+export * from './domain-iface-flags.js';
+export type { DomainInterface, DomainIPAddress, DomainAddressEntryPoints } from './driver/domain-iface-addrs.js';
 export type { DomainDriverEvent, DomainEventEntryPoints } from './driver/domain-driver-event.js';
 export type { HostEntryPoints } from './driver/host-entry-points.js';
 export type { DomainBackupEntryPoints } from './driver/backup-entry-points.js';

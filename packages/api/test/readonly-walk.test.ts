@@ -14,8 +14,10 @@ import { DRIVER_KINDS } from '../src/driver/driver-kinds.js';
 
 const UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f';
 /** Entry points that only read: a word of their name says so. Every other entry point counts as a write. */
-const READ_WORDS = new Set(['Get', 'List', 'Lookup', 'Is', 'Num', 'Has', 'Find', 'Current', 'Compare', 'Baseline', 'Stats', 'Peek', 'Register']);
-const isRead = (entry: string): boolean => (entry.match(/[A-Z][a-z]*/g) ?? []).some((w) => READ_WORDS.has(w));
+const READ_WORDS = new Set(['Get', 'List', 'Lookup', 'Is', 'Num', 'Has', 'Find', 'Current', 'Compare', 'Baseline', 'Stats', 'Peek', 'Register', 'Unregister', 'Deregister']);
+/** Entry points whose access depends on an argument: interface addresses from leases or ARP are reads, from the agent a write. */
+const READ_BY_DEFAULT = new Set(['domainInterfaceAddresses']);
+const isRead = (entry: string): boolean => READ_BY_DEFAULT.has(entry) || (entry.match(/[A-Z][a-z]*/g) ?? []).some((w) => READ_WORDS.has(w));
 
 /** What a recording entry point answers: enough shape that the handle's own post-processing runs. */
 function answer(entry: string): unknown {

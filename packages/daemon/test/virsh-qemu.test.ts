@@ -42,6 +42,7 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
     d = await startDaemon();
     uri = `qemu+unix:///system?socket=${d.rw}`;
     for (const n of ['q1', 'q2', 'probe']) writeFileSync(join(d.dir, `${n}.xml`), domainXml(n));
+    writeFileSync(join(d.dir, 'n1.xml'), `<network><name>n1</name><bridge name='tsvn${process.pid % 10000}'/></network>`);
     spawnSync('/usr/bin/qemu-img', ['create', '-f', 'raw', join(d.dir, 'disk.img'), '8M']);
   });
   afterAll(async () => {
@@ -50,7 +51,10 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
   });
 
   it('define, start, list, dominfo, attach-disk, detach-disk, destroy; virsh event --loop sees each step', async () => {
-    const events: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'event', '--loop', '--event', 'lifecycle'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'event', '--loop', '--all'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const netEvents: ChildProcess = spawn('/usr/bin/virsh', ['-c', uri, 'net-event', '--loop', '--event', 'lifecycle'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let netLog = '';
+    netEvents.stdout!.on('data', (b: Buffer) => (netLog += b.toString()));
     let log = '';
     events.stdout!.on('data', (b: Buffer) => (log += b.toString()));
     try {
@@ -62,7 +66,8 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
         return false;
       }, 60_000, 'virsh event --loop to register');
       const r = virsh(`define ${join(d.dir, 'q1.xml')}; start q1; list --all; dominfo q1; domstate --reason q1; ` +
-        `attach-disk q1 ${join(d.dir, 'disk.img')} sda --live; domblklist q1; detach-disk q1 sda --live; domblklist q1; destroy q1; list --all`);
+        `attach-disk q1 ${join(d.dir, 'disk.img')} sda --live; domblklist q1; detach-disk q1 sda --live; domblklist q1; ` +
+        `qemu-monitor-command q1 --pretty '{"execute":"query-status"}'; qemu-monitor-command q1 --hmp 'info status'; destroy q1; list --all`);
       expect(r.err).toBe('');
       expect(r.status).toBe(0);
       expect(r.out).toContain("Domain 'q1' started");
@@ -71,14 +76,25 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
       expect(r.out).toContain('running (booted)');
       expect(r.out).toContain('Disk attached successfully');
       expect(r.out).toMatch(new RegExp(`^ sda +${join(d.dir, 'disk.img')}$`, 'm'));
+      expect(r.out).toContain('"status": "running"'); // the QEMU program's monitor command
+      expect(r.out).toContain('VM status: running');
       expect(r.out).toContain("Domain 'q1' destroyed");
       expect(r.out).toMatch(/^ - +q1 +shut off$/m);
       await waitFor(() => log.includes('Stopped Destroyed'), 30_000, 'the destroyed event');
+      // the other domain event ids and network events reach the clients too
+      expect(log).toMatch(/event 'device-removed' for domain 'q1': \S+/);
+      await waitFor(() => {
+        if (netLog.includes('network n1:')) return true;
+        virsh(`net-define ${join(d.dir, 'n1.xml')}; net-undefine n1`);
+        return false;
+      }, 60_000, 'the network event');
+      expect(netLog).toContain("event 'lifecycle' for network n1: Defined");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Defined Added");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Started Booted");
       expect(log).toContain("event 'lifecycle' for domain 'q1': Stopped Destroyed");
     } finally {
       events.kill();
+      netEvents.kill();
     }
   }, 300_000);
 
@@ -91,6 +107,20 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
     expect(m, r.stdout).not.toBeNull();
     console.log(`QEMU killed -9 → client event: ${m![1]} ms`);
     expect(r.stdout).toContain('state [5, 3]'); // shut off, crashed: as libvirt reports a QEMU that died
+  }, 120_000);
+
+  it('a guest that powers itself off: Stopped Shutdown at a python client, from QEMU\'s own event', () => {
+    const disk = join(d.dir, 'poweroff.img');
+    spawnSync('/usr/bin/python3', [join(FIXTURES, 'poweroff-disk.py'), disk]);
+    writeFileSync(join(d.dir, 'q3.xml'), domainXml('q3').replace('<devices>',
+      `<devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${disk}'/><target dev='hda' bus='ide'/></disk>`));
+    expect(virsh(`define ${join(d.dir, 'q3.xml')}; start q3`).status).toBe(0);
+    const r = spawnSync('/usr/bin/python3', [join(FIXTURES, 'py-kill-event.py'), uri, 'q3', 'poweroff'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    const m = /^event 5 0 after ([\d.]+) ms$/m.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    console.log(`guest power-off → client event: ${m![1]} ms`);
+    expect(r.stdout).toContain('state [5, 1]'); // shut off, shutdown
   }, 120_000);
 
   it('tsvirtd killed -9 and restarted: the domain kept running, is reconnected and still managed', async () => {

@@ -21,11 +21,8 @@ import { setSchedulerParameters } from './driver/lxc-schedinfo.js';
 import { startContainerDomain } from './driver/lxc-start.js';
 import { stopByInit } from './driver/lxc-shutdown.js';
 import { tearDown } from './driver/lxc-stop.js';
-import { isActive, removeStatus, writeStatus } from './state/lxc-status.js';
-import {
-  currentDef, hasAutostart, loadActiveStatuses, loadAllDomains, loadDomain, removeConfig, saveConfig, setAutostart, uuidOf,
-  withDomainJob, withDriverLock, type StoredDomain,
-} from './state/lxc-store.js';
+import { isActive } from './state/lxc-status.js';
+import { currentDef, hasAutostart, loadActiveStatuses, loadAllDomains, loadDomain, removeConfig, removeStatus, saveConfig, setAutostart, uuidOf, withDomainJob, withDriverLock, writeStatus, type StoredDomain } from './state/lxc-store.js';
 
 const D = ErrorDomain.LXC;
 /** LIVE, CONFIG and the typed-parameter STRING_OKAY the API always adds. */

@@ -158,7 +158,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const name = uniq();
     const d = await c.createXML(containerXML(name, rootfs, SLEEPER));
     const { pid } = root.init(name);
-    const status = JSON.parse(readFileSync(join(root.stateDir(), `${name}.json`), 'utf8')) as { controller: { pid: number } };
+    const status = root.status(name) as { controller: { pid: number } };
     process.kill(status.controller.pid, 'SIGKILL');
     await until(() => !alive(status.controller.pid));
     await expect(d.getState()).rejects.toBeInstanceOf(VirError);

@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Connection } from '@tsvirt/api';
+import { INIT_FILE, STATUS_FILE, type LxcStatus } from '../src/state/lxc-status.js';
 
 const BUSYBOX = '/bin/busybox';
 const APPLETS = ['sh', 'sleep', 'echo', 'hostname', 'cat', 'ls', 'id', 'env', 'true', 'reboot', 'mount'];
@@ -48,7 +49,14 @@ export class TestRoot {
 
   /** The container's init as the controller recorded it. */
   init(name: string): { pid: number; pty: string } {
-    return JSON.parse(readFileSync(join(this.stateDir(), `${name}.init`), 'utf8')) as { pid: number; pty: string };
+    const path = join(this.stateDir(), `${name}.init`);
+    return INIT_FILE.parse(readFileSync(path, 'utf8'), path);
+  }
+
+  /** The container's status file, as the driver reads it. */
+  status(name: string): LxcStatus {
+    const path = join(this.stateDir(), `${name}.json`);
+    return STATUS_FILE.parse(readFileSync(path, 'utf8'), path);
   }
 
   /** Files of the state directory (status, init and exit records, sockets). */

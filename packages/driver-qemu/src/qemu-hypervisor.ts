@@ -1,12 +1,12 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cpus, hostname, totalmem } from 'node:os';
-import { formatDomainXML, parseDomainXML, parseXml, type DomainDef } from '@tsvirt/conf';
+import { formatDomainXML, parseDomainXML, parseXml, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
-  DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags,
-  type DomainBlockStats, type DomainDriverEvent, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
+  type DomainBlockStats, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -20,7 +20,10 @@ import { SAVE_FLAGS, hasManagedSave, managedSavePath, runsAfterRestore, saveDoma
 import { readSaveImage } from './save/save-image.js';
 import { tearDown } from './driver/domain-stop.js';
 import { withMonitor } from './driver/monitor.js';
+import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
+import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
+import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { isActiveStatus, removeStatus, writeStatus } from './state/domain-status.js';
 import {
@@ -87,6 +90,23 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainGetSecurityLabel(dom: DomainRef): Promise<SecurityLabel> {
     await readDomain(this.drv, dom);
     return { label: '', enforcing: false };
+  }
+
+  async connectGetAllDomainStats(doms: readonly DomainRef[] | undefined, stats: number, flags: number): Promise<DomainStatsRecord[]> {
+    const F = ConnectGetAllDomainStatsFlags;
+    checkFlags(flags, ALL_LIST_DOMAINS_FLAGS | F.NOWAIT | F.BACKING | F.ENFORCE_STATS, 'qemuConnectGetAllDomainStats', D);
+    const unsupported = stats & ~QEMU_STATS;
+    if (unsupported && flags & F.ENFORCE_STATS) {
+      throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, `Stats types bits 0x${unsupported.toString(16)} are not supported by this daemon`, D);
+    }
+    const groups = stats === 0 ? QEMU_STATS : stats & QEMU_STATS;
+    const refs = doms ?? (await this.connectListAllDomains(flags & ALL_LIST_DOMAINS_FLAGS));
+    const out: DomainStatsRecord[] = [];
+    for (const ref of refs) {
+      // Under the job lock: the monitor serves one client, and the status must not change midway.
+      out.push(await domainJob(this.drv, ref, false, async (d) => ({ dom: refOf(d), params: await domainStats(d, stateOf(d), groups) })));
+    }
+    return out;
   }
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {
@@ -334,10 +354,28 @@ export class QemuHypervisor implements HypervisorDriver {
     await this.changeDevice(dom, xml, flags, 'detach');
   }
 
+  async domainUpdateDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
+    await this.modifyDevice(dom, xml, flags, 'qemuDomainUpdateDeviceFlags', {
+      config: (d, el) => updateConfig(this.drv, d, el),
+      live: (s, el) => updateLive(this.drv, s, el, (flags & DomainDeviceModifyFlags.FORCE) !== 0),
+    });
+  }
+
   /** Applies a device change to the live domain and/or its persistent definition, as the flags say. */
   private async changeDevice(dom: DomainRef, xml: string, flags: number, op: 'attach' | 'detach'): Promise<void> {
+    await this.modifyDevice(dom, xml, flags, op === 'attach' ? 'qemuDomainAttachDeviceFlags' : 'qemuDomainDetachDeviceFlags', {
+      config: (d, el) => configChange(this.drv, d, el, op),
+      live: (s, el) => liveChange(this.drv, s, el, op),
+    });
+  }
+
+  /** One device modification job: the flags' modification impact (libvirt's), then the config and/or live change. */
+  private async modifyDevice(dom: DomainRef, xml: string, flags: number, fn: string, change: {
+    config: (d: StoredDomain, el: XmlElement) => Promise<void>;
+    live: (s: ReturnType<typeof requireActive>, el: XmlElement) => Promise<void>;
+  }): Promise<void> {
     const F = DomainDeviceModifyFlags;
-    checkFlags(flags, F.LIVE | F.CONFIG | F.FORCE, op === 'attach' ? 'qemuDomainAttachDeviceFlags' : 'qemuDomainDetachDeviceFlags', D);
+    checkFlags(flags, F.LIVE | F.CONFIG | F.FORCE, fn, D);
     const el = parseXml(xml, 'device');
     await domainJob(this.drv, dom, true, async (d) => {
       const active = isActiveStatus(d.status) && d.status.phase === 'active';
@@ -345,8 +383,8 @@ export class QemuHypervisor implements HypervisorDriver {
       const config = (flags & F.CONFIG) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && !active);
       if (live && !active) throw notRunning();
       if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot modify device on transient domain', D);
-      if (config) await configChange(this.drv, d, el, op);
-      if (live) await liveChange(this.drv, requireActive(d), el, op);
+      if (config) await change.config(d, el);
+      if (live) await change.live(requireActive(d), el);
     });
   }
 
@@ -391,6 +429,11 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
     return vcpuCount(await readDomain(this.drv, dom), flags);
+  }
+
+  async domainInterfaceAddresses(dom: DomainRef, source: number, flags: number): Promise<DomainInterface[]> {
+    checkFlags(flags, 0, 'qemuDomainInterfaceAddresses', D);
+    return interfaceAddresses(this.drv, requireActive(await readDomain(this.drv, dom)), source);
   }
 
   /** Reboot, device-removed and block-job events from QEMU's monitor, while the listener stays. */

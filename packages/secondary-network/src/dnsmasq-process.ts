@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, ErrorDomain, VirError, isProcessAlive, processStartTime, runCommand } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, isProcessAlive, processStartTime } from '@tsvirt/util';
+import { runTool } from './host-command.js';
 
 const D = ErrorDomain.NETWORK;
 
@@ -15,7 +16,7 @@ export interface DnsmasqProcess {
  * (`pid-file=` in the config). Leases go to `leases` so that `net-dhcp-leases` can read them.
  */
 export async function startDnsmasq(conf: string, pidFile: string, leases: string): Promise<DnsmasqProcess> {
-  await runCommand('dnsmasq', [`--conf-file=${conf}`, `--dhcp-leasefile=${leases}`], { domain: D });
+  await runTool('dnsmasq', [`--conf-file=${conf}`, `--dhcp-leasefile=${leases}`]);
   const pid = Number((await readFile(pidFile, 'utf8')).trim());
   const start = await processStartTime(pid);
   if (!Number.isInteger(pid) || pid <= 0 || start === undefined) {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseIP, subnetsOverlap, type NetworkSetup } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError, runCommand, systemError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, systemError } from '@tsvirt/util';
+import { runTool } from './host-command.js';
 
 const D = ErrorDomain.NETWORK;
 
@@ -18,7 +19,7 @@ export function interfaceExists(name: string): boolean {
 /** Runs `ip` commands in one batch (one process for the whole set). */
 export async function ipBatch(lines: readonly string[]): Promise<void> {
   if (lines.length === 0) return;
-  await runCommand('ip', ['-batch', '-'], { input: `${lines.join('\n')}\n`, domain: D });
+  await runTool('ip', ['-batch', '-'], { input: `${lines.join('\n')}\n` });
 }
 
 /** Routes of this namespace as [address, prefix, device] from `/proc/net/route` and `/proc/net/ipv6_route`. */
@@ -92,5 +93,5 @@ export function bridgeCommands(def: NetworkSetup, br: string): string[] {
 
 /** Removes a bridge we made; one already gone is not an error. */
 export async function deleteBridge(br: string): Promise<void> {
-  if (interfaceExists(br)) await runCommand('ip', ['link', 'del', br], { domain: D });
+  if (interfaceExists(br)) await runTool('ip', ['link', 'del', br]);
 }

@@ -26,3 +26,4 @@ export { networkPathsForURI, type NetworkPaths } from './network-paths.js';
 export { dnsmasqConfig, type DnsmasqConfig, type DnsmasqFiles } from './dnsmasq-conf.js';
 export { firewallRules, type FirewallRule, type FirewallMatch, type FirewallHook, type FirewallVerdict } from './firewall-rules.js';
 export { nftScript } from './nft-firewall.js';
+export { openTap, sendFd, type OpenTap } from './tap-fd.js';

@@ -1,5 +1,6 @@
 import type { NetworkBandwidthSetup } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError, runCommand } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { runTool } from './host-command.js';
 
 const D = ErrorDomain.NETWORK;
 
@@ -62,11 +63,29 @@ export function checkNetworkBandwidth(bw: NetworkBandwidthSetup | undefined): vo
   }
 }
 
-/** Runs one tc command; a refusal is libvirt's error, with tc's whole message (its last newline too). */
-async function tc(args: readonly string[]): Promise<void> {
-  const r = await runCommand('tc', args, { okExitCodes: [...Array(256).keys()], domain: D });
-  if (r.exitCode === 0) return;
-  throw new VirError(ErrorCode.INTERNAL_ERROR, `Child process (tc ${args.join(' ')}) unexpected exit status ${r.exitCode}${r.stderr ? `: ${r.stderr}` : ''}`, D);
+/**
+ * libvirt's checks of a port's `<bandwidth>` against its network (networkCheckBandwidth): a floor
+ * only inbound, only on a network with inbound QoS, and all floors within its average. The bridge
+ * side of a floor (a class per port) is refused: see the README.
+ */
+export function checkPortBandwidth(port: { mac: string; bandwidth?: NetworkBandwidthSetup }, network: { name: string; bridge: string; bandwidth?: NetworkBandwidthSetup },
+  floors: readonly number[]): void {
+  if (port.bandwidth?.outbound?.floor !== undefined) {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, "'floor' attribute allowed only in <inbound> element", D);
+  }
+  const floor = port.bandwidth?.inbound?.floor;
+  if (!floor) return;
+  const net = network.bandwidth?.inbound;
+  if (!net) {
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED,
+      `Invalid use of 'floor' on interface with MAC address ${port.mac} - network '${network.name}' has no inbound QoS set`, D);
+  }
+  const total = floors.reduce((a, b) => a + b, floor);
+  const average = net.average ?? 0;
+  if (total > average) {
+    throw new VirError(ErrorCode.OPERATION_INVALID, `Cannot plug '${port.mac}' interface into '${network.bridge}' because new combined inbound floor=${total} would overcommit average=${average} on network '${network.name}'`, D);
+  }
+  throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `'floor' of the port of interface ${port.mac} on network '${network.name}' is not supported by this driver yet`, D);
 }
 
 /** Whether a `<bandwidth>` asks for anything: libvirt does nothing at all for an empty one. */
@@ -75,7 +94,7 @@ export const hasBandwidth = (bw: NetworkBandwidthSetup | undefined): bw is Netwo
 
 /** Removes every qdisc `<bandwidth>` may have set on `dev` (a missing one is no error, as in libvirt). */
 export async function clearBandwidth(dev: string): Promise<void> {
-  for (const where of ['root', 'ingress']) await runCommand('tc', ['qdisc', 'del', 'dev', dev, where], { okExitCodes: [0, 1, 2], domain: D });
+  for (const where of ['root', 'ingress']) await runTool('tc', ['qdisc', 'del', 'dev', dev, where], { okExitCodes: [0, 1, 2] });
 }
 
 /**
@@ -86,7 +105,7 @@ export async function clearBandwidth(dev: string): Promise<void> {
 export async function setBandwidth(dev: string, bw: NetworkBandwidthSetup, fresh: boolean): Promise<void> {
   if (!fresh) await clearBandwidth(dev);
   try {
-    for (const args of bandwidthCommands(dev, bw)) await tc(args);
+    for (const args of bandwidthCommands(dev, bw)) await runTool('tc', args);
   } catch (e) {
     await clearBandwidth(dev).catch(() => undefined);
     throw e;

@@ -1,8 +1,9 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatNetworkPortXML, parseNetworkPortXML, validateXML, type NetworkPortDef } from '@tsvirt/conf';
+import { formatNetworkPortXML, networkSetup, parseNetworkPortXML, validateXML, type NetworkPortDef } from '@tsvirt/conf';
 import { NetworkPortCreateFlags, type NetworkPortRef, type NetworkRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic } from '@tsvirt/util';
+import { checkPortBandwidth } from './network-bandwidth.js';
 import type { NetworkPaths } from './network-paths.js';
 import { removeFile, type NetworkObject } from './network-store.js';
 import { networkRef, requireActive } from './network-table.js';
@@ -45,12 +46,16 @@ export async function createPort(paths: NetworkPaths, obj: NetworkObject, xml: s
   if (flags & NetworkPortCreateFlags.VALIDATE) await validateXML(xml, 'networkport.rng');
   const running = requireActive(obj);
   const port = parseNetworkPortXML(xml);
-  if ((await loadPorts(paths, obj.def.name)).some((p) => p.uuid === port.uuid)) {
+  const ports = await loadPorts(paths, obj.def.name);
+  if (ports.some((p) => p.uuid === port.uuid)) {
     throw new VirError(ErrorCode.NETWORK_PORT_EXIST, `Network port with UUID ${port.uuid} already exists`, D);
   }
   if (running.def.bridge === undefined) {
     throw new VirError(ErrorCode.INTERNAL_ERROR, `network '${obj.def.name}' does not have a bridge name.`, D);
   }
+  const floors = ports.map((p) => p.bandwidth?.inbound?.floor ?? 0);
+  const { bandwidth } = networkSetup(running.def);
+  checkPortBandwidth(port, { name: obj.def.name, bridge: running.def.bridge, ...(bandwidth ? { bandwidth } : {}) }, floors);
   port.plug = { type: running.def.forwardMode === 'bridge' ? 'bridge' : 'network', bridge: running.def.bridge };
   await mkdir(portsDir(paths, obj.def.name), { recursive: true });
   await writeFileAtomic(portFile(paths, obj.def.name, port.uuid), formatNetworkPortXML(port), { mode: 0o600, domain: D });

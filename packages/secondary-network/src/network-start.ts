@@ -81,19 +81,27 @@ export async function startNetwork(paths: NetworkPaths, def: NetworkDef): Promis
     if (setup.forwardMode === 'nat' || setup.forwardMode === 'route') await enableForwarding(setup);
     const rules = firewallRules(setup);
     const table = rules.length > 0 ? firewallTable(setup.uuid) : undefined;
-    if (table !== undefined) {
-      undo.push(() => removeFirewall(table));
-      await installFirewall(table, rules);
-    }
-    // Deleting the bridge takes its qdiscs with it: no undo of its own.
     const bandwidth = hasBandwidth(setup.bandwidth);
-    if (bandwidth) await setBandwidth(br, setup.bandwidth!, true);
     let dnsmasq: NetworkStatus['dnsmasq'];
-    if (needsDnsmasq(setup)) {
-      undo.push(() => removeDnsmasqFiles(paths, setup.name));
-      await writeDnsmasqFiles(paths, setup);
-      dnsmasq = await startDnsmasq(dnsmasqConfFile(paths, setup.name), pidFile(paths, setup.name), leaseFile(paths, setup.name));
-    }
+    // The firewall (then tc) and dnsmasq need only the bridge: they start side by side.
+    await settled([
+      (async () => {
+        if (table !== undefined) {
+          undo.push(() => removeFirewall(table));
+          await installFirewall(table, rules);
+        }
+        // Deleting the bridge takes its qdiscs with it: no undo of its own.
+        if (bandwidth) await setBandwidth(br, setup.bandwidth!, true);
+      })(),
+      (async () => {
+        if (!needsDnsmasq(setup)) return;
+        undo.push(() => removeDnsmasqFiles(paths, setup.name));
+        await writeDnsmasqFiles(paths, setup);
+        const started = await startDnsmasq(dnsmasqConfFile(paths, setup.name), pidFile(paths, setup.name), leaseFile(paths, setup.name));
+        undo.push(() => stopDnsmasq(started));
+        dnsmasq = started;
+      })(),
+    ]);
     return { bridgeCreated: true, ...(dnsmasq ? { dnsmasq } : {}), ...(table !== undefined ? { firewall: table } : {}), ...(bandwidth ? { bandwidth } : {}) };
   } catch (e) {
     for (const u of undo.reverse()) await u().catch((err: unknown) => log.warn(`rollback of network '${setup.name}': ${(err as Error).message}`));
@@ -101,11 +109,19 @@ export async function startNetwork(paths: NetworkPaths, def: NetworkDef): Promis
   }
 }
 
-/** Takes a network down: dnsmasq, its firewall table, the bridge we made, dnsmasq's files. */
+/** Takes a network down: dnsmasq, its firewall table and the bridge we made (side by side), then dnsmasq's files. */
 export async function stopNetwork(paths: NetworkPaths, name: string, status: NetworkStatus, bridge: string | undefined): Promise<void> {
-  if (status.dnsmasq) await stopDnsmasq(status.dnsmasq);
-  if (status.firewall !== undefined) await removeFirewall(status.firewall);
-  if (status.bridgeCreated && bridge !== undefined) await deleteBridge(bridge);
-  else if (status.bandwidth && bridge !== undefined) await clearBandwidth(bridge);
+  const { dnsmasq, firewall } = status;
+  await settled([
+    dnsmasq && stopDnsmasq(dnsmasq),
+    firewall !== undefined && removeFirewall(firewall),
+    bridge !== undefined && (status.bridgeCreated ? deleteBridge(bridge) : status.bandwidth && clearBandwidth(bridge)),
+  ]);
   await removeDnsmasqFiles(paths, name);
+}
+
+/** Waits for every step, then fails with the first failure, so that no step is still running when a rollback starts. */
+async function settled(steps: ReadonlyArray<Promise<void> | false | undefined>): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -19,6 +19,22 @@ export interface NetworkObject {
 
 export const isActive = (n: NetworkObject): n is NetworkObject & { status: NetworkStatus } => n.status !== undefined;
 
+/**
+ * Definitions parsed from each file text this process has read: every call reads the files afresh,
+ * and one tsvirsh command reads them several times (open, lookup, change under the lock), but a
+ * text parses to the same definition, which nothing changes in place. Bounded for a long-lived process.
+ */
+const parsed = new Map<string, NetworkDef>();
+function parseCached(xml: string): NetworkDef {
+  let def = parsed.get(xml);
+  if (!def) {
+    if (parsed.size >= 256) parsed.clear();
+    def = parseNetworkXML(xml);
+    parsed.set(xml, def);
+  }
+  return def;
+}
+
 const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
 async function listDir(dir: string, suffix: string): Promise<string[]> {
@@ -33,7 +49,7 @@ async function readConfigs(dir: string): Promise<Map<string, NetworkDef>> {
   const defs = new Map<string, NetworkDef>();
   for (const file of await listDir(dir, '.xml')) {
     try {
-      const def = parseNetworkXML(await readFile(`${dir}/${file}`, 'utf8'));
+      const def = parseCached(await readFile(`${dir}/${file}`, 'utf8'));
       defs.set(def.name, def);
     } catch (e) {
       log.warn(`skipping network file '${dir}/${file}': ${(e as Error).message}`);
@@ -47,7 +63,7 @@ async function readStatuses(dir: string): Promise<Map<string, { def: NetworkDef;
   for (const file of await listDir(dir, '.json')) {
     try {
       const status = JSON.parse(await readFile(`${dir}/${file}`, 'utf8')) as NetworkStatus;
-      const def = parseNetworkXML(status.xml);
+      const def = parseCached(status.xml);
       out.set(def.name, { def, status });
     } catch (e) {
       if (!isMissing(e)) log.warn(`skipping network status '${dir}/${file}': ${(e as Error).message}`);

@@ -1,7 +1,5 @@
-import { ErrorDomain, runCommand } from '@tsvirt/util';
+import { runTool } from './host-command.js';
 import type { FirewallHook, FirewallMatch, FirewallRule } from './firewall-rules.js';
-
-const D = ErrorDomain.NETWORK;
 
 /** The nftables base chain of each hook: filter chains run just before the default filter priority. */
 const CHAINS: Record<FirewallHook, string> = {
@@ -46,10 +44,10 @@ export function nftScript(table: string, rules: readonly FirewallRule[]): string
 }
 
 export async function installFirewall(table: string, rules: readonly FirewallRule[]): Promise<void> {
-  await runCommand('nft', ['-f', '-'], { input: nftScript(table, rules), domain: D });
+  await runTool('nft', ['-f', '-'], { input: nftScript(table, rules) });
 }
 
 /** Removes a network's table; a table already gone is not an error. */
 export async function removeFirewall(table: string): Promise<void> {
-  await runCommand('nft', ['-f', '-'], { input: `add table inet ${table}\ndelete table inet ${table}\n`, domain: D });
+  await runTool('nft', ['-f', '-'], { input: `add table inet ${table}\ndelete table inet ${table}\n` });
 }

@@ -63,6 +63,32 @@ function runSide(host: TestHost, cli: string, uri: string): string[] {
   return out;
 }
 
+/** Ports with `<bandwidth>` on a network without QoS and on one whose inbound average is 0. */
+function runPorts(host: TestHost, cli: string, uri: string): string[] {
+  const out: string[] = [];
+  const run = (...args: string[]): void => {
+    const r = spawnSync('ip', ['netns', 'exec', host.ns, cli, '-c', uri, ...args], { encoding: 'utf8' });
+    out.push(`$ ${args.join(' ')}\n${r.stdout}${r.stderr}[${r.status}]`.replaceAll(host.root, 'DIR'));
+  };
+  const file = (name: string, text: string): string => {
+    writeFileSync(join(host.root, name), text);
+    return join(host.root, name);
+  };
+  run('net-create', file('plain.xml', networkXML('plain', '').replace('<bandwidth/>', '')));
+  run('net-create', file('zero.xml', networkXML('zero', "<inbound average='0'/>")));
+  const port = (n: number, bw: string): string => file(`p${n}.xml`, `<networkport><uuid>e869e6b0-a9d1-43c4-a482-eefbb798e5${n}0</uuid>
+    <owner><name>g</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid></owner><mac address='52:54:00:00:00:${n}0'/>${bw}</networkport>`);
+  run('net-port-create', 'plain', port(1, "<bandwidth><inbound average='100' floor='300' peak='400'/><outbound average='50'/></bandwidth>"));
+  run('net-port-create', 'zero', port(2, "<bandwidth><inbound average='100' floor='300'/></bandwidth>"));
+  run('net-port-create', 'plain', port(3, "<bandwidth><outbound average='100' floor='30'/></bandwidth>"));
+  run('net-port-create', 'plain', port(4, "<bandwidth><inbound average='100' peak='200' burst='64'/><outbound average='50'/></bandwidth>"));
+  run('net-port-dumpxml', 'plain', 'e869e6b0-a9d1-43c4-a482-eefbb798e540');
+  run('net-port-list', 'plain');
+  run('net-destroy', 'plain');
+  run('net-destroy', 'zero');
+  return out;
+}
+
 describe('<bandwidth> on networks through tc, as libvirt 9.0', () => {
   const pair = useOraclePair();
 
@@ -75,6 +101,15 @@ describe('<bandwidth> on networks through tc, as libvirt 9.0', () => {
     expect(ours.rootProcesses()).toEqual([]);
     expect(inNs(ours.ns, 'nft', 'list', 'tables')).not.toContain('tsvirt_net_');
   }, 600_000);
+
+  it('checks ports\' <bandwidth> against the network as libvirtd does, and keeps it in the port', () => {
+    const { ours, theirs, libvirtd } = pair;
+    const want = runPorts(theirs, 'virsh', libvirtd.uri);
+    expect(runPorts(ours, TSVIRSH, ours.uri)).toEqual(want);
+    const text = want.join('\n');
+    for (const words of ["network 'plain' has no inbound QoS set", 'new combined inbound floor=300 would overcommit average=0 on network', "'floor' attribute allowed only in <inbound> element",
+      "<inbound average='100' peak='200' burst='64'/>"]) expect(text).toContain(words);
+  }, 300_000);
 
   it('runs the tc commands libvirtd ran for each network (from its debug log)', () => {
     const { theirs } = pair;

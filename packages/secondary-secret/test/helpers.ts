@@ -28,7 +28,7 @@ addDriverImporter(async (specifier) => {
 
 /** A fresh embed root in a temporary directory with a connection to it; `remove` closes and deletes both. */
 export async function openEmbedRoot(): Promise<{ root: string; uri: string; conn: Connection; remove: () => Promise<void> }> {
-  const root = mkdtempSync(join(tmpdir(), 'tsvirt-secret-'));
+  const root = mkdtempSync(join(tmpdir(), 'tsvirt-secretdrv-'));
   const uri = `qemu:///embed?root=${root}`;
   const conn = await connect(uri);
   const remove = async (): Promise<void> => {

@@ -19,9 +19,9 @@ import { PoolEvents } from './pool-events.js';
 import { PoolTable, poolRef, requireActive } from './pool-table.js';
 import { autostartedMarker, type StoragePaths } from './storage-paths.js';
 import { parseNewVolume } from './volume-def.js';
-import { volumePassphrase } from './volume-secret.js';
+import { volumePassphrase, volumeSecretUUID } from './volume-secret.js';
 import { noVol, volRef, volumeFacts, type VolumeEntry } from './volume-facts.js';
-import { resizeVolume, wipeVolume } from './volume-ops.js';
+import { checkedCapacity, resizeVolume, wipeVolume } from './volume-ops.js';
 import { downloadVolume, uploadVolume } from './volume-stream.js';
 import { volumeXML } from './volume-xml.js';
 
@@ -333,13 +333,16 @@ export class LocalStorage implements StorageDriver {
   async storageVolResize(ref: StorageVolRef, capacity: bigint, flags: number): Promise<void> {
     const { pool, vol } = await this.vol(ref);
     const backend = backendOf(pool.def.type);
-    if (!backend.resizable) throw unsupported('storage pool does not support changing of volume capacity');
+    if (!backend.resizable && !backend.resizeVolume) throw unsupported('storage pool does not support changing of volume capacity');
     const { available } = await backend.sizes(pool.def);
-    await resizeVolume(await volumeFacts(vol), capacity, flags, available);
+    const facts = await volumeFacts(vol);
+    if (backend.resizeVolume) await backend.resizeVolume(pool.def, facts, checkedCapacity(facts, capacity, flags, available));
+    else await resizeVolume(facts, capacity, flags, available);
   }
   async storageVolGetXMLDesc(ref: StorageVolRef, flags: number): Promise<string> {
     checkFlags(flags, 0, 'storageVolGetXMLDesc', D);
-    return volumeXML(await volumeFacts((await this.vol(ref)).vol));
+    const v = await volumeFacts((await this.vol(ref)).vol);
+    return volumeXML(v, v.encrypted ? await volumeSecretUUID(v.path, this.connect) : undefined);
   }
   async storageVolGetInfo(ref: StorageVolRef): Promise<StorageVolInfo> {
     return this.storageVolGetInfoFlags(ref, 0);

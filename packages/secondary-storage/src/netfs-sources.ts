@@ -1,5 +1,8 @@
-import { ErrorDomain, runCommand } from '@tsvirt/util';
-import { sourcesXML, specHost } from './sources-xml.js';
+import { childElements, firstChild, parseXml, textOf, type XmlElement } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError, runCommand } from '@tsvirt/util';
+import { sourcesXML, specHost, type FoundSource } from './sources-xml.js';
+
+const D = ErrorDomain.STORAGE;
 
 /** `showmount` as libvirt runs it to list an NFS server's exports. */
 export const showmountArgs = (host: string): string[] => ['--no-headers', '--exports', host];
@@ -9,12 +12,58 @@ export function parseShowmount(text: string): string[] {
   return text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/')).map((l) => (/\s/.test(l) ? l.replace(/\s+\S+$/, '') : l));
 }
 
+/** `gluster` as libvirt runs it to list a GlusterFS server's volumes. */
+export const glusterArgs = (host: string): string[] => ['--xml', '--log-file=/dev/null', 'volume', 'info', `--remote-host=${host}`];
+
+/** Every `volumes/volume` element under `el`, at any depth (libvirt's `//volumes/volume`). */
+function volumeElements(el: XmlElement): XmlElement[] {
+  const here = el.name === 'volumes' ? childElements(el, 'volume') : [];
+  return [...here, ...childElements(el).flatMap(volumeElements)];
+}
+
+/** The volume names of `gluster --xml volume info` (libvirt's virStorageUtilGlusterExtractPoolSources). */
+export function parseGlusterVolumes(xml: string): string[] {
+  return volumeElements(parseXml(xml, 'gluster_cli_output', D)).map((v) => {
+    const name = firstChild(v, 'name');
+    const text = name ? textOf(name) : '';
+    if (!text) throw new VirError(ErrorCode.INTERNAL_ERROR, 'failed to extract gluster volume name', D);
+    return text;
+  });
+}
+
+/** Whether a command failed because its program is not installed. */
+const notInstalled = (e: unknown): boolean => e instanceof VirError && /No such file or directory|ENOENT|Cannot find/.test(e.message);
+
 /**
- * Source discovery for netfs pools: the NFS exports of the host the source spec names, as
- * `<source>`s of format nfs (libvirt asks `showmount`; nfs-common must be installed).
+ * The GlusterFS volumes of `host` as netfs sources (`/VOLUME`, format glusterfs); none where the
+ * host answers with an error (as libvirt), undefined where the gluster CLI is not installed.
+ */
+async function glusterSources(host: string): Promise<FoundSource[] | undefined> {
+  let stdout: string;
+  try {
+    ({ stdout } = await runCommand('gluster', glusterArgs(host), { domain: ErrorDomain.NONE }));
+  } catch (e) {
+    return notInstalled(e) ? undefined : [];
+  }
+  return parseGlusterVolumes(stdout).map((name) => ({ host: { name: host }, dir: `/${name}`, format: 'glusterfs' }));
+}
+
+async function nfsSources(host: string): Promise<FoundSource[] | undefined> {
+  const out = await runCommand('showmount', showmountArgs(host), { domain: ErrorDomain.NONE }).catch(() => undefined);
+  return out && parseShowmount(out.stdout).map((dir) => ({ host: { name: host }, dir, format: 'nfs' }));
+}
+
+/**
+ * Source discovery for netfs pools, as libvirt's: the NFS exports of the host the source spec
+ * names (`showmount`, from nfs-common) and its GlusterFS volumes (`gluster`, from glusterfs-cli).
+ * It is an error only when neither answers: libvirt also counts a missing gluster CLI as no
+ * volumes, tsvirt refuses clearly when showmount failed too.
  */
 export async function findNetfsSources(srcSpec: string | undefined): Promise<string> {
   const { name } = specHost(srcSpec, 'netfs');
-  const { stdout } = await runCommand('showmount', showmountArgs(name), { domain: ErrorDomain.NONE });
-  return sourcesXML(parseShowmount(stdout).map((dir) => ({ host: { name }, dir, format: 'nfs' })));
+  const [nfs, gluster] = await Promise.all([nfsSources(name), glusterSources(name)]);
+  if (!nfs && !gluster) {
+    throw new VirError(ErrorCode.OPERATION_FAILED, `no storage pools were found on host '${name}' (neither showmount nor gluster could list it)`, D);
+  }
+  return sourcesXML([...(nfs ?? []), ...(gluster ?? [])]);
 }

@@ -38,8 +38,10 @@ export interface PoolBackend {
   readonly encryptable?: boolean;
   cloneVolume?(def: StoragePoolDef, vol: NewVolume, from: VolumeFacts, flags: number): Promise<void>;
   deleteVolume?(def: StoragePoolDef, vol: VolumeEntry, flags: number): Promise<void>;
-  /** Whether volumes can be resized (files can; partitions and LUNs cannot). */
+  /** Whether files of the pool can be resized (truncate, qemu-img resize); SCSI LUNs cannot. */
   readonly resizable: boolean;
+  /** Gives a partition or logical volume `capacity` bytes (already checked by libvirt's rules: never smaller than its allocation). */
+  resizeVolume?(def: StoragePoolDef, vol: VolumeFacts, capacity: bigint): Promise<void>;
   /** virConnectFindStoragePoolSources: the `<sources>` XML found from a source spec. */
   findSources?(srcSpec: string | undefined): Promise<string>;
 }

@@ -12,6 +12,8 @@ export interface ImageInfo {
   readonly backingFormat?: string;
   /** The image is encrypted (a LUKS image, or qcow2 with LUKS inside). */
   readonly encrypted: boolean;
+  /** A qcow2 image's cluster size in bytes (libvirt probes it for qcow2 alone). */
+  readonly clusterSize?: bigint;
 }
 
 interface QemuImgInfoJSON {
@@ -21,6 +23,7 @@ interface QemuImgInfoJSON {
   'backing-filename'?: string;
   'full-backing-filename'?: string;
   'backing-filename-format'?: string;
+  'cluster-size'?: number;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function imageInfo(path: string): Promise<ImageInfo | undefined> {
       format: j.format,
       virtualSize: BigInt(j['virtual-size']),
       encrypted: j.format === 'luks' || j.encrypted === true,
+      ...(j.format === 'qcow2' && j['cluster-size'] !== undefined ? { clusterSize: BigInt(j['cluster-size']) } : {}),
       ...(backingPath !== undefined ? { backingPath } : {}),
       ...(j['backing-filename-format'] !== undefined ? { backingFormat: j['backing-filename-format'] } : {}),
     };

@@ -65,6 +65,8 @@ export interface VolumeFacts extends VolumeEntry {
   readonly backing?: { readonly path: string; readonly format?: string };
   /** LUKS-encrypted: the image needs its secret to be read. */
   readonly encrypted?: boolean;
+  /** A qcow2 image's cluster size in bytes. */
+  readonly clusterSize?: bigint;
 }
 
 /** The size of a block device from sysfs (`/sys/dev/block/MAJ:MIN/size`, in 512-byte sectors). */
@@ -98,6 +100,7 @@ export async function volumeFacts(vol: VolumeEntry): Promise<VolumeFacts> {
     physical: st.size,
     stat: st,
     ...(info?.encrypted ? { encrypted: true } : {}),
+    ...(info?.clusterSize !== undefined ? { clusterSize: info.clusterSize } : {}),
     ...(info?.backingPath !== undefined ? { backing: { path: info.backingPath, ...(info.backingFormat ? { format: info.backingFormat } : {}) } } : {}),
   };
 }

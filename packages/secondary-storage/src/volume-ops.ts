@@ -73,11 +73,10 @@ function targetCapacity(vol: VolumeFacts, capacity: bigint, flags: number): bigi
 }
 
 /**
- * Resizes a volume with libvirt's rules: never below its allocation, smaller only with SHRINK,
- * ALLOCATE only for raw files and only within what the pool has left. A raw file is truncated
- * (and its new part reserved with ALLOCATE), any other format goes through `qemu-img resize`.
+ * The capacity a resize asks for, checked by libvirt's rules (storageVolResize): never below the
+ * volume's allocation, smaller only with SHRINK, ALLOCATE only within what the pool has left.
  */
-export async function resizeVolume(vol: VolumeFacts, capacity: bigint, flags: number, available: bigint): Promise<void> {
+export function checkedCapacity(vol: VolumeFacts, capacity: bigint, flags: number, available: bigint): bigint {
   const { ALLOCATE, DELTA, SHRINK } = StorageVolResizeFlags;
   checkFlags(flags, ALLOCATE | DELTA | SHRINK, 'storageVolResize', D);
   const abs = targetCapacity(vol, capacity, flags);
@@ -87,6 +86,16 @@ export async function resizeVolume(vol: VolumeFacts, capacity: bigint, flags: nu
   }
   const delta = flags & ALLOCATE ? abs - vol.allocation : 0n;
   if (delta > available) throw new VirError(ErrorCode.OPERATION_FAILED, 'Not enough space left in storage pool', D);
+  return abs;
+}
+
+/**
+ * Resizes a file volume (checkedCapacity's rules): a raw file is truncated (its new part reserved
+ * with ALLOCATE, raw only), any other format goes through `qemu-img resize`.
+ */
+export async function resizeVolume(vol: VolumeFacts, capacity: bigint, flags: number, available: bigint): Promise<void> {
+  const { ALLOCATE, SHRINK } = StorageVolResizeFlags;
+  const abs = checkedCapacity(vol, capacity, flags, available);
   if (vol.format !== 'raw') {
     if (flags & ALLOCATE) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'preallocate is only supported for raw type volume', D);
     await resizeImage(vol.path, abs, (flags & SHRINK) !== 0);

@@ -25,3 +25,20 @@ export async function volumePassphrase(vol: NewVolume, connect: (() => Promise<C
     await conn.close();
   }
 }
+
+/**
+ * The UUID of the volume secret whose usage is `path`, undefined when there is none (or no secret
+ * driver): what libvirt's refresh names in an encrypted volume's `<encryption>`.
+ */
+export async function volumeSecretUUID(path: string, connect: (() => Promise<Connection>) | undefined): Promise<string | undefined> {
+  if (!connect) return undefined;
+  const conn = await connect();
+  try {
+    return (await conn.secretLookupByUsage(SecretUsageType.VOLUME, path)).getUUIDString();
+  } catch (e) {
+    if (e instanceof VirError && (e.code === ErrorCode.NO_SECRET || e.code === ErrorCode.NO_SUPPORT)) return undefined;
+    throw e;
+  } finally {
+    await conn.close();
+  }
+}

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StorageVolStreamFlags } from '@tsvirt/api';
-import { ErrorDomain, checkFlags, readChunks, systemError, writeChunks, type StreamChunk } from '@tsvirt/util';
+import { ErrorDomain, checkFlags, fileExtents, readChunks, systemError, writeChunks, type StreamChunk } from '@tsvirt/util';
 import type { VolumeFacts } from './volume-facts.js';
 
 const D = ErrorDomain.STORAGE;
@@ -24,17 +24,20 @@ const sizeOf = (vol: VolumeFacts): bigint => (vol.type === 'block' ? vol.capacit
 /**
  * virStorageVolDownload for a local volume: its bytes (a file's, whatever its format, or a block
  * device's) from `offset`, `length` of them (0: to the end), read as the stream is consumed. A
- * sparse stream skips runs of zero blocks as holes where the volume can have them: a file that is
- * not fully allocated, and a block device (libvirt detects zeros there too).
+ * sparse stream skips holes where the volume can have them: a file's that is not fully allocated
+ * (its file system's holes, runs of zero blocks where qemu-img cannot map it), and a block
+ * device's runs of zero blocks (libvirt detects zeros there too).
  */
 export async function downloadVolume(vol: VolumeFacts, offset: bigint, length: bigint, flags: number): Promise<Readable> {
   checkFlags(flags, SPARSE_STREAM, 'storageVolDownload', D);
   const fh = await openVolume(vol, 'r');
   const size = sizeOf(vol);
   const holes = (flags & SPARSE_STREAM) !== 0 && (vol.type === 'block' || vol.allocation < size);
+  // A file's holes are the file system's, as libvirt's; a block device's are found by reading.
+  const extents = holes && vol.type === 'file' ? await fileExtents(vol.path) : undefined;
   async function* chunks(): AsyncGenerator<StreamChunk> {
     try {
-      yield* readChunks(fh, { offset, length, size, holes });
+      yield* readChunks(fh, { offset, length, size, holes, ...(extents ? { extents } : {}) });
     } finally {
       await fh.close();
     }

@@ -34,15 +34,26 @@ async function backingStore(backing: NonNullable<VolumeFacts['backing']>): Promi
   return element('backingStore', [], targetChildren(backing.path, format, st));
 }
 
-/** libvirt's volume XML of a dir pool's volume, as its refresh fills it in. */
-export async function volumeXML(v: VolumeFacts): Promise<string> {
+/** `<encryption>` of a LUKS volume, naming the secret found for it. */
+const encryption = (secretUUID: string | undefined): XmlElement =>
+  element('encryption', [['format', 'luks']], secretUUID ? [element('secret', [['type', 'passphrase'], ['uuid', secretUUID]])] : []);
+
+/**
+ * libvirt's volume XML of a dir pool's volume, as its refresh fills it in; `secretUUID` is the
+ * volume secret whose usage is the volume's path, for an encrypted volume.
+ */
+export async function volumeXML(v: VolumeFacts, secretUUID?: string): Promise<string> {
   const children = [
     text('name', v.name),
     text('key', v.path),
     bytes('capacity', v.capacity),
     bytes('allocation', v.allocation),
     ...(v.physical !== undefined ? [bytes('physical', v.physical)] : []),
-    element('target', [], [...targetChildren(v.path, v.format, v.stat), ...(v.encrypted ? [element('encryption', [['format', 'luks']])] : [])]),
+    element('target', [], [
+      ...targetChildren(v.path, v.format, v.stat),
+      ...(v.encrypted ? [encryption(secretUUID)] : []),
+      ...(v.clusterSize !== undefined ? [element('clusterSize', [['unit', 'B']], [textNode(String(v.clusterSize))])] : []),
+    ]),
   ];
   if (v.backing) children.push(await backingStore(v.backing));
   return formatXml(element('volume', [['type', v.type]], children), 0, VOLUME_SPEC);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, StoragePoolBuildFlags, StorageVolType } from '@tsvirt/api';
+import { ErrorCode, StoragePoolBuildFlags, StorageVolResizeFlags, StorageVolType } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
 import { embedRootForFile, loopDeviceOrSkip, removeLoopDevice, volXML } from './helpers.js';
 
@@ -60,8 +60,20 @@ describe('disk pools: a partition table on a loop device, partitions as volumes'
       for await (const c of await v2.download(0n, 14n)) chunks.push(c as Buffer);
       expect(Buffer.concat(chunks).toString()).toBe('on a partition');
 
-      const resize = await virErrorOf(v1.resize(BigInt(32 * MiB)));
-      expect([resize.code, resize.message]).toEqual([ErrorCode.NO_SUPPORT, 'this function is not supported by the connection driver: storage pool does not support changing of volume capacity']);
+      // Partitions grow into the free space after them (parted resizepart), never past the next one.
+      const stuck = await virErrorOf(v1.resize(BigInt(32 * MiB)));
+      expect([stuck.code, stuck.message]).toEqual([ErrorCode.OPERATION_FAILED,
+        `operation failed: cannot grow partition '${p(1)}' to ${32 * MiB} bytes: only ${16 * MiB} bytes up to the next partition or the end of the disk`]);
+      await v2.resize(BigInt(12 * MiB) + 1n);
+      expect(await v2.getInfo()).toEqual({ type: StorageVolType.BLOCK, capacity: BigInt(12 * MiB + 512), allocation: BigInt(12 * MiB + 512) });
+      expect(execFileSync('blockdev', ['--getsize64', `${loop}p2`], { encoding: 'utf8' }).trim()).toBe(String(12 * MiB + 512));
+      const kept: Buffer[] = [];
+      for await (const c of await v2.download(0n, 14n)) kept.push(c as Buffer);
+      expect(Buffer.concat(kept).toString()).toBe('on a partition');
+      const shrink = await virErrorOf(v2.resize(BigInt(4 * MiB), StorageVolResizeFlags.SHRINK));
+      expect([shrink.code, shrink.message]).toEqual([ErrorCode.INVALID_ARG, "invalid argument: can't shrink capacity below existing allocation"]);
+      const past = await virErrorOf(v2.resize(BigInt(64 * MiB)));
+      expect(past.code).toBe(ErrorCode.OPERATION_FAILED);
       await v1.delete();
       expect(existsSync(`${loop}p1`)).toBe(false);
       expect(await pool.listVolumes()).toEqual([p(2)]);

@@ -16,7 +16,7 @@ const hypervisorStub: { driver: ConnectionDriver } = {
 
 /**
  * Tables the stand-in hypervisor connection offers besides: a test sets `secret` to stand in for
- * a secret driver (tsvirt has none for local connections yet), so that the storage driver's
+ * a secret driver (a driver's tests load no other driver), so that the storage driver's
  * lookups through the public API find one.
  */
 export const stubTables: { secret?: SecretDriver } = {};

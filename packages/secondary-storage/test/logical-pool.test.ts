@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, StoragePoolBuildFlags } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
 import { hasDeviceMapper } from '../src/logical/logical-backend.js';
-import { lvcreateArgs, lvremoveArgs, lvsArgs, parseLvs, parsePvs, parseVgs, vgsArgs } from '../src/logical/lvm.js';
+import { lvcreateArgs, lvremoveArgs, lvresizeArgs, lvsArgs, parseLvs, parsePvs, parseVgs, vgsArgs } from '../src/logical/lvm.js';
 import { embedRootForFile, loopDeviceOrSkip, removeLoopDevice, volXML } from './helpers.js';
 
 const MiB = 1024 * 1024;
@@ -21,6 +21,7 @@ describe('LVM command lines and output, as libvirt\'s logical backend uses them'
     expect(lvcreateArgs('vg', { ...lv, allocation: 0n })).toEqual(['--name', 'lv1', '-L', '1K', '--type', 'snapshot', '--virtualsize', '10240K', 'vg']);
     expect(lvcreateArgs('vg', { ...lv, capacity: 1025n, allocation: 1025n, backingPath: '/dev/vg/base' })).toEqual(['--name', 'lv1', '-L', '2K', '-s', '/dev/vg/base']);
     expect(lvremoveArgs('/dev/vg/lv1')).toEqual(['-f', '/dev/vg/lv1']);
+    expect(lvresizeArgs('/dev/vg/lv1', 20n * BigInt(MiB) + 1n)).toEqual(['--size', '20481K', '/dev/vg/lv1']);
     expect(vgsArgs('vg')).toEqual(['--separator', ':', '--noheadings', '--units', 'b', '--unbuffered', '--nosuffix', '--options', 'vg_size,vg_free', 'vg']);
     expect(lvsArgs('vg').slice(-2)).toEqual(['lv_name,origin,uuid,devices,segtype,stripes,seg_size,vg_extent_size,size,lv_attr', 'vg']);
   });

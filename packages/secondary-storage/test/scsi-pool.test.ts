@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, StorageVolType } from '@tsvirt/api';
@@ -50,6 +50,25 @@ describe('scsi pools: the units of a SCSI host, from sysfs (a fake tree)', { tim
       expect([create.code, create.message]).toEqual([ErrorCode.NO_SUPPORT, 'this function is not supported by the connection driver: storage pool does not support volume creation']);
       await pool.refresh();
       await pool.destroy();
+
+      // A target of stable names (as /dev/disk/by-path): a unit is named by the link to its device there.
+      const byPath = `/dev/tsvirt-by-path-${process.pid}`;
+      const link = join(byPath, 'pci-0000:00:07.0-scsi-0:0:0:0');
+      mkdirSync(byPath);
+      try {
+        symlinkSync(`../${basename(loop)}`, link);
+        const stable = await conn.storagePoolCreateXML(scsiPoolXML('stable', "<adapter type='scsi_host' name='host7'/>").replace('<path>/dev</path>', `<path>${byPath}</path>`));
+        const unit = await stable.storageVolLookupByName('unit:0:0:0');
+        expect([unit.getKey(), await unit.getPath()]).toEqual([link, link]);
+        expect(await unit.getInfo()).toEqual({ type: StorageVolType.BLOCK, capacity: BigInt(4 * MiB), allocation: BigInt(4 * MiB) });
+        expect((await conn.storageVolLookupByPath(link)).getName()).toBe('unit:0:0:0');
+        rmSync(link);
+        await stable.refresh();
+        expect(await (await stable.storageVolLookupByName('unit:0:0:0')).getPath()).toBe(loop);
+        await stable.destroy();
+      } finally {
+        rmSync(byPath, { recursive: true, force: true });
+      }
 
       const missing = await virErrorOf(conn.storagePoolCreateXML(scsiPoolXML('gone', "<adapter type='scsi_host' name='host9'/>")));
       expect([missing.code, missing.message]).toEqual([ErrorCode.SYSTEM_ERROR,

@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdir, open } from 'node:fs/promises';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { ErrorCode, ErrorDomain } from './errors/error-codes.js';
 import { VirError } from './errors/vir-error.js';
+import { LOCK_KEEPER } from './lock-keeper-program.js';
 
 export interface LockOptions {
   /** How long to wait for another holder before giving up (default 30 s). */
@@ -15,54 +17,102 @@ export interface LockOptions {
   readonly domain?: ErrorDomain;
 }
 
-/** The exit status flock(1) is told to give when the wait runs out (BSD's EX_TEMPFAIL). */
-const CONFLICT_STATUS = 75;
-/** flock(1) takes the lock on its file descriptor 3, which is ours. */
-const LOCK_FD = 3;
+type Keeper = ChildProcessByStdio<Writable, Readable, null>;
+/** What a request waits for: the keeper's answer, `undefined` for "ok", or its error text. */
+type Pending = (err: string | undefined) => void;
+
+let keeper: Keeper | undefined;
+let nextId = 0;
+const pending = new Map<number, Pending>();
+
+/** Keeps the process alive only while some lock request waits for its answer. */
+function setRef(k: Keeper): void {
+  // The pipes of a child are sockets, which can be ref'd and unref'd.
+  for (const s of [k, k.stdin, k.stdout] as unknown as Array<{ ref(): void; unref(): void }>) {
+    if (pending.size > 0) s.ref();
+    else s.unref();
+  }
+}
+
+/** Fails every waiting request and forgets the keeper, so the next lock starts a new one. */
+function keeperGone(k: Keeper, why: string): void {
+  if (keeper !== k) return;
+  keeper = undefined;
+  for (const [id, answer] of pending) {
+    pending.delete(id);
+    answer(why);
+  }
+}
+
+/** The process's lock keeper (LOCK_KEEPER), started on first use. */
+function lockKeeper(): Keeper {
+  if (keeper) return keeper;
+  const k: Keeper = spawn('perl', ['-e', LOCK_KEEPER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  keeper = k;
+  let buffered = '';
+  k.stdout.setEncoding('utf8').on('data', (d: string) => {
+    buffered += d;
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const [word, id, ...text] = buffered.slice(0, nl).split(' ');
+      buffered = buffered.slice(nl + 1);
+      const answer = pending.get(Number(id));
+      if (!answer) continue;
+      pending.delete(Number(id));
+      answer(word === 'ok' ? undefined : text.join(' '));
+    }
+    setRef(k);
+  });
+  k.on('error', (e) => keeperGone(k, `cannot run the lock keeper (perl): ${e.message}`));
+  k.on('close', (status, signal) => keeperGone(k, `the lock keeper (perl) ended (${signal ?? status})`));
+  k.stdin.on('error', () => undefined);
+  return k;
+}
+
+/** Sends a request; its answer comes through `answer`. */
+function send(k: Keeper, line: string, id: number, answer?: Pending): void {
+  if (answer) pending.set(id, answer);
+  k.stdin.write(`${line}\n`);
+  setRef(k);
+}
 
 /**
- * Takes flock(2)'s exclusive lock on the open file description `fd` refers to. Node has no
- * binding for flock, so util-linux's flock(1) takes it on a copy of our descriptor: the lock
- * belongs to the open file description, which we keep after flock(1) exits. It waits in the
- * kernel, without polling.
+ * Takes flock(2)'s exclusive lock on `path` through the keeper, waiting at most `waitMs`; returns
+ * its release. A busy lock is waited for in the kernel, without polling.
  */
-function flockExclusive(fd: number, path: string, waitMs: number, domain: ErrorDomain): Promise<void> {
-  const args = ['--exclusive', '--conflict-exit-code', String(CONFLICT_STATUS), '--wait', String(waitMs / 1000), String(LOCK_FD)];
+function acquire(path: string, waitMs: number, domain: ErrorDomain): Promise<() => void> {
+  const k = lockKeeper();
+  const id = nextId++;
+  const release = (): void => {
+    pending.delete(id);
+    if (keeper === k) send(k, `R ${id}`, id);
+  };
   return new Promise((resolve, reject) => {
-    const child = spawn('flock', args, { stdio: ['ignore', 'ignore', 'pipe', fd] });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', (e) => {
-      reject(new VirError(ErrorCode.SYSTEM_ERROR, `cannot acquire lock '${path}': cannot run flock(1) of util-linux: ${e.message}`,
-        domain, { cause: e }));
-    });
-    child.on('close', (status) => {
-      if (status === 0) resolve();
-      else if (status === CONFLICT_STATUS) {
-        reject(new VirError(ErrorCode.OPERATION_TIMEOUT, `cannot acquire lock '${path}': held by another process`, domain));
-      } else {
-        reject(new VirError(ErrorCode.SYSTEM_ERROR, `cannot acquire lock '${path}': ${stderr.trim() || `flock exited with ${status}`}`, domain));
-      }
+    const timer = setTimeout(() => {
+      release();
+      reject(new VirError(ErrorCode.OPERATION_TIMEOUT, `cannot acquire lock '${path}': held by another process`, domain));
+    }, waitMs);
+    send(k, `A ${id} ${Buffer.from(path).toString('hex')}`, id, (err) => {
+      clearTimeout(timer);
+      if (err === undefined) resolve(release);
+      else reject(new VirError(ErrorCode.SYSTEM_ERROR, `cannot acquire lock '${path}': ${err}`, domain));
     });
   });
 }
 
 /**
  * Runs `fn` while holding an exclusive lock on `path`, shared between processes (flock(2) on the
- * file). The kernel releases it the moment its holder closes the file or dies (kill -9 included),
- * and never gives it to anyone else while the holder lives, however long its event loop stalls.
- * The descriptor is close-on-exec, so programs the holder starts never keep the lock.
+ * file). The process's lock keeper holds it: the kernel releases it the moment the holder lets go
+ * or dies (kill -9 included: the keeper sees its pipe close and exits), and never gives it to
+ * anyone else while the holder lives, however long its event loop stalls. Programs the holder
+ * starts never inherit it. Two holders in one process take turns like two processes.
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-  const domain = opts.domain ?? ErrorDomain.NONE;
   await mkdir(dirname(path), { recursive: true });
-  const file = await open(path, 'a');
+  const release = await acquire(path, opts.waitMs ?? 30_000, opts.domain ?? ErrorDomain.NONE);
   try {
-    await flockExclusive(file.fd, path, opts.waitMs ?? 30_000, domain);
     return await fn();
   } finally {
-    await file.close();
+    release();
   }
 }

@@ -11,6 +11,7 @@ export { namesWithSuffix, readJsonIfExists, readTextIfExists } from './state-fil
 export { checkDomainIdentity } from './domain-identity.js';
 export { StreamHole, isStreamHole, type StreamChunk } from './stream/stream-hole.js';
 export { readChunks, STREAM_CHUNK, type ReadRange } from './stream/read-chunks.js';
+export { fileExtents, type FileExtent } from './stream/file-extents.js';
 export { writeChunks, type WriteTarget } from './stream/write-chunks.js';
 export { processStartTime, isProcessAlive } from './proc-info.js';
 export { xdgDirs, embedRoot, localInstance, type XdgDirs, type LocalInstance } from './local-paths.js';

@@ -67,16 +67,43 @@ describe('withFileLock', () => {
     expect((err as VirError).message).toBe(`Timed out during operation: cannot acquire lock '${path}': held by another process`);
   });
 
-  it('a missing flock(1) is a SYSTEM_ERROR naming it', async () => {
-    const saved = process.env['PATH'];
-    process.env['PATH'] = join(dir, 'no-such-bin');
+  it('a missing perl is a SYSTEM_ERROR naming the lock keeper', async () => {
+    const child = holder(join(dir, 'noperl.lock'), '', { PATH: join(dir, 'no-such-bin') });
+    expect(await child.seen('cannot run the lock keeper (perl)')).toContain('SYSTEM_ERROR');
+  });
+
+  it('a lock let go while the process waits for another is free at once for other processes', async () => {
+    const [a, b] = [join(dir, 'let-go-a.lock'), join(dir, 'let-go-b.lock')];
+    const other = holder(b, 'await new Promise((r) => setTimeout(r, 4000));');
     try {
-      await expect(withFileLock(join(dir, 'noflock.lock'), async () => 1)).rejects.toMatchObject({
-        code: ErrorCode.SYSTEM_ERROR, message: expect.stringContaining('cannot run flock(1) of util-linux'),
+      await other.locked;
+      let waiting: Promise<unknown> | undefined;
+      await withFileLock(a, async () => {
+        // The wait for b starts while a is held: the waiter must not keep a copy of a's lock.
+        waiting = withFileLock(b, async () => 'b', { waitMs: 8000 });
+        await sleep(200);
       });
+      // Well before b is free (4 s): a was let go, whoever waits for what.
+      const taker = holder(a, '', {}, 1500);
+      expect(await taker.exited).toBe(0);
+      expect(await taker.seen('released')).toBe('locked\nreleased\n');
+      expect(await waiting).toBe('b');
     } finally {
-      process.env['PATH'] = saved;
+      other.process.kill('SIGKILL');
     }
+  }, 20_000);
+
+  it('many holders of many locks in one process: each lock taken by one at a time', async () => {
+    const inside = new Map<number, number>();
+    let overlap = false;
+    await Promise.all(Array.from({ length: 60 }, (_, i) => withFileLock(join(dir, `many-${i % 6}.lock`), async () => {
+      const n = (inside.get(i % 6) ?? 0) + 1;
+      inside.set(i % 6, n);
+      if (n > 1) overlap = true;
+      await sleep(2);
+      inside.set(i % 6, n - 1);
+    })));
+    expect(overlap).toBe(false);
   });
 
   it('a holder killed with -9 releases the lock at once, even with a program it started still running', async () => {
@@ -118,20 +145,24 @@ describe('withFileLock', () => {
  * A process that takes the lock on `path` with the built util, prints `locked`, runs `stall`
  * inside the lock (with `spawn` in scope; it may await), then prints `released` once out of it.
  */
-function holder(path: string, stall: string): {
+function holder(path: string, stall: string, env: Record<string, string> = {}, waitMs = 30_000): {
   process: ChildProcess; locked: Promise<string>; exited: Promise<number | null>; seen: (text: string) => Promise<string>;
 } {
   if (!existsSync(utilDist)) throw new Error(`${utilDist} is missing: run tsc -b first`);
   const script = `
     const { spawn } = await import('node:child_process');
     const { withFileLock } = await import(${JSON.stringify(pathToFileURL(utilDist).href)});
-    await withFileLock(${JSON.stringify(path)}, async () => {
-      process.stdout.write('locked\\n');
-      ${stall}
-    });
-    process.stdout.write('released\\n');
+    try {
+      await withFileLock(${JSON.stringify(path)}, async () => {
+        process.stdout.write('locked\\n');
+        ${stall}
+      }, { waitMs: ${waitMs} });
+      process.stdout.write('released\\n');
+    } catch (e) {
+      process.stdout.write(\`\${e.message} \${e.code === 38 ? 'SYSTEM_ERROR' : e.code}\\n\`);
+    }
   `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   let out = '';
   const waiters: Array<() => void> = [];
   child.stdout!.on('data', (d: Buffer) => {
@@ -149,6 +180,7 @@ function holder(path: string, stall: string): {
     check();
   });
   const locked = seen('locked');
+  locked.catch(() => undefined);
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { process: child, locked, exited, seen };
 }

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorCode, ErrorDomain, StreamHole, VirError, isStreamHole, readChunks, writeChunks, type StreamChunk } from '../src/index.js';
+import { ErrorCode, ErrorDomain, StreamHole, VirError, fileExtents, isStreamHole, readChunks, writeChunks, type StreamChunk } from '../src/index.js';
 import { zeroRuns } from '../src/stream/zero-runs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsvirt-util-stream-'));
@@ -44,6 +44,32 @@ describe('sparse streams', () => {
       const part = await collect(readChunks(fh, { offset: 2n, length: 3n, size, holes: false }));
       expect(part).toEqual(['ad\0']);
       expect(await collect(readChunks(fh, { offset: size + 1n, length: 0n, size, holes: true }))).toEqual([]);
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it('fileExtents and readChunks over them: the file system\'s holes (never read), data as it is, zeros included', async () => {
+    const path = join(dir, 'x');
+    const MiB = 1024 * KiB;
+    // 1 MiB hole, 1 MiB of zeros written (data), 1 MiB of text, then a 2 MiB hole.
+    const fh = await open(path, 'w+');
+    await fh.write(Buffer.alloc(MiB), 0, MiB, MiB);
+    await fh.write(Buffer.alloc(MiB, 'a'), 0, MiB, 2 * MiB);
+    await fh.truncate(5 * MiB);
+    try {
+      const extents = await fileExtents(path);
+      expect(extents).toEqual([
+        { start: 0n, end: BigInt(MiB), data: false }, { start: BigInt(MiB), end: BigInt(3 * MiB), data: true }, { start: BigInt(3 * MiB), end: BigInt(5 * MiB), data: false },
+      ]);
+      const size = BigInt(5 * MiB);
+      const shape = async (offset: bigint, length: bigint): Promise<Array<string | bigint>> =>
+        (await collect(readChunks(fh, { offset, length, size, holes: true, extents: extents! }))).map((c) => (typeof c === 'string' ? `${c.length}${c[0] === 'a' ? 'a' : '0'}` : c));
+      expect(await shape(0n, 0n)).toEqual([BigInt(MiB), `${MiB}0`, `${MiB}a`, BigInt(2 * MiB)]);
+      expect(await shape(BigInt(MiB / 2), BigInt(MiB))).toEqual([BigInt(MiB / 2), `${MiB / 2}0`]);
+      // A map that ends early (the file grew since): the rest is read as data.
+      expect(await collect(readChunks(fh, { offset: 0n, length: 0n, size, holes: true, extents: extents!.slice(0, 1) })).then((c) => c.length)).toBe(5);
+      expect(await fileExtents(join(dir, 'missing'))).toBeUndefined();
     } finally {
       await fh.close();
     }

@@ -137,9 +137,9 @@ function splitGlobal(argv: string[]): { globals: string[]; rest: string[] } {
   return { globals: argv.slice(0, first.index), rest: argv.slice(first.kind === 'option-terminator' ? first.index + 1 : first.index) };
 }
 
-/** Where option parsing reports each option it assigns, for `-d`. */
-function trace(ctl: Ctl): (line: string) => void {
-  return (line) => ctl.debug(DebugLevel.INFO, line);
+/** Where option parsing reports each option it assigns, for `-d`; none below its level (no lines to build). */
+function trace(ctl: Ctl): ((line: string) => void) | undefined {
+  return ctl.opts.debug <= DebugLevel.INFO ? (line) => ctl.debug(DebugLevel.INFO, line) : undefined;
 }
 
 /** Output gathered past this many characters is written out. */

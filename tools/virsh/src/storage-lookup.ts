@@ -1,5 +1,6 @@
 import type { Connection, StoragePool, StorageVol } from '@tsvirt/api';
 import { uuidShaped } from './uuid-string.js';
+import { strcasecmp } from './vsh/strcasecmp.js';
 import type { OptDef } from './vsh/command-def.js';
 import { CommandFailed, type Ctl } from './vsh/ctl.js';
 import type { ParsedCommand } from './vsh/parsed-command.js';
@@ -95,7 +96,5 @@ export async function volArg(ctl: Ctl, cmd: ParsedCommand, options: VolArgOption
 
 /** virsh's order of pools and volumes: by name, ignoring case. */
 export function compareNames(a: { getName(): string }, b: { getName(): string }): number {
-  const x = a.getName().toLowerCase();
-  const y = b.getName().toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
+  return strcasecmp(a.getName(), b.getName());
 }

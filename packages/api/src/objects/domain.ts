@@ -5,6 +5,8 @@ import { ErrorCode, VirError } from '@tsvirt/util';
 import type { DomainInfo, DomainRef, SecurityLabel } from '../driver/driver-types.js';
 import type { DomainBlockStats } from '../driver/hypervisor-driver.js';
 import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus } from '../driver/domain-resource-types.js';
+import type { DomainInterface } from '../driver/domain-iface-addrs.js';
+import { DomainInterfaceAddressesSource } from '../domain-iface-flags.js';
 import { DomainDeviceModifyFlags, type DomainState, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
 import { checkNonNegative, checkNonZero, checkRequiredFlag } from './arg-checks.js';
 import { Handle, callOf, setRef } from './handle.js';
@@ -129,6 +131,17 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
     await callOf(this)('domainUpdateDevice', 'virDomainUpdateDeviceFlags', 'write')(this.ref, xml, flags);
   }
   /** Counters of one interface, by host-side name or MAC (virDomainInterfaceStats). */
+  /**
+   * The guest's interfaces and their addresses (virDomainInterfaceAddresses), from the network's
+   * DHCP leases, the guest agent or the host's ARP table (DomainInterfaceAddressesSource); asking
+   * the agent needs a read-write connection.
+   */
+  interfaceAddresses(source = 0, flags = 0): Promise<DomainInterface[]> {
+    const call = callOf(this);
+    const api = 'virDomainInterfaceAddresses';
+    const fn = source === DomainInterfaceAddressesSource.AGENT ? call('domainInterfaceAddresses', api, 'write') : call('domainInterfaceAddresses', api);
+    return fn(this.ref, source, flags);
+  }
   interfaceStats(device: string): Promise<DomainInterfaceStats> {
     return callOf(this)('domainInterfaceStats', 'virDomainInterfaceStats')(this.ref, device);
   }

@@ -4,3 +4,4 @@
  */
 export { defineDriverSuite, withUUID, type DriverSuiteLacks, type DriverSuiteOptions, type SuiteMatchers, type SuiteTestContext } from './driver-suite.js';
 export { virErrorOf } from './vir-error-of.js';
+export { busyboxRootfs, consoleRoundTrip, containersMissing, echoContainerXML } from './container.js';

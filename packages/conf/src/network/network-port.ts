@@ -4,6 +4,7 @@ import { attr, firstChild, textOf } from '../xml/xml-node.js';
 import { escapeXml } from '../xml/xml-format.js';
 import { xmlError } from '../xml/xml-errors.js';
 import { generateUUID, parseUUID } from '../uuid.js';
+import { bandwidthSetup, type NetworkBandwidthSetup } from './network-setup.js';
 
 const D = ErrorDomain.NETWORK;
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
@@ -23,6 +24,8 @@ export interface NetworkPortDef {
   readonly mac: string;
   /** `<group>`: the portgroup asked for. */
   readonly group?: string;
+  /** `<bandwidth>`: the guest interface's QoS (its `floor` is what the network's bridge guarantees it). */
+  readonly bandwidth?: NetworkBandwidthSetup;
   plug?: NetworkPortPlug;
 }
 
@@ -45,6 +48,7 @@ export function parseNetworkPortXML(xml: string): NetworkPortDef {
   if (mac === undefined) throw xmlError('missing mac', D);
   if (!MAC.test(mac)) throw xmlError(`Unable to parse mac '${mac}'`, D);
   const group = firstChild(root, 'group');
+  const bandwidth = bandwidthSetup(firstChild(root, 'bandwidth'));
   const plug = firstChild(root, 'plug');
   const plugType = plug && attr(plug, 'type');
   const plugBridge = plug && attr(plug, 'bridge');
@@ -53,8 +57,20 @@ export function parseNetworkPortXML(xml: string): NetworkPortDef {
     owner: { name: textOf(ownerName).trim(), uuid: ownerUUID },
     mac,
     ...(group ? { group: textOf(group).trim() } : {}),
+    ...(bandwidth?.inbound || bandwidth?.outbound ? { bandwidth } : {}),
     ...((plugType === 'network' || plugType === 'bridge') && plugBridge !== undefined ? { plug: { type: plugType, bridge: plugBridge } } : {}),
   };
+}
+
+/** `<bandwidth>` as libvirt formats it: each direction's non-zero rates in libvirt's order. */
+function bandwidthLines(bw: NetworkBandwidthSetup): string[] {
+  const rate = (dir: 'inbound' | 'outbound'): string[] => {
+    const r = bw[dir];
+    if (!r) return [];
+    const attrs = (['average', 'peak', 'floor', 'burst'] as const).filter((k) => r[k]).map((k) => ` ${k}='${r[k]}'`).join('');
+    return [`    <${dir}${attrs}/>`];
+  };
+  return ['  <bandwidth>', ...rate('inbound'), ...rate('outbound'), '  </bandwidth>'];
 }
 
 /** Formats a port as libvirt's `<networkport>` XML. */
@@ -68,6 +84,7 @@ export function formatNetworkPortXML(port: NetworkPortDef): string {
     '  </owner>',
     ...(port.group !== undefined ? [`  <group>${escapeXml(port.group)}</group>`] : []),
     `  <mac address='${port.mac}'/>`,
+    ...(port.bandwidth ? bandwidthLines(port.bandwidth) : []),
     ...(port.plug ? [`  <plug type='${port.plug.type}' bridge='${escapeXml(port.plug.bridge)}'/>`] : []),
     '</networkport>',
   ];

@@ -173,7 +173,8 @@ function dnsSetup(dns: XmlElement | undefined): NetworkDNSSetup {
   };
 }
 
-function bandwidthSetup(bw: XmlElement | undefined): NetworkBandwidthSetup | undefined {
+/** A `<bandwidth>` element (of a network or a network port) as numbers; undefined when absent. */
+export function bandwidthSetup(bw: XmlElement | undefined): NetworkBandwidthSetup | undefined {
   if (!bw) return undefined;
   const dir = (name: string): NetworkBandwidthSetup['inbound'] => {
     const el = firstChild(bw, name);

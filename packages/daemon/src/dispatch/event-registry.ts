@@ -1,14 +1,12 @@
-import type { DomainEvent } from '@tsvirt/api';
-import { encodeEvent, remote, remote_program } from '@tsvirt/remote/protocol';
+import type { DomainDriverEvent } from '@tsvirt/api';
 import { ErrorCode, VirError, logger } from '@tsvirt/util';
 import type { ClientContext } from './client-context.js';
-import { wireDomain } from './wire-objects.js';
+import { DOMAIN_EVENT_MESSAGES } from './domain-event-messages.js';
 
 const log = logger('daemon.events');
 
 /** VIR_DOMAIN_EVENT_ID_LAST in libvirt 9.0: the domain event ids a client may register. */
 const DOMAIN_EVENT_ID_LAST = 27;
-const DOMAIN_EVENT_ID_LIFECYCLE = 0;
 
 /** One registered domain callback: its id, event id and (optionally) the one domain it is for. */
 interface DomainCallback {
@@ -20,21 +18,22 @@ interface DomainCallback {
 }
 
 /**
- * A client's event callbacks. The first registration subscribes to its connection's events
- * (through @tsvirt/api); each event is sent to every matching callback as its own message, as
- * libvirtd does. Only lifecycle events exist in the API: other ids register, and stay quiet.
+ * A client's event callbacks. The first registration of a domain event id subscribes to it on
+ * the client's connection (through @tsvirt/api); each event is sent to every matching callback as
+ * its own message, as libvirtd does. Ids the API does not raise register and stay quiet.
  */
 export class EventRegistry {
   readonly #domain = new Map<number, DomainCallback>();
+  /** Subscriptions to the connection's domain events, by event id: how to end each. */
+  readonly #subscriptions = new Map<number, Promise<() => void>>();
   /** Callbacks of the other object kinds (pools, secrets, networks, node devices): how to remove each. */
   readonly #other = new Map<number, () => void>();
   #nextId = 1;
-  #abort: AbortController | undefined;
 
   constructor(private readonly ctx: ClientContext) {}
 
   /** Registers a domain callback and answers its id. */
-  registerDomain(eventID: number, uuid: string | undefined, legacy = false): number {
+  async registerDomain(eventID: number, uuid: string | undefined, legacy = false): Promise<number> {
     if (!(eventID >= 0 && eventID < DOMAIN_EVENT_ID_LAST)) {
       throw new VirError(ErrorCode.INVALID_ARG, `unsupported event ID ${eventID}`);
     }
@@ -43,7 +42,7 @@ export class EventRegistry {
     }
     const id = this.#nextId++;
     this.#domain.set(id, { id, eventID, uuid, legacy });
-    this.listen();
+    await this.subscribe(eventID);
     return id;
   }
 
@@ -56,7 +55,7 @@ export class EventRegistry {
       throw new VirError(ErrorCode.INVALID_ARG, `callback ${match.id ?? match.legacyEventID} not registered`);
     }
     this.#domain.delete(cb.id);
-    if (this.#domain.size === 0) this.stop();
+    if (![...this.#domain.values()].some((c) => c.eventID === cb.eventID)) this.unsubscribe(cb.eventID);
   }
 
   /**
@@ -76,30 +75,30 @@ export class EventRegistry {
     off();
   }
 
-  private listen(): void {
-    if (this.#abort) return;
-    const abort = new AbortController();
-    this.#abort = abort;
-    const stream = this.ctx.conn.domainEvents({ signal: abort.signal });
-    void (async () => {
-      for await (const e of stream) this.deliver(e);
-    })().catch((e) => log.warn(`event stream ended: ${(e as Error).message}`));
+  private subscribe(eventID: number): Promise<unknown> {
+    if (this.#subscriptions.has(eventID) || !DOMAIN_EVENT_MESSAGES.has(eventID)) return Promise.resolve();
+    const off = this.ctx.conn.domainEventRegisterAny(undefined, eventID, (_dom, e) => this.deliver(e)).catch((e: unknown) => {
+      // a driver that raises no such events: the callback stays quiet
+      if (!(e instanceof VirError && e.code === ErrorCode.NO_SUPPORT)) log.warn(`domain event ${eventID}: ${(e as Error).message}`);
+      return () => undefined;
+    });
+    this.#subscriptions.set(eventID, off);
+    return off;
   }
 
-  private deliver(e: DomainEvent): void {
-    const msg = { dom: wireDomain(e.domain), event: e.event, detail: e.detail };
-    const uuid = e.domain.getUUIDString();
+  private unsubscribe(eventID: number): void {
+    void this.#subscriptions.get(eventID)?.then((off) => off());
+    this.#subscriptions.delete(eventID);
+  }
+
+  private deliver(e: DomainDriverEvent): void {
+    const messages = DOMAIN_EVENT_MESSAGES.get(e.eventID);
+    if (!messages) return;
     for (const cb of this.#domain.values()) {
-      if (cb.eventID !== DOMAIN_EVENT_ID_LIFECYCLE || (cb.uuid !== undefined && cb.uuid !== uuid)) continue;
-      this.ctx.send(cb.legacy
-        ? encodeEvent(remote_program, remote.REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE, msg)
-        : encodeEvent(remote_program, remote.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, { callbackID: cb.id, msg }));
+      if (cb.eventID !== e.eventID || (cb.uuid !== undefined && cb.uuid !== e.domain.uuid)) continue;
+      if (!cb.legacy) this.ctx.send(messages.callback(cb.id, e));
+      else if (messages.legacy) this.ctx.send(messages.legacy(e));
     }
-  }
-
-  private stop(): void {
-    this.#abort?.abort();
-    this.#abort = undefined;
   }
 
   /** Drops every callback (the client closed). */
@@ -107,7 +106,7 @@ export class EventRegistry {
     this.#domain.clear();
     for (const off of this.#other.values()) off();
     this.#other.clear();
-    this.stop();
+    for (const eventID of [...this.#subscriptions.keys()]) this.unsubscribe(eventID);
   }
 }
 

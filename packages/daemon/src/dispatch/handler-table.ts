@@ -13,6 +13,7 @@ import { domainStateHandlers } from './handlers/domain-state.js';
 import { secretFilterHandlers } from './handlers/secrets-filters.js';
 import { hostHandlers } from './handlers/host.js';
 import { storageHandlers, storageStreamHandlers } from './handlers/storage.js';
+import { domainStreamHandlers } from './handlers/domain-streams.js';
 
 type Calls = remote.remote_calls;
 
@@ -35,6 +36,7 @@ const remoteHandlers: RemoteHandlers = {
   ...networkHandlers,
   ...storageHandlers,
   ...storageStreamHandlers,
+  ...domainStreamHandlers,
   ...domainMomentHandlers,
   ...hostDeviceHandlers,
   ...domainTuningHandlers,

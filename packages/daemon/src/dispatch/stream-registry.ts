@@ -29,6 +29,9 @@ function holeFrame(h: MessageHeader, length: bigint): Uint8Array {
   return endFrame(w);
 }
 
+/** The confirmation of the client's finish: no data, status OK (an empty CONTINUE is the end of file). */
+const finishConfirmation = (h: MessageHeader): Uint8Array => encodeStreamData({ ...h, status: virnet.VIR_NET_OK }, null);
+
 interface OpenStream {
   /** A frame from the client for this stream (data, hole, finish or abort). */
   onFrame(frame: Frame): void;
@@ -53,18 +56,32 @@ export class StreamRegistry {
     else log.debug(`dropping stream data for serial ${frame.header.serial}: no stream is open`);
   }
 
-  /** Sends `data` to the client once the call's reply is out: data and holes, then end of file. */
-  download(call: MessageHeader, data: AsyncIterable<StreamChunk> & { destroy?(): void }): void {
+  /**
+   * Sends `data` to the client once the call's reply is out: data and holes, then end of file.
+   * With `input` the stream runs both ways (a console): what the client sends is written there,
+   * and a client that finishes first ends the stream.
+   */
+  download(call: MessageHeader, data: AsyncIterable<StreamChunk> & { destroy?(): void }, input?: { write(b: Buffer): unknown }): void {
     const h = streamHeader(call);
     let stopped = false;
+    let eofSent = false;
     let finished: () => void = () => undefined;
     const finish = new Promise<void>((r) => (finished = r));
     this.#open.set(h.serial, {
       onFrame: (f) => {
-        // The client ends a download with OK (after our end of file) or aborts it with ERROR.
+        if (input && f.header.status === virnet.VIR_NET_CONTINUE) {
+          if (f.header.type === virnet.VIR_NET_STREAM && f.payload.length) input.write(Buffer.from(f.payload));
+          return;
+        }
+        // The client ends a download with OK (after our end of file, or first on a console) or aborts it with ERROR.
         stopped = true;
-        if (f.header.status === virnet.VIR_NET_OK) finished();
-        else this.end(h, data.destroy);
+        if (f.header.status !== virnet.VIR_NET_OK) this.end(h, data.destroy);
+        else if (eofSent) finished();
+        else {
+          data.destroy?.();
+          this.#open.delete(h.serial);
+          this.io.send(finishConfirmation(h));
+        }
       },
       close: () => {
         stopped = true;
@@ -80,12 +97,14 @@ export class StreamRegistry {
           await this.io.writable();
         }
         if (stopped) return;
+        eofSent = true;
         this.io.send(encodeStreamData(h, null));
         await finish;
         this.#open.delete(h.serial);
-        this.io.send(encodeStreamData(h, null));
+        this.io.send(finishConfirmation(h));
       } catch (e) {
-        this.fail(h, e);
+        // a stream stopped by the client ends its source: nothing more to say
+        if (!stopped) this.fail(h, e);
       }
     })());
   }
@@ -135,7 +154,7 @@ export class StreamRegistry {
     done.then(
       () => {
         this.#open.delete(h.serial);
-        this.io.send(encodeStreamData(h, null));
+        this.io.send(finishConfirmation(h));
       },
       (e: unknown) => this.fail(h, e),
     );

@@ -10,7 +10,7 @@ export interface ServerLimits {
   readonly keepaliveInterval: number;
   /** Pings unanswered before the client is dropped (keepalive_count). */
   readonly keepaliveCount: number;
-  /** How often the running domains of the served root are looked at (a dead QEMU's event is this late at most). */
+  /** How often the served root's running domains are listed again (for the idle exit; events come when they happen). */
   readonly watchIntervalMs: number;
 }
 
@@ -20,5 +20,5 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxPendingOutput: 64 * 1024 * 1024,
   keepaliveInterval: 5,
   keepaliveCount: 5,
-  watchIntervalMs: 50,
+  watchIntervalMs: 1000,
 };

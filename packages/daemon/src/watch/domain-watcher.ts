@@ -1,27 +1,25 @@
-import { DomainEventType, DomainState, connect, type Connection, type Domain } from '@tsvirt/api';
+import { DomainEventType, connect, type Connection, type Domain } from '@tsvirt/api';
 import { logger } from '@tsvirt/util';
 
 const log = logger('daemon.watch');
 
 /** libvirt's VIR_CONNECT_LIST_DOMAINS_ACTIVE. */
 const ACTIVE = 1;
-/** How often the set of running domains is listed again (a domain started by a direct client). */
-const RELIST_MS = 1000;
 
 /**
- * Keeps the served root's driver open in the daemon and looks at every running domain every
- * `intervalMs`. Opening the root reconnects the driver to domains left running (a restart after
- * kill -9); each look is a public-API read, through which the driver notices a QEMU that died and
- * raises its lifecycle event at once, to every client subscribed on the root. The running set
- * follows the root's lifecycle events and is listed again each second. Nothing here knows a
- * driver: it is @tsvirt/api calls only.
+ * Keeps the served root's driver open in the daemon and subscribed to its events. Opening the
+ * root reconnects the driver to domains left running (a restart after kill -9); the subscription
+ * is what makes an event-raising driver (QEMU) hold every running domain's monitor, so a guest's
+ * power-off, a reset, a pause or a QEMU that died is an event the moment QEMU says so, to every
+ * client subscribed on the root; nothing is polled. The running set (for the idle exit) follows
+ * the lifecycle events and is listed again every `intervalMs` (a domain a direct client started).
+ * Nothing here knows a driver: it is @tsvirt/api calls only.
  */
 export class DomainWatcher {
   #timer: NodeJS.Timeout | undefined;
   readonly #running = new Map<string, Domain>();
   readonly #events = new AbortController();
   #busy = false;
-  #listedAt = 0;
 
   private constructor(
     readonly conn: Connection,
@@ -71,16 +69,9 @@ export class DomainWatcher {
     if (this.#busy) return;
     this.#busy = true;
     try {
-      if (Date.now() - this.#listedAt >= RELIST_MS) {
-        this.#listedAt = Date.now();
-        const doms = await this.conn.listAllDomains(ACTIVE);
-        this.#running.clear();
-        for (const d of doms) this.#running.set(d.getUUIDString(), d);
-      }
-      await Promise.all([...this.#running].map(async ([uuid, d]) => {
-        const s = await d.getState().catch(() => undefined);
-        if (!s || s[0] === DomainState.SHUTOFF) this.#running.delete(uuid);
-      }));
+      const doms = await this.conn.listAllDomains(ACTIVE);
+      this.#running.clear();
+      for (const d of doms) this.#running.set(d.getUUIDString(), d);
     } catch (e) {
       log.debug(`watching: ${(e as Error).message}`);
     } finally {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { attr, element, firstChild, parseDomainXML, setAttr, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { addDevice, devicesOf, domainPart, editDevice, findDevice, newDevice, parseDomainXML, sortDevicesByKind, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { LXC_ARCH } from '../state/lxc-store.js';
 
@@ -9,14 +9,6 @@ export const LXC_EMULATOR = '/usr/lib/libvirt/libvirt_lxc';
 /** A MAC address in libvirt's range 52:54:00, as libvirt generates one. */
 function generateMac(): string {
   return ['52', '54', '00', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
-}
-
-function ensureChild(el: XmlElement, name: string): XmlElement {
-  const found = firstChild(el, name);
-  if (found) return found;
-  const made = element(name, []);
-  el.children.push(made);
-  return made;
 }
 
 /** libvirt's capability lookup error, word for word (its trailing blank included). */
@@ -31,20 +23,19 @@ function noCapabilities(def: DomainDef): VirError {
  * made from (another virt type or OS type, no init) are refused with libvirt's words.
  */
 export function parseLxcDomain(xml: string): DomainDef {
-  const def = parseDomainXML(xml, { arch: LXC_ARCH });
+  let def = parseDomainXML(xml, { arch: LXC_ARCH });
   if (def.type !== 'lxc' || def.os.type !== 'exe' || (def.os.arch ?? LXC_ARCH) !== LXC_ARCH) throw noCapabilities(def);
-  const os = def.source?.['os'];
-  if (!os || !firstChild(os, 'init')) throw new VirError(ErrorCode.XML_ERROR, 'init binary must be specified', ErrorDomain.DOMAIN);
-  if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(element('emulator', [], [textNode(LXC_EMULATOR)]));
-  for (const dev of def.devices) {
-    if (dev.name === 'interface') {
-      const mac = ensureChild(dev, 'mac');
-      if (attr(mac, 'address') === undefined) setAttr(mac, 'address', generateMac());
-    } else if (dev.name === 'console') {
-      const target = ensureChild(dev, 'target');
-      if (attr(target, 'type') === undefined) setAttr(target, 'type', 'lxc');
-      if (attr(target, 'port') === undefined) setAttr(target, 'port', '0');
+  if (domainPart(def, 'os')?.init === undefined) throw new VirError(ErrorCode.XML_ERROR, 'init binary must be specified', ErrorDomain.DOMAIN);
+  if (!findDevice(def, 'emulator')) def = addDevice(def, newDevice('emulator', { path: LXC_EMULATOR }));
+  for (const nic of devicesOf(def, 'interface')) {
+    if (nic.mac === undefined) def = editDevice(def, nic, (d) => { d.mac = generateMac(); });
+  }
+  for (const console of devicesOf(def, 'console')) {
+    const target = console.target ?? {};
+    if (target.type === undefined || target.port === undefined) {
+      def = editDevice(def, console, (d) => { d.target = { ...target, type: target.type ?? 'lxc', port: target.port ?? 0 }; });
     }
   }
+  sortDevicesByKind(def);
   return def;
 }

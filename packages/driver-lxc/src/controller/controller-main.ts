@@ -8,13 +8,14 @@ import { closeSync, constants, openSync, write as fsWrite, writeSync } from 'nod
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import tty from 'node:tty';
-import { processStartTime, writeFileAtomic } from '@tsvirt/util';
+import { processStartTime } from '@tsvirt/util';
 import { createCgroup, killCgroup, removeCgroup } from '../cgroup/cgroup-ops.js';
 import { cgroupDirs, leafName } from '../cgroup/cgroup-tree.js';
 import { applyResources } from '../cgroup/container-resources.js';
 import { ConsoleServer } from './console-server.js';
 import { startContainer, type RunningContainer } from './container-process.js';
 import type { InitRecord, LaunchParams } from './launch-params.js';
+import { EXIT_FILE, INIT_FILE } from '../state/lxc-status.js';
 
 const p = JSON.parse(process.argv[2] ?? '{}') as LaunchParams;
 const file = (suffix: string) => join(p.stateDir, `${p.name}${suffix}`);
@@ -44,7 +45,7 @@ function openPty(): { master: number; slave: number; path: string } {
 }
 
 async function recordExit(status: 'shutdown' | 'error', message?: string): Promise<void> {
-  await writeFileAtomic(file('.exit'), JSON.stringify({ status, ...(message ? { message } : {}) }));
+  await EXIT_FILE.write(file('.exit'), { status, ...(message ? { message } : {}) });
 }
 
 async function finish(status: 'shutdown' | 'error', message?: string): Promise<never> {
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   }
   for (;;) {
     const record: InitRecord = { pid: container.pid, start: await processStartTime(container.pid), pty: pty.path };
-    await writeFileAtomic(file('.init'), JSON.stringify(record));
+    await INIT_FILE.write(file('.init'), record);
     tell('ok');
     const { signal } = await container.exited;
     // Init ended by SIGHUP is a reboot inside the container (reboot(2) in a pid namespace), as libvirt reads it.

@@ -29,7 +29,7 @@ export interface VethPlan {
 /** The init of the running container as the controller last started it (`<name>.init`). */
 export interface InitRecord {
   readonly pid: number;
-  readonly start: string | undefined;
+  readonly start?: string | undefined;
   /** The console pty as the host names it. */
   readonly pty: string;
 }

@@ -1,7 +1,7 @@
 import type { DomainRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { isActive, readStatus, type ActiveStatus } from '../state/lxc-status.js';
-import { loadDomain, uuidOf, withDomainJob, type StoredDomain } from '../state/lxc-store.js';
+import { isActive, type ActiveStatus } from '../state/lxc-status.js';
+import { loadDomain, readStatus, uuidOf, withDomainJob, type StoredDomain } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
 import { hasEnded, reconcile } from './lxc-reconcile.js';
 

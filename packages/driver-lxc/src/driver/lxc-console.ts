@@ -4,7 +4,8 @@ import type { Duplex } from 'node:stream';
 import type { LxcNamespaces } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, systemError } from '@tsvirt/util';
 import { consoleSocket } from '../state/lxc-paths.js';
-import { readInit, type ActiveStatus } from '../state/lxc-status.js';
+import { type ActiveStatus } from '../state/lxc-status.js';
+import { readInit } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
 
 const D = ErrorDomain.LXC;

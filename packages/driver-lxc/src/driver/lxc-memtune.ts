@@ -2,8 +2,7 @@ import { TypedParameterType, validateTypedParams, type TypedParameter } from '@t
 import { domainPart, formatDomainXML, parseDomainXML, withDomainPart, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { MEMORY_UNLIMITED, setMemoryLimits } from '../cgroup/container-resources.js';
-import { writeStatus } from '../state/lxc-status.js';
-import { LXC_ARCH, saveConfig, type StoredDomain } from '../state/lxc-store.js';
+import { LXC_ARCH, saveConfig, writeStatus, type StoredDomain } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
 import { tuningTargets } from './tuning-impact.js';
 

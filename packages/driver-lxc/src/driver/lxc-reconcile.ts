@@ -1,6 +1,7 @@
 import { DomainEventDetail, DomainShutoffReason } from '@tsvirt/api';
 import { isProcessAlive } from '@tsvirt/util';
-import { readExit, type ActiveStatus } from '../state/lxc-status.js';
+import { type ActiveStatus } from '../state/lxc-status.js';
+import { readExit } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
 import { tearDown } from './lxc-stop.js';
 

@@ -1,8 +1,7 @@
 import { TypedParameterType, validateTypedParams, type TypedParameter } from '@tsvirt/api';
 import { domainPart, formatDomainXML, parseDomainXML, withDomainPart, type DomainDef } from '@tsvirt/conf';
 import { setValue } from '../cgroup/cgroup-ops.js';
-import { writeStatus } from '../state/lxc-status.js';
-import { LXC_ARCH, saveConfig, type StoredDomain } from '../state/lxc-store.js';
+import { LXC_ARCH, saveConfig, writeStatus, type StoredDomain } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
 import { tuningTargets } from './tuning-impact.js';
 

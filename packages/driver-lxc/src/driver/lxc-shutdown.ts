@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import { DomainShutdownFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { readInit, writeStatus, type ActiveStatus, type StopRequest } from '../state/lxc-status.js';
+import { type ActiveStatus, type StopRequest } from '../state/lxc-status.js';
+import { readInit, writeStatus } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
 
 const D = ErrorDomain.LXC;

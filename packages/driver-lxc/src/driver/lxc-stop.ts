@@ -3,7 +3,8 @@ import { DomainEventType } from '@tsvirt/api';
 import { logger, isProcessAlive, runCommand } from '@tsvirt/util';
 import { killCgroup, removeCgroup } from '../cgroup/cgroup-ops.js';
 import { consoleSocket, exitFile, initFile, type LxcPaths } from '../state/lxc-paths.js';
-import { removeStatus, writeStatus, type ActiveStatus } from '../state/lxc-status.js';
+import { type ActiveStatus } from '../state/lxc-status.js';
+import { removeStatus, writeStatus } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
 import { releasePorts } from './network-ports.js';
 

@@ -1,4 +1,4 @@
-import { parseXml, attr, firstChild } from '@tsvirt/conf';
+import { parseNetworkPortXML } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, logger } from '@tsvirt/util';
 import type { LxcContext } from './lxc-context.js';
 
@@ -29,9 +29,7 @@ export async function acquirePort(drv: LxcContext, name: string, mac: string, do
     }
     const xml = `<networkport><owner><name>${domain.name}</name><uuid>${domain.uuid}</uuid></owner><mac address='${mac}'/></networkport>`;
     const port = await net.portCreateXML(xml, 0);
-    const doc = parseXml(await port.getXMLDesc(0), 'networkport');
-    const plug = firstChild(doc, 'plug');
-    const bridge = plug ? attr(plug, 'bridge') : undefined;
+    const bridge = parseNetworkPortXML(await port.getXMLDesc(0)).plug?.bridge;
     if (!bridge) {
       await port.delete(0).catch(() => undefined);
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `network '${name}' gives no bridge to plug a container into`, ErrorDomain.LXC);

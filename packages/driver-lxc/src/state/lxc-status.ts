@@ -1,13 +1,12 @@
-import { rm } from 'node:fs/promises';
-import { ErrorDomain, readJsonIfExists, writeFileAtomic } from '@tsvirt/util';
+import { defineStateFile, v, type StateFile } from '@tsvirt/conf/state';
+import { ErrorDomain } from '@tsvirt/util';
 import type { CgroupTree } from '../cgroup/cgroup-tree.js';
 import type { InitRecord } from '../controller/launch-params.js';
-import { exitFile, initFile, statusFile, type LxcPaths } from './lxc-paths.js';
 
 /** A process and its start time in /proc, so that a reused pid is never mistaken for it. */
 export interface ProcessRef {
   readonly pid: number;
-  readonly start: string | undefined;
+  readonly start?: string | undefined;
 }
 
 /** What a stop asked for, so the controller and any reader report the same reason. */
@@ -25,7 +24,7 @@ export interface ActiveStatus {
   state: number;
   reason: number;
   /** The controller (our libvirt_lxc) as the host sees it; its init is in `<name>.init`. */
-  controller: ProcessRef | undefined;
+  controller?: ProcessRef | undefined;
   /** The cgroup tree and the container's directories in it, one per controller (v1) or one (v2). */
   readonly tree: CgroupTree;
   readonly cgroups: string[];
@@ -35,7 +34,7 @@ export interface ActiveStatus {
   /** The live definition. */
   xml: string;
   persistent: boolean;
-  stopRequest: StopRequest | undefined;
+  stopRequest?: StopRequest | undefined;
 }
 
 /** How a persistent domain last stopped, so every process reports the same shutoff reason. */
@@ -58,31 +57,44 @@ export function isActive(s: LxcStatus | undefined): s is ActiveStatus {
   return s !== undefined && s.phase !== 'inactive';
 }
 
-export function readStatus(paths: LxcPaths, name: string): Promise<LxcStatus | undefined> {
-  return readJsonIfExists<LxcStatus>(statusFile(paths, name), ErrorDomain.LXC);
-}
+const int = v.pipe(v.number(), v.safeInteger());
+const PROCESS_REF = v.object({ pid: int, start: v.optional(v.string()) });
+const TREE = v.object({ version: v.picklist([1, 2]), root: v.string(), fake: v.boolean() });
 
-/** Writes a status file atomically: readers see the old or the new state, never a torn one. */
-export async function writeStatus(paths: LxcPaths, status: LxcStatus): Promise<void> {
-  await writeFileAtomic(statusFile(paths, status.name), `${JSON.stringify(status, null, 1)}\n`, { domain: ErrorDomain.LXC });
-}
+/**
+ * A container's status file (`NAME.json`): version 1 adds the envelope to the bare JSON written
+ * before, whose shape it keeps. A file that is not one is a VirError naming it.
+ */
+export const STATUS_FILE: StateFile<LxcStatus> = defineStateFile<LxcStatus>({
+  kind: 'lxc-domain-status',
+  version: 1,
+  migrate: { 0: (old) => old },
+  domain: ErrorDomain.LXC,
+  schema: v.variant('phase', [
+    v.object({
+      phase: v.picklist(['starting', 'active']), name: v.string(), uuid: v.string(), id: int, state: int, reason: int,
+      controller: v.optional(PROCESS_REF), tree: TREE, cgroups: v.array(v.string()), veths: v.array(v.string()),
+      ports: v.array(v.object({ network: v.string(), uuid: v.string() })), xml: v.string(), persistent: v.boolean(),
+      stopRequest: v.optional(v.picklist(['destroy', 'shutdown', 'reboot'])),
+    }),
+    v.object({ phase: v.literal('inactive'), name: v.string(), reason: int }),
+  ]),
+});
 
-export async function removeStatus(paths: LxcPaths, name: string): Promise<void> {
-  await rm(statusFile(paths, name), { force: true });
-}
+/** The controller's record of how init ended (`NAME.exit`). */
+export const EXIT_FILE: StateFile<ExitRecord> = defineStateFile<ExitRecord>({
+  kind: 'lxc-exit',
+  version: 1,
+  migrate: { 0: (old) => old },
+  domain: ErrorDomain.LXC,
+  schema: v.object({ status: v.picklist(['shutdown', 'error']), message: v.optional(v.string()) }),
+});
 
-export function readExit(paths: LxcPaths, name: string): Promise<ExitRecord | undefined> {
-  return readJsonIfExists<ExitRecord>(exitFile(paths, name), ErrorDomain.LXC);
-}
-
-export async function writeExit(paths: LxcPaths, name: string, record: ExitRecord): Promise<void> {
-  await writeFileAtomic(exitFile(paths, name), JSON.stringify(record), { domain: ErrorDomain.LXC });
-}
-
-export async function removeExit(paths: LxcPaths, name: string): Promise<void> {
-  await rm(exitFile(paths, name), { force: true });
-}
-
-export function readInit(paths: LxcPaths, name: string): Promise<InitRecord | undefined> {
-  return readJsonIfExists<InitRecord>(initFile(paths, name), ErrorDomain.LXC);
-}
+/** The controller's record of the init it last started and the console pty (`NAME.init`). */
+export const INIT_FILE: StateFile<InitRecord> = defineStateFile<InitRecord>({
+  kind: 'lxc-init',
+  version: 1,
+  migrate: { 0: (old) => old },
+  domain: ErrorDomain.LXC,
+  schema: v.object({ pid: int, start: v.optional(v.string()), pty: v.string() }),
+});

@@ -38,7 +38,9 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
       const driver = USB_MODELS[model ?? 'piix3-uhci'];
       if (!driver) throw unsupported(`USB controller model '${model}'`);
       const addr = pciAddressOf(c) ? at(c) : { bus: 'pci.0', addr: '0x1.0x2' };
-      out.push(...deviceArg({ driver, id: index === 0 ? 'usb' : `usb${index}`, ...addr }));
+      // XHCI controllers take their port count as USB2 and USB3 ports.
+      const ports = c.ports !== undefined && (driver === 'qemu-xhci' || driver === 'nec-usb-xhci') ? { p2: c.ports, p3: c.ports } : {};
+      out.push(...deviceArg({ driver, ...ports, id: index === 0 ? 'usb' : `usb${index}`, ...addr }));
     } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
@@ -81,6 +83,14 @@ function netdevArg(type: string | undefined, id: string, tap: string | undefined
   throw unsupported(`interface type '${type}' is not supported by this driver yet`);
 }
 
+/** What virtio-net takes of `<driver>`: the TX mechanism and event handling. */
+function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
+  const drv = nic.driver;
+  const tx = drv?.txmode === 'iothread' ? { tx: 'bh' } : drv?.txmode === 'timer' ? { tx: 'timer' } : {};
+  const flag = (v: boolean | undefined, name: string): JsonProps => (v === undefined ? {} : { [name]: v });
+  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx') };
+}
+
 /** `-netdev` and `-device` arguments of the network interfaces: user networking, or taps on bridges. */
 export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { readonly index: number; readonly tap: string }[]): string[] {
   const out: string[] = [];
@@ -92,6 +102,7 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
       ...virtioOptions(nic.xml),
+      ...(model === 'virtio' ? virtioNetProps(nic) : {}),
       netdev: `hostnet${i}`,
       id: `net${i}`,
       ...(nic.mac ? { mac: nic.mac } : {}),
@@ -102,11 +113,13 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
 }
 
 /** The chardev backend of a `<serial>`/`<console>` element. */
-function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel' = 'serial'): string {
+function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel' = 'serial', defaultPath?: string): string {
   const type = attr(el, 'type') ?? 'pty';
   const source = firstChild(el, 'source');
-  const path = source && attr(source, 'path');
+  const path = (source && attr(source, 'path')) ?? defaultPath;
   switch (type) {
+    case 'spicevmc':
+      return `spicevmc,id=${id},name=vdagent`;
     case 'pty':
       return `pty,id=${id}`;
     case 'file':
@@ -114,7 +127,7 @@ function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel
       return `file,id=${id},path=${path.replaceAll(',', ',,')}`;
     case 'unix': {
       if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for unix character device '${id}'`, ErrorDomain.DOMAIN);
-      const server = (source && attr(source, 'mode')) !== 'connect';
+      const server = (source && attr(source, 'mode')) !== 'connect' || !source;
       return `socket,id=${id},path=${path.replaceAll(',', ',,')}${server ? ',server=on,wait=off' : ''}`;
     }
     case 'null':
@@ -178,6 +191,37 @@ export function serialArgs(devices: readonly XmlElement[]): string[] {
   });
 }
 
+/** Where a virtio channel's UNIX socket is made when the definition names none: the run directory, by its target name. */
+export const channelSocketPath = (runDir: string, name: string): string => `${runDir}/channel-${name}`;
+
+/**
+ * `-chardev` and `-device virtserialport` of the virtio channels (the guest agent's among them),
+ * each on the port libvirt gave it at define time.
+ */
+export function channelArgs(devices: readonly XmlElement[], runDir: string): string[] {
+  return devicesOf(devices, 'channel').flatMap((c, i) => {
+    const target = c.target;
+    if (target?.type !== 'virtio') throw unsupported(`channel target type '${target?.type}'`);
+    const a = c.address?.type === 'virtio-serial' ? c.address : undefined;
+    const id = `charchannel${i}`;
+    const chardev = chardevArg(c.xml!, id, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
+    const port = {
+      driver: 'virtserialport', bus: `virtio-serial${a?.controller ?? 0}.${a?.bus ?? 0}`, ...(a?.port !== undefined ? { nr: Number(a.port) } : {}),
+      chardev: id, id: `channel${i}`, ...(target.name !== undefined ? { name: target.name } : {}),
+    };
+    return ['-chardev', chardev, ...deviceArg(port)];
+  });
+}
+
+/** `-chardev` and `-device virtconsole` of the virtio consoles (a serial console is its serial port). */
+export function consoleArgs(devices: readonly XmlElement[]): string[] {
+  return devicesOf(devices, 'console').flatMap((c, i) => {
+    if (c.target?.type !== 'virtio') return [];
+    const id = `charconsole${i}`;
+    return ['-chardev', chardevArg(c.xml!, id), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
+  });
+}
+
 /** `-chardev` and `-device isa-parallel` arguments of the parallel ports. */
 export function parallelArgs(devices: readonly XmlElement[]): string[] {
   return devices.filter((d) => d.name === 'parallel').flatMap((p, i) => {
@@ -191,28 +235,7 @@ export function displayArgs(devices: readonly XmlElement[]): string[] {
   return devices.some((d) => d.name === 'graphics') ? [] : ['-display', 'none'];
 }
 
-/** Where a VNC display listens when the definition names no address (libvirt's vnc_listen default). */
-export const VNC_LISTEN = '127.0.0.1';
-
-/** The first VNC port libvirt hands out, display :0. */
-export const VNC_PORT_MIN = 5900;
-
-/** `-vnc` of the graphics, tied to the first audio backend as libvirt ties it. */
-export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | undefined): string[] {
-  const graphics = devices.filter((d) => d.name === 'graphics');
-  if (graphics.length === 0) return [];
-  const g = graphics[0]!;
-  if (attr(g, 'type') !== 'vnc') throw unsupported(`graphics type '${attr(g, 'type')}'`);
-  const listenEl = childElements(g, 'listen')[0];
-  const listen = attr(g, 'listen') ?? (listenEl && attr(listenEl, 'address')) ?? VNC_LISTEN;
-  const port = Number(attr(g, 'port') ?? -1);
-  const autoport = attr(g, 'autoport') === 'yes' || port < 0;
-  const display = autoport ? (autoPort ?? VNC_PORT_MIN) - VNC_PORT_MIN : port - VNC_PORT_MIN;
-  // The display's own `<audio id>` names its backend, else the first one.
-  const audio = firstChild(g, 'audio') ?? devices.find((d) => d.name === 'audio');
-  const host = listen.includes(':') ? `[${listen}]` : listen;
-  return ['-vnc', `${host}:${display}${audio ? `,audiodev=audio${attr(audio, 'id') ?? '1'}` : ''}`];
-}
+export { VNC_LISTEN, VNC_PORT_MIN } from './graphics-args.js';
 
 /** QEMU's names for libvirt's audio types and for the attributes whose names do not simply turn kebab-case. */
 const AUDIO_DRIVERS: Record<string, string> = { pulseaudio: 'pa', file: 'wav' };

@@ -1,3 +1,4 @@
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { driveAddress, type QemuDisk } from '../devices/qemu-disk.js';
 import { pciAddressOf, pciProps } from './pci-address.js';
 import { virtioOptions } from './virtio-args.js';
@@ -50,32 +51,63 @@ function cacheProps(d: ResolvedDisk): JsonProps {
 /** The protocol layer (`-blockdev` / blockdev-add) of a disk with a source. */
 export function storageProps(d: ResolvedDisk): JsonProps {
   const driver = !d.isBlock ? 'file' : d.view.device === 'cdrom' && isHostCdrom(d.path) ? 'host_cdrom' : 'host_device';
-  return { driver, filename: d.path, 'node-name': storageNode(d.node), ...cacheProps(d), 'auto-read-only': true, discard: 'unmap' };
+  const io = d.view.disk.driver?.io;
+  const aio = io !== undefined && io !== 'default' ? { aio: io } : {};
+  return { driver, filename: d.path, ...aio, 'node-name': storageNode(d.node), ...cacheProps(d), 'auto-read-only': true, discard: 'unmap' };
 }
 
 /** The format layer stacked on the protocol layer. */
 export function formatProps(d: ResolvedDisk): JsonProps {
-  return { 'node-name': formatNode(d.node), 'read-only': d.view.readonly, ...cacheProps(d), driver: d.view.format, file: storageNode(d.node) };
+  const drv = d.view.disk.driver;
+  const discard = drv?.discard !== undefined && drv.discard !== 'default' ? { discard: drv.discard } : {};
+  const zeroes = drv?.detectZeroes !== undefined && drv.detectZeroes !== 'default' ? { 'detect-zeroes': drv.detectZeroes } : {};
+  return { 'node-name': formatNode(d.node), 'read-only': d.view.readonly, ...discard, ...zeroes, ...cacheProps(d), driver: d.view.format, file: storageNode(d.node) };
+}
+
+const onOff = (v: 'on' | 'off' | boolean | undefined, name: string): JsonProps => (v === undefined ? {} : { [name]: v === 'on' || v === true });
+
+/** What a virtio-blk device takes of `<driver>`: event handling, SCSI passthrough for LUNs, queues. */
+function virtioBlkProps(v: QemuDisk): JsonProps {
+  const drv = v.disk.driver;
+  return {
+    ...onOff(drv?.ioeventfd, 'ioeventfd'), ...onOff(drv?.eventIdx, 'event_idx'), ...(v.device === 'lun' ? { scsi: true } : {}),
+    ...(drv?.queues !== undefined ? { 'num-queues': drv.queues } : {}), ...(drv?.queueSize !== undefined ? { 'queue-size': drv.queueSize } : {}),
+  };
+}
+
+/** The guest-visible properties of a disk after its id: block sizes, identity, cache, geometry, serial. */
+function guestProps(d: ResolvedDisk): JsonProps {
+  const v = d.view;
+  const { blockio, geometry } = v.disk;
+  const cache = cacheMode(d);
+  return {
+    // A floppy boots through its controller (fdcBootArgs).
+    ...(d.bootIndex !== undefined && v.bus !== 'fdc' ? { bootindex: d.bootIndex } : {}),
+    ...(blockio?.logicalBlockSize !== undefined ? { logical_block_size: blockio.logicalBlockSize } : {}),
+    ...(blockio?.physicalBlockSize !== undefined ? { physical_block_size: blockio.physicalBlockSize } : {}),
+    ...(v.disk.vendor !== undefined ? { vendor: v.disk.vendor } : {}),
+    ...(v.disk.product !== undefined ? { product: v.disk.product } : {}),
+    // scsi-block passes commands through to the device: QEMU refuses a write-cache property on it.
+    ...(cache && v.device !== 'lun' ? { 'write-cache': cache.writeCache ? 'on' : 'off' } : {}),
+    ...(geometry ? { cyls: geometry.cyls, heads: geometry.heads, secs: geometry.secs, ...(geometry.trans ? { 'bios-chs-trans': geometry.trans } : {}) } : {}),
+    ...(v.disk.serial !== undefined ? { serial: v.disk.serial } : {}),
+  };
 }
 
 /** The guest device (`-device` / device_add) of a disk, as libvirt 9 spells it. */
 export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
   const v = d.view;
+  if (v.disk.wwn !== undefined) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk wwn of '${v.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
   const share = v.shareable ? { 'share-rw': true } : {};
   const drive = d.path !== undefined ? { drive: formatNode(d.node) } : {};
-  const boot = d.bootIndex !== undefined ? { bootindex: d.bootIndex } : {};
-  const serial = v.disk.serial;
-  const cache = cacheMode(d);
-  // scsi-block passes commands through to the device: QEMU refuses a write-cache property on it.
-  const writeCache = cache && v.device !== 'lun' ? { 'write-cache': cache.writeCache ? 'on' : 'off' } : {};
-  const tail = { ...drive, id: d.alias, ...boot, ...writeCache, ...(serial !== undefined ? { serial } : {}) };
+  const tail = { ...drive, id: d.alias, ...guestProps(d) };
   const a = driveAddress(v);
   switch (v.bus) {
     case 'virtio':
-      return { driver: 'virtio-blk-pci', ...virtioOptions(v.disk.xml), ...pciProps(pciAddressOf(v.disk), pcieRoot), ...share, ...tail };
+      return { driver: 'virtio-blk-pci', ...virtioOptions(v.disk.xml), ...virtioBlkProps(v), ...pciProps(pciAddressOf(v.disk), pcieRoot), ...share, ...tail };
     case 'scsi': {
       const driver = v.device === 'lun' ? 'scsi-block' : v.device === 'cdrom' ? 'scsi-cd' : 'scsi-hd';
-      const deviceId = v.device === 'lun' ? {} : { device_id: `drive-${d.alias}` };
+      const deviceId = v.device === 'lun' ? {} : { device_id: v.disk.serial ?? `drive-${d.alias}` };
       const where = d.scsiModel === 'lsilogic' ? { 'scsi-id': a.unit } : { channel: a.bus, 'scsi-id': a.target, lun: a.unit };
       return { driver, bus: `scsi${a.controller}.0`, ...where, ...deviceId, ...share, ...tail };
     }
@@ -89,3 +121,13 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
   }
 }
 
+/**
+ * The floppy controller's boot order: a `-global` of the PC's built-in controller, or on q35 (which
+ * has none) the ISA controller itself, with each floppy's boot index as `bootindexA`/`bootindexB`.
+ */
+export function fdcBootArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
+  const floppies = disks.filter((d) => d.view.bus === 'fdc');
+  const indexes: Array<[string, number]> = floppies.filter((d) => d.bootIndex !== undefined).map((d) => [`bootindex${driveAddress(d.view).unit ? 'B' : 'A'}`, d.bootIndex!]);
+  if (pcieRoot) return floppies.length ? ['-device', JSON.stringify({ driver: 'isa-fdc', ...Object.fromEntries(indexes) })] : [];
+  return indexes.flatMap(([k, v]) => ['-global', `isa-fdc.${k}=${v}`]);
+}

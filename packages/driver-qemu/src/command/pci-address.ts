@@ -225,15 +225,11 @@ function assignSlots(set: PciAddressSet, devs: readonly Slotted[]): void {
   }
 }
 
-/** Puts a new PCI controller after the last one of a lower index, as libvirt keeps its controller list. */
-function insertController(devices: XmlElement[], devs: readonly Slotted[], index: number, model: PciModel): XmlElement {
+/** Appends a new PCI controller after the domain's last controller, as libvirt adds the ones it creates. */
+function insertController(devices: XmlElement[], devs: readonly Slotted[], index: number, model: PciModel): void {
   const el = deviceElement(newDevice('controller', { type: 'pci', index, model }));
-  const pcis = devs.filter((d) => pciController(d) !== undefined);
-  const after = [...pcis].reverse().find((d) => (pciController(d)!.index ?? 0) < index) ?? pcis.at(-1);
-  const lastController = [...devs].reverse().find((d) => d.dev.kind === 'controller');
-  const anchor = after ?? lastController;
-  devices.splice(anchor ? devices.indexOf(anchor.el) + 1 : devices.length, 0, el);
-  return el;
+  const last = [...devs].reverse().find((d) => d.dev.kind === 'controller');
+  devices.splice(last ? devices.indexOf(last.el) + 1 : devices.length, 0, el);
 }
 
 /**

@@ -1,8 +1,14 @@
-import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
+import { dirname } from 'node:path';
+import { domainPart, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { audioArgs, balloonArgs, controllerArgs, deviceArg, displayArgs, graphicsArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
-import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
+import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
+import { diskDeviceProps, fdcBootArgs, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { devicesOf } from '../devices/typed-devices.js';
+import { cpuFeatureProps } from './cpu-features.js';
+import { graphicsArgs } from './graphics-args.js';
+import { hostdevArgs } from './hostdev-args.js';
+import { hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 
@@ -24,57 +30,66 @@ export interface CommandContext {
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
 export function emulatorOf(def: DomainDef): string {
-  const el = def.devices.find((d) => d.name === 'emulator');
-  return el ? textOf(el).trim() : '/usr/bin/qemu-system-x86_64';
+  return devicesOf(def.devices, 'emulator')[0]?.path?.trim() ?? '/usr/bin/qemu-system-x86_64';
 }
 
 function cpuArgs(def: DomainDef, accel: 'kvm' | 'tcg'): string[] {
-  const cpu = def.other.find((e) => e.name === 'cpu');
-  const mode = cpu && attr(cpu, 'mode');
-  const modelEl = cpu && firstChild(cpu, 'model');
+  const cpu = domainPart(def, 'cpu');
+  const mode = cpu?.mode;
   if (mode === 'host-passthrough' || mode === 'host-model') {
     if (accel !== 'kvm') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `CPU mode '${mode}' for x86_64 qemu domain on x86_64 host is not supported by hypervisor`, ErrorDomain.QEMU);
     return ['-cpu', 'host'];
   }
-  if (modelEl) return ['-cpu', textOf(modelEl).trim()];
-  return accel === 'tcg' ? ['-cpu', 'qemu64'] : [];
+  const model = cpu?.model?.name?.trim() ?? (accel === 'tcg' ? 'qemu64' : undefined);
+  const features = cpuFeatureProps(def);
+  if (model === undefined) return features.length ? ['-cpu', ['host', ...features].join(',')] : [];
+  return ['-cpu', [model, ...features].join(',')];
 }
 
 function smpArg(def: DomainDef): string {
-  const cpu = def.other.find((e) => e.name === 'cpu');
-  const topo = cpu && firstChild(cpu, 'topology');
+  const topo = domainPart(def, 'cpu')?.topology;
   const max = def.vcpu.count;
   const current = def.vcpu.current ?? max;
-  const n = (k: string, d: number): number => Number((topo && attr(topo, k)) ?? d);
-  const sockets = n('sockets', topo ? 1 : max);
-  const dies = n('dies', 1);
-  const cores = n('cores', 1);
-  const threads = n('threads', 1);
+  const sockets = topo?.sockets ?? (topo ? 1 : max);
+  const dies = topo?.dies ?? 1;
+  const cores = topo?.cores ?? 1;
+  const threads = topo?.threads ?? 1;
   if (topo && sockets * dies * cores * threads !== max) {
     throw new VirError(ErrorCode.XML_ERROR, `Maximum CPUs greater than topology limit`, ErrorDomain.QEMU);
   }
   return `${current}${current !== max ? `,maxcpus=${max}` : ''},sockets=${sockets}${dies > 1 ? `,dies=${dies}` : ''},cores=${cores},threads=${threads}`;
 }
 
-function hasFeature(def: DomainDef, name: string): boolean {
-  const features = def.other.find((e) => e.name === 'features');
-  return features !== undefined && firstChild(features, name) !== undefined;
-}
+
 
 /** `-boot`: the boot menu when `<bootmenu>` asks for it, and never a device outside the boot order. */
+/** `-device vmgenid` with the definition's generation id. */
+function genidArgs(def: DomainDef): string[] {
+  const guid = domainPart(def, 'genid')?.value?.trim();
+  if (guid === undefined) return [];
+  if (guid === '') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'a generated VM generation id is not supported by this driver yet', ErrorDomain.QEMU);
+  return ['-device', JSON.stringify({ driver: 'vmgenid', guid, id: 'vmgenid0' })];
+}
+
 function bootArg(def: DomainDef): string {
-  const menu = def.os.other.find((e) => e.name === 'bootmenu');
+  const menu = domainPart(def, 'os')?.bootmenu;
   if (!menu) return 'strict=on';
-  const timeout = attr(menu, 'timeout');
-  const on = attr(menu, 'enable') === 'yes';
+  const { timeout } = menu;
+  const on = menu.enable === true;
   return `menu=${on ? 'on' : 'off'}${on && timeout !== undefined ? `,splash-time=${timeout}` : ''},strict=on`;
 }
 
 function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
-  return disks.flatMap((d) => [
-    ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
-    ...deviceArg(diskDeviceProps(d, pcieRoot)),
-  ]);
+  return disks.flatMap((d) => {
+    const { type } = d.view;
+    if (type === 'network' || type === 'nvme' || type === 'vhostuser') {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk type '${type}' of '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
+    }
+    return [
+      ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
+      ...deviceArg(diskDeviceProps(d, pcieRoot)),
+    ];
+  });
 }
 
 /**
@@ -85,37 +100,50 @@ function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
 export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
   const machine = def.os.machine ?? 'pc';
   const memory = memoryArgs(def, ctx.hugepages);
+  const mprops = machineProps(def);
   return [
     '-name', `guest=${def.name.replaceAll(',', ',,')},debug-threads=on`,
     '-S',
     '-object', JSON.stringify({ 'qom-type': 'secret', id: 'masterKey0', format: 'raw', file: ctx.masterKeyFile }),
-    '-machine', `${machine},usb=off,dump-guest-core=off${memory.machineBackend ? ',memory-backend=pc.ram' : ''}`,
+    '-machine', [
+      machine, 'usb=off', ...mprops.before, 'dump-guest-core=off', ...mprops.after,
+      ...(memory.machineBackend ? ['memory-backend=pc.ram'] : []), ...(hpetOff(def) ? ['hpet=off'] : []),
+    ].join(','),
     '-accel', ctx.accel,
+    ...tsegArgs(def),
     ...cpuArgs(def, ctx.accel),
     ...memory.memory,
     '-overcommit', 'mem-lock=off',
     '-smp', smpArg(def),
     ...memory.numa,
     '-uuid', def.uuid,
+    ...genidArgs(def),
     ...displayArgs(def.devices),
     '-no-user-config',
     '-nodefaults',
     '-chardev', `socket,id=charmonitor,path=${ctx.monitorPath.replaceAll(',', ',,')},server=on,wait=off`,
     '-mon', 'chardev=charmonitor,id=monitor,mode=control',
-    '-rtc', `base=${def.clockOffset === 'localtime' ? 'localtime' : 'utc'}`,
+    ...rtcArgs(def),
+    ...pitArgs(def),
     '-no-shutdown',
-    ...(hasFeature(def, 'acpi') ? [] : ['-no-acpi']),
+    ...(domainPart(def, 'features')?.acpi ? [] : ['-no-acpi']),
+    ...pmArgs(def),
     '-boot', bootArg(def),
+    ...iommuArgs(def),
     ...controllerArgs(def.devices),
+    ...fdcBootArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...filesystemArgs(def.devices),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...serialArgs(def.devices),
     ...parallelArgs(def.devices),
+    ...channelArgs(def.devices, dirname(ctx.monitorPath)),
+    ...consoleArgs(def.devices),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
-    ...graphicsArgs(def.devices, ctx.vncPort),
+    ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath)),
     ...videoArgs(def.devices),
+    ...hostdevArgs(def.devices),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',

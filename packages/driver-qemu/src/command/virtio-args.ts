@@ -3,6 +3,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
+import { usbPlacement } from './usb-address.js';
 
 /** The virtio transport options of a device's `<driver>` and the QEMU properties they become, in libvirt's order. */
 const VIRTIO_OPTIONS: Array<[attr: string, prop: string]> = [['iommu', 'iommu_platform'], ['ats', 'ats'], ['packed', 'packed'], ['page_per_vq', 'page-per-vq']];
@@ -44,10 +45,17 @@ export function filesystemArgs(devices: readonly XmlElement[]): string[] {
 
 const VIRTIO_INPUTS: Record<string, string> = { mouse: 'virtio-mouse-pci', keyboard: 'virtio-keyboard-pci', tablet: 'virtio-tablet-pci', passthrough: 'virtio-input-host-pci' };
 
-/** `-device` of the virtio input devices (PS/2 ones are the machine's own). */
+const USB_INPUTS: Record<string, string> = { mouse: 'usb-mouse', keyboard: 'usb-kbd', tablet: 'usb-tablet' };
+
+/** `-device` of the virtio and USB input devices (PS/2 ones are the machine's own). */
 export function inputArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'input').flatMap((input, i) => {
+    if (input.bus === 'usb') {
+      const driver = USB_INPUTS[input.type ?? ''];
+      if (!driver) throw unsupported(`input device type '${input.type}' on bus usb`);
+      return ['-device', JSON.stringify({ driver, id: `input${i}`, ...usbPlacement(devices, input) })];
+    }
     if (input.bus !== 'virtio') return [];
     const driver = VIRTIO_INPUTS[input.type ?? ''];
     if (!driver) throw unsupported(`input device type '${input.type}' on bus virtio`);

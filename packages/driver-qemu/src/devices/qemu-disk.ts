@@ -12,14 +12,14 @@ export type Sgio = NonNullable<Disk['sgio']>;
 export interface QemuDisk {
   /** The typed disk (its `xml` is the element it was read from). */
   readonly disk: Disk;
-  readonly type: 'file' | 'block' | 'volume';
+  readonly type: (typeof TYPES)[number];
   readonly device: 'disk' | 'cdrom' | 'lun' | 'floppy';
   /** The host path for file and block disks; a volume's path is resolved at start. */
   readonly path: string | undefined;
   /** Pool and volume of a `type='volume'` disk. */
   readonly pool: string | undefined;
   readonly volume: string | undefined;
-  readonly format: 'raw' | 'qcow2';
+  readonly format: (typeof FORMATS)[number];
   readonly target: string;
   readonly bus: string;
   readonly readonly: boolean;
@@ -30,7 +30,9 @@ export interface QemuDisk {
 }
 
 const D = ErrorDomain.DOMAIN;
-const TYPES = ['file', 'block', 'volume'] as const;
+const TYPES = ['file', 'block', 'volume', 'network', 'nvme', 'vhostuser'] as const;
+/** The image formats QEMU opens (libvirt's names are QEMU's block drivers). */
+const FORMATS = ['raw', 'qcow2', 'qcow', 'vmdk', 'vpc', 'vdi', 'qed', 'luks', 'bochs', 'cloop', 'dmg', 'parallels', 'vhdx', 'fat'] as const;
 const BUSES = ['virtio', 'scsi', 'ide', 'sata', 'fdc'] as const;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
@@ -69,7 +71,7 @@ export function qemuDisk(d: Disk): QemuDisk {
   if (!target) throw new VirError(ErrorCode.NO_TARGET, source ? (source.file ?? source.dev) : undefined, D);
   const bus = oneOf(diskBus(d), BUSES, `disk bus for '${target}'`);
   if (/^(?:sd|hd|vd|xvd|fd)[a-z]+\d+$/.test(target)) throw unsupportedConfig(`invalid disk target '${target}', partitions can't appear in disk targets`);
-  const format = oneOf(checkFormat(d.driver?.type ?? 'raw'), ['raw', 'qcow2'] as const, `disk format for '${target}'`);
+  const format = oneOf(checkFormat(d.driver?.type ?? 'raw'), FORMATS, `disk format for '${target}'`);
   if (d.sgio !== undefined && device !== 'lun') {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `sgio is only supported for device='lun' disks (disk '${target}')`, D);
   }

@@ -47,6 +47,30 @@ export function defaultAudioType(def: DomainDef): 'spice' | 'none' {
   return devicesOf(def.devices, 'graphics')[0]?.type === 'spice' ? 'spice' : 'none';
 }
 
+/** The port QEMU connects to when a network disk's host names none (libvirt writes it out). */
+const DEFAULT_PORTS: Record<string, string> = {
+  nbd: '10809', gluster: '24007', iscsi: '3260', sheepdog: '7000', http: '80', https: '443', ftp: '21', ftps: '990', tftp: '69', ssh: '22', vxhs: '9999',
+};
+
+/**
+ * Disks: network hosts get their protocol's port, an empty network CD-ROM is an empty file one,
+ * vhost-user disks cannot be snapshotted, encryption is QEMU's unless named.
+ */
+export function diskDefaults(def: DomainDef): void {
+  for (const d of devicesOf(def.devices, 'disk')) {
+    const next = { ...d };
+    const port = DEFAULT_PORTS[d.source?.protocol ?? ''];
+    if (d.type === 'network' && d.source?.hosts?.some((h) => h.port === undefined && (h.transport ?? 'tcp') === 'tcp') && port) {
+      next.source = { ...d.source, hosts: d.source.hosts.map((h) => (h.port === undefined && (h.transport ?? 'tcp') === 'tcp' ? { ...h, port } : h)) };
+    }
+    if (d.type === 'network' && !d.source && (d.device === 'cdrom' || d.device === 'floppy')) next.type = 'file';
+    if (d.type === 'vhostuser' && d.snapshot === undefined) next.snapshot = 'no';
+    if (d.encryptionFormat !== undefined && d.encryptionEngine === undefined) next.encryptionEngine = 'qemu';
+    if (next.source?.encryptionFormat !== undefined && next.source.encryptionEngine === undefined) next.source = { ...next.source, encryptionEngine: 'qemu' };
+    if (next.source !== d.source || next.type !== d.type || next.snapshot !== d.snapshot || next.encryptionEngine !== d.encryptionEngine) writeBack(def, next);
+  }
+}
+
 /** Disks without a type are files; vsock devices are virtio; 9p file and directory modes are written as four octal digits. */
 export function modelDefaults(def: DomainDef): void {
   const octal = (m: string | undefined): string | undefined => m?.padStart(4, '0');
@@ -55,4 +79,56 @@ export function modelDefaults(def: DomainDef): void {
   }
   for (const d of devicesOf(def.devices, 'disk')) if (d.type === undefined) writeBack(def, { ...d, type: 'file' });
   for (const v of devicesOf(def.devices, 'vsock')) if (v.model === undefined) writeBack(def, { ...v, model: 'virtio' });
+}
+
+/** A serial port whose target names no type is an ISA serial port. */
+export function serialTargetTypes(def: DomainDef): void {
+  for (const s of devicesOf(def.devices, 'serial')) {
+    if (s.target && s.target.type === undefined) writeBack(def, { ...s, target: { ...s.target, type: 'isa-serial', model: s.target.model ?? 'isa-serial' } });
+  }
+}
+
+type Chardev = DeviceOf<'channel'> | DeviceOf<'console'>;
+const onVirtioSerial = (c: Chardev): boolean => c.target?.type === 'virtio';
+
+/**
+ * virtio channels and consoles: the virtio-serial controller they need (added when missing), and
+ * a port on it for each (consoles may take port 0, channels start at 1), as libvirt assigns them.
+ */
+export function virtioSerialDefaults(def: DomainDef): void {
+  const users = [...devicesOf(def.devices, 'console'), ...devicesOf(def.devices, 'channel')].filter(onVirtioSerial);
+  const controllers = (): Array<DeviceOf<'controller'>> => devicesOf(def.devices, 'controller').filter((c) => c.type === 'virtio-serial');
+  for (const u of users) {
+    const index = u.address?.type === 'virtio-serial' ? (u.address.controller ?? 0) : 0;
+    if (!controllers().some((c) => (c.index ?? 0) === index)) def.devices.push(deviceElement(newDevice('controller', { type: 'virtio-serial', index })));
+  }
+  const used = new Map<number, Set<number>>();
+  const taken = (controller: number): Set<number> => used.get(controller) ?? used.set(controller, new Set()).get(controller)!;
+  for (const u of users) if (u.address?.type === 'virtio-serial' && u.address.port !== undefined) taken(u.address.controller ?? 0).add(Number(u.address.port));
+  for (const u of users) {
+    if (u.address !== undefined) continue;
+    const first = u.kind === 'console' ? 0 : 1;
+    for (const c of controllers()) {
+      const idx = c.index ?? 0;
+      const ports = c.ports ?? 31;
+      let port = first;
+      while (port < ports && taken(idx).has(port)) port++;
+      if (port >= ports) continue;
+      taken(idx).add(port);
+      writeBack(def, { ...u, address: { type: 'virtio-serial', controller: idx, bus: 0, port: String(port) } });
+      break;
+    }
+  }
+}
+
+/** A UNIX socket chardev without a path gets one when it starts; until then libvirt writes no `<source>`. */
+export function unixSourceDefaults(def: DomainDef): void {
+  for (const kind of ['serial', 'parallel', 'console', 'channel'] as const) {
+    for (const c of devicesOf(def.devices, kind)) {
+      const sources = c.sources ?? [];
+      if (c.type === 'unix' && sources.length > 0 && sources.every((s) => s.path === undefined && Object.values(s).filter((v) => v !== undefined).length <= 1)) {
+        writeBack(def, { ...c, sources: [] });
+      }
+    }
+  }
 }

@@ -10,7 +10,7 @@ import { applyQemuDefaults } from './qemu-defaults.js';
 const EMULATOR = '/usr/bin/qemu-system-x86_64';
 
 /** A MAC address in QEMU's range 52:54:00, as libvirt generates one. */
-function generateMac(): string {
+export function generateMac(): string {
   return ['52', '54', '00', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 

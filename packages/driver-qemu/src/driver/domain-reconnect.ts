@@ -12,15 +12,17 @@ import type { DriverContext } from './driver-context.js';
 import { tearDown } from './domain-stop.js';
 import { withMonitor } from './monitor.js';
 import { fakeReboot } from '../events/lifecycle-actions.js';
+import { forgetInterface } from '../hotplug/interface-hotplug.js';
 
 const log = logger('qemu.reconnect');
 
 /** Finishes plugs and unplugs that a job left open: the device's presence in QEMU decides. */
-export async function settleHotplug(mon: QmpClient, status: ActiveStatus): Promise<boolean> {
+export async function settleHotplug(drv: DriverContext, mon: QmpClient, status: ActiveStatus): Promise<boolean> {
   if (status.pendingUnplug.length === 0 && status.pendingPlug === undefined) return false;
   const ids = await peripheralIds(mon);
   for (const alias of [...status.pendingUnplug]) {
     if (ids.has(alias)) continue;
+    await forgetInterface(drv, mon, status, alias);
     await deleteDiskNodes(mon, status.diskNodes[alias]);
     forgetDisk(status, alias);
   }
@@ -90,7 +92,7 @@ export async function reconcile(drv: DriverContext, status: ActiveStatus, useMon
   let poweredOff: boolean;
   try {
     poweredOff = await withMonitor(status, async (mon) => {
-      await settleHotplug(mon, status);
+      await settleHotplug(drv, mon, status);
       return followRunState(mon, status);
     });
   } catch (e) {

@@ -40,9 +40,11 @@ async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tc
   throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${emulatorOf(def)}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
 }
 
-/** Records each disk's device id in the live definition, as libvirt's `<alias>`. */
+/** Records each disk's and interface's device id in the live definition, as libvirt's `<alias>`. */
 function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
   for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias });
+  // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
+  devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));
 }
 
 /** The live definition shows the port an autoport VNC display got and the address it listens on, as libvirt's does. */

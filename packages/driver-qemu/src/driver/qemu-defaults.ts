@@ -1,7 +1,7 @@
 import { attr, deviceElement, element, firstChild, newDevice, setAttr, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
-import { defaultAudioType, graphicsDefaults, modelDefaults, videoDefaults } from './device-defaults.js';
+import { defaultAudioType, diskDefaults, graphicsDefaults, modelDefaults, serialTargetTypes, unixSourceDefaults, videoDefaults, virtioSerialDefaults } from './device-defaults.js';
 
 /** The machine types QEMU 7.2 (the installed one) resolves its aliases to; libvirt stores the resolved name. */
 const MACHINE_ALIASES: Record<string, string> = { pc: 'pc-i440fx-7.2', q35: 'pc-q35-7.2' };
@@ -141,11 +141,15 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   implicitDevices(def, q35);
   usbModels(def, q35);
   modelDefaults(def);
+  diskDefaults(def);
   graphicsDefaults(def);
   defaultAudio(def);
   diskDrivers(def);
   driveAddresses(def);
   serialTargets(def);
+  serialTargetTypes(def);
+  virtioSerialDefaults(def);
+  unixSourceDefaults(def);
   vncAutoport(def);
   videoDefaults(def);
   sortDevices(def);

@@ -149,7 +149,12 @@ export class DomainWatcher {
   }
 
   #enqueue(h: Held, fn: () => Promise<void>): void {
-    h.queue = h.queue.then(() => (h.abort.signal.aborted ? undefined : fn())).catch((e: Error) => log.error(`domain '${h.name}': handling a QEMU event: ${e.message}`));
+    h.queue = h.queue.then(() => (h.abort.signal.aborted ? undefined : fn())).catch((e: Error) => {
+      // QEMU dying while an event is handled is expected; its end is handled next.
+      const msg = `domain '${h.name}': handling a QEMU event: ${e.message}`;
+      if (h.client?.isClosed) log.debug(msg);
+      else log.error(msg);
+    });
   }
 
   /** Runs `fn` on the domain's status under its job lock, if the status still describes the held QEMU. */

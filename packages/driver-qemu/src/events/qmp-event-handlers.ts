@@ -116,7 +116,7 @@ async function onDeviceDeleted(c: Ctx, data: Record<string, unknown>): Promise<v
   if (!alias) return;
   const journal = await readPending(c.drv.paths, c.s);
   if (journal) Object.assign(c.s, journal);
-  if ((await settleHotplug(c.mon, c.s)) || journal) await writeStatus(c.drv.paths, c.s);
+  if ((await settleHotplug(c.drv, c.mon, c.s)) || journal) await writeStatus(c.drv.paths, c.s);
   c.drv.events.raiseOther({ eventID: DomainEventID.DEVICE_REMOVED, domain: refOf(c.s), devAlias: alias });
 }
 

@@ -7,6 +7,7 @@ import { hasDiskTarget } from '../driver/domain-define.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { saveConfig, type StoredDomain } from '../state/domain-store.js';
 import { attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
+import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -35,6 +36,10 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
 
 /** Plugs or unplugs a device of a running domain. */
 export async function liveChange(drv: DriverContext, status: ActiveStatus, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
+  if (el.name === 'interface') {
+    await (op === 'attach' ? attachInterfaceLive : detachInterfaceLive)(drv, status, el);
+    return;
+  }
   requireDisk(el, true);
   if (op === 'attach') await attachDiskLive(drv, status, structuredClone(el));
   else await detachDiskLive(drv, status, diskOfElement(el));

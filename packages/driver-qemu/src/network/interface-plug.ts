@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Connection, Network } from '@tsvirt/api';
 import { parseNetworkPortXML, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, logger, runCommand } from '@tsvirt/util';
-import { devicesOf, writeBack } from '../devices/typed-devices.js';
+import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
 
 const D = ErrorDomain.QEMU;
 const log = logger('qemu.network');
@@ -57,34 +57,46 @@ async function lookupNetwork(conn: Connection, name: string): Promise<Network> {
   }
 }
 
+/** A typed `<interface>`. */
+type Nic = DeviceOf<'interface'>;
+
 /**
- * Plugs the domain's `network` and `bridge` interfaces: a port asked of the network driver
- * through the public API (its bridge from the port's plug), a tap on the bridge, the tap's name
- * recorded as `<target dev>` in the live definition. A failure unplugs what was plugged.
+ * Plugs one `network` or `bridge` interface: a port asked of the network driver through the
+ * public API (its bridge from the port's plug), then a tap on the bridge. `index` is the number
+ * of its QEMU ids (`netN`, `hostnetN`). A failure gives the port back.
+ */
+export async function plugInterface(withConn: WithConnection, def: DomainDef, nic: Nic, index: number): Promise<InterfacePlug> {
+  if (!nic.mac) throw new VirError(ErrorCode.INTERNAL_ERROR, `interface ${index} of domain '${def.name}' has no MAC address`, D);
+  let port: { network: string; portUUID: string; bridge: string } | undefined;
+  if (nic.type === 'network') {
+    const network = nic.source?.network ?? '';
+    port = await withConn(async (conn) => {
+      const p = await (await lookupNetwork(conn, network)).portCreateXML(portXML(def, nic.mac!));
+      return { network, portUUID: p.getUUIDString(), bridge: parseNetworkPortXML(await p.getXMLDesc()).plug?.bridge ?? '' };
+    });
+  }
+  const bridge = port?.bridge ?? nic.source?.bridge ?? '';
+  try {
+    const tap = await makeTap(nic.target?.dev, bridge, nic.mtu);
+    return { index, tap, bridge, ...(port ? { network: port.network, portUUID: port.portUUID } : {}) };
+  } catch (e) {
+    if (port) await deletePort(withConn, port.network, port.portUUID);
+    throw e;
+  }
+}
+
+/**
+ * Plugs the domain's `network` and `bridge` interfaces at start, the tap's name recorded as
+ * `<target dev>` in the live definition. A failure unplugs what was plugged.
  */
 export async function plugInterfaces(withConn: WithConnection, def: DomainDef): Promise<InterfacePlug[]> {
   const plugs: InterfacePlug[] = [];
   try {
     for (const [index, nic] of devicesOf(def.devices, 'interface').entries()) {
       if (nic.type !== 'network' && nic.type !== 'bridge') continue;
-      if (!nic.mac) throw new VirError(ErrorCode.INTERNAL_ERROR, `interface ${index} of domain '${def.name}' has no MAC address`, D);
-      let port: { network: string; portUUID: string; bridge: string } | undefined;
-      if (nic.type === 'network') {
-        const network = nic.source?.network ?? '';
-        port = await withConn(async (conn) => {
-          const p = await (await lookupNetwork(conn, network)).portCreateXML(portXML(def, nic.mac!));
-          return { network, portUUID: p.getUUIDString(), bridge: parseNetworkPortXML(await p.getXMLDesc()).plug?.bridge ?? '' };
-        });
-      }
-      const bridge = port?.bridge ?? nic.source?.bridge ?? '';
-      try {
-        const tap = await makeTap(nic.target?.dev, bridge, nic.mtu);
-        plugs.push({ index, tap, bridge, ...(port ? { network: port.network, portUUID: port.portUUID } : {}) });
-        writeBack(def, { ...nic, target: { ...nic.target, dev: tap } });
-      } catch (e) {
-        if (port) await deletePort(withConn, port.network, port.portUUID);
-        throw e;
-      }
+      const plug = await plugInterface(withConn, def, nic, index);
+      plugs.push(plug);
+      writeBack(def, { ...nic, target: { ...nic.target, dev: plug.tap } });
     }
     return plugs;
   } catch (e) {

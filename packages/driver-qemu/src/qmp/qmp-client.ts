@@ -80,6 +80,11 @@ export class QmpClient {
     }
   }
 
+  /** Whether the connection has ended. */
+  get isClosed(): boolean {
+    return this.#closedError !== undefined;
+  }
+
   /** Lets the process exit while this connection is open (a watcher's, not a job's). */
   unref(): void {
     this.#socket.unref();

@@ -15,6 +15,7 @@ import type { Override, RemoteCall } from './entry-points.js';
 import { streamOverrides } from './streams.js';
 import { poolEventOverrides } from './object-events.js';
 import { closeCallbackOverrides } from './close-callback.js';
+import { domainEventAnyOverrides } from './domain-events-any.js';
 
 type Rec = Record<string, unknown>;
 
@@ -221,6 +222,7 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     ...streamOverrides(client),
     ...poolEventOverrides(client),
     ...closeCallbackOverrides(client, features.closeCallback),
+    ...domainEventAnyOverrides(client),
   };
   // the typed-parameter getters of the nparams convention, and their counts
   for (const kind of ['Memory', 'Blkio', 'Numa'] as const) {

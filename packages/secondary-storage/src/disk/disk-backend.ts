@@ -9,7 +9,8 @@ import type { PoolBackend } from '../pool-backend.js';
 import { sourceDevice, sourceOf } from '../pool-xml.js';
 import type { VolumeEntry } from '../volume-facts.js';
 import {
-  labelFormat, mkpartArgs, nextPartitionNumber, parsePartedPrint, partedLabel, partitionFormat, partitionPath, placePartition, type DiskLayout,
+  freeAfter, labelFormat, mkpartArgs, nextPartitionNumber, parsePartedPrint, partedLabel, partitionFormat, partitionPath, placePartition,
+  resizepartArgs, type DiskLayout,
 } from './parted.js';
 
 const D = ErrorDomain.STORAGE;
@@ -31,6 +32,13 @@ function partitionVolumes(def: StoragePoolDef, layout: DiskLayout): VolumeEntry[
     const path = partitionPath(deviceOf(def), p.num!);
     return { pool: def.name, name: basename(path), type: 'block', path, entry: path, format: partitionFormat(p.fs) };
   });
+}
+
+/** The number of the partition a volume is (`loop0p2` of `/dev/loop0`: 2). */
+function partitionNumber(def: StoragePoolDef, name: string): number {
+  const num = /(\d+)$/.exec(name.slice(basename(deviceOf(def)).length))?.[1];
+  if (!num) throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot parse partition number of '${name}'`, D);
+  return Number(num);
 }
 
 /** A start or refresh: the device must exist and carry the pool's label. */
@@ -88,9 +96,20 @@ export const diskBackend: PoolBackend = {
   },
   async deleteVolume(def, vol, flags) {
     checkFlags(flags, 0, 'virStorageBackendDiskDeleteVol', D);
-    const num = /(\d+)$/.exec(vol.name.slice(basename(deviceOf(def)).length))?.[1];
-    if (!num) throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot parse partition number of '${vol.name}'`, D);
-    await run([deviceOf(def), 'rm', '--script', num]);
+    await run([deviceOf(def), 'rm', '--script', String(partitionNumber(def, vol.name))]);
   },
   resizable: false,
+  /** A partition grows into the free space right after it (`parted resizepart`); libvirt's rules keep it from shrinking. */
+  async resizeVolume(def, vol, capacity) {
+    const layout = await layoutOf(def);
+    const num = partitionNumber(def, vol.name);
+    const part = layout.partitions.find((p) => p.num === num);
+    if (!part) throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot find partition ${num} of '${deviceOf(def)}'`, D);
+    if (capacity <= part.size) return;
+    const room = part.size + (freeAfter(layout, part)?.size ?? 0n);
+    if (capacity > room) {
+      throw new VirError(ErrorCode.OPERATION_FAILED, `cannot grow partition '${vol.name}' to ${capacity} bytes: only ${room} bytes up to the next partition or the end of the disk`, D);
+    }
+    await run(resizepartArgs(deviceOf(def), num, part.start, capacity));
+  },
 };

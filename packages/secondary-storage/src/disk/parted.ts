@@ -90,3 +90,20 @@ export function nextPartitionNumber(layout: DiskLayout): number {
   while (used.has(n)) n++;
   return n;
 }
+
+/** A partition's size in whole 512-byte sectors, as parted places partitions. */
+const SECTOR = 512n;
+
+/**
+ * `parted` growing partition `num` (starting at byte `start`) to `capacity` bytes, rounded up to a
+ * whole sector: `resizepart N ENDB` (the end byte inclusive).
+ */
+export function resizepartArgs(disk: string, num: number, start: bigint, capacity: bigint): string[] {
+  const end = start + ((capacity + SECTOR - 1n) / SECTOR) * SECTOR - 1n;
+  return ['--script', disk, 'unit', 'B', 'resizepart', String(num), `${end}B`];
+}
+
+/** The free extent right after a partition (what it can grow into), if any. */
+export function freeAfter(layout: DiskLayout, part: DiskExtent): DiskExtent | undefined {
+  return layout.free.find((f) => f.start === part.end + 1n);
+}

@@ -9,7 +9,7 @@ import { sourceDevices, sourceOf } from '../pool-xml.js';
 import { sourcesXML } from '../sources-xml.js';
 import type { VolumeEntry } from '../volume-facts.js';
 import {
-  PVS_ARGS, lvcreateArgs, lvremoveArgs, lvsArgs, parseLvs, parsePvs, parseVgs, vgchangeArgs, vgcreateArgs, vgremoveArgs, vgsArgs,
+  PVS_ARGS, lvcreateArgs, lvremoveArgs, lvresizeArgs, lvsArgs, parseLvs, parsePvs, parseVgs, vgchangeArgs, vgcreateArgs, vgremoveArgs, vgsArgs,
 } from './lvm.js';
 
 const D = ErrorDomain.STORAGE;
@@ -120,6 +120,10 @@ export const logicalBackend: PoolBackend = {
     await lvm('lvremove', lvremoveArgs(vol.path));
   },
   resizable: false,
+  async resizeVolume(def, vol, capacity) {
+    await requireDeviceMapper(def, 'resize a volume in');
+    await lvm('lvresize', lvresizeArgs(vol.path, capacity));
+  },
   async findSources() {
     // vgscan makes LVM look at every device first; what it finds is in pvs's answer.
     await lvm('vgscan', []).catch(() => undefined);

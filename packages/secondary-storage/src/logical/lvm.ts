@@ -44,6 +44,9 @@ export function lvcreateArgs(vg: string, lv: NewLV): string[] {
   return args;
 }
 
+/** `lvresize --size NK PATH`: a logical volume grown to `capacity` bytes (libvirt's rules keep it from shrinking). */
+export const lvresizeArgs = (path: string, capacity: bigint): string[] => ['--size', kib(capacity), path];
+
 /** `lvremove -f PATH`. */
 export const lvremoveArgs = (path: string): string[] => ['-f', path];
 

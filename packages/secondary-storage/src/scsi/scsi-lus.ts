@@ -1,4 +1,5 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { StoragePoolDef } from '@tsvirt/conf';
 import { ErrorDomain, VirError, ErrorCode, sysfsPath, systemError } from '@tsvirt/util';
 import { volumeFacts, type VolumeEntry } from '../volume-facts.js';
@@ -22,10 +23,30 @@ export async function rescanHost(host: number): Promise<void> {
   });
 }
 
+/** A target directory whose links name devices stably (`/dev/disk/by-path`, ...): under /dev, not /dev itself (libvirt's rule). */
+const isStableDir = (dir: string | undefined): dir is string =>
+  dir !== undefined && dir.startsWith('/dev') && dir !== '/dev' && dir !== '/dev/';
+
+/**
+ * The name a device has in a pool's target directory (libvirt's virStorageBackendStablePath): in
+ * a stable directory such as /dev/disk/by-path, the link there that points to it; else, or when
+ * no link does (tsvirt does not wait for udev to make one), the device's own path.
+ */
+export async function stablePath(targetDir: string | undefined, device: string): Promise<string> {
+  if (!isStableDir(targetDir)) return device;
+  const real = await realpath(device).catch(() => device);
+  for (const name of (await readdir(targetDir).catch(() => [])).sort()) {
+    const link = join(targetDir, name);
+    if ((await realpath(link).catch(() => undefined)) === real) return link;
+  }
+  return device;
+}
+
 /**
  * The logical units of SCSI host `host` as volumes, from sysfs (`bus/scsi/devices/H:B:T:L`):
  * the disks and CD drives that have a block device, named `unit:B:T:L` as libvirt names them,
- * reached at `/dev/NAME` of their block device.
+ * reached at `/dev/NAME` of their block device, or at its stable name when the pool's target is
+ * a directory of them (`/dev/disk/by-path`).
  */
 export async function hostUnits(def: StoragePoolDef, host: number): Promise<VolumeEntry[]> {
   const dir = sysfsPath('bus/scsi/devices');
@@ -37,7 +58,7 @@ export async function hostUnits(def: StoragePoolDef, host: number): Promise<Volu
     if (!VOLUME_TYPES.has(type)) continue;
     const [block] = await readdir(`${dir}/${name}/block`).catch(() => []);
     if (!block) continue;
-    const path = `/dev/${block}`;
+    const path = await stablePath(def.targetPath, `/dev/${block}`);
     units.push({ pool: def.name, name: `unit:${m[2]}:${m[3]}:${m[4]}`, type: 'block', path, entry: path });
   }
   return units;

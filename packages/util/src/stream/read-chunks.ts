@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import type { FileExtent } from './file-extents.js';
 import { StreamHole, type StreamChunk } from './stream-hole.js';
 import { zeroRuns } from './zero-runs.js';
 
@@ -15,6 +16,45 @@ export interface ReadRange {
   readonly size: bigint;
   /** Yield runs of zero blocks as holes (a sparse stream) instead of as data. */
   readonly holes: boolean;
+  /**
+   * With `holes`: the file's data and holes (fileExtents). Holes are then the file system's, as
+   * libvirt's, and are never read; data is sent as it is, zeros included.
+   */
+  readonly extents?: readonly FileExtent[];
+}
+
+/** Reads `[from, to)` of a file, one chunk a read. */
+async function* readData(fh: FileHandle, from: bigint, to: bigint): AsyncGenerator<Buffer> {
+  for (let pos = from; pos < to;) {
+    const want = to - pos < BigInt(STREAM_CHUNK) ? Number(to - pos) : STREAM_CHUNK;
+    const buf = Buffer.allocUnsafe(want);
+    const { bytesRead } = await fh.read(buf, 0, want, Number(pos));
+    if (bytesRead === 0) return;
+    pos += BigInt(bytesRead);
+    yield buf.subarray(0, bytesRead);
+  }
+}
+
+/** `[from, to)` as the extents describe it: holes yielded whole (adjacent ones merged), data read. */
+async function* readExtents(fh: FileHandle, extents: readonly FileExtent[], from: bigint, to: bigint): AsyncGenerator<StreamChunk> {
+  let hole = 0n;
+  let covered = from;
+  for (const x of extents) {
+    const start = x.start > from ? x.start : from;
+    const end = x.end < to ? x.end : to;
+    if (start >= end) continue;
+    covered = end;
+    if (!x.data) {
+      hole += end - start;
+      continue;
+    }
+    if (hole) yield new StreamHole(hole);
+    hole = 0n;
+    yield* readData(fh, start, end);
+  }
+  if (hole) yield new StreamHole(hole);
+  // What the map did not cover (the file grew since) is read as data.
+  if (covered < to) yield* readData(fh, covered, to);
 }
 
 /**
@@ -24,14 +64,12 @@ export interface ReadRange {
  */
 export async function* readChunks(fh: FileHandle, range: ReadRange): AsyncGenerator<StreamChunk> {
   const end = range.length > 0n && range.offset + range.length < range.size ? range.offset + range.length : range.size;
+  if (range.holes && range.extents) {
+    yield* readExtents(fh, range.extents, range.offset, end);
+    return;
+  }
   let hole = 0n;
-  for (let pos = range.offset; pos < end;) {
-    const want = end - pos < BigInt(STREAM_CHUNK) ? Number(end - pos) : STREAM_CHUNK;
-    const buf = Buffer.allocUnsafe(want);
-    const { bytesRead } = await fh.read(buf, 0, want, Number(pos));
-    if (bytesRead === 0) break;
-    pos += BigInt(bytesRead);
-    const data = buf.subarray(0, bytesRead);
+  for await (const data of readData(fh, range.offset, end)) {
     if (!range.holes) {
       yield data;
       continue;

@@ -14,6 +14,7 @@ const ADDRESS_FIELDS = {
   target: attr('target', uint),
   unit: attr('unit', uint),
   port: attr('port'),
+  device: attr('device', uint),
   reg: attr('reg', uint),
   cssid: attr('cssid', uint),
   ssid: attr('ssid', uint),

@@ -34,6 +34,8 @@ export const DISK_SOURCE = child('source', {
   auth: AUTH,
   address: DEVICE_INFO.address,
   reservations: child('reservations', { enabled: attr('enabled', yesNo), managed: attr('managed', yesNo) }),
+  encryptionFormat: at('encryption', attr('format')),
+  encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
 });
 
 /** `<disk>`: a block device of the guest, whatever backs it. */

@@ -7,6 +7,7 @@ const state = (name: string) => at(name, attr('state', onOff));
 export const FEATURES = model('features', {
   acpi: flag('acpi'),
   apic: flag('apic'),
+  apicEoi: at('apic', attr('eoi', onOff)),
   pae: flag('pae'),
   hap: flag('hap'),
   viridian: flag('viridian'),

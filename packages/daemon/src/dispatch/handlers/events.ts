@@ -1,7 +1,9 @@
 import { encodeEvent, remote, remote_program } from '@tsvirt/remote/protocol';
 import { ErrorCode, VirError } from '@tsvirt/util';
 import type { RemoteHandlers } from '../handler-table.js';
-import { poolOf, secretOf, uuidText, wirePool, wireSecret } from '../wire-objects.js';
+import type { Network, Secret, StoragePool } from '@tsvirt/api';
+import type { ClientContext } from '../client-context.js';
+import { networkOf, poolOf, secretOf, uuidText, wireNetwork, wirePool, wireSecret } from '../wire-objects.js';
 
 const P = remote;
 const LIFECYCLE = 0;
@@ -9,11 +11,11 @@ const LIFECYCLE = 0;
 /** Registering and removing event callbacks. */
 export const eventHandlers: RemoteHandlers = {
   [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY]: async (ctx, a) => ({
-    callbackID: ctx.events.registerDomain(a.eventID, a.dom ? uuidText(a.dom.uuid) : undefined),
+    callbackID: await ctx.events.registerDomain(a.eventID, a.dom ? uuidText(a.dom.uuid) : undefined),
   }),
   [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterDomain({ id: a.callbackID }),
   [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER]: async (ctx) => {
-    ctx.events.registerDomain(LIFECYCLE, undefined, true);
+    await ctx.events.registerDomain(LIFECYCLE, undefined, true);
     return { cb_registered: 1 };
   },
   [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER]: async (ctx) => {
@@ -21,7 +23,7 @@ export const eventHandlers: RemoteHandlers = {
     return { cb_registered: 0 };
   },
   [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY]: async (ctx, a) => {
-    ctx.events.registerDomain(a.eventID, undefined, true);
+    await ctx.events.registerDomain(a.eventID, undefined, true);
   },
   [P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterDomain({ legacyEventID: a.eventID }),
 };
@@ -43,30 +45,39 @@ function objectEvent<K extends string, W>(lifecycle: number, other: number, key:
     : encodeEvent(remote_program, other, { callbackID, [key]: wire });
 }
 
-/** Pools and secrets raise events through the API; networks and node devices register but stay quiet. */
+type ObjectCallback<O> = (obj: O, event: number, detail: number) => void;
+
+/**
+ * Registers a callback of an object kind through the API (`register`, given the listener) and
+ * sends each event as the message `message` makes for it; answers the callback id.
+ */
+async function objectCallback<O>(ctx: ClientContext, register: (cb: ObjectCallback<O>) => Promise<() => void>,
+  message: (callbackID: number, obj: O, event: number, detail: number) => Uint8Array): Promise<{ callbackID: number }> {
+  return { callbackID: await ctx.events.registerOther((id) => register((obj, event, detail) => ctx.send(message(id, obj, event, detail)))) };
+}
+
+/** Pools, secrets and networks raise events through the API; node devices register but stay quiet (the API raises none). */
 export const otherEventHandlers: RemoteHandlers = {
   [P.REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY]: async (ctx, a) => {
     const conn = ctx.conn;
     const filter = a.pool ? poolOf(conn, a.pool) : undefined;
-    return {
-      callbackID: await ctx.events.registerOther((id) => conn.storagePoolEventRegisterAny(filter, a.eventID, (pool, event, detail) => ctx.send(
-        objectEvent(P.REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE, P.REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH, 'pool', wirePool(pool))(id, a.eventID, event, detail)))),
-    };
+    return objectCallback<StoragePool>(ctx, (cb) => conn.storagePoolEventRegisterAny(filter, a.eventID, cb), (id, pool: StoragePool, event, detail) =>
+      objectEvent(P.REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE, P.REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH, 'pool', wirePool(pool))(id, a.eventID, event, detail));
   },
   [P.REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterOther(a.callbackID),
   [P.REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY]: async (ctx, a) => {
     const conn = ctx.conn;
     const filter = a.secret ? secretOf(conn, a.secret) : undefined;
-    return {
-      callbackID: await ctx.events.registerOther((id) => conn.secretEventRegisterAny(filter, a.eventID, (secret, event, detail) => ctx.send(
-        objectEvent(P.REMOTE_PROC_SECRET_EVENT_LIFECYCLE, P.REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED, 'secret', wireSecret(secret))(id, a.eventID, event, detail)))),
-    };
+    return objectCallback<Secret>(ctx, (cb) => conn.secretEventRegisterAny(filter, a.eventID, cb), (id, secret: Secret, event, detail) =>
+      objectEvent(P.REMOTE_PROC_SECRET_EVENT_LIFECYCLE, P.REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED, 'secret', wireSecret(secret))(id, a.eventID, event, detail));
   },
   [P.REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterOther(a.callbackID),
   [P.REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY]: async (ctx, a) => {
     checkEventID('network', a.eventID);
-    void ctx.conn;
-    return { callbackID: await ctx.events.registerOther(async () => () => undefined) };
+    const conn = ctx.conn;
+    const filter = a.net ? networkOf(conn, a.net) : undefined;
+    return objectCallback<Network>(ctx, (cb) => conn.networkEventRegisterAny(filter, a.eventID, cb), (callbackID, net: Network, event, detail) =>
+      encodeEvent(remote_program, P.REMOTE_PROC_NETWORK_EVENT_LIFECYCLE, { callbackID, net: wireNetwork(net), event, detail }));
   },
   [P.REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY]: async (ctx, a) => ctx.events.deregisterOther(a.callbackID),
   [P.REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY]: async (ctx, a) => {

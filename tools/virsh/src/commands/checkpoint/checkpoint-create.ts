@@ -4,11 +4,12 @@ import type { CommandDef } from '../../vsh/command-def.js';
 import { domainOpt } from '../../vsh/command-def.js';
 import type { Ctl } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { readXMLFile } from '../domain/domain-xml.js';
 import { boolOpt, requireOpt } from '../shared/modify-impact.js';
 import { CHECKPOINT_GROUP } from './checkpoint-common.js';
 import { specFields, splitSpec } from '../snapshot/snapshot-create.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const quiesceOpt = boolOpt('quiesce', "quiesce guest's file systems");
 
@@ -52,21 +53,20 @@ function diskspecXML(spec: string): string {
     `${bitmap !== undefined ? ` bitmap='${escapeXml(bitmap)}'` : ''}/>\n`;
 }
 
-export const checkpointCreateAs: CommandDef = {
+export const checkpointCreateAs = objectCommand({
   name: 'checkpoint-create-as',
   group: CHECKPOINT_GROUP,
   help: 'Create a checkpoint from a set of args',
   desc: 'Create a checkpoint from arguments for use in future incremental backups',
+  object: DOMAIN,
   options: [
-    domainOpt(),
     { name: 'name', type: 'string', help: 'name of checkpoint' },
     { name: 'description', type: 'string', help: 'description of checkpoint' },
     boolOpt('print-xml', 'print XML document rather than create'),
     quiesceOpt,
     { name: 'diskspec', type: 'argv', help: 'disk attributes: disk[,checkpoint=type][,bitmap=name]' },
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const name = cmd.string('name');
     const description = cmd.string('description');
     let xml = '<domaincheckpoint>\n';
@@ -81,4 +81,4 @@ export const checkpointCreateAs: CommandDef = {
     }
     return createAndReport(ctl, dom, xml, cmd.bool('quiesce') ? C.QUIESCE : 0);
   },
-};
+});

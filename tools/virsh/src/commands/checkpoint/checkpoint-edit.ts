@@ -1,18 +1,18 @@
 import { DomainCheckpointCreateFlags, DomainCheckpointDeleteFlags, DomainCheckpointXMLFlags } from '@tsvirt/api';
-import { domainOpt, type CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
-import { domainArg } from '../../domain-lookup.js';
+import { DOMAIN } from '../../domain-lookup.js';
 import { editXML } from '../../edit-flow.js';
 import { CHECKPOINT_GROUP, checkpointNameOpt, lookupCheckpoint } from './checkpoint-common.js';
+import { objectCommand } from '../shared/object-command.js';
 
-export const checkpointEdit: CommandDef = {
+export const checkpointEdit = objectCommand({
   name: 'checkpoint-edit',
   group: CHECKPOINT_GROUP,
   help: 'edit XML for a checkpoint',
   desc: 'Edit the domain checkpoint XML for a named checkpoint',
-  options: [domainOpt(), checkpointNameOpt('checkpoint name')],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [checkpointNameOpt('checkpoint name')],
+  async run(dom, ctl, cmd) {
     const cp = await lookupCheckpoint(cmd, dom);
     const name = cp.getName();
     return editXML(ctl, {
@@ -37,4 +37,4 @@ export const checkpointEdit: CommandDef = {
       },
     });
   },
-};
+});

@@ -4,19 +4,20 @@ import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { jsonOpt, printFields } from '../../vsh/report.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 import { boolOpt } from '../shared/modify-impact.js';
 import { CHECKPOINT_GROUP, checkpointNameOpt, checkpointParentName, lookupCheckpoint } from './checkpoint-common.js';
+import { objectCommand } from '../shared/object-command.js';
 
-export const checkpointInfo: CommandDef = {
+export const checkpointInfo = objectCommand({
   name: 'checkpoint-info',
   group: CHECKPOINT_GROUP,
   help: 'checkpoint information',
   desc: 'Returns basic information about a checkpoint.',
-  options: [domainOpt(), checkpointNameOpt('checkpoint name'), jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [checkpointNameOpt('checkpoint name'), jsonOpt],
+  async run(dom, ctl, cmd) {
     const cp = await lookupCheckpoint(cmd, dom);
     const parent = await checkpointParentName(cp);
     printFields(ctl, cmd, [
@@ -28,7 +29,7 @@ export const checkpointInfo: CommandDef = {
     ], 15);
     return true;
   },
-};
+});
 
 export const checkpointDumpxml: CommandDef = {
   name: 'checkpoint-dumpxml',
@@ -52,36 +53,35 @@ export const checkpointDumpxml: CommandDef = {
   },
 };
 
-export const checkpointParent: CommandDef = {
+export const checkpointParent = objectCommand({
   name: 'checkpoint-parent',
   group: CHECKPOINT_GROUP,
   help: 'Get the name of the parent of a checkpoint',
   desc: "Extract the checkpoint's parent, if any",
-  options: [domainOpt(), checkpointNameOpt('find parent of checkpoint name')],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [checkpointNameOpt('find parent of checkpoint name')],
+  async run(dom, ctl, cmd) {
     const cp = await lookupCheckpoint(cmd, dom);
     const parent = await checkpointParentName(cp);
     if (parent === undefined) throw new VshError(`checkpoint '${cp.getName()}' has no parent`);
     ctl.print(parent);
     return true;
   },
-};
+});
 
-export const checkpointDelete: CommandDef = {
+export const checkpointDelete = objectCommand({
   name: 'checkpoint-delete',
   group: CHECKPOINT_GROUP,
   help: 'Delete a domain checkpoint',
   desc: 'Checkpoint Delete',
+  object: DOMAIN,
   options: [
-    domainOpt(),
     checkpointNameOpt('checkpoint name'),
     boolOpt('children', 'delete checkpoint and all children'),
     boolOpt('children-only', 'delete children but not checkpoint'),
     boolOpt('metadata', 'delete only libvirt metadata, leaving checkpoint contents behind'),
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const cp = await lookupCheckpoint(cmd, dom);
     const flags = (cmd.bool('children') ? Del.CHILDREN : 0) | (cmd.bool('children-only') ? Del.CHILDREN_ONLY : 0) |
       (cmd.bool('metadata') ? Del.METADATA_ONLY : 0);
@@ -93,4 +93,4 @@ export const checkpointDelete: CommandDef = {
     ctl.extra(`Domain checkpoint ${cp.getName()}${flags & Del.CHILDREN_ONLY ? ' children' : ''} deleted\n`);
     return true;
   },
-};
+});

@@ -3,6 +3,7 @@ import { parseDomainXML } from '@tsvirt/conf';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { jsonOpt, printTable, type Column, selectColumns, wantsJSON } from '../../vsh/report.js';
 import { stateName } from '../../state-names.js';
+import { strcasecmp } from '../../vsh/strcasecmp.js';
 
 const FILTERS: ReadonlyArray<[string, number, string]> = [
   ['inactive', F.INACTIVE, 'list inactive domains'],
@@ -34,7 +35,7 @@ async function domainTitle(d: Domain): Promise<string> {
 /** virsh's order: running domains by id, then inactive ones by name. */
 function sortDomains(doms: Domain[]): Domain[] {
   const key = (d: Domain): number => (d.getID() < 0 ? Number.MAX_SAFE_INTEGER : d.getID());
-  return doms.sort((a, b) => key(a) - key(b) || a.getName().localeCompare(b.getName(), 'en', { sensitivity: 'base' }));
+  return doms.sort((a, b) => key(a) - key(b) || strcasecmp(a.getName(), b.getName()));
 }
 
 interface ListRow {

@@ -1,27 +1,27 @@
 import type { DomainBlockInfo } from '@tsvirt/api';
 import { attr } from '@tsvirt/conf';
 import type { CommandDef } from '../../vsh/command-def.js';
-import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { nonEmptyOpt } from '../../vsh/option-values.js';
 import { jsonOpt, printFields, printTable, printValue, type Column } from '../../vsh/report.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { DOMAIN } from '../../domain-lookup.js';
 import { childAttr, diskSource, domainDevices, interfaceSource } from '../../domain-devices-xml.js';
 import { boolOpt } from '../shared/modify-impact.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const inactiveOpt = boolOpt('inactive', 'get inactive rather than running configuration');
 
 interface DiskRow { type: string; device: string; target: string; source: string | null }
 
-export const domblklist: CommandDef = {
+export const domblklist = objectCommand({
   name: 'domblklist',
   group: 'monitor',
   help: 'list all domain blocks',
   desc: 'Get the summary of block devices for a domain.',
-  options: [domainOpt(), inactiveOpt, boolOpt('details', 'additionally display the type and device value'), jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [inactiveOpt, boolOpt('details', 'additionally display the type and device value'), jsonOpt],
+  async run(dom, ctl, cmd) {
     const rows: DiskRow[] = (await domainDevices(dom, 'disk', cmd.bool('inactive'))).map((d) => ({
       type: attr(d, 'type') ?? '',
       device: attr(d, 'device') ?? 'disk',
@@ -38,20 +38,20 @@ export const domblklist: CommandDef = {
     printTable(ctl, cmd, columns, rows);
     return true;
   },
-};
+});
 
 interface InterfaceRow { name: string | null; type: string; source: string | null; model: string | null; mac: string | null }
 
 const orDash = (v: string | null): string => v ?? '-';
 
-export const domiflist: CommandDef = {
+export const domiflist = objectCommand({
   name: 'domiflist',
   group: 'monitor',
   help: 'list all domain virtual interfaces',
   desc: 'Get the summary of virtual interfaces for a domain.',
-  options: [domainOpt(), inactiveOpt, jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [inactiveOpt, jsonOpt],
+  async run(dom, ctl, cmd) {
     const rows: InterfaceRow[] = (await domainDevices(dom, 'interface', cmd.bool('inactive'))).map((i) => ({
       name: childAttr(i, 'target', 'dev') ?? null,
       type: attr(i, 'type') ?? '',
@@ -68,7 +68,7 @@ export const domiflist: CommandDef = {
     ], rows);
     return true;
   },
-};
+});
 
 /** One counter: its name in virsh's plain output, its --human label and its JSON key. */
 type Counter = readonly [field: string, label: string, key: string];
@@ -95,14 +95,14 @@ function printCounters(ctl: Parameters<CommandDef['run']>[0], cmd: Parameters<Co
   printValue(ctl, cmd, { device, ...Object.fromEntries(values.map((c) => [c.key, c.value])) }, text);
 }
 
-export const domblkstat: CommandDef = {
+export const domblkstat = objectCommand({
   name: 'domblkstat',
   group: 'monitor',
   help: 'get device block stats for a domain',
   desc: 'Get device block stats for a running domain. See man page or use --human for explanation of fields',
-  options: [domainOpt(), { name: 'device', type: 'string', help: 'block device' }, boolOpt('human', 'print a more human readable output'), jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [{ name: 'device', type: 'string', help: 'block device' }, boolOpt('human', 'print a more human readable output'), jsonOpt],
+  async run(dom, ctl, cmd) {
     const device = cmd.string('device') ?? '';
     let stats;
     try {
@@ -113,20 +113,19 @@ export const domblkstat: CommandDef = {
     printCounters(ctl, cmd, device, BLOCK_COUNTERS, stats, cmd.bool('human'));
     return true;
   },
-};
+});
 
-export const domifstat: CommandDef = {
+export const domifstat = objectCommand({
   name: 'domifstat',
   group: 'monitor',
   help: 'get network interface stats for a domain',
   desc: 'Get network interface stats for a running domain.',
+  object: DOMAIN,
   options: [
-    domainOpt(),
     { name: 'interface', type: 'string', positional: true, required: true, help: 'interface device specified by name or MAC Address' },
     jsonOpt,
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const device = cmd.required('interface');
     let stats;
     try {
@@ -137,7 +136,7 @@ export const domifstat: CommandDef = {
     printCounters(ctl, cmd, device, INTERFACE_COUNTERS, stats, false);
     return true;
   },
-};
+});
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
@@ -151,21 +150,22 @@ export function prettyCapacity(bytes: number): string {
 type Sizes = Record<keyof DomainBlockInfo, number | null>;
 const SIZE_FIELDS: ReadonlyArray<[keyof DomainBlockInfo, string]> = [['capacity', 'Capacity'], ['allocation', 'Allocation'], ['physical', 'Physical']];
 
-export const domblkinfo: CommandDef = {
+export const domblkinfo = objectCommand({
   name: 'domblkinfo',
   group: 'monitor',
   help: 'domain block device size information',
   desc: 'Get block device size info for a domain.',
+  object: DOMAIN,
+  check(cmd) {
+    cmd.exclusive('all', 'device');
+  },
   options: [
-    domainOpt(),
     { name: 'device', type: 'string', help: 'block device' },
     boolOpt('human', 'Human readable output'),
     boolOpt('all', 'display all block devices info'),
     jsonOpt,
   ],
-  async run(ctl, cmd) {
-    cmd.exclusive('all', 'device');
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const show = (v: number | null): string => (v === null ? '-' : cmd.bool('human') ? prettyCapacity(v) : String(v));
     if (!cmd.bool('all')) {
       const device = nonEmptyOpt(cmd, 'device');
@@ -187,4 +187,4 @@ export const domblkinfo: CommandDef = {
     ], rows);
     return true;
   },
-};
+});

@@ -1,8 +1,7 @@
 import { DomainConsoleFlags, DomainState } from '@tsvirt/api';
-import type { CommandDef } from '../../vsh/command-def.js';
-import { domainOpt } from '../../vsh/command-def.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { DOMAIN } from '../../domain-lookup.js';
+import { objectCommand } from '../shared/object-command.js';
 
 /** virsh's default escape: Ctrl-] ends the session. */
 const ESCAPE = 0x1d;
@@ -36,19 +35,18 @@ function relay(con: NodeJS.ReadWriteStream & { destroy(): void }): Promise<void>
   });
 }
 
-export const consoleCmd: CommandDef = {
+export const consoleCmd = objectCommand({
   name: 'console',
   group: 'domain',
   help: 'connect to the guest console',
   desc: 'Connect the virtual serial console for the guest',
+  object: DOMAIN,
   options: [
-    domainOpt(),
     { name: 'devname', type: 'string', help: 'character device name' },
     { name: 'force', type: 'bool', help: 'force console connection (disconnect already connected sessions)' },
     { name: 'safe', type: 'bool', help: 'only connect if safe console handling is supported' },
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const [state] = await dom.getState();
     if (state === DomainState.SHUTOFF) throw new VshError('The domain is not running');
     if (process.stdin.isTTY !== true) throw new VshError('Cannot run interactive console without a controlling TTY');
@@ -60,4 +58,4 @@ export const consoleCmd: CommandDef = {
     await relay(con);
     return true;
   },
-};
+});

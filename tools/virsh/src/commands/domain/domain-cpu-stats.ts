@@ -1,12 +1,11 @@
 import { TypedParameterType, type Domain, type DomainCPUStats, type TypedParameter } from '@tsvirt/api';
-import type { CommandDef } from '../../vsh/command-def.js';
-import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { jsonOpt, printValue, type JSONValue } from '../../vsh/report.js';
 import { typedParamText, typedParamsJSON } from '../../vsh/typed-param-text.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { DOMAIN } from '../../domain-lookup.js';
 import { boolOpt } from '../shared/modify-impact.js';
+import { objectCommand } from '../shared/object-command.js';
 
 /** virsh asks for at most this many CPUs a call. */
 const CPUS_PER_CALL = 128;
@@ -55,20 +54,19 @@ async function perCpu(out: Shown, dom: Domain, start: number, count: number | un
   out.json['perCpu'] = shown;
 }
 
-export const cpuStats: CommandDef = {
+export const cpuStats = objectCommand({
   name: 'cpu-stats',
   group: 'domain',
   help: 'show domain cpu statistics',
   desc: "Display per-CPU and total statistics about the domain's CPUs",
+  object: DOMAIN,
   options: [
-    domainOpt(),
     boolOpt('total', 'Show total statistics only'),
     { name: 'start', type: 'int', help: 'Show statistics from this CPU' },
     { name: 'count', type: 'int', help: 'Number of shown CPUs at most' },
     jsonOpt,
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const start = cmd.int('start');
     if (start !== undefined && start < 0) throw new VshError('Invalid value for start CPU');
     const count = cmd.int('count');
@@ -84,4 +82,4 @@ export const cpuStats: CommandDef = {
     printValue(ctl, cmd, out.json, out.text);
     return true;
   },
-};
+});

@@ -6,13 +6,14 @@ import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import { nonEmptyOpt } from '../../vsh/option-values.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { childAttr, diskSource, domainDevices } from '../../domain-devices-xml.js';
 import { dumpElement } from '../../xml-dump.js';
 import { readXMLFile } from './domain-xml.js';
 import { boolOpt, checkDeviceImpact, configOpt, currentOpt, deviceImpactFlags, liveOpt, persistentOpt, wantsFlagsAPI } from '../shared/modify-impact.js';
 import { diskXML } from './disk-xml.js';
 import { interfaceXML } from './interface-xml.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const IMPACT_OPTS = [persistentOpt, configOpt, liveOpt, currentOpt];
 const printXMLOpt = (what: string): OptDef => boolOpt('print-xml', `print XML document rather than ${what}`);
@@ -159,15 +160,17 @@ async function detachFound(ctl: Ctl, cmd: ParsedCommand, dom: Domain, flags: num
   return true;
 }
 
-export const detachDisk: CommandDef = {
+export const detachDisk = objectCommand({
   name: 'detach-disk',
   group: 'domain',
   help: 'detach disk device',
   desc: 'Detach disk device.',
-  options: [domainOpt(), dataOpt('target', 'target of disk device'), ...IMPACT_OPTS, printXMLOpt('detach the disk')],
-  async run(ctl, cmd) {
+  object: DOMAIN,
+  check(cmd) {
     checkDeviceImpact(cmd);
-    const dom = await domainArg(ctl, cmd);
+  },
+  options: [dataOpt('target', 'target of disk device'), ...IMPACT_OPTS, printXMLOpt('detach the disk')],
+  async run(dom, ctl, cmd) {
     const flags = await deviceImpactFlags(cmd, dom);
     const target = cmd.required('target');
     const disk = (await domainDevices(dom, 'disk', flags === Impact.CONFIG))
@@ -175,7 +178,7 @@ export const detachDisk: CommandDef = {
     if (!disk) throw new VshError(`No disk found whose source path or target is ${target}`);
     return detachFound(ctl, cmd, dom, flags, disk, 'Disk');
   },
-};
+});
 
 /** The interface of `type` to detach: the one with --mac, or the only one of that type. */
 function findInterface(ifaces: readonly XmlElement[], type: string, mac: string | undefined): XmlElement {
@@ -190,15 +193,17 @@ function findInterface(ifaces: readonly XmlElement[], type: string, mac: string 
   return found;
 }
 
-export const detachInterface: CommandDef = {
+export const detachInterface = objectCommand({
   name: 'detach-interface',
   group: 'domain',
   help: 'detach network interface',
   desc: 'Detach network interface.',
-  options: [domainOpt(), dataOpt('type', 'network interface type'), strOpt('mac', 'MAC address'), ...IMPACT_OPTS, printXMLOpt('detach the interface')],
-  async run(ctl, cmd) {
+  object: DOMAIN,
+  check(cmd) {
     checkDeviceImpact(cmd);
-    const dom = await domainArg(ctl, cmd);
+  },
+  options: [dataOpt('type', 'network interface type'), strOpt('mac', 'MAC address'), ...IMPACT_OPTS, printXMLOpt('detach the interface')],
+  async run(dom, ctl, cmd) {
     const flags = await deviceImpactFlags(cmd, dom);
     let iface: XmlElement;
     try {
@@ -213,4 +218,4 @@ export const detachInterface: CommandDef = {
     }
     return detachFound(ctl, cmd, dom, flags, iface, 'Interface');
   },
-};
+});

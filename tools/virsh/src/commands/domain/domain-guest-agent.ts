@@ -8,8 +8,9 @@ import { nonEmptyOpt, ullOpt } from '../../vsh/option-values.js';
 import { jsonOpt, printValue } from '../../vsh/report.js';
 import { typedParamText, typedParamsJSON } from '../../vsh/typed-param-text.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { boolOpt, requireOpt } from '../shared/modify-impact.js';
+import { objectCommand } from '../shared/object-command.js';
 
 /** Typed parameters as `NAME: VALUE` lines with the name padded to `width`, or one JSON object. */
 function paramsText(params: readonly TypedParameter[], width: number): string {
@@ -56,20 +57,20 @@ const GUEST_INFO_OPTIONS: ReadonlyArray<[string, number, string]> = [
   ['interface', DomainGuestInfoTypes.INTERFACES, 'report interface information'],
 ];
 
-export const guestinfo: CommandDef = {
+export const guestinfo = objectCommand({
   name: 'guestinfo',
   group: 'domain',
   help: 'query information about the guest (via agent)',
   desc: "Use the guest agent to query various information from guest's point of view",
-  options: [domainOpt(), ...GUEST_INFO_OPTIONS.map(([name, , help]) => boolOpt(name, help)), jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [...GUEST_INFO_OPTIONS.map(([name, , help]) => boolOpt(name, help)), jsonOpt],
+  async run(dom, ctl, cmd) {
     const types = GUEST_INFO_OPTIONS.reduce((acc, [name, bit]) => acc | (cmd.bool(name) ? bit : 0), 0);
     const params = await dom.getGuestInfo(types);
     printValue(ctl, cmd, typedParamsJSON(params), paramsText(params, 20));
     return true;
   },
-};
+});
 
 const DIRTY_RATE_MODES: Readonly<Record<string, number>> = {
   'page-sampling': DomainDirtyRateCalcFlags.PAGE_SAMPLING,
@@ -102,27 +103,26 @@ export const domdirtyrateCalc: CommandDef = {
   },
 };
 
-export const guestAgentTimeout: CommandDef = {
+export const guestAgentTimeout = objectCommand({
   name: 'guest-agent-timeout',
   group: 'domain',
   help: 'Set the guest agent timeout',
   desc: 'Set the number of seconds to wait for a response from the guest agent.',
-  options: [domainOpt(), { name: 'timeout', type: 'int', help: 'timeout seconds.' }],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [{ name: 'timeout', type: 'int', help: 'timeout seconds.' }],
+  async run(dom, ctl, cmd) {
     await dom.agentSetResponseTimeout(cmd.int('timeout') ?? DomainAgentResponseTimeout.BLOCK);
     return true;
   },
-};
+});
 
-export const dompmwakeup: CommandDef = {
+export const dompmwakeup = objectCommand({
   name: 'dompmwakeup',
   group: 'domain',
   help: 'wakeup a domain from pmsuspended state',
   desc: 'Wakeup a domain that was previously suspended by power management.',
-  options: [domainOpt()],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  async run(dom, ctl) {
     try {
       await dom.pmWakeup();
     } catch (e) {
@@ -131,23 +131,22 @@ export const dompmwakeup: CommandDef = {
     ctl.print(`Domain '${dom.getName()}' successfully woken up\n`);
     return true;
   },
-};
+});
 
 /** virNodeSuspendTarget by virsh's names. */
 const SUSPEND_TARGETS: Readonly<Record<string, number>> = { mem: 0, disk: 1, hybrid: 2 };
 
-export const dompmsuspend: CommandDef = {
+export const dompmsuspend = objectCommand({
   name: 'dompmsuspend',
   group: 'domain',
   help: 'suspend a domain gracefully using power management functions',
   desc: "Suspends a running domain using guest OS's power management. (Note: This requires a guest agent configured and running in the guest OS).",
+  object: DOMAIN,
   options: [
-    domainOpt(),
     { name: 'target', type: 'string', positional: true, required: true, help: 'mem(Suspend-to-RAM), disk(Suspend-to-Disk), hybrid(Hybrid-Suspend)' },
     { name: 'duration', type: 'int', help: 'duration in seconds' },
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const duration = ullOpt(cmd, 'duration') ?? 0n;
     const target = SUSPEND_TARGETS[cmd.required('target')];
     if (target === undefined) throw new VshError('Invalid target');
@@ -159,4 +158,4 @@ export const dompmsuspend: CommandDef = {
     ctl.print(`Domain '${dom.getName()}' successfully suspended\n`);
     return true;
   },
-};
+});

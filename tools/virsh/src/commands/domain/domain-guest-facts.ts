@@ -8,8 +8,9 @@ import { CommandFailed } from '../../vsh/ctl.js';
 import { longLongOpt, nonEmptyOpt } from '../../vsh/option-values.js';
 import { jsonOpt, printValue } from '../../vsh/report.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { boolOpt, configOpt, currentOpt, impactFlags, liveOpt } from '../shared/modify-impact.js';
+import { objectCommand } from '../shared/object-command.js';
 
 /** virsh's names of the memory counters, by DomainMemoryStatTag. */
 const MEMORY_STAT_NAMES: Readonly<Record<number, string>> = {
@@ -58,24 +59,25 @@ function utcText(seconds: bigint): string {
   return new Date(Number(seconds) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-export const domtime: CommandDef = {
+export const domtime = objectCommand({
   name: 'domtime',
   group: 'monitor',
   help: 'domain time',
   desc: "Gets or sets the domain's system time",
+  object: DOMAIN,
+  check(cmd) {
+    cmd.exclusive('time', 'now');
+    cmd.exclusive('time', 'sync');
+    cmd.exclusive('now', 'sync');
+  },
   options: [
-    domainOpt(),
     boolOpt('now', 'set to the time of the host running virsh'),
     boolOpt('pretty', "print domain's time in human readable form"),
     boolOpt('sync', "instead of setting given time, synchronize from domain's RTC"),
     { name: 'time', type: 'int', help: 'time to set' },
     jsonOpt,
   ],
-  async run(ctl, cmd) {
-    cmd.exclusive('time', 'now');
-    cmd.exclusive('time', 'sync');
-    cmd.exclusive('now', 'sync');
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const time = longLongOpt(cmd, 'time');
     if (time !== undefined || cmd.bool('now') || cmd.bool('sync')) {
       const seconds = cmd.bool('now') ? BigInt(Math.floor(Date.now() / 1000)) : time ?? 0n;
@@ -86,17 +88,17 @@ export const domtime: CommandDef = {
     printValue(ctl, cmd, { seconds, nseconds }, `Time: ${cmd.bool('pretty') ? utcText(seconds) : seconds}`);
     return true;
   },
-};
+});
 
 const HOSTNAME_SOURCES: Readonly<Record<string, number>> = { agent: DomainGetHostnameFlags.AGENT, lease: DomainGetHostnameFlags.LEASE };
 
-export const domhostname: CommandDef = {
+export const domhostname = objectCommand({
   name: 'domhostname',
   group: 'domain',
   help: "print the domain's hostname",
-  options: [domainOpt(), { name: 'source', type: 'string', help: "address source: 'lease' or 'agent'" }, jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [{ name: 'source', type: 'string', help: "address source: 'lease' or 'agent'" }, jsonOpt],
+  async run(dom, ctl, cmd) {
     const source = nonEmptyOpt(cmd, 'source');
     const flags = source === undefined ? 0 : HOSTNAME_SOURCES[source];
     if (flags === undefined) throw new VshError(`Unknown data source '${source}'`);
@@ -109,19 +111,19 @@ export const domhostname: CommandDef = {
     printValue(ctl, cmd, name, `${name}\n`);
     return true;
   },
-};
+});
 
 const CONTROL_STATES = ['ok', 'background job', 'occupied', 'error'];
 const CONTROL_ERRORS = ['none', 'unknown', 'monitor failure', 'internal (locking) error'];
 
-export const domcontrol: CommandDef = {
+export const domcontrol = objectCommand({
   name: 'domcontrol',
   group: 'monitor',
   help: 'domain control interface state',
   desc: 'Returns state of a control interface to the domain.',
-  options: [domainOpt(), jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [jsonOpt],
+  async run(dom, ctl, cmd) {
     const info = await dom.controlInfo();
     const state = CONTROL_STATES[info.state] ?? '?';
     let text = `${state}\n`;
@@ -134,23 +136,23 @@ export const domcontrol: CommandDef = {
       stateTime: info.stateTime }, text);
     return true;
   },
-};
+});
 
 const DISK_ERRORS: Readonly<Record<number, string>> = {
   [DomainDiskErrorCode.NONE]: 'no error', [DomainDiskErrorCode.UNSPEC]: 'unspecified error', [DomainDiskErrorCode.NO_SPACE]: 'no space',
 };
 
-export const domblkerror: CommandDef = {
+export const domblkerror = objectCommand({
   name: 'domblkerror',
   group: 'monitor',
   help: 'Show errors on block devices',
   desc: 'Show block device errors',
-  options: [domainOpt(), jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [jsonOpt],
+  async run(dom, ctl, cmd) {
     const errors = (await dom.diskErrors()).map((e) => ({ disk: e.disk, error: DISK_ERRORS[e.error] ?? '?' }));
     const text = errors.length === 0 ? 'No errors found\n' : errors.map((e) => `${e.disk}: ${e.error}\n`).join('');
     printValue(ctl, cmd, errors, text);
     return true;
   },
-};
+});

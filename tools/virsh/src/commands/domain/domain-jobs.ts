@@ -1,14 +1,13 @@
 import {
   DomainAbortJobFlags, DomainGetJobStatsFlags, ErrorCode, VirError, findTypedParam, type DomainJobInfo, type TypedParameter,
 } from '@tsvirt/api';
-import type { CommandDef } from '../../vsh/command-def.js';
-import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { jsonOpt, printValue } from '../../vsh/report.js';
 import { typedParamText, typedParamsJSON } from '../../vsh/typed-param-text.js';
-import { domainArg } from '../../domain-lookup.js';
+import { DOMAIN } from '../../domain-lookup.js';
 import { boolOpt, requireOpt } from '../shared/modify-impact.js';
 import { prettyCapacity } from '../domain-monitor/domain-stats.js';
+import { objectCommand } from '../shared/object-command.js';
 
 /** virDomainJobType as virsh names it. */
 const JOB_TYPES = ['None', 'Bounded', 'Unbounded', 'Completed', 'Failed', 'Cancelled'];
@@ -51,22 +50,23 @@ function jobText(info: DomainJobInfo, any: boolean): string {
     + sizes('File', info.fileProcessed, info.fileRemaining, info.fileTotal);
 }
 
-export const domjobinfo: CommandDef = {
+export const domjobinfo = objectCommand({
   name: 'domjobinfo',
   group: 'domain',
   help: 'domain job information',
   desc: 'Returns information about jobs running on a domain.',
+  object: DOMAIN,
+  check(cmd) {
+    requireOpt(cmd, 'keep-completed', 'completed');
+  },
   options: [
-    domainOpt(),
     boolOpt('completed', 'return statistics of a recently completed job'),
     boolOpt('keep-completed', "don't destroy statistics of a recently completed job when reading"),
     boolOpt('anystats', 'print statistics for any kind of job (even failed ones)'),
     boolOpt('rawstats', 'print the raw data returned by libvirt'),
     jsonOpt,
   ],
-  async run(ctl, cmd) {
-    requireOpt(cmd, 'keep-completed', 'completed');
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const flags = (cmd.bool('completed') ? DomainGetJobStatsFlags.COMPLETED : 0)
       | (cmd.bool('keep-completed') ? DomainGetJobStatsFlags.KEEP_COMPLETED : 0);
     let info: DomainJobInfo;
@@ -88,17 +88,17 @@ export const domjobinfo: CommandDef = {
     printValue(ctl, cmd, json, jobText(info, cmd.bool('anystats') || cmd.bool('completed')));
     return true;
   },
-};
+});
 
-export const domjobabort: CommandDef = {
+export const domjobabort = objectCommand({
   name: 'domjobabort',
   group: 'domain',
   help: 'abort active domain job',
   desc: 'Aborts the currently running domain job',
-  options: [domainOpt(), boolOpt('postcopy', 'interrupt post-copy migration')],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [boolOpt('postcopy', 'interrupt post-copy migration')],
+  async run(dom, ctl, cmd) {
     await dom.abortJob(cmd.bool('postcopy') ? DomainAbortJobFlags.POSTCOPY : 0);
     return true;
   },
-};
+});

@@ -4,8 +4,9 @@ import type { CommandDef } from '../../vsh/command-def.js';
 import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { boolOpt, impactFlags } from '../shared/modify-impact.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const IMPACT_OPTS = [
   boolOpt('live', 'modify/get running state'),
@@ -33,22 +34,23 @@ export const autostart: CommandDef = {
   },
 };
 
-export const domrename: CommandDef = {
+export const domrename = objectCommand({
   name: 'domrename',
   group: 'domain',
   help: 'rename a domain',
   desc: 'Rename an inactive domain.',
+  object: DOMAIN,
+  objectHelp: 'domain name or uuid',
+  ways: { byName: true, byUUID: true },
   options: [
-    domainOpt('domain name or uuid'),
     { name: 'new-name', type: 'string', positional: true, required: true, help: 'new domain name' },
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd, { byName: true, byUUID: true });
+  async run(dom, ctl, cmd) {
     await dom.rename(cmd.required('new-name'));
     ctl.extra('Domain successfully renamed\n');
     return true;
   },
-};
+});
 
 export const desc: CommandDef = {
   name: 'desc',

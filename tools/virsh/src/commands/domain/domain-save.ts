@@ -4,10 +4,11 @@ import { domainOpt } from '../../vsh/command-def.js';
 import { editXML } from '../../edit-flow.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 import { readXMLFile } from './domain-xml.js';
 import { boolOpt } from '../shared/modify-impact.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const bypassOpt = (what: string): OptDef => boolOpt('bypass-cache', `avoid file system cache when ${what}`);
 const xmlOpt: OptDef = { name: 'xml', type: 'string', help: 'filename containing updated XML for the target' };
@@ -149,34 +150,34 @@ export const managedsaveRemove: CommandDef = {
   },
 };
 
-export const managedsaveDumpxml: CommandDef = {
+export const managedsaveDumpxml = objectCommand({
   name: 'managedsave-dumpxml',
   group: 'domain',
   help: 'Domain information of managed save state file in XML',
   desc: 'Dump XML of domain information for a managed save state file to stdout.',
-  options: [domainOpt(), securityOpt, ...XPATH_OPTS],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [securityOpt, ...XPATH_OPTS],
+  async run(dom, ctl, cmd) {
     const flags = cmd.bool('security-info') ? DomainSaveImageXMLFlags.SECURE : 0;
     await printXML(ctl, cmd, await dom.managedSaveGetXMLDesc(flags));
     return true;
   },
-};
+});
 
-export const managedsaveDefine: CommandDef = {
+export const managedsaveDefine = objectCommand({
   name: 'managedsave-define',
   group: 'domain',
   help: "redefine the XML for a domain's managed save state file",
   desc: 'Replace the domain XML associated with a managed save state file',
-  options: [domainOpt(), requiredXmlOpt, ...stateOpts('start')],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [requiredXmlOpt, ...stateOpts('start')],
+  async run(dom, ctl, cmd) {
     const dxml = await readXMLFile(cmd.required('xml'));
     await failingAs(`Failed to update ${dom.getName()} XML configuration`, () => dom.managedSaveDefineXML(dxml, saveFlags(cmd)));
     ctl.extra(`Managed save image of domain '${dom.getName()}' updated.\n`);
     return true;
   },
-};
+});
 
 export const saveImageEdit: CommandDef = {
   name: 'save-image-edit',
@@ -199,15 +200,17 @@ export const saveImageEdit: CommandDef = {
   },
 };
 
-export const managedsaveEdit: CommandDef = {
+export const managedsaveEdit = objectCommand({
   name: 'managedsave-edit',
   group: 'domain',
   help: "edit XML for a domain's managed save state file",
   desc: 'Edit the domain XML associated with the managed save state file',
-  options: [domainOpt(), ...stateOpts('start')],
-  async run(ctl, cmd) {
+  object: DOMAIN,
+  check(cmd) {
     cmd.exclusive('running', 'paused');
-    const dom = await domainArg(ctl, cmd);
+  },
+  options: [...stateOpts('start')],
+  async run(dom, ctl, cmd) {
     return editXML(ctl, {
       name: dom.getName(),
       getXML: () => dom.managedSaveGetXMLDesc(DomainSaveImageXMLFlags.SECURE),
@@ -217,4 +220,4 @@ export const managedsaveEdit: CommandDef = {
       editedLine: (name) => `Managed save image of Domain '${name}' XML configuration edited.`,
     });
   },
-};
+});

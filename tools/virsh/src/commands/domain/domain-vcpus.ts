@@ -8,8 +8,9 @@ import { CommandFailed } from '../../vsh/ctl.js';
 import { uintOpt } from '../../vsh/option-values.js';
 import { jsonOpt, printTable, printValue, type JSONValue } from '../../vsh/report.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { boolOpt, configOpt, currentOpt, impactFlags, liveOpt, requireOpt } from '../shared/modify-impact.js';
+import { objectCommand } from '../shared/object-command.js';
 
 /** virshNodeGetCPUCount: the host's CPU count from its CPU map, or from nodeinfo where there is none. */
 export async function hostCpuCount(conn: Connection): Promise<number> {
@@ -27,13 +28,18 @@ function fitMap(map: readonly boolean[], cpus: number): boolean[] {
   return Array.from({ length: Math.ceil(cpus / 8) * 8 }, (_, i) => map[i] === true);
 }
 
-export const vcpucount: CommandDef = {
+export const vcpucount = objectCommand({
   name: 'vcpucount',
   group: 'domain',
   help: 'domain vcpu counts',
   desc: 'Returns the number of virtual CPUs used by the domain.',
+  object: DOMAIN,
+  check(cmd) {
+    cmd.exclusive('active', 'maximum');
+    cmd.exclusive('guest', 'config');
+    cmd.exclusive('live', 'config');
+  },
   options: [
-    domainOpt(),
     boolOpt('maximum', 'get maximum count of vcpus'),
     boolOpt('active', 'get number of currently active vcpus'),
     boolOpt('live', 'get value from running domain'),
@@ -42,11 +48,7 @@ export const vcpucount: CommandDef = {
     boolOpt('guest', 'retrieve vcpu count from the guest instead of the hypervisor'),
     jsonOpt,
   ],
-  async run(ctl, cmd) {
-    cmd.exclusive('active', 'maximum');
-    cmd.exclusive('guest', 'config');
-    cmd.exclusive('live', 'config');
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const chosen = ['maximum', 'active', 'live', 'config', 'current', 'guest'].some((o) => cmd.has(o));
     if (chosen) {
       const flags = (cmd.bool('maximum') ? V.MAXIMUM : 0) | (cmd.bool('live') ? V.LIVE : 0)
@@ -71,18 +73,18 @@ export const vcpucount: CommandDef = {
     printValue(ctl, cmd, json, rows.map((r) => `${r.kind.padEnd(12)} ${r.scope.padEnd(12)} ${String(r.count).padStart(3)}\n`).join(''));
     return true;
   },
-};
+});
 
 const VCPU_STATES = ['offline', 'running', 'blocked'];
 
-export const vcpuinfo: CommandDef = {
+export const vcpuinfo = objectCommand({
   name: 'vcpuinfo',
   group: 'domain',
   help: 'detailed domain vcpu information',
   desc: 'Returns basic information about the domain virtual CPUs.',
-  options: [domainOpt(), boolOpt('pretty', 'return human readable output'), jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [boolOpt('pretty', 'return human readable output'), jsonOpt],
+  async run(dom, ctl, cmd) {
     const cpus = await hostCpuCount(await ctl.connect());
     const info = await dom.getInfo();
     let vcpus: Awaited<ReturnType<Domain['vcpus']>> | undefined;
@@ -117,7 +119,7 @@ export const vcpuinfo: CommandDef = {
     printValue(ctl, cmd, rows.map((r) => ({ ...r, affinity: formatCpuSet(r.affinity) })), text);
     return true;
   },
-};
+});
 
 /** virsh's cpulist: `r` for every host CPU, else a cpuset that sets at least one CPU the host has. */
 export function parseCpuList(list: string, cpus: number): boolean[] {

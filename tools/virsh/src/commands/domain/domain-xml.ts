@@ -4,9 +4,10 @@ import { ErrorCode, VirError, errnoText } from '@tsvirt/util';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { undefineDomain } from './flag-fallbacks.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
+import { objectCommand } from '../shared/object-command.js';
 
 /** Reads a file named on the command line, with libvirt's message when it cannot. */
 export async function readXMLFile(path: string): Promise<string> {
@@ -22,21 +23,20 @@ const fileOpt: OptDef = { name: 'file', type: 'string', positional: true, requir
 const validateOpt: OptDef = { name: 'validate', type: 'bool', help: 'validate the XML against the schema' };
 const bool = (name: string, help: string): OptDef => ({ name, type: 'bool', help });
 
-export const dumpxml: CommandDef = {
+export const dumpxml = objectCommand({
   name: 'dumpxml',
   group: 'domain',
   help: 'domain information in XML',
   desc: 'Output the domain information as an XML dump to stdout.',
+  object: DOMAIN,
   options: [
-    domainOpt(),
     bool('inactive', 'show inactive defined XML'),
     bool('security-info', 'include security sensitive information in XML dump'),
     bool('update-cpu', 'update guest CPU according to host CPU'),
     bool('migratable', 'provide XML suitable for migrations'),
     ...XPATH_OPTS,
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     let flags = 0;
     if (cmd.bool('inactive')) flags |= DomainXMLFlags.INACTIVE;
     if (cmd.bool('security-info')) flags |= DomainXMLFlags.SECURE;
@@ -45,7 +45,7 @@ export const dumpxml: CommandDef = {
     await printXML(ctl, cmd, await dom.getXMLDesc(flags));
     return true;
   },
-};
+});
 
 export const define: CommandDef = {
   name: 'define',

@@ -1,24 +1,22 @@
 import { spawn } from 'node:child_process';
 import { ErrorCode, VirError } from '@tsvirt/util';
-import type { CommandDef } from '../../vsh/command-def.js';
-import { domainOpt } from '../../vsh/command-def.js';
-import { domainArg } from '../../domain-lookup.js';
+import { DOMAIN } from '../../domain-lookup.js';
+import { objectCommand } from '../shared/object-command.js';
 
 /** nsenter's option for each namespace kind libvirt hands out. */
 const NSENTER_OPTION: Record<string, string> = { ipc: '--ipc', mnt: '--mount', net: '--net', pid: '--pid', user: '--user', uts: '--uts' };
 
-export const lxcEnterNamespace: CommandDef = {
+export const lxcEnterNamespace = objectCommand({
   name: 'lxc-enter-namespace',
   group: 'domain',
   help: 'LXC Guest Enter Namespace',
   desc: 'Run an arbitrary command in a lxc guest namespace; use at your own risk',
+  object: DOMAIN,
   options: [
-    domainOpt(),
     { name: 'noseclabel', type: 'bool', help: 'Do not change process security label' },
     { name: 'cmd', type: 'argv', required: true, help: 'command to run' },
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const ns = await dom.lxcOpenNamespace();
     // There is no security driver to enter (libvirt's 'none'), with or without --noseclabel.
     const args = [...ns.namespaces.map((n) => `${NSENTER_OPTION[n.kind]}=${n.path}`), `--root=/proc/${ns.pid}/root`, '--wd=/', '--', ...cmd.argv('cmd')];
@@ -33,4 +31,4 @@ export const lxcEnterNamespace: CommandDef = {
     if (status !== 0) throw new VirError(ErrorCode.INTERNAL_ERROR, `Child process (${child.pid}) unexpected exit status ${status}`);
     return true;
   },
-};
+});

@@ -1,10 +1,9 @@
 import { DomainQemuMonitorCommandFlags } from '@tsvirt/api';
 import { ErrorCode, VirError } from '@tsvirt/util';
-import type { CommandDef } from '../../vsh/command-def.js';
-import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { DOMAIN } from '../../domain-lookup.js';
+import { objectCommand } from '../shared/object-command.js';
 
 function parseJSON(text: string): unknown {
   try {
@@ -62,23 +61,24 @@ function passedFds(text: string | undefined): number[] {
   });
 }
 
-export const qemuMonitorCommand: CommandDef = {
+export const qemuMonitorCommand = objectCommand({
   name: 'qemu-monitor-command',
   group: 'domain',
   help: 'QEMU Monitor Command',
   desc: 'QEMU Monitor Command',
+  object: DOMAIN,
+  check(cmd) {
+    cmd.exclusive('hmp', 'pretty');
+    cmd.exclusive('hmp', 'return-value');
+  },
   options: [
-    domainOpt(),
     { name: 'hmp', type: 'bool', help: 'command is in human monitor protocol' },
     { name: 'pretty', type: 'bool', help: 'pretty-print any qemu monitor protocol output' },
     { name: 'return-value', type: 'bool', help: "extract the value of the 'return' key from the returned string" },
     { name: 'pass-fds', type: 'string', namedOnly: true, help: 'pass file descriptors N,M,... along with the command' },
     { name: 'cmd', type: 'argv', required: true, help: 'command' },
   ],
-  async run(ctl, cmd) {
-    cmd.exclusive('hmp', 'pretty');
-    cmd.exclusive('hmp', 'return-value');
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const hmp = cmd.bool('hmp');
     const text = hmp ? cmd.argv('cmd').join(' ') : qmpCommand(cmd.argv('cmd'));
     // The API has no way to hand descriptors to QEMU yet.
@@ -97,4 +97,4 @@ export const qemuMonitorCommand: CommandDef = {
     ctl.print(cmd.bool('pretty') ? prettyJSON(shown) : JSON.stringify(shown));
     return true;
   },
-};
+});

@@ -1,8 +1,8 @@
 import type { NetworkDHCPLease } from '@tsvirt/api';
-import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { jsonOpt, printTable, type Column } from '../../vsh/report.js';
-import { networkArg, networkOpt } from './network-common.js';
+import { NETWORK } from './network-common.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
@@ -21,14 +21,14 @@ const COLUMNS: readonly Column<NetworkDHCPLease>[] = [
   { title: 'Client ID or DUID', key: 'clientId', value: (l) => l.clientid ?? null, text: (l) => l.clientid ?? '-' },
 ];
 
-export const netDhcpLeases: CommandDef = {
+export const netDhcpLeases = objectCommand({
   name: 'net-dhcp-leases',
   group: 'network',
   help: 'print lease info for a given network',
   desc: 'Print lease info for a given network',
-  options: [networkOpt(), { name: 'mac', type: 'string', help: 'MAC address' }, jsonOpt],
-  async run(ctl, cmd) {
-    const net = await networkArg(ctl, cmd);
+  object: NETWORK,
+  options: [{ name: 'mac', type: 'string', help: 'MAC address' }, jsonOpt],
+  async run(net, ctl, cmd) {
     let leases: NetworkDHCPLease[];
     try {
       leases = await net.getDHCPLeases(cmd.string('mac'));
@@ -39,4 +39,4 @@ export const netDhcpLeases: CommandDef = {
     printTable(ctl, cmd, COLUMNS, leases.sort((a, b) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0)));
     return true;
   },
-};
+});

@@ -3,8 +3,9 @@ import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { readXMLFile } from '../domain/domain-xml.js';
-import { networkArg, networkOpt } from './network-common.js';
+import { networkArg, networkOpt, NETWORK } from './network-common.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const fileOpt: OptDef = { name: 'file', type: 'string', positional: true, required: true, help: 'file containing an XML network description' };
 const validateOpt: OptDef = { name: 'validate', type: 'bool', help: 'validate the XML against the schema' };
@@ -94,19 +95,18 @@ export const netAutostart = acting({
   failed: (n, cmd) => `failed to ${cmd.bool('disable') ? 'unmark' : 'mark'} network ${n} as autostarted`,
 });
 
-export const netDumpxml: CommandDef = {
+export const netDumpxml = objectCommand({
   name: 'net-dumpxml',
   group: 'network',
   help: 'network information in XML',
   desc: 'Output the network information as an XML dump to stdout.',
+  object: NETWORK,
   options: [
-    networkOpt(),
     { name: 'inactive', type: 'bool', help: 'show inactive defined XML' },
     ...XPATH_OPTS,
   ],
-  async run(ctl, cmd) {
-    const net = await networkArg(ctl, cmd);
+  async run(net, ctl, cmd) {
     await printXML(ctl, cmd, await net.getXMLDesc(cmd.bool('inactive') ? NetworkXMLFlags.INACTIVE : 0));
     return true;
   },
-};
+});

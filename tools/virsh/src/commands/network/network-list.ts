@@ -1,4 +1,5 @@
 import { ListNetworksFlags as F, type Network } from '@tsvirt/api';
+import { strcasecmp } from '../../vsh/strcasecmp.js';
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { jsonOpt, printTable, type Column, selectColumns, wantsJSON } from '../../vsh/report.js';
@@ -31,7 +32,7 @@ const COLUMNS: readonly Column<NetworkRow>[] = [
 
 /** virsh sorts networks by name, ignoring case. */
 function byName(a: Network, b: Network): number {
-  return a.getName().toLowerCase() < b.getName().toLowerCase() ? -1 : a.getName().toLowerCase() > b.getName().toLowerCase() ? 1 : 0;
+  return strcasecmp(a.getName(), b.getName());
 }
 
 export const netList: CommandDef = {

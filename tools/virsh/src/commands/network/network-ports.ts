@@ -6,7 +6,8 @@ import { jsonOpt, printTable, wantsJSON } from '../../vsh/report.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 import { readXMLFile } from '../domain/domain-xml.js';
-import { networkArg, networkOpt } from './network-common.js';
+import { networkArg, networkOpt, NETWORK } from './network-common.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const portOpt: OptDef = { name: 'port', type: 'string', positional: true, required: true, help: 'port UUID' };
 
@@ -31,20 +32,21 @@ async function portArg(ctl: Ctl, cmd: ParsedCommand): Promise<NetworkPort | unde
   }
 }
 
-export const netPortList: CommandDef = {
+export const netPortList = objectCommand({
   name: 'net-port-list',
   group: 'network',
   help: 'list network ports',
   desc: 'Returns list of network ports.',
+  object: NETWORK,
+  check(cmd) {
+    if (cmd.bool('uuid') && cmd.bool('table')) throw new VshError('Only one argument from --table and --uuid may be specified.');
+  },
   options: [
-    networkOpt(),
     { name: 'uuid', type: 'bool', help: "list uuid's only" },
     { name: 'table', type: 'bool', help: 'list table (default)' },
     jsonOpt,
   ],
-  async run(ctl, cmd) {
-    if (cmd.bool('uuid') && cmd.bool('table')) throw new VshError('Only one argument from --table and --uuid may be specified.');
-    const net = await networkArg(ctl, cmd);
+  async run(net, ctl, cmd) {
     const ports = (await net.listAllPorts()).sort((a, b) => (a.getUUIDString() < b.getUUIDString() ? -1 : 1));
     if (cmd.bool('uuid') && !wantsJSON(ctl, cmd)) {
       ctl.print(ports.map((p) => `${p.getUUIDString()}\n`).join(''));
@@ -53,20 +55,19 @@ export const netPortList: CommandDef = {
     printTable(ctl, cmd, [{ title: 'UUID', key: 'uuid', value: (p: NetworkPort) => p.getUUIDString() }], ports);
     return true;
   },
-};
+});
 
-export const netPortCreate: CommandDef = {
+export const netPortCreate = objectCommand({
   name: 'net-port-create',
   group: 'network',
   help: 'create a network port from an XML file',
   desc: 'Create a network port.',
+  object: NETWORK,
   options: [
-    networkOpt(),
     { name: 'file', type: 'string', positional: true, required: true, help: 'file containing an XML network port description' },
     { name: 'validate', type: 'bool', help: 'validate the XML against the schema' },
   ],
-  async run(ctl, cmd) {
-    const net = await networkArg(ctl, cmd);
+  async run(net, ctl, cmd) {
     const file = cmd.required('file');
     const xml = await readXMLFile(file);
     let port: NetworkPort;
@@ -79,7 +80,7 @@ export const netPortCreate: CommandDef = {
     ctl.extra(`Network port ${port.getUUIDString()} created from ${file}\n`);
     return true;
   },
-};
+});
 
 export const netPortDumpxml: CommandDef = {
   name: 'net-port-dumpxml',

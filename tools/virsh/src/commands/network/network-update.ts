@@ -1,9 +1,9 @@
 import { NetworkUpdateCommand, NetworkUpdateFlags, NetworkUpdateSection } from '@tsvirt/api';
-import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { readXMLFile } from '../domain/domain-xml.js';
-import { networkArg, networkOpt } from './network-common.js';
+import { NETWORK } from './network-common.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const COMMANDS: Readonly<Record<string, number>> = {
   add: NetworkUpdateCommand.ADD_LAST, 'add-last': NetworkUpdateCommand.ADD_LAST, 'add-first': NetworkUpdateCommand.ADD_FIRST,
@@ -13,12 +13,16 @@ const COMMANDS: Readonly<Record<string, number>> = {
 /** Section names as virsh spells them: NetworkUpdateSection's keys in lower case with dashes. */
 const SECTIONS = new Map(Object.entries(NetworkUpdateSection).filter(([, v]) => v > 0).map(([k, v]) => [k.toLowerCase().replace(/_/g, '-'), v]));
 
-export const netUpdate: CommandDef = {
+export const netUpdate = objectCommand({
   name: 'net-update',
   group: 'network',
   help: "update parts of an existing network's configuration",
+  object: NETWORK,
+  check(cmd) {
+    cmd.exclusive('current', 'live');
+    cmd.exclusive('current', 'config');
+  },
   options: [
-    networkOpt(),
     { name: 'command', type: 'string', positional: true, required: true, help: 'type of update (add-first, add-last (add), delete, or modify)' },
     { name: 'section', type: 'string', positional: true, required: true, help: 'which section of network configuration to update' },
     {
@@ -30,10 +34,7 @@ export const netUpdate: CommandDef = {
     { name: 'live', type: 'bool', help: 'affect running network' },
     { name: 'current', type: 'bool', help: 'affect current state of network' },
   ],
-  async run(ctl, cmd) {
-    cmd.exclusive('current', 'live');
-    cmd.exclusive('current', 'config');
-    const net = await networkArg(ctl, cmd);
+  async run(net, ctl, cmd) {
     const commandName = cmd.required('command');
     const command = COMMANDS[commandName];
     if (command === undefined) throw new VshError(`unrecognized command name '${commandName}'`);
@@ -57,4 +58,4 @@ export const netUpdate: CommandDef = {
     ctl.extra(`Updated network ${net.getName()} ${what}`);
     return true;
   },
-};
+});

@@ -2,7 +2,8 @@ import { StoragePoolBuildFlags as B, StoragePoolCreateFlags as C, type StoragePo
 import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
-import { poolArg, poolOpt } from '../../storage-lookup.js';
+import { poolArg, poolOpt, POOL } from '../../storage-lookup.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const bool = (name: string, help: string): OptDef => ({ name, type: 'bool', help });
 
@@ -64,14 +65,14 @@ export const poolUndefine = poolAction('pool-undefine', 'undefine an inactive po
 export const poolRefresh = poolAction('pool-refresh', 'refresh a pool', 'Refresh a given pool.', [], 'refresh', 'refreshed',
   (pool) => pool.refresh());
 
-export const poolAutostart: CommandDef = {
+export const poolAutostart = objectCommand({
   name: 'pool-autostart',
   group: 'pool',
   help: 'autostart a pool',
   desc: 'Configure a pool to be automatically started at boot.',
-  options: [poolOpt(), bool('disable', 'disable autostarting')],
-  async run(ctl, cmd) {
-    const pool = await poolArg(ctl, cmd);
+  object: POOL,
+  options: [bool('disable', 'disable autostarting')],
+  async run(pool, ctl, cmd) {
     const text = cmd.required('pool');
     const enable = !cmd.bool('disable');
     try {
@@ -82,4 +83,4 @@ export const poolAutostart: CommandDef = {
     ctl.extra(`Pool ${text} ${enable ? 'marked' : 'unmarked'} as autostarted\n`);
     return true;
   },
-};
+});

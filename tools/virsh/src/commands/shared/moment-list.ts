@@ -1,4 +1,5 @@
 import type { Ctl } from '../../vsh/ctl.js';
+import { strcasecmp } from '../../vsh/strcasecmp.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { printTable, type Column, wantsJSON } from '../../vsh/report.js';
@@ -19,11 +20,7 @@ export interface TreeRow {
 }
 
 /** virsh's sort of snapshot and checkpoint names (virshSnapSorter, virshChkSorter): case-insensitive. */
-export const byName = (a: TreeRow, b: TreeRow): number => {
-  const x = a.name.toLowerCase();
-  const y = b.name.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
-};
+export const byName = (a: TreeRow, b: TreeRow): number => strcasecmp(a.name, b.name);
 
 /**
  * vshTreePrint: each snapshot or checkpoint under its parent with `+- `, a `|` line before the first child,

@@ -24,6 +24,8 @@ export interface ObjectCommandSpec<T, Ways> {
   readonly ways?: Ways;
   /** Options after the object's. */
   readonly options?: readonly OptDef[];
+  /** virsh's checks of the options alone (exclusive or dependent ones), made before the lookup. */
+  check?(cmd: ParsedCommand): void;
   /** Acts on the object found; false (or a thrown error) means the command failed. */
   run(obj: T, ctl: Ctl, cmd: ParsedCommand): Promise<boolean | void>;
 }
@@ -37,6 +39,7 @@ export function objectCommand<T, Ways>(spec: ObjectCommandSpec<T, Ways>): Comman
     ...(spec.desc === undefined ? {} : { desc: spec.desc }),
     options: [spec.object.option(spec.objectHelp), ...(spec.options ?? [])],
     async run(ctl, cmd) {
+      spec.check?.(cmd);
       const obj = await spec.object.find(ctl, cmd, spec.ways);
       return (await spec.run(obj, ctl, cmd)) ?? true;
     },

@@ -1,25 +1,29 @@
 import { DomainSnapshotCreateFlags, DomainSnapshotDeleteFlags, DomainSnapshotXMLFlags, type DomainSnapshot } from '@tsvirt/api';
-import { domainOpt, type CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { domainArg } from '../../domain-lookup.js';
+import { DOMAIN } from '../../domain-lookup.js';
 import { editXML } from '../../edit-flow.js';
 import { SNAPSHOT_GROUP, currentOpt, snapshotNameOpt } from './snapshot-common.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const bool = (name: string, help: string): { name: string; type: 'bool'; help: string } => ({ name, type: 'bool', help });
 
-export const snapshotEdit: CommandDef = {
+export const snapshotEdit = objectCommand({
   name: 'snapshot-edit',
   group: SNAPSHOT_GROUP,
   help: 'edit XML for a snapshot',
   desc: 'Edit the domain snapshot XML for a named snapshot',
-  options: [
-    domainOpt(), snapshotNameOpt('snapshot name'), currentOpt('also set edited snapshot as current'),
-    bool('rename', 'allow renaming an existing snapshot'), bool('clone', 'allow cloning to new name'),
-  ],
-  async run(ctl, cmd) {
+  object: DOMAIN,
+  check(cmd) {
     cmd.exclusive('rename', 'clone');
-    const dom = await domainArg(ctl, cmd);
+  },
+  options: [
+    snapshotNameOpt('snapshot name'),
+    currentOpt('also set edited snapshot as current'),
+    bool('rename', 'allow renaming an existing snapshot'),
+    bool('clone', 'allow cloning to new name'),
+  ],
+  async run(dom, ctl, cmd) {
     const given = cmd.string('snapshotname');
     // Unlike the other snapshot commands, a name and --current go together: --current then marks the edit current.
     let snap: DomainSnapshot;
@@ -54,4 +58,4 @@ export const snapshotEdit: CommandDef = {
       },
     });
   },
-};
+});

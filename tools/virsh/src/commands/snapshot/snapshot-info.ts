@@ -6,27 +6,29 @@ import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { jsonOpt, printFields } from '../../vsh/report.js';
-import { domainArg } from '../../domain-lookup.js';
+import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 import { boolOpt } from '../shared/modify-impact.js';
 import { SNAPSHOT_GROUP, currentOpt, lookupSnapshot, parentName, snapshotFacts, snapshotNameOpt } from './snapshot-common.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const securityOpt = boolOpt('security-info', 'include security sensitive information in XML dump');
 
-export const snapshotCurrent: CommandDef = {
+export const snapshotCurrent = objectCommand({
   name: 'snapshot-current',
   group: SNAPSHOT_GROUP,
   help: 'Get or set the current snapshot',
   desc: 'Get or set the current snapshot',
+  object: DOMAIN,
+  check(cmd) {
+    cmd.exclusive('name', 'snapshotname');
+  },
   options: [
-    domainOpt(),
     boolOpt('name', 'list the name, rather than the full xml'),
     securityOpt,
     { name: 'snapshotname', type: 'string', help: 'name of existing snapshot to make current' },
   ],
-  async run(ctl, cmd) {
-    cmd.exclusive('name', 'snapshotname');
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const name = cmd.string('snapshotname');
     if (name !== undefined) {
       // virsh makes a snapshot current by redefining it from its own XML.
@@ -41,16 +43,16 @@ export const snapshotCurrent: CommandDef = {
     else ctl.print(await snap.getXMLDesc(cmd.bool('security-info') ? DomainSnapshotXMLFlags.SECURE : 0));
     return true;
   },
-};
+});
 
-export const snapshotInfo: CommandDef = {
+export const snapshotInfo = objectCommand({
   name: 'snapshot-info',
   group: SNAPSHOT_GROUP,
   help: 'snapshot information',
   desc: 'Returns basic information about a snapshot.',
-  options: [domainOpt(), snapshotNameOpt('snapshot name'), currentOpt('info on current snapshot'), jsonOpt],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [snapshotNameOpt('snapshot name'), currentOpt('info on current snapshot'), jsonOpt],
+  async run(dom, ctl, cmd) {
     const snap = await lookupSnapshot(cmd, dom);
     const current = await snap.isCurrent();
     const def = await snapshotFacts(snap);
@@ -71,37 +73,37 @@ export const snapshotInfo: CommandDef = {
     ], 15);
     return true;
   },
-};
+});
 
-export const snapshotDumpxml: CommandDef = {
+export const snapshotDumpxml = objectCommand({
   name: 'snapshot-dumpxml',
   group: SNAPSHOT_GROUP,
   help: 'Dump XML for a domain snapshot',
   desc: 'Snapshot Dump XML',
-  options: [domainOpt(), snapshotNameOpt('snapshot name', true), securityOpt, ...XPATH_OPTS],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [snapshotNameOpt('snapshot name', true), securityOpt, ...XPATH_OPTS],
+  async run(dom, ctl, cmd) {
     const snap = await dom.snapshotLookupByName(cmd.required('snapshotname'));
     await printXML(ctl, cmd, await snap.getXMLDesc(cmd.bool('security-info') ? DomainSnapshotXMLFlags.SECURE : 0));
     return true;
   },
-};
+});
 
-export const snapshotParent: CommandDef = {
+export const snapshotParent = objectCommand({
   name: 'snapshot-parent',
   group: SNAPSHOT_GROUP,
   help: 'Get the name of the parent of a snapshot',
   desc: "Extract the snapshot's parent, if any",
-  options: [domainOpt(), snapshotNameOpt('find parent of snapshot name'), currentOpt('find parent of current snapshot')],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  object: DOMAIN,
+  options: [snapshotNameOpt('find parent of snapshot name'), currentOpt('find parent of current snapshot')],
+  async run(dom, ctl, cmd) {
     const snap = await lookupSnapshot(cmd, dom);
     const parent = await parentName(snap);
     if (parent === undefined) throw new VshError(`snapshot '${snap.getName()}' has no parent`);
     ctl.print(parent);
     return true;
   },
-};
+});
 
 export const snapshotRevert: CommandDef = {
   name: 'snapshot-revert',
@@ -138,21 +140,20 @@ export const snapshotRevert: CommandDef = {
   },
 };
 
-export const snapshotDelete: CommandDef = {
+export const snapshotDelete = objectCommand({
   name: 'snapshot-delete',
   group: SNAPSHOT_GROUP,
   help: 'Delete a domain snapshot',
   desc: 'Snapshot Delete',
+  object: DOMAIN,
   options: [
-    domainOpt(),
     snapshotNameOpt('snapshot name'),
     currentOpt('delete current snapshot'),
     boolOpt('children', 'delete snapshot and all children'),
     boolOpt('children-only', 'delete children but not snapshot'),
     boolOpt('metadata', 'delete only libvirt metadata, leaving snapshot contents behind'),
   ],
-  async run(ctl, cmd) {
-    const dom = await domainArg(ctl, cmd);
+  async run(dom, ctl, cmd) {
     const snap = await lookupSnapshot(cmd, dom);
     const flags = (cmd.bool('children') ? Del.CHILDREN : 0) | (cmd.bool('children-only') ? Del.CHILDREN_ONLY : 0) |
       (cmd.bool('metadata') ? Del.METADATA_ONLY : 0);
@@ -164,4 +165,4 @@ export const snapshotDelete: CommandDef = {
     ctl.extra(`Domain snapshot ${snap.getName()}${flags & Del.CHILDREN_ONLY ? ' children' : ''} deleted\n`);
     return true;
   },
-};
+});

@@ -4,12 +4,13 @@ import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { lookupObject } from '../../object-lookup.js';
-import { optionalString, poolArg, poolOpt, volArg } from '../../storage-lookup.js';
+import { optionalString, poolOpt, volArg, POOL } from '../../storage-lookup.js';
 import { parseSize } from '../../storage-sizes.js';
 import { readXMLFile } from '../domain/domain-xml.js';
 import { dumpElement } from '../../xml-dump.js';
 import { withPolledProgress } from '../../vsh/progress-bar.js';
 import { volOpt } from './volume-info.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const bool = (name: string, help: string): OptDef => ({ name, type: 'bool', help });
 const str = (name: string, help: string): OptDef => ({ name, type: 'string', help });
@@ -32,21 +33,22 @@ async function orFail<T>(what: () => Promise<T>, failure: string): Promise<T> {
   }
 }
 
-export const volCreate: CommandDef = {
+export const volCreate = objectCommand({
   name: 'vol-create',
   group: 'volume',
   help: 'create a vol from an XML file',
   desc: 'Create a vol.',
-  options: [poolOpt('pool name'), fileOpt, preallocOpt, validateOpt],
-  async run(ctl, cmd) {
-    const pool = await poolArg(ctl, cmd);
+  object: POOL,
+  objectHelp: 'pool name',
+  options: [fileOpt, preallocOpt, validateOpt],
+  async run(pool, ctl, cmd) {
     const file = cmd.required('file');
     const xml = await readXMLFile(file);
     const vol = await orFail(() => pool.createXML(xml, createFlags(cmd)), `Failed to create vol from ${file}`);
     ctl.extra(`Vol ${vol.getName()} created from ${file}\n`);
     return true;
   },
-};
+});
 
 /** The backing volume of vol-create-as: a name in the pool, a key or a path. */
 async function backingPath(ctl: Parameters<CommandDef['run']>[0], cmd: ParsedCommand, pool: StoragePool): Promise<string> {
@@ -59,13 +61,14 @@ async function backingPath(ctl: Parameters<CommandDef['run']>[0], cmd: ParsedCom
   return vol.getPath();
 }
 
-export const volCreateAs: CommandDef = {
+export const volCreateAs = objectCommand({
   name: 'vol-create-as',
   group: 'volume',
   help: 'create a volume from a set of args',
   desc: 'Create a vol.',
+  object: POOL,
+  objectHelp: 'pool name',
   options: [
-    poolOpt('pool name'),
     { name: 'name', type: 'string', positional: true, required: true, help: 'name of the volume' },
     { name: 'capacity', type: 'string', positional: true, required: true, help: 'size of the vol, as scaled integer (default bytes)' },
     str('allocation', 'initial allocation size, as scaled integer (default bytes)'),
@@ -75,8 +78,7 @@ export const volCreateAs: CommandDef = {
     preallocOpt,
     { name: 'print-xml', type: 'bool', help: "print XML document, but don't define/create" },
   ],
-  async run(ctl, cmd) {
-    const pool = await poolArg(ctl, cmd);
+  async run(pool, ctl, cmd) {
     const name = cmd.required('name');
     const capacity = parseSize(cmd.required('capacity'));
     // An empty --allocation is taken as none at all, as virsh does.
@@ -102,7 +104,7 @@ export const volCreateAs: CommandDef = {
     ctl.extra(`Vol ${name} created\n`);
     return true;
   },
-};
+});
 
 /** The `<name>` of a volume document, when it parses and has one. */
 function nameOf(xml: string): string | undefined {
@@ -127,17 +129,21 @@ async function copyWithProgress(pool: StoragePool, xml: string, from: StorageVol
   return withPolledProgress(`copy ${from.getName()}${name ? ` to ${name}` : ''}`, total, measure, () => pool.createXMLFrom(xml, from, flags));
 }
 
-export const volCreateFrom: CommandDef = {
+export const volCreateFrom = objectCommand({
   name: 'vol-create-from',
   group: 'volume',
   help: 'create a vol, using another volume as input',
   desc: 'Create a vol from an existing volume.',
+  object: POOL,
   options: [
-    poolOpt(), fileOpt, volOpt(), str('inputpool', "pool name or uuid of the input volume's pool"),
-    preallocOpt, reflinkOpt, validateOpt,
+    fileOpt,
+    volOpt(),
+    str('inputpool', "pool name or uuid of the input volume's pool"),
+    preallocOpt,
+    reflinkOpt,
+    validateOpt,
   ],
-  async run(ctl, cmd) {
-    const pool = await poolArg(ctl, cmd);
+  async run(pool, ctl, cmd) {
     const file = cmd.required('file');
     const { vol: input } = await volArg(ctl, cmd, { poolOpt: 'inputpool' });
     const xml = await readXMLFile(file);
@@ -145,7 +151,7 @@ export const volCreateFrom: CommandDef = {
     ctl.extra(`Vol ${vol.getName()} created from input vol ${input.getName()}\n`);
     return true;
   },
-};
+});
 
 /** The source volume's XML with the new name, as libxml2 writes it back: what vol-clone asks the pool to create. */
 function renamed(xml: string, name: string): string {

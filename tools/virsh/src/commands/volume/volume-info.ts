@@ -3,8 +3,9 @@ import type { CommandDef, OptDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { jsonOpt, printFields, printTable, type Column, type Field, wantsJSON } from '../../vsh/report.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
-import { compareNames, poolArg, poolOpt, volArg, type VolLookupWays } from '../../storage-lookup.js';
+import { compareNames, poolOpt, volArg, type VolLookupWays, POOL } from '../../storage-lookup.js';
 import { prettySize } from '../../storage-sizes.js';
+import { objectCommand } from '../shared/object-command.js';
 
 const TYPE_NAMES: Readonly<Record<number, string>> = {
   [StorageVolType.FILE]: 'file', [StorageVolType.BLOCK]: 'block', [StorageVolType.DIR]: 'dir',
@@ -71,14 +72,14 @@ const DETAILS: readonly Column<VolRow>[] = [
   { title: 'Allocation', key: 'allocation', value: (r) => r.allocation, text: (r) => prettySize(r.allocation) },
 ];
 
-export const volList: CommandDef = {
+export const volList = objectCommand({
   name: 'vol-list',
   group: 'volume',
   help: 'list vols',
   desc: 'Returns list of vols by pool.',
-  options: [poolOpt(), { name: 'details', type: 'bool', help: 'display extended details for volumes' }, jsonOpt],
-  async run(ctl, cmd) {
-    const pool = await poolArg(ctl, cmd);
+  object: POOL,
+  options: [{ name: 'details', type: 'bool', help: 'display extended details for volumes' }, jsonOpt],
+  async run(pool, ctl, cmd) {
     let vols: StorageVol[];
     try {
       vols = await pool.listAllVolumes();
@@ -91,7 +92,7 @@ export const volList: CommandDef = {
     printTable(ctl, cmd, cmd.bool('details') || wantsJSON(ctl, cmd) ? DETAILS : NAME_PATH, rows);
     return true;
   },
-};
+});
 
 /** vol-name, vol-key, vol-path: find a volume the ways given and print one fact of it. */
 function volFact(name: string, help: string, volHelp: string, ways: VolLookupWays, withPool: boolean,

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StorageVolInfoFlags, StorageVolStreamFlags, isStreamHole, type StorageVol, type StreamChunk } from '@tsvirt/api';
-import { readChunks, writeChunks } from '@tsvirt/util';
+import { fileExtents, readChunks, writeChunks } from '@tsvirt/util';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import { ullOpt } from '../../vsh/option-values.js';
@@ -118,11 +118,14 @@ async function upload(ctl: Ctl, cmd: ParsedCommand): Promise<boolean> {
   }
   try {
     const st = await fh.stat({ bigint: true });
-    // A regular file is read by position, its runs of zeros sent as holes when --sparse asks and
-    // it has any; anything else (a pipe, a device) is read as it comes.
+    // A regular file is read by position, its holes (the file system's, as virsh finds them;
+    // runs of zeros where qemu-img cannot map it) sent as holes when --sparse asks and it has any;
+    // anything else (a pipe, a device) is read as it comes.
     // Reading runs a few chunks ahead of the upload (a Node stream's buffer), so the disk reads while the volume is written.
+    const holes = st.isFile() && (flags & StorageVolStreamFlags.SPARSE_STREAM) !== 0 && st.blocks * 512n < st.size;
+    const extents = holes ? await fileExtents(file) : undefined;
     const data: AsyncIterable<StreamChunk> = st.isFile()
-      ? Readable.from(readChunks(fh, { offset: 0n, length: 0n, size: st.size, holes: (flags & StorageVolStreamFlags.SPARSE_STREAM) !== 0 && st.blocks * 512n < st.size }),
+      ? Readable.from(readChunks(fh, { offset: 0n, length: 0n, size: st.size, holes, ...(extents ? { extents } : {}) }),
         { objectMode: true, highWaterMark: READ_AHEAD })
       : fh.createReadStream({ autoClose: false });
     const progress = progressBar(`vol-upload ${text}`, st.isFile() ? (length > 0n && length < st.size ? length : st.size) : undefined);

@@ -1,0 +1,85 @@
+import { attr, domainPart, firstChild, textOf, toKiB, type DomainDef } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { devicesOf } from '../devices/typed-devices.js';
+import { hasPcieRoot } from './pci-address.js';
+
+type Timer = NonNullable<NonNullable<ReturnType<typeof domainPart<'clock'>>>['timers']>[number];
+
+const timer = (def: DomainDef, name: Timer['name']): Timer | undefined => domainPart(def, 'clock')?.timers?.find((t) => t.name === name);
+
+/** `-rtc`: the guest clock's base, and QEMU catching up lost RTC ticks when the rtc timer asks for it. */
+export function rtcArgs(def: DomainDef): string[] {
+  const clock = domainPart(def, 'clock');
+  const offset = clock?.offset ?? def.clockOffset ?? 'utc';
+  let base: string;
+  if (offset === 'localtime' || offset === 'utc') base = offset;
+  else if (offset === 'absolute' && clock?.start !== undefined) base = new Date(clock.start * 1000).toISOString().replace(/\.\d{3}Z$/, '');
+  else throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `unsupported clock offset '${offset}'`, ErrorDomain.QEMU);
+  const rtc = timer(def, 'rtc');
+  if (rtc?.tickpolicy !== undefined && rtc.tickpolicy !== 'catchup' && rtc.tickpolicy !== 'delay') {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `unsupported rtc timer tickpolicy '${rtc.tickpolicy}'`, ErrorDomain.QEMU);
+  }
+  return ['-rtc', `base=${base}${rtc?.tickpolicy === 'catchup' ? ',driftfix=slew' : ''}`];
+}
+
+const PIT_POLICIES: Record<string, string> = { delay: 'delay', catchup: 'slew', discard: 'discard' };
+
+/** `-global kvm-pit.lost_tick_policy` for a PIT timer with a tick policy. */
+export function pitArgs(def: DomainDef): string[] {
+  const policy = timer(def, 'pit')?.tickpolicy;
+  if (policy === undefined) return [];
+  const qemu = PIT_POLICIES[policy];
+  if (!qemu) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `unsupported pit tickpolicy '${policy}'`, ErrorDomain.QEMU);
+  return ['-global', `kvm-pit.lost_tick_policy=${qemu}`];
+}
+
+/** `hpet=off` on `-machine` when the HPET timer is absent. */
+export const hpetOff = (def: DomainDef): boolean => timer(def, 'hpet')?.present === false;
+
+/** `-global ...disable_s3/s4` of `<pm>`: on the PIIX4 power management of a PC, the ICH9 LPC of q35. */
+export function pmArgs(def: DomainDef): string[] {
+  const pm = domainPart(def, 'pm');
+  if (!pm) return [];
+  const device = hasPcieRoot(def.devices) ? 'ICH9-LPC' : 'PIIX4_PM';
+  const out: string[] = [];
+  if (pm.suspendToMem !== undefined) out.push('-global', `${device}.disable_s3=${pm.suspendToMem ? 0 : 1}`);
+  if (pm.suspendToDisk !== undefined) out.push('-global', `${device}.disable_s4=${pm.suspendToDisk ? 0 : 1}`);
+  return out;
+}
+
+/** The `-machine` switches of `<features>` and devices, in libvirt's order before and after dump-guest-core. */
+export function machineProps(def: DomainDef): { before: string[]; after: string[] } {
+  const f = domainPart(def, 'features');
+  const iommu = devicesOf(def.devices, 'iommu').find((i) => i.model === 'intel');
+  const split = f?.ioapicDriver === 'qemu' || iommu?.driver?.intremap === true;
+  const before = [
+    ...(f?.vmport !== undefined ? [`vmport=${f.vmport ? 'on' : 'off'}`] : []),
+    ...(f?.smm !== undefined ? [`smm=${f.smm ? 'on' : 'off'}`] : []),
+    ...(split ? ['kernel_irqchip=split'] : f?.ioapicDriver === 'kvm' ? ['kernel_irqchip=on'] : []),
+  ];
+  const after = devicesOf(def.devices, 'memory').some((m) => m.model === 'nvdimm') ? ['nvdimm=on'] : [];
+  return { before, after };
+}
+
+/** `-global mch.extended-tseg-mbytes` of an SMM TSEG size (`<smm><tseg>`, in MiB). */
+export function tsegArgs(def: DomainDef): string[] {
+  const features = def.other.find((e) => e.name === 'features');
+  const smm = features && firstChild(features, 'smm');
+  const tseg = smm && firstChild(smm, 'tseg');
+  if (!tseg) return [];
+  const mib = toKiB(Number(textOf(tseg).trim()), attr(tseg, 'unit') ?? 'MiB') / 1024;
+  return ['-global', `mch.extended-tseg-mbytes=${mib}`];
+}
+
+/** `-device intel-iommu` and its options (virtio-iommu is a PCI device of its own). */
+export function iommuArgs(def: DomainDef): string[] {
+  return devicesOf(def.devices, 'iommu').flatMap((i) => {
+    if (i.model !== 'intel') return [];
+    const d = i.driver ?? {};
+    const onOff = (v: boolean | undefined, name: string): Record<string, string> => (v === undefined ? {} : { [name]: v ? 'on' : 'off' });
+    return ['-device', JSON.stringify({
+      driver: 'intel-iommu', id: 'iommu0', ...onOff(d.intremap, 'intremap'), ...(d.cachingMode !== undefined ? { 'caching-mode': d.cachingMode } : {}),
+      ...onOff(d.eim, 'eim'), ...(d.iotlb !== undefined ? { 'device-iotlb': d.iotlb } : {}), ...(d.awBits !== undefined ? { 'aw-bits': d.awBits } : {}),
+    })];
+  });
+}

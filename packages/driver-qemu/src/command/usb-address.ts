@@ -1,0 +1,30 @@
+import type { XmlElement } from '@tsvirt/conf';
+import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
+
+type UsbDevice = DeviceOf<'input'> | DeviceOf<'hostdev'>;
+
+const onUsb = (d: UsbDevice): boolean => (d.kind === 'input' ? d.bus === 'usb' : d.mode !== 'capabilities' && d.type === 'usb');
+
+/**
+ * QEMU's `bus` and `port` of a USB device: its `<address type='usb'>`, else the next free port of
+ * the first controller, in libvirt's order of assignment (inputs, then host devices).
+ */
+export function usbPlacement(devices: readonly XmlElement[], dev: UsbDevice): Record<string, string> {
+  const all = [...devicesOf(devices, 'input'), ...devicesOf(devices, 'hostdev')].filter(onUsb);
+  const taken = new Set(all.map((d) => (d.address?.type === 'usb' ? `${d.address.bus ?? 0}:${d.address.port}` : undefined)).filter((x) => x !== undefined));
+  let next = 1;
+  for (const d of all) {
+    let where: string;
+    if (d.address?.type === 'usb') where = `${d.address.bus ?? 0}:${d.address.port}`;
+    else {
+      while (taken.has(`0:${next}`)) next++;
+      where = `0:${next}`;
+      taken.add(where);
+    }
+    if (d.xml === dev.xml) {
+      const [bus, port] = where.split(':') as [string, string];
+      return { bus: `usb.${bus}`, port };
+    }
+  }
+  return {};
+}

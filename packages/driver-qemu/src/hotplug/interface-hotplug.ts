@@ -1,0 +1,128 @@
+import { formatDomainXML, parseDomainXML, type XmlElement } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { assignPciAddresses, pciAddressOf, pciProps } from '../command/pci-address.js';
+import { devicesOf, typedDevice, writeBack, type DeviceOf } from '../devices/typed-devices.js';
+import type { DriverContext } from '../driver/driver-context.js';
+import { generateMac } from '../driver/domain-define.js';
+import { withMonitor } from '../driver/monitor.js';
+import { plugInterface, unplugInterfaces, type InterfacePlug } from '../network/interface-plug.js';
+import type { QmpClient } from '../qmp/qmp-client.js';
+import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import { GUEST_ARCH } from '../state/domain-store.js';
+import { UNPLUG_WAIT_MS } from './disk-hotplug.js';
+
+const D = ErrorDomain.QEMU;
+type Nic = DeviceOf<'interface'>;
+
+/** The number N of an interface's QEMU ids (`netN`, `hostnetN`): from its alias, else its position (as the command line numbers them). */
+export function nicNumber(nics: readonly Nic[], nic: Nic): number {
+  const n = /^net(\d+)$/.exec(nic.alias ?? '')?.[1];
+  return n === undefined ? nics.indexOf(nic) : Number(n);
+}
+
+/** QEMU's device of a NIC model (libvirt's default model for QEMU is rtl8139). */
+function nicDriver(model: string | undefined): string {
+  const m = model ?? 'rtl8139';
+  if (m === 'virtio') return 'virtio-net-pci';
+  if (m === 'e1000' || m === 'e1000e' || m === 'rtl8139') return m;
+  throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `interface model '${m}' is not supported by this QEMU driver`, D);
+}
+
+/** The interface of a live definition that a detach request names: by MAC address, as libvirt matches them. */
+export function findInterface(nics: readonly Nic[], request: Nic): Nic {
+  const mac = request.mac?.toLowerCase();
+  const found = mac === undefined ? nics : nics.filter((n) => n.mac?.toLowerCase() === mac);
+  if (found.length === 0) {
+    throw new VirError(ErrorCode.DEVICE_MISSING, mac === undefined ? 'no matching network device was found' : `no device matching MAC address ${mac} found`, D);
+  }
+  if (found.length > 1) {
+    throw new VirError(ErrorCode.OPERATION_FAILED, mac === undefined ? 'multiple devices matching were found' : `multiple devices matching MAC address ${mac} found`, D);
+  }
+  return found[0]!;
+}
+
+/**
+ * Plugs a `network`, `bridge` or `user` interface into a running domain: a port and a tap as at
+ * start (the network driver through the public API), then netdev_add (the tap opened by name)
+ * and device_add with ids `hostnetN`/`netN` for the first free N, then one status write. A
+ * failure removes the netdev, the tap and the port.
+ */
+export async function attachInterfaceLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
+  const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
+  const asked = typedDevice(el, 'interface');
+  if (asked.type !== 'network' && asked.type !== 'bridge' && asked.type !== 'user') {
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `live attach of interface type '${asked.type ?? ''}' is not supported`, D);
+  }
+  const driver = nicDriver(asked.model);
+  const nics = devicesOf(def.devices, 'interface');
+  const used = new Set(nics.map((n) => nicNumber(nics, n)));
+  let n = 0;
+  while (used.has(n)) n++;
+  def.devices.push(el);
+  writeBack(def, { ...asked, mac: asked.mac ?? generateMac(), alias: `net${n}` });
+  assignPciAddresses(def.devices);
+  const withConn = drv.withConnection.bind(drv);
+  let nic = devicesOf(def.devices, 'interface').find((x) => x.alias === `net${n}`)!;
+  const plug = asked.type === 'user' ? undefined : await plugInterface(withConn, def, nic, n);
+  if (plug) {
+    writeBack(def, { ...nic, target: { ...nic.target, dev: plug.tap } });
+    nic = devicesOf(def.devices, 'interface').find((x) => x.alias === `net${n}`)!;
+  }
+  const netdev = plug
+    ? { type: 'tap', id: `hostnet${n}`, ifname: plug.tap, script: 'no', downscript: 'no' }
+    : { type: 'user', id: `hostnet${n}` };
+  try {
+    await withMonitor(status, async (mon) => {
+      await mon.execute('netdev_add', netdev);
+      try {
+        await mon.execute('device_add', { driver, netdev: `hostnet${n}`, id: `net${n}`, mac: nic.mac, ...pciProps(pciAddressOf(nic)) });
+      } catch (e) {
+        await mon.execute('netdev_del', { id: `hostnet${n}` }).catch(() => undefined);
+        throw e;
+      }
+    });
+  } catch (e) {
+    if (plug) await unplugInterfaces(withConn, [plug]);
+    throw e;
+  }
+  status.xml = formatDomainXML(def, { id: status.id });
+  if (plug) status.netPlugs = [...(status.netPlugs ?? []), plug];
+  await writeStatus(drv.paths, status);
+}
+
+/**
+ * Finishes an interface QEMU has removed (DEVICE_DELETED): its netdev goes, its tap and port are
+ * given back, and it leaves the live definition and any pending mark.
+ */
+export async function forgetInterface(drv: DriverContext, mon: QmpClient, status: ActiveStatus, alias: string): Promise<void> {
+  const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
+  const nics = devicesOf(def.devices, 'interface');
+  const nic = nics.find((x) => `net${nicNumber(nics, x)}` === alias);
+  if (!nic) return;
+  const n = nicNumber(nics, nic);
+  await mon.execute('netdev_del', { id: `hostnet${n}` }).catch(() => undefined);
+  const plugs: InterfacePlug[] = (status.netPlugs ?? []).filter((p) => p.index === n);
+  await unplugInterfaces(drv.withConnection.bind(drv), plugs);
+  def.devices = def.devices.filter((el) => el !== nic.xml);
+  status.xml = formatDomainXML(def, { id: status.id });
+  status.netPlugs = (status.netPlugs ?? []).filter((p) => p.index !== n);
+  status.pendingUnplug = status.pendingUnplug.filter((a) => a !== alias);
+}
+
+/**
+ * Unplugs an interface (found by MAC) from a running domain: device_del, then DEVICE_DELETED is
+ * awaited as for disks. A PCI NIC needs the guest's ACPI eject; without it the unplug stays
+ * pending and is finished when QEMU reports the device gone.
+ */
+export async function detachInterfaceLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
+  const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
+  const nics = devicesOf(def.devices, 'interface');
+  const alias = `net${nicNumber(nics, findInterface(nics, typedDevice(el, 'interface')))}`;
+  await withMonitor(status, async (mon) => {
+    const deleted = mon.waitForEvent((e) => e.event === 'DEVICE_DELETED' && e.data['device'] === alias, UNPLUG_WAIT_MS);
+    await mon.execute('device_del', { id: alias });
+    if (await deleted) await forgetInterface(drv, mon, status, alias);
+    else if (!status.pendingUnplug.includes(alias)) status.pendingUnplug.push(alias);
+  });
+  await writeStatus(drv.paths, status);
+}
