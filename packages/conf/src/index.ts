@@ -26,6 +26,7 @@ export { formatStoragePoolXML } from './storage/pool-format.js';
 export type { StorageVolDef } from './storage/volume-def.js';
 export { parseStorageVolXML } from './storage/volume-parse.js';
 export { formatStorageVolXML } from './storage/volume-format.js';
+export { parseGlusterVolumeNames } from './storage/gluster-volumes.js';
 export { POOL_TYPES, POOL_TYPE_NAMES, volumeFormats, type PoolTypeInfo, type PoolSourcePart, type FormatRules } from './storage/pool-types.js';
 export { parseCapabilitiesXML, formatCapabilitiesXML, type Capabilities, type CapabilitiesGuest } from './capabilities/capabilities.js';
 export { parseNodeConfigXML, formatNodeConfigXML, type NodeConfig } from './node-config.js';

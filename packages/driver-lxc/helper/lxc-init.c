@@ -18,6 +18,8 @@
  *   --root DIR [ro|rw]     the container's root (bound onto itself)
  *   --bind SRC DST ro|rw   a bind mount; DST is inside the container
  *   --tmpfs DST KIB        a tmpfs (0: no size limit)
+ *   --proc-file SRC NAME   SRC bound over the container's /proc/NAME once /proc is mounted
+ *                          (the controller's live /proc/meminfo)
  *   --hostname NAME
  *   --uid N --gid N        identity of init (after the root is built)
  *   --cwd DIR              working directory of init
@@ -240,7 +242,8 @@ int main(int argc, char **argv)
     struct bind binds[MAX_ITEMS];
     struct tmpfs tmpfss[MAX_ITEMS];
     char *env[MAX_ITEMS + 1];
-    int nbinds = 0, ntmpfs = 0, nenv = 0, i;
+    struct bind procfiles[MAX_ITEMS];
+    int nbinds = 0, ntmpfs = 0, nenv = 0, nprocfiles = 0, i;
     for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *o = argv[i];
         int left = argc - i - 1;
@@ -252,6 +255,10 @@ int main(int argc, char **argv)
         } else if (!strcmp(o, "--tmpfs") && left >= 2 && ntmpfs < MAX_ITEMS) {
             tmpfss[ntmpfs].dst = argv[i + 1]; tmpfss[ntmpfs].kib = argv[i + 2]; ntmpfs++; i += 2;
         } else if (!strcmp(o, "--hostname") && left >= 1) hostname = argv[++i];
+        else if (!strcmp(o, "--proc-file") && left >= 2 && nprocfiles < MAX_ITEMS) {
+            procfiles[nprocfiles].src = argv[i + 1]; procfiles[nprocfiles].dst = argv[i + 2]; procfiles[nprocfiles].ro = 1;
+            nprocfiles++; i += 2;
+        }
         else if (!strcmp(o, "--uid") && left >= 1) uid = atol(argv[++i]);
         else if (!strcmp(o, "--gid") && left >= 1) gid = atol(argv[++i]);
         else if (!strcmp(o, "--cwd") && left >= 1) cwd = argv[++i];
@@ -295,6 +302,14 @@ int main(int argc, char **argv)
         free(dst);
     }
     setup_proc_sys(root);
+    for (int f = 0; f < nprocfiles; f++) {
+        char *name = join("/proc/", procfiles[f].dst);
+        char *dst = join(root, name);
+        if (mount(procfiles[f].src, dst, NULL, MS_BIND, NULL) < 0)
+            fail("Failed to bind %s over %s: %s", procfiles[f].src, name, strerror(errno));
+        free(name);
+        free(dst);
+    }
     setup_dev(root, userns);
 
     /* pivot_root(".", "."): the old root ends up stacked on the new one and is detached at once. */

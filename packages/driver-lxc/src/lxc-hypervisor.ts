@@ -295,7 +295,7 @@ export class LxcHypervisor implements HypervisorDriver {
 
   async domainOpenConsole(dom: DomainRef, devName: string | undefined, flags: number): Promise<Duplex> {
     checkFlags(flags, DomainConsoleFlags.FORCE | DomainConsoleFlags.SAFE, 'lxcDomainOpenConsole', D);
-    return openConsole(this.drv, requireActive(await readDomain(this.drv, dom)), devName);
+    return openConsole(this.drv, requireActive(await readDomain(this.drv, dom)), devName, (flags & DomainConsoleFlags.FORCE) !== 0);
   }
   async domainLxcOpenNamespace(dom: DomainRef, flags: number): Promise<LxcNamespaces> {
     checkFlags(flags, 0, 'lxcDomainLxcOpenNamespace', D);

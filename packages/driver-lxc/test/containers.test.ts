@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, VirError, type Connection } from '@tsvirt/api';
+import { DomainConsoleFlags, DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, VirError, typedULLong, type Connection } from '@tsvirt/api';
+import { CONSOLE_HELLO } from '../src/controller/console-server.js';
 import { SLEEPER, TestRoot, containerXML, inside, until, whyNoContainers } from './helpers.js';
 
 const skip = whyNoContainers();
@@ -14,12 +15,13 @@ const uniq = () => `t${process.pid}${Math.floor(Math.random() * 1e6)}`;
 const memCgroups = () => readdirSync('/sys/fs/cgroup/memory/machine').filter((d) => d.includes('.libvirt-lxc'));
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z');
 
-/** Reads what the console socket gives within `ms`. */
+/** Reads what the console socket gives within `ms`, after the controller's greeting. */
 function consoleText(sock: string, ms = 1500): Promise<string> {
   return new Promise((resolve) => {
     let text = '';
     const s = createConnection(sock);
-    s.on('data', (d) => (text += d.toString()));
+    s.on('connect', () => s.write(CONSOLE_HELLO.polite));
+    s.on('data', (d) => (text += d.toString().replace(CONSOLE_HELLO.ok, '')));
     s.on('error', () => resolve(text));
     setTimeout(() => {
       s.destroy();
@@ -53,7 +55,16 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(inside(pid, ['hostname']).trim()).toBe(name);
     expect(execFileSync('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'link'], { encoding: 'utf8' }).trim()).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP>[^\n]*$/);
     const mounts = inside(pid, ['cat', '/proc/self/mountinfo']).trim().split('\n').map((l) => l.split(' ')[4]);
-    expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/dev', '/dev/pts', '/dev/console', '/dev/tty1']);
+    expect(mounts).toEqual(['/', '/mnt/shared', '/mnt/ram', '/proc', '/proc/sys', '/sys', '/proc/meminfo', '/dev', '/dev/pts', '/dev/console', '/dev/tty1']);
+    // /proc/meminfo tells the container's memory limit and use, read again at every open, as libvirt's FUSE file does.
+    const meminfo = (): Record<string, number> => Object.fromEntries(inside(pid, ['cat', '/proc/meminfo']).trim().split('\n')
+      .map((l) => /^([^:]+):\s+(\d+)/.exec(l)).filter((m) => m !== null).map((m) => [m[1], Number(m[2])]));
+    const first = meminfo();
+    expect(first['MemTotal']).toBe(98304);
+    expect(first['MemFree']).toBeGreaterThan(0);
+    expect(first['MemFree']).toBeLessThan(98304);
+    expect(first['MemAvailable']).toBe(first['MemFree']);
+    expect(Object.keys(first)).toEqual(expect.arrayContaining(['Cached', 'Active', 'Inactive', 'SwapTotal']));
     const info = inside(pid, ['cat', '/proc/self/mountinfo']);
     expect(info).toMatch(/ \/mnt\/shared ro,/);
     expect(info).toMatch(/ \/sys ro,/);
@@ -71,6 +82,8 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     const usage = (await d.getInfo()).memory;
     expect(usage).toBeGreaterThan(0);
     expect(usage).toBeLessThan(98304);
+    await d.setMemoryParameters([typedULLong('hard_limit', 81920n)], 1);
+    expect(meminfo()['MemTotal']).toBe(81920);
     expect(await consoleText(join(root.stateDir(), `${name}.console`))).toContain('hello-from-init');
     await d.destroy();
     expect(await d.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.DESTROYED]);
@@ -99,6 +112,36 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(execFileSync('nsenter', [...args, '/bin/hostname'], { encoding: 'utf8' }).trim()).toBe(name);
     await d.destroy();
     await expect(d.openConsole()).rejects.toThrow('Domain not found');
+  });
+
+  it('keeps one console session: another is refused in libvirt words unless it forces (console --force/--safe)', async () => {
+    const name = uniq();
+    const d = await c.createXML(containerXML(name, rootfs, 'echo ready; while read l; do echo got:$l; done'));
+    const first = await d.openConsole(undefined, DomainConsoleFlags.SAFE);
+    let firstText = '';
+    first.on('data', (b: Buffer) => (firstText += b.toString()));
+    expect(await until(() => firstText.includes('ready'))).toBe(true);
+    for (const flags of [0, DomainConsoleFlags.SAFE]) {
+      await expect(d.openConsole(undefined, flags)).rejects.toMatchObject({
+        code: 9, message: 'operation failed: Active console session exists for this domain',
+      });
+    }
+    const firstClosed = new Promise((r) => first.once('close', r));
+    const second = await d.openConsole(undefined, DomainConsoleFlags.FORCE | DomainConsoleFlags.SAFE);
+    await firstClosed;
+    let text = '';
+    second.on('data', (b: Buffer) => (text += b.toString()));
+    // The new session is shown the recent output first, then its input reaches init.
+    expect(await until(() => text.includes('ready'))).toBe(true);
+    second.write('pong\n');
+    expect(await until(() => text.includes('got:pong'))).toBe(true);
+    const secondClosed = new Promise((r) => second.once('close', r));
+    second.destroy();
+    await secondClosed;
+    // Once the controller has seen the session go, a polite open succeeds again.
+    expect(await until(() => d.openConsole().then((third) => (third.destroy(), true), () => false))).toBe(true);
+    await expect(d.openConsole(undefined, 4)).rejects.toThrow('unsupported flags (0x4) in function lxcDomainOpenConsole');
+    await d.destroy();
   });
 
   it('runs init as <inituser>/<initgroup> in <initdir>', async () => {

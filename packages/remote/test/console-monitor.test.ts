@@ -42,6 +42,7 @@ describe.skipIf(why !== undefined && !ci)('streams and side programs through Deb
       const dom = await conn.createXML(echoContainerXML(`rc${process.pid}`, busyboxRootfs(join(dir, 'rootfs'))));
       expect(await consoleRoundTrip(await dom.openConsole(), 'ping', () => dom.destroy())).toEqual({ echoed: true, ended: true });
     } finally {
+      await (await conn.lookupByName(`rc${process.pid}`).catch(() => undefined))?.destroy().catch(() => undefined);
       await conn.close();
     }
   }, 60_000);
@@ -68,8 +69,9 @@ describe.skipIf(why !== undefined && !ci)('streams and side programs through Deb
       for (let i = 0; i < 200 && !seen.length; i++) await new Promise((r) => setTimeout(r, 50));
       stop();
       expect(seen).toEqual([{ eventID: DomainEventID.DEVICE_REMOVED, domain: expect.objectContaining({ name }), devAlias: 'scsi0-0-0-0' }]);
-      await dom.destroy();
     } finally {
+      // a transient guest: destroying it removes it, whatever failed above
+      await (await conn.lookupByName(name).catch(() => undefined))?.destroy().catch(() => undefined);
       await conn.close();
     }
   }, 60_000);

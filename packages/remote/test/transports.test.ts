@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect, ErrorCode } from '@tsvirt/api';
+import { connect, ConnectCredentialType, ErrorCode, type ConnectAuth, type ConnectCredential } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
 import { startLibvirtd, type PrivateLibvirtd } from '../src/testing.js';
 import { daemonSuite } from './helpers/daemon-suite.js';
@@ -69,6 +70,30 @@ suite('transports', { timeout: 30_000 }, () => {
     const q = `keyfile=${sshd.keyfile}&known_hosts=${sshd.knownHosts}&no_tty=1&socket=${daemon.socket}`;
     expect(await listVia(`test+ssh://root@127.0.0.1:${sshd.port}/default?${q}`)).toEqual(['test']);
     expect(await listVia(`test+ssh://root@127.0.0.1:${sshd.port}/default?${q}&netcat=/usr/bin/nc`)).toEqual(['test']);
+  });
+
+  it('ssh asks the auth callback for a key\'s passphrase (SSH_ASKPASS), a refusal fails the login', async () => {
+    const key = join(dir, 'ssh', 'enckey');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'open sesame', '-f', key]);
+    appendFileSync(join(dir, 'ssh', 'authorized_keys'), readFileSync(`${key}.pub`));
+    const uri = `test+ssh://root@127.0.0.1:${sshd.port}/default?keyfile=${key}&known_hosts=${sshd.knownHosts}&socket=${daemon.socket}`;
+    const asked: ConnectCredential[] = [];
+    const auth = (answer?: string): ConnectAuth => ({
+      credtype: [ConnectCredentialType.NOECHOPROMPT, ConnectCredentialType.ECHOPROMPT],
+      callback: (creds) => {
+        for (const c of creds) {
+          asked.push({ ...c });
+          if (answer === undefined) throw new Error('no');
+          c.result = answer;
+        }
+      },
+    });
+    const conn = await connect(uri, { auth: auth('open sesame') });
+    expect((await conn.listAllDomains()).map((d) => d.getName())).toEqual(['test']);
+    await conn.close();
+    expect(asked).toEqual([{ type: ConnectCredentialType.NOECHOPROMPT, prompt: `Enter passphrase for key '${key}':`, challenge: 'ssh' }]);
+    const refused = await virErrorOf(connect(uri, { auth: auth() }));
+    expect(refused.message).toMatch(/Permission denied/);
   });
 
   it('ssh that cannot log in says what ssh said', async () => {

@@ -17,6 +17,7 @@ import {
   type NetworkObject,
 } from './network-store.js';
 import { NetworkTable, networkRef, requireActive } from './network-table.js';
+import type { NetworkStatus } from './network-status.js';
 import { restartDnsmasq } from './network-reload.js';
 import { updateNetwork } from './network-update-live.js';
 
@@ -30,6 +31,15 @@ function listed(n: NetworkObject, flags: number): boolean {
     [[F.PERSISTENT, n.config !== undefined], [F.TRANSIENT, n.config === undefined]],
     [[F.AUTOSTART, n.autostart], [F.NO_AUTOSTART, !n.autostart]],
   ]);
+}
+
+type ActiveNetwork = NetworkObject & { status: NetworkStatus };
+
+/** Whether an active network is still what its status file says: its bridge there, its dnsmasq alive. */
+async function networkHealth(obj: ActiveNetwork): Promise<'ok' | 'gone' | 'dnsmasq-dead'> {
+  if (obj.status.bridgeCreated && obj.def.bridge !== undefined && !interfaceExists(obj.def.bridge)) return 'gone';
+  if (obj.status.dnsmasq && !(await isProcessAlive(obj.status.dnsmasq.pid, obj.status.dnsmasq.start))) return 'dnsmasq-dead';
+  return 'ok';
 }
 
 const bootId = (): Promise<string> => readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((s) => s.trim(), () => 'unknown');
@@ -71,23 +81,24 @@ export class LocalNetworks implements NetworkDriver {
   /**
    * What a process does when it first opens the root: after a reboot (the boot id changed) the
    * status files describe nothing and are dropped, then the autostart networks start; otherwise
-   * a network whose bridge vanished is marked stopped, and a dead dnsmasq is started again.
+   * a network whose bridge vanished is marked stopped, and a dead dnsmasq is started again. The
+   * lock is taken only when something is to be done: a look at healthy networks needs none.
    */
   async refresh(): Promise<void> {
     const boot = await bootId();
     const marker = bootMarker(this.paths);
     const seen = await readFile(marker, 'utf8').then((s) => s.trim(), () => undefined);
     const fresh = seen !== boot;
-    const anything = fresh || (await this.table()).active().length > 0;
-    if (!anything) return;
+    if (!fresh && !(await this.anyUnhealthy((await this.table()).active()))) return;
     await this.change(async (t) => {
       for (const obj of t.active()) {
-        if (fresh || (obj.status.bridgeCreated && obj.def.bridge !== undefined && !interfaceExists(obj.def.bridge))) {
+        const health = fresh ? 'gone' : await networkHealth(obj);
+        if (health === 'gone') {
           log.warn(`network '${obj.def.name}' is no longer running`);
           await stopNetwork(this.paths, obj.def.name, obj.status, fresh ? undefined : obj.def.bridge).catch(() => undefined);
           await dropPorts(this.paths, obj.def.name);
           await removeStatus(this.paths, obj.def.name);
-        } else if (obj.status.dnsmasq && !(await isProcessAlive(obj.status.dnsmasq.pid, obj.status.dnsmasq.start))) {
+        } else if (health === 'dnsmasq-dead') {
           log.warn(`dnsmasq of network '${obj.def.name}' died; starting it again`);
           await restartDnsmasq(this.paths, obj);
         }
@@ -98,6 +109,10 @@ export class LocalNetworks implements NetworkDriver {
       }
       await writeFileAtomic(marker, `${boot}\n`, { mode: 0o644, domain: D });
     });
+  }
+  private async anyUnhealthy(active: readonly ActiveNetwork[]): Promise<boolean> {
+    for (const obj of active) if ((await networkHealth(obj)) !== 'ok') return true;
+    return false;
   }
 
   async connectListAllNetworks(flags: number): Promise<NetworkRef[]> {

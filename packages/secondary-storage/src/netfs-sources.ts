@@ -1,4 +1,4 @@
-import { childElements, firstChild, parseXml, textOf, type XmlElement } from '@tsvirt/conf';
+import { parseGlusterVolumeNames } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, runCommand } from '@tsvirt/util';
 import { sourcesXML, specHost, type FoundSource } from './sources-xml.js';
 
@@ -15,22 +15,6 @@ export function parseShowmount(text: string): string[] {
 /** `gluster` as libvirt runs it to list a GlusterFS server's volumes. */
 export const glusterArgs = (host: string): string[] => ['--xml', '--log-file=/dev/null', 'volume', 'info', `--remote-host=${host}`];
 
-/** Every `volumes/volume` element under `el`, at any depth (libvirt's `//volumes/volume`). */
-function volumeElements(el: XmlElement): XmlElement[] {
-  const here = el.name === 'volumes' ? childElements(el, 'volume') : [];
-  return [...here, ...childElements(el).flatMap(volumeElements)];
-}
-
-/** The volume names of `gluster --xml volume info` (libvirt's virStorageUtilGlusterExtractPoolSources). */
-export function parseGlusterVolumes(xml: string): string[] {
-  return volumeElements(parseXml(xml, 'gluster_cli_output', D)).map((v) => {
-    const name = firstChild(v, 'name');
-    const text = name ? textOf(name) : '';
-    if (!text) throw new VirError(ErrorCode.INTERNAL_ERROR, 'failed to extract gluster volume name', D);
-    return text;
-  });
-}
-
 /** Whether a command failed because its program is not installed. */
 const notInstalled = (e: unknown): boolean => e instanceof VirError && /No such file or directory|ENOENT|Cannot find/.test(e.message);
 
@@ -45,7 +29,7 @@ async function glusterSources(host: string): Promise<FoundSource[] | undefined> 
   } catch (e) {
     return notInstalled(e) ? undefined : [];
   }
-  return parseGlusterVolumes(stdout).map((name) => ({ host: { name: host }, dir: `/${name}`, format: 'glusterfs' }));
+  return parseGlusterVolumeNames(stdout).map((name) => ({ host: { name: host }, dir: `/${name}`, format: 'glusterfs' }));
 }
 
 async function nfsSources(host: string): Promise<FoundSource[] | undefined> {

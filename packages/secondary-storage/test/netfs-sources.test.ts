@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
-import { glusterArgs, parseGlusterVolumes, parseShowmount, showmountArgs } from '../src/netfs-sources.js';
+import { parseGlusterVolumeNames as parseGlusterVolumes } from '@tsvirt/conf';
+import { glusterArgs, parseShowmount, showmountArgs } from '../src/netfs-sources.js';
 import { embedRootForFile } from './helpers.js';
 
 const root = embedRootForFile();

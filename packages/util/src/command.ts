@@ -1,4 +1,4 @@
-import type { Options } from 'execa';
+import { spawn } from 'node:child_process';
 import { ErrorCode, ErrorDomain } from './errors/error-codes.js';
 import { VirError } from './errors/vir-error.js';
 import { logger } from './logger.js';
@@ -33,36 +33,61 @@ export interface RunOptions {
 export async function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
   const shown = [file, ...args].join(' ');
   log.debug(`run: ${shown}`);
-  const execOpts: Options = {
-    reject: false,
-    timeout: opts.timeoutMs ?? 60_000,
-    stripFinalNewline: false,
-    ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' }),
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-    ...(opts.env !== undefined ? { env: opts.env, extendEnv: false } : {}),
-  };
-  // Loaded on first use: execa is heavy, and most CLI runs never spawn anything.
-  const { execa } = await import('execa');
-  const r = await execa(file, [...args], execOpts);
-  const stdout = String(r.stdout ?? '');
-  const stderr = String(r.stderr ?? '');
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const domain = opts.domain ?? ErrorDomain.NONE;
+  const r = await spawnCollect(file, args, opts, timeoutMs);
   if (r.timedOut) {
-    throw new VirError(ErrorCode.OPERATION_TIMEOUT, `${shown} did not finish within ${execOpts.timeout} ms`, domain);
+    throw new VirError(ErrorCode.OPERATION_TIMEOUT, `${shown} did not finish within ${timeoutMs} ms`, domain);
   }
-  if (r.failed && r.exitCode === undefined) {
-    const cause = r.cause as NodeJS.ErrnoException | undefined;
-    const why = cause?.code === 'ENOENT' ? 'No such file or directory' : (cause?.message ?? r.message);
-    throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${file}: ${why}`, domain, { cause });
+  if (r.error) {
+    const why = r.error.code === 'ENOENT' ? 'No such file or directory' : r.error.message;
+    throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${file}: ${why}`, domain, { cause: r.error });
   }
-  const exitCode = r.exitCode ?? -1;
-  if (!(opts.okExitCodes ?? [0]).includes(exitCode)) {
-    const err = stderr.trim();
+  if (!(opts.okExitCodes ?? [0]).includes(r.exitCode)) {
+    const err = r.stderr.trim();
     throw new VirError(
       ErrorCode.INTERNAL_ERROR,
-      `Child process (${shown}) unexpected exit status ${exitCode}${err ? `: ${err}` : ''}`,
+      `Child process (${shown}) unexpected exit status ${r.exitCode}${err ? `: ${err}` : ''}`,
       domain,
     );
   }
-  return { stdout, stderr, exitCode };
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+
+interface Collected extends CommandResult {
+  readonly timedOut: boolean;
+  readonly error?: NodeJS.ErrnoException;
+}
+
+/**
+ * Node's own spawn, not a process library: loading one cost a short-lived CLI process 60-80 ms,
+ * more than most of the commands it runs.
+ */
+function spawnCollect(file: string, args: readonly string[], opts: RunOptions, timeoutMs: number): Promise<Collected> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, {
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+      ...(opts.env !== undefined ? { env: opts.env } : {}),
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    let error: NodeJS.ErrnoException | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    // A command may exit without reading all of its input.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(opts.input);
+    child.on('error', (e: NodeJS.ErrnoException) => (error = e));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
+      resolve({ stdout: text(out), stderr: text(err), exitCode: code ?? -1, timedOut, ...(error ? { error } : {}) });
+    });
+  });
 }

@@ -5,9 +5,16 @@ import { rm } from 'node:fs/promises';
 const REPLAY_BYTES = 64 * 1024;
 
 /**
+ * What a client says first (`force` or `wait`, a line) and what it is answered (`ok` or `busy`,
+ * a line) before the console's bytes flow: libvirt's virChrdevOpen, one session at a time.
+ */
+export const CONSOLE_HELLO = { force: 'force\n', polite: 'polite\n', ok: 'ok\n', busy: 'busy\n' } as const;
+
+/**
  * The container's console as a Unix socket: the controller reads the pty all the time (so init
  * never blocks on a full console), keeps the last output for the next client, and relays each
- * client's input to the pty. One client at a time, as libvirt's console.
+ * client's input to the pty. One client at a time, as libvirt's console: a new one is refused
+ * while another is attached unless it forces, and then the old one is disconnected.
  */
 export class ConsoleServer {
   #replay: Buffer[] = [];
@@ -35,15 +42,29 @@ export class ConsoleServer {
   }
 
   #attach(sock: Socket): void {
-    // A new client replaces the old one (virsh console --force); libvirt refuses without it.
-    this.#client?.destroy();
-    this.#client = sock;
-    for (const b of this.#replay) sock.write(b);
-    sock.on('data', (d: Buffer) => this.write(d));
     sock.on('error', () => undefined);
-    sock.on('close', () => {
-      if (this.#client === sock) this.#client = undefined;
-    });
+    let hello = Buffer.alloc(0);
+    const onHello = (d: Buffer): void => {
+      hello = Buffer.concat([hello, d]);
+      const nl = hello.indexOf(10);
+      if (nl < 0) return;
+      sock.off('data', onHello);
+      const force = hello.subarray(0, nl + 1).toString() === CONSOLE_HELLO.force;
+      if (this.#client && !force) {
+        sock.end(CONSOLE_HELLO.busy);
+        return;
+      }
+      this.#client?.destroy();
+      this.#client = sock;
+      sock.write(CONSOLE_HELLO.ok);
+      for (const b of this.#replay) sock.write(b);
+      if (nl + 1 < hello.length) this.write(hello.subarray(nl + 1));
+      sock.on('data', (b: Buffer) => this.write(b));
+      sock.on('close', () => {
+        if (this.#client === sock) this.#client = undefined;
+      });
+    };
+    sock.on('data', onHello);
   }
 
   close(): void {

@@ -16,6 +16,9 @@ import { ConsoleServer } from './console-server.js';
 import { startContainer, type RunningContainer } from './container-process.js';
 import type { InitRecord, LaunchParams } from './launch-params.js';
 import { EXIT_FILE, INIT_FILE } from '../state/lxc-status.js';
+import { meminfoFifo } from '../state/lxc-paths.js';
+import { serveMeminfo } from './meminfo.js';
+import { rm } from 'node:fs/promises';
 
 const p = JSON.parse(process.argv[2] ?? '{}') as LaunchParams;
 const file = (suffix: string) => join(p.stateDir, `${p.name}${suffix}`);
@@ -66,6 +69,8 @@ async function main(): Promise<void> {
   // EIO once no process holds the console open: nothing to read until init opens it again.
   out.on('error', () => undefined);
   await consoleServer.listen(file('.console'));
+  await rm(meminfoFifo(p.stateDir, p.name), { force: true });
+  await serveMeminfo(meminfoFifo(p.stateDir, p.name), p.tree, cgroups);
 
   let container: RunningContainer;
   try {

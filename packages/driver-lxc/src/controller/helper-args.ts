@@ -1,4 +1,5 @@
 import type { LaunchParams } from './launch-params.js';
+import { meminfoFifo } from '../state/lxc-paths.js';
 
 /** The environment libvirt gives a container's init, then the domain's `<initenv>`s. */
 export function initEnvironment(p: LaunchParams): string[] {
@@ -25,6 +26,7 @@ export function helperArgs(p: LaunchParams): string[] {
     if (m.kind === 'bind') args.push('--bind', m.source, m.target, m.readonly ? 'ro' : 'rw');
     else args.push('--tmpfs', m.target, String(m.kib));
   }
+  args.push('--proc-file', meminfoFifo(p.stateDir, s.name), 'meminfo');
   if (p.uid !== undefined) args.push('--uid', String(p.uid));
   if (p.gid !== undefined) args.push('--gid', String(p.gid));
   if (s.initDir !== undefined) args.push('--cwd', s.initDir);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,17 +27,19 @@ let helper: Promise<string> | undefined;
 
 /**
  * The container helper binary, built from `helper/lxc-init.c` by `pnpm build`; when it is
- * missing (an install that skipped the build), it is compiled here once with the C compiler.
+ * missing (an install that skipped the build) or older than its source, it is compiled here once
+ * with the C compiler.
  */
 export function ensureHelper(): Promise<string> {
   helper ??= (async () => {
     const dir = packageDir();
     const bin = join(dir, 'dist', 'helper', 'tsvirt-lxc-init');
-    if (existsSync(bin)) return bin;
+    const source = join(dir, 'helper', 'lxc-init.c');
+    if (existsSync(bin) && (!existsSync(source) || statSync(bin).mtimeMs >= statSync(source).mtimeMs)) return bin;
     await mkdir(dirname(bin), { recursive: true });
     const tmp = `${bin}.${process.pid}`;
     try {
-      await promisify(execFile)(process.env['CC'] || 'cc', ['-O2', '-static', '-o', tmp, join(dir, 'helper', 'lxc-init.c')]);
+      await promisify(execFile)(process.env['CC'] || 'cc', ['-O2', '-static', '-o', tmp, source]);
     } catch (e) {
       throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot build the container helper (needs a C compiler and static libc, Debian's gcc and libc6-dev): ${(e as Error).message}`, ErrorDomain.LXC, { cause: e });
     }

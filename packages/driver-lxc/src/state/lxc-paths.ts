@@ -40,6 +40,8 @@ export const exitFile = (p: LxcPaths, name: string): string => join(p.stateDir, 
 /** Written by the controller each time it starts init: its pid and the console pty. */
 export const initFile = (p: LxcPaths, name: string): string => join(p.stateDir, `${name}.init`);
 export const consoleSocket = (p: LxcPaths, name: string): string => join(p.stateDir, `${name}.console`);
+/** The FIFO the controller serves as the container's /proc/meminfo. */
+export const meminfoFifo = (stateDir: string, name: string): string => join(stateDir, `${name}.meminfo`);
 export const domainLockFile = (p: LxcPaths, name: string): string => join(p.stateDir, 'locks', `${name}.lock`);
 export const driverLockFile = (p: LxcPaths): string => join(p.stateDir, 'locks', 'driver.lock');
 export const logFile = (p: LxcPaths, name: string): string => join(p.logDir, `${name}.log`);

@@ -5,11 +5,13 @@
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { Duplex, PassThrough } from 'node:stream';
+import type { ConnectAuth } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, uriParam, type VirURI } from '@tsvirt/util';
+import { startAskpass } from './ssh-askpass.js';
 
 /** A child's stdio as one stream; the child's complaint (stderr) becomes the stream's error. */
-function commandStream(file: string, args: readonly string[]): Duplex & { ref(): void; unref(): void } {
-  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+function commandStream(file: string, args: readonly string[], env?: Readonly<Record<string, string>>): Duplex & { ref(): void; unref(): void } {
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d));
   // the end of the output waits for the child's exit, so that its complaint can be the error
@@ -81,8 +83,12 @@ export function sshArgs(uri: VirURI, command: string): string[] {
   return args;
 }
 
-export async function openSSH(uri: VirURI, daemonName: string, readonly: boolean): Promise<Duplex> {
-  return commandStream(uriParam(uri, 'command') ?? 'ssh', sshArgs(uri, remoteCommand(uri, daemonName, readonly)));
+/** ssh to the host; with an auth callback (and a tty allowed) ssh's questions go to it. */
+export async function openSSH(uri: VirURI, daemonName: string, readonly: boolean, auth?: ConnectAuth): Promise<Duplex> {
+  const askpass = auth && uriParam(uri, 'no_tty') !== '1' ? await startAskpass(auth) : undefined;
+  const stream = commandStream(uriParam(uri, 'command') ?? 'ssh', sshArgs(uri, remoteCommand(uri, daemonName, readonly)), askpass?.env);
+  if (askpass) stream.on('close', () => askpass.close());
+  return stream;
 }
 
 export async function openExt(uri: VirURI): Promise<Duplex> {

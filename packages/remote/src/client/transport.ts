@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { ConnectAuth } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, errnoText, uriParam, type VirURI } from '@tsvirt/util';
 import { openSSH, openExt } from './transport-command.js';
 import { openTLS } from './transport-tls.js';
@@ -51,7 +52,7 @@ export function connectSocket(opts: net.NetConnectOpts, what: string): Promise<n
 }
 
 /** Opens the stream a URI names; `daemonName` is the URI the daemon will open (for virt-ssh-helper). */
-export async function openTransport(uri: VirURI, readonly: boolean, daemonName: string): Promise<Duplex> {
+export async function openTransport(uri: VirURI, readonly: boolean, daemonName: string, auth?: ConnectAuth): Promise<Duplex> {
   const transport = transportOf(uri);
   switch (transport) {
     case 'unix': {
@@ -68,7 +69,7 @@ export async function openTransport(uri: VirURI, readonly: boolean, daemonName: 
     case 'ssh':
     case 'libssh':
     case 'libssh2':
-      return openSSH(uri, daemonName, readonly);
+      return openSSH(uri, daemonName, readonly, auth);
     case 'ext':
       return openExt(uri);
     default:

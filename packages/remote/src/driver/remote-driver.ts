@@ -58,7 +58,7 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
   // without a transport and a host, the URI reached us because no local driver is installed:
   // libvirt's client then tries the local daemon, when one listens
   if (uri.transport === undefined && uri.host === undefined && !localDaemonListens(uri)) return 'declined';
-  const sock = await openTransport(uri, ctx.readonly, daemonURI(uri));
+  const sock = await openTransport(uri, ctx.readonly, daemonURI(uri), ctx.auth);
   const client = new RpcClient(sock, keepaliveOf(uri));
   const call: RemoteCall = (proc, args) => client.call(remote_program, proc, args);
   const supports = async (feature: number) =>
