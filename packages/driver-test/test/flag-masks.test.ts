@@ -31,7 +31,6 @@ const KNOWN_GAPS: Record<string, string> = {
   connectBaselineCPU: "not implemented: libvirt computes the baseline from its CPU map (cpu_map/*.xml)",
   domainGetPerfEvents: 'not implemented: perf events of the mock (all disabled) and <perf> in the definition',
   domainSetPerfEvents: 'not implemented: perf events of the mock (all disabled) and <perf> in the definition',
-  domainGetJobStats: "@tsvirt/api does not make libvirt's public check (KEEP_COMPLETED needs COMPLETED) before the driver",
 };
 
 /** What one call did: passed the flag check (succeeded or failed otherwise), had no entry point, or was refused. */

@@ -20,7 +20,7 @@ import type {
   DomainCPUStats, DomainControlInfo, DomainDiskError, DomainIOThreadInfo, DomainMemoryStat, DomainTime,
 } from '../driver/domain-tuning-entry-points.js';
 import { TypedParameterFlags, type TypedParameter } from '../typed-params.js';
-import { DomainMemoryStatTag } from '../domain-tuning-flags.js';
+import { DomainGetJobStatsFlags as JS, DomainMemoryStatTag } from '../domain-tuning-flags.js';
 import type { DomainGuestVcpus, DomainJobInfo, DomainJobStats } from '../driver/domain-job-entry-points.js';
 import { checkCPUStatsRange, checkTypedParams } from './typed-param-checks.js';
 
@@ -339,7 +339,8 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
     return callOf(this)('domainGetJobInfo', 'virDomainGetJobInfo')(this.ref);
   }
   /** The current or (DomainGetJobStatsFlags.COMPLETED) last job's statistics (virDomainGetJobStats). */
-  getJobStats(flags = 0): Promise<DomainJobStats> {
+  async getJobStats(flags = 0): Promise<DomainJobStats> {
+    checkRequiredFlag(flags, JS.KEEP_COMPLETED, 'VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED', JS.COMPLETED, 'VIR_DOMAIN_JOB_STATS_COMPLETED');
     return callOf(this)('domainGetJobStats', 'virDomainGetJobStats')(this.ref, flags);
   }
   /** virDomainAbortJob, or with flags (DomainAbortJobFlags) virDomainAbortJobFlags. */
