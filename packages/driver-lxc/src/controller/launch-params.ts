@@ -33,3 +33,6 @@ export interface InitRecord {
   /** The console pty as the host names it. */
   readonly pty: string;
 }
+
+/** How a failure of the controller's own set-up (the cgroup) begins, in libvirt_lxc's words. */
+export const SETUP_FAILURE = 'Failure in libvirt_lxc startup: ';

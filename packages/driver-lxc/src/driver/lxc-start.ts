@@ -8,7 +8,7 @@ import { freeze, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
 import { cgroupDirs, cgroupTree, leafName, requireCgroups } from '../cgroup/cgroup-tree.js';
 import { containerSpec } from '../conf/container-spec.js';
 import { prestartChecks } from '../conf/prestart-checks.js';
-import type { LaunchParams } from '../controller/launch-params.js';
+import { SETUP_FAILURE, type LaunchParams } from '../controller/launch-params.js';
 import { controllerScript, ensureHelper } from '../process/package-files.js';
 import { logFile } from '../state/lxc-paths.js';
 import { type ActiveStatus } from '../state/lxc-status.js';
@@ -49,6 +49,16 @@ async function runController(drv: LxcContext, params: LaunchParams, spawned: (pi
 }
 
 /**
+ * The controller's failure as libvirt words it: its own set-up failing (the cgroup) leaves
+ * libvirt_lxc's line in the log that libvirt reports, its newline kept, as a timed-out read; anything
+ * later is the guest's.
+ */
+function startFailure(text: string): VirError {
+  const words = text.startsWith(SETUP_FAILURE) ? `Timed out while reading log output: ${text}\n` : `guest failed to start: ${text}`;
+  return new VirError(ErrorCode.INTERNAL_ERROR, words, ErrorDomain.LXC);
+}
+
+/**
  * Starts a container (libvirt's virLXCProcessStart): everything that can be checked is checked
  * before anything is made; then the cgroup, the veths, the status file and the controller, which
  * builds the container. Any failure undoes all of it. The caller holds the domain's job lock.
@@ -79,7 +89,7 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
       status.controller = { pid, start: await processStartTime(pid) };
       await writeStatus(drv.paths, status);
     });
-    if (word !== 'ok') throw new VirError(ErrorCode.INTERNAL_ERROR, `guest failed to start: ${word.replace(/^error /, '')}`, ErrorDomain.LXC);
+    if (word !== 'ok') throw startFailure(word.replace(/^error /, ''));
     const init = await readInit(drv.paths, def.name);
     if (init) status.xml = withConsolePty(status.xml, status.id, init.pty);
     if (opts.paused) await freeze(tree, status.cgroups);
