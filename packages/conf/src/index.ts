@@ -49,7 +49,7 @@ export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type Ch
 export {
   domainDevices, devicesOf, findDevice, addDevice, removeDevice, replaceDevice, editDevice, newDevice, type DeviceOf,
 } from './domain/device-edit.js';
-export { setPciAddress, setPciMultifunction, setPciControllerOptions, type PciAddressValue, type PciControllerOptions } from './domain/pci-xml.js';
+export { setPciAddress, setPciControllerOptions, type PciAddressValue, type PciControllerOptions } from './domain/pci-xml.js';
 export { readParts, writeParts, type PartModels, type PartOf } from './model/document-parts.js';
 export {
   NETWORK_PART_MODELS, networkPart, networkParts, withNetworkParts, type NetworkPart, type NetworkPartKind,

@@ -18,6 +18,7 @@ import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { SAVE_FLAGS, hasManagedSave, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
+import { coreDump } from './save/domain-dump.js';
 import { tearDown } from './driver/domain-stop.js';
 import { withMonitor } from './driver/monitor.js';
 import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
@@ -429,6 +430,10 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
     return vcpuCount(await readDomain(this.drv, dom), flags);
+  }
+
+  async domainCoreDumpWithFormat(dom: DomainRef, to: string, format: number, flags: number): Promise<void> {
+    await this.monitorJob(dom, (_d, s) => coreDump(this.drv, s, to, format, flags));
   }
 
   async domainInterfaceAddresses(dom: DomainRef, source: number, flags: number): Promise<DomainInterface[]> {

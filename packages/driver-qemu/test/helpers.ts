@@ -135,3 +135,23 @@ export function useTestRoot(): { readonly root: TestRoot; readonly conn: Connect
   afterAll(() => state.root.cleanup());
   return state;
 }
+
+/** A scratch root and a connection to it for one test file, made before its tests and removed after. */
+export function scratchRoot(): { readonly root: TestRoot; readonly conn: Connection } {
+  const made: { root?: TestRoot; conn?: Connection } = {};
+  beforeAll(async () => {
+    made.root = new TestRoot();
+    made.conn = await made.root.open();
+  });
+  afterAll(async () => {
+    await made.root?.cleanup();
+  });
+  return {
+    get root() {
+      return made.root!;
+    },
+    get conn() {
+      return made.conn!;
+    },
+  };
+}

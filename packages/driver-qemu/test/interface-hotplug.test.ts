@@ -48,9 +48,9 @@ describe('live attach and detach of network and bridge interfaces', () => {
 
   it('a failed plug leaves no tap, no port and no netdev', () => {
     const before = ports().length;
-    // A PCI slot already taken: device_add fails after the port, the tap and the netdev were made.
+    // A PCI bus the machine does not have: device_add fails after the port, the tap and the netdev were made.
     const busy = file('busy.xml', `<interface type='network'><source network='qn'/><model type='virtio'/>
-      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/></interface>`);
+      <address type='pci' domain='0x0000' bus='0x03' slot='0x01' function='0x0'/></interface>`);
     const r = virsh('attach-device', 'h1', busy, '--live');
     expect(r.status).toBe(1);
     expect(r.err).toMatch(/error: Failed to attach device from .*busy\.xml\nerror: internal error: unable to execute QEMU command 'device_add'/);

@@ -144,7 +144,7 @@ export class LocalStorage implements StorageDriver {
     const def = parsePoolDefinition(xml);
     const ref = await this.change(async (t) => {
       t.existing(def, true);
-      await this.start(def, flags);
+      await this.start(def, flags, false);
       return { name: def.name, uuid: def.uuid };
     });
     this.events.lifecycle(ref, E.STARTED);
@@ -162,18 +162,28 @@ export class LocalStorage implements StorageDriver {
       if (existsSync(marker)) return;
       await writeFileAtomic(marker, '', { domain: D });
       for (const obj of t.pools.filter((p) => p.autostart && !p.active)) {
-        await this.start(obj.def, 0).catch((e: unknown) => log.warn(`cannot autostart pool '${obj.def.name}': ${(e as Error).message}`));
+        await this.start(obj.def, 0, obj.config !== undefined).catch((e: unknown) => log.warn(`cannot autostart pool '${obj.def.name}': ${(e as Error).message}`));
       }
     });
   }
 
-  /** Builds (when asked) and checks a pool, then marks it active with `def` as its live definition. */
-  private async start(def: StoragePoolDef, flags: number): Promise<void> {
+  /**
+   * Builds (when asked) and checks a pool, then marks it active with `def` (or what the start made
+   * of it, saved as the persistent definition too for a persistent pool) as its live definition.
+   * A pool whose state cannot be saved is stopped again.
+   */
+  private async start(def: StoragePoolDef, flags: number, persistent: boolean): Promise<void> {
     const backend = backendOf(def.type);
     const build = buildFlagsOf(flags);
     if (build !== undefined) await backend.build(def, build);
-    await backend.start(def);
-    await saveState(this.paths, def);
+    const live = (await backend.start(def)) ?? def;
+    try {
+      if (persistent && live !== def) await saveConfig(this.paths, live);
+      await saveState(this.paths, live);
+    } catch (e) {
+      await backend.stop(live).catch(() => undefined);
+      throw e;
+    }
   }
 
   async storagePoolBuild(pool: StoragePoolRef, flags: number): Promise<void> {
@@ -191,7 +201,10 @@ export class LocalStorage implements StorageDriver {
   }
   async storagePoolCreate(pool: StoragePoolRef, flags: number): Promise<void> {
     checkFlags(flags, BUILD_FLAGS, 'storagePoolCreate', D);
-    await this.change(async (t) => this.start(t.inactive(pool, 'already').def, flags));
+    await this.change(async (t) => {
+      const obj = t.inactive(pool, 'already');
+      await this.start(obj.def, flags, obj.config !== undefined);
+    });
     this.events.lifecycle(pool, E.STARTED);
   }
   async storagePoolDestroy(pool: StoragePoolRef): Promise<void> {

@@ -17,8 +17,11 @@ export interface PoolSizes {
 export interface PoolBackend {
   /** pool-build: makes the pool's storage (directory, label, volume group). */
   build(def: StoragePoolDef, flags: number): Promise<void>;
-  /** What starting needs done and checked: mount, activate, find the device. */
-  start(def: StoragePoolDef): Promise<void>;
+  /**
+   * What starting needs done and checked: mount, activate, find the device. A definition it
+   * answers is the pool's from now on (an fc_host adapter whose vHBA it made becomes managed).
+   */
+  start(def: StoragePoolDef): Promise<StoragePoolDef | undefined | void>;
   /** What stopping undoes (umount, deactivate); nothing for most types. */
   stop(def: StoragePoolDef): Promise<void>;
   /** pool-delete: removes what build made. */

@@ -1,4 +1,5 @@
 import { poolPart, type PoolPart, type StoragePoolDef } from '@tsvirt/conf';
+import { sameAdapter } from './scsi/adapter-match.js';
 
 /** The target directory of a pool (conf checked that a local pool has one). */
 export const targetOf = (def: StoragePoolDef): string => def.targetPath!;
@@ -26,7 +27,7 @@ export function sameStorage(a: StoragePoolDef, b: StoragePoolDef): boolean {
     case 'fs': case 'disk': return same(sourceDevice(a), sourceDevice(b));
     case 'logical': return sa.name === sb.name;
     case 'iscsi': case 'iscsi-direct': return same(sa.hosts?.[0]?.name, sb.hosts?.[0]?.name) && same(sourceDevice(a), sourceDevice(b));
-    case 'scsi': return same(sa.adapter?.name, sb.adapter?.name);
+    case 'scsi': return sameAdapter(sa.adapter, sb.adapter);
     default: return false;
   }
 }

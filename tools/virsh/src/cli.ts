@@ -8,6 +8,7 @@ import { parseCommands, runCommands } from './run-commands.js';
 import { Ctl, DebugLevel } from './vsh/ctl.js';
 import { tokenizeCommandString, type CommandWords } from './vsh/tokenize.js';
 import { VshError } from './vsh/vsh-error.js';
+import { isCharDevice, writeFd } from './vsh/fd-output.js';
 
 // Drivers are resolved from this package, which depends on all of them; still loaded only on use.
 addDriverImporter(importDriver);
@@ -154,14 +155,14 @@ const OUTPUT_AGE = 20_000_000n;
  * line comes (stdout and stderr keep their order), past a slow command, or when `force`d.
  */
 function outputWriter(ctl: () => Ctl): (force?: boolean) => void {
-  const eager = process.stdout.isTTY === true;
+  const eager = isCharDevice(1);
   let since = process.hrtime.bigint();
   return (force = true) => {
     const c = ctl();
     if (!force && !eager && !c.hasErrorOutput() && c.pendingOutput() < OUTPUT_CHUNK && process.hrtime.bigint() - since < OUTPUT_AGE) return;
     const { stdout, stderr } = c.takeOutput();
-    if (stdout) process.stdout.write(stdout);
-    if (stderr) process.stderr.write(stderr);
+    writeFd(1, stdout);
+    writeFd(2, stderr);
     since = process.hrtime.bigint();
   };
 }
@@ -176,30 +177,30 @@ async function main(argv: string[]): Promise<number> {
     const args = globals.map((a) => (a === '--version=long' ? '-V' : a === '--version=short' ? '-v' : a));
     ({ values } = parseArgs({ args, options: GLOBAL_OPTIONS, strict: true, allowPositionals: false }));
   } catch (e) {
-    process.stderr.write(`error: ${globalOptionError(e as Error & { code?: string }, globals)}\n`);
+    writeFd(2, `error: ${globalOptionError(e as Error & { code?: string }, globals)}\n`);
     return 1;
   }
   if (values.help) {
     const { GROUPS } = await import('./commands/index.js');
-    process.stdout.write(`${USAGE}${GROUPS.map((g) => `${groupHelp(g, '')}\n`).join('')}\n` +
+    writeFd(1, `${USAGE}${GROUPS.map((g) => `${groupHelp(g, '')}\n`).join('')}\n` +
       '  (specify help <group> for details about the commands in the group)\n\n' +
       '  (specify help <command> for details about the command)\n\n');
     return 0;
   }
   if (values.version) {
-    process.stdout.write(`${versionString(LIB_VERSION)}\n`);
+    writeFd(1, `${versionString(LIB_VERSION)}\n`);
     return 0;
   }
   if (values['long-version']) {
-    process.stdout.write(await longVersion());
+    writeFd(1, await longVersion());
     return 0;
   }
   const numeric = numericGlobals(values);
   if (typeof numeric === 'string') {
-    process.stderr.write(`error: ${numeric}\n`);
+    writeFd(2, `error: ${numeric}\n`);
     return 1;
   }
-  for (const w of numeric.warnings) process.stderr.write(`error: ${w}\n`);
+  for (const w of numeric.warnings) writeFd(2, `error: ${w}\n`);
   const envURI = process.env['VIRSH_DEFAULT_CONNECT_URI'] || defaultURI();
   const explicitURI = values.connect ?? envURI;
   const ctl = new Ctl({

@@ -108,11 +108,15 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
   checkDomainName(name);
 
   const uuidEl = firstChild(root, 'uuid');
-  let uuid = generateUUID();
+  // Generated only when absent: the first random UUID loads Node's crypto, which a CLI run that
+  // only reads definitions never needs.
+  let uuid: string;
   if (uuidEl) {
     const parsed = parseUUID(textOf(uuidEl));
     if (!parsed) throw new VirError(ErrorCode.INTERNAL_ERROR, 'malformed uuid element', ErrorDomain.DOMAIN);
     uuid = parsed;
+  } else {
+    uuid = generateUUID();
   }
 
   const osEl = firstChild(root, 'os');

@@ -25,12 +25,6 @@ export function setPciAddress(el: XmlElement, a: PciAddressValue): void {
   el.children = [...el.children.filter((c) => c.kind !== 'element' || c.name !== 'address'), element('address', attrs)];
 }
 
-/** Sets `multifunction` on a device's existing PCI address (libvirt marks function 0 of a shared slot). */
-export function setPciMultifunction(el: XmlElement, value: 'on' | 'off'): void {
-  const a = firstChild(el, 'address');
-  if (a) setAttr(a, 'multifunction', value);
-}
-
 /** What libvirt fills in for a PCI controller: `<model name>` and `<target>` (port in hex, as libvirt writes it). */
 export interface PciControllerOptions {
   readonly modelName?: string;

@@ -239,7 +239,7 @@ export { VNC_LISTEN, VNC_PORT_MIN } from './graphics-args.js';
 
 /** QEMU's names for libvirt's audio types and for the attributes whose names do not simply turn kebab-case. */
 const AUDIO_DRIVERS: Record<string, string> = { pulseaudio: 'pa', file: 'wav' };
-const AUDIO_RENAMES: Record<string, string> = { serverName: 'server' };
+const AUDIO_RENAMES: Record<string, string> = { serverName: 'server', tryMMap: 'try-mmap' };
 /** libvirt's order of the options every direction has; the backend's own follow as written. */
 const AUDIO_COMMON = ['mixingEngine', 'fixedSettings', 'voices', 'bufferLength'];
 
@@ -322,5 +322,6 @@ export function videoArgs(devices: readonly XmlElement[]): string[] {
 export function balloonArgs(devices: readonly XmlElement[]): string[] {
   const b = devicesOf(devices, 'memballoon')[0];
   if (!b || b.model === 'none') return [];
-  return deviceArg({ driver: 'virtio-balloon-pci', ...virtioOptions(b.xml), id: 'balloon0', ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
+  return deviceArg({
+    driver: 'virtio-balloon-pci', ...virtioOptions(b.xml), id: 'balloon0', ...(b.freePageReporting !== undefined ? { 'free-page-reporting': b.freePageReporting } : {}), ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
 }

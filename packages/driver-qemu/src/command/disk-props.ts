@@ -60,7 +60,9 @@ export function storageProps(d: ResolvedDisk): JsonProps {
 export function formatProps(d: ResolvedDisk): JsonProps {
   const drv = d.view.disk.driver;
   const discard = drv?.discard !== undefined && drv.discard !== 'default' ? { discard: drv.discard } : {};
-  const zeroes = drv?.detectZeroes !== undefined && drv.detectZeroes !== 'default' ? { 'detect-zeroes': drv.detectZeroes } : {};
+  // Zeroes are unmapped only where discards are: libvirt asks for plain detection otherwise.
+  const detect = drv?.detectZeroes === 'unmap' && drv.discard !== 'unmap' ? 'on' : drv?.detectZeroes;
+  const zeroes = detect !== undefined && detect !== 'default' ? { 'detect-zeroes': detect } : {};
   return { 'node-name': formatNode(d.node), 'read-only': d.view.readonly, ...discard, ...zeroes, ...cacheProps(d), driver: d.view.format, file: storageNode(d.node) };
 }
 
@@ -115,7 +117,9 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
       return { driver: 'floppy', unit: a.unit, ...tail };
     default: {
       const driver = v.device === 'cdrom' ? 'ide-cd' : 'ide-hd';
-      const bus = v.bus === 'sata' ? `ide.${a.unit}` : `ide.${a.controller * 2 + a.bus}`;
+      // q35's built-in AHCI calls its ports ide.N; an added AHCI controller is sataN.
+      const sataBus = pcieRoot && a.controller === 0 ? `ide.${a.unit}` : `sata${a.controller}.${a.unit}`;
+      const bus = v.bus === 'sata' ? sataBus : `ide.${a.controller * 2 + a.bus}`;
       return { driver, bus, ...(v.bus === 'sata' ? {} : { unit: a.unit }), ...share, ...tail };
     }
   }

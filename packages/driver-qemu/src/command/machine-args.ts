@@ -1,7 +1,7 @@
 import { attr, domainPart, firstChild, textOf, toKiB, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
-import { hasPcieRoot } from './pci-address.js';
+import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 
 type Timer = NonNullable<NonNullable<ReturnType<typeof domainPart<'clock'>>>['timers']>[number];
 
@@ -61,19 +61,24 @@ export function machineProps(def: DomainDef): { before: string[]; after: string[
   return { before, after };
 }
 
-/** `-global mch.extended-tseg-mbytes` of an SMM TSEG size (`<smm><tseg>`, in MiB). */
-export function tsegArgs(def: DomainDef): string[] {
+/** The SMM TSEG size of `<features><smm><tseg>`, in bytes. */
+export function tsegBytes(def: DomainDef): number | undefined {
   const features = def.other.find((e) => e.name === 'features');
   const smm = features && firstChild(features, 'smm');
   const tseg = smm && firstChild(smm, 'tseg');
-  if (!tseg) return [];
-  const mib = toKiB(Number(textOf(tseg).trim()), attr(tseg, 'unit') ?? 'MiB') / 1024;
-  return ['-global', `mch.extended-tseg-mbytes=${mib}`];
+  return tseg ? toKiB(Number(textOf(tseg).trim()), attr(tseg, 'unit') ?? 'MiB') * 1024 : undefined;
 }
 
-/** `-device intel-iommu` and its options (virtio-iommu is a PCI device of its own). */
+/** `-global mch.extended-tseg-mbytes` of an SMM TSEG size (in MiB). */
+export function tsegArgs(def: DomainDef): string[] {
+  const bytes = tsegBytes(def);
+  return bytes === undefined ? [] : ['-global', `mch.extended-tseg-mbytes=${bytes / (1024 * 1024)}`];
+}
+
+/** `-device intel-iommu` and its options, or the virtio-iommu PCI device. */
 export function iommuArgs(def: DomainDef): string[] {
   return devicesOf(def.devices, 'iommu').flatMap((i) => {
+    if (i.model === 'virtio') return ['-device', JSON.stringify({ driver: 'virtio-iommu', id: 'iommu0', ...pciProps(pciAddressOf(i), hasPcieRoot(def.devices)) })];
     if (i.model !== 'intel') return [];
     const d = i.driver ?? {};
     const onOff = (v: boolean | undefined, name: string): Record<string, string> => (v === undefined ? {} : { [name]: v ? 'on' : 'off' });

@@ -6,6 +6,7 @@ import { diskDeviceProps, fdcBootArgs, formatProps, storageProps, type ResolvedD
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { cpuFeatureProps } from './cpu-features.js';
+import { firmwareArgs } from './firmware-args.js';
 import { graphicsArgs } from './graphics-args.js';
 import { hostdevArgs } from './hostdev-args.js';
 import { hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
@@ -101,19 +102,22 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
   const machine = def.os.machine ?? 'pc';
   const memory = memoryArgs(def, ctx.hugepages);
   const mprops = machineProps(def);
+  const firmware = firmwareArgs(def);
   return [
     '-name', `guest=${def.name.replaceAll(',', ',,')},debug-threads=on`,
     '-S',
     '-object', JSON.stringify({ 'qom-type': 'secret', id: 'masterKey0', format: 'raw', file: ctx.masterKeyFile }),
+    ...firmware.blockdevs,
     '-machine', [
       machine, 'usb=off', ...mprops.before, 'dump-guest-core=off', ...mprops.after,
-      ...(memory.machineBackend ? ['memory-backend=pc.ram'] : []), ...(hpetOff(def) ? ['hpet=off'] : []),
+      ...(memory.machineBackend ? ['memory-backend=pc.ram'] : []), ...firmware.machine, ...(hpetOff(def) ? ['hpet=off'] : []),
     ].join(','),
     '-accel', ctx.accel,
     ...tsegArgs(def),
     ...cpuArgs(def, ctx.accel),
+    ...firmware.bios,
     ...memory.memory,
-    '-overcommit', 'mem-lock=off',
+    '-overcommit', `mem-lock=${domainPart(def, 'memoryBacking')?.locked ? 'on' : 'off'}`,
     '-smp', smpArg(def),
     ...memory.numa,
     '-uuid', def.uuid,

@@ -5,6 +5,8 @@ import { assignPciAddresses } from '../command/pci-address.js';
 import { disksOf } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { GUEST_ARCH } from '../state/domain-store.js';
+import { tsegBytes } from '../command/machine-args.js';
+import { validateQemuDomain } from './domain-validate.js';
 import { applyQemuDefaults } from './qemu-defaults.js';
 
 const EMULATOR = '/usr/bin/qemu-system-x86_64';
@@ -36,6 +38,7 @@ export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${EMULATOR}' does not support os type '${def.os.type}'`, ErrorDomain.QEMU);
   }
   disksOf(def.devices);
+  validateQemuDomain(def, tsegBytes(def));
   if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(element('emulator', [], [textNode(EMULATOR)]));
   for (const nic of devicesOf(def.devices, 'interface')) {
     if (nic.mac !== undefined) continue;

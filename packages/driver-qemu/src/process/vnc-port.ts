@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
-import { attr, type DomainDef } from '@tsvirt/conf';
+import type { DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { VNC_PORT_MIN } from '../command/device-args.js';
+import { devicesOf } from '../devices/typed-devices.js';
 
 /** libvirt's range of automatic VNC ports. */
 const VNC_PORT_MAX = 65535;
@@ -20,8 +21,8 @@ function canListen(port: number): Promise<boolean> {
  * binds it: QEMU then fails and the start is rolled back with its message.
  */
 export async function freeVncPort(def: DomainDef): Promise<number | undefined> {
-  const g = def.devices.find((d) => d.name === 'graphics' && attr(d, 'type') === 'vnc');
-  if (!g || (attr(g, 'autoport') !== 'yes' && Number(attr(g, 'port') ?? -1) >= 0)) return undefined;
+  const g = devicesOf(def.devices, 'graphics').find((d) => d.type === 'vnc');
+  if (!g || (g.autoport !== 'yes' && Number(g.port ?? -1) >= 0)) return undefined;
   for (let port = VNC_PORT_MIN; port <= VNC_PORT_MAX; port++) if (await canListen(port)) return port;
   throw new VirError(ErrorCode.INTERNAL_ERROR, 'Unable to find an unused port in range \'display\' (5900-65535)', ErrorDomain.QEMU);
 }

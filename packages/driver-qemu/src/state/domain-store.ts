@@ -1,9 +1,8 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { parseDomainXML, type DomainDef } from '@tsvirt/conf';
-import { ErrorDomain, logger, writeFileAtomic } from '@tsvirt/util';
+import { ErrorDomain, logger, withFileLock, writeFileAtomic } from '@tsvirt/util';
 import { configFile, domainLockFile, driverLockFile, isFileSafeName, nextIdFile, type DriverPaths } from './driver-paths.js';
 import { isActiveStatus, readStatus, type ActiveStatus, type DomainStatus } from './domain-status.js';
-import { withSocketLock } from './socket-lock.js';
 
 /** How long a job waits for another process's job on the same domain. */
 const LOCK_WAIT_MS = 60_000;
@@ -110,12 +109,12 @@ export async function removeConfig(paths: DriverPaths, name: string): Promise<vo
 
 /** Runs `fn` as the only job on domain `name` among all processes using this root. */
 export function withDomainJob<T>(paths: DriverPaths, name: string, fn: () => Promise<T>): Promise<T> {
-  return withSocketLock(domainLockFile(paths, name), fn, { waitMs: LOCK_WAIT_MS, domain: ErrorDomain.QEMU });
+  return withFileLock(domainLockFile(paths, name), fn, { waitMs: LOCK_WAIT_MS, domain: ErrorDomain.QEMU });
 }
 
 /** Runs `fn` holding the driver-wide lock (ids, the shared-disk table, the set of names). */
 export function withDriverLock<T>(paths: DriverPaths, fn: () => Promise<T>): Promise<T> {
-  return withSocketLock(driverLockFile(paths), fn, { waitMs: LOCK_WAIT_MS, domain: ErrorDomain.QEMU });
+  return withFileLock(driverLockFile(paths), fn, { waitMs: LOCK_WAIT_MS, domain: ErrorDomain.QEMU });
 }
 
 /** The status of every domain that is starting or running. */

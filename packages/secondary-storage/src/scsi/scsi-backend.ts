@@ -1,16 +1,27 @@
-import type { StoragePoolDef } from '@tsvirt/conf';
+import { withPoolPart, type StoragePoolDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { PoolBackend } from '../pool-backend.js';
 import { sourceOf } from '../pool-xml.js';
 import { hostNumber, hostUnits, rescanHost, unitSizes } from './scsi-lus.js';
+import { createVport, deleteVport, hostByWWN, notFound, type Adapter, type FcAdapter } from './vhba.js';
 
-/** The SCSI host a pool's `<adapter type='scsi_host' name='hostN'/>` names; other adapters are refused. */
+const isFc = (a: Adapter | undefined): a is FcAdapter => a?.type === 'fc_host' && a.wwnn !== undefined && a.wwpn !== undefined;
+
+/**
+ * The SCSI host of a pool's adapter: `<adapter type='scsi_host' name='hostN'/>`, or the vHBA
+ * whose port names an fc_host adapter gives; parent-address adapters are refused.
+ */
 function adapterHost(def: StoragePoolDef): number {
   const adapter = sourceOf(def).adapter;
+  if (isFc(adapter)) {
+    const host = hostByWWN(adapter.wwnn, adapter.wwpn);
+    if (!host) throw notFound(adapter);
+    return hostNumber(host);
+  }
   const name = adapter?.name;
-  if (adapter?.type !== 'scsi_host' || name === undefined) {
+  if (name === undefined) {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED,
-      `cannot use the adapter of SCSI pool '${def.name}': only scsi_host adapters named hostN are supported here (no vHBA creation, no parent address lookup)`, ErrorDomain.STORAGE);
+      `cannot use the adapter of SCSI pool '${def.name}': scsi_host adapters found by their parent address are not supported here`, ErrorDomain.STORAGE);
   }
   return hostNumber(name);
 }
@@ -20,13 +31,37 @@ async function scan(def: StoragePoolDef): Promise<void> {
 }
 
 /**
+ * Starts a pool: an fc_host adapter's vHBA is made first when it does not exist, and the pool
+ * then manages it (libvirt marks such an adapter managed='yes' so that stopping removes it).
+ */
+async function start(def: StoragePoolDef): Promise<StoragePoolDef | undefined> {
+  const source = sourceOf(def);
+  const adapter = source.adapter;
+  if (!isFc(adapter) || !(await createVport(adapter))) {
+    await scan(def);
+    return undefined;
+  }
+  const live = adapter.managed === true ? def : withPoolPart(def, 'source', { ...source, adapter: { ...adapter, managed: true } });
+  await scan(live).catch(async (e: unknown) => {
+    await deleteVport({ ...adapter, managed: true }).catch(() => undefined);
+    throw e;
+  });
+  return live;
+}
+
+async function stop(def: StoragePoolDef): Promise<void> {
+  const adapter = sourceOf(def).adapter;
+  if (isFc(adapter)) await deleteVport(adapter);
+}
+
+/**
  * The `scsi` pool: the logical units of a SCSI host adapter, found in sysfs (a fake tree under
  * TSVIRT_SYSFS_ROOT in tests). Units are not made or removed by libvirt: no volume creation.
  */
 export const scsiBackend: PoolBackend = {
   build: async () => undefined,
-  start: scan,
-  stop: async () => undefined,
+  start,
+  stop,
   check: scan,
   sizes: async (def) => unitSizes(await hostUnits(def, adapterHost(def))),
   livePermissions: false,

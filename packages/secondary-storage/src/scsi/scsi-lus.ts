@@ -8,11 +8,17 @@ import type { PoolSizes } from '../pool-backend.js';
 /** SCSI peripheral types libvirt makes volumes of: disks and CD/DVD drives. */
 const VOLUME_TYPES: ReadonlySet<number> = new Set([0, 5]);
 
-/** The host number of an adapter named `hostN`, or libvirt's refusal. */
+/** The number of a host named `scsi_hostN`, `fc_hostN` or `hostN`; undefined for other names. */
+export function parseHostNumber(name: string | undefined): number | undefined {
+  const m = /^(?:scsi_|fc_)?host(\d+)$/.exec(name ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The host number of an adapter named `scsi_hostN`, `fc_hostN` or `hostN`, or libvirt's refusal. */
 export function hostNumber(name: string): number {
-  const m = /^host(\d+)$/.exec(name);
-  if (!m) throw new VirError(ErrorCode.INTERNAL_ERROR, `Invalid adapter name '${name}' for SCSI pool`, ErrorDomain.STORAGE);
-  return Number(m[1]);
+  const host = parseHostNumber(name);
+  if (host === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `Invalid adapter name '${name}' for SCSI pool`, ErrorDomain.STORAGE);
+  return host;
 }
 
 /** Asks a SCSI host to scan its bus for new units (libvirt does at each refresh). */

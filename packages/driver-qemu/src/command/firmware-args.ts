@@ -1,0 +1,43 @@
+import { domainPart, type DomainDef } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+
+/** The firmware's part of the command line: `-blockdev` pairs for the pflash units, what `-machine` names, `-bios`. */
+export interface FirmwareArgs {
+  readonly blockdevs: string[];
+  readonly machine: string[];
+  readonly bios: string[];
+}
+
+const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, what, ErrorDomain.QEMU);
+
+/** One pflash unit as libvirt gives it: a protocol node and a raw format node over it. */
+function pflash(unit: number, filename: string, readOnly: boolean, block: boolean): string[] {
+  const storage = `libvirt-pflash${unit}-storage`;
+  return [
+    '-blockdev', JSON.stringify({ driver: block ? 'host_device' : 'file', filename, 'node-name': storage, 'auto-read-only': true, discard: 'unmap' }),
+    '-blockdev', JSON.stringify({ 'node-name': `libvirt-pflash${unit}-format`, 'read-only': readOnly, driver: 'raw', file: storage }),
+  ];
+}
+
+/**
+ * The firmware of `<os>`: a ROM loader is `-bios`; a pflash loader is unit 0 and the NVRAM store
+ * (a path, or a file or block source) unit 1, both named on `-machine`.
+ */
+export function firmwareArgs(def: DomainDef): FirmwareArgs {
+  const os = domainPart(def, 'os');
+  const loader = os?.loader;
+  const path = loader?.path?.trim();
+  if (os?.firmware !== undefined) throw unsupported(`firmware autoselection ('${os.firmware}') is not supported by this driver yet`);
+  if (!loader || !path) return { blockdevs: [], machine: [], bios: [] };
+  if (loader.type !== 'pflash') return { blockdevs: [], machine: [], bios: ['-bios', path] };
+  const blockdevs = pflash(0, path, loader.readonly === true, false);
+  const machine = ['pflash0=libvirt-pflash0-format'];
+  const nvram = os.nvram;
+  if (nvram && loader.stateless !== true) {
+    const file = nvram.path?.trim() || (nvram.type === 'block' ? nvram.source?.dev : nvram.source?.file);
+    if (!file || nvram.type === 'network') throw unsupported('an NVRAM store without a local path is not supported by this driver yet');
+    blockdevs.push(...pflash(1, file, false, nvram.type === 'block'));
+    machine.push('pflash1=libvirt-pflash1-format');
+  }
+  return { blockdevs, machine, bios: [] };
+}

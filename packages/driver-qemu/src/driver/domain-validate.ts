@@ -1,0 +1,77 @@
+import { domainPart, type DomainDef } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { diskBus } from '../devices/qemu-disk.js';
+import { devicesOf } from '../devices/typed-devices.js';
+import { isQ35 } from './qemu-defaults.js';
+
+const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.QEMU);
+const detail = (msg: string): VirError => new VirError(ErrorCode.XML_DETAIL, msg, ErrorDomain.DOMAIN);
+
+/** Firmware: no NVRAM for a stateless loader. */
+function checkFirmware(def: DomainDef): void {
+  const os = domainPart(def, 'os');
+  if (os?.loader?.stateless !== true || !os.nvram) return;
+  if (os.nvram.path?.trim() || os.nvram.source) throw detail('NVRAM is not permitted when loader is stateless');
+  if (os.nvram.template !== undefined) throw detail('NVRAM template is not permitted when loader is stateless');
+}
+
+/** Disks: addresses that fit their bus, vendor/product only on SCSI, concurrent access and encryption only where QEMU has them. */
+function checkDisks(def: DomainDef): void {
+  for (const d of devicesOf(def.devices, 'disk')) {
+    const bus = diskBus(d);
+    const target = d.target?.dev ?? '';
+    if (d.address && d.address.type !== 'drive' && (bus === 'ide' || bus === 'sata' || bus === 'scsi' || bus === 'fdc')) {
+      throw unsupported(`Invalid address type '${d.address.type}' for the disk '${target}' with the bus type '${bus}'`);
+    }
+    if ((d.vendor !== undefined || d.product !== undefined) && bus !== 'scsi') throw unsupported('Only scsi disk supports vendor and product');
+    const format = d.driver?.type ?? 'raw';
+    if (d.shareable && !d.readonly && format !== 'raw') throw unsupported(`shared access for disk '${target}' requires use of supported storage format`);
+    if (d.encryptionFormat !== undefined && d.source?.encryptionFormat !== undefined) throw unsupported('an <encryption> definition already found for disk source');
+    const luks = d.encryptionFormat === 'luks' || d.source?.encryptionFormat === 'luks';
+    if (luks && format !== 'raw' && format !== 'qcow2') throw unsupported("encryption is supported only with 'raw' and 'qcow2' image format");
+  }
+}
+
+/** Machine features: SMM's TSEG only on q35, in whole MiB; the Intel IOMMU only on q35; a virtio IOMMU on PCI. */
+function checkMachine(def: DomainDef, tsegBytes: number | undefined): void {
+  const q35 = isQ35(def.os.machine);
+  if (tsegBytes !== undefined) {
+    if (!q35) throw unsupported('SMM TSEG is only supported with q35 machine type');
+    if (tsegBytes % (1024 * 1024) !== 0) throw unsupported('SMM TSEG size must be divisible by 1 MiB');
+  }
+  for (const i of devicesOf(def.devices, 'iommu')) {
+    if (i.model === 'intel' && !q35) throw unsupported("IOMMU device: 'intel' is only supported with Q35 machines");
+    if (i.model === 'virtio' && i.address && i.address.type !== 'pci') throw unsupported("IOMMU device: 'virtio' needs a PCI address");
+  }
+}
+
+/** Displays: QEMU drives one OpenGL display at most. */
+function checkGraphics(def: DomainDef): void {
+  const gl = devicesOf(def.devices, 'graphics').filter((g) => g.type === 'egl-headless' || g.gl?.enable === true);
+  if (gl.length > 1) throw unsupported('multiple OpenGL displays are not supported by QEMU');
+}
+
+/** Inputs: (non-)transitional virtio models exist only for passthrough. */
+function checkInputs(def: DomainDef): void {
+  for (const i of devicesOf(def.devices, 'input')) {
+    if ((i.model === 'virtio-transitional' || i.model === 'virtio-non-transitional') && i.type !== 'passthrough') {
+      throw unsupported(`virtio (non-)transitional models are not supported for input type=${i.type}`);
+    }
+  }
+}
+
+/**
+ * libvirt's QEMU-level checks of a definition (qemuValidateDomainDef and friends) that this
+ * driver makes at define time, each with libvirt's words. `tsegBytes` is the SMM TSEG size.
+ */
+export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined): void {
+  const arch = domainPart(def, 'os')?.arch;
+  if (arch !== undefined && arch !== 'x86_64' && arch !== 'i686') {
+    throw unsupported(`Emulator '/usr/bin/qemu-system-x86_64' does not support arch '${arch}'`);
+  }
+  checkFirmware(def);
+  checkDisks(def);
+  checkMachine(def, tsegBytes);
+  checkGraphics(def);
+  checkInputs(def);
+}
