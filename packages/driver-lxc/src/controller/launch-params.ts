@@ -14,6 +14,8 @@ export interface LaunchParams {
   readonly tree: CgroupTree;
   /** The host-side ends of veth pairs and the container-side names and settings of the other ends. */
   readonly veths: readonly VethPlan[];
+  /** Namespaces joined instead of made (`<lxc:namespace>`): `net`, `ipc` or `uts` and the file to setns to. */
+  readonly shares: ReadonlyArray<{ readonly ns: string; readonly path: string }>;
 }
 
 /** One veth pair: the host end stays, the peer is moved into the container and renamed. */

@@ -9,6 +9,7 @@ import { cgroupDirs, cgroupTree, leafName, requireCgroups } from '../cgroup/cgro
 import { containerSpec } from '../conf/container-spec.js';
 import { prestartChecks } from '../conf/prestart-checks.js';
 import { SETUP_FAILURE, type LaunchParams } from '../controller/launch-params.js';
+import { sharedNamespaces } from './shared-namespaces.js';
 import { controllerScript, ensureHelper } from '../process/package-files.js';
 import { logFile } from '../state/lxc-paths.js';
 import { type ActiveStatus } from '../state/lxc-status.js';
@@ -66,6 +67,7 @@ function startFailure(text: string): VirError {
 export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts: { paused: boolean; persistent: boolean }): Promise<ActiveStatus> {
   const spec = containerSpec(def);
   const identity = await prestartChecks(spec);
+  const shares = await sharedNamespaces(drv, def);
   const helper = await ensureHelper();
   const tree = cgroupTree();
   requireCgroups(tree);
@@ -82,7 +84,7 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
     status.veths = net.plans.map((v) => v.host);
     status.ports = net.ports;
     await writeStatus(drv.paths, status);
-    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, veths: net.plans };
+    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, veths: net.plans, shares };
     const word = await runController(drv, params, async (pid) => {
       // As libvirt: the domain's id is its controller's pid, which also names its cgroup.
       Object.assign(status, { id: pid, cgroups: cgroupDirs(tree, spec.partition, leafName(spec.name, pid)), xml: formatDomainXML(def, { id: pid }) });
