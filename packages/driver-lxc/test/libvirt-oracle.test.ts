@@ -130,6 +130,29 @@ describe.skipIf(why)("libvirt 9.0's LXC driver as the oracle", () => {
     expect(oursT).toEqual(theirsT);
   });
 
+  // The fixture's libvirtd lives in a mount namespace of its own, where a netns the test adds later
+  // is only an empty file (the bind mount does not propagate): joining one is checked against the
+  // kernel in shared-namespaces.test.ts, the refusals here.
+  it("<lxc:namespace> refusals are worded as libvirt's", async () => {
+    const name = `orns${process.pid}`;
+    const file = join(root.dir, `${name}.xml`);
+    const cases = [`<lxc:sharenet type='netns' value='tsvorc${process.pid}x'/>`, "<lxc:shareipc type='netns' value='red'/>",
+      "<lxc:shareuts type='name' value='nosuchdomain'/>", "<lxc:shareipc type='pid' value='999999999'/>"];
+    const transcript = async (run: typeof lv) => {
+      const out: string[] = [];
+      for (const shares of cases) {
+        const xml = containerXML(name, rootfs, SLEEPER, { top: `<lxc:namespace>${shares}</lxc:namespace>` })
+          .replace("<domain type='lxc'>", "<domain type='lxc' xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'>");
+        execFileSync('sh', ['-c', `cat > '${file}'`], { input: xml });
+        const r = await run('create', file);
+        out.push(`${shares}: ${r.code} ${r.stdout}${r.stderr}`);
+      }
+      return out;
+    };
+    const theirsT = await transcript(lv);
+    expect(await transcript(ts)).toEqual(theirsT);
+  });
+
   it('states and reasons through a lifecycle are libvirt\'s', async () => {
     const name = `orlife${process.pid}`;
     const file = join(root.dir, `${name}.xml`);
