@@ -20,7 +20,8 @@
  *   --tmpfs DST KIB        a tmpfs (0: no size limit)
  *   --proc-file SRC NAME   SRC bound over the container's /proc/NAME once /proc is mounted
  *                          (the controller's live /proc/meminfo)
- *   --hostname NAME
+ *   --hostname NAME        (not set when the UTS namespace is shared)
+ *   --share net|ipc|uts FILE  join that namespace (a /proc/PID/ns or /run/netns file) instead of making one
  *   --uid N --gid N        identity of init (after the root is built)
  *   --cwd DIR              working directory of init
  *   --env NAME=VALUE       init's environment (nothing else is passed)
@@ -51,6 +52,7 @@
 
 struct bind { const char *src, *dst; int ro; };
 struct tmpfs { const char *dst; const char *kib; };
+struct share { const char *ns, *path; };
 
 static void fail(const char *fmt, ...)
 {
@@ -243,7 +245,8 @@ int main(int argc, char **argv)
     struct tmpfs tmpfss[MAX_ITEMS];
     char *env[MAX_ITEMS + 1];
     struct bind procfiles[MAX_ITEMS];
-    int nbinds = 0, ntmpfs = 0, nenv = 0, nprocfiles = 0, i;
+    struct share shares[3];
+    int nbinds = 0, ntmpfs = 0, nenv = 0, nprocfiles = 0, nshares = 0, i;
     for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *o = argv[i];
         int left = argc - i - 1;
@@ -255,6 +258,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(o, "--tmpfs") && left >= 2 && ntmpfs < MAX_ITEMS) {
             tmpfss[ntmpfs].dst = argv[i + 1]; tmpfss[ntmpfs].kib = argv[i + 2]; ntmpfs++; i += 2;
         } else if (!strcmp(o, "--hostname") && left >= 1) hostname = argv[++i];
+        else if (!strcmp(o, "--share") && left >= 2 && nshares < 3) {
+            shares[nshares].ns = argv[i + 1]; shares[nshares].path = argv[i + 2]; nshares++; i += 2;
+        }
         else if (!strcmp(o, "--proc-file") && left >= 2 && nprocfiles < MAX_ITEMS) {
             procfiles[nprocfiles].src = argv[i + 1]; procfiles[nprocfiles].dst = argv[i + 2]; procfiles[nprocfiles].ro = 1;
             nprocfiles++; i += 2;
@@ -270,6 +276,15 @@ int main(int argc, char **argv)
     char **init = argv + i + 1;
 
     int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | (userns ? CLONE_NEWUSER : 0);
+    /* <lxc:namespace>: join the shared ones (while still privileged in the host's user namespace)
+       and make only the others. */
+    for (int s = 0; s < nshares; s++) {
+        int type = !strcmp(shares[s].ns, "net") ? CLONE_NEWNET : !strcmp(shares[s].ns, "ipc") ? CLONE_NEWIPC : CLONE_NEWUTS;
+        int fd = open(shares[s].path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, type) < 0) fail("failed to join namespace %s: %s", shares[s].path, strerror(errno));
+        close(fd);
+        flags &= ~type;
+    }
     if (unshare(flags) < 0) fail("Failed to run clone container: %s", strerror(errno));
     pid_t child = fork();
     if (child < 0) fail("Failed to run clone container: %s", strerror(errno));
@@ -318,7 +333,8 @@ int main(int argc, char **argv)
     if (umount2(".", MNT_DETACH) < 0) fail("Failed to unmount the old root: %s", strerror(errno));
     if (chdir("/") < 0) fail("Failed to chdir into /: %s", strerror(errno));
 
-    if (hostname && sethostname(hostname, strlen(hostname)) < 0) fail("Failed to set hostname: %s", strerror(errno));
+    /* A shared UTS namespace keeps its owner's hostname, as libvirt leaves it. */
+    if (hostname && (flags & CLONE_NEWUTS) && sethostname(hostname, strlen(hostname)) < 0) fail("Failed to set hostname: %s", strerror(errno));
     if (setsid() < 0) fail("Unable to become session leader: %s", strerror(errno));
     if (ioctl(0, TIOCSCTTY, 1) < 0) fail("cannot make the console the controlling tty: %s", strerror(errno));
     if (gid >= 0 && (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0)) fail("setgid %ld failed: %s", gid, strerror(errno));

@@ -16,6 +16,7 @@ import { parseLxcDomain } from './conf/lxc-define.js';
 import { domainJob, noDomain, readDomain, requireActive } from './driver/lxc-access.js';
 import type { LxcContext } from './driver/lxc-context.js';
 import { initNamespaces, openConsole } from './driver/lxc-console.js';
+import { BLKIO_PARAM_COUNT, getBlkioParameters, setBlkioParameters } from './driver/lxc-blkiotune.js';
 import { setMemoryParameters } from './driver/lxc-memtune.js';
 import { setSchedulerParameters } from './driver/lxc-schedinfo.js';
 import { startContainerDomain } from './driver/lxc-start.js';
@@ -305,6 +306,19 @@ export class LxcHypervisor implements HypervisorDriver {
   async domainSetMemoryParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
     checkFlags(flags, 1 | 2, 'lxcDomainSetMemoryParameters', D);
     await domainJob(this.drv, dom, (d) => setMemoryParameters(this.drv, d, params, flags));
+  }
+  async domainGetBlkioParameterCount(dom: DomainRef, flags: number): Promise<number> {
+    checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetBlkioParameters', D);
+    await readDomain(this.drv, dom);
+    return BLKIO_PARAM_COUNT;
+  }
+  async domainGetBlkioParameters(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
+    checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetBlkioParameters', D);
+    return getBlkioParameters(await readDomain(this.drv, dom), flags & ~TypedParameterFlags.STRING_OKAY);
+  }
+  async domainSetBlkioParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
+    checkFlags(flags, 1 | 2, 'lxcDomainSetBlkioParameters', D);
+    await domainJob(this.drv, dom, (d) => setBlkioParameters(this.drv, d, params, flags));
   }
   async domainGetMemoryParameterCount(dom: DomainRef, flags: number): Promise<number> {
     checkFlags(flags, MEMORY_PARAM_FLAGS, 'lxcDomainGetMemoryParameters', D);

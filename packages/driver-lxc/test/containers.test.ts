@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainConsoleFlags, DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState, VirError, typedULLong, type Connection } from '@tsvirt/api';
 import { CONSOLE_HELLO } from '../src/controller/console-server.js';
-import { SLEEPER, TestRoot, containerXML, inside, until, whyNoContainers } from './helpers.js';
+import { SLEEPER, TestRoot, containerXML, inside, until, whyNoContainers, withFakeUnifiedTree } from './helpers.js';
 
 const skip = whyNoContainers();
 if (skip) console.log(`driver-lxc container tests skipped: ${skip}`);
@@ -293,30 +293,22 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     }
   });
 
-  it('writes cgroup v2 files on a fake unified tree (TSVIRT_CGROUP_ROOT)', async () => {
+  it('writes cgroup v2 files on a fake unified tree (TSVIRT_CGROUP_ROOT)', () => withFakeUnifiedTree(root.dir, async (cgroupOf) => {
     const name = uniq();
-    const fake = join(root.dir, 'cg2');
-    mkdirSync(fake);
-    writeFileSync(join(fake, 'cgroup.controllers'), 'cpu io memory pids\n');
-    process.env['TSVIRT_CGROUP_ROOT'] = fake;
-    try {
-      const tune = "<memtune><hard_limit unit='KiB'>50000</hard_limit><soft_limit unit='KiB'>40000</soft_limit></memtune><cputune><shares>512</shares><period>100000</period><quota>50000</quota></cputune><blkiotune><weight>300</weight></blkiotune>";
-      const d = await c.createXML(containerXML(name, rootfs, SLEEPER, { top: tune }));
-      const dir = join(fake, 'machine', readdirSync(join(fake, 'machine')).find((f) => f.endsWith(`-${name}.libvirt-lxc`))!);
-      const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-      expect(read('memory.max')).toBe(String(50000 * 1024));
-      expect(read('memory.high')).toBe(String(40000 * 1024));
-      expect(read('cpu.weight')).toBe('512');
-      expect(read('cpu.max')).toBe('50000 100000');
-      expect(read('io.weight')).toBe('default 300');
-      expect(read('cgroup.procs')).toBe(String(root.init(name).pid));
-      await d.suspend();
-      expect(read('cgroup.freeze')).toBe('1');
-      await d.resume();
-      await d.destroy();
-      expect(existsSync(dir)).toBe(false);
-    } finally {
-      delete process.env['TSVIRT_CGROUP_ROOT'];
-    }
-  });
+    const tune = "<memtune><hard_limit unit='KiB'>50000</hard_limit><soft_limit unit='KiB'>40000</soft_limit></memtune><cputune><shares>512</shares><period>100000</period><quota>50000</quota></cputune><blkiotune><weight>300</weight></blkiotune>";
+    const d = await c.createXML(containerXML(name, rootfs, SLEEPER, { top: tune }));
+    const dir = cgroupOf(name);
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    expect(read('memory.max')).toBe(String(50000 * 1024));
+    expect(read('memory.high')).toBe(String(40000 * 1024));
+    expect(read('cpu.weight')).toBe('512');
+    expect(read('cpu.max')).toBe('50000 100000');
+    expect(read('io.weight')).toBe('default 300');
+    expect(read('cgroup.procs')).toBe(String(root.init(name).pid));
+    await d.suspend();
+    expect(read('cgroup.freeze')).toBe('1');
+    await d.resume();
+    await d.destroy();
+    expect(existsSync(dir)).toBe(false);
+  }));
 });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { connect, type Connection } from '@tsvirt/api';
 import { INIT_FILE, STATUS_FILE, type LxcStatus } from '../src/state/lxc-status.js';
 
@@ -106,4 +107,33 @@ export async function until(fn: () => Promise<boolean> | boolean, ms = 10_000): 
     await sleep(50);
   }
   return false;
+}
+
+/** A TestRoot for the tests of the enclosing describe block: opened, with a busybox rootfs, before them and removed after. */
+export function openedRoot(): { root: TestRoot; conn: () => Connection; rootfs: () => string } {
+  const root = new TestRoot();
+  let c: Connection | undefined;
+  let fs = '';
+  beforeAll(async () => {
+    c = await root.open();
+    fs = root.rootfs();
+  });
+  afterAll(() => root.cleanup());
+  return { root, conn: () => c!, rootfs: () => fs };
+}
+
+/**
+ * Runs `fn` with the driver on a fake unified cgroup tree under `dir` (TSVIRT_CGROUP_ROOT); `fn`
+ * gets the way to a container's cgroup folder in it.
+ */
+export async function withFakeUnifiedTree(dir: string, fn: (cgroupOf: (name: string) => string) => Promise<void>): Promise<void> {
+  const fake = join(dir, 'cg2');
+  mkdirSync(fake);
+  writeFileSync(join(fake, 'cgroup.controllers'), 'cpu io memory pids\n');
+  process.env['TSVIRT_CGROUP_ROOT'] = fake;
+  try {
+    await fn((name) => join(fake, 'machine', readdirSync(join(fake, 'machine')).find((f) => f.endsWith(`-${name}.libvirt-lxc`))!));
+  } finally {
+    delete process.env['TSVIRT_CGROUP_ROOT'];
+  }
 }

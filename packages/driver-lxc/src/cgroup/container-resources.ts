@@ -1,4 +1,5 @@
 import type { ContainerSpec } from '../conf/container-spec.js';
+import { BLKIO_DEVICE_KEYS, setBlkioDevice, setBlkioWeight } from './blkio.js';
 import { getValue, setValue } from './cgroup-ops.js';
 import type { CgroupTree } from './cgroup-tree.js';
 
@@ -29,14 +30,22 @@ export async function applyResources(tree: CgroupTree, dirs: readonly string[], 
     if (ct?.period !== undefined) await setValue(tree, dirs, 'cpu', 'cpu.cfs_period_us', String(ct.period));
     if (ct?.quota !== undefined) await setValue(tree, dirs, 'cpu', 'cpu.cfs_quota_us', ct.quota);
   }
-  const weight = spec.blkiotune?.weight;
-  if (weight !== undefined) {
-    const done = await setValue(tree, dirs, 'blkio', v2 ? 'io.weight' : 'blkio.weight', v2 ? `default ${weight}` : weight);
-    if (!done && !v2) await setValue(tree, dirs, 'blkio', 'blkio.bfq.weight', weight);
-  }
+  await applyBlkio(tree, dirs, spec.blkiotune);
   if (!v2) {
     await setValue(tree, dirs, 'devices', 'devices.deny', 'a');
     for (const d of ALLOWED_DEVICES) await setValue(tree, dirs, 'devices', 'devices.allow', d);
+  }
+}
+
+/** `<blkiotune>` at start (libvirt's virDomainCgroupSetupBlkio): a weight or device setting the host cannot take fails the start. */
+async function applyBlkio(tree: CgroupTree, dirs: readonly string[], bt: ContainerSpec['blkiotune']): Promise<void> {
+  if (!bt) return;
+  if (bt.weight !== undefined && Number(bt.weight) !== 0) await setBlkioWeight(tree, dirs, Number(bt.weight));
+  for (const dev of bt.devices ?? []) {
+    for (const { key } of BLKIO_DEVICE_KEYS) {
+      const v = dev[key];
+      if (v && dev.path) await setBlkioDevice(tree, dirs, dev.path, key, BigInt(v));
+    }
   }
 }
 

@@ -14,7 +14,7 @@ import { cgroupDirs, leafName } from '../cgroup/cgroup-tree.js';
 import { applyResources } from '../cgroup/container-resources.js';
 import { ConsoleServer } from './console-server.js';
 import { startContainer, type RunningContainer } from './container-process.js';
-import type { InitRecord, LaunchParams } from './launch-params.js';
+import { SETUP_FAILURE, type InitRecord, type LaunchParams } from './launch-params.js';
 import { EXIT_FILE, INIT_FILE } from '../state/lxc-status.js';
 import { meminfoFifo } from '../state/lxc-paths.js';
 import { serveMeminfo } from './meminfo.js';
@@ -59,8 +59,12 @@ async function finish(status: 'shutdown' | 'error', message?: string): Promise<n
 }
 
 async function main(): Promise<void> {
-  await createCgroup(p.tree, cgroups);
-  await applyResources(p.tree, cgroups, p.spec);
+  try {
+    await createCgroup(p.tree, cgroups);
+    await applyResources(p.tree, cgroups, p.spec);
+  } catch (e) {
+    throw new Error(`${SETUP_FAILURE}${(e as Error).message}`);
+  }
   const pty = openPty();
   const input = (data: Buffer) => fsWrite(pty.master, data, () => undefined);
   const consoleServer = new ConsoleServer(input);

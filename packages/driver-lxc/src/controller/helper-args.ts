@@ -22,6 +22,7 @@ export function helperArgs(p: LaunchParams): string[] {
   const s = p.spec;
   const args = ['run', '--root', s.root.source, s.root.readonly ? 'ro' : 'rw', '--hostname', s.name];
   if (s.idmap) args.push('--userns');
+  for (const sh of p.shares) args.push('--share', sh.ns, sh.path);
   for (const m of s.mounts) {
     if (m.kind === 'bind') args.push('--bind', m.source, m.target, m.readonly ? 'ro' : 'rw');
     else args.push('--tmpfs', m.target, String(m.kib));

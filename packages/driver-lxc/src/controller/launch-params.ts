@@ -14,6 +14,8 @@ export interface LaunchParams {
   readonly tree: CgroupTree;
   /** The host-side ends of veth pairs and the container-side names and settings of the other ends. */
   readonly veths: readonly VethPlan[];
+  /** Namespaces joined instead of made (`<lxc:namespace>`): `net`, `ipc` or `uts` and the file to setns to. */
+  readonly shares: ReadonlyArray<{ readonly ns: string; readonly path: string }>;
 }
 
 /** One veth pair: the host end stays, the peer is moved into the container and renamed. */
@@ -33,3 +35,6 @@ export interface InitRecord {
   /** The console pty as the host names it. */
   readonly pty: string;
 }
+
+/** How a failure of the controller's own set-up (the cgroup) begins, in libvirt_lxc's words. */
+export const SETUP_FAILURE = 'Failure in libvirt_lxc startup: ';

@@ -8,7 +8,8 @@ import { freeze, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
 import { cgroupDirs, cgroupTree, leafName, requireCgroups } from '../cgroup/cgroup-tree.js';
 import { containerSpec } from '../conf/container-spec.js';
 import { prestartChecks } from '../conf/prestart-checks.js';
-import type { LaunchParams } from '../controller/launch-params.js';
+import { SETUP_FAILURE, type LaunchParams } from '../controller/launch-params.js';
+import { sharedNamespaces } from './shared-namespaces.js';
 import { controllerScript, ensureHelper } from '../process/package-files.js';
 import { logFile } from '../state/lxc-paths.js';
 import { type ActiveStatus } from '../state/lxc-status.js';
@@ -49,6 +50,16 @@ async function runController(drv: LxcContext, params: LaunchParams, spawned: (pi
 }
 
 /**
+ * The controller's failure as libvirt words it: its own set-up failing (the cgroup) leaves
+ * libvirt_lxc's line in the log that libvirt reports, its newline kept, as a timed-out read; anything
+ * later is the guest's.
+ */
+function startFailure(text: string): VirError {
+  const words = text.startsWith(SETUP_FAILURE) ? `Timed out while reading log output: ${text}\n` : `guest failed to start: ${text}`;
+  return new VirError(ErrorCode.INTERNAL_ERROR, words, ErrorDomain.LXC);
+}
+
+/**
  * Starts a container (libvirt's virLXCProcessStart): everything that can be checked is checked
  * before anything is made; then the cgroup, the veths, the status file and the controller, which
  * builds the container. Any failure undoes all of it. The caller holds the domain's job lock.
@@ -56,6 +67,7 @@ async function runController(drv: LxcContext, params: LaunchParams, spawned: (pi
 export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts: { paused: boolean; persistent: boolean }): Promise<ActiveStatus> {
   const spec = containerSpec(def);
   const identity = await prestartChecks(spec);
+  const shares = await sharedNamespaces(drv, def);
   const helper = await ensureHelper();
   const tree = cgroupTree();
   requireCgroups(tree);
@@ -72,14 +84,14 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
     status.veths = net.plans.map((v) => v.host);
     status.ports = net.ports;
     await writeStatus(drv.paths, status);
-    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, veths: net.plans };
+    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, veths: net.plans, shares };
     const word = await runController(drv, params, async (pid) => {
       // As libvirt: the domain's id is its controller's pid, which also names its cgroup.
       Object.assign(status, { id: pid, cgroups: cgroupDirs(tree, spec.partition, leafName(spec.name, pid)), xml: formatDomainXML(def, { id: pid }) });
       status.controller = { pid, start: await processStartTime(pid) };
       await writeStatus(drv.paths, status);
     });
-    if (word !== 'ok') throw new VirError(ErrorCode.INTERNAL_ERROR, `guest failed to start: ${word.replace(/^error /, '')}`, ErrorDomain.LXC);
+    if (word !== 'ok') throw startFailure(word.replace(/^error /, ''));
     const init = await readInit(drv.paths, def.name);
     if (init) status.xml = withConsolePty(status.xml, status.id, init.pty);
     if (opts.paused) await freeze(tree, status.cgroups);
