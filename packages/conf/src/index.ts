@@ -50,6 +50,7 @@ export {
   domainDevices, devicesOf, findDevice, addDevice, removeDevice, replaceDevice, editDevice, newDevice, type DeviceOf,
 } from './domain/device-edit.js';
 export { setPciAddress, setPciControllerOptions, type PciAddressValue, type PciControllerOptions } from './domain/pci-xml.js';
+export { lxcNamespaceShares, LXC_NAMESPACE_SHARES, type LxcNamespaceShare, type LxcNamespaceShareTag } from './domain/lxc-namespace.js';
 export { readParts, writeParts, type PartModels, type PartOf } from './model/document-parts.js';
 export {
   NETWORK_PART_MODELS, networkPart, networkParts, withNetworkParts, type NetworkPart, type NetworkPartKind,

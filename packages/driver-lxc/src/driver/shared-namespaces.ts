@@ -1,5 +1,5 @@
 import { closeSync, openSync } from 'node:fs';
-import type { DomainDef } from '@tsvirt/conf';
+import { LXC_NAMESPACE_SHARES, lxcNamespaceShares, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, systemError } from '@tsvirt/util';
 import { isActive } from '../state/lxc-status.js';
 import { loadDomain, readInit } from '../state/lxc-store.js';
@@ -7,21 +7,10 @@ import type { LxcContext } from './lxc-context.js';
 
 const D = ErrorDomain.LXC;
 
-/** `<lxc:sharenet>`, `<lxc:shareipc>`, `<lxc:shareuts>` and the namespace each names in /proc. */
-const SHARES = { 'lxc:sharenet': 'net', 'lxc:shareipc': 'ipc', 'lxc:shareuts': 'uts' } as const;
-type ShareTag = keyof typeof SHARES;
-
 /** A namespace the container joins instead of making its own: its kind and the file to `setns` to. */
 export interface SharedNamespace {
   readonly ns: 'net' | 'ipc' | 'uts';
   readonly path: string;
-}
-
-/** The `<lxc:namespace>` children of a definition: which namespace, from what kind of source, which one. */
-function shareRequests(def: DomainDef): Array<{ tag: ShareTag; type: string; value: string }> {
-  const el = def.other.find((e) => e.name === 'lxc:namespace');
-  const attr = (e: { attrs: ReadonlyArray<readonly [string, string]> }, n: string) => e.attrs.find(([k]) => k === n)?.[1] ?? '';
-  return (el?.children ?? []).flatMap((c) => (c.kind === 'element' && c.name in SHARES ? [{ tag: c.name as ShareTag, type: attr(c, 'type'), value: attr(c, 'value') }] : []));
 }
 
 /** Opens and closes `path` as libvirt opens the namespace it will pass on, failing in its words. */
@@ -40,8 +29,8 @@ function probe(path: string, words: string): void {
  */
 export async function sharedNamespaces(drv: LxcContext, def: DomainDef): Promise<SharedNamespace[]> {
   const out: SharedNamespace[] = [];
-  for (const { tag, type, value } of shareRequests(def)) {
-    const ns = SHARES[tag];
+  for (const { tag, type, value } of lxcNamespaceShares(def)) {
+    const ns = LXC_NAMESPACE_SHARES[tag];
     const kind = tag.slice('lxc:'.length);
     let path: string;
     if (type === 'netns') {
