@@ -15,8 +15,9 @@ export interface ToolResult {
 /**
  * Runs one of the host tools a network needs (ip, nft, tc, dnsmasq), never through a shell, and
  * fails as libvirt's virCommandRun does: `Child process (CMD) unexpected exit status N: STDERR`
- * with tc's or ip's whole message. util's runCommand does the same through execa, whose loading
- * costs a short-lived tsvirsh process more than the tools themselves; these few need only spawn.
+ * with tc's or ip's whole message, trailing newline included, as libvirt keeps it. util's
+ * runCommand trims stderr in that message; making it keep the whole text (and this a call of it)
+ * changes every driver's wording, so it waits for a check against libvirt across drivers.
  */
 export function runTool(file: string, args: readonly string[], opts: { input?: string; okExitCodes?: readonly number[] } = {}): Promise<ToolResult> {
   const shown = [file, ...args].join(' ');
