@@ -44,6 +44,7 @@ export type { Codec } from './model/codec.js';
 export { DEVICE_MODELS, parseDevice, deviceElement, type DomainDevice, type DeviceKind } from './domain/devices/index.js';
 export { DOMAIN_PART_MODELS } from './domain/parts/index.js';
 export { domainPart, withDomainPart, type DomainPart, type DomainPartKind } from './domain/domain-typed.js';
+export { otherPart, setDomainPart, type OtherPartKind } from './domain/domain-part-set.js';
 export type { DomainCheckpointDef, CheckpointDisk } from './checkpoint/checkpoint-def.js';
 export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type CheckpointParseOptions, type CheckpointFormatOptions } from './checkpoint/checkpoint-xml.js';
 export {
