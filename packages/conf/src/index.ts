@@ -17,6 +17,7 @@ export { sortDevicesByKind, DEVICE_KIND_ORDER } from './domain/device-order.js';
 export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from './domain/domain-status.js';
 export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';
 export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions } from './snapshot/snapshot-xml.js';
+export { SNAPSHOT_DISK, snapshotDisks, snapshotDiskElements, type SnapshotDisk } from './snapshot/snapshot-disks.js';
 export type { NetworkDef, NetworkForwardMode } from './network/network-def.js';
 export { parseNetworkXML } from './network/network-parse.js';
 export { formatNetworkXML } from './network/network-format.js';
