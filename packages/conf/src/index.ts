@@ -46,6 +46,7 @@ export { DEVICE_MODELS, parseDevice, deviceElement, type DomainDevice, type Devi
 export { DOMAIN_PART_MODELS } from './domain/parts/index.js';
 export { domainPart, withDomainPart, type DomainPart, type DomainPartKind } from './domain/domain-typed.js';
 export { otherPart, setDomainPart, type OtherPartKind } from './domain/domain-part-set.js';
+export { domainMetadata, setDomainMetadata } from './domain/domain-metadata.js';
 export type { DomainCheckpointDef, CheckpointDisk } from './checkpoint/checkpoint-def.js';
 export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type CheckpointParseOptions, type CheckpointFormatOptions } from './checkpoint/checkpoint-xml.js';
 export {
