@@ -31,6 +31,9 @@ export { parseGlusterVolumeNames } from './storage/gluster-volumes.js';
 export { POOL_TYPES, POOL_TYPE_NAMES, volumeFormats, type PoolTypeInfo, type PoolSourcePart, type FormatRules } from './storage/pool-types.js';
 export { parseCapabilitiesXML, formatCapabilitiesXML, type Capabilities, type CapabilitiesGuest } from './capabilities/capabilities.js';
 export { parseNodeConfigXML, formatNodeConfigXML, type NodeConfig } from './node-config.js';
+export {
+  nodeConfigEntries, nodeConfigFacts, splitPoolVolumes, type NodeConfigEntry, type NodeConfigFacts, type NodeConfigKind,
+} from './test-node-config.js';
 export { reformatDocument, DOCUMENT_KINDS, SCHEMA_OF, type DocumentKind, type DocumentContext } from './documents.js';
 export { validateXML, SCHEMA_DIR } from './validate/relaxng.js';
 export type { InterfaceDef, InterfaceType } from './interface/interface-def.js';
@@ -47,6 +50,7 @@ export { DOMAIN_PART_MODELS } from './domain/parts/index.js';
 export { domainPart, withDomainPart, type DomainPart, type DomainPartKind } from './domain/domain-typed.js';
 export { otherPart, setDomainPart, type OtherPartKind } from './domain/domain-part-set.js';
 export { domainMetadata, setDomainMetadata } from './domain/domain-metadata.js';
+export { TEST_DOMAIN_NAMESPACE, takeTestNamespace, type TestDomainNamespace } from './domain/test-namespace.js';
 export type { DomainCheckpointDef, CheckpointDisk } from './checkpoint/checkpoint-def.js';
 export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type CheckpointParseOptions, type CheckpointFormatOptions } from './checkpoint/checkpoint-xml.js';
 export {
