@@ -4,7 +4,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { assignPciAddresses } from '../command/pci-address.js';
 import { disksOf } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
-import { GUEST_ARCH } from '../state/domain-store.js';
+import { GUEST_ARCH } from '../state/qemu-store.js';
 import { tsegBytes } from '../command/machine-args.js';
 import { validateQemuDomain } from './domain-validate.js';
 import { applyQemuDefaults } from './qemu-defaults.js';
