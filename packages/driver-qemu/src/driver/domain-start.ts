@@ -5,9 +5,9 @@ import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
-import { serialElements } from '../command/device-args.js';
+import { serialPorts } from '../command/device-args.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
-import { devicesOf, typedDevice, writeBack, type DeviceOf } from '../devices/typed-devices.js';
+import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
 import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
@@ -63,7 +63,7 @@ function listenDefaults(g: DeviceOf<'graphics'>): Partial<DeviceOf<'graphics'>> 
 
 /** Writes the pty paths QEMU allocated into the live definition's serial ports and console. */
 async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
-  const serials = serialElements(def.devices).map((el) => typedDevice(el, el.name as 'serial' | 'console'));
+  const serials = serialPorts(def.devices);
   if (!serials.some((s) => (s.type ?? 'pty') === 'pty')) return;
   const chardevs = await mon.execute<Array<{ label: string; filename: string }>>('query-chardev');
   serials.forEach((s, i) => {
