@@ -1,6 +1,7 @@
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { driveAddress, type QemuDisk } from '../devices/qemu-disk.js';
 import { pciAddressOf, pciProps } from './pci-address.js';
+import { iothreadProp } from './device-args.js';
 import { virtioOptions } from './virtio-args.js';
 
 /** A disk ready to be given to QEMU: its source resolved to a host path and its node names chosen. */
@@ -106,7 +107,7 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
   const a = driveAddress(v);
   switch (v.bus) {
     case 'virtio':
-      return { driver: 'virtio-blk-pci', ...virtioOptions(v.disk.driver), ...virtioBlkProps(v), ...pciProps(pciAddressOf(v.disk), pcieRoot), ...share, ...tail };
+      return { driver: 'virtio-blk-pci', ...iothreadProp(v.disk.driver?.iothread), ...virtioOptions(v.disk.driver), ...virtioBlkProps(v), ...pciProps(pciAddressOf(v.disk), pcieRoot), ...share, ...tail };
     case 'scsi': {
       const driver = v.device === 'lun' ? 'scsi-block' : v.device === 'cdrom' ? 'scsi-cd' : 'scsi-hd';
       const deviceId = v.device === 'lun' ? {} : { device_id: v.disk.serial ?? `drive-${d.alias}` };

@@ -9,6 +9,11 @@ import { cpuFeatureProps } from './cpu-features.js';
 import { firmwareArgs } from './firmware-args.js';
 import { graphicsArgs } from './graphics-args.js';
 import { hostdevArgs } from './hostdev-args.js';
+import { iothreadArgs } from './iothread-args.js';
+import { panicArgs } from './panic-args.js';
+import { smartcardArgs } from './smartcard-args.js';
+import { tpmArgs } from './tpm-args.js';
+import { watchdogArgs } from './watchdog-args.js';
 import { hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
@@ -27,6 +32,8 @@ export interface CommandContext {
   readonly hugepages: HugepageContext;
   /** The taps of the `network` and `bridge` interfaces, plugged before the launch. */
   readonly taps?: readonly { readonly index: number; readonly tap: string }[];
+  /** The socket of the swtpm serving an emulated TPM, when the driver started one. */
+  readonly tpmEmulatorSocket?: string;
 }
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
@@ -119,6 +126,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...memory.memory,
     '-overcommit', `mem-lock=${domainPart(def, 'memoryBacking')?.locked ? 'on' : 'off'}`,
     '-smp', smpArg(def),
+    ...iothreadArgs(def),
     ...memory.numa,
     '-uuid', def.uuid,
     ...genidArgs(def),
@@ -139,18 +147,22 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...filesystemArgs(def.devices),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
+    ...smartcardArgs(def.devices),
     ...serialArgs(def.devices),
     ...parallelArgs(def.devices),
     ...channelArgs(def.devices, dirname(ctx.monitorPath)),
     ...consoleArgs(def.devices),
+    ...tpmArgs(def.devices, ctx.tpmEmulatorSocket),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath)),
     ...videoArgs(def.devices),
+    ...watchdogArgs(def.devices),
     ...hostdevArgs(def.devices),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
+    ...panicArgs(def.devices),
     '-msg', 'timestamp=on',
   ];
 }
