@@ -20,8 +20,9 @@ import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
 import { logFile, runDir } from '../state/driver-paths.js';
-import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
-import { allocateId, loadActiveStatuses, withDriverLock } from '../state/domain-store.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { writeStatus } from '../state/run-status.js';
+import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { pidFileIn, tearDown } from './domain-stop.js';
 import { resolveDisksForStart } from './resolve-disks.js';
@@ -90,9 +91,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   const settings = await sgioSettingsOf(disks);
 
   let restoreSgio: () => Promise<void> = async () => undefined;
-  const status = await withDriverLock(paths, async () => {
-    restoreSgio = await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(paths)), def.name, uses, settings);
-    const id = await allocateId(paths);
+  const status = await qemuStore(paths).withDriverLock(async () => {
+    restoreSgio = await claimSharedDisks(buildSharedDiskTable(await qemuStore(paths).loadActiveStatuses()), def.name, uses, settings);
+    const id = await qemuStore(paths).allocateId();
     const dir = runDir(paths, id, def.name);
     const s: ActiveStatus = {
       phase: 'starting', name: def.name, uuid: def.uuid, id,
@@ -151,7 +152,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
   } catch (e) {
     await tearDown(drv, status, undefined).catch(() => undefined);
-    await withDriverLock(paths, restoreSgio).catch(() => undefined);
+    await qemuStore(paths).withDriverLock(restoreSgio).catch(() => undefined);
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
