@@ -118,6 +118,7 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
       netdev: `hostnet${i}`,
       id: `net${i}`,
       ...(nic.mac ? { mac: nic.mac } : {}),
+      ...(nic.bootOrder !== undefined ? { bootindex: nic.bootOrder } : {}),
       ...pciProps(pciAddressOf(nic), pcieRoot),
     }));
   });

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { domainPart, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
-import { diskDeviceProps, fdcBootArgs, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
+import { diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { cpuFeatureProps } from './cpu-features.js';
@@ -90,11 +90,14 @@ function bootArg(def: DomainDef): string {
 function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
   return disks.flatMap((d) => {
     const { type } = d.view;
-    if (type === 'network' || type === 'nvme' || type === 'vhostuser') {
+    if (type === 'nvme' || type === 'vhostuser') {
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk type '${type}' of '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
     }
+    if ((d.view.disk.encryptionFormat ?? d.view.disk.source?.encryptionFormat) !== undefined) {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `encryption of disk '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
+    }
     return [
-      ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
+      ...(hasMedium(d) ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
       ...deviceArg(diskDeviceProps(d, pcieRoot)),
     ];
   });
