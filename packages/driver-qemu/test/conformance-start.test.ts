@@ -59,7 +59,9 @@ const selfContained = (args: readonly string[], dir: string): boolean =>
   args.every((w) => !/(?:^|[=":,])\//.test(w.replaceAll(`${dir}/`, ''))) && !args.includes('host') && !args.some((w) => w.startsWith('-spice') || /hugepages|vfio|vhost/.test(w));
 
 /** Corpus domains whose command lines came to match libvirt's most recently: each that needs nothing of the host runs too. */
-const RECENT = ['panic', 'watchdog', 'watchdog-dump', 'controller-virtio-scsi', 'net-virtio-rss', 'iothreads-virtio-scsi-pci', 'iothreads-ids-pool-sizes'];
+const RECENT = [
+  'panic', 'watchdog', 'watchdog-dump', 'controller-virtio-scsi', 'net-virtio-rss', 'iothreads-virtio-scsi-pci', 'iothreads-ids-pool-sizes', 'numatune-system-memory',
+];
 
 describe('command lines that match libvirt start under QEMU 7.2 (TCG)', () => {
   it('a sample of the exactly matching corpus domains (q35 first) reaches its monitor and runs', async () => {
