@@ -42,7 +42,8 @@ export function hostdevSpec(h: Hostdev): HostdevSpec {
     throw unsupported(`Unsupported host device type ${h.type}`);
   }
   if (h.type === 'usb') return { kind: 'usb', vendor: src?.vendor, product: src?.product, bus: src?.address?.bus, device: src?.address?.device };
-  throw unsupported(`Unsupported host device type ${h.type}`);
+  // libvirt's words at start (a live attach says "host device" instead).
+  throw unsupported(`Unsupported hostdev type ${h.type}`);
 }
 
 export function hostdevSpecs(devices: readonly DomainDevice[]): HostdevSpec[] {
