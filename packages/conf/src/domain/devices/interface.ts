@@ -2,6 +2,7 @@ import { at, attr, child, list, model } from '../../model/binding.js';
 import { oneOf, onOff, uint, yesNo } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 import { IP_ADDRESSES, IP_ROUTES } from './ip-config.js';
+import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 const BANDWIDTH_LIMIT = { average: attr('average', uint), peak: attr('peak', uint), burst: attr('burst', uint), floor: attr('floor', uint) };
 
@@ -33,6 +34,7 @@ export const INTERFACE = model('interface', {
     queues: attr('queues', uint),
     rxQueueSize: attr('rx_queue_size', uint),
     txQueueSize: attr('tx_queue_size', uint),
+    ...VIRTIO_OPTIONS,
   }),
   backend: child('backend', { tap: attr('tap'), vhost: attr('vhost'), type: attr('type') }),
   virtualport: child('virtualport', { type: attr('type') }),
