@@ -114,8 +114,9 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     },
     async domainGetSchedulerParameters(call, d: DomainRef, flags: number) {
       const { nparams } = (await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE, { dom: dom(d) })) as Rec;
-      // flags 0 is the API without flags (virDomainGetSchedulerParameters), its own procedure
-      const r = (flags === 0
+      // the call without flags (virDomainGetSchedulerParameters; flags 0 when the API did not say) has its own procedure
+      const plain = call.api ? call.api === 'virDomainGetSchedulerParameters' : flags === 0;
+      const r = (plain
         ? await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS, { dom: dom(d), nparams })
         : await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, { dom: dom(d), nparams, flags: pf(flags) })) as Rec;
       return params(r.params);
@@ -157,7 +158,9 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       return Array.from({ length: r.num as number }, (_, i) => bitmapToBools(r.cpumaps as Uint8Array, cpus, i * maplen));
     },
     async domainPinVcpuFlags(call, d: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number) {
-      await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS, { dom: dom(d), vcpu, cpumap: boolsToBitmap(cpumap), flags });
+      const args = { dom: dom(d), vcpu, cpumap: boolsToBitmap(cpumap) };
+      if (call.api === 'virDomainPinVcpu') await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU, args);
+      else await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS, { ...args, flags });
     },
     async nodeGetCPUMap(call, flags: number) {
       const r = (await call(P.REMOTE_PROC_NODE_GET_CPU_MAP, { need_map: 1, need_online: 1, flags })) as Rec;
@@ -203,7 +206,9 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       }));
     },
     async domainSetSchedulerParameters(call, d: DomainRef, p: readonly TypedParameter[], flags: number) {
-      await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, { dom: dom(d), params: toParams(p), flags });
+      const args = { dom: dom(d), params: toParams(p) };
+      if (call.api === 'virDomainSetSchedulerParameters') await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS, args);
+      else await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, { ...args, flags });
     },
     async networkCreate(call, net: { name: string; uuid: string }, flags: number) {
       // virNetworkCreate has no flags on the wire
