@@ -4,11 +4,13 @@
  * holds as numbers, names instead of handles, streams, and the side programs.
  */
 import type { DomainRef, TypedParameter } from '@tsvirt/api';
-import { checkFlags, ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { checkFlags } from '@tsvirt/util';
 import * as P from '../generated/remote-protocol.js';
 import { QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
 import type { RpcClient } from '../client/rpc-client.js';
-import { qemu_program } from '../protocol/programs.js';
+import { LXC_PROC_DOMAIN_OPEN_NAMESPACE } from '../generated/lxc-protocol.js';
+import { lxc_program, qemu_program } from '../protocol/programs.js';
+import { namespaceInit, namespaceKind } from '../client/fd-passing.js';
 import { arrayVar, type Codec } from '../protocol/xdr.js';
 import { fromWire, toWire } from './convert.js';
 import type { Override, RemoteCall } from './entry-points.js';
@@ -215,10 +217,13 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       checkFlags(flags, 0, 'virNetworkCreate');
       await call(P.REMOTE_PROC_NETWORK_CREATE, { net: toWire(P.remote_nonnull_network as Codec<unknown>, net) });
     },
-    async domainLxcOpenNamespace() {
-      // the daemon answers with the namespaces' file descriptors, passed over the unix socket
-      // (SCM_RIGHTS), which Node cannot receive
-      throw new VirError(ErrorCode.NO_SUPPORT, 'virDomainLxcOpenNamespace: file descriptor passing is not available in @tsvirt/remote', ErrorDomain.REMOTE);
+    async domainLxcOpenNamespace(_call, d: DomainRef, flags: number) {
+      // the daemon answers with init's namespaces as descriptors passed over the unix socket, kept
+      // open for the connection's life and named by this process's /proc entries
+      const { fds } = await client.callReceivingFds(lxc_program, LXC_PROC_DOMAIN_OPEN_NAMESPACE, { dom: dom(d), flags }, 'virDomainLxcOpenNamespace');
+      const namespaces = fds.map((fd) => ({ kind: namespaceKind(fd), path: `/proc/${process.pid}/fd/${fd}`, fd }));
+      const pidNs = namespaces.find((n) => n.kind === 'pid');
+      return { pid: pidNs ? namespaceInit(pidNs.fd) : 0, namespaces: namespaces.map(({ kind, path }) => ({ kind, path })) };
     },
     async qemuMonitorCommand(_call, d: DomainRef, cmd: string, flags: number) {
       const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_MONITOR_COMMAND, { dom: dom(d), cmd, flags })) as Rec;
