@@ -1,12 +1,29 @@
-import { at, attr, child, childText, flag, list, model } from '../model/binding.js';
+import { at, attr, child, childText, flag, list, model, type Binding } from '../model/binding.js';
 import { uint, yesNo } from '../model/codec.js';
 import { readParts, writeParts, type PartModels, type PartOf } from '../model/document-parts.js';
-import type { XmlElement } from '../xml/xml-node.js';
+import { firstChild, type XmlElement } from '../xml/xml-node.js';
+import { setAttr } from '../xml/xml-edit.js';
 import type { StoragePoolDef } from './pool-def.js';
 import type { StorageVolDef } from './volume-def.js';
 
 /** `<permissions>` as conf normalises it: mode in octal text, owner and group as decimal ids. */
 const PERMISSIONS = child('permissions', { mode: childText('mode'), owner: childText('owner'), group: childText('group'), label: childText('label') });
+
+/** `<timestamps>` of a volume's target or backing store, as libvirt prints a stat's times (`seconds[.nanoseconds]`). */
+const TIMESTAMPS = child('timestamps', { atime: childText('atime'), mtime: childText('mtime'), ctime: childText('ctime'), btime: childText('btime') });
+
+/** A size in bytes as parse normalises it and libvirt prints it: `<clusterSize unit='B'>65536</clusterSize>`. */
+function bytesIn(name: string): Binding<number> {
+  const text = childText(name, uint);
+  return {
+    read: (el) => text.read(el),
+    write(el, v) {
+      text.write(el, v);
+      const c = firstChild(el, name);
+      if (c && v !== undefined) setAttr(c, 'unit', 'B');
+    },
+  };
+}
 
 /** The typed models of a `<pool>`'s top-level parts, by element name. */
 export const POOL_PART_MODELS = {
@@ -36,9 +53,10 @@ export const VOLUME_PART_MODELS = {
     path: childText('path'),
     format: at('format', attr('type')),
     permissions: PERMISSIONS,
+    timestamps: TIMESTAMPS,
     compat: childText('compat'),
     nocow: flag('nocow'),
-    clusterSize: childText('clusterSize', uint),
+    clusterSize: bytesIn('clusterSize'),
     lazyRefcounts: at('features', flag('lazy_refcounts')),
     extendedL2: at('features', flag('extended_l2')),
     encryptionFormat: at('encryption', attr('format')),
@@ -46,7 +64,7 @@ export const VOLUME_PART_MODELS = {
     encryptionCipher: at('encryption', child('cipher', { name: attr('name'), size: attr('size'), mode: attr('mode'), hash: attr('hash') })),
     encryptionIvgen: at('encryption', child('ivgen', { name: attr('name'), hash: attr('hash') })),
   }),
-  backingStore: model('backingStore', { path: childText('path'), format: at('format', attr('type')), permissions: PERMISSIONS }),
+  backingStore: model('backingStore', { path: childText('path'), format: at('format', attr('type')), permissions: PERMISSIONS, timestamps: TIMESTAMPS }),
   source: model('source', { devices: list('device', { path: attr('path'), extents: list('extent', { start: attr('start', uint), end: attr('end', uint) }) }) }),
 } as const;
 

@@ -9,6 +9,8 @@ import { cgroupDirs, cgroupTree, leafName, requireCgroups } from '../cgroup/cgro
 import { containerSpec } from '../conf/container-spec.js';
 import { prestartChecks } from '../conf/prestart-checks.js';
 import { SETUP_FAILURE, type LaunchParams } from '../controller/launch-params.js';
+import { setupFailure } from '../conf/setup-failure.js';
+import { hostdevNodes } from '../conf/hostdevs.js';
 import { sharedNamespaces } from './shared-namespaces.js';
 import { controllerScript, ensureHelper } from '../process/package-files.js';
 import { logFile } from '../state/lxc-paths.js';
@@ -55,8 +57,8 @@ async function runController(drv: LxcContext, params: LaunchParams, spawned: (pi
  * later is the guest's.
  */
 function startFailure(text: string): VirError {
-  const words = text.startsWith(SETUP_FAILURE) ? `Timed out while reading log output: ${text}\n` : `guest failed to start: ${text}`;
-  return new VirError(ErrorCode.INTERNAL_ERROR, words, ErrorDomain.LXC);
+  if (text.startsWith(SETUP_FAILURE)) return setupFailure(text.slice(SETUP_FAILURE.length));
+  return new VirError(ErrorCode.INTERNAL_ERROR, `guest failed to start: ${text}`, ErrorDomain.LXC);
 }
 
 /**
@@ -67,6 +69,7 @@ function startFailure(text: string): VirError {
 export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts: { paused: boolean; persistent: boolean }): Promise<ActiveStatus> {
   const spec = containerSpec(def);
   const identity = await prestartChecks(spec);
+  const devNodes = await hostdevNodes(spec.hostdevs);
   const shares = await sharedNamespaces(drv, def);
   const helper = await ensureHelper();
   const tree = cgroupTree();
@@ -84,7 +87,8 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
     status.veths = net.plans.map((v) => v.host);
     status.ports = net.ports;
     await writeStatus(drv.paths, status);
-    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, veths: net.plans, shares };
+    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, veths: net.plans, shares, devNodes,
+      hostNets: spec.hostdevs.filter((h) => h.kind === 'net') };
     const word = await runController(drv, params, async (pid) => {
       // As libvirt: the domain's id is its controller's pid, which also names its cgroup.
       Object.assign(status, { id: pid, cgroups: cgroupDirs(tree, spec.partition, leafName(spec.name, pid)), xml: formatDomainXML(def, { id: pid }) });

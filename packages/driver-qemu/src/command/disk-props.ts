@@ -106,7 +106,7 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
   const a = driveAddress(v);
   switch (v.bus) {
     case 'virtio':
-      return { driver: 'virtio-blk-pci', ...virtioOptions(v.disk.xml), ...virtioBlkProps(v), ...pciProps(pciAddressOf(v.disk), pcieRoot), ...share, ...tail };
+      return { driver: 'virtio-blk-pci', ...virtioOptions(v.disk.driver), ...virtioBlkProps(v), ...pciProps(pciAddressOf(v.disk), pcieRoot), ...share, ...tail };
     case 'scsi': {
       const driver = v.device === 'lun' ? 'scsi-block' : v.device === 'cdrom' ? 'scsi-cd' : 'scsi-hd';
       const deviceId = v.device === 'lun' ? {} : { device_id: v.disk.serial ?? `drive-${d.alias}` };

@@ -1,6 +1,7 @@
 import { at, attr, child, childText, flag, list, model } from '../../model/binding.js';
 import { oneOf, onOff, uint, yesNo } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
+import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 /** `<auth>` of a network disk source: a user and the secret that holds the password. */
 const AUTH = child('auth', {
@@ -61,6 +62,7 @@ export const DISK = model('disk', {
     queueSize: attr('queue_size', uint),
     ioeventfd: attr('ioeventfd', onOff),
     eventIdx: attr('event_idx', onOff),
+    ...VIRTIO_OPTIONS,
   }),
   source: DISK_SOURCE,
   target: child('target', {
