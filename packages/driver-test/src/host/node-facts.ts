@@ -34,8 +34,7 @@ function field(parent: XmlElement | undefined, name: string, what: string, max: 
 /**
  * The host facts of a custom config (`<node><cpu>...</cpu><memory>`), checked in libvirt's order
  * and words. Unset fields keep test:///default's; CPU(s) is the product of the topology (wrapping as
- * a C unsigned int does), lowered to `<active>` when that is smaller. Memory past 2^53 KiB loses
- * precision: NodeInfo.memory is a number.
+ * a C unsigned int does), lowered to `<active>` when that is smaller. Memory is kept exact (a bigint).
  */
 export function nodeFactsOf(node: XmlElement): NodeInfo {
   const cpu = firstChild(node, 'cpu');
@@ -55,6 +54,6 @@ export function nodeFactsOf(node: XmlElement): NodeInfo {
   return {
     model, mhz, nodes, sockets, cores, threads,
     cpus: active !== undefined && Number(active) < product ? Number(active) : product,
-    memory: memory === undefined ? d.memory : Number(memory),
+    memory: memory ?? d.memory,
   };
 }
