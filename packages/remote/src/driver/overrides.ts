@@ -85,7 +85,7 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     },
     async nodeGetInfo(call) {
       const r = (await call(P.REMOTE_PROC_NODE_GET_INFO)) as Rec;
-      return { ...r, model: charsToString(r.model as number[]), memory: Number(r.memory) };
+      return { ...r, model: charsToString(r.model as number[]), memory: r.memory as bigint };
     },
     async nodeGetSecurityModel(call) {
       const r = (await call(P.REMOTE_PROC_NODE_GET_SECURITY_MODEL)) as Rec;
