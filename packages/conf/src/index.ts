@@ -44,7 +44,7 @@ export { parseInterfaceXML } from './interface/interface-parse.js';
 export { formatInterfaceXML } from './interface/interface-format.js';
 export type { NodeDeviceDef } from './nodedev/nodedev-def.js';
 export { parseNodeDeviceXML, formatNodeDeviceXML } from './nodedev/nodedev-xml.js';
-export { NODE_DEVICE, nodeDeviceFields, withNodeDeviceFields, type NodeDeviceFields } from './nodedev/nodedev-model.js';
+export { NODE_DEVICE, newNodeDevice, nodeDeviceFields, withNodeDeviceFields, type NodeDeviceFields } from './nodedev/nodedev-model.js';
 export { SECRET_USAGE_TYPES, type SecretDef, type SecretUsageName } from './secret/secret-def.js';
 export { parseSecretXML, formatSecretXML } from './secret/secret-xml.js';
 export type { Binding, Fields, Model, Shape, Typed } from './model/binding.js';
