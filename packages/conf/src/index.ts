@@ -60,6 +60,7 @@ export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type Ch
 export {
   domainDevices, devicesOf, findDevice, addDevice, removeDevice, replaceDevice, editDevice, newDevice, type DeviceOf,
 } from './domain/device-edit.js';
+export { replaceDevices } from './domain/device-batch.js';
 export { setPciAddress, setPciControllerOptions, type PciAddressValue, type PciControllerOptions } from './domain/pci-xml.js';
 export { lxcNamespaceShares, LXC_NAMESPACE_SHARES, type LxcNamespaceShare, type LxcNamespaceShareTag } from './domain/lxc-namespace.js';
 export { readParts, writeParts, type PartModels, type PartOf } from './model/document-parts.js';

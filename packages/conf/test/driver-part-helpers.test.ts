@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  domainMetadata, formatDomainXML, nodeConfigEntries, nodeConfigFacts, otherPart, parseDomainXML, parseXml, setDomainMetadata,
+  devicesOf, domainMetadata, formatDomainXML, nodeConfigEntries, replaceDevices, nodeConfigFacts, otherPart, parseDomainXML, parseXml, setDomainMetadata,
   setDomainPart, splitPoolVolumes, takeTestNamespace,
 } from '../src/index.js';
 import { CORPUS } from './corpus.js';
@@ -68,5 +68,18 @@ describe("the test driver's config", () => {
     const ns = takeTestNamespace(def);
     expect(ns).toMatchObject({ runstate: '3', transient: true, hasManagedSave: false, snapshots: [] });
     expect(formatDomainXML(def)).not.toContain('t:');
+  });
+});
+
+describe('replaceDevices', () => {
+  it('replaces many devices in one pass and refuses one of another definition', () => {
+    const def = parseDomainXML(domain('').replace('<devices/>', "<devices><interface type='network'><source network='a'/></interface><disk type='file' device='disk'><target dev='vda'/></disk><interface type='network'><source network='b'/></interface></devices>"));
+    const [a, b] = devicesOf(def, 'interface');
+    const out = replaceDevices(def, [[a!, { ...a!, target: { dev: 'n0' } }], [b!, { ...b!, target: { dev: 'n1' } }]]);
+    expect(devicesOf(out, 'interface').map((i) => i.target?.dev)).toEqual(['n0', 'n1']);
+    expect(devicesOf(def, 'interface').map((i) => i.target?.dev)).toEqual([undefined, undefined]);
+    expect(out.devices[1]).toBe(def.devices[1]);
+    const other = parseDomainXML(domain(''));
+    expect(() => replaceDevices(other, [[a!, a!]])).toThrow("device is not part of domain 'd'");
   });
 });
