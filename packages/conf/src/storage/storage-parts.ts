@@ -35,6 +35,11 @@ export const POOL_PART_MODELS = {
       type: attr('type'), name: attr('name'), parent: attr('parent'), managed: attr('managed', yesNo),
       wwnn: attr('wwnn'), wwpn: attr('wwpn'), parentWwnn: attr('parent_wwnn'), parentWwpn: attr('parent_wwpn'),
       parentFabricWwn: attr('parent_fabric_wwn'),
+      // A scsi_host adapter found by the PCI address of its HBA and the host's unique_id.
+      parentaddr: child('parentaddr', {
+        uniqueId: attr('unique_id', uint),
+        address: child('address', { domain: attr('domain', uint), bus: attr('bus', uint), slot: attr('slot', uint), function: attr('function', uint) }),
+      }),
     }),
     name: childText('name'),
     format: at('format', attr('type')),
