@@ -6,7 +6,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  type DomainBlockStats, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -27,6 +27,7 @@ import { configChange, liveChange } from './hotplug/device-change.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
+import { takeScreenshot } from './input/screenshot.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { writeStatus } from './state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
@@ -293,6 +294,10 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, 0, 'qemuDomainSendKey', D);
     const args = sendKeyArgs(codeset, holdtime, keycodes);
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('send-key', args)));
+  }
+  async domainScreenshot(dom: DomainRef, screen: number, flags: number): Promise<DomainScreenshot> {
+    checkFlags(flags, 0, 'qemuDomainScreenshot', D);
+    return this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => takeScreenshot(m, s, screen)));
   }
   async domainReset(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainReset', D);
