@@ -34,7 +34,7 @@ async function both(...args: string[]): Promise<[VirshRun, VirshRun]> {
 }
 
 function cleanLibvirt(): void {
-  for (const kind of [...DOMAINS, 'screen']) {
+  for (const kind of [...DOMAINS, 'screen', 'agent']) {
     virsh('destroy', nameOf(kind));
     virsh('undefine', nameOf(kind));
   }
@@ -159,6 +159,32 @@ describe.skipIf(skipOracle)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, 
       expect(await ours('screenshot', dom, '--file', png)).toEqual(theirs);
       expect(image()).toEqual(theirImage);
       expect(theirImage).toMatch(/^PNG \d+x\d+$/);
+    } finally {
+      await both('destroy', dom);
+      await both('undefine', dom);
+    }
+  }, 180_000);
+
+  it("answers guest agent calls without an agent as libvirt does: not configured, not connected, not running", async () => {
+    const dom = nameOf('agent');
+    const plain = nameOf('plain');
+    const file = join(root.dir, 'agent.xml');
+    writeFileSync(file, readFileSync(here('./oracle-domains/agent.xml'), 'utf8').replace('NAME', dom));
+    const calls = (d: string): string[][] => [
+      ['qemu-agent-command', d, '{"execute":"guest-ping"}'], ['qemu-agent-command', d, '--timeout', '0', 'x'],
+      ['qemu-agent-command', d, '--async', '--block', 'x'], ['qemu-agent-command', d, '--timeout', '5', '--pretty', 'x'],
+      ['domfsinfo', d], ['domtime', d], ['domtime', d, '--now'], ['domtime', d, '--sync'], ['set-user-password', d, 'root', 'pw'],
+      ['set-user-password', d, 'root', 'pw', '--encrypted'], ['domifaddr', d, '--source', 'agent'],
+    ];
+    const steps: string[][] = [
+      ['define', file], ...calls(dom), ['start', dom], ...calls(dom), ['suspend', dom], ['domtime', dom], ['domfsinfo', dom],
+      ['destroy', dom], ['start', plain], ...calls(plain), ['destroy', plain],
+    ];
+    try {
+      for (const step of steps) {
+        const [theirs, mine] = await both(...step);
+        expect({ step, ...mine }).toEqual({ step, ...theirs });
+      }
     } finally {
       await both('destroy', dom);
       await both('undefine', dom);
