@@ -4,6 +4,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { memoryDeviceArgs } from './memory-device-args.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { cpuFeatureProps } from './cpu-features.js';
 import { firmwareArgs } from './firmware-args.js';
@@ -66,7 +67,8 @@ function smpArg(def: DomainDef): string {
   if (topo && sockets * dies * cores * threads !== max) {
     throw new VirError(ErrorCode.XML_ERROR, `Maximum CPUs greater than topology limit`, ErrorDomain.QEMU);
   }
-  return `${current}${current !== max ? `,maxcpus=${max}` : ''},sockets=${sockets}${dies > 1 ? `,dies=${dies}` : ''},cores=${cores},threads=${threads}`;
+  // A declared topology names its dies too (one unless given).
+  return `${current}${current !== max ? `,maxcpus=${max}` : ''},sockets=${sockets}${topo ? `,dies=${dies}` : ''},cores=${cores},threads=${threads}`;
 }
 
 
@@ -148,6 +150,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-boot', bootArg(def),
     ...iommuArgs(def),
     ...controllerArgs(def.devices),
+    ...memoryDeviceArgs(def, ctx.hugepages),
     ...fdcBootArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...diskArgs(ctx.disks, def.devices),
     ...filesystemArgs(def.devices),
