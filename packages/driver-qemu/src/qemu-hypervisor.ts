@@ -26,6 +26,7 @@ import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
+import { sendKeyArgs } from './input/send-key.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { writeStatus } from './state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
@@ -287,6 +288,11 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainInjectNMI(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainInjectNMI', D);
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('inject-nmi')));
+  }
+  async domainSendKey(dom: DomainRef, codeset: number, holdtime: number, keycodes: readonly number[], flags: number): Promise<void> {
+    checkFlags(flags, 0, 'qemuDomainSendKey', D);
+    const args = sendKeyArgs(codeset, holdtime, keycodes);
+    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('send-key', args)));
   }
   async domainReset(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainReset', D);
