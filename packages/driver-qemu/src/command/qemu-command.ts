@@ -2,13 +2,18 @@ import { dirname } from 'node:path';
 import { domainPart, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
-import { diskDeviceProps, fdcBootArgs, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
+import { diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { cpuFeatureProps } from './cpu-features.js';
 import { firmwareArgs } from './firmware-args.js';
 import { graphicsArgs } from './graphics-args.js';
 import { hostdevArgs } from './hostdev-args.js';
+import { iothreadArgs } from './iothread-args.js';
+import { panicArgs } from './panic-args.js';
+import { smartcardArgs } from './smartcard-args.js';
+import { tpmArgs } from './tpm-args.js';
+import { watchdogArgs } from './watchdog-args.js';
 import { hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
@@ -27,6 +32,8 @@ export interface CommandContext {
   readonly hugepages: HugepageContext;
   /** The taps of the `network` and `bridge` interfaces, plugged before the launch. */
   readonly taps?: readonly { readonly index: number; readonly tap: string }[];
+  /** The socket of the swtpm serving an emulated TPM, when the driver started one. */
+  readonly tpmEmulatorSocket?: string;
 }
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
@@ -83,11 +90,14 @@ function bootArg(def: DomainDef): string {
 function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
   return disks.flatMap((d) => {
     const { type } = d.view;
-    if (type === 'network' || type === 'nvme' || type === 'vhostuser') {
+    if (type === 'nvme' || type === 'vhostuser') {
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk type '${type}' of '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
     }
+    if ((d.view.disk.encryptionFormat ?? d.view.disk.source?.encryptionFormat) !== undefined) {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `encryption of disk '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
+    }
     return [
-      ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
+      ...(hasMedium(d) ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
       ...deviceArg(diskDeviceProps(d, pcieRoot)),
     ];
   });
@@ -119,6 +129,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...memory.memory,
     '-overcommit', `mem-lock=${domainPart(def, 'memoryBacking')?.locked ? 'on' : 'off'}`,
     '-smp', smpArg(def),
+    ...iothreadArgs(def),
     ...memory.numa,
     '-uuid', def.uuid,
     ...genidArgs(def),
@@ -139,18 +150,22 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...filesystemArgs(def.devices),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
+    ...smartcardArgs(def.devices),
     ...serialArgs(def.devices),
     ...parallelArgs(def.devices),
     ...channelArgs(def.devices, dirname(ctx.monitorPath)),
     ...consoleArgs(def.devices),
+    ...tpmArgs(def.devices, ctx.tpmEmulatorSocket),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath)),
     ...videoArgs(def.devices),
+    ...watchdogArgs(def.devices),
     ...hostdevArgs(def.devices),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
+    ...panicArgs(def.devices),
     '-msg', 'timestamp=on',
   ];
 }

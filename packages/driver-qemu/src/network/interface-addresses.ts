@@ -5,7 +5,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import type { ActiveStatus } from '../state/domain-status.js';
-import { GUEST_ARCH } from '../state/domain-store.js';
+import { GUEST_ARCH } from '../state/qemu-store.js';
 
 const D = ErrorDomain.QEMU;
 type Nic = DeviceOf<'interface'>;

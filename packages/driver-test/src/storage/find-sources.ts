@@ -1,4 +1,4 @@
-import { attr, childElements, parseXml } from '@tsvirt/conf';
+import { POOL_PART_MODELS, parseXml } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { POOL_TYPE_NAMES } from './storage-xml.js';
 
@@ -34,9 +34,9 @@ export function findPoolSources(type: string, srcSpec: string | undefined, flags
   }
   if (type === 'logical') return LOGICAL_SOURCES;
   if (type === 'netfs') {
-    const host = source && childElements(source, 'host')[0];
+    const host = source && POOL_PART_MODELS.source.parse(source).hosts?.[0];
     if (!host) throw new VirError(ErrorCode.INVALID_ARG, 'hostname must be specified for netfs sources', D);
-    return `<sources>\n  <source>\n    <host name='${attr(host, 'name') ?? ''}'/>\n    <dir path='/testshare'/>\n    <format type='nfs'/>\n  </source>\n</sources>\n`;
+    return `<sources>\n  <source>\n    <host name='${host.name ?? ''}'/>\n    <dir path='/testshare'/>\n    <format type='nfs'/>\n  </source>\n</sources>\n`;
   }
   throw new VirError(ErrorCode.NO_SUPPORT, `pool type '${type}' does not support source discovery`, D);
 }

@@ -1,0 +1,112 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@tsvirt/api';
+import { busyboxRootfs, containersMissing, echoContainerXML } from '@tsvirt/api/testing';
+import { FrameReader, decodeFrame, encodeReply, fdPassingMissing, lxc_program } from '../src/protocol.js';
+import { LXC_PROC_DOMAIN_OPEN_NAMESPACE } from '../src/generated/lxc-protocol.js';
+import './helpers/daemon-suite.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PRIVATE_LXC = resolve(here, '../../driver-lxc/test/fixtures/libvirtd-private.sh');
+const ci = process.env.CI === 'true';
+
+describe('descriptors on the wire (REPLY_WITH_FDS framing)', () => {
+  const reply = (nfds: number) => encodeReply(lxc_program, LXC_PROC_DOMAIN_OPEN_NAMESPACE, 7, undefined, nfds);
+
+  it('the count follows the header, and the carrier bytes after the frame are no frame of their own', () => {
+    const frame = reply(3);
+    expect(decodeFrame(frame)).toMatchObject({ header: { type: 5, serial: 7 }, nfds: 3, payload: new Uint8Array() });
+    const next = encodeReply(lxc_program, LXC_PROC_DOMAIN_OPEN_NAMESPACE, 8);
+    const reader = new FrameReader();
+    // the frame, its 3 dummy bytes split across reads, then another frame
+    const bytes = Buffer.concat([frame, Buffer.alloc(3), next]);
+    const got = [...reader.push(bytes.subarray(0, frame.length + 1)), ...reader.push(bytes.subarray(frame.length + 1, frame.length + 2)), ...reader.push(bytes.subarray(frame.length + 2))];
+    expect(got.map((f) => decodeFrame(f).header.serial)).toEqual([7, 8]);
+    expect(reader.pending).toBe(0);
+  });
+
+  it('more than libvirt\'s 32 descriptors a message is refused', () => {
+    expect(() => new FrameReader().push(reply(33))).toThrow('Too many FDs received from remote: 33, maximum 32');
+  });
+});
+
+const why = ci ? undefined : (containersMissing() ?? fdPassingMissing() ?? (existsSync('/usr/sbin/libvirtd') ? undefined : 'libvirtd is not installed'));
+if (why) console.log(`fd passing through libvirtd skipped: ${why}`);
+
+describe.skipIf(why !== undefined)('lxcOpenNamespace through Debian\'s libvirtd (SCM_RIGHTS)', () => {
+  const dir = mkdtempSync(join(tmpdir(), `tsvirt-remote-fds-${process.pid}-`));
+  const name = `rfd${process.pid}`;
+  let daemon: number;
+  let uri: string;
+  beforeAll(async () => {
+    const state = join(dir, 'libvirtd');
+    daemon = Number(execFileSync(PRIVATE_LXC, [state], { encoding: 'utf8' }).trim());
+    uri = `lxc+unix:///system?socket=${join(state, 'run', 'libvirt-sock')}`;
+    const conn = await connect(uri);
+    await conn.createXML(echoContainerXML(name, busyboxRootfs(join(dir, 'rootfs'))));
+    await conn.close();
+  }, 60_000);
+  afterAll(async () => {
+    const conn = await connect(uri).catch(() => undefined);
+    await (await conn?.lookupByName(name).catch(() => undefined))?.destroy().catch(() => undefined);
+    await conn?.close();
+    try {
+      process.kill(daemon, 'SIGTERM');
+    } catch {
+      // gone already
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('receives init\'s namespaces, the very ones python3-libvirt receives, and finds init', async () => {
+    const py = `import libvirt, libvirt_lxc, os, sys
+c = libvirt.open(sys.argv[1])
+for fd in libvirt_lxc.lxcOpenNamespace(c.lookupByName(sys.argv[2]), 0):
+    print(os.readlink('/proc/self/fd/%d' % fd))`;
+    const expected = execFileSync('/usr/bin/python3', ['-c', py, uri.replace('lxc+unix', 'lxc+unix'), name], { encoding: 'utf8' }).trim().split('\n');
+    const conn = await connect(uri);
+    const ns = await (await conn.lookupByName(name)).lxcOpenNamespace();
+    const targets = ns.namespaces.map((n) => readlinkSync(n.path));
+    expect(targets).toEqual(expected);
+    expect(ns.namespaces.map((n) => n.kind)).toEqual(expected.map((t) => t.split(':')[0]));
+    expect(ns.namespaces.every((n) => n.path.startsWith(`/proc/${process.pid}/fd/`))).toBe(true);
+    // init: the process of that pid namespace that is pid 1 there
+    expect(readlinkSync(`/proc/${ns.pid}/ns/pid`)).toBe(expected.find((t) => t.startsWith('pid:')));
+    expect(/^NSpid:.*\s1$/m.test(readFileSync(`/proc/${ns.pid}/status`, 'utf8'))).toBe(true);
+    // usable by another process: nsenter into the container's uts namespace sees its hostname
+    const uts = ns.namespaces.find((n) => n.kind === 'uts')!;
+    const host = execFileSync('nsenter', [`--uts=${uts.path}`, 'hostname'], { encoding: 'utf8' }).trim();
+    expect(host).toBe(name);
+    // the connection still works after its reading came back from the addon, and pipelines
+    expect(await Promise.all([conn.getHostname(), (await conn.lookupByName(name)).isActive()])).toEqual([expect.any(String), true]);
+    await conn.close();
+    // closing the connection closed the descriptors
+    expect(ns.namespaces.some((n) => existsSync(n.path) && readlinkSync(n.path) === targets[0])).toBe(false);
+  }, 60_000);
+
+  it('several at once on one connection, beside other calls', async () => {
+    const conn = await connect(uri);
+    const dom = await conn.lookupByName(name);
+    const [a, , b] = await Promise.all([dom.lxcOpenNamespace(), dom.getXMLDesc(), dom.lxcOpenNamespace(), conn.listAllDomains()]);
+    expect(a.namespaces.map((n) => readlinkSync(n.path))).toEqual(b.namespaces.map((n) => readlinkSync(n.path)));
+    expect(a.namespaces.length).toBeGreaterThan(0);
+    await conn.close();
+  }, 60_000);
+
+  it('without the addon (TSVIRT_FDPASS=0): NO_SUPPORT saying why, and the connection stays usable', () => {
+    const script = `import { connect } from '@tsvirt/api';
+const conn = await connect(process.argv[1]);
+const dom = await conn.lookupByName(process.argv[2]);
+try { await dom.lxcOpenNamespace(); } catch (e) { console.log(e.code, e.message); }
+console.log(await dom.isActive());
+await conn.close();`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, uri, name], {
+      cwd: resolve(here, '..'), encoding: 'utf8', env: { ...process.env, TSVIRT_FDPASS: '0' }, timeout: 30_000,
+    });
+    expect(r.stdout).toBe('3 this function is not supported by the connection driver: virDomainLxcOpenNamespace: file descriptor passing is not available: TSVIRT_FDPASS=0 turns it off\ntrue\n');
+  }, 60_000);
+});
