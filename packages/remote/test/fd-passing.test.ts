@@ -67,7 +67,11 @@ describe.skipIf(why !== undefined)('lxcOpenNamespace through Debian\'s libvirtd 
 c = libvirt.open(sys.argv[1])
 for fd in libvirt_lxc.lxcOpenNamespace(c.lookupByName(sys.argv[2]), 0):
     print(os.readlink('/proc/self/fd/%d' % fd))`;
-    const expected = execFileSync('/usr/bin/python3', ['-c', py, uri.replace('lxc+unix', 'lxc+unix'), name], { encoding: 'utf8' }).trim().split('\n');
+    const received = execFileSync('/usr/bin/python3', ['-c', py, uri, name], { encoding: 'utf8' }).trim().split('\n');
+    // as the local driver, the namespaces this process is in already (here the user one) are left out
+    const own = received.filter((t) => readlinkSync(`/proc/self/ns/${t.split(':')[0]}`) === t);
+    expect(own.length).toBeLessThan(received.length);
+    const expected = received.filter((t) => !own.includes(t));
     const conn = await connect(uri);
     const ns = await (await conn.lookupByName(name)).lxcOpenNamespace();
     const targets = ns.namespaces.map((n) => readlinkSync(n.path));
@@ -75,7 +79,7 @@ for fd in libvirt_lxc.lxcOpenNamespace(c.lookupByName(sys.argv[2]), 0):
     expect(ns.namespaces.map((n) => n.kind)).toEqual(expected.map((t) => t.split(':')[0]));
     expect(ns.namespaces.every((n) => n.path.startsWith(`/proc/${process.pid}/fd/`))).toBe(true);
     // init: the process of that pid namespace that is pid 1 there
-    expect(readlinkSync(`/proc/${ns.pid}/ns/pid`)).toBe(expected.find((t) => t.startsWith('pid:')));
+    expect(readlinkSync(`/proc/${ns.pid}/ns/pid`)).toBe(received.find((t) => t.startsWith('pid:')));
     expect(/^NSpid:.*\s1$/m.test(readFileSync(`/proc/${ns.pid}/status`, 'utf8'))).toBe(true);
     // usable by another process: nsenter into the container's uts namespace sees its hostname
     const uts = ns.namespaces.find((n) => n.kind === 'uts')!;
@@ -86,6 +90,15 @@ for fd in libvirt_lxc.lxcOpenNamespace(c.lookupByName(sys.argv[2]), 0):
     await conn.close();
     // closing the connection closed the descriptors
     expect(ns.namespaces.some((n) => existsSync(n.path) && readlinkSync(n.path) === targets[0])).toBe(false);
+  }, 60_000);
+
+  it('tsvirsh lxc-enter-namespace over lxc+unix:// prints what Debian\'s virsh prints', () => {
+    const tsvirsh = resolve(here, '../../../tools/virsh/test/oracle/tsvirsh-node.sh');
+    const args = ['-c', uri, 'lxc-enter-namespace', name, '--noseclabel', '--', '/bin/busybox', 'sh', '-c', 'hostname; ls /bin'];
+    const ours = spawnSync(tsvirsh, args, { encoding: 'utf8', timeout: 60_000 });
+    const theirs = spawnSync('virsh', args, { encoding: 'utf8', timeout: 60_000 });
+    expect([ours.stdout, ours.stderr, ours.status]).toEqual([theirs.stdout, theirs.stderr, theirs.status]);
+    expect(ours.stdout).toContain(`${name}\n`);
   }, 60_000);
 
   it('several at once on one connection, beside other calls', async () => {
