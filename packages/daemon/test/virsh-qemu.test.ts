@@ -36,7 +36,7 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
     const r = spawnSync('/usr/bin/virsh', ['-c', uri, cmd], { encoding: 'utf8', timeout: 120_000 });
     return { out: r.stdout, err: r.stderr, status: r.status };
   };
-  const qemuPid = (name: string): number => JSON.parse(readFileSync(join(d.root, 'run', 'qemu', `${name}.json`), 'utf8')).pid as number;
+  const qemuPid = (name: string): number => JSON.parse(readFileSync(join(d.root, 'run', 'qemu', `${name}.json`), 'utf8')).data.pid as number;
 
   beforeAll(async () => {
     d = await startDaemon();

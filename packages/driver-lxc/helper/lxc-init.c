@@ -13,11 +13,28 @@
  * in), builds the root, pivots into it, and executes init. Any failure is sent as `error TEXT`
  * on fd 3.
  *
+ * Before forking, the parent sends `allow b|c MAJ:MIN PERMS` on fd 3 for every block device it
+ * will mount and every --devnode, for the controller to allow in the devices cgroup.
+ *
+ *   tsvirt-lxc-init devnode PID HOST PATH   (live attach) the node of --devnode, made in the
+ *                                           mount namespace of PID
+ *   tsvirt-lxc-init rmnode PID PATH         (live detach) removes it again
+ *
  * Options, applied in this order whatever their order on the command line:
  *   --userns               become root of the user namespace (its maps are written by then)
  *   --root DIR [ro|rw]     the container's root (bound onto itself)
  *   --bind SRC DST ro|rw   a bind mount; DST is inside the container
  *   --tmpfs DST KIB        a tmpfs (0: no size limit)
+ *   --block SRC DST ro|rw loop|dev
+ *                          a file system on a block device (dev) or in an image file (loop: the
+ *                          parent attaches it to a free loop device with autoclear and holds it, so
+ *                          the loop device goes when the container's last mount of it does), its
+ *                          type detected as mount(8) does
+ *   --root-block SRC ro|rw loop|dev STAGE
+ *                          the root from a block device or image, mounted on STAGE (a host
+ *                          directory, private to this mount namespace) and used as --root
+ *   --devnode HOST PATH    a device node like the host's HOST made at PATH in the container
+ *                          (a host device given as <hostdev>)
  *   --proc-file SRC NAME   SRC bound over the container's /proc/NAME once /proc is mounted
  *                          (the controller's live /proc/meminfo)
  *   --hostname NAME        (not set when the UTS namespace is shared)
@@ -45,13 +62,19 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/sysmacros.h>
+#include <linux/loop.h>
 #include <unistd.h>
 
 #define SYNC_FD 3
 #define MAX_ITEMS 256
 
+/* Where failures are told: the controller's socket, or stderr in the one-shot modes. */
+static int err_fd = SYNC_FD;
+
+enum mount_kind { M_BIND, M_TMPFS, M_BLOCK };
+/* One mount of the container, in the order given (parents before children). */
+struct mnt { enum mount_kind kind; const char *src, *dst, *kib; int ro, loop; };
 struct bind { const char *src, *dst; int ro; };
-struct tmpfs { const char *dst; const char *kib; };
 struct share { const char *ns, *path; };
 
 static void fail(const char *fmt, ...)
@@ -64,7 +87,7 @@ static void fail(const char *fmt, ...)
     va_end(ap);
     if (n > (int)sizeof(msg) - 2) n = sizeof(msg) - 2;
     msg[n++] = '\n';
-    if (write(SYNC_FD, msg, n) < 0) _exit(126);
+    if (write(err_fd, msg, n) < 0) _exit(126);
     _exit(125);
 }
 
@@ -118,16 +141,131 @@ static void bind_mount(const char *src, const char *dst, int ro)
         fail("Failed to make directory %s readonly: %s", dst, strerror(errno));
 }
 
-/* A device node; in a user namespace mknod is refused, so the host's node is bound instead. */
+/* A device node at DST like the host's HOST; in a user namespace mknod is refused, so HOST is bound instead. */
+static void make_node(const char *dst, const char *host, mode_t mode, dev_t dev)
+{
+    if (mknod(dst, mode, dev) == 0) { chmod(dst, mode & 07777); return; }
+    if (errno != EPERM) fail("Failed to make device %s: %s", dst, strerror(errno));
+    bind_mount(host, dst, 0);
+}
+
 static void make_device(const char *root, const char *name, int major, int minor)
 {
     char *dst = join(root, name);
-    if (mknod(dst, S_IFCHR | 0666, makedev(major, minor)) == 0) { chmod(dst, 0666); free(dst); return; }
-    if (errno != EPERM) fail("Failed to make device %s: %s", dst, strerror(errno));
-    char *src = join("/", name);
-    bind_mount(src, dst, 0);
-    free(src);
+    make_node(dst, name, S_IFCHR | 0666, makedev(major, minor));
     free(dst);
+}
+
+/* A <hostdev>'s host node, opened (O_PATH) before anything changes the view of the file system. */
+struct hostnode { int fd; struct stat st; };
+
+static struct hostnode open_hostnode(const char *host)
+{
+    struct hostnode h;
+    h.fd = open(host, O_PATH | O_CLOEXEC);
+    if (h.fd < 0 || fstat(h.fd, &h.st) < 0) fail("Unable to access %s: %s", host, strerror(errno));
+    return h;
+}
+
+/* Makes the node at PATH under ROOT: the host's type and numbers, mode 0700 as libvirt makes them. */
+static void make_hostdev_node(const char *root, struct hostnode h, const char *path)
+{
+    char *dst = join(root, path);
+    char *dir = strdup(dst);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) { *slash = 0; make_dirs(dir); }
+    free(dir);
+    char via[64];
+    snprintf(via, sizeof(via), "/proc/self/fd/%d", h.fd);
+    make_node(dst, via, (h.st.st_mode & S_IFMT) | 0700, h.st.st_rdev);
+    free(dst);
+}
+
+/* Tells the controller a device the container needs in its devices cgroup. */
+static void send_allow(const char *path, const char *perms)
+{
+    struct stat st;
+    if (stat(path, &st) < 0) fail("Unable to access %s: %s", path, strerror(errno));
+    char msg[96];
+    int n = snprintf(msg, sizeof(msg), "allow %c %u:%u %s\n", S_ISBLK(st.st_mode) ? 'b' : 'c', major(st.st_rdev), minor(st.st_rdev), perms);
+    if (write(SYNC_FD, msg, n) != n) _exit(124);
+}
+
+/*
+ * Attaches FILE to a free loop device with autoclear (LOOP_CONFIGURE) and returns its name; the
+ * descriptor stays open in this process, so the device lives while it or a mount holds it.
+ */
+static char *attach_loop(const char *file, int ro)
+{
+    int ffd = open(file, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (ffd < 0) fail("Unable to open %s: %s", file, strerror(errno));
+    int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+    if (ctl < 0) fail("Unable to open /dev/loop-control: %s", strerror(errno));
+    for (int tries = 0; tries < 64; tries++) {
+        int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+        if (n < 0) fail("Unable to get free loop device: %s", strerror(errno));
+        char *dev;
+        if (asprintf(&dev, "/dev/loop%d", n) < 0) fail("out of memory");
+        int lfd = open(dev, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        if (lfd < 0) fail("Unable to open %s: %s", dev, strerror(errno));
+        struct loop_config cfg;
+        memset(&cfg, 0, sizeof(cfg));
+        cfg.fd = ffd;
+        cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR | (ro ? LO_FLAGS_READ_ONLY : 0);
+        snprintf((char *)cfg.info.lo_file_name, LO_NAME_SIZE, "%s", file);
+        if (ioctl(lfd, LOOP_CONFIGURE, &cfg) == 0) {
+            close(ffd);
+            close(ctl);
+            return dev;
+        }
+        int err = errno;
+        close(lfd);
+        free(dev);
+        /* Taken by someone else between GET_FREE and CONFIGURE: ask again. */
+        if (err != EBUSY) fail("Unable to attach %s to loop device: %s", file, strerror(err));
+    }
+    fail("Unable to attach %s to loop device: no free device", file);
+    return NULL;
+}
+
+/* Mounts a block device, trying the host's block file systems in turn as mount(8) does for auto. */
+static void mount_block(const char *src, const char *dst, int ro)
+{
+    make_dirs(dst);
+    FILE *f = fopen("/proc/filesystems", "re");
+    if (!f) fail("Unable to read /proc/filesystems: %s", strerror(errno));
+    char line[128];
+    int last = ENODEV;
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "nodev", 5) == 0) continue;
+        char *type = line + strspn(line, " \t");
+        type[strcspn(type, "\n")] = 0;
+        if (!*type) continue;
+        if (mount(src, dst, type, ro ? MS_RDONLY : 0, NULL) == 0) { fclose(f); return; }
+        last = errno;
+        if (last != EINVAL && last != ENODEV && last != ENOTBLK && last != EUCLEAN && last != ENOENT) break;
+    }
+    fclose(f);
+    if (last == EINVAL || last == ENODEV) fail("Failed to mount device %s to %s, unable to detect filesystem", src, dst);
+    fail("Failed to mount device %s to %s: %s", src, dst, strerror(last));
+}
+
+/* setns into the mount namespace of PID, for the live devnode/rmnode modes. */
+static void enter_mounts(const char *pid)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%s/ns/mnt", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, CLONE_NEWNS) < 0) fail("Unable to enter the mount namespace of %s: %s", pid, strerror(errno));
+    close(fd);
+}
+
+static int mode_rmnode(const char *pid, const char *path)
+{
+    enter_mounts(pid);
+    umount2(path, MNT_DETACH);
+    if (unlink(path) < 0 && errno != ENOENT) fail("Unable to remove device %s: %s", path, strerror(errno));
+    return 0;
 }
 
 static void setup_dev(const char *root, int userns)
@@ -234,29 +372,50 @@ static int wait_and_mirror(pid_t child)
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "pty") == 0) return mode_pty();
+    if (argc == 5 && strcmp(argv[1], "devnode") == 0) {
+        err_fd = 2;
+        struct hostnode h = open_hostnode(argv[3]);
+        enter_mounts(argv[2]);
+        make_hostdev_node("/", h, argv[4]);
+        return 0;
+    }
+    if (argc == 4 && strcmp(argv[1], "rmnode") == 0) {
+        err_fd = 2;
+        return mode_rmnode(argv[2], argv[3]);
+    }
     if (argc < 2 || strcmp(argv[1], "run") != 0) {
-        fprintf(stderr, "usage: tsvirt-lxc-init pty | run [OPTIONS] -- INIT [ARG...]\n");
+        fprintf(stderr, "usage: tsvirt-lxc-init pty | devnode PID HOST PATH | rmnode PID PATH | run [OPTIONS] -- INIT [ARG...]\n");
         return 2;
     }
     const char *root = NULL, *hostname = NULL, *cwd = "/";
     int root_ro = 0, userns = 0;
+    struct mnt root_block = { M_BLOCK, NULL, NULL, NULL, 0, 0 };
     long uid = -1, gid = -1;
-    struct bind binds[MAX_ITEMS];
-    struct tmpfs tmpfss[MAX_ITEMS];
+    struct mnt mounts[MAX_ITEMS];
+    struct bind devnodes[MAX_ITEMS];
     char *env[MAX_ITEMS + 1];
     struct bind procfiles[MAX_ITEMS];
     struct share shares[3];
-    int nbinds = 0, ntmpfs = 0, nenv = 0, nprocfiles = 0, nshares = 0, i;
+    int nmounts = 0, ndevnodes = 0, nenv = 0, nprocfiles = 0, nshares = 0, i;
     for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *o = argv[i];
         int left = argc - i - 1;
         if (!strcmp(o, "--userns")) userns = 1;
         else if (!strcmp(o, "--root") && left >= 2) { root = argv[++i]; root_ro = !strcmp(argv[++i], "ro"); }
-        else if (!strcmp(o, "--bind") && left >= 3 && nbinds < MAX_ITEMS) {
-            binds[nbinds].src = argv[i + 1]; binds[nbinds].dst = argv[i + 2]; binds[nbinds].ro = !strcmp(argv[i + 3], "ro");
-            nbinds++; i += 3;
-        } else if (!strcmp(o, "--tmpfs") && left >= 2 && ntmpfs < MAX_ITEMS) {
-            tmpfss[ntmpfs].dst = argv[i + 1]; tmpfss[ntmpfs].kib = argv[i + 2]; ntmpfs++; i += 2;
+        else if (!strcmp(o, "--root-block") && left >= 4) {
+            root_block.src = argv[i + 1]; root_block.ro = !strcmp(argv[i + 2], "ro"); root_block.loop = !strcmp(argv[i + 3], "loop");
+            root_block.dst = root = argv[i + 4]; root_ro = root_block.ro; i += 4;
+        } else if (!strcmp(o, "--bind") && left >= 3 && nmounts < MAX_ITEMS) {
+            mounts[nmounts++] = (struct mnt){ M_BIND, argv[i + 1], argv[i + 2], NULL, !strcmp(argv[i + 3], "ro"), 0 };
+            i += 3;
+        } else if (!strcmp(o, "--tmpfs") && left >= 2 && nmounts < MAX_ITEMS) {
+            mounts[nmounts++] = (struct mnt){ M_TMPFS, NULL, argv[i + 1], argv[i + 2], 0, 0 };
+            i += 2;
+        } else if (!strcmp(o, "--block") && left >= 4 && nmounts < MAX_ITEMS) {
+            mounts[nmounts++] = (struct mnt){ M_BLOCK, argv[i + 1], argv[i + 2], NULL, !strcmp(argv[i + 3], "ro"), !strcmp(argv[i + 4], "loop") };
+            i += 4;
+        } else if (!strcmp(o, "--devnode") && left >= 2 && ndevnodes < MAX_ITEMS) {
+            devnodes[ndevnodes].src = argv[i + 1]; devnodes[ndevnodes].dst = argv[i + 2]; ndevnodes++; i += 2;
         } else if (!strcmp(o, "--hostname") && left >= 1) hostname = argv[++i];
         else if (!strcmp(o, "--share") && left >= 2 && nshares < 3) {
             shares[nshares].ns = argv[i + 1]; shares[nshares].path = argv[i + 2]; nshares++; i += 2;
@@ -274,6 +433,19 @@ int main(int argc, char **argv)
     env[nenv] = NULL;
     if (!root || i + 1 >= argc) fail("helper needs --root and an init");
     char **init = argv + i + 1;
+
+    /* Images go on loop devices held by this process (the container's outer process, alive as long
+       as the container), and every device the container needs is told to the controller. */
+    if (root_block.src) {
+        if (root_block.loop) root_block.src = attach_loop(root_block.src, root_block.ro);
+        send_allow(root_block.src, root_block.ro ? "r" : "rw");
+    }
+    for (int m = 0; m < nmounts; m++) {
+        if (mounts[m].kind != M_BLOCK) continue;
+        if (mounts[m].loop) mounts[m].src = attach_loop(mounts[m].src, mounts[m].ro);
+        send_allow(mounts[m].src, mounts[m].ro ? "r" : "rw");
+    }
+    for (int d = 0; d < ndevnodes; d++) send_allow(devnodes[d].src, "rwm");
 
     int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | (userns ? CLONE_NEWUSER : 0);
     /* <lxc:namespace>: join the shared ones (while still privileged in the host's user namespace)
@@ -298,22 +470,22 @@ int main(int argc, char **argv)
     /* The cgroup namespace is made now, once this process sits in the container's cgroup. */
     if (unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL) fail("cannot unshare the cgroup namespace: %s", strerror(errno));
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("Failed to make root private: %s", strerror(errno));
+    if (root_block.src) mount_block(root_block.src, root, root_block.ro);
     if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) fail("Failed to bind %s to new root %s: %s", root, root, strerror(errno));
     if (root_ro && mount(root, root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) < 0)
         fail("Failed to make new root %s readonly: %s", root, strerror(errno));
-    for (int b = 0; b < nbinds; b++) {
-        char *dst = join(root, binds[b].dst);
-        bind_mount(binds[b].src, dst, binds[b].ro);
-        free(dst);
-    }
-    for (int t = 0; t < ntmpfs; t++) {
-        char *dst = join(root, tmpfss[t].dst);
-        char opts[64];
-        if (strcmp(tmpfss[t].kib, "0") == 0) snprintf(opts, sizeof(opts), "mode=755");
-        else snprintf(opts, sizeof(opts), "mode=755,size=%sk", tmpfss[t].kib);
-        make_dirs(dst);
-        if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-            fail("Failed to mount directory %s as tmpfs: %s", tmpfss[t].dst, strerror(errno));
+    for (int m = 0; m < nmounts; m++) {
+        char *dst = join(root, mounts[m].dst);
+        if (mounts[m].kind == M_BIND) bind_mount(mounts[m].src, dst, mounts[m].ro);
+        else if (mounts[m].kind == M_BLOCK) mount_block(mounts[m].src, dst, mounts[m].ro);
+        else {
+            char opts[64];
+            if (strcmp(mounts[m].kib, "0") == 0) snprintf(opts, sizeof(opts), "mode=755");
+            else snprintf(opts, sizeof(opts), "mode=755,size=%sk", mounts[m].kib);
+            make_dirs(dst);
+            if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+                fail("Failed to mount directory %s as tmpfs: %s", mounts[m].dst, strerror(errno));
+        }
         free(dst);
     }
     setup_proc_sys(root);
@@ -326,6 +498,7 @@ int main(int argc, char **argv)
         free(dst);
     }
     setup_dev(root, userns);
+    for (int d = 0; d < ndevnodes; d++) make_hostdev_node(root, open_hostnode(devnodes[d].src), devnodes[d].dst);
 
     /* pivot_root(".", "."): the old root ends up stacked on the new one and is detached at once. */
     if (chdir(root) < 0) fail("Failed to chdir into %s: %s", root, strerror(errno));

@@ -5,8 +5,8 @@ import { DriverContext } from './driver/driver-context.js';
 import { isSettled, reconcile } from './driver/domain-reconnect.js';
 import { QemuHypervisor } from './qemu-hypervisor.js';
 import { pathsForURI } from './state/driver-paths.js';
-import { isActiveStatus, readStatus } from './state/domain-status.js';
-import { loadActiveStatuses, withDomainJob } from './state/domain-store.js';
+import { isActiveStatus } from './state/domain-status.js';
+import { qemuStore } from './state/qemu-store.js';
 
 const log = logger('qemu.driver');
 
@@ -26,9 +26,9 @@ const reconnecting = new AsyncLocalStorage<DriverContext>();
  * pending hotplugs settled.
  */
 async function reconnectAll(drv: DriverContext): Promise<void> {
-  const statuses = await loadActiveStatuses(drv.paths);
-  await Promise.all(statuses.map(async (s) => (await isSettled(drv, s)) || withDomainJob(drv.paths, s.name, async () => {
-    const fresh = await readStatus(drv.paths, s.name);
+  const statuses = await qemuStore(drv.paths).loadActiveStatuses();
+  await Promise.all(statuses.map(async (s) => (await isSettled(drv, s)) || qemuStore(drv.paths).withDomainJob(s.name, async () => {
+    const fresh = await qemuStore(drv.paths).readStatus(s.name);
     if (isActiveStatus(fresh)) await reconcile(drv, fresh, true);
   }).catch((e) => log.warn(`cannot reconnect to domain '${s.name}': ${(e as Error).message}`))));
 }

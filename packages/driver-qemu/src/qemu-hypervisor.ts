@@ -6,7 +6,8 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  type DomainBlockStats, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  DomainSetTimeFlags, DomainSetUserPasswordFlags, type DomainFSInfo, type DomainTime,
+  type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -26,11 +27,12 @@ import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
-import { isActiveStatus, removeStatus, writeStatus } from './state/domain-status.js';
-import {
-  GUEST_ARCH, currentDef, loadActiveStatuses, uuidOf, loadAllDomains, loadReadableDomain, removeConfig, saveConfig, withDomainJob, withDriverLock,
-  type StoredDomain,
-} from './state/domain-store.js';
+import { sendKeyArgs } from './input/send-key.js';
+import { takeScreenshot } from './input/screenshot.js';
+import { requireAgent } from './agent/agent-access.js';
+import { isActiveStatus } from './state/domain-status.js';
+import { writeStatus } from './state/run-status.js';
+import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
 
 const D = ErrorDomain.QEMU;
 /** QEMU's version as libvirt encodes it (the installed 7.2). */
@@ -68,6 +70,9 @@ export class QemuHypervisor implements HypervisorDriver {
 
   private get paths() {
     return this.drv.paths;
+  }
+  private get store(): QemuStore {
+    return qemuStore(this.drv.paths);
   }
 
   async connectGetType(): Promise<string> {
@@ -112,38 +117,38 @@ export class QemuHypervisor implements HypervisorDriver {
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {
     checkFlags(flags, ALL_LIST_DOMAINS_FLAGS, 'qemuConnectListAllDomains', D);
-    const all = await loadAllDomains(this.paths);
+    const all = await this.store.loadAll();
     const saved = await Promise.all(all.map((d) => hasManagedSave(this.paths, d.name)));
     return all.filter((d, i) => matchesListDomainsFlags(listFacts(d, saved[i]!), flags)).map(refOf);
   }
   async domainLookupByName(name: string): Promise<DomainRef> {
-    const d = await loadReadableDomain(this.paths, name);
+    const d = await this.store.loadReadable(name);
     if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching name '${name}'`, D);
     return refOf(d);
   }
   async domainLookupByID(id: number): Promise<DomainRef> {
-    const s = (await loadActiveStatuses(this.paths)).find((x) => x.id === id);
+    const s = (await this.store.loadActiveStatuses()).find((x) => x.id === id);
     if (!s) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching id ${id}`, D);
     return { name: s.name, uuid: s.uuid, id: s.id };
   }
   async domainLookupByUUID(uuid: string): Promise<DomainRef> {
-    const d = (await loadAllDomains(this.paths)).find((x) => uuidOf(x) === uuid);
+    const d = (await this.store.loadAll()).find((x) => uuidOf(x) === uuid);
     if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching uuid '${uuid}'`, D);
     return refOf(d);
   }
 
   /** Checks a definition's name and UUID against the other domains; the caller holds the driver lock. */
   private async checkIdentity(name: string, uuid: string): Promise<StoredDomain | undefined> {
-    return checkDomainIdentity(await loadAllDomains(this.paths), uuidOf, name, uuid, D);
+    return checkDomainIdentity(await this.store.loadAll(), uuidOf, name, uuid, D);
   }
 
   async domainDefineXML(xml: string, flags: number): Promise<DomainRef> {
     checkFlags(flags, DomainDefineFlags.VALIDATE, 'qemuDomainDefineXMLFlags', D);
     const def = parseQemuDomain(xml);
-    return withDomainJob(this.paths, def.name, async () => {
-      const existing = await withDriverLock(this.paths, async () => {
+    return this.store.withDomainJob(def.name, async () => {
+      const existing = await this.store.withDriverLock(async () => {
         const found = await this.checkIdentity(def.name, def.uuid);
-        await saveConfig(this.paths, def.name, formatDomainXML(def, { inactive: true }));
+        await this.store.saveConfig(def.name, formatDomainXML(def, { inactive: true }));
         return found;
       });
       const status = existing?.status;
@@ -164,8 +169,8 @@ export class QemuHypervisor implements HypervisorDriver {
 
   /** Starts a definition as it stands (createXML, restore): it may share the name and UUID only of a stopped domain. */
   private startTransient(def: DomainDef, opts: Omit<StartOptions, 'persistent'>): Promise<DomainRef> {
-    return withDomainJob(this.paths, def.name, async () => {
-      const existing = await withDriverLock(this.paths, () => this.checkIdentity(def.name, def.uuid));
+    return this.store.withDomainJob(def.name, async () => {
+      const existing = await this.store.withDriverLock(() => this.checkIdentity(def.name, def.uuid));
       if (existing && isActiveStatus(existing.status)) {
         throw new VirError(ErrorCode.OPERATION_INVALID, `domain '${def.name}' is already active`, D);
       }
@@ -225,12 +230,12 @@ export class QemuHypervisor implements HypervisorDriver {
         if (!(flags & F.MANAGED_SAVE)) throw new VirError(ErrorCode.OPERATION_INVALID, 'Refusing to undefine while domain managed save image exists', D);
         await rm(managedSavePath(this.paths, d.name), { force: true });
       }
-      await removeConfig(this.paths, d.name);
+      await this.store.removeConfig(d.name);
       if (isActiveStatus(d.status)) {
         d.status.persistent = false;
         await writeStatus(this.paths, d.status);
       } else {
-        await removeStatus(this.paths, d.name);
+        await this.store.removeStatus(d.name);
       }
       this.drv.events.raise(refOf(d), DomainEventType.UNDEFINED, DomainEventDetail.UNDEFINED.REMOVED);
     });
@@ -286,6 +291,40 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainInjectNMI(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainInjectNMI', D);
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('inject-nmi')));
+  }
+  async domainSendKey(dom: DomainRef, codeset: number, holdtime: number, keycodes: readonly number[], flags: number): Promise<void> {
+    checkFlags(flags, 0, 'qemuDomainSendKey', D);
+    const args = sendKeyArgs(codeset, holdtime, keycodes);
+    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('send-key', args)));
+  }
+  async domainScreenshot(dom: DomainRef, screen: number, flags: number): Promise<DomainScreenshot> {
+    checkFlags(flags, 0, 'qemuDomainScreenshot', D);
+    return this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => takeScreenshot(m, s, screen)));
+  }
+  // The guest agent: without one that answers, libvirt's refusals (agent/agent-access.ts).
+  async qemuAgentCommand(dom: DomainRef, _cmd: string, _timeout: number, flags: number): Promise<string> {
+    checkFlags(flags, 0, 'qemuDomainQemuAgentCommand', D);
+    return this.monitorJob(dom, (_d, s) => requireAgent(s));
+  }
+  async domainGetFSInfo(dom: DomainRef, flags: number): Promise<DomainFSInfo[]> {
+    checkFlags(flags, 0, 'qemuDomainGetFSInfo', D);
+    return this.monitorJob(dom, (_d, s) => requireAgent(s));
+  }
+  async domainSetUserPassword(dom: DomainRef, _user: string, _password: string, flags: number): Promise<void> {
+    checkFlags(flags, DomainSetUserPasswordFlags.ENCRYPTED, 'qemuDomainSetUserPassword', D);
+    await this.monitorJob(dom, (_d, s) => requireAgent(s));
+  }
+  async domainGetTime(dom: DomainRef, flags: number): Promise<DomainTime> {
+    checkFlags(flags, 0, 'qemuDomainGetTime', D);
+    return this.monitorJob(dom, (_d, s) => requireAgent(s));
+  }
+  async domainSetTime(dom: DomainRef, _time: DomainTime, flags: number): Promise<void> {
+    checkFlags(flags, DomainSetTimeFlags.SYNC, 'qemuDomainSetTime', D);
+    await domainJob(this.drv, dom, true, async (d) => {
+      // libvirt asks the capabilities of the running QEMU first, which a stopped domain has none of.
+      if (!isActiveStatus(d.status)) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, "cannot set time: qemu doesn't support rtc-reset-reinjection command", D);
+      return requireAgent(requireActive(d));
+    });
   }
   async domainReset(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainReset', D);
@@ -447,6 +486,6 @@ export class QemuHypervisor implements HypervisorDriver {
   }
 
   async connectListSharedDisks(): Promise<SharedDiskEntry[]> {
-    return sharedDiskEntries(await loadActiveStatuses(this.paths));
+    return sharedDiskEntries(await this.store.loadActiveStatuses());
   }
 }

@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { connect, unloadDrivers, type Connection } from '@tsvirt/api';
 
 /** A scratch root for qemu:///embed, remembered for cleanup. */
+/** The data of a status file or hotplug journal: inside conf's state-file envelope (`{tsvirt, version, data}`), or bare as before it. */
+export function statusData(text: string): Record<string, unknown> {
+  const json = JSON.parse(text) as Record<string, unknown>;
+  return (Object.hasOwn(json, 'tsvirt') ? json['data'] : json) as Record<string, unknown>;
+}
+
 export class TestRoot {
   readonly dir = mkdtempSync(join(tmpdir(), 'tsvirt-qemu-'));
   readonly uri = `qemu:///embed?root=${this.dir}`;
@@ -39,7 +45,7 @@ export class TestRoot {
     }
     return names.flatMap((f) => {
       try {
-        return [JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>];
+        return [statusData(readFileSync(join(dir, f), 'utf8'))];
       } catch {
         return [];
       }
@@ -52,7 +58,7 @@ export class TestRoot {
     const runs = readdirSync(dir).filter((f) => f.startsWith('domain-'));
     return runs.flatMap((r) => {
       try {
-        return [JSON.parse(readFileSync(join(dir, r, 'pending.json'), 'utf8')) as Record<string, unknown>];
+        return [statusData(readFileSync(join(dir, r, 'pending.json'), 'utf8'))];
       } catch {
         return [];
       }

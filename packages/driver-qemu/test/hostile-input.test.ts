@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '@tsvirt/api';
 import { parseQemuDomain } from '../src/driver/domain-define.js';
+import { qemuStore } from '../src/state/qemu-store.js';
 import { libvirtTestCommandLine } from './conformance.js';
 import { domainXml, majMin, reopen, TestRoot } from './helpers.js';
 
@@ -81,19 +82,40 @@ describe('one unreadable file never breaks the root', () => {
       .rejects.toMatchObject({ message: 'XML error: maximum vcpus count must be an integer' });
   });
 
-  it('skips a corrupt or unknown-version status file, and migrates an unversioned one', async () => {
-    await conn.defineXML(domainXml('st1'));
-    await conn.defineXML(domainXml('st2'));
-    await conn.defineXML(domainXml('st3'));
-    writeFileSync(join(stateDir(), 'st1.json'), '{"phase":');
-    writeFileSync(join(stateDir(), 'st2.json'), JSON.stringify({ version: 99, phase: 'inactive', name: 'st2', reason: 2 }));
-    writeFileSync(join(stateDir(), 'st3.json'), JSON.stringify({ phase: 'inactive', name: 'st3', reason: 2 }));
+  it('skips a corrupt, foreign or unknown-version status file, and migrates the formats before the envelope', async () => {
+    const inactive = (name: string): object => ({ phase: 'inactive', name, reason: 2 });
+    const files: Record<string, string> = {
+      st1: '{"phase":',
+      st2: JSON.stringify({ version: 99, ...inactive('st2') }),
+      st3: JSON.stringify(inactive('st3')),
+      st4: JSON.stringify({ version: 2, ...inactive('st4') }),
+      st5: JSON.stringify({ tsvirt: 'lxc-domain-status', version: 1, data: inactive('st5') }),
+      st6: JSON.stringify({ tsvirt: 'qemu-domain-status', version: 2, data: inactive('st6') }),
+      st7: JSON.stringify({ tsvirt: 'qemu-domain-status', version: 1, data: { ...inactive('st7'), reason: '2' } }),
+      st8: JSON.stringify({ tsvirt: 'qemu-domain-status', version: 1, data: inactive('other') }),
+    };
+    for (const [name, text] of Object.entries(files)) {
+      await conn.defineXML(domainXml(name));
+      writeFileSync(join(stateDir(), `${name}.json`), text);
+    }
     conn = await reopen(root);
     const listed = await names();
-    expect(listed).toEqual(expect.arrayContaining(['good', 'st3']));
-    expect(listed).not.toContain('st1');
-    expect(listed).not.toContain('st2');
+    expect(listed).toEqual(expect.arrayContaining(['good', 'st3', 'st4']));
+    for (const refused of ['st1', 'st2', 'st5', 'st6', 'st7', 'st8']) expect(listed).not.toContain(refused);
     expect(await (await conn.lookupByName('st3')).getState()).toEqual([5, 2]);
+    expect(await (await conn.lookupByName('st4')).getState()).toEqual([5, 2]);
+  });
+
+  it('names the file and what is wrong with it when a status is refused', async () => {
+    const dir = stateDir();
+    const read = (name: string): Promise<unknown> => qemuStore({ uri: 'qemu:///embed', configDir: configDir(), stateDir: dir, libDir: dir, logDir: dir }).readStatus(name);
+    await expect(read('st1')).rejects.toMatchObject({ code: 1, message: expect.stringMatching(/^internal error: invalid qemu-domain-status file '.*st1\.json': not JSON/) });
+    await expect(read('st2')).rejects.toMatchObject({ message: expect.stringContaining("st2.json': migration from version 0 failed: unknown version 99") });
+    await expect(read('st5')).rejects.toMatchObject({ message: expect.stringContaining("st5.json': it holds a lxc-domain-status file") });
+    await expect(read('st6')).rejects.toMatchObject({ message: expect.stringContaining("st6.json': version 2 is newer than this tsvirt reads (1)") });
+    await expect(read('st7')).rejects.toMatchObject({ message: expect.stringContaining("st7.json': reason: Invalid type") });
+    await expect(read('st8')).rejects.toMatchObject({ message: expect.stringContaining("st8.json': it names domain 'other'") });
+    await expect(read('forged')).rejects.toMatchObject({ message: expect.stringContaining("forged.json': run directory outside the root") });
   });
 });
 

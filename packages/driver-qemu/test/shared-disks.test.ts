@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DomainDeviceModifyFlags, type Connection } from '@tsvirt/api';
-import { domainXml, majMin, sharedDisk, TestRoot } from './helpers.js';
+import { domainXml, majMin, reopen, sharedDisk, statusData, TestRoot } from './helpers.js';
 
 let root: TestRoot;
 let conn: Connection;
@@ -41,6 +41,19 @@ describe('the shared-disk table', () => {
     expect((await conn.listSharedDisks())[0]!.domains).toEqual(['s2']);
     await b.destroy();
     expect(await conn.listSharedDisks()).toEqual([]);
+  });
+
+  it('rebuilds the table after a restart from a status file of the format before the envelope', async () => {
+    await conn.createXML(domainXml('m1', sharedDisk(loop, 'sda')));
+    const file = join(root.dir, 'run', 'qemu', 'm1.json');
+    const saved = statusData(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ version: 2, ...saved }));
+    conn = await reopen(root);
+    expect(await conn.listSharedDisks()).toEqual([{ key: majMin(loop), path: loop, sgio: 'n/a', domains: ['m1'] }]);
+    const m1 = await conn.lookupByName('m1');
+    expect(await m1.getState()).toEqual([1, 1]);
+    await m1.suspend();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ tsvirt: 'qemu-domain-status', version: 1, data: { name: 'm1', pid: saved['pid'] } });
   });
 
   it('refuses a lun disk whose sgio conflicts with another active domain, starting nothing', async () => {

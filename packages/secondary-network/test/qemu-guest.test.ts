@@ -61,7 +61,7 @@ describe('a QEMU guest on a network', () => {
   it('a guest that crashes: the next process notices, and the tap and port go', () => {
     const iface = `<interface type='network'><source network='qn'/><mac address='${MAC}'/><model type='virtio'/></interface>`;
     expect(virsh('create', file('c.xml', domainXML('g5', iface)))).toMatchObject({ status: 0 });
-    const status = JSON.parse(readFileSync(join(host.root, 'run', 'qemu', 'g5.json'), 'utf8')) as { pid: number };
+    const status = (JSON.parse(readFileSync(join(host.root, 'run', 'qemu', 'g5.json'), 'utf8')) as { data: { pid: number } }).data;
     process.kill(status.pid, 'SIGKILL');
     expect(virsh('list', '--all').out).not.toContain('g5');
     expect(taps()).toEqual([]);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { attr, childElements, type StoragePoolDef, type XmlElement } from '@tsvirt/conf';
+import { poolMountOptions, type StoragePoolDef } from '@tsvirt/conf';
 import { ErrorDomain, runCommand } from '@tsvirt/util';
 import { checkDeviceFormat } from './device-probe.js';
 import { sourceDevice, sourceOf, targetOf } from './pool-xml.js';
@@ -16,16 +16,10 @@ function mountSource(def: StoragePoolDef): string {
   return formatOf(def) === 'cifs' ? `//${host}/${dir}` : `${host}:${dir}`;
 }
 
-/** The `<fs:mount_opts>` options of the pool (libvirt's storage pool fs namespace). */
-function namespaceOptions(def: StoragePoolDef): string[] {
-  const opts = def.xml.children.find((c): c is XmlElement => c.kind === 'element' && c.name.endsWith(':mount_opts'));
-  return opts ? childElements(opts).map((o) => attr(o, 'name') ?? '').filter(Boolean) : [];
-}
-
 /**
  * The arguments of the `mount` libvirt runs on Linux to start an fs or netfs pool: nodev, nosuid
  * and noexec always, what the file system needs (guest for CIFS, direct I/O for GlusterFS), the NFS
- * version and the namespace's mount options; the type unless it is `auto`.
+ * version and the `<fs:mount_opts>` options; the type unless it is `auto`.
  */
 export function mountArgs(def: StoragePoolDef): string[] {
   const format = formatOf(def);
@@ -34,7 +28,7 @@ export function mountArgs(def: StoragePoolDef): string[] {
   if (format === 'cifs') opts.push('guest');
   const ver = sourceOf(def).protocolVersion;
   if (ver !== undefined) opts.push(`nfsvers=${ver}`);
-  opts.push(...namespaceOptions(def));
+  opts.push(...poolMountOptions(def));
   return ['-o', opts.join(','), ...(format === 'auto' ? [] : ['-t', format]), mountSource(def), targetOf(def)];
 }
 

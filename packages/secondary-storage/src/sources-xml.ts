@@ -1,4 +1,4 @@
-import { POOL_PART_MODELS, element, formatXml, parseXml } from '@tsvirt/conf';
+import { POOL_PART_MODELS, formatPoolSourcesXML, parseXml } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 /** One pool source a discovery found (virStoragePoolSource as virConnectFindStoragePoolSources lists it). */
@@ -12,14 +12,13 @@ export interface FoundSource {
 
 /** The `<sources>` document libvirt answers source discovery with: each source as conf's typed pool source formats it. */
 export function sourcesXML(found: readonly FoundSource[]): string {
-  const sources = found.map((s) => POOL_PART_MODELS.source.format({
+  return formatPoolSourcesXML(found.map((s) => ({
     ...(s.host ? { hosts: [{ name: s.host.name, ...(s.host.port ? { port: s.host.port } : {}) }] } : {}),
     ...(s.devices?.length ? { devices: s.devices.map((path) => ({ path })) } : {}),
     ...(s.dir !== undefined ? { dir: s.dir } : {}),
     ...(s.name !== undefined ? { name: s.name } : {}),
     ...(s.format !== undefined ? { format: s.format } : {}),
-  }));
-  return formatXml(element('sources', [], sources));
+  })));
 }
 
 /** The host a discovery's source spec names (`<source><host name= port=/></source>`), required for network pools. */

@@ -1,6 +1,4 @@
-import {
-  element, firstChild, formatXml, parseStorageVolXML, parseXml, textNode, volumePart, type StoragePoolDef, type StorageVolDef, type VolumePart,
-} from '@tsvirt/conf';
+import { parseStorageVolXML, volumePart, type StoragePoolDef, type StorageVolDef, type VolumePart } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { volumePermissions, type Permissions } from './permissions.js';
 import { encryptionOf, type VolumeEncryption } from './volume-encryption.js';
@@ -29,20 +27,13 @@ function featuresOf(target: VolumePart<'target'> | undefined): string[] {
   return [...(target?.lazyRefcounts ? ['lazy_refcounts'] : []), ...(target?.extendedL2 ? ['extended_l2'] : [])];
 }
 
-/** A clone's XML with the source's capacity when it names none (libvirt's clones may omit it). */
-function withCapacity(xml: string, capacity: bigint): string {
-  const root = parseXml(xml, 'storage_volume_definition', D);
-  if (root.name !== 'volume' || firstChild(root, 'capacity')) return xml;
-  root.children.push(element('capacity', [['unit', 'bytes']], [textNode(String(capacity))]));
-  return formatXml(root);
-}
-
 /**
  * A volume definition as libvirt's storage driver reads one for a dir pool: conf's parse (libvirt's
  * storage conf checks: type, capacity, the pool's formats), then a name without '/'.
  */
 export function parseNewVolume(xml: string, pool: StoragePoolDef, cloneCapacity?: bigint): NewVolume {
-  const def = parseStorageVolXML(cloneCapacity === undefined ? xml : withCapacity(xml, cloneCapacity), pool);
+  // A clone's XML may name no capacity (libvirt's clones may omit it): it takes the source's.
+  const def = parseStorageVolXML(xml, pool, cloneCapacity === undefined ? {} : { defaultCapacity: cloneCapacity });
   const format = def.format ?? 'raw';
   if (def.name.includes('/')) throw new VirError(ErrorCode.OPERATION_INVALID, `volume name '${def.name}' cannot contain '/'`, D);
   const target = volumePart(def, 'target');

@@ -1,11 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
-import { VOLUME_SPEC, element, formatXml, textNode, type XmlElement } from '@tsvirt/conf';
+import { formatStorageVolXML, newStorageVolDef, withVolumePart, type VolumePart } from '@tsvirt/conf';
 import { imageInfo } from './qemu-img.js';
 import type { VolumeFacts } from './volume-facts.js';
-
-const text = (name: string, value: string): XmlElement => element(name, [], [textNode(value)]);
-const bytes = (name: string, value: bigint): XmlElement => element(name, [['unit', 'bytes']], [textNode(String(value))]);
 
 /** A stat time as libvirt prints it: seconds, then nanoseconds when there are any. */
 function timestamp(ns: bigint): string {
@@ -14,47 +11,46 @@ function timestamp(ns: bigint): string {
   return nsec ? `${sec}.${String(nsec).padStart(9, '0')}` : String(sec);
 }
 
-/** `<path>`, `<format>`, `<permissions>` and `<timestamps>` of a target or backing store (libvirt reads no birth time). */
-function targetChildren(path: string, format: string | undefined, st: BigIntStats | undefined): XmlElement[] {
-  const out = [text('path', path)];
-  if (format !== undefined) out.push(element('format', [['type', format]]));
-  if (st) {
-    out.push(
-      element('permissions', [], [text('mode', `0${(st.mode & 0o7777n).toString(8)}`), text('owner', String(st.uid)), text('group', String(st.gid))]),
-      element('timestamps', [], [text('atime', timestamp(st.atimeNs)), text('mtime', timestamp(st.mtimeNs)), text('ctime', timestamp(st.ctimeNs)), text('btime', '0')]),
-    );
-  }
-  return out;
+/** Path, format, permissions and timestamps of a target or backing store (libvirt reads no birth time). */
+function found(path: string, format: string | undefined, st: BigIntStats | undefined): VolumePart<'backingStore'> {
+  return {
+    path,
+    ...(format !== undefined ? { format } : {}),
+    ...(st
+      ? {
+          permissions: { mode: `0${(st.mode & 0o7777n).toString(8)}`, owner: String(st.uid), group: String(st.gid) },
+          timestamps: { atime: timestamp(st.atimeNs), mtime: timestamp(st.mtimeNs), ctime: timestamp(st.ctimeNs), btime: '0' },
+        }
+      : {}),
+  };
 }
 
-/** The backing store element: its format from the image's header, else probed, and its stat when it exists. */
-async function backingStore(backing: NonNullable<VolumeFacts['backing']>): Promise<XmlElement> {
+/** The backing store: its format from the image's header, else probed, and its stat when it exists. */
+async function backingStore(backing: NonNullable<VolumeFacts['backing']>): Promise<VolumePart<'backingStore'>> {
   const st = await stat(backing.path, { bigint: true }).catch(() => undefined);
   const format = backing.format ?? (st ? (await imageInfo(backing.path))?.format : undefined);
-  return element('backingStore', [], targetChildren(backing.path, format, st));
+  return found(backing.path, format, st);
 }
 
-/** `<encryption>` of a LUKS volume, naming the secret found for it. */
-const encryption = (secretUUID: string | undefined): XmlElement =>
-  element('encryption', [['format', 'luks']], secretUUID ? [element('secret', [['type', 'passphrase'], ['uuid', secretUUID]])] : []);
+/** The target: what was found, a LUKS volume's `<encryption>` naming the secret found for it, a qcow2 cluster size. */
+function target(v: VolumeFacts, secretUUID: string | undefined): VolumePart<'target'> {
+  return {
+    ...found(v.path, v.format, v.stat),
+    ...(v.encrypted ? { encryptionFormat: 'luks' } : {}),
+    ...(v.encrypted && secretUUID ? { encryptionSecret: { type: 'passphrase', uuid: secretUUID } } : {}),
+    ...(v.clusterSize !== undefined ? { clusterSize: Number(v.clusterSize) } : {}),
+  };
+}
 
 /**
  * libvirt's volume XML of a dir pool's volume, as its refresh fills it in; `secretUUID` is the
  * volume secret whose usage is the volume's path, for an encrypted volume.
  */
 export async function volumeXML(v: VolumeFacts, secretUUID?: string): Promise<string> {
-  const children = [
-    text('name', v.name),
-    text('key', v.path),
-    bytes('capacity', v.capacity),
-    bytes('allocation', v.allocation),
-    ...(v.physical !== undefined ? [bytes('physical', v.physical)] : []),
-    element('target', [], [
-      ...targetChildren(v.path, v.format, v.stat),
-      ...(v.encrypted ? [encryption(secretUUID)] : []),
-      ...(v.clusterSize !== undefined ? [element('clusterSize', [['unit', 'B']], [textNode(String(v.clusterSize))])] : []),
-    ]),
-  ];
-  if (v.backing) children.push(await backingStore(v.backing));
-  return formatXml(element('volume', [['type', v.type]], children), 0, VOLUME_SPEC);
+  let def = newStorageVolDef({
+    type: v.type, name: v.name, key: v.path, capacity: v.capacity, allocation: v.allocation, ...(v.physical !== undefined ? { physical: v.physical } : {}),
+  });
+  def = withVolumePart(def, 'target', target(v, secretUUID));
+  if (v.backing) def = withVolumePart(def, 'backingStore', await backingStore(v.backing));
+  return formatStorageVolXML(def);
 }

@@ -59,6 +59,9 @@ describe('volumes of a dir pool', { timeout: 30_000 }, () => {
     const xml = await top.getXMLDesc();
     expect(xml).toContain(`<format type='qcow2'/>`);
     expect(xml).toContain(`<backingStore>\n    <path>${basePath}</path>\n    <format type='qcow2'/>\n    <permissions>`);
+    expect(xml).toMatch(/<\/permissions>\n    <timestamps>\n      <atime>[\d.]+<\/atime>\n[\s\S]*<\/timestamps>\n  <\/backingStore>\n<\/volume>\n$/);
+    // qemu-img's cluster size, in bytes as libvirt's probe shows it, after the timestamps.
+    expect(await base.getXMLDesc()).toMatch(/<btime>0<\/btime>\n    <\/timestamps>\n    <clusterSize unit='B'>65536<\/clusterSize>\n  <\/target>/);
     expect((await top.getInfo()).capacity).toBe(BigInt(20 * MiB));
     const physical = (await top.getInfoFlags(StorageVolInfoFlags.GET_PHYSICAL)).allocation;
     expect(physical).toBe(BigInt(statSync(topPath).size));

@@ -1,6 +1,7 @@
 import { childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
 import { cloneElement, setAttr } from '../xml/xml-edit.js';
 import { str, type Codec } from './codec.js';
+import { placeNewInShapeOrder, snapshotOf, type XmlPlace } from './shape-order.js';
 
 /**
  * One typed field and where it lives in an element: `read` takes it out (raising libvirt's error
@@ -10,6 +11,8 @@ import { str, type Codec } from './codec.js';
 export interface Binding<T> {
   read(el: XmlElement): T | undefined;
   write(el: XmlElement, value: T | undefined): void;
+  /** The attribute or child element the field lives in, where it has one of its own. */
+  readonly writes?: XmlPlace;
 }
 
 export type ValueOf<B> = B extends Binding<infer T> ? T : never;
@@ -22,6 +25,7 @@ export function attr(name: string): Binding<string>;
 export function attr<T>(name: string, codec: Codec<T>): Binding<T>;
 export function attr<T>(name: string, codec: Codec<T> = str as unknown as Codec<T>): Binding<T> {
   return {
+    writes: { attr: name },
     read(el) {
       const a = el.attrs.find(([n]) => n === name);
       return a ? codec.decode(a[1], { attr: name, element: el.name }) : undefined;
@@ -91,6 +95,7 @@ function replaceChildren(el: XmlElement, name: string, news: XmlElement[]): void
 /** A binding applied inside the first `name` child; the child goes when it is left empty. */
 export function at<T>(name: string, inner: Binding<T>): Binding<T> {
   return {
+    writes: { child: name },
     read(el) {
       const c = firstChild(el, name);
       return c ? inner.read(c) : undefined;
@@ -121,6 +126,7 @@ export function childText<T>(name: string, codec: Codec<T> = str as unknown as C
 /** Whether an empty `<name/>` child is present (`<readonly/>`). */
 export function flag(name: string): Binding<boolean> {
   return {
+    writes: { child: name },
     read: (el) => (firstChild(el, name) ? true : undefined),
     write(el, v) {
       const has = firstChild(el, name) !== undefined;
@@ -133,6 +139,7 @@ export function flag(name: string): Binding<boolean> {
 /** The first `name` child as a typed object. */
 export function child<S extends Shape>(name: string, shape: S): Binding<Fields<S>> {
   return {
+    writes: { child: name },
     read(el) {
       const c = firstChild(el, name);
       return c ? readShape(shape, c) : undefined;
@@ -152,6 +159,7 @@ export function child<S extends Shape>(name: string, shape: S): Binding<Fields<S
 /** Every `name` child, in order, as typed objects; the i-th is written back over the i-th element. */
 export function list<S extends Shape>(name: string, shape: S): Binding<Array<Fields<S>>> {
   return {
+    writes: { child: name },
     read(el) {
       const cs = childElements(el, name);
       return cs.length ? cs.map((c) => readShape(shape, c)) : undefined;
@@ -179,7 +187,12 @@ export interface Model<S extends Shape> {
   format(value: Typed<S>): XmlElement;
 }
 
-export function model<S extends Shape>(name: string, shape: S): Model<S> {
+/** How a model writes: `newInShapeOrder` puts attributes and children it adds among the written ones in the shape's order (libvirt's), not last. */
+export interface ModelOptions {
+  readonly newInShapeOrder?: boolean;
+}
+
+export function model<S extends Shape>(name: string, shape: S, opts: ModelOptions = {}): Model<S> {
   return {
     name,
     shape,
@@ -190,7 +203,9 @@ export function model<S extends Shape>(name: string, shape: S): Model<S> {
     },
     format(value) {
       const el = value.xml ? cloneElement(value.xml) : element(name);
+      const before = opts.newInShapeOrder ? snapshotOf(el) : undefined;
       writeShape(shape, el, value);
+      if (before) placeNewInShapeOrder(shape, el, before);
       return el;
     },
   };

@@ -14,6 +14,9 @@ export const POOL_SPEC: ElementSpec = buildSpec('pool', POOL_ORDER, {
 export const VOLUME_SPEC: ElementSpec = buildSpec('volume', VOLUME_ORDER, {
   // libvirt prints `<physical>` (output only, so no corpus file shows it) right after `<allocation>`.
   volume: { order: ['name', 'key', 'source', 'capacity', 'allocation', 'physical', 'target', 'backingStore'] },
+  // libvirt prints a found volume's `<timestamps>` after its permissions (output only: no corpus file shows them).
+  'volume/target': { order: ['path', 'format', 'permissions', 'timestamps', 'encryption', 'compat', 'clusterSize', 'features'] },
+  'volume/backingStore': { order: ['path', 'format', 'permissions', 'timestamps'] },
   // libvirt writes <encryption> open and closed even when it names no secret.
   'volume/target/encryption': { expanded: true },
 });

@@ -1,12 +1,29 @@
-import { at, attr, child, childText, flag, list, model } from '../model/binding.js';
+import { at, attr, body, child, childText, flag, list, model, type Binding } from '../model/binding.js';
 import { uint, yesNo } from '../model/codec.js';
 import { readParts, writeParts, type PartModels, type PartOf } from '../model/document-parts.js';
-import type { XmlElement } from '../xml/xml-node.js';
+import { firstChild, type XmlElement } from '../xml/xml-node.js';
+import { setAttr } from '../xml/xml-edit.js';
 import type { StoragePoolDef } from './pool-def.js';
 import type { StorageVolDef } from './volume-def.js';
 
 /** `<permissions>` as conf normalises it: mode in octal text, owner and group as decimal ids. */
 const PERMISSIONS = child('permissions', { mode: childText('mode'), owner: childText('owner'), group: childText('group'), label: childText('label') });
+
+/** `<timestamps>` of a volume's target or backing store, as libvirt prints a stat's times (`seconds[.nanoseconds]`). */
+const TIMESTAMPS = child('timestamps', { atime: childText('atime'), mtime: childText('mtime'), ctime: childText('ctime'), btime: childText('btime') });
+
+/** A size in bytes as parse normalises it and libvirt prints it: `<clusterSize unit='B'>65536</clusterSize>`. */
+function bytesIn(name: string): Binding<number> {
+  const text = childText(name, uint);
+  return {
+    read: (el) => text.read(el),
+    write(el, v) {
+      text.write(el, v);
+      const c = firstChild(el, name);
+      if (c && v !== undefined) setAttr(c, 'unit', 'B');
+    },
+  };
+}
 
 /** The typed models of a `<pool>`'s top-level parts, by element name. */
 export const POOL_PART_MODELS = {
@@ -18,6 +35,11 @@ export const POOL_PART_MODELS = {
       type: attr('type'), name: attr('name'), parent: attr('parent'), managed: attr('managed', yesNo),
       wwnn: attr('wwnn'), wwpn: attr('wwpn'), parentWwnn: attr('parent_wwnn'), parentWwpn: attr('parent_wwpn'),
       parentFabricWwn: attr('parent_fabric_wwn'),
+      // A scsi_host adapter found by the PCI address of its HBA and the host's unique_id.
+      parentaddr: child('parentaddr', {
+        uniqueId: attr('unique_id', uint),
+        address: child('address', { domain: attr('domain', uint), bus: attr('bus', uint), slot: attr('slot', uint), function: attr('function', uint) }),
+      }),
     }),
     name: childText('name'),
     format: at('format', attr('type')),
@@ -32,13 +54,15 @@ export const POOL_PART_MODELS = {
 
 /** The typed models of a `<volume>`'s top-level parts, by element name. */
 export const VOLUME_PART_MODELS = {
+  key: model('key', { value: body() }),
   target: model('target', {
     path: childText('path'),
     format: at('format', attr('type')),
     permissions: PERMISSIONS,
+    timestamps: TIMESTAMPS,
     compat: childText('compat'),
     nocow: flag('nocow'),
-    clusterSize: childText('clusterSize', uint),
+    clusterSize: bytesIn('clusterSize'),
     lazyRefcounts: at('features', flag('lazy_refcounts')),
     extendedL2: at('features', flag('extended_l2')),
     encryptionFormat: at('encryption', attr('format')),
@@ -46,7 +70,7 @@ export const VOLUME_PART_MODELS = {
     encryptionCipher: at('encryption', child('cipher', { name: attr('name'), size: attr('size'), mode: attr('mode'), hash: attr('hash') })),
     encryptionIvgen: at('encryption', child('ivgen', { name: attr('name'), hash: attr('hash') })),
   }),
-  backingStore: model('backingStore', { path: childText('path'), format: at('format', attr('type')), permissions: PERMISSIONS }),
+  backingStore: model('backingStore', { path: childText('path'), format: at('format', attr('type')), permissions: PERMISSIONS, timestamps: TIMESTAMPS }),
   source: model('source', { devices: list('device', { path: attr('path'), extents: list('extent', { start: attr('start', uint), end: attr('end', uint) }) }) }),
 } as const;
 
@@ -80,12 +104,13 @@ export function withPoolPart<K extends PoolPartKind>(def: StoragePoolDef, kind: 
   return withPart(POOL_PART_MODELS, def, kind, value, 'targetPath', kind === 'target' ? (v) => (v as PoolPart<'target'> | undefined)?.path : undefined);
 }
 
-/** The `kind` part of a volume (`target`, `backingStore`, `source`), typed, or undefined. */
+/** The `kind` part of a volume (`key`, `target`, `backingStore`, `source`), typed, or undefined. */
 export function volumePart<K extends VolumePartKind>(def: StorageVolDef, kind: K): VolumePart<K> | undefined {
   return readParts(VOLUME_PART_MODELS, def.xml, kind)[0];
 }
 
-/** A copy of the volume with its `kind` part replaced (undefined removes it); `format` follows the target's. */
+/** A copy of the volume with its `kind` part replaced (undefined removes it); `format` follows the target's, `key` the key's. */
 export function withVolumePart<K extends VolumePartKind>(def: StorageVolDef, kind: K, value: VolumePart<K> | undefined): StorageVolDef {
+  if (kind === 'key') return withPart(VOLUME_PART_MODELS, def, kind, value, 'key', (v) => (v as VolumePart<'key'> | undefined)?.value);
   return withPart(VOLUME_PART_MODELS, def, kind, value, 'format', kind === 'target' ? (v) => (v as VolumePart<'target'> | undefined)?.format : undefined);
 }

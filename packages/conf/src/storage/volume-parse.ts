@@ -74,12 +74,18 @@ function normaliseTarget(t: XmlElement): void {
   if (perms) normalisePermissions(perms);
 }
 
+/** How a volume is read: a clone's XML may leave out its capacity (libvirt's VIR_VOL_XML_PARSE_NO_CAPACITY). */
+export interface StorageVolParseOptions {
+  /** The capacity of a volume whose XML names none (the source's, for a clone); else it is required. */
+  readonly defaultCapacity?: bigint;
+}
+
 /**
  * Parses `<volume>` XML in the context of its pool with libvirt's storage conf checks, in its order
  * (name, type, capacity, allocation, backing store, target) and normalisations: sizes in bytes, the
  * type `file` unless named, the pool type's volume formats, image options.
  */
-export function parseStorageVolXML(xml: string, pool: StoragePoolDef): StorageVolDef {
+export function parseStorageVolXML(xml: string, pool: StoragePoolDef, options: StorageVolParseOptions = {}): StorageVolDef {
   const root = parseXml(xml, 'storage_volume_definition', ErrorDomain.STORAGE);
   if (root.name !== 'volume') throw xmlError(`expecting root element of 'volume', not '${root.name}'`, ErrorDomain.XML);
   const nameEl = firstChild(root, 'name');
@@ -87,7 +93,7 @@ export function parseStorageVolXML(xml: string, pool: StoragePoolDef): StorageVo
   if (!name) throw xmlError('missing volume name element', D);
   const type = attr(root, 'type') ?? 'file';
   if (!VOL_TYPES.has(type)) throw unsupported(`unknown volume type '${type}'`);
-  const capacity = sizeOf(firstChild(root, 'capacity'));
+  const capacity = sizeOf(firstChild(root, 'capacity')) ?? options.defaultCapacity;
   if (capacity === undefined) throw xmlError('missing capacity element', D);
   const allocation = sizeOf(firstChild(root, 'allocation')) ?? capacity;
 

@@ -1,5 +1,7 @@
 import { DOMAIN_PART_MODELS, parseDevice, type DomainDef, type DomainDevice, type DomainPart } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { checkLoopDriver } from './loop-driver.js';
+import { hostdevSpecs, type HostdevSpec } from './hostdevs.js';
 
 type Fs = Extract<DomainDevice, { kind: 'filesystem' }>;
 type Nic = Extract<DomainDevice, { kind: 'interface' }>;
@@ -7,7 +9,16 @@ type Nic = Extract<DomainDevice, { kind: 'interface' }>;
 /** One mount the container gets besides its root, in the container's terms. */
 export type ContainerMount =
   | { readonly kind: 'bind'; readonly source: string; readonly target: string; readonly readonly: boolean }
-  | { readonly kind: 'tmpfs'; readonly target: string; readonly kib: number };
+  | { readonly kind: 'tmpfs'; readonly target: string; readonly kib: number }
+  /** A block device (`type='block'`), or an image file on a loop device (`type='file'`, `loop`). */
+  | { readonly kind: 'block'; readonly source: string; readonly target: string; readonly readonly: boolean; readonly loop: boolean };
+
+/** The root: a host directory, or a block device or image (`block`) mounted by the helper. */
+export interface ContainerRoot {
+  readonly source: string;
+  readonly readonly: boolean;
+  readonly block?: 'dev' | 'loop' | undefined;
+}
 
 /** One id range of `<idmap>`: ids from `start` inside are `target` on the host, `count` of them. */
 export interface IdRange {
@@ -22,7 +33,7 @@ export interface ContainerSpec {
   readonly uuid: string;
   readonly description: string | undefined;
   /** The host directory that becomes `/` (the host's own `/` when no filesystem targets it). */
-  readonly root: { readonly source: string; readonly readonly: boolean };
+  readonly root: ContainerRoot;
   /** Further mounts, parents before children. */
   readonly mounts: readonly ContainerMount[];
   readonly init: readonly string[];
@@ -32,6 +43,8 @@ export interface ContainerSpec {
   readonly initGroup: string | undefined;
   readonly idmap: { readonly uids: readonly IdRange[]; readonly gids: readonly IdRange[] } | undefined;
   readonly nics: readonly Nic[];
+  /** `<hostdev>`s: device nodes to make in the container's /dev, host interfaces to move in. */
+  readonly hostdevs: readonly HostdevSpec[];
   /** The cgroup partition (`<resource><partition>`), `/machine` by default. */
   readonly partition: string;
   readonly memoryKiB: number;
@@ -75,9 +88,25 @@ function mountOf(fs: Fs, root: string): ContainerMount {
       return { kind: 'bind', source: `${root.replace(/\/$/, '')}${fs.source?.dir ?? ''}`, target, readonly: fs.readonly === true };
     case 'ram':
       return { kind: 'tmpfs', target, kib: fs.source?.usage ?? 0 };
+    case 'block':
+    case 'file':
+      return { kind: 'block', source: blockSource(fs), target, readonly: fs.readonly === true, loop: fs.type === 'file' };
     default:
       throw unsupported(`Cannot mount filesystem type ${fs.type}`);
   }
+}
+
+/** The source of a `block` or `file` filesystem, its loop driver and format checked as libvirt_lxc checks them. */
+function blockSource(fs: Fs): string {
+  if (fs.type === 'file') checkLoopDriver(fs);
+  return (fs.type === 'file' ? fs.source?.file : fs.source?.dev) ?? '';
+}
+
+function rootOf(fs: Fs | undefined): ContainerRoot {
+  const type = fs?.type ?? 'mount';
+  if (type === 'mount') return { source: fs?.source?.dir ?? '/', readonly: fs?.readonly === true };
+  if (type !== 'block' && type !== 'file') throw unsupported(`Unsupported root filesystem type ${type}`);
+  return { source: blockSource(fs!), readonly: fs?.readonly === true, block: type === 'file' ? 'loop' : 'dev' };
 }
 
 /** Reads what a container is made of; refuses what this driver cannot build, in libvirt's words. */
@@ -88,8 +117,7 @@ export function containerSpec(def: DomainDef): ContainerSpec {
   if (consoles.some((c) => (c.type ?? 'pty') !== 'pty')) throw unsupported('Only PTY console types are supported');
   const filesystems = devices.filter((d): d is Fs => d.kind === 'filesystem');
   const rootFs = filesystems.find((f) => f.target === '/');
-  if (rootFs && (rootFs.type ?? 'mount') !== 'mount') throw unsupported(`Unsupported root filesystem type ${rootFs.type}`);
-  const root = { source: rootFs?.source?.dir ?? '/', readonly: rootFs?.readonly === true };
+  const root = rootOf(rootFs);
   const mounts = filesystems.filter((f) => f !== rootFs).map((f) => mountOf(f, root.source))
     .sort((a, b) => a.target.split('/').length - b.target.split('/').length);
   const os = part(def, 'os');
@@ -107,6 +135,7 @@ export function containerSpec(def: DomainDef): ContainerSpec {
     initGroup: os?.initgroup,
     idmap: idmap ? { uids: ranges(idmap.uids), gids: ranges(idmap.gids) } : undefined,
     nics: devices.filter((d): d is Nic => d.kind === 'interface'),
+    hostdevs: hostdevSpecs(devices),
     partition: part(def, 'resource')?.partition ?? '/machine',
     memoryKiB: def.memoryKiB,
     memtune: part(def, 'memtune'),

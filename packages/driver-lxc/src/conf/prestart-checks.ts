@@ -36,6 +36,13 @@ async function lookupId(root: string, file: string, name: string, kind: 'user' |
   return Number(line[2]);
 }
 
+/** An init user or group given by number; a name needs the container's files, which a block root hides until it is mounted. */
+function numericId(name: string | undefined, kind: 'user' | 'group'): number | undefined {
+  if (name === undefined) return undefined;
+  if (!/^\+?\d+$/.test(name)) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `an init ${kind} of a container whose root is a block device or image must be given by number, not '${name}'`, D);
+  return Number(name.replace('+', ''));
+}
+
 /**
  * What libvirt finds wrong only once the container is half made, checked before anything is
  * created: the root and bind sources exist, init is an executable inside the root, and the
@@ -43,7 +50,9 @@ async function lookupId(root: string, file: string, name: string, kind: 'user' |
  */
 export async function prestartChecks(spec: ContainerSpec): Promise<InitIdentity> {
   await mustExist(spec.root.source);
-  for (const m of spec.mounts) if (m.kind === 'bind') await mustExist(m.source);
+  for (const m of spec.mounts) if (m.kind === 'bind' || m.kind === 'block') await mustExist(m.source);
+  // A block or image root is seen only once the helper has mounted it: init is then its to find.
+  if (spec.root.block) return { uid: numericId(spec.initUser, 'user'), gid: numericId(spec.initGroup, 'group') };
   const init = spec.init[0]!;
   const hostInit = await resolveInRoot(spec.root.source, init);
   const st = await stat(hostInit).catch((e: NodeJS.ErrnoException) => {

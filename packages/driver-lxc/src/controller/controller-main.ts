@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     await INIT_FILE.write(file('.init'), record);
     tell('ok');
     const { signal } = await container.exited;
+    await container.release();
     // Init ended by SIGHUP is a reboot inside the container (reboot(2) in a pid namespace), as libvirt reads it.
     if (signal !== 'SIGHUP') break;
     await killCgroup(p.tree, cgroups);

@@ -1,5 +1,5 @@
 import type { LaunchParams } from './launch-params.js';
-import { meminfoFifo } from '../state/lxc-paths.js';
+import { meminfoFifo, rootStage } from '../state/lxc-paths.js';
 
 /** The environment libvirt gives a container's init, then the domain's `<initenv>`s. */
 export function initEnvironment(p: LaunchParams): string[] {
@@ -20,13 +20,19 @@ export function initEnvironment(p: LaunchParams): string[] {
 /** The helper's command line: the root, mounts, identity and init of the container. */
 export function helperArgs(p: LaunchParams): string[] {
   const s = p.spec;
-  const args = ['run', '--root', s.root.source, s.root.readonly ? 'ro' : 'rw', '--hostname', s.name];
+  const ro = (b: boolean) => (b ? 'ro' : 'rw');
+  const args = s.root.block
+    ? ['run', '--root-block', s.root.source, ro(s.root.readonly), s.root.block, rootStage(p.stateDir, s.name)]
+    : ['run', '--root', s.root.source, ro(s.root.readonly)];
+  args.push('--hostname', s.name);
   if (s.idmap) args.push('--userns');
   for (const sh of p.shares) args.push('--share', sh.ns, sh.path);
   for (const m of s.mounts) {
-    if (m.kind === 'bind') args.push('--bind', m.source, m.target, m.readonly ? 'ro' : 'rw');
+    if (m.kind === 'bind') args.push('--bind', m.source, m.target, ro(m.readonly));
+    else if (m.kind === 'block') args.push('--block', m.source, m.target, ro(m.readonly), m.loop ? 'loop' : 'dev');
     else args.push('--tmpfs', m.target, String(m.kib));
   }
+  for (const n of p.devNodes) args.push('--devnode', n.host, n.path);
   args.push('--proc-file', meminfoFifo(p.stateDir, s.name), 'meminfo');
   if (p.uid !== undefined) args.push('--uid', String(p.uid));
   if (p.gid !== undefined) args.push('--gid', String(p.gid));

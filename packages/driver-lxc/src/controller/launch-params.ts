@@ -1,5 +1,6 @@
 import type { CgroupTree } from '../cgroup/cgroup-tree.js';
 import type { ContainerSpec } from '../conf/container-spec.js';
+import type { DevNode, HostdevSpec } from '../conf/hostdevs.js';
 
 /** What the driver hands the controller of one container (as JSON, its one argument). */
 export interface LaunchParams {
@@ -16,6 +17,10 @@ export interface LaunchParams {
   readonly veths: readonly VethPlan[];
   /** Namespaces joined instead of made (`<lxc:namespace>`): `net`, `ipc` or `uts` and the file to setns to. */
   readonly shares: ReadonlyArray<{ readonly ns: string; readonly path: string }>;
+  /** Device nodes of `<hostdev>`s made in the container's /dev (and allowed in its cgroup). */
+  readonly devNodes: readonly DevNode[];
+  /** Host interfaces (`<hostdev type='net'>`) moved into the container, and back when it ends. */
+  readonly hostNets: ReadonlyArray<Extract<HostdevSpec, { kind: 'net' }>>;
 }
 
 /** One veth pair: the host end stays, the peer is moved into the container and renamed. */
@@ -36,5 +41,4 @@ export interface InitRecord {
   readonly pty: string;
 }
 
-/** How a failure of the controller's own set-up (the cgroup) begins, in libvirt_lxc's words. */
-export const SETUP_FAILURE = 'Failure in libvirt_lxc startup: ';
+export { SETUP_FAILURE } from '../conf/setup-failure.js';

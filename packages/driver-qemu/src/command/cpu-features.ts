@@ -1,29 +1,25 @@
-import { attr, childElements, domainPart, firstChild, type DomainDef } from '@tsvirt/conf';
+import { domainPart, type DomainDef, type DomainPart } from '@tsvirt/conf';
 import { devicesOf } from '../devices/typed-devices.js';
 
-/** The Hyper-V enlightenments in libvirt's order, with how each becomes a `-cpu` property. */
-const HYPERV: Array<[name: string, prop: (el: { value?: string; retries?: string }) => string]> = [
-  ['relaxed', () => 'hv-relaxed=on'], ['vapic', () => 'hv-vapic=on'],
-  ['spinlocks', (e) => `hv-spinlocks=0x${Number(e.retries ?? 4095).toString(16)}`], ['vpindex', () => 'hv-vpindex=on'],
-  ['runtime', () => 'hv-runtime=on'], ['synic', () => 'hv-synic=on'], ['stimer', () => 'hv-stimer=on'], ['reset', () => 'hv-reset=on'],
-  ['vendor_id', (e) => `hv-vendor-id=${e.value ?? ''}`], ['frequencies', () => 'hv-frequencies=on'],
-  ['reenlightenment', () => 'hv-reenlightenment=on'], ['tlbflush', () => 'hv-tlbflush=on'], ['ipi', () => 'hv-ipi=on'],
-  ['evmcs', () => 'hv-evmcs=on'], ['avic', () => 'hv-avic=on'],
+type Hyperv = NonNullable<NonNullable<DomainPart<'features'>>['hyperv']>;
+type Enlightenment = 'relaxed' | 'vapic' | 'spinlocks' | 'vpindex' | 'runtime' | 'synic' | 'stimer' | 'reset' | 'vendorId' | 'frequencies' | 'reenlightenment' | 'tlbflush' | 'ipi' | 'evmcs' | 'avic';
+
+/** The Hyper-V enlightenments in libvirt's order, with the `-cpu` properties each one turned on becomes. */
+const HYPERV: Array<[name: Enlightenment, props: (h: Hyperv) => string[]]> = [
+  ['relaxed', () => ['hv-relaxed=on']], ['vapic', () => ['hv-vapic=on']],
+  ['spinlocks', (h) => [`hv-spinlocks=0x${(h.spinlocksRetries ?? 4095).toString(16)}`]], ['vpindex', () => ['hv-vpindex=on']],
+  ['runtime', () => ['hv-runtime=on']], ['synic', () => ['hv-synic=on']],
+  ['stimer', (h) => ['hv-stimer=on', ...(h.stimerDirect === true ? ['hv-stimer-direct=on'] : [])]], ['reset', () => ['hv-reset=on']],
+  ['vendorId', (h) => [`hv-vendor-id=${h.vendorIdValue ?? ''}`]], ['frequencies', () => ['hv-frequencies=on']],
+  ['reenlightenment', () => ['hv-reenlightenment=on']], ['tlbflush', () => ['hv-tlbflush=on']], ['ipi', () => ['hv-ipi=on']],
+  ['evmcs', () => ['hv-evmcs=on']], ['avic', () => ['hv-avic=on']],
 ];
 
 /** The `state='on'` Hyper-V enlightenments of `<features><hyperv>`, as `-cpu` properties. */
 function hypervProps(def: DomainDef): string[] {
-  const hyperv = def.other.find((e) => e.name === 'features');
-  const el = hyperv && firstChild(hyperv, 'hyperv');
-  if (!el) return [];
-  const on = new Map(childElements(el).filter((c) => attr(c, 'state') === 'on').map((c) => [c.name, c]));
-  return HYPERV.flatMap(([name, prop]) => {
-    const c = on.get(name);
-    if (!c) return [];
-    const direct = firstChild(c, 'direct');
-    const stimerDirect = name === 'stimer' && direct && attr(direct, 'state') === 'on' ? ['hv-stimer-direct=on'] : [];
-    return [prop({ value: attr(c, 'value'), retries: attr(c, 'retries') }), ...stimerDirect];
-  });
+  const hyperv = domainPart(def, 'features')?.hyperv;
+  if (!hyperv) return [];
+  return HYPERV.flatMap(([name, props]) => (hyperv[name] === true ? props(hyperv) : []));
 }
 
 /**

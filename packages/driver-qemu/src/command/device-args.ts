@@ -1,11 +1,19 @@
-import { attr, childElements, firstChild, type XmlElement } from '@tsvirt/conf';
+import type { XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
+import { usbPlacement } from './usb-address.js';
 import { virtioOptions } from './virtio-args.js';
 
 const D = ErrorDomain.QEMU;
+
+/** `iothread` of a device served by one of the guest's I/O threads. */
+export const iothreadProp = (id: number | undefined): JsonProps => (id === undefined ? {} : { iothread: `iothread${id}` });
+
+/** Drops the properties left undefined, keeping the order of the rest. */
+export const defined = (props: Record<string, unknown>): JsonProps =>
+  Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
 
 /** `-device` with libvirt 9's JSON form. */
 export const deviceArg = (props: JsonProps): string[] => ['-device', JSON.stringify(props)];
@@ -44,12 +52,16 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
     } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
-      out.push(...deviceArg({ driver, ...virtioOptions(c.xml), id: `scsi${index}`, ...at(c) }));
+      const d = c.driver;
+      const tuning = { num_queues: d?.queues, cmd_per_lun: d?.cmdPerLun, max_sectors: d?.maxSectors, ioeventfd: d?.ioeventfd };
+      out.push(...deviceArg({ driver, ...iothreadProp(d?.iothread), ...virtioOptions(d), id: `scsi${index}`, ...defined(tuning), ...at(c) }));
     } else if (c.type === 'sata' && !(pcieRoot && index === 0)) {
       // q35's first SATA controller is the ICH9's own.
       out.push(...deviceArg({ driver: 'ahci', id: `sata${index}`, ...at(c) }));
+    } else if (c.type === 'ccid') {
+      out.push(...deviceArg({ driver: 'usb-ccid', id: `ccid${index}`, ...usbPlacement(devices, c) }));
     } else if (c.type === 'virtio-serial') {
-      out.push(...deviceArg({ driver: 'virtio-serial-pci', ...virtioOptions(c.xml), id: `virtio-serial${index}`, ...at(c) }));
+      out.push(...deviceArg({ driver: 'virtio-serial-pci', ...virtioOptions(c.driver), id: `virtio-serial${index}`, ...at(c) }));
     }
     // ide, pci-root and the rest are built into the machine.
   }
@@ -88,7 +100,7 @@ function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
   const drv = nic.driver;
   const tx = drv?.txmode === 'iothread' ? { tx: 'bh' } : drv?.txmode === 'timer' ? { tx: 'timer' } : {};
   const flag = (v: boolean | undefined, name: string): JsonProps => (v === undefined ? {} : { [name]: v });
-  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx') };
+  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx'), ...flag(drv?.rss, 'rss'), ...flag(drv?.rssHashReport, 'hash') };
 }
 
 /** `-netdev` and `-device` arguments of the network interfaces: user networking, or taps on bridges. */
@@ -101,53 +113,58 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
-      ...virtioOptions(nic.xml),
+      ...virtioOptions(nic.driver),
       ...(model === 'virtio' ? virtioNetProps(nic) : {}),
       netdev: `hostnet${i}`,
       id: `net${i}`,
       ...(nic.mac ? { mac: nic.mac } : {}),
+      ...(nic.bootOrder !== undefined ? { bootindex: nic.bootOrder } : {}),
       ...pciProps(pciAddressOf(nic), pcieRoot),
     }));
   });
   return out;
 }
 
-/** The chardev backend of a `<serial>`/`<console>` element. */
-function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel' = 'serial', defaultPath?: string): string {
-  const type = attr(el, 'type') ?? 'pty';
-  const source = firstChild(el, 'source');
-  const path = (source && attr(source, 'path')) ?? defaultPath;
+/** A character device as conf types it (all four kinds share one shape): its host side, address and target. */
+type Chardev = Omit<DeviceOf<'serial'>, 'kind'>;
+/** The host side of a character device (an egd RNG backend's is the same shape). */
+type ChardevHost = Pick<Chardev, 'sources' | 'protocol'> & { readonly type?: string };
+
+const missingPath = (what: string, id: string): VirError =>
+  new VirError(ErrorCode.XML_ERROR, `missing source path for ${what}character device '${id}'`, ErrorDomain.DOMAIN);
+
+/** The `-chardev` backend of a character device's host side. */
+export function chardevArg(c: ChardevHost, id: string, hostDevice: 'serial' | 'parallel' = 'serial', defaultPath?: string): string {
+  const type = c.type ?? 'pty';
+  const source = c.sources?.[0];
+  const path = source?.path ?? defaultPath;
   switch (type) {
     case 'spicevmc':
       return `spicevmc,id=${id},name=vdagent`;
     case 'pty':
       return `pty,id=${id}`;
     case 'file':
-      if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for file character device '${id}'`, ErrorDomain.DOMAIN);
+      if (!path) throw missingPath('file ', id);
       return `file,id=${id},path=${path.replaceAll(',', ',,')}`;
     case 'unix': {
-      if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for unix character device '${id}'`, ErrorDomain.DOMAIN);
-      const server = (source && attr(source, 'mode')) !== 'connect' || !source;
+      if (!path) throw missingPath('unix ', id);
+      const server = source?.mode !== 'connect';
       return `socket,id=${id},path=${path.replaceAll(',', ',,')}${server ? ',server=on,wait=off' : ''}`;
     }
     case 'null':
     case 'vc':
       return `${type},id=${id}`;
     case 'dev':
-      if (!path) throw new VirError(ErrorCode.XML_ERROR, `missing source path for character device '${id}'`, ErrorDomain.DOMAIN);
+      if (!path) throw missingPath('', id);
       return `${hostDevice},id=${id},path=${path.replaceAll(',', ',,')}`;
     case 'tcp': {
-      const mode = source && attr(source, 'mode');
-      const protocol = firstChild(el, 'protocol');
-      const telnet = protocol && attr(protocol, 'type') === 'telnet' ? ',telnet=on' : '';
-      return `socket,id=${id},host=${(source && attr(source, 'host')) ?? ''},port=${(source && attr(source, 'service')) ?? ''}${telnet}${mode === 'bind' ? ',server=on,wait=off' : ''}`;
+      const telnet = c.protocol === 'telnet' ? ',telnet=on' : '';
+      return `socket,id=${id},host=${source?.host ?? ''},port=${source?.service ?? ''}${telnet}${source?.mode === 'bind' ? ',server=on,wait=off' : ''}`;
     }
     case 'udp': {
-      const sources = childElements(el, 'source');
-      const bind = sources.find((x) => attr(x, 'mode') === 'bind');
-      const peer = sources.find((x) => attr(x, 'mode') !== 'bind');
-      const part = (x: XmlElement | undefined, k: string): string => (x && attr(x, k)) ?? '';
-      return `udp,id=${id},host=${part(peer, 'host')},port=${part(peer, 'service')},localaddr=${part(bind, 'host')},localport=${part(bind, 'service') || '0'}`;
+      const bind = c.sources?.find((x) => x.mode === 'bind');
+      const peer = c.sources?.find((x) => x.mode !== 'bind');
+      return `udp,id=${id},host=${peer?.host ?? ''},port=${peer?.service ?? ''},localaddr=${bind?.host ?? ''},localport=${bind?.service || '0'}`;
     }
     default:
       throw unsupported(`character device type '${type}'`);
@@ -158,33 +175,24 @@ function chardevArg(el: XmlElement, id: string, hostDevice: 'serial' | 'parallel
  * The serial ports: each `<serial>`, or a `<console>` standing for serial port 0 when the domain
  * declares no serial (libvirt makes them one device).
  */
-export function serialElements(devices: readonly XmlElement[]): XmlElement[] {
-  const serials = devices.filter((d) => d.name === 'serial');
+export function serialPorts(devices: readonly XmlElement[]): Array<DeviceOf<'serial'> | DeviceOf<'console'>> {
+  const serials = devicesOf(devices, 'serial');
   if (serials.length > 0) return serials;
-  return devices.filter((d) => d.name === 'console').filter((c) => {
-    const target = firstChild(c, 'target');
-    return (target ? (attr(target, 'type') ?? 'serial') : 'serial') === 'serial';
-  }).slice(0, 1);
+  return devicesOf(devices, 'console').filter((c) => (c.target?.type ?? 'serial') === 'serial').slice(0, 1);
 }
 
-/** An ISA address's port and interrupt, as numbers. */
-function isaProps(el: XmlElement): Record<string, number> {
-  const a = firstChild(el, 'address');
-  if (!a || attr(a, 'type') !== 'isa') return {};
-  const out: Record<string, number> = {};
-  for (const k of ['iobase', 'irq']) {
-    const v = attr(a, k);
-    if (v !== undefined) out[k] = Number(v);
-  }
-  return out;
+/** An ISA address's port and interrupt. */
+function isaProps(c: Chardev): Record<string, number> {
+  const a = c.address;
+  if (a?.type !== 'isa') return {};
+  return { ...(a.iobase !== undefined ? { iobase: a.iobase } : {}), ...(a.irq !== undefined ? { irq: a.irq } : {}) };
 }
 
 /** `-chardev` and `-device` arguments of the serial ports (ISA UARTs, or the ISA debug console). */
 export function serialArgs(devices: readonly XmlElement[]): string[] {
-  return serialElements(devices).flatMap((s, i) => {
-    const target = firstChild(s, 'target');
+  return serialPorts(devices).flatMap((s, i) => {
     const chardev = `charserial${i}`;
-    const device = target && attr(target, 'type') === 'isa-debug'
+    const device = s.target?.type === 'isa-debug'
       ? { driver: 'isa-debugcon', chardev, id: `serial${i}`, ...isaProps(s) }
       : { driver: 'isa-serial', chardev, id: `serial${i}`, index: i, ...isaProps(s) };
     return ['-chardev', chardevArg(s, chardev), ...deviceArg(device)];
@@ -204,7 +212,7 @@ export function channelArgs(devices: readonly XmlElement[], runDir: string): str
     if (target?.type !== 'virtio') throw unsupported(`channel target type '${target?.type}'`);
     const a = c.address?.type === 'virtio-serial' ? c.address : undefined;
     const id = `charchannel${i}`;
-    const chardev = chardevArg(c.xml!, id, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
+    const chardev = chardevArg(c, id, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
     const port = {
       driver: 'virtserialport', bus: `virtio-serial${a?.controller ?? 0}.${a?.bus ?? 0}`, ...(a?.port !== undefined ? { nr: Number(a.port) } : {}),
       chardev: id, id: `channel${i}`, ...(target.name !== undefined ? { name: target.name } : {}),
@@ -218,13 +226,13 @@ export function consoleArgs(devices: readonly XmlElement[]): string[] {
   return devicesOf(devices, 'console').flatMap((c, i) => {
     if (c.target?.type !== 'virtio') return [];
     const id = `charconsole${i}`;
-    return ['-chardev', chardevArg(c.xml!, id), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
+    return ['-chardev', chardevArg(c, id), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
   });
 }
 
 /** `-chardev` and `-device isa-parallel` arguments of the parallel ports. */
 export function parallelArgs(devices: readonly XmlElement[]): string[] {
-  return devices.filter((d) => d.name === 'parallel').flatMap((p, i) => {
+  return devicesOf(devices, 'parallel').flatMap((p, i) => {
     const chardev = `charparallel${i}`;
     return ['-chardev', chardevArg(p, chardev, 'parallel'), ...deviceArg({ driver: 'isa-parallel', chardev, id: `parallel${i}`, ...isaProps(p) })];
   });
@@ -232,51 +240,43 @@ export function parallelArgs(devices: readonly XmlElement[]): string[] {
 
 /** `-display none` when the domain has no graphics (QEMU would otherwise open a window). */
 export function displayArgs(devices: readonly XmlElement[]): string[] {
-  return devices.some((d) => d.name === 'graphics') ? [] : ['-display', 'none'];
+  return devicesOf(devices, 'graphics').length > 0 ? [] : ['-display', 'none'];
 }
 
 export { VNC_LISTEN, VNC_PORT_MIN } from './graphics-args.js';
 
-/** QEMU's names for libvirt's audio types and for the attributes whose names do not simply turn kebab-case. */
+/** QEMU's names for libvirt's audio types. */
 const AUDIO_DRIVERS: Record<string, string> = { pulseaudio: 'pa', file: 'wav' };
-const AUDIO_RENAMES: Record<string, string> = { serverName: 'server', tryMMap: 'try-mmap' };
-/** libvirt's order of the options every direction has; the backend's own follow as written. */
-const AUDIO_COMMON = ['mixingEngine', 'fixedSettings', 'voices', 'bufferLength'];
 
-const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+type Audio = DeviceOf<'audio'>;
+type AudioDirection = NonNullable<Audio['inputs']>[number];
 
-/** An XML attribute value as QEMU's JSON wants it: yes/no as booleans, digits as numbers. */
-function audioValue(v: string): unknown {
-  if (v === 'yes' || v === 'no') return v === 'yes';
-  return /^\d+$/.test(v) ? Number(v) : v;
-}
+/** libvirt's yes/no and on/off switches as QEMU's JSON booleans. */
+const yes = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : v === 'yes' || v === 'on');
 
-function audioDirection(el: XmlElement): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const put = (k: string, v: string): void => {
-    out[kebab(k)] = audioValue(v);
-  };
-  for (const k of AUDIO_COMMON) {
-    const v = attr(el, k);
-    if (v !== undefined) put(k, v);
-  }
-  const settings = firstChild(el, 'settings');
-  for (const [k, v] of settings?.attrs ?? []) put(k, v);
-  for (const [k, v] of el.attrs) if (!AUDIO_COMMON.includes(k)) put(k, v);
-  return out;
+/** One direction's options: those every backend takes, then the backend's own, in libvirt's order. */
+function audioDirection(d: AudioDirection): JsonProps {
+  return defined({
+    'mixing-engine': yes(d.mixingEngine), 'fixed-settings': yes(d.fixedSettings), voices: d.voices, 'buffer-length': d.bufferLength,
+    frequency: d.settings?.frequency, channels: d.settings?.channels, format: d.settings?.format,
+    dev: d.dev, 'buffer-count': d.bufferCount, 'try-poll': yes(d.tryPoll),
+    name: d.name, 'stream-name': d.streamName, latency: d.latency,
+    'server-name': d.serverName, 'client-name': d.clientName, 'connect-ports': d.connectPorts, 'exact-name': yes(d.exactName),
+  });
 }
 
 /** `-audiodev` of each `<audio>` backend, its options and those of its input and output. */
 export function audioArgs(devices: readonly XmlElement[]): string[] {
-  return devices.filter((d) => d.name === 'audio').flatMap((a) => {
-    const type = attr(a, 'type') ?? 'none';
-    const props: Record<string, unknown> = { id: `audio${attr(a, 'id') ?? '1'}`, driver: AUDIO_DRIVERS[type] ?? type };
+  return devicesOf(devices, 'audio').flatMap((a) => {
+    const type = a.type ?? 'none';
+    const input = a.inputs?.[0];
+    const output = a.outputs?.[0];
     // SDL's own driver is chosen through its environment, not an option.
-    for (const [k, v] of a.attrs) if (k !== 'id' && k !== 'type' && !(type === 'sdl' && k === 'driver')) props[AUDIO_RENAMES[k] ?? kebab(k)] = audioValue(v);
-    for (const dir of ['input', 'output'] as const) {
-      const el = firstChild(a, dir);
-      if (el) props[dir === 'input' ? 'in' : 'out'] = audioDirection(el);
-    }
+    const props = defined({
+      id: `audio${a.id ?? 1}`, driver: AUDIO_DRIVERS[type] ?? type, 'timer-period': a.timerPeriod,
+      'try-mmap': yes(a.tryMMap), exclusive: yes(a.exclusive), 'dsp-policy': a.dspPolicy, server: a.serverName, path: a.path,
+      in: input && audioDirection(input), out: output && audioDirection(output),
+    });
     return ['-audiodev', JSON.stringify(props)];
   });
 }
@@ -314,7 +314,7 @@ export function videoArgs(devices: readonly XmlElement[]): string[] {
     if (model.heads !== undefined && model.heads !== 1 && type !== 'qxl' && type !== 'virtio') throw unsupported(`video heads '${model.heads}'`);
     // ramfb is not a PCI device.
     const at = type === 'ramfb' ? {} : pciProps(pciAddressOf(v), pcieRoot);
-    return deviceArg({ driver: names[i === 0 ? 0 : 1], ...virtioOptions(v.xml), id: `video${i}`, ...videoMemory(type, model), ...at });
+    return deviceArg({ driver: names[i === 0 ? 0 : 1], ...virtioOptions(v.driver), id: `video${i}`, ...videoMemory(type, model), ...at });
   });
 }
 
@@ -323,5 +323,5 @@ export function balloonArgs(devices: readonly XmlElement[]): string[] {
   const b = devicesOf(devices, 'memballoon')[0];
   if (!b || b.model === 'none') return [];
   return deviceArg({
-    driver: 'virtio-balloon-pci', ...virtioOptions(b.xml), id: 'balloon0', ...(b.freePageReporting !== undefined ? { 'free-page-reporting': b.freePageReporting } : {}), ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
+    driver: 'virtio-balloon-pci', ...virtioOptions(b.driver), id: 'balloon0', ...(b.freePageReporting !== undefined ? { 'free-page-reporting': b.freePageReporting } : {}), ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
 }

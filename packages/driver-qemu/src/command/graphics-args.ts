@@ -1,4 +1,4 @@
-import { attr, firstChild, type XmlElement } from '@tsvirt/conf';
+import type { XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 
@@ -15,12 +15,6 @@ const SPICE_X509_DIR = '/etc/pki/libvirt-spice';
 
 const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, what, ErrorDomain.QEMU);
 const escape = (s: string): string => s.replaceAll(',', ',,');
-
-/** An attribute of a child element the typed model does not cover (`<image compression>`, `<mouse mode>`, ...). */
-function option(g: Graphics, child: string, name: string): string | undefined {
-  const el = g.xml && firstChild(g.xml, child);
-  return el && attr(el, name);
-}
 
 /** The first listen of a display: its `<listen>` element, else its `listen` attribute. */
 function listenOf(g: Graphics): { type: string; address?: string; socket?: string } {
@@ -45,15 +39,15 @@ function vncArg(g: Graphics, audioId: number | undefined, autoPort: number | und
     where = `${address.includes(':') ? `[${address}]` : address}:${display}`;
     if (g.websocket !== undefined && g.websocket !== '-1') where += `,websocket=${g.websocket}`;
   }
-  const power = g.xml && attr(g.xml, 'powerControl') === 'yes' ? ',power-control=on' : '';
+  const power = g.powerControl === 'yes' ? ',power-control=on' : '';
   const share = g.sharePolicy ? `,share=${g.sharePolicy}` : '';
   return `${where}${share}${power}${audioId !== undefined ? `,audiodev=audio${audioId}` : ''}`;
 }
 
-/** SPICE's per-display options in libvirt's order: compression, streaming, clipboard, file transfer. */
-const SPICE_OPTIONS: Array<[child: string, attr: string, qemu: string]> = [
-  ['image', 'compression', 'image-compression'], ['jpeg', 'compression', 'jpeg-wan-compression'], ['zlib', 'compression', 'zlib-glz-wan-compression'],
-  ['playback', 'compression', 'playback-compression'], ['streaming', 'mode', 'streaming-video'],
+/** SPICE's per-display options in libvirt's order: compression, then streaming. */
+const SPICE_OPTIONS: Array<[field: 'imageCompression' | 'jpegCompression' | 'zlibCompression' | 'playbackCompression' | 'streamingMode', qemu: string]> = [
+  ['imageCompression', 'image-compression'], ['jpegCompression', 'jpeg-wan-compression'], ['zlibCompression', 'zlib-glz-wan-compression'],
+  ['playbackCompression', 'playback-compression'], ['streamingMode', 'streaming-video'],
 ];
 
 /** `-spice`: its listen (ports and address, a UNIX socket, or none), TLS channels, compression and GL. */
@@ -68,7 +62,7 @@ function spiceArg(g: Graphics, runDir: string): string {
     if (g.tlsPort !== undefined && g.tlsPort > 0) opts.push(`tls-port=${g.tlsPort}`);
     if (listen.address !== undefined) opts.push(`addr=${listen.address}`);
   }
-  if (option(g, 'mouse', 'mode') === 'server') opts.push('agent-mouse=off');
+  if (g.mouseMode === 'server') opts.push('agent-mouse=off');
   const tls = g.tlsPort !== undefined && g.tlsPort > 0;
   if (tls) opts.push(`x509-dir=${SPICE_X509_DIR}`);
   if (g.defaultMode === 'secure') opts.push('tls-channel=default');
@@ -77,12 +71,12 @@ function spiceArg(g: Graphics, runDir: string): string {
     if (c.mode === 'secure') opts.push(`tls-channel=${c.name}`);
     else if (c.mode === 'insecure') opts.push(`plaintext-channel=${c.name}`);
   }
-  for (const [child, name, qemu] of SPICE_OPTIONS) {
-    const v = option(g, child, name);
+  for (const [field, qemu] of SPICE_OPTIONS) {
+    const v = g[field];
     if (v !== undefined) opts.push(`${qemu}=${v}`);
   }
-  if (option(g, 'clipboard', 'copypaste') === 'no') opts.push('disable-copy-paste=on');
-  if (option(g, 'filetransfer', 'enable') === 'no') opts.push('disable-agent-file-xfer=on');
+  if (g.copypaste === 'no') opts.push('disable-copy-paste=on');
+  if (g.filetransfer === 'no') opts.push('disable-agent-file-xfer=on');
   if (g.gl?.enable) opts.push('gl=on', ...(g.gl.rendernode ? [`rendernode=${escape(g.gl.rendernode)}`] : []));
   opts.push('seamless-migration=on');
   return opts.join(',');

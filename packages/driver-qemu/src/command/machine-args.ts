@@ -1,4 +1,4 @@
-import { attr, domainPart, firstChild, textOf, toKiB, type DomainDef } from '@tsvirt/conf';
+import { domainPart, toKiB, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
@@ -63,10 +63,15 @@ export function machineProps(def: DomainDef): { before: string[]; after: string[
 
 /** The SMM TSEG size of `<features><smm><tseg>`, in bytes. */
 export function tsegBytes(def: DomainDef): number | undefined {
-  const features = def.other.find((e) => e.name === 'features');
-  const smm = features && firstChild(features, 'smm');
-  const tseg = smm && firstChild(smm, 'tseg');
-  return tseg ? toKiB(Number(textOf(tseg).trim()), attr(tseg, 'unit') ?? 'MiB') * 1024 : undefined;
+  const f = domainPart(def, 'features');
+  return f?.tseg === undefined ? undefined : toKiB(f.tseg, f.tsegUnit ?? 'MiB') * 1024;
+}
+
+/** `-accel`: the accelerator, and TCG's translation block cache size (in MiB) when the definition sets one. */
+export function accelArg(def: DomainDef, accel: 'kvm' | 'tcg'): string {
+  const f = domainPart(def, 'features');
+  if (accel !== 'tcg' || f?.tbCache === undefined) return accel;
+  return `tcg,tb-size=${Math.floor(toKiB(f.tbCache, f.tbCacheUnit ?? 'MiB') / 1024)}`;
 }
 
 /** `-global mch.extended-tseg-mbytes` of an SMM TSEG size (in MiB). */

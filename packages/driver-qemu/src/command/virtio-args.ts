@@ -1,21 +1,23 @@
-import { attr, firstChild, textOf, type XmlElement } from '@tsvirt/conf';
+import type { DeviceOf, XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
 
-/** The virtio transport options of a device's `<driver>` and the QEMU properties they become, in libvirt's order. */
-const VIRTIO_OPTIONS: Array<[attr: string, prop: string]> = [['iommu', 'iommu_platform'], ['ats', 'ats'], ['packed', 'packed'], ['page_per_vq', 'page-per-vq']];
+/** The virtio transport options of a device's `<driver>`, as conf types them. */
+type VirtioOptions = NonNullable<DeviceOf<'rng'>['driver']>;
 
-/** `iommu_platform`, `ats`, `packed`, `page-per-vq` of a virtio device, from its `<driver>` element. */
-export function virtioOptions(el: XmlElement | undefined): JsonProps {
-  const driver = el && firstChild(el, 'driver');
+/** `iommu_platform`, `ats`, `packed`, `page-per-vq` of a virtio device's `<driver>`, in libvirt's order. */
+export function virtioOptions(driver: VirtioOptions | undefined): JsonProps {
   const out: JsonProps = {};
-  for (const [name, prop] of VIRTIO_OPTIONS) {
-    const v = driver && attr(driver, name);
-    if (v === 'on' || v === 'off') out[prop] = v === 'on';
-  }
+  const put = (v: boolean | undefined, prop: string): void => {
+    if (v !== undefined) out[prop] = v;
+  };
+  put(driver?.iommu, 'iommu_platform');
+  put(driver?.ats, 'ats');
+  put(driver?.packed, 'packed');
+  put(driver?.pagePerVq, 'page-per-vq');
   return out;
 }
 
@@ -38,7 +40,7 @@ export function filesystemArgs(devices: readonly XmlElement[]): string[] {
       `id=fsdev-${id}`,
       `path=${(fs.source?.dir ?? '').replaceAll(',', ',,')}`,
     ];
-    const props = { driver: 'virtio-9p-pci', ...virtioOptions(fs.xml), id, fsdev: `fsdev-${id}`, mount_tag: fs.target, ...pciProps(pciAddressOf(fs), pcieRoot) };
+    const props = { driver: 'virtio-9p-pci', ...virtioOptions(fs.driver), id, fsdev: `fsdev-${id}`, mount_tag: fs.target, ...pciProps(pciAddressOf(fs), pcieRoot) };
     return ['-fsdev', opts.join(','), '-device', JSON.stringify(props)];
   });
 }
@@ -47,7 +49,18 @@ const VIRTIO_INPUTS: Record<string, string> = { mouse: 'virtio-mouse-pci', keybo
 
 const USB_INPUTS: Record<string, string> = { mouse: 'usb-mouse', keyboard: 'usb-kbd', tablet: 'usb-tablet' };
 
-/** `-device` of the virtio and USB input devices (PS/2 ones are the machine's own). */
+/** The `input-linux` object that passes a host evdev device through, grabbing it as asked. */
+function inputLinuxProps(input: DeviceOf<'input'>, i: number): JsonProps {
+  const src = input.source ?? {};
+  return {
+    'qom-type': 'input-linux', id: `input${i}`, evdev: src.dev,
+    ...(src.repeat !== undefined ? { repeat: src.repeat === 'on' } : {}),
+    ...(src.grab === 'all' ? { grab_all: true } : {}),
+    ...(src.grabToggle !== undefined ? { 'grab-toggle': src.grabToggle } : {}),
+  };
+}
+
+/** `-device` of the virtio and USB input devices and `-object` of evdev passthrough (PS/2 ones are the machine's own). */
 export function inputArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'input').flatMap((input, i) => {
@@ -56,11 +69,12 @@ export function inputArgs(devices: readonly XmlElement[]): string[] {
       if (!driver) throw unsupported(`input device type '${input.type}' on bus usb`);
       return ['-device', JSON.stringify({ driver, id: `input${i}`, ...usbPlacement(devices, input) })];
     }
+    if (input.type === 'evdev') return ['-object', JSON.stringify(inputLinuxProps(input, i))];
     if (input.bus !== 'virtio') return [];
     const driver = VIRTIO_INPUTS[input.type ?? ''];
     if (!driver) throw unsupported(`input device type '${input.type}' on bus virtio`);
     const evdev = input.type === 'passthrough' ? { evdev: input.source?.evdev } : {};
-    return ['-device', JSON.stringify({ driver, ...virtioOptions(input.xml), id: `input${i}`, ...evdev, ...pciProps(pciAddressOf(input), pcieRoot) })];
+    return ['-device', JSON.stringify({ driver, ...virtioOptions(input.driver), id: `input${i}`, ...evdev, ...pciProps(pciAddressOf(input), pcieRoot) })];
   });
 }
 
@@ -72,15 +86,14 @@ export function rngArgs(devices: readonly XmlElement[]): string[] {
     const id = `objrng${i}`;
     let object: JsonProps;
     if (backend === 'random') {
-      const el = rng.xml && firstChild(rng.xml, 'backend');
-      object = { 'qom-type': 'rng-random', id, filename: (el && textOf(el).trim()) || '/dev/random' };
+      object = { 'qom-type': 'rng-random', id, filename: rng.backend?.path ?? '/dev/random' };
     } else if (backend === 'builtin') {
       object = { 'qom-type': 'rng-builtin', id };
     } else {
       throw unsupported(`RNG backend '${backend}' is not supported by this driver yet`);
     }
     const rate = rng.rate?.bytes !== undefined ? { 'max-bytes': rng.rate.bytes, period: rng.rate.period ?? 1000 } : {};
-    const props = { driver: 'virtio-rng-pci', ...virtioOptions(rng.xml), rng: id, id: `rng${i}`, ...rate, ...pciProps(pciAddressOf(rng), pcieRoot) };
+    const props = { driver: 'virtio-rng-pci', ...virtioOptions(rng.driver), rng: id, id: `rng${i}`, ...rate, ...pciProps(pciAddressOf(rng), pcieRoot) };
     return ['-object', JSON.stringify(object), '-device', JSON.stringify(props)];
   });
 }

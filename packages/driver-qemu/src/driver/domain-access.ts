@@ -1,7 +1,7 @@
 import type { DomainRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { isActiveStatus, readStatus, type ActiveStatus } from '../state/domain-status.js';
-import { loadReadableDomain, uuidOf, withDomainJob, type StoredDomain } from '../state/domain-store.js';
+import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
+import { qemuStore, uuidOf, type StoredDomain } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { isSettled, isUnsettled, reconcile } from './domain-reconnect.js';
 
@@ -19,7 +19,7 @@ export function notRunning(): VirError {
 
 /** The stored domain behind a handle: found by name, and it must still have the handle's UUID. */
 async function loadRef(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
-  const d = await loadReadableDomain(drv.paths, ref.name);
+  const d = await qemuStore(drv.paths).loadReadable(ref.name);
   if (!d || uuidOf(d) !== ref.uuid) throw noDomain(ref);
   return d;
 }
@@ -31,7 +31,7 @@ async function loadRef(drv: DriverContext, ref: DomainRef): Promise<StoredDomain
 export async function readDomain(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
   const d = await loadRef(drv, ref);
   if (!isActiveStatus(d.status) || d.status.phase !== 'active' || d.status.pid === undefined || (await isSettled(drv, d.status))) return d;
-  return withDomainJob(drv.paths, ref.name, async () => {
+  return qemuStore(drv.paths).withDomainJob(ref.name, async () => {
     const fresh = await loadRef(drv, ref);
     if (isActiveStatus(fresh.status)) await reconcile(drv, fresh.status, true);
     return loadRef(drv, ref);
@@ -43,12 +43,12 @@ export async function readDomain(drv: DriverContext, ref: DomainRef): Promise<St
  * lock and reconciled with its QEMU (through the monitor when `useMonitor`) before `fn` runs.
  */
 export function domainJob<T>(drv: DriverContext, ref: DomainRef, useMonitor: boolean, fn: (d: StoredDomain) => Promise<T>): Promise<T> {
-  return withDomainJob(drv.paths, ref.name, async () => {
+  return qemuStore(drv.paths).withDomainJob(ref.name, async () => {
     const d = await loadRef(drv, ref);
     if (isActiveStatus(d.status)) {
       // The monitor is consulted only when something is unsettled: a job opens its own connection anyway.
       const settled = await reconcile(drv, d.status, useMonitor && (await isUnsettled(drv, d.status)));
-      if (!settled) return fn({ ...d, status: await readStatus(drv.paths, ref.name) });
+      if (!settled) return fn({ ...d, status: await qemuStore(drv.paths).readStatus(ref.name) });
     }
     return fn(d);
   });

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { element, parseDomainXML, textNode, type DomainDef } from '@tsvirt/conf';
+import { deviceElement, newDevice, parseDomainXML, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { assignPciAddresses } from '../command/pci-address.js';
 import { disksOf } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
-import { GUEST_ARCH } from '../state/domain-store.js';
+import { GUEST_ARCH } from '../state/qemu-store.js';
 import { tsegBytes } from '../command/machine-args.js';
 import { validateQemuDomain } from './domain-validate.js';
 import { applyQemuDefaults } from './qemu-defaults.js';
@@ -39,7 +39,7 @@ export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
   }
   disksOf(def.devices);
   validateQemuDomain(def, tsegBytes(def));
-  if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(element('emulator', [], [textNode(EMULATOR)]));
+  if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(deviceElement(newDevice('emulator', { path: EMULATOR })));
   for (const nic of devicesOf(def.devices, 'interface')) {
     if (nic.mac !== undefined) continue;
     nic.mac = generateMac();

@@ -5,9 +5,10 @@ import {
 import { logger, isProcessAlive } from '@tsvirt/util';
 import { deleteDiskNodes, forgetDisk, peripheralIds } from '../hotplug/disk-removal.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
-import { hasUnsettledWork, readPending, writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import { hasUnsettledWork, type ActiveStatus } from '../state/domain-status.js';
+import { readPending, writeStatus } from '../state/run-status.js';
+import { GUEST_ARCH } from '../state/qemu-store.js';
 import { runStateAgrees } from '../process/runstate-log.js';
-import { GUEST_ARCH } from '../state/domain-store.js';
 import type { DriverContext } from './driver-context.js';
 import { tearDown } from './domain-stop.js';
 import { withMonitor } from './monitor.js';

@@ -2,8 +2,9 @@ import { formatDomainXML, parseDomainXML, type DomainDef, type DomainVcpu } from
 import { DomainMemoryModFlags, DomainVcpuFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
-import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
-import { GUEST_ARCH, saveConfig, type StoredDomain } from '../state/domain-store.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { writeStatus } from '../state/run-status.js';
+import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { modificationImpact } from './modification-impact.js';
 import { withMonitor } from './monitor.js';
@@ -29,7 +30,7 @@ async function applyChange(
   if (impact.config) {
     const def = d.persistentDef!;
     change(def, false);
-    await saveConfig(drv.paths, def.name, formatDomainXML(def, { inactive: true }));
+    await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
   }
 }
 

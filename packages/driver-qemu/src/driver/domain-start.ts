@@ -5,9 +5,9 @@ import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
-import { serialElements } from '../command/device-args.js';
+import { serialPorts } from '../command/device-args.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
-import { devicesOf, typedDevice, writeBack, type DeviceOf } from '../devices/typed-devices.js';
+import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
 import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
@@ -20,8 +20,9 @@ import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
 import { logFile, runDir } from '../state/driver-paths.js';
-import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
-import { allocateId, loadActiveStatuses, withDriverLock } from '../state/domain-store.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { writeStatus } from '../state/run-status.js';
+import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { pidFileIn, tearDown } from './domain-stop.js';
 import { resolveDisksForStart } from './resolve-disks.js';
@@ -62,7 +63,7 @@ function listenDefaults(g: DeviceOf<'graphics'>): Partial<DeviceOf<'graphics'>> 
 
 /** Writes the pty paths QEMU allocated into the live definition's serial ports and console. */
 async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
-  const serials = serialElements(def.devices).map((el) => typedDevice(el, el.name as 'serial' | 'console'));
+  const serials = serialPorts(def.devices);
   if (!serials.some((s) => (s.type ?? 'pty') === 'pty')) return;
   const chardevs = await mon.execute<Array<{ label: string; filename: string }>>('query-chardev');
   serials.forEach((s, i) => {
@@ -90,9 +91,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   const settings = await sgioSettingsOf(disks);
 
   let restoreSgio: () => Promise<void> = async () => undefined;
-  const status = await withDriverLock(paths, async () => {
-    restoreSgio = await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(paths)), def.name, uses, settings);
-    const id = await allocateId(paths);
+  const status = await qemuStore(paths).withDriverLock(async () => {
+    restoreSgio = await claimSharedDisks(buildSharedDiskTable(await qemuStore(paths).loadActiveStatuses()), def.name, uses, settings);
+    const id = await qemuStore(paths).allocateId();
     const dir = runDir(paths, id, def.name);
     const s: ActiveStatus = {
       phase: 'starting', name: def.name, uuid: def.uuid, id,
@@ -151,7 +152,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
   } catch (e) {
     await tearDown(drv, status, undefined).catch(() => undefined);
-    await withDriverLock(paths, restoreSgio).catch(() => undefined);
+    await qemuStore(paths).withDriverLock(restoreSgio).catch(() => undefined);
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };

@@ -7,7 +7,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import { formatNode } from '../command/disk-props.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
-import { currentDef, type StoredDomain } from '../state/domain-store.js';
+import { currentDef, type StoredDomain } from '../state/qemu-store.js';
 import { withMonitor } from './monitor.js';
 
 /** The groups this driver answers (virDomainStatsTypes). */

@@ -5,7 +5,9 @@ import { DomainEventType } from '@tsvirt/api';
 import { killQemu } from '../process/qemu-kill.js';
 import { processStartTime } from '@tsvirt/util';
 import { removeHugepageDirs } from '../process/hugetlbfs.js';
-import { removeStatus, writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { writeStatus } from '../state/run-status.js';
+import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 
 /** The pid file in a run directory. */
@@ -36,6 +38,6 @@ export async function tearDown(
   await rm(status.runDir, { recursive: true, force: true });
   if (status.xml.includes('<hugepages')) await removeHugepageDirs(status.id, status.name);
   if (status.persistent && reason !== undefined) await writeStatus(drv.paths, { phase: 'inactive', name: status.name, reason });
-  else await removeStatus(drv.paths, status.name);
+  else await qemuStore(drv.paths).removeStatus(status.name);
   if (event) drv.events.raise({ name: status.name, uuid: status.uuid, id: -1 }, DomainEventType.STOPPED, event.detail);
 }

@@ -1,7 +1,7 @@
 import { DomainModificationImpact } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { isActiveStatus } from '../state/domain-status.js';
-import type { StoredDomain } from '../state/domain-store.js';
+import type { StoredDomain } from '../state/qemu-store.js';
 
 const I = DomainModificationImpact;
 

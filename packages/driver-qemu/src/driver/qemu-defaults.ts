@@ -1,4 +1,4 @@
-import { attr, deviceElement, element, firstChild, newDevice, setAttr, textNode, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { DOMAIN_PART_MODELS, deviceElement, newDevice, type DeviceOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { defaultAudioType, diskDefaults, graphicsDefaults, modelDefaults, serialTargetTypes, unixSourceDefaults, videoDefaults, virtioSerialDefaults } from './device-defaults.js';
@@ -8,19 +8,17 @@ const MACHINE_ALIASES: Record<string, string> = { pc: 'pc-i440fx-7.2', q35: 'pc-
 
 /** Whether a machine type is Intel's Q35 chipset (PCI Express). */
 export const isQ35 = (machine: string | undefined): boolean => machine !== undefined && (machine === 'q35' || machine.startsWith('pc-q35'));
-const hasType = (el: XmlElement, type: string): boolean => attr(el, 'type') === type;
+
+const CPU = DOMAIN_PART_MODELS.cpu;
 
 /** Without a CPU model a TCG or KVM guest gets QEMU's default, qemu64, written out. */
 function defaultCpu(def: DomainDef): void {
-  const cpu = def.other.find((e) => e.name === 'cpu');
-  if (cpu && (firstChild(cpu, 'model') || attr(cpu, 'mode') !== undefined)) return;
-  const model = element('model', [['fallback', 'forbid']], [textNode('qemu64')]);
-  if (cpu) {
-    cpu.attrs.unshift(['mode', 'custom'], ['match', 'exact'], ['check', 'none']);
-    cpu.children.unshift(model);
-  } else {
-    def.other.push(element('cpu', [['mode', 'custom'], ['match', 'exact'], ['check', 'none']], [model]));
-  }
+  const at = def.other.findIndex((e) => e.name === 'cpu');
+  const cpu = at < 0 ? undefined : CPU.parse(def.other[at]!);
+  if (cpu && (cpu.model !== undefined || cpu.mode !== undefined)) return;
+  const el = CPU.format({ ...cpu, mode: 'custom', match: 'exact', check: 'none', model: { name: 'qemu64', fallback: 'forbid' } });
+  if (at < 0) def.other.push(el);
+  else def.other[at] = el;
 }
 
 /** Without a model, the first USB controller is the PIIX3's UHCI on a PC and QEMU's XHCI on q35 (as libvirt picks them with QEMU 7.2). */
@@ -30,8 +28,10 @@ function usbModels(def: DomainDef, q35: boolean): void {
   }
 }
 
-const controllerOf = (def: DomainDef, type: string): XmlElement | undefined =>
-  def.devices.find((d) => d.name === 'controller' && hasType(d, type) && (attr(d, 'index') ?? '0') === '0');
+type ControllerType = NonNullable<DeviceOf<'controller'>['type']>;
+
+const controllerOf = (def: DomainDef, type: ControllerType): DeviceOf<'controller'> | undefined =>
+  devicesOf(def.devices, 'controller').find((c) => c.type === type && (c.index ?? 0) === 0);
 
 /**
  * The devices a PC always has: a USB controller, the PCI root (PCIe on q35, with the ICH9's SATA
@@ -41,20 +41,21 @@ function implicitDevices(def: DomainDef, q35: boolean): void {
   const add = (el: XmlElement): void => {
     def.devices.push(el);
   };
-  const controller = (type: string, model?: string): void => {
-    if (!controllerOf(def, type)) add(deviceElement(newDevice('controller', { type: type as 'pci', index: 0, model })));
+  const controller = (type: ControllerType, model?: string): void => {
+    if (!controllerOf(def, type)) add(deviceElement(newDevice('controller', { type, index: 0, model })));
   };
   controller('usb');
   if (q35) controller('sata');
   controller('pci', q35 ? 'pcie-root' : 'pci-root');
-  for (const bus of ['ide', 'scsi', 'sata']) {
-    if (disksOf(def.devices).some((d) => d.bus === bus) && !controllerOf(def, bus)) add(element('controller', [['type', bus], ['index', '0']]));
+  for (const bus of ['ide', 'scsi', 'sata'] as const) {
+    if (disksOf(def.devices).some((d) => d.bus === bus)) controller(bus);
   }
-  for (const c of def.devices.filter((d) => d.name === 'controller' && hasType(d, 'scsi') && attr(d, 'model') === undefined)) setAttr(c, 'model', 'lsilogic');
-  for (const type of ['mouse', 'keyboard']) {
-    if (!def.devices.some((d) => d.name === 'input' && hasType(d, type) && attr(d, 'bus') === 'ps2')) add(element('input', [['type', type], ['bus', 'ps2']]));
+  for (const c of devicesOf(def.devices, 'controller')) if (c.type === 'scsi' && c.model === undefined) writeBack(def, { ...c, model: 'lsilogic' });
+  const inputs = devicesOf(def.devices, 'input');
+  for (const type of ['mouse', 'keyboard'] as const) {
+    if (!inputs.some((i) => i.type === type && i.bus === 'ps2')) add(deviceElement(newDevice('input', { type, bus: 'ps2' })));
   }
-  if (!def.devices.some((d) => d.name === 'memballoon')) add(element('memballoon', [['model', 'virtio']]));
+  if (devicesOf(def.devices, 'memballoon').length === 0) add(deviceElement(newDevice('memballoon', { model: 'virtio' })));
 }
 
 /** Every disk names QEMU as its driver and, unless a volume's pool decides, raw as its format (qemuDomainDeviceDiskDefPostParse). */
@@ -75,29 +76,27 @@ function driveAddresses(def: DomainDef): void {
   }
 }
 
+const ISA_SERIAL = { type: 'isa-serial', model: 'isa-serial' } as const;
+
 /** Serial ports get their ISA target; a console mirrors serial port 0 (its type and source), as libvirt pairs them. */
 function serialTargets(def: DomainDef): void {
-  const serials = def.devices.filter((d) => d.name === 'serial');
-  serials.forEach((s, i) => {
-    if (firstChild(s, 'target')) return;
-    s.children.push(element('target', [['type', 'isa-serial'], ['port', String(i)]], [element('model', [['name', 'isa-serial']])]));
+  devicesOf(def.devices, 'serial').forEach((s, i) => {
+    if (s.target === undefined) writeBack(def, { ...s, target: { ...ISA_SERIAL, port: i } });
   });
-  let console0 = def.devices.find((d) => d.name === 'console');
-  if (!console0 && serials[0]) {
-    console0 = element('console', [['type', 'pty']]);
-    def.devices.push(console0);
+  const serial0 = devicesOf(def.devices, 'serial')[0];
+  let console0 = devicesOf(def.devices, 'console')[0];
+  if (!console0 && serial0) {
+    def.devices.push(deviceElement(newDevice('console', { type: 'pty' })));
+    console0 = devicesOf(def.devices, 'console')[0];
   }
-  if (console0 && !firstChild(console0, 'target')) {
-    const serial0 = serials[0];
-    if (serial0) {
-      setAttr(console0, 'type', attr(serial0, 'type') ?? 'pty');
-      const source = firstChild(serial0, 'source');
-      console0.children = source ? [structuredClone(source)] : [];
-    } else {
-      def.devices.splice(def.devices.indexOf(console0), 0, element('serial', [['type', attr(console0, 'type') ?? 'pty']],
-        [element('target', [['type', 'isa-serial'], ['port', '0']], [element('model', [['name', 'isa-serial']])])]));
-    }
-    console0.children.push(element('target', [['type', 'serial'], ['port', '0']]));
+  if (!console0 || console0.target !== undefined) return;
+  const target = { type: 'serial', port: 0 };
+  if (serial0) {
+    writeBack(def, { ...console0, type: serial0.type ?? 'pty', sources: serial0.sources?.slice(0, 1), target });
+  } else {
+    const serial = deviceElement(newDevice('serial', { type: console0.type ?? 'pty', target: { ...ISA_SERIAL, port: 0 } }));
+    def.devices.splice(def.devices.indexOf(console0.xml!), 0, serial);
+    writeBack(def, { ...console0, target });
   }
 }
 

@@ -5,8 +5,8 @@ import { isProcessAlive, logger } from '@tsvirt/util';
 import { eventMonitorPath } from '../process/event-monitor.js';
 import { QmpClient } from '../qmp/qmp-client.js';
 import type { QmpEvent } from '../qmp/qmp-types.js';
-import { isActiveStatus, readStatus, type ActiveStatus } from '../state/domain-status.js';
-import { loadActiveStatuses, withDomainJob } from '../state/domain-store.js';
+import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
+import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
 import { tearDown } from '../driver/domain-stop.js';
@@ -89,7 +89,7 @@ export class DomainWatcher {
     void (async () => {
       do {
         this.#rescan = false;
-        for (const s of await loadActiveStatuses(this.drv.paths)) {
+        for (const s of await qemuStore(this.drv.paths).loadActiveStatuses()) {
           const h = this.#held.get(s.name);
           if (!this.#dir) return; // stopped while looking
           if (s.phase !== 'active' || s.pid === undefined || h?.pid === s.pid) continue;
@@ -159,8 +159,8 @@ export class DomainWatcher {
 
   /** Runs `fn` on the domain's status under its job lock, if the status still describes the held QEMU. */
   #locked(h: Held, fn: (s: ActiveStatus) => Promise<void>): Promise<void> {
-    return withDomainJob(this.drv.paths, h.name, async () => {
-      const s = await readStatus(this.drv.paths, h.name);
+    return qemuStore(this.drv.paths).withDomainJob(h.name, async () => {
+      const s = await qemuStore(this.drv.paths).readStatus(h.name);
       if (isActiveStatus(s) && s.phase === 'active' && s.pid === h.pid) await fn(s);
     });
   }
@@ -177,8 +177,8 @@ export class DomainWatcher {
       }
       await sleep(2);
     }
-    await withDomainJob(this.drv.paths, h.name, async () => {
-      const s = await readStatus(this.drv.paths, h.name);
+    await qemuStore(this.drv.paths).withDomainJob(h.name, async () => {
+      const s = await qemuStore(this.drv.paths).readStatus(h.name);
       if (isActiveStatus(s) && s.pid === h.pid) {
         await tearDown(this.drv, s, h.shutdownSeen ? DomainShutoffReason.SHUTDOWN : DomainShutoffReason.CRASHED, {
           detail: h.shutdownSeen ? DomainEventDetail.STOPPED.SHUTDOWN : DomainEventDetail.STOPPED.FAILED,

@@ -2,7 +2,7 @@ import { parseDomainXML, type DomainDef, type LifecycleAction } from '@tsvirt/co
 import { DomainRunningReason, DomainState } from '@tsvirt/api';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { ActiveStatus } from '../state/domain-status.js';
-import { GUEST_ARCH } from '../state/domain-store.js';
+import { GUEST_ARCH } from '../state/qemu-store.js';
 
 /** What the driver does once QEMU has stopped a guest that powered off, reset or panicked. */
 export type LifecycleOutcome = 'destroy' | 'restart' | 'preserve';

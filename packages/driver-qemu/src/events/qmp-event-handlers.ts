@@ -10,8 +10,9 @@ import { tearDown } from '../driver/domain-stop.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { QmpEvent } from '../qmp/qmp-types.js';
-import { readPending, writeStatus, type ActiveStatus, type DomainStatus } from '../state/domain-status.js';
-import { GUEST_ARCH } from '../state/domain-store.js';
+import type { ActiveStatus, DomainStatus } from '../state/domain-status.js';
+import { readPending, writeStatus } from '../state/run-status.js';
+import { GUEST_ARCH } from '../state/qemu-store.js';
 import { fakeReboot, lifecycleOf, outcomeOf } from './lifecycle-actions.js';
 
 /** A running QEMU as the watcher holds it. */

@@ -5,7 +5,7 @@ import { diskOfElement } from '../devices/qemu-disk.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { hasDiskTarget } from '../driver/domain-define.js';
 import type { ActiveStatus } from '../state/domain-status.js';
-import { saveConfig, type StoredDomain } from '../state/domain-store.js';
+import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
 import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js';
 
@@ -31,7 +31,7 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
     const found = findDisk(def.devices, view);
     def.devices = def.devices.filter((x) => x !== found.disk.xml);
   }
-  await saveConfig(drv.paths, def.name, formatDomainXML(def, { inactive: true }));
+  await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
 }
 
 /** Plugs or unplugs a device of a running domain. */

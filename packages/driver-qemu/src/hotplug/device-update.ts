@@ -4,8 +4,9 @@ import { diskOfElement, disksOf, type QemuDisk } from '../devices/qemu-disk.js';
 import { devicesOf, typedDevice, type DeviceOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
-import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
-import { GUEST_ARCH, saveConfig, type StoredDomain } from '../state/domain-store.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { writeStatus } from '../state/run-status.js';
+import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { findInterface, nicNumber } from './interface-hotplug.js';
 
 const D = ErrorDomain.QEMU;
@@ -55,7 +56,7 @@ function updatedDef(def: DomainDef, el: XmlElement): DomainDef {
 /** Changes a device of the persistent definition (virDomainUpdateDeviceFlags with CONFIG). */
 export async function updateConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): Promise<void> {
   const def = updatedDef(d.persistentDef!, el);
-  await saveConfig(drv.paths, def.name, formatDomainXML(def, { inactive: true }));
+  await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
 }
 
 /**

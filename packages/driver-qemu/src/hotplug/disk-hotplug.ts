@@ -5,8 +5,9 @@ import { assignPciAddresses } from '../command/pci-address.js';
 import { diskOfElement, disksOf, type QemuDisk } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
-import { clearPending, writePending, writeStatus, type ActiveStatus } from '../state/domain-status.js';
-import { GUEST_ARCH, loadActiveStatuses, withDriverLock } from '../state/domain-store.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { clearPending, writePending, writeStatus } from '../state/run-status.js';
+import { GUEST_ARCH, qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
 import { resolveDisk } from '../driver/resolve-disks.js';
@@ -56,7 +57,7 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   };
 
   const plug = async (restoreSgio: () => Promise<void>): Promise<void> => {
-    await writePending({ ...after, pendingPlug: disk.alias });
+    await writePending(drv.paths, { ...after, pendingPlug: disk.alias });
     try {
       await withMonitor(status, async (mon) => {
         try {
@@ -81,8 +82,8 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   // Only a disk the shared-disk table tracks, or whose sgio it sets, needs the driver-wide lock.
   if (uses.length === 0 && settings.length === 0) await plug(async () => undefined);
   else {
-    await withDriverLock(drv.paths, async () => {
-      await plug(await claimSharedDisks(buildSharedDiskTable(await loadActiveStatuses(drv.paths)), status.name, uses, settings));
+    await qemuStore(drv.paths).withDriverLock(async () => {
+      await plug(await claimSharedDisks(buildSharedDiskTable(await qemuStore(drv.paths).loadActiveStatuses()), status.name, uses, settings));
     });
   }
 }
@@ -99,7 +100,7 @@ export async function detachDiskLive(drv: DriverContext, status: ActiveStatus, r
   const alias = disk.alias;
   if (alias === undefined) throw new VirError(ErrorCode.OPERATION_FAILED, `disk ${disk.target} has no device id in QEMU`, D);
   const pending = status.pendingUnplug.includes(alias) ? status.pendingUnplug : [...status.pendingUnplug, alias];
-  await writePending({ ...status, pendingUnplug: pending });
+  await writePending(drv.paths, { ...status, pendingUnplug: pending });
   const gone = await withMonitor(status, async (mon) => {
     const deleted = mon.waitForEvent((e) => e.event === 'DEVICE_DELETED' && e.data['device'] === alias, UNPLUG_WAIT_MS);
     try {

@@ -2,7 +2,7 @@ import { formatDomainXML, parseDomainXML } from '@tsvirt/conf';
 import { formatNode, storageNode } from '../command/disk-props.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { ActiveStatus } from '../state/domain-status.js';
-import { GUEST_ARCH } from '../state/domain-store.js';
+import { GUEST_ARCH } from '../state/qemu-store.js';
 import { devicesOf } from '../devices/typed-devices.js';
 
 /** Drops a disk from a live status: its element, its shared-disk rows, its node number and pending marks. */

@@ -7,8 +7,9 @@ import { generateMac } from '../driver/domain-define.js';
 import { withMonitor } from '../driver/monitor.js';
 import { plugInterface, unplugInterfaces, type InterfacePlug } from '../network/interface-plug.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
-import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
-import { GUEST_ARCH } from '../state/domain-store.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { writeStatus } from '../state/run-status.js';
+import { GUEST_ARCH } from '../state/qemu-store.js';
 import { UNPLUG_WAIT_MS } from './disk-hotplug.js';
 
 const D = ErrorDomain.QEMU;

@@ -13,8 +13,8 @@ export interface InterfacePlug {
   readonly index: number;
   readonly tap: string;
   readonly bridge: string;
-  readonly network?: string;
-  readonly portUUID?: string;
+  readonly network?: string | undefined;
+  readonly portUUID?: string | undefined;
 }
 
 /** Runs a function on a connection to this driver's own URI (the network driver joins it as a secondary driver). */

@@ -9,7 +9,8 @@ import type { DriverContext } from '../driver/driver-context.js';
 import { tearDown } from '../driver/domain-stop.js';
 import { withMonitor } from '../driver/monitor.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
-import { writeStatus, type ActiveStatus } from '../state/domain-status.js';
+import type { ActiveStatus } from '../state/domain-status.js';
+import { writeStatus } from '../state/run-status.js';
 import { migrateToFile } from './migration-stream.js';
 
 const D = ErrorDomain.QEMU;

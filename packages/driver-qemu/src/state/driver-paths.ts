@@ -78,31 +78,6 @@ function fileName(name: string): string {
   return name;
 }
 
-/** The persistent definition of a domain. */
-export function configFile(p: DriverPaths, name: string): string {
-  return join(p.configDir, `${fileName(name)}.xml`);
-}
-
-/** The status file of a domain: its live definition and run state (present while it runs). */
-export function statusFile(p: DriverPaths, name: string): string {
-  return join(p.stateDir, `${fileName(name)}.json`);
-}
-
-/** The lock that serialises jobs on one domain across processes. */
-export function domainLockFile(p: DriverPaths, name: string): string {
-  return join(p.stateDir, 'locks', `${fileName(name)}.lock`);
-}
-
-/** The lock over the driver-wide state: domain ids, the shared-disk table and the set of domains. */
-export function driverLockFile(p: DriverPaths): string {
-  return join(p.stateDir, 'locks', 'driver.lock');
-}
-
-/** The counter of domain ids, kept across processes. */
-export function nextIdFile(p: DriverPaths): string {
-  return join(p.stateDir, 'next-id');
-}
-
 /**
  * The directory of one run of a domain: monitor socket and pid file. The name is shortened as
  * libvirt does, because a unix socket path may not exceed 107 bytes.

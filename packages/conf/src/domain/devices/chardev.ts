@@ -2,10 +2,8 @@ import { at, attr, child, list, model } from '../../model/binding.js';
 import { oneOf, uint, yesNo, supported } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 
-/** The host side of a character device (file, pty, TCP/UDP/UNIX socket, ...). */
-const CHARDEV_SHAPE = {
-  type: attr('type', supported((s) => `unknown type presented to host for character device: ${s}`, 'null', 'vc', 'pty', 'dev', 'file', 'pipe', 'stdio', 'udp', 'tcp', 'unix', 'spicevmc', 'spiceport', 'nmdm', 'qemu-vdagent', 'dbus')),
-  tty: attr('tty'),
+/** Where a character device's host side is: its sources (path, host and service, mode) and protocol. */
+export const CHARDEV_SOURCES = {
   sources: list('source', {
     path: attr('path'),
     mode: attr('mode', oneOf('bind', 'connect')),
@@ -18,6 +16,13 @@ const CHARDEV_SHAPE = {
     slave: attr('slave'),
   }),
   protocol: at('protocol', attr('type', oneOf('raw', 'telnet', 'telnets', 'tls'))),
+} as const;
+
+/** The host side of a character device (file, pty, TCP/UDP/UNIX socket, ...). */
+const CHARDEV_SHAPE = {
+  type: attr('type', supported((s) => `unknown type presented to host for character device: ${s}`, 'null', 'vc', 'pty', 'dev', 'file', 'pipe', 'stdio', 'udp', 'tcp', 'unix', 'spicevmc', 'spiceport', 'nmdm', 'qemu-vdagent', 'dbus')),
+  tty: attr('tty'),
+  ...CHARDEV_SOURCES,
   log: child('log', { file: attr('file'), append: attr('append', oneOf('on', 'off')) }),
   target: child('target', {
     type: attr('type'),

@@ -1,6 +1,7 @@
 import { at, attr, child, childText, flag, list, model } from '../../model/binding.js';
 import { oneOf, onOff, uint, yesNo } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
+import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 /** `<auth>` of a network disk source: a user and the secret that holds the password. */
 const AUTH = child('auth', {
@@ -36,6 +37,15 @@ export const DISK_SOURCE = child('source', {
   reservations: child('reservations', { enabled: attr('enabled', yesNo), managed: attr('managed', yesNo) }),
   encryptionFormat: at('encryption', attr('format')),
   encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
+  // Network sources: TLS, an iSCSI initiator, RBD's config and snapshot, curl's options.
+  tlsHostname: attr('tlsHostname'),
+  initiatorIqn: at('initiator', at('iqn', attr('name'))),
+  config: at('config', attr('file')),
+  snapshotName: at('snapshot', attr('name')),
+  sslVerify: at('ssl', attr('verify', yesNo)),
+  cookies: flag('cookies'),
+  readahead: at('readahead', attr('size', uint)),
+  timeout: at('timeout', attr('seconds', uint)),
 });
 
 /** `<disk>`: a block device of the guest, whatever backs it. */
@@ -61,6 +71,7 @@ export const DISK = model('disk', {
     queueSize: attr('queue_size', uint),
     ioeventfd: attr('ioeventfd', onOff),
     eventIdx: attr('event_idx', onOff),
+    ...VIRTIO_OPTIONS,
   }),
   source: DISK_SOURCE,
   target: child('target', {
@@ -81,5 +92,7 @@ export const DISK = model('disk', {
   geometry: child('geometry', { cyls: attr('cyls', uint), heads: attr('heads', uint), secs: attr('secs', uint), trans: attr('trans') }),
   encryptionFormat: at('encryption', attr('format')),
   encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
+  // The older place of a network source's `<auth>`, beside `<source>`.
+  auth: AUTH,
   ...DEVICE_INFO,
 });

@@ -1,6 +1,7 @@
 import { at, attr, child, flag, model } from '../../model/binding.js';
 import { oneOf, uint } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
+import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 /** `<filesystem>`: a host directory, file or block device shared into the guest (9p, virtiofs). */
 export const FILESYSTEM = model('filesystem', {
@@ -15,6 +16,7 @@ export const FILESYSTEM = model('filesystem', {
     format: attr('format'),
     wrpolicy: attr('wrpolicy', oneOf('immediate')),
     queue: attr('queue', uint),
+    ...VIRTIO_OPTIONS,
   }),
   binary: at('binary', attr('path')),
   source: child('source', {

@@ -40,5 +40,15 @@ export const GRAPHICS = model('graphics', {
   channels: list('channel', { name: attr('name'), mode: attr('mode', oneOf('any', 'secure', 'insecure')) }),
   gl: child('gl', { enable: attr('enable', yesNo), rendernode: attr('rendernode') }),
   audioId: at('audio', attr('id', uint)),
+  powerControl: attr('powerControl'),
+  // SPICE's compression, streaming, mouse, clipboard and file transfer options.
+  imageCompression: at('image', attr('compression')),
+  jpegCompression: at('jpeg', attr('compression')),
+  zlibCompression: at('zlib', attr('compression')),
+  playbackCompression: at('playback', attr('compression')),
+  streamingMode: at('streaming', attr('mode')),
+  mouseMode: at('mouse', attr('mode')),
+  copypaste: at('clipboard', attr('copypaste')),
+  filetransfer: at('filetransfer', attr('enable')),
   ...DEVICE_INFO,
 });

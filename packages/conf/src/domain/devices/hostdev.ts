@@ -1,6 +1,7 @@
-import { at, attr, child, flag, model } from '../../model/binding.js';
+import { at, attr, child, childText, flag, model } from '../../model/binding.js';
 import { oneOf, uint, yesNo } from '../../model/codec.js';
 import { ADDRESS, DEVICE_INFO } from './device-info.js';
+import { IP_ADDRESSES, IP_ROUTES } from './ip-config.js';
 
 /** `<hostdev>`: a host device given to the guest: a PCI function, a USB device, a SCSI LUN, ... */
 export const HOSTDEV = model('hostdev', {
@@ -16,12 +17,20 @@ export const HOSTDEV = model('hostdev', {
     name: attr('name'),
     startupPolicy: attr('startupPolicy', oneOf('mandatory', 'requisite', 'optional')),
     writeFiltering: attr('writeFiltering', yesNo),
+    guestReset: attr('guestReset', oneOf('default', 'off', 'uninitialized', 'on')),
     address: ADDRESS,
     adapter: at('adapter', attr('name')),
     vendor: at('vendor', attr('id', uint)),
     product: at('product', attr('id', uint)),
     wwpn: at('wwpn', attr('wwpn')),
+    /** mode='capabilities' (LXC): the host's block device, character device or network interface. */
+    block: childText('block'),
+    char: childText('char'),
+    interface: childText('interface'),
   }),
+  /** type='net' in mode='capabilities': the addresses and routes the interface gets in the container. */
+  ips: IP_ADDRESSES,
+  routes: IP_ROUTES,
   driver: at('driver', attr('name', oneOf('kvm', 'vfio', 'xen'))),
   readonly: flag('readonly'),
   shareable: flag('shareable'),

@@ -1,6 +1,8 @@
 import { at, attr, child, list, model } from '../../model/binding.js';
 import { oneOf, onOff, uint, yesNo } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
+import { IP_ADDRESSES, IP_ROUTES } from './ip-config.js';
+import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 const BANDWIDTH_LIMIT = { average: attr('average', uint), peak: attr('peak', uint), burst: attr('burst', uint), floor: attr('floor', uint) };
 
@@ -32,13 +34,16 @@ export const INTERFACE = model('interface', {
     queues: attr('queues', uint),
     rxQueueSize: attr('rx_queue_size', uint),
     txQueueSize: attr('tx_queue_size', uint),
+    rss: attr('rss', onOff),
+    rssHashReport: attr('rss_hash_report', onOff),
+    ...VIRTIO_OPTIONS,
   }),
   backend: child('backend', { tap: attr('tap'), vhost: attr('vhost'), type: attr('type') }),
   virtualport: child('virtualport', { type: attr('type') }),
   bandwidth: child('bandwidth', { inbound: child('inbound', BANDWIDTH_LIMIT), outbound: child('outbound', BANDWIDTH_LIMIT) }),
   vlan: child('vlan', { trunk: attr('trunk', yesNo), tags: list('tag', { id: attr('id', uint), nativeMode: attr('nativeMode') }) }),
-  ips: list('ip', { address: attr('address'), family: attr('family'), prefix: attr('prefix', uint), peer: attr('peer') }),
-  routes: list('route', { family: attr('family'), address: attr('address'), prefix: attr('prefix', uint), gateway: attr('gateway') }),
+  ips: IP_ADDRESSES,
+  routes: IP_ROUTES,
   script: at('script', attr('path')),
   guestDev: at('guest', attr('dev')),
   linkState: at('link', attr('state', oneOf('default', 'up', 'down'))),

@@ -1,6 +1,7 @@
-import { at, attr, model } from '../../model/binding.js';
+import { at, attr, child, model } from '../../model/binding.js';
 import { int, oneOf, onOff } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
+import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 /** `<memballoon>`: the balloon device that lets the host take memory back from the guest. */
 export const MEMBALLOON = model('memballoon', {
@@ -8,5 +9,6 @@ export const MEMBALLOON = model('memballoon', {
   autodeflate: attr('autodeflate', onOff),
   freePageReporting: attr('freePageReporting', onOff),
   statsPeriod: at('stats', attr('period', int)),
+  driver: child('driver', VIRTIO_OPTIONS),
   ...DEVICE_INFO,
 });

@@ -1,4 +1,4 @@
-import { at, attr, list, model } from '../../model/binding.js';
+import { at, attr, child, list, model } from '../../model/binding.js';
 import { oneOf, uint } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 
@@ -11,7 +11,29 @@ export const SOUND = model('sound', {
   ...DEVICE_INFO,
 });
 
-const AUDIO_DIRECTION = { mixingEngine: attr('mixingEngine'), fixedSettings: attr('fixedSettings'), voices: attr('voices', uint), bufferLength: attr('bufferLength', uint) };
+/** One direction (`<input>`, `<output>`) of an audio backend: what every backend takes, then each backend's own. */
+const AUDIO_DIRECTION = {
+  mixingEngine: attr('mixingEngine'),
+  fixedSettings: attr('fixedSettings'),
+  voices: attr('voices', uint),
+  bufferLength: attr('bufferLength', uint),
+  settings: child('settings', { frequency: attr('frequency', uint), channels: attr('channels', uint), format: attr('format') }),
+  // alsa, oss
+  dev: attr('dev'),
+  // coreaudio, oss, sdl
+  bufferCount: attr('bufferCount', uint),
+  // oss
+  tryPoll: attr('tryPoll'),
+  // pulseaudio
+  name: attr('name'),
+  streamName: attr('streamName'),
+  latency: attr('latency', uint),
+  // jack
+  serverName: attr('serverName'),
+  clientName: attr('clientName'),
+  connectPorts: attr('connectPorts'),
+  exactName: attr('exactName'),
+};
 
 /** `<audio>`: a host audio backend that sound cards and displays play through. */
 export const AUDIO = model('audio', {
@@ -20,6 +42,12 @@ export const AUDIO = model('audio', {
   timerPeriod: attr('timerPeriod', uint),
   path: attr('path'),
   serverName: attr('serverName'),
+  // sdl's own output driver
+  driver: attr('driver'),
+  // oss
+  tryMMap: attr('tryMMap'),
+  exclusive: attr('exclusive'),
+  dspPolicy: attr('dspPolicy', uint),
   inputs: list('input', AUDIO_DIRECTION),
   outputs: list('output', AUDIO_DIRECTION),
 });

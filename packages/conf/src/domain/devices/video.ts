@@ -2,6 +2,7 @@ import { attr, child, model } from '../../model/binding.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { oneOf, onOff, uint, yesNo, supported, type Codec } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
+import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 /** A card's memory size or head count, an unsigned int refused in libvirt's words for the video card. */
 const videoNumber: Codec<number> = {
@@ -27,6 +28,6 @@ export const VIDEO = model('video', {
     acceleration: child('acceleration', { accel3d: attr('accel3d', yesNo), accel2d: attr('accel2d', yesNo), rendernode: attr('rendernode') }),
     resolution: child('resolution', { x: attr('x', uint), y: attr('y', uint) }),
   }),
-  driver: child('driver', { name: attr('name', oneOf('qemu', 'vhostuser')), vgaconf: attr('vgaconf', oneOf('io', 'on', 'off')) }),
+  driver: child('driver', { name: attr('name', oneOf('qemu', 'vhostuser')), vgaconf: attr('vgaconf', oneOf('io', 'on', 'off')), ...VIRTIO_OPTIONS }),
   ...DEVICE_INFO,
 });

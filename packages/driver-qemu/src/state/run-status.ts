@@ -1,0 +1,41 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DriverPaths } from './driver-paths.js';
+import { isActiveStatus, type ActiveStatus, type DomainStatus } from './domain-status.js';
+import { qemuStore } from './qemu-store.js';
+
+/** The journal of a hotplug in flight: the status as it will be if QEMU takes the change. */
+const pendingFile = (s: ActiveStatus): string => join(s.runDir, 'pending.json');
+
+/** Writes a status file atomically (readers see the old or the new one); it supersedes a hotplug journal of the run. */
+export async function writeStatus(paths: DriverPaths, status: DomainStatus): Promise<void> {
+  await qemuStore(paths).writeStatus(status);
+  if (isActiveStatus(status)) await clearPending(status);
+}
+
+/**
+ * Records a hotplug about to be made, so that a process killed midway leaves a trace the next
+ * one settles from QEMU. It lives in the run directory and is not synced: it matters only as
+ * long as QEMU runs, and a status write (the one per hotplug) replaces it.
+ */
+export async function writePending(paths: DriverPaths, status: ActiveStatus): Promise<void> {
+  await writeFile(pendingFile(status), qemuStore(paths).opts.status.serialize(status));
+}
+
+/** The journal of an unfinished hotplug of a run, checked like a status file; undefined when there is none. */
+export async function readPending(paths: DriverPaths, status: ActiveStatus): Promise<ActiveStatus | undefined> {
+  const file = pendingFile(status);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const journal = qemuStore(paths).opts.status.parse(text, file);
+    if (isActiveStatus(journal) && journal.name === status.name) return journal;
+  } catch {
+    // A journal torn by a crash while it was written: the hotplug never reached QEMU.
+  }
+  return { ...status };
+}
+
+export async function clearPending(status: ActiveStatus): Promise<void> {
+  await rm(pendingFile(status), { force: true });
+}
