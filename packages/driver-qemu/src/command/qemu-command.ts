@@ -100,6 +100,10 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
     if ((d.view.disk.encryptionFormat ?? d.view.disk.source?.encryptionFormat) !== undefined) {
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `encryption of disk '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
     }
+    const reservations = d.view.disk.source?.reservations;
+    if (reservations !== undefined && reservations.enabled !== false) {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `persistent reservations of disk '${d.view.target}' are not supported by this driver yet`, ErrorDomain.QEMU);
+    }
     return [
       ...(hasMedium(d) ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
       ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbPlacement(devices, d.view.disk) : {})),
@@ -113,6 +117,10 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
  * guest powers off (-no-shutdown), so the driver decides what happens next.
  */
 export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
+  // A confidential guest started without its launch security would run in the clear.
+  if (def.other.some((e) => e.name === 'launchSecurity')) {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'launch security is not supported by this driver yet', ErrorDomain.QEMU);
+  }
   const machine = def.os.machine ?? 'pc';
   const memory = memoryArgs(def, ctx.hugepages);
   const mprops = machineProps(def);
