@@ -110,4 +110,16 @@ describe('watchdogs, panic devices, TPMs and smartcards on the command line', ()
     await expect(argv("<disk type='block' device='lun'><source dev='/dev/sdz'><reservations managed='yes'/></source><target dev='sda' bus='scsi'/></disk>"))
       .rejects.toThrow("persistent reservations of disk 'sda' are not supported by this driver yet");
   });
+
+  it("refuses what firmware autoselection leaves no room for, in libvirt's words", async () => {
+    const os = (firmware: string, inner: string): string => domain('').replace("<os><type arch='x86_64' machine='pc'>hvm</type></os>",
+      `<os firmware='${firmware}'><type arch='x86_64' machine='pc'>hvm</type>${inner}</os>`);
+    const refusal = (xml: string): Promise<string[]> => libvirtTestCommandLine(parseQemuDomain(xml, false));
+    await expect(refusal(os('bios', "<loader stateless='no'/>"))).rejects.toThrow(/^Only EFI firmware permits NVRAM$/);
+    await expect(refusal(os('bios', '<nvram>/v.fd</nvram>'))).rejects.toThrow(/^firmware type 'bios' does not support nvram$/);
+    for (const [loader, name] of [["<loader readonly='yes'/>", 'readonly'], ["<loader secure='no'/>", 'secure'], ["<loader type='pflash'/>", 'type'], ['<loader>/c.fd</loader>', 'type']]) {
+      await expect(refusal(os('efi', loader!))).rejects.toThrow(`loader attribute '${name}' cannot be specified when firmware autoselection is enabled`);
+    }
+    await expect(refusal(os('efi', ''))).rejects.toThrow("firmware autoselection ('efi') is not supported by this driver yet");
+  });
 });
