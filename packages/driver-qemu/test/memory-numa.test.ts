@@ -67,6 +67,16 @@ describe('NUMA memory: node sizes and host node policies', () => {
     ]);
   });
 
+  it("shares a module's memory as it says, else as its guest node, else as the guest", async () => {
+    const xml = (moduleAccess: string, node = 1): string => domain("<maxMemory slots='8' unit='MiB'>4096</maxMemory><memoryBacking><access mode='private'/></memoryBacking>")
+      .replace("<cell id='1' cpus='1'", "<cell id='1' cpus='1' memAccess='shared'")
+      .replace('<memballoon', `<memory model='dimm'${moduleAccess}><target><size unit='KiB'>131072</size><node>${node}</node></target></memory><memballoon`);
+    const share = async (moduleAccess: string, node?: number): Promise<unknown> => backends(await argv(xml(moduleAccess, node))).find((b) => b['id'] === 'memdimm0')?.['share'];
+    expect(await share('')).toBe(true);
+    expect(await share(" access='private'")).toBe(false);
+    expect(await share('', 0)).toBe(false);
+  });
+
   it('refuses the modules it cannot back yet', async () => {
     const withDevice = (d: string): string => domain("<maxMemory slots='8' unit='MiB'>4096</maxMemory>").replace('<memballoon', `${d}<memballoon`);
     await expect(argv(withDevice("<memory model='dimm' discard='yes'><target><size unit='KiB'>131072</size><node>0</node></target></memory>")))
