@@ -122,4 +122,12 @@ describe('watchdogs, panic devices, TPMs and smartcards on the command line', ()
     }
     await expect(refusal(os('efi', ''))).rejects.toThrow("firmware autoselection ('efi') is not supported by this driver yet");
   });
+
+  it("stacks a copy-on-read layer over a disk's format layer and gives the guest device that", async () => {
+    const args = await argv("<disk type='file' device='disk'><driver name='qemu' type='qcow2' copy_on_read='on'/><source file='/i.qcow2'/><target dev='vdb' bus='virtio'/></disk>");
+    expect(after(args, '-blockdev').at(-1)).toBe('{"driver":"copy-on-read","node-name":"libvirt-CoR-vdb","file":"libvirt-1-format","discard":"unmap"}');
+    expect(after(args, '-device').find((d) => d.includes('virtio-blk'))).toContain('"drive":"libvirt-CoR-vdb"');
+    const plain = await argv("<disk type='file' device='disk'><driver name='qemu' type='qcow2' copy_on_read='off'/><source file='/i.qcow2'/><target dev='vdb' bus='virtio'/></disk>");
+    expect(plain.some((a) => a.includes('copy-on-read'))).toBe(false);
+  });
 });

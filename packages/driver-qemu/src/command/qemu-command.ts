@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { domainPart, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
-import { diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
+import { copyOnReadProps, diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { memoryDeviceArgs } from './memory-device-args.js';
 import { devicesOf } from '../devices/typed-devices.js';
@@ -105,7 +105,7 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `persistent reservations of disk '${d.view.target}' are not supported by this driver yet`, ErrorDomain.QEMU);
     }
     return [
-      ...(hasMedium(d) ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
+      ...(hasMedium(d) ? [storageProps(d), formatProps(d), copyOnReadProps(d)].flatMap((p) => (p ? ['-blockdev', JSON.stringify(p)] : [])) : []),
       ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbPlacement(devices, d.view.disk) : {})),
     ];
   });
