@@ -91,4 +91,43 @@ describe('watchdogs, panic devices, TPMs and smartcards on the command line', ()
     expect(after(await libvirtTestCommandLine(parseQemuDomain(xml, false)), '-accel')).toEqual(['tcg,tb-size=64']);
     expect(after(await argv(''), '-accel')).toEqual(['tcg']);
   });
+
+  it("reads an RNG's entropy from a device file, QEMU itself or an egd daemon's character device", async () => {
+    const rng = async (backend: string): Promise<string[]> => {
+      const args = await argv(`<rng model='virtio'>${backend}</rng>`);
+      return [...after(args, '-chardev').filter((c) => c.includes('charrng')), ...after(args, '-object').filter((o) => o.includes('objrng'))];
+    };
+    expect(await rng(`<backend model='random'>/dev/urandom</backend>`)).toEqual(['{"qom-type":"rng-random","id":"objrng0","filename":"/dev/urandom"}']);
+    expect(await rng(`<backend model='random'/>`)).toEqual(['{"qom-type":"rng-random","id":"objrng0","filename":"/dev/random"}']);
+    expect(await rng(`<backend model='builtin'/>`)).toEqual(['{"qom-type":"rng-builtin","id":"objrng0"}']);
+    expect(await rng(`<backend model='egd' type='tcp'><source mode='connect' host='127.0.0.1' service='708'/><protocol type='raw'/></backend>`))
+      .toEqual(['socket,id=charrng0,host=127.0.0.1,port=708', '{"qom-type":"rng-egd","id":"objrng0","chardev":"charrng0"}']);
+  });
+
+  it('refuses what it would otherwise leave out: launch security, persistent reservations', async () => {
+    const sev = domain('').replace('<devices>', "<launchSecurity type='sev'><cbitpos>47</cbitpos><reducedPhysBits>1</reducedPhysBits><policy>0x0001</policy></launchSecurity><devices>");
+    await expect(libvirtTestCommandLine(parseQemuDomain(sev, false))).rejects.toThrow('launch security is not supported by this driver yet');
+    await expect(argv("<disk type='block' device='lun'><source dev='/dev/sdz'><reservations managed='yes'/></source><target dev='sda' bus='scsi'/></disk>"))
+      .rejects.toThrow("persistent reservations of disk 'sda' are not supported by this driver yet");
+  });
+
+  it("refuses what firmware autoselection leaves no room for, in libvirt's words", async () => {
+    const os = (firmware: string, inner: string): string => domain('').replace("<os><type arch='x86_64' machine='pc'>hvm</type></os>",
+      `<os firmware='${firmware}'><type arch='x86_64' machine='pc'>hvm</type>${inner}</os>`);
+    const refusal = (xml: string): Promise<string[]> => libvirtTestCommandLine(parseQemuDomain(xml, false));
+    await expect(refusal(os('bios', "<loader stateless='no'/>"))).rejects.toThrow(/^Only EFI firmware permits NVRAM$/);
+    await expect(refusal(os('bios', '<nvram>/v.fd</nvram>'))).rejects.toThrow(/^firmware type 'bios' does not support nvram$/);
+    for (const [loader, name] of [["<loader readonly='yes'/>", 'readonly'], ["<loader secure='no'/>", 'secure'], ["<loader type='pflash'/>", 'type'], ['<loader>/c.fd</loader>', 'type']]) {
+      await expect(refusal(os('efi', loader!))).rejects.toThrow(`loader attribute '${name}' cannot be specified when firmware autoselection is enabled`);
+    }
+    await expect(refusal(os('efi', ''))).rejects.toThrow("firmware autoselection ('efi') is not supported by this driver yet");
+  });
+
+  it("stacks a copy-on-read layer over a disk's format layer and gives the guest device that", async () => {
+    const args = await argv("<disk type='file' device='disk'><driver name='qemu' type='qcow2' copy_on_read='on'/><source file='/i.qcow2'/><target dev='vdb' bus='virtio'/></disk>");
+    expect(after(args, '-blockdev').at(-1)).toBe('{"driver":"copy-on-read","node-name":"libvirt-CoR-vdb","file":"libvirt-1-format","discard":"unmap"}');
+    expect(after(args, '-device').find((d) => d.includes('virtio-blk'))).toContain('"drive":"libvirt-CoR-vdb"');
+    const plain = await argv("<disk type='file' device='disk'><driver name='qemu' type='qcow2' copy_on_read='off'/><source file='/i.qcow2'/><target dev='vdb' bus='virtio'/></disk>");
+    expect(plain.some((a) => a.includes('copy-on-read'))).toBe(false);
+  });
 });

@@ -36,6 +36,13 @@ describe('NUMA memory: node sizes and host node policies', () => {
     expect(backends(whole)).toEqual([{ 'qom-type': 'memory-backend-ram', id: 'pc.ram', size: 224395264, 'host-nodes': [0], policy: 'bind' }]);
   });
 
+  it("passes a huge-page node's discard to QEMU, and refuses discarding anonymous memory", async () => {
+    const xml = (backing: string): string => domain(backing).replace("<cell id='0' cpus='0'", "<cell id='0' cpus='0' discard='no'").replace("<cell id='1' cpus='1'", "<cell id='1' cpus='1' discard='yes'");
+    const huge = backends(await argv(xml('<memoryBacking><hugepages/></memoryBacking>')));
+    expect(huge.map((b) => b['discard-data'])).toEqual([false, true]);
+    await expect(argv(xml(''))).rejects.toThrow('discarding the memory of guest NUMA node 1 without huge pages is not supported by this driver yet');
+  });
+
   it('refuses huge pages for a node the guest does not have', async () => {
     const pages = (nodeset: string): string => `<memoryBacking><hugepages><page size='2048' unit='KiB' nodeset='${nodeset}'/></hugepages></memoryBacking>`;
     await expect(argv(domain(pages('2')))).rejects.toThrow('hugepages: node 2 not found');
@@ -65,6 +72,16 @@ describe('NUMA memory: node sizes and host node policies', () => {
       ['pc-dimm', 'dimm1', 1, undefined, undefined, undefined], ['pc-dimm', 'dimm0', 0, 4294967296, undefined, undefined],
       ['nvdimm', 'nvdimm2', 2, undefined, true, undefined], ['virtio-mem-pci', 'virtiomem0', undefined, 'pci.0', undefined, true],
     ]);
+  });
+
+  it("shares a module's memory as it says, else as its guest node, else as the guest", async () => {
+    const xml = (moduleAccess: string, node = 1): string => domain("<maxMemory slots='8' unit='MiB'>4096</maxMemory><memoryBacking><access mode='private'/></memoryBacking>")
+      .replace("<cell id='1' cpus='1'", "<cell id='1' cpus='1' memAccess='shared'")
+      .replace('<memballoon', `<memory model='dimm'${moduleAccess}><target><size unit='KiB'>131072</size><node>${node}</node></target></memory><memballoon`);
+    const share = async (moduleAccess: string, node?: number): Promise<unknown> => backends(await argv(xml(moduleAccess, node))).find((b) => b['id'] === 'memdimm0')?.['share'];
+    expect(await share('')).toBe(true);
+    expect(await share(" access='private'")).toBe(false);
+    expect(await share('', 0)).toBe(false);
   });
 
   it('refuses the modules it cannot back yet', async () => {

@@ -68,7 +68,7 @@ describe('network disks as -blockdev', () => {
     await expect(storage(`<source protocol='nbd'><host name='h'/><encryption format='luks'/></source>`)).rejects.toThrow("encryption of disk 'vda' is not supported by this driver yet");
   });
 
-  it('reads an image served by qemu-nbd on a UNIX socket (QEMU 7.2, TCG)', async () => {
+  it('reads an image served by qemu-nbd on a UNIX socket, through copy-on-read (QEMU 7.2, TCG)', async () => {
     if (qemuMissing()) return;
     if (!existsSync(QEMU_NBD)) {
       console.log(`skipped: ${QEMU_NBD} is not installed`);
@@ -81,7 +81,9 @@ describe('network disks as -blockdev', () => {
     const nbd = spawn(QEMU_NBD, ['--persistent', '--shared=4', '--format=raw', '--export-name=disk', `--socket=${sock}`, image], { stdio: 'ignore' });
     children.push(nbd);
     for (let i = 0; i < 100 && !existsSync(sock); i++) await sleep(50);
-    const def = parseQemuDomain(domain(`<source protocol='nbd' name='disk'><host transport='unix' socket='${sock}'/></source>`), false);
+    // Read through a copy-on-read layer, as libvirt stacks one for <driver copy_on_read='on'>.
+    const xml = domain(`<source protocol='nbd' name='disk'><host transport='unix' socket='${sock}'/></source>`).replace("type='raw'/>", "type='raw' copy_on_read='on'/>");
+    const def = parseQemuDomain(xml, false);
     const drv = { volumePath: () => Promise.reject(new Error('no storage driver here')) } as unknown as DriverContext;
     const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
     const args = buildCommandLine(def, { ...context(root), disks });
@@ -90,6 +92,7 @@ describe('network disks as -blockdev', () => {
       const node = nodes.find((n) => n['node-name'] === 'libvirt-1-storage');
       expect(node?.drv).toBe('nbd');
       expect(node?.image['virtual-size']).toBe(4 * 1024 * 1024);
+      expect(nodes.find((n) => n['node-name'] === 'libvirt-CoR-vda')?.drv).toBe('copy-on-read');
     });
   }, 60_000);
 });

@@ -50,6 +50,18 @@ function cacheProps(d: ResolvedDisk): JsonProps {
   return c ? { cache: { direct: c.direct, 'no-flush': c.noFlush } } : {};
 }
 
+/** The copy-on-read layer libvirt stacks over a disk's format layer when `<driver copy_on_read='on'>`. */
+const copyOnReadNode = (d: ResolvedDisk): string | undefined => (d.view.disk.driver?.copyOnRead === true ? `libvirt-CoR-${d.view.target}` : undefined);
+
+/** The node the guest device reads: the copy-on-read layer, else the format layer. */
+const topNode = (d: ResolvedDisk): string => copyOnReadNode(d) ?? formatNode(d.node);
+
+/** The `-blockdev` of a disk's copy-on-read layer, if it has one. */
+export function copyOnReadProps(d: ResolvedDisk): JsonProps | undefined {
+  const node = copyOnReadNode(d);
+  return node === undefined ? undefined : { driver: 'copy-on-read', 'node-name': node, file: formatNode(d.node), discard: 'unmap' };
+}
+
 /** Whether a disk has a medium: a host path, or a network source (an empty CD-ROM drive has neither). */
 export const hasMedium = (d: ResolvedDisk): boolean => d.path !== undefined || (d.view.type === 'network' && d.view.disk.source?.protocol !== undefined);
 
@@ -108,7 +120,7 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false, usbAt: JsonPr
   const v = d.view;
   if (v.disk.wwn !== undefined) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk wwn of '${v.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
   const share = v.shareable ? { 'share-rw': true } : {};
-  const drive = hasMedium(d) ? { drive: formatNode(d.node) } : {};
+  const drive = hasMedium(d) ? { drive: topNode(d) } : {};
   const tail = { ...drive, id: d.alias, ...guestProps(d) };
   const a = driveAddress(v);
   switch (v.bus) {

@@ -153,7 +153,11 @@ export function memoryArgs(def: DomainDef, ctx: HugepageContext): { memory: stri
     const cellMiB = Math.ceil(toKiB(cell.memory ?? 0, cell.unit ?? 'KiB') / 1024);
     memMiB += cellMiB;
     const page = pageSizeFor(mb, id, ctx.defaultHugepageKiB);
-    numa.push(...memoryBackend(`ram-node${id}`, cellMiB * MiB, { pageKiB: page, share: accessShare(cell.memAccess) ?? share, ctx, nodes: hostNodes(numatune, id) }), '-numa', numaNode(cell, i));
+    // libvirt backs such a node with a file of its own in its memory directory.
+    if (cell.discard === true && page === undefined) {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `discarding the memory of guest NUMA node ${id} without huge pages is not supported by this driver yet`, ErrorDomain.QEMU);
+    }
+    numa.push(...memoryBackend(`ram-node${id}`, cellMiB * MiB, { pageKiB: page, share: accessShare(cell.memAccess) ?? share, ctx, nodes: hostNodes(numatune, id), discard: cell.discard }), '-numa', numaNode(cell, i));
   });
   return { memory: mSize(memMiB), numa, machineBackend: false };
 }

@@ -42,7 +42,9 @@ function moduleBackend(def: DomainDef, m: MemoryDevice, id: string, ctx: Hugepag
   const src = m.source ?? {};
   const pageKiB = src.pagesize !== undefined ? kib(src.pagesize, src.pagesizeUnit) : src.path === undefined ? pageSizeFor(mb, node, ctx.defaultHugepageKiB) : undefined;
   const nodes = src.nodemask !== undefined ? { 'host-nodes': parseCpuSet(src.nodemask).flatMap((on, n) => (on ? [n] : [])), policy: 'bind' } : hostNodes(domainPart(def, 'numatune'), node);
-  const share = accessShare(m.access) ?? accessShare(mb?.access);
+  // A module shares its memory as it says, else as the guest node it is plugged into, else as the guest.
+  const cell = domainPart(def, 'cpu')?.numa?.cells?.find((c) => c.id === node);
+  const share = accessShare(m.access) ?? accessShare(cell?.memAccess) ?? accessShare(mb?.access);
   const virtioMem = m.model === 'virtio-mem';
   if (m.discard === 'yes' && pageKiB === undefined && src.path === undefined) throw unsupported('discarding the memory of a module without huge pages is not supported by this driver yet');
   const objects = memoryBackend(id, moduleKiB(m) * 1024, {

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { domainPart, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
-import { diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
+import { copyOnReadProps, diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { memoryDeviceArgs } from './memory-device-args.js';
 import { devicesOf } from '../devices/typed-devices.js';
@@ -100,8 +100,12 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
     if ((d.view.disk.encryptionFormat ?? d.view.disk.source?.encryptionFormat) !== undefined) {
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `encryption of disk '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
     }
+    const reservations = d.view.disk.source?.reservations;
+    if (reservations !== undefined && reservations.enabled !== false) {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `persistent reservations of disk '${d.view.target}' are not supported by this driver yet`, ErrorDomain.QEMU);
+    }
     return [
-      ...(hasMedium(d) ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
+      ...(hasMedium(d) ? [storageProps(d), formatProps(d), copyOnReadProps(d)].flatMap((p) => (p ? ['-blockdev', JSON.stringify(p)] : [])) : []),
       ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbPlacement(devices, d.view.disk) : {})),
     ];
   });
@@ -113,6 +117,10 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
  * guest powers off (-no-shutdown), so the driver decides what happens next.
  */
 export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
+  // A confidential guest started without its launch security would run in the clear.
+  if (def.other.some((e) => e.name === 'launchSecurity')) {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'launch security is not supported by this driver yet', ErrorDomain.QEMU);
+  }
   const machine = def.os.machine ?? 'pc';
   const memory = memoryArgs(def, ctx.hugepages);
   const mprops = machineProps(def);

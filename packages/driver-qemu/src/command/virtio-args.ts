@@ -4,6 +4,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
+import { chardevArg } from './device-args.js';
 
 /** The virtio transport options of a device's `<driver>`, as conf types them. */
 type VirtioOptions = NonNullable<DeviceOf<'rng'>['driver']>;
@@ -78,22 +79,27 @@ export function inputArgs(devices: readonly XmlElement[]): string[] {
   });
 }
 
-/** `-object` (the host's entropy source) and `-device virtio-rng-pci` of each random number generator. */
+/** `-object` (the host's entropy source: a device file, QEMU's own, or an egd daemon's socket) and `-device virtio-rng-pci` of each random number generator. */
 export function rngArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'rng').flatMap((rng, i) => {
     const backend = rng.backend?.model ?? 'random';
     const id = `objrng${i}`;
     let object: JsonProps;
+    const chardev: string[] = [];
     if (backend === 'random') {
       object = { 'qom-type': 'rng-random', id, filename: rng.backend?.path ?? '/dev/random' };
     } else if (backend === 'builtin') {
       object = { 'qom-type': 'rng-builtin', id };
+    } else if (backend === 'egd') {
+      // The entropy gathering daemon is reached through a character device of its own.
+      chardev.push('-chardev', chardevArg(rng.backend ?? {}, `charrng${i}`));
+      object = { 'qom-type': 'rng-egd', id, chardev: `charrng${i}` };
     } else {
       throw unsupported(`RNG backend '${backend}' is not supported by this driver yet`);
     }
     const rate = rng.rate?.bytes !== undefined ? { 'max-bytes': rng.rate.bytes, period: rng.rate.period ?? 1000 } : {};
     const props = { driver: 'virtio-rng-pci', ...virtioOptions(rng.driver), rng: id, id: `rng${i}`, ...rate, ...pciProps(pciAddressOf(rng), pcieRoot) };
-    return ['-object', JSON.stringify(object), '-device', JSON.stringify(props)];
+    return [...chardev, '-object', JSON.stringify(object), '-device', JSON.stringify(props)];
   });
 }
