@@ -71,4 +71,24 @@ describe('watchdogs, panic devices, TPMs and smartcards on the command line', ()
       '{"qom-type":"main-loop","id":"main-loop","thread-pool-max":9}',
     ]);
   });
+
+  it('puts USB disks on USB ports in libvirt order, removable as asked, and refuses other addresses', async () => {
+    const disk = (dev: string, extra = ''): string => `<disk type='file' device='disk'><source file='/i/${dev}'/><target dev='${dev}' bus='usb'${extra}/></disk>`;
+    const args = await argv(`<input type='tablet' bus='usb'/>${disk('sdb', " removable='on'")}${disk('sda')}`);
+    const devices = after(args, '-device').map((d) => JSON.parse(d) as Record<string, unknown>);
+    expect(devices.filter((d) => d['driver'] === 'usb-storage')).toEqual([
+      { driver: 'usb-storage', bus: 'usb.0', port: '1', drive: 'libvirt-2-format', id: 'usb-disk1', removable: true, bootindex: 1 },
+      { driver: 'usb-storage', bus: 'usb.0', port: '2', drive: 'libvirt-1-format', id: 'usb-disk0', removable: false },
+    ]);
+    expect(devices.find((d) => d['driver'] === 'usb-tablet')).toMatchObject({ bus: 'usb.0', port: '3' });
+    await expect(argv(disk('sda').replace('</disk>', "<address type='pci' bus='0' slot='5'/></disk>"))).rejects.toThrow('unexpected address type for usb disk');
+    await expect(argv(`<disk type='file' device='cdrom'><target dev='sdc' bus='usb'/><readonly/></disk>`)).rejects.toThrow(
+      "USB disk 'sdc' needs a medium: QEMU has no empty USB drive");
+  });
+
+  it("sizes TCG's translation block cache in MiB", async () => {
+    const xml = domain('').replace('<vcpu>', "<features><tcg><tb-cache unit='KiB'>65536</tb-cache></tcg></features><vcpu>");
+    expect(after(await libvirtTestCommandLine(parseQemuDomain(xml, false)), '-accel')).toEqual(['tcg,tb-size=64']);
+    expect(after(await argv(''), '-accel')).toEqual(['tcg']);
+  });
 });

@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,25 +7,15 @@ import { buildCommandLine } from '../src/command/qemu-command.js';
 import type { DriverContext } from '../src/driver/driver-context.js';
 import { parseQemuDomain } from '../src/driver/domain-define.js';
 import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
-import { launchQemu } from '../src/process/qemu-launch.js';
 import { libvirtTestCommandLine } from './conformance.js';
+import { qemuMissing, qemuRuns } from './qemu-run.js';
 
-const QEMU = '/usr/bin/qemu-system-x86_64';
 const QEMU_NBD = '/usr/bin/qemu-nbd';
-const root = mkdtempSync(join(tmpdir(), `qc-netdisk-${process.pid}-`));
+const { root, context, run } = qemuRuns('qc-netdisk');
 const children: ChildProcess[] = [];
-const pids: number[] = [];
 
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  rmSync(root, { recursive: true, force: true });
 });
 
 /** A TCG domain with one network disk whose `<source>` is `source` (and `extra` beside it). */
@@ -81,8 +69,9 @@ describe('network disks as -blockdev', () => {
   });
 
   it('reads an image served by qemu-nbd on a UNIX socket (QEMU 7.2, TCG)', async () => {
-    if (!existsSync(QEMU) || !existsSync(QEMU_NBD)) {
-      console.log(`skipped: ${QEMU} or ${QEMU_NBD} is not installed`);
+    if (qemuMissing()) return;
+    if (!existsSync(QEMU_NBD)) {
+      console.log(`skipped: ${QEMU_NBD} is not installed`);
       expect(process.env['CI']).not.toBe('true');
       return;
     }
@@ -95,25 +84,12 @@ describe('network disks as -blockdev', () => {
     const def = parseQemuDomain(domain(`<source protocol='nbd' name='disk'><host transport='unix' socket='${sock}'/></source>`), false);
     const drv = { volumePath: () => Promise.reject(new Error('no storage driver here')) } as unknown as DriverContext;
     const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
-    const args = buildCommandLine(def, {
-      accel: 'tcg', monitorPath: join(root, 'monitor.sock'), masterKeyFile: join(root, 'master-key.aes'), disks,
-      hugepages: { defaultHugepageKiB: 2048, runName: 'nd', hugepageDir: () => undefined },
-    });
-    writeFileSync(join(root, 'master-key.aes'), randomBytes(32), { mode: 0o600 });
-    const q = await launchQemu({
-      binary: QEMU, args, logFile: join(root, 'qemu.log'), monitorPath: join(root, 'monitor.sock'),
-      onSpawn: async (pid) => {
-        pids.push(pid);
-      },
-    });
-    try {
-      const nodes = await q.monitor.execute<Array<{ 'node-name': string; drv: string; image: { 'virtual-size': number } }>>('query-named-block-nodes');
+    const args = buildCommandLine(def, { ...context(root), disks });
+    await run(args, root, async (monitor) => {
+      const nodes = await monitor.execute<Array<{ 'node-name': string; drv: string; image: { 'virtual-size': number } }>>('query-named-block-nodes');
       const node = nodes.find((n) => n['node-name'] === 'libvirt-1-storage');
       expect(node?.drv).toBe('nbd');
       expect(node?.image['virtual-size']).toBe(4 * 1024 * 1024);
-      await q.monitor.execute('quit').catch(() => undefined);
-    } finally {
-      q.monitor.close();
-    }
+    });
   }, 60_000);
 });

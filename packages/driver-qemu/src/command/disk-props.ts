@@ -103,8 +103,8 @@ function guestProps(d: ResolvedDisk): JsonProps {
   };
 }
 
-/** The guest device (`-device` / device_add) of a disk, as libvirt 9 spells it. */
-export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
+/** The guest device (`-device` / device_add) of a disk, as libvirt 9 spells it; `usbAt` places a USB disk. */
+export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false, usbAt: JsonProps = {}): JsonProps {
   const v = d.view;
   if (v.disk.wwn !== undefined) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk wwn of '${v.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
   const share = v.shareable ? { 'share-rw': true } : {};
@@ -122,6 +122,12 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
     }
     case 'fdc':
       return { driver: 'floppy', unit: a.unit, ...tail };
+    case 'usb':
+      // libvirt gives QEMU a usb-storage without a drive here, which QEMU 7.2 refuses ("drive property not set").
+      if (!hasMedium(d)) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `USB disk '${v.target}' needs a medium: QEMU has no empty USB drive`, ErrorDomain.QEMU);
+      // The drive address is the one this driver's define gives every disk off virtio.
+      if (v.disk.address?.type !== undefined && v.disk.address.type !== 'usb' && v.disk.address.type !== 'drive') throw new VirError(ErrorCode.INTERNAL_ERROR, 'unexpected address type for usb disk', ErrorDomain.QEMU);
+      return { driver: 'usb-storage', ...usbAt, ...drive, id: d.alias, removable: v.disk.target?.removable ?? false, ...guestProps(d) };
     default: {
       const driver = v.device === 'cdrom' ? 'ide-cd' : 'ide-hd';
       // q35's built-in AHCI calls its ports ide.N; an added AHCI controller is sataN.

@@ -1,9 +1,10 @@
 import { dirname } from 'node:path';
-import { domainPart, type DomainDef } from '@tsvirt/conf';
+import { domainPart, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
 import { diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { memoryDeviceArgs } from './memory-device-args.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { cpuFeatureProps } from './cpu-features.js';
 import { firmwareArgs } from './firmware-args.js';
@@ -14,8 +15,9 @@ import { panicArgs } from './panic-args.js';
 import { smartcardArgs } from './smartcard-args.js';
 import { tpmArgs } from './tpm-args.js';
 import { watchdogArgs } from './watchdog-args.js';
-import { hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
+import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
+import { usbPlacement } from './usb-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 
 /** Everything besides the definition that the command line names. */
@@ -65,7 +67,8 @@ function smpArg(def: DomainDef): string {
   if (topo && sockets * dies * cores * threads !== max) {
     throw new VirError(ErrorCode.XML_ERROR, `Maximum CPUs greater than topology limit`, ErrorDomain.QEMU);
   }
-  return `${current}${current !== max ? `,maxcpus=${max}` : ''},sockets=${sockets}${dies > 1 ? `,dies=${dies}` : ''},cores=${cores},threads=${threads}`;
+  // A declared topology names its dies too (one unless given).
+  return `${current}${current !== max ? `,maxcpus=${max}` : ''},sockets=${sockets}${topo ? `,dies=${dies}` : ''},cores=${cores},threads=${threads}`;
 }
 
 
@@ -87,7 +90,8 @@ function bootArg(def: DomainDef): string {
   return `menu=${on ? 'on' : 'off'}${on && timeout !== undefined ? `,splash-time=${timeout}` : ''},strict=on`;
 }
 
-function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
+function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]): string[] {
+  const pcieRoot = hasPcieRoot(devices);
   return disks.flatMap((d) => {
     const { type } = d.view;
     if (type === 'nvme' || type === 'vhostuser') {
@@ -98,7 +102,7 @@ function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
     }
     return [
       ...(hasMedium(d) ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
-      ...deviceArg(diskDeviceProps(d, pcieRoot)),
+      ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbPlacement(devices, d.view.disk) : {})),
     ];
   });
 }
@@ -122,7 +126,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
       machine, 'usb=off', ...mprops.before, 'dump-guest-core=off', ...mprops.after,
       ...(memory.machineBackend ? ['memory-backend=pc.ram'] : []), ...firmware.machine, ...(hpetOff(def) ? ['hpet=off'] : []),
     ].join(','),
-    '-accel', ctx.accel,
+    '-accel', accelArg(def, ctx.accel),
     ...tsegArgs(def),
     ...cpuArgs(def, ctx.accel),
     ...firmware.bios,
@@ -146,8 +150,9 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-boot', bootArg(def),
     ...iommuArgs(def),
     ...controllerArgs(def.devices),
+    ...memoryDeviceArgs(def, ctx.hugepages),
     ...fdcBootArgs(ctx.disks, hasPcieRoot(def.devices)),
-    ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
+    ...diskArgs(ctx.disks, def.devices),
     ...filesystemArgs(def.devices),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...smartcardArgs(def.devices),
