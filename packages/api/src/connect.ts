@@ -30,6 +30,13 @@ function mergeTables(main: DriverConnection, tables: readonly DriverConnection[]
     },
   };
   for (const kind of SECONDARY_KINDS) merged[kind] = tables.find((t) => t[kind])?.[kind];
+  const owner = (kind: DriverKind): DriverConnection | undefined => (kind === 'hypervisor' ? main : tables.find((t) => t[kind]));
+  if ([main, ...tables].some((t) => t.tableForCall)) {
+    merged.tableForCall = (kind: DriverKind, api: string) => {
+      const o = owner(kind);
+      return o?.tableForCall ? o.tableForCall(kind, api) : o?.[kind];
+    };
+  }
   return merged as unknown as DriverConnection;
 }
 

@@ -4,7 +4,7 @@ import { domainPart, formatDomainXML, sortDevicesByKind } from '@tsvirt/conf';
 import {
   ALL_LIST_DOMAINS_FLAGS, DomainConsoleFlags, DomainCreateFlags, DomainDefineFlags, DomainEventDetail, DomainEventType, DomainPausedReason,
   DomainRunningReason, DomainShutdownFlags, DomainState, DomainShutoffReason, DomainUndefineFlags, DomainXMLFlags,
-  TypedParameterFlags, matchesListDomainsFlags, typedLLong, typedULLong,
+  DomainModificationImpact, TypedParameterFlags, matchesListDomainsFlags, typedLLong, typedULLong,
   type DomainInfo, type DomainListFacts, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel,
   type SecurityModel, type TypedParameter, type LxcNamespaces,
 } from '@tsvirt/api';
@@ -12,7 +12,10 @@ import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } fro
 import { freeze, thaw } from './cgroup/cgroup-ops.js';
 import { MEMORY_UNLIMITED, cpuSchedule, cpuTimeNs, memoryLimits, memoryUsageKiB } from './cgroup/container-resources.js';
 import { checkIdmap } from './conf/container-spec.js';
-import { parseLxcDomain } from './conf/lxc-define.js';
+import { parseLxcDevice, parseLxcDomain } from './conf/lxc-define.js';
+import { attachToConfig, detachFromConfig } from './driver/device-config.js';
+import { changeLive } from './driver/device-hotplug.js';
+import { tuningTargets } from './driver/tuning-impact.js';
 import { domainJob, noDomain, readDomain, requireActive } from './driver/lxc-access.js';
 import type { LxcContext } from './driver/lxc-context.js';
 import { initNamespaces, openConsole } from './driver/lxc-console.js';
@@ -68,7 +71,7 @@ export class LxcHypervisor implements HypervisorDriver {
   }
   async nodeGetInfo(): Promise<NodeInfo> {
     const c = cpus();
-    return { model: 'x86_64', memory: Math.floor(totalmem() / 1024), cpus: c.length, mhz: Math.floor(c[0]?.speed ?? 0), nodes: 1, sockets: 1, cores: c.length, threads: 1 };
+    return { model: 'x86_64', memory: BigInt(Math.floor(totalmem() / 1024)), cpus: c.length, mhz: Math.floor(c[0]?.speed ?? 0), nodes: 1, sockets: 1, cores: c.length, threads: 1 };
   }
   /** Like libvirt with `security_driver = "none"`. */
   async nodeGetSecurityModel(): Promise<SecurityModel> {
@@ -298,6 +301,29 @@ export class LxcHypervisor implements HypervisorDriver {
     checkFlags(flags, DomainConsoleFlags.FORCE | DomainConsoleFlags.SAFE, 'lxcDomainOpenConsole', D);
     return openConsole(this.drv, requireActive(await readDomain(this.drv, dom)), devName, (flags & DomainConsoleFlags.FORCE) !== 0);
   }
+  async domainAttachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
+    await this.changeDevice(dom, xml, flags, 'attach');
+  }
+  async domainDetachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
+    await this.changeDevice(dom, xml, flags, 'detach');
+  }
+
+  /**
+   * libvirt's lxcDomainAttachDeviceFlags / lxcDomainDetachDeviceFlags: the change is checked
+   * against a copy of the persistent definition first (CONFIG), then made on the running
+   * container (LIVE), and only then is the new definition saved.
+   */
+  private async changeDevice(dom: DomainRef, xml: string, flags: number, op: 'attach' | 'detach'): Promise<void> {
+    checkFlags(flags, DomainModificationImpact.LIVE | DomainModificationImpact.CONFIG, op === 'attach' ? 'lxcDomainAttachDeviceFlags' : 'lxcDomainDetachDeviceFlags', D);
+    await domainJob(this.drv, dom, async (d) => {
+      const { live, config } = tuningTargets(d, flags);
+      const dev = parseLxcDevice(xml, op === 'attach');
+      const persistent = config && d.persistentDef ? (op === 'attach' ? attachToConfig : detachFromConfig)(d.persistentDef, dev) : undefined;
+      if (live) await changeLive(this.drv, live, dev, op);
+      if (persistent) await saveConfig(this.paths, d.name, formatDomainXML(persistent, { inactive: true }));
+    });
+  }
+
   async domainLxcOpenNamespace(dom: DomainRef, flags: number): Promise<LxcNamespaces> {
     checkFlags(flags, 0, 'lxcDomainLxcOpenNamespace', D);
     return initNamespaces(this.drv, requireActive(await readDomain(this.drv, dom)));

@@ -42,22 +42,29 @@ export function hostdevSpec(h: Hostdev): HostdevSpec {
     throw unsupported(`Unsupported host device type ${h.type}`);
   }
   if (h.type === 'usb') return { kind: 'usb', vendor: src?.vendor, product: src?.product, bus: src?.address?.bus, device: src?.address?.device };
-  throw unsupported(`Unsupported host device type ${h.type}`);
+  // libvirt's words at start (a live attach says "host device" instead).
+  throw unsupported(`Unsupported hostdev type ${h.type}`);
 }
 
 export function hostdevSpecs(devices: readonly DomainDevice[]): HostdevSpec[] {
   return devices.filter((d): d is Hostdev => d.kind === 'hostdev').map(hostdevSpec);
 }
 
+/** The node of a `<disk>` in the container: its block device as `/dev/TARGET` (libvirt's lxcContainerSetupDisk). */
+export function diskNode(disk: Extract<DomainDevice, { kind: 'disk' }>, refuse: (msg: string) => VirError = (m) => setupFailure(`unsupported configuration: ${m}`)): DevNode {
+  if (disk.type !== 'block') throw refuse("Can't setup disk for non-block device");
+  return { host: disk.source?.dev ?? '', path: `/dev/${disk.target?.dev ?? ''}` };
+}
+
 /** Where USB devices are looked up: sysfs and /dev/bus/usb (tests point both at a fake tree). */
-function usbRoots(): { sysfs: string; devfs: string } {
+export function usbRoots(): { sysfs: string; devfs: string } {
   return { sysfs: process.env['TSVIRT_USB_SYSFS'] ?? '/sys/bus/usb/devices', devfs: process.env['TSVIRT_USB_DEVFS'] ?? '/dev/bus/usb' };
 }
 
 const hex4 = (n: number | undefined) => (n ?? 0).toString(16).padStart(4, '0');
 
 /** Finds a USB device as libvirt's virHostdevFindUSBDevice does: by vendor/product, bus/device, or both. */
-async function findUsb(u: Extract<HostdevSpec, { kind: 'usb' }>): Promise<DevNode> {
+export async function findUsb(u: Extract<HostdevSpec, { kind: 'usb' }>): Promise<DevNode> {
   const { sysfs, devfs } = usbRoots();
   const names = await readdir(sysfs).catch((e: NodeJS.ErrnoException) => {
     throw systemError(`cannot open directory '${sysfs}'`, e, D);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { addDevice, devicesOf, domainPart, editDevice, findDevice, newDevice, parseDomainXML, sortDevicesByKind, type DomainDef } from '@tsvirt/conf';
+import {
+  addDevice, devicesOf, domainPart, editDevice, findDevice, newDevice, parseDevice, parseDomainXML, parseXml, sortDevicesByKind, type DomainDef, type DomainDevice,
+} from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { LXC_ARCH } from '../state/lxc-store.js';
 
@@ -7,7 +9,7 @@ import { LXC_ARCH } from '../state/lxc-store.js';
 export const LXC_EMULATOR = '/usr/lib/libvirt/libvirt_lxc';
 
 /** A MAC address in libvirt's range 52:54:00, as libvirt generates one. */
-function generateMac(): string {
+export function generateMac(): string {
   return ['52', '54', '00', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 
@@ -38,4 +40,12 @@ export function parseLxcDomain(xml: string): DomainDef {
   }
   sortDevicesByKind(def);
   return def;
+}
+
+/** A device given to attach or detach, typed; an interface to attach without a MAC gets one, as libvirt's parser gives it. */
+export function parseLxcDevice(xml: string, forAttach: boolean): DomainDevice {
+  const el = parseXml(xml, 'device');
+  const dev = parseDevice(el);
+  if (!dev) throw new VirError(ErrorCode.XML_ERROR, `unknown device type '${el.name}'`, ErrorDomain.DOMAIN);
+  return forAttach && dev.kind === 'interface' && dev.mac === undefined ? { ...dev, mac: generateMac() } : dev;
 }

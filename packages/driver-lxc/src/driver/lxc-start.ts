@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
+import { devicesOf, formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, processStartTime } from '@tsvirt/util';
 import { freeze, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
@@ -10,7 +10,8 @@ import { containerSpec } from '../conf/container-spec.js';
 import { prestartChecks } from '../conf/prestart-checks.js';
 import { SETUP_FAILURE, type LaunchParams } from '../controller/launch-params.js';
 import { setupFailure } from '../conf/setup-failure.js';
-import { hostdevNodes } from '../conf/hostdevs.js';
+import { diskNode, hostdevNodes } from '../conf/hostdevs.js';
+import { withVethTargets } from './device-hotplug.js';
 import { sharedNamespaces } from './shared-namespaces.js';
 import { controllerScript, ensureHelper } from '../process/package-files.js';
 import { logFile } from '../state/lxc-paths.js';
@@ -69,7 +70,7 @@ function startFailure(text: string): VirError {
 export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts: { paused: boolean; persistent: boolean }): Promise<ActiveStatus> {
   const spec = containerSpec(def);
   const identity = await prestartChecks(spec);
-  const devNodes = await hostdevNodes(spec.hostdevs);
+  const devNodes = [...await hostdevNodes(spec.hostdevs), ...devicesOf(def, 'disk').map((d) => diskNode(d))];
   const shares = await sharedNamespaces(drv, def);
   const helper = await ensureHelper();
   const tree = cgroupTree();
@@ -91,7 +92,7 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
       hostNets: spec.hostdevs.filter((h) => h.kind === 'net') };
     const word = await runController(drv, params, async (pid) => {
       // As libvirt: the domain's id is its controller's pid, which also names its cgroup.
-      Object.assign(status, { id: pid, cgroups: cgroupDirs(tree, spec.partition, leafName(spec.name, pid)), xml: formatDomainXML(def, { id: pid }) });
+      Object.assign(status, { id: pid, cgroups: cgroupDirs(tree, spec.partition, leafName(spec.name, pid)), xml: formatDomainXML(withVethTargets(def, status.veths), { id: pid }) });
       status.controller = { pid, start: await processStartTime(pid) };
       await writeStatus(drv.paths, status);
     });

@@ -8,6 +8,8 @@ const log = logger('lxc.net');
 export interface HeldPort {
   readonly network: string;
   readonly uuid: string;
+  /** The MAC of the interface it serves (which port a detached interface gives back). */
+  readonly mac?: string | undefined;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function acquirePort(drv: LxcContext, name: string, mac: string, do
       await port.delete(0).catch(() => undefined);
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `network '${name}' gives no bridge to plug a container into`, ErrorDomain.LXC);
     }
-    return { bridge, port: { network: name, uuid: port.getUUIDString() } };
+    return { bridge, port: { network: name, uuid: port.getUUIDString(), mac } };
   } finally {
     await conn.close();
   }

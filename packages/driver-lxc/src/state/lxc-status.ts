@@ -30,7 +30,7 @@ export interface ActiveStatus {
   readonly cgroups: string[];
   /** The host-side names of the container's veth pairs, and the network ports behind them. */
   veths: string[];
-  ports: Array<{ network: string; uuid: string }>;
+  ports: Array<{ network: string; uuid: string; mac?: string | undefined }>;
   /** The live definition. */
   xml: string;
   persistent: boolean;
@@ -74,7 +74,7 @@ export const STATUS_FILE: StateFile<LxcStatus> = defineStateFile<LxcStatus>({
     v.object({
       phase: v.picklist(['starting', 'active']), name: v.string(), uuid: v.string(), id: int, state: int, reason: int,
       controller: v.optional(PROCESS_REF), tree: TREE, cgroups: v.array(v.string()), veths: v.array(v.string()),
-      ports: v.array(v.object({ network: v.string(), uuid: v.string() })), xml: v.string(), persistent: v.boolean(),
+      ports: v.array(v.object({ network: v.string(), uuid: v.string(), mac: v.optional(v.string()) })), xml: v.string(), persistent: v.boolean(),
       stopRequest: v.optional(v.picklist(['destroy', 'shutdown', 'reboot'])),
     }),
     v.object({ phase: v.literal('inactive'), name: v.string(), reason: int }),

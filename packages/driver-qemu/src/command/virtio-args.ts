@@ -49,7 +49,18 @@ const VIRTIO_INPUTS: Record<string, string> = { mouse: 'virtio-mouse-pci', keybo
 
 const USB_INPUTS: Record<string, string> = { mouse: 'usb-mouse', keyboard: 'usb-kbd', tablet: 'usb-tablet' };
 
-/** `-device` of the virtio and USB input devices (PS/2 ones are the machine's own). */
+/** The `input-linux` object that passes a host evdev device through, grabbing it as asked. */
+function inputLinuxProps(input: DeviceOf<'input'>, i: number): JsonProps {
+  const src = input.source ?? {};
+  return {
+    'qom-type': 'input-linux', id: `input${i}`, evdev: src.dev,
+    ...(src.repeat !== undefined ? { repeat: src.repeat === 'on' } : {}),
+    ...(src.grab === 'all' ? { grab_all: true } : {}),
+    ...(src.grabToggle !== undefined ? { 'grab-toggle': src.grabToggle } : {}),
+  };
+}
+
+/** `-device` of the virtio and USB input devices and `-object` of evdev passthrough (PS/2 ones are the machine's own). */
 export function inputArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'input').flatMap((input, i) => {
@@ -58,6 +69,7 @@ export function inputArgs(devices: readonly XmlElement[]): string[] {
       if (!driver) throw unsupported(`input device type '${input.type}' on bus usb`);
       return ['-device', JSON.stringify({ driver, id: `input${i}`, ...usbPlacement(devices, input) })];
     }
+    if (input.type === 'evdev') return ['-object', JSON.stringify(inputLinuxProps(input, i))];
     if (input.bus !== 'virtio') return [];
     const driver = VIRTIO_INPUTS[input.type ?? ''];
     if (!driver) throw unsupported(`input device type '${input.type}' on bus virtio`);
