@@ -6,7 +6,7 @@
 import type { DomainRef, TypedParameter } from '@tsvirt/api';
 import { checkFlags } from '@tsvirt/util';
 import * as P from '../generated/remote-protocol.js';
-import { QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
+import { QEMU_PROC_DOMAIN_AGENT_COMMAND, QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
 import type { RpcClient } from '../client/rpc-client.js';
 import { LXC_PROC_DOMAIN_OPEN_NAMESPACE } from '../generated/lxc-protocol.js';
 import { lxc_program, qemu_program } from '../protocol/programs.js';
@@ -228,6 +228,10 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       const own = all.filter((n) => isOwnNamespace(n.fd, n.kind));
       client.closeFds(own.map((n) => n.fd));
       return { pid, namespaces: all.filter((n) => !own.includes(n)).map(({ kind, path }) => ({ kind, path })) };
+    },
+    async qemuAgentCommand(_call, d: DomainRef, cmd: string, timeout: number, flags: number) {
+      const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_AGENT_COMMAND, { dom: dom(d), cmd, timeout, flags })) as Rec;
+      return (r.result as string | null) ?? '';
     },
     async qemuMonitorCommand(_call, d: DomainRef, cmd: string, flags: number) {
       const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_MONITOR_COMMAND, { dom: dom(d), cmd, flags })) as Rec;
