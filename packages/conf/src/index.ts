@@ -51,6 +51,7 @@ export type { Binding, Fields, Model, Shape, Typed } from './model/binding.js';
 export type { Codec } from './model/codec.js';
 export { DEVICE_MODELS, parseDevice, deviceElement, type DomainDevice, type DeviceKind } from './domain/devices/index.js';
 export { DOMAIN_PART_MODELS } from './domain/parts/index.js';
+export { PERF_EVENTS } from './domain/parts/perf.js';
 export { domainPart, withDomainPart, type DomainPart, type DomainPartKind } from './domain/domain-typed.js';
 export { otherPart, setDomainPart, type OtherPartKind } from './domain/domain-part-set.js';
 export { domainMetadata, setDomainMetadata } from './domain/domain-metadata.js';

@@ -24,6 +24,7 @@ import { getControlInfo, getDiskErrors, getHostname, getTime, memoryStats, setMe
 import { addIOThread, delIOThread, getIOThreadInfo, pinIOThread, setIOThreadParams } from './domain/iothreads.js';
 import { allDomainStats } from './domain/all-domain-stats.js';
 import { blkioParameterCount, getBlkioParameters, setBlkioParameters } from './domain/blkiotune.js';
+import { getPerfEvents, setPerfEvents } from './domain/perf.js';
 import { getMemoryParameters, memoryParameterCount, setMemoryParameters } from './domain/memtune.js';
 import { getNumaParameters, numaParameterCount, setNumaParameters } from './domain/numatune.js';
 import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageDefine, saveImageXML } from './domain/save-image.js';
@@ -408,6 +409,12 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async domainSetBlkioParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
     setBlkioParameters(this.host.find(dom), params, flags);
+  }
+  async domainGetPerfEvents(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
+    return getPerfEvents(this.host.find(dom), flags);
+  }
+  async domainSetPerfEvents(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
+    setPerfEvents(this.host.find(dom), params, flags);
   }
   async connectGetAllDomainStats(doms: readonly DomainRef[] | undefined, stats: number, flags: number): Promise<DomainStatsRecord[]> {
     const objs = doms ? doms.map((d) => this.host.find(d)) : this.host.domains;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { element, networkSetup, parseNetworkXML, validateXML, type NetworkDef } from '@tsvirt/conf';
+import { networkSetup, parseNetworkXML, validateXML, withNetworkParts, type NetworkDef } from '@tsvirt/conf';
 import { checkNetworkBandwidth } from './network-bandwidth.js';
 import { interfaceExists } from './host-net.js';
 import type { NetworkTable } from './network-table.js';
@@ -19,16 +19,13 @@ function newMac(): string {
  */
 export async function parseNewNetwork(xml: string, validate: boolean, t: NetworkTable, live: boolean): Promise<NetworkDef> {
   if (validate) await validateXML(xml, 'network.rng');
-  const def = parseNetworkXML(xml);
+  let def = parseNetworkXML(xml);
   checkNetworkBandwidth(networkSetup(def).bandwidth);
   const previous = t.networks.find((n) => n.def.uuid === def.uuid);
   if (MANAGED.has(def.forwardMode)) {
     if (def.bridge === undefined) def.bridge = previous?.def.bridge ?? t.freeBridgeName(interfaceExists);
-    if (def.mac === undefined) {
-      def.mac = previous?.def.mac ?? newMac();
-      const bridge = def.xml.children.findIndex((c) => c.kind === 'element' && c.name === 'bridge');
-      def.xml.children.splice(bridge + 1, 0, element('mac', [['address', def.mac]]));
-    }
+    // The formatter puts the new <mac> in libvirt's place, after <bridge>.
+    if (def.mac === undefined) def = withNetworkParts(def, 'mac', [{ address: previous?.def.mac ?? newMac() }]);
   }
   t.existing(def, live);
   return def;
