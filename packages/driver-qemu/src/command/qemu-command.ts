@@ -13,6 +13,7 @@ import { hostdevArgs } from './hostdev-args.js';
 import { iothreadArgs } from './iothread-args.js';
 import { panicArgs } from './panic-args.js';
 import { smartcardArgs } from './smartcard-args.js';
+import { soundArgs } from './sound-args.js';
 import { tpmArgs } from './tpm-args.js';
 import { watchdogArgs } from './watchdog-args.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
@@ -173,6 +174,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath)),
     ...videoArgs(def.devices),
+    ...soundArgs(def.devices),
     ...watchdogArgs(def.devices),
     ...hostdevArgs(def.devices),
     ...balloonArgs(def.devices),
