@@ -151,4 +151,10 @@ describe('watchdogs, panic devices, TPMs and smartcards on the command line', ()
       expect(paths.map((p) => p.name)).toEqual(expect.arrayContaining(['sound0', 'sound1', 'sound1-codec0', 'sound1-codec1', 'sound2']));
     });
   }, 60_000);
+
+  it('refuses the device kinds it cannot build yet rather than leave them out', async () => {
+    for (const [kind, xml] of [['redirdev', "<redirdev bus='usb' type='spicevmc'/>"], ['hub', "<hub type='usb'/>"], ['vsock', "<vsock model='virtio'><cid auto='yes'/></vsock>"]]) {
+      await expect(argv(xml!)).rejects.toThrow(`<${kind}> devices are not supported by this driver yet`);
+    }
+  });
 });
