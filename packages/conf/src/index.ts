@@ -44,7 +44,7 @@ export { parseInterfaceXML } from './interface/interface-parse.js';
 export { formatInterfaceXML } from './interface/interface-format.js';
 export type { NodeDeviceDef } from './nodedev/nodedev-def.js';
 export { parseNodeDeviceXML, formatNodeDeviceXML } from './nodedev/nodedev-xml.js';
-export { NODE_DEVICE, nodeDeviceFields, withNodeDeviceFields, type NodeDeviceFields } from './nodedev/nodedev-model.js';
+export { NODE_DEVICE, newNodeDevice, nodeDeviceFields, withNodeDeviceFields, type NodeDeviceFields } from './nodedev/nodedev-model.js';
 export { SECRET_USAGE_TYPES, type SecretDef, type SecretUsageName } from './secret/secret-def.js';
 export { parseSecretXML, formatSecretXML } from './secret/secret-xml.js';
 export type { Binding, Fields, Model, Shape, Typed } from './model/binding.js';
@@ -60,6 +60,7 @@ export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type Ch
 export {
   domainDevices, devicesOf, findDevice, addDevice, removeDevice, replaceDevice, editDevice, newDevice, type DeviceOf,
 } from './domain/device-edit.js';
+export { replaceDevices } from './domain/device-batch.js';
 export { setPciAddress, setPciControllerOptions, type PciAddressValue, type PciControllerOptions } from './domain/pci-xml.js';
 export { lxcNamespaceShares, LXC_NAMESPACE_SHARES, type LxcNamespaceShare, type LxcNamespaceShareTag } from './domain/lxc-namespace.js';
 export { readParts, writeParts, type PartModels, type PartOf } from './model/document-parts.js';

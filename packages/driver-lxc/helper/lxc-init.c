@@ -42,6 +42,8 @@
  *   --uid N --gid N        identity of init (after the root is built)
  *   --cwd DIR              working directory of init
  *   --env NAME=VALUE       init's environment (nothing else is passed)
+ *   --end-file PATH        where the outer process writes `exit N` or `signal N` when init has
+ *                          ended (written to PATH.tmp, then renamed)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -351,13 +353,49 @@ static void sync_with_controller(void)
     if (read(SYNC_FD, &go, 1) != 1) _exit(124);
 }
 
-/* The parent stays to be waited for: it ends as init ended, so its parent sees init's end. */
+/*
+ * Where the outer process records how init ended (--end-file), for a controller that is not its
+ * parent. Its directory is opened before anything is unshared: the outer process shares the
+ * container's mount namespace, whose pivot_root moves its root too, so the host's paths are
+ * reached through that descriptor only.
+ */
+static const char *end_file;
+static int end_dir = -1;
+
+static void open_end_dir(void)
+{
+    if (!end_file) return;
+    char *dir = strdup(end_file);
+    char *slash = strrchr(dir, '/');
+    if (!slash) fail("--end-file needs an absolute path");
+    *slash = 0;
+    end_dir = open(*dir ? dir : "/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+    if (end_dir < 0) fail("Unable to open %s: %s", dir, strerror(errno));
+    end_file = strrchr(end_file, '/') + 1;
+    free(dir);
+}
+
+static void record_end(int status)
+{
+    if (end_dir < 0) return;
+    char tmp[4096], line[32];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", end_file);
+    int n = WIFEXITED(status) ? snprintf(line, sizeof(line), "exit %d\n", WEXITSTATUS(status)) : snprintf(line, sizeof(line), "signal %d\n", WTERMSIG(status));
+    int fd = openat(end_dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    if (write(fd, line, n) == n && close(fd) == 0) renameat(end_dir, tmp, end_dir, end_file);
+    else unlinkat(end_dir, tmp, 0);
+}
+
+/* The parent stays to be waited for: it ends as init ended, so its parent sees init's end, and
+   records that end in --end-file for the controller, which may not be its parent. */
 static int wait_and_mirror(pid_t child)
 {
     close(SYNC_FD);
     int status;
     while (waitpid(child, &status, 0) < 0)
         if (errno != EINTR) return 1;
+    record_end(status);
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     int sig = WTERMSIG(status);
     signal(sig, SIG_DFL);
@@ -427,6 +465,7 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--uid") && left >= 1) uid = atol(argv[++i]);
         else if (!strcmp(o, "--gid") && left >= 1) gid = atol(argv[++i]);
         else if (!strcmp(o, "--cwd") && left >= 1) cwd = argv[++i];
+        else if (!strcmp(o, "--end-file") && left >= 1) end_file = argv[++i];
         else if (!strcmp(o, "--env") && left >= 1 && nenv < MAX_ITEMS) env[nenv++] = argv[++i];
         else fail("bad helper option %s", o);
     }
@@ -447,6 +486,7 @@ int main(int argc, char **argv)
     }
     for (int d = 0; d < ndevnodes; d++) send_allow(devnodes[d].src, "rwm");
 
+    open_end_dir();
     int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | (userns ? CLONE_NEWUSER : 0);
     /* <lxc:namespace>: join the shared ones (while still privileged in the host's user namespace)
        and make only the others. */

@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StorageVolStreamFlags } from '@tsvirt/api';
 import {
-  ErrorDomain, checkFlags, fileExtents, fileRangeChunks, fileRangeOf, readChunks, systemError, withFileRange, writeChunks, type StreamChunk,
+  ErrorDomain, checkFlags, copyFileRange, fileExtents, fileRangeOf, readChunks, systemError, withFileRange, writeChunks, type StreamChunk,
 } from '@tsvirt/util';
 import type { VolumeSizes } from './volume-facts.js';
 
@@ -43,7 +43,7 @@ export async function downloadVolume(vol: VolumeSizes, offset: bigint, length: b
   // The volume stays open until the stream is done with, read to its end or not (a consumer in this
   // process may copy the range itself: fileRangeOf).
   stream.once('close', () => void fh.close().catch(() => undefined));
-  return withFileRange(stream, { ...range, fh });
+  return withFileRange(stream, { ...range, fh, ...(vol.type === 'file' ? { path: vol.path } : {}) });
 }
 
 /**
@@ -57,9 +57,8 @@ export async function uploadVolume(vol: VolumeSizes, data: AsyncIterable<StreamC
   // A local file's stream (tsvirsh's vol-upload in this process) is copied from the file itself.
   const range = fileRangeOf(data);
   try {
-    await writeChunks(fh, range ? fileRangeChunks(range) : data, {
-      path: vol.path, offset, length, holes: (flags & SPARSE_STREAM) !== 0, size: sizeOf(vol), block: vol.type === 'block',
-    });
+    const target = { path: vol.path, offset, length, holes: (flags & SPARSE_STREAM) !== 0, size: sizeOf(vol), block: vol.type === 'block' };
+    await (range ? copyFileRange(fh, range, target) : writeChunks(fh, data, target));
   } finally {
     // A stream copied from its file is done with as one read to its end would be (another volume's download closes it).
     if (range) (data as { destroy?: () => void }).destroy?.();

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { KEYCODE_SET_COUNT, KeycodeSet, keycodeFromName, keycodeSetFromName, keycodeSetName, translateKeycode } from '../src/keycodes/index.js';
 import { KEYCODE_NAMES } from '../src/keycodes/keycode-table.js';
+import { virshTest } from './virsh-oracle.js';
 
 /**
  * libvirt 9.0's own verdict on every code 0..0x1ff of every set: its test driver refuses a key
@@ -29,8 +30,7 @@ print(json.dumps(out))`;
 
 /** virsh 9.0's verdict on names: it sends them (exit 0) or says `invalid keycode`. */
 function virshAccepts(set: string, names: string[]): boolean {
-  const r = spawnSync('virsh', ['-c', 'test:///default', 'send-key', 'test', '--codeset', set, ...names], { encoding: 'utf8', timeout: 20_000 });
-  return r.status === 0;
+  return virshTest(['send-key', 'test', '--codeset', set, ...names]).status === 0;
 }
 
 describe("libvirt's key code sets", () => {

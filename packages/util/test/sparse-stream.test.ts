@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  COPY_CHUNK, ErrorCode, ErrorDomain, StreamHole, VirError, fileExtents, fileRangeChunks, fileRangeOf, isStreamHole, readChunks, withFileRange,
+  COPY_CHUNK, ErrorCode, ErrorDomain, StreamHole, VirError, copyFileRange, fileExtents, fileRangeChunks, fileRangeOf, isStreamHole, readChunks, withFileRange,
   writeChunks, type StreamChunk,
 } from '../src/index.js';
 import { zeroRuns } from '../src/stream/zero-runs.js';
@@ -84,6 +84,41 @@ describe('sparse streams', () => {
     } finally {
       await fh.close();
     }
+  });
+
+  it('copyFileRange: a whole sparse file onto an empty one by the kernel, anything else through the buffer, the same bytes', async () => {
+    const src = join(dir, 'sparse-src');
+    const content = Buffer.alloc(8 * 1024 * KiB);
+    content.fill(7, 1024 * KiB, 2 * 1024 * KiB);
+    content.write('end', content.length - 3);
+    writeFileSync(src, '');
+    const srcFh = await open(src, 'r+');
+    await srcFh.truncate(content.length);
+    await srcFh.write(content, 1024 * KiB, 1024 * KiB, 1024 * KiB);
+    await srcFh.write(content, content.length - 3, 3, content.length - 3);
+    const size = BigInt(content.length);
+    const extents = await fileExtents(src);
+    // The kernel's copy reads the path: handed an empty file's descriptor, it still copies the source.
+    writeFileSync(join(dir, 'empty'), '');
+    const emptyFh = await open(join(dir, 'empty'), 'r');
+    const cases: Array<[string, Partial<{ path: string; offset: bigint; fh: typeof srcFh }>, number]> = [
+      ['kernel', { path: src, fh: emptyFh }, 0],
+      ['fallback', { path: join(dir, 'no-such-file') }, 0],
+      ['buffer', { path: src, offset: 4096n }, 4096],
+    ];
+    for (const [name, over, from] of cases) {
+      const out = join(dir, `copy-${name}`);
+      writeFileSync(out, '');
+      const fh = await open(out, 'r+');
+      let counted = 0n;
+      const range = { fh: srcFh, offset: 0n, length: 0n, size, holes: true, ...(extents ? { extents } : {}), progress: (n: bigint) => { counted += n; }, ...over };
+      const n = await copyFileRange(fh, range, { path: out, offset: 0n, length: 0n, holes: true, size: 0n, block: false });
+      await fh.close();
+      expect([name, n, counted, readFileSync(out).equals(content.subarray(from))]).toEqual([name, size - BigInt(from), size - BigInt(from), true]);
+      expect(statSync(out).blocks * 512).toBeLessThanOrEqual(1024 * KiB + 8 * KiB);
+    }
+    await srcFh.close();
+    await emptyFh.close();
   });
 
   it('fileExtents and readChunks over them: the file system\'s holes (never read), data as it is, zeros included', async () => {

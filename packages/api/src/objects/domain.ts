@@ -11,6 +11,7 @@ import { DomainCoreDumpFlags, DomainCoreDumpFormat } from '../domain-dump-flags.
 import { DomainDeviceModifyFlags, type DomainState, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
 import { checkNonNegative, checkNonZero, checkRequiredFlag, checkSendKeyArgs } from './arg-checks.js';
 import type { DomainScreenshot } from '../driver/domain-input-entry-points.js';
+import { DomainQemuAgentCommandTimeout, type DomainFSInfo } from '../driver/domain-agent-entry-points.js';
 import { Handle, callOf, setRef } from './handle.js';
 import { DomainSnapshot } from './domain-snapshot.js';
 import { DomainCheckpoint } from './domain-checkpoint.js';
@@ -238,6 +239,21 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   /** What the display `screen` shows: its MIME type and a stream of the image (virDomainScreenshot). */
   screenshot(screen = 0, flags = 0): Promise<DomainScreenshot> {
     return callOf(this)('domainScreenshot', 'virDomainScreenshot', 'write')(this.ref, screen, flags);
+  }
+
+  // The guest agent (driver/domain-agent-entry-points.ts).
+
+  /** Passes a command to the QEMU guest agent (virDomainQemuAgentCommand); `timeout` in seconds or DomainQemuAgentCommandTimeout. */
+  qemuAgentCommand(cmd: string, timeout: number = DomainQemuAgentCommandTimeout.DEFAULT, flags = 0): Promise<string> {
+    return callOf(this)('qemuAgentCommand', 'virDomainQemuAgentCommand', 'write')(this.ref, cmd, timeout, flags);
+  }
+  /** The guest's mounted file systems (virDomainGetFSInfo). */
+  getFSInfo(flags = 0): Promise<DomainFSInfo[]> {
+    return callOf(this)('domainGetFSInfo', 'virDomainGetFSInfo', 'write')(this.ref, flags);
+  }
+  /** Sets a guest user's password through the agent (virDomainSetUserPassword). */
+  async setUserPassword(user: string, password: string, flags = 0): Promise<void> {
+    await callOf(this)('domainSetUserPassword', 'virDomainSetUserPassword', 'write')(this.ref, user, password, flags);
   }
 
   // Tuning, statistics and guest facts (driver/domain-tuning-entry-points.ts).

@@ -12,10 +12,12 @@ export interface RunningContainer {
   readonly pid: number;
   readonly child: ChildProcess;
   /**
-   * The container's network namespace held open (when host interfaces were moved in), so they can
-   * be moved back once its processes are gone: `release` does that and closes it.
+   * Moves the host interfaces back out of the container's network namespace, held open meanwhile
+   * (when there are any), and closes it; call once its processes are gone.
    */
   readonly release: () => Promise<void>;
+  /** Closes the held network namespace without moving anything (another process takes over). */
+  readonly drop: () => void;
   /** Resolves when init (and so the container) has exited: the exit code or the killing signal. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -69,7 +71,9 @@ async function execDone(pid: number, helper: string): Promise<undefined> {
  * helper reports (or its early exit) rejects, with the helper's own words.
  */
 export async function startContainer(p: LaunchParams, cgroups: readonly string[], console: number): Promise<RunningContainer> {
-  const child = spawn(p.helper, helperArgs(p), { stdio: [console, console, console, 'pipe'] });
+  // Detached: its own session, so a signal to the starting process's group (a tsvirsh ^C) never
+  // reaches the container; the starter may exit, and init's end is recorded in a file anyway.
+  const child = spawn(p.helper, helperArgs(p), { stdio: [console, console, console, 'pipe'], detached: true });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const spawnError = new Promise<never>((_, reject) => child.on('error', (e) => reject(new Error(`cannot run the container helper: ${e.message}`))));
   const sync = child.stdio[3] as Readable & Writable;
@@ -112,5 +116,9 @@ export async function startContainer(p: LaunchParams, cgroups: readonly string[]
   const result = await Promise.race([nextLine(), execDone(pid, p.helper), exited.then(() => 'error the container helper exited')]);
   sync.destroy();
   if (result !== undefined) return fail(result.startsWith('error ') ? result.slice(6) : result);
-  return { pid, child, exited, release };
+  const drop = () => {
+    if (netns !== undefined) closeSync(netns);
+    netns = undefined;
+  };
+  return { pid, child, exited, release, drop };
 }

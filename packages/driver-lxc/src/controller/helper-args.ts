@@ -1,5 +1,5 @@
 import type { LaunchParams } from './launch-params.js';
-import { meminfoFifo, rootStage } from '../state/lxc-paths.js';
+import { initEndFile, meminfoFifo, rootStage } from '../state/lxc-paths.js';
 
 /** The environment libvirt gives a container's init, then the domain's `<initenv>`s. */
 export function initEnvironment(p: LaunchParams): string[] {
@@ -37,6 +37,7 @@ export function helperArgs(p: LaunchParams): string[] {
   if (p.uid !== undefined) args.push('--uid', String(p.uid));
   if (p.gid !== undefined) args.push('--gid', String(p.gid));
   if (s.initDir !== undefined) args.push('--cwd', s.initDir);
+  args.push('--end-file', initEndFile(p.stateDir, s.name));
   for (const e of initEnvironment(p)) args.push('--env', e);
   return [...args, '--', ...s.init];
 }

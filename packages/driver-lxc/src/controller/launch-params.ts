@@ -21,6 +21,8 @@ export interface LaunchParams {
   readonly devNodes: readonly DevNode[];
   /** Host interfaces (`<hostdev type='net'>`) moved into the container, and back when it ends. */
   readonly hostNets: ReadonlyArray<Extract<HostdevSpec, { kind: 'net' }>>;
+  /** The console pty's slave (`/dev/pts/N`); the controller gets its master as fd 4. */
+  readonly pty: string;
 }
 
 /** One veth pair: the host end stays, the peer is moved into the container and renamed. */
@@ -33,7 +35,7 @@ export interface VethPlan {
   readonly routes: ReadonlyArray<{ readonly address: string; readonly prefix: number | undefined; readonly gateway: string }>;
 }
 
-/** The init of the running container as the controller last started it (`<name>.init`). */
+/** The init of the running container as it was last started (`<name>.init`). */
 export interface InitRecord {
   readonly pid: number;
   readonly start?: string | undefined;

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
+import { runCommand } from '@tsvirt/util';
 import { getValue } from '../cgroup/cgroup-ops.js';
 import type { CgroupTree } from '../cgroup/cgroup-tree.js';
 
@@ -48,14 +48,18 @@ export async function containerMeminfo(tree: CgroupTree, dirs: readonly string[]
   }).join('\n');
 }
 
+/** Makes the FIFO that the helper binds over the container's /proc/meminfo (before it starts). */
+export async function makeMeminfoFifo(fifo: string): Promise<void> {
+  await rm(fifo, { force: true });
+  await runCommand('mkfifo', ['-m', '0444', fifo]);
+}
+
 /**
- * Serves `fifo` (made here) as the container's /proc/meminfo: each reader that opens it is
- * written the figures of that moment, then sees its end. A FIFO stands in for libvirt's FUSE
- * file, which Node cannot serve without a native module.
+ * Serves `fifo` as the container's /proc/meminfo: each reader that opens it is written the
+ * figures of that moment, then sees its end. A FIFO stands in for libvirt's FUSE file, which
+ * Node cannot serve without a native module.
  */
-export async function serveMeminfo(fifo: string, tree: CgroupTree, dirs: readonly string[]): Promise<void> {
-  const made = spawnSync('mkfifo', ['-m', '0444', fifo], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`cannot make ${fifo}: ${made.stderr.trim() || made.error?.message}`);
+export function serveMeminfo(fifo: string, tree: CgroupTree, dirs: readonly string[]): void {
   void (async () => {
     for (;;) {
       // Opening for writing waits (on a thread of the pool) until a reader opens it.

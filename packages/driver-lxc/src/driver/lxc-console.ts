@@ -1,8 +1,8 @@
-import { readlink } from 'node:fs/promises';
+import { readlink, stat } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { LxcNamespaces } from '@tsvirt/api';
-import { ErrorCode, ErrorDomain, VirError, systemError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, isProcessAlive, systemError } from '@tsvirt/util';
 import { consoleSocket } from '../state/lxc-paths.js';
 import { type ActiveStatus } from '../state/lxc-status.js';
 import { readInit } from '../state/lxc-store.js';
@@ -14,6 +14,18 @@ const D = ErrorDomain.LXC;
 const CONSOLE_ALIAS = 'console0';
 
 /**
+ * Waits for the console socket to be served: a container is running before its controller has
+ * booted and adopted it (the driver starts it meanwhile). Gives up when the controller is gone.
+ */
+async function servedSocket(path: string, s: ActiveStatus): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await stat(path).then((st) => st.isSocket(), () => false))) {
+    if (Date.now() > deadline || (s.controller && !(await isProcessAlive(s.controller.pid, s.controller.start)))) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
  * The container's console: a connection to the socket its controller serves, once the controller
  * has let it in. While another session is attached it is refused in libvirt's words, unless
  * `force` disconnects that session (virsh console --force).
@@ -21,6 +33,7 @@ const CONSOLE_ALIAS = 'console0';
 export async function openConsole(drv: LxcContext, s: ActiveStatus, devName: string | undefined, force: boolean): Promise<Duplex> {
   if (devName !== undefined && devName !== CONSOLE_ALIAS) throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot find console device '${devName}'`, D);
   const path = consoleSocket(drv.paths, s.name);
+  await servedSocket(path, s);
   return new Promise((resolve, reject) => {
     const sock = createConnection(path);
     let answer = Buffer.alloc(0);

@@ -2,7 +2,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import { DomainEventType } from '@tsvirt/api';
 import { logger, isProcessAlive, runCommand } from '@tsvirt/util';
 import { killCgroup, removeCgroup } from '../cgroup/cgroup-ops.js';
-import { consoleSocket, exitFile, initFile, meminfoFifo, rootStage, type LxcPaths } from '../state/lxc-paths.js';
+import { consoleSocket, exitFile, initEndFile, initFile, meminfoFifo, rootStage, type LxcPaths } from '../state/lxc-paths.js';
 import { type ActiveStatus } from '../state/lxc-status.js';
 import { removeStatus, writeStatus } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
@@ -28,7 +28,7 @@ export async function waitController(s: ActiveStatus, ms: number): Promise<void>
 
 /** Removes what the controller leaves of a run: its init record, exit record, console socket and root mount point. */
 export async function removeRunFiles(p: LxcPaths, name: string): Promise<void> {
-  await Promise.all([initFile(p, name), exitFile(p, name), consoleSocket(p, name), meminfoFifo(p.stateDir, name)].map((f) => rm(f, { force: true })));
+  await Promise.all([initFile(p, name), exitFile(p, name), consoleSocket(p, name), meminfoFifo(p.stateDir, name), initEndFile(p.stateDir, name)].map((f) => rm(f, { force: true })));
   // Only ever an empty directory on the host: the root was mounted on it in the container's namespace.
   await rmdir(rootStage(p.stateDir, name)).catch(() => undefined);
 }

@@ -18,9 +18,11 @@ export function packageDir(): string {
   }
 }
 
-/** The controller script, run by Node once per container. */
+/** The controller script, run by Node once per container: bundled into one file by `pnpm build` where esbuild is there. */
 export function controllerScript(): string {
-  return join(packageDir(), 'dist', 'controller', 'controller-main.js');
+  const dir = join(packageDir(), 'dist', 'controller');
+  const bundle = join(dir, 'controller.bundle.js');
+  return existsSync(bundle) ? bundle : join(dir, 'controller-main.js');
 }
 
 let helper: Promise<string> | undefined;

@@ -42,6 +42,8 @@ export const initFile = (p: LxcPaths, name: string): string => join(p.stateDir, 
 export const consoleSocket = (p: LxcPaths, name: string): string => join(p.stateDir, `${name}.console`);
 /** The FIFO the controller serves as the container's /proc/meminfo. */
 export const meminfoFifo = (stateDir: string, name: string): string => join(stateDir, `${name}.meminfo`);
+/** Where the helper's outer process records how init ended (`exit N` / `signal N`). */
+export const initEndFile = (stateDir: string, name: string): string => join(stateDir, `${name}.end`);
 /** Where the helper mounts a block or image root, in the container's mount namespace only (libvirt's NAME.root). */
 export const rootStage = (stateDir: string, name: string): string => join(stateDir, `${name}.root`);
 export const domainLockFile = (p: LxcPaths, name: string): string => join(p.stateDir, 'locks', `${name}.lock`);

@@ -33,8 +33,7 @@ function field(text: string | undefined, what: string, max: bigint): bigint | un
 /**
  * The host facts of a custom config (`<node><cpu>...</cpu><memory>`), checked in libvirt's order
  * and words. Unset fields keep test:///default's; CPU(s) is the product of the topology (wrapping as
- * a C unsigned int does), lowered to `<active>` when that is smaller. Memory past 2^53 KiB loses
- * precision: NodeInfo.memory is a number.
+ * a C unsigned int does), lowered to `<active>` when that is smaller. Memory is kept exact (a bigint).
  */
 export function nodeFactsOf(node: XmlElement): NodeInfo {
   const { cpu, memory: memoryText } = nodeConfigFacts(node);
@@ -54,6 +53,6 @@ export function nodeFactsOf(node: XmlElement): NodeInfo {
   return {
     model, mhz, nodes, sockets, cores, threads,
     cpus: active !== undefined && Number(active) < product ? Number(active) : product,
-    memory: memory === undefined ? d.memory : Number(memory),
+    memory: memory ?? d.memory,
   };
 }

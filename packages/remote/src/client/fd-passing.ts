@@ -175,6 +175,12 @@ export function namespaceKind(fd: number): string {
   return /^(\w+):\[/.exec(target)?.[1] ?? target;
 }
 
+/** Whether the namespace descriptor `fd` is this process's own namespace of `kind`. */
+export function isOwnNamespace(fd: number, kind: string): boolean {
+  const mine = nsName(`/proc/self/ns/${kind}`);
+  return mine !== undefined && mine === nsName(`/proc/self/fd/${fd}`);
+}
+
 /**
  * The host pid of the init of the pid namespace `pidNsFd` refers to (a unix socket's peer is on
  * this host): the process in that namespace whose pid there is 1; 0 when none is seen.

@@ -70,6 +70,15 @@ export interface ReplyWithFds {
 export const rpcError = (message: string, code: ErrorCode = ErrorCode.INTERNAL_ERROR): VirError =>
   new VirError(code, message, ErrorDomain.RPC);
 
+/** Closes a descriptor handed out earlier; one its user closed already is no error here. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // EBADF: closed by its user
+  }
+}
+
 /** How far a stream's unread data may grow before the socket stops being read (flow control). */
 const STREAM_HIGH_WATER = 4 * 1024 * 1024;
 
@@ -157,7 +166,7 @@ export class RpcClient {
   /** Closes descriptors a reply handed out. */
   closeFds(fds: readonly number[]): void {
     for (const fd of fds) {
-      if (this.ownedFds.delete(fd)) closeSync(fd);
+      if (this.ownedFds.delete(fd)) closeQuietly(fd);
     }
   }
 
@@ -394,7 +403,7 @@ export class RpcClient {
     this.streams.clear();
     this.fdReader?.stop();
     for (const w of this.fdWaiters.splice(0)) w.reject(err);
-    for (const fd of [...this.fdQueue.splice(0), ...this.ownedFds]) closeSync(fd);
+    for (const fd of [...this.fdQueue.splice(0), ...this.ownedFds]) closeQuietly(fd);
     this.ownedFds.clear();
     this.holds = 0;
     this.updateRef();

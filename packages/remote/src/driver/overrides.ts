@@ -6,11 +6,11 @@
 import type { DomainRef, TypedParameter } from '@tsvirt/api';
 import { checkFlags } from '@tsvirt/util';
 import * as P from '../generated/remote-protocol.js';
-import { QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
+import { QEMU_PROC_DOMAIN_AGENT_COMMAND, QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
 import type { RpcClient } from '../client/rpc-client.js';
 import { LXC_PROC_DOMAIN_OPEN_NAMESPACE } from '../generated/lxc-protocol.js';
 import { lxc_program, qemu_program } from '../protocol/programs.js';
-import { namespaceInit, namespaceKind } from '../client/fd-passing.js';
+import { isOwnNamespace, namespaceInit, namespaceKind } from '../client/fd-passing.js';
 import { arrayVar, type Codec } from '../protocol/xdr.js';
 import { fromWire, toWire } from './convert.js';
 import type { Override, RemoteCall } from './entry-points.js';
@@ -85,7 +85,7 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     },
     async nodeGetInfo(call) {
       const r = (await call(P.REMOTE_PROC_NODE_GET_INFO)) as Rec;
-      return { ...r, model: charsToString(r.model as number[]), memory: Number(r.memory) };
+      return { ...r, model: charsToString(r.model as number[]), memory: r.memory as bigint };
     },
     async nodeGetSecurityModel(call) {
       const r = (await call(P.REMOTE_PROC_NODE_GET_SECURITY_MODEL)) as Rec;
@@ -219,11 +219,19 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     },
     async domainLxcOpenNamespace(_call, d: DomainRef, flags: number) {
       // the daemon answers with init's namespaces as descriptors passed over the unix socket, kept
-      // open for the connection's life and named by this process's /proc entries
+      // open for the connection's life and named by this process's /proc entries; as the local
+      // driver does, one this process already is in is left out (entering it again is EINVAL)
       const { fds } = await client.callReceivingFds(lxc_program, LXC_PROC_DOMAIN_OPEN_NAMESPACE, { dom: dom(d), flags }, 'virDomainLxcOpenNamespace');
-      const namespaces = fds.map((fd) => ({ kind: namespaceKind(fd), path: `/proc/${process.pid}/fd/${fd}`, fd }));
-      const pidNs = namespaces.find((n) => n.kind === 'pid');
-      return { pid: pidNs ? namespaceInit(pidNs.fd) : 0, namespaces: namespaces.map(({ kind, path }) => ({ kind, path })) };
+      const all = fds.map((fd) => ({ kind: namespaceKind(fd), path: `/proc/${process.pid}/fd/${fd}`, fd }));
+      const pidNs = all.find((n) => n.kind === 'pid');
+      const pid = pidNs ? namespaceInit(pidNs.fd) : 0;
+      const own = all.filter((n) => isOwnNamespace(n.fd, n.kind));
+      client.closeFds(own.map((n) => n.fd));
+      return { pid, namespaces: all.filter((n) => !own.includes(n)).map(({ kind, path }) => ({ kind, path })) };
+    },
+    async qemuAgentCommand(_call, d: DomainRef, cmd: string, timeout: number, flags: number) {
+      const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_AGENT_COMMAND, { dom: dom(d), cmd, timeout, flags })) as Rec;
+      return (r.result as string | null) ?? '';
     },
     async qemuMonitorCommand(_call, d: DomainRef, cmd: string, flags: number) {
       const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_MONITOR_COMMAND, { dom: dom(d), cmd, flags })) as Rec;

@@ -42,7 +42,7 @@ export function daemonURI(uri: VirURI): string {
   if (given !== undefined) return given;
   const rest = uri.query.filter(([k]) => !CLIENT_PARAMS.has(k));
   const query = rest.length ? `?${new URLSearchParams(rest as [string, string][]).toString()}` : '';
-  return `${uri.driver}://${uri.path === '/' && !query ? '/' : uri.path}${query}`;
+  return `${uri.driver}://${(uri.path === '/' || uri.path === '') && !query ? '/' : uri.path}${query}`;
 }
 
 function keepaliveOf(uri: VirURI): KeepaliveOptions {

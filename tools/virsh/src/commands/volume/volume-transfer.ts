@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StorageVolInfoFlags, StorageVolStreamFlags, isStreamHole, type StorageVol, type StreamChunk } from '@tsvirt/api';
-import { fileExtents, fileRangeChunks, fileRangeOf, readChunks, withFileRange, writeChunks } from '@tsvirt/util';
+import { copyFileRange, fileExtents, fileRangeOf, readChunks, withFileRange, writeChunks } from '@tsvirt/util';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import { ullOpt } from '../../vsh/option-values.js';
@@ -86,8 +86,8 @@ async function writeTarget(fh: FileHandle, file: string, stream: Readable, progr
   // A local volume's stream names its file: copied from there through one buffer, the stream left unread.
   const range = fileRangeOf(stream);
   try {
-    await writeChunks(fh, range ? fileRangeChunks({ ...range, progress: (n) => progress.add(n) }) : chunks,
-      { path: file, offset: 0n, length: 0n, holes: true, size: 0n, block: false });
+    const target = { path: file, offset: 0n, length: 0n, holes: true, size: 0n, block: false };
+    await (range ? copyFileRange(fh, { ...range, progress: (n) => progress.add(n) }, target) : writeChunks(fh, chunks, target));
   } finally {
     if (range) stream.destroy();
   }
@@ -138,7 +138,7 @@ async function upload(ctl: Ctl, cmd: ParsedCommand): Promise<boolean> {
     const range = { offset: 0n, length: 0n, size: st.size, holes, ...(extents ? { extents } : {}) };
     const data: AsyncIterable<StreamChunk> = st.isFile()
       ? withFileRange(counted(Readable.from(readChunks(fh, range), { objectMode: true, highWaterMark: READ_AHEAD }), progress),
-        { ...range, fh, progress: (n) => progress.add(n) })
+        { ...range, fh, path: file, progress: (n) => progress.add(n) })
       : counted(fh.createReadStream({ autoClose: false }), progress);
     try {
       await vol.upload(data, offset, length, flags);
