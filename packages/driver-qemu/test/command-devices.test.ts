@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildCommandLine } from '../src/command/qemu-command.js';
 import { parseQemuDomain } from '../src/driver/domain-define.js';
 import { libvirtTestCommandLine } from './conformance.js';
+import { qemuMissing, qemuRuns } from './qemu-run.js';
+
+const { root, context, run } = qemuRuns('qc-dev');
 
 /** A small TCG domain with `devices` added to its device list. */
 const domain = (devices: string): string => `<domain type='qemu'><name>cmd</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>
@@ -129,5 +132,29 @@ describe('watchdogs, panic devices, TPMs and smartcards on the command line', ()
     expect(after(args, '-device').find((d) => d.includes('virtio-blk'))).toContain('"drive":"libvirt-CoR-vdb"');
     const plain = await argv("<disk type='file' device='disk'><driver name='qemu' type='qcow2' copy_on_read='off'/><source file='/i.qcow2'/><target dev='vdb' bus='virtio'/></disk>");
     expect(plain.some((a) => a.includes('copy-on-read'))).toBe(false);
+  });
+
+  it('plays each sound card through its audio backend, an HD Audio controller through its codecs', async () => {
+    const cards = "<audio id='1' type='none'/><audio id='2' type='none'/><sound model='ac97'/><sound model='ich9'><codec type='micro'/><codec type='output'/><audio id='2'/></sound><sound model='es1370'/>";
+    const args = await argv(cards);
+    const sound = after(args, '-device').map((d) => JSON.parse(d) as Record<string, unknown>).filter((d) => /AC97|hda|ES1370/.test(String(d['driver'])));
+    expect(sound.map((d) => [d['driver'], d['id'], d['audiodev'], d['bus'] === 'pci.0' ? 'pci' : d['bus'], d['cad']])).toEqual([
+      ['AC97', 'sound0', 'audio1', 'pci', undefined], ['ich9-intel-hda', 'sound1', undefined, 'pci', undefined],
+      ['hda-micro', 'sound1-codec0', 'audio2', 'sound1.0', 0], ['hda-output', 'sound1-codec1', 'audio2', 'sound1.0', 1],
+      ['ES1370', 'sound2', 'audio1', 'pci', undefined],
+    ]);
+    await expect(argv("<audio id='1' type='none'/><sound model='sb16'/>")).rejects.toThrow("sound card model 'sb16' is not supported by this driver yet");
+    if (qemuMissing()) return;
+    const def = parseQemuDomain(domain(cards), false);
+    await run(buildCommandLine(def, { ...context(root), disks: [] }), root, async (monitor) => {
+      const paths = await monitor.execute<Array<{ name: string }>>('qom-list', { path: '/machine/peripheral' });
+      expect(paths.map((p) => p.name)).toEqual(expect.arrayContaining(['sound0', 'sound1', 'sound1-codec0', 'sound1-codec1', 'sound2']));
+    });
+  }, 60_000);
+
+  it('refuses the device kinds it cannot build yet rather than leave them out', async () => {
+    for (const [kind, xml] of [['redirdev', "<redirdev bus='usb' type='spicevmc'/>"], ['hub', "<hub type='usb'/>"], ['vsock', "<vsock model='virtio'><cid auto='yes'/></vsock>"]]) {
+      await expect(argv(xml!)).rejects.toThrow(`<${kind}> devices are not supported by this driver yet`);
+    }
   });
 });
