@@ -1,5 +1,5 @@
 // Volume upload and download of a 1 GiB raw volume whose every other 8 MiB is a hole (512 MiB of
-// data), one run each, on this machine:
+// data), the median of BENCH_STORAGE_ROUNDS (3) interleaved rounds, on this machine:
 //  - the floors: `cp --sparse=always` (a sparse copy) and `dd bs=1M` (a plain copy);
 //  - `tsvirsh -c qemu:///embed?root=DIR vol-upload/vol-download` (the local storage driver);
 //  - `virsh -c qemu:///system vol-upload/vol-download` (Debian's libvirtd 9.0 through its RPC
@@ -8,7 +8,8 @@
 // volume's logical size over them (MiB/s); ratios are tsvirt's throughput over libvirt's and over
 // the floor's. CPU seconds (user + system, from /usr/bin/time; libvirt's include its daemon's, from
 // /proc) are quoted beside them: on a machine shared with other jobs they vary far less than wall
-// time. Page cache warm (the same file read each time). Needs root for libvirtd.
+// time. Page cache warm (the same file read each time), no dirty pages at the start of each copy
+// (`sync` before it). Needs root for libvirtd.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools/virsh/dist/bundle/cli.js');
 const GiB = 1024 ** 3;
 const RUN = 8 * 1024 ** 2;
+/** Rounds of every measurement, interleaved so that a busy spell of a shared machine hits all alike; medians are quoted. */
+const ROUNDS = Number(process.env.BENCH_STORAGE_ROUNDS ?? 3);
 
 const tmp = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? '/var/tmp', 'storage-bench-'));
 const src = join(tmp, 'src.img');
@@ -78,20 +81,23 @@ makeSource();
 mkdirSync(tsvPool);
 mkdirSync(lvPool);
 const out = join(tmp, 'out.img');
-const rows = [];
+/** Each label's measurements, one a round, in the order first measured. */
+const runs = new Map();
 function measure(label, cmd, check) {
   rmSync(out, { force: true });
+  // Each copy starts with no dirty pages of the one before: else it pays for their writeback.
+  execFileSync('sync');
   const { secs, cpu } = timed(...cmd);
   if (check) check();
-  rows.push({ label, secs, cpu });
+  if (!runs.has(label)) runs.set(label, []);
+  runs.get(label).push({ secs, cpu });
+  return runs.get(label).at(-1);
 }
 
-try {
+/** One round: the floors, then each side's upload and download, sparse and plain, in turn. */
+function round() {
   measure('floor: cp --sparse=always', ['cp', ['--sparse=always', src, out]], () => same(src, out));
   measure('floor: dd bs=1M', ['dd', [`if=${src}`, `of=${out}`, 'bs=1M', 'status=none']]);
-
-  spawnSync('node', [CLI, '-c', embed, `pool-create-as bench dir --target ${tsvPool}`], { stdio: 'ignore' });
-  if (haveLibvirt) execFileSync('virsh', ['-q', '-c', 'qemu:///system', `pool-create-as ${lvName} dir --target ${lvPool}`], { stdio: 'ignore' });
   for (const sparse of [true, false]) {
     const flag = sparse ? ' --sparse' : '';
     for (const [side, run, pool, dir] of [['tsvirt', tsvirsh, 'bench', tsvPool], ['libvirt', virsh, lvName, lvPool]]) {
@@ -103,11 +109,16 @@ try {
       });
       measure(`${side}: vol-download${flag}`, run(`vol-download ${vol} ${out} --pool ${pool}${flag}`), () => {
         if (!same(src, out)) throw new Error(`${side} download differs`);
-      });
-      rows.at(-1).allocated = allocatedMiB(out);
+      }).allocated = allocatedMiB(out);
       execFileSync(...run(`vol-delete ${vol} --pool ${pool}`), { stdio: 'ignore' });
     }
   }
+}
+
+try {
+  spawnSync('node', [CLI, '-c', embed, `pool-create-as bench dir --target ${tsvPool}`], { stdio: 'ignore' });
+  if (haveLibvirt) execFileSync('virsh', ['-q', '-c', 'qemu:///system', `pool-create-as ${lvName} dir --target ${lvPool}`], { stdio: 'ignore' });
+  for (let i = 0; i < ROUNDS; i++) round();
 } finally {
   if (haveLibvirt) spawnSync('virsh', ['-q', '-c', 'qemu:///system', `pool-destroy ${lvName}`], { stdio: 'ignore' });
   spawnSync('node', [CLI, '-c', embed, 'pool-destroy bench'], { stdio: 'ignore' });
@@ -115,8 +126,12 @@ try {
 }
 
 const mibs = (secs) => GiB / 1024 ** 2 / secs;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [...runs].map(([label, ms]) => ({
+  label, secs: median(ms.map((m) => m.secs)), cpu: median(ms.map((m) => m.cpu)), allocated: ms[0].allocated,
+}));
 const by = Object.fromEntries(rows.map((r) => [r.label, r]));
-console.log(`1 GiB raw volume, 512 MiB of it data (8 MiB runs), one run each, page cache warm; load average ${loadavg()[0].toFixed(1)}\n`);
+console.log(`1 GiB raw volume, 512 MiB of it data (8 MiB runs), median of ${ROUNDS} interleaved rounds, page cache warm; load average ${loadavg()[0].toFixed(1)}\n`);
 console.log(`${'what'.padEnd(34)} ${'seconds'.padStart(8)} ${'MiB/s'.padStart(8)} ${'CPU s'.padStart(6)}  ratios (wall; CPU)`);
 for (const r of rows) {
   const ratios = [];

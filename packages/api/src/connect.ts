@@ -30,6 +30,13 @@ function mergeTables(main: DriverConnection, tables: readonly DriverConnection[]
     },
   };
   for (const kind of SECONDARY_KINDS) merged[kind] = tables.find((t) => t[kind])?.[kind];
+  const owner = (kind: DriverKind): DriverConnection | undefined => (kind === 'hypervisor' ? main : tables.find((t) => t[kind]));
+  if ([main, ...tables].some((t) => t.tableForCall)) {
+    merged.tableForCall = (kind: DriverKind, api: string) => {
+      const o = owner(kind);
+      return o?.tableForCall ? o.tableForCall(kind, api) : o?.[kind];
+    };
+  }
   return merged as unknown as DriverConnection;
 }
 
@@ -103,7 +110,8 @@ function checkScheme(driver: ConnectionDriver, entry: DriverEntry, uri: VirURI, 
  * transport (`qemu+ssh://`) goes to the remote driver package.
  */
 export async function connect(uri?: string, options: ConnectOptions = {}): Promise<Connection> {
-  const name = uri ?? defaultURI();
+  // An empty name is no name, as in libvirt.
+  const name = uri || defaultURI();
   if (!name) throw noDriver('the default URI', 'set LIBVIRT_DEFAULT_URI or name a URI such as test:///default');
   const parsed = parseURI(name);
   const readonly = options.readonly ?? false;
@@ -111,7 +119,10 @@ export async function connect(uri?: string, options: ConnectOptions = {}): Promi
   if (parsed.transport !== undefined) return openRemote(name, ctx, `the transport '${parsed.transport}' needs the remote driver`);
   const daemon = await listeningDaemon(parsed, readonly);
   if (daemon) return openThroughDaemon(name, ctx, daemon);
-  const entry = driverEntry(parsed.driver);
+  // Drivers answer their scheme exactly: libvirt has no `TEST://` driver.
+  const entry = parsed.driver === parsed.driver.toLowerCase() ? driverEntry(parsed.driver) : undefined;
+  // libvirt's remote driver takes any URI with a host that no local driver claims.
+  if (!entry && parsed.host !== undefined) return openRemote(name, ctx, `the host '${parsed.host}' needs the remote driver`);
   if (!entry) throw noDriver(name);
   const driver = await loadDriver(entry.package);
   if (!driver) return openThroughLocalDaemon(ctx, name, entry.package);

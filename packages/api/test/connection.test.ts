@@ -177,6 +177,29 @@ describe('Connection and Domain over a driver', () => {
     expect(calls).toEqual(['lookup d']);
   });
 
+  it('a driver with tableForCall learns which public call each entry point serves', async () => {
+    const seen: string[] = [];
+    const hypervisor: HypervisorDriver = {
+      domainAttachDevice: async (_d, xml, flags) => void seen.push(`attach ${xml} ${flags}`),
+      domainDetachDevice: async (_d, xml, flags) => void seen.push(`detach ${xml} ${flags}`),
+    };
+    const driver = fakeConnection({
+      tableForCall: <K extends 'hypervisor'>(kind: K, api: string) => {
+        seen.push(`${kind} ${api}`);
+        return hypervisor;
+      },
+    } as Partial<DriverConnection>);
+    const dom = new Domain(new Connection(driver, 'fake:///', false), REF);
+    await dom.attachDevice('<disk/>');
+    await dom.attachDeviceFlags('<disk/>', 0);
+    await dom.detachDevice('<disk/>');
+    await dom.detachDeviceFlags('<disk/>', 2);
+    expect(seen).toEqual([
+      'hypervisor virDomainAttachDevice', 'attach <disk/> 1', 'hypervisor virDomainAttachDeviceFlags', 'attach <disk/> 0',
+      'hypervisor virDomainDetachDevice', 'detach <disk/> 1', 'hypervisor virDomainDetachDeviceFlags', 'detach <disk/> 2',
+    ]);
+  });
+
   it('read-only is checked before support: a missing modifying entry is still OPERATION_DENIED', async () => {
     const conn = new Connection(fakeConnection({ hypervisor: {} }), 'fake:///', true);
     expect((await virErrorOf(() => conn.defineXML('<domain/>'))).code).toBe(ErrorCode.OPERATION_DENIED);

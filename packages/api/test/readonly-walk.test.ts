@@ -4,26 +4,32 @@ import {
   NWFilter, NWFilterBinding, Secret, StoragePool, StorageVol, VirError, type DriverConnection,
 } from '../src/index.js';
 import { DRIVER_KINDS } from '../src/driver/driver-kinds.js';
+import { observeAccess, type Access } from '../src/objects/entry-point.js';
 
 /**
  * Every public member of every handle, called with many argument shapes on a read-only
- * connection over tables that record what reaches them: no entry point that changes anything
- * may be reached, and each call that reaches one on a read-write connection is refused with
- * OPERATION_DENIED on the read-only one.
+ * connection over tables that record what reaches them. Reads and writes are told apart by the
+ * access mode the API itself gives each lookup (its `'write'` argument): every entry point that
+ * a call reaches must have been looked up (no way around the check), no write may reach a driver
+ * on the read-only connection, and each call that reaches a write on a read-write connection is
+ * refused there with OPERATION_DENIED.
  */
 
 const UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f';
-/** Entry points that only read: a word of their name says so. Every other entry point counts as a write. */
-const READ_WORDS = new Set(['Get', 'List', 'Lookup', 'Is', 'Num', 'Has', 'Find', 'Current', 'Compare', 'Baseline', 'Stats', 'Peek', 'Register', 'Unregister', 'Deregister']);
-/** Entry points whose access depends on an argument: interface addresses from leases or ARP are reads, from the agent a write. */
-const READ_BY_DEFAULT = new Set(['domainInterfaceAddresses']);
-const isRead = (entry: string): boolean => READ_BY_DEFAULT.has(entry) || (entry.match(/[A-Z][a-z]*/g) ?? []).some((w) => READ_WORDS.has(w));
+/** The access mode the API gave each entry-point lookup of the current call, in order. */
+const accessed: Array<[string, Access]> = [];
+observeAccess((key, access) => accessed.push([key, access]));
 
 /** What a recording entry point answers: enough shape that the handle's own post-processing runs. */
 function answer(entry: string): unknown {
   if (/List|Snapshots|Checkpoints|Leases|Ports|Caps|Stats$/.test(entry)) return [];
   return { name: 'x', uuid: UUID, id: 1, pool: 'p', key: '/k', portdev: 'v', filtername: 'f', state: 1, reason: 0, domain: { name: 'x', uuid: UUID, id: 1 } };
 }
+
+/** Entry points reached without a lookup through the API's checks (there must be none). */
+const unlooked = (reached: readonly string[]): string[] => reached.filter((e) => !accessed.some(([k]) => k === e));
+/** Entry points reached that the API looked up as writes in the same call. */
+const writesOf = (reached: readonly string[]): string[] => reached.filter((e) => accessed.some(([k, a]) => k === e && a === 'write'));
 
 /** Every table the recording connections hand out, to prove no member returns one. */
 const TABLES = new Set<object>();
@@ -151,14 +157,17 @@ describe('a read-only connection: no public member lets a write reach a driver',
         for (const shape of SHAPES) {
           const args = shape(fn.length, rwHandles[2]![1]);
           rwReached.length = 0;
+          accessed.length = 0;
           await settle(() => fn.apply(rwh, args));
-          const write = rwReached.find((e) => !isRead(e));
+          expect(unlooked(rwReached), `${cls}.${name}`).toEqual([]);
+          const write = writesOf(rwReached)[0];
           reachedAny ||= rwReached.length > 0;
           if (!write) continue;
           reachedWrite = write;
           roReached.length = 0;
+          accessed.length = 0;
           const err = await settle(() => (roh[name] as (...a: unknown[]) => unknown).apply(roh, shape(fn.length, roHandles[2]![1])));
-          expect(roReached.filter((e) => !isRead(e)), `${cls}.${name}`).toEqual([]);
+          expect(writesOf(roReached), `${cls}.${name}`).toEqual([]);
           expect(err instanceof VirError && err.code, `${cls}.${name}`).toBe(ErrorCode.OPERATION_DENIED);
           break;
         }
@@ -171,12 +180,17 @@ describe('a read-only connection: no public member lets a write reach a driver',
     // Members that never reached a driver are local (names, refs, events), listed so a new one is looked at.
     expect(unreached).toEqual(UNREACHED);
     // And the read-only connection never let any write through, over every shape tried.
-    for (const [, h] of roHandles) {
+    for (const [cls, h] of roHandles) {
       for (const name of publicMembers(h)) {
         if (typeof h[name] !== 'function' || name === 'close') continue;
-        for (const shape of SHAPES) await settle(() => (h[name] as (...a: unknown[]) => unknown).apply(h, shape((h[name] as () => void).length, roHandles[2]![1])));
+        for (const shape of SHAPES) {
+          roReached.length = 0;
+          accessed.length = 0;
+          await settle(() => (h[name] as (...a: unknown[]) => unknown).apply(h, shape((h[name] as () => void).length, roHandles[2]![1])));
+          expect(unlooked(roReached), `${cls}.${name}`).toEqual([]);
+          expect(writesOf(roReached), `${cls}.${name}`).toEqual([]);
+        }
       }
     }
-    expect(roReached.filter((e) => !isRead(e))).toEqual([]);
   });
 });

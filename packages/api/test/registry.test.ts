@@ -70,7 +70,9 @@ describe('registerDriver', () => {
   it('adds a scheme without editing the built-in table, checked against the driver\'s schemes', async () => {
     const esx = { ...fakeDriver('ESX'), schemes: ['esx', 'vpx'] };
     provided.set('@acme/tsvirt-esx', { driver: esx });
-    expect((await virErrorOf(connect('esx://h/'))).message).toBe('no connection driver available for esx://h/');
+    // A host with a scheme no driver claims goes to the remote driver, as in libvirt.
+    expect((await virErrorOf(connect('esx://h/'))).message).toBe(
+      "no connection driver available for esx://h/: the host 'h' needs the remote driver; install the package @tsvirt/remote to use it");
     registerDriver('esx', '@acme/tsvirt-esx');
     expect(driverEntry('ESX')).toEqual({ package: '@acme/tsvirt-esx', secondary: [] });
     expect(DRIVER_REGISTRY['esx']).toBeUndefined();
@@ -127,6 +129,30 @@ describe('connect', () => {
     const lxc = await virErrorOf(connect('lxc:///'));
     expect(lxc.message).toContain('@tsvirt/driver-lxc is not installed');
     expect(await loadDriver('@tsvirt/driver-lxc')).toBeUndefined();
+  });
+
+  it('URIs libvirt refuses before any driver: no scheme, a scheme of another case, malformed ones', async () => {
+    const answer = async (uri: string): Promise<unknown> => {
+      const e = await virErrorOf(connect(uri));
+      return [e.code, e.domain, e.message];
+    };
+    expect(await answer('foo')).toEqual([ErrorCode.NO_CONNECT, ErrorDomain.NONE, "no connection driver available for URI 'foo' does not include a driver name"]);
+    expect(await answer('TEST:///default')).toEqual([ErrorCode.NO_CONNECT, ErrorDomain.NONE, 'no connection driver available for TEST:///default']);
+    for (const bad of [':///', '%%%', '   ', 'test :///default', 'qemu+unix://host:/system']) {
+      expect(await answer(bad)).toEqual([ErrorCode.INTERNAL_ERROR, ErrorDomain.URI, `internal error: Unable to parse URI ${bad}`]);
+    }
+    expect(importerCalls).toEqual([]);
+  });
+
+  it('an empty URI is no URI: LIBVIRT_DEFAULT_URI is used', async () => {
+    const saved = process.env['LIBVIRT_DEFAULT_URI'];
+    process.env['LIBVIRT_DEFAULT_URI'] = 'foo:///x';
+    try {
+      expect((await virErrorOf(connect(''))).message).toBe('no connection driver available for foo:///x');
+    } finally {
+      if (saved === undefined) delete process.env['LIBVIRT_DEFAULT_URI'];
+      else process.env['LIBVIRT_DEFAULT_URI'] = saved;
+    }
   });
 
   it('a malformed URI is refused by the URI parser', async () => {

@@ -17,6 +17,7 @@ export { sortDevicesByKind, DEVICE_KIND_ORDER } from './domain/device-order.js';
 export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from './domain/domain-status.js';
 export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';
 export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions } from './snapshot/snapshot-xml.js';
+export { SNAPSHOT_DISK, snapshotDisks, snapshotDiskElements, type SnapshotDisk } from './snapshot/snapshot-disks.js';
 export type { NetworkDef, NetworkForwardMode } from './network/network-def.js';
 export { parseNetworkXML } from './network/network-parse.js';
 export { formatNetworkXML } from './network/network-format.js';
@@ -33,6 +34,9 @@ export { parseGlusterVolumeNames } from './storage/gluster-volumes.js';
 export { POOL_TYPES, POOL_TYPE_NAMES, volumeFormats, type PoolTypeInfo, type PoolSourcePart, type FormatRules } from './storage/pool-types.js';
 export { parseCapabilitiesXML, formatCapabilitiesXML, type Capabilities, type CapabilitiesGuest } from './capabilities/capabilities.js';
 export { parseNodeConfigXML, formatNodeConfigXML, type NodeConfig } from './node-config.js';
+export {
+  nodeConfigEntries, nodeConfigFacts, splitPoolVolumes, type NodeConfigEntry, type NodeConfigFacts, type NodeConfigKind,
+} from './test-node-config.js';
 export { reformatDocument, DOCUMENT_KINDS, SCHEMA_OF, type DocumentKind, type DocumentContext } from './documents.js';
 export { validateXML, SCHEMA_DIR } from './validate/relaxng.js';
 export type { InterfaceDef, InterfaceType } from './interface/interface-def.js';
@@ -40,6 +44,7 @@ export { parseInterfaceXML } from './interface/interface-parse.js';
 export { formatInterfaceXML } from './interface/interface-format.js';
 export type { NodeDeviceDef } from './nodedev/nodedev-def.js';
 export { parseNodeDeviceXML, formatNodeDeviceXML } from './nodedev/nodedev-xml.js';
+export { NODE_DEVICE, newNodeDevice, nodeDeviceFields, withNodeDeviceFields, type NodeDeviceFields } from './nodedev/nodedev-model.js';
 export { SECRET_USAGE_TYPES, type SecretDef, type SecretUsageName } from './secret/secret-def.js';
 export { parseSecretXML, formatSecretXML } from './secret/secret-xml.js';
 export type { Binding, Fields, Model, Shape, Typed } from './model/binding.js';
@@ -47,11 +52,15 @@ export type { Codec } from './model/codec.js';
 export { DEVICE_MODELS, parseDevice, deviceElement, type DomainDevice, type DeviceKind } from './domain/devices/index.js';
 export { DOMAIN_PART_MODELS } from './domain/parts/index.js';
 export { domainPart, withDomainPart, type DomainPart, type DomainPartKind } from './domain/domain-typed.js';
+export { otherPart, setDomainPart, type OtherPartKind } from './domain/domain-part-set.js';
+export { domainMetadata, setDomainMetadata } from './domain/domain-metadata.js';
+export { TEST_DOMAIN_NAMESPACE, takeTestNamespace, type TestDomainNamespace } from './domain/test-namespace.js';
 export type { DomainCheckpointDef, CheckpointDisk } from './checkpoint/checkpoint-def.js';
 export { parseCheckpointXML, checkpointFromElement, formatCheckpointXML, type CheckpointParseOptions, type CheckpointFormatOptions } from './checkpoint/checkpoint-xml.js';
 export {
   domainDevices, devicesOf, findDevice, addDevice, removeDevice, replaceDevice, editDevice, newDevice, type DeviceOf,
 } from './domain/device-edit.js';
+export { replaceDevices } from './domain/device-batch.js';
 export { setPciAddress, setPciControllerOptions, type PciAddressValue, type PciControllerOptions } from './domain/pci-xml.js';
 export { lxcNamespaceShares, LXC_NAMESPACE_SHARES, type LxcNamespaceShare, type LxcNamespaceShareTag } from './domain/lxc-namespace.js';
 export { readParts, writeParts, type PartModels, type PartOf } from './model/document-parts.js';

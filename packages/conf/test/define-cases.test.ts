@@ -23,6 +23,10 @@ const SETS: Array<[string, string, DocumentKind, (out: string) => string]> = [
     (out) => /^ {2}<cputune>\n.*?^ {2}<\/cputune>\n/ms.exec(out)?.[0] ?? ''],
   ['network addresses and forward modes checked as libvirt does', 'network-ip-cases.json', 'network', (out) => out],
   ['smaller domain parts and devices accepted or refused as libvirt does', 'domain-part-cases.json', 'domain', () => ''],
+  ['video and input defaults set and refused as by the generic domain code of libvirt', 'device-default-cases.json', 'domain',
+    (out) => /^ {2}<devices>\n.*?^ {2}<\/devices>\n|^ {2}<devices\/>\n/ms.exec(out)?.[0] ?? ''],
+  // Disk buses and drive addresses are the drivers' (compared in driver-test and driver-qemu).
+  ['disk targets accepted or refused as libvirt does', 'disk-target-cases.json', 'domain', () => ''],
   // The test driver fills in sizes of its own.
   ['SCSI pool adapters read and printed as libvirt does', 'pool-adapter-cases.json', 'pool', (out) => out.replace(/^ {2}<(capacity|allocation|available) .*\n/gm, '')],
 ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatPoolSourcesXML, formatStorageVolXML, newStorageVolDef, parseStoragePoolXML, parseStorageVolXML, poolMountOptions,
-  volumePart, withVolumePart,
+  formatPoolSourcesXML, formatStoragePoolXML, formatStorageVolXML, newStorageVolDef, parseStoragePoolXML, parseStorageVolXML, poolMountOptions,
+  poolPart, volumePart, withPoolPart, withVolumePart,
 } from '../src/index.js';
 import { read } from './corpus.js';
 
@@ -71,6 +71,14 @@ ${ts('    ')}  </backingStore>
     expect(poolMountOptions(parseStoragePoolXML(netfs("xmlns:fs='http://example.org/other'", opts)))).toEqual([]);
     expect(poolMountOptions(parseStoragePoolXML(netfs('', `<fs:mount_opts xmlns:fs='${FS}'><fs:option name='noatime'/></fs:mount_opts>`)))).toEqual(['noatime']);
     expect(poolMountOptions(pool)).toEqual([]);
+  });
+
+  it('a scsi_host adapter by parent address: numbers in, libvirt\'s hex kept', () => {
+    const def = parseStoragePoolXML(read('storage-pool/in', 'pool-scsi-type-scsi-host-stable.xml'));
+    const adapter = poolPart(def, 'source')?.adapter;
+    expect(adapter?.parentaddr).toMatchObject({ uniqueId: 5, address: { domain: 0, bus: 0, slot: 31, function: 2 } });
+    const moved = withPoolPart(def, 'source', { ...poolPart(def, 'source'), adapter: { ...adapter, parentaddr: { ...adapter?.parentaddr, uniqueId: 6 } } });
+    expect(formatStoragePoolXML(moved)).toContain("<parentaddr unique_id='6'>\n        <address domain='0x0000' bus='0x00' slot='0x1f' function='0x2'/>");
   });
 
   it('the sources of a discovery, each as a pool source', () => {

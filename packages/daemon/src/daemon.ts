@@ -63,7 +63,7 @@ export class Daemon {
       listeners.push(await listenUnix(sockets.ro, true, 0o777, accept));
       const tcpPorts: number[] = [];
       for (const ep of options.listen) {
-        const l = await listenTcp(ep, accept);
+        const l = await listenTcp(ep, accept, options.pkipath);
         listeners.push(l);
         tcpPorts.push(l.port);
       }

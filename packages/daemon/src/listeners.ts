@@ -1,6 +1,8 @@
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import { systemError } from '@tsvirt/util';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { logger, systemError } from '@tsvirt/util';
 import type { TcpEndpoint } from './options.js';
 
 /** How a client reached the daemon. */
@@ -52,10 +54,14 @@ export async function listenUnix(path: string, readonly: boolean, mode: number, 
   };
 }
 
-/** A TCP listener (auth none, read-write: for loopback and tests, as libvirtd's `auth_tcp = "none"`). */
-export async function listenTcp(ep: TcpEndpoint, onAccept: AcceptHandler): Promise<Listener & { port: number }> {
-  const kind = { readonly: false, address: `tcp://${ep.host}:${ep.port}` };
-  const server = createServer({ pauseOnConnect: true, noDelay: true }, (s) => onAccept(s, kind));
+/**
+ * A TCP listener: plain (auth none, read-write: for loopback and tests, as libvirtd's
+ * `auth_tcp = "none"`) or, for a `tls://` endpoint, TLS with client certificates (below).
+ */
+export async function listenTcp(ep: TcpEndpoint, onAccept: AcceptHandler, pkipath?: string): Promise<Listener & { port: number }> {
+  const scheme = ep.tls ? 'tls' : 'tcp';
+  const kind = { readonly: false, address: `${scheme}://${ep.host}:${ep.port}` };
+  const server = ep.tls ? tlsServer(await serverTLSFiles(pkipath), kind, onAccept) : createServer({ pauseOnConnect: true, noDelay: true }, (s) => onAccept(s, kind));
   try {
     await listenOn(server, { host: ep.host, port: ep.port });
   } catch (e) {
@@ -63,7 +69,42 @@ export async function listenTcp(ep: TcpEndpoint, onAccept: AcceptHandler): Promi
   }
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : ep.port;
-  return { ...kind, address: `tcp://${ep.host}:${port}`, port, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+  return { ...kind, address: `${scheme}://${ep.host}:${port}`, port, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+}
+
+/** The server's TLS files, read at start: `--pkipath DIR`, else libvirtd's system paths. */
+async function serverTLSFiles(pkipath: string | undefined): Promise<{ ca: Buffer; cert: Buffer; key: Buffer }> {
+  const paths = pkipath
+    ? { ca: join(pkipath, 'cacert.pem'), cert: join(pkipath, 'servercert.pem'), key: join(pkipath, 'serverkey.pem') }
+    : { ca: '/etc/pki/CA/cacert.pem', cert: '/etc/pki/libvirt/servercert.pem', key: '/etc/pki/libvirt/private/serverkey.pem' };
+  const read = async (path: string, what: string): Promise<Buffer> => {
+    try {
+      return await readFile(path);
+    } catch (e) {
+      throw systemError(`Cannot read ${what} '${path}'`, e as NodeJS.ErrnoException);
+    }
+  };
+  return { ca: await read(paths.ca, 'CA certificate'), cert: await read(paths.cert, 'server certificate'), key: await read(paths.key, 'server key') };
+}
+
+const tlsLog = logger('daemon.tls');
+
+/**
+ * libvirtd's TLS: the client must present a certificate the CA signed (`tls_no_verify_certificate
+ * = 0`), else the handshake fails; once it passes, the server sends one byte, 1, which libvirt's
+ * client waits for before its first call.
+ */
+function tlsServer(files: { ca: Buffer; cert: Buffer; key: Buffer }, kind: ListenerKind, onAccept: AcceptHandler): Server {
+  const server = tls.createServer({ ...files, requestCert: true, rejectUnauthorized: true }, (s) => {
+    s.setNoDelay(true);
+    s.write(Buffer.of(1));
+    onAccept(s, kind);
+  });
+  server.on('tlsClientError', (e, s) => {
+    tlsLog.debug(`TLS handshake with ${s.remoteAddress ?? 'a client'} failed: ${e.message}`);
+    s.destroy();
+  });
+  return server;
 }
 
 /** Makes the socket directory (0755, as libvirt's run directory). */

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { ErrorCode, VirError } from '@tsvirt/util';
 
-/** A `--listen tcp://ADDR:PORT` endpoint. */
+/** A `--listen tcp://ADDR:PORT` (or `tls://`) endpoint. */
 export interface TcpEndpoint {
   readonly host: string;
   readonly port: number;
+  /** TLS with client certificates (`tls://`), as libvirtd's `listen_tls`. */
+  readonly tls?: true;
 }
 
 /** What tsvirtd is started with (its command line, parsed). */
@@ -17,8 +19,10 @@ export interface DaemonOptions {
   readonly timeoutSecs: number;
   /** The pid file (`--pid-file`); undefined for `tsvirtd.pid` in the run directory. */
   readonly pidFile: string | undefined;
-  /** Extra TCP listeners (`--listen tcp://ADDR:PORT`, repeatable). */
+  /** Extra TCP listeners (`--listen tcp://ADDR:PORT` or `tls://ADDR:PORT`, repeatable). */
   readonly listen: readonly TcpEndpoint[];
+  /** Where the TLS listeners' cacert.pem, servercert.pem and serverkey.pem are (`--pkipath`); undefined for libvirt's system paths. */
+  readonly pkipath: string | undefined;
   /** Whether clients other than root may use the read-write socket (`--rw-any`, mode 0777 not 0700). */
   readonly rwAnyUser: boolean;
 }
@@ -35,7 +39,13 @@ Serves libvirt's remote protocol on unix sockets, dispatching to tsvirt's driver
                           (default: the run directory of the root)
   -t, --timeout SECS      exit after SECS seconds with no client (0: never)
   -p, --pid-file PATH     write the pid to PATH (default: RUNDIR/tsvirtd.pid)
-  -l, --listen URI        also listen on tcp://ADDR:PORT (repeatable; auth none)
+  -l, --listen URI        also listen on tcp://ADDR:PORT (auth none) or on
+                          tls://ADDR:PORT (client certificates; repeatable)
+      --pkipath DIR       the TLS CA certificate, server certificate and key:
+                          DIR/cacert.pem, DIR/servercert.pem, DIR/serverkey.pem
+                          (default: /etc/pki/CA/cacert.pem,
+                          /etc/pki/libvirt/servercert.pem,
+                          /etc/pki/libvirt/private/serverkey.pem)
       --rw-any            let any user connect to the read-write socket (mode 0777)
   -h, --help              this text
   -V, --version           the version
@@ -45,12 +55,13 @@ function bad(text: string): VirError {
   return new VirError(ErrorCode.INVALID_ARG, text, undefined, { message: text });
 }
 
-/** Parses `tcp://ADDR:PORT` (an IPv6 address in brackets). */
+/** Parses `tcp://ADDR:PORT` or `tls://ADDR:PORT` (an IPv6 address in brackets). */
 export function parseListen(uri: string): TcpEndpoint {
-  const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]*):(\d+)\/?$/.exec(uri);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || !(port >= 0 && port <= 65535)) throw bad(`invalid listen address '${uri}': expected tcp://ADDR:PORT`);
-  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1') || '0.0.0.0', port };
+  const m = /^(tcp|tls):\/\/(\[[^\]]+\]|[^:/]*):(\d+)\/?$/.exec(uri);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || !(port >= 0 && port <= 65535)) throw bad(`invalid listen address '${uri}': expected tcp://ADDR:PORT or tls://ADDR:PORT`);
+  const ep = { host: m[2]!.replace(/^\[(.*)\]$/, '$1') || '0.0.0.0', port };
+  return m[1] === 'tls' ? { ...ep, tls: true } : ep;
 }
 
 function parseTimeout(text: string | undefined): number {
@@ -75,6 +86,7 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonCommand {
         'pid-file': { type: 'string', short: 'p' },
         listen: { type: 'string', short: 'l', multiple: true },
         'rw-any': { type: 'boolean' },
+        pkipath: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -93,6 +105,7 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonCommand {
       pidFile: values['pid-file'],
       listen: (values.listen ?? []).map(parseListen),
       rwAnyUser: values['rw-any'] ?? false,
+      pkipath: values.pkipath,
     },
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { XdrReader, decodeError, remote, remote_program, virnet } from '@tsvirt/remote/protocol';
+import { XdrReader, decodeError, decodeRet, encodeCall, remote, remote_program, virnet } from '@tsvirt/remote/protocol';
 import { ErrorCode } from '@tsvirt/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modifies } from '../src/dispatch/readonly-rule.js';
@@ -86,6 +86,25 @@ describe('hostile and faulty clients', () => {
     expect(decodeError(bad.payload).message).toMatch(/^Unable to decode message payload/);
     expect(((await c.call(remote.REMOTE_PROC_CONNECT_GET_TYPE)) as { type: string }).type).toBe('TEST');
     c.close();
+  });
+
+  it('a call announcing descriptors (CALL_WITH_FDS): its carrier bytes are skipped; more than 32 drops the client', async () => {
+    const withFds = (serial: number, nfds: number): Buffer => {
+      const call = encodeCall(remote_program, remote.REMOTE_PROC_CONNECT_GET_TYPE, serial);
+      const frame = Buffer.concat([call.subarray(0, 28), Buffer.from([0, 0, 0, nfds]), call.subarray(28)]);
+      frame.writeUInt32BE(frame.length, 0);
+      frame.writeInt32BE(virnet.VIR_NET_CALL_WITH_FDS, 16);
+      return frame;
+    };
+    const c = await RawClient.open(d.rw);
+    await c.openConnection('test:///default');
+    // the announced descriptors' dummy bytes (none carries one: a plain socket write), then a plain call
+    c.socket.write(Buffer.concat([withFds(900, 2), Buffer.alloc(2), Buffer.from(encodeCall(remote_program, remote.REMOTE_PROC_CONNECT_GET_TYPE, 901))]));
+    const replies = await Promise.all([900, 901].map((n) => c.next((f) => f.header.serial === n)));
+    expect(replies.map((f) => decodeRet(f.header, f.payload))).toEqual([{ type: 'TEST' }, { type: 'TEST' }]);
+    c.socket.write(withFds(902, 33));
+    await c.closed;
+    expect(await listDomains(d.rw)).toEqual(['test']);
   });
 
   it('calls before CONNECT_OPEN: connection not open', async () => {

@@ -6,19 +6,19 @@ describe('tsvirtd options', () => {
   it('defaults: the host root, its run directory, no timeout, no tcp', () => {
     expect(parseDaemonArgs([])).toEqual({
       kind: 'run',
-      options: { root: undefined, socketDir: undefined, timeoutSecs: 0, pidFile: undefined, listen: [], rwAnyUser: false },
+      options: { root: undefined, socketDir: undefined, timeoutSecs: 0, pidFile: undefined, listen: [], rwAnyUser: false, pkipath: undefined },
     });
   });
 
   it('every option, long and short', () => {
     const long = parseDaemonArgs(['--root', '/r', '--socket-dir', '/s', '--timeout', '30', '--pid-file', '/p.pid',
-      '--listen', 'tcp://127.0.0.1:16509', '--listen', 'tcp://[::1]:0', '--rw-any']);
-    const short = parseDaemonArgs(['-r', '/r', '-s', '/s', '-t', '30', '-p', '/p.pid', '-l', 'tcp://127.0.0.1:16509', '-l', 'tcp://[::1]:0', '--rw-any']);
+      '--listen', 'tcp://127.0.0.1:16509', '--listen', 'tls://[::1]:0', '--rw-any', '--pkipath', '/pki']);
+    const short = parseDaemonArgs(['-r', '/r', '-s', '/s', '-t', '30', '-p', '/p.pid', '-l', 'tcp://127.0.0.1:16509', '-l', 'tls://[::1]:0', '--rw-any', '--pkipath', '/pki']);
     const want = {
       kind: 'run',
       options: {
-        root: '/r', socketDir: '/s', timeoutSecs: 30, pidFile: '/p.pid', rwAnyUser: true,
-        listen: [{ host: '127.0.0.1', port: 16509 }, { host: '::1', port: 0 }],
+        root: '/r', socketDir: '/s', timeoutSecs: 30, pidFile: '/p.pid', rwAnyUser: true, pkipath: '/pki',
+        listen: [{ host: '127.0.0.1', port: 16509 }, { host: '::1', port: 0, tls: true }],
       },
     };
     expect(long).toEqual(want);
@@ -33,8 +33,8 @@ describe('tsvirtd options', () => {
   it.each([
     [['--timeout', 'soon'], "invalid timeout 'soon': expected whole seconds"],
     [['--timeout=-1'], "invalid timeout '-1': expected whole seconds"],
-    [['--listen', 'unix:///x'], "invalid listen address 'unix:///x': expected tcp://ADDR:PORT"],
-    [['--listen', 'tcp://host:99999'], "invalid listen address 'tcp://host:99999': expected tcp://ADDR:PORT"],
+    [['--listen', 'unix:///x'], "invalid listen address 'unix:///x': expected tcp://ADDR:PORT or tls://ADDR:PORT"],
+    [['--listen', 'tcp://host:99999'], "invalid listen address 'tcp://host:99999': expected tcp://ADDR:PORT or tls://ADDR:PORT"],
     [['--bogus'], "Unknown option '--bogus'"],
     [['extra'], "Unexpected argument 'extra'"],
   ])('refuses %j', (argv, words) => {

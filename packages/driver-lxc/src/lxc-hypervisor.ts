@@ -71,7 +71,7 @@ export class LxcHypervisor implements HypervisorDriver {
   }
   async nodeGetInfo(): Promise<NodeInfo> {
     const c = cpus();
-    return { model: 'x86_64', memory: Math.floor(totalmem() / 1024), cpus: c.length, mhz: Math.floor(c[0]?.speed ?? 0), nodes: 1, sockets: 1, cores: c.length, threads: 1 };
+    return { model: 'x86_64', memory: BigInt(Math.floor(totalmem() / 1024)), cpus: c.length, mhz: Math.floor(c[0]?.speed ?? 0), nodes: 1, sockets: 1, cores: c.length, threads: 1 };
   }
   /** Like libvirt with `security_driver = "none"`. */
   async nodeGetSecurityModel(): Promise<SecurityModel> {

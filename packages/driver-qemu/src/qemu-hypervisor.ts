@@ -6,7 +6,8 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  type DomainBlockStats, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  DomainSetTimeFlags, DomainSetUserPasswordFlags, type DomainFSInfo, type DomainTime,
+  type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -26,6 +27,9 @@ import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
+import { sendKeyArgs } from './input/send-key.js';
+import { takeScreenshot } from './input/screenshot.js';
+import { requireAgent } from './agent/agent-access.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { writeStatus } from './state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
@@ -82,7 +86,7 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async nodeGetInfo(): Promise<NodeInfo> {
     const c = cpus();
-    return { model: 'x86_64', memory: Math.floor(totalmem() / 1024), cpus: c.length, mhz: c[0]?.speed ?? 0, nodes: 1, sockets: 1, cores: c.length, threads: 1 };
+    return { model: 'x86_64', memory: BigInt(Math.floor(totalmem() / 1024)), cpus: c.length, mhz: c[0]?.speed ?? 0, nodes: 1, sockets: 1, cores: c.length, threads: 1 };
   }
 
   /** Like libvirt with `security_driver = "none"`: no confinement, no labels. */
@@ -287,6 +291,40 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainInjectNMI(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainInjectNMI', D);
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('inject-nmi')));
+  }
+  async domainSendKey(dom: DomainRef, codeset: number, holdtime: number, keycodes: readonly number[], flags: number): Promise<void> {
+    checkFlags(flags, 0, 'qemuDomainSendKey', D);
+    const args = sendKeyArgs(codeset, holdtime, keycodes);
+    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('send-key', args)));
+  }
+  async domainScreenshot(dom: DomainRef, screen: number, flags: number): Promise<DomainScreenshot> {
+    checkFlags(flags, 0, 'qemuDomainScreenshot', D);
+    return this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => takeScreenshot(m, s, screen)));
+  }
+  // The guest agent: without one that answers, libvirt's refusals (agent/agent-access.ts).
+  async qemuAgentCommand(dom: DomainRef, _cmd: string, _timeout: number, flags: number): Promise<string> {
+    checkFlags(flags, 0, 'qemuDomainQemuAgentCommand', D);
+    return this.monitorJob(dom, (_d, s) => requireAgent(s));
+  }
+  async domainGetFSInfo(dom: DomainRef, flags: number): Promise<DomainFSInfo[]> {
+    checkFlags(flags, 0, 'qemuDomainGetFSInfo', D);
+    return this.monitorJob(dom, (_d, s) => requireAgent(s));
+  }
+  async domainSetUserPassword(dom: DomainRef, _user: string, _password: string, flags: number): Promise<void> {
+    checkFlags(flags, DomainSetUserPasswordFlags.ENCRYPTED, 'qemuDomainSetUserPassword', D);
+    await this.monitorJob(dom, (_d, s) => requireAgent(s));
+  }
+  async domainGetTime(dom: DomainRef, flags: number): Promise<DomainTime> {
+    checkFlags(flags, 0, 'qemuDomainGetTime', D);
+    return this.monitorJob(dom, (_d, s) => requireAgent(s));
+  }
+  async domainSetTime(dom: DomainRef, _time: DomainTime, flags: number): Promise<void> {
+    checkFlags(flags, DomainSetTimeFlags.SYNC, 'qemuDomainSetTime', D);
+    await domainJob(this.drv, dom, true, async (d) => {
+      // libvirt asks the capabilities of the running QEMU first, which a stopped domain has none of.
+      if (!isActiveStatus(d.status)) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, "cannot set time: qemu doesn't support rtc-reset-reinjection command", D);
+      return requireAgent(requireActive(d));
+    });
   }
   async domainReset(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainReset', D);

@@ -66,6 +66,8 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
   const args = buildCommandLine(def, {
     accel: def.type === 'kvm' ? 'kvm' : 'tcg', monitorPath: `${dir}/monitor.sock`,
     masterKeyFile: `${dir}/master-key.aes`, disks, vncPort: VNC_PORT_MIN, hugepages: LIBVIRT_TEST_HUGEPAGES(def.name),
+    // libvirt's test harness names every emulated TPM's swtpm socket /dev/test.
+    tpmEmulatorSocket: '/dev/test',
   });
   // libvirt opens listening sockets itself and hands them over; its test harness shows each as fd 1729.
   return args.map((a) => a.replace(/^socket,id=([\w-]+),path=(?:[^,]|,,)*,server=on/, 'socket,id=$1,fd=1729,server=on'));

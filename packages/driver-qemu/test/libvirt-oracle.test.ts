@@ -1,7 +1,7 @@
 // Differential tests against libvirt's own QEMU driver (Debian's libvirtd 9.0 on the same machine):
 // the same definitions and commands through `virsh -c qemu:///system` and through tsvirt.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ async function both(...args: string[]): Promise<[VirshRun, VirshRun]> {
 }
 
 function cleanLibvirt(): void {
-  for (const kind of DOMAINS) {
+  for (const kind of [...DOMAINS, 'screen', 'agent']) {
     virsh('destroy', nameOf(kind));
     virsh('undefine', nameOf(kind));
   }
@@ -126,6 +126,65 @@ describe.skipIf(skipOracle)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, 
       const lines = (r: VirshRun): string[] => r.stdout.replace(/\d+/g, 'N').split('\n').filter(Boolean);
       expect(lines(theirs)).toEqual(expect.arrayContaining(lines(mine)));
       expect(lines(mine)).toEqual(['sda rd_req N', 'sda rd_bytes N', 'sda wr_req N', 'sda wr_bytes N']);
+    } finally {
+      await both('destroy', dom);
+      await both('undefine', dom);
+    }
+  }, 180_000);
+
+  it('takes screenshots as libvirt does: the PNG, the messages, the refusals', async () => {
+    const dom = nameOf('screen');
+    const file = join(root.dir, 'screen.xml');
+    writeFileSync(file, readFileSync(here('./oracle-domains/screen.xml'), 'utf8').replace('NAME', dom));
+    const png = join(root.dir, 'shot.png');
+    /** The PNG signature and the IHDR size of the file the last screenshot wrote. */
+    const image = (): string => {
+      const data = readFileSync(png);
+      return `${data.subarray(1, 4).toString()} ${data.readUInt32BE(16)}x${data.readUInt32BE(20)}`;
+    };
+    const steps: string[][] = [
+      ['define', file], ['screenshot', dom, '--file', png], ['start', dom], ['screenshot', dom, '--screen', '1'],
+      ['screenshot', dom, '--screen', '-1'], ['screenshot', dom, '--file', ''], ['screenshot', 'tsvirt-oracle-nosuch'],
+      ['screenshot', dom, '--file', join(root.dir, 'no', 'such', 'dir.png')], ['start', nameOf('plain')], ['screenshot', nameOf('plain')],
+      ['destroy', nameOf('plain')],
+    ];
+    try {
+      for (const step of steps) {
+        const [theirs, mine] = await both(...step);
+        expect({ step, ...mine }).toEqual({ step, ...theirs });
+      }
+      const theirs = virsh('screenshot', dom, '--file', png);
+      const theirImage = image();
+      rmSync(png);
+      expect(await ours('screenshot', dom, '--file', png)).toEqual(theirs);
+      expect(image()).toEqual(theirImage);
+      expect(theirImage).toMatch(/^PNG \d+x\d+$/);
+    } finally {
+      await both('destroy', dom);
+      await both('undefine', dom);
+    }
+  }, 180_000);
+
+  it("answers guest agent calls without an agent as libvirt does: not configured, not connected, not running", async () => {
+    const dom = nameOf('agent');
+    const plain = nameOf('plain');
+    const file = join(root.dir, 'agent.xml');
+    writeFileSync(file, readFileSync(here('./oracle-domains/agent.xml'), 'utf8').replace('NAME', dom));
+    const calls = (d: string): string[][] => [
+      ['qemu-agent-command', d, '{"execute":"guest-ping"}'], ['qemu-agent-command', d, '--timeout', '0', 'x'],
+      ['qemu-agent-command', d, '--async', '--block', 'x'], ['qemu-agent-command', d, '--timeout', '5', '--pretty', 'x'],
+      ['domfsinfo', d], ['domtime', d], ['domtime', d, '--now'], ['domtime', d, '--sync'], ['set-user-password', d, 'root', 'pw'],
+      ['set-user-password', d, 'root', 'pw', '--encrypted'], ['domifaddr', d, '--source', 'agent'],
+    ];
+    const steps: string[][] = [
+      ['define', file], ...calls(dom), ['start', dom], ...calls(dom), ['suspend', dom], ['domtime', dom], ['domfsinfo', dom],
+      ['destroy', dom], ['start', plain], ...calls(plain), ['destroy', plain],
+    ];
+    try {
+      for (const step of steps) {
+        const [theirs, mine] = await both(...step);
+        expect({ step, ...mine }).toEqual({ step, ...theirs });
+      }
     } finally {
       await both('destroy', dom);
       await both('undefine', dom);

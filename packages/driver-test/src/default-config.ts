@@ -37,7 +37,7 @@ export const DEFAULT_DOMAIN_XML = `<domain type='test'>
 /** The host the test driver pretends to be. */
 export const DEFAULT_NODE_INFO: NodeInfo = {
   model: 'i686',
-  memory: 3145728,
+  memory: 3145728n,
   cpus: 16,
   mhz: 1400,
   nodes: 2,

@@ -1,4 +1,4 @@
-import { parseInterfaceXML, parseNetworkXML, parseNodeDeviceXML } from '@tsvirt/conf';
+import { newNodeDevice, parseInterfaceXML, parseNetworkXML, type NodeDeviceDef } from '@tsvirt/conf';
 import { DEFAULT_CELLS } from './host/test-capabilities.js';
 import type { TestHost } from './test-host.js';
 
@@ -26,44 +26,29 @@ const DEFAULT_INTERFACE_XML = `<interface type='ethernet' name='eth1'>
   </protocol>
 </interface>`;
 
-function scsiHost(name: string, parent: string, host: number, uniqueId: number, wwn: string, fabric: string, vports: boolean): string {
-  return `<device>
-  <name>${name}</name>
-  <parent>${parent}</parent>
-  <capability type='scsi_host'>
-    <host>${host}</host>
-    <unique_id>${uniqueId}</unique_id>
-    <capability type='fc_host'>
-      <wwnn>20000000${wwn}</wwnn>
-      <wwpn>10000000${wwn}</wwpn>
-      <fabric_wwn>${fabric}</fabric_wwn>
-    </capability>${vports ? `
-    <capability type='vport_ops'>
-      <max_vports>0</max_vports>
-      <vports>0</vports>
-    </capability>` : ''}
-  </capability>
-</device>`;
+/** A Fibre Channel SCSI host of test:///default: WWNs `20000000WWN`/`10000000WWN`, making vports or not. */
+function scsiHost(name: string, parent: string, host: number, uniqueId: number, wwn: string, fabricWwn: string, vports: boolean): NodeDeviceDef {
+  const fc = { type: 'fc_host', wwnn: `20000000${wwn}`, wwpn: `10000000${wwn}`, fabricWwn };
+  return newNodeDevice({
+    name,
+    parent: { name: parent },
+    capabilities: [{
+      type: 'scsi_host', host: String(host), uniqueId: String(uniqueId),
+      capabilities: vports ? [fc, { type: 'vport_ops', maxVports: '0', vports: '0' }] : [fc],
+    }],
+  });
 }
 
-/** test:///default's node devices: the `computer` root and three SCSI hosts on Fibre Channel. */
-const DEFAULT_DEVICE_XMLS = [
-  `<device>
-  <name>computer</name>
-  <capability type='system'>
-    <hardware>
-      <vendor>Libvirt</vendor>
-      <version>Test driver</version>
-      <serial>123456</serial>
-      <uuid>11111111-2222-3333-4444-555555555555</uuid>
-    </hardware>
-    <firmware>
-      <vendor>Libvirt</vendor>
-      <version>Test Driver</version>
-      <release_date>01/22/2007</release_date>
-    </firmware>
-  </capability>
-</device>`,
+/** test:///default's node devices: the `computer` root and three SCSI hosts on Fibre Channel, as libvirt 9.0's test driver has them. */
+const defaultDevices = (): NodeDeviceDef[] => [
+  newNodeDevice({
+    name: 'computer',
+    capabilities: [{
+      type: 'system',
+      hardware: { vendor: 'Libvirt', version: 'Test driver', serial: '123456', uuid: '11111111-2222-3333-4444-555555555555' },
+      firmware: { vendor: 'Libvirt', version: 'Test Driver', releaseDate: '01/22/2007' },
+    }],
+  }),
   scsiHost('scsi_host1', 'computer', 1, 0, '12341234', '2000000043214321', true),
   scsiHost('scsi_host2', 'computer', 2, 1, '56785678', '2000000087658765', true),
   scsiHost('scsi_host11', 'scsi_host1', 11, 10, '34563456', '2000000043214321', false),
@@ -76,6 +61,6 @@ const DEFAULT_DEVICE_XMLS = [
 export function addDefaultHostObjects(host: TestHost): void {
   host.networks.seed.set((networks) => networks.load(parseNetworkXML(DEFAULT_NETWORK_XML)));
   host.interfaces.seed.set((interfaces) => interfaces.load(parseInterfaceXML(DEFAULT_INTERFACE_XML)));
-  host.nodeDevices.seed.set((devices) => devices.list.push(...DEFAULT_DEVICE_XMLS.map(parseNodeDeviceXML)));
+  host.nodeDevices.seed.set((devices) => devices.list.push(...defaultDevices()));
   host.cells = DEFAULT_CELLS;
 }

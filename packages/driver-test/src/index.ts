@@ -41,7 +41,7 @@ export const driver = {
   async open(ctx): Promise<DriverConnection | 'declined'> {
     if (ctx.uri.driver !== 'test') return 'declined';
     const { path } = ctx.uri;
-    if (path === '/') {
+    if (path === '/' || path === '') {
       throw new VirError(ErrorCode.INVALID_ARG, 'testOpen: supply a path or use test:///default', ErrorDomain.TEST);
     }
     const isDefault = path === '/default';

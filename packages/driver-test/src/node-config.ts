@@ -1,5 +1,5 @@
 import { dirname, isAbsolute } from 'node:path';
-import { attr, childElements, formatXml, parseXmlFile, type XmlElement } from '@tsvirt/conf';
+import { formatXml, nodeConfigEntries, parseXmlFile, type NodeConfigEntry } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { nodeFactsOf } from './host/node-facts.js';
 import { parseTestDomain } from './test-domain-defaults.js';
@@ -12,10 +12,9 @@ import { loadConfigPools } from './storage/config-pools.js';
  * An element given inline or through `file=`, which libvirt reads relative to the config's
  * directory by joining the two with a '/' (no normalizing), and parses with the file's name in its errors.
  */
-function resolveChild(el: XmlElement, baseDir: string): string {
-  const file = attr(el, 'file');
-  if (file === undefined) return formatXml(el);
-  return formatXml(parseXmlFile(isAbsolute(file) ? file : `${baseDir}/${file}`, ErrorDomain.TEST));
+function resolveChild(entry: NodeConfigEntry, baseDir: string): string {
+  if ('xml' in entry) return entry.xml;
+  return formatXml(parseXmlFile(isAbsolute(entry.file) ? entry.file : `${baseDir}/${entry.file}`, ErrorDomain.TEST));
 }
 
 /**
@@ -29,12 +28,12 @@ export function loadNodeConfig(path: string): TestHost {
   }
   const host = new TestHost(nodeFactsOf(node));
   const baseDir = dirname(path);
-  for (const el of childElements(node, 'domain')) {
-    loadConfigDomain(host, parseTestDomain(resolveChild(el, baseDir)));
+  for (const entry of nodeConfigEntries(node, 'domain')) {
+    loadConfigDomain(host, parseTestDomain(resolveChild(entry, baseDir)));
   }
-  for (const el of childElements(node, 'network')) host.networks.load(parseNetworkXML(resolveChild(el, baseDir)));
-  loadConfigPools(host.pools, node, (el) => resolveChild(el, baseDir));
-  for (const el of childElements(node, 'interface')) host.interfaces.load(parseInterfaceXML(resolveChild(el, baseDir)));
-  for (const el of childElements(node, 'device')) host.nodeDevices.list.push(parseNodeDeviceXML(resolveChild(el, baseDir)));
+  for (const entry of nodeConfigEntries(node, 'network')) host.networks.load(parseNetworkXML(resolveChild(entry, baseDir)));
+  loadConfigPools(host.pools, node, (entry) => resolveChild(entry, baseDir));
+  for (const entry of nodeConfigEntries(node, 'interface')) host.interfaces.load(parseInterfaceXML(resolveChild(entry, baseDir)));
+  for (const entry of nodeConfigEntries(node, 'device')) host.nodeDevices.list.push(parseNodeDeviceXML(resolveChild(entry, baseDir)));
   return host;
 }

@@ -1,4 +1,4 @@
-import { deviceElement, parseDevice, parseDomainXML, type DeviceOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { devicesOf, parseDomainXML, replaceDevices, type DeviceOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { TEST_ARCH } from './default-config.js';
 
@@ -42,12 +42,7 @@ function nameInterfaces(ifaces: readonly Iface[]): Iface[] {
  */
 export function parseTestDomain(xml: string): DomainDef {
   const def = parseDomainXML(xml, { arch: TEST_ARCH });
-  const read = def.devices.filter((el) => el.name === 'interface').map((el) => parseDevice(el) as Iface);
+  const read = devicesOf(def, 'interface');
   const named = nameInterfaces(read.map(withoutGeneratedName));
-  const changed = new Map<XmlElement | undefined, Iface>();
-  named.forEach((iface, i) => {
-    if (iface !== read[i]) changed.set(read[i]!.xml, iface);
-  });
-  if (changed.size === 0) return def;
-  return { ...def, devices: def.devices.map((el) => { const iface = changed.get(el); return iface ? deviceElement(iface) : el; }) };
+  return replaceDevices(def, named.flatMap((iface, i) => (iface === read[i] ? [] : [[read[i]!, iface] as const])));
 }

@@ -40,7 +40,7 @@ describe('test:///ABSPATH with libvirt\'s testnode.xml', () => {
   it('nodeinfo comes from its <cpu> and <memory>', async () => {
     const conn = await connect(uri);
     expect(await conn.nodeGetInfo()).toEqual({
-      model: 'i986', memory: 8192000, cpus: 50, mhz: 6000, nodes: 4, sockets: 4, cores: 4, threads: 2,
+      model: 'i986', memory: 8192000n, cpus: 50, mhz: 6000, nodes: 4, sockets: 4, cores: 4, threads: 2,
     });
   });
 
@@ -83,7 +83,7 @@ describe('test:///ABSPATH with libvirt\'s testnode.xml', () => {
     expect((await conn.lookupByName('held')).getID()).toBe(2);
     expect(await (await conn.lookupByName('held')).getState()).toEqual([DomainState.PAUSED, 0]);
     expect(await conn.nodeGetInfo()).toEqual({
-      model: 'i686', memory: 3145728, cpus: 16, mhz: 1400, nodes: 2, sockets: 2, cores: 2, threads: 2,
+      model: 'i686', memory: 3145728n, cpus: 16, mhz: 1400, nodes: 2, sockets: 2, cores: 2, threads: 2,
     });
   });
 

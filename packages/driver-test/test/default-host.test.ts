@@ -66,7 +66,7 @@ describe('test:///default', () => {
     expect(conn.getURI()).toBe('test:///default');
     // virsh nodeinfo on test:///default.
     expect(await conn.nodeGetInfo()).toEqual({
-      model: 'i686', memory: 3145728, cpus: 16, mhz: 1400, nodes: 2, sockets: 2, cores: 2, threads: 2,
+      model: 'i686', memory: 3145728n, cpus: 16, mhz: 1400, nodes: 2, sockets: 2, cores: 2, threads: 2,
     });
     expect(await conn.getSecurityModel()).toEqual({ model: 'testSecurity', doi: '' });
   });

@@ -36,8 +36,12 @@ describe('node facts of a custom config', () => {
       expect([value, e.code, e.domain, e.message]).toEqual([value, ErrorCode.XML_ERROR, ErrorDomain.TEST, 'XML error: invalid node memory value']);
     }
     const conn = await connect(config('<memory>4294967296</memory>'));
-    expect((await conn.nodeGetInfo()).memory).toBe(4294967296);
+    expect((await conn.nodeGetInfo()).memory).toBe(4294967296n);
     await conn.close();
+    // Exact up to libvirt's largest, past what a JavaScript number holds.
+    const most = await connect(config('<memory>18446744073709551615</memory>'));
+    expect((await most.nodeGetInfo()).memory).toBe(18446744073709551615n);
+    await most.close();
   });
 
   it('refuses a model of 32 characters or more', async () => {
@@ -57,7 +61,7 @@ describe('node facts of a custom config', () => {
   it('takes blanks, a plus sign, zero, empty elements and the first of two as libvirt does', async () => {
     const conn = await connect(config(
       '<cpu><nodes> 3</nodes><nodes>x</nodes><sockets>+2</sockets><cores>01</cores><threads></threads><mhz>0</mhz><model> x </model></cpu>'));
-    expect(await conn.nodeGetInfo()).toEqual({ model: ' x ', memory: 3145728, cpus: 12, mhz: 0, nodes: 3, sockets: 2, cores: 1, threads: 2 });
+    expect(await conn.nodeGetInfo()).toEqual({ model: ' x ', memory: 3145728n, cpus: 12, mhz: 0, nodes: 3, sockets: 2, cores: 1, threads: 2 });
     await conn.close();
   });
 

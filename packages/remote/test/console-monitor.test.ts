@@ -58,6 +58,8 @@ describe.skipIf(why !== undefined && !ci)('streams and side programs through Deb
       expect(reply.return.status).toBe('running');
       const hmp = await dom.qemuMonitorCommand('info status', 1);
       expect(hmp).toContain('VM status: running');
+      // the guest agent's command goes through the QEMU program too: libvirtd answers that this guest has none
+      await expect(dom.qemuAgentCommand('{"execute":"guest-ping"}')).rejects.toThrow('QEMU guest agent is not configured');
       // the other domain event ids (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY): a disk attached, then removed
       const disk = join(dir, 'disk.img');
       writeFileSync(disk, Buffer.alloc(1024 * 1024));

@@ -35,3 +35,38 @@ describe('every entry point of the API maps to a remote procedure', () => {
     expect(byRule.length).toBeGreaterThan(200);
   });
 });
+
+describe('the public call picks the procedure where the API gives old and new calls one entry point', () => {
+  const cases: Array<[entry: string, api: string, args: unknown[], proc: string]> = [
+    ['domainAttachDevice', 'virDomainAttachDevice', [{}, '<disk/>', 1], 'DOMAIN_ATTACH_DEVICE'],
+    ['domainAttachDevice', 'virDomainAttachDeviceFlags', [{}, '<disk/>', 0], 'DOMAIN_ATTACH_DEVICE_FLAGS'],
+    ['domainDetachDevice', 'virDomainDetachDevice', [{}, '<disk/>', 1], 'DOMAIN_DETACH_DEVICE'],
+    ['domainDetachDevice', 'virDomainDetachDeviceFlags', [{}, '<disk/>', 0], 'DOMAIN_DETACH_DEVICE_FLAGS'],
+    ['domainUpdateDevice', 'virDomainUpdateDeviceFlags', [{}, '<disk/>', 0], 'DOMAIN_UPDATE_DEVICE_FLAGS'],
+    ['domainSetMemoryFlags', 'virDomainSetMemory', [{}, 1024, 1], 'DOMAIN_SET_MEMORY'],
+    ['domainSetMemoryFlags', 'virDomainSetMaxMemory', [{}, 1024, 4], 'DOMAIN_SET_MAX_MEMORY'],
+    ['domainSetMemoryFlags', 'virDomainSetMemoryFlags', [{}, 1024, 0], 'DOMAIN_SET_MEMORY_FLAGS'],
+    ['domainSetVcpusFlags', 'virDomainSetVcpus', [{}, 2, 1], 'DOMAIN_SET_VCPUS'],
+    ['domainCreate', 'virDomainCreateWithFlags', [{}, 0], 'DOMAIN_CREATE_WITH_FLAGS'],
+    ['domainDestroy', 'virDomainDestroy', [{}, 0], 'DOMAIN_DESTROY'],
+    ['domainDestroy', 'virDomainDestroyFlags', [{}, 1], 'DOMAIN_DESTROY_FLAGS'],
+    ['domainDefineXML', 'virDomainDefineXMLFlags', ['<domain/>', 1], 'DOMAIN_DEFINE_XML_FLAGS'],
+    ['networkDefineXML', 'virNetworkDefineXML', ['<network/>', 0], 'NETWORK_DEFINE_XML'],
+    ['networkCreateXML', 'virNetworkCreateXMLFlags', ['<network/>', 1], 'NETWORK_CREATE_XML_FLAGS'],
+    ['domainSave', 'virDomainSave', [{}, '/x', undefined, 0], 'DOMAIN_SAVE'],
+    ['storageVolGetInfoFlags', 'virStorageVolGetInfoFlags', [{}, 0], 'STORAGE_VOL_GET_INFO_FLAGS'],
+    // a public call whose arguments are not the leading ones of the entry point's: by rule
+    ['domainCoreDumpWithFormat', 'virDomainCoreDump', [{}, '/x', 0, 0], 'DOMAIN_CORE_DUMP_WITH_FORMAT'],
+    // one whose reply differs (virDomainCreate answers nothing, the API wants the domain)
+    ['domainCreate', 'virDomainCreate', [{}, 0], 'DOMAIN_CREATE_WITH_FLAGS'],
+    // a public call of no procedure of its name
+    ['domainLookupByUUID', 'virDomainLookupByUUIDString', ['x'], 'DOMAIN_LOOKUP_BY_UUID'],
+  ];
+  it.each(cases)('%s for %s', (entry, api, args, proc) => {
+    expect(procedureFor(entry, args, api)?.name).toBe(`REMOTE_PROC_${proc}`);
+  });
+  it('without the public call, trailing arguments unset pick the call without flags', () => {
+    expect(procedureFor('domainAttachDevice', [{}, '<disk/>', 0])?.name).toBe('REMOTE_PROC_DOMAIN_ATTACH_DEVICE');
+    expect(procedureFor('domainAttachDevice', [{}, '<disk/>', 1])?.name).toBe('REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS');
+  });
+});

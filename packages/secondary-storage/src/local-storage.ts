@@ -20,7 +20,7 @@ import { PoolTable, poolRef, requireActive } from './pool-table.js';
 import { autostartedMarker, type StoragePaths } from './storage-paths.js';
 import { parseNewVolume } from './volume-def.js';
 import { volumePassphrase, volumeSecretUUID } from './volume-secret.js';
-import { noVol, volRef, volumeFacts, type VolumeEntry } from './volume-facts.js';
+import { noVol, volRef, volumeFacts, volumeSizes, type VolumeEntry } from './volume-facts.js';
 import { checkedCapacity, resizeVolume, wipeVolume } from './volume-ops.js';
 import { downloadVolume, uploadVolume } from './volume-stream.js';
 import { volumeXML } from './volume-xml.js';
@@ -370,11 +370,11 @@ export class LocalStorage implements StorageDriver {
     return (await this.vol(ref)).vol.path;
   }
   async storageVolDownload(ref: StorageVolRef, offset: bigint, length: bigint, flags: number): Promise<Readable> {
-    return downloadVolume(await volumeFacts((await this.vol(ref)).vol), offset, length, flags);
+    return downloadVolume(await volumeSizes((await this.vol(ref)).vol), offset, length, flags);
   }
   async storageVolUpload(ref: StorageVolRef, data: AsyncIterable<StreamChunk>, offset: bigint, length: bigint, flags: number): Promise<void> {
     const { pool, vol } = await this.vol(ref);
-    await uploadVolume(await volumeFacts(vol), data, offset, length, flags);
+    await uploadVolume(await volumeSizes(vol), data, offset, length, flags);
     // libvirt refreshes the pool once an upload has finished, and says so.
     this.events.refresh(poolRef(pool));
   }

@@ -78,6 +78,21 @@ async function blockDeviceSize(st: BigIntStats): Promise<bigint> {
   return BigInt(text.trim() || '0') * 512n;
 }
 
+/** What a stream needs of a volume: its bytes' size and how much of it is allocated. */
+export type VolumeSizes = VolumeEntry & Pick<VolumeFacts, 'capacity' | 'allocation' | 'physical'>;
+
+/**
+ * A volume's sizes from stat alone (a block device's from sysfs), without qemu-img: a stream
+ * carries a file's bytes whatever its format, so it needs no more (and a transfer no process).
+ */
+export async function volumeSizes(vol: VolumeEntry): Promise<VolumeSizes> {
+  const st = await stat(vol.path, { bigint: true }).catch(() => {
+    throw noVol('name', vol.name);
+  });
+  const size = vol.type === 'block' ? await blockDeviceSize(st) : st.size;
+  return { ...vol, capacity: size, allocation: vol.type === 'block' ? size : st.blocks * 512n, physical: size };
+}
+
 /** What libvirt's refresh learns of a volume: stat for sizes and permissions, qemu-img for a file's format. */
 export async function volumeFacts(vol: VolumeEntry): Promise<VolumeFacts> {
   const st = await stat(vol.path, { bigint: true }).catch(() => {

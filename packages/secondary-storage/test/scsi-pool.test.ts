@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, StorageVolType } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, StorageVolType } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
 import { embedRootForFile, loopDeviceOrSkip, removeLoopDevice } from './helpers.js';
 
@@ -82,5 +84,49 @@ describe('scsi pools: the units of a SCSI host, from sysfs (a fake tree)', { tim
     } finally {
       removeLoopDevice(loop);
     }
+  });
+
+  it('a scsi_host adapter by parent address: the host below that PCI device with that unique_id', async () => {
+    const sys = join(root().root, 'sys-parentaddr');
+    // Two hosts under the SATA controller 0000:00:1f.2 (unique_id 5 and 6), one under another controller with unique_id 5.
+    const hosts: Array<[number, string, number]> = [[3, '0000:00:1f.2', 5], [4, '0000:00:1f.2', 6], [6, '0000:00:07.0', 5]];
+    for (const [n, pci, id] of hosts) {
+      const dev = `devices/pci0000:00/${pci}/ata${n}/host${n}/scsi_host/host${n}`;
+      put(sys, `${dev}/scan`);
+      put(sys, `${dev}/unique_id`, `${id}\n`);
+      mkdirSync(join(sys, 'class/scsi_host'), { recursive: true });
+      symlinkSync(`../../${dev}`, join(sys, `class/scsi_host/host${n}`));
+      put(sys, `bus/scsi/devices/${n}:0:0:0/type`, '0\n');
+      mkdirSync(join(sys, `bus/scsi/devices/${n}:0:0:0/block/sd${n}`), { recursive: true });
+    }
+    process.env['TSVIRT_SYSFS_ROOT'] = sys;
+    const conn = root().conn;
+    const corpus = await readFile(resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/libvirt-tests/storage-pool/in/pool-scsi-type-scsi-host-stable.xml'), 'utf8');
+    const pool = await conn.storagePoolCreateXML(corpus);
+    expect(readFileSync(join(sys, 'devices/pci0000:00/0000:00:1f.2/ata3/host3/scsi_host/host3/scan'), 'utf8')).toBe('- - -');
+    expect(readFileSync(join(sys, 'devices/pci0000:00/0000:00:1f.2/ata4/host4/scsi_host/host4/scan'), 'utf8')).toBe('');
+    expect(await pool.listVolumes()).toEqual(['unit:0:0:0']);
+    expect(await (await pool.storageVolLookupByName('unit:0:0:0')).getPath()).toBe('/dev/sd3');
+    // The definition keeps the address as it was written.
+    expect(await pool.getXMLDesc()).toContain("<parentaddr unique_id='5'>\n        <address domain='0x0000' bus='0x00' slot='0x1f' function='0x2'/>");
+
+    // The same storage by parent address, or by the name of the host found there, clashes.
+    const byAddress = (name: string, id: number, slot = '0x1f'): string => scsiPoolXML(name,
+      `<adapter type='scsi_host'><parentaddr unique_id='${id}'><address domain='0x0000' bus='0x00' slot='${slot}' function='0x2'/></parentaddr></adapter>`);
+    for (const xml of [byAddress('again', 5), scsiPoolXML('named', "<adapter type='scsi_host' name='scsi_host3'/>")]) {
+      const clash = await virErrorOf(conn.storagePoolCreateXML(xml));
+      expect([clash.code, clash.message]).toEqual([ErrorCode.OPERATION_FAILED, "operation failed: Storage source conflict with pool: 'hba0'"]);
+    }
+    const other = await conn.storagePoolCreateXML(byAddress('other', 6));
+    expect(await (await other.storageVolLookupByName('unit:0:0:0')).getPath()).toBe('/dev/sd4');
+    await other.destroy();
+
+    // No host there with that unique_id, or no host under that address: libvirt's words.
+    for (const [xml, pci, id] of [[byAddress('noid', 7), '0000:00:1f.2', 7], [byAddress('noslot', 5, '0x1e'), '0000:00:1e.2', 5]] as const) {
+      const missing = await virErrorOf(conn.storagePoolCreateXML(xml));
+      expect([missing.code, missing.domain, missing.message]).toEqual([ErrorCode.XML_ERROR, ErrorDomain.NONE, `XML error: Failed to find scsi_host using PCI '${pci}' and unique_id='${id}'`]);
+    }
+    await pool.destroy();
+    expect(await conn.listStoragePools()).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { open } from 'node:fs/promises';
 import { mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,6 +8,7 @@ import {
   ErrorCode, ErrorDomain, StorageVolStreamFlags, StreamHole, isStreamHole, type StoragePool, type StorageVol, type StreamChunk,
 } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
+import { fileRangeOf, withFileRange } from '@tsvirt/util';
 import { dirPoolXML, embedRootForFile, loopDeviceOrSkip, removeLoopDevice, volXML } from './helpers.js';
 
 const MiB = 1024 * 1024;
@@ -157,6 +159,36 @@ describe('volume download and upload (streams)', { timeout: 60_000 }, () => {
     expect(readFileSync(join(dir, 'copy.qcow2')).equals(readFileSync(path))).toBe(true);
     execFileSync('qemu-img', ['compare', '-q', path, join(dir, 'copy.qcow2')]);
     expect(await (await pool.storageVolLookupByName('copy.qcow2')).getXMLDesc()).toContain("<format type='qcow2'/>");
+  });
+
+  it('a stream that names its local file (withFileRange) is copied from the file, with libvirt\'s rules all the same', async () => {
+    const content = readFileSync(join(dir, 'src.raw'));
+    const src = await pool.storageVolLookupByName('src.raw');
+    // A download names the volume's file and the range it reads.
+    const stream = await src.download(BigInt(MiB), 0n, SPARSE);
+    expect(fileRangeOf(stream)).toMatchObject({ offset: BigInt(MiB), length: 0n, size: BigInt(8 * MiB), holes: true });
+    const copy = await newVol('ranged.raw', 0);
+    await copy.upload(stream, 0n, 0n, SPARSE);
+    expect(readFileSync(join(dir, 'ranged.raw')).equals(content.subarray(MiB))).toBe(true);
+    expect(allocated(join(dir, 'ranged.raw'))).toBeLessThanOrEqual(MiB);
+    // Copied from the file, the stream is done with: the source volume is closed again.
+    expect(stream.destroyed).toBe(true);
+
+    // An upload whose chunks cannot be pulled: only the file is read, each chunk counted.
+    const fh = await open(join(dir, 'src.raw'), 'r');
+    const unpullable: AsyncIterable<StreamChunk> = { [Symbol.asyncIterator]: () => { throw new Error('pulled'); } };
+    let counted = 0n;
+    const range = { fh, offset: 0n, length: 0n, size: BigInt(content.length), holes: false, progress: (n: bigint) => { counted += n; } };
+    const dest = await newVol('counted.raw', 0);
+    await dest.upload(withFileRange(unpullable, range), 4096n, 0n);
+    expect(readFileSync(join(dir, 'counted.raw')).subarray(4096).equals(content)).toBe(true);
+    expect(counted).toBe(BigInt(content.length));
+    // The length still limits it, and a hole on a plain upload is refused, as for any stream.
+    const over = await virErrorOf(dest.upload(withFileRange(unpullable, range), 0n, 10n));
+    expect(over.message).toBe('cannot write to stream: No space left on device');
+    const holes = await virErrorOf(dest.upload(withFileRange(unpullable, { ...range, holes: true })));
+    expect(holes.message).toBe('Requested operation is not valid: Unexpected stream hole');
+    await fh.close();
   });
 
   it('back-pressure: a download reads as it is consumed, and destroying it closes the volume', async () => {

@@ -28,7 +28,8 @@ export interface RunOptions {
 /**
  * Runs a program with an argument array (never through a shell) and returns its output. A
  * failure to start, a timeout or an exit code outside `okExitCodes` raises a VirError whose
- * message names the command and carries its stderr, as libvirt's virCommandRun does.
+ * message names the command and carries its whole stderr (trailing newline included), as
+ * libvirt's virCommandRun does.
  */
 export async function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
   const shown = [file, ...args].join(' ');
@@ -44,10 +45,9 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
     throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${file}: ${why}`, domain, { cause: r.error });
   }
   if (!(opts.okExitCodes ?? [0]).includes(r.exitCode)) {
-    const err = r.stderr.trim();
     throw new VirError(
       ErrorCode.INTERNAL_ERROR,
-      `Child process (${shown}) unexpected exit status ${r.exitCode}${err ? `: ${err}` : ''}`,
+      `Child process (${shown}) unexpected exit status ${r.exitCode}${r.stderr ? `: ${r.stderr}` : ''}`,
       domain,
     );
   }

@@ -13,6 +13,7 @@ export { StreamHole, isStreamHole, type StreamChunk } from './stream/stream-hole
 export { readChunks, STREAM_CHUNK, type ReadRange } from './stream/read-chunks.js';
 export { fileExtents, type FileExtent } from './stream/file-extents.js';
 export { writeChunks, type WriteTarget } from './stream/write-chunks.js';
+export { withFileRange, fileRangeOf, fileRangeChunks, copyFileRange, COPY_CHUNK, type FileRange } from './stream/file-range.js';
 export { processStartTime, isProcessAlive } from './proc-info.js';
 export { xdgDirs, embedRoot, localInstance, type XdgDirs, type LocalInstance } from './local-paths.js';
 export { removeIfExists, setAutostartSymlink } from './file-ops.js';

@@ -54,10 +54,12 @@ describe('runCommand', () => {
     expect(e.message).toMatch(/^Timed out during operation: .* did not finish within 300 ms$/);
   });
 
-  it('a non-zero exit is an error carrying the command and its stderr', async () => {
+  it('a non-zero exit is an error carrying the command and its whole stderr, as libvirt keeps it', async () => {
     const e = await rejection(runCommand(node, ['-e', 'process.stderr.write("boom: bad thing\\n"); process.exit(3)']));
     expect(e.code).toBe(ErrorCode.INTERNAL_ERROR);
-    expect(e.message).toMatch(/^internal error: Child process \(.*node -e .*\) unexpected exit status 3: boom: bad thing$/);
+    expect(e.message).toMatch(/^internal error: Child process \(.*node -e .*\) unexpected exit status 3: boom: bad thing\n$/);
+    const lines = await rejection(runCommand(node, ['-e', 'process.stderr.write("  first\\n\\nsecond  \\n"); process.exit(1)']));
+    expect(lines.message).toMatch(/unexpected exit status 1: {3}first\n\nsecond {2}\n$/);
   });
 
   it('a non-zero exit without stderr names only the status', async () => {

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, LLONG_MAX, ULLONG_MAX, VirError, leadingUnsigned, parseScaledInteger, scaleInteger, unitScale } from '../src/index.js';
+import { VIRSH_CASE_TIMEOUT, virshTest } from './virsh-oracle.js';
 
 const SUFFIXES = ['', 'b', 'B', 'byte', 'bytes', 'Bytes', 'k', 'K', 'KiB', 'kib', 'KB', 'kB', 'm', 'MiB', 'MB', 'g', 'GiB', 'GB',
   't', 'TiB', 'TB', 'p', 'P', 'PiB', 'PB', 'e', 'E', 'EiB', 'EB', 'Q', 'KiBs', 'x', 'iB', 'kbb', ' k', 'k '];
@@ -15,8 +15,7 @@ const INPUTS = [
 
 /** What virsh 9.0 prints for `vol-create-as --print-xml` with this capacity: the bytes, or its error lines. */
 function virshAnswer(size: string): string {
-  const r = spawnSync('virsh', ['-c', 'test:///default', 'vol-create-as', 'default-pool', 'v', size, '--print-xml'], { encoding: 'utf8', timeout: 20_000 });
-  if (r.error) throw r.error;
+  const r = virshTest(['vol-create-as', 'default-pool', 'v', size, '--print-xml']);
   return /<capacity>(\d+)<\/capacity>/.exec(r.stdout)?.[1] ?? r.stderr.trim();
 }
 
@@ -35,7 +34,7 @@ function ourAnswer(size: string): string {
 describe('scaled integers as virsh reads sizes (oracle: virsh 9.0 vol-create-as --print-xml)', () => {
   it.each(INPUTS)('%j', (size) => {
     expect(ourAnswer(size)).toBe(virshAnswer(size));
-  });
+  }, VIRSH_CASE_TIMEOUT);
 });
 
 describe('scaled integers exactly', () => {

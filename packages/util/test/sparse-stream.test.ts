@@ -3,7 +3,10 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorCode, ErrorDomain, StreamHole, VirError, fileExtents, isStreamHole, readChunks, writeChunks, type StreamChunk } from '../src/index.js';
+import {
+  COPY_CHUNK, ErrorCode, ErrorDomain, StreamHole, VirError, copyFileRange, fileExtents, fileRangeChunks, fileRangeOf, isStreamHole, readChunks, withFileRange,
+  writeChunks, type StreamChunk,
+} from '../src/index.js';
 import { zeroRuns } from '../src/stream/zero-runs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsvirt-util-stream-'));
@@ -47,6 +50,75 @@ describe('sparse streams', () => {
     } finally {
       await fh.close();
     }
+  });
+
+  it('one reused buffer: the same chunks, holes found across megabytes; a stream marked with its file range', async () => {
+    const path = join(dir, 'big');
+    const content = Buffer.alloc(COPY_CHUNK * 2 + 5);
+    content.write('x', 3 * 1024 * KiB);
+    content.write('end', content.length - 3);
+    writeFileSync(path, content);
+    const fh = await open(path, 'r');
+    try {
+      const size = BigInt(content.length);
+      for (const holes of [false, true]) {
+        const buffer = Buffer.alloc(COPY_CHUNK);
+        const seen = new Set<ArrayBufferLike>();
+        for await (const c of readChunks(fh, { offset: 0n, length: 0n, size, holes, buffer })) if (!isStreamHole(c)) seen.add(c.buffer);
+        expect([...seen]).toEqual([buffer.buffer]);
+        // The same bytes and holes as 1 MiB chunks carry, in fewer data chunks.
+        const [big, small] = [await collect(readChunks(fh, { offset: 0n, length: 0n, size, holes, buffer })), await collect(readChunks(fh, { offset: 0n, length: 0n, size, holes }))];
+        const flat = (cs: Array<string | bigint>): string => cs.map((c) => (typeof c === 'bigint' ? `<${c}>` : c)).join('');
+        expect(flat(big)).toBe(flat(small));
+      }
+      // A 4 MiB read of zeros is one hole, not a comparison past the zeros it is checked against.
+      expect(await collect(readChunks(fh, { offset: 0n, length: BigInt(COPY_CHUNK), size, holes: true, buffer: Buffer.alloc(COPY_CHUNK) })))
+        .toEqual([BigInt(3 * 1024 * KiB), `x${'\0'.repeat(4 * KiB - 1)}`, BigInt(COPY_CHUNK - 3 * 1024 * KiB - 4 * KiB)]);
+
+      let counted = 0n;
+      const stream = withFileRange(from(), { fh, offset: 1n, length: 0n, size, holes: false, progress: (n) => { counted += n; } });
+      expect(fileRangeOf(stream)?.offset).toBe(1n);
+      expect([fileRangeOf(from()), fileRangeOf(null), fileRangeOf('x')]).toEqual([undefined, undefined, undefined]);
+      const copied = (await collect(fileRangeChunks(fileRangeOf(stream)!))).join('');
+      expect([copied === content.subarray(1).toString('latin1'), counted]).toEqual([true, size - 1n]);
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it('copyFileRange: a whole sparse file onto an empty one by the kernel, anything else through the buffer, the same bytes', async () => {
+    const src = join(dir, 'sparse-src');
+    const content = Buffer.alloc(8 * 1024 * KiB);
+    content.fill(7, 1024 * KiB, 2 * 1024 * KiB);
+    content.write('end', content.length - 3);
+    writeFileSync(src, '');
+    const srcFh = await open(src, 'r+');
+    await srcFh.truncate(content.length);
+    await srcFh.write(content, 1024 * KiB, 1024 * KiB, 1024 * KiB);
+    await srcFh.write(content, content.length - 3, 3, content.length - 3);
+    const size = BigInt(content.length);
+    const extents = await fileExtents(src);
+    // The kernel's copy reads the path: handed an empty file's descriptor, it still copies the source.
+    writeFileSync(join(dir, 'empty'), '');
+    const emptyFh = await open(join(dir, 'empty'), 'r');
+    const cases: Array<[string, Partial<{ path: string; offset: bigint; fh: typeof srcFh }>, number]> = [
+      ['kernel', { path: src, fh: emptyFh }, 0],
+      ['fallback', { path: join(dir, 'no-such-file') }, 0],
+      ['buffer', { path: src, offset: 4096n }, 4096],
+    ];
+    for (const [name, over, from] of cases) {
+      const out = join(dir, `copy-${name}`);
+      writeFileSync(out, '');
+      const fh = await open(out, 'r+');
+      let counted = 0n;
+      const range = { fh: srcFh, offset: 0n, length: 0n, size, holes: true, ...(extents ? { extents } : {}), progress: (n: bigint) => { counted += n; }, ...over };
+      const n = await copyFileRange(fh, range, { path: out, offset: 0n, length: 0n, holes: true, size: 0n, block: false });
+      await fh.close();
+      expect([name, n, counted, readFileSync(out).equals(content.subarray(from))]).toEqual([name, size - BigInt(from), size - BigInt(from), true]);
+      expect(statSync(out).blocks * 512).toBeLessThanOrEqual(1024 * KiB + 8 * KiB);
+    }
+    await srcFh.close();
+    await emptyFh.close();
   });
 
   it('fileExtents and readChunks over them: the file system\'s holes (never read), data as it is, zeros included', async () => {

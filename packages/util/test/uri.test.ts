@@ -52,15 +52,43 @@ describe('parseURI', () => {
     expect(uriParam(u, 'a')).toBe('1');
   });
 
-  it('lower-cases the scheme and strips the brackets of an IPv6 host', () => {
+  it('keeps the case of the driver (libvirt matches it exactly) and strips the brackets of an IPv6 host', () => {
     const u = parseURI('QEMU+SSH://root@[::1]/system');
-    expect(u.driver).toBe('qemu');
+    expect(u.driver).toBe('QEMU');
     expect(u.transport).toBe('ssh');
     expect(u.host).toBe('::1');
   });
 
-  for (const bad of ['', 'default', 'test:', 'test:/default', '://x', '1qemu:///system', 'qemu+:///x',
-    'qemu+ssh://host:99999/system', 'qemu://ho st/system', 'test:///%zz', 'qemu+ssh://us%zz@host/system']) {
+  // What python3-libvirt 9.0's virConnectOpen accepts as URIs (its drivers may then refuse them).
+  it('reads the forms libvirt reads: opaque paths, empty paths, an empty transport, any port number', () => {
+    const parts = (raw: string): unknown => {
+      const u = parseURI(raw);
+      return [u.driver, u.transport, u.host, u.port, u.path];
+    };
+    expect(parts('test:')).toEqual(['test', undefined, undefined, undefined, '']);
+    expect(parts('test:/default')).toEqual(['test', undefined, undefined, undefined, '/default']);
+    expect(parts('test:default')).toEqual(['test', undefined, undefined, undefined, 'default']);
+    expect(parts('qemu://')).toEqual(['qemu', undefined, undefined, undefined, '']);
+    expect(parts('qemu+:///x')).toEqual(['qemu', '', undefined, undefined, '/x']);
+    expect(parts('qemu+ssh://host:99999/system')).toEqual(['qemu', 'ssh', 'host', 99999, '/system']);
+    expect(parts('test:///a%20b#frag')).toEqual(['test', undefined, undefined, undefined, '/a b']);
+  });
+
+  for (const none of ['', 'default', 'foo', 'a/b']) {
+    it(`says ${JSON.stringify(none)} names no driver, as libvirt does`, () => {
+      let err: unknown;
+      try {
+        parseURI(none);
+      } catch (e) {
+        err = e;
+      }
+      expect([(err as VirError).code, (err as VirError).domain, (err as VirError).message]).toEqual(
+        [ErrorCode.NO_CONNECT, ErrorDomain.NONE, `no connection driver available for URI '${none}' does not include a driver name`]);
+    });
+  }
+
+  for (const bad of ['://x', '1qemu:///system', 'qemu://ho st/system', 'test:///%zz', 'qemu+ssh://us%zz@host/system',
+    'qemu+ssh://[::1', 'qemu+unix://host:/system', 'test:///default?a=%zz', '   ', '%%%', 'test :///default', ':///']) {
     it(`refuses ${JSON.stringify(bad)} with libvirt's error`, () => {
       let err: unknown;
       try {

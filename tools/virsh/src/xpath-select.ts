@@ -182,3 +182,21 @@ export function selectXML(xpath: XPathLib, xml: string, expr: string, wrapped: b
   if (wrapped) return { stdout: `${dumpElement(wrap(result), 0, true)}\n`, stderr };
   return { stdout: result.map((n) => `${dumpNode(n, 0, true)}\n`).join(''), stderr };
 }
+
+/** A domain document as virsh reads one to edit a device: blanks kept, nodes editable. */
+export interface DeviceSelection {
+  readonly nodes: Node[];
+  /** libxml2's own message for an expression it cannot evaluate. */
+  readonly stderr: string;
+}
+
+/** The nodes `expr` selects in `xml` (parsed with its blanks, as virsh parses a domain to edit it). */
+export function selectForEdit(xpath: XPathLib, xml: string, expr: string): DeviceSelection {
+  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  const outcome = evaluate(xpath, expr, doc);
+  const value = 'value' in outcome ? outcome.value : [];
+  return { nodes: Array.isArray(value) ? value : [], stderr: 'error' in outcome ? outcome.error : '' };
+}
+
+/** One node as libxml2's xmlNodeDump writes it without formatting: the whitespace inside as it is. */
+export const dumpAsIs = (node: Node): string => dumpNode(node, 0, false);

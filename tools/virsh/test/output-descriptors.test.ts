@@ -48,4 +48,23 @@ describe('output through descriptors', { timeout: 60_000 }, () => {
     // list's name, its blank line and the one after a command; dominfo's error (no blank line after a failure); domid's
     expect(r.stdout).toBe("test\n\n\nerror: failed to get domain 'nosuch'\n1\n\n");
   });
+
+  // Whether output is shown as it comes (a terminal) or gathered (a file, a pipe, /dev/null), as
+  // virsh's stdio decides between line and full buffering.
+  const SHOWS_AT_ONCE = `
+import os, pty, subprocess, sys
+probe = ['node', '--input-type=module', '-e',
+  "import { isCharDevice } from '" + sys.argv[1] + "'; process.stderr.write(String(isCharDevice(1)))"]
+def run(out):
+    return subprocess.run(probe, stdout=out, stderr=subprocess.PIPE).stderr.decode()
+primary, secondary = pty.openpty()
+print(run(secondary), run(subprocess.DEVNULL), run(subprocess.PIPE), run(open('/dev/zero', 'rb')))
+`;
+
+  it('shows output at once on a terminal only, not on /dev/null, a pipe or another memory device', () => {
+    const module = fileURLToPath(new URL('../dist/vsh/fd-output.js', import.meta.url));
+    const r = spawnSync('python3', ['-c', SHOWS_AT_ONCE, module], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true false false false\n');
+  });
 });

@@ -1,7 +1,7 @@
 import type { VirURI } from '@tsvirt/util';
 import type { Connection } from '../objects/connection.js';
 import type { EventSource } from './driver-types.js';
-import type { DriverTables } from './driver-kinds.js';
+import type { DriverKind, DriverTables } from './driver-kinds.js';
 import type { StateDriver } from './state-driver.js';
 import type { ConnectCloseReason } from '../close-reason.js';
 import type { ConnectAuth } from '../connect-auth.js';
@@ -26,6 +26,13 @@ export interface DriverConnection extends Partial<DriverTables> {
   readonly uri?: string;
   /** Settles when the connection closes by itself (a remote peer gone), never on close(): the API then ends its event streams. */
   readonly closed?: Promise<ConnectCloseReason>;
+  /**
+   * The table that serves one public call (`api`, e.g. `virDomainAttachDevice`), for a driver that
+   * tells apart libvirt's calls the API gives one entry point (the remote driver sends each its
+   * own procedure: virDomainAttachDevice is not virDomainAttachDeviceFlags with LIVE on the
+   * wire); without it, the kind's table.
+   */
+  tableForCall?<K extends DriverKind>(kind: K, api: string): DriverTables[K] | undefined;
   close(): Promise<void>;
 }
 

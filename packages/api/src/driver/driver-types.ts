@@ -23,8 +23,8 @@ export interface DomainInfo {
 /** virNodeInfo. */
 export interface NodeInfo {
   readonly model: string;
-  /** Memory in KiB. */
-  readonly memory: number;
+  /** Memory in KiB: libvirt's unsigned long, exact as a bigint (a test config may give up to 2^64-1). */
+  readonly memory: bigint;
   readonly cpus: number;
   /** MHz. */
   readonly mhz: number;

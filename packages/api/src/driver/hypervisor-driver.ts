@@ -9,6 +9,8 @@ import type { CloseCallbackEntryPoints } from './close-callback-entry-points.js'
 import type { DomainEventEntryPoints } from './domain-driver-event.js';
 import type { DomainAddressEntryPoints } from './domain-iface-addrs.js';
 import type { DomainDumpEntryPoints } from './domain-dump.js';
+import type { DomainInputEntryPoints } from './domain-input-entry-points.js';
+import type { DomainAgentEntryPoints } from './domain-agent-entry-points.js';
 import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus, NodeCPUMap } from './domain-resource-types.js';
 
 /**
@@ -17,7 +19,8 @@ import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus, NodeCPUMap } f
  * `flags` arguments carry libvirt's flag values; a driver rejects flags it does not know.
  */
 export interface HypervisorDriver extends DomainStateEntryPoints, DomainTuningEntryPoints, DomainJobEntryPoints, HostEntryPoints,
-  DomainBackupEntryPoints, ConsoleEntryPoints, CloseCallbackEntryPoints, DomainEventEntryPoints, DomainAddressEntryPoints, DomainDumpEntryPoints {
+  DomainBackupEntryPoints, ConsoleEntryPoints, CloseCallbackEntryPoints, DomainEventEntryPoints, DomainAddressEntryPoints, DomainDumpEntryPoints,
+  DomainInputEntryPoints, DomainAgentEntryPoints {
   /** The driver's name as `virsh version` shows it (`TEST`, `QEMU`, `LXC`). */
   connectGetType?(): Promise<string>;
   /** Hypervisor version as libvirt encodes it: major * 1,000,000 + minor * 1,000 + micro. */

@@ -44,3 +44,14 @@ export function checkNull(value: unknown, name: string, api: string): void {
 export function checkNonEmptyString(value: string, name: string, api: string): void {
   if (value === '') throw invalidArg(`string ${name} in ${api} must not be empty`);
 }
+
+/** The most keys virDomainSendKey presses at once (VIR_DOMAIN_SEND_KEY_MAX_KEYS). */
+export const SEND_KEY_MAX_KEYS = 16;
+/** How many key code sets there are (VIR_KEYCODE_SET_LAST). */
+const KEYCODE_SET_LAST = 10;
+
+/** virDomainSendKey's own checks: 1 to 16 keys (libvirt 9.0 words both ends as below), a known set. */
+export function checkSendKeyArgs(codeset: number, keycodes: readonly number[]): void {
+  if (keycodes.length === 0 || keycodes.length > SEND_KEY_MAX_KEYS) throw invalidArg('nkeycodes in virDomainSendKey must be greater than zero');
+  if (!Number.isInteger(codeset) || codeset < 0 || codeset >= KEYCODE_SET_LAST) throw invalidArg(`Unsupported codeset '${codeset}'`);
+}

@@ -56,7 +56,8 @@ export class Connection {
     this.#uri = uri;
     this.#readonly = readonly;
     bindTables(this, (kind, api) => {
-      const table = this.#live(api)[kind];
+      const live = this.#live(api);
+      const table = live.tableForCall ? live.tableForCall(kind, api) : live[kind];
       const pkg = table ? undefined : missing.get(kind);
       if (pkg) throw noSupport(`${api}: the package ${pkg} is not installed; install it for ${kind} calls`);
       return table;
@@ -198,10 +199,10 @@ export class Connection {
       (e: NetworkDriverEvent) => callback(new Network(this, e.net), e.event, e.detail));
   }
   async networkDefineXML(xml: string, flags = 0): Promise<Network> {
-    return new Network(this, await this.#net('networkDefineXML', 'virNetworkDefineXML', 'write')(xml, flags));
+    return new Network(this, await this.#net('networkDefineXML', flags ? 'virNetworkDefineXMLFlags' : 'virNetworkDefineXML', 'write')(xml, flags));
   }
   async networkCreateXML(xml: string, flags = 0): Promise<Network> {
-    return new Network(this, await this.#net('networkCreateXML', 'virNetworkCreateXML', 'write')(xml, flags));
+    return new Network(this, await this.#net('networkCreateXML', flags ? 'virNetworkCreateXMLFlags' : 'virNetworkCreateXML', 'write')(xml, flags));
   }
 
   async listAllInterfaces(flags = 0): Promise<Interface[]> {

@@ -9,7 +9,9 @@ import type { DomainInterface } from '../driver/domain-iface-addrs.js';
 import { DomainInterfaceAddressesSource } from '../domain-iface-flags.js';
 import { DomainCoreDumpFlags, DomainCoreDumpFormat } from '../domain-dump-flags.js';
 import { DomainDeviceModifyFlags, type DomainState, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
-import { checkNonNegative, checkNonZero, checkRequiredFlag } from './arg-checks.js';
+import { checkNonNegative, checkNonZero, checkRequiredFlag, checkSendKeyArgs } from './arg-checks.js';
+import type { DomainScreenshot } from '../driver/domain-input-entry-points.js';
+import { DomainQemuAgentCommandTimeout, type DomainFSInfo } from '../driver/domain-agent-entry-points.js';
 import { Handle, callOf, setRef } from './handle.js';
 import { DomainSnapshot } from './domain-snapshot.js';
 import { DomainCheckpoint } from './domain-checkpoint.js';
@@ -225,6 +227,33 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   /** The namespaces of a container's init (virDomainLxcOpenNamespace). */
   lxcOpenNamespace(flags = 0): Promise<LxcNamespaces> {
     return callOf(this)('domainLxcOpenNamespace', 'virDomainLxcOpenNamespace', 'write')(this.ref, flags);
+  }
+
+  // The guest's keyboard and display (driver/domain-input-entry-points.ts).
+
+  /** Presses `keycodes` of `codeset` (KeycodeSet, `@tsvirt/util/keycodes`) together, held `holdtime` ms (virDomainSendKey). */
+  async sendKey(codeset: number, holdtime: number, keycodes: readonly number[], flags = 0): Promise<void> {
+    checkSendKeyArgs(codeset, keycodes);
+    await callOf(this)('domainSendKey', 'virDomainSendKey', 'write')(this.ref, codeset, holdtime, keycodes, flags);
+  }
+  /** What the display `screen` shows: its MIME type and a stream of the image (virDomainScreenshot). */
+  screenshot(screen = 0, flags = 0): Promise<DomainScreenshot> {
+    return callOf(this)('domainScreenshot', 'virDomainScreenshot', 'write')(this.ref, screen, flags);
+  }
+
+  // The guest agent (driver/domain-agent-entry-points.ts).
+
+  /** Passes a command to the QEMU guest agent (virDomainQemuAgentCommand); `timeout` in seconds or DomainQemuAgentCommandTimeout. */
+  qemuAgentCommand(cmd: string, timeout: number = DomainQemuAgentCommandTimeout.DEFAULT, flags = 0): Promise<string> {
+    return callOf(this)('qemuAgentCommand', 'virDomainQemuAgentCommand', 'write')(this.ref, cmd, timeout, flags);
+  }
+  /** The guest's mounted file systems (virDomainGetFSInfo). */
+  getFSInfo(flags = 0): Promise<DomainFSInfo[]> {
+    return callOf(this)('domainGetFSInfo', 'virDomainGetFSInfo', 'write')(this.ref, flags);
+  }
+  /** Sets a guest user's password through the agent (virDomainSetUserPassword). */
+  async setUserPassword(user: string, password: string, flags = 0): Promise<void> {
+    await callOf(this)('domainSetUserPassword', 'virDomainSetUserPassword', 'write')(this.ref, user, password, flags);
   }
 
   // Tuning, statistics and guest facts (driver/domain-tuning-entry-points.ts).

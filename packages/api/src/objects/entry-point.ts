@@ -19,6 +19,14 @@ export type Access = 'read' | 'write';
 /** A checked lookup of `key` in a table, for the public function `api`; `'write'` calls are refused read-only. */
 export type Caller<T extends object> = <K extends keyof T>(key: K, api: string, access?: Access) => ReturnType<typeof entryPoint<T, K>>;
 
+/** Sees the access mode of every entry-point lookup (the read-only walk's test uses it); none by default. */
+let accessObserver: ((key: string, access: Access) => void) | undefined;
+
+/** Internal (not exported by the package): observe or, with undefined, stop observing lookups. */
+export function observeAccess(observer: ((key: string, access: Access) => void) | undefined): void {
+  accessObserver = observer;
+}
+
 /**
  * The entry-point lookup a handle uses, checking in libvirt's order: the connection (the table
  * getter may raise INVALID_CONN naming `api`), then OPERATION_DENIED for a `'write'` call when
@@ -26,6 +34,7 @@ export type Caller<T extends object> = <K extends keyof T>(key: K, api: string, 
  */
 export function callerFor<T extends object>(table: (api: string) => T | undefined, readonly: () => boolean): Caller<T> {
   return <K extends keyof T>(key: K, api: string, access: Access = 'read'): ReturnType<typeof entryPoint<T, K>> => {
+    accessObserver?.(String(key), access);
     try {
       const t = table(api);
       if (access === 'write') denyReadonly(readonly(), api);

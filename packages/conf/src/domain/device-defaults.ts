@@ -1,6 +1,7 @@
 import { attr, childElements, element, firstChild, type XmlElement, type XmlNode } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
 import { filesystemDefaults } from './filesystem-defaults.js';
+import { applyVideoInputDefaults, type GuestKind } from './video-input-defaults.js';
 
 /** VNC: a socket replaces network listens; otherwise the port is automatic unless fixed, and the listen is explicit. */
 function vncDefaults(g: XmlElement): void {
@@ -79,7 +80,7 @@ function smartcardAddresses(devices: XmlElement): void {
 }
 
 /** Applies libvirt's driver-neutral device defaults to the children of `<devices>`, in place. */
-export function applyDeviceDefaults(devices: XmlElement): void {
+export function applyDeviceDefaults(devices: XmlElement, guest: GuestKind): void {
   for (const d of childElements(devices)) {
     if (d.name === 'graphics' && attr(d, 'type') === 'vnc') vncDefaults(d);
     else if (CHARDEVS.has(d.name)) chardevDefaults(d);
@@ -88,7 +89,5 @@ export function applyDeviceDefaults(devices: XmlElement): void {
   controllerIndexes(devices);
   smartcardAddresses(devices);
   filesystemDefaults(devices);
-  const video = childElements(devices, 'video')[0];
-  const model = video && firstChild(video, 'model');
-  if (model && attr(model, 'primary') === undefined && attr(model, 'type') !== 'none') setAttr(model, 'primary', 'yes');
+  applyVideoInputDefaults(guest, devices);
 }

@@ -139,10 +139,10 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
   const description = firstChild(root, 'description');
   const devices = firstChild(root, 'devices');
   checkDomain(root, devices ? childElements(devices) : []);
-  if (devices) applyDeviceDefaults(devices);
-  memtuneUnits(root);
   const machine = attr(osType, 'machine');
   const arch = attr(osType, 'arch') ?? defaults.arch;
+  if (devices) applyDeviceDefaults(devices, { virtType: type, osType: osKind, arch, machine });
+  memtuneUnits(root);
 
   return {
     type,

@@ -6,6 +6,7 @@ import { parseDevice, type DomainDevice } from './devices/index.js';
 import { checkChardevSources } from './chardev-checks.js';
 import { checkGraphicsListens } from './graphics-checks.js';
 import { checkResctrl } from './resctrl-checks.js';
+import { checkDiskTarget } from './disk-target.js';
 
 const xmlError = (detail: string): VirError => new VirError(ErrorCode.XML_ERROR, detail, ErrorDomain.DOMAIN);
 const unsupported = (detail: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, detail, ErrorDomain.DOMAIN);
@@ -24,13 +25,19 @@ function diskSource(d: Disk): string | undefined {
 }
 
 function checkDisks(disks: Disk[]): void {
+  for (const d of disks) {
+    if (d.target?.dev === undefined) {
+      throw new VirError(ErrorCode.NO_TARGET, diskSource(d) ?? (d.type === 'network' ? d.source?.protocol : undefined), ErrorDomain.DOMAIN);
+    }
+  }
+  disks.forEach(checkDiskTarget);
+  for (const d of disks) {
+    if (d.device === 'lun' && (d.type === 'file' || d.type === 'dir')) throw unsupported("disk device='lun' is only valid for block type disk source");
+  }
   const byTarget = new Map<string, Disk>();
   for (const d of disks) {
     const source = diskSource(d);
-    const target = d.target?.dev;
-    if (target === undefined) {
-      throw new VirError(ErrorCode.NO_TARGET, source ?? (d.type === 'network' ? d.source?.protocol : undefined), ErrorDomain.DOMAIN);
-    }
+    const target = d.target!.dev!;
     const seen = byTarget.get(target);
     if (seen) throw xmlError(`target '${target}' duplicated for disk sources '${diskSource(seen) ?? ''}' and '${source ?? ''}'`);
     byTarget.set(target, d);

@@ -12,6 +12,7 @@ export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
       'iothread_period', 'iothread_quota', 'vcpupin', 'emulatorpin', 'iothreadpin', 'emulatorsched', 'vcpusched',
       'iothreadsched', 'cachetune', 'memorytune'],
   },
+  'domain/devices/video/model': { order: ['resolution', 'acceleration'], attrs: ['type', 'ram', 'vram', 'vram64', 'vgamem', 'heads', 'primary', 'blob'] },
 });
 
 /** libvirt's layout of the QEMU driver's `<domstatus>` file, with the domain inside it. */

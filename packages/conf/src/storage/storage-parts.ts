@@ -1,4 +1,4 @@
-import { at, attr, child, childText, flag, list, model, type Binding } from '../model/binding.js';
+import { at, attr, body, child, childText, flag, list, model, type Binding } from '../model/binding.js';
 import { uint, yesNo } from '../model/codec.js';
 import { readParts, writeParts, type PartModels, type PartOf } from '../model/document-parts.js';
 import { firstChild, type XmlElement } from '../xml/xml-node.js';
@@ -35,6 +35,11 @@ export const POOL_PART_MODELS = {
       type: attr('type'), name: attr('name'), parent: attr('parent'), managed: attr('managed', yesNo),
       wwnn: attr('wwnn'), wwpn: attr('wwpn'), parentWwnn: attr('parent_wwnn'), parentWwpn: attr('parent_wwpn'),
       parentFabricWwn: attr('parent_fabric_wwn'),
+      // A scsi_host adapter found by the PCI address of its HBA and the host's unique_id.
+      parentaddr: child('parentaddr', {
+        uniqueId: attr('unique_id', uint),
+        address: child('address', { domain: attr('domain', uint), bus: attr('bus', uint), slot: attr('slot', uint), function: attr('function', uint) }),
+      }),
     }),
     name: childText('name'),
     format: at('format', attr('type')),
@@ -49,6 +54,7 @@ export const POOL_PART_MODELS = {
 
 /** The typed models of a `<volume>`'s top-level parts, by element name. */
 export const VOLUME_PART_MODELS = {
+  key: model('key', { value: body() }),
   target: model('target', {
     path: childText('path'),
     format: at('format', attr('type')),
@@ -98,12 +104,13 @@ export function withPoolPart<K extends PoolPartKind>(def: StoragePoolDef, kind: 
   return withPart(POOL_PART_MODELS, def, kind, value, 'targetPath', kind === 'target' ? (v) => (v as PoolPart<'target'> | undefined)?.path : undefined);
 }
 
-/** The `kind` part of a volume (`target`, `backingStore`, `source`), typed, or undefined. */
+/** The `kind` part of a volume (`key`, `target`, `backingStore`, `source`), typed, or undefined. */
 export function volumePart<K extends VolumePartKind>(def: StorageVolDef, kind: K): VolumePart<K> | undefined {
   return readParts(VOLUME_PART_MODELS, def.xml, kind)[0];
 }
 
-/** A copy of the volume with its `kind` part replaced (undefined removes it); `format` follows the target's. */
+/** A copy of the volume with its `kind` part replaced (undefined removes it); `format` follows the target's, `key` the key's. */
 export function withVolumePart<K extends VolumePartKind>(def: StorageVolDef, kind: K, value: VolumePart<K> | undefined): StorageVolDef {
+  if (kind === 'key') return withPart(VOLUME_PART_MODELS, def, kind, value, 'key', (v) => (v as VolumePart<'key'> | undefined)?.value);
   return withPart(VOLUME_PART_MODELS, def, kind, value, 'format', kind === 'target' ? (v) => (v as VolumePart<'target'> | undefined)?.format : undefined);
 }

@@ -8,6 +8,8 @@ import { StreamRegistry, type StreamIO } from './stream-registry.js';
 export interface ClientIO extends StreamIO {
   /** Starts pinging the client (it said it speaks keepalive). */
   startKeepalive(): void;
+  /** Why descriptors cannot be passed to this client (not a unix socket, no addon), or undefined. */
+  fdPassingMissing(): string | undefined;
 }
 
 const log = logger('daemon.client');
@@ -53,6 +55,10 @@ export class ClientContext {
 
   startKeepalive(): void {
     this.io.startKeepalive();
+  }
+
+  fdPassingMissing(): string | undefined {
+    return this.io.fdPassingMissing();
   }
 
   get isOpen(): boolean {

@@ -5,6 +5,7 @@ import { ErrorCode, ErrorDomain, VirError, noSupport } from '@tsvirt/util';
 import type { ClientContext } from './client-context.js';
 import { handlerFor } from './handler-table.js';
 import { denyReadonlyCall, publicApiName } from './readonly-rule.js';
+import { ReplyWithFds, type DispatchReply } from './reply-fds.js';
 
 function rpcError(text: string): VirError {
   return new VirError(ErrorCode.RPC, text, ErrorDomain.RPC);
@@ -13,9 +14,10 @@ function rpcError(text: string): VirError {
 /**
  * Runs one call and answers its reply frame (never throws): the program and procedure are looked
  * up in the generated tables, the arguments decoded with the generated codec, the handler of the
- * dispatch table run, and any failure turned into libvirt's error reply with the same serial.
+ * dispatch table run, and any failure turned into libvirt's error reply with the same serial. A
+ * handler's ReplyWithFds becomes a REPLY_WITH_FDS frame and the descriptors to send after it.
  */
-export async function dispatchCall(ctx: ClientContext, frame: Frame): Promise<Uint8Array> {
+export async function dispatchCall(ctx: ClientContext, frame: Frame): Promise<DispatchReply> {
   const h = frame.header;
   try {
     const program = programs.get(h.prog);
@@ -35,8 +37,9 @@ export async function dispatchCall(ctx: ClientContext, frame: Frame): Promise<Ui
     const handler = handlerFor(program.name, h.proc);
     if (!handler) throw noSupport(publicApiName(procedure));
     const ret = await handler(ctx, args, h);
-    return encodeReply(program, h.proc, h.serial, ret);
+    if (ret instanceof ReplyWithFds) return { frame: encodeReply(program, h.proc, h.serial, ret.ret, ret.fds.length), fds: ret.fds };
+    return { frame: encodeReply(program, h.proc, h.serial, ret) };
   } catch (e) {
-    return encodeErrorReply(h, virErrorToWire(e));
+    return { frame: encodeErrorReply(h, virErrorToWire(e)) };
   }
 }

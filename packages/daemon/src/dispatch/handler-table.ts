@@ -1,6 +1,7 @@
-import { qemu, type MessageHeader, type remote } from '@tsvirt/remote/protocol';
+import { lxc, noFdPassing, qemu, type MessageHeader, type remote } from '@tsvirt/remote/protocol';
 import type { ClientContext } from './client-context.js';
 import { domainOf } from './wire-objects.js';
+import { ReplyWithFds } from './reply-fds.js';
 import { connectHandlers } from './handlers/connect.js';
 import { domainHandlers } from './handlers/domain.js';
 import { domainInfoHandlers } from './handlers/domain-info.js';
@@ -53,8 +54,22 @@ const qemuHandlers: QemuHandlers = {
   [qemu.QEMU_PROC_DOMAIN_MONITOR_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuMonitorCommand(a.cmd, a.flags) }),
 };
 
+type LxcCalls = lxc.lxc_calls;
+/** The dispatch table of the LXC side program (libvirt-lxc's calls), whose replies may carry descriptors. */
+export type LxcHandlers = { readonly [P in keyof LxcCalls]?: (ctx: ClientContext, args: LxcCalls[P]['args']) => Promise<LxcCalls[P]['ret'] | ReplyWithFds> };
+
+const lxcHandlers: LxcHandlers = {
+  // init's namespaces as descriptors, in the order the driver lists them (libvirt: ipc, mnt, net, pid, user, uts)
+  [lxc.LXC_PROC_DOMAIN_OPEN_NAMESPACE]: async (ctx, a) => {
+    const why = ctx.fdPassingMissing();
+    if (why) throw noFdPassing('virDomainLxcOpenNamespace', why);
+    const ns = await domainOf(ctx.conn, a.dom).lxcOpenNamespace(a.flags);
+    return ReplyWithFds.open(undefined, ns.namespaces.map((n) => n.path));
+  },
+};
+
 type AnyHandler = (ctx: ClientContext, args: unknown, call: MessageHeader) => Promise<unknown>;
-const tables: Readonly<Record<string, Readonly<Record<number, unknown>>>> = { remote: remoteHandlers, qemu: qemuHandlers };
+const tables: Readonly<Record<string, Readonly<Record<number, unknown>>>> = { remote: remoteHandlers, qemu: qemuHandlers, lxc: lxcHandlers };
 
 /** The handler of a procedure of a program, if the daemon serves it. */
 export function handlerFor(program: string, proc: number): AnyHandler | undefined {

@@ -33,6 +33,9 @@ const ACRONYMS: ReadonlyArray<readonly [RegExp, string]> = [
 export function publicApiName(p: Procedure): string {
   let name = p.method.charAt(0).toUpperCase() + p.method.slice(1);
   for (const [re, to] of ACRONYMS) name = name.replace(re, to);
+  // the side programs' calls carry their program's name: virDomainLxcOpenNamespace, virDomainQemuMonitorCommand
+  const side = /^(LXC|QEMU)_PROC_DOMAIN_/.exec(p.name)?.[1];
+  if (side) name = name.replace(/^Domain/, `Domain${side === 'LXC' ? 'Lxc' : 'Qemu'}`);
   return `vir${name}`;
 }
 

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import {
-  FrameReader, decodeFrame, encodeEvent, keepalive, keepalive_program, virnet, type Frame,
+  FrameReader, decodeFrame, encodeEvent, fdPassingMissing, keepalive, keepalive_program, unixSocketFd, virnet, writeWithFds, type Frame,
 } from '@tsvirt/remote/protocol';
 import { logger } from '@tsvirt/util';
 import { ClientContext } from '../dispatch/client-context.js';
 import { dispatchCall } from '../dispatch/dispatch-call.js';
+import { closeFds, type DispatchReply } from '../dispatch/reply-fds.js';
 import { Keepalive } from './keepalive.js';
 import type { ServerLimits } from './limits.js';
 import type { ListenerKind } from '../listeners.js';
@@ -27,6 +28,8 @@ export class ClientSession {
   #closing = false;
   /** Why reading from the client is paused (too many calls in flight, an upload's full queue). */
   readonly #holds = new Set<string>();
+  /** Set while a reply's descriptors are being sent: later frames wait behind it. */
+  #afterFds: Promise<void> | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -40,6 +43,7 @@ export class ClientSession {
       writable: () => this.writable(),
       pauseInput: () => this.hold('stream', true),
       resumeInput: () => this.hold('stream', false),
+      fdPassingMissing: () => fdPassingMissing() ?? (unixSocketFd(socket) === undefined ? 'only a unix socket carries descriptors' : undefined),
     });
     this.#keepalive = new Keepalive(limits.keepaliveInterval, limits.keepaliveCount,
       () => this.send(encodeEvent(keepalive_program, keepalive.KEEPALIVE_PROC_PING, undefined)),
@@ -96,7 +100,7 @@ export class ClientSession {
     this.#inflight++;
     this.hold('calls', this.#inflight >= this.limits.maxClientRequests);
     void dispatchCall(this.context, frame)
-      .then((reply) => this.send(reply))
+      .then((reply) => this.reply(reply))
       .finally(() => {
         this.#inflight--;
         this.hold('calls', this.#inflight >= this.limits.maxClientRequests);
@@ -126,11 +130,40 @@ export class ClientSession {
     });
   }
 
-  /** Queues a frame to the client; one that lets too much pile up unread is dropped. */
+  /** Queues a frame to the client (after descriptors being sent); one that lets too much pile up unread is dropped. */
   send(frame: Uint8Array): void {
+    if (this.#afterFds) this.chain(async () => this.write(frame));
+    else this.write(frame);
+  }
+
+  private write(frame: Uint8Array): void {
     if (this.#closing) return;
     this.socket.write(frame);
     if (this.socket.writableLength > this.limits.maxPendingOutput) this.drop('client does not read its replies');
+  }
+
+  /** A reply, then its descriptors (whose copies are closed once sent or the client is gone). */
+  private reply(r: DispatchReply): void {
+    const fds = r.fds;
+    if (!fds) return this.send(r.frame);
+    this.chain(async () => {
+      try {
+        if (!this.#closing) await writeWithFds(this.socket, r.frame, fds, 'virDomainLxcOpenNamespace');
+      } catch (e) {
+        this.drop(`cannot send descriptors: ${(e as Error).message}`);
+      } finally {
+        closeFds(fds);
+      }
+    });
+  }
+
+  /** Runs `step` after the writes queued behind descriptors. */
+  private chain(step: () => Promise<void>): void {
+    const next = (this.#afterFds ?? Promise.resolve()).then(step);
+    this.#afterFds = next;
+    void next.then(() => {
+      if (this.#afterFds === next) this.#afterFds = undefined;
+    });
   }
 
   private drop(reason: string): void {

@@ -3,9 +3,17 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
+import { usbPlacement } from './usb-address.js';
 import { virtioOptions } from './virtio-args.js';
 
 const D = ErrorDomain.QEMU;
+
+/** `iothread` of a device served by one of the guest's I/O threads. */
+export const iothreadProp = (id: number | undefined): JsonProps => (id === undefined ? {} : { iothread: `iothread${id}` });
+
+/** Drops the properties left undefined, keeping the order of the rest. */
+export const defined = (props: Record<string, unknown>): JsonProps =>
+  Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
 
 /** `-device` with libvirt 9's JSON form. */
 export const deviceArg = (props: JsonProps): string[] => ['-device', JSON.stringify(props)];
@@ -44,10 +52,14 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
     } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
-      out.push(...deviceArg({ driver, ...virtioOptions(c.driver), id: `scsi${index}`, ...at(c) }));
+      const d = c.driver;
+      const tuning = { num_queues: d?.queues, cmd_per_lun: d?.cmdPerLun, max_sectors: d?.maxSectors, ioeventfd: d?.ioeventfd };
+      out.push(...deviceArg({ driver, ...iothreadProp(d?.iothread), ...virtioOptions(d), id: `scsi${index}`, ...defined(tuning), ...at(c) }));
     } else if (c.type === 'sata' && !(pcieRoot && index === 0)) {
       // q35's first SATA controller is the ICH9's own.
       out.push(...deviceArg({ driver: 'ahci', id: `sata${index}`, ...at(c) }));
+    } else if (c.type === 'ccid') {
+      out.push(...deviceArg({ driver: 'usb-ccid', id: `ccid${index}`, ...usbPlacement(devices, c) }));
     } else if (c.type === 'virtio-serial') {
       out.push(...deviceArg({ driver: 'virtio-serial-pci', ...virtioOptions(c.driver), id: `virtio-serial${index}`, ...at(c) }));
     }
@@ -88,7 +100,7 @@ function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
   const drv = nic.driver;
   const tx = drv?.txmode === 'iothread' ? { tx: 'bh' } : drv?.txmode === 'timer' ? { tx: 'timer' } : {};
   const flag = (v: boolean | undefined, name: string): JsonProps => (v === undefined ? {} : { [name]: v });
-  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx') };
+  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx'), ...flag(drv?.rss, 'rss'), ...flag(drv?.rssHashReport, 'hash') };
 }
 
 /** `-netdev` and `-device` arguments of the network interfaces: user networking, or taps on bridges. */
@@ -106,6 +118,7 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
       netdev: `hostnet${i}`,
       id: `net${i}`,
       ...(nic.mac ? { mac: nic.mac } : {}),
+      ...(nic.bootOrder !== undefined ? { bootindex: nic.bootOrder } : {}),
       ...pciProps(pciAddressOf(nic), pcieRoot),
     }));
   });
@@ -115,7 +128,7 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { r
 /** A character device as conf types it (all four kinds share one shape): its host side, address and target. */
 type Chardev = Omit<DeviceOf<'serial'>, 'kind'>;
 /** The host side of a character device (an egd RNG backend's is the same shape). */
-type ChardevHost = Pick<Chardev, 'type' | 'sources' | 'protocol'>;
+type ChardevHost = Pick<Chardev, 'sources' | 'protocol'> & { readonly type?: string };
 
 const missingPath = (what: string, id: string): VirError =>
   new VirError(ErrorCode.XML_ERROR, `missing source path for ${what}character device '${id}'`, ErrorDomain.DOMAIN);
@@ -240,10 +253,6 @@ type AudioDirection = NonNullable<Audio['inputs']>[number];
 
 /** libvirt's yes/no and on/off switches as QEMU's JSON booleans. */
 const yes = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : v === 'yes' || v === 'on');
-
-/** Drops the properties left undefined, keeping the order of the rest. */
-const defined = (props: Record<string, unknown>): JsonProps =>
-  Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as JsonProps;
 
 /** One direction's options: those every backend takes, then the backend's own, in libvirt's order. */
 function audioDirection(d: AudioDirection): JsonProps {

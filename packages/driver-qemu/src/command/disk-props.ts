@@ -1,6 +1,8 @@
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { driveAddress, type QemuDisk } from '../devices/qemu-disk.js';
 import { pciAddressOf, pciProps } from './pci-address.js';
+import { iothreadProp } from './device-args.js';
+import { networkStorageProps } from './network-disk.js';
 import { virtioOptions } from './virtio-args.js';
 
 /** A disk ready to be given to QEMU: its source resolved to a host path and its node names chosen. */
@@ -48,12 +50,29 @@ function cacheProps(d: ResolvedDisk): JsonProps {
   return c ? { cache: { direct: c.direct, 'no-flush': c.noFlush } } : {};
 }
 
+/** The copy-on-read layer libvirt stacks over a disk's format layer when `<driver copy_on_read='on'>`. */
+const copyOnReadNode = (d: ResolvedDisk): string | undefined => (d.view.disk.driver?.copyOnRead === true ? `libvirt-CoR-${d.view.target}` : undefined);
+
+/** The node the guest device reads: the copy-on-read layer, else the format layer. */
+const topNode = (d: ResolvedDisk): string => copyOnReadNode(d) ?? formatNode(d.node);
+
+/** The `-blockdev` of a disk's copy-on-read layer, if it has one. */
+export function copyOnReadProps(d: ResolvedDisk): JsonProps | undefined {
+  const node = copyOnReadNode(d);
+  return node === undefined ? undefined : { driver: 'copy-on-read', 'node-name': node, file: formatNode(d.node), discard: 'unmap' };
+}
+
+/** Whether a disk has a medium: a host path, or a network source (an empty CD-ROM drive has neither). */
+export const hasMedium = (d: ResolvedDisk): boolean => d.path !== undefined || (d.view.type === 'network' && d.view.disk.source?.protocol !== undefined);
+
 /** The protocol layer (`-blockdev` / blockdev-add) of a disk with a source. */
 export function storageProps(d: ResolvedDisk): JsonProps {
+  const tail = { 'node-name': storageNode(d.node), ...cacheProps(d), 'auto-read-only': true, discard: 'unmap' };
+  if (d.view.type === 'network') return { ...networkStorageProps(d.view.disk), ...tail };
   const driver = !d.isBlock ? 'file' : d.view.device === 'cdrom' && isHostCdrom(d.path) ? 'host_cdrom' : 'host_device';
   const io = d.view.disk.driver?.io;
   const aio = io !== undefined && io !== 'default' ? { aio: io } : {};
-  return { driver, filename: d.path, ...aio, 'node-name': storageNode(d.node), ...cacheProps(d), 'auto-read-only': true, discard: 'unmap' };
+  return { driver, filename: d.path, ...aio, ...tail };
 }
 
 /** The format layer stacked on the protocol layer. */
@@ -96,17 +115,17 @@ function guestProps(d: ResolvedDisk): JsonProps {
   };
 }
 
-/** The guest device (`-device` / device_add) of a disk, as libvirt 9 spells it. */
-export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
+/** The guest device (`-device` / device_add) of a disk, as libvirt 9 spells it; `usbAt` places a USB disk. */
+export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false, usbAt: JsonProps = {}): JsonProps {
   const v = d.view;
   if (v.disk.wwn !== undefined) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk wwn of '${v.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
   const share = v.shareable ? { 'share-rw': true } : {};
-  const drive = d.path !== undefined ? { drive: formatNode(d.node) } : {};
+  const drive = hasMedium(d) ? { drive: topNode(d) } : {};
   const tail = { ...drive, id: d.alias, ...guestProps(d) };
   const a = driveAddress(v);
   switch (v.bus) {
     case 'virtio':
-      return { driver: 'virtio-blk-pci', ...virtioOptions(v.disk.driver), ...virtioBlkProps(v), ...pciProps(pciAddressOf(v.disk), pcieRoot), ...share, ...tail };
+      return { driver: 'virtio-blk-pci', ...iothreadProp(v.disk.driver?.iothread), ...virtioOptions(v.disk.driver), ...virtioBlkProps(v), ...pciProps(pciAddressOf(v.disk), pcieRoot), ...share, ...tail };
     case 'scsi': {
       const driver = v.device === 'lun' ? 'scsi-block' : v.device === 'cdrom' ? 'scsi-cd' : 'scsi-hd';
       const deviceId = v.device === 'lun' ? {} : { device_id: v.disk.serial ?? `drive-${d.alias}` };
@@ -115,6 +134,12 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false): JsonProps {
     }
     case 'fdc':
       return { driver: 'floppy', unit: a.unit, ...tail };
+    case 'usb':
+      // libvirt gives QEMU a usb-storage without a drive here, which QEMU 7.2 refuses ("drive property not set").
+      if (!hasMedium(d)) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `USB disk '${v.target}' needs a medium: QEMU has no empty USB drive`, ErrorDomain.QEMU);
+      // The drive address is the one this driver's define gives every disk off virtio.
+      if (v.disk.address?.type !== undefined && v.disk.address.type !== 'usb' && v.disk.address.type !== 'drive') throw new VirError(ErrorCode.INTERNAL_ERROR, 'unexpected address type for usb disk', ErrorDomain.QEMU);
+      return { driver: 'usb-storage', ...usbAt, ...drive, id: d.alias, removable: v.disk.target?.removable ?? false, ...guestProps(d) };
     default: {
       const driver = v.device === 'cdrom' ? 'ide-cd' : 'ide-hd';
       // q35's built-in AHCI calls its ports ide.N; an added AHCI controller is sataN.

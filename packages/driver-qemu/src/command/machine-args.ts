@@ -67,6 +67,13 @@ export function tsegBytes(def: DomainDef): number | undefined {
   return f?.tseg === undefined ? undefined : toKiB(f.tseg, f.tsegUnit ?? 'MiB') * 1024;
 }
 
+/** `-accel`: the accelerator, and TCG's translation block cache size (in MiB) when the definition sets one. */
+export function accelArg(def: DomainDef, accel: 'kvm' | 'tcg'): string {
+  const f = domainPart(def, 'features');
+  if (accel !== 'tcg' || f?.tbCache === undefined) return accel;
+  return `tcg,tb-size=${Math.floor(toKiB(f.tbCache, f.tbCacheUnit ?? 'MiB') / 1024)}`;
+}
+
 /** `-global mch.extended-tseg-mbytes` of an SMM TSEG size (in MiB). */
 export function tsegArgs(def: DomainDef): string[] {
   const bytes = tsegBytes(def);

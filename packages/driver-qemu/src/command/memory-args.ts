@@ -1,4 +1,5 @@
-import { domainPart, formatCpuSet, parseCpuSet, toKiB, type DomainDef, type DomainPart } from '@tsvirt/conf';
+import { domainPart, formatCpuSet, parseCpuSet, toKiB, type DeviceOf, type DomainDef, type DomainPart } from '@tsvirt/conf';
+import { devicesOf } from '../devices/typed-devices.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 /** Where hugetlbfs of each page size is mounted, and what a domain's files there are called. */
@@ -17,7 +18,7 @@ type Cell = NonNullable<NonNullable<DomainPart<'cpu'>['numa']>['cells']>[number]
 const MiB = 1024 * 1024;
 
 /** The huge page size (KiB) backing NUMA node `node` (undefined: the whole guest), or undefined without huge pages. */
-function pageSizeFor(mb: MemoryBacking | undefined, node: number | undefined, dflt: number): number | undefined {
+export function pageSizeFor(mb: MemoryBacking | undefined, node: number | undefined, dflt: number): number | undefined {
   const hp = mb?.hugepages?.[0];
   if (!hp) return undefined;
   const pages = hp.pages ?? [];
@@ -27,26 +28,95 @@ function pageSizeFor(mb: MemoryBacking | undefined, node: number | undefined, df
   return toKiB(page.size ?? dflt, page.unit ?? 'KiB');
 }
 
-/** One memory backend object, in libvirt's order of properties. */
-function backend(id: string, bytes: number, pageKiB: number | undefined, share: boolean | undefined, ctx: HugepageContext, canonicalId: boolean): Record<string, unknown> {
-  const shareProp = share === undefined ? {} : { share };
-  if (pageKiB === undefined) return { 'qom-type': 'memory-backend-ram', id, ...shareProp, size: bytes };
-  const dir = ctx.hugepageDir(pageKiB);
-  if (dir === undefined) {
-    throw new VirError(ErrorCode.INTERNAL_ERROR, `Unable to find any usable hugetlbfs mount for ${pageKiB} KiB`, ErrorDomain.QEMU);
-  }
-  return {
-    'qom-type': 'memory-backend-file', id, 'mem-path': `${dir}/libvirt/qemu/${ctx.runName}`,
-    ...(canonicalId ? { 'x-use-canonical-path-for-ramblock-id': false } : {}), ...shareProp, prealloc: true, size: bytes,
-  };
+type Numatune = DomainPart<'numatune'>;
+
+/** QEMU's memory policies for libvirt's NUMA modes (`restrictive` leaves the placement to cgroups). */
+const POLICIES: Record<string, string> = { strict: 'bind', preferred: 'preferred', interleave: 'interleave' };
+
+/**
+ * Where the memory of guest node `cell` (undefined: all of it) comes from: the `<memnode>` of the
+ * cell, else `<numatune><memory>`; as QEMU's host nodes and policy.
+ */
+export function hostNodes(numatune: Numatune | undefined, cell: number | undefined): Record<string, unknown> {
+  const memnode = cell === undefined ? undefined : numatune?.memnodes?.find((m) => m.cellid === cell);
+  const mode = memnode ? memnode.mode : numatune?.memory;
+  const nodeset = memnode ? memnode.nodeset : numatune?.placement === 'auto' ? undefined : numatune?.nodeset;
+  const policy = POLICIES[mode ?? 'strict'];
+  if (nodeset === undefined || policy === undefined) return {};
+  const nodes = parseCpuSet(nodeset).flatMap((on, n) => (on ? [n] : []));
+  return { 'host-nodes': nodes, policy };
 }
 
-const accessShare = (mode: 'shared' | 'private' | undefined): boolean | undefined => (mode === undefined ? undefined : mode === 'shared');
+/** How a memory backend is made: from huge pages or a file, shared or not, on which host nodes, preallocated or not. */
+export interface BackendSpec {
+  readonly pageKiB: number | undefined;
+  readonly ctx: HugepageContext;
+  readonly share: boolean | undefined;
+  /** QEMU's `host-nodes` and `policy`, or nothing. */
+  readonly nodes: Record<string, unknown>;
+  /** A file of its own (an NVDIMM's, a virtio-pmem's); else huge pages, else anonymous memory. */
+  readonly path?: string;
+  readonly canonicalId?: boolean;
+  readonly discard?: boolean;
+  readonly reserve?: boolean;
+  /** Whether to preallocate; by default only huge pages are. */
+  readonly prealloc?: boolean;
+  readonly align?: number;
+  readonly pmem?: boolean;
+}
+
+/**
+ * The `-object`s of one memory backend, its properties in libvirt's order. A backend preallocated
+ * on given host nodes gets a thread context there, so the preallocating threads run near it.
+ */
+export function memoryBackend(id: string, bytes: number, spec: BackendSpec): string[] {
+  const { pageKiB, ctx } = spec;
+  let file: Record<string, unknown> = {};
+  if (spec.path !== undefined) file = { 'mem-path': spec.path };
+  else if (pageKiB !== undefined) {
+    const dir = ctx.hugepageDir(pageKiB);
+    if (dir === undefined) {
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `Unable to find any usable hugetlbfs mount for ${pageKiB} KiB`, ErrorDomain.QEMU);
+    }
+    file = { 'mem-path': `${dir}/libvirt/qemu/${ctx.runName}`, ...(spec.canonicalId ? { 'x-use-canonical-path-for-ramblock-id': false } : {}) };
+  }
+  const isFile = 'mem-path' in file;
+  const prealloc = spec.prealloc ?? pageKiB !== undefined;
+  const context = prealloc && 'host-nodes' in spec.nodes ? `tc-${id}` : undefined;
+  const opt = (name: string, v: unknown): Record<string, unknown> => (v === undefined ? {} : { [name]: v });
+  const backend = {
+    'qom-type': isFile ? 'memory-backend-file' : 'memory-backend-ram', id, ...file,
+    ...opt('discard-data', isFile ? spec.discard : undefined), ...opt('share', spec.share), ...opt('reserve', spec.reserve),
+    ...(prealloc ? { prealloc: true } : {}), size: bytes, ...opt('align', spec.align), ...opt('pmem', spec.pmem), ...spec.nodes,
+    ...opt('prealloc-context', context),
+  };
+  const threads = context === undefined ? [] : ['-object', JSON.stringify({ 'qom-type': 'thread-context', id: context, 'node-affinity': spec.nodes['host-nodes'] })];
+  return [...threads, '-object', JSON.stringify(backend)];
+}
+
+export const accessShare = (mode: 'shared' | 'private' | undefined): boolean | undefined => (mode === undefined ? undefined : mode === 'shared');
 
 /** `-numa node,...` of a cell: its CPUs as ranges, each range a `cpus=` of its own. */
 function numaNode(cell: Cell, index: number): string {
   const cpus = cell.cpus === undefined ? [] : formatCpuSet(parseCpuSet(cell.cpus)).split(',').map((r) => `cpus=${r}`);
   return ['node', `nodeid=${cell.id ?? index}`, ...cpus, `memdev=ram-node${cell.id ?? index}`].join(',');
+}
+
+/** The size alignment of DIMM-like memory modules on x86 (KiB): 2 MiB, not the 1 MiB used elsewhere. */
+const MODULE_ALIGN_KIB = 2048;
+
+/** A memory module's size in KiB, DIMMs and NVDIMMs aligned as QEMU needs them. */
+export function moduleKiB(m: DeviceOf<'memory'>): number {
+  const size = m.target?.size === undefined ? 0 : toKiB(m.target.size, m.target.sizeUnit ?? 'KiB');
+  return m.model === 'dimm' || m.model === 'nvdimm' ? Math.ceil(size / MODULE_ALIGN_KIB) * MODULE_ALIGN_KIB : size;
+}
+
+/** Huge pages may be asked only for the guest's NUMA nodes (one node when it declares none). */
+function checkHugepageNodes(mb: MemoryBacking | undefined, nodes: number): void {
+  for (const page of mb?.hugepages?.[0]?.pages ?? []) {
+    const missing = page.nodeset === undefined ? -1 : parseCpuSet(page.nodeset).findIndex((on, n) => on && n >= nodes);
+    if (missing >= 0) throw new VirError(ErrorCode.XML_DETAIL, `hugepages: node ${missing} not found`, ErrorDomain.QEMU);
+  }
 }
 
 /**
@@ -57,23 +127,37 @@ function numaNode(cell: Cell, index: number): string {
  */
 export function memoryArgs(def: DomainDef, ctx: HugepageContext): { memory: string[]; numa: string[]; machineBackend: boolean } {
   const mb = domainPart(def, 'memoryBacking');
+  const numatune = domainPart(def, 'numatune');
   const cells = domainPart(def, 'cpu')?.numa?.cells ?? [];
-  const memMiB = Math.ceil(def.memoryKiB / 1024);
+  const max = domainPart(def, 'maxMemory');
+  // With memory hotplug, -m names the initial memory, the module slots and the most the guest can grow to.
+  const maxKiB = max?.size === undefined ? undefined : Math.ceil(toKiB(Number(max.size), max.unit ?? 'KiB') / MODULE_ALIGN_KIB) * MODULE_ALIGN_KIB;
+  const mSize = (mib: number): string[] => ['-m', maxKiB === undefined ? String(mib) : `size=${mib * 1024}k,slots=${max?.slots ?? 0},maxmem=${maxKiB}k`];
+  checkHugepageNodes(mb, Math.max(cells.length, 1));
   const share = accessShare(mb?.access);
   if (cells.length === 0) {
+    const modules = devicesOf(def.devices, 'memory').reduce((sum, m) => sum + moduleKiB(m), 0);
+    const memMiB = Math.ceil((def.memoryKiB - modules) / 1024);
     const page = pageSizeFor(mb, undefined, ctx.defaultHugepageKiB);
     return {
       machineBackend: true,
-      memory: ['-m', String(memMiB), '-object', JSON.stringify(backend('pc.ram', memMiB * MiB, page, share, ctx, true))],
+      memory: [...mSize(memMiB), ...memoryBackend('pc.ram', memMiB * MiB, { pageKiB: page, share, ctx, canonicalId: true, nodes: hostNodes(numatune, undefined) })],
       numa: [],
     };
   }
   const numa: string[] = [];
+  let memMiB = 0;
   cells.forEach((cell, i) => {
     const id = cell.id ?? i;
-    const bytes = toKiB(cell.memory ?? 0, cell.unit ?? 'KiB') * 1024;
+    // Each node's memory is aligned up to whole MiB, and the guest's is their sum.
+    const cellMiB = Math.ceil(toKiB(cell.memory ?? 0, cell.unit ?? 'KiB') / 1024);
+    memMiB += cellMiB;
     const page = pageSizeFor(mb, id, ctx.defaultHugepageKiB);
-    numa.push('-object', JSON.stringify(backend(`ram-node${id}`, bytes, page, accessShare(cell.memAccess) ?? share, ctx, false)), '-numa', numaNode(cell, i));
+    // libvirt backs such a node with a file of its own in its memory directory.
+    if (cell.discard === true && page === undefined) {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `discarding the memory of guest NUMA node ${id} without huge pages is not supported by this driver yet`, ErrorDomain.QEMU);
+    }
+    numa.push(...memoryBackend(`ram-node${id}`, cellMiB * MiB, { pageKiB: page, share: accessShare(cell.memAccess) ?? share, ctx, nodes: hostNodes(numatune, id), discard: cell.discard }), '-numa', numaNode(cell, i));
   });
-  return { memory: ['-m', String(memMiB)], numa, machineBackend: false };
+  return { memory: mSize(memMiB), numa, machineBackend: false };
 }

@@ -1,16 +1,23 @@
 import { dirname } from 'node:path';
-import { domainPart, type DomainDef } from '@tsvirt/conf';
+import { domainPart, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
-import { diskDeviceProps, fdcBootArgs, formatProps, storageProps, type ResolvedDisk } from './disk-props.js';
+import { copyOnReadProps, diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
+import { memoryDeviceArgs } from './memory-device-args.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { cpuFeatureProps } from './cpu-features.js';
 import { firmwareArgs } from './firmware-args.js';
 import { graphicsArgs } from './graphics-args.js';
 import { hostdevArgs } from './hostdev-args.js';
-import { hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
+import { iothreadArgs } from './iothread-args.js';
+import { panicArgs } from './panic-args.js';
+import { smartcardArgs } from './smartcard-args.js';
+import { tpmArgs } from './tpm-args.js';
+import { watchdogArgs } from './watchdog-args.js';
+import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
+import { usbPlacement } from './usb-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 
 /** Everything besides the definition that the command line names. */
@@ -27,6 +34,8 @@ export interface CommandContext {
   readonly hugepages: HugepageContext;
   /** The taps of the `network` and `bridge` interfaces, plugged before the launch. */
   readonly taps?: readonly { readonly index: number; readonly tap: string }[];
+  /** The socket of the swtpm serving an emulated TPM, when the driver started one. */
+  readonly tpmEmulatorSocket?: string;
 }
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
@@ -58,7 +67,8 @@ function smpArg(def: DomainDef): string {
   if (topo && sockets * dies * cores * threads !== max) {
     throw new VirError(ErrorCode.XML_ERROR, `Maximum CPUs greater than topology limit`, ErrorDomain.QEMU);
   }
-  return `${current}${current !== max ? `,maxcpus=${max}` : ''},sockets=${sockets}${dies > 1 ? `,dies=${dies}` : ''},cores=${cores},threads=${threads}`;
+  // A declared topology names its dies too (one unless given).
+  return `${current}${current !== max ? `,maxcpus=${max}` : ''},sockets=${sockets}${topo ? `,dies=${dies}` : ''},cores=${cores},threads=${threads}`;
 }
 
 
@@ -80,15 +90,23 @@ function bootArg(def: DomainDef): string {
   return `menu=${on ? 'on' : 'off'}${on && timeout !== undefined ? `,splash-time=${timeout}` : ''},strict=on`;
 }
 
-function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
+function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]): string[] {
+  const pcieRoot = hasPcieRoot(devices);
   return disks.flatMap((d) => {
     const { type } = d.view;
-    if (type === 'network' || type === 'nvme' || type === 'vhostuser') {
+    if (type === 'nvme' || type === 'vhostuser') {
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk type '${type}' of '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
     }
+    if ((d.view.disk.encryptionFormat ?? d.view.disk.source?.encryptionFormat) !== undefined) {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `encryption of disk '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
+    }
+    const reservations = d.view.disk.source?.reservations;
+    if (reservations !== undefined && reservations.enabled !== false) {
+      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `persistent reservations of disk '${d.view.target}' are not supported by this driver yet`, ErrorDomain.QEMU);
+    }
     return [
-      ...(d.path !== undefined ? ['-blockdev', JSON.stringify(storageProps(d)), '-blockdev', JSON.stringify(formatProps(d))] : []),
-      ...deviceArg(diskDeviceProps(d, pcieRoot)),
+      ...(hasMedium(d) ? [storageProps(d), formatProps(d), copyOnReadProps(d)].flatMap((p) => (p ? ['-blockdev', JSON.stringify(p)] : [])) : []),
+      ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbPlacement(devices, d.view.disk) : {})),
     ];
   });
 }
@@ -99,6 +117,10 @@ function diskArgs(disks: readonly ResolvedDisk[], pcieRoot: boolean): string[] {
  * guest powers off (-no-shutdown), so the driver decides what happens next.
  */
 export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
+  // A confidential guest started without its launch security would run in the clear.
+  if (def.other.some((e) => e.name === 'launchSecurity')) {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'launch security is not supported by this driver yet', ErrorDomain.QEMU);
+  }
   const machine = def.os.machine ?? 'pc';
   const memory = memoryArgs(def, ctx.hugepages);
   const mprops = machineProps(def);
@@ -112,13 +134,14 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
       machine, 'usb=off', ...mprops.before, 'dump-guest-core=off', ...mprops.after,
       ...(memory.machineBackend ? ['memory-backend=pc.ram'] : []), ...firmware.machine, ...(hpetOff(def) ? ['hpet=off'] : []),
     ].join(','),
-    '-accel', ctx.accel,
+    '-accel', accelArg(def, ctx.accel),
     ...tsegArgs(def),
     ...cpuArgs(def, ctx.accel),
     ...firmware.bios,
     ...memory.memory,
     '-overcommit', `mem-lock=${domainPart(def, 'memoryBacking')?.locked ? 'on' : 'off'}`,
     '-smp', smpArg(def),
+    ...iothreadArgs(def),
     ...memory.numa,
     '-uuid', def.uuid,
     ...genidArgs(def),
@@ -135,22 +158,27 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     '-boot', bootArg(def),
     ...iommuArgs(def),
     ...controllerArgs(def.devices),
+    ...memoryDeviceArgs(def, ctx.hugepages),
     ...fdcBootArgs(ctx.disks, hasPcieRoot(def.devices)),
-    ...diskArgs(ctx.disks, hasPcieRoot(def.devices)),
+    ...diskArgs(ctx.disks, def.devices),
     ...filesystemArgs(def.devices),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
+    ...smartcardArgs(def.devices),
     ...serialArgs(def.devices),
     ...parallelArgs(def.devices),
     ...channelArgs(def.devices, dirname(ctx.monitorPath)),
     ...consoleArgs(def.devices),
+    ...tpmArgs(def.devices, ctx.tpmEmulatorSocket),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
     ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath)),
     ...videoArgs(def.devices),
+    ...watchdogArgs(def.devices),
     ...hostdevArgs(def.devices),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
+    ...panicArgs(def.devices),
     '-msg', 'timestamp=on',
   ];
 }

@@ -4,6 +4,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
+import { chardevArg } from './device-args.js';
 
 /** The virtio transport options of a device's `<driver>`, as conf types them. */
 type VirtioOptions = NonNullable<DeviceOf<'rng'>['driver']>;
@@ -49,7 +50,18 @@ const VIRTIO_INPUTS: Record<string, string> = { mouse: 'virtio-mouse-pci', keybo
 
 const USB_INPUTS: Record<string, string> = { mouse: 'usb-mouse', keyboard: 'usb-kbd', tablet: 'usb-tablet' };
 
-/** `-device` of the virtio and USB input devices (PS/2 ones are the machine's own). */
+/** The `input-linux` object that passes a host evdev device through, grabbing it as asked. */
+function inputLinuxProps(input: DeviceOf<'input'>, i: number): JsonProps {
+  const src = input.source ?? {};
+  return {
+    'qom-type': 'input-linux', id: `input${i}`, evdev: src.dev,
+    ...(src.repeat !== undefined ? { repeat: src.repeat === 'on' } : {}),
+    ...(src.grab === 'all' ? { grab_all: true } : {}),
+    ...(src.grabToggle !== undefined ? { 'grab-toggle': src.grabToggle } : {}),
+  };
+}
+
+/** `-device` of the virtio and USB input devices and `-object` of evdev passthrough (PS/2 ones are the machine's own). */
 export function inputArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'input').flatMap((input, i) => {
@@ -58,6 +70,7 @@ export function inputArgs(devices: readonly XmlElement[]): string[] {
       if (!driver) throw unsupported(`input device type '${input.type}' on bus usb`);
       return ['-device', JSON.stringify({ driver, id: `input${i}`, ...usbPlacement(devices, input) })];
     }
+    if (input.type === 'evdev') return ['-object', JSON.stringify(inputLinuxProps(input, i))];
     if (input.bus !== 'virtio') return [];
     const driver = VIRTIO_INPUTS[input.type ?? ''];
     if (!driver) throw unsupported(`input device type '${input.type}' on bus virtio`);
@@ -66,22 +79,27 @@ export function inputArgs(devices: readonly XmlElement[]): string[] {
   });
 }
 
-/** `-object` (the host's entropy source) and `-device virtio-rng-pci` of each random number generator. */
+/** `-object` (the host's entropy source: a device file, QEMU's own, or an egd daemon's socket) and `-device virtio-rng-pci` of each random number generator. */
 export function rngArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'rng').flatMap((rng, i) => {
     const backend = rng.backend?.model ?? 'random';
     const id = `objrng${i}`;
     let object: JsonProps;
+    const chardev: string[] = [];
     if (backend === 'random') {
       object = { 'qom-type': 'rng-random', id, filename: rng.backend?.path ?? '/dev/random' };
     } else if (backend === 'builtin') {
       object = { 'qom-type': 'rng-builtin', id };
+    } else if (backend === 'egd') {
+      // The entropy gathering daemon is reached through a character device of its own.
+      chardev.push('-chardev', chardevArg(rng.backend ?? {}, `charrng${i}`));
+      object = { 'qom-type': 'rng-egd', id, chardev: `charrng${i}` };
     } else {
       throw unsupported(`RNG backend '${backend}' is not supported by this driver yet`);
     }
     const rate = rng.rate?.bytes !== undefined ? { 'max-bytes': rng.rate.bytes, period: rng.rate.period ?? 1000 } : {};
     const props = { driver: 'virtio-rng-pci', ...virtioOptions(rng.driver), rng: id, id: `rng${i}`, ...rate, ...pciProps(pciAddressOf(rng), pcieRoot) };
-    return ['-object', JSON.stringify(object), '-device', JSON.stringify(props)];
+    return [...chardev, '-object', JSON.stringify(object), '-device', JSON.stringify(props)];
   });
 }

@@ -33,7 +33,7 @@ const D = ErrorDomain.DOMAIN;
 const TYPES = ['file', 'block', 'volume', 'network', 'nvme', 'vhostuser'] as const;
 /** The image formats QEMU opens (libvirt's names are QEMU's block drivers). */
 const FORMATS = ['raw', 'qcow2', 'qcow', 'vmdk', 'vpc', 'vdi', 'qed', 'luks', 'bochs', 'cloop', 'dmg', 'parallels', 'vhdx', 'fat'] as const;
-const BUSES = ['virtio', 'scsi', 'ide', 'sata', 'fdc'] as const;
+const BUSES = ['virtio', 'scsi', 'ide', 'sata', 'fdc', 'usb'] as const;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
@@ -135,6 +135,7 @@ export function scsiControllerModel(devices: readonly XmlElement[], index: numbe
 /** The device id libvirt gives a disk: `virtio-disk0`, `scsi0-0-0-1`, `ide0-1-0`, `sata0-0-2`. */
 export function diskAlias(v: QemuDisk, scsiModel?: string): string {
   if (v.bus === 'virtio') return `virtio-disk${targetIndex(v.target)}`;
+  if (v.bus === 'usb') return `usb-disk${targetIndex(v.target)}`;
   const a = driveAddress(v);
   // An LSI controller addresses a disk by unit alone; virtio-scsi by target and LUN.
   if (v.bus === 'scsi') return scsiModel === 'lsilogic' ? `scsi${a.controller}-${a.bus}-${a.unit}` : `scsi${a.controller}-${a.bus}-${a.target}-${a.unit}`;

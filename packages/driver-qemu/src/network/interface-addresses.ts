@@ -5,6 +5,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import type { ActiveStatus } from '../state/domain-status.js';
+import { requireAgent } from '../agent/agent-access.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 
 const D = ErrorDomain.QEMU;
@@ -46,7 +47,7 @@ export async function interfaceAddresses(drv: DriverContext, status: ActiveStatu
   switch (source) {
     case DomainInterfaceAddressesSource.LEASE: return fromLeases(drv, status);
     case DomainInterfaceAddressesSource.ARP: return fromArp(status);
-    case DomainInterfaceAddressesSource.AGENT: throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, 'QEMU guest agent is not configured', D);
+    case DomainInterfaceAddressesSource.AGENT: return requireAgent(status);
     default: throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, `Unknown IP address data source ${source}`, D);
   }
 }

@@ -1,4 +1,4 @@
-import { childElements, element, firstChild, textOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { otherPart, setDomainPart, type DomainDef, type DomainPart } from '@tsvirt/conf';
 import {
   DomainModificationImpact as Impact, TypedParameterFlags, checkExclusiveFlags, TypedParameterType as P, typedString, typedUInt, validateTypedParams,
   type TypedParameter,
@@ -9,49 +9,24 @@ import { impactDef, impactDefs } from './impact.js';
 
 const D = ErrorDomain.TEST;
 
-/** The per-device parameters and the `<device>` child each is kept in. */
+type Blkio = DomainPart<'blkiotune'>;
+type BlkioDevice = NonNullable<Blkio['devices']>[number];
+
+/** The per-device parameters and the field of conf's `<blkiotune><device>` each is kept in. */
 const DEVICE_FIELDS = [
-  ['device_weight', 'weight'], ['device_read_iops_sec', 'read_iops_sec'], ['device_write_iops_sec', 'write_iops_sec'],
-  ['device_read_bytes_sec', 'read_bytes_sec'], ['device_write_bytes_sec', 'write_bytes_sec'],
+  ['device_weight', 'weight'], ['device_read_iops_sec', 'readIopsSec'], ['device_write_iops_sec', 'writeIopsSec'],
+  ['device_read_bytes_sec', 'readBytesSec'], ['device_write_bytes_sec', 'writeBytesSec'],
 ] as const;
-type DeviceField = (typeof DEVICE_FIELDS)[number][1];
-
-interface BlkioDevice {
-  path: string;
-  values: Partial<Record<DeviceField, bigint>>;
-}
-
-const numberIn = (el: XmlElement, name: string): bigint | undefined => {
-  const child = firstChild(el, name);
-  return child ? BigInt(textOf(child).trim()) : undefined;
-};
 
 function readBlkio(def: DomainDef): { weight: number; devices: BlkioDevice[] } {
-  const el = def.other.find((e) => e.name === 'blkiotune');
-  if (!el) return { weight: 0, devices: [] };
-  return {
-    weight: Number(numberIn(el, 'weight') ?? 0n),
-    devices: childElements(el, 'device').map((d) => ({
-      path: textOf(firstChild(d, 'path')!).trim(),
-      values: Object.fromEntries(DEVICE_FIELDS.map(([, tag]) => [tag, numberIn(d, tag)]).filter(([, v]) => v !== undefined)),
-    })),
-  };
+  const blkio = otherPart(def, 'blkiotune');
+  return { weight: Number(blkio?.weight ?? 0), devices: (blkio?.devices ?? []).map((d) => ({ ...d })) };
 }
 
-const textEl = (name: string, value: bigint | number): XmlElement => element(name, [], [{ kind: 'text', text: String(value) }]);
-
+/** The weight and the devices that still have a limit; a zero means none, and nothing left removes `<blkiotune>`. */
 function writeBlkio(def: DomainDef, weight: number, devices: readonly BlkioDevice[]): void {
-  const children = [
-    ...(weight ? [textEl('weight', weight)] : []),
-    ...devices.map((d) => element('device', [], [
-      element('path', [], [{ kind: 'text', text: d.path }]),
-      ...DEVICE_FIELDS.filter(([, tag]) => d.values[tag]).map(([, tag]) => textEl(tag, d.values[tag]!)),
-    ])),
-  ];
-  const at = def.other.findIndex((e) => e.name === 'blkiotune');
-  const el = children.length ? [element('blkiotune', [], children)] : [];
-  if (at < 0) def.other.push(...el);
-  else def.other.splice(at, 1, ...el);
+  const kept = devices.map((d) => ({ ...d, ...Object.fromEntries(DEVICE_FIELDS.map(([, f]) => [f, d[f] || undefined])) }));
+  setDomainPart(def, 'blkiotune', { ...otherPart(def, 'blkiotune'), weight: weight ? String(weight) : undefined, devices: kept.length ? kept : undefined });
 }
 
 const GET_FLAGS = Impact.LIVE | Impact.CONFIG | TypedParameterFlags.STRING_OKAY;
@@ -68,7 +43,7 @@ export function getBlkioParameters(obj: DomainObject, flags: number): TypedParam
   checkFlags(flags, GET_FLAGS, 'testDomainGetBlkioParameters', D);
   const { weight, devices } = readBlkio(impactDef(obj, flags & ~TypedParameterFlags.STRING_OKAY));
   return [typedUInt('weight', weight), ...DEVICE_FIELDS.map(([field, tag]) => typedString(field,
-    devices.filter((d) => d.values[tag]).map((d) => `${d.path},${d.values[tag]}`).join(',')))];
+    devices.filter((d) => d[tag]).map((d) => `${d.path},${d[tag]}`).join(',')))];
 }
 
 /** `path,value,path,value...` of one per-device parameter (libvirt's virDomainDriverParseBlkioDeviceStr). */
@@ -104,11 +79,11 @@ export function setBlkioParameters(obj: DomainObject, params: readonly TypedPara
       }
       for (const [path, value] of given) {
         let dev = devices.find((d) => d.path === path);
-        if (!dev) devices.push(dev = { path, values: {} });
-        dev.values[tag] = value;
+        if (!dev) devices.push(dev = { path });
+        dev[tag] = Number(value);
       }
     }
-    devices = devices.filter((d) => Object.values(d.values).some((v) => v));
+    devices = devices.filter((d) => DEVICE_FIELDS.some(([, f]) => d[f]));
     writeBlkio(def, weight, devices);
   }
 }

@@ -1,11 +1,11 @@
-import { attr, checkpointFromElement, firstChild, formatCheckpointXML, parseXml, validateXML, type CheckpointDisk, type DomainDef, type DomainCheckpointDef } from '@tsvirt/conf';
+import { checkpointFromElement, formatCheckpointXML, parseXml, validateXML, type CheckpointDisk, type DomainDef, type DomainCheckpointDef } from '@tsvirt/conf';
 import {
   DomainCheckpointCreateFlags as C, DomainCheckpointDeleteFlags as Del, DomainCheckpointListFlags as L, DomainCheckpointXMLFlags as X,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { TEST_ARCH } from '../default-config.js';
 import { isActive, type DomainObject } from '../domain-object.js';
-import { childrenOf, deleteMoment, descendantsOf, topological, type MomentTree } from './moment-tree.js';
+import { childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type MomentTree } from './moment-tree.js';
 
 const D = ErrorDomain.TEST;
 const CD = ErrorDomain.DOMAIN_CHECKPOINT;
@@ -61,7 +61,7 @@ export function checkpointXML(obj: DomainObject, name: string, flags: number): s
 
 /** The disks of a new checkpoint (virDomainCheckpointAlignDisks): every disk of the domain, a bitmap named after the checkpoint unless given. */
 function alignDisks(def: Checkpoint, dom: DomainDef): CheckpointDisk[] {
-  const targets = dom.devices.filter((d) => d.name === 'disk').map((d) => firstChild(d, 'target')).map((t) => (t && attr(t, 'dev')) ?? '');
+  const targets = diskTargets(dom);
   const given = def.disks ?? [];
   const unsupported = (text: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, text, CD);
   if (given.length > targets.length) throw unsupported('too many disk checkpoint requests for domain');

@@ -1,4 +1,4 @@
-import { attr, element, firstChild, setAttr, type XmlElement } from '@tsvirt/conf';
+import { devicesOf, editDevice, findDevice, type DeviceOf, type DomainDef } from '@tsvirt/conf';
 import {
   DomainControlErrorReason, DomainControlState, DomainDiskErrorCode, DomainMemoryStatTag as Tag, DomainModificationImpact as Impact,
   type DomainControlInfo, type DomainDiskError, type DomainMemoryStat, type DomainTime,
@@ -58,22 +58,23 @@ export function getHostname(obj: DomainObject, flags: number): string {
 /** testDomainGetDiskErrors: every disk of a running guest has failed, alternately unspecified and out of space. */
 export function getDiskErrors(obj: DomainObject): DomainDiskError[] {
   checkActive(obj);
-  return obj.def.devices.filter((d) => d.name === 'disk').map((disk, i) => ({
-    disk: attr(firstChild(disk, 'target')!, 'dev')!,
+  return devicesOf(obj.def, 'disk').map((disk, i) => ({
+    disk: disk.target!.dev!,
     error: i % 2 === 0 ? DomainDiskErrorCode.UNSPEC : DomainDiskErrorCode.NO_SPACE,
   }));
 }
 
-function balloon(devices: readonly XmlElement[]): XmlElement | undefined {
-  const el = devices.find((d) => d.name === 'memballoon');
-  return el && attr(el, 'model') !== 'none' ? el : undefined;
+/** The guest's memory balloon, unless its model is `none`. */
+function balloon(def: DomainDef): DeviceOf<'memballoon'> | undefined {
+  const dev = findDevice(def, 'memballoon');
+  return dev?.model !== 'none' ? dev : undefined;
 }
 
 /** testDomainMemoryStats: counters derived from the current allocation, for a running guest with a balloon. */
 export function memoryStats(obj: DomainObject, nrStats: number, flags: number): DomainMemoryStat[] {
   checkFlags(flags, 0, 'testDomainMemoryStats', D);
   checkActive(obj);
-  if (!balloon(obj.def.devices)) return [];
+  if (!balloon(obj.def)) return [];
   const cur = BigInt(obj.def.currentMemoryKiB);
   const stats: DomainMemoryStat[] = [
     [Tag.ACTUAL_BALLOON, cur], [Tag.SWAP_IN, 0n], [Tag.SWAP_OUT, 0n], [Tag.MAJOR_FAULT, 0n], [Tag.MINOR_FAULT, 0n],
@@ -86,12 +87,10 @@ export function memoryStats(obj: DomainObject, nrStats: number, flags: number): 
 /** testDomainSetMemoryStatsPeriod: `<stats period>` of the balloon in the one definition the impact names. */
 export function setMemoryStatsPeriod(obj: DomainObject, period: number, flags: number): void {
   checkFlags(flags, Impact.LIVE | Impact.CONFIG, 'testDomainSetMemoryStatsPeriod', D);
-  const dev = balloon(impactDef(obj, flags).devices);
+  const def = impactDef(obj, flags);
+  const dev = balloon(def);
   if (!dev) throw new VirError(ErrorCode.INTERNAL_ERROR, 'No memory balloon device configured, can not set the collection period', D);
-  let stats = firstChild(dev, 'stats');
-  if (!stats) {
-    stats = element('stats');
-    dev.children.unshift(stats);
-  }
-  setAttr(stats, 'period', String(period));
+  def.devices = editDevice(def, dev, (d) => {
+    d.statsPeriod = period;
+  }).devices;
 }

@@ -1,4 +1,4 @@
-import { attr, childElements, element, formatCpuSet, parseCpuSet, textOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { formatCpuSet, otherPart, parseCpuSet, setDomainPart, type DomainDef } from '@tsvirt/conf';
 import {
   DomainModificationImpact as Impact, TypedParameterType as P, findTypedParam, typedULLong, typedUInt, validateTypedParams,
   type DomainIOThreadInfo, type TypedParameter,
@@ -10,44 +10,35 @@ import { impactDef } from './impact.js';
 const D = ErrorDomain.TEST;
 const IMPACT = Impact.LIVE | Impact.CONFIG;
 
-const top = (def: DomainDef, name: string): XmlElement | undefined => def.other.find((e) => e.name === name);
+/** The IOThreads of a definition, from `<iothreadids>` or, without it, 1..`<iothreads>`. */
+function iothreads(def: DomainDef): Array<{ id?: number }> {
+  const ids = otherPart(def, 'iothreadids')?.iothreads;
+  if (ids) return ids;
+  return Array.from({ length: otherPart(def, 'iothreads')?.count ?? 0 }, (_, i) => ({ id: i + 1 }));
+}
 
-/** The IOThread ids of a definition, from `<iothreadids>` or, without it, 1..`<iothreads>`. */
+/** The IOThread ids of a definition. */
 export function iothreadIds(def: DomainDef): number[] {
-  const ids = top(def, 'iothreadids');
-  if (ids) return childElements(ids, 'iothread').map((t) => Number(attr(t, 'id')));
-  const count = top(def, 'iothreads');
-  return count ? Array.from({ length: Number(textOf(count).trim()) }, (_, i) => i + 1) : [];
+  return iothreads(def).map((t) => t.id!);
 }
 
-/** Writes the ids back as `<iothreads>` and `<iothreadids>` where they were (else before `<cputune>`), dropping both when none is left. */
-function writeIds(def: DomainDef, ids: readonly number[]): void {
-  const at = def.other.findIndex((e) => e.name === 'iothreads' || e.name === 'iothreadids' || e.name === 'cputune');
-  def.other = def.other.filter((e) => e.name !== 'iothreads' && e.name !== 'iothreadids');
-  if (ids.length === 0) return;
-  const els = [element('iothreads', [], [{ kind: 'text', text: String(ids.length) }]),
-    element('iothreadids', [], ids.map((id) => element('iothread', [['id', String(id)]])))];
-  def.other.splice(at < 0 ? def.other.length : at, 0, ...els);
+/** Writes the threads back as `<iothreads>` and `<iothreadids>`, dropping both when none is left. */
+function writeIds(def: DomainDef, threads: ReadonlyArray<{ id?: number }>): void {
+  const some = threads.length > 0;
+  setDomainPart(def, 'iothreads', some ? { ...otherPart(def, 'iothreads'), count: threads.length } : undefined);
+  setDomainPart(def, 'iothreadids', some ? { ...otherPart(def, 'iothreadids'), iothreads: [...threads] } : undefined);
 }
 
-function pins(def: DomainDef): XmlElement[] {
-  const cputune = top(def, 'cputune');
-  return cputune ? childElements(cputune, 'iothreadpin') : [];
-}
+const pins = (def: DomainDef): Array<{ iothread?: number; cpuset?: string }> => otherPart(def, 'cputune')?.iothreadpins ?? [];
 
 /** Replaces (or with no map, removes) an IOThread's pinning; pins stay in id order, after the other tunables. */
 function setPin(def: DomainDef, id: number, cpumap: readonly boolean[] | undefined): void {
-  let cputune = top(def, 'cputune');
-  if (!cputune) {
-    if (!cpumap) return;
-    cputune = element('cputune');
-    def.other.push(cputune);
-  }
-  const kept = pins(def).filter((p) => attr(p, 'iothread') !== String(id));
-  if (cpumap) kept.push(element('iothreadpin', [['iothread', String(id)], ['cpuset', formatCpuSet(cpumap)]]));
-  kept.sort((a, b) => Number(attr(a, 'iothread')) - Number(attr(b, 'iothread')));
-  cputune.children = [...cputune.children.filter((c) => c.kind !== 'element' || c.name !== 'iothreadpin'), ...kept];
-  if (cputune.children.every((c) => c.kind !== 'element')) def.other = def.other.filter((e) => e !== cputune);
+  const cputune = otherPart(def, 'cputune');
+  if (!cputune && !cpumap) return;
+  const kept = pins(def).filter((p) => p.iothread !== id);
+  if (cpumap) kept.push({ iothread: id, cpuset: formatCpuSet(cpumap) });
+  kept.sort((a, b) => a.iothread! - b.iothread!);
+  setDomainPart(def, 'cputune', { ...cputune, iothreadpins: kept.length ? kept : undefined });
 }
 
 /** testDomainGetIOThreadInfo: each IOThread with its pinning, or one CPU per vcpu where it has none. */
@@ -55,8 +46,8 @@ export function getIOThreadInfo(obj: DomainObject, flags: number): DomainIOThrea
   checkFlags(flags, IMPACT, 'testDomainGetIOThreadInfo', D);
   const def = impactDef(obj, flags);
   return iothreadIds(def).map((iothreadId) => {
-    const pin = pins(def).find((p) => attr(p, 'iothread') === String(iothreadId));
-    const cpumap = pin ? parseCpuSet(attr(pin, 'cpuset')!) : new Array<boolean>(def.vcpu.count).fill(true);
+    const pin = pins(def).find((p) => p.iothread === iothreadId);
+    const cpumap = pin ? parseCpuSet(pin.cpuset!) : new Array<boolean>(def.vcpu.count).fill(true);
     return { iothreadId, cpumap };
   });
 }
@@ -65,9 +56,9 @@ export function getIOThreadInfo(obj: DomainObject, flags: number): DomainIOThrea
 export function addIOThread(obj: DomainObject, id: number, flags: number): void {
   checkFlags(flags, IMPACT, 'testDomainAddIOThread', D);
   const def = impactDef(obj, flags);
-  const ids = iothreadIds(def);
-  if (ids.includes(id)) throw new VirError(ErrorCode.INVALID_ARG, `an IOThread is already using iothread_id '${id}'`, D);
-  writeIds(def, [...ids, id]);
+  const threads = iothreads(def);
+  if (threads.some((t) => t.id === id)) throw new VirError(ErrorCode.INVALID_ARG, `an IOThread is already using iothread_id '${id}'`, D);
+  writeIds(def, [...threads, { id }]);
   const list = registry(obj);
   if (!list.some((p) => p.id === id)) list.push(newPolling(id));
 }
@@ -76,9 +67,9 @@ export function addIOThread(obj: DomainObject, id: number, flags: number): void 
 export function delIOThread(obj: DomainObject, id: number, flags: number): void {
   checkFlags(flags, IMPACT, 'testDomainDelIOThread', D);
   const def = impactDef(obj, flags);
-  const ids = iothreadIds(def);
-  if (!ids.includes(id)) throw new VirError(ErrorCode.INVALID_ARG, `cannot find IOThread '${id}' in iothreadids list`, D);
-  writeIds(def, ids.filter((i) => i !== id));
+  const threads = iothreads(def);
+  if (!threads.some((t) => t.id === id)) throw new VirError(ErrorCode.INVALID_ARG, `cannot find IOThread '${id}' in iothreadids list`, D);
+  writeIds(def, threads.filter((t) => t.id !== id));
   setPin(def, id, undefined);
   registries.set(obj, registry(obj).filter((p) => p.id !== id));
 }

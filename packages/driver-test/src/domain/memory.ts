@@ -1,5 +1,4 @@
-import { attr, childElements, firstChild, toKiB, textOf } from '@tsvirt/conf';
-import type { DomainDef } from '@tsvirt/conf';
+import { otherPart, toKiB, type DomainDef } from '@tsvirt/conf';
 import { DomainMemoryModFlags as M } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import type { DomainObject } from '../domain-object.js';
@@ -8,15 +7,13 @@ import { impactDef, impactDefs } from './impact.js';
 const D = ErrorDomain.TEST;
 
 function hasNumaCells(def: DomainDef): boolean {
-  const cpu = def.other.find((e) => e.name === 'cpu');
-  const numa = cpu && firstChild(cpu, 'numa');
-  return !!numa && childElements(numa, 'cell').length > 0;
+  return (otherPart(def, 'cpu')?.numa?.cells?.length ?? 0) > 0;
 }
 
 /** `<maxMemory>`, the hotplug ceiling, in KiB when the definition has one. */
 function hotplugCeilingKiB(def: DomainDef): number | undefined {
-  const el = def.other.find((e) => e.name === 'maxMemory');
-  return el ? toKiB(Number(textOf(el).trim()), attr(el, 'unit')) : undefined;
+  const max = otherPart(def, 'maxMemory');
+  return max?.size === undefined ? undefined : toKiB(Number(max.size.trim()), max.unit);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { attr, childElements, element, firstChild, textOf, toKiB, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { otherPart, setDomainPart, type DomainDef, type DomainPart } from '@tsvirt/conf';
 import {
   DOMAIN_MEMORY_PARAM_UNLIMITED, DomainModificationImpact as Impact, TypedParameterFlags, TypedParameterType as P, checkExclusiveFlags, typedULLong, validateTypedParams,
   type TypedParameter,
@@ -11,29 +11,30 @@ const D = ErrorDomain.TEST;
 
 
 const LIMITS = ['hard_limit', 'soft_limit', 'swap_hard_limit'] as const;
-type Limit = (typeof LIMITS)[number] | 'min_guarantee';
-const ELEMENT_ORDER: readonly Limit[] = ['hard_limit', 'soft_limit', 'swap_hard_limit', 'min_guarantee'];
+type Limit = (typeof LIMITS)[number];
+/** Each tunable limit's field in conf's `<memtune>` model. */
+const FIELD = { hard_limit: 'hardLimit', soft_limit: 'softLimit', swap_hard_limit: 'swapHardLimit' } as const;
 
-function readLimits(def: DomainDef): Map<Limit, bigint> {
-  const el = def.other.find((e) => e.name === 'memtune');
+type Memtune = DomainPart<'memtune'>;
+
+/** The limits set in a definition, in KiB. */
+function readLimits(memtune: Memtune | undefined): Map<Limit, bigint> {
   const out = new Map<Limit, bigint>();
-  for (const name of ELEMENT_ORDER) {
-    const child = el && firstChild(el, name);
-    if (child) out.set(name, BigInt(toKiB(Number(textOf(child).trim()), attr(child, 'unit'))));
+  for (const name of LIMITS) {
+    const kib = memtune?.[FIELD[name]];
+    if (kib !== undefined) out.set(name, BigInt(kib));
   }
   return out;
 }
 
-function writeLimits(def: DomainDef, limits: ReadonlyMap<Limit, bigint>): void {
-  const children: XmlElement[] = ELEMENT_ORDER.filter((n) => limits.has(n))
-    .map((n) => element(n, [['unit', 'KiB']], [{ kind: 'text', text: String(limits.get(n)) }]));
-  const at = def.other.findIndex((e) => e.name === 'memtune');
-  const old = at < 0 ? undefined : def.other[at]!;
-  // Elements the mock does not tune (hugepage limits and the like) stay.
-  const kept = old ? childElements(old).filter((c) => !ELEMENT_ORDER.includes(c.name as Limit)) : [];
-  const el = children.length || kept.length ? [element('memtune', [], [...children, ...kept])] : [];
-  if (at < 0) def.other.push(...el);
-  else def.other.splice(at, 1, ...el);
+/** Writes the limits back; what the mock does not tune (min_guarantee and the like) stays. */
+function writeLimits(def: DomainDef, memtune: Memtune | undefined, limits: ReadonlyMap<Limit, bigint>): void {
+  const next: Memtune = { ...memtune };
+  for (const name of LIMITS) {
+    const kib = limits.get(name);
+    next[FIELD[name]] = kib === undefined ? undefined : Number(kib);
+  }
+  setDomainPart(def, 'memtune', next);
 }
 
 const GET_FLAGS = Impact.LIVE | Impact.CONFIG | TypedParameterFlags.STRING_OKAY;
@@ -48,7 +49,7 @@ export function memoryParameterCount(flags: number): number {
 /** testDomainGetMemoryParameters: the three limits in KiB, DOMAIN_MEMORY_PARAM_UNLIMITED where none is set. */
 export function getMemoryParameters(obj: DomainObject, flags: number): TypedParameter[] {
   checkFlags(flags, GET_FLAGS, 'testDomainGetMemoryParameters', D);
-  const limits = readLimits(impactDef(obj, flags & ~TypedParameterFlags.STRING_OKAY));
+  const limits = readLimits(otherPart(impactDef(obj, flags & ~TypedParameterFlags.STRING_OKAY), 'memtune'));
   return LIMITS.map((n) => typedULLong(n, limits.get(n) ?? DOMAIN_MEMORY_PARAM_UNLIMITED));
 }
 
@@ -59,7 +60,8 @@ export function setMemoryParameters(obj: DomainObject, params: readonly TypedPar
   const { live, config } = impactDefs(obj, flags);
   for (const def of [live, config]) {
     if (!def) continue;
-    const limits = readLimits(def);
+    const memtune = otherPart(def, 'memtune');
+    const limits = readLimits(memtune);
     for (const p of params) {
       const v = p.value as bigint;
       if (v === DOMAIN_MEMORY_PARAM_UNLIMITED) limits.delete(p.field as Limit);
@@ -70,6 +72,6 @@ export function setMemoryParameters(obj: DomainObject, params: readonly TypedPar
     if (hard !== undefined && swap !== undefined && hard > swap) {
       throw new VirError(ErrorCode.INVALID_ARG, 'memory hard_limit tunable value must be lower than or equal to swap_hard_limit', D);
     }
-    writeLimits(def, limits);
+    writeLimits(def, memtune, limits);
   }
 }

@@ -1,3 +1,5 @@
+import { devicesOf, type DomainDef } from '@tsvirt/conf';
+
 /** A snapshot or checkpoint as the trees below need it: a name and its parent's. */
 export interface Moment {
   name: string;
@@ -48,3 +50,6 @@ export function deleteMoment<T extends Moment>(tree: MomentTree<T>, moment: T, c
   const kept = tree.snaps.filter((s) => !doomed.has(s));
   tree.snaps.splice(0, tree.snaps.length, ...kept);
 }
+
+/** The target of each disk of a domain ('' for one without): what snapshots and checkpoints name disks by. */
+export const diskTargets = (dom: DomainDef): string[] => devicesOf(dom, 'disk').map((d) => d.target?.dev ?? '');

@@ -1,4 +1,4 @@
-import { attr, element, firstChild, formatCpuSet, parseCpuSet, type DomainDef } from '@tsvirt/conf';
+import { formatCpuSet, otherPart, parseCpuSet, setDomainPart, type DomainDef } from '@tsvirt/conf';
 import {
   DomainModificationImpact as Impact, TypedParameterFlags, TypedParameterType as P, typedInt, typedString, validateTypedParams,
   type TypedParameter,
@@ -10,23 +10,16 @@ import { impactDef, impactDefs } from './impact.js';
 const D = ErrorDomain.TEST;
 
 /** virDomainNumatuneMemMode by value. */
-export const NUMATUNE_MODES = ['strict', 'preferred', 'interleave', 'restrictive'];
+export const NUMATUNE_MODES = ['strict', 'preferred', 'interleave', 'restrictive'] as const;
 
 function readMemory(def: DomainDef): { mode: number; nodeset: string } {
-  const numatune = def.other.find((e) => e.name === 'numatune');
-  const memory = numatune && firstChild(numatune, 'memory');
-  const mode = memory ? NUMATUNE_MODES.indexOf(attr(memory, 'mode') ?? 'strict') : 0;
-  return { mode: Math.max(mode, 0), nodeset: (memory && attr(memory, 'nodeset')) ?? '' };
+  const numatune = otherPart(def, 'numatune');
+  return { mode: NUMATUNE_MODES.indexOf(numatune?.memory ?? 'strict'), nodeset: numatune?.nodeset ?? '' };
 }
 
 function writeMemory(def: DomainDef, mode: number, nodeset: string): void {
-  let numatune = def.other.find((e) => e.name === 'numatune');
-  if (!numatune) {
-    numatune = element('numatune');
-    def.other.push(numatune);
-  }
-  const memory = element('memory', [['mode', NUMATUNE_MODES[mode]!], ['nodeset', nodeset]]);
-  numatune.children = [memory, ...numatune.children.filter((c) => c.kind !== 'element' || c.name !== 'memory')];
+  // A nodeset makes the placement static, which libvirt does not print.
+  setDomainPart(def, 'numatune', { ...otherPart(def, 'numatune'), memory: NUMATUNE_MODES[mode], nodeset, placement: undefined });
 }
 
 const GET_FLAGS = Impact.LIVE | Impact.CONFIG | TypedParameterFlags.STRING_OKAY;

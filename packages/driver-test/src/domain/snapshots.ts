@@ -1,4 +1,6 @@
-import { attr, element, firstChild, formatSnapshotXML, parseSnapshotXML, type DomainDef, type DomainSnapshotDef } from '@tsvirt/conf';
+import {
+  formatSnapshotXML, parseSnapshotXML, snapshotDiskElements, snapshotDisks, type DomainDef, type DomainSnapshotDef,
+} from '@tsvirt/conf';
 import {
   DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainSnapshotCreateFlags as C,
   DomainSnapshotDeleteFlags as Del, DomainSnapshotListFlags as L, DomainSnapshotRevertFlags as R, DomainSnapshotXMLFlags, DomainState,
@@ -7,7 +9,7 @@ import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { TEST_ARCH } from '../default-config.js';
 import { isActive, type DomainObject } from '../domain-object.js';
 import type { TestHost } from '../test-host.js';
-import { childrenOf, deleteMoment, descendantsOf, topological, type MomentTree } from './moment-tree.js';
+import { childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type MomentTree } from './moment-tree.js';
 
 const D = ErrorDomain.TEST;
 
@@ -43,7 +45,7 @@ export function currentSnapshot(obj: DomainObject): Snapshot {
 }
 
 function isExternal(s: Snapshot): boolean {
-  return s.memory?.snapshot === 'external' || (s.disks ?? []).some((d) => attr(d, 'snapshot') === 'external');
+  return s.memory?.snapshot === 'external' || (snapshotDisks(s) ?? []).some((d) => d.snapshot === 'external');
 }
 
 const LIST_FLAGS = L.ROOTS | L.METADATA | L.LEAVES | L.NO_LEAVES | L.NO_METADATA | L.INACTIVE | L.ACTIVE | L.DISK_ONLY |
@@ -104,20 +106,20 @@ export function snapshotXML(obj: DomainObject, name: string, flags: number): str
 
 /** The disks of a new snapshot: every disk of the domain, internal, as the mock can take no other kind. */
 function alignDisks(snap: DomainSnapshotDef, dom: DomainDef): DomainSnapshotDef['disks'] {
-  const targets = dom.devices.filter((d) => d.name === 'disk').map((d) => firstChild(d, 'target')).map((t) => (t && attr(t, 'dev')) ?? '');
-  const given = snap.disks ?? [];
+  const targets = diskTargets(dom);
+  const given = snapshotDisks(snap) ?? [];
   const unsupported = (text: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, text, ErrorDomain.DOMAIN_SNAPSHOT);
   if (given.length > targets.length) throw unsupported('too many disk snapshot requests for domain');
   const seen = new Set<string>();
   for (const d of given) {
-    const name = attr(d, 'name') ?? '';
+    const name = d.name ?? '';
     if (!targets.includes(name)) throw unsupported(`no disk named '${name}'`);
     if (seen.has(name)) throw unsupported(`disk '${name}' specified twice`);
     seen.add(name);
-    const mode = attr(d, 'snapshot');
+    const mode = d.snapshot;
     if (mode !== undefined && mode !== 'internal') throw unsupported(`disk '${name}' must use snapshot mode 'internal'`);
   }
-  return targets.map((t) => element('disk', [['name', t], ['snapshot', 'internal']]));
+  return snapshotDiskElements(targets.map((name) => ({ name, snapshot: 'internal' })));
 }
 
 /** Redefinition (virDomainSnapshotRedefinePrep): the parent must exist and the tree stay acyclic. */

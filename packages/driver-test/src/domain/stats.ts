@@ -1,4 +1,4 @@
-import { attr, firstChild, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { devicesOf, findDevice, type DeviceOf, type DomainDef } from '@tsvirt/conf';
 import type { DomainBlockInfo, DomainBlockStats, DomainInterfaceStats } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { isActive, type DomainObject } from '../domain-object.js';
@@ -10,18 +10,14 @@ function checkActive(obj: DomainObject): void {
 }
 
 /** Where a disk's data lives: a file, device or directory path, a network disk's name or a pool's volume. */
-function diskSource(disk: XmlElement): string | undefined {
-  const src = firstChild(disk, 'source');
-  return src && (attr(src, 'file') ?? attr(src, 'dev') ?? attr(src, 'dir') ?? attr(src, 'name') ?? attr(src, 'volume'));
+function diskSource(disk: DeviceOf<'disk'>): string | undefined {
+  const src = disk.source;
+  return src && (src.file ?? src.dev ?? src.dir ?? src.name ?? src.volume);
 }
 
 /** libvirt's virDomainDiskByName: a path (starting with '/') names a disk by source, anything else by target. */
-function diskByName(def: DomainDef, name: string): XmlElement | undefined {
-  return def.devices.filter((d) => d.name === 'disk').find((d) => {
-    if (name.startsWith('/')) return diskSource(d) === name;
-    const target = firstChild(d, 'target');
-    return target !== undefined && attr(target, 'dev') === name;
-  });
+function diskByName(def: DomainDef, name: string): DeviceOf<'disk'> | undefined {
+  return findDevice(def, 'disk', (d) => (name.startsWith('/') ? diskSource(d) === name : d.target?.dev === name));
 }
 
 /** Wall-clock readings the mock derives its counters from: microseconds and seconds. */
@@ -45,11 +41,7 @@ export function blockStats(obj: DomainObject, path: string): DomainBlockStats {
 /** libvirt's virDomainNetFind: a MAC address names an interface by MAC, anything else by host-side name. */
 function hasInterface(def: DomainDef, device: string): boolean {
   const mac = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(device) ? device.toLowerCase() : undefined;
-  return def.devices.filter((d) => d.name === 'interface').some((iface) => {
-    const el = firstChild(iface, mac ? 'mac' : 'target');
-    const value = el && (mac ? attr(el, 'address')?.toLowerCase() : attr(el, 'dev'));
-    return value === (mac ?? device);
-  });
+  return devicesOf(def, 'interface').some((iface) => (mac ? iface.mac?.toLowerCase() : iface.target?.dev) === (mac ?? device));
 }
 
 /** testDomainInterfaceStats: counters that grow with the clock, for an interface of a running domain. */

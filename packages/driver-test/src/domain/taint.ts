@@ -1,27 +1,20 @@
-import { attr, firstChild, textOf, type DomainDef } from '@tsvirt/conf';
+import { devicesOf, domainPart, otherPart, type DomainDef } from '@tsvirt/conf';
 import { DomainMessageType } from '@tsvirt/api';
 import { checkFlags, ErrorDomain } from '@tsvirt/util';
 import { isActive, type DomainObject } from '../domain-object.js';
 
 /** libvirt's taint reasons the test driver detects, in libvirt's order (virDomainTaintFlags). */
 const TAINTS: ReadonlyArray<[message: string, applies: (def: DomainDef) => boolean]> = [
-  ['running with undesirable elevated privileges', (def) => disks(def).some((d) => attr(d, 'rawio') === 'yes')],
-  ['network configuration using opaque shell scripts',
-    (def) => def.devices.some((d) => d.name === 'interface' && firstChild(d, 'script') !== undefined)],
-  ['use of host cdrom passthrough', (def) => disks(def).some((d) => attr(d, 'device') === 'cdrom' && attr(d, 'type') === 'block')],
-  ['custom device tree blob used', (def) => def.os.other.some((e) => e.name === 'dtb')],
+  ['running with undesirable elevated privileges', (def) => devicesOf(def, 'disk').some((d) => d.rawio === true)],
+  ['network configuration using opaque shell scripts', (def) => devicesOf(def, 'interface').some((d) => d.script !== undefined)],
+  ['use of host cdrom passthrough', (def) => devicesOf(def, 'disk').some((d) => d.device === 'cdrom' && d.type === 'block')],
+  ['custom device tree blob used', (def) => domainPart(def, 'os')?.dtb !== undefined],
   ['use of deprecated configuration settings', (def) => deprecations(def).length > 0],
 ];
 
-function disks(def: DomainDef): DomainDef['devices'] {
-  return def.devices.filter((d) => d.name === 'disk');
-}
-
 /** The test driver's one deprecated setting: its pretend CPU model `Deprecated-Test`. */
 function deprecations(def: DomainDef): string[] {
-  const cpu = def.other.find((e) => e.name === 'cpu');
-  const model = cpu && firstChild(cpu, 'model');
-  return model && textOf(model).trim() === 'Deprecated-Test' ? ['CPU model Deprecated-Test'] : [];
+  return otherPart(def, 'cpu')?.model?.name?.trim() === 'Deprecated-Test' ? ['CPU model Deprecated-Test'] : [];
 }
 
 /**

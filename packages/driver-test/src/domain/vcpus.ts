@@ -1,4 +1,4 @@
-import { attr, childElements, element, formatCpuSet, parseCpuSet, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { formatCpuSet, otherPart, parseCpuSet, setDomainPart, type DomainDef } from '@tsvirt/conf';
 import {
   DomainModificationImpact as Impact, DomainVcpuFlags as V, VcpuState, type DomainVcpus, type NodeCPUMap, type NodeInfo,
 } from '@tsvirt/api';
@@ -25,19 +25,15 @@ export function nodeGetCPUMap(flags: number): NodeCPUMap {
 
 const onlineVcpus = (def: DomainDef): number => def.vcpu.current ?? def.vcpu.count;
 
-/** The `<vcpupin>` elements of `<cputune>`, which hold each pinned vcpu's cpuset. */
-function vcpupins(def: DomainDef): XmlElement[] {
-  const cputune = def.other.find((e) => e.name === 'cputune');
-  return cputune ? childElements(cputune, 'vcpupin') : [];
-}
+/** The `<vcpupin>`s of `<cputune>`, which hold each pinned vcpu's cpuset. */
+const vcpupins = (def: DomainDef): Array<{ vcpu?: number; cpuset?: string }> => otherPart(def, 'cputune')?.vcpupins ?? [];
 
 /**
  * The host CPUs a vcpu may use: its own pinning, else the domain's `<vcpu cpuset>`, else every
  * CPU of the host (libvirt's order of precedence).
  */
 function affinity(def: DomainDef, vcpu: number, nodeInfo: NodeInfo): boolean[] {
-  const pin = vcpupins(def).find((p) => attr(p, 'vcpu') === String(vcpu));
-  const cpuset = (pin && attr(pin, 'cpuset')) ?? def.vcpu.cpuset;
+  const cpuset = vcpupins(def).find((p) => p.vcpu === vcpu)?.cpuset ?? def.vcpu.cpuset;
   // A vcpu pinned to no CPU at all is allowed through the API; its cpuset is empty.
   if (cpuset !== undefined) return cpuset === '' ? [] : parseCpuSet(cpuset);
   const hostCpus = nodeInfo.nodes * nodeInfo.sockets * nodeInfo.cores * nodeInfo.threads;
@@ -46,23 +42,19 @@ function affinity(def: DomainDef, vcpu: number, nodeInfo: NodeInfo): boolean[] {
 
 /** Replaces the pinning of one vcpu; pins stay in vcpu order, as libvirt formats them. */
 function setPin(def: DomainDef, vcpu: number, cpumap: readonly boolean[]): void {
-  let cputune = def.other.find((e) => e.name === 'cputune');
-  if (!cputune) {
-    cputune = element('cputune');
-    def.other.push(cputune);
-  }
-  const pins = childElements(cputune, 'vcpupin').filter((p) => attr(p, 'vcpu') !== String(vcpu));
-  pins.push(element('vcpupin', [['vcpu', String(vcpu)], ['cpuset', formatCpuSet(cpumap)]]));
-  pins.sort((a, b) => Number(attr(a, 'vcpu')) - Number(attr(b, 'vcpu')));
-  cputune.children = [...cputune.children.filter((c) => c.kind !== 'element' || c.name !== 'vcpupin'), ...pins];
+  const pins = [...vcpupins(def).filter((p) => p.vcpu !== vcpu), { vcpu, cpuset: formatCpuSet(cpumap) }];
+  pins.sort((a, b) => a.vcpu! - b.vcpu!);
+  setDomainPart(def, 'cputune', { ...otherPart(def, 'cputune'), vcpupins: pins });
 }
 
 /** libvirt's virDomainDefSetVcpusMax: vcpus past the new maximum go, with their pinning. */
 function setMaxVcpus(def: DomainDef, count: number): void {
   def.vcpu.count = count;
   if (onlineVcpus(def) > count) def.vcpu.current = count;
-  const cputune = def.other.find((e) => e.name === 'cputune');
-  if (cputune) cputune.children = cputune.children.filter((c) => c.kind !== 'element' || c.name !== 'vcpupin' || Number(attr(c, 'vcpu')) < count);
+  const cputune = otherPart(def, 'cputune');
+  if (!cputune?.vcpupins) return;
+  const pins = cputune.vcpupins.filter((p) => p.vcpu! < count);
+  setDomainPart(def, 'cputune', { ...cputune, vcpupins: pins.length ? pins : undefined });
 }
 
 const exceeds = (count: number, max: number, what = 'maximum'): VirError =>

@@ -1,4 +1,4 @@
-import { attr, childElements, formatNodeDeviceXML, type NodeDeviceDef } from '@tsvirt/conf';
+import { formatNodeDeviceXML, nodeDeviceFields, type NodeDeviceDef } from '@tsvirt/conf';
 import { NODE_DEVICE_CAPS, type NodeDeviceDriver, type NodeDeviceRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { createVHBA } from './vhba.js';
@@ -15,9 +15,9 @@ const CAP_FLAGS = NODE_DEVICE_CAPS.reduce((m, [, bit]) => m | bit, 0);
 const NESTED_FILTER_CAPS: Readonly<Record<string, string>> = { fc_host: 'fc_host', vport_ops: 'vports' };
 
 function filterCaps(def: NodeDeviceDef): string[] {
-  const nested = childElements(def.xml, 'capability')
-    .flatMap((c) => childElements(c, 'capability'))
-    .flatMap((c) => NESTED_FILTER_CAPS[attr(c, 'type') ?? ''] ?? []);
+  const nested = (nodeDeviceFields(def).capabilities ?? [])
+    .flatMap((c) => c.capabilities ?? [])
+    .flatMap((c) => NESTED_FILTER_CAPS[c.type ?? ''] ?? []);
   return [...def.caps, ...nested];
 }
 

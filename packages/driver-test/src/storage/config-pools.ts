@@ -1,4 +1,4 @@
-import { childElements, formatXml, parseXml, type XmlElement } from '@tsvirt/conf';
+import { nodeConfigEntries, splitPoolVolumes, type NodeConfigEntry, type XmlElement } from '@tsvirt/conf';
 import { setPoolDefaults } from './pool-object.js';
 import { parsePoolXML, parseVolXML } from './storage-xml.js';
 import type { TestPools } from './test-pools.js';
@@ -18,27 +18,28 @@ const DEFAULT_POOL_XML = `<pool type='dir'>
  * `<volume>` children of its `<pool>` document. `resolve` reads an element given inline or through
  * `file=`; volumes listed beside a `<pool file=...>` reference are not read, as in libvirt.
  */
-export function addConfigPool(pools: TestPools, xml: string, resolve: (el: XmlElement) => string): void {
-  const root = parseXml(xml, 'storage_pool_definition');
-  const volumes = childElements(root, 'volume');
-  root.children = root.children.filter((c) => c.kind !== 'element' || c.name !== 'volume');
-  const obj = pools.add(parsePoolXML(formatXml(root)), false);
+export function addConfigPool(pools: TestPools, xml: string, resolve: (entry: NodeConfigEntry) => string): void {
+  const { pool, volumes } = splitPoolVolumes(xml);
+  const obj = pools.add(parsePoolXML(pool), false);
   setPoolDefaults(obj.def);
   obj.persistent = true;
   obj.active = true;
-  for (const el of volumes) {
-    const def = parseVolXML(resolve(el), obj.def);
+  for (const entry of volumes) {
+    const def = parseVolXML(resolve(entry), obj.def);
     pools.checkNewVolume(obj, def.name);
     pools.addVolume(obj, def);
   }
 }
 
+/** The default pool's document lists no volumes, inline or in files. */
+const inlineOnly = (entry: NodeConfigEntry): string => ('xml' in entry ? entry.xml : entry.file);
+
 /** Gives `test:///default` its pool. */
 export function addDefaultPool(pools: TestPools): void {
-  addConfigPool(pools, DEFAULT_POOL_XML, formatXml);
+  addConfigPool(pools, DEFAULT_POOL_XML, inlineOnly);
 }
 
 /** Adds every `<pool>` of a `<node>` config. */
-export function loadConfigPools(pools: TestPools, node: XmlElement, resolve: (el: XmlElement) => string): void {
-  for (const el of childElements(node, 'pool')) addConfigPool(pools, resolve(el), resolve);
+export function loadConfigPools(pools: TestPools, node: XmlElement, resolve: (entry: NodeConfigEntry) => string): void {
+  for (const entry of nodeConfigEntries(node, 'pool')) addConfigPool(pools, resolve(entry), resolve);
 }

@@ -1,23 +1,14 @@
-import { attr, childElements, parseXml } from '@tsvirt/conf';
+import { POOL_PART_MODELS, formatPoolSourcesXML, parseXml } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { POOL_TYPE_NAMES } from './storage-xml.js';
 
 const D = ErrorDomain.TEST;
 
 /** The two volume groups libvirt's test driver pretends to find. */
-const LOGICAL_SOURCES = `<sources>
-  <source>
-    <device path='/dev/sda20'/>
-    <name>testvg1</name>
-    <format type='lvm2'/>
-  </source>
-  <source>
-    <device path='/dev/sda21'/>
-    <name>testvg2</name>
-    <format type='lvm2'/>
-  </source>
-</sources>
-`;
+const LOGICAL_SOURCES = [
+  { devices: [{ path: '/dev/sda20' }], name: 'testvg1', format: 'lvm2' },
+  { devices: [{ path: '/dev/sda21' }], name: 'testvg2', format: 'lvm2' },
+];
 
 /**
  * virConnectFindStoragePoolSources of libvirt's test driver: canned volume groups for `logical`,
@@ -32,11 +23,11 @@ export function findPoolSources(type: string, srcSpec: string | undefined, flags
   if (source && source.name !== 'source') {
     throw new VirError(ErrorCode.XML_ERROR, `expecting root element of 'source', not '${source.name}'`, ErrorDomain.STORAGE);
   }
-  if (type === 'logical') return LOGICAL_SOURCES;
+  if (type === 'logical') return formatPoolSourcesXML(LOGICAL_SOURCES);
   if (type === 'netfs') {
-    const host = source && childElements(source, 'host')[0];
+    const host = source && POOL_PART_MODELS.source.parse(source).hosts?.[0];
     if (!host) throw new VirError(ErrorCode.INVALID_ARG, 'hostname must be specified for netfs sources', D);
-    return `<sources>\n  <source>\n    <host name='${attr(host, 'name') ?? ''}'/>\n    <dir path='/testshare'/>\n    <format type='nfs'/>\n  </source>\n</sources>\n`;
+    return formatPoolSourcesXML([{ hosts: [{ name: host.name ?? '' }], dir: '/testshare', format: 'nfs' }]);
   }
   throw new VirError(ErrorCode.NO_SUPPORT, `pool type '${type}' does not support source discovery`, D);
 }

@@ -1,4 +1,4 @@
-import { attr, firstChild, textOf, type StoragePoolDef } from '@tsvirt/conf';
+import { poolPart, type StoragePoolDef } from '@tsvirt/conf';
 
 /** The parts of a pool's `<source>` that say which storage it uses. */
 interface SourceFacts {
@@ -9,17 +9,14 @@ interface SourceFacts {
 }
 
 function sourceFacts(def: StoragePoolDef): SourceFacts {
-  const source = firstChild(def.xml, 'source');
-  const child = (name: string) => (source ? firstChild(source, name) : undefined);
-  const host = child('host');
-  const dir = child('dir');
-  const device = child('device');
-  const name = child('name');
+  const source = poolPart(def, 'source');
+  const [host] = source?.hosts ?? [];
+  const [device] = source?.devices ?? [];
   return {
-    ...(host ? { host: attr(host, 'name') } : {}),
-    ...(dir ? { dir: attr(dir, 'path') } : {}),
-    ...(device ? { device: attr(device, 'path') } : {}),
-    ...(name ? { name: textOf(name).trim() } : {}),
+    ...(host ? { host: host.name } : {}),
+    ...(source?.dir !== undefined ? { dir: source.dir } : {}),
+    ...(device ? { device: device.path } : {}),
+    ...(source?.name !== undefined ? { name: source.name } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { element, firstChild, textNode, type StoragePoolDef, type StorageVolDef } from '@tsvirt/conf';
+import { volumePart, withVolumePart, type StoragePoolDef, type StorageVolDef } from '@tsvirt/conf';
 import type { StoragePoolRef, StorageVolRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { sameStorage } from './pool-source.js';
@@ -14,19 +14,10 @@ const noPool = (how: string, what: string): VirError =>
 const noVol = (how: string, what: string): VirError =>
   new VirError(ErrorCode.NO_STORAGE_VOL, `no storage vol with matching ${how} '${what}'`, T);
 
-/** Sets the key and target path libvirt's test driver gives a volume: both `POOLPATH/NAME`. */
-function placeVolume(def: StorageVolDef, path: string): void {
-  const root = def.xml;
-  root.children = root.children.filter((c) => c.kind !== 'element' || c.name !== 'key');
-  root.children.push(element('key', [], [textNode(path)]));
-  let target = firstChild(root, 'target');
-  if (!target) {
-    target = element('target');
-    root.children.push(target);
-  }
-  target.children = target.children.filter((c) => c.kind !== 'element' || c.name !== 'path');
-  target.children.unshift(element('path', [], [textNode(path)]));
-  def.key = path;
+/** The volume with the key and target path libvirt's test driver gives it: both `POOLPATH/NAME`. */
+function placeVolume(def: StorageVolDef, path: string): StorageVolDef {
+  const keyed = withVolumePart(def, 'key', { ...volumePart(def, 'key'), value: path });
+  return withVolumePart(keyed, 'target', { ...volumePart(def, 'target'), path });
 }
 
 /** The storage pools of one mock host, with libvirt's lookup, duplicate and bookkeeping rules. */
@@ -134,8 +125,7 @@ export class TestPools {
       throw new VirError(ErrorCode.INTERNAL_ERROR, `Not enough free space in pool for volume '${def.name}'`, T);
     }
     const path = `${obj.def.targetPath ?? '(null)'}/${def.name}`;
-    placeVolume(def, path);
-    const vol: VolObject = { def, path };
+    const vol: VolObject = { def: placeVolume(def, path), path };
     obj.volumes.push(vol);
     this.account(obj, def.allocation);
     return vol;

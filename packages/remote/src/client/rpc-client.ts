@@ -3,6 +3,8 @@
  * (many may be in flight), events, streams, keepalive, and a clean failure of everything pending
  * when the peer goes away or breaks the protocol.
  */
+import { closeSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ErrorCode, ErrorDomain, VirError, errnoText } from '@tsvirt/util';
 import { ConnectCloseReason } from '@tsvirt/api';
@@ -20,10 +22,11 @@ import {
   VIR_NET_REPLY_WITH_FDS,
   VIR_NET_STREAM,
   VIR_NET_STREAM_HOLE,
-  virNetMessageHeader,
 } from '../generated/virnet-protocol.js';
 import { virErrorFromWire } from '../protocol/error.js';
 import { FrameReader } from '../protocol/frame-reader.js';
+import { decodeFrame } from '../protocol/header.js';
+import { FdReader } from './fd-passing.js';
 import { decodeError, decodeEvent, decodeRet, encodeCall, encodeEvent, encodeStreamData } from '../protocol/messages.js';
 import type { Program } from '../protocol/program.js';
 import { keepalive_program, programs } from '../protocol/programs.js';
@@ -54,10 +57,27 @@ export interface StreamSink {
 interface Pending {
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: VirError) => void;
+  /** The reply may carry descriptors: it resolves with `{ ret, fds }` once they have arrived. */
+  readonly withFds?: boolean;
+}
+
+/** A reply and the descriptors it carried (callReceivingFds). */
+export interface ReplyWithFds {
+  readonly ret: unknown;
+  readonly fds: number[];
 }
 
 export const rpcError = (message: string, code: ErrorCode = ErrorCode.INTERNAL_ERROR): VirError =>
   new VirError(code, message, ErrorDomain.RPC);
+
+/** Closes a descriptor handed out earlier; one its user closed already is no error here. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // EBADF: closed by its user
+  }
+}
 
 /** How far a stream's unread data may grow before the socket stops being read (flow control). */
 const STREAM_HIGH_WATER = 4 * 1024 * 1024;
@@ -76,13 +96,20 @@ export class RpcClient {
   private streamBuffered = 0;
   /** Event subscriptions that should keep the process alive. */
   private holds = 0;
+  /** Reads the socket while a reply's descriptors are expected (made on first use). */
+  private fdReader: FdReader | undefined;
+  /** Descriptors received and not yet handed to a reply, and the replies waiting for theirs, in order. */
+  private readonly fdQueue: number[] = [];
+  private readonly fdWaiters: { n: number; deliver: (fds: number[]) => void; reject: (e: VirError) => void }[] = [];
+  /** Descriptors handed out by this connection, closed with it. */
+  private readonly ownedFds = new Set<number>();
 
   constructor(
     private readonly sock: Duplex & { ref?(): void; unref?(): void },
     private readonly keepalive: KeepaliveOptions | null = { interval: 5, count: 5 },
   ) {
     sock.on('data', (d: Buffer) => this.onData(d));
-    const eof = () => this.fail(rpcError('End of file while reading data: Input/output error', ErrorCode.SYSTEM_ERROR), ConnectCloseReason.EOF);
+    const eof = () => this.fail(this.eofError(), ConnectCloseReason.EOF);
     sock.on('error', (e: NodeJS.ErrnoException) => this.fail(this.ioError(e), ConnectCloseReason.ERROR));
     sock.on('close', eof);
     sock.on('end', eof);
@@ -110,6 +137,40 @@ export class RpcClient {
 
   /** Calls a procedure; resolves with its decoded reply. */
   call(program: Program, proc: number, args?: unknown): Promise<unknown> {
+    return this.callWith(program, proc, args, false);
+  }
+
+  /**
+   * Calls a procedure whose reply carries file descriptors (REPLY_WITH_FDS: `api` is its public
+   * name, for NO_SUPPORT when this connection cannot receive them). The descriptors stay open
+   * until the connection closes (or `closeFds`).
+   */
+  async callReceivingFds(program: Program, proc: number, args: unknown, api: string): Promise<ReplyWithFds> {
+    if (this.closedWith) throw rpcError('client socket is closed');
+    this.fdReader ??= new FdReader(this.sock as Socket, {
+      data: (d) => this.onData(d),
+      fds: (fds) => this.onFds(fds),
+      end: (e) => (e ? this.fail(this.ioError(e), ConnectCloseReason.ERROR) : this.fail(this.eofError(), ConnectCloseReason.EOF)),
+    }, api);
+    const reader = this.fdReader;
+    reader.hold();
+    try {
+      const r = (await this.callWith(program, proc, args, true)) as ReplyWithFds;
+      for (const fd of r.fds) this.ownedFds.add(fd);
+      return r;
+    } finally {
+      if (this.alive) reader.release();
+    }
+  }
+
+  /** Closes descriptors a reply handed out. */
+  closeFds(fds: readonly number[]): void {
+    for (const fd of fds) {
+      if (this.ownedFds.delete(fd)) closeQuietly(fd);
+    }
+  }
+
+  private callWith(program: Program, proc: number, args: unknown, withFds: boolean): Promise<unknown> {
     if (this.closedWith) return Promise.reject(rpcError('client socket is closed'));
     const serial = this.serial++;
     let frame: Uint8Array;
@@ -119,7 +180,7 @@ export class RpcClient {
       return Promise.reject(e instanceof XdrError ? rpcError(`Unable to encode message payload: ${e.message}`, ErrorCode.RPC) : e);
     }
     return new Promise((resolve, reject) => {
-      this.pending.set(serial, { resolve, reject });
+      this.pending.set(serial, { resolve, reject, withFds });
       this.updateRef();
       this.send(frame);
     });
@@ -219,6 +280,10 @@ export class RpcClient {
     else this.sock.unref?.();
   }
 
+  private eofError(): VirError {
+    return rpcError('End of file while reading data: Input/output error', ErrorCode.SYSTEM_ERROR);
+  }
+
   private ioError(e: NodeJS.ErrnoException): VirError {
     if (e.code === 'EPIPE') return rpcError('Cannot write data: Broken pipe', ErrorCode.SYSTEM_ERROR);
     return rpcError(`Cannot recv data: ${errnoText(e)}`, ErrorCode.SYSTEM_ERROR);
@@ -235,10 +300,8 @@ export class RpcClient {
     }
   }
 
-  private dispatch(frame: Uint8Array): void {
-    const r = new XdrReader(frame, 4);
-    const header = virNetMessageHeader.dec(r);
-    const payload = frame.subarray(r.pos);
+  private dispatch(bytes: Uint8Array): void {
+    const { header, nfds, payload } = decodeFrame(bytes);
     if (header.prog === KEEPALIVE_PROGRAM) {
       if (header.proc === KEEPALIVE_PROC_PING) this.send(encodeEvent(keepalive_program, KEEPALIVE_PROC_PONG, undefined));
       return;
@@ -246,7 +309,7 @@ export class RpcClient {
     switch (header.type) {
       case VIR_NET_REPLY:
       case VIR_NET_REPLY_WITH_FDS:
-        return this.onReply(header, payload);
+        return this.onReply(header, payload, nfds);
       case VIR_NET_MESSAGE:
         return this.onEventFrame(header, payload);
       case VIR_NET_STREAM:
@@ -257,21 +320,40 @@ export class RpcClient {
     }
   }
 
-  private onReply(header: MessageHeader, payload: Uint8Array): void {
+  private onReply(header: MessageHeader, payload: Uint8Array, nfds: number): void {
     const p = this.pending.get(header.serial);
     if (!p) {
       throw rpcError(`no call waiting for reply with prog ${header.prog} vers ${header.vers} serial ${header.serial}`);
     }
     this.pending.delete(header.serial);
     this.updateRef();
+    if (header.type === VIR_NET_REPLY_WITH_FDS && !p.withFds) {
+      // libuv's read dropped them: nothing to close, but the reply is unusable
+      const err = rpcError(`reply with ${nfds} file descriptors to a call that passes none`);
+      p.reject(err);
+      throw err;
+    }
     try {
-      if (header.status === VIR_NET_OK) p.resolve(decodeRet(header, payload));
+      if (header.status === VIR_NET_OK && p.withFds) {
+        const ret = decodeRet(header, payload);
+        this.fdWaiters.push({ n: nfds, deliver: (fds) => p.resolve({ ret, fds }), reject: p.reject });
+        this.onFds([]);
+      } else if (header.status === VIR_NET_OK) p.resolve(decodeRet(header, payload));
       else if (header.status === VIR_NET_ERROR) p.reject(virErrorFromWire(decodeError(payload)));
       else throw new XdrError(`Unexpected message status ${header.status}`);
     } catch (e) {
       const err = e instanceof VirError ? e : rpcError(`Unable to decode message payload: ${(e as Error).message}`, ErrorCode.RPC);
       p.reject(err);
       throw err;
+    }
+  }
+
+  /** Descriptors arrived (or a reply now waits for some): hand each waiting reply its own, in order. */
+  private onFds(fds: number[]): void {
+    this.fdQueue.push(...fds);
+    while (this.fdWaiters.length && this.fdQueue.length >= this.fdWaiters[0]!.n) {
+      const w = this.fdWaiters.shift()!;
+      w.deliver(this.fdQueue.splice(0, w.n));
     }
   }
 
@@ -319,6 +401,10 @@ export class RpcClient {
     this.pending.clear();
     for (const s of this.streams.values()) s.fail(err);
     this.streams.clear();
+    this.fdReader?.stop();
+    for (const w of this.fdWaiters.splice(0)) w.reject(err);
+    for (const fd of [...this.fdQueue.splice(0), ...this.ownedFds]) closeQuietly(fd);
+    this.ownedFds.clear();
     this.holds = 0;
     this.updateRef();
     for (const h of this.closeHandlers) h(error, reason);

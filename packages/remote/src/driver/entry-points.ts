@@ -11,8 +11,14 @@ import type { Procedure } from '../protocol/program.js';
 import type { Codec } from '../protocol/xdr.js';
 import { fromWire, toWire } from './convert.js';
 
-/** Calls a remote procedure by number with wire-shaped arguments. */
-export type RemoteCall = (proc: number, args?: unknown) => Promise<unknown>;
+/**
+ * Calls a remote procedure by number with wire-shaped arguments; `api` is the public call being
+ * served (`virDomainPinVcpu`), when the API said which, for overrides that pick the procedure.
+ */
+export interface RemoteCall {
+  (proc: number, args?: unknown): Promise<unknown>;
+  readonly api?: string;
+}
 
 /** An entry point written by hand: gets the call function and the API's arguments. */
 export type Override = (call: RemoteCall, ...args: never[]) => Promise<unknown>;
@@ -22,15 +28,28 @@ for (const p of remote_program.procedures.values()) {
   if (!p.event) byMethod.set(p.method.toLowerCase(), p);
 }
 
+/** The procedure of a public call (`virDomainAttachDevice` is REMOTE_PROC_DOMAIN_ATTACH_DEVICE), if it has one of its name. */
+export function procedureOfCall(api: string): Procedure | undefined {
+  return api.startsWith('vir') ? byMethod.get(api.slice(3).toLowerCase()) : undefined;
+}
+
 /**
  * The procedure an entry point maps to by name, if any, for a call with the arguments `a` (or
- * their count). The API's entry points take flags where libvirt's older calls did not, so the
- * `...Flags` (or `...WithFlags`) procedure comes first (`domainUndefine(dom, flags)` is
- * REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS); but called with its trailing arguments unset (0 or
- * undefined), the entry point is the call without flags, as libvirt's client sends it (the
- * server's errors then name that call).
+ * their count), serving the public call `api` when known. The API gives one entry point to
+ * libvirt's older call and its `...Flags` (or `...WithFlags`) successor, and to calls that are
+ * one with fixed flags (virDomainSetMaxMemory is domainSetMemoryFlags with MAXIMUM): the public
+ * call's own procedure is sent, as libvirt's client does (the server's checks and errors then
+ * name that call), when its arguments are the leading ones of the entry point's and its reply the
+ * same. Without `api`, the `...Flags` procedure comes first (`domainUndefine(dom, flags)` is
+ * REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS), and the call without flags serves trailing arguments unset
+ * (0 or undefined).
  */
-export function procedureFor(method: string, a?: number | readonly unknown[]): Procedure | undefined {
+export function procedureFor(method: string, a?: number | readonly unknown[], api?: string): Procedure | undefined {
+  const named = api === undefined ? undefined : procedureOfCall(api);
+  if (named) {
+    const widest = procedureFor(method);
+    if (widest && sameReply(named, widest) && isPrefix(fieldsOf(named.args), fieldsOf(widest.args))) return named;
+  }
   const m = method.toLowerCase();
   const plain = byMethod.get(m);
   const candidates = [byMethod.get(`${m}flags`), byMethod.get(`${m}withflags`), plain].filter((p) => p !== undefined);
@@ -48,6 +67,11 @@ export function procedureFor(method: string, a?: number | readonly unknown[]): P
 function sameReply(a: Procedure, b: Procedure): boolean {
   const names = (p: Procedure) => fieldsOf(p.ret).map(([n]) => n).join();
   return names(a) === names(b);
+}
+
+/** Whether the fields `a` are the first fields of `b` (same names, same order). */
+function isPrefix(a: ReturnType<typeof fieldsOf>, b: ReturnType<typeof fieldsOf>): boolean {
+  return a.length <= b.length && a.every(([n], i) => b[i]![0] === n);
 }
 
 /** Wire fields the client fills itself rather than the caller. */
@@ -85,7 +109,7 @@ function answer(p: Procedure, method: string, ret: unknown): unknown {
 /** An entry point derived from the procedures of its name (which one: by the arguments given). */
 export function ruleEntryPoint(call: RemoteCall, method: string): (...a: unknown[]) => Promise<unknown> {
   return async (...a: unknown[]) => {
-    const p = procedureFor(method, a)!;
+    const p = procedureFor(method, a, call.api)!;
     let args: Record<string, unknown> | undefined;
     if (p.args) {
       args = {};
@@ -99,8 +123,12 @@ export function ruleEntryPoint(call: RemoteCall, method: string): (...a: unknown
 /**
  * A driver table whose members are the overrides, then every procedure by rule. Members not in
  * `only` (when given) are absent, so that the API reports NO_SUPPORT for another kind's calls.
+ * With `api`, the table serves that public call (procedureFor).
  */
-export function entryPointTable<T extends object>(call: RemoteCall, overrides: Readonly<Record<string, Override>>, accept: (method: string) => boolean): T {
+export function entryPointTable<T extends object>(
+  remoteCall: RemoteCall, overrides: Readonly<Record<string, Override>>, accept: (method: string) => boolean, api?: string,
+): T {
+  const call: RemoteCall = api === undefined ? remoteCall : Object.assign((proc: number, args?: unknown) => remoteCall(proc, args), { api });
   const cache = new Map<string, unknown>();
   const lookup = (method: string): unknown => {
     if (cache.has(method)) return cache.get(method);

@@ -4,11 +4,13 @@
  * holds as numbers, names instead of handles, streams, and the side programs.
  */
 import type { DomainRef, TypedParameter } from '@tsvirt/api';
-import { checkFlags, ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { checkFlags } from '@tsvirt/util';
 import * as P from '../generated/remote-protocol.js';
-import { QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
+import { QEMU_PROC_DOMAIN_AGENT_COMMAND, QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
 import type { RpcClient } from '../client/rpc-client.js';
-import { qemu_program } from '../protocol/programs.js';
+import { LXC_PROC_DOMAIN_OPEN_NAMESPACE } from '../generated/lxc-protocol.js';
+import { lxc_program, qemu_program } from '../protocol/programs.js';
+import { isOwnNamespace, namespaceInit, namespaceKind } from '../client/fd-passing.js';
 import { arrayVar, type Codec } from '../protocol/xdr.js';
 import { fromWire, toWire } from './convert.js';
 import type { Override, RemoteCall } from './entry-points.js';
@@ -83,7 +85,7 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     },
     async nodeGetInfo(call) {
       const r = (await call(P.REMOTE_PROC_NODE_GET_INFO)) as Rec;
-      return { ...r, model: charsToString(r.model as number[]), memory: Number(r.memory) };
+      return { ...r, model: charsToString(r.model as number[]), memory: r.memory as bigint };
     },
     async nodeGetSecurityModel(call) {
       const r = (await call(P.REMOTE_PROC_NODE_GET_SECURITY_MODEL)) as Rec;
@@ -114,8 +116,9 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     },
     async domainGetSchedulerParameters(call, d: DomainRef, flags: number) {
       const { nparams } = (await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE, { dom: dom(d) })) as Rec;
-      // flags 0 is the API without flags (virDomainGetSchedulerParameters), its own procedure
-      const r = (flags === 0
+      // the call without flags (virDomainGetSchedulerParameters; flags 0 when the API did not say) has its own procedure
+      const plain = call.api ? call.api === 'virDomainGetSchedulerParameters' : flags === 0;
+      const r = (plain
         ? await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS, { dom: dom(d), nparams })
         : await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, { dom: dom(d), nparams, flags: pf(flags) })) as Rec;
       return params(r.params);
@@ -157,7 +160,9 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       return Array.from({ length: r.num as number }, (_, i) => bitmapToBools(r.cpumaps as Uint8Array, cpus, i * maplen));
     },
     async domainPinVcpuFlags(call, d: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number) {
-      await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS, { dom: dom(d), vcpu, cpumap: boolsToBitmap(cpumap), flags });
+      const args = { dom: dom(d), vcpu, cpumap: boolsToBitmap(cpumap) };
+      if (call.api === 'virDomainPinVcpu') await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU, args);
+      else await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS, { ...args, flags });
     },
     async nodeGetCPUMap(call, flags: number) {
       const r = (await call(P.REMOTE_PROC_NODE_GET_CPU_MAP, { need_map: 1, need_online: 1, flags })) as Rec;
@@ -203,17 +208,30 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       }));
     },
     async domainSetSchedulerParameters(call, d: DomainRef, p: readonly TypedParameter[], flags: number) {
-      await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, { dom: dom(d), params: toParams(p), flags });
+      const args = { dom: dom(d), params: toParams(p) };
+      if (call.api === 'virDomainSetSchedulerParameters') await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS, args);
+      else await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, { ...args, flags });
     },
     async networkCreate(call, net: { name: string; uuid: string }, flags: number) {
       // virNetworkCreate has no flags on the wire
       checkFlags(flags, 0, 'virNetworkCreate');
       await call(P.REMOTE_PROC_NETWORK_CREATE, { net: toWire(P.remote_nonnull_network as Codec<unknown>, net) });
     },
-    async domainLxcOpenNamespace() {
-      // the daemon answers with the namespaces' file descriptors, passed over the unix socket
-      // (SCM_RIGHTS), which Node cannot receive
-      throw new VirError(ErrorCode.NO_SUPPORT, 'virDomainLxcOpenNamespace: file descriptor passing is not available in @tsvirt/remote', ErrorDomain.REMOTE);
+    async domainLxcOpenNamespace(_call, d: DomainRef, flags: number) {
+      // the daemon answers with init's namespaces as descriptors passed over the unix socket, kept
+      // open for the connection's life and named by this process's /proc entries; as the local
+      // driver does, one this process already is in is left out (entering it again is EINVAL)
+      const { fds } = await client.callReceivingFds(lxc_program, LXC_PROC_DOMAIN_OPEN_NAMESPACE, { dom: dom(d), flags }, 'virDomainLxcOpenNamespace');
+      const all = fds.map((fd) => ({ kind: namespaceKind(fd), path: `/proc/${process.pid}/fd/${fd}`, fd }));
+      const pidNs = all.find((n) => n.kind === 'pid');
+      const pid = pidNs ? namespaceInit(pidNs.fd) : 0;
+      const own = all.filter((n) => isOwnNamespace(n.fd, n.kind));
+      client.closeFds(own.map((n) => n.fd));
+      return { pid, namespaces: all.filter((n) => !own.includes(n)).map(({ kind, path }) => ({ kind, path })) };
+    },
+    async qemuAgentCommand(_call, d: DomainRef, cmd: string, timeout: number, flags: number) {
+      const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_AGENT_COMMAND, { dom: dom(d), cmd, timeout, flags })) as Rec;
+      return (r.result as string | null) ?? '';
     },
     async qemuMonitorCommand(_call, d: DomainRef, cmd: string, flags: number) {
       const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_MONITOR_COMMAND, { dom: dom(d), cmd, flags })) as Rec;

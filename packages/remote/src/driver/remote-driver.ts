@@ -4,7 +4,7 @@
  * remote procedure.
  */
 import {
-  ConnectCloseReason, type ConnectionDriver, type DriverConnection, type HypervisorDriver, type InterfaceDriver, type NetworkDriver,
+  ConnectCloseReason, type ConnectionDriver, type DriverConnection, type DriverKind, type DriverTables, type HypervisorDriver, type InterfaceDriver, type NetworkDriver,
   type NodeDeviceDriver, type NWFilterDriver, type OpenContext, type SecretDriver, type StorageDriver,
 } from '@tsvirt/api';
 import { uriParam, type VirURI } from '@tsvirt/util';
@@ -42,7 +42,7 @@ export function daemonURI(uri: VirURI): string {
   if (given !== undefined) return given;
   const rest = uri.query.filter(([k]) => !CLIENT_PARAMS.has(k));
   const query = rest.length ? `?${new URLSearchParams(rest as [string, string][]).toString()}` : '';
-  return `${uri.driver}://${uri.path === '/' && !query ? '/' : uri.path}${query}`;
+  return `${uri.driver}://${(uri.path === '/' || uri.path === '') && !query ? '/' : uri.path}${query}`;
 }
 
 function keepaliveOf(uri: VirURI): KeepaliveOptions {
@@ -80,7 +80,15 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
   }
   // one table answers every kind: the API asks each kind's table for that kind's entry points only
   type AllKinds = HypervisorDriver & NetworkDriver & StorageDriver & InterfaceDriver & NodeDeviceDriver & SecretDriver & NWFilterDriver;
-  const table = entryPointTable<AllKinds>(call, overrides(client, features), () => true);
+  const served = overrides(client, features);
+  const table = entryPointTable<AllKinds>(call, served, () => true);
+  // one table per public call, made on its first use
+  const perCall = new Map<string, AllKinds>();
+  const tableForCall = <K extends DriverKind>(_kind: K, api: string): DriverTables[K] => {
+    let t = perCall.get(api);
+    if (!t) perCall.set(api, (t = entryPointTable<AllKinds>(call, served, () => true, api)));
+    return t as unknown as DriverTables[K];
+  };
   const closed = new Promise<ConnectCloseReason>((resolve) => client.onClose((_e, reason) => {
     if (reason !== ConnectCloseReason.CLIENT) resolve(reason);
   }));
@@ -92,6 +100,7 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
     nodeDevice: table,
     secret: table,
     nwfilter: table,
+    tableForCall,
     events: domainEvents(client, call),
     uri: uri.raw,
     closed,

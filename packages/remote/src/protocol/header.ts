@@ -4,10 +4,13 @@
  */
 import {
   VIR_NET_CALL,
+  VIR_NET_CALL_WITH_FDS,
   VIR_NET_MESSAGE_HEADER_MAX,
   VIR_NET_MESSAGE_LEN_MAX,
   VIR_NET_MESSAGE_MAX,
+  VIR_NET_MESSAGE_NUM_FDS_MAX,
   VIR_NET_OK,
+  VIR_NET_REPLY_WITH_FDS,
   virNetMessageHeader,
 } from '../generated/virnet-protocol.js';
 import { XdrError, XdrReader, XdrWriter } from './xdr.js';
@@ -48,10 +51,34 @@ export function endFrame(w: XdrWriter): Uint8Array {
   return w.result().slice();
 }
 
-/** One frame read off the wire: its header and its payload bytes. */
+/** One frame read off the wire: its header, the descriptors it announces, and its payload bytes. */
 export interface Frame {
   readonly header: MessageHeader;
+  /** How many file descriptors follow the frame (CALL_WITH_FDS, REPLY_WITH_FDS), else 0. */
+  readonly nfds: number;
   readonly payload: Uint8Array;
+}
+
+/** Whether messages of this type carry file descriptors (a count after the header, one dummy byte each after the frame). */
+export function typeHasFds(type: number): boolean {
+  return type === VIR_NET_CALL_WITH_FDS || type === VIR_NET_REPLY_WITH_FDS;
+}
+
+/** Offsets in a frame: the type word of the header, and the descriptor count after the header. */
+const TYPE_AT = 16;
+const NFDS_AT = MIN_FRAME;
+
+/**
+ * The number of descriptors a whole frame announces (0 for a type without them), checked against
+ * libvirt's limit of 32 a message.
+ */
+export function fdCountOf(frame: Uint8Array): number {
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (frame.length < NFDS_AT || !typeHasFds(view.getUint32(TYPE_AT))) return 0;
+  if (frame.length < NFDS_AT + 4) throw new XdrError('message announces descriptors but has no count');
+  const n = view.getUint32(NFDS_AT);
+  if (n > VIR_NET_MESSAGE_NUM_FDS_MAX) throw new XdrError(`Too many FDs received from remote: ${n}, maximum ${VIR_NET_MESSAGE_NUM_FDS_MAX}`);
+  return n;
 }
 
 /** Decodes one whole frame (length word included). */
@@ -60,5 +87,6 @@ export function decodeFrame(frame: Uint8Array): Frame {
   const len = checkFrameLength(r.uint());
   if (len !== frame.length) throw new XdrError(`frame length word ${len} but ${frame.length} bytes`);
   const header = virNetMessageHeader.dec(r);
-  return { header, payload: frame.subarray(r.pos) };
+  const nfds = fdCountOf(frame);
+  return { header, nfds, payload: frame.subarray(r.pos + (typeHasFds(header.type) ? 4 : 0)) };
 }

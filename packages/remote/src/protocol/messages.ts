@@ -8,6 +8,7 @@ import {
   VIR_NET_MESSAGE,
   VIR_NET_OK,
   VIR_NET_REPLY,
+  VIR_NET_REPLY_WITH_FDS,
   type virNetMessageType,
   type virNetMessageStatus,
 } from '../generated/virnet-protocol.js';
@@ -34,9 +35,11 @@ function frame(
   status: virNetMessageStatus,
   codec: Codec<unknown> | null,
   body: unknown,
+  nfds?: number,
 ): Uint8Array {
   const header: MessageHeader = { prog: program.program, vers: program.version, proc, type, serial, status };
   const w = beginFrame(header);
+  if (nfds !== undefined) w.uint(nfds);
   if (codec) codec.enc(w, body);
   return endFrame(w);
 }
@@ -49,10 +52,11 @@ export function encodeCall(program: Program, proc: number, serial: number, args?
   return frame(program, proc, VIR_NET_CALL, serial, VIR_NET_OK, which(p, 'args'), args);
 }
 
-/** A successful reply's frame. */
-export function encodeReply(program: Program, proc: number, serial: number, ret?: unknown): Uint8Array {
+/** A successful reply's frame; with `nfds`, a REPLY_WITH_FDS announcing that many descriptors. */
+export function encodeReply(program: Program, proc: number, serial: number, ret?: unknown, nfds?: number): Uint8Array {
   const p = procedureOf(program.program, proc).procedure;
-  return frame(program, proc, VIR_NET_REPLY, serial, VIR_NET_OK, which(p, 'ret'), ret);
+  if (nfds === undefined) return frame(program, proc, VIR_NET_REPLY, serial, VIR_NET_OK, which(p, 'ret'), ret);
+  return frame(program, proc, VIR_NET_REPLY_WITH_FDS, serial, VIR_NET_OK, which(p, 'ret'), ret, nfds);
 }
 
 /** An error reply's frame (the payload is `remote_error`). */

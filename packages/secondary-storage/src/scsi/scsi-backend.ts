@@ -1,15 +1,16 @@
 import { withPoolPart, type StoragePoolDef } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { PoolBackend } from '../pool-backend.js';
 import { sourceOf } from '../pool-xml.js';
+import { parentAddressHost } from './parent-address.js';
 import { hostNumber, hostUnits, rescanHost, unitSizes } from './scsi-lus.js';
 import { createVport, deleteVport, hostByWWN, notFound, type Adapter, type FcAdapter } from './vhba.js';
 
 const isFc = (a: Adapter | undefined): a is FcAdapter => a?.type === 'fc_host' && a.wwnn !== undefined && a.wwpn !== undefined;
 
 /**
- * The SCSI host of a pool's adapter: `<adapter type='scsi_host' name='hostN'/>`, or the vHBA
- * whose port names an fc_host adapter gives; parent-address adapters are refused.
+ * The SCSI host of a pool's adapter: `<adapter type='scsi_host' name='hostN'/>`, the host below
+ * the HBA at a `<parentaddr>` with its unique_id, or the vHBA whose port names an fc_host adapter
+ * gives.
  */
 function adapterHost(def: StoragePoolDef): number {
   const adapter = sourceOf(def).adapter;
@@ -18,12 +19,8 @@ function adapterHost(def: StoragePoolDef): number {
     if (!host) throw notFound(adapter);
     return hostNumber(host);
   }
-  const name = adapter?.name;
-  if (name === undefined) {
-    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED,
-      `cannot use the adapter of SCSI pool '${def.name}': scsi_host adapters found by their parent address are not supported here`, ErrorDomain.STORAGE);
-  }
-  return hostNumber(name);
+  // conf requires a scsi_host adapter to have a name or a parent address.
+  return hostNumber(adapter?.parentaddr ? parentAddressHost(adapter.parentaddr) : (adapter?.name ?? ''));
 }
 
 async function scan(def: StoragePoolDef): Promise<void> {

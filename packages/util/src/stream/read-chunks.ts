@@ -21,13 +21,20 @@ export interface ReadRange {
    * libvirt's, and are never read; data is sent as it is, zeros included.
    */
   readonly extents?: readonly FileExtent[];
+  /**
+   * One buffer every read reuses (its size is the chunk size), for a consumer that is done with a
+   * chunk before it pulls the next (writeChunks): no buffer per chunk, so nothing for the garbage
+   * collector. Without it each chunk is a buffer of its own, which a consumer may keep.
+   */
+  readonly buffer?: Buffer;
 }
 
-/** Reads `[from, to)` of a file, one chunk a read. */
-async function* readData(fh: FileHandle, from: bigint, to: bigint): AsyncGenerator<Buffer> {
+/** Reads `[from, to)` of a file, one chunk a read, into `scratch` when given. */
+async function* readData(fh: FileHandle, from: bigint, to: bigint, scratch?: Buffer): AsyncGenerator<Buffer> {
+  const chunk = scratch?.length ?? STREAM_CHUNK;
   for (let pos = from; pos < to;) {
-    const want = to - pos < BigInt(STREAM_CHUNK) ? Number(to - pos) : STREAM_CHUNK;
-    const buf = Buffer.allocUnsafe(want);
+    const want = to - pos < BigInt(chunk) ? Number(to - pos) : chunk;
+    const buf = scratch ?? Buffer.allocUnsafe(want);
     const { bytesRead } = await fh.read(buf, 0, want, Number(pos));
     if (bytesRead === 0) return;
     pos += BigInt(bytesRead);
@@ -36,7 +43,7 @@ async function* readData(fh: FileHandle, from: bigint, to: bigint): AsyncGenerat
 }
 
 /** `[from, to)` as the extents describe it: holes yielded whole (adjacent ones merged), data read. */
-async function* readExtents(fh: FileHandle, extents: readonly FileExtent[], from: bigint, to: bigint): AsyncGenerator<StreamChunk> {
+async function* readExtents(fh: FileHandle, extents: readonly FileExtent[], from: bigint, to: bigint, scratch?: Buffer): AsyncGenerator<StreamChunk> {
   let hole = 0n;
   let covered = from;
   for (const x of extents) {
@@ -50,11 +57,11 @@ async function* readExtents(fh: FileHandle, extents: readonly FileExtent[], from
     }
     if (hole) yield new StreamHole(hole);
     hole = 0n;
-    yield* readData(fh, start, end);
+    yield* readData(fh, start, end, scratch);
   }
   if (hole) yield new StreamHole(hole);
   // What the map did not cover (the file grew since) is read as data.
-  if (covered < to) yield* readData(fh, covered, to);
+  if (covered < to) yield* readData(fh, covered, to, scratch);
 }
 
 /**
@@ -65,11 +72,11 @@ async function* readExtents(fh: FileHandle, extents: readonly FileExtent[], from
 export async function* readChunks(fh: FileHandle, range: ReadRange): AsyncGenerator<StreamChunk> {
   const end = range.length > 0n && range.offset + range.length < range.size ? range.offset + range.length : range.size;
   if (range.holes && range.extents) {
-    yield* readExtents(fh, range.extents, range.offset, end);
+    yield* readExtents(fh, range.extents, range.offset, end, range.buffer);
     return;
   }
   let hole = 0n;
-  for await (const data of readData(fh, range.offset, end)) {
+  for await (const data of readData(fh, range.offset, end, range.buffer)) {
     if (!range.holes) {
       yield data;
       continue;

@@ -39,10 +39,19 @@ export function writeFd(fd: Fd, text: string): void {
   }
 }
 
-/** Whether a descriptor is a terminal or another character device, where output is shown at once. */
+/** Linux's major number of the memory devices (/dev/null, /dev/zero, /dev/full). */
+const MEM_MAJOR = 1;
+
+/**
+ * Whether a descriptor is a terminal or another character device that shows output as it comes
+ * (virsh's stdio buffers by line there). `fstat` rather than `tty.isatty`, which would load Node's
+ * tty and net modules on every start; the memory devices are character devices too, but output
+ * sent to /dev/null is gathered as for a file or a pipe, as stdio fully buffers it.
+ */
 export function isCharDevice(fd: Fd): boolean {
   try {
-    return fstatSync(fd).isCharacterDevice();
+    const st = fstatSync(fd);
+    return st.isCharacterDevice() && ((st.rdev >> 8) & 0xfff) !== MEM_MAJOR;
   } catch {
     return false;
   }

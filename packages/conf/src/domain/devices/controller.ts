@@ -1,5 +1,5 @@
 import { at, attr, child, model } from '../../model/binding.js';
-import { nonNegative, oneOf, uint } from '../../model/codec.js';
+import { nonNegative, oneOf, onOff, uint } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 import { VIRTIO_OPTIONS } from './virtio-options.js';
 
@@ -22,7 +22,7 @@ export const CONTROLLER = model('controller', {
     hotplug: attr('hotplug', oneOf('on', 'off')),
     memReserve: attr('memReserve', uint),
   }),
-  driver: child('driver', { queues: attr('queues', uint), cmdPerLun: attr('cmd_per_lun', uint), maxSectors: attr('max_sectors', uint), iothread: attr('iothread', uint), ...VIRTIO_OPTIONS }),
+  driver: child('driver', { queues: attr('queues', uint), cmdPerLun: attr('cmd_per_lun', uint), maxSectors: attr('max_sectors', uint), iothread: attr('iothread', uint), ioeventfd: attr('ioeventfd', onOff), ...VIRTIO_OPTIONS }),
   master: at('master', attr('startport', uint)),
   ...DEVICE_INFO,
 });

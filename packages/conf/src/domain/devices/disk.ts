@@ -37,6 +37,15 @@ export const DISK_SOURCE = child('source', {
   reservations: child('reservations', { enabled: attr('enabled', yesNo), managed: attr('managed', yesNo) }),
   encryptionFormat: at('encryption', attr('format')),
   encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
+  // Network sources: TLS, an iSCSI initiator, RBD's config and snapshot, curl's options.
+  tlsHostname: attr('tlsHostname'),
+  initiatorIqn: at('initiator', at('iqn', attr('name'))),
+  config: at('config', attr('file')),
+  snapshotName: at('snapshot', attr('name')),
+  sslVerify: at('ssl', attr('verify', yesNo)),
+  cookies: flag('cookies'),
+  readahead: at('readahead', attr('size', uint)),
+  timeout: at('timeout', attr('seconds', uint)),
 });
 
 /** `<disk>`: a block device of the guest, whatever backs it. */
@@ -83,5 +92,7 @@ export const DISK = model('disk', {
   geometry: child('geometry', { cyls: attr('cyls', uint), heads: attr('heads', uint), secs: attr('secs', uint), trans: attr('trans') }),
   encryptionFormat: at('encryption', attr('format')),
   encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
+  // The older place of a network source's `<auth>`, beside `<source>`.
+  auth: AUTH,
   ...DEVICE_INFO,
 });

@@ -17,6 +17,7 @@ export const HOSTDEV = model('hostdev', {
     name: attr('name'),
     startupPolicy: attr('startupPolicy', oneOf('mandatory', 'requisite', 'optional')),
     writeFiltering: attr('writeFiltering', yesNo),
+    guestReset: attr('guestReset', oneOf('default', 'off', 'uninitialized', 'on')),
     address: ADDRESS,
     adapter: at('adapter', attr('name')),
     vendor: at('vendor', attr('id', uint)),

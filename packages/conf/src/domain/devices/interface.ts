@@ -34,6 +34,8 @@ export const INTERFACE = model('interface', {
     queues: attr('queues', uint),
     rxQueueSize: attr('rx_queue_size', uint),
     txQueueSize: attr('tx_queue_size', uint),
+    rss: attr('rss', onOff),
+    rssHashReport: attr('rss_hash_report', onOff),
     ...VIRTIO_OPTIONS,
   }),
   backend: child('backend', { tap: attr('tap'), vhost: attr('vhost'), type: attr('type') }),

@@ -11,6 +11,9 @@ export const MEMORY_DEVICE = model('memory', {
     path: childText('path'),
     nodemask: childText('nodemask'),
     alignsize: childText('alignsize', uint),
+    alignsizeUnit: at('alignsize', attr('unit')),
+    pagesize: childText('pagesize', uint),
+    pagesizeUnit: at('pagesize', attr('unit')),
     pmem: flag('pmem'),
   }),
   target: child('target', {

@@ -11,6 +11,8 @@ export const TPM = model('tpm', {
     persistentState: attr('persistent_state', yesNo),
     devicePath: at('device', attr('path')),
     encryptionSecret: at('encryption', attr('secret')),
+    // An external emulator's socket.
+    source: child('source', { type: attr('type'), mode: attr('mode'), path: attr('path') }),
   }),
   ...DEVICE_INFO,
 });

@@ -18,6 +18,9 @@ export const FEATURES = model('features', {
   // The SMM TSEG size as written, and its unit (MiB when none is given).
   tseg: at('smm', at('tseg', body(uint))),
   tsegUnit: at('smm', at('tseg', attr('unit'))),
+  // TCG's translation block cache size as written, and its unit (MiB when none is given).
+  tbCache: at('tcg', at('tb-cache', body(uint))),
+  tbCacheUnit: at('tcg', at('tb-cache', attr('unit'))),
   pmu: state('pmu'),
   vmcoreinfo: state('vmcoreinfo'),
   htm: state('htm'),

@@ -42,7 +42,7 @@ export const connectHandlers: RemoteHandlers = {
   [P.REMOTE_PROC_NODE_GET_INFO]: async (ctx) => {
     const n = await ctx.conn.nodeGetInfo();
     return {
-      model: modelBytes(n.model), memory: BigInt(n.memory), cpus: n.cpus, mhz: n.mhz,
+      model: modelBytes(n.model), memory: n.memory, cpus: n.cpus, mhz: n.mhz,
       nodes: n.nodes, sockets: n.sockets, cores: n.cores, threads: n.threads,
     };
   },

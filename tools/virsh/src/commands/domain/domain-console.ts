@@ -1,4 +1,5 @@
 import { DomainConsoleFlags, DomainState } from '@tsvirt/api';
+import { childElements, firstChild, parseDevice, parseXml, type DeviceOf } from '@tsvirt/conf';
 import { VshError } from '../../vsh/vsh-error.js';
 import { DOMAIN } from '../../domain-lookup.js';
 import { objectCommand } from '../shared/object-command.js';
@@ -56,6 +57,27 @@ export const consoleCmd = objectCommand({
     const { stdout } = ctl.takeOutput();
     process.stdout.write(stdout);
     await relay(con);
+    return true;
+  },
+});
+
+/**
+ * virsh reads `string(/domain/devices/console/@tty)`: the tty of the first console that has one,
+ * whatever its place. None, or an empty one (an inactive domain, a console that is not a pty),
+ * fails without a message.
+ */
+export const ttyconsole = objectCommand({
+  name: 'ttyconsole',
+  group: 'domain',
+  help: 'tty console',
+  desc: 'Output the device for the TTY console.',
+  object: DOMAIN,
+  async run(dom, ctl) {
+    const devices = firstChild(parseXml(await dom.getXMLDesc(), 'domain'), 'devices');
+    const ttys = (devices ? childElements(devices, 'console') : []).map((el) => (parseDevice(el) as DeviceOf<'console'>).tty);
+    const tty = ttys.find((t) => t !== undefined);
+    if (!tty) return false;
+    ctl.print(`${tty}\n`);
     return true;
   },
 });

@@ -6,6 +6,7 @@ import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { undefineDomain } from './flag-fallbacks.js';
+import { removeVolumes, storageRemoval, volumesToRemove } from './undefine-storage.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
 import { objectCommand } from '../shared/object-command.js';
 
@@ -115,20 +116,36 @@ export const undefine: CommandDef = {
   group: 'domain',
   help: 'undefine a domain',
   desc: 'Undefine an inactive domain, or convert persistent to transient.',
-  options: [domainOpt(), ...UNDEFINE_FLAGS.map(([n, , h]) => bool(n, h))],
+  options: [
+    domainOpt(),
+    bool('managed-save', 'remove domain managed state file'),
+    { name: 'storage', type: 'string', help: 'remove associated storage volumes (comma separated list of targets or source paths) (see domblklist)' },
+    bool('remove-all-storage', 'remove all associated storage volumes (use with caution)'),
+    bool('delete-storage-volume-snapshots', 'delete snapshots associated with volume(s), requires --remove-all-storage (must be supported by storage driver)'),
+    bool('wipe-storage', 'wipe data on the removed volumes'),
+    ...UNDEFINE_FLAGS.slice(1).map(([n, , h]) => bool(n, h)),
+  ],
   async run(ctl, cmd) {
     cmd.exclusive('nvram', 'keep-nvram');
     cmd.exclusive('tpm', 'keep-tpm');
+    const removal = storageRemoval({
+      storage: cmd.string('storage'), all: cmd.bool('remove-all-storage'), wipe: cmd.bool('wipe-storage'), withSnapshots: cmd.bool('delete-storage-volume-snapshots'),
+    });
     const name = cmd.required('domain');
     const dom = await domainArg(ctl, cmd);
     let flags = 0;
     for (const [opt, bits] of UNDEFINE_FLAGS) if (cmd.bool(opt)) flags |= bits;
+    const vols = removal ? await volumesToRemove(ctl, await ctl.connect(), dom, removal) : [];
+    if (!vols) return false;
     // virsh refuses this itself, before asking libvirt.
     if (!cmd.bool('managed-save') && (await dom.hasManagedSaveImage().catch(() => false))) {
       throw new CommandFailed('Refusing to undefine while domain managed save image exists');
     }
     await undefineDomain(dom, flags, (e) => new CommandFailed(`Failed to undefine domain '${name}'`, e));
     ctl.extra(`Domain '${name}' has been undefined\n`);
-    return true;
+    if (!removal) return true;
+    const removed = await removeVolumes(ctl, vols, removal);
+    if (removed.last !== undefined) ctl.report(removed.last);
+    return !removed.failed;
   },
 };

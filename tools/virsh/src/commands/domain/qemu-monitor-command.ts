@@ -40,7 +40,7 @@ function qmpCommand(words: readonly string[]): string {
 }
 
 /** libvirt's pretty JSON (yajl's beautifier): two-space indents, and empty containers opened on their own line. */
-function prettyJSON(v: unknown, indent = ''): string {
+export function prettyJSON(v: unknown, indent = ''): string {
   const inner = `${indent}  `;
   if (Array.isArray(v)) {
     return `[\n${v.length ? v.map((x) => inner + prettyJSON(x, inner)).join(',\n') : ''}\n${indent}]`;

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StorageVolInfoFlags, StorageVolStreamFlags, isStreamHole, type StorageVol, type StreamChunk } from '@tsvirt/api';
-import { fileExtents, readChunks, writeChunks } from '@tsvirt/util';
+import { copyFileRange, fileExtents, fileRangeOf, readChunks, withFileRange, writeChunks } from '@tsvirt/util';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import { ullOpt } from '../../vsh/option-values.js';
@@ -77,12 +77,20 @@ async function downloadSize(vol: StorageVol, offset: bigint, length: bigint): Pr
  * holes (the file is extended over a trailing one); anything else (a pipe, a device) in order,
  * holes as zeros.
  */
-async function writeTarget(fh: FileHandle, file: string, chunks: AsyncIterable<StreamChunk>): Promise<void> {
-  if ((await fh.stat()).isFile()) {
-    await writeChunks(fh, chunks, { path: file, offset: 0n, length: 0n, holes: true, size: 0n, block: false });
+async function writeTarget(fh: FileHandle, file: string, stream: Readable, progress: Progress): Promise<void> {
+  const chunks = counted(stream, progress);
+  if (!(await fh.stat()).isFile()) {
+    for await (const chunk of chunks) await fh.write(isStreamHole(chunk) ? Buffer.alloc(Number(chunk.length)) : chunk);
     return;
   }
-  for await (const chunk of chunks) await fh.write(isStreamHole(chunk) ? Buffer.alloc(Number(chunk.length)) : chunk);
+  // A local volume's stream names its file: copied from there through one buffer, the stream left unread.
+  const range = fileRangeOf(stream);
+  try {
+    const target = { path: file, offset: 0n, length: 0n, holes: true, size: 0n, block: false };
+    await (range ? copyFileRange(fh, { ...range, progress: (n) => progress.add(n) }, target) : writeChunks(fh, chunks, target));
+  } finally {
+    if (range) stream.destroy();
+  }
 }
 
 async function download(ctl: Ctl, cmd: ParsedCommand): Promise<boolean> {
@@ -90,14 +98,15 @@ async function download(ctl: Ctl, cmd: ParsedCommand): Promise<boolean> {
   const { fh, created } = await createTarget(file);
   let ok = false;
   try {
-    let chunks: AsyncIterable<StreamChunk>;
+    let stream: Readable;
     try {
-      chunks = await vol.download(offset, length, flags);
+      stream = await vol.download(offset, length, flags);
     } catch (e) {
       throw new CommandFailed(`cannot download from volume ${text}`, e);
     }
-    const progress = progressBar(`vol-download ${text}`, await downloadSize(vol, offset, length));
-    await writeTarget(fh, file, counted(chunks, progress));
+    // The size is for the bar alone, which only a terminal shows: asking for it costs the driver a look at the volume.
+    const progress = progressBar(`vol-download ${text}`, process.stderr.isTTY ? await downloadSize(vol, offset, length) : undefined);
+    await writeTarget(fh, file, stream, progress);
     progress.finish();
     ok = true;
   } finally {
@@ -122,15 +131,17 @@ async function upload(ctl: Ctl, cmd: ParsedCommand): Promise<boolean> {
     // runs of zeros where qemu-img cannot map it) sent as holes when --sparse asks and it has any;
     // anything else (a pipe, a device) is read as it comes.
     // Reading runs a few chunks ahead of the upload (a Node stream's buffer), so the disk reads while the volume is written.
+    // A local driver copies from the file itself (withFileRange), reporting each chunk to the bar.
     const holes = st.isFile() && (flags & StorageVolStreamFlags.SPARSE_STREAM) !== 0 && st.blocks * 512n < st.size;
     const extents = holes ? await fileExtents(file) : undefined;
-    const data: AsyncIterable<StreamChunk> = st.isFile()
-      ? Readable.from(readChunks(fh, { offset: 0n, length: 0n, size: st.size, holes, ...(extents ? { extents } : {}) }),
-        { objectMode: true, highWaterMark: READ_AHEAD })
-      : fh.createReadStream({ autoClose: false });
     const progress = progressBar(`vol-upload ${text}`, st.isFile() ? (length > 0n && length < st.size ? length : st.size) : undefined);
+    const range = { offset: 0n, length: 0n, size: st.size, holes, ...(extents ? { extents } : {}) };
+    const data: AsyncIterable<StreamChunk> = st.isFile()
+      ? withFileRange(counted(Readable.from(readChunks(fh, range), { objectMode: true, highWaterMark: READ_AHEAD }), progress),
+        { ...range, fh, path: file, progress: (n) => progress.add(n) })
+      : counted(fh.createReadStream({ autoClose: false }), progress);
     try {
-      await vol.upload(counted(data, progress), offset, length, flags);
+      await vol.upload(data, offset, length, flags);
     } catch (e) {
       throw new CommandFailed(`cannot upload to volume ${text}`, e);
     }
