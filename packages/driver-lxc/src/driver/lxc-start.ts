@@ -135,7 +135,8 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
   } catch (e) {
     release(controller, 'failed');
     await killCgroup(tree, status.cgroups).catch(() => undefined);
-    await waitController(status, 3000);
+    // The controller never adopted anything: no need to wait for its start-up to end.
+    await waitController(status, 0);
     await removeCgroup(tree, status.cgroups).catch(() => undefined);
     await removeRunFiles(drv.paths, def.name);
     await removeHostVeths(net.plans);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { DomainEventType } from '@tsvirt/api';
 import { logger, isProcessAlive, runCommand } from '@tsvirt/util';
@@ -41,7 +42,9 @@ export async function removeRunFiles(p: LxcPaths, name: string): Promise<void> {
  */
 export async function tearDown(drv: LxcContext, s: ActiveStatus, reason: number, detail: number | undefined): Promise<void> {
   await killCgroup(s.tree, s.cgroups);
-  await waitController(s, 3000);
+  // A controller that has adopted the container (it serves the console) is let finish (it moves
+  // host interfaces back); one still booting has nothing to do and is killed at once.
+  await waitController(s, existsSync(consoleSocket(drv.paths, s.name)) ? 3000 : 0);
   await removeCgroup(s.tree, s.cgroups).catch((e: Error) => log.warn(`domain '${s.name}': ${e.message}`));
   for (const v of s.veths) await runCommand('ip', ['link', 'del', v]).catch(() => undefined);
   await releasePorts(drv, s.ports);
