@@ -17,7 +17,11 @@ function commandStream(file: string, args: readonly string[], env?: Readonly<Rec
   // the end of the output waits for the child's exit, so that its complaint can be the error
   const out = new PassThrough();
   child.stdout.pipe(out, { end: false });
-  const stream = Duplex.from({ readable: out, writable: child.stdin }) as Duplex & { ref(): void; unref(): void };
+  // stdin may close before the child's exit is seen: its EPIPE must not outrun the complaint
+  const input = new PassThrough();
+  input.pipe(child.stdin);
+  child.stdin.on('error', () => undefined);
+  const stream = Duplex.from({ readable: out, writable: input }) as Duplex & { ref(): void; unref(): void };
   const pipes = [child.stdout, child.stdin, child.stderr] as unknown as Socket[];
   stream.ref = () => {
     child.ref();
