@@ -2,7 +2,7 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import { formatNetworkXML, parseNetworkXML, type NetworkDef } from '@tsvirt/conf';
 import { ErrorDomain, logger, removeIfExists, setAutostartSymlink, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
 import { autostartLink, configFile, driverLock, statusFile, type NetworkPaths } from './network-paths.js';
-import type { NetworkStatus } from './network-status.js';
+import { STATUS_FILE, type NetworkStatus } from './network-status.js';
 
 const log = logger('network.store');
 const D = ErrorDomain.NETWORK;
@@ -62,7 +62,7 @@ async function readStatuses(dir: string): Promise<Map<string, { def: NetworkDef;
   const out = new Map<string, { def: NetworkDef; status: NetworkStatus }>();
   for (const file of await listDir(dir, '.json')) {
     try {
-      const status = JSON.parse(await readFile(`${dir}/${file}`, 'utf8')) as NetworkStatus;
+      const status = STATUS_FILE.parse(await readFile(`${dir}/${file}`, 'utf8'), `${dir}/${file}`);
       const def = parseCached(status.xml);
       out.set(def.name, { def, status });
     } catch (e) {
@@ -103,7 +103,7 @@ export async function saveConfig(paths: NetworkPaths, def: NetworkDef): Promise<
 }
 
 export async function saveStatus(paths: NetworkPaths, name: string, status: NetworkStatus): Promise<void> {
-  await writeFileAtomic(statusFile(paths, name), `${JSON.stringify(status, null, 2)}\n`, { mode: 0o600, domain: D });
+  await writeFileAtomic(statusFile(paths, name), STATUS_FILE.serialize(status), { mode: 0o600, domain: D });
 }
 
 export const removeFile = (path: string, what: string): Promise<void> => removeIfExists(path, what, D);

@@ -1,8 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STATUS_FILE, type NetworkStatus } from '../src/network-status.js';
 
 export const RUNNER = join(import.meta.dirname, 'fixtures', 'api-runner.mjs');
 
@@ -77,6 +78,12 @@ export class TestHost {
   }
 
   /** Processes whose command line names this host's root (dnsmasq), for leak checks and clean-up. */
+  /** A running network's status file, as the driver reads it. */
+  status(name: string): NetworkStatus {
+    const path = `${this.root}/run/network/${name}.json`;
+    return STATUS_FILE.parse(readFileSync(path, 'utf8'), path);
+  }
+
   rootProcesses(): number[] {
     const out = sh('ps', ['-eo', 'pid=,args=']);
     return out.split('\n').filter((l) => l.includes(this.root)).map((l) => Number(l.trim().split(/\s+/)[0]));

@@ -45,11 +45,10 @@ describe('network lifecycle in a namespace', () => {
 
   it('a new process finds a running network, restarts a dead dnsmasq and notices a vanished bridge', () => {
     host.ok(`await conn.networkCreateXML(${JSON.stringify(natXML(host, 'n2', 72))});`);
-    const status = (): { dnsmasq: { pid: number } } => JSON.parse(readFileSync(`${host.root}/run/network/n2.json`, 'utf8'));
-    const first = status().dnsmasq.pid;
+    const first = host.status('n2').dnsmasq!.pid;
     process.kill(first, 'SIGKILL');
     expect(host.ok<boolean>(`return (await conn.networkLookupByName('n2')).isActive();`)).toBe(true);
-    const second = status().dnsmasq.pid;
+    const second = host.status('n2').dnsmasq!.pid;
     expect(second).not.toBe(first);
     expect(host.rootProcesses()).toEqual([second]);
 

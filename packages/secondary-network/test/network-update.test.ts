@@ -11,7 +11,7 @@ describe('net-update on a running network', () => {
   let host: TestHost;
   let guest: string;
   const br = (): string => `ub${host.tag}`;
-  const pid = (): number => (JSON.parse(readFileSync(`${host.root}/run/network/up.json`, 'utf8')) as { dnsmasq: { pid: number } }).dnsmasq.pid;
+  const pid = (): number => host.status('up').dnsmasq!.pid;
   const dnsmasqFile = (suffix: string): string => readFileSync(`${host.root}/lib/network/dnsmasq/up.${suffix}`, 'utf8');
   const update = (command: number, section: number, xml: string, flags = LIVE_AND_CONFIG): void =>
     host.ok(`await (await conn.networkLookupByName('up')).update(${command}, ${section}, -1, ${JSON.stringify(xml)}, ${flags});`);
