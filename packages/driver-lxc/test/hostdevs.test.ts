@@ -136,7 +136,7 @@ describe.skipIf(skip)("<hostdev type='net'>", () => {
   afterAll(() => {
     tsvirsh('destroy', 'hn1');
     run('ip', ['netns', 'del', ns]);
-  });
+  }, 180_000);
 
   it('moves the interface in with its addresses and route, and back however the container ends', async () => {
     const xml = (name: string, init: string) => {
@@ -158,6 +158,8 @@ describe.skipIf(skip)("<hostdev type='net'>", () => {
     expect(tsvirsh('create', xml('hn2', 'sleep 1'))).toMatchObject({ status: 0 });
     expect(hasDummy()).toBe(false);
     expect(await until(hasDummy, 15_000)).toBe(true);
+    // the interface is back before the controller has removed the transient domain's files
+    expect(await until(() => root.stateFiles().every((f) => !f.startsWith('hn2')), 60_000)).toBe(true);
 
     // A missing interface fails the start in libvirt_lxc's words, leaving nothing.
     const missing = join(root.dir, 'missing.xml');
@@ -165,5 +167,5 @@ describe.skipIf(skip)("<hostdev type='net'>", () => {
     const r = tsvirsh('create', missing);
     expect(r.err).toMatch(/error: internal error: Timed out while reading log output: Failure in libvirt_lxc startup: internal error: Child process \(ip link set nonexist0 netns \d+\) unexpected exit status 1: Cannot find device "nonexist0"\n/);
     expect(root.stateFiles().filter((f) => f.startsWith('hn'))).toEqual([]);
-  });
+  }, 180_000);
 });

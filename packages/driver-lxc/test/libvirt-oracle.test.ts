@@ -60,9 +60,13 @@ describe.skipIf(why)("libvirt 9.0's LXC driver as the oracle", () => {
   }, 60_000);
 
   /** The init pid of libvirt's container: the child of its controller, whose pid is the domain's id. */
+  /** The container's init under libvirt: the controller's child that is pid 1 of its own namespace. */
   async function libvirtInit(name: string): Promise<number> {
     const id = (await lv('domid', name)).stdout.trim();
-    return Number(readFileSync(`/proc/${id}/task/${id}/children`, 'utf8').trim().split(' ')[0]);
+    const isInit = (pid: string) => /^NSpid:.*\s1$/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const init = readFileSync(`/proc/${id}/task/${id}/children`, 'utf8').trim().split(' ').find(isInit);
+    if (init === undefined) throw new Error(`no init among the children of libvirt_lxc ${id}`);
+    return Number(init);
   }
 
   // libvirt 9.0 cannot start a container with <idmap> on this host (it fails to make /sys/fs/cgroup
@@ -176,7 +180,7 @@ describe.skipIf(why)("libvirt 9.0's LXC driver as the oracle", () => {
       ['start again', (run) => run('start', name)],
       ['kill init', async (run, init) => {
         process.kill(await init(), 'SIGKILL');
-        await until(async () => (await run('domstate', name)).stdout.includes('shut off'));
+        await until(async () => (await run('domstate', name)).stdout.includes('shut off'), 30_000);
       }],
       ['start, destroy', async (run) => {
         await run('start', name);
