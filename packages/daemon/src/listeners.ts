@@ -32,14 +32,15 @@ function listenOn(server: Server, target: string | { host: string; port: number 
 
 /**
  * A unix socket with libvirt's permissions (0700 read-write: root only; 0777 read-only). The umask
- * is tightened while binding so the socket never exists with wider access than it ends with; any
- * file left at the path is stale, since the caller holds the root's instance lock.
+ * while binding gives the socket its final mode at once, so it never exists with other access
+ * than it ends with; any file left at the path is stale, since the caller holds the root's
+ * instance lock.
  */
 export async function listenUnix(path: string, readonly: boolean, mode: number, onAccept: AcceptHandler): Promise<Listener> {
   const kind = { readonly, address: path };
   const server = createServer({ pauseOnConnect: true }, (s) => onAccept(s, kind));
   await rm(path, { force: true });
-  const old = process.umask(0o077);
+  const old = process.umask(~mode & 0o777);
   try {
     await listenOn(server, path);
   } catch (e) {

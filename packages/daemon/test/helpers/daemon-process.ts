@@ -65,7 +65,9 @@ export async function startDaemon(extra: string[] = [], dir?: string, opts: { so
   child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
   let exited: number | null | undefined;
   const exit = new Promise<number | null>((r) => child.once('exit', (code) => r((exited = code))));
+  // the read-only socket is bound after the read-write one: the daemon is up when both answer
   await waitForListener(rw, () => exited !== undefined);
+  await waitForListener(ro, () => exited !== undefined);
   if (exited !== undefined) throw new Error(`tsvirtd exited with ${exited}: ${err}`);
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (exited === undefined) child.kill(signal);
