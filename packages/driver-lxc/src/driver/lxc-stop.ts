@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { rm, rmdir } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { DomainEventType } from '@tsvirt/api';
 import { logger, isProcessAlive, runCommand } from '@tsvirt/util';
 import { killCgroup, removeCgroup } from '../cgroup/cgroup-ops.js';
@@ -27,9 +28,17 @@ export async function waitController(s: ActiveStatus, ms: number): Promise<void>
   }
 }
 
+/** Temporary files of atomic writes of the init and exit records, left when the controller was killed mid-write. */
+async function interruptedWrites(p: LxcPaths, name: string): Promise<string[]> {
+  const records = [initFile(p, name), exitFile(p, name)].map((f) => `${basename(f)}.`);
+  const entries = await readdir(p.stateDir).catch(() => [] as string[]);
+  return entries.filter((e) => records.some((r) => e.startsWith(r) && /^[0-9a-f]+$/.test(e.slice(r.length)))).map((e) => join(p.stateDir, e));
+}
+
 /** Removes what the controller leaves of a run: its init record, exit record, console socket and root mount point. */
 export async function removeRunFiles(p: LxcPaths, name: string): Promise<void> {
-  await Promise.all([initFile(p, name), exitFile(p, name), consoleSocket(p, name), meminfoFifo(p.stateDir, name), initEndFile(p.stateDir, name)].map((f) => rm(f, { force: true })));
+  const files = [initFile(p, name), exitFile(p, name), consoleSocket(p, name), meminfoFifo(p.stateDir, name), initEndFile(p.stateDir, name)];
+  await Promise.all([...files, ...(await interruptedWrites(p, name))].map((f) => rm(f, { force: true })));
   // Only ever an empty directory on the host: the root was mounted on it in the container's namespace.
   await rmdir(rootStage(p.stateDir, name)).catch(() => undefined);
 }
