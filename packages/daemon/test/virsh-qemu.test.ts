@@ -98,6 +98,40 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
     }
   }, 300_000);
 
+  it('send-key, screenshot, dump and the guest agent\'s calls: served, with the driver\'s own answers', () => {
+    writeFileSync(join(d.dir, 'q4.xml'), domainXml('q4').replace('<devices>', "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/>"));
+    expect(virsh(`define ${join(d.dir, 'q4.xml')}; start q4`).status).toBe(0);
+    try {
+      const shot = join(d.dir, 'q4.png');
+      const core = join(d.dir, 'q4.core');
+      const r = virsh(`send-key q4 KEY_A; screenshot q4 ${shot}; dump q4 ${core} --memory-only`);
+      expect(r.err).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.out).toContain(`Screenshot saved to ${shot}, with type of image/png`);
+      expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
+      expect(r.out).toContain(`Domain 'q4' dumped to ${core}`);
+      expect(readFileSync(core).subarray(1, 4).toString()).toBe('ELF');
+      // tsvirt's remote driver: the image arrives as a stream, the dump goes out as CORE_DUMP
+      const tsvirsh = join(dirname(fileURLToPath(import.meta.url)), '../../../tsvirsh');
+      const shot2 = join(d.dir, 'q4-remote.png');
+      const remote = spawnSync(tsvirsh, ['-c', uri, `screenshot q4 --file ${shot2}; dump q4 ${core}.2 --memory-only; send-key q4 KEY_B`], { encoding: 'utf8', timeout: 120_000 });
+      expect(remote.stderr).toBe('');
+      expect(remote.stdout).toContain(`Screenshot saved to ${shot2}, with type of image/png\n`);
+      expect(remote.stdout).toContain(`Domain 'q4' dumped to ${core}.2\n`);
+      expect(readFileSync(shot2).subarray(1, 4).toString()).toBe('PNG');
+      // without an agent: the refusals the driver gives a direct client, word for word
+      for (const cmd of [`qemu-agent-command q4 '{"execute":"guest-ping"}'`, 'domfsinfo q4', 'set-user-password q4 root pw', 'domifaddr q4 --source agent']) {
+        const through = virsh(cmd);
+        const direct = spawnSync(tsvirsh, ['-c', `qemu:///embed?root=${d.root}`, cmd], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TSVIRT_DAEMON: '0' } });
+        expect(through.status, cmd).toBe(1);
+        expect(through.err, cmd).toMatch(/^error: /);
+        expect(through.err, cmd).toBe(direct.stderr);
+      }
+    } finally {
+      virsh('destroy q4');
+    }
+  }, 300_000);
+
   // How fast is a benchmark's matter (bench/daemon-bench.mjs); here: the event comes, with libvirt's codes.
   it('python3-libvirt sees a QEMU killed with SIGKILL as a Stopped Failed event', () => {
     expect(virsh(`define ${join(d.dir, 'q2.xml')}; start q2`).status).toBe(0);
