@@ -69,7 +69,7 @@ export const blockpull = objectCommand({
     ...relativeTail,
   ],
   check(cmd) {
-    for (const o of ['verbose', 'timeout', 'async']) if (cmd.has(o) && !cmd.has('wait')) throw new VshError(`Option --${o} is required by option --wait`);
+    for (const o of ['verbose', 'timeout', 'async']) if (cmd.has(o) && !cmd.has('wait')) throw new VshError(`Option --wait is required by option --${o}`);
   },
   async run(dom, ctl, cmd) {
     const path = cmd.string('path')!;
