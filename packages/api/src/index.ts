@@ -44,6 +44,8 @@ export * from './backup-flags.js';
 export * from './domain-event-flags.js';
 export * from './domain-iface-flags.js';
 export * from './domain-dump-flags.js';
+export * from './domain-blockjob-flags.js';
+export type { DomainBlockJobEntryPoints, DomainBlockJobInfo } from './driver/domain-blockjob-entry-points.js';
 export type { DomainDumpEntryPoints } from './driver/domain-dump.js';
 export type { DomainInputEntryPoints, DomainScreenshot } from './driver/domain-input-entry-points.js';
 export { SEND_KEY_MAX_KEYS } from './objects/arg-checks.js';

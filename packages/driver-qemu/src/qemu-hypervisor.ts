@@ -30,6 +30,7 @@ import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
 import { takeScreenshot } from './input/screenshot.js';
 import { requireAgent } from './agent/agent-access.js';
+import { blockJobEntryPoints } from './blockjob/block-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
 import { writeStatus } from './state/run-status.js';
@@ -67,7 +68,10 @@ async function cpuTimeNs(pid: number | undefined): Promise<bigint> {
 
 /** The QEMU driver's hypervisor entry points over one driver instance. */
 export class QemuHypervisor implements HypervisorDriver {
-  constructor(private readonly drv: DriverContext) {}
+  constructor(private readonly drv: DriverContext) {
+    // Block jobs (blockjob/): their entry points live beside their implementation.
+    Object.assign(this, blockJobEntryPoints(drv));
+  }
 
   private get paths() {
     return this.drv.paths;

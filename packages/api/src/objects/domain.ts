@@ -11,6 +11,7 @@ import { DomainCoreDumpFlags, DomainCoreDumpFormat } from '../domain-dump-flags.
 import { DomainDeviceModifyFlags, type DomainState, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
 import { checkNonNegative, checkNonZero, checkRequiredFlag, checkSendKeyArgs } from './arg-checks.js';
 import type { DomainScreenshot } from '../driver/domain-input-entry-points.js';
+import type { DomainBlockJobInfo } from '../driver/domain-blockjob-entry-points.js';
 import { DomainQemuAgentCommandTimeout, type DomainFSInfo } from '../driver/domain-agent-entry-points.js';
 import { Handle, callOf, setRef } from './handle.js';
 import { DomainSnapshot } from './domain-snapshot.js';
@@ -257,6 +258,60 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   /** Sets a guest user's password through the agent (virDomainSetUserPassword). */
   async setUserPassword(user: string, password: string, flags = 0): Promise<void> {
     await callOf(this)('domainSetUserPassword', 'virDomainSetUserPassword', 'write')(this.ref, user, password, flags);
+  }
+
+  // Block jobs and block devices (driver/domain-blockjob-entry-points.ts); a disk is its target or source path.
+
+  /** The disk's block job, or undefined without one (virDomainGetBlockJobInfo; DomainBlockJobInfoFlags). */
+  blockJobInfo(disk: string, flags = 0): Promise<DomainBlockJobInfo | undefined> {
+    const call = callOf(this)('domainGetBlockJobInfo', 'virDomainGetBlockJobInfo');
+    checkNonEmptyString(disk, 'disk', 'virDomainGetBlockJobInfo');
+    return call(this.ref, disk, flags);
+  }
+  /** Cancels the disk's job, or pivots to a copy (virDomainBlockJobAbort; DomainBlockJobAbortFlags). */
+  async blockJobAbort(disk: string, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockJobAbort', 'virDomainBlockJobAbort', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockJobAbort');
+    await call(this.ref, disk, flags);
+  }
+  async blockJobSetSpeed(disk: string, bandwidth: bigint, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockJobSetSpeed', 'virDomainBlockJobSetSpeed', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockJobSetSpeed');
+    await call(this.ref, disk, bandwidth, flags);
+  }
+  async blockPull(disk: string, bandwidth = 0n, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockPull', 'virDomainBlockPull', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockPull');
+    await call(this.ref, disk, bandwidth, flags);
+  }
+  async blockRebase(disk: string, base: string | undefined, bandwidth = 0n, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockRebase', 'virDomainBlockRebase', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockRebase');
+    await call(this.ref, disk, base, bandwidth, flags);
+  }
+  /** Copies the disk to the destination `<disk>` XML (virDomainBlockCopy; DomainBlockCopyParam, DomainBlockCopyFlags). */
+  async blockCopy(disk: string, destxml: string, params: readonly TypedParameter[] = [], flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockCopy', 'virDomainBlockCopy', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockCopy');
+    checkNonEmptyString(destxml, 'destxml', 'virDomainBlockCopy');
+    await call(this.ref, disk, destxml, checkTypedParams(params), flags);
+  }
+  async blockCommit(disk: string, base: string | undefined, top: string | undefined, bandwidth = 0n, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockCommit', 'virDomainBlockCommit', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockCommit');
+    await call(this.ref, disk, base, top, bandwidth, flags);
+  }
+  /** New size in KiB, or bytes with DomainBlockResizeFlags.BYTES (virDomainBlockResize). */
+  async blockResize(disk: string, size: bigint, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockResize', 'virDomainBlockResize', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockResize');
+    await call(this.ref, disk, size, flags);
+  }
+  /** BLOCK_THRESHOLD once writes pass `threshold` bytes of `dev` (virDomainSetBlockThreshold). */
+  async setBlockThreshold(dev: string, threshold: bigint, flags = 0): Promise<void> {
+    const call = callOf(this)('domainSetBlockThreshold', 'virDomainSetBlockThreshold', 'write');
+    checkNonEmptyString(dev, 'dev', 'virDomainSetBlockThreshold');
+    await call(this.ref, dev, threshold, flags);
   }
 
   // Tuning, statistics and guest facts (driver/domain-tuning-entry-points.ts).

@@ -15,6 +15,7 @@ import { secretFilterHandlers } from './handlers/secrets-filters.js';
 import { hostHandlers } from './handlers/host.js';
 import { storageHandlers, storageStreamHandlers } from './handlers/storage.js';
 import { domainStreamHandlers } from './handlers/domain-streams.js';
+import { domainBlockJobHandlers } from './handlers/domain-block-jobs.js';
 import { domainGuestHandlers } from './handlers/domain-guest.js';
 
 type Calls = remote.remote_calls;
@@ -39,6 +40,7 @@ const remoteHandlers: RemoteHandlers = {
   ...storageHandlers,
   ...storageStreamHandlers,
   ...domainStreamHandlers,
+  ...domainBlockJobHandlers,
   ...domainMomentHandlers,
   ...hostDeviceHandlers,
   ...domainTuningHandlers,

@@ -114,6 +114,13 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       const r = (await call(P.REMOTE_PROC_DOMAIN_GET_BLOCK_INFO, { dom: dom(d), path, flags })) as Rec;
       return numbers(r, { capacity: 'capacity', allocation: 'allocation', physical: 'physical' });
     },
+    async domainGetBlockJobInfo(call, d: DomainRef, path: string, flags: number) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, { dom: dom(d), path, flags })) as Rec;
+      return r.found ? { type: r.type, bandwidth: r.bandwidth, cur: r.cur, end: r.end } : undefined;
+    },
+    async domainBlockCopy(call, d: DomainRef, path: string, destxml: string, p: readonly TypedParameter[], flags: number) {
+      await call(P.REMOTE_PROC_DOMAIN_BLOCK_COPY, { dom: dom(d), path, destxml, params: toParams(p), flags });
+    },
     async domainGetSchedulerParameters(call, d: DomainRef, flags: number) {
       const { nparams } = (await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE, { dom: dom(d) })) as Rec;
       // the call without flags (virDomainGetSchedulerParameters; flags 0 when the API did not say) has its own procedure
