@@ -11,6 +11,7 @@ import { domainMomentHandlers } from './handlers/domain-moments.js';
 import { hostDeviceHandlers } from './handlers/host-devices.js';
 import { domainTuningHandlers } from './handlers/domain-tuning.js';
 import { domainStateHandlers } from './handlers/domain-state.js';
+import { domainAgentHandlers } from './handlers/domain-agent.js';
 import { secretFilterHandlers } from './handlers/secrets-filters.js';
 import { hostHandlers } from './handlers/host.js';
 import { storageHandlers, storageStreamHandlers } from './handlers/storage.js';
@@ -42,6 +43,7 @@ const remoteHandlers: RemoteHandlers = {
   ...hostDeviceHandlers,
   ...domainTuningHandlers,
   ...domainStateHandlers,
+  ...domainAgentHandlers,
   ...secretFilterHandlers,
   ...hostHandlers,
 };
@@ -52,6 +54,7 @@ export type QemuHandlers = { readonly [P in keyof QemuCalls]?: (ctx: ClientConte
 
 const qemuHandlers: QemuHandlers = {
   [qemu.QEMU_PROC_DOMAIN_MONITOR_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuMonitorCommand(a.cmd, a.flags) }),
+  [qemu.QEMU_PROC_DOMAIN_AGENT_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuAgentCommand(a.cmd, a.timeout, a.flags) }),
 };
 
 type LxcCalls = lxc.lxc_calls;

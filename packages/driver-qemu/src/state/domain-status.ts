@@ -50,6 +50,8 @@ export interface ActiveStatus {
   fakeReboot: boolean;
   /** The taps and network ports of the domain's `network` and `bridge` interfaces. */
   netPlugs?: InterfacePlug[];
+  /** How long guest agent calls wait, in seconds or DomainAgentResponseTimeout (unset: the default). */
+  agentTimeout?: number | undefined;
 }
 
 /** How a persistent domain last stopped, kept so every process reports the same shutoff reason. */
