@@ -259,6 +259,26 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   async setUserPassword(user: string, password: string, flags = 0): Promise<void> {
     await callOf(this)('domainSetUserPassword', 'virDomainSetUserPassword', 'write')(this.ref, user, password, flags);
   }
+  /** Freezes the guest file systems mounted at `mountpoints`, all when none (virDomainFSFreeze); returns how many froze. */
+  fsFreeze(mountpoints: readonly string[] = [], flags = 0): Promise<number> {
+    return callOf(this)('domainFSFreeze', 'virDomainFSFreeze', 'write')(this.ref, mountpoints, flags);
+  }
+  /** Thaws the guest's frozen file systems (virDomainFSThaw); returns how many thawed. */
+  fsThaw(mountpoints: readonly string[] = [], flags = 0): Promise<number> {
+    return callOf(this)('domainFSThaw', 'virDomainFSThaw', 'write')(this.ref, mountpoints, flags);
+  }
+  /** Discards the guest file systems' unused blocks, in extents of at least `minimum` bytes (virDomainFSTrim). */
+  async fsTrim(mountPoint?: string, minimum = 0n, flags = 0): Promise<void> {
+    await callOf(this)('domainFSTrim', 'virDomainFSTrim', 'write')(this.ref, mountPoint, minimum, flags);
+  }
+  /** A guest user's authorized SSH keys (virDomainAuthorizedSSHKeysGet). */
+  authorizedSSHKeysGet(user: string, flags = 0): Promise<string[]> {
+    return callOf(this)('domainAuthorizedSSHKeysGet', 'virDomainAuthorizedSSHKeysGet', 'write')(this.ref, user, flags);
+  }
+  /** Adds (APPEND), removes (REMOVE) or, with neither, replaces a guest user's authorized SSH keys (virDomainAuthorizedSSHKeysSet). */
+  async authorizedSSHKeysSet(user: string, keys: readonly string[], flags = 0): Promise<void> {
+    await callOf(this)('domainAuthorizedSSHKeysSet', 'virDomainAuthorizedSSHKeysSet', 'write')(this.ref, user, keys, flags);
+  }
 
   // Block jobs and block devices (driver/domain-blockjob-entry-points.ts); a disk is its target or source path.
 

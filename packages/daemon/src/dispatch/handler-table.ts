@@ -11,6 +11,7 @@ import { domainMomentHandlers } from './handlers/domain-moments.js';
 import { hostDeviceHandlers } from './handlers/host-devices.js';
 import { domainTuningHandlers } from './handlers/domain-tuning.js';
 import { domainStateHandlers } from './handlers/domain-state.js';
+import { domainAgentHandlers } from './handlers/domain-agent.js';
 import { secretFilterHandlers } from './handlers/secrets-filters.js';
 import { hostHandlers } from './handlers/host.js';
 import { storageHandlers, storageStreamHandlers } from './handlers/storage.js';
@@ -45,6 +46,7 @@ const remoteHandlers: RemoteHandlers = {
   ...hostDeviceHandlers,
   ...domainTuningHandlers,
   ...domainStateHandlers,
+  ...domainAgentHandlers,
   ...secretFilterHandlers,
   ...hostHandlers,
   ...domainGuestHandlers,

@@ -241,6 +241,10 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       client.closeFds(own.map((n) => n.fd));
       return { pid, namespaces: all.filter((n) => !own.includes(n)).map(({ kind, path }) => ({ kind, path })) };
     },
+    async domainGetFSInfo(call, d: DomainRef, flags: number) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_FSINFO, { dom: dom(d), flags })) as P.remote_domain_get_fsinfo_ret;
+      return r.info.map((f) => ({ mountpoint: f.mountpoint, name: f.name, fstype: f.fstype, devAliases: f.dev_aliases }));
+    },
     async qemuAgentCommand(_call, d: DomainRef, cmd: string, timeout: number, flags: number) {
       const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_AGENT_COMMAND, { dom: dom(d), cmd, timeout, flags })) as Rec;
       return (r.result as string | null) ?? '';
