@@ -37,6 +37,8 @@ export type {
 export * from './typed-params.js';
 export type { DomainJobEntryPoints, DomainJobInfo, DomainJobStats, DomainGuestVcpus } from './driver/domain-job-entry-points.js';
 export * from './domain-tuning-flags.js';
+export * from './domain-control-flags.js';
+export type { DomainControlEntryPoints, QemuMonitorEvent } from './driver/domain-control-entry-points.js';
 export * from './host-cpu-flags.js';
 export * from './secret-flags.js';
 export * from './nwfilter-flags.js';
