@@ -15,6 +15,7 @@ import { secretFilterHandlers } from './handlers/secrets-filters.js';
 import { hostHandlers } from './handlers/host.js';
 import { storageHandlers, storageStreamHandlers } from './handlers/storage.js';
 import { domainStreamHandlers } from './handlers/domain-streams.js';
+import { domainGuestHandlers } from './handlers/domain-guest.js';
 
 type Calls = remote.remote_calls;
 
@@ -44,6 +45,7 @@ const remoteHandlers: RemoteHandlers = {
   ...domainStateHandlers,
   ...secretFilterHandlers,
   ...hostHandlers,
+  ...domainGuestHandlers,
 };
 
 type QemuCalls = qemu.qemu_calls;
@@ -52,6 +54,7 @@ export type QemuHandlers = { readonly [P in keyof QemuCalls]?: (ctx: ClientConte
 
 const qemuHandlers: QemuHandlers = {
   [qemu.QEMU_PROC_DOMAIN_MONITOR_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuMonitorCommand(a.cmd, a.flags) }),
+  [qemu.QEMU_PROC_DOMAIN_AGENT_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuAgentCommand(a.cmd, a.timeout, a.flags) }),
 };
 
 type LxcCalls = lxc.lxc_calls;
