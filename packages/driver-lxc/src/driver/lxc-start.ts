@@ -10,7 +10,7 @@ import { containerSpec } from '../conf/container-spec.js';
 import { prestartChecks } from '../conf/prestart-checks.js';
 import { SETUP_FAILURE, type LaunchParams } from '../controller/launch-params.js';
 import { setupFailure } from '../conf/setup-failure.js';
-import { diskNode, hostdevNodes } from '../conf/hostdevs.js';
+import { containerDevNodes } from '../conf/hostdevs.js';
 import { withVethTargets } from './device-hotplug.js';
 import { sharedNamespaces } from './shared-namespaces.js';
 import { controllerScript, ensureHelper } from '../process/package-files.js';
@@ -49,7 +49,7 @@ function startFailure(text: string): VirError {
 export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts: { paused: boolean; persistent: boolean }): Promise<ActiveStatus> {
   const spec = containerSpec(def);
   const identity = await prestartChecks(spec);
-  const devNodes = [...await hostdevNodes(spec.hostdevs), ...devicesOf(def, 'disk').map((d) => diskNode(d))];
+  const devNodes = await containerDevNodes(spec.hostdevs, devicesOf(def, 'disk'));
   const shares = await sharedNamespaces(drv, def);
   const helper = await ensureHelper();
   const tree = cgroupTree();
