@@ -3,6 +3,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { diskBus } from '../devices/qemu-disk.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { isQ35 } from './qemu-defaults.js';
+import { defaultTpmVersion } from '../tpm/swtpm-paths.js';
 
 const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.QEMU);
 const detail = (msg: string): VirError => new VirError(ErrorCode.XML_DETAIL, msg, ErrorDomain.DOMAIN);
@@ -60,6 +61,14 @@ function checkInputs(def: DomainDef): void {
   }
 }
 
+/** TPMs: TPM 1.2 has no CRB interface. */
+function checkTpms(def: DomainDef): void {
+  for (const t of devicesOf(def.devices, 'tpm')) {
+    const version = t.backend?.version ?? defaultTpmVersion(t.model);
+    if (t.backend?.type === 'emulator' && version === '1.2' && t.model === 'tpm-crb') throw unsupported(`Unsupported interface '${t.model}' for TPM 1.2`);
+  }
+}
+
 /**
  * Lifecycle actions this driver can carry out (qemuValidateLifecycleAction): no `rename-restart`,
  * `preserve` only on a crash, and no power-off restart with a reboot that destroys.
@@ -89,5 +98,6 @@ export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined
   checkMachine(def, tsegBytes);
   checkGraphics(def);
   checkInputs(def);
+  checkTpms(def);
   checkLifecycle(def);
 }
