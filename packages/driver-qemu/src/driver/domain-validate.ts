@@ -74,6 +74,21 @@ function checkTpms(def: DomainDef): void {
 }
 
 /**
+ * Lifecycle actions this driver can carry out (qemuValidateLifecycleAction): no `rename-restart`,
+ * `preserve` only on a crash, and no power-off restart with a reboot that destroys.
+ */
+function checkLifecycle(def: DomainDef): void {
+  const { onPoweroff, onReboot, onCrash } = def;
+  if ([onPoweroff, onReboot, onCrash].includes('rename-restart')) {
+    throw unsupported("qemu driver doesn't support the 'rename-restart' action for 'on_reboot'/'on_poweroff'/'on_crash'");
+  }
+  if (onPoweroff === 'preserve' || onReboot === 'preserve') throw unsupported("qemu driver doesn't support the 'preserve' action for 'on_reboot'/'on_poweroff'");
+  if (onPoweroff === 'restart' && onReboot === 'destroy') {
+    throw unsupported("qemu driver doesn't support 'onReboot' set to 'destroy and 'onPoweroff' set to 'reboot'");
+  }
+}
+
+/**
  * libvirt's QEMU-level checks of a definition (qemuValidateDomainDef and friends) that this
  * driver makes at define time, each with libvirt's words. `tsegBytes` is the SMM TSEG size.
  */
@@ -88,4 +103,5 @@ export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined
   checkGraphics(def);
   checkInputs(def);
   checkTpms(def);
+  checkLifecycle(def);
 }
