@@ -31,6 +31,7 @@ import { sendKeyArgs } from './input/send-key.js';
 import { takeScreenshot } from './input/screenshot.js';
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
+import { removeTpmState } from './tpm/swtpm-emulator.js';
 import { writeStatus } from './state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
 
@@ -223,7 +224,8 @@ export class QemuHypervisor implements HypervisorDriver {
 
   async domainUndefine(dom: DomainRef, flags: number): Promise<void> {
     const F = DomainUndefineFlags;
-    checkFlags(flags, F.MANAGED_SAVE | F.SNAPSHOTS_METADATA | F.NVRAM | F.KEEP_NVRAM | F.CHECKPOINTS_METADATA, 'qemuDomainUndefineFlags', D);
+    checkFlags(flags, F.MANAGED_SAVE | F.SNAPSHOTS_METADATA | F.NVRAM | F.KEEP_NVRAM | F.CHECKPOINTS_METADATA | F.TPM | F.KEEP_TPM, 'qemuDomainUndefineFlags', D);
+    if ((flags & F.TPM) && (flags & F.KEEP_TPM)) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot both keep and delete TPM', D);
     await domainJob(this.drv, dom, false, async (d) => {
       if (!d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot undefine transient domain', D);
       if (await hasManagedSave(this.paths, d.name)) {
@@ -236,6 +238,7 @@ export class QemuHypervisor implements HypervisorDriver {
         await writeStatus(this.paths, d.status);
       } else {
         await this.store.removeStatus(d.name);
+        await removeTpmState(this.paths, uuidOf(d), d.persistentDef.devices, { deleteState: (flags & F.TPM) !== 0, keepState: (flags & F.KEEP_TPM) !== 0 });
       }
       this.drv.events.raise(refOf(d), DomainEventType.UNDEFINED, DomainEventDetail.UNDEFINED.REMOVED);
     });

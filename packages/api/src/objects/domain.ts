@@ -149,18 +149,21 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
    * Dumps the guest's core to `to` (virDomainCoreDumpWithFormat): DomainCoreDumpFormat for
    * memory-only dumps, DomainCoreDumpFlags; the path is taken relative to this process.
    */
-  async coreDumpWithFormat(to: string, format = 0, flags = 0): Promise<void> {
+  coreDumpWithFormat(to: string, format = 0, flags = 0): Promise<void> {
+    return this.#coreDump('virDomainCoreDumpWithFormat', to, format, flags);
+  }
+  /** virDomainCoreDump: a raw dump (DomainCoreDumpFlags), sent as its own call to a daemon. */
+  coreDump(to: string, flags = 0): Promise<void> {
+    return this.#coreDump('virDomainCoreDump', to, DomainCoreDumpFormat.RAW, flags);
+  }
+  async #coreDump(api: string, to: string, format: number, flags: number): Promise<void> {
     const C = DomainCoreDumpFlags;
     const bad = (msg: string): VirError => new VirError(ErrorCode.INVALID_ARG, undefined, ErrorDomain.DOMAIN, { message: msg });
     if (!(Number.isInteger(format) && format >= 0 && format <= DomainCoreDumpFormat.WIN_DMP)) throw bad(`dumpformat '${format}' is not supported`);
     if (flags & C.CRASH && flags & C.LIVE) throw bad('crash and live flags are mutually exclusive');
     if (flags & C.CRASH && flags & C.RESET) throw bad('crash and reset flags are mutually exclusive');
     if (flags & C.LIVE && flags & C.RESET) throw bad('live and reset flags are mutually exclusive');
-    await callOf(this)('domainCoreDumpWithFormat', 'virDomainCoreDumpWithFormat', 'write')(this.ref, resolve(to), format, flags);
-  }
-  /** virDomainCoreDump: a raw dump (DomainCoreDumpFlags). */
-  coreDump(to: string, flags = 0): Promise<void> {
-    return this.coreDumpWithFormat(to, DomainCoreDumpFormat.RAW, flags);
+    await callOf(this)('domainCoreDumpWithFormat', api, 'write')(this.ref, resolve(to), format, flags);
   }
   interfaceStats(device: string): Promise<DomainInterfaceStats> {
     return callOf(this)('domainInterfaceStats', 'virDomainInterfaceStats')(this.ref, device);

@@ -16,6 +16,7 @@ import { secretFilterHandlers } from './handlers/secrets-filters.js';
 import { hostHandlers } from './handlers/host.js';
 import { storageHandlers, storageStreamHandlers } from './handlers/storage.js';
 import { domainStreamHandlers } from './handlers/domain-streams.js';
+import { domainGuestHandlers } from './handlers/domain-guest.js';
 
 type Calls = remote.remote_calls;
 
@@ -46,6 +47,7 @@ const remoteHandlers: RemoteHandlers = {
   ...domainAgentHandlers,
   ...secretFilterHandlers,
   ...hostHandlers,
+  ...domainGuestHandlers,
 };
 
 type QemuCalls = qemu.qemu_calls;

@@ -1,13 +1,13 @@
 /**
- * The controller of one container (libvirt's libvirt_lxc). The driver spawns it detached, then
- * starts the container itself while this process boots (Node's start-up is off the start's
- * critical path), and tells it on fd 3 `started` (or `failed`: it exits, and the driver undoes
- * everything). It then adopts the container: it serves the console on the pty master it got as
+ * The controller of one container (libvirt's libvirt_lxc). The container helper starts it, in a
+ * session of its own, while it goes on to make the container for the driver (Node's start-up is
+ * off the start's critical path); the driver tells it on fd 3 `started` (or `failed`: it exits,
+ * and the driver undoes everything). It then adopts the container: it serves the console on the pty master it got as
  * fd 4 (the slave, fd 5, held open for restarts) and /proc/meminfo, starts the container again after a reboot inside it, and when init has
  * ended for good (the helper records how in NAME.end) it records that, removes the cgroup and
  * exits. It takes no lock: the driver settles the status from the exit record on its next look.
  */
-import { closeSync, openSync, write as fsWrite } from 'node:fs';
+import { closeSync, openSync, readlinkSync, write as fsWrite } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import tty from 'node:tty';
@@ -29,6 +29,8 @@ const cgroups = cgroupDirs(p.tree, p.spec.partition, leafName(p.name, process.pi
 /** The console pty's master and slave, inherited from the driver. */
 const MASTER = 4;
 const SLAVE = 5;
+/** The console pty as the host names it. */
+const pty = readlinkSync(`/proc/self/fd/${SLAVE}`);
 
 /** The driver's one word on fd 3: whether the container started. */
 function driverWord(): Promise<string> {
@@ -83,9 +85,9 @@ async function main(): Promise<void> {
     if (signal !== 'SIGHUP') break;
     await killCgroup(p.tree, cgroups);
     try {
-      const container = await startContainer(p, cgroups, SLAVE);
+      const container = await startContainer(p, { fd: SLAVE }, cgroups);
       container.drop();
-      const record: InitRecord = { pid: container.pid, start: await processStartTime(container.pid), pty: p.pty };
+      const record: InitRecord = { pid: container.pid, start: await processStartTime(container.pid), pty };
       await INIT_FILE.write(file('.init'), record);
       init = record;
       netns = holdNetns(init.pid);

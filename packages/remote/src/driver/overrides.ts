@@ -212,6 +212,11 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       if (call.api === 'virDomainSetSchedulerParameters') await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS, args);
       else await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, { ...args, flags });
     },
+    async domainCoreDumpWithFormat(call, d: DomainRef, to: string, dumpformat: number, flags: number) {
+      // virDomainCoreDump has no format on the wire: libvirt's client sends its own procedure
+      if (call.api === 'virDomainCoreDump') await call(P.REMOTE_PROC_DOMAIN_CORE_DUMP, { dom: dom(d), to, flags });
+      else await call(P.REMOTE_PROC_DOMAIN_CORE_DUMP_WITH_FORMAT, { dom: dom(d), to, dumpformat, flags });
+    },
     async networkCreate(call, net: { name: string; uuid: string }, flags: number) {
       // virNetworkCreate has no flags on the wire
       checkFlags(flags, 0, 'virNetworkCreate');
