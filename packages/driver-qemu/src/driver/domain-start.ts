@@ -27,6 +27,7 @@ import type { DriverContext } from './driver-context.js';
 import { pidFileIn, tearDown } from './domain-stop.js';
 import { resolveDisksForStart } from './resolve-disks.js';
 import { startTpmEmulators } from '../tpm/swtpm-emulator.js';
+import { recordChannels } from '../agent/channel-state.js';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -139,6 +140,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     try {
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
+      await recordChannels(proc.monitor, def, status.runDir);
       await lifecycleSetup(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       if (!opts.paused) await proc.monitor.execute('cont');
