@@ -37,6 +37,7 @@ import { domainMessages } from './domain/taint.js';
 import {
   createSnapshot, currentSnapshot, deleteSnapshot, listChildren, listSnapshots, lookupSnapshot, revertToSnapshot, snapshotParent, snapshotXML,
 } from './domain/snapshots.js';
+import { liveView } from './domain/live-view.js';
 import {
   checkpointParent, checkpointXML, createCheckpoint, deleteCheckpoint, listCheckpointChildren, listCheckpoints, lookupCheckpoint,
 } from './domain/checkpoints.js';
@@ -235,7 +236,8 @@ export class TestHypervisor implements HypervisorDriver {
     const obj = this.host.find(dom);
     const inactive = (flags & X.INACTIVE) !== 0;
     const def = inactive ? persistentDef(obj) : obj.def;
-    return formatDomainXML(def, { inactive, ...(isActive(obj) ? { id: obj.id } : {}) });
+    if (!inactive && isActive(obj)) return formatDomainXML(liveView(def), { id: obj.id });
+    return formatDomainXML(def, { inactive });
   }
 
   /** The mock reports the time of day as CPU time, as libvirt's test driver does. */

@@ -25,7 +25,8 @@ export function modifies(p: Procedure): boolean {
 
 const ACRONYMS: ReadonlyArray<readonly [RegExp, string]> = [
   [/Xml/g, 'XML'], [/Uuid/g, 'UUID'], [/Uri/g, 'URI'], [/Cpu/g, 'CPU'], [/Iothread/g, 'IOThread'],
-  [/Nwfilter/g, 'NWFilter'], [/Fs(Trim|Freeze|Thaw|Info)/g, 'FS$1'], [/^Pm/, 'PM'], [/DomainPm/g, 'DomainPM'],
+  [/Nwfilter/g, 'NWFilter'], [/Fstrim/, 'FSTrim'], [/Fsfreeze/, 'FSFreeze'], [/Fsthaw/, 'FSThaw'], [/Fsinfo/, 'FSInfo'],
+  [/^Pm/, 'PM'], [/DomainPm/g, 'DomainPM'], [/GetOsType/, 'GetOSType'], [/Ssh/g, 'SSH'], [/(Graphics)Fd$/, '$1FD'], [/^DomainFd/, 'DomainFD'],
   [/Sev/g, 'SEV'], [/Nmi/g, 'NMI'], [/Dhcp/g, 'DHCP'], [/Mac/g, 'MAC'], [/Wwn/g, 'WWN'], [/Scsi/g, 'SCSI'], [/Id$/g, 'ID'],
 ];
 

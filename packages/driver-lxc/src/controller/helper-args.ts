@@ -17,13 +17,16 @@ export function initEnvironment(p: LaunchParams): string[] {
   ];
 }
 
-/** The helper's command line: the root, mounts, identity and init of the container. */
-export function helperArgs(p: LaunchParams): string[] {
+/**
+ * The helper's command line: the root, mounts, identity and init of the container, and on a
+ * first start the controller's command (Node, its script, its argument) for the helper to start.
+ */
+export function helperArgs(p: LaunchParams, controller?: readonly [string, string, string]): string[] {
   const s = p.spec;
   const ro = (b: boolean) => (b ? 'ro' : 'rw');
-  const args = s.root.block
-    ? ['run', '--root-block', s.root.source, ro(s.root.readonly), s.root.block, rootStage(p.stateDir, s.name)]
-    : ['run', '--root', s.root.source, ro(s.root.readonly)];
+  const args = ['run', ...(controller ? ['--controller', ...controller] : [])];
+  if (s.root.block) args.push('--root-block', s.root.source, ro(s.root.readonly), s.root.block, rootStage(p.stateDir, s.name));
+  else args.push('--root', s.root.source, ro(s.root.readonly));
   args.push('--hostname', s.name);
   if (s.idmap) args.push('--userns');
   for (const sh of p.shares) args.push('--share', sh.ns, sh.path);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
@@ -26,6 +26,7 @@ import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { pidFileIn, tearDown } from './domain-stop.js';
 import { resolveDisksForStart } from './resolve-disks.js';
+import { startTpmEmulators } from '../tpm/swtpm-emulator.js';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -110,6 +111,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     return s;
   });
 
+  let tpmCreated: readonly string[] = [];
   try {
     await mkdir(status.runDir, { recursive: true, mode: 0o700 });
     const masterKeyFile = join(status.runDir, 'master-key.aes');
@@ -121,8 +123,10 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const vncPort = await freeVncPort(def);
     recordVnc(def, vncPort);
     const hugepages = await hugepageContext(status.id, def.name);
+    const tpm = await startTpmEmulators(paths, def, status.runDir);
+    tpmCreated = tpm.created;
     const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
@@ -152,6 +156,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
   } catch (e) {
     await tearDown(drv, status, undefined).catch(() => undefined);
+    await Promise.all(tpmCreated.map((d) => rm(d, { recursive: true, force: true })));
     await qemuStore(paths).withDriverLock(restoreSgio).catch(() => undefined);
     throw e;
   }

@@ -115,6 +115,13 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       const r = (await call(P.REMOTE_PROC_DOMAIN_GET_BLOCK_INFO, { dom: dom(d), path, flags })) as Rec;
       return numbers(r, { capacity: 'capacity', allocation: 'allocation', physical: 'physical' });
     },
+    async domainGetBlockJobInfo(call, d: DomainRef, path: string, flags: number) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, { dom: dom(d), path, flags })) as Rec;
+      return r.found ? { type: r.type, bandwidth: r.bandwidth, cur: r.cur, end: r.end } : undefined;
+    },
+    async domainBlockCopy(call, d: DomainRef, path: string, destxml: string, p: readonly TypedParameter[], flags: number) {
+      await call(P.REMOTE_PROC_DOMAIN_BLOCK_COPY, { dom: dom(d), path, destxml, params: toParams(p), flags });
+    },
     async domainGetSchedulerParameters(call, d: DomainRef, flags: number) {
       const { nparams } = (await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE, { dom: dom(d) })) as Rec;
       // the call without flags (virDomainGetSchedulerParameters; flags 0 when the API did not say) has its own procedure
@@ -213,6 +220,11 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       if (call.api === 'virDomainSetSchedulerParameters') await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS, args);
       else await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, { ...args, flags });
     },
+    async domainCoreDumpWithFormat(call, d: DomainRef, to: string, dumpformat: number, flags: number) {
+      // virDomainCoreDump has no format on the wire: libvirt's client sends its own procedure
+      if (call.api === 'virDomainCoreDump') await call(P.REMOTE_PROC_DOMAIN_CORE_DUMP, { dom: dom(d), to, flags });
+      else await call(P.REMOTE_PROC_DOMAIN_CORE_DUMP_WITH_FORMAT, { dom: dom(d), to, dumpformat, flags });
+    },
     async networkCreate(call, net: { name: string; uuid: string }, flags: number) {
       // virNetworkCreate has no flags on the wire
       checkFlags(flags, 0, 'virNetworkCreate');
@@ -229,6 +241,10 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       const own = all.filter((n) => isOwnNamespace(n.fd, n.kind));
       client.closeFds(own.map((n) => n.fd));
       return { pid, namespaces: all.filter((n) => !own.includes(n)).map(({ kind, path }) => ({ kind, path })) };
+    },
+    async domainGetFSInfo(call, d: DomainRef, flags: number) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_FSINFO, { dom: dom(d), flags })) as P.remote_domain_get_fsinfo_ret;
+      return r.info.map((f) => ({ mountpoint: f.mountpoint, name: f.name, fstype: f.fstype, devAliases: f.dev_aliases }));
     },
     async qemuAgentCommand(_call, d: DomainRef, cmd: string, timeout: number, flags: number) {
       const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_AGENT_COMMAND, { dom: dom(d), cmd, timeout, flags })) as Rec;
