@@ -29,6 +29,7 @@ import { resolveDisksForStart } from './resolve-disks.js';
 import { startTpmEmulators } from '../tpm/swtpm-emulator.js';
 import { firmwareContext, selectFirmware } from '../firmware/firmware-select.js';
 import { prepareNvram } from '../firmware/nvram-store.js';
+import { recordChannels } from '../agent/channel-state.js';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -144,6 +145,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     try {
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
+      await recordChannels(proc.monitor, def, status.runDir);
       await lifecycleSetup(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       if (!opts.paused) await proc.monitor.execute('cont');
