@@ -220,11 +220,7 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       if (call.api === 'virDomainSetSchedulerParameters') await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS, args);
       else await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, { ...args, flags });
     },
-    // the guest's file systems and interfaces: wire structs to the API's shapes
-    async domainGetFSInfo(call, d: DomainRef, flags: number) {
-      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_FSINFO, { dom: dom(d), flags })) as { info: Array<Rec & { dev_aliases: string[] }> };
-      return r.info.map((f) => ({ mountpoint: f.mountpoint, name: f.name, fstype: f.fstype, devAliases: f.dev_aliases }));
-    },
+    // the guest's interfaces: wire structs to the API's shapes
     async domainInterfaceAddresses(call, d: DomainRef, source: number, flags: number) {
       const r = (await call(P.REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, { dom: dom(d), source, flags })) as { ifaces: Array<Rec & { hwaddr: string | null; addrs: Rec[] }> };
       return r.ifaces.map((i) => ({ name: i.name, hwaddr: i.hwaddr ?? undefined, addrs: i.addrs.map((a) => ({ type: a.type, addr: a.addr, prefix: a.prefix })) }));
