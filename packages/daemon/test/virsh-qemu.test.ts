@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,88 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
       events.kill();
       netEvents.kill();
     }
+  }, 300_000);
+
+  it('send-key, screenshot, dump and the guest agent\'s calls: served, with the driver\'s own answers', () => {
+    writeFileSync(join(d.dir, 'q4.xml'), domainXml('q4').replace('<devices>', "<devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/>"));
+    expect(virsh(`define ${join(d.dir, 'q4.xml')}; start q4`).status).toBe(0);
+    try {
+      const shot = join(d.dir, 'q4.png');
+      const core = join(d.dir, 'q4.core');
+      const r = virsh(`send-key q4 KEY_A; screenshot q4 ${shot}; dump q4 ${core} --memory-only`);
+      expect(r.err).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.out).toContain(`Screenshot saved to ${shot}, with type of image/png`);
+      expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
+      expect(r.out).toContain(`Domain 'q4' dumped to ${core}`);
+      expect(readFileSync(core).subarray(1, 4).toString()).toBe('ELF');
+      // tsvirt's remote driver: the image arrives as a stream, the dump goes out as CORE_DUMP
+      const tsvirsh = join(dirname(fileURLToPath(import.meta.url)), '../../../tsvirsh');
+      const shot2 = join(d.dir, 'q4-remote.png');
+      const remote = spawnSync(tsvirsh, ['-c', uri, `screenshot q4 --file ${shot2}; dump q4 ${core}.2 --memory-only; send-key q4 KEY_B`], { encoding: 'utf8', timeout: 120_000 });
+      expect(remote.stderr).toBe('');
+      expect(remote.stdout).toContain(`Screenshot saved to ${shot2}, with type of image/png\n`);
+      expect(remote.stdout).toContain(`Domain 'q4' dumped to ${core}.2\n`);
+      expect(readFileSync(shot2).subarray(1, 4).toString()).toBe('PNG');
+      // without an agent: the refusals the driver gives a direct client, word for word
+      const agentCalls = [
+        `qemu-agent-command q4 '{"execute":"guest-ping"}'`, 'domfsinfo q4', 'set-user-password q4 root pw', 'domifaddr q4 --source agent',
+        'domfsfreeze q4 /', 'domfsthaw q4', 'domfstrim q4 --minimum 4096', 'get-user-sshkeys q4 root', 'set-user-sshkeys q4 root --reset',
+      ];
+      for (const cmd of agentCalls) {
+        const through = virsh(cmd);
+        const direct = spawnSync(tsvirsh, ['-c', `qemu:///embed?root=${d.root}`, cmd], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TSVIRT_DAEMON: '0' } });
+        expect(through.status, cmd).toBe(1);
+        expect(through.err, cmd).toMatch(/^error: /);
+        expect(through.err, cmd).toBe(direct.stderr);
+      }
+    } finally {
+      virsh('destroy q4');
+    }
+  }, 300_000);
+
+  it('lifecycle actions as libvirtd\'s QEMU driver takes them: preserve refused at define, coredump on a crash', async () => {
+    // the refusals, in the words Debian's libvirtd 9.0 gives for qemu:///system
+    const refusals: Array<[string, string]> = [
+      ['<on_reboot>preserve</on_reboot>', "qemu driver doesn't support the 'preserve' action for 'on_reboot'/'on_poweroff'"],
+      ['<on_poweroff>preserve</on_poweroff>', "qemu driver doesn't support the 'preserve' action for 'on_reboot'/'on_poweroff'"],
+      ['<on_crash>rename-restart</on_crash>', "qemu driver doesn't support the 'rename-restart' action for 'on_reboot'/'on_poweroff'/'on_crash'"],
+      ['<on_poweroff>restart</on_poweroff><on_reboot>destroy</on_reboot>', "qemu driver doesn't support 'onReboot' set to 'destroy and 'onPoweroff' set to 'reboot'"],
+    ];
+    for (const [actions, words] of refusals) {
+      writeFileSync(join(d.dir, 'lc.xml'), domainXml('lc').replace('<devices>', `${actions}<devices>`));
+      const r = virsh(`define ${join(d.dir, 'lc.xml')}`);
+      expect(r.err, actions).toBe(`error: Failed to define domain from ${join(d.dir, 'lc.xml')}\nerror: unsupported configuration: ${words}\n`);
+    }
+    // a guest that panics on an NMI (pvpanic): the dump is written to LIBDIR/dump, then destroy or restart
+    const disk = join(d.dir, 'panic.img');
+    spawnSync('/usr/bin/python3', [join(FIXTURES, 'poweroff-disk.py'), disk, 'panic']);
+    const dumps = join(d.root, 'lib', 'qemu', 'dump');
+    const listDumps = (): string[] => (existsSync(dumps) ? readdirSync(dumps) : []);
+    for (const [name, action] of [['cd1', 'coredump-destroy'], ['cd2', 'coredump-restart']] as const) {
+      writeFileSync(join(d.dir, `${name}.xml`), domainXml(name).replace('<devices>', `<on_crash>${action}</on_crash><devices>` +
+        `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${disk}'/><target dev='hda' bus='ide'/></disk>` +
+        "<panic model='isa'><address type='isa' iobase='0x505'/></panic>"));
+      expect(virsh(`define ${join(d.dir, `${name}.xml`)}; start ${name}`).status).toBe(0);
+      const before = listDumps().length;
+      // the NMI panics the guest once its boot sector runs: again each second until it does
+      let nmiAt = 0;
+      await waitFor(() => {
+        if (listDumps().length > before) return true;
+        if (Date.now() - nmiAt > 1000) {
+          expect(virsh(`inject-nmi ${name}`).status).toBe(0);
+          nmiAt = Date.now();
+        }
+        return false;
+      }, 60_000, `the dump of ${name}`);
+      const file = listDumps().find((f) => f.includes(`-${name}-`))!;
+      expect(file).toMatch(new RegExp(`^\\d+-${name}-\\d{4}-\\d\\d-\\d\\d-\\d\\d:\\d\\d:\\d\\d$`));
+      await waitFor(() => readFileSync(join(dumps, file)).length > 4, 30_000, 'the dump to be written');
+      expect(readFileSync(join(dumps, file)).subarray(1, 4).toString()).toBe('ELF');
+      const want = action === 'coredump-destroy' ? 'shut off (crashed)' : 'running (crashed)';
+      await waitFor(() => virsh(`domstate --reason ${name}`).out.includes(want), 60_000, `${name} ${want}`);
+    }
+    virsh('destroy cd2');
   }, 300_000);
 
   // How fast is a benchmark's matter (bench/daemon-bench.mjs); here: the event comes, with libvirt's codes.

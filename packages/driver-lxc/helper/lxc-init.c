@@ -2,19 +2,26 @@
  * tsvirt-lxc-init: the few system calls of a container start that no program of util-linux can
  * make in the right order from inside the new namespaces (see the README: "Why a helper").
  *
- *   tsvirt-lxc-init pty                 stdin is a /dev/ptmx master: unlock it, print its number
  *   tsvirt-lxc-init run [OPTIONS] -- INIT [ARG...]
  *
  * `run` makes the container's namespaces (user first when --userns, so that it owns the others)
  * and forks their pid 1; the parent waits for it and ends as it ends (its exit status, or the
  * signal that killed it), like `unshare --fork --kill-child`. The child has the console pty
- * slave on fds 0-2 and a socket to the controller on fd 3. It sends `pid HOSTPID`, waits for one
- * byte (the controller has then placed it in the cgroup, written the id maps and moved the veths
- * in), builds the root, pivots into it, and executes init. Any failure is sent as `error TEXT`
- * on fd 3.
+ * slave on fds 0-2 and a socket to its starter (the driver, or the controller after a reboot)
+ * on fd 3. It sends `pid HOSTPID` and waits for the starter's `join TEXT`, `cgroup DIR`... and
+ * `go` lines (the starter has then written the id maps and moved the veths in): it writes TEXT
+ * into each DIR's cgroup.procs, so that it and all it starts are in the container's cgroup,
+ * builds the root, pivots into it, and executes init. Any failure is sent as `error TEXT` on
+ * fd 3; the socket reaches its end when init is executed.
  *
  * Before forking, the parent sends `allow b|c MAJ:MIN PERMS` on fd 3 for every block device it
- * will mount and every --devnode, for the controller to allow in the devices cgroup.
+ * will mount and every --devnode, for the starter to allow in the devices cgroup.
+ *
+ * With --controller NODE SCRIPT PARAMS (a first start by the driver), the parent first opens the
+ * console pty itself and starts the container's controller (`NODE SCRIPT PARAMS`, its child in a
+ * session of its own: fd 3 the driver's word pipe, which the driver passes as fd 4, fds 4 and 5
+ * the pty's master and slave), and sends `controller PID PTYNUMBER`; the container gets the pty's
+ * slave as its console. One process started by the driver does what took three.
  *
  *   tsvirt-lxc-init devnode PID HOST PATH   (live attach) the node of --devnode, made in the
  *                                           mount namespace of PID
@@ -36,7 +43,7 @@
  *   --devnode HOST PATH    a device node like the host's HOST made at PATH in the container
  *                          (a host device given as <hostdev>)
  *   --proc-file SRC NAME   SRC bound over the container's /proc/NAME once /proc is mounted
- *                          (the controller's live /proc/meminfo)
+ *                          (the controller's live /proc/meminfo: a FIFO, made when missing)
  *   --hostname NAME        (not set when the UTS namespace is shared)
  *   --share net|ipc|uts FILE  join that namespace (a /proc/PID/ns or /run/netns file) instead of making one
  *   --uid N --gid N        identity of init (after the root is built)
@@ -68,6 +75,8 @@
 #include <unistd.h>
 
 #define SYNC_FD 3
+/* With --controller: the driver's word pipe, handed on to the controller as its fd 3. */
+#define WORD_FD 4
 #define MAX_ITEMS 256
 
 /* Where failures are told: the controller's socket, or stderr in the one-shot modes. */
@@ -329,28 +338,114 @@ static void loopback_up(void)
     close(s);
 }
 
-static int mode_pty(void)
+static void send_line(const char *fmt, ...)
 {
-    int unlock = 0, n = -1;
-    if (ioctl(0, TIOCSPTLCK, &unlock) < 0 || ioctl(0, TIOCGPTN, &n) < 0) {
-        perror("tsvirt-lxc-init: ptmx");
-        return 1;
-    }
-    printf("%d\n", n);
-    return 0;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (n < 0 || n >= (int)sizeof(msg) || write(SYNC_FD, msg, n) != n) _exit(124);
 }
 
-static void sync_with_controller(void)
+/* One line from the starter (without its newline); the socket's end is the starter gone. */
+static char *read_line(void)
+{
+    static char line[4096];
+    size_t n = 0;
+    for (;;) {
+        ssize_t got = read(SYNC_FD, line + n, 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got != 1) _exit(124);
+        if (line[n] == '\n') { line[n] = 0; return line; }
+        if (++n == sizeof(line)) fail("line from the starter too long");
+    }
+}
+
+/*
+ * Writes TEXT (the process itself: "0", or its host pid in a fake tree) into DIR's `tasks` (v1:
+ * this process has one thread, and moving a thread spares the RCU grace period that moving a
+ * thread group through cgroup.procs waits for, 10 ms and more per start) or cgroup.procs (v2).
+ */
+static void join_cgroup(const char *dir, const char *text)
+{
+    char *path = join(dir, "tasks");
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        free(path);
+        path = join(dir, "cgroup.procs");
+        /* Created in a fake tree of plain files (tests); a real one has it. */
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    }
+    if (fd < 0 || write(fd, text, strlen(text)) < 0) fail("Unable to write to '%s': %s", path, strerror(errno));
+    close(fd);
+    free(path);
+}
+
+/* Tells the starter init's host pid, then waits for its word: the cgroup to join, then go. */
+static void sync_with_starter(void)
 {
     char self[64] = "";
     ssize_t len = readlink("/proc/self", self, sizeof(self) - 1);
     if (len <= 0) fail("cannot read /proc/self: %s", strerror(errno));
     self[len] = 0;
-    char msg[80];
-    int n = snprintf(msg, sizeof(msg), "pid %s\n", self);
-    if (write(SYNC_FD, msg, n) != n) _exit(124);
-    char go;
-    if (read(SYNC_FD, &go, 1) != 1) _exit(124);
+    send_line("pid %s\n", self);
+    char text[64] = "0";
+    for (char *l = read_line(); strcmp(l, "go") != 0; l = read_line()) {
+        if (!strncmp(l, "join ", 5)) snprintf(text, sizeof(text), "%s", l + 5);
+        else if (!strncmp(l, "cgroup ", 7)) join_cgroup(l + 7, text);
+        else fail("unknown word from the starter: %s", l);
+    }
+}
+
+/* Opens a new pty pair (both ends close-on-exec) and returns the slave's number. */
+static int open_pty(int *master, int *slave)
+{
+    int unlock = 0, n = -1;
+    *master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (*master < 0 || ioctl(*master, TIOCSPTLCK, &unlock) < 0 || ioctl(*master, TIOCGPTN, &n) < 0)
+        fail("cannot set up the console pty: %s", strerror(errno));
+    char path[32];
+    snprintf(path, sizeof(path), "/dev/pts/%d", n);
+    *slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (*slave < 0) fail("cannot open the console pty %s: %s", path, strerror(errno));
+    return n;
+}
+
+/*
+ * Starts the controller, a child of this process in a session of its own: fd 3 the driver's word
+ * pipe, fds 4 and 5 the pty; reports `controller PID N` at once. `check` gets the errno of an
+ * execution that failed, or its end when the controller runs (see controller_ran).
+ */
+static pid_t start_controller(char **ctl, int master, int slave, int ptynum, int *check)
+{
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0) fail("cannot run the controller: %s", strerror(errno));
+    pid_t c = fork();
+    if (c < 0) fail("cannot run the controller: %s", strerror(errno));
+    if (c == 0) {
+        setsid();
+        /* master and slave are above 5 (0-4 were taken when they were opened). */
+        if (dup2(WORD_FD, 3) < 0 || dup2(master, 4) < 0 || dup2(slave, 5) < 0) _exit(1);
+        execv(ctl[0], ctl);
+        int err = errno;
+        if (write(pipefd[1], &err, sizeof(err)) < 0) _exit(127);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    *check = pipefd[0];
+    send_line("controller %d %d\n", (int)c, ptynum);
+    return c;
+}
+
+/* Tells the starter when the controller could not be executed (read once the container is forked, off the start's path). */
+static void controller_ran(int check, const char *node)
+{
+    if (check < 0) return;
+    int err = 0;
+    while (read(check, &err, sizeof(err)) < 0 && errno == EINTR) {}
+    close(check);
+    if (err) send_line("error cannot run the controller %s: %s\n", node, strerror(err));
 }
 
 /*
@@ -393,8 +488,11 @@ static int wait_and_mirror(pid_t child)
 {
     close(SYNC_FD);
     int status;
-    while (waitpid(child, &status, 0) < 0)
-        if (errno != EINTR) return 1;
+    /* Any other child is the controller, reaped when it ends (a dead one is gone, never a zombie). */
+    for (pid_t w = -1; w != child;) {
+        w = waitpid(-1, &status, 0);
+        if (w < 0 && errno != EINTR) return 1;
+    }
     record_end(status);
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     int sig = WTERMSIG(status);
@@ -409,7 +507,6 @@ static int wait_and_mirror(pid_t child)
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "pty") == 0) return mode_pty();
     if (argc == 5 && strcmp(argv[1], "devnode") == 0) {
         err_fd = 2;
         struct hostnode h = open_hostnode(argv[3]);
@@ -422,7 +519,7 @@ int main(int argc, char **argv)
         return mode_rmnode(argv[2], argv[3]);
     }
     if (argc < 2 || strcmp(argv[1], "run") != 0) {
-        fprintf(stderr, "usage: tsvirt-lxc-init pty | devnode PID HOST PATH | rmnode PID PATH | run [OPTIONS] -- INIT [ARG...]\n");
+        fprintf(stderr, "usage: tsvirt-lxc-init devnode PID HOST PATH | rmnode PID PATH | run [OPTIONS] -- INIT [ARG...]\n");
         return 2;
     }
     const char *root = NULL, *hostname = NULL, *cwd = "/";
@@ -434,6 +531,7 @@ int main(int argc, char **argv)
     char *env[MAX_ITEMS + 1];
     struct bind procfiles[MAX_ITEMS];
     struct share shares[3];
+    char *ctl[4] = { NULL, NULL, NULL, NULL };
     int nmounts = 0, ndevnodes = 0, nenv = 0, nprocfiles = 0, nshares = 0, i;
     for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *o = argv[i];
@@ -467,11 +565,24 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--cwd") && left >= 1) cwd = argv[++i];
         else if (!strcmp(o, "--end-file") && left >= 1) end_file = argv[++i];
         else if (!strcmp(o, "--env") && left >= 1 && nenv < MAX_ITEMS) env[nenv++] = argv[++i];
+        else if (!strcmp(o, "--controller") && left >= 3) { ctl[0] = argv[i + 1]; ctl[1] = argv[i + 2]; ctl[2] = argv[i + 3]; i += 3; }
         else fail("bad helper option %s", o);
     }
     env[nenv] = NULL;
     if (!root || i + 1 >= argc) fail("helper needs --root and an init");
     char **init = argv + i + 1;
+
+    /* A first start: the console pty and the controller, while the driver makes the cgroup. */
+    int console = -1, check = -1;
+    if (ctl[0]) {
+        int master;
+        int n = open_pty(&master, &console);
+        start_controller(ctl, master, console, n, &check);
+        close(master);
+        close(WORD_FD);
+    }
+    for (int f = 0; f < nprocfiles; f++)
+        if (mkfifo(procfiles[f].src, 0444) < 0 && errno != EEXIST) fail("Unable to create %s: %s", procfiles[f].src, strerror(errno));
 
     /* Images go on loop devices held by this process (the container's outer process, alive as long
        as the container), and every device the container needs is told to the controller. */
@@ -500,10 +611,15 @@ int main(int argc, char **argv)
     if (unshare(flags) < 0) fail("Failed to run clone container: %s", strerror(errno));
     pid_t child = fork();
     if (child < 0) fail("Failed to run clone container: %s", strerror(errno));
-    if (child > 0) return wait_and_mirror(child);
+    if (child > 0) {
+        controller_ran(check, ctl[0]);
+        return wait_and_mirror(child);
+    }
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("cannot set the parent death signal: %s", strerror(errno));
+    if (console >= 0 && (dup2(console, 0) < 0 || dup2(console, 1) < 0 || dup2(console, 2) < 0))
+        fail("cannot open the console: %s", strerror(errno));
 
-    sync_with_controller();
+    sync_with_starter();
     if (userns && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         fail("setuid or setgid failed: %s", strerror(errno));
     loopback_up();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { apiArity, procedureFor } from '../src/driver/entry-points.js';
 import { overrides } from '../src/driver/overrides.js';
 import type { RpcClient } from '../src/client/rpc-client.js';
+import { remote_program } from '../src/protocol/programs.js';
 
 // The API's driver contract, read as text: every `name?(params): Promise<...>` member.
 const driverDir = new URL('../../api/src/driver/', import.meta.url);
@@ -17,6 +18,12 @@ for (const file of readdirSync(driverDir)) {
 
 /** tsvirt's own entry points, with no procedure in libvirt's protocol. */
 const LOCAL_ONLY = new Set(['connectListSharedDisks']);
+/**
+ * Not carried yet (the API's NO_SUPPORT, or for peer-to-peer migration libvirt's "not supported by
+ * the source host"): migration needs libvirt's multi-step protocol (Begin3, Prepare3, Perform3,
+ * Finish3, Confirm3 with params) and QEMU monitor events the relay of QEMU_PROC_DOMAIN_MONITOR_EVENT.
+ */
+const NOT_CARRIED = new Set(['domainMigrate3', 'domainMigrateToURI3', 'connectDomainQemuMonitorEventRegister']);
 
 describe('every entry point of the API maps to a remote procedure', () => {
   const table = overrides({} as RpcClient, { stringParams: true, closeCallback: true });
@@ -25,7 +32,7 @@ describe('every entry point of the API maps to a remote procedure', () => {
     const unmapped: string[] = [];
     const byRule: string[] = [];
     for (const ep of entryPoints) {
-      if (LOCAL_ONLY.has(ep.name) || table[ep.name]) continue;
+      if (LOCAL_ONLY.has(ep.name) || NOT_CARRIED.has(ep.name) || table[ep.name]) continue;
       const p = procedureFor(ep.name, ep.arity);
       if (!p || apiArity(p) !== ep.arity) unmapped.push(`${ep.name} (${ep.file})${p ? `: ${p.name} takes ${apiArity(p)}` : ''}`);
       else byRule.push(ep.name);
@@ -55,8 +62,6 @@ describe('the public call picks the procedure where the API gives old and new ca
     ['networkCreateXML', 'virNetworkCreateXMLFlags', ['<network/>', 1], 'NETWORK_CREATE_XML_FLAGS'],
     ['domainSave', 'virDomainSave', [{}, '/x', undefined, 0], 'DOMAIN_SAVE'],
     ['storageVolGetInfoFlags', 'virStorageVolGetInfoFlags', [{}, 0], 'STORAGE_VOL_GET_INFO_FLAGS'],
-    // a public call whose arguments are not the leading ones of the entry point's: by rule
-    ['domainCoreDumpWithFormat', 'virDomainCoreDump', [{}, '/x', 0, 0], 'DOMAIN_CORE_DUMP_WITH_FORMAT'],
     // one whose reply differs (virDomainCreate answers nothing, the API wants the domain)
     ['domainCreate', 'virDomainCreate', [{}, 0], 'DOMAIN_CREATE_WITH_FLAGS'],
     // a public call of no procedure of its name
@@ -68,5 +73,27 @@ describe('the public call picks the procedure where the API gives old and new ca
   it('without the public call, trailing arguments unset pick the call without flags', () => {
     expect(procedureFor('domainAttachDevice', [{}, '<disk/>', 0])?.name).toBe('REMOTE_PROC_DOMAIN_ATTACH_DEVICE');
     expect(procedureFor('domainAttachDevice', [{}, '<disk/>', 1])?.name).toBe('REMOTE_PROC_DOMAIN_ATTACH_DEVICE_FLAGS');
+  });
+});
+
+describe('virDomainCoreDump goes out as its own procedure, without a format (an override)', () => {
+  const table = overrides({} as RpcClient, { stringParams: true, closeCallback: true });
+  const sent = async (api: string, format: number): Promise<[string, unknown]> => {
+    let got: [string, unknown] = ['', null];
+    const call = Object.assign(async (proc: number, args?: unknown) => {
+      got = [remote_program.procedures.get(proc)!.name, args];
+    }, { api });
+    const dom = { name: 'd', uuid: '00000000-0000-0000-0000-000000000001', id: 1 };
+    await (table.domainCoreDumpWithFormat as (...a: unknown[]) => Promise<void>)(call, dom, '/x', format, 4);
+    return got;
+  };
+  it('virDomainCoreDump: CORE_DUMP with the destination and flags only', async () => {
+    const [name, args] = await sent('virDomainCoreDump', 0);
+    expect(name).toBe('REMOTE_PROC_DOMAIN_CORE_DUMP');
+    expect(Object.keys(args as object)).toEqual(['dom', 'to', 'flags']);
+  });
+  it('virDomainCoreDumpWithFormat: CORE_DUMP_WITH_FORMAT, raw or not', async () => {
+    expect((await sent('virDomainCoreDumpWithFormat', 0))[0]).toBe('REMOTE_PROC_DOMAIN_CORE_DUMP_WITH_FORMAT');
+    expect((await sent('virDomainCoreDumpWithFormat', 2))[1]).toMatchObject({ to: '/x', dumpformat: 2, flags: 4 });
   });
 });

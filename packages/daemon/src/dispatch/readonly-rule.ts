@@ -25,7 +25,8 @@ export function modifies(p: Procedure): boolean {
 
 const ACRONYMS: ReadonlyArray<readonly [RegExp, string]> = [
   [/Xml/g, 'XML'], [/Uuid/g, 'UUID'], [/Uri/g, 'URI'], [/Cpu/g, 'CPU'], [/Iothread/g, 'IOThread'],
-  [/Nwfilter/g, 'NWFilter'], [/Fs(Trim|Freeze|Thaw|Info)/g, 'FS$1'], [/^Pm/, 'PM'], [/DomainPm/g, 'DomainPM'],
+  [/Nwfilter/g, 'NWFilter'], [/Fstrim/, 'FSTrim'], [/Fsfreeze/, 'FSFreeze'], [/Fsthaw/, 'FSThaw'], [/Fsinfo/, 'FSInfo'],
+  [/^Pm/, 'PM'], [/DomainPm/g, 'DomainPM'], [/GetOsType/, 'GetOSType'], [/Ssh/g, 'SSH'], [/(Graphics)Fd$/, '$1FD'], [/^DomainFd/, 'DomainFD'],
   [/Sev/g, 'SEV'], [/Nmi/g, 'NMI'], [/Dhcp/g, 'DHCP'], [/Mac/g, 'MAC'], [/Wwn/g, 'WWN'], [/Scsi/g, 'SCSI'], [/Id$/g, 'ID'],
 ];
 
@@ -33,9 +34,10 @@ const ACRONYMS: ReadonlyArray<readonly [RegExp, string]> = [
 export function publicApiName(p: Procedure): string {
   let name = p.method.charAt(0).toUpperCase() + p.method.slice(1);
   for (const [re, to] of ACRONYMS) name = name.replace(re, to);
-  // the side programs' calls carry their program's name: virDomainLxcOpenNamespace, virDomainQemuMonitorCommand
-  const side = /^(LXC|QEMU)_PROC_DOMAIN_/.exec(p.name)?.[1];
-  if (side) name = name.replace(/^Domain/, `Domain${side === 'LXC' ? 'Lxc' : 'Qemu'}`);
+  // the side programs' calls carry their program's name: virDomainLxcOpenNamespace, virDomainQemuMonitorCommand,
+  // virConnectDomainQemuMonitorEventRegister
+  const side = /^(LXC|QEMU)_PROC_(?:CONNECT_)?DOMAIN_/.exec(p.name)?.[1];
+  if (side) name = name.replace(/^(Connect)?Domain/, `$1Domain${side === 'LXC' ? 'Lxc' : 'Qemu'}`);
   return `vir${name}`;
 }
 

@@ -1,22 +1,36 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorDomain, systemError } from '@tsvirt/util';
 import { dirFor, type CgroupTree, type V1Controller } from './cgroup-tree.js';
 
 const D = ErrorDomain.LXC;
 
-async function write(dir: string, file: string, value: string): Promise<void> {
-  await writeFile(join(dir, file), value).catch((e: NodeJS.ErrnoException) => {
-    throw systemError(`Unable to write to '${join(dir, file)}'`, e, D);
-  });
+/**
+ * Cgroup files are written synchronously: each write is a kernel call that returns at once, and
+ * a start makes a score of them, which through the thread pool cost a hop each.
+ */
+function write(dir: string, file: string, value: string): void {
+  try {
+    writeFileSync(join(dir, file), value);
+  } catch (e) {
+    throw systemError(`Unable to write to '${join(dir, file)}'`, e as NodeJS.ErrnoException, D);
+  }
+}
+
+function makeDir(dir: string, recursive: boolean): void {
+  try {
+    mkdirSync(dir, { recursive });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw systemError(`Unable to create cgroup '${dir}'`, e as NodeJS.ErrnoException, D);
+  }
 }
 
 /** Writes a setting of one controller; false when the controller or the file is not there. */
 export async function setValue(tree: CgroupTree, dirs: readonly string[], controller: V1Controller, file: string, value: string): Promise<boolean> {
   const dir = dirFor(tree, dirs, controller);
   if (!dir || (tree.version === 1 && !existsSync(join(dir, file)))) return false;
-  await write(dir, file, value);
+  write(dir, file, value);
   return true;
 }
 
@@ -34,23 +48,23 @@ export async function createCgroup(tree: CgroupTree, dirs: readonly string[]): P
       const parts = dir.slice(tree.root.length).split('/').filter(Boolean);
       let at = tree.root;
       for (const p of parts) {
-        await writeFile(join(at, 'cgroup.subtree_control'), '+cpu +memory +io +pids').catch(() => undefined);
+        try {
+          writeFileSync(join(at, 'cgroup.subtree_control'), '+cpu +memory +io +pids');
+        } catch {
+          // A controller this tree lacks: the others are enabled all the same.
+        }
         at = join(at, p);
-        await mkdir(at).catch((e: NodeJS.ErrnoException) => {
-          if (e.code !== 'EEXIST') throw systemError(`Unable to create cgroup '${at}'`, e, D);
-        });
+        makeDir(at, false);
       }
     } else {
-      await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-        throw systemError(`Unable to create cgroup '${dir}'`, e, D);
-      });
+      makeDir(dir, true);
     }
   }
 }
 
-/** Moves a process (and so all it will start) into the container's cgroup. */
-export async function placeProcess(dirs: readonly string[], pid: number): Promise<void> {
-  for (const dir of dirs) await write(dir, 'cgroup.procs', String(pid));
+/** Moves a process (all its threads) into the container's cgroup; nothing when there is none. */
+export function placeProcess(dirs: readonly string[], pid: number | undefined): void {
+  if (pid !== undefined) for (const dir of dirs) write(dir, 'cgroup.procs', String(pid));
 }
 
 /** Every process in the container's cgroup. */

@@ -11,7 +11,7 @@ export interface LaunchParams {
   readonly spec: ContainerSpec;
   readonly uid: number | undefined;
   readonly gid: number | undefined;
-  /** The cgroup hierarchy; the controller makes the container's cgroup in it, named after its own pid. */
+  /** The cgroup hierarchy; the container's cgroup in it is named after the controller's pid. */
   readonly tree: CgroupTree;
   /** The host-side ends of veth pairs and the container-side names and settings of the other ends. */
   readonly veths: readonly VethPlan[];
@@ -21,8 +21,6 @@ export interface LaunchParams {
   readonly devNodes: readonly DevNode[];
   /** Host interfaces (`<hostdev type='net'>`) moved into the container, and back when it ends. */
   readonly hostNets: ReadonlyArray<Extract<HostdevSpec, { kind: 'net' }>>;
-  /** The console pty's slave (`/dev/pts/N`); the controller gets its master as fd 4. */
-  readonly pty: string;
 }
 
 /** One veth pair: the host end stays, the peer is moved into the container and renamed. */

@@ -1,64 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
 import { devicesOf, formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, processStartTime } from '@tsvirt/util';
-import { createCgroup, freeze, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
+import { createCgroup, freeze, placeProcess, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
 import { applyResources } from '../cgroup/container-resources.js';
-import { startContainer } from '../controller/container-process.js';
-import { makeMeminfoFifo } from '../controller/meminfo.js';
-import { openPty, type ConsolePty } from '../process/pty.js';
+import { startContainer, type StartedController } from '../controller/container-process.js';
 import { cgroupDirs, cgroupTree, leafName, requireCgroups } from '../cgroup/cgroup-tree.js';
 import { containerSpec } from '../conf/container-spec.js';
 import { prestartChecks } from '../conf/prestart-checks.js';
 import { SETUP_FAILURE, type LaunchParams } from '../controller/launch-params.js';
 import { setupFailure } from '../conf/setup-failure.js';
-import { diskNode, hostdevNodes } from '../conf/hostdevs.js';
+import { containerDevNodes } from '../conf/hostdevs.js';
 import { withVethTargets } from './device-hotplug.js';
 import { sharedNamespaces } from './shared-namespaces.js';
 import { controllerScript, ensureHelper } from '../process/package-files.js';
-import { initFile, logFile, meminfoFifo } from '../state/lxc-paths.js';
+import { initFile, logFile } from '../state/lxc-paths.js';
 import { INIT_FILE, type ActiveStatus } from '../state/lxc-status.js';
 import { removeStatus, writeStatus } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
 import { withConsolePty } from './live-console.js';
 import { removeRunFiles, waitController } from './lxc-stop.js';
+import { disconnectNbd, nbdServer, serveNbdImages } from './nbd-images.js';
 import { releasePorts } from './network-ports.js';
 import { removeHostVeths, setupHostNetwork, type HostNetwork } from './veth-host.js';
 
-/** The controller, spawned detached; it waits for the driver's word on `word` (its fd 3). */
-interface SpawnedController {
-  readonly pid: number;
-  readonly word: Writable;
-  readonly child: ChildProcess;
-}
-
-/**
- * Spawns the controller detached, with the console pty's master and slave as its fds 4 and 5
- * (the slave kept open, so the pty outlives an init that closes it), and returns at once:
- * its Node start-up goes on while this process starts the container. It waits for `started` or
- * `failed` on its fd 3.
- */
-async function spawnController(drv: LxcContext, params: LaunchParams, pty: ConsolePty): Promise<SpawnedController> {
-  await mkdir(drv.paths.logDir, { recursive: true });
-  const log = await open(logFile(drv.paths, params.name), 'a');
-  try {
-    const child = spawn(process.execPath, [controllerScript(), JSON.stringify(params)], { detached: true, stdio: ['ignore', log.fd, log.fd, 'pipe', pty.master, pty.slave] });
-    if (child.pid === undefined) {
-      const why = await new Promise<string>((resolve) => child.once('error', (e) => resolve(e.message)));
-      throw new VirError(ErrorCode.INTERNAL_ERROR, `guest failed to start: cannot run the controller: ${why}`, ErrorDomain.LXC);
-    }
-    child.unref();
-    return { pid: child.pid, word: child.stdio[3] as Writable, child };
-  } finally {
-    await log.close();
-  }
-}
-
 /** Tells the controller the outcome and lets go of it (it is detached; this process may exit). */
-function release(c: SpawnedController | undefined, word: 'started' | 'failed'): void {
+function release(c: StartedController | undefined, word: 'started' | 'failed'): void {
   if (!c) return;
   // The controller may be gone by the time it would read (killed): nothing to tell it then.
   c.word.on('error', () => undefined);
@@ -83,7 +50,7 @@ function startFailure(text: string): VirError {
 export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts: { paused: boolean; persistent: boolean }): Promise<ActiveStatus> {
   const spec = containerSpec(def);
   const identity = await prestartChecks(spec);
-  const devNodes = [...await hostdevNodes(spec.hostdevs), ...devicesOf(def, 'disk').map((d) => diskNode(d))];
+  const devNodes = await containerDevNodes(spec.hostdevs, devicesOf(def, 'disk'));
   const shares = await sharedNamespaces(drv, def);
   const helper = await ensureHelper();
   const tree = cgroupTree();
@@ -93,39 +60,45 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
     phase: 'starting', name: def.name, uuid: def.uuid, id: -1, state: DomainState.SHUTOFF, reason: DomainShutoffReason.UNKNOWN,
     controller: undefined, tree, cgroups: [], veths: [], ports: [], xml: '', persistent: opts.persistent, stopRequest: undefined,
   };
-  let pty: ConsolePty | undefined;
-  let controller: SpawnedController | undefined;
+  let controller: StartedController | undefined;
+  const nbdDevices: string[] = [];
+  await mkdir(drv.paths.logDir, { recursive: true });
+  const log = await open(logFile(drv.paths, def.name), 'a');
   try {
     // A record left by an earlier run would read as this run's end.
     await removeRunFiles(drv.paths, def.name);
     await writeStatus(drv.paths, status);
+    const built = await serveNbdImages(spec, nbdDevices);
     await setupHostNetwork(drv, spec, net);
     status.veths = net.plans.map((v) => v.host);
     status.ports = net.ports;
-    pty = await openPty(helper);
-    await makeMeminfoFifo(meminfoFifo(drv.paths.stateDir, def.name));
-    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, veths: net.plans, shares, devNodes,
-      hostNets: spec.hostdevs.filter((h) => h.kind === 'net'), pty: pty.path };
-    controller = await spawnController(drv, params, pty);
-    // As libvirt: the domain's id is its controller's pid, which also names its cgroup.
-    const pid = controller.pid;
-    Object.assign(status, { id: pid, cgroups: cgroupDirs(tree, spec.partition, leafName(spec.name, pid)), xml: formatDomainXML(withVethTargets(def, status.veths), { id: pid }) });
-    status.controller = { pid, start: await processStartTime(pid) };
-    await writeStatus(drv.paths, status);
-    try {
-      await createCgroup(tree, status.cgroups);
-      await applyResources(tree, status.cgroups, spec);
-    } catch (e) {
-      throw startFailure(`${SETUP_FAILURE}${(e as Error).message}`);
-    }
-    // The container is started here, while the controller's Node process boots; it adopts it after.
-    const container = await startContainer(params, status.cgroups, pty.slave).catch((e: Error) => {
-      throw startFailure(e.message);
+    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec: built, uid: identity.uid, gid: identity.gid, tree, veths: net.plans, shares, devNodes,
+      hostNets: spec.hostdevs.filter((h) => h.kind === 'net') };
+    // One helper run opens the console pty, starts the controller (whose Node start-up then goes
+    // on beside the start, off its critical path) and makes the container, while this process
+    // makes the cgroup, named after the controller's pid as libvirt names it (the domain's id).
+    const container = await startContainer(params, { controller: { script: controllerScript(), log: log.fd } }, async (c) => {
+      controller = c;
+      const pid = c.pid;
+      const xml = formatDomainXML(withVethTargets(def, status.veths), { id: pid });
+      Object.assign(status, { id: pid, cgroups: cgroupDirs(tree, spec.partition, leafName(spec.name, pid)), xml: withConsolePty(xml, pid, c.pty) });
+      status.controller = { pid, start: await processStartTime(pid) };
+      await writeStatus(drv.paths, status);
+      try {
+        await createCgroup(tree, status.cgroups);
+        await applyResources(tree, status.cgroups, spec);
+        // As libvirt_lxc: qemu-nbd ends with the container, however it ends.
+        for (const dev of nbdDevices) placeProcess(status.cgroups, await nbdServer(dev));
+      } catch (e) {
+        throw startFailure(`${SETUP_FAILURE}${(e as Error).message}`);
+      }
+      return status.cgroups;
+    }).catch((e: Error) => {
+      throw e instanceof VirError ? e : startFailure(e.message);
     });
     container.drop();
     container.child.unref();
-    await INIT_FILE.write(initFile(drv.paths, def.name), { pid: container.pid, start: await processStartTime(container.pid), pty: pty.path });
-    status.xml = withConsolePty(status.xml, status.id, pty.path);
+    await INIT_FILE.write(initFile(drv.paths, def.name), { pid: container.pid, start: await processStartTime(container.pid), pty: container.controller?.pty ?? '' });
     if (opts.paused) await freeze(tree, status.cgroups);
     Object.assign(status, opts.paused
       ? { phase: 'active', state: DomainState.PAUSED, reason: DomainPausedReason.USER }
@@ -141,14 +114,12 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
     await removeRunFiles(drv.paths, def.name);
     await removeHostVeths(net.plans);
     await releasePorts(drv, net.ports);
+    for (const dev of nbdDevices) await disconnectNbd(dev);
     if (opts.persistent) await writeStatus(drv.paths, { phase: 'inactive', name: def.name, reason: DomainShutoffReason.FAILED });
     else await removeStatus(drv.paths, def.name);
     throw e;
   } finally {
-    if (pty) {
-      closeSync(pty.master);
-      closeSync(pty.slave);
-    }
+    await log.close();
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
   drv.events.raise(ref, DomainEventType.STARTED, DomainEventDetail.STARTED.BOOTED);

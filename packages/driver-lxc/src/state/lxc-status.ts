@@ -2,6 +2,7 @@ import { defineStateFile, v, type StateFile } from '@tsvirt/conf/state';
 import { ErrorDomain } from '@tsvirt/util';
 import type { CgroupTree } from '../cgroup/cgroup-tree.js';
 import type { InitRecord } from '../controller/launch-params.js';
+import { runtimeStateFile } from './runtime-file.js';
 
 /** A process and its start time in /proc, so that a reused pid is never mistaken for it. */
 export interface ProcessRef {
@@ -65,7 +66,7 @@ const TREE = v.object({ version: v.picklist([1, 2]), root: v.string(), fake: v.b
  * A container's status file (`NAME.json`): version 1 adds the envelope to the bare JSON written
  * before, whose shape it keeps. A file that is not one is a VirError naming it.
  */
-export const STATUS_FILE: StateFile<LxcStatus> = defineStateFile<LxcStatus>({
+export const STATUS_FILE: StateFile<LxcStatus> = runtimeStateFile(defineStateFile<LxcStatus>({
   kind: 'lxc-domain-status',
   version: 1,
   migrate: { 0: (old) => old },
@@ -79,22 +80,22 @@ export const STATUS_FILE: StateFile<LxcStatus> = defineStateFile<LxcStatus>({
     }),
     v.object({ phase: v.literal('inactive'), name: v.string(), reason: int }),
   ]),
-});
+}));
 
 /** The controller's record of how init ended (`NAME.exit`). */
-export const EXIT_FILE: StateFile<ExitRecord> = defineStateFile<ExitRecord>({
+export const EXIT_FILE: StateFile<ExitRecord> = runtimeStateFile(defineStateFile<ExitRecord>({
   kind: 'lxc-exit',
   version: 1,
   migrate: { 0: (old) => old },
   domain: ErrorDomain.LXC,
   schema: v.object({ status: v.picklist(['shutdown', 'error']), message: v.optional(v.string()) }),
-});
+}));
 
 /** The controller's record of the init it last started and the console pty (`NAME.init`). */
-export const INIT_FILE: StateFile<InitRecord> = defineStateFile<InitRecord>({
+export const INIT_FILE: StateFile<InitRecord> = runtimeStateFile(defineStateFile<InitRecord>({
   kind: 'lxc-init',
   version: 1,
   migrate: { 0: (old) => old },
   domain: ErrorDomain.LXC,
   schema: v.object({ pid: int, start: v.optional(v.string()), pty: v.string() }),
-});
+}));

@@ -7,8 +7,8 @@ const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UN
 
 /**
  * `-chardev`, `-tpmdev` and `-device` of the TPM. An emulated TPM talks to an swtpm process over a
- * UNIX socket: for `external` the definition names it, for `emulator` the driver starts swtpm and
- * passes its socket (`emulatorSocket`); without one the TPM is refused.
+ * UNIX socket: for `external` the definition names it, for `emulator` the driver starts swtpm
+ * (`tpm/swtpm-emulator.ts`) and passes its socket (`emulatorSocket`).
  */
 export function tpmArgs(devices: readonly XmlElement[], emulatorSocket: string | undefined): string[] {
   return devicesOf(devices, 'tpm').flatMap((tpm, i) => {
@@ -19,7 +19,7 @@ export function tpmArgs(devices: readonly XmlElement[], emulatorSocket: string |
     if (backend.type === 'external') socket = backend.source?.path;
     else if (backend.type === 'emulator') socket = emulatorSocket;
     else throw unsupported(`TPM backend '${backend.type ?? 'passthrough'}' is not supported by this driver yet`);
-    if (socket === undefined) throw unsupported('a TPM emulated by swtpm is not supported by this driver yet');
+    if (socket === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `no swtpm socket for the emulated TPM 'tpm${i}'`, ErrorDomain.QEMU);
     const id = `tpm-tpm${i}`;
     return [
       '-chardev', `socket,id=chrtpm,path=${socket.replaceAll(',', ',,')}`,

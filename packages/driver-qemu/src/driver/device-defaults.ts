@@ -1,5 +1,6 @@
 import { deviceElement, newDevice, type DomainDef } from '@tsvirt/conf';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
+import { defaultTpmVersion } from '../tpm/swtpm-paths.js';
 
 type VideoModel = NonNullable<DeviceOf<'video'>['model']>;
 
@@ -130,5 +131,12 @@ export function unixSourceDefaults(def: DomainDef): void {
         writeBack(def, { ...c, sources: [] });
       }
     }
+  }
+}
+
+/** An emulated TPM that names no version gets libvirt's default for its model, written out. */
+export function tpmDefaults(def: DomainDef): void {
+  for (const t of devicesOf(def.devices, 'tpm')) {
+    if (t.backend?.type === 'emulator' && t.backend.version === undefined) writeBack(def, { ...t, backend: { ...t.backend, version: defaultTpmVersion(t.model) } });
   }
 }

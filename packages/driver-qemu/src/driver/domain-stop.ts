@@ -5,6 +5,9 @@ import { DomainEventType } from '@tsvirt/api';
 import { killQemu } from '../process/qemu-kill.js';
 import { processStartTime } from '@tsvirt/util';
 import { removeHugepageDirs } from '../process/hugetlbfs.js';
+import { removeTpmState, stopTpmEmulators } from '../tpm/swtpm-emulator.js';
+import { parseDomainXML } from '@tsvirt/conf';
+import { GUEST_ARCH } from '../state/qemu-store.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { qemuStore } from '../state/qemu-store.js';
@@ -34,9 +37,12 @@ export async function tearDown(
 ): Promise<void> {
   const proc = await qemuPid(status);
   if (proc) await killQemu(proc.pid, proc.start);
+  await stopTpmEmulators(status.runDir);
   await unplugInterfaces((fn) => drv.withConnection(fn), status.netPlugs ?? []);
   await rm(status.runDir, { recursive: true, force: true });
   if (status.xml.includes('<hugepages')) await removeHugepageDirs(status.id, status.name);
+  // A transient domain's TPM state goes with it unless it asks to be kept.
+  if (!status.persistent && status.xml.includes('<tpm')) await removeTpmState(drv.paths, status.uuid, parseDomainXML(status.xml, { arch: GUEST_ARCH }).devices);
   if (status.persistent && reason !== undefined) await writeStatus(drv.paths, { phase: 'inactive', name: status.name, reason });
   else await qemuStore(drv.paths).removeStatus(status.name);
   if (event) drv.events.raise({ name: status.name, uuid: status.uuid, id: -1 }, DomainEventType.STOPPED, event.detail);

@@ -3,13 +3,18 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { diskBus } from '../devices/qemu-disk.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { isQ35 } from './qemu-defaults.js';
+import { defaultTpmVersion } from '../tpm/swtpm-paths.js';
+import { checkAutoselection } from '../command/firmware-args.js';
 
 const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.QEMU);
 const detail = (msg: string): VirError => new VirError(ErrorCode.XML_DETAIL, msg, ErrorDomain.DOMAIN);
 
-/** Firmware: no NVRAM for a stateless loader. */
+/** Firmware: UEFI (chosen, or a pflash loader) needs ACPI on x86; no NVRAM for a stateless loader. */
 function checkFirmware(def: DomainDef): void {
   const os = domainPart(def, 'os');
+  // What autoselection leaves no room for is a parse error in libvirt, found before any QEMU check.
+  if (os?.firmware !== undefined) checkAutoselection(os);
+  if ((os?.firmware === 'efi' || os?.loader?.type === 'pflash') && !domainPart(def, 'features')?.acpi) throw unsupported('UEFI requires ACPI on this architecture');
   if (os?.loader?.stateless !== true || !os.nvram) return;
   if (os.nvram.path?.trim() || os.nvram.source) throw detail('NVRAM is not permitted when loader is stateless');
   if (os.nvram.template !== undefined) throw detail('NVRAM template is not permitted when loader is stateless');
@@ -60,6 +65,29 @@ function checkInputs(def: DomainDef): void {
   }
 }
 
+/** TPMs: TPM 1.2 has no CRB interface. */
+function checkTpms(def: DomainDef): void {
+  for (const t of devicesOf(def.devices, 'tpm')) {
+    const version = t.backend?.version ?? defaultTpmVersion(t.model);
+    if (t.backend?.type === 'emulator' && version === '1.2' && t.model === 'tpm-crb') throw unsupported(`Unsupported interface '${t.model}' for TPM 1.2`);
+  }
+}
+
+/**
+ * Lifecycle actions this driver can carry out (qemuValidateLifecycleAction): no `rename-restart`,
+ * `preserve` only on a crash, and no power-off restart with a reboot that destroys.
+ */
+function checkLifecycle(def: DomainDef): void {
+  const { onPoweroff, onReboot, onCrash } = def;
+  if ([onPoweroff, onReboot, onCrash].includes('rename-restart')) {
+    throw unsupported("qemu driver doesn't support the 'rename-restart' action for 'on_reboot'/'on_poweroff'/'on_crash'");
+  }
+  if (onPoweroff === 'preserve' || onReboot === 'preserve') throw unsupported("qemu driver doesn't support the 'preserve' action for 'on_reboot'/'on_poweroff'");
+  if (onPoweroff === 'restart' && onReboot === 'destroy') {
+    throw unsupported("qemu driver doesn't support 'onReboot' set to 'destroy and 'onPoweroff' set to 'reboot'");
+  }
+}
+
 /**
  * libvirt's QEMU-level checks of a definition (qemuValidateDomainDef and friends) that this
  * driver makes at define time, each with libvirt's words. `tsegBytes` is the SMM TSEG size.
@@ -74,4 +102,6 @@ export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined
   checkMachine(def, tsegBytes);
   checkGraphics(def);
   checkInputs(def);
+  checkTpms(def);
+  checkLifecycle(def);
 }

@@ -25,8 +25,8 @@ export function lifecycleOf(status: ActiveStatus): Pick<DomainDef, 'onPoweroff' 
 /**
  * How libvirt 9's QEMU driver carries out an action. For a power-off or reset-as-shutdown only
  * `restart` restarts and everything else kills QEMU; for a crash `preserve` keeps the guest
- * stopped, `rename-restart` is unsupported and preserved too, and the coredump variants act as
- * their plain forms (this driver writes no core dump).
+ * stopped (`rename-restart` is refused at define), and the coredump variants act as their plain
+ * forms once the dump is written (`auto-dump.ts`).
  */
 export function outcomeOf(action: LifecycleAction, crash: boolean): LifecycleOutcome {
   if (action === 'restart' || action === 'coredump-restart') return 'restart';

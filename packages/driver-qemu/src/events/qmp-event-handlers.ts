@@ -14,6 +14,9 @@ import type { ActiveStatus, DomainStatus } from '../state/domain-status.js';
 import { readPending, writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { fakeReboot, lifecycleOf, outcomeOf } from './lifecycle-actions.js';
+import { thresholdEvents } from '../blockjob/threshold-event.js';
+import { autoCoreDump } from './auto-dump.js';
+import { followChannel } from '../agent/channel-state.js';
 
 /** A running QEMU as the watcher holds it. */
 export interface EventTarget {
@@ -87,7 +90,10 @@ async function onShutdown(c: Ctx, data: Record<string, unknown>): Promise<void> 
 async function onPanic(c: Ctx): Promise<void> {
   Object.assign(c.s, { state: DomainState.CRASHED, reason: DomainCrashedReason.PANICKED });
   announce(c, DomainState.CRASHED, DomainEventType.CRASHED, DomainEventDetail.CRASHED.PANICKED);
-  const outcome = outcomeOf(lifecycleOf(c.s).onCrash, true);
+  const action = lifecycleOf(c.s).onCrash;
+  // the coredump actions dump first; a failed dump leaves the guest crashed, as libvirt does
+  if (action.startsWith('coredump-') && !(await autoCoreDump(c.mon, c.drv.paths.libDir, c.s))) return writeStatus(c.drv.paths, c.s);
+  const outcome = outcomeOf(action, true);
   if (outcome === 'restart') return restart(c);
   if (outcome === 'preserve') return writeStatus(c.drv.paths, c.s);
   await tearDown(c.drv, c.s, DomainShutoffReason.CRASHED, { detail: DomainEventDetail.STOPPED.CRASHED });
@@ -156,6 +162,12 @@ export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: Acti
     case 'BLOCK_JOB_COMPLETED':
     case 'BLOCK_JOB_CANCELLED':
     case 'BLOCK_JOB_READY': return onBlockJob(c, e);
+    case 'BLOCK_WRITE_THRESHOLD':
+      for (const ev of thresholdEvents(s, e.data ?? {})) drv.events.raiseOther(ev);
+      return;
+    case 'VSERPORT_CHANGE':
+      if (followChannel(s, String(e.data?.['id'] ?? ''), e.data?.['open'] === true)) await writeStatus(drv.paths, s);
+      return;
     default:
   }
 }

@@ -189,18 +189,17 @@ export class RpcClient {
   /**
    * Calls a procedure that opens a stream: the sink `makeSink` makes for the stream's serial
    * receives what the server sends on it (possibly before the reply is seen). Resolves with the
-   * serial once the server accepted the call.
+   * serial and the call's reply once the server accepted the call.
    */
-  async callStream(program: Program, proc: number, args: unknown, makeSink: (serial: number) => StreamSink): Promise<number> {
+  async callStream(program: Program, proc: number, args: unknown, makeSink: (serial: number) => StreamSink): Promise<{ serial: number; ret: unknown }> {
     const serial = this.serial;
     this.streams.set(serial, makeSink(serial));
     try {
-      await this.call(program, proc, args);
+      return { serial, ret: await this.call(program, proc, args) };
     } catch (e) {
       this.streams.delete(serial);
       throw e;
     }
-    return serial;
   }
 
   /**

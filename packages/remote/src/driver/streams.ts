@@ -1,14 +1,15 @@
 /**
- * Consoles, volume upload and download over libvirt's stream packets: data frames of at most libvirt's
+ * Consoles, screenshots, volume upload and download over libvirt's stream packets: data frames of at most libvirt's
  * legacy payload size, holes for sparse streams, the finish handshake both ways, an abort when
  * the consumer stops early. Flow control: a download stops reading the socket while its consumer
  * lags (RpcClient's high-water mark); an upload waits for the socket to drain.
  */
-import { Duplex } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 import type { DomainRef, StorageVolRef } from '@tsvirt/api';
 import { isStreamHole, StreamHole, type StreamChunk, type VirError } from '@tsvirt/util';
 import {
   REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+  REMOTE_PROC_DOMAIN_SCREENSHOT,
   REMOTE_PROC_STORAGE_VOL_DOWNLOAD,
   REMOTE_PROC_STORAGE_VOL_UPLOAD,
   remote_nonnull_domain,
@@ -85,8 +86,39 @@ function holeFrame(length: bigint): Uint8Array {
   return w.result().slice();
 }
 
+const vol = (v: StorageVolRef): unknown => toWire(remote_nonnull_storage_vol as Codec<unknown>, v);
+const domain = (d: DomainRef): unknown => toWire(remote_nonnull_domain as Codec<unknown>, d);
+
+/**
+ * Calls a procedure whose data the server sends after its reply: the reply, and the data as an
+ * iterable that confirms the server's end of file, or aborts the stream when its consumer stops early.
+ */
+async function download(client: RpcClient, proc: number, args: unknown): Promise<{ ret: unknown; chunks: AsyncGenerator<StreamChunk> }> {
+  let queue: ChunkQueue | undefined;
+  const { serial, ret } = await client.callStream(remote_program, proc, args, (s) => (queue = new ChunkQueue(() => finish(client, s, proc, VIR_NET_OK))));
+  const chunks = queue!;
+  return {
+    ret,
+    chunks: (async function* () {
+      let done = false;
+      try {
+        for (let c = await chunks.next(); c !== null; c = await chunks.next()) {
+          if (!isStreamHole(c)) client.streamConsumed(c.length);
+          yield c;
+        }
+        done = true;
+      } finally {
+        // the consumer stopped early: tell the server to stop sending
+        if (!done && client.alive) {
+          client.forgetStream(serial);
+          await client.sendStreamData(remote_program, proc, serial, null, VIR_NET_ERROR).catch(() => undefined);
+        }
+      }
+    })(),
+  };
+}
+
 export function streamOverrides(client: RpcClient) {
-  const vol = (v: StorageVolRef): unknown => toWire(remote_nonnull_storage_vol as Codec<unknown>, v);
   return {
     /** A console: a stream both ways; ending our side sends the finish, an error aborts. */
     async domainOpenConsole(_call: RemoteCall, d: DomainRef, devName: string | undefined, flags: number) {
@@ -115,31 +147,21 @@ export function streamOverrides(client: RpcClient) {
         end: () => duplex.push(null),
         fail: (e) => duplex.destroy(e),
       };
-      serial = await client.callStream(remote_program, proc, { dom: toWire(remote_nonnull_domain as Codec<unknown>, d), dev_name: devName ?? null, flags }, () => sink);
+      ({ serial } = await client.callStream(remote_program, proc, { dom: domain(d), dev_name: devName ?? null, flags }, () => sink));
       return duplex;
     },
 
-    async storageVolDownload(_call: RemoteCall, v: StorageVolRef, offset: bigint, length: bigint, flags: number) {
-      let queue: ChunkQueue | undefined;
-      const serial = await client.callStream(remote_program, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, { vol: vol(v), offset, length, flags }, (s) =>
-        (queue = new ChunkQueue(() => finish(client, s, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, VIR_NET_OK))));
-      const chunks = queue!;
-      return (async function* () {
-        let done = false;
-        try {
-          for (let c = await chunks.next(); c !== null; c = await chunks.next()) {
-            if (!isStreamHole(c)) client.streamConsumed(c.length);
-            yield c;
-          }
-          done = true;
-        } finally {
-          // the consumer stopped early: tell the server to stop sending
-          if (!done && client.alive) {
-            client.forgetStream(serial);
-            await client.sendStreamData(remote_program, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, serial, null, VIR_NET_ERROR).catch(() => undefined);
-          }
-        }
+    storageVolDownload(_call: RemoteCall, v: StorageVolRef, offset: bigint, length: bigint, flags: number) {
+      return download(client, REMOTE_PROC_STORAGE_VOL_DOWNLOAD, { vol: vol(v), offset, length, flags }).then((d) => d.chunks);
+    },
+
+    /** The image follows the reply (its MIME type) as a download stream. */
+    async domainScreenshot(_call: RemoteCall, d: DomainRef, screen: number, flags: number) {
+      const { ret, chunks } = await download(client, REMOTE_PROC_DOMAIN_SCREENSHOT, { dom: domain(d), screen, flags });
+      const bytes = (async function* () {
+        for await (const c of chunks) if (!isStreamHole(c)) yield c;
       })();
+      return { mimeType: (ret as { mime: string | null }).mime ?? '', stream: Readable.from(bytes, { objectMode: false }) };
     },
 
     async storageVolUpload(_call: RemoteCall, v: StorageVolRef, data: AsyncIterable<StreamChunk>, offset: bigint, length: bigint, flags: number) {
@@ -147,7 +169,7 @@ export function streamOverrides(client: RpcClient) {
       // the server may fail the stream at any time: its error ends the upload
       let failure: VirError | null = null;
       const watch: StreamSink = { data: () => undefined, hole: () => undefined, end: () => undefined, fail: (e) => (failure = e) };
-      const serial = await client.callStream(remote_program, proc, { vol: vol(v), offset, length, flags }, () => watch);
+      const { serial } = await client.callStream(remote_program, proc, { vol: vol(v), offset, length, flags }, () => watch);
       try {
         for await (const chunk of data) {
           if (failure) throw failure;
