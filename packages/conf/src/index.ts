@@ -40,7 +40,7 @@ export {
   nodeConfigEntries, nodeConfigFacts, splitPoolVolumes, type NodeConfigEntry, type NodeConfigFacts, type NodeConfigKind,
 } from './test-node-config.js';
 export { reformatDocument, DOCUMENT_KINDS, SCHEMA_OF, type DocumentKind, type DocumentContext } from './documents.js';
-export { validateXML, SCHEMA_DIR } from './validate/relaxng.js';
+export { validateXML, schemaDir } from './validate/relaxng.js';
 export type { InterfaceDef, InterfaceType } from './interface/interface-def.js';
 export { parseInterfaceXML } from './interface/interface-parse.js';
 export { formatInterfaceXML } from './interface/interface-format.js';
