@@ -18,6 +18,12 @@ for (const file of readdirSync(driverDir)) {
 
 /** tsvirt's own entry points, with no procedure in libvirt's protocol. */
 const LOCAL_ONLY = new Set(['connectListSharedDisks']);
+/**
+ * Not carried yet (the API's NO_SUPPORT, or for peer-to-peer migration libvirt's "not supported by
+ * the source host"): migration needs libvirt's multi-step protocol (Begin3, Prepare3, Perform3,
+ * Finish3, Confirm3 with params) and QEMU monitor events the relay of QEMU_PROC_DOMAIN_MONITOR_EVENT.
+ */
+const NOT_CARRIED = new Set(['domainMigrate3', 'domainMigrateToURI3', 'connectDomainQemuMonitorEventRegister']);
 
 describe('every entry point of the API maps to a remote procedure', () => {
   const table = overrides({} as RpcClient, { stringParams: true, closeCallback: true });
@@ -26,7 +32,7 @@ describe('every entry point of the API maps to a remote procedure', () => {
     const unmapped: string[] = [];
     const byRule: string[] = [];
     for (const ep of entryPoints) {
-      if (LOCAL_ONLY.has(ep.name) || table[ep.name]) continue;
+      if (LOCAL_ONLY.has(ep.name) || NOT_CARRIED.has(ep.name) || table[ep.name]) continue;
       const p = procedureFor(ep.name, ep.arity);
       if (!p || apiArity(p) !== ep.arity) unmapped.push(`${ep.name} (${ep.file})${p ? `: ${p.name} takes ${apiArity(p)}` : ''}`);
       else byRule.push(ep.name);
@@ -89,5 +95,22 @@ describe('virDomainCoreDump goes out as its own procedure, without a format (an 
   it('virDomainCoreDumpWithFormat: CORE_DUMP_WITH_FORMAT, raw or not', async () => {
     expect((await sent('virDomainCoreDumpWithFormat', 0))[0]).toBe('REMOTE_PROC_DOMAIN_CORE_DUMP_WITH_FORMAT');
     expect((await sent('virDomainCoreDumpWithFormat', 2))[1]).toMatchObject({ to: '/x', dumpformat: 2, flags: 4 });
+  });
+});
+
+describe('guest facts come back in the API\'s shapes (overrides)', () => {
+  const table = overrides({} as RpcClient, { stringParams: true, closeCallback: true }) as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const dom = { name: 'd', uuid: '00000000-0000-0000-0000-000000000001', id: 1 };
+  const answering = (ret: unknown) => Object.assign(async () => ret, { api: undefined });
+  it('virDomainGetFSInfo: dev_aliases become devAliases', async () => {
+    const info = [{ mountpoint: '/', name: 'sda1', fstype: 'ext4', dev_aliases: ['vda'] }];
+    expect(await table.domainGetFSInfo!(answering({ info, ret: 1 }), dom, 0)).toEqual([{ mountpoint: '/', name: 'sda1', fstype: 'ext4', devAliases: ['vda'] }]);
+  });
+  it('virDomainInterfaceAddresses: a missing hardware address is undefined', async () => {
+    const ifaces = [{ name: 'lo', hwaddr: null, addrs: [{ type: 0, addr: '127.0.0.1', prefix: 8 }] }, { name: 'eth0', hwaddr: '52:54:00:00:00:01', addrs: [] }];
+    expect(await table.domainInterfaceAddresses!(answering({ ifaces }), dom, 0, 0)).toEqual([
+      { name: 'lo', hwaddr: undefined, addrs: [{ type: 0, addr: '127.0.0.1', prefix: 8 }] },
+      { name: 'eth0', hwaddr: '52:54:00:00:00:01', addrs: [] },
+    ]);
   });
 });

@@ -39,6 +39,9 @@ const JOB_TYPE: Record<BlockJobKind, number> = {
   pull: DomainBlockJobType.PULL, copy: DomainBlockJobType.COPY, commit: DomainBlockJobType.COMMIT, 'active-commit': DomainBlockJobType.ACTIVE_COMMIT,
 };
 
+/** Formats that can have a backing image: a full copy's is cut off explicitly, as libvirt's `backing: null`. */
+const HAS_BACKING = new Set(['qcow2', 'qed', 'qcow', 'vmdk']);
+
 const jobsOf = (s: ActiveStatus): Record<string, BlockJobRecord> => (s.blockJobs ??= {});
 
 /** libvirt's refusal of a second job on a disk. */
@@ -150,7 +153,7 @@ export async function startCopy(c: JobScope, disk: string, req: CopyRequest, spe
       driver: req.block ? 'host_device' : 'file', filename: req.path, 'node-name': storageNode(node), 'auto-read-only': true, discard: 'unmap',
     });
     await c.mon.execute('blockdev-add', {
-      'node-name': formatNode(node), 'read-only': false, driver: format, file: storageNode(node), ...(req.shallow ? {} : { backing: null }),
+      'node-name': formatNode(node), 'read-only': false, driver: format, file: storageNode(node), ...(req.shallow || !HAS_BACKING.has(format) ? {} : { backing: null }),
     });
     await c.mon.execute('blockdev-mirror', {
       ...common(id, speed), device: chain[0]!.node, target: formatNode(node), sync: req.shallow ? 'top' : 'full',

@@ -4,7 +4,7 @@ import {
   TypedParameterType as P, typedString, typedUInt, typedULLong, validateTypedParams, type NodeInfo, type TypedParameter,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
-import { isActive, type DomainObject } from '../domain-object.js';
+import type { DomainObject } from '../domain-object.js';
 import { impactDef, impactDefs } from './impact.js';
 import { diskByName, findInterface } from './stats.js';
 
@@ -52,10 +52,9 @@ export function getEmulatorPinInfo(obj: DomainObject, nodeInfo: NodeInfo, flags:
   return emulatorCpus(impactDef(obj, flags), nodeInfo);
 }
 
-/** testDomainPinEmulator: `<cputune><emulatorpin>` of the definitions the impact names, of a running domain only; an empty map is refused. */
+/** testDomainPinEmulator: `<cputune><emulatorpin>` of the definitions the impact names; an empty map is refused. */
 export function pinEmulator(obj: DomainObject, cpumap: readonly boolean[], flags: number): void {
   checkFlags(flags, Impact.LIVE | Impact.CONFIG, 'testDomainPinEmulator', D);
-  if (!isActive(obj)) throw new VirError(ErrorCode.OPERATION_INVALID, 'domain is not running', ErrorDomain.DOMAIN);
   const { live, config } = impactDefs(obj, flags);
   if (!cpumap.some(Boolean)) throw new VirError(ErrorCode.INVALID_ARG, 'Empty cpu list for pinning', D);
   for (const def of [live, config]) {

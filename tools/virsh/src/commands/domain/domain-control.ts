@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
-  DomainFDAssociateFlags as FD, DomainLifecycle, DomainLifecycleAction, typedString, typedULLong, type TypedParameter,
+  DomainFDAssociateFlags as FD, DomainLifecycle, DomainModificationImpact as Impact, DomainLifecycleAction, typedString, typedULLong, type TypedParameter,
 } from '@tsvirt/api';
 import { ErrorCode, VirError, errnoText } from '@tsvirt/util';
 import { CommandFailed } from '../../vsh/ctl.js';
@@ -170,7 +170,9 @@ export const emulatorpin = objectCommand({
       ctl.print(`emulator: CPU Affinity\n----------------------------------\n       *: ${formatCpuSet(map.slice(0, cpus))}\n`);
       return true;
     }
-    await dom.pinEmulator(parseCpuList(list, cpus), flags);
+    // Without an impact option virsh pins the live domain (its pinning predates --current).
+    const pinFlags = flags === 0 && !cmd.bool('current') ? Impact.LIVE : flags;
+    await dom.pinEmulator(parseCpuList(list, cpus), pinFlags);
     return true;
   },
 });
