@@ -53,6 +53,8 @@ export interface ActiveStatus {
   netPlugs?: InterfacePlug[];
   /** Block jobs in flight, by disk target. */
   blockJobs?: Record<string, BlockJobRecord>;
+  /** How long guest agent calls wait, in seconds or DomainAgentResponseTimeout (unset: the default). */
+  agentTimeout?: number | undefined;
 }
 
 /** How a persistent domain last stopped, kept so every process reports the same shutoff reason. */
