@@ -3,7 +3,7 @@
 // chain (directories of one length, so tables line up alike), compared byte for byte once each
 // side's directory is written as DIR.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,10 +63,11 @@ describe.skipIf(skip)("block jobs beside libvirt's QEMU driver (libvirtd 9.0)", 
       ['blockcopy', NAME, 'vda', '--dest', 'DIR/none.qcow2', '--reuse-external', '--transient-job'],
       ['blockcommit', NAME, 'vda', '--base', 'DIR/nosuch'], ['blockcommit', NAME, 'vda', '--top', 'DIR/mid.qcow2', '--base', 'DIR/top.qcow2'],
       ['blockcommit', NAME, 'vda', '--top', 'DIR/nosuch'], ['blockresize', NAME, 'vdb', '33M'], ['blockresize', NAME, 'vda', '32M'],
-      ['domblkthreshold', NAME, 'vda', '10M'], ['blockcommit', NAME, 'vda', '--top', 'DIR/mid.qcow2', '--wait'],
-      ['blockcopy', NAME, 'vda', '--dest', 'DIR/c.qcow2', '--transient-job'], ['blockcopy', NAME, 'vda', '--dest', 'DIR/d.qcow2', '--transient-job'],
+      ['domblkthreshold', NAME, 'vda', '10M'], ['blockcommit', NAME, 'vda', '--top', 'DIR/mid.qcow2', '--delete', '--wait'],
+      ['blockcopy', NAME, 'vda', '--dest', 'DIR/c.qcow2', '--transient-job', '--bandwidth', '1'], ['blockjob', NAME, 'vda', '--bandwidth', '2'],
+      ['blockcopy', NAME, 'vda', '--dest', 'DIR/d.qcow2', '--transient-job'],
       ['blockpull', NAME, 'vda'], ['blockjob', NAME, 'vda', '--abort'], ['blockjob', NAME, 'vda'],
-      ['blockpull', NAME, 'vda', '--wait'], ['blockcommit', NAME, 'vda', '--active', '--pivot'],
+      ['blockpull', NAME, 'vda', '--wait'], ['blockcommit', NAME, 'vda', '--active', '--keep-overlay'], ['blockcommit', NAME, 'vda', '--active', '--pivot'],
       ['blockcopy', NAME, 'vda', '--dest', 'DIR/e.qcow2', '--transient-job', '--wait', '--finish'],
       ['blockcopy', NAME, 'vda', '--dest', 'DIR/f.qcow2', '--transient-job', '--wait', '--pivot'], ['domblklist', NAME],
       ['dumpxml', '--inactive', '--xpath', '//disk/source', NAME], ['destroy', NAME], ['undefine', NAME],
@@ -81,5 +82,8 @@ describe.skipIf(skip)("block jobs beside libvirt's QEMU driver (libvirtd 9.0)", 
       const b = masked(await tsvirsh(root.uri, ...step.map((w) => w.replaceAll('DIR', ours))), ours);
       expect({ step, ...b }).toEqual({ step, ...a });
     }
+    // --delete removed the committed image on both sides; the others stay.
+    expect(['mid', 'top', 'base'].map((n) => existsSync(join(ours, `${n}.qcow2`)))).toEqual(['mid', 'top', 'base'].map((n) => existsSync(join(theirs, `${n}.qcow2`))));
+    expect(existsSync(join(ours, 'mid.qcow2'))).toBe(false);
   });
 });

@@ -15,6 +15,7 @@ import { readPending, writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { fakeReboot, lifecycleOf, outcomeOf } from './lifecycle-actions.js';
 import { thresholdEvents } from '../blockjob/threshold-event.js';
+import { settleJobs } from '../blockjob/block-jobs.js';
 import { autoCoreDump } from './auto-dump.js';
 import { followChannel } from '../agent/channel-state.js';
 
@@ -127,8 +128,13 @@ async function onDeviceDeleted(c: Ctx, data: Record<string, unknown>): Promise<v
   c.drv.events.raiseOther({ eventID: DomainEventID.DEVICE_REMOVED, domain: refOf(c.s), devAlias: alias });
 }
 
-/** BLOCK_JOB_*: the job's disk found by device id, node name or libvirt-style job name; BLOCK_JOB and BLOCK_JOB_2 raised. */
-function onBlockJob(c: Ctx, e: QmpEvent): void {
+/**
+ * BLOCK_JOB_*: the job's disk found by device id, node name or libvirt-style job name; BLOCK_JOB
+ * and BLOCK_JOB_2 raised, and the driver's own jobs settled (a finished one dismissed, a ready
+ * copy's `<mirror>` marked) as libvirt does on the event.
+ */
+async function onBlockJob(c: Ctx, e: QmpEvent): Promise<void> {
+  await settleJobs(c);
   const job = String(e.data['device'] ?? '');
   const disks = disksOf(parseDomainXML(c.s.xml, { arch: GUEST_ARCH }).devices);
   const disk = disks.find((d) => {
