@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SLEEPER, containerXML, inside, openedRoot, whyNoContainers } from './helpers.js';
+import { SLEEPER, containerXML, inside, openedRoot, until, whyNoContainers } from './helpers.js';
 import { CLI } from './tsvirsh.js';
 
 const skip = whyNoContainers();
@@ -55,7 +55,7 @@ describe.skipIf(skip)('live and persistent device changes', () => {
     run('ip', ['netns', 'add', ns]);
     inNs('ip', 'link', 'add', br, 'type', 'bridge');
     inNs('ip', 'link', 'set', br, 'up');
-    expect(tsvirsh('define', file(containerXML(name, rootfs(), SLEEPER)))).toMatchObject({ status: 0 });
+    expect(tsvirsh('define', file(containerXML(name, rootfs(), `trap "reboot -f" HUP; ${SLEEPER}`)))).toMatchObject({ status: 0 });
   });
   afterAll(() => {
     tsvirsh('destroy', name);
@@ -156,6 +156,42 @@ describe.skipIf(skip)('live and persistent device changes', () => {
     expect(change('attach', fs, '--config')).toBe(refusal('attach', 'unsupported configuration: persistent attach of device is not supported'));
     expect(change('detach', fs, '--live')).toBe(refusal('detach', "unsupported configuration: device type 'filesystem' cannot be detached"));
     expect(change('detach', fs, '--config')).toBe(refusal('detach', 'unsupported configuration: persistent detach of device is not supported'));
+  });
+
+  it('makes the devices attached live again after a reboot inside the container, not those detached', async () => {
+    // The interfaces test left two ethernet interfaces attached live; a disk, a storage hostdev
+    // and a bridge interface are attached now, and a misc hostdev attached and detached again.
+    const mac = '52:54:00:5a:00:02';
+    const disk = `<disk type='block' device='disk'><source dev='${loop}'/><target dev='sdb'/></disk>`;
+    const storage = `<hostdev mode='capabilities' type='storage'><source><block>${loop}</block></source></hostdev>`;
+    const misc = "<hostdev mode='capabilities' type='misc'><source><char>/dev/net/tun</char></source></hostdev>";
+    for (const xml of [disk, storage, misc, `<interface type='bridge'><source bridge='${br}'/><mac address='${mac}'/></interface>`]) {
+      expect(change('attach', xml, '--live')).toBe('Device attached successfully\n\n');
+    }
+    expect(change('detach', misc, '--live')).toBe('Device detached successfully\n\n');
+    const links = (pid: number) => run('nsenter', ['-t', String(pid), '-n', 'ip', '-o', 'link', 'show', 'type', 'veth']).replace(/^\d+: /gm, '').replace(/@if\d+/g, '');
+    const before = init();
+    const linksBefore = links(before);
+    expect(linksBefore.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(linksBefore).toContain(`link/ether ${mac}`);
+    const hostVeths = veths().replace(/^\d+: /gm, '').replace(/@if\d+/g, '');
+    const numbers = readFileSync(`/sys/block/${loop.slice(5)}/dev`, 'utf8').trim();
+
+    expect(tsvirsh('reboot', name)).toMatchObject({ status: 0, out: `Domain '${name}' is being rebooted\n\n` });
+    expect(await until(() => existsSync(join(root.stateDir(), `${name}.init`)) && init() !== before, 30_000)).toBe(true);
+    const after = init();
+    const node = (path: string) => inside(after, ['ls', '-l', path]).replace(/ +/g, ' ');
+    expect(node('/dev/sdb')).toMatch(new RegExp(`^brwx------ 1 root root ${numbers.replace(':', ', ')} .* /dev/sdb\n$`));
+    expect(node(loop)).toMatch(new RegExp(`^brwx------ 1 root root ${numbers.replace(':', ', ')} .* ${loop}\n$`));
+    expect(inside(after, ['ls', '-R', '/dev'])).not.toContain('tun');
+    expect(devicesList()).toContain(`b ${numbers} rwm\n`);
+    expect(devicesList()).not.toContain('c 10:200 rwm\n');
+    // The interfaces, the one attached live among them, with their names and MACs, on the same host veths.
+    expect(links(after)).toBe(linksBefore);
+    expect(veths().replace(/^\d+: /gm, '').replace(/@if\d+/g, '')).toBe(hostVeths);
+    expect(live()).toContain(`<target dev='sdb'/>`);
+    expect(live()).toContain(`<mac address='${mac}'/>`);
+    expect(tsvirsh('domstate', name).out).toBe('running\n\n');
   });
 
   it('destroy takes the attached veths with it', () => {

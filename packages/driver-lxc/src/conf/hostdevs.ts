@@ -110,3 +110,8 @@ export async function hostdevNodes(specs: readonly HostdevSpec[], words: (msg: s
   for (const h of specs) if (h.kind === 'storage' || h.kind === 'misc') caps.push(await capsNode(h, words));
   return [...usb, ...caps];
 }
+
+/** Every device node a container gets at start: its `<hostdev>`s' and its `<disk>`s' (libvirt's lxcContainerSetupAllHostdevs and SetupAllDisks). */
+export async function containerDevNodes(hostdevs: readonly HostdevSpec[], disks: ReadonlyArray<Extract<DomainDevice, { kind: 'disk' }>>): Promise<DevNode[]> {
+  return [...await hostdevNodes(hostdevs), ...disks.map((d) => diskNode(d))];
+}

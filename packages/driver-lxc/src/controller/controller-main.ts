@@ -16,6 +16,7 @@ import { killCgroup, removeCgroup } from '../cgroup/cgroup-ops.js';
 import { cgroupDirs, leafName } from '../cgroup/cgroup-tree.js';
 import { ConsoleServer } from './console-server.js';
 import { startContainer } from './container-process.js';
+import { rebootParams } from './reboot-params.js';
 import { initEnded } from './init-end.js';
 import type { InitRecord, LaunchParams } from './launch-params.js';
 import { EXIT_FILE, INIT_FILE } from '../state/lxc-status.js';
@@ -44,14 +45,25 @@ function driverWord(): Promise<string> {
   });
 }
 
-/** Holds the network namespace of init (when host interfaces were moved in), to move them back at its end. */
+/**
+ * Holds the network namespace of init (unless it is another's, shared): a reboot inside the
+ * container joins it again, with its interfaces, and host interfaces moved in are moved back
+ * from it at the end.
+ */
 function holdNetns(pid: number): number | undefined {
-  if (p.hostNets.length === 0) return undefined;
+  if (p.shares.some((s) => s.ns === 'net')) return undefined;
   try {
     return openSync(`/proc/${pid}/ns/net`, 'r');
   } catch {
     return undefined;
   }
+}
+
+/** Moves the host interfaces back out of the held network namespace and lets it go (its veths go with it). */
+async function releaseNetns(netns: number | undefined): Promise<void> {
+  if (netns === undefined) return;
+  await moveHostNetsOut(p.hostNets, netns);
+  closeSync(netns);
 }
 
 async function finish(status: 'shutdown' | 'error', message?: string): Promise<never> {
@@ -72,30 +84,26 @@ async function main(): Promise<void> {
   await consoleServer.listen(file('.console'));
   serveMeminfo(meminfoFifo(p.stateDir, p.name), p.tree, cgroups);
 
-  let init = await INIT_FILE.read(file('.init'));
-  let netns = init ? holdNetns(init.pid) : undefined;
+  const init = await INIT_FILE.read(file('.init'));
+  const netns = init ? holdNetns(init.pid) : undefined;
   for (;;) {
     const { signal } = await initEnded(initEndFile(p.stateDir, p.name));
-    if (netns !== undefined) {
-      await moveHostNetsOut(p.hostNets, netns);
-      closeSync(netns);
-      netns = undefined;
-    }
     // Init ended by SIGHUP is a reboot inside the container (reboot(2) in a pid namespace), as libvirt reads it.
     if (signal !== 'SIGHUP') break;
     await killCgroup(p.tree, cgroups);
     try {
-      const container = await startContainer(p, { fd: SLAVE }, cgroups);
+      const again = await rebootParams(p, netns === undefined ? undefined : `/proc/${process.pid}/fd/${netns}`);
+      const container = await startContainer(again, { fd: SLAVE }, cgroups);
       container.drop();
       const record: InitRecord = { pid: container.pid, start: await processStartTime(container.pid), pty };
       await INIT_FILE.write(file('.init'), record);
-      init = record;
-      netns = holdNetns(init.pid);
     } catch (e) {
       consoleServer.close();
+      await releaseNetns(netns);
       await finish('error', (e as Error).message);
     }
   }
+  await releaseNetns(netns);
   consoleServer.close();
   await finish('shutdown');
 }
