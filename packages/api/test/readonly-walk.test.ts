@@ -67,6 +67,8 @@ const SHAPES: Array<(n: number, snap: unknown) => unknown[]> = [
   () => [undefined, 0, () => undefined],
   () => [0, 0n, 0],
   (_n, snap) => [snap, 0],
+  // a destination connection (migrate3)
+  (_n, snap) => [(snap as DomainSnapshot).getDomain().conn, [], 0],
 ];
 
 /** Members that reach no driver: names, refs, local helpers (counted so a new one is looked at). */

@@ -18,6 +18,11 @@ export interface OptDef {
   readonly namedOnly?: boolean;
   /** Left out of `help CMD`, whose text must stay virsh's byte for byte (tsvirsh's own options). */
   readonly hidden?: boolean;
+  /**
+   * A positional that virsh declares as a plain string option (VSH_OT_STRING, filled from a bare
+   * word all the same): its help shows `[--name <string>]`, not `[<name>]`.
+   */
+  readonly helpAsNamed?: boolean;
 }
 
 /** What parsing, help and completion need of a command; the command table holds one per command. */

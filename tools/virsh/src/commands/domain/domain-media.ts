@@ -52,7 +52,7 @@ export const changeMedia = objectCommand({
   object: DOMAIN,
   options: [
     { name: 'path', type: 'string', positional: true, required: true, help: 'Fully-qualified path or target of disk device' },
-    { name: 'source', type: 'string', positional: true, help: 'source of the media' },
+    { name: 'source', type: 'string', positional: true, helpAsNamed: true, help: 'source of the media' },
     boolOpt('eject', 'Eject the media'),
     boolOpt('insert', 'Insert the media'),
     boolOpt('update', 'Update the media'),

@@ -15,7 +15,7 @@ function synopsisPart(o: OptDef, i: number, all: readonly OptDef[]): string {
     return argvNamed(o, i, all) ? `[[--${o.name}] <string>]...` : `[<${o.name}>]...`;
   }
   if (o.positional && o.required) return `<${o.name}>`;
-  if (o.positional) return `[<${o.name}>]`;
+  if (o.positional && !o.helpAsNamed) return `[<${o.name}>]`;
   return o.required ? `--${o.name} ${value}` : `[--${o.name} ${value}]`;
 }
 
@@ -23,7 +23,7 @@ function optionLabel(o: OptDef, i: number, all: readonly OptDef[]): string {
   const value = o.type === 'int' ? '<number>' : '<string>';
   if (o.type === 'bool') return `--${o.name}`;
   if (o.type === 'argv') return argvNamed(o, i, all) ? `[--${o.name}] <string>` : `<${o.name}>`;
-  return o.positional ? `[--${o.name}] ${value}` : `--${o.name} ${value}`;
+  return o.positional && !o.helpAsNamed ? `[--${o.name}] ${value}` : `--${o.name} ${value}`;
 }
 
 /** One command's help page, laid out as virsh lays it out. */
@@ -60,7 +60,7 @@ export const help: CommandDef = {
   desc: 'Prints global help, command specific help, or help for a\n    group of related commands',
   noConnect: true,
   options: [{
-    name: 'command', type: 'string', positional: true,
+    name: 'command', type: 'string', positional: true, helpAsNamed: true,
     help: 'Prints global help, command specific help, or help for a group of related commands',
   }],
   async run(ctl, cmd) {

@@ -42,7 +42,7 @@ export const cd: CommandDef = {
   help: 'change the current directory',
   desc: 'Change the current directory.',
   noConnect: true,
-  options: [{ name: 'dir', type: 'string', positional: true, help: 'directory to switch to (default: home or else root)' }],
+  options: [{ name: 'dir', type: 'string', positional: true, helpAsNamed: true, help: 'directory to switch to (default: home or else root)' }],
   async run(ctl, cmd) {
     if (!ctl.interactive) throw new VshError('cd: command valid only in interactive mode');
     const dir = cmd.string('dir') ?? process.env['HOME'] ?? '/';
@@ -75,7 +75,7 @@ export const connectCommand: CommandDef = {
   desc: 'Connect to local hypervisor. This is built-in command after shell start up.',
   noConnect: true,
   options: [
-    { name: 'name', type: 'string', positional: true, help: 'hypervisor connection URI' },
+    { name: 'name', type: 'string', positional: true, helpAsNamed: true, help: 'hypervisor connection URI' },
     { name: 'readonly', type: 'bool', help: 'read-only connection' },
   ],
   async run(ctl, cmd) {
