@@ -2,7 +2,7 @@
 //  1. Debian's virsh through tsvirtd vs through libvirtd on the same test:///default work: a
 //     400-command script in one virsh process, and 30 separate `virsh list --all` invocations.
 //  2. `virsh list --all` with 20 QEMU domains running (tsvirtd on an embed root, libvirtd on
-//     qemu:///system), median of 10.
+//     qemu:///system), median of 20, the two sides' runs interleaved once the guests are idle.
 //  3. tsvirsh through tsvirtd vs tsvirsh direct (TSVIRT_DAEMON=0) on the same root with 20 running:
 //     list, attach-disk --live, detach-disk --live (medians).
 //  4. A QEMU killed with SIGKILL → the lifecycle event at a python3-libvirt client, both daemons.
@@ -12,7 +12,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,6 +52,8 @@ async function listening(path) {
 await listening(sock);
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+// the machine is shared: each part says how loaded it was, since absolute times follow the load
+const load = () => `(load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function timed(cmd, args, env = {}) {
   const t0 = process.hrtime.bigint();
@@ -78,10 +80,16 @@ const testURI = { tsvirtd: `test+unix:///default?socket=${sock}`, libvirtd: 'tes
 const sides = haveLibvirt ? ['tsvirtd', 'libvirtd'] : ['tsvirtd'];
 const fig = {};
 for (const s of sides) fig[s] = timed('virsh', ['-c', testURI[s], text]);
-console.log('virsh 9.0 on test:///default, one run each');
+console.log(`virsh 9.0 on test:///default, one run each ${load()}`);
 row('400-command script in one virsh', fig.tsvirtd, fig.libvirtd);
-for (const s of sides) fig[s] = median(Array.from({ length: 30 }, () => timed('virsh', ['-c', testURI[s], 'list --all'])));
-row('`virsh list --all` (median of 30 processes)', fig.tsvirtd, fig.libvirtd);
+/** Median times of `cmd` on each side, the runs interleaved so that both sides meet the same load. */
+function interleaved(uris, cmd, n) {
+  const t = Object.fromEntries(sides.map((s) => [s, []]));
+  for (let i = 0; i < n; i++) for (const s of sides) t[s].push(timed('virsh', ['-c', uris[s], cmd]));
+  return Object.fromEntries(sides.map((s) => [s, median(t[s])]));
+}
+Object.assign(fig, interleaved(testURI, 'list --all', 30));
+row('`virsh list --all` (median of 30, interleaved)', fig.tsvirtd, fig.libvirtd);
 
 // 2. QEMU with RUNNING domains running on each side.
 const qemuXML = (name) => `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
@@ -97,9 +105,11 @@ for (const s of sides) {
   });
   timed('virsh', ['-c', qemuURI[s], define]);
 }
-console.log(`\nvirsh 9.0 with ${RUNNING} QEMU domains running (TCG)`);
-for (const s of sides) fig[s] = median(Array.from({ length: 10 }, () => timed('virsh', ['-c', qemuURI[s], 'list --all'])));
-row(`\`virsh list --all\` (median of 10)`, fig.tsvirtd, fig.libvirtd);
+console.log(`\nvirsh 9.0 with ${RUNNING} QEMU domains running (TCG) ${load()}`);
+// the guests' firmware runs for a few seconds after their start: measure once it is idle
+await new Promise((r) => setTimeout(r, 15_000));
+Object.assign(fig, interleaved(qemuURI, 'list --all', 20));
+row(`\`virsh list --all\` (median of 20, interleaved)`, fig.tsvirtd, fig.libvirtd);
 
 // 3. tsvirsh through the daemon and directly, on the same root.
 const EMBED = `qemu:///embed?root=${join(tmp, 'root')}`;
@@ -107,7 +117,7 @@ const disk = join(tmp, 'disk.img');
 execFileSync('qemu-img', ['create', '-f', 'raw', disk, '8M'], { stdio: 'ignore' });
 const tsvirsh = (env, cmd) => timed(process.execPath, [TSVIRSH, '-c', EMBED, cmd], env);
 const via = { daemon: {}, direct: { TSVIRT_DAEMON: '0' } };
-console.log(`\ntsvirsh with ${RUNNING} running, through tsvirtd vs direct (medians of 5)`);
+console.log(`\ntsvirsh with ${RUNNING} running, through tsvirtd vs direct (medians of 5) ${load()}`);
 for (const [label, cmd] of [['list --all', () => 'list --all'],
   ['attach-disk --live', () => `attach-disk ${names[0]} ${disk} sda --live`], ['detach-disk --live', () => `detach-disk ${names[0]} sda --live`]]) {
   const t = {};
@@ -125,9 +135,9 @@ for (const [label, cmd] of [['list --all', () => 'list --all'],
 // 4. A killed QEMU's event at a python client.
 const py = join(root, 'packages/daemon/test/fixtures/py-kill-event.py');
 const pidOf = (s, n) => s === 'tsvirtd'
-  ? JSON.parse(readFileSync(join(tmp, 'root/run/qemu', `${n}.json`), 'utf8')).pid
+  ? ((st) => st.data?.pid ?? st.pid)(JSON.parse(readFileSync(join(tmp, 'root/run/qemu', `${n}.json`), 'utf8')))
   : Number(readFileSync(`/run/libvirt/qemu/${n}.pid`, 'utf8'));
-console.log('\nQEMU killed with SIGKILL → Stopped event at a python3-libvirt client');
+console.log(`\nQEMU killed with SIGKILL → Stopped event at a python3-libvirt client ${load()}`);
 const ev = {};
 for (const s of sides) {
   const n = names[names.length - 1];
@@ -144,7 +154,7 @@ const offName = `${TAG}off`;
 writeFileSync(join(tmp, `${offName}.xml`), qemuXML(offName).replace('<devices>',
   `<devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${offDisk}'/><target dev='hda' bus='ide'/></disk>`)
   .replace('</os>', '</os><features><acpi/></features>'));
-console.log('\nA guest powering itself off → Stopped Shutdown event at a python3-libvirt client (median of 5)');
+console.log(`\nA guest powering itself off → Stopped Shutdown event at a python3-libvirt client (median of 5) ${load()}`);
 const off = {};
 for (const s of sides) {
   cleanups.push(() => spawnSync('virsh', ['-c', qemuURI[s], 'undefine', offName], { stdio: 'ignore', cwd: tmp }));

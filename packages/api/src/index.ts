@@ -37,6 +37,8 @@ export type {
 export * from './typed-params.js';
 export type { DomainJobEntryPoints, DomainJobInfo, DomainJobStats, DomainGuestVcpus } from './driver/domain-job-entry-points.js';
 export * from './domain-tuning-flags.js';
+export * from './domain-control-flags.js';
+export type { DomainControlEntryPoints, QemuMonitorEvent } from './driver/domain-control-entry-points.js';
 export * from './host-cpu-flags.js';
 export * from './secret-flags.js';
 export * from './nwfilter-flags.js';
@@ -44,11 +46,13 @@ export * from './backup-flags.js';
 export * from './domain-event-flags.js';
 export * from './domain-iface-flags.js';
 export * from './domain-dump-flags.js';
+export * from './domain-blockjob-flags.js';
+export type { DomainBlockJobEntryPoints, DomainBlockJobInfo } from './driver/domain-blockjob-entry-points.js';
 export type { DomainDumpEntryPoints } from './driver/domain-dump.js';
 export type { DomainInputEntryPoints, DomainScreenshot } from './driver/domain-input-entry-points.js';
 export { SEND_KEY_MAX_KEYS } from './objects/arg-checks.js';
 export {
-  DomainQemuAgentCommandTimeout, DomainSetUserPasswordFlags, type DomainAgentEntryPoints, type DomainFSInfo,
+  DomainQemuAgentCommandTimeout, DomainSetUserPasswordFlags, DomainAuthorizedSSHKeysSetFlags, type DomainAgentEntryPoints, type DomainFSInfo,
 } from './driver/domain-agent-entry-points.js';
 export type { DomainInterface, DomainIPAddress, DomainAddressEntryPoints } from './driver/domain-iface-addrs.js';
 export type { DomainDriverEvent, DomainEventEntryPoints } from './driver/domain-driver-event.js';

@@ -14,6 +14,8 @@ export type { DomainDef, DomainOS, DomainVcpu, LifecycleAction } from './domain/
 export { parseDomainXML, domainFromElement, checkDomainName, type DomainParseDefaults } from './domain/domain-parse.js';
 export { formatDomainXML, domainElement, type DomainFormatOptions } from './domain/domain-format.js';
 export { sortDevicesByKind, DEVICE_KIND_ORDER } from './domain/device-order.js';
+export { applyGenericPostParse } from './domain/generic-post-parse.js';
+export { parseHostCpuXML, formatGuestCpuXML, type HostCpuDef, type GuestCpuDef } from './cpu/cpu-xml.js';
 export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from './domain/domain-status.js';
 export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';
 export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions } from './snapshot/snapshot-xml.js';

@@ -5,6 +5,7 @@ import { logger } from '@tsvirt/util';
 import { acquireInstanceLock, type InstanceLock } from './instance-lock.js';
 import { listenTcp, listenUnix, makeSocketDir, type Listener, type ListenerKind } from './listeners.js';
 import type { DaemonOptions } from './options.js';
+import { listenerAuth } from './auth/listener-auth.js';
 import { servedURI } from './served-uri.js';
 import { autostartOncePerBoot } from './watch/autostart.js';
 import { DomainWatcher } from './watch/domain-watcher.js';
@@ -62,8 +63,9 @@ export class Daemon {
       listeners.push(await listenUnix(sockets.rw, false, options.rwAnyUser ? 0o777 : 0o700, accept));
       listeners.push(await listenUnix(sockets.ro, true, 0o777, accept));
       const tcpPorts: number[] = [];
+      const auth = await listenerAuth(options);
       for (const ep of options.listen) {
-        const l = await listenTcp(ep, accept, options.pkipath);
+        const l = await listenTcp(ep, accept, options.pkipath, ep.tls ? auth.tls : auth.tcp);
         listeners.push(l);
         tcpPorts.push(l.port);
       }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { logger, systemError } from '@tsvirt/util';
 import type { TcpEndpoint } from './options.js';
+import type { ListenerAuth } from './auth/client-auth.js';
 
 /** How a client reached the daemon. */
 export interface ListenerKind {
@@ -11,6 +12,8 @@ export interface ListenerKind {
   readonly readonly: boolean;
   /** Where it listens, for logs. */
   readonly address: string;
+  /** How its clients authenticate. */
+  readonly auth: ListenerAuth;
 }
 
 export type AcceptHandler = (socket: Socket, kind: ListenerKind) => void;
@@ -37,7 +40,7 @@ function listenOn(server: Server, target: string | { host: string; port: number 
  * instance lock.
  */
 export async function listenUnix(path: string, readonly: boolean, mode: number, onAccept: AcceptHandler): Promise<Listener> {
-  const kind = { readonly, address: path };
+  const kind = { readonly, address: path, auth: {} };
   const server = createServer({ pauseOnConnect: true }, (s) => onAccept(s, kind));
   await rm(path, { force: true });
   const old = process.umask(~mode & 0o777);
@@ -56,12 +59,12 @@ export async function listenUnix(path: string, readonly: boolean, mode: number, 
 }
 
 /**
- * A TCP listener: plain (auth none, read-write: for loopback and tests, as libvirtd's
- * `auth_tcp = "none"`) or, for a `tls://` endpoint, TLS with client certificates (below).
+ * A TCP listener, read-write: plain or, for a `tls://` endpoint, TLS with client certificates
+ * (below); its clients then authenticate as `auth` says (libvirtd's `auth_tcp`, `auth_tls`).
  */
-export async function listenTcp(ep: TcpEndpoint, onAccept: AcceptHandler, pkipath?: string): Promise<Listener & { port: number }> {
+export async function listenTcp(ep: TcpEndpoint, onAccept: AcceptHandler, pkipath?: string, auth: ListenerAuth = {}): Promise<Listener & { port: number }> {
   const scheme = ep.tls ? 'tls' : 'tcp';
-  const kind = { readonly: false, address: `${scheme}://${ep.host}:${ep.port}` };
+  const kind = { readonly: false, address: `${scheme}://${ep.host}:${ep.port}`, auth };
   const server = ep.tls ? tlsServer(await serverTLSFiles(pkipath), kind, onAccept) : createServer({ pauseOnConnect: true, noDelay: true }, (s) => onAccept(s, kind));
   try {
     await listenOn(server, { host: ep.host, port: ep.port });

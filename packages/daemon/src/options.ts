@@ -25,7 +25,15 @@ export interface DaemonOptions {
   readonly pkipath: string | undefined;
   /** Whether clients other than root may use the read-write socket (`--rw-any`, mode 0777 not 0700). */
   readonly rwAnyUser: boolean;
+  /** How the TCP and TLS listeners authenticate clients (`--auth-tcp`, `--auth-tls`: libvirtd's `auth_tcp`, `auth_tls`). */
+  readonly authTcp: AuthType;
+  readonly authTls: AuthType;
+  /** The SASL user database (`--sasl-users FILE`), needed when a listener asks for SASL. */
+  readonly saslUsers: string | undefined;
 }
+
+/** A listener's authentication: none, or SASL (libvirtd's `auth_tcp`/`auth_tls` values that tsvirtd offers). */
+export type AuthType = 'none' | 'sasl';
 
 /** What the command line asks for: run, or print help or the version. */
 export type DaemonCommand = { readonly kind: 'run'; readonly options: DaemonOptions } | { readonly kind: 'help' | 'version' };
@@ -39,13 +47,18 @@ Serves libvirt's remote protocol on unix sockets, dispatching to tsvirt's driver
                           (default: the run directory of the root)
   -t, --timeout SECS      exit after SECS seconds with no client (0: never)
   -p, --pid-file PATH     write the pid to PATH (default: RUNDIR/tsvirtd.pid)
-  -l, --listen URI        also listen on tcp://ADDR:PORT (auth none) or on
-                          tls://ADDR:PORT (client certificates; repeatable)
+  -l, --listen URI        also listen on tcp://ADDR:PORT or on tls://ADDR:PORT
+                          (client certificates; repeatable)
       --pkipath DIR       the TLS CA certificate, server certificate and key:
                           DIR/cacert.pem, DIR/servercert.pem, DIR/serverkey.pem
                           (default: /etc/pki/CA/cacert.pem,
                           /etc/pki/libvirt/servercert.pem,
                           /etc/pki/libvirt/private/serverkey.pem)
+      --auth-tcp TYPE     authentication on tcp:// listeners: none (default)
+                          or sasl (SCRAM-SHA-256, SCRAM-SHA-1)
+      --auth-tls TYPE     authentication on tls:// listeners: none (default:
+                          the client certificate) or sasl (SCRAM, PLAIN)
+      --sasl-users FILE   the SASL users: NAME:PASSWORD a line, mode 0600
       --rw-any            let any user connect to the read-write socket (mode 0777)
   -h, --help              this text
   -V, --version           the version
@@ -62,6 +75,11 @@ export function parseListen(uri: string): TcpEndpoint {
   if (!m || !(port >= 0 && port <= 65535)) throw bad(`invalid listen address '${uri}': expected tcp://ADDR:PORT or tls://ADDR:PORT`);
   const ep = { host: m[2]!.replace(/^\[(.*)\]$/, '$1') || '0.0.0.0', port };
   return m[1] === 'tls' ? { ...ep, tls: true } : ep;
+}
+
+function parseAuth(option: string, text: string | undefined): AuthType {
+  if (text === undefined || text === 'none' || text === 'sasl') return text ?? 'none';
+  throw bad(`invalid ${option} '${text}': expected none or sasl`);
 }
 
 function parseTimeout(text: string | undefined): number {
@@ -87,6 +105,9 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonCommand {
         listen: { type: 'string', short: 'l', multiple: true },
         'rw-any': { type: 'boolean' },
         pkipath: { type: 'string' },
+        'auth-tcp': { type: 'string' },
+        'auth-tls': { type: 'string' },
+        'sasl-users': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -96,6 +117,9 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonCommand {
   }
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
+  const authTcp = parseAuth('--auth-tcp', values['auth-tcp']);
+  const authTls = parseAuth('--auth-tls', values['auth-tls']);
+  if ((authTcp === 'sasl' || authTls === 'sasl') && values['sasl-users'] === undefined) throw bad('SASL authentication needs --sasl-users FILE');
   return {
     kind: 'run',
     options: {
@@ -106,6 +130,9 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonCommand {
       listen: (values.listen ?? []).map(parseListen),
       rwAnyUser: values['rw-any'] ?? false,
       pkipath: values.pkipath,
+      authTcp,
+      authTls,
+      saslUsers: values['sasl-users'],
     },
   };
 }

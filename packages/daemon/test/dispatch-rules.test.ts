@@ -1,4 +1,4 @@
-import { remote_program } from '@tsvirt/remote/protocol';
+import { qemu_program, remote_program } from '@tsvirt/remote/protocol';
 import { describe, expect, it } from 'vitest';
 import { modifies, publicApiName } from '../src/dispatch/readonly-rule.js';
 import { servedURI } from '../src/served-uri.js';
@@ -18,6 +18,12 @@ describe('which procedures a read-only client may call', () => {
     expect(publicApiName(proc('NWFILTER_DEFINE_XML'))).toBe('virNWFilterDefineXML');
     expect(publicApiName(proc('DOMAIN_LOOKUP_BY_UUID'))).toBe('virDomainLookupByUUID');
     expect(publicApiName(proc('DOMAIN_PIN_IOTHREAD'))).toBe('virDomainPinIOThread');
+  });
+  it('names the side programs\' calls with their program', () => {
+    const qemu = (name: string) => qemu_program.byName.get(`QEMU_PROC_${name}`)!;
+    expect(publicApiName(qemu('DOMAIN_ATTACH'))).toBe('virDomainQemuAttach');
+    expect(publicApiName(qemu('CONNECT_DOMAIN_MONITOR_EVENT_REGISTER'))).toBe('virConnectDomainQemuMonitorEventRegister');
+    expect(publicApiName(qemu('DOMAIN_MONITOR_COMMAND_WITH_FILES'))).toBe('virDomainQemuMonitorCommandWithFiles');
   });
 });
 

@@ -6,18 +6,22 @@ describe('tsvirtd options', () => {
   it('defaults: the host root, its run directory, no timeout, no tcp', () => {
     expect(parseDaemonArgs([])).toEqual({
       kind: 'run',
-      options: { root: undefined, socketDir: undefined, timeoutSecs: 0, pidFile: undefined, listen: [], rwAnyUser: false, pkipath: undefined },
+      options: {
+        root: undefined, socketDir: undefined, timeoutSecs: 0, pidFile: undefined, listen: [], rwAnyUser: false, pkipath: undefined,
+        authTcp: 'none', authTls: 'none', saslUsers: undefined,
+      },
     });
   });
 
   it('every option, long and short', () => {
     const long = parseDaemonArgs(['--root', '/r', '--socket-dir', '/s', '--timeout', '30', '--pid-file', '/p.pid',
-      '--listen', 'tcp://127.0.0.1:16509', '--listen', 'tls://[::1]:0', '--rw-any', '--pkipath', '/pki']);
-    const short = parseDaemonArgs(['-r', '/r', '-s', '/s', '-t', '30', '-p', '/p.pid', '-l', 'tcp://127.0.0.1:16509', '-l', 'tls://[::1]:0', '--rw-any', '--pkipath', '/pki']);
+      '--listen', 'tcp://127.0.0.1:16509', '--listen', 'tls://[::1]:0', '--rw-any', '--pkipath', '/pki', '--auth-tcp', 'sasl', '--auth-tls', 'none', '--sasl-users', '/u']);
+    const short = parseDaemonArgs(['-r', '/r', '-s', '/s', '-t', '30', '-p', '/p.pid', '-l', 'tcp://127.0.0.1:16509', '-l', 'tls://[::1]:0', '--rw-any', '--pkipath', '/pki',
+      '--auth-tcp=sasl', '--auth-tls=none', '--sasl-users=/u']);
     const want = {
       kind: 'run',
       options: {
-        root: '/r', socketDir: '/s', timeoutSecs: 30, pidFile: '/p.pid', rwAnyUser: true, pkipath: '/pki',
+        root: '/r', socketDir: '/s', timeoutSecs: 30, pidFile: '/p.pid', rwAnyUser: true, pkipath: '/pki', authTcp: 'sasl', authTls: 'none', saslUsers: '/u',
         listen: [{ host: '127.0.0.1', port: 16509 }, { host: '::1', port: 0, tls: true }],
       },
     };
@@ -37,6 +41,9 @@ describe('tsvirtd options', () => {
     [['--listen', 'tcp://host:99999'], "invalid listen address 'tcp://host:99999': expected tcp://ADDR:PORT or tls://ADDR:PORT"],
     [['--bogus'], "Unknown option '--bogus'"],
     [['extra'], "Unexpected argument 'extra'"],
+    [['--auth-tcp', 'polkit'], "invalid --auth-tcp 'polkit': expected none or sasl"],
+    [['--auth-tls', 'tls'], "invalid --auth-tls 'tls': expected none or sasl"],
+    [['--auth-tls', 'sasl'], 'SASL authentication needs --sasl-users FILE'],
   ])('refuses %j', (argv, words) => {
     let err: unknown;
     try {

@@ -1,6 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDriverImporter, connect } from '@tsvirt/api';
@@ -8,42 +7,7 @@ import { ErrorCode } from '@tsvirt/util';
 import { virErrorOf } from '@tsvirt/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
-
-/** A free TCP port on loopback. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const openssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
-
-/**
- * A CA and a certificate it signs for `purpose` in `dir` (libvirt's names: cacert.pem, and
- * servercert.pem/serverkey.pem or clientcert.pem/clientkey.pem), made with openssl.
- */
-function issue(ca: string, dir: string, role: 'server' | 'client'): void {
-  mkdirSync(dir, { recursive: true });
-  const ext = join(dir, `${role}.ext`);
-  writeFileSync(ext, role === 'server'
-    ? 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n'
-    : 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n');
-  const key = join(dir, `${role}key.pem`);
-  const csr = join(dir, `${role}.csr`);
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', `/O=tsvirt/CN=${role === 'server' ? 'localhost' : 'client'}`);
-  openssl('x509', '-req', '-in', csr, '-CA', join(ca, 'cacert.pem'), '-CAkey', join(ca, 'cakey.pem'), '-CAcreateserial',
-    '-out', join(dir, `${role}cert.pem`), '-days', '2', '-extfile', ext);
-  copyFileSync(join(ca, 'cacert.pem'), join(dir, 'cacert.pem'));
-}
-
-function makeCA(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'cakey.pem'), '-out', join(dir, 'cacert.pem'),
-    '-days', '2', '-subj', '/CN=tsvirtd test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-}
+import { freePort, issue, makeCA } from './helpers/tls-certs.js';
 
 describe('tsvirtd --listen tls://: libvirt\'s TLS transport with client certificates', () => {
   const dir = mkdtempSync(join(tmpdir(), `tsvirtd-tls-${process.pid}-`));

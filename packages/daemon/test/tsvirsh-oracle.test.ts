@@ -9,6 +9,9 @@ const ORACLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tools/
 const KNOWN = [
   // the full command listings: tsvirsh lacks some of virsh's commands (as without a daemon)
   'help', 'help-domain', 'opt-help',
+  // dom-fd-associate: tsvirtd takes no descriptors with a call, so virsh says fd passing is not
+  // supported by the connection, and tsvirsh's client cannot send them yet
+  's4-fd-alias',
 ];
 const DAEMONS = 3;
 // Every script with REMOTE_ORACLE=all (two processes each: long); one in four in CI, one in eight otherwise.
@@ -36,8 +39,9 @@ describe('tsvirsh over tsvirtd (test+unix:///default) against Debian virsh over 
       return { report, failing, passed: Number(m[1]) };
     };
     // the calls with and without flags (attach/detach, setmem, setvcpus, ...) every time
-    const pairs = replay(1, ['dev-attach', 'dev-detach', 'mem-set', 'vcpu-set', 'vcpu-pin', 'schedinfo', 'net-define', 'net-create', 'virshtest-']);
-    expect(pairs.failing, pairs.report).toEqual([]);
+    // and the domain control commands (emulatorpin, domiftune, send-process-signal, ...)
+    const pairs = replay(1, ['dev-attach', 'dev-detach', 'mem-set', 'vcpu-set', 'vcpu-pin', 'schedinfo', 'net-define', 'net-create', 'virshtest-', 's4-']);
+    expect(pairs.failing.filter((n) => !KNOWN.includes(n)), pairs.report).toEqual([]);
     expect(pairs.passed).toBeGreaterThan(30);
     const sample = replay(EVERY, []);
     expect(sample.failing.filter((n) => !KNOWN.includes(n)), sample.report).toEqual([]);

@@ -6,7 +6,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  DomainSetTimeFlags, DomainSetUserPasswordFlags, type DomainFSInfo, type DomainTime,
+  DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
   type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
@@ -29,9 +29,11 @@ import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
 import { takeScreenshot } from './input/screenshot.js';
-import { requireAgent } from './agent/agent-access.js';
+import { blockJobEntryPoints } from './blockjob/block-entry-points.js';
+import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
+import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
 
@@ -67,7 +69,10 @@ async function cpuTimeNs(pid: number | undefined): Promise<bigint> {
 
 /** The QEMU driver's hypervisor entry points over one driver instance. */
 export class QemuHypervisor implements HypervisorDriver {
-  constructor(private readonly drv: DriverContext) {}
+  constructor(private readonly drv: DriverContext) {
+    // Block jobs (blockjob/): their entry points live beside their implementation.
+    Object.assign(this, blockJobEntryPoints(drv));
+  }
 
   private get paths() {
     return this.drv.paths;
@@ -226,12 +231,14 @@ export class QemuHypervisor implements HypervisorDriver {
     const F = DomainUndefineFlags;
     checkFlags(flags, F.MANAGED_SAVE | F.SNAPSHOTS_METADATA | F.NVRAM | F.KEEP_NVRAM | F.CHECKPOINTS_METADATA | F.TPM | F.KEEP_TPM, 'qemuDomainUndefineFlags', D);
     if ((flags & F.TPM) && (flags & F.KEEP_TPM)) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot both keep and delete TPM', D);
+    if ((flags & F.NVRAM) && (flags & F.KEEP_NVRAM)) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot both keep and delete nvram', D);
     await domainJob(this.drv, dom, false, async (d) => {
       if (!d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot undefine transient domain', D);
       if (await hasManagedSave(this.paths, d.name)) {
         if (!(flags & F.MANAGED_SAVE)) throw new VirError(ErrorCode.OPERATION_INVALID, 'Refusing to undefine while domain managed save image exists', D);
         await rm(managedSavePath(this.paths, d.name), { force: true });
       }
+      await undefineNvram(this.paths, d.persistentDef, (flags & F.NVRAM) !== 0, (flags & F.KEEP_NVRAM) !== 0);
       await this.store.removeConfig(d.name);
       if (isActiveStatus(d.status)) {
         d.status.persistent = false;
@@ -280,11 +287,13 @@ export class QemuHypervisor implements HypervisorDriver {
   }
 
   async domainShutdown(dom: DomainRef, flags: number): Promise<void> {
-    checkFlags(flags, 1, 'qemuDomainShutdownFlags', D);
+    checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainShutdownFlags', D);
+    if (await this.agent.powerByAgent(dom, flags, false)) return;
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('system_powerdown')));
   }
   async domainReboot(dom: DomainRef, flags: number): Promise<void> {
-    checkFlags(flags, 1, 'qemuDomainReboot', D);
+    checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainReboot', D);
+    if (await this.agent.powerByAgent(dom, flags, true)) return;
     await this.monitorJob(dom, async (_d, s) => {
       await withMonitor(s, (m) => m.execute('system_powerdown'));
       s.fakeReboot = true;
@@ -304,30 +313,54 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, 0, 'qemuDomainScreenshot', D);
     return this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => takeScreenshot(m, s, screen)));
   }
-  // The guest agent: without one that answers, libvirt's refusals (agent/agent-access.ts).
-  async qemuAgentCommand(dom: DomainRef, _cmd: string, _timeout: number, flags: number): Promise<string> {
-    checkFlags(flags, 0, 'qemuDomainQemuAgentCommand', D);
-    return this.monitorJob(dom, (_d, s) => requireAgent(s));
+  // The guest agent (agent/agent-entry-points.ts).
+  private get agent(): QemuAgentEntryPoints {
+    return new QemuAgentEntryPoints(this.drv);
   }
-  async domainGetFSInfo(dom: DomainRef, flags: number): Promise<DomainFSInfo[]> {
-    checkFlags(flags, 0, 'qemuDomainGetFSInfo', D);
-    return this.monitorJob(dom, (_d, s) => requireAgent(s));
+  qemuAgentCommand(dom: DomainRef, cmd: string, timeout: number, flags: number): Promise<string> {
+    return this.agent.qemuAgentCommand(dom, cmd, timeout, flags);
   }
-  async domainSetUserPassword(dom: DomainRef, _user: string, _password: string, flags: number): Promise<void> {
-    checkFlags(flags, DomainSetUserPasswordFlags.ENCRYPTED, 'qemuDomainSetUserPassword', D);
-    await this.monitorJob(dom, (_d, s) => requireAgent(s));
+  domainGetFSInfo(dom: DomainRef, flags: number): Promise<DomainFSInfo[]> {
+    return this.agent.domainGetFSInfo(dom, flags);
   }
-  async domainGetTime(dom: DomainRef, flags: number): Promise<DomainTime> {
-    checkFlags(flags, 0, 'qemuDomainGetTime', D);
-    return this.monitorJob(dom, (_d, s) => requireAgent(s));
+  domainSetUserPassword(dom: DomainRef, user: string, password: string, flags: number): Promise<void> {
+    return this.agent.domainSetUserPassword(dom, user, password, flags);
   }
-  async domainSetTime(dom: DomainRef, _time: DomainTime, flags: number): Promise<void> {
-    checkFlags(flags, DomainSetTimeFlags.SYNC, 'qemuDomainSetTime', D);
-    await domainJob(this.drv, dom, true, async (d) => {
-      // libvirt asks the capabilities of the running QEMU first, which a stopped domain has none of.
-      if (!isActiveStatus(d.status)) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, "cannot set time: qemu doesn't support rtc-reset-reinjection command", D);
-      return requireAgent(requireActive(d));
-    });
+  domainGetTime(dom: DomainRef, flags: number): Promise<DomainTime> {
+    return this.agent.domainGetTime(dom, flags);
+  }
+  domainSetTime(dom: DomainRef, time: DomainTime, flags: number): Promise<void> {
+    return this.agent.domainSetTime(dom, time, flags);
+  }
+  domainFSFreeze(dom: DomainRef, mountpoints: readonly string[], flags: number): Promise<number> {
+    return this.agent.domainFSFreeze(dom, mountpoints, flags);
+  }
+  domainFSThaw(dom: DomainRef, mountpoints: readonly string[], flags: number): Promise<number> {
+    return this.agent.domainFSThaw(dom, mountpoints, flags);
+  }
+  domainFSTrim(dom: DomainRef, mountPoint: string | undefined, minimum: bigint, flags: number): Promise<void> {
+    return this.agent.domainFSTrim(dom, mountPoint, minimum, flags);
+  }
+  domainAuthorizedSSHKeysGet(dom: DomainRef, user: string, flags: number): Promise<string[]> {
+    return this.agent.domainAuthorizedSSHKeysGet(dom, user, flags);
+  }
+  domainAuthorizedSSHKeysSet(dom: DomainRef, user: string, keys: readonly string[], flags: number): Promise<void> {
+    return this.agent.domainAuthorizedSSHKeysSet(dom, user, keys, flags);
+  }
+  domainGetGuestVcpus(dom: DomainRef, flags: number): Promise<DomainGuestVcpus> {
+    return this.agent.domainGetGuestVcpus(dom, flags);
+  }
+  domainSetGuestVcpus(dom: DomainRef, cpumap: string, state: boolean, flags: number): Promise<void> {
+    return this.agent.domainSetGuestVcpus(dom, cpumap, state, flags);
+  }
+  domainGetGuestInfo(dom: DomainRef, types: number, flags: number): Promise<TypedParameter[]> {
+    return this.agent.domainGetGuestInfo(dom, types, flags);
+  }
+  domainGetHostname(dom: DomainRef, flags: number): Promise<string> {
+    return this.agent.domainGetHostname(dom, flags);
+  }
+  domainAgentSetResponseTimeout(dom: DomainRef, timeout: number, flags: number): Promise<void> {
+    return this.agent.domainAgentSetResponseTimeout(dom, timeout, flags);
   }
   async domainReset(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, 0, 'qemuDomainReset', D);
@@ -468,9 +501,11 @@ export class QemuHypervisor implements HypervisorDriver {
     await domainJob(this.drv, dom, true, (d) => setMemory(this.drv, d, kib, flags));
   }
   async domainSetVcpusFlags(dom: DomainRef, count: number, flags: number): Promise<void> {
+    if (flags & DomainVcpuFlags.GUEST) return this.agent.setGuestVcpuCount(dom, count, flags);
     await domainJob(this.drv, dom, true, (d) => setVcpus(this.drv, d, count, flags));
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
+    if (flags & DomainVcpuFlags.GUEST) return this.agent.guestVcpuCount(dom, flags);
     return vcpuCount(await readDomain(this.drv, dom), flags);
   }
 
@@ -480,6 +515,7 @@ export class QemuHypervisor implements HypervisorDriver {
 
   async domainInterfaceAddresses(dom: DomainRef, source: number, flags: number): Promise<DomainInterface[]> {
     checkFlags(flags, 0, 'qemuDomainInterfaceAddresses', D);
+    if (source === DomainInterfaceAddressesSource.AGENT) return domainJob(this.drv, dom, true, (d) => this.agent.interfaceAddresses(requireActive(d)));
     return interfaceAddresses(this.drv, requireActive(await readDomain(this.drv, dom)), source);
   }
 

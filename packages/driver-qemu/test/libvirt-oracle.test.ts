@@ -165,16 +165,25 @@ describe.skipIf(skipOracle)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, 
     }
   }, 180_000);
 
-  it("answers guest agent calls without an agent as libvirt does: not configured, not connected, not running", async () => {
+  it("answers every guest agent call without an agent as libvirt does: not configured, not connected, not running", async () => {
     const dom = nameOf('agent');
     const plain = nameOf('plain');
     const file = join(root.dir, 'agent.xml');
     writeFileSync(file, readFileSync(here('./oracle-domains/agent.xml'), 'utf8').replace('NAME', dom));
+    const keys = join(root.dir, 'keys.pub');
+    writeFileSync(keys, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly tsvirt@test\n');
     const calls = (d: string): string[][] => [
       ['qemu-agent-command', d, '{"execute":"guest-ping"}'], ['qemu-agent-command', d, '--timeout', '0', 'x'],
       ['qemu-agent-command', d, '--async', '--block', 'x'], ['qemu-agent-command', d, '--timeout', '5', '--pretty', 'x'],
       ['domfsinfo', d], ['domtime', d], ['domtime', d, '--now'], ['domtime', d, '--sync'], ['set-user-password', d, 'root', 'pw'],
       ['set-user-password', d, 'root', 'pw', '--encrypted'], ['domifaddr', d, '--source', 'agent'],
+      ['domfsfreeze', d], ['domfsfreeze', d, '/', '/tmp'], ['domfsthaw', d], ['domfsthaw', d, '--mountpoint', '/'], ['domfstrim', d],
+      ['domfstrim', d, '--minimum', '4096'], ['domfstrim', d, '--mountpoint', '/'], ['domfstrim', d, '--minimum', '-1'],
+      ['get-user-sshkeys', d, 'root'], ['set-user-sshkeys', d, 'root', '--reset'], ['set-user-sshkeys', d, 'root', '--remove', '--file', keys],
+      ['set-user-sshkeys', d, 'root', '--file', keys], ['set-user-sshkeys', d, 'root'], ['set-user-sshkeys', d, 'root', '--reset', '--remove'],
+      ['guestinfo', d], ['guestinfo', d, '--os', '--hostname'], ['guestvcpus', d], ['guestvcpus', d, '--cpulist', '0', '--enable'],
+      ['setvcpus', d, '1', '--guest'], ['vcpucount', d, '--guest'], ['domhostname', d], ['domhostname', d, '--source', 'agent'],
+      ['shutdown', d, '--mode', 'agent'], ['reboot', d, '--mode', 'agent'], ['guest-agent-timeout', d, '--timeout', '10'],
     ];
     const steps: string[][] = [
       ['define', file], ...calls(dom), ['start', dom], ...calls(dom), ['suspend', dom], ['domtime', dom], ['domfsinfo', dom],

@@ -1,4 +1,4 @@
-import { devicesOf, parseDomainXML, replaceDevices, type DeviceOf, type DomainDef } from '@tsvirt/conf';
+import { applyGenericPostParse, devicesOf, parseDomainXML, replaceDevices, type DeviceOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { TEST_ARCH } from './default-config.js';
 
@@ -41,7 +41,7 @@ function nameInterfaces(ifaces: readonly Iface[]): Iface[] {
  * devices are rewritten in one pass, so thousands of interfaces cost no more than their number.
  */
 export function parseTestDomain(xml: string): DomainDef {
-  const def = parseDomainXML(xml, { arch: TEST_ARCH });
+  const def = applyGenericPostParse(parseDomainXML(xml, { arch: TEST_ARCH }));
   const read = devicesOf(def, 'interface');
   const named = nameInterfaces(read.map(withoutGeneratedName));
   return replaceDevices(def, named.flatMap((iface, i) => (iface === read[i] ? [] : [[read[i]!, iface] as const])));

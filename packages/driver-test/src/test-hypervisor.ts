@@ -18,6 +18,7 @@ import { setMemoryFlags } from './domain/memory.js';
 import { TEST_MAX_VCPUS, getVcpuPinInfo, getVcpus, getVcpusFlags, nodeGetCPUMap, pinVcpuFlags, setVcpusFlags } from './domain/vcpus.js';
 import { cellsFreeMemory, freeMemory, freePages } from './host/free-memory.js';
 import { cpuModelNames } from './host/cpu-models.js';
+import { baselineCPU } from './host/cpu-baseline.js';
 import { blockStats, getBlockInfo, interfaceStats } from './domain/stats.js';
 import { SCHEDULER, getCPUStats, getSchedulerParameters, setSchedulerParameters } from './domain/cpu-sched.js';
 import { getControlInfo, getDiskErrors, getHostname, getTime, memoryStats, setMemoryStatsPeriod, setTime } from './domain/guest-facts.js';
@@ -25,6 +26,10 @@ import { addIOThread, delIOThread, getIOThreadInfo, pinIOThread, setIOThreadPara
 import { allDomainStats } from './domain/all-domain-stats.js';
 import { blkioParameterCount, getBlkioParameters, setBlkioParameters } from './domain/blkiotune.js';
 import { getPerfEvents, setPerfEvents } from './domain/perf.js';
+import {
+  blockIoTuneCount, getBlockIoTune, getEmulatorPinInfo, getInterfaceParameters, getLaunchSecurityInfo, interfaceParameterCount,
+  pinEmulator, sendProcessSignal, setInterfaceParameters, setLifecycleAction,
+} from './domain/control.js';
 import { getMemoryParameters, memoryParameterCount, setMemoryParameters } from './domain/memtune.js';
 import { getNumaParameters, numaParameterCount, setNumaParameters } from './domain/numatune.js';
 import { managedSave, managedSaveRemove, restoreDomain, saveDomain, saveImageDefine, saveImageXML } from './domain/save-image.js';
@@ -33,6 +38,7 @@ import { domainMessages } from './domain/taint.js';
 import {
   createSnapshot, currentSnapshot, deleteSnapshot, listChildren, listSnapshots, lookupSnapshot, revertToSnapshot, snapshotParent, snapshotXML,
 } from './domain/snapshots.js';
+import { liveView } from './domain/live-view.js';
 import {
   checkpointParent, checkpointXML, createCheckpoint, deleteCheckpoint, listCheckpointChildren, listCheckpoints, lookupCheckpoint,
 } from './domain/checkpoints.js';
@@ -231,7 +237,8 @@ export class TestHypervisor implements HypervisorDriver {
     const obj = this.host.find(dom);
     const inactive = (flags & X.INACTIVE) !== 0;
     const def = inactive ? persistentDef(obj) : obj.def;
-    return formatDomainXML(def, { inactive, ...(isActive(obj) ? { id: obj.id } : {}) });
+    if (!inactive && isActive(obj)) return formatDomainXML(liveView(def), { id: obj.id });
+    return formatDomainXML(def, { inactive });
   }
 
   /** The mock reports the time of day as CPU time, as libvirt's test driver does. */
@@ -313,6 +320,9 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async connectGetCPUModelNames(arch: string, flags: number): Promise<string[]> {
     return cpuModelNames(arch, flags);
+  }
+  async connectBaselineCPU(xmlCPUs: readonly string[], flags: number): Promise<string> {
+    return baselineCPU(xmlCPUs, flags);
   }
   async domainBlockStats(dom: DomainRef, disk: string): Promise<DomainBlockStats> {
     return blockStats(this.host.find(dom), disk);
@@ -409,6 +419,40 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async domainSetBlkioParameters(dom: DomainRef, params: readonly TypedParameter[], flags: number): Promise<void> {
     setBlkioParameters(this.host.find(dom), params, flags);
+  }
+  async domainSendProcessSignal(dom: DomainRef, pid: bigint, signum: number, flags: number): Promise<void> {
+    sendProcessSignal(pid, signum, flags);
+    this.host.find(dom);
+  }
+  async domainSetLifecycleAction(dom: DomainRef, type: number, action: number, flags: number): Promise<void> {
+    setLifecycleAction(this.host.find(dom), type, action, flags);
+  }
+  async domainGetEmulatorPinInfo(dom: DomainRef, flags: number): Promise<boolean[]> {
+    return getEmulatorPinInfo(this.host.find(dom), this.host.nodeInfo, flags);
+  }
+  async domainPinEmulator(dom: DomainRef, cpumap: readonly boolean[], flags: number): Promise<void> {
+    pinEmulator(this.host.find(dom), cpumap, flags);
+  }
+  async domainGetLaunchSecurityInfo(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
+    this.host.find(dom);
+    return getLaunchSecurityInfo(flags);
+  }
+  async domainGetBlockIoTuneCount(dom: DomainRef, _disk: string | undefined, flags: number): Promise<number> {
+    this.host.find(dom);
+    return blockIoTuneCount(flags);
+  }
+  async domainGetBlockIoTune(dom: DomainRef, disk: string, flags: number): Promise<TypedParameter[]> {
+    return getBlockIoTune(this.host.find(dom), disk, flags);
+  }
+  async domainGetInterfaceParameterCount(dom: DomainRef, _device: string, flags: number): Promise<number> {
+    this.host.find(dom);
+    return interfaceParameterCount(flags);
+  }
+  async domainGetInterfaceParameters(dom: DomainRef, device: string, flags: number): Promise<TypedParameter[]> {
+    return getInterfaceParameters(this.host.find(dom), device, flags);
+  }
+  async domainSetInterfaceParameters(dom: DomainRef, device: string, params: readonly TypedParameter[], flags: number): Promise<void> {
+    setInterfaceParameters(this.host.find(dom), device, params, flags);
   }
   async domainGetPerfEvents(dom: DomainRef, flags: number): Promise<TypedParameter[]> {
     return getPerfEvents(this.host.find(dom), flags);

@@ -18,6 +18,12 @@ for (const file of readdirSync(driverDir)) {
 
 /** tsvirt's own entry points, with no procedure in libvirt's protocol. */
 const LOCAL_ONLY = new Set(['connectListSharedDisks']);
+/**
+ * Not carried yet (the API's NO_SUPPORT, or for peer-to-peer migration libvirt's "not supported by
+ * the source host"): migration needs libvirt's multi-step protocol (Begin3, Prepare3, Perform3,
+ * Finish3, Confirm3 with params) and QEMU monitor events the relay of QEMU_PROC_DOMAIN_MONITOR_EVENT.
+ */
+const NOT_CARRIED = new Set(['domainMigrate3', 'domainMigrateToURI3', 'connectDomainQemuMonitorEventRegister']);
 
 describe('every entry point of the API maps to a remote procedure', () => {
   const table = overrides({} as RpcClient, { stringParams: true, closeCallback: true });
@@ -26,7 +32,7 @@ describe('every entry point of the API maps to a remote procedure', () => {
     const unmapped: string[] = [];
     const byRule: string[] = [];
     for (const ep of entryPoints) {
-      if (LOCAL_ONLY.has(ep.name) || table[ep.name]) continue;
+      if (LOCAL_ONLY.has(ep.name) || NOT_CARRIED.has(ep.name) || table[ep.name]) continue;
       const p = procedureFor(ep.name, ep.arity);
       if (!p || apiArity(p) !== ep.arity) unmapped.push(`${ep.name} (${ep.file})${p ? `: ${p.name} takes ${apiArity(p)}` : ''}`);
       else byRule.push(ep.name);

@@ -29,10 +29,23 @@ const GLOBAL_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-/** virsh names itself in its usage as it was invoked; this program is tsvirsh. */
-const USAGE = `
-tsvirsh [options]... [<command_string>]
-tsvirsh [options]... <command> [args...]
+/**
+ * virsh names itself in its usage as it was invoked (the last part of argv[0]); so does tsvirsh,
+ * from the path node runs (`tsvirsh.cjs` is tsvirsh, a link named `virsh` is virsh).
+ */
+function programName(script: string | undefined): string {
+  return (script ?? 'tsvirsh').split('/').pop()!.replace(/\.c?js$/, '');
+}
+
+/**
+ * The usage `-h` prints. Invoked as `virsh` (a drop-in link), virsh's own text byte for byte;
+ * under any other name tsvirsh's extras too: `--json` here, its own commands in the listing.
+ */
+function usage(name: string): string {
+  const extras = name !== 'virsh';
+  return `
+${name} [options]... [<command_string>]
+${name} [options]... <command> [args...]
 
   options:
     -c | --connect=URI      hypervisor connection URI
@@ -50,11 +63,12 @@ tsvirsh [options]... <command> [args...]
     -v                      short version
     -V                      long version
          --version[=TYPE]   version, TYPE is short or long (default short)
-         --json             (tsvirsh) results of listing and info commands as
+${extras ? `         --json             (tsvirsh) results of listing and info commands as
                             JSON, and errors as JSON objects (code, domain, message)
-  commands (non interactive mode):
+` : ''}  commands (non interactive mode):
 
 `;
+}
 
 /** virsh's (getopt's) words for a bad global option. */
 function globalOptionError(e: Error & { code?: string }, globals: readonly string[]): string {
@@ -182,7 +196,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.help) {
     const { GROUPS } = await import('./commands/index.js');
-    writeFd(1, `${USAGE}${GROUPS.map((g) => `${groupHelp(g, '')}\n`).join('')}\n` +
+    const name = programName(process.argv[1]);
+    writeFd(1, `${usage(name)}${GROUPS.map((g) => `${groupHelp(g, '', name !== 'virsh')}\n`).join('')}\n` +
       '  (specify help <group> for details about the commands in the group)\n\n' +
       '  (specify help <command> for details about the command)\n\n');
     return 0;

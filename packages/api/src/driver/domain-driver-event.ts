@@ -9,7 +9,9 @@ export type DomainDriverEvent =
   | { readonly eventID: 0; readonly domain: DomainRef; readonly event: number; readonly detail: number }
   | { readonly eventID: 1; readonly domain: DomainRef }
   | { readonly eventID: 8 | 16; readonly domain: DomainRef; readonly disk: string; readonly type: number; readonly status: number }
-  | { readonly eventID: 15 | 19; readonly domain: DomainRef; readonly devAlias: string };
+  | { readonly eventID: 15 | 19; readonly domain: DomainRef; readonly devAlias: string }
+  /** BLOCK_THRESHOLD: writes to `dev` (`vda`, `vda[2]`) at `path` passed `threshold` bytes by `excess`. */
+  | { readonly eventID: 24; readonly domain: DomainRef; readonly dev: string; readonly path: string; readonly threshold: bigint; readonly excess: bigint };
 
 /** The events of a driver beyond lifecycle ones: listeners of every kind, filtered by the API. */
 export interface DomainEventEntryPoints {

@@ -11,6 +11,8 @@ import type { DomainAddressEntryPoints } from './domain-iface-addrs.js';
 import type { DomainDumpEntryPoints } from './domain-dump.js';
 import type { DomainInputEntryPoints } from './domain-input-entry-points.js';
 import type { DomainAgentEntryPoints } from './domain-agent-entry-points.js';
+import type { DomainBlockJobEntryPoints } from './domain-blockjob-entry-points.js';
+import type { DomainControlEntryPoints } from './domain-control-entry-points.js';
 import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus, NodeCPUMap } from './domain-resource-types.js';
 
 /**
@@ -20,7 +22,8 @@ import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus, NodeCPUMap } f
  */
 export interface HypervisorDriver extends DomainStateEntryPoints, DomainTuningEntryPoints, DomainJobEntryPoints, HostEntryPoints,
   DomainBackupEntryPoints, ConsoleEntryPoints, CloseCallbackEntryPoints, DomainEventEntryPoints, DomainAddressEntryPoints, DomainDumpEntryPoints,
-  DomainInputEntryPoints, DomainAgentEntryPoints {
+  DomainInputEntryPoints, DomainAgentEntryPoints, DomainBlockJobEntryPoints,
+  DomainControlEntryPoints {
   /** The driver's name as `virsh version` shows it (`TEST`, `QEMU`, `LXC`). */
   connectGetType?(): Promise<string>;
   /** Hypervisor version as libvirt encodes it: major * 1,000,000 + minor * 1,000 + micro. */

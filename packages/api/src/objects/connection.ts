@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { QemuMonitorEvent } from '../driver/domain-control-entry-points.js';
 import { ErrorCode, ErrorDomain, VirError, noSupport } from '@tsvirt/util';
 import type { DriverKind } from '../driver/driver-kinds.js';
 import { parseUUID } from '@tsvirt/conf';
@@ -174,6 +175,27 @@ export class Connection {
     const call = this.#hv('domainSaveImageDefineXML', 'virDomainSaveImageDefineXML', 'write');
     checkSaveFlags(flags);
     await call(resolve(path), dxml, flags);
+  }
+
+  /** A hypervisor's native configuration (`qemu-argv`, ...) as domain XML (virConnectDomainXMLFromNative). */
+  domainXMLFromNative(format: string, config: string, flags = 0): Promise<string> {
+    return this.#hv('connectDomainXMLFromNative', 'virConnectDomainXMLFromNative', 'write')(format, config, flags);
+  }
+  /** Domain XML in a hypervisor's native format (virConnectDomainXMLToNative). */
+  domainXMLToNative(format: string, xml: string, flags = 0): Promise<string> {
+    return this.#hv('connectDomainXMLToNative', 'virConnectDomainXMLToNative', 'write')(format, xml, flags);
+  }
+  /** Takes over a QEMU process started outside libvirt (libvirt-qemu's virDomainQemuAttach). */
+  async qemuAttach(pid: number, flags = 0): Promise<Domain> {
+    return new Domain(this, await this.#hv('qemuAttach', 'virDomainQemuAttach', 'write')(pid, flags));
+  }
+  /**
+   * Listens for QEMU monitor events of one domain or all, of one event name or all
+   * (libvirt-qemu's virConnectDomainQemuMonitorEventRegister); returns the deregistration.
+   */
+  domainQemuMonitorEventRegister(dom: Domain | undefined, event: string | undefined,
+    callback: (e: QemuMonitorEvent) => void, flags = 0): Promise<() => Promise<void>> {
+    return this.#hv('connectDomainQemuMonitorEventRegister', 'virConnectDomainQemuMonitorEventRegister')(dom?.ref, event, callback, flags);
   }
 
   async listAllNetworks(flags = 0): Promise<Network[]> {

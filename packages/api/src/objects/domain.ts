@@ -8,9 +8,10 @@ import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus } from '../driv
 import type { DomainInterface } from '../driver/domain-iface-addrs.js';
 import { DomainInterfaceAddressesSource } from '../domain-iface-flags.js';
 import { DomainCoreDumpFlags, DomainCoreDumpFormat } from '../domain-dump-flags.js';
-import { DomainDeviceModifyFlags, type DomainState, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
-import { checkNonNegative, checkNonZero, checkRequiredFlag, checkSendKeyArgs } from './arg-checks.js';
+import { DomainDeviceModifyFlags, DomainModificationImpact, type DomainState, DomainMemoryModFlags, DomainVcpuFlags, DomainXMLFlags } from '../flags.js';
+import { checkExclusiveFlags, checkNonNegative, checkNonZero, checkRequiredFlag, checkSendKeyArgs } from './arg-checks.js';
 import type { DomainScreenshot } from '../driver/domain-input-entry-points.js';
+import type { DomainBlockJobInfo } from '../driver/domain-blockjob-entry-points.js';
 import { DomainQemuAgentCommandTimeout, type DomainFSInfo } from '../driver/domain-agent-entry-points.js';
 import { Handle, callOf, setRef } from './handle.js';
 import { DomainSnapshot } from './domain-snapshot.js';
@@ -25,8 +26,16 @@ import { TypedParameterFlags, type TypedParameter } from '../typed-params.js';
 import { DomainGetJobStatsFlags as JS, DomainMemoryStatTag } from '../domain-tuning-flags.js';
 import type { DomainGuestVcpus, DomainJobInfo, DomainJobStats } from '../driver/domain-job-entry-points.js';
 import { checkCPUStatsRange, checkTypedParams } from './typed-param-checks.js';
+import { checkLifecycleArgs, checkMigrateFlags, migrateUnsupported } from './domain-control-args.js';
+import { DomainMigrateFlags as MF } from '../domain-control-flags.js';
+import type { Connection } from './connection.js';
 
 /** A domain handle (libvirt's virDomainPtr): name, UUID and the id it had when looked up. */
+/** VIR_EXCLUSIVE_FLAGS_GOTO(LIVE, CONFIG) of the impact-taking getters. */
+function checkImpact(flags: number): void {
+  checkExclusiveFlags(flags, DomainModificationImpact.LIVE, 'VIR_DOMAIN_AFFECT_LIVE', DomainModificationImpact.CONFIG, 'VIR_DOMAIN_AFFECT_CONFIG');
+}
+
 export class Domain extends Handle<'hypervisor', DomainRef> {
   static override readonly kind = 'hypervisor';
 
@@ -257,6 +266,80 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   /** Sets a guest user's password through the agent (virDomainSetUserPassword). */
   async setUserPassword(user: string, password: string, flags = 0): Promise<void> {
     await callOf(this)('domainSetUserPassword', 'virDomainSetUserPassword', 'write')(this.ref, user, password, flags);
+  }
+  /** Freezes the guest file systems mounted at `mountpoints`, all when none (virDomainFSFreeze); returns how many froze. */
+  fsFreeze(mountpoints: readonly string[] = [], flags = 0): Promise<number> {
+    return callOf(this)('domainFSFreeze', 'virDomainFSFreeze', 'write')(this.ref, mountpoints, flags);
+  }
+  /** Thaws the guest's frozen file systems (virDomainFSThaw); returns how many thawed. */
+  fsThaw(mountpoints: readonly string[] = [], flags = 0): Promise<number> {
+    return callOf(this)('domainFSThaw', 'virDomainFSThaw', 'write')(this.ref, mountpoints, flags);
+  }
+  /** Discards the guest file systems' unused blocks, in extents of at least `minimum` bytes (virDomainFSTrim). */
+  async fsTrim(mountPoint?: string, minimum = 0n, flags = 0): Promise<void> {
+    await callOf(this)('domainFSTrim', 'virDomainFSTrim', 'write')(this.ref, mountPoint, minimum, flags);
+  }
+  /** A guest user's authorized SSH keys (virDomainAuthorizedSSHKeysGet). */
+  authorizedSSHKeysGet(user: string, flags = 0): Promise<string[]> {
+    return callOf(this)('domainAuthorizedSSHKeysGet', 'virDomainAuthorizedSSHKeysGet', 'write')(this.ref, user, flags);
+  }
+  /** Adds (APPEND), removes (REMOVE) or, with neither, replaces a guest user's authorized SSH keys (virDomainAuthorizedSSHKeysSet). */
+  async authorizedSSHKeysSet(user: string, keys: readonly string[], flags = 0): Promise<void> {
+    await callOf(this)('domainAuthorizedSSHKeysSet', 'virDomainAuthorizedSSHKeysSet', 'write')(this.ref, user, keys, flags);
+  }
+
+  // Block jobs and block devices (driver/domain-blockjob-entry-points.ts); a disk is its target or source path.
+
+  /** The disk's block job, or undefined without one (virDomainGetBlockJobInfo; DomainBlockJobInfoFlags). */
+  blockJobInfo(disk: string, flags = 0): Promise<DomainBlockJobInfo | undefined> {
+    const call = callOf(this)('domainGetBlockJobInfo', 'virDomainGetBlockJobInfo');
+    checkNonEmptyString(disk, 'disk', 'virDomainGetBlockJobInfo');
+    return call(this.ref, disk, flags);
+  }
+  /** Cancels the disk's job, or pivots to a copy (virDomainBlockJobAbort; DomainBlockJobAbortFlags). */
+  async blockJobAbort(disk: string, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockJobAbort', 'virDomainBlockJobAbort', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockJobAbort');
+    await call(this.ref, disk, flags);
+  }
+  async blockJobSetSpeed(disk: string, bandwidth: bigint, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockJobSetSpeed', 'virDomainBlockJobSetSpeed', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockJobSetSpeed');
+    await call(this.ref, disk, bandwidth, flags);
+  }
+  async blockPull(disk: string, bandwidth = 0n, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockPull', 'virDomainBlockPull', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockPull');
+    await call(this.ref, disk, bandwidth, flags);
+  }
+  async blockRebase(disk: string, base: string | undefined, bandwidth = 0n, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockRebase', 'virDomainBlockRebase', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockRebase');
+    await call(this.ref, disk, base, bandwidth, flags);
+  }
+  /** Copies the disk to the destination `<disk>` XML (virDomainBlockCopy; DomainBlockCopyParam, DomainBlockCopyFlags). */
+  async blockCopy(disk: string, destxml: string, params: readonly TypedParameter[] = [], flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockCopy', 'virDomainBlockCopy', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockCopy');
+    checkNonEmptyString(destxml, 'destxml', 'virDomainBlockCopy');
+    await call(this.ref, disk, destxml, checkTypedParams(params), flags);
+  }
+  async blockCommit(disk: string, base: string | undefined, top: string | undefined, bandwidth = 0n, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockCommit', 'virDomainBlockCommit', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockCommit');
+    await call(this.ref, disk, base, top, bandwidth, flags);
+  }
+  /** New size in KiB, or bytes with DomainBlockResizeFlags.BYTES (virDomainBlockResize). */
+  async blockResize(disk: string, size: bigint, flags = 0): Promise<void> {
+    const call = callOf(this)('domainBlockResize', 'virDomainBlockResize', 'write');
+    checkNonEmptyString(disk, 'disk', 'virDomainBlockResize');
+    await call(this.ref, disk, size, flags);
+  }
+  /** BLOCK_THRESHOLD once writes pass `threshold` bytes of `dev` (virDomainSetBlockThreshold). */
+  async setBlockThreshold(dev: string, threshold: bigint, flags = 0): Promise<void> {
+    const call = callOf(this)('domainSetBlockThreshold', 'virDomainSetBlockThreshold', 'write');
+    checkNonEmptyString(dev, 'dev', 'virDomainSetBlockThreshold');
+    await call(this.ref, dev, threshold, flags);
   }
 
   // Tuning, statistics and guest facts (driver/domain-tuning-entry-points.ts).
@@ -531,5 +614,91 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   }
   backupGetXMLDesc(flags = 0): Promise<string> {
     return callOf(this)('domainBackupGetXMLDesc', 'virDomainBackupGetXMLDesc')(this.ref, flags);
+  }
+  /** Sends a signal to a process in the guest (virDomainSendProcessSignal; `signum` in libvirt's virDomainProcessSignal numbering). */
+  async sendProcessSignal(pid: bigint | number, signum: number, flags = 0): Promise<void> {
+    const call = callOf(this)('domainSendProcessSignal', 'virDomainSendProcessSignal', 'write');
+    checkNonZero(Number(pid), 'pid_value', 'virDomainSendProcessSignal');
+    await call(this.ref, BigInt(pid), signum, flags);
+  }
+  /** The action taken on a lifecycle event (virDomainSetLifecycleAction; DomainLifecycle, DomainLifecycleAction, DomainModificationImpact). */
+  async setLifecycleAction(type: number, action: number, flags = 0): Promise<void> {
+    const call = callOf(this)('domainSetLifecycleAction', 'virDomainSetLifecycleAction', 'write');
+    checkLifecycleArgs(type, action);
+    await call(this.ref, type, action, flags);
+  }
+  /** Enables or disables the vcpus of a list such as `1-3,^2` (virDomainSetVcpu; DomainModificationImpact). */
+  async setVcpu(vcpumap: string, state: boolean, flags = 0): Promise<void> {
+    await callOf(this)('domainSetVcpu', 'virDomainSetVcpu', 'write')(this.ref, vcpumap, state ? 1 : 0, flags);
+  }
+  /** Removes the device with this alias (virDomainDetachDeviceAlias; DomainDeviceModifyFlags). */
+  async detachDeviceAlias(alias: string, flags = 0): Promise<void> {
+    await callOf(this)('domainDetachDeviceAlias', 'virDomainDetachDeviceAlias', 'write')(this.ref, alias, flags);
+  }
+  /** Hands the domain this process's descriptors as the group `name` (virDomainFDAssociate; DomainFDAssociateFlags). */
+  async fdAssociate(name: string, fds: readonly number[], flags = 0): Promise<void> {
+    await callOf(this)('domainFDAssociate', 'virDomainFDAssociate', 'write')(this.ref, name, fds, flags);
+  }
+  /** Host CPUs the emulator threads may use (virDomainGetEmulatorPinInfo; DomainModificationImpact). */
+  async emulatorPinInfo(flags = 0): Promise<boolean[]> {
+    const call = callOf(this)('domainGetEmulatorPinInfo', 'virDomainGetEmulatorPinInfo');
+    checkImpact(flags);
+    return call(this.ref, flags);
+  }
+  async pinEmulator(cpumap: readonly boolean[], flags = 0): Promise<void> {
+    await callOf(this)('domainPinEmulator', 'virDomainPinEmulator', 'write')(this.ref, cpumap, flags);
+  }
+  /** How many I/O limits a disk has (virDomainGetBlockIoTune asked for the count only). */
+  async blockIoTuneCount(disk: string | undefined, flags = 0): Promise<number> {
+    const call = callOf(this)('domainGetBlockIoTuneCount', 'virDomainGetBlockIoTune');
+    checkImpact(flags);
+    return call(this.ref, disk, flags | TypedParameterFlags.STRING_OKAY);
+  }
+  /** A disk's I/O limits (virDomainGetBlockIoTune; DOMAIN_BLOCK_IOTUNE_FIELDS; DomainModificationImpact). */
+  async blockIoTune(disk: string, flags = 0): Promise<TypedParameter[]> {
+    const call = callOf(this)('domainGetBlockIoTune', 'virDomainGetBlockIoTune');
+    checkImpact(flags);
+    return call(this.ref, disk, flags | TypedParameterFlags.STRING_OKAY);
+  }
+  async setBlockIoTune(disk: string, params: readonly TypedParameter[], flags = 0): Promise<void> {
+    await callOf(this)('domainSetBlockIoTune', 'virDomainSetBlockIoTune', 'write')(this.ref, disk, checkTypedParams(params), flags);
+  }
+  /** How many bandwidth parameters an interface has (virDomainGetInterfaceParameters asked for the count only). */
+  interfaceParameterCount(device: string, flags = 0): Promise<number> {
+    return callOf(this)('domainGetInterfaceParameterCount', 'virDomainGetInterfaceParameters')(this.ref, device, flags | TypedParameterFlags.STRING_OKAY);
+  }
+  /** An interface's bandwidth, named by target or MAC (virDomainGetInterfaceParameters; DOMAIN_BANDWIDTH_FIELDS). */
+  async interfaceParameters(device: string, flags = 0): Promise<TypedParameter[]> {
+    const call = callOf(this)('domainGetInterfaceParameters', 'virDomainGetInterfaceParameters');
+    checkImpact(flags);
+    return call(this.ref, device, flags | TypedParameterFlags.STRING_OKAY);
+  }
+  async setInterfaceParameters(device: string, params: readonly TypedParameter[], flags = 0): Promise<void> {
+    await callOf(this)('domainSetInterfaceParameters', 'virDomainSetInterfaceParameters', 'write')(this.ref, device, checkTypedParams(params), flags);
+  }
+  /** A confidential guest's launch measurement (virDomainGetLaunchSecurityInfo); needs a read-write connection. */
+  launchSecurityInfo(flags = 0): Promise<TypedParameter[]> {
+    return callOf(this)('domainGetLaunchSecurityInfo', 'virDomainGetLaunchSecurityInfo', 'write')(this.ref, flags | TypedParameterFlags.STRING_OKAY);
+  }
+  async setLaunchSecurityState(params: readonly TypedParameter[], flags = 0): Promise<void> {
+    await callOf(this)('domainSetLaunchSecurityState', 'virDomainSetLaunchSecurityState', 'write')(this.ref, checkTypedParams(params), flags);
+  }
+  /**
+   * Migrates to the host `dconn` is connected to (virDomainMigrate3; DomainMigrateFlags,
+   * DomainMigrateParam). Peer to peer, the source reaches the destination's URI itself.
+   */
+  async migrate3(dconn: Connection, params: readonly TypedParameter[], flags = 0): Promise<void> {
+    if (flags & MF.PEER2PEER) return this.migrateToURI3(dconn.getURI(), params, flags);
+    const call = callOf(this)('domainMigrate3', 'virDomainMigrate3', 'write');
+    checkMigrateFlags(flags);
+    await call(this.ref, dconn.getURI(), checkTypedParams(params), flags);
+  }
+  /** Peer-to-peer (DomainMigrateFlags.PEER2PEER) or direct migration to `dconnuri` (virDomainMigrateToURI3). */
+  async migrateToURI3(dconnuri: string, params: readonly TypedParameter[], flags = 0): Promise<void> {
+    const call = callOf(this)('domainMigrateToURI3', 'virDomainMigrateToURI3', 'write');
+    checkMigrateFlags(flags);
+    await call(this.ref, dconnuri, checkTypedParams(params), flags).catch((e: unknown) => {
+      throw migrateUnsupported(e, flags);
+    });
   }
 }

@@ -47,7 +47,8 @@ export function checkDiskTarget(disk: { device?: string; target?: { dev?: string
     if (!name.startsWith('fd')) throw internal(`Invalid floppy device name: ${name}`);
   } else if (bus === 'fdc') {
     throw internal("Invalid bus type 'fdc' for disk");
-  } else if (disk.device !== 'cdrom' && diskTargetPrefix(name) === undefined) {
+  } else if (disk.device !== 'cdrom' && (diskTargetPrefix(name) ?? 'fd') === 'fd') {
+    // A hard disk's name is never a floppy's.
     throw internal(`Invalid harddisk device name: ${name}`);
   }
 }

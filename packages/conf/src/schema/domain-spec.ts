@@ -5,6 +5,7 @@ import type { ElementSpec } from './element-spec.js';
 /** libvirt's layout of `<domain>`. */
 export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
   'domain/devices': { expanded: true },
+  'domain/devices/redirdev': { expanded: true },
   'domain/metadata': { foreign: true },
   // libvirt's full order: the corpus never shows some of these pairs side by side.
   'domain/cputune': {
@@ -12,6 +13,8 @@ export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
       'iothread_period', 'iothread_quota', 'vcpupin', 'emulatorpin', 'iothreadpin', 'emulatorsched', 'vcpusched',
       'iothreadsched', 'cachetune', 'memorytune'],
   },
+  // A UNIX socket console says its mode first, as a serial port does (the corpus has no such console).
+  'domain/devices/console/source': { attrs: ['mode', 'path', 'channel', 'host', 'service', 'tls'] },
   'domain/devices/video/model': { order: ['resolution', 'acceleration'], attrs: ['type', 'ram', 'vram', 'vram64', 'vgamem', 'heads', 'primary', 'blob'] },
 });
 

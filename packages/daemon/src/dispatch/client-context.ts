@@ -3,6 +3,7 @@ import { encodeEvent, remote, remote_program } from '@tsvirt/remote/protocol';
 import { ErrorCode, VirError, logger, parseURI } from '@tsvirt/util';
 import { EventRegistry } from './event-registry.js';
 import { StreamRegistry, type StreamIO } from './stream-registry.js';
+import { ClientAuth } from '../auth/client-auth.js';
 
 /** What a client context needs of its session: the way back to the client. */
 export interface ClientIO extends StreamIO {
@@ -35,6 +36,8 @@ export class ClientContext {
     /** The URI a client's name opens (the daemon's root for `system`, see served-uri.ts). */
     private readonly uriFor: (name: string | null) => string,
     private readonly io: ClientIO,
+    /** The client's authentication (none unless its listener asks for SASL). */
+    readonly auth: ClientAuth = new ClientAuth({}, 0),
   ) {
     this.events = new EventRegistry(this);
     this.streams = new StreamRegistry(io);

@@ -25,6 +25,7 @@ export async function dispatchCall(ctx: ClientContext, frame: Frame): Promise<Di
     if (h.status !== virnet.VIR_NET_OK) throw rpcError(`Unexpected message status ${h.status}`);
     const procedure = program.procedures.get(h.proc);
     if (!procedure || procedure.event) throw new VirError(ErrorCode.NO_SUPPORT, `unknown procedure: ${h.proc}`, ErrorDomain.RPC);
+    ctx.auth.check(h.proc, program.name);
     let args: unknown;
     try {
       args = decodeArgs(h, frame.payload);

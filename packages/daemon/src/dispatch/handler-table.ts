@@ -1,6 +1,6 @@
 import { lxc, noFdPassing, qemu, type MessageHeader, type remote } from '@tsvirt/remote/protocol';
 import type { ClientContext } from './client-context.js';
-import { domainOf } from './wire-objects.js';
+import { domainOf, wireDomain } from './wire-objects.js';
 import { ReplyWithFds } from './reply-fds.js';
 import { connectHandlers } from './handlers/connect.js';
 import { domainHandlers } from './handlers/domain.js';
@@ -10,11 +10,14 @@ import { networkHandlers } from './handlers/network.js';
 import { domainMomentHandlers } from './handlers/domain-moments.js';
 import { hostDeviceHandlers } from './handlers/host-devices.js';
 import { domainTuningHandlers } from './handlers/domain-tuning.js';
+import { domainControlHandlers } from './handlers/domain-control.js';
 import { domainStateHandlers } from './handlers/domain-state.js';
+import { domainAgentHandlers } from './handlers/domain-agent.js';
 import { secretFilterHandlers } from './handlers/secrets-filters.js';
 import { hostHandlers } from './handlers/host.js';
 import { storageHandlers, storageStreamHandlers } from './handlers/storage.js';
 import { domainStreamHandlers } from './handlers/domain-streams.js';
+import { domainBlockJobHandlers } from './handlers/domain-block-jobs.js';
 import { domainGuestHandlers } from './handlers/domain-guest.js';
 
 type Calls = remote.remote_calls;
@@ -39,10 +42,13 @@ const remoteHandlers: RemoteHandlers = {
   ...storageHandlers,
   ...storageStreamHandlers,
   ...domainStreamHandlers,
+  ...domainBlockJobHandlers,
   ...domainMomentHandlers,
   ...hostDeviceHandlers,
   ...domainTuningHandlers,
+  ...domainControlHandlers,
   ...domainStateHandlers,
+  ...domainAgentHandlers,
   ...secretFilterHandlers,
   ...hostHandlers,
   ...domainGuestHandlers,
@@ -54,6 +60,7 @@ export type QemuHandlers = { readonly [P in keyof QemuCalls]?: (ctx: ClientConte
 
 const qemuHandlers: QemuHandlers = {
   [qemu.QEMU_PROC_DOMAIN_MONITOR_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuMonitorCommand(a.cmd, a.flags) }),
+  [qemu.QEMU_PROC_DOMAIN_ATTACH]: async (ctx, a) => ({ dom: wireDomain(await ctx.conn.qemuAttach(a.pid_value, a.flags)) }),
   [qemu.QEMU_PROC_DOMAIN_AGENT_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuAgentCommand(a.cmd, a.timeout, a.flags) }),
 };
 

@@ -34,9 +34,10 @@ const ACRONYMS: ReadonlyArray<readonly [RegExp, string]> = [
 export function publicApiName(p: Procedure): string {
   let name = p.method.charAt(0).toUpperCase() + p.method.slice(1);
   for (const [re, to] of ACRONYMS) name = name.replace(re, to);
-  // the side programs' calls carry their program's name: virDomainLxcOpenNamespace, virDomainQemuMonitorCommand
-  const side = /^(LXC|QEMU)_PROC_DOMAIN_/.exec(p.name)?.[1];
-  if (side) name = name.replace(/^Domain/, `Domain${side === 'LXC' ? 'Lxc' : 'Qemu'}`);
+  // the side programs' calls carry their program's name: virDomainLxcOpenNamespace, virDomainQemuMonitorCommand,
+  // virConnectDomainQemuMonitorEventRegister
+  const side = /^(LXC|QEMU)_PROC_(?:CONNECT_)?DOMAIN_/.exec(p.name)?.[1];
+  if (side) name = name.replace(/^(Connect)?Domain/, `$1Domain${side === 'LXC' ? 'Lxc' : 'Qemu'}`);
   return `vir${name}`;
 }
 

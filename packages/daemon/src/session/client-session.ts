@@ -4,6 +4,7 @@ import {
 } from '@tsvirt/remote/protocol';
 import { logger } from '@tsvirt/util';
 import { ClientContext } from '../dispatch/client-context.js';
+import { ClientAuth } from '../auth/client-auth.js';
 import { dispatchCall } from '../dispatch/dispatch-call.js';
 import { closeFds, type DispatchReply } from '../dispatch/reply-fds.js';
 import { Keepalive } from './keepalive.js';
@@ -44,7 +45,7 @@ export class ClientSession {
       pauseInput: () => this.hold('stream', true),
       resumeInput: () => this.hold('stream', false),
       fdPassingMissing: () => fdPassingMissing() ?? (unixSocketFd(socket) === undefined ? 'only a unix socket carries descriptors' : undefined),
-    });
+    }, new ClientAuth(kind.auth, this.id));
     this.#keepalive = new Keepalive(limits.keepaliveInterval, limits.keepaliveCount,
       () => this.send(encodeEvent(keepalive_program, keepalive.KEEPALIVE_PROC_PING, undefined)),
       () => this.drop('no keepalive response'));

@@ -25,9 +25,10 @@ export class RawClient {
     }));
   }
 
-  static open(path: string): Promise<RawClient> {
+  /** A client of a unix socket (its path) or of a TCP listener. */
+  static open(target: string | { host: string; port: number }): Promise<RawClient> {
     return new Promise((ok, fail) => {
-      const s = connect(path, () => ok(new RawClient(s)));
+      const s = connect(typeof target === 'string' ? { path: target } : target, () => ok(new RawClient(s)));
       s.once('error', fail);
     });
   }

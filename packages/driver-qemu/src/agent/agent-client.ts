@@ -18,6 +18,8 @@ const DELIMITER = 0xff;
 export interface AgentReply {
   readonly return?: unknown;
   readonly error?: { readonly class?: string; readonly desc?: string };
+  /** The line as the agent sent it: numbers beyond double precision (nanosecond clocks) intact. */
+  readonly text?: string;
 }
 
 /** A command as sent: `execute` and its `arguments`. */
@@ -94,7 +96,7 @@ export class AgentClient {
     const run = this.#queue.then(async () => {
       const sync = opts.syncSeconds !== undefined && opts.syncSeconds >= 0 && opts.syncSeconds < AGENT_WAIT_SECONDS ? opts.syncSeconds : DomainQemuAgentCommandTimeout.DEFAULT;
       await this.#sync(sync);
-      return this.#exchange(`${JSON.stringify(cmd)}\n`, seconds, undefined, opts.awaitEvent);
+      return this.#exchange(`${commandText(cmd)}\n`, seconds, undefined, opts.awaitEvent);
     });
     this.#queue = run.catch(() => undefined);
     return run;
@@ -172,7 +174,7 @@ export class AgentClient {
     log.debug(`recv ${this.path}: ${line}`);
     let reply: AgentReply & { readonly event?: unknown };
     try {
-      reply = JSON.parse(line) as AgentReply;
+      reply = { ...(JSON.parse(line) as AgentReply), text: line };
     } catch {
       log.warn(`unparsable line from guest agent '${this.path}': ${line}`);
       return;
@@ -192,10 +194,22 @@ export class AgentClient {
   }
 }
 
+/** A command as JSON text; bigint arguments (nanosecond clocks) written as exact integers. */
+export function commandText(cmd: AgentCommand): string {
+  const text = JSON.stringify(cmd, (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000${v}\u0000` : v));
+  return text.replace(/"\\u0000(-?\d+)\\u0000"/g, '$1');
+}
+
+/** JSON text without the blanks between tokens, as libvirt writes a reply back (numbers kept as written). */
+export function compactJson(text: string): string {
+  return text.replace(/("(?:[^"\\]|\\.)*")|\s+/g, (_m, str: string | undefined) => str ?? '');
+}
+
 /** The reply's error as libvirt reports it, naming the command; a reply with neither `return` nor `error` is one too. */
 export function checkReply(cmd: AgentCommand, reply: AgentReply): AgentReply {
   if (reply.error !== undefined) {
-    throw new VirError(ErrorCode.INTERNAL_ERROR, `unable to execute QEMU agent command '${cmd.execute}': ${agentErrorDetail(reply.error)}`, D);
+    // The agent's error rides along as the cause, for callers that act on its class.
+    throw new VirError(ErrorCode.INTERNAL_ERROR, `unable to execute QEMU agent command '${cmd.execute}': ${agentErrorDetail(reply.error)}`, D, { cause: reply.error });
   }
   if (!('return' in reply)) throw new VirError(ErrorCode.INTERNAL_ERROR, `unable to execute QEMU agent command '${cmd.execute}'`, D);
   return reply;

@@ -14,7 +14,9 @@ import type { ActiveStatus, DomainStatus } from '../state/domain-status.js';
 import { readPending, writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { fakeReboot, lifecycleOf, outcomeOf } from './lifecycle-actions.js';
+import { thresholdEvents } from '../blockjob/threshold-event.js';
 import { autoCoreDump } from './auto-dump.js';
+import { followChannel } from '../agent/channel-state.js';
 
 /** A running QEMU as the watcher holds it. */
 export interface EventTarget {
@@ -160,6 +162,12 @@ export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: Acti
     case 'BLOCK_JOB_COMPLETED':
     case 'BLOCK_JOB_CANCELLED':
     case 'BLOCK_JOB_READY': return onBlockJob(c, e);
+    case 'BLOCK_WRITE_THRESHOLD':
+      for (const ev of thresholdEvents(s, e.data ?? {})) drv.events.raiseOther(ev);
+      return;
+    case 'VSERPORT_CHANGE':
+      if (followChannel(s, String(e.data?.['id'] ?? ''), e.data?.['open'] === true)) await writeStatus(drv.paths, s);
+      return;
     default:
   }
 }

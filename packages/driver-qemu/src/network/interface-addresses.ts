@@ -5,7 +5,6 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import type { ActiveStatus } from '../state/domain-status.js';
-import { requireAgent } from '../agent/agent-access.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 
 const D = ErrorDomain.QEMU;
@@ -42,12 +41,11 @@ async function fromArp(status: ActiveStatus): Promise<DomainInterface[]> {
   });
 }
 
-/** virDomainInterfaceAddresses of a running domain. */
+/** virDomainInterfaceAddresses of a running domain from leases or ARP (the agent's are agent/guest-calls.ts). */
 export async function interfaceAddresses(drv: DriverContext, status: ActiveStatus, source: number): Promise<DomainInterface[]> {
   switch (source) {
     case DomainInterfaceAddressesSource.LEASE: return fromLeases(drv, status);
     case DomainInterfaceAddressesSource.ARP: return fromArp(status);
-    case DomainInterfaceAddressesSource.AGENT: return requireAgent(status);
     default: throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, `Unknown IP address data source ${source}`, D);
   }
 }

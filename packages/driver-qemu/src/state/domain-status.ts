@@ -1,5 +1,6 @@
 import type { InterfacePlug } from '../network/interface-plug.js';
 import type { Sgio } from '../devices/qemu-disk.js';
+import type { BlockJobRecord } from '../blockjob/block-job-record.js';
 
 /** One use of a tracked shared device by a domain: what the shared-disk table is rebuilt from. */
 export interface SharedDiskUse {
@@ -50,6 +51,10 @@ export interface ActiveStatus {
   fakeReboot: boolean;
   /** The taps and network ports of the domain's `network` and `bridge` interfaces. */
   netPlugs?: InterfacePlug[];
+  /** Block jobs in flight, by disk target. */
+  blockJobs?: Record<string, BlockJobRecord>;
+  /** How long guest agent calls wait, in seconds or DomainAgentResponseTimeout (unset: the default). */
+  agentTimeout?: number | undefined;
 }
 
 /** How a persistent domain last stopped, kept so every process reports the same shutoff reason. */

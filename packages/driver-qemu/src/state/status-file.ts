@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { defineStateFile, v, type StateFile } from '@tsvirt/conf/state';
 import { ErrorDomain } from '@tsvirt/util';
 import type { DomainStatus } from './domain-status.js';
+import { BLOCK_JOB_RECORD } from '../blockjob/block-job-record.js';
 
 const int = v.pipe(v.number(), v.safeInteger());
 
@@ -39,7 +40,8 @@ export function domainStatusFile(stateDir: string): StateFile<DomainStatus> {
           pid: v.optional(int), pidStart: v.optional(v.string()), runDir: v.string(), monitor: v.string(), xml: v.string(),
           startPaused: v.boolean(), persistent: v.boolean(), sharedDisks: v.array(SHARED_USE), pendingUnplug: v.array(v.string()),
           pendingPlug: v.optional(v.string()), nextNode: int, diskNodes: v.record(v.string(), int), fakeReboot: v.boolean(),
-          netPlugs: v.optional(v.array(NET_PLUG)),
+          netPlugs: v.optional(v.array(NET_PLUG)), blockJobs: v.optional(v.record(v.string(), BLOCK_JOB_RECORD)),
+          agentTimeout: v.optional(v.pipe(int, v.minValue(-2))),
         }),
         v.object({ phase: v.literal('inactive'), name: v.string(), reason: int }),
       ]),

@@ -16,7 +16,7 @@ function diskSource(disk: DeviceOf<'disk'>): string | undefined {
 }
 
 /** libvirt's virDomainDiskByName: a path (starting with '/') names a disk by source, anything else by target. */
-function diskByName(def: DomainDef, name: string): DeviceOf<'disk'> | undefined {
+export function diskByName(def: DomainDef, name: string): DeviceOf<'disk'> | undefined {
   return findDevice(def, 'disk', (d) => (name.startsWith('/') ? diskSource(d) === name : d.target?.dev === name));
 }
 
@@ -39,15 +39,15 @@ export function blockStats(obj: DomainObject, path: string): DomainBlockStats {
 }
 
 /** libvirt's virDomainNetFind: a MAC address names an interface by MAC, anything else by host-side name. */
-function hasInterface(def: DomainDef, device: string): boolean {
+export function findInterface(def: DomainDef, device: string): DeviceOf<'interface'> | undefined {
   const mac = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(device) ? device.toLowerCase() : undefined;
-  return devicesOf(def, 'interface').some((iface) => (mac ? iface.mac?.toLowerCase() : iface.target?.dev) === (mac ?? device));
+  return devicesOf(def, 'interface').find((iface) => (mac ? iface.mac?.toLowerCase() : iface.target?.dev) === (mac ?? device));
 }
 
 /** testDomainInterfaceStats: counters that grow with the clock, for an interface of a running domain. */
 export function interfaceStats(obj: DomainObject, device: string): DomainInterfaceStats {
   checkActive(obj);
-  if (!hasInterface(obj.def, device)) {
+  if (!findInterface(obj.def, device)) {
     throw new VirError(ErrorCode.INVALID_ARG, `'${device}' is not a known interface`, ErrorDomain.DOMAIN);
   }
   const { us, sec } = clock();

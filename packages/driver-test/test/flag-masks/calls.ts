@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  NetworkUpdateCommand, NetworkUpdateSection, typedBoolean, typedInt, typedUInt, typedULLong,
+  NetworkUpdateCommand, NetworkUpdateSection, typedBoolean, typedInt, typedString, typedUInt, typedULLong,
   type Connection, type Domain, type DomainCheckpoint, type DomainSnapshot, type Network, type StoragePool, type StorageVol,
 } from '@tsvirt/api';
 
@@ -151,6 +151,19 @@ export const DOMAIN_CALLS: Record<string, Call> = {
   domainCheckpointGetParent: onCp((cp, f) => cp.getParent(f)),
   domainCheckpointListAllChildren: onCp((cp, f) => cp.listAllChildren(f)),
   domainCheckpointDelete: onCp((cp, f) => cp.delete(f)),
+  domainSendProcessSignal: on((d, f) => d.sendProcessSignal(1, 0, f)),
+  domainSetLifecycleAction: on((d, f) => d.setLifecycleAction(0, 0, f)),
+  domainSetVcpu: on((d, f) => d.setVcpu('1', false, f)),
+  domainDetachDeviceAlias: on((d, f) => d.detachDeviceAlias('ua-x', f)),
+  domainFDAssociate: on((d, f) => d.fdAssociate('g', [0], f)),
+  domainGetEmulatorPinInfo: on((d, f) => d.emulatorPinInfo(f)),
+  domainPinEmulator: on((d, f) => d.pinEmulator([true], f)),
+  domainGetBlockIoTune: on((d, f) => d.blockIoTune('vda', f)),
+  domainSetBlockIoTune: on((d, f) => d.setBlockIoTune('vda', [typedULLong('total_iops_sec', 1n)], f)),
+  domainGetInterfaceParameters: on((d, f) => d.interfaceParameters('52:54:00:00:00:01', f)),
+  domainSetInterfaceParameters: on((d, f) => d.setInterfaceParameters('52:54:00:00:00:01', [typedUInt('inbound.average', 10)], f)),
+  domainGetLaunchSecurityInfo: on((d, f) => d.launchSecurityInfo(f)),
+  domainSetLaunchSecurityState: on((d, f) => d.setLaunchSecurityState([typedString('sev-secret', 'eA==')], f)),
 };
 
 export const CONNECT_CALLS: Record<string, Call> = {
@@ -197,6 +210,8 @@ export const CONNECT_CALLS: Record<string, Call> = {
   connectListAllNWFilters: (c, f) => c.listAllNWFilters(f),
   nwfilterDefineXML: (c, f) => c.nwfilterDefineXML("<filter name='x'/>", f),
   connectListAllNWFilterBindings: (c, f) => c.listAllNWFilterBindings(f),
+  connectDomainXMLFromNative: (c, f) => c.domainXMLFromNative('qemu-argv', 'qemu-system-x86_64', f),
+  connectDomainXMLToNative: (c, f) => c.domainXMLToNative('qemu-argv', domXML('fmn'), f),
 };
 
 export const OBJECT_CALLS: Record<string, Call> = {

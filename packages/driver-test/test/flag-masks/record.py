@@ -197,6 +197,19 @@ DOMAIN_CALLS = {
     'domainCheckpointGetParent': (checkpoint, lambda c, f: c.getParent(f)),
     'domainCheckpointListAllChildren': (checkpoint, lambda c, f: c.listAllChildren(f)),
     'domainCheckpointDelete': (checkpoint, lambda c, f: c.delete(f)),
+    'domainSendProcessSignal': (dom_on, lambda d, f: d.sendProcessSignal(1, 0, f)),
+    'domainSetLifecycleAction': (dom_on, lambda d, f: d.setLifecycleAction(0, 0, f)),
+    'domainSetVcpu': (dom_on, lambda d, f: d.setVcpu('1', 0, f)),
+    'domainDetachDeviceAlias': (dom_on, lambda d, f: d.detachDeviceAlias('ua-x', f)),
+    'domainFDAssociate': (dom_on, lambda d, f: d.FDAssociate('g', [0], f)),
+    'domainGetEmulatorPinInfo': (dom_on, lambda d, f: d.emulatorPinInfo(f)),
+    'domainPinEmulator': (dom_on, lambda d, f: d.pinEmulator((True,), f)),
+    'domainGetBlockIoTune': (dom_on, lambda d, f: d.blockIoTune('vda', f)),
+    'domainSetBlockIoTune': (dom_on, lambda d, f: d.setBlockIoTune('vda', {'total_iops_sec': 1}, f)),
+    'domainGetInterfaceParameters': (dom_on, lambda d, f: d.interfaceParameters('52:54:00:00:00:01', f)),
+    'domainSetInterfaceParameters': (dom_on, lambda d, f: d.setInterfaceParameters('52:54:00:00:00:01', {'inbound.average': 10}, f)),
+    'domainGetLaunchSecurityInfo': (dom_on, lambda d, f: d.launchSecurityInfo(f)),
+    'domainSetLaunchSecurityState': (dom_on, lambda d, f: d.setLaunchSecurityState({'sev-secret': 'eA=='}, f)),
 }
 CONNECT_CALLS = {
     'connectGetSysinfo': (none, lambda _, f: C.getSysinfo(f)),
@@ -242,6 +255,8 @@ CONNECT_CALLS = {
     'connectListAllNWFilters': (none, lambda _, f: C.listAllNWFilters(f)),
     'nwfilterDefineXML': (none, lambda _, f: C.nwfilterDefineXMLFlags("<filter name='x'/>", f)),
     'connectListAllNWFilterBindings': (none, lambda _, f: C.listAllNWFilterBindings(f)),
+    'connectDomainXMLFromNative': (none, lambda _, f: C.domainXMLFromNative('qemu-argv', 'qemu-system-x86_64', f)),
+    'connectDomainXMLToNative': (none, lambda _, f: C.domainXMLToNative('qemu-argv', dom_xml('fmn'), f)),
 }
 OBJECT_CALLS = {
     'networkGetXMLDesc': (net_on, lambda n, f: n.XMLDesc(f)),

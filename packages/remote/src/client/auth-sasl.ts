@@ -69,9 +69,12 @@ export async function authenticateSasl(client: RpcClient, opts: SaslOptions): Pr
   const offered = mechlist.split(/[\s,]+/).filter(Boolean);
   if (opts.mech !== undefined && !offered.includes(opts.mech)) throw authFailed(`SASL mechanism ${opts.mech} not supported by server`);
   const { auth } = opts;
-  // without a private transport a mechanism needs a security layer, which none of ours has;
-  // without a callback answering name and password, none can run (libvirt's library says the same)
-  const able = opts.secure && auth !== undefined && NEEDED.every((t) => auth.credtype.includes(t));
+  // without a private transport a mechanism needs a security layer, which none of ours has, unless
+  // the URI names a SCRAM mechanism: it never sends the password (the session after it is not
+  // protected; libvirt's client refuses it there); without a callback answering name and
+  // password, none can run (libvirt's library says the same)
+  const transportOk = opts.secure || (opts.mech?.startsWith('SCRAM-') ?? false);
+  const able = transportOk && auth !== undefined && NEEDED.every((t) => auth.credtype.includes(t));
   const mech = able ? [...SASL_MECHANISMS.keys()].find((m) => (opts.mech ?? m) === m && offered.includes(m)) : undefined;
   if (!mech || !auth) throw authFailed(NO_WORTHY_MECH, ErrorDomain.RPC);
   const session = SASL_MECHANISMS.get(mech)!(await identity(auth));

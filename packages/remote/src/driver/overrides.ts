@@ -6,7 +6,8 @@
 import type { DomainRef, TypedParameter } from '@tsvirt/api';
 import { checkFlags } from '@tsvirt/util';
 import * as P from '../generated/remote-protocol.js';
-import { QEMU_PROC_DOMAIN_AGENT_COMMAND, QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
+import { QEMU_PROC_DOMAIN_AGENT_COMMAND, QEMU_PROC_DOMAIN_ATTACH, QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
+import { ErrorCode, VirError } from '@tsvirt/util';
 import type { RpcClient } from '../client/rpc-client.js';
 import { LXC_PROC_DOMAIN_OPEN_NAMESPACE } from '../generated/lxc-protocol.js';
 import { lxc_program, qemu_program } from '../protocol/programs.js';
@@ -113,6 +114,13 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     async domainGetBlockInfo(call, d: DomainRef, path: string, flags: number) {
       const r = (await call(P.REMOTE_PROC_DOMAIN_GET_BLOCK_INFO, { dom: dom(d), path, flags })) as Rec;
       return numbers(r, { capacity: 'capacity', allocation: 'allocation', physical: 'physical' });
+    },
+    async domainGetBlockJobInfo(call, d: DomainRef, path: string, flags: number) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_BLOCK_JOB_INFO, { dom: dom(d), path, flags })) as Rec;
+      return r.found ? { type: r.type, bandwidth: r.bandwidth, cur: r.cur, end: r.end } : undefined;
+    },
+    async domainBlockCopy(call, d: DomainRef, path: string, destxml: string, p: readonly TypedParameter[], flags: number) {
+      await call(P.REMOTE_PROC_DOMAIN_BLOCK_COPY, { dom: dom(d), path, destxml, params: toParams(p), flags });
     },
     async domainGetSchedulerParameters(call, d: DomainRef, flags: number) {
       const { nparams } = (await call(P.REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE, { dom: dom(d) })) as Rec;
@@ -234,6 +242,10 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       client.closeFds(own.map((n) => n.fd));
       return { pid, namespaces: all.filter((n) => !own.includes(n)).map(({ kind, path }) => ({ kind, path })) };
     },
+    async domainGetFSInfo(call, d: DomainRef, flags: number) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_GET_FSINFO, { dom: dom(d), flags })) as P.remote_domain_get_fsinfo_ret;
+      return r.info.map((f) => ({ mountpoint: f.mountpoint, name: f.name, fstype: f.fstype, devAliases: f.dev_aliases }));
+    },
     async qemuAgentCommand(_call, d: DomainRef, cmd: string, timeout: number, flags: number) {
       const r = (await client.call(qemu_program, QEMU_PROC_DOMAIN_AGENT_COMMAND, { dom: dom(d), cmd, timeout, flags })) as Rec;
       return (r.result as string | null) ?? '';
@@ -257,5 +269,30 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
   }
   table.domainGetPerfEvents = async (call, d: DomainRef, flags: number) =>
     params(((await call(P.REMOTE_PROC_DOMAIN_GET_PERF_EVENTS, { dom: dom(d), flags })) as Rec).params);
+  table.domainGetLaunchSecurityInfo = async (call, d: DomainRef, flags: number) =>
+    params(((await call(P.REMOTE_PROC_DOMAIN_GET_LAUNCH_SECURITY_INFO, { dom: dom(d), flags: pf(flags) })) as Rec).params);
+  // the typed-parameter getters of one disk or interface, and their counts
+  for (const [kind, proc, arg] of [
+    ['BlockIoTune', P.REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE, 'disk'], ['InterfaceParameter', P.REMOTE_PROC_DOMAIN_GET_INTERFACE_PARAMETERS, 'device'],
+  ] as const) {
+    const getter = kind === 'BlockIoTune' ? 'domainGetBlockIoTune' : 'domainGetInterfaceParameters';
+    table[getter] = async (call, d: DomainRef, name: string, flags: number) =>
+      params((await twoStep(call, proc, { dom: dom(d), [arg]: name, flags: pf(flags) })).params);
+    table[`domainGet${kind}Count`] = async (call, d: DomainRef, name: string | undefined, flags: number) =>
+      ((await call(proc, { dom: dom(d), [arg]: name, nparams: 0, flags: pf(flags) })) as Rec).nparams;
+  }
+  table.domainGetEmulatorPinInfo = async (call, d: DomainRef, flags: number) => {
+    const cpus = await hostCpus(call);
+    const r = (await call(P.REMOTE_PROC_DOMAIN_GET_EMULATOR_PIN_INFO, { dom: dom(d), maplen: Math.ceil(cpus / 8), flags })) as Rec;
+    return bitmapToBools(r.cpumaps as Uint8Array, cpus);
+  };
+  table.domainPinEmulator = async (call, d: DomainRef, cpumap: readonly boolean[], flags: number) =>
+    call(P.REMOTE_PROC_DOMAIN_PIN_EMULATOR, { dom: dom(d), cpumap: boolsToBitmap(cpumap), flags });
+  table.qemuAttach = async (_call, pid: number, flags: number) =>
+    fromWire(P.remote_nonnull_domain as Codec<unknown>, ((await client.call(qemu_program, QEMU_PROC_DOMAIN_ATTACH, { pid_value: pid, flags })) as Rec).dom);
+  table.domainFDAssociate = async () => {
+    // the descriptors go with the call (SCM_RIGHTS), which the client does not send yet
+    throw new VirError(ErrorCode.NO_SUPPORT, 'virDomainFDAssociate: sending file descriptors is not available');
+  };
   return table as Readonly<Record<string, Override>>;
 }

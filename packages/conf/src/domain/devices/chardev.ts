@@ -5,8 +5,9 @@ import { DEVICE_INFO } from './device-info.js';
 /** Where a character device's host side is: its sources (path, host and service, mode) and protocol. */
 export const CHARDEV_SOURCES = {
   sources: list('source', {
-    path: attr('path'),
+    // libvirt writes the mode first (`<source mode='bind' path=.../>`).
     mode: attr('mode', oneOf('bind', 'connect')),
+    path: attr('path'),
     host: attr('host'),
     service: attr('service'),
     tls: attr('tls', yesNo),

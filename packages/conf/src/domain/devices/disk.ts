@@ -74,6 +74,11 @@ export const DISK = model('disk', {
     ...VIRTIO_OPTIONS,
   }),
   source: DISK_SOURCE,
+  // A block copy or active commit in flight (live XML only): where the disk is being copied to.
+  mirror: child('mirror', {
+    type: attr('type'), file: attr('file'), format: attr('format'), job: attr('job'), ready: attr('ready'),
+    formatType: at('format', attr('type')), sourceFile: at('source', attr('file')), sourceDev: at('source', attr('dev')),
+  }),
   target: child('target', {
     dev: attr('dev'),
     bus: attr('bus', oneOf('ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd')),

@@ -27,6 +27,7 @@ export const MEMORY_DEVICE = model('memory', {
     current: childText('current', uint),
     currentUnit: at('current', attr('unit')),
     labelSize: at('label', childText('size', uint)),
+    labelSizeUnit: at('label', at('size', attr('unit'))),
     node: childText('node', uint),
     readonly: flag('readonly'),
   }),

@@ -9,12 +9,13 @@ const P = remote;
 const Feature = { TYPED_PARAM_STRING: 9, PROGRAM_KEEPALIVE: 10, REMOTE_EVENT_CALLBACK: 14, REMOTE_CLOSE_CALLBACK: 15, NETWORK_UPDATE_HAS_CORRECT_ORDER: 16 } as const;
 const SUPPORTED = new Set<number>([Feature.TYPED_PARAM_STRING, Feature.REMOTE_EVENT_CALLBACK, Feature.REMOTE_CLOSE_CALLBACK, Feature.NETWORK_UPDATE_HAS_CORRECT_ORDER]);
 
-/** REMOTE_AUTH_NONE: the unix sockets' permissions are the access control, as libvirtd's default for root. */
-const AUTH_NONE = 0;
-
 /** Opening, closing and asking about the connection. */
 export const connectHandlers: RemoteHandlers = {
-  [P.REMOTE_PROC_AUTH_LIST]: async () => ({ types: [AUTH_NONE] }),
+  // none on the unix sockets (their permissions are the access control, as libvirtd's default for root); SASL where the listener asks
+  [P.REMOTE_PROC_AUTH_LIST]: async (ctx) => ({ types: ctx.auth.types }),
+  [P.REMOTE_PROC_AUTH_SASL_INIT]: async (ctx) => ctx.auth.init(),
+  [P.REMOTE_PROC_AUTH_SASL_START]: async (ctx, a) => ctx.auth.start(a.mech, a.nil, a.data),
+  [P.REMOTE_PROC_AUTH_SASL_STEP]: async (ctx, a) => ctx.auth.step(a.nil, a.data),
   [P.REMOTE_PROC_CONNECT_OPEN]: async (ctx, a) => ctx.open(a.name, a.flags),
   [P.REMOTE_PROC_CONNECT_CLOSE]: async (ctx) => ctx.close(),
   [P.REMOTE_PROC_CONNECT_SUPPORTS_FEATURE]: async (ctx, a) => {

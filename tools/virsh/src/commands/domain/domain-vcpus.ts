@@ -57,7 +57,9 @@ export const vcpucount = objectCommand({
       try {
         count = await dom.vcpusFlags(flags);
       } catch (e) {
-        throw cmd.bool('guest') ? new CommandFailed('Failed to retrieve vCPU count from the guest', e) : e;
+        // virsh tries its older fallback only after NO_SUPPORT or INVALID_ARG, and for --guest there is none.
+        const fallback = e instanceof VirError && (e.code === ErrorCode.NO_SUPPORT || e.code === ErrorCode.INVALID_ARG);
+        throw cmd.bool('guest') && fallback ? new CommandFailed('Failed to retrieve vCPU count from the guest', e) : e;
       }
       printValue(ctl, cmd, count, `${count}\n`);
       return true;

@@ -11,6 +11,8 @@ export interface Tunables {
   readonly what: string;
   /** What the count failure names, when not `what` (numatune says `memory`). */
   readonly countWhat?: string;
+  /** virsh's line when setting fails, when not `Unable to change WHAT parameters`. */
+  readonly setFailed?: string;
   count(): Promise<number>;
   get(): Promise<TypedParameter[]>;
   set(params: readonly TypedParameter[]): Promise<void>;
@@ -26,7 +28,7 @@ export async function tune(ctl: Ctl, cmd: ParsedCommand, t: Tunables, params: re
     try {
       await t.set(params);
     } catch (e) {
-      throw new CommandFailed(`Unable to change ${t.what} parameters`, e);
+      throw new CommandFailed(t.setFailed ?? `Unable to change ${t.what} parameters`, e);
     }
     return true;
   }

@@ -1,5 +1,6 @@
 import type { CommandDef, CommandGroup, CommandSpec, OptDef } from '../../vsh/command-def.js';
 import { VshError } from '../../vsh/vsh-error.js';
+import { TSVIRSH_COMMANDS } from '../shared/command-groups.js';
 
 /** virsh names an optional argv option (`[--set] <string>`) when a positional option comes before it, as in schedinfo, not echo. */
 function argvNamed(o: OptDef, i: number, all: readonly OptDef[]): boolean {
@@ -40,10 +41,14 @@ export function commandHelp(def: CommandSpec): string {
   return out;
 }
 
-/** A group's commands, under its name: `help` ends the heading with a colon, `virsh -h` does not. */
-export function groupHelp(g: CommandGroup<CommandSpec>, colon = ':'): string {
+/**
+ * A group's commands, under its name: `help` ends the heading with a colon, `virsh -h` does not.
+ * tsvirsh's own commands (TSVIRSH_COMMANDS) are left out unless `own`, so that virsh's listings
+ * stay byte for byte; `help NAME` still shows each one's page.
+ */
+export function groupHelp(g: CommandGroup<CommandSpec>, colon = ':', own = false): string {
   let out = ` ${g.name} (help keyword '${g.keyword}')${colon}\n`;
-  for (const c of g.commands) out += `    ${c.name.padEnd(30)} ${c.help}\n`;
+  for (const c of g.commands) if (own || !TSVIRSH_COMMANDS.has(c.name)) out += `    ${c.name.padEnd(30)} ${c.help}\n`;
   return out;
 }
 

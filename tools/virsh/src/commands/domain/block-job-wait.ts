@@ -1,0 +1,96 @@
+import { DomainBlockJobAbortFlags, DomainBlockJobStatus, DomainBlockJobType, DomainEventID, type Domain, type DomainDriverEvent } from '@tsvirt/api';
+import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
+import type { ParsedCommand } from '../../vsh/parsed-command.js';
+import { ullOpt, scaledOpt, uintOpt } from '../../vsh/option-values.js';
+import { VshError } from '../../vsh/vsh-error.js';
+
+/** virDomainBlockJobType as virsh names it. */
+export const BLOCK_JOB_NAMES = ['Unknown', 'Block Pull', 'Block Copy', 'Block Commit', 'Active Block Commit', 'Backup'];
+
+/** virsh's progress line on stderr: `\rLABEL: [ NN %]`, 100 only once nothing remains. */
+export function printJobProgress(ctl: Ctl, label: string, remaining: bigint, total: bigint): void {
+  const progress = remaining === 0n ? 100 : Math.min(99, Number(((total - remaining) * 100n) / (total === 0n ? 1n : total)));
+  ctl.rawError(`\r${label}: [${String(progress).padStart(3)} %]`);
+}
+
+/** The `--bandwidth` option: MiB/s (a negative number wraps, as virsh's), or with `--bytes` a scaled size in bytes/s. */
+export function bandwidthOpt(cmd: ParsedCommand): bigint {
+  if (cmd.string('bandwidth') === undefined) return 0n;
+  return (cmd.bool('bytes') ? scaledOpt(cmd, 'bandwidth', 1n) : ullOpt(cmd, 'bandwidth', true)) ?? 0n;
+}
+
+/** `--timeout` in milliseconds (0 without one); it must be positive. */
+export function timeoutMs(cmd: ParsedCommand): number {
+  const raw = cmd.string('timeout');
+  if (raw === undefined) return 0;
+  const t = uintOpt(cmd, 'timeout');
+  if (!t) throw new VshError(`Numeric value '${raw}' for <timeout> option is malformed or out of range`);
+  return t * 1000;
+}
+
+/** How a wait goes: the disk as the user named it, the progress label, `--verbose`, `--timeout`, `--async`. */
+export interface JobWait {
+  readonly path: string;
+  readonly label: string;
+  readonly verbose: boolean;
+  readonly timeoutMs: number;
+  readonly async: boolean;
+}
+
+/**
+ * virsh's wait for a block job (virshBlockJobWait): the job's progress polled every 500 ms, its
+ * end taken from the BLOCK_JOB events naming the disk; without events, a vanished job is complete
+ * and one at 100 % is ready. A timeout aborts it. Answers a DomainBlockJobStatus.
+ */
+export async function waitForJob(ctl: Ctl, dom: Domain, w: JobWait): Promise<number> {
+  let status = -1;
+  const offs: Array<() => void> = [];
+  const onEvent = (_d: Domain, e: DomainDriverEvent): void => {
+    if ((e.eventID === 8 || e.eventID === 16) && e.disk === w.path) status = e.status;
+  };
+  for (const id of [DomainEventID.BLOCK_JOB, DomainEventID.BLOCK_JOB_2]) {
+    offs.push(await dom.conn.domainEventRegisterAny(dom, id, onEvent).catch(() => () => undefined));
+  }
+  const started = Date.now();
+  // A copy or active commit that stays at 100 % is ready (virsh's fallback when no event comes, here also when the event came before the listener).
+  let atEnd = 0;
+  let result: number;
+  try {
+    for (;;) {
+      let info;
+      try {
+        info = await dom.blockJobInfo(w.path);
+      } catch (e) {
+        throw new CommandFailed(`failed to query job for disk ${w.path}`, e);
+      }
+      if (status !== -1) {
+        result = status;
+        break;
+      }
+      if (!info) {
+        result = DomainBlockJobStatus.COMPLETED;
+        break;
+      }
+      atEnd = info.end === info.cur && info.end > 0n && (info.type === DomainBlockJobType.COPY || info.type === DomainBlockJobType.ACTIVE_COMMIT) ? atEnd + 1 : 0;
+      if (atEnd > 1) {
+        result = DomainBlockJobStatus.READY;
+        break;
+      }
+      if (w.verbose && (info.cur !== 0n || info.end !== 0n)) printJobProgress(ctl, w.label, info.end - info.cur, info.end);
+      if (w.timeoutMs && Date.now() - started > w.timeoutMs) {
+        try {
+          await dom.blockJobAbort(w.path, w.async ? DomainBlockJobAbortFlags.ASYNC : 0);
+        } catch (e) {
+          throw new CommandFailed(`failed to abort job for disk '${w.path}'`, e);
+        }
+        result = DomainBlockJobStatus.CANCELED;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    for (const off of offs) off();
+  }
+  if (w.verbose && (result === DomainBlockJobStatus.COMPLETED || result === DomainBlockJobStatus.READY)) printJobProgress(ctl, w.label, 0n, 1n);
+  return result;
+}
