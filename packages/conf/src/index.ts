@@ -15,6 +15,7 @@ export { parseDomainXML, domainFromElement, checkDomainName, type DomainParseDef
 export { formatDomainXML, domainElement, type DomainFormatOptions } from './domain/domain-format.js';
 export { sortDevicesByKind, DEVICE_KIND_ORDER } from './domain/device-order.js';
 export { applyGenericPostParse } from './domain/generic-post-parse.js';
+export { parseHostCpuXML, formatGuestCpuXML, type HostCpuDef, type GuestCpuDef } from './cpu/cpu-xml.js';
 export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from './domain/domain-status.js';
 export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';
 export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions } from './snapshot/snapshot-xml.js';
@@ -39,7 +40,7 @@ export {
   nodeConfigEntries, nodeConfigFacts, splitPoolVolumes, type NodeConfigEntry, type NodeConfigFacts, type NodeConfigKind,
 } from './test-node-config.js';
 export { reformatDocument, DOCUMENT_KINDS, SCHEMA_OF, type DocumentKind, type DocumentContext } from './documents.js';
-export { validateXML, SCHEMA_DIR } from './validate/relaxng.js';
+export { validateXML, schemaDir } from './validate/relaxng.js';
 export type { InterfaceDef, InterfaceType } from './interface/interface-def.js';
 export { parseInterfaceXML } from './interface/interface-parse.js';
 export { formatInterfaceXML } from './interface/interface-format.js';

@@ -49,7 +49,6 @@ const REFUSALS: ReadonlyArray<readonly [RegExp, string]> = [
   [/_MIGRATE_(BEGIN|PREPARE|PERFORM|FINISH|CONFIRM)/, 'migration: @tsvirt/api has no migration calls'],
   [/_WITH_FILES$|_OPEN_GRAPHICS|_FD_ASSOCIATE$/, 'passes file descriptors from the client: @tsvirt/api has no call that takes one'],
   [/^REMOTE_PROC_AUTH_POLKIT$/, 'polkit: tsvirtd authenticates with SASL or not at all'],
-  [/^QEMU_PROC_DOMAIN_ATTACH$/, 'virDomainQemuAttach: libvirt 9.0 itself refuses it'],
   [/_MONITOR_EVENT_/, 'QEMU monitor events: @tsvirt/api raises none'],
 ];
 

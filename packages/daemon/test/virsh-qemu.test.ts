@@ -120,7 +120,11 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
       expect(remote.stdout).toContain(`Domain 'q4' dumped to ${core}.2\n`);
       expect(readFileSync(shot2).subarray(1, 4).toString()).toBe('PNG');
       // without an agent: the refusals the driver gives a direct client, word for word
-      for (const cmd of [`qemu-agent-command q4 '{"execute":"guest-ping"}'`, 'domfsinfo q4', 'set-user-password q4 root pw', 'domifaddr q4 --source agent']) {
+      const agentCalls = [
+        `qemu-agent-command q4 '{"execute":"guest-ping"}'`, 'domfsinfo q4', 'set-user-password q4 root pw', 'domifaddr q4 --source agent',
+        'domfsfreeze q4 /', 'domfsthaw q4', 'domfstrim q4 --minimum 4096', 'get-user-sshkeys q4 root', 'set-user-sshkeys q4 root --reset',
+      ];
+      for (const cmd of agentCalls) {
         const through = virsh(cmd);
         const direct = spawnSync(tsvirsh, ['-c', `qemu:///embed?root=${d.root}`, cmd], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TSVIRT_DAEMON: '0' } });
         expect(through.status, cmd).toBe(1);

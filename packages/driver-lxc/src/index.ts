@@ -45,7 +45,7 @@ export const driver = {
     }
     if (settling.getStore() !== paths.uri) await inst.ready;
     const { ctx } = inst;
-    return { hypervisor: new LxcHypervisor(ctx), events: ctx.events, uri: paths.uri, close: async () => undefined };
+    return { hypervisor: new LxcHypervisor(ctx), events: ctx.events, uri: paths.shown ?? paths.uri, close: async () => undefined };
   },
 } satisfies ConnectionDriver;
 

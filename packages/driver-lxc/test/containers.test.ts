@@ -191,7 +191,7 @@ describe.skipIf(skip)('real containers on lxc:///embed', () => {
     expect(readFileSync(`/sys/fs/cgroup/freezer/machine/${leaf}/freezer.state`, 'utf8').trim()).toBe('THAWED');
     const before = root.init(name).pid;
     await d.reboot();
-    expect(await until(() => existsSync(join(root.stateDir(), `${name}.init`)) && root.init(name).pid !== before)).toBe(true);
+    expect(await until(() => existsSync(join(root.stateDir(), `${name}.init`)) && root.init(name).pid !== before, 30_000)).toBe(true);
     expect((await d.getState())[0]).toBe(DomainState.RUNNING);
     expect(inside(root.init(name).pid, ['hostname']).trim()).toBe(name);
     await d.destroy();

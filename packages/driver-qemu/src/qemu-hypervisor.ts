@@ -33,6 +33,7 @@ import { blockJobEntryPoints } from './blockjob/block-entry-points.js';
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
+import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
 
@@ -230,12 +231,14 @@ export class QemuHypervisor implements HypervisorDriver {
     const F = DomainUndefineFlags;
     checkFlags(flags, F.MANAGED_SAVE | F.SNAPSHOTS_METADATA | F.NVRAM | F.KEEP_NVRAM | F.CHECKPOINTS_METADATA | F.TPM | F.KEEP_TPM, 'qemuDomainUndefineFlags', D);
     if ((flags & F.TPM) && (flags & F.KEEP_TPM)) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot both keep and delete TPM', D);
+    if ((flags & F.NVRAM) && (flags & F.KEEP_NVRAM)) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot both keep and delete nvram', D);
     await domainJob(this.drv, dom, false, async (d) => {
       if (!d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot undefine transient domain', D);
       if (await hasManagedSave(this.paths, d.name)) {
         if (!(flags & F.MANAGED_SAVE)) throw new VirError(ErrorCode.OPERATION_INVALID, 'Refusing to undefine while domain managed save image exists', D);
         await rm(managedSavePath(this.paths, d.name), { force: true });
       }
+      await undefineNvram(this.paths, d.persistentDef, (flags & F.NVRAM) !== 0, (flags & F.KEEP_NVRAM) !== 0);
       await this.store.removeConfig(d.name);
       if (isActiveStatus(d.status)) {
         d.status.persistent = false;

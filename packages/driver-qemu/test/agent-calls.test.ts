@@ -2,7 +2,9 @@
 // what the host can answer is compared with the host itself (hostname, clock, cpus, mounts,
 // interfaces, os-release), and every call that would change the host is refused by the agent
 // (`-b`), which checks the arguments the driver sends and libvirt's words for the refusal.
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainGuestInfoTypes as T, TypedParameterType, type TypedParameter } from '@tsvirt/api';
@@ -167,6 +169,32 @@ describe.skipIf(skip)('guest agent calls against a real qemu-ga', () => {
     if (offlinable.length > 0) {
       expect(await failure(setGuestVcpuCount(agent, online - 1))).toEqual(refused('guest-set-vcpus'));
       expect(await failure(setGuestVcpus(agent, String(offlinable[0]!.id), false))).toEqual(refused('guest-set-vcpus'));
+    }
+  });
+
+  it('freezes and thaws only the file system it names: a loop-mounted ext4 of its own', async () => {
+    // freeze-all stays blocked, so nothing here can freeze the host's file systems.
+    const own = await new HostAgent().start(HOST_UNSAFE.filter((c) => c !== 'guest-fsfreeze-freeze-list' && c !== 'guest-fsfreeze-thaw'));
+    const img = join(own.dir, 'fs.img');
+    const mnt = join(own.dir, 'mnt');
+    execFileSync('truncate', ['-s', '16M', img]);
+    execFileSync('mkfs.ext4', ['-q', img]);
+    mkdirSync(mnt);
+    execFileSync('mount', ['-o', 'loop', img, mnt]);
+    const c = await AgentClient.open(own.socket);
+    try {
+      const a = domainAgent(c, -1);
+      expect(await fsFreeze(a, [mnt])).toBe(1);
+      expect(await a.run('guest-fsfreeze-status')).toBe('frozen');
+      expect(await fsThaw(a)).toBe(1);
+      expect(await a.run('guest-fsfreeze-status')).toBe('thawed');
+      // qemu-ga 7.2 words the blocked freeze-all after a thaw as still frozen: its words, passed on.
+      expect((await failure(fsFreeze(a, []))).message).toMatch(/^internal error: unable to execute QEMU agent command 'guest-fsfreeze-freeze': Command guest-fsfreeze-freeze has been disabled/);
+    } finally {
+      c.close();
+      spawnSync('fsfreeze', ['-u', mnt]);
+      execFileSync('umount', [mnt]);
+      await own.stop();
     }
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@tsvirt/util';
-import { AgentClient } from '../src/agent/agent-client.js';
+import { AgentClient, commandText, compactJson } from '../src/agent/agent-client.js';
 import { HostAgent, qemuGaMissing } from './host-agent.js';
 
 const missing = qemuGaMissing();
@@ -20,6 +20,13 @@ async function failure(p: Promise<unknown>): Promise<{ code: number; message: st
   }
   throw new Error('expected a failure');
 }
+
+describe('the JSON the client writes', () => {
+  it('sends bigint arguments as exact integers and writes replies back compactly, numbers and strings as sent', () => {
+    expect(commandText({ execute: 'guest-set-time', arguments: { time: 1796606528584215001n } })).toBe('{"execute":"guest-set-time","arguments":{"time":1796606528584215001}}');
+    expect(compactJson('{"return": {"a b": 1796606528584215001, "s": "x \\" y", "l": [1, 2]}}')).toBe('{"return":{"a b":1796606528584215001,"s":"x \\" y","l":[1,2]}}');
+  });
+});
 
 describe.skipIf(missing !== undefined && process.env['CI'] !== 'true')('AgentClient with a real qemu-ga', () => {
   let agent: HostAgent;
@@ -38,7 +45,7 @@ describe.skipIf(missing !== undefined && process.env['CI'] !== 'true')('AgentCli
       expect(info.version).toMatch(/^\d+\.\d+/);
       expect(info.supported_commands.find((x) => x.name === 'guest-fsfreeze-freeze')?.enabled).toBe(false);
       const reply = await c.send({ execute: 'guest-get-host-name' }, 5);
-      expect(reply).toEqual({ return: { 'host-name': expect.any(String) } });
+      expect(reply).toEqual({ return: { 'host-name': expect.any(String) }, text: expect.stringMatching(/^\{"return": \{"host-name": ".*"\}\}$/) });
     } finally {
       c.close();
     }

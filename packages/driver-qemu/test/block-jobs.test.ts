@@ -5,6 +5,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DomainBlockCopyFlags, DomainBlockJobAbortFlags, DomainBlockJobStatus, DomainBlockJobType, DomainEventID, DomainQemuMonitorCommandFlags,
+} from '@tsvirt/api';
 import { statusData, TestRoot } from './helpers.js';
 import { tsvirsh } from './tsvirsh.js';
 
@@ -152,5 +155,39 @@ describe('block jobs with real QEMU', () => {
     // libvirt moves the persistent definition too, --transient-job or not.
     expect((await run('dumpxml', '--inactive', 'bj-f')).stdout).toContain(`<source file='${dest}'/>`);
     expect(existsSync(dest)).toBe(true);
+  });
+});
+
+describe('block events with real QEMU', () => {
+  it('raises BLOCK_THRESHOLD by target and by index once writes pass the threshold, and BLOCK_JOB events', async () => {
+    const raw = img('ev.img');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', raw, '16M']);
+    const conn = await root.open();
+    // A shareable disk lets qemu-io (through the monitor) write beside the guest device, as a guest would.
+    const dom = await conn.createXML(`<domain type='qemu'><name>bj-ev</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+      <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
+      <disk type='file' device='disk'><driver name='qemu' type='raw' cache='none'/><source file='${raw}'/><target dev='vda' bus='virtio'/><shareable/></disk>
+      </devices></domain>`);
+    const seen: unknown[] = [];
+    const off = await conn.domainEventRegisterAny(dom, DomainEventID.BLOCK_THRESHOLD, (_d, e) => seen.push(e));
+    const jobs: unknown[] = [];
+    const offJobs = await conn.domainEventRegisterAny(dom, DomainEventID.BLOCK_JOB_2, (_d, e) => jobs.push(e));
+    try {
+      await dom.setBlockThreshold('vda', 1n << 20n);
+      await dom.qemuMonitorCommand('qemu-io libvirt-1-format "write 0 3M"', DomainQemuMonitorCommandFlags.HMP);
+      for (let i = 0; i < 50 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      const facts = { eventID: 24, path: raw, threshold: 1n << 20n, excess: 2n << 20n };
+      expect(seen).toMatchObject([{ ...facts, dev: 'vda' }, { ...facts, dev: 'vda[1]' }]);
+      await dom.blockCopy('vda', `<disk type='file'><source file='${img('ev-copy.img')}'/><driver type='raw'/></disk>`, [], DomainBlockCopyFlags.TRANSIENT_JOB);
+      for (let i = 0; i < 100 && jobs.length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(jobs[0]).toMatchObject({ eventID: 16, disk: 'vda', type: DomainBlockJobType.COPY, status: DomainBlockJobStatus.READY });
+      expect(await dom.blockJobInfo('vda')).toMatchObject({ type: DomainBlockJobType.COPY });
+      await dom.blockJobAbort('vda', DomainBlockJobAbortFlags.PIVOT);
+      expect(await dom.blockJobInfo('vda')).toBeUndefined();
+    } finally {
+      off();
+      offJobs();
+      await dom.destroy();
+    }
   });
 });

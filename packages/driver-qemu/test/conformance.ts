@@ -8,6 +8,14 @@ import type { HugepageContext } from '../src/command/memory-args.js';
 import type { DriverContext } from '../src/driver/driver-context.js';
 import { parseQemuDomain } from '../src/driver/domain-define.js';
 import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
+import { selectFirmware } from '../src/firmware/firmware-select.js';
+
+/** libvirt's test harness: its firmware descriptors (copied into fixtures) and its NVRAM directory. */
+const FIRMWARE_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/firmware');
+const LIBVIRT_TEST_FIRMWARE = {
+  descriptorDirs: [join(FIRMWARE_FIXTURES, 'usr/share/qemu/firmware'), join(FIRMWARE_FIXTURES, 'etc/qemu/firmware')],
+  nvramDir: '/var/lib/libvirt/qemu/nvram',
+};
 
 /** libvirt's test data beside the repository (`../shared/libvirt-tests/domain`). */
 export const DOMAIN_CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/libvirt-tests/domain');
@@ -62,6 +70,7 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
   // libvirt names a run's directory after the first 20 characters of the domain's name.
   const dir = `/tmp/lib/domain--1-${def.name.slice(0, 20)}`;
   const drv = { volumePath: () => Promise.reject(new Error('no storage driver in the conformance run')) } as unknown as DriverContext;
+  await selectFirmware(def, LIBVIRT_TEST_FIRMWARE);
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   const args = buildCommandLine(def, {
     accel: def.type === 'kvm' ? 'kvm' : 'tcg', monitorPath: `${dir}/monitor.sock`,

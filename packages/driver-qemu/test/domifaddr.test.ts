@@ -28,7 +28,7 @@ describe('domifaddr', () => {
     const inGuest = (...args: string[]): string => execFileSync('ip', ['netns', 'exec', guest, ...args], { encoding: 'utf8' });
     inGuest('ip', 'link', 'set', `gp${host.tag}`, 'name', 'eth0');
     inGuest('ip', 'link', 'set', 'eth0', 'address', MAC, 'up');
-    inGuest('busybox', 'udhcpc', '-i', 'eth0', '-n', '-q', '-f', '-t', '15', '-T', '1', '-s', join(import.meta.dirname, 'fixtures', 'udhcpc-bound.sh'));
+    inGuest('busybox', 'udhcpc', '-i', 'eth0', '-x', 'hostname:tsvguest', '-n', '-q', '-f', '-t', '15', '-T', '1', '-s', join(import.meta.dirname, 'fixtures', 'udhcpc-bound.sh'));
     leased = /inet (\S+)\//.exec(inGuest('ip', '-4', 'addr', 'show', 'eth0'))![1]!;
     expect(virsh('create', host.file('d.xml', `<domain type='qemu'><name>ad</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
       <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
@@ -48,6 +48,12 @@ describe('domifaddr', () => {
   it('--source arp: the host\'s neighbour table by MAC', () => {
     host.exec('busybox', 'ping', '-c', '1', '-W', '5', leased);
     expect(virsh('domifaddr', 'ad', '--source', 'arp').out).toBe(`${HEADER} vnet0      ${MAC}    ipv4         ${leased}/0\n\n`);
+  });
+
+  it('domhostname --source lease: the hostname the guest gave with its DHCP request', () => {
+    // virsh 9.0 ends the name with two newlines (as on the test driver's oracle case).
+    expect(virsh('domhostname', 'ad', '--source', 'lease')).toMatchObject({ status: 0, out: 'tsvguest\n\n' });
+    expect(virsh('domhostname', 'ad', '--source', 'agent').err).toBe('error: failed to get hostname\nerror: argument unsupported: QEMU guest agent is not configured\n');
   });
 
   it('refuses the agent without a channel, an unknown source, and a domain that is not running', () => {

@@ -45,6 +45,7 @@ export const driver = {
       throw new VirError(ErrorCode.INVALID_ARG, 'testOpen: supply a path or use test:///default', ErrorDomain.TEST);
     }
     const isDefault = path === '/default';
+    const query = ctx.uri.raw.indexOf('?');
     const host = isDefault ? getDefaultHost() : loadNodeConfig(path);
     if (isDefault) defaultUsers++;
     let closed = false;
@@ -55,7 +56,8 @@ export const driver = {
       interface: new TestInterfaceDriver(host.interfaces),
       nodeDevice: new TestNodeDeviceDriver(host.nodeDevices),
       events: host.events,
-      uri: ctx.uri.raw,
+      // As libvirt prints it back: `test:/default` is `test:///default`, the query kept.
+      uri: `test://${path}${query >= 0 ? ctx.uri.raw.slice(query) : ''}`,
       close: async () => {
         if (!isDefault || closed) return;
         closed = true;

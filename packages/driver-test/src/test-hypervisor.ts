@@ -18,6 +18,7 @@ import { setMemoryFlags } from './domain/memory.js';
 import { TEST_MAX_VCPUS, getVcpuPinInfo, getVcpus, getVcpusFlags, nodeGetCPUMap, pinVcpuFlags, setVcpusFlags } from './domain/vcpus.js';
 import { cellsFreeMemory, freeMemory, freePages } from './host/free-memory.js';
 import { cpuModelNames } from './host/cpu-models.js';
+import { baselineCPU } from './host/cpu-baseline.js';
 import { blockStats, getBlockInfo, interfaceStats } from './domain/stats.js';
 import { SCHEDULER, getCPUStats, getSchedulerParameters, setSchedulerParameters } from './domain/cpu-sched.js';
 import { getControlInfo, getDiskErrors, getHostname, getTime, memoryStats, setMemoryStatsPeriod, setTime } from './domain/guest-facts.js';
@@ -319,6 +320,9 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async connectGetCPUModelNames(arch: string, flags: number): Promise<string[]> {
     return cpuModelNames(arch, flags);
+  }
+  async connectBaselineCPU(xmlCPUs: readonly string[], flags: number): Promise<string> {
+    return baselineCPU(xmlCPUs, flags);
   }
   async domainBlockStats(dom: DomainRef, disk: string): Promise<DomainBlockStats> {
     return blockStats(this.host.find(dom), disk);

@@ -97,3 +97,20 @@ describe('virDomainCoreDump goes out as its own procedure, without a format (an 
     expect((await sent('virDomainCoreDumpWithFormat', 2))[1]).toMatchObject({ to: '/x', dumpformat: 2, flags: 4 });
   });
 });
+
+describe('guest facts come back in the API\'s shapes (overrides)', () => {
+  const table = overrides({} as RpcClient, { stringParams: true, closeCallback: true }) as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const dom = { name: 'd', uuid: '00000000-0000-0000-0000-000000000001', id: 1 };
+  const answering = (ret: unknown) => Object.assign(async () => ret, { api: undefined });
+  it('virDomainGetFSInfo: dev_aliases become devAliases', async () => {
+    const info = [{ mountpoint: '/', name: 'sda1', fstype: 'ext4', dev_aliases: ['vda'] }];
+    expect(await table.domainGetFSInfo!(answering({ info, ret: 1 }), dom, 0)).toEqual([{ mountpoint: '/', name: 'sda1', fstype: 'ext4', devAliases: ['vda'] }]);
+  });
+  it('virDomainInterfaceAddresses: a missing hardware address is undefined', async () => {
+    const ifaces = [{ name: 'lo', hwaddr: null, addrs: [{ type: 0, addr: '127.0.0.1', prefix: 8 }] }, { name: 'eth0', hwaddr: '52:54:00:00:00:01', addrs: [] }];
+    expect(await table.domainInterfaceAddresses!(answering({ ifaces }), dom, 0, 0)).toEqual([
+      { name: 'lo', hwaddr: undefined, addrs: [{ type: 0, addr: '127.0.0.1', prefix: 8 }] },
+      { name: 'eth0', hwaddr: '52:54:00:00:00:01', addrs: [] },
+    ]);
+  });
+});

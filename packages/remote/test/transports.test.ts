@@ -63,7 +63,7 @@ suite('transports', { timeout: 30_000 }, () => {
     // a certificate of another CA: we refuse the server, and the server refuses us
     expect(bad.message).toMatch(/Unable to verify TLS peer/);
     const missingFiles = await virErrorOf(connect(`test+tls://localhost:${tlsPort}/default?pkipath=${dir}/none`));
-    expect(missingFiles.message).toBe(`Cannot access CA certificate '${dir}/none/cacert.pem': No such file or directory`);
+    expect(missingFiles.message).toBe(`Cannot read CA certificate '${dir}/none/cacert.pem': No such file or directory`);
   });
 
   it('ssh with keyfile=, known_hosts=, no_tty=, netcat= to the daemon\'s socket=', async () => {

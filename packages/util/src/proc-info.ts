@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 /** A process's state letter and start time (field 22 of /proc/PID/stat). */
 async function procStat(pid: number): Promise<{ state: string; start: string } | undefined> {
   try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // a read of /proc at once (see readSmallTextIfExists): asked for every running domain per listing
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields are counted after the last ')'.
     const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
     return { state: rest[0] ?? '', start: rest[19] ?? '' };

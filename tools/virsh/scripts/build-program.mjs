@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Builds tsvirsh's program after `tsc -b`: dist/program/program.cjs holds tsvirsh and every
-// package it uses (api, util, conf, the drivers and their dependencies) as one CommonJS file,
-// dist/program/tsvirsh.cjs is the launcher that runs it, and dist/program/program.cache is
-// V8's code cache of it, recorded while a few commands run. One file means no module resolution
-// and one copy of each package; the cache means no parsing. Modules the program imports
-// dynamically (each command's module, each driver) are initialised only when first imported.
+// Builds tsvirsh's program after `tsc -b`: dist/program/program.cjs holds tsvirsh and the packages
+// most commands use (api, util, conf, the test driver and their dependencies) as one CommonJS file,
+// dist/program/side.cjs the other drivers and what only some commands use, and
+// dist/program/tsvirsh.cjs is the launcher that runs them. Each bundle has V8's code cache beside
+// it (`.cache`), recorded while a few commands run. Bundles mean no module resolution and one copy
+// of each package; the caches mean no parsing. Modules the program imports dynamically (each
+// command's module, each driver) are initialised only when first imported; the side bundle is read
+// only when a command first needs one of its packages.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -13,7 +15,7 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/program');
-const { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN } = await import(join(root, 'dist/program-protocol.js'));
+const { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE } = await import(join(root, 'dist/program-protocol.js'));
 
 /** Built-ins outside Node's startup snapshot that a command may never touch. */
 const LAZY = /^(node:)?(child_process|crypto|dgram|dns|fs\/promises|http|https|net|os|perf_hooks|readline|readline\/promises|stream|stream\/promises|string_decoder|tls|tty|v8|worker_threads|zlib)$/;
@@ -76,23 +78,111 @@ const outside = {
   },
 };
 
+/**
+ * The packages of the side bundle: each driver but the test driver (`src/drivers.ts` imports them
+ * by name), and the DOM that only `--xpath` uses.
+ */
+const SIDE = ['@tsvirt/driver-qemu', '@tsvirt/driver-lxc', '@tsvirt/secondary-network', '@tsvirt/secondary-storage',
+  '@tsvirt/secondary-secret', '@tsvirt/remote', '@xmldom/xmldom'];
+/** Packages the side bundle takes from the main one, so that each exists once. */
+const SHARED = /^@tsvirt\/(api|conf|util)(\/.*)?$/;
+
+/** The side bundle's entry: a loader per package it serves to the main one (`BundleExports`). */
+const sideEntry = (specs) => ({
+  contents: `exports.modules = {${specs.map((s) => `${JSON.stringify(s)}: () => require(${JSON.stringify(s)})`).join(',')}};`,
+  resolveDir: root,
+  sourcefile: 'side-entry.cjs',
+  loader: 'js',
+});
+
+/**
+ * What the side bundle takes from each package of the main one: the names its files import
+ * (`import { VirError } from "@tsvirt/util"`). A namespace or default import would need the
+ * package's whole namespace, which the main bundle does not make: the build stops instead.
+ */
+function namesUsed(files) {
+  const used = new Map();
+  const add = (spec, list) => {
+    const names = used.get(spec) ?? new Set();
+    used.set(spec, names);
+    for (const item of list.split(',').map((x) => x.trim()).filter(Boolean)) names.add(item.split(/\s+as\s+/)[0]);
+  };
+  for (const file of files) {
+    const code = readFileSync(file, 'utf8');
+    for (const [, list, spec] of code.matchAll(/\b(?:import|export)\s*\{([^}]*)\}\s*from\s*["'](@tsvirt\/(?:api|conf|util)(?:\/[^"']*)?)["']/g)) add(spec, list);
+    const whole = /\b(?:import\s+(?:\*\s*as\s+)?[\w$]+(?:\s*,\s*\{[^}]*\})?|export\s*\*(?:\s*as\s+[\w$]+)?)\s*from\s*["'](@tsvirt\/(?:api|conf|util)(?:\/[^"']*)?)["']/.exec(code);
+    if (whole) throw new Error(`${file} imports ${whole[1]} whole: import names from it instead`);
+  }
+  return used;
+}
+
+/**
+ * The main bundle's entry: tsvirsh, and a loader per package the side bundle takes from it, which
+ * gives the names it uses. Only those: a namespace object would be built at every start, with a
+ * getter for each of the packages' hundreds of exports.
+ */
+function mainEntry(used) {
+  const imports = [];
+  const loaders = [];
+  [...used].forEach(([spec, names], i) => {
+    const list = [...names].sort();
+    imports.push(`import { ${list.map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from ${JSON.stringify(spec)};`);
+    loaders.push(`${JSON.stringify(spec)}: () => ({ ${list.map((n, j) => `${n}: m${i}_${j}`).join(', ')} })`);
+  });
+  return {
+    contents: `${imports.join('\n')}\nimport ${JSON.stringify(join(root, 'dist/cli.js'))};\nexport const modules = {${loaders.join(',')}};\n`,
+    resolveDir: root,
+    sourcefile: 'main-entry.js',
+    loader: 'js',
+  };
+}
+
+/** Makes the packages `filter` matches external under `prefix` (the launcher's), noting each one used. */
+const across = (prefix, filter, used) => ({
+  name: 'across',
+  setup(b) {
+    b.onResolve({ filter }, (args) => {
+      used.add(args.path);
+      return { path: `${prefix}${args.path}`, external: true };
+    });
+  },
+});
+
 rmSync(out, { recursive: true, force: true });
-const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', outdir: out, outExtension: { '.js': '.cjs' }, logLevel: 'warning' };
-await build({
-  ...common,
-  entryPoints: { program: join(root, 'dist/cli.js') },
+const common = {
+  bundle: true, format: 'cjs', platform: 'node', target: 'node20', outdir: out, outExtension: { '.js': '.cjs' }, logLevel: 'warning',
+  absWorkingDir: root,
   // Every import() becomes a require() of the launcher's: V8 drops the dynamic-import hook of a
   // script compiled from a code cache (Node 20), and bundled modules are initialised in place.
   supported: { 'dynamic-import': false },
-  // libxml2-wasm awaits at its top level, which a CommonJS bundle cannot hold: it stays outside.
-  plugins: [lazyBuiltins, outside, fileURLs],
   // A smaller file is read and hashed (V8 checks the cache against the source) faster; names stay.
   minifyWhitespace: true,
   legalComments: 'none',
+};
+// libxml2-wasm awaits at its top level, which a CommonJS bundle cannot hold: it stays outside.
+const plugins = [lazyBuiltins, outside, fileURLs];
+const side = await build({
+  ...common,
+  stdin: sideEntry(SIDE),
+  entryNames: 'side',
+  metafile: true,
+  plugins: [across(MAIN_PACKAGE, SHARED, new Set()), ...plugins],
 });
-// The launcher reads the bundle as latin1, a plain copy, which is only right for ASCII.
-if (/[^\x00-\x7f]/.test(readFileSync(join(out, 'program.cjs'), 'latin1'))) throw new Error('program.cjs is not ASCII');
-await build({ ...common, entryPoints: { tsvirsh: join(root, 'dist/launcher.js') }, define: { 'import.meta.dirname': '__dirname' } });
+// Paths relative to esbuild's working directory (the package); the entry itself is no file.
+const sideFiles = Object.keys(side.metafile.inputs).filter((f) => f !== 'side-entry.cjs' && !f.includes(':')).map((f) => join(root, f));
+const sideUsed = new Set();
+const exactly = new RegExp(`^(${SIDE.map((s) => s.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+await build({
+  ...common,
+  stdin: mainEntry(namesUsed(sideFiles)),
+  entryNames: 'program',
+  plugins: [across(SIDE_PACKAGE, exactly, sideUsed), ...plugins],
+});
+if (sideUsed.size !== SIDE.length) throw new Error(`the side bundle holds packages the program does not use: ${SIDE.filter((s) => !sideUsed.has(s))}`);
+// The launcher reads the bundles as latin1, a plain copy, which is only right for ASCII.
+for (const name of ['program.cjs', 'side.cjs']) if (/[^\x00-\x7f]/.test(readFileSync(join(out, name), 'latin1'))) throw new Error(`${name} is not ASCII`);
+// The launcher keeps its import(): it loads what the bundles leave outside as ES modules.
+await build({ ...common, supported: {}, entryPoints: { tsvirsh: join(root, 'dist/launcher.js') }, define: { 'import.meta.dirname': '__dirname' } });
 
 // The entry of earlier builds, which other packages' tests and the benchmarks still run.
 mkdirSync(join(root, 'dist/bundle'), { recursive: true });
@@ -100,7 +190,10 @@ writeFileSync(join(root, 'dist/bundle/cli.js'), "import '../program/tsvirsh.cjs'
 
 // The commands whose code the cache holds compiled: the start-up path and the common listings.
 const WARM_UP = 'list --all; dominfo test; domstate test; dumpxml test; net-list --all; pool-list --all; vol-list default-pool; iface-list; version';
-const r = spawnSync(process.execPath, [join(out, 'tsvirsh.cjs'), '-q', '-c', 'test:///default', WARM_UP], {
-  env: { ...process.env, TSVIRSH_RECORD_CODE_CACHE: '1' }, encoding: 'utf8',
-});
-if (r.status !== 0 || r.stderr) throw new Error(`recording the code cache: tsvirsh exited with ${r.status}: ${r.stderr}`);
+// The side bundle's cache holds the start of each of its packages.
+for (const [record, commands] of [['program', WARM_UP], ['side', 'version']]) {
+  const r = spawnSync(process.execPath, [join(out, 'tsvirsh.cjs'), '-q', '-c', 'test:///default', commands], {
+    env: { ...process.env, TSVIRSH_RECORD_CODE_CACHE: record }, encoding: 'utf8',
+  });
+  if (r.status !== 0 || r.stderr) throw new Error(`recording the code cache of ${record}.cjs: tsvirsh exited with ${r.status}: ${r.stderr}`);
+}

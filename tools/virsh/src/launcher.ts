@@ -1,20 +1,26 @@
 #!/usr/bin/env node
 /**
- * tsvirsh's entry point. It runs the program bundle (`program.cjs`: tsvirsh and every package it
- * uses, in one file) from the V8 code cache recorded when it was built, so that a run neither
- * resolves modules nor parses JavaScript: Node 20 has no compile cache of its own.
- * Built as CommonJS beside the bundle by scripts/build-program.mjs.
+ * tsvirsh's entry point. It runs the program's main bundle (`program.cjs`: tsvirsh, api, util,
+ * conf, the test driver, in one file) from the V8 code cache recorded when it was built, so that a
+ * run neither resolves modules nor parses JavaScript: Node 20 has no compile cache of its own. The
+ * other drivers are in a side bundle (`side.cjs`, with its own cache), read only when a command
+ * needs one of them, so that a start reads and deserialises only what most commands use.
+ * Built as CommonJS beside the bundles by scripts/build-program.mjs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN } from './program-protocol.js';
+import { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, type BundleExports } from './program-protocol.js';
 
-const program = join(import.meta.dirname, 'program.cjs');
-const cacheFile = join(import.meta.dirname, 'program.cache');
-const baseRequire = createRequire(program);
+const baseRequire = createRequire(join(import.meta.dirname, 'program.cjs'));
+
+/**
+ * The bundles whose code caches this run records at exit (the build sets it): `program` for the
+ * main bundle; `side` also loads every package of the side bundle, to compile their start.
+ */
+const recording = new Set((process.env['TSVIRSH_RECORD_CODE_CACHE'] ?? '').split(','));
 
 /** A built-in module that is loaded when one of its members is first used. */
 function lazyBuiltin(name: string): object {
@@ -78,6 +84,8 @@ const importing = (url: string): PromiseLike<unknown> => ({ then: (resolve, reje
 function programRequire(id: string): unknown {
   if (id.startsWith(LAZY_BUILTIN)) return lazyBuiltin(id.slice(LAZY_BUILTIN.length));
   if (isBuiltin(id)) return baseRequire(id);
+  if (id.startsWith(SIDE_PACKAGE)) return load(side(), id.slice(SIDE_PACKAGE.length));
+  if (id.startsWith(MAIN_PACKAGE)) return load(main, id.slice(MAIN_PACKAGE.length));
   if (id.startsWith(FROM_PACKAGE)) {
     const [, owner, spec] = /^(@[^/:]+\/[^:]+|[^:]+):(.*)$/.exec(id.slice(FROM_PACKAGE.length)) ?? [];
     return importing(pathToFileURL(createRequire(join(packageRoot(owner!), 'package.json')).resolve(spec!)).href);
@@ -86,19 +94,38 @@ function programRequire(id: string): unknown {
 }
 programRequire.resolve = baseRequire.resolve;
 
-// The build writes the bundle in ASCII (esbuild escapes the rest), which latin1 decodes as a plain copy.
-const source = readFileSync(program, 'latin1');
-let cachedData: Buffer | undefined;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {
-  // no cache (a build without one, or it was removed): V8 compiles the source as usual
+/** A package one bundle serves to the other. */
+function load(bundle: { exports: unknown }, spec: string): unknown {
+  const loader = (bundle.exports as BundleExports).modules[spec];
+  if (!loader) throw new Error(`tsvirsh: ${spec} is not in the program`);
+  return loader();
 }
-// A cache made by another Node version is refused by V8 (cachedDataRejected) and ignored.
-const wrapper = `(function (exports, require, module, __filename, __dirname, ${FILE_URL}) {${source}\n})`;
-const script = new Script(wrapper, { filename: program, cachedData });
-const mod = { exports: {} };
-(script.runInThisContext() as (...args: unknown[]) => void)(mod.exports, programRequire, mod, program, import.meta.dirname, fileURL);
 
-// The build runs a few commands with this set to record the functions they compiled.
-if (process.env['TSVIRSH_RECORD_CODE_CACHE'] === '1') process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+/** Runs a bundle (`NAME.cjs`) from its code cache, filling in its module object. */
+function run(name: string, mod: { exports: unknown }): { exports: unknown } {
+  const file = join(import.meta.dirname, `${name}.cjs`);
+  const cacheFile = join(import.meta.dirname, `${name}.cache`);
+  // The build writes the bundles in ASCII (esbuild escapes the rest), which latin1 decodes as a plain copy.
+  const source = readFileSync(file, 'latin1');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // no cache (a build without one, or it was removed): V8 compiles the source as usual
+  }
+  // A cache made by another Node version is refused by V8 (cachedDataRejected) and ignored.
+  const wrapper = `(function (exports, require, module, __filename, __dirname, ${FILE_URL}) {${source}\n})`;
+  const script = new Script(wrapper, { filename: file, cachedData });
+  if (recording.has(name)) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+  (script.runInThisContext() as (...args: unknown[]) => void)(mod.exports, programRequire, mod, file, import.meta.dirname, fileURL);
+  return mod;
+}
+
+// The main bundle's module object exists before it runs: the side bundle may ask it for packages
+// while the main one still initialises.
+const main = { exports: {} };
+let sideBundle: { exports: unknown } | undefined;
+const side = (): { exports: unknown } => (sideBundle ??= run('side', { exports: {} }));
+
+run('program', main);
+if (recording.has('side')) for (const spec of Object.keys((side().exports as BundleExports).modules)) load(side(), spec);

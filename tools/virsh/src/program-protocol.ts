@@ -19,3 +19,21 @@ export const FROM_PACKAGE = 'tsvirsh-from:';
 
 /** The name of the function the launcher passes in for a bundled file's `import.meta.url`. */
 export const FILE_URL = '__tsvirshFileURL';
+
+/**
+ * The prefix under which the main bundle requires a package of the side bundle
+ * (`tsvirsh-side:@tsvirt/remote`): the drivers other than the test driver, and what only some
+ * commands use. The launcher loads the side bundle (its own code cache) on the first such require.
+ */
+export const SIDE_PACKAGE = 'tsvirsh-side:';
+
+/**
+ * The prefix under which the side bundle requires a package the main bundle holds
+ * (`tsvirsh-main:@tsvirt/api`), so that both use one instance of api, conf and util.
+ */
+export const MAIN_PACKAGE = 'tsvirsh-main:';
+
+/** What each bundle exports: a loader per package it serves to the other. */
+export interface BundleExports {
+  readonly modules: Readonly<Record<string, () => unknown>>;
+}

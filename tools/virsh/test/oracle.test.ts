@@ -9,14 +9,14 @@ const oracle = join(dirname(fileURLToPath(import.meta.url)), 'oracle');
 
 /** Runs the recorded virsh 9.0 cases through a binary; returns compare.mjs's counts and report. */
 function compare(binary: string): { passed: number; failed: number; report: string } {
-  const r = spawnSync(process.execPath, [join(oracle, 'compare.mjs'), '-q', binary], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(process.execPath, [join(oracle, 'compare.mjs'), '-q', binary], { encoding: 'utf8', timeout: 1_500_000 });
   const report = `${r.stdout}${r.stderr}`;
   const m = /(\d+) passed, (\d+) failed/.exec(report);
   if (!m) throw new Error(`compare.mjs printed no summary:\n${report}`);
   return { passed: Number(m[1]), failed: Number(m[2]), report };
 }
 
-describe('tsvirsh against virsh 9.0', { timeout: 600_000 }, () => {
+describe('tsvirsh against virsh 9.0', { timeout: 1_500_000 }, () => {
   it("the recordings still match Debian's virsh", () => {
     const virsh = execFileSync('sh', ['-c', 'command -v virsh'], { encoding: 'utf8' }).trim();
     const { failed, report } = compare(virsh);

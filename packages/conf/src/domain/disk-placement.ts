@@ -16,19 +16,26 @@ const unsupported = (detail: string): VirError => new VirError(ErrorCode.CONFIG_
 /**
  * Disks in the order libvirt's parser keeps them: each goes before the first later-numbered disk
  * of its written bus (an unwritten bus is a bus of its own), else after the last disk of that bus,
- * else at the end. Target names that name no index count as -1.
+ * else at the end. Target names that name no index count as -1. Each bus keeps its disks sorted,
+ * so a binary search finds the place in it; thousands of disks cost a few milliseconds.
  */
 export function disksInParseOrder(disks: readonly Disk[]): Disk[] {
   const out: Disk[] = [];
-  const index = (d: Disk): number => diskTargetIndex(d.target?.dev ?? '') ?? -1;
+  const byBus = new Map<string | undefined, Array<{ disk: Disk; index: number }>>();
   for (const disk of disks) {
-    let at = -1;
-    for (let i = out.length - 1; i >= 0; i--) {
-      if (out[i]!.target?.bus !== disk.target?.bus) continue;
-      if (index(out[i]!) > index(disk)) at = i;
-      else if (at === -1) at = i + 1;
+    const index = diskTargetIndex(disk.target?.dev ?? '') ?? -1;
+    const group = byBus.get(disk.target?.bus) ?? byBus.set(disk.target?.bus, []).get(disk.target?.bus)!;
+    let lo = 0;
+    let hi = group.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (group[mid]!.index > index) hi = mid;
+      else lo = mid + 1;
     }
-    out.splice(at === -1 ? out.length : at, 0, disk);
+    const next = group[lo];
+    const at = next ? out.indexOf(next.disk) : group.length ? out.indexOf(group[group.length - 1]!.disk) + 1 : out.length;
+    out.splice(at, 0, disk);
+    group.splice(lo, 0, { disk, index });
   }
   return out;
 }

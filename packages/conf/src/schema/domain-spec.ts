@@ -1,4 +1,4 @@
-import { buildSpec } from './order-table.js';
+import { buildSpec, lazySpec } from './order-table.js';
 import { DOMAIN_ORDER } from './generated/domain-order.js';
 import type { ElementSpec } from './element-spec.js';
 
@@ -19,7 +19,7 @@ export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
 });
 
 /** libvirt's layout of the QEMU driver's `<domstatus>` file, with the domain inside it. */
-export const DOMSTATUS_SPEC: ElementSpec = (() => {
+export const DOMSTATUS_SPEC: ElementSpec = lazySpec(() => {
   const status = buildSpec('domstatus', DOMAIN_ORDER);
   return { ...status, children: { ...status.children, domain: DOMAIN_SPEC } };
-})();
+});

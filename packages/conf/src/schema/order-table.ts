@@ -6,8 +6,28 @@ export type OrderTable = Readonly<Record<string, { readonly order?: readonly str
 /** Layout quirks by element path, merged over an order table. */
 export type LayoutTable = Readonly<Record<string, Omit<ElementSpec, 'children'>>>;
 
-/** Builds the spec tree of the document rooted at `root` from path-keyed tables. */
+/**
+ * A spec made by `make` when first read. Building a document's tree costs milliseconds, which a
+ * command that never formats that document (most of a cold start) should not pay.
+ */
+export function lazySpec(make: () => ElementSpec): ElementSpec {
+  let spec: ElementSpec | undefined;
+  const built = (): ElementSpec => (spec ??= make());
+  return {
+    get attrs() { return built().attrs; },
+    get order() { return built().order; },
+    get children() { return built().children; },
+    get expanded() { return built().expanded; },
+    get foreign() { return built().foreign; },
+  };
+}
+
+/** The spec tree of the document rooted at `root` from path-keyed tables, built when first read. */
 export function buildSpec(root: string, order: OrderTable, layout: LayoutTable = {}): ElementSpec {
+  return lazySpec(() => buildTree(root, order, layout));
+}
+
+function buildTree(root: string, order: OrderTable, layout: LayoutTable): ElementSpec {
   const nodes = new Map<string, { spec: ElementSpec; children: Record<string, ElementSpec> }>();
   const node = (path: string): { spec: ElementSpec; children: Record<string, ElementSpec> } => {
     let n = nodes.get(path);

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
-import { ErrorCode, ErrorDomain, VirError, writeFileAtomic } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, readSmallTextIfExists, writeFileAtomic } from '@tsvirt/util';
 
 /**
  * How one kind of state file is kept: its name, its current version, the schema of that version's
@@ -92,14 +91,13 @@ export function defineStateFile<T>(format: StateFileFormat<T>): StateFile<T> {
     parse,
     serialize,
     async read(path) {
-      let text: string;
+      let text: string | undefined;
       try {
-        text = await readFile(path, 'utf8');
+        text = readSmallTextIfExists(path);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw refuse(path, `cannot read it: ${(e as Error).message}`, e);
       }
-      return parse(text, path);
+      return text === undefined ? undefined : parse(text, path);
     },
     async write(path, data) {
       await writeFileAtomic(path, serialize(data), { domain });

@@ -4,8 +4,10 @@ import type { RelaxNGValidator } from 'libxml2-wasm';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 
-/** libvirt's RelaxNG schemas, shipped with this package. */
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+/** The folder of libvirt's RelaxNG schemas, shipped with this package (found on first use: a start that validates nothing skips it). */
+export function schemaDir(): string {
+  return fileURLToPath(new URL('../../schemas/', import.meta.url));
+}
 
 const validators = new Map<string, RelaxNGValidator>();
 let providersRegistered = false;
@@ -22,7 +24,7 @@ function validatorFor(lib: Awaited<ReturnType<typeof libxml2>>, schema: string):
   const { RelaxNGValidator, XmlDocument } = lib;
   let v = validators.get(schema);
   if (!v) {
-    const path = `${SCHEMA_DIR}${schema}`;
+    const path = `${schemaDir()}${schema}`;
     const doc = XmlDocument.fromBuffer(readFileSync(path), { url: path });
     try {
       v = RelaxNGValidator.fromDoc(doc);
@@ -50,7 +52,7 @@ export async function validateXML(xml: string, schema: string): Promise<void> {
   } catch (e) {
     if (!(e instanceof XmlValidateError)) throw VirError.from(e, ErrorCode.XML_INVALID_SCHEMA, ErrorDomain.XML);
     const why = e.details.map((d) => d.message.trim()).join('\n');
-    throw new VirError(ErrorCode.XML_INVALID_SCHEMA, `Unable to validate doc against ${SCHEMA_DIR}${schema}\n${why}\n`, ErrorDomain.XML, { cause: e });
+    throw new VirError(ErrorCode.XML_INVALID_SCHEMA, `Unable to validate doc against ${schemaDir()}${schema}\n${why}\n`, ErrorDomain.XML, { cause: e });
   } finally {
     doc.dispose();
   }

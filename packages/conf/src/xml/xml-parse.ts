@@ -7,10 +7,6 @@ import { libxml2Check } from './libxml2-check.js';
 import { parseErrorDetail } from './parse-error-detail.js';
 import { fastParse } from './fast-parse.js';
 
-// The package's CommonJS build is one bundled file, which loads several times faster than its
-// ESM tree of some thirty modules: that is most of the CLI's cold start.
-const { XMLParser, XMLValidator } = createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser;
-
 /** Documents larger than this are refused before parsing: no libvirt document comes near it. */
 export const MAX_XML_BYTES = 10 * 1024 * 1024;
 
@@ -20,7 +16,7 @@ export const MAX_XML_BYTES = 10 * 1024 * 1024;
  * slow HTML entity table). `jPath: false` spares building a path string for every element, which
  * only callbacks (none here) would read. CDATA comes apart so its text is never decoded.
  */
-const parser = new XMLParser({
+const PARSER_OPTIONS: FastXmlParser.X2jOptions = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -35,7 +31,22 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   jPath: false,
-});
+};
+
+let full: { parser: FastXmlParser.XMLParser; validator: typeof FastXmlParser.XMLValidator } | undefined;
+
+/**
+ * fast-xml-parser, loaded when a document first takes the full way: most take the fast one, and a
+ * start that parses none should not pay for it. Its CommonJS build is one bundled file, which
+ * loads several times faster than its ESM tree of some thirty modules.
+ */
+function fullParser(): NonNullable<typeof full> {
+  if (!full) {
+    const { XMLParser, XMLValidator } = createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser;
+    full = { parser: new XMLParser(PARSER_OPTIONS), validator: XMLValidator };
+  }
+  return full;
+}
 
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([\da-fA-F]+));/g;
@@ -155,7 +166,8 @@ export function parseLabelled(text: string, label: string, domain: ErrorDomain):
  */
 function fullParse(text: string, refuse: (fallback: string, cause?: unknown) => never): XmlElement {
   const marked = /constructor|prototype|__proto__/.test(text) ? text.replace(RESERVED_NAME, `$1$2${MARK}`) : text;
-  const valid = XMLValidator.validate(marked, { allowBooleanAttributes: false });
+  const { parser, validator } = fullParser();
+  const valid = validator.validate(marked, { allowBooleanAttributes: false });
   if (valid !== true) refuse(`${valid.err.line}: ${valid.err.msg}`);
   let roots: XmlElement[] = [];
   try {

@@ -14,6 +14,7 @@ const ev = (proc: number, msg: unknown): Uint8Array => encodeEvent(remote_progra
 type Life = Extract<DomainDriverEvent, { event: number }>;
 type Job = Extract<DomainDriverEvent, { disk: string }>;
 type Device = Extract<DomainDriverEvent, { devAlias: string }>;
+type Threshold = Extract<DomainDriverEvent, { eventID: 24 }>;
 
 const lifecycle = (e: DomainDriverEvent) => ({ dom: wireDomain(e.domain), event: (e as Life).event, detail: (e as Life).detail });
 const blockJob = (e: DomainDriverEvent) => ({ dom: wireDomain(e.domain), path: (e as Job).disk, type: (e as Job).type, status: (e as Job).status });
@@ -41,6 +42,12 @@ export const DOMAIN_EVENT_MESSAGES: ReadonlyMap<number, EventMessages> = new Map
     callback: (callbackID, e) => ev(P.REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2, {
       callbackID, dom: wireDomain(e.domain), dst: (e as Job).disk, type: (e as Job).type, status: (e as Job).status,
     }),
+  }],
+  [24, {
+    callback: (callbackID, e) => {
+      const t = e as Threshold;
+      return ev(P.REMOTE_PROC_DOMAIN_EVENT_BLOCK_THRESHOLD, { callbackID, dom: wireDomain(e.domain), dev: t.dev, path: t.path || null, threshold: t.threshold, excess: t.excess });
+    },
   }],
   [19, {
     callback: (callbackID, e) => ev(P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED, { callbackID, dom: wireDomain(e.domain), devAlias: (e as Device).devAlias }),

@@ -62,6 +62,11 @@ export async function createCgroup(tree: CgroupTree, dirs: readonly string[]): P
   }
 }
 
+/** Moves a process (all its threads) into the container's cgroup; nothing when there is none. */
+export function placeProcess(dirs: readonly string[], pid: number | undefined): void {
+  if (pid !== undefined) for (const dir of dirs) write(dir, 'cgroup.procs', String(pid));
+}
+
 /** Every process in the container's cgroup. */
 export async function cgroupPids(dirs: readonly string[]): Promise<number[]> {
   const all = new Set<number>();

@@ -1,6 +1,6 @@
 import { DOMAIN_PART_MODELS, parseDevice, type DomainDef, type DomainDevice, type DomainPart } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { checkLoopDriver } from './loop-driver.js';
+import { checkImageDriver } from './loop-driver.js';
 import { hostdevSpecs, type HostdevSpec } from './hostdevs.js';
 
 type Fs = Extract<DomainDevice, { kind: 'filesystem' }>;
@@ -10,14 +10,19 @@ type Nic = Extract<DomainDevice, { kind: 'interface' }>;
 export type ContainerMount =
   | { readonly kind: 'bind'; readonly source: string; readonly target: string; readonly readonly: boolean }
   | { readonly kind: 'tmpfs'; readonly target: string; readonly kib: number }
-  /** A block device (`type='block'`), or an image file on a loop device (`type='file'`, `loop`). */
-  | { readonly kind: 'block'; readonly source: string; readonly target: string; readonly readonly: boolean; readonly loop: boolean };
+  /** A block device (`type='block'`), or an image file (`type='file'`) on a loop device or served through nbd in `format`. */
+  | { readonly kind: 'block'; readonly source: string; readonly target: string; readonly readonly: boolean; readonly via: BlockVia; readonly format?: string | undefined };
+
+/** How a block filesystem reaches the kernel: a block device as it is, or an image on a loop or nbd device. */
+export type BlockVia = 'dev' | 'loop' | 'nbd';
 
 /** The root: a host directory, or a block device or image (`block`) mounted by the helper. */
 export interface ContainerRoot {
   readonly source: string;
   readonly readonly: boolean;
-  readonly block?: 'dev' | 'loop' | undefined;
+  readonly block?: BlockVia | undefined;
+  /** The image's format, for nbd. */
+  readonly format?: string | undefined;
 }
 
 /** One id range of `<idmap>`: ids from `start` inside are `target` on the host, `count` of them. */
@@ -90,23 +95,30 @@ function mountOf(fs: Fs, root: string): ContainerMount {
       return { kind: 'tmpfs', target, kib: fs.source?.usage ?? 0 };
     case 'block':
     case 'file':
-      return { kind: 'block', source: blockSource(fs), target, readonly: fs.readonly === true, loop: fs.type === 'file' };
+      return { kind: 'block', source: blockSource(fs), target, readonly: fs.readonly === true, ...blockVia(fs) };
     default:
       throw unsupported(`Cannot mount filesystem type ${fs.type}`);
   }
 }
 
-/** The source of a `block` or `file` filesystem, its loop driver and format checked as libvirt_lxc checks them. */
+/** The source of a `block` or `file` filesystem. */
 function blockSource(fs: Fs): string {
-  if (fs.type === 'file') checkLoopDriver(fs);
   return (fs.type === 'file' ? fs.source?.file : fs.source?.dev) ?? '';
+}
+
+/** How a `block` or `file` filesystem is mounted, its driver and format checked as libvirt_lxc checks them. */
+function blockVia(fs: Fs): { via: BlockVia; format?: string } {
+  if (fs.type !== 'file') return { via: 'dev' };
+  const driver = checkImageDriver(fs);
+  return driver.kind === 'nbd' ? { via: 'nbd', format: driver.format } : { via: 'loop' };
 }
 
 function rootOf(fs: Fs | undefined): ContainerRoot {
   const type = fs?.type ?? 'mount';
   if (type === 'mount') return { source: fs?.source?.dir ?? '/', readonly: fs?.readonly === true };
   if (type !== 'block' && type !== 'file') throw unsupported(`Unsupported root filesystem type ${type}`);
-  return { source: blockSource(fs!), readonly: fs?.readonly === true, block: type === 'file' ? 'loop' : 'dev' };
+  const { via, format } = blockVia(fs!);
+  return { source: blockSource(fs!), readonly: fs?.readonly === true, block: via, format };
 }
 
 /** Reads what a container is made of; refuses what this driver cannot build, in libvirt's words. */

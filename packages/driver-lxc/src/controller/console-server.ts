@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 
 /** How much recent console output a client that attaches later is shown first. */
 const REPLAY_BYTES = 64 * 1024;
@@ -35,10 +35,14 @@ export class ConsoleServer {
   async listen(path: string): Promise<void> {
     await rm(path, { force: true });
     this.#server = createServer((sock) => this.#attach(sock));
+    // Bound and listening under another name first: a client that sees the socket between the
+    // bind and the listen would be refused. The rename makes it appear ready.
+    const bound = `${path}.${process.pid}`;
     await new Promise<void>((resolve, reject) => {
       this.#server!.once('error', reject);
-      this.#server!.listen(path, () => resolve());
+      this.#server!.listen(bound, () => resolve());
     });
+    await rename(bound, path);
   }
 
   #attach(sock: Socket): void {

@@ -113,6 +113,8 @@ export async function startContainer(p: LaunchParams, console: ConsoleSource, se
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const spawnError = new Promise<never>((_, reject) => child.on('error', (e) => reject(new Error(`cannot run the container helper: ${e.message}`))));
   const sync = child.stdio[3] as Readable & Writable;
+  // A helper that died is seen by its exit and the socket's end; a write to it then fails quietly.
+  sync.on('error', () => undefined);
   let netns: number | undefined;
   const release = async () => {
     if (netns === undefined) return;
@@ -133,6 +135,7 @@ export async function startContainer(p: LaunchParams, console: ConsoleSource, se
   const nextLine = lineReader(sync);
   let line = await Promise.race([nextLine(), spawnError]);
   // The cgroup is made while the helper goes on: it is needed only once init-to-be has reported.
+  // Its failure is kept (caught at once: the helper's next line may take a while) and thrown once the helper is stopped.
   let setupError: unknown;
   let cgroups: Promise<readonly string[] | undefined> = Promise.resolve(typeof setupCgroup === 'function' ? [] : setupCgroup);
   let controller: StartedController | undefined;
@@ -140,13 +143,12 @@ export async function startContainer(p: LaunchParams, console: ConsoleSource, se
     const m = /^controller (\d+) (\d+)$/.exec(line ?? '');
     if (!m) return fail(helperWords(line, 'it started the controller'));
     controller = { pid: Number(m[1]), pty: `/dev/pts/${m[2]}`, word: child.stdio[4] as Writable };
-    cgroups = setupCgroup(controller);
+    cgroups = setupCgroup(controller).catch((e: unknown) => {
+      setupError = e;
+      return undefined;
+    });
     line = await nextLine();
   }
-  cgroups = cgroups.catch((e: unknown) => {
-    setupError = e;
-    return undefined;
-  });
   // The helper tells each device the container needs (its images' loop devices, block
   // filesystems, hostdevs), then the pid of the container's init-to-be.
   const allows: string[] = [];

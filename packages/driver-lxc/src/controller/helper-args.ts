@@ -1,3 +1,4 @@
+import type { BlockVia } from '../conf/container-spec.js';
 import type { LaunchParams } from './launch-params.js';
 import { initEndFile, meminfoFifo, rootStage } from '../state/lxc-paths.js';
 
@@ -17,6 +18,9 @@ export function initEnvironment(p: LaunchParams): string[] {
   ];
 }
 
+/** The helper attaches loop devices itself; an nbd image is on its device by now (driver/nbd-images.ts). */
+const helperVia = (via: BlockVia): 'loop' | 'dev' => (via === 'loop' ? 'loop' : 'dev');
+
 /**
  * The helper's command line: the root, mounts, identity and init of the container, and on a
  * first start the controller's command (Node, its script, its argument) for the helper to start.
@@ -25,14 +29,14 @@ export function helperArgs(p: LaunchParams, controller?: readonly [string, strin
   const s = p.spec;
   const ro = (b: boolean) => (b ? 'ro' : 'rw');
   const args = ['run', ...(controller ? ['--controller', ...controller] : [])];
-  if (s.root.block) args.push('--root-block', s.root.source, ro(s.root.readonly), s.root.block, rootStage(p.stateDir, s.name));
+  if (s.root.block) args.push('--root-block', s.root.source, ro(s.root.readonly), helperVia(s.root.block), rootStage(p.stateDir, s.name));
   else args.push('--root', s.root.source, ro(s.root.readonly));
   args.push('--hostname', s.name);
   if (s.idmap) args.push('--userns');
   for (const sh of p.shares) args.push('--share', sh.ns, sh.path);
   for (const m of s.mounts) {
     if (m.kind === 'bind') args.push('--bind', m.source, m.target, ro(m.readonly));
-    else if (m.kind === 'block') args.push('--block', m.source, m.target, ro(m.readonly), m.loop ? 'loop' : 'dev');
+    else if (m.kind === 'block') args.push('--block', m.source, m.target, ro(m.readonly), helperVia(m.via));
     else args.push('--tmpfs', m.target, String(m.kib));
   }
   for (const n of p.devNodes) args.push('--devnode', n.host, n.path);

@@ -2,7 +2,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { devicesOf, formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, processStartTime } from '@tsvirt/util';
-import { createCgroup, freeze, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
+import { createCgroup, freeze, placeProcess, removeCgroup, killCgroup } from '../cgroup/cgroup-ops.js';
 import { applyResources } from '../cgroup/container-resources.js';
 import { startContainer, type StartedController } from '../controller/container-process.js';
 import { cgroupDirs, cgroupTree, leafName, requireCgroups } from '../cgroup/cgroup-tree.js';
@@ -20,6 +20,7 @@ import { removeStatus, writeStatus } from '../state/lxc-store.js';
 import type { LxcContext } from './lxc-context.js';
 import { withConsolePty } from './live-console.js';
 import { removeRunFiles, waitController } from './lxc-stop.js';
+import { disconnectNbd, nbdServer, serveNbdImages } from './nbd-images.js';
 import { releasePorts } from './network-ports.js';
 import { removeHostVeths, setupHostNetwork, type HostNetwork } from './veth-host.js';
 
@@ -60,16 +61,18 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
     controller: undefined, tree, cgroups: [], veths: [], ports: [], xml: '', persistent: opts.persistent, stopRequest: undefined,
   };
   let controller: StartedController | undefined;
+  const nbdDevices: string[] = [];
   await mkdir(drv.paths.logDir, { recursive: true });
   const log = await open(logFile(drv.paths, def.name), 'a');
   try {
     // A record left by an earlier run would read as this run's end.
     await removeRunFiles(drv.paths, def.name);
     await writeStatus(drv.paths, status);
+    const built = await serveNbdImages(spec, nbdDevices);
     await setupHostNetwork(drv, spec, net);
     status.veths = net.plans.map((v) => v.host);
     status.ports = net.ports;
-    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec, uid: identity.uid, gid: identity.gid, tree, veths: net.plans, shares, devNodes,
+    const params: LaunchParams = { stateDir: drv.paths.stateDir, name: def.name, helper, spec: built, uid: identity.uid, gid: identity.gid, tree, veths: net.plans, shares, devNodes,
       hostNets: spec.hostdevs.filter((h) => h.kind === 'net') };
     // One helper run opens the console pty, starts the controller (whose Node start-up then goes
     // on beside the start, off its critical path) and makes the container, while this process
@@ -84,6 +87,8 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
       try {
         await createCgroup(tree, status.cgroups);
         await applyResources(tree, status.cgroups, spec);
+        // As libvirt_lxc: qemu-nbd ends with the container, however it ends.
+        for (const dev of nbdDevices) placeProcess(status.cgroups, await nbdServer(dev));
       } catch (e) {
         throw startFailure(`${SETUP_FAILURE}${(e as Error).message}`);
       }
@@ -109,6 +114,7 @@ export async function startContainerDomain(drv: LxcContext, def: DomainDef, opts
     await removeRunFiles(drv.paths, def.name);
     await removeHostVeths(net.plans);
     await releasePorts(drv, net.ports);
+    for (const dev of nbdDevices) await disconnectNbd(dev);
     if (opts.persistent) await writeStatus(drv.paths, { phase: 'inactive', name: def.name, reason: DomainShutoffReason.FAILED });
     else await removeStatus(drv.paths, def.name);
     throw e;

@@ -28,9 +28,12 @@ export async function waitController(s: ActiveStatus, ms: number): Promise<void>
   }
 }
 
-/** Temporary files of atomic writes of the init and exit records, left when the controller was killed mid-write. */
+/**
+ * Temporary files of atomic writes of the init and exit records, and the console socket bound
+ * before its rename, left when the controller was killed mid-way.
+ */
 async function interruptedWrites(p: LxcPaths, name: string): Promise<string[]> {
-  const records = [initFile(p, name), exitFile(p, name)].map((f) => `${basename(f)}.`);
+  const records = [initFile(p, name), exitFile(p, name), consoleSocket(p, name)].map((f) => `${basename(f)}.`);
   const entries = await readdir(p.stateDir).catch(() => [] as string[]);
   return entries.filter((e) => records.some((r) => e.startsWith(r) && /^[0-9a-f]+$/.test(e.slice(r.length)))).map((e) => join(p.stateDir, e));
 }

@@ -5,6 +5,8 @@ import { ErrorCode, ErrorDomain, VirError, uriParam, type VirURI } from '@tsvirt
 export interface LxcPaths {
   /** The canonical URI of the instance (`lxc:///system`, `lxc:///embed?root=/dir`). */
   readonly uri: string;
+  /** The URI the connection reports: `lxc://` and `lxc:///` as written, as libvirt keeps them. */
+  readonly shown?: string;
   /** Persistent definitions (`<name>.xml`) and `autostart/`. */
   readonly configDir: string;
   /** Status files, locks, exit records, console sockets. */
@@ -20,14 +22,15 @@ export function pathsForURI(uri: VirURI): LxcPaths | 'declined' {
   if (uri.driver !== 'lxc') return 'declined';
   if (uri.path === '' || uri.path === '/' || uri.path === '/system') {
     if (process.getuid?.() !== 0) throw new VirError(ErrorCode.OPERATION_DENIED, 'Not running privileged, disabling driver', D);
-    return { uri: 'lxc:///system', configDir: '/etc/tsvirt/lxc', stateDir: '/run/tsvirt/lxc', logDir: '/var/log/tsvirt/lxc' };
+    return { uri: 'lxc:///system', shown: `lxc://${uri.path}`, configDir: '/etc/tsvirt/lxc', stateDir: '/run/tsvirt/lxc', logDir: '/var/log/tsvirt/lxc' };
   }
   if (uri.path === '/embed') {
     const root = uriParam(uri, 'root');
-    if (!root) throw new VirError(ErrorCode.INVALID_ARG, `Missing 'root' URI parameter`, D);
-    if (!isAbsolute(root)) throw new VirError(ErrorCode.INVALID_ARG, `root path '${root}' in URI must be absolute`, D);
+    if (root === undefined) throw new VirError(ErrorCode.INVALID_ARG, "Missing URI parameter 'root'", ErrorDomain.URI);
+    if (!isAbsolute(root)) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'root path must be absolute', ErrorDomain.NONE);
     const r = resolve(root);
-    return { uri: `lxc:///embed?root=${r}`, configDir: join(r, 'etc', 'lxc'), stateDir: join(r, 'run', 'lxc'), logDir: join(r, 'log', 'lxc') };
+    const embedded = `lxc:///embed?root=${r}`;
+    return { uri: embedded, shown: embedded, configDir: join(r, 'etc', 'lxc'), stateDir: join(r, 'run', 'lxc'), logDir: join(r, 'log', 'lxc') };
   }
   throw new VirError(ErrorCode.INTERNAL_ERROR, `Unexpected LXC URI path '${uri.path}', try lxc:///system`, D);
 }

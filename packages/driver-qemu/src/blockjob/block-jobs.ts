@@ -23,6 +23,9 @@ export interface JobScope {
   readonly mon: QmpClient;
 }
 
+/** What settling jobs needs: no definition, only the run and its monitor (the event watcher has no more). */
+export type SettleScope = Pick<JobScope, 'drv' | 's' | 'mon'>;
+
 /** What `query-block-jobs` says of a job. */
 interface QemuJob {
   device: string;
@@ -38,6 +41,9 @@ interface QemuJob {
 const JOB_TYPE: Record<BlockJobKind, number> = {
   pull: DomainBlockJobType.PULL, copy: DomainBlockJobType.COPY, commit: DomainBlockJobType.COMMIT, 'active-commit': DomainBlockJobType.ACTIVE_COMMIT,
 };
+
+/** Formats that can have a backing image: a full copy's is cut off explicitly, as libvirt's `backing: null`. */
+const HAS_BACKING = new Set(['qcow2', 'qed', 'qcow', 'vmdk']);
 
 const jobsOf = (s: ActiveStatus): Record<string, BlockJobRecord> => (s.blockJobs ??= {});
 
@@ -150,7 +156,7 @@ export async function startCopy(c: JobScope, disk: string, req: CopyRequest, spe
       driver: req.block ? 'host_device' : 'file', filename: req.path, 'node-name': storageNode(node), 'auto-read-only': true, discard: 'unmap',
     });
     await c.mon.execute('blockdev-add', {
-      'node-name': formatNode(node), 'read-only': false, driver: format, file: storageNode(node), ...(req.shallow ? {} : { backing: null }),
+      'node-name': formatNode(node), 'read-only': false, driver: format, file: storageNode(node), ...(req.shallow || !HAS_BACKING.has(format) ? {} : { backing: null }),
     });
     await c.mon.execute('blockdev-mirror', {
       ...common(id, speed), device: chain[0]!.node, target: formatNode(node), sync: req.shallow ? 'top' : 'full',
@@ -172,7 +178,7 @@ export async function startCopy(c: JobScope, disk: string, req: CopyRequest, spe
 }
 
 /** The record's job gone: its record and `<mirror>` dropped, and what it leaves behind removed (a copy not pivoted to: its nodes). */
-async function forget(c: JobScope, target: string, rec: BlockJobRecord, ok: boolean, pivoted: boolean): Promise<void> {
+async function forget(c: SettleScope, target: string, rec: BlockJobRecord, ok: boolean, pivoted: boolean): Promise<void> {
   delete jobsOf(c.s)[target];
   if (rec.kind === 'copy' && !pivoted) await deleteDiskNodes(c.mon, rec.dest?.node);
   if (rec.kind === 'copy' || rec.kind === 'active-commit') editLiveDisk(c.s, rec.alias, (d) => delete d.mirror);
@@ -209,7 +215,7 @@ async function concluded(mon: QmpClient, id: string): Promise<QemuJob | undefine
  * Takes the outcome of every job QEMU has concluded (dismissing it, dropping the record, removing
  * what it leaves) and marks copies that became ready; writes the status when anything changed.
  */
-export async function settleJobs(c: JobScope): Promise<void> {
+export async function settleJobs(c: SettleScope): Promise<void> {
   const records = Object.entries(c.s.blockJobs ?? {});
   if (records.length === 0) return;
   const jobs = await c.mon.execute<QemuJob[]>('query-block-jobs');

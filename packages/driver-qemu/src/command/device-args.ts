@@ -286,6 +286,8 @@ const VIDEO_DEVICES: Record<string, [primary: string, secondary: string]> = {
   bochs: ['bochs-display', 'bochs-display'], ramfb: ['ramfb', 'ramfb'],
 };
 
+const VIRTIO_GL_DEVICES: [primary: string, secondary: string] = ['virtio-vga-gl', 'virtio-gpu-gl-pci'];
+
 type VideoModel = NonNullable<DeviceOf<'video'>['model']>;
 
 /** QEMU's memory properties of a card, from the sizes libvirt keeps in KiB. */
@@ -309,8 +311,10 @@ export function videoArgs(devices: readonly XmlElement[]): string[] {
     const model = v.model ?? {};
     const type = model.type ?? 'cirrus';
     if (type === 'none') return [];
-    const names = VIDEO_DEVICES[type];
-    if (!names || model.acceleration !== undefined || model.resolution !== undefined || v.driver?.name === 'vhostuser') throw unsupported(`video model '${type}'`);
+    // A virtio card renders through virgl with 3D acceleration (QEMU's `-gl` cards); a render node is only for vhost-user ones.
+    const gl = type === 'virtio' && model.acceleration?.accel3d === true && model.acceleration.rendernode === undefined;
+    const names = gl ? VIRTIO_GL_DEVICES : VIDEO_DEVICES[type];
+    if (!names || (model.acceleration !== undefined && !gl) || model.resolution !== undefined || v.driver?.name === 'vhostuser') throw unsupported(`video model '${type}'`);
     if (model.heads !== undefined && model.heads !== 1 && type !== 'qxl' && type !== 'virtio') throw unsupported(`video heads '${model.heads}'`);
     // ramfb is not a PCI device.
     const at = type === 'ramfb' ? {} : pciProps(pciAddressOf(v), pcieRoot);

@@ -27,6 +27,9 @@ import type { DriverContext } from './driver-context.js';
 import { pidFileIn, tearDown } from './domain-stop.js';
 import { resolveDisksForStart } from './resolve-disks.js';
 import { startTpmEmulators } from '../tpm/swtpm-emulator.js';
+import { firmwareContext, selectFirmware } from '../firmware/firmware-select.js';
+import { prepareNvram } from '../firmware/nvram-store.js';
+import { recordChannels } from '../agent/channel-state.js';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -86,6 +89,7 @@ async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
 export async function startDomain(drv: DriverContext, def: DomainDef, opts: StartOptions): Promise<ActiveStatus> {
   const paths = drv.paths;
   const accel = await accelFor(drv, def);
+  await selectFirmware(def, firmwareContext(paths));
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   recordAliases(def, disks);
   const uses = await sharedUsesOf(disks);
@@ -111,7 +115,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     return s;
   });
 
-  let tpmCreated: readonly string[] = [];
+  let made: readonly string[] = [];
   try {
     await mkdir(status.runDir, { recursive: true, mode: 0o700 });
     const masterKeyFile = join(status.runDir, 'master-key.aes');
@@ -123,8 +127,10 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const vncPort = await freeVncPort(def);
     recordVnc(def, vncPort);
     const hugepages = await hugepageContext(status.id, def.name);
+    const nvram = await prepareNvram(def);
+    made = nvram ? [nvram] : [];
     const tpm = await startTpmEmulators(paths, def, status.runDir);
-    tpmCreated = tpm.created;
+    made = [...made, ...tpm.created];
     const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
@@ -139,6 +145,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     try {
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
+      await recordChannels(proc.monitor, def, status.runDir);
       await lifecycleSetup(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       if (!opts.paused) await proc.monitor.execute('cont');
@@ -156,7 +163,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
   } catch (e) {
     await tearDown(drv, status, undefined).catch(() => undefined);
-    await Promise.all(tpmCreated.map((d) => rm(d, { recursive: true, force: true })));
+    // What this start made outside the run directory: a new NVRAM store, new TPM state.
+    await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
     await qemuStore(paths).withDriverLock(restoreSgio).catch(() => undefined);
     throw e;
   }

@@ -4,13 +4,17 @@ import { diskBus } from '../devices/qemu-disk.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { isQ35 } from './qemu-defaults.js';
 import { defaultTpmVersion } from '../tpm/swtpm-paths.js';
+import { checkAutoselection } from '../command/firmware-args.js';
 
 const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.QEMU);
 const detail = (msg: string): VirError => new VirError(ErrorCode.XML_DETAIL, msg, ErrorDomain.DOMAIN);
 
-/** Firmware: no NVRAM for a stateless loader. */
+/** Firmware: UEFI (chosen, or a pflash loader) needs ACPI on x86; no NVRAM for a stateless loader. */
 function checkFirmware(def: DomainDef): void {
   const os = domainPart(def, 'os');
+  // What autoselection leaves no room for is a parse error in libvirt, found before any QEMU check.
+  if (os?.firmware !== undefined) checkAutoselection(os);
+  if ((os?.firmware === 'efi' || os?.loader?.type === 'pflash') && !domainPart(def, 'features')?.acpi) throw unsupported('UEFI requires ACPI on this architecture');
   if (os?.loader?.stateless !== true || !os.nvram) return;
   if (os.nvram.path?.trim() || os.nvram.source) throw detail('NVRAM is not permitted when loader is stateless');
   if (os.nvram.template !== undefined) throw detail('NVRAM template is not permitted when loader is stateless');

@@ -14,7 +14,10 @@ import type { ActiveStatus, DomainStatus } from '../state/domain-status.js';
 import { readPending, writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { fakeReboot, lifecycleOf, outcomeOf } from './lifecycle-actions.js';
+import { thresholdEvents } from '../blockjob/threshold-event.js';
+import { settleJobs } from '../blockjob/block-jobs.js';
 import { autoCoreDump } from './auto-dump.js';
+import { followChannel } from '../agent/channel-state.js';
 
 /** A running QEMU as the watcher holds it. */
 export interface EventTarget {
@@ -125,8 +128,13 @@ async function onDeviceDeleted(c: Ctx, data: Record<string, unknown>): Promise<v
   c.drv.events.raiseOther({ eventID: DomainEventID.DEVICE_REMOVED, domain: refOf(c.s), devAlias: alias });
 }
 
-/** BLOCK_JOB_*: the job's disk found by device id, node name or libvirt-style job name; BLOCK_JOB and BLOCK_JOB_2 raised. */
-function onBlockJob(c: Ctx, e: QmpEvent): void {
+/**
+ * BLOCK_JOB_*: the job's disk found by device id, node name or libvirt-style job name; BLOCK_JOB
+ * and BLOCK_JOB_2 raised, and the driver's own jobs settled (a finished one dismissed, a ready
+ * copy's `<mirror>` marked) as libvirt does on the event.
+ */
+async function onBlockJob(c: Ctx, e: QmpEvent): Promise<void> {
+  await settleJobs(c);
   const job = String(e.data['device'] ?? '');
   const disks = disksOf(parseDomainXML(c.s.xml, { arch: GUEST_ARCH }).devices);
   const disk = disks.find((d) => {
@@ -160,6 +168,12 @@ export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: Acti
     case 'BLOCK_JOB_COMPLETED':
     case 'BLOCK_JOB_CANCELLED':
     case 'BLOCK_JOB_READY': return onBlockJob(c, e);
+    case 'BLOCK_WRITE_THRESHOLD':
+      for (const ev of thresholdEvents(s, e.data ?? {})) drv.events.raiseOther(ev);
+      return;
+    case 'VSERPORT_CHANGE':
+      if (followChannel(s, String(e.data?.['id'] ?? ''), e.data?.['open'] === true)) await writeStatus(drv.paths, s);
+      return;
     default:
   }
 }

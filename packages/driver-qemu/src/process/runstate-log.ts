@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainState } from '@tsvirt/api';
+import { readSmallTextIfExists } from '@tsvirt/util';
 
 /**
  * QEMU's run state changes, written by QEMU itself to a file in the run directory through its
@@ -15,7 +15,12 @@ export const runStateArgs = (runDir: string): string[] => ['-trace', `enable=run
 
 /** QEMU's current run state (`running`, `paused`, `shutdown`, ...); undefined when the log is missing or empty. */
 export async function qemuRunState(runDir: string): Promise<string | undefined> {
-  const text = await readFile(runStateFile(runDir), 'utf8').catch(() => '');
+  let text = '';
+  try {
+    text = readSmallTextIfExists(runStateFile(runDir)) ?? '';
+  } catch {
+    // an unreadable log is no log: the status is taken on its word
+  }
   const last = text.trimEnd().split('\n').pop() ?? '';
   return /new_state \d+ \(([\w-]+)\)/.exec(last)?.[1];
 }

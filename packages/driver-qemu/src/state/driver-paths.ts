@@ -18,13 +18,21 @@ export interface DriverPaths {
 
 const D = ErrorDomain.QEMU;
 
+/** An embedded driver's root, refused in libvirt's words (virt_driver's embed checks). */
+function embedRoot(uri: VirURI): string {
+  const root = uriParam(uri, 'root');
+  if (root === undefined) throw new VirError(ErrorCode.INVALID_ARG, "Missing URI parameter 'root'", ErrorDomain.URI);
+  if (!isAbsolute(root)) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'root path must be absolute', ErrorDomain.NONE);
+  return root;
+}
+
 /** The layout for a URI, or 'declined' when the URI is not a QEMU one this driver serves. */
 export function pathsForURI(uri: VirURI, env: NodeJS.ProcessEnv = process.env): DriverPaths | 'declined' {
   if (uri.driver !== 'qemu') return 'declined';
   switch (uri.path) {
     case '/system':
       if (process.getuid?.() !== 0) {
-        throw new VirError(ErrorCode.INTERNAL_ERROR, `unexpected QEMU URI path '/system', try qemu:///session`, D);
+        throw new VirError(ErrorCode.INTERNAL_ERROR, `unexpected qemu URI path '/system', try qemu:///session`, ErrorDomain.NONE);
       }
       return {
         uri: 'qemu:///system',
@@ -46,10 +54,7 @@ export function pathsForURI(uri: VirURI, env: NodeJS.ProcessEnv = process.env): 
       };
     }
     case '/embed': {
-      const root = uriParam(uri, 'root');
-      if (!root) throw new VirError(ErrorCode.INVALID_ARG, `Missing 'root' URI parameter`, D);
-      if (!isAbsolute(root)) throw new VirError(ErrorCode.INVALID_ARG, `root path '${root}' in URI must be absolute`, D);
-      const r = resolve(root);
+      const r = resolve(embedRoot(uri));
       return {
         uri: `qemu:///embed?root=${r}`,
         configDir: join(r, 'etc', 'qemu'),
@@ -59,7 +64,11 @@ export function pathsForURI(uri: VirURI, env: NodeJS.ProcessEnv = process.env): 
       };
     }
     default:
-      throw new VirError(ErrorCode.INTERNAL_ERROR, `unexpected QEMU URI path '${uri.path}', try qemu:///system`, D);
+      // libvirt reads `qemu:session` as a server name, and says so.
+      if (uri.path !== '' && !uri.path.startsWith('/')) {
+        throw new VirError(ErrorCode.INTERNAL_ERROR, `invalid URI qemu://${uri.path} (maybe you want qemu:///${uri.path})`, ErrorDomain.NONE);
+      }
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `unexpected qemu URI path '${uri.path}', try qemu:///system`, ErrorDomain.NONE);
   }
 }
 

@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { readSmallTextIfExists } from '@tsvirt/util';
 import { join } from 'node:path';
 import type { DriverPaths } from './driver-paths.js';
 import { isActiveStatus, type ActiveStatus, type DomainStatus } from './domain-status.js';
@@ -25,7 +26,12 @@ export async function writePending(paths: DriverPaths, status: ActiveStatus): Pr
 /** The journal of an unfinished hotplug of a run, checked like a status file; undefined when there is none. */
 export async function readPending(paths: DriverPaths, status: ActiveStatus): Promise<ActiveStatus | undefined> {
   const file = pendingFile(status);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+  let text: string | undefined;
+  try {
+    text = readSmallTextIfExists(file);
+  } catch {
+    text = undefined;
+  }
   if (text === undefined) return undefined;
   try {
     const journal = qemuStore(paths).opts.status.parse(text, file);

@@ -27,7 +27,7 @@ function readPEM(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    const text = `Cannot access ${what} '${path}': ${errnoText(e as NodeJS.ErrnoException)}`;
+    const text = `Cannot read ${what} '${path}': ${errnoText(e as NodeJS.ErrnoException)}`;
     throw new VirError(ErrorCode.SYSTEM_ERROR, text, ErrorDomain.RPC, { message: text });
   }
 }

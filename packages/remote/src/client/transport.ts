@@ -37,32 +37,44 @@ export function localDaemonListens(uri: VirURI): boolean {
   return existsSync(defaultSocket(uri, false));
 }
 
-/** Connects a stream socket (unix path or host and port), with libvirt's error when it fails. */
-export function connectSocket(opts: net.NetConnectOpts, what: string): Promise<net.Socket> {
+/**
+ * Connects a stream socket (unix path or host and port), with libvirt's error when it fails:
+ * `failure` is its first part (`Failed to connect socket to '/path'`, `unable to connect to server at 'host:port'`).
+ */
+export function connectSocket(opts: net.NetConnectOpts, failure: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const s = net.connect(opts);
     s.once('connect', () => {
       s.removeAllListeners('error');
       resolve(s);
     });
-    s.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new VirError(ErrorCode.SYSTEM_ERROR, `Failed to connect socket to '${what}': ${errnoText(e)}`, ErrorDomain.RPC, { cause: e, message: `Failed to connect socket to '${what}': ${errnoText(e)}` })),
-    );
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      const text = `${failure}: ${errnoText(e)}`;
+      reject(new VirError(ErrorCode.SYSTEM_ERROR, text, ErrorDomain.RPC, { cause: e, message: text }));
+    });
   });
 }
+
+/** The daemons a unix URI's `mode=` may choose (libvirt's virRemoteDriverMode). */
+const REMOTE_MODES = new Set(['auto', 'legacy', 'direct']);
 
 /** Opens the stream a URI names; `daemonName` is the URI the daemon will open (for virt-ssh-helper). */
 export async function openTransport(uri: VirURI, readonly: boolean, daemonName: string, auth?: ConnectAuth): Promise<Duplex> {
   const transport = transportOf(uri);
+  const mode = uriParam(uri, 'mode');
+  if (mode !== undefined && !REMOTE_MODES.has(mode)) throw new VirError(ErrorCode.INVALID_ARG, `Unknown remote mode '${mode}'`, ErrorDomain.REMOTE);
   switch (transport) {
     case 'unix': {
+      if (uri.host !== undefined) {
+        throw new VirError(ErrorCode.INVALID_ARG, `using unix socket and remote server '${uri.host}' is not supported.`, ErrorDomain.REMOTE);
+      }
       const path = uriParam(uri, 'socket') ?? defaultSocket(uri, readonly);
-      return connectSocket({ path }, path);
+      return connectSocket({ path }, `Failed to connect socket to '${path}'`);
     }
     case 'tcp': {
       const host = uri.host ?? 'localhost';
       const port = uri.port ?? TCP_PORT;
-      return connectSocket({ host, port }, `${host}:${port}`);
+      return connectSocket({ host, port }, `unable to connect to server at '${host}:${port}'`);
     }
     case 'tls':
       return openTLS(uri);
@@ -73,6 +85,6 @@ export async function openTransport(uri: VirURI, readonly: boolean, daemonName: 
     case 'ext':
       return openExt(uri);
     default:
-      throw new VirError(ErrorCode.INVALID_ARG, `transport in URL not recognised (should be tls|unix|ssh|ext|tcp|libssh2|libssh)`, ErrorDomain.REMOTE);
+      throw new VirError(ErrorCode.INVALID_ARG, `remote_open: transport in URL not recognised (should be tls|unix|ssh|ext|tcp|libssh2|libssh)`, ErrorDomain.REMOTE);
   }
 }

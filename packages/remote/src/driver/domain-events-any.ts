@@ -22,6 +22,9 @@ const MESSAGES: ReadonlyMap<number, readonly [number, (m: Rec) => DomainDriverEv
   }]],
   [P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED, [15, (m) => ({ eventID: 15, domain: domain((m.msg as Rec).dom), devAlias: (m.msg as Rec).devAlias as string })]],
   [P.REMOTE_PROC_DOMAIN_EVENT_BLOCK_JOB_2, [16, (m) => ({ eventID: 16, domain: domain(m.dom), disk: m.dst as string, type: m.type as number, status: m.status as number })]],
+  [P.REMOTE_PROC_DOMAIN_EVENT_BLOCK_THRESHOLD, [24, (m) => ({
+    eventID: 24, domain: domain(m.dom), dev: m.dev as string, path: (m.path as string | null) ?? '', threshold: m.threshold as bigint, excess: m.excess as bigint,
+  })]],
   [P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED, [19, (m) => ({ eventID: 19, domain: domain(m.dom), devAlias: m.devAlias as string })]],
 ] as const);
 

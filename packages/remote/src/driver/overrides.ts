@@ -220,6 +220,11 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       if (call.api === 'virDomainSetSchedulerParameters') await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS, args);
       else await call(P.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, { ...args, flags });
     },
+    // the guest's interfaces: wire structs to the API's shapes
+    async domainInterfaceAddresses(call, d: DomainRef, source: number, flags: number) {
+      const r = (await call(P.REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, { dom: dom(d), source, flags })) as { ifaces: Array<Rec & { hwaddr: string | null; addrs: Rec[] }> };
+      return r.ifaces.map((i) => ({ name: i.name, hwaddr: i.hwaddr ?? undefined, addrs: i.addrs.map((a) => ({ type: a.type, addr: a.addr, prefix: a.prefix })) }));
+    },
     async domainCoreDumpWithFormat(call, d: DomainRef, to: string, dumpformat: number, flags: number) {
       // virDomainCoreDump has no format on the wire: libvirt's client sends its own procedure
       if (call.api === 'virDomainCoreDump') await call(P.REMOTE_PROC_DOMAIN_CORE_DUMP, { dom: dom(d), to, flags });

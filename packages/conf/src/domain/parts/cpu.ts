@@ -1,4 +1,4 @@
-import { at, attr, body, child, list, model } from '../../model/binding.js';
+import { at, attr, body, child, childText, list, model } from '../../model/binding.js';
 import { ErrorDomain } from '@tsvirt/util';
 import { oneOf, supportedIn, uint, yesNo } from '../../model/codec.js';
 
@@ -10,6 +10,8 @@ export const CPU = model('cpu', {
   migratable: attr('migratable', oneOf('on', 'off')),
   model: child('model', { name: body(), fallback: attr('fallback', oneOf('allow', 'forbid')), vendorId: attr('vendor_id') }),
   vendor: at('vendor', body()),
+  // A host CPU's architecture (capabilities, baseline input).
+  arch: childText('arch'),
   topology: child('topology', { sockets: attr('sockets', uint), dies: attr('dies', uint), clusters: attr('clusters', uint), cores: attr('cores', uint), threads: attr('threads', uint) }),
   cache: child('cache', { level: attr('level', uint), mode: attr('mode', oneOf('emulate', 'passthrough', 'disable')) }),
   features: list('feature', { policy: attr('policy', oneOf('force', 'require', 'optional', 'disable', 'forbid')), name: attr('name') }),

@@ -8,6 +8,8 @@ export const OS = model('os', {
   type: childText('type'),
   arch: at('type', attr('arch')),
   machine: at('type', attr('machine')),
+  // The firmware features autoselection must (not) find (`<firmware><feature enabled name/>`).
+  firmwareFeatures: at('firmware', list('feature', { enabled: attr('enabled', yesNo), name: attr('name') })),
   loader: LOADER,
   nvram: NVRAM,
   kernel: childText('kernel'),
