@@ -66,7 +66,11 @@ async function releaseNetns(netns: number | undefined): Promise<void> {
   closeSync(netns);
 }
 
+/** Ends the /proc/meminfo service (set once it serves), which would otherwise hold the exit. */
+let stopMeminfo = (): void => undefined;
+
 async function finish(status: 'shutdown' | 'error', message?: string): Promise<never> {
+  stopMeminfo();
   await killCgroup(p.tree, cgroups).catch(() => undefined);
   await removeCgroup(p.tree, cgroups).catch(() => undefined);
   await EXIT_FILE.write(file('.exit'), { status, ...(message ? { message } : {}) });
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
   // EIO once no process holds the console open: nothing to read until init opens it again.
   out.on('error', () => undefined);
   await consoleServer.listen(file('.console'));
-  serveMeminfo(meminfoFifo(p.stateDir, p.name), p.tree, cgroups);
+  stopMeminfo = serveMeminfo(meminfoFifo(p.stateDir, p.name), p.tree, cgroups);
 
   const init = await INIT_FILE.read(file('.init'));
   const netns = init ? holdNetns(init.pid) : undefined;

@@ -1,5 +1,5 @@
-import { open, readFile, rm } from 'node:fs/promises';
-import { runCommand } from '@tsvirt/util';
+import { closeSync, constants, openSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { getValue } from '../cgroup/cgroup-ops.js';
 import type { CgroupTree } from '../cgroup/cgroup-tree.js';
 
@@ -48,24 +48,21 @@ export async function containerMeminfo(tree: CgroupTree, dirs: readonly string[]
   }).join('\n');
 }
 
-/** Makes the FIFO that the helper binds over the container's /proc/meminfo (before it starts). */
-export async function makeMeminfoFifo(fifo: string): Promise<void> {
-  await rm(fifo, { force: true });
-  await runCommand('mkfifo', ['-m', '0444', fifo]);
-}
-
 /**
  * Serves `fifo` as the container's /proc/meminfo: each reader that opens it is written the
  * figures of that moment, then sees its end. A FIFO stands in for libvirt's FUSE file, which
- * Node cannot serve without a native module.
+ * Node cannot serve without a native module. Answers a stop: the open waiting for the next
+ * reader holds a thread of the pool, and Node's exit waits for every thread of the pool, so the
+ * stop opens the FIFO for reading once to let that open return.
  */
-export function serveMeminfo(fifo: string, tree: CgroupTree, dirs: readonly string[]): void {
+export function serveMeminfo(fifo: string, tree: CgroupTree, dirs: readonly string[]): () => void {
+  let stopped = false;
   void (async () => {
-    for (;;) {
+    while (!stopped) {
       // Opening for writing waits (on a thread of the pool) until a reader opens it.
       const fh = await open(fifo, 'w');
       try {
-        await fh.write(await containerMeminfo(tree, dirs));
+        if (!stopped) await fh.write(await containerMeminfo(tree, dirs));
       } catch {
         // The reader went away mid-way: the next one gets a whole file.
       } finally {
@@ -73,4 +70,12 @@ export function serveMeminfo(fifo: string, tree: CgroupTree, dirs: readonly stri
       }
     }
   })().catch(() => undefined);
+  return () => {
+    stopped = true;
+    try {
+      closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
+    } catch {
+      // Gone already: nothing waits on it.
+    }
+  };
 }
