@@ -31,7 +31,7 @@ function checkDisks(disks: Disk[]): void {
       throw new VirError(ErrorCode.NO_TARGET, diskSource(d) ?? (d.type === 'network' ? d.source?.protocol : undefined), ErrorDomain.DOMAIN);
     }
     const conflict = d.iotune && iotuneConflict(d.iotune);
-    if (conflict) throw xmlError(conflict);
+    if (conflict) throw xmlError(`total and read/write ${conflict} cannot be set at the same time`);
   }
   disks.forEach(checkDiskTarget);
   for (const d of disks) {

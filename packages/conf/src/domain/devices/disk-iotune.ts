@@ -61,11 +61,10 @@ export const DISK_IOTUNE: Binding<DiskIotune> = {
 /** The pairs libvirt refuses together: a total limit beside a read or write one of the same kind. */
 const EXCLUSIVE = ['bytes_sec', 'iops_sec', 'bytes_sec_max', 'iops_sec_max'] as const;
 
-/** The first total-versus-read/write conflict among non-zero limits, in libvirt's words, or undefined. */
-export function iotuneConflict(t: DiskIotune): string | undefined {
+/** The first kind (`bytes_sec`, ...) whose total limit is set beside a read or write one, or undefined. */
+export function iotuneConflict(t: DiskIotune): (typeof EXCLUSIVE)[number] | undefined {
   const set = (f: DiskIotuneLimit): boolean => (t[f] ?? 0n) !== 0n;
-  const kind = EXCLUSIVE.find((k) => set(`total_${k}`) && (set(`read_${k}`) || set(`write_${k}`)));
-  return kind && `total and read/write ${kind} cannot be set at the same time`;
+  return EXCLUSIVE.find((k) => set(`total_${k}`) && (set(`read_${k}`) || set(`write_${k}`)));
 }
 
 /** A disk element's `<iotune>` as libvirt keeps it: zero limits gone, and the element gone when nothing is left. */
