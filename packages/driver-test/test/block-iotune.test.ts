@@ -56,6 +56,8 @@ async function run(dom: Domain, [op, disk, params, flags]: Step): Promise<unknow
     return Object.fromEntries((await dom.blockIoTune(disk, flags)).filter((p) => p.value).map((p) => [p.field, String(p.value)]));
   }
   if (op === 'set') {
+    // python3-libvirt reads the disk's limits (with the same flags) to learn their types before it sets any.
+    await dom.blockIoTune(disk, flags);
     return dom.setBlockIoTune(disk, Object.entries(params).map(([f, v]) => (f === 'group_name' ? typedString(f, v) : typedULLong(f, BigInt(v)))), flags)
       .then(() => 0);
   }

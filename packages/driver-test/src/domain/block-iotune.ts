@@ -19,11 +19,11 @@ const BURSTABLE = ['total_bytes_sec', 'read_bytes_sec', 'write_bytes_sec', 'tota
 
 const TYPES = { ...Object.fromEntries(DISK_IOTUNE_LIMITS.map((f) => [f, P.ULLONG])), group_name: P.STRING } as Parameters<typeof validateTypedParams>[1];
 
-/** The one definition the flags name and its disk, by target or source path. */
-function diskOf(obj: DomainObject, disk: string, flags: number): { def: DomainDef; d: DeviceOf<'disk'> } {
+/** The one definition the flags name and its disk, by target or source path; `missing` words its absence. */
+function diskOf(obj: DomainObject, disk: string, flags: number, missing: string): { def: DomainDef; d: DeviceOf<'disk'> } {
   const def = impactDef(obj, flags);
   const d = diskByName(def, disk);
-  if (!d) throw new VirError(ErrorCode.INVALID_ARG, `disk '${disk}' was not found in the domain config`, D);
+  if (!d) throw new VirError(ErrorCode.INVALID_ARG, missing, D);
   return { def, d };
 }
 
@@ -36,7 +36,7 @@ export function blockIoTuneCount(flags: number): number {
 /** testDomainGetBlockIoTune: a disk's limits, named by target or source path; 0 and '' where none is set. */
 export function getBlockIoTune(obj: DomainObject, disk: string, flags: number): TypedParameter[] {
   checkFlags(flags, GET_FLAGS, 'testDomainGetBlockIoTune', D);
-  const t = diskOf(obj, disk, flags & ~TypedParameterFlags.STRING_OKAY).d.iotune ?? {};
+  const t = diskOf(obj, disk, flags & ~TypedParameterFlags.STRING_OKAY, `disk '${disk}' was not found in the domain config`).d.iotune ?? {};
   return DOMAIN_BLOCK_IOTUNE_FIELDS.map((f) => (f === 'group_name' ? typedString(f, t.group_name ?? '') : typedULLong(f, t[f] ?? 0n)));
 }
 
@@ -62,7 +62,7 @@ function merged(old: DiskIotune | undefined, params: readonly TypedParameter[]):
 export function setBlockIoTune(obj: DomainObject, disk: string, params: readonly TypedParameter[], flags: number): void {
   checkFlags(flags, Impact.LIVE | Impact.CONFIG, 'testDomainSetBlockIoTune', D);
   validateTypedParams(params, TYPES);
-  const { def, d } = diskOf(obj, disk, flags);
+  const { def, d } = diskOf(obj, disk, flags, `missing persistent configuration for disk '${disk}'`);
   const next = merged(d.iotune, params);
   const conflict = iotuneConflict(next);
   if (conflict) throw new VirError(ErrorCode.INVALID_ARG, `total and read/write of ${conflict} cannot be set at the same time`, D);
