@@ -30,13 +30,14 @@ export async function waitFor(cond: () => boolean, ms = 15_000, what = 'conditio
   }
 }
 
-/** Whether something accepts connections on a unix socket (a stale socket file refuses). */
-export function canConnect(path: string): Promise<boolean> {
+/** Whether something accepts connections on a unix socket (a stale socket file refuses) or a TCP address. */
+export function canConnect(path: string | { host: string; port: number }): Promise<boolean> {
   return new Promise((r) => {
-    const s = connect(path, () => {
+    const done = () => {
       s.destroy();
       r(true);
-    });
+    };
+    const s = typeof path === 'string' ? connect(path, done) : connect(path.port, path.host, done);
     s.once('error', () => r(false));
   });
 }
@@ -44,10 +45,10 @@ export function canConnect(path: string): Promise<boolean> {
 /** How long a daemon may take to listen: Node's start and the drivers' loading on a loaded 2-core machine. */
 const START_MS = 60_000;
 
-async function waitForListener(path: string, gaveUp: () => boolean): Promise<void> {
+async function waitForListener(path: string | { host: string; port: number }, gaveUp: () => boolean): Promise<void> {
   const end = Date.now() + START_MS;
   while (!gaveUp() && !(await canConnect(path))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${path}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${JSON.stringify(path)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -68,6 +69,11 @@ export async function startDaemon(extra: string[] = [], dir?: string, opts: { so
   // the read-only socket is bound after the read-write one: the daemon is up when both answer
   await waitForListener(rw, () => exited !== undefined);
   await waitForListener(ro, () => exited !== undefined);
+  // TCP and TLS listeners may open after the unix sockets; a client started before would be refused
+  for (const [i, a] of extra.entries()) {
+    const m = extra[i - 1] === '--listen' ? /^(?:tcp|tls):\/\/\[?([^\]]*?)\]?:([1-9]\d*)$/.exec(a) : null;
+    if (m) await waitForListener({ host: m[1]!, port: Number(m[2]) }, () => exited !== undefined);
+  }
   if (exited !== undefined) throw new Error(`tsvirtd exited with ${exited}: ${err}`);
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (exited === undefined) child.kill(signal);
