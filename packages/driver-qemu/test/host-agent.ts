@@ -2,7 +2,7 @@
 // guest. Calls that would act on the host (freeze, trim, passwords, keys, shutdown, vcpus) are
 // blocked with `-b`, so the agent refuses them in its own words.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +20,13 @@ export function qemuGaMissing(): string | undefined {
   return r.status === 0 ? undefined : 'qemu-ga is not installed (Debian package qemu-guest-agent)';
 }
 
+/** Whether a unix socket bound at `path` accepts connections (`__SO_ACCEPTCON` in /proc/net/unix). */
+function listening(path: string): boolean {
+  return readFileSync('/proc/net/unix', 'utf8')
+    .split('\n')
+    .some((line) => line.endsWith(` ${path}`) && line.split(/\s+/)[3] === '00010000');
+}
+
 /** One qemu-ga process with its own socket, state directory and pid file. */
 export class HostAgent {
   readonly dir = mkdtempSync(join(tmpdir(), 'tsvirt-qga-'));
@@ -31,8 +38,9 @@ export class HostAgent {
     this.#proc = spawn('qemu-ga', ['-m', 'unix-listen', '-p', this.socket, '-t', this.dir, '-f', join(this.dir, 'qga.pid'), '-b', blocked.join(',')], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    for (let i = 0; i < 100 && !existsSync(this.socket); i++) await sleep(50);
-    if (!existsSync(this.socket)) throw new Error(`qemu-ga did not listen on ${this.socket}`);
+    // The socket's file appears at bind, before listen: a client connecting then is refused.
+    for (let i = 0; i < 200 && !listening(this.socket); i++) await sleep(50);
+    if (!listening(this.socket)) throw new Error(`qemu-ga did not listen on ${this.socket}`);
     return this;
   }
 

@@ -26,8 +26,9 @@ import { addIOThread, delIOThread, getIOThreadInfo, pinIOThread, setIOThreadPara
 import { allDomainStats } from './domain/all-domain-stats.js';
 import { blkioParameterCount, getBlkioParameters, setBlkioParameters } from './domain/blkiotune.js';
 import { getPerfEvents, setPerfEvents } from './domain/perf.js';
+import { blockIoTuneCount, getBlockIoTune, setBlockIoTune } from './domain/block-iotune.js';
 import {
-  blockIoTuneCount, getBlockIoTune, getEmulatorPinInfo, getInterfaceParameters, getLaunchSecurityInfo, interfaceParameterCount,
+  getEmulatorPinInfo, getInterfaceParameters, getLaunchSecurityInfo, interfaceParameterCount,
   pinEmulator, sendProcessSignal, setInterfaceParameters, setLifecycleAction,
 } from './domain/control.js';
 import { getMemoryParameters, memoryParameterCount, setMemoryParameters } from './domain/memtune.js';
@@ -443,6 +444,9 @@ export class TestHypervisor implements HypervisorDriver {
   }
   async domainGetBlockIoTune(dom: DomainRef, disk: string, flags: number): Promise<TypedParameter[]> {
     return getBlockIoTune(this.host.find(dom), disk, flags);
+  }
+  async domainSetBlockIoTune(dom: DomainRef, disk: string, params: readonly TypedParameter[], flags: number): Promise<void> {
+    setBlockIoTune(this.host.find(dom), disk, params, flags);
   }
   async domainGetInterfaceParameterCount(dom: DomainRef, _device: string, flags: number): Promise<number> {
     this.host.find(dom);

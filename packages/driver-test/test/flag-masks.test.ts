@@ -28,7 +28,6 @@ const UNREACHABLE_FROM_PYTHON = new Set(['domainSetSchedulerParameters']);
 
 /** Where tsvirt still differs from libvirt 9.0: these cases are expected to fail until the gap is closed. */
 const KNOWN_GAPS: Record<string, string> = {
-  domainSetBlockIoTune: 'not implemented: conf has no typed model of a disk\'s <iotune> to change',
 };
 
 /** What one call did: passed the flag check (succeeded or failed otherwise), had no entry point, or was refused. */

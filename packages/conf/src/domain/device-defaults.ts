@@ -1,6 +1,7 @@
 import { attr, childElements, element, firstChild, type XmlElement, type XmlNode } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
 import { filesystemDefaults } from './filesystem-defaults.js';
+import { normalizeIotune } from './devices/disk-iotune.js';
 import { applyVideoInputDefaults, type GuestKind } from './video-input-defaults.js';
 
 /** VNC: a socket replaces network listens; otherwise the port is automatic unless fixed, and the listen is explicit. */
@@ -85,6 +86,7 @@ export function applyDeviceDefaults(devices: XmlElement, guest: GuestKind): void
     if (d.name === 'graphics' && attr(d, 'type') === 'vnc') vncDefaults(d);
     else if (CHARDEVS.has(d.name)) chardevDefaults(d);
     else if (d.name === 'rng') childElements(d, 'backend').forEach(chardevDefaults);
+    else if (d.name === 'disk') normalizeIotune(d);
   }
   controllerIndexes(devices);
   smartcardAddresses(devices);

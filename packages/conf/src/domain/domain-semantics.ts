@@ -7,6 +7,7 @@ import { checkChardevSources } from './chardev-checks.js';
 import { checkGraphicsListens } from './graphics-checks.js';
 import { checkResctrl } from './resctrl-checks.js';
 import { checkDiskTarget } from './disk-target.js';
+import { iotuneConflict } from './devices/disk-iotune.js';
 
 const xmlError = (detail: string): VirError => new VirError(ErrorCode.XML_ERROR, detail, ErrorDomain.DOMAIN);
 const unsupported = (detail: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, detail, ErrorDomain.DOMAIN);
@@ -29,6 +30,8 @@ function checkDisks(disks: Disk[]): void {
     if (d.target?.dev === undefined) {
       throw new VirError(ErrorCode.NO_TARGET, diskSource(d) ?? (d.type === 'network' ? d.source?.protocol : undefined), ErrorDomain.DOMAIN);
     }
+    const conflict = d.iotune && iotuneConflict(d.iotune);
+    if (conflict) throw xmlError(`total and read/write ${conflict} cannot be set at the same time`);
   }
   disks.forEach(checkDiskTarget);
   for (const d of disks) {

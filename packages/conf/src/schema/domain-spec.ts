@@ -1,6 +1,7 @@
 import { buildSpec, lazySpec } from './order-table.js';
 import { DOMAIN_ORDER } from './generated/domain-order.js';
 import type { ElementSpec } from './element-spec.js';
+import { DISK_IOTUNE_ORDER } from '../domain/devices/disk-iotune.js';
 
 /** libvirt's layout of `<domain>`. */
 export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
@@ -13,6 +14,8 @@ export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
       'iothread_period', 'iothread_quota', 'vcpupin', 'emulatorpin', 'iothreadpin', 'emulatorsched', 'vcpusched',
       'iothreadsched', 'cachetune', 'memorytune'],
   },
+  // libvirt's format order; the schema's interleave and the corpus don't give it.
+  'domain/devices/disk/iotune': { order: DISK_IOTUNE_ORDER },
   // A UNIX socket console says its mode first, as a serial port does (the corpus has no such console).
   'domain/devices/console/source': { attrs: ['mode', 'path', 'channel', 'host', 'service', 'tls'] },
   'domain/devices/video/model': { order: ['resolution', 'acceleration'], attrs: ['type', 'ram', 'vram', 'vram64', 'vgamem', 'heads', 'primary', 'blob'] },

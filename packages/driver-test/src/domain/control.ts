@@ -1,12 +1,12 @@
 import { formatCpuSet, parseCpuSet, otherPart, replaceDevices, setDomainPart, type DomainDef, type LifecycleAction } from '@tsvirt/conf';
 import {
-  DOMAIN_BANDWIDTH_FIELDS, DOMAIN_BLOCK_IOTUNE_FIELDS, DomainLifecycle, DomainModificationImpact as Impact, TypedParameterFlags,
-  TypedParameterType as P, typedString, typedUInt, typedULLong, validateTypedParams, type NodeInfo, type TypedParameter,
+  DOMAIN_BANDWIDTH_FIELDS, DomainLifecycle, DomainModificationImpact as Impact, TypedParameterFlags,
+  TypedParameterType as P, typedUInt, validateTypedParams, type NodeInfo, type TypedParameter,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import type { DomainObject } from '../domain-object.js';
 import { impactDef, impactDefs } from './impact.js';
-import { diskByName, findInterface } from './stats.js';
+import { findInterface } from './stats.js';
 
 const D = ErrorDomain.TEST;
 const GET_FLAGS = Impact.LIVE | Impact.CONFIG | TypedParameterFlags.STRING_OKAY;
@@ -66,24 +66,6 @@ export function pinEmulator(obj: DomainObject, cpumap: readonly boolean[], flags
 export function getLaunchSecurityInfo(flags: number): TypedParameter[] {
   checkFlags(flags, 0, 'testDomainGetLaunchSecurityInfo', D);
   return [];
-}
-
-/** testDomainGetBlockIoTune asked for the count: the flags are checked, not the disk. */
-export function blockIoTuneCount(flags: number): number {
-  checkFlags(flags, GET_FLAGS, 'testDomainGetBlockIoTune', D);
-  return DOMAIN_BLOCK_IOTUNE_FIELDS.length;
-}
-
-/**
- * testDomainGetBlockIoTune: a disk's limits, named by target or source path. conf keeps a disk's
- * `<iotune>` as it was written but has no typed model of it yet, so every limit reads 0, which is
- * what libvirt reports for a disk without one.
- */
-export function getBlockIoTune(obj: DomainObject, disk: string, flags: number): TypedParameter[] {
-  checkFlags(flags, GET_FLAGS, 'testDomainGetBlockIoTune', D);
-  const def = impactDef(obj, flags & ~TypedParameterFlags.STRING_OKAY);
-  if (!diskByName(def, disk)) throw new VirError(ErrorCode.INVALID_ARG, `disk '${disk}' was not found in the domain config`, D);
-  return DOMAIN_BLOCK_IOTUNE_FIELDS.map((f) => (f === 'group_name' ? typedString(f, '') : typedULLong(f, 0n)));
 }
 
 type Bandwidth = NonNullable<ReturnType<typeof findInterface>>['bandwidth'];

@@ -1,6 +1,7 @@
 import { at, attr, child, childText, flag, list, model } from '../../model/binding.js';
 import { oneOf, onOff, uint, yesNo } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
+import { DISK_IOTUNE } from './disk-iotune.js';
 import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 /** `<auth>` of a network disk source: a user and the secret that holds the password. */
@@ -94,6 +95,7 @@ export const DISK = model('disk', {
   vendor: childText('vendor'),
   product: childText('product'),
   blockio: child('blockio', { logicalBlockSize: attr('logical_block_size', uint), physicalBlockSize: attr('physical_block_size', uint) }),
+  iotune: DISK_IOTUNE,
   geometry: child('geometry', { cyls: attr('cyls', uint), heads: attr('heads', uint), secs: attr('secs', uint), trans: attr('trans') }),
   encryptionFormat: at('encryption', attr('format')),
   encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
