@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
-import { logger } from '@tsvirt/util';
+import { logger, withOpenedQuery } from '@tsvirt/util';
 import { LxcContext } from './driver/lxc-context.js';
 import { watchExits } from './driver/exit-watcher.js';
 import { autostartAll, reconnectAll } from './driver/lxc-reconnect.js';
@@ -45,7 +45,7 @@ export const driver = {
     }
     if (settling.getStore() !== paths.uri) await inst.ready;
     const { ctx } = inst;
-    return { hypervisor: new LxcHypervisor(ctx), events: ctx.events, uri: paths.shown ?? paths.uri, close: async () => undefined };
+    return { hypervisor: new LxcHypervisor(ctx), events: ctx.events, uri: withOpenedQuery(paths.shown ?? paths.uri, opening.uri), close: async () => undefined };
   },
 } satisfies ConnectionDriver;
 

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
-import { logger } from '@tsvirt/util';
+import { logger, withOpenedQuery } from '@tsvirt/util';
 import { DriverContext } from './driver/driver-context.js';
 import { isSettled, reconcile } from './driver/domain-reconnect.js';
 import { QemuHypervisor } from './qemu-hypervisor.js';
@@ -59,7 +59,7 @@ export const driver = {
     return {
       hypervisor: new QemuHypervisor(ready),
       events: ready.events,
-      uri: paths.uri,
+      uri: withOpenedQuery(paths.uri, ctx.uri),
       close: async () => undefined,
     };
   },

@@ -65,10 +65,15 @@ describe.skipIf(skip)("block jobs beside libvirt's QEMU driver (libvirtd 9.0)", 
       ['blockcommit', NAME, 'vda', '--top', 'DIR/nosuch'], ['blockresize', NAME, 'vdb', '33M'], ['blockresize', NAME, 'vda', '32M'],
       ['domblkthreshold', NAME, 'vda', '10M'], ['blockcommit', NAME, 'vda', '--top', 'DIR/mid.qcow2', '--delete', '--wait'],
       ['blockcopy', NAME, 'vda', '--dest', 'DIR/c.qcow2', '--transient-job', '--bandwidth', '1'], ['blockjob', NAME, 'vda', '--bandwidth', '2'],
+      // a bandwidth with a suffix is bytes/s, made whole MiB/s without --bytes
+      ['blockjob', NAME, 'vda', '--bandwidth', '3M'], ['blockjob', NAME, 'vda', '--info'], ['blockjob', NAME, 'vda', '--bandwidth', '5m', '--bytes'],
+      ['blockjob', NAME, 'vda', '--info', '--bytes'], ['blockjob', NAME, 'vda', '--bandwidth', '1x'],
+      // the destination, then the bandwidth, as bare words (virsh fills value options in order)
+      ['blockcopy', NAME, 'vda', 'DIR/d2.qcow2', '1', '--transient-job'],
       ['blockcopy', NAME, 'vda', '--dest', 'DIR/d.qcow2', '--transient-job'],
       ['blockpull', NAME, 'vda'], ['blockjob', NAME, 'vda', '--abort'], ['blockjob', NAME, 'vda'],
       ['blockpull', NAME, 'vda', '--wait'], ['blockcommit', NAME, 'vda', '--active', '--keep-overlay'], ['blockcommit', NAME, 'vda', '--active', '--pivot'],
-      ['blockcopy', NAME, 'vda', '--dest', 'DIR/e.qcow2', '--transient-job', '--wait', '--finish'],
+      ['blockcopy', NAME, 'vda', 'DIR/e.qcow2', '--transient-job', '--wait', '--finish'],
       ['blockcopy', NAME, 'vda', '--dest', 'DIR/f.qcow2', '--transient-job', '--wait', '--pivot'], ['domblklist', NAME],
       ['dumpxml', '--inactive', '--xpath', '//disk/source', NAME], ['destroy', NAME], ['undefine', NAME],
     ];

@@ -47,6 +47,11 @@ describe('screenshot (virDomainScreenshot) with real QEMU', () => {
       expect(r).toEqual({ code: 0, stdout: `Screenshot saved to ${made}, with type of image/png\n` });
       expect(pngSize(readFileSync(join(cwd, made!)))).toMatch(/^\d+x\d+$/);
       expect(await tsvirshIn(cwd, '-q', 'screenshot', 'shot', '--file', 'q.png')).toEqual({ code: 0, stdout: '' });
+      // virsh 9.0 also takes the file, then the screen, as bare words
+      expect(await tsvirshIn(cwd, 'screenshot', 'shot', 'pos.png')).toEqual({ code: 0, stdout: 'Screenshot saved to pos.png, with type of image/png\n' });
+      expect(await tsvirshIn(cwd, 'screenshot', 'shot', 'pos1.png', '1')).toEqual({ code: 0, stdout: 'Screenshot saved to pos1.png, with type of image/png\n' });
+      expect(pngSize(readFileSync(join(cwd, 'pos.png')))).toMatch(/^\d+x\d+$/);
+      expect(pngSize(readFileSync(join(cwd, 'pos1.png')))).toMatch(/^\d+x\d+$/);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
 import { parseDomainXML } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, withOpenedQuery } from '@tsvirt/util';
 import { DEFAULT_DOMAIN_XML, DEFAULT_NODE_INFO, TEST_ARCH } from './default-config.js';
 import { loadNodeConfig } from './node-config.js';
 import { TestHost } from './test-host.js';
@@ -45,7 +45,6 @@ export const driver = {
       throw new VirError(ErrorCode.INVALID_ARG, 'testOpen: supply a path or use test:///default', ErrorDomain.TEST);
     }
     const isDefault = path === '/default';
-    const query = ctx.uri.raw.indexOf('?');
     const host = isDefault ? getDefaultHost() : loadNodeConfig(path);
     if (isDefault) defaultUsers++;
     let closed = false;
@@ -57,7 +56,7 @@ export const driver = {
       nodeDevice: new TestNodeDeviceDriver(host.nodeDevices),
       events: host.events,
       // As libvirt prints it back: `test:/default` is `test:///default`, the query kept.
-      uri: `test://${path}${query >= 0 ? ctx.uri.raw.slice(query) : ''}`,
+      uri: withOpenedQuery(`test://${path}`, ctx.uri),
       close: async () => {
         if (!isDefault || closed) return;
         closed = true;

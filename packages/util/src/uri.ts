@@ -23,6 +23,17 @@ export function uriParam(uri: VirURI, key: string): string | undefined {
   return uri.query.find(([k]) => k === key)?.[1];
 }
 
+/**
+ * The URI virConnectGetURI gives back for a connection a driver names `base` (its own form, such as
+ * `qemu:///system` for `qemu:/system`): libvirt keeps the query the caller opened with, unknown
+ * parameters, order and escapes included.
+ */
+export function withOpenedQuery(base: string, opened: VirURI): string {
+  const own = base.indexOf('?');
+  const query = opened.raw.indexOf('?');
+  return `${own < 0 ? base : base.slice(0, own)}${query < 0 ? '' : opened.raw.slice(query)}`;
+}
+
 /** A URI reference as libxml2 reads it: optional scheme, optional `//authority`, path, query, fragment. */
 const URI_REF = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/;
 /** RFC 3986's characters, with `%` only before two hex digits. */

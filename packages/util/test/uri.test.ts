@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, ErrorDomain, VirError, defaultURI, parseURI, uriParam } from '../src/index.js';
+import { ErrorCode, ErrorDomain, VirError, defaultURI, parseURI, uriParam, withOpenedQuery } from '../src/index.js';
 
 describe('parseURI', () => {
   it('test:///default', () => {
@@ -123,5 +123,19 @@ describe('defaultURI', () => {
       if (saved === undefined) delete process.env['LIBVIRT_DEFAULT_URI'];
       else process.env['LIBVIRT_DEFAULT_URI'] = saved;
     }
+  });
+});
+
+describe('withOpenedQuery', () => {
+  it("gives back the driver's form of the URI with the query as opened, as virConnectGetURI does", () => {
+    const cases: [string, string, string][] = [
+      ['qemu:///session', 'qemu:///session?x=1', 'qemu:///session?x=1'],
+      ['qemu:///system', 'qemu:/system?x=1&y=2&x=3', 'qemu:///system?x=1&y=2&x=3'],
+      ['qemu:///embed?root=/r', 'qemu:///embed?root=/r/&x=a%20b', 'qemu:///embed?root=/r/&x=a%20b'],
+      ['test:///default', 'test:/default?y=a+b', 'test:///default?y=a+b'],
+      ['lxc:///', 'lxc:///', 'lxc:///'],
+      ['test:///default', 'test:///default?', 'test:///default?'],
+    ];
+    for (const [base, opened, shown] of cases) expect(withOpenedQuery(base, parseURI(opened))).toBe(shown);
   });
 });

@@ -1,6 +1,5 @@
 import { ErrorDomain } from '@tsvirt/util';
 import { attr, childElements, element, firstChild, parseLabelled, type XmlElement } from '@tsvirt/conf';
-import type { Ctl } from './vsh/ctl.js';
 import { VshError } from './vsh/vsh-error.js';
 import { readXMLFile } from './commands/domain/domain-xml.js';
 import { dumpElement } from './xml-dump.js';
@@ -21,20 +20,15 @@ function cpuElements(container: XmlElement): XmlElement[] {
 
 /**
  * virsh's reading of the CPUs given to cpu-compare, cpu-baseline and their hypervisor- versions:
- * every CPU definition in the file, each as libxml2 dumps it. With `hostCPUWarning`, a CPU with
- * policy-less features (a host CPU) draws virsh's warning.
+ * every CPU definition in the file, each as libxml2 dumps it. A host CPU (features without a
+ * policy) draws no warning: virsh 9.0 has none (later versions warn).
  */
-export async function extractCPUDefs(ctl: Ctl, file: string, hostCPUWarning: boolean): Promise<string[]> {
+export async function extractCPUDefs(file: string): Promise<string[]> {
   const text = await readXMLFile(file);
   const body = text.startsWith('<?xml') && text.includes('?>') ? text.slice(text.indexOf('?>') + 2) : text;
   const cpus = cpuElements(parseLabelled(`<container>${body}</container>`, file, ErrorDomain.NONE));
   if (cpus.length === 0) {
     throw new VshError(`File '${file}' does not contain any <cpu> element or valid domain XML, host capabilities XML, or domain capabilities XML`);
   }
-  return cpus.map((cpu) => {
-    if (hostCPUWarning && childElements(cpu, 'feature').some((f) => attr(f, 'policy') === undefined)) {
-      ctl.rawError('warning: using host CPU definition as input may provide incorrect results\n');
-    }
-    return dumpElement(cpu);
-  });
+  return cpus.map((cpu) => dumpElement(cpu));
 }

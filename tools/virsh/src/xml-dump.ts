@@ -28,7 +28,7 @@ export function dumpElement(el: XmlElement): string {
 
 /** `--xpath` and `--wrap`, which every dumpxml-like command of virsh 9.0 takes. */
 export const XPATH_OPTS: readonly OptDef[] = [
-  { name: 'xpath', type: 'string', help: 'xpath expression to filter the XML document' },
+  { name: 'xpath', type: 'string', namedOnly: true, help: 'xpath expression to filter the XML document' },
   { name: 'wrap', type: 'bool', help: 'wrap xpath results in an common root element' },
 ];
 

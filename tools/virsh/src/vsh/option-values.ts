@@ -39,12 +39,13 @@ export function scaleOf(suffix: string, scale: bigint): bigint {
 
 /**
  * A size with an optional unit suffix, in bytes (vshCommandOptScaledInt); `scale` is what a bare
- * number counts. virsh's line comes first, then libvirt's reason when there is one.
+ * number counts, `label` how the message names the option. virsh's line comes first, then
+ * libvirt's reason when there is one.
  */
-export function scaledOpt(cmd: ParsedCommand, name: string, scale: bigint, max = 2n ** 64n - 1n): bigint | undefined {
+export function scaledOpt(cmd: ParsedCommand, name: string, scale: bigint, max = 2n ** 64n - 1n, label = name): bigint | undefined {
   const v = cmd.string(name);
   if (v === undefined) return undefined;
-  const malformed = `Scaled numeric value '${v}' for <${name}> option is malformed or out of range`;
+  const malformed = `Scaled numeric value '${v}' for <${label}> option is malformed or out of range`;
   const m = /^\s*\+?(\d+)(.*)$/s.exec(v);
   if (!m || BigInt(m[1]!) > max) throw new VshError(malformed);
   const value = BigInt(m[1]!);

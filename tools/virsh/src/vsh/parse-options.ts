@@ -21,6 +21,8 @@ export function parseOptions(def: CommandSpec, words: readonly string[], trace?:
   const positionals = def.options.filter((o) => o.type !== 'bool' && o.type !== 'alias' && !o.namedOnly);
   let dataOnly = false;
   let helpAsked = false;
+  // virsh's `help` ignores words it has no place for and options it does not know.
+  const lenient = def.name === 'help';
 
   const assign = (opt: OptDef, value: string | true): void => {
     trace?.(`${def.name}: ${opt.name}(${opt.type === 'bool' ? 'bool' : 'optdata'}): ${value === true ? '(none)' : value}`);
@@ -50,6 +52,7 @@ export function parseOptions(def: CommandSpec, words: readonly string[], trace?:
         continue;
       }
       const found = def.options.find((o) => o.name === name);
+      if (!found && lenient) continue;
       if (!found) throw new VshError(`command '${def.name}' doesn't support option --${name}`);
       const opt = resolveAlias(def, found);
       // An alias may stand for an option with its value (`--hi` is `--string=hello`).
@@ -70,6 +73,7 @@ export function parseOptions(def: CommandSpec, words: readonly string[], trace?:
       continue;
     }
     const next = positionals.find((o) => o.type === 'argv' || !values.has(o.name));
+    if (!next && lenient) continue;
     if (!next) throw new VshError(`unexpected data '${w}'`);
     assign(next, w);
   }

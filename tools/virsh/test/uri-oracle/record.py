@@ -22,6 +22,8 @@ URIS = [
     'qemu+bogus:///system', 'qemu+tcp://127.0.0.1:1/system', 'qemu+unix://host/system', 'test+unix://host/default',
     'qemu://localhost/system', 'lxc://localhost/', 'qemu+unix:///system?mode=bogus', 'qemu+unix:///system?mode=direct&socket=/nonexistent',
     'bogus:///', 'bogus://host/',
+    'test:///default?x=1', 'test:/default?x=1&y=a+b', 'qemu:///system?x=1', 'qemu:/system?x=1&y=2&x=3', 'lxc:///?y=a%20b',
+    'lxc:///system?x=1',
 ]
 
 

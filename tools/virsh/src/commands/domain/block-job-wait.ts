@@ -13,10 +13,23 @@ export function printJobProgress(ctl: Ctl, label: string, remaining: bigint, tot
   ctl.rawError(`\r${label}: [${String(progress).padStart(3)} %]`);
 }
 
-/** The `--bandwidth` option: MiB/s (a negative number wraps, as virsh's), or with `--bytes` a scaled size in bytes/s. */
+/**
+ * The `--bandwidth` option as virsh reads it: a plain number (a negative one wraps) counts MiB/s, or
+ * bytes/s with `--bytes`; any other form is a size with a unit suffix, in bytes/s, turned into whole
+ * MiB/s without `--bytes`.
+ */
 export function bandwidthOpt(cmd: ParsedCommand): bigint {
   if (cmd.string('bandwidth') === undefined) return 0n;
-  return (cmd.bool('bytes') ? scaledOpt(cmd, 'bandwidth', 1n) : ullOpt(cmd, 'bandwidth', true)) ?? 0n;
+  const plain = ((): bigint | undefined => {
+    try {
+      return ullOpt(cmd, 'bandwidth', true);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (plain !== undefined) return plain;
+  const bytes = scaledOpt(cmd, 'bandwidth', 1n, 2n ** 64n - 1n, '--bandwidth') ?? 0n;
+  return cmd.bool('bytes') ? bytes : bytes >> 20n;
 }
 
 /** `--timeout` in milliseconds (0 without one); it must be positive. */

@@ -211,8 +211,8 @@ export const domsetlaunchsecstate = objectCommand({
   desc: "Set a secret in the guest domain's memory",
   object: DOMAIN,
   options: [
-    { name: 'secrethdr', type: 'string', help: 'path to file containing the secret header' },
-    { name: 'secret', type: 'string', help: 'path to file containing the secret' },
+    { name: 'secrethdr', type: 'string', namedOnly: true, help: 'path to file containing the secret header' },
+    { name: 'secret', type: 'string', namedOnly: true, help: 'path to file containing the secret' },
     { name: 'set-address', type: 'int', help: "physical address within the guest domain's memory to set the secret" },
   ],
   async run(dom, _ctl, cmd) {

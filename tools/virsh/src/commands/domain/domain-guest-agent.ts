@@ -109,7 +109,7 @@ export const guestAgentTimeout = objectCommand({
   help: 'Set the guest agent timeout',
   desc: 'Set the number of seconds to wait for a response from the guest agent.',
   object: DOMAIN,
-  options: [{ name: 'timeout', type: 'int', help: 'timeout seconds.' }],
+  options: [{ name: 'timeout', type: 'int', namedOnly: true, help: 'timeout seconds.' }],
   async run(dom, ctl, cmd) {
     await dom.agentSetResponseTimeout(cmd.int('timeout') ?? DomainAgentResponseTimeout.BLOCK);
     return true;
@@ -144,7 +144,7 @@ export const dompmsuspend = objectCommand({
   object: DOMAIN,
   options: [
     { name: 'target', type: 'string', positional: true, required: true, help: 'mem(Suspend-to-RAM), disk(Suspend-to-Disk), hybrid(Hybrid-Suspend)' },
-    { name: 'duration', type: 'int', help: 'duration in seconds' },
+    { name: 'duration', type: 'int', namedOnly: true, help: 'duration in seconds' },
   ],
   async run(dom, ctl, cmd) {
     const duration = ullOpt(cmd, 'duration') ?? 0n;

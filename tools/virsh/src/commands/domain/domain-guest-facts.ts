@@ -25,7 +25,7 @@ export const dommemstat: CommandDef = {
   group: 'monitor',
   help: 'get memory statistics for a domain',
   desc: 'Get memory statistics for a running domain.',
-  options: [domainOpt(), { name: 'period', type: 'int', help: 'period in seconds to set collection' }, configOpt, liveOpt, currentOpt, jsonOpt],
+  options: [domainOpt(), { name: 'period', type: 'int', namedOnly: true, help: 'period in seconds to set collection' }, configOpt, liveOpt, currentOpt, jsonOpt],
   async run(ctl, cmd) {
     let flags = impactFlags(cmd);
     const dom = await domainArg(ctl, cmd);

@@ -47,7 +47,7 @@ export const migrateCompcache = objectCommand({
   help: 'get/set compression cache size',
   desc: 'Get/set size of the cache (in bytes) used for compressing repeatedly transferred memory pages during live migration.',
   object: DOMAIN,
-  options: [{ name: 'size', type: 'int', help: 'requested size of the cache (in bytes) used for compression' }, jsonOpt],
+  options: [{ name: 'size', type: 'int', namedOnly: true, help: 'requested size of the cache (in bytes) used for compression' }, jsonOpt],
   async run(dom, ctl, cmd) {
     const size = ullOpt(cmd, 'size');
     if (size !== undefined) await dom.migrateSetCompressionCache(size);

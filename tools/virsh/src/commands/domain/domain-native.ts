@@ -29,7 +29,7 @@ export const domxmlToNative: CommandDef = {
   desc: 'Convert domain XML config to a native guest configuration format.',
   options: [
     { name: 'format', type: 'string', positional: true, required: true, help: 'target config data type format' },
-    { name: 'domain', type: 'string', help: 'domain name, id or uuid' },
+    { name: 'domain', type: 'string', namedOnly: true, help: 'domain name, id or uuid' },
     { name: 'xml', type: 'string', help: 'xml data file to export from' },
   ],
   async run(ctl, cmd) {

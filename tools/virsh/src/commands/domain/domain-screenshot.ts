@@ -34,8 +34,8 @@ export const screenshot = objectCommand({
   desc: 'screenshot of a current domain console',
   object: DOMAIN,
   options: [
-    { name: 'file', type: 'string', namedOnly: true, help: 'where to store the screenshot' },
-    { name: 'screen', type: 'int', namedOnly: true, help: 'ID of a screen to take screenshot of' },
+    { name: 'file', type: 'string', help: 'where to store the screenshot' },
+    { name: 'screen', type: 'int', help: 'ID of a screen to take screenshot of' },
   ],
   check(cmd) {
     nonEmptyOpt(cmd, 'file');

@@ -46,7 +46,7 @@ export const cpuCompare: CommandDef = {
   options: [fileOpt('file containing an XML CPU description'), ...compareOpts],
   async run(ctl, cmd) {
     const file = cmd.required('file');
-    const [cpu] = await extractCPUDefs(ctl, file, false);
+    const [cpu] = await extractCPUDefs(file);
     let result: number;
     try {
       result = await (await ctl.connect()).compareCPU(cpu!, compareFlags(cmd));
@@ -64,7 +64,7 @@ export const cpuBaseline: CommandDef = {
   desc: 'Compute baseline CPU for a set of given CPUs.',
   options: [fileOpt('file containing XML CPU descriptions'), ...baselineOpts],
   async run(ctl, cmd) {
-    const cpus = await extractCPUDefs(ctl, cmd.required('file'), false);
+    const cpus = await extractCPUDefs(cmd.required('file'));
     ctl.print(await (await ctl.connect()).baselineCPU(cpus, baselineFlags(cmd)));
     return true;
   },
@@ -79,7 +79,7 @@ export const hypervisorCpuCompare: CommandDef = {
   async run(ctl, cmd) {
     const file = cmd.required('file');
     const args = hypervisorArgs(cmd);
-    const [cpu] = await extractCPUDefs(ctl, file, true);
+    const [cpu] = await extractCPUDefs(file);
     let result: number;
     try {
       result = await (await ctl.connect()).compareHypervisorCPU(...args, cpu!, compareFlags(cmd));
@@ -105,7 +105,7 @@ export const hypervisorCpuBaseline: CommandDef = {
     const model = nonEmptyOpt(cmd, 'model');
     cmd.exclusive('file', 'model');
     let cpus: string[];
-    if (file !== undefined) cpus = await extractCPUDefs(ctl, file, true);
+    if (file !== undefined) cpus = await extractCPUDefs(file);
     else if (model !== undefined) cpus = [`<cpu><model>${model}</model></cpu>`];
     else throw new VshError('Either --file or --model must be provided');
     ctl.print(await (await ctl.connect()).baselineHypervisorCPU(...args, cpus, baselineFlags(cmd)));
