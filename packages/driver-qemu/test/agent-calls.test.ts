@@ -57,8 +57,8 @@ describe.skipIf(skip)('guest agent calls against a real qemu-ga', () => {
     agent = domainAgent(client, -1);
   });
   afterAll(async () => {
-    client.close();
-    await host.stop();
+    client?.close();
+    await host?.stop();
   });
 
   it("reads the guest's clock to the nanosecond the agent gives", async () => {
