@@ -19,7 +19,8 @@ import type { DomainRef } from '@tsvirt/api';
 /** VIR_DOMAIN_EVENT_ID_LIFECYCLE. */
 const LIFECYCLE = 0;
 
-export function domainEvents(client: RpcClient, call: RemoteCall): EventSource {
+/** `registering` is told of each registration in flight, for the calls that must wait for it. */
+export function domainEvents(client: RpcClient, call: RemoteCall, registering: (p: Promise<unknown>) => void): EventSource {
   const listeners = new Set<(e: DomainLifecycleEvent) => void>();
   let registration: Promise<number> | undefined;
   let release: (() => void) | undefined;
@@ -38,6 +39,7 @@ export function domainEvents(client: RpcClient, call: RemoteCall): EventSource {
           (r) => (r as { callbackID: number }).callbackID,
         );
         registration.catch(() => undefined);
+        registering(registration);
       }
       return () => {
         listeners.delete(listener);

@@ -60,7 +60,18 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
   if (uri.transport === undefined && uri.host === undefined && !localDaemonListens(uri)) return 'declined';
   const sock = await openTransport(uri, ctx.readonly, daemonURI(uri), ctx.auth);
   const client = new RpcClient(sock, keepaliveOf(uri));
-  const call: RemoteCall = (proc, args) => client.call(remote_program, proc, args);
+  const send: RemoteCall = (proc, args) => client.call(remote_program, proc, args);
+  // libvirtd may run one client's calls in parallel: a call made after domainEvents() waits until
+  // the daemon has registered the callback, so the events it causes are not missed
+  let registering: Promise<unknown> | undefined;
+  const call: RemoteCall = (proc, args) => (registering ? registering.then(() => send(proc, args), () => send(proc, args)) : send(proc, args));
+  const awaitRegistration = (p: Promise<unknown>): void => {
+    registering = p;
+    const done = (): void => {
+      if (registering === p) registering = undefined;
+    };
+    p.then(done, done);
+  };
   const supports = async (feature: number) =>
     ((await call(REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, { feature, flags: 0 })) as { supported: number }).supported === 1;
   let features: DaemonFeatures = { stringParams: false, closeCallback: false };
@@ -101,7 +112,7 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
     secret: table,
     nwfilter: table,
     tableForCall,
-    events: domainEvents(client, call),
+    events: domainEvents(client, send, awaitRegistration),
     uri: uri.raw,
     closed,
     async close() {
