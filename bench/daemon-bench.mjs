@@ -1,6 +1,6 @@
 // tsvirtd beside libvirtd 9.0, one run, real clients only:
 //  1. Debian's virsh through tsvirtd vs through libvirtd on the same test:///default work: a
-//     400-command script in one virsh process, and 30 separate `virsh list --all` invocations.
+//     400-command script in one virsh process (median of 5), and 30 separate `virsh list --all` invocations.
 //  2. `virsh list --all` with 20 QEMU domains running (tsvirtd on an embed root, libvirtd on
 //     qemu:///system), median of 20, the two sides' runs interleaved once the guests are idle.
 //  3. tsvirsh through tsvirtd vs tsvirsh direct (TSVIRT_DAEMON=0) on the same root with 20 running:
@@ -79,16 +79,15 @@ for (let i = 0; script.length < 400; i++) {
 const text = script.join('\n');
 const testURI = { tsvirtd: `test+unix:///default?socket=${sock}`, libvirtd: 'test+unix:///default' };
 const sides = haveLibvirt ? ['tsvirtd', 'libvirtd'] : ['tsvirtd'];
-const fig = {};
-for (const s of sides) fig[s] = timed('virsh', ['-c', testURI[s], text]);
-console.log(`virsh 9.0 on test:///default, one run each ${load()}`);
-row('400-command script in one virsh', fig.tsvirtd, fig.libvirtd);
 /** Median times of `cmd` on each side, the runs interleaved so that both sides meet the same load. */
 function interleaved(uris, cmd, n) {
   const t = Object.fromEntries(sides.map((s) => [s, []]));
   for (let i = 0; i < n; i++) for (const s of sides) t[s].push(timed('virsh', ['-c', uris[s], cmd]));
   return Object.fromEntries(sides.map((s) => [s, median(t[s])]));
 }
+console.log(`virsh 9.0 on test:///default ${load()}`);
+const fig = interleaved(testURI, text, 5);
+row('400-command script (median of 5, interleaved)', fig.tsvirtd, fig.libvirtd);
 Object.assign(fig, interleaved(testURI, 'list --all', 30));
 row('`virsh list --all` (median of 30, interleaved)', fig.tsvirtd, fig.libvirtd);
 
