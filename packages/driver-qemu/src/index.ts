@@ -18,6 +18,14 @@ const instances = new Map<string, Promise<DriverContext>>();
  * instead of waiting for the reconnect that waits for it.
  */
 const reconnecting = new AsyncLocalStorage<DriverContext>();
+/**
+ * Reconnects running now. An AsyncLocalStorage in use turns Node's promise hooks on for every
+ * promise of the process (a daemon's every call pays them), so it is disabled once none runs.
+ */
+let reconnects = 0;
+function reconnectEnded(): void {
+  if (--reconnects === 0) reconnecting.disable();
+}
 
 /**
  * Reconnects to every running domain of a root, as libvirt does after a daemon restart: each
@@ -51,7 +59,8 @@ export const driver = {
     let drv = inner?.paths.uri === paths.uri ? Promise.resolve(inner) : instances.get(paths.uri);
     if (!drv) {
       const made = new DriverContext(paths, ctx.connect);
-      drv = reconnecting.run(made, () => reconnectAll(made)).then(() => made);
+      reconnects++;
+      drv = reconnecting.run(made, () => reconnectAll(made)).finally(reconnectEnded).then(() => made);
       drv.catch(() => instances.delete(paths.uri));
       instances.set(paths.uri, drv);
     }
