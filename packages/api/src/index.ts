@@ -42,7 +42,7 @@ export type { DomainControlEntryPoints, QemuMonitorEvent } from './driver/domain
 export type {
   DomainMigrationEntryPoints, MigrationCookie, MigrateBeginResult, MigratePrepareResult, MigrateFinishResult,
 } from './driver/domain-migration-entry-points.js';
-export { migratePrepare3, migrateFinish3, replaceStringParam } from './objects/domain-migrate.js';
+export { migratePrepare3, migrateFinish3, migrateVersion3, replaceStringParam, type MigrationSource } from './objects/domain-migrate.js';
 export * from './host-cpu-flags.js';
 export * from './secret-flags.js';
 export * from './nwfilter-flags.js';

@@ -30,6 +30,7 @@ import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
 import { takeScreenshot } from './input/screenshot.js';
 import { blockJobEntryPoints } from './blockjob/block-entry-points.js';
+import { migrationEntryPoints, suspendWhileSending } from './migration/migration-entry-points.js';
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
@@ -72,6 +73,8 @@ export class QemuHypervisor implements HypervisorDriver {
   constructor(private readonly drv: DriverContext) {
     // Block jobs (blockjob/): their entry points live beside their implementation.
     Object.assign(this, blockJobEntryPoints(drv));
+    // Migration and its job calls (migration/).
+    Object.assign(this, migrationEntryPoints(drv));
   }
 
   private get paths() {
@@ -375,6 +378,7 @@ export class QemuHypervisor implements HypervisorDriver {
   }
 
   async domainSuspend(dom: DomainRef): Promise<void> {
+    if (await suspendWhileSending(this.drv, dom)) return;
     await this.monitorJob(dom, async (d, s) => {
       if (s.state === DomainState.PAUSED) return;
       await withMonitor(s, (m) => m.execute('stop'));

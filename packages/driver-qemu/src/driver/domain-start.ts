@@ -39,6 +39,8 @@ export interface StartOptions {
   readonly persistent: boolean;
   /** A save image whose migration stream (from `offset`) the guest resumes from, instead of booting. */
   readonly restoreFrom?: { readonly path: string; readonly offset: number };
+  /** An incoming migration's address (`tcp:HOST:PORT`): QEMU waits there, paused, for the source's state. */
+  readonly incomingURI?: string;
 }
 
 async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
@@ -140,7 +142,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     made = nvram ? [nvram] : [];
     const tpm = await startTpmEmulators(paths, def, status.runDir);
     made = [...made, ...tpm.created];
-    const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
+    const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : [];
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
@@ -152,6 +154,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     });
     try {
+      if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
@@ -166,7 +169,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       xml: formatDomainXML(def, { id: status.id }),
       state: opts.paused ? DomainState.PAUSED : DomainState.RUNNING,
       // A guest restored paused stays where the incoming migration left it, as libvirt reports it.
-      reason: opts.paused ? (opts.restoreFrom ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
+      reason: opts.paused ? (opts.restoreFrom || opts.incomingURI ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
         : opts.restoreFrom ? DomainRunningReason.RESTORED : DomainRunningReason.BOOTED,
     });
     await writeStatus(paths, status);
@@ -178,7 +181,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
-  drv.events.raise(ref, DomainEventType.STARTED, opts.restoreFrom ? DomainEventDetail.STARTED.RESTORED : DomainEventDetail.STARTED.BOOTED);
-  if (opts.paused) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+  const E = DomainEventDetail.STARTED;
+  drv.events.raise(ref, DomainEventType.STARTED, opts.incomingURI ? E.MIGRATED : opts.restoreFrom ? E.RESTORED : E.BOOTED);
+  if (opts.paused && !opts.incomingURI) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
   return status;
 }
