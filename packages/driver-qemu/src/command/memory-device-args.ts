@@ -55,6 +55,7 @@ function moduleBackend(def: DomainDef, m: MemoryDevice, id: string, ctx: Hugepag
     prealloc: virtioMem ? false : (pageKiB !== undefined || (m.model === 'nvdimm' && !src.pmem)),
     align: src.alignsize === undefined ? undefined : kib(src.alignsize, src.alignsizeUnit) * 1024,
     pmem: src.pmem ? true : undefined,
+    threads: mb?.allocation?.threads,
   });
   return { objects, devicePrealloc: virtioMem && pageKiB !== undefined };
 }
