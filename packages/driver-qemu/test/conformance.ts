@@ -65,6 +65,7 @@ const LIBVIRT_TEST_HUGEPAGES = (name: string): HugepageContext => ({
   defaultHugepageKiB: 2048,
   runName: `-1-${name.slice(0, 20)}`,
   hugepageDir: (kib) => ({ 2048: '/dev/hugepages2M', 1048576: '/dev/hugepages1G' })[kib],
+  memoryDir: `/var/lib/libvirt/qemu/ram/-1-${name.slice(0, 20)}`,
 });
 
 /** What libvirt's test harness passes for a domain's run: its paths, and listening sockets (the monitor's among them) handed over as fd 1729. */

@@ -54,6 +54,17 @@ describe('vhost-user disks', () => {
     await dom.destroy();
   });
 
+  it('runs one on a guest NUMA node whose memory is shared through a file of the run directory', async () => {
+    const numa = "<cpu><numa><cell id='0' cpus='0' memory='64' unit='MiB' memAccess='shared'/></numa></cpu>";
+    const dom = await conn.createXML(guest('vu2', vhostDisk(), numa));
+    const path = JSON.parse(await dom.qemuMonitorCommand('{"execute":"qom-get","arguments":{"path":"/objects/ram-node0","property":"mem-path"}}')).return as string;
+    const status = root.statuses().find((s) => s['name'] === 'vu2')!;
+    expect(path).toBe(join(status['runDir'] as string, 'ram-node0'));
+    expect(JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-memdev"}')).return).toEqual([expect.objectContaining({ id: 'ram-node0', share: true })]);
+    await dom.destroy();
+    expect(existsSync(path)).toBe(false);
+  });
+
   it("refuses what libvirt refuses for a vhostuser disk, in its words", async () => {
     const refusals: Array<[string, string]> = [
       [guest('r1', vhostDisk(), ''), "unsupported configuration: 'vhostuser disk' requires shared memory"],

@@ -10,6 +10,11 @@ export interface HugepageContext {
   readonly defaultHugepageKiB: number;
   /** `<id>-<name>` of the run, the per-domain directory libvirt makes under each mount. */
   readonly runName: string;
+  /**
+   * Where this run's file-backed memory without huge pages goes (libvirt's memory_backing_dir
+   * for the domain): memory whose sharing is set explicitly, or whose freed pages are discarded.
+   */
+  readonly memoryDir?: string;
 }
 
 type MemoryBacking = DomainPart<'memoryBacking'>;
@@ -67,6 +72,8 @@ export interface BackendSpec {
   readonly memfd?: boolean;
   /** `<allocation threads>`: how many threads preallocate. */
   readonly threads?: number | undefined;
+  /** The file in the run's memory directory that backs this memory when it is file-backed without huge pages. */
+  readonly memoryFile?: string;
 }
 
 /**
@@ -78,6 +85,7 @@ export function memoryBackend(id: string, bytes: number, spec: BackendSpec): str
   let file: Record<string, unknown> = {};
   if (spec.path !== undefined) file = { 'mem-path': spec.path };
   else if (spec.memfd) return memfdBackend(id, bytes, spec);
+  else if (pageKiB === undefined && (spec.share !== undefined || spec.discard === true)) file = { 'mem-path': memoryFilePath(ctx, spec.memoryFile ?? id), ...(spec.canonicalId ? { 'x-use-canonical-path-for-ramblock-id': false } : {}) };
   else if (pageKiB !== undefined) {
     const dir = ctx.hugepageDir(pageKiB);
     if (dir === undefined) {
@@ -97,6 +105,12 @@ export function memoryBackend(id: string, bytes: number, spec: BackendSpec): str
   };
   const threads = context === undefined ? [] : ['-object', JSON.stringify({ 'qom-type': 'thread-context', id: context, 'node-affinity': spec.nodes['host-nodes'] })];
   return [...threads, '-object', JSON.stringify(backend)];
+}
+
+/** The file backing memory `name` of the run in its memory directory. */
+function memoryFilePath(ctx: HugepageContext, name: string): string {
+  if (ctx.memoryDir === undefined) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `file-backed memory '${name}' needs a memory directory`, ErrorDomain.QEMU);
+  return `${ctx.memoryDir}/${name}`;
 }
 
 /** A memfd backend, its properties in libvirt's order. */
@@ -174,10 +188,6 @@ export function memoryArgs(def: DomainDef, ctx: HugepageContext): { memory: stri
     const cellMiB = Math.ceil(toKiB(cell.memory ?? 0, cell.unit ?? 'KiB') / 1024);
     memMiB += cellMiB;
     const page = pageSizeFor(mb, id, ctx.defaultHugepageKiB);
-    // libvirt backs such a node with a file of its own in its memory directory.
-    if (cell.discard === true && page === undefined) {
-      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `discarding the memory of guest NUMA node ${id} without huge pages is not supported by this driver yet`, ErrorDomain.QEMU);
-    }
     numa.push(...memoryBackend(`ram-node${id}`, cellMiB * MiB, { pageKiB: page, share: accessShare(cell.memAccess) ?? share, ctx, nodes: hostNodes(numatune, id), discard: cell.discard, ...memfd }), '-numa', numaNode(cell, i));
   });
   return { memory: mSize(memMiB), numa, machineBackend: false };
