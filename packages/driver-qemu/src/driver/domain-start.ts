@@ -137,7 +137,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
     recordVnc(def, vncPort);
-    const hugepages = await hugepageContext(status.id, def.name);
+    // File-backed memory without huge pages lives in the run directory, gone with the run.
+    const hugepages = await hugepageContext(status.id, def.name, status.runDir);
     const nvram = await prepareNvram(def);
     made = nvram ? [nvram] : [];
     const tpm = await startTpmEmulators(paths, def, status.runDir);
