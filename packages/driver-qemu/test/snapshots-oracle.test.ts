@@ -13,6 +13,7 @@ import { tsvirsh, type VirshRun } from './tsvirsh.js';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-snap-${process.pid}`;
 const RAW = `tsvirt-snapraw-${process.pid}`;
+const TRANSIENT = `tsvirt-snaptr-${process.pid}`;
 let root: TestRoot;
 
 const domain = (name: string, disks: string): string => `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
@@ -27,6 +28,8 @@ function prepare(dir: string): void {
   execFileSync('qemu-img', ['create', '-q', '-f', 'raw', join(dir, 'r.img'), '16M']);
   writeFileSync(join(dir, 'dom.xml'), domain(NAME, disk(join(dir, 'a.qcow2'), 'qcow2', 'vda')));
   writeFileSync(join(dir, 'raw.xml'), domain(RAW, disk(join(dir, 'r.img'), 'raw', 'vdb')));
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 't.qcow2'), '16M']);
+  writeFileSync(join(dir, 'tr.xml'), domain(TRANSIENT, disk(join(dir, 't.qcow2'), 'qcow2', 'vda')));
 }
 
 function virsh(args: string[]): VirshRun {
@@ -48,7 +51,9 @@ const STEPS: string[][] = [
   ['snapshot-create-as', NAME, 'a/b'], ['snapshot-create-as', NAME, '.hidden'], ['snapshot-create-as', NAME, 's1', '--live'],
   ['snapshot-create-as', NAME, 's1', '--quiesce'], ['snapshot-create-as', NAME, 's1', '--halt'],
   ['snapshot-info', NAME, 's1'], ['snapshot-info', NAME, '--current'], ['snapshot-parent', NAME, 's1'], ['snapshot-parent', NAME, 's0'],
-  ['snapshot-current', NAME, '--name'], ['start', NAME], ['snapshot-create-as', NAME, 'r1'], ['snapshot-create-as', NAME, 'r2', '--live'],
+  ['snapshot-current', NAME, '--name'], ['snapshot-edit', NAME, 's0'], ['snapshot-edit', NAME, 's1', '--rename'],
+  ['snapshot-list', NAME, '--parent'], ['snapshot-current', NAME, '--name'], ['snapshot-edit', NAME, 's9', '--clone'],
+  ['snapshot-delete', NAME, 's10', '--metadata'], ['snapshot-edit', NAME, 's9', '--rename'], ['start', NAME], ['snapshot-create-as', NAME, 'r1'], ['snapshot-create-as', NAME, 'r2', '--live'],
   ['suspend', NAME], ['snapshot-create-as', NAME, 'p1'], ['resume', NAME], ['domstate', '--reason', NAME],
   ['snapshot-list', NAME], ['snapshot-list', NAME, '--tree'], ['snapshot-list', NAME, '--parent'], ['snapshot-list', NAME, '--roots'],
   ['snapshot-list', NAME, '--leaves'], ['snapshot-list', NAME, '--no-leaves'], ['snapshot-list', NAME, '--active'],
@@ -69,6 +74,9 @@ const STEPS: string[][] = [
   ['snapshot-list', NAME, '--tree'], ['undefine', NAME, '--snapshots-metadata'], ['snapshot-list', NAME],
   ['define', 'DIR/raw.xml'], ['snapshot-create-as', RAW, 'x'], ['start', RAW], ['snapshot-create-as', RAW, 'y'],
   ['destroy', RAW], ['undefine', RAW],
+  ['create', 'DIR/tr.xml'], ['snapshot-create-as', TRANSIENT, 't0', '--halt'], ['snapshot-create-as', TRANSIENT, 't1'],
+  ['snapshot-revert', TRANSIENT, 't1', '--paused'], ['domstate', '--reason', TRANSIENT], ['snapshot-list', TRANSIENT, '--name'],
+  ['destroy', TRANSIENT], ['create', 'DIR/tr.xml'], ['snapshot-list', TRANSIENT, '--name'], ['destroy', TRANSIENT],
 ];
 
 // libvirtd's system instance needs root; elsewhere the suite says why it skips, and in CI it never does.
@@ -78,9 +86,14 @@ describe.skipIf(skip)("internal snapshots beside libvirt's QEMU driver (libvirtd
   beforeAll(() => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
+    // snapshot-edit's editor, for both sides: s0's description changes, s1 becomes s9, s9 becomes s10.
+    const editor = join(root.dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i -e "s#>first<#>edited<#" -e "s#<name>s9<#<name>s10<#" -e "s#<name>s1<#<name>s9<#" "$1"\n', { mode: 0o755 });
+    process.env['EDITOR'] = editor;
+    process.env['VISUAL'] = editor;
   });
   afterAll(async () => {
-    for (const n of [NAME, RAW]) {
+    for (const n of [NAME, RAW, TRANSIENT]) {
       virsh(['destroy', n]);
       virsh(['undefine', n, '--snapshots-metadata']);
     }
@@ -92,13 +105,18 @@ describe.skipIf(skip)("internal snapshots beside libvirt's QEMU driver (libvirtd
     const ours = join(root.dir, 'ts');
     prepare(theirs);
     prepare(ours);
+    let transcript = '';
     const differ: Array<{ step: string; ours: VirshRun; theirs: VirshRun }> = [];
     for (const step of STEPS) {
       const a = masked(virsh(step.map((w) => w.replaceAll('DIR', theirs))), theirs);
       const b = masked(await tsvirsh(root.uri, ...step.map((w) => w.replaceAll('DIR', ours))), ours);
       if (JSON.stringify(a) !== JSON.stringify(b)) differ.push({ step: step.join(' '), ours: b, theirs: a });
+      transcript += a.stdout;
     }
     expect(differ).toEqual([]);
+    // The editor did run: the steps compared were edits, not two alike failures.
+    expect(transcript).toContain('Snapshot s0 edited.\n');
+    expect(transcript).toContain('Snapshot s9 cloned to s10.\n');
     expect(tags(join(ours, 'a.qcow2'))).toEqual(tags(join(theirs, 'a.qcow2')));
   }, 600_000);
 });

@@ -57,6 +57,8 @@ export async function revertToSnapshot(drv: DriverContext, d: StoredDomain, name
   const inactive = snap.inactiveDomain ? copyOf(snap.inactiveDomain) : config;
   if (isActiveStatus(d.status)) {
     await tearDown(drv, d.status, DomainShutoffReason.FROM_SNAPSHOT, { detail: DomainEventDetail.STOPPED.FROM_SNAPSHOT });
+    // A transient domain's metadata went with its QEMU; it starts again from the snapshot, so it is written back.
+    if (!d.hasConfig) await saveTree(drv.paths, d.name, tree, tree.snaps, undefined);
   }
   const live = isLiveSnapshot(snap);
   if (!live) await forEachImage('-a', snap.name, alignDisks(snap, d.persistentDef ?? config));
