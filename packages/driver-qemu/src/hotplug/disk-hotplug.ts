@@ -61,11 +61,12 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
     try {
       await withMonitor(status, async (mon) => {
         try {
-          if (disk.path !== undefined) {
-            await mon.execute('blockdev-add', storageProps(disk));
-            await mon.execute('blockdev-add', formatProps(disk));
-          }
-          await mon.execute('device_add', diskDeviceProps(disk));
+          // Written at once and answered in order: a failure fails what follows it, and the
+          // first failure is the one reported (one round trip instead of three).
+          await Promise.all([
+            ...(disk.path !== undefined ? [mon.execute('blockdev-add', storageProps(disk)), mon.execute('blockdev-add', formatProps(disk))] : []),
+            mon.execute('device_add', diskDeviceProps(disk)),
+          ]);
         } catch (e) {
           await deleteDiskNodes(mon, disk.node);
           throw e;
