@@ -45,6 +45,8 @@ export interface PoolBackend {
   readonly resizable: boolean;
   /** Gives a partition or logical volume `capacity` bytes (already checked by libvirt's rules: never smaller than its allocation). */
   resizeVolume?(def: StoragePoolDef, vol: VolumeFacts, capacity: bigint): Promise<void>;
+  /** Why pools of the type can be defined but never run here (pool capabilities then say `supported='no'`). */
+  readonly unavailable?: string;
   /** virConnectFindStoragePoolSources: the `<sources>` XML found from a source spec. */
   findSources?(srcSpec: string | undefined): Promise<string>;
 }
