@@ -39,6 +39,10 @@ export type { DomainJobEntryPoints, DomainJobInfo, DomainJobStats, DomainGuestVc
 export * from './domain-tuning-flags.js';
 export * from './domain-control-flags.js';
 export type { DomainControlEntryPoints, QemuMonitorEvent } from './driver/domain-control-entry-points.js';
+export type {
+  DomainMigrationEntryPoints, MigrationCookie, MigrateBeginResult, MigratePrepareResult, MigrateFinishResult,
+} from './driver/domain-migration-entry-points.js';
+export { migratePrepare3, migrateFinish3, replaceStringParam } from './objects/domain-migrate.js';
 export * from './host-cpu-flags.js';
 export * from './secret-flags.js';
 export * from './nwfilter-flags.js';

@@ -295,9 +295,16 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainReboot', D);
     if (await this.agent.powerByAgent(dom, flags, true)) return;
     await this.monitorJob(dom, async (_d, s) => {
-      await withMonitor(s, (m) => m.execute('system_powerdown'));
+      // Marked before the power-off is asked for, as libvirt does: the guest's SHUTDOWN is then never told as one.
       s.fakeReboot = true;
       await writeStatus(this.paths, s);
+      try {
+        await withMonitor(s, (m) => m.execute('system_powerdown'));
+      } catch (e) {
+        s.fakeReboot = false;
+        await writeStatus(this.paths, s);
+        throw e;
+      }
     });
   }
   async domainInjectNMI(dom: DomainRef, flags: number): Promise<void> {

@@ -37,6 +37,8 @@ export interface CommandContext {
   readonly taps?: readonly { readonly index: number; readonly tap: string }[];
   /** The socket of the swtpm serving an emulated TPM, when the driver started one. */
   readonly tpmEmulatorSocket?: string;
+  /** The sg node of each host adapter's SCSI hostdev, by its place among the domain's hostdevs. */
+  readonly scsiSgPaths?: ReadonlyMap<number, string>;
 }
 
 /** Device kinds that become QEMU devices in libvirt but that this command line does not build yet. */
@@ -182,7 +184,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...videoArgs(def.devices),
     ...soundArgs(def.devices),
     ...watchdogArgs(def.devices),
-    ...hostdevArgs(def.devices),
+    ...hostdevArgs(def.devices, ctx.disks.length + 1, ctx.scsiSgPaths ?? new Map()),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',

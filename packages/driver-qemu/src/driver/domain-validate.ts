@@ -5,6 +5,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import { isQ35 } from './qemu-defaults.js';
 import { defaultTpmVersion } from '../tpm/swtpm-paths.js';
 import { checkAutoselection } from '../command/firmware-args.js';
+import { checkHostdevs } from '../devices/hostdev-validate.js';
 
 const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.QEMU);
 const detail = (msg: string): VirError => new VirError(ErrorCode.XML_DETAIL, msg, ErrorDomain.DOMAIN);
@@ -104,4 +105,5 @@ export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined
   checkInputs(def);
   checkTpms(def);
   checkLifecycle(def);
+  checkHostdevs(def);
 }

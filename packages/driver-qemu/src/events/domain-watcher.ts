@@ -8,7 +8,7 @@ import type { QmpEvent } from '../qmp/qmp-types.js';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
-import { catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
+import { announceShutdown, catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
 import { tearDown } from '../driver/domain-stop.js';
 
 const log = logger('qemu.events');
@@ -135,6 +135,7 @@ export class DomainWatcher {
       let events = 0;
       client.onEvent((e) => {
         events++;
+        if (e.event === 'SHUTDOWN') this.#announceShutdown(h, e as QmpEvent);
         this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent)));
       });
       void client.closed.then(() => h.abort.signal.aborted || this.#enqueue(h, () => this.#ended(h)));
@@ -155,6 +156,13 @@ export class DomainWatcher {
       if (h.client?.isClosed) log.debug(msg);
       else log.error(msg);
     });
+  }
+
+  /** A guest's power-off is told at once (the status is read without waiting for the job lock, which a job may hold). */
+  #announceShutdown(h: Held, e: QmpEvent): void {
+    qemuStore(this.drv.paths).readStatus(h.name)
+      .then((s) => announceShutdown(this.drv, h, s, e.data ?? {}))
+      .catch((err: Error) => log.debug(`domain '${h.name}': announcing its shutdown: ${err.message}`));
   }
 
   /** Runs `fn` on the domain's status under its job lock, if the status still describes the held QEMU. */
