@@ -40,8 +40,6 @@ export async function watchMigration(ctl: Ctl, dom: Domain, migration: Promise<u
     }
   }
   await finished;
-  if (w.verbose) {
-    printJobProgress(ctl, 'Migration', 0n, 1n);
-    ctl.rawError('\n');
-  }
+  // virsh ends the progress line with the command's own newline on stdout
+  if (w.verbose) printJobProgress(ctl, 'Migration', 0n, 1n);
 }
