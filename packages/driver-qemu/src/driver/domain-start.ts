@@ -139,7 +139,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const hugepages = await hugepageContext(status.id, def.name, status.runDir);
     const nvram = await prepareNvram(def);
     made = nvram ? [nvram] : [];
-    const tpm = await startTpmEmulators(paths, def, status.runDir);
+    const tpm = await startTpmEmulators(paths, def, status.runDir, (fn) => drv.withConnection(fn));
     made = [...made, ...tpm.created];
     const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
