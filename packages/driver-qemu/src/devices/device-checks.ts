@@ -2,6 +2,7 @@ import type { DomainDef, XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { disksOf, driveAddress } from './qemu-disk.js';
 import { devicesOf } from './typed-devices.js';
+import { requireSharedMemory } from '../command/vhost-user-disk.js';
 
 const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.QEMU);
 
@@ -35,7 +36,7 @@ function checkBootOrders(def: DomainDef): void {
 export function checkDevices(def: DomainDef): void {
   checkDriveAddresses(def.devices);
   checkBootOrders(def);
-  if (devicesOf(def.devices, 'filesystem').some((f) => f.driver?.type === 'virtiofs' && f.readonly === true)) {
-    throw unsupported('virtiofs does not yet support read-only mode');
-  }
+  const virtiofs = devicesOf(def.devices, 'filesystem').filter((f) => f.driver?.type === 'virtiofs');
+  if (virtiofs.some((f) => f.readonly === true)) throw unsupported('virtiofs does not yet support read-only mode');
+  if (virtiofs.length) requireSharedMemory(def, 'virtiofs');
 }
