@@ -58,11 +58,12 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   };
 
   const plug = (restoreSgio: () => Promise<void>): Promise<void> => plugLive(drv, status, after, disk.alias, disk.node, restoreSgio, async (mon) => {
-    if (disk.path !== undefined) {
-      await mon.execute('blockdev-add', storageProps(disk));
-      await mon.execute('blockdev-add', formatProps(disk));
-    }
-    await mon.execute('device_add', diskDeviceProps(disk));
+    // Written at once and answered in order: a failure fails what follows it, and the first
+    // failure is the one reported (one round trip instead of three).
+    await Promise.all([
+      ...(disk.path !== undefined ? [mon.execute('blockdev-add', storageProps(disk)), mon.execute('blockdev-add', formatProps(disk))] : []),
+      mon.execute('device_add', diskDeviceProps(disk)),
+    ]);
   });
   // Only a disk the shared-disk table tracks, or whose sgio it sets, needs the driver-wide lock.
   if (uses.length === 0 && settings.length === 0) await plug(async () => undefined);

@@ -22,9 +22,8 @@ export function forgetDisk(status: ActiveStatus, alias: string): void {
 /** Removes a disk's block nodes (or a SCSI hostdev's backend) from QEMU, format layer first; nodes already gone are fine. */
 export async function deleteDiskNodes(mon: QmpClient, node: number | undefined): Promise<void> {
   if (node === undefined) return;
-  for (const name of [formatNode(node), storageNode(node), hostdevBackendNode(node)]) {
-    await mon.execute('blockdev-del', { 'node-name': name }).catch(() => undefined);
-  }
+  // All written at once; QEMU runs them in order.
+  await Promise.all([formatNode(node), storageNode(node), hostdevBackendNode(node)].map((name) => mon.execute('blockdev-del', { 'node-name': name }).catch(() => undefined)));
 }
 
 /** The device ids QEMU has now (children of /machine/peripheral). */

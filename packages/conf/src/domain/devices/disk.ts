@@ -52,7 +52,7 @@ export const DISK_SOURCE = child('source', {
 });
 
 /** `<disk>`: a block device of the guest, whatever backs it. */
-export const DISK = model('disk', {
+export const DISK = model('disk', () => ({
   type: attr('type', oneOf('file', 'block', 'dir', 'network', 'volume', 'nvme', 'vhostuser')),
   device: attr('device', oneOf('disk', 'cdrom', 'floppy', 'lun')),
   model: attr('model', oneOf('virtio', 'virtio-transitional', 'virtio-non-transitional')),
@@ -104,4 +104,4 @@ export const DISK = model('disk', {
   // The older place of a network source's `<auth>`, beside `<source>`.
   auth: AUTH,
   ...DEVICE_INFO,
-});
+}));

@@ -4,7 +4,7 @@ import { ADDRESS, DEVICE_INFO } from './device-info.js';
 import { IP_ADDRESSES, IP_ROUTES } from './ip-config.js';
 
 /** `<hostdev>`: a host device given to the guest: a PCI function, a USB device, a SCSI LUN, ... */
-export const HOSTDEV = model('hostdev', {
+export const HOSTDEV = model('hostdev', () => ({
   mode: attr('mode', oneOf('subsystem', 'capabilities')),
   type: attr('type'),
   managed: attr('managed', yesNo),
@@ -45,4 +45,4 @@ export const HOSTDEV = model('hostdev', {
   readonly: flag('readonly'),
   shareable: flag('shareable'),
   ...DEVICE_INFO,
-});
+}));
