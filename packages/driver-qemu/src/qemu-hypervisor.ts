@@ -31,6 +31,7 @@ import { sendKeyArgs } from './input/send-key.js';
 import { takeScreenshot } from './input/screenshot.js';
 import { blockJobEntryPoints } from './blockjob/block-entry-points.js';
 import { snapshotEntryPoints } from './snapshot/snapshot-entry-points.js';
+import { blockInfoEntryPoints } from './blockjob/block-info.js';
 import { removeAllSnapshots, snapshotCount } from './snapshot/snapshot-store.js';
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
@@ -75,7 +76,7 @@ export class QemuHypervisor implements HypervisorDriver {
     // Block jobs (blockjob/): their entry points live beside their implementation.
     Object.assign(this, blockJobEntryPoints(drv));
     // Snapshots (snapshot/): the same.
-    Object.assign(this, snapshotEntryPoints(drv));
+    Object.assign(this, snapshotEntryPoints(drv), blockInfoEntryPoints(drv));
   }
 
   private get paths() {
