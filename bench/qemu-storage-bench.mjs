@@ -5,46 +5,17 @@
 // by packages/driver-qemu/scripts/libvirtd-up.sh); each side has its own copy of the image. Each
 // figure is the median wall time of a whole CLI invocation; the load average is printed with them,
 // as other engineers share the machine. Needs root. Env: BENCH_STORAGE_RUNS (default 3).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { libvirtSide, median, qemuSides } from './qemu-sides.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_STORAGE_RUNS ?? 3);
-const CLI = join(root, 'tools/virsh/dist/bundle/cli.js');
-
-if (process.getuid?.() !== 0) {
-  console.log('qemu-storage-bench: needs root (libvirtd); skipped');
-  process.exit(0);
-}
-let haveLibvirt = true;
-try {
-  execFileSync(join(root, 'packages/driver-qemu/scripts/libvirtd-up.sh'), { stdio: 'inherit' });
-} catch {
-  console.log('qemu-storage-bench: libvirtd does not answer on qemu:///system; measuring tsvirt alone, without ratios');
-  haveLibvirt = false;
-}
-
+const haveLibvirt = libvirtSide('qemu-storage-bench', 'libvirtd');
 const tmp = mkdtempSync(join(tmpdir(), 'qemu-storage-bench-'));
-const EMBED = `qemu:///embed?root=${tmp}/root`;
-const sides = {
-  tsvirt: (...args) => [process.execPath, [CLI, '-c', EMBED, ...args]],
-  ...(haveLibvirt ? { libvirt: (...args) => ['virsh', ['-c', 'qemu:///system', ...args]] } : {}),
-};
+const { sides, run, quiet } = qemuSides(`qemu:///embed?root=${tmp}/root`, haveLibvirt);
 const NAME = `qsbench-${process.pid}`;
-
-function run(side, ...args) {
-  const [cmd, argv] = sides[side](...args);
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${side} ${args.join(' ')}: ${r.stderr.trim()}`);
-  return ms;
-}
-const quiet = (side, ...args) => spawnSync(...sides[side](...args), { encoding: 'utf8' });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const domainXML = (disk) => `<domain type='qemu'><name>${NAME}</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>
 <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
