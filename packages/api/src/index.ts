@@ -47,7 +47,7 @@ export type { DomainControlEntryPoints, QemuMonitorEvent } from './driver/domain
 export type {
   DomainMigrationEntryPoints, MigrationCookie, MigrateBeginResult, MigratePrepareResult, MigrateFinishResult,
 } from './driver/domain-migration-entry-points.js';
-export { migratePrepare3, migrateFinish3, replaceStringParam } from './objects/domain-migrate.js';
+export { migratePrepare3, migrateFinish3, migrateVersion3, replaceStringParam, type MigrationSource } from './objects/domain-migrate.js';
 export * from './host-cpu-flags.js';
 export * from './secret-flags.js';
 export * from './nwfilter-flags.js';
@@ -78,6 +78,7 @@ export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js
 export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo, StoragePoolDriverEvent } from './driver/storage-driver.js';
 export type { StateDriver } from './driver/state-driver.js';
 export { LifecycleEventHub } from './driver/event-hub.js';
+export { qemuMonitorEventFilter } from './driver/qemu-monitor-event-filter.js';
 export { ConnectCloseReason } from './close-reason.js';
 export { ConnectCredentialType, type ConnectCredential, type ConnectAuth } from './connect-auth.js';
 export type { CloseCallbackEntryPoints, DriverCloseCallback } from './driver/close-callback-entry-points.js';

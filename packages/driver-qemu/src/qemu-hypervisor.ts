@@ -7,7 +7,7 @@ import {
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
   DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
-  type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -30,11 +30,13 @@ import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
 import { takeScreenshot } from './input/screenshot.js';
 import { blockJobEntryPoints } from './blockjob/block-entry-points.js';
+import { migrationEntryPoints, suspendWhileSending } from './migration/migration-entry-points.js';
 import { snapshotEntryPoints } from './snapshot/snapshot-entry-points.js';
 import { blockInfoEntryPoints } from './blockjob/block-info.js';
 import { removeAllSnapshots, snapshotCount } from './snapshot/snapshot-store.js';
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
+import { registerMonitorEvents } from './events/monitor-events.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
 import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
@@ -75,6 +77,8 @@ export class QemuHypervisor implements HypervisorDriver {
   constructor(private readonly drv: DriverContext) {
     // Block jobs (blockjob/): their entry points live beside their implementation.
     Object.assign(this, blockJobEntryPoints(drv));
+    // Migration and its job calls (migration/).
+    Object.assign(this, migrationEntryPoints(drv));
     // Snapshots (snapshot/): the same.
     Object.assign(this, snapshotEntryPoints(drv), blockInfoEntryPoints(drv));
   }
@@ -388,6 +392,7 @@ export class QemuHypervisor implements HypervisorDriver {
   }
 
   async domainSuspend(dom: DomainRef): Promise<void> {
+    if (await suspendWhileSending(this.drv, dom)) return;
     await this.monitorJob(dom, async (d, s) => {
       if (s.state === DomainState.PAUSED) return;
       await withMonitor(s, (m) => m.execute('stop'));
@@ -542,6 +547,11 @@ export class QemuHypervisor implements HypervisorDriver {
   /** Reboot, device-removed and block-job events from QEMU's monitor, while the listener stays. */
   async connectDomainEventRegisterAny(listener: (e: DomainDriverEvent) => void): Promise<() => void> {
     return this.drv.events.subscribeOthers(listener);
+  }
+
+  async connectDomainQemuMonitorEventRegister(dom: DomainRef | undefined, event: string | undefined,
+    callback: (e: QemuMonitorEvent) => void, flags: number): Promise<() => Promise<void>> {
+    return registerMonitorEvents(this.drv, dom, event, callback, flags);
   }
 
   async connectListSharedDisks(): Promise<SharedDiskEntry[]> {
