@@ -107,6 +107,18 @@ describe('hostile and faulty clients', () => {
     expect(await listDomains(d.rw)).toEqual(['test']);
   });
 
+  it('200 calls in one write: reading pauses past 5 in flight and resumes, every call answered in turn', async () => {
+    const c = await RawClient.open(d.rw);
+    await c.openConnection('test:///default');
+    const serials = Array.from({ length: 200 }, (_, i) => 5000 + i);
+    c.socket.write(Buffer.concat(serials.map((n) => encodeCall(remote_program, remote.REMOTE_PROC_CONNECT_GET_TYPE, n))));
+    const replies = await Promise.all(serials.map((n) => c.next((f) => f.header.serial === n)));
+    expect(replies.map((f) => decodeRet(f.header, f.payload))).toEqual(serials.map(() => ({ type: 'TEST' })));
+    // and the client is still read afterwards
+    expect(((await c.call(remote.REMOTE_PROC_CONNECT_GET_TYPE)) as { type: string }).type).toBe('TEST');
+    c.close();
+  });
+
   it('calls before CONNECT_OPEN: connection not open', async () => {
     const c = await RawClient.open(d.rw);
     await expect(c.call(remote.REMOTE_PROC_CONNECT_GET_TYPE)).rejects.toMatchObject({ code: ErrorCode.INTERNAL_ERROR, message: 'internal error: connection not open' });

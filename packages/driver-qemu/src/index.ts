@@ -18,19 +18,31 @@ const instances = new Map<string, Promise<DriverContext>>();
  * instead of waiting for the reconnect that waits for it.
  */
 const reconnecting = new AsyncLocalStorage<DriverContext>();
+/** Reconciles running now: the context is disabled (Node stops tracking promises) once none runs. */
+let reconciles = 0;
 
 /**
  * Reconnects to every running domain of a root, as libvirt does after a daemon restart: each
  * status is checked against its QEMU's pid, start time and run-state log (no monitor handshake
  * unless something is unsettled), dead ones are cleaned up, unfinished starts undone and
- * pending hotplugs settled.
+ * pending hotplugs settled. The async context that lets those clean-ups open connections to this
+ * root is entered only when one is needed: once entered, Node tracks every promise of the process.
  */
 async function reconnectAll(drv: DriverContext): Promise<void> {
   const statuses = await qemuStore(drv.paths).loadActiveStatuses();
-  await Promise.all(statuses.map(async (s) => (await isSettled(drv, s)) || qemuStore(drv.paths).withDomainJob(s.name, async () => {
-    const fresh = await qemuStore(drv.paths).readStatus(s.name);
-    if (isActiveStatus(fresh)) await reconcile(drv, fresh, true);
-  }).catch((e) => log.warn(`cannot reconnect to domain '${s.name}': ${(e as Error).message}`))));
+  const settled = await Promise.all(statuses.map((s) => isSettled(drv, s)));
+  const open = statuses.filter((_, i) => !settled[i]);
+  if (open.length === 0) return;
+  reconciles++;
+  try {
+    await reconnecting.run(drv, () => Promise.all(open.map((s) => qemuStore(drv.paths).withDomainJob(s.name, async () => {
+      const fresh = await qemuStore(drv.paths).readStatus(s.name);
+      if (isActiveStatus(fresh)) await reconcile(drv, fresh, true);
+    }).catch((e) => log.warn(`cannot reconnect to domain '${s.name}': ${(e as Error).message}`)))));
+  } finally {
+    // A daemon restarted with domains to reconcile would otherwise track promises for good.
+    if (--reconciles === 0) reconnecting.disable();
+  }
 }
 
 /** The QEMU/KVM driver: real QEMU processes driven through QMP, for qemu:///system, qemu:///session and qemu:///embed?root=DIR. */
@@ -51,7 +63,7 @@ export const driver = {
     let drv = inner?.paths.uri === paths.uri ? Promise.resolve(inner) : instances.get(paths.uri);
     if (!drv) {
       const made = new DriverContext(paths, ctx.connect);
-      drv = reconnecting.run(made, () => reconnectAll(made)).then(() => made);
+      drv = reconnectAll(made).then(() => made);
       drv.catch(() => instances.delete(paths.uri));
       instances.set(paths.uri, drv);
     }

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { formatNetworkPortXML, formatNetworkXML, liveNetworkDef, networkSetup, type NetworkDef } from '@tsvirt/conf';
 import {
   ListNetworksFlags as F, NetworkCreateFlags, NetworkDefineFlags, NetworkEventLifecycleType as E, NetworkXMLFlags, matchesFlagGroups,
   type NetworkDHCPLease, type NetworkDriver, type NetworkDriverEvent, type NetworkPortRef, type NetworkRef,
 } from '@tsvirt/api';
-import { ErrorCode, ErrorDomain, VirError, checkFlags, isProcessAlive, logger, writeFileAtomic } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, checkFlags, isProcessAlive, logger, readSmallTextIfExists, writeFileAtomic } from '@tsvirt/util';
 import { readLeases } from './dhcp-leases.js';
 import { interfaceExists } from './host-net.js';
 import { parseNewNetwork } from './network-define.js';
@@ -42,7 +41,15 @@ async function networkHealth(obj: ActiveNetwork): Promise<'ok' | 'gone' | 'dnsma
   return 'ok';
 }
 
-const bootId = (): Promise<string> => readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((s) => s.trim(), () => 'unknown');
+/** A small file's trimmed text, undefined when it cannot be read; read at once, since every open (each client of a daemon) reads two. */
+function readTrimmed(path: string): string | undefined {
+  try {
+    return readSmallTextIfExists(path)?.trim();
+  } catch {
+    return undefined;
+  }
+}
+const bootId = (): string => readTrimmed('/proc/sys/kernel/random/boot_id') ?? 'unknown';
 
 /**
  * libvirt's network driver over one root's files, for the local hypervisor connections. Every
@@ -85,9 +92,9 @@ export class LocalNetworks implements NetworkDriver {
    * lock is taken only when something is to be done: a look at healthy networks needs none.
    */
   async refresh(): Promise<void> {
-    const boot = await bootId();
+    const boot = bootId();
     const marker = bootMarker(this.paths);
-    const seen = await readFile(marker, 'utf8').then((s) => s.trim(), () => undefined);
+    const seen = readTrimmed(marker);
     const fresh = seen !== boot;
     if (!fresh && !(await this.anyUnhealthy((await this.table()).active()))) return;
     await this.change(async (t) => {

@@ -1,6 +1,6 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { formatNetworkXML, parseNetworkXML, type NetworkDef } from '@tsvirt/conf';
-import { ErrorDomain, logger, removeIfExists, setAutostartSymlink, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
+import { ErrorDomain, logger, removeIfExists, setAutostartSymlink, smallDirNames, systemError, withFileLock, writeFileAtomic } from '@tsvirt/util';
 import { autostartLink, configFile, driverLock, statusFile, type NetworkPaths } from './network-paths.js';
 import { STATUS_FILE, type NetworkStatus } from './network-status.js';
 
@@ -37,19 +37,22 @@ function parseCached(xml: string): NetworkDef {
 
 const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
-async function listDir(dir: string, suffix: string): Promise<string[]> {
-  const names = await readdir(dir).catch((e: unknown) => {
-    if (isMissing(e)) return [];
+/** A root's small directory, read at once (a daemon reads it on every client's open). */
+function listDir(dir: string, suffix: string): string[] {
+  let names: string[];
+  try {
+    names = smallDirNames(dir);
+  } catch (e) {
     throw systemError(`cannot open directory '${dir}'`, e as NodeJS.ErrnoException, D);
-  });
+  }
   return names.filter((n) => n.endsWith(suffix)).sort();
 }
 
-async function readConfigs(dir: string): Promise<Map<string, NetworkDef>> {
+function readConfigs(dir: string): Map<string, NetworkDef> {
   const defs = new Map<string, NetworkDef>();
-  for (const file of await listDir(dir, '.xml')) {
+  for (const file of listDir(dir, '.xml')) {
     try {
-      const def = parseCached(await readFile(`${dir}/${file}`, 'utf8'));
+      const def = parseCached(readFileSync(`${dir}/${file}`, 'utf8'));
       defs.set(def.name, def);
     } catch (e) {
       log.warn(`skipping network file '${dir}/${file}': ${(e as Error).message}`);
@@ -58,11 +61,11 @@ async function readConfigs(dir: string): Promise<Map<string, NetworkDef>> {
   return defs;
 }
 
-async function readStatuses(dir: string): Promise<Map<string, { def: NetworkDef; status: NetworkStatus }>> {
+function readStatuses(dir: string): Map<string, { def: NetworkDef; status: NetworkStatus }> {
   const out = new Map<string, { def: NetworkDef; status: NetworkStatus }>();
-  for (const file of await listDir(dir, '.json')) {
+  for (const file of listDir(dir, '.json')) {
     try {
-      const status = STATUS_FILE.parse(await readFile(`${dir}/${file}`, 'utf8'), `${dir}/${file}`);
+      const status = STATUS_FILE.parse(readFileSync(`${dir}/${file}`, 'utf8'), `${dir}/${file}`);
       const def = parseCached(status.xml);
       out.set(def.name, { def, status });
     } catch (e) {
@@ -78,19 +81,28 @@ async function readStatuses(dir: string): Promise<Map<string, { def: NetworkDef;
  * writes atomically under the root's lock.
  */
 export async function loadNetworks(paths: NetworkPaths): Promise<NetworkObject[]> {
-  const [configs, live] = await Promise.all([readConfigs(paths.configDir), readStatuses(paths.stateDir)]);
+  const configs = readConfigs(paths.configDir);
+  const live = readStatuses(paths.stateDir);
   const names = [...new Set([...configs.keys(), ...live.keys()])].sort();
-  return Promise.all(names.map(async (name) => {
+  return names.map((name) => {
     const config = configs.get(name);
     const running = live.get(name);
-    const autostart = config !== undefined && (await readlink(autostartLink(paths, name)).then(() => true, () => false));
     return {
       def: running?.def ?? config!,
       ...(config ? { config } : {}),
       ...(running ? { status: running.status } : {}),
-      autostart,
+      autostart: config !== undefined && isLink(autostartLink(paths, name)),
     };
-  }));
+  });
+}
+
+function isLink(path: string): boolean {
+  try {
+    readlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs a change to the networks of a root while holding its lock. */

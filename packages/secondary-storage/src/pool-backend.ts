@@ -1,4 +1,5 @@
 import type { StoragePoolDef } from '@tsvirt/conf';
+import type { SecretReader } from './secret-value.js';
 import type { NewVolume } from './volume-def.js';
 import type { VolumeEntry, VolumeFacts } from './volume-facts.js';
 
@@ -20,8 +21,9 @@ export interface PoolBackend {
   /**
    * What starting needs done and checked: mount, activate, find the device. A definition it
    * answers is the pool's from now on (an fc_host adapter whose vHBA it made becomes managed).
+   * `secrets` reads the secrets its `<auth>` names (an iSCSI pool's CHAP password).
    */
-  start(def: StoragePoolDef): Promise<StoragePoolDef | undefined | void>;
+  start(def: StoragePoolDef, secrets: SecretReader): Promise<StoragePoolDef | undefined | void>;
   /** What stopping undoes (umount, deactivate); nothing for most types. */
   stop(def: StoragePoolDef): Promise<void>;
   /** pool-delete: removes what build made. */
@@ -45,6 +47,8 @@ export interface PoolBackend {
   readonly resizable: boolean;
   /** Gives a partition or logical volume `capacity` bytes (already checked by libvirt's rules: never smaller than its allocation). */
   resizeVolume?(def: StoragePoolDef, vol: VolumeFacts, capacity: bigint): Promise<void>;
+  /** Why pools of the type can be defined but never run here (pool capabilities then say `supported='no'`). */
+  readonly unavailable?: string;
   /** virConnectFindStoragePoolSources: the `<sources>` XML found from a source spec. */
   findSources?(srcSpec: string | undefined): Promise<string>;
 }

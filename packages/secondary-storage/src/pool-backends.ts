@@ -4,15 +4,15 @@ import { dirBackend } from './dir-backend.js';
 import { diskBackend } from './disk/disk-backend.js';
 import { findNetfsSources } from './netfs-sources.js';
 import { iscsiBackend } from './iscsi/iscsi-backend.js';
+import { iscsiDirectBackend } from './iscsi/iscsi-direct-backend.js';
 import { logicalBackend } from './logical/logical-backend.js';
 import { scsiBackend } from './scsi/scsi-backend.js';
 import { poolPermissions } from './permissions.js';
 import type { PoolBackend } from './pool-backend.js';
 
 /**
- * The backend of each pool type this driver has one for. `iscsi-direct` has none: it needs
- * libiscsi in the process, which a Node driver has not, so it is refused as a libvirt built
- * without libiscsi refuses it (missing backend).
+ * The backend of each pool type this driver has one for. `iscsi-direct` pools are defined and
+ * formatted, but refused at start: they need libiscsi in the process (see NEEDS_LIBISCSI).
  */
 const BACKENDS: ReadonlyMap<string, PoolBackend> = new Map([
   ['dir', dirBackend(false)],
@@ -21,6 +21,7 @@ const BACKENDS: ReadonlyMap<string, PoolBackend> = new Map([
   ['logical', logicalBackend],
   ['disk', diskBackend],
   ['iscsi', iscsiBackend],
+  ['iscsi-direct', iscsiDirectBackend],
   ['scsi', scsiBackend],
 ]);
 
@@ -28,7 +29,8 @@ const BACKENDS: ReadonlyMap<string, PoolBackend> = new Map([
 export const missingBackend = (type: string): VirError =>
   new VirError(ErrorCode.INTERNAL_ERROR, `missing backend for pool type ${POOL_TYPE_NAMES.indexOf(type)} (${type})`, ErrorDomain.STORAGE);
 
-export const hasBackend = (type: string): boolean => BACKENDS.has(type);
+/** Whether pools of a type can run here: it has a backend, and not one that refuses every start. */
+export const hasBackend = (type: string): boolean => BACKENDS.has(type) && BACKENDS.get(type)!.unavailable === undefined;
 
 /** The backend of a pool type, or libvirt's "missing backend" error. */
 export function backendOf(type: string): PoolBackend {

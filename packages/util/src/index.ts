@@ -7,7 +7,7 @@ export { writeFileAtomic } from './atomic-file.js';
 export { withFileLock, type LockOptions } from './file-lock.js';
 export { logger, levelFromEnv, LogLevel, type Logger } from './logger.js';
 export { sysfsRoot, sysfsPath } from './sysfs.js';
-export { namesWithSuffix, readJsonIfExists, readSmallTextIfExists, readTextIfExists } from './state-files.js';
+export { namesWithSuffix, readJsonIfExists, readSmallTextIfExists, readTextIfExists, smallDirNames } from './state-files.js';
 export { checkDomainIdentity } from './domain-identity.js';
 export { StreamHole, isStreamHole, type StreamChunk } from './stream/stream-hole.js';
 export { readChunks, STREAM_CHUNK, type ReadRange } from './stream/read-chunks.js';

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
 import { ErrorCode, ErrorDomain } from './errors/error-codes.js';
 import { VirError } from './errors/vir-error.js';
 
@@ -40,9 +39,19 @@ export async function readJsonIfExists<T>(file: string, domain: ErrorDomain = Er
 
 /** The names of the files in `dir` ending in `suffix`, without it; none when the directory does not exist. */
 export async function namesWithSuffix(dir: string, suffix: string): Promise<string[]> {
-  const files = await readdir(dir).catch((e: unknown) => {
+  return smallDirNames(dir).filter((f) => f.endsWith(suffix) && f.length > suffix.length).map((f) => f.slice(0, -suffix.length));
+}
+
+/**
+ * The names in a state directory, none when it does not exist (other errors are thrown). Read at
+ * once, as readSmallTextIfExists reads a file: fs/promises' readdir takes two trips through the
+ * thread pool, each a wait for a thread under load.
+ */
+export function smallDirNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (e) {
     if (missing(e)) return [];
     throw e;
-  });
-  return files.filter((f) => f.endsWith(suffix) && f.length > suffix.length).map((f) => f.slice(0, -suffix.length));
+  }
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,10 +15,11 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const utilDist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 describe('withFileLock', () => {
-  it('returns what fn returns and creates the lock file and its directory', async () => {
+  it('returns what fn returns and creates the lock file (0600) and its directory', async () => {
     const path = join(dir, 'sub', 'a.lock');
     expect(await withFileLock(path, async () => 42)).toBe(42);
     expect(existsSync(path)).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(existsSync(`${path}.lock`)).toBe(false);
   });
 

@@ -4,7 +4,7 @@ import type { TypedParameter } from '../typed-params.js';
 /**
  * Entry points for controlling a running guest and its host-side setup: signals, lifecycle
  * actions, vcpu state, device removal by alias, descriptor groups, emulator affinity, I/O and
- * bandwidth limits, launch security, native formats, migration. Part of HypervisorDriver; every
+ * bandwidth limits, launch security, native formats. Part of HypervisorDriver; every
  * member is optional (a missing one is NO_SUPPORT naming the public call).
  */
 export interface DomainControlEntryPoints {
@@ -39,10 +39,6 @@ export interface DomainControlEntryPoints {
   connectDomainXMLFromNative?(format: string, config: string, flags: number): Promise<string>;
   /** Domain XML as a hypervisor's own configuration. */
   connectDomainXMLToNative?(format: string, xml: string, flags: number): Promise<string>;
-  /** Migrates the domain to the host of the destination connection's URI (DomainMigrateFlags, DomainMigrateParam). */
-  domainMigrate3?(dom: DomainRef, destUri: string, params: readonly TypedParameter[], flags: number): Promise<void>;
-  /** Migrates peer to peer or directly, the source driver reaching `dconnuri` itself. */
-  domainMigrateToURI3?(dom: DomainRef, dconnuri: string, params: readonly TypedParameter[], flags: number): Promise<void>;
   /** Takes over a QEMU process started outside libvirt (libvirt-qemu's virDomainQemuAttach). */
   qemuAttach?(pid: number, flags: number): Promise<DomainRef>;
   /** Listens for QEMU monitor events (libvirt-qemu's virConnectDomainQemuMonitorEventRegister); returns a deregistration. */

@@ -13,6 +13,7 @@ import type { DomainInputEntryPoints } from './domain-input-entry-points.js';
 import type { DomainAgentEntryPoints } from './domain-agent-entry-points.js';
 import type { DomainBlockJobEntryPoints } from './domain-blockjob-entry-points.js';
 import type { DomainControlEntryPoints } from './domain-control-entry-points.js';
+import type { DomainMigrationEntryPoints } from './domain-migration-entry-points.js';
 import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus, NodeCPUMap } from './domain-resource-types.js';
 
 /**
@@ -23,7 +24,7 @@ import type { DomainBlockInfo, DomainInterfaceStats, DomainVcpus, NodeCPUMap } f
 export interface HypervisorDriver extends DomainStateEntryPoints, DomainTuningEntryPoints, DomainJobEntryPoints, HostEntryPoints,
   DomainBackupEntryPoints, ConsoleEntryPoints, CloseCallbackEntryPoints, DomainEventEntryPoints, DomainAddressEntryPoints, DomainDumpEntryPoints,
   DomainInputEntryPoints, DomainAgentEntryPoints, DomainBlockJobEntryPoints,
-  DomainControlEntryPoints {
+  DomainControlEntryPoints, DomainMigrationEntryPoints {
   /** The driver's name as `virsh version` shows it (`TEST`, `QEMU`, `LXC`). */
   connectGetType?(): Promise<string>;
   /** Hypervisor version as libvirt encodes it: major * 1,000,000 + minor * 1,000 + micro. */

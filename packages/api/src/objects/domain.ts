@@ -14,6 +14,7 @@ import type { DomainScreenshot } from '../driver/domain-input-entry-points.js';
 import type { DomainBlockJobInfo } from '../driver/domain-blockjob-entry-points.js';
 import { DomainQemuAgentCommandTimeout, type DomainFSInfo } from '../driver/domain-agent-entry-points.js';
 import { Handle, callOf, setRef } from './handle.js';
+import { denyReadonly } from './entry-point.js';
 import { DomainSnapshot } from './domain-snapshot.js';
 import { DomainCheckpoint } from './domain-checkpoint.js';
 import { DomainCheckpointCreateFlags as CC } from '../domain-state-flags.js';
@@ -22,12 +23,13 @@ import { checkNonEmptyString } from './arg-checks.js';
 import type {
   DomainCPUStats, DomainControlInfo, DomainDiskError, DomainIOThreadInfo, DomainMemoryStat, DomainTime,
 } from '../driver/domain-tuning-entry-points.js';
-import { TypedParameterFlags, type TypedParameter } from '../typed-params.js';
+import { TypedParameterFlags, findTypedParam, typedString, typedULLong, type TypedParameter } from '../typed-params.js';
 import { DomainGetJobStatsFlags as JS, DomainMemoryStatTag } from '../domain-tuning-flags.js';
 import type { DomainGuestVcpus, DomainJobInfo, DomainJobStats } from '../driver/domain-job-entry-points.js';
 import { checkCPUStatsRange, checkTypedParams } from './typed-param-checks.js';
 import { checkLifecycleArgs, checkMigrateFlags, migrateUnsupported } from './domain-control-args.js';
-import { DomainMigrateFlags as MF } from '../domain-control-flags.js';
+import { DomainMigrateFlags as MF, DomainMigrateParam as MP } from '../domain-control-flags.js';
+import { checkMigrateMode, migrateVersion3, replaceStringParam } from './domain-migrate.js';
 import type { Connection } from './connection.js';
 
 /** A domain handle (libvirt's virDomainPtr): name, UUID and the id it had when looked up. */
@@ -685,19 +687,44 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   }
   /**
    * Migrates to the host `dconn` is connected to (virDomainMigrate3; DomainMigrateFlags,
-   * DomainMigrateParam). Peer to peer, the source reaches the destination's URI itself.
+   * DomainMigrateParam) and answers the domain there. Without PEER2PEER this client runs the five
+   * phases itself (objects/domain-migrate.ts); with it the source reaches `dconn`'s URI itself.
    */
-  async migrate3(dconn: Connection, params: readonly TypedParameter[], flags = 0): Promise<void> {
-    if (flags & MF.PEER2PEER) return this.migrateToURI3(dconn.getURI(), params, flags);
-    const call = callOf(this)('domainMigrate3', 'virDomainMigrate3', 'write');
+  async migrate3(dconn: Connection, params: readonly TypedParameter[], flags = 0): Promise<Domain> {
     checkMigrateFlags(flags);
-    await call(this.ref, dconn.getURI(), checkTypedParams(params), flags);
+    checkMigrateMode(flags);
+    denyReadonly(dconn.isReadOnly(), 'virDomainMigrate3');
+    if (flags & MF.PEER2PEER) {
+      await this.migrateToURI3(dconn.getURI(), params, flags);
+      const dname = findTypedParam(params, MP.DEST_NAME)?.value;
+      return typeof dname === 'string' ? dconn.lookupByName(dname) : dconn.lookupByUUIDString(this.ref.uuid);
+    }
+    return new Domain(dconn, await migrateVersion3({ conn: this.conn, ref: this.ref }, dconn, checkTypedParams(params), flags));
   }
-  /** Peer-to-peer (DomainMigrateFlags.PEER2PEER) or direct migration to `dconnuri` (virDomainMigrateToURI3). */
+  /**
+   * virDomainMigrate: virDomainMigrate3 with its classic arguments (a new name, QEMU's URI, a
+   * bandwidth in MiB/s), each left out when unset.
+   */
+  migrate(dconn: Connection, flags = 0, dname?: string, uri?: string, bandwidth = 0n): Promise<Domain> {
+    const params: TypedParameter[] = [];
+    if (dname !== undefined) params.push(typedString(MP.DEST_NAME, dname));
+    if (uri !== undefined) params.push(typedString(MP.URI, uri));
+    if (bandwidth) params.push(typedULLong(MP.BANDWIDTH, bandwidth));
+    return this.migrate3(dconn, params, flags);
+  }
+  /**
+   * Peer-to-peer migration to `dconnuri` (virDomainMigrateToURI3 with DomainMigrateFlags.PEER2PEER):
+   * the source driver's Perform phase opens the destination and runs its phases there. Without it,
+   * direct migration: the hypervisor itself is handed `dconnuri` (a mode no driver here has).
+   */
   async migrateToURI3(dconnuri: string, params: readonly TypedParameter[], flags = 0): Promise<void> {
-    const call = callOf(this)('domainMigrateToURI3', 'virDomainMigrateToURI3', 'write');
+    const call = callOf(this)('domainMigratePerform3Params', 'virDomainMigrateToURI3', 'write');
     checkMigrateFlags(flags);
-    await call(this.ref, dconnuri, checkTypedParams(params), flags).catch((e: unknown) => {
+    checkMigrateMode(flags);
+    // direct: the destination's address goes to the hypervisor as the migration URI
+    const p2p = (flags & MF.PEER2PEER) !== 0;
+    const sent = p2p ? checkTypedParams(params) : replaceStringParam(checkTypedParams(params), MP.URI, dconnuri);
+    await call(this.ref, p2p ? dconnuri : undefined, sent, new Uint8Array(0), flags).catch((e: unknown) => {
       throw migrateUnsupported(e, flags);
     });
   }

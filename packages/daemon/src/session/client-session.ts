@@ -98,23 +98,32 @@ export class ClientSession {
       log.debug(`client ${this.id}: dropping a message of type ${h.type}`);
       return;
     }
-    this.#inflight++;
-    this.hold('calls', this.#inflight >= this.limits.maxClientRequests);
-    void dispatchCall(this.context, frame)
-      .then((reply) => this.reply(reply))
-      .finally(() => {
-        this.#inflight--;
-        this.hold('calls', this.#inflight >= this.limits.maxClientRequests);
-      });
+    void this.call(frame);
   }
 
-  /** Pauses reading while any reason holds. */
+  /** One call in flight: dispatched, answered (dispatchCall never throws). */
+  private async call(frame: Frame): Promise<void> {
+    this.#inflight++;
+    if (this.#inflight >= this.limits.maxClientRequests) this.hold('calls', true);
+    try {
+      this.reply(await dispatchCall(this.context, frame));
+    } finally {
+      this.#inflight--;
+      if (this.#inflight < this.limits.maxClientRequests) this.hold('calls', false);
+    }
+  }
+
+  /**
+   * Pauses reading while any reason holds. The socket is touched only when that changes: a
+   * resume of a flowing socket still costs a tick and a read, which every call paid.
+   */
   private hold(reason: string, on: boolean): void {
+    const held = this.#holds.size > 0;
     if (on) this.#holds.add(reason);
     else this.#holds.delete(reason);
-    if (this.#closing) return;
-    if (this.#holds.size > 0) this.socket.pause();
-    else this.socket.resume();
+    if (this.#closing || held === this.#holds.size > 0) return;
+    if (held) this.socket.resume();
+    else this.socket.pause();
   }
 
   /** Resolves once the socket has room for more (a stream waits here for a slow client). */

@@ -18,7 +18,7 @@ const SECRET_USAGE: Record<string, string> = { iscsi: 'iscsi', rbd: 'ceph' };
 
 const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, what, ErrorDomain.QEMU);
 
-const portOf = (protocol: string, h: Host | undefined): string => h?.port ?? String(DEFAULT_PORTS[protocol] ?? 0);
+const portOf = (protocol: string, h: Pick<Host, 'port'> | undefined): string => h?.port ?? String(DEFAULT_PORTS[protocol] ?? 0);
 
 /** A host as QEMU's SocketAddress: a UNIX socket, or a host name and port. */
 function socketAddress(protocol: string, h: Host): JsonProps {
@@ -44,7 +44,7 @@ function curlProps(protocol: string, s: Source, host: Host | undefined): JsonPro
 }
 
 /** The iSCSI target and LUN of `iqn/lun`, and the portal `host:port` (an IPv6 address in brackets). */
-function iscsiProps(s: Source, host: Host | undefined): JsonProps {
+export function iscsiProps(s: Pick<Source, 'name' | 'initiatorIqn'>, host: Pick<Host, 'name' | 'port' | 'transport'> | undefined): JsonProps {
   const name = s.name ?? '';
   const slash = name.lastIndexOf('/');
   const lun = slash < 0 ? 0 : Number(name.slice(slash + 1));

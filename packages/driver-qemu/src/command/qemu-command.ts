@@ -15,6 +15,7 @@ import { panicArgs } from './panic-args.js';
 import { smartcardArgs } from './smartcard-args.js';
 import { soundArgs } from './sound-args.js';
 import { tpmArgs } from './tpm-args.js';
+import { vhostUserDiskArgs } from './vhost-user-disk.js';
 import { watchdogArgs } from './watchdog-args.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
@@ -37,6 +38,8 @@ export interface CommandContext {
   readonly taps?: readonly { readonly index: number; readonly tap: string }[];
   /** The socket of the swtpm serving an emulated TPM, when the driver started one. */
   readonly tpmEmulatorSocket?: string;
+  /** The sg node of each host adapter's SCSI hostdev, by its place among the domain's hostdevs. */
+  readonly scsiSgPaths?: ReadonlyMap<number, string>;
 }
 
 /** Device kinds that become QEMU devices in libvirt but that this command line does not build yet. */
@@ -98,7 +101,8 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
   const pcieRoot = hasPcieRoot(devices);
   return disks.flatMap((d) => {
     const { type } = d.view;
-    if (type === 'nvme' || type === 'vhostuser') {
+    if (type === 'vhostuser') return vhostUserDiskArgs(d, pcieRoot);
+    if (type === 'nvme') {
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk type '${type}' of '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
     }
     if ((d.view.disk.encryptionFormat ?? d.view.disk.source?.encryptionFormat) !== undefined) {
@@ -182,7 +186,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...videoArgs(def.devices),
     ...soundArgs(def.devices),
     ...watchdogArgs(def.devices),
-    ...hostdevArgs(def.devices),
+    ...hostdevArgs(def.devices, ctx.disks.length + 1, ctx.scsiSgPaths ?? new Map()),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',

@@ -19,6 +19,8 @@ import { lifecycleSetup } from '../events/lifecycle-actions.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
+import { checkScsiHostdevsFree, planDomainScsiHostdevs } from '../shared-disks/scsi-hostdev-claims.js';
+import { hostdevIds } from '../command/hostdev-args.js';
 import { logFile, runDir } from '../state/driver-paths.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
@@ -37,6 +39,13 @@ export interface StartOptions {
   readonly persistent: boolean;
   /** A save image whose migration stream (from `offset`) the guest resumes from, instead of booting. */
   readonly restoreFrom?: { readonly path: string; readonly offset: number };
+  /** An incoming migration's address (`tcp:HOST:PORT`): QEMU waits there, paused, for the source's state. */
+  readonly incomingURI?: string;
+  /**
+   * A revert to a snapshot: FROM_SNAPSHOT events; the guest loaded from an internal snapshot's
+   * state when named, and then FROM_SNAPSHOT reasons too (a booted one has the usual reasons, as libvirt's).
+   */
+  readonly fromSnapshot?: { readonly loadvm: string | undefined };
 }
 
 async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
@@ -50,6 +59,9 @@ function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
   for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias });
   // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
   devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));
+  const hostdevs = devicesOf(def.devices, 'hostdev');
+  const ids = hostdevIds(hostdevs);
+  hostdevs.forEach((h, i) => writeBack(def, { ...h, alias: ids[i] }));
 }
 
 /** The live definition shows the port an autoport VNC display got and the address it listens on, as libvirt's does. */
@@ -92,12 +104,15 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   await selectFirmware(def, firmwareContext(paths));
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   recordAliases(def, disks);
-  const uses = await sharedUsesOf(disks);
-  const settings = await sgioSettingsOf(disks);
+  const scsi = await planDomainScsiHostdevs(def.devices, disks.length);
+  const uses = [...await sharedUsesOf(disks), ...scsi.shared];
+  const settings = [...await sgioSettingsOf(disks), ...scsi.settings];
 
   let restoreSgio: () => Promise<void> = async () => undefined;
   const status = await qemuStore(paths).withDriverLock(async () => {
-    restoreSgio = await claimSharedDisks(buildSharedDiskTable(await qemuStore(paths).loadActiveStatuses()), def.name, uses, settings);
+    const active = await qemuStore(paths).loadActiveStatuses();
+    checkScsiHostdevsFree(active, def.name, scsi.uses);
+    restoreSgio = await claimSharedDisks(buildSharedDiskTable(active), def.name, uses, settings);
     const id = await qemuStore(paths).allocateId();
     const dir = runDir(paths, id, def.name);
     const s: ActiveStatus = {
@@ -105,8 +120,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       state: DomainState.PAUSED, reason: DomainPausedReason.STARTING_UP,
       pid: undefined, pidStart: undefined, runDir: dir, monitor: join(dir, 'monitor.sock'),
       xml: formatDomainXML(def, { id }), startPaused: opts.paused, persistent: opts.persistent,
-      sharedDisks: uses, pendingUnplug: [], pendingPlug: undefined,
-      nextNode: disks.length + 1, diskNodes: Object.fromEntries(disks.map((d) => [d.alias, d.node])), fakeReboot: false,
+      sharedDisks: uses, ...(scsi.uses.length ? { scsiHostdevs: scsi.uses } : {}), pendingUnplug: [], pendingPlug: undefined,
+      nextNode: disks.length + Object.keys(scsi.nodes).length + 1,
+      diskNodes: { ...Object.fromEntries(disks.map((d) => [d.alias, d.node])), ...scsi.nodes }, fakeReboot: false,
     };
     await writeStatus(paths, s).catch(async (e: unknown) => {
       await restoreSgio();
@@ -126,13 +142,14 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
     recordVnc(def, vncPort);
-    const hugepages = await hugepageContext(status.id, def.name);
+    // File-backed memory without huge pages lives in the run directory, gone with the run.
+    const hugepages = await hugepageContext(status.id, def.name, status.runDir);
     const nvram = await prepareNvram(def);
     made = nvram ? [nvram] : [];
     const tpm = await startTpmEmulators(paths, def, status.runDir);
     made = [...made, ...tpm.created];
-    const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
+    const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
       binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
@@ -143,6 +160,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     });
     try {
+      if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
@@ -157,7 +175,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       xml: formatDomainXML(def, { id: status.id }),
       state: opts.paused ? DomainState.PAUSED : DomainState.RUNNING,
       // A guest restored paused stays where the incoming migration left it, as libvirt reports it.
-      reason: opts.paused ? (opts.restoreFrom ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
+      reason: opts.fromSnapshot?.loadvm !== undefined ? (opts.paused ? DomainPausedReason.FROM_SNAPSHOT : DomainRunningReason.FROM_SNAPSHOT)
+        : opts.paused ? (opts.restoreFrom || opts.incomingURI ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
         : opts.restoreFrom ? DomainRunningReason.RESTORED : DomainRunningReason.BOOTED,
     });
     await writeStatus(paths, status);
@@ -169,7 +188,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
-  drv.events.raise(ref, DomainEventType.STARTED, opts.restoreFrom ? DomainEventDetail.STARTED.RESTORED : DomainEventDetail.STARTED.BOOTED);
-  if (opts.paused) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+  const S = DomainEventDetail;
+  drv.events.raise(ref, DomainEventType.STARTED, opts.incomingURI ? S.STARTED.MIGRATED : opts.fromSnapshot ? S.STARTED.FROM_SNAPSHOT : opts.restoreFrom ? S.STARTED.RESTORED : S.STARTED.BOOTED);
+  if (opts.paused && !opts.incomingURI) drv.events.raise(ref, DomainEventType.SUSPENDED, opts.fromSnapshot ? S.SUSPENDED.FROM_SNAPSHOT : S.SUSPENDED.PAUSED);
   return status;
 }

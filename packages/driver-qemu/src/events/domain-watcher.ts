@@ -8,8 +8,9 @@ import type { QmpEvent } from '../qmp/qmp-types.js';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
-import { catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
+import { announceShutdown, catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
 import { tearDown } from '../driver/domain-stop.js';
+import { monitorEventOf } from './monitor-events.js';
 
 const log = logger('qemu.events');
 
@@ -20,6 +21,7 @@ const WAIT_FOREVER_MS = 2 ** 31 - 1;
 
 /** One running QEMU whose event monitor this process holds. */
 interface Held extends EventTarget {
+  readonly id: number;
   readonly pidStart: string | undefined;
   readonly abort: AbortController;
   queue: Promise<void>;
@@ -124,7 +126,7 @@ export class DomainWatcher {
    * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
    */
   #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
-    const h: Held = { name: s.name, uuid: s.uuid, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), client: undefined, shutdownSeen: false };
+    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), client: undefined, shutdownSeen: false };
     this.#held.set(s.name, h);
     if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
     if (how === 'running') this.drv.events.assume(s.uuid, s.state);
@@ -135,6 +137,8 @@ export class DomainWatcher {
       let events = 0;
       client.onEvent((e) => {
         events++;
+        this.drv.events.raiseMonitor(monitorEventOf({ name: h.name, uuid: h.uuid, id: h.id }, e));
+        if (e.event === 'SHUTDOWN') this.#announceShutdown(h, e as QmpEvent);
         this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent)));
       });
       void client.closed.then(() => h.abort.signal.aborted || this.#enqueue(h, () => this.#ended(h)));
@@ -155,6 +159,13 @@ export class DomainWatcher {
       if (h.client?.isClosed) log.debug(msg);
       else log.error(msg);
     });
+  }
+
+  /** A guest's power-off is told at once (the status is read without waiting for the job lock, which a job may hold). */
+  #announceShutdown(h: Held, e: QmpEvent): void {
+    qemuStore(this.drv.paths).readStatus(h.name)
+      .then((s) => announceShutdown(this.drv, h, s, e.data ?? {}))
+      .catch((err: Error) => log.debug(`domain '${h.name}': announcing its shutdown: ${err.message}`));
   }
 
   /** Runs `fn` on the domain's status under its job lock, if the status still describes the held QEMU. */

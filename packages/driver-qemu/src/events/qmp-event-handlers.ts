@@ -10,7 +10,7 @@ import { tearDown } from '../driver/domain-stop.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { QmpEvent } from '../qmp/qmp-types.js';
-import type { ActiveStatus, DomainStatus } from '../state/domain-status.js';
+import { isActiveStatus, type ActiveStatus, type DomainStatus } from '../state/domain-status.js';
 import { readPending, writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { fakeReboot, lifecycleOf, outcomeOf } from './lifecycle-actions.js';
@@ -71,14 +71,31 @@ async function restart(c: Ctx): Promise<void> {
   c.drv.events.raise(refOf(c.s), DomainEventType.RESUMED, DomainEventDetail.RESUMED.UNPAUSED);
 }
 
+/** SHUTDOWN's lifecycle detail: who asked for the power-off, as QEMU says. */
+function shutdownDetail(data: Record<string, unknown>): number {
+  const D = DomainEventDetail.SHUTDOWN;
+  return data['guest'] === true ? D.GUEST : data['guest'] === false ? D.HOST : D.FINISHED;
+}
+
+/**
+ * The SHUTDOWN lifecycle event of a guest's own power-off, raised the moment QEMU reports it, before
+ * the handling under the job lock (which waits for the lock and then stops QEMU): a client sees it
+ * as libvirt's clients do, without a lock, a status write or QEMU's exit on the way. `s` is the
+ * status as it is now, read without the lock: a reboot marks itself (fakeReboot) before asking for
+ * the power-off. A host's (a destroy's SIGTERM, a quit) waits for the lock, whose job may say it is none.
+ */
+export function announceShutdown(drv: DriverContext, t: EventTarget, s: DomainStatus | undefined, data: Record<string, unknown>): void {
+  if (data['guest'] !== true || !isActiveStatus(s) || s.phase !== 'active' || s.pid !== t.pid || s.fakeReboot) return;
+  if (drv.events.told(s.uuid) !== DomainState.SHUTDOWN) drv.events.raise(refOf(s), DomainEventType.SHUTDOWN, shutdownDetail(data));
+}
+
 /** SHUTDOWN: the guest powered off (or a reset became a shutdown, or QEMU is quitting); on_poweroff/on_reboot decide. */
 async function onShutdown(c: Ctx, data: Record<string, unknown>): Promise<void> {
   const reason = String(data['reason'] ?? '');
   c.t.shutdownSeen = true;
   if (!c.s.fakeReboot) {
     Object.assign(c.s, { state: DomainState.SHUTDOWN, reason: DomainShutdownReason.UNKNOWN });
-    const D = DomainEventDetail.SHUTDOWN;
-    announce(c, DomainState.SHUTDOWN, DomainEventType.SHUTDOWN, data['guest'] === true ? D.GUEST : data['guest'] === false ? D.HOST : D.FINISHED);
+    announce(c, DomainState.SHUTDOWN, DomainEventType.SHUTDOWN, shutdownDetail(data));
   }
   if (EXITING.has(reason)) return writeStatus(c.drv.paths, c.s);
   const lc = lifecycleOf(c.s);

@@ -16,6 +16,8 @@ export interface SgioSetting {
 export interface SharedDiskRow {
   readonly path: string;
   readonly domains: string[];
+  /** The block device whose unpriv_sgio applies, when not the row's key (a SCSI hostdev's LUN). */
+  readonly sgioKey?: string | undefined;
 }
 
 /**
@@ -59,7 +61,7 @@ export function buildSharedDiskTable(active: readonly ActiveStatus[]): Map<strin
   const table = new Map<string, SharedDiskRow>();
   for (const s of active) {
     for (const use of s.sharedDisks) {
-      const row = table.get(use.key) ?? { path: use.path, domains: [] };
+      const row = table.get(use.key) ?? { path: use.path, domains: [], sgioKey: use.sgioKey };
       if (!row.domains.includes(s.name)) row.domains.push(s.name);
       table.set(use.key, row);
     }
@@ -82,9 +84,10 @@ export async function claimSharedDisks(
   for (const use of uses) {
     const holders = table.get(use.key)?.domains.filter((d) => d !== domain) ?? [];
     if (use.sgio === undefined || holders.length === 0) continue;
-    const current = (await readUnprivSgio(use.key)) ?? 0;
+    const current = (await readUnprivSgio(use.sgioKey ?? use.key)) ?? 0;
     if (current !== wantedUnprivSgio(use.sgio)) {
-      throw new VirError(ErrorCode.OPERATION_INVALID, `sgio of shared disk '${use.label}' conflicts with other active domains`, ErrorDomain.QEMU);
+      const what = use.hostdev ? 'scsi host device' : 'disk';
+      throw new VirError(ErrorCode.OPERATION_INVALID, `sgio of shared ${what} '${use.label}' conflicts with other active domains`, ErrorDomain.QEMU);
     }
   }
   const undo: Array<() => Promise<void>> = [];
@@ -106,7 +109,7 @@ export async function sharedDiskEntries(active: readonly ActiveStatus[]): Promis
   const keys = [...table.keys()].sort();
   return Promise.all(keys.map(async (key) => {
     const row = table.get(key)!;
-    const v = await readUnprivSgio(key);
+    const v = await readUnprivSgio(row.sgioKey ?? key);
     const sgio = v === undefined ? 'n/a' : v === 1 ? 'unfiltered' : 'filtered';
     return { key, path: row.path, sgio, domains: [...row.domains].sort() } satisfies SharedDiskEntry;
   }));

@@ -14,6 +14,19 @@ export interface SharedDiskUse {
   readonly sgio?: Sgio | undefined;
   /** The device id of the disk or hostdev in QEMU. */
   readonly alias: string;
+  /** The block device whose unpriv_sgio the sgio sets, when not `key` (a SCSI hostdev's LUN). */
+  readonly sgioKey?: string | undefined;
+  /** Set for a shareable SCSI hostdev (messages name it as one). */
+  readonly hostdev?: boolean | undefined;
+}
+
+/** A host adapter's SCSI LUN a domain holds through a `<hostdev type='scsi'>`. */
+export interface ScsiHostdevUse {
+  /** libvirt's name of the LUN, `host:bus:target:unit`. */
+  readonly name: string;
+  /** The hostdev's device id in QEMU. */
+  readonly alias: string;
+  readonly shareable: boolean;
 }
 
 /**
@@ -39,13 +52,15 @@ export interface ActiveStatus {
   /** Whether the domain has a persistent definition too. */
   persistent: boolean;
   sharedDisks: SharedDiskUse[];
+  /** The host adapters' SCSI LUNs the domain holds (what another domain's start or attach is checked against). */
+  scsiHostdevs?: ScsiHostdevUse[];
   /** Device ids whose unplug QEMU has not confirmed yet. */
   pendingUnplug: string[];
   /** A device id being plugged by a job that may have died midway. */
   pendingPlug?: string | undefined;
   /** The next number for block node names (`libvirt-N-format`). */
   nextNode: number;
-  /** The block node number of each disk, by device id. */
+  /** The block node number of each disk and SCSI hostdev, by device id. */
   diskNodes: Record<string, number>;
   /** Set while a reboot waits for the guest to power off, so it is reset instead of stopped. */
   fakeReboot: boolean;

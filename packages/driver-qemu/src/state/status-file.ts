@@ -8,7 +8,9 @@ const int = v.pipe(v.number(), v.safeInteger());
 
 const SHARED_USE = v.object({
   key: v.string(), path: v.string(), label: v.string(), sgio: v.optional(v.picklist(['filtered', 'unfiltered'])), alias: v.string(),
+  sgioKey: v.optional(v.string()), hostdev: v.optional(v.boolean()),
 });
+const SCSI_HOSTDEV_USE = v.object({ name: v.string(), alias: v.string(), shareable: v.boolean() });
 const NET_PLUG = v.object({ index: int, tap: v.string(), bridge: v.string(), network: v.optional(v.string()), portUUID: v.optional(v.string()) });
 
 /**
@@ -38,7 +40,7 @@ export function domainStatusFile(stateDir: string): StateFile<DomainStatus> {
         v.object({
           phase: v.picklist(['starting', 'active']), name: v.string(), uuid: v.string(), id: int, state: int, reason: int,
           pid: v.optional(int), pidStart: v.optional(v.string()), runDir: v.string(), monitor: v.string(), xml: v.string(),
-          startPaused: v.boolean(), persistent: v.boolean(), sharedDisks: v.array(SHARED_USE), pendingUnplug: v.array(v.string()),
+          startPaused: v.boolean(), persistent: v.boolean(), sharedDisks: v.array(SHARED_USE), scsiHostdevs: v.optional(v.array(SCSI_HOSTDEV_USE)), pendingUnplug: v.array(v.string()),
           pendingPlug: v.optional(v.string()), nextNode: int, diskNodes: v.record(v.string(), int), fakeReboot: v.boolean(),
           netPlugs: v.optional(v.array(NET_PLUG)), blockJobs: v.optional(v.record(v.string(), BLOCK_JOB_RECORD)),
           agentTimeout: v.optional(v.pipe(int, v.minValue(-2))),

@@ -47,6 +47,8 @@ export const DISK_SOURCE = child('source', {
   cookies: flag('cookies'),
   readahead: at('readahead', attr('size', uint)),
   timeout: at('timeout', attr('seconds', uint)),
+  /** A vhost-user disk's reconnection to its backend. */
+  reconnect: child('reconnect', { enabled: attr('enabled', yesNo), timeout: attr('timeout', uint) }),
 });
 
 /** `<disk>`: a block device of the guest, whatever backs it. */

@@ -1,4 +1,4 @@
-import { at, attr, child, childText, flag, model } from '../../model/binding.js';
+import { at, attr, child, childText, flag, list, model } from '../../model/binding.js';
 import { oneOf, uint, yesNo } from '../../model/codec.js';
 import { ADDRESS, DEVICE_INFO } from './device-info.js';
 import { IP_ADDRESSES, IP_ROUTES } from './ip-config.js';
@@ -12,6 +12,7 @@ export const HOSTDEV = model('hostdev', () => ({
   rawio: attr('rawio', yesNo),
   model: attr('model'),
   display: attr('display', oneOf('on', 'off')),
+  ramfb: attr('ramfb', oneOf('on', 'off')),
   source: child('source', {
     protocol: attr('protocol', oneOf('iscsi', 'vhost')),
     name: attr('name'),
@@ -19,10 +20,19 @@ export const HOSTDEV = model('hostdev', () => ({
     writeFiltering: attr('writeFiltering', yesNo),
     guestReset: attr('guestReset', oneOf('default', 'off', 'uninitialized', 'on')),
     address: ADDRESS,
+    /** type='mdev': the mediated device's UUID. */
+    mdevUuid: at('address', attr('uuid')),
     adapter: at('adapter', attr('name')),
     vendor: at('vendor', attr('id', uint)),
     product: at('product', attr('id', uint)),
     wwpn: at('wwpn', attr('wwpn')),
+    /** protocol='iscsi': the portal, the initiator's IQN and the CHAP user with the secret of its password. */
+    hosts: list('host', { name: attr('name'), port: attr('port') }),
+    initiatorIqn: at('initiator', at('iqn', attr('name'))),
+    auth: child('auth', {
+      username: attr('username'),
+      secret: child('secret', { type: attr('type'), usage: attr('usage'), uuid: attr('uuid') }),
+    }),
     /** mode='capabilities' (LXC): the host's block device, character device or network interface. */
     block: childText('block'),
     char: childText('char'),

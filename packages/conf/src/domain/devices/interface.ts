@@ -23,6 +23,8 @@ export const INTERFACE = model('interface', () => ({
     address: attr('address'),
     port: attr('port', uint),
     local: child('local', { address: attr('address'), port: attr('port', uint) }),
+    /** A vhost-user client's reconnection to its backend. */
+    reconnect: child('reconnect', { enabled: attr('enabled', yesNo), timeout: attr('timeout', uint) }),
   }),
   target: child('target', { dev: attr('dev'), managed: attr('managed', yesNo) }),
   model: at('model', attr('type')),
