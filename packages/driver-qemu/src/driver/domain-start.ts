@@ -147,7 +147,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
     status.netPlugs = await plugInterfaces((fn) => drv.withConnection(fn), def);
-    await writeStatus(paths, status);
+    // The taps are recorded before QEMU runs; without any the status has nothing new.
+    if (status.netPlugs.length > 0) await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
     recordVnc(def, vncPort);
     // File-backed memory without huge pages lives in the run directory, gone with the run.
@@ -173,9 +174,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
-      await lifecycleSetup(proc.monitor, def);
       await drv.watcher.holdStarting(status);
-      if (!opts.paused) await proc.monitor.execute('cont');
+      // Written together: QEMU applies the actions before it runs the guest.
+      await Promise.all([lifecycleSetup(proc.monitor, def), ...(opts.paused ? [] : [proc.monitor.execute('cont')])]);
     } finally {
       proc.monitor.close();
     }
