@@ -20,6 +20,7 @@ import { poolEventOverrides } from './object-events.js';
 import { closeCallbackOverrides } from './close-callback.js';
 import { domainEventAnyOverrides } from './domain-events-any.js';
 import { qemuMonitorEventOverrides } from './qemu-monitor-events.js';
+import { migrationOverrides } from './migration.js';
 
 type Rec = Record<string, unknown>;
 
@@ -75,6 +76,10 @@ export interface DaemonFeatures {
   readonly stringParams: boolean;
   /** It relays close callbacks (REMOTE_CLOSE_CALLBACK). */
   readonly closeCallback: boolean;
+  /** Its driver runs the v3 migration phases with parameters (MIGRATION_PARAMS); libvirt's client migrates only then. */
+  readonly migrationParams: boolean;
+  /** Its driver keeps the source's job from Begin to Confirm with CHANGE_PROTECTION, which libvirt's client then sets. */
+  readonly changeProtection: boolean;
 }
 
 /** The overrides, bound to one client (streams, events and the qemu program need it). */
@@ -265,6 +270,7 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     ...closeCallbackOverrides(client, features.closeCallback),
     ...domainEventAnyOverrides(client),
     ...qemuMonitorEventOverrides(client),
+    ...migrationOverrides(features),
   };
   // the typed-parameter getters of the nparams convention, and their counts
   for (const kind of ['Memory', 'Blkio', 'Numa'] as const) {
