@@ -7,10 +7,9 @@ import type { DomainRef, TypedParameter } from '@tsvirt/api';
 import { checkFlags } from '@tsvirt/util';
 import * as P from '../generated/remote-protocol.js';
 import { QEMU_PROC_DOMAIN_AGENT_COMMAND, QEMU_PROC_DOMAIN_ATTACH, QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
-import { ErrorCode, VirError } from '@tsvirt/util';
 import type { RpcClient } from '../client/rpc-client.js';
 import { LXC_PROC_DOMAIN_OPEN_NAMESPACE } from '../generated/lxc-protocol.js';
-import { lxc_program, qemu_program } from '../protocol/programs.js';
+import { lxc_program, qemu_program, remote_program } from '../protocol/programs.js';
 import { isOwnNamespace, namespaceInit, namespaceKind } from '../client/fd-passing.js';
 import { arrayVar, type Codec } from '../protocol/xdr.js';
 import { fromWire, toWire } from './convert.js';
@@ -303,9 +302,8 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     call(P.REMOTE_PROC_DOMAIN_PIN_EMULATOR, { dom: dom(d), cpumap: boolsToBitmap(cpumap), flags });
   table.qemuAttach = async (_call, pid: number, flags: number) =>
     fromWire(P.remote_nonnull_domain as Codec<unknown>, ((await client.call(qemu_program, QEMU_PROC_DOMAIN_ATTACH, { pid_value: pid, flags })) as Rec).dom);
-  table.domainFDAssociate = async () => {
-    // the descriptors go with the call (SCM_RIGHTS), which the client does not send yet
-    throw new VirError(ErrorCode.NO_SUPPORT, 'virDomainFDAssociate: sending file descriptors is not available');
-  };
+  // the descriptors go with the call (CALL_WITH_FDS, SCM_RIGHTS)
+  table.domainFDAssociate = async (_call, d: DomainRef, name: string, fds: readonly number[], flags: number) =>
+    client.callSendingFds(remote_program, P.REMOTE_PROC_DOMAIN_FD_ASSOCIATE, { dom: dom(d), name, flags }, fds, 'virDomainFDAssociate');
   return table as Readonly<Record<string, Override>>;
 }
