@@ -7,29 +7,17 @@
 // Each figure is the median wall time of a whole CLI invocation. Needs root (libvirtd, losetup).
 // Env: BENCH_QEMU_RUNS (timed runs per operation, default 7), BENCH_QEMU_RUNNING (default 20).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { libvirtSide, median, qemuSides } from './qemu-sides.mjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_QEMU_RUNS ?? 7);
 const RUNNING = Number(process.env.BENCH_QEMU_RUNNING ?? 20);
 const QEMU = '/usr/bin/qemu-system-x86_64';
-const CLI = join(root, 'tools/virsh/dist/bundle/cli.js');
 
-if (process.getuid?.() !== 0) {
-  console.log('qemu-bench: needs root (libvirtd, loop devices); skipped');
-  process.exit(0);
-}
-let haveLibvirt = true;
-try {
-  execFileSync(join(root, 'packages/driver-qemu/scripts/libvirtd-up.sh'), { stdio: 'inherit' });
-} catch {
-  console.log('qemu-bench: libvirtd does not answer on qemu:///system; measuring tsvirt alone, without ratios');
-  haveLibvirt = false;
-}
+const haveLibvirt = libvirtSide('qemu-bench', 'libvirtd, loop devices');
 
 const tmp = mkdtempSync(join(tmpdir(), 'qemu-bench-'));
 const EMBED = `qemu:///embed?root=${tmp}/root`;
@@ -37,22 +25,8 @@ const loopFile = join(tmp, 'disk.img');
 writeFileSync(loopFile, Buffer.alloc(8 << 20));
 const loop = execFileSync('losetup', ['-f', '--show', loopFile], { encoding: 'utf8' }).trim();
 
-const sides = {
-  tsvirt: (...args) => [process.execPath, [CLI, '-c', EMBED, ...args]],
-  ...(haveLibvirt ? { libvirt: (...args) => ['virsh', ['-c', 'qemu:///system', ...args]] } : {}),
-};
+const { sides, run, quiet } = qemuSides(EMBED, haveLibvirt);
 const PREFIX = 'qbench';
-
-function run(side, ...args) {
-  const [cmd, argv] = sides[side](...args);
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${side} ${args.join(' ')}: ${r.stderr.trim()}`);
-  return ms;
-}
-const quiet = (side, ...args) => spawnSync(...sides[side](...args), { encoding: 'utf8' });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const domainXML = (name, mib = 64) => `<domain type='qemu'><name>${name}</name><memory unit='MiB'>${mib}</memory><vcpu>1</vcpu>
 <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><controller type='scsi' index='0' model='virtio-scsi'/>

@@ -6,6 +6,7 @@ import { killQemu } from '../process/qemu-kill.js';
 import { processStartTime } from '@tsvirt/util';
 import { removeHugepageDirs } from '../process/hugetlbfs.js';
 import { removeTpmState, stopTpmEmulators } from '../tpm/swtpm-emulator.js';
+import { stopVirtiofsds } from '../process/virtiofsd.js';
 import { parseDomainXML } from '@tsvirt/conf';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import type { ActiveStatus } from '../state/domain-status.js';
@@ -39,6 +40,7 @@ export async function tearDown(
   const proc = await qemuPid(status);
   if (proc) await killQemu(proc.pid, proc.start);
   await stopTpmEmulators(status.runDir);
+  await stopVirtiofsds(status.runDir);
   await unplugInterfaces((fn) => drv.withConnection(fn), status.netPlugs ?? []);
   await rm(status.runDir, { recursive: true, force: true });
   if (status.xml.includes('<hugepages')) await removeHugepageDirs(status.id, status.name);

@@ -117,7 +117,7 @@ export async function sendRequest(s: ActiveStatus, req: MigrationRequest): Promi
     await sleep(20);
   }
   await rm(file, { force: true });
-  throw new VirError(ErrorCode.OPERATION_FAILED, 'operation failed: migration job did not answer', ErrorDomain.QEMU);
+  throw new VirError(ErrorCode.OPERATION_FAILED, "job 'migration out' did not answer the request", ErrorDomain.QEMU);
 }
 
 /** The requests waiting for the sending loop, each removed as it is taken. */

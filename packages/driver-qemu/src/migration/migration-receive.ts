@@ -77,11 +77,11 @@ async function waitLoaded(s: ActiveStatus): Promise<void> {
     for (const deadline = Date.now() + LOAD_WAIT_MS; ;) {
       const { status } = await mon.execute<{ status: string }>('query-status');
       if (status !== 'inmigrate') return;
-      if (Date.now() > deadline) throw new VirError(ErrorCode.OPERATION_TIMEOUT, 'migration in job: timed out waiting for the incoming state', D);
+      if (Date.now() > deadline) throw new VirError(ErrorCode.OPERATION_TIMEOUT, "timed out waiting for the incoming state", D);
       await sleep(20);
     }
   }).catch((e: unknown) => {
-    throw new VirError(ErrorCode.OPERATION_FAILED, `migration in job: ${(e as Error).message}`, D, { cause: e });
+    throw new VirError(ErrorCode.OPERATION_FAILED, `job 'migration in' failed: ${(e as VirError).detail ?? (e as Error).message}`, D, { cause: e });
   });
 }
 
@@ -133,7 +133,7 @@ export async function finishIncoming(drv: DriverContext, params: readonly TypedP
     const undo = (): Promise<void> => tearDown(drv, s, DomainShutoffReason.FAILED, { detail: DomainEventDetail.STOPPED.FAILED });
     if (cancelled) {
       await undo();
-      throw new VirError(ErrorCode.OPERATION_FAILED, 'migration in job: cancelled by the source', D);
+      throw new VirError(ErrorCode.OPERATION_FAILED, "job 'migration in' canceled by client", D);
     }
     try {
       await waitLoaded(s);

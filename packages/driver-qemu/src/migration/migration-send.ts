@@ -18,7 +18,7 @@ const MIB = 1024 * 1024;
 /** libvirt's "unlimited" bandwidth (QEMU_DOMAIN_MIG_BANDWIDTH_MAX, INT64_MAX bytes in MiB/s); QEMU's own default is 32 MiB/s. */
 export const UNLIMITED_MIB = 8_796_093_022_207;
 
-const JOB = 'migration out job';
+const JOB = 'migration out';
 
 /** QEMU's migration capabilities for the flags, as libvirt sets them before `migrate`. */
 function capabilities(flags: number): Array<{ capability: string; state: boolean }> {
@@ -59,7 +59,8 @@ export async function sendMigration(drv: DriverContext, s: ActiveStatus, uri: st
   try {
     return await withMonitor(s, async (mon) => {
       await mon.execute('migrate-set-capabilities', { capabilities: capabilities(flags) });
-      const bandwidth = numberParam(params, MP.BANDWIDTH) ?? t.maxSpeed ?? UNLIMITED_MIB;
+      // a bandwidth of 0 is no bandwidth given (libvirt's)
+      const bandwidth = numberParam(params, MP.BANDWIDTH) || t.maxSpeed || UNLIMITED_MIB;
       await mon.execute('migrate-set-parameters', {
         'max-bandwidth': Math.min(bandwidth, UNLIMITED_MIB) * MIB, ...(t.maxDowntime !== undefined ? { 'downtime-limit': t.maxDowntime } : {}),
         ...(t.compCache !== undefined ? { 'xbzrle-cache-size': t.compCache } : {}),
@@ -74,8 +75,11 @@ export async function sendMigration(drv: DriverContext, s: ActiveStatus, uri: st
           await pause(DomainPausedReason.MIGRATION, DomainEventDetail.SUSPENDED.MIGRATED);
           return stats;
         }
-        if (info.status === 'failed') throw new VirError(ErrorCode.OPERATION_FAILED, `${JOB}: ${info['error-desc'] ?? 'unexpectedly failed'}`, D);
-        if (info.status === 'cancelled') throw new VirError(ErrorCode.OPERATION_ABORTED, `${JOB}: canceled by client`, D);
+        if (info.status === 'failed') {
+          const why = info['error-desc'];
+          throw new VirError(ErrorCode.OPERATION_FAILED, why ? `job '${JOB}' failed: ${why}` : `job '${JOB}' unexpectedly failed`, D);
+        }
+        if (info.status === 'cancelled') throw new VirError(ErrorCode.OPERATION_ABORTED, `job '${JOB}' canceled by client`, D);
         await writeProgress(s, stats);
         for (const req of await takeRequests(s)) await apply(mon, s, req, () => pause(DomainPausedReason.USER, DomainEventDetail.SUSPENDED.PAUSED));
         await sleep(POLL_MS);
