@@ -18,7 +18,7 @@ export { applyGenericPostParse } from './domain/generic-post-parse.js';
 export { parseHostCpuXML, formatGuestCpuXML, type HostCpuDef, type GuestCpuDef } from './cpu/cpu-xml.js';
 export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from './domain/domain-status.js';
 export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';
-export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions } from './snapshot/snapshot-xml.js';
+export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions, type SnapshotFormatOptions } from './snapshot/snapshot-xml.js';
 export { SNAPSHOT_DISK, snapshotDisks, snapshotDiskElements, type SnapshotDisk } from './snapshot/snapshot-disks.js';
 export { DISK_IOTUNE_LIMITS, iotuneConflict, type DiskIotune, type DiskIotuneLimit } from './domain/devices/disk-iotune.js';
 export type { NetworkDef, NetworkForwardMode } from './network/network-def.js';

@@ -39,6 +39,20 @@ describe('versioned state files', () => {
     expect(await STATUS.read(join(dir, 'none.json'))).toBeUndefined();
   });
 
+  it('a file read again unchanged gives equal data of its own; a changed one is read anew', async () => {
+    const path = join(dir, 'again.json');
+    await STATUS.write(path, { name: 'again', pid: 1, phase: 'starting' });
+    const first = (await STATUS.read(path))!;
+    first.pid = 99;
+    const second = (await STATUS.read(path))!;
+    expect(second).toEqual({ name: 'again', pid: 1, phase: 'starting' });
+    expect(second).not.toBe(first);
+    await STATUS.write(path, { name: 'again', pid: 2, phase: 'running' });
+    expect(await STATUS.read(path)).toEqual({ name: 'again', pid: 2, phase: 'running' });
+    writeFileSync(path, 'not json');
+    expect(() => STATUS.parse('not json', path)).toThrow(VirError);
+  });
+
   it('migrates older versions, the unversioned files of before included', () => {
     expect(STATUS.parse('{"name":"a","pid":"7"}', '/f')).toEqual({ name: 'a', pid: 7, phase: 'running' });
     expect(STATUS.parse('{"tsvirt":"test-status","version":1,"data":{"name":"a","pid":7}}', '/f')).toEqual({ name: 'a', pid: 7, phase: 'running' });

@@ -84,11 +84,25 @@ export function defineStateFile<T>(format: StateFileFormat<T>): StateFile<T> {
     return result.output;
   }
 
+  /**
+   * The last text read from each file and its data: a process often reads one file unchanged
+   * several times (a listing reads every status at open, per name and per domain asked), and the
+   * text alone tells whether it changed. Callers get their own copy to change.
+   */
+  const lastRead = new Map<string, { text: string; data: T }>();
+  function parseAgain(text: string, path: string): T {
+    const last = lastRead.get(path);
+    if (last?.text === text) return structuredClone(last.data);
+    const data = parse(text, path);
+    lastRead.set(path, { text, data: structuredClone(data) });
+    return data;
+  }
+
   const serialize = (data: T): string => `${JSON.stringify({ tsvirt: format.kind, version: format.version, data } satisfies Envelope, null, 1)}\n`;
 
   return {
     format,
-    parse,
+    parse: parseAgain,
     serialize,
     async read(path) {
       let text: string | undefined;
@@ -97,7 +111,7 @@ export function defineStateFile<T>(format: StateFileFormat<T>): StateFile<T> {
       } catch (e) {
         throw refuse(path, `cannot read it: ${(e as Error).message}`, e);
       }
-      return text === undefined ? undefined : parse(text, path);
+      return text === undefined ? undefined : parseAgain(text, path);
     },
     async write(path, data) {
       await writeFileAtomic(path, serialize(data), { domain });

@@ -39,6 +39,13 @@ export interface StartOptions {
   readonly persistent: boolean;
   /** A save image whose migration stream (from `offset`) the guest resumes from, instead of booting. */
   readonly restoreFrom?: { readonly path: string; readonly offset: number };
+  /** An incoming migration's address (`tcp:HOST:PORT`): QEMU waits there, paused, for the source's state. */
+  readonly incomingURI?: string;
+  /**
+   * A revert to a snapshot: FROM_SNAPSHOT events; the guest loaded from an internal snapshot's
+   * state when named, and then FROM_SNAPSHOT reasons too (a booted one has the usual reasons, as libvirt's).
+   */
+  readonly fromSnapshot?: { readonly loadvm: string | undefined };
 }
 
 async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
@@ -135,12 +142,13 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
     recordVnc(def, vncPort);
-    const hugepages = await hugepageContext(status.id, def.name);
+    // File-backed memory without huge pages lives in the run directory, gone with the run.
+    const hugepages = await hugepageContext(status.id, def.name, status.runDir);
     const nvram = await prepareNvram(def);
     made = nvram ? [nvram] : [];
     const tpm = await startTpmEmulators(paths, def, status.runDir);
     made = [...made, ...tpm.created];
-    const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
+    const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
@@ -152,6 +160,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     });
     try {
+      if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
@@ -166,7 +175,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       xml: formatDomainXML(def, { id: status.id }),
       state: opts.paused ? DomainState.PAUSED : DomainState.RUNNING,
       // A guest restored paused stays where the incoming migration left it, as libvirt reports it.
-      reason: opts.paused ? (opts.restoreFrom ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
+      reason: opts.fromSnapshot?.loadvm !== undefined ? (opts.paused ? DomainPausedReason.FROM_SNAPSHOT : DomainRunningReason.FROM_SNAPSHOT)
+        : opts.paused ? (opts.restoreFrom || opts.incomingURI ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
         : opts.restoreFrom ? DomainRunningReason.RESTORED : DomainRunningReason.BOOTED,
     });
     await writeStatus(paths, status);
@@ -178,7 +188,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
-  drv.events.raise(ref, DomainEventType.STARTED, opts.restoreFrom ? DomainEventDetail.STARTED.RESTORED : DomainEventDetail.STARTED.BOOTED);
-  if (opts.paused) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+  const S = DomainEventDetail;
+  drv.events.raise(ref, DomainEventType.STARTED, opts.incomingURI ? S.STARTED.MIGRATED : opts.fromSnapshot ? S.STARTED.FROM_SNAPSHOT : opts.restoreFrom ? S.STARTED.RESTORED : S.STARTED.BOOTED);
+  if (opts.paused && !opts.incomingURI) drv.events.raise(ref, DomainEventType.SUSPENDED, opts.fromSnapshot ? S.SUSPENDED.FROM_SNAPSHOT : S.SUSPENDED.PAUSED);
   return status;
 }

@@ -12,6 +12,7 @@ import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
+import { removeAllSnapshots } from '../snapshot/snapshot-store.js';
 
 /** The pid file in a run directory. */
 export const pidFileIn = (runDir: string): string => join(runDir, 'qemu.pid');
@@ -45,5 +46,7 @@ export async function tearDown(
   if (!status.persistent && status.xml.includes('<tpm')) await removeTpmState(drv.paths, status.uuid, parseDomainXML(status.xml, { arch: GUEST_ARCH }).devices);
   if (status.persistent && reason !== undefined) await writeStatus(drv.paths, { phase: 'inactive', name: status.name, reason });
   else await qemuStore(drv.paths).removeStatus(status.name);
+  // A transient domain's snapshot metadata goes with it, as libvirt's does.
+  if (!status.persistent) await removeAllSnapshots(drv.paths, status.name);
   if (event) drv.events.raise({ name: status.name, uuid: status.uuid, id: -1 }, DomainEventType.STOPPED, event.detail);
 }

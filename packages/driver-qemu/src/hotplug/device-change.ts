@@ -8,6 +8,7 @@ import type { ActiveStatus } from '../state/domain-status.js';
 import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
 import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js';
+import { attachHostdevLive, detachHostdevLive } from './hostdev-hotplug.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -38,6 +39,10 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
 export async function liveChange(drv: DriverContext, status: ActiveStatus, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
   if (el.name === 'interface') {
     await (op === 'attach' ? attachInterfaceLive : detachInterfaceLive)(drv, status, el);
+    return;
+  }
+  if (el.name === 'hostdev') {
+    await (op === 'attach' ? attachHostdevLive : detachHostdevLive)(drv, status, structuredClone(el));
     return;
   }
   requireDisk(el, true);

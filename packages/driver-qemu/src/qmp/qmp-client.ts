@@ -11,7 +11,7 @@ const COMMAND_TIMEOUT_MS = 30_000;
 interface Pending {
   resolve(reply: QmpReply): void;
   reject(e: VirError): void;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
 }
 
 function monitorError(detail: string, cause?: unknown): VirError {
@@ -51,7 +51,8 @@ export class QmpClient {
   /**
    * Connects to the monitor at `path`, waits for the greeting and leaves negotiation mode. A
    * connection QEMU has not taken yet (another client holds the socket) waits up to `timeoutMs`;
-   * `signal` gives up at once.
+   * `signal` gives up at once. `qmp_capabilities` is written at once, before the greeting comes
+   * (QEMU reads it after greeting): one round trip per connection instead of two.
    */
   static async open(path: string, timeoutMs = 10_000, signal?: AbortSignal): Promise<QmpClient> {
     const socket = await new Promise<Socket>((resolve, reject) => {
@@ -65,12 +66,12 @@ export class QmpClient {
     if (signal?.aborted) client.close();
     try {
       const greeting = new Promise<QmpGreeting>((resolve) => (client.#greeting = resolve));
-      const timer = new Promise<never>((_, reject) => {
-        const t = setTimeout(() => reject(monitorError(`no greeting from QEMU monitor '${path}' within ${timeoutMs} ms`)), timeoutMs);
-        void greeting.finally(() => clearTimeout(t));
-      });
-      await Promise.race([greeting, timer, client.closed.then(() => Promise.reject(client.#closedError))]);
-      await client.execute('qmp_capabilities');
+      // Timed only from the greeting on: before it, the wait is the greeting's.
+      const negotiated = client.#request({ execute: 'qmp_capabilities' }, undefined);
+      negotiated.catch(() => undefined);
+      await Promise.race([greeting, client.#deadline(timeoutMs, `no greeting from QEMU monitor '${path}' within ${timeoutMs} ms`, greeting), client.closed.then(() => Promise.reject(client.#closedError))]);
+      const reply = await Promise.race([negotiated, client.#deadline(COMMAND_TIMEOUT_MS, `QEMU did not answer 'qmp_capabilities' within ${COMMAND_TIMEOUT_MS} ms`, negotiated)]);
+      if (reply.error) throw new VirError(ErrorCode.INTERNAL_ERROR, `unable to execute QEMU command 'qmp_capabilities': ${reply.error.desc}`, D);
       return client;
     } catch (e) {
       client.close();
@@ -78,6 +79,14 @@ export class QmpClient {
     } finally {
       signal?.removeEventListener('abort', abort);
     }
+  }
+
+  /** A promise that fails with `message` after `ms`, unless `until` settles first. */
+  #deadline(ms: number, message: string, until: Promise<unknown>): Promise<never> {
+    return new Promise<never>((_, reject) => {
+      const t = setTimeout(() => reject(monitorError(message)), ms);
+      void until.then(() => clearTimeout(t), () => clearTimeout(t));
+    });
   }
 
   /** Whether the connection has ended. */
@@ -112,12 +121,17 @@ export class QmpClient {
 
   /** Sends one command object as given (passthrough) and returns QEMU's whole reply. */
   send(command: Record<string, unknown>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<QmpReply> {
+    return this.#request(command, timeoutMs);
+  }
+
+  /** Writes a command with an id and waits for its reply, for at most `timeoutMs` when given. */
+  #request(command: Record<string, unknown>, timeoutMs: number | undefined): Promise<QmpReply> {
     if (this.#closedError) return Promise.reject(this.#closedError);
     const id = `tsvirt-${this.#nextId++}`;
     const line = JSON.stringify({ ...command, id });
     log.debug(`send ${this.path}: ${line}`);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
         this.#pending.delete(id);
         reject(new VirError(ErrorCode.OPERATION_TIMEOUT, `QEMU did not answer '${String(command['execute'])}' within ${timeoutMs} ms`, D));
       }, timeoutMs);

@@ -47,10 +47,12 @@ export const DISK_SOURCE = child('source', {
   cookies: flag('cookies'),
   readahead: at('readahead', attr('size', uint)),
   timeout: at('timeout', attr('seconds', uint)),
+  /** A vhost-user disk's reconnection to its backend. */
+  reconnect: child('reconnect', { enabled: attr('enabled', yesNo), timeout: attr('timeout', uint) }),
 });
 
 /** `<disk>`: a block device of the guest, whatever backs it. */
-export const DISK = model('disk', {
+export const DISK = model('disk', () => ({
   type: attr('type', oneOf('file', 'block', 'dir', 'network', 'volume', 'nvme', 'vhostuser')),
   device: attr('device', oneOf('disk', 'cdrom', 'floppy', 'lun')),
   model: attr('model', oneOf('virtio', 'virtio-transitional', 'virtio-non-transitional')),
@@ -102,4 +104,4 @@ export const DISK = model('disk', {
   // The older place of a network source's `<auth>`, beside `<source>`.
   auth: AUTH,
   ...DEVICE_INFO,
-});
+}));

@@ -4,7 +4,7 @@ import { DEVICE_INFO } from './device-info.js';
 import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 /** `<filesystem>`: a host directory, file or block device shared into the guest (9p, virtiofs). */
-export const FILESYSTEM = model('filesystem', {
+export const FILESYSTEM = model('filesystem', () => ({
   type: attr('type', oneOf('file', 'block', 'mount', 'bind', 'template', 'ram')),
   accessmode: attr('accessmode', oneOf('passthrough', 'mapped', 'squash')),
   model: attr('model', oneOf('virtio', 'virtio-transitional', 'virtio-non-transitional')),
@@ -25,4 +25,4 @@ export const FILESYSTEM = model('filesystem', {
   target: at('target', attr('dir')),
   readonly: flag('readonly'),
   ...DEVICE_INFO,
-});
+}));
