@@ -4,7 +4,9 @@
 //  - `tsvirsh -c qemu:///embed?root=DIR vol-upload/vol-download` (the local storage driver);
 //  - `virsh -c qemu:///system vol-upload/vol-download` (Debian's libvirtd 9.0 through its RPC
 //    streams, started by packages/driver-qemu/scripts/libvirtd-up.sh, a transient dir pool).
-// Both with and without --sparse. Figures: wall seconds of the whole CLI invocation and the
+// Both with and without --sparse (tsvirt copies a whole file with the kernel's copy_file_range
+// through `qemu-img convert -C`; a plain copy's holes are then allocated with fallocate instead of
+// written as zeros). Figures: wall seconds of the whole CLI invocation and the
 // volume's logical size over them (MiB/s); ratios are tsvirt's throughput over libvirt's and over
 // the floor's. CPU seconds (user + system, from /usr/bin/time; libvirt's include its daemon's, from
 // /proc) are quoted beside them: on a machine shared with other jobs they vary far less than wall
@@ -77,6 +79,8 @@ const virsh = (cmd) => ['virsh', ['-q', '-c', 'qemu:///system', cmd]];
 const same = (a, b) => readFileSync(a).equals(readFileSync(b));
 const allocatedMiB = (p) => (statSync(p).blocks * 512) / 1024 ** 2;
 
+/** Load averages (1 minute) at the start and the end: the machine is shared, and wall times follow its load. */
+const loadAtStart = loadavg()[0];
 makeSource();
 mkdirSync(tsvPool);
 mkdirSync(lvPool);
@@ -131,7 +135,7 @@ const rows = [...runs].map(([label, ms]) => ({
   label, secs: median(ms.map((m) => m.secs)), cpu: median(ms.map((m) => m.cpu)), allocated: ms[0].allocated,
 }));
 const by = Object.fromEntries(rows.map((r) => [r.label, r]));
-console.log(`1 GiB raw volume, 512 MiB of it data (8 MiB runs), median of ${ROUNDS} interleaved rounds, page cache warm; load average ${loadavg()[0].toFixed(1)}\n`);
+console.log(`1 GiB raw volume, 512 MiB of it data (8 MiB runs), median of ${ROUNDS} interleaved rounds, page cache warm; load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end\n`);
 console.log(`${'what'.padEnd(34)} ${'seconds'.padStart(8)} ${'MiB/s'.padStart(8)} ${'CPU s'.padStart(6)}  ratios (wall; CPU)`);
 for (const r of rows) {
   const ratios = [];

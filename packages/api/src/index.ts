@@ -48,6 +48,7 @@ export type {
   DomainMigrationEntryPoints, MigrationCookie, MigrateBeginResult, MigratePrepareResult, MigrateFinishResult,
 } from './driver/domain-migration-entry-points.js';
 export { migratePrepare3, migrateFinish3, migrateVersion3, replaceStringParam, type MigrationSource } from './objects/domain-migrate.js';
+export { migrateBegin3, migratePerform3, migrateConfirm3, hasMigrationPhases } from './objects/domain-migrate-source.js';
 export * from './host-cpu-flags.js';
 export * from './secret-flags.js';
 export * from './nwfilter-flags.js';

@@ -20,6 +20,7 @@ export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from '
 export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';
 export { parseSnapshotXML, snapshotFromElement, formatSnapshotXML, SNAPSHOT_STATES, type SnapshotParseOptions, type SnapshotFormatOptions } from './snapshot/snapshot-xml.js';
 export { SNAPSHOT_DISK, snapshotDisks, snapshotDiskElements, type SnapshotDisk } from './snapshot/snapshot-disks.js';
+export type { BackingLayer } from './domain/devices/backing-chain.js';
 export { DISK_IOTUNE_LIMITS, iotuneConflict, type DiskIotune, type DiskIotuneLimit } from './domain/devices/disk-iotune.js';
 export type { NetworkDef, NetworkForwardMode } from './network/network-def.js';
 export { parseNetworkXML } from './network/network-parse.js';

@@ -36,17 +36,17 @@ const CARRIED_BY: Readonly<Record<string, string>> = {
  * client sees the same refusal through tsvirtd, worded by the procedure's public name.
  */
 const NOT_SERVED_YET: Readonly<Record<string, string>> = {
-  virDomainMigrate3: "libvirt's multi-step migration protocol (Begin3, Prepare3, Perform3, Finish3, Confirm3)",
-  virDomainMigrateToURI3: 'peer-to-peer migration (Perform3 with params)',
-  virDomainFDAssociate: 'receiving file descriptors with a call',
+  virDomainFDAssociate: 'receiving file descriptors with a call (no tsvirt driver has the entry point either)',
 };
 /** Names the API uses that are no call of libvirt's protocol: tsvirt's own, or the connection in its errors. */
 const NOT_ON_THE_WIRE = new Set(['virConnect', 'virConnectListSharedDisks']);
 
 /** Why a procedure without a handler is refused (first match); the default is that the API lacks the call. */
 const REFUSALS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/_MIGRATE_(BEGIN|PREPARE|PERFORM|FINISH|CONFIRM)/, 'migration: @tsvirt/api has no migration calls'],
-  [/_WITH_FILES$|_OPEN_GRAPHICS|_FD_ASSOCIATE$/, 'passes file descriptors from the client: @tsvirt/api has no call that takes one'],
+  [/_MIGRATE_PREPARE_TUNNEL/, 'tunnelled migration: its data goes in a stream the API has no call for'],
+  [/_MIGRATE_(BEGIN|PREPARE|PERFORM|FINISH|CONFIRM)/, 'migration: only the v3 *3_PARAMS phases are served (MIGRATION_PARAMS; no older form is announced)'],
+  [/_FD_ASSOCIATE$/, 'takes descriptors from the client: tsvirtd does not receive them, and no tsvirt driver associates them'],
+  [/_WITH_FILES$|_OPEN_GRAPHICS/, 'passes file descriptors: @tsvirt/api has no call for it'],
   [/^REMOTE_PROC_AUTH_POLKIT$/, 'polkit: tsvirtd authenticates with SASL or not at all'],
 ];
 

@@ -32,6 +32,7 @@ import { takeScreenshot } from './input/screenshot.js';
 import { blockJobEntryPoints } from './blockjob/block-entry-points.js';
 import { migrationEntryPoints, suspendWhileSending } from './migration/migration-entry-points.js';
 import { snapshotEntryPoints } from './snapshot/snapshot-entry-points.js';
+import { blockInfoEntryPoints } from './blockjob/block-info.js';
 import { removeAllSnapshots, snapshotCount } from './snapshot/snapshot-store.js';
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
@@ -79,7 +80,7 @@ export class QemuHypervisor implements HypervisorDriver {
     // Migration and its job calls (migration/).
     Object.assign(this, migrationEntryPoints(drv));
     // Snapshots (snapshot/): the same.
-    Object.assign(this, snapshotEntryPoints(drv));
+    Object.assign(this, snapshotEntryPoints(drv), blockInfoEntryPoints(drv));
   }
 
   private get paths() {

@@ -148,6 +148,18 @@ describe('SCSI hostdevs with real QEMU (no SCSI generic device exists here, so Q
     expect(await dom.getXMLDesc(0)).not.toContain('<hostdev');
   });
 
+  it('attaches and detaches a SCSI hostdev in the persistent definition, its drive address assigned', async () => {
+    const dom = await conn.defineXML(domainXml('p1'));
+    const config = DomainDeviceModifyFlags.CONFIG;
+    await dom.attachDeviceFlags(hostdev('scsi_host0', 1), config);
+    expect(await dom.getXMLDesc(2)).toContain("<address type='drive' controller='0' bus='0' target='0' unit='0'/>");
+    await expect(dom.attachDeviceFlags(hostdev('scsi_host0', 1), config)).rejects.toThrow('device is already in the domain configuration');
+    await dom.detachDeviceFlags(hostdev('scsi_host0', 1), config);
+    expect(await dom.getXMLDesc(2)).not.toContain('<hostdev');
+    await expect(dom.detachDeviceFlags(hostdev('scsi_host0', 1), config)).rejects.toThrow('host scsi device scsi_host0:0:0.1 not found');
+    await dom.undefine();
+  });
+
   it("refuses to detach a LUN the domain does not have, and hotplug of other hostdev kinds, in libvirt's words", async () => {
     const dom = await conn.createXML(domainXml('h2'));
     const live = DomainDeviceModifyFlags.LIVE;

@@ -14,6 +14,7 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-snap-${process.pid}`;
 const RAW = `tsvirt-snapraw-${process.pid}`;
 const TRANSIENT = `tsvirt-snaptr-${process.pid}`;
+const CHAIN = `tsvirt-chain-${process.pid}`;
 let root: TestRoot;
 
 const domain = (name: string, disks: string): string => `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
@@ -30,6 +31,13 @@ function prepare(dir: string): void {
   writeFileSync(join(dir, 'raw.xml'), domain(RAW, disk(join(dir, 'r.img'), 'raw', 'vdb')));
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 't.qcow2'), '16M']);
   writeFileSync(join(dir, 'tr.xml'), domain(TRANSIENT, disk(join(dir, 't.qcow2'), 'qcow2', 'vda')));
+  // base <- mid <- top, the middle one named relative to its overlay
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'base.qcow2'), '16M']);
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', join(dir, 'base.qcow2'), '-F', 'qcow2', join(dir, 'mid.qcow2')]);
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'mid.qcow2', '-F', 'qcow2', join(dir, 'top.qcow2')]);
+  execFileSync('qemu-io', ['-c', 'write -P 0x11 0 1M', join(dir, 'top.qcow2')]);
+  const cdrom = "<disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>";
+  writeFileSync(join(dir, 'chain.xml'), domain(CHAIN, disk(join(dir, 'top.qcow2'), 'qcow2', 'vda') + disk(join(dir, 'r.img'), 'raw', 'vdb') + cdrom));
 }
 
 function virsh(args: string[]): VirshRun {
@@ -91,9 +99,11 @@ describe.skipIf(skip)("internal snapshots beside libvirt's QEMU driver (libvirtd
     writeFileSync(editor, '#!/bin/sh\nsed -i -e "s#>first<#>edited<#" -e "s#<name>s9<#<name>s10<#" -e "s#<name>s1<#<name>s9<#" "$1"\n', { mode: 0o755 });
     process.env['EDITOR'] = editor;
     process.env['VISUAL'] = editor;
+    prepare(join(root.dir, 'lv'));
+    prepare(join(root.dir, 'ts'));
   });
   afterAll(async () => {
-    for (const n of [NAME, RAW, TRANSIENT]) {
+    for (const n of [NAME, RAW, TRANSIENT, CHAIN]) {
       virsh(['destroy', n]);
       virsh(['undefine', n, '--snapshots-metadata']);
     }
@@ -103,8 +113,6 @@ describe.skipIf(skip)("internal snapshots beside libvirt's QEMU driver (libvirtd
   it('gives the same answers, listings and refusals step by step, and leaves the same snapshots in the image', async () => {
     const theirs = join(root.dir, 'lv');
     const ours = join(root.dir, 'ts');
-    prepare(theirs);
-    prepare(ours);
     let transcript = '';
     const differ: Array<{ step: string; ours: VirshRun; theirs: VirshRun }> = [];
     for (const step of STEPS) {
@@ -119,4 +127,24 @@ describe.skipIf(skip)("internal snapshots beside libvirt's QEMU driver (libvirtd
     expect(transcript).toContain('Snapshot s9 cloned to s10.\n');
     expect(tags(join(ours, 'a.qcow2'))).toEqual(tags(join(theirs, 'a.qcow2')));
   }, 600_000);
+
+  it('shows a qcow2 chain as libvirt does: <backingStore> with indexes in the live XML, domblklist, domblkinfo', async () => {
+    const theirs = join(root.dir, 'lv');
+    const ours = join(root.dir, 'ts');
+    const steps = [
+      ['define', 'DIR/chain.xml'], ['domblkinfo', CHAIN, 'vda'], ['domblkinfo', CHAIN, '--all'], ['domblkinfo', CHAIN, 'hdc'],
+      ['domblkinfo', CHAIN, 'vdz'], ['domblkinfo', CHAIN, 'DIR/r.img'], ['start', CHAIN], ['dumpxml', CHAIN, '--xpath', "//disk[@device='disk']"],
+      ['domblkinfo', CHAIN, 'vda'], ['domblkinfo', CHAIN, 'DIR/r.img'], ['domblkinfo', CHAIN, '--all', '--human'],
+      ['domblklist', CHAIN, '--details'], ['domblklist', CHAIN, '--inactive'], ['dumpxml', CHAIN, '--inactive', '--xpath', '//disk/source'],
+      ['destroy', CHAIN], ['undefine', CHAIN],
+    ];
+    const differ: Array<{ step: string; ours: VirshRun; theirs: VirshRun }> = [];
+    for (const step of steps) {
+      const a = masked(virsh(step.map((w) => w.replaceAll('DIR', theirs))), theirs);
+      const b = masked(await tsvirsh(root.uri, ...step.map((w) => w.replaceAll('DIR', ours))), ours);
+      if (JSON.stringify(a) !== JSON.stringify(b)) differ.push({ step: step.join(' '), ours: b, theirs: a });
+      if (step[0] === 'define' || step[0] === 'start') expect(a.code).toBe(0);
+    }
+    expect(differ).toEqual([]);
+  }, 300_000);
 });

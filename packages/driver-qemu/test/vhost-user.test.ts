@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,5 +76,35 @@ describe('vhost-user disks', () => {
     ];
     for (const [xml, message] of refusals) await expect(conn.defineXML(xml), message).rejects.toThrow(message);
     expect(root.statuses()).toEqual([]);
+  });
+});
+
+describe('virtiofs', () => {
+  const fsXml = (extra = ''): string => `<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs' queue='1024'/>
+    <binary path='/usr/lib/qemu/virtiofsd' xattr='on'><cache mode='always'/><sandbox mode='chroot'/></binary>
+    <source dir='${root.dir}'/><target dir='share0'/>${extra}</filesystem>`;
+  const virtiofsds = (): number[] => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+    const cmd = (() => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    return cmd.includes('virtiofsd') && cmd.includes(`--socket-path=${root.dir}/`) ? [Number(p)] : [];
+  });
+
+  it('starts virtiofsd before QEMU, QEMU has the vhost-user-fs device, and both go on destroy', async () => {
+    const dom = await conn.createXML(guest('fs1', fsXml()));
+    const type = JSON.parse(await dom.qemuMonitorCommand('{"execute":"qom-get","arguments":{"path":"/machine/peripheral/fs0","property":"type"}}')).return;
+    expect(type).toBe('vhost-user-fs-pci');
+    expect(virtiofsds()).toHaveLength(1);
+    await dom.destroy();
+    expect(virtiofsds()).toEqual([]);
+  });
+
+  it("refuses read-only virtiofs and virtiofs without shared memory, in libvirt's words", async () => {
+    await expect(conn.defineXML(guest('fs2', fsXml('<readonly/>')))).rejects.toThrow('virtiofs does not yet support read-only mode');
+    await expect(conn.defineXML(guest('fs3', fsXml(), ''))).rejects.toThrow("'virtiofs' requires shared memory");
   });
 });

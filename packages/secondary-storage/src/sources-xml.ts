@@ -12,6 +12,8 @@ export interface FoundSource {
 
 /** The `<sources>` document libvirt answers source discovery with: each source as conf's typed pool source formats it. */
 export function sourcesXML(found: readonly FoundSource[]): string {
+  // libvirt writes an empty list open and closed, never as an empty element.
+  if (found.length === 0) return '<sources>\n</sources>\n';
   return formatPoolSourcesXML(found.map((s) => ({
     ...(s.host ? { hosts: [{ name: s.host.name, ...(s.host.port ? { port: s.host.port } : {}) }] } : {}),
     ...(s.devices?.length ? { devices: s.devices.map((path) => ({ path })) } : {}),

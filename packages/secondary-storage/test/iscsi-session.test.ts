@@ -19,7 +19,7 @@ const SENDTARGETS = ['iqn.2004-06.example:example1:iscsi.test', 'iqn.2005-05.exa
  * no session until a login, then session 1; interfaces made with `--op new`/`--op update` are
  * listed; every call is recorded. The LUNs of the session's SCSI host 7 are in a fake sysfs tree.
  */
-function fakeInitiator(base: string): { calls: () => string[]; dropSession: () => void } {
+function fakeInitiator(base: string): { calls: () => string[]; dropSession: () => void; breakLogin: () => void } {
   const bin = join(base, 'bin');
   const state = join(base, 'iscsi-state');
   mkdirSync(bin, { recursive: true });
@@ -34,7 +34,7 @@ case "$*" in
   "--mode iface") cat $s/ifaces ;;
   "--mode iface --interface "*" --op update --name iface.initiatorname --value "*) echo "$4 tcp,<empty>,<empty>,<empty>,\${10}" >> $s/ifaces ;;
   "--mode discovery"*) ${SENDTARGETS.map((t) => `echo "${PORTAL} ${t}"`).join('; ')} ;;
-  *" --login"*) touch $s/in ;;
+  *" --login"*) [ -e $s/broken ] || touch $s/in ;;
   *" --logout"*) rm -f $s/in ;;
 esac
 `);
@@ -43,6 +43,8 @@ esac
   return {
     calls: () => (existsSync(join(state, 'calls')) ? readFileSync(join(state, 'calls'), 'utf8').trim().split('\n') : []),
     dropSession: () => rmSync(join(state, 'in'), { force: true }),
+    /** Logins succeed but make no session. */
+    breakLogin: () => writeFileSync(join(state, 'broken'), ''),
   };
 }
 
@@ -100,6 +102,9 @@ describe('iscsi pools through iscsiadm (a stand-in initiator, libvirt\'s command
         '--mode iface',
         `--mode discovery --type sendtargets --portal ${PORTAL} --interface ${iface}`,
         `--mode node --portal ${PORTAL} --targetname ${TARGET} --login --interface ${iface}`,
+        // libvirt refreshes the pool it started.
+        '--mode session',
+        '--mode session -r 1 -R',
       ]);
 
       expect(await pool.listVolumes()).toEqual(['unit:0:0:0']);
@@ -136,7 +141,7 @@ describe('iscsi pools through iscsiadm (a stand-in initiator, libvirt\'s command
     }
   });
 
-  it('CHAP needs its secret: a missing one, no secret driver, or another auth type fail the start before any login', async () => {
+  it('CHAP needs its secret (a missing one, no secret driver, another auth type fail before any login); a login without a session is undone', async () => {
     const initiator = fakeInitiator(root().dir('iscsi-auth'));
     const conn = root().conn;
     const xml = (auth: string): string => `<pool type='iscsi'><name>auth</name><source><host name='10.20.30.40'/>` +
@@ -151,6 +156,13 @@ describe('iscsi pools through iscsiadm (a stand-in initiator, libvirt\'s command
     const ceph = await virErrorOf(conn.storagePoolCreateXML(xml(`<auth type='ceph' username='myname'><secret uuid='${SECRET_UUID}'/></auth>`)));
     expect([ceph.code, ceph.message]).toEqual([ErrorCode.CONFIG_UNSUPPORTED, "unsupported configuration: iscsi pool only supports 'chap' auth type"]);
     expect(initiator.calls().filter((c) => c.includes('--login'))).toEqual([]);
+    expect(await conn.listAllStoragePools()).toEqual([]);
+
+    // A login that leaves no session fails the start's refresh, and is logged out again.
+    initiator.breakLogin();
+    const noSession = await virErrorOf(conn.storagePoolCreateXML(xml('')));
+    expect([noSession.code, noSession.message]).toEqual([ErrorCode.INTERNAL_ERROR, `internal error: cannot find iscsiadm session: no session to target '${TARGET}'`]);
+    expect(initiator.calls().slice(-2)).toEqual(['--mode session', `--mode node --portal ${PORTAL} --targetname ${TARGET} --logout`]);
     expect(await conn.listAllStoragePools()).toEqual([]);
   });
 });

@@ -75,7 +75,10 @@ describe('logical pools on a loop device', { timeout: 60_000 }, () => {
       }
       await pool.delete();
       expect(() => blkidType(loop)).toThrow();
-      expect(await conn.findStoragePoolSources('logical')).not.toContain(VG);
+      const after = await conn.findStoragePoolSources('logical');
+      expect(after).not.toContain(VG);
+      // libvirt writes an empty list open and closed (this host may have volume groups of its own).
+      if (!after.includes('<source>')) expect(after).toBe('<sources>\n</sources>\n');
       const gone = await virErrorOf(pool.delete());
       expect(gone.code).toBe(ErrorCode.INTERNAL_ERROR);
       await pool.undefine();

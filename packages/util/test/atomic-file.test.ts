@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,25 @@ describe('writeFileAtomic', () => {
     const final = readFileSync(p, 'utf8');
     expect(contents).toContain(final);
     expect(readdirSync(sub)).toEqual(['state.xml']);
+  });
+
+  it('writes of one file complete in the order asked for, and a file keeps its mode', async () => {
+    const p = join(dir, 'order.json');
+    await writeFileAtomic(p, 'first', { mode: 0o640 });
+    await Promise.all(['a', 'b', 'c', 'd', 'last'].map((t) => writeFileAtomic(p, t)));
+    expect(readFileSync(p, 'utf8')).toBe('last');
+    expect(statSync(p).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir).filter((f) => f.startsWith('order.json'))).toEqual(['order.json']);
+  });
+
+  it('writes through a symlink to the file it points to', async () => {
+    const real = join(dir, 'real.xml');
+    const link = join(dir, 'link.xml');
+    writeFileSync(real, 'old');
+    symlinkSync(real, link);
+    await writeFileAtomic(link, 'new');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe('new');
   });
 
   it('a failure is a SYSTEM_ERROR naming the file', async () => {

@@ -75,9 +75,14 @@ export async function migrateVersion3(src: MigrationSource, dconn: Connection, p
       cancelled = 1;
       cookie = EMPTY;
     }
+  } else {
+    // no Perform: Finish gets no cookie (Prepare's is the destination's own), as libvirt's client
+    cookie = EMPTY;
   }
   try {
-    const fin = await migrateFinish3(dconn, cur, cookie, destFlags, cancelled);
+    // Finish names the incoming domain: the source's name unless DEST_NAME gave another (libvirt's client adds it)
+    const named = cur.some((p) => p.field === MP.DEST_NAME) ? cur : replaceStringParam(cur, MP.DEST_NAME, src.ref.name);
+    const fin = await migrateFinish3(dconn, named, cookie, destFlags, cancelled);
     ddom = fin.dom;
     cookie = fin.cookieOut;
   } catch (e) {

@@ -13,6 +13,15 @@ export function bindTables(conn: Connection, lookup: TableLookup): void {
   LOOKUPS.set(conn, lookup);
 }
 
+/** Whether `conn`'s table of `kind` has the entry point `key` (what a driver feature tells); the table stays private. */
+export function hasEntryPoint<K extends DriverKind>(conn: Connection, kind: K, key: keyof DriverTables[K] & string): boolean {
+  try {
+    return typeof LOOKUPS.get(conn)?.(kind, key)?.[key] === 'function';
+  } catch {
+    return false; // closed
+  }
+}
+
 /** The checked entry-point lookup of one kind of `conn`'s tables (read-only and closed checks included). */
 export function tableCaller<K extends DriverKind>(conn: Connection, kind: K): Caller<DriverTables[K]> {
   // Looked up at call time: a connection makes its own callers before it binds its tables.

@@ -20,6 +20,7 @@ import { domainStreamHandlers } from './handlers/domain-streams.js';
 import { domainBlockJobHandlers } from './handlers/domain-block-jobs.js';
 import { domainGuestHandlers } from './handlers/domain-guest.js';
 import { qemuMonitorEventHandlers } from './handlers/qemu-monitor-events.js';
+import { domainMigrateHandlers } from './handlers/domain-migrate.js';
 
 type Calls = remote.remote_calls;
 
@@ -53,6 +54,7 @@ const remoteHandlers: RemoteHandlers = {
   ...secretFilterHandlers,
   ...hostHandlers,
   ...domainGuestHandlers,
+  ...domainMigrateHandlers,
 };
 
 type QemuCalls = qemu.qemu_calls;

@@ -172,7 +172,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...memoryDeviceArgs(def, ctx.hugepages),
     ...fdcBootArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...diskArgs(ctx.disks, def.devices),
-    ...filesystemArgs(def.devices),
+    ...filesystemArgs(def.devices, dirname(ctx.monitorPath)),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...smartcardArgs(def.devices),
     ...serialArgs(def.devices),

@@ -27,8 +27,9 @@ import { writeStatus } from '../state/run-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { pidFileIn, tearDown } from './domain-stop.js';
-import { resolveDisksForStart } from './resolve-disks.js';
+import { nodesTaken, resolveDisksForStart } from './resolve-disks.js';
 import { startTpmEmulators } from '../tpm/swtpm-emulator.js';
+import { startVirtiofsds } from '../process/virtiofsd.js';
 import { firmwareContext, selectFirmware } from '../firmware/firmware-select.js';
 import { prepareNvram } from '../firmware/nvram-store.js';
 import { recordChannels } from '../agent/channel-state.js';
@@ -54,9 +55,16 @@ async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tc
   throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${emulatorOf(def)}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
 }
 
+/** A disk's source index and `<backingStore>` chain in the live definition, for a disk with an image. */
+function liveChain(d: ResolvedDisk): Pick<ResolvedDisk['view']['disk'], 'source' | 'backingStore'> {
+  const source = d.view.disk.source;
+  if (d.path === undefined || !source || d.view.type === 'volume') return {};
+  return { source: { ...source, index: d.node }, backingStore: [...(d.backing ?? [])] };
+}
+
 /** Records each disk's and interface's device id in the live definition, as libvirt's `<alias>`. */
 function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
-  for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias });
+  for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias, ...liveChain(d) });
   // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
   devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));
   const hostdevs = devicesOf(def.devices, 'hostdev');
@@ -104,7 +112,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   await selectFirmware(def, firmwareContext(paths));
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   recordAliases(def, disks);
-  const scsi = await planDomainScsiHostdevs(def.devices, disks.length);
+  const scsi = await planDomainScsiHostdevs(def.devices, nodesTaken(disks));
   const uses = [...await sharedUsesOf(disks), ...scsi.shared];
   const settings = [...await sgioSettingsOf(disks), ...scsi.settings];
 
@@ -121,7 +129,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       pid: undefined, pidStart: undefined, runDir: dir, monitor: join(dir, 'monitor.sock'),
       xml: formatDomainXML(def, { id }), startPaused: opts.paused, persistent: opts.persistent,
       sharedDisks: uses, ...(scsi.uses.length ? { scsiHostdevs: scsi.uses } : {}), pendingUnplug: [], pendingPlug: undefined,
-      nextNode: disks.length + Object.keys(scsi.nodes).length + 1,
+      nextNode: nodesTaken(disks) + Object.keys(scsi.nodes).length + 1,
       diskNodes: { ...Object.fromEntries(disks.map((d) => [d.alias, d.node])), ...scsi.nodes }, fakeReboot: false,
     };
     await writeStatus(paths, s).catch(async (e: unknown) => {
@@ -139,15 +147,17 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
     status.netPlugs = await plugInterfaces((fn) => drv.withConnection(fn), def);
-    await writeStatus(paths, status);
+    // The taps are recorded before QEMU runs; without any the status has nothing new.
+    if (status.netPlugs.length > 0) await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
     recordVnc(def, vncPort);
     // File-backed memory without huge pages lives in the run directory, gone with the run.
     const hugepages = await hugepageContext(status.id, def.name, status.runDir);
     const nvram = await prepareNvram(def);
     made = nvram ? [nvram] : [];
-    const tpm = await startTpmEmulators(paths, def, status.runDir);
+    const tpm = await startTpmEmulators(paths, def, status.runDir, (fn) => drv.withConnection(fn));
     made = [...made, ...tpm.created];
+    await startVirtiofsds(def, status.runDir);
     const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
@@ -164,9 +174,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
-      await lifecycleSetup(proc.monitor, def);
       await drv.watcher.holdStarting(status);
-      if (!opts.paused) await proc.monitor.execute('cont');
+      // Written together: QEMU applies the actions before it runs the guest.
+      await Promise.all([lifecycleSetup(proc.monitor, def), ...(opts.paused ? [] : [proc.monitor.execute('cont')])]);
     } finally {
       proc.monitor.close();
     }

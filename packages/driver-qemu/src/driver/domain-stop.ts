@@ -1,11 +1,13 @@
 import { unplugInterfaces } from '../network/interface-plug.js';
-import { readFile, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainEventType } from '@tsvirt/api';
 import { killQemu } from '../process/qemu-kill.js';
 import { processStartTime } from '@tsvirt/util';
 import { removeHugepageDirs } from '../process/hugetlbfs.js';
 import { removeTpmState, stopTpmEmulators } from '../tpm/swtpm-emulator.js';
+import { stopVirtiofsds } from '../process/virtiofsd.js';
 import { parseDomainXML } from '@tsvirt/conf';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import type { ActiveStatus } from '../state/domain-status.js';
@@ -38,9 +40,11 @@ export async function tearDown(
 ): Promise<void> {
   const proc = await qemuPid(status);
   if (proc) await killQemu(proc.pid, proc.start);
-  await stopTpmEmulators(status.runDir);
+  if (status.xml.includes('<tpm')) await stopTpmEmulators(status.runDir);
+  await stopVirtiofsds(status.runDir);
   await unplugInterfaces((fn) => drv.withConnection(fn), status.netPlugs ?? []);
-  await rm(status.runDir, { recursive: true, force: true });
+  // A handful of small files: removed at once rather than through the thread pool, a hop per file.
+  rmSync(status.runDir, { recursive: true, force: true });
   if (status.xml.includes('<hugepages')) await removeHugepageDirs(status.id, status.name);
   // A transient domain's TPM state goes with it unless it asks to be kept.
   if (!status.persistent && status.xml.includes('<tpm')) await removeTpmState(drv.paths, status.uuid, parseDomainXML(status.xml, { arch: GUEST_ARCH }).devices);

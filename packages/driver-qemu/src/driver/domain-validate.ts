@@ -6,6 +6,7 @@ import { isQ35 } from './qemu-defaults.js';
 import { defaultTpmVersion } from '../tpm/swtpm-paths.js';
 import { checkAutoselection } from '../command/firmware-args.js';
 import { checkHostdevs } from '../devices/hostdev-validate.js';
+import { checkDevices } from '../devices/device-checks.js';
 import { checkVhostUserDisks } from '../command/vhost-user-disk.js';
 
 const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.QEMU);
@@ -108,4 +109,5 @@ export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined
   checkLifecycle(def);
   checkHostdevs(def);
   checkVhostUserDisks(def, disksOf(def.devices));
+  checkDevices(def);
 }

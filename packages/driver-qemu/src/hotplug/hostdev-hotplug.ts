@@ -1,4 +1,4 @@
-import { formatDomainXML, parseDomainXML, type DeviceOf, type XmlElement } from '@tsvirt/conf';
+import { formatDomainXML, parseDomainXML, type DeviceOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { isScsiGeneric, scsiHostdevBackend, scsiHostdevDevice } from '../command/hostdev-args.js';
 import { checkHostdevs } from '../devices/hostdev-validate.js';
@@ -97,4 +97,25 @@ export async function detachHostdevLive(drv: DriverContext, status: ActiveStatus
   if (h.alias === undefined) throw new VirError(ErrorCode.OPERATION_FAILED, 'host device has no device id in QEMU', D);
   // The table's rows go with the status (it is rebuilt from the status files); the backend with the device.
   await unplugLive(drv, status, h.alias);
+}
+
+/**
+ * Adds or removes a SCSI hostdev in a persistent definition: an added one gets its drive address
+ * (a LUN the definition has already is refused in libvirt's words); a removed one is found by LUN.
+ */
+export function changeHostdevConfig(def: DomainDef, el: XmlElement, op: 'attach' | 'detach'): void {
+  const asked = typedDevice(el, 'hostdev');
+  if (!isScsiGeneric(asked)) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `persistent attach or detach of host device of type '${asked.type ?? ''}' is not supported`, D);
+  if (op === 'detach') {
+    const found = findHostdev(def.devices, asked);
+    def.devices = def.devices.filter((x) => x !== found.xml);
+    return;
+  }
+  if (devicesOf(def.devices, 'hostdev').some((x) => isScsiGeneric(x) && sameLun(x, asked))) {
+    throw new VirError(ErrorCode.OPERATION_INVALID, 'device is already in the domain configuration', D);
+  }
+  def.devices.push(el);
+  const placed = withDriveAddress(def.devices, asked);
+  if (placed) writeBack(def, placed);
+  checkHostdevs(def);
 }

@@ -21,8 +21,10 @@ interface FdAddon {
   unwatch(watch: object): void;
 }
 
-// dist/client/x.js, dist/bundle/x.js and src/client/x.ts all find dist/native this way
+// dist/client/x.js, dist/bundle/x.js and src/client/x.ts all find dist/native and native/ this way
 const ADDON = new URL('../../dist/native/fdpass.node', import.meta.url);
+/** The same addon prebuilt for this platform, shipped in the package for machines without a C compiler. */
+const PREBUILT = new URL(`../../native/prebuilt/${process.platform}-${process.arch}-gnu/fdpass.node`, import.meta.url);
 
 let addon: FdAddon | null | undefined;
 let missing: string | undefined;
@@ -33,13 +35,19 @@ function load(): FdAddon | null {
     missing = 'TSVIRT_FDPASS=0 turns it off';
     return (addon = null);
   }
-  try {
-    addon = createRequire(import.meta.url)(ADDON.pathname) as FdAddon;
-  } catch (e) {
-    missing = `its addon ${ADDON.pathname} is not built (${(e as Error).message.split('\n')[0]}); scripts/build-native.mjs builds it with a C compiler and Node's headers`;
-    addon = null;
+  // the one built here first; TSVIRT_FDPASS=prebuilt takes the shipped one
+  const paths = process.env.TSVIRT_FDPASS === 'prebuilt' ? [PREBUILT] : [ADDON, PREBUILT];
+  const why: string[] = [];
+  for (const path of paths) {
+    try {
+      return (addon = createRequire(import.meta.url)(path.pathname) as FdAddon);
+    } catch (e) {
+      why.push(`${path.pathname}: ${(e as Error).message.split('\n')[0]}`);
+    }
   }
-  return addon;
+  missing = `its addon is neither built nor prebuilt for ${process.platform}-${process.arch} (${why.join('; ')}); `
+    + "scripts/build-native.mjs builds it with a C compiler and Node's headers";
+  return (addon = null);
 }
 
 /** Why descriptors cannot be passed in this process, or undefined when they can. */
@@ -67,6 +75,11 @@ function need(api: string, sock: unknown): { fd: number; lib: FdAddon } {
   const fd = unixSocketFd(sock);
   if (fd === undefined) throw noFdPassing(api, 'only a unix socket carries descriptors');
   return { fd, lib };
+}
+
+/** Refuses (NO_SUPPORT naming `api`) unless descriptors can be sent on `sock`. */
+export function checkFdSending(sock: unknown, api: string): void {
+  need(api, sock);
 }
 
 /** libuv's reading of a net.Socket, stopped and started as net.Socket itself does it. */

@@ -26,7 +26,7 @@ import {
 import { virErrorFromWire } from '../protocol/error.js';
 import { FrameReader } from '../protocol/frame-reader.js';
 import { decodeFrame } from '../protocol/header.js';
-import { FdReader } from './fd-passing.js';
+import { FdReader, checkFdSending, writeWithFds } from './fd-passing.js';
 import { decodeError, decodeEvent, decodeRet, encodeCall, encodeEvent, encodeStreamData } from '../protocol/messages.js';
 import type { Program } from '../protocol/program.js';
 import { keepalive_program, programs } from '../protocol/programs.js';
@@ -93,6 +93,10 @@ export class RpcClient {
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private unanswered = 0;
   private corked = false;
+  /** Frames written while a call's descriptors are being sent, written after them. */
+  private heldFrames: Uint8Array[] | undefined;
+  /** The last call sending descriptors: the next one waits for it. */
+  private fdWrites: Promise<void> = Promise.resolve();
   private streamBuffered = 0;
   /** Event subscriptions that should keep the process alive. */
   private holds = 0;
@@ -170,19 +174,44 @@ export class RpcClient {
     }
   }
 
-  private callWith(program: Program, proc: number, args: unknown, withFds: boolean): Promise<unknown> {
+  /**
+   * Calls a procedure that takes file descriptors (CALL_WITH_FDS: the frame, then one dummy byte
+   * each carrying one); `api` is its public name, for NO_SUPPORT when this connection cannot send
+   * them (refused before anything goes out). Other frames wait until the descriptors have left.
+   */
+  async callSendingFds(program: Program, proc: number, args: unknown, fds: readonly number[], api: string): Promise<unknown> {
+    if (this.closedWith) throw rpcError('client socket is closed');
+    checkFdSending(this.sock, api);
+    const turn = this.fdWrites;
+    let done!: () => void;
+    this.fdWrites = new Promise<void>((r) => (done = r));
+    await turn;
+    this.heldFrames ??= [];
+    try {
+      return await this.callWith(program, proc, args, false, { nfds: fds.length, write: (frame) => writeWithFds(this.sock as Socket, frame, fds, api) });
+    } finally {
+      const held = this.heldFrames ?? [];
+      this.heldFrames = undefined;
+      for (const f of held) this.send(f);
+      done();
+    }
+  }
+
+  private callWith(program: Program, proc: number, args: unknown, withFds: boolean,
+    sending?: { readonly nfds: number; readonly write: (frame: Uint8Array) => Promise<void> }): Promise<unknown> {
     if (this.closedWith) return Promise.reject(rpcError('client socket is closed'));
     const serial = this.serial++;
     let frame: Uint8Array;
     try {
-      frame = encodeCall(program, proc, serial, args);
+      frame = encodeCall(program, proc, serial, args, sending?.nfds);
     } catch (e) {
       return Promise.reject(e instanceof XdrError ? rpcError(`Unable to encode message payload: ${e.message}`, ErrorCode.RPC) : e);
     }
     return new Promise((resolve, reject) => {
       this.pending.set(serial, { resolve, reject, withFds });
       this.updateRef();
-      this.send(frame);
+      if (!sending) return this.send(frame);
+      sending.write(frame).catch((e: Error) => this.fail(this.ioError(e), ConnectCloseReason.ERROR));
     });
   }
 
@@ -261,6 +290,8 @@ export class RpcClient {
   }
 
   private send(frame: Uint8Array): void {
+    // descriptors being sent: their dummy bytes must follow their frame directly
+    if (this.heldFrames) return void this.heldFrames.push(frame);
     // frames written in one tick leave in one write (pipelined calls)
     if (!this.corked) {
       this.corked = true;

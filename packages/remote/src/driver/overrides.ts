@@ -7,10 +7,9 @@ import type { DomainRef, TypedParameter } from '@tsvirt/api';
 import { checkFlags } from '@tsvirt/util';
 import * as P from '../generated/remote-protocol.js';
 import { QEMU_PROC_DOMAIN_AGENT_COMMAND, QEMU_PROC_DOMAIN_ATTACH, QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
-import { ErrorCode, VirError } from '@tsvirt/util';
 import type { RpcClient } from '../client/rpc-client.js';
 import { LXC_PROC_DOMAIN_OPEN_NAMESPACE } from '../generated/lxc-protocol.js';
-import { lxc_program, qemu_program } from '../protocol/programs.js';
+import { lxc_program, qemu_program, remote_program } from '../protocol/programs.js';
 import { isOwnNamespace, namespaceInit, namespaceKind } from '../client/fd-passing.js';
 import { arrayVar, type Codec } from '../protocol/xdr.js';
 import { fromWire, toWire } from './convert.js';
@@ -20,6 +19,7 @@ import { poolEventOverrides } from './object-events.js';
 import { closeCallbackOverrides } from './close-callback.js';
 import { domainEventAnyOverrides } from './domain-events-any.js';
 import { qemuMonitorEventOverrides } from './qemu-monitor-events.js';
+import { migrationOverrides } from './migration.js';
 
 type Rec = Record<string, unknown>;
 
@@ -75,6 +75,10 @@ export interface DaemonFeatures {
   readonly stringParams: boolean;
   /** It relays close callbacks (REMOTE_CLOSE_CALLBACK). */
   readonly closeCallback: boolean;
+  /** Its driver runs the v3 migration phases with parameters (MIGRATION_PARAMS); libvirt's client migrates only then. */
+  readonly migrationParams: boolean;
+  /** Its driver keeps the source's job from Begin to Confirm with CHANGE_PROTECTION, which libvirt's client then sets. */
+  readonly changeProtection: boolean;
 }
 
 /** The overrides, bound to one client (streams, events and the qemu program need it). */
@@ -265,6 +269,7 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     ...closeCallbackOverrides(client, features.closeCallback),
     ...domainEventAnyOverrides(client),
     ...qemuMonitorEventOverrides(client),
+    ...migrationOverrides(features),
   };
   // the typed-parameter getters of the nparams convention, and their counts
   for (const kind of ['Memory', 'Blkio', 'Numa'] as const) {
@@ -297,9 +302,8 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     call(P.REMOTE_PROC_DOMAIN_PIN_EMULATOR, { dom: dom(d), cpumap: boolsToBitmap(cpumap), flags });
   table.qemuAttach = async (_call, pid: number, flags: number) =>
     fromWire(P.remote_nonnull_domain as Codec<unknown>, ((await client.call(qemu_program, QEMU_PROC_DOMAIN_ATTACH, { pid_value: pid, flags })) as Rec).dom);
-  table.domainFDAssociate = async () => {
-    // the descriptors go with the call (SCM_RIGHTS), which the client does not send yet
-    throw new VirError(ErrorCode.NO_SUPPORT, 'virDomainFDAssociate: sending file descriptors is not available');
-  };
+  // the descriptors go with the call (CALL_WITH_FDS, SCM_RIGHTS)
+  table.domainFDAssociate = async (_call, d: DomainRef, name: string, fds: readonly number[], flags: number) =>
+    client.callSendingFds(remote_program, P.REMOTE_PROC_DOMAIN_FD_ASSOCIATE, { dom: dom(d), name, flags }, fds, 'virDomainFDAssociate');
   return table as Readonly<Record<string, Override>>;
 }

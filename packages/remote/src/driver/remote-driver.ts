@@ -27,6 +27,10 @@ const FEATURE_KEEPALIVE = 10;
 const FEATURE_TYPED_PARAM_STRING = 9;
 /** VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK: the daemon relays its driver connection's close. */
 const FEATURE_REMOTE_CLOSE_CALLBACK = 15;
+/** VIR_DRV_FEATURE_MIGRATION_PARAMS: the daemon's driver runs the five *3_PARAMS migration phases. */
+const FEATURE_MIGRATION_PARAMS = 13;
+/** VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION: the source's job spans Begin to Confirm when asked. */
+const FEATURE_MIGRATE_CHANGE_PROTECTION = 7;
 /** VIR_CONNECT_RO. */
 const CONNECT_RO = 1;
 
@@ -74,7 +78,7 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
   };
   const supports = async (feature: number) =>
     ((await call(REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, { feature, flags: 0 })) as { supported: number }).supported === 1;
-  let features: DaemonFeatures = { stringParams: false, closeCallback: false };
+  let features: DaemonFeatures = { stringParams: false, closeCallback: false, migrationParams: false, changeProtection: false };
   try {
     await authenticate(client, uri, transportOf(uri), ctx.auth);
     // pipelined: the keepalive question, the open, then what the opened driver supports
@@ -82,8 +86,9 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
       supports(FEATURE_KEEPALIVE),
       call(REMOTE_PROC_CONNECT_OPEN, { name: daemonURI(uri), flags: ctx.readonly ? CONNECT_RO : 0 }),
     ]);
-    const [stringParams, closeCallback] = await Promise.all([supports(FEATURE_TYPED_PARAM_STRING), supports(FEATURE_REMOTE_CLOSE_CALLBACK)]);
-    features = { stringParams, closeCallback };
+    const [stringParams, closeCallback, migrationParams, changeProtection] = await Promise.all(
+      [FEATURE_TYPED_PARAM_STRING, FEATURE_REMOTE_CLOSE_CALLBACK, FEATURE_MIGRATION_PARAMS, FEATURE_MIGRATE_CHANGE_PROTECTION].map(supports));
+    features = { stringParams: stringParams!, closeCallback: closeCallback!, migrationParams: migrationParams!, changeProtection: changeProtection! };
     if (keepalive) client.startKeepalive();
   } catch (e) {
     client.close();

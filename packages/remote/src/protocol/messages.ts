@@ -9,6 +9,7 @@ import {
   VIR_NET_OK,
   VIR_NET_REPLY,
   VIR_NET_REPLY_WITH_FDS,
+  VIR_NET_CALL_WITH_FDS,
   type virNetMessageType,
   type virNetMessageStatus,
 } from '../generated/virnet-protocol.js';
@@ -46,10 +47,10 @@ function frame(
 
 const which = (p: Procedure, part: 'args' | 'ret' | 'event'): Codec<unknown> | null => p[part];
 
-/** A call's frame. */
-export function encodeCall(program: Program, proc: number, serial: number, args?: unknown): Uint8Array {
+/** A call's frame; with `nfds`, a CALL_WITH_FDS announcing that many descriptors. */
+export function encodeCall(program: Program, proc: number, serial: number, args?: unknown, nfds?: number): Uint8Array {
   const p = procedureOf(program.program, proc).procedure;
-  return frame(program, proc, VIR_NET_CALL, serial, VIR_NET_OK, which(p, 'args'), args);
+  return frame(program, proc, nfds === undefined ? VIR_NET_CALL : VIR_NET_CALL_WITH_FDS, serial, VIR_NET_OK, which(p, 'args'), args, nfds);
 }
 
 /** A successful reply's frame; with `nfds`, a REPLY_WITH_FDS announcing that many descriptors. */

@@ -62,6 +62,13 @@ async function sessionUnits(def: StoragePoolDef): Promise<VolumeEntry[]> {
   return session === undefined ? [] : hostUnits(def, await sessionHost(session));
 }
 
+/** Rescans the LUNs of the session to `target` (libvirt's refresh); none is libvirt's error. */
+async function rescan(run: Iscsiadm, target: string): Promise<void> {
+  const session = await sessionOf(run, target);
+  if (session === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot find iscsiadm session: no session to target '${target}'`, D);
+  await run(rescanArgs(session));
+}
+
 /**
  * CHAP credentials of the pool's `<auth>` written into the target's node record before the login,
  * as libvirt does (the password from the iSCSI secret, read through the public API).
@@ -90,10 +97,17 @@ export const iscsiBackend: PoolBackend = {
   async start(def, secrets) {
     const run = await iscsiadm(`start iSCSI pool '${def.name}'`);
     const { portal, target, initiator } = portalTarget(def);
-    if ((await sessionOf(run, target)) !== undefined) return;
-    await run(nodeNewArgs(portal, target));
-    await setAuth(run, def, portal, target, secrets);
-    await login(run, portal, target, initiator);
+    const loggedIn = (await sessionOf(run, target)) === undefined;
+    if (loggedIn) {
+      await run(nodeNewArgs(portal, target));
+      await setAuth(run, def, portal, target, secrets);
+      await login(run, portal, target, initiator);
+    }
+    // libvirt refreshes a pool it started (the session's LUNs are rescanned); a pool that fails it is stopped again.
+    await rescan(run, target).catch(async (e: unknown) => {
+      if (loggedIn) await logout(run, portal, target, initiator).catch(() => undefined);
+      throw e;
+    });
   },
   async stop(def) {
     const run = await iscsiadm(`stop iSCSI pool '${def.name}'`);
@@ -101,11 +115,7 @@ export const iscsiBackend: PoolBackend = {
     await logout(run, portal, target, initiator);
   },
   async check(def) {
-    const run = await iscsiadm(`refresh iSCSI pool '${def.name}'`);
-    const { target } = portalTarget(def);
-    const session = await sessionOf(run, target);
-    if (session === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot find iscsiadm session: no session to target '${target}'`, D);
-    await run(rescanArgs(session));
+    await rescan(await iscsiadm(`refresh iSCSI pool '${def.name}'`), portalTarget(def).target);
   },
   sizes: async (def) => unitSizes(await sessionUnits(def)),
   livePermissions: false,

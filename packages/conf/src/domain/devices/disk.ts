@@ -3,6 +3,7 @@ import { oneOf, onOff, uint, yesNo } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 import { DISK_IOTUNE } from './disk-iotune.js';
 import { VIRTIO_OPTIONS } from './virtio-options.js';
+import { backingChain } from './backing-chain.js';
 
 /** `<auth>` of a network disk source: a user and the secret that holds the password. */
 const AUTH = child('auth', {
@@ -77,6 +78,8 @@ export const DISK = model('disk', () => ({
     ...VIRTIO_OPTIONS,
   }),
   source: DISK_SOURCE,
+  // The images below the source (live XML: each with its index, the last followed by an empty one).
+  backingStore: backingChain(),
   // A block copy or active commit in flight (live XML only): where the disk is being copied to.
   mirror: child('mirror', {
     type: attr('type'), file: attr('file'), format: attr('format'), job: attr('job'), ready: attr('ready'),

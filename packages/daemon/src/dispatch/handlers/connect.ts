@@ -1,4 +1,4 @@
-import { LIB_VERSION } from '@tsvirt/api';
+import { LIB_VERSION, hasMigrationPhases } from '@tsvirt/api';
 import { remote } from '@tsvirt/remote/protocol';
 import { ErrorCode, VirError } from '@tsvirt/util';
 import type { RemoteHandlers } from '../handler-table.js';
@@ -6,8 +6,16 @@ import type { RemoteHandlers } from '../handler-table.js';
 const P = remote;
 
 /** libvirt's virDrvFeature numbers that the server itself answers. */
-const Feature = { TYPED_PARAM_STRING: 9, PROGRAM_KEEPALIVE: 10, REMOTE_EVENT_CALLBACK: 14, REMOTE_CLOSE_CALLBACK: 15, NETWORK_UPDATE_HAS_CORRECT_ORDER: 16 } as const;
+const Feature = {
+  MIGRATION_P2P: 4, MIGRATION_V3: 6, MIGRATE_CHANGE_PROTECTION: 7, TYPED_PARAM_STRING: 9, PROGRAM_KEEPALIVE: 10, MIGRATION_OFFLINE: 12,
+  MIGRATION_PARAMS: 13, REMOTE_EVENT_CALLBACK: 14, REMOTE_CLOSE_CALLBACK: 15, NETWORK_UPDATE_HAS_CORRECT_ORDER: 16,
+} as const;
 const SUPPORTED = new Set<number>([Feature.TYPED_PARAM_STRING, Feature.REMOTE_EVENT_CALLBACK, Feature.REMOTE_CLOSE_CALLBACK, Feature.NETWORK_UPDATE_HAS_CORRECT_ORDER]);
+/**
+ * Answered as libvirtd's QEMU driver answers them when the connection's driver has the five v3
+ * phases (only the *3_PARAMS procedures are served: a client that sees MIGRATION_PARAMS picks them).
+ */
+const MIGRATION = new Set<number>([Feature.MIGRATION_P2P, Feature.MIGRATION_V3, Feature.MIGRATE_CHANGE_PROTECTION, Feature.MIGRATION_OFFLINE, Feature.MIGRATION_PARAMS]);
 
 /** Opening, closing and asking about the connection. */
 export const connectHandlers: RemoteHandlers = {
@@ -24,8 +32,8 @@ export const connectHandlers: RemoteHandlers = {
       ctx.startKeepalive();
       return { supported: 1 };
     }
-    void ctx.conn;
-    return { supported: SUPPORTED.has(a.feature) ? 1 : 0 };
+    const conn = ctx.conn;
+    return { supported: SUPPORTED.has(a.feature) || (MIGRATION.has(a.feature) && hasMigrationPhases(conn)) ? 1 : 0 };
   },
   [P.REMOTE_PROC_CONNECT_GET_TYPE]: async (ctx) => ({ type: await ctx.conn.getType() }),
   [P.REMOTE_PROC_CONNECT_GET_VERSION]: async (ctx) => ({ hv_ver: BigInt(await ctx.conn.getVersion()) }),
