@@ -14,26 +14,14 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { TSVIRSH, libvirtSide, median, qemuSides } from './qemu-sides.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_QEMU_RUNS ?? 7);
 const RUNNING = Number(process.env.BENCH_QEMU_RUNNING ?? 20);
 const QEMU = '/usr/bin/qemu-system-x86_64';
-const TSVIRSH = join(root, 'tsvirsh');
 
-if (process.getuid?.() !== 0) {
-  console.log('qemu-bench: needs root (libvirtd, loop devices); skipped');
-  process.exit(0);
-}
-let haveLibvirt = true;
-try {
-  execFileSync(join(root, 'packages/driver-qemu/scripts/libvirtd-up.sh'), { stdio: 'inherit' });
-} catch {
-  console.log('qemu-bench: libvirtd does not answer on qemu:///system; measuring tsvirt alone, without ratios');
-  haveLibvirt = false;
-}
+const haveLibvirt = libvirtSide('qemu-bench', 'libvirtd, loop devices');
 
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const loadBefore = loadAverage();
@@ -43,24 +31,17 @@ const loopFile = join(tmp, 'disk.img');
 writeFileSync(loopFile, Buffer.alloc(8 << 20));
 const loop = execFileSync('losetup', ['-f', '--show', loopFile], { encoding: 'utf8' }).trim();
 
-const sides = {
-  tsvirt: (...args) => [TSVIRSH, ['-c', EMBED, ...args]],
-  ...(haveLibvirt ? { libvirt: (...args) => ['virsh', ['-c', 'qemu:///system', ...args]] } : {}),
-};
+const { sides, run, quiet } = qemuSides(EMBED, haveLibvirt, { asUsersRunIt: true });
 const SIDES = Object.keys(sides);
 // libvirtd's domains are system-wide: a name of this run only.
 const PREFIX = `qbench${process.pid}d`;
 
+/** The wall time of one run of a floor's command. */
 function timed(cmd, argv) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')}: ${r.stderr.trim()}`);
-  return ms;
+  spawnSync(cmd, argv);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
 }
-const run = (side, ...args) => timed(...sides[side](...args));
-const quiet = (side, ...args) => spawnSync(...sides[side](...args), { encoding: 'utf8' });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const domainXML = (name, mib = 64) => `<domain type='qemu'><name>${name}</name><memory unit='MiB'>${mib}</memory><vcpu>1</vcpu>
 <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><controller type='scsi' index='0' model='virtio-scsi'/>

@@ -70,6 +70,8 @@ export const DomainMemoryModFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, MAXIMUM: 4
 export const VcpuState = { OFFLINE: 0, RUNNING: 1, BLOCKED: 2 } as const;
 /** virDomainQemuMonitorCommandFlags. */
 export const DomainQemuMonitorCommandFlags = { DEFAULT: 0, HMP: 1 } as const;
+/** virConnectDomainQemuMonitorEventRegisterFlags: the event name is a regular expression; case is ignored. */
+export const ConnectDomainQemuMonitorEventRegisterFlags = { REGEX: 1, NOCASE: 2 } as const;
 
 /** virDomainEventType. */
 export const DomainEventType = {

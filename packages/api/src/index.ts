@@ -4,6 +4,11 @@ export { Connection, LIB_VERSION, type ConnectionCloseCallback } from './objects
 export { Domain } from './objects/domain.js';
 export { DomainSnapshot } from './objects/domain-snapshot.js';
 export { DomainCheckpoint } from './objects/domain-checkpoint.js';
+export { childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type Moment, type MomentTree } from './moments/moment-tree.js';
+export {
+  SNAPSHOT_LIST_FLAGS, currentSnapshotOf, findSnapshot, isExternalSnapshot, isLiveSnapshot, listChildNames, listSnapshotNames, redefineSnapshot,
+  snapshotParentName, type Snapshot, type SnapshotTree,
+} from './moments/snapshot-list.js';
 export { Network } from './objects/network.js';
 export { NetworkPort } from './objects/network-port.js';
 export { Interface } from './objects/interface.js';
@@ -21,7 +26,7 @@ export * from './storage-flags.js';
 export * from './network-event-flags.js';
 export { ALL_LIST_STORAGE_POOLS_FLAGS, matchesListStoragePoolsFlags, type StoragePoolListFacts } from './storage-list-filter.js';
 export { matchesFlagGroups, type FlagCheck } from './flag-groups.js';
-export { checkExclusiveFlags } from './objects/arg-checks.js';
+export { checkExclusiveFlags, checkRequiredFlag } from './objects/arg-checks.js';
 export {
   DRIVER_REGISTRY, REMOTE_PACKAGE, SECONDARY_PROVIDES, addDriverImporter, driverEntry, findDriver, loadDriver, registerDriver,
   registerDriverPackage, unloadDrivers, type DriverEntry, type ModuleImporter,
@@ -42,7 +47,7 @@ export type { DomainControlEntryPoints, QemuMonitorEvent } from './driver/domain
 export type {
   DomainMigrationEntryPoints, MigrationCookie, MigrateBeginResult, MigratePrepareResult, MigrateFinishResult,
 } from './driver/domain-migration-entry-points.js';
-export { migratePrepare3, migrateFinish3, replaceStringParam } from './objects/domain-migrate.js';
+export { migratePrepare3, migrateFinish3, migrateVersion3, replaceStringParam, type MigrationSource } from './objects/domain-migrate.js';
 export * from './host-cpu-flags.js';
 export * from './secret-flags.js';
 export * from './nwfilter-flags.js';
@@ -73,6 +78,7 @@ export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js
 export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo, StoragePoolDriverEvent } from './driver/storage-driver.js';
 export type { StateDriver } from './driver/state-driver.js';
 export { LifecycleEventHub } from './driver/event-hub.js';
+export { qemuMonitorEventFilter } from './driver/qemu-monitor-event-filter.js';
 export { ConnectCloseReason } from './close-reason.js';
 export { ConnectCredentialType, type ConnectCredential, type ConnectAuth } from './connect-auth.js';
 export type { CloseCallbackEntryPoints, DriverCloseCallback } from './driver/close-callback-entry-points.js';

@@ -1,12 +1,15 @@
 const HEX = /^[0-9a-fA-F]$/;
 /** C's isspace in the C locale, which libvirt's g_ascii_isspace is. */
 const BLANK = /^[ \t\n\v\f\r]$/;
+/** A UUID already in canonical form, which is what nearly every caller passes: returned as it is. */
+const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * A UUID in canonical form, read as libvirt's virUUIDParse reads it: blanks around it, '-' and ' '
  * anywhere between pairs of hex digits (never inside one), exactly 32 digits in any case.
  */
 export function parseUUID(raw: string): string | undefined {
+  if (CANONICAL.test(raw)) return raw;
   let i = 0;
   while (BLANK.test(raw[i] ?? '')) i++;
   let hex = '';

@@ -86,7 +86,7 @@ export class Daemon {
    * host boot, and keeps watching the running domains so a dead QEMU is an event at once.
    */
   private async watchRoot(): Promise<void> {
-    this.#watcher = await DomainWatcher.start(servedURI(null, this.options.root), this.limits.watchIntervalMs);
+    this.#watcher = await DomainWatcher.start(servedURI(null, this.options.root));
     if (!this.#watcher) return;
     const started = await autostartOncePerBoot(this.#watcher.conn, this.addresses.runDir).catch((e: Error) => {
       log.error(`autostart: ${e.message}`);
@@ -125,15 +125,17 @@ export class Daemon {
     const secs = this.options.timeoutSecs;
     if (secs <= 0 || this.#stopping) return;
     this.disarmIdleTimer();
-    this.#idleTimer = setTimeout(() => {
-      // As libvirtd, a daemon watching running domains does not leave them unwatched.
-      if (this.#watcher?.running) {
-        this.armIdleTimer();
-        return;
-      }
-      log.info(`no client for ${secs} s: exiting`);
-      void this.stop();
-    }, secs * 1000);
+    this.#idleTimer = setTimeout(() => void this.idleExpired(secs), secs * 1000);
+  }
+
+  private async idleExpired(secs: number): Promise<void> {
+    // As libvirtd, a daemon watching running domains does not leave them unwatched.
+    const busy = (await this.#watcher?.anyRunning()) ?? false;
+    // A client that came meanwhile arms the timer again when it leaves.
+    if (this.#stopping || this.#clients.size > 0) return;
+    if (busy) return this.armIdleTimer();
+    log.info(`no client for ${secs} s: exiting`);
+    void this.stop();
   }
 
   private disarmIdleTimer(): void {

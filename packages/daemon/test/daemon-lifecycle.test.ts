@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { CLI, startDaemon, waitFor, type DaemonProcess } from './helpers/daemon-process.js';
 
 const started: DaemonProcess[] = [];
 afterEach(async () => {
@@ -71,6 +71,21 @@ describe('tsvirtd process', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('--timeout: stays while a domain of its root runs, exits once none does', async () => {
+    const d = await daemon(['--timeout', '1']);
+    const uri = `qemu+unix:///system?socket=${d.rw}`;
+    const xml = join(d.dir, 'idle.xml');
+    writeFileSync(xml, `<domain type='qemu'><name>idle</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`);
+    const create = spawnSync('virsh', ['-c', uri, 'create', xml], { encoding: 'utf8', timeout: 60_000 });
+    expect(create.stderr).toBe('');
+    // idle for several timeouts, with a domain running: still serving
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(d.child.exitCode).toBeNull();
+    expect(spawnSync('virsh', ['-c', uri, 'destroy', 'idle'], { encoding: 'utf8', timeout: 60_000 }).status).toBe(0);
+    await waitFor(() => d.child.exitCode !== null, 30_000, 'the idle exit');
+    expect(d.child.exitCode).toBe(0);
+  }, 120_000);
 
   it('bad arguments: exit 1 with the reason; --help and --version exit 0', () => {
     const bad = spawnSync(process.execPath, [CLI, '--timeout', 'x'], { encoding: 'utf8' });

@@ -39,7 +39,6 @@ const NOT_SERVED_YET: Readonly<Record<string, string>> = {
   virDomainMigrate3: "libvirt's multi-step migration protocol (Begin3, Prepare3, Perform3, Finish3, Confirm3)",
   virDomainMigrateToURI3: 'peer-to-peer migration (Perform3 with params)',
   virDomainFDAssociate: 'receiving file descriptors with a call',
-  virConnectDomainQemuMonitorEventRegister: 'relaying QEMU_PROC_DOMAIN_MONITOR_EVENT to the client',
 };
 /** Names the API uses that are no call of libvirt's protocol: tsvirt's own, or the connection in its errors. */
 const NOT_ON_THE_WIRE = new Set(['virConnect', 'virConnectListSharedDisks']);
@@ -49,7 +48,6 @@ const REFUSALS: ReadonlyArray<readonly [RegExp, string]> = [
   [/_MIGRATE_(BEGIN|PREPARE|PERFORM|FINISH|CONFIRM)/, 'migration: @tsvirt/api has no migration calls'],
   [/_WITH_FILES$|_OPEN_GRAPHICS|_FD_ASSOCIATE$/, 'passes file descriptors from the client: @tsvirt/api has no call that takes one'],
   [/^REMOTE_PROC_AUTH_POLKIT$/, 'polkit: tsvirtd authenticates with SASL or not at all'],
-  [/_MONITOR_EVENT_/, 'QEMU monitor events: @tsvirt/api raises none'],
 ];
 
 interface Row { readonly program: string; readonly proc: Procedure; readonly api: string; readonly served: boolean; readonly reason: string }

@@ -18,6 +18,8 @@ const instances = new Map<string, Promise<DriverContext>>();
  * instead of waiting for the reconnect that waits for it.
  */
 const reconnecting = new AsyncLocalStorage<DriverContext>();
+/** Reconciles running now: the context is disabled (Node stops tracking promises) once none runs. */
+let reconciles = 0;
 
 /**
  * Reconnects to every running domain of a root, as libvirt does after a daemon restart: each
@@ -31,10 +33,16 @@ async function reconnectAll(drv: DriverContext): Promise<void> {
   const settled = await Promise.all(statuses.map((s) => isSettled(drv, s)));
   const open = statuses.filter((_, i) => !settled[i]);
   if (open.length === 0) return;
-  await reconnecting.run(drv, () => Promise.all(open.map((s) => qemuStore(drv.paths).withDomainJob(s.name, async () => {
-    const fresh = await qemuStore(drv.paths).readStatus(s.name);
-    if (isActiveStatus(fresh)) await reconcile(drv, fresh, true);
-  }).catch((e) => log.warn(`cannot reconnect to domain '${s.name}': ${(e as Error).message}`)))));
+  reconciles++;
+  try {
+    await reconnecting.run(drv, () => Promise.all(open.map((s) => qemuStore(drv.paths).withDomainJob(s.name, async () => {
+      const fresh = await qemuStore(drv.paths).readStatus(s.name);
+      if (isActiveStatus(fresh)) await reconcile(drv, fresh, true);
+    }).catch((e) => log.warn(`cannot reconnect to domain '${s.name}': ${(e as Error).message}`)))));
+  } finally {
+    // A daemon restarted with domains to reconcile would otherwise track promises for good.
+    if (--reconciles === 0) reconnecting.disable();
+  }
 }
 
 /** The QEMU/KVM driver: real QEMU processes driven through QMP, for qemu:///system, qemu:///session and qemu:///embed?root=DIR. */

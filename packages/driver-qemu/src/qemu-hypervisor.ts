@@ -5,9 +5,9 @@ import { formatDomainXML, parseDomainXML, parseXml, type DomainDef, type XmlElem
 import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
-  DomainUndefineFlags, DomainXMLFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
+  DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
   DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
-  type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -30,8 +30,13 @@ import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
 import { takeScreenshot } from './input/screenshot.js';
 import { blockJobEntryPoints } from './blockjob/block-entry-points.js';
+import { migrationEntryPoints, suspendWhileSending } from './migration/migration-entry-points.js';
+import { snapshotEntryPoints } from './snapshot/snapshot-entry-points.js';
+import { blockInfoEntryPoints } from './blockjob/block-info.js';
+import { removeAllSnapshots, snapshotCount } from './snapshot/snapshot-store.js';
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
+import { registerMonitorEvents } from './events/monitor-events.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
 import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
@@ -50,11 +55,11 @@ function stateOf(d: StoredDomain): { state: number; reason: number } {
   return { state: DomainState.SHUTOFF, reason: d.status?.reason ?? DomainShutoffReason.UNKNOWN };
 }
 
-/** The driver keeps no autostart marks, snapshots or checkpoints yet. */
-function listFacts(d: StoredDomain, managedSave: boolean): DomainListFacts {
+/** The driver keeps no autostart marks or checkpoints yet. */
+function listFacts(d: StoredDomain, managedSave: boolean, hasSnapshot: boolean): DomainListFacts {
   return {
     active: isActiveStatus(d.status), persistent: d.hasConfig, state: stateOf(d).state,
-    hasManagedSave: managedSave, autostart: false, hasSnapshot: false, hasCheckpoint: false,
+    hasManagedSave: managedSave, autostart: false, hasSnapshot, hasCheckpoint: false,
   };
 }
 
@@ -72,6 +77,10 @@ export class QemuHypervisor implements HypervisorDriver {
   constructor(private readonly drv: DriverContext) {
     // Block jobs (blockjob/): their entry points live beside their implementation.
     Object.assign(this, blockJobEntryPoints(drv));
+    // Migration and its job calls (migration/).
+    Object.assign(this, migrationEntryPoints(drv));
+    // Snapshots (snapshot/): the same.
+    Object.assign(this, snapshotEntryPoints(drv), blockInfoEntryPoints(drv));
   }
 
   private get paths() {
@@ -125,7 +134,10 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, ALL_LIST_DOMAINS_FLAGS, 'qemuConnectListAllDomains', D);
     const all = await this.store.loadAll();
     const saved = await Promise.all(all.map((d) => hasManagedSave(this.paths, d.name)));
-    return all.filter((d, i) => matchesListDomainsFlags(listFacts(d, saved[i]!), flags)).map(refOf);
+    // Snapshot directories are read only when a filter asks about them.
+    const bySnapshot = (flags & (ListDomainsFlags.HAS_SNAPSHOT | ListDomainsFlags.NO_SNAPSHOT)) !== 0;
+    const snaps = await Promise.all(all.map(async (d) => bySnapshot && (await snapshotCount(this.paths, d.name)) > 0));
+    return all.filter((d, i) => matchesListDomainsFlags(listFacts(d, saved[i]!, snaps[i]!), flags)).map(refOf);
   }
   async domainLookupByName(name: string): Promise<DomainRef> {
     const d = await this.store.loadReadable(name);
@@ -238,7 +250,12 @@ export class QemuHypervisor implements HypervisorDriver {
         if (!(flags & F.MANAGED_SAVE)) throw new VirError(ErrorCode.OPERATION_INVALID, 'Refusing to undefine while domain managed save image exists', D);
         await rm(managedSavePath(this.paths, d.name), { force: true });
       }
+      const snapshots = isActiveStatus(d.status) ? 0 : await snapshotCount(this.paths, d.name);
+      if (snapshots > 0 && !(flags & F.SNAPSHOTS_METADATA)) {
+        throw new VirError(ErrorCode.OPERATION_INVALID, `cannot delete inactive domain with ${snapshots} snapshots`, D);
+      }
       await undefineNvram(this.paths, d.persistentDef, (flags & F.NVRAM) !== 0, (flags & F.KEEP_NVRAM) !== 0);
+      if (!isActiveStatus(d.status)) await removeAllSnapshots(this.paths, d.name);
       await this.store.removeConfig(d.name);
       if (isActiveStatus(d.status)) {
         d.status.persistent = false;
@@ -375,6 +392,7 @@ export class QemuHypervisor implements HypervisorDriver {
   }
 
   async domainSuspend(dom: DomainRef): Promise<void> {
+    if (await suspendWhileSending(this.drv, dom)) return;
     await this.monitorJob(dom, async (d, s) => {
       if (s.state === DomainState.PAUSED) return;
       await withMonitor(s, (m) => m.execute('stop'));
@@ -529,6 +547,11 @@ export class QemuHypervisor implements HypervisorDriver {
   /** Reboot, device-removed and block-job events from QEMU's monitor, while the listener stays. */
   async connectDomainEventRegisterAny(listener: (e: DomainDriverEvent) => void): Promise<() => void> {
     return this.drv.events.subscribeOthers(listener);
+  }
+
+  async connectDomainQemuMonitorEventRegister(dom: DomainRef | undefined, event: string | undefined,
+    callback: (e: QemuMonitorEvent) => void, flags: number): Promise<() => Promise<void>> {
+    return registerMonitorEvents(this.drv, dom, event, callback, flags);
   }
 
   async connectListSharedDisks(): Promise<SharedDiskEntry[]> {

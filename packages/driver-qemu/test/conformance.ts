@@ -65,6 +65,7 @@ const LIBVIRT_TEST_HUGEPAGES = (name: string): HugepageContext => ({
   defaultHugepageKiB: 2048,
   runName: `-1-${name.slice(0, 20)}`,
   hugepageDir: (kib) => ({ 2048: '/dev/hugepages2M', 1048576: '/dev/hugepages1G' })[kib],
+  memoryDir: `/var/lib/libvirt/qemu/ram/-1-${name.slice(0, 20)}`,
 });
 
 /** What libvirt's test harness passes for a domain's run: its paths, and listening sockets (the monitor's among them) handed over as fd 1729. */
@@ -83,7 +84,8 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
     scsiSgPaths: new Map(devicesOf(def.devices, 'hostdev').flatMap((h, i) => (isHostScsi(h) ? [[i, '/dev/sg0'] as const] : []))),
   });
   // libvirt opens listening sockets itself and hands them over; its test harness shows each as fd 1729.
-  return args.map((a) => a.replace(/^socket,id=([\w-]+),path=(?:[^,]|,,)*,server=on/, 'socket,id=$1,fd=1729,server=on'));
+  // (It opens those it listens on without waiting: a vhost-user socket QEMU waits on is QEMU's own.)
+  return args.map((a) => a.replace(/^socket,id=([\w-]+),path=(?:[^,]|,,)*,server=on(?=,wait=off)/, 'socket,id=$1,fd=1729,server=on'));
 }
 
 /** Command lines: in/NAME.xml through define and the command builder must give in/NAME.x86_64-latest.args word for word. */

@@ -36,11 +36,14 @@ describe('NUMA memory: node sizes and host node policies', () => {
     expect(backends(whole)).toEqual([{ 'qom-type': 'memory-backend-ram', id: 'pc.ram', size: 224395264, 'host-nodes': [0], policy: 'bind' }]);
   });
 
-  it("passes a huge-page node's discard to QEMU, and refuses discarding anonymous memory", async () => {
+  it("passes a node's discard to QEMU, backing a node without huge pages by a file of the run's memory directory", async () => {
     const xml = (backing: string): string => domain(backing).replace("<cell id='0' cpus='0'", "<cell id='0' cpus='0' discard='no'").replace("<cell id='1' cpus='1'", "<cell id='1' cpus='1' discard='yes'");
     const huge = backends(await argv(xml('<memoryBacking><hugepages/></memoryBacking>')));
     expect(huge.map((b) => b['discard-data'])).toEqual([false, true]);
-    await expect(argv(xml(''))).rejects.toThrow('discarding the memory of guest NUMA node 1 without huge pages is not supported by this driver yet');
+    const plain = backends(await argv(xml('')));
+    expect(plain.map((b) => [b['qom-type'], b['mem-path'], b['discard-data']])).toEqual([
+      ['memory-backend-ram', undefined, undefined], ['memory-backend-file', '/var/lib/libvirt/qemu/ram/-1-numa/ram-node1', true],
+    ]);
   });
 
   it('refuses huge pages for a node the guest does not have', async () => {
@@ -84,10 +87,10 @@ describe('NUMA memory: node sizes and host node policies', () => {
     expect(await share('', 0)).toBe(false);
   });
 
-  it('refuses the modules it cannot back yet', async () => {
+  it('backs a discarding DIMM by a file, and refuses the modules it cannot back yet', async () => {
     const withDevice = (d: string): string => domain("<maxMemory slots='8' unit='MiB'>4096</maxMemory>").replace('<memballoon', `${d}<memballoon`);
-    await expect(argv(withDevice("<memory model='dimm' discard='yes'><target><size unit='KiB'>131072</size><node>0</node></target></memory>")))
-      .rejects.toThrow('discarding the memory of a module without huge pages is not supported by this driver yet');
+    const dimm = backends(await argv(withDevice("<memory model='dimm' discard='yes'><target><size unit='KiB'>131072</size><node>0</node></target></memory>")));
+    expect(dimm[2]).toMatchObject({ 'qom-type': 'memory-backend-file', 'mem-path': '/var/lib/libvirt/qemu/ram/-1-numa/dimm0', 'discard-data': true });
     await expect(argv(withDevice("<memory model='nvdimm'><source><path>/n</path></source><target><size unit='KiB'>131072</size><node>0</node><label><size unit='KiB'>128</size></label></target></memory>")))
       .rejects.toThrow('an NVDIMM label is not supported by this driver yet');
   });

@@ -6,9 +6,9 @@ import {
 } from '@tsvirt/api';
 import { domainXml, TestRoot } from './helpers.js';
 
-/** A boot sector that waits half a second (BIOS int 15h) and then does `then`. */
-function bootSector(then: number[]): Buffer {
-  const code = Buffer.from([0xb4, 0x86, 0xb9, 0x07, 0x00, 0xba, 0x20, 0xa1, 0xcd, 0x15, ...then, 0xf4, 0xeb, 0xfd]);
+/** A boot sector that waits (BIOS int 15h; half a second unless told, at most 4.29 s) and then does `then`. */
+function bootSector(then: number[], waitUs = 500_000): Buffer {
+  const code = Buffer.from([0xb4, 0x86, 0xb9, waitUs >>> 16 & 0xff, waitUs >>> 24, 0xba, waitUs & 0xff, waitUs >>> 8 & 0xff, 0xcd, 0x15, ...then, 0xf4, 0xeb, 0xfd]);
   return Buffer.concat([code, Buffer.alloc(510 - code.length), Buffer.from([0x55, 0xaa])]);
 }
 /** ACPI soft-off: SLP_EN with S5 to PIIX4's PM1a control port (0x604). */
@@ -62,9 +62,9 @@ let conn: Connection;
 let rec: Recorder;
 
 /** A guest booting the given sector from an IDE disk, with lifecycle actions. */
-function guestXml(name: string, sector: number[], actions = ''): string {
+function guestXml(name: string, sector: number[], actions = '', waitUs?: number): string {
   const img = join(root.dir, `${name}.img`);
-  writeFileSync(img, bootSector(sector));
+  writeFileSync(img, bootSector(sector, waitUs));
   return domainXml(name, `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${img}'/><target dev='hda' bus='ide'/></disk>`)
     .replace('</features>', `</features>${actions}`);
 }
@@ -149,6 +149,17 @@ describe('QMP events from the held monitor, with real QEMU', () => {
     ]);
     expect(statusOf('off1')).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.SHUTDOWN });
   });
+
+  it('a reboot (ACPI) turns the guest\'s next power-off into a restart, told as RESUMED and never as SHUTDOWN', async () => {
+    // the guest ignores the power button: its own power-off, 3 s after each boot, is the one the reboot catches
+    const dom = await conn.createXML(guestXml('rb0', POWER_OFF, '', 3_000_000), 0);
+    await dom.reboot();
+    await rec.until(() => rec.of('rb0').length >= 4, 'the second power-off', 60_000);
+    expect(rec.of('rb0')).toEqual([
+      ['rb0', E.STARTED, D.STARTED.BOOTED], ['rb0', E.RESUMED, D.RESUMED.UNPAUSED],
+      ['rb0', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['rb0', E.STOPPED, D.STOPPED.SHUTDOWN],
+    ]);
+  }, 90_000);
 
   it('on_poweroff restart resets the guest and lets it run again', async () => {
     const dom = await conn.createXML(guestXml('off2', POWER_OFF, '<on_poweroff>restart</on_poweroff>'), 0);

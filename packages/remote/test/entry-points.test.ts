@@ -21,9 +21,9 @@ const LOCAL_ONLY = new Set(['connectListSharedDisks']);
 /**
  * Not carried yet (the API's NO_SUPPORT, or for peer-to-peer migration libvirt's "not supported by
  * the source host"): migration needs libvirt's multi-step protocol (Begin3, Prepare3, Perform3,
- * Finish3, Confirm3 with params) and QEMU monitor events the relay of QEMU_PROC_DOMAIN_MONITOR_EVENT.
+ * Finish3, Confirm3 with params).
  */
-const NOT_CARRIED = new Set(['domainMigrate3', 'domainMigrateToURI3', 'connectDomainQemuMonitorEventRegister']);
+const NOT_CARRIED = new Set(['domainMigrate3', 'domainMigrateToURI3']);
 
 describe('every entry point of the API maps to a remote procedure', () => {
   const table = overrides({} as RpcClient, { stringParams: true, closeCallback: true });

@@ -19,6 +19,7 @@ import { PoolEvents } from './pool-events.js';
 import { PoolTable, poolRef, requireActive } from './pool-table.js';
 import { autostartedMarker, type StoragePaths } from './storage-paths.js';
 import { parseNewVolume } from './volume-def.js';
+import { secretReader } from './secret-value.js';
 import { volumePassphrase, volumeSecretUUID } from './volume-secret.js';
 import { noVol, volRef, volumeFacts, volumeSizes, type VolumeEntry } from './volume-facts.js';
 import { checkedCapacity, resizeVolume, wipeVolume } from './volume-ops.js';
@@ -176,7 +177,7 @@ export class LocalStorage implements StorageDriver {
     const backend = backendOf(def.type);
     const build = buildFlagsOf(flags);
     if (build !== undefined) await backend.build(def, build);
-    const live = (await backend.start(def)) ?? def;
+    const live = (await backend.start(def, secretReader(this.connect))) ?? def;
     try {
       if (persistent && live !== def) await saveConfig(this.paths, live);
       await saveState(this.paths, live);

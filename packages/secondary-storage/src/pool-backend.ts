@@ -1,4 +1,5 @@
 import type { StoragePoolDef } from '@tsvirt/conf';
+import type { SecretReader } from './secret-value.js';
 import type { NewVolume } from './volume-def.js';
 import type { VolumeEntry, VolumeFacts } from './volume-facts.js';
 
@@ -20,8 +21,9 @@ export interface PoolBackend {
   /**
    * What starting needs done and checked: mount, activate, find the device. A definition it
    * answers is the pool's from now on (an fc_host adapter whose vHBA it made becomes managed).
+   * `secrets` reads the secrets its `<auth>` names (an iSCSI pool's CHAP password).
    */
-  start(def: StoragePoolDef): Promise<StoragePoolDef | undefined | void>;
+  start(def: StoragePoolDef, secrets: SecretReader): Promise<StoragePoolDef | undefined | void>;
   /** What stopping undoes (umount, deactivate); nothing for most types. */
   stop(def: StoragePoolDef): Promise<void>;
   /** pool-delete: removes what build made. */

@@ -35,9 +35,9 @@ export async function downloadVolume(vol: VolumeSizes, offset: bigint, length: b
   const fh = await openVolume(vol, 'r');
   const size = sizeOf(vol);
   const holes = (flags & SPARSE_STREAM) !== 0 && (vol.type === 'block' || vol.allocation < size);
-  // A file's holes are the file system's, as libvirt's; a block device's are found by reading.
-  const extents = holes && vol.type === 'file' ? await fileExtents(vol.path) : undefined;
-  const range = { offset, length, size, holes, ...(extents ? { extents } : {}) };
+  // A file's holes are the file system's, as libvirt's (asked for once reading starts: a consumer
+  // that copies the whole file by the kernel never needs them); a block device's are found by reading.
+  const range = { offset, length, size, holes, ...(holes && vol.type === 'file' ? { extents: () => fileExtents(vol.path) } : {}) };
   // A few chunks read ahead of the consumer keep the disk busy while it writes; no more are read until it takes them.
   const stream = Readable.from(readChunks(fh, range), { objectMode: true, highWaterMark: READ_AHEAD });
   // The volume stays open until the stream is done with, read to its end or not (a consumer in this

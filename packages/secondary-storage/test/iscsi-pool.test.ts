@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, ErrorDomain } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
 import { hasInitiator } from '../src/iscsi/iscsi-backend.js';
-import { SESSION_ARGS, login, loginArgs, logoutArgs, parseSessions, parseTargets, portalOf, rescanArgs, scanArgs } from '../src/iscsi/iscsiadm.js';
+import {
+  SESSION_ARGS, login, loginArgs, logout, logoutArgs, nodeNewArgs, nodeUpdateArgs, parseSessions, parseTargets, portalOf, rescanArgs, scanArgs,
+} from '../src/iscsi/iscsiadm.js';
 import { embedRootForFile } from './helpers.js';
 
 const root = embedRootForFile();
@@ -72,12 +74,20 @@ describe('iscsiadm command lines and output, against libvirt\'s viriscsitest dat
       '--mode iface',
       '--mode iface --interface libvirt-iface-03020100 --op new',
       `--mode iface --interface libvirt-iface-03020100 --op update --name iface.initiatorname --value ${INITIATOR}`,
+      '--mode iface',
       `--mode discovery --type sendtargets --portal ${PORTAL} --interface libvirt-iface-03020100`,
       `--mode node --portal ${PORTAL} --targetname ${TARGET} --login --interface libvirt-iface-03020100`,
     ]);
     const again = fakeIscsiadm(true);
     await login(again.run, PORTAL, TARGET, INITIATOR, () => 'unused');
-    expect(again.calls).toEqual(['--mode iface', withIqn.calls[3], withIqn.calls[4]]);
+    // An interface that exists is used as it is: no discovery through it (libvirt's IQN_FOUND).
+    expect(again.calls).toEqual(['--mode iface', withIqn.calls[5]]);
+    const out = fakeIscsiadm(true);
+    await logout(out.run, PORTAL, TARGET, INITIATOR);
+    expect(out.calls).toEqual(['--mode iface', `--mode node --portal ${PORTAL} --targetname ${TARGET} --logout --interface libvirt-iface-03020100`]);
+    expect(nodeNewArgs(PORTAL, TARGET).join(' ')).toBe(`--mode node --portal ${PORTAL} --targetname ${TARGET} --op new`);
+    expect(nodeUpdateArgs(PORTAL, TARGET, 'node.session.auth.username', 'u').join(' '))
+      .toBe(`--mode node --portal ${PORTAL} --target ${TARGET} --op update --name node.session.auth.username --value u`);
   });
 });
 

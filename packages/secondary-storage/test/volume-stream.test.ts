@@ -191,6 +191,38 @@ describe('volume download and upload (streams)', { timeout: 60_000 }, () => {
     await fh.close();
   });
 
+  it('a whole file onto a volume no larger: sparse keeps the source\'s holes, plain is allocated throughout, a larger volume keeps its tail', async () => {
+    const srcPath = join(dir, 'whole-src.raw');
+    const content = sparseFile(srcPath, 8 * MiB, layout);
+    const dataBytes = allocated(srcPath);
+    const upload = async (name: string, flags: number, holes: boolean): Promise<Buffer> => {
+      const fh = await open(srcPath, 'r');
+      try {
+        const unpullable: AsyncIterable<StreamChunk> = { [Symbol.asyncIterator]: () => { throw new Error('pulled'); } };
+        const vol = await pool.storageVolLookupByName(name);
+        await vol.upload(withFileRange(unpullable, { fh, path: srcPath, offset: 0n, length: 0n, size: BigInt(content.length), holes }), 0n, 0n, flags);
+      } finally {
+        await fh.close();
+      }
+      return readFileSync(join(dir, name));
+    };
+    // Onto a fully allocated volume of the same size: its old bytes are gone, the source's holes are holes again.
+    await newVol('whole-sparse.raw', 8 * MiB, `<allocation unit='bytes'>${8 * MiB}</allocation>`);
+    writeFileSync(join(dir, 'whole-sparse.raw'), Buffer.alloc(8 * MiB, 0xee));
+    expect((await upload('whole-sparse.raw', SPARSE, true)).equals(content)).toBe(true);
+    expect(allocated(join(dir, 'whole-sparse.raw'))).toBe(dataBytes);
+    // A plain stream carries every byte: its copy has no holes.
+    await newVol('whole-plain.raw', 0);
+    expect((await upload('whole-plain.raw', 0, false)).equals(content)).toBe(true);
+    expect(allocated(join(dir, 'whole-plain.raw'))).toBeGreaterThanOrEqual(8 * MiB);
+    // A volume larger than the file keeps what lies past it.
+    await newVol('whole-larger.raw', 9 * MiB);
+    writeFileSync(join(dir, 'whole-larger.raw'), Buffer.alloc(9 * MiB, 0xee));
+    const larger = await upload('whole-larger.raw', SPARSE, true);
+    expect(larger.subarray(0, 8 * MiB).equals(content)).toBe(true);
+    expect(larger.subarray(8 * MiB).equals(Buffer.alloc(MiB, 0xee))).toBe(true);
+  });
+
   it('back-pressure: a download reads as it is consumed, and destroying it closes the volume', async () => {
     sparseFile(join(dir, 'big.raw'), 64 * MiB, [[0, 64 * MiB]]);
     const vol = await pool.storageVolLookupByName('big.raw');

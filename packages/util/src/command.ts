@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn } from './spawn-lazily.js';
 import { ErrorCode, ErrorDomain } from './errors/error-codes.js';
 import { VirError } from './errors/vir-error.js';
 import { logger } from './logger.js';

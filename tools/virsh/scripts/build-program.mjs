@@ -116,15 +116,24 @@ function namesUsed(files) {
   return used;
 }
 
+/** The packages tsvirsh itself initialises at every start; the side bundle's others are not. */
+const AT_START = new Set(['@tsvirt/api', '@tsvirt/conf', '@tsvirt/util']);
+
 /**
  * The main bundle's entry: tsvirsh, and a loader per package the side bundle takes from it, which
  * gives the names it uses. Only those: a namespace object would be built at every start, with a
- * getter for each of the packages' hundreds of exports.
+ * getter for each of the packages' hundreds of exports. A package no start needs (`@tsvirt/conf/
+ * state`, `@tsvirt/util/keycodes`) is required by its loader instead, so that it is initialised
+ * only when the side bundle first asks for it.
  */
 function mainEntry(used) {
   const imports = [];
   const loaders = [];
   [...used].forEach(([spec, names], i) => {
+    if (!AT_START.has(spec)) {
+      loaders.push(`${JSON.stringify(spec)}: () => require(${JSON.stringify(spec)})`);
+      return;
+    }
     const list = [...names].sort();
     imports.push(`import { ${list.map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from ${JSON.stringify(spec)};`);
     loaders.push(`${JSON.stringify(spec)}: () => ({ ${list.map((n, j) => `${n}: m${i}_${j}`).join(', ')} })`);

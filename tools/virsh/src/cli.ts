@@ -253,7 +253,7 @@ async function main(argv: string[]): Promise<number> {
         ctl.debug(DebugLevel.INFO, `commands: "${rest[0]}"`);
         words = tokenizeCommandString(rest[0]!);
       }
-      cmds = parseCommands(words, trace(ctl));
+      cmds = parseCommands(words, { trace: trace(ctl), warn: (e) => ctl.report(e) });
     } catch (e) {
       if (!(e instanceof VshError)) throw e;
       ctl.report(e);

@@ -1,17 +1,17 @@
 import { findCommand, loadCommand } from './commands/index.js';
 import type { Ctl } from './vsh/ctl.js';
-import { parseOptions } from './vsh/parse-options.js';
+import { parseOptions, type ParseReport } from './vsh/parse-options.js';
 import type { ParsedCommand } from './vsh/parsed-command.js';
 import type { CommandWords } from './vsh/tokenize.js';
 import { VshError } from './vsh/vsh-error.js';
 
 /** Resolves every command before running any, as virsh does: one bad command means none runs. */
-export function parseCommands(commands: readonly CommandWords[], trace?: (line: string) => void): ParsedCommand[] {
+export function parseCommands(commands: readonly CommandWords[], report: ParseReport): ParsedCommand[] {
   return commands.map(([name, ...args]) => {
     const def = findCommand(name!);
     if (!def) throw new VshError(`unknown command: '${name}'`);
-    const parsed = parseOptions(def, args, trace);
-    return parsed.helpAsked ? parseOptions(findCommand('help')!, [def.name]) : parsed;
+    const parsed = parseOptions(def, args, report);
+    return parsed.helpAsked ? parseOptions(findCommand('help')!, [def.name], report) : parsed;
   });
 }
 

@@ -52,7 +52,10 @@ function completionSource(ctl: Ctl): CompletionSource {
 /** Runs one line of commands; whether it asked to leave. */
 async function runLine(ctl: Ctl, line: string, write: () => void): Promise<boolean> {
   try {
-    const cmds = parseCommands(tokenizeCommandString(line), (l) => ctl.debug(DebugLevel.INFO, l));
+    const cmds = parseCommands(tokenizeCommandString(line), {
+      trace: (l) => ctl.debug(DebugLevel.INFO, l),
+      warn: (e) => ctl.report(e),
+    });
     await runCommands(ctl, cmds, write);
     return cmds.some((c) => c.def.name === 'quit' || c.def.name === 'exit');
   } catch (e) {

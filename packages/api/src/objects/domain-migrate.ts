@@ -23,14 +23,17 @@ export interface MigrationSource {
   readonly ref: DomainRef;
 }
 
-/** The destination's Prepare phase on `dconn` (libvirt_internal's virDomainMigratePrepare3Params). */
+/**
+ * The destination's Prepare phase on `dconn` (libvirt_internal's virDomainMigratePrepare3Params).
+ * A destination without it is refused as libvirt refuses it: naming virDomainMigrate3.
+ */
 export function migratePrepare3(dconn: Connection, params: readonly TypedParameter[], cookieIn: MigrationCookie, flags: number) {
-  return tableCaller(dconn, 'hypervisor')('domainMigratePrepare3Params', 'virDomainMigratePrepare3Params', 'write')(params, cookieIn, flags);
+  return tableCaller(dconn, 'hypervisor')('domainMigratePrepare3Params', 'virDomainMigrate3', 'write')(params, cookieIn, flags);
 }
 
 /** The destination's Finish phase on `dconn` (virDomainMigrateFinish3Params). */
 export function migrateFinish3(dconn: Connection, params: readonly TypedParameter[], cookieIn: MigrationCookie, flags: number, cancelled: number) {
-  return tableCaller(dconn, 'hypervisor')('domainMigrateFinish3Params', 'virDomainMigrateFinish3Params', 'write')(params, cookieIn, flags, cancelled);
+  return tableCaller(dconn, 'hypervisor')('domainMigrateFinish3Params', 'virDomainMigrate3', 'write')(params, cookieIn, flags, cancelled);
 }
 
 /**

@@ -192,20 +192,29 @@ export interface ModelOptions {
   readonly newInShapeOrder?: boolean;
 }
 
-export function model<S extends Shape>(name: string, shape: S, opts: ModelOptions = {}): Model<S> {
+/**
+ * The model of elements `name` with the fields `shape` gives. A shape given as a function is built
+ * when the model is first used: conf defines some seventy models, and a process that reads a few
+ * kinds of element (a CLI run, a driver's start-up) should not build the others' bindings.
+ */
+export function model<S extends Shape>(name: string, shape: S | (() => S), opts: ModelOptions = {}): Model<S> {
+  let built: S | undefined = typeof shape === 'function' ? undefined : shape;
+  const fields = (): S => (built ??= (shape as () => S)());
   return {
     name,
-    shape,
+    get shape() {
+      return fields();
+    },
     parse(el) {
-      const value: Typed<S> = readShape(shape, el);
+      const value: Typed<S> = readShape(fields(), el);
       value.xml = el;
       return value;
     },
     format(value) {
       const el = value.xml ? cloneElement(value.xml) : element(name);
       const before = opts.newInShapeOrder ? snapshotOf(el) : undefined;
-      writeShape(shape, el, value);
-      if (before) placeNewInShapeOrder(shape, el, before);
+      writeShape(fields(), el, value);
+      if (before) placeNewInShapeOrder(fields(), el, before);
       return el;
     },
   };

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './ip-syntax.js';
 
 /** An IPv4 or IPv6 address as a number, with its family's width in bits. */
 export interface IPValue {

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './ip-syntax.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { attr, type XmlElement } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';

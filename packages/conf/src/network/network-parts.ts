@@ -17,7 +17,7 @@ const PCI_ADDRESS = { type: attr('type'), domain: attr('domain'), bus: attr('bus
 
 /** The typed models of a `<network>`'s top-level parts, by element name. */
 export const NETWORK_PART_MODELS = {
-  forward: model('forward', {
+  forward: model('forward', () => ({
     mode: attr('mode'),
     dev: attr('dev'),
     managed: attr('managed', yesNo),
@@ -31,15 +31,15 @@ export const NETWORK_PART_MODELS = {
       addresses: list('address', { start: attr('start'), end: attr('end') }),
       ports: list('port', { start: attr('start', uint), end: attr('end', uint) }),
     }),
-  }),
-  bridge: model('bridge', {
+  })),
+  bridge: model('bridge', () => ({
     name: attr('name'), stp: attr('stp', onOff), delay: attr('delay', uint),
     macTableManager: attr('macTableManager'), zone: attr('zone'),
-  }),
-  mac: model('mac', { address: attr('address') }),
-  mtu: model('mtu', { size: attr('size', uint) }),
-  domain: model('domain', { name: attr('name'), localOnly: attr('localOnly', yesNo), register: attr('register', yesNo) }),
-  ip: model('ip', {
+  })),
+  mac: model('mac', () => ({ address: attr('address') })),
+  mtu: model('mtu', () => ({ size: attr('size', uint) })),
+  domain: model('domain', () => ({ name: attr('name'), localOnly: attr('localOnly', yesNo), register: attr('register', yesNo) })),
+  ip: model('ip', () => ({
     family: attr('family'),
     address: attr('address'),
     netmask: attr('netmask'),
@@ -51,8 +51,8 @@ export const NETWORK_PART_MODELS = {
       hosts: list('host', { mac: attr('mac'), id: attr('id'), name: attr('name'), ip: attr('ip') }),
       bootp: child('bootp', { file: attr('file'), server: attr('server') }),
     }),
-  }),
-  dns: model('dns', {
+  })),
+  dns: model('dns', () => ({
     enable: attr('enable', yesNo),
     forwardPlainNames: attr('forwardPlainNames', yesNo),
     forwarders: list('forwarder', { addr: attr('addr'), domain: attr('domain') }),
@@ -62,23 +62,23 @@ export const NETWORK_PART_MODELS = {
       service: attr('service'), protocol: attr('protocol'), domain: attr('domain'), target: attr('target'),
       port: attr('port', uint), priority: attr('priority', uint), weight: attr('weight', uint),
     }),
-  }),
-  portgroup: model('portgroup', {
+  })),
+  portgroup: model('portgroup', () => ({
     name: attr('name'),
     default: attr('default', yesNo),
     trustGuestRxFilters: attr('trustGuestRxFilters', yesNo),
     bandwidth: child('bandwidth', BANDWIDTH),
     vlan: child('vlan', VLAN),
     virtualport: child('virtualport', VIRTUALPORT),
-  }),
+  })),
   bandwidth: model('bandwidth', BANDWIDTH),
   vlan: model('vlan', VLAN),
   virtualport: model('virtualport', VIRTUALPORT),
-  port: model('port', { isolated: attr('isolated', yesNo) }),
-  route: model('route', {
+  port: model('port', () => ({ isolated: attr('isolated', yesNo) })),
+  route: model('route', () => ({
     family: attr('family'), address: attr('address'), prefix: attr('prefix', uint), netmask: attr('netmask'),
     gateway: attr('gateway'), metric: attr('metric', uint),
-  }),
+  })),
 } as const;
 
 export type NetworkPartKind = keyof typeof NETWORK_PART_MODELS;

@@ -16,7 +16,7 @@ const PRODUCT = { vendor: childText('vendor'), version: childText('version') };
  * fields alone is written as virNodeDeviceDefFormat prints it. Numbers stay text, as written: a
  * custom config's devices are listed whatever they hold.
  */
-export const NODE_DEVICE = model('device', {
+export const NODE_DEVICE = model('device', () => ({
   name: childText('name'),
   parent: child('parent', { name: body(), wwnn: attr('wwnn'), wwpn: attr('wwpn'), fabricWwn: attr('fabric_wwn') }),
   capabilities: list('capability', {
@@ -27,7 +27,7 @@ export const NODE_DEVICE = model('device', {
     uniqueId: childText('unique_id'),
     capabilities: list('capability', NESTED_CAPABILITY),
   }),
-}, { newInShapeOrder: true });
+}), { newInShapeOrder: true });
 
 export type NodeDeviceFields = Typed<typeof NODE_DEVICE.shape>;
 

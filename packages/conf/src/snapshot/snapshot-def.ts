@@ -25,6 +25,8 @@ export interface DomainSnapshotDef {
   disks?: XmlElement[];
   /** The domain definition the snapshot restores. */
   domain?: DomainDef;
+  /** `<inactiveDomain>`: the persistent definition beside a running guest's, which a revert defines again. */
+  inactiveDomain?: DomainDef;
   /** The test driver's `<active>`: whether this is the current snapshot (parsed only when asked). */
   active?: boolean;
 }

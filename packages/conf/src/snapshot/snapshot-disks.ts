@@ -2,7 +2,7 @@ import { attr, model, type Typed } from '../model/binding.js';
 import type { DomainSnapshotDef } from './snapshot-def.js';
 
 /** `<disks><disk>` of a snapshot: which guest disk (by target) and how it is captured. */
-export const SNAPSHOT_DISK = model('disk', { name: attr('name'), snapshot: attr('snapshot') });
+export const SNAPSHOT_DISK = model('disk', () => ({ name: attr('name'), snapshot: attr('snapshot') }));
 
 export type SnapshotDisk = Typed<typeof SNAPSHOT_DISK.shape>;
 

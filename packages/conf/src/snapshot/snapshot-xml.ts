@@ -57,6 +57,8 @@ export function snapshotFromElement(root: XmlElement, opts: SnapshotParseOptions
     def.state = state;
     const dom = firstChild(root, 'domain');
     if (dom) def.domain = domainFromElement(dom, opts.domainDefaults);
+    const inactive = firstChild(root, 'inactiveDomain');
+    if (inactive) def.inactiveDomain = domainFromElement({ ...inactive, name: 'domain' }, opts.domainDefaults);
   }
   const memory = firstChild(root, 'memory');
   if (memory) {
@@ -99,8 +101,13 @@ function indent(text: string, by: string): string {
   return text.replace(/^(?=.)/gm, by);
 }
 
+export interface SnapshotFormatOptions {
+  /** The driver's own file (VIR_DOMAIN_SNAPSHOT_FORMAT_INTERNAL): `<active>` says whether it is the current snapshot. */
+  internal?: { current: boolean };
+}
+
 /** Formats a snapshot as libvirt does (virDomainSnapshotDefFormat): fixed element order, the domain nested. */
-export function formatSnapshotXML(def: DomainSnapshotDef): string {
+export function formatSnapshotXML(def: DomainSnapshotDef, opts: SnapshotFormatOptions = {}): string {
   let out = '<domainsnapshot>\n';
   if (def.name !== undefined) out += `  <name>${esc(def.name)}</name>\n`;
   if (def.description !== undefined) out += `  <description>${esc(def.description)}</description>\n`;
@@ -114,6 +121,11 @@ export function formatSnapshotXML(def: DomainSnapshotDef): string {
     out += '  </disks>\n';
   }
   if (def.domain) out += indent(formatDomainXML(def.domain, { inactive: true }), '  ');
+  if (def.inactiveDomain) {
+    const text = formatDomainXML(def.inactiveDomain, { inactive: true });
+    out += indent(text.replace(/^<domain\b/, '<inactiveDomain').replace(/<\/domain>\n$/, '</inactiveDomain>\n'), '  ');
+  }
+  if (opts.internal) out += `  <active>${opts.internal.current ? 1 : 0}</active>\n`;
   return `${out}</domainsnapshot>\n`;
 }
 

@@ -27,7 +27,7 @@ function bytesIn(name: string): Binding<number> {
 
 /** The typed models of a `<pool>`'s top-level parts, by element name. */
 export const POOL_PART_MODELS = {
-  source: model('source', {
+  source: model('source', () => ({
     hosts: list('host', { name: attr('name'), port: attr('port', uint) }),
     devices: list('device', { path: attr('path'), partSeparator: attr('part_separator', yesNo) }),
     dir: at('dir', attr('path')),
@@ -48,14 +48,14 @@ export const POOL_PART_MODELS = {
     auth: child('auth', { type: attr('type'), username: attr('username'), secret: child('secret', { usage: attr('usage'), uuid: attr('uuid') }) }),
     initiatorIqn: at('initiator', at('iqn', attr('name'))),
     protocolVersion: at('protocol', attr('ver')),
-  }),
-  target: model('target', { path: childText('path'), permissions: PERMISSIONS }),
+  })),
+  target: model('target', () => ({ path: childText('path'), permissions: PERMISSIONS })),
 } as const;
 
 /** The typed models of a `<volume>`'s top-level parts, by element name. */
 export const VOLUME_PART_MODELS = {
-  key: model('key', { value: body() }),
-  target: model('target', {
+  key: model('key', () => ({ value: body() })),
+  target: model('target', () => ({
     path: childText('path'),
     format: at('format', attr('type')),
     permissions: PERMISSIONS,
@@ -69,9 +69,9 @@ export const VOLUME_PART_MODELS = {
     encryptionSecret: at('encryption', child('secret', { type: attr('type'), uuid: attr('uuid'), usage: attr('usage') })),
     encryptionCipher: at('encryption', child('cipher', { name: attr('name'), size: attr('size'), mode: attr('mode'), hash: attr('hash') })),
     encryptionIvgen: at('encryption', child('ivgen', { name: attr('name'), hash: attr('hash') })),
-  }),
-  backingStore: model('backingStore', { path: childText('path'), format: at('format', attr('type')), permissions: PERMISSIONS, timestamps: TIMESTAMPS }),
-  source: model('source', { devices: list('device', { path: attr('path'), extents: list('extent', { start: attr('start', uint), end: attr('end', uint) }) }) }),
+  })),
+  backingStore: model('backingStore', () => ({ path: childText('path'), format: at('format', attr('type')), permissions: PERMISSIONS, timestamps: TIMESTAMPS })),
+  source: model('source', () => ({ devices: list('device', { path: attr('path'), extents: list('extent', { start: attr('start', uint), end: attr('end', uint) }) }) })),
 } as const;
 
 export type PoolPartKind = keyof typeof POOL_PART_MODELS;

@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+
+/** Node's worker threads, loaded on the error path only: importing conf should not compile them. */
+const threads = (): typeof import('node:worker_threads') => process.getBuiltinModule('node:worker_threads');
 
 /** The first fatal error libxml2 reports for a document, as libxml2 words and places it. */
 export interface Libxml2Error {
@@ -43,6 +46,7 @@ let lastId = 0;
 
 function open(): Channel {
   if (channel) return channel;
+  const { MessageChannel, Worker } = threads();
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const lib = pathToFileURL(createRequire(import.meta.url).resolve('libxml2-wasm')).href;
@@ -63,6 +67,7 @@ const TIMEOUT_MS = 10_000;
  */
 export function libxml2Check(text: string): Libxml2Error | null | undefined {
   const { port, flag } = open();
+  const { receiveMessageOnPort } = threads();
   const id = ++lastId;
   Atomics.store(flag, 0, 0);
   port.postMessage({ id, text });

@@ -68,9 +68,10 @@ export class EventRegistry {
     return id;
   }
 
-  deregisterOther(id: number): void {
+  /** Removes a callback of another kind; `unknown` is the error for an id not registered. */
+  deregisterOther(id: number, unknown = () => new VirError(ErrorCode.INVALID_ARG, `callback ${id} not registered`)): void {
     const off = this.#other.get(id);
-    if (!off) throw new VirError(ErrorCode.INVALID_ARG, `callback ${id} not registered`);
+    if (!off) throw unknown();
     this.#other.delete(id);
     off();
   }

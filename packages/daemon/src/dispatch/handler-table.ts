@@ -19,6 +19,7 @@ import { storageHandlers, storageStreamHandlers } from './handlers/storage.js';
 import { domainStreamHandlers } from './handlers/domain-streams.js';
 import { domainBlockJobHandlers } from './handlers/domain-block-jobs.js';
 import { domainGuestHandlers } from './handlers/domain-guest.js';
+import { qemuMonitorEventHandlers } from './handlers/qemu-monitor-events.js';
 
 type Calls = remote.remote_calls;
 
@@ -62,6 +63,7 @@ const qemuHandlers: QemuHandlers = {
   [qemu.QEMU_PROC_DOMAIN_MONITOR_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuMonitorCommand(a.cmd, a.flags) }),
   [qemu.QEMU_PROC_DOMAIN_ATTACH]: async (ctx, a) => ({ dom: wireDomain(await ctx.conn.qemuAttach(a.pid_value, a.flags)) }),
   [qemu.QEMU_PROC_DOMAIN_AGENT_COMMAND]: async (ctx, a) => ({ result: await domainOf(ctx.conn, a.dom).qemuAgentCommand(a.cmd, a.timeout, a.flags) }),
+  ...qemuMonitorEventHandlers,
 };
 
 type LxcCalls = lxc.lxc_calls;

@@ -10,8 +10,6 @@ export interface ServerLimits {
   readonly keepaliveInterval: number;
   /** Pings unanswered before the client is dropped (keepalive_count). */
   readonly keepaliveCount: number;
-  /** How often the served root's running domains are listed again (for the idle exit; events come when they happen). */
-  readonly watchIntervalMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -20,5 +18,4 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxPendingOutput: 64 * 1024 * 1024,
   keepaliveInterval: 5,
   keepaliveCount: 5,
-  watchIntervalMs: 1000,
 };

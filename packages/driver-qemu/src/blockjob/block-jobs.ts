@@ -11,6 +11,7 @@ import type { StoredDomain } from '../state/qemu-store.js';
 import { chainBase, chainTop, diskChain, jobDisk, type ChainLayer } from './block-chain.js';
 import type { BlockJobKind, BlockJobRecord } from './block-job-record.js';
 import { editConfigDisk, editLiveDisk, moveSource } from './disk-edit.js';
+import { refreshLiveChain } from './live-chain.js';
 
 const D = ErrorDomain.QEMU;
 const invalidArg = (msg: string): VirError => new VirError(ErrorCode.INVALID_ARG, msg, D);
@@ -182,6 +183,8 @@ async function forget(c: SettleScope, target: string, rec: BlockJobRecord, ok: b
   delete jobsOf(c.s)[target];
   if (rec.kind === 'copy' && !pivoted) await deleteDiskNodes(c.mon, rec.dest?.node);
   if (rec.kind === 'copy' || rec.kind === 'active-commit') editLiveDisk(c.s, rec.alias, (d) => delete d.mirror);
+  // The images under the disk changed: the live chain follows them.
+  if (ok && (pivoted || rec.kind === 'commit' || rec.kind === 'pull')) await refreshLiveChain(c.s, rec.alias, pivoted ? rec.dest?.node : undefined);
   // A commit's images are removed only once it succeeded (an active commit only after the pivot to its base).
   if (ok && rec.remove && (rec.kind === 'commit' || pivoted)) await Promise.all(rec.remove.map((f) => rm(f, { force: true })));
 }

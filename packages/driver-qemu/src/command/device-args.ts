@@ -1,4 +1,5 @@
 import type { XmlElement } from '@tsvirt/conf';
+import { netdevArgs } from './netdev-args.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
@@ -89,12 +90,6 @@ function pciControllerProps(c: DeviceOf<'controller'>, at: Record<string, unknow
 const NIC_MODELS = new Set(['virtio', 'e1000', 'e1000e', 'rtl8139']);
 
 /** The `-netdev` of one interface: user networking, or the tap plugged into its bridge (opened by name). */
-function netdevArg(type: string | undefined, id: string, tap: string | undefined): string {
-  if (type === 'user') return JSON.stringify({ type: 'user', id });
-  if ((type === 'network' || type === 'bridge') && tap !== undefined) return JSON.stringify({ type: 'tap', id, ifname: tap, script: 'no', downscript: 'no' });
-  throw unsupported(`interface type '${type}' is not supported by this driver yet`);
-}
-
 /** What virtio-net takes of `<driver>`: the TX mechanism and event handling. */
 function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
   const drv = nic.driver;
@@ -103,13 +98,13 @@ function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
   return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx'), ...flag(drv?.rss, 'rss'), ...flag(drv?.rssHashReport, 'hash') };
 }
 
-/** `-netdev` and `-device` arguments of the network interfaces: user networking, or taps on bridges. */
+/** `-netdev` and `-device` arguments of the network interfaces (see netdevArgs). */
 export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { readonly index: number; readonly tap: string }[]): string[] {
   const out: string[] = [];
   const pcieRoot = hasPcieRoot(devices);
   devicesOf(devices, 'interface').forEach((nic, i) => {
     const model = nic.model ?? 'rtl8139';
-    out.push('-netdev', netdevArg(nic.type, `hostnet${i}`, taps.find((t) => t.index === i)?.tap));
+    out.push(...netdevArgs(nic, i, taps.find((t) => t.index === i)?.tap));
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,

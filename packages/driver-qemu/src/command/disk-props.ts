@@ -4,6 +4,7 @@ import { pciAddressOf, pciProps } from './pci-address.js';
 import { iothreadProp } from './device-args.js';
 import { networkStorageProps } from './network-disk.js';
 import { virtioOptions } from './virtio-args.js';
+import type { BackingLayer } from '@tsvirt/conf';
 
 /** A disk ready to be given to QEMU: its source resolved to a host path and its node names chosen. */
 export interface ResolvedDisk {
@@ -19,6 +20,8 @@ export interface ResolvedDisk {
   readonly bootIndex: number | undefined;
   /** The model of the SCSI controller a SCSI disk sits on. */
   readonly scsiModel: string | undefined;
+  /** The images below the source, top first, when read at start (numbered after `node` in the live XML). */
+  readonly backing?: readonly BackingLayer[];
 }
 
 export type JsonProps = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type { DeviceOf, XmlElement } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, sysfsPath } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import { scsiControllerModel } from '../devices/qemu-disk.js';
 import type { JsonProps } from './disk-props.js';
@@ -54,6 +54,19 @@ export function scsiHostdevDevice(h: Hostdev, at: ScsiHostdevPlacement, devices:
   };
 }
 
+/**
+ * A mediated device (`type='mdev'`, model vfio-pci) through VFIO by its sysfs node, with its
+ * display and, for a boot display, ramfb (which QEMU has only on the device that cannot be unplugged).
+ */
+function mdevProps(h: Hostdev, id: string): JsonProps {
+  if (h.model !== 'vfio-pci') throw unsupported(`mediated device model '${h.model ?? ''}' is not supported by this driver`);
+  const ramfb = h.ramfb === 'on';
+  return {
+    driver: ramfb ? 'vfio-pci-nohotplug' : 'vfio-pci', id, sysfsdev: sysfsPath(`bus/mdev/devices/${h.source?.mdevUuid ?? ''}`),
+    ...(h.display !== undefined ? { display: h.display } : {}), ...(ramfb ? { ramfb: true } : {}),
+  };
+}
+
 /** The device ids of a domain's hostdevs: a user alias (`ua-…`) as given, else `hostdevN`, N counting the others. */
 export function hostdevIds(hostdevs: readonly Hostdev[]): string[] {
   let n = 0;
@@ -82,6 +95,7 @@ export function hostdevArgs(devices: readonly XmlElement[], firstNode: number, s
       const host = `${hex(a.domain, 4)}:${hex(a.bus, 2)}:${hex(a.slot, 2)}.${hex(a.function, 1)}`;
       return ['-device', JSON.stringify({ driver: 'vfio-pci', host, id, ...boot, ...pciProps(pciAddressOf(h), pcieRoot) })];
     }
+    if (h.mode !== 'capabilities' && h.type === 'mdev') return ['-device', JSON.stringify({ ...mdevProps(h, id), ...boot, ...pciProps(pciAddressOf(h), pcieRoot) })];
     if (h.mode !== 'capabilities' && h.type === 'usb' && a?.bus !== undefined && a.device !== undefined) {
       const hostdevice = `/dev/bus/usb/${String(a.bus).padStart(3, '0')}/${String(a.device).padStart(3, '0')}`;
       return ['-device', JSON.stringify({ driver: 'usb-host', hostdevice, id, ...boot, ...GUEST_RESET[h.source?.guestReset ?? 'default'], ...usbPlacement(devices, h) })];

@@ -10,6 +10,11 @@ export interface HugepageContext {
   readonly defaultHugepageKiB: number;
   /** `<id>-<name>` of the run, the per-domain directory libvirt makes under each mount. */
   readonly runName: string;
+  /**
+   * Where this run's file-backed memory without huge pages goes (libvirt's memory_backing_dir
+   * for the domain): memory whose sharing is set explicitly, or whose freed pages are discarded.
+   */
+  readonly memoryDir?: string;
 }
 
 type MemoryBacking = DomainPart<'memoryBacking'>;
@@ -63,6 +68,12 @@ export interface BackendSpec {
   readonly prealloc?: boolean;
   readonly align?: number;
   readonly pmem?: boolean;
+  /** `<source type='memfd'/>`: anonymous memory QEMU can share by descriptor (huge pages through hugetlb). */
+  readonly memfd?: boolean;
+  /** `<allocation threads>`: how many threads preallocate. */
+  readonly threads?: number | undefined;
+  /** The file in the run's memory directory that backs this memory when it is file-backed without huge pages. */
+  readonly memoryFile?: string;
 }
 
 /**
@@ -73,6 +84,8 @@ export function memoryBackend(id: string, bytes: number, spec: BackendSpec): str
   const { pageKiB, ctx } = spec;
   let file: Record<string, unknown> = {};
   if (spec.path !== undefined) file = { 'mem-path': spec.path };
+  else if (spec.memfd) return memfdBackend(id, bytes, spec);
+  else if (pageKiB === undefined && (spec.share !== undefined || spec.discard === true)) file = { 'mem-path': memoryFilePath(ctx, spec.memoryFile ?? id), ...(spec.canonicalId ? { 'x-use-canonical-path-for-ramblock-id': false } : {}) };
   else if (pageKiB !== undefined) {
     const dir = ctx.hugepageDir(pageKiB);
     if (dir === undefined) {
@@ -87,8 +100,28 @@ export function memoryBackend(id: string, bytes: number, spec: BackendSpec): str
   const backend = {
     'qom-type': isFile ? 'memory-backend-file' : 'memory-backend-ram', id, ...file,
     ...opt('discard-data', isFile ? spec.discard : undefined), ...opt('share', spec.share), ...opt('reserve', spec.reserve),
-    ...(prealloc ? { prealloc: true } : {}), size: bytes, ...opt('align', spec.align), ...opt('pmem', spec.pmem), ...spec.nodes,
+    ...(prealloc ? { prealloc: true } : {}), ...opt('prealloc-threads', prealloc ? spec.threads : undefined), size: bytes, ...opt('align', spec.align), ...opt('pmem', spec.pmem), ...spec.nodes,
     ...opt('prealloc-context', context),
+  };
+  const threads = context === undefined ? [] : ['-object', JSON.stringify({ 'qom-type': 'thread-context', id: context, 'node-affinity': spec.nodes['host-nodes'] })];
+  return [...threads, '-object', JSON.stringify(backend)];
+}
+
+/** The file backing memory `name` of the run in its memory directory. */
+function memoryFilePath(ctx: HugepageContext, name: string): string {
+  if (ctx.memoryDir === undefined) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `file-backed memory '${name}' needs a memory directory`, ErrorDomain.QEMU);
+  return `${ctx.memoryDir}/${name}`;
+}
+
+/** A memfd backend, its properties in libvirt's order. */
+function memfdBackend(id: string, bytes: number, spec: BackendSpec): string[] {
+  const prealloc = spec.prealloc ?? spec.pageKiB !== undefined;
+  const context = prealloc && 'host-nodes' in spec.nodes ? `tc-${id}` : undefined;
+  const backend = {
+    'qom-type': 'memory-backend-memfd', id, ...(spec.pageKiB !== undefined ? { hugetlb: true, hugetlbsize: spec.pageKiB * 1024 } : {}),
+    ...(spec.share !== undefined ? { share: spec.share } : {}), ...(spec.canonicalId ? { 'x-use-canonical-path-for-ramblock-id': false } : {}),
+    ...(prealloc ? { prealloc: true } : {}), ...(prealloc && spec.threads !== undefined ? { 'prealloc-threads': spec.threads } : {}),
+    size: bytes, ...spec.nodes, ...(context ? { 'prealloc-context': context } : {}),
   };
   const threads = context === undefined ? [] : ['-object', JSON.stringify({ 'qom-type': 'thread-context', id: context, 'node-affinity': spec.nodes['host-nodes'] })];
   return [...threads, '-object', JSON.stringify(backend)];
@@ -135,13 +168,15 @@ export function memoryArgs(def: DomainDef, ctx: HugepageContext): { memory: stri
   const mSize = (mib: number): string[] => ['-m', maxKiB === undefined ? String(mib) : `size=${mib * 1024}k,slots=${max?.slots ?? 0},maxmem=${maxKiB}k`];
   checkHugepageNodes(mb, Math.max(cells.length, 1));
   const share = accessShare(mb?.access);
+  // memfd backs only memory without a file of its own; the preallocating threads are every backend's.
+  const memfd = { memfd: mb?.source === 'memfd', threads: mb?.allocation?.threads };
   if (cells.length === 0) {
     const modules = devicesOf(def.devices, 'memory').reduce((sum, m) => sum + moduleKiB(m), 0);
     const memMiB = Math.ceil((def.memoryKiB - modules) / 1024);
     const page = pageSizeFor(mb, undefined, ctx.defaultHugepageKiB);
     return {
       machineBackend: true,
-      memory: [...mSize(memMiB), ...memoryBackend('pc.ram', memMiB * MiB, { pageKiB: page, share, ctx, canonicalId: true, nodes: hostNodes(numatune, undefined) })],
+      memory: [...mSize(memMiB), ...memoryBackend('pc.ram', memMiB * MiB, { pageKiB: page, share, ctx, canonicalId: true, nodes: hostNodes(numatune, undefined), ...memfd })],
       numa: [],
     };
   }
@@ -153,11 +188,7 @@ export function memoryArgs(def: DomainDef, ctx: HugepageContext): { memory: stri
     const cellMiB = Math.ceil(toKiB(cell.memory ?? 0, cell.unit ?? 'KiB') / 1024);
     memMiB += cellMiB;
     const page = pageSizeFor(mb, id, ctx.defaultHugepageKiB);
-    // libvirt backs such a node with a file of its own in its memory directory.
-    if (cell.discard === true && page === undefined) {
-      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `discarding the memory of guest NUMA node ${id} without huge pages is not supported by this driver yet`, ErrorDomain.QEMU);
-    }
-    numa.push(...memoryBackend(`ram-node${id}`, cellMiB * MiB, { pageKiB: page, share: accessShare(cell.memAccess) ?? share, ctx, nodes: hostNodes(numatune, id), discard: cell.discard }), '-numa', numaNode(cell, i));
+    numa.push(...memoryBackend(`ram-node${id}`, cellMiB * MiB, { pageKiB: page, share: accessShare(cell.memAccess) ?? share, ctx, nodes: hostNodes(numatune, id), discard: cell.discard, ...memfd }), '-numa', numaNode(cell, i));
   });
   return { memory: mSize(memMiB), numa, machineBackend: false };
 }

@@ -46,7 +46,6 @@ function moduleBackend(def: DomainDef, m: MemoryDevice, id: string, ctx: Hugepag
   const cell = domainPart(def, 'cpu')?.numa?.cells?.find((c) => c.id === node);
   const share = accessShare(m.access) ?? accessShare(cell?.memAccess) ?? accessShare(mb?.access);
   const virtioMem = m.model === 'virtio-mem';
-  if (m.discard === 'yes' && pageKiB === undefined && src.path === undefined) throw unsupported('discarding the memory of a module without huge pages is not supported by this driver yet');
   const objects = memoryBackend(id, moduleKiB(m) * 1024, {
     pageKiB, path: src.path, share, ctx, nodes,
     discard: m.discard === undefined ? undefined : m.discard === 'yes',
@@ -55,6 +54,9 @@ function moduleBackend(def: DomainDef, m: MemoryDevice, id: string, ctx: Hugepag
     prealloc: virtioMem ? false : (pageKiB !== undefined || (m.model === 'nvdimm' && !src.pmem)),
     align: src.alignsize === undefined ? undefined : kib(src.alignsize, src.alignsizeUnit) * 1024,
     pmem: src.pmem ? true : undefined,
+    threads: mb?.allocation?.threads,
+    // A file of the run's memory directory is named after the module's alias (the backend's id is mem + alias).
+    memoryFile: id.replace(/^mem/, ''),
   });
   return { objects, devicePrealloc: virtioMem && pageKiB !== undefined };
 }

@@ -15,6 +15,7 @@ import { panicArgs } from './panic-args.js';
 import { smartcardArgs } from './smartcard-args.js';
 import { soundArgs } from './sound-args.js';
 import { tpmArgs } from './tpm-args.js';
+import { vhostUserDiskArgs } from './vhost-user-disk.js';
 import { watchdogArgs } from './watchdog-args.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
@@ -100,7 +101,8 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
   const pcieRoot = hasPcieRoot(devices);
   return disks.flatMap((d) => {
     const { type } = d.view;
-    if (type === 'nvme' || type === 'vhostuser') {
+    if (type === 'vhostuser') return vhostUserDiskArgs(d, pcieRoot);
+    if (type === 'nvme') {
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `disk type '${type}' of '${d.view.target}' is not supported by this driver yet`, ErrorDomain.QEMU);
     }
     if ((d.view.disk.encryptionFormat ?? d.view.disk.source?.encryptionFormat) !== undefined) {
@@ -170,7 +172,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...memoryDeviceArgs(def, ctx.hugepages),
     ...fdcBootArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...diskArgs(ctx.disks, def.devices),
-    ...filesystemArgs(def.devices),
+    ...filesystemArgs(def.devices, dirname(ctx.monitorPath)),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
     ...smartcardArgs(def.devices),
     ...serialArgs(def.devices),

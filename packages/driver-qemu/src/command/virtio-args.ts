@@ -1,4 +1,5 @@
 import type { DeviceOf, XmlElement } from '@tsvirt/conf';
+import { isVirtiofs, virtiofsArgs } from './virtiofs-args.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
@@ -25,9 +26,10 @@ export function virtioOptions(driver: VirtioOptions | undefined): JsonProps {
 const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, what, ErrorDomain.QEMU);
 
 /** `-fsdev` and `-device virtio-9p-pci` of each shared directory (9p over the local backend). */
-export function filesystemArgs(devices: readonly XmlElement[]): string[] {
+export function filesystemArgs(devices: readonly XmlElement[], runDir: string): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'filesystem').flatMap((fs, i) => {
+    if (isVirtiofs(fs)) return virtiofsArgs(fs, `fs${i}`, runDir, pcieRoot);
     const driver = fs.driver?.type ?? 'path';
     if ((fs.type ?? 'mount') !== 'mount' || (driver !== 'path' && driver !== 'handle')) throw unsupported(`filesystem driver type '${driver}' is not supported`);
     const id = `fs${i}`;

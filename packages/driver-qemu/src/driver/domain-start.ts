@@ -27,8 +27,9 @@ import { writeStatus } from '../state/run-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { pidFileIn, tearDown } from './domain-stop.js';
-import { resolveDisksForStart } from './resolve-disks.js';
+import { nodesTaken, resolveDisksForStart } from './resolve-disks.js';
 import { startTpmEmulators } from '../tpm/swtpm-emulator.js';
+import { startVirtiofsds } from '../process/virtiofsd.js';
 import { firmwareContext, selectFirmware } from '../firmware/firmware-select.js';
 import { prepareNvram } from '../firmware/nvram-store.js';
 import { recordChannels } from '../agent/channel-state.js';
@@ -39,6 +40,13 @@ export interface StartOptions {
   readonly persistent: boolean;
   /** A save image whose migration stream (from `offset`) the guest resumes from, instead of booting. */
   readonly restoreFrom?: { readonly path: string; readonly offset: number };
+  /** An incoming migration's address (`tcp:HOST:PORT`): QEMU waits there, paused, for the source's state. */
+  readonly incomingURI?: string;
+  /**
+   * A revert to a snapshot: FROM_SNAPSHOT events; the guest loaded from an internal snapshot's
+   * state when named, and then FROM_SNAPSHOT reasons too (a booted one has the usual reasons, as libvirt's).
+   */
+  readonly fromSnapshot?: { readonly loadvm: string | undefined };
 }
 
 async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
@@ -47,9 +55,16 @@ async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tc
   throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${emulatorOf(def)}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
 }
 
+/** A disk's source index and `<backingStore>` chain in the live definition, for a disk with an image. */
+function liveChain(d: ResolvedDisk): Pick<ResolvedDisk['view']['disk'], 'source' | 'backingStore'> {
+  const source = d.view.disk.source;
+  if (d.path === undefined || !source || d.view.type === 'volume') return {};
+  return { source: { ...source, index: d.node }, backingStore: [...(d.backing ?? [])] };
+}
+
 /** Records each disk's and interface's device id in the live definition, as libvirt's `<alias>`. */
 function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
-  for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias });
+  for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias, ...liveChain(d) });
   // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
   devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));
   const hostdevs = devicesOf(def.devices, 'hostdev');
@@ -97,7 +112,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   await selectFirmware(def, firmwareContext(paths));
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
   recordAliases(def, disks);
-  const scsi = await planDomainScsiHostdevs(def.devices, disks.length);
+  const scsi = await planDomainScsiHostdevs(def.devices, nodesTaken(disks));
   const uses = [...await sharedUsesOf(disks), ...scsi.shared];
   const settings = [...await sgioSettingsOf(disks), ...scsi.settings];
 
@@ -114,7 +129,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       pid: undefined, pidStart: undefined, runDir: dir, monitor: join(dir, 'monitor.sock'),
       xml: formatDomainXML(def, { id }), startPaused: opts.paused, persistent: opts.persistent,
       sharedDisks: uses, ...(scsi.uses.length ? { scsiHostdevs: scsi.uses } : {}), pendingUnplug: [], pendingPlug: undefined,
-      nextNode: disks.length + Object.keys(scsi.nodes).length + 1,
+      nextNode: nodesTaken(disks) + Object.keys(scsi.nodes).length + 1,
       diskNodes: { ...Object.fromEntries(disks.map((d) => [d.alias, d.node])), ...scsi.nodes }, fakeReboot: false,
     };
     await writeStatus(paths, s).catch(async (e: unknown) => {
@@ -136,12 +151,14 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     if (status.netPlugs.length > 0) await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
     recordVnc(def, vncPort);
-    const hugepages = await hugepageContext(status.id, def.name);
+    // File-backed memory without huge pages lives in the run directory, gone with the run.
+    const hugepages = await hugepageContext(status.id, def.name, status.runDir);
     const nvram = await prepareNvram(def);
     made = nvram ? [nvram] : [];
-    const tpm = await startTpmEmulators(paths, def, status.runDir);
+    const tpm = await startTpmEmulators(paths, def, status.runDir, (fn) => drv.withConnection(fn));
     made = [...made, ...tpm.created];
-    const incoming = opts.restoreFrom ? ['-incoming', 'defer'] : [];
+    await startVirtiofsds(def, status.runDir);
+    const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     const proc = await launchQemu({
@@ -153,6 +170,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     });
     try {
+      if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
@@ -167,7 +185,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       xml: formatDomainXML(def, { id: status.id }),
       state: opts.paused ? DomainState.PAUSED : DomainState.RUNNING,
       // A guest restored paused stays where the incoming migration left it, as libvirt reports it.
-      reason: opts.paused ? (opts.restoreFrom ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
+      reason: opts.fromSnapshot?.loadvm !== undefined ? (opts.paused ? DomainPausedReason.FROM_SNAPSHOT : DomainRunningReason.FROM_SNAPSHOT)
+        : opts.paused ? (opts.restoreFrom || opts.incomingURI ? DomainPausedReason.MIGRATION : DomainPausedReason.USER)
         : opts.restoreFrom ? DomainRunningReason.RESTORED : DomainRunningReason.BOOTED,
     });
     await writeStatus(paths, status);
@@ -179,7 +198,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     throw e;
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
-  drv.events.raise(ref, DomainEventType.STARTED, opts.restoreFrom ? DomainEventDetail.STARTED.RESTORED : DomainEventDetail.STARTED.BOOTED);
-  if (opts.paused) drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+  const S = DomainEventDetail;
+  drv.events.raise(ref, DomainEventType.STARTED, opts.incomingURI ? S.STARTED.MIGRATED : opts.fromSnapshot ? S.STARTED.FROM_SNAPSHOT : opts.restoreFrom ? S.STARTED.RESTORED : S.STARTED.BOOTED);
+  if (opts.paused && !opts.incomingURI) drv.events.raise(ref, DomainEventType.SUSPENDED, opts.fromSnapshot ? S.SUSPENDED.FROM_SNAPSHOT : S.SUSPENDED.PAUSED);
   return status;
 }

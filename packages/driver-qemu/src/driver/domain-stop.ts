@@ -7,12 +7,14 @@ import { killQemu } from '../process/qemu-kill.js';
 import { processStartTime } from '@tsvirt/util';
 import { removeHugepageDirs } from '../process/hugetlbfs.js';
 import { removeTpmState, stopTpmEmulators } from '../tpm/swtpm-emulator.js';
+import { stopVirtiofsds } from '../process/virtiofsd.js';
 import { parseDomainXML } from '@tsvirt/conf';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
+import { removeAllSnapshots } from '../snapshot/snapshot-store.js';
 
 /** The pid file in a run directory. */
 export const pidFileIn = (runDir: string): string => join(runDir, 'qemu.pid');
@@ -38,7 +40,9 @@ export async function tearDown(
 ): Promise<void> {
   const proc = await qemuPid(status);
   if (proc) await killQemu(proc.pid, proc.start);
+  // Helpers run only with the devices that start them: each look is a read of the run directory.
   if (status.xml.includes('<tpm')) await stopTpmEmulators(status.runDir);
+  if (status.xml.includes('virtiofs')) await stopVirtiofsds(status.runDir);
   await unplugInterfaces((fn) => drv.withConnection(fn), status.netPlugs ?? []);
   // A handful of small files: removed at once rather than through the thread pool, a hop per file.
   rmSync(status.runDir, { recursive: true, force: true });
@@ -47,5 +51,7 @@ export async function tearDown(
   if (!status.persistent && status.xml.includes('<tpm')) await removeTpmState(drv.paths, status.uuid, parseDomainXML(status.xml, { arch: GUEST_ARCH }).devices);
   if (status.persistent && reason !== undefined) await writeStatus(drv.paths, { phase: 'inactive', name: status.name, reason });
   else await qemuStore(drv.paths).removeStatus(status.name);
+  // A transient domain's snapshot metadata goes with it, as libvirt's does.
+  if (!status.persistent) await removeAllSnapshots(drv.paths, status.name);
   if (event) drv.events.raise({ name: status.name, uuid: status.uuid, id: -1 }, DomainEventType.STOPPED, event.detail);
 }

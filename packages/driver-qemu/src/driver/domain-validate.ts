@@ -1,11 +1,13 @@
 import { domainPart, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { diskBus } from '../devices/qemu-disk.js';
+import { diskBus, disksOf } from '../devices/qemu-disk.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { isQ35 } from './qemu-defaults.js';
 import { defaultTpmVersion } from '../tpm/swtpm-paths.js';
 import { checkAutoselection } from '../command/firmware-args.js';
 import { checkHostdevs } from '../devices/hostdev-validate.js';
+import { checkDevices } from '../devices/device-checks.js';
+import { checkVhostUserDisks } from '../command/vhost-user-disk.js';
 
 const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.QEMU);
 const detail = (msg: string): VirError => new VirError(ErrorCode.XML_DETAIL, msg, ErrorDomain.DOMAIN);
@@ -106,4 +108,6 @@ export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined
   checkTpms(def);
   checkLifecycle(def);
   checkHostdevs(def);
+  checkVhostUserDisks(def, disksOf(def.devices));
+  checkDevices(def);
 }

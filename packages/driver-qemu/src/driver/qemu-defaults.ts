@@ -1,3 +1,4 @@
+import { assignHostdevDriveAddresses } from '../devices/hostdev-address.js';
 import { DOMAIN_PART_MODELS, deviceElement, newDevice, type DeviceOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
@@ -49,6 +50,7 @@ function implicitDevices(def: DomainDef, q35: boolean): void {
   controller('pci', q35 ? 'pcie-root' : 'pci-root');
   for (const bus of ['ide', 'scsi', 'sata'] as const) {
     if (disksOf(def.devices).some((d) => d.bus === bus)) controller(bus);
+    else if (bus === 'scsi' && devicesOf(def.devices, 'hostdev').some((h) => h.type === 'scsi')) controller(bus);
   }
   for (const c of devicesOf(def.devices, 'controller')) if (c.type === 'scsi' && c.model === undefined) writeBack(def, { ...c, model: 'lsilogic' });
   const inputs = devicesOf(def.devices, 'input');
@@ -145,6 +147,7 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   defaultAudio(def);
   diskDrivers(def);
   driveAddresses(def);
+  assignHostdevDriveAddresses(def);
   serialTargets(def);
   serialTargetTypes(def);
   virtioSerialDefaults(def);

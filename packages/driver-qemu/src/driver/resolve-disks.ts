@@ -3,6 +3,7 @@ import type { XmlElement } from '@tsvirt/conf';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import { diskAlias, disksOf, driveAddress, scsiControllerModel, type QemuDisk } from '../devices/qemu-disk.js';
 import type { DriverContext } from './driver-context.js';
+import { backingLayers } from '../blockjob/image-chain.js';
 
 /** The host path of a disk's source; a volume's through the storage driver. */
 async function sourcePath(drv: DriverContext, v: QemuDisk): Promise<string | undefined> {
@@ -40,9 +41,22 @@ function bootIndexes(views: readonly QemuDisk[], bootDevs: readonly string[]): A
   return out;
 }
 
-/** Resolves all disks of a domain being started; block nodes are numbered from the last disk up, as libvirt does. */
-export function resolveDisksForStart(drv: DriverContext, devices: readonly XmlElement[], bootDevs: readonly string[]): Promise<ResolvedDisk[]> {
+/**
+ * Resolves all disks of a domain being started with their backing images; block nodes are
+ * numbered from the last disk up, each disk's backing images right after it, as libvirt does.
+ */
+export async function resolveDisksForStart(drv: DriverContext, devices: readonly XmlElement[], bootDevs: readonly string[]): Promise<ResolvedDisk[]> {
   const views = disksOf(devices);
   const boot = bootIndexes(views, bootDevs);
-  return Promise.all(views.map((v, i) => resolveDisk(drv, v, devices, views.length - i, boot[i])));
+  const resolved = await Promise.all(views.map((v, i) => resolveDisk(drv, v, devices, 0, boot[i])));
+  const chains = await Promise.all(resolved.map((r) => backingLayers(r.path, r.view.format, r.isBlock)));
+  const nodes: number[] = [];
+  for (let i = resolved.length - 1, next = 1; i >= 0; i--) {
+    nodes[i] = next;
+    next += 1 + chains[i]!.length;
+  }
+  return resolved.map((r, i) => ({ ...r, node: nodes[i]!, backing: chains[i]!.map((l, k) => ({ ...l, index: nodes[i]! + k + 1 })) }));
 }
+
+/** How many block node numbers the disks of a start took, backing images included. */
+export const nodesTaken = (disks: readonly ResolvedDisk[]): number => disks.reduce((n, d) => n + 1 + (d.backing?.length ?? 0), 0);

@@ -10,6 +10,7 @@ import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { announceShutdown, catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
 import { tearDown } from '../driver/domain-stop.js';
+import { monitorEventOf } from './monitor-events.js';
 
 const log = logger('qemu.events');
 
@@ -20,6 +21,7 @@ const WAIT_FOREVER_MS = 2 ** 31 - 1;
 
 /** One running QEMU whose event monitor this process holds. */
 interface Held extends EventTarget {
+  readonly id: number;
   readonly pidStart: string | undefined;
   readonly abort: AbortController;
   queue: Promise<void>;
@@ -124,7 +126,7 @@ export class DomainWatcher {
    * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
    */
   #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
-    const h: Held = { name: s.name, uuid: s.uuid, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), client: undefined, shutdownSeen: false };
+    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), client: undefined, shutdownSeen: false };
     this.#held.set(s.name, h);
     if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
     if (how === 'running') this.drv.events.assume(s.uuid, s.state);
@@ -135,6 +137,7 @@ export class DomainWatcher {
       let events = 0;
       client.onEvent((e) => {
         events++;
+        this.drv.events.raiseMonitor(monitorEventOf({ name: h.name, uuid: h.uuid, id: h.id }, e));
         if (e.event === 'SHUTDOWN') this.#announceShutdown(h, e as QmpEvent);
         this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent)));
       });

@@ -1,4 +1,4 @@
-import { DomainEventType, DomainState, LifecycleEventHub, type DomainDriverEvent, type DomainLifecycleEvent, type DomainRef } from '@tsvirt/api';
+import { DomainEventType, DomainState, LifecycleEventHub, type DomainDriverEvent, type DomainLifecycleEvent, type DomainRef, type QemuMonitorEvent } from '@tsvirt/api';
 
 /** The state a lifecycle event leaves a domain in, as its listeners were told. */
 const STATE_AFTER: Partial<Record<number, number>> = {
@@ -22,6 +22,7 @@ export class QemuEventHub extends LifecycleEventHub {
   readonly #others = new Set<(e: DomainDriverEvent) => void>();
   readonly #told = new Map<string, number>();
   readonly #raised = new Set<(e: DomainLifecycleEvent) => void>();
+  readonly #monitor = new Set<(e: QemuMonitorEvent) => void>();
   #listeners = 0;
 
   /** `onWanted` is called with true when the first outside listener comes and false when the last goes. */
@@ -37,6 +38,16 @@ export class QemuEventHub extends LifecycleEventHub {
   subscribeOthers(listener: (e: DomainDriverEvent) => void): () => void {
     this.#others.add(listener);
     return this.#counted(() => this.#others.delete(listener));
+  }
+
+  /** Listens to every QMP event of the running domains (libvirt-qemu's monitor events). */
+  subscribeMonitor(listener: (e: QemuMonitorEvent) => void): () => void {
+    this.#monitor.add(listener);
+    return this.#counted(() => this.#monitor.delete(listener));
+  }
+
+  raiseMonitor(e: QemuMonitorEvent): void {
+    for (const l of [...this.#monitor]) l(e);
   }
 
   /** Listens to lifecycle events from inside the driver, without counting as someone who wants events. */

@@ -8,6 +8,7 @@ import type { ActiveStatus } from '../state/domain-status.js';
 import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
 import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js';
+import { attachHostdevLive, changeHostdevConfig, detachHostdevLive } from './hostdev-hotplug.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -20,8 +21,14 @@ function requireDisk(el: XmlElement, live: boolean): void {
 
 /** Adds or removes a device in a domain's persistent definition. */
 export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
-  requireDisk(el, false);
   const def = d.persistentDef!;
+  if (el.name === 'hostdev') {
+    changeHostdevConfig(def, structuredClone(el), op);
+    assignPciAddresses(def.devices);
+    await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
+    return;
+  }
+  requireDisk(el, false);
   const view = diskOfElement(el);
   if (op === 'attach') {
     if (hasDiskTarget(def, view.target)) throw new VirError(ErrorCode.OPERATION_INVALID, `target ${view.target} already exists`, D);
@@ -38,6 +45,10 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
 export async function liveChange(drv: DriverContext, status: ActiveStatus, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
   if (el.name === 'interface') {
     await (op === 'attach' ? attachInterfaceLive : detachInterfaceLive)(drv, status, el);
+    return;
+  }
+  if (el.name === 'hostdev') {
+    await (op === 'attach' ? attachHostdevLive : detachHostdevLive)(drv, status, structuredClone(el));
     return;
   }
   requireDisk(el, true);

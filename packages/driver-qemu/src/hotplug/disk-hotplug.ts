@@ -10,6 +10,7 @@ import { clearPending, writePending, writeStatus } from '../state/run-status.js'
 import { GUEST_ARCH, qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
+import type { QmpClient } from '../qmp/qmp-client.js';
 import { resolveDisk } from '../driver/resolve-disks.js';
 import { deleteDiskNodes, forgetDisk } from './disk-removal.js';
 
@@ -56,30 +57,14 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
     xml: formatDomainXML(def, { id: status.id }),
   };
 
-  const plug = async (restoreSgio: () => Promise<void>): Promise<void> => {
-    await writePending(drv.paths, { ...after, pendingPlug: disk.alias });
-    try {
-      await withMonitor(status, async (mon) => {
-        try {
-          // Written at once and answered in order: a failure fails what follows it, and the
-          // first failure is the one reported (one round trip instead of three).
-          await Promise.all([
-            ...(disk.path !== undefined ? [mon.execute('blockdev-add', storageProps(disk)), mon.execute('blockdev-add', formatProps(disk))] : []),
-            mon.execute('device_add', diskDeviceProps(disk)),
-          ]);
-        } catch (e) {
-          await deleteDiskNodes(mon, disk.node);
-          throw e;
-        }
-      });
-    } catch (e) {
-      await clearPending(status);
-      await restoreSgio();
-      throw e;
-    }
-    Object.assign(status, after);
-    await writeStatus(drv.paths, status);
-  };
+  const plug = (restoreSgio: () => Promise<void>): Promise<void> => plugLive(drv, status, after, disk.alias, disk.node, restoreSgio, async (mon) => {
+    // Written at once and answered in order: a failure fails what follows it, and the first
+    // failure is the one reported (one round trip instead of three).
+    await Promise.all([
+      ...(disk.path !== undefined ? [mon.execute('blockdev-add', storageProps(disk)), mon.execute('blockdev-add', formatProps(disk))] : []),
+      mon.execute('device_add', diskDeviceProps(disk)),
+    ]);
+  });
   // Only a disk the shared-disk table tracks, or whose sgio it sets, needs the driver-wide lock.
   if (uses.length === 0 && settings.length === 0) await plug(async () => undefined);
   else {
@@ -87,6 +72,34 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
       await plug(await claimSharedDisks(buildSharedDiskTable(await qemuStore(drv.paths).loadActiveStatuses()), status.name, uses, settings));
     });
   }
+}
+
+/**
+ * One journalled plug of a disk or SCSI hostdev: the journal (the status `after` it, with the
+ * device pending), `add` through the monitor (block node `node`'s layers removed when it fails,
+ * and unpriv_sgio put back), then the status written once.
+ */
+export async function plugLive(
+  drv: DriverContext, status: ActiveStatus, after: ActiveStatus, alias: string, node: number,
+  restoreSgio: () => Promise<void>, add: (mon: QmpClient) => Promise<void>,
+): Promise<void> {
+  await writePending(drv.paths, { ...after, pendingPlug: alias });
+  try {
+    await withMonitor(status, async (mon) => {
+      try {
+        await add(mon);
+      } catch (e) {
+        await deleteDiskNodes(mon, node);
+        throw e;
+      }
+    });
+  } catch (e) {
+    await clearPending(status);
+    await restoreSgio();
+    throw e;
+  }
+  Object.assign(status, after);
+  await writeStatus(drv.paths, status);
 }
 
 /**
@@ -100,6 +113,11 @@ export async function detachDiskLive(drv: DriverContext, status: ActiveStatus, r
   const disk = findDisk(def.devices, request);
   const alias = disk.alias;
   if (alias === undefined) throw new VirError(ErrorCode.OPERATION_FAILED, `disk ${disk.target} has no device id in QEMU`, D);
+  await unplugLive(drv, status, alias);
+}
+
+/** Unplugs the disk or SCSI hostdev with device id `alias` (see detachDiskLive). */
+export async function unplugLive(drv: DriverContext, status: ActiveStatus, alias: string): Promise<void> {
   const pending = status.pendingUnplug.includes(alias) ? status.pendingUnplug : [...status.pendingUnplug, alias];
   await writePending(drv.paths, { ...status, pendingUnplug: pending });
   const gone = await withMonitor(status, async (mon) => {

@@ -26,13 +26,14 @@ async function mounts(dflt: number): Promise<HugetlbfsMount[]> {
 }
 
 /** The hugetlbfs context of a run `<id>-<name>` (the name cut to 20 characters, as libvirt cuts it). */
-export async function hugepageContext(id: number, name: string): Promise<HugepageContext & { dirs: string[] }> {
+export async function hugepageContext(id: number, name: string, memoryDir?: string): Promise<HugepageContext & { dirs: string[] }> {
   const dflt = await defaultPageKiB();
   const found = await mounts(dflt);
   const runName = `${id}-${name.slice(0, 20)}`;
   return {
     defaultHugepageKiB: dflt,
     runName,
+    ...(memoryDir !== undefined ? { memoryDir } : {}),
     hugepageDir: (kib) => found.find((m) => m.pageKiB === kib)?.dir,
     dirs: found.map((m) => join(m.dir, 'libvirt', 'qemu', runName)),
   };

@@ -1,4 +1,5 @@
 import { rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { readSmallTextIfExists } from '@tsvirt/util';
 import { join } from 'node:path';
 import type { DriverPaths } from './driver-paths.js';
@@ -26,6 +27,9 @@ export async function writePending(paths: DriverPaths, status: ActiveStatus): Pr
 /** The journal of an unfinished hotplug of a run, checked like a status file; undefined when there is none. */
 export async function readPending(paths: DriverPaths, status: ActiveStatus): Promise<ActiveStatus | undefined> {
   const file = pendingFile(status);
+  // The journal exists only while a hotplug is unsettled; a look that finds none is a stat, not a
+  // failed read (an exception, eight times a stat's cost), since every read of a running domain looks.
+  if (!existsSync(file)) return undefined;
   let text: string | undefined;
   try {
     text = readSmallTextIfExists(file);

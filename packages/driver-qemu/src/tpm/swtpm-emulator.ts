@@ -7,6 +7,7 @@ import { killQemu } from '../process/qemu-kill.js';
 import type { DriverPaths } from '../state/driver-paths.js';
 import { defaultTpmVersion, swtpmLogFile, swtpmPidFile, swtpmSocket, swtpmStorageRoot, tpmDomainDir, tpmStateDir, type TpmVersion } from './swtpm-paths.js';
 import { swtpmTools, type SwtpmTools } from './swtpm-tools.js';
+import { runWithPassphrase, tpmPassphrase, type WithConnection } from './swtpm-passphrase.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -16,13 +17,14 @@ export interface EmulatedTpm {
   readonly version: TpmVersion;
   /** `persistent_state='yes'`: the state outlives a transient domain and a plain undefine. */
   readonly persistentState: boolean;
-  readonly encrypted: boolean;
+  /** `<encryption secret='UUID'/>`: the vtpm secret whose value encrypts the state. */
+  readonly secret: string | undefined;
 }
 
 /** The emulated TPMs among a list of devices. */
 export function emulatedTpms(devices: readonly XmlElement[]): EmulatedTpm[] {
   return devicesOf(devices, 'tpm').flatMap((t, index) => (t.backend?.type === 'emulator'
-    ? [{ index, version: t.backend.version ?? defaultTpmVersion(t.model), persistentState: t.backend.persistentState === true, encrypted: t.backend.encryptionSecret !== undefined }]
+    ? [{ index, version: t.backend.version ?? defaultTpmVersion(t.model), persistentState: t.backend.persistentState === true, secret: t.backend.encryptionSecret }]
     : []));
 }
 
@@ -56,8 +58,17 @@ async function hasState(dir: string): Promise<boolean> {
   return (await readdir(dir).catch(() => [] as string[])).some((f) => f.endsWith('.permall'));
 }
 
-/** swtpm_setup: the TPM's endorsement key, its certificates and the platform certificate, as libvirt asks for them. */
-async function manufacture(paths: DriverPaths, def: DomainDef, tpm: EmulatedTpm, dir: string, tools: SwtpmTools): Promise<void> {
+/** Runs an swtpm program, with the passphrase on descriptors 3 and on when the state is encrypted. */
+function runSwtpm(file: string, args: readonly string[], timeoutMs: number, key: { readonly passphrase: Uint8Array; readonly copies: number } | undefined): Promise<{ exitCode: number; stderr: string }> {
+  if (key) return runWithPassphrase(file, args, key.passphrase, key.copies, timeoutMs);
+  return runCommand(file, args, { timeoutMs, okExitCodes: Array.from({ length: 256 }, (_, i) => i), domain: D });
+}
+
+/**
+ * swtpm_setup: the TPM's endorsement key, its certificates and the platform certificate, as libvirt
+ * asks for them; an encrypted state with the passphrase on descriptor 3 and AES-256-CBC.
+ */
+async function manufacture(paths: DriverPaths, def: DomainDef, tpm: EmulatedTpm, dir: string, tools: SwtpmTools, passphrase: Uint8Array | undefined): Promise<void> {
   const log = swtpmLogFile(paths, def.name);
   await mkdir(dirname(log), { recursive: true });
   const args = [
@@ -65,28 +76,43 @@ async function manufacture(paths: DriverPaths, def: DomainDef, tpm: EmulatedTpm,
     '--tpm-state', dir, '--vmid', `${def.name}:${def.uuid}`, '--logfile', log,
     '--createek', '--create-ek-cert', '--create-platform-cert', '--lock-nvram', '--not-overwrite',
     '--config', await setupConfig(paths, tools),
+    ...(passphrase ? ['--pwdfile-fd', '3', '--cipher', 'aes-256-cbc'] : []),
   ];
-  const r = await runCommand(tools.swtpmSetup, args, { timeoutMs: 120_000, okExitCodes: Array.from({ length: 256 }, (_, i) => i), domain: D });
+  const r = await runSwtpm(tools.swtpmSetup, args, 120_000, passphrase && { passphrase, copies: 1 });
   if (r.exitCode !== 0) {
     throw new VirError(ErrorCode.INTERNAL_ERROR, `Could not run '${tools.swtpmSetup}'. exitstatus: ${r.exitCode}; Check error log '${log}' for details.`, D);
   }
 }
 
-/** Runs swtpm for one TPM, daemonised (it outlives this process, as QEMU does) and ending itself when QEMU lets go of it. */
-async function launch(paths: DriverPaths, def: DomainDef, tpm: EmulatedTpm, dir: string, runDir: string, tools: SwtpmTools): Promise<string> {
+/**
+ * Runs swtpm for one TPM, daemonised (it outlives this process, as QEMU does) and ending itself
+ * when QEMU lets go of it; an encrypted state's key and migration key from the passphrase on
+ * descriptors 3 and 4, as libvirt passes them.
+ */
+async function launch(paths: DriverPaths, def: DomainDef, tpm: EmulatedTpm, dir: string, runDir: string, tools: SwtpmTools, passphrase: Uint8Array | undefined): Promise<string> {
   const socket = swtpmSocket(runDir, tpm.index);
   const pidFile = swtpmPidFile(runDir, tpm.index);
   await rm(socket, { force: true });
-  const r = await runCommand(tools.swtpm, [
+  const r = await runSwtpm(tools.swtpm, [
     'socket', '--ctrl', `type=unixio,path=${socket},mode=0600`, '--tpmstate', `dir=${dir},mode=0600`,
     '--log', `file=${swtpmLogFile(paths, def.name)}`, '--terminate', ...(tpm.version === '2.0' ? ['--tpm2'] : []),
+    ...(passphrase ? ['--key', 'pwdfd=3,mode=aes-256-cbc', '--migration-key', 'pwdfd=4,mode=aes-256-cbc'] : []),
     '--daemon', '--pid', `file=${pidFile}`,
-  ], { timeoutMs: 30_000, okExitCodes: Array.from({ length: 256 }, (_, i) => i), domain: D });
+  ], 30_000, passphrase && { passphrase, copies: 2 });
   if (r.exitCode !== 0) throw new VirError(ErrorCode.INTERNAL_ERROR, `Could not start 'swtpm'. exitstatus: ${r.exitCode}, error: ${r.stderr.trim()}`, D);
   const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new VirError(ErrorCode.INTERNAL_ERROR, `Could not read swtpm's pidfile ${pidFile}`, D);
   if (!(await isProcessAlive(pid, undefined))) throw new VirError(ErrorCode.OPERATION_FAILED, 'swtpm died unexpectedly', D);
   return socket;
+}
+
+/** The passphrase of an encrypted state, once both programs are known to take it on a descriptor (libvirt's words otherwise). */
+async function encryptionPassphrase(tools: SwtpmTools, secret: string, withConnection: WithConnection | undefined): Promise<Uint8Array> {
+  const unsupported = (what: string): VirError => new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, what, D);
+  if (!tools.setupFeatures.has('cmdarg-pwdfile-fd')) throw unsupported(`${tools.swtpmSetup} does not support passing a passphrase using a file descriptor`);
+  if (!tools.swtpmFeatures.has('cmdarg-pwd-fd')) throw unsupported(`${tools.swtpm} does not support passing passphrase via file descriptor`);
+  if (!withConnection) throw new VirError(ErrorCode.INTERNAL_ERROR, 'an encrypted TPM state needs the secret driver', D);
+  return tpmPassphrase(withConnection, secret);
 }
 
 /**
@@ -95,14 +121,14 @@ async function launch(paths: DriverPaths, def: DomainDef, tpm: EmulatedTpm, dir:
  * socket and pid file go in the run directory. The caller stops them (`stopTpmEmulators`) and
  * removes `created` when the start fails later.
  */
-export async function startTpmEmulators(paths: DriverPaths, def: DomainDef, runDir: string): Promise<TpmEmulatorStart> {
+export async function startTpmEmulators(paths: DriverPaths, def: DomainDef, runDir: string, withConnection?: WithConnection): Promise<TpmEmulatorStart> {
   const created: string[] = [];
   let socket: string | undefined;
   try {
     for (const tpm of emulatedTpms(def.devices)) {
-      if (tpm.encrypted) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'encrypted TPM state is not supported by this driver yet', D);
       const tools = await swtpmTools();
       if (!tools.swtpmFeatures.has(`tpm-${tpm.version}`)) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `TPM version '${tpm.version}' is not supported`, D);
+      const passphrase = tpm.secret === undefined ? undefined : await encryptionPassphrase(tools, tpm.secret, withConnection);
       const dir = tpmStateDir(paths, def.uuid, tpm.version);
       await mkdir(swtpmStorageRoot(paths), { recursive: true, mode: 0o711 });
       if (!(await hasState(dir))) {
@@ -110,9 +136,9 @@ export async function startTpmEmulators(paths: DriverPaths, def: DomainDef, runD
         const owned = await stat(tpmDomainDir(paths, def.uuid)).then(() => dir, () => tpmDomainDir(paths, def.uuid));
         await mkdir(dir, { recursive: true, mode: 0o700 });
         created.push(owned);
-        await manufacture(paths, def, tpm, dir, tools);
+        await manufacture(paths, def, tpm, dir, tools, passphrase);
       }
-      socket ??= await launch(paths, def, tpm, dir, runDir, tools);
+      socket ??= await launch(paths, def, tpm, dir, runDir, tools, passphrase);
     }
   } catch (e) {
     await stopTpmEmulators(runDir);

@@ -1,11 +1,11 @@
 import { checkpointFromElement, formatCheckpointXML, parseXml, validateXML, type CheckpointDisk, type DomainDef, type DomainCheckpointDef } from '@tsvirt/conf';
 import {
   DomainCheckpointCreateFlags as C, DomainCheckpointDeleteFlags as Del, DomainCheckpointListFlags as L, DomainCheckpointXMLFlags as X,
+  childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type MomentTree,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { TEST_ARCH } from '../default-config.js';
 import { isActive, type DomainObject } from '../domain-object.js';
-import { childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type MomentTree } from './moment-tree.js';
 
 const D = ErrorDomain.TEST;
 const CD = ErrorDomain.DOMAIN_CHECKPOINT;

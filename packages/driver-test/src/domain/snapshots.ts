@@ -1,23 +1,18 @@
-import {
-  formatSnapshotXML, parseSnapshotXML, snapshotDiskElements, snapshotDisks, type DomainDef, type DomainSnapshotDef,
-} from '@tsvirt/conf';
+import { formatSnapshotXML, parseSnapshotXML, snapshotDiskElements, snapshotDisks, type DomainDef, type DomainSnapshotDef } from '@tsvirt/conf';
 import {
   DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainSnapshotCreateFlags as C,
-  DomainSnapshotDeleteFlags as Del, DomainSnapshotListFlags as L, DomainSnapshotRevertFlags as R, DomainSnapshotXMLFlags, DomainState,
+  DomainSnapshotDeleteFlags as Del, DomainSnapshotRevertFlags as R, DomainSnapshotXMLFlags, DomainState, currentSnapshotOf, deleteMoment,
+  diskTargets, findSnapshot, isLiveSnapshot as isLive, listChildNames, listSnapshotNames, redefineSnapshot, snapshotParentName,
+  type Snapshot, type SnapshotTree,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { TEST_ARCH } from '../default-config.js';
 import { isActive, type DomainObject } from '../domain-object.js';
 import type { TestHost } from '../test-host.js';
-import { childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type MomentTree } from './moment-tree.js';
 
 const D = ErrorDomain.TEST;
 
-/** A snapshot the mock keeps: its definition, whose name is always set. */
-export type Snapshot = DomainSnapshotDef & { name: string };
-
-/** A domain's snapshots in creation order and the name of the current one (libvirt's snapshot object list). */
-export type SnapshotTree = MomentTree<Snapshot>;
+export type { Snapshot, SnapshotTree };
 
 export function newSnapshotTree(): SnapshotTree {
   return { snaps: [], current: undefined };
@@ -30,73 +25,21 @@ const STATE_NAMES: Record<number, string> = {
   [DomainState.CRASHED]: 'crashed', [DomainState.PMSUSPENDED]: 'pmsuspended',
 };
 
-const isLive = (s: Snapshot): boolean => s.state === 'running' || s.state === 'paused';
-
-export function lookupSnapshot(obj: DomainObject, name: string): Snapshot {
-  const snap = obj.snapshots.snaps.find((s) => s.name === name);
-  if (!snap) throw new VirError(ErrorCode.NO_DOMAIN_SNAPSHOT, `no domain snapshot with matching name '${name}'`, D);
-  return snap;
-}
-
-export function currentSnapshot(obj: DomainObject): Snapshot {
-  const name = obj.snapshots.current;
-  if (name === undefined) throw new VirError(ErrorCode.NO_DOMAIN_SNAPSHOT, 'the domain does not have a current snapshot', D);
-  return lookupSnapshot(obj, name);
-}
-
-function isExternal(s: Snapshot): boolean {
-  return s.memory?.snapshot === 'external' || (snapshotDisks(s) ?? []).some((d) => d.snapshot === 'external');
-}
-
-const LIST_FLAGS = L.ROOTS | L.METADATA | L.LEAVES | L.NO_LEAVES | L.NO_METADATA | L.INACTIVE | L.ACTIVE | L.DISK_ONLY |
-  L.INTERNAL | L.EXTERNAL | L.TOPOLOGICAL;
-
-/** The filters virDomainListAllSnapshots and virDomainSnapshotListAllChildren share. */
-function matches(tree: SnapshotTree, s: Snapshot, flags: number): boolean {
-  const leaf = childrenOf(tree, s.name).length === 0;
-  if (flags & L.LEAVES && !leaf) return false;
-  if (flags & L.NO_LEAVES && leaf) return false;
-  // Every snapshot of the mock has metadata.
-  if (flags & L.NO_METADATA && !(flags & L.METADATA)) return false;
-  const states = flags & (L.INACTIVE | L.ACTIVE | L.DISK_ONLY);
-  if (states) {
-    const kind = s.state === 'shutoff' ? L.INACTIVE : s.state === 'disk-snapshot' ? L.DISK_ONLY : L.ACTIVE;
-    if (!(states & kind)) return false;
-  }
-  const where = flags & (L.INTERNAL | L.EXTERNAL);
-  if (where && !(where & (isExternal(s) ? L.EXTERNAL : L.INTERNAL))) return false;
-  return true;
-}
-
-function ordered(tree: SnapshotTree, from: string | undefined, flags: number): Snapshot[] {
-  if (flags & L.TOPOLOGICAL) return topological(tree, from);
-  return from === undefined ? tree.snaps : descendantsOf(tree, from);
-}
+export const lookupSnapshot = (obj: DomainObject, name: string): Snapshot => findSnapshot(obj.snapshots, name, D);
+export const currentSnapshot = (obj: DomainObject): Snapshot => currentSnapshotOf(obj.snapshots, D);
 
 /** testDomainListAllSnapshots: names matching the flags; ROOTS keeps only snapshots without a parent. */
 export function listSnapshots(obj: DomainObject, flags: number): string[] {
-  checkFlags(flags, LIST_FLAGS, 'testDomainListAllSnapshots', D);
-  const tree = obj.snapshots;
-  return ordered(tree, undefined, flags)
-    .filter((s) => !(flags & L.ROOTS) || s.parent === undefined)
-    .filter((s) => matches(tree, s, flags)).map((s) => s.name);
+  return listSnapshotNames(obj.snapshots, flags, 'testDomainListAllSnapshots', D);
 }
 
 /** testDomainSnapshotListAllChildren: children, or all descendants with DESCENDANTS. */
 export function listChildren(obj: DomainObject, name: string, flags: number): string[] {
-  checkFlags(flags, LIST_FLAGS, 'testDomainSnapshotListAllChildren', D);
-  const tree = obj.snapshots;
-  lookupSnapshot(obj, name);
-  const all = ordered(tree, name, flags);
-  return all.filter((s) => (flags & L.DESCENDANTS) || s.parent === name).filter((s) => matches(tree, s, flags)).map((s) => s.name);
+  return listChildNames(obj.snapshots, name, flags, 'testDomainSnapshotListAllChildren', D);
 }
 
 export function snapshotParent(obj: DomainObject, name: string): string {
-  const snap = lookupSnapshot(obj, name);
-  if (snap.parent === undefined) {
-    throw new VirError(ErrorCode.NO_DOMAIN_SNAPSHOT, `snapshot '${name}' does not have a parent`, D);
-  }
-  return snap.parent;
+  return snapshotParentName(obj.snapshots, name, D);
 }
 
 export function snapshotXML(obj: DomainObject, name: string, flags: number): string {
@@ -122,25 +65,6 @@ function alignDisks(snap: DomainSnapshotDef, dom: DomainDef): DomainSnapshotDef[
   return snapshotDiskElements(targets.map((name) => ({ name, snapshot: 'internal' })));
 }
 
-/** Redefinition (virDomainSnapshotRedefinePrep): the parent must exist and the tree stay acyclic. */
-function redefine(obj: DomainObject, def: Snapshot): void {
-  const tree = obj.snapshots;
-  if (def.parent !== undefined) {
-    if (!tree.snaps.some((s) => s.name === def.parent)) {
-      throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} for moment ${def.name} not found`, ErrorDomain.DOMAIN_SNAPSHOT);
-    }
-    if (def.parent === def.name || descendantsOf(tree, def.name).some((s) => s.name === def.parent)) {
-      throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} would create cycle to ${def.name}`, ErrorDomain.DOMAIN_SNAPSHOT);
-    }
-  }
-  if (def.domain && def.domain.uuid !== obj.def.uuid) {
-    throw new VirError(ErrorCode.INVALID_ARG, `definition for snapshot ${def.name} must use uuid ${obj.def.uuid}`, ErrorDomain.DOMAIN_SNAPSHOT);
-  }
-  const old = tree.snaps.findIndex((s) => s.name === def.name);
-  if (old >= 0) tree.snaps[old] = def;
-  else tree.snaps.push(def);
-}
-
 /**
  * testDomainSnapshotCreateXML: a new snapshot of the domain's current definition and state (child
  * of the current snapshot, which it becomes), or with REDEFINE a snapshot restored from its XML.
@@ -156,7 +80,7 @@ export function createSnapshot(host: TestHost, obj: DomainObject, xml: string, f
   const tree = obj.snapshots;
   if (redefining) {
     const def = parsed as Snapshot;
-    redefine(obj, def);
+    redefineSnapshot(tree, def, obj.def.uuid);
     if (flags & C.CURRENT) tree.current = def.name;
     return def.name;
   }

@@ -19,6 +19,7 @@ import { streamOverrides } from './streams.js';
 import { poolEventOverrides } from './object-events.js';
 import { closeCallbackOverrides } from './close-callback.js';
 import { domainEventAnyOverrides } from './domain-events-any.js';
+import { qemuMonitorEventOverrides } from './qemu-monitor-events.js';
 
 type Rec = Record<string, unknown>;
 
@@ -263,6 +264,7 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     ...poolEventOverrides(client),
     ...closeCallbackOverrides(client, features.closeCallback),
     ...domainEventAnyOverrides(client),
+    ...qemuMonitorEventOverrides(client),
   };
   // the typed-parameter getters of the nparams convention, and their counts
   for (const kind of ['Memory', 'Blkio', 'Numa'] as const) {

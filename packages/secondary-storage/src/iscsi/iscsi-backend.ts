@@ -7,8 +7,10 @@ import { sourceDevice, sourceOf } from '../pool-xml.js';
 import { hostUnits, unitSizes } from '../scsi/scsi-lus.js';
 import { sourcesXML, specHost } from '../sources-xml.js';
 import type { VolumeEntry } from '../volume-facts.js';
+import { SecretUsageType } from '@tsvirt/api';
+import type { SecretReader } from '../secret-value.js';
 import {
-  SESSION_ARGS, login, logoutArgs, parseSessions, parseTargets, portalOf, rescanArgs, scanArgs, type Iscsiadm,
+  SESSION_ARGS, login, logout, nodeNewArgs, nodeUpdateArgs, parseSessions, parseTargets, portalOf, rescanArgs, scanArgs, type Iscsiadm,
 } from './iscsiadm.js';
 
 const D = ErrorDomain.STORAGE;
@@ -61,27 +63,48 @@ async function sessionUnits(def: StoragePoolDef): Promise<VolumeEntry[]> {
 }
 
 /**
+ * CHAP credentials of the pool's `<auth>` written into the target's node record before the login,
+ * as libvirt does (the password from the iSCSI secret, read through the public API).
+ */
+async function setAuth(run: Iscsiadm, def: StoragePoolDef, portal: string, target: string, secrets: SecretReader): Promise<void> {
+  const auth = sourceOf(def).auth;
+  if (!auth?.type) return;
+  if (auth.type !== 'chap') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, "iscsi pool only supports 'chap' auth type", D);
+  const { uuid, usage } = auth.secret ?? {};
+  const ref = uuid ? { uuid } : { usage: usage ?? '' };
+  const password = Buffer.from(await secrets(ref, SecretUsageType.ISCSI, `start iSCSI pool '${def.name}'`)).toString('utf8');
+  for (const [name, value] of [['node.session.auth.authmethod', 'CHAP'], ['node.session.auth.username', auth.username ?? ''], ['node.session.auth.password', password]] as const) {
+    await run(nodeUpdateArgs(portal, target, name, value));
+  }
+}
+
+/**
  * The `iscsi` pool: the LUNs of an iSCSI target, logged in to with open-iscsi's iscsiadm as
- * libvirt runs it (sendtargets discovery, an interface for the pool's initiator IQN, node login
- * and logout, session rescan); the LUNs are found in sysfs as a scsi pool's are. Everything is
- * refused clearly where no initiator is installed.
+ * libvirt runs it (a static node record for the target, CHAP settings, an interface for the
+ * pool's initiator IQN, node login and logout, session rescan; sendtargets discovery); the LUNs
+ * are found in sysfs as a scsi pool's are. Everything is refused clearly where no initiator is
+ * installed.
  */
 export const iscsiBackend: PoolBackend = {
   build: async () => undefined,
-  async start(def) {
+  async start(def, secrets) {
     const run = await iscsiadm(`start iSCSI pool '${def.name}'`);
     const { portal, target, initiator } = portalTarget(def);
-    if ((await sessionOf(run, target)) === undefined) await login(run, portal, target, initiator);
+    if ((await sessionOf(run, target)) !== undefined) return;
+    await run(nodeNewArgs(portal, target));
+    await setAuth(run, def, portal, target, secrets);
+    await login(run, portal, target, initiator);
   },
   async stop(def) {
     const run = await iscsiadm(`stop iSCSI pool '${def.name}'`);
-    const { portal, target } = portalTarget(def);
-    await run(logoutArgs(portal, target));
+    const { portal, target, initiator } = portalTarget(def);
+    await logout(run, portal, target, initiator);
   },
   async check(def) {
     const run = await iscsiadm(`refresh iSCSI pool '${def.name}'`);
-    const session = await sessionOf(run, portalTarget(def).target);
-    if (session === undefined) throw new VirError(ErrorCode.OPERATION_FAILED, `no iSCSI session to target '${portalTarget(def).target}'`, D);
+    const { target } = portalTarget(def);
+    const session = await sessionOf(run, target);
+    if (session === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `cannot find iscsiadm session: no session to target '${target}'`, D);
     await run(rescanArgs(session));
   },
   sizes: async (def) => unitSizes(await sessionUnits(def)),

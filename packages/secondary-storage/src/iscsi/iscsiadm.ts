@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 /** Runs `iscsiadm` with arguments and answers what it printed. */
 export type Iscsiadm = (args: readonly string[]) => Promise<string>;
@@ -39,8 +40,14 @@ export function parseTargets(text: string): string[] {
 
 export const loginArgs = (portal: string, target: string, iface?: string): string[] =>
   ['--mode', 'node', '--portal', portal, '--targetname', target, '--login', ...(iface ? ['--interface', iface] : [])];
-export const logoutArgs = (portal: string, target: string): string[] =>
-  ['--mode', 'node', '--portal', portal, '--targetname', target, '--logout'];
+export const logoutArgs = (portal: string, target: string, iface?: string): string[] =>
+  ['--mode', 'node', '--portal', portal, '--targetname', target, '--logout', ...(iface ? ['--interface', iface] : [])];
+/** Makes the static node record of a target whose IQN is known, which a login needs (libvirt does it at each start). */
+export const nodeNewArgs = (portal: string, target: string): string[] =>
+  ['--mode', 'node', '--portal', portal, '--targetname', target, '--op', 'new'];
+/** Sets one setting of a target's node record (libvirt names the target `--target` here). */
+export const nodeUpdateArgs = (portal: string, target: string, name: string, value: string): string[] =>
+  ['--mode', 'node', '--portal', portal, '--target', target, '--op', 'update', '--name', name, '--value', value];
 /** Rescans a session's LUNs. */
 export const rescanArgs = (session: string): string[] => ['--mode', 'session', '-r', session, '-R'];
 
@@ -59,22 +66,38 @@ export function parseIfaces(text: string): Map<string, string | undefined> {
 /** A new interface name as libvirt makes one: `libvirt-iface-` and 32 random bits in hex. */
 export const newIfaceName = (): string => `libvirt-iface-${randomBytes(4).toString('hex')}`;
 
-/**
- * Logs in to `target` through `portal` as libvirt does. Without an initiator IQN a plain node
- * login; with one, an interface carrying that IQN (made with `--op new` and `--op update` unless
- * one exists), a persistent discovery through it, then the login through it.
- */
-export async function login(run: Iscsiadm, portal: string, target: string, initiator?: string, ifaceName = newIfaceName): Promise<void> {
-  if (initiator === undefined) {
-    await run(loginArgs(portal, target));
-    return;
-  }
-  let iface = [...parseIfaces(await run(['--mode', 'iface']))].find(([, iqn]) => iqn === initiator)?.[0];
-  if (iface === undefined) {
-    iface = ifaceName();
-    await run(['--mode', 'iface', '--interface', iface, '--op', 'new']);
-    await run(['--mode', 'iface', '--interface', iface, '--op', 'update', '--name', 'iface.initiatorname', '--value', initiator]);
-  }
-  await run(scanArgs(portal, iface));
-  await run(loginArgs(portal, target, iface));
+/** The interface whose initiator IQN is `iqn`, if one exists. */
+async function ifaceOf(run: Iscsiadm, iqn: string): Promise<string | undefined> {
+  return [...parseIfaces(await run(['--mode', 'iface']))].find(([, i]) => i === iqn)?.[0];
 }
+
+/**
+ * The interface carrying an initiator IQN: an existing one, else one made with `--op new` and
+ * `--op update`, checked for again, and given a sendtargets discovery through it (iscsiadm finds
+ * no node records for an interface until one has gone through it).
+ */
+async function ifaceFor(run: Iscsiadm, portal: string, iqn: string, ifaceName: () => string): Promise<string> {
+  const found = await ifaceOf(run, iqn);
+  if (found !== undefined) return found;
+  const name = ifaceName();
+  await run(['--mode', 'iface', '--interface', name, '--op', 'new']);
+  await run(['--mode', 'iface', '--interface', name, '--op', 'update', '--name', 'iface.initiatorname', '--value', iqn]);
+  if ((await ifaceOf(run, iqn)) !== name) {
+    throw new VirError(ErrorCode.INTERNAL_ERROR, `Failed to find interface '${name}' with IQN '${iqn}' after attempting to create it`, ErrorDomain.STORAGE);
+  }
+  await run(scanArgs(portal, name));
+  return name;
+}
+
+/**
+ * Logs in to (or out of) `target` through `portal` as libvirt does: a plain node login without an
+ * initiator IQN, else through the interface carrying that IQN (ifaceFor).
+ */
+async function connection(run: Iscsiadm, args: (iface?: string) => string[], portal: string, initiator: string | undefined, ifaceName: () => string): Promise<void> {
+  await run(args(initiator === undefined ? undefined : await ifaceFor(run, portal, initiator, ifaceName)));
+}
+
+export const login = (run: Iscsiadm, portal: string, target: string, initiator?: string, ifaceName = newIfaceName): Promise<void> =>
+  connection(run, (iface) => loginArgs(portal, target, iface), portal, initiator, ifaceName);
+export const logout = (run: Iscsiadm, portal: string, target: string, initiator?: string, ifaceName = newIfaceName): Promise<void> =>
+  connection(run, (iface) => logoutArgs(portal, target, iface), portal, initiator, ifaceName);

@@ -47,30 +47,43 @@ export async function* fileRangeChunks(range: FileRange): AsyncGenerator<StreamC
 }
 
 /**
- * Whether a copy is a whole regular file, sparse, onto an empty regular file from its start: what
- * the kernel can copy by itself (holes skipped, data moved by copy_file_range).
+ * Whether a copy is a whole regular file onto a regular file from its start, covering all of it
+ * (an empty file, or one no larger): what the kernel can copy by itself. A sparse stream needs a
+ * sparse target (else writeChunks refuses its holes).
  */
-function wholeSparseCopy(range: FileRange, t: WriteTarget): range is FileRange & { path: string } {
+function wholeFileCopy(range: FileRange, t: WriteTarget): range is FileRange & { path: string } {
   const whole = range.offset === 0n && (range.length === 0n || range.length >= range.size);
-  const fits = t.offset === 0n && t.size === 0n && (t.length === 0n || t.length >= range.size);
-  return range.path !== undefined && range.holes && t.holes && !t.block && whole && fits;
+  const covers = t.offset === 0n && t.size <= range.size && (t.length === 0n || t.length >= range.size);
+  return range.path !== undefined && !t.block && whole && covers && (t.holes || !range.holes);
+}
+
+/**
+ * The kernel's copy of a whole file (`qemu-img convert -C`: copy_file_range for the data, the
+ * target emptied first and its holes left out, about `cp --sparse`'s cost, which Node has no call
+ * for). A plain stream carries every byte, so its copy is then allocated throughout (`fallocate`:
+ * the holes become allocated zeros, as dd's written zeros are, without writing them). Answers
+ * whether it was done.
+ */
+async function kernelCopy(range: FileRange & { path: string }, t: WriteTarget): Promise<boolean> {
+  const run = (cmd: string, args: string[]): Promise<boolean> => runCommand(cmd, args).then(() => true, () => false);
+  if (!(await run('qemu-img', ['convert', '-U', '-C', '-f', 'raw', '-O', 'raw', range.path, t.path]))) return false;
+  return range.holes || run('fallocate', ['--length', String(range.size), t.path]);
 }
 
 /**
  * Writes a file range into an open file as writeChunks writes the stream it stands for, and
- * answers how many bytes it carried. A whole sparse file onto an empty one is copied by the kernel
- * (`qemu-img convert -C`: copy_file_range for the data, holes left out, about `cp --sparse`'s
- * cost, which Node has no call for); anything else, or when qemu-img cannot, through one buffer.
+ * answers how many bytes it carried: a whole file by the kernel (kernelCopy), anything else, or
+ * when that fails, through one buffer.
  */
 export async function copyFileRange(fh: FileHandle, range: FileRange, t: WriteTarget): Promise<bigint> {
-  if (wholeSparseCopy(range, t)) {
-    const copied = await runCommand('qemu-img', ['convert', '-U', '-C', '-f', 'raw', '-O', 'raw', range.path, t.path]).then(() => true, () => false);
-    if (copied) {
+  if (wholeFileCopy(range, t)) {
+    if (await kernelCopy(range, t)) {
       range.progress?.(range.size);
       return range.size;
     }
     // Whatever it wrote is the source's own bytes where they belong; the buffer copy starts again from an empty file.
     await fh.truncate(0);
+    return writeChunks(fh, fileRangeChunks(range), { ...t, size: 0n });
   }
   return writeChunks(fh, fileRangeChunks(range), t);
 }

@@ -17,10 +17,11 @@ export interface ReadRange {
   /** Yield runs of zero blocks as holes (a sparse stream) instead of as data. */
   readonly holes: boolean;
   /**
-   * With `holes`: the file's data and holes (fileExtents). Holes are then the file system's, as
-   * libvirt's, and are never read; data is sent as it is, zeros included.
+   * With `holes`: the file's data and holes (fileExtents), or how to find them once reading starts
+   * (a consumer that copies the whole file by other means never asks). Holes are then the file
+   * system's, as libvirt's, and are never read; data is sent as it is, zeros included.
    */
-  readonly extents?: readonly FileExtent[];
+  readonly extents?: readonly FileExtent[] | (() => Promise<readonly FileExtent[] | undefined>);
   /**
    * One buffer every read reuses (its size is the chunk size), for a consumer that is done with a
    * chunk before it pulls the next (writeChunks): no buffer per chunk, so nothing for the garbage
@@ -71,8 +72,9 @@ async function* readExtents(fh: FileHandle, extents: readonly FileExtent[], from
  */
 export async function* readChunks(fh: FileHandle, range: ReadRange): AsyncGenerator<StreamChunk> {
   const end = range.length > 0n && range.offset + range.length < range.size ? range.offset + range.length : range.size;
-  if (range.holes && range.extents) {
-    yield* readExtents(fh, range.extents, range.offset, end, range.buffer);
+  const extents = typeof range.extents === 'function' ? (range.holes ? await range.extents() : undefined) : range.extents;
+  if (range.holes && extents) {
+    yield* readExtents(fh, extents, range.offset, end, range.buffer);
     return;
   }
   let hole = 0n;

@@ -1,9 +1,11 @@
 /** The granularity holes are found at: a file system block. */
 export const HOLE_BLOCK = 4096;
-const ZEROS = Buffer.alloc(1024 * 1024);
+/** What `isZero` compares with, made on its first use: every process that loads util is not a stream. */
+let zeros: Buffer | undefined;
 
 /** Whether `buf[from, to)` is all zeros, compared a megabyte at a time. */
 export function isZero(buf: Buffer, from: number, to: number): boolean {
+  const ZEROS = (zeros ??= Buffer.alloc(1024 * 1024));
   for (let at = from; at < to; at += ZEROS.length) {
     const end = Math.min(at + ZEROS.length, to);
     if (buf.compare(ZEROS, 0, end - at, at, end) !== 0) return false;

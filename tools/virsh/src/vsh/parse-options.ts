@@ -10,12 +10,21 @@ function resolveAlias(def: CommandSpec, opt: OptDef): OptDef {
   return target;
 }
 
+/** What option parsing tells its caller along the way. */
+export interface ParseReport {
+  /** Each option as it is assigned, for `-d`. */
+  readonly trace?: (line: string) => void;
+  /** An error virsh prints and parses on past (an option `help` was given twice). */
+  readonly warn: (e: VshError) => void;
+}
+
 /**
  * Matches a command's words against its options as virsh does: `--name value`, `--name=value`,
  * booleans, positionals in order, `--` ending option parsing, `--help`, and virsh's messages for unknown
- * options, missing values, unexpected data and missing required options.
+ * options, options given twice, missing values, unexpected data and missing required options.
  */
-export function parseOptions(def: CommandSpec, words: readonly string[], trace?: (line: string) => void): ParsedCommand {
+export function parseOptions(def: CommandSpec, words: readonly string[], report: ParseReport): ParsedCommand {
+  const { trace } = report;
   const values = new Map<string, string | true | string[]>();
   // virsh 9.0 fills every option that takes a value, in order, from words given without a name.
   const positionals = def.options.filter((o) => o.type !== 'bool' && o.type !== 'alias' && !o.namedOnly);
@@ -55,6 +64,14 @@ export function parseOptions(def: CommandSpec, words: readonly string[], trace?:
       if (!found && lenient) continue;
       if (!found) throw new VshError(`command '${def.name}' doesn't support option --${name}`);
       const opt = resolveAlias(def, found);
+      // virsh refuses an option given twice by its name alone, before it looks for its value;
+      // `help` reports it and goes on, its words after that left to fill what is still free.
+      if (opt.type !== 'argv' && values.has(opt.name)) {
+        const seen = new VshError(`option --${opt.name} already seen`);
+        if (!lenient) throw seen;
+        report.warn(seen);
+        continue;
+      }
       // An alias may stand for an option with its value (`--hi` is `--string=hello`).
       const implied = found.type === 'alias' ? /=(.*)$/s.exec(found.aliasOf ?? '')?.[1] : undefined;
       if (implied !== undefined) {

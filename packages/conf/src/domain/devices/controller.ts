@@ -4,7 +4,7 @@ import { DEVICE_INFO } from './device-info.js';
 import { VIRTIO_OPTIONS } from './virtio-options.js';
 
 /** `<controller>`: a bus the guest's other devices attach to (PCI, USB, SCSI, virtio-serial, ...). */
-export const CONTROLLER = model('controller', {
+export const CONTROLLER = model('controller', () => ({
   type: attr('type', oneOf('fdc', 'sata', 'ccid', 'scsi', 'usb', 'ide', 'isa', 'pci', 'virtio-serial', 'xenbus')),
   index: attr('index', nonNegative),
   model: attr('model'),
@@ -25,4 +25,4 @@ export const CONTROLLER = model('controller', {
   driver: child('driver', { queues: attr('queues', uint), cmdPerLun: attr('cmd_per_lun', uint), maxSectors: attr('max_sectors', uint), iothread: attr('iothread', uint), ioeventfd: attr('ioeventfd', onOff), ...VIRTIO_OPTIONS }),
   master: at('master', attr('startport', uint)),
   ...DEVICE_INFO,
-});
+}));

@@ -3,6 +3,7 @@ import { oneOf, onOff, uint, yesNo } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 import { DISK_IOTUNE } from './disk-iotune.js';
 import { VIRTIO_OPTIONS } from './virtio-options.js';
+import { backingChain } from './backing-chain.js';
 
 /** `<auth>` of a network disk source: a user and the secret that holds the password. */
 const AUTH = child('auth', {
@@ -47,10 +48,12 @@ export const DISK_SOURCE = child('source', {
   cookies: flag('cookies'),
   readahead: at('readahead', attr('size', uint)),
   timeout: at('timeout', attr('seconds', uint)),
+  /** A vhost-user disk's reconnection to its backend. */
+  reconnect: child('reconnect', { enabled: attr('enabled', yesNo), timeout: attr('timeout', uint) }),
 });
 
 /** `<disk>`: a block device of the guest, whatever backs it. */
-export const DISK = model('disk', {
+export const DISK = model('disk', () => ({
   type: attr('type', oneOf('file', 'block', 'dir', 'network', 'volume', 'nvme', 'vhostuser')),
   device: attr('device', oneOf('disk', 'cdrom', 'floppy', 'lun')),
   model: attr('model', oneOf('virtio', 'virtio-transitional', 'virtio-non-transitional')),
@@ -75,6 +78,8 @@ export const DISK = model('disk', {
     ...VIRTIO_OPTIONS,
   }),
   source: DISK_SOURCE,
+  // The images below the source (live XML: each with its index, the last followed by an empty one).
+  backingStore: backingChain(),
   // A block copy or active commit in flight (live XML only): where the disk is being copied to.
   mirror: child('mirror', {
     type: attr('type'), file: attr('file'), format: attr('format'), job: attr('job'), ready: attr('ready'),
@@ -102,4 +107,4 @@ export const DISK = model('disk', {
   // The older place of a network source's `<auth>`, beside `<source>`.
   auth: AUTH,
   ...DEVICE_INFO,
-});
+}));

@@ -13,7 +13,7 @@ const DISPLAY_PORT: Codec<number> = {
 };
 
 /** `<graphics>`: how the guest's display is offered (VNC, SPICE, SDL, D-Bus, ...). */
-export const GRAPHICS = model('graphics', {
+export const GRAPHICS = model('graphics', () => ({
   type: attr('type', oneOf('sdl', 'vnc', 'spice', 'dbus', 'rdp', 'desktop', 'egl-headless')),
   port: attr('port', DISPLAY_PORT),
   // libvirt reads anything but `yes` as no here, without complaint.
@@ -51,4 +51,4 @@ export const GRAPHICS = model('graphics', {
   copypaste: at('clipboard', attr('copypaste')),
   filetransfer: at('filetransfer', attr('enable')),
   ...DEVICE_INFO,
-});
+}));

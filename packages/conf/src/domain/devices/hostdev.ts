@@ -4,7 +4,7 @@ import { ADDRESS, DEVICE_INFO } from './device-info.js';
 import { IP_ADDRESSES, IP_ROUTES } from './ip-config.js';
 
 /** `<hostdev>`: a host device given to the guest: a PCI function, a USB device, a SCSI LUN, ... */
-export const HOSTDEV = model('hostdev', {
+export const HOSTDEV = model('hostdev', () => ({
   mode: attr('mode', oneOf('subsystem', 'capabilities')),
   type: attr('type'),
   managed: attr('managed', yesNo),
@@ -12,6 +12,7 @@ export const HOSTDEV = model('hostdev', {
   rawio: attr('rawio', yesNo),
   model: attr('model'),
   display: attr('display', oneOf('on', 'off')),
+  ramfb: attr('ramfb', oneOf('on', 'off')),
   source: child('source', {
     protocol: attr('protocol', oneOf('iscsi', 'vhost')),
     name: attr('name'),
@@ -19,6 +20,8 @@ export const HOSTDEV = model('hostdev', {
     writeFiltering: attr('writeFiltering', yesNo),
     guestReset: attr('guestReset', oneOf('default', 'off', 'uninitialized', 'on')),
     address: ADDRESS,
+    /** type='mdev': the mediated device's UUID. */
+    mdevUuid: at('address', attr('uuid')),
     adapter: at('adapter', attr('name')),
     vendor: at('vendor', attr('id', uint)),
     product: at('product', attr('id', uint)),
@@ -42,4 +45,4 @@ export const HOSTDEV = model('hostdev', {
   readonly: flag('readonly'),
   shareable: flag('shareable'),
   ...DEVICE_INFO,
-});
+}));

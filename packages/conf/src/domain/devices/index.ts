@@ -28,7 +28,7 @@ import { CRYPTO } from './crypto.js';
 import { REDIRFILTER } from './redirfilter.js';
 
 /** `<emulator>`: the path of the hypervisor binary. */
-const EMULATOR = model('emulator', { path: body() });
+const EMULATOR = model('emulator', () => ({ path: body() }));
 
 /** The typed models of the children of `<devices>`, by element name. */
 export const DEVICE_MODELS = {

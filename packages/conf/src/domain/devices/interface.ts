@@ -7,7 +7,7 @@ import { VIRTIO_OPTIONS } from './virtio-options.js';
 const BANDWIDTH_LIMIT = { average: attr('average', uint), peak: attr('peak', uint), burst: attr('burst', uint), floor: attr('floor', uint) };
 
 /** `<interface>`: a network card of the guest and what it is plugged into. */
-export const INTERFACE = model('interface', {
+export const INTERFACE = model('interface', () => ({
   type: attr('type', oneOf('bridge', 'ethernet', 'vhostuser', 'network', 'direct', 'user', 'internal', 'mcast', 'client', 'udp', 'server', 'hostdev', 'vdpa', 'null', 'vds')),
   managed: attr('managed', yesNo),
   trustGuestRxFilters: attr('trustGuestRxFilters', yesNo),
@@ -23,6 +23,8 @@ export const INTERFACE = model('interface', {
     address: attr('address'),
     port: attr('port', uint),
     local: child('local', { address: attr('address'), port: attr('port', uint) }),
+    /** A vhost-user client's reconnection to its backend. */
+    reconnect: child('reconnect', { enabled: attr('enabled', yesNo), timeout: attr('timeout', uint) }),
   }),
   target: child('target', { dev: attr('dev'), managed: attr('managed', yesNo) }),
   model: at('model', attr('type')),
@@ -50,4 +52,4 @@ export const INTERFACE = model('interface', {
   mtu: at('mtu', attr('size', uint)),
   filterref: at('filterref', attr('filter')),
   ...DEVICE_INFO,
-});
+}));

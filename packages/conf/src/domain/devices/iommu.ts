@@ -3,7 +3,7 @@ import { oneOf, onOff, uint } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 
 /** `<iommu>`: the guest's IOMMU. */
-export const IOMMU = model('iommu', {
+export const IOMMU = model('iommu', () => ({
   model: attr('model', oneOf('intel', 'smmuv3', 'virtio')),
   driver: child('driver', {
     intremap: attr('intremap', onOff),
@@ -13,4 +13,4 @@ export const IOMMU = model('iommu', {
     awBits: attr('aw_bits', uint),
   }),
   ...DEVICE_INFO,
-});
+}));

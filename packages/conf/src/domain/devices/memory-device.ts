@@ -3,7 +3,7 @@ import { oneOf, uint } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 
 /** `<memory>` in `<devices>`: hot-pluggable guest memory (DIMM, NVDIMM, virtio-mem, virtio-pmem, SGX EPC). */
-export const MEMORY_DEVICE = model('memory', {
+export const MEMORY_DEVICE = model('memory', () => ({
   model: attr('model', oneOf('dimm', 'nvdimm', 'virtio-pmem', 'virtio-mem', 'sgx-epc')),
   access: attr('access', oneOf('shared', 'private')),
   discard: attr('discard', oneOf('yes', 'no')),
@@ -32,4 +32,4 @@ export const MEMORY_DEVICE = model('memory', {
     readonly: flag('readonly'),
   }),
   ...DEVICE_INFO,
-});
+}));

@@ -15,7 +15,7 @@ const nonBlankText: Binding<string> = {
 };
 
 /** `<rng>`: a paravirtual random number generator and the host source it reads from. */
-export const RNG = model('rng', {
+export const RNG = model('rng', () => ({
   model: attr('model', oneOf('virtio', 'virtio-transitional', 'virtio-non-transitional')),
   driver: child('driver', VIRTIO_OPTIONS),
   rate: child('rate', { bytes: attr('bytes', uint), period: attr('period', uint) }),
@@ -28,4 +28,4 @@ export const RNG = model('rng', {
     ...CHARDEV_SOURCES,
   }),
   ...DEVICE_INFO,
-});
+}));

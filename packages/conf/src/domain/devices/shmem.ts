@@ -3,7 +3,7 @@ import { oneOf, onOff, uint } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 
 /** `<shmem>`: a shared memory region (ivshmem) between guests and the host. */
-export const SHMEM = model('shmem', {
+export const SHMEM = model('shmem', () => ({
   name: attr('name'),
   // libvirt 9.0 reads the role without refusing other words.
   role: attr('role'),
@@ -14,4 +14,4 @@ export const SHMEM = model('shmem', {
   server: child('server', { path: attr('path') }),
   msi: child('msi', { vectors: attr('vectors', uint), ioeventfd: attr('ioeventfd', onOff) }),
   ...DEVICE_INFO,
-});
+}));

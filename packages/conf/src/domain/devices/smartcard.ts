@@ -4,7 +4,7 @@ import { CHARDEV_SOURCES } from './chardev.js';
 import { DEVICE_INFO } from './device-info.js';
 
 /** `<smartcard>`: a CCID smartcard reader, backed by the host's reader, certificates or a channel. */
-export const SMARTCARD = model('smartcard', {
+export const SMARTCARD = model('smartcard', () => ({
   mode: attr('mode', oneOf('host', 'host-certificates', 'passthrough')),
   type: attr('type'),
   certificates: list('certificate', { path: body() }),
@@ -12,4 +12,4 @@ export const SMARTCARD = model('smartcard', {
   // A passthrough card's character device.
   ...CHARDEV_SOURCES,
   ...DEVICE_INFO,
-});
+}));

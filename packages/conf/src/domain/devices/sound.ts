@@ -3,13 +3,13 @@ import { oneOf, uint } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 
 /** `<sound>`: an emulated sound card, with the codecs it has. */
-export const SOUND = model('sound', {
+export const SOUND = model('sound', () => ({
   model: attr('model', oneOf('sb16', 'es1370', 'pcspk', 'ac97', 'ich6', 'ich7', 'ich9', 'usb')),
   multichannel: attr('multichannel'),
   codecs: list('codec', { type: attr('type', oneOf('duplex', 'micro', 'output')) }),
   audioId: at('audio', attr('id', uint)),
   ...DEVICE_INFO,
-});
+}));
 
 /** One direction (`<input>`, `<output>`) of an audio backend: what every backend takes, then each backend's own. */
 const AUDIO_DIRECTION = {
@@ -36,7 +36,7 @@ const AUDIO_DIRECTION = {
 };
 
 /** `<audio>`: a host audio backend that sound cards and displays play through. */
-export const AUDIO = model('audio', {
+export const AUDIO = model('audio', () => ({
   id: attr('id', uint),
   type: attr('type', oneOf('none', 'dbus', 'alsa', 'coreaudio', 'jack', 'oss', 'pulseaudio', 'sdl', 'spice', 'file')),
   timerPeriod: attr('timerPeriod', uint),
@@ -50,4 +50,4 @@ export const AUDIO = model('audio', {
   dspPolicy: attr('dspPolicy', uint),
   inputs: list('input', AUDIO_DIRECTION),
   outputs: list('output', AUDIO_DIRECTION),
-});
+}));

@@ -3,7 +3,7 @@ import { oneOf, yesNo } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 
 /** `<tpm>`: a TPM, passed through from the host or emulated by swtpm. */
-export const TPM = model('tpm', {
+export const TPM = model('tpm', () => ({
   model: attr('model', oneOf('tpm-tis', 'tpm-crb', 'tpm-spapr', 'spapr-tpm-proxy')),
   backend: child('backend', {
     type: attr('type', oneOf('passthrough', 'emulator', 'external')),
@@ -15,4 +15,4 @@ export const TPM = model('tpm', {
     source: child('source', { type: attr('type'), mode: attr('mode'), path: attr('path') }),
   }),
   ...DEVICE_INFO,
-});
+}));

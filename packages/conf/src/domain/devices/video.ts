@@ -15,7 +15,7 @@ const videoNumber: Codec<number> = {
 };
 
 /** `<video>`: the guest's graphics card. */
-export const VIDEO = model('video', {
+export const VIDEO = model('video', () => ({
   model: child('model', {
     type: attr('type', supported((s) => `unknown video model '${s}'`, 'vga', 'cirrus', 'vmvga', 'xen', 'vbox', 'parallels', 'virtio', 'gop', 'none', 'bochs', 'ramfb', 'qxl')),
     vram: attr('vram', videoNumber),
@@ -30,4 +30,4 @@ export const VIDEO = model('video', {
   }),
   driver: child('driver', { name: attr('name', oneOf('qemu', 'vhostuser')), vgaconf: attr('vgaconf', oneOf('io', 'on', 'off')), ...VIRTIO_OPTIONS }),
   ...DEVICE_INFO,
-});
+}));

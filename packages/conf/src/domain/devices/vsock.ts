@@ -3,8 +3,8 @@ import { oneOf, uint, yesNo } from '../../model/codec.js';
 import { DEVICE_INFO } from './device-info.js';
 
 /** `<vsock>`: a virtio socket between guest and host, with the guest's context id. */
-export const VSOCK = model('vsock', {
+export const VSOCK = model('vsock', () => ({
   model: attr('model', oneOf('virtio', 'virtio-transitional', 'virtio-non-transitional')),
   cid: child('cid', { auto: attr('auto', yesNo), address: attr('address', uint) }),
   ...DEVICE_INFO,
-});
+}));

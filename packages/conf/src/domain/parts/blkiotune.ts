@@ -5,7 +5,7 @@ import { parsedUint } from '../../model/codec.js';
  * `<blkiotune>`: the guest's block I/O weight and per-device limits. libvirt drops a weight it
  * cannot read without a word, so the overall weight stays as written.
  */
-export const BLKIOTUNE = model('blkiotune', {
+export const BLKIOTUNE = model('blkiotune', () => ({
   weight: childText('weight'),
   devices: list('device', {
     path: childText('path'),
@@ -15,4 +15,4 @@ export const BLKIOTUNE = model('blkiotune', {
     readBytesSec: childText('read_bytes_sec', parsedUint('read bytes sec')),
     writeBytesSec: childText('write_bytes_sec', parsedUint('write bytes sec')),
   }),
-});
+}));

@@ -2,7 +2,7 @@ import { attr, list, model } from '../../model/binding.js';
 import { oneOf, supported, uint, yesNo } from '../../model/codec.js';
 
 /** `<clock>`: the guest's clock offset and its timers. */
-export const CLOCK = model('clock', {
+export const CLOCK = model('clock', () => ({
   offset: attr('offset', supported((s) => `unknown clock offset '${s}'`, 'utc', 'localtime', 'timezone', 'variable', 'absolute')),
   timezone: attr('timezone'),
   adjustment: attr('adjustment'),
@@ -16,4 +16,4 @@ export const CLOCK = model('clock', {
     frequency: attr('frequency', uint),
     mode: attr('mode', oneOf('auto', 'native', 'emulate', 'paravirt', 'smpsafe')),
   }),
-});
+}));

@@ -5,7 +5,7 @@ import { int, oneOf, uint } from '../../model/codec.js';
 const SCHED = { scheduler: attr('scheduler', oneOf('batch', 'idle', 'fifo', 'rr')), priority: attr('priority', int) };
 
 /** `<cputune>`: CPU shares, bandwidth, pinning and scheduling of vCPUs, emulator and I/O threads. */
-export const CPUTUNE = model('cputune', {
+export const CPUTUNE = model('cputune', () => ({
   shares: childText('shares', uint),
   period: childText('period', uint),
   quota: childText('quota'),
@@ -34,14 +34,14 @@ export const CPUTUNE = model('cputune', {
     nodes: list('node', { id: attr('id', uint), bandwidth: attr('bandwidth', uint) }),
     monitors: list('monitor', { level: attr('level', uint), vcpus: attr('vcpus') }),
   }),
-});
+}));
 
 const NUMA_MODE = oneOf('strict', 'preferred', 'interleave', 'restrictive');
 
 /** `<numatune>`: which host NUMA nodes the guest's memory comes from. */
-export const NUMATUNE = model('numatune', {
+export const NUMATUNE = model('numatune', () => ({
   memory: at('memory', attr('mode', NUMA_MODE)),
   nodeset: at('memory', attr('nodeset')),
   placement: at('memory', attr('placement', oneOf('static', 'auto'))),
   memnodes: list('memnode', { cellid: attr('cellid', uint), mode: attr('mode', NUMA_MODE), nodeset: attr('nodeset') }),
-});
+}));

@@ -3,7 +3,7 @@ import { ErrorDomain } from '@tsvirt/util';
 import { oneOf, supportedIn, uint, yesNo } from '../../model/codec.js';
 
 /** `<cpu>`: the guest CPU model, topology, features and NUMA cells; what a driver adds goes where libvirt writes it. */
-export const CPU = model('cpu', {
+export const CPU = model('cpu', () => ({
   mode: attr('mode', supportedIn(ErrorDomain.CPU, (s) => `Invalid mode attribute '${s}'`, 'custom', 'host-model', 'host-passthrough', 'maximum')),
   match: attr('match', oneOf('minimum', 'exact', 'strict')),
   check: attr('check', oneOf('none', 'partial', 'full')),
@@ -25,4 +25,4 @@ export const CPU = model('cpu', {
       discard: attr('discard', yesNo),
     }),
   }),
-}, { newInShapeOrder: true });
+}), { newInShapeOrder: true });

@@ -4,7 +4,7 @@ import { onOff, uint } from '../../model/codec.js';
 const state = (name: string) => at(name, attr('state', onOff));
 
 /** `<features>`: hypervisor features turned on or off for the guest. */
-export const FEATURES = model('features', {
+export const FEATURES = model('features', () => ({
   acpi: flag('acpi'),
   apic: flag('apic'),
   apicEoi: at('apic', attr('eoi', onOff)),
@@ -50,4 +50,4 @@ export const FEATURES = model('features', {
     avic: state('avic'),
   }),
   kvmHidden: at('kvm', state('hidden')),
-});
+}));

@@ -3,7 +3,7 @@ import { oneOf, uint, yesNo } from '../../model/codec.js';
 import { LOADER, NVRAM } from './firmware.js';
 
 /** `<os>`: what the guest boots (firmware, kernel, boot devices) and how. */
-export const OS = model('os', {
+export const OS = model('os', () => ({
   firmware: attr('firmware', oneOf('bios', 'efi')),
   type: childText('type'),
   arch: at('type', attr('arch')),
@@ -26,4 +26,4 @@ export const OS = model('os', {
   bootmenu: child('bootmenu', { enable: attr('enable', yesNo), timeout: attr('timeout', uint) }),
   bios: child('bios', { useserial: attr('useserial', yesNo), rebootTimeout: attr('rebootTimeout') }),
   smbiosMode: at('smbios', attr('mode', oneOf('emulate', 'host', 'sysinfo'))),
-});
+}));

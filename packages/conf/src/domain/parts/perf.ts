@@ -10,4 +10,4 @@ export const PERF_EVENTS = ['cmt', 'mbmt', 'mbml', 'cpu_cycles', 'instructions',
 const EVENTS = oneOf(...PERF_EVENTS);
 
 /** `<perf>`: the host perf events counted for the guest. */
-export const PERF = model('perf', { events: list('event', { name: attr('name', EVENTS), enabled: attr('enabled', yesNo) }) });
+export const PERF = model('perf', () => ({ events: list('event', { name: attr('name', EVENTS), enabled: attr('enabled', yesNo) }) }));

@@ -144,7 +144,14 @@ const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 export function prettyCapacity(bytes: number): string {
   let unit = 0;
   while (unit < UNITS.length - 1 && bytes >= 1024 ** (unit + 1)) unit++;
-  return `${(bytes / 1024 ** unit).toFixed(3)} ${UNITS[unit]}`;
+  return `${fixed3(bytes / 1024 ** unit)} ${UNITS[unit]}`;
+}
+
+/** printf's `%.3lf`: a tie exact in binary (1.3125) rounds to even as glibc rounds it, where toFixed rounds it up. */
+function fixed3(x: number): string {
+  const scaled = x * 1000;
+  const floor = Math.floor(scaled);
+  return scaled - floor === 0.5 && floor % 2 === 0 ? (floor / 1000).toFixed(3) : x.toFixed(3);
 }
 
 type Sizes = Record<keyof DomainBlockInfo, number | null>;

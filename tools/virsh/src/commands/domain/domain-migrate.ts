@@ -8,6 +8,7 @@ import { VshError } from '../../vsh/vsh-error.js';
 import { DOMAIN } from '../../domain-lookup.js';
 import { objectCommand } from '../shared/object-command.js';
 import { boolOpt, requireOpt } from '../shared/modify-impact.js';
+import { watchMigration } from './migrate-watch.js';
 
 /** The boolean options and the flag each sets, in virsh's order. */
 const FLAG_OPTS: ReadonlyArray<[string, number, string]> = [
@@ -137,16 +138,17 @@ export const migrate = objectCommand({
       throw new VshError('migrate: Unexpected --timeout-* option without --timeout');
     }
   },
-  async run(dom, _ctl, cmd) {
+  async run(dom, ctl, cmd) {
     const desturi = cmd.required('desturi');
     const params = migrateParams(cmd);
     const flags = FLAG_OPTS.reduce((f, [name, flag]) => (cmd.bool(name) ? f | flag : f), 0);
+    const watch = { verbose: cmd.bool('verbose'), timeoutMs: (cmd.int('timeout') ?? 0) * 1000, postcopy: cmd.bool('timeout-postcopy') };
     if (cmd.bool('p2p') || cmd.bool('direct')) {
-      await dom.migrateToURI3(desturi, params, flags);
+      await watchMigration(ctl, dom, dom.migrateToURI3(desturi, params, flags), watch);
     } else {
       const dconn = await connect(desturi);
       try {
-        await dom.migrate3(dconn, params, flags);
+        await watchMigration(ctl, dom, dom.migrate3(dconn, params, flags), watch);
       } finally {
         await dconn.close();
       }

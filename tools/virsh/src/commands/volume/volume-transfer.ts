@@ -133,9 +133,9 @@ async function upload(ctl: Ctl, cmd: ParsedCommand): Promise<boolean> {
     // Reading runs a few chunks ahead of the upload (a Node stream's buffer), so the disk reads while the volume is written.
     // A local driver copies from the file itself (withFileRange), reporting each chunk to the bar.
     const holes = st.isFile() && (flags & StorageVolStreamFlags.SPARSE_STREAM) !== 0 && st.blocks * 512n < st.size;
-    const extents = holes ? await fileExtents(file) : undefined;
     const progress = progressBar(`vol-upload ${text}`, st.isFile() ? (length > 0n && length < st.size ? length : st.size) : undefined);
-    const range = { offset: 0n, length: 0n, size: st.size, holes, ...(extents ? { extents } : {}) };
+    // The file's holes are asked for only when its chunks are read (a local driver's kernel copy never reads them).
+    const range = { offset: 0n, length: 0n, size: st.size, holes, ...(holes ? { extents: () => fileExtents(file) } : {}) };
     const data: AsyncIterable<StreamChunk> = st.isFile()
       ? withFileRange(counted(Readable.from(readChunks(fh, range), { objectMode: true, highWaterMark: READ_AHEAD }), progress),
         { ...range, fh, path: file, progress: (n) => progress.add(n) })

@@ -1,0 +1,51 @@
+// What the QEMU benches share: root and libvirtd checks, and the two sides they time, tsvirsh on an
+// embedded root and virsh on Debian's libvirtd 9.0 (qemu:///system). Not a bench itself (run.mjs
+// runs only *-bench.mjs).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(root, 'tools/virsh/dist/bundle/cli.js');
+
+/** Exits (skipped) unless root; starts libvirtd; answers whether libvirt's side can be measured. */
+export function libvirtSide(bench, why) {
+  if (process.getuid?.() !== 0) {
+    console.log(`${bench}: needs root (${why}); skipped`);
+    process.exit(0);
+  }
+  try {
+    execFileSync(join(root, 'packages/driver-qemu/scripts/libvirtd-up.sh'), { stdio: 'inherit' });
+    return true;
+  } catch {
+    console.log(`${bench}: libvirtd does not answer on qemu:///system; measuring tsvirt alone, without ratios`);
+    return false;
+  }
+}
+
+/** `./tsvirsh`, the program (with its code caches) as a user runs it. */
+export const TSVIRSH = join(root, 'tsvirsh');
+
+/**
+ * The sides' command lines and helpers: `run` times one invocation (throwing on failure), `quiet`
+ * ignores the outcome. tsvirt's side is the CLI's bundle, or `./tsvirsh` with `asUsersRunIt`.
+ */
+export function qemuSides(embedUri, haveLibvirt, { asUsersRunIt = false } = {}) {
+  const tsvirsh = asUsersRunIt ? [TSVIRSH, []] : [process.execPath, [CLI]];
+  const sides = {
+    tsvirt: (...args) => [tsvirsh[0], [...tsvirsh[1], '-c', embedUri, ...args]],
+    ...(haveLibvirt ? { libvirt: (...args) => ['virsh', ['-c', 'qemu:///system', ...args]] } : {}),
+  };
+  const run = (side, ...args) => {
+    const [cmd, argv] = sides[side](...args);
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, argv, { encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) throw new Error(`${side} ${args.join(' ')}: ${r.stderr.trim()}`);
+    return ms;
+  };
+  const quiet = (side, ...args) => spawnSync(...sides[side](...args), { encoding: 'utf8' });
+  return { sides, run, quiet };
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

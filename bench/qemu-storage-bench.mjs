@@ -1,0 +1,73 @@
+// driver-qemu's storage-heavy jobs beside libvirt's QEMU driver, in one run on this machine (TCG):
+//  - blockcopy of a 256 MiB image full of data (`blockcopy DOM vda --dest F --wait --finish`);
+//  - save and restore of a running 256 MiB guest (`save DOM F`, `restore F`).
+// tsvirsh on qemu:///embed?root=DIR against virsh on qemu:///system (Debian's libvirtd 9.0, started
+// by packages/driver-qemu/scripts/libvirtd-up.sh); each side has its own copy of the image. Each
+// figure is the median wall time of a whole CLI invocation; the load average is printed with them,
+// as other engineers share the machine. Needs root. Env: BENCH_STORAGE_RUNS (default 3).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { libvirtSide, median, qemuSides } from './qemu-sides.mjs';
+
+const RUNS = Number(process.env.BENCH_STORAGE_RUNS ?? 3);
+const haveLibvirt = libvirtSide('qemu-storage-bench', 'libvirtd');
+const tmp = mkdtempSync(join(tmpdir(), 'qemu-storage-bench-'));
+const { sides, run, quiet } = qemuSides(`qemu:///embed?root=${tmp}/root`, haveLibvirt);
+const NAME = `qsbench-${process.pid}`;
+
+const domainXML = (disk) => `<domain type='qemu'><name>${NAME}</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
+<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk>
+<memballoon model='none'/></devices></domain>`;
+
+const results = {};
+const loads = [];
+const record = (what, side, ms) => ((results[what] ??= {})[side] = ms);
+try {
+  const dirs = {};
+  for (const side of Object.keys(sides)) {
+    const dir = (dirs[side] = join(tmp, side));
+    mkdirSync(dir);
+    const image = join(dir, 'src.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', image, '256M']);
+    execFileSync('qemu-io', ['-c', 'write -P 0xab 0 256M', image], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'dom.xml'), domainXML(image));
+    quiet(side, 'destroy', NAME);
+    run(side, 'create', join(dir, 'dom.xml'));
+  }
+  const t = {};
+  // The sides take turns within each run, so a change in the machine's load falls on both.
+  for (let i = 0; i < RUNS; i++) {
+    for (const side of Object.keys(sides)) {
+      const dir = dirs[side];
+      const mine = (t[side] ??= { copy: [], save: [], restore: [] });
+      loads.push(loadavg()[0]);
+      mine.copy.push(run(side, 'blockcopy', NAME, 'vda', '--dest', join(dir, `copy-${i}.qcow2`), '--wait', '--finish'));
+      rmSync(join(dir, `copy-${i}.qcow2`), { force: true });
+      const file = join(dir, `save-${i}`);
+      mine.save.push(run(side, 'save', NAME, file));
+      mine.restore.push(run(side, 'restore', file));
+      rmSync(file, { force: true });
+    }
+  }
+  for (const [side, mine] of Object.entries(t)) {
+    record('blockcopy --wait --finish, 256 MiB of data', side, median(mine.copy));
+    record('save of a running 256 MiB guest', side, median(mine.save));
+    record('restore of it', side, median(mine.restore));
+  }
+} finally {
+  for (const side of Object.keys(sides)) quiet(side, 'destroy', NAME);
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const fmt = (x) => (x === undefined ? '—' : x.toFixed(0));
+console.log(`\ndriver-qemu storage jobs beside libvirt 9.0's QEMU driver (median of ${RUNS} runs, ms, whole CLI invocations)`);
+console.log(`load average (1 min) during the runs: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
+console.log(`${'operation'.padEnd(46)} ${'tsvirsh'.padStart(8)} ${'virsh'.padStart(8)}   ratio`);
+for (const [what, r] of Object.entries(results)) {
+  const ratio = r.tsvirt / r.libvirt;
+  const words = r.libvirt === undefined ? '' : `${ratio.toFixed(2)}× libvirt's time`;
+  console.log(`${what.padEnd(46)} ${fmt(r.tsvirt).padStart(8)} ${fmt(r.libvirt).padStart(8)}   ${words}`);
+}

@@ -1,0 +1,59 @@
+import type { DeviceOf } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+
+type Nic = DeviceOf<'interface'>;
+type Reconnect = { readonly enabled?: boolean | undefined; readonly timeout?: number | undefined } | undefined;
+
+const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, what, ErrorDomain.QEMU);
+
+/**
+ * The `-chardev` of a vhost-user backend's UNIX socket, as libvirt gives it: QEMU listens on it
+ * (`server=on`, waiting for the backend) or connects to it, reconnecting after a timeout when asked.
+ */
+export function vhostUserChardev(id: string, path: string, server: boolean, reconnect: Reconnect): string {
+  const again = reconnect?.enabled === true && reconnect.timeout !== undefined ? `,reconnect=${reconnect.timeout}` : '';
+  return `socket,id=${id},path=${path.replaceAll(',', ',,')}${server ? ',server=on' : ''}${again}`;
+}
+
+const hostPort = (address: string | undefined, port: number | undefined): string => `${address ?? ''}:${port ?? ''}`;
+
+/** The `-netdev` of a socket interface: QEMU listens, connects, joins a multicast group or sends UDP datagrams. */
+function socketNetdev(nic: Nic, id: string): Record<string, unknown> {
+  const s = nic.source;
+  const at = hostPort(s?.address, s?.port);
+  switch (nic.type) {
+    case 'server': return { type: 'socket', listen: at, id };
+    case 'client': return { type: 'socket', connect: at, id };
+    case 'mcast': return { type: 'socket', mcast: at, id };
+    default: return { type: 'socket', udp: at, localaddr: hostPort(s?.local?.address, s?.local?.port), id };
+  }
+}
+
+/**
+ * What goes before an interface's `-device`: for vhost-user its socket's `-chardev` (`charnetN`)
+ * and a vhost-user `-netdev`; user networking; a tap on a bridge the driver plugged; a socket.
+ */
+export function netdevArgs(nic: Nic, index: number, tap: string | undefined): string[] {
+  const id = `hostnet${index}`;
+  switch (nic.type) {
+    case 'vhostuser': {
+      if (nic.source?.type !== 'unix' || nic.source.path === undefined) throw unsupported(`vhostuser interface '${id}' needs a UNIX socket`);
+      const queues = nic.driver?.queues !== undefined && nic.driver.queues > 1 ? { queues: nic.driver.queues } : {};
+      const chardev = `charnet${index}`;
+      return [
+        '-chardev', vhostUserChardev(chardev, nic.source.path, nic.source.mode === 'server', nic.source.reconnect),
+        '-netdev', JSON.stringify({ type: 'vhost-user', chardev, ...queues, id }),
+      ];
+    }
+    case 'user':
+      return ['-netdev', JSON.stringify({ type: 'user', id })];
+    case 'server':
+    case 'client':
+    case 'mcast':
+    case 'udp':
+      return ['-netdev', JSON.stringify(socketNetdev(nic, id))];
+    default:
+      if ((nic.type === 'network' || nic.type === 'bridge') && tap !== undefined) return ['-netdev', JSON.stringify({ type: 'tap', id, ifname: tap, script: 'no', downscript: 'no' })];
+      throw unsupported(`interface type '${nic.type}' is not supported by this driver yet`);
+  }
+}
