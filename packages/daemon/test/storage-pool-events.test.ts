@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@tsvirt/api';
 import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -56,4 +57,30 @@ describe.skipIf(!hasLibvirt && process.env['CI'] !== 'true')('storage pool event
     // libvirt's own (its test driver, in the client's process) raises the same
     expect(run('test:///default').stdout).toBe(r.stdout);
   }, 90_000);
+});
+
+describe('a volume wipe through tsvirtd', () => {
+  let d: DaemonProcess;
+  beforeAll(async () => {
+    d = await startDaemon();
+  }, 120_000);
+  afterAll(async () => d?.dispose());
+
+  it('wipes with the onProgress option given; the protocol carries no progress, so it is never called', async () => {
+    const poolDir = join(d.dir, 'wipe');
+    mkdirSync(poolDir);
+    const conn = await connect(`qemu+unix:///system?socket=${d.rw}`);
+    try {
+      const pool = await conn.storagePoolCreateXML(`<pool type='dir'><name>wipe</name><target><path>${poolDir}</path></target></pool>`);
+      const vol = await pool.createXML("<volume><name>w.raw</name><capacity unit='bytes'>2097152</capacity><allocation unit='bytes'>2097152</allocation></volume>");
+      writeFileSync(join(poolDir, 'w.raw'), Buffer.alloc(2 * 1024 * 1024, 0xab));
+      const heard: bigint[] = [];
+      await vol.wipe(0, { onProgress: (done) => heard.push(done) });
+      expect(readFileSync(join(poolDir, 'w.raw')).every((b) => b === 0)).toBe(true);
+      expect(heard).toEqual([]);
+      await pool.destroy();
+    } finally {
+      await conn.close();
+    }
+  }, 60_000);
 });
