@@ -4,6 +4,7 @@ import {
   NetworkUpdateCommand, NetworkUpdateSection, typedBoolean, typedInt, typedString, typedUInt, typedULLong,
   type Connection, type Domain, type DomainCheckpoint, type DomainSnapshot, type Network, type StoragePool, type StorageVol,
 } from '@tsvirt/api';
+import { KeycodeSet } from '@tsvirt/util/keycodes';
 
 /** One entry point called with `flags` on objects made afresh for the call; the names are record.py's. */
 export type Call = (conn: Connection, flags: number) => Promise<unknown>;
@@ -72,6 +73,7 @@ export const DOMAIN_CALLS: Record<string, Call> = {
   domainReboot: on((d, f) => d.reboot(f)),
   domainReset: on((d, f) => d.reset(f)),
   domainInjectNMI: on((d, f) => d.injectNMI(f)),
+  domainSendKey: on((d, f) => d.sendKey(KeycodeSet.LINUX, 0, [30], f)),
   domainUndefine: off((d, f) => d.undefine(f)),
   domainGetXMLDesc: on((d, f) => d.getXMLDesc(f)),
   domainGetState: on((d, f) => d.getState(f)),

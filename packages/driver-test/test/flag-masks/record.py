@@ -118,6 +118,7 @@ DOMAIN_CALLS = {
     'domainReboot': (dom_on, lambda d, f: d.reboot(f)),
     'domainReset': (dom_on, lambda d, f: d.reset(f)),
     'domainInjectNMI': (dom_on, lambda d, f: d.injectNMI(f)),
+    'domainSendKey': (dom_on, lambda d, f: d.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 0, [30], 1, f)),
     'domainUndefine': (dom_off, lambda d, f: d.undefineFlags(f)),
     'domainGetXMLDesc': (dom_on, lambda d, f: d.XMLDesc(f)),
     'domainGetState': (dom_on, lambda d, f: d.state(f)),
