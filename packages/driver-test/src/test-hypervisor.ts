@@ -40,6 +40,7 @@ import {
   createSnapshot, currentSnapshot, deleteSnapshot, listChildren, listSnapshots, lookupSnapshot, revertToSnapshot, snapshotParent, snapshotXML,
 } from './domain/snapshots.js';
 import { liveView } from './domain/live-view.js';
+import { checkSendKeycodes } from './domain/send-key.js';
 import {
   checkpointParent, checkpointXML, createCheckpoint, deleteCheckpoint, listCheckpointChildren, listCheckpoints, lookupCheckpoint,
 } from './domain/checkpoints.js';
@@ -209,6 +210,14 @@ export class TestHypervisor implements HypervisorDriver {
     checkFlags(flags, 0, 'testDomainInjectNMI', D);
     const obj = this.host.find(dom);
     if (!isActive(obj)) throw notRunning();
+  }
+
+  /** Keys of a running (or paused) domain are checked against their code set and go nowhere. */
+  async domainSendKey(dom: DomainRef, codeset: number, _holdtime: number, keycodes: readonly number[], flags: number): Promise<void> {
+    checkFlags(flags, 0, 'testDomainSendKey', D);
+    const obj = this.host.find(dom);
+    if (!isActive(obj)) throw notRunning();
+    checkSendKeycodes(codeset, keycodes);
   }
 
   /** libvirt's test driver answers a wrong state here with an internal error, shut off or paused alike. */
