@@ -11,11 +11,11 @@
 // beside issue 15's goal. The load average is printed before and after. Needs root (libvirtd,
 // losetup). Env: BENCH_QEMU_RUNS (timed runs per operation, default 7), BENCH_QEMU_RUNNING (20).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { libvirtSide, median, qemuSides, timed, TSVIRSH } from './qemu-sides.mjs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TSVIRSH, libvirtSide, median, qemuSides } from './qemu-sides.mjs';
 
 const RUNS = Number(process.env.BENCH_QEMU_RUNS ?? 7);
 const RUNNING = Number(process.env.BENCH_QEMU_RUNNING ?? 20);
@@ -31,10 +31,17 @@ const loopFile = join(tmp, 'disk.img');
 writeFileSync(loopFile, Buffer.alloc(8 << 20));
 const loop = execFileSync('losetup', ['-f', '--show', loopFile], { encoding: 'utf8' }).trim();
 
-const { sides, run, quiet } = qemuSides(EMBED, haveLibvirt);
+const { sides, run, quiet } = qemuSides(EMBED, haveLibvirt, { asUsersRunIt: true });
 const SIDES = Object.keys(sides);
 // libvirtd's domains are system-wide: a name of this run only.
 const PREFIX = `qbench${process.pid}d`;
+
+/** The wall time of one run of a floor's command. */
+function timed(cmd, argv) {
+  const t0 = process.hrtime.bigint();
+  spawnSync(cmd, argv);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
 
 const domainXML = (name, mib = 64) => `<domain type='qemu'><name>${name}</name><memory unit='MiB'>${mib}</memory><vcpu>1</vcpu>
 <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><controller type='scsi' index='0' model='virtio-scsi'/>

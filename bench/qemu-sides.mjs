@@ -6,8 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// The launcher, as a user runs it.
-export const TSVIRSH = join(root, 'tsvirsh');
+const CLI = join(root, 'tools/virsh/dist/bundle/cli.js');
 
 /** Exits (skipped) unless root; starts libvirtd; answers whether libvirt's side can be measured. */
 export function libvirtSide(bench, why) {
@@ -24,24 +23,29 @@ export function libvirtSide(bench, why) {
   }
 }
 
-/** The sides' command lines and helpers: `run` times one invocation (throwing on failure), `quiet` ignores the outcome. */
-export function qemuSides(embedUri, haveLibvirt) {
+/** `./tsvirsh`, the program (with its code caches) as a user runs it. */
+export const TSVIRSH = join(root, 'tsvirsh');
+
+/**
+ * The sides' command lines and helpers: `run` times one invocation (throwing on failure), `quiet`
+ * ignores the outcome. tsvirt's side is the CLI's bundle, or `./tsvirsh` with `asUsersRunIt`.
+ */
+export function qemuSides(embedUri, haveLibvirt, { asUsersRunIt = false } = {}) {
+  const tsvirsh = asUsersRunIt ? [TSVIRSH, []] : [process.execPath, [CLI]];
   const sides = {
-    tsvirt: (...args) => [TSVIRSH, ['-c', embedUri, ...args]],
+    tsvirt: (...args) => [tsvirsh[0], [...tsvirsh[1], '-c', embedUri, ...args]],
     ...(haveLibvirt ? { libvirt: (...args) => ['virsh', ['-c', 'qemu:///system', ...args]] } : {}),
   };
-  const run = (side, ...args) => timed(...sides[side](...args));
+  const run = (side, ...args) => {
+    const [cmd, argv] = sides[side](...args);
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, argv, { encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) throw new Error(`${side} ${args.join(' ')}: ${r.stderr.trim()}`);
+    return ms;
+  };
   const quiet = (side, ...args) => spawnSync(...sides[side](...args), { encoding: 'utf8' });
   return { sides, run, quiet };
-}
-
-/** The wall time of one invocation in ms; throws when it fails. */
-export function timed(cmd, argv) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')}: ${r.stderr.trim()}`);
-  return ms;
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

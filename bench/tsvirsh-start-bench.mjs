@@ -1,7 +1,8 @@
 // tsvirsh's cold start against its floor and against virsh, in the same run: `node -e 0` (Node's
 // own start, the floor), `./tsvirsh -c test:///default list --all` and Debian's virsh 9.0 doing
-// the same. Medians of interleaved runs by hyperfine, wall time and CPU time (user + system),
-// which a loaded machine disturbs less. Env: BENCH_RUNS (default 30).
+// the same. Wall time: hyperfine's medians. CPU time (user + system, which a loaded machine
+// disturbs less): medians of the same commands run interleaved again, each under bash's `times`
+// (hyperfine gives only the mean, which one slow run moves). Env: BENCH_RUNS (default 30).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,6 +21,14 @@ const commands = [
   ['tsvirsh', `${join(root, 'tsvirsh')} -c test:///default list --all`],
   ...(has('virsh') ? [['virsh 9.0', 'virsh -c test:///default list --all']] : []),
 ];
+/** The CPU seconds (user + system) of one run of `command`, as bash's `times` gives its child's. */
+function cpuSeconds(command) {
+  const r = spawnSync('bash', ['-c', `${command} >/dev/null 2>&1; times`], { encoding: 'utf8' });
+  const [, um, us, sm, ss] = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stdout.trim()) ?? [];
+  if (um === undefined) throw new Error(`no times from bash for ${command}: ${r.stdout}${r.stderr}`);
+  return Number(um) * 60 + Number(us) + Number(sm) * 60 + Number(ss);
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'tsvirsh-start-'));
 try {
   const json = join(tmp, 'out.json');
@@ -27,13 +36,17 @@ try {
   if (r.status !== 0) throw new Error(`hyperfine failed: ${r.stderr}`);
   const results = JSON.parse(readFileSync(json, 'utf8')).results;
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const cpu = commands.map(() => []);
+  for (let run = 0; run < RUNS; run++) {
+    commands.forEach(([, c], i) => cpu[i].push(cpuSeconds(c)));
+  }
   const rows = results.map((res, i) => ({
     label: commands[i][0],
     wall: median(res.times) * 1000,
-    cpu: (res.user + res.system) * 1000,
+    cpu: median(cpu[i]) * 1000,
   }));
   const floor = rows[0];
-  console.log(`cold start, ${RUNS} runs each, load average ${loadavg()[0].toFixed(1)} on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs`);
+  console.log(`cold start, ${RUNS} runs each (wall: hyperfine's medians; cpu: medians of interleaved runs), load average ${loadavg()[0].toFixed(1)} on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs`);
   for (const row of rows) {
     console.log(`  ${row.label.padEnd(10)} wall ${row.wall.toFixed(1).padStart(7)} ms (${(row.wall / floor.wall).toFixed(2)}x node -e 0)` +
       `  cpu ${row.cpu.toFixed(1).padStart(6)} ms (${(row.cpu / floor.cpu).toFixed(2)}x)`);

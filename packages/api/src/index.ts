@@ -76,7 +76,7 @@ export type { VcpuInfo, DomainVcpus, NodeCPUMap, DomainInterfaceStats, DomainBlo
 export type { NetworkDriver, NetworkDriverEvent, NetworkRef, NetworkDHCPLease, NetworkPortRef } from './driver/network-driver.js';
 export type { InterfaceDriver, InterfaceRef } from './driver/interface-driver.js';
 export type { NodeDeviceDriver, NodeDeviceRef } from './driver/nodedev-driver.js';
-export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo, StoragePoolDriverEvent } from './driver/storage-driver.js';
+export type { StorageDriver, StoragePoolRef, StorageVolRef, StoragePoolInfo, StorageVolInfo, StorageVolWipeOptions, StoragePoolDriverEvent } from './driver/storage-driver.js';
 export type { StateDriver } from './driver/state-driver.js';
 export { LifecycleEventHub } from './driver/event-hub.js';
 export { qemuMonitorEventFilter } from './driver/qemu-monitor-event-filter.js';

@@ -41,6 +41,7 @@ import { removeTpmState } from './tpm/swtpm-emulator.js';
 import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
+import { checkEmulator } from './process/emulator-check.js';
 
 const D = ErrorDomain.QEMU;
 /** QEMU's version as libvirt encodes it (the installed 7.2). */
@@ -163,6 +164,7 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainDefineXML(xml: string, flags: number): Promise<DomainRef> {
     checkFlags(flags, DomainDefineFlags.VALIDATE, 'qemuDomainDefineXMLFlags', D);
     const def = parseQemuDomain(xml);
+    await checkEmulator(def);
     return this.store.withDomainJob(def.name, async () => {
       const existing = await this.store.withDriverLock(async () => {
         const found = await this.checkIdentity(def.name, def.uuid);

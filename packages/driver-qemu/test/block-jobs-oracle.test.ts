@@ -90,5 +90,5 @@ describe.skipIf(skip)("block jobs beside libvirt's QEMU driver (libvirtd 9.0)", 
     // --delete removed the committed image on both sides; the others stay.
     expect(['mid', 'top', 'base'].map((n) => existsSync(join(ours, `${n}.qcow2`)))).toEqual(['mid', 'top', 'base'].map((n) => existsSync(join(theirs, `${n}.qcow2`))));
     expect(existsSync(join(ours, 'mid.qcow2'))).toBe(false);
-  });
+  }, 300_000); // About 40 steps, each a virsh and a tsvirsh process: slow on a loaded machine.
 });

@@ -177,6 +177,23 @@ describe('live migration between two embed roots (QEMU under TCG)', () => {
     await there.destroy();
   });
 
+  it("a suspend while sending (virsh's --timeout) pauses the source through the sending loop, so it converges", async () => {
+    if (qemuMissing()) return;
+    const dom = await slowGuest(a.conn, 'mig12');
+    const evA = await recordEvents(a.conn);
+    const migrating = dom.migrate3(b.conn, SLOW, MF.LIVE);
+    await untilSending(dom);
+    await dom.suspend();
+    const there = await migrating;
+    await wait(100);
+    evA.stop();
+    expect(evA.seen).toEqual([
+      ['mig12', ET.SUSPENDED, ED.SUSPENDED.PAUSED], ['mig12', ET.SUSPENDED, ED.SUSPENDED.MIGRATED], ['mig12', ET.STOPPED, ED.STOPPED.MIGRATED],
+    ]);
+    expect(await there.getState()).toEqual([DomainState.RUNNING, DomainRunningReason.MIGRATED]);
+    await there.destroy();
+  });
+
   it('a destination QEMU that dies mid-way: the source rolls back and runs on, nothing is left there', async () => {
     if (qemuMissing()) return;
     const dom = await slowGuest(a.conn, 'mig7');
@@ -186,7 +203,7 @@ describe('live migration between two embed roots (QEMU under TCG)', () => {
     process.kill(pidIn(b.root, 'mig7'), 'SIGKILL');
     await expect(migrating).rejects.toMatchObject({ code: ErrorCode.OPERATION_FAILED });
     expect((await dom.getState())[0]).toBe(DomainState.RUNNING);
-    expect(b.root.statuses()).toEqual([]);
+    expect(b.root.statuses().map((x) => [x['name'], x['pid'], x['state'], x['reason']])).toEqual([]);
     // a Prepare that fails (QEMU cannot start there) also leaves the source running
     const bad = (await dom.getXMLDesc()).replace(/<\/devices>/, "<disk type='file' device='disk'><driver name='qemu' type='raw' cache='none'/><source file='/nonexistent/disk.img'/><target dev='vdb' bus='virtio'/></disk></devices>");
     await expect(dom.migrate3(b.conn, [typedString(MP.DEST_XML, bad)], MF.LIVE)).rejects.toThrow();

@@ -5,7 +5,7 @@ import { formatStoragePoolXML, validateXML, type StoragePoolDef } from '@tsvirt/
 import {
   ALL_LIST_STORAGE_POOLS_FLAGS, StoragePoolEventLifecycleType as E, StorageVolType, StoragePoolBuildFlags, StoragePoolCreateFlags, StoragePoolDefineFlags, StoragePoolState, StorageVolCreateFlags,
   StorageVolInfoFlags, StorageVolWipeAlgorithm, StorageXMLFlags, matchesListStoragePoolsFlags,
-  type Connection, type StorageDriver, type StoragePoolDriverEvent, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef,
+  type Connection, type StorageDriver, type StoragePoolDriverEvent, type StoragePoolInfo, type StoragePoolRef, type StorageVolInfo, type StorageVolRef, type StorageVolWipeOptions,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, logger, writeFileAtomic, type StreamChunk } from '@tsvirt/util';
 import { livePoolXML } from './dir-pool.js';
@@ -338,11 +338,11 @@ export class LocalStorage implements StorageDriver {
     const { pool, vol } = await this.vol(ref);
     await need(pool.def, 'deleteVolume', 'storage pool does not support vol deletion')(pool.def, vol, flags);
   }
-  async storageVolWipe(ref: StorageVolRef, flags: number): Promise<void> {
-    await this.storageVolWipePattern(ref, StorageVolWipeAlgorithm.ZERO, flags);
+  async storageVolWipe(ref: StorageVolRef, flags: number, options?: StorageVolWipeOptions): Promise<void> {
+    await this.storageVolWipePattern(ref, StorageVolWipeAlgorithm.ZERO, flags, options);
   }
-  async storageVolWipePattern(ref: StorageVolRef, algorithm: number, flags: number): Promise<void> {
-    await wipeVolume(await volumeFacts((await this.vol(ref)).vol), algorithm, flags);
+  async storageVolWipePattern(ref: StorageVolRef, algorithm: number, flags: number, options?: StorageVolWipeOptions): Promise<void> {
+    await wipeVolume(await volumeFacts((await this.vol(ref)).vol), algorithm, flags, options?.onProgress);
   }
   async storageVolResize(ref: StorageVolRef, capacity: bigint, flags: number): Promise<void> {
     const { pool, vol } = await this.vol(ref);

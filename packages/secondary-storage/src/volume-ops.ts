@@ -1,5 +1,5 @@
 import { open, rmdir, truncate, unlink } from 'node:fs/promises';
-import { StorageVolResizeFlags, StorageVolWipeAlgorithm } from '@tsvirt/api';
+import { StorageVolResizeFlags, StorageVolWipeAlgorithm, type StorageVolWipeOptions } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags, runCommand, systemError } from '@tsvirt/util';
 import { resizeImage } from './qemu-img.js';
 import type { VolumeEntry, VolumeFacts } from './volume-facts.js';
@@ -23,8 +23,11 @@ export async function preallocate(path: string, bytes: bigint): Promise<void> {
 
 const ZERO_CHUNK = 1024 * 1024;
 
-/** Overwrites the first `bytes` of a volume with zeros. */
-async function writeZeros(path: string, bytes: bigint): Promise<void> {
+/** What a wipe tells of its progress (the caller's StorageVolWipeOptions.onProgress). */
+type OnProgress = StorageVolWipeOptions['onProgress'];
+
+/** Overwrites the first `bytes` of a volume with zeros, telling `onProgress` after each chunk. */
+async function writeZeros(path: string, bytes: bigint, onProgress: OnProgress): Promise<void> {
   const fd = await open(path, 'r+').catch((e: unknown) => {
     throw systemError(`Failed to open storage volume with path '${path}'`, e as NodeJS.ErrnoException, D);
   });
@@ -33,6 +36,7 @@ async function writeZeros(path: string, bytes: bigint): Promise<void> {
     for (let at = 0n; at < bytes; at += BigInt(ZERO_CHUNK)) {
       const n = bytes - at < BigInt(ZERO_CHUNK) ? Number(bytes - at) : ZERO_CHUNK;
       await fd.write(zeros, 0, n, Number(at));
+      onProgress?.(at + BigInt(n), bytes);
     }
     await fd.sync();
   } catch (e) {
@@ -44,16 +48,17 @@ async function writeZeros(path: string, bytes: bigint): Promise<void> {
 
 /**
  * Wipes a volume as libvirt's local backends do: zeros over its allocation; TRIM is refused, and
- * the other patterns need `scrub`, which the host has or not.
+ * the other patterns need `scrub`, which the host has or not. `onProgress` hears the zeros
+ * written as they go; `scrub` tells nothing until it ends.
  */
-export async function wipeVolume(vol: VolumeFacts, algorithm: number, flags: number): Promise<void> {
+export async function wipeVolume(vol: VolumeFacts, algorithm: number, flags: number, onProgress?: OnProgress): Promise<void> {
   checkFlags(flags, 0, 'storageVolWipePattern', D);
   if (!Number.isInteger(algorithm) || algorithm < 0 || algorithm > StorageVolWipeAlgorithm.TRIM) {
     throw new VirError(ErrorCode.INVALID_ARG, `wiping algorithm ${algorithm} not supported`, D);
   }
   if (algorithm === StorageVolWipeAlgorithm.TRIM) throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, "'trim' algorithm not supported", D);
   if (algorithm === StorageVolWipeAlgorithm.ZERO) {
-    await writeZeros(vol.path, vol.allocation);
+    await writeZeros(vol.path, vol.allocation, onProgress);
     return;
   }
   const pattern = Object.entries(StorageVolWipeAlgorithm).find(([, v]) => v === algorithm)![0].toLowerCase();
@@ -63,6 +68,7 @@ export async function wipeVolume(vol: VolumeFacts, algorithm: number, flags: num
     }
     throw e;
   });
+  onProgress?.(vol.allocation, vol.allocation);
 }
 
 /** The capacity a resize asks for: `capacity` itself, or the current one changed by it (DELTA). */

@@ -153,6 +153,24 @@ describe('volumes of a dir pool', { timeout: 30_000 }, () => {
     await vol.delete();
   });
 
+  it('wipe tells its progress: the bytes rise chunk by chunk to the volume\'s size', async () => {
+    const vol = await pool.createXML(volXML('wipe-progress.raw', 3 * MiB + 512));
+    const size = (await vol.getInfo()).allocation;
+    expect(size).toBeGreaterThanOrEqual(BigInt(3 * MiB + 512));
+    const heard: Array<[bigint, bigint]> = [];
+    await vol.wipe(0, { onProgress: (done, total) => heard.push([done, total]) });
+    expect(heard.length).toBeGreaterThanOrEqual(4);
+    expect(heard.every(([, total]) => total === size)).toBe(true);
+    expect(heard.every(([done], i) => done > (i ? heard[i - 1]![0] : 0n))).toBe(true);
+    expect(heard[0]![0]).toBe(BigInt(MiB));
+    expect(heard.at(-1)![0]).toBe(size);
+    // a refused wipe tells nothing
+    const refused: bigint[] = [];
+    await virErrorOf(vol.wipePattern(StorageVolWipeAlgorithm.TRIM, 0, { onProgress: (done) => refused.push(done) }));
+    expect(refused).toEqual([]);
+    await vol.delete();
+  });
+
   it('refuses bad volumes with libvirt\'s codes and messages, and leaves nothing half-made', async () => {
     const before = readdirSync(dir).sort();
     const cases: Array<[string, ErrorCode, string]> = [

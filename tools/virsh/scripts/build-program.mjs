@@ -164,8 +164,10 @@ const common = {
   // Every import() becomes a require() of the launcher's: V8 drops the dynamic-import hook of a
   // script compiled from a code cache (Node 20), and bundled modules are initialised in place.
   supported: { 'dynamic-import': false },
-  // A smaller file is read and hashed (V8 checks the cache against the source) faster; names stay.
-  minifyWhitespace: true,
+  // A smaller file and cache are read and deserialised faster: minified whitespace, syntax and
+  // local names (1.3 MB to 1.0 MB, about 2 ms of CPU per cold start). Nothing takes a name from a
+  // class or function: errors set theirs (VirError, VshError).
+  minify: true,
   legalComments: 'none',
 };
 // libxml2-wasm awaits at its top level, which a CommonJS bundle cannot hold: it stays outside.

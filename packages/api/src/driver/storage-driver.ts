@@ -26,6 +26,15 @@ export interface StorageVolInfo {
   readonly allocation: bigint;
 }
 
+/**
+ * A tsvirt extension to virStorageVolWipe/WipePattern: `onProgress(done, total)` is called as a
+ * driver that wipes in-process writes (bytes wiped so far of `total`); a driver that cannot tell
+ * (over remote: the protocol has no wipe progress) never calls it.
+ */
+export interface StorageVolWipeOptions {
+  readonly onProgress?: (done: bigint, total: bigint) => void;
+}
+
 /** A storage pool event as a driver raises it. */
 export interface StoragePoolDriverEvent {
   readonly pool: StoragePoolRef;
@@ -71,8 +80,8 @@ export interface StorageDriver {
   storageVolCreateXML?(pool: StoragePoolRef, xml: string, flags: number): Promise<StorageVolRef>;
   storageVolCreateXMLFrom?(pool: StoragePoolRef, xml: string, clone: StorageVolRef, flags: number): Promise<StorageVolRef>;
   storageVolDelete?(vol: StorageVolRef, flags: number): Promise<void>;
-  storageVolWipe?(vol: StorageVolRef, flags: number): Promise<void>;
-  storageVolWipePattern?(vol: StorageVolRef, algorithm: number, flags: number): Promise<void>;
+  storageVolWipe?(vol: StorageVolRef, flags: number, options?: StorageVolWipeOptions): Promise<void>;
+  storageVolWipePattern?(vol: StorageVolRef, algorithm: number, flags: number, options?: StorageVolWipeOptions): Promise<void>;
   storageVolResize?(vol: StorageVolRef, capacity: bigint, flags: number): Promise<void>;
   storageVolGetXMLDesc?(vol: StorageVolRef, flags: number): Promise<string>;
   storageVolGetInfo?(vol: StorageVolRef): Promise<StorageVolInfo>;

@@ -43,8 +43,14 @@ export const LIB_VERSION = 9_000_000;
 /** An open connection (libvirt's virConnectPtr) to one driver. */
 export class Connection {
   #closed = false;
-  /** Aborted by close(): ends every event stream still open on the connection. */
-  readonly #closing = new AbortController();
+  /**
+   * Aborted by close(): ends every event stream still open on the connection. Made when a stream
+   * first asks for it (`#closingSignal`): Node loads AbortController's module on first use, which
+   * a connection that streams nothing should not pay for.
+   */
+  #closing: AbortController | undefined;
+  /** The connection ended (closed, or its daemon gone): a signal made from now on starts aborted. */
+  #ended = false;
   readonly #driver: DriverConnection;
   readonly #uri: string;
   readonly #readonly: boolean;
@@ -64,8 +70,21 @@ export class Connection {
       return table;
     });
     // a connection that closed by itself (its daemon gone) ends its event streams too
-    const end = (): void => this.#closing.abort();
+    const end = (): void => this.#end();
     driver.closed?.then(end, end);
+  }
+
+  #end(): void {
+    this.#ended = true;
+    this.#closing?.abort();
+  }
+
+  #closingSignal(): AbortSignal {
+    if (!this.#closing) {
+      this.#closing = new AbortController();
+      if (this.#ended) this.#closing.abort();
+    }
+    return this.#closing.signal;
   }
 
   /** The driver connection, or INVALID_CONN naming the public API once closed, as libvirt does. */
@@ -336,7 +355,7 @@ export class Connection {
     return eventStream(
       (l) => source.subscribe(l),
       (e) => ({ domain: new Domain(this, e.domain), event: e.event, detail: e.detail }),
-      options.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal,
+      options.signal ? AbortSignal.any([options.signal, this.#closingSignal()]) : this.#closingSignal(),
     );
   }
 
@@ -363,9 +382,9 @@ export class Connection {
     }
     const stop = (): void => {
       off();
-      this.#closing.signal.removeEventListener('abort', stop);
+      this.#closingSignal().removeEventListener('abort', stop);
     };
-    this.#closing.signal.addEventListener('abort', stop, { once: true });
+    this.#closingSignal().addEventListener('abort', stop, { once: true });
     return stop;
   }
 
@@ -535,7 +554,7 @@ export class Connection {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#closing.abort();
+    this.#end();
     await this.#driver.close();
   }
 }

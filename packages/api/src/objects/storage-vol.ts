@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { StreamChunk } from '@tsvirt/util';
-import type { StorageVolInfo, StorageVolRef } from '../driver/storage-driver.js';
+import type { StorageVolInfo, StorageVolRef, StorageVolWipeOptions } from '../driver/storage-driver.js';
 import { Handle, callOf } from './handle.js';
 import { StoragePool } from './storage-pool.js';
 
@@ -47,12 +47,13 @@ export class StorageVol extends Handle<'storage', StorageVolRef> {
   async upload(data: AsyncIterable<StreamChunk>, offset = 0n, length = 0n, flags = 0): Promise<void> {
     await callOf(this)('storageVolUpload', 'virStorageVolUpload', 'write')(this.ref, data, offset, length, flags);
   }
-  async wipe(flags = 0): Promise<void> {
-    await callOf(this)('storageVolWipe', 'virStorageVolWipe', 'write')(this.ref, flags);
+  /** virStorageVolWipe; `options.onProgress` (a tsvirt extension) hears the bytes wiped so far. */
+  async wipe(flags = 0, options: StorageVolWipeOptions = {}): Promise<void> {
+    await callOf(this)('storageVolWipe', 'virStorageVolWipe', 'write')(this.ref, flags, options);
   }
-  /** Wipes with one of StorageVolWipeAlgorithm. */
-  async wipePattern(algorithm: number, flags = 0): Promise<void> {
-    await callOf(this)('storageVolWipePattern', 'virStorageVolWipePattern', 'write')(this.ref, algorithm, flags);
+  /** Wipes with one of StorageVolWipeAlgorithm; `options` as wipe's. */
+  async wipePattern(algorithm: number, flags = 0, options: StorageVolWipeOptions = {}): Promise<void> {
+    await callOf(this)('storageVolWipePattern', 'virStorageVolWipePattern', 'write')(this.ref, algorithm, flags, options);
   }
   /** Sets the capacity in bytes (or changes it by that much with StorageVolResizeFlags.DELTA). */
   async resize(capacity: bigint, flags = 0): Promise<void> {

@@ -11,6 +11,7 @@ import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js
 import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { launchQemu } from '../process/qemu-launch.js';
+import { checkEmulator } from '../process/emulator-check.js';
 import { plugInterfaces } from '../network/interface-plug.js';
 import { migrateFromFile } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
@@ -108,6 +109,7 @@ async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
  */
 export async function startDomain(drv: DriverContext, def: DomainDef, opts: StartOptions): Promise<ActiveStatus> {
   const paths = drv.paths;
+  await checkEmulator(def);
   const accel = await accelFor(drv, def);
   await selectFirmware(def, firmwareContext(paths));
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);

@@ -40,8 +40,9 @@ export async function tearDown(
 ): Promise<void> {
   const proc = await qemuPid(status);
   if (proc) await killQemu(proc.pid, proc.start);
+  // Helpers run only with the devices that start them: each look is a read of the run directory.
   if (status.xml.includes('<tpm')) await stopTpmEmulators(status.runDir);
-  await stopVirtiofsds(status.runDir);
+  if (status.xml.includes('virtiofs')) await stopVirtiofsds(status.runDir);
   await unplugInterfaces((fn) => drv.withConnection(fn), status.netPlugs ?? []);
   // A handful of small files: removed at once rather than through the thread pool, a hop per file.
   rmSync(status.runDir, { recursive: true, force: true });

@@ -49,12 +49,15 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
     detached: true,
     env: { ...process.env, LC_ALL: 'C' },
   });
+  // Listened for at once: a spawn failure is emitted on the next tick, and unheard it kills the process.
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   child.unref();
   await logHandle.close();
-  const spawnError = new Promise<never>((_, reject) => child.once('error', (e) =>
-    reject(new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e }))));
   child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit status ${code}`));
-  if (child.pid === undefined) await spawnError;
+  if (child.pid === undefined) {
+    const e = await spawnError;
+    throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e });
+  }
   const pid = child.pid!;
   const pidStart = await processStartTime(pid);
   await spec.onSpawn(pid, pidStart);

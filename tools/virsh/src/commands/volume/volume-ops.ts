@@ -1,7 +1,7 @@
 import { StorageVolDeleteFlags, StorageVolResizeFlags as R, StorageVolWipeAlgorithm } from '@tsvirt/api';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
-import { humanBytes, withPolledProgress } from '../../vsh/progress-bar.js';
+import { wipeWithProgress } from '../../vsh/wipe-progress.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { optionalString, poolOpt, volArg } from '../../storage-lookup.js';
 import { parseSize } from '../../storage-sizes.js';
@@ -45,11 +45,7 @@ export const volWipe: CommandDef = {
     const algorithm = name === undefined ? 0 : ALGORITHMS.indexOf(name);
     if (algorithm < 0) throw new VshError(`Unsupported algorithm '${name}'`);
     try {
-      // The plain wipe is the zero algorithm; only the others need the pattern call.
-      const size = (await vol.getInfo().catch(() => undefined))?.allocation;
-      // The API tells nothing of a wipe's progress: the bar shows its size and the time it takes.
-      await withPolledProgress(`vol-wipe ${text} (${size === undefined ? '?' : humanBytes(size)})`, undefined, async () => undefined,
-        () => (algorithm === 0 ? vol.wipe() : vol.wipePattern(algorithm)));
+      await wipeWithProgress(vol, text, algorithm);
     } catch (e) {
       throw new CommandFailed(`Failed to wipe vol ${text}`, e);
     }
