@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, twoDaemons } from './helpers/two-daemons.js';
 
 const ci = process.env['CI'] === 'true';
 const missing = ['/usr/bin/qemu-system-x86_64', '/usr/bin/virsh'].filter((p) => !existsSync(p));
@@ -15,42 +14,26 @@ const TSVIRSH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tsvir
  * run the v3 phases across both daemons: Debian's virsh and tsvirsh's remote driver.
  */
 describe.skipIf(missing.length > 0 && !ci)('migration between two tsvirtd (real QEMU)', () => {
-  const daemons: DaemonProcess[] = [];
-  const uris: string[] = [];
   const name = `mq${process.pid}`;
-  const run = (bin: string, uri: string, cmd: string) => {
-    const r = spawnSync(bin, ['-c', uri, cmd], { encoding: 'utf8', timeout: 180_000 });
-    return { out: r.stdout, err: r.stderr, status: r.status };
-  };
-  const state = (uri: string) => run('/usr/bin/virsh', uri, `domstate --reason ${name}`);
-  beforeAll(async () => {
-    for (let i = 0; i < 2; i++) {
-      const d = await startDaemon();
-      daemons.push(d);
-      uris.push(`qemu+unix:///system?socket=${d.rw}`);
-    }
-  }, 120_000);
-  afterAll(async () => {
-    for (const uri of uris) run('/usr/bin/virsh', uri, `destroy ${name}; undefine ${name}`);
-    for (const d of daemons) await d.dispose();
-  });
+  const state = (uri: string) => runCli('/usr/bin/virsh', uri, `domstate --reason ${name}`);
+  const { daemons, uris } = twoDaemons((uri) => runCli('/usr/bin/virsh', uri, `destroy ${name}; undefine ${name}`));
 
   it('virsh migrate --live A → B, tsvirsh migrate --live back, --p2p: each daemon then shows where it runs', () => {
     const [a, b] = uris as [string, string];
     const xml = join(daemons[0]!.dir, `${name}.xml`);
     writeFileSync(xml, `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
       <os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`);
-    expect(run('/usr/bin/virsh', a, `create ${xml}`)).toMatchObject({ err: '', status: 0 });
+    expect(runCli('/usr/bin/virsh', a, `create ${xml}`)).toMatchObject({ err: '', status: 0 });
     // libvirt's client asks both daemons for MIGRATION_PARAMS, then runs the *3_PARAMS phases
-    expect(run('/usr/bin/virsh', a, `migrate --live ${name} ${b}`)).toEqual({ out: '\n', err: '', status: 0 });
+    expect(runCli('/usr/bin/virsh', a, `migrate --live ${name} ${b}`)).toEqual({ out: '\n', err: '', status: 0 });
     expect(state(b).out).toBe('running (migrated)\n\n');
     expect(state(a).err).toContain(`failed to get domain '${name}'`);
     // tsvirsh over the remote driver, the same way back
-    expect(run(TSVIRSH, b, `migrate --live ${name} ${a}`)).toEqual({ out: '\n', err: '', status: 0 });
+    expect(runCli(TSVIRSH, b, `migrate --live ${name} ${a}`)).toEqual({ out: '\n', err: '', status: 0 });
     expect(state(a).out).toBe('running (migrated)\n\n');
     expect(state(b).err).toContain(`failed to get domain '${name}'`);
     // peer to peer: daemon A runs Prepare and Finish on B itself, through its own remote driver
-    expect(run('/usr/bin/virsh', a, `migrate --live --p2p ${name} ${b}`)).toEqual({ out: '\n', err: '', status: 0 });
+    expect(runCli('/usr/bin/virsh', a, `migrate --live --p2p ${name} ${b}`)).toEqual({ out: '\n', err: '', status: 0 });
     expect(state(b).out).toBe('running (migrated)\n\n');
   }, 600_000);
 });

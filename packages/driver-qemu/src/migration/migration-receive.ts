@@ -59,7 +59,8 @@ export async function prepareIncoming(drv: DriverContext, params: readonly Typed
   const store = qemuStore(drv.paths);
   if (flags & MF.OFFLINE) {
     await store.withDriverLock(async () => checkDomainIdentity(await store.loadAll(), uuidOf, def.name, def.uuid, D));
-    return { cookieOut: await makeCookie(drv.paths) };
+    // Nothing listens, but libvirt names the address a live one would use: virsh requires a URI back.
+    return { cookieOut: await makeCookie(drv.paths), uriOut: await listenURI(params) };
   }
   const uri = await listenURI(params);
   await store.withDomainJob(def.name, async () => {

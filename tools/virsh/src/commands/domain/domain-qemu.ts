@@ -1,9 +1,13 @@
+import { ConnectDomainQemuMonitorEventRegisterFlags as F, type QemuMonitorEvent } from '@tsvirt/api';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
+import { writeFd } from '../../vsh/fd-output.js';
 import { nonEmptyOpt } from '../../vsh/option-values.js';
 import { domainArg } from '../../domain-lookup.js';
 import { boolOpt } from '../shared/modify-impact.js';
+import { timestamp, waitForEvents } from '../shared/event-wait.js';
+import { prettyJSON } from './qemu-monitor-command.js';
 
 export const qemuAttach: CommandDef = {
   name: 'qemu-attach',
@@ -45,17 +49,46 @@ export const qemuMonitorEvent: CommandDef = {
   ],
   async run(ctl, cmd) {
     const timeout = cmd.string('timeout');
-    if (timeout !== undefined) {
-      const n = cmd.int('timeout')!;
-      if (n <= 0) throw new VshError(`Numeric value '${timeout}' for <timeout> option is malformed or out of range`);
-    }
+    const seconds = timeout === undefined ? undefined : cmd.int('timeout')!;
+    if (seconds !== undefined && seconds <= 0) throw new VshError(`Numeric value '${timeout}' for <timeout> option is malformed or out of range`);
     const event = nonEmptyOpt(cmd, 'event');
     const dom = cmd.has('domain') ? await domainArg(ctl, cmd) : undefined;
     const conn = await ctl.connect();
-    // Only the registration is reached: no tsvirt driver delivers QEMU monitor events, so none can be printed.
-    const deregister = await conn.domainQemuMonitorEventRegister(dom, cmd.bool('regex') ? undefined : event, () => undefined);
-    await deregister();
-    ctl.print('events received: 0\n');
-    return true;
+    const flags = (cmd.bool('regex') ? F.REGEX : 0) | (cmd.bool('no-case') ? F.NOCASE : 0);
+    let deregister: (() => Promise<void>) | undefined;
+    const count = await waitForEvents(ctl, cmd, seconds, async (seen) => {
+      let printed = 0;
+      deregister = await conn.domainQemuMonitorEventRegister(dom, event, (e) => {
+        // One-shot: virsh prints only the first event, even when more come before the loop ends.
+        if (!cmd.bool('loop') && printed > 0) return;
+        printed++;
+        ctl.print(`${monitorEventLine(e, cmd.bool('pretty'), cmd.bool('timestamp'))}\n`);
+        // Each line as it comes (a script's output is otherwise written when its command ends).
+        const { stdout, stderr } = ctl.takeOutput();
+        writeFd(1, stdout);
+        writeFd(2, stderr);
+        seen();
+      }, flags);
+      return () => undefined;
+    });
+    await deregister?.();
+    // virsh fails the command when no event came.
+    return count > 0;
   },
 };
+
+/** virsh's line for one event: when it came (QEMU's clock, or now with --timestamp), the domain, the data. */
+function monitorEventLine(e: QemuMonitorEvent, pretty: boolean, stamp: boolean): string {
+  const details = e.details === undefined ? '<null>' : pretty ? prettyDetails(e.details) : e.details;
+  if (stamp) return `${timestamp()}: event ${e.event} for domain '${e.dom.name}': ${details}`;
+  return `event ${e.event} at ${e.seconds}.${String(e.micros).padStart(6, '0')} for domain '${e.dom.name}': ${details}`;
+}
+
+/** The data pretty-printed as libvirt does (its beautifier ends with a newline), or as it came when it is not JSON. */
+function prettyDetails(details: string): string {
+  try {
+    return `${prettyJSON(JSON.parse(details))}\n`;
+  } catch {
+    return details;
+  }
+}
