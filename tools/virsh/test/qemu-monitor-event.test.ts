@@ -110,7 +110,8 @@ suite('tsvirsh qemu-monitor-event against virsh 9.0 on one libvirtd (real QEMU)'
     return runs[1].out;
   }
 
-  it('one event with its data, and each filter: --domain, --event, --no-case, --regex', async () => {
+  // Two listeners racing one guest's resets: rarely, under load, they catch different events.
+  it('one event with its data, and each filter: --domain, --event, --no-case, --regex', { retry: 2 }, async () => {
     const first = await once([]);
     expect(first).toMatch(/^event RESET at \d+\.\d{6} for domain 'qme\d+': \{"guest":(false|true),"reason":"[a-z-]+"\}\n/);
     expect(first).toContain("\nevents received: 1\n");
