@@ -11,7 +11,8 @@ const entryPoints: { name: string; arity: number; file: string }[] = [];
 for (const file of readdirSync(driverDir)) {
   const text = readFileSync(new URL(file, driverDir), 'utf8');
   for (const m of text.matchAll(/^\s+(\w+)\?\(([^)]*(?:\([^)]*\)[^)]*)*)\)\s*:/gm)) {
-    const params = m[2]!.trim() === '' ? 0 : m[2]!.split(',').filter((s) => /^\s*\w+\??\s*:/.test(s)).length;
+    // A trailing `options?: …Options` bag is tsvirt's own (a wipe's progress callback): never on the wire.
+    const params = m[2]!.trim() === '' ? 0 : m[2]!.split(',').filter((s) => /^\s*\w+\??\s*:/.test(s) && !/^\s*options\?\s*:\s*\w+Options\s*$/.test(s)).length;
     entryPoints.push({ name: m[1]!, arity: params, file });
   }
 }
