@@ -66,7 +66,7 @@ describe('tsvirsh vol-upload and vol-download against the local storage driver',
     expect(clone).toMatch(/copy v\.raw to copy\.raw \[#{20}\] 100%/);
     expect(clone).toContain('Vol copy.raw cloned from v.raw');
     const wipe = runOnTerminal('vol-wipe copy.raw --pool xfer');
-    expect(wipe).toMatch(/vol-wipe copy\.raw \([\d.]+ MiB\) 0 B 0 B\/s \d:\d\d/);
+    expect(wipe).toMatch(/vol-wipe copy\.raw \[#{20}\] 100% ([\d.]+ MiB) \/ \1 [\d.]+ [KMG]?i?B\/s ETA 0:00/);
     expect(wipe).toContain('Vol copy.raw wiped');
   });
 });
