@@ -4,7 +4,7 @@ export { Connection, LIB_VERSION, type ConnectionCloseCallback } from './objects
 export { Domain } from './objects/domain.js';
 export { DomainSnapshot } from './objects/domain-snapshot.js';
 export { DomainCheckpoint } from './objects/domain-checkpoint.js';
-export { childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type Moment, type MomentTree } from './moments/moment-tree.js';
+export { checkRedefinedParent, childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type Moment, type MomentTree } from './moments/moment-tree.js';
 export {
   SNAPSHOT_LIST_FLAGS, currentSnapshotOf, findSnapshot, isExternalSnapshot, isLiveSnapshot, listChildNames, listSnapshotNames, redefineSnapshot,
   snapshotParentName, type Snapshot, type SnapshotTree,

@@ -1,4 +1,5 @@
 import { devicesOf, type DomainDef } from '@tsvirt/conf';
+import { ErrorCode, VirError, type ErrorDomain } from '@tsvirt/util';
 
 /** A snapshot or checkpoint as the trees below need it: a name and its parent's. */
 export interface Moment {
@@ -18,6 +19,20 @@ export function childrenOf<T extends Moment>(tree: MomentTree<T>, name: string |
 
 export function descendantsOf<T extends Moment>(tree: MomentTree<T>, name: string): T[] {
   return childrenOf(tree, name).flatMap((c) => [c, ...descendantsOf(tree, c.name)]);
+}
+
+/**
+ * A redefined moment's parent (libvirt's virDomainMomentValidateRedefine): it must exist, and
+ * the tree must stay acyclic. Errors are raised in `d`, the snapshot or checkpoint domain.
+ */
+export function checkRedefinedParent<T extends Moment>(tree: MomentTree<T>, def: Moment, d: ErrorDomain): void {
+  if (def.parent === undefined) return;
+  if (!tree.snaps.some((s) => s.name === def.parent)) {
+    throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} for moment ${def.name} not found`, d);
+  }
+  if (def.parent === def.name || descendantsOf(tree, def.name).some((s) => s.name === def.parent)) {
+    throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} would create cycle to ${def.name}`, d);
+  }
 }
 
 /**

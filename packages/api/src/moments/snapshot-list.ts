@@ -1,7 +1,7 @@
 import { snapshotDisks, type DomainSnapshotDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { DomainSnapshotListFlags as L } from '../domain-state-flags.js';
-import { childrenOf, descendantsOf, topological, type MomentTree } from './moment-tree.js';
+import { checkRedefinedParent, childrenOf, descendantsOf, topological, type MomentTree } from './moment-tree.js';
 
 /** A snapshot a driver keeps: its definition, whose name is always set. */
 export type Snapshot = DomainSnapshotDef & { name: string };
@@ -84,14 +84,7 @@ export function currentSnapshotOf(tree: SnapshotTree, d: ErrorDomain): Snapshot 
  */
 export function redefineSnapshot(tree: SnapshotTree, def: Snapshot, uuid: string): void {
   const D = ErrorDomain.DOMAIN_SNAPSHOT;
-  if (def.parent !== undefined) {
-    if (!tree.snaps.some((s) => s.name === def.parent)) {
-      throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} for moment ${def.name} not found`, D);
-    }
-    if (def.parent === def.name || descendantsOf(tree, def.name).some((s) => s.name === def.parent)) {
-      throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} would create cycle to ${def.name}`, D);
-    }
-  }
+  checkRedefinedParent(tree, def, D);
   if (def.domain && def.domain.uuid !== uuid) {
     throw new VirError(ErrorCode.INVALID_ARG, `definition for snapshot ${def.name} must use uuid ${uuid}`, D);
   }

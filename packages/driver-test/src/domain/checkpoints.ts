@@ -1,7 +1,7 @@
 import { checkpointFromElement, formatCheckpointXML, parseXml, validateXML, type CheckpointDisk, type DomainDef, type DomainCheckpointDef } from '@tsvirt/conf';
 import {
   DomainCheckpointCreateFlags as C, DomainCheckpointDeleteFlags as Del, DomainCheckpointListFlags as L, DomainCheckpointXMLFlags as X,
-  childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type MomentTree,
+  checkRedefinedParent, childrenOf, deleteMoment, descendantsOf, diskTargets, topological, type MomentTree,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { TEST_ARCH } from '../default-config.js';
@@ -90,14 +90,7 @@ function leafBelow(tree: CheckpointTree, name: string): string {
 /** Redefinition: the parent must exist and the tree stay acyclic. */
 function redefine(obj: DomainObject, def: Checkpoint): void {
   const tree = obj.checkpoints;
-  if (def.parent !== undefined) {
-    if (!tree.snaps.some((s) => s.name === def.parent)) {
-      throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} for moment ${def.name} not found`, CD);
-    }
-    if (def.parent === def.name || descendantsOf(tree, def.name).some((s) => s.name === def.parent)) {
-      throw new VirError(ErrorCode.INVALID_ARG, `parent ${def.parent} would create cycle to ${def.name}`, CD);
-    }
-  }
+  checkRedefinedParent(tree, def, CD);
   if (def.domain && def.domain.uuid !== obj.def.uuid) {
     throw new VirError(ErrorCode.INVALID_ARG, `definition for checkpoint ${def.name} must use uuid ${obj.def.uuid}`, CD);
   }
