@@ -13,7 +13,8 @@ import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore } from '../state/qemu-store.js';
 import { makeCookie, readCookie } from './migration-cookie.js';
-import { checkMigrationArgs, checkOfflineFlags, checkStorage, stringParam } from './migration-flags.js';
+import { checkMigrationArgs, checkOfflineFlags, stringParam } from './migration-flags.js';
+import { checkStorageSafety } from './migration-safety.js';
 import { isSending, jobStats, readTunables, sendRequest, updateTunables, type MigrationTunables } from './migration-job.js';
 import { finishIncoming, prepareIncoming } from './migration-receive.js';
 import { UNLIMITED_MIB, sendMigration, type StorageCopy } from './migration-send.js';
@@ -45,7 +46,8 @@ function infoOf(stats: DomainJobStats): DomainJobInfo {
   return {
     type: stats.type, timeElapsed: v('time_elapsed'), timeRemaining: 0n, dataTotal: v('data_total'), dataProcessed: v('data_processed'),
     dataRemaining: v('data_remaining'), memTotal: v('memory_total'), memProcessed: v('memory_processed'), memRemaining: v('memory_remaining'),
-    fileTotal: 0n, fileProcessed: 0n, fileRemaining: 0n,
+    // libvirt reports its disks' copies (storage migration) as the job's file bytes
+    fileTotal: v('disk_total'), fileProcessed: v('disk_processed'), fileRemaining: v('disk_remaining'),
   };
 }
 
@@ -85,7 +87,7 @@ export function migrationEntryPoints(drv: DriverContext): Required<DomainMigrati
       if (!(flags & MF.OFFLINE) && !live) throw notRunning();
       const def = currentDef(d);
       const named = migrateDisksParam(params);
-      if (live) checkMigratable(live, def, flags, named);
+      if (live) await checkMigratable(live, def, flags, named);
       if (copiesStorage(flags)) checkNamedDisks(def, named);
       checkOfflineFlags(flags);
       const copied = live && copiesStorage(flags) ? disksToCopy(def, named) : [];
@@ -171,9 +173,9 @@ export function migrationEntryPoints(drv: DriverContext): Required<DomainMigrati
 }
 
 /** qemuMigrationSrcIsAllowed's block job check and qemuMigrationSrcIsSafe (unless UNSAFE) of a live domain. */
-function checkMigratable(s: ActiveStatus, def: DomainDef, flags: number, named: readonly string[]): void {
+async function checkMigratable(s: ActiveStatus, def: DomainDef, flags: number, named: readonly string[]): Promise<void> {
   if (Object.keys(s.blockJobs ?? {}).length > 0) throw new VirError(ErrorCode.OPERATION_INVALID, 'domain has active block job', D);
-  checkStorage(def, flags, named);
+  await checkStorageSafety(def, flags, named);
 }
 
 /** What Perform copies: the disks of the live definition, to the NBD server the destination's cookie names. */

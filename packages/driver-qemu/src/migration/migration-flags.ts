@@ -1,8 +1,6 @@
 import { DomainMigrateFlags as MF, DomainMigrateParam as MP, findTypedParam, type TypedParameter } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
-import { disksOf, type QemuDisk } from '../devices/qemu-disk.js';
-import type { DomainDef } from '@tsvirt/conf';
-import { copiesDisk, copiesStorage } from './storage-disks.js';
+import { copiesStorage } from './storage-disks.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -47,25 +45,4 @@ export function checkOfflineFlags(flags: number): void {
   if (!(flags & MF.OFFLINE)) return;
   if (flags & (MF.NON_SHARED_DISK | MF.NON_SHARED_INC)) throw invalid('offline migration cannot handle non-shared storage');
   if (!(flags & MF.PERSIST_DEST)) throw invalid('offline migration must be specified with the persistent flag set');
-}
-
-/** Disks whose contents must be the same file on both hosts: writable, with a source, not shared. */
-function needsSharedStorage(d: QemuDisk): boolean {
-  return !d.readonly && !d.shareable && d.type !== 'network' && (d.path !== undefined || d.volume !== undefined) && d.device !== 'cdrom';
-}
-
-/**
- * qemuMigrationSrcIsSafe: a writable local disk can only be migrated when its storage is shared or
- * copied (a disk a storage migration copies is safe); `--unsafe` (UNSAFE) waives it.
- */
-export function checkStorage(def: DomainDef, flags: number, named: readonly string[]): void {
-  if (flags & MF.UNSAFE) return;
-  for (const d of disksOf(def.devices)) {
-    if (!needsSharedStorage(d) || (copiesStorage(flags) && copiesDisk(d, named))) continue;
-    const cache = d.disk.driver?.cache;
-    if (cache !== 'none' && cache !== 'directsync') {
-      throw new VirError(ErrorCode.MIGRATE_UNSAFE, 'Migration may lead to data corruption if disks use cache other than none or directsync', D);
-    }
-    throw new VirError(ErrorCode.MIGRATE_UNSAFE, 'Migration without shared storage is unsafe', D);
-  }
 }

@@ -21,7 +21,7 @@ const REQUEST = /^migration-request-[0-9a-f]+\.json$/;
 /** virDomainJobType. */
 export const JobType = { NONE: 0, BOUNDED: 1, UNBOUNDED: 2, COMPLETED: 3, FAILED: 4, CANCELLED: 5 } as const;
 /** virDomainJobOperation. */
-export const JobOperation = { MIGRATION_IN: 3, MIGRATION_OUT: 4 } as const;
+export const JobOperation = { MIGRATION_IN: 4, MIGRATION_OUT: 5 } as const;
 
 /** QEMU's `query-migrate` answer, the parts libvirt reports. */
 export interface QemuMigrationInfo {

@@ -40,10 +40,10 @@ export interface StorageCopy {
 
 const aborted = (): VirError => new VirError(ErrorCode.OPERATION_ABORTED, `job '${JOB}' canceled by client`, D);
 
-/** Applies one request from another caller to the running migration; an abort before `migrate` ends the job at once. */
+/** Applies one request from another caller to the running migration; an abort while the disks are copied ends the job at once (libvirt's words then). */
 async function apply(mon: QmpClient, s: ActiveStatus, req: MigrationRequest, sending: boolean, onSuspend: () => Promise<void>): Promise<void> {
   if (req.op === 'abort') {
-    if (!sending) throw aborted();
+    if (!sending) throw new VirError(ErrorCode.OPERATION_ABORTED, `${JOB}: canceled by client`, D);
     await mon.execute('migrate_cancel');
   } else if (req.op === 'speed') await mon.execute('migrate-set-parameters', { 'max-bandwidth': req.value * MIB });
   else if (req.op === 'downtime') await mon.execute('migrate-set-parameters', { 'downtime-limit': req.value });
@@ -112,9 +112,11 @@ export async function sendMigration(
           }
           const stats = statsOf(info, Date.now() - started, JobOperation.MIGRATION_OUT, disks);
           if (info.status === 'completed') {
-            await writeCompleted(s, stats);
+            // as libvirt's, the completed job (and the destination's copy of it) counts the memory only
+            const done = mirrors ? statsOf(info, Date.now() - started, JobOperation.MIGRATION_OUT, { total: 0, processed: 0 }) : stats;
+            await writeCompleted(s, done);
             await pause(DomainPausedReason.MIGRATION, DomainEventDetail.SUSPENDED.MIGRATED);
-            return stats;
+            return done;
           }
           if (info.status === 'failed') {
             sending = false;

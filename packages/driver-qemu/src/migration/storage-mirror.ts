@@ -70,7 +70,7 @@ export class StorageMirrors {
     const alias = d.alias!;
     const top = (await diskChain(this.#mon, alias))[0]!.node;
     const mirror: Mirror = { target: d.target, job: driveName(alias), storage: `migration-${d.target}-storage`, format: `migration-${d.target}-format`, state: 'running' };
-    await this.#mon.execute('blockdev-add', { driver: 'nbd', 'node-name': mirror.storage, server: clientServer(dest), export: mirror.job, 'read-only': false });
+    await this.#mon.execute('blockdev-add', { driver: 'nbd', 'node-name': mirror.storage, server: clientServer(dest), export: mirror.job, 'read-only': false, discard: 'unmap' });
     try {
       await this.#mon.execute('blockdev-add', { 'node-name': mirror.format, 'read-only': false, driver: 'raw', file: mirror.storage });
     } catch (e) {
