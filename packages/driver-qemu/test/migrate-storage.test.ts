@@ -166,6 +166,25 @@ describe('storage migration (--copy-storage-all/-inc) between two embed roots, Q
     await dom.destroy();
   });
 
+  it('peer to peer: a destination QEMU killed during the copy fails the mirror; both sides roll back', async () => {
+    if (qemuMissing()) return;
+    await imagesPool(b.root, b.conn);
+    const src = qcow2(join(images(a.root), 'st7.qcow2'), 64, 0x3c, 32);
+    const dst = join(images(b.root), 'st7.qcow2');
+    const dom = await a.conn.createXML(domainXml('st7', fileDisk(src, 'vda')));
+    const before = await blockState(dom);
+    const migrating = dom.migrateToURI3(b.root.uri, [destXml('st7', fileDisk(dst, 'vda')), typedULLong(MP.BANDWIDTH, 1n)], MF.LIVE | MF.PEER2PEER | MF.NON_SHARED_DISK);
+    migrating.catch(() => undefined);
+    await untilSending(dom);
+    process.kill(pidIn(b.root, 'st7'), 'SIGKILL');
+    await expect(migrating).rejects.toMatchObject({ code: ErrorCode.OPERATION_FAILED, message: expect.stringMatching(/^operation failed: migration of disk vda failed/) });
+    expect(await dom.getState()).toEqual([DomainState.RUNNING, expect.any(Number)]);
+    expect(await blockState(dom)).toEqual(before);
+    expect(b.root.statuses()).toEqual([]);
+    expect(existsSync(dst)).toBe(false);
+    await dom.destroy();
+  });
+
   it('refuses in libvirt\'s words', async () => {
     if (qemuMissing()) return;
     const src = qcow2(join(images(a.root), 'st5.qcow2'), 16, 0x77, 1);
