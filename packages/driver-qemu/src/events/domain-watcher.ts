@@ -25,6 +25,8 @@ interface Held extends EventTarget {
   readonly pidStart: string | undefined;
   readonly abort: AbortController;
   queue: Promise<void>;
+  /** Handlers queued and not finished. */
+  waiting: number;
 }
 
 /**
@@ -126,7 +128,7 @@ export class DomainWatcher {
    * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
    */
   #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
-    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), client: undefined, shutdownSeen: false };
+    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
     this.#held.set(s.name, h);
     if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
     if (how === 'running') this.drv.events.assume(s.uuid, s.state);
@@ -153,12 +155,23 @@ export class DomainWatcher {
   }
 
   #enqueue(h: Held, fn: () => Promise<void>): void {
+    h.waiting++;
     h.queue = h.queue.then(() => (h.abort.signal.aborted ? undefined : fn())).catch((e: Error) => {
       // QEMU dying while an event is handled is expected; its end is handled next.
       const msg = `domain '${h.name}': handling a QEMU event: ${e.message}`;
       if (h.client?.isClosed) log.debug(msg);
       else log.error(msg);
-    });
+    }).finally(() => h.waiting--);
+  }
+
+  /**
+   * Whether the event monitor of this run of a domain is held and open with none of its events
+   * waiting: then its status is as current as QEMU's last word (an exit closes the monitor, a run
+   * state change comes as an event), and a reader need not ask /proc or QEMU's run-state log.
+   */
+  isCurrent(name: string, pid: number): boolean {
+    const h = this.#held.get(name);
+    return h !== undefined && h.pid === pid && h.waiting === 0 && h.client !== undefined && !h.client.isClosed && !h.abort.signal.aborted;
   }
 
   /** A guest's power-off is told at once (the status is read without waiting for the job lock, which a job may hold). */
