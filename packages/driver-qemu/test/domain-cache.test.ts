@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFileAtomic } from '@tsvirt/util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseURI } from '@tsvirt/util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DomainCache } from '../src/state/domain-cache.js';
 import { pathsForURI, type DriverPaths } from '../src/state/driver-paths.js';
 import { qemuStore } from '../src/state/qemu-store.js';
@@ -49,6 +51,52 @@ describe("the root's domain cache", () => {
     await store.removeStatus('a');
     await store.removeConfig('a');
     expect(await cache.load('a')).toBeUndefined();
+  });
+
+  it('once the directories are settled, reads nothing again until one of them changes, and then sees the change', async () => {
+    const cache = new DomainCache(store);
+    await store.saveConfig('s', xml('s', 64));
+    await store.writeStatus(running('s', 1));
+    expect((await cache.load('s'))?.status).toMatchObject({ state: 1 });
+    // settled: older than a clock tick
+    await sleep(120);
+    const reads = vi.spyOn(store, 'loadReadable');
+    const listNames = vi.spyOn(store, 'listNames');
+    const held = await cache.load('s');
+    expect(await cache.loadAll()).toContain(held);
+    expect(await cache.loadAll()).toContain(held);
+    expect(listNames).toHaveBeenCalledTimes(1);
+    expect(reads).not.toHaveBeenCalled();
+    // the same size again, by another writer: the directory's times tell
+    await store.writeStatus(running('s', 3));
+    expect((await cache.load('s'))?.status).toMatchObject({ state: 3 });
+    expect(reads).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
+    listNames.mockRestore();
+    await store.removeStatus('s');
+    await store.removeConfig('s');
+  });
+
+  it('sees replacements within one tick of the clock, and definitions reached through a symlink', async () => {
+    const cache = new DomainCache(store);
+    await store.saveConfig('r', xml('r', 64));
+    for (const state of [1, 3, 1, 3]) {
+      await store.writeStatus(running('r', state));
+      expect((await cache.load('r'))?.status).toMatchObject({ state });
+    }
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    await writeFileAtomic(join(elsewhere, 'l.xml'), xml('l', 64));
+    symlinkSync(join(elsewhere, 'l.xml'), store.configFile('l'));
+    expect((await cache.load('l'))?.persistentDef?.memoryKiB).toBe(65536);
+    await sleep(120);
+    await cache.load('l');
+    // written where the link points (writeFileAtomic follows it): the definition directory does not change
+    await writeFileAtomic(store.configFile('l'), xml('l', 96));
+    expect((await cache.load('l'))?.persistentDef?.memoryKiB).toBe(98304);
+    await store.removeStatus('r');
+    await store.removeConfig('r');
+    await store.removeConfig('l');
   });
 
   it('lists what is on disk now, and never looks up a name outside the root', async () => {
