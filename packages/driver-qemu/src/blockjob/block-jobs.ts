@@ -5,6 +5,7 @@ import { formatNode, storageNode } from '../command/disk-props.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { deleteDiskNodes } from '../hotplug/disk-removal.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
+import { EventWake } from '../qmp/event-wake.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import type { StoredDomain } from '../state/qemu-store.js';
@@ -200,17 +201,27 @@ async function pivot(c: JobScope, target: string, rec: BlockJobRecord): Promise<
   if (rec.followConfig) await editConfigDisk(c.drv, c.d, target, moveSource(dest.path, dest.format, dest.block));
 }
 
-const POLL_MS = 50;
 const CONCLUDE_WAIT_MS = 60_000;
+/** Job states after which QEMU does no more with a job: its outcome can be taken. */
+const OVER = new Set(['concluded', 'null']);
 
-/** Waits until QEMU has concluded a job; answers its last report (undefined when it vanished). */
+/**
+ * Waits until QEMU has concluded a job; answers its last report (undefined when it vanished).
+ * Each JOB_STATUS_CHANGE of the job leads to the next look at once; without one, a look a second.
+ */
 async function concluded(mon: QmpClient, id: string): Promise<QemuJob | undefined> {
   const until = Date.now() + CONCLUDE_WAIT_MS;
-  for (;;) {
-    const job = (await mon.execute<QemuJob[]>('query-block-jobs')).find((j) => j.device === id);
-    if (!job || job.status === 'concluded' || job.status === 'null') return job;
-    if (Date.now() > until) throw new VirError(ErrorCode.OPERATION_TIMEOUT, `block job '${id}' did not finish`, D);
-    await new Promise((r) => setTimeout(r, POLL_MS));
+  const changes = new EventWake(mon, (e) => e.event === 'JOB_STATUS_CHANGE' && e.data?.['id'] === id);
+  try {
+    for (;;) {
+      const seen = changes.seen;
+      const job = (await mon.execute<QemuJob[]>('query-block-jobs')).find((j) => j.device === id);
+      if (!job || OVER.has(job.status)) return job;
+      if (Date.now() > until) throw new VirError(ErrorCode.OPERATION_TIMEOUT, `block job '${id}' did not finish`, D);
+      await changes.sleep(seen, 1000);
+    }
+  } finally {
+    changes.close();
   }
 }
 
@@ -225,7 +236,7 @@ export async function settleJobs(c: SettleScope): Promise<void> {
   let changed = false;
   for (const [target, rec] of records) {
     const job = jobs.find((j) => j.device === rec.id);
-    if (job && job.status !== 'concluded' && job.status !== 'null') {
+    if (job && !OVER.has(job.status)) {
       if (job.ready && !rec.ready) {
         rec.ready = true;
         editLiveDisk(c.s, rec.alias, (d) => {
