@@ -1,5 +1,5 @@
-import { DomainSnapshotDeleteFlags as Del, deleteMoment, descendantsOf, findSnapshot, type Snapshot } from '@tsvirt/api';
-import { ErrorDomain, checkFlags, logger } from '@tsvirt/util';
+import { DomainSnapshotDeleteFlags as Del, deleteMoment, descendantsOf, findSnapshot, isExternalSnapshot, type Snapshot } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags, logger } from '@tsvirt/util';
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
 import { isActiveStatus } from '../state/domain-status.js';
@@ -39,6 +39,10 @@ export async function deleteSnapshot(drv: DriverContext, d: StoredDomain, name: 
   const children = (flags & Del.CHILDREN) !== 0;
   const childrenOnly = (flags & Del.CHILDREN_ONLY) !== 0;
   const doomed = [...(children || childrenOnly ? descendantsOf(tree, name) : []), ...(childrenOnly ? [] : [snap])];
+  // libvirt 9.0 merges an external snapshot's overlays down with block commits; that is not built here.
+  if (!(flags & Del.METADATA_ONLY) && doomed.some(isExternalSnapshot)) {
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'deleting the data of external snapshots is not supported by this driver; use --metadata', D);
+  }
   if (!(flags & Del.METADATA_ONLY)) await discardData(d, doomed);
   const oldCurrent = tree.current;
   const orphans = children || childrenOnly ? [] : tree.snaps.filter((s) => s.parent === name);
