@@ -109,6 +109,44 @@ describe('external snapshots with real QEMU', () => {
     await dom.destroy();
   }, 60_000);
 
+  it('deleting an external snapshot merges its overlay down: a commit under another overlay, an active one, and qemu-img commit when shut off', async () => {
+    const a = image('da.qcow2');
+    const dom = await conn().defineXML(domXml('ext-del', disk(a, 'vda')));
+    await dom.create();
+    const io = async (cmd: string): Promise<string> => dom.qemuMonitorCommand(`qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend "${cmd}"`, M.HMP);
+    const d1 = await dom.snapshotCreateXML('<domainsnapshot><name>d1</name></domainsnapshot>', C.DISK_ONLY);
+    await io('write -P 0x11 0 64k');
+    await dom.snapshotCreateXML('<domainsnapshot><name>d2</name></domainsnapshot>', C.DISK_ONLY);
+    await io('write -P 0x22 64k 64k');
+    await io('flush');
+    expect(chainOf(at('da.d2'))).toEqual([`${at('da.d2')}:qcow2`, `${at('da.d1')}:qcow2`, `${a}:qcow2`]);
+    expect(await refusal(d1.delete(1))).toBe('unsupported configuration: deletion of external children disk snapshots not supported');
+    // d1's overlay lies under d2's: merged into the base, d2's overlay now backed by the base
+    await d1.delete(0);
+    expect(existsSync(at('da.d1'))).toBe(false);
+    expect(chainOf(at('da.d2'))).toEqual([`${at('da.d2')}:qcow2`, `${a}:qcow2`]);
+    expect((await blockNodes(dom)).some((n) => n.file === at('da.d1'))).toBe(false);
+    expect(await sources(dom)).toEqual([at('da.d2'), a]);
+    // d2's overlay is the active layer: an active commit, the disk back on its base
+    await (await dom.snapshotLookupByName('d2')).delete(0);
+    expect(await sources(dom)).toEqual([a]);
+    expect(await sources(dom, 2)).toEqual([a]);
+    expect(await dom.listAllSnapshots(0)).toEqual([]);
+    await dom.destroy();
+    execFileSync('qemu-io', ['-r', '-f', 'qcow2', '-c', 'read -P 0x11 0 64k', '-c', 'read -P 0x22 64k 64k', a]);
+
+    // shut off: the definition's chain names the overlay, so qemu-img commits it
+    await dom.create();
+    await dom.snapshotCreateXML('<domainsnapshot><name>d3</name></domainsnapshot>', C.DISK_ONLY);
+    await io('write -P 0x33 0 64k');
+    await io('flush');
+    await dom.destroy();
+    await (await dom.snapshotLookupByName('d3')).delete(0);
+    expect(existsSync(at('da.d3'))).toBe(false);
+    expect(await sources(dom)).toEqual([a]);
+    execFileSync('qemu-io', ['-r', '-f', 'qcow2', '-c', 'read -P 0x33 0 64k', a]);
+  }, 120_000);
+
   it('a shut-off domain: qemu-img overlays, the definition moved; started, QEMU runs on the chain', async () => {
     const a = image('oa.qcow2');
     const dom = await conn().defineXML(domXml('ext-off', disk(a, 'vda')));

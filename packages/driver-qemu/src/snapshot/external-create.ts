@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { editDevice, formatDomainXML, parseDomainXML } from '@tsvirt/conf';
-import { DomainEventDetail, DomainShutoffReason, DomainSnapshotCreateFlags as C, DomainState } from '@tsvirt/api';
+import {
+  DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainSnapshotCreateFlags as C, DomainState,
+} from '@tsvirt/api';
 import { logger } from '@tsvirt/util';
 import { withAgent } from '../agent/agent-access.js';
 import { fsFreeze, fsThaw } from '../agent/guest-fs.js';
@@ -126,6 +128,16 @@ async function saveMemory(s: ActiveStatus, mon: QmpClient, file: string, wasRunn
   }
 }
 
+/** Pauses the guest for its memory to be saved, or lets it run again after: libvirt's reasons (snapshot, unpaused) and events. */
+async function setRunning(drv: DriverContext, s: ActiveStatus, mon: QmpClient, run: boolean): Promise<void> {
+  await mon.execute(run ? 'cont' : 'stop');
+  Object.assign(s, run ? { state: DomainState.RUNNING, reason: DomainRunningReason.UNPAUSED } : { state: DomainState.PAUSED, reason: DomainPausedReason.SNAPSHOT });
+  await writeStatus(drv.paths, s);
+  const ref = { name: s.name, uuid: s.uuid, id: s.id };
+  if (run) drv.events.raise(ref, DomainEventType.RESUMED, DomainEventDetail.RESUMED.UNPAUSED);
+  else drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+}
+
 /** What an active external snapshot is asked to do beside its disks. */
 export interface ActiveExternalRequest {
   readonly plan: readonly PlannedDisk[];
@@ -149,16 +161,17 @@ export async function createActiveExternal(drv: DriverContext, d: StoredDomain, 
   try {
     await withMonitor(s, async (mon) => {
       const pause = running && req.memoryFile !== undefined;
-      if (pause && !(req.flags & C.LIVE)) await mon.execute('stop');
+      if (pause && !(req.flags & C.LIVE)) await setRunning(drv, s, mon, false);
       try {
         if (req.memoryFile !== undefined) await saveMemory(s, mon, req.memoryFile, running);
         await snapshotRunningDisks(drv, d, s, mon, req.plan, reuse);
       } catch (e) {
-        if (pause) await mon.execute('cont').catch(() => undefined);
+        if (pause) await setRunning(drv, s, mon, true).catch(() => undefined);
         if (req.memoryFile !== undefined) await removeFiles([req.memoryFile]);
         throw e;
       }
-      if (pause && !halt) await mon.execute('cont');
+      // After a live save QEMU has paused the guest itself: it runs again as after a paused one.
+      if (pause && !halt) await setRunning(drv, s, mon, true);
     });
   } catch (e) {
     if (quiesce) await withAgent(s, fsThaw).catch(() => undefined);
