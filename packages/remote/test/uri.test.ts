@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseURI } from '@tsvirt/util';
 import { daemonURI } from '../src/driver/remote-driver.js';
 import { remoteCommand, sshArgs } from '../src/client/transport-command.js';
@@ -23,10 +23,26 @@ describe('transports by URI', () => {
     expect(transportOf(parseURI('qemu://h/system'))).toBe('tls');
     expect(transportOf(parseURI('qemu+ssh://h/system'))).toBe('ssh');
   });
-  it('the system daemon\'s sockets for root, read-write and read-only', () => {
+  it('the system daemon\'s sockets for root, read-write and read-only, /session too', () => {
     if (process.getuid?.() !== 0) return;
     expect(defaultSocket(parseURI('qemu:///system'), false)).toBe('/var/run/libvirt/libvirt-sock');
     expect(defaultSocket(parseURI('qemu:///system'), true)).toBe('/var/run/libvirt/libvirt-sock-ro');
+    expect(defaultSocket(parseURI('qemu:///session'), false)).toBe('/var/run/libvirt/libvirt-sock');
+  });
+  it('a user\'s daemon for /session and the test driver only, as python3-libvirt run as nobody picks', () => {
+    const uid = vi.spyOn(process, 'getuid').mockReturnValue(65534);
+    const saved = process.env.XDG_RUNTIME_DIR;
+    process.env.XDG_RUNTIME_DIR = '/run/user/65534';
+    try {
+      for (const u of ['qemu:///session', 'foo+unix:///session', 'test+unix:///default', 'test+unix:///system']) {
+        expect(defaultSocket(parseURI(u), false), u).toBe('/run/user/65534/libvirt/libvirt-sock');
+      }
+      for (const u of ['lxc:///', 'qemu:///system', 'vbox:///system', 'foo:///bar']) expect(defaultSocket(parseURI(u), false), u).toBe('/var/run/libvirt/libvirt-sock');
+    } finally {
+      uid.mockRestore();
+      if (saved === undefined) delete process.env.XDG_RUNTIME_DIR;
+      else process.env.XDG_RUNTIME_DIR = saved;
+    }
   });
   it('tls files from pkipath=', () => {
     expect(tlsFiles(parseURI('qemu+tls://h/system?pkipath=/p'))).toEqual({ ca: '/p/cacert.pem', cert: '/p/clientcert.pem', key: '/p/clientkey.pem' });
