@@ -205,7 +205,8 @@ export class RpcClient {
     try {
       frame = encodeCall(program, proc, serial, args, sending?.nfds);
     } catch (e) {
-      return Promise.reject(e instanceof XdrError ? rpcError(`Unable to encode message payload: ${e.message}`, ErrorCode.RPC) : e);
+      // libvirt's words, whichever limit (a field's maximum, the message's 32 MiB) was passed
+      return Promise.reject(e instanceof XdrError ? rpcError('Unable to encode message payload', ErrorCode.RPC) : e);
     }
     return new Promise((resolve, reject) => {
       this.pending.set(serial, { resolve, reject, withFds });
