@@ -86,12 +86,11 @@ export function storageProps(d: ResolvedDisk): JsonProps {
 }
 
 /**
- * How libvirt 9.0 opens an fd set: read-only for a read-only disk, else explicitly read-write
- * unless the group was associated writable (then QEMU picks, as for a path).
+ * How libvirt 9.0 opens an fd set: with one descriptor, exactly as the disk needs it (QEMU takes
+ * only a descriptor of the mode it asks for); with more, QEMU picks, as for a path.
  */
 function fdSetAccess(d: ResolvedDisk, use: FdSetUse): JsonProps {
-  if (d.view.readonly) return { 'read-only': true };
-  return use.writable ? { 'auto-read-only': true } : { 'read-only': false };
+  return use.childFds.length === 1 ? { 'read-only': d.view.readonly } : { 'auto-read-only': true };
 }
 
 /** The format layer stacked on the protocol layer. */
