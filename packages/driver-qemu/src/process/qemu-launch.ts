@@ -21,6 +21,8 @@ export interface LaunchSpec {
   readonly logFile: string;
   /** QEMU's monitor socket. */
   readonly monitorPath: string;
+  /** Descriptors QEMU inherits as its fd 3, 4, … (disks opened through descriptor groups). */
+  readonly passFds?: readonly number[];
   /** Called with the pid as soon as the process exists, so that it is recorded before anything can fail. */
   readonly onSpawn: (pid: number, pidStart: string | undefined) => Promise<void>;
 }
@@ -46,7 +48,7 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   log.debug(`launch: ${shown}`);
   let exited: string | undefined;
   const child = spawn(spec.binary, [...spec.args], {
-    stdio: ['ignore', logHandle.fd, logHandle.fd],
+    stdio: ['ignore', logHandle.fd, logHandle.fd, ...(spec.passFds ?? [])],
     detached: true,
     env: { ...process.env, LC_ALL: 'C' },
   });
