@@ -93,6 +93,22 @@ describe('storage migration (--copy-storage-all/-inc) between two embed roots, Q
     execFileSync('qemu-io', ['-r', '-f', 'qcow2', '-c', 'read -P 0xcd 20M 2M', '-c', 'read -P 0xab 0 8M', dst]);
   });
 
+  it('a volume disk: the same definition on both sides, the volume made in the destination\'s pool of that name', async () => {
+    if (qemuMissing()) return;
+    await imagesPool(a.root, a.conn);
+    await imagesPool(b.root, b.conn);
+    const src = qcow2(join(images(a.root), 'st8.qcow2'), 16, 0x2d, 3);
+    await (await a.conn.storagePoolLookupByName('images')).refresh();
+    const disk = "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/><source pool='images' volume='st8.qcow2'/><target dev='vda' bus='virtio'/></disk>";
+    const dom = await a.conn.createXML(domainXml('st8', disk));
+    const there = await dom.migrate3(b.conn, [], MF.LIVE | MF.NON_SHARED_DISK);
+    const vol = await (await b.conn.storagePoolLookupByName('images')).storageVolLookupByName('st8.qcow2');
+    const dst = await vol.getPath();
+    expect(dst).toBe(join(images(b.root), 'st8.qcow2'));
+    await there.destroy();
+    expect(img('compare', '-f', 'qcow2', '-F', 'qcow2', src, dst)).toContain('Images are identical');
+  });
+
   it('copy-storage-inc: only the top image is copied onto a destination overlay over the same base', async () => {
     if (qemuMissing()) return;
     const base = qcow2(join(images(a.root), 'base2.qcow2'), 32, 0x11, 16);
