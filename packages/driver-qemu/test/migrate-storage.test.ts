@@ -182,14 +182,41 @@ describe('storage migration (--copy-storage-all/-inc) between two embed roots, Q
     await dom.destroy();
   });
 
+  it('domjobabort while the memory is sent (the mirrors ready) cancels the migration and drops the mirrors', async () => {
+    if (qemuMissing()) return;
+    await imagesPool(b.root, b.conn);
+    const src = qcow2(join(images(a.root), 'st9.qcow2'), 8, 0x4e, 1);
+    const dst = join(images(b.root), 'st9.qcow2');
+    // 2 GiB of (untouched) memory at 1 MiB/s: seconds of sending after the small disk is mirrored
+    const dom = await a.conn.createXML(domainXml('st9', fileDisk(src, 'vda')).replace("<memory unit='MiB'>64</memory>", "<memory unit='MiB'>2048</memory>"));
+    const before = await blockState(dom);
+    const migrating = dom.migrate3(b.conn, [destXml('st9', fileDisk(dst, 'vda')), typedULLong(MP.BANDWIDTH, 1n)], MF.LIVE | MF.NON_SHARED_DISK);
+    migrating.catch(() => undefined);
+    const memorySent = async (): Promise<boolean> => ((await dom.getJobStats(0)).params.find((p) => p.field === 'memory_processed')?.value ?? 0n) as bigint > 0n;
+    for (let i = 0; i < 600 && !(await memorySent()); i++) await new Promise((r) => setTimeout(r, 25));
+    // the disk is mirrored (its copy caught up) while the memory goes; QEMU's monitor is the migration's until it ends
+    const stats = (await dom.getJobStats(0)).params;
+    const stat = (f: string): bigint => stats.find((p) => p.field === f)?.value as bigint;
+    expect([stat('disk_total'), stat('disk_remaining')]).toEqual([BigInt(8 * MIB), 0n]);
+    expect(stat('memory_processed')).toBeGreaterThan(0n);
+    await dom.abortJob();
+    await expect(migrating).rejects.toMatchObject({ code: ErrorCode.OPERATION_ABORTED, message: "operation aborted: job 'migration out' canceled by client" });
+    expect(await dom.getState()).toEqual([DomainState.RUNNING, expect.any(Number)]);
+    expect(await blockState(dom)).toEqual(before);
+    expect(b.root.statuses()).toEqual([]);
+    expect(existsSync(dst)).toBe(false);
+    await dom.destroy();
+  });
+
   it('peer to peer: a destination QEMU killed during the copy fails the mirror; both sides roll back', async () => {
     if (qemuMissing()) return;
     await imagesPool(b.root, b.conn);
-    const src = qcow2(join(images(a.root), 'st7.qcow2'), 64, 0x3c, 32);
+    const src = qcow2(join(images(a.root), 'st7.qcow2'), 64, 0x3c, 48);
     const dst = join(images(b.root), 'st7.qcow2');
     const dom = await a.conn.createXML(domainXml('st7', fileDisk(src, 'vda')));
     const before = await blockState(dom);
-    const migrating = dom.migrateToURI3(b.root.uri, [destXml('st7', fileDisk(dst, 'vda')), typedULLong(MP.BANDWIDTH, 1n)], MF.LIVE | MF.PEER2PEER | MF.NON_SHARED_DISK);
+    // 4 MiB/s: 48 MiB take seconds; QEMU's rate limit also sets how long the failed mirror takes to end
+    const migrating = dom.migrateToURI3(b.root.uri, [destXml('st7', fileDisk(dst, 'vda')), typedULLong(MP.BANDWIDTH, 4n)], MF.LIVE | MF.PEER2PEER | MF.NON_SHARED_DISK);
     migrating.catch(() => undefined);
     await untilSending(dom);
     process.kill(pidIn(b.root, 'st7'), 'SIGKILL');
