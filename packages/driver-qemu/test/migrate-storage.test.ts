@@ -80,7 +80,8 @@ describe('storage migration (--copy-storage-all/-inc) between two embed roots, Q
     // the completed job handed over counts the memory only, its disk fields zero (libvirt 9.0's)
     const done = (await there.getJobStats(1)).params;
     const stat = (f: string): bigint => done.find((p) => p.field === f)?.value as bigint;
-    expect([stat('disk_total'), stat('disk_processed'), stat('disk_remaining')]).toEqual([0n, 0n, 0n]);
+    expect([stat('operation'), stat('disk_total'), stat('disk_processed'), stat('disk_remaining')]).toEqual([4, 0n, 0n, 0n]);
+    expect(done.map((p) => p.field).slice(0, 5)).toEqual(['operation', 'time_elapsed', 'downtime', 'setup_time', 'data_total']);
     expect(stat('data_total')).toBe(stat('memory_total'));
     // the image libvirt would have made: the source's format and size
     const info = JSON.parse(img('info', '-U', '--output=json', dst)) as { format: string; 'virtual-size': number };
@@ -187,10 +188,11 @@ describe('storage migration (--copy-storage-all/-inc) between two embed roots, Q
     await imagesPool(b.root, b.conn);
     const src = qcow2(join(images(a.root), 'st9.qcow2'), 8, 0x4e, 1);
     const dst = join(images(b.root), 'st9.qcow2');
-    // 2 GiB of (untouched) memory at 1 MiB/s: seconds of sending after the small disk is mirrored
-    const dom = await a.conn.createXML(domainXml('st9', fileDisk(src, 'vda')).replace("<memory unit='MiB'>64</memory>", "<memory unit='MiB'>2048</memory>"));
+    // 4 GiB of (untouched) memory at 1 MiB/s: about ten seconds of sending after the small disk is mirrored
+    const big = (disk: string): string => domainXml('st9', fileDisk(disk, 'vda')).replace("<memory unit='MiB'>64</memory>", "<memory unit='MiB'>4096</memory>");
+    const dom = await a.conn.createXML(big(src));
     const before = await blockState(dom);
-    const migrating = dom.migrate3(b.conn, [destXml('st9', fileDisk(dst, 'vda')), typedULLong(MP.BANDWIDTH, 1n)], MF.LIVE | MF.NON_SHARED_DISK);
+    const migrating = dom.migrate3(b.conn, [typedString(MP.DEST_XML, big(dst)), typedULLong(MP.BANDWIDTH, 1n)], MF.LIVE | MF.NON_SHARED_DISK);
     migrating.catch(() => undefined);
     const memorySent = async (): Promise<boolean> => ((await dom.getJobStats(0)).params.find((p) => p.field === 'memory_processed')?.value ?? 0n) as bigint > 0n;
     for (let i = 0; i < 600 && !(await memorySent()); i++) await new Promise((r) => setTimeout(r, 25));
