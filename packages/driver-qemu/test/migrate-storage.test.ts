@@ -110,6 +110,18 @@ describe('storage migration (--copy-storage-all/-inc) between two embed roots, Q
     expect(img('compare', '-f', 'qcow2', '-F', 'qcow2', src, dst)).toContain('Images are identical');
   });
 
+  it('--disks-uri unix:///PATH: the NBD server listens on a UNIX socket, which the source reaches', async () => {
+    if (qemuMissing()) return;
+    await imagesPool(b.root, b.conn);
+    const src = qcow2(join(images(a.root), 'st10.qcow2'), 16, 0x19, 4);
+    const dst = join(images(b.root), 'st10.qcow2');
+    const socket = join(b.root.dir, 'nbd-st10.sock');
+    const dom = await a.conn.createXML(domainXml('st10', fileDisk(src, 'vda')));
+    const there = await dom.migrate3(b.conn, [destXml('st10', fileDisk(dst, 'vda')), typedString(MP.DISKS_URI, `unix://${socket}`)], MF.LIVE | MF.NON_SHARED_DISK);
+    await there.destroy();
+    expect(img('compare', '-f', 'qcow2', '-F', 'qcow2', src, dst)).toContain('Images are identical');
+  });
+
   it('copy-storage-inc: only the top image is copied onto a destination overlay over the same base', async () => {
     if (qemuMissing()) return;
     const base = qcow2(join(images(a.root), 'base2.qcow2'), 32, 0x11, 16);
