@@ -25,6 +25,8 @@ const WAIT_FOREVER_MS = 2 ** 31 - 1;
 interface Held extends EventTarget {
   readonly id: number;
   readonly runDir: string;
+  /** Started by this process (which tells its listeners how the run before it ended). */
+  readonly startedHere: boolean;
   readonly pidStart: string | undefined;
   readonly abort: AbortController;
   queue: Promise<void>;
@@ -131,7 +133,7 @@ export class DomainWatcher {
    * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
    */
   #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
-    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
+    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, startedHere: how === 'starting', pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
     this.#held.set(s.name, h);
     if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
     if (how === 'running') this.drv.events.assume(s.uuid, s.state);
@@ -185,6 +187,12 @@ export class DomainWatcher {
       .catch((err: Error) => log.debug(`domain '${h.name}': announcing its shutdown: ${err.message}`));
   }
 
+  /** Whether a later run of the domain was started by this process: what was told since is of that run. */
+  #restartedHere(h: Held): boolean {
+    const now = this.#held.get(h.name);
+    return now !== undefined && now !== h && now.startedHere;
+  }
+
   /** Runs `fn` on the domain's status under its job lock, if the status still describes the held QEMU. */
   #locked(h: Held, fn: (s: ActiveStatus) => Promise<void>): Promise<void> {
     return qemuStore(this.drv.paths).withDomainJob(h.name, async () => {
@@ -214,7 +222,7 @@ export class DomainWatcher {
         await tearDown(this.drv, s, h.shutdownSeen ? DomainShutoffReason.SHUTDOWN : DomainShutoffReason.CRASHED, {
           detail: h.shutdownSeen ? DomainEventDetail.STOPPED.SHUTDOWN : DomainEventDetail.STOPPED.FAILED,
         });
-      } else if (this.drv.events.told(h.uuid) !== undefined && this.drv.events.told(h.uuid) !== DomainState.SHUTOFF) {
+      } else if (this.drv.events.told(h.uuid) !== undefined && this.drv.events.told(h.uuid) !== DomainState.SHUTOFF && !this.#restartedHere(h)) {
         // Another process stopped it and told only its own listeners.
         this.drv.events.raise({ name: h.name, uuid: h.uuid, id: -1 }, DomainEventType.STOPPED, stoppedDetail(s));
       }
