@@ -1,6 +1,6 @@
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState } from '@tsvirt/api';
+import { DomainEventDetail, DomainEventID, DomainEventType, DomainShutoffReason, DomainState } from '@tsvirt/api';
 import { isProcessAlive, logger } from '@tsvirt/util';
 import { eventMonitorPath } from '../process/event-monitor.js';
 import { QmpClient } from '../qmp/qmp-client.js';
@@ -147,7 +147,7 @@ export class DomainWatcher {
         events++;
         this.drv.events.raiseMonitor(monitorEventOf({ name: h.name, uuid: h.uuid, id: h.id }, e));
         if (e.event === 'SHUTDOWN') this.#announceShutdown(h, e as QmpEvent);
-        this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent)));
+        this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent), () => this.#removedAnyway(h, e as QmpEvent)));
       });
       void client.closed.then(() => h.abort.signal.aborted || this.#enqueue(h, () => this.#ended(h)));
       // A change after the connection comes as an event of its own; only an earlier one needs catching up with.
@@ -193,12 +193,23 @@ export class DomainWatcher {
     return now !== undefined && now !== h && now.startedHere;
   }
 
-  /** Runs `fn` on the domain's status under its job lock, if the status still describes the held QEMU. */
-  #locked(h: Held, fn: (s: ActiveStatus) => Promise<void>): Promise<void> {
+  /**
+   * Runs `fn` on the domain's status under its job lock, if the status still describes the held
+   * QEMU; `otherwise` when a job ended the run before the event's turn came.
+   */
+  #locked(h: Held, fn: (s: ActiveStatus) => Promise<void>, otherwise?: () => void): Promise<void> {
     return qemuStore(this.drv.paths).withDomainJob(h.name, async () => {
       const s = await qemuStore(this.drv.paths).readStatus(h.name);
       if (isActiveStatus(s) && s.phase === 'active' && s.pid === h.pid) await fn(s);
+      else otherwise?.();
     });
+  }
+
+  /** A device QEMU removed is told even when the run ended before its event was handled (a destroy right after a detach). */
+  #removedAnyway(h: Held, e: QmpEvent): void {
+    const alias = e.event === 'DEVICE_DELETED' ? e.data?.['device'] : undefined;
+    if (typeof alias !== 'string' || !alias) return;
+    this.drv.events.raiseOther({ eventID: DomainEventID.DEVICE_REMOVED, domain: { name: h.name, uuid: h.uuid, id: h.id }, devAlias: alias });
   }
 
   /**
