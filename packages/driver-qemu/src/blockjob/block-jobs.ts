@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { DomainBlockJobAbortFlags as A, DomainBlockJobType, type DomainBlockJobInfo } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, systemError } from '@tsvirt/util';
-import { formatNode, storageNode } from '../command/disk-props.js';
+import { FORMATS_WITH_BACKING, formatNode, storageNode } from '../command/disk-props.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { deleteDiskNodes } from '../hotplug/disk-removal.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
@@ -44,9 +44,6 @@ interface QemuJob {
 const JOB_TYPE: Record<BlockJobKind, number> = {
   pull: DomainBlockJobType.PULL, copy: DomainBlockJobType.COPY, commit: DomainBlockJobType.COMMIT, 'active-commit': DomainBlockJobType.ACTIVE_COMMIT,
 };
-
-/** Formats that can have a backing image: a full copy's is cut off explicitly, as libvirt's `backing: null`. */
-const HAS_BACKING = new Set(['qcow2', 'qed', 'qcow', 'vmdk']);
 
 const jobsOf = (s: ActiveStatus): Record<string, BlockJobRecord> => (s.blockJobs ??= {});
 
@@ -155,7 +152,7 @@ export async function startCopy(c: JobScope, disk: string, req: CopyRequest, spe
     // Written at once: QEMU runs them in order, and the first to fail is the first answer refused.
     await Promise.all([
       c.mon.execute('blockdev-add', {
-        'node-name': formatNode(node), 'read-only': false, driver: format, file: storageNode(node), ...(req.shallow || !HAS_BACKING.has(format) ? {} : { backing: null }),
+        'node-name': formatNode(node), 'read-only': false, driver: format, file: storageNode(node), ...(req.shallow || !FORMATS_WITH_BACKING.has(format) ? {} : { backing: null }),
       }),
       c.mon.execute('blockdev-mirror', {
         ...common(id, speed), device: chain[0]!.node, target: formatNode(node), sync: req.shallow ? 'top' : 'full',

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, ErrorDomain, VirError, logger, processStartTime } from '@tsvirt/util';
 import { QmpClient } from '../qmp/qmp-client.js';
+import { followExit } from './child-exits.js';
 
 const log = logger('qemu.process');
 const D = ErrorDomain.QEMU;
@@ -20,14 +21,14 @@ export interface LaunchSpec {
   readonly logFile: string;
   /** QEMU's monitor socket. */
   readonly monitorPath: string;
+  /** Descriptors QEMU inherits as its fd 3, 4, … (`FIRST_PASSED_FD` on: disks opened through descriptor groups, a restore's stream). */
+  readonly passFds?: readonly number[];
   /** Called with the pid as soon as the process exists, so that it is recorded before anything can fail. */
   readonly onSpawn: (pid: number, pidStart: string | undefined) => Promise<void>;
-  /** An open descriptor QEMU inherits as its `PASSED_FD` (a restore's stream, which QEMU reads itself). */
-  readonly passFd?: number;
 }
 
-/** The number a descriptor given in `passFd` has in QEMU. */
-export const PASSED_FD = 3;
+/** The number the first of `passFds` has in QEMU. */
+export const FIRST_PASSED_FD = 3;
 
 /** A started QEMU and an open monitor connection to it (the caller closes it). */
 export interface LaunchedQemu {
@@ -52,7 +53,7 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   log.debug(`launch: ${shown}`);
   let exited: string | undefined;
   const child = spawn(spec.binary, [...spec.args], {
-    stdio: ['ignore', logHandle.fd, logHandle.fd, ...(spec.passFd !== undefined ? [spec.passFd] : [])],
+    stdio: ['ignore', logHandle.fd, logHandle.fd, ...(spec.passFds ?? [])],
     detached: true,
     env: { ...process.env, LC_ALL: 'C' },
   });
@@ -61,6 +62,7 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   child.unref();
   await logHandle.close();
   child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit status ${code}`));
+  followExit(child);
   if (child.pid === undefined) {
     const e = await spawnError;
     throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e });
