@@ -94,6 +94,10 @@ const STEPS: string[][] = [
   ['domstate', '--reason', S], ['snapshot-info', S, 'mem1'], ['snapshot-list', S, '--active', '--name'],
   ['snapshot-create-as', S, 'mem2', '--live', '--memspec', 'DIR/mem2.save', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['snapshot-delete', S, 'mem2'], ['dumpxml', S, '--xpath', '//disk/source'],
+  // a manual disk: left to the user with the guest paused; nothing to merge it by on a delete
+  ['snapshot-create-as', S, 'man1', '--disk-only', '--diskspec', 'vda,snapshot=manual', '--diskspec', 'vdc,snapshot=no'], ['domstate', '--reason', S],
+  ['snapshot-dumpxml', S, 'man1', '--xpath', '/domainsnapshot/disks'], ['resume', S], ['snapshot-delete', S, 'man1'],
+  ['snapshot-create-as', S, 'bad', '--disk-only', '--diskspec', 'vda,snapshot=manual', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   // halted after the snapshot, then started again on the overlay chain
   ['snapshot-create-as', S, 'halted', '--disk-only', '--halt', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['dumpxml', S, '--xpath', '//disk'], ['start', S], ['dumpxml', S, '--xpath', '//disk'],

@@ -160,8 +160,10 @@ export async function createActiveExternal(drv: DriverContext, d: StoredDomain, 
   if (quiesce) await withAgent(s, (a) => fsFreeze(a, []));
   try {
     await withMonitor(s, async (mon) => {
-      const pause = running && req.memoryFile !== undefined;
-      if (pause && !(req.flags & C.LIVE)) await setRunning(drv, s, mon, false);
+      // Manual disks are the user's to snapshot once the guest has stopped: it is left paused.
+      const manual = req.plan.some((p) => p.snapshot === 'manual');
+      const pause = running && (req.memoryFile !== undefined || manual);
+      if (pause && (manual || !(req.flags & C.LIVE))) await setRunning(drv, s, mon, false);
       try {
         if (req.memoryFile !== undefined) await saveMemory(s, mon, req.memoryFile, running);
         await snapshotRunningDisks(drv, d, s, mon, req.plan, reuse);
@@ -171,7 +173,7 @@ export async function createActiveExternal(drv: DriverContext, d: StoredDomain, 
         throw e;
       }
       // After a live save QEMU has paused the guest itself: it runs again as after a paused one.
-      if (pause && !halt) await setRunning(drv, s, mon, true);
+      if (pause && !halt && !manual) await setRunning(drv, s, mon, true);
     });
   } catch (e) {
     if (quiesce) await withAgent(s, fsThaw).catch(() => undefined);
