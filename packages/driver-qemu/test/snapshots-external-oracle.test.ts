@@ -12,6 +12,7 @@ import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-snapext-${process.pid}`;
+const NET = `tsvirt-snapnet-${process.pid}`;
 const UUID = 'b7a5c2d0-5e1f-4c3a-9d2e-0f1e2d3c4b5a';
 let root: TestRoot;
 
@@ -33,6 +34,11 @@ function prepare(dir: string): void {
   const devices = disk(join(dir, 'a.qcow2'), 'qcow2', 'vda') + disk(join(dir, 'b.qcow2'), 'qcow2', 'vdb') + disk(join(dir, 'r.img'), 'raw', 'vdc');
   writeFileSync(join(dir, 'dom.xml'), `<domain type='qemu'><name>${NAME}</name><uuid>${UUID}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${devices}</devices></domain>`);
+  // a network disk and an empty CD-ROM, never started: only the refusals
+  const nbd = "<disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='nbd' name='export'><host name='127.0.0.1' port='10809'/></source>"
+    + "<target dev='vda' bus='virtio'/></disk><disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>";
+  writeFileSync(join(dir, 'net.xml'), `<domain type='qemu'><name>${NET}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${nbd}</devices></domain>`);
   writeFileSync(join(dir, 'snap.xml'), `<domainsnapshot><name>x1</name><description>from xml</description><disks>
   <disk name='vda' snapshot='external'><source file='${join(dir, 'x1.qcow2')}'/></disk><disk name='vdb' snapshot='no'/>
   <disk name='vdc'><driver type='qcow2'/></disk></disks></domainsnapshot>`);
@@ -105,6 +111,9 @@ const STEPS: string[][] = [
   // shut off: qemu-img commit of the overlay into its backing image
   ['snapshot-delete', S, 'halted'], ['dumpxml', S, '--xpath', '//disk'], ['snapshot-delete', S, 'off1'], ['dumpxml', S, '--xpath', '//disk/source'],
   ['snapshot-list', S, '--parent'],
+  ['define', 'DIR/net.xml'], ['snapshot-create-as', NET, 'n1', '--disk-only'], ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'vda,file=DIR/n.qcow2'],
+  ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'hdc,file=DIR/n.qcow2', '--diskspec', 'vda,snapshot=no'],
+  ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'vda,snapshot=no'], ['snapshot-create-as', NET, 'n1'], ['undefine', NET],
 ];
 
 describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots beside libvirt's QEMU driver (libvirtd 9.0)", () => {
@@ -117,6 +126,7 @@ describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots 
   afterAll(async () => {
     systemVirsh(['destroy', NAME]);
     systemVirsh(['undefine', NAME, '--snapshots-metadata']);
+    systemVirsh(['undefine', NET]);
     await root?.cleanup();
   });
 

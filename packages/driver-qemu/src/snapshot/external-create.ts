@@ -44,16 +44,16 @@ async function editConfigDisks(drv: DriverContext, d: StoredDomain, edits: Reado
   await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
 }
 
-const externalDisks = (plan: readonly PlannedDisk[]): ExternalDisk[] =>
-  plan.filter((p) => p.snapshot === 'external').map((p) => ({ planned: p, overlay: p.overlay!, image: imageOf(p) }));
+const externalDisks = (plan: readonly PlannedDisk[], active: boolean): ExternalDisk[] =>
+  plan.filter((p) => p.snapshot === 'external').map((p) => ({ planned: p, overlay: p.overlay!, image: imageOf(p, active) }));
 
 /**
  * qemuSnapshotCreateInactiveExternal: each overlay made with qemu-img over the disk's image (a
  * failure removes the ones made), then the definition's disks moved onto them.
  */
 export async function createInactiveExternal(drv: DriverContext, d: StoredDomain, plan: readonly PlannedDisk[], reuse: boolean): Promise<void> {
-  const disks = externalDisks(plan);
-  const made = await createOverlays(disks, reuse);
+  const disks = externalDisks(plan, false);
+  const made = await createOverlays(disks, reuse, false);
   try {
     await editConfigDisks(drv, d, disks.map((x) => [x.planned.disk.target, onOverlay(x.overlay, undefined)] as const));
   } catch (e) {
@@ -78,8 +78,8 @@ async function addOverlayNodes(mon: QmpClient, overlay: Overlay, node: number): 
  * follows, its old source one level below (as libvirt's).
  */
 async function snapshotRunningDisks(drv: DriverContext, d: StoredDomain, s: ActiveStatus, mon: QmpClient, plan: readonly PlannedDisk[], reuse: boolean): Promise<void> {
-  const disks = externalDisks(plan);
-  const made = await createOverlays(disks, reuse);
+  const disks = externalDisks(plan, true);
+  const made = await createOverlays(disks, reuse, true);
   const nodes: number[] = [];
   try {
     const actions = [];
