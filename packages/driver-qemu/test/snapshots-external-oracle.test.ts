@@ -87,7 +87,8 @@ const STEPS: string[][] = [
   ['snapshot-create-as', S, 'bad', '--memspec', 'file=DIR/mem,snapshot=internal'],
   ['snapshot-list', S], ['snapshot-list', S, '--tree'], ['snapshot-list', S, '--parent'], ['snapshot-list', S, '--external'],
   ['snapshot-list', S, '--internal'], ['snapshot-list', S, '--disk-only'], ['snapshot-list', S, '--inactive'], ['snapshot-list', S, '--active'],
-  ['snapshot-list', S, '--leaves', '--name'], ['snapshot-info', S, 'off1'], ['snapshot-info', S, 'run1'], ['snapshot-info', S, '--current'],
+  ['snapshot-list', S, '--leaves', '--name'], ['snapshot-info', S, 'off1'], ['snapshot-info', S, 'run1'], ['snapshot-dumpxml', S, 'run1', '--xpath', '//domain/devices/disk'], ['snapshot-dumpxml', S, 'off1'],
+  ['snapshot-create-as', S, '--print-xml', '--disk-only', '--diskspec', 'vda,file=DIR/p.qcow2,driver=qcow2', '--memspec', 'DIR/p.mem'], ['snapshot-info', S, '--current'],
   ['snapshot-revert', S, 'run1'], ['snapshot-revert', S, 'off1', '--force'],
   ['snapshot-delete', S, 'reused', '--metadata'], ['snapshot-current', S, '--name'],
   ['domblklist', S], ['domblkinfo', S, 'vda'],
@@ -97,6 +98,7 @@ const STEPS: string[][] = [
   // full system snapshots: the memory in a file, the guest paused for it (or not, --live) and running again
   ['snapshot-create-as', S, 'mem1', '--memspec', 'file=DIR/mem1.save,snapshot=external', '--diskspec', 'vdb,snapshot=no'],
   ['snapshot-dumpxml', S, 'mem1', '--xpath', '/domainsnapshot/*[not(self::domain or self::inactiveDomain or self::cookie)]'],
+  ['snapshot-dumpxml', S, 'mem1', '--xpath', '//domain/devices/disk | //inactiveDomain/devices/disk'],
   ['domstate', '--reason', S], ['snapshot-info', S, 'mem1'], ['snapshot-list', S, '--active', '--name'],
   ['snapshot-create-as', S, 'mem2', '--live', '--memspec', 'DIR/mem2.save', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['snapshot-delete', S, 'mem2'], ['dumpxml', S, '--xpath', '//disk/source'],
