@@ -4,6 +4,7 @@ import type { ResolvedDisk } from '../command/disk-props.js';
 import { diskAlias, disksOf, driveAddress, scsiControllerModel, type QemuDisk } from '../devices/qemu-disk.js';
 import type { DriverContext } from './driver-context.js';
 import { backingLayers } from '../blockjob/image-chain.js';
+import { fdGroupOf } from '../fdgroup/fd-sets.js';
 
 /** The host path of a disk's source; a volume's through the storage driver. */
 async function sourcePath(drv: DriverContext, v: QemuDisk): Promise<string | undefined> {
@@ -50,7 +51,8 @@ export async function resolveDisksForStart(drv: DriverContext, devices: readonly
   const views = disksOf(devices);
   const boot = bootIndexes(views, bootDevs);
   const resolved = await Promise.all(views.map((v, i) => resolveDisk(drv, v, devices, 0, boot[i])));
-  const chains = await Promise.all(resolved.map((r) => backingLayers(r.path, r.view.format, r.isBlock)));
+  // QEMU opens no backing image of a disk opened through descriptors (fd-sets.ts), so none is read
+  const chains = await Promise.all(resolved.map((r) => (fdGroupOf(r) === undefined ? backingLayers(r.path, r.view.format, r.isBlock) : [])));
   // Each disk's image and the backing images its definition names first, then the ones read from
   // the images, each pass from the last disk up.
   const given = resolved.map((r, i) => Math.min(r.view.disk.backingStore?.length ?? 0, chains[i]!.length));
