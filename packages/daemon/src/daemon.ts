@@ -118,7 +118,6 @@ export class Daemon {
       this.#clients.delete(session);
       if (this.#clients.size === 0) this.armIdleTimer();
     });
-    socket.resume();
   }
 
   private armIdleTimer(): void {

@@ -39,4 +39,4 @@ export * as keepalive from './generated/keepalive-protocol.js';
 export * as admin from './generated/admin-protocol.js';
 export * as virnet from './generated/virnet-protocol.js';
 export * as libvirtH from './generated/libvirt-h.js';
-export { fdPassingMissing, noFdPassing, unixSocketFd, writeWithFds } from './client/fd-passing.js';
+export { FdReader, fdPassingMissing, noFdPassing, unixSocketFd, writeWithFds, type FdSink } from './client/fd-passing.js';

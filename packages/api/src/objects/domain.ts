@@ -639,6 +639,7 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   }
   /** Hands the domain this process's descriptors as the group `name` (virDomainFDAssociate; DomainFDAssociateFlags). */
   async fdAssociate(name: string, fds: readonly number[], flags = 0): Promise<void> {
+    if (fds.length === 0) throw new VirError(ErrorCode.INVALID_ARG, undefined, ErrorDomain.DOMAIN, { message: 'nfds in virDomainFDAssociate must not be zero' });
     await callOf(this)('domainFDAssociate', 'virDomainFDAssociate', 'write')(this.ref, name, fds, flags);
   }
   /** Host CPUs the emulator threads may use (virDomainGetEmulatorPinInfo; DomainModificationImpact). */

@@ -16,8 +16,10 @@ function rpcError(text: string): VirError {
  * up in the generated tables, the arguments decoded with the generated codec, the handler of the
  * dispatch table run, and any failure turned into libvirt's error reply with the same serial. A
  * handler's ReplyWithFds becomes a REPLY_WITH_FDS frame and the descriptors to send after it.
+ * `fds` are the descriptors the call brought (CALL_WITH_FDS), the caller's to close: a handler
+ * that keeps one makes its own copy, and a procedure that takes none ignores them, as libvirtd.
  */
-export async function dispatchCall(ctx: ClientContext, frame: Frame): Promise<DispatchReply> {
+export async function dispatchCall(ctx: ClientContext, frame: Frame, fds: readonly number[] = []): Promise<DispatchReply> {
   const h = frame.header;
   try {
     const program = programs.get(h.prog);
@@ -37,7 +39,7 @@ export async function dispatchCall(ctx: ClientContext, frame: Frame): Promise<Di
     // A procedure tsvirt has no call for is NO_SUPPORT naming its public API, as a driver without the entry.
     const handler = handlerFor(program.name, h.proc);
     if (!handler) throw noSupport(publicApiName(procedure));
-    const ret = await handler(ctx, args, h);
+    const ret = await handler(ctx, args, h, fds);
     if (ret instanceof ReplyWithFds) return { frame: encodeReply(program, h.proc, h.serial, ret.ret, ret.fds.length), fds: ret.fds };
     return { frame: encodeReply(program, h.proc, h.serial, ret) };
   } catch (e) {

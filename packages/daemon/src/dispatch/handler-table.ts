@@ -21,11 +21,15 @@ import { domainBlockJobHandlers } from './handlers/domain-block-jobs.js';
 import { domainGuestHandlers } from './handlers/domain-guest.js';
 import { qemuMonitorEventHandlers } from './handlers/qemu-monitor-events.js';
 import { domainMigrateHandlers } from './handlers/domain-migrate.js';
+import { domainFdHandlers } from './handlers/domain-fds.js';
 
 type Calls = remote.remote_calls;
 
-/** The server side of one remote procedure: its decoded arguments in, its reply value out. */
-export type Handler<P extends keyof Calls> = (ctx: ClientContext, args: Calls[P]['args'], call: MessageHeader) => Promise<Calls[P]['ret']>;
+/**
+ * The server side of one remote procedure: its decoded arguments in, its reply value out; `fds`
+ * are the descriptors the call brought (the session closes them when the call ends).
+ */
+export type Handler<P extends keyof Calls> = (ctx: ClientContext, args: Calls[P]['args'], call: MessageHeader, fds: readonly number[]) => Promise<Calls[P]['ret']>;
 
 /**
  * The dispatch table of the remote program: procedure number → a call of @tsvirt/api. Each
@@ -55,6 +59,7 @@ const remoteHandlers: RemoteHandlers = {
   ...hostHandlers,
   ...domainGuestHandlers,
   ...domainMigrateHandlers,
+  ...domainFdHandlers,
 };
 
 type QemuCalls = qemu.qemu_calls;
@@ -82,7 +87,7 @@ const lxcHandlers: LxcHandlers = {
   },
 };
 
-type AnyHandler = (ctx: ClientContext, args: unknown, call: MessageHeader) => Promise<unknown>;
+type AnyHandler = (ctx: ClientContext, args: unknown, call: MessageHeader, fds: readonly number[]) => Promise<unknown>;
 const tables: Readonly<Record<string, Readonly<Record<number, unknown>>>> = { remote: remoteHandlers, qemu: qemuHandlers, lxc: lxcHandlers };
 
 /** The handler of a procedure of a program, if the daemon serves it. */

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import {
-  FrameReader, decodeFrame, encodeEvent, fdPassingMissing, keepalive, keepalive_program, unixSocketFd, virnet, writeWithFds, type Frame,
+  FdReader, FrameReader, decodeFrame, encodeEvent, fdPassingMissing, keepalive, keepalive_program, unixSocketFd, virnet, writeWithFds, type Frame,
 } from '@tsvirt/remote/protocol';
 import { logger } from '@tsvirt/util';
 import { ClientContext } from '../dispatch/client-context.js';
@@ -8,6 +8,7 @@ import { ClientAuth } from '../auth/client-auth.js';
 import { dispatchCall } from '../dispatch/dispatch-call.js';
 import { closeFds, type DispatchReply } from '../dispatch/reply-fds.js';
 import { Keepalive } from './keepalive.js';
+import { FdIntake } from './fd-intake.js';
 import type { ServerLimits } from './limits.js';
 import type { ListenerKind } from '../listeners.js';
 
@@ -18,6 +19,10 @@ let nextClientId = 1;
  * One connected client: frames read off its socket (a length word over libvirt's limit drops it
  * before anything is buffered), calls dispatched concurrently up to `maxClientRequests` (reading
  * pauses beyond), replies and events written back, keepalive. Closing releases its driver connection.
+ *
+ * A unix socket is read through `@tsvirt/remote`'s descriptor addon when it is there (libuv's plain
+ * `read` would make the kernel close descriptors a client sends with a call): each call gets the
+ * descriptors it brought (fd-intake.ts), which are closed when it ends.
  */
 export class ClientSession {
   readonly id = nextClientId++;
@@ -31,6 +36,9 @@ export class ClientSession {
   readonly #holds = new Set<string>();
   /** Set while a reply's descriptors are being sent: later frames wait behind it. */
   #afterFds: Promise<void> | undefined;
+  /** The socket's reader when descriptors can arrive on it, else libuv reads it. */
+  readonly #fdReader: FdReader | undefined;
+  readonly #intake = new FdIntake();
 
   constructor(
     private readonly socket: Socket,
@@ -53,11 +61,20 @@ export class ClientSession {
       socket.once('close', () => {
         this.#closing = true;
         this.#keepalive.stop();
+        this.#fdReader?.stop();
+        this.#intake.close();
         void this.context.close().finally(resolve);
       });
     });
     socket.on('error', (e) => log.debug(`client ${this.id}: ${e.message}`));
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.#fdReader = fdPassingMissing() === undefined && unixSocketFd(socket) !== undefined ? new FdReader(socket, {
+      data: (chunk) => this.onData(chunk),
+      fds: (fds) => this.#intake.received(fds),
+      end: (e) => (e ? this.drop(e.message) : socket.destroy()),
+    }, 'virDomainFDAssociate') : undefined;
+    // the listeners accept paused (pauseOnConnect): reading starts here, one way or the other
+    if (this.#fdReader) this.#fdReader.hold();
+    else socket.on('data', (chunk: Buffer) => this.onData(chunk)).resume();
   }
 
   private onData(chunk: Buffer): void {
@@ -78,12 +95,35 @@ export class ClientSession {
         this.drop((e as Error).message);
         return;
       }
-      this.onFrame(frame);
+      if (this.#fdReader) this.#intake.frame(frame);
+      else this.onFrame(frame, []);
+    }
+    if (this.#fdReader) this.takeCalls();
+  }
+
+  /** The frames whose descriptors have all arrived, in order; a client whose descriptors and carrier bytes disagree is dropped. */
+  private takeCalls(): void {
+    let ready: ReturnType<FdIntake['settle']>;
+    try {
+      ready = this.#intake.settle(this.#reader.carriersPending);
+    } catch (e) {
+      this.drop((e as Error).message);
+      return;
+    }
+    for (const { frame, fds } of ready) {
+      if (this.#closing) closeFds(fds);
+      else this.onFrame(frame, fds);
     }
   }
 
-  private onFrame(frame: Frame): void {
+  /** One frame and the descriptors it brought (closed here unless a call takes them). */
+  private onFrame(frame: Frame, fds: readonly number[]): void {
     const h = frame.header;
+    if (h.prog !== keepalive.KEEPALIVE_PROGRAM && (h.type === virnet.VIR_NET_CALL || h.type === virnet.VIR_NET_CALL_WITH_FDS)) {
+      void this.call(frame, fds);
+      return;
+    }
+    closeFds(fds);
     if (h.prog === keepalive.KEEPALIVE_PROGRAM) {
       if (h.type === virnet.VIR_NET_MESSAGE && h.proc === keepalive.KEEPALIVE_PROC_PING) {
         this.send(encodeEvent(keepalive_program, keepalive.KEEPALIVE_PROC_PONG, undefined));
@@ -94,19 +134,22 @@ export class ClientSession {
       this.context.streams.onFrame(frame);
       return;
     }
-    if (h.type !== virnet.VIR_NET_CALL && h.type !== virnet.VIR_NET_CALL_WITH_FDS) {
-      log.debug(`client ${this.id}: dropping a message of type ${h.type}`);
-      return;
-    }
-    void this.call(frame);
+    log.debug(`client ${this.id}: dropping a message of type ${h.type}`);
   }
 
-  /** One call in flight: dispatched, answered (dispatchCall never throws). */
-  private async call(frame: Frame): Promise<void> {
+  /** One call in flight: dispatched, answered (dispatchCall never throws); the descriptors it brought closed when it ends, as libvirtd does. */
+  private async call(frame: Frame, fds: readonly number[]): Promise<void> {
     this.#inflight++;
     if (this.#inflight >= this.limits.maxClientRequests) this.hold('calls', true);
     try {
-      this.reply(await dispatchCall(this.context, frame));
+      let r: DispatchReply;
+      try {
+        r = await dispatchCall(this.context, frame, fds);
+      } finally {
+        // before the reply leaves: a client that has the reply finds them closed
+        closeFds(fds);
+      }
+      this.reply(r);
     } finally {
       this.#inflight--;
       if (this.#inflight < this.limits.maxClientRequests) this.hold('calls', false);
@@ -122,7 +165,10 @@ export class ClientSession {
     if (on) this.#holds.add(reason);
     else this.#holds.delete(reason);
     if (this.#closing || held === this.#holds.size > 0) return;
-    if (held) this.socket.resume();
+    if (this.#fdReader) {
+      if (held) this.#fdReader.resume();
+      else this.#fdReader.pause();
+    } else if (held) this.socket.resume();
     else this.socket.pause();
   }
 

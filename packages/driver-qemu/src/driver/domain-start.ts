@@ -34,6 +34,8 @@ import { startVirtiofsds } from '../process/virtiofsd.js';
 import { firmwareContext, selectFirmware } from '../firmware/firmware-select.js';
 import { prepareNvram } from '../firmware/nvram-store.js';
 import { recordChannels } from '../agent/channel-state.js';
+import { assignFdSets } from '../fdgroup/fd-sets.js';
+import { withFreshCopies } from '../fdgroup/fd-group-store.js';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -112,7 +114,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   await checkEmulator(def);
   const accel = await accelFor(drv, def);
   await selectFirmware(def, firmwareContext(paths));
-  const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
+  const { disks, passFds } = assignFdSets(drv.fdGroups, def.uuid, await resolveDisksForStart(drv, def.devices, def.os.boot));
   recordAliases(def, disks);
   const scsi = await planDomainScsiHostdevs(def.devices, nodesTaken(disks));
   const uses = [...await sharedUsesOf(disks), ...scsi.shared];
@@ -163,14 +165,14 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
-    const proc = await launchQemu({
-      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
+    const proc = await withFreshCopies(passFds, (fds) => launchQemu({
+      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: fds,
       onSpawn: async (pid, pidStart) => {
         status.pid = pid;
         status.pidStart = pidStart;
         await writeStatus(paths, status);
       },
-    });
+    }));
     try {
       if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
       if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, ErrorDomain, VirError, logger, processStartTime } from '@tsvirt/util';
 import { QmpClient } from '../qmp/qmp-client.js';
+import { followExit } from './child-exits.js';
 
 const log = logger('qemu.process');
 const D = ErrorDomain.QEMU;
@@ -20,6 +21,8 @@ export interface LaunchSpec {
   readonly logFile: string;
   /** QEMU's monitor socket. */
   readonly monitorPath: string;
+  /** Descriptors QEMU inherits as its fd 3, 4, … (disks opened through descriptor groups). */
+  readonly passFds?: readonly number[];
   /** Called with the pid as soon as the process exists, so that it is recorded before anything can fail. */
   readonly onSpawn: (pid: number, pidStart: string | undefined) => Promise<void>;
 }
@@ -45,7 +48,7 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   log.debug(`launch: ${shown}`);
   let exited: string | undefined;
   const child = spawn(spec.binary, [...spec.args], {
-    stdio: ['ignore', logHandle.fd, logHandle.fd],
+    stdio: ['ignore', logHandle.fd, logHandle.fd, ...(spec.passFds ?? [])],
     detached: true,
     env: { ...process.env, LC_ALL: 'C' },
   });
@@ -54,6 +57,7 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   child.unref();
   await logHandle.close();
   child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit status ${code}`));
+  followExit(child);
   if (child.pid === undefined) {
     const e = await spawnError;
     throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e });

@@ -113,9 +113,7 @@ export class FdReader {
     const handle = (this.sock as unknown as { _handle: StreamHandle })._handle;
     handle.reading = false;
     handle.readStop();
-    this.#watch = lib.watch(fd, () => this.drain(lib, fd));
-    // bytes may already wait in the kernel: the poll reports them too, but only on the next turn
-    setImmediate(() => this.drain(lib, fd));
+    this.watch(lib, fd);
   }
 
   release(): void {
@@ -128,11 +126,28 @@ export class FdReader {
     handle.readStart();
   }
 
+  /** Stops reading while holding the socket (a server pausing a busy client); `resume()` reads again. */
+  pause(): void {
+    if (this.#watch) load()!.unwatch(this.#watch);
+    this.#watch = undefined;
+  }
+
+  resume(): void {
+    if (this.#holds === 0 || this.#watch) return;
+    const { fd, lib } = need(this.api, this.sock);
+    this.watch(lib, fd);
+  }
+
   /** Stops holding the socket (it is closing). */
   stop(): void {
     this.#holds = 0;
-    if (this.#watch) load()!.unwatch(this.#watch);
-    this.#watch = undefined;
+    this.pause();
+  }
+
+  private watch(lib: FdAddon, fd: number): void {
+    this.#watch = lib.watch(fd, () => this.drain(lib, fd));
+    // bytes may already wait in the kernel: the poll reports them too, but only on the next turn
+    setImmediate(() => this.drain(lib, fd));
   }
 
   private drain(lib: FdAddon, fd: number): void {

@@ -1,7 +1,8 @@
 /**
  * Domain events beyond lifecycle ones (the driver's connectDomainEventRegisterAny): one callback
- * per event id the API raises, registered on the daemon (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY),
- * their messages turned into the API's DomainDriverEvent, deregistered when the listener leaves.
+ * per event id the API raises, registered on the daemon (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY)
+ * and shared by the connection's listeners, their messages turned into the API's
+ * DomainDriverEvent, deregistered when the last listener leaves.
  */
 import type { DomainDriverEvent, DomainRef } from '@tsvirt/api';
 import * as P from '../generated/remote-protocol.js';
@@ -9,6 +10,7 @@ import type { RpcClient } from '../client/rpc-client.js';
 import type { Codec } from '../protocol/xdr.js';
 import { fromWire } from './convert.js';
 import type { RemoteCall } from './entry-points.js';
+import { SharedCallbacks } from './shared-callbacks.js';
 
 type Rec = Record<string, unknown>;
 const domain = (d: unknown): DomainRef => fromWire(P.remote_nonnull_domain as Codec<unknown>, d) as DomainRef;
@@ -29,21 +31,26 @@ const MESSAGES: ReadonlyMap<number, readonly [number, (m: Rec) => DomainDriverEv
 ] as const);
 
 export function domainEventAnyOverrides(client: RpcClient) {
+  const shared = new SharedCallbacks<DomainDriverEvent>(client);
+  client.onEvent(({ proc, msg }) => {
+    const known = MESSAGES.get(proc);
+    if (known) shared.deliver((msg as Rec).callbackID as number, known[1](msg as Rec));
+  });
+  const ids = [...new Set([...MESSAGES.values()].map(([id]) => id))];
   return {
     async connectDomainEventRegisterAny(call: RemoteCall, listener: (e: DomainDriverEvent) => void): Promise<() => void> {
-      const ids = [...new Set([...MESSAGES.values()].map(([id]) => id))];
-      const callbacks = new Set(await Promise.all(ids.map(async (eventID) =>
-        ((await call(P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, { eventID, dom: null })) as { callbackID: number }).callbackID)));
-      const release = client.hold();
-      const off = client.onEvent(({ proc, msg }) => {
-        const known = MESSAGES.get(proc);
-        if (known && callbacks.has((msg as Rec).callbackID as number)) listener(known[1](msg as Rec));
-      });
-      return () => {
-        off();
-        release();
-        for (const callbackID of callbacks) void call(P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, { callbackID }).catch(() => undefined);
+      const added = await Promise.allSettled(ids.map((eventID) => shared.add(String(eventID), listener,
+        async () => ((await call(P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, { eventID, dom: null })) as { callbackID: number }).callbackID,
+        (callbackID) => call(P.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, { callbackID }))));
+      const off = () => {
+        for (const r of added) if (r.status === 'fulfilled') void r.value().catch(() => undefined);
       };
+      const failed = added.find((r) => r.status === 'rejected');
+      if (failed) {
+        off();
+        throw failed.reason;
+      }
+      return off;
     },
   };
 }

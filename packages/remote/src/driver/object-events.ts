@@ -1,6 +1,7 @@
 /**
- * Storage pool, secret and network events: each registration is a callback on the daemon
- * (CONNECT_*_EVENT_REGISTER_ANY), its messages routed by callback id, deregistered when stopped.
+ * Storage pool, secret and network events: a callback on the daemon (CONNECT_*_EVENT_REGISTER_ANY)
+ * per event id and object, shared by the connection's registrations of that pair, its messages
+ * routed by callback id, deregistered when the last registration stops.
  */
 import type { NetworkRef, SecretRef, StoragePoolRef } from '@tsvirt/api';
 import * as P from '../generated/remote-protocol.js';
@@ -8,6 +9,7 @@ import type { RpcClient } from '../client/rpc-client.js';
 import type { Codec } from '../protocol/xdr.js';
 import { fromWire, toWire } from './convert.js';
 import type { RemoteCall } from './entry-points.js';
+import { SharedCallbacks } from './shared-callbacks.js';
 
 type Rec = Record<string, unknown>;
 
@@ -40,25 +42,23 @@ const NETWORK = kind('NETWORK', ['LIFECYCLE'], 'net', P.remote_nonnull_network a
 const SECRET = kind('SECRET', ['LIFECYCLE', 'VALUE_CHANGED'], 'secret', P.remote_nonnull_secret as Codec<unknown>, P.remote_secret as Codec<unknown>);
 
 function register(client: RpcClient, call: RemoteCall, kind: Kind, key: string) {
-  return async (_c: RemoteCall, obj: StoragePoolRef | SecretRef | NetworkRef | undefined, eventID: number, listener: (e: Rec) => void) => {
-    const { callbackID } = (await call(kind.register, { eventID, [kind.field]: toWire(kind.optional, obj) })) as { callbackID: number };
-    const release = client.hold();
-    const off = client.onEvent(({ proc, msg }) => {
-      if (!kind.events.has(proc)) return;
-      const m = msg as Rec;
-      if (m.callbackID !== callbackID) return;
-      listener({
-        [key]: fromWire(kind.codec, m[kind.field]),
-        eventID: kind.events.get(proc),
-        event: (m.event as number | undefined) ?? 0,
-        detail: (m.detail as number | undefined) ?? 0,
-      });
+  const shared = new SharedCallbacks<Rec>(client);
+  client.onEvent(({ proc, msg }) => {
+    const eventID = kind.events.get(proc);
+    if (eventID === undefined) return;
+    const m = msg as Rec;
+    shared.deliver(m.callbackID as number, {
+      [key]: fromWire(kind.codec, m[kind.field]),
+      eventID,
+      event: (m.event as number | undefined) ?? 0,
+      detail: (m.detail as number | undefined) ?? 0,
     });
-    return () => {
-      off();
-      release();
-      void call(kind.deregister, { callbackID }).catch(() => undefined);
-    };
+  });
+  return async (_c: RemoteCall, obj: StoragePoolRef | SecretRef | NetworkRef | undefined, eventID: number, listener: (e: Rec) => void) => {
+    const off = await shared.add(`${eventID} ${obj?.uuid ?? ''}`, listener,
+      async () => ((await call(kind.register, { eventID, [kind.field]: toWire(kind.optional, obj) })) as { callbackID: number }).callbackID,
+      (callbackID) => call(kind.deregister, { callbackID }));
+    return () => void off().catch(() => undefined);
   };
 }
 

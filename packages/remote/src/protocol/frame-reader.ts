@@ -44,6 +44,11 @@ export class FrameReader {
     return this.buffered;
   }
 
+  /** Carrier bytes of the last frame's descriptors not read yet. */
+  get carriersPending(): number {
+    return this.carriers;
+  }
+
   private peek(n: number): Uint8Array {
     const first = this.chunks[0]!;
     if (first.length >= n) return first.subarray(0, n);
