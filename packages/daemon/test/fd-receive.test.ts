@@ -169,3 +169,24 @@ describe('descriptors over TCP, where none can travel', () => {
     c.close();
   });
 });
+
+describe('a daemon without the descriptor addon (TSVIRT_FDPASS=0)', () => {
+  let d: DaemonProcess;
+  beforeAll(async () => {
+    d = await startDaemon([], undefined, { env: { TSVIRT_FDPASS: '0' } });
+  }, 60_000);
+  afterAll(async () => d?.dispose());
+
+  it('answers FD_PASSING 0, so libvirt\'s client refuses before sending any; its other calls are served', () => {
+    const py = `import libvirt, os, sys
+c = libvirt.open(sys.argv[1])
+d = c.lookupByName('test')
+try:
+    d.FDAssociate('g', [os.open('/dev/null', os.O_RDONLY)])
+except libvirt.libvirtError as e:
+    print(e.get_error_code(), e.get_error_message())
+print(d.name())`;
+    const r = spawnSync('/usr/bin/python3', ['-c', py, `test+unix:///default?socket=${d.rw}`], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).toBe('74 argument unsupported: fd passing is not supported by this connection\ntest\n');
+  });
+});
