@@ -9,7 +9,7 @@ import {
   decodeError, decodeRet, encodeCall, fdPassingMissing, remote, remote_program, virnet, writeWithFds, type Frame,
 } from '@tsvirt/remote/protocol';
 import { RawClient } from './helpers/raw-client.js';
-import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { startDaemon, waitFor, type DaemonProcess } from './helpers/daemon-process.js';
 
 const ci = process.env['CI'] === 'true';
 /** The oracle: the machine's libvirtd 9.0 (started when down), its built-in test driver. */
@@ -117,7 +117,7 @@ describe.skipIf(skip && !ci)('descriptors a client sends with its calls, tsvirtd
     ]);
   });
 
-  it('a carrier byte without its descriptor, more than 32 descriptors, or a client gone before its descriptors: that client is dropped, the others served', async () => {
+  it('a carrier byte without its descriptor, more than 32 descriptors, or a client gone before all its descriptors (those received closed): that client is dropped, the others served', async () => {
     const out = await both(async (c) => {
       const lines: string[] = [];
       c.socket.write(Buffer.concat([callWithFds(P.REMOTE_PROC_CONNECT_GET_TYPE, 900, undefined, 1), Buffer.alloc(1)]));
@@ -126,15 +126,22 @@ describe.skipIf(skip && !ci)('descriptors a client sends with its calls, tsvirtd
       return lines;
     });
     expect(out['tsvirtd']).toEqual(out['libvirtd']);
-    for (const { socket } of Object.values(daemons)) {
+    for (const [name, { socket, pid }] of Object.entries(daemons)) {
       const many = await RawClient.open(socket);
       await many.openConnection('test:///default');
       many.socket.write(callWithFds(P.REMOTE_PROC_CONNECT_GET_TYPE, 900, undefined, 33));
       await many.closed;
+      // a client gone with one of its call's two descriptors sent: the daemon lets go of it
+      const marker = join(dir, `${name}-gone`);
+      writeFileSync(marker, 'x');
+      const fd = openSync(marker, 'r');
       const gone = await RawClient.open(socket);
       await gone.openConnection('test:///default');
-      gone.socket.write(callWithFds(P.REMOTE_PROC_CONNECT_GET_TYPE, 900, undefined, 1));
+      await writeWithFds(gone.socket, callWithFds(P.REMOTE_PROC_CONNECT_GET_TYPE, 900, undefined, 2), [fd], 'test');
+      closeSync(fd);
+      await waitFor(() => holds(pid, marker), 10_000, `${name} to receive the descriptor`);
       gone.close();
+      await waitFor(() => !holds(pid, marker), 10_000, `${name} to close the descriptor of a client gone`);
       const next = await RawClient.open(socket);
       await next.openConnection('test:///default');
       expect(await next.call(P.REMOTE_PROC_CONNECT_GET_TYPE)).toEqual({ type: 'TEST' });
