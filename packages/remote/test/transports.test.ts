@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect, ConnectCredentialType, ErrorCode, type ConnectAuth, type ConnectCredential } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
@@ -11,6 +12,10 @@ import { freePort, startSSHD, type TestSSHD } from './helpers/sshd.js';
 import { makeCerts, type TLSFiles } from './helpers/tls-certs.js';
 
 const suite = daemonSuite('transport tests');
+const here = dirname(fileURLToPath(import.meta.url));
+const TSVIRSH = resolve(here, '../../../tools/virsh/test/oracle/tsvirsh-node.sh');
+/** Starts Debian's system libvirtd when it is not up: `virt-ssh-helper` reaches the system socket. */
+const LIBVIRTD_UP = resolve(here, '../../driver-qemu/scripts/libvirtd-up.sh');
 
 /** Opens, lists and closes: the transport carried a whole session. */
 async function listVia(uri: string): Promise<string[]> {
@@ -70,6 +75,47 @@ suite('transports', { timeout: 30_000 }, () => {
     const q = `keyfile=${sshd.keyfile}&known_hosts=${sshd.knownHosts}&no_tty=1&socket=${daemon.socket}`;
     expect(await listVia(`test+ssh://root@127.0.0.1:${sshd.port}/default?${q}`)).toEqual(['test']);
     expect(await listVia(`test+ssh://root@127.0.0.1:${sshd.port}/default?${q}&netcat=/usr/bin/nc`)).toEqual(['test']);
+  });
+
+  it('ssh runs the command line Debian\'s virsh runs, virt-ssh-helper included, and tsvirsh prints what virsh prints', () => {
+    execFileSync(LIBVIRTD_UP, { stdio: 'inherit' });
+    // an ssh (command=) that records its arguments, one a line, and trusts the test's host key
+    const log = join(dir, 'ssh-args');
+    const ssh = join(dir, 'ssh-recording');
+    const recording = (path: string, knownHosts: string) => {
+      writeFileSync(path, `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > '${log}'\nexec ssh -o UserKnownHostsFile='${knownHosts}' "$@"\n`);
+      chmodSync(path, 0o755);
+    };
+    recording(ssh, sshd.knownHosts);
+    // one that knows no host key: ssh exits before reading what the client sent (a reset)
+    const untrusting = join(dir, 'ssh-untrusting');
+    recording(untrusting, '/dev/null');
+    const base = `test+ssh://root@127.0.0.1:${sshd.port}/default?keyfile=${sshd.keyfile}&command=${ssh}&no_tty=1`;
+    const run = (file: string, args: string[]) => {
+      const r = spawnSync(file, args, { encoding: 'utf8', timeout: 60_000 });
+      return { out: r.stdout, err: r.stderr, rc: r.status, ssh: readFileSync(log, 'utf8') };
+    };
+    const cases: [string, string[]][] = [
+      [`socket=${daemon.socket}`, ['list', '--all']],
+      [`netcat=/usr/bin/nc&socket=${daemon.socket}`, ['list', '--all']],
+      ['proxy=native', ['hostname']],
+      ['proxy=native&foo=bar', ['hostname']],
+      ['proxy=auto', ['hostname']],
+      ['', ['hostname']],
+      ['proxy=netcat', ['-r', 'hostname']],
+      // the far side's command fails after ssh read the call: end of file, with its words
+      ["netcat=n'c", ['hostname']],
+    ];
+    const uris = [...cases.map(([query, cmd]) => [`${base}&${query}`, cmd] as const),
+      [`test+ssh://root@127.0.0.1:${sshd.port}/default?keyfile=${sshd.keyfile}&command=${untrusting}&no_tty=1`, ['hostname']] as const];
+    for (const [uri, cmd] of uris) {
+      const ro = cmd[0] === '-r' ? ['-r'] : [];
+      const args = [...ro, '-c', uri, ...cmd.slice(ro.length)];
+      const virsh = run('/usr/bin/virsh', args);
+      expect(run(TSVIRSH, args), uri).toEqual(virsh);
+    }
+    // the helper served them: the far side ran virt-ssh-helper, and the system libvirtd answered
+    expect(run('/usr/bin/virsh', ['-c', `${base}&proxy=native`, 'hostname']).ssh).toContain("sh -c 'virt-ssh-helper 'test:///default''");
   });
 
   it('ssh asks the auth callback for a key\'s passphrase (SSH_ASKPASS), a refusal fails the login', async () => {

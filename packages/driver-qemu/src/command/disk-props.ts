@@ -21,7 +21,7 @@ export interface ResolvedDisk {
   readonly bootIndex: number | undefined;
   /** The model of the SCSI controller a SCSI disk sits on. */
   readonly scsiModel: string | undefined;
-  /** The images below the source, top first, when read at start (numbered after `node` in the live XML). */
+  /** The images below the source, top first, when read at start (numbered as libvirt numbers nodes, in the live XML). */
   readonly backing?: readonly BackingLayer[];
   /** The fd set QEMU opens the file through, for a source with `fdgroup` (fdgroup/fd-sets.ts). */
   readonly fdset?: FdSetUse;

@@ -10,6 +10,8 @@ import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { announceShutdown, catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
 import { tearDown } from '../driver/domain-stop.js';
+import { closeLentMonitor, lendMonitor } from '../driver/monitor.js';
+import { waitForChildExit } from '../process/child-exits.js';
 import { monitorEventOf } from './monitor-events.js';
 
 const log = logger('qemu.events');
@@ -22,9 +24,12 @@ const WAIT_FOREVER_MS = 2 ** 31 - 1;
 /** One running QEMU whose event monitor this process holds. */
 interface Held extends EventTarget {
   readonly id: number;
+  readonly runDir: string;
   readonly pidStart: string | undefined;
   readonly abort: AbortController;
   queue: Promise<void>;
+  /** Handlers queued and not finished. */
+  waiting: number;
 }
 
 /**
@@ -77,7 +82,7 @@ export class DomainWatcher {
 
   #release(h: Held): void {
     h.abort.abort();
-    h.client?.close();
+    if (h.client) closeLentMonitor(h.runDir, h.client);
     if (this.#held.get(h.name) === h) this.#held.delete(h.name);
   }
 
@@ -126,7 +131,7 @@ export class DomainWatcher {
    * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
    */
   #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
-    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), client: undefined, shutdownSeen: false };
+    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
     this.#held.set(s.name, h);
     if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
     if (how === 'running') this.drv.events.assume(s.uuid, s.state);
@@ -134,6 +139,7 @@ export class DomainWatcher {
       if (h.abort.signal.aborted) return client.close();
       h.client = client;
       client.unref();
+      lendMonitor(h.runDir, pid, client);
       let events = 0;
       client.onEvent((e) => {
         events++;
@@ -153,12 +159,23 @@ export class DomainWatcher {
   }
 
   #enqueue(h: Held, fn: () => Promise<void>): void {
+    h.waiting++;
     h.queue = h.queue.then(() => (h.abort.signal.aborted ? undefined : fn())).catch((e: Error) => {
       // QEMU dying while an event is handled is expected; its end is handled next.
       const msg = `domain '${h.name}': handling a QEMU event: ${e.message}`;
       if (h.client?.isClosed) log.debug(msg);
       else log.error(msg);
-    });
+    }).finally(() => h.waiting--);
+  }
+
+  /**
+   * Whether the event monitor of this run of a domain is held and open with none of its events
+   * waiting: then its status is as current as QEMU's last word (an exit closes the monitor, a run
+   * state change comes as an event), and a reader need not ask /proc or QEMU's run-state log.
+   */
+  isCurrent(name: string, pid: number): boolean {
+    const h = this.#held.get(name);
+    return h !== undefined && h.pid === pid && h.waiting === 0 && h.client !== undefined && !h.client.isClosed && !h.abort.signal.aborted;
   }
 
   /** A guest's power-off is told at once (the status is read without waiting for the job lock, which a job may hold). */
@@ -176,7 +193,10 @@ export class DomainWatcher {
     });
   }
 
-  /** The monitor closed: once QEMU has exited, the domain is shut off, unless a job got there first. */
+  /**
+   * The monitor closed: once QEMU has exited, the domain is shut off, unless a job got there
+   * first. The exit of a QEMU this process started is an event; another's is looked for again.
+   */
   async #ended(h: Held): Promise<void> {
     const until = Date.now() + EXIT_WAIT_MS;
     while (await isProcessAlive(h.pid, h.pidStart)) {
@@ -186,7 +206,7 @@ export class DomainWatcher {
         if (this.#dir) this.#scan();
         return;
       }
-      await sleep(2);
+      if (!(await waitForChildExit(h.pid, until - Date.now()))) await sleep(2);
     }
     await qemuStore(this.drv.paths).withDomainJob(h.name, async () => {
       const s = await qemuStore(this.drv.paths).readStatus(h.name);

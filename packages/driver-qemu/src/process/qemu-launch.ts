@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, ErrorDomain, VirError, logger, processStartTime } from '@tsvirt/util';
 import { QmpClient } from '../qmp/qmp-client.js';
+import { followExit } from './child-exits.js';
 
 const log = logger('qemu.process');
 const D = ErrorDomain.QEMU;
@@ -56,6 +57,7 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   child.unref();
   await logHandle.close();
   child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit status ${code}`));
+  followExit(child);
   if (child.pid === undefined) {
     const e = await spawnError;
     throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e });
