@@ -43,6 +43,7 @@ import { writeStatus } from './state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
 import { checkEmulator } from './process/emulator-check.js';
 import { domainCache, type DomainCache } from './state/domain-cache.js';
+import { fdGroupEntryPoints } from './fdgroup/fd-group-entry-points.js';
 
 const D = ErrorDomain.QEMU;
 /** QEMU's version as libvirt encodes it (the installed 7.2). */
@@ -83,6 +84,8 @@ export class QemuHypervisor implements HypervisorDriver {
     Object.assign(this, migrationEntryPoints(drv));
     // Snapshots (snapshot/): the same.
     Object.assign(this, snapshotEntryPoints(drv), blockInfoEntryPoints(drv));
+    // Descriptor groups (fdgroup/), associated for this connection's life.
+    Object.assign(this, fdGroupEntryPoints(drv, this));
   }
 
   private get paths() {

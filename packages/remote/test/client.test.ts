@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect, DomainEventType, ErrorCode, ErrorDomain, type Connection } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
@@ -93,6 +94,30 @@ suite('the remote driver against a private libvirtd', () => {
     expect((await ro.lookupByName('test')).getName()).toBe('test');
     expect((await virErrorOf(ro.defineXML(domXML('nope')))).code).toBe(ErrorCode.OPERATION_DENIED);
     await ro.close();
+  });
+
+  it('a call over libvirt\'s limits (a string over 4 MiB, one over the message\'s 32 MiB) fails before it goes out, as python3-libvirt\'s', async () => {
+    const sizes = [4 * 1024 * 1024 + 1, 40 * 1024 * 1024];
+    const py = spawnSync('/usr/bin/python3', ['-c', `import json, sys, libvirt
+libvirt.registerErrorHandler(lambda *a: None, None)
+c = libvirt.open(sys.argv[1])
+out = []
+for n in ${JSON.stringify(sizes)}:
+    try:
+        c.defineXML('x' * n)
+    except libvirt.libvirtError as e:
+        out.append([e.get_error_code(), e.get_error_domain(), str(e)])
+out.append(c.getHostname())
+print(json.dumps(out))`, daemon.uri], { encoding: 'utf8', timeout: 60_000 });
+    expect(py.status, py.stderr).toBe(0);
+    const ours: unknown[] = [];
+    for (const n of sizes) {
+      const e = await virErrorOf(conn.defineXML('x'.repeat(n)));
+      ours.push([e.code, e.domain, e.message]);
+    }
+    ours.push(await conn.getHostname());
+    expect(ours).toEqual(JSON.parse(py.stdout));
+    expect(ours[0]).toEqual([ErrorCode.RPC, ErrorDomain.RPC, 'Unable to encode message payload']);
   });
 
   it('a socket nobody listens on is libvirt\'s connect error', async () => {

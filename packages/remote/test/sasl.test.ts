@@ -123,11 +123,15 @@ suite('SASL authentication against libvirtd (auth_tls and auth_tcp = "sasl")', {
     expect(noPassword.message).toBe('authentication failed: Failed to start SASL negotiation: -4 (SASL(-4): no mechanism available: No worthy mechs found)');
   });
 
-  it('refused, in libvirt\'s words: DIGEST-MD5 (its security layer is not implemented), and so plain TCP, where libvirtd offers nothing else', async () => {
+  it('refused, in libvirt\'s words: DIGEST-MD5 (its security layer is not implemented), and so plain TCP, where libvirtd offers nothing else; GSSAPI', async () => {
     const noWorthy = 'authentication failed: Failed to start SASL negotiation: -4 (SASL(-4): no mechanism available: No worthy mechs found)';
     const digest = await virErrorOf(connect(`${tls}&auth=sasl.DIGEST-MD5`, { auth: answering() }));
     expect([digest.code, digest.message]).toEqual([ErrorCode.AUTH_FAILED, noWorthy]);
     const overTcp = await virErrorOf(connect(tcp, { auth: answering() }));
     expect([overTcp.code, overTcp.message]).toEqual([ErrorCode.AUTH_FAILED, noWorthy]);
+    // GSSAPI (Kerberos): neither side has it here, and the error is python3-libvirt's
+    const gssapi = await virErrorOf(connect(`${tls}&auth=sasl.GSSAPI`, { auth: answering() }));
+    expect(`auth error ${gssapi.code} ${gssapi.domain} ${gssapi.message}`).toBe(python(`${tls}&auth=sasl.GSSAPI`, PASSWORD).find((l) => l.startsWith('auth ')));
+    expect(gssapi.code).toBe(ErrorCode.AUTH_FAILED);
   });
 });

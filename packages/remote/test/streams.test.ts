@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect, isStreamHole, type Connection, type StoragePool } from '@tsvirt/api';
 import { startLibvirtd, type PrivateLibvirtd } from '../src/testing.js';
 import { daemonSuite } from './helpers/daemon-suite.js';
+import { startProxy } from './helpers/proxy.js';
 
 const suite = daemonSuite('stream tests');
 
@@ -69,5 +71,60 @@ suite('volume upload and download through libvirtd\'s storage driver', { timeout
     const e = await vol.upload((async function* () { yield new Uint8Array(10); })(), 0n, 5n).catch((x: unknown) => x);
     expect(e).toMatchObject({ name: 'VirError', message: 'cannot write to stream: No space left on device' });
     expect((await pool.listAllVolumes()).length).toBe(1);
+  });
+
+  it('flow control: a download stops reading while its consumer lags, an upload waits for the socket', async () => {
+    const MiB = 1024 * 1024;
+    const data = randomBytes(24 * MiB);
+    const file = join(daemon.dir, 'pool', 'big.img');
+    writeFileSync(file, data);
+    chownSync(file, NOBODY, NOBODY);
+    await pool.refresh();
+    // a proxy that buffers without bound what the client does not take
+    const proxy = await startProxy(daemon.socket);
+    const slow = await connect(`storage+unix:///session?socket=${proxy.socket}`);
+    try {
+      const vol = await (await slow.storagePoolLookupByName('streams')).storageVolLookupByName('big.img');
+      const chunks = (await vol.download())[Symbol.asyncIterator]();
+      const first = await chunks.next();
+      // the daemon sends all it has; the client takes RpcClient's 4 MiB high-water mark, a packet
+      // more and what the kernel holds, then waits for its consumer
+      for (let i = 0; i < 200 && proxy.toClients().waiting < 16 * MiB; i++) await sleep(50);
+      await sleep(300);
+      const { taken, waiting } = proxy.toClients();
+      expect(waiting).toBeGreaterThanOrEqual(16 * MiB);
+      expect(taken).toBeLessThan(5 * MiB);
+      const parts = [Buffer.from(first.value as Uint8Array)];
+      for (let c = await chunks.next(); !c.done; c = await chunks.next()) parts.push(Buffer.from(c.value as Uint8Array));
+      expect(Buffer.concat(parts).equals(data)).toBe(true);
+
+      // once the upload started, the proxy stops reading what the client sends: the upload pulls
+      // no more than the socket takes
+      const target = await (await slow.storagePoolLookupByName('streams')).createXML(
+        `<volume><name>up.img</name><capacity unit='M'>24</capacity><target><format type='raw'/></target></volume>`);
+      let pulled = 0;
+      let started!: () => void;
+      const held = new Promise<void>((r) => (started = r));
+      const upload = target.upload((async function* () {
+        for (let at = 0; at < data.length; at += 256 * 1024) {
+          if (at === 0) {
+            proxy.holdClients(true);
+            started();
+          }
+          pulled += 256 * 1024;
+          yield data.subarray(at, at + 256 * 1024);
+        }
+      })(), 0n, BigInt(data.length));
+      await held;
+      await sleep(1000);
+      expect(pulled).toBeLessThan(4 * MiB);
+      proxy.holdClients(false);
+      await upload;
+      expect(pulled).toBe(data.length);
+      expect((await collect(await target.download())).equals(data)).toBe(true);
+    } finally {
+      await slow.close();
+      await proxy.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect, ConnectCredentialType, ErrorCode, type ConnectAuth, type ConnectCredential } from '@tsvirt/api';
 import { virErrorOf } from '@tsvirt/api/testing';
@@ -11,10 +12,14 @@ import { freePort, startSSHD, type TestSSHD } from './helpers/sshd.js';
 import { makeCerts, type TLSFiles } from './helpers/tls-certs.js';
 
 const suite = daemonSuite('transport tests');
+const here = dirname(fileURLToPath(import.meta.url));
+const TSVIRSH = resolve(here, '../../../tools/virsh/test/oracle/tsvirsh-node.sh');
+/** Starts Debian's system libvirtd when it is not up: `virt-ssh-helper` reaches the system socket. */
+const LIBVIRTD_UP = resolve(here, '../../driver-qemu/scripts/libvirtd-up.sh');
 
 /** Opens, lists and closes: the transport carried a whole session. */
-async function listVia(uri: string): Promise<string[]> {
-  const conn = await connect(uri);
+async function listVia(uri: string, auth?: ConnectAuth): Promise<string[]> {
+  const conn = await connect(uri, { auth });
   try {
     return (await conn.listAllDomains()).map((d) => d.getName());
   } finally {
@@ -72,6 +77,47 @@ suite('transports', { timeout: 30_000 }, () => {
     expect(await listVia(`test+ssh://root@127.0.0.1:${sshd.port}/default?${q}&netcat=/usr/bin/nc`)).toEqual(['test']);
   });
 
+  it('ssh runs the command line Debian\'s virsh runs, virt-ssh-helper included, and tsvirsh prints what virsh prints', () => {
+    execFileSync(LIBVIRTD_UP, { stdio: 'inherit' });
+    // an ssh (command=) that records its arguments, one a line, and trusts the test's host key
+    const log = join(dir, 'ssh-args');
+    const ssh = join(dir, 'ssh-recording');
+    const recording = (path: string, knownHosts: string) => {
+      writeFileSync(path, `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > '${log}'\nexec ssh -o UserKnownHostsFile='${knownHosts}' "$@"\n`);
+      chmodSync(path, 0o755);
+    };
+    recording(ssh, sshd.knownHosts);
+    // one that knows no host key: ssh exits before reading what the client sent (a reset)
+    const untrusting = join(dir, 'ssh-untrusting');
+    recording(untrusting, '/dev/null');
+    const base = `test+ssh://root@127.0.0.1:${sshd.port}/default?keyfile=${sshd.keyfile}&command=${ssh}&no_tty=1`;
+    const run = (file: string, args: string[]) => {
+      const r = spawnSync(file, args, { encoding: 'utf8', timeout: 60_000 });
+      return { out: r.stdout, err: r.stderr, rc: r.status, ssh: readFileSync(log, 'utf8') };
+    };
+    const cases: [string, string[]][] = [
+      [`socket=${daemon.socket}`, ['list', '--all']],
+      [`netcat=/usr/bin/nc&socket=${daemon.socket}`, ['list', '--all']],
+      ['proxy=native', ['hostname']],
+      ['proxy=native&foo=bar', ['hostname']],
+      ['proxy=auto', ['hostname']],
+      ['', ['hostname']],
+      ['proxy=netcat', ['-r', 'hostname']],
+      // the far side's command fails after ssh read the call: end of file, with its words
+      ["netcat=n'c", ['hostname']],
+    ];
+    const uris = [...cases.map(([query, cmd]) => [`${base}&${query}`, cmd] as const),
+      [`test+ssh://root@127.0.0.1:${sshd.port}/default?keyfile=${sshd.keyfile}&command=${untrusting}&no_tty=1`, ['hostname']] as const];
+    for (const [uri, cmd] of uris) {
+      const ro = cmd[0] === '-r' ? ['-r'] : [];
+      const args = [...ro, '-c', uri, ...cmd.slice(ro.length)];
+      const virsh = run('/usr/bin/virsh', args);
+      expect(run(TSVIRSH, args), uri).toEqual(virsh);
+    }
+    // the helper served them: the far side ran virt-ssh-helper, and the system libvirtd answered
+    expect(run('/usr/bin/virsh', ['-c', `${base}&proxy=native`, 'hostname']).ssh).toContain("sh -c 'virt-ssh-helper 'test:///default''");
+  });
+
   it('ssh asks the auth callback for a key\'s passphrase (SSH_ASKPASS), a refusal fails the login', async () => {
     const key = join(dir, 'ssh', 'enckey');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'open sesame', '-f', key]);
@@ -94,6 +140,28 @@ suite('transports', { timeout: 30_000 }, () => {
     expect(asked).toEqual([{ type: ConnectCredentialType.NOECHOPROMPT, prompt: `Enter passphrase for key '${key}':`, challenge: 'ssh' }]);
     const refused = await virErrorOf(connect(uri, { auth: auth() }));
     expect(refused.message).toMatch(/Permission denied/);
+  });
+
+  it('ssh asks the auth callback whether to trust an unknown host key (ECHOPROMPT): no refuses, yes connects', async () => {
+    const knownHosts = join(dir, 'ssh', 'first-visit');
+    writeFileSync(knownHosts, '');
+    const uri = `test+ssh://root@127.0.0.1:${sshd.port}/default?keyfile=${sshd.keyfile}&known_hosts=${knownHosts}&socket=${daemon.socket}`;
+    const asked: ConnectCredential[] = [];
+    const answering = (answer: string): ConnectAuth => ({
+      credtype: [ConnectCredentialType.ECHOPROMPT, ConnectCredentialType.NOECHOPROMPT],
+      callback: (creds) => {
+        for (const c of creds) {
+          asked.push({ ...c });
+          c.result = answer;
+        }
+      },
+    });
+    const refused = await virErrorOf(connect(uri, { auth: answering('no') }));
+    // ssh gives up before reading the call: libvirt's reset, with ssh's words
+    expect([refused.code, refused.message]).toEqual([ErrorCode.SYSTEM_ERROR, 'Cannot recv data: Host key verification failed.: Connection reset by peer']);
+    expect(asked).toEqual([expect.objectContaining({ type: ConnectCredentialType.ECHOPROMPT, challenge: 'ssh', prompt: expect.stringContaining('Are you sure you want to continue connecting (yes/no') })]);
+    expect(await listVia(uri, answering('yes'))).toEqual(['test']);
+    expect(readFileSync(knownHosts, 'utf8')).toContain('ssh-ed25519');
   });
 
   it('ssh that cannot log in says what ssh said', async () => {

@@ -114,7 +114,7 @@ export class RpcClient {
   ) {
     sock.on('data', (d: Buffer) => this.onData(d));
     const eof = () => this.fail(this.eofError(), ConnectCloseReason.EOF);
-    sock.on('error', (e: NodeJS.ErrnoException) => this.fail(this.ioError(e), ConnectCloseReason.ERROR));
+    sock.on('error', (e: NodeJS.ErrnoException) => this.fail(this.ioError(e), e.code === 'EOF' ? ConnectCloseReason.EOF : ConnectCloseReason.ERROR));
     sock.on('close', eof);
     sock.on('end', eof);
     this.updateRef();
@@ -205,7 +205,8 @@ export class RpcClient {
     try {
       frame = encodeCall(program, proc, serial, args, sending?.nfds);
     } catch (e) {
-      return Promise.reject(e instanceof XdrError ? rpcError(`Unable to encode message payload: ${e.message}`, ErrorCode.RPC) : e);
+      // libvirt's words, whichever limit (a field's maximum, the message's 32 MiB) was passed
+      return Promise.reject(e instanceof XdrError ? rpcError('Unable to encode message payload', ErrorCode.RPC) : e);
     }
     return new Promise((resolve, reject) => {
       this.pending.set(serial, { resolve, reject, withFds });
@@ -314,7 +315,12 @@ export class RpcClient {
     return rpcError('End of file while reading data: Input/output error', ErrorCode.SYSTEM_ERROR);
   }
 
-  private ioError(e: NodeJS.ErrnoException): VirError {
+  private ioError(e: NodeJS.ErrnoException & { complaint?: string }): VirError {
+    // a command transport's child gone: its last words, in libvirt's frame
+    if (e.complaint !== undefined) {
+      const [what, why] = e.code === 'ECONNRESET' ? ['Cannot recv data', 'Connection reset by peer'] : ['End of file while reading data', 'Input/output error'];
+      return rpcError(`${what}: ${e.complaint ? `${e.complaint}: ` : ''}${why}`, ErrorCode.SYSTEM_ERROR);
+    }
     if (e.code === 'EPIPE') return rpcError('Cannot write data: Broken pipe', ErrorCode.SYSTEM_ERROR);
     return rpcError(`Cannot recv data: ${errnoText(e)}`, ErrorCode.SYSTEM_ERROR);
   }

@@ -17,10 +17,13 @@ export function transportOf(uri: VirURI): string {
   return uri.transport ?? (uri.host !== undefined ? 'tls' : 'unix');
 }
 
-/** Whether this process talks to the system daemon (root, or a /system URI) or a per-user one. */
+/**
+ * Whether a unix URI reaches the per-user daemon: as libvirt's client decides (checked with
+ * python3-libvirt), only for a user, and then for `/session` or the test driver; root and every
+ * other URI (`lxc:///`, `qemu:///system`) reach the system daemon.
+ */
 function sessionMode(uri: VirURI): boolean {
-  if (uri.path === '/session') return true;
-  return process.getuid?.() !== 0 && uri.path !== '/system';
+  return process.getuid?.() !== 0 && (uri.path === '/session' || uri.driver === 'test');
 }
 
 /** The daemon socket libvirt's client would use for a unix URI without `socket=`. */

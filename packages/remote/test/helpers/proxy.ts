@@ -1,6 +1,7 @@
 /**
- * A unix-socket proxy in front of a real daemon, for the fault tests: it passes frames through,
- * and `mangle` may replace the bytes of a reply (truncate it, forge its length or serial).
+ * A unix-socket proxy in front of a real daemon, for the fault and flow-control tests: it passes
+ * frames through, `mangle` may replace the bytes of a reply (truncate it, forge its length or
+ * serial); it buffers what the client does not read, and can stop reading what the client sends.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -12,6 +13,10 @@ export interface Proxy {
   readonly socket: string;
   /** Replaces each server→client frame by what it returns (null: the frame passes). */
   mangle: ((frame: Uint8Array, client: net.Socket) => Uint8Array | null) | null;
+  /** Bytes the clients took from the proxy (passed to the kernel), and bytes still waiting for them. */
+  toClients(): { taken: number; waiting: number };
+  /** Stops (true) or resumes reading what the clients send. */
+  holdClients(hold: boolean): void;
   close(): Promise<void>;
 }
 
@@ -19,9 +24,12 @@ export async function startProxy(upstream: string): Promise<Proxy> {
   const dir = mkdtempSync(join(tmpdir(), `tsvirt-proxy-${process.pid}-`));
   const socket = join(dir, 'sock');
   const conns = new Set<net.Socket>();
+  const clients = new Set<net.Socket>();
   const proxy: Proxy = {
     socket,
     mangle: null,
+    toClients: () => [...clients].reduce((t, c) => ({ taken: t.taken + c.bytesWritten - c.writableLength, waiting: t.waiting + c.writableLength }), { taken: 0, waiting: 0 }),
+    holdClients: (hold) => clients.forEach((c) => (hold ? c.pause() : c.resume())),
     async close() {
       for (const c of conns) c.destroy();
       await new Promise((r) => server.close(r));
@@ -31,6 +39,7 @@ export async function startProxy(upstream: string): Promise<Proxy> {
   const server = net.createServer((client) => {
     const up = net.connect(upstream);
     conns.add(client).add(up);
+    clients.add(client);
     const frames = new FrameReader();
     client.on('data', (d) => up.write(d));
     up.on('data', (d) => {
