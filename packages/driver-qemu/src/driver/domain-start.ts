@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
-import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
+import { DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { serialPorts } from '../command/device-args.js';
@@ -33,7 +33,7 @@ import { startTpmEmulators } from '../tpm/swtpm-emulator.js';
 import { startVirtiofsds } from '../process/virtiofsd.js';
 import { firmwareContext, selectFirmware } from '../firmware/firmware-select.js';
 import { prepareNvram } from '../firmware/nvram-store.js';
-import { recordChannels } from '../agent/channel-state.js';
+import { agentLifecycle, recordChannels } from '../agent/channel-state.js';
 import { assignFdSets } from '../fdgroup/fd-sets.js';
 import { withFreshCopies } from '../fdgroup/fd-group-store.js';
 
@@ -205,6 +205,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
   const S = DomainEventDetail;
+  // libvirt reports the agent channel's state while it starts the domain, before STARTED
+  const agent = agentLifecycle(ref, def, DomainEventAgentLifecycleReason.DOMAIN_STARTED);
+  if (agent) drv.events.raiseOther(agent);
   drv.events.raise(ref, DomainEventType.STARTED, opts.incomingURI ? S.STARTED.MIGRATED : opts.fromSnapshot ? S.STARTED.FROM_SNAPSHOT : opts.restoreFrom ? S.STARTED.RESTORED : S.STARTED.BOOTED);
   if (opts.paused && !opts.incomingURI) drv.events.raise(ref, DomainEventType.SUSPENDED, opts.fromSnapshot ? S.SUSPENDED.FROM_SNAPSHOT : S.SUSPENDED.PAUSED);
   return status;
