@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { EventWake } from '../qmp/event-wake.js';
@@ -71,25 +70,38 @@ export async function migrateToFile(mon: QmpClient, socketPath: string, file: Fi
   }
 }
 
-/** Feeds a saved migration stream (from `offset` of `path`) to a QEMU started with `-incoming defer`. */
-export async function migrateFromFile(mon: QmpClient, socketPath: string, path: string, offset: number): Promise<void> {
-  const ended = await followMigration(mon);
-  await mon.execute('migrate-incoming', { uri: `unix:${socketPath}` });
-  const sock = connect(socketPath);
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    sock.once('error', reject);
-  });
-  const stream = createReadStream(path, { start: offset });
-  const readFailed = new Promise<never>((_, reject) => stream.once('error', reject));
-  readFailed.catch(() => undefined);
-  // QEMU closes its end as soon as it has the whole state, maybe before the last read: that is no error.
-  sock.on('error', () => undefined);
-  stream.pipe(sock);
+/**
+ * Opens a save image for QEMU to read its migration stream itself, as libvirt passes it: the
+ * descriptor's position (shared with the process that inherits it) is moved to `offset` by
+ * reading up to it, so QEMU starts at the stream.
+ */
+export async function openStream(path: string, offset: number): Promise<FileHandle> {
+  const file = await open(path, 'r');
   try {
-    await Promise.race([migrationDone(mon, ended, 'operation failed: job \'restore\' failed'), readFailed]);
-  } finally {
-    stream.destroy();
-    sock.destroy();
+    const skip = Buffer.alloc(offset);
+    for (let at = 0; at < offset;) {
+      const { bytesRead } = await file.read(skip, at, offset - at, null);
+      if (bytesRead === 0) throw new VirError(ErrorCode.OPERATION_FAILED, `failed to read save image '${path}'`, D);
+      at += bytesRead;
+    }
+    return file;
+  } catch (e) {
+    await file.close();
+    throw e;
+  }
+}
+
+/**
+ * Has a QEMU started with `-incoming defer` read its state from the stream it inherited as `fd`.
+ * QEMU exits when the stream is bad: that is libvirt's error quoting what QEMU wrote (`said`).
+ */
+export async function migrateFromFd(mon: QmpClient, fd: number, said: () => Promise<string>): Promise<void> {
+  try {
+    const ended = await followMigration(mon);
+    await mon.execute('migrate-incoming', { uri: `fd:${fd}` });
+    await migrationDone(mon, ended, 'operation failed: job \'restore\' failed');
+  } catch (e) {
+    if (!mon.isClosed) throw e;
+    throw new VirError(ErrorCode.INTERNAL_ERROR, `qemu unexpectedly closed the monitor: ${await said()}`, D, { cause: e });
   }
 }

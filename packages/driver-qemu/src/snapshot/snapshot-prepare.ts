@@ -87,9 +87,7 @@ export function prepareSnapshotPlan(plan: readonly PlannedDisk[], c: PrepareCont
       external++;
       return { ...p, overlay };
     }
-    if (snapshot === 'manual') {
-      throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `manual snapshots of disk ${disk.target} are not supported by this driver`, D);
-    }
+    // A manual disk is the user's to snapshot: it is left alone, like one not selected.
     if ((disk.path !== undefined || disk.type === 'network') && !disk.readonly) forbidInternal = true;
     return p;
   });
