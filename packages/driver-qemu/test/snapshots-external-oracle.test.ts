@@ -102,6 +102,9 @@ const STEPS: string[][] = [
   ['domstate', '--reason', S], ['snapshot-info', S, 'mem1'], ['snapshot-list', S, '--active', '--name'],
   ['snapshot-create-as', S, 'mem2', '--live', '--memspec', 'DIR/mem2.save', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['snapshot-delete', S, 'mem2'], ['dumpxml', S, '--xpath', '//disk/source'],
+  // a disk in a block job is left alone, and no external snapshot is deleted meanwhile
+  ['blockcommit', S, 'vdb', '--active'], ['snapshot-create-as', S, 'bad', '--disk-only', '--diskspec', 'vdc,snapshot=no'],
+  ['snapshot-delete', S, 'mem1'], ['blockjob', S, 'vdb', '--abort'],
   // a manual disk: left to the user with the guest paused; nothing to merge it by on a delete
   ['snapshot-create-as', S, 'man1', '--disk-only', '--diskspec', 'vda,snapshot=manual', '--diskspec', 'vdc,snapshot=no'], ['domstate', '--reason', S],
   ['snapshot-dumpxml', S, 'man1', '--xpath', '/domainsnapshot/disks'], ['resume', S], ['snapshot-delete', S, 'man1'],
