@@ -59,6 +59,24 @@ describe.skipIf(!ready && !ci)('a client prefers the daemon serving its root', (
     expect((await tsvirsh(uri, 'list --all --name')).out).toBe(want);
   }, 120_000);
 
+  it('a running domain changed directly is seen through the daemon at once (its cached state checked against the files)', async () => {
+    const direct = { TSVIRT_DAEMON: '0' };
+    const state = async (): Promise<string> => (await tsvirsh(uri, 'domstate c1 --reason')).out.trim();
+    writeFileSync(join(d.dir, 'c1.xml'), xml('c1'));
+    expect((await tsvirsh(uri, `define ${join(d.dir, 'c1.xml')}`)).err).toBe('');
+    expect((await tsvirsh(uri, 'start c1')).err).toBe('');
+    // twice, so the second answer comes from the daemon's cache
+    expect(await state()).toBe('running (booted)');
+    expect(await state()).toBe('running (booted)');
+    for (const [cmd, after] of [['suspend c1', 'paused (user)'], ['resume c1', 'running (unpaused)'], ['destroy c1', 'shut off (destroyed)']] as const) {
+      expect((await tsvirsh(uri, cmd, direct)).err).toBe('');
+      expect(await state()).toBe(after);
+    }
+    expect((await tsvirsh(uri, 'list --all --name')).out).toContain('c1\n');
+    expect((await tsvirsh(uri, 'undefine c1', direct)).err).toBe('');
+    expect((await tsvirsh(uri, 'list --all --name')).out).not.toContain('c1\n');
+  }, 120_000);
+
   it('a stale socket (daemon killed) is passed over: the client opens the root directly', async () => {
     await d.stop('SIGKILL');
     const r = await tsvirsh(uri, 'list --all --name');

@@ -31,13 +31,10 @@ const CARRIED_BY: Readonly<Record<string, string>> = {
 };
 
 /**
- * Public calls the API has that tsvirtd does not serve yet, and why. No tsvirt driver answers any
- * of them (each is NO_SUPPORT, or for migration the source host's refusal, in every driver), so a
- * client sees the same refusal through tsvirtd, worded by the procedure's public name.
+ * Public calls the API has that tsvirtd does not serve yet, and why (none now: the last one,
+ * virDomainFDAssociate, is served since tsvirtd receives descriptors).
  */
-const NOT_SERVED_YET: Readonly<Record<string, string>> = {
-  virDomainFDAssociate: 'receiving file descriptors with a call (no tsvirt driver has the entry point either)',
-};
+const NOT_SERVED_YET: Readonly<Record<string, string>> = {};
 /** Names the API uses that are no call of libvirt's protocol: tsvirt's own, or the connection in its errors. */
 const NOT_ON_THE_WIRE = new Set(['virConnect', 'virConnectListSharedDisks']);
 
@@ -45,7 +42,6 @@ const NOT_ON_THE_WIRE = new Set(['virConnect', 'virConnectListSharedDisks']);
 const REFUSALS: ReadonlyArray<readonly [RegExp, string]> = [
   [/_MIGRATE_PREPARE_TUNNEL/, 'tunnelled migration: its data goes in a stream the API has no call for'],
   [/_MIGRATE_(BEGIN|PREPARE|PERFORM|FINISH|CONFIRM)/, 'migration: only the v3 *3_PARAMS phases are served (MIGRATION_PARAMS; no older form is announced)'],
-  [/_FD_ASSOCIATE$/, 'takes descriptors from the client: tsvirtd does not receive them, and no tsvirt driver associates them'],
   [/_WITH_FILES$|_OPEN_GRAPHICS/, 'passes file descriptors: @tsvirt/api has no call for it'],
   [/^REMOTE_PROC_AUTH_POLKIT$/, 'polkit: tsvirtd authenticates with SASL or not at all'],
 ];

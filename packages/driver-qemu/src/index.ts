@@ -68,11 +68,13 @@ export const driver = {
       instances.set(paths.uri, drv);
     }
     const ready = await drv;
+    const hypervisor = new QemuHypervisor(ready);
     return {
-      hypervisor: new QemuHypervisor(ready),
+      hypervisor,
       events: ready.events,
       uri: withOpenedQuery(paths.uri, ctx.uri),
-      close: async () => undefined,
+      // the descriptor groups this connection associated go with it, as libvirt's
+      close: async () => ready.fdGroups.release(hypervisor),
     };
   },
 } satisfies ConnectionDriver;

@@ -17,7 +17,7 @@ import { domainJob, noDomain, notRunning, readDomain, requireActive } from './dr
 import { parseQemuDomain } from './driver/domain-define.js';
 import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
-import { SAVE_FLAGS, hasManagedSave, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
+import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
 import { coreDump } from './save/domain-dump.js';
 import { tearDown } from './driver/domain-stop.js';
@@ -42,6 +42,8 @@ import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
 import { GUEST_ARCH, currentDef, qemuStore, uuidOf, type QemuStore, type StoredDomain } from './state/qemu-store.js';
 import { checkEmulator } from './process/emulator-check.js';
+import { domainCache, type DomainCache } from './state/domain-cache.js';
+import { fdGroupEntryPoints } from './fdgroup/fd-group-entry-points.js';
 
 const D = ErrorDomain.QEMU;
 /** QEMU's version as libvirt encodes it (the installed 7.2). */
@@ -82,6 +84,8 @@ export class QemuHypervisor implements HypervisorDriver {
     Object.assign(this, migrationEntryPoints(drv));
     // Snapshots (snapshot/): the same.
     Object.assign(this, snapshotEntryPoints(drv), blockInfoEntryPoints(drv));
+    // Descriptor groups (fdgroup/), associated for this connection's life.
+    Object.assign(this, fdGroupEntryPoints(drv, this));
   }
 
   private get paths() {
@@ -89,6 +93,10 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   private get store(): QemuStore {
     return qemuStore(this.drv.paths);
+  }
+  /** The domains as last read, for the calls that only look. */
+  private get cache(): DomainCache {
+    return domainCache(this.drv.paths);
   }
 
   async connectGetType(): Promise<string> {
@@ -133,25 +141,25 @@ export class QemuHypervisor implements HypervisorDriver {
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {
     checkFlags(flags, ALL_LIST_DOMAINS_FLAGS, 'qemuConnectListAllDomains', D);
-    const all = await this.store.loadAll();
-    const saved = await Promise.all(all.map((d) => hasManagedSave(this.paths, d.name)));
+    const all = await this.cache.loadAll();
+    const saved = managedSaveNames(this.paths);
     // Snapshot directories are read only when a filter asks about them.
     const bySnapshot = (flags & (ListDomainsFlags.HAS_SNAPSHOT | ListDomainsFlags.NO_SNAPSHOT)) !== 0;
-    const snaps = await Promise.all(all.map(async (d) => bySnapshot && (await snapshotCount(this.paths, d.name)) > 0));
-    return all.filter((d, i) => matchesListDomainsFlags(listFacts(d, saved[i]!, snaps[i]!), flags)).map(refOf);
+    const snaps = bySnapshot ? await Promise.all(all.map(async (d) => (await snapshotCount(this.paths, d.name)) > 0)) : undefined;
+    return all.filter((d, i) => matchesListDomainsFlags(listFacts(d, saved.has(d.name), snaps?.[i] ?? false), flags)).map(refOf);
   }
   async domainLookupByName(name: string): Promise<DomainRef> {
-    const d = await this.store.loadReadable(name);
+    const d = await this.cache.load(name);
     if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching name '${name}'`, D);
     return refOf(d);
   }
   async domainLookupByID(id: number): Promise<DomainRef> {
-    const s = (await this.store.loadActiveStatuses()).find((x) => x.id === id);
-    if (!s) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching id ${id}`, D);
-    return { name: s.name, uuid: s.uuid, id: s.id };
+    const d = (await this.cache.loadAll()).find((x) => isActiveStatus(x.status) && x.status.id === id);
+    if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching id ${id}`, D);
+    return refOf(d);
   }
   async domainLookupByUUID(uuid: string): Promise<DomainRef> {
-    const d = (await this.store.loadAll()).find((x) => uuidOf(x) === uuid);
+    const d = (await this.cache.loadAll()).find((x) => uuidOf(x) === uuid);
     if (!d) throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching uuid '${uuid}'`, D);
     return refOf(d);
   }

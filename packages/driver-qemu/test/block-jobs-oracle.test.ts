@@ -73,6 +73,9 @@ describe.skipIf(skip)("block jobs beside libvirt's QEMU driver (libvirtd 9.0)", 
       ['blockcopy', NAME, 'vda', '--dest', 'DIR/d.qcow2', '--transient-job'],
       ['blockpull', NAME, 'vda'], ['blockjob', NAME, 'vda', '--abort'], ['blockjob', NAME, 'vda'],
       ['blockpull', NAME, 'vda', '--wait'], ['blockcommit', NAME, 'vda', '--active', '--keep-overlay'], ['blockcommit', NAME, 'vda', '--active', '--pivot'],
+      // a destination that cannot be made; a raw copy (its file made at the full size, no qcow2 layout)
+      ['blockcopy', NAME, 'vda', '--dest', 'DIR/nodir/g.qcow2', '--transient-job'],
+      ['blockcopy', NAME, 'vda', '--dest', 'DIR/r.raw', '--format', 'raw', '--transient-job', '--wait', '--finish'],
       ['blockcopy', NAME, 'vda', 'DIR/e.qcow2', '--transient-job', '--wait', '--finish'],
       ['blockcopy', NAME, 'vda', '--dest', 'DIR/f.qcow2', '--transient-job', '--wait', '--pivot'], ['domblklist', NAME],
       ['dumpxml', '--inactive', '--xpath', '//disk/source', NAME], ['destroy', NAME], ['undefine', NAME],
@@ -90,5 +93,7 @@ describe.skipIf(skip)("block jobs beside libvirt's QEMU driver (libvirtd 9.0)", 
     // --delete removed the committed image on both sides; the others stay.
     expect(['mid', 'top', 'base'].map((n) => existsSync(join(ours, `${n}.qcow2`)))).toEqual(['mid', 'top', 'base'].map((n) => existsSync(join(theirs, `${n}.qcow2`))));
     expect(existsSync(join(ours, 'mid.qcow2'))).toBe(false);
+    // The raw copies hold the same bytes as libvirt's.
+    expect(spawnSync('qemu-img', ['compare', '-U', '-f', 'raw', '-F', 'raw', join(ours, 'r.raw'), join(theirs, 'r.raw')]).status).toBe(0);
   }, 300_000); // About 40 steps, each a virsh and a tsvirsh process: slow on a loaded machine.
 });

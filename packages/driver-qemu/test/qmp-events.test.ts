@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
+import { connect as connectSocket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DomainEventDetail, DomainEventID, DomainEventType, DomainShutoffReason, DomainState, type Connection, type DomainDriverEvent,
+  DomainEventDetail, DomainEventID, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState,
+  type Connection, type DomainDriverEvent,
 } from '@tsvirt/api';
 import { domainXml, TestRoot } from './helpers.js';
 
@@ -122,6 +124,23 @@ describe('QMP events from the held monitor, with real QEMU', () => {
       ['stop1', E.STARTED, D.STARTED.BOOTED], ['stop1', E.SUSPENDED, D.SUSPENDED.PAUSED], ['stop1', E.RESUMED, D.RESUMED.UNPAUSED],
       ['stop1', E.SUSPENDED, D.SUSPENDED.PAUSED], ['stop1', E.RESUMED, D.RESUMED.UNPAUSED], ['stop1', E.STOPPED, D.STOPPED.DESTROYED],
     ]);
+  });
+
+  it('a job uses the monitor connection this process holds: it needs none of its own', async () => {
+    const dom = await conn.createXML(domainXml('lend1'), 0);
+    // QEMU serves one client a socket: while this one holds monitor.sock, a job connecting there would wait for it.
+    const other = connectSocket(statusOf('lend1')!['monitor'] as string);
+    await new Promise((ok) => other.once('data', ok));
+    try {
+      await dom.suspend();
+      expect(await dom.getState()).toEqual([DomainState.PAUSED, DomainPausedReason.USER]);
+      expect(JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-status"}'))).toMatchObject({ return: { status: 'paused' } });
+      await dom.resume();
+      expect(await dom.getState()).toEqual([DomainState.RUNNING, DomainRunningReason.UNPAUSED]);
+    } finally {
+      other.destroy();
+    }
+    await dom.destroy();
   });
 
   it('system_reset is a REBOOT event, and with on_reboot destroy a shutdown', async () => {

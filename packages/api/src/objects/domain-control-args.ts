@@ -1,6 +1,6 @@
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { DomainLifecycle, DomainLifecycleAction, DomainMigrateFlags as MF } from '../domain-control-flags.js';
-import { checkExclusiveFlags } from './arg-checks.js';
+import { checkExclusiveFlags, checkRequiredFlag } from './arg-checks.js';
 
 const count = (o: object): number => Object.keys(o).length;
 
@@ -17,6 +17,8 @@ export function checkLifecycleArgs(type: number, action: number): void {
 /** The flag pairs virDomainMigrate3 and virDomainMigrateToURI3 refuse together. */
 export function checkMigrateFlags(flags: number): void {
   checkExclusiveFlags(flags, MF.NON_SHARED_DISK, 'VIR_MIGRATE_NON_SHARED_DISK', MF.NON_SHARED_INC, 'VIR_MIGRATE_NON_SHARED_INC');
+  checkRequiredFlag(flags, MF.NON_SHARED_SYNCHRONOUS_WRITES, 'VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES',
+    MF.NON_SHARED_DISK | MF.NON_SHARED_INC, 'VIR_MIGRATE_NON_SHARED_DISK | VIR_MIGRATE_NON_SHARED_INC');
 }
 
 /**

@@ -1,8 +1,17 @@
-import { attr, model, type Typed } from '../model/binding.js';
+import { at, attr, child, model, type Typed } from '../model/binding.js';
 import type { DomainSnapshotDef } from './snapshot-def.js';
 
-/** `<disks><disk>` of a snapshot: which guest disk (by target) and how it is captured. */
-export const SNAPSHOT_DISK = model('disk', () => ({ name: attr('name'), snapshot: attr('snapshot') }));
+/**
+ * `<disks><disk>` of a snapshot: which guest disk (by target) and how it is captured; an external
+ * one names its overlay (`type`, `<driver type>`, `<source file|dev>`), in libvirt's order.
+ */
+export const SNAPSHOT_DISK = model('disk', () => ({
+  name: attr('name'),
+  snapshot: attr('snapshot'),
+  type: attr('type'),
+  format: at('driver', attr('type')),
+  source: child('source', { file: attr('file'), dev: attr('dev') }),
+}), { newInShapeOrder: true });
 
 export type SnapshotDisk = Typed<typeof SNAPSHOT_DISK.shape>;
 

@@ -142,9 +142,15 @@ export class ClientSession {
     this.#inflight++;
     if (this.#inflight >= this.limits.maxClientRequests) this.hold('calls', true);
     try {
-      this.reply(await dispatchCall(this.context, frame, fds));
+      let r: DispatchReply;
+      try {
+        r = await dispatchCall(this.context, frame, fds);
+      } finally {
+        // before the reply leaves: a client that has the reply finds them closed
+        closeFds(fds);
+      }
+      this.reply(r);
     } finally {
-      closeFds(fds);
       this.#inflight--;
       if (this.#inflight < this.limits.maxClientRequests) this.hold('calls', false);
     }

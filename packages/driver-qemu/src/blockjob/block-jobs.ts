@@ -1,17 +1,19 @@
 import { rm, stat } from 'node:fs/promises';
 import { DomainBlockJobAbortFlags as A, DomainBlockJobType, type DomainBlockJobInfo } from '@tsvirt/api';
-import { ErrorCode, ErrorDomain, VirError, runCommand, systemError } from '@tsvirt/util';
-import { formatNode, storageNode } from '../command/disk-props.js';
+import { ErrorCode, ErrorDomain, VirError, systemError } from '@tsvirt/util';
+import { FORMATS_WITH_BACKING, formatNode, storageNode } from '../command/disk-props.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { deleteDiskNodes } from '../hotplug/disk-removal.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import type { StoredDomain } from '../state/qemu-store.js';
-import { chainBase, chainTop, diskChain, jobDisk, type ChainLayer } from './block-chain.js';
+import { chainBase, chainTop, diskChain, jobDisk } from './block-chain.js';
 import type { BlockJobKind, BlockJobRecord } from './block-job-record.js';
 import { editConfigDisk, editLiveDisk, moveSource } from './disk-edit.js';
 import { refreshLiveChain } from './live-chain.js';
+import { createImage, newImage } from './create-image.js';
+import { OVER, concluded } from './job-conclusion.js';
 
 const D = ErrorDomain.QEMU;
 const invalidArg = (msg: string): VirError => new VirError(ErrorCode.INVALID_ARG, msg, D);
@@ -42,9 +44,6 @@ interface QemuJob {
 const JOB_TYPE: Record<BlockJobKind, number> = {
   pull: DomainBlockJobType.PULL, copy: DomainBlockJobType.COPY, commit: DomainBlockJobType.COMMIT, 'active-commit': DomainBlockJobType.ACTIVE_COMMIT,
 };
-
-/** Formats that can have a backing image: a full copy's is cut off explicitly, as libvirt's `backing: null`. */
-const HAS_BACKING = new Set(['qcow2', 'qed', 'qcow', 'vmdk']);
 
 const jobsOf = (s: ActiveStatus): Record<string, BlockJobRecord> => (s.blockJobs ??= {});
 
@@ -128,13 +127,6 @@ export interface CopyRequest {
   readonly bufSize: number | undefined;
 }
 
-/** Makes the destination image of a copy that does not reuse one: the source's size, over its backing image when shallow. */
-async function createDestination(req: CopyRequest, format: string, chain: readonly ChainLayer[]): Promise<void> {
-  const backing = req.shallow ? chain[1] : undefined;
-  const args = ['create', '-q', '-f', format, ...(backing ? ['-b', backing.file, '-F', backing.format] : []), req.path, String(chain[0]!.virtualSize)];
-  await runCommand('qemu-img', args, { domain: D });
-}
-
 /** blockcopy: the destination opened as new nodes and `blockdev-mirror` started; the live XML shows the `<mirror>`. */
 export async function startCopy(c: JobScope, disk: string, req: CopyRequest, speed: number): Promise<void> {
   const target = jobDisk(c.s.xml, disk);
@@ -148,25 +140,29 @@ export async function startCopy(c: JobScope, disk: string, req: CopyRequest, spe
   }
   const chain = await diskChain(c.mon, target.alias);
   const format = req.format ?? chain[0]!.format;
-  const created = !req.reuse && !req.block;
-  if (created) await createDestination(req, format, chain);
+  const image = !req.reuse && !req.block ? newImage(req.path, format, chain, req.shallow) : undefined;
+  if (image) await createImage.before(image);
   const node = c.s.nextNode++;
   const id = jobId('copy', target.target, chain[0]!.node);
   try {
     await c.mon.execute('blockdev-add', {
       driver: req.block ? 'host_device' : 'file', filename: req.path, 'node-name': storageNode(node), 'auto-read-only': true, discard: 'unmap',
     });
-    await c.mon.execute('blockdev-add', {
-      'node-name': formatNode(node), 'read-only': false, driver: format, file: storageNode(node), ...(req.shallow || !HAS_BACKING.has(format) ? {} : { backing: null }),
-    });
-    await c.mon.execute('blockdev-mirror', {
-      ...common(id, speed), device: chain[0]!.node, target: formatNode(node), sync: req.shallow ? 'top' : 'full',
-      'copy-mode': req.syncWrites ? 'write-blocking' : 'background',
-      ...(req.granularity !== undefined ? { granularity: req.granularity } : {}), ...(req.bufSize !== undefined ? { 'buf-size': req.bufSize } : {}),
-    });
+    if (image) await createImage.after(c.mon, image, node);
+    // Written at once: QEMU runs them in order, and the first to fail is the first answer refused.
+    await Promise.all([
+      c.mon.execute('blockdev-add', {
+        'node-name': formatNode(node), 'read-only': false, driver: format, file: storageNode(node), ...(req.shallow || !FORMATS_WITH_BACKING.has(format) ? {} : { backing: null }),
+      }),
+      c.mon.execute('blockdev-mirror', {
+        ...common(id, speed), device: chain[0]!.node, target: formatNode(node), sync: req.shallow ? 'top' : 'full',
+        'copy-mode': req.syncWrites ? 'write-blocking' : 'background',
+        ...(req.granularity !== undefined ? { granularity: req.granularity } : {}), ...(req.bufSize !== undefined ? { 'buf-size': req.bufSize } : {}),
+      }),
+    ]);
   } catch (e) {
     await deleteDiskNodes(c.mon, node);
-    if (created) await rm(req.path, { force: true });
+    if (image) await rm(req.path, { force: true });
     throw e;
   }
   const type = req.block ? 'block' : 'file';
@@ -200,32 +196,19 @@ async function pivot(c: JobScope, target: string, rec: BlockJobRecord): Promise<
   if (rec.followConfig) await editConfigDisk(c.drv, c.d, target, moveSource(dest.path, dest.format, dest.block));
 }
 
-const POLL_MS = 50;
-const CONCLUDE_WAIT_MS = 60_000;
-
-/** Waits until QEMU has concluded a job; answers its last report (undefined when it vanished). */
-async function concluded(mon: QmpClient, id: string): Promise<QemuJob | undefined> {
-  const until = Date.now() + CONCLUDE_WAIT_MS;
-  for (;;) {
-    const job = (await mon.execute<QemuJob[]>('query-block-jobs')).find((j) => j.device === id);
-    if (!job || job.status === 'concluded' || job.status === 'null') return job;
-    if (Date.now() > until) throw new VirError(ErrorCode.OPERATION_TIMEOUT, `block job '${id}' did not finish`, D);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
-
 /**
  * Takes the outcome of every job QEMU has concluded (dismissing it, dropping the record, removing
  * what it leaves) and marks copies that became ready; writes the status when anything changed.
+ * Answers QEMU's report of the jobs (none asked for when no job is recorded).
  */
-export async function settleJobs(c: SettleScope): Promise<void> {
+export async function settleJobs(c: SettleScope): Promise<readonly QemuJob[]> {
   const records = Object.entries(c.s.blockJobs ?? {});
-  if (records.length === 0) return;
+  if (records.length === 0) return [];
   const jobs = await c.mon.execute<QemuJob[]>('query-block-jobs');
   let changed = false;
   for (const [target, rec] of records) {
     const job = jobs.find((j) => j.device === rec.id);
-    if (job && job.status !== 'concluded' && job.status !== 'null') {
+    if (job && !OVER.has(job.status)) {
       if (job.ready && !rec.ready) {
         rec.ready = true;
         editLiveDisk(c.s, rec.alias, (d) => {
@@ -240,15 +223,17 @@ export async function settleJobs(c: SettleScope): Promise<void> {
     changed = true;
   }
   if (changed) await writeStatus(c.drv.paths, c.s);
+  return jobs;
 }
 
 /** virDomainGetBlockJobInfo: the disk's job and its progress, or undefined once it is over. */
 export async function blockJobInfo(c: JobScope, disk: string, bytes: boolean): Promise<DomainBlockJobInfo | undefined> {
   const target = jobDisk(c.s.xml, disk);
-  await settleJobs(c);
+  // The report settling asked for is the one shown: a job it left is still running.
+  const jobs = await settleJobs(c);
   const rec = jobsOf(c.s)[target.target];
   if (!rec) return undefined;
-  const job = (await c.mon.execute<QemuJob[]>('query-block-jobs')).find((j) => j.device === rec.id);
+  const job = jobs.find((j) => j.device === rec.id);
   const speed = BigInt(job?.speed ?? rec.speed);
   const end = BigInt(job?.len ?? 0);
   // As libvirt: a mirror QEMU has not called ready never shows as complete, so no client pivots too early.

@@ -5,6 +5,7 @@ import { iothreadProp } from './device-args.js';
 import { networkStorageProps } from './network-disk.js';
 import { virtioOptions } from './virtio-args.js';
 import type { BackingLayer } from '@tsvirt/conf';
+import type { FdSetUse } from '../fdgroup/fd-sets.js';
 
 /** A disk ready to be given to QEMU: its source resolved to a host path and its node names chosen. */
 export interface ResolvedDisk {
@@ -20,11 +21,16 @@ export interface ResolvedDisk {
   readonly bootIndex: number | undefined;
   /** The model of the SCSI controller a SCSI disk sits on. */
   readonly scsiModel: string | undefined;
-  /** The images below the source, top first, when read at start (numbered after `node` in the live XML). */
+  /** The images below the source, top first, when read at start (numbered as libvirt numbers nodes, in the live XML). */
   readonly backing?: readonly BackingLayer[];
+  /** The fd set QEMU opens the file through, for a source with `fdgroup` (fdgroup/fd-sets.ts). */
+  readonly fdset?: FdSetUse;
 }
 
 export type JsonProps = Record<string, unknown>;
+
+/** Formats that can have a backing image: where libvirt cuts one off, it says `backing: null`. */
+export const FORMATS_WITH_BACKING: ReadonlySet<string> = new Set(['qcow2', 'qed', 'qcow', 'vmdk']);
 
 /** Names of a disk's block nodes: the protocol layer and the format layer above it. */
 export const storageNode = (node: number): string => `libvirt-${node}-storage`;
@@ -70,12 +76,21 @@ export const hasMedium = (d: ResolvedDisk): boolean => d.path !== undefined || (
 
 /** The protocol layer (`-blockdev` / blockdev-add) of a disk with a source. */
 export function storageProps(d: ResolvedDisk): JsonProps {
-  const tail = { 'node-name': storageNode(d.node), ...cacheProps(d), 'auto-read-only': true, discard: 'unmap' };
+  const access = d.fdset ? fdSetAccess(d, d.fdset) : { 'auto-read-only': true };
+  const tail = { 'node-name': storageNode(d.node), ...cacheProps(d), ...access, discard: 'unmap' };
   if (d.view.type === 'network') return { ...networkStorageProps(d.view.disk), ...tail };
   const driver = !d.isBlock ? 'file' : d.view.device === 'cdrom' && isHostCdrom(d.path) ? 'host_cdrom' : 'host_device';
   const io = d.view.disk.driver?.io;
   const aio = io !== undefined && io !== 'default' ? { aio: io } : {};
-  return { driver, filename: d.path, ...aio, ...tail };
+  return { driver, filename: d.fdset ? `/dev/fdset/${d.fdset.set}` : d.path, ...aio, ...tail };
+}
+
+/**
+ * How libvirt 9.0 opens an fd set: with one descriptor, exactly as the disk needs it (QEMU takes
+ * only a descriptor of the mode it asks for); with more, QEMU picks, as for a path.
+ */
+function fdSetAccess(d: ResolvedDisk, use: FdSetUse): JsonProps {
+  return use.childFds.length === 1 ? { 'read-only': d.view.readonly } : { 'auto-read-only': true };
 }
 
 /** The format layer stacked on the protocol layer. */
@@ -85,7 +100,9 @@ export function formatProps(d: ResolvedDisk): JsonProps {
   // Zeroes are unmapped only where discards are: libvirt asks for plain detection otherwise.
   const detect = drv?.detectZeroes === 'unmap' && drv.discard !== 'unmap' ? 'on' : drv?.detectZeroes;
   const zeroes = detect !== undefined && detect !== 'default' ? { 'detect-zeroes': detect } : {};
-  return { 'node-name': formatNode(d.node), 'read-only': d.view.readonly, ...discard, ...zeroes, ...cacheProps(d), driver: d.view.format, file: storageNode(d.node) };
+  // QEMU would open an fd set's backing image by the path its header names: libvirt cuts it off
+  const backing = d.fdset && FORMATS_WITH_BACKING.has(d.view.format) ? { backing: null } : {};
+  return { 'node-name': formatNode(d.node), 'read-only': d.view.readonly, ...discard, ...zeroes, ...cacheProps(d), driver: d.view.format, file: storageNode(d.node), ...backing };
 }
 
 const onOff = (v: 'on' | 'off' | boolean | undefined, name: string): JsonProps => (v === undefined ? {} : { [name]: v === 'on' || v === true });

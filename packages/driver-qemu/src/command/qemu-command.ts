@@ -17,6 +17,7 @@ import { soundArgs } from './sound-args.js';
 import { tpmArgs } from './tpm-args.js';
 import { vhostUserDiskArgs } from './vhost-user-disk.js';
 import { watchdogArgs } from './watchdog-args.js';
+import { addFdArgs } from '../fdgroup/fd-sets.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
@@ -113,6 +114,7 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `persistent reservations of disk '${d.view.target}' are not supported by this driver yet`, ErrorDomain.QEMU);
     }
     return [
+      ...addFdArgs(d),
       ...(hasMedium(d) ? [storageProps(d), formatProps(d), copyOnReadProps(d)].flatMap((p) => (p ? ['-blockdev', JSON.stringify(p)] : [])) : []),
       ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbPlacement(devices, d.view.disk) : {})),
     ];

@@ -2,6 +2,7 @@ import type { DomainRef } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { qemuStore, uuidOf, type StoredDomain } from '../state/qemu-store.js';
+import { domainCache } from '../state/domain-cache.js';
 import type { DriverContext } from './driver-context.js';
 import { isSettled, isUnsettled, reconcile } from './domain-reconnect.js';
 
@@ -18,18 +19,23 @@ export function notRunning(): VirError {
 }
 
 /** The stored domain behind a handle: found by name, and it must still have the handle's UUID. */
-async function loadRef(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
-  const d = await qemuStore(drv.paths).loadReadable(ref.name);
+function checkRef(ref: DomainRef, d: StoredDomain | undefined): StoredDomain {
   if (!d || uuidOf(d) !== ref.uuid) throw noDomain(ref);
   return d;
 }
 
+/** The domain behind a handle as a job's own copy, read from disk. */
+async function loadRef(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
+  return checkRef(ref, await qemuStore(drv.paths).loadReadable(ref.name));
+}
+
 /**
- * A domain for reading: from disk, with a dead QEMU noticed and an unfinished hotplug settled
- * first (under the job lock), so every process reports the same truth.
+ * A domain for reading (the result is shared: never changed by the reader): from the root's
+ * cache while its files are unchanged, with a dead QEMU noticed and an unfinished hotplug
+ * settled first (under the job lock), so every process reports the same truth.
  */
 export async function readDomain(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
-  const d = await loadRef(drv, ref);
+  const d = checkRef(ref, await domainCache(drv.paths).load(ref.name));
   if (!isActiveStatus(d.status) || d.status.phase !== 'active' || d.status.pid === undefined || (await isSettled(drv, d.status))) return d;
   return qemuStore(drv.paths).withDomainJob(ref.name, async () => {
     const fresh = await loadRef(drv, ref);

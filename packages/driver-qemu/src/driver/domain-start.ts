@@ -10,10 +10,10 @@ import type { ResolvedDisk } from '../command/disk-props.js';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
 import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
-import { launchQemu } from '../process/qemu-launch.js';
+import { FIRST_PASSED_FD, launchQemu } from '../process/qemu-launch.js';
 import { checkEmulator } from '../process/emulator-check.js';
 import { plugInterfaces } from '../network/interface-plug.js';
-import { migrateFromFile } from '../save/migration-stream.js';
+import { migrateFromFd, openStream } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { eventMonitorArgs } from '../process/event-monitor.js';
 import { lifecycleSetup } from '../events/lifecycle-actions.js';
@@ -34,6 +34,8 @@ import { startVirtiofsds } from '../process/virtiofsd.js';
 import { firmwareContext, selectFirmware } from '../firmware/firmware-select.js';
 import { prepareNvram } from '../firmware/nvram-store.js';
 import { agentLifecycle, recordChannels } from '../agent/channel-state.js';
+import { assignFdSets } from '../fdgroup/fd-sets.js';
+import { withFreshCopies } from '../fdgroup/fd-group-store.js';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -112,7 +114,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   await checkEmulator(def);
   const accel = await accelFor(drv, def);
   await selectFirmware(def, firmwareContext(paths));
-  const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
+  const { disks, passFds } = assignFdSets(drv.fdGroups, def.uuid, await resolveDisksForStart(drv, def.devices, def.os.boot));
   recordAliases(def, disks);
   const scsi = await planDomainScsiHostdevs(def.devices, nodesTaken(disks));
   const uses = [...await sharedUsesOf(disks), ...scsi.shared];
@@ -163,17 +165,19 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
-    const proc = await launchQemu({
-      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor,
+    // A restore's stream is read by QEMU itself, from a descriptor it inherits after the disks' ones.
+    const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;
+    const proc = await withFreshCopies(passFds, (fds) => launchQemu({
+      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: stream ? [...fds, stream.fd] : fds,
       onSpawn: async (pid, pidStart) => {
         status.pid = pid;
         status.pidStart = pidStart;
         await writeStatus(paths, status);
       },
-    });
+    })).finally(() => stream?.close());
     try {
       if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
-      if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
+      if (opts.restoreFrom) await migrateFromFd(proc.monitor, FIRST_PASSED_FD + passFds.length, proc.said);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
       await drv.watcher.holdStarting(status);

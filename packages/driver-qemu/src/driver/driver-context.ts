@@ -4,12 +4,15 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { DriverPaths } from '../state/driver-paths.js';
 import { QemuEventHub } from '../events/event-hub.js';
 import { DomainWatcher } from '../events/domain-watcher.js';
+import { FdGroupStore } from '../fdgroup/fd-group-store.js';
 
 /** One instance of the driver: a root of directories, shared by every connection to it in this process. */
 export class DriverContext {
   /** Holds the running domains' event monitors while anyone in this process listens for events. */
   readonly watcher: DomainWatcher = new DomainWatcher(this);
   readonly events = new QemuEventHub((wanted) => this.watcher.setWanted(wanted));
+  /** Descriptor groups associated with domains (virDomainFDAssociate), each for its connection's life. */
+  readonly fdGroups = new FdGroupStore();
   #kvm: Promise<boolean> | undefined;
 
   constructor(

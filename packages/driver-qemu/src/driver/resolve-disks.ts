@@ -4,6 +4,7 @@ import type { ResolvedDisk } from '../command/disk-props.js';
 import { diskAlias, disksOf, driveAddress, scsiControllerModel, type QemuDisk } from '../devices/qemu-disk.js';
 import type { DriverContext } from './driver-context.js';
 import { backingLayers } from '../blockjob/image-chain.js';
+import { fdGroupOf } from '../fdgroup/fd-sets.js';
 
 /** The host path of a disk's source; a volume's through the storage driver. */
 async function sourcePath(drv: DriverContext, v: QemuDisk): Promise<string | undefined> {
@@ -43,19 +44,23 @@ function bootIndexes(views: readonly QemuDisk[], bootDevs: readonly string[]): A
 
 /**
  * Resolves all disks of a domain being started with their backing images; block nodes are
- * numbered from the last disk up, each disk's backing images right after it, as libvirt does.
+ * numbered as libvirt numbers them: the disks' own images (with the backing images their
+ * definitions name) from the last disk up, then the backing images read from the images.
  */
 export async function resolveDisksForStart(drv: DriverContext, devices: readonly XmlElement[], bootDevs: readonly string[]): Promise<ResolvedDisk[]> {
   const views = disksOf(devices);
   const boot = bootIndexes(views, bootDevs);
   const resolved = await Promise.all(views.map((v, i) => resolveDisk(drv, v, devices, 0, boot[i])));
-  const chains = await Promise.all(resolved.map((r) => backingLayers(r.path, r.view.format, r.isBlock)));
-  const nodes: number[] = [];
-  for (let i = resolved.length - 1, next = 1; i >= 0; i--) {
-    nodes[i] = next;
-    next += 1 + chains[i]!.length;
-  }
-  return resolved.map((r, i) => ({ ...r, node: nodes[i]!, backing: chains[i]!.map((l, k) => ({ ...l, index: nodes[i]! + k + 1 })) }));
+  // QEMU opens no backing image of a disk opened through descriptors (fd-sets.ts), so none is read
+  const chains = await Promise.all(resolved.map((r) => (fdGroupOf(r) === undefined ? backingLayers(r.path, r.view.format, r.isBlock) : [])));
+  // Each disk's image and the backing images its definition names first, then the ones read from
+  // the images, each pass from the last disk up.
+  const given = resolved.map((r, i) => Math.min(r.view.disk.backingStore?.length ?? 0, chains[i]!.length));
+  const indexes: number[][] = resolved.map(() => []);
+  let next = 1;
+  for (let i = resolved.length - 1; i >= 0; i--) for (let k = 0; k <= given[i]!; k++) indexes[i]!.push(next++);
+  for (let i = resolved.length - 1; i >= 0; i--) for (let k = given[i]!; k < chains[i]!.length; k++) indexes[i]!.push(next++);
+  return resolved.map((r, i) => ({ ...r, node: indexes[i]![0]!, backing: chains[i]!.map((l, k) => ({ ...l, index: indexes[i]![k + 1]! })) }));
 }
 
 /** How many block node numbers the disks of a start took, backing images included. */

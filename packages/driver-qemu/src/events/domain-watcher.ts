@@ -1,6 +1,6 @@
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState } from '@tsvirt/api';
+import { DomainEventDetail, DomainEventID, DomainEventType, DomainShutoffReason, DomainState } from '@tsvirt/api';
 import { isProcessAlive, logger } from '@tsvirt/util';
 import { eventMonitorPath } from '../process/event-monitor.js';
 import { QmpClient } from '../qmp/qmp-client.js';
@@ -10,6 +10,8 @@ import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { announceShutdown, catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
 import { tearDown } from '../driver/domain-stop.js';
+import { closeLentMonitor, lendMonitor } from '../driver/monitor.js';
+import { waitForChildExit } from '../process/child-exits.js';
 import { monitorEventOf } from './monitor-events.js';
 
 const log = logger('qemu.events');
@@ -22,9 +24,14 @@ const WAIT_FOREVER_MS = 2 ** 31 - 1;
 /** One running QEMU whose event monitor this process holds. */
 interface Held extends EventTarget {
   readonly id: number;
+  readonly runDir: string;
+  /** Started by this process (which tells its listeners how the run before it ended). */
+  readonly startedHere: boolean;
   readonly pidStart: string | undefined;
   readonly abort: AbortController;
   queue: Promise<void>;
+  /** Handlers queued and not finished. */
+  waiting: number;
 }
 
 /**
@@ -77,7 +84,7 @@ export class DomainWatcher {
 
   #release(h: Held): void {
     h.abort.abort();
-    h.client?.close();
+    if (h.client) closeLentMonitor(h.runDir, h.client);
     if (this.#held.get(h.name) === h) this.#held.delete(h.name);
   }
 
@@ -126,7 +133,7 @@ export class DomainWatcher {
    * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
    */
   #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
-    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), client: undefined, shutdownSeen: false };
+    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, startedHere: how === 'starting', pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
     this.#held.set(s.name, h);
     if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
     if (how === 'running') this.drv.events.assume(s.uuid, s.state);
@@ -134,12 +141,13 @@ export class DomainWatcher {
       if (h.abort.signal.aborted) return client.close();
       h.client = client;
       client.unref();
+      lendMonitor(h.runDir, pid, client);
       let events = 0;
       client.onEvent((e) => {
         events++;
         this.drv.events.raiseMonitor(monitorEventOf({ name: h.name, uuid: h.uuid, id: h.id }, e));
         if (e.event === 'SHUTDOWN') this.#announceShutdown(h, e as QmpEvent);
-        this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent)));
+        this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent), () => this.#removedAnyway(h, e as QmpEvent)));
       });
       void client.closed.then(() => h.abort.signal.aborted || this.#enqueue(h, () => this.#ended(h)));
       // A change after the connection comes as an event of its own; only an earlier one needs catching up with.
@@ -153,12 +161,23 @@ export class DomainWatcher {
   }
 
   #enqueue(h: Held, fn: () => Promise<void>): void {
+    h.waiting++;
     h.queue = h.queue.then(() => (h.abort.signal.aborted ? undefined : fn())).catch((e: Error) => {
       // QEMU dying while an event is handled is expected; its end is handled next.
       const msg = `domain '${h.name}': handling a QEMU event: ${e.message}`;
       if (h.client?.isClosed) log.debug(msg);
       else log.error(msg);
-    });
+    }).finally(() => h.waiting--);
+  }
+
+  /**
+   * Whether the event monitor of this run of a domain is held and open with none of its events
+   * waiting: then its status is as current as QEMU's last word (an exit closes the monitor, a run
+   * state change comes as an event), and a reader need not ask /proc or QEMU's run-state log.
+   */
+  isCurrent(name: string, pid: number): boolean {
+    const h = this.#held.get(name);
+    return h !== undefined && h.pid === pid && h.waiting === 0 && h.client !== undefined && !h.client.isClosed && !h.abort.signal.aborted;
   }
 
   /** A guest's power-off is told at once (the status is read without waiting for the job lock, which a job may hold). */
@@ -168,15 +187,35 @@ export class DomainWatcher {
       .catch((err: Error) => log.debug(`domain '${h.name}': announcing its shutdown: ${err.message}`));
   }
 
-  /** Runs `fn` on the domain's status under its job lock, if the status still describes the held QEMU. */
-  #locked(h: Held, fn: (s: ActiveStatus) => Promise<void>): Promise<void> {
+  /** Whether a later run of the domain was started by this process: what was told since is of that run. */
+  #restartedHere(h: Held): boolean {
+    const now = this.#held.get(h.name);
+    return now !== undefined && now !== h && now.startedHere;
+  }
+
+  /**
+   * Runs `fn` on the domain's status under its job lock, if the status still describes the held
+   * QEMU; `otherwise` when a job ended the run before the event's turn came.
+   */
+  #locked(h: Held, fn: (s: ActiveStatus) => Promise<void>, otherwise?: () => void): Promise<void> {
     return qemuStore(this.drv.paths).withDomainJob(h.name, async () => {
       const s = await qemuStore(this.drv.paths).readStatus(h.name);
       if (isActiveStatus(s) && s.phase === 'active' && s.pid === h.pid) await fn(s);
+      else otherwise?.();
     });
   }
 
-  /** The monitor closed: once QEMU has exited, the domain is shut off, unless a job got there first. */
+  /** A device QEMU removed is told even when the run ended before its event was handled (a destroy right after a detach). */
+  #removedAnyway(h: Held, e: QmpEvent): void {
+    const alias = e.event === 'DEVICE_DELETED' ? e.data?.['device'] : undefined;
+    if (typeof alias !== 'string' || !alias) return;
+    this.drv.events.raiseOther({ eventID: DomainEventID.DEVICE_REMOVED, domain: { name: h.name, uuid: h.uuid, id: h.id }, devAlias: alias });
+  }
+
+  /**
+   * The monitor closed: once QEMU has exited, the domain is shut off, unless a job got there
+   * first. The exit of a QEMU this process started is an event; another's is looked for again.
+   */
   async #ended(h: Held): Promise<void> {
     const until = Date.now() + EXIT_WAIT_MS;
     while (await isProcessAlive(h.pid, h.pidStart)) {
@@ -186,7 +225,7 @@ export class DomainWatcher {
         if (this.#dir) this.#scan();
         return;
       }
-      await sleep(2);
+      if (!(await waitForChildExit(h.pid, until - Date.now()))) await sleep(2);
     }
     await qemuStore(this.drv.paths).withDomainJob(h.name, async () => {
       const s = await qemuStore(this.drv.paths).readStatus(h.name);
@@ -194,7 +233,7 @@ export class DomainWatcher {
         await tearDown(this.drv, s, h.shutdownSeen ? DomainShutoffReason.SHUTDOWN : DomainShutoffReason.CRASHED, {
           detail: h.shutdownSeen ? DomainEventDetail.STOPPED.SHUTDOWN : DomainEventDetail.STOPPED.FAILED,
         });
-      } else if (this.drv.events.told(h.uuid) !== undefined && this.drv.events.told(h.uuid) !== DomainState.SHUTOFF) {
+      } else if (this.drv.events.told(h.uuid) !== undefined && this.drv.events.told(h.uuid) !== DomainState.SHUTOFF && !this.#restartedHere(h)) {
         // Another process stopped it and told only its own listeners.
         this.drv.events.raise({ name: h.name, uuid: h.uuid, id: -1 }, DomainEventType.STOPPED, stoppedDetail(s));
       }

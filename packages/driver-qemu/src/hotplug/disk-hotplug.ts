@@ -13,6 +13,7 @@ import { withMonitor } from '../driver/monitor.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { resolveDisk } from '../driver/resolve-disks.js';
 import { deleteDiskNodes, forgetDisk } from './disk-removal.js';
+import { refuseFdGroupHotplug } from '../fdgroup/fd-sets.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -36,6 +37,7 @@ export function findDisk(devices: readonly XmlElement[], request: QemuDisk): Qem
 export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const view = diskOfElement(el);
+  refuseFdGroupHotplug(drv.fdGroups, status.uuid, view);
   const clash = disksOf(def.devices).find((d) => d.target === view.target);
   if (clash) {
     throw new VirError(ErrorCode.XML_ERROR, `target '${view.target}' duplicated for disk sources '${clash.path ?? ''}' and '${view.path ?? ''}'`, ErrorDomain.DOMAIN);

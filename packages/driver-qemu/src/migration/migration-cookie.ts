@@ -3,6 +3,7 @@ import type { MigrationCookie } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { DriverPaths } from '../state/driver-paths.js';
 import { hostUuid } from './host-uuid.js';
+import type { CopiedDisk } from './storage-precreate.js';
 
 /** What one side tells the other through the client (libvirt's `<qemu-migration>` cookie, as JSON). */
 export interface CookieData {
@@ -10,6 +11,11 @@ export interface CookieData {
   readonly hostuuid: string;
   /** The source's statistics of the finished job, handed to the destination. */
   readonly stats?: Record<string, number>;
+  /**
+   * Storage migration (libvirt's `<nbd>`): from the source, the disks it will copy and their
+   * sizes; from the destination, the port of the NBD server it started (none on a UNIX socket).
+   */
+  readonly nbd?: { readonly disks?: readonly CopiedDisk[]; readonly port?: number };
 }
 
 /** This root's cookie, with `extra` fields. */

@@ -1,8 +1,8 @@
-import { formatDomainXML } from '@tsvirt/conf';
+import { formatDomainXML, parseDomainXML, type DomainDef } from '@tsvirt/conf';
 import {
   connect, migrateVersion3, DomainEventDetail, DomainEventType, DomainGetJobStatsFlags as JS, DomainMigrateFlags as MF,
   DomainMigrateParam as MP, DomainRunningReason, DomainShutoffReason, DomainState, DomainPausedReason,
-  type DomainJobInfo, type DomainJobStats, type DomainMigrationEntryPoints, type DomainRef, type DomainJobEntryPoints,
+  type DomainJobInfo, type DomainJobStats, type TypedParameter, type DomainMigrationEntryPoints, type DomainRef, type DomainJobEntryPoints,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import type { DriverContext } from '../driver/driver-context.js';
@@ -11,12 +11,15 @@ import { tearDown } from '../driver/domain-stop.js';
 import { withMonitor } from '../driver/monitor.js';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
-import { currentDef, qemuStore } from '../state/qemu-store.js';
+import { GUEST_ARCH, currentDef, qemuStore } from '../state/qemu-store.js';
 import { makeCookie, readCookie } from './migration-cookie.js';
-import { checkMigrationArgs, checkOfflineFlags, checkStorage, stringParam } from './migration-flags.js';
+import { checkMigrationArgs, checkOfflineFlags, stringParam } from './migration-flags.js';
+import { checkStorageSafety } from './migration-safety.js';
 import { isSending, jobStats, readTunables, sendRequest, updateTunables, type MigrationTunables } from './migration-job.js';
 import { finishIncoming, prepareIncoming } from './migration-receive.js';
-import { UNLIMITED_MIB, sendMigration } from './migration-send.js';
+import { UNLIMITED_MIB, sendMigration, type StorageCopy } from './migration-send.js';
+import { migrationHost, nbdAddress } from './nbd-server.js';
+import { checkNamedDisks, copiesStorage, diskCapacities, disksToCopy, migrateDisksParam } from './storage-disks.js';
 
 const D = ErrorDomain.QEMU;
 const EMPTY = new Uint8Array(0);
@@ -43,7 +46,8 @@ function infoOf(stats: DomainJobStats): DomainJobInfo {
   return {
     type: stats.type, timeElapsed: v('time_elapsed'), timeRemaining: 0n, dataTotal: v('data_total'), dataProcessed: v('data_processed'),
     dataRemaining: v('data_remaining'), memTotal: v('memory_total'), memProcessed: v('memory_processed'), memRemaining: v('memory_remaining'),
-    fileTotal: 0n, fileProcessed: 0n, fileRemaining: 0n,
+    // libvirt reports its disks' copies (storage migration) as the job's file bytes
+    fileTotal: v('disk_total'), fileProcessed: v('disk_processed'), fileRemaining: v('disk_remaining'),
   };
 }
 
@@ -78,13 +82,18 @@ export function migrationEntryPoints(drv: DriverContext): Required<DomainMigrati
   return {
     async domainMigrateBegin3Params(dom, params, flags) {
       checkMigrationArgs(params, flags, 'qemuDomainMigrateBegin3Params');
-      checkOfflineFlags(flags);
       const d = await readDomain(drv, dom);
-      if (!(flags & MF.OFFLINE) && !isActiveStatus(d.status)) throw notRunning();
+      const live = isActiveStatus(d.status) && !(flags & MF.OFFLINE) ? d.status : undefined;
+      if (!(flags & MF.OFFLINE) && !live) throw notRunning();
       const def = currentDef(d);
-      if (!(flags & MF.OFFLINE)) checkStorage(def, flags);
+      const named = migrateDisksParam(params);
+      if (live) await checkMigratable(live, def, flags, named);
+      if (copiesStorage(flags)) checkNamedDisks(def, named);
+      checkOfflineFlags(flags);
+      const copied = live && copiesStorage(flags) ? disksToCopy(def, named) : [];
+      const nbd = copied.length > 0 ? { disks: await withMonitor(live!, (mon) => diskCapacities(mon, copied)) } : undefined;
       const xml = stringParam(params, MP.DEST_XML) ?? formatDomainXML(flags & MF.OFFLINE ? (d.persistentDef ?? def) : def, { inactive: true });
-      return { cookieOut: await makeCookie(drv.paths), xml };
+      return { cookieOut: await makeCookie(drv.paths, nbd ? { nbd } : {}), xml };
     },
 
     domainMigratePrepare3Params(params, cookieIn, flags) {
@@ -103,7 +112,11 @@ export function migrationEntryPoints(drv: DriverContext): Required<DomainMigrati
       if (cookieIn.length === 0) throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, 'direct migration is not supported by the source host', ErrorDomain.DOMAIN);
       const uri = stringParam(params, MP.URI);
       if (uri === undefined) throw new VirError(ErrorCode.INVALID_ARG, 'migration URI is missing', D);
-      const stats = await domainJob(drv, dom, false, (d) => sendMigration(drv, requireActive(d), uri, params, flags));
+      const nbd = readCookie(cookieIn).nbd;
+      const stats = await domainJob(drv, dom, false, (d) => {
+        const s = requireActive(d);
+        return sendMigration(drv, s, uri, params, flags, nbd && copiesStorage(flags) ? storageCopy(s, uri, params, nbd.port) : undefined);
+      });
       return makeCookie(drv.paths, { stats });
     },
 
@@ -157,6 +170,19 @@ export function migrationEntryPoints(drv: DriverContext): Required<DomainMigrati
     domainMigrateGetCompressionCache: cache.get,
     domainMigrateSetCompressionCache: cache.set,
   };
+}
+
+/** qemuMigrationSrcIsAllowed's block job check and qemuMigrationSrcIsSafe (unless UNSAFE) of a live domain. */
+async function checkMigratable(s: ActiveStatus, def: DomainDef, flags: number, named: readonly string[]): Promise<void> {
+  if (Object.keys(s.blockJobs ?? {}).length > 0) throw new VirError(ErrorCode.OPERATION_INVALID, 'domain has active block job', D);
+  await checkStorageSafety(def, flags, named);
+}
+
+/** What Perform copies: the disks of the live definition, to the NBD server the destination's cookie names. */
+function storageCopy(s: ActiveStatus, uri: string, params: readonly TypedParameter[], port: number | undefined): StorageCopy {
+  const addr = nbdAddress(params, migrationHost(uri));
+  const dest = 'socket' in addr ? addr : { host: addr.host, port: port ?? addr.port };
+  return { disks: disksToCopy(parseDomainXML(s.xml, { arch: GUEST_ARCH }), migrateDisksParam(params)), dest };
 }
 
 /** Confirm after a failed or cancelled migration: a source QEMU left paused by it runs again (RESUMED migrated). */

@@ -1,21 +1,25 @@
 import { DomainMigrateFlags as MF, DomainMigrateParam as MP, findTypedParam, type TypedParameter } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
-import { disksOf, type QemuDisk } from '../devices/qemu-disk.js';
-import type { DomainDef } from '@tsvirt/conf';
+import { copiesStorage } from './storage-disks.js';
 
 const D = ErrorDomain.QEMU;
 
 /** The migration flags this driver takes (QEMU_MIGRATION_FLAGS less what it does not implement). */
 export const MIGRATION_FLAGS = MF.LIVE | MF.PEER2PEER | MF.PERSIST_DEST | MF.UNDEFINE_SOURCE | MF.PAUSED | MF.NON_SHARED_DISK
-  | MF.NON_SHARED_INC | MF.CHANGE_PROTECTION | MF.UNSAFE | MF.OFFLINE | MF.COMPRESSED | MF.ABORT_ON_ERROR | MF.AUTO_CONVERGE;
+  | MF.NON_SHARED_INC | MF.CHANGE_PROTECTION | MF.UNSAFE | MF.OFFLINE | MF.COMPRESSED | MF.ABORT_ON_ERROR | MF.AUTO_CONVERGE
+  | MF.NON_SHARED_SYNCHRONOUS_WRITES;
 
 /** The typed parameters this driver reads; others are refused as libvirt refuses unknown ones. */
 const KNOWN_PARAMS: ReadonlySet<string> = new Set([
-  MP.URI, MP.DEST_NAME, MP.DEST_XML, MP.PERSIST_XML, MP.BANDWIDTH, MP.LISTEN_ADDRESS, MP.MIGRATE_DISKS,
+  MP.URI, MP.DEST_NAME, MP.DEST_XML, MP.PERSIST_XML, MP.BANDWIDTH, MP.LISTEN_ADDRESS, MP.MIGRATE_DISKS, MP.DISKS_PORT, MP.DISKS_URI,
   MP.COMPRESSION, MP.COMPRESSION_XBZRLE_CACHE, MP.AUTO_CONVERGE_INITIAL, MP.AUTO_CONVERGE_INCREMENT,
 ]);
 
 export function checkMigrationArgs(params: readonly TypedParameter[], flags: number, fn: string): void {
+  // libvirt 9.0 with a -blockdev QEMU copies storage only over its own NBD connections
+  if (flags & MF.TUNNELLED && copiesStorage(flags)) {
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'migration of non-shared storage is not supported with tunnelled migration and this QEMU', D);
+  }
   checkFlags(flags, MIGRATION_FLAGS, fn, D);
   for (const p of params) {
     if (!KNOWN_PARAMS.has(p.field)) throw new VirError(ErrorCode.INVALID_ARG, `parameter '${p.field}' not supported`, D);
@@ -41,29 +45,4 @@ export function checkOfflineFlags(flags: number): void {
   if (!(flags & MF.OFFLINE)) return;
   if (flags & (MF.NON_SHARED_DISK | MF.NON_SHARED_INC)) throw invalid('offline migration cannot handle non-shared storage');
   if (!(flags & MF.PERSIST_DEST)) throw invalid('offline migration must be specified with the persistent flag set');
-}
-
-/** Disks whose contents must be the same file on both hosts: writable, with a source, not shared. */
-function needsSharedStorage(d: QemuDisk): boolean {
-  return !d.readonly && !d.shareable && d.type !== 'network' && (d.path !== undefined || d.volume !== undefined) && d.device !== 'cdrom';
-}
-
-/**
- * qemuMigrationSrcIsSafe: a writable local disk can only be migrated when its storage is shared or
- * copied, and QEMU does not copy storage here; `--unsafe` (UNSAFE) waives it. Copying storage
- * (NON_SHARED_DISK/INC) is refused as unsupported.
- */
-export function checkStorage(def: DomainDef, flags: number): void {
-  if (flags & (MF.NON_SHARED_DISK | MF.NON_SHARED_INC)) {
-    throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, 'migration of non-shared storage is not supported by this driver', D);
-  }
-  if (flags & MF.UNSAFE) return;
-  for (const d of disksOf(def.devices)) {
-    if (!needsSharedStorage(d)) continue;
-    const cache = d.disk.driver?.cache;
-    if (cache !== 'none' && cache !== 'directsync') {
-      throw new VirError(ErrorCode.MIGRATE_UNSAFE, 'Migration may lead to data corruption if disks use cache other than none or directsync', D);
-    }
-    throw new VirError(ErrorCode.MIGRATE_UNSAFE, 'Migration without shared storage is unsafe', D);
-  }
 }

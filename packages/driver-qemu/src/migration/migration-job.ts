@@ -21,7 +21,7 @@ const REQUEST = /^migration-request-[0-9a-f]+\.json$/;
 /** virDomainJobType. */
 export const JobType = { NONE: 0, BOUNDED: 1, UNBOUNDED: 2, COMPLETED: 3, FAILED: 4, CANCELLED: 5 } as const;
 /** virDomainJobOperation. */
-export const JobOperation = { MIGRATION_IN: 3, MIGRATION_OUT: 4 } as const;
+export const JobOperation = { MIGRATION_IN: 4, MIGRATION_OUT: 5 } as const;
 
 /** QEMU's `query-migrate` answer, the parts libvirt reports. */
 export interface QemuMigrationInfo {
@@ -34,27 +34,44 @@ export interface QemuMigrationInfo {
   ram?: {
     transferred?: number; remaining?: number; total?: number; duplicate?: number; normal?: number;
     'normal-bytes'?: number; mbps?: number; 'dirty-pages-rate'?: number; 'page-size'?: number; 'dirty-sync-count'?: number;
+    'postcopy-requests'?: number;
   };
 }
 
 /** A job's statistics as virDomainGetJobStats names them, numbers only (JSON in the file). */
 export type JobStatValues = Record<string, number>;
 
-/** What libvirt reports of QEMU's migration statistics; `elapsed` in ms since the job began. */
-export function statsOf(info: QemuMigrationInfo, elapsed: number, operation: number): JobStatValues {
-  const ram = info.ram ?? {};
-  const out: JobStatValues = {
-    operation, time_elapsed: elapsed,
-    data_total: ram.total ?? 0, data_processed: ram.transferred ?? 0, data_remaining: ram.remaining ?? 0,
-    memory_total: ram.total ?? 0, memory_processed: ram.transferred ?? 0, memory_remaining: ram.remaining ?? 0,
-    memory_constant: ram.duplicate ?? 0, memory_normal: ram.normal ?? 0, memory_normal_bytes: ram['normal-bytes'] ?? 0,
-    memory_bps: Math.round(((ram.mbps ?? 0) * 1_000_000) / 8), memory_dirty_rate: ram['dirty-pages-rate'] ?? 0,
-    memory_page_size: ram['page-size'] ?? 4096, memory_iteration: ram['dirty-sync-count'] ?? 0,
-  };
-  if (info.downtime !== undefined) out['downtime'] = info.downtime;
-  else if (info['expected-downtime'] !== undefined) out['downtime'] = info['expected-downtime'];
+/** Bytes of the disks copied beside the memory (storage migration's mirrors). */
+export interface DiskProgress {
+  readonly total: number;
+  readonly processed: number;
+}
+
+/**
+ * What libvirt 9.0 reports of QEMU's migration statistics, in its order and with its conditions
+ * (recorded from libvirtd): `elapsed` in ms since the job began; the page counts, bandwidth and
+ * page size only once QEMU reports memory; the disks' copies (storage migration's mirrors) count
+ * in the data totals and as `disk_*`, which are always there.
+ */
+export function statsOf(info: QemuMigrationInfo, elapsed: number, operation: number, disks?: DiskProgress): JobStatValues {
+  const ram = info.ram;
+  const diskTotal = disks?.total ?? 0;
+  const diskDone = disks?.processed ?? 0;
+  const out: JobStatValues = { operation, time_elapsed: elapsed };
+  const downtime = info.downtime ?? info['expected-downtime'];
+  if (downtime !== undefined) out['downtime'] = downtime;
   if (info['setup-time'] !== undefined) out['setup_time'] = info['setup-time'];
-  return out;
+  Object.assign(out, {
+    data_total: (ram?.total ?? 0) + diskTotal, data_processed: (ram?.transferred ?? 0) + diskDone,
+    data_remaining: (ram?.remaining ?? 0) + diskTotal - diskDone,
+    memory_total: ram?.total ?? 0, memory_processed: ram?.transferred ?? 0, memory_remaining: ram?.remaining ?? 0,
+  });
+  const bps = Math.round(((ram?.mbps ?? 0) * 1_000_000) / 8);
+  if (bps > 0) out['memory_bps'] = bps;
+  if (ram) Object.assign(out, { memory_constant: ram.duplicate ?? 0, memory_normal: ram.normal ?? 0, memory_normal_bytes: ram['normal-bytes'] ?? 0 });
+  Object.assign(out, { memory_dirty_rate: ram?.['dirty-pages-rate'] ?? 0, memory_iteration: ram?.['dirty-sync-count'] ?? 0, memory_postcopy_requests: ram?.['postcopy-requests'] ?? 0 });
+  if (ram?.['page-size']) out['memory_page_size'] = ram['page-size'];
+  return Object.assign(out, { disk_total: diskTotal, disk_processed: diskDone, disk_remaining: diskTotal - diskDone });
 }
 
 /** The typed parameters of a job's statistics (`operation` an int, the rest unsigned long longs). */
@@ -91,9 +108,17 @@ export async function updateTunables(s: ActiveStatus, change: MigrationTunables)
   await writeFileAtomic(join(s.runDir, TUNABLES), JSON.stringify({ ...(await readTunables(s)), ...change }));
 }
 
-/** The mark of a domain that Prepare made and Finish has not settled yet, with Prepare's flags. */
-export const markIncoming = (s: ActiveStatus, flags: number): Promise<void> => writeFileAtomic(join(s.runDir, INCOMING), JSON.stringify({ flags }));
-export const isIncoming = async (s: ActiveStatus): Promise<boolean> => (await readJson(join(s.runDir, INCOMING))) !== undefined;
+/** What Prepare left for Finish: its flags, whether an NBD server runs, the disk images it made. */
+export interface IncomingMark {
+  readonly flags: number;
+  readonly nbd?: boolean;
+  readonly created?: ReadonlyArray<{ readonly pool: string; readonly volume: string }>;
+}
+
+/** The mark of a domain that Prepare made and Finish has not settled yet. */
+export const markIncoming = (s: ActiveStatus, mark: IncomingMark): Promise<void> => writeFileAtomic(join(s.runDir, INCOMING), JSON.stringify(mark));
+export const readIncoming = (s: ActiveStatus): Promise<IncomingMark | undefined> => readJson(join(s.runDir, INCOMING));
+export const isIncoming = async (s: ActiveStatus): Promise<boolean> => (await readIncoming(s)) !== undefined;
 export const clearIncoming = (s: ActiveStatus): Promise<void> => rm(join(s.runDir, INCOMING), { force: true });
 
 /** One request to the sending loop. */

@@ -14,7 +14,10 @@ import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { qemuStore, uuidOf } from '../state/qemu-store.js';
 import { checkOtherHost, makeCookie, readCookie } from './migration-cookie.js';
-import { clearIncoming, isIncoming, markIncoming, writeCompleted } from './migration-job.js';
+import { JobOperation, clearIncoming, isIncoming, markIncoming, readIncoming, writeCompleted } from './migration-job.js';
+import { migrationHost, nbdAddress, startNbdServer, stopNbdServer } from './nbd-server.js';
+import { copiesStorage, migrateDisksParam } from './storage-disks.js';
+import { precreateStorage, removeCreated } from './storage-precreate.js';
 import { stringParam } from './migration-flags.js';
 import { freeMigrationPort } from './migration-port.js';
 
@@ -54,7 +57,8 @@ async function listenURI(params: readonly TypedParameter[]): Promise<string> {
  * migrated raised). Offline, nothing runs: Finish defines the domain.
  */
 export async function prepareIncoming(drv: DriverContext, params: readonly TypedParameter[], cookieIn: MigrationCookie, flags: number): Promise<MigratePrepareResult> {
-  await checkOtherHost(drv.paths, readCookie(cookieIn));
+  const cookie = readCookie(cookieIn);
+  await checkOtherHost(drv.paths, cookie);
   const def = incomingDef(params);
   const store = qemuStore(drv.paths);
   if (flags & MF.OFFLINE) {
@@ -63,13 +67,27 @@ export async function prepareIncoming(drv: DriverContext, params: readonly Typed
     return { cookieOut: await makeCookie(drv.paths), uriOut: await listenURI(params) };
   }
   const uri = await listenURI(params);
-  await store.withDomainJob(def.name, async () => {
+  const storage = copiesStorage(flags) && cookie.nbd !== undefined;
+  const nbd = await store.withDomainJob(def.name, async () => {
     const existing = await store.withDriverLock(async () => checkDomainIdentity(await store.loadAll(), uuidOf, def.name, def.uuid, D));
     if (existing && isActiveStatus(existing.status)) throw new VirError(ErrorCode.OPERATION_INVALID, `domain '${def.name}' is already active`, D);
-    const s = await startDomain(drv, def, { paused: true, persistent: existing?.persistentDef !== undefined, incomingURI: uri });
-    await markIncoming(s, flags);
+    const named = migrateDisksParam(params);
+    const created = storage ? await precreateStorage(drv, def, cookie.nbd?.disks ?? [], named, (flags & MF.NON_SHARED_INC) !== 0) : [];
+    let s: ActiveStatus | undefined;
+    try {
+      s = await startDomain(drv, def, { paused: true, persistent: existing?.persistentDef !== undefined, incomingURI: uri });
+      const live = s;
+      const server = storage ? await withMonitor(live, (mon) => startNbdServer(mon, live.xml, named, nbdAddress(params, migrationHost(uri)))) : undefined;
+      await markIncoming(live, { flags, nbd: server !== undefined, created });
+      return server;
+    } catch (e) {
+      if (s) await tearDown(drv, s, DomainShutoffReason.FAILED, { detail: DomainEventDetail.STOPPED.FAILED }).catch(() => undefined);
+      await removeCreated(drv, created);
+      throw e;
+    }
   });
-  return { cookieOut: await makeCookie(drv.paths), uriOut: uri };
+  const port = nbd && 'port' in nbd ? nbd.port : undefined;
+  return { cookieOut: await makeCookie(drv.paths, storage ? { nbd: port !== undefined ? { port } : {} } : {}), uriOut: uri };
 }
 
 /** Waits while QEMU is still loading the incoming state; a QEMU that gave up is libvirt's error. */
@@ -130,16 +148,22 @@ export async function finishIncoming(drv: DriverContext, params: readonly TypedP
   }
   return store.withDomainJob(def.name, async () => {
     const s = await incomingStatus(drv, def.name);
+    const mark = await readIncoming(s);
     const ref = { name: s.name, uuid: s.uuid, id: s.id };
-    const undo = (): Promise<void> => tearDown(drv, s, DomainShutoffReason.FAILED, { detail: DomainEventDetail.STOPPED.FAILED });
+    const undo = async (): Promise<void> => {
+      await tearDown(drv, s, DomainShutoffReason.FAILED, { detail: DomainEventDetail.STOPPED.FAILED });
+      await removeCreated(drv, mark?.created ?? []);
+    };
     if (cancelled) {
       await undo();
       throw new VirError(ErrorCode.OPERATION_FAILED, "job 'migration in' canceled by client", D);
     }
     try {
       await waitLoaded(s);
+      if (mark?.nbd) await withMonitor(s, stopNbdServer);
+      // the source's completed job, as this side's incoming one (libvirt's operation there)
       const stats = readCookie(cookieIn).stats;
-      if (stats) await writeCompleted(s, stats);
+      if (stats) await writeCompleted(s, { ...stats, operation: JobOperation.MIGRATION_IN });
       if (!(flags & MF.PAUSED)) {
         await withMonitor(s, (mon) => mon.execute('cont'));
         Object.assign(s, { state: DomainState.RUNNING, reason: DomainRunningReason.MIGRATED });

@@ -99,6 +99,11 @@ export class QmpClient {
     this.#socket.unref();
   }
 
+  /** Keeps the process alive while this connection is open again (a job is using the watcher's). */
+  ref(): void {
+    this.#socket.ref();
+  }
+
   /** Registers an event listener; the returned function removes it. */
   onEvent(listener: (e: QmpEvent) => void): () => void {
     this.#listeners.add(listener);

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainEventDetail, DomainSaveRestoreFlags, DomainShutoffReason, DomainState } from '@tsvirt/api';
@@ -18,6 +18,17 @@ export const SAVE_FLAGS = F.RUNNING | F.PAUSED;
 /** Where a domain's managed save image lives (libvirt: `<libDir>/save/<name>.save`). */
 export function managedSavePath(paths: DriverPaths, name: string): string {
   return join(paths.libDir, 'save', `${name}.save`);
+}
+
+/** The domains that have a managed save image, from one look at the directory: a listing asks of every domain. */
+export function managedSaveNames(paths: DriverPaths): Set<string> {
+  const suffix = '.save';
+  try {
+    const files = readdirSync(join(paths.libDir, 'save'), { withFileTypes: true });
+    return new Set(files.filter((f) => f.isFile() && f.name.endsWith(suffix)).map((f) => f.name.slice(0, -suffix.length)));
+  } catch {
+    return new Set();
+  }
 }
 
 /** Whether a domain has a managed save image. */

@@ -1,22 +1,37 @@
-import { createReadStream } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { QmpClient } from '../qmp/qmp-client.js';
+import { EventWake } from '../qmp/event-wake.js';
 
 const D = ErrorDomain.QEMU;
-const POLL_MS = 20;
+/** Migration states after which QEMU does no more. */
+const ENDED = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * Follows one migration: QEMU is asked for MIGRATION events (as libvirt asks), so the end is
+ * seen the moment it comes; `query-migrate` gives the outcome, and is asked every 200 ms as well
+ * should no event come. Made before the migration starts.
+ */
+async function followMigration(mon: QmpClient): Promise<EventWake> {
+  await mon.execute('migrate-set-capabilities', { capabilities: [{ capability: 'events', state: true }] });
+  return new EventWake(mon, (e) => e.event === 'MIGRATION' && ENDED.has(String(e.data?.['status'])));
+}
 
 /** Waits until QEMU reports the migration completed; a failure or cancel is libvirt's error with QEMU's reason. */
-async function migrationDone(mon: QmpClient, what: string): Promise<void> {
-  for (;;) {
-    const info = await mon.execute<{ status?: string; 'error-desc'?: string }>('query-migrate');
-    if (info.status === 'completed') return;
-    if (info.status === 'failed' || info.status === 'cancelled') {
-      throw new VirError(ErrorCode.OPERATION_FAILED, `${what}: ${info['error-desc'] ?? info.status}`, D);
+async function migrationDone(mon: QmpClient, ended: EventWake, what: string): Promise<void> {
+  try {
+    for (;;) {
+      const seen = ended.seen;
+      const info = await mon.execute<{ status?: string; 'error-desc'?: string }>('query-migrate');
+      if (info.status === 'completed') return;
+      if (info.status === 'failed' || info.status === 'cancelled') {
+        throw new VirError(ErrorCode.OPERATION_FAILED, `${what}: ${info['error-desc'] ?? info.status}`, D);
+      }
+      await ended.sleep(seen, 200);
     }
-    await sleep(POLL_MS);
+  } finally {
+    ended.close();
   }
 }
 
@@ -46,32 +61,47 @@ export async function migrateToFile(mon: QmpClient, socketPath: string, file: Fi
     server.listen(socketPath, resolve);
   });
   try {
+    const ended = await followMigration(mon);
     await mon.execute('migrate', { uri: `unix:${socketPath}` });
-    await migrationDone(mon, 'operation failed: domain save job');
+    await migrationDone(mon, ended, 'operation failed: domain save job');
     await copied;
   } finally {
     server.close();
   }
 }
 
-/** Feeds a saved migration stream (from `offset` of `path`) to a QEMU started with `-incoming defer`. */
-export async function migrateFromFile(mon: QmpClient, socketPath: string, path: string, offset: number): Promise<void> {
-  await mon.execute('migrate-incoming', { uri: `unix:${socketPath}` });
-  const sock = connect(socketPath);
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    sock.once('error', reject);
-  });
-  const stream = createReadStream(path, { start: offset });
-  const readFailed = new Promise<never>((_, reject) => stream.once('error', reject));
-  readFailed.catch(() => undefined);
-  // QEMU closes its end as soon as it has the whole state, maybe before the last read: that is no error.
-  sock.on('error', () => undefined);
-  stream.pipe(sock);
+/**
+ * Opens a save image for QEMU to read its migration stream itself, as libvirt passes it: the
+ * descriptor's position (shared with the process that inherits it) is moved to `offset` by
+ * reading up to it, so QEMU starts at the stream.
+ */
+export async function openStream(path: string, offset: number): Promise<FileHandle> {
+  const file = await open(path, 'r');
   try {
-    await Promise.race([migrationDone(mon, 'operation failed: job \'restore\' failed'), readFailed]);
-  } finally {
-    stream.destroy();
-    sock.destroy();
+    const skip = Buffer.alloc(offset);
+    for (let at = 0; at < offset;) {
+      const { bytesRead } = await file.read(skip, at, offset - at, null);
+      if (bytesRead === 0) throw new VirError(ErrorCode.OPERATION_FAILED, `failed to read save image '${path}'`, D);
+      at += bytesRead;
+    }
+    return file;
+  } catch (e) {
+    await file.close();
+    throw e;
+  }
+}
+
+/**
+ * Has a QEMU started with `-incoming defer` read its state from the stream it inherited as `fd`.
+ * QEMU exits when the stream is bad: that is libvirt's error quoting what QEMU wrote (`said`).
+ */
+export async function migrateFromFd(mon: QmpClient, fd: number, said: () => Promise<string>): Promise<void> {
+  try {
+    const ended = await followMigration(mon);
+    await mon.execute('migrate-incoming', { uri: `fd:${fd}` });
+    await migrationDone(mon, ended, 'operation failed: job \'restore\' failed');
+  } catch (e) {
+    if (!mon.isClosed) throw e;
+    throw new VirError(ErrorCode.INTERNAL_ERROR, `qemu unexpectedly closed the monitor: ${await said()}`, D, { cause: e });
   }
 }

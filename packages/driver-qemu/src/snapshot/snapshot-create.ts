@@ -1,4 +1,4 @@
-import { parseSnapshotXML, type DomainDef } from '@tsvirt/conf';
+import { parseSnapshotXML, type DomainDef, type DomainSnapshotDef } from '@tsvirt/conf';
 import {
   DomainEventDetail, DomainShutoffReason, DomainSnapshotCreateFlags as C, DomainState, checkExclusiveFlags, checkRequiredFlag, redefineSnapshot,
   type Snapshot,
@@ -12,11 +12,15 @@ import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, uuidOf, type StoredDomain } from '../state/qemu-store.js';
 import { hmpSaveVm } from './hmp-snapshot.js';
 import { forEachImage } from './image-snapshots.js';
-import { alignDisks, checkInternalPlan, plannedDiskElements } from './snapshot-disk-plan.js';
+import { createActiveExternal, createInactiveExternal } from './external-create.js';
+import { alignDisks, assignOverlayNames, plannedDiskElements, type AlignRule } from './snapshot-disk-plan.js';
+import { snapshotDomainOf } from './snapshot-domain.js';
+import { prepareSnapshotPlan } from './snapshot-prepare.js';
 import { loadSnapshots, saveTree } from './snapshot-store.js';
 
 const D = ErrorDomain.QEMU;
 const SD = ErrorDomain.DOMAIN_SNAPSHOT;
+const xmlError = (text: string): VirError => new VirError(ErrorCode.XML_ERROR, text, SD);
 
 export const CREATE_FLAGS = C.REDEFINE | C.CURRENT | C.NO_METADATA | C.HALT | C.DISK_ONLY | C.REUSE_EXT | C.QUIESCE | C.ATOMIC | C.LIVE | C.VALIDATE;
 
@@ -38,6 +42,38 @@ function checkName(name: string): void {
 function stateName(d: StoredDomain): string {
   if (!isActiveStatus(d.status)) return 'shutoff';
   return d.status.state === DomainState.PAUSED ? 'paused' : 'running';
+}
+
+/** What a new snapshot captures: its recorded state and memory, and where its disks go by default. */
+interface SnapshotKind {
+  readonly state: string;
+  readonly memory: string;
+  readonly rule: AlignRule;
+}
+
+/**
+ * libvirt's qemuSnapshotCreateAlignDisks: a disk-only snapshot (external disks, no memory, the
+ * state `disk-snapshot` of a running guest); a full system one with its memory in a file
+ * (external disks); else an internal one, which must take a running guest's memory.
+ */
+function snapshotKind(d: StoredDomain, parsed: DomainSnapshotDef, flags: number): SnapshotKind {
+  const active = isActiveStatus(d.status);
+  if (flags & C.DISK_ONLY) return { state: active ? 'disk-snapshot' : 'shutoff', memory: 'no', rule: { location: 'external', requireMatch: false } };
+  const state = stateName(d);
+  if (parsed.memory?.snapshot === 'external') return { state, memory: 'external', rule: { location: 'external', requireMatch: false } };
+  if (active && parsed.memory?.snapshot === 'no') {
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'internal snapshot of a running VM must include the memory state', D);
+  }
+  return { state, memory: state === 'shutoff' ? 'no' : 'internal', rule: { location: 'internal', requireMatch: true } };
+}
+
+/** virDomainSnapshotDefParse's checks of `<memory>` (an offline or disk-only snapshot keeps no memory; a file goes with external). */
+function checkMemory(parsed: DomainSnapshotDef, offline: boolean): void {
+  const m = parsed.memory;
+  if (!m) return;
+  if (m.file !== undefined && m.snapshot !== 'external') throw xmlError(`memory filename '${m.file}' requires external snapshot`);
+  if (m.file === undefined && m.snapshot === 'external') throw xmlError('external memory snapshots require a filename');
+  if (offline && m.snapshot !== '' && m.snapshot !== 'no') throw xmlError('memory state cannot be saved with offline or disk-only snapshot');
 }
 
 /**
@@ -67,6 +103,7 @@ export async function createSnapshot(drv: DriverContext, d: StoredDomain, xml: s
   const redefining = (flags & C.REDEFINE) !== 0;
   const parsed = parseSnapshotXML(xml, { redefine: redefining, domainDefaults: { arch: GUEST_ARCH } });
   const active = isActiveStatus(d.status);
+  if (!redefining) checkMemory(parsed, !active || (flags & C.DISK_ONLY) !== 0);
   const now = Math.floor(Date.now() / 1000);
   const name = parsed.name ?? String(now);
   if (!(flags & C.NO_METADATA)) checkName(name);
@@ -83,30 +120,34 @@ export async function createSnapshot(drv: DriverContext, d: StoredDomain, xml: s
     if (!(flags & C.NO_METADATA)) await saveTree(drv.paths, d.name, tree, [def], oldCurrent);
     return name;
   }
-  if (tree.snaps.some((s) => s.name === name)) throw new VirError(ErrorCode.OPERATION_FAILED, `domain moment ${name} already exists`, SD);
-  if (flags & C.DISK_ONLY || parsed.memory?.snapshot === 'external') {
-    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'external snapshots are not supported by this driver', D);
-  }
   const live: DomainDef = active ? parseQemuDomain(d.status.xml, false) : d.persistentDef!;
-  const state = stateName(d);
-  const memory = parsed.memory?.snapshot || (active ? 'internal' : 'no');
-  const plan = alignDisks(parsed, live);
-  checkInternalPlan(plan, memory, active, live);
+  const how = snapshotKind(d, parsed, flags);
+  const busy = new Set(active ? Object.keys(d.status.blockJobs ?? {}) : []);
+  const plan = prepareSnapshotPlan(assignOverlayNames(alignDisks(parsed, live, how.rule), name), {
+    memory: how.memory, state: how.state, active, reuse: (flags & C.REUSE_EXT) !== 0, dom: live, busy,
+  });
+  // As libvirt, a taken name is found only once the snapshot has been checked.
+  if (tree.snaps.some((s) => s.name === name)) throw new VirError(ErrorCode.OPERATION_FAILED, `domain moment ${name} already exists`, SD);
+  const memoryFile = parsed.memory?.file;
   const snap: Snapshot = {
-    ...parsed, name, state, creationTime: now, memory: { snapshot: memory }, disks: plannedDiskElements(plan),
+    ...parsed, name, state: how.state, creationTime: now, memory: { snapshot: how.memory, ...(memoryFile !== undefined ? { file: memoryFile } : {}) },
+    disks: plannedDiskElements(plan),
     ...(tree.current !== undefined ? { parent: tree.current } : {}),
-    domain: live,
+    domain: active ? snapshotDomainOf(live, d.persistentDef) : live,
     ...(active && d.persistentDef ? { inactiveDomain: d.persistentDef } : {}),
   };
   const halt = (flags & C.HALT) !== 0;
-  if (isActiveStatus(d.status)) await saveRunning(d.status, name, halt);
+  const external = how.rule.location === 'external';
+  if (isActiveStatus(d.status) && external) await createActiveExternal(drv, d, d.status, { plan, memoryFile, flags });
+  else if (isActiveStatus(d.status)) await saveRunning(d.status, name, halt);
+  else if (external) await createInactiveExternal(drv, d, plan, (flags & C.REUSE_EXT) !== 0);
   else await forEachImage('-c', name, plan);
   if (!(flags & C.NO_METADATA)) {
     tree.snaps.push(snap);
     tree.current = name;
     await saveTree(drv.paths, d.name, tree, [snap], oldCurrent);
   }
-  if (halt && isActiveStatus(d.status)) {
+  if (halt && !external && isActiveStatus(d.status)) {
     await tearDown(drv, d.status, DomainShutoffReason.FROM_SNAPSHOT, { detail: DomainEventDetail.STOPPED.FROM_SNAPSHOT });
   }
   return name;

@@ -1,9 +1,12 @@
-import { DomainSnapshotDeleteFlags as Del, deleteMoment, descendantsOf, findSnapshot, type Snapshot } from '@tsvirt/api';
-import { ErrorDomain, checkFlags, logger } from '@tsvirt/util';
+import {
+  DomainSnapshotDeleteFlags as Del, childrenOf, deleteMoment, descendantsOf, findSnapshot, isExternalSnapshot, type Snapshot, type SnapshotTree,
+} from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags, logger } from '@tsvirt/util';
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
 import { isActiveStatus } from '../state/domain-status.js';
 import type { StoredDomain } from '../state/qemu-store.js';
+import { mergeExternalSnapshot } from './external-delete.js';
 import { hmpDelVm } from './hmp-snapshot.js';
 import { deleteFromImages } from './image-snapshots.js';
 import { alignDisks } from './snapshot-disk-plan.js';
@@ -27,6 +30,16 @@ async function discardData(d: StoredDomain, doomed: readonly Snapshot[]): Promis
   for (const snap of doomed) await deleteFromImages(snap.name, alignDisks(snap, d.persistentDef!));
 }
 
+/** libvirt 9.0's limits on deleting an external snapshot's data (qemuSnapshotDeleteValidate). */
+function checkExternalDelete(tree: SnapshotTree, d: StoredDomain, snap: Snapshot, withChildren: boolean): void {
+  const unsupported = (text: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, text, D);
+  if (withChildren) throw unsupported('deletion of external children disk snapshots not supported');
+  if (childrenOf(tree, snap.name).length > 1) throw unsupported('deletion of external disk snapshot with multiple children snapshots not supported');
+  if (isActiveStatus(d.status) && Object.keys(d.status.blockJobs ?? {}).length > 0) {
+    throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot delete external snapshots when there is another active block job', D);
+  }
+}
+
 /**
  * qemuSnapshotDelete for internal snapshots: the snapshot (its children move up to its parent),
  * with CHILDREN its descendants too, with CHILDREN_ONLY only them; METADATA_ONLY leaves the images
@@ -39,7 +52,10 @@ export async function deleteSnapshot(drv: DriverContext, d: StoredDomain, name: 
   const children = (flags & Del.CHILDREN) !== 0;
   const childrenOnly = (flags & Del.CHILDREN_ONLY) !== 0;
   const doomed = [...(children || childrenOnly ? descendantsOf(tree, name) : []), ...(childrenOnly ? [] : [snap])];
-  if (!(flags & Del.METADATA_ONLY)) await discardData(d, doomed);
+  if (!(flags & Del.METADATA_ONLY) && doomed.some(isExternalSnapshot)) {
+    checkExternalDelete(tree, d, snap, children || childrenOnly);
+    await mergeExternalSnapshot(drv, d, snap);
+  } else if (!(flags & Del.METADATA_ONLY)) await discardData(d, doomed);
   const oldCurrent = tree.current;
   const orphans = children || childrenOnly ? [] : tree.snaps.filter((s) => s.parent === name);
   deleteMoment(tree, snap, children, childrenOnly);

@@ -305,5 +305,14 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
   // the descriptors go with the call (CALL_WITH_FDS, SCM_RIGHTS)
   table.domainFDAssociate = async (_call, d: DomainRef, name: string, fds: readonly number[], flags: number) =>
     client.callSendingFds(remote_program, P.REMOTE_PROC_DOMAIN_FD_ASSOCIATE, { dom: dom(d), name, flags }, fds, 'virDomainFDAssociate');
+  // a start handing the guest descriptors; with none a plain call, as libvirt's client sends it
+  const withFiles = async (proc: number, args: unknown, fds: readonly number[], api: string): Promise<DomainRef> =>
+    fromWire(P.remote_nonnull_domain as Codec<unknown>, ((await (fds.length
+      ? client.callSendingFds(remote_program, proc, args, fds, api)
+      : client.call(remote_program, proc, args))) as Rec).dom) as DomainRef;
+  table.domainCreateWithFiles = async (_call, d: DomainRef, fds: readonly number[], flags: number) =>
+    withFiles(P.REMOTE_PROC_DOMAIN_CREATE_WITH_FILES, { dom: dom(d), flags }, fds, 'virDomainCreateWithFiles');
+  table.domainCreateXMLWithFiles = async (_call, xml: string, fds: readonly number[], flags: number) =>
+    withFiles(P.REMOTE_PROC_DOMAIN_CREATE_XML_WITH_FILES, { xml_desc: xml, flags }, fds, 'virDomainCreateXMLWithFiles');
   return table as Readonly<Record<string, Override>>;
 }

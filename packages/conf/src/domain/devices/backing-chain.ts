@@ -10,6 +10,8 @@ export interface BackingLayer {
   format?: string;
   /** The image's path: `<source file>` or `<source dev>`. */
   path?: string;
+  /** Set on the last layer of a chain given only so far (no closing `<backingStore/>`: what lies below is read from the image). */
+  open?: boolean;
 }
 
 /** A layer's element with the next ones nested inside; `<backingStore/>` closes a chain known to end. */
@@ -18,7 +20,7 @@ function layerElement(layers: readonly BackingLayer[], closed: boolean): XmlElem
   if (!top) return closed ? element('backingStore') : undefined;
   const attrs: Array<[string, string]> = [['type', top.type], ...(top.index !== undefined ? [['index', String(top.index)] as [string, string]] : [])];
   const source = element('source', top.path !== undefined ? [[top.type === 'block' ? 'dev' : 'file', top.path]] : []);
-  const inner = layerElement(rest, closed);
+  const inner = layerElement(rest, closed && !top.open);
   return element('backingStore', attrs, [...(top.format !== undefined ? [element('format', [['type', top.format]])] : []), source, ...(inner ? [inner] : [])]);
 }
 
@@ -38,6 +40,8 @@ function readChain(el: XmlElement): { layers: BackingLayer[]; closed: boolean } 
     });
     at = firstChild(at, 'backingStore');
   }
+  const last = layers[layers.length - 1];
+  if (at === undefined && last) last.open = true;
   return { layers, closed: at !== undefined };
 }
 

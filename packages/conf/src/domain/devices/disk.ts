@@ -18,6 +18,8 @@ const AUTH = child('auth', {
  */
 export const DISK_SOURCE = child('source', {
   file: attr('file'),
+  /** The group of descriptors the file is opened through (virDomainFDAssociate), instead of its path. */
+  fdgroup: attr('fdgroup'),
   dev: attr('dev'),
   dir: attr('dir'),
   protocol: attr('protocol', oneOf('rbd', 'iscsi', 'https', 'http', 'ftps', 'ftp', 'sheepdog', 'tftp', 'nbd', 'gluster', 'vxhs', 'nfs', 'ssh')),

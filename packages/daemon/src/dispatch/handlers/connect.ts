@@ -7,7 +7,7 @@ const P = remote;
 
 /** libvirt's virDrvFeature numbers that the server itself answers. */
 const Feature = {
-  MIGRATION_P2P: 4, MIGRATION_V3: 6, MIGRATE_CHANGE_PROTECTION: 7, TYPED_PARAM_STRING: 9, PROGRAM_KEEPALIVE: 10, MIGRATION_OFFLINE: 12,
+  MIGRATION_P2P: 4, MIGRATION_V3: 6, MIGRATE_CHANGE_PROTECTION: 7, FD_PASSING: 8, TYPED_PARAM_STRING: 9, PROGRAM_KEEPALIVE: 10, MIGRATION_OFFLINE: 12,
   MIGRATION_PARAMS: 13, REMOTE_EVENT_CALLBACK: 14, REMOTE_CLOSE_CALLBACK: 15, NETWORK_UPDATE_HAS_CORRECT_ORDER: 16,
 } as const;
 const SUPPORTED = new Set<number>([Feature.TYPED_PARAM_STRING, Feature.REMOTE_EVENT_CALLBACK, Feature.REMOTE_CLOSE_CALLBACK, Feature.NETWORK_UPDATE_HAS_CORRECT_ORDER]);
@@ -33,6 +33,8 @@ export const connectHandlers: RemoteHandlers = {
       return { supported: 1 };
     }
     const conn = ctx.conn;
+    // the daemon's own answer, as libvirtd's for every driver; here only where descriptors can arrive
+    if (a.feature === Feature.FD_PASSING) return { supported: ctx.fdPassingMissing() === undefined ? 1 : 0 };
     return { supported: SUPPORTED.has(a.feature) || (MIGRATION.has(a.feature) && hasMigrationPhases(conn)) ? 1 : 0 };
   },
   [P.REMOTE_PROC_CONNECT_GET_TYPE]: async (ctx) => ({ type: await ctx.conn.getType() }),

@@ -50,25 +50,36 @@ export interface JobWait {
   readonly async: boolean;
 }
 
+/** How long a wait sleeps between two looks at the job, unless an event of the disk's ends the sleep first. */
+const POLL_MS = 500;
+
 /**
- * virsh's wait for a block job (virshBlockJobWait): the job's progress polled every 500 ms, its
- * end taken from the BLOCK_JOB events naming the disk; without events, a vanished job is complete
- * and one at 100 % is ready. A timeout aborts it. Answers a DomainBlockJobStatus.
+ * virsh's wait for a block job (virshBlockJobWait): the BLOCK_JOB events naming the disk are
+ * followed from before `start` begins the job (as virsh registers them first, so a job that ends
+ * at once is not missed), then the job's progress is looked at every 500 ms and its end taken
+ * from those events; an event ends the sleep at once rather than at the next look. Without
+ * events, a vanished job is complete and one at 100 % is ready. A timeout aborts it. Answers a
+ * DomainBlockJobStatus.
  */
-export async function waitForJob(ctl: Ctl, dom: Domain, w: JobWait): Promise<number> {
+export async function startAndWait(ctl: Ctl, dom: Domain, w: JobWait, start: () => Promise<void>): Promise<number> {
   let status = -1;
+  let wake: (() => void) | undefined;
   const offs: Array<() => void> = [];
   const onEvent = (_d: Domain, e: DomainDriverEvent): void => {
-    if ((e.eventID === 8 || e.eventID === 16) && e.disk === w.path) status = e.status;
+    if ((e.eventID === DomainEventID.BLOCK_JOB || e.eventID === DomainEventID.BLOCK_JOB_2) && e.disk === w.path) {
+      status = e.status;
+      wake?.();
+    }
   };
-  for (const id of [DomainEventID.BLOCK_JOB, DomainEventID.BLOCK_JOB_2]) {
-    offs.push(await dom.conn.domainEventRegisterAny(dom, id, onEvent).catch(() => () => undefined));
-  }
-  const started = Date.now();
-  // A copy or active commit that stays at 100 % is ready (virsh's fallback when no event comes, here also when the event came before the listener).
-  let atEnd = 0;
-  let result: number;
   try {
+    for (const id of [DomainEventID.BLOCK_JOB, DomainEventID.BLOCK_JOB_2]) {
+      offs.push(await dom.conn.domainEventRegisterAny(dom, id, onEvent).catch(() => () => undefined));
+    }
+    await start();
+    const started = Date.now();
+    // A copy or active commit that stays at 100 % is ready (virsh's fallback when no event comes).
+    let atEnd = 0;
+    let result: number;
     for (;;) {
       let info;
       try {
@@ -99,11 +110,20 @@ export async function waitForJob(ctl: Ctl, dom: Domain, w: JobWait): Promise<num
         result = DomainBlockJobStatus.CANCELED;
         break;
       }
-      await new Promise((r) => setTimeout(r, 500));
+      if (status === -1) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, POLL_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
     }
+    if (w.verbose && (result === DomainBlockJobStatus.COMPLETED || result === DomainBlockJobStatus.READY)) printJobProgress(ctl, w.label, 0n, 1n);
+    return result;
   } finally {
     for (const off of offs) off();
   }
-  if (w.verbose && (result === DomainBlockJobStatus.COMPLETED || result === DomainBlockJobStatus.READY)) printJobProgress(ctl, w.label, 0n, 1n);
-  return result;
 }

@@ -12,7 +12,7 @@ import { nonEmptyOpt, scaledOpt, uintOpt, ullOpt } from '../../vsh/option-values
 import { VshError } from '../../vsh/vsh-error.js';
 import { boolOpt } from '../shared/modify-impact.js';
 import { objectCommand } from '../shared/object-command.js';
-import { BLOCK_JOB_NAMES, bandwidthOpt, printJobProgress, timeoutMs, waitForJob } from './block-job-wait.js';
+import { BLOCK_JOB_NAMES, bandwidthOpt, printJobProgress, startAndWait, timeoutMs } from './block-job-wait.js';
 import { prettyCapacity } from '../domain-monitor/domain-stats.js';
 
 const str = (name: string, help: string, positional = false, required = false): OptDef => ({ name, type: 'string', help, ...(positional ? { positional, required } : {}) });
@@ -77,13 +77,16 @@ export const blockpull = objectCommand({
     const bandwidth = bandwidthOpt(cmd);
     const timeout = timeoutMs(cmd);
     const relative = cmd.bool('keep-relative') ? R.RELATIVE : 0;
-    if (base !== undefined || relative) await dom.blockRebase(path, base, bandwidth, relative | (cmd.bool('bytes') ? R.BANDWIDTH_BYTES : 0));
-    else await dom.blockPull(path, bandwidth, cmd.bool('bytes') ? DomainBlockPullFlags.BANDWIDTH_BYTES : 0);
+    const start = async (): Promise<void> => {
+      if (base !== undefined || relative) await dom.blockRebase(path, base, bandwidth, relative | (cmd.bool('bytes') ? R.BANDWIDTH_BYTES : 0));
+      else await dom.blockPull(path, bandwidth, cmd.bool('bytes') ? DomainBlockPullFlags.BANDWIDTH_BYTES : 0);
+    };
     if (!cmd.bool('wait')) {
+      await start();
       ctl.extra('Block Pull started');
       return true;
     }
-    const status = await waitForJob(ctl, dom, { path, label: 'Block Pull', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') });
+    const status = await startAndWait(ctl, dom, { path, label: 'Block Pull', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') }, start);
     if (!waitOutcome(ctl, status, 'Pull')) return false;
     ctl.extra('\nPull complete');
     return true;
@@ -115,12 +118,13 @@ export const blockcommit = objectCommand({
     const bandwidth = bandwidthOpt(cmd);
     const flags = (cmd.bool('shallow') ? C.SHALLOW : 0) | (cmd.bool('delete') ? C.DELETE : 0) | (active ? C.ACTIVE : 0)
       | (cmd.bool('keep-relative') ? C.RELATIVE : 0) | (cmd.bool('bytes') ? C.BANDWIDTH_BYTES : 0);
-    await dom.blockCommit(path, nonEmptyOpt(cmd, 'base'), nonEmptyOpt(cmd, 'top'), bandwidth, flags);
+    const start = (): Promise<void> => dom.blockCommit(path, nonEmptyOpt(cmd, 'base'), nonEmptyOpt(cmd, 'top'), bandwidth, flags);
     if (!blocking) {
+      await start();
       ctl.extra(active ? 'Active Block Commit started' : 'Block Commit started');
       return true;
     }
-    const status = await waitForJob(ctl, dom, { path, label: 'Block commit', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') });
+    const status = await startAndWait(ctl, dom, { path, label: 'Block commit', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') }, start);
     if (!waitOutcome(ctl, status, 'Commit')) return false;
     if (!active) ctl.extra('\nCommit complete');
     else await concludeReady(ctl, dom, path, cmd, 'keep-overlay', { finished: 'Commit complete, overlay image kept', left: 'Now in synchronized phase' });
@@ -173,6 +177,7 @@ export const blockcopy = objectCommand({
     const transient = cmd.bool('transient-job');
     const sync = cmd.bool('synchronous-writes');
     const newApi = granularity || bufSize || (format !== undefined && format !== 'raw') || xmlFile !== undefined || transient || sync || cmd.bool('print-xml');
+    let start: () => Promise<void>;
     if (newApi) {
       const xml = xmlFile !== undefined ? await readFile(xmlFile, 'utf8').catch((e: Error) => {
         throw new VshError(`failed to read '${xmlFile}': ${e.message}`);
@@ -187,17 +192,18 @@ export const blockcopy = objectCommand({
       if (bufSize) params.push({ field: DomainBlockCopyParam.BUF_SIZE, type: TypedParameterType.ULLONG, value: bufSize });
       const flags = (cmd.bool('shallow') ? CP.SHALLOW : 0) | (cmd.bool('reuse-external') ? CP.REUSE_EXT : 0) | (transient ? CP.TRANSIENT_JOB : 0)
         | (sync ? CP.SYNCHRONOUS_WRITES : 0);
-      await dom.blockCopy(path, xml, params, flags);
+      start = () => dom.blockCopy(path, xml, params, flags);
     } else {
       const flags = R.COPY | (blockdev ? R.COPY_DEV : 0) | (format === 'raw' ? R.COPY_RAW : 0) | (cmd.bool('shallow') ? R.SHALLOW : 0)
         | (cmd.bool('reuse-external') ? R.REUSE_EXT : 0) | (cmd.bool('bytes') ? R.BANDWIDTH_BYTES : 0);
-      await dom.blockRebase(path, dest, bandwidth, flags);
+      start = () => dom.blockRebase(path, dest, bandwidth, flags);
     }
     if (!blocking) {
+      await start();
       ctl.extra('Block Copy started');
       return true;
     }
-    const status = await waitForJob(ctl, dom, { path, label: 'Block Copy', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') });
+    const status = await startAndWait(ctl, dom, { path, label: 'Block Copy', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') }, start);
     if (!waitOutcome(ctl, status, 'Copy')) return false;
     await concludeReady(ctl, dom, path, cmd, 'finish', { finished: 'Successfully copied', left: 'Now in mirroring phase' });
     return true;

@@ -140,6 +140,10 @@ export const migrate = objectCommand({
   },
   async run(dom, ctl, cmd) {
     const desturi = cmd.required('desturi');
+    if (cmd.bool('copy-storage-synchronous-writes') && !cmd.bool('copy-storage-all') && !cmd.bool('copy-storage-inc')) {
+      // virsh 9.0's words, the second option without its dashes
+      throw new VshError("'--copy-storage-synchronous-writes' requires one of '--copy-storage-all', 'copy-storage-inc'");
+    }
     const params = migrateParams(cmd);
     const flags = FLAG_OPTS.reduce((f, [name, flag]) => (cmd.bool(name) ? f | flag : f), 0);
     const watch = { verbose: cmd.bool('verbose'), timeoutMs: (cmd.int('timeout') ?? 0) * 1000, postcopy: cmd.bool('timeout-postcopy') };
