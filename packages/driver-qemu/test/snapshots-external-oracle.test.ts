@@ -13,6 +13,7 @@ import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-snapext-${process.pid}`;
 const NET = `tsvirt-snapnet-${process.pid}`;
+const TR = `tsvirt-snaptr-${process.pid}`;
 const UUID = 'b7a5c2d0-5e1f-4c3a-9d2e-0f1e2d3c4b5a';
 let root: TestRoot;
 
@@ -39,6 +40,9 @@ function prepare(dir: string): void {
     + "<target dev='vda' bus='virtio'/></disk><disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>";
   writeFileSync(join(dir, 'net.xml'), `<domain type='qemu'><name>${NET}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${nbd}</devices></domain>`);
+  img('t.qcow2', 'qcow2');
+  writeFileSync(join(dir, 'tr.xml'), `<domain type='qemu'><name>${TR}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${disk(join(dir, 't.qcow2'), 'qcow2', 'vda')}</devices></domain>`);
   writeFileSync(join(dir, 'snap.xml'), `<domainsnapshot><name>x1</name><description>from xml</description><disks>
   <disk name='vda' snapshot='external'><source file='${join(dir, 'x1.qcow2')}'/></disk><disk name='vdb' snapshot='no'/>
   <disk name='vdc'><driver type='qcow2'/></disk></disks></domainsnapshot>`);
@@ -102,6 +106,9 @@ const STEPS: string[][] = [
   ['domstate', '--reason', S], ['snapshot-info', S, 'mem1'], ['snapshot-list', S, '--active', '--name'],
   ['snapshot-create-as', S, 'mem2', '--live', '--memspec', 'DIR/mem2.save', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['snapshot-delete', S, 'mem2'], ['dumpxml', S, '--xpath', '//disk/source'],
+  // a disk in a block job is left alone, and no external snapshot is deleted meanwhile
+  ['blockcommit', S, 'vdb', '--active'], ['snapshot-create-as', S, 'bad', '--disk-only', '--diskspec', 'vdc,snapshot=no'],
+  ['snapshot-delete', S, 'mem1'], ['blockjob', S, 'vdb', '--abort'],
   // a manual disk: left to the user with the guest paused; nothing to merge it by on a delete
   ['snapshot-create-as', S, 'man1', '--disk-only', '--diskspec', 'vda,snapshot=manual', '--diskspec', 'vdc,snapshot=no'], ['domstate', '--reason', S],
   ['snapshot-dumpxml', S, 'man1', '--xpath', '/domainsnapshot/disks'], ['resume', S], ['snapshot-delete', S, 'man1'],
@@ -116,6 +123,11 @@ const STEPS: string[][] = [
   ['define', 'DIR/net.xml'], ['snapshot-create-as', NET, 'n1', '--disk-only'], ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'vda,file=DIR/n.qcow2'],
   ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'hdc,file=DIR/n.qcow2', '--diskspec', 'vda,snapshot=no'],
   ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'vda,snapshot=no'], ['snapshot-create-as', NET, 'n1'], ['undefine', NET],
+  // a transient domain: no definition to move, no halt, the metadata gone with it
+  ['create', 'DIR/tr.xml'], ['snapshot-create-as', TR, 't1', '--disk-only'], ['snapshot-create-as', TR, 't2', '--disk-only', '--halt'],
+  ['dumpxml', TR, '--xpath', '//disk'], ['snapshot-list', TR, '--tree'], ['snapshot-delete', TR, 't1'], ['dumpxml', TR, '--xpath', '//disk/source'],
+  ['snapshot-create-as', TR, 't3', '--memspec', 'DIR/t3.save'], ['domstate', '--reason', TR], ['destroy', TR], ['create', 'DIR/tr.xml'],
+  ['snapshot-list', TR, '--name'], ['destroy', TR],
 ];
 
 describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots beside libvirt's QEMU driver (libvirtd 9.0)", () => {
@@ -129,6 +141,7 @@ describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots 
     systemVirsh(['destroy', NAME]);
     systemVirsh(['undefine', NAME, '--snapshots-metadata']);
     systemVirsh(['undefine', NET]);
+    systemVirsh(['destroy', TR]);
     await root?.cleanup();
   });
 
