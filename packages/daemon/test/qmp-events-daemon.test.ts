@@ -12,7 +12,10 @@ if (missing.length && !ci) console.log(`skipping QMP events through tsvirtd: ${m
 /** Boot-sector code run at once: the guest resets the PC (keyboard controller) or powers it off (ACPI PM1a, S5). */
 const REBOOT = [0xb0, 0xfe, 0xe6, 0x64];
 const POWER_OFF = [0xba, 0x04, 0x06, 0xb8, 0x00, 0x20, 0xef];
+/** … or reports a panic to the ISA pvpanic device (port 0x505). */
+const PANIC = [0xba, 0x05, 0x05, 0xb0, 0x01, 0xee];
 const HALT = [0xf4, 0xeb, 0xfd];
+const PVPANIC = "<panic model='isa'><address type='isa' iobase='0x505'/></panic>";
 
 function bootSector(code: number[]): Buffer {
   const b = Buffer.alloc(512);
@@ -74,7 +77,7 @@ describe.skipIf(missing.length > 0 && !ci)('QMP events and lifecycle actions thr
   }, 120_000);
   afterAll(async () => {
     events?.kill();
-    virsh('destroy s1; destroy off2; destroy rb2; destroy bj1');
+    virsh('destroy s1; destroy off2; destroy rb2; destroy bj1; destroy cr2');
     await d?.dispose();
   });
 
@@ -129,6 +132,23 @@ describe.skipIf(missing.length > 0 && !ci)('QMP events and lifecycle actions thr
     ]);
     expect(virsh('domstate off2').out).toBe('running\n\n');
     expect(virsh('destroy off2').status).toBe(0);
+  }, 120_000);
+
+  it('on_crash destroy: a guest that panics is Crashed Panicked, then Stopped Crashed, shut off (crashed)', async () => {
+    expect(virsh(`create ${define('cr1', '<on_crash>destroy</on_crash>', ideDisk(sector('cr1', PANIC)) + PVPANIC)}`).status).toBe(0);
+    await waitFor(() => lines('cr1').some((l) => l.includes('Stopped')), 60_000, 'Stopped');
+    expect(lines('cr1').filter((l) => l.includes("'lifecycle'"))).toEqual([
+      "event 'lifecycle' for domain 'cr1': Started Booted",
+      "event 'lifecycle' for domain 'cr1': Crashed Panicked",
+      "event 'lifecycle' for domain 'cr1': Stopped Crashed",
+    ]);
+  }, 120_000);
+
+  it('on_crash restart: a guest that panics is Crashed Panicked and runs again', async () => {
+    expect(virsh(`create ${define('cr2', '<on_crash>restart</on_crash>', ideDisk(sector('cr2', PANIC)) + PVPANIC)}`).status).toBe(0);
+    await waitFor(() => lines('cr2').some((l) => l.endsWith('Crashed Panicked')), 60_000, 'Crashed');
+    await waitFor(() => virsh('domstate cr2').out === 'running\n\n', 60_000, 'cr2 to run again');
+    // it panics again on each boot: destroyed in afterAll
   }, 120_000);
 
   it('a block copy: the block-job events (BLOCK_JOB_READY, BLOCK_JOB_COMPLETED) reach the client', async () => {
