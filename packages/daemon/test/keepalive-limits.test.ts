@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeCall, encodeEvent, keepalive, keepalive_program, remote, remote_program, virnet, type Frame } from '@tsvirt/remote/protocol';
+import { decodeError, encodeCall, encodeEvent, keepalive, keepalive_program, remote, remote_program, virnet, type Frame } from '@tsvirt/remote/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, Daemon, parseDaemonArgs, type ServerLimits } from '../src/index.js';
 import { RawClient } from './helpers/raw-client.js';
@@ -132,5 +132,20 @@ describe('keepalive and the server limits (libvirtd\'s keepalive_interval/count,
     greedy.close();
     expect(await listed(other)).toEqual(['test']);
     other.close();
+  }, 60_000);
+
+  it('a frame of exactly libvirt\'s maximum (32 MiB + 4) is read and answered, and the client stays', async () => {
+    await until(() => daemon.clientCount === 0);
+    const c = await client(false);
+    // one string filling the frame: over REMOTE_STRING_MAX (4 MiB), so the call itself is refused
+    const payloadLength = 32 * 1024 * 1024 + 4 - 28;
+    const payload = new Uint8Array(payloadLength).fill(0x61);
+    new DataView(payload.buffer).setUint32(0, payloadLength - 4);
+    const reply = await c.callRaw(remote.REMOTE_PROC_DOMAIN_DEFINE_XML, payload);
+    expect(reply.header.status).toBe(virnet.VIR_NET_ERROR);
+    expect(decodeError(reply.payload).message).toMatch(/^Unable to decode message payload/);
+    expect(c.isClosed).toBe(false);
+    expect(await listed(c)).toEqual(['test']);
+    c.close();
   }, 60_000);
 });
