@@ -151,6 +151,22 @@ describe.skipIf(missing.length > 0 && !ci)('QMP events and lifecycle actions thr
     // it panics again on each boot: destroyed in afterAll
   }, 120_000);
 
+  // Fails today: libvirtd 9.0 starts QEMU paused (-S) and continues it, so a client sees
+  // `Resumed Unpaused` before `Started Booted` on each start (Debian's libvirtd, checked by hand with
+  // this test's panic guest: Resumed Unpaused, Started Booted, Crashed Panicked, Stopped Crashed);
+  // driver-qemu raises no RESUMED at start. See AUDIT-12.md.
+  it.fails('a start is told as libvirtd tells it: Resumed Unpaused, then Started Booted', async () => {
+    expect(virsh(`create ${define('st1')}`).status).toBe(0);
+    await waitFor(() => lines('st1').some((l) => l.endsWith('Started Booted')), 30_000, 'Started');
+    virsh('destroy st1');
+    await waitFor(() => lines('st1').some((l) => l.endsWith('Stopped Destroyed')), 30_000, 'Stopped');
+    expect(lines('st1').filter((l) => l.includes("'lifecycle'"))).toEqual([
+      "event 'lifecycle' for domain 'st1': Resumed Unpaused",
+      "event 'lifecycle' for domain 'st1': Started Booted",
+      "event 'lifecycle' for domain 'st1': Stopped Destroyed",
+    ]);
+  }, 120_000);
+
   it('a block copy: the block-job events (BLOCK_JOB_READY, BLOCK_JOB_COMPLETED) reach the client', async () => {
     const src = join(d.dir, 'bj-src.img');
     const dst = join(d.dir, 'bj-dst.img');
