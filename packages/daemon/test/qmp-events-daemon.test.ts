@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,5 +181,23 @@ describe.skipIf(missing.length > 0 && !ci)('QMP events and lifecycle actions thr
     expect(lines('bj1')).toContain(`event 'block-job' for domain 'bj1': Block Copy for ${src} ready`);
     expect(lines('bj1')).toContain("event 'block-job-2' for domain 'bj1': Block Copy for vda ready");
     expect(virsh('destroy bj1').status).toBe(0);
+  }, 120_000);
+
+  it('a block copy aborted before it is ready: the block-job event says canceled (BLOCK_JOB_CANCELLED)', async () => {
+    const src = join(d.dir, 'bj2-src.img');
+    // 16 MiB of data at 1 MiB/s: the job is still running when it is aborted
+    spawnSync('/usr/bin/qemu-img', ['create', '-f', 'raw', src, '16M']);
+    writeFileSync(src, randomBytes(16 * 1024 * 1024));
+    const disk = `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${src}'/><target dev='vda' bus='virtio'/></disk>`;
+    expect(virsh(`create ${define('bj2', '', disk)}`).status).toBe(0);
+    try {
+      const r = virsh(`blockcopy bj2 vda ${join(d.dir, 'bj2-dst.img')} --bandwidth 1 --format raw; blockjob bj2 vda --abort`);
+      expect(r.err).toBe('');
+      await waitFor(() => lines('bj2').includes(`event 'block-job' for domain 'bj2': Block Copy for ${src} canceled`), 30_000, 'the canceled job');
+      expect(lines('bj2')).toContain("event 'block-job-2' for domain 'bj2': Block Copy for vda canceled");
+      expect(lines('bj2').some((l) => l.endsWith(' ready') || l.endsWith(' completed'))).toBe(false);
+    } finally {
+      virsh('destroy bj2');
+    }
   }, 120_000);
 });
