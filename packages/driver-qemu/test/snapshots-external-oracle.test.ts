@@ -116,6 +116,9 @@ const STEPS: string[][] = [
   // halted after the snapshot, then started again on the overlay chain
   ['snapshot-create-as', S, 'halted', '--disk-only', '--halt', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['dumpxml', S, '--xpath', '//disk'], ['start', S], ['dumpxml', S, '--xpath', '//disk'],
+  // the running chain committed back into its base, the disk pivoted onto it
+  ['blockcommit', S, 'vdc', '--active', '--pivot', '--wait'], ['dumpxml', S, '--xpath', "//disk[target/@dev='vdc']"],
+  ['dumpxml', S, '--inactive', '--xpath', "//disk[target/@dev='vdc']"], ['domblklist', S],
   ['destroy', S], ['snapshot-list', S, '--name', '--topological'],
   // shut off: qemu-img commit of the overlay into its backing image
   ['snapshot-delete', S, 'halted'], ['dumpxml', S, '--xpath', '//disk'], ['snapshot-delete', S, 'off1'], ['dumpxml', S, '--xpath', '//disk/source'],
