@@ -1,21 +1,22 @@
 #!/usr/bin/env node
 // Builds tsvirsh's program after `tsc -b`: dist/program/program.cjs holds tsvirsh and the packages
 // most commands use (api, util, conf, the test driver and their dependencies) as one CommonJS file,
-// dist/program/side.cjs the other drivers and what only some commands use, and
-// dist/program/tsvirsh.cjs is the launcher that runs them. Each bundle has V8's code cache beside
-// it (`.cache`), recorded while a few commands run. Bundles mean no module resolution and one copy
-// of each package; the caches mean no parsing. Modules the program imports dynamically (each
-// command's module, each driver) are initialised only when first imported; the side bundle is read
-// only when a command first needs one of its packages.
+// dist/program/side-NAME.cjs each other driver and what only some commands use (a bundle a
+// package), and dist/program/tsvirsh.cjs is the launcher that runs them. Each bundle has V8's code
+// cache beside it (`.cache`), recorded while a few commands run. Bundles mean no module resolution
+// and one copy of each package; the caches mean no parsing. Modules the program imports
+// dynamically (each command's module, each driver) are initialised only when first imported; a
+// side bundle is read only when a command first needs its package.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/program');
-const { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE } = await import(join(root, 'dist/program-protocol.js'));
+const { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, sideBundleName } = await import(join(root, 'dist/program-protocol.js'));
 
 /** Built-ins outside Node's startup snapshot that a command may never touch. */
 const LAZY = /^(node:)?(child_process|crypto|dgram|dns|fs\/promises|http|https|net|os|perf_hooks|readline|readline\/promises|stream|stream\/promises|string_decoder|tls|tty|v8|worker_threads|zlib)$/;
@@ -79,15 +80,15 @@ const outside = {
 };
 
 /**
- * The packages of the side bundle: each driver but the test driver (`src/drivers.ts` imports them
+ * The packages of the side bundles: each driver but the test driver (`src/drivers.ts` imports them
  * by name), and the DOM that only `--xpath` uses.
  */
 const SIDE = ['@tsvirt/driver-qemu', '@tsvirt/driver-lxc', '@tsvirt/secondary-network', '@tsvirt/secondary-storage',
   '@tsvirt/secondary-secret', '@tsvirt/remote', '@xmldom/xmldom'];
-/** Packages the side bundle takes from the main one, so that each exists once. */
+/** Packages the side bundles take from the main one, so that each exists once. */
 const SHARED = /^@tsvirt\/(api|conf|util)(\/.*)?$/;
 
-/** The side bundle's entry: a loader per package it serves to the main one (`BundleExports`). */
+/** A side bundle's entry: a loader per package it serves to the main one (`BundleExports`). */
 const sideEntry = (specs) => ({
   contents: `exports.modules = {${specs.map((s) => `${JSON.stringify(s)}: () => require(${JSON.stringify(s)})`).join(',')}};`,
   resolveDir: root,
@@ -96,7 +97,7 @@ const sideEntry = (specs) => ({
 });
 
 /**
- * What the side bundle takes from each package of the main one: the names its files import
+ * What the side bundles take from each package of the main one: the names its files import
  * (`import { VirError } from "@tsvirt/util"`). A namespace or default import would need the
  * package's whole namespace, which the main bundle does not make: the build stops instead.
  */
@@ -116,15 +117,15 @@ function namesUsed(files) {
   return used;
 }
 
-/** The packages tsvirsh itself initialises at every start; the side bundle's others are not. */
+/** The packages tsvirsh itself initialises at every start; the side bundles' others are not. */
 const AT_START = new Set(['@tsvirt/api', '@tsvirt/conf', '@tsvirt/util']);
 
 /**
- * The main bundle's entry: tsvirsh, and a loader per package the side bundle takes from it, which
+ * The main bundle's entry: tsvirsh, and a loader per package the side bundles take from it, which
  * gives the names it uses. Only those: a namespace object would be built at every start, with a
  * getter for each of the packages' hundreds of exports. A package no start needs (`@tsvirt/conf/
  * state`, `@tsvirt/util/keycodes`) is required by its loader instead, so that it is initialised
- * only when the side bundle first asks for it.
+ * only when a side bundle first asks for it.
  */
 function mainEntry(used) {
   const imports = [];
@@ -145,6 +146,38 @@ function mainEntry(used) {
     loader: 'js',
   };
 }
+
+/**
+ * Modules that a module initialised at every start imports only for functions it may call later:
+ * `@tsvirt/util/keycodes` (a 23 KB table that driver-test's send-key imports). Their importers
+ * get a stand-in whose functions load the module when first called; a name that is not a function
+ * has no stand-in, so importing one fails the build. A `require` still gets the module itself.
+ */
+const ON_FIRST_CALL = /^@tsvirt\/util\/keycodes$/;
+/**
+ * Packages required through a CommonJS stand-in, so that esbuild initialises them when their
+ * importer is: conf's `state` entry re-exports valibot whole (`export * as v`), a namespace of 320
+ * getters that esbuild otherwise builds at the bundle's top level, though conf/state itself is
+ * initialised only when a side bundle first asks for it.
+ */
+const WITH_IMPORTER = /^valibot$/;
+const standIns = {
+  name: 'stand-ins',
+  setup(b) {
+    b.onResolve({ filter: ON_FIRST_CALL }, (args) =>
+      args.kind === 'import-statement' && args.namespace !== 'on-first-call' ? { path: args.path, namespace: 'on-first-call' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'on-first-call' }, async (args) => {
+      const module = await import(pathToFileURL(createRequire(join(root, 'package.json')).resolve(args.path)).href);
+      const functions = Object.keys(module).filter((name) => typeof module[name] === 'function');
+      const load = `let m;\nconst load = () => (m ??= require(${JSON.stringify(args.path)}));\n`;
+      return { contents: load + functions.map((f) => `export function ${f}(...a) { return load().${f}(...a); }\n`).join(''), resolveDir: root, loader: 'js' };
+    });
+    b.onResolve({ filter: WITH_IMPORTER }, (args) =>
+      args.namespace === 'with-importer' ? undefined : { path: args.path, namespace: 'with-importer', pluginData: dirname(args.importer) });
+    b.onLoad({ filter: /.*/, namespace: 'with-importer' }, (args) =>
+      ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: args.pluginData, loader: 'js' }));
+  },
+};
 
 /** Makes the packages `filter` matches external under `prefix` (the launcher's), noting each one used. */
 const across = (prefix, filter, used) => ({
@@ -172,26 +205,32 @@ const common = {
 };
 // libxml2-wasm awaits at its top level, which a CommonJS bundle cannot hold: it stays outside.
 const plugins = [lazyBuiltins, outside, fileURLs];
-const side = await build({
-  ...common,
-  stdin: sideEntry(SIDE),
-  entryNames: 'side',
-  metafile: true,
-  plugins: [across(MAIN_PACKAGE, SHARED, new Set()), ...plugins],
-});
-// Paths relative to esbuild's working directory (the package); the entry itself is no file.
-const sideFiles = Object.keys(side.metafile.inputs).filter((f) => f !== 'side-entry.cjs' && !f.includes(':')).map((f) => join(root, f));
+// A side bundle a package: they share nothing but api, conf and util, which the main bundle holds.
+const sideFiles = [];
+for (const spec of SIDE) {
+  const side = await build({
+    ...common,
+    stdin: sideEntry([spec]),
+    entryNames: sideBundleName(spec),
+    metafile: true,
+    plugins: [across(MAIN_PACKAGE, SHARED, new Set()), ...plugins],
+  });
+  // Paths relative to esbuild's working directory (the package); the entry itself is no file.
+  sideFiles.push(...Object.keys(side.metafile.inputs).filter((f) => f !== 'side-entry.cjs' && !f.includes(':')).map((f) => join(root, f)));
+}
 const sideUsed = new Set();
 const exactly = new RegExp(`^(${SIDE.map((s) => s.replace(/[/.-]/g, '\\$&')).join('|')})$`);
 await build({
   ...common,
   stdin: mainEntry(namesUsed(sideFiles)),
   entryNames: 'program',
-  plugins: [across(SIDE_PACKAGE, exactly, sideUsed), ...plugins],
+  plugins: [across(SIDE_PACKAGE, exactly, sideUsed), standIns, ...plugins],
 });
-if (sideUsed.size !== SIDE.length) throw new Error(`the side bundle holds packages the program does not use: ${SIDE.filter((s) => !sideUsed.has(s))}`);
+if (sideUsed.size !== SIDE.length) throw new Error(`the side bundles hold packages the program does not use: ${SIDE.filter((s) => !sideUsed.has(s))}`);
 // The launcher reads the bundles as latin1, a plain copy, which is only right for ASCII.
-for (const name of ['program.cjs', 'side.cjs']) if (/[^\x00-\x7f]/.test(readFileSync(join(out, name), 'latin1'))) throw new Error(`${name} is not ASCII`);
+for (const name of ['program', ...SIDE.map(sideBundleName)].map((n) => `${n}.cjs`)) {
+  if (/[^\x00-\x7f]/.test(readFileSync(join(out, name), 'latin1'))) throw new Error(`${name} is not ASCII`);
+}
 // The launcher keeps its import(): it loads what the bundles leave outside as ES modules.
 await build({ ...common, supported: {}, entryPoints: { tsvirsh: join(root, 'dist/launcher.js') }, define: { 'import.meta.dirname': '__dirname' } });
 
@@ -201,8 +240,8 @@ writeFileSync(join(root, 'dist/bundle/cli.js'), "import '../program/tsvirsh.cjs'
 
 // The commands whose code the cache holds compiled: the start-up path and the common listings.
 const WARM_UP = 'list --all; dominfo test; domstate test; dumpxml test; net-list --all; pool-list --all; vol-list default-pool; iface-list; version';
-// The side bundle's cache holds the start of each of its packages.
-for (const [record, commands] of [['program', WARM_UP], ['side', 'version']]) {
+// The side bundles' caches hold the start of their packages.
+for (const [record, commands] of [['program', WARM_UP], [SIDE.map(sideBundleName).join(','), 'version']]) {
   const r = spawnSync(process.execPath, [join(out, 'tsvirsh.cjs'), '-q', '-c', 'test:///default', commands], {
     env: { ...process.env, TSVIRSH_RECORD_CODE_CACHE: record }, encoding: 'utf8',
   });

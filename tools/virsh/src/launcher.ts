@@ -3,8 +3,9 @@
  * tsvirsh's entry point. It runs the program's main bundle (`program.cjs`: tsvirsh, api, util,
  * conf, the test driver, in one file) from the V8 code cache recorded when it was built, so that a
  * run neither resolves modules nor parses JavaScript: Node 20 has no compile cache of its own. The
- * other drivers are in a side bundle (`side.cjs`, with its own cache), read only when a command
- * needs one of them, so that a start reads and deserialises only what most commands use.
+ * other drivers are in side bundles, one a package (`side-driver-qemu.cjs`, each with its own
+ * cache), each read only when a command needs its package, so that a start reads and deserialises
+ * only what it uses.
  * Built as CommonJS beside the bundles by scripts/build-program.mjs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,13 +13,13 @@ import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, type BundleExports } from './program-protocol.js';
+import { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, sideBundleName, type BundleExports } from './program-protocol.js';
 
 const baseRequire = createRequire(join(import.meta.dirname, 'program.cjs'));
 
 /**
  * The bundles whose code caches this run records at exit (the build sets it): `program` for the
- * main bundle; `side` also loads every package of the side bundle, to compile their start.
+ * main bundle; a side bundle (`side-remote`) is also loaded with all its packages, to compile their start.
  */
 const recording = new Set((process.env['TSVIRSH_RECORD_CODE_CACHE'] ?? '').split(','));
 
@@ -84,7 +85,7 @@ const importing = (url: string): PromiseLike<unknown> => ({ then: (resolve, reje
 function programRequire(id: string): unknown {
   if (id.startsWith(LAZY_BUILTIN)) return lazyBuiltin(id.slice(LAZY_BUILTIN.length));
   if (isBuiltin(id)) return baseRequire(id);
-  if (id.startsWith(SIDE_PACKAGE)) return load(side(), id.slice(SIDE_PACKAGE.length));
+  if (id.startsWith(SIDE_PACKAGE)) return load(side(sideBundleName(id.slice(SIDE_PACKAGE.length))), id.slice(SIDE_PACKAGE.length));
   if (id.startsWith(MAIN_PACKAGE)) return load(main, id.slice(MAIN_PACKAGE.length));
   if (id.startsWith(FROM_PACKAGE)) {
     const [, owner, spec] = /^(@[^/:]+\/[^:]+|[^:]+):(.*)$/.exec(id.slice(FROM_PACKAGE.length)) ?? [];
@@ -121,11 +122,19 @@ function run(name: string, mod: { exports: unknown }): { exports: unknown } {
   return mod;
 }
 
-// The main bundle's module object exists before it runs: the side bundle may ask it for packages
+// The main bundle's module object exists before it runs: a side bundle may ask it for packages
 // while the main one still initialises.
 const main = { exports: {} };
-let sideBundle: { exports: unknown } | undefined;
-const side = (): { exports: unknown } => (sideBundle ??= run('side', { exports: {} }));
+const sideBundles = new Map<string, { exports: unknown }>();
+
+/** A side bundle, run the first time one of its packages is asked for. */
+function side(name: string): { exports: unknown } {
+  let bundle = sideBundles.get(name);
+  if (!bundle) sideBundles.set(name, bundle = run(name, { exports: {} }));
+  return bundle;
+}
 
 run('program', main);
-if (recording.has('side')) for (const spec of Object.keys((side().exports as BundleExports).modules)) load(side(), spec);
+for (const name of recording) {
+  if (name.startsWith('side-')) for (const spec of Object.keys((side(name).exports as BundleExports).modules)) load(side(name), spec);
+}

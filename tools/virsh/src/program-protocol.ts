@@ -21,11 +21,21 @@ export const FROM_PACKAGE = 'tsvirsh-from:';
 export const FILE_URL = '__tsvirshFileURL';
 
 /**
- * The prefix under which the main bundle requires a package of the side bundle
+ * The prefix under which the main bundle requires a package of a side bundle
  * (`tsvirsh-side:@tsvirt/remote`): the drivers other than the test driver, and what only some
- * commands use. The launcher loads the side bundle (its own code cache) on the first such require.
+ * commands use. The launcher loads that package's bundle (with its own code cache) on the first
+ * such require.
  */
 export const SIDE_PACKAGE = 'tsvirsh-side:';
+
+/**
+ * The side bundle that holds a package, one per package (`side-driver-qemu` for
+ * `@tsvirt/driver-qemu`): a QEMU command reads and deserialises the QEMU driver, not the remote
+ * driver or the DOM too.
+ */
+export function sideBundleName(spec: string): string {
+  return `side-${spec.split('/').at(-1)!}`;
+}
 
 /**
  * The prefix under which the side bundle requires a package the main bundle holds

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findCommand, GROUPS } from './commands/index.js';
+import { commandNames, findCommand } from './commands/index.js';
 import { parseCommands, runCommands } from './run-commands.js';
 import type { Ctl } from './vsh/ctl.js';
 import { DebugLevel } from './vsh/ctl.js';
@@ -43,7 +43,7 @@ function completionSource(ctl: Ctl): CompletionSource {
     pool: async () => (await (await ctl.connect()).listAllStoragePools(0)).map((p) => p.getName()),
   };
   return {
-    commands: GROUPS.flatMap((g) => g.commands.map((c) => c.name)),
+    commands: commandNames(),
     find: findCommand,
     values: async (option) => (await lister[option]?.().catch(() => [])) ?? [],
   };

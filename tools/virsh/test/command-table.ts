@@ -39,21 +39,25 @@ export async function renderCommandTable(): Promise<string> {
   const groups = groupsInVirshOrder(entries);
   const lines = [
     '// Generated from the command modules by `pnpm --filter @tsvirt/virsh commands`; do not edit.',
-    "import type { CommandGroup } from '../vsh/command-def.js';",
+    "import type { CommandEntry, CommandGroup } from '../vsh/command-def.js';",
     '',
     '/** Each module that implements commands, imported only when one of its commands runs. */',
     'export const COMMAND_MODULES = {',
     ...modules.map((m) => `  '${m}': () => import('./${m}.js'),`),
     '} as const;',
     '',
-    '/** Every command in virsh\'s groups and help order: names, help texts and options. */',
-    'export const COMMAND_GROUPS: readonly CommandGroup[] = [',
-    ...groups.flatMap((g) => [
-      `  { name: ${JSON.stringify(g.name)}, keyword: ${JSON.stringify(g.keyword)}, commands: [`,
-      ...g.commands.map((c) => `    ${JSON.stringify(c)},`),
-      '  ] },',
-    ]),
+    "/** virsh's groups, with the names of their commands in the order `virsh help` lists them. */",
+    'export const COMMAND_GROUPS: readonly CommandGroup<string>[] = [',
+    ...groups.map((g) => `  { name: ${JSON.stringify(g.name)}, keyword: ${JSON.stringify(g.keyword)}, commands: ${JSON.stringify(g.commands.map((c) => c.name))} },`),
     '];',
+    '',
+    '/**',
+    " * Each command's entry (help texts, options, module), made when the command is first looked up:",
+    " * V8 compiles a function when it first runs, so a start neither builds nor compiles the others.",
+    ' */',
+    'export const COMMAND_SPECS: Readonly<Record<string, () => CommandEntry>> = {',
+    ...groups.flatMap((g) => g.commands).map((c) => `  '${c.name}': () => (${JSON.stringify(c)}),`),
+    '};',
     '',
   ];
   return lines.join('\n');

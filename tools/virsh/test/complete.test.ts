@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findCommand, GROUPS } from '../src/commands/index.js';
+import { commandNames, findCommand } from '../src/commands/index.js';
 import { complete, type CompletionSource } from '../src/vsh/complete.js';
 
 const source: CompletionSource = {
-  commands: GROUPS.flatMap((g) => g.commands.map((c) => c.name)),
+  commands: commandNames(),
   find: findCommand,
   values: async (option) => ({ domain: ['test', 'other'], network: ['default'], pool: ['default-pool'] })[option] ?? [],
 };

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GROUPS } from '../src/commands/index.js';
+import { commandNames } from '../src/commands/index.js';
 import { TSVIRSH_COMMANDS } from '../src/commands/shared/command-groups.js';
 
 const VIRSH = '/usr/bin/virsh';
 const TSVIRSH = join(import.meta.dirname, 'oracle/tsvirsh-node.sh');
-const names = GROUPS.flatMap((g) => g.commands.map((c) => c.name)).filter((n) => !TSVIRSH_COMMANDS.has(n));
+const names = commandNames().filter((n) => !TSVIRSH_COMMANDS.has(n));
 
 /** Every page `help NAME` prints for the names, from one run (`help a; help b; ...`), by name. */
 function pages(program: string): Map<string, string> {

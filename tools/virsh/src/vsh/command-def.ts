@@ -52,8 +52,8 @@ export interface CommandEntry extends CommandSpec {
   readonly export: string;
 }
 
-/** A group of commands, as `virsh help` lists them. */
-export interface CommandGroup<C extends CommandSpec = CommandEntry> {
+/** A group of commands, as `virsh help` lists them (the command table holds their names). */
+export interface CommandGroup<C extends CommandSpec | string = CommandEntry> {
   readonly name: string;
   /** The keyword `help GROUP` answers to. */
   readonly keyword: string;

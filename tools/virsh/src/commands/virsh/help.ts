@@ -64,19 +64,19 @@ export const help: CommandDef = {
     help: 'Prints global help, command specific help, or help for a group of related commands',
   }],
   async run(ctl, cmd) {
-    const { GROUPS } = await import('../index.js');
+    const { commandGroups, findCommand, findGroup } = await import('../index.js');
     const what = cmd.string('command');
     if (what === undefined) {
       ctl.print('Grouped commands:\n\n');
-      for (const g of GROUPS) ctl.print(`${groupHelp(g)}\n`);
+      for (const g of commandGroups()) ctl.print(`${groupHelp(g)}\n`);
       return true;
     }
-    const group = GROUPS.find((g) => g.keyword === what || g.name === what);
+    const group = findGroup(what);
     if (group) {
       ctl.print(groupHelp(group));
       return true;
     }
-    const def = GROUPS.flatMap((g) => g.commands).find((c) => c.name === what);
+    const def = findCommand(what);
     if (!def) throw new VshError(`command or command group '${what}' doesn't exist`);
     ctl.print(commandHelp(def));
     return true;
