@@ -94,6 +94,9 @@ const STEPS: string[][] = [
   ['snapshot-list', S, '--leaves', '--name'], ['snapshot-info', S, 'off1'], ['snapshot-info', S, 'run1'], ['snapshot-dumpxml', S, 'run1', '--xpath', '//domain/devices/disk'], ['snapshot-dumpxml', S, 'off1'],
   ['snapshot-create-as', S, '--print-xml', '--disk-only', '--diskspec', 'vda,file=DIR/p.qcow2,driver=qcow2', '--memspec', 'DIR/p.mem'], ['snapshot-info', S, '--current'],
   ['snapshot-revert', S, 'run1'], ['snapshot-revert', S, 'off1', '--force'],
+  // edited (REDEFINE keeps the overlays it names), then cloned
+  ['snapshot-edit', S, 'run1'], ['snapshot-dumpxml', S, 'run1', '--xpath', '/domainsnapshot/description | /domainsnapshot/disks'],
+  ['snapshot-edit', S, 'off1', '--clone'], ['snapshot-list', S, '--name'], ['snapshot-delete', S, 'off9', '--metadata'],
   ['snapshot-delete', S, 'reused', '--metadata'], ['snapshot-current', S, '--name'],
   ['domblklist', S], ['domblkinfo', S, 'vda'],
   // deleting one merges its overlays down: a commit under another overlay (vda), an active commit (vdc)
@@ -116,6 +119,9 @@ const STEPS: string[][] = [
   // halted after the snapshot, then started again on the overlay chain
   ['snapshot-create-as', S, 'halted', '--disk-only', '--halt', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['dumpxml', S, '--xpath', '//disk'], ['start', S], ['dumpxml', S, '--xpath', '//disk'],
+  // the running chain committed back into its base, the disk pivoted onto it
+  ['blockcommit', S, 'vdc', '--active', '--pivot', '--wait'], ['dumpxml', S, '--xpath', "//disk[target/@dev='vdc']"],
+  ['dumpxml', S, '--inactive', '--xpath', "//disk[target/@dev='vdc']"], ['domblklist', S],
   ['destroy', S], ['snapshot-list', S, '--name', '--topological'],
   // shut off: qemu-img commit of the overlay into its backing image
   ['snapshot-delete', S, 'halted'], ['dumpxml', S, '--xpath', '//disk'], ['snapshot-delete', S, 'off1'], ['dumpxml', S, '--xpath', '//disk/source'],
@@ -134,6 +140,11 @@ describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots 
   beforeAll(() => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
+    // snapshot-edit's editor, for both sides: a description added to run1, off1 cloned as off9.
+    const editor = join(root.dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i -e "s#<name>run1</name>#<name>run1</name><description>edited</description>#" -e "s#<name>off1<#<name>off9<#" "$1"\n', { mode: 0o755 });
+    process.env['EDITOR'] = editor;
+    process.env['VISUAL'] = editor;
     prepare(join(root.dir, 'lv'));
     prepare(join(root.dir, 'ts'));
   });
@@ -148,8 +159,12 @@ describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots 
   it('gives the same answers, definitions and refusals step by step, and leaves the same chains', async () => {
     const theirs = join(root.dir, 'lv');
     const ours = join(root.dir, 'ts');
-    const { differ } = await compareSteps({ uri: root.uri, theirs, ours, mask }, STEPS);
+    const { differ, transcript } = await compareSteps({ uri: root.uri, theirs, ours, mask }, STEPS);
     expect(differ).toEqual([]);
+    // The edits and the deletes did happen: the steps compared were not two alike failures.
+    expect(transcript).toContain('Snapshot run1 edited.\n');
+    expect(transcript).toContain('Snapshot off1 cloned to off9.\n');
+    expect(transcript).toContain('Domain snapshot x1 deleted\n');
     // the same files left on both sides, each image with the same chain
     const files = (dir: string): string[] => readdirSync(dir).filter((f) => !f.endsWith('.xml')).sort();
     expect(files(ours)).toEqual(files(theirs));
