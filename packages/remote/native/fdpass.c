@@ -24,6 +24,10 @@
 #define MAX_FDS 32
 #define RECV_BYTES 65536
 
+/* One read buffer, reused: a call reads a few dozen bytes, and a fresh 64 KiB each time cost every
+ * read an allocation; per thread, since worker threads may load the addon too */
+static _Thread_local char recv_buf[RECV_BYTES];
+
 static napi_value throw_errno(napi_env env, const char *what, int err) {
   char msg[256];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
@@ -50,10 +54,8 @@ static napi_value do_recv(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "recv(fd)");
     return NULL;
   }
-  char *buf = malloc(RECV_BYTES);
-  if (!buf) return throw_errno(env, "recvmsg", ENOMEM);
   union { struct cmsghdr align; char space[CMSG_SPACE(sizeof(int) * MAX_FDS)]; } control;
-  struct iovec iov = { buf, RECV_BYTES };
+  struct iovec iov = { recv_buf, RECV_BYTES };
   struct msghdr msg;
   memset(&msg, 0, sizeof msg);
   msg.msg_iov = &iov;
@@ -64,7 +66,6 @@ static napi_value do_recv(napi_env env, napi_callback_info info) {
   do n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT); while (n < 0 && errno == EINTR);
   if (n < 0) {
     int err = errno;
-    free(buf);
     if (err == EAGAIN || err == EWOULDBLOCK) {
       napi_value nul;
       napi_get_null(env, &nul);
@@ -74,8 +75,8 @@ static napi_value do_recv(napi_env env, napi_callback_info info) {
   }
   napi_value result, data, fds;
   napi_create_object(env, &result);
-  napi_create_buffer_copy(env, (size_t)n, buf, NULL, &data);
-  free(buf);
+  /* only what was read leaves the buffer */
+  napi_create_buffer_copy(env, (size_t)n, recv_buf, NULL, &data);
   napi_create_array(env, &fds);
   uint32_t count = 0;
   for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {

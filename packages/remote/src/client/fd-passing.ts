@@ -6,7 +6,8 @@
  *
  * Receiving takes the socket's reading away from libuv for as long as descriptors are expected
  * (libuv's `read` would drop them: the kernel closes descriptors a plain read skips), polling a
- * duplicate of the descriptor on Node's own loop.
+ * duplicate of the descriptor on Node's own loop: one `recvmsg` per readiness, into one reused
+ * buffer, copying out only the bytes read.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -147,10 +148,13 @@ export class FdReader {
     this.pause();
   }
 
+  /**
+   * Reads when the loop's poll says the socket is readable (level-triggered: bytes already waiting
+   * are reported on the next turn too), never on a guess: an extra read per connection or call
+   * would find nothing and cost a turn.
+   */
   private watch(lib: FdAddon, fd: number): void {
     this.#watch = lib.watch(fd, () => this.drain(lib, fd));
-    // bytes may already wait in the kernel: the poll reports them too, but only on the next turn
-    setImmediate(() => this.drain(lib, fd));
   }
 
   private drain(lib: FdAddon, fd: number): void {
