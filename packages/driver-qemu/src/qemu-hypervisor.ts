@@ -7,7 +7,7 @@ import {
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
   DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
-  type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -17,6 +17,7 @@ import { domainJob, noDomain, notRunning, readDomain, requireActive } from './dr
 import { parseQemuDomain } from './driver/domain-define.js';
 import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
+import { memoryStats } from './driver/memory-stats.js';
 import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
 import { coreDump } from './save/domain-dump.js';
@@ -342,6 +343,10 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, 0, 'qemuDomainSendKey', D);
     const args = sendKeyArgs(codeset, holdtime, keycodes);
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('send-key', args)));
+  }
+  async domainMemoryStats(dom: DomainRef, nrStats: number, flags: number): Promise<DomainMemoryStat[]> {
+    checkFlags(flags, 0, 'qemuDomainMemoryStats', D);
+    return this.monitorJob(dom, (d, s) => memoryStats(d, s, nrStats));
   }
   async domainScreenshot(dom: DomainRef, screen: number, flags: number): Promise<DomainScreenshot> {
     checkFlags(flags, 0, 'qemuDomainScreenshot', D);
