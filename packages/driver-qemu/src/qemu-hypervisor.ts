@@ -18,6 +18,7 @@ import { parseQemuDomain } from './driver/domain-define.js';
 import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { memoryStats } from './driver/memory-stats.js';
+import { domainXMLToNative } from './driver/xml-to-native.js';
 import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
 import { coreDump } from './save/domain-dump.js';
@@ -343,6 +344,10 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, 0, 'qemuDomainSendKey', D);
     const args = sendKeyArgs(codeset, holdtime, keycodes);
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('send-key', args)));
+  }
+  async connectDomainXMLToNative(format: string, xml: string, flags: number): Promise<string> {
+    checkFlags(flags, 0, 'qemuConnectDomainXMLToNative', D);
+    return domainXMLToNative(this.drv, format, xml);
   }
   async domainMemoryStats(dom: DomainRef, nrStats: number, flags: number): Promise<DomainMemoryStat[]> {
     checkFlags(flags, 0, 'qemuDomainMemoryStats', D);

@@ -52,7 +52,8 @@ export interface StartOptions {
   readonly fromSnapshot?: { readonly loadvm: string | undefined };
 }
 
-async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
+/** The accelerator a domain of this type runs on here (domxml-to-native asks it too). */
+export async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
   if (def.type === 'qemu') return 'tcg';
   if (def.type === 'kvm' && (await drv.kvmUsable())) return 'kvm';
   throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${emulatorOf(def)}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
