@@ -18,6 +18,7 @@ import { parseQemuDomain } from './driver/domain-define.js';
 import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { memoryStats } from './driver/memory-stats.js';
+import { setLifecycleAction } from './driver/lifecycle-action.js';
 import { domainXMLToNative } from './driver/xml-to-native.js';
 import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
@@ -542,6 +543,9 @@ export class QemuHypervisor implements HypervisorDriver {
     });
   }
 
+  async domainSetLifecycleAction(dom: DomainRef, type: number, action: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setLifecycleAction(this.drv, d, type, action, flags));
+  }
   async domainSetMemoryFlags(dom: DomainRef, kib: number, flags: number): Promise<void> {
     await domainJob(this.drv, dom, true, (d) => setMemory(this.drv, d, kib, flags));
   }
