@@ -28,6 +28,7 @@ import { withMonitor } from './driver/monitor.js';
 import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
 import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
+import { deviceByAlias, type DeviceByAlias } from './hotplug/device-alias.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
@@ -476,6 +477,15 @@ export class QemuHypervisor implements HypervisorDriver {
     await this.changeDevice(dom, xml, flags, 'detach');
   }
 
+  /** virDomainDetachDeviceAlias: a disk, SCSI hostdev or interface found by its alias, detached as by its XML. */
+  async domainDetachDeviceAlias(dom: DomainRef, alias: string, flags: number): Promise<void> {
+    const F = DomainDeviceModifyFlags;
+    await this.modifyDevice(dom, { alias }, flags, 'qemuDomainDetachDeviceAlias', {
+      config: (d, el) => configChange(this.drv, d, el, 'detach'),
+      live: (s, el) => liveChange(this.drv, s, el, 'detach'),
+    }, F.LIVE | F.CONFIG);
+  }
+
   async domainUpdateDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
     await this.modifyDevice(dom, xml, flags, 'qemuDomainUpdateDeviceFlags', {
       config: (d, el) => updateConfig(this.drv, d, el),
@@ -491,24 +501,30 @@ export class QemuHypervisor implements HypervisorDriver {
     });
   }
 
-  /** One device modification job: the flags' modification impact (libvirt's), then the config and/or live change. */
-  private async modifyDevice(dom: DomainRef, xml: string, flags: number, fn: string, change: {
+  /**
+   * One device modification job: the flags' modification impact (libvirt's), then the config and/or
+   * live change of the device `device` finds in the definition it changes (parsed XML, or an alias).
+   */
+  private async modifyDevice(dom: DomainRef, device: string | DeviceByAlias, flags: number, fn: string, change: {
     config: (d: StoredDomain, el: XmlElement) => Promise<void>;
     live: (s: ReturnType<typeof requireActive>, el: XmlElement) => Promise<void>;
-  }): Promise<void> {
+  }, allowed = DomainDeviceModifyFlags.LIVE | DomainDeviceModifyFlags.CONFIG | DomainDeviceModifyFlags.FORCE): Promise<void> {
     const F = DomainDeviceModifyFlags;
-    checkFlags(flags, F.LIVE | F.CONFIG | F.FORCE, fn, D);
-    const el = parseXml(xml, 'device');
+    checkFlags(flags, allowed, fn, D);
+    const parsed = typeof device === 'string' ? parseXml(device, 'device') : undefined;
+    const find = (def: () => DomainDef): XmlElement => parsed ?? deviceByAlias(def(), (device as DeviceByAlias).alias);
     await domainJob(this.drv, dom, true, async (d) => {
       const active = isActiveStatus(d.status) && d.status.phase === 'active';
       const live = (flags & F.LIVE) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && active);
       const config = (flags & F.CONFIG) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && !active);
       if (live && !active) throw notRunning();
       if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot modify device on transient domain', D);
-      if (config) await change.config(d, el);
-      if (live) await change.live(requireActive(d), el);
+      const liveEl = live ? find(() => parseDomainXML(requireActive(d).xml, { arch: GUEST_ARCH })) : undefined;
+      if (config) await change.config(d, find(() => d.persistentDef!));
+      if (liveEl) await change.live(requireActive(d), liveEl);
     });
   }
+
 
   async domainBlockStats(dom: DomainRef, disk: string): Promise<DomainBlockStats> {
     return this.monitorJob(dom, async (_d, s) => {
