@@ -17,7 +17,7 @@ import { domainJob, noDomain, notRunning, readDomain, requireActive } from './dr
 import { parseQemuDomain } from './driver/domain-define.js';
 import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
-import { memoryStats } from './driver/memory-stats.js';
+import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
 import { domainXMLToNative } from './driver/xml-to-native.js';
 import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
@@ -559,6 +559,9 @@ export class QemuHypervisor implements HypervisorDriver {
     });
   }
 
+  async domainSetMemoryStatsPeriod(dom: DomainRef, period: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setMemoryStatsPeriod(this.drv, d, period, flags));
+  }
   async domainSetLifecycleAction(dom: DomainRef, type: number, action: number, flags: number): Promise<void> {
     await domainJob(this.drv, dom, true, (d) => setLifecycleAction(this.drv, d, type, action, flags));
   }

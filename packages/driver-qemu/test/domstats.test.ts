@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectGetAllDomainStatsFlags, DomainMemoryStatTag as T, DomainStatsTypes as S, type Connection } from '@tsvirt/api';
+import { ConnectGetAllDomainStatsFlags, DomainMemoryStatTag as T, DomainModificationImpact as I, DomainXMLFlags, DomainStatsTypes as S, type Connection } from '@tsvirt/api';
 import { domainXml, TestRoot } from './helpers.js';
 import { tsvirsh } from './tsvirsh.js';
 
@@ -87,5 +87,37 @@ describe('dommemstat with real QEMU (virDomainMemoryStats)', () => {
     await expect((await conn.lookupByName('st1')).memoryStats(13, 1)).rejects.toThrow('unsupported flags (0x1) in function qemuDomainMemoryStats');
     const r = await tsvirsh(root.uri, 'dommemstat', 'st2');
     expect(r.stderr).toContain('error: Failed to get memory statistics for domain st2\nerror: Requested operation is not valid: domain is not running\n');
+  });
+
+  it('setMemoryStatsPeriod (dommemstat --period): the balloon polls the guest at that interval in QEMU and in the live XML; --config in the definition', async () => {
+    const dom = await conn.lookupByName('st1');
+    await dom.setMemoryStatsPeriod(3);
+    const polled = JSON.parse(await dom.qemuMonitorCommand(
+      '{"execute":"qom-get","arguments":{"path":"/machine/peripheral/balloon0","property":"guest-stats-polling-interval"}}')).return;
+    expect(polled).toBe(3);
+    expect(await dom.getXMLDesc()).toContain("<stats period='3'/>");
+    expect(await dom.getXMLDesc(DomainXMLFlags.INACTIVE)).not.toContain('<stats');
+    await dom.setMemoryStatsPeriod(5, I.CONFIG);
+    expect(await dom.getXMLDesc(DomainXMLFlags.INACTIVE)).toContain("<stats period='5'/>");
+    await expect(dom.setMemoryStatsPeriod(1, 4)).rejects.toThrow('unsupported flags (0x4) in function qemuDomainSetMemoryStatsPeriod');
+    const nb = await conn.createXML(domainXml('st4', "<memballoon model='none'/>"));
+    try {
+      await expect(nb.setMemoryStatsPeriod(1)).rejects.toThrow('Requested operation is not valid: Active domain has no memory balloon device');
+    } finally {
+      await nb.destroy();
+    }
+  });
+
+  it('a start tells QEMU the <stats period> of the definition', async () => {
+    const dom = await conn.lookupByName('st2');
+    await dom.setMemoryStatsPeriod(7, I.CONFIG);
+    await dom.create();
+    try {
+      const polled = JSON.parse(await dom.qemuMonitorCommand(
+        '{"execute":"qom-get","arguments":{"path":"/machine/peripheral/balloon0","property":"guest-stats-polling-interval"}}')).return;
+      expect(polled).toBe(7);
+    } finally {
+      await dom.destroy();
+    }
   });
 });

@@ -1,10 +1,16 @@
-import { DomainMemoryStatTag as T, type DomainMemoryStat } from '@tsvirt/api';
-import { devicesOf } from '../devices/typed-devices.js';
+import type { DomainDef } from '@tsvirt/conf';
+import { DomainMemoryStatTag as T, DomainModificationImpact as I, type DomainMemoryStat } from '@tsvirt/api';
+import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
+import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { currentDef, type StoredDomain } from '../state/qemu-store.js';
+import type { DriverContext } from './driver-context.js';
+import { applyChange } from './domain-resources.js';
 import { procStat } from './domain-stats.js';
 import { withMonitor } from './monitor.js';
+
+const D = ErrorDomain.QEMU;
 
 /** The balloon's QOM path: the command builder names the virtio balloon `balloon0`. */
 const BALLOON_PATH = '/machine/peripheral/balloon0';
@@ -57,4 +63,32 @@ export async function memoryStats(d: StoredDomain, s: ActiveStatus, nrStats: num
   // libvirt logs a failed /proc read and answers without the RSS; so does this.
   const st = await procStat(`/proc/${s.pid}/stat`);
   return st ? [...counters, { tag: T.RSS, val: st.rssPages * 4n }] : counters;
+}
+
+/** Asks QEMU's balloon to poll the guest's counters every `period` seconds (0: never). */
+function setPollingInterval(mon: QmpClient, period: number): Promise<unknown> {
+  return mon.execute('qom-set', { path: BALLOON_PATH, property: 'guest-stats-polling-interval', value: period });
+}
+
+/** At start, as libvirt's qemuProcessSetupBalloon: the `<stats period>` of the balloon told to QEMU. */
+export function balloonSetup(mon: QmpClient, def: DomainDef): Array<Promise<unknown>> {
+  const period = devicesOf(def.devices, 'memballoon').find((b) => b.model !== 'none')?.statsPeriod;
+  return period ? [setPollingInterval(mon, period)] : [];
+}
+
+/**
+ * virDomainSetMemoryStatsPeriod as libvirt 9.0's QEMU driver: the live balloon's polling interval
+ * (QOM `guest-stats-polling-interval`) and/or the `<stats period>` of the definitions reached.
+ */
+export async function setMemoryStatsPeriod(drv: DriverContext, d: StoredDomain, period: number, flags: number): Promise<void> {
+  checkFlags(flags, I.LIVE | I.CONFIG, 'qemuDomainSetMemoryStatsPeriod', D);
+  await applyChange(drv, d, flags, (def, live) => {
+    const balloon = devicesOf(def.devices, 'memballoon').find((b) => b.model !== 'none');
+    if (!balloon) throw new VirError(ErrorCode.OPERATION_INVALID, `${live ? 'Active' : 'Inactive'} domain has no memory balloon device`, D);
+    writeBack(def, { ...balloon, statsPeriod: period });
+  }, async (s) => {
+    await withMonitor(s, (mon) => setPollingInterval(mon, period)).catch(() => {
+      throw new VirError(ErrorCode.OPERATION_INVALID, 'unable to set balloon driver collection period', D);
+    });
+  });
 }
