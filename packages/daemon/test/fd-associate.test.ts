@@ -73,6 +73,8 @@ describe.skipIf(skip && !ci)('descriptor groups and fdgroup disks through tsvirt
     expect(lines).toContain('rw.img at 510: 00005a5a');
     expect(lines).toContain('  -blockdev {"driver":"file","filename":"/dev/fdset/0","node-name":"libvirt-1-storage","read-only":true,"discard":"unmap"}');
     expect(lines).toMatch(/start from a new connection .* 8 10 invalid argument: file descriptor group 'ro' was not associated with the domain/);
+    // and with the domain: undefined, or transient once stopped
+    expect(lines.match(/^start once defined again 8 10 invalid argument: file descriptor group 'ro' was not associated with the domain$/gm)).toHaveLength(2);
     // the daemon closed its copies with the client's connection
     expect(heldFiles(d.child.pid!).filter((f) => f.includes('images-'))).toEqual([]);
   });

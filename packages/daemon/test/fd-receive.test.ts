@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeError, decodeRet, encodeCall, fdPassingMissing, remote, remote_program, virnet, writeWithFds, type Frame,
 } from '@tsvirt/remote/protocol';
+import { addDriverImporter, connect } from '@tsvirt/api';
 import { RawClient } from './helpers/raw-client.js';
 import { startDaemon, waitFor, type DaemonProcess } from './helpers/daemon-process.js';
 
@@ -195,5 +196,17 @@ except libvirt.libvirtError as e:
 print(d.name())`;
     const r = spawnSync('/usr/bin/python3', ['-c', py, `test+unix:///default?socket=${d.rw}`], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stdout).toBe('74 argument unsupported: fd passing is not supported by this connection\ntest\n');
+  });
+
+  it('tsvirt\'s remote client asks the same and refuses the same', async () => {
+    addDriverImporter((m) => import(m));
+    const conn = await connect(`test+unix:///default?socket=${d.rw}`);
+    try {
+      const dom = await conn.lookupByName('test');
+      await expect(dom.fdAssociate('g', [0])).rejects.toMatchObject({ code: 74, domain: 20, message: 'argument unsupported: fd passing is not supported by this connection' });
+      expect(dom.getName()).toBe('test');
+    } finally {
+      await conn.close();
+    }
   });
 });

@@ -13,6 +13,7 @@ import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-snapext-${process.pid}`;
 const NET = `tsvirt-snapnet-${process.pid}`;
+const TR = `tsvirt-snaptr-${process.pid}`;
 const UUID = 'b7a5c2d0-5e1f-4c3a-9d2e-0f1e2d3c4b5a';
 let root: TestRoot;
 
@@ -39,6 +40,9 @@ function prepare(dir: string): void {
     + "<target dev='vda' bus='virtio'/></disk><disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>";
   writeFileSync(join(dir, 'net.xml'), `<domain type='qemu'><name>${NET}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${nbd}</devices></domain>`);
+  img('t.qcow2', 'qcow2');
+  writeFileSync(join(dir, 'tr.xml'), `<domain type='qemu'><name>${TR}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${disk(join(dir, 't.qcow2'), 'qcow2', 'vda')}</devices></domain>`);
   writeFileSync(join(dir, 'snap.xml'), `<domainsnapshot><name>x1</name><description>from xml</description><disks>
   <disk name='vda' snapshot='external'><source file='${join(dir, 'x1.qcow2')}'/></disk><disk name='vdb' snapshot='no'/>
   <disk name='vdc'><driver type='qcow2'/></disk></disks></domainsnapshot>`);
@@ -90,6 +94,9 @@ const STEPS: string[][] = [
   ['snapshot-list', S, '--leaves', '--name'], ['snapshot-info', S, 'off1'], ['snapshot-info', S, 'run1'], ['snapshot-dumpxml', S, 'run1', '--xpath', '//domain/devices/disk'], ['snapshot-dumpxml', S, 'off1'],
   ['snapshot-create-as', S, '--print-xml', '--disk-only', '--diskspec', 'vda,file=DIR/p.qcow2,driver=qcow2', '--memspec', 'DIR/p.mem'], ['snapshot-info', S, '--current'],
   ['snapshot-revert', S, 'run1'], ['snapshot-revert', S, 'off1', '--force'],
+  // edited (REDEFINE keeps the overlays it names), then cloned
+  ['snapshot-edit', S, 'run1'], ['snapshot-dumpxml', S, 'run1', '--xpath', '/domainsnapshot/description | /domainsnapshot/disks'],
+  ['snapshot-edit', S, 'off1', '--clone'], ['snapshot-list', S, '--name'], ['snapshot-delete', S, 'off9', '--metadata'],
   ['snapshot-delete', S, 'reused', '--metadata'], ['snapshot-current', S, '--name'],
   ['domblklist', S], ['domblkinfo', S, 'vda'],
   // deleting one merges its overlays down: a commit under another overlay (vda), an active commit (vdc)
@@ -102,6 +109,9 @@ const STEPS: string[][] = [
   ['domstate', '--reason', S], ['snapshot-info', S, 'mem1'], ['snapshot-list', S, '--active', '--name'],
   ['snapshot-create-as', S, 'mem2', '--live', '--memspec', 'DIR/mem2.save', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['snapshot-delete', S, 'mem2'], ['dumpxml', S, '--xpath', '//disk/source'],
+  // a disk in a block job is left alone, and no external snapshot is deleted meanwhile
+  ['blockcommit', S, 'vdb', '--active'], ['snapshot-create-as', S, 'bad', '--disk-only', '--diskspec', 'vdc,snapshot=no'],
+  ['snapshot-delete', S, 'mem1'], ['blockjob', S, 'vdb', '--abort'],
   // a manual disk: left to the user with the guest paused; nothing to merge it by on a delete
   ['snapshot-create-as', S, 'man1', '--disk-only', '--diskspec', 'vda,snapshot=manual', '--diskspec', 'vdc,snapshot=no'], ['domstate', '--reason', S],
   ['snapshot-dumpxml', S, 'man1', '--xpath', '/domainsnapshot/disks'], ['resume', S], ['snapshot-delete', S, 'man1'],
@@ -109,6 +119,9 @@ const STEPS: string[][] = [
   // halted after the snapshot, then started again on the overlay chain
   ['snapshot-create-as', S, 'halted', '--disk-only', '--halt', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['dumpxml', S, '--xpath', '//disk'], ['start', S], ['dumpxml', S, '--xpath', '//disk'],
+  // the running chain committed back into its base, the disk pivoted onto it
+  ['blockcommit', S, 'vdc', '--active', '--pivot', '--wait'], ['dumpxml', S, '--xpath', "//disk[target/@dev='vdc']"],
+  ['dumpxml', S, '--inactive', '--xpath', "//disk[target/@dev='vdc']"], ['domblklist', S],
   ['destroy', S], ['snapshot-list', S, '--name', '--topological'],
   // shut off: qemu-img commit of the overlay into its backing image
   ['snapshot-delete', S, 'halted'], ['dumpxml', S, '--xpath', '//disk'], ['snapshot-delete', S, 'off1'], ['dumpxml', S, '--xpath', '//disk/source'],
@@ -116,12 +129,22 @@ const STEPS: string[][] = [
   ['define', 'DIR/net.xml'], ['snapshot-create-as', NET, 'n1', '--disk-only'], ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'vda,file=DIR/n.qcow2'],
   ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'hdc,file=DIR/n.qcow2', '--diskspec', 'vda,snapshot=no'],
   ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'vda,snapshot=no'], ['snapshot-create-as', NET, 'n1'], ['undefine', NET],
+  // a transient domain: no definition to move, no halt, the metadata gone with it
+  ['create', 'DIR/tr.xml'], ['snapshot-create-as', TR, 't1', '--disk-only'], ['snapshot-create-as', TR, 't2', '--disk-only', '--halt'],
+  ['dumpxml', TR, '--xpath', '//disk'], ['snapshot-list', TR, '--tree'], ['snapshot-delete', TR, 't1'], ['dumpxml', TR, '--xpath', '//disk/source'],
+  ['snapshot-create-as', TR, 't3', '--memspec', 'DIR/t3.save'], ['domstate', '--reason', TR], ['destroy', TR], ['create', 'DIR/tr.xml'],
+  ['snapshot-list', TR, '--name'], ['destroy', TR],
 ];
 
 describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots beside libvirt's QEMU driver (libvirtd 9.0)", () => {
   beforeAll(() => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
+    // snapshot-edit's editor, for both sides: a description added to run1, off1 cloned as off9.
+    const editor = join(root.dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i -e "s#<name>run1</name>#<name>run1</name><description>edited</description>#" -e "s#<name>off1<#<name>off9<#" "$1"\n', { mode: 0o755 });
+    process.env['EDITOR'] = editor;
+    process.env['VISUAL'] = editor;
     prepare(join(root.dir, 'lv'));
     prepare(join(root.dir, 'ts'));
   });
@@ -129,14 +152,19 @@ describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots 
     systemVirsh(['destroy', NAME]);
     systemVirsh(['undefine', NAME, '--snapshots-metadata']);
     systemVirsh(['undefine', NET]);
+    systemVirsh(['destroy', TR]);
     await root?.cleanup();
   });
 
   it('gives the same answers, definitions and refusals step by step, and leaves the same chains', async () => {
     const theirs = join(root.dir, 'lv');
     const ours = join(root.dir, 'ts');
-    const { differ } = await compareSteps({ uri: root.uri, theirs, ours, mask }, STEPS);
+    const { differ, transcript } = await compareSteps({ uri: root.uri, theirs, ours, mask }, STEPS);
     expect(differ).toEqual([]);
+    // The edits and the deletes did happen: the steps compared were not two alike failures.
+    expect(transcript).toContain('Snapshot run1 edited.\n');
+    expect(transcript).toContain('Snapshot off1 cloned to off9.\n');
+    expect(transcript).toContain('Domain snapshot x1 deleted\n');
     // the same files left on both sides, each image with the same chain
     const files = (dir: string): string[] => readdirSync(dir).filter((f) => !f.endsWith('.xml')).sort();
     expect(files(ours)).toEqual(files(theirs));

@@ -24,12 +24,19 @@ export async function editConfigDisk(drv: DriverContext, d: StoredDomain, target
   await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
 }
 
-/** A disk moved onto another image: its source and format, the mirror gone. */
+/**
+ * A disk moved onto another image: its source and format, the mirror gone. An image of its own
+ * chain keeps its index and what lay below it; the rest of the chain goes.
+ */
 export function moveSource(path: string, format: string, block: boolean): (d: Disk) => void {
   return (d) => {
+    const chain = d.backingStore;
+    const at = chain?.findIndex((l) => l.path === path) ?? -1;
+    const index = chain?.[at]?.index;
     d.type = block ? 'block' : 'file';
-    d.source = block ? { dev: path } : { file: path };
+    d.source = { ...(block ? { dev: path } : { file: path }), ...(index !== undefined ? { index } : {}) };
     d.driver = { ...d.driver, type: format };
+    if (chain !== undefined) d.backingStore = at >= 0 ? chain.slice(at + 1) : [];
     delete d.mirror;
   };
 }

@@ -35,9 +35,14 @@ async function migrationDone(mon: QmpClient, ended: EventWake, what: string): Pr
   }
 }
 
+/** libvirt's unlimited bandwidth for a save: LLONG_MAX in whole MiB/s, in bytes (exact as a double). */
+const UNLIMITED_BANDWIDTH = 2 ** 63 - 2 ** 20;
+
 /**
  * Has QEMU migrate its state into `file` from `offset`: QEMU connects to a unix socket this
  * process listens on (QEMU runs sandboxed and cannot spawn a writer), and the stream is copied.
+ * As libvirt's save, the migration runs without QEMU's default bandwidth cap (128 MiB/s), which a
+ * failed save gives back.
  */
 export async function migrateToFile(mon: QmpClient, socketPath: string, file: FileHandle, offset: number): Promise<void> {
   const server = createServer();
@@ -60,11 +65,16 @@ export async function migrateToFile(mon: QmpClient, socketPath: string, file: Fi
     server.once('error', reject);
     server.listen(socketPath, resolve);
   });
+  const before = (await mon.execute<{ 'max-bandwidth'?: number }>('query-migrate-parameters'))['max-bandwidth'];
   try {
+    await mon.execute('migrate-set-parameters', { 'max-bandwidth': UNLIMITED_BANDWIDTH });
     const ended = await followMigration(mon);
     await mon.execute('migrate', { uri: `unix:${socketPath}` });
     await migrationDone(mon, ended, 'operation failed: domain save job');
     await copied;
+  } catch (e) {
+    if (before !== undefined) await mon.execute('migrate-set-parameters', { 'max-bandwidth': before }).catch(() => undefined);
+    throw e;
   } finally {
     server.close();
   }

@@ -32,10 +32,9 @@ const MESSAGES: ReadonlyMap<number, readonly [number, (m: Rec) => DomainDriverEv
 ] as const);
 
 export function domainEventAnyOverrides(client: RpcClient) {
-  const shared = new SharedCallbacks<DomainDriverEvent>(client);
-  client.onEvent(({ proc, msg }) => {
+  const shared = new SharedCallbacks<DomainDriverEvent>(client, ({ proc, msg }) => {
     const known = MESSAGES.get(proc);
-    if (known) shared.deliver((msg as Rec).callbackID as number, known[1](msg as Rec));
+    return known && [(msg as Rec).callbackID as number, known[1](msg as Rec)];
   });
   const ids = [...new Set([...MESSAGES.values()].map(([id]) => id))];
   return {
