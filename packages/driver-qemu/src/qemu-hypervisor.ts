@@ -7,7 +7,7 @@ import {
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
   DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
-  type DomainBlockStats, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -17,6 +17,9 @@ import { domainJob, noDomain, notRunning, readDomain, requireActive } from './dr
 import { parseQemuDomain } from './driver/domain-define.js';
 import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
+import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
+import { setLifecycleAction } from './driver/lifecycle-action.js';
+import { domainXMLToNative } from './driver/xml-to-native.js';
 import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
 import { coreDump } from './save/domain-dump.js';
@@ -25,6 +28,7 @@ import { withMonitor } from './driver/monitor.js';
 import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
 import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
+import { deviceByAlias, type DeviceByAlias } from './hotplug/device-alias.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
@@ -344,6 +348,14 @@ export class QemuHypervisor implements HypervisorDriver {
     const args = sendKeyArgs(codeset, holdtime, keycodes);
     await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('send-key', args)));
   }
+  async connectDomainXMLToNative(format: string, xml: string, flags: number): Promise<string> {
+    checkFlags(flags, 0, 'qemuConnectDomainXMLToNative', D);
+    return domainXMLToNative(this.drv, format, xml);
+  }
+  async domainMemoryStats(dom: DomainRef, nrStats: number, flags: number): Promise<DomainMemoryStat[]> {
+    checkFlags(flags, 0, 'qemuDomainMemoryStats', D);
+    return this.monitorJob(dom, (d, s) => memoryStats(d, s, nrStats));
+  }
   async domainScreenshot(dom: DomainRef, screen: number, flags: number): Promise<DomainScreenshot> {
     checkFlags(flags, 0, 'qemuDomainScreenshot', D);
     return this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => takeScreenshot(m, s, screen)));
@@ -466,6 +478,15 @@ export class QemuHypervisor implements HypervisorDriver {
     await this.changeDevice(dom, xml, flags, 'detach');
   }
 
+  /** virDomainDetachDeviceAlias: a disk, SCSI hostdev or interface found by its alias, detached as by its XML. */
+  async domainDetachDeviceAlias(dom: DomainRef, alias: string, flags: number): Promise<void> {
+    const F = DomainDeviceModifyFlags;
+    await this.modifyDevice(dom, { alias }, flags, 'qemuDomainDetachDeviceAlias', {
+      config: (d, el) => configChange(this.drv, d, el, 'detach'),
+      live: (s, el) => liveChange(this.drv, s, el, 'detach'),
+    }, F.LIVE | F.CONFIG);
+  }
+
   async domainUpdateDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
     await this.modifyDevice(dom, xml, flags, 'qemuDomainUpdateDeviceFlags', {
       config: (d, el) => updateConfig(this.drv, d, el),
@@ -481,24 +502,30 @@ export class QemuHypervisor implements HypervisorDriver {
     });
   }
 
-  /** One device modification job: the flags' modification impact (libvirt's), then the config and/or live change. */
-  private async modifyDevice(dom: DomainRef, xml: string, flags: number, fn: string, change: {
+  /**
+   * One device modification job: the flags' modification impact (libvirt's), then the config and/or
+   * live change of the device `device` finds in the definition it changes (parsed XML, or an alias).
+   */
+  private async modifyDevice(dom: DomainRef, device: string | DeviceByAlias, flags: number, fn: string, change: {
     config: (d: StoredDomain, el: XmlElement) => Promise<void>;
     live: (s: ReturnType<typeof requireActive>, el: XmlElement) => Promise<void>;
-  }): Promise<void> {
+  }, allowed = DomainDeviceModifyFlags.LIVE | DomainDeviceModifyFlags.CONFIG | DomainDeviceModifyFlags.FORCE): Promise<void> {
     const F = DomainDeviceModifyFlags;
-    checkFlags(flags, F.LIVE | F.CONFIG | F.FORCE, fn, D);
-    const el = parseXml(xml, 'device');
+    checkFlags(flags, allowed, fn, D);
+    const parsed = typeof device === 'string' ? parseXml(device, 'device') : undefined;
+    const find = (def: () => DomainDef): XmlElement => parsed ?? deviceByAlias(def(), (device as DeviceByAlias).alias);
     await domainJob(this.drv, dom, true, async (d) => {
       const active = isActiveStatus(d.status) && d.status.phase === 'active';
       const live = (flags & F.LIVE) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && active);
       const config = (flags & F.CONFIG) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && !active);
       if (live && !active) throw notRunning();
       if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot modify device on transient domain', D);
-      if (config) await change.config(d, el);
-      if (live) await change.live(requireActive(d), el);
+      const liveEl = live ? find(() => parseDomainXML(requireActive(d).xml, { arch: GUEST_ARCH })) : undefined;
+      if (config) await change.config(d, find(() => d.persistentDef!));
+      if (liveEl) await change.live(requireActive(d), liveEl);
     });
   }
+
 
   async domainBlockStats(dom: DomainRef, disk: string): Promise<DomainBlockStats> {
     return this.monitorJob(dom, async (_d, s) => {
@@ -533,6 +560,12 @@ export class QemuHypervisor implements HypervisorDriver {
     });
   }
 
+  async domainSetMemoryStatsPeriod(dom: DomainRef, period: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setMemoryStatsPeriod(this.drv, d, period, flags));
+  }
+  async domainSetLifecycleAction(dom: DomainRef, type: number, action: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setLifecycleAction(this.drv, d, type, action, flags));
+  }
   async domainSetMemoryFlags(dom: DomainRef, kib: number, flags: number): Promise<void> {
     await domainJob(this.drv, dom, true, (d) => setMemory(this.drv, d, kib, flags));
   }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectGetAllDomainStatsFlags, DomainStatsTypes as S, type Connection } from '@tsvirt/api';
+import { ConnectGetAllDomainStatsFlags, DomainMemoryStatTag as T, DomainModificationImpact as I, DomainXMLFlags, DomainStatsTypes as S, type Connection } from '@tsvirt/api';
 import { domainXml, TestRoot } from './helpers.js';
 import { tsvirsh } from './tsvirsh.js';
 
@@ -58,5 +58,66 @@ describe('domstats with real QEMU (connectGetAllDomainStats)', () => {
     const running = await conn.getAllDomainStats(S.STATE, 1);
     expect(running.map((r) => r.domain.getName())).toEqual(['st1']);
     await expect(conn.getAllDomainStats(S.PERF, ConnectGetAllDomainStatsFlags.ENFORCE_STATS)).rejects.toThrow('Stats types bits 0x40 are not supported by this daemon');
+  });
+});
+
+describe('dommemstat with real QEMU (virDomainMemoryStats)', () => {
+  // What libvirtd 9.0 printed for a running 64 MiB guest with a virtio balloon and no guest driver
+  // (QEMU's guest-stats all 2^64 - 1, last-update 0): actual 65536, last_update 0, rss N.
+  it("answers the balloon's size, its last update and QEMU's RSS, as libvirtd 9.0 does without a guest driver", async () => {
+    const r = await tsvirsh(root.uri, 'dommemstat', 'st1');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^actual 65536\nlast_update 0\nrss [1-9]\d*\n\n$/);
+    const dom = await conn.lookupByName('st1');
+    expect((await dom.memoryStats()).map((m) => m.tag)).toEqual([T.ACTUAL_BALLOON, T.LAST_UPDATE, T.RSS]);
+    expect(await dom.memoryStats(2)).toEqual([{ tag: T.ACTUAL_BALLOON, val: 65536n }, { tag: T.LAST_UPDATE, val: 0n }]);
+  });
+
+  it("answers only the RSS without a balloon, and refuses a stopped domain and flags in libvirt's words", async () => {
+    const nb = await conn.createXML(domainXml('st3', "<memballoon model='none'/>"));
+    try {
+      const stats = await nb.memoryStats();
+      expect(stats.map((m) => m.tag)).toEqual([T.RSS]);
+      expect(stats[0]!.val).toBeGreaterThan(1000n);
+    } finally {
+      await nb.destroy();
+    }
+    const st2 = await conn.lookupByName('st2');
+    await expect(st2.memoryStats()).rejects.toThrow('Requested operation is not valid: domain is not running');
+    await expect((await conn.lookupByName('st1')).memoryStats(13, 1)).rejects.toThrow('unsupported flags (0x1) in function qemuDomainMemoryStats');
+    const r = await tsvirsh(root.uri, 'dommemstat', 'st2');
+    expect(r.stderr).toContain('error: Failed to get memory statistics for domain st2\nerror: Requested operation is not valid: domain is not running\n');
+  });
+
+  it('setMemoryStatsPeriod (dommemstat --period): the balloon polls the guest at that interval in QEMU and in the live XML; --config in the definition', async () => {
+    const dom = await conn.lookupByName('st1');
+    await dom.setMemoryStatsPeriod(3);
+    const polled = JSON.parse(await dom.qemuMonitorCommand(
+      '{"execute":"qom-get","arguments":{"path":"/machine/peripheral/balloon0","property":"guest-stats-polling-interval"}}')).return;
+    expect(polled).toBe(3);
+    expect(await dom.getXMLDesc()).toContain("<stats period='3'/>");
+    expect(await dom.getXMLDesc(DomainXMLFlags.INACTIVE)).not.toContain('<stats');
+    await dom.setMemoryStatsPeriod(5, I.CONFIG);
+    expect(await dom.getXMLDesc(DomainXMLFlags.INACTIVE)).toContain("<stats period='5'/>");
+    await expect(dom.setMemoryStatsPeriod(1, 4)).rejects.toThrow('unsupported flags (0x4) in function qemuDomainSetMemoryStatsPeriod');
+    const nb = await conn.createXML(domainXml('st4', "<memballoon model='none'/>"));
+    try {
+      await expect(nb.setMemoryStatsPeriod(1)).rejects.toThrow('Requested operation is not valid: Active domain has no memory balloon device');
+    } finally {
+      await nb.destroy();
+    }
+  });
+
+  it('a start tells QEMU the <stats period> of the definition', async () => {
+    const dom = await conn.lookupByName('st2');
+    await dom.setMemoryStatsPeriod(7, I.CONFIG);
+    await dom.create();
+    try {
+      const polled = JSON.parse(await dom.qemuMonitorCommand(
+        '{"execute":"qom-get","arguments":{"path":"/machine/peripheral/balloon0","property":"guest-stats-polling-interval"}}')).return;
+      expect(polled).toBe(7);
+    } finally {
+      await dom.destroy();
+    }
   });
 });

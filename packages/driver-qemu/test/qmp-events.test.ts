@@ -3,8 +3,8 @@ import { connect as connectSocket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DomainEventDetail, DomainEventID, DomainEventType, DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState,
-  type Connection, type DomainDriverEvent,
+  DomainEventDetail, DomainEventID, DomainEventType, DomainLifecycle as LC, DomainLifecycleAction as A, DomainModificationImpact as I,
+  DomainPausedReason, DomainRunningReason, DomainShutoffReason, DomainState, DomainXMLFlags, type Connection, type DomainDriverEvent,
 } from '@tsvirt/api';
 import { domainXml, TestRoot } from './helpers.js';
 
@@ -157,6 +157,28 @@ describe('QMP events from the held monitor, with real QEMU', () => {
       ['reset2', E.STARTED, D.STARTED.BOOTED], ['reset2', E.SHUTDOWN, D.SHUTDOWN.HOST], ['reset2', E.STOPPED, D.STOPPED.SHUTDOWN],
     ]);
     expect(statusOf('reset2')).toBeUndefined();
+  });
+
+  it('set-lifecycle-action on a running guest reaches QEMU: on_reboot destroy turns its next own reset into a shutdown', async () => {
+    const dom = await conn.defineXML(guestXml('lca1', REBOOT, '', 4_000_000));
+    await dom.create();
+    await dom.setLifecycleAction(LC.REBOOT, A.DESTROY);
+    expect(await dom.getXMLDesc()).toContain('<on_reboot>destroy</on_reboot>');
+    expect(await dom.getXMLDesc(DomainXMLFlags.INACTIVE)).toContain('<on_reboot>restart</on_reboot>');
+    await rec.until(() => rec.of('lca1').some((e) => e[1] === E.STOPPED), 'STOPPED');
+    expect(rec.of('lca1').slice(-2)).toEqual([['lca1', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['lca1', E.STOPPED, D.STOPPED.SHUTDOWN]]);
+
+    await expect(dom.setLifecycleAction(LC.CRASH, A.DESTROY, I.LIVE)).rejects.toThrow('Requested operation is not valid: domain is not running');
+    await dom.setLifecycleAction(LC.CRASH, A.COREDUMP_RESTART);
+    await dom.setLifecycleAction(LC.REBOOT, A.DESTROY, I.CONFIG);
+    expect(await dom.getXMLDesc()).toMatch(/<on_reboot>destroy<\/on_reboot>\s*<on_crash>coredump-restart<\/on_crash>/);
+    await expect(dom.setLifecycleAction(LC.POWEROFF, A.RESTART)).rejects.toThrow(
+      "unsupported configuration: qemu driver doesn't support 'onReboot' set to 'destroy and 'onPoweroff' set to 'reboot'");
+    await expect(dom.setLifecycleAction(LC.REBOOT, A.PRESERVE)).rejects.toThrow("qemu driver doesn't support the 'preserve' action for 'on_reboot'/'on_poweroff'");
+    await expect(dom.setLifecycleAction(LC.CRASH, A.RESTART_RENAME)).rejects.toThrow("qemu driver doesn't support the 'rename-restart' action");
+    await expect(dom.setLifecycleAction(LC.POWEROFF, A.COREDUMP_DESTROY)).rejects.toThrow("Lifecycle event 'poweroff' doesn't support 'coredump-destroy' action");
+    await expect(dom.setLifecycleAction(LC.CRASH, A.DESTROY, 4)).rejects.toThrow('unsupported flags (0x4) in function qemuDomainSetLifecycleAction');
+    await dom.undefine();
   });
 
   it('a guest that powers itself off: SHUTDOWN (guest), then on_poweroff destroy stops it', async () => {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainXml, majMin, sharedDisk, TestRoot } from './helpers.js';
@@ -92,5 +92,15 @@ describe('tsvirsh against qemu:///embed with real QEMU', () => {
     await run('destroy', 'g1');
     await run('destroy', 'g2');
     expect(await run('inject-nmi', 'g1')).toMatchObject({ code: 1, stdout: '\n', stderr: 'error: Requested operation is not valid: domain is not running\n' });
+  });
+
+  it('ttyconsole prints the pty QEMU opened for the console, as the live XML names it', async () => {
+    const file = join(root.dir, 't1.xml');
+    writeFileSync(file, domainXml('t1', "<serial type='pty'/><console type='pty'/>"));
+    await run('create', file);
+    const tty = /<console type='pty' tty='(\/dev\/pts\/\d+)'/.exec((await run('dumpxml', 't1')).stdout)![1]!;
+    expect(statSync(tty).isCharacterDevice()).toBe(true);
+    expect(await run('ttyconsole', 't1')).toMatchObject({ code: 0, stdout: `${tty}\n\n`, stderr: '' });
+    await run('destroy', 't1');
   });
 });

@@ -14,7 +14,7 @@ const M = DomainMemoryModFlags;
 const V = DomainVcpuFlags;
 
 /** Applies `change` to the definitions a modification reaches: the live one through `live` first, then the persistent one. */
-async function applyChange(
+export async function applyChange(
   drv: DriverContext, d: StoredDomain, flags: number, change: (def: DomainDef, live: boolean) => void,
   live: (s: ActiveStatus, def: DomainDef) => Promise<void>,
 ): Promise<void> {

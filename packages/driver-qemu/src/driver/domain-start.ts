@@ -17,6 +17,7 @@ import { migrateFromFd, openStream } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { eventMonitorArgs } from '../process/event-monitor.js';
 import { lifecycleSetup } from '../events/lifecycle-actions.js';
+import { balloonSetup } from './memory-stats.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -52,7 +53,8 @@ export interface StartOptions {
   readonly fromSnapshot?: { readonly loadvm: string | undefined };
 }
 
-async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
+/** The accelerator a domain of this type runs on here (domxml-to-native asks it too). */
+export async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm' | 'tcg'> {
   if (def.type === 'qemu') return 'tcg';
   if (def.type === 'kvm' && (await drv.kvmUsable())) return 'kvm';
   throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${emulatorOf(def)}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
@@ -182,7 +184,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       await recordChannels(proc.monitor, def, status.runDir);
       await drv.watcher.holdStarting(status);
       // Written together: QEMU applies the actions before it runs the guest.
-      await Promise.all([lifecycleSetup(proc.monitor, def), ...(opts.paused ? [] : [proc.monitor.execute('cont')])]);
+      await Promise.all([lifecycleSetup(proc.monitor, def), ...balloonSetup(proc.monitor, def), ...(opts.paused ? [] : [proc.monitor.execute('cont')])]);
     } finally {
       proc.monitor.close();
     }

@@ -16,7 +16,7 @@ export const QEMU_STATS = S.STATE | S.CPU_TOTAL | S.BALLOON | S.VCPU | S.INTERFA
 const NS_PER_TICK = 10_000_000n;
 
 /** utime and stime (ticks) and rss (pages) of a process or thread from /proc. */
-async function procStat(path: string): Promise<{ user: bigint; system: bigint; rssPages: bigint } | undefined> {
+export async function procStat(path: string): Promise<{ user: bigint; system: bigint; rssPages: bigint } | undefined> {
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');

@@ -80,7 +80,7 @@ function checkTpms(def: DomainDef): void {
  * Lifecycle actions this driver can carry out (qemuValidateLifecycleAction): no `rename-restart`,
  * `preserve` only on a crash, and no power-off restart with a reboot that destroys.
  */
-function checkLifecycle(def: DomainDef): void {
+export function checkLifecycle(def: Pick<DomainDef, 'onPoweroff' | 'onReboot' | 'onCrash'>): void {
   const { onPoweroff, onReboot, onCrash } = def;
   if ([onPoweroff, onReboot, onCrash].includes('rename-restart')) {
     throw unsupported("qemu driver doesn't support the 'rename-restart' action for 'on_reboot'/'on_poweroff'/'on_crash'");

@@ -45,7 +45,8 @@ export const domxmlToNative: CommandDef = {
       throw new VshError('need either domain or domain XML');
     }
     const conn = await ctl.connect();
-    ctl.print(`${await conn.domainXMLToNative(format, xml)}\n`);
+    // virsh prints the line as the driver gives it (libvirt's has no newline of its own).
+    ctl.print(await conn.domainXMLToNative(format, xml));
     return true;
   },
 };
