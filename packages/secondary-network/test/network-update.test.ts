@@ -7,6 +7,19 @@ import { TestHost, inNs } from './netns.js';
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const LIVE_AND_CONFIG = 3;
 
+/** dnsmasq rereads its hosts files on SIGHUP in its own time: ask until it knows the name (10 s at most). */
+function lookupSoon(ns: string, name: string, server: string): string {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return inNs(ns, 'busybox', 'nslookup', '-type=a', name, server);
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
+
 describe('net-update on a running network', () => {
   let host: TestHost;
   let guest: string;
@@ -40,7 +53,7 @@ describe('net-update on a running network', () => {
   it('a DNS host is answered by the network\'s DNS server', () => {
     update(C.ADD_LAST, S.DNS_HOST, "<host ip='192.168.94.7'><hostname>printer</hostname></host>");
     expect(dnsmasqFile('addnhosts')).toBe('192.168.94.7\tprinter\t\n');
-    expect(inNs(guest, 'busybox', 'nslookup', '-type=a', 'printer', '192.168.94.1')).toContain('192.168.94.7');
+    expect(lookupSoon(guest, 'printer', '192.168.94.1')).toContain('192.168.94.7');
   });
 
   it('a new range and a TXT record restart dnsmasq with the new config', () => {
