@@ -1,6 +1,7 @@
 // Differential tests against libvirt's own QEMU driver (Debian's libvirtd 9.0 on the same machine):
 // the same definitions and commands through `virsh -c qemu:///system` and through tsvirt.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,16 @@ import { tsvirsh, type VirshRun } from './tsvirsh.js';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const isRoot = process.getuid?.() === 0;
 const DOMAINS = ['plain', 'disks', 'graphics', 'devices'];
-const nameOf = (kind: string): string => `tsvirt-oracle-${kind}`;
+/**
+ * libvirtd's system instance is shared by every run on the machine (other worktrees, CI): a run's
+ * names and UUIDs are its own, or one run's clean-up destroys the guest another is asking about.
+ */
+const RUN = randomBytes(4).toString('hex');
+const nameOf = (kind: string): string => `tsvirt-oracle-${kind}-${RUN}`;
+/** An oracle definition with this run's name and UUID (the other placeholders replaced by `more`). */
+const oracleXml = (kind: string, more: Record<string, string> = {}): string =>
+  Object.entries({ NAME: nameOf(kind), ...more }).reduce((xml, [from, to]) => xml.replace(from, to),
+    readFileSync(here(`./oracle-domains/${kind}.xml`), 'utf8').replace(/<uuid>\w{8}/, `<uuid>${RUN}`));
 
 let root: TestRoot;
 const files = new Map<string, string>();
@@ -44,7 +54,7 @@ describe.skipIf(skipOracle)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, 
     cleanLibvirt();
     for (const kind of DOMAINS) {
       const file = join(root.dir, `${kind}.xml`);
-      writeFileSync(file, readFileSync(here(`./oracle-domains/${kind}.xml`), 'utf8').replace('NAME', nameOf(kind)));
+      writeFileSync(file, oracleXml(kind));
       files.set(kind, file);
     }
   });
@@ -97,7 +107,7 @@ describe.skipIf(skipOracle)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, 
     writeFileSync(img, Buffer.alloc(1 << 20));
     const loop = root.loop();
     const file = join(root.dir, 'devices.xml');
-    writeFileSync(file, readFileSync(here('./oracle-domains/devices.xml'), 'utf8').replace('NAME', dom).replace('IMG', img));
+    writeFileSync(file, oracleXml('devices', { IMG: img }));
     const disk = join(root.dir, 'disk.xml');
     writeFileSync(disk, `<disk type='block' device='disk'><driver name='qemu' type='raw'/><source dev='${loop}'/><target dev='sdc' bus='scsi'/><shareable/></disk>`);
     const steps: string[][] = [
@@ -128,7 +138,7 @@ describe.skipIf(skipOracle)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, 
   it('takes screenshots as libvirt does: the PNG, the messages, the refusals', async () => {
     const dom = nameOf('screen');
     const file = join(root.dir, 'screen.xml');
-    writeFileSync(file, readFileSync(here('./oracle-domains/screen.xml'), 'utf8').replace('NAME', dom));
+    writeFileSync(file, oracleXml('screen'));
     const png = join(root.dir, 'shot.png');
     /** The PNG signature and the IHDR size of the file the last screenshot wrote. */
     const image = (): string => {
@@ -162,7 +172,7 @@ describe.skipIf(skipOracle)("tsvirt beside libvirt's QEMU driver (libvirtd 9.0, 
     const dom = nameOf('agent');
     const plain = nameOf('plain');
     const file = join(root.dir, 'agent.xml');
-    writeFileSync(file, readFileSync(here('./oracle-domains/agent.xml'), 'utf8').replace('NAME', dom));
+    writeFileSync(file, oracleXml('agent'));
     const keys = join(root.dir, 'keys.pub');
     writeFileSync(keys, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly tsvirt@test\n');
     const calls = (d: string): string[][] => [

@@ -29,6 +29,8 @@ interface Held extends EventTarget {
   readonly startedHere: boolean;
   readonly pidStart: string | undefined;
   readonly abort: AbortController;
+  /** When the hold began, in holds made by this watcher: a look at the statuses begun before it is older news. */
+  readonly serial: number;
   queue: Promise<void>;
   /** Handlers queued and not finished. */
   waiting: number;
@@ -49,6 +51,8 @@ export class DomainWatcher {
   #rescan = false;
   /** Whether the first look since holding began is done. */
   #scanned = false;
+  /** Holds made so far. */
+  #holds = 0;
 
   constructor(private readonly drv: DriverContext) {}
 
@@ -98,10 +102,13 @@ export class DomainWatcher {
     void (async () => {
       do {
         this.#rescan = false;
+        const lookBegan = this.#holds;
         for (const s of await qemuStore(this.drv.paths).loadActiveStatuses()) {
           const h = this.#held.get(s.name);
           if (!this.#dir) return; // stopped while looking
           if (s.phase !== 'active' || s.pid === undefined || h?.pid === s.pid) continue;
+          // Held while the statuses were read (a start of this process): the status read may be of the run before it.
+          if (h && h.serial >= lookBegan) continue;
           if (h) this.#release(h);
           void this.#hold(s, s.pid, this.#scanned ? 'new' : 'running');
         }
@@ -133,7 +140,7 @@ export class DomainWatcher {
    * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
    */
   #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
-    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, startedHere: how === 'starting', pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
+    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, startedHere: how === 'starting', pid, pidStart: s.pidStart, abort: new AbortController(), serial: this.#holds++, queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
     this.#held.set(s.name, h);
     if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
     if (how === 'running') this.drv.events.assume(s.uuid, s.state);
