@@ -1,17 +1,20 @@
 // driver-qemu's storage-heavy jobs beside libvirt's QEMU driver, in one run on this machine (TCG):
 //  - blockcopy of a 256 MiB image full of data (`blockcopy DOM vda --dest F --wait --finish`);
-//  - save and restore of a running 256 MiB guest (`save DOM F`, `restore F`).
+//  - save and restore of a running 256 MiB guest (`save DOM F`, `restore F`);
+//  - each side's floor: `uri`, a whole CLI invocation that does no work (Node's start and the
+//    program's load against virsh's start), so that what a job costs beyond it can be told apart.
 // tsvirsh on qemu:///embed?root=DIR against virsh on qemu:///system (Debian's libvirtd 9.0, started
 // by packages/driver-qemu/scripts/libvirtd-up.sh); each side has its own copy of the image. Each
-// figure is the median wall time of a whole CLI invocation; the load average is printed with them,
-// as other engineers share the machine. Needs root. Env: BENCH_STORAGE_RUNS (default 3).
+// figure is the median wall time of a whole CLI invocation; the sides take turns within each run,
+// and the load average is printed with them, as other engineers share the machine. Needs root.
+// Env: BENCH_STORAGE_RUNS (default 5).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { libvirtSide, median, qemuSides } from './qemu-sides.mjs';
 
-const RUNS = Number(process.env.BENCH_STORAGE_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_STORAGE_RUNS ?? 5);
 const haveLibvirt = libvirtSide('qemu-storage-bench', 'libvirtd');
 const tmp = mkdtempSync(join(tmpdir(), 'qemu-storage-bench-'));
 const { sides, run, quiet } = qemuSides(`qemu:///embed?root=${tmp}/root`, haveLibvirt);
@@ -25,6 +28,7 @@ const domainXML = (disk) => `<domain type='qemu'><name>${NAME}</name><memory uni
 const results = {};
 const loads = [];
 const record = (what, side, ms) => ((results[what] ??= {})[side] = ms);
+const FLOOR = 'uri (the floor: start, load, no work)';
 try {
   const dirs = {};
   for (const side of Object.keys(sides)) {
@@ -42,8 +46,9 @@ try {
   for (let i = 0; i < RUNS; i++) {
     for (const side of Object.keys(sides)) {
       const dir = dirs[side];
-      const mine = (t[side] ??= { copy: [], save: [], restore: [] });
+      const mine = (t[side] ??= { floor: [], copy: [], save: [], restore: [] });
       loads.push(loadavg()[0]);
+      mine.floor.push(run(side, 'uri'));
       mine.copy.push(run(side, 'blockcopy', NAME, 'vda', '--dest', join(dir, `copy-${i}.qcow2`), '--wait', '--finish'));
       rmSync(join(dir, `copy-${i}.qcow2`), { force: true });
       const file = join(dir, `save-${i}`);
@@ -53,6 +58,7 @@ try {
     }
   }
   for (const [side, mine] of Object.entries(t)) {
+    record(FLOOR, side, median(mine.floor));
     record('blockcopy --wait --finish, 256 MiB of data', side, median(mine.copy));
     record('save of a running 256 MiB guest', side, median(mine.save));
     record('restore of it', side, median(mine.restore));
@@ -63,11 +69,12 @@ try {
 }
 
 const fmt = (x) => (x === undefined ? '—' : x.toFixed(0));
+const floor = results[FLOOR] ?? {};
 console.log(`\ndriver-qemu storage jobs beside libvirt 9.0's QEMU driver (median of ${RUNS} runs, ms, whole CLI invocations)`);
 console.log(`load average (1 min) during the runs: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
-console.log(`${'operation'.padEnd(46)} ${'tsvirsh'.padStart(8)} ${'virsh'.padStart(8)}   ratio`);
+console.log(`${'operation'.padEnd(46)} ${'tsvirsh'.padStart(8)} ${'virsh'.padStart(8)}   ratio (beyond each side's floor)`);
 for (const [what, r] of Object.entries(results)) {
-  const ratio = r.tsvirt / r.libvirt;
-  const words = r.libvirt === undefined ? '' : `${ratio.toFixed(2)}× libvirt's time`;
+  const beyond = what === FLOOR || r.libvirt === undefined ? '' : ` (${((r.tsvirt - floor.tsvirt) / (r.libvirt - floor.libvirt)).toFixed(2)}×)`;
+  const words = r.libvirt === undefined ? '' : `${(r.tsvirt / r.libvirt).toFixed(2)}× libvirt's time${beyond}`;
   console.log(`${what.padEnd(46)} ${fmt(r.tsvirt).padStart(8)} ${fmt(r.libvirt).padStart(8)}   ${words}`);
 }

@@ -8,6 +8,11 @@ export const DomainEventID = {
 } as const;
 export type DomainEventID = (typeof DomainEventID)[keyof typeof DomainEventID];
 
+/** virConnectDomainEventAgentLifecycleState: the guest agent's end of its channel. */
+export const DomainEventAgentLifecycleState = { CONNECTED: 1, DISCONNECTED: 2 } as const;
+/** virConnectDomainEventAgentLifecycleReason: why the state is reported. */
+export const DomainEventAgentLifecycleReason = { UNKNOWN: 0, DOMAIN_STARTED: 1, CHANNEL: 2 } as const;
+
 /** virDomainBlockJobType. */
 export const DomainBlockJobType = { UNKNOWN: 0, PULL: 1, COPY: 2, COMMIT: 3, ACTIVE_COMMIT: 4, BACKUP: 5 } as const;
 /** virConnectDomainEventBlockJobStatus. */

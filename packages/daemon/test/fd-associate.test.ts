@@ -39,7 +39,7 @@ const heldFiles = (pid: number): string[] => readdirSync(`/proc/${pid}/fd`).flat
 describe.skipIf(skip && !ci)('descriptor groups and fdgroup disks through tsvirtd, real QEMU, against libvirtd 9.0', { timeout: 240_000 }, () => {
   let d: DaemonProcess;
   const uris = { tsvirtd: '', libvirtd: 'qemu:///system' };
-  const names = ['fda', 'fdv', 'fdh'].map((n) => `${n}${process.pid}`);
+  const names = ['fda', 'fdv', 'fdh', 'fdp'].map((n) => `${n}${process.pid}`);
   beforeAll(async () => {
     d = await startDaemon();
     expect(spawnSync(LIBVIRTD_UP, { stdio: 'inherit', timeout: 60_000 }).status).toBe(0);
@@ -73,6 +73,8 @@ describe.skipIf(skip && !ci)('descriptor groups and fdgroup disks through tsvirt
     expect(lines).toContain('rw.img at 510: 00005a5a');
     expect(lines).toContain('  -blockdev {"driver":"file","filename":"/dev/fdset/0","node-name":"libvirt-1-storage","read-only":true,"discard":"unmap"}');
     expect(lines).toMatch(/start from a new connection .* 8 10 invalid argument: file descriptor group 'ro' was not associated with the domain/);
+    // and with the domain: undefined, or transient once stopped
+    expect(lines.match(/^start once defined again 8 10 invalid argument: file descriptor group 'ro' was not associated with the domain$/gm)).toHaveLength(2);
     // the daemon closed its copies with the client's connection
     expect(heldFiles(d.child.pid!).filter((f) => f.includes('images-'))).toEqual([]);
   });
@@ -100,6 +102,22 @@ describe.skipIf(skip && !ci)('descriptor groups and fdgroup disks through tsvirt
     expect(virshLibvirtd).toContain('libvirt-1-format: /dev/fdset/0 (raw, read-only)');
     expect(run(['/usr/bin/virsh'], uris.tsvirtd)).toBe(virshLibvirtd);
     expect(run([TSVIRSH], uris.tsvirtd)).toBe(virshLibvirtd);
+  });
+
+  it('start/create --pass-fds (virDomainCreate[XML]WithFiles): the QEMU driver has neither, as libvirtd\'s; virsh and tsvirsh print the same', () => {
+    const name = names[3]!;
+    const xml = join(d.dir, 'pass-fds.xml');
+    writeFileSync(xml, `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`);
+    const script = `define ${xml}; start ${name} --pass-fds 3; start ${name} --pass-fds x; start ${name} --pass-fds 3 --force-boot; `
+      + `create ${xml} --pass-fds 3; create ${xml} --pass-fds 3,y; undefine ${name}`;
+    const run = (bin: string, uri: string) => {
+      const r = spawnSync(bin, ['-c', uri, script], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe', 'ignore'] });
+      return [r.status, r.stdout, r.stderr];
+    };
+    const libvirtd = run('/usr/bin/virsh', uris.libvirtd);
+    expect(libvirtd[2]).toContain('error: this function is not supported by the connection driver: virDomainCreateWithFiles\n');
+    expect(run('/usr/bin/virsh', uris.tsvirtd)).toEqual(libvirtd);
+    expect(run(TSVIRSH, uris.tsvirtd)).toEqual(libvirtd);
   });
 
   it('a group whose disk is hotplugged: libvirt\'s error when missing, else refused (the monitor cannot carry descriptors here)', () => {

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeError, decodeRet, encodeCall, fdPassingMissing, remote, remote_program, virnet, writeWithFds, type Frame,
 } from '@tsvirt/remote/protocol';
+import { addDriverImporter, connect } from '@tsvirt/api';
 import { RawClient } from './helpers/raw-client.js';
-import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { startDaemon, waitFor, type DaemonProcess } from './helpers/daemon-process.js';
 
 const ci = process.env['CI'] === 'true';
 /** The oracle: the machine's libvirtd 9.0 (started when down), its built-in test driver. */
@@ -117,7 +118,7 @@ describe.skipIf(skip && !ci)('descriptors a client sends with its calls, tsvirtd
     ]);
   });
 
-  it('a carrier byte without its descriptor, more than 32 descriptors, or a client gone before its descriptors: that client is dropped, the others served', async () => {
+  it('a carrier byte without its descriptor, more than 32 descriptors, or a client gone before all its descriptors (those received closed): that client is dropped, the others served', async () => {
     const out = await both(async (c) => {
       const lines: string[] = [];
       c.socket.write(Buffer.concat([callWithFds(P.REMOTE_PROC_CONNECT_GET_TYPE, 900, undefined, 1), Buffer.alloc(1)]));
@@ -126,15 +127,22 @@ describe.skipIf(skip && !ci)('descriptors a client sends with its calls, tsvirtd
       return lines;
     });
     expect(out['tsvirtd']).toEqual(out['libvirtd']);
-    for (const { socket } of Object.values(daemons)) {
+    for (const [name, { socket, pid }] of Object.entries(daemons)) {
       const many = await RawClient.open(socket);
       await many.openConnection('test:///default');
       many.socket.write(callWithFds(P.REMOTE_PROC_CONNECT_GET_TYPE, 900, undefined, 33));
       await many.closed;
+      // a client gone with one of its call's two descriptors sent: the daemon lets go of it
+      const marker = join(dir, `${name}-gone`);
+      writeFileSync(marker, 'x');
+      const fd = openSync(marker, 'r');
       const gone = await RawClient.open(socket);
       await gone.openConnection('test:///default');
-      gone.socket.write(callWithFds(P.REMOTE_PROC_CONNECT_GET_TYPE, 900, undefined, 1));
+      await writeWithFds(gone.socket, callWithFds(P.REMOTE_PROC_CONNECT_GET_TYPE, 900, undefined, 2), [fd], 'test');
+      closeSync(fd);
+      await waitFor(() => holds(pid, marker), 10_000, `${name} to receive the descriptor`);
       gone.close();
+      await waitFor(() => !holds(pid, marker), 10_000, `${name} to close the descriptor of a client gone`);
       const next = await RawClient.open(socket);
       await next.openConnection('test:///default');
       expect(await next.call(P.REMOTE_PROC_CONNECT_GET_TYPE)).toEqual({ type: 'TEST' });
@@ -167,5 +175,38 @@ describe('descriptors over TCP, where none can travel', () => {
       + 'virDomainFDAssociate: file descriptor passing is not available: only a unix socket carries descriptors');
     expect(await c.call(P.REMOTE_PROC_CONNECT_GET_TYPE)).toEqual({ type: 'TEST' });
     c.close();
+  });
+});
+
+describe('a daemon without the descriptor addon (TSVIRT_FDPASS=0)', () => {
+  let d: DaemonProcess;
+  beforeAll(async () => {
+    d = await startDaemon([], undefined, { env: { TSVIRT_FDPASS: '0' } });
+  }, 60_000);
+  afterAll(async () => d?.dispose());
+
+  it('answers FD_PASSING 0, so libvirt\'s client refuses before sending any; its other calls are served', () => {
+    const py = `import libvirt, os, sys
+c = libvirt.open(sys.argv[1])
+d = c.lookupByName('test')
+try:
+    d.FDAssociate('g', [os.open('/dev/null', os.O_RDONLY)])
+except libvirt.libvirtError as e:
+    print(e.get_error_code(), e.get_error_message())
+print(d.name())`;
+    const r = spawnSync('/usr/bin/python3', ['-c', py, `test+unix:///default?socket=${d.rw}`], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).toBe('74 argument unsupported: fd passing is not supported by this connection\ntest\n');
+  });
+
+  it('tsvirt\'s remote client asks the same and refuses the same', async () => {
+    addDriverImporter((m) => import(m));
+    const conn = await connect(`test+unix:///default?socket=${d.rw}`);
+    try {
+      const dom = await conn.lookupByName('test');
+      await expect(dom.fdAssociate('g', [0])).rejects.toMatchObject({ code: 74, domain: 20, message: 'argument unsupported: fd passing is not supported by this connection' });
+      expect(dom.getName()).toBe('test');
+    } finally {
+      await conn.close();
+    }
   });
 });

@@ -205,20 +205,32 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
     expect(r.stdout).toContain('state [5, 1]'); // shut off, shutdown
   }, 120_000);
 
-  it('tsvirtd killed -9 and restarted: the domain kept running, is reconnected and still managed', async () => {
-    expect(virsh('start q1').status).toBe(0);
-    const pid = qemuPid('q1');
+  it('tsvirtd killed -9 and restarted with domains running: each kept its state, one killed meanwhile is found crashed, the rest still managed', async () => {
+    const defines = ['k1', 'k2', 'k3'].map((n) => {
+      writeFileSync(join(d.dir, `${n}.xml`), domainXml(n));
+      return `define ${join(d.dir, `${n}.xml`)}`;
+    }).join('; ');
+    expect(virsh(`${defines}; start k1; start k2; start k3; suspend k2`).err).toBe('');
+    const pids = { k1: qemuPid('k1'), k2: qemuPid('k2'), k3: qemuPid('k3') };
     await d.stop('SIGKILL');
-    expect(alive(pid)).toBe(true);
+    expect([alive(pids.k1), alive(pids.k2)]).toEqual([true, true]);
+    // dies while no daemon watches it
+    process.kill(pids.k3, 'SIGKILL');
+    await waitFor(() => !alive(pids.k3), 10_000, 'QEMU to exit');
     d = await startDaemon([], d.dir);
-    const r = virsh('list; domstate --reason q1; dominfo q1');
+    const r = virsh('list --all; domstate --reason k1; domstate --reason k2; domstate --reason k3; dominfo k1');
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^ \d+ +q1 +running$/m);
-    expect(r.out).toContain('running (booted)');
-    expect(qemuPid('q1')).toBe(pid);
-    const destroyed = virsh('destroy q1');
+    expect(r.out).toMatch(/^ \d+ +k1 +running$/m);
+    expect(r.out).toMatch(/^ \d+ +k2 +paused$/m);
+    expect(r.out).toMatch(/^ - +k3 +shut off$/m);
+    expect(r.out).toContain('running (booted)\n\npaused (user)\n\nshut off (crashed)\n');
+    expect([qemuPid('k1'), qemuPid('k2')]).toEqual([pids.k1, pids.k2]);
+    // and one killed under the new daemon is found crashed too
+    process.kill(pids.k2, 'SIGKILL');
+    await waitFor(() => virsh('domstate --reason k2').out.includes('shut off (crashed)'), 15_000, 'k2 to be found crashed');
+    const destroyed = virsh('destroy k1');
     expect(destroyed.err).toBe('');
-    expect(destroyed.out).toContain("Domain 'q1' destroyed");
-    await waitFor(() => !alive(pid), 10_000, 'QEMU to exit');
+    expect(destroyed.out).toContain("Domain 'k1' destroyed");
+    await waitFor(() => !alive(pids.k1), 10_000, 'QEMU to exit');
   }, 120_000);
 });

@@ -272,6 +272,7 @@ export class QemuHypervisor implements HypervisorDriver {
         await writeStatus(this.paths, d.status);
       } else {
         await this.store.removeStatus(d.name);
+        this.drv.fdGroups.forget(uuidOf(d));
         await removeTpmState(this.paths, uuidOf(d), d.persistentDef.devices, { deleteState: (flags & F.TPM) !== 0, keepState: (flags & F.KEEP_TPM) !== 0 });
       }
       this.drv.events.raise(refOf(d), DomainEventType.UNDEFINED, DomainEventDetail.UNDEFINED.REMOVED);

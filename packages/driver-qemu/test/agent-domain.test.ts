@@ -5,10 +5,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainAgentResponseTimeout, type Connection, type Domain } from '@tsvirt/api';
+import {
+  DomainAgentResponseTimeout, DomainEventAgentLifecycleReason as Reason, DomainEventAgentLifecycleState as State, DomainEventID, DomainEventType,
+  type Connection, type Domain,
+} from '@tsvirt/api';
+import { parseDomainXML } from '@tsvirt/conf';
 import { ErrorCode } from '@tsvirt/util';
 import { AgentClient } from '../src/agent/agent-client.js';
-import { followChannel } from '../src/agent/channel-state.js';
+import { agentLifecycle, followChannel } from '../src/agent/channel-state.js';
+import { GUEST_ARCH } from '../src/state/qemu-store.js';
 import type { ActiveStatus } from '../src/state/domain-status.js';
 import { TestRoot } from './helpers.js';
 
@@ -20,12 +25,20 @@ describe('the guest agent channel of a running QEMU domain', () => {
   let root: TestRoot;
   let conn: Connection;
   let dom: Domain;
+  /** What the connection reported while the domain started: agent events and lifecycle ones, in order. */
+  const started: unknown[] = [];
+  const stops: Array<() => void> = [];
   beforeAll(async () => {
     root = new TestRoot();
     conn = await root.open();
+    for (const id of [DomainEventID.LIFECYCLE, DomainEventID.AGENT_LIFECYCLE]) {
+      stops.push(await conn.domainEventRegisterAny(undefined, id, (d, e) => started.push(e.eventID === 18 ? ['agent', d.getName(), e.state, e.reason]
+        : ['lifecycle', d.getName(), e.eventID === 0 ? e.event : -1])));
+    }
     dom = await conn.createXML(xml('ag', AGENT));
   });
   afterAll(async () => {
+    stops.forEach((stop) => stop());
     await dom.destroy().catch(() => undefined);
     await root.cleanup();
   });
@@ -38,6 +51,22 @@ describe('the guest agent channel of a running QEMU domain', () => {
     expect(path).toMatch(/\/channel-org\.qemu\.guest_agent\.0$/);
     expect(existsSync(path!)).toBe(true);
     expect(live).toContain("<target type='virtio' name='org.qemu.guest_agent.0' state='disconnected'/>");
+  });
+
+  it('raises AGENT_LIFECYCLE at start (disconnected, domain started) before STARTED, as libvirtd 9.0 does', async () => {
+    for (let i = 0; i < 100 && started.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(started).toEqual([['agent', 'ag', State.DISCONNECTED, Reason.DOMAIN_STARTED], ['lifecycle', 'ag', DomainEventType.STARTED]]);
+  });
+
+  it('maps VSERPORT_CHANGE of the agent channel to AGENT_LIFECYCLE (reason channel), not of another', () => {
+    const s = { ...status() };
+    const ref = { name: 'ag', uuid: s.uuid, id: s.id };
+    const event = (channel: string) => agentLifecycle(ref, parseDomainXML(s.xml, { arch: GUEST_ARCH }), Reason.CHANNEL, channel);
+    followChannel(s, 'channel0', true);
+    expect(event('channel0')).toEqual({ eventID: DomainEventID.AGENT_LIFECYCLE, domain: ref, state: State.CONNECTED, reason: Reason.CHANNEL });
+    followChannel(s, 'channel0', false);
+    expect(event('channel0')).toMatchObject({ state: State.DISCONNECTED, reason: Reason.CHANNEL });
+    expect(event('channel7')).toBeUndefined();
   });
 
   it('follows VSERPORT_CHANGE in the live XML', () => {

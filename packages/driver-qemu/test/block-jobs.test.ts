@@ -99,8 +99,10 @@ describe('block jobs with real QEMU', () => {
     expect(raw.stdout).toMatch(/^ type=Block Copy\n bandwidth=0\n cur=\d+\n end=\d+\n\n$/);
     const pivot = await run('blockcopy', 'bj-c', 'vda', '--dest', img('x.qcow2'), '--pivot');
     expect(pivot.code).toBe(1);
-    // Wait for the mirror to be ready, then pivot by blockjob.
-    for (let i = 0; i < 100 && !(await run('dumpxml', 'bj-c')).stdout.includes("ready='yes'"); i++) await new Promise((res) => setTimeout(res, 200));
+    // Wait for the mirror to be ready, then pivot by blockjob. With no process listening for
+    // events, the next look at the job (here `blockjob`) is what records QEMU's ready state.
+    const ready = async (): Promise<boolean> => (await run('blockjob', 'bj-c', 'vda')).code === 0 && (await run('dumpxml', 'bj-c')).stdout.includes("ready='yes'");
+    for (let i = 0; i < 100 && !(await ready()); i++) await new Promise((res) => setTimeout(res, 200));
     expect(await run('blockjob', 'bj-c', 'vda', '--pivot')).toEqual({ code: 0, stdout: '\n', stderr: '' });
     const xml = (await run('dumpxml', 'bj-c')).stdout;
     // The copy's node numbers the new source, as libvirt's index does.

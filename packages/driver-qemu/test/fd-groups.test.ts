@@ -64,6 +64,11 @@ describe('the descriptor group store (virDomainFDAssociate)', () => {
       store.associate(UUID, 'h', [fd], 0, two);
       store.release(one);
       expect([store.lookup(UUID, 'g'), store.lookup(UUID, 'h')?.fds.length]).toEqual([undefined, 1]);
+      // a domain gone (undefined, or transient and stopped) takes its groups along
+      const kept = store.lookup(UUID, 'h')!.fds[0]!;
+      store.forget(UUID);
+      expect(store.lookup(UUID, 'h')).toBeUndefined();
+      expect(() => target(kept)).toThrow();
     } finally {
       closeSync(fd);
     }

@@ -80,7 +80,8 @@ describe('storage migration (--copy-storage-all/-inc) between two embed roots, Q
     // the completed job handed over counts the memory only, its disk fields zero (libvirt 9.0's)
     const done = (await there.getJobStats(1)).params;
     const stat = (f: string): bigint => done.find((p) => p.field === f)?.value as bigint;
-    expect([stat('disk_total'), stat('disk_processed'), stat('disk_remaining')]).toEqual([0n, 0n, 0n]);
+    expect([stat('operation'), stat('disk_total'), stat('disk_processed'), stat('disk_remaining')]).toEqual([4, 0n, 0n, 0n]);
+    expect(done.map((p) => p.field).slice(0, 5)).toEqual(['operation', 'time_elapsed', 'downtime', 'setup_time', 'data_total']);
     expect(stat('data_total')).toBe(stat('memory_total'));
     // the image libvirt would have made: the source's format and size
     const info = JSON.parse(img('info', '-U', '--output=json', dst)) as { format: string; 'virtual-size': number };
@@ -91,6 +92,34 @@ describe('storage migration (--copy-storage-all/-inc) between two embed roots, Q
     expect(img('compare', '-f', 'qcow2', '-F', 'qcow2', src, dst)).toContain('Images are identical');
     // what the guest wrote while running, and what was there before it started
     execFileSync('qemu-io', ['-r', '-f', 'qcow2', '-c', 'read -P 0xcd 20M 2M', '-c', 'read -P 0xab 0 8M', dst]);
+  });
+
+  it('a volume disk: the same definition on both sides, the volume made in the destination\'s pool of that name', async () => {
+    if (qemuMissing()) return;
+    await imagesPool(a.root, a.conn);
+    await imagesPool(b.root, b.conn);
+    const src = qcow2(join(images(a.root), 'st8.qcow2'), 16, 0x2d, 3);
+    await (await a.conn.storagePoolLookupByName('images')).refresh();
+    const disk = "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/><source pool='images' volume='st8.qcow2'/><target dev='vda' bus='virtio'/></disk>";
+    const dom = await a.conn.createXML(domainXml('st8', disk));
+    const there = await dom.migrate3(b.conn, [], MF.LIVE | MF.NON_SHARED_DISK);
+    const vol = await (await b.conn.storagePoolLookupByName('images')).storageVolLookupByName('st8.qcow2');
+    const dst = await vol.getPath();
+    expect(dst).toBe(join(images(b.root), 'st8.qcow2'));
+    await there.destroy();
+    expect(img('compare', '-f', 'qcow2', '-F', 'qcow2', src, dst)).toContain('Images are identical');
+  });
+
+  it('--disks-uri unix:///PATH: the NBD server listens on a UNIX socket, which the source reaches', async () => {
+    if (qemuMissing()) return;
+    await imagesPool(b.root, b.conn);
+    const src = qcow2(join(images(a.root), 'st10.qcow2'), 16, 0x19, 4);
+    const dst = join(images(b.root), 'st10.qcow2');
+    const socket = join(b.root.dir, 'nbd-st10.sock');
+    const dom = await a.conn.createXML(domainXml('st10', fileDisk(src, 'vda')));
+    const there = await dom.migrate3(b.conn, [destXml('st10', fileDisk(dst, 'vda')), typedString(MP.DISKS_URI, `unix://${socket}`)], MF.LIVE | MF.NON_SHARED_DISK);
+    await there.destroy();
+    expect(img('compare', '-f', 'qcow2', '-F', 'qcow2', src, dst)).toContain('Images are identical');
   });
 
   it('copy-storage-inc: only the top image is copied onto a destination overlay over the same base', async () => {
@@ -163,6 +192,53 @@ describe('storage migration (--copy-storage-all/-inc) between two embed roots, Q
     expect(b.root.statuses()).toEqual([]);
     expect(existsSync(dst)).toBe(false);
     expect(readdirSync(join(b.root.dir, 'run', 'qemu')).filter((f) => f.startsWith('domain-'))).toEqual([]);
+    await dom.destroy();
+  });
+
+  it('domjobabort while the memory is sent (the mirrors ready) cancels the migration and drops the mirrors', async () => {
+    if (qemuMissing()) return;
+    await imagesPool(b.root, b.conn);
+    const src = qcow2(join(images(a.root), 'st9.qcow2'), 8, 0x4e, 1);
+    const dst = join(images(b.root), 'st9.qcow2');
+    // 4 GiB of (untouched) memory at 1 MiB/s: about ten seconds of sending after the small disk is mirrored
+    const big = (disk: string): string => domainXml('st9', fileDisk(disk, 'vda')).replace("<memory unit='MiB'>64</memory>", "<memory unit='MiB'>4096</memory>");
+    const dom = await a.conn.createXML(big(src));
+    const before = await blockState(dom);
+    const migrating = dom.migrate3(b.conn, [typedString(MP.DEST_XML, big(dst)), typedULLong(MP.BANDWIDTH, 1n)], MF.LIVE | MF.NON_SHARED_DISK);
+    migrating.catch(() => undefined);
+    const memorySent = async (): Promise<boolean> => ((await dom.getJobStats(0)).params.find((p) => p.field === 'memory_processed')?.value ?? 0n) as bigint > 0n;
+    for (let i = 0; i < 600 && !(await memorySent()); i++) await new Promise((r) => setTimeout(r, 25));
+    // the disk is mirrored (its copy caught up) while the memory goes; QEMU's monitor is the migration's until it ends
+    const stats = (await dom.getJobStats(0)).params;
+    const stat = (f: string): bigint => stats.find((p) => p.field === f)?.value as bigint;
+    expect([stat('disk_total'), stat('disk_remaining')]).toEqual([BigInt(8 * MIB), 0n]);
+    expect(stat('memory_processed')).toBeGreaterThan(0n);
+    await dom.abortJob();
+    await expect(migrating).rejects.toMatchObject({ code: ErrorCode.OPERATION_ABORTED, message: "operation aborted: job 'migration out' canceled by client" });
+    expect(await dom.getState()).toEqual([DomainState.RUNNING, expect.any(Number)]);
+    expect(await blockState(dom)).toEqual(before);
+    expect(b.root.statuses()).toEqual([]);
+    expect(existsSync(dst)).toBe(false);
+    await dom.destroy();
+  });
+
+  it('peer to peer: a destination QEMU killed during the copy fails the mirror; both sides roll back', async () => {
+    if (qemuMissing()) return;
+    await imagesPool(b.root, b.conn);
+    const src = qcow2(join(images(a.root), 'st7.qcow2'), 64, 0x3c, 48);
+    const dst = join(images(b.root), 'st7.qcow2');
+    const dom = await a.conn.createXML(domainXml('st7', fileDisk(src, 'vda')));
+    const before = await blockState(dom);
+    // 4 MiB/s: 48 MiB take seconds; QEMU's rate limit also sets how long the failed mirror takes to end
+    const migrating = dom.migrateToURI3(b.root.uri, [destXml('st7', fileDisk(dst, 'vda')), typedULLong(MP.BANDWIDTH, 4n)], MF.LIVE | MF.PEER2PEER | MF.NON_SHARED_DISK);
+    migrating.catch(() => undefined);
+    await untilSending(dom);
+    process.kill(pidIn(b.root, 'st7'), 'SIGKILL');
+    await expect(migrating).rejects.toMatchObject({ code: ErrorCode.OPERATION_FAILED, message: expect.stringMatching(/^operation failed: migration of disk vda failed/) });
+    expect(await dom.getState()).toEqual([DomainState.RUNNING, expect.any(Number)]);
+    expect(await blockState(dom)).toEqual(before);
+    expect(b.root.statuses()).toEqual([]);
+    expect(existsSync(dst)).toBe(false);
     await dom.destroy();
   });
 

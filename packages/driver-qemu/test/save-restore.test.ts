@@ -37,6 +37,17 @@ describe('save and restore (QEMU migration to a file)', () => {
     writeFileSync(junk, Buffer.alloc(200, 1));
     await expect(t.conn.restore(junk)).rejects.toMatchObject({ message: 'invalid argument: image magic is incorrect' });
     await expect(dom.save(file)).rejects.toMatchObject({ message: 'Requested operation is not valid: domain is not running' });
+    // QEMU reads the stream itself from where the XML ends: a stream cut short fails the restore
+    // (QEMU exits, quoted as libvirt quotes it) and leaves the domain shut off, with no QEMU left.
+    const cut = join(t.root.dir, 'cut.save');
+    const whole = readFileSync(file);
+    const xmlLength = whole.readUInt32LE(20);
+    writeFileSync(cut, whole.subarray(0, 92 + xmlLength + 64));
+    await expect(t.conn.restore(cut)).rejects.toMatchObject({
+      message: expect.stringMatching(/^internal error: qemu unexpectedly closed the monitor: .*load of migration failed/s),
+    });
+    expect((await dom.getState())[0]).toBe(DomainState.SHUTOFF);
+    expect(await t.conn.listAllDomains(1)).toEqual([]);
   });
 
   it('managedsave: the next start resumes from the image and removes it; undefine needs the flag', async () => {

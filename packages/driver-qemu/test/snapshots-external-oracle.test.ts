@@ -12,6 +12,8 @@ import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-snapext-${process.pid}`;
+const NET = `tsvirt-snapnet-${process.pid}`;
+const TR = `tsvirt-snaptr-${process.pid}`;
 const UUID = 'b7a5c2d0-5e1f-4c3a-9d2e-0f1e2d3c4b5a';
 let root: TestRoot;
 
@@ -33,6 +35,14 @@ function prepare(dir: string): void {
   const devices = disk(join(dir, 'a.qcow2'), 'qcow2', 'vda') + disk(join(dir, 'b.qcow2'), 'qcow2', 'vdb') + disk(join(dir, 'r.img'), 'raw', 'vdc');
   writeFileSync(join(dir, 'dom.xml'), `<domain type='qemu'><name>${NAME}</name><uuid>${UUID}</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${devices}</devices></domain>`);
+  // a network disk and an empty CD-ROM, never started: only the refusals
+  const nbd = "<disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='nbd' name='export'><host name='127.0.0.1' port='10809'/></source>"
+    + "<target dev='vda' bus='virtio'/></disk><disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>";
+  writeFileSync(join(dir, 'net.xml'), `<domain type='qemu'><name>${NET}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${nbd}</devices></domain>`);
+  img('t.qcow2', 'qcow2');
+  writeFileSync(join(dir, 'tr.xml'), `<domain type='qemu'><name>${TR}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${disk(join(dir, 't.qcow2'), 'qcow2', 'vda')}</devices></domain>`);
   writeFileSync(join(dir, 'snap.xml'), `<domainsnapshot><name>x1</name><description>from xml</description><disks>
   <disk name='vda' snapshot='external'><source file='${join(dir, 'x1.qcow2')}'/></disk><disk name='vdb' snapshot='no'/>
   <disk name='vdc'><driver type='qcow2'/></disk></disks></domainsnapshot>`);
@@ -81,7 +91,8 @@ const STEPS: string[][] = [
   ['snapshot-create-as', S, 'bad', '--memspec', 'file=DIR/mem,snapshot=internal'],
   ['snapshot-list', S], ['snapshot-list', S, '--tree'], ['snapshot-list', S, '--parent'], ['snapshot-list', S, '--external'],
   ['snapshot-list', S, '--internal'], ['snapshot-list', S, '--disk-only'], ['snapshot-list', S, '--inactive'], ['snapshot-list', S, '--active'],
-  ['snapshot-list', S, '--leaves', '--name'], ['snapshot-info', S, 'off1'], ['snapshot-info', S, 'run1'], ['snapshot-info', S, '--current'],
+  ['snapshot-list', S, '--leaves', '--name'], ['snapshot-info', S, 'off1'], ['snapshot-info', S, 'run1'], ['snapshot-dumpxml', S, 'run1', '--xpath', '//domain/devices/disk'], ['snapshot-dumpxml', S, 'off1'],
+  ['snapshot-create-as', S, '--print-xml', '--disk-only', '--diskspec', 'vda,file=DIR/p.qcow2,driver=qcow2', '--memspec', 'DIR/p.mem'], ['snapshot-info', S, '--current'],
   ['snapshot-revert', S, 'run1'], ['snapshot-revert', S, 'off1', '--force'],
   ['snapshot-delete', S, 'reused', '--metadata'], ['snapshot-current', S, '--name'],
   ['domblklist', S], ['domblkinfo', S, 'vda'],
@@ -91,9 +102,17 @@ const STEPS: string[][] = [
   // full system snapshots: the memory in a file, the guest paused for it (or not, --live) and running again
   ['snapshot-create-as', S, 'mem1', '--memspec', 'file=DIR/mem1.save,snapshot=external', '--diskspec', 'vdb,snapshot=no'],
   ['snapshot-dumpxml', S, 'mem1', '--xpath', '/domainsnapshot/*[not(self::domain or self::inactiveDomain or self::cookie)]'],
+  ['snapshot-dumpxml', S, 'mem1', '--xpath', '//domain/devices/disk | //inactiveDomain/devices/disk'],
   ['domstate', '--reason', S], ['snapshot-info', S, 'mem1'], ['snapshot-list', S, '--active', '--name'],
   ['snapshot-create-as', S, 'mem2', '--live', '--memspec', 'DIR/mem2.save', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['snapshot-delete', S, 'mem2'], ['dumpxml', S, '--xpath', '//disk/source'],
+  // a disk in a block job is left alone, and no external snapshot is deleted meanwhile
+  ['blockcommit', S, 'vdb', '--active'], ['snapshot-create-as', S, 'bad', '--disk-only', '--diskspec', 'vdc,snapshot=no'],
+  ['snapshot-delete', S, 'mem1'], ['blockjob', S, 'vdb', '--abort'],
+  // a manual disk: left to the user with the guest paused; nothing to merge it by on a delete
+  ['snapshot-create-as', S, 'man1', '--disk-only', '--diskspec', 'vda,snapshot=manual', '--diskspec', 'vdc,snapshot=no'], ['domstate', '--reason', S],
+  ['snapshot-dumpxml', S, 'man1', '--xpath', '/domainsnapshot/disks'], ['resume', S], ['snapshot-delete', S, 'man1'],
+  ['snapshot-create-as', S, 'bad', '--disk-only', '--diskspec', 'vda,snapshot=manual', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   // halted after the snapshot, then started again on the overlay chain
   ['snapshot-create-as', S, 'halted', '--disk-only', '--halt', '--diskspec', 'vdb,snapshot=no', '--diskspec', 'vdc,snapshot=no'],
   ['domstate', '--reason', S], ['dumpxml', S, '--xpath', '//disk'], ['start', S], ['dumpxml', S, '--xpath', '//disk'],
@@ -101,6 +120,14 @@ const STEPS: string[][] = [
   // shut off: qemu-img commit of the overlay into its backing image
   ['snapshot-delete', S, 'halted'], ['dumpxml', S, '--xpath', '//disk'], ['snapshot-delete', S, 'off1'], ['dumpxml', S, '--xpath', '//disk/source'],
   ['snapshot-list', S, '--parent'],
+  ['define', 'DIR/net.xml'], ['snapshot-create-as', NET, 'n1', '--disk-only'], ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'vda,file=DIR/n.qcow2'],
+  ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'hdc,file=DIR/n.qcow2', '--diskspec', 'vda,snapshot=no'],
+  ['snapshot-create-as', NET, 'n1', '--disk-only', '--diskspec', 'vda,snapshot=no'], ['snapshot-create-as', NET, 'n1'], ['undefine', NET],
+  // a transient domain: no definition to move, no halt, the metadata gone with it
+  ['create', 'DIR/tr.xml'], ['snapshot-create-as', TR, 't1', '--disk-only'], ['snapshot-create-as', TR, 't2', '--disk-only', '--halt'],
+  ['dumpxml', TR, '--xpath', '//disk'], ['snapshot-list', TR, '--tree'], ['snapshot-delete', TR, 't1'], ['dumpxml', TR, '--xpath', '//disk/source'],
+  ['snapshot-create-as', TR, 't3', '--memspec', 'DIR/t3.save'], ['domstate', '--reason', TR], ['destroy', TR], ['create', 'DIR/tr.xml'],
+  ['snapshot-list', TR, '--name'], ['destroy', TR],
 ];
 
 describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots beside libvirt's QEMU driver (libvirtd 9.0)", () => {
@@ -113,6 +140,8 @@ describe.skipIf(oracleSkipped('snapshots-external-oracle'))("external snapshots 
   afterAll(async () => {
     systemVirsh(['destroy', NAME]);
     systemVirsh(['undefine', NAME, '--snapshots-metadata']);
+    systemVirsh(['undefine', NET]);
+    systemVirsh(['destroy', TR]);
     await root?.cleanup();
   });
 

@@ -147,6 +147,18 @@ describe('external snapshots with real QEMU', () => {
     execFileSync('qemu-io', ['-r', '-f', 'qcow2', '-c', 'read -P 0x33 0 64k', a]);
   }, 120_000);
 
+  it('an overlay on a block device: opened through host_device, the disk then of type block', async () => {
+    const a = image('ba.qcow2');
+    const dev = scratch.root.loop();
+    const dom = await conn().createXML(domXml('ext-block', disk(a, 'vda')), 0);
+    await dom.snapshotCreateXML(`<domainsnapshot><name>b1</name><disks><disk name='vda' type='block'><source dev='${dev}'/></disk></disks></domainsnapshot>`, C.DISK_ONLY);
+    expect(await blockNodes(dom)).toContainEqual({ node: 'libvirt-2-format', file: dev, backing: a });
+    const live = await dom.getXMLDesc(0);
+    expect(live).toContain(`<disk type='block' device='disk'>`);
+    expect(live).toContain(`<source dev='${dev}' index='2'/>`);
+    await dom.destroy();
+  }, 60_000);
+
   it('a shut-off domain: qemu-img overlays, the definition moved; started, QEMU runs on the chain', async () => {
     const a = image('oa.qcow2');
     const dom = await conn().defineXML(domXml('ext-off', disk(a, 'vda')));

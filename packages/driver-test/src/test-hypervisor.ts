@@ -164,6 +164,15 @@ export class TestHypervisor implements HypervisorDriver {
     return this.host.ref(obj);
   }
 
+  /** libvirt 9.0's test driver takes the descriptors and ignores them: a plain start (its flag checks too). */
+  async domainCreateWithFiles(dom: DomainRef, _fds: readonly number[], flags: number): Promise<DomainRef> {
+    return this.domainCreate(dom, flags);
+  }
+
+  async domainCreateXMLWithFiles(xml: string, _fds: readonly number[], flags: number): Promise<DomainRef> {
+    return this.domainCreateXML(xml, flags);
+  }
+
   /** The mock guest has nothing to shut down gracefully: GRACEFUL is accepted and changes nothing. */
   async domainDestroy(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, DomainDestroyFlags.GRACEFUL, 'testDomainDestroyFlags', D);

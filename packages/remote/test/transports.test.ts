@@ -18,8 +18,8 @@ const TSVIRSH = resolve(here, '../../../tools/virsh/test/oracle/tsvirsh-node.sh'
 const LIBVIRTD_UP = resolve(here, '../../driver-qemu/scripts/libvirtd-up.sh');
 
 /** Opens, lists and closes: the transport carried a whole session. */
-async function listVia(uri: string): Promise<string[]> {
-  const conn = await connect(uri);
+async function listVia(uri: string, auth?: ConnectAuth): Promise<string[]> {
+  const conn = await connect(uri, { auth });
   try {
     return (await conn.listAllDomains()).map((d) => d.getName());
   } finally {
@@ -140,6 +140,28 @@ suite('transports', { timeout: 30_000 }, () => {
     expect(asked).toEqual([{ type: ConnectCredentialType.NOECHOPROMPT, prompt: `Enter passphrase for key '${key}':`, challenge: 'ssh' }]);
     const refused = await virErrorOf(connect(uri, { auth: auth() }));
     expect(refused.message).toMatch(/Permission denied/);
+  });
+
+  it('ssh asks the auth callback whether to trust an unknown host key (ECHOPROMPT): no refuses, yes connects', async () => {
+    const knownHosts = join(dir, 'ssh', 'first-visit');
+    writeFileSync(knownHosts, '');
+    const uri = `test+ssh://root@127.0.0.1:${sshd.port}/default?keyfile=${sshd.keyfile}&known_hosts=${knownHosts}&socket=${daemon.socket}`;
+    const asked: ConnectCredential[] = [];
+    const answering = (answer: string): ConnectAuth => ({
+      credtype: [ConnectCredentialType.ECHOPROMPT, ConnectCredentialType.NOECHOPROMPT],
+      callback: (creds) => {
+        for (const c of creds) {
+          asked.push({ ...c });
+          c.result = answer;
+        }
+      },
+    });
+    const refused = await virErrorOf(connect(uri, { auth: answering('no') }));
+    // ssh gives up before reading the call: libvirt's reset, with ssh's words
+    expect([refused.code, refused.message]).toEqual([ErrorCode.SYSTEM_ERROR, 'Cannot recv data: Host key verification failed.: Connection reset by peer']);
+    expect(asked).toEqual([expect.objectContaining({ type: ConnectCredentialType.ECHOPROMPT, challenge: 'ssh', prompt: expect.stringContaining('Are you sure you want to continue connecting (yes/no') })]);
+    expect(await listVia(uri, answering('yes'))).toEqual(['test']);
+    expect(readFileSync(knownHosts, 'utf8')).toContain('ssh-ed25519');
   });
 
   it('ssh that cannot log in says what ssh said', async () => {

@@ -18,6 +18,10 @@ export interface DomainControlEntryPoints {
   domainDetachDeviceAlias?(dom: DomainRef, alias: string, flags: number): Promise<void>;
   /** Hands the domain a named group of this process's descriptors (DomainFDAssociateFlags). */
   domainFDAssociate?(dom: DomainRef, name: string, fds: readonly number[], flags: number): Promise<void>;
+  /** Starts a defined domain handing its guest this process's descriptors (DomainCreateFlags; libvirt: LXC's init inherits them). */
+  domainCreateWithFiles?(dom: DomainRef, fds: readonly number[], flags: number): Promise<DomainRef>;
+  /** Creates and starts a transient domain handing its guest this process's descriptors (DomainCreateFlags). */
+  domainCreateXMLWithFiles?(xml: string, fds: readonly number[], flags: number): Promise<DomainRef>;
   /** Host CPUs the emulator threads may run on (DomainModificationImpact). */
   domainGetEmulatorPinInfo?(dom: DomainRef, flags: number): Promise<boolean[]>;
   domainPinEmulator?(dom: DomainRef, cpumap: readonly boolean[], flags: number): Promise<void>;

@@ -10,6 +10,8 @@ export type DomainDriverEvent =
   | { readonly eventID: 1; readonly domain: DomainRef }
   | { readonly eventID: 8 | 16; readonly domain: DomainRef; readonly disk: string; readonly type: number; readonly status: number }
   | { readonly eventID: 15 | 19; readonly domain: DomainRef; readonly devAlias: string }
+  /** AGENT_LIFECYCLE: the guest agent's channel (DomainEventAgentLifecycleState, …Reason). */
+  | { readonly eventID: 18; readonly domain: DomainRef; readonly state: number; readonly reason: number }
   /** BLOCK_THRESHOLD: writes to `dev` (`vda`, `vda[2]`) at `path` passed `threshold` bytes by `excess`. */
   | { readonly eventID: 24; readonly domain: DomainRef; readonly dev: string; readonly path: string; readonly threshold: bigint; readonly excess: bigint };
 

@@ -176,6 +176,10 @@ export class Connection {
   async createXML(xml: string, flags = 0): Promise<Domain> {
     return new Domain(this, await this.#hv('domainCreateXML', 'virDomainCreateXML', 'write')(xml, flags));
   }
+  /** Creates and starts a transient domain handing its guest this process's descriptors (virDomainCreateXMLWithFiles; DomainCreateFlags). */
+  async createXMLWithFiles(xml: string, fds: readonly number[], flags = 0): Promise<Domain> {
+    return new Domain(this, await this.#hv('domainCreateXMLWithFiles', 'virDomainCreateXMLWithFiles', 'write')(xml, fds, flags));
+  }
   /** Starts the domain a save image holds (virDomainRestoreFlags; DomainSaveRestoreFlags); `dxml` replaces its XML. */
   async restore(path: string, dxml?: string, flags = 0): Promise<void> {
     const call = this.#hv('domainRestore', dxml !== undefined || flags ? 'virDomainRestoreFlags' : 'virDomainRestore', 'write');

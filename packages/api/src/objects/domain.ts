@@ -56,6 +56,10 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   async create(flags = 0): Promise<void> {
     setRef(this, await callOf(this)('domainCreate', 'virDomainCreateWithFlags', 'write')(this.ref, flags));
   }
+  /** Starts a defined domain handing its guest this process's descriptors (virDomainCreateWithFiles; DomainCreateFlags). */
+  async createWithFiles(fds: readonly number[], flags = 0): Promise<void> {
+    setRef(this, await callOf(this)('domainCreateWithFiles', 'virDomainCreateWithFiles', 'write')(this.ref, fds, flags));
+  }
   async destroy(flags = 0): Promise<void> {
     await callOf(this)('domainDestroy', flags ? 'virDomainDestroyFlags' : 'virDomainDestroy', 'write')(this.ref, flags);
     setRef(this, { ...this.ref, id: -1 });

@@ -15,6 +15,7 @@ type Life = Extract<DomainDriverEvent, { event: number }>;
 type Job = Extract<DomainDriverEvent, { disk: string }>;
 type Device = Extract<DomainDriverEvent, { devAlias: string }>;
 type Threshold = Extract<DomainDriverEvent, { eventID: 24 }>;
+type Agent = Extract<DomainDriverEvent, { eventID: 18 }>;
 
 const lifecycle = (e: DomainDriverEvent) => ({ dom: wireDomain(e.domain), event: (e as Life).event, detail: (e as Life).detail });
 const blockJob = (e: DomainDriverEvent) => ({ dom: wireDomain(e.domain), path: (e as Job).disk, type: (e as Job).type, status: (e as Job).status });
@@ -51,5 +52,10 @@ export const DOMAIN_EVENT_MESSAGES: ReadonlyMap<number, EventMessages> = new Map
   }],
   [19, {
     callback: (callbackID, e) => ev(P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED, { callbackID, dom: wireDomain(e.domain), devAlias: (e as Device).devAlias }),
+  }],
+  [18, {
+    callback: (callbackID, e) => ev(P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE, {
+      callbackID, dom: wireDomain(e.domain), state: (e as Agent).state, reason: (e as Agent).reason,
+    }),
   }],
 ]);

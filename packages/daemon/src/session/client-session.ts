@@ -70,7 +70,8 @@ export class ClientSession {
     this.#fdReader = fdPassingMissing() === undefined && unixSocketFd(socket) !== undefined ? new FdReader(socket, {
       data: (chunk) => this.onData(chunk),
       fds: (fds) => this.#intake.received(fds),
-      end: (e) => (e ? this.drop(e.message) : socket.destroy()),
+      // the client's end: what is queued to it still goes, as Node does on a socket it reads itself
+      end: (e) => (e ? this.drop(e.message) : socket.end(() => socket.destroy())),
     }, 'virDomainFDAssociate') : undefined;
     // the listeners accept paused (pauseOnConnect): reading starts here, one way or the other
     if (this.#fdReader) this.#fdReader.hold();

@@ -1,3 +1,4 @@
+import { DomainEventAgentLifecycleState, DomainEventID, type DomainDriverEvent, type DomainRef } from '@tsvirt/api';
 import { parseDomainXML, formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { channelSocketPath } from '../command/device-args.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
@@ -41,3 +42,22 @@ export function followChannel(s: ActiveStatus, id: string, open: boolean): boole
   s.xml = formatDomainXML(def, { id: s.id });
   return true;
 }
+
+/** The guest agent's channel, by the name libvirt looks for. */
+const AGENT_CHANNEL = 'org.qemu.guest_agent.0';
+
+/**
+ * The AGENT_LIFECYCLE event of a domain's agent channel (none without one), as libvirt raises it
+ * at start (reason DOMAIN_STARTED) and on each VSERPORT_CHANGE of that channel (reason CHANNEL).
+ * `channel` names the channel (`channelN`) an event is about; at start the first agent channel counts.
+ */
+export function agentLifecycle(domain: DomainRef, def: DomainDef, reason: number, channel?: string): DomainDriverEvent | undefined {
+  const channels = devicesOf(def.devices, 'channel');
+  const index = channel === undefined ? channels.findIndex((c) => c.target?.name === AGENT_CHANNEL) : Number(/^channel(\d+)$/.exec(channel)?.[1] ?? -1);
+  const c = channels[index];
+  if (c?.target?.type !== 'virtio' || c.target.name !== AGENT_CHANNEL || c.target.state === undefined) return undefined;
+  const state = c.target.state === 'connected' ? DomainEventAgentLifecycleState.CONNECTED : DomainEventAgentLifecycleState.DISCONNECTED;
+  return { eventID: DomainEventID.AGENT_LIFECYCLE, domain, state, reason };
+}
+
+

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
-import { DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
+import { DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { serialPorts } from '../command/device-args.js';
@@ -10,10 +10,10 @@ import type { ResolvedDisk } from '../command/disk-props.js';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
 import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
-import { launchQemu } from '../process/qemu-launch.js';
+import { FIRST_PASSED_FD, launchQemu } from '../process/qemu-launch.js';
 import { checkEmulator } from '../process/emulator-check.js';
 import { plugInterfaces } from '../network/interface-plug.js';
-import { migrateFromFile } from '../save/migration-stream.js';
+import { migrateFromFd, openStream } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { eventMonitorArgs } from '../process/event-monitor.js';
 import { lifecycleSetup } from '../events/lifecycle-actions.js';
@@ -33,7 +33,7 @@ import { startTpmEmulators } from '../tpm/swtpm-emulator.js';
 import { startVirtiofsds } from '../process/virtiofsd.js';
 import { firmwareContext, selectFirmware } from '../firmware/firmware-select.js';
 import { prepareNvram } from '../firmware/nvram-store.js';
-import { recordChannels } from '../agent/channel-state.js';
+import { agentLifecycle, recordChannels } from '../agent/channel-state.js';
 import { assignFdSets } from '../fdgroup/fd-sets.js';
 import { withFreshCopies } from '../fdgroup/fd-group-store.js';
 
@@ -165,17 +165,19 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
+    // A restore's stream is read by QEMU itself, from a descriptor it inherits after the disks' ones.
+    const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;
     const proc = await withFreshCopies(passFds, (fds) => launchQemu({
-      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: fds,
+      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: stream ? [...fds, stream.fd] : fds,
       onSpawn: async (pid, pidStart) => {
         status.pid = pid;
         status.pidStart = pidStart;
         await writeStatus(paths, status);
       },
-    }));
+    })).finally(() => stream?.close());
     try {
       if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
-      if (opts.restoreFrom) await migrateFromFile(proc.monitor, join(status.runDir, 'incoming.sock'), opts.restoreFrom.path, opts.restoreFrom.offset);
+      if (opts.restoreFrom) await migrateFromFd(proc.monitor, FIRST_PASSED_FD + passFds.length, proc.said);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
       await drv.watcher.holdStarting(status);
@@ -203,6 +205,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   }
   const ref = { name: def.name, uuid: def.uuid, id: status.id };
   const S = DomainEventDetail;
+  // libvirt reports the agent channel's state while it starts the domain, before STARTED
+  const agent = agentLifecycle(ref, def, DomainEventAgentLifecycleReason.DOMAIN_STARTED);
+  if (agent) drv.events.raiseOther(agent);
   drv.events.raise(ref, DomainEventType.STARTED, opts.incomingURI ? S.STARTED.MIGRATED : opts.fromSnapshot ? S.STARTED.FROM_SNAPSHOT : opts.restoreFrom ? S.STARTED.RESTORED : S.STARTED.BOOTED);
   if (opts.paused && !opts.incomingURI) drv.events.raise(ref, DomainEventType.SUSPENDED, opts.fromSnapshot ? S.SUSPENDED.FROM_SNAPSHOT : S.SUSPENDED.PAUSED);
   return status;

@@ -51,7 +51,8 @@ export async function tearDown(
   if (!status.persistent && status.xml.includes('<tpm')) await removeTpmState(drv.paths, status.uuid, parseDomainXML(status.xml, { arch: GUEST_ARCH }).devices);
   if (status.persistent && reason !== undefined) await writeStatus(drv.paths, { phase: 'inactive', name: status.name, reason });
   else await qemuStore(drv.paths).removeStatus(status.name);
-  // A transient domain's snapshot metadata goes with it, as libvirt's does.
+  // A transient domain's snapshot metadata and descriptor groups go with it, as libvirt's do.
   if (!status.persistent) await removeAllSnapshots(drv.paths, status.name);
+  if (!status.persistent) drv.fdGroups.forget(status.uuid);
   if (event) drv.events.raise({ name: status.name, uuid: status.uuid, id: -1 }, DomainEventType.STOPPED, event.detail);
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DomainEventDetail, DomainEventType, DomainShutoffReason, DomainState } from '@tsvirt/api';
+import { DomainEventDetail, DomainEventID, DomainEventType, DomainShutoffReason, DomainState } from '@tsvirt/api';
 import { isProcessAlive, logger } from '@tsvirt/util';
 import { eventMonitorPath } from '../process/event-monitor.js';
 import { QmpClient } from '../qmp/qmp-client.js';
@@ -25,6 +25,8 @@ const WAIT_FOREVER_MS = 2 ** 31 - 1;
 interface Held extends EventTarget {
   readonly id: number;
   readonly runDir: string;
+  /** Started by this process (which tells its listeners how the run before it ended). */
+  readonly startedHere: boolean;
   readonly pidStart: string | undefined;
   readonly abort: AbortController;
   queue: Promise<void>;
@@ -131,7 +133,7 @@ export class DomainWatcher {
    * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
    */
   #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
-    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
+    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, startedHere: how === 'starting', pid, pidStart: s.pidStart, abort: new AbortController(), queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
     this.#held.set(s.name, h);
     if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
     if (how === 'running') this.drv.events.assume(s.uuid, s.state);
@@ -145,7 +147,7 @@ export class DomainWatcher {
         events++;
         this.drv.events.raiseMonitor(monitorEventOf({ name: h.name, uuid: h.uuid, id: h.id }, e));
         if (e.event === 'SHUTDOWN') this.#announceShutdown(h, e as QmpEvent);
-        this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent)));
+        this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent), () => this.#removedAnyway(h, e as QmpEvent)));
       });
       void client.closed.then(() => h.abort.signal.aborted || this.#enqueue(h, () => this.#ended(h)));
       // A change after the connection comes as an event of its own; only an earlier one needs catching up with.
@@ -185,12 +187,29 @@ export class DomainWatcher {
       .catch((err: Error) => log.debug(`domain '${h.name}': announcing its shutdown: ${err.message}`));
   }
 
-  /** Runs `fn` on the domain's status under its job lock, if the status still describes the held QEMU. */
-  #locked(h: Held, fn: (s: ActiveStatus) => Promise<void>): Promise<void> {
+  /** Whether a later run of the domain was started by this process: what was told since is of that run. */
+  #restartedHere(h: Held): boolean {
+    const now = this.#held.get(h.name);
+    return now !== undefined && now !== h && now.startedHere;
+  }
+
+  /**
+   * Runs `fn` on the domain's status under its job lock, if the status still describes the held
+   * QEMU; `otherwise` when a job ended the run before the event's turn came.
+   */
+  #locked(h: Held, fn: (s: ActiveStatus) => Promise<void>, otherwise?: () => void): Promise<void> {
     return qemuStore(this.drv.paths).withDomainJob(h.name, async () => {
       const s = await qemuStore(this.drv.paths).readStatus(h.name);
       if (isActiveStatus(s) && s.phase === 'active' && s.pid === h.pid) await fn(s);
+      else otherwise?.();
     });
+  }
+
+  /** A device QEMU removed is told even when the run ended before its event was handled (a destroy right after a detach). */
+  #removedAnyway(h: Held, e: QmpEvent): void {
+    const alias = e.event === 'DEVICE_DELETED' ? e.data?.['device'] : undefined;
+    if (typeof alias !== 'string' || !alias) return;
+    this.drv.events.raiseOther({ eventID: DomainEventID.DEVICE_REMOVED, domain: { name: h.name, uuid: h.uuid, id: h.id }, devAlias: alias });
   }
 
   /**
@@ -214,7 +233,7 @@ export class DomainWatcher {
         await tearDown(this.drv, s, h.shutdownSeen ? DomainShutoffReason.SHUTDOWN : DomainShutoffReason.CRASHED, {
           detail: h.shutdownSeen ? DomainEventDetail.STOPPED.SHUTDOWN : DomainEventDetail.STOPPED.FAILED,
         });
-      } else if (this.drv.events.told(h.uuid) !== undefined && this.drv.events.told(h.uuid) !== DomainState.SHUTOFF) {
+      } else if (this.drv.events.told(h.uuid) !== undefined && this.drv.events.told(h.uuid) !== DomainState.SHUTOFF && !this.#restartedHere(h)) {
         // Another process stopped it and told only its own listeners.
         this.drv.events.raise({ name: h.name, uuid: h.uuid, id: -1 }, DomainEventType.STOPPED, stoppedDetail(s));
       }

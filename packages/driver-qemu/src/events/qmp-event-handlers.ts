@@ -1,6 +1,6 @@
 import { parseDomainXML } from '@tsvirt/conf';
 import {
-  DomainBlockJobStatus, DomainBlockJobType, DomainCrashedReason, DomainEventDetail, DomainEventID, DomainEventType,
+  DomainBlockJobStatus, DomainBlockJobType, DomainCrashedReason, DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventID, DomainEventType,
   DomainPausedReason, DomainRunningReason, DomainShutdownReason, DomainShutoffReason, DomainState,
 } from '@tsvirt/api';
 import { disksOf } from '../devices/qemu-disk.js';
@@ -17,7 +17,7 @@ import { fakeReboot, lifecycleOf, outcomeOf } from './lifecycle-actions.js';
 import { thresholdEvents } from '../blockjob/threshold-event.js';
 import { settleJobs } from '../blockjob/block-jobs.js';
 import { autoCoreDump } from './auto-dump.js';
-import { followChannel } from '../agent/channel-state.js';
+import { agentLifecycle, followChannel } from '../agent/channel-state.js';
 
 /** A running QEMU as the watcher holds it. */
 export interface EventTarget {
@@ -168,6 +168,16 @@ async function onBlockJob(c: Ctx, e: QmpEvent): Promise<void> {
   c.drv.events.raiseOther({ eventID: DomainEventID.BLOCK_JOB_2, domain, disk: disk.target, type, status });
 }
 
+/**
+ * A guest opened or closed its end of a virtio channel: the live XML follows, and for the agent's
+ * channel AGENT_LIFECYCLE is raised each time, as libvirt raises it.
+ */
+async function onSerialChange(c: Ctx, channel: string, open: boolean): Promise<void> {
+  if (followChannel(c.s, channel, open)) await writeStatus(c.drv.paths, c.s);
+  const e = agentLifecycle(refOf(c.s), parseDomainXML(c.s.xml, { arch: GUEST_ARCH }), DomainEventAgentLifecycleReason.CHANNEL, channel);
+  if (e) c.drv.events.raiseOther(e);
+}
+
 /** Acts on one QMP event of a held domain; the caller holds the job lock and `s` is its fresh status. */
 export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: ActiveStatus, e: QmpEvent): Promise<void> {
   const mon = t.client;
@@ -188,9 +198,7 @@ export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: Acti
     case 'BLOCK_WRITE_THRESHOLD':
       for (const ev of thresholdEvents(s, e.data ?? {})) drv.events.raiseOther(ev);
       return;
-    case 'VSERPORT_CHANGE':
-      if (followChannel(s, String(e.data?.['id'] ?? ''), e.data?.['open'] === true)) await writeStatus(drv.paths, s);
-      return;
+    case 'VSERPORT_CHANGE': return onSerialChange(c, String(e.data?.['id'] ?? ''), e.data?.['open'] === true);
     default:
   }
 }

@@ -92,6 +92,12 @@ export class FdGroupStore {
     return this.#domains.get(uuid)?.get(name);
   }
 
+  /** Closes every group of a domain that is gone (undefined, or transient and stopped), as libvirt's go with its domain object. */
+  forget(uuid: string): void {
+    for (const g of this.#domains.get(uuid)?.values() ?? []) closeAll(g.fds);
+    this.#domains.delete(uuid);
+  }
+
   /** Closes every group `owner` associated (its connection closed). */
   release(owner: object): void {
     for (const [uuid, groups] of this.#domains) {

@@ -34,6 +34,7 @@ export interface QemuMigrationInfo {
   ram?: {
     transferred?: number; remaining?: number; total?: number; duplicate?: number; normal?: number;
     'normal-bytes'?: number; mbps?: number; 'dirty-pages-rate'?: number; 'page-size'?: number; 'dirty-sync-count'?: number;
+    'postcopy-requests'?: number;
   };
 }
 
@@ -47,27 +48,30 @@ export interface DiskProgress {
 }
 
 /**
- * What libvirt reports of QEMU's migration statistics; `elapsed` in ms since the job began. The
- * disks' copies count in the data totals and as `disk_*`, as libvirt adds its mirrors' statistics.
+ * What libvirt 9.0 reports of QEMU's migration statistics, in its order and with its conditions
+ * (recorded from libvirtd): `elapsed` in ms since the job began; the page counts, bandwidth and
+ * page size only once QEMU reports memory; the disks' copies (storage migration's mirrors) count
+ * in the data totals and as `disk_*`, which are always there.
  */
 export function statsOf(info: QemuMigrationInfo, elapsed: number, operation: number, disks?: DiskProgress): JobStatValues {
-  const ram = info.ram ?? {};
+  const ram = info.ram;
   const diskTotal = disks?.total ?? 0;
   const diskDone = disks?.processed ?? 0;
-  const out: JobStatValues = {
-    operation, time_elapsed: elapsed,
-    data_total: (ram.total ?? 0) + diskTotal, data_processed: (ram.transferred ?? 0) + diskDone,
-    data_remaining: (ram.remaining ?? 0) + diskTotal - diskDone,
-    memory_total: ram.total ?? 0, memory_processed: ram.transferred ?? 0, memory_remaining: ram.remaining ?? 0,
-    memory_constant: ram.duplicate ?? 0, memory_normal: ram.normal ?? 0, memory_normal_bytes: ram['normal-bytes'] ?? 0,
-    memory_bps: Math.round(((ram.mbps ?? 0) * 1_000_000) / 8), memory_dirty_rate: ram['dirty-pages-rate'] ?? 0,
-    memory_page_size: ram['page-size'] ?? 4096, memory_iteration: ram['dirty-sync-count'] ?? 0,
-  };
-  if (disks) Object.assign(out, { disk_total: diskTotal, disk_processed: diskDone, disk_remaining: diskTotal - diskDone });
-  if (info.downtime !== undefined) out['downtime'] = info.downtime;
-  else if (info['expected-downtime'] !== undefined) out['downtime'] = info['expected-downtime'];
+  const out: JobStatValues = { operation, time_elapsed: elapsed };
+  const downtime = info.downtime ?? info['expected-downtime'];
+  if (downtime !== undefined) out['downtime'] = downtime;
   if (info['setup-time'] !== undefined) out['setup_time'] = info['setup-time'];
-  return out;
+  Object.assign(out, {
+    data_total: (ram?.total ?? 0) + diskTotal, data_processed: (ram?.transferred ?? 0) + diskDone,
+    data_remaining: (ram?.remaining ?? 0) + diskTotal - diskDone,
+    memory_total: ram?.total ?? 0, memory_processed: ram?.transferred ?? 0, memory_remaining: ram?.remaining ?? 0,
+  });
+  const bps = Math.round(((ram?.mbps ?? 0) * 1_000_000) / 8);
+  if (bps > 0) out['memory_bps'] = bps;
+  if (ram) Object.assign(out, { memory_constant: ram.duplicate ?? 0, memory_normal: ram.normal ?? 0, memory_normal_bytes: ram['normal-bytes'] ?? 0 });
+  Object.assign(out, { memory_dirty_rate: ram?.['dirty-pages-rate'] ?? 0, memory_iteration: ram?.['dirty-sync-count'] ?? 0, memory_postcopy_requests: ram?.['postcopy-requests'] ?? 0 });
+  if (ram?.['page-size']) out['memory_page_size'] = ram['page-size'];
+  return Object.assign(out, { disk_total: diskTotal, disk_processed: diskDone, disk_remaining: diskTotal - diskDone });
 }
 
 /** The typed parameters of a job's statistics (`operation` an int, the rest unsigned long longs). */

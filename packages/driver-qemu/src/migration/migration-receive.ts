@@ -14,7 +14,7 @@ import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { qemuStore, uuidOf } from '../state/qemu-store.js';
 import { checkOtherHost, makeCookie, readCookie } from './migration-cookie.js';
-import { clearIncoming, isIncoming, markIncoming, readIncoming, writeCompleted } from './migration-job.js';
+import { JobOperation, clearIncoming, isIncoming, markIncoming, readIncoming, writeCompleted } from './migration-job.js';
 import { migrationHost, nbdAddress, startNbdServer, stopNbdServer } from './nbd-server.js';
 import { copiesStorage, migrateDisksParam } from './storage-disks.js';
 import { precreateStorage, removeCreated } from './storage-precreate.js';
@@ -161,8 +161,9 @@ export async function finishIncoming(drv: DriverContext, params: readonly TypedP
     try {
       await waitLoaded(s);
       if (mark?.nbd) await withMonitor(s, stopNbdServer);
+      // the source's completed job, as this side's incoming one (libvirt's operation there)
       const stats = readCookie(cookieIn).stats;
-      if (stats) await writeCompleted(s, stats);
+      if (stats) await writeCompleted(s, { ...stats, operation: JobOperation.MIGRATION_IN });
       if (!(flags & MF.PAUSED)) {
         await withMonitor(s, (mon) => mon.execute('cont'));
         Object.assign(s, { state: DomainState.RUNNING, reason: DomainRunningReason.MIGRATED });

@@ -88,6 +88,7 @@ export async function sendMigration(
       let mirrors: StorageMirrors | undefined;
       let disks: DiskProgress | undefined;
       let sending = false;
+      let switched = false;
       const takeAll = async (): Promise<void> => {
         for (const req of await takeRequests(s)) await apply(mon, s, req, sending, suspend);
       };
@@ -113,7 +114,7 @@ export async function sendMigration(
           const stats = statsOf(info, Date.now() - started, JobOperation.MIGRATION_OUT, disks);
           if (info.status === 'completed') {
             // as libvirt's, the completed job (and the destination's copy of it) counts the memory only
-            const done = mirrors ? statsOf(info, Date.now() - started, JobOperation.MIGRATION_OUT, { total: 0, processed: 0 }) : stats;
+            const done = statsOf(info, Date.now() - started, JobOperation.MIGRATION_OUT);
             await writeCompleted(s, done);
             await pause(DomainPausedReason.MIGRATION, DomainEventDetail.SUSPENDED.MIGRATED);
             return done;
@@ -127,7 +128,9 @@ export async function sendMigration(
             sending = false;
             throw aborted();
           }
-          if (info.status === 'pre-switchover') {
+          // once: QEMU leaves pre-switchover in its own thread, so the next look may still see it
+          if (info.status === 'pre-switchover' && !switched) {
+            switched = true;
             if (mirrors) {
               await mirrors.complete();
               if (disks) disks = { total: disks.total, processed: disks.total };

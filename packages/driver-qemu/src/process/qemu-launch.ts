@@ -21,17 +21,22 @@ export interface LaunchSpec {
   readonly logFile: string;
   /** QEMU's monitor socket. */
   readonly monitorPath: string;
-  /** Descriptors QEMU inherits as its fd 3, 4, … (disks opened through descriptor groups). */
+  /** Descriptors QEMU inherits as its fd 3, 4, … (`FIRST_PASSED_FD` on: disks opened through descriptor groups, a restore's stream). */
   readonly passFds?: readonly number[];
   /** Called with the pid as soon as the process exists, so that it is recorded before anything can fail. */
   readonly onSpawn: (pid: number, pidStart: string | undefined) => Promise<void>;
 }
+
+/** The number the first of `passFds` has in QEMU. */
+export const FIRST_PASSED_FD = 3;
 
 /** A started QEMU and an open monitor connection to it (the caller closes it). */
 export interface LaunchedQemu {
   readonly pid: number;
   readonly pidStart: string | undefined;
   readonly monitor: QmpClient;
+  /** What QEMU has written to its log since this start, for an error that quotes it. */
+  readonly said: () => Promise<string>;
 }
 
 /**
@@ -62,6 +67,7 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
     const e = await spawnError;
     throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e });
   }
+  const said = async (): Promise<string> => (await readFile(spec.logFile, 'utf8').catch(() => '')).slice(offset).trim();
   const pid = child.pid!;
   const pidStart = await processStartTime(pid);
   await spec.onSpawn(pid, pidStart);
@@ -69,11 +75,10 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   const until = Date.now() + MONITOR_WAIT_MS;
   for (;;) {
     if (exited !== undefined) {
-      const said = (await readFile(spec.logFile, 'utf8').catch(() => '')).slice(offset).trim();
-      throw new VirError(ErrorCode.INTERNAL_ERROR, `process exited while connecting to monitor: ${said || exited}`, D);
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `process exited while connecting to monitor: ${(await said()) || exited}`, D);
     }
     try {
-      return { pid, pidStart, monitor: await QmpClient.open(spec.monitorPath) };
+      return { pid, pidStart, monitor: await QmpClient.open(spec.monitorPath), said };
     } catch (e) {
       if (Date.now() > until) {
         throw new VirError(ErrorCode.OPERATION_TIMEOUT, `QEMU did not open its monitor '${spec.monitorPath}' within ${MONITOR_WAIT_MS} ms`, D, { cause: e });

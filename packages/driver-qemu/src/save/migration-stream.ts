@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { EventWake } from '../qmp/event-wake.js';
@@ -36,9 +35,14 @@ async function migrationDone(mon: QmpClient, ended: EventWake, what: string): Pr
   }
 }
 
+/** libvirt's unlimited bandwidth for a save: LLONG_MAX in whole MiB/s, in bytes (exact as a double). */
+const UNLIMITED_BANDWIDTH = 2 ** 63 - 2 ** 20;
+
 /**
  * Has QEMU migrate its state into `file` from `offset`: QEMU connects to a unix socket this
  * process listens on (QEMU runs sandboxed and cannot spawn a writer), and the stream is copied.
+ * As libvirt's save, the migration runs without QEMU's default bandwidth cap (128 MiB/s), which a
+ * failed save gives back.
  */
 export async function migrateToFile(mon: QmpClient, socketPath: string, file: FileHandle, offset: number): Promise<void> {
   const server = createServer();
@@ -61,35 +65,53 @@ export async function migrateToFile(mon: QmpClient, socketPath: string, file: Fi
     server.once('error', reject);
     server.listen(socketPath, resolve);
   });
+  const before = (await mon.execute<{ 'max-bandwidth'?: number }>('query-migrate-parameters'))['max-bandwidth'];
   try {
+    await mon.execute('migrate-set-parameters', { 'max-bandwidth': UNLIMITED_BANDWIDTH });
     const ended = await followMigration(mon);
     await mon.execute('migrate', { uri: `unix:${socketPath}` });
     await migrationDone(mon, ended, 'operation failed: domain save job');
     await copied;
+  } catch (e) {
+    if (before !== undefined) await mon.execute('migrate-set-parameters', { 'max-bandwidth': before }).catch(() => undefined);
+    throw e;
   } finally {
     server.close();
   }
 }
 
-/** Feeds a saved migration stream (from `offset` of `path`) to a QEMU started with `-incoming defer`. */
-export async function migrateFromFile(mon: QmpClient, socketPath: string, path: string, offset: number): Promise<void> {
-  const ended = await followMigration(mon);
-  await mon.execute('migrate-incoming', { uri: `unix:${socketPath}` });
-  const sock = connect(socketPath);
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    sock.once('error', reject);
-  });
-  const stream = createReadStream(path, { start: offset });
-  const readFailed = new Promise<never>((_, reject) => stream.once('error', reject));
-  readFailed.catch(() => undefined);
-  // QEMU closes its end as soon as it has the whole state, maybe before the last read: that is no error.
-  sock.on('error', () => undefined);
-  stream.pipe(sock);
+/**
+ * Opens a save image for QEMU to read its migration stream itself, as libvirt passes it: the
+ * descriptor's position (shared with the process that inherits it) is moved to `offset` by
+ * reading up to it, so QEMU starts at the stream.
+ */
+export async function openStream(path: string, offset: number): Promise<FileHandle> {
+  const file = await open(path, 'r');
   try {
-    await Promise.race([migrationDone(mon, ended, 'operation failed: job \'restore\' failed'), readFailed]);
-  } finally {
-    stream.destroy();
-    sock.destroy();
+    const skip = Buffer.alloc(offset);
+    for (let at = 0; at < offset;) {
+      const { bytesRead } = await file.read(skip, at, offset - at, null);
+      if (bytesRead === 0) throw new VirError(ErrorCode.OPERATION_FAILED, `failed to read save image '${path}'`, D);
+      at += bytesRead;
+    }
+    return file;
+  } catch (e) {
+    await file.close();
+    throw e;
+  }
+}
+
+/**
+ * Has a QEMU started with `-incoming defer` read its state from the stream it inherited as `fd`.
+ * QEMU exits when the stream is bad: that is libvirt's error quoting what QEMU wrote (`said`).
+ */
+export async function migrateFromFd(mon: QmpClient, fd: number, said: () => Promise<string>): Promise<void> {
+  try {
+    const ended = await followMigration(mon);
+    await mon.execute('migrate-incoming', { uri: `fd:${fd}` });
+    await migrationDone(mon, ended, 'operation failed: job \'restore\' failed');
+  } catch (e) {
+    if (!mon.isClosed) throw e;
+    throw new VirError(ErrorCode.INTERNAL_ERROR, `qemu unexpectedly closed the monitor: ${await said()}`, D, { cause: e });
   }
 }

@@ -44,16 +44,16 @@ async function editConfigDisks(drv: DriverContext, d: StoredDomain, edits: Reado
   await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
 }
 
-const externalDisks = (plan: readonly PlannedDisk[]): ExternalDisk[] =>
-  plan.filter((p) => p.snapshot === 'external').map((p) => ({ planned: p, overlay: p.overlay!, image: imageOf(p) }));
+const externalDisks = (plan: readonly PlannedDisk[], active: boolean): ExternalDisk[] =>
+  plan.filter((p) => p.snapshot === 'external').map((p) => ({ planned: p, overlay: p.overlay!, image: imageOf(p, active) }));
 
 /**
  * qemuSnapshotCreateInactiveExternal: each overlay made with qemu-img over the disk's image (a
  * failure removes the ones made), then the definition's disks moved onto them.
  */
 export async function createInactiveExternal(drv: DriverContext, d: StoredDomain, plan: readonly PlannedDisk[], reuse: boolean): Promise<void> {
-  const disks = externalDisks(plan);
-  const made = await createOverlays(disks, reuse);
+  const disks = externalDisks(plan, false);
+  const made = await createOverlays(disks, reuse, false);
   try {
     await editConfigDisks(drv, d, disks.map((x) => [x.planned.disk.target, onOverlay(x.overlay, undefined)] as const));
   } catch (e) {
@@ -78,8 +78,8 @@ async function addOverlayNodes(mon: QmpClient, overlay: Overlay, node: number): 
  * follows, its old source one level below (as libvirt's).
  */
 async function snapshotRunningDisks(drv: DriverContext, d: StoredDomain, s: ActiveStatus, mon: QmpClient, plan: readonly PlannedDisk[], reuse: boolean): Promise<void> {
-  const disks = externalDisks(plan);
-  const made = await createOverlays(disks, reuse);
+  const disks = externalDisks(plan, true);
+  const made = await createOverlays(disks, reuse, true);
   const nodes: number[] = [];
   try {
     const actions = [];
@@ -160,8 +160,10 @@ export async function createActiveExternal(drv: DriverContext, d: StoredDomain, 
   if (quiesce) await withAgent(s, (a) => fsFreeze(a, []));
   try {
     await withMonitor(s, async (mon) => {
-      const pause = running && req.memoryFile !== undefined;
-      if (pause && !(req.flags & C.LIVE)) await setRunning(drv, s, mon, false);
+      // Manual disks are the user's to snapshot once the guest has stopped: it is left paused.
+      const manual = req.plan.some((p) => p.snapshot === 'manual');
+      const pause = running && (req.memoryFile !== undefined || manual);
+      if (pause && (manual || !(req.flags & C.LIVE))) await setRunning(drv, s, mon, false);
       try {
         if (req.memoryFile !== undefined) await saveMemory(s, mon, req.memoryFile, running);
         await snapshotRunningDisks(drv, d, s, mon, req.plan, reuse);
@@ -171,7 +173,7 @@ export async function createActiveExternal(drv: DriverContext, d: StoredDomain, 
         throw e;
       }
       // After a live save QEMU has paused the guest itself: it runs again as after a paused one.
-      if (pause && !halt) await setRunning(drv, s, mon, true);
+      if (pause && !halt && !manual) await setRunning(drv, s, mon, true);
     });
   } catch (e) {
     if (quiesce) await withAgent(s, fsThaw).catch(() => undefined);

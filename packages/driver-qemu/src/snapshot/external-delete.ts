@@ -24,10 +24,10 @@ interface Merge {
   readonly overlay: string;
 }
 
-/** The overlays an external snapshot put on the disks: what deleting it merges down. */
+/** The overlays an external snapshot put on the disks: what deleting it merges down (a manual disk's is unknown: '' is in no chain). */
 export const mergesOf = (snap: DomainSnapshotDef): Merge[] =>
-  (snapshotDisks(snap) ?? []).filter((d) => d.snapshot === 'external' && d.name !== undefined && (d.source?.file ?? d.source?.dev) !== undefined)
-    .map((d) => ({ target: d.name!, overlay: (d.source?.file ?? d.source?.dev)! }));
+  (snapshotDisks(snap) ?? []).filter((d) => (d.snapshot === 'external' || d.snapshot === 'manual') && d.name !== undefined)
+    .map((d) => ({ target: d.name!, overlay: d.source?.file ?? d.source?.dev ?? '' }));
 
 const noBase = (): VirError => new VirError(ErrorCode.INVALID_ARG, 'could not find base disk source in disk source chain', D);
 

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { BackingLayer } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, runCommand } from '@tsvirt/util';
 import type { Disk } from '../devices/qemu-disk.js';
@@ -13,30 +15,49 @@ export interface DiskImage {
   readonly type: string;
 }
 
-/** A disk's current image as its definition gives it; network and other sources cannot be put under an overlay here. */
-export function imageOf(d: PlannedDisk): DiskImage {
+/**
+ * A disk's current image as its definition gives it. A running disk must be a local file or
+ * block device; at rest an empty one is named as libvirt names it (no path, raw), for qemu-img to refuse.
+ */
+export function imageOf(d: PlannedDisk, active: boolean): DiskImage {
   const { disk } = d;
+  if (!active) return { path: disk.path ?? '', format: disk.format, type: disk.type };
   if (disk.path === undefined || (disk.type !== 'file' && disk.type !== 'block')) {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `external snapshots of '${disk.type}' disk ${disk.target} are not supported by this driver`, D);
   }
   return { path: disk.path, format: disk.format, type: disk.type };
 }
 
-/** Creates an overlay over `backing` with qemu-img, as libvirt does (`-F` names the backing format, the size is the backing image's). */
-export async function createOverlayImage(overlay: Overlay, backing: DiskImage): Promise<void> {
-  await runCommand('qemu-img', ['create', '-q', '-f', overlay.format ?? 'qcow2', '-F', backing.format, '-b', backing.path, overlay.path], { domain: D });
+/** qemu-img as libvirt runs it: found on PATH and named by its full path in messages. */
+function qemuImg(): string {
+  for (const dir of (process.env['PATH'] ?? '/usr/bin').split(':')) {
+    const file = join(dir, 'qemu-img');
+    if (dir && existsSync(file)) return file;
+  }
+  return 'qemu-img';
+}
+
+/**
+ * Makes an overlay over `backing` with qemu-img as libvirt does: for a running domain `-F`/`-b`
+ * (the size is the backing image's), for one at rest libvirt's `-o backing_fmt=,backing_file=`.
+ */
+export async function createOverlayImage(overlay: Overlay, backing: DiskImage, active: boolean): Promise<void> {
+  const format = overlay.format ?? 'qcow2';
+  const args = active ? ['create', '-q', '-f', format, '-F', backing.format, '-b', backing.path, overlay.path]
+    : ['create', '-f', format, '-o', `backing_fmt=${backing.format},backing_file=${backing.path}`, overlay.path];
+  await runCommand(qemuImg(), args, { domain: D });
 }
 
 /**
  * Makes the overlays the snapshot does not reuse, in disk order; a failure removes the ones made
  * so far. Returns the paths made (to remove again when a later step fails).
  */
-export async function createOverlays(disks: ReadonlyArray<{ overlay: Overlay; image: DiskImage }>, reuse: boolean): Promise<string[]> {
+export async function createOverlays(disks: ReadonlyArray<{ overlay: Overlay; image: DiskImage }>, reuse: boolean, active: boolean): Promise<string[]> {
   const made: string[] = [];
   if (reuse) return made;
   try {
     for (const { overlay, image } of disks) {
-      await createOverlayImage(overlay, image);
+      await createOverlayImage(overlay, image, active);
       made.push(overlay.path);
     }
   } catch (e) {

@@ -14,6 +14,7 @@ import { hmpSaveVm } from './hmp-snapshot.js';
 import { forEachImage } from './image-snapshots.js';
 import { createActiveExternal, createInactiveExternal } from './external-create.js';
 import { alignDisks, assignOverlayNames, plannedDiskElements, type AlignRule } from './snapshot-disk-plan.js';
+import { snapshotDomainOf } from './snapshot-domain.js';
 import { prepareSnapshotPlan } from './snapshot-prepare.js';
 import { loadSnapshots, saveTree } from './snapshot-store.js';
 
@@ -132,7 +133,7 @@ export async function createSnapshot(drv: DriverContext, d: StoredDomain, xml: s
     ...parsed, name, state: how.state, creationTime: now, memory: { snapshot: how.memory, ...(memoryFile !== undefined ? { file: memoryFile } : {}) },
     disks: plannedDiskElements(plan),
     ...(tree.current !== undefined ? { parent: tree.current } : {}),
-    domain: live,
+    domain: active ? snapshotDomainOf(live, d.persistentDef) : live,
     ...(active && d.persistentDef ? { inactiveDomain: d.persistentDef } : {}),
   };
   const halt = (flags & C.HALT) !== 0;

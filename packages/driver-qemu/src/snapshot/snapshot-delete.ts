@@ -36,7 +36,7 @@ function checkExternalDelete(tree: SnapshotTree, d: StoredDomain, snap: Snapshot
   if (withChildren) throw unsupported('deletion of external children disk snapshots not supported');
   if (childrenOf(tree, snap.name).length > 1) throw unsupported('deletion of external disk snapshot with multiple children snapshots not supported');
   if (isActiveStatus(d.status) && Object.keys(d.status.blockJobs ?? {}).length > 0) {
-    throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot delete external snapshots when there is another active block job', D);
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'cannot delete external snapshots when there is another active block job', D);
   }
 }
 

@@ -71,7 +71,7 @@ export function prepareSnapshotPlan(plan: readonly PlannedDisk[], c: PrepareCont
   let external = 0;
   const out = plan.map((p) => {
     const { disk, snapshot } = p;
-    if (snapshot !== 'no' && c.busy.has(disk.target)) throw new VirError(ErrorCode.OPERATION_INVALID, `disk '${disk.target}' already in active block job`, D);
+    if (snapshot !== 'no' && c.busy.has(disk.target)) throw new VirError(ErrorCode.BLOCK_COPY_ACTIVE, `disk '${disk.target}' already in active block job`, D);
     if (snapshot === 'internal') {
       internal = true;
       if (c.state === 'disk-snapshot' && c.active) throw unsupported(`active qemu domains require external disk snapshots; disk ${disk.target} requested internal`);
@@ -87,9 +87,7 @@ export function prepareSnapshotPlan(plan: readonly PlannedDisk[], c: PrepareCont
       external++;
       return { ...p, overlay };
     }
-    if (snapshot === 'manual') {
-      throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `manual snapshots of disk ${disk.target} are not supported by this driver`, D);
-    }
+    // A manual disk is the user's to snapshot: it is left alone, like one not selected.
     if ((disk.path !== undefined || disk.type === 'network') && !disk.readonly) forbidInternal = true;
     return p;
   });

@@ -82,6 +82,9 @@ export function checkFdSending(sock: unknown, api: string): void {
   need(api, sock);
 }
 
+/** The most one `recv` reads (native/fdpass.c's RECV_BYTES). */
+const RECV_BYTES = 65536;
+
 /** libuv's reading of a net.Socket, stopped and started as net.Socket itself does it. */
 interface StreamHandle {
   reading?: boolean;
@@ -168,6 +171,8 @@ export class FdReader {
         return;
       }
       this.sink.data(got.data);
+      // a short read emptied the socket for now; the poll (level-triggered) reports more
+      if (got.data.length < RECV_BYTES) return;
     }
   }
 }

@@ -28,13 +28,13 @@ const MESSAGES: ReadonlyMap<number, readonly [number, (m: Rec) => DomainDriverEv
     eventID: 24, domain: domain(m.dom), dev: m.dev as string, path: (m.path as string | null) ?? '', threshold: m.threshold as bigint, excess: m.excess as bigint,
   })]],
   [P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED, [19, (m) => ({ eventID: 19, domain: domain(m.dom), devAlias: m.devAlias as string })]],
+  [P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE, [18, (m) => ({ eventID: 18, domain: domain(m.dom), state: m.state as number, reason: m.reason as number })]],
 ] as const);
 
 export function domainEventAnyOverrides(client: RpcClient) {
-  const shared = new SharedCallbacks<DomainDriverEvent>(client);
-  client.onEvent(({ proc, msg }) => {
+  const shared = new SharedCallbacks<DomainDriverEvent>(client, ({ proc, msg }) => {
     const known = MESSAGES.get(proc);
-    if (known) shared.deliver((msg as Rec).callbackID as number, known[1](msg as Rec));
+    return known && [(msg as Rec).callbackID as number, known[1](msg as Rec)];
   });
   const ids = [...new Set([...MESSAGES.values()].map(([id]) => id))];
   return {

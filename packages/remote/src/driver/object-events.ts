@@ -42,17 +42,16 @@ const NETWORK = kind('NETWORK', ['LIFECYCLE'], 'net', P.remote_nonnull_network a
 const SECRET = kind('SECRET', ['LIFECYCLE', 'VALUE_CHANGED'], 'secret', P.remote_nonnull_secret as Codec<unknown>, P.remote_secret as Codec<unknown>);
 
 function register(client: RpcClient, call: RemoteCall, kind: Kind, key: string) {
-  const shared = new SharedCallbacks<Rec>(client);
-  client.onEvent(({ proc, msg }) => {
+  const shared = new SharedCallbacks<Rec>(client, ({ proc, msg }) => {
     const eventID = kind.events.get(proc);
-    if (eventID === undefined) return;
+    if (eventID === undefined) return undefined;
     const m = msg as Rec;
-    shared.deliver(m.callbackID as number, {
+    return [m.callbackID as number, {
       [key]: fromWire(kind.codec, m[kind.field]),
       eventID,
       event: (m.event as number | undefined) ?? 0,
       detail: (m.detail as number | undefined) ?? 0,
-    });
+    }];
   });
   return async (_c: RemoteCall, obj: StoragePoolRef | SecretRef | NetworkRef | undefined, eventID: number, listener: (e: Rec) => void) => {
     const off = await shared.add(`${eventID} ${obj?.uuid ?? ''}`, listener,

@@ -4,7 +4,7 @@
  * holds as numbers, names instead of handles, streams, and the side programs.
  */
 import type { DomainRef, TypedParameter } from '@tsvirt/api';
-import { checkFlags } from '@tsvirt/util';
+import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import * as P from '../generated/remote-protocol.js';
 import { QEMU_PROC_DOMAIN_AGENT_COMMAND, QEMU_PROC_DOMAIN_ATTACH, QEMU_PROC_DOMAIN_MONITOR_COMMAND } from '../generated/qemu-protocol.js';
 import type { RpcClient } from '../client/rpc-client.js';
@@ -23,6 +23,8 @@ import { migrationOverrides } from './migration.js';
 
 type Rec = Record<string, unknown>;
 
+/** virDrvFeature's FD_PASSING: whether the daemon takes descriptors with a call. */
+const FD_PASSING = 8;
 const dom = (d: DomainRef): unknown => toWire(P.remote_nonnull_domain as Codec<unknown>, d);
 const paramList = arrayVar(P.remote_typed_param as Codec<unknown>);
 const params = (v: unknown): TypedParameter[] => fromWire(paramList, v) as TypedParameter[];
@@ -302,8 +304,26 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
     call(P.REMOTE_PROC_DOMAIN_PIN_EMULATOR, { dom: dom(d), cpumap: boolsToBitmap(cpumap), flags });
   table.qemuAttach = async (_call, pid: number, flags: number) =>
     fromWire(P.remote_nonnull_domain as Codec<unknown>, ((await client.call(qemu_program, QEMU_PROC_DOMAIN_ATTACH, { pid_value: pid, flags })) as Rec).dom);
+  // libvirt's client asks the daemon whether it takes descriptors (FD_PASSING, once) before it sends any
+  let fdPassing: Promise<boolean> | undefined;
+  const checkFdPassing = async (): Promise<void> => {
+    fdPassing ??= client.call(remote_program, P.REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, { feature: FD_PASSING, flags: 0 })
+      .then((r) => (r as Rec).supported === 1);
+    if (!(await fdPassing)) throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, 'fd passing is not supported by this connection', ErrorDomain.DOMAIN);
+  };
   // the descriptors go with the call (CALL_WITH_FDS, SCM_RIGHTS)
-  table.domainFDAssociate = async (_call, d: DomainRef, name: string, fds: readonly number[], flags: number) =>
-    client.callSendingFds(remote_program, P.REMOTE_PROC_DOMAIN_FD_ASSOCIATE, { dom: dom(d), name, flags }, fds, 'virDomainFDAssociate');
+  table.domainFDAssociate = async (_call, d: DomainRef, name: string, fds: readonly number[], flags: number) => {
+    await checkFdPassing();
+    return client.callSendingFds(remote_program, P.REMOTE_PROC_DOMAIN_FD_ASSOCIATE, { dom: dom(d), name, flags }, fds, 'virDomainFDAssociate');
+  };
+  // a start handing the guest descriptors; with none a plain call, as libvirt's client sends it
+  const withFiles = async (proc: number, args: unknown, fds: readonly number[], api: string): Promise<DomainRef> =>
+    fromWire(P.remote_nonnull_domain as Codec<unknown>, ((await (fds.length
+      ? client.callSendingFds(remote_program, proc, args, fds, api)
+      : client.call(remote_program, proc, args))) as Rec).dom) as DomainRef;
+  table.domainCreateWithFiles = async (_call, d: DomainRef, fds: readonly number[], flags: number) =>
+    withFiles(P.REMOTE_PROC_DOMAIN_CREATE_WITH_FILES, { dom: dom(d), flags }, fds, 'virDomainCreateWithFiles');
+  table.domainCreateXMLWithFiles = async (_call, xml: string, fds: readonly number[], flags: number) =>
+    withFiles(P.REMOTE_PROC_DOMAIN_CREATE_XML_WITH_FILES, { xml_desc: xml, flags }, fds, 'virDomainCreateXMLWithFiles');
   return table as Readonly<Record<string, Override>>;
 }

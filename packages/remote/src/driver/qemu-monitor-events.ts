@@ -22,11 +22,10 @@ function monitorEvent(m: Q.qemu_domain_monitor_event_msg): QemuMonitorEvent {
 }
 
 export function qemuMonitorEventOverrides(client: RpcClient) {
-  const shared = new SharedCallbacks<QemuMonitorEvent>(client);
-  client.onEvent(({ program, proc, msg }) => {
-    if (program !== qemu_program || proc !== Q.QEMU_PROC_DOMAIN_MONITOR_EVENT) return;
+  const shared = new SharedCallbacks<QemuMonitorEvent>(client, ({ program, proc, msg }) => {
+    if (program !== qemu_program || proc !== Q.QEMU_PROC_DOMAIN_MONITOR_EVENT) return undefined;
     const m = msg as Q.qemu_domain_monitor_event_msg;
-    shared.deliver(m.callbackID, monitorEvent(m));
+    return [m.callbackID, monitorEvent(m)];
   });
   return {
     async connectDomainQemuMonitorEventRegister(_call: unknown, dom: DomainRef | undefined, event: string | undefined,

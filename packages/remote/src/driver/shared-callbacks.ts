@@ -5,7 +5,7 @@
  * callback, the last one to leave removes it, and the messages of a callback id go to every
  * listener of its key. One instance per event kind: a daemon numbers each kind's callbacks apart.
  */
-import type { RpcClient } from '../client/rpc-client.js';
+import type { RpcClient, RpcEvent } from '../client/rpc-client.js';
 
 interface Shared<M> {
   id: number | undefined;
@@ -18,8 +18,10 @@ export class SharedCallbacks<M> {
   readonly #byId = new Map<number, Shared<M>>();
   /** Messages whose callback id is not answered yet: an event may follow its registration's reply in the same read. */
   #early: { id: number; msg: M }[] = [];
+  #listening = false;
 
-  constructor(private readonly client: RpcClient) {}
+  /** `route` picks this kind's event messages: their callback id and the message for the listeners. */
+  constructor(private readonly client: RpcClient, private readonly route: (e: RpcEvent) => readonly [number, M] | undefined) {}
 
   /** Hands a message of the daemon's callback `id` to the listeners of its key. */
   deliver(id: number, msg: M): void {
@@ -34,6 +36,13 @@ export class SharedCallbacks<M> {
    */
   async add(key: string, listener: (m: M) => void, register: () => Promise<number>,
     deregister: (id: number) => Promise<unknown>): Promise<() => Promise<void>> {
+    if (!this.#listening) {
+      this.#listening = true;
+      this.client.onEvent((e) => {
+        const routed = this.route(e);
+        if (routed) this.deliver(...routed);
+      });
+    }
     const shared = this.#byKey.get(key) ?? this.#register(key, register);
     shared.listeners.add(listener);
     let id: number;

@@ -6,6 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -26,6 +27,18 @@ export function libvirtdMissing(): string | null {
   if (!existsSync('/usr/sbin/libvirtd')) return 'libvirtd is not installed (Debian package libvirt-daemon)';
   if (process.getuid?.() !== 0) return 'a private libvirtd needs root';
   return null;
+}
+
+/** Whether something accepts connections on a unix socket. */
+function accepts(path: string): Promise<boolean> {
+  if (!existsSync(path)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const s = connect(path, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 }
 
 /** How a private libvirtd runs beyond its defaults. */
@@ -94,11 +107,13 @@ export async function startLibvirtd(extraConf = '', options: LibvirtdOptions = {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d));
   child.once('exit', () => (exited = true));
-  for (let i = 0; i < 200 && !existsSync(socket); i++) {
+  // the socket file appears at bind(), before libvirtd accepts: on a loaded machine a client
+  // coming in between is refused, so the daemon is up once a connection is taken
+  for (let i = 0; i < 400 && !(await accepts(socket)); i++) {
     if (exited) throw new Error(`libvirtd exited at start: ${stderr.trim()}`);
     await sleep(25);
   }
-  if (!existsSync(socket)) throw new Error(`libvirtd did not listen on ${socket}`);
+  if (!(await accepts(socket))) throw new Error(`libvirtd did not listen on ${socket}`);
   return {
     socket,
     uri: `test+unix:///default?socket=${socket}`,

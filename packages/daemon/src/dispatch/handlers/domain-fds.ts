@@ -1,6 +1,6 @@
 import { noFdPassing, remote } from '@tsvirt/remote/protocol';
 import type { RemoteHandlers } from '../handler-table.js';
-import { domainOf } from '../wire-objects.js';
+import { domainOf, wireDomain } from '../wire-objects.js';
 
 /**
  * The calls that bring descriptors (CALL_WITH_FDS). The session closes the received descriptors
@@ -14,4 +14,13 @@ export const domainFdHandlers: RemoteHandlers = {
     if (why) throw noFdPassing('virDomainFDAssociate', why);
     await domainOf(ctx.conn, a.dom).fdAssociate(a.name, fds, a.flags);
   },
+  // a start handing the guest the descriptors (libvirt's client sends none as a plain call)
+  [remote.REMOTE_PROC_DOMAIN_CREATE_WITH_FILES]: async (ctx, a, _call, fds) => {
+    const d = domainOf(ctx.conn, a.dom);
+    await d.createWithFiles(fds, a.flags);
+    return { dom: wireDomain(d) };
+  },
+  [remote.REMOTE_PROC_DOMAIN_CREATE_XML_WITH_FILES]: async (ctx, a, _call, fds) => ({
+    dom: wireDomain(await ctx.conn.createXMLWithFiles(a.xml_desc, fds, a.flags)),
+  }),
 };

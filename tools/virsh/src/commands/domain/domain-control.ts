@@ -8,6 +8,7 @@ import { nonEmptyOpt, ullOpt } from '../../vsh/option-values.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { DOMAIN } from '../../domain-lookup.js';
 import { objectCommand } from '../shared/object-command.js';
+import { passFds } from '../shared/pass-fds.js';
 import { boolOpt, configOpt, currentOpt, impactFlags, liveOpt } from '../shared/modify-impact.js';
 import { hostCpuCount, parseCpuList } from './domain-vcpus.js';
 import { formatCpuSet } from '@tsvirt/conf';
@@ -143,10 +144,7 @@ export const domFdAssociate = objectCommand({
   ],
   async run(dom, _ctl, cmd) {
     const name = cmd.required('name');
-    const fds = cmd.required('pass-fds').split(',').map((f) => {
-      if (!/^\s*\+?\d+$/.test(f) || Number(f) >= 2 ** 31) throw new VshError(`Unable to parse FD number '${f}'`);
-      return Number(f);
-    });
+    const fds = passFds(cmd.required('pass-fds'));
     const flags = (cmd.bool('seclabel-writable') ? FD.SECLABEL_WRITABLE : 0) | (cmd.bool('seclabel-restore') ? FD.SECLABEL_RESTORE : 0);
     await dom.fdAssociate(name, fds, flags);
     return true;

@@ -5,6 +5,7 @@ import { CommandFailed, type Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { domainArg, type LookupWays } from '../../domain-lookup.js';
+import { passFds } from '../shared/pass-fds.js';
 import { startDomain } from './flag-fallbacks.js';
 
 const bool = (name: string, help: string): OptDef => ({ name, type: 'bool', help });
@@ -84,13 +85,14 @@ export const start = lifecycle({
   failed: 'start',
   async act(dom, cmd) {
     if (await dom.isActive()) throw new CommandFailed('Domain is already active');
+    const fds = passFds(cmd.string('pass-fds'));
     let flags = 0;
     if (cmd.bool('paused')) flags |= DomainCreateFlags.START_PAUSED;
     if (cmd.bool('autodestroy')) flags |= DomainCreateFlags.START_AUTODESTROY;
     if (cmd.bool('bypass-cache')) flags |= DomainCreateFlags.START_BYPASS_CACHE;
     if (cmd.bool('force-boot')) flags |= DomainCreateFlags.START_FORCE_BOOT;
     if (cmd.bool('reset-nvram')) flags |= DomainCreateFlags.START_RESET_NVRAM;
-    await startDomain(dom, flags);
+    await startDomain(dom, flags, fds);
   },
 });
 

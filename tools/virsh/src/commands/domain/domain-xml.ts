@@ -8,6 +8,7 @@ import { domainArg, DOMAIN } from '../../domain-lookup.js';
 import { undefineDomain } from './flag-fallbacks.js';
 import { removeVolumes, storageRemoval, volumesToRemove } from './undefine-storage.js';
 import { XPATH_OPTS, printXML } from '../../xml-dump.js';
+import { passFds } from '../shared/pass-fds.js';
 import { objectCommand } from '../shared/object-command.js';
 
 /** Reads a file named on the command line, with libvirt's message when it cannot. */
@@ -86,13 +87,14 @@ export const create: CommandDef = {
     const file = cmd.required('file');
     const conn = await ctl.connect();
     const xml = await readXMLFile(file);
+    const fds = passFds(cmd.string('pass-fds'));
     let flags = 0;
     if (cmd.bool('paused')) flags |= DomainCreateFlags.START_PAUSED;
     if (cmd.bool('autodestroy')) flags |= DomainCreateFlags.START_AUTODESTROY;
     if (cmd.bool('validate')) flags |= DomainCreateFlags.START_VALIDATE;
     if (cmd.bool('reset-nvram')) flags |= DomainCreateFlags.START_RESET_NVRAM;
     try {
-      const dom = await conn.createXML(xml, flags);
+      const dom = await (fds.length ? conn.createXMLWithFiles(xml, fds, flags) : conn.createXML(xml, flags));
       ctl.extra(`Domain '${dom.getName()}' created from ${file}\n`);
     } catch (e) {
       throw new CommandFailed(`Failed to create domain from ${file}`, e);

@@ -7,12 +7,14 @@ const refusesFlag = (e: unknown): boolean => isVirError(e) && (e.code === ErrorC
 
 /**
  * virsh start: with --force-boot, a driver that refuses the flag gets the managed save image
- * removed by hand, then the start without it.
+ * removed by hand, then the start without it. With `fds` (--pass-fds) each start is
+ * virDomainCreateWithFiles, as virsh's.
  */
-export async function startDomain(dom: Domain, flags: number): Promise<void> {
+export async function startDomain(dom: Domain, flags: number, fds: readonly number[] = []): Promise<void> {
+  const create = (f: number): Promise<void> => (fds.length ? dom.createWithFiles(fds, f) : dom.create(f));
   if (flags & DomainCreateFlags.START_FORCE_BOOT) {
     try {
-      await dom.create(flags);
+      await create(flags);
       return;
     } catch (e) {
       if (!refusesFlag(e)) throw e;
@@ -20,7 +22,7 @@ export async function startDomain(dom: Domain, flags: number): Promise<void> {
     if (await dom.hasManagedSaveImage().catch(() => false)) await dom.managedSaveRemove();
     flags &= ~DomainCreateFlags.START_FORCE_BOOT;
   }
-  await dom.create(flags);
+  await create(flags);
 }
 
 /**

@@ -4,6 +4,7 @@ import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
 import { DOMAIN } from '../../domain-lookup.js';
 import { objectCommand } from '../shared/object-command.js';
+import { passFds } from '../shared/pass-fds.js';
 
 function parseJSON(text: string): unknown {
   try {
@@ -52,15 +53,6 @@ export function prettyJSON(v: unknown, indent = ''): string {
   return JSON.stringify(v);
 }
 
-/** `--pass-fds N,M`: virsh's check of each number. */
-function passedFds(text: string | undefined): number[] {
-  if (text === undefined) return [];
-  return text.split(',').map((f) => {
-    if (!/^\d+$/.test(f)) throw new VshError(`Unable to parse FD number '${f}'`);
-    return Number(f);
-  });
-}
-
 export const qemuMonitorCommand = objectCommand({
   name: 'qemu-monitor-command',
   group: 'domain',
@@ -82,7 +74,7 @@ export const qemuMonitorCommand = objectCommand({
     const hmp = cmd.bool('hmp');
     const text = hmp ? cmd.argv('cmd').join(' ') : qmpCommand(cmd.argv('cmd'));
     // The API has no way to hand descriptors to QEMU yet.
-    if (passedFds(cmd.string('pass-fds')).length > 0) {
+    if (passFds(cmd.string('pass-fds')).length > 0) {
       throw new VirError(ErrorCode.NO_SUPPORT, 'virDomainQemuMonitorCommandWithFiles');
     }
     const result = await dom.qemuMonitorCommand(text, hmp ? DomainQemuMonitorCommandFlags.HMP : 0);
