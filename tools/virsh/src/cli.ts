@@ -80,8 +80,8 @@ function trace(ctl: Ctl): ((line: string) => void) | undefined {
 
 /** Output gathered past this many characters is written out. */
 const OUTPUT_CHUNK = 64 * 1024;
-/** Output older than this (a command that took a while, a pause) is written out, in nanoseconds. */
-const OUTPUT_AGE = 20_000_000n;
+/** Output older than this (a command that took a while, a pause) is written out, in milliseconds. */
+const OUTPUT_AGE = 20;
 
 /**
  * Writes what the commands printed, in order. Standard output that is not a terminal is gathered
@@ -91,14 +91,15 @@ const OUTPUT_AGE = 20_000_000n;
  */
 function outputWriter(ctl: () => Ctl): (force?: boolean) => void {
   const eager = isCharDevice(1);
-  let since = process.hrtime.bigint();
+  // Date.now, not hrtime.bigint: no BigInt made per command, and milliseconds are fine enough here.
+  let since = Date.now();
   return (force = true) => {
     const c = ctl();
-    if (!force && !eager && !c.hasErrorOutput() && c.pendingOutput() < OUTPUT_CHUNK && process.hrtime.bigint() - since < OUTPUT_AGE) return;
+    if (!force && !eager && !c.hasErrorOutput() && c.pendingOutput() < OUTPUT_CHUNK && Date.now() - since < OUTPUT_AGE) return;
     const { stdout, stderr } = c.takeOutput();
     writeFd(1, stdout);
     writeFd(2, stderr);
-    since = process.hrtime.bigint();
+    since = Date.now();
   };
 }
 

@@ -1,4 +1,4 @@
-import { findCommand, loadCommand } from './commands/index.js';
+import { findCommand, loadCommand, loadedCommand } from './commands/index.js';
 import type { Ctl } from './vsh/ctl.js';
 import { parseOptions, type ParseReport } from './vsh/parse-options.js';
 import type { ParsedCommand } from './vsh/parsed-command.js';
@@ -23,11 +23,13 @@ export function parseCommands(commands: readonly CommandWords[], report: ParseRe
 export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[], flush: () => void): Promise<boolean> {
   let ok = true;
   for (const cmd of cmds) {
-    ctl.commandStarts();
+    if (ctl.opts.timing) ctl.commandStarts();
     ctl.jsonErrors = ctl.opts.json === true || cmd.bool('json');
     try {
-      if (!cmd.def.noConnect) await ctl.connect();
-      ok = await (await loadCommand(cmd.def.name)).run(ctl, cmd);
+      // Each await of an async call costs a promise and a turn of the microtask queue, a good part
+      // of a quick command (`uri`): the connection open and the module loaded skip them.
+      if (!cmd.def.noConnect && !ctl.connected) await ctl.connect();
+      ok = await (loadedCommand(cmd.def.name) ?? await loadCommand(cmd.def.name)).run(ctl, cmd);
     } catch (e) {
       ok = false;
       ctl.report(e);

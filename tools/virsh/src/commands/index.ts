@@ -35,6 +35,11 @@ export function findGroup(what: string): CommandGroup | undefined {
 
 const LOADED = new Map<string, CommandDef>();
 
+/** A command whose module is imported already. */
+export function loadedCommand(name: string): CommandDef | undefined {
+  return LOADED.get(name);
+}
+
 /** Imports the module that implements a command (the first time one of its commands runs). */
 export async function loadCommand(name: string): Promise<CommandDef> {
   const loaded = LOADED.get(name);

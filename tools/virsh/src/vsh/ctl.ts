@@ -90,6 +90,11 @@ export class Ctl {
     return out;
   }
 
+  /** Whether the connection is open. */
+  get connected(): boolean {
+    return this.#conn !== undefined;
+  }
+
   /** Opens the connection; virsh reports a failure as two error lines. */
   async connect(): Promise<Connection> {
     if (!this.#conn) {
