@@ -120,6 +120,27 @@ print(json.dumps(out))`, daemon.uri], { encoding: 'utf8', timeout: 60_000 });
     expect(ours[0]).toEqual([ErrorCode.RPC, ErrorDomain.RPC, 'Unable to encode message payload']);
   });
 
+  it('auth= names a type the daemon must offer, in python3-libvirt\'s words (this daemon offers none)', async () => {
+    const asked = ['foo', 'none', 'polkit', 'sasl', 'SASL.PLAIN', 'Polkit'];
+    const py = spawnSync('/usr/bin/python3', ['-c', `import json, sys, libvirt
+libvirt.registerErrorHandler(lambda *a: None, None)
+out = []
+for q in sys.argv[2:]:
+    try:
+        libvirt.open(sys.argv[1] + '&auth=' + q).close()
+        out.append('ok')
+    except libvirt.libvirtError as e:
+        out.append([e.get_error_code(), e.get_error_domain(), str(e)])
+print(json.dumps(out))`, daemon.uri, ...asked], { encoding: 'utf8', timeout: 60_000 });
+    expect(py.status, py.stderr).toBe(0);
+    const ours = await Promise.all(asked.map(async (q) => {
+      const e = await virErrorOf(connect(`${daemon.uri}&auth=${q}`));
+      return [e.code, e.domain, e.message];
+    }));
+    expect(ours).toEqual(JSON.parse(py.stdout));
+    expect(ours[0]).toEqual([ErrorCode.AUTH_FAILED, ErrorDomain.REMOTE, 'authentication failed: unknown authentication type foo']);
+  });
+
   it('a socket nobody listens on is libvirt\'s connect error', async () => {
     const e = await virErrorOf(connect(`test+unix:///default?socket=${daemon.dir}/nosuch`));
     expect([e.code, e.domain, e.message]).toEqual([

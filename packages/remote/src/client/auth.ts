@@ -5,7 +5,7 @@
  * the URI picks the mechanism, `auth=TYPE` the type.
  */
 import type { ConnectAuth } from '@tsvirt/api';
-import { ErrorCode, ErrorDomain, VirError, uriParam, type VirURI } from '@tsvirt/util';
+import { uriParam, type VirURI } from '@tsvirt/util';
 import {
   REMOTE_AUTH_NONE,
   REMOTE_AUTH_POLKIT,
@@ -17,28 +17,32 @@ import { remote_program } from '../protocol/programs.js';
 import type { RpcClient } from './rpc-client.js';
 import { authFailed, authenticateSasl } from './auth-sasl.js';
 
-const NAMES: Record<number, string> = { [REMOTE_AUTH_NONE]: 'none', [REMOTE_AUTH_SASL]: 'sasl', [REMOTE_AUTH_POLKIT]: 'polkit' };
-
 /** Where the transport itself is private (libvirt's `is_secure`): SASL then needs no security layer of its own. */
 const SECURE_TRANSPORTS = new Set(['unix', 'tls', 'ssh', 'libssh', 'libssh2', 'ext']);
 
+/**
+ * The type `auth=` asks for, as libvirt's client reads it (case-insensitively): `sasl` or
+ * `sasl.MECH`, `polkit`; anything else is refused, even a type the server offers.
+ */
+function requested(wanted: string, offered: readonly number[]): number {
+  const type = /^sasl(\.|$)/i.test(wanted) ? REMOTE_AUTH_SASL : /^polkit$/i.test(wanted) ? REMOTE_AUTH_POLKIT : undefined;
+  if (type === undefined) throw authFailed(`unknown authentication type ${wanted}`);
+  if (!offered.includes(type)) throw authFailed(`requested authentication type ${wanted} rejected`);
+  return type;
+}
+
 export async function authenticate(client: RpcClient, uri: VirURI, transport: string, auth: ConnectAuth | undefined): Promise<void> {
   const { types } = (await client.call(remote_program, REMOTE_PROC_AUTH_LIST)) as { types: number[] };
-  if (types.length === 0 || types.includes(REMOTE_AUTH_NONE)) return;
+  if (types.length === 0) return;
   const wanted = uriParam(uri, 'auth');
-  const wantedType = wanted?.startsWith('sasl.') ? 'sasl' : wanted;
-  const type = wantedType ? types.find((t) => NAMES[t] === wantedType) : types[0];
-  if (type === undefined) {
-    throw new VirError(ErrorCode.AUTH_FAILED, `requested authentication type ${wanted} rejected`, ErrorDomain.REMOTE, {
-      message: `authentication failed: requested authentication type ${wanted} rejected`,
-    });
-  }
+  const type = wanted === undefined ? types[0] : requested(wanted, types);
+  if (type === REMOTE_AUTH_NONE) return;
   if (type === REMOTE_AUTH_POLKIT) {
     await client.call(remote_program, REMOTE_PROC_AUTH_POLKIT);
     return;
   }
   if (type === REMOTE_AUTH_SASL) {
-    const mech = wanted?.startsWith('sasl.') ? wanted.slice('sasl.'.length) : undefined;
+    const mech = wanted !== undefined && /^sasl\./i.test(wanted) ? wanted.slice('sasl.'.length) : undefined;
     await authenticateSasl(client, { mech, secure: SECURE_TRANSPORTS.has(transport), auth });
     return;
   }
