@@ -17,6 +17,7 @@ import { domainJob, noDomain, notRunning, readDomain, requireActive } from './dr
 import { parseQemuDomain } from './driver/domain-define.js';
 import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { getAutostart, setAutostart } from './driver/domain-autostart.js';
+import { renameDomain } from './driver/domain-rename.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
@@ -468,6 +469,9 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   domainSetAutostart(dom: DomainRef, autostart: boolean): Promise<void> {
     return setAutostart(this.drv, dom, autostart);
+  }
+  domainRename(dom: DomainRef, newName: string, flags: number): Promise<DomainRef> {
+    return renameDomain(this.drv, dom, newName, flags);
   }
 
   async domainAttachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {

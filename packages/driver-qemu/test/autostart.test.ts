@@ -14,7 +14,7 @@ const refused = (op: string, name: string) => ({
   stderr: `error: Failed to ${op} domain '${name}' as autostarted\nerror: Requested operation is not valid: cannot set autostart for transient domain\n`,
 });
 
-describe("domain autostart: libvirt's autostart/NAME.xml link beside the definitions", () => {
+describe("domain autostart: libvirt's autostart/NAME.xml link beside the definitions (and domrename)", () => {
   const uri = () => scratch.root.uri;
   const cfg = () => join(scratch.root.dir, 'etc', 'qemu');
   const link = (name: string) => join(cfg(), 'autostart', `${name}.xml`);
@@ -58,6 +58,40 @@ describe("domain autostart: libvirt's autostart/NAME.xml link beside the definit
     await on.destroy();
   });
 
+  it('domrename carries the definition and the link; each refusal in libvirt words and order', async () => {
+    const err = (message: string) => ({ code: 1, stdout: '\n', stderr: `error: ${message}\n` });
+    const invalid = (why: string) => err(`Requested operation is not valid: ${why}`);
+    const rec = await recording('rn1', 'rn2');
+    const dom = await scratch.conn.defineXML(domainXml('rn1'));
+    await dom.setAutostart(true);
+    await dom.rename('rn2');
+    expect(existsSync(link('rn1'))).toBe(false);
+    expect(existsSync(join(cfg(), 'rn1.xml'))).toBe(false);
+    expect(readlinkSync(link('rn2'))).toBe(join(cfg(), 'rn2.xml'));
+    expect(await autostartLine('rn2')).toBe('Autostart:      enable');
+    expect((await virsh('domuuid', 'rn2')).stdout).toBe(`${dom.getUUIDString()}\n\n`);
+    expect(await virsh('domrename', 'rn2', 'rn2')).toEqual(invalid("Can't rename domain to itself"));
+    await scratch.conn.defineXML(domainXml('rn1'));
+    expect(await virsh('domrename', 'rn2', 'rn1')).toEqual(invalid("domain with name 'rn1' already exists"));
+    expect(await virsh('domrename', 'rn2', 'a/b')).toEqual(err("XML error: name a/b cannot contain '/'"));
+    const renamed = await scratch.conn.lookupByName('rn2');
+    await renamed.create();
+    expect(await virsh('domrename', 'rn2', 'rn3')).toEqual(invalid('cannot rename active domain'));
+    await renamed.managedSave(0);
+    expect(await virsh('domrename', 'rn2', 'rn3')).toEqual(invalid("domain with a managed saved state can't be renamed"));
+    await renamed.managedSaveRemove(0);
+    await expect(renamed.rename('rn3', 1)).rejects.toMatchObject({ code: ErrorCode.INVALID_ARG });
+    expect(await virsh('domrename', 'rn2', 'rn3')).toEqual(ok('Domain successfully renamed\n\n'));
+    expect(readlinkSync(link('rn3'))).toBe(join(cfg(), 'rn3.xml'));
+    rec.stop();
+    expect(rec.all.slice(0, 3)).toEqual([
+      ['rn1', E.DEFINED, D.DEFINED.ADDED], ['rn1', E.UNDEFINED, D.UNDEFINED.RENAMED], ['rn2', E.DEFINED, D.DEFINED.RENAMED],
+    ]);
+    await scratch.conn.createXML(domainXml('rn4'), 0);
+    expect(await virsh('domrename', 'rn4', 'rn5')).toEqual(invalid('cannot rename active domain'));
+    await virsh('destroy', 'rn4');
+  });
+
   it('a transient domain is refused in libvirt words, both ways; dominfo says disable', async () => {
     const file = join(scratch.root.dir, 'as5.xml');
     writeFileSync(file, domainXml('as5'));
@@ -74,16 +108,21 @@ describe("domain autostart: libvirt's autostart/NAME.xml link beside the definit
   });
 });
 
-/** The lifecycle events of one domain, in order, as [event, detail]. */
-async function recording(name: string): Promise<{ seen: Array<[number, number]>; until: (n: number) => Promise<void>; stop: () => void }> {
+/** The lifecycle events of some domains, in order: `seen` [event, detail] of the first's run states, `all` with names and definitions. */
+async function recording(...names: string[]): Promise<{
+  seen: Array<[number, number]>; all: Array<[string, number, number]>; until: (n: number) => Promise<void>; stop: () => void;
+}> {
   const seen: Array<[number, number]> = [];
+  const all: Array<[string, number, number]> = [];
   const stop = await scratch.conn.domainEventRegisterAny(undefined, 0, (d, e) => {
-    if (e.eventID === 0 && d.getName() === name && e.event !== E.DEFINED && e.event !== E.UNDEFINED) seen.push([e.event, e.detail]);
+    if (e.eventID !== 0 || !names.includes(d.getName())) return;
+    all.push([d.getName(), e.event, e.detail]);
+    if (d.getName() === names[0] && e.event !== E.DEFINED && e.event !== E.UNDEFINED) seen.push([e.event, e.detail]);
   });
   const until = async (n: number) => {
     for (let i = 0; i < 300 && seen.length < n; i++) await new Promise((r) => setTimeout(r, 20));
   };
-  return { seen, until, stop };
+  return { seen, all, until, stop };
 }
 
 // Each sequence as `virsh event --loop --all` printed it on Debian's libvirtd 9.0 (qemu:///system) for the same steps.
