@@ -125,7 +125,9 @@ async function recording(...names: string[]): Promise<{
   return { seen, all, until, stop };
 }
 
-// Each sequence as `virsh event --loop --all` printed it on Debian's libvirtd 9.0 (qemu:///system) for the same steps.
+// Each sequence as `virsh event --loop --all` printed it on Debian's libvirtd 9.0 (qemu:///system) for the same
+// steps, but for one difference left: libvirtd also tells `Shutdown Finished after host request` before a
+// destroy's STOPPED (QEMU's SIGTERM), which tsvirt does not.
 describe("a start's events, as libvirtd 9.0's QEMU driver tells them (QEMU runs with -S and is continued)", () => {
   const RESUMED = [E.RESUMED, D.RESUMED.UNPAUSED];
   const BOOTED = [E.STARTED, D.STARTED.BOOTED];
