@@ -117,10 +117,8 @@ describe.skipIf(missing.length > 0 && !ci)('tsvirtd stopping with domains runnin
     expect(virsh('net-destroy an1').err).toBe('');
   }, 240_000);
 
-  // Fails today: driver-qemu keeps no autostart mark (domainSetAutostart is missing, domainGetAutostart
-  // always answers false), so `virsh autostart` is NO_SUPPORT and nothing can autostart. The daemon's
-  // side (autostart.ts) lists INACTIVE|AUTOSTART domains and starts them. See AUDIT-12.md.
-  it.fails('autostart domains start after a new boot id (driver-qemu has no domainSetAutostart yet)', async () => {
+  // driver-qemu keeps libvirt's autostart/NAME.xml link; the daemon's autostart.ts starts INACTIVE|AUTOSTART domains.
+  it('autostart domains start after a new boot id', async () => {
     writeFileSync(join(dir, 'a1.xml'), domainXml('a1'));
     expect(virsh(`define ${join(dir, 'a1.xml')}; autostart a1`).err).toBe('');
     expect(virsh('dominfo a1').out).toMatch(/^Autostart: +enable$/m);

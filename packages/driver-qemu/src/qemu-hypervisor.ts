@@ -16,6 +16,8 @@ import type { DriverContext } from './driver/driver-context.js';
 import { domainJob, noDomain, notRunning, readDomain, requireActive } from './driver/domain-access.js';
 import { parseQemuDomain } from './driver/domain-define.js';
 import { startDomain, type StartOptions } from './driver/domain-start.js';
+import { getAutostart, setAutostart } from './driver/domain-autostart.js';
+import { renameDomain } from './driver/domain-rename.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
@@ -62,12 +64,17 @@ function stateOf(d: StoredDomain): { state: number; reason: number } {
   return { state: DomainState.SHUTOFF, reason: d.status?.reason ?? DomainShutoffReason.UNKNOWN };
 }
 
-/** The driver keeps no autostart marks or checkpoints yet. */
-function listFacts(d: StoredDomain, managedSave: boolean, hasSnapshot: boolean): DomainListFacts {
+/** The driver keeps no checkpoints yet. */
+function listFacts(d: StoredDomain, managedSave: boolean, hasSnapshot: boolean, autostart: boolean): DomainListFacts {
   return {
     active: isActiveStatus(d.status), persistent: d.hasConfig, state: stateOf(d).state,
-    hasManagedSave: managedSave, autostart: false, hasSnapshot, hasCheckpoint: false,
+    hasManagedSave: managedSave, autostart, hasSnapshot, hasCheckpoint: false,
   };
+}
+
+/** Per domain, whether a filter's fact holds, looked up only when the flags ask about it. */
+function factsWhen(ask: boolean, all: readonly StoredDomain[], fn: (d: StoredDomain) => Promise<boolean>): Promise<boolean[] | undefined> {
+  return ask ? Promise.all(all.map(fn)) : Promise.resolve(undefined);
 }
 
 /** CPU time of a process from /proc, in nanoseconds. */
@@ -147,10 +154,13 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, ALL_LIST_DOMAINS_FLAGS, 'qemuConnectListAllDomains', D);
     const all = await this.cache.loadAll();
     const saved = managedSaveNames(this.paths);
-    // Snapshot directories are read only when a filter asks about them.
-    const bySnapshot = (flags & (ListDomainsFlags.HAS_SNAPSHOT | ListDomainsFlags.NO_SNAPSHOT)) !== 0;
-    const snaps = bySnapshot ? await Promise.all(all.map(async (d) => (await snapshotCount(this.paths, d.name)) > 0)) : undefined;
-    return all.filter((d, i) => matchesListDomainsFlags(listFacts(d, saved.has(d.name), snaps?.[i] ?? false), flags)).map(refOf);
+    const L = ListDomainsFlags;
+    // Snapshot directories and autostart links are read only when a filter asks about them.
+    const [snaps, auto] = await Promise.all([
+      factsWhen((flags & (L.HAS_SNAPSHOT | L.NO_SNAPSHOT)) !== 0, all, async (d) => (await snapshotCount(this.paths, d.name)) > 0),
+      factsWhen((flags & (L.AUTOSTART | L.NO_AUTOSTART)) !== 0, all, (d) => this.store.hasAutostart(d.name)),
+    ]);
+    return all.filter((d, i) => matchesListDomainsFlags(listFacts(d, saved.has(d.name), snaps?.[i] ?? false, auto?.[i] ?? false), flags)).map(refOf);
   }
   async domainLookupByName(name: string): Promise<DomainRef> {
     const d = await this.cache.load(name);
@@ -270,6 +280,7 @@ export class QemuHypervisor implements HypervisorDriver {
       }
       await undefineNvram(this.paths, d.persistentDef, (flags & F.NVRAM) !== 0, (flags & F.KEEP_NVRAM) !== 0);
       if (!isActiveStatus(d.status)) await removeAllSnapshots(this.paths, d.name);
+      await this.store.setAutostart(d.name, false);
       await this.store.removeConfig(d.name);
       if (isActiveStatus(d.status)) {
         d.status.persistent = false;
@@ -465,10 +476,14 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainIsPersistent(dom: DomainRef): Promise<boolean> {
     return (await readDomain(this.drv, dom)).persistentDef !== undefined;
   }
-  /** No autostart marks are kept yet: every domain reports disabled. */
-  async domainGetAutostart(dom: DomainRef): Promise<boolean> {
-    await readDomain(this.drv, dom);
-    return false;
+  domainGetAutostart(dom: DomainRef): Promise<boolean> {
+    return getAutostart(this.drv, dom);
+  }
+  domainSetAutostart(dom: DomainRef, autostart: boolean): Promise<void> {
+    return setAutostart(this.drv, dom, autostart);
+  }
+  domainRename(dom: DomainRef, newName: string, flags: number): Promise<DomainRef> {
+    return renameDomain(this.drv, dom, newName, flags);
   }
 
   async domainAttachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {

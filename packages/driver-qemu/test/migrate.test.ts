@@ -48,7 +48,7 @@ describe('live migration between two embed roots (QEMU under TCG)', () => {
     expect(a.root.statuses()).toEqual([]);
     await wait(100);
     expect(evA.seen).toEqual([
-      ['mig1', ET.STARTED, ED.STARTED.BOOTED], ['mig1', ET.SUSPENDED, ED.SUSPENDED.MIGRATED], ['mig1', ET.STOPPED, ED.STOPPED.MIGRATED],
+      ['mig1', ET.RESUMED, ED.RESUMED.UNPAUSED], ['mig1', ET.STARTED, ED.STARTED.BOOTED], ['mig1', ET.SUSPENDED, ED.SUSPENDED.MIGRATED], ['mig1', ET.STOPPED, ED.STOPPED.MIGRATED],
     ]);
     expect(evB.seen).toEqual([['mig1', ET.STARTED, ED.STARTED.MIGRATED], ['mig1', ET.RESUMED, ED.RESUMED.MIGRATED]]);
     evA.stop();

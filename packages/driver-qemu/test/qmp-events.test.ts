@@ -90,8 +90,8 @@ describe('QMP events from the held monitor, with real QEMU', () => {
     await dom.create();
     const pid = statusOf('kill1')!['pid'] as number;
     process.kill(pid, 'SIGKILL');
-    await rec.until(() => rec.of('kill1').length >= 2, 'STOPPED');
-    expect(rec.of('kill1')).toEqual([['kill1', E.STARTED, D.STARTED.BOOTED], ['kill1', E.STOPPED, D.STOPPED.FAILED]]);
+    await rec.until(() => rec.of('kill1').length >= 3, 'STOPPED');
+    expect(rec.of('kill1')).toEqual([['kill1', E.RESUMED, D.RESUMED.UNPAUSED], ['kill1', E.STARTED, D.STARTED.BOOTED], ['kill1', E.STOPPED, D.STOPPED.FAILED]]);
     expect(statusOf('kill1')).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.CRASHED });
   });
 
@@ -99,9 +99,9 @@ describe('QMP events from the held monitor, with real QEMU', () => {
     const dom = await conn.defineXML(domainXml('quit1'));
     await dom.create();
     await dom.qemuMonitorCommand('{"execute":"quit"}');
-    await rec.until(() => rec.of('quit1').length >= 3, 'STOPPED');
+    await rec.until(() => rec.of('quit1').length >= 4, 'STOPPED');
     expect(rec.of('quit1')).toEqual([
-      ['quit1', E.STARTED, D.STARTED.BOOTED], ['quit1', E.SHUTDOWN, D.SHUTDOWN.HOST], ['quit1', E.STOPPED, D.STOPPED.SHUTDOWN],
+      ['quit1', E.RESUMED, D.RESUMED.UNPAUSED], ['quit1', E.STARTED, D.STARTED.BOOTED], ['quit1', E.SHUTDOWN, D.SHUTDOWN.HOST], ['quit1', E.STOPPED, D.STOPPED.SHUTDOWN],
     ]);
     expect(statusOf('quit1')).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.SHUTDOWN });
     expect(await dom.getState()).toEqual([DomainState.SHUTOFF, DomainShutoffReason.SHUTDOWN]);
@@ -110,18 +110,18 @@ describe('QMP events from the held monitor, with real QEMU', () => {
   it('stop and cont behind the driver\'s back are SUSPENDED and RESUMED; the driver\'s own are raised once', async () => {
     const dom = await conn.createXML(domainXml('stop1'), 0);
     await dom.qemuMonitorCommand('{"execute":"stop"}');
-    await rec.until(() => rec.of('stop1').length >= 2, 'SUSPENDED');
+    await rec.until(() => rec.of('stop1').length >= 3, 'SUSPENDED');
     expect(statusOf('stop1')).toMatchObject({ state: DomainState.PAUSED, reason: 0 });
     await dom.qemuMonitorCommand('{"execute":"cont"}');
-    await rec.until(() => rec.of('stop1').length >= 3, 'RESUMED');
+    await rec.until(() => rec.of('stop1').length >= 4, 'RESUMED');
     expect(statusOf('stop1')).toMatchObject({ state: DomainState.RUNNING });
     await dom.suspend();
     await dom.resume();
     await dom.destroy();
-    await rec.until(() => rec.of('stop1').length >= 6, 'STOPPED');
+    await rec.until(() => rec.of('stop1').length >= 7, 'STOPPED');
     await new Promise((r) => setTimeout(r, 300));
     expect(rec.of('stop1')).toEqual([
-      ['stop1', E.STARTED, D.STARTED.BOOTED], ['stop1', E.SUSPENDED, D.SUSPENDED.PAUSED], ['stop1', E.RESUMED, D.RESUMED.UNPAUSED],
+      ['stop1', E.RESUMED, D.RESUMED.UNPAUSED], ['stop1', E.STARTED, D.STARTED.BOOTED], ['stop1', E.SUSPENDED, D.SUSPENDED.PAUSED], ['stop1', E.RESUMED, D.RESUMED.UNPAUSED],
       ['stop1', E.SUSPENDED, D.SUSPENDED.PAUSED], ['stop1', E.RESUMED, D.RESUMED.UNPAUSED], ['stop1', E.STOPPED, D.STOPPED.DESTROYED],
     ]);
   });
@@ -152,9 +152,9 @@ describe('QMP events from the held monitor, with real QEMU', () => {
 
     const gone = await conn.createXML(domainXml('reset2').replace('</features>', '</features><on_reboot>destroy</on_reboot>'), 0);
     await gone.reset();
-    await rec.until(() => rec.of('reset2').length >= 3, 'STOPPED');
+    await rec.until(() => rec.of('reset2').length >= 4, 'STOPPED');
     expect(rec.of('reset2')).toEqual([
-      ['reset2', E.STARTED, D.STARTED.BOOTED], ['reset2', E.SHUTDOWN, D.SHUTDOWN.HOST], ['reset2', E.STOPPED, D.STOPPED.SHUTDOWN],
+      ['reset2', E.RESUMED, D.RESUMED.UNPAUSED], ['reset2', E.STARTED, D.STARTED.BOOTED], ['reset2', E.SHUTDOWN, D.SHUTDOWN.HOST], ['reset2', E.STOPPED, D.STOPPED.SHUTDOWN],
     ]);
     expect(statusOf('reset2')).toBeUndefined();
   });
@@ -184,9 +184,9 @@ describe('QMP events from the held monitor, with real QEMU', () => {
   it('a guest that powers itself off: SHUTDOWN (guest), then on_poweroff destroy stops it', async () => {
     const dom = await conn.defineXML(guestXml('off1', POWER_OFF));
     await dom.create();
-    await rec.until(() => rec.of('off1').length >= 3, 'STOPPED');
+    await rec.until(() => rec.of('off1').length >= 4, 'STOPPED');
     expect(rec.of('off1')).toEqual([
-      ['off1', E.STARTED, D.STARTED.BOOTED], ['off1', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['off1', E.STOPPED, D.STOPPED.SHUTDOWN],
+      ['off1', E.RESUMED, D.RESUMED.UNPAUSED], ['off1', E.STARTED, D.STARTED.BOOTED], ['off1', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['off1', E.STOPPED, D.STOPPED.SHUTDOWN],
     ]);
     expect(statusOf('off1')).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.SHUTDOWN });
   });
@@ -195,18 +195,18 @@ describe('QMP events from the held monitor, with real QEMU', () => {
     // the guest ignores the power button: its own power-off, 3 s after each boot, is the one the reboot catches
     const dom = await conn.createXML(guestXml('rb0', POWER_OFF, '', 3_000_000), 0);
     await dom.reboot();
-    await rec.until(() => rec.of('rb0').length >= 4, 'the second power-off', 60_000);
+    await rec.until(() => rec.of('rb0').length >= 5, 'the second power-off', 60_000);
     expect(rec.of('rb0')).toEqual([
-      ['rb0', E.STARTED, D.STARTED.BOOTED], ['rb0', E.RESUMED, D.RESUMED.UNPAUSED],
+      ['rb0', E.RESUMED, D.RESUMED.UNPAUSED], ['rb0', E.STARTED, D.STARTED.BOOTED], ['rb0', E.RESUMED, D.RESUMED.UNPAUSED],
       ['rb0', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['rb0', E.STOPPED, D.STOPPED.SHUTDOWN],
     ]);
   }, 90_000);
 
   it('on_poweroff restart resets the guest and lets it run again', async () => {
     const dom = await conn.createXML(guestXml('off2', POWER_OFF, '<on_poweroff>restart</on_poweroff>'), 0);
-    await rec.until(() => rec.of('off2').length >= 3, 'RESUMED');
-    expect(rec.of('off2').slice(0, 3)).toEqual([
-      ['off2', E.STARTED, D.STARTED.BOOTED], ['off2', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['off2', E.RESUMED, D.RESUMED.UNPAUSED],
+    await rec.until(() => rec.of('off2').length >= 4, 'RESUMED');
+    expect(rec.of('off2').slice(0, 4)).toEqual([
+      ['off2', E.RESUMED, D.RESUMED.UNPAUSED], ['off2', E.STARTED, D.STARTED.BOOTED], ['off2', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['off2', E.RESUMED, D.RESUMED.UNPAUSED],
     ]);
     await rec.until(() => rec.others.some((e) => e.eventID === DomainEventID.REBOOT && e.domain.name === 'off2'), 'REBOOT');
     expect(statusOf('off2')).toMatchObject({ phase: 'active' });
@@ -215,9 +215,9 @@ describe('QMP events from the held monitor, with real QEMU', () => {
 
   it('a guest reset with on_reboot destroy is a shutdown (guest) and stops the domain', async () => {
     await conn.createXML(guestXml('rb1', REBOOT, '<on_reboot>destroy</on_reboot>'), 0);
-    await rec.until(() => rec.of('rb1').length >= 3, 'STOPPED');
+    await rec.until(() => rec.of('rb1').length >= 4, 'STOPPED');
     expect(rec.of('rb1')).toEqual([
-      ['rb1', E.STARTED, D.STARTED.BOOTED], ['rb1', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['rb1', E.STOPPED, D.STOPPED.SHUTDOWN],
+      ['rb1', E.RESUMED, D.RESUMED.UNPAUSED], ['rb1', E.STARTED, D.STARTED.BOOTED], ['rb1', E.SHUTDOWN, D.SHUTDOWN.GUEST], ['rb1', E.STOPPED, D.STOPPED.SHUTDOWN],
     ]);
   });
 

@@ -210,7 +210,13 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   // libvirt reports the agent channel's state while it starts the domain, before STARTED
   const agent = agentLifecycle(ref, def, DomainEventAgentLifecycleReason.DOMAIN_STARTED);
   if (agent) drv.events.raiseOther(agent);
+  // QEMU ran with -S and was continued: libvirt tells that RESUMED before a boot's STARTED, after a restore's.
+  const resumed = !opts.paused && !opts.fromSnapshot;
+  if (resumed && !opts.restoreFrom) drv.events.raise(ref, DomainEventType.RESUMED, S.RESUMED.UNPAUSED);
   drv.events.raise(ref, DomainEventType.STARTED, opts.incomingURI ? S.STARTED.MIGRATED : opts.fromSnapshot ? S.STARTED.FROM_SNAPSHOT : opts.restoreFrom ? S.STARTED.RESTORED : S.STARTED.BOOTED);
-  if (opts.paused && !opts.incomingURI) drv.events.raise(ref, DomainEventType.SUSPENDED, opts.fromSnapshot ? S.SUSPENDED.FROM_SNAPSHOT : S.SUSPENDED.PAUSED);
+  if (resumed && opts.restoreFrom) drv.events.raise(ref, DomainEventType.RESUMED, S.RESUMED.FROM_SNAPSHOT);
+  if (opts.paused && !opts.incomingURI) {
+    drv.events.raise(ref, DomainEventType.SUSPENDED, opts.fromSnapshot ? S.SUSPENDED.FROM_SNAPSHOT : opts.restoreFrom ? S.SUSPENDED.RESTORED : S.SUSPENDED.PAUSED);
+  }
   return status;
 }

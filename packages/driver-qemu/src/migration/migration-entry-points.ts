@@ -138,6 +138,7 @@ export function migrationEntryPoints(drv: DriverContext): Required<DomainMigrati
         }
         if (flags & MF.UNDEFINE_SOURCE && d.persistentDef) {
           const store = qemuStore(drv.paths);
+          await store.setAutostart(d.name, false);
           await store.removeConfig(d.name);
           await store.removeStatus(d.name);
           drv.events.raise({ name: d.name, uuid: dom.uuid, id: -1 }, DomainEventType.UNDEFINED, DomainEventDetail.UNDEFINED.REMOVED);

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DomainEventDetail, DomainSaveRestoreFlags, DomainShutoffReason, DomainState } from '@tsvirt/api';
+import { DomainEventDetail, DomainEventType, DomainSaveRestoreFlags, DomainShutoffReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import type { DriverContext } from '../driver/driver-context.js';
 import { tearDown } from '../driver/domain-stop.js';
@@ -62,12 +62,19 @@ export async function saveDomain(drv: DriverContext, s: ActiveStatus, path: stri
   const wasRunning = runsAfterRestore(flags, s.state === DomainState.RUNNING);
   const { file, offset } = await beginSaveImage(path, dxml ?? s.xml, wasRunning);
   try {
+    const ref = { name: s.name, uuid: s.uuid, id: s.id };
     await withMonitor(s, async (mon) => {
-      if (s.state === DomainState.RUNNING) await mon.execute('stop');
+      // libvirt tells the pause for the save, and the resume when the save fails.
+      if (s.state === DomainState.RUNNING) {
+        await mon.execute('stop');
+        drv.events.raise(ref, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
+      }
       try {
         await migrateToFile(mon, join(s.runDir, 'save.sock'), file, offset);
       } catch (e) {
-        if (s.state === DomainState.RUNNING) await mon.execute('cont').catch(() => undefined);
+        if (s.state === DomainState.RUNNING) {
+          await mon.execute('cont').then(() => drv.events.raise(ref, DomainEventType.RESUMED, DomainEventDetail.RESUMED.UNPAUSED), () => undefined);
+        }
         throw e;
       }
     });
