@@ -21,6 +21,7 @@ import { renameDomain } from './driver/domain-rename.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
+import { blockIoTuneCount, getBlockIoTune, setBlockIoTune } from './iotune/block-iotune.js';
 import { domainXMLToNative } from './driver/xml-to-native.js';
 import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
@@ -580,6 +581,15 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainSetLifecycleAction(dom: DomainRef, type: number, action: number, flags: number): Promise<void> {
     await domainJob(this.drv, dom, true, (d) => setLifecycleAction(this.drv, d, type, action, flags));
+  }
+  async domainGetBlockIoTuneCount(dom: DomainRef, _disk: string | undefined, flags: number): Promise<number> {
+    return domainJob(this.drv, dom, false, async (d) => blockIoTuneCount(d, flags));
+  }
+  async domainGetBlockIoTune(dom: DomainRef, disk: string, flags: number): Promise<TypedParameter[]> {
+    return domainJob(this.drv, dom, true, (d) => getBlockIoTune(d, disk, flags));
+  }
+  async domainSetBlockIoTune(dom: DomainRef, disk: string, params: readonly TypedParameter[], flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setBlockIoTune(this.drv, d, disk, params, flags));
   }
   async domainSetMemoryFlags(dom: DomainRef, kib: number, flags: number): Promise<void> {
     await domainJob(this.drv, dom, true, (d) => setMemory(this.drv, d, kib, flags));
