@@ -3,6 +3,7 @@ import type { Connection, Network } from '@tsvirt/api';
 import { parseNetworkPortXML, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, logger, runCommand } from '@tsvirt/util';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
+import { setTapBandwidth } from './interface-bandwidth.js';
 
 const D = ErrorDomain.QEMU;
 const log = logger('qemu.network');
@@ -78,6 +79,11 @@ export async function plugInterface(withConn: WithConnection, def: DomainDef, ni
   const bridge = port?.bridge ?? nic.source?.bridge ?? '';
   try {
     const tap = await makeTap(nic.target?.dev, bridge, nic.mtu);
+    // The definition's <bandwidth> goes onto the tap as libvirt puts it at plug time.
+    if (nic.bandwidth) await setTapBandwidth(tap, nic.bandwidth).catch(async (e: unknown) => {
+      await ip(['link', 'del', tap]).catch(() => undefined);
+      throw e;
+    });
     return { index, tap, bridge, ...(port ? { network: port.network, portUUID: port.portUUID } : {}) };
   } catch (e) {
     if (port) await deletePort(withConn, port.network, port.portUUID);
