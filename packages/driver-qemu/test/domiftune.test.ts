@@ -83,7 +83,10 @@ describe('domiftune (virDomainGet/SetInterfaceParameters)', () => {
       'error: Unable to set interface parameters\nerror: Requested operation is not valid: domain is not running\n');
   });
 
-  it('a start puts the definition\'s bandwidth on the tap with tc, or fails as libvirt does and leaves no tap', () => {
+  it('a start refuses a floor on a bridge, puts the definition\'s bandwidth on the tap with tc, or fails as libvirt does and leaves no tap', () => {
+    tune(BR_MAC, '--config', '--inbound', '10,,,20');
+    expect(virsh('start', 'ft').err).toBe("error: Failed to start domain 'ft'\nerror: unsupported configuration: floor attribute is not supported for this config\n");
+    expect(host.taps()).toEqual([]);
     tune(BR_MAC, '--config', '--inbound', '1000,2000,300', '--outbound', '500');
     const started = virsh('start', 'ft');
     if (shaping) {
@@ -133,7 +136,7 @@ describe('domiftune (virDomainGet/SetInterfaceParameters)', () => {
   });
 
   it('refuses a live floor and a live interface libvirt cannot shape, changing nothing', () => {
-    expect(refusal(BR_MAC, '--live', '--inbound', '10,,,20')).toBe('error: Unable to set interface parameters\nerror: unsupported configuration: ' +
+    expect(refusal(BR_MAC, '--live', '--inbound', '10,,,20')).toBe('error: Unable to set interface parameters\nerror: Operation not supported: ' +
       `Invalid use of 'floor' on interface with MAC address ${BR_MAC} - 'floor' is only supported for interface type 'network' with forward type 'nat', 'route', 'open' or none\n`);
     expect(refusal(USER_MAC, '--inbound', '100')).toBe(
       "error: Unable to set interface parameters\nerror: unsupported configuration: setting bandwidth on interfaces of type 'user' is not implemented yet\n");

@@ -109,7 +109,7 @@ export async function setInterfaceParameters(drv: DriverContext, d: StoredDomain
   if (live && liveNic) {
     const bw = merged(liveNic.bandwidth, req);
     if (bw?.inbound?.floor) {
-      throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Invalid use of 'floor' on interface with MAC address ${liveNic.mac} - 'floor' is only supported for interface type 'network' with forward type 'nat', 'route', 'open' or none`, D);
+      throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `Invalid use of 'floor' on interface with MAC address ${liveNic.mac} - 'floor' is only supported for interface type 'network' with forward type 'nat', 'route', 'open' or none`, D);
     }
     const tap = liveNic.target?.dev ?? '';
     await setTapBandwidth(tap, bw).catch(async (e: unknown) => {

@@ -99,6 +99,10 @@ export async function plugInterfaces(withConn: WithConnection, def: DomainDef): 
   const plugs: InterfacePlug[] = [];
   try {
     for (const [index, nic] of devicesOf(def.devices, 'interface').entries()) {
+      // A floor needs a network's class tree (libvirt checks it before plugging anything).
+      if (nic.bandwidth?.inbound?.floor && nic.type !== 'network') {
+        throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'floor attribute is not supported for this config', D);
+      }
       if (nic.type !== 'network' && nic.type !== 'bridge') continue;
       const plug = await plugInterface(withConn, def, nic, index);
       plugs.push(plug);
