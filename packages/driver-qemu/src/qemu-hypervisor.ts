@@ -22,6 +22,7 @@ import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
 import { blockIoTuneCount, getBlockIoTune, setBlockIoTune } from './iotune/block-iotune.js';
+import { emulatorPinInfo, pinEmulator } from './cputune/emulator-pin.js';
 import { interfaceParameterCount, interfaceParameters, setInterfaceParameters } from './driver/interface-tune.js';
 import { domainXMLToNative } from './driver/xml-to-native.js';
 import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
@@ -591,6 +592,12 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainSetLifecycleAction(dom: DomainRef, type: number, action: number, flags: number): Promise<void> {
     await domainJob(this.drv, dom, true, (d) => setLifecycleAction(this.drv, d, type, action, flags));
+  }
+  async domainGetEmulatorPinInfo(dom: DomainRef, flags: number): Promise<boolean[]> {
+    return domainJob(this.drv, dom, false, async (d) => emulatorPinInfo(d, flags));
+  }
+  async domainPinEmulator(dom: DomainRef, cpumap: readonly boolean[], flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => pinEmulator(this.drv, d, cpumap, flags));
   }
   async domainGetBlockIoTuneCount(dom: DomainRef, _disk: string | undefined, flags: number): Promise<number> {
     return domainJob(this.drv, dom, false, async (d) => blockIoTuneCount(d, flags));
