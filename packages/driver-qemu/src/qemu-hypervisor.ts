@@ -22,6 +22,7 @@ import { renameDomain } from './driver/domain-rename.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
+import { interfaceParameterCount, interfaceParameters, setInterfaceParameters } from './driver/interface-tune.js';
 import { domainXMLToNative } from './driver/xml-to-native.js';
 import { SAVE_FLAGS, hasManagedSave, managedSaveNames, managedSavePath, runsAfterRestore, saveDomain } from './save/domain-save.js';
 import { readSaveImage } from './save/save-image.js';
@@ -583,6 +584,15 @@ export class QemuHypervisor implements HypervisorDriver {
 
   async domainSetMemoryStatsPeriod(dom: DomainRef, period: number, flags: number): Promise<void> {
     await domainJob(this.drv, dom, true, (d) => setMemoryStatsPeriod(this.drv, d, period, flags));
+  }
+  async domainGetInterfaceParameterCount(dom: DomainRef, _device: string, flags: number): Promise<number> {
+    return interfaceParameterCount(await readDomain(this.drv, dom), flags);
+  }
+  async domainGetInterfaceParameters(dom: DomainRef, device: string, flags: number): Promise<TypedParameter[]> {
+    return interfaceParameters(await readDomain(this.drv, dom), device, flags);
+  }
+  async domainSetInterfaceParameters(dom: DomainRef, device: string, params: readonly TypedParameter[], flags: number): Promise<void> {
+    await domainJob(this.drv, dom, false, (d) => setInterfaceParameters(this.drv, d, device, params, flags));
   }
   async domainSetLifecycleAction(dom: DomainRef, type: number, action: number, flags: number): Promise<void> {
     await domainJob(this.drv, dom, true, (d) => setLifecycleAction(this.drv, d, type, action, flags));

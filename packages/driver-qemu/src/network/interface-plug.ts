@@ -3,6 +3,7 @@ import type { Connection, Network } from '@tsvirt/api';
 import { parseNetworkPortXML, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, logger, runCommand } from '@tsvirt/util';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
+import { setTapBandwidth } from './interface-bandwidth.js';
 
 const D = ErrorDomain.QEMU;
 const log = logger('qemu.network');
@@ -78,6 +79,11 @@ export async function plugInterface(withConn: WithConnection, def: DomainDef, ni
   const bridge = port?.bridge ?? nic.source?.bridge ?? '';
   try {
     const tap = await makeTap(nic.target?.dev, bridge, nic.mtu);
+    // The definition's <bandwidth> goes onto the tap as libvirt puts it at plug time.
+    if (nic.bandwidth) await setTapBandwidth(tap, nic.bandwidth).catch(async (e: unknown) => {
+      await ip(['link', 'del', tap]).catch(() => undefined);
+      throw e;
+    });
     return { index, tap, bridge, ...(port ? { network: port.network, portUUID: port.portUUID } : {}) };
   } catch (e) {
     if (port) await deletePort(withConn, port.network, port.portUUID);
@@ -93,6 +99,10 @@ export async function plugInterfaces(withConn: WithConnection, def: DomainDef): 
   const plugs: InterfacePlug[] = [];
   try {
     for (const [index, nic] of devicesOf(def.devices, 'interface').entries()) {
+      // A floor needs a network's class tree (libvirt checks it before plugging anything).
+      if (nic.bandwidth?.inbound?.floor && nic.type !== 'network') {
+        throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'floor attribute is not supported for this config', D);
+      }
       if (nic.type !== 'network' && nic.type !== 'bridge') continue;
       const plug = await plugInterface(withConn, def, nic, index);
       plugs.push(plug);

@@ -111,7 +111,7 @@ export function setInterfaceParameters(obj: DomainObject, device: string, params
       const [dir, key] = p.field.split('.') as [Direction, string];
       next[dir][key] = Number(p.value) || undefined;
     }
-    const kept = (dir: Direction) => (next[dir].average ? next[dir] : undefined);
+    const kept = (dir: Direction) => (next[dir].average || next[dir].floor ? next[dir] : undefined);
     const bw = { inbound: kept('inbound'), outbound: kept('outbound') } as Bandwidth;
     def.devices = replaceDevices(def, [[iface, { ...iface, bandwidth: bw?.inbound || bw?.outbound ? bw : undefined }]]).devices;
   }

@@ -84,7 +84,7 @@ function parseRate(text: string): { average: bigint; peak: bigint; burst: bigint
   const names = ['average', 'peak', 'burst', 'floor'] as const;
   const out = { average: 0n, peak: 0n, burst: 0n, floor: 0n };
   parts.forEach((p, i) => {
-    if (p === '' && i > 0) return;
+    if (p === '') return;
     if (!/^\d+$/.test(p) || BigInt(p) >= 2n ** 64n) throw new VshError(`field '${names[i]}' is malformed`);
     out[names[i]!] = BigInt(p);
   });
