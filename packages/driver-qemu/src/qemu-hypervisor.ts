@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
 import { dirname } from 'node:path';
 import { cpus, hostname, totalmem } from 'node:os';
 import { formatDomainXML, parseDomainXML, parseXml, type DomainDef, type XmlElement } from '@tsvirt/conf';
@@ -6,7 +7,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
+  DomainConsoleFlags, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
   type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
@@ -38,6 +39,7 @@ import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
 import { takeScreenshot } from './input/screenshot.js';
+import { openConsole } from './console/console-open.js';
 import { blockJobEntryPoints } from './blockjob/block-entry-points.js';
 import { migrationEntryPoints, suspendWhileSending } from './migration/migration-entry-points.js';
 import { snapshotEntryPoints } from './snapshot/snapshot-entry-points.js';
@@ -373,6 +375,10 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainScreenshot(dom: DomainRef, screen: number, flags: number): Promise<DomainScreenshot> {
     checkFlags(flags, 0, 'qemuDomainScreenshot', D);
     return this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => takeScreenshot(m, s, screen)));
+  }
+  async domainOpenConsole(dom: DomainRef, devName: string | undefined, flags: number): Promise<Duplex> {
+    checkFlags(flags, DomainConsoleFlags.FORCE | DomainConsoleFlags.SAFE, 'qemuDomainOpenConsole', D);
+    return openConsole(requireActive(await readDomain(this.drv, dom)), devName, (flags & DomainConsoleFlags.FORCE) !== 0);
   }
   // The guest agent (agent/agent-entry-points.ts).
   private get agent(): QemuAgentEntryPoints {

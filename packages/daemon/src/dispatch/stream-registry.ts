@@ -75,7 +75,7 @@ export class StreamRegistry {
         }
         // The client ends a download with OK (after our end of file, or first on a console) or aborts it with ERROR.
         stopped = true;
-        if (f.header.status !== virnet.VIR_NET_OK) this.end(h, data.destroy);
+        if (f.header.status !== virnet.VIR_NET_OK) this.end(h, () => data.destroy?.());
         else if (eofSent) finished();
         else {
           data.destroy?.();

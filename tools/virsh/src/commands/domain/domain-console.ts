@@ -52,11 +52,11 @@ export const consoleCmd = objectCommand({
     if (state === DomainState.SHUTOFF) throw new VshError('The domain is not running');
     if (process.stdin.isTTY !== true) throw new VshError('Cannot run interactive console without a controlling TTY');
     const flags = (cmd.bool('force') ? DomainConsoleFlags.FORCE : 0) | (cmd.bool('safe') ? DomainConsoleFlags.SAFE : 0);
-    const con = await dom.openConsole(cmd.string('devname'), flags);
+    // virsh 9.0 greets before the driver is asked: a refused console still shows the banner.
     ctl.extra(`Connected to domain '${dom.getName()}'\nEscape character is ^] (Ctrl + ])\n`);
     const { stdout } = ctl.takeOutput();
     process.stdout.write(stdout);
-    await relay(con);
+    await relay(await dom.openConsole(cmd.string('devname'), flags));
     return true;
   },
 });
