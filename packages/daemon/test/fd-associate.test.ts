@@ -93,7 +93,9 @@ describe.skipIf(skip && !ci)('descriptor groups and fdgroup disks through tsvirt
       const fd = openSync(join(images, 'ro.img'), 'r');
       try {
         const r = spawnSync(bin[0]!, [...bin.slice(1), '-c', uri, script], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe', fd] });
-        return `${r.status}\n${r.stdout.replaceAll('\r', '')}${r.stderr}`.replaceAll(images, 'IMAGES');
+        // "Cache mode" turns writethrough once the guest's firmware has set the virtio disk up
+        // without its write-cache feature: how far the firmware got is timing, not the daemon.
+        return `${r.status}\n${r.stdout.replaceAll('\r', '')}${r.stderr}`.replaceAll(images, 'IMAGES').replace(/^ +Cache mode: .*\n/gm, '');
       } finally {
         closeSync(fd);
       }
