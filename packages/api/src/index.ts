@@ -43,6 +43,7 @@ export * from './typed-params.js';
 export type { DomainJobEntryPoints, DomainJobInfo, DomainJobStats, DomainGuestVcpus } from './driver/domain-job-entry-points.js';
 export * from './domain-tuning-flags.js';
 export * from './domain-control-flags.js';
+export * from './block-iotune-params.js';
 export type { DomainControlEntryPoints, QemuMonitorEvent } from './driver/domain-control-entry-points.js';
 export type {
   DomainMigrationEntryPoints, MigrationCookie, MigrateBeginResult, MigratePrepareResult, MigrateFinishResult,

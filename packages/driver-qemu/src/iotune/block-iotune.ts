@@ -1,7 +1,7 @@
 import { DISK_IOTUNE_LIMITS, iotuneConflict, parseDomainXML, type DiskIotune, type DiskIotuneLimit, type DomainDef } from '@tsvirt/conf';
 import {
-  DOMAIN_BLOCK_IOTUNE_FIELDS, DomainModificationImpact as I, TypedParameterFlags, TypedParameterType as P, typedString,
-  typedULLong, validateTypedParams, type TypedParameter,
+  BLOCK_IOTUNE_PARAM_TYPES, blockIotuneParams, DOMAIN_BLOCK_IOTUNE_FIELDS, DomainModificationImpact as I, TypedParameterFlags,
+  validateTypedParams, type TypedParameter,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { diskBus, type Disk } from '../devices/qemu-disk.js';
@@ -34,8 +34,6 @@ const QMP_NAMES: Readonly<Record<DiskIotuneLimit, string>> = {
 
 /** The limits a `_max` burst must not be below, in the order libvirt checks them. */
 const BURSTABLE = ['total_bytes_sec', 'read_bytes_sec', 'write_bytes_sec', 'total_iops_sec', 'read_iops_sec', 'write_iops_sec'] as const;
-
-const TYPES = { ...Object.fromEntries(DISK_IOTUNE_LIMITS.map((f) => [f, P.ULLONG])), group_name: P.STRING } as Parameters<typeof validateTypedParams>[1];
 
 /**
  * The family a parameter belongs to, as libvirt sets them: giving one of total/read/write of a kind
@@ -88,9 +86,6 @@ interface BlockInfo {
   readonly inserted?: QemuThrottle;
 }
 
-const asParams = (t: DiskIotune): TypedParameter[] =>
-  DOMAIN_BLOCK_IOTUNE_FIELDS.map((f) => (f === 'group_name' ? typedString(f, t.group_name ?? '') : typedULLong(f, t[f] ?? 0n)));
-
 /**
  * virDomainGetBlockIoTune as libvirt 9.0's QEMU driver: a running disk's limits as QEMU reports
  * them (`query-block`; its group is QEMU's, the device's QOM path when none was named), the
@@ -101,7 +96,7 @@ export async function getBlockIoTune(d: StoredDomain, disk: string, flags: numbe
   if (!modificationImpact(d, flags & ~TypedParameterFlags.STRING_OKAY).live) {
     const found = diskByName(d.persistentDef!, disk);
     if (!found) throw new VirError(ErrorCode.INVALID_ARG, `disk '${disk}' was not found in the domain config`, D);
-    return asParams(found.iotune ?? {});
+    return blockIotuneParams(found.iotune ?? {});
   }
   const s = d.status as ActiveStatus;
   const found = diskByName(parseDomainXML(s.xml, { arch: GUEST_ARCH }), disk);
@@ -114,7 +109,7 @@ export async function getBlockIoTune(d: StoredDomain, disk: string, flags: numbe
   for (const f of DISK_IOTUNE_LIMITS.filter((l) => l.endsWith('_max_length'))) {
     if (!t[f.replace(/_length$/, '') as DiskIotuneLimit]) t[f] = 0n;
   }
-  return asParams(t);
+  return blockIotuneParams(t);
 }
 
 /** The given parameters as limits, and the families they set. */
@@ -185,7 +180,7 @@ const cleaned = (t: DiskIotune): DiskIotune =>
  */
 export async function setBlockIoTune(drv: DriverContext, d: StoredDomain, disk: string, params: readonly TypedParameter[], flags: number): Promise<void> {
   checkFlags(flags, I.LIVE | I.CONFIG, 'qemuDomainSetBlockIoTune', D);
-  validateTypedParams(params, TYPES);
+  validateTypedParams(params, BLOCK_IOTUNE_PARAM_TYPES);
   const { info, set } = requested(params);
   const conflict = iotuneConflict(info);
   if (conflict) throw new VirError(ErrorCode.INVALID_ARG, `total and read/write of ${conflict} cannot be set at the same time`, D);

@@ -1,7 +1,7 @@
-import { DISK_IOTUNE_LIMITS, iotuneConflict, replaceDevices, type DeviceOf, type DiskIotune, type DiskIotuneLimit, type DomainDef } from '@tsvirt/conf';
+import { iotuneConflict, replaceDevices, type DeviceOf, type DiskIotune, type DiskIotuneLimit, type DomainDef } from '@tsvirt/conf';
 import {
-  DOMAIN_BLOCK_IOTUNE_FIELDS, DomainModificationImpact as Impact, TypedParameterFlags, TypedParameterType as P, typedString,
-  typedULLong, validateTypedParams, type TypedParameter,
+  BLOCK_IOTUNE_PARAM_TYPES, blockIotuneParams, DOMAIN_BLOCK_IOTUNE_FIELDS, DomainModificationImpact as Impact, TypedParameterFlags,
+  validateTypedParams, type TypedParameter,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import type { DomainObject } from '../domain-object.js';
@@ -16,8 +16,6 @@ const LIMIT_MAX = 1_000_000_000_000_000n;
 
 /** The limits that must not exceed their `_max` burst, in the order libvirt checks them. */
 const BURSTABLE = ['total_bytes_sec', 'read_bytes_sec', 'write_bytes_sec', 'total_iops_sec', 'read_iops_sec', 'write_iops_sec'] as const;
-
-const TYPES = { ...Object.fromEntries(DISK_IOTUNE_LIMITS.map((f) => [f, P.ULLONG])), group_name: P.STRING } as Parameters<typeof validateTypedParams>[1];
 
 /** The one definition the flags name and its disk, by target or source path; `missing` words its absence. */
 function diskOf(obj: DomainObject, disk: string, flags: number, missing: string): { def: DomainDef; d: DeviceOf<'disk'> } {
@@ -37,7 +35,7 @@ export function blockIoTuneCount(flags: number): number {
 export function getBlockIoTune(obj: DomainObject, disk: string, flags: number): TypedParameter[] {
   checkFlags(flags, GET_FLAGS, 'testDomainGetBlockIoTune', D);
   const t = diskOf(obj, disk, flags & ~TypedParameterFlags.STRING_OKAY, `disk '${disk}' was not found in the domain config`).d.iotune ?? {};
-  return DOMAIN_BLOCK_IOTUNE_FIELDS.map((f) => (f === 'group_name' ? typedString(f, t.group_name ?? '') : typedULLong(f, t[f] ?? 0n)));
+  return blockIotuneParams(t);
 }
 
 /** The disk's limits with the given ones merged in; 0 or '' clears one. */
@@ -61,7 +59,7 @@ function merged(old: DiskIotune | undefined, params: readonly TypedParameter[]):
  */
 export function setBlockIoTune(obj: DomainObject, disk: string, params: readonly TypedParameter[], flags: number): void {
   checkFlags(flags, Impact.LIVE | Impact.CONFIG, 'testDomainSetBlockIoTune', D);
-  validateTypedParams(params, TYPES);
+  validateTypedParams(params, BLOCK_IOTUNE_PARAM_TYPES);
   const { def, d } = diskOf(obj, disk, flags, `missing persistent configuration for disk '${disk}'`);
   const next = merged(d.iotune, params);
   const conflict = iotuneConflict(next);
