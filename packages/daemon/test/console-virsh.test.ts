@@ -1,15 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { echoGuestXml, echoImage } from './helpers/echo-guest.js';
-import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { besideLibvirtd } from './helpers/beside-libvirtd.js';
 import { TmuxTerminal } from './helpers/tmux-terminal.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** The oracle: the machine's libvirtd 9.0 (started when down; a transient domain of a unique name). */
-const LIBVIRTD_UP = resolve(HERE, '../../driver-qemu/scripts/libvirtd-up.sh');
 const ci = process.env['CI'] === 'true';
 const skip = ['/usr/bin/qemu-system-x86_64', '/usr/bin/virsh', '/usr/bin/tmux', '/usr/sbin/libvirtd'].find((p) => !existsSync(p));
 if (skip && !ci) console.log(`virsh console through tsvirtd skipped: ${skip} not installed`);
@@ -23,19 +18,8 @@ const ESCAPE = 'Escape character is ^] (Ctrl + ])';
  * destroy under the console must end it the same way.
  */
 describe.skipIf(skip && !ci)('virsh console through tsvirtd on a terminal, as through libvirtd 9.0', () => {
-  let d: DaemonProcess;
   const name = `vcon${process.pid}`;
-  const uris = { libvirtd: 'qemu:///system', tsvirtd: '' };
-  const virsh = (uri: string, cmd: string) => spawnSync('/usr/bin/virsh', ['-c', uri, cmd], { encoding: 'utf8', timeout: 60_000 });
-  beforeAll(async () => {
-    d = await startDaemon();
-    uris.tsvirtd = `qemu+unix:///system?socket=${d.rw}`;
-    expect(spawnSync(LIBVIRTD_UP, { stdio: 'inherit', timeout: 60_000 }).status).toBe(0);
-  }, 120_000);
-  afterAll(async () => {
-    for (const uri of Object.values(uris)) if (uri) virsh(uri, `destroy ${name}`);
-    await d?.dispose();
-  }, 60_000);
+  const { daemon, uris, virsh } = besideLibvirtd((uri) => virsh(uri, `destroy ${name}`));
 
   /** One daemon's transcript: two console sessions, the first left with Ctrl-], the second ended by a destroy. */
   async function transcript(uri: string, dir: string): Promise<string[]> {
@@ -69,13 +53,13 @@ describe.skipIf(skip && !ci)('virsh console through tsvirtd on a terminal, as th
   }
 
   it('Ctrl-] ends the session (exit 0) and frees the console; a destroy under the console ends it: the same screens', async () => {
-    const libvirtd = await transcript(uris.libvirtd, join(d.dir, 'libvirtd'));
-    const tsvirtd = await transcript(uris.tsvirtd, join(d.dir, 'tsvirtd'));
+    const libvirtd = await transcript(uris.libvirtd, join(daemon().dir, 'libvirtd'));
+    const tsvirtd = await transcript(uris.tsvirtd, join(daemon().dir, 'tsvirtd'));
     expect(tsvirtd).toEqual(libvirtd);
     expect(tsvirtd[0]).toContain(`Connected to domain '${name}'\n${ESCAPE}\nHELLO\nEXIT=0\n`);
     expect(tsvirtd[1]).toContain('AGAIN\nEXIT=0\n');
     // tsvirtd served on, and logged no error for either stream's end
     expect(virsh(uris.tsvirtd, 'list --all --name').status).toBe(0);
-    expect(d.stderr()).not.toMatch(/error/i);
+    expect(daemon().stderr()).not.toMatch(/error/i);
   }, 240_000);
 });

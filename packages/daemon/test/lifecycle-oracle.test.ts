@@ -1,13 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { describe, expect, it } from 'vitest';
+import { besideLibvirtd } from './helpers/beside-libvirtd.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** The oracle: the machine's libvirtd 9.0 (started when down; domains of unique names, removed by the script). */
-const LIBVIRTD_UP = resolve(HERE, '../../driver-qemu/scripts/libvirtd-up.sh');
 const SCRIPT = join(HERE, 'fixtures/py-lifecycle.py');
 const ci = process.env['CI'] === 'true';
 const skip = ['/usr/bin/qemu-system-x86_64', '/usr/bin/python3', '/usr/sbin/libvirtd'].find((p) => !existsSync(p));
@@ -60,23 +58,16 @@ function run(uri: string, name: string, dir: string, path: string): Promise<{ co
 }
 
 describe.skipIf(skip && !ci)("a QEMU domain's lifecycle events through tsvirtd, as libvirtd 9.0 tells them (python3-libvirt)", () => {
-  let d: DaemonProcess;
-  beforeAll(async () => {
-    d = await startDaemon();
-    expect(spawnSync(LIBVIRTD_UP, { stdio: 'inherit', timeout: 60_000 }).status).toBe(0);
-  }, 120_000);
-  afterAll(async () => {
-    await d?.dispose();
-  }, 60_000);
+  const { daemon, uris } = besideLibvirtd();
 
   it.each(Object.entries(PATHS))('%s: %s', async (path) => {
     // both sides at once (each waits on its guest most of the time), each with its own names and files
     const side = (who: string, uri: string) => {
-      const dir = join(d.dir, who, path);
+      const dir = join(daemon().dir, who, path);
       mkdirSync(dir, { recursive: true });
       return run(uri, `lco${who[0]}-${process.pid}-${path}`, dir, path);
     };
-    const [libvirtd, tsvirtd] = await Promise.all([side('libvirtd', 'qemu:///system'), side('tsvirtd', `qemu+unix:///system?socket=${d.rw}`)]);
+    const [libvirtd, tsvirtd] = await Promise.all([side('libvirtd', uris.libvirtd), side('tsvirtd', uris.tsvirtd)]);
     expect(libvirtd.code, libvirtd.err).toBe(0);
     expect(tsvirtd.code, tsvirtd.err).toBe(0);
     expect(settled(tsvirtd.out)).toBe(settled(libvirtd.out));
