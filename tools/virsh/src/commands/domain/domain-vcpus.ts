@@ -102,7 +102,7 @@ export const vcpuinfo = objectCommand({
     const rows = maps.map((m, n) => {
       const v = vcpus?.info[n];
       return {
-        vcpu: n,
+        vcpu: v?.number ?? n,
         cpu: v?.cpu ?? null,
         state: v ? (VCPU_STATES[v.state] ?? 'no state') : null,
         cpuTime: v ? v.cpuTime : null,
