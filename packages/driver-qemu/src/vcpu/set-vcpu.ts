@@ -41,14 +41,13 @@ function checkConfigChange(states: readonly DomainVcpuState[], ids: readonly num
   }
 }
 
-/** Plugs or unplugs the one vCPU `ids` names in QEMU, once `check` (the persistent rules) passes; the live definition follows. */
-async function changeLive(s: ActiveStatus, def: DomainDef, ids: readonly number[], enable: boolean, check: () => void): Promise<void> {
+/** Plugs or unplugs the one vCPU `ids` names in QEMU; the live definition follows. */
+async function changeLive(s: ActiveStatus, def: DomainDef, ids: readonly number[], enable: boolean): Promise<void> {
   await withMonitor(s, async (mon) => {
     const slots = await vcpuSlots(mon);
     if (!slots) throw unsupported('this qemu version does not support specific vCPU hotplug');
     const states = vcpuStates(def);
     const id = liveTarget(states, ids, enable);
-    check();
     await (enable ? plugVcpu(mon, slots, id) : unplugVcpu(mon, id));
     states[id] = enable ? { enabled: true, hotpluggable: true, order: nextOrder(states) } : { enabled: false, hotpluggable: true };
     setVcpuStates(def, states);
@@ -73,15 +72,12 @@ export async function setVcpu(drv: DriverContext, d: StoredDomain, cpumap: strin
   const live = status && parseDomainXML(status.xml, { arch: GUEST_ARCH });
   if (persistent && last >= persistent.vcpu.count) throw invalid(`vcpu ${last} is not present in persistent config`);
   if (live && last >= live.vcpu.count) throw invalid(`vcpu ${last} is not present in live config`);
-  const checkConfig = (): void => {
-    if (persistent) checkConfigChange(vcpuStates(persistent), ids);
-  };
+  // The persistent rules come first: nothing changes in QEMU for a change the definition refuses.
+  if (persistent) checkConfigChange(vcpuStates(persistent), ids);
   if (status && live) {
-    await changeLive(status, live, ids, enable, checkConfig);
+    await changeLive(status, live, ids, enable);
     status.xml = formatDomainXML(live, { id: status.id });
     await writeStatus(drv.paths, status);
-  } else {
-    checkConfig();
   }
   if (persistent) {
     const states = vcpuStates(persistent).map((s) => ({ enabled: s.enabled, hotpluggable: s.hotpluggable }));
