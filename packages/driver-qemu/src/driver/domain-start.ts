@@ -20,6 +20,7 @@ import { lifecycleSetup } from '../events/lifecycle-actions.js';
 import { balloonSetup } from './memory-stats.js';
 import { throttleSetup } from '../iotune/block-iotune.js';
 import { emulatorPinSetup } from '../cputune/emulator-pin.js';
+import { plugStartupVcpus } from '../vcpu/vcpu-startup.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -180,6 +181,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     })).finally(() => stream?.close());
     try {
+      await plugStartupVcpus(proc.monitor, def);
       if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
       if (opts.restoreFrom) await migrateFromFd(proc.monitor, FIRST_PASSED_FD + passFds.length, proc.said);
       await recordPtys(proc.monitor, def);
