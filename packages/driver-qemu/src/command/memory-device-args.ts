@@ -13,7 +13,7 @@ const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UN
 const kib = (value: number | undefined, unit: string | undefined): number => (value === undefined ? 0 : toKiB(value, unit ?? 'KiB'));
 
 /** The memory modules of a definition with their device ids: DIMMs by slot (the first free one when none is given), the rest by count. */
-function withAliases(def: DomainDef): Array<{ m: MemoryDevice; alias: string; slot?: number }> {
+export function memoryModuleIds(def: DomainDef): Array<{ m: MemoryDevice; alias: string; slot?: number }> {
   const mems = devicesOf(def.devices, 'memory');
   const slotted = (m: MemoryDevice): boolean => m.model === 'dimm' || m.model === 'nvdimm';
   const taken = new Set(mems.filter((m) => slotted(m) && m.address?.type === 'dimm' && m.address.slot !== undefined).map((m) => m.address!.slot!));
@@ -64,7 +64,7 @@ function moduleBackend(def: DomainDef, m: MemoryDevice, id: string, ctx: Hugepag
 /** `-object` and `-device` of each memory module: DIMM, NVDIMM, virtio-mem and virtio-pmem. */
 export function memoryDeviceArgs(def: DomainDef, ctx: HugepageContext): string[] {
   const pcieRoot = hasPcieRoot(def.devices);
-  return withAliases(def).flatMap(({ m, alias, slot }) => {
+  return memoryModuleIds(def).flatMap(({ m, alias, slot }) => {
     const memdev = `mem${alias}`;
     const { objects, devicePrealloc } = moduleBackend(def, m, memdev, ctx);
     const node = m.target?.node;
