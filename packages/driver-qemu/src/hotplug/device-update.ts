@@ -55,7 +55,7 @@ function updatedDef(def: DomainDef, el: XmlElement): DomainDef {
 }
 
 /** Changes a device of the persistent definition (virDomainUpdateDeviceFlags with CONFIG). */
-export async function updateConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): Promise<void> {
+export async function updateConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): Promise<void | (() => Promise<void>)> {
   if (el.name === 'memory') return updateMemoryConfig(drv, d, el);
   const def = updatedDef(d.persistentDef!, el);
   await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));

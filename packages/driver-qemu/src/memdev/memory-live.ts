@@ -31,4 +31,16 @@ export async function recordMemoryDevices(mon: QmpClient, def: DomainDef): Promi
   if (devicesOf(def.devices, 'memory').length === 0) return;
   const found = await mon.execute<QemuMemoryDevice[]>('query-memory-devices');
   for (const { m, alias } of memoryModuleIds(def)) writeBack(def, liveModule(m, alias, found.find((q) => q.data.id === alias)));
+  await followBalloon(mon, def);
+}
+
+/**
+ * The live `<currentMemory>` of a guest with memory modules is what its balloon reports
+ * (`query-balloon`), as libvirt reads it at start and from QEMU's BALLOON_CHANGE: the guest's
+ * RAM and DIMMs, without what virtio-mem has not plugged.
+ */
+export async function followBalloon(mon: QmpClient, def: DomainDef): Promise<void> {
+  if (devicesOf(def.devices, 'memballoon').every((b) => b.model === 'none')) return;
+  const reply = await mon.execute<{ actual: number }>('query-balloon').catch(() => undefined);
+  if (reply) def.currentMemoryKiB = Math.floor(reply.actual / 1024);
 }

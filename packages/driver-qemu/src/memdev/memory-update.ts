@@ -48,9 +48,10 @@ function checkLiveChange(old: MemoryDevice, asked: MemoryDevice): void {
 /**
  * Changes a memory device of the persistent definition (virDomainUpdateDeviceFlags with CONFIG):
  * the device at the same address is replaced by the one given, as libvirt 9.0 replaces it (no
- * field is compared; only a user alias is kept).
+ * field is compared; only a user alias is kept). Returns the write, made once a live change
+ * asked for with it has succeeded.
  */
-export async function updateMemoryConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): Promise<void> {
+export async function updateMemoryConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): Promise<() => Promise<void>> {
   const def = d.persistentDef!;
   const asked = askedDevice(def, el);
   const old = devicesOf(def.devices, 'memory').find((m) => sameAddress(m.address, asked.address));
@@ -58,7 +59,7 @@ export async function updateMemoryConfig(drv: DriverContext, d: StoredDomain, el
   const target = asked.target && { ...asked.target, current: undefined, currentUnit: undefined };
   const alias = asked.alias?.startsWith('ua-') ? asked.alias : undefined;
   const next = replaceDevice(def, old, { ...asked, target, alias });
-  await qemuStore(drv.paths).saveConfig(next.name, formatDomainXML(next, { inactive: true }));
+  return () => qemuStore(drv.paths).saveConfig(next.name, formatDomainXML(next, { inactive: true }));
 }
 
 /**
@@ -72,7 +73,7 @@ export async function updateMemoryLive(drv: DriverContext, status: ActiveStatus,
   const asked = askedDevice(def, el);
   const old = devicesOf(def.devices, 'memory').find((m) => sameAddress(m.address, asked.address) && (asked.alias === undefined || asked.alias === m.alias));
   if (!old) throw unsupported(`memory '${orNull(asked.alias)}' not found`);
-  checkLiveChange(old, asked);
+  checkLiveChange(memoryInKiB(old), asked);
   const requested = asked.target?.requested ?? 0;
   await withMonitor(status, (mon) => mon.execute('qom-set', { path: `/machine/peripheral/${orNull(asked.alias)}`, property: 'requested-size', value: requested * 1024 }));
   const next = replaceDevice(def, old, { ...old, target: { ...old.target, requested, requestedUnit: 'KiB' } });

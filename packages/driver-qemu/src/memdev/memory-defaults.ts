@@ -1,5 +1,6 @@
 import type { DomainDef } from '@tsvirt/conf';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
+import { memoryInKiB } from './memory-validate.js';
 
 type MemoryDevice = DeviceOf<'memory'>;
 
@@ -16,8 +17,15 @@ export function freeDimmSlot(def: DomainDef): number {
   return slot;
 }
 
-/** Each DIMM or NVDIMM without a slot gets the first free one, as libvirt assigns them when a definition is parsed. */
-export function assignDimmSlots(def: DomainDef): void {
+/**
+ * Memory modules as libvirt's QEMU driver keeps a definition: every size in KiB, no `<current>`
+ * (a running guest's), and each DIMM or NVDIMM without a slot given the first free one.
+ */
+export function memoryDefaults(def: DomainDef): void {
+  for (const m of devicesOf(def.devices, 'memory')) {
+    const kib = memoryInKiB(m);
+    writeBack(def, { ...kib, target: kib.target && { ...kib.target, current: undefined, currentUnit: undefined } });
+  }
   for (const m of devicesOf(def.devices, 'memory').filter(takesSlot)) {
     if (slotOf(m) !== undefined) continue;
     writeBack(def, { ...m, address: { ...(m.address?.type === 'dimm' ? m.address : {}), type: 'dimm', slot: freeDimmSlot(def) } });
