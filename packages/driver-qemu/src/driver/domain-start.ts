@@ -40,6 +40,7 @@ import { prepareNvram } from '../firmware/nvram-store.js';
 import { agentLifecycle, recordChannels } from '../agent/channel-state.js';
 import { assignFdSets } from '../fdgroup/fd-sets.js';
 import { withFreshCopies } from '../fdgroup/fd-group-store.js';
+import { recordMemoryDevices } from '../memdev/memory-live.js';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -186,6 +187,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       if (opts.restoreFrom) await migrateFromFd(proc.monitor, FIRST_PASSED_FD + passFds.length, proc.said);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
+      await recordMemoryDevices(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       await emulatorPinSetup(status.pid!, def);
       // Written together: QEMU applies the actions before it runs the guest.
