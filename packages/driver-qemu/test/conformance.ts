@@ -11,6 +11,7 @@ import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
 import { selectFirmware } from '../src/firmware/firmware-select.js';
 import { devicesOf } from '../src/devices/typed-devices.js';
 import { isHostScsi } from '../src/shared-disks/scsi-host-device.js';
+import { TAP_TYPES } from '../src/network/interface-plug.js';
 
 /** libvirt's test harness: its firmware descriptors (copied into fixtures) and its NVRAM directory. */
 const FIRMWARE_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/firmware');
@@ -82,8 +83,11 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
     tpmEmulatorSocket: '/dev/test',
     // ... and finds every host adapter's SCSI LUN at /dev/sg0.
     scsiSgPaths: new Map(devicesOf(def.devices, 'hostdev').flatMap((h, i) => (isHostScsi(h) ? [[i, '/dev/sg0'] as const] : []))),
-    // ... and shows every listening socket the driver makes and passes as fd 1729.
+    // ... and shows every listening socket the driver makes and passes as fd 1729,
     listen: () => 1729,
+    // ... and each interface's tap as fd 3, with vhost-net as fd 44 for a virtio NIC not asking for QEMU's own.
+    taps: devicesOf(def.devices, 'interface').flatMap((nic, index) => (TAP_TYPES.has(nic.type)
+      ? [{ index, tap: `vnet${index}`, fd: 3, vhostfd: nic.model === 'virtio' && nic.driver?.name !== 'qemu' ? 44 : undefined }] : [])),
   });
 }
 

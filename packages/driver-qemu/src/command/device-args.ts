@@ -1,5 +1,5 @@
 import type { XmlElement } from '@tsvirt/conf';
-import { netdevArgs } from './netdev-args.js';
+import { netdevArgs, type TapArg } from './netdev-args.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
@@ -99,12 +99,12 @@ function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
 }
 
 /** `-netdev` and `-device` arguments of the network interfaces (see netdevArgs). */
-export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { readonly index: number; readonly tap: string }[]): string[] {
+export function interfaceArgs(devices: readonly XmlElement[], taps: readonly TapArg[]): string[] {
   const out: string[] = [];
   const pcieRoot = hasPcieRoot(devices);
   devicesOf(devices, 'interface').forEach((nic, i) => {
     const model = nic.model ?? 'rtl8139';
-    out.push(...netdevArgs(nic, i, taps.find((t) => t.index === i)?.tap));
+    out.push(...netdevArgs(nic, i, taps.find((t) => t.index === i)));
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,

@@ -18,6 +18,7 @@ import { tpmArgs } from './tpm-args.js';
 import { vhostUserDiskArgs } from './vhost-user-disk.js';
 import { watchdogArgs } from './watchdog-args.js';
 import { addFdArgs } from '../fdgroup/fd-sets.js';
+import type { TapArg } from './netdev-args.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
@@ -35,8 +36,8 @@ export interface CommandContext {
   readonly disks: readonly ResolvedDisk[];
   /** hugetlbfs mounts, for domains backed by huge pages. */
   readonly hugepages: HugepageContext;
-  /** The taps of the `network` and `bridge` interfaces, plugged before the launch. */
-  readonly taps?: readonly { readonly index: number; readonly tap: string }[];
+  /** The taps of the `network`, `bridge` and `ethernet` interfaces, opened before the launch. */
+  readonly taps?: readonly TapArg[];
   /** The socket of the swtpm serving an emulated TPM, when the driver started one. */
   readonly tpmEmulatorSocket?: string;
   /** The sg node of each host adapter's SCSI hostdev, by its place among the domain's hostdevs. */

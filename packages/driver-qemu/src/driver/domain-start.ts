@@ -13,7 +13,7 @@ import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { FIRST_PASSED_FD, launchQemu } from '../process/qemu-launch.js';
 import { PassedFds } from '../process/passed-fds.js';
 import { checkEmulator } from '../process/emulator-check.js';
-import { plugInterfaces } from '../network/interface-plug.js';
+import { closePlugFds, plugInterfaces, type OpenedPlug } from '../network/interface-plug.js';
 import { migrateFromFd, openStream } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { eventMonitorArgs } from '../process/event-monitor.js';
@@ -150,13 +150,16 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
 
   let made: readonly string[] = [];
   let sockets: readonly string[] = [];
+  // The taps' descriptors stay open here until QEMU has inherited its copies (or the start failed).
+  let opened: OpenedPlug[] = [];
   try {
     await mkdir(status.runDir, { recursive: true, mode: 0o700 });
     const masterKeyFile = join(status.runDir, 'master-key.aes');
     await writeFile(masterKeyFile, randomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
-    status.netPlugs = await plugInterfaces((fn) => drv.withConnection(fn), def);
+    opened = await plugInterfaces((fn) => drv.withConnection(fn), def);
+    status.netPlugs = opened.map((o) => o.plug);
     // The taps are recorded before QEMU runs; without any the status has nothing new.
     if (status.netPlugs.length > 0) await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
@@ -172,7 +175,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     // The monitors' and chardevs' sockets are made here and passed, as libvirt passes them.
     const more = new PassedFds(FIRST_PASSED_FD + passFds.length);
     const listen = (path: string): number => more.listen(path);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, listen }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, listen)];
+    const taps = opened.map(({ plug, tapfd, vhostfd }) => ({ ...plug, fd: more.open(tapfd), vhostfd: vhostfd === undefined ? undefined : more.open(vhostfd) }));
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, listen }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, listen)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     // A restore's stream is read by QEMU itself, from a descriptor it inherits after the others.
     const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;
@@ -185,7 +189,11 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
         status.pidStart = pidStart;
         await writeStatus(paths, status);
       },
-    })).finally(() => stream?.close());
+    })).finally(() => {
+      stream?.close();
+      closePlugFds(opened);
+      opened = [];
+    });
     try {
       if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
       if (opts.restoreFrom) await migrateFromFd(proc.monitor, streamFd, proc.said);
@@ -209,6 +217,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     });
     await writeStatus(paths, status);
   } catch (e) {
+    closePlugFds(opened);
     await tearDown(drv, status, undefined).catch(() => undefined);
     // What this start made outside the run directory: a new NVRAM store, new TPM state, chardevs' sockets.
     await Promise.all([...made, ...sockets].map((d) => rm(d, { recursive: true, force: true })));

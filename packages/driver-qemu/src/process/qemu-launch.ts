@@ -62,14 +62,15 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
       detached: true,
       env: { ...process.env, LC_ALL: 'C' },
     });
-    // Listened for at once: a spawn failure is emitted on the next tick, and unheard it kills the process.
+    // Listened for at once: a spawn failure is emitted on the next tick, and unheard it kills the
+    // process; a QEMU that fails at once may have exited before the next await is over.
     spawnError = new Promise<Error>((resolve) => c.once('error', resolve));
+    c.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit status ${code}`));
+    followExit(c);
     return c;
   };
   const child = await Promise.resolve(spec.more ? spec.more.spawnWith(launch) : launch([])).finally(() => logHandle.close());
   child.unref();
-  child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit status ${code}`));
-  followExit(child);
   if (child.pid === undefined) {
     const e = await spawnError!;
     throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e });
