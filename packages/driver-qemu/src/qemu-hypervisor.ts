@@ -50,7 +50,7 @@ import { removeAllSnapshots, snapshotCount } from './snapshot/snapshot-store.js'
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { registerMonitorEvents } from './events/monitor-events.js';
-import { lifecycleOf } from './events/lifecycle-actions.js';
+import { dropPendingReboot, lifecycleOf } from './events/lifecycle-actions.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
 import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
@@ -329,7 +329,7 @@ export class QemuHypervisor implements HypervisorDriver {
     await domainJob(this.drv, dom, false, async (d) => {
       const s = requireActive(d);
       // A reboot still waiting for the guest is dropped first, as libvirt does: the destroy's SHUTDOWN is told.
-      if (s.fakeReboot) await writeStatus(this.paths, Object.assign(s, { fakeReboot: false }));
+      await dropPendingReboot(this.paths, s);
       await tearDown(this.drv, s, DomainShutoffReason.DESTROYED, { detail: DomainEventDetail.STOPPED.DESTROYED, hostShutdown: true });
     });
   }
@@ -342,7 +342,11 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainShutdown(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainShutdownFlags', D);
     if (await this.agent.powerByAgent(dom, flags, false)) return;
-    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('system_powerdown')));
+    await this.monitorJob(dom, async (_d, s) => {
+      // A shutdown cancels a reboot still waiting for the guest, as libvirt does: the power-off then ends the domain.
+      await dropPendingReboot(this.paths, s);
+      await withMonitor(s, (m) => m.execute('system_powerdown'));
+    });
   }
   async domainReboot(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainReboot', D);
