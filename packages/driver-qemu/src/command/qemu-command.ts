@@ -24,6 +24,7 @@ import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, t
 import { hasPcieRoot } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
+import { bootVcpus } from '../vcpu/vcpu-startup.js';
 
 /** Everything besides the definition that the command line names. */
 export interface CommandContext {
@@ -74,7 +75,7 @@ function cpuArgs(def: DomainDef, accel: 'kvm' | 'tcg'): string[] {
 function smpArg(def: DomainDef): string {
   const topo = domainPart(def, 'cpu')?.topology;
   const max = def.vcpu.count;
-  const current = def.vcpu.current ?? max;
+  const current = bootVcpus(def);
   const sockets = topo?.sockets ?? (topo ? 1 : max);
   const dies = topo?.dies ?? 1;
   const cores = topo?.cores ?? 1;

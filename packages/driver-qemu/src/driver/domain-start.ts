@@ -22,6 +22,7 @@ import { lifecycleSetup } from '../events/lifecycle-actions.js';
 import { balloonSetup } from './memory-stats.js';
 import { throttleSetup } from '../iotune/block-iotune.js';
 import { emulatorPinSetup } from '../cputune/emulator-pin.js';
+import { plugStartupVcpus } from '../vcpu/vcpu-startup.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -41,6 +42,7 @@ import { prepareNvram } from '../firmware/nvram-store.js';
 import { agentLifecycle, recordChannels } from '../agent/channel-state.js';
 import { assignFdSets } from '../fdgroup/fd-sets.js';
 import { withFreshCopies } from '../fdgroup/fd-group-store.js';
+import { recordMemoryDevices } from '../memdev/memory-live.js';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -207,10 +209,12 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       opened = [];
     });
     try {
+      await plugStartupVcpus(proc.monitor, def);
       if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
       if (opts.restoreFrom) await migrateFromFd(proc.monitor, streamFd, proc.said);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
+      await recordMemoryDevices(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       await emulatorPinSetup(status.pid!, def);
       // Written together: QEMU applies the actions before it runs the guest.
