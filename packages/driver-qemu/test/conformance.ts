@@ -88,7 +88,7 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
     hostFds: { listen: () => 1729, file: (_path, _append, role) => ({ set: nextSet++, fd: role === 'log' ? 1751 : 1750 }) },
     // ... and each interface's tap as fd 3, with vhost-net as fd 44 for a virtio NIC not asking for QEMU's own.
     taps: devicesOf(def.devices, 'interface').flatMap((nic, index) => (TAP_TYPES.has(nic.type)
-      ? [{ index, tap: `vnet${index}`, fd: 3, vhostfd: nic.model === 'virtio' && nic.driver?.name !== 'qemu' ? 44 : undefined }] : [])),
+      ? [{ index, tap: `vnet${index}`, fds: [3], vhostfds: nic.model === 'virtio' && nic.driver?.name !== 'qemu' ? [44] : [] }] : [])),
   });
 }
 

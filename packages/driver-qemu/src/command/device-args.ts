@@ -96,7 +96,10 @@ function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
   const drv = nic.driver;
   const tx = drv?.txmode === 'iothread' ? { tx: 'bh' } : drv?.txmode === 'timer' ? { tx: 'timer' } : {};
   const flag = (v: boolean | undefined, name: string): JsonProps => (v === undefined ? {} : { [name]: v });
-  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx'), ...flag(drv?.rss, 'rss'), ...flag(drv?.rssHashReport, 'hash') };
+  // Several queues: QEMU's multiqueue, with 2N+2 MSI-X vectors as libvirt gives them.
+  const queues = drv?.queues ?? 1;
+  const mq = queues > 1 ? { mq: true, vectors: 2 * queues + 2 } : {};
+  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx'), ...mq, ...flag(drv?.rss, 'rss'), ...flag(drv?.rssHashReport, 'hash') };
 }
 
 /** `-netdev` and `-device` arguments of the network interfaces (see netdevArgs). */

@@ -188,7 +188,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     // The monitors' and chardevs' sockets are made here and passed, as libvirt passes them.
     const passed = new PassedFds(FIRST_PASSED_FD + passFds.length);
     more = passed;
-    const taps = opened.map(({ plug, tapfd, vhostfd }) => ({ ...plug, fd: passed.open(tapfd), vhostfd: vhostfd === undefined ? undefined : passed.open(vhostfd) }));
+    const taps = opened.map(({ plug, tapfds, vhostfds }) => ({ ...plug, fds: tapfds.map((fd) => passed.open(fd)), vhostfds: vhostfds.map((fd) => passed.open(fd)) }));
     const hostFds = chardevFds(passed, disks);
     const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
