@@ -1,4 +1,4 @@
-import { formatDomainXML, parseDomainXML, type DomainDef, type DomainVcpu } from '@tsvirt/conf';
+import { domainPart, formatDomainXML, parseDomainXML, type DomainDef, type DomainVcpu } from '@tsvirt/conf';
 import { DomainMemoryModFlags, DomainVcpuFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
@@ -83,6 +83,10 @@ export async function setVcpus(drv: DriverContext, d: StoredDomain, count: numbe
   await applyChange(drv, d, flags, (def, live) => {
     if (maximum) {
       if (live) throw new VirError(ErrorCode.INVALID_ARG, 'argument unsupported: cannot change maximum vcpu count of a running domain', D);
+      const topology = domainPart(def, 'cpu')?.topology;
+      if (topology && (topology.sockets ?? 1) * (topology.dies ?? 1) * (topology.cores ?? 1) * (topology.threads ?? 1) !== count) {
+        throw new VirError(ErrorCode.INVALID_ARG, "CPU topology doesn't match the desired vcpu count", D);
+      }
       def.vcpu = { ...def.vcpu, count, ...(def.vcpu.current !== undefined && def.vcpu.current > count ? { current: count } : {}) };
       if (def.vcpu.vcpus) resizeVcpuStates(def, count);
       return;
