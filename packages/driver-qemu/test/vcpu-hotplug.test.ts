@@ -1,9 +1,12 @@
 // vCPU hotplug with real QEMU beyond what libvirtd is compared on: a guest saved with a vCPU
 // plugged comes back with it (QEMU's stream needs the same vCPUs), a driver restart keeps the
 // vCPUs' states, and a failed plug leaves the live definition as it was.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DomainModificationImpact as I, DomainVcpuFlags as V } from '@tsvirt/api';
+import { DomainModificationImpact as I, DomainStatsTypes as S, DomainVcpuFlags as V } from '@tsvirt/api';
+import { parseQemuDomain } from '../src/driver/domain-define.js';
+import { DOMAIN_CORPUS, argsWords, libvirtTestCommandLine } from './conformance.js';
 import { reopen, useTestRoot } from './helpers.js';
 
 const t = useTestRoot();
@@ -19,6 +22,17 @@ async function plugged(name: string): Promise<string[]> {
 }
 
 describe('vCPU hotplug (setvcpu) with real QEMU', () => {
+  it("builds libvirt's command line for cpu-hotplug-startup: -smp counts QEMU's own vCPUs, the others are plugged later", async () => {
+    const read = (f: string): string => readFileSync(join(DOMAIN_CORPUS, 'in', f), 'utf8');
+    const got = await libvirtTestCommandLine(parseQemuDomain(read('cpu-hotplug-startup.xml'), false));
+    const want = argsWords(read('cpu-hotplug-startup.args'));
+    const smp = (w: string[]): string | undefined => w[w.indexOf('-smp') + 1];
+    // The recording is of a QEMU without dies in -smp (libvirt names them for QEMU 7.2).
+    expect(smp(got)?.replace(',dies=1', '')).toBe(smp(want));
+    expect(smp(got)).toBe('1,maxcpus=6,sockets=3,dies=1,cores=2,threads=1');
+    expect(got.filter((w) => w.includes('-x86_64-cpu'))).toEqual(want.filter((w) => w.includes('-x86_64-cpu')));
+  });
+
   it('a restored guest gets back the vCPUs plugged before its save, with their order', async () => {
     const dom = await t.conn.defineXML(xml('vh1'));
     await dom.create();
@@ -32,6 +46,9 @@ describe('vCPU hotplug (setvcpu) with real QEMU', () => {
     expect(await dom.getXMLDesc()).toContain("<vcpu id='2' enabled='yes' hotpluggable='yes' order='2'/>");
     expect(await dom.vcpusFlags(V.LIVE)).toBe(2);
     expect(await dom.vcpusFlags(V.CONFIG)).toBe(1);
+    // domstats names each vCPU by its id, as libvirt does, not by QEMU's cpu-index.
+    const [stats] = await t.conn.getAllDomainStats(S.VCPU, 0);
+    expect(stats!.params.map((p) => p.field).filter((f) => f.endsWith('.state'))).toEqual(['vcpu.0.state', 'vcpu.2.state']);
   }, 120_000);
 
   it('a new driver process reads the live vCPUs back and plugs the next one in its own slot', async () => {

@@ -7,6 +7,7 @@ import { modificationImpact } from '../driver/modification-impact.js';
 import { withMonitor } from '../driver/monitor.js';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, type StoredDomain } from '../state/qemu-store.js';
+import type { QmpClient } from '../qmp/qmp-client.js';
 import { vcpuSlots } from './vcpu-slots.js';
 
 const D = ErrorDomain.QEMU;
@@ -20,14 +21,12 @@ interface CpuThread {
   readonly 'thread-id': number;
 }
 
-/** Each online vCPU's thread, by vCPU id: a plugged vCPU is found by its slot's device, QEMU's own by its index. */
-async function vcpuThreads(s: ActiveStatus): Promise<Map<number, number>> {
-  return withMonitor(s, async (mon) => {
-    const threads = await mon.execute<CpuThread[]>('query-cpus-fast');
-    const slots = await vcpuSlots(mon);
-    const byPath = new Map(slots?.flatMap((slot, id) => (slot['qom-path'] ? [[slot['qom-path'], id] as const] : [])) ?? []);
-    return new Map(threads.map((t) => [byPath.get(t['qom-path']) ?? t['cpu-index'], t['thread-id']]));
-  });
+/** Each online vCPU's thread, by vCPU id in ascending order: a plugged vCPU is found by its slot's device, QEMU's own by its index. */
+export async function vcpuThreads(mon: QmpClient): Promise<Map<number, number>> {
+  const threads = await mon.execute<CpuThread[]>('query-cpus-fast');
+  const slots = await vcpuSlots(mon);
+  const byPath = new Map(slots?.flatMap((slot, id) => (slot['qom-path'] ? [[slot['qom-path'], id] as const] : [])) ?? []);
+  return new Map(threads.map((t) => [byPath.get(t['qom-path']) ?? t['cpu-index'], t['thread-id']] as const).sort((a, b) => a[0] - b[0]));
 }
 
 const hostMap = (cpuset: string | undefined): boolean[] => {
@@ -56,8 +55,8 @@ export async function domainVcpus(d: StoredDomain): Promise<DomainVcpus> {
     throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot retrieve vcpu information for inactive domain', D);
   }
   const s = d.status;
-  const threads = await vcpuThreads(s);
-  const ids = [...threads.keys()].sort((a, b) => a - b);
+  const threads = await withMonitor(s, vcpuThreads);
+  const ids = [...threads.keys()];
   const infos = await Promise.all(ids.map((id) => threadInfo(s.pid!, threads.get(id)!)));
   return {
     info: infos.map((t, n): VcpuInfo => ({ number: ids[n]!, state: 1, cpuTime: t.cpuTime, cpu: t.cpu })),
