@@ -8,6 +8,7 @@ import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js
 import type { DriverContext } from './driver-context.js';
 import { modificationImpact } from './modification-impact.js';
 import { plugVcpus } from '../vcpu/vcpu-slots.js';
+import { pinVcpuThreads } from '../vcpu/vcpu-affinity.js';
 import { resizeVcpuStates, setOnlineCount } from '../vcpu/vcpu-states.js';
 import { withMonitor } from './monitor.js';
 
@@ -104,8 +105,11 @@ export async function setVcpus(drv: DriverContext, d: StoredDomain, count: numbe
     const vcpu: DomainVcpu = { ...def.vcpu, current: count };
     if (count === vcpu.count) delete vcpu.current;
     def.vcpu = vcpu;
-  }, (s) => withMonitor(s, async (mon) => {
-    if (added) return plugVcpus(mon, added);
+  }, (s, def) => withMonitor(s, async (mon) => {
+    if (added) {
+      await plugVcpus(mon, added);
+      return pinVcpuThreads(mon, s.pid!, def, added);
+    }
     const slots = (await mon.execute<HotpluggableCpu[]>('query-hotpluggable-cpus')).filter((c) => c['qom-path'] === undefined).reverse();
     for (let n = from; n < count; n++) {
       const slot = slots.shift();

@@ -9,7 +9,7 @@ import type { QmpClient } from '../qmp/qmp-client.js';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { currentDef, type StoredDomain } from '../state/qemu-store.js';
 import { withMonitor } from './monitor.js';
-import { vcpuThreads } from '../vcpu/vcpu-info.js';
+import { vcpuThreads } from '../vcpu/vcpu-slots.js';
 
 /** The groups this driver answers (virDomainStatsTypes). */
 export const QEMU_STATS = S.STATE | S.CPU_TOTAL | S.BALLOON | S.VCPU | S.INTERFACE | S.BLOCK;

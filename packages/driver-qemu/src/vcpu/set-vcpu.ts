@@ -8,6 +8,7 @@ import type { DriverContext } from '../driver/driver-context.js';
 import { modificationImpact } from '../driver/modification-impact.js';
 import { withMonitor } from '../driver/monitor.js';
 import { plugVcpu, unplugVcpu, vcpuSlots } from './vcpu-slots.js';
+import { pinVcpuThreads } from './vcpu-affinity.js';
 import { nextOrder, setVcpuStates, vcpuStates } from './vcpu-states.js';
 
 const D = ErrorDomain.QEMU;
@@ -49,6 +50,7 @@ async function changeLive(s: ActiveStatus, def: DomainDef, ids: readonly number[
     const states = vcpuStates(def);
     const id = liveTarget(states, ids, enable);
     await (enable ? plugVcpu(mon, slots, id) : unplugVcpu(mon, id));
+    if (enable) await pinVcpuThreads(mon, s.pid!, def, [id]);
     states[id] = enable ? { enabled: true, hotpluggable: true, order: nextOrder(states) } : { enabled: false, hotpluggable: true };
     setVcpuStates(def, states);
   });
