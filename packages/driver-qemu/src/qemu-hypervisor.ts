@@ -533,7 +533,8 @@ export class QemuHypervisor implements HypervisorDriver {
    * live change of the device `device` finds in the definition it changes (parsed XML, or an alias).
    */
   private async modifyDevice(dom: DomainRef, device: string | DeviceByAlias, flags: number, fn: string, change: {
-    config: (d: StoredDomain, el: XmlElement) => Promise<void>;
+    /** A change whose definition is written only once the live change succeeded returns the write (libvirt's order). */
+    config: (d: StoredDomain, el: XmlElement) => Promise<void | (() => Promise<void>)>;
     live: (s: ReturnType<typeof requireActive>, el: XmlElement) => Promise<void>;
   }, allowed = DomainDeviceModifyFlags.LIVE | DomainDeviceModifyFlags.CONFIG | DomainDeviceModifyFlags.FORCE): Promise<void> {
     const F = DomainDeviceModifyFlags;
@@ -547,8 +548,9 @@ export class QemuHypervisor implements HypervisorDriver {
       if (live && !active) throw notRunning();
       if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot modify device on transient domain', D);
       const liveEl = live ? find(() => parseDomainXML(requireActive(d).xml, { arch: GUEST_ARCH })) : undefined;
-      if (config) await change.config(d, find(() => d.persistentDef!));
+      const commit = config ? await change.config(d, find(() => d.persistentDef!)) : undefined;
       if (liveEl) await change.live(requireActive(d), liveEl);
+      if (commit) await commit();
     });
   }
 
