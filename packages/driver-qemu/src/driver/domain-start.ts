@@ -22,6 +22,7 @@ import { balloonSetup } from './memory-stats.js';
 import { throttleSetup } from '../iotune/block-iotune.js';
 import { emulatorPinSetup } from '../cputune/emulator-pin.js';
 import { plugStartupVcpus } from '../vcpu/vcpu-startup.js';
+import { pinVcpuThreads } from '../vcpu/vcpu-affinity.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -205,6 +206,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       await recordMemoryDevices(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       await emulatorPinSetup(status.pid!, def);
+      await pinVcpuThreads(proc.monitor, status.pid!, def);
       // Written together: QEMU applies the actions before it runs the guest.
       await Promise.all([lifecycleSetup(proc.monitor, def), ...balloonSetup(proc.monitor, def), ...throttleSetup(proc.monitor, def), ...(opts.paused ? [] : [proc.monitor.execute('cont')])]);
     } finally {
