@@ -4,7 +4,7 @@
 // OS, so the guest never plugs a block), through virsh and through tsvirsh on qemu:///embed,
 // compared byte for byte; then the memory devices of both sides' live and persistent definitions
 // and the requested size inside each QEMU.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,8 +141,16 @@ describe.skipIf(oracleSkipped('memdev-oracle'))("memory devices beside libvirt's
       ['detach-device-alias', NAME, 'virtiomem1', '--live'], ['detach-device-alias', NAME, 'dimm0', '--live'], ['detach-device-alias', NAME, 'dimm0', '--config'],
       ['detach-device-alias', NAME, 'nope'],
     ];
+    // libvirtd's DEVICE_ADDED names (memdev-events.test.ts checks tsvirt's through the API).
+    const events = spawn('virsh', ['-c', 'qemu:///system', 'event', NAME, '--event', 'device-added', '--loop', '--timeout', '120'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let added = '';
+    events.stdout.on('data', (b: Buffer) => (added += b.toString()));
+    await new Promise((r) => setTimeout(r, 1000));
     const { differ } = await compareSteps(sides, steps);
+    events.kill();
     expect(differ).toEqual([]);
+    expect(added).toContain(`event 'device-added' for domain '${NAME}': memdimm1\n`);
+    expect(added).toContain(`event 'device-added' for domain '${NAME}': memvirtiomem1\n`);
     for (const flag of [[], ['--inactive']]) {
       const theirs = memoryOf(systemVirsh(['dumpxml', NAME, ...flag]).stdout);
       expect(memoryOf((await tsvirsh(root.uri, 'dumpxml', NAME, ...flag)).stdout)).toEqual(theirs);

@@ -1,4 +1,5 @@
 import { addDevice, domainPart, formatDomainXML, parseDomainXML, toKiB, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { DomainEventID } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { memoryModuleArgs } from '../command/memory-device-args.js';
 import { assignPciAddresses } from '../command/pci-address.js';
@@ -141,8 +142,8 @@ function qmpCommands(args: readonly string[]): Array<{ command: 'object-add' | '
 /**
  * Plugs a memory module into a running domain as libvirt does: its backend objects
  * (`object-add`), then the device (`device_add`; a DIMM in the first free slot, virtio-mem on a
- * free PCI slot), the live definition grown by its size and showing QEMU's view of it. A
- * failure deletes the objects made.
+ * free PCI slot), the live definition grown by its size and showing QEMU's view of it, and
+ * DEVICE_ADDED raised. A failure deletes the objects made.
  */
 export async function attachMemoryLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
@@ -170,6 +171,8 @@ export async function attachMemoryLive(drv: DriverContext, status: ActiveStatus,
   });
   status.xml = formatDomainXML(def, { id: status.id });
   await writeStatus(drv.paths, status);
+  // libvirt 9.0 names the module by its backend object's id (memdimm1) in DEVICE_ADDED.
+  drv.events.raiseOther({ eventID: DomainEventID.DEVICE_ADDED, domain: { name: status.name, uuid: status.uuid, id: status.id }, devAlias: `mem${alias}` });
 }
 
 /**

@@ -1,9 +1,12 @@
-// QEMU's MEMORY_DEVICE_SIZE_CHANGE moves a virtio-mem device's <current> in the live XML, as
-// libvirt's does. No guest OS runs here, so no guest ever plugs a block and QEMU never sends the
-// event by itself: the event is handed to the driver's handler for a real running guest, and the
-// status it writes is read back through the API.
+// Memory modules' events with real QEMU. QEMU's MEMORY_DEVICE_SIZE_CHANGE moves a virtio-mem
+// device's <current> in the live XML, as libvirt's does; no guest OS runs here, so no guest ever
+// plugs a block and QEMU never sends the event by itself: the event is handed to the driver's
+// handler for a real running guest, and the status it writes is read back through the API. A
+// live attach raises DEVICE_ADDED with the backend's id, as libvirtd 9.0 does
+// (memdev-oracle.test.ts records libvirtd's).
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseURI } from '@tsvirt/util';
+import { DomainDeviceModifyFlags, DomainEventID } from '@tsvirt/api';
 import type { DriverContext } from '../src/driver/driver-context.js';
 import { handleQmpEvent } from '../src/events/qmp-event-handlers.js';
 import { pathsForURI, type DriverPaths } from '../src/state/driver-paths.js';
@@ -35,6 +38,21 @@ describe('MEMORY_DEVICE_SIZE_CHANGE', () => {
     await event({ id: 'virtiomem9', size: 1048576 });
     await event({ size: 1048576 });
     expect(current(await dom.getXMLDesc(0))).toBe('4096');
+    await dom.destroy();
+  }, 60_000);
+
+  it('a live attach raises DEVICE_ADDED naming the backend object (memdimmN, memvirtiomemN), a failed one nothing', async () => {
+    const conn = await root.open();
+    const dom = await conn.createXML(DOMAIN.replace("<name>memsize</name>", "<name>memadd</name>").replace("slots='2'", "slots='3'"), 0);
+    const seen: string[] = [];
+    const off = await conn.domainEventRegisterAny(dom, DomainEventID.DEVICE_ADDED, (_d, e) => seen.push((e as { devAlias: string }).devAlias));
+    await dom.attachDeviceFlags("<memory model='dimm'><target><size unit='MiB'>64</size><node>0</node></target></memory>", DomainDeviceModifyFlags.LIVE);
+    await dom.attachDeviceFlags("<memory model='virtio-mem'><target><size unit='MiB'>64</size><node>0</node><block unit='KiB'>2048</block><requested unit='KiB'>0</requested></target></memory>", DomainDeviceModifyFlags.LIVE)
+      .catch((e: Error) => seen.push(e.message));
+    await dom.attachDeviceFlags("<memory model='dimm'><target><size unit='MiB'>64</size><node>0</node></target></memory>", DomainDeviceModifyFlags.LIVE)
+      .catch((e: Error) => seen.push(e.message));
+    off();
+    expect(seen).toEqual(['memdimm0', 'memvirtiomem1', "unsupported configuration: memory device count '4' exceeds slots count '3'"]);
     await dom.destroy();
   }, 60_000);
 });
