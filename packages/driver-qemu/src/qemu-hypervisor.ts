@@ -7,7 +7,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  DomainConsoleFlags, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
+  DomainConsoleFlags, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type DomainVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
   type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
@@ -20,6 +20,8 @@ import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { getAutostart, setAutostart } from './driver/domain-autostart.js';
 import { renameDomain } from './driver/domain-rename.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
+import { setVcpu } from './vcpu/set-vcpu.js';
+import { domainVcpus, vcpuPinInfo } from './vcpu/vcpu-info.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
 import { blockIoTuneCount, getBlockIoTune, setBlockIoTune } from './iotune/block-iotune.js';
@@ -622,6 +624,15 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainSetVcpusFlags(dom: DomainRef, count: number, flags: number): Promise<void> {
     if (flags & DomainVcpuFlags.GUEST) return this.agent.setGuestVcpuCount(dom, count, flags);
     await domainJob(this.drv, dom, true, (d) => setVcpus(this.drv, d, count, flags));
+  }
+  async domainSetVcpu(dom: DomainRef, cpumap: string, state: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setVcpu(this.drv, d, cpumap, state, flags));
+  }
+  async domainGetVcpus(dom: DomainRef): Promise<DomainVcpus> {
+    return domainJob(this.drv, dom, true, (d) => domainVcpus(d));
+  }
+  async domainGetVcpuPinInfo(dom: DomainRef, flags: number): Promise<boolean[][]> {
+    return vcpuPinInfo(await readDomain(this.drv, dom), flags);
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
     if (flags & DomainVcpuFlags.GUEST) return this.agent.guestVcpuCount(dom, flags);
