@@ -122,7 +122,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   await checkEmulator(def);
   const accel = await accelFor(drv, def);
   await selectFirmware(def, firmwareContext(paths));
-  const { disks, passFds } = assignFdSets(drv.fdGroups, def.uuid, await resolveDisksForStart(drv, def.devices, def.os.boot));
+  const { disks, passFds, sets } = assignFdSets(drv.fdGroups, def.uuid, await resolveDisksForStart(drv, def.devices, def.os.boot));
   recordAliases(def, disks);
   const scsi = await planDomainScsiHostdevs(def.devices, nodesTaken(disks));
   const uses = [...await sharedUsesOf(disks), ...scsi.shared];
@@ -143,6 +143,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       sharedDisks: uses, ...(scsi.uses.length ? { scsiHostdevs: scsi.uses } : {}), pendingUnplug: [], pendingPlug: undefined,
       nextNode: nodesTaken(disks) + Object.keys(scsi.nodes).length + 1,
       diskNodes: { ...Object.fromEntries(disks.map((d) => [d.alias, d.node])), ...scsi.nodes }, fakeReboot: false,
+      ...(sets ? { nextFdSet: sets } : {}),
     };
     await writeStatus(paths, s).catch(async (e: unknown) => {
       await restoreSgio();
