@@ -11,6 +11,8 @@
 //     client, both daemons (median of 5).
 // Needs root and the system libvirtd (packages/driver-qemu/scripts/libvirtd-up.sh starts it).
 // BENCH_PARTS=1,2 runs only those parts (the QEMU domains are made when a part from 2 on needs them).
+// BENCH_RUNS=5 repeats parts 1 and 2 that many times in one process (the domains made once) and
+// ends with each row's ratios over the runs.
 // Each `virsh` row also gives each daemon's CPU time per command (all its threads, from
 // /proc/PID/task/*/schedstat), which the machine's load inflates far less than wall time.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -25,6 +27,7 @@ const DAEMON = join(root, 'packages/daemon/dist/bundle/cli.js');
 const TSVIRSH = join(root, 'tools/virsh/dist/bundle/cli.js');
 const RUNNING = Number(process.env.BENCH_DOMAINS ?? 20);
 const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4,5').split(',').map(Number));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 if (process.getuid?.() !== 0 || !existsSync('/usr/bin/virsh')) {
   console.log('daemon-bench: needs root and virsh; skipped');
   process.exit(0);
@@ -101,14 +104,17 @@ const text = script.join('\n');
 const testURI = { tsvirtd: `test+unix:///default?socket=${sock}`, libvirtd: 'test+unix:///default' };
 const sides = haveLibvirt ? ['tsvirtd', 'libvirtd'] : ['tsvirtd'];
 /**
- * Median times of `cmd` on each side, the runs interleaved so that both sides meet the same load,
- * and each daemon's mean CPU time per run (printed).
+ * Median times of `cmd` on each side and each daemon's mean CPU time per run (printed). The sides
+ * take turns, the first of each pair alternating, so that both meet the same load and neither is
+ * always the one that runs just after the other; one untimed run of each first (a daemon just
+ * started has not compiled its hot paths yet, and a long-running one has).
  */
 function interleaved(uris, cmd, n) {
   const t = Object.fromEntries(sides.map((s) => [s, []]));
   const cpu = Object.fromEntries(sides.map((s) => [s, 0]));
+  for (const s of sides) timed('virsh', ['-c', uris[s], cmd]);
   for (let i = 0; i < n; i++) {
-    for (const s of sides) {
+    for (const s of i % 2 ? [...sides].reverse() : sides) {
       const before = cpuMs(daemonPids[s]);
       t[s].push(timed('virsh', ['-c', uris[s], cmd]));
       cpu[s] += (cpuMs(daemonPids[s]) - before) / n;
@@ -116,16 +122,19 @@ function interleaved(uris, cmd, n) {
   }
   return { cpu, ...Object.fromEntries(sides.map((s) => [s, median(t[s])])) };
 }
-const fig = {};
-if (PARTS.has(1)) {
-  console.log(`virsh 9.0 on test:///default ${load()}`);
-  let r = interleaved(testURI, text, 5);
-  row('400-command script (median of 5, interleaved)', r.tsvirtd, r.libvirtd);
+/** Each row's libvirtd/tsvirtd ratio of every run, for the summary at the end. */
+const ratios = new Map();
+function measure(label, uris, cmd, n) {
+  const r = interleaved(uris, cmd, n);
+  row(label, r.tsvirtd, r.libvirtd);
   cpuRow(r.cpu);
-  r = interleaved(testURI, 'list --all', 30);
-  row('`virsh list --all` (median of 30, interleaved)', r.tsvirtd, r.libvirtd);
-  cpuRow(r.cpu);
+  if (r.libvirtd !== undefined) ratios.set(label, [...(ratios.get(label) ?? []), r.libvirtd / r.tsvirtd]);
 }
+const testRows = () => {
+  console.log(`virsh 9.0 on test:///default ${load()}`);
+  measure('400-command script (median of 5, interleaved)', testURI, text, 5);
+  measure('`virsh list --all` (median of 30, interleaved)', testURI, 'list --all', 30);
+};
 
 // 2. QEMU with RUNNING domains running on each side.
 const qemuXML = (name) => `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
@@ -144,11 +153,20 @@ for (const s of needQemu ? sides : []) {
 }
 // the guests' firmware runs for a few seconds after their start: measure once it is idle
 if (needQemu) await new Promise((r) => setTimeout(r, 15_000));
-if (PARTS.has(2)) {
+const qemuRow = () => {
   console.log(`\nvirsh 9.0 with ${RUNNING} QEMU domains running (TCG) ${load()}`);
-  const r = interleaved(qemuURI, 'list --all', 20);
-  row(`\`virsh list --all\` (median of 20, interleaved)`, r.tsvirtd, r.libvirtd);
-  cpuRow(r.cpu);
+  measure(`\`virsh list --all\` (median of 20, interleaved)`, qemuURI, 'list --all', 20);
+};
+for (let run = 1; run <= RUNS; run++) {
+  if (RUNS > 1) console.log(`\nrun ${run} of ${RUNS}`);
+  if (PARTS.has(1)) testRows();
+  if (PARTS.has(2)) qemuRow();
+}
+if (RUNS > 1) {
+  console.log(`\nratios over the ${RUNS} runs (libvirtd's time / tsvirtd's: above 1, tsvirtd is faster)`);
+  for (const [label, xs] of ratios) {
+    console.log(`  ${label.padEnd(44)} ${xs.map((x) => `${x.toFixed(2)}x`).join(' ')}   median ${median(xs).toFixed(2)}x, lowest ${Math.min(...xs).toFixed(2)}x`);
+  }
 }
 
 // python3-libvirt's event fixture (parts 4 and 5).

@@ -5,7 +5,8 @@ import { Connection } from './objects/connection.js';
 import { markInternal } from './objects/internal-connection.js';
 import { listeningDaemon } from './daemon-socket.js';
 import type { ConnectAuth } from './connect-auth.js';
-import { REMOTE_PACKAGE, SECONDARY_PROVIDES, driverEntry, loadDriver, type DriverEntry } from './registry.js';
+import { REMOTE_PACKAGE, driverEntry, loadDriver, type DriverEntry } from './registry.js';
+import { LazySecondaries, tableOf } from './lazy-secondaries.js';
 
 export interface ConnectOptions {
   /** Open read-only: every modifying call fails with OPERATION_DENIED. */
@@ -18,26 +19,30 @@ function noDriver(uri: string, hint?: string): VirError {
   return new VirError(ErrorCode.NO_CONNECT, hint ? `${uri}: ${hint}` : uri, ErrorDomain.NONE);
 }
 
-/** One connection of every kind's first provider: the hypervisor driver's own table, then its secondaries'. */
-function mergeTables(main: DriverConnection, tables: readonly DriverConnection[], name: string): DriverConnection {
+/** A driver's connection as the API holds it: its tables, under the name it was opened with when it names none. */
+function named(main: DriverConnection, name: string): DriverConnection {
   const merged: Record<string, unknown> = {
     hypervisor: main.hypervisor,
     events: main.events,
     uri: main.uri ?? name,
     closed: main.closed,
-    close: async () => {
-      await Promise.all(tables.map((t) => t.close()));
-    },
+    close: () => main.close(),
   };
-  for (const kind of SECONDARY_KINDS) merged[kind] = tables.find((t) => t[kind])?.[kind];
-  const owner = (kind: DriverKind): DriverConnection | undefined => (kind === 'hypervisor' ? main : tables.find((t) => t[kind]));
-  if ([main, ...tables].some((t) => t.tableForCall)) {
-    merged.tableForCall = (kind: DriverKind, api: string) => {
-      const o = owner(kind);
-      return o?.tableForCall ? o.tableForCall(kind, api) : o?.[kind];
-    };
-  }
+  for (const kind of SECONDARY_KINDS) merged[kind] = main[kind];
+  if (main.tableForCall) merged.tableForCall = (kind: DriverKind, api: string) => tableOf([main], kind, api);
   return merged as unknown as DriverConnection;
+}
+
+/** The hypervisor's connection, its other kinds' tables from the secondaries opened on first use. */
+function withLazySecondaries(main: DriverConnection, secondaries: LazySecondaries, name: string): DriverConnection {
+  return {
+    hypervisor: main.hypervisor,
+    events: main.events,
+    uri: main.uri ?? name,
+    closed: main.closed,
+    close: () => secondaries.close(),
+    tableForCall: (kind, api) => secondaries.table(kind, api),
+  };
 }
 
 /** libvirt's remote driver answers a URI with a transport, and a remote host of a local-only driver. */
@@ -46,7 +51,7 @@ async function openRemote(name: string, ctx: OpenContext, why: string): Promise<
   if (!remote) throw noDriver(name, `${why}; install the package ${REMOTE_PACKAGE} to use it`);
   const opened = await remote.open(ctx);
   if (opened === 'declined') throw noDriver(name);
-  return new Connection(mergeTables(opened, [opened], name), name, ctx.readonly);
+  return new Connection(named(opened, name), name, ctx.readonly);
 }
 
 /**
@@ -59,7 +64,7 @@ async function openThroughDaemon(name: string, ctx: OpenContext, socket: string)
   const remote = await loadDriver(REMOTE_PACKAGE);
   const opened = remote && (await remote.open({ ...ctx, uri: parseURI(`${u.driver}+unix://${u.path}?${query}`) }));
   if (!opened || opened === 'declined') throw noDriver(name, `a tsvirtd listens on ${socket}; install the package ${REMOTE_PACKAGE} to reach it`);
-  return new Connection(mergeTables({ ...opened, uri: name }, [opened], name), name, ctx.readonly);
+  return new Connection(named({ ...opened, uri: name }, name), name, ctx.readonly);
 }
 
 /**
@@ -72,29 +77,9 @@ async function openThroughLocalDaemon(ctx: OpenContext, name: string, pkg: strin
     if (e instanceof VirError && e.code === ErrorCode.NO_CONNECT) return 'declined' as const;
     throw e;
   }));
-  if (opened && opened !== 'declined') return new Connection(mergeTables(opened, [opened], name), name, ctx.readonly);
+  if (opened && opened !== 'declined') return new Connection(named(opened, name), name, ctx.readonly);
   const daemon = remote ? 'no libvirt daemon listens on this host' : `${REMOTE_PACKAGE} is not installed to reach a daemon`;
   throw noDriver(name, `the package ${pkg} is not installed and ${daemon}; install ${pkg} to use ${ctx.uri.driver}:// URIs, or ${REMOTE_PACKAGE} with a running libvirtd`);
-}
-
-/** The secondary drivers of an entry: opened ones joined, uninstalled ones remembered by the kinds they provide. */
-async function openSecondaries(entry: DriverEntry, main: DriverConnection, ctx: OpenContext): Promise<{
-  tables: DriverConnection[]; missing: Map<DriverKind, string>;
-}> {
-  const tables = [main];
-  const missing = new Map<DriverKind, string>();
-  for (const spec of entry.secondary) {
-    if (SECONDARY_KINDS.every((k) => tables.some((t) => t[k]))) break;
-    const secondary = await loadDriver(spec);
-    if (!secondary) {
-      for (const kind of SECONDARY_PROVIDES[spec] ?? []) missing.set(kind, spec);
-      continue;
-    }
-    const opened = await secondary.open(ctx);
-    if (opened !== 'declined') tables.push(opened);
-  }
-  for (const kind of missing.keys()) if (tables.some((t) => t[kind])) missing.delete(kind);
-  return { tables, missing };
 }
 
 function checkScheme(driver: ConnectionDriver, entry: DriverEntry, uri: VirURI, name: string): void {
@@ -132,6 +117,6 @@ export async function connect(uri?: string, options: ConnectOptions = {}): Promi
   }
   const main = await driver.open(ctx);
   if (main === 'declined') throw noDriver(name);
-  const { tables, missing } = await openSecondaries(entry, main, ctx);
-  return new Connection(mergeTables(main, tables, name), name, readonly, missing);
+  if (entry.secondary.length === 0) return new Connection(named(main, name), name, readonly);
+  return new Connection(withLazySecondaries(main, new LazySecondaries(entry, main, ctx), name), name, readonly);
 }

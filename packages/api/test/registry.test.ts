@@ -247,6 +247,58 @@ describe('connect', () => {
     expect([main.closed, net.closed]).toEqual([1, 1]);
   });
 
+  it('secondary drivers are opened by the first call that needs one of their kinds, once, and closed with the connection', async () => {
+    const main = fakeDriver('Fake');
+    const net = fakeDriver('Net', { hypervisor: undefined, network: { connectListAllNetworks: async () => [{ name: 'default', uuid: 'u' }] } });
+    const storage = fakeDriver('Storage', { hypervisor: undefined, storage: { connectListAllStoragePools: async () => [] } });
+    provided.set('@tsvirt/driver-lxc', { driver: main });
+    provided.set('@tsvirt/secondary-network', { driver: net });
+    provided.set('@tsvirt/secondary-storage', { driver: storage });
+    const conn = await connect('lxc:///');
+    expect(await conn.getType()).toBe('FAKE');
+    expect([net.opened.length, storage.opened.length]).toEqual([0, 0]);
+    // two calls at once: one opening, in the registry's order, as connect() opened them before
+    const [nets, pools] = await Promise.all([conn.listAllNetworks(), conn.listAllStoragePools()]);
+    expect([nets.map((n) => n.getName()), pools]).toEqual([['default'], []]);
+    await conn.listAllNetworks();
+    expect([net.opened.length, storage.opened.length]).toEqual([1, 1]);
+    // a kind no installed package provides: NO_SUPPORT naming the missing one, as before
+    const e = await virErrorOf(conn.listAllSecrets());
+    expect([e.code, e.message]).toEqual([ErrorCode.NO_SUPPORT, 'this function is not supported by the connection driver: '
+      + 'virConnectListAllSecrets: the package @tsvirt/secondary-secret is not installed; install it for secret calls']);
+    // an entry point the secondary lacks is NO_SUPPORT naming the public call, before and after the open
+    const fresh = await connect('lxc:///');
+    expect((await virErrorOf(fresh.networkDefineXML('<network/>'))).message)
+      .toBe('this function is not supported by the connection driver: virNetworkDefineXML');
+    expect((await virErrorOf(fresh.networkDefineXML('<network/>'))).message)
+      .toBe('this function is not supported by the connection driver: virNetworkDefineXML');
+    await Promise.all([conn.close(), fresh.close()]);
+    expect([main.closed, net.closed, storage.closed]).toEqual([2, 2, 2]);
+    // a connection that never needed them never opens them
+    await (await connect('lxc:///')).close();
+    expect([main.closed, net.opened.length]).toEqual([3, 2]);
+  });
+
+  it("a secondary driver's failing open is the failing call's error; the next call opens it again", async () => {
+    const main = fakeDriver('Fake');
+    const net = fakeDriver('Net', { hypervisor: undefined, network: { connectListAllNetworks: async () => [] } });
+    const open = net.open.bind(net);
+    let fail = true;
+    net.open = async (ctx) => {
+      if (fail) throw new VirError(ErrorCode.INTERNAL_ERROR, 'cannot read the network directory', ErrorDomain.NETWORK);
+      return open(ctx);
+    };
+    provided.set('@tsvirt/driver-lxc', { driver: main });
+    provided.set('@tsvirt/secondary-network', { driver: net });
+    const conn = await connect('lxc:///');
+    expect(await conn.getType()).toBe('FAKE');
+    expect((await virErrorOf(conn.listAllNetworks())).message).toBe('internal error: cannot read the network directory');
+    fail = false;
+    expect(await conn.listAllNetworks()).toEqual([]);
+    await conn.close();
+    expect([main.closed, net.closed]).toEqual([1, 1]);
+  });
+
   it("a secondary driver's secrets and network filters are reachable (every kind is merged)", async () => {
     const main = fakeDriver('Fake');
     const uuid = '6695eb01-f6a4-8304-79aa-97f2502e193f';

@@ -7,7 +7,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  DomainConsoleFlags, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
+  DomainConsoleFlags, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type DomainVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
   type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
@@ -20,6 +20,8 @@ import { startDomain, type StartOptions } from './driver/domain-start.js';
 import { getAutostart, setAutostart } from './driver/domain-autostart.js';
 import { renameDomain } from './driver/domain-rename.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
+import { setVcpu } from './vcpu/set-vcpu.js';
+import { domainVcpus, vcpuPinInfo } from './vcpu/vcpu-info.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
 import { blockIoTuneCount, getBlockIoTune, setBlockIoTune } from './iotune/block-iotune.js';
@@ -531,7 +533,8 @@ export class QemuHypervisor implements HypervisorDriver {
    * live change of the device `device` finds in the definition it changes (parsed XML, or an alias).
    */
   private async modifyDevice(dom: DomainRef, device: string | DeviceByAlias, flags: number, fn: string, change: {
-    config: (d: StoredDomain, el: XmlElement) => Promise<void>;
+    /** A change whose definition is written only once the live change succeeded returns the write (libvirt's order). */
+    config: (d: StoredDomain, el: XmlElement) => Promise<void | (() => Promise<void>)>;
     live: (s: ReturnType<typeof requireActive>, el: XmlElement) => Promise<void>;
   }, allowed = DomainDeviceModifyFlags.LIVE | DomainDeviceModifyFlags.CONFIG | DomainDeviceModifyFlags.FORCE): Promise<void> {
     const F = DomainDeviceModifyFlags;
@@ -545,8 +548,9 @@ export class QemuHypervisor implements HypervisorDriver {
       if (live && !active) throw notRunning();
       if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot modify device on transient domain', D);
       const liveEl = live ? find(() => parseDomainXML(requireActive(d).xml, { arch: GUEST_ARCH })) : undefined;
-      if (config) await change.config(d, find(() => d.persistentDef!));
+      const commit = config ? await change.config(d, find(() => d.persistentDef!)) : undefined;
       if (liveEl) await change.live(requireActive(d), liveEl);
+      if (commit) await commit();
     });
   }
 
@@ -620,6 +624,15 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainSetVcpusFlags(dom: DomainRef, count: number, flags: number): Promise<void> {
     if (flags & DomainVcpuFlags.GUEST) return this.agent.setGuestVcpuCount(dom, count, flags);
     await domainJob(this.drv, dom, true, (d) => setVcpus(this.drv, d, count, flags));
+  }
+  async domainSetVcpu(dom: DomainRef, cpumap: string, state: number, flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => setVcpu(this.drv, d, cpumap, state, flags));
+  }
+  async domainGetVcpus(dom: DomainRef): Promise<DomainVcpus> {
+    return domainJob(this.drv, dom, true, (d) => domainVcpus(d));
+  }
+  async domainGetVcpuPinInfo(dom: DomainRef, flags: number): Promise<boolean[][]> {
+    return vcpuPinInfo(await readDomain(this.drv, dom), flags);
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
     if (flags & DomainVcpuFlags.GUEST) return this.agent.guestVcpuCount(dom, flags);

@@ -11,6 +11,7 @@ import { resolveDisksForStart } from '../src/driver/resolve-disks.js';
 import { selectFirmware } from '../src/firmware/firmware-select.js';
 import { devicesOf } from '../src/devices/typed-devices.js';
 import { isHostScsi } from '../src/shared-disks/scsi-host-device.js';
+import { TAP_TYPES } from '../src/network/interface-plug.js';
 
 /** libvirt's test harness: its firmware descriptors (copied into fixtures) and its NVRAM directory. */
 const FIRMWARE_FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures/firmware');
@@ -75,17 +76,19 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
   const drv = { volumePath: () => Promise.reject(new Error('no storage driver in the conformance run')) } as unknown as DriverContext;
   await selectFirmware(def, LIBVIRT_TEST_FIRMWARE);
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
-  const args = buildCommandLine(def, {
+  return buildCommandLine(def, {
     accel: def.type === 'kvm' ? 'kvm' : 'tcg', monitorPath: `${dir}/monitor.sock`,
     masterKeyFile: `${dir}/master-key.aes`, disks, vncPort: VNC_PORT_MIN, hugepages: LIBVIRT_TEST_HUGEPAGES(def.name),
     // libvirt's test harness names every emulated TPM's swtpm socket /dev/test.
     tpmEmulatorSocket: '/dev/test',
     // ... and finds every host adapter's SCSI LUN at /dev/sg0.
     scsiSgPaths: new Map(devicesOf(def.devices, 'hostdev').flatMap((h, i) => (isHostScsi(h) ? [[i, '/dev/sg0'] as const] : []))),
+    // ... and shows every listening socket the driver makes and passes as fd 1729,
+    listen: () => 1729,
+    // ... and each interface's tap as fd 3, with vhost-net as fd 44 for a virtio NIC not asking for QEMU's own.
+    taps: devicesOf(def.devices, 'interface').flatMap((nic, index) => (TAP_TYPES.has(nic.type)
+      ? [{ index, tap: `vnet${index}`, fd: 3, vhostfd: nic.model === 'virtio' && nic.driver?.name !== 'qemu' ? 44 : undefined }] : [])),
   });
-  // libvirt opens listening sockets itself and hands them over; its test harness shows each as fd 1729.
-  // (It opens those it listens on without waiting: a vhost-user socket QEMU waits on is QEMU's own.)
-  return args.map((a) => a.replace(/^socket,id=([\w-]+),path=(?:[^,]|,,)*,server=on(?=,wait=off)/, 'socket,id=$1,fd=1729,server=on'));
 }
 
 /** Command lines: in/NAME.xml through define and the command builder must give in/NAME.x86_64-latest.args word for word. */

@@ -44,3 +44,9 @@ export async function compareSteps(sides: OracleSides, steps: readonly string[][
   }
   return { differ, transcript };
 }
+
+/** Removes a domain a suite made on the system libvirtd, running or not. */
+export function forgetSystemDomain(name: string): void {
+  systemVirsh(['destroy', name]);
+  systemVirsh(['undefine', name]);
+}

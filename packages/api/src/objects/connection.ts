@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { QemuMonitorEvent } from '../driver/domain-control-entry-points.js';
-import { ErrorCode, ErrorDomain, VirError, noSupport } from '@tsvirt/util';
-import type { DriverKind } from '../driver/driver-kinds.js';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseUUID } from '@tsvirt/conf';
 import type { DriverConnection } from '../driver/connection-driver.js';
 import type { NodeInfo, SecurityModel } from '../driver/driver-types.js';
@@ -57,17 +56,13 @@ export class Connection {
   /** The registered close callback's driver-side wrapper, by the caller's callback. */
   readonly #closeCallbacks = new Map<ConnectionCloseCallback, DriverCloseCallback>();
 
-  /** `missing`: the secondary package that would provide a kind the connection lacks, named in NO_SUPPORT. */
-  constructor(driver: DriverConnection, uri: string, readonly: boolean, missing: ReadonlyMap<DriverKind, string> = new Map()) {
+  constructor(driver: DriverConnection, uri: string, readonly: boolean) {
     this.#driver = driver;
     this.#uri = uri;
     this.#readonly = readonly;
     bindTables(this, (kind, api) => {
       const live = this.#live(api);
-      const table = live.tableForCall ? live.tableForCall(kind, api) : live[kind];
-      const pkg = table ? undefined : missing.get(kind);
-      if (pkg) throw noSupport(`${api}: the package ${pkg} is not installed; install it for ${kind} calls`);
-      return table;
+      return live.tableForCall ? live.tableForCall(kind, api) : live[kind];
     });
     // a connection that closed by itself (its daemon gone) ends its event streams too
     const end = (): void => this.#end();

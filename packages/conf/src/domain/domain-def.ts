@@ -19,6 +19,16 @@ export interface DomainVcpu {
   current?: number;
   placement: 'static' | 'auto';
   cpuset?: string;
+  /** `<vcpus>`: each vCPU's state by id (as many as `count`), when the definition lists them one by one. */
+  vcpus?: DomainVcpuState[];
+}
+
+/** One vCPU of `<vcpus>`: online or not; `hotpluggable` as written (see `vcpuHotpluggable` for libvirt's default). */
+export interface DomainVcpuState {
+  enabled: boolean;
+  hotpluggable?: boolean;
+  /** The order in which it came online (1 for the first); absent when not set. */
+  order?: number;
 }
 
 /**

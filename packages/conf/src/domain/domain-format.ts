@@ -3,6 +3,7 @@ import { formatXml } from '../xml/xml-format.js';
 import { patchElement } from '../xml/xml-edit.js';
 import { DOMAIN_SPEC } from '../schema/domain-spec.js';
 import type { DomainDef } from './domain-def.js';
+import { vcpusElement } from './vcpu-states.js';
 
 export interface DomainFormatOptions {
   /** The running domain's id; omitted for an inactive domain or with `inactive`. */
@@ -30,6 +31,7 @@ function typedElements(def: DomainDef): XmlElement[] {
       cpuset: def.vcpu.cpuset,
       current: def.vcpu.current !== undefined && def.vcpu.current !== def.vcpu.count ? String(def.vcpu.current) : undefined,
     }, String(def.vcpu.count)),
+    ...(def.vcpu.vcpus ? [vcpusElement(def.vcpu.vcpus)] : []),
     patchElement(src.os, 'os', {}, undefined, [
       patchElement(osType, 'type', { arch: def.os.arch, machine: def.os.machine }, def.os.type),
       ...def.os.other,

@@ -5,13 +5,14 @@ import { fitsULL, toKiB } from '../units.js';
 import { attr as bindAttr } from '../model/binding.js';
 import { oneOf, uint } from '../model/codec.js';
 import { generateUUID, parseUUID } from '../uuid.js';
-import type { DomainDef, LifecycleAction } from './domain-def.js';
+import type { DomainDef, DomainVcpu, LifecycleAction } from './domain-def.js';
 import { applyDeviceDefaults } from './device-defaults.js';
 import { memtuneUnits } from './memtune-units.js';
 import { checkDomain } from './domain-semantics.js';
 import { applyCputuneDefaults } from './cputune-defaults.js';
+import { onlineVcpus, vcpuStatesOf, type VcpuStateCheck } from './vcpu-states.js';
 
-const TYPED = new Set(['name', 'uuid', 'title', 'description', 'memory', 'currentMemory', 'vcpu', 'os', 'clock',
+const TYPED = new Set(['name', 'uuid', 'title', 'description', 'memory', 'currentMemory', 'vcpu', 'vcpus', 'os', 'clock',
   'on_poweroff', 'on_reboot', 'on_crash', 'devices']);
 const ACTIONS = new Set(['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart']);
 
@@ -33,7 +34,7 @@ const VCPU = { current: bindAttr('current', uint), placement: bindAttr('placemen
 const UINT_MAX = 4294967295;
 
 /** `<vcpu>`: the maximum count, and how many are online at boot. */
-function vcpuOf(el: XmlElement | undefined): { count: number; current?: number; placement: 'static' | 'auto'; cpuset?: string } {
+function vcpuOf(el: XmlElement | undefined): DomainVcpu {
   if (!el) return { count: 1, placement: 'static' };
   const text = textOf(el).trim();
   // An unsigned int, as libvirt reads it: more digits than that is not a count either.
@@ -89,6 +90,8 @@ export function checkDomainName(name: string): void {
 export interface DomainParseDefaults {
   /** Guest architecture when `<type arch>` is absent. */
   arch?: string;
+  /** The hypervisor driver's rules for `<vcpus>`, run before libvirt's generic defaults and checks. */
+  checkVcpus?: VcpuStateCheck;
 }
 
 /** Parses `<domain>` XML into a DomainDef, raising libvirt's errors for what it refuses. */
@@ -132,6 +135,9 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
   if (boot.length === 0 && osKind === 'hvm' && !hasDeviceBootOrder(firstChild(root, 'devices'))) boot.push('hd');
 
   const vcpu = vcpuOf(firstChild(root, 'vcpu'));
+  const states = vcpuStatesOf(firstChild(root, 'vcpus'), vcpu, defaults.checkVcpus);
+  // Listed one by one, the vCPUs' states decide how many are online.
+  if (states) Object.assign(vcpu, { current: onlineVcpus(states), vcpus: states });
   applyCputuneDefaults(root, vcpu.count);
 
   const clock = firstChild(root, 'clock');

@@ -18,6 +18,9 @@ export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
   'domain/devices/disk/iotune': { order: DISK_IOTUNE_ORDER },
   // A UNIX socket console says its mode first, as a serial port does (the corpus has no such console).
   'domain/devices/console/source': { attrs: ['mode', 'path', 'channel', 'host', 'service', 'tls'] },
+  // A running guest's memory modules: their alias before the address, virtio-mem's plugged size last.
+  'domain/devices/memory': { order: ['uuid', 'source', 'target', 'alias', 'address'], attrs: ['model', 'access', 'discard'] },
+  'domain/devices/memory/target': { order: ['size', 'node', 'label', 'readonly', 'block', 'requested', 'current'] },
   'domain/devices/video/model': { order: ['resolution', 'acceleration'], attrs: ['type', 'ram', 'vram', 'vram64', 'vgamem', 'heads', 'primary', 'blob'] },
 });
 

@@ -1,5 +1,5 @@
 import type { XmlElement } from '@tsvirt/conf';
-import { netdevArgs } from './netdev-args.js';
+import { netdevArgs, type TapArg } from './netdev-args.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
@@ -99,12 +99,12 @@ function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
 }
 
 /** `-netdev` and `-device` arguments of the network interfaces (see netdevArgs). */
-export function interfaceArgs(devices: readonly XmlElement[], taps: readonly { readonly index: number; readonly tap: string }[]): string[] {
+export function interfaceArgs(devices: readonly XmlElement[], taps: readonly TapArg[]): string[] {
   const out: string[] = [];
   const pcieRoot = hasPcieRoot(devices);
   devicesOf(devices, 'interface').forEach((nic, i) => {
     const model = nic.model ?? 'rtl8139';
-    out.push(...netdevArgs(nic, i, taps.find((t) => t.index === i)?.tap));
+    out.push(...netdevArgs(nic, i, taps.find((t) => t.index === i)));
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
@@ -128,8 +128,18 @@ type ChardevHost = Pick<Chardev, 'sources' | 'protocol'> & { readonly type?: str
 const missingPath = (what: string, id: string): VirError =>
   new VirError(ErrorCode.XML_ERROR, `missing source path for ${what}character device '${id}'`, ErrorDomain.DOMAIN);
 
+/**
+ * On a real start, the driver makes the listening socket of a UNIX chardev QEMU serves and passes
+ * it, as libvirt does: this makes it and answers the number QEMU knows it by. Without it (a
+ * pretend start, domxml-to-native) QEMU is told the path.
+ */
+export type ListenFd = (path: string) => number;
+
+/** Where QEMU serves a UNIX socket: the passed descriptor, or the path it makes. */
+export const listenAt = (path: string, listen: ListenFd | undefined): string => (listen ? `fd=${listen(path)}` : `path=${path.replaceAll(',', ',,')}`);
+
 /** The `-chardev` backend of a character device's host side. */
-export function chardevArg(c: ChardevHost, id: string, hostDevice: 'serial' | 'parallel' = 'serial', defaultPath?: string): string {
+export function chardevArg(c: ChardevHost, id: string, listen: ListenFd | undefined, hostDevice: 'serial' | 'parallel' = 'serial', defaultPath?: string): string {
   const type = c.type ?? 'pty';
   const source = c.sources?.[0];
   const path = source?.path ?? defaultPath;
@@ -143,8 +153,8 @@ export function chardevArg(c: ChardevHost, id: string, hostDevice: 'serial' | 'p
       return `file,id=${id},path=${path.replaceAll(',', ',,')}`;
     case 'unix': {
       if (!path) throw missingPath('unix ', id);
-      const server = source?.mode !== 'connect';
-      return `socket,id=${id},path=${path.replaceAll(',', ',,')}${server ? ',server=on,wait=off' : ''}`;
+      if (source?.mode === 'connect') return `socket,id=${id},path=${path.replaceAll(',', ',,')}`;
+      return `socket,id=${id},${listenAt(path, listen)},server=on,wait=off`;
     }
     case 'null':
     case 'vc':
@@ -184,13 +194,13 @@ function isaProps(c: Chardev): Record<string, number> {
 }
 
 /** `-chardev` and `-device` arguments of the serial ports (ISA UARTs, or the ISA debug console). */
-export function serialArgs(devices: readonly XmlElement[]): string[] {
+export function serialArgs(devices: readonly XmlElement[], listen: ListenFd | undefined): string[] {
   return serialPorts(devices).flatMap((s, i) => {
     const chardev = `charserial${i}`;
     const device = s.target?.type === 'isa-debug'
       ? { driver: 'isa-debugcon', chardev, id: `serial${i}`, ...isaProps(s) }
       : { driver: 'isa-serial', chardev, id: `serial${i}`, index: i, ...isaProps(s) };
-    return ['-chardev', chardevArg(s, chardev), ...deviceArg(device)];
+    return ['-chardev', chardevArg(s, chardev, listen), ...deviceArg(device)];
   });
 }
 
@@ -201,13 +211,13 @@ export const channelSocketPath = (runDir: string, name: string): string => `${ru
  * `-chardev` and `-device virtserialport` of the virtio channels (the guest agent's among them),
  * each on the port libvirt gave it at define time.
  */
-export function channelArgs(devices: readonly XmlElement[], runDir: string): string[] {
+export function channelArgs(devices: readonly XmlElement[], runDir: string, listen: ListenFd | undefined): string[] {
   return devicesOf(devices, 'channel').flatMap((c, i) => {
     const target = c.target;
     if (target?.type !== 'virtio') throw unsupported(`channel target type '${target?.type}'`);
     const a = c.address?.type === 'virtio-serial' ? c.address : undefined;
     const id = `charchannel${i}`;
-    const chardev = chardevArg(c, id, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
+    const chardev = chardevArg(c, id, listen, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
     const port = {
       driver: 'virtserialport', bus: `virtio-serial${a?.controller ?? 0}.${a?.bus ?? 0}`, ...(a?.port !== undefined ? { nr: Number(a.port) } : {}),
       chardev: id, id: `channel${i}`, ...(target.name !== undefined ? { name: target.name } : {}),
@@ -217,19 +227,19 @@ export function channelArgs(devices: readonly XmlElement[], runDir: string): str
 }
 
 /** `-chardev` and `-device virtconsole` of the virtio consoles (a serial console is its serial port). */
-export function consoleArgs(devices: readonly XmlElement[]): string[] {
+export function consoleArgs(devices: readonly XmlElement[], listen: ListenFd | undefined): string[] {
   return devicesOf(devices, 'console').flatMap((c, i) => {
     if (c.target?.type !== 'virtio') return [];
     const id = `charconsole${i}`;
-    return ['-chardev', chardevArg(c, id), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
+    return ['-chardev', chardevArg(c, id, listen), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
   });
 }
 
 /** `-chardev` and `-device isa-parallel` arguments of the parallel ports. */
-export function parallelArgs(devices: readonly XmlElement[]): string[] {
+export function parallelArgs(devices: readonly XmlElement[], listen: ListenFd | undefined): string[] {
   return devicesOf(devices, 'parallel').flatMap((p, i) => {
     const chardev = `charparallel${i}`;
-    return ['-chardev', chardevArg(p, chardev, 'parallel'), ...deviceArg({ driver: 'isa-parallel', chardev, id: `parallel${i}`, ...isaProps(p) })];
+    return ['-chardev', chardevArg(p, chardev, listen, 'parallel'), ...deviceArg({ driver: 'isa-parallel', chardev, id: `parallel${i}`, ...isaProps(p) })];
   });
 }
 

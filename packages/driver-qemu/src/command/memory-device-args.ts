@@ -13,7 +13,7 @@ const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UN
 const kib = (value: number | undefined, unit: string | undefined): number => (value === undefined ? 0 : toKiB(value, unit ?? 'KiB'));
 
 /** The memory modules of a definition with their device ids: DIMMs by slot (the first free one when none is given), the rest by count. */
-function withAliases(def: DomainDef): Array<{ m: MemoryDevice; alias: string; slot?: number }> {
+export function memoryModuleIds(def: DomainDef): Array<{ m: MemoryDevice; alias: string; slot?: number }> {
   const mems = devicesOf(def.devices, 'memory');
   const slotted = (m: MemoryDevice): boolean => m.model === 'dimm' || m.model === 'nvdimm';
   const taken = new Set(mems.filter((m) => slotted(m) && m.address?.type === 'dimm' && m.address.slot !== undefined).map((m) => m.address!.slot!));
@@ -61,35 +61,38 @@ function moduleBackend(def: DomainDef, m: MemoryDevice, id: string, ctx: Hugepag
   return { objects, devicePrealloc: virtioMem && pageKiB !== undefined };
 }
 
+/** `-object` and `-device` of one memory module with its device id (and a DIMM's slot). */
+export function memoryModuleArgs(def: DomainDef, m: MemoryDevice, alias: string, slot: number | undefined, ctx: HugepageContext): string[] {
+  const pcieRoot = hasPcieRoot(def.devices);
+  const memdev = `mem${alias}`;
+  const { objects, devicePrealloc } = moduleBackend(def, m, memdev, ctx);
+  const node = m.target?.node;
+  let props: JsonProps;
+  switch (m.model ?? 'dimm') {
+    case 'dimm':
+    case 'nvdimm': {
+      if (m.target?.labelSize !== undefined) throw unsupported('an NVDIMM label is not supported by this driver yet');
+      const base = m.address?.type === 'dimm' && m.address.base !== undefined ? { addr: m.address.base } : {};
+      props = { driver: m.model === 'nvdimm' ? 'nvdimm' : 'pc-dimm', node, ...(m.target?.readonly ? { unarmed: true } : {}), memdev, id: alias, slot, ...base };
+      break;
+    }
+    case 'virtio-mem':
+      props = {
+        driver: 'virtio-mem-pci', node, 'block-size': kib(m.target?.block, m.target?.blockUnit) * 1024,
+        'requested-size': kib(m.target?.requested, m.target?.requestedUnit) * 1024, memdev, ...(devicePrealloc ? { prealloc: true } : {}),
+        id: alias, ...pciProps(pciAddressOf(m), pcieRoot),
+      };
+      break;
+    case 'virtio-pmem':
+      props = { driver: 'virtio-pmem-pci', memdev, id: alias, ...pciProps(pciAddressOf(m), pcieRoot) };
+      break;
+    default:
+      throw unsupported(`memory device model '${m.model}' is not supported by this driver yet`);
+  }
+  return [...objects, ...deviceArg(props)];
+}
+
 /** `-object` and `-device` of each memory module: DIMM, NVDIMM, virtio-mem and virtio-pmem. */
 export function memoryDeviceArgs(def: DomainDef, ctx: HugepageContext): string[] {
-  const pcieRoot = hasPcieRoot(def.devices);
-  return withAliases(def).flatMap(({ m, alias, slot }) => {
-    const memdev = `mem${alias}`;
-    const { objects, devicePrealloc } = moduleBackend(def, m, memdev, ctx);
-    const node = m.target?.node;
-    let props: JsonProps;
-    switch (m.model ?? 'dimm') {
-      case 'dimm':
-      case 'nvdimm': {
-        if (m.target?.labelSize !== undefined) throw unsupported('an NVDIMM label is not supported by this driver yet');
-        const base = m.address?.type === 'dimm' && m.address.base !== undefined ? { addr: m.address.base } : {};
-        props = { driver: m.model === 'nvdimm' ? 'nvdimm' : 'pc-dimm', node, ...(m.target?.readonly ? { unarmed: true } : {}), memdev, id: alias, slot, ...base };
-        break;
-      }
-      case 'virtio-mem':
-        props = {
-          driver: 'virtio-mem-pci', node, 'block-size': kib(m.target?.block, m.target?.blockUnit) * 1024,
-          'requested-size': kib(m.target?.requested, m.target?.requestedUnit) * 1024, memdev, ...(devicePrealloc ? { prealloc: true } : {}),
-          id: alias, ...pciProps(pciAddressOf(m), pcieRoot),
-        };
-        break;
-      case 'virtio-pmem':
-        props = { driver: 'virtio-pmem-pci', memdev, id: alias, ...pciProps(pciAddressOf(m), pcieRoot) };
-        break;
-      default:
-        throw unsupported(`memory device model '${m.model}' is not supported by this driver yet`);
-    }
-    return [...objects, ...deviceArg(props)];
-  });
+  return memoryModuleIds(def).flatMap(({ m, alias, slot }) => memoryModuleArgs(def, m, alias, slot, ctx));
 }

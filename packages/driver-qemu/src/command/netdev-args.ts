@@ -2,6 +2,25 @@ import type { DeviceOf } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 
 type Nic = DeviceOf<'interface'>;
+
+/** The tap of a `network`, `bridge` or `ethernet` interface, and on a real start the descriptors the driver opened, by their numbers in QEMU. */
+export interface TapArg {
+  /** The interface's position among the domain's interfaces. */
+  readonly index: number;
+  readonly tap: string;
+  readonly fd?: number | undefined;
+  readonly vhostfd?: number | undefined;
+}
+
+/**
+ * A tap's `-netdev` (or `netdev_add`) properties: the descriptors the driver opened (`fd`, with
+ * `vhostfd` when vhost-net is used) as libvirt 9.0 passes them, or QEMU opening the tap by name
+ * when none were opened. `fd` and `vhostfd` are numbers on the command line, `getfd` names in hotplug.
+ */
+export function tapNetdev(id: string, tap: string, fd: string | undefined, vhostfd: string | undefined): Record<string, unknown> {
+  if (fd === undefined) return { type: 'tap', id, ifname: tap, script: 'no', downscript: 'no' };
+  return { type: 'tap', fd, ...(vhostfd !== undefined ? { vhost: true, vhostfd } : {}), id };
+}
 type Reconnect = { readonly enabled?: boolean | undefined; readonly timeout?: number | undefined } | undefined;
 
 const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, what, ErrorDomain.QEMU);
@@ -31,9 +50,9 @@ function socketNetdev(nic: Nic, id: string): Record<string, unknown> {
 
 /**
  * What goes before an interface's `-device`: for vhost-user its socket's `-chardev` (`charnetN`)
- * and a vhost-user `-netdev`; user networking; a tap on a bridge the driver plugged; a socket.
+ * and a vhost-user `-netdev`; user networking; a tap the driver opened; a socket.
  */
-export function netdevArgs(nic: Nic, index: number, tap: string | undefined): string[] {
+export function netdevArgs(nic: Nic, index: number, tap: TapArg | undefined): string[] {
   const id = `hostnet${index}`;
   switch (nic.type) {
     case 'vhostuser': {
@@ -53,7 +72,10 @@ export function netdevArgs(nic: Nic, index: number, tap: string | undefined): st
     case 'udp':
       return ['-netdev', JSON.stringify(socketNetdev(nic, id))];
     default:
-      if ((nic.type === 'network' || nic.type === 'bridge') && tap !== undefined) return ['-netdev', JSON.stringify({ type: 'tap', id, ifname: tap, script: 'no', downscript: 'no' })];
+      if ((nic.type === 'network' || nic.type === 'bridge' || nic.type === 'ethernet') && tap !== undefined) {
+        const num = (n: number | undefined): string | undefined => (n === undefined ? undefined : String(n));
+        return ['-netdev', JSON.stringify(tapNetdev(id, tap.tap, num(tap.fd), num(tap.vhostfd)))];
+      }
       throw unsupported(`interface type '${nic.type}' is not supported by this driver yet`);
   }
 }

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { domainPart, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
+import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs, listenAt, type ListenFd } from './device-args.js';
 import { copyOnReadProps, diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { memoryDeviceArgs } from './memory-device-args.js';
@@ -18,10 +18,12 @@ import { tpmArgs } from './tpm-args.js';
 import { vhostUserDiskArgs } from './vhost-user-disk.js';
 import { watchdogArgs } from './watchdog-args.js';
 import { addFdArgs } from '../fdgroup/fd-sets.js';
+import type { TapArg } from './netdev-args.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
+import { bootVcpus } from '../vcpu/vcpu-startup.js';
 
 /** Everything besides the definition that the command line names. */
 export interface CommandContext {
@@ -35,12 +37,17 @@ export interface CommandContext {
   readonly disks: readonly ResolvedDisk[];
   /** hugetlbfs mounts, for domains backed by huge pages. */
   readonly hugepages: HugepageContext;
-  /** The taps of the `network` and `bridge` interfaces, plugged before the launch. */
-  readonly taps?: readonly { readonly index: number; readonly tap: string }[];
+  /** The taps of the `network`, `bridge` and `ethernet` interfaces, opened before the launch. */
+  readonly taps?: readonly TapArg[];
   /** The socket of the swtpm serving an emulated TPM, when the driver started one. */
   readonly tpmEmulatorSocket?: string;
   /** The sg node of each host adapter's SCSI hostdev, by its place among the domain's hostdevs. */
   readonly scsiSgPaths?: ReadonlyMap<number, string>;
+  /**
+   * A real start: the monitor's socket and those of the chardevs QEMU serves are made by the
+   * driver and passed (`fd=N`), as libvirt passes them; without it QEMU makes them at their paths.
+   */
+  readonly listen?: ListenFd;
 }
 
 /** Device kinds that become QEMU devices in libvirt but that this command line does not build yet. */
@@ -67,7 +74,7 @@ function cpuArgs(def: DomainDef, accel: 'kvm' | 'tcg'): string[] {
 function smpArg(def: DomainDef): string {
   const topo = domainPart(def, 'cpu')?.topology;
   const max = def.vcpu.count;
-  const current = def.vcpu.current ?? max;
+  const current = bootVcpus(def);
   const sockets = topo?.sockets ?? (topo ? 1 : max);
   const dies = topo?.dies ?? 1;
   const cores = topo?.cores ?? 1;
@@ -161,7 +168,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...displayArgs(def.devices),
     '-no-user-config',
     '-nodefaults',
-    '-chardev', `socket,id=charmonitor,path=${ctx.monitorPath.replaceAll(',', ',,')},server=on,wait=off`,
+    '-chardev', `socket,id=charmonitor,${listenAt(ctx.monitorPath, ctx.listen)},server=on,wait=off`,
     '-mon', 'chardev=charmonitor,id=monitor,mode=control',
     ...rtcArgs(def),
     ...pitArgs(def),
@@ -176,11 +183,11 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...diskArgs(ctx.disks, def.devices),
     ...filesystemArgs(def.devices, dirname(ctx.monitorPath)),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
-    ...smartcardArgs(def.devices),
-    ...serialArgs(def.devices),
-    ...parallelArgs(def.devices),
-    ...channelArgs(def.devices, dirname(ctx.monitorPath)),
-    ...consoleArgs(def.devices),
+    ...smartcardArgs(def.devices, ctx.listen),
+    ...serialArgs(def.devices, ctx.listen),
+    ...parallelArgs(def.devices, ctx.listen),
+    ...channelArgs(def.devices, dirname(ctx.monitorPath), ctx.listen),
+    ...consoleArgs(def.devices, ctx.listen),
     ...tpmArgs(def.devices, ctx.tpmEmulatorSocket),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
@@ -190,7 +197,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...watchdogArgs(def.devices),
     ...hostdevArgs(def.devices, ctx.disks.length + 1, ctx.scsiSgPaths ?? new Map()),
     ...balloonArgs(def.devices),
-    ...rngArgs(def.devices),
+    ...rngArgs(def.devices, ctx.listen),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
     ...panicArgs(def.devices),
     '-msg', 'timestamp=on',

@@ -8,6 +8,7 @@ import { GUEST_ARCH } from '../state/qemu-store.js';
 import { tsegBytes } from '../command/machine-args.js';
 import { validateQemuDomain } from './domain-validate.js';
 import { applyQemuDefaults } from './qemu-defaults.js';
+import { checkQemuVcpus } from '../vcpu/vcpu-rules.js';
 
 const EMULATOR = '/usr/bin/qemu-system-x86_64';
 
@@ -29,7 +30,7 @@ function checkName(name: string): void {
  * driver could never run (another virt type, unknown disk kinds) are refused here.
  */
 export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
-  const def = parseDomainXML(xml, { arch: GUEST_ARCH });
+  const def = parseDomainXML(xml, { arch: GUEST_ARCH, checkVcpus: checkQemuVcpus });
   checkName(def.name);
   if (def.type !== 'qemu' && def.type !== 'kvm') {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${EMULATOR}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);

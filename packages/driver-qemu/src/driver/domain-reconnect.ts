@@ -14,6 +14,7 @@ import { tearDown } from './domain-stop.js';
 import { withMonitor } from './monitor.js';
 import { fakeReboot } from '../events/lifecycle-actions.js';
 import { forgetInterface } from '../hotplug/interface-hotplug.js';
+import { forgetMemory } from '../memdev/memory-hotplug.js';
 
 const log = logger('qemu.reconnect');
 
@@ -23,6 +24,7 @@ export async function settleHotplug(drv: DriverContext, mon: QmpClient, status: 
   const ids = await peripheralIds(mon);
   for (const alias of [...status.pendingUnplug]) {
     if (ids.has(alias)) continue;
+    await forgetMemory(mon, status, alias);
     await forgetInterface(drv, mon, status, alias);
     await deleteDiskNodes(mon, status.diskNodes[alias]);
     forgetDisk(status, alias);

@@ -7,6 +7,8 @@ import { writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { modificationImpact } from './modification-impact.js';
+import { plugVcpus } from '../vcpu/vcpu-slots.js';
+import { resizeVcpuStates, setOnlineCount } from '../vcpu/vcpu-states.js';
 import { withMonitor } from './monitor.js';
 
 const D = ErrorDomain.QEMU;
@@ -77,10 +79,12 @@ export async function setVcpus(drv: DriverContext, d: StoredDomain, count: numbe
   if (count < 1) throw new VirError(ErrorCode.INVALID_ARG, 'argument unsupported: Invalid number of vcpus', D);
   const maximum = (flags & V.MAXIMUM) !== 0;
   let from = 0;
+  let added: number[] | undefined;
   await applyChange(drv, d, flags, (def, live) => {
     if (maximum) {
       if (live) throw new VirError(ErrorCode.INVALID_ARG, 'argument unsupported: cannot change maximum vcpu count of a running domain', D);
       def.vcpu = { ...def.vcpu, count, ...(def.vcpu.current !== undefined && def.vcpu.current > count ? { current: count } : {}) };
+      if (def.vcpu.vcpus) resizeVcpuStates(def, count);
       return;
     }
     if (count > def.vcpu.count) {
@@ -88,10 +92,16 @@ export async function setVcpus(drv: DriverContext, d: StoredDomain, count: numbe
     }
     from = def.vcpu.current ?? def.vcpu.count;
     if (live && count < from) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'vcpu unplug needs the guest\'s cooperation, which this driver cannot await', D);
+    // vCPUs listed one by one change by id, and the ids plugged live are those brought online.
+    if (def.vcpu.vcpus) {
+      added = setOnlineCount(def, count, live);
+      return;
+    }
     const vcpu: DomainVcpu = { ...def.vcpu, current: count };
     if (count === vcpu.count) delete vcpu.current;
     def.vcpu = vcpu;
   }, (s) => withMonitor(s, async (mon) => {
+    if (added) return plugVcpus(mon, added);
     const slots = (await mon.execute<HotpluggableCpu[]>('query-hotpluggable-cpus')).filter((c) => c['qom-path'] === undefined).reverse();
     for (let n = from; n < count; n++) {
       const slot = slots.shift();

@@ -11,8 +11,9 @@ import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js
 import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { FIRST_PASSED_FD, launchQemu } from '../process/qemu-launch.js';
+import { PassedFds } from '../process/passed-fds.js';
 import { checkEmulator } from '../process/emulator-check.js';
-import { plugInterfaces } from '../network/interface-plug.js';
+import { closePlugFds, plugInterfaces, type OpenedPlug } from '../network/interface-plug.js';
 import { migrateFromFd, openStream } from '../save/migration-stream.js';
 import { runStateArgs } from '../process/runstate-log.js';
 import { eventMonitorArgs } from '../process/event-monitor.js';
@@ -20,6 +21,7 @@ import { lifecycleSetup } from '../events/lifecycle-actions.js';
 import { balloonSetup } from './memory-stats.js';
 import { throttleSetup } from '../iotune/block-iotune.js';
 import { emulatorPinSetup } from '../cputune/emulator-pin.js';
+import { plugStartupVcpus } from '../vcpu/vcpu-startup.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -39,6 +41,7 @@ import { prepareNvram } from '../firmware/nvram-store.js';
 import { agentLifecycle, recordChannels } from '../agent/channel-state.js';
 import { assignFdSets } from '../fdgroup/fd-sets.js';
 import { withFreshCopies } from '../fdgroup/fd-group-store.js';
+import { recordMemoryDevices } from '../memdev/memory-live.js';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -148,13 +151,17 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   });
 
   let made: readonly string[] = [];
+  let sockets: readonly string[] = [];
+  // The taps' descriptors stay open here until QEMU has inherited its copies (or the start failed).
+  let opened: OpenedPlug[] = [];
   try {
     await mkdir(status.runDir, { recursive: true, mode: 0o700 });
     const masterKeyFile = join(status.runDir, 'master-key.aes');
     await writeFile(masterKeyFile, randomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
-    status.netPlugs = await plugInterfaces((fn) => drv.withConnection(fn), def);
+    opened = await plugInterfaces((fn) => drv.withConnection(fn), def);
+    status.netPlugs = opened.map((o) => o.plug);
     // The taps are recorded before QEMU runs; without any the status has nothing new.
     if (status.netPlugs.length > 0) await writeStatus(paths, status);
     const vncPort = await freeVncPort(def);
@@ -167,23 +174,35 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     made = [...made, ...tpm.created];
     await startVirtiofsds(def, status.runDir);
     const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps: status.netPlugs, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir)];
+    // The monitors' and chardevs' sockets are made here and passed, as libvirt passes them.
+    const more = new PassedFds(FIRST_PASSED_FD + passFds.length);
+    const listen = (path: string): number => more.listen(path);
+    const taps = opened.map(({ plug, tapfd, vhostfd }) => ({ ...plug, fd: more.open(tapfd), vhostfd: vhostfd === undefined ? undefined : more.open(vhostfd) }));
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, listen }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, listen)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
-    // A restore's stream is read by QEMU itself, from a descriptor it inherits after the disks' ones.
+    // A restore's stream is read by QEMU itself, from a descriptor it inherits after the others.
     const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;
+    const streamFd = stream ? more.open(stream.fd) : -1;
+    sockets = more.socketPaths;
     const proc = await withFreshCopies(passFds, (fds) => launchQemu({
-      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: stream ? [...fds, stream.fd] : fds,
+      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: fds, more,
       onSpawn: async (pid, pidStart) => {
         status.pid = pid;
         status.pidStart = pidStart;
         await writeStatus(paths, status);
       },
-    })).finally(() => stream?.close());
+    })).finally(() => {
+      stream?.close();
+      closePlugFds(opened);
+      opened = [];
+    });
     try {
+      await plugStartupVcpus(proc.monitor, def);
       if (opts.incomingURI) await proc.monitor.execute('migrate-incoming', { uri: opts.incomingURI });
-      if (opts.restoreFrom) await migrateFromFd(proc.monitor, FIRST_PASSED_FD + passFds.length, proc.said);
+      if (opts.restoreFrom) await migrateFromFd(proc.monitor, streamFd, proc.said);
       await recordPtys(proc.monitor, def);
       await recordChannels(proc.monitor, def, status.runDir);
+      await recordMemoryDevices(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       await emulatorPinSetup(status.pid!, def);
       // Written together: QEMU applies the actions before it runs the guest.
@@ -202,9 +221,10 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     });
     await writeStatus(paths, status);
   } catch (e) {
+    closePlugFds(opened);
     await tearDown(drv, status, undefined).catch(() => undefined);
-    // What this start made outside the run directory: a new NVRAM store, new TPM state.
-    await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+    // What this start made outside the run directory: a new NVRAM store, new TPM state, chardevs' sockets.
+    await Promise.all([...made, ...sockets].map((d) => rm(d, { recursive: true, force: true })));
     await qemuStore(paths).withDriverLock(restoreSgio).catch(() => undefined);
     throw e;
   }

@@ -3,6 +3,7 @@ import { DOMAIN_PART_MODELS, deviceElement, newDevice, type DeviceOf, type Domai
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { defaultAudioType, diskDefaults, graphicsDefaults, modelDefaults, serialTargetTypes, unixSourceDefaults, tpmDefaults, videoDefaults, virtioSerialDefaults } from './device-defaults.js';
+import { memoryDefaults } from '../memdev/memory-defaults.js';
 
 /** The machine types QEMU 7.2 (the installed one) resolves its aliases to; libvirt stores the resolved name. */
 const MACHINE_ALIASES: Record<string, string> = { pc: 'pc-i440fx-7.2', q35: 'pc-q35-7.2' };
@@ -155,5 +156,6 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   vncAutoport(def);
   videoDefaults(def);
   tpmDefaults(def);
+  memoryDefaults(def);
   sortDevices(def);
 }

@@ -18,6 +18,7 @@ import { thresholdEvents } from '../blockjob/threshold-event.js';
 import { settleJobs } from '../blockjob/block-jobs.js';
 import { autoCoreDump } from './auto-dump.js';
 import { agentLifecycle, followChannel } from '../agent/channel-state.js';
+import { followMemorySize } from '../memdev/size-change.js';
 
 /** A running QEMU as the watcher holds it. */
 export interface EventTarget {
@@ -199,6 +200,9 @@ export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: Acti
       for (const ev of thresholdEvents(s, e.data ?? {})) drv.events.raiseOther(ev);
       return;
     case 'VSERPORT_CHANGE': return onSerialChange(c, String(e.data?.['id'] ?? ''), e.data?.['open'] === true);
+    case 'MEMORY_DEVICE_SIZE_CHANGE':
+      if (followMemorySize(s, e.data ?? {})) await writeStatus(drv.paths, s);
+      return;
     default:
   }
 }

@@ -9,6 +9,7 @@ import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
 import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js';
 import { attachHostdevLive, changeHostdevConfig, detachHostdevLive } from './hostdev-hotplug.js';
+import { attachMemoryConfig, attachMemoryLive, detachMemoryConfig, detachMemoryLive } from '../memdev/memory-hotplug.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -20,7 +21,8 @@ function requireDisk(el: XmlElement, live: boolean): void {
 }
 
 /** Adds or removes a device in a domain's persistent definition. */
-export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
+export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlElement, op: 'attach' | 'detach'): Promise<void | (() => Promise<void>)> {
+  if (el.name === 'memory') return (op === 'attach' ? attachMemoryConfig : detachMemoryConfig)(drv, d, el);
   const def = d.persistentDef!;
   if (el.name === 'hostdev') {
     changeHostdevConfig(def, structuredClone(el), op);
@@ -43,6 +45,10 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
 
 /** Plugs or unplugs a device of a running domain. */
 export async function liveChange(drv: DriverContext, status: ActiveStatus, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
+  if (el.name === 'memory') {
+    await (op === 'attach' ? attachMemoryLive : detachMemoryLive)(drv, status, el);
+    return;
+  }
   if (el.name === 'interface') {
     await (op === 'attach' ? attachInterfaceLive : detachInterfaceLive)(drv, status, el);
     return;

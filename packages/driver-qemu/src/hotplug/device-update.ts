@@ -8,6 +8,7 @@ import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { findInterface, nicNumber } from './interface-hotplug.js';
+import { updateMemoryConfig, updateMemoryLive } from '../memdev/memory-update.js';
 
 const D = ErrorDomain.QEMU;
 type Nic = DeviceOf<'interface'>;
@@ -54,7 +55,8 @@ function updatedDef(def: DomainDef, el: XmlElement): DomainDef {
 }
 
 /** Changes a device of the persistent definition (virDomainUpdateDeviceFlags with CONFIG). */
-export async function updateConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): Promise<void> {
+export async function updateConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): Promise<void | (() => Promise<void>)> {
+  if (el.name === 'memory') return updateMemoryConfig(drv, d, el);
   const def = updatedDef(d.persistentDef!, el);
   await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
 }
@@ -65,6 +67,7 @@ export async function updateConfig(drv: DriverContext, d: StoredDomain, el: XmlE
  * one status write.
  */
 export async function updateLive(drv: DriverContext, status: ActiveStatus, el: XmlElement, force: boolean): Promise<void> {
+  if (el.name === 'memory') return updateMemoryLive(drv, status, el);
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const next = updatedDef(def, el);
   await withMonitor(status, async (mon) => {

@@ -5,7 +5,8 @@ import { devicesOf, typedDevice, writeBack, type DeviceOf } from '../devices/typ
 import type { DriverContext } from '../driver/driver-context.js';
 import { generateMac } from '../driver/domain-define.js';
 import { withMonitor } from '../driver/monitor.js';
-import { plugInterface, unplugInterfaces, type InterfacePlug } from '../network/interface-plug.js';
+import { closePlugFds, plugInterface, TAP_TYPES, unplugInterfaces, type InterfacePlug, type OpenedPlug } from '../network/interface-plug.js';
+import { tapNetdev } from '../command/netdev-args.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
@@ -43,15 +44,31 @@ export function findInterface(nics: readonly Nic[], request: Nic): Nic {
 }
 
 /**
- * Plugs a `network`, `bridge` or `user` interface into a running domain: a port and a tap as at
- * start (the network driver through the public API), then netdev_add (the tap opened by name)
- * and device_add with ids `hostnetN`/`netN` for the first free N, then one status write. A
- * failure removes the netdev, the tap and the port.
+ * Hands QEMU the descriptors the driver opened for a hotplugged NIC's tap through `getfd`, named
+ * as libvirt names them (`tapfd-netN0`, `vhostfd-netN0`); answers the names for netdev_add.
+ */
+async function passTapFds(mon: QmpClient, alias: string, opened: OpenedPlug): Promise<{ tap: string; vhost: string | undefined }> {
+  const tap = `tapfd-${alias}0`;
+  await mon.getfd(tap, opened.tapfd);
+  if (opened.vhostfd === undefined) return { tap, vhost: undefined };
+  const vhost = `vhostfd-${alias}0`;
+  await mon.getfd(vhost, opened.vhostfd).catch(async (e: unknown) => {
+    await mon.execute('closefd', { fdname: tap }).catch(() => undefined);
+    throw e;
+  });
+  return { tap, vhost };
+}
+
+/**
+ * Plugs a `network`, `bridge`, `ethernet` or `user` interface into a running domain: a port and
+ * a tap as at start (the network driver through the public API), the tap's descriptors handed to
+ * QEMU (`getfd`), then netdev_add (`fd` naming them) and device_add with ids `hostnetN`/`netN` for
+ * the first free N, then one status write. A failure removes the netdev, the tap and the port.
  */
 export async function attachInterfaceLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const asked = typedDevice(el, 'interface');
-  if (asked.type !== 'network' && asked.type !== 'bridge' && asked.type !== 'user') {
+  if (!TAP_TYPES.has(asked.type) && asked.type !== 'user') {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `live attach of interface type '${asked.type ?? ''}' is not supported`, D);
   }
   const driver = nicDriver(asked.model);
@@ -64,17 +81,21 @@ export async function attachInterfaceLive(drv: DriverContext, status: ActiveStat
   assignPciAddresses(def.devices);
   const withConn = drv.withConnection.bind(drv);
   let nic = devicesOf(def.devices, 'interface').find((x) => x.alias === `net${n}`)!;
-  const plug = asked.type === 'user' ? undefined : await plugInterface(withConn, def, nic, n);
+  const opened = asked.type === 'user' ? undefined : await plugInterface(withConn, def, nic, n);
+  const plug = opened?.plug;
   if (plug) {
     writeBack(def, { ...nic, target: { ...nic.target, dev: plug.tap } });
     nic = devicesOf(def.devices, 'interface').find((x) => x.alias === `net${n}`)!;
   }
-  const netdev = plug
-    ? { type: 'tap', id: `hostnet${n}`, ifname: plug.tap, script: 'no', downscript: 'no' }
-    : { type: 'user', id: `hostnet${n}` };
   try {
     await withMonitor(status, async (mon) => {
-      await mon.execute('netdev_add', netdev);
+      const fds = opened ? await passTapFds(mon, `net${n}`, opened) : undefined;
+      const netdev = plug && fds ? tapNetdev(`hostnet${n}`, plug.tap, fds.tap, fds.vhost) : { type: 'user', id: `hostnet${n}` };
+      await mon.execute('netdev_add', netdev).catch(async (e: unknown) => {
+        // QEMU keeps descriptors netdev_add did not take until they are closed by name.
+        for (const name of [fds?.tap, fds?.vhost]) if (name !== undefined) await mon.execute('closefd', { fdname: name }).catch(() => undefined);
+        throw e;
+      });
       try {
         await mon.execute('device_add', { driver, netdev: `hostnet${n}`, id: `net${n}`, mac: nic.mac, ...pciProps(pciAddressOf(nic)) });
       } catch (e) {
@@ -83,9 +104,12 @@ export async function attachInterfaceLive(drv: DriverContext, status: ActiveStat
       }
     });
   } catch (e) {
+    if (opened) closePlugFds([opened]);
     if (plug) await unplugInterfaces(withConn, [plug]);
     throw e;
   }
+  // QEMU holds its own copies now.
+  if (opened) closePlugFds([opened]);
   status.xml = formatDomainXML(def, { id: status.id });
   if (plug) status.netPlugs = [...(status.netPlugs ?? []), plug];
   await writeStatus(drv.paths, status);

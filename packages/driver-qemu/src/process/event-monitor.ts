@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { listenAt, type ListenFd } from '../command/device-args.js';
 
 /**
  * A second QMP monitor that only the event watcher holds. QEMU serves one client a monitor
@@ -7,8 +8,8 @@ import { join } from 'node:path';
  */
 export const eventMonitorPath = (runDir: string): string => join(runDir, 'events.sock');
 
-/** The arguments that add the event monitor; added by the launcher, outside libvirt's command line. */
-export const eventMonitorArgs = (runDir: string): string[] => [
-  '-chardev', `socket,id=tsvirt-events,path=${eventMonitorPath(runDir).replaceAll(',', ',,')},server=on,wait=off`,
+/** The arguments that add the event monitor, its socket passed as the main one's; added by the launcher, outside libvirt's command line. */
+export const eventMonitorArgs = (runDir: string, listen: ListenFd): string[] => [
+  '-chardev', `socket,id=tsvirt-events,${listenAt(eventMonitorPath(runDir), listen)},server=on,wait=off`,
   '-mon', 'chardev=tsvirt-events,mode=control',
 ];

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, ErrorDomain, VirError, logger, processStartTime } from '@tsvirt/util';
 import { QmpClient } from '../qmp/qmp-client.js';
 import { followExit } from './child-exits.js';
+import type { PassedFds } from './passed-fds.js';
 
 const log = logger('qemu.process');
 const D = ErrorDomain.QEMU;
@@ -21,8 +22,10 @@ export interface LaunchSpec {
   readonly logFile: string;
   /** QEMU's monitor socket. */
   readonly monitorPath: string;
-  /** Descriptors QEMU inherits as its fd 3, 4, … (`FIRST_PASSED_FD` on: disks opened through descriptor groups, a restore's stream). */
+  /** Descriptors QEMU inherits as its fd 3, 4, … (`FIRST_PASSED_FD` on: disks opened through descriptor groups). */
   readonly passFds?: readonly number[];
+  /** Descriptors after those: the monitor's and chardevs' listening sockets, taps, a restore's stream. */
+  readonly more?: PassedFds;
   /** Called with the pid as soon as the process exists, so that it is recorded before anything can fail. */
   readonly onSpawn: (pid: number, pidStart: string | undefined) => Promise<void>;
 }
@@ -52,19 +55,24 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   const offset = (await logHandle.stat()).size;
   log.debug(`launch: ${shown}`);
   let exited: string | undefined;
-  const child = spawn(spec.binary, [...spec.args], {
-    stdio: ['ignore', logHandle.fd, logHandle.fd, ...(spec.passFds ?? [])],
-    detached: true,
-    env: { ...process.env, LC_ALL: 'C' },
-  });
-  // Listened for at once: a spawn failure is emitted on the next tick, and unheard it kills the process.
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  let spawnError: Promise<Error> | undefined;
+  const launch = (more: readonly number[]): ChildProcess => {
+    const c = spawn(spec.binary, [...spec.args], {
+      stdio: ['ignore', logHandle.fd, logHandle.fd, ...(spec.passFds ?? []), ...more],
+      detached: true,
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    // Listened for at once: a spawn failure is emitted on the next tick, and unheard it kills the
+    // process; a QEMU that fails at once may have exited before the next await is over.
+    spawnError = new Promise<Error>((resolve) => c.once('error', resolve));
+    c.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit status ${code}`));
+    followExit(c);
+    return c;
+  };
+  const child = await Promise.resolve(spec.more ? spec.more.spawnWith(launch) : launch([])).finally(() => logHandle.close());
   child.unref();
-  await logHandle.close();
-  child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit status ${code}`));
-  followExit(child);
   if (child.pid === undefined) {
-    const e = await spawnError;
+    const e = await spawnError!;
     throw new VirError(ErrorCode.SYSTEM_ERROR, `Cannot run ${spec.binary}: ${e.message}`, D, { cause: e });
   }
   const said = async (): Promise<string> => (await readFile(spec.logFile, 'utf8').catch(() => '')).slice(offset).trim();
@@ -72,13 +80,15 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   const pidStart = await processStartTime(pid);
   await spec.onSpawn(pid, pidStart);
 
+  // A monitor socket the driver made accepts at once and QEMU greets when it is ready; one QEMU
+  // makes itself is retried until it exists. Either fails once QEMU is gone.
   const until = Date.now() + MONITOR_WAIT_MS;
   for (;;) {
     if (exited !== undefined) {
       throw new VirError(ErrorCode.INTERNAL_ERROR, `process exited while connecting to monitor: ${(await said()) || exited}`, D);
     }
     try {
-      return { pid, pidStart, monitor: await QmpClient.open(spec.monitorPath), said };
+      return { pid, pidStart, monitor: await QmpClient.open(spec.monitorPath, Math.max(until - Date.now(), 1)), said };
     } catch (e) {
       if (Date.now() > until) {
         throw new VirError(ErrorCode.OPERATION_TIMEOUT, `QEMU did not open its monitor '${spec.monitorPath}' within ${MONITOR_WAIT_MS} ms`, D, { cause: e });

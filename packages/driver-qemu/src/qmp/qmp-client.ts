@@ -1,6 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { ErrorCode, ErrorDomain, VirError, logger } from '@tsvirt/util';
 import type { QmpEvent, QmpGreeting, QmpReply } from './qmp-types.js';
+import { sendLineWithFd } from './scm-rights.js';
 
 const log = logger('qemu.monitor');
 const D = ErrorDomain.QEMU;
@@ -129,8 +130,24 @@ export class QmpClient {
     return this.#request(command, timeoutMs);
   }
 
-  /** Writes a command with an id and waits for its reply, for at most `timeoutMs` when given. */
-  #request(command: Record<string, unknown>, timeoutMs: number | undefined): Promise<QmpReply> {
+  /**
+   * QMP `getfd`: gives QEMU a descriptor under `name`, attached to the command on this connection
+   * (SCM_RIGHTS), as libvirt passes a hotplugged tap. The command is written by a helper on this
+   * socket's descriptor once everything queued before it is out; the reply comes here.
+   */
+  async getfd(name: string, fd: number): Promise<void> {
+    const socketFd = (this.#socket as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
+    if (socketFd === undefined || socketFd < 0) throw monitorError(`QEMU monitor '${this.path}' has no descriptor to pass '${name}' on`);
+    if (this.#socket.writableLength > 0) await new Promise((resolve) => this.#socket.once('drain', resolve));
+    const reply = await this.#request({ execute: 'getfd', arguments: { fdname: name } }, COMMAND_TIMEOUT_MS, (line) => sendLineWithFd(socketFd, line, fd));
+    if (reply.error) throw new VirError(ErrorCode.INTERNAL_ERROR, `unable to execute QEMU command 'getfd': ${reply.error.desc}`, D);
+  }
+
+  /**
+   * Writes a command with an id and waits for its reply, for at most `timeoutMs` when given;
+   * `write` sends the line another way than this socket's own writes (with a descriptor).
+   */
+  #request(command: Record<string, unknown>, timeoutMs: number | undefined, write?: (line: string) => Promise<void>): Promise<QmpReply> {
     if (this.#closedError) return Promise.reject(this.#closedError);
     const id = `tsvirt-${this.#nextId++}`;
     const line = JSON.stringify({ ...command, id });
@@ -141,7 +158,15 @@ export class QmpClient {
         reject(new VirError(ErrorCode.OPERATION_TIMEOUT, `QEMU did not answer '${String(command['execute'])}' within ${timeoutMs} ms`, D));
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
-      this.#socket.write(`${line}\n`);
+      if (!write) {
+        this.#socket.write(`${line}\n`);
+        return;
+      }
+      write(`${line}\n`).catch((e: unknown) => {
+        clearTimeout(timer);
+        this.#pending.delete(id);
+        reject(monitorError(`cannot send '${String(command['execute'])}' to QEMU monitor '${this.path}': ${(e as Error).message}`, e));
+      });
     });
   }
 

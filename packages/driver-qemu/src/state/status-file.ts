@@ -11,7 +11,7 @@ const SHARED_USE = v.object({
   sgioKey: v.optional(v.string()), hostdev: v.optional(v.boolean()),
 });
 const SCSI_HOSTDEV_USE = v.object({ name: v.string(), alias: v.string(), shareable: v.boolean() });
-const NET_PLUG = v.object({ index: int, tap: v.string(), bridge: v.string(), network: v.optional(v.string()), portUUID: v.optional(v.string()) });
+const NET_PLUG = v.object({ index: int, tap: v.string(), bridge: v.string(), network: v.optional(v.string()), portUUID: v.optional(v.string()), unmanaged: v.optional(v.boolean()) });
 
 /**
  * Version 0 is the bare JSON written before the envelope: unversioned (the first format) or

@@ -14,11 +14,12 @@ import { SYSINFO } from './sysinfo.js';
 import { MAX_MEMORY } from './max-memory.js';
 import { IDMAP } from './idmap.js';
 import { GENID } from './genid.js';
+import { VCPUS } from './vcpus.js';
 
 /** The typed models of the domain's top-level parts, by element name. */
 export const DOMAIN_PART_MODELS = {
   os: OS, memoryBacking: MEMORY_BACKING, memtune: MEMTUNE, cputune: CPUTUNE, numatune: NUMATUNE,
   cpu: CPU, clock: CLOCK, features: FEATURES, iothreads: IOTHREADS, iothreadids: IOTHREADIDS,
   defaultiothread: DEFAULT_IOTHREAD, blkiotune: BLKIOTUNE, sysinfo: SYSINFO, seclabel: SECLABEL, perf: PERF, pm: PM,
-  resource: RESOURCE, maxMemory: MAX_MEMORY, idmap: IDMAP, genid: GENID,
+  resource: RESOURCE, maxMemory: MAX_MEMORY, idmap: IDMAP, genid: GENID, vcpus: VCPUS,
 } as const;

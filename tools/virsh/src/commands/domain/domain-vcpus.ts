@@ -1,7 +1,7 @@
 import {
-  DomainModificationImpact as Impact, DomainState, DomainVcpuFlags as V, ErrorCode, VirError, type Connection, type Domain,
+  DomainModificationImpact as Impact, DomainState, DomainVcpuFlags as V, DomainXMLFlags, ErrorCode, VirError, type Connection, type Domain,
 } from '@tsvirt/api';
-import { CPUSET_BITS, formatCpuSet, parseCpuSet } from '@tsvirt/conf';
+import { CPUSET_BITS, formatCpuSet, parseCpuSet, parseDomainXML } from '@tsvirt/conf';
 import type { CommandDef } from '../../vsh/command-def.js';
 import { domainOpt } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
@@ -21,6 +21,14 @@ export async function hostCpuCount(conn: Connection): Promise<number> {
     const n = await conn.nodeGetInfo();
     return n.nodes * n.sockets * n.cores * n.threads;
   }
+}
+
+/** virshDomainGetVcpuBitmap: the vcpus the persistent definition has online, listed one by one or the first `current`. */
+async function onlineVcpuIds(dom: Domain): Promise<number[]> {
+  const { vcpu } = parseDomainXML(await dom.getXMLDesc(DomainXMLFlags.INACTIVE));
+  const ids = vcpu.vcpus ? vcpu.vcpus.flatMap((s, id) => (s.enabled ? [id] : [])) : Array.from({ length: vcpu.current ?? vcpu.count }, (_, id) => id);
+  if (ids.length !== (vcpu.current ?? vcpu.count)) throw new VshError('Failed to retrieve vcpu state bitmap');
+  return ids;
 }
 
 /** A CPU map as virsh hands it around: whole bytes, enough for `cpus` CPUs (VIR_CPU_MAPLEN). */
@@ -91,18 +99,22 @@ export const vcpuinfo = objectCommand({
     const info = await dom.getInfo();
     let vcpus: Awaited<ReturnType<Domain['vcpus']>> | undefined;
     let maps: readonly (readonly boolean[])[];
+    let ids: readonly number[];
     try {
       vcpus = await dom.vcpus();
       maps = vcpus.cpumaps;
+      ids = vcpus.info.map((v) => v.number);
     } catch (e) {
-      // A shut-off domain has no running vcpus, but its pinning can still be shown.
+      // A shut-off domain has no running vcpus, but its pinning can still be shown, for the vcpus its definition has online.
       if (info.state !== DomainState.SHUTOFF) throw e;
-      maps = (await dom.vcpuPinInfo(Impact.CONFIG)).slice(0, info.nrVirtCpu);
+      const pins = await dom.vcpuPinInfo(Impact.CONFIG);
+      ids = await onlineVcpuIds(dom);
+      maps = ids.map((id) => pins[id] ?? []);
     }
     const rows = maps.map((m, n) => {
       const v = vcpus?.info[n];
       return {
-        vcpu: n,
+        vcpu: ids[n]!,
         cpu: v?.cpu ?? null,
         state: v ? (VCPU_STATES[v.state] ?? 'no state') : null,
         cpuTime: v ? v.cpuTime : null,
@@ -115,7 +127,8 @@ export const vcpuinfo = objectCommand({
       `${'VCPU:'.padEnd(15)} ${r.vcpu}\n`,
       `${'CPU:'.padEnd(15)} ${r.cpu ?? 'N/A'}\n`,
       `${'State:'.padEnd(15)} ${r.state ?? 'N/A'}\n`,
-      r.cpuTime === null ? `${'CPU time'.padEnd(15)} N/A\n` : `${'CPU time:'.padEnd(15)} ${(Number(r.cpuTime) / 1e9).toFixed(1)}s\n`,
+      // virsh leaves out a running vcpu's time while it is still zero.
+      r.cpuTime === null ? `${'CPU time'.padEnd(15)} N/A\n` : r.cpuTime === 0n ? '' : `${'CPU time:'.padEnd(15)} ${(Number(r.cpuTime) / 1e9).toFixed(1)}s\n`,
       `${'CPU Affinity:'.padEnd(15)} ${affinityText(r.affinity)}\n`,
     ].join('')).join('\n');
     printValue(ctl, cmd, rows.map((r) => ({ ...r, affinity: formatCpuSet(r.affinity) })), text);
