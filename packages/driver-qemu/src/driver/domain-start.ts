@@ -23,6 +23,7 @@ import { balloonSetup } from './memory-stats.js';
 import { throttleSetup } from '../iotune/block-iotune.js';
 import { emulatorPinSetup } from '../cputune/emulator-pin.js';
 import { plugStartupVcpus } from '../vcpu/vcpu-startup.js';
+import { pinVcpuThreads } from '../vcpu/vcpu-affinity.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -131,7 +132,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   await checkEmulator(def);
   const accel = await accelFor(drv, def);
   await selectFirmware(def, firmwareContext(paths));
-  const { disks, passFds } = assignFdSets(drv.fdGroups, def.uuid, await resolveDisksForStart(drv, def.devices, def.os.boot));
+  const { disks, passFds, sets } = assignFdSets(drv.fdGroups, def.uuid, await resolveDisksForStart(drv, def.devices, def.os.boot));
   recordAliases(def, disks);
   const scsi = await planDomainScsiHostdevs(def.devices, nodesTaken(disks));
   const uses = [...await sharedUsesOf(disks), ...scsi.shared];
@@ -152,6 +153,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       sharedDisks: uses, ...(scsi.uses.length ? { scsiHostdevs: scsi.uses } : {}), pendingUnplug: [], pendingPlug: undefined,
       nextNode: nodesTaken(disks) + Object.keys(scsi.nodes).length + 1,
       diskNodes: { ...Object.fromEntries(disks.map((d) => [d.alias, d.node])), ...scsi.nodes }, fakeReboot: false,
+      ...(sets ? { nextFdSet: sets } : {}),
     };
     await writeStatus(paths, s).catch(async (e: unknown) => {
       await restoreSgio();
@@ -217,6 +219,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       await recordMemoryDevices(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       await emulatorPinSetup(status.pid!, def);
+      await pinVcpuThreads(proc.monitor, status.pid!, def);
       // Written together: QEMU applies the actions before it runs the guest.
       await Promise.all([lifecycleSetup(proc.monitor, def), ...balloonSetup(proc.monitor, def), ...throttleSetup(proc.monitor, def), ...(opts.paused ? [] : [proc.monitor.execute('cont')])]);
     } finally {
