@@ -179,6 +179,14 @@ async function onSerialChange(c: Ctx, channel: string, open: boolean): Promise<v
   if (e) c.drv.events.raiseOther(e);
 }
 
+/** A virtio-mem device's plugged size changed: the live XML follows and MEMORY_DEVICE_SIZE_CHANGE is raised, as libvirt does. */
+async function onMemorySize(c: Ctx, data: Record<string, unknown>): Promise<void> {
+  const changed = followMemorySize(c.s, data);
+  if (!changed) return;
+  await writeStatus(c.drv.paths, c.s);
+  c.drv.events.raiseOther({ eventID: DomainEventID.MEMORY_DEVICE_SIZE_CHANGE, domain: refOf(c.s), alias: changed.alias, size: BigInt(changed.kib) });
+}
+
 /** Acts on one QMP event of a held domain; the caller holds the job lock and `s` is its fresh status. */
 export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: ActiveStatus, e: QmpEvent): Promise<void> {
   const mon = t.client;
@@ -200,9 +208,7 @@ export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: Acti
       for (const ev of thresholdEvents(s, e.data ?? {})) drv.events.raiseOther(ev);
       return;
     case 'VSERPORT_CHANGE': return onSerialChange(c, String(e.data?.['id'] ?? ''), e.data?.['open'] === true);
-    case 'MEMORY_DEVICE_SIZE_CHANGE':
-      if (followMemorySize(s, e.data ?? {})) await writeStatus(drv.paths, s);
-      return;
+    case 'MEMORY_DEVICE_SIZE_CHANGE': return onMemorySize(c, e.data ?? {});
     default:
   }
 }
