@@ -4,6 +4,8 @@
 // handler for a real running guest, and the status it writes is read back through the API. A
 // live attach raises DEVICE_ADDED with the backend's id, as libvirtd 9.0 does
 // (memdev-oracle.test.ts records libvirtd's).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseURI } from '@tsvirt/util';
 import { DomainDeviceModifyFlags, DomainEventID, type DomainDriverEvent } from '@tsvirt/api';
@@ -56,6 +58,21 @@ describe('MEMORY_DEVICE_SIZE_CHANGE', () => {
       .catch((e: Error) => seen.push(e.message));
     off();
     expect(seen).toEqual(['memdimm0', 'memvirtiomem1', "unsupported configuration: memory device count '4' exceeds slots count '3'"]);
+    await dom.destroy();
+  }, 60_000);
+
+  it("reads virtio-mem's plugged size again when the process begins holding the domain's events (a change nobody heard)", async () => {
+    const conn = await root.open();
+    const dom = await conn.createXML(DOMAIN.replace('<name>memsize</name>', '<name>memheld</name>'), 0);
+    // A size change told while no process held the monitor: the status still says 4096 KiB.
+    const file = join(root.dir, 'run', 'qemu', 'memheld.json');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace("<current unit='KiB'>0</current>", "<current unit='KiB'>4096</current>"));
+    expect(current(await dom.getXMLDesc(0))).toBe('4096');
+    const off = await conn.domainEventRegisterAny(dom, DomainEventID.REBOOT, () => undefined);
+    for (let i = 0; i < 100 && current(await dom.getXMLDesc(0)) !== '0'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(current(await dom.getXMLDesc(0))).toBe('0');
+    off();
     await dom.destroy();
   }, 60_000);
 });

@@ -18,7 +18,7 @@ import { thresholdEvents } from '../blockjob/threshold-event.js';
 import { settleJobs } from '../blockjob/block-jobs.js';
 import { autoCoreDump } from './auto-dump.js';
 import { agentLifecycle, followChannel } from '../agent/channel-state.js';
-import { followMemorySize } from '../memdev/size-change.js';
+import { followMemorySize, refreshMemorySizes } from '../memdev/size-change.js';
 
 /** A running QEMU as the watcher holds it. */
 export interface EventTarget {
@@ -215,12 +215,13 @@ export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: Acti
 
 /**
  * On first holding a domain's monitor: a power-off or panic that happened while no one held it
- * is acted on now, and a pause or resume is followed.
+ * is acted on now, a pause or resume is followed, and virtio-mem's plugged sizes are read again.
  */
 export async function catchUp(drv: DriverContext, t: EventTarget, s: ActiveStatus): Promise<void> {
   const mon = t.client;
   if (!mon) return;
   const c: Ctx = { drv, t, s, mon };
+  if (await refreshMemorySizes(mon, s)) await writeStatus(drv.paths, s);
   const { status: qs } = await mon.execute<{ status: string }>('query-status');
   if (qs === 'shutdown') return onShutdown(c, {});
   if (qs === 'guest-panicked') return onPanic(c);
