@@ -50,6 +50,7 @@ import { removeAllSnapshots, snapshotCount } from './snapshot/snapshot-store.js'
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { registerMonitorEvents } from './events/monitor-events.js';
+import { lifecycleOf } from './events/lifecycle-actions.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
 import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
@@ -327,7 +328,7 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, 1, 'qemuDomainDestroyFlags', D);
     await domainJob(this.drv, dom, false, async (d) => {
       const s = requireActive(d);
-      await tearDown(this.drv, s, DomainShutoffReason.DESTROYED, { detail: DomainEventDetail.STOPPED.DESTROYED });
+      await tearDown(this.drv, s, DomainShutoffReason.DESTROYED, { detail: DomainEventDetail.STOPPED.DESTROYED, hostShutdown: true });
     });
   }
 
@@ -345,6 +346,8 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainReboot', D);
     if (await this.agent.powerByAgent(dom, flags, true)) return;
     await this.monitorJob(dom, async (_d, s) => {
+      // With on_reboot destroy a reboot is a shutdown, as in libvirt: the guest's power-off then ends the domain.
+      if (lifecycleOf(s).onReboot === 'destroy') return withMonitor(s, (m) => m.execute('system_powerdown'));
       // Marked before the power-off is asked for, as libvirt does: the guest's SHUTDOWN is then never told as one.
       s.fakeReboot = true;
       await writeStatus(this.paths, s);

@@ -126,12 +126,12 @@ async function recording(...names: string[]): Promise<{
 }
 
 // Each sequence as `virsh event --loop --all` printed it on Debian's libvirtd 9.0 (qemu:///system) for the same
-// steps, but for one difference left: libvirtd also tells `Shutdown Finished after host request` before a
-// destroy's STOPPED (QEMU's SIGTERM), which tsvirt does not.
+// steps: a destroy is `Shutdown Finished after host request` (QEMU's SHUTDOWN on its SIGTERM), then STOPPED.
 describe("a start's events, as libvirtd 9.0's QEMU driver tells them (QEMU runs with -S and is continued)", () => {
   const RESUMED = [E.RESUMED, D.RESUMED.UNPAUSED];
   const BOOTED = [E.STARTED, D.STARTED.BOOTED];
   const PAUSED = [E.SUSPENDED, D.SUSPENDED.PAUSED];
+  const HOST = [E.SHUTDOWN, D.SHUTDOWN.HOST];
   const DESTROYED = [E.STOPPED, D.STOPPED.DESTROYED];
   const SAVED = [E.STOPPED, D.STOPPED.SAVED];
   const RESTORED = [E.STARTED, D.STARTED.RESTORED];
@@ -143,18 +143,18 @@ describe("a start's events, as libvirtd 9.0's QEMU driver tells them (QEMU runs 
     await dom.destroy();
     await dom.create(1);
     await dom.destroy();
-    await rec.until(6);
+    await rec.until(8);
     rec.stop();
-    expect(rec.seen).toEqual([RESUMED, BOOTED, DESTROYED, BOOTED, PAUSED, DESTROYED]);
+    expect(rec.seen).toEqual([RESUMED, BOOTED, HOST, DESTROYED, BOOTED, PAUSED, HOST, DESTROYED]);
   });
 
   it('create and create --paused: the same', async () => {
     const rec = await recording('ev2');
     await (await scratch.conn.createXML(domainXml('ev2'), 0)).destroy();
     await (await scratch.conn.createXML(domainXml('ev2'), 1)).destroy();
-    await rec.until(6);
+    await rec.until(8);
     rec.stop();
-    expect(rec.seen).toEqual([RESUMED, BOOTED, DESTROYED, BOOTED, PAUSED, DESTROYED]);
+    expect(rec.seen).toEqual([RESUMED, BOOTED, HOST, DESTROYED, BOOTED, PAUSED, HOST, DESTROYED]);
   });
 
   it('save: Suspended Paused, Stopped Saved; restore: Started Restored, Resumed Snapshot; --paused: Suspended Restored; a managed save: as save and restore', async () => {
@@ -171,14 +171,14 @@ describe("a start's events, as libvirtd 9.0's QEMU driver tells them (QEMU runs 
     await dom.managedSave(0);
     await dom.create();
     await dom.destroy();
-    await rec.until(18);
+    await rec.until(20);
     rec.stop();
     expect(rec.seen).toEqual([
       RESUMED, BOOTED, PAUSED, SAVED,
       RESTORED, [E.RESUMED, D.RESUMED.FROM_SNAPSHOT], PAUSED, SAVED,
-      RESTORED, [E.SUSPENDED, D.SUSPENDED.RESTORED], DESTROYED,
+      RESTORED, [E.SUSPENDED, D.SUSPENDED.RESTORED], HOST, DESTROYED,
       RESUMED, BOOTED, PAUSED, SAVED,
-      RESTORED, [E.RESUMED, D.RESUMED.FROM_SNAPSHOT], DESTROYED,
+      RESTORED, [E.RESUMED, D.RESUMED.FROM_SNAPSHOT], HOST, DESTROYED,
     ]);
   });
 });

@@ -26,7 +26,8 @@ export function newImage(path: string, format: string, chain: readonly ChainLaye
 /** Makes the file a node will open: empty for a format QEMU lays out, the whole size for raw. */
 async function makeFile(img: NewImage): Promise<void> {
   try {
-    await writeFile(img.path, '');
+    // 0600, as libvirt makes a copy's destination
+    await writeFile(img.path, '', { mode: 0o600 });
     if (img.format === 'raw') await truncate(img.path, img.size);
   } catch (e) {
     throw systemError('failed to create copy target', e as NodeJS.ErrnoException, D);

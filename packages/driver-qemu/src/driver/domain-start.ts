@@ -12,6 +12,7 @@ import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { FIRST_PASSED_FD, launchQemu } from '../process/qemu-launch.js';
 import { PassedFds } from '../process/passed-fds.js';
+import type { HostFds } from '../command/chardev-host.js';
 import { checkEmulator } from '../process/emulator-check.js';
 import { closePlugFds, plugInterfaces, type OpenedPlug } from '../network/interface-plug.js';
 import { migrateFromFd, openStream } from '../save/migration-stream.js';
@@ -22,6 +23,7 @@ import { balloonSetup } from './memory-stats.js';
 import { throttleSetup } from '../iotune/block-iotune.js';
 import { emulatorPinSetup } from '../cputune/emulator-pin.js';
 import { plugStartupVcpus } from '../vcpu/vcpu-startup.js';
+import { pinVcpuThreads } from '../vcpu/vcpu-affinity.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -110,6 +112,15 @@ async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
   });
 }
 
+/** The chardevs' sockets and files a start opens and passes, their fd sets numbered after the disks' ones. */
+function chardevFds(more: PassedFds, disks: readonly ResolvedDisk[]): HostFds {
+  let nextSet = disks.filter((d) => d.fdset).length;
+  return {
+    listen: (path) => more.listen(path),
+    file: (path, append) => ({ fd: more.openFile(path, append), set: nextSet++ }),
+  };
+}
+
 /**
  * Starts a domain: claims its shared disks and writes its status before QEMU is launched (so
  * a crash of this process leaves a trace the next one cleans up), launches QEMU paused,
@@ -121,7 +132,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   await checkEmulator(def);
   const accel = await accelFor(drv, def);
   await selectFirmware(def, firmwareContext(paths));
-  const { disks, passFds } = assignFdSets(drv.fdGroups, def.uuid, await resolveDisksForStart(drv, def.devices, def.os.boot));
+  const { disks, passFds, sets } = assignFdSets(drv.fdGroups, def.uuid, await resolveDisksForStart(drv, def.devices, def.os.boot));
   recordAliases(def, disks);
   const scsi = await planDomainScsiHostdevs(def.devices, nodesTaken(disks));
   const uses = [...await sharedUsesOf(disks), ...scsi.shared];
@@ -142,6 +153,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       sharedDisks: uses, ...(scsi.uses.length ? { scsiHostdevs: scsi.uses } : {}), pendingUnplug: [], pendingPlug: undefined,
       nextNode: nodesTaken(disks) + Object.keys(scsi.nodes).length + 1,
       diskNodes: { ...Object.fromEntries(disks.map((d) => [d.alias, d.node])), ...scsi.nodes }, fakeReboot: false,
+      ...(sets ? { nextFdSet: sets } : {}),
     };
     await writeStatus(paths, s).catch(async (e: unknown) => {
       await restoreSgio();
@@ -154,6 +166,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   let sockets: readonly string[] = [];
   // The taps' descriptors stay open here until QEMU has inherited its copies (or the start failed).
   let opened: OpenedPlug[] = [];
+  let more: PassedFds | undefined;
   try {
     await mkdir(status.runDir, { recursive: true, mode: 0o700 });
     const masterKeyFile = join(status.runDir, 'master-key.aes');
@@ -175,17 +188,18 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await startVirtiofsds(def, status.runDir);
     const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
     // The monitors' and chardevs' sockets are made here and passed, as libvirt passes them.
-    const more = new PassedFds(FIRST_PASSED_FD + passFds.length);
-    const listen = (path: string): number => more.listen(path);
-    const taps = opened.map(({ plug, tapfd, vhostfd }) => ({ ...plug, fd: more.open(tapfd), vhostfd: vhostfd === undefined ? undefined : more.open(vhostfd) }));
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, listen }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, listen)];
+    const passed = new PassedFds(FIRST_PASSED_FD + passFds.length);
+    more = passed;
+    const taps = opened.map(({ plug, tapfds, vhostfds }) => ({ ...plug, fds: tapfds.map((fd) => passed.open(fd)), vhostfds: vhostfds.map((fd) => passed.open(fd)) }));
+    const hostFds = chardevFds(passed, disks);
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     // A restore's stream is read by QEMU itself, from a descriptor it inherits after the others.
     const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;
-    const streamFd = stream ? more.open(stream.fd) : -1;
-    sockets = more.socketPaths;
+    const streamFd = stream ? passed.open(stream.fd) : -1;
+    sockets = passed.socketPaths;
     const proc = await withFreshCopies(passFds, (fds) => launchQemu({
-      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: fds, more,
+      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: fds, more: passed,
       onSpawn: async (pid, pidStart) => {
         status.pid = pid;
         status.pidStart = pidStart;
@@ -205,6 +219,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       await recordMemoryDevices(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       await emulatorPinSetup(status.pid!, def);
+      await pinVcpuThreads(proc.monitor, status.pid!, def);
       // Written together: QEMU applies the actions before it runs the guest.
       await Promise.all([lifecycleSetup(proc.monitor, def), ...balloonSetup(proc.monitor, def), ...throttleSetup(proc.monitor, def), ...(opts.paused ? [] : [proc.monitor.execute('cont')])]);
     } finally {
@@ -222,6 +237,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
   } catch (e) {
     closePlugFds(opened);
+    more?.dispose();
     await tearDown(drv, status, undefined).catch(() => undefined);
     // What this start made outside the run directory: a new NVRAM store, new TPM state, chardevs' sockets.
     await Promise.all([...made, ...sockets].map((d) => rm(d, { recursive: true, force: true })));

@@ -2,7 +2,7 @@ import { unplugInterfaces } from '../network/interface-plug.js';
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DomainEventType } from '@tsvirt/api';
+import { DomainEventDetail, DomainEventType, DomainState } from '@tsvirt/api';
 import { killQemu } from '../process/qemu-kill.js';
 import { processStartTime } from '@tsvirt/util';
 import { removeHugepageDirs } from '../process/hugetlbfs.js';
@@ -15,6 +15,7 @@ import { writeStatus } from '../state/run-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { removeAllSnapshots } from '../snapshot/snapshot-store.js';
+import { shutdownSilent } from '../events/lifecycle-actions.js';
 
 /** The pid file in a run directory. */
 export const pidFileIn = (runDir: string): string => join(runDir, 'qemu.pid');
@@ -26,20 +27,28 @@ async function qemuPid(status: ActiveStatus): Promise<{ pid: number; start: stri
   return Number.isInteger(pid) && pid > 0 ? { pid, start: await processStartTime(pid) } : undefined;
 }
 
+/** A destroy's SHUTDOWN (host) event, unless the domain was told shutting down already (a guest's own power-off). */
+export function announceHostShutdown(drv: DriverContext, s: { name: string; uuid: string; id: number }): void {
+  if (drv.events.told(s.uuid) !== DomainState.SHUTDOWN) drv.events.raise({ name: s.name, uuid: s.uuid, id: s.id }, DomainEventType.SHUTDOWN, DomainEventDetail.SHUTDOWN.HOST);
+}
+
 /**
  * Ends a run: QEMU is stopped if it still lives, its run directory removed, and the status
  * file either records how a persistent domain stopped or goes away (which also drops the
  * domain's rows from the shared-disk table). Without a `reason` (a start that failed) nothing
- * of the run is left. `event` is raised when given.
+ * of the run is left. `event` is raised when given; with `hostShutdown` (a destroy) a QEMU that
+ * went on SIGTERM is first told as `SHUTDOWN` (host), as libvirt tells the SHUTDOWN event
+ * QEMU sends then, unless the domain was told shutting down already or its shutdowns are silent.
  */
 export async function tearDown(
   drv: DriverContext,
   status: ActiveStatus,
   reason: number | undefined,
-  event?: { detail: number },
+  event?: { detail: number; hostShutdown?: boolean },
 ): Promise<void> {
   const proc = await qemuPid(status);
-  if (proc) await killQemu(proc.pid, proc.start);
+  const outcome = proc ? await killQemu(proc.pid, proc.start) : 'gone';
+  if (event?.hostShutdown && outcome === 'terminated' && !shutdownSilent(status)) announceHostShutdown(drv, status);
   // Helpers run only with the devices that start them: each look is a read of the run directory.
   if (status.xml.includes('<tpm')) await stopTpmEmulators(status.runDir);
   if (status.xml.includes('virtiofs')) await stopVirtiofsds(status.runDir);

@@ -1,7 +1,7 @@
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainEventDetail, DomainEventID, DomainEventType, DomainShutoffReason, DomainState } from '@tsvirt/api';
-import { isProcessAlive, logger } from '@tsvirt/util';
+import { isProcessAlive, logger, prepareFileLocks } from '@tsvirt/util';
 import { eventMonitorPath } from '../process/event-monitor.js';
 import { QmpClient } from '../qmp/qmp-client.js';
 import type { QmpEvent } from '../qmp/qmp-types.js';
@@ -9,8 +9,9 @@ import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { announceShutdown, catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
-import { tearDown } from '../driver/domain-stop.js';
+import { announceHostShutdown, tearDown } from '../driver/domain-stop.js';
 import { closeLentMonitor, lendMonitor } from '../driver/monitor.js';
+import { shutdownSilent } from './lifecycle-actions.js';
 import { waitForChildExit } from '../process/child-exits.js';
 import { monitorEventOf } from './monitor-events.js';
 
@@ -34,6 +35,8 @@ interface Held extends EventTarget {
   queue: Promise<void>;
   /** Handlers queued and not finished. */
   waiting: number;
+  /** QEMU reported a SHUTDOWN the host asked for (a SIGTERM: another process's destroy). */
+  hostShutdown: boolean;
 }
 
 /**
@@ -64,6 +67,8 @@ export class DomainWatcher {
 
   #start(): void {
     if (this.#dir) return;
+    // Each event is handled under the domain's job lock: the lock keeper starts while the monitors connect.
+    prepareFileLocks();
     const dir = this.drv.paths.stateDir;
     try {
       mkdirSync(dir, { recursive: true });
@@ -140,7 +145,7 @@ export class DomainWatcher {
    * `new`: started by another process since, announced; `starting`: this process's start, which announces itself.
    */
   #hold(s: ActiveStatus, pid: number, how: 'running' | 'new' | 'starting'): Promise<void> {
-    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, startedHere: how === 'starting', pid, pidStart: s.pidStart, abort: new AbortController(), serial: this.#holds++, queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false };
+    const h: Held = { name: s.name, uuid: s.uuid, id: s.id, runDir: s.runDir, startedHere: how === 'starting', pid, pidStart: s.pidStart, abort: new AbortController(), serial: this.#holds++, queue: Promise.resolve(), waiting: 0, client: undefined, shutdownSeen: false, hostShutdown: false };
     this.#held.set(s.name, h);
     if (how === 'new') this.#enqueue(h, () => this.#locked(h, async (st) => this.#announce(st)));
     if (how === 'running') this.drv.events.assume(s.uuid, s.state);
@@ -154,6 +159,8 @@ export class DomainWatcher {
         events++;
         this.drv.events.raiseMonitor(monitorEventOf({ name: h.name, uuid: h.uuid, id: h.id }, e));
         if (e.event === 'SHUTDOWN') this.#announceShutdown(h, e as QmpEvent);
+        // A reset is told the moment QEMU reports it, as libvirt does: before a restart's RESUMED
+        if (e.event === 'RESET') this.drv.events.raiseOther({ eventID: DomainEventID.REBOOT, domain: { name: h.name, uuid: h.uuid, id: h.id } });
         this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent), () => this.#removedAnyway(h, e as QmpEvent)));
       });
       void client.closed.then(() => h.abort.signal.aborted || this.#enqueue(h, () => this.#ended(h)));
@@ -190,7 +197,11 @@ export class DomainWatcher {
   /** A guest's power-off is told at once (the status is read without waiting for the job lock, which a job may hold). */
   #announceShutdown(h: Held, e: QmpEvent): void {
     qemuStore(this.drv.paths).readStatus(h.name)
-      .then((s) => announceShutdown(this.drv, h, s, e.data ?? {}))
+      .then((s) => {
+        // a host's (another process's destroy, unless this domain's shutdowns are silent) is told at QEMU's exit
+        if (e.data?.['guest'] === false) h.hostShutdown = !(isActiveStatus(s) && s.pid === h.pid && shutdownSilent(s));
+        announceShutdown(this.drv, h, s, e.data ?? {});
+      })
       .catch((err: Error) => log.debug(`domain '${h.name}': announcing its shutdown: ${err.message}`));
   }
 
@@ -241,8 +252,10 @@ export class DomainWatcher {
           detail: h.shutdownSeen ? DomainEventDetail.STOPPED.SHUTDOWN : DomainEventDetail.STOPPED.FAILED,
         });
       } else if (this.drv.events.told(h.uuid) !== undefined && this.drv.events.told(h.uuid) !== DomainState.SHUTOFF && !this.#restartedHere(h)) {
-        // Another process stopped it and told only its own listeners.
-        this.drv.events.raise({ name: h.name, uuid: h.uuid, id: -1 }, DomainEventType.STOPPED, stoppedDetail(s));
+        // Another process stopped it and told only its own listeners: a destroy's SIGTERM was a host SHUTDOWN first.
+        const detail = stoppedDetail(s);
+        if (detail === DomainEventDetail.STOPPED.DESTROYED && h.hostShutdown) announceHostShutdown(this.drv, h);
+        this.drv.events.raise({ name: h.name, uuid: h.uuid, id: -1 }, DomainEventType.STOPPED, detail);
       }
     });
     this.#release(h);

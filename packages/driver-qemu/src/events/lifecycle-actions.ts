@@ -23,6 +23,15 @@ export function lifecycleOf(status: ActiveStatus): Pick<DomainDef, 'onPoweroff' 
 }
 
 /**
+ * Whether QEMU's SHUTDOWN events leave the domain's state alone and are not told: while a reboot
+ * asked for is under way, and whenever on_poweroff restarts (a destroy's SIGTERM included), as
+ * libvirt 9 does.
+ */
+export function shutdownSilent(status: ActiveStatus): boolean {
+  return status.fakeReboot || outcomeOf(lifecycleOf(status).onPoweroff, false) === 'restart';
+}
+
+/**
  * How libvirt 9's QEMU driver carries out an action. For a power-off or reset-as-shutdown only
  * `restart` restarts and everything else kills QEMU; for a crash `preserve` keeps the guest
  * stopped (`rename-restart` is refused at define), and the coredump variants act as their plain

@@ -13,7 +13,7 @@ import type { QmpEvent } from '../qmp/qmp-types.js';
 import { isActiveStatus, type ActiveStatus, type DomainStatus } from '../state/domain-status.js';
 import { readPending, writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
-import { fakeReboot, lifecycleOf, outcomeOf } from './lifecycle-actions.js';
+import { fakeReboot, lifecycleOf, outcomeOf, shutdownSilent } from './lifecycle-actions.js';
 import { thresholdEvents } from '../blockjob/threshold-event.js';
 import { settleJobs } from '../blockjob/block-jobs.js';
 import { autoCoreDump } from './auto-dump.js';
@@ -65,11 +65,23 @@ function announce(c: Ctx, state: number, event: number, detail: number): void {
   if (c.drv.events.told(c.s.uuid) !== state) c.drv.events.raise(refOf(c.s), event, detail);
 }
 
-/** Restarts the stopped guest (libvirt's fake reboot) and announces it running again. */
+/**
+ * Restarts the stopped guest (libvirt's fake reboot). Only a crashed guest is announced running
+ * again: a power-off or reboot that restarts never left the running state, as in libvirt.
+ */
 async function restart(c: Ctx): Promise<void> {
+  const crashed = c.s.state === DomainState.CRASHED;
   await fakeReboot(c.mon, c.s);
+  if (crashed) c.drv.events.raise(refOf(c.s), DomainEventType.RESUMED, DomainEventDetail.RESUMED.UNPAUSED);
   await writeStatus(c.drv.paths, c.s);
-  c.drv.events.raise(refOf(c.s), DomainEventType.RESUMED, DomainEventDetail.RESUMED.UNPAUSED);
+}
+
+/** Whether QEMU's SHUTDOWN (with this reason) ends in a restart: a reboot asked for, or the on_poweroff/on_reboot action. */
+function restarts(s: ActiveStatus, reason: string): boolean {
+  if (s.fakeReboot) return true;
+  const lc = lifecycleOf(s);
+  const action = RESET_AS_SHUTDOWN.has(reason) && lc.onReboot === 'destroy' ? lc.onReboot : lc.onPoweroff;
+  return outcomeOf(action, false) === 'restart';
 }
 
 /** SHUTDOWN's lifecycle detail: who asked for the power-off, as QEMU says. */
@@ -83,10 +95,10 @@ function shutdownDetail(data: Record<string, unknown>): number {
  * the handling under the job lock (which waits for the lock and then stops QEMU): a client sees it
  * as libvirt's clients do, without a lock, a status write or QEMU's exit on the way. `s` is the
  * status as it is now, read without the lock: a reboot marks itself (fakeReboot) before asking for
- * the power-off. A host's (a destroy's SIGTERM, a quit) waits for the lock, whose job may say it is none.
+ * the power-off, and a power-off that restarts is not told. A host's (a destroy's SIGTERM, a quit) waits for the lock, whose job may say it is none.
  */
 export function announceShutdown(drv: DriverContext, t: EventTarget, s: DomainStatus | undefined, data: Record<string, unknown>): void {
-  if (data['guest'] !== true || !isActiveStatus(s) || s.phase !== 'active' || s.pid !== t.pid || s.fakeReboot) return;
+  if (data['guest'] !== true || !isActiveStatus(s) || s.phase !== 'active' || s.pid !== t.pid || shutdownSilent(s)) return;
   if (drv.events.told(s.uuid) !== DomainState.SHUTDOWN) drv.events.raise(refOf(s), DomainEventType.SHUTDOWN, shutdownDetail(data));
 }
 
@@ -94,19 +106,20 @@ export function announceShutdown(drv: DriverContext, t: EventTarget, s: DomainSt
 async function onShutdown(c: Ctx, data: Record<string, unknown>): Promise<void> {
   const reason = String(data['reason'] ?? '');
   c.t.shutdownSeen = true;
-  if (!c.s.fakeReboot) {
+  // A power-off that restarts is never told as one, and the domain stays running (libvirt's fake reboot).
+  if (!shutdownSilent(c.s)) {
     Object.assign(c.s, { state: DomainState.SHUTDOWN, reason: DomainShutdownReason.UNKNOWN });
     announce(c, DomainState.SHUTDOWN, DomainEventType.SHUTDOWN, shutdownDetail(data));
   }
   if (EXITING.has(reason)) return writeStatus(c.drv.paths, c.s);
-  const lc = lifecycleOf(c.s);
-  const action = RESET_AS_SHUTDOWN.has(reason) && lc.onReboot === 'destroy' ? lc.onReboot : lc.onPoweroff;
-  if (c.s.fakeReboot || outcomeOf(action, false) === 'restart') return restart(c);
+  if (restarts(c.s, reason)) return restart(c);
   await tearDown(c.drv, c.s, DomainShutoffReason.SHUTDOWN, { detail: DomainEventDetail.STOPPED.SHUTDOWN });
 }
 
 /** GUEST_PANICKED (QEMU stops the guest, set at start): the domain is crashed and on_crash decides. */
 async function onPanic(c: Ctx): Promise<void> {
+  // QEMU's STOP follows GUEST_PANICKED; libvirt tells that pause first, then the crash
+  if (c.s.state === DomainState.RUNNING) announce(c, DomainState.PAUSED, DomainEventType.SUSPENDED, DomainEventDetail.SUSPENDED.PAUSED);
   Object.assign(c.s, { state: DomainState.CRASHED, reason: DomainCrashedReason.PANICKED });
   announce(c, DomainState.CRASHED, DomainEventType.CRASHED, DomainEventDetail.CRASHED.PANICKED);
   const action = lifecycleOf(c.s).onCrash;
@@ -197,9 +210,6 @@ export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: Acti
     case 'GUEST_PANICKED': return onPanic(c);
     case 'STOP':
     case 'RESUME': return followRunState(c);
-    case 'RESET':
-      drv.events.raiseOther({ eventID: DomainEventID.REBOOT, domain: refOf(s) });
-      return;
     case 'DEVICE_DELETED': return onDeviceDeleted(c, e.data ?? {});
     case 'BLOCK_JOB_COMPLETED':
     case 'BLOCK_JOB_CANCELLED':

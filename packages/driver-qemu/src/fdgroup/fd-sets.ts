@@ -8,6 +8,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { storageNode, type ResolvedDisk } from '../command/disk-props.js';
 import type { FdGroupStore } from './fd-group-store.js';
 import type { QemuDisk } from '../devices/qemu-disk.js';
+import type { ActiveStatus } from '../state/domain-status.js';
 
 /** A disk's fd set: its number and the descriptors as QEMU sees them. */
 export interface FdSetUse {
@@ -29,10 +30,10 @@ export function groupMissing(name: string): VirError {
 }
 
 /**
- * Gives each disk with a group its fd set; answers the disks and the descriptors QEMU is to
- * inherit, in order (the launcher maps them to fd 3, 4, …).
+ * Gives each disk with a group its fd set; answers the disks, the descriptors QEMU is to inherit,
+ * in order (the launcher maps them to fd 3, 4, …), and how many sets were given.
  */
-export function assignFdSets(groups: FdGroupStore, uuid: string, disks: readonly ResolvedDisk[]): { disks: ResolvedDisk[]; passFds: number[] } {
+export function assignFdSets(groups: FdGroupStore, uuid: string, disks: readonly ResolvedDisk[]): { disks: ResolvedDisk[]; passFds: number[]; sets: number } {
   const passFds: number[] = [];
   const sets = new Map<ResolvedDisk, FdSetUse>();
   [...disks].filter((d) => fdGroupOf(d) !== undefined).sort((a, b) => a.node - b.node).forEach((d, set) => {
@@ -42,7 +43,7 @@ export function assignFdSets(groups: FdGroupStore, uuid: string, disks: readonly
     const childFds = group.fds.map((fd) => FIRST_CHILD_FD + passFds.push(fd) - 1);
     sets.set(d, { set, childFds, writable: group.writable });
   });
-  return { disks: disks.map((d) => (sets.has(d) ? { ...d, fdset: sets.get(d) } : d)), passFds };
+  return { disks: disks.map((d) => (sets.has(d) ? { ...d, fdset: sets.get(d) } : d)), passFds, sets: sets.size };
 }
 
 /** A disk's `-add-fd` arguments: one per descriptor of its set, each named after its block node. */
@@ -52,14 +53,20 @@ export function addFdArgs(d: ResolvedDisk): string[] {
 }
 
 /**
- * A disk with a group plugged into a running domain: libvirt's error when the group is missing;
- * else refused, because QEMU takes hotplugged descriptors only through its monitor socket
- * (`add-fd` with SCM_RIGHTS), which this driver's monitor client cannot send.
+ * A disk with a group plugged into a running domain, as libvirt 9.0's QEMU driver answers it:
+ * libvirt's error when the group is missing; else the failure libvirt 9.0 meets every time (checked
+ * on Debian's libvirtd, read-only and writable, with and without sets from the start): it numbers
+ * a new fd set for the disk but never hands it to QEMU, whose `blockdev-add` then cannot open
+ * `/dev/fdset/N` (O_RDONLY 0 or O_RDWR 2). Each attempt takes the next number, as there (`save`
+ * writes the status that counts them).
  */
-export function refuseFdGroupHotplug(groups: FdGroupStore, uuid: string, view: QemuDisk): void {
+export async function refuseFdGroupHotplug(groups: FdGroupStore, status: ActiveStatus, view: QemuDisk, save: () => Promise<void>): Promise<void> {
   const name = fdGroupOf({ view });
   if (name === undefined) return;
-  if (!groups.lookup(uuid, name)) throw groupMissing(name);
-  throw new VirError(ErrorCode.OPERATION_UNSUPPORTED,
-    `disk '${view.target}' of file descriptor group '${name}' cannot be plugged into a running domain: its descriptors would go to QEMU through the monitor, which cannot carry them here`, ErrorDomain.QEMU);
+  if (!groups.lookup(status.uuid, name)) throw groupMissing(name);
+  const set = status.nextFdSet ?? 0;
+  status.nextFdSet = set + 1;
+  await save();
+  throw new VirError(ErrorCode.INTERNAL_ERROR,
+    `unable to execute QEMU command 'blockdev-add': Could not dup FD for /dev/fdset/${set} flags ${view.readonly ? 0 : 2}: No such file or directory`, ErrorDomain.QEMU);
 }

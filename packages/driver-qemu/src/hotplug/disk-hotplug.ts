@@ -37,7 +37,7 @@ export function findDisk(devices: readonly XmlElement[], request: QemuDisk): Qem
 export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const view = diskOfElement(el);
-  refuseFdGroupHotplug(drv.fdGroups, status.uuid, view);
+  await refuseFdGroupHotplug(drv.fdGroups, status, view, () => writeStatus(drv.paths, status));
   const clash = disksOf(def.devices).find((d) => d.target === view.target);
   if (clash) {
     throw new VirError(ErrorCode.XML_ERROR, `target '${view.target}' duplicated for disk sources '${clash.path ?? ''}' and '${view.path ?? ''}'`, ErrorDomain.DOMAIN);

@@ -24,12 +24,15 @@ async function waitGone(pid: number, start: string | undefined, ms: number): Pro
   return !(await isProcessAlive(pid, start));
 }
 
+/** How a process was stopped: it was gone already, went on SIGTERM (QEMU then reports a host SHUTDOWN), or needed SIGKILL. */
+export type KillOutcome = 'gone' | 'terminated' | 'killed';
+
 /** Stops a QEMU process: SIGTERM, then SIGKILL when it has not gone after a grace period. */
-export async function killQemu(pid: number, start: string | undefined): Promise<void> {
-  if (!(await isProcessAlive(pid, start))) return;
+export async function killQemu(pid: number, start: string | undefined): Promise<KillOutcome> {
+  if (!(await isProcessAlive(pid, start))) return 'gone';
   signal(pid, 'SIGTERM');
-  if (await waitGone(pid, start, GRACE_MS)) return;
+  if (await waitGone(pid, start, GRACE_MS)) return 'terminated';
   signal(pid, 'SIGKILL');
-  if (await waitGone(pid, start, KILL_WAIT_MS)) return;
+  if (await waitGone(pid, start, KILL_WAIT_MS)) return 'killed';
   throw new VirError(ErrorCode.SYSTEM_ERROR, `Failed to terminate process ${pid} with SIGKILL: Device or resource busy`, ErrorDomain.QEMU);
 }

@@ -64,6 +64,8 @@ export interface ActiveStatus {
   diskNodes: Record<string, number>;
   /** Set while a reboot waits for the guest to power off, so it is reset instead of stopped. */
   fakeReboot: boolean;
+  /** The number the next descriptor set of this run takes (those of the start come first). */
+  nextFdSet?: number;
   /** The taps and network ports of the domain's `network` and `bridge` interfaces. */
   netPlugs?: InterfacePlug[];
   /** Block jobs in flight, by disk target. */

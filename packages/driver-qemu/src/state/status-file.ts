@@ -43,7 +43,7 @@ export function domainStatusFile(stateDir: string): StateFile<DomainStatus> {
           startPaused: v.boolean(), persistent: v.boolean(), sharedDisks: v.array(SHARED_USE), scsiHostdevs: v.optional(v.array(SCSI_HOSTDEV_USE)), pendingUnplug: v.array(v.string()),
           pendingPlug: v.optional(v.string()), nextNode: int, diskNodes: v.record(v.string(), int), fakeReboot: v.boolean(),
           netPlugs: v.optional(v.array(NET_PLUG)), blockJobs: v.optional(v.record(v.string(), BLOCK_JOB_RECORD)),
-          agentTimeout: v.optional(v.pipe(int, v.minValue(-2))),
+          agentTimeout: v.optional(v.pipe(int, v.minValue(-2))), nextFdSet: v.optional(int),
         }),
         v.object({ phase: v.literal('inactive'), name: v.string(), reason: int }),
       ]),
