@@ -328,6 +328,8 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, 1, 'qemuDomainDestroyFlags', D);
     await domainJob(this.drv, dom, false, async (d) => {
       const s = requireActive(d);
+      // A reboot still waiting for the guest is dropped first, as libvirt does: the destroy's SHUTDOWN is told.
+      if (s.fakeReboot) await writeStatus(this.paths, Object.assign(s, { fakeReboot: false }));
       await tearDown(this.drv, s, DomainShutoffReason.DESTROYED, { detail: DomainEventDetail.STOPPED.DESTROYED, hostShutdown: true });
     });
   }
