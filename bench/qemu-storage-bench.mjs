@@ -3,7 +3,8 @@
 //  - save and restore of a running 256 MiB guest (`save DOM F`, `restore F`);
 //  - each side's floor: `uri`, a whole CLI invocation that does no work (Node's start and the
 //    program's load against virsh's start), so that what a job costs beyond it can be told apart.
-// tsvirsh on qemu:///embed?root=DIR against virsh on qemu:///system (Debian's libvirtd 9.0, started
+// `./tsvirsh` (the program as a user runs it, with its code caches) on qemu:///embed?root=DIR
+// against virsh on qemu:///system (Debian's libvirtd 9.0, started
 // by packages/driver-qemu/scripts/libvirtd-up.sh); each side has its own copy of the image. Each
 // figure is the median wall time of a whole CLI invocation; the sides take turns within each run,
 // and the load average is printed with them, as other engineers share the machine. Needs root.
@@ -17,7 +18,7 @@ import { libvirtSide, median, qemuSides } from './qemu-sides.mjs';
 const RUNS = Number(process.env.BENCH_STORAGE_RUNS ?? 5);
 const haveLibvirt = libvirtSide('qemu-storage-bench', 'libvirtd');
 const tmp = mkdtempSync(join(tmpdir(), 'qemu-storage-bench-'));
-const { sides, run, quiet } = qemuSides(`qemu:///embed?root=${tmp}/root`, haveLibvirt);
+const { sides, run, quiet } = qemuSides(`qemu:///embed?root=${tmp}/root`, haveLibvirt, { asUsersRunIt: true });
 const NAME = `qsbench-${process.pid}`;
 
 const domainXML = (disk) => `<domain type='qemu'><name>${NAME}</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>

@@ -76,6 +76,7 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
   const drv = { volumePath: () => Promise.reject(new Error('no storage driver in the conformance run')) } as unknown as DriverContext;
   await selectFirmware(def, LIBVIRT_TEST_FIRMWARE);
   const disks = await resolveDisksForStart(drv, def.devices, def.os.boot);
+  let nextSet = 0;
   return buildCommandLine(def, {
     accel: def.type === 'kvm' ? 'kvm' : 'tcg', monitorPath: `${dir}/monitor.sock`,
     masterKeyFile: `${dir}/master-key.aes`, disks, vncPort: VNC_PORT_MIN, hugepages: LIBVIRT_TEST_HUGEPAGES(def.name),
@@ -83,11 +84,11 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
     tpmEmulatorSocket: '/dev/test',
     // ... and finds every host adapter's SCSI LUN at /dev/sg0.
     scsiSgPaths: new Map(devicesOf(def.devices, 'hostdev').flatMap((h, i) => (isHostScsi(h) ? [[i, '/dev/sg0'] as const] : []))),
-    // ... and shows every listening socket the driver makes and passes as fd 1729,
-    listen: () => 1729,
+    // ... and shows every listening socket the driver makes and passes as fd 1729, a chardev's file as fd 1750 and its log as 1751,
+    hostFds: { listen: () => 1729, file: (_path, _append, role) => ({ set: nextSet++, fd: role === 'log' ? 1751 : 1750 }) },
     // ... and each interface's tap as fd 3, with vhost-net as fd 44 for a virtio NIC not asking for QEMU's own.
     taps: devicesOf(def.devices, 'interface').flatMap((nic, index) => (TAP_TYPES.has(nic.type)
-      ? [{ index, tap: `vnet${index}`, fd: 3, vhostfd: nic.model === 'virtio' && nic.driver?.name !== 'qemu' ? 44 : undefined }] : [])),
+      ? [{ index, tap: `vnet${index}`, fds: [3], vhostfds: nic.model === 'virtio' && nic.driver?.name !== 'qemu' ? [44] : [] }] : [])),
   });
 }
 

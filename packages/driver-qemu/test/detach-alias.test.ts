@@ -43,11 +43,11 @@ describe('detach-device-alias with real QEMU (virDomainDetachDeviceAlias)', () =
   });
 
   it("refuses an alias nobody has, a live alias in the definition, and other flags, in libvirt's words", async () => {
-    await expect(dom.detachDeviceAlias('nosuch', F.LIVE)).rejects.toThrow('device not found: no device found with alias nosuch');
-    await expect(dom.detachDeviceAlias('scsi0-0-0-2', F.CONFIG)).rejects.toThrow('device not found: no device found with alias scsi0-0-0-2');
+    await expect(dom.detachDeviceAlias('nosuch', F.LIVE)).rejects.toThrow('internal error: no device found with alias nosuch');
+    await expect(dom.detachDeviceAlias('scsi0-0-0-2', F.CONFIG)).rejects.toThrow('internal error: no device found with alias scsi0-0-0-2');
     await expect(dom.detachDeviceAlias('nosuch', F.FORCE)).rejects.toThrow('unsupported flags (0x4) in function qemuDomainDetachDeviceAlias');
     const r = await tsvirsh(root.uri, 'detach-device-alias', 'da1', 'nosuch');
-    expect(r.stderr).toContain('error: device not found: no device found with alias nosuch\n');
+    expect(r.stderr).toContain('error: internal error: no device found with alias nosuch\n');
     await dom.destroy();
     await expect(dom.detachDeviceAlias('nosuch', F.LIVE)).rejects.toThrow('domain is not running');
   });

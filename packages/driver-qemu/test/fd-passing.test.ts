@@ -33,6 +33,20 @@ function passedSocket(pid: number, id: string): { arg: string; path: string | un
   return { arg, path: inode === undefined ? undefined : listeningUnix().get(inode) };
 }
 
+/** A boot sector that writes `text` to COM1 and halts. */
+function helloSector(text: string): Buffer {
+  const code = [
+    0x31, 0xc0, 0x8e, 0xd8, 0xfc, // xor ax,ax; mov ds,ax; cld
+    0xbe, 0x16, 0x7c, // mov si, 0x7c16 (the text)
+    0xac, 0x84, 0xc0, 0x74, 0x06, // next: lodsb; test al,al; jz done
+    0xba, 0xf8, 0x03, 0xee, 0xeb, 0xf5, // mov dx,0x3f8; out dx,al; jmp next
+    0xf4, 0xeb, 0xfd, // done: hlt; jmp done
+  ];
+  const body = Buffer.alloc(510);
+  Buffer.concat([Buffer.from(code), Buffer.from(`${text}\0`)]).copy(body);
+  return Buffer.concat([body, Buffer.from([0x55, 0xaa])]);
+}
+
 const openFds = (): number => readdirSync('/proc/self/fd').length;
 
 async function connected(path: string): Promise<Socket> {
@@ -81,6 +95,30 @@ describe('descriptors the driver opens and passes to QEMU, as libvirt 9.0 does (
     expect(existsSync(run)).toBe(false);
   });
 
+  it("a file chardev's output and its log are files the driver opened, passed as fd sets (-add-fd), written by the guest", async () => {
+    const [out, log, img] = ['serial.out', 'serial.log', 'hello.img'].map((f) => join(root.dir, f)) as [string, string, string];
+    writeFileSync(img, helloSector('fd passed'));
+    writeFileSync(out, 'old output ');
+    writeFileSync(log, 'kept ');
+    const dom = await conn.defineXML(domainXml('f1', `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${img}'/><target dev='hda' bus='ide'/></disk>
+      <serial type='file'><source path='${out}' append='off'/><log file='${log}' append='on'/><target port='0'/></serial>`));
+    await dom.create();
+    const pid = pidOf('f1');
+    const args = argv(pid);
+    const at = args.indexOf('-add-fd');
+    expect(args.slice(at, at + 6)).toEqual(['-add-fd', expect.stringMatching(/^set=0,fd=\d+,opaque=serial0-source$/), '-add-fd', expect.stringMatching(/^set=1,fd=\d+,opaque=serial0-log$/),
+      '-chardev', 'file,id=charserial0,path=/dev/fdset/0,append=on,logfile=/dev/fdset/1,logappend=on']);
+    const sets = JSON.parse(await dom.qemuMonitorCommand('{"execute":"query-fdsets"}')) as { return: Array<{ 'fdset-id': number; fds: Array<{ opaque: string }> }> };
+    expect(sets.return.map((s) => [s['fdset-id'], s.fds.map((f) => f.opaque)]).sort()).toEqual([[0, ['serial0-source']], [1, ['serial0-log']]]);
+    for (let i = 0; i < 300 && !readFileSync(log, 'utf8').includes('fd passed'); i++) await new Promise((r) => setTimeout(r, 20));
+    // Opened as libvirt opens them: the output truncated (append='off'), the log appended to.
+    expect(readFileSync(out, 'utf8')).toBe('fd passed');
+    expect(readFileSync(log, 'utf8')).toBe('kept fd passed');
+    // Only QEMU holds them.
+    expect(readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } })).not.toContain(out);
+    await dom.destroy();
+  });
+
   it('a start whose socket cannot be made, or whose QEMU fails, leaves no process, socket, run directory or descriptor', async () => {
     const before = openFds();
     const missing = join(root.dir, 'nowhere', 'serial.sock');
@@ -88,6 +126,12 @@ describe('descriptors the driver opens and passes to QEMU, as libvirt 9.0 does (
     await expect(dom.create()).rejects.toThrow(`Failed to bind socket to '${missing}': No such file or directory`);
     expect(root.statuses().filter((s) => s['name'] === 'm2' && s['pid'] !== undefined)).toEqual([]);
     expect(readdirSync(join(root.dir, 'run', 'qemu')).filter((f) => f.includes('m2'))).toEqual([]);
+
+    // A file that cannot be made, after a socket and another file were: none of them is left open.
+    const nofile = join(root.dir, 'nowhere', 'serial.log');
+    const files = await conn.defineXML(domainXml('m4', `<serial type='file'><source path='${join(root.dir, 'first.log')}'/><target port='0'/></serial>
+      <serial type='file'><source path='${nofile}'/><target port='1'/></serial>`));
+    await expect(files.create()).rejects.toThrow(`Unable to pre-create chardev file '${nofile}': No such file or directory`);
 
     // A QEMU that fails once the sockets are made: they go with its run.
     const serial = join(root.dir, 'serial2.sock');

@@ -4,7 +4,7 @@
 // OS, so the guest never plugs a block), through virsh and through tsvirsh on qemu:///embed,
 // compared byte for byte; then the memory devices of both sides' live and persistent definitions
 // and the requested size inside each QEMU.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,10 @@ describe.skipIf(oracleSkipped('memdev-oracle'))("memory devices beside libvirt's
     sides = { uri: root.uri, theirs: root.dir, ours: root.dir, mask: (t) => t.replace(/"id":"[a-z]+-\d+"/g, '"id":"ID"') };
     writeFileSync(join(root.dir, 'dom.xml'), DOMAIN);
     for (const [name, xml] of Object.entries(FILES)) writeFileSync(join(root.dir, `${name}.xml`), xml);
+    // Definitions libvirt refuses for their virtio-mem device (nothing is defined).
+    const bad = DOMAIN.replace(`<name>${NAME}</name>`, `<name>${NAME}-bad</name>`);
+    writeFileSync(join(root.dir, 'badRequested.xml'), bad.replace("<requested unit='MiB'>16</requested>", "<requested unit='KiB'>3000</requested>"));
+    writeFileSync(join(root.dir, 'badNode.xml'), bad.replace('<node>0</node><block', '<node>3</node><block'));
   });
   afterAll(async () => {
     forgetSystemDomain(NAME);
@@ -81,7 +85,7 @@ describe.skipIf(oracleSkipped('memdev-oracle'))("memory devices beside libvirt's
 
   it('update-memory-device and update-device on a stopped domain: the definition changes, --live is refused', async () => {
     const steps: string[][] = [
-      umd('--node', '0'), ['define', 'DIR/dom.xml'],
+      ['define', 'DIR/badRequested.xml'], ['define', 'DIR/badNode.xml'], umd('--node', '0'), ['define', 'DIR/dom.xml'],
       umd(), umd('--requested-size', '32M'), umd('--alias', 'virtiomem0', '--requested-size', '32M'), umd('--node', '3'),
       umd('--node', '0', '--requested-size', '32M', '--live'), umd('--node', '0', '--live'), umd('--node', '1', '--live'),
       umd('--node', '0', '--requested-size', '32M', '--print-xml'), umd('--node', '0', '--requested-size', '32M', '--config', '--print-xml'),
@@ -132,13 +136,25 @@ describe.skipIf(oracleSkipped('memdev-oracle'))("memory devices beside libvirt's
     const dev = (op: string, file: string, ...flags: string[]): string[] => [`${op}-device`, NAME, `DIR/${file}.xml`, ...flags];
     const steps: string[][] = [
       dev('attach', 'dimm2', '--live'), dev('attach', 'vmem2', '--live'), dev('attach', 'big', '--live'), dev('attach', 'vmemBad', '--live'),
-      dev('attach', 'dimm2', '--config'), dev('attach', 'vmem2', '--config'), dev('attach', 'big', '--config'),
+      dev('attach', 'dimmOther', '--live'),
+      dev('attach', 'dimm2', '--config'), dev('attach', 'vmem2', '--config'), dev('attach', 'big', '--config'), dev('attach', 'dimmOther', '--config'),
       umd('--alias', 'virtiomem1', '--requested-size', '64M'), ['qemu-monitor-command', NAME, qomRequested.replace('virtiomem0', 'virtiomem1')],
       dev('detach', 'vmem2', '--live'), dev('detach', 'vmemBad', '--live'), dev('detach', 'dimmOther', '--live'), dev('detach', 'dimmOther', '--config'), dev('detach', 'vmemBad', '--config'),
       dev('detach', 'vmem2', '--config'), dev('detach', 'dimm2', '--config'), dev('detach', 'dimm2', '--live'),
+      // By alias: virtio-mem refused by QEMU, a DIMM's unplug sent (and left to the guest), none in the definition.
+      ['detach-device-alias', NAME, 'virtiomem1', '--live'], ['detach-device-alias', NAME, 'dimm0', '--live'], ['detach-device-alias', NAME, 'dimm0', '--config'],
+      ['detach-device-alias', NAME, 'nope'],
     ];
+    // libvirtd's DEVICE_ADDED names (memdev-events.test.ts checks tsvirt's through the API).
+    const events = spawn('virsh', ['-c', 'qemu:///system', 'event', NAME, '--event', 'device-added', '--loop', '--timeout', '120'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let added = '';
+    events.stdout.on('data', (b: Buffer) => (added += b.toString()));
+    await new Promise((r) => setTimeout(r, 1000));
     const { differ } = await compareSteps(sides, steps);
+    events.kill();
     expect(differ).toEqual([]);
+    expect(added).toContain(`event 'device-added' for domain '${NAME}': memdimm1\n`);
+    expect(added).toContain(`event 'device-added' for domain '${NAME}': memvirtiomem1\n`);
     for (const flag of [[], ['--inactive']]) {
       const theirs = memoryOf(systemVirsh(['dumpxml', NAME, ...flag]).stdout);
       expect(memoryOf((await tsvirsh(root.uri, 'dumpxml', NAME, ...flag)).stdout)).toEqual(theirs);

@@ -38,7 +38,7 @@ describe('taps opened by the driver and passed to QEMU (network namespace, real 
   });
   afterAll(() => host.remove());
 
-  it('bridge, ethernet and unmanaged ethernet NICs get the taps the driver opened, as fd=N; the guest side sends on the bridge', () => {
+  it('bridge, ethernet and unmanaged ethernet NICs get the taps the driver opened, as fd=N; the guest side sends on the bridge; a hotplugged one comes through getfd', () => {
     const xml = guest('t1', `
       <interface type='bridge'><mac address='${MAC0}'/><source bridge='${br()}'/><model type='virtio'/></interface>
       <interface type='ethernet'><mac address='${MAC1}'/><model type='e1000'/></interface>
@@ -70,10 +70,34 @@ describe('taps opened by the driver and passed to QEMU (network namespace, real 
     expect(stat(br(), 'rx_packets')).toBeGreaterThan(brBefore);
     expect(stat('vnet1', 'rx_packets')).toBeGreaterThanOrEqual(2);
 
+    // Hotplug of a multiqueue ethernet NIC: both queues' descriptors go to QEMU through getfd, then netdev_add names them.
+    const eth = host.file('eth.xml', "<interface type='ethernet'><mac address='52:54:00:7a:00:04'/><model type='virtio'/><driver queues='2'/></interface>");
+    expect(virsh('attach-device', 't1', eth, '--live')).toMatchObject({ status: 0 });
+    const info = virsh('qemu-monitor-command', 't1', '--hmp', 'info network').out;
+    const queues = [...info.matchAll(/hostnet3: index=(\d),type=tap,fd=(\d+)/g)];
+    expect(queues.map((q) => q[1])).toEqual(['0', '1']);
+    for (const q of queues) expect(readlinkSync(`/proc/${pid}/fd/${q[2]}`)).toMatch(/\/net\/tun$/);
+    expect(host.exec('ip', '-d', 'link', 'show', 'vnet2')).toMatch(/tun type tap pi off vnet_hdr on multi_queue numqueues 1 numdisabled 1 persist off/);
+    expect(link('vnet2')).toMatch(/UP,LOWER_UP/);
+
     expect(virsh('destroy', 't1').status).toBe(0);
     // The taps were QEMU's alone: they went with it; the host's own tap stays.
     expect(host.taps()).toEqual([]);
     expect(link(own())).toContain(own());
+  });
+
+  it('a multiqueue virtio NIC gets one descriptor a queue (fds=a:b) and QEMU multiqueue with 2N+2 vectors', () => {
+    expect(virsh('create', guest('t4', `<interface type='bridge'><source bridge='${br()}'/><model type='virtio'/><driver queues='3'/></interface>`))).toMatchObject({ status: 0 });
+    const pid = pidOf('t4');
+    const [tap] = netdevs(pid);
+    expect(tap).toEqual({ type: 'tap', fds: expect.stringMatching(/^\d+:\d+:\d+$/), id: 'hostnet0' });
+    for (const fd of (tap!['fds'] as string).split(':')) expect(readlinkSync(`/proc/${pid}/fd/${fd}`)).toMatch(/\/net\/tun$/);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(JSON.parse(argv.find((a) => a.includes('"virtio-net-pci"'))!)).toMatchObject({ mq: true, vectors: 8, netdev: 'hostnet0' });
+    // One queue a guest without a driver uses, the other two held but disabled by QEMU.
+    expect(host.exec('ip', '-d', 'link', 'show', 'vnet0')).toMatch(/multi_queue numqueues 1 numdisabled 2 /);
+    expect(virsh('destroy', 't4').status).toBe(0);
+    expect(host.taps()).toEqual([]);
   });
 
   it('refuses what libvirt refuses, and a failed start leaves no tap, process, socket or descriptor behind', () => {
@@ -82,6 +106,7 @@ describe('taps opened by the driver and passed to QEMU (network namespace, real 
       .toBe("error: Failed to create domain from " + join(host.dir, 't2.xml') + "\nerror: unsupported configuration: target managed='no' but specified dev doesn't exist\n");
     expect(refused(`<interface type='ethernet'><target dev='${br()}'/></interface>`)).toContain(`Unable to create tap device ${br()}: Device or resource busy`);
     expect(refused(`<interface type='ethernet'><model type='virtio'/><driver name='vhost'/></interface>`)).toContain('vhost-net was requested for an interface, but is unavailable');
+    expect(refused(`<interface type='ethernet'><model type='e1000'/><driver queues='2'/></interface>`)).toContain('Multiqueue network is only supported for virtio');
 
     // A start that fails once the taps are open, in a process that lives on: nothing of it is left open.
     const fake = host.file('fake-qemu', '#!/bin/sh\necho "qemu: no" >&2\nexit 1\n');

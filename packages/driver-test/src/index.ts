@@ -16,21 +16,35 @@ let defaultHost: TestHost | undefined;
 /** Open connections to `test:///default`: the host lives while one is open, as libvirt's refcount. */
 let defaultUsers = 0;
 
+/** libvirt's default host: the domain `test` running, its pool, network, interface and devices. */
+function makeDefaultHost(): TestHost {
+  const host = new TestHost(DEFAULT_NODE_INFO);
+  const { obj } = host.add(parseDomainXML(DEFAULT_DOMAIN_XML, { arch: TEST_ARCH }), true, false);
+  host.start(obj, false, 0);
+  host.pools.seed.set(addDefaultPool);
+  addDefaultHostObjects(host);
+  return host;
+}
+
 /**
  * `test:///default`: one host per process, shared by every open connection; when the last one
  * closes it is dropped, so the next connection starts from the default state again, as in
  * libvirt (a daemon serving one client after another gives each a fresh host).
  */
 function getDefaultHost(): TestHost {
-  if (!defaultHost) {
-    const host = new TestHost(DEFAULT_NODE_INFO);
-    const { obj } = host.add(parseDomainXML(DEFAULT_DOMAIN_XML, { arch: TEST_ARCH }), true, false);
-    host.start(obj, false, 0);
-    host.pools.seed.set(addDefaultPool);
-    addDefaultHostObjects(host);
-    defaultHost = host;
-  }
+  defaultHost ??= makeDefaultHost();
   return defaultHost;
+}
+
+/**
+ * The last connection closed: the next one's fresh host is made once the process is idle, not
+ * while that client waits for its CONNECT_OPEN (tsvirtd answers virsh's connections one after
+ * another). Unreferenced, so a process that is done exits without making it.
+ */
+function prepareNextDefaultHost(): void {
+  setImmediate(() => {
+    if (defaultUsers === 0) defaultHost ??= makeDefaultHost();
+  }).unref();
 }
 
 /** The mock hypervisor driver for `test:///default` and `test:///ABS/PATH.xml`. */
@@ -60,7 +74,9 @@ export const driver = {
       close: async () => {
         if (!isDefault || closed) return;
         closed = true;
-        if (--defaultUsers === 0) defaultHost = undefined;
+        if (--defaultUsers > 0) return;
+        defaultHost = undefined;
+        prepareNextDefaultHost();
       },
     };
   },

@@ -70,6 +70,14 @@ function lockKeeper(): Keeper {
   return k;
 }
 
+/**
+ * Starts the process's lock keeper ahead of its first lock, for a caller about to take one, so
+ * that perl's start overlaps the caller's other work; it keeps no process alive while idle.
+ */
+export function prepareFileLocks(): void {
+  if (!keeper) setRef(lockKeeper());
+}
+
 /** Sends a request; its answer comes through `answer`. */
 function send(k: Keeper, line: string, id: number, answer?: Pending): void {
   if (answer) pending.set(id, answer);
@@ -109,6 +117,8 @@ function acquire(path: string, waitMs: number, domain: ErrorDomain): Promise<() 
  * starts never inherit it. Two holders in one process take turns like two processes.
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  // A first lock's keeper starts while the directory is made.
+  prepareFileLocks();
   await mkdir(dirname(path), { recursive: true });
   const release = await acquire(path, opts.waitMs ?? 30_000, opts.domain ?? ErrorDomain.NONE);
   try {

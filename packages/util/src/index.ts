@@ -4,7 +4,7 @@ export { VirError, isVirError, ErrorLevel, noSupport, systemError, errnoText, ch
 export { parseURI, defaultURI, uriParam, withOpenedQuery, type VirURI } from './uri.js';
 export { runCommand, type CommandResult, type RunOptions } from './command.js';
 export { writeFileAtomic } from './atomic-file.js';
-export { withFileLock, type LockOptions } from './file-lock.js';
+export { prepareFileLocks, withFileLock, type LockOptions } from './file-lock.js';
 export { logger, levelFromEnv, LogLevel, type Logger } from './logger.js';
 export { sysfsRoot, sysfsPath } from './sysfs.js';
 export { namesWithSuffix, readJsonIfExists, readSmallTextIfExists, readTextIfExists, smallDirNames } from './state-files.js';

@@ -126,6 +126,25 @@ describe('withFileLock', () => {
     }
   }, 20_000);
 
+  it('a keeper started ahead (prepareFileLocks) keeps no process alive and serves the first lock', async () => {
+    const path = join(dir, 'prepared.lock');
+    const script = `
+      const { prepareFileLocks, withFileLock } = await import(${JSON.stringify(pathToFileURL(utilDist).href)});
+      prepareFileLocks();
+      prepareFileLocks();
+      if (process.argv[1] === 'lock') process.stdout.write(await withFileLock(${JSON.stringify(path)}, async () => 'locked\\n'));
+    `;
+    for (const mode of ['idle', 'lock']) {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect({ mode, code, out }).toEqual({ mode, code: 0, out: mode === 'lock' ? 'locked\n' : '' });
+    }
+    // The lock was let go with the process.
+    expect(await withFileLock(path, async () => 'free', { waitMs: 1000 })).toBe('free');
+  });
+
   it('a holder whose event loop stalls for 10 s keeps the lock and finishes cleanly', async () => {
     const path = join(dir, 'stalled.lock');
     const child = holder(path, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);');

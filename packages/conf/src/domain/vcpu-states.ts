@@ -33,6 +33,7 @@ export function vcpuStatesOf(el: XmlElement | undefined, vcpu: DomainVcpu, check
     if (s.hotpluggable === false && !s.enabled) {
       throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `vcpu '${i}' is both offline and not hotpluggable`, ErrorDomain.DOMAIN);
     }
+    s.hotpluggable = vcpuHotpluggable(s);
   });
   return states;
 }
@@ -40,9 +41,13 @@ export function vcpuStatesOf(el: XmlElement | undefined, vcpu: DomainVcpu, check
 /** The online count of a domain whose vCPUs are listed one by one. */
 export const onlineVcpus = (states: readonly DomainVcpuState[]): number => states.filter((s) => s.enabled).length;
 
-/** `<vcpus>` as libvirt writes it: every vCPU, its hotpluggable default filled in, an order only where one is set. */
+/**
+ * `<vcpus>` as libvirt writes it: every vCPU, an order only where one is set. A parsed state has
+ * libvirt's hotpluggable default filled in; one a driver adds without it is written without it, as
+ * libvirt writes a vCPU a new maximum adds until the definition is read again.
+ */
 export function vcpusElement(states: readonly DomainVcpuState[]): XmlElement {
   return VCPUS.format({
-    vcpus: states.map((s, id) => ({ id, enabled: s.enabled, hotpluggable: vcpuHotpluggable(s), ...(s.order ? { order: s.order } : {}) })),
+    vcpus: states.map((s, id) => ({ id, enabled: s.enabled, ...(s.hotpluggable !== undefined ? { hotpluggable: s.hotpluggable } : {}), ...(s.order ? { order: s.order } : {}) })),
   });
 }

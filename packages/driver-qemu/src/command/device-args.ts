@@ -1,5 +1,6 @@
 import type { XmlElement } from '@tsvirt/conf';
 import { netdevArgs, type TapArg } from './netdev-args.js';
+import { chardevArgs, type Chardev, type HostFds } from './chardev-host.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
@@ -95,7 +96,10 @@ function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
   const drv = nic.driver;
   const tx = drv?.txmode === 'iothread' ? { tx: 'bh' } : drv?.txmode === 'timer' ? { tx: 'timer' } : {};
   const flag = (v: boolean | undefined, name: string): JsonProps => (v === undefined ? {} : { [name]: v });
-  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx'), ...flag(drv?.rss, 'rss'), ...flag(drv?.rssHashReport, 'hash') };
+  // Several queues: QEMU's multiqueue, with 2N+2 MSI-X vectors as libvirt gives them.
+  const queues = drv?.queues ?? 1;
+  const mq = queues > 1 ? { mq: true, vectors: 2 * queues + 2 } : {};
+  return { ...tx, ...flag(drv?.ioeventfd, 'ioeventfd'), ...flag(drv?.eventIdx, 'event_idx'), ...mq, ...flag(drv?.rss, 'rss'), ...flag(drv?.rssHashReport, 'hash') };
 }
 
 /** `-netdev` and `-device` arguments of the network interfaces (see netdevArgs). */
@@ -120,62 +124,6 @@ export function interfaceArgs(devices: readonly XmlElement[], taps: readonly Tap
   return out;
 }
 
-/** A character device as conf types it (all four kinds share one shape): its host side, address and target. */
-type Chardev = Omit<DeviceOf<'serial'>, 'kind'>;
-/** The host side of a character device (an egd RNG backend's is the same shape). */
-type ChardevHost = Pick<Chardev, 'sources' | 'protocol'> & { readonly type?: string };
-
-const missingPath = (what: string, id: string): VirError =>
-  new VirError(ErrorCode.XML_ERROR, `missing source path for ${what}character device '${id}'`, ErrorDomain.DOMAIN);
-
-/**
- * On a real start, the driver makes the listening socket of a UNIX chardev QEMU serves and passes
- * it, as libvirt does: this makes it and answers the number QEMU knows it by. Without it (a
- * pretend start, domxml-to-native) QEMU is told the path.
- */
-export type ListenFd = (path: string) => number;
-
-/** Where QEMU serves a UNIX socket: the passed descriptor, or the path it makes. */
-export const listenAt = (path: string, listen: ListenFd | undefined): string => (listen ? `fd=${listen(path)}` : `path=${path.replaceAll(',', ',,')}`);
-
-/** The `-chardev` backend of a character device's host side. */
-export function chardevArg(c: ChardevHost, id: string, listen: ListenFd | undefined, hostDevice: 'serial' | 'parallel' = 'serial', defaultPath?: string): string {
-  const type = c.type ?? 'pty';
-  const source = c.sources?.[0];
-  const path = source?.path ?? defaultPath;
-  switch (type) {
-    case 'spicevmc':
-      return `spicevmc,id=${id},name=vdagent`;
-    case 'pty':
-      return `pty,id=${id}`;
-    case 'file':
-      if (!path) throw missingPath('file ', id);
-      return `file,id=${id},path=${path.replaceAll(',', ',,')}`;
-    case 'unix': {
-      if (!path) throw missingPath('unix ', id);
-      if (source?.mode === 'connect') return `socket,id=${id},path=${path.replaceAll(',', ',,')}`;
-      return `socket,id=${id},${listenAt(path, listen)},server=on,wait=off`;
-    }
-    case 'null':
-    case 'vc':
-      return `${type},id=${id}`;
-    case 'dev':
-      if (!path) throw missingPath('', id);
-      return `${hostDevice},id=${id},path=${path.replaceAll(',', ',,')}`;
-    case 'tcp': {
-      const telnet = c.protocol === 'telnet' ? ',telnet=on' : '';
-      return `socket,id=${id},host=${source?.host ?? ''},port=${source?.service ?? ''}${telnet}${source?.mode === 'bind' ? ',server=on,wait=off' : ''}`;
-    }
-    case 'udp': {
-      const bind = c.sources?.find((x) => x.mode === 'bind');
-      const peer = c.sources?.find((x) => x.mode !== 'bind');
-      return `udp,id=${id},host=${peer?.host ?? ''},port=${peer?.service ?? ''},localaddr=${bind?.host ?? ''},localport=${bind?.service || '0'}`;
-    }
-    default:
-      throw unsupported(`character device type '${type}'`);
-  }
-}
-
 /**
  * The serial ports: each `<serial>`, or a `<console>` standing for serial port 0 when the domain
  * declares no serial (libvirt makes them one device).
@@ -194,13 +142,13 @@ function isaProps(c: Chardev): Record<string, number> {
 }
 
 /** `-chardev` and `-device` arguments of the serial ports (ISA UARTs, or the ISA debug console). */
-export function serialArgs(devices: readonly XmlElement[], listen: ListenFd | undefined): string[] {
+export function serialArgs(devices: readonly XmlElement[], fds: HostFds | undefined): string[] {
   return serialPorts(devices).flatMap((s, i) => {
     const chardev = `charserial${i}`;
     const device = s.target?.type === 'isa-debug'
       ? { driver: 'isa-debugcon', chardev, id: `serial${i}`, ...isaProps(s) }
       : { driver: 'isa-serial', chardev, id: `serial${i}`, index: i, ...isaProps(s) };
-    return ['-chardev', chardevArg(s, chardev, listen), ...deviceArg(device)];
+    return [...chardevArgs(s, chardev, fds), ...deviceArg(device)];
   });
 }
 
@@ -211,35 +159,35 @@ export const channelSocketPath = (runDir: string, name: string): string => `${ru
  * `-chardev` and `-device virtserialport` of the virtio channels (the guest agent's among them),
  * each on the port libvirt gave it at define time.
  */
-export function channelArgs(devices: readonly XmlElement[], runDir: string, listen: ListenFd | undefined): string[] {
+export function channelArgs(devices: readonly XmlElement[], runDir: string, fds: HostFds | undefined): string[] {
   return devicesOf(devices, 'channel').flatMap((c, i) => {
     const target = c.target;
     if (target?.type !== 'virtio') throw unsupported(`channel target type '${target?.type}'`);
     const a = c.address?.type === 'virtio-serial' ? c.address : undefined;
     const id = `charchannel${i}`;
-    const chardev = chardevArg(c, id, listen, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
+    const chardev = chardevArgs(c, id, fds, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
     const port = {
       driver: 'virtserialport', bus: `virtio-serial${a?.controller ?? 0}.${a?.bus ?? 0}`, ...(a?.port !== undefined ? { nr: Number(a.port) } : {}),
       chardev: id, id: `channel${i}`, ...(target.name !== undefined ? { name: target.name } : {}),
     };
-    return ['-chardev', chardev, ...deviceArg(port)];
+    return [...chardev, ...deviceArg(port)];
   });
 }
 
 /** `-chardev` and `-device virtconsole` of the virtio consoles (a serial console is its serial port). */
-export function consoleArgs(devices: readonly XmlElement[], listen: ListenFd | undefined): string[] {
+export function consoleArgs(devices: readonly XmlElement[], fds: HostFds | undefined): string[] {
   return devicesOf(devices, 'console').flatMap((c, i) => {
     if (c.target?.type !== 'virtio') return [];
     const id = `charconsole${i}`;
-    return ['-chardev', chardevArg(c, id, listen), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
+    return [...chardevArgs(c, id, fds), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
   });
 }
 
 /** `-chardev` and `-device isa-parallel` arguments of the parallel ports. */
-export function parallelArgs(devices: readonly XmlElement[], listen: ListenFd | undefined): string[] {
+export function parallelArgs(devices: readonly XmlElement[], fds: HostFds | undefined): string[] {
   return devicesOf(devices, 'parallel').flatMap((p, i) => {
     const chardev = `charparallel${i}`;
-    return ['-chardev', chardevArg(p, chardev, listen, 'parallel'), ...deviceArg({ driver: 'isa-parallel', chardev, id: `parallel${i}`, ...isaProps(p) })];
+    return [...chardevArgs(p, chardev, fds, 'parallel'), ...deviceArg({ driver: 'isa-parallel', chardev, id: `parallel${i}`, ...isaProps(p) })];
   });
 }
 

@@ -8,18 +8,21 @@ export interface TapArg {
   /** The interface's position among the domain's interfaces. */
   readonly index: number;
   readonly tap: string;
-  readonly fd?: number | undefined;
-  readonly vhostfd?: number | undefined;
+  /** One per queue. */
+  readonly fds?: readonly number[] | undefined;
+  readonly vhostfds?: readonly number[] | undefined;
 }
 
 /**
- * A tap's `-netdev` (or `netdev_add`) properties: the descriptors the driver opened (`fd`, with
- * `vhostfd` when vhost-net is used) as libvirt 9.0 passes them, or QEMU opening the tap by name
- * when none were opened. `fd` and `vhostfd` are numbers on the command line, `getfd` names in hotplug.
+ * A tap's `-netdev` (or `netdev_add`) properties: the descriptors the driver opened (`fd`, or
+ * `fds` joined by `:` for a multiqueue tap, with `vhostfd`/`vhostfds` when vhost-net is used) as
+ * libvirt 9.0 passes them, or QEMU opening the tap by name when none were opened. They are
+ * numbers on the command line, `getfd` names in hotplug.
  */
-export function tapNetdev(id: string, tap: string, fd: string | undefined, vhostfd: string | undefined): Record<string, unknown> {
-  if (fd === undefined) return { type: 'tap', id, ifname: tap, script: 'no', downscript: 'no' };
-  return { type: 'tap', fd, ...(vhostfd !== undefined ? { vhost: true, vhostfd } : {}), id };
+export function tapNetdev(id: string, tap: string, fds: readonly string[], vhostfds: readonly string[]): Record<string, unknown> {
+  if (fds.length === 0) return { type: 'tap', id, ifname: tap, script: 'no', downscript: 'no' };
+  const several = (name: string, v: readonly string[]): Record<string, string> => (v.length > 1 ? { [`${name}s`]: v.join(':') } : { [name]: v[0]! });
+  return { type: 'tap', ...several('fd', fds), ...(vhostfds.length > 0 ? { vhost: true, ...several('vhostfd', vhostfds) } : {}), id };
 }
 type Reconnect = { readonly enabled?: boolean | undefined; readonly timeout?: number | undefined } | undefined;
 
@@ -73,8 +76,7 @@ export function netdevArgs(nic: Nic, index: number, tap: TapArg | undefined): st
       return ['-netdev', JSON.stringify(socketNetdev(nic, id))];
     default:
       if ((nic.type === 'network' || nic.type === 'bridge' || nic.type === 'ethernet') && tap !== undefined) {
-        const num = (n: number | undefined): string | undefined => (n === undefined ? undefined : String(n));
-        return ['-netdev', JSON.stringify(tapNetdev(id, tap.tap, num(tap.fd), num(tap.vhostfd)))];
+        return ['-netdev', JSON.stringify(tapNetdev(id, tap.tap, (tap.fds ?? []).map(String), (tap.vhostfds ?? []).map(String)))];
       }
       throw unsupported(`interface type '${nic.type}' is not supported by this driver yet`);
   }

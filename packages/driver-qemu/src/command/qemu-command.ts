@@ -1,7 +1,8 @@
 import { dirname } from 'node:path';
 import { domainPart, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs, listenAt, type ListenFd } from './device-args.js';
+import { audioArgs, balloonArgs, channelArgs, consoleArgs, controllerArgs, deviceArg, displayArgs, interfaceArgs, parallelArgs, serialArgs, videoArgs } from './device-args.js';
+import { listenAt, type HostFds } from './chardev-host.js';
 import { copyOnReadProps, diskDeviceProps, fdcBootArgs, formatProps, hasMedium, storageProps, type ResolvedDisk } from './disk-props.js';
 import { memoryArgs, type HugepageContext } from './memory-args.js';
 import { memoryDeviceArgs } from './memory-device-args.js';
@@ -44,10 +45,10 @@ export interface CommandContext {
   /** The sg node of each host adapter's SCSI hostdev, by its place among the domain's hostdevs. */
   readonly scsiSgPaths?: ReadonlyMap<number, string>;
   /**
-   * A real start: the monitor's socket and those of the chardevs QEMU serves are made by the
-   * driver and passed (`fd=N`), as libvirt passes them; without it QEMU makes them at their paths.
+   * A real start: the monitor's socket, those of the chardevs QEMU serves and the files chardevs
+   * write are opened by the driver and passed, as libvirt passes them; without it QEMU opens the paths.
    */
-  readonly listen?: ListenFd;
+  readonly hostFds?: HostFds;
 }
 
 /** Device kinds that become QEMU devices in libvirt but that this command line does not build yet. */
@@ -168,7 +169,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...displayArgs(def.devices),
     '-no-user-config',
     '-nodefaults',
-    '-chardev', `socket,id=charmonitor,${listenAt(ctx.monitorPath, ctx.listen)},server=on,wait=off`,
+    '-chardev', `socket,id=charmonitor,${listenAt(ctx.monitorPath, ctx.hostFds)},server=on,wait=off`,
     '-mon', 'chardev=charmonitor,id=monitor,mode=control',
     ...rtcArgs(def),
     ...pitArgs(def),
@@ -183,11 +184,11 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...diskArgs(ctx.disks, def.devices),
     ...filesystemArgs(def.devices, dirname(ctx.monitorPath)),
     ...interfaceArgs(def.devices, ctx.taps ?? []),
-    ...smartcardArgs(def.devices, ctx.listen),
-    ...serialArgs(def.devices, ctx.listen),
-    ...parallelArgs(def.devices, ctx.listen),
-    ...channelArgs(def.devices, dirname(ctx.monitorPath), ctx.listen),
-    ...consoleArgs(def.devices, ctx.listen),
+    ...smartcardArgs(def.devices, ctx.hostFds),
+    ...serialArgs(def.devices, ctx.hostFds),
+    ...parallelArgs(def.devices, ctx.hostFds),
+    ...channelArgs(def.devices, dirname(ctx.monitorPath), ctx.hostFds),
+    ...consoleArgs(def.devices, ctx.hostFds),
     ...tpmArgs(def.devices, ctx.tpmEmulatorSocket),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
@@ -197,7 +198,7 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...watchdogArgs(def.devices),
     ...hostdevArgs(def.devices, ctx.disks.length + 1, ctx.scsiSgPaths ?? new Map()),
     ...balloonArgs(def.devices),
-    ...rngArgs(def.devices, ctx.listen),
+    ...rngArgs(def.devices, ctx.hostFds),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
     ...panicArgs(def.devices),
     '-msg', 'timestamp=on',

@@ -5,7 +5,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
-import { chardevArg, type ListenFd } from './device-args.js';
+import { chardevArgs, type HostFds } from './chardev-host.js';
 
 /** The virtio transport options of a device's `<driver>`, as conf types them. */
 type VirtioOptions = NonNullable<DeviceOf<'rng'>['driver']>;
@@ -82,7 +82,7 @@ export function inputArgs(devices: readonly XmlElement[]): string[] {
 }
 
 /** `-object` (the host's entropy source: a device file, QEMU's own, or an egd daemon's socket) and `-device virtio-rng-pci` of each random number generator. */
-export function rngArgs(devices: readonly XmlElement[], listen: ListenFd | undefined): string[] {
+export function rngArgs(devices: readonly XmlElement[], fds: HostFds | undefined): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return devicesOf(devices, 'rng').flatMap((rng, i) => {
     const backend = rng.backend?.model ?? 'random';
@@ -95,7 +95,7 @@ export function rngArgs(devices: readonly XmlElement[], listen: ListenFd | undef
       object = { 'qom-type': 'rng-builtin', id };
     } else if (backend === 'egd') {
       // The entropy gathering daemon is reached through a character device of its own.
-      chardev.push('-chardev', chardevArg(rng.backend ?? {}, `charrng${i}`, listen));
+      chardev.push(...chardevArgs(rng.backend ?? {}, `charrng${i}`, fds));
       object = { 'qom-type': 'rng-egd', id, chardev: `charrng${i}` };
     } else {
       throw unsupported(`RNG backend '${backend}' is not supported by this driver yet`);

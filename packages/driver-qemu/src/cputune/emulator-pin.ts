@@ -20,7 +20,7 @@ const pinnedSet = (def: DomainDef): string | undefined => otherPart(def, 'cputun
  * Sets a QEMU's CPU affinity with util-linux's taskset (Node has no sched_setaffinity): its main
  * thread, as libvirt's live pinning does, or every thread, as a start does before the guest runs.
  */
-async function setAffinity(pid: number, cpuset: string, allThreads: boolean): Promise<void> {
+export async function setAffinity(pid: number, cpuset: string, allThreads: boolean): Promise<void> {
   await run('taskset', [...(allThreads ? ['-a'] : []), '-p', '-c', cpuset, String(pid)]).catch((e: { stderr?: string }) => {
     throw new VirError(ErrorCode.SYSTEM_ERROR, `cannot set CPU affinity on process ${pid}: ${(e.stderr ?? '').trim()}`, D);
   });

@@ -1,4 +1,4 @@
-import { formatDomainXML, parseDomainXML, type DomainDef, type DomainVcpu } from '@tsvirt/conf';
+import { domainPart, formatDomainXML, parseDomainXML, type DomainDef, type DomainVcpu } from '@tsvirt/conf';
 import { DomainMemoryModFlags, DomainVcpuFlags } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
@@ -8,6 +8,7 @@ import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js
 import type { DriverContext } from './driver-context.js';
 import { modificationImpact } from './modification-impact.js';
 import { plugVcpus } from '../vcpu/vcpu-slots.js';
+import { pinVcpuThreads } from '../vcpu/vcpu-affinity.js';
 import { resizeVcpuStates, setOnlineCount } from '../vcpu/vcpu-states.js';
 import { withMonitor } from './monitor.js';
 
@@ -83,6 +84,10 @@ export async function setVcpus(drv: DriverContext, d: StoredDomain, count: numbe
   await applyChange(drv, d, flags, (def, live) => {
     if (maximum) {
       if (live) throw new VirError(ErrorCode.INVALID_ARG, 'argument unsupported: cannot change maximum vcpu count of a running domain', D);
+      const topology = domainPart(def, 'cpu')?.topology;
+      if (topology && (topology.sockets ?? 1) * (topology.dies ?? 1) * (topology.cores ?? 1) * (topology.threads ?? 1) !== count) {
+        throw new VirError(ErrorCode.INVALID_ARG, "CPU topology doesn't match the desired vcpu count", D);
+      }
       def.vcpu = { ...def.vcpu, count, ...(def.vcpu.current !== undefined && def.vcpu.current > count ? { current: count } : {}) };
       if (def.vcpu.vcpus) resizeVcpuStates(def, count);
       return;
@@ -100,8 +105,11 @@ export async function setVcpus(drv: DriverContext, d: StoredDomain, count: numbe
     const vcpu: DomainVcpu = { ...def.vcpu, current: count };
     if (count === vcpu.count) delete vcpu.current;
     def.vcpu = vcpu;
-  }, (s) => withMonitor(s, async (mon) => {
-    if (added) return plugVcpus(mon, added);
+  }, (s, def) => withMonitor(s, async (mon) => {
+    if (added) {
+      await plugVcpus(mon, added);
+      return pinVcpuThreads(mon, s.pid!, def, added);
+    }
     const slots = (await mon.execute<HotpluggableCpu[]>('query-hotpluggable-cpus')).filter((c) => c['qom-path'] === undefined).reverse();
     for (let n = from; n < count; n++) {
       const slot = slots.shift();

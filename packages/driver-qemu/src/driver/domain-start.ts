@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
@@ -12,6 +13,7 @@ import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { FIRST_PASSED_FD, launchQemu } from '../process/qemu-launch.js';
 import { PassedFds } from '../process/passed-fds.js';
+import type { HostFds } from '../command/chardev-host.js';
 import { checkEmulator } from '../process/emulator-check.js';
 import { closePlugFds, plugInterfaces, type OpenedPlug } from '../network/interface-plug.js';
 import { migrateFromFd, openStream } from '../save/migration-stream.js';
@@ -22,6 +24,7 @@ import { balloonSetup } from './memory-stats.js';
 import { throttleSetup } from '../iotune/block-iotune.js';
 import { emulatorPinSetup } from '../cputune/emulator-pin.js';
 import { plugStartupVcpus } from '../vcpu/vcpu-startup.js';
+import { pinVcpuThreads } from '../vcpu/vcpu-affinity.js';
 import { freeVncPort } from '../process/vnc-port.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
@@ -110,6 +113,15 @@ async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
   });
 }
 
+/** The chardevs' sockets and files a start opens and passes, their fd sets numbered after the disks' ones. */
+function chardevFds(more: PassedFds, disks: readonly ResolvedDisk[]): HostFds {
+  let nextSet = disks.filter((d) => d.fdset).length;
+  return {
+    listen: (path) => more.listen(path),
+    file: (path, append) => ({ fd: more.openFile(path, append), set: nextSet++ }),
+  };
+}
+
 /**
  * Starts a domain: claims its shared disks and writes its status before QEMU is launched (so
  * a crash of this process leaves a trace the next one cleans up), launches QEMU paused,
@@ -155,10 +167,13 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   let sockets: readonly string[] = [];
   // The taps' descriptors stay open here until QEMU has inherited its copies (or the start failed).
   let opened: OpenedPlug[] = [];
+  let more: PassedFds | undefined;
   try {
-    await mkdir(status.runDir, { recursive: true, mode: 0o700 });
+    // Made at once: each thread-pool trip (a mkdir, a file's open, write and close) is a wait of its
+    // own on a loaded machine, and a start made about twenty before QEMU was spawned.
+    mkdirSync(status.runDir, { recursive: true, mode: 0o700 });
     const masterKeyFile = join(status.runDir, 'master-key.aes');
-    await writeFile(masterKeyFile, randomBytes(32), { mode: 0o600 });
+    writeFileSync(masterKeyFile, randomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
     opened = await plugInterfaces((fn) => drv.withConnection(fn), def);
@@ -176,17 +191,18 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await startVirtiofsds(def, status.runDir);
     const incoming = opts.restoreFrom || opts.incomingURI ? ['-incoming', 'defer'] : opts.fromSnapshot?.loadvm !== undefined ? ['-loadvm', opts.fromSnapshot.loadvm] : [];
     // The monitors' and chardevs' sockets are made here and passed, as libvirt passes them.
-    const more = new PassedFds(FIRST_PASSED_FD + passFds.length);
-    const listen = (path: string): number => more.listen(path);
-    const taps = opened.map(({ plug, tapfd, vhostfd }) => ({ ...plug, fd: more.open(tapfd), vhostfd: vhostfd === undefined ? undefined : more.open(vhostfd) }));
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, listen }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, listen)];
+    const passed = new PassedFds(FIRST_PASSED_FD + passFds.length);
+    more = passed;
+    const taps = opened.map(({ plug, tapfds, vhostfds }) => ({ ...plug, fds: tapfds.map((fd) => passed.open(fd)), vhostfds: vhostfds.map((fd) => passed.open(fd)) }));
+    const hostFds = chardevFds(passed, disks);
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     // A restore's stream is read by QEMU itself, from a descriptor it inherits after the others.
     const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;
-    const streamFd = stream ? more.open(stream.fd) : -1;
-    sockets = more.socketPaths;
+    const streamFd = stream ? passed.open(stream.fd) : -1;
+    sockets = passed.socketPaths;
     const proc = await withFreshCopies(passFds, (fds) => launchQemu({
-      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: fds, more,
+      binary: emulatorOf(def), args, logFile: logFile(paths, def.name), monitorPath: status.monitor, passFds: fds, more: passed,
       onSpawn: async (pid, pidStart) => {
         status.pid = pid;
         status.pidStart = pidStart;
@@ -206,6 +222,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       await recordMemoryDevices(proc.monitor, def);
       await drv.watcher.holdStarting(status);
       await emulatorPinSetup(status.pid!, def);
+      await pinVcpuThreads(proc.monitor, status.pid!, def);
       // Written together: QEMU applies the actions before it runs the guest.
       await Promise.all([lifecycleSetup(proc.monitor, def), ...balloonSetup(proc.monitor, def), ...throttleSetup(proc.monitor, def), ...(opts.paused ? [] : [proc.monitor.execute('cont')])]);
     } finally {
@@ -223,6 +240,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     await writeStatus(paths, status);
   } catch (e) {
     closePlugFds(opened);
+    more?.dispose();
     await tearDown(drv, status, undefined).catch(() => undefined);
     // What this start made outside the run directory: a new NVRAM store, new TPM state, chardevs' sockets.
     await Promise.all([...made, ...sockets].map((d) => rm(d, { recursive: true, force: true })));

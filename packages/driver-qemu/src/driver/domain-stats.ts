@@ -9,6 +9,7 @@ import type { QmpClient } from '../qmp/qmp-client.js';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { currentDef, type StoredDomain } from '../state/qemu-store.js';
 import { withMonitor } from './monitor.js';
+import { vcpuThreads } from '../vcpu/vcpu-slots.js';
 
 /** The groups this driver answers (virDomainStatsTypes). */
 export const QEMU_STATS = S.STATE | S.CPU_TOTAL | S.BALLOON | S.VCPU | S.INTERFACE | S.BLOCK;
@@ -54,10 +55,10 @@ async function vcpuStats(d: StoredDomain, mon: QmpClient | undefined, s: ActiveS
   const def = currentDef(d);
   const out = [typedUInt('vcpu.current', def.vcpu.current ?? def.vcpu.count), typedUInt('vcpu.maximum', def.vcpu.count)];
   if (!mon || !s) return out;
-  const cpus = await mon.execute<Array<{ 'cpu-index': number; 'thread-id': number }>>('query-cpus-fast');
-  for (const c of cpus) {
-    const st = await procStat(`/proc/${s.pid}/task/${c['thread-id']}/stat`);
-    out.push(typedInt(`vcpu.${c['cpu-index']}.state`, 1), typedULLong(`vcpu.${c['cpu-index']}.time`, st ? (st.user + st.system) * NS_PER_TICK : 0n));
+  // Named by vCPU id, which a plugged vCPU does not share with QEMU's cpu-index.
+  for (const [id, tid] of await vcpuThreads(mon)) {
+    const st = await procStat(`/proc/${s.pid}/task/${tid}/stat`);
+    out.push(typedInt(`vcpu.${id}.state`, 1), typedULLong(`vcpu.${id}.time`, st ? (st.user + st.system) * NS_PER_TICK : 0n));
   }
   return out;
 }

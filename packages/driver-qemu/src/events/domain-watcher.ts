@@ -1,7 +1,7 @@
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainEventDetail, DomainEventID, DomainEventType, DomainShutoffReason, DomainState } from '@tsvirt/api';
-import { isProcessAlive, logger } from '@tsvirt/util';
+import { isProcessAlive, logger, prepareFileLocks } from '@tsvirt/util';
 import { eventMonitorPath } from '../process/event-monitor.js';
 import { QmpClient } from '../qmp/qmp-client.js';
 import type { QmpEvent } from '../qmp/qmp-types.js';
@@ -67,6 +67,8 @@ export class DomainWatcher {
 
   #start(): void {
     if (this.#dir) return;
+    // Each event is handled under the domain's job lock: the lock keeper starts while the monitors connect.
+    prepareFileLocks();
     const dir = this.drv.paths.stateDir;
     try {
       mkdirSync(dir, { recursive: true });

@@ -8,13 +8,13 @@ export interface DeviceByAlias {
 }
 
 /** The kinds this driver can detach, the ones an alias is looked for among. */
-const DETACHABLE = ['disk', 'hostdev', 'interface'] as const;
+const DETACHABLE = ['disk', 'hostdev', 'interface', 'memory'] as const;
 
-/** The element of the device with `alias` in `def`, or libvirt's DEVICE_MISSING. */
+/** The element of the device with `alias` in `def`; libvirtd 9.0 answers none with an internal error. */
 export function deviceByAlias(def: DomainDef, alias: string): XmlElement {
   for (const kind of DETACHABLE) {
     const found = devicesOf(def.devices, kind).find((d) => d.alias === alias);
     if (found?.xml) return found.xml;
   }
-  throw new VirError(ErrorCode.DEVICE_MISSING, `no device found with alias ${alias}`, ErrorDomain.QEMU);
+  throw new VirError(ErrorCode.INTERNAL_ERROR, `no device found with alias ${alias}`, ErrorDomain.QEMU);
 }

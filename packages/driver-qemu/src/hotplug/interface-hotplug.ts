@@ -43,20 +43,30 @@ export function findInterface(nics: readonly Nic[], request: Nic): Nic {
   return found[0]!;
 }
 
+/** Closes descriptors QEMU holds by name (given with `getfd`, not taken by a netdev). */
+async function closeNamed(mon: QmpClient, names: readonly string[]): Promise<void> {
+  for (const fdname of names) await mon.execute('closefd', { fdname }).catch(() => undefined);
+}
+
 /**
  * Hands QEMU the descriptors the driver opened for a hotplugged NIC's tap through `getfd`, named
- * as libvirt names them (`tapfd-netN0`, `vhostfd-netN0`); answers the names for netdev_add.
+ * as libvirt names them (`tapfd-netN0`…, `vhostfd-netN0`…); answers the names for netdev_add.
  */
-async function passTapFds(mon: QmpClient, alias: string, opened: OpenedPlug): Promise<{ tap: string; vhost: string | undefined }> {
-  const tap = `tapfd-${alias}0`;
-  await mon.getfd(tap, opened.tapfd);
-  if (opened.vhostfd === undefined) return { tap, vhost: undefined };
-  const vhost = `vhostfd-${alias}0`;
-  await mon.getfd(vhost, opened.vhostfd).catch(async (e: unknown) => {
-    await mon.execute('closefd', { fdname: tap }).catch(() => undefined);
+async function passTapFds(mon: QmpClient, alias: string, opened: OpenedPlug): Promise<{ taps: string[]; vhosts: string[] }> {
+  const given: string[] = [];
+  const give = async (kind: string, fds: readonly number[]): Promise<string[]> => {
+    for (const [i, fd] of fds.entries()) {
+      await mon.getfd(`${kind}-${alias}${i}`, fd);
+      given.push(`${kind}-${alias}${i}`);
+    }
+    return fds.map((_, i) => `${kind}-${alias}${i}`);
+  };
+  try {
+    return { taps: await give('tapfd', opened.tapfds), vhosts: await give('vhostfd', opened.vhostfds) };
+  } catch (e) {
+    await closeNamed(mon, given);
     throw e;
-  });
-  return { tap, vhost };
+  }
 }
 
 /**
@@ -90,10 +100,10 @@ export async function attachInterfaceLive(drv: DriverContext, status: ActiveStat
   try {
     await withMonitor(status, async (mon) => {
       const fds = opened ? await passTapFds(mon, `net${n}`, opened) : undefined;
-      const netdev = plug && fds ? tapNetdev(`hostnet${n}`, plug.tap, fds.tap, fds.vhost) : { type: 'user', id: `hostnet${n}` };
+      const netdev = plug && fds ? tapNetdev(`hostnet${n}`, plug.tap, fds.taps, fds.vhosts) : { type: 'user', id: `hostnet${n}` };
       await mon.execute('netdev_add', netdev).catch(async (e: unknown) => {
         // QEMU keeps descriptors netdev_add did not take until they are closed by name.
-        for (const name of [fds?.tap, fds?.vhost]) if (name !== undefined) await mon.execute('closefd', { fdname: name }).catch(() => undefined);
+        await closeNamed(mon, fds ? [...fds.taps, ...fds.vhosts] : []);
         throw e;
       });
       try {

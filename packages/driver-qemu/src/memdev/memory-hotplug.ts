@@ -1,4 +1,5 @@
 import { addDevice, domainPart, formatDomainXML, parseDomainXML, toKiB, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { DomainEventID } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { memoryModuleArgs } from '../command/memory-device-args.js';
 import { assignPciAddresses } from '../command/pci-address.js';
@@ -54,8 +55,8 @@ function findMemory(def: DomainDef, asked: MemoryDevice, missing: string): Memor
   return devicesOf(def.devices, 'memory').find((m) => m.xml === found.xml)!;
 }
 
-/** libvirt's checks before a module joins a definition: memory hotplug enabled, and the total within `<maxMemory>`. */
-function checkRoom(def: DomainDef, m: MemoryDevice): void {
+/** libvirt's checks before a module joins a definition: memory hotplug enabled, the total within `<maxMemory>`, a slot for every module (worded apart live). */
+function checkRoom(def: DomainDef, m: MemoryDevice, live: boolean): void {
   const max = domainPart(def, 'maxMemory');
   if (max?.size === undefined) {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, "cannot use/hotplug a memory device when domain 'maxMemory' is not defined", D);
@@ -63,6 +64,11 @@ function checkRoom(def: DomainDef, m: MemoryDevice): void {
   const maxKiB = toKiB(Number(max.size), max.unit ?? 'KiB');
   if (def.memoryKiB + sizeOf(m) > maxKiB) {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Attaching memory device with size '${sizeOf(m)}' would exceed domain's maxMemory config size '${maxKiB}'`, D);
+  }
+  const count = devicesOf(def.devices, 'memory').length + 1;
+  const slots = max.slots ?? 0;
+  if (count > slots) {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, live ? `memory device count '${count}' exceeds slots count '${slots}'` : 'no free memory device slot available', D);
   }
 }
 
@@ -105,7 +111,7 @@ function withoutModule(def: DomainDef, m: MemoryDevice, persistent: boolean): vo
 export function attachMemoryConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): () => Promise<void> {
   const def = structuredClone(d.persistentDef!);
   const asked = askedDevice(def, el);
-  checkRoom(def, asked);
+  checkRoom(def, asked, false);
   withModule(def, asked, asked.alias?.startsWith('ua-') ? asked.alias : undefined, true);
   return () => qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
 }
@@ -136,13 +142,13 @@ function qmpCommands(args: readonly string[]): Array<{ command: 'object-add' | '
 /**
  * Plugs a memory module into a running domain as libvirt does: its backend objects
  * (`object-add`), then the device (`device_add`; a DIMM in the first free slot, virtio-mem on a
- * free PCI slot), the live definition grown by its size and showing QEMU's view of it. A
- * failure deletes the objects made.
+ * free PCI slot), the live definition grown by its size and showing QEMU's view of it, and
+ * DEVICE_ADDED raised. A failure deletes the objects made.
  */
 export async function attachMemoryLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const asked = askedDevice(def, el);
-  checkRoom(def, asked);
+  checkRoom(def, asked, true);
   const slot = takesSlot(asked) ? (asked.address?.type === 'dimm' ? asked.address.slot ?? freeDimmSlot(def) : freeDimmSlot(def)) : 0;
   const alias = newAlias(def, asked, slot);
   const m = withModule(def, { ...asked, ...(takesSlot(asked) ? { address: { ...asked.address, type: 'dimm', slot } } : {}) }, alias, false);
@@ -165,6 +171,8 @@ export async function attachMemoryLive(drv: DriverContext, status: ActiveStatus,
   });
   status.xml = formatDomainXML(def, { id: status.id });
   await writeStatus(drv.paths, status);
+  // libvirt 9.0 names the module by its backend object's id (memdimm1) in DEVICE_ADDED.
+  drv.events.raiseOther({ eventID: DomainEventID.DEVICE_ADDED, domain: { name: status.name, uuid: status.uuid, id: status.id }, devAlias: `mem${alias}` });
 }
 
 /**

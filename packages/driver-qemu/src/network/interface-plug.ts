@@ -25,14 +25,15 @@ export interface InterfacePlug {
 /** A plug with the descriptors the driver opened for QEMU, open in this process until QEMU has inherited or been handed its own. */
 export interface OpenedPlug {
   readonly plug: InterfacePlug;
-  readonly tapfd: number;
-  /** vhost-net, for a virtio NIC on a host that has it. */
-  readonly vhostfd?: number | undefined;
+  /** One per queue. */
+  readonly tapfds: readonly number[];
+  /** vhost-net, one per queue, for a virtio NIC on a host that has it. */
+  readonly vhostfds: readonly number[];
 }
 
 /** Closes this process's copies of plugs' descriptors (an unmanaged or unplugged tap then goes with the last one). */
 export function closePlugFds(opened: readonly OpenedPlug[]): void {
-  for (const o of opened) for (const fd of [o.tapfd, o.vhostfd]) if (fd !== undefined) closeSync(fd);
+  for (const o of opened) for (const fd of [...o.tapfds, ...o.vhostfds]) closeSync(fd);
 }
 
 /** The interface types whose guest side is a tap the driver opens. */
@@ -48,7 +49,7 @@ const ip = (args: string[]): Promise<unknown> => runCommand('ip', args, { domain
  * asks for, not persistent; on the bridge when there is one, up; its descriptors returned. An
  * unmanaged tap (`managed='no'`) must exist and is only opened.
  */
-async function openPlugTap(nic: Nic, bridge: string): Promise<{ tap: string; tapfd: number; vhostfd: number | undefined }> {
+async function openPlugTap(nic: Nic, bridge: string): Promise<{ tap: string; tapfds: number[]; vhostfds: number[] }> {
   const wanted = nic.target?.dev;
   const unmanaged = nic.target?.managed === false;
   if (unmanaged && wanted === undefined) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, "target dev must be supplied when managed='no'", D);
@@ -56,7 +57,9 @@ async function openPlugTap(nic: Nic, bridge: string): Promise<{ tap: string; tap
   if (nic.type === 'ethernet' && (nic.ips?.length || nic.routes?.length)) {
     throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `host side addresses and routes of ethernet interface '${wanted ?? nic.mac ?? ''}' are not supported by this driver yet`, D);
   }
-  const vhostfd = openVhostNet(nic.model, nic.driver?.name);
+  const queues = nic.driver?.queues ?? 1;
+  if (queues > 1 && nic.model !== 'virtio') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'Multiqueue network is only supported for virtio', D);
+  const vhostfds = openVhostNet(nic.model, nic.driver?.name, queues);
   try {
     for (let n = 0; ; n++) {
       const tap = wanted ?? `vnet${n}`;
@@ -64,27 +67,27 @@ async function openPlugTap(nic: Nic, bridge: string): Promise<{ tap: string; tap
         if (wanted !== undefined) throw new VirError(ErrorCode.OPERATION_FAILED, `Unable to create tap device ${tap}: Device or resource busy`, D);
         continue;
       }
-      let tapfd: number;
+      let tapfds: number[];
       try {
-        tapfd = await openTap(tap, { vnetHdr: nic.model === 'virtio' });
+        tapfds = await openTap(tap, { vnetHdr: nic.model === 'virtio', queues });
       } catch (e) {
         // Another process took the name between the look and the open: the next one.
         if (wanted === undefined && existsSync(`/sys/class/net/${tap}`)) continue;
         throw e;
       }
-      if (unmanaged) return { tap, tapfd, vhostfd };
+      if (unmanaged) return { tap, tapfds, vhostfds };
       try {
         // The tap's own MAC is the guest's with its first byte FE, so that a bridge never takes the guest's as its own.
         const mac = nic.mac ? ['address', `fe${nic.mac.slice(2)}`] : [];
         await ip(['link', 'set', 'dev', tap, ...mac, ...(bridge ? ['master', bridge] : []), ...(nic.mtu ? ['mtu', String(nic.mtu)] : []), 'up']);
       } catch (e) {
-        closeSync(tapfd);
+        for (const fd of tapfds) closeSync(fd);
         throw e;
       }
-      return { tap, tapfd, vhostfd };
+      return { tap, tapfds, vhostfds };
     }
   } catch (e) {
-    if (vhostfd !== undefined) closeSync(vhostfd);
+    for (const fd of vhostfds) closeSync(fd);
     throw e;
   }
 }
@@ -125,9 +128,9 @@ export async function plugInterface(withConn: WithConnection, def: DomainDef, ni
   }
   const bridge = port?.bridge ?? (nic.type === 'bridge' ? nic.source?.bridge ?? '' : '');
   try {
-    const { tap, tapfd, vhostfd } = await openPlugTap(nic, bridge);
+    const { tap, tapfds, vhostfds } = await openPlugTap(nic, bridge);
     const plug: InterfacePlug = { index, tap, bridge, ...(port ? { network: port.network, portUUID: port.portUUID } : {}), ...(nic.target?.managed === false ? { unmanaged: true } : {}) };
-    const opened = { plug, tapfd, vhostfd };
+    const opened = { plug, tapfds, vhostfds };
     // The definition's <bandwidth> goes onto the tap as libvirt puts it at plug time.
     if (nic.bandwidth) await setTapBandwidth(tap, nic.bandwidth).catch((e: unknown) => {
       closePlugFds([opened]);

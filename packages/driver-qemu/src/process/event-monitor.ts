@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { listenAt, type ListenFd } from '../command/device-args.js';
+import { listenAt, type HostFds } from '../command/chardev-host.js';
 
 /**
  * A second QMP monitor that only the event watcher holds. QEMU serves one client a monitor
@@ -9,7 +9,7 @@ import { listenAt, type ListenFd } from '../command/device-args.js';
 export const eventMonitorPath = (runDir: string): string => join(runDir, 'events.sock');
 
 /** The arguments that add the event monitor, its socket passed as the main one's; added by the launcher, outside libvirt's command line. */
-export const eventMonitorArgs = (runDir: string, listen: ListenFd): string[] => [
-  '-chardev', `socket,id=tsvirt-events,${listenAt(eventMonitorPath(runDir), listen)},server=on,wait=off`,
+export const eventMonitorArgs = (runDir: string, fds: Pick<HostFds, 'listen'>): string[] => [
+  '-chardev', `socket,id=tsvirt-events,${listenAt(eventMonitorPath(runDir), fds)},server=on,wait=off`,
   '-mon', 'chardev=tsvirt-events,mode=control',
 ];

@@ -1,10 +1,11 @@
 /**
  * Descriptors the driver opens for QEMU and QEMU inherits, as libvirt passes them: listening UNIX
- * sockets (the monitor's, the chardevs QEMU serves) and open files (taps, a restore's stream).
+ * sockets (the monitor's, the chardevs QEMU serves) and open files (taps, chardevs' files, a
+ * restore's stream).
  * Each gets its number in QEMU when it is added, so the command line can name it (`fd=N`) before
  * anything is opened; the launcher puts each at its number.
  */
-import { existsSync, linkSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ErrorDomain, systemError, type VirError } from '@tsvirt/util';
@@ -17,6 +18,9 @@ interface Listener {
 }
 
 type Entry = { readonly kind: 'open'; readonly fd: number } | { readonly kind: 'listen'; readonly path: string };
+
+/** O_WRONLY | O_CREAT, with O_APPEND or O_TRUNC. */
+const fileFlags = (append: boolean): number => constants.O_WRONLY | constants.O_CREAT | (append ? constants.O_APPEND : constants.O_TRUNC);
 
 let made = 0;
 
@@ -59,12 +63,35 @@ function listenUnix(path: string): Listener | { readonly failed: Promise<VirErro
 /** The descriptors one QEMU inherits, numbered from `first` in the order they are added. */
 export class PassedFds {
   readonly #entries: Entry[] = [];
+  /** Descriptors opened here for QEMU alone: closed once it has its copies, or the start failed. */
+  #adopted: number[] = [];
 
   constructor(readonly first: number) {}
 
   /** A descriptor this process has open (the caller closes it after the launch); answers its number in QEMU. */
   open(fd: number): number {
     return this.first + this.#entries.push({ kind: 'open', fd }) - 1;
+  }
+
+  /**
+   * A file QEMU writes to, opened now as libvirt opens a chardev's file (created 0600, appended
+   * to or truncated) and closed here once QEMU has it; answers its number in QEMU.
+   */
+  openFile(path: string, append: boolean): number {
+    let fd: number;
+    try {
+      fd = openSync(path, fileFlags(append), 0o600);
+    } catch (e) {
+      throw systemError(`Unable to pre-create chardev file '${path}'`, e as NodeJS.ErrnoException, ErrorDomain.QEMU);
+    }
+    this.#adopted.push(fd);
+    return this.open(fd);
+  }
+
+  /** Closes the files opened for QEMU (after its launch, or when the start fails before it). */
+  dispose(): void {
+    for (const fd of this.#adopted) closeSync(fd);
+    this.#adopted = [];
   }
 
   /** A UNIX socket QEMU serves, made by the launcher just before QEMU starts; answers its number in QEMU. */
@@ -99,6 +126,7 @@ export class PassedFds {
       if (!failed) return spawn(fds);
     } finally {
       for (const l of listeners) l.close();
+      this.dispose();
     }
     for (const path of this.socketPaths.slice(0, listeners.length)) rmSync(path, { force: true });
     throw await failed;

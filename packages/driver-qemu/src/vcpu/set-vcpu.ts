@@ -1,4 +1,4 @@
-import { formatDomainXML, parseCpuSet, parseDomainXML, type DomainDef, type DomainVcpuState } from '@tsvirt/conf';
+import { formatDomainXML, parseCpuSet, parseDomainXML, vcpuHotpluggable, type DomainDef, type DomainVcpuState } from '@tsvirt/conf';
 import { DomainModificationImpact } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import type { ActiveStatus } from '../state/domain-status.js';
@@ -8,6 +8,7 @@ import type { DriverContext } from '../driver/driver-context.js';
 import { modificationImpact } from '../driver/modification-impact.js';
 import { withMonitor } from '../driver/monitor.js';
 import { plugVcpu, unplugVcpu, vcpuSlots } from './vcpu-slots.js';
+import { pinVcpuThreads } from './vcpu-affinity.js';
 import { nextOrder, setVcpuStates, vcpuStates } from './vcpu-states.js';
 
 const D = ErrorDomain.QEMU;
@@ -23,7 +24,7 @@ function liveTarget(states: readonly DomainVcpuState[], ids: readonly number[], 
   for (const id of ids) {
     const s = states[id]!;
     if (s.enabled === enable) throw invalid(`vcpu '${id}' is already in requested state`);
-    if (s.enabled && !s.hotpluggable) throw unsupported(`vcpu '${id}' can't be unplugged`);
+    if (s.enabled && !vcpuHotpluggable(s)) throw unsupported(`vcpu '${id}' can't be unplugged`);
   }
   if (ids.length !== 1) throw unsupported('only one hotpluggable entity can be selected');
   return ids[0]!;
@@ -35,7 +36,7 @@ function checkConfigChange(states: readonly DomainVcpuState[], ids: readonly num
   const first = ids[0]!;
   for (let id = first + 1; id < states.length; id++) {
     const s = states[id]!;
-    if (!ids.includes(id) && s.enabled && !s.hotpluggable) {
+    if (!ids.includes(id) && s.enabled && s.hotpluggable === false) {
       throw invalid(`vcpu '${first}' can't be modified as it is followed by non-hotpluggable online vcpus`);
     }
   }
@@ -49,6 +50,7 @@ async function changeLive(s: ActiveStatus, def: DomainDef, ids: readonly number[
     const states = vcpuStates(def);
     const id = liveTarget(states, ids, enable);
     await (enable ? plugVcpu(mon, slots, id) : unplugVcpu(mon, id));
+    if (enable) await pinVcpuThreads(mon, s.pid!, def, [id]);
     states[id] = enable ? { enabled: true, hotpluggable: true, order: nextOrder(states) } : { enabled: false, hotpluggable: true };
     setVcpuStates(def, states);
   });
@@ -80,7 +82,9 @@ export async function setVcpu(drv: DriverContext, d: StoredDomain, cpumap: strin
     await writeStatus(drv.paths, status);
   }
   if (persistent) {
-    const states = vcpuStates(persistent).map((s) => ({ enabled: s.enabled, hotpluggable: s.hotpluggable }));
+    // Orders may no longer hold: libvirt forgets them all.
+    const states = vcpuStates(persistent);
+    for (const s of states) delete s.order;
     for (const id of ids) states[id] = { enabled: enable, hotpluggable: true };
     setVcpuStates(persistent, states);
     await qemuStore(drv.paths).saveConfig(persistent.name, formatDomainXML(persistent, { inactive: true }));

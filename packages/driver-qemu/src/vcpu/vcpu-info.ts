@@ -1,34 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { otherPart, parseCpuSet, parseDomainXML, type DomainDef } from '@tsvirt/conf';
+import { parseCpuSet, parseDomainXML } from '@tsvirt/conf';
 import { DomainModificationImpact as I, type DomainVcpus, type VcpuInfo } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
 import { modificationImpact } from '../driver/modification-impact.js';
 import { withMonitor } from '../driver/monitor.js';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, type StoredDomain } from '../state/qemu-store.js';
-import { vcpuSlots } from './vcpu-slots.js';
+import { vcpuThreads } from './vcpu-slots.js';
+import { vcpuPinOf } from './vcpu-affinity.js';
 
 const D = ErrorDomain.QEMU;
 /** Linux's USER_HZ: /proc reports thread times in these ticks. */
 const TICKS_PER_SECOND = 100n;
-
-/** One entry of QMP `query-cpus-fast`. */
-interface CpuThread {
-  readonly 'cpu-index': number;
-  readonly 'qom-path': string;
-  readonly 'thread-id': number;
-}
-
-/** Each online vCPU's thread, by vCPU id: a plugged vCPU is found by its slot's device, QEMU's own by its index. */
-async function vcpuThreads(s: ActiveStatus): Promise<Map<number, number>> {
-  return withMonitor(s, async (mon) => {
-    const threads = await mon.execute<CpuThread[]>('query-cpus-fast');
-    const slots = await vcpuSlots(mon);
-    const byPath = new Map(slots?.flatMap((slot, id) => (slot['qom-path'] ? [[slot['qom-path'], id] as const] : [])) ?? []);
-    return new Map(threads.map((t) => [byPath.get(t['qom-path']) ?? t['cpu-index'], t['thread-id']]));
-  });
-}
 
 const hostMap = (cpuset: string | undefined): boolean[] => {
   const host = cpus().length;
@@ -56,8 +40,8 @@ export async function domainVcpus(d: StoredDomain): Promise<DomainVcpus> {
     throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot retrieve vcpu information for inactive domain', D);
   }
   const s = d.status;
-  const threads = await vcpuThreads(s);
-  const ids = [...threads.keys()].sort((a, b) => a - b);
+  const threads = await withMonitor(s, vcpuThreads);
+  const ids = [...threads.keys()];
   const infos = await Promise.all(ids.map((id) => threadInfo(s.pid!, threads.get(id)!)));
   return {
     info: infos.map((t, n): VcpuInfo => ({ number: ids[n]!, state: 1, cpuTime: t.cpuTime, cpu: t.cpu })),
@@ -65,12 +49,9 @@ export async function domainVcpus(d: StoredDomain): Promise<DomainVcpus> {
   };
 }
 
-/** The CPUs vCPU `id` may use by the definition: its `<vcpupin>`, else `<vcpu cpuset>`, else every one. */
-const pinOf = (def: DomainDef, id: number): string | undefined => otherPart(def, 'cputune')?.vcpupins?.find((p) => p.vcpu === id)?.cpuset ?? def.vcpu.cpuset;
-
 /** virDomainGetVcpuPinInfo: each vCPU's allowed CPUs, as wide as the host, from the definition the flags name. */
 export function vcpuPinInfo(d: StoredDomain, flags: number): boolean[][] {
   checkFlags(flags, I.LIVE | I.CONFIG, 'qemuDomainGetVcpuPinInfo', D);
   const def = modificationImpact(d, flags).live ? parseDomainXML((d.status as ActiveStatus).xml, { arch: GUEST_ARCH }) : d.persistentDef!;
-  return Array.from({ length: def.vcpu.count }, (_, id) => hostMap(pinOf(def, id)));
+  return Array.from({ length: def.vcpu.count }, (_, id) => hostMap(vcpuPinOf(def, id)));
 }

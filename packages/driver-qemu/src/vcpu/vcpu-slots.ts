@@ -63,3 +63,18 @@ export async function plugVcpus(mon: QmpClient, ids: readonly number[]): Promise
   if (!slots) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, 'this qemu version does not support specific vCPU hotplug', ErrorDomain.QEMU);
   for (const id of ids) await plugVcpu(mon, slots, id);
 }
+
+/** One entry of QMP `query-cpus-fast`. */
+interface CpuThread {
+  readonly 'cpu-index': number;
+  readonly 'qom-path': string;
+  readonly 'thread-id': number;
+}
+
+/** Each online vCPU's thread, by vCPU id in ascending order: a plugged vCPU is found by its slot's device, QEMU's own by its index. */
+export async function vcpuThreads(mon: QmpClient): Promise<Map<number, number>> {
+  const threads = await mon.execute<CpuThread[]>('query-cpus-fast');
+  const slots = await vcpuSlots(mon);
+  const byPath = new Map(slots?.flatMap((slot, id) => (slot['qom-path'] ? [[slot['qom-path'], id] as const] : [])) ?? []);
+  return new Map(threads.map((t) => [byPath.get(t['qom-path']) ?? t['cpu-index'], t['thread-id']] as const).sort((a, b) => a[0] - b[0]));
+}

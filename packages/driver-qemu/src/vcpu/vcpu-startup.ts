@@ -3,11 +3,11 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { checkQemuVcpus } from './vcpu-rules.js';
 import { plugVcpu, vcpuSlots } from './vcpu-slots.js';
-import { setVcpuStates, vcpuStates } from './vcpu-states.js';
+import { definiteVcpuStates, setVcpuStates } from './vcpu-states.js';
 
 /** vCPUs QEMU does not start itself: `-smp` counts only the online ones that cannot be unplugged. */
 export function bootVcpus(def: DomainDef): number {
-  return def.vcpu.vcpus ? vcpuStates(def).filter((s) => s.enabled && !s.hotpluggable).length : (def.vcpu.current ?? def.vcpu.count);
+  return def.vcpu.vcpus ? definiteVcpuStates(def).filter((s) => s.enabled && !s.hotpluggable).length : (def.vcpu.current ?? def.vcpu.count);
 }
 
 /**
@@ -18,7 +18,7 @@ export function bootVcpus(def: DomainDef): number {
  */
 export async function plugStartupVcpus(mon: QmpClient, def: DomainDef): Promise<void> {
   if (!def.vcpu.vcpus && (def.vcpu.current ?? def.vcpu.count) === def.vcpu.count) return;
-  const states = vcpuStates(def);
+  const states = definiteVcpuStates(def);
   checkQemuVcpus(states);
   const plug = states.map((s, id) => ({ s, id })).filter(({ s }) => s.enabled && s.hotpluggable)
     .sort((a, b) => (a.s.order ?? 0) - (b.s.order ?? 0));

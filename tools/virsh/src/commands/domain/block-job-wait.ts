@@ -57,11 +57,12 @@ const POLL_MS = 500;
  * virsh's wait for a block job (virshBlockJobWait): the BLOCK_JOB events naming the disk are
  * followed from before `start` begins the job (as virsh registers them first, so a job that ends
  * at once is not missed), then the job's progress is looked at every 500 ms and its end taken
- * from those events; an event ends the sleep at once rather than at the next look. Without
- * events, a vanished job is complete and one at 100 % is ready. A timeout aborts it. Answers a
- * DomainBlockJobStatus.
+ * from those events; an event ends the sleep at once, and the wait then ends without another
+ * look. Without events, a vanished job is complete and one at 100 % is ready. A timeout aborts
+ * it. `then` gets the DomainBlockJobStatus while the events are still followed: a local driver
+ * keeps its connection to QEMU for them, which a pivot or finish then uses instead of opening one.
  */
-export async function startAndWait(ctl: Ctl, dom: Domain, w: JobWait, start: () => Promise<void>): Promise<number> {
+export async function startAndWait<T>(ctl: Ctl, dom: Domain, w: JobWait, start: () => Promise<void>, then: (status: number) => Promise<T>): Promise<T> {
   let status = -1;
   let wake: (() => void) | undefined;
   const offs: Array<() => void> = [];
@@ -120,9 +121,14 @@ export async function startAndWait(ctl: Ctl, dom: Domain, w: JobWait, start: () 
         });
         wake = undefined;
       }
+      // An event ended the sleep: it tells how the job stands, so no look is needed.
+      if (status !== -1) {
+        result = status;
+        break;
+      }
     }
     if (w.verbose && (result === DomainBlockJobStatus.COMPLETED || result === DomainBlockJobStatus.READY)) printJobProgress(ctl, w.label, 0n, 1n);
-    return result;
+    return await then(result);
   } finally {
     for (const off of offs) off();
   }

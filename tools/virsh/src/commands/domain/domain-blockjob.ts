@@ -86,8 +86,9 @@ export const blockpull = objectCommand({
       ctl.extra('Block Pull started');
       return true;
     }
-    const status = await startAndWait(ctl, dom, { path, label: 'Block Pull', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') }, start);
-    if (!waitOutcome(ctl, status, 'Pull')) return false;
+    const ok = await startAndWait(ctl, dom, { path, label: 'Block Pull', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') }, start,
+      async (status) => waitOutcome(ctl, status, 'Pull'));
+    if (!ok) return false;
     ctl.extra('\nPull complete');
     return true;
   },
@@ -124,11 +125,12 @@ export const blockcommit = objectCommand({
       ctl.extra(active ? 'Active Block Commit started' : 'Block Commit started');
       return true;
     }
-    const status = await startAndWait(ctl, dom, { path, label: 'Block commit', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') }, start);
-    if (!waitOutcome(ctl, status, 'Commit')) return false;
-    if (!active) ctl.extra('\nCommit complete');
-    else await concludeReady(ctl, dom, path, cmd, 'keep-overlay', { finished: 'Commit complete, overlay image kept', left: 'Now in synchronized phase' });
-    return true;
+    return startAndWait(ctl, dom, { path, label: 'Block commit', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') }, start, async (status) => {
+      if (!waitOutcome(ctl, status, 'Commit')) return false;
+      if (!active) ctl.extra('\nCommit complete');
+      else await concludeReady(ctl, dom, path, cmd, 'keep-overlay', { finished: 'Commit complete, overlay image kept', left: 'Now in synchronized phase' });
+      return true;
+    });
   },
 });
 
@@ -203,10 +205,11 @@ export const blockcopy = objectCommand({
       ctl.extra('Block Copy started');
       return true;
     }
-    const status = await startAndWait(ctl, dom, { path, label: 'Block Copy', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') }, start);
-    if (!waitOutcome(ctl, status, 'Copy')) return false;
-    await concludeReady(ctl, dom, path, cmd, 'finish', { finished: 'Successfully copied', left: 'Now in mirroring phase' });
-    return true;
+    return startAndWait(ctl, dom, { path, label: 'Block Copy', verbose: cmd.bool('verbose'), timeoutMs: timeout, async: cmd.bool('async') }, start, async (status) => {
+      if (!waitOutcome(ctl, status, 'Copy')) return false;
+      await concludeReady(ctl, dom, path, cmd, 'finish', { finished: 'Successfully copied', left: 'Now in mirroring phase' });
+      return true;
+    });
   },
 });
 
