@@ -12,6 +12,7 @@ import {
   XdrError,
   decode,
   encode,
+  xdr,
 } from '../src/protocol.js';
 
 const lookup = remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME;
@@ -53,5 +54,31 @@ describe('frames', () => {
     const v = { domains, ret: 2000 };
     expect(decode(remote.remote_connect_list_all_domains_ret, encode(remote.remote_connect_list_all_domains_ret, v))).toEqual(v);
     expect(() => decode(remote.remote_connect_list_all_domains_ret, new Uint8Array(3))).toThrow(XdrError);
+  });
+
+  it('strings are written in place: UTF-8 lengths, zero padding, the limit counted in bytes', () => {
+    for (const v of ['', 'a', 'ab', 'abc', 'abcd', 'é', 'dom-ü€𝄞', 'x'.repeat(1000)]) {
+      const bytes = new TextEncoder().encode(v);
+      const out = encode(xdr.string(), v);
+      expect(out.length).toBe(4 + ((bytes.length + 3) & ~3));
+      expect(new DataView(out.buffer, out.byteOffset).getUint32(0)).toBe(bytes.length);
+      expect(out.subarray(4, 4 + bytes.length)).toEqual(bytes);
+      expect([...out.subarray(4 + bytes.length)].every((b) => b === 0)).toBe(true);
+      expect(decode(xdr.string(), out)).toBe(v);
+    }
+    expect(encode(xdr.string(2), 'é').length).toBe(8);
+    expect(() => encode(xdr.string(2), 'é€')).toThrow(/XDR string length 5 over its limit 2/);
+  });
+
+  it('frames built one after another share nothing: after a large one, after one that failed', () => {
+    const small = () => encodeCall(remote_program, lookup, 1, { name: 'test' });
+    const first = small();
+    const big = encodeCall(remote_program, remote.REMOTE_PROC_DOMAIN_DEFINE_XML, 2, { xml: 'y'.repeat(200_000) });
+    expect(decodeArgs(decodeFrame(big).header, decodeFrame(big).payload)).toEqual({ xml: 'y'.repeat(200_000) });
+    expect(() => encodeCall(remote_program, lookup, 3, { name: 'z'.repeat(MAX_FRAME) })).toThrow(XdrError);
+    const again = small();
+    expect(again).toEqual(first);
+    expect(again.buffer).not.toBe(first.buffer);
+    expect(decodeArgs(decodeFrame(first).header, decodeFrame(first).payload)).toEqual({ name: 'test' });
   });
 });

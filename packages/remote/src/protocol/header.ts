@@ -37,8 +37,24 @@ export function checkFrameLength(len: number): number {
   return len;
 }
 
+/** A frame's size up to which its writer is kept for the next frame (larger ones are rare). */
+const KEEP_WRITER = 64 * 1024;
+let kept: XdrWriter | undefined;
+
+/**
+ * The writer a frame is built in: one kept across frames, since a frame is encoded in one
+ * synchronous run and `endFrame` copies it out (a reply no longer grows a fresh buffer by doubling).
+ */
+function scratch(): XdrWriter {
+  // a frame that failed midway (too large) may have grown it without reaching endFrame
+  const w = kept && kept.capacity <= KEEP_WRITER ? kept : new XdrWriter(4096);
+  kept = w;
+  w.reset();
+  return w;
+}
+
 /** Starts a frame: a length word to patch, then the header; returns the writer positioned for the payload. */
-export function beginFrame(header: MessageHeader, w = new XdrWriter(128)): XdrWriter {
+export function beginFrame(header: MessageHeader, w = scratch()): XdrWriter {
   w.uint(0);
   virNetMessageHeader.enc(w, header);
   return w;
@@ -46,6 +62,7 @@ export function beginFrame(header: MessageHeader, w = new XdrWriter(128)): XdrWr
 
 /** Ends a frame: writes its length word and returns its bytes (a copy, safe to queue). */
 export function endFrame(w: XdrWriter): Uint8Array {
+  if (w === kept && w.capacity > KEEP_WRITER) kept = undefined;
   if (w.pos > MAX_FRAME) throw new XdrError(`message of ${w.pos} bytes over libvirt's limit ${MAX_FRAME}`);
   w.patchUint(0, w.pos);
   return w.result().slice();

@@ -122,6 +122,30 @@ export class XdrWriter {
     this.buf.set(b, at);
     this.buf.fill(0, at + b.length, this.pos);
   }
+  /**
+   * `string name<max>` straight into the buffer (no intermediate byte array): room for the
+   * longest encoding, the length word patched once the UTF-8 length is known.
+   */
+  string(v: string, max: number): void {
+    // a long string is measured first: room for three bytes a character could be a huge buffer
+    const at = this.room(4 + (v.length > 4096 ? Buffer.byteLength(v, 'utf8') : v.length * 3) + 3);
+    const { written } = utf8enc.encodeInto(v, this.buf.subarray(at + 4));
+    if (written > max) {
+      this.pos = at;
+      throw new XdrError(`XDR string length ${written} over its limit ${max}`);
+    }
+    this.view.setUint32(at, written);
+    this.pos = at + 4 + ((written + 3) & ~3);
+    this.buf.fill(0, at + 4 + written, this.pos);
+  }
+  /** Bytes the buffer holds before it must grow. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+  /** Starts again at the beginning, keeping the buffer. */
+  reset(): void {
+    this.pos = 0;
+  }
   /** Overwrites a 32-bit word already written (the length word of a frame). */
   patchUint(at: number, v: number): void {
     this.view.setUint32(at, v);
@@ -190,12 +214,7 @@ export const voidCodec: Codec<void> = { shape: { kind: 'void' }, enc: () => unde
 export function string(max = 0xffffffff): Codec<string> {
   return {
     shape: { kind: 'string' },
-    enc(w, v) {
-      const b = utf8enc.encode(v);
-      if (b.length > max) throw new XdrError(`XDR string length ${b.length} over its limit ${max}`);
-      w.uint(b.length);
-      w.bytes(b);
-    },
+    enc: (w, v) => w.string(v, max),
     dec: (r) => utf8.decode(r.bytes(r.length(max, 'string'))),
   };
 }
