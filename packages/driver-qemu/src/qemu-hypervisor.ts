@@ -94,15 +94,26 @@ async function cpuTimeNs(pid: number | undefined): Promise<bigint> {
   return ticks * 10_000_000n;
 }
 
+type RootEntryPoints = ReturnType<typeof blockJobEntryPoints> & ReturnType<typeof migrationEntryPoints> & ReturnType<typeof snapshotEntryPoints> & ReturnType<typeof blockInfoEntryPoints>;
+const rootEntryPointsMade = new WeakMap<DriverContext, RootEntryPoints>();
+
+/**
+ * The entry points that live beside their implementation (blockjob/, migration/, snapshot/) and
+ * depend only on the root's driver instance: made once per root, not for every connection.
+ */
+function rootEntryPoints(drv: DriverContext): RootEntryPoints {
+  let made = rootEntryPointsMade.get(drv);
+  if (!made) {
+    made = { ...blockJobEntryPoints(drv), ...migrationEntryPoints(drv), ...snapshotEntryPoints(drv), ...blockInfoEntryPoints(drv) };
+    rootEntryPointsMade.set(drv, made);
+  }
+  return made;
+}
+
 /** The QEMU driver's hypervisor entry points over one driver instance. */
 export class QemuHypervisor implements HypervisorDriver {
   constructor(private readonly drv: DriverContext) {
-    // Block jobs (blockjob/): their entry points live beside their implementation.
-    Object.assign(this, blockJobEntryPoints(drv));
-    // Migration and its job calls (migration/).
-    Object.assign(this, migrationEntryPoints(drv));
-    // Snapshots (snapshot/): the same.
-    Object.assign(this, snapshotEntryPoints(drv), blockInfoEntryPoints(drv));
+    Object.assign(this, rootEntryPoints(drv));
     // Descriptor groups (fdgroup/), associated for this connection's life.
     Object.assign(this, fdGroupEntryPoints(drv, this));
   }
