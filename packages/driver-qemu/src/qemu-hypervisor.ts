@@ -162,9 +162,11 @@ export class QemuHypervisor implements HypervisorDriver {
     const groups = stats === 0 ? QEMU_STATS : stats & QEMU_STATS;
     const refs = doms ?? (await this.connectListAllDomains(flags & ALL_LIST_DOMAINS_FLAGS));
     const out: DomainStatsRecord[] = [];
+    // No groups asked means every group there is, none of them enforced.
+    const how = { backing: (flags & F.BACKING) !== 0, enforce: (flags & F.ENFORCE_STATS) !== 0 && stats !== 0 };
     for (const ref of refs) {
       // Under the job lock: the monitor serves one client, and the status must not change midway.
-      out.push(await domainJob(this.drv, ref, false, async (d) => ({ dom: refOf(d), params: await domainStats(d, stateOf(d), groups) })));
+      out.push(await domainJob(this.drv, ref, false, async (d) => ({ dom: refOf(d), params: await domainStats(d, stateOf(d), groups, how) })));
     }
     return out;
   }
