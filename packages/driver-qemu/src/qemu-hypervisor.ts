@@ -7,7 +7,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  DomainConsoleFlags, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type DomainVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
+  DomainConsoleFlags, DomainModificationImpact, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type DomainVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
   type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
@@ -22,6 +22,7 @@ import { renameDomain } from './driver/domain-rename.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { setVcpu } from './vcpu/set-vcpu.js';
 import { domainVcpus, vcpuPinInfo } from './vcpu/vcpu-info.js';
+import { pinVcpu } from './vcpu/pin-vcpu.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
 import { blockIoTuneCount, getBlockIoTune, setBlockIoTune } from './iotune/block-iotune.js';
@@ -655,6 +656,13 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainGetVcpuPinInfo(dom: DomainRef, flags: number): Promise<boolean[][]> {
     return vcpuPinInfo(await readDomain(this.drv, dom), flags);
+  }
+  async domainPinVcpuFlags(dom: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => pinVcpu(this.drv, d, vcpu, cpumap, flags));
+  }
+  /** qemuDomainPinVcpu: the older call is the running domain's (AFFECT_LIVE). */
+  async domainPinVcpu(dom: DomainRef, vcpu: number, cpumap: readonly boolean[]): Promise<void> {
+    await this.domainPinVcpuFlags(dom, vcpu, cpumap, DomainModificationImpact.LIVE);
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
     if (flags & DomainVcpuFlags.GUEST) return this.agent.guestVcpuCount(dom, flags);
