@@ -1,5 +1,6 @@
 // driver-qemu beside libvirt's QEMU driver, in one run on this machine (TCG, real QEMU):
-//  - the floors: spawning qemu-system-x86_64 until its QMP greeting, `node -e 0`, and
+//  - the floors: spawning qemu-system-x86_64 until its QMP greeting (its monitor socket made by
+//    QEMU and polled for, or made by the caller and passed as an fd, as starts do), `node -e 0`, and
 //    `./tsvirsh -c test:///default list` (Node plus tsvirsh's own start, no QEMU driver);
 //  - `./tsvirsh -c qemu:///embed?root=DIR` (the program as a user runs it, no daemon) and
 //    `virsh -c qemu:///system` (Debian's libvirtd 9.0, started by
@@ -16,6 +17,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TSVIRSH, libvirtSide, median, qemuSides } from './qemu-sides.mjs';
+import { PassedFds } from '../packages/driver-qemu/dist/process/passed-fds.js';
 
 const RUNS = Number(process.env.BENCH_QEMU_RUNS ?? 7);
 const RUNNING = Number(process.env.BENCH_QEMU_RUNNING ?? 20);
@@ -49,12 +51,23 @@ const domainXML = (name, mib = 64) => `<domain type='qemu'><name>${name}</name><
 <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><controller type='scsi' index='0' model='virtio-scsi'/>
 <memballoon model='none'/></devices></domain>`;
 
-/** Spawns QEMU and waits for the QMP greeting on its monitor socket: the floor of any start. */
-async function qemuFloor() {
+/**
+ * Spawns QEMU and waits for the QMP greeting on its monitor socket: the floor of any start. With
+ * `passed`, the socket is made here and passed as fd 3, as the driver (and libvirt) start QEMU,
+ * and connected to at once; else QEMU makes it and it is polled for.
+ */
+async function qemuFloor(passed = false) {
   const sock = join(tmp, 'floor.sock');
   const t0 = process.hrtime.bigint();
-  const child = spawn(QEMU, ['-S', '-nodefaults', '-display', 'none', '-machine', 'pc', '-accel', 'tcg', '-m', '64',
-    '-chardev', `socket,id=m,path=${sock},server=on,wait=off`, '-mon', 'chardev=m,mode=control'], { stdio: 'ignore' });
+  const argv = ['-S', '-nodefaults', '-display', 'none', '-machine', 'pc', '-accel', 'tcg', '-m', '64', '-mon', 'chardev=m,mode=control'];
+  let child;
+  if (passed) {
+    const fds = new PassedFds(3);
+    const fd = fds.listen(sock);
+    child = await fds.spawnWith((more) => spawn(QEMU, [...argv, '-chardev', `socket,id=m,fd=${fd},server=on,wait=off`], { stdio: ['ignore', 'ignore', 'ignore', ...more] }));
+  } else {
+    child = spawn(QEMU, [...argv, '-chardev', `socket,id=m,path=${sock},server=on,wait=off`], { stdio: 'ignore' });
+  }
   for (;;) {
     const greeted = await new Promise((resolve) => {
       const c = connect(sock);
@@ -90,15 +103,18 @@ const row = (what, goal) => {
 };
 try {
   const floors = [];
+  const passedFloors = [];
   const nodes = [];
   const plain = [];
   for (let i = 0; i < RUNS; i++) {
     floors.push(await qemuFloor());
+    passedFloors.push(await qemuFloor(true));
     // As ./tsvirsh starts it: without the CA bundle Node would parse at start (see ./tsvirsh).
     nodes.push(timed(process.execPath, ['-e', '0'], withoutCABundle));
     plain.push(timed(TSVIRSH, ['-c', 'test:///default', 'list']));
   }
   row('QEMU until its QMP greeting (floor of a start)').ms.floor = median(floors);
+  row('… its monitor socket passed as an fd (as starts do)').ms.floor = median(passedFloors);
   row('`node -e 0` (floor of any tsvirsh command)').ms.floor = median(nodes);
   row('`tsvirsh -c test:///default list` (no QEMU driver)').ms.floor = median(plain);
 

@@ -14,20 +14,31 @@ const ESCAPE = 'Escape character is ^] (Ctrl + ])';
 /**
  * Debian's `virsh console` on a real terminal (tmux), through tsvirtd and through libvirtd, on a
  * QEMU guest whose serial port is a pty: what the terminal shows must be the same, Ctrl-] must end
- * virsh's session (its stream finished, the console free for the next session at once), and a
+ * virsh's session (virsh finishes its stream, the console free for the next session at once), a
+ * virsh killed mid-session must leave the console free too (the daemon aborts the stream), and a
  * destroy under the console must end it the same way.
  */
 describe.skipIf(skip && !ci)('virsh console through tsvirtd on a terminal, as through libvirtd 9.0', () => {
   const name = `vcon${process.pid}`;
   const { daemon, uris, virsh } = besideLibvirtd((uri) => virsh(uri, `destroy ${name}`));
 
-  /** One daemon's transcript: two console sessions, the first left with Ctrl-], the second ended by a destroy. */
+  /** One daemon's transcript: three console sessions, the first's virsh killed (not shown), the second left with Ctrl-], the third ended by a destroy. */
   async function transcript(uri: string, dir: string): Promise<string[]> {
     mkdirSync(dir, { recursive: true });
     echoImage(join(dir, 'echo.img'));
     writeFileSync(join(dir, 'guest.xml'), echoGuestXml(name, join(dir, 'echo.img')));
     expect(virsh(uri, `create ${join(dir, 'guest.xml')}`).status).toBe(0);
     const screens: string[] = [];
+    // a client that vanishes mid-session (killed -9): its stream is aborted and the console freed
+    const gone = new TmuxTerminal(`/usr/bin/virsh -c '${uri}' console ${name}`);
+    try {
+      await gone.until(ESCAPE);
+      gone.kill();
+      // the shell's report names the URI, and the terminal stays raw: only the exit is compared
+      await gone.until('EXIT=137');
+    } finally {
+      gone.close();
+    }
     const first = new TmuxTerminal(`/usr/bin/virsh -c '${uri}' console ${name}`);
     try {
       await first.until(ESCAPE);
@@ -52,7 +63,7 @@ describe.skipIf(skip && !ci)('virsh console through tsvirtd on a terminal, as th
     return screens;
   }
 
-  it('Ctrl-] ends the session (exit 0) and frees the console; a destroy under the console ends it: the same screens', async () => {
+  it('a killed virsh, Ctrl-] (exit 0) and a destroy each end a session and free the console: the same screens', async () => {
     const libvirtd = await transcript(uris.libvirtd, join(daemon().dir, 'libvirtd'));
     const tsvirtd = await transcript(uris.tsvirtd, join(daemon().dir, 'tsvirtd'));
     expect(tsvirtd).toEqual(libvirtd);

@@ -7,7 +7,7 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  DomainConsoleFlags, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type DomainVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
+  DomainConsoleFlags, DomainModificationImpact, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type DomainVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
   type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
@@ -22,6 +22,7 @@ import { renameDomain } from './driver/domain-rename.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { setVcpu } from './vcpu/set-vcpu.js';
 import { domainVcpus, vcpuPinInfo } from './vcpu/vcpu-info.js';
+import { pinVcpu } from './vcpu/pin-vcpu.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
 import { blockIoTuneCount, getBlockIoTune, setBlockIoTune } from './iotune/block-iotune.js';
@@ -50,7 +51,7 @@ import { removeAllSnapshots, snapshotCount } from './snapshot/snapshot-store.js'
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { registerMonitorEvents } from './events/monitor-events.js';
-import { lifecycleOf } from './events/lifecycle-actions.js';
+import { dropPendingReboot, lifecycleOf } from './events/lifecycle-actions.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
 import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
@@ -94,15 +95,26 @@ async function cpuTimeNs(pid: number | undefined): Promise<bigint> {
   return ticks * 10_000_000n;
 }
 
+type RootEntryPoints = ReturnType<typeof blockJobEntryPoints> & ReturnType<typeof migrationEntryPoints> & ReturnType<typeof snapshotEntryPoints> & ReturnType<typeof blockInfoEntryPoints>;
+const rootEntryPointsMade = new WeakMap<DriverContext, RootEntryPoints>();
+
+/**
+ * The entry points that live beside their implementation (blockjob/, migration/, snapshot/) and
+ * depend only on the root's driver instance: made once per root, not for every connection.
+ */
+function rootEntryPoints(drv: DriverContext): RootEntryPoints {
+  let made = rootEntryPointsMade.get(drv);
+  if (!made) {
+    made = { ...blockJobEntryPoints(drv), ...migrationEntryPoints(drv), ...snapshotEntryPoints(drv), ...blockInfoEntryPoints(drv) };
+    rootEntryPointsMade.set(drv, made);
+  }
+  return made;
+}
+
 /** The QEMU driver's hypervisor entry points over one driver instance. */
 export class QemuHypervisor implements HypervisorDriver {
   constructor(private readonly drv: DriverContext) {
-    // Block jobs (blockjob/): their entry points live beside their implementation.
-    Object.assign(this, blockJobEntryPoints(drv));
-    // Migration and its job calls (migration/).
-    Object.assign(this, migrationEntryPoints(drv));
-    // Snapshots (snapshot/): the same.
-    Object.assign(this, snapshotEntryPoints(drv), blockInfoEntryPoints(drv));
+    Object.assign(this, rootEntryPoints(drv));
     // Descriptor groups (fdgroup/), associated for this connection's life.
     Object.assign(this, fdGroupEntryPoints(drv, this));
   }
@@ -330,6 +342,8 @@ export class QemuHypervisor implements HypervisorDriver {
     checkFlags(flags, 1, 'qemuDomainDestroyFlags', D);
     await domainJob(this.drv, dom, false, async (d) => {
       const s = requireActive(d);
+      // A reboot still waiting for the guest is dropped first, as libvirt does: the destroy's SHUTDOWN is told.
+      await dropPendingReboot(this.paths, s);
       await tearDown(this.drv, s, DomainShutoffReason.DESTROYED, { detail: DomainEventDetail.STOPPED.DESTROYED, hostShutdown: true });
     });
   }
@@ -342,7 +356,11 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainShutdown(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainShutdownFlags', D);
     if (await this.agent.powerByAgent(dom, flags, false)) return;
-    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('system_powerdown')));
+    await this.monitorJob(dom, async (_d, s) => {
+      // A shutdown cancels a reboot still waiting for the guest, as libvirt does: the power-off then ends the domain.
+      await dropPendingReboot(this.paths, s);
+      await withMonitor(s, (m) => m.execute('system_powerdown'));
+    });
   }
   async domainReboot(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainReboot', D);
@@ -638,6 +656,13 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainGetVcpuPinInfo(dom: DomainRef, flags: number): Promise<boolean[][]> {
     return vcpuPinInfo(await readDomain(this.drv, dom), flags);
+  }
+  async domainPinVcpuFlags(dom: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => pinVcpu(this.drv, d, vcpu, cpumap, flags));
+  }
+  /** qemuDomainPinVcpu: the older call is the running domain's (AFFECT_LIVE). */
+  async domainPinVcpu(dom: DomainRef, vcpu: number, cpumap: readonly boolean[]): Promise<void> {
+    await this.domainPinVcpuFlags(dom, vcpu, cpumap, DomainModificationImpact.LIVE);
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
     if (flags & DomainVcpuFlags.GUEST) return this.agent.guestVcpuCount(dom, flags);

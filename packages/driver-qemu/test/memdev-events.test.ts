@@ -4,9 +4,11 @@
 // handler for a real running guest, and the status it writes is read back through the API. A
 // live attach raises DEVICE_ADDED with the backend's id, as libvirtd 9.0 does
 // (memdev-oracle.test.ts records libvirtd's).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseURI } from '@tsvirt/util';
-import { DomainDeviceModifyFlags, DomainEventID } from '@tsvirt/api';
+import { DomainDeviceModifyFlags, DomainEventID, type DomainDriverEvent } from '@tsvirt/api';
 import type { DriverContext } from '../src/driver/driver-context.js';
 import { handleQmpEvent } from '../src/events/qmp-event-handlers.js';
 import { pathsForURI, type DriverPaths } from '../src/state/driver-paths.js';
@@ -25,12 +27,13 @@ const DOMAIN = `<domain type='qemu'><name>memsize</name><maxMemory slots='2' uni
 const current = (xml: string): string | undefined => /<current unit='KiB'>(\d+)<\/current>/.exec(xml)?.[1];
 
 describe('MEMORY_DEVICE_SIZE_CHANGE', () => {
-  it("moves the device's <current> in the live XML to the size QEMU reports, and ignores another device's", async () => {
+  it("moves the device's <current> in the live XML to the size QEMU reports and raises MEMORY_DEVICE_SIZE_CHANGE, and ignores another device's", async () => {
     const conn = await root.open();
     const dom = await conn.createXML(DOMAIN, 0);
     expect(current(await dom.getXMLDesc(0))).toBe('0');
     const status = root.statuses()[0] as unknown as ActiveStatus;
-    const drv = { paths: pathsForURI(parseURI(root.uri)) as DriverPaths } as DriverContext;
+    const raised: DomainDriverEvent[] = [];
+    const drv = { paths: pathsForURI(parseURI(root.uri)) as DriverPaths, events: { raiseOther: (e: DomainDriverEvent) => raised.push(e) } } as unknown as DriverContext;
     const target = { name: status.name, uuid: status.uuid, pid: status.pid!, client: {} as QmpClient, shutdownSeen: false };
     const event = (data: Record<string, unknown>) => handleQmpEvent(drv, target, status, { event: 'MEMORY_DEVICE_SIZE_CHANGE', data, timestamp: { seconds: 0, microseconds: 0 } });
     await event({ id: 'virtiomem0', size: 4 * 1048576, 'qom-path': '/machine/peripheral/virtiomem0/virtio-backend' });
@@ -38,6 +41,8 @@ describe('MEMORY_DEVICE_SIZE_CHANGE', () => {
     await event({ id: 'virtiomem9', size: 1048576 });
     await event({ size: 1048576 });
     expect(current(await dom.getXMLDesc(0))).toBe('4096');
+    // Raised once, for the domain's own device, with the size in KiB as libvirt's callback has it.
+    expect(raised).toEqual([{ eventID: DomainEventID.MEMORY_DEVICE_SIZE_CHANGE, domain: { name: 'memsize', uuid: status.uuid, id: status.id }, alias: 'virtiomem0', size: 4096n }]);
     await dom.destroy();
   }, 60_000);
 
@@ -53,6 +58,21 @@ describe('MEMORY_DEVICE_SIZE_CHANGE', () => {
       .catch((e: Error) => seen.push(e.message));
     off();
     expect(seen).toEqual(['memdimm0', 'memvirtiomem1', "unsupported configuration: memory device count '4' exceeds slots count '3'"]);
+    await dom.destroy();
+  }, 60_000);
+
+  it("reads virtio-mem's plugged size again when the process begins holding the domain's events (a change nobody heard)", async () => {
+    const conn = await root.open();
+    const dom = await conn.createXML(DOMAIN.replace('<name>memsize</name>', '<name>memheld</name>'), 0);
+    // A size change told while no process held the monitor: the status still says 4096 KiB.
+    const file = join(root.dir, 'run', 'qemu', 'memheld.json');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace("<current unit='KiB'>0</current>", "<current unit='KiB'>4096</current>"));
+    expect(current(await dom.getXMLDesc(0))).toBe('4096');
+    const off = await conn.domainEventRegisterAny(dom, DomainEventID.REBOOT, () => undefined);
+    for (let i = 0; i < 100 && current(await dom.getXMLDesc(0)) !== '0'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(current(await dom.getXMLDesc(0))).toBe('0');
+    off();
     await dom.destroy();
   }, 60_000);
 });

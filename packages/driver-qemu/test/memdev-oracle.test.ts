@@ -73,6 +73,10 @@ describe.skipIf(oracleSkipped('memdev-oracle'))("memory devices beside libvirt's
     sides = { uri: root.uri, theirs: root.dir, ours: root.dir, mask: (t) => t.replace(/"id":"[a-z]+-\d+"/g, '"id":"ID"') };
     writeFileSync(join(root.dir, 'dom.xml'), DOMAIN);
     for (const [name, xml] of Object.entries(FILES)) writeFileSync(join(root.dir, `${name}.xml`), xml);
+    // Definitions libvirt refuses for their virtio-mem device (nothing is defined).
+    const bad = DOMAIN.replace(`<name>${NAME}</name>`, `<name>${NAME}-bad</name>`);
+    writeFileSync(join(root.dir, 'badRequested.xml'), bad.replace("<requested unit='MiB'>16</requested>", "<requested unit='KiB'>3000</requested>"));
+    writeFileSync(join(root.dir, 'badNode.xml'), bad.replace('<node>0</node><block', '<node>3</node><block'));
   });
   afterAll(async () => {
     forgetSystemDomain(NAME);
@@ -81,7 +85,7 @@ describe.skipIf(oracleSkipped('memdev-oracle'))("memory devices beside libvirt's
 
   it('update-memory-device and update-device on a stopped domain: the definition changes, --live is refused', async () => {
     const steps: string[][] = [
-      umd('--node', '0'), ['define', 'DIR/dom.xml'],
+      ['define', 'DIR/badRequested.xml'], ['define', 'DIR/badNode.xml'], umd('--node', '0'), ['define', 'DIR/dom.xml'],
       umd(), umd('--requested-size', '32M'), umd('--alias', 'virtiomem0', '--requested-size', '32M'), umd('--node', '3'),
       umd('--node', '0', '--requested-size', '32M', '--live'), umd('--node', '0', '--live'), umd('--node', '1', '--live'),
       umd('--node', '0', '--requested-size', '32M', '--print-xml'), umd('--node', '0', '--requested-size', '32M', '--config', '--print-xml'),

@@ -260,6 +260,17 @@ describe('domains of other processes', () => {
     expect(rec.of('ext1')).toEqual([['ext1', E.STARTED, D.STARTED.BOOTED], ['ext1', E.STOPPED, D.STOPPED.FAILED]]);
     expect(statusOf('ext1')).toMatchObject({ phase: 'inactive', reason: DomainShutoffReason.CRASHED });
   });
+
+  it('another process\'s destroy is told here as libvirtd tells a destroy: SHUTDOWN (host), then STOPPED (destroyed)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    await conn.createXML(domainXml('ext2'), 0);
+    await rec.until(() => rec.of('ext2').length >= 2, 'STARTED');
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/child-job.mjs', import.meta.url)), root.uri, 'destroy', 'ext2'], { stdio: 'ignore' });
+    await new Promise((r) => child.once('exit', r));
+    await rec.until(() => rec.of('ext2').length >= 4, 'STOPPED');
+    expect(rec.of('ext2').slice(2)).toEqual([['ext2', E.SHUTDOWN, D.SHUTDOWN.HOST], ['ext2', E.STOPPED, D.STOPPED.DESTROYED]]);
+  });
 });
 
 describe('holding only while someone listens', () => {

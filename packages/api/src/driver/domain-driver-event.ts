@@ -13,7 +13,9 @@ export type DomainDriverEvent =
   /** AGENT_LIFECYCLE: the guest agent's channel (DomainEventAgentLifecycleState, …Reason). */
   | { readonly eventID: 18; readonly domain: DomainRef; readonly state: number; readonly reason: number }
   /** BLOCK_THRESHOLD: writes to `dev` (`vda`, `vda[2]`) at `path` passed `threshold` bytes by `excess`. */
-  | { readonly eventID: 24; readonly domain: DomainRef; readonly dev: string; readonly path: string; readonly threshold: bigint; readonly excess: bigint };
+  | { readonly eventID: 24; readonly domain: DomainRef; readonly dev: string; readonly path: string; readonly threshold: bigint; readonly excess: bigint }
+  /** MEMORY_DEVICE_SIZE_CHANGE: the guest plugged or unplugged memory of the virtio-mem device `alias`, now `size` KiB. */
+  | { readonly eventID: 26; readonly domain: DomainRef; readonly alias: string; readonly size: bigint };
 
 /** The events of a driver beyond lifecycle ones: listeners of every kind, filtered by the API. */
 export interface DomainEventEntryPoints {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { waitFor } from './daemon-process.js';
 
 /**
@@ -33,6 +34,13 @@ export class TmuxTerminal {
   async until(text: string, ms = 60_000): Promise<string> {
     await waitFor(() => this.screen().includes(text), ms, `${JSON.stringify(text)} on the terminal`);
     return this.screen();
+  }
+
+  /** Kills the program with SIGKILL (the pane's shell then prints `EXIT=137`). */
+  kill(): void {
+    const shell = this.#tmux('list-panes', '-F', '#{pane_pid}').trim();
+    const child = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(' ')[0];
+    if (child) process.kill(Number(child), 'SIGKILL');
   }
 
   /** Ends the tmux server and everything running in it. */

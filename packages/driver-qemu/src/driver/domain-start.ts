@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
@@ -161,9 +162,11 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   let opened: OpenedPlug[] = [];
   let more: PassedFds | undefined;
   try {
-    await mkdir(status.runDir, { recursive: true, mode: 0o700 });
+    // Made at once: each thread-pool trip (a mkdir, a file's open, write and close) is a wait of its
+    // own on a loaded machine, and a start made about twenty before QEMU was spawned.
+    mkdirSync(status.runDir, { recursive: true, mode: 0o700 });
     const masterKeyFile = join(status.runDir, 'master-key.aes');
-    await writeFile(masterKeyFile, randomBytes(32), { mode: 0o600 });
+    writeFileSync(masterKeyFile, randomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
     opened = await plugInterfaces((fn) => drv.withConnection(fn), def);

@@ -18,7 +18,7 @@ import { thresholdEvents } from '../blockjob/threshold-event.js';
 import { settleJobs } from '../blockjob/block-jobs.js';
 import { autoCoreDump } from './auto-dump.js';
 import { agentLifecycle, followChannel } from '../agent/channel-state.js';
-import { followMemorySize } from '../memdev/size-change.js';
+import { followMemorySize, refreshMemorySizes } from '../memdev/size-change.js';
 
 /** A running QEMU as the watcher holds it. */
 export interface EventTarget {
@@ -192,6 +192,14 @@ async function onSerialChange(c: Ctx, channel: string, open: boolean): Promise<v
   if (e) c.drv.events.raiseOther(e);
 }
 
+/** A virtio-mem device's plugged size changed: the live XML follows and MEMORY_DEVICE_SIZE_CHANGE is raised, as libvirt does. */
+async function onMemorySize(c: Ctx, data: Record<string, unknown>): Promise<void> {
+  const changed = followMemorySize(c.s, data);
+  if (!changed) return;
+  await writeStatus(c.drv.paths, c.s);
+  c.drv.events.raiseOther({ eventID: DomainEventID.MEMORY_DEVICE_SIZE_CHANGE, domain: refOf(c.s), alias: changed.alias, size: BigInt(changed.kib) });
+}
+
 /** Acts on one QMP event of a held domain; the caller holds the job lock and `s` is its fresh status. */
 export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: ActiveStatus, e: QmpEvent): Promise<void> {
   const mon = t.client;
@@ -210,21 +218,20 @@ export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: Acti
       for (const ev of thresholdEvents(s, e.data ?? {})) drv.events.raiseOther(ev);
       return;
     case 'VSERPORT_CHANGE': return onSerialChange(c, String(e.data?.['id'] ?? ''), e.data?.['open'] === true);
-    case 'MEMORY_DEVICE_SIZE_CHANGE':
-      if (followMemorySize(s, e.data ?? {})) await writeStatus(drv.paths, s);
-      return;
+    case 'MEMORY_DEVICE_SIZE_CHANGE': return onMemorySize(c, e.data ?? {});
     default:
   }
 }
 
 /**
  * On first holding a domain's monitor: a power-off or panic that happened while no one held it
- * is acted on now, and a pause or resume is followed.
+ * is acted on now, a pause or resume is followed, and virtio-mem's plugged sizes are read again.
  */
 export async function catchUp(drv: DriverContext, t: EventTarget, s: ActiveStatus): Promise<void> {
   const mon = t.client;
   if (!mon) return;
   const c: Ctx = { drv, t, s, mon };
+  if (await refreshMemorySizes(mon, s)) await writeStatus(drv.paths, s);
   const { status: qs } = await mon.execute<{ status: string }>('query-status');
   if (qs === 'shutdown') return onShutdown(c, {});
   if (qs === 'guest-panicked') return onPanic(c);

@@ -1,6 +1,6 @@
 import type { DomainDef } from '@tsvirt/conf';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
-import { memoryInKiB } from './memory-validate.js';
+import { memoryInKiB, validateMemoryDevice } from './memory-validate.js';
 
 type MemoryDevice = DeviceOf<'memory'>;
 
@@ -18,12 +18,14 @@ export function freeDimmSlot(def: DomainDef): number {
 }
 
 /**
- * Memory modules as libvirt's QEMU driver keeps a definition: every size in KiB, no `<current>`
- * (a running guest's), and each DIMM or NVDIMM without a slot given the first free one.
+ * Memory modules as libvirt's QEMU driver keeps a definition: checked as libvirt checks them,
+ * every size in KiB, no `<current>` (a running guest's), and each DIMM or NVDIMM without a slot
+ * given the first free one.
  */
 export function memoryDefaults(def: DomainDef): void {
   for (const m of devicesOf(def.devices, 'memory')) {
     const kib = memoryInKiB(m);
+    validateMemoryDevice(def, kib);
     writeBack(def, { ...kib, target: kib.target && { ...kib.target, current: undefined, currentUnit: undefined } });
   }
   for (const m of devicesOf(def.devices, 'memory').filter(takesSlot)) {

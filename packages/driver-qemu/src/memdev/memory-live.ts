@@ -11,6 +11,9 @@ export interface QemuMemoryDevice {
   readonly data: { readonly id?: string; readonly addr?: number; readonly slot?: number; readonly size?: number };
 }
 
+/** A virtio-mem device showing `bytes` plugged as its `<current>`, in KiB as libvirt shows it. */
+export const withCurrent = (m: MemoryDevice, bytes: number): MemoryDevice => ({ ...m, target: { ...m.target, current: Math.ceil(bytes / 1024), currentUnit: 'KiB' } });
+
 /** What the live definition of a module shows of QEMU's view: its alias, a DIMM's slot and base, virtio-mem's plugged size. */
 export function liveModule(m: MemoryDevice, alias: string, q: QemuMemoryDevice | undefined): MemoryDevice {
   const out: MemoryDevice = { ...m, alias };
@@ -18,8 +21,7 @@ export function liveModule(m: MemoryDevice, alias: string, q: QemuMemoryDevice |
   if ((m.model === 'dimm' || m.model === 'nvdimm') && q.data.slot !== undefined) {
     out.address = { type: 'dimm', slot: q.data.slot, ...(q.data.addr !== undefined ? { base: q.data.addr } : {}) };
   }
-  if (m.model === 'virtio-mem') out.target = { ...m.target, current: Math.ceil((q.data.size ?? 0) / 1024), currentUnit: 'KiB' };
-  return out;
+  return m.model === 'virtio-mem' ? withCurrent(out, q.data.size ?? 0) : out;
 }
 
 /**

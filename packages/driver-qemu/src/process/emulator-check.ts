@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { DomainDef } from '@tsvirt/conf';
 import { ErrorDomain, systemError } from '@tsvirt/util';
 import { emulatorOf } from '../command/qemu-command.js';
@@ -12,9 +12,13 @@ const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(c
  */
 export async function checkEmulator(def: DomainDef): Promise<void> {
   const binary = emulatorOf(def);
-  const st = await stat(binary).catch((e: NodeJS.ErrnoException) => {
-    throw systemError(`Cannot check QEMU binary ${binary}`, e, ErrorDomain.QEMU);
-  });
+  // A stat at once, not through the thread pool: a start's every pool trip is a wait under load.
+  let st;
+  try {
+    st = statSync(binary);
+  } catch (e) {
+    throw systemError(`Cannot check QEMU binary ${binary}`, e as NodeJS.ErrnoException, ErrorDomain.QEMU);
+  }
   if (!st.isFile() || (st.mode & 0o111) === 0) {
     throw systemError(`QEMU binary ${binary} is not executable`, errno(st.isDirectory() ? 'EISDIR' : 'EACCES'), ErrorDomain.QEMU);
   }

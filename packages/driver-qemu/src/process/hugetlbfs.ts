@@ -1,4 +1,5 @@
-import { readFile, mkdir, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HugepageContext } from '../command/memory-args.js';
 
@@ -10,15 +11,24 @@ interface HugetlbfsMount {
 
 const SIZE_UNITS: Record<string, number> = { K: 1, M: 1024, G: 1024 * 1024 };
 
+/** A file of /proc, read at once (fs/promises' readFile is four thread-pool trips, each a wait of its own on a loaded machine); empty when unreadable. */
+function procText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** The host's default huge page size from /proc/meminfo (2 MiB on x86 when unknown). */
-async function defaultPageKiB(): Promise<number> {
-  const info = await readFile('/proc/meminfo', 'utf8').catch(() => '');
+function defaultPageKiB(): number {
+  const info = procText('/proc/meminfo');
   return Number(/^Hugepagesize:\s+(\d+) kB/m.exec(info)?.[1] ?? 2048);
 }
 
 /** The hugetlbfs mounts of the host, as /proc/mounts lists them. */
-async function mounts(dflt: number): Promise<HugetlbfsMount[]> {
-  const text = await readFile('/proc/mounts', 'utf8').catch(() => '');
+function mounts(dflt: number): HugetlbfsMount[] {
+  const text = procText('/proc/mounts');
   return text.split('\n').map((l) => l.split(' ')).filter((f) => f[2] === 'hugetlbfs').map((f) => {
     const m = /(?:^|,)pagesize=(\d+)([KMG])/.exec(f[3] ?? '');
     return { dir: (f[1] ?? '').replace(/\\040/g, ' '), pageKiB: m ? Number(m[1]) * SIZE_UNITS[m[2]!]! : dflt };
@@ -27,8 +37,8 @@ async function mounts(dflt: number): Promise<HugetlbfsMount[]> {
 
 /** The hugetlbfs context of a run `<id>-<name>` (the name cut to 20 characters, as libvirt cuts it). */
 export async function hugepageContext(id: number, name: string, memoryDir?: string): Promise<HugepageContext & { dirs: string[] }> {
-  const dflt = await defaultPageKiB();
-  const found = await mounts(dflt);
+  const dflt = defaultPageKiB();
+  const found = mounts(dflt);
   const runName = `${id}-${name.slice(0, 20)}`;
   return {
     defaultHugepageKiB: dflt,
