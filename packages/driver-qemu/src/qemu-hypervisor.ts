@@ -8,7 +8,7 @@ import {
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
   DomainConsoleFlags, DomainModificationImpact, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type DomainVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
-  type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type NodeCPUMap, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -23,6 +23,7 @@ import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { setVcpu } from './vcpu/set-vcpu.js';
 import { domainVcpus, vcpuPinInfo } from './vcpu/vcpu-info.js';
 import { pinVcpu } from './vcpu/pin-vcpu.js';
+import { hostCpuMap } from './vcpu/host-cpu-map.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
 import { blockIoTuneCount, getBlockIoTune, setBlockIoTune } from './iotune/block-iotune.js';
@@ -132,6 +133,10 @@ export class QemuHypervisor implements HypervisorDriver {
   async nodeGetInfo(): Promise<NodeInfo> {
     const c = cpus();
     return { model: 'x86_64', memory: BigInt(Math.floor(totalmem() / 1024)), cpus: c.length, mhz: c[0]?.speed ?? 0, nodes: 1, sockets: 1, cores: c.length, threads: 1 };
+  }
+
+  nodeGetCPUMap(flags: number): Promise<NodeCPUMap> {
+    return hostCpuMap(flags);
   }
 
   /** Like libvirt with `security_driver = "none"`: no confinement, no labels. */
