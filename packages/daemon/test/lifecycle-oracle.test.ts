@@ -33,6 +33,7 @@ const PATHS = {
   'reset-destroy': 'on_reboot destroy and virsh reset: Shutdown (host), Stopped Shutdown',
   'reboot-destroy': 'on_reboot destroy and virsh reboot: a shutdown',
   'reboot-ignored': 'a reboot the guest ignores, then a destroy: its Shutdown is told',
+  'reboot-ignored-shutdown': 'a reboot the guest ignores, then a shutdown: the guest\'s power-off ends the domain',
   'panic-destroy': 'on_crash destroy: Suspended Paused, Crashed Panicked, Stopped Crashed',
   'panic-restart': 'on_crash restart: Crashed Panicked, a reboot, Resumed Unpaused',
   'panic-preserve': 'on_crash preserve, then a destroy',

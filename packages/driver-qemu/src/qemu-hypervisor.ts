@@ -53,7 +53,7 @@ import { removeAllSnapshots, snapshotCount } from './snapshot/snapshot-store.js'
 import { QemuAgentEntryPoints } from './agent/agent-entry-points.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { registerMonitorEvents } from './events/monitor-events.js';
-import { lifecycleOf } from './events/lifecycle-actions.js';
+import { dropPendingReboot, lifecycleOf } from './events/lifecycle-actions.js';
 import { removeTpmState } from './tpm/swtpm-emulator.js';
 import { undefineNvram } from './firmware/nvram-store.js';
 import { writeStatus } from './state/run-status.js';
@@ -97,15 +97,26 @@ async function cpuTimeNs(pid: number | undefined): Promise<bigint> {
   return ticks * 10_000_000n;
 }
 
+type RootEntryPoints = ReturnType<typeof blockJobEntryPoints> & ReturnType<typeof migrationEntryPoints> & ReturnType<typeof snapshotEntryPoints> & ReturnType<typeof blockInfoEntryPoints>;
+const rootEntryPointsMade = new WeakMap<DriverContext, RootEntryPoints>();
+
+/**
+ * The entry points that live beside their implementation (blockjob/, migration/, snapshot/) and
+ * depend only on the root's driver instance: made once per root, not for every connection.
+ */
+function rootEntryPoints(drv: DriverContext): RootEntryPoints {
+  let made = rootEntryPointsMade.get(drv);
+  if (!made) {
+    made = { ...blockJobEntryPoints(drv), ...migrationEntryPoints(drv), ...snapshotEntryPoints(drv), ...blockInfoEntryPoints(drv) };
+    rootEntryPointsMade.set(drv, made);
+  }
+  return made;
+}
+
 /** The QEMU driver's hypervisor entry points over one driver instance. */
 export class QemuHypervisor implements HypervisorDriver {
   constructor(private readonly drv: DriverContext) {
-    // Block jobs (blockjob/): their entry points live beside their implementation.
-    Object.assign(this, blockJobEntryPoints(drv));
-    // Migration and its job calls (migration/).
-    Object.assign(this, migrationEntryPoints(drv));
-    // Snapshots (snapshot/): the same.
-    Object.assign(this, snapshotEntryPoints(drv), blockInfoEntryPoints(drv));
+    Object.assign(this, rootEntryPoints(drv));
     // Descriptor groups (fdgroup/), associated for this connection's life.
     Object.assign(this, fdGroupEntryPoints(drv, this));
   }
@@ -158,9 +169,11 @@ export class QemuHypervisor implements HypervisorDriver {
     const groups = stats === 0 ? QEMU_STATS : stats & QEMU_STATS;
     const refs = doms ?? (await this.connectListAllDomains(flags & ALL_LIST_DOMAINS_FLAGS));
     const out: DomainStatsRecord[] = [];
+    // No groups asked means every group there is, none of them enforced.
+    const how = { backing: (flags & F.BACKING) !== 0, enforce: (flags & F.ENFORCE_STATS) !== 0 && stats !== 0 };
     for (const ref of refs) {
       // Under the job lock: the monitor serves one client, and the status must not change midway.
-      out.push(await domainJob(this.drv, ref, false, async (d) => ({ dom: refOf(d), params: await domainStats(d, stateOf(d), groups) })));
+      out.push(await domainJob(this.drv, ref, false, async (d) => ({ dom: refOf(d), params: await domainStats(d, stateOf(d), groups, how) })));
     }
     return out;
   }
@@ -336,7 +349,7 @@ export class QemuHypervisor implements HypervisorDriver {
     await domainJob(this.drv, dom, false, async (d) => {
       const s = requireActive(d);
       // A reboot still waiting for the guest is dropped first, as libvirt does: the destroy's SHUTDOWN is told.
-      if (s.fakeReboot) await writeStatus(this.paths, Object.assign(s, { fakeReboot: false }));
+      await dropPendingReboot(this.paths, s);
       await tearDown(this.drv, s, DomainShutoffReason.DESTROYED, { detail: DomainEventDetail.STOPPED.DESTROYED, hostShutdown: true });
     });
   }
@@ -349,7 +362,11 @@ export class QemuHypervisor implements HypervisorDriver {
   async domainShutdown(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainShutdownFlags', D);
     if (await this.agent.powerByAgent(dom, flags, false)) return;
-    await this.monitorJob(dom, (_d, s) => withMonitor(s, (m) => m.execute('system_powerdown')));
+    await this.monitorJob(dom, async (_d, s) => {
+      // A shutdown cancels a reboot still waiting for the guest, as libvirt does: the power-off then ends the domain.
+      await dropPendingReboot(this.paths, s);
+      await withMonitor(s, (m) => m.execute('system_powerdown'));
+    });
   }
   async domainReboot(dom: DomainRef, flags: number): Promise<void> {
     checkFlags(flags, DomainShutdownFlags.ACPI_POWER_BTN | DomainShutdownFlags.GUEST_AGENT, 'qemuDomainReboot', D);

@@ -3,6 +3,8 @@ import { DomainRunningReason, DomainState } from '@tsvirt/api';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
+import type { DriverPaths } from '../state/driver-paths.js';
+import { writeStatus } from '../state/run-status.js';
 
 /** What the driver does once QEMU has stopped a guest that powered off, reset or panicked. */
 export type LifecycleOutcome = 'destroy' | 'restart' | 'preserve';
@@ -54,4 +56,11 @@ export async function fakeReboot(mon: QmpClient, status: ActiveStatus): Promise<
   status.fakeReboot = false;
   status.state = DomainState.RUNNING;
   status.reason = crashed ? DomainRunningReason.CRASHED : DomainRunningReason.BOOTED;
+}
+
+/** Cancels a reboot still waiting for the guest's power-off (a shutdown or destroy asked for since), as libvirt does. */
+export async function dropPendingReboot(paths: DriverPaths, status: ActiveStatus): Promise<void> {
+  if (!status.fakeReboot) return;
+  status.fakeReboot = false;
+  await writeStatus(paths, status);
 }
