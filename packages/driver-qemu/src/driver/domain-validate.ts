@@ -37,6 +37,8 @@ function checkDisks(def: DomainDef): void {
     if (d.encryptionFormat !== undefined && d.source?.encryptionFormat !== undefined) throw unsupported('an <encryption> definition already found for disk source');
     const luks = d.encryptionFormat === 'luks' || d.source?.encryptionFormat === 'luks';
     if (luks && format !== 'raw' && format !== 'qcow2') throw unsupported("encryption is supported only with 'raw' and 'qcow2' image format");
+    // LUKS images name their own cipher (virDomainDiskDefValidateSource, after the QEMU checks).
+    if (luks && (d.encryptionCipher ?? d.source?.encryptionCipher) !== undefined) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'supplying <cipher> for domain disk definition is unnecessary', ErrorDomain.DOMAIN);
   }
 }
 
