@@ -1,6 +1,7 @@
-// tsvirsh's cold start against its floor and against virsh, in the same run: `node -e 0` (Node's
-// own start, the floor), `./tsvirsh -c test:///default list --all` and Debian's virsh 9.0 doing
-// the same. Wall time: hyperfine's medians. CPU time (user + system, which a loaded machine
+// tsvirsh's cold start against its floors and against virsh, in the same run: `node -e 0` as the
+// environment runs it, `env -u NODE_EXTRA_CA_CERTS node -e 0` (the real floor: ./tsvirsh unsets
+// that variable, whose CA bundle Node 20 parses before any JavaScript runs), `./tsvirsh -c
+// test:///default list --all` and Debian's virsh 9.0 doing the same. Wall time: hyperfine's medians. CPU time (user + system, which a loaded machine
 // disturbs less): medians of the same commands run interleaved again, each under bash's `times`
 // (hyperfine gives only the mean, which one slow run moves). Env: BENCH_RUNS (default 30).
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,7 @@ if (!has('hyperfine')) {
 }
 const commands = [
   ['node -e 0', 'node -e 0'],
+  ['node no-CA', 'env -u NODE_EXTRA_CA_CERTS node -e 0'],
   ['tsvirsh', `${join(root, 'tsvirsh')} -c test:///default list --all`],
   ...(has('virsh') ? [['virsh 9.0', 'virsh -c test:///default list --all']] : []),
 ];
@@ -45,11 +47,13 @@ try {
     wall: median(res.times) * 1000,
     cpu: median(cpu[i]) * 1000,
   }));
-  const floor = rows[0];
+  const [asRun, caFree] = rows;
+  const ratios = (row, key) => `${(row[key] / asRun[key]).toFixed(2)}x / ${(row[key] / caFree[key]).toFixed(2)}x`;
   console.log(`cold start, ${RUNS} runs each (wall: hyperfine's medians; cpu: medians of interleaved runs), load average ${loadavg()[0].toFixed(1)} on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs`);
+  console.log(`  ratios: against \`node -e 0\` as the environment runs it / against the CA-free \`node -e 0\` (NODE_EXTRA_CA_CERTS ${process.env.NODE_EXTRA_CA_CERTS ? 'set' : 'not set'})`);
   for (const row of rows) {
-    console.log(`  ${row.label.padEnd(10)} wall ${row.wall.toFixed(1).padStart(7)} ms (${(row.wall / floor.wall).toFixed(2)}x node -e 0)` +
-      `  cpu ${row.cpu.toFixed(1).padStart(6)} ms (${(row.cpu / floor.cpu).toFixed(2)}x)`);
+    console.log(`  ${row.label.padEnd(11)} wall ${row.wall.toFixed(1).padStart(7)} ms (${ratios(row, 'wall')})` +
+      `  cpu ${row.cpu.toFixed(1).padStart(6)} ms (${ratios(row, 'cpu')})`);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

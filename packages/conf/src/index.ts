@@ -12,7 +12,7 @@ export { parseUUID, generateUUID } from './uuid.js';
 export { parseCpuSet, formatCpuSet, CPUSET_BITS } from './cpuset.js';
 export type { DomainDef, DomainOS, DomainVcpu, DomainVcpuState, LifecycleAction } from './domain/domain-def.js';
 export { onlineVcpus, vcpuHotpluggable, type VcpuStateCheck } from './domain/vcpu-states.js';
-export { parseDomainXML, domainFromElement, checkDomainName, type DomainParseDefaults } from './domain/domain-parse.js';
+export { parseDomainXML, domainFromElement, checkDomainName, type DomainBasics, type DomainParseDefaults } from './domain/domain-parse.js';
 export { formatDomainXML, domainElement, type DomainFormatOptions } from './domain/domain-format.js';
 export { sortDevicesByKind, DEVICE_KIND_ORDER } from './domain/device-order.js';
 export { applyGenericPostParse } from './domain/generic-post-parse.js';

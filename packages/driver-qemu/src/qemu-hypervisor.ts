@@ -7,8 +7,8 @@ import {
   DomainCreateFlags, DomainDefineFlags, DomainDeviceModifyFlags, DomainEventDetail, DomainEventType,
   DomainPausedReason, DomainQemuMonitorCommandFlags, DomainRunningReason, DomainShutoffReason, DomainState,
   DomainUndefineFlags, DomainXMLFlags, ListDomainsFlags, ALL_LIST_DOMAINS_FLAGS, ConnectGetAllDomainStatsFlags, matchesListDomainsFlags,
-  DomainConsoleFlags, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type DomainVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
-  type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
+  DomainConsoleFlags, DomainModificationImpact, DomainShutdownFlags, DomainVcpuFlags, DomainInterfaceAddressesSource, type DomainGuestVcpus, type DomainVcpus, type TypedParameter, type DomainFSInfo, type DomainTime,
+  type DomainBlockStats, type DomainMemoryStat, type DomainScreenshot, type DomainDriverEvent, type QemuMonitorEvent, type DomainStatsRecord, type DomainInterface, type DomainListFacts, type DomainInfo, type NodeCPUMap, type DomainRef, type HypervisorDriver, type NodeInfo, type SecurityLabel, type SecurityModel, type SharedDiskEntry,
 } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError, checkDomainIdentity, checkFlags } from '@tsvirt/util';
 import { formatNode } from './command/disk-props.js';
@@ -22,6 +22,8 @@ import { renameDomain } from './driver/domain-rename.js';
 import { setMemory, setVcpus, vcpuCount } from './driver/domain-resources.js';
 import { setVcpu } from './vcpu/set-vcpu.js';
 import { domainVcpus, vcpuPinInfo } from './vcpu/vcpu-info.js';
+import { pinVcpu } from './vcpu/pin-vcpu.js';
+import { hostCpuMap } from './vcpu/host-cpu-map.js';
 import { memoryStats, setMemoryStatsPeriod } from './driver/memory-stats.js';
 import { setLifecycleAction } from './driver/lifecycle-action.js';
 import { blockIoTuneCount, getBlockIoTune, setBlockIoTune } from './iotune/block-iotune.js';
@@ -36,7 +38,8 @@ import { withMonitor } from './driver/monitor.js';
 import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
 import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
-import { deviceByAlias, type DeviceByAlias } from './hotplug/device-alias.js';
+import { anyDeviceByAlias, deviceByAlias, type DeviceByAlias } from './hotplug/device-alias.js';
+import { detachWholeConfig, removedWhole } from './hotplug/config-detach.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
 import { sendKeyArgs } from './input/send-key.js';
@@ -143,6 +146,10 @@ export class QemuHypervisor implements HypervisorDriver {
     return { model: 'x86_64', memory: BigInt(Math.floor(totalmem() / 1024)), cpus: c.length, mhz: c[0]?.speed ?? 0, nodes: 1, sockets: 1, cores: c.length, threads: 1 };
   }
 
+  nodeGetCPUMap(flags: number): Promise<NodeCPUMap> {
+    return hostCpuMap(flags);
+  }
+
   /** Like libvirt with `security_driver = "none"`: no confinement, no labels. */
   async nodeGetSecurityModel(): Promise<SecurityModel> {
     return { model: 'none', doi: '0' };
@@ -162,9 +169,11 @@ export class QemuHypervisor implements HypervisorDriver {
     const groups = stats === 0 ? QEMU_STATS : stats & QEMU_STATS;
     const refs = doms ?? (await this.connectListAllDomains(flags & ALL_LIST_DOMAINS_FLAGS));
     const out: DomainStatsRecord[] = [];
+    // No groups asked means every group there is, none of them enforced.
+    const how = { backing: (flags & F.BACKING) !== 0, enforce: (flags & F.ENFORCE_STATS) !== 0 && stats !== 0 };
     for (const ref of refs) {
       // Under the job lock: the monitor serves one client, and the status must not change midway.
-      out.push(await domainJob(this.drv, ref, false, async (d) => ({ dom: refOf(d), params: await domainStats(d, stateOf(d), groups) })));
+      out.push(await domainJob(this.drv, ref, false, async (d) => ({ dom: refOf(d), params: await domainStats(d, stateOf(d), groups, how) })));
     }
     return out;
   }
@@ -524,11 +533,14 @@ export class QemuHypervisor implements HypervisorDriver {
     await this.changeDevice(dom, xml, flags, 'detach');
   }
 
-  /** virDomainDetachDeviceAlias: a disk, SCSI hostdev or interface found by its alias, detached as by its XML. */
+  /**
+   * virDomainDetachDeviceAlias: live, a disk, SCSI hostdev, interface or memory module found by its
+   * alias, detached as by its XML; in the persistent definition, any device with that (user) alias.
+   */
   async domainDetachDeviceAlias(dom: DomainRef, alias: string, flags: number): Promise<void> {
     const F = DomainDeviceModifyFlags;
     await this.modifyDevice(dom, { alias }, flags, 'qemuDomainDetachDeviceAlias', {
-      config: (d, el) => configChange(this.drv, d, el, 'detach'),
+      config: (d, el) => (removedWhole(el) ? detachWholeConfig(this.drv, d, el) : configChange(this.drv, d, el, 'detach')),
       live: (s, el) => liveChange(this.drv, s, el, 'detach'),
     }, F.LIVE | F.CONFIG);
   }
@@ -560,7 +572,7 @@ export class QemuHypervisor implements HypervisorDriver {
     const F = DomainDeviceModifyFlags;
     checkFlags(flags, allowed, fn, D);
     const parsed = typeof device === 'string' ? parseXml(device, 'device') : undefined;
-    const find = (def: () => DomainDef): XmlElement => parsed ?? deviceByAlias(def(), (device as DeviceByAlias).alias);
+    const find = (def: () => DomainDef, any = false): XmlElement => parsed ?? (any ? anyDeviceByAlias : deviceByAlias)(def(), (device as DeviceByAlias).alias);
     await domainJob(this.drv, dom, true, async (d) => {
       const active = isActiveStatus(d.status) && d.status.phase === 'active';
       const live = (flags & F.LIVE) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && active);
@@ -568,7 +580,7 @@ export class QemuHypervisor implements HypervisorDriver {
       if (live && !active) throw notRunning();
       if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot modify device on transient domain', D);
       const liveEl = live ? find(() => parseDomainXML(requireActive(d).xml, { arch: GUEST_ARCH })) : undefined;
-      const commit = config ? await change.config(d, find(() => d.persistentDef!)) : undefined;
+      const commit = config ? await change.config(d, find(() => d.persistentDef!, true)) : undefined;
       if (liveEl) await change.live(requireActive(d), liveEl);
       if (commit) await commit();
     });
@@ -653,6 +665,13 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainGetVcpuPinInfo(dom: DomainRef, flags: number): Promise<boolean[][]> {
     return vcpuPinInfo(await readDomain(this.drv, dom), flags);
+  }
+  async domainPinVcpuFlags(dom: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number): Promise<void> {
+    await domainJob(this.drv, dom, true, (d) => pinVcpu(this.drv, d, vcpu, cpumap, flags));
+  }
+  /** qemuDomainPinVcpu: the older call is the running domain's (AFFECT_LIVE). */
+  async domainPinVcpu(dom: DomainRef, vcpu: number, cpumap: readonly boolean[]): Promise<void> {
+    await this.domainPinVcpuFlags(dom, vcpu, cpumap, DomainModificationImpact.LIVE);
   }
   async domainGetVcpusFlags(dom: DomainRef, flags: number): Promise<number> {
     if (flags & DomainVcpuFlags.GUEST) return this.agent.guestVcpuCount(dom, flags);

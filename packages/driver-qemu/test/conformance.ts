@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { VNC_PORT_MIN } from '../src/command/device-args.js';
 import { buildCommandLine } from '../src/command/qemu-command.js';
 import type { HugepageContext } from '../src/command/memory-args.js';
@@ -67,7 +68,14 @@ const LIBVIRT_TEST_HUGEPAGES = (name: string): HugepageContext => ({
   runName: `-1-${name.slice(0, 20)}`,
   hugepageDir: (kib) => ({ 2048: '/dev/hugepages2M', 1048576: '/dev/hugepages1G' })[kib],
   memoryDir: `/var/lib/libvirt/qemu/ram/-1-${name.slice(0, 20)}`,
+  checkHostNodes: mockHostNodes,
 });
+
+/** libvirt's test harness mocks a host with NUMA nodes 0-7 and refuses others in its mock's words. */
+function mockHostNodes(nodes: readonly number[]): void {
+  const bad = nodes.find((n) => n > 7);
+  if (bad !== undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `Mock: no numa node set is available at bit ${bad}`, ErrorDomain.NONE);
+}
 
 /** What libvirt's test harness passes for a domain's run: its paths, and listening sockets (the monitor's among them) handed over as fd 1729. */
 export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> {

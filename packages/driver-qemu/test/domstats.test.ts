@@ -33,10 +33,13 @@ describe('domstats with real QEMU (connectGetAllDomainStats)', () => {
     expect(r.code).toBe(0);
     const f = fieldsOf(r.stdout, 'st1');
     expect([...f.keys()]).toEqual([
-      'state.state', 'state.reason', 'cpu.time', 'cpu.user', 'cpu.system', 'balloon.current', 'balloon.maximum', 'balloon.rss',
-      'vcpu.current', 'vcpu.maximum', 'vcpu.0.state', 'vcpu.0.time', 'net.count', 'block.count', 'block.0.name', 'block.0.path',
+      'state.state', 'state.reason', 'cpu.time', 'cpu.user', 'cpu.system', 'cpu.cache.monitor.count', 'cpu.haltpoll.success.time',
+      'cpu.haltpoll.fail.time', 'balloon.current', 'balloon.maximum', 'balloon.last-update', 'balloon.rss',
+      'vcpu.current', 'vcpu.maximum', 'vcpu.0.state', 'vcpu.0.time', 'vcpu.0.wait', 'vcpu.0.delay', 'net.count', 'block.count',
+      'block.0.name', 'block.0.path', 'block.0.backingIndex',
       'block.0.rd.reqs', 'block.0.rd.bytes', 'block.0.rd.times', 'block.0.wr.reqs', 'block.0.wr.bytes', 'block.0.wr.times',
       'block.0.fl.reqs', 'block.0.fl.times', 'block.0.allocation', 'block.0.capacity', 'block.0.physical',
+      'dirtyrate.calc_status', 'dirtyrate.calc_start_time', 'dirtyrate.calc_period', 'dirtyrate.calc_mode',
     ]);
     expect(f.get('state.state')).toBe('1');
     expect(Number(f.get('cpu.time'))).toBeGreaterThan(0);
@@ -57,7 +60,10 @@ describe('domstats with real QEMU (connectGetAllDomainStats)', () => {
     expect(stopped.params.map((p) => `${p.field}=${String(p.value)}`)).toEqual(['state.state=5', 'state.reason=0', 'vcpu.current=1', 'vcpu.maximum=1']);
     const running = await conn.getAllDomainStats(S.STATE, 1);
     expect(running.map((r) => r.domain.getName())).toEqual(['st1']);
-    await expect(conn.getAllDomainStats(S.PERF, ConnectGetAllDomainStatsFlags.ENFORCE_STATS)).rejects.toThrow('Stats types bits 0x40 are not supported by this daemon');
+    await expect(conn.getAllDomainStats(S.STATE | 0x800, ConnectGetAllDomainStatsFlags.ENFORCE_STATS)).rejects.toThrow('Stats types bits 0x800 are not supported by this daemon');
+    await expect(conn.getAllDomainStats(S.DIRTYRATE | S.VM, ConnectGetAllDomainStatsFlags.ENFORCE_STATS))
+      .rejects.toThrow('Stats types bits 0x600 are not supported by this daemon or QEMU');
+    expect((await conn.getAllDomainStats(S.DIRTYRATE | S.VM)).find((r) => r.domain.getName() === 'st2')!.params).toEqual([]);
   });
 });
 

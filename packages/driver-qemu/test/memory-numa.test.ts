@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCommandLine } from '../src/command/qemu-command.js';
@@ -44,6 +45,28 @@ describe('NUMA memory: node sizes and host node policies', () => {
     expect(plain.map((b) => [b['qom-type'], b['mem-path'], b['discard-data']])).toEqual([
       ['memory-backend-ram', undefined, undefined], ['memory-backend-file', '/var/lib/libvirt/qemu/ram/-1-numa/ram-node1', true],
     ]);
+  });
+
+  it('refuses host nodes the host lacks, in every mode, from its sysfs (a fake tree here)', async () => {
+    const sys = mkdtempSync(join(tmpdir(), 'tsvirt-numa-sys-'));
+    const saved = process.env['TSVIRT_SYSFS_ROOT'];
+    process.env['TSVIRT_SYSFS_ROOT'] = sys;
+    const ctx = { defaultHugepageKiB: 2048, runName: 'x', hugepageDir: () => undefined };
+    const build = (mode: string, nodeset: string): string[] => buildCommandLine(parseQemuDomain(domain(`<numatune><memory mode='${mode}' nodeset='${nodeset}'/></numatune>`)), {
+      accel: 'tcg', monitorPath: '/r/m.sock', masterKeyFile: '/r/k', disks: [], hugepages: ctx,
+    });
+    try {
+      // No NUMA in sysfs: node 0 only, as libvirt without libnuma.
+      expect(() => build('strict', '0')).not.toThrow();
+      expect(() => build('strict', '1')).toThrow('unsupported configuration: NUMA node 1 is unavailable');
+      for (const n of [0, 1, 3]) mkdirSync(join(sys, `devices/system/node/node${n}`), { recursive: true });
+      expect(() => build('interleave', '0-1,3')).not.toThrow();
+      for (const mode of ['strict', 'preferred', 'interleave', 'restrictive']) expect(() => build(mode, '0-2')).toThrow('NUMA node 2 is unavailable');
+    } finally {
+      if (saved === undefined) delete process.env['TSVIRT_SYSFS_ROOT'];
+      else process.env['TSVIRT_SYSFS_ROOT'] = saved;
+      rmSync(sys, { recursive: true, force: true });
+    }
   });
 
   it('refuses huge pages for a node the guest does not have', async () => {

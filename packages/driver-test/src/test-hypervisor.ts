@@ -321,6 +321,10 @@ export class TestHypervisor implements HypervisorDriver {
   async domainPinVcpuFlags(dom: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number): Promise<void> {
     pinVcpuFlags(this.host.find(dom), vcpu, cpumap, flags);
   }
+  /** testDomainPinVcpu: the flags call with none (the current definition). */
+  async domainPinVcpu(dom: DomainRef, vcpu: number, cpumap: readonly boolean[]): Promise<void> {
+    pinVcpuFlags(this.host.find(dom), vcpu, cpumap, 0);
+  }
   async nodeGetCPUMap(flags: number): Promise<NodeCPUMap> {
     return nodeGetCPUMap(flags);
   }

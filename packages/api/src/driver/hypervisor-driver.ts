@@ -95,6 +95,8 @@ export interface HypervisorDriver extends DomainStateEntryPoints, DomainTuningEn
   domainGetVcpuPinInfo?(dom: DomainRef, flags: number): Promise<boolean[][]>;
   /** Restricts one vcpu to the host CPUs set in `cpumap` (DomainModificationImpact). */
   domainPinVcpuFlags?(dom: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number): Promise<void>;
+  /** The older call without flags (virDomainPinVcpu): each driver says what it affects (QEMU: live, test: current). */
+  domainPinVcpu?(dom: DomainRef, vcpu: number, cpumap: readonly boolean[]): Promise<void>;
   nodeGetCPUMap?(flags: number): Promise<NodeCPUMap>;
   /** Passes a QMP command (or an HMP one with DomainQemuMonitorCommandFlags.HMP) through; returns QEMU's reply text. */
   qemuMonitorCommand?(dom: DomainRef, cmd: string, flags: number): Promise<string>;

@@ -230,9 +230,9 @@ export class Domain extends Handle<'hypervisor', DomainRef> {
   async pinVcpuFlags(vcpu: number, cpumap: readonly boolean[], flags = 0): Promise<void> {
     await callOf(this)('domainPinVcpuFlags', 'virDomainPinVcpuFlags', 'write')(this.ref, vcpu, cpumap, flags);
   }
-  /** Pins a vcpu of the running domain (virDomainPinVcpu). */
+  /** Pins a vcpu with the driver's own default impact (virDomainPinVcpu: the running domain on QEMU). */
   async pinVcpu(vcpu: number, cpumap: readonly boolean[]): Promise<void> {
-    await callOf(this)('domainPinVcpuFlags', 'virDomainPinVcpu', 'write')(this.ref, vcpu, cpumap, 0);
+    await callOf(this)('domainPinVcpu', 'virDomainPinVcpu', 'write')(this.ref, vcpu, cpumap);
   }
   /** QEMU monitor passthrough (virDomainQemuMonitorCommand): QEMU's reply as text. */
   qemuMonitorCommand(cmd: string, flags = 0): Promise<string> {

@@ -52,18 +52,23 @@ function validate(chr: XmlElement, sources: XmlElement[]): void {
 }
 
 /**
- * libvirt's rules for the sources of socket character devices (TCP, UDP, UNIX), wherever one
- * appears: how many sources a type takes and a reconnect's timeout as it reads them, then the
- * host, service and path each type needs and reconnection only when connecting.
+ * libvirt's parse-time rules for the sources of socket character devices (TCP, UDP, UNIX),
+ * wherever one appears: how many sources a type takes and a reconnect's timeout.
  */
 export function checkChardevSources(devices: readonly XmlElement[]): void {
-  const chardevs = hostSides(devices);
-  for (const chr of chardevs) {
+  for (const chr of hostSides(devices)) {
     const sources = childElements(chr, 'source');
     const type = attr(chr, 'type');
     if (type === 'udp' && sources.length > 2) throw xmlError('only two source elements are allowed for character device');
     if ((type === 'tcp' || type === 'unix') && sources.length > 1) throw xmlError('only one source element is allowed for character device');
     sources.forEach(checkReconnect);
   }
-  for (const chr of chardevs) validate(chr, childElements(chr, 'source'));
+}
+
+/**
+ * libvirt's validation of the same sources (virDomainChrSourceDefValidate, after the hypervisor
+ * driver's own checks): the host, service and path each type needs, reconnection only when connecting.
+ */
+export function validateChardevSources(devices: readonly XmlElement[]): void {
+  for (const chr of hostSides(devices)) validate(chr, childElements(chr, 'source'));
 }

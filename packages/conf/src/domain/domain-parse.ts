@@ -92,6 +92,21 @@ export interface DomainParseDefaults {
   arch?: string;
   /** The hypervisor driver's rules for `<vcpus>`, run before libvirt's generic defaults and checks. */
   checkVcpus?: VcpuStateCheck;
+  /**
+   * The hypervisor driver's checks of the domain as a whole (libvirt's domain validate callback:
+   * virt type, OS type, architecture against `<emulator>`), run after parsing and before
+   * libvirt's generic validation of devices.
+   */
+  checkDomain?: (d: DomainBasics) => void;
+}
+
+/** What a driver's first checks of a domain look at. */
+export interface DomainBasics {
+  readonly virtType: string;
+  readonly osType: string;
+  readonly arch: string | undefined;
+  /** `<emulator>`, when the domain names one. */
+  readonly emulator: string | undefined;
 }
 
 /** Parses `<domain>` XML into a DomainDef, raising libvirt's errors for what it refuses. */
@@ -144,9 +159,11 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
   const title = firstChild(root, 'title');
   const description = firstChild(root, 'description');
   const devices = firstChild(root, 'devices');
-  checkDomain(root, devices ? childElements(devices) : []);
   const machine = attr(osType, 'machine');
   const arch = attr(osType, 'arch') ?? defaults.arch;
+  const emulatorEl = devices && firstChild(devices, 'emulator');
+  const basics = { virtType: type, osType: osKind, arch, emulator: emulatorEl ? textOf(emulatorEl).trim() : undefined };
+  checkDomain(root, devices ? childElements(devices) : [], defaults.checkDomain && (() => defaults.checkDomain!(basics)));
   if (devices) applyDeviceDefaults(devices, { virtType: type, osType: osKind, arch, machine });
   memtuneUnits(root);
 

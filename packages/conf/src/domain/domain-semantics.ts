@@ -3,7 +3,7 @@ import { childElements, firstChild, type XmlElement } from '../xml/xml-node.js';
 import type { Model, Shape } from '../model/binding.js';
 import { DOMAIN_PART_MODELS } from './parts/index.js';
 import { parseDevice, type DomainDevice } from './devices/index.js';
-import { checkChardevSources } from './chardev-checks.js';
+import { checkChardevSources, validateChardevSources } from './chardev-checks.js';
 import { checkGraphicsListens } from './graphics-checks.js';
 import { checkResctrl } from './resctrl-checks.js';
 import { checkDiskTarget } from './disk-target.js';
@@ -77,9 +77,10 @@ function checkFeatures(root: XmlElement): void {
  * libvirt's checks of a domain, with its messages: the top-level parts and the devices are read
  * through their typed models (bad values, unknown words), then checked across: features, disk
  * targets, MAC addresses, boot orders, socket chardev sources, graphics listens,
- * resource control groups.
+ * resource control groups. `driverChecks` (the hypervisor driver's validation of the domain as
+ * a whole) runs before the chardev sources are validated, as libvirt orders them.
  */
-export function checkDomain(root: XmlElement, deviceElements: readonly XmlElement[]): void {
+export function checkDomain(root: XmlElement, deviceElements: readonly XmlElement[], driverChecks?: () => void): void {
   for (const [kind, model] of Object.entries(DOMAIN_PART_MODELS)) {
     const el = firstChild(root, kind);
     if (el) (model as Model<Shape>).parse(el);
@@ -92,4 +93,6 @@ export function checkDomain(root: XmlElement, deviceElements: readonly XmlElemen
   checkDisks(devices.filter((d): d is Disk => d.kind === 'disk'));
   checkInterfaces(devices.filter((d): d is Extract<DomainDevice, { kind: 'interface' }> => d.kind === 'interface'));
   checkBootOrder(devices);
+  driverChecks?.();
+  validateChardevSources(deviceElements);
 }

@@ -16,6 +16,7 @@ type Job = Extract<DomainDriverEvent, { disk: string }>;
 type Device = Extract<DomainDriverEvent, { devAlias: string }>;
 type Threshold = Extract<DomainDriverEvent, { eventID: 24 }>;
 type Agent = Extract<DomainDriverEvent, { eventID: 18 }>;
+type MemorySize = Extract<DomainDriverEvent, { eventID: 26 }>;
 
 const lifecycle = (e: DomainDriverEvent) => ({ dom: wireDomain(e.domain), event: (e as Life).event, detail: (e as Life).detail });
 const blockJob = (e: DomainDriverEvent) => ({ dom: wireDomain(e.domain), path: (e as Job).disk, type: (e as Job).type, status: (e as Job).status });
@@ -56,6 +57,11 @@ export const DOMAIN_EVENT_MESSAGES: ReadonlyMap<number, EventMessages> = new Map
   [18, {
     callback: (callbackID, e) => ev(P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE, {
       callbackID, dom: wireDomain(e.domain), state: (e as Agent).state, reason: (e as Agent).reason,
+    }),
+  }],
+  [26, {
+    callback: (callbackID, e) => ev(P.REMOTE_PROC_DOMAIN_EVENT_MEMORY_DEVICE_SIZE_CHANGE, {
+      callbackID, dom: wireDomain(e.domain), alias: (e as MemorySize).alias, size: (e as MemorySize).size,
     }),
   }],
 ]);

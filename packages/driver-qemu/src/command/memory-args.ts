@@ -1,6 +1,7 @@
 import { domainPart, formatCpuSet, parseCpuSet, toKiB, type DeviceOf, type DomainDef, type DomainPart } from '@tsvirt/conf';
 import { devicesOf } from '../devices/typed-devices.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { checkHostNumaNodes } from '../process/host-numa.js';
 
 /** Where hugetlbfs of each page size is mounted, and what a domain's files there are called. */
 export interface HugepageContext {
@@ -15,6 +16,8 @@ export interface HugepageContext {
    * for the domain): memory whose sharing is set explicitly, or whose freed pages are discarded.
    */
   readonly memoryDir?: string;
+  /** Refuses host NUMA nodes the host lacks (default: the host's sysfs; libvirt's test harness mocks its own). */
+  readonly checkHostNodes?: (nodes: readonly number[]) => void;
 }
 
 type MemoryBacking = DomainPart<'memoryBacking'>;
@@ -42,14 +45,21 @@ const POLICIES: Record<string, string> = { strict: 'bind', preferred: 'preferred
  * Where the memory of guest node `cell` (undefined: all of it) comes from: the `<memnode>` of the
  * cell, else `<numatune><memory>`; as QEMU's host nodes and policy.
  */
-export function hostNodes(numatune: Numatune | undefined, cell: number | undefined): Record<string, unknown> {
+export function hostNodes(numatune: Numatune | undefined, cell: number | undefined, ctx: HugepageContext): Record<string, unknown> {
   const memnode = cell === undefined ? undefined : numatune?.memnodes?.find((m) => m.cellid === cell);
   const mode = memnode ? memnode.mode : numatune?.memory;
   const nodeset = memnode ? memnode.nodeset : numatune?.placement === 'auto' ? undefined : numatune?.nodeset;
-  const policy = POLICIES[mode ?? 'strict'];
-  if (nodeset === undefined || policy === undefined) return {};
+  return nodeset === undefined ? {} : nodePolicy(nodeset, POLICIES[mode ?? 'strict'], ctx);
+}
+
+/**
+ * QEMU's `host-nodes` and `policy` for a backend on host nodes `nodeset`: the nodes must exist
+ * whatever the mode, and `restrictive` (no policy) leaves them to cgroups, off QEMU's line.
+ */
+export function nodePolicy(nodeset: string, policy: string | undefined, ctx: HugepageContext): Record<string, unknown> {
   const nodes = parseCpuSet(nodeset).flatMap((on, n) => (on ? [n] : []));
-  return { 'host-nodes': nodes, policy };
+  (ctx.checkHostNodes ?? checkHostNumaNodes)(nodes);
+  return policy === undefined ? {} : { 'host-nodes': nodes, policy };
 }
 
 /** How a memory backend is made: from huge pages or a file, shared or not, on which host nodes, preallocated or not. */
@@ -176,7 +186,7 @@ export function memoryArgs(def: DomainDef, ctx: HugepageContext): { memory: stri
     const page = pageSizeFor(mb, undefined, ctx.defaultHugepageKiB);
     return {
       machineBackend: true,
-      memory: [...mSize(memMiB), ...memoryBackend('pc.ram', memMiB * MiB, { pageKiB: page, share, ctx, canonicalId: true, nodes: hostNodes(numatune, undefined), ...memfd })],
+      memory: [...mSize(memMiB), ...memoryBackend('pc.ram', memMiB * MiB, { pageKiB: page, share, ctx, canonicalId: true, nodes: hostNodes(numatune, undefined, ctx), ...memfd })],
       numa: [],
     };
   }
@@ -188,7 +198,7 @@ export function memoryArgs(def: DomainDef, ctx: HugepageContext): { memory: stri
     const cellMiB = Math.ceil(toKiB(cell.memory ?? 0, cell.unit ?? 'KiB') / 1024);
     memMiB += cellMiB;
     const page = pageSizeFor(mb, id, ctx.defaultHugepageKiB);
-    numa.push(...memoryBackend(`ram-node${id}`, cellMiB * MiB, { pageKiB: page, share: accessShare(cell.memAccess) ?? share, ctx, nodes: hostNodes(numatune, id), discard: cell.discard, ...memfd }), '-numa', numaNode(cell, i));
+    numa.push(...memoryBackend(`ram-node${id}`, cellMiB * MiB, { pageKiB: page, share: accessShare(cell.memAccess) ?? share, ctx, nodes: hostNodes(numatune, id, ctx), discard: cell.discard, ...memfd }), '-numa', numaNode(cell, i));
   });
   return { memory: mSize(memMiB), numa, machineBackend: false };
 }

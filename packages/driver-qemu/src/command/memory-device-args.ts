@@ -1,9 +1,9 @@
-import { domainPart, parseCpuSet, toKiB, type DeviceOf, type DomainDef } from '@tsvirt/conf';
+import { domainPart, toKiB, type DeviceOf, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import { deviceArg } from './device-args.js';
 import type { JsonProps } from './disk-props.js';
-import { accessShare, hostNodes, memoryBackend, moduleKiB, pageSizeFor, type HugepageContext } from './memory-args.js';
+import { accessShare, hostNodes, nodePolicy, memoryBackend, moduleKiB, pageSizeFor, type HugepageContext } from './memory-args.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 
 type MemoryDevice = DeviceOf<'memory'>;
@@ -41,7 +41,7 @@ function moduleBackend(def: DomainDef, m: MemoryDevice, id: string, ctx: Hugepag
   const node = m.target?.node;
   const src = m.source ?? {};
   const pageKiB = src.pagesize !== undefined ? kib(src.pagesize, src.pagesizeUnit) : src.path === undefined ? pageSizeFor(mb, node, ctx.defaultHugepageKiB) : undefined;
-  const nodes = src.nodemask !== undefined ? { 'host-nodes': parseCpuSet(src.nodemask).flatMap((on, n) => (on ? [n] : [])), policy: 'bind' } : hostNodes(domainPart(def, 'numatune'), node);
+  const nodes = src.nodemask !== undefined ? nodePolicy(src.nodemask, 'bind', ctx) : hostNodes(domainPart(def, 'numatune'), node, ctx);
   // A module shares its memory as it says, else as the guest node it is plugged into, else as the guest.
   const cell = domainPart(def, 'cpu')?.numa?.cells?.find((c) => c.id === node);
   const share = accessShare(m.access) ?? accessShare(cell?.memAccess) ?? accessShare(mb?.access);

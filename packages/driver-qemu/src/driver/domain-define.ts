@@ -6,11 +6,9 @@ import { disksOf } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { tsegBytes } from '../command/machine-args.js';
-import { validateQemuDomain } from './domain-validate.js';
+import { checkEmulator, DEFAULT_EMULATOR, validateQemuDomain } from './domain-validate.js';
 import { applyQemuDefaults } from './qemu-defaults.js';
 import { checkQemuVcpus } from '../vcpu/vcpu-rules.js';
-
-const EMULATOR = '/usr/bin/qemu-system-x86_64';
 
 /** A MAC address in QEMU's range 52:54:00, as libvirt generates one. */
 export function generateMac(): string {
@@ -30,17 +28,11 @@ function checkName(name: string): void {
  * driver could never run (another virt type, unknown disk kinds) are refused here.
  */
 export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
-  const def = parseDomainXML(xml, { arch: GUEST_ARCH, checkVcpus: checkQemuVcpus });
+  const def = parseDomainXML(xml, { arch: GUEST_ARCH, checkVcpus: checkQemuVcpus, checkDomain: checkEmulator });
   checkName(def.name);
-  if (def.type !== 'qemu' && def.type !== 'kvm') {
-    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${EMULATOR}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
-  }
-  if (def.os.type !== 'hvm') {
-    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${EMULATOR}' does not support os type '${def.os.type}'`, ErrorDomain.QEMU);
-  }
   disksOf(def.devices);
   validateQemuDomain(def, tsegBytes(def));
-  if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(deviceElement(newDevice('emulator', { path: EMULATOR })));
+  if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(deviceElement(newDevice('emulator', { path: DEFAULT_EMULATOR })));
   for (const nic of devicesOf(def.devices, 'interface')) {
     if (nic.mac !== undefined) continue;
     nic.mac = generateMac();

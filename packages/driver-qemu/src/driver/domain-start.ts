@@ -36,7 +36,7 @@ import { writeStatus } from '../state/run-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from './driver-context.js';
 import { pidFileIn, tearDown } from './domain-stop.js';
-import { nodesTaken, resolveDisksForStart } from './resolve-disks.js';
+import { liveChain, nodesTaken, resolveDisksForStart } from './resolve-disks.js';
 import { startTpmEmulators } from '../tpm/swtpm-emulator.js';
 import { startVirtiofsds } from '../process/virtiofsd.js';
 import { firmwareContext, selectFirmware } from '../firmware/firmware-select.js';
@@ -66,13 +66,6 @@ export async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm
   if (def.type === 'qemu') return 'tcg';
   if (def.type === 'kvm' && (await drv.kvmUsable())) return 'kvm';
   throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${emulatorOf(def)}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
-}
-
-/** A disk's source index and `<backingStore>` chain in the live definition, for a disk with an image. */
-function liveChain(d: ResolvedDisk): Pick<ResolvedDisk['view']['disk'], 'source' | 'backingStore'> {
-  const source = d.view.disk.source;
-  if (d.path === undefined || !source || d.view.type === 'volume') return {};
-  return { source: { ...source, index: d.node }, backingStore: [...(d.backing ?? [])] };
 }
 
 /** Records each disk's and interface's device id in the live definition, as libvirt's `<alias>`. */

@@ -1,4 +1,4 @@
-import { domainPart, type DomainDef } from '@tsvirt/conf';
+import { domainPart, type DomainBasics, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { diskBus, disksOf } from '../devices/qemu-disk.js';
 import { devicesOf } from '../devices/typed-devices.js';
@@ -8,6 +8,9 @@ import { checkAutoselection } from '../command/firmware-args.js';
 import { checkHostdevs } from '../devices/hostdev-validate.js';
 import { checkDevices } from '../devices/device-checks.js';
 import { checkVhostUserDisks } from '../command/vhost-user-disk.js';
+
+/** The emulator of a definition without `<emulator>`. */
+export const DEFAULT_EMULATOR = '/usr/bin/qemu-system-x86_64';
 
 const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.QEMU);
 const detail = (msg: string): VirError => new VirError(ErrorCode.XML_DETAIL, msg, ErrorDomain.DOMAIN);
@@ -37,6 +40,8 @@ function checkDisks(def: DomainDef): void {
     if (d.encryptionFormat !== undefined && d.source?.encryptionFormat !== undefined) throw unsupported('an <encryption> definition already found for disk source');
     const luks = d.encryptionFormat === 'luks' || d.source?.encryptionFormat === 'luks';
     if (luks && format !== 'raw' && format !== 'qcow2') throw unsupported("encryption is supported only with 'raw' and 'qcow2' image format");
+    // LUKS images name their own cipher (virDomainDiskDefValidateSource, after the QEMU checks).
+    if (luks && (d.encryptionCipher ?? d.source?.encryptionCipher) !== undefined) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'supplying <cipher> for domain disk definition is unnecessary', ErrorDomain.DOMAIN);
   }
 }
 
@@ -92,14 +97,21 @@ export function checkLifecycle(def: Pick<DomainDef, 'onPoweroff' | 'onReboot' | 
 }
 
 /**
+ * What the emulator runs (the head of qemuValidateDomainDef), before libvirt's generic checks of
+ * the devices: an HVM guest, of x86_64 or i686 (the x86_64 emulator's), under TCG or KVM.
+ */
+export function checkEmulator(d: DomainBasics): void {
+  const emulator = d.emulator ?? DEFAULT_EMULATOR;
+  if (d.osType !== 'hvm') throw unsupported(`Emulator '${emulator}' does not support os type '${d.osType}'`);
+  if (d.arch !== undefined && d.arch !== 'x86_64' && d.arch !== 'i686') throw unsupported(`Emulator '${emulator}' does not support arch '${d.arch}'`);
+  if (d.virtType !== 'qemu' && d.virtType !== 'kvm') throw unsupported(`Emulator '${emulator}' does not support virt type '${d.virtType}'`);
+}
+
+/**
  * libvirt's QEMU-level checks of a definition (qemuValidateDomainDef and friends) that this
  * driver makes at define time, each with libvirt's words. `tsegBytes` is the SMM TSEG size.
  */
 export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined): void {
-  const arch = domainPart(def, 'os')?.arch;
-  if (arch !== undefined && arch !== 'x86_64' && arch !== 'i686') {
-    throw unsupported(`Emulator '/usr/bin/qemu-system-x86_64' does not support arch '${arch}'`);
-  }
   checkFirmware(def);
   checkDisks(def);
   checkMachine(def, tsegBytes);

@@ -39,7 +39,7 @@ interface GuestStats {
 }
 
 /** The balloon's counters: its size, then what the guest's driver last reported (libvirt's order). */
-async function balloonCounters(mon: QmpClient): Promise<DomainMemoryStat[]> {
+export async function balloonCounters(mon: QmpClient): Promise<DomainMemoryStat[]> {
   const { actual } = await mon.execute<{ actual: number }>('query-balloon');
   const out: DomainMemoryStat[] = [{ tag: T.ACTUAL_BALLOON, val: BigInt(actual) / 1024n }];
   const guest = await mon.execute<GuestStats>('qom-get', { path: BALLOON_PATH, property: 'guest-stats' }).catch(() => undefined);

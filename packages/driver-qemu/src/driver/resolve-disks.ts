@@ -65,3 +65,22 @@ export async function resolveDisksForStart(drv: DriverContext, devices: readonly
 
 /** How many block node numbers the disks of a start took, backing images included. */
 export const nodesTaken = (disks: readonly ResolvedDisk[]): number => disks.reduce((n, d) => n + 1 + (d.backing?.length ?? 0), 0);
+
+/** A disk's source index and `<backingStore>` chain in the live definition, for a disk with an image. */
+export function liveChain(d: ResolvedDisk): Pick<ResolvedDisk['view']['disk'], 'source' | 'backingStore'> {
+  const source = d.view.disk.source;
+  if (d.path === undefined || !source || d.view.type === 'volume') return {};
+  return { source: { ...source, index: d.node }, backingStore: [...(d.backing ?? [])] };
+}
+
+/**
+ * A disk being plugged, with the backing images read from its image headers. Numbered as libvirt
+ * 9.0 numbers a plugged disk: one number spent per backing image first, then the disk's own image
+ * and its backing images top down (after node 1, a chain of two is 4, 5, 6 and 2, 3 stay unused).
+ */
+export async function resolveHotplugDisk(drv: DriverContext, view: QemuDisk, devices: readonly XmlElement[], next: number): Promise<ResolvedDisk> {
+  const disk = await resolveDisk(drv, view, devices, next);
+  const layers = fdGroupOf(disk) === undefined ? await backingLayers(disk.path, disk.view.format, disk.isBlock) : [];
+  const node = next + layers.length;
+  return { ...disk, node, backing: layers.map((l, k) => ({ ...l, index: node + 1 + k })) };
+}

@@ -1,4 +1,4 @@
-import type { DomainDef, XmlElement } from '@tsvirt/conf';
+import { parseDevice, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 
@@ -7,14 +7,23 @@ export interface DeviceByAlias {
   readonly alias: string;
 }
 
-/** The kinds this driver can detach, the ones an alias is looked for among. */
-const DETACHABLE = ['disk', 'hostdev', 'interface', 'memory'] as const;
+/** The kinds this driver can detach live, the ones a live alias is looked for among. */
+const LIVE_DETACHABLE = ['disk', 'hostdev', 'interface', 'memory'] as const;
 
-/** The element of the device with `alias` in `def`; libvirtd 9.0 answers none with an internal error. */
+const notFound = (alias: string): VirError => new VirError(ErrorCode.INTERNAL_ERROR, `no device found with alias ${alias}`, ErrorDomain.QEMU);
+
+/** The element of the device with `alias` among the live-detachable kinds of `def`; libvirtd 9.0 answers none with an internal error. */
 export function deviceByAlias(def: DomainDef, alias: string): XmlElement {
-  for (const kind of DETACHABLE) {
+  for (const kind of LIVE_DETACHABLE) {
     const found = devicesOf(def.devices, kind).find((d) => d.alias === alias);
     if (found?.xml) return found.xml;
   }
-  throw new VirError(ErrorCode.INTERNAL_ERROR, `no device found with alias ${alias}`, ErrorDomain.QEMU);
+  throw notFound(alias);
+}
+
+/** The element of any device with `alias` in a persistent definition (user aliases, `ua-…`, are kept there). */
+export function anyDeviceByAlias(def: DomainDef, alias: string): XmlElement {
+  const found = def.devices.find((el) => el.name !== 'emulator' && (parseDevice(el) as { alias?: string }).alias === alias);
+  if (!found) throw notFound(alias);
+  return found;
 }

@@ -11,7 +11,7 @@ import { GUEST_ARCH, qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
-import { resolveDisk } from '../driver/resolve-disks.js';
+import { liveChain, nodesTaken, resolveHotplugDisk } from '../driver/resolve-disks.js';
 import { deleteDiskNodes, forgetDisk } from './disk-removal.js';
 import { refuseFdGroupHotplug } from '../fdgroup/fd-sets.js';
 
@@ -47,14 +47,14 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   }
   def.devices.push(el);
   assignPciAddresses(def.devices);
-  const disk = await resolveDisk(drv, diskOfElement(el), def.devices, status.nextNode);
-  writeBack(def, { ...disk.view.disk, alias: disk.alias });
+  const disk = await resolveHotplugDisk(drv, diskOfElement(el), def.devices, status.nextNode);
+  writeBack(def, { ...disk.view.disk, alias: disk.alias, ...liveChain(disk) });
   const uses = await sharedUsesOf([disk]);
   const settings = await sgioSettingsOf([disk]);
   const after: ActiveStatus = {
     ...status,
     sharedDisks: [...status.sharedDisks, ...uses],
-    nextNode: status.nextNode + 1,
+    nextNode: disk.node + nodesTaken([disk]),
     diskNodes: { ...status.diskNodes, [disk.alias]: disk.node },
     xml: formatDomainXML(def, { id: status.id }),
   };

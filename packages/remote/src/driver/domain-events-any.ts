@@ -29,6 +29,7 @@ const MESSAGES: ReadonlyMap<number, readonly [number, (m: Rec) => DomainDriverEv
   })]],
   [P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_DEVICE_ADDED, [19, (m) => ({ eventID: 19, domain: domain(m.dom), devAlias: m.devAlias as string })]],
   [P.REMOTE_PROC_DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE, [18, (m) => ({ eventID: 18, domain: domain(m.dom), state: m.state as number, reason: m.reason as number })]],
+  [P.REMOTE_PROC_DOMAIN_EVENT_MEMORY_DEVICE_SIZE_CHANGE, [26, (m) => ({ eventID: 26, domain: domain(m.dom), alias: m.alias as string, size: m.size as bigint })]],
 ] as const);
 
 export function domainEventAnyOverrides(client: RpcClient) {

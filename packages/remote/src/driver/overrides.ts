@@ -175,9 +175,10 @@ export function overrides(client: RpcClient, features: DaemonFeatures): Readonly
       return Array.from({ length: r.num as number }, (_, i) => bitmapToBools(r.cpumaps as Uint8Array, cpus, i * maplen));
     },
     async domainPinVcpuFlags(call, d: DomainRef, vcpu: number, cpumap: readonly boolean[], flags: number) {
-      const args = { dom: dom(d), vcpu, cpumap: boolsToBitmap(cpumap) };
-      if (call.api === 'virDomainPinVcpu') await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU, args);
-      else await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS, { ...args, flags });
+      await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU_FLAGS, { dom: dom(d), vcpu, cpumap: boolsToBitmap(cpumap), flags });
+    },
+    async domainPinVcpu(call, d: DomainRef, vcpu: number, cpumap: readonly boolean[]) {
+      await call(P.REMOTE_PROC_DOMAIN_PIN_VCPU, { dom: dom(d), vcpu, cpumap: boolsToBitmap(cpumap) });
     },
     async nodeGetCPUMap(call, flags: number) {
       const r = (await call(P.REMOTE_PROC_NODE_GET_CPU_MAP, { need_map: 1, need_online: 1, flags })) as Rec;

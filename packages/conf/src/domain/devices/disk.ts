@@ -41,6 +41,7 @@ export const DISK_SOURCE = child('source', {
   reservations: child('reservations', { enabled: attr('enabled', yesNo), managed: attr('managed', yesNo) }),
   encryptionFormat: at('encryption', attr('format')),
   encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
+  encryptionCipher: at('encryption', at('cipher', attr('name'))),
   // Network sources: TLS, an iSCSI initiator, RBD's config and snapshot, curl's options.
   tlsHostname: attr('tlsHostname'),
   initiatorIqn: at('initiator', at('iqn', attr('name'))),
@@ -106,6 +107,7 @@ export const DISK = model('disk', () => ({
   geometry: child('geometry', { cyls: attr('cyls', uint), heads: attr('heads', uint), secs: attr('secs', uint), trans: attr('trans') }),
   encryptionFormat: at('encryption', attr('format')),
   encryptionEngine: at('encryption', attr('engine', oneOf('default', 'qemu', 'librbd'))),
+  encryptionCipher: at('encryption', at('cipher', attr('name'))),
   // The older place of a network source's `<auth>`, beside `<source>`.
   auth: AUTH,
   ...DEVICE_INFO,

@@ -181,11 +181,12 @@ export const vcpupin: CommandDef = {
     configOpt, liveOpt, currentOpt, jsonOpt,
   ],
   async run(ctl, cmd) {
-    cmd.exclusive('live', 'config');
     const flags = impactFlags(cmd);
+    const list = cmd.string('cpulist');
+    // A pin may reach both definitions; a query shows one.
+    if (list === undefined) cmd.exclusive('live', 'config');
     const dom = await domainArg(ctl, cmd);
     const vcpu = uintOpt(cmd, 'vcpu');
-    const list = cmd.string('cpulist');
     if (list !== undefined && vcpu === undefined) throw new VshError('vcpupin: Missing vCPU number in pin mode.');
     const cpus = await hostCpuCount(await ctl.connect());
     if (list === undefined) {

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@tsvirt/api';
+import { DomainEventID, ErrorCode, VirError, type Connection, type DomainDriverEvent, type DomainEvent } from '@tsvirt/api';
 import type { CommandDef } from '../../vsh/command-def.js';
 import type { Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
@@ -51,6 +51,28 @@ function lifecycleLine(e: DomainEvent): string {
   return `event 'lifecycle' for domain '${e.domain.getName()}': ${type} ${details[e.detail] ?? 'unknown'}\n`;
 }
 
+type SizeChange = Extract<DomainDriverEvent, { eventID: 26 }>;
+
+/** virsh's lines for the events beyond lifecycle that drivers raise, by event id. */
+const OTHER_LINES: ReadonlyMap<number, (domain: string, e: DomainDriverEvent) => string> = new Map([
+  [DomainEventID.MEMORY_DEVICE_SIZE_CHANGE, (domain: string, e: DomainDriverEvent) =>
+    `event 'memory-device-size-change' for domain '${domain}':\nalias: ${(e as SizeChange).alias}\nsize: ${(e as SizeChange).size}\n`],
+]);
+
+/**
+ * Listens for the events of OTHER_LINES that `wanted` names (all without one); a driver that
+ * raises none of a kind is waited on all the same, as libvirt's registration succeeds there.
+ */
+async function listenOthers(conn: Connection, wanted: string | undefined, uuid: string | undefined, print: (line: string) => void): Promise<Array<() => void>> {
+  const ids = [...OTHER_LINES.keys()].filter((id) => wanted === undefined || EVENT_NAMES[id] === wanted);
+  return Promise.all(ids.map((id) => conn.domainEventRegisterAny(undefined, id, (dom, e) => {
+    if (uuid === undefined || dom.getUUIDString() === uuid) print(OTHER_LINES.get(id)!(dom.getName(), e));
+  }).catch((e: unknown) => {
+    if (e instanceof VirError && e.code === ErrorCode.NO_SUPPORT) return () => undefined;
+    throw e;
+  })));
+}
+
 export const event: CommandDef = {
   name: 'event',
   group: 'events',
@@ -77,32 +99,38 @@ export const event: CommandDef = {
     if (wanted === undefined && !cmd.bool('all')) throw new VshError('one of --list, --all, or --event <type> is required');
     const timeout = timeoutMs(cmd);
     const dom = cmd.has('domain') ? await domainArg(ctl, cmd) : undefined;
-    const count = await waitForEvents(ctl, cmd, timeout, dom?.getUUIDString(), wanted === undefined || wanted === 'lifecycle');
+    const count = await waitForEvents(ctl, cmd, timeout, dom?.getUUIDString(), wanted);
     // virsh counts a wait that saw nothing as a failure, without a message.
     return count > 0;
   },
 };
 
-/** Prints lifecycle events (the kind the drivers raise) until one arrives, or with --loop until the timeout. */
+/** Prints the events `wanted` names (every kind the drivers raise without one) until one arrives, or with --loop until the timeout. */
 async function waitForEvents(ctl: Ctl, cmd: ParsedCommand, timeout: number | undefined, uuid: string | undefined,
-  lifecycle: boolean): Promise<number> {
+  wanted: string | undefined): Promise<number> {
   const conn = await ctl.connect();
   const abort = new AbortController();
   let timedOut = false;
+  let count = 0;
+  const print = (line: string): void => {
+    if (abort.signal.aborted) return;
+    ctl.print(`${cmd.bool('timestamp') ? `${stamp()}: ` : ''}${line}`);
+    count++;
+    if (!cmd.bool('loop')) abort.abort();
+  };
+  const offs = await listenOthers(conn, wanted, uuid, print);
   const timer = timeout === undefined ? undefined : setTimeout(() => {
     timedOut = true;
     abort.abort();
   }, timeout);
-  let count = 0;
+  const lifecycle = wanted === undefined || wanted === 'lifecycle';
   try {
     for await (const e of conn.domainEvents({ signal: abort.signal })) {
-      if (!lifecycle || (uuid !== undefined && e.domain.getUUIDString() !== uuid)) continue;
-      ctl.print(`${cmd.bool('timestamp') ? `${stamp()}: ` : ''}${lifecycleLine(e)}`);
-      count++;
-      if (!cmd.bool('loop')) break;
+      if (lifecycle && (uuid === undefined || e.domain.getUUIDString() === uuid)) print(lifecycleLine(e));
     }
   } finally {
     clearTimeout(timer);
+    for (const off of offs) off();
   }
   if (timedOut) ctl.print('event loop timed out\n');
   ctl.print(`events received: ${count}\n`);

@@ -1,0 +1,43 @@
+import { formatDomainXML, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { assignPciAddresses } from '../command/pci-address.js';
+import { devicesOf } from '../devices/typed-devices.js';
+import type { DriverContext } from '../driver/driver-context.js';
+import { applyQemuDefaults } from '../driver/qemu-defaults.js';
+import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
+
+/**
+ * The kinds (beyond disks, host devices, interfaces and memory, which have their own paths) that
+ * libvirt 9.0's QEMU driver removes from a persistent definition; it refuses the others by name.
+ */
+const REMOVABLE = new Set(['controller', 'serial', 'parallel', 'channel', 'console', 'input', 'watchdog', 'rng', 'vsock', 'shmem', 'redirdev', 'sound', 'filesystem', 'lease']);
+
+/** libvirt's name of a device kind in its refusals (virDomainDeviceType). */
+const KIND_NAME: Readonly<Record<string, string>> = { filesystem: 'fs', serial: 'chr', parallel: 'chr', channel: 'chr', console: 'chr' };
+
+/** Whether the generic removal below handles `el`. */
+export const removedWhole = (el: XmlElement): boolean => !['disk', 'hostdev', 'interface', 'memory'].includes(el.name);
+
+/** The first console when it only mirrors the first serial port `el` (libvirt's compatibility copy), which goes with it. */
+function serialConsole(def: DomainDef, el: XmlElement): XmlElement[] {
+  if (def.devices.find((x) => x.name === 'serial') !== el) return [];
+  const console = devicesOf(def.devices, 'console')[0];
+  return console?.target?.type === 'serial' && console.xml ? [console.xml] : [];
+}
+
+/**
+ * Removes `el` (found by its alias) from the persistent definition, as libvirt's config detach
+ * does, then fills in again what a definition gets implicitly (a controller another device still
+ * needs comes back without its alias, as libvirt's post-parse adds it).
+ */
+export async function detachWholeConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): Promise<void> {
+  if (!REMOVABLE.has(el.name)) {
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `persistent detach of device '${KIND_NAME[el.name] ?? el.name}' is not supported`, ErrorDomain.QEMU);
+  }
+  const def = d.persistentDef!;
+  const gone = new Set([el, ...serialConsole(def, el)]);
+  def.devices = def.devices.filter((x) => !gone.has(x));
+  applyQemuDefaults(def, false);
+  assignPciAddresses(def.devices, def.os.machine);
+  await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
+}
