@@ -7,6 +7,19 @@ import { startDaemon, type DaemonProcess } from './daemon-process.js';
 /** Starts the machine's libvirtd 9.0 with its QEMU driver when it is down (never stops or reconfigures a running one). */
 export const LIBVIRTD_UP = resolve(dirname(fileURLToPath(import.meta.url)), '../../../driver-qemu/scripts/libvirtd-up.sh');
 
+/**
+ * Destroys and undefines every domain of a daemon whose name `mine` accepts (a run's own names):
+ * what a test left behind when it failed half-way or its client was killed before its own clean-up.
+ */
+export function removeDomains(uri: string, mine: (name: string) => boolean): void {
+  const virsh = (...args: string[]) => spawnSync('/usr/bin/virsh', ['-c', uri, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const names = virsh('list', '--all', '--name').stdout?.split('\n').filter((n) => n && mine(n)) ?? [];
+  for (const n of names) {
+    virsh('destroy', n);
+    virsh('undefine', '--managed-save', n);
+  }
+}
+
 /** A tsvirtd for a describe block and the machine's libvirtd beside it, the oracle. */
 export interface BesideLibvirtd {
   /** The daemon under test (set once the block's beforeAll ran). */
