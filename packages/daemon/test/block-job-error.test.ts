@@ -32,7 +32,8 @@ describe.skipIf(skip && !ci)('a block copy that runs out of space, through tsvir
   const children: ChildProcess[] = [];
   const { daemon, uris, virsh } = besideLibvirtd((uri) => virsh(uri, `destroy ${name}`), () => {
     for (const c of children) c.kill();
-    for (const m of mounts) spawnSync('umount', [m], { timeout: 30_000 });
+    // lazily: a process still holding a file must not keep the tmpfs mounted
+    for (const m of mounts) spawnSync('umount', ['-l', m], { timeout: 30_000 });
   });
 
   /** Starts a virsh that prints until killed; answers its output so far. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,6 +40,30 @@ export function canConnect(path: string | { host: string; port: number }): Promi
     const s = typeof path === 'string' ? connect(path, done) : connect(path.port, path.host, done);
     s.once('error', () => r(false));
   });
+}
+
+/**
+ * Kills (SIGKILL) every process whose command line names a path under `dir`: the QEMUs (and
+ * helpers) a tsvirtd started in its root outlive the daemon by design, and a test that failed before
+ * destroying its domains would leave them running. `dir` is a run's own tmp dir: nothing else names it.
+ */
+export function killUnder(dir: string): void {
+  const needle = Buffer.from(`${dir}/`);
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)) {
+    let args: Buffer;
+    try {
+      args = readFileSync(`/proc/${pid}/cmdline`);
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (args.includes(needle)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
 }
 
 /** How long a daemon may take to listen: Node's start and the drivers' loading on a loaded 2-core machine. */
@@ -85,7 +109,9 @@ export async function startDaemon(extra: string[] = [], dir?: string, opts: { so
     stop,
     dispose: async () => {
       await stop('SIGKILL');
-      if (!dir) rmSync(base, { recursive: true, force: true });
+      if (dir) return;
+      killUnder(base);
+      rmSync(base, { recursive: true, force: true });
     },
   };
 }
