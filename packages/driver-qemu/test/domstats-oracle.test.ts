@@ -4,7 +4,7 @@
 // through <vcpus>; transient and paused; persistent and shut off), `virsh domstats` with every
 // group and flag through virsh and through tsvirsh. Static values must be equal; moving ones
 // (times, RSS, the taps' counters) present on both sides and within a plausible range.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,9 +118,13 @@ describe.skipIf(oracleSkipped('domstats-oracle'))("domstats beside libvirt's QEM
     }
   }, 120_000);
   afterAll(async () => {
-    for (const name of [RUN, PAUSED, OFF]) forgetSystemDomain(name);
-    await root?.cleanup();
-    execFileSync('ip', ['link', 'del', BRIDGE]);
+    try {
+      for (const name of [RUN, PAUSED, OFF]) forgetSystemDomain(name);
+      await root?.cleanup();
+    } finally {
+      // the bridge goes even when the clean-up above failed (or beforeAll stopped before making it)
+      spawnSync('ip', ['link', 'del', BRIDGE], { stdio: 'ignore' });
+    }
   });
 
   const FLAG_SETS = [[], ['--raw'], ['--enforce'], ['--backing'], ['--nowait'], ['--block', '--backing', '--raw']];

@@ -150,8 +150,7 @@ describe.skipIf(oracleSkipped('memdev-oracle'))("memory devices beside libvirt's
     let added = '';
     events.stdout.on('data', (b: Buffer) => (added += b.toString()));
     await new Promise((r) => setTimeout(r, 1000));
-    const { differ } = await compareSteps(sides, steps);
-    events.kill();
+    const { differ } = await compareSteps(sides, steps).finally(() => events.kill());
     expect(differ).toEqual([]);
     expect(added).toContain(`event 'device-added' for domain '${NAME}': memdimm1\n`);
     expect(added).toContain(`event 'device-added' for domain '${NAME}': memvirtiomem1\n`);

@@ -45,8 +45,12 @@ export async function compareSteps(sides: OracleSides, steps: readonly string[][
   return { differ, transcript };
 }
 
-/** Removes a domain a suite made on the system libvirtd, running or not. */
+/**
+ * Removes a domain a suite made on the system libvirtd, running or not; with its managed save image
+ * and snapshot/checkpoint metadata, which a suite that failed half-way may have left (a plain
+ * undefine refuses then, and the domain would stay defined).
+ */
 export function forgetSystemDomain(name: string): void {
   systemVirsh(['destroy', name]);
-  systemVirsh(['undefine', name]);
+  systemVirsh(['undefine', '--managed-save', '--snapshots-metadata', '--checkpoints-metadata', name]);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRoot } from './helpers.js';
-import { compareSteps, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
+import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
 import { tsvirsh } from './tsvirsh.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -77,10 +77,7 @@ describe.skipIf(oracleSkipped('setvcpu-oracle'))("setvcpu beside libvirt's QEMU 
     'q35', "<features><acpi/></features><cpu><topology sockets='3' dies='1' cores='2' threads='1'/></cpu>"));
   });
   afterAll(async () => {
-    for (const name of [NAME, HOT]) {
-      systemVirsh(['destroy', name]);
-      systemVirsh(['undefine', name]);
-    }
+    for (const name of [NAME, HOT]) forgetSystemDomain(name);
     await root?.cleanup();
   });
 
@@ -159,7 +156,7 @@ describe.skipIf(oracleSkipped('setvcpu-oracle'))("setvcpu beside libvirt's QEMU 
       expect(transcript).toContain('CPU Affinity:   y-');
       expect(transcript).toContain('CPU Affinity:   -y');
     } finally {
-      for (const cmd of ['destroy', 'undefine']) systemVirsh([cmd, name]);
+      forgetSystemDomain(name);
     }
   }, 300_000);
 
@@ -176,7 +173,7 @@ describe.skipIf(oracleSkipped('setvcpu-oracle'))("setvcpu beside libvirt's QEMU 
         ['define', 'DIR/micro-hot.xml'], ['start', `${name}-hot`], ['undefine', `${name}-hot`],
       ]);
     } finally {
-      for (const n of [name, `${name}-hot`]) for (const cmd of ['destroy', 'undefine']) systemVirsh([cmd, n]);
+      for (const n of [name, `${name}-hot`]) forgetSystemDomain(n);
     }
   }, 300_000);
 
