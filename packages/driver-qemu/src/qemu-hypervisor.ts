@@ -39,6 +39,7 @@ import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
 import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
 import { anyDeviceByAlias, deviceByAlias, liveRefusal, type DeviceByAlias } from './hotplug/device-alias.js';
+import { isIsaPort, unplugIsaPort } from './hotplug/isa-unplug.js';
 import { detachWholeConfig, removedWhole } from './hotplug/config-detach.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
@@ -545,7 +546,7 @@ export class QemuHypervisor implements HypervisorDriver {
       live: async (s, el) => {
         const refusal = liveRefusal(el);
         if (refusal) throw refusal;
-        await liveChange(this.drv, s, el, 'detach');
+        await (isIsaPort(el) ? unplugIsaPort(s, el) : liveChange(this.drv, s, el, 'detach'));
       },
     }, F.LIVE | F.CONFIG);
   }

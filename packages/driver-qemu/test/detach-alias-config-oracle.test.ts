@@ -3,8 +3,9 @@
 // kind, each alias detached through virsh and through tsvirsh on qemu:///embed (success or
 // libvirt's refusal, byte for byte), then both inactive `<devices>` compared (a controller another
 // device still needs comes back without its alias on both sides). Live, a running guest (TCG, no
-// guest OS) with a user alias on a device of each kind libvirt never unplugs: each refused in
-// libvirt's words, alone and beside --config (the definition left as it was on both sides).
+// guest OS) with a user alias on a device of each kind libvirt never unplugs, and on ISA serial and
+// parallel ports (QEMU's refusal passed on): each refused in libvirt's words, alone and beside
+// --config (the definition left as it was on both sides).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,9 @@ const REFUSED_LIVE = [
   "<sound model='ich6'><alias name='ua-sound'/></sound>",
   "<video><model type='vga'/><alias name='ua-video'/></video>",
   "<memballoon model='virtio'><alias name='ua-balloon'/></memballoon>",
+  "<serial type='pty'><target port='0'/><alias name='ua-serial'/></serial>",
+  "<serial type='pty'><target port='1'/><alias name='ua-serial1'/></serial>",
+  "<parallel type='pty'><target port='0'/><alias name='ua-par'/></parallel>",
 ];
 const aliasesOf = (devs: string[]): string[] => devs.map((d) => /alias name='([^']+)'/.exec(d)![1]!);
 const ALIASES = aliasesOf(DEVICES);

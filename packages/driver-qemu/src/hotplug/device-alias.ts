@@ -1,6 +1,7 @@
 import { parseDevice, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
+import { isIsaPort } from './isa-unplug.js';
 
 /** A device named by its alias (virDomainDetachDeviceAlias). */
 export interface DeviceByAlias {
@@ -14,7 +15,8 @@ const notFound = (alias: string): VirError => new VirError(ErrorCode.INTERNAL_ER
 
 /**
  * The element of the device with `alias` among the live-detachable kinds of `def`, or of a kind
- * libvirt refuses live (the refusal is the live step's); libvirtd 9.0 answers none with an
+ * libvirt refuses live (the refusal is the live step's), or a serial or parallel port (QEMU
+ * refuses those: `isa-unplug.ts`); libvirtd 9.0 answers none with an
  * internal error. Other kinds are not unplugged here yet and answer as none.
  */
 export function deviceByAlias(def: DomainDef, alias: string): XmlElement {
@@ -23,7 +25,7 @@ export function deviceByAlias(def: DomainDef, alias: string): XmlElement {
     if (found?.xml) return found.xml;
   }
   const other = def.devices.find((el) => el.name !== 'emulator' && (parseDevice(el) as { alias?: string }).alias === alias);
-  if (other && liveRefusal(other)) return other;
+  if (other && (liveRefusal(other) || isIsaPort(other))) return other;
   throw notFound(alias);
 }
 
