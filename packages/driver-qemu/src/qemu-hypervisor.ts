@@ -38,7 +38,8 @@ import { withMonitor } from './driver/monitor.js';
 import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
 import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
-import { anyDeviceByAlias, deviceByAlias, type DeviceByAlias } from './hotplug/device-alias.js';
+import { anyDeviceByAlias, deviceByAlias, liveRefusal, type DeviceByAlias } from './hotplug/device-alias.js';
+import { isIsaPort, unplugIsaPort } from './hotplug/isa-unplug.js';
 import { detachWholeConfig, removedWhole } from './hotplug/config-detach.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
@@ -535,13 +536,18 @@ export class QemuHypervisor implements HypervisorDriver {
 
   /**
    * virDomainDetachDeviceAlias: live, a disk, SCSI hostdev, interface or memory module found by its
-   * alias, detached as by its XML; in the persistent definition, any device with that (user) alias.
+   * alias, detached as by its XML, and libvirt's refusal of the kinds it never unplugs; in the
+   * persistent definition, any device with that (user) alias.
    */
   async domainDetachDeviceAlias(dom: DomainRef, alias: string, flags: number): Promise<void> {
     const F = DomainDeviceModifyFlags;
     await this.modifyDevice(dom, { alias }, flags, 'qemuDomainDetachDeviceAlias', {
-      config: (d, el) => (removedWhole(el) ? detachWholeConfig(this.drv, d, el) : configChange(this.drv, d, el, 'detach')),
-      live: (s, el) => liveChange(this.drv, s, el, 'detach'),
+      config: async (d, el) => (removedWhole(el) ? detachWholeConfig(this.drv, d, el) : configChange(this.drv, d, el, 'detach')),
+      live: async (s, el) => {
+        const refusal = liveRefusal(el);
+        if (refusal) throw refusal;
+        await (isIsaPort(el) ? unplugIsaPort(s, el) : liveChange(this.drv, s, el, 'detach'));
+      },
     }, F.LIVE | F.CONFIG);
   }
 

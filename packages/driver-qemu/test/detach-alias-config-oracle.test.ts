@@ -2,7 +2,10 @@
 // libvirtd 9.0, qemu:///system): one definition with a user alias (`ua-…`) on a device of each
 // kind, each alias detached through virsh and through tsvirsh on qemu:///embed (success or
 // libvirt's refusal, byte for byte), then both inactive `<devices>` compared (a controller another
-// device still needs comes back without its alias on both sides).
+// device still needs comes back without its alias on both sides). Live, a running guest (TCG, no
+// guest OS) with a user alias on a device of each kind libvirt never unplugs, and on ISA serial and
+// parallel ports (QEMU's refusal passed on): each refused in libvirt's words, alone and beside
+// --config (the definition left as it was on both sides).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +17,7 @@ import { tsvirsh } from './tsvirsh.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-dalias-${process.pid}`;
+const LIVE = `tsvirt-dalive-${process.pid}`;
 let root: TestRoot;
 
 const DEVICES = [
@@ -31,10 +35,21 @@ const DEVICES = [
   "<video><model type='vga'/><alias name='ua-video'/></video>",
   "<memballoon model='virtio'><alias name='ua-balloon'/></memballoon>",
 ];
-const ALIASES = DEVICES.map((d) => /alias name='([^']+)'/.exec(d)![1]!);
+const REFUSED_LIVE = [
+  "<controller type='virtio-serial' index='0'><alias name='ua-vser'/></controller>",
+  "<controller type='usb' index='0' model='piix3-uhci'><alias name='ua-usb'/></controller>",
+  "<sound model='ich6'><alias name='ua-sound'/></sound>",
+  "<video><model type='vga'/><alias name='ua-video'/></video>",
+  "<memballoon model='virtio'><alias name='ua-balloon'/></memballoon>",
+  "<serial type='pty'><target port='0'/><alias name='ua-serial'/></serial>",
+  "<serial type='pty'><target port='1'/><alias name='ua-serial1'/></serial>",
+  "<parallel type='pty'><target port='0'/><alias name='ua-par'/></parallel>",
+];
+const aliasesOf = (devs: string[]): string[] => devs.map((d) => /alias name='([^']+)'/.exec(d)![1]!);
+const ALIASES = aliasesOf(DEVICES);
 const devices = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
 
-describe.skipIf(oracleSkipped('detach-alias-config-oracle'))("detach-device-alias --config beside libvirt's QEMU driver (libvirtd 9.0)", () => {
+describe.skipIf(oracleSkipped('detach-alias-config-oracle'))("detach-device-alias --config and --live beside libvirt's QEMU driver (libvirtd 9.0)", () => {
   let sides: OracleSides;
   beforeAll(() => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
@@ -43,9 +58,12 @@ describe.skipIf(oracleSkipped('detach-alias-config-oracle'))("detach-device-alia
     writeFileSync(join(root.dir, 'dom.xml'), `<domain type='qemu'><name>${NAME}</name><maxMemory slots='2' unit='KiB'>524288</maxMemory>
     <memory unit='MiB'>128</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os>
     <cpu><numa><cell id='0' cpus='0' memory='131072' unit='KiB'/></numa></cpu><devices>${DEVICES.join('')}</devices></domain>`);
+    writeFileSync(join(root.dir, 'live.xml'), `<domain type='qemu'><name>${LIVE}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+    <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>${REFUSED_LIVE.join('')}</devices></domain>`);
   });
   afterAll(async () => {
     forgetSystemDomain(NAME);
+    forgetSystemDomain(LIVE);
     await root?.cleanup();
   });
 
@@ -61,5 +79,20 @@ describe.skipIf(oracleSkipped('detach-alias-config-oracle'))("detach-device-alia
     const theirs = devices(systemVirsh(['dumpxml', '--inactive', NAME]).stdout);
     expect(theirs).toContain("<alias name='ua-video'/>");
     expect(devices((await tsvirsh(root.uri, 'dumpxml', '--inactive', NAME)).stdout)).toBe(theirs);
+  }, 300_000);
+
+  it("refuses live each kind libvirt never unplugs in libvirt's words, and beside --config changes nothing", async () => {
+    const refused = aliasesOf(REFUSED_LIVE);
+    const steps: string[][] = [
+      ['define', `${root.dir}/live.xml`], ['start', LIVE],
+      ...[...refused, 'ua-none'].map((a) => ['detach-device-alias', LIVE, a, '--live']),
+      ...refused.map((a) => ['detach-device-alias', LIVE, a]),
+      ...refused.map((a) => ['detach-device-alias', LIVE, a, '--live', '--config']),
+    ];
+    const { differ } = await compareSteps(sides, steps);
+    expect(differ).toEqual([]);
+    const inactive = devices(systemVirsh(['dumpxml', '--inactive', LIVE]).stdout);
+    for (const a of refused) expect(inactive).toContain(`<alias name='${a}'/>`);
+    expect(devices((await tsvirsh(root.uri, 'dumpxml', '--inactive', LIVE)).stdout)).toBe(inactive);
   }, 300_000);
 });

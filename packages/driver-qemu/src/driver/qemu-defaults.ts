@@ -81,7 +81,7 @@ function driveAddresses(def: DomainDef): void {
 
 const ISA_SERIAL = { type: 'isa-serial', model: 'isa-serial' } as const;
 
-/** Serial ports get their ISA target; a console mirrors serial port 0 (its type and source), as libvirt pairs them. */
+/** Serial ports get their ISA target; a console mirrors serial port 0 (its type, source and user alias), as libvirt pairs them. */
 function serialTargets(def: DomainDef): void {
   devicesOf(def.devices, 'serial').forEach((s, i) => {
     if (s.target === undefined) writeBack(def, { ...s, target: { ...ISA_SERIAL, port: i } });
@@ -95,7 +95,8 @@ function serialTargets(def: DomainDef): void {
   if (!console0 || console0.target !== undefined) return;
   const target = { type: 'serial', port: 0 };
   if (serial0) {
-    writeBack(def, { ...console0, type: serial0.type ?? 'pty', sources: serial0.sources?.slice(0, 1), target });
+    // A user alias goes with the copy too (libvirt shares the serial's device info).
+    writeBack(def, { ...console0, type: serial0.type ?? 'pty', sources: serial0.sources?.slice(0, 1), target, ...(serial0.alias?.startsWith('ua-') ? { alias: serial0.alias } : {}) });
   } else {
     const serial = deviceElement(newDevice('serial', { type: console0.type ?? 'pty', target: { ...ISA_SERIAL, port: 0 } }));
     def.devices.splice(def.devices.indexOf(console0.xml!), 0, serial);

@@ -28,16 +28,19 @@ function serialConsole(def: DomainDef, el: XmlElement): XmlElement[] {
 /**
  * Removes `el` (found by its alias) from the persistent definition, as libvirt's config detach
  * does, then fills in again what a definition gets implicitly (a controller another device still
- * needs comes back without its alias, as libvirt's post-parse adds it).
+ * needs comes back without its alias, as libvirt's post-parse adds it); returns the write.
  */
-export async function detachWholeConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): Promise<void> {
+export function detachWholeConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): () => Promise<void> {
   if (!REMOVABLE.has(el.name)) {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `persistent detach of device '${KIND_NAME[el.name] ?? el.name}' is not supported`, ErrorDomain.QEMU);
   }
   const def = d.persistentDef!;
   const gone = new Set([el, ...serialConsole(def, el)]);
-  def.devices = def.devices.filter((x) => !gone.has(x));
-  applyQemuDefaults(def, false);
-  assignPciAddresses(def.devices, def.os.machine);
-  await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
+  // Written only once a live step beside it succeeded (libvirt's order).
+  return async () => {
+    def.devices = def.devices.filter((x) => !gone.has(x));
+    applyQemuDefaults(def, false);
+    assignPciAddresses(def.devices, def.os.machine);
+    await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
+  };
 }
