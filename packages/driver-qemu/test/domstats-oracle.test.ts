@@ -56,8 +56,12 @@ async function run(side: (typeof sides)[number], args: readonly string[]): Promi
   return side.side === 'lv' ? systemVirsh(words) : tsvirsh(root.uri, ...words);
 }
 
-/** The values that move between two reads (times, RSS, the taps' traffic and drops: the host's IPv6 chatter on the bridge, the request times). */
-const MOVING = /^(cpu\.(time|user|system)|balloon\.rss|vcpu\.\d+\.(time|wait|delay)|net\.\d+\.[rt]x\.(bytes|pkts|errs|drop)|block\.\d+\.(rd|wr|fl)\.times)$/;
+/**
+ * The values that move between two reads (times, RSS, the taps' traffic and drops: the host's IPv6
+ * chatter on the bridge; the disks' requests: SeaBIOS reads the boot disk again while it retries
+ * the boot, whenever the load lets it).
+ */
+const MOVING = /^(cpu\.(time|user|system)|balloon\.rss|vcpu\.\d+\.(time|wait|delay)|net\.\d+\.[rt]x\.(bytes|pkts|errs|drop)|block\.\d+\.(rd|wr|fl)\.(reqs|bytes|times))$/;
 
 /** A domstats output's records of this run's domains, by name, each `key=value` line in order. */
 function recordsOf(out: string): Map<string, Array<[string, string]>> {
