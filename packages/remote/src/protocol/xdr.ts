@@ -214,7 +214,8 @@ export const voidCodec: Codec<void> = { shape: { kind: 'void' }, enc: () => unde
 export function string(max = 0xffffffff): Codec<string> {
   return {
     shape: { kind: 'string' },
-    enc: (w, v) => w.string(v, max),
+    // a caller's missing string goes out empty, as TextEncoder.encode(undefined) wrote it before
+    enc: (w, v: string | undefined) => w.string(v ?? '', max),
     dec: (r) => utf8.decode(r.bytes(r.length(max, 'string'))),
   };
 }
