@@ -3,7 +3,10 @@
 # bench compare with, idempotently: nothing is done when `virsh -c qemu:///system` already answers.
 # Needs root and the packages libvirt-daemon, libvirt-daemon-driver-qemu and libvirt-clients.
 set -euo pipefail
-answers() { pgrep -x virtlogd >/dev/null && virsh -q -c qemu:///system uri >/dev/null 2>&1; }
+# Only answers count: a socket file may be left over from a machine's earlier run, and a process
+# named virtlogd may be a session daemon's own (spawned by a private per-user libvirtd).
+logd_answers() { nc -zU /run/libvirt/virtlogd-sock 2>/dev/null; }
+answers() { logd_answers && virsh -q -c qemu:///system uri >/dev/null 2>&1; }
 answers && exit 0
 [ "$(id -u)" -eq 0 ] || { echo "libvirtd-up: needs root" >&2; exit 1; }
 command -v libvirtd >/dev/null || { echo "libvirtd-up: libvirt-daemon-driver-qemu is not installed" >&2; exit 1; }
@@ -23,7 +26,12 @@ security_driver = "none"
 dynamic_ownership = 0
 cgroup_controllers = [ ]
 CONF
-pgrep -x virtlogd >/dev/null || virtlogd -d 9>&-
+if ! logd_answers; then
+  # a system virtlogd that holds its pid file but no longer answers is replaced
+  pid=$(cat /run/virtlogd.pid 2>/dev/null || true)
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && sleep 0.5
+  virtlogd -d 9>&-
+fi
 # The system socket may be left over from a libvirtd that is gone (another test's, an earlier boot's):
 # only an answer counts. A second system instance fails on its pid file lock, harmlessly.
 libvirtd -d 9>&- || true
