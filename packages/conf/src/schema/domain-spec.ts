@@ -6,7 +6,11 @@ import { DISK_IOTUNE_ORDER } from '../domain/devices/disk-iotune.js';
 /** libvirt's layout of `<domain>`. */
 export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
   'domain/devices': { expanded: true },
-  'domain/devices/redirdev': { expanded: true },
+  // Running guests' shared memory, redirected USB and vsock devices: libvirt writes the alias before the address
+  // (and a redirdev's protocol and boot order before both; a vsock's virtio options after them).
+  'domain/devices/redirdev': { expanded: true, order: ['source', 'protocol', 'boot', 'alias', 'address'] },
+  'domain/devices/shmem': { order: ['model', 'size', 'server', 'msi', 'alias', 'address'], attrs: ['name', 'role'] },
+  'domain/devices/vsock': { order: ['cid', 'alias', 'address', 'driver'], attrs: ['model'] },
   'domain/metadata': { foreign: true },
   // libvirt's full order: the corpus never shows some of these pairs side by side.
   'domain/cputune': {
