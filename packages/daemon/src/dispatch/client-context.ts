@@ -85,7 +85,7 @@ export class ClientContext {
     }
     log.info(`client opens ${uri}${this.readonly ? ' (read-only socket)' : ''}`);
     this.#opening = (async () => {
-      this.#conn = await connect(uri, { readonly: this.readonly || (flags & CONNECT_RO) !== 0 });
+      this.#conn = await connect(uri, { readonly: this.readonly || (flags & CONNECT_RO) !== 0, served: true });
     })();
     try {
       await this.#opening;
