@@ -506,13 +506,13 @@ export class QemuHypervisor implements HypervisorDriver {
   }
   async domainGetState(dom: DomainRef, flags: number): Promise<{ state: number; reason: number }> {
     checkFlags(flags, 0, 'qemuDomainGetState', D);
-    return stateOf(await readDomain(this.drv, dom));
+    return stateOf(await readDomain(this.drv, dom, true));
   }
   async domainGetOSType(dom: DomainRef): Promise<string> {
     return currentDef(await readDomain(this.drv, dom)).os.type;
   }
   async domainIsActive(dom: DomainRef): Promise<boolean> {
-    return isActiveStatus((await readDomain(this.drv, dom)).status);
+    return isActiveStatus((await readDomain(this.drv, dom, true)).status);
   }
   async domainIsPersistent(dom: DomainRef): Promise<boolean> {
     return (await readDomain(this.drv, dom)).persistentDef !== undefined;
