@@ -39,7 +39,8 @@ import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
 import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
 import { anyDeviceByAlias, deviceByAlias, liveRefusal, type DeviceByAlias } from './hotplug/device-alias.js';
-import { isIsaPort, unplugIsaPort } from './hotplug/isa-unplug.js';
+import { isWholeKind } from './hotplug/whole-device-find.js';
+import { unplugWhole } from './hotplug/whole-unplug.js';
 import { withDeviceAliases } from './devices/device-aliases.js';
 import { detachWholeConfig, removedWhole } from './hotplug/config-detach.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
@@ -547,7 +548,7 @@ export class QemuHypervisor implements HypervisorDriver {
       live: async (s, el) => {
         const refusal = liveRefusal(el);
         if (refusal) throw refusal;
-        await (isIsaPort(el) ? unplugIsaPort(s, el) : liveChange(this.drv, s, el, 'detach'));
+        await (isWholeKind(el.name) ? unplugWhole(this.drv, s, el) : liveChange(this.drv, s, el, 'detach'));
       },
     }, F.LIVE | F.CONFIG);
   }
