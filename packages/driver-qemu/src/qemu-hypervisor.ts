@@ -40,7 +40,9 @@ import { QEMU_STATS, domainStats } from './driver/domain-stats.js';
 import { interfaceAddresses } from './network/interface-addresses.js';
 import { configChange, liveChange } from './hotplug/device-change.js';
 import { anyDeviceByAlias, deviceByAlias, liveRefusal, type DeviceByAlias } from './hotplug/device-alias.js';
-import { isIsaPort, unplugIsaPort } from './hotplug/isa-unplug.js';
+import { isWholeKind } from './hotplug/whole-device-find.js';
+import { unplugWhole } from './hotplug/whole-unplug.js';
+import { withDeviceAliases } from './devices/device-aliases.js';
 import { detachWholeConfig, removedWhole } from './hotplug/config-detach.js';
 import { updateConfig, updateLive } from './hotplug/device-update.js';
 import { sharedDiskEntries } from './shared-disks/shared-disk-table.js';
@@ -549,7 +551,7 @@ export class QemuHypervisor implements HypervisorDriver {
       live: async (s, el) => {
         const refusal = liveRefusal(el);
         if (refusal) throw refusal;
-        await (isIsaPort(el) ? unplugIsaPort(s, el) : liveChange(this.drv, s, el, 'detach'));
+        await (isWholeKind(el.name) ? unplugWhole(this.drv, s, el) : liveChange(this.drv, s, el, 'detach'));
       },
     }, F.LIVE | F.CONFIG);
   }
@@ -588,7 +590,8 @@ export class QemuHypervisor implements HypervisorDriver {
       const config = (flags & F.CONFIG) !== 0 || (!(flags & (F.LIVE | F.CONFIG)) && !active);
       if (live && !active) throw notRunning();
       if (config && !d.persistentDef) throw new VirError(ErrorCode.OPERATION_INVALID, 'cannot modify device on transient domain', D);
-      const liveEl = live ? find(() => parseDomainXML(requireActive(d).xml, { arch: GUEST_ARCH })) : undefined;
+      // A run started before every device recorded its alias finds it by the one its QEMU id was.
+      const liveEl = live ? find(() => withDeviceAliases(parseDomainXML(requireActive(d).xml, { arch: GUEST_ARCH }))) : undefined;
       const commit = config ? await change.config(d, find(() => d.persistentDef!, true)) : undefined;
       if (liveEl) await change.live(requireActive(d), liveEl);
       if (commit) await commit();
