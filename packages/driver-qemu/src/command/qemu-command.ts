@@ -28,6 +28,7 @@ import { hasPcieRoot } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 import { bootVcpus } from '../vcpu/vcpu-startup.js';
+import { withDeviceAliases } from '../devices/device-aliases.js';
 
 /** Everything besides the definition that the command line names. */
 export interface CommandContext {
@@ -139,7 +140,9 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
  * the guest starts paused (-S) with a QMP monitor on a unix socket and stays alive when the
  * guest powers off (-no-shutdown), so the driver decides what happens next.
  */
-export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
+export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[] {
+  // Every device's QEMU id is its alias, as libvirt's are.
+  const def = withDeviceAliases(given);
   // Devices the command line cannot give QEMU yet are refused, never left out.
   const missing = UNBUILT.find((kind) => devicesOf(def.devices, kind).length > 0);
   if (missing) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `<${missing}> devices are not supported by this driver yet`, ErrorDomain.QEMU);

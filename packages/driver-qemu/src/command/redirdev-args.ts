@@ -9,17 +9,13 @@ import { usbRedirFilter } from '../devices/redirfilter-rules.js';
 import { chardevArgs, type HostFds } from './chardev-host.js';
 import { defined, deviceArg } from './device-args.js';
 import { usbPlacement } from './usb-address.js';
-import { idOf } from './user-alias.js';
-
-/** The QEMU ids of the domain's redirected USB devices: `redirN` by position, or the user alias. */
-export const redirdevIds = (devices: readonly XmlElement[]): string[] => devicesOf(devices, 'redirdev').map((r, i) => idOf(r.alias, `redir${i}`));
+import { aliasOf } from '../devices/device-aliases.js';
 
 /** `-chardev` and `-device usb-redir` of each redirected USB device. */
 export function redirdevArgs(devices: readonly XmlElement[], fds: HostFds | undefined): string[] {
   const rules = devicesOf(devices, 'redirfilter')[0]?.usbdevs ?? [];
-  const ids = redirdevIds(devices);
-  return devicesOf(devices, 'redirdev').flatMap((r, i) => {
-    const id = ids[i]!;
+  return devicesOf(devices, 'redirdev').flatMap((r) => {
+    const id = aliasOf(r);
     const chardev = `char${id}`;
     // SPICE's channel for USB redirection is its `usbredir` one (a chardev's own spicevmc is the agent's).
     const host = r.type === 'spicevmc' ? ['-chardev', `spicevmc,id=${chardev},name=usbredir`] : chardevArgs(r, chardev, fds);

@@ -1,5 +1,6 @@
 import type { XmlElement } from '@tsvirt/conf';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
+import { controllerAlias } from '../devices/device-aliases.js';
 
 export type UsbDevice = DeviceOf<'input'> | DeviceOf<'hostdev'> | DeviceOf<'controller'> | DeviceOf<'disk'> | DeviceOf<'redirdev'>;
 
@@ -34,7 +35,7 @@ export function usbPlacement(devices: readonly XmlElement[], dev: UsbDevice): Re
     }
     if (d.xml === dev.xml) {
       const [bus, port] = where.split(':') as [string, string];
-      return { bus: `usb.${bus}`, port };
+      return { bus: `${controllerAlias(devices, 'usb', Number(bus))}.0`, port };
     }
   }
   return {};
