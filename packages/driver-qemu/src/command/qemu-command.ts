@@ -18,6 +18,9 @@ import { soundArgs } from './sound-args.js';
 import { tpmArgs } from './tpm-args.js';
 import { vhostUserDiskArgs } from './vhost-user-disk.js';
 import { watchdogArgs } from './watchdog-args.js';
+import { redirdevArgs } from './redirdev-args.js';
+import { shmemArgs } from './shmem-args.js';
+import { vsockArgs, type VsockFd } from './vsock-args.js';
 import { addFdArgs } from '../fdgroup/fd-sets.js';
 import type { TapArg } from './netdev-args.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
@@ -50,10 +53,12 @@ export interface CommandContext {
    * write are opened by the driver and passed, as libvirt passes them; without it QEMU opens the paths.
    */
   readonly hostFds?: HostFds;
+  /** The `/dev/vhost-vsock` descriptor of a real start's vsock device, its guest context id set. */
+  readonly vsock?: VsockFd;
 }
 
 /** Device kinds that become QEMU devices in libvirt but that this command line does not build yet. */
-const UNBUILT = ['redirdev', 'hub', 'shmem', 'crypto', 'vsock'] as const;
+const UNBUILT = ['hub', 'crypto'] as const;
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
 export function emulatorOf(def: DomainDef): string {
@@ -199,11 +204,14 @@ export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[
     ...videoArgs(def.devices),
     ...soundArgs(def.devices),
     ...watchdogArgs(def.devices),
+    ...redirdevArgs(def.devices, ctx.hostFds),
     ...hostdevArgs(def.devices, ctx.disks.length + 1, ctx.scsiSgPaths ?? new Map()),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices, ctx.hostFds),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
     ...panicArgs(def.devices),
+    ...shmemArgs(def.devices),
+    ...vsockArgs(def.devices, ctx.vsock),
     '-msg', 'timestamp=on',
   ];
 }

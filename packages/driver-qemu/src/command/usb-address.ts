@@ -2,21 +2,27 @@ import type { XmlElement } from '@tsvirt/conf';
 import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
 import { controllerAlias } from '../devices/device-aliases.js';
 
-type UsbDevice = DeviceOf<'input'> | DeviceOf<'hostdev'> | DeviceOf<'controller'> | DeviceOf<'disk'>;
+export type UsbDevice = DeviceOf<'input'> | DeviceOf<'hostdev'> | DeviceOf<'controller'> | DeviceOf<'disk'> | DeviceOf<'redirdev'>;
 
 function onUsb(d: UsbDevice): boolean {
   if (d.kind === 'input') return d.bus === 'usb';
   if (d.kind === 'controller') return d.type === 'ccid';
   if (d.kind === 'disk') return d.target?.bus === 'usb';
+  if (d.kind === 'redirdev') return true;
   return d.mode !== 'capabilities' && d.type === 'usb';
+}
+
+/** The devices on a USB port, in libvirt's order of assignment. */
+export function usbDevices(devices: readonly XmlElement[]): UsbDevice[] {
+  return [...devicesOf(devices, 'hostdev'), ...devicesOf(devices, 'disk'), ...devicesOf(devices, 'controller'), ...devicesOf(devices, 'input'), ...devicesOf(devices, 'redirdev')].filter(onUsb);
 }
 
 /**
  * QEMU's `bus` and `port` of a USB device: its `<address type='usb'>`, else the next free port of
- * the first controller, in libvirt's order of assignment (host devices, disks, CCID smartcard readers, inputs).
+ * the first controller, in libvirt's order of assignment (host devices, disks, CCID smartcard readers, inputs, redirected devices).
  */
 export function usbPlacement(devices: readonly XmlElement[], dev: UsbDevice): Record<string, string> {
-  const all = [...devicesOf(devices, 'hostdev'), ...devicesOf(devices, 'disk'), ...devicesOf(devices, 'controller'), ...devicesOf(devices, 'input')].filter(onUsb);
+  const all = usbDevices(devices);
   const taken = new Set(all.map((d) => (d.address?.type === 'usb' ? `${d.address.bus ?? 0}:${d.address.port}` : undefined)).filter((x) => x !== undefined));
   let next = 1;
   for (const d of all) {

@@ -45,6 +45,9 @@ import { agentLifecycle, recordChannels } from '../agent/channel-state.js';
 import { assignFdSets } from '../fdgroup/fd-sets.js';
 import { withFreshCopies } from '../fdgroup/fd-group-store.js';
 import { recordMemoryDevices } from '../memdev/memory-live.js';
+import { openVhostVsock, type OpenedVsock } from '../process/vhost-vsock.js';
+import { recordDevsAliases } from '../devices/devs-aliases.js';
+import { closeSync } from 'node:fs';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -148,6 +151,12 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   // The taps' descriptors stay open here until QEMU has inherited its copies (or the start failed).
   let opened: OpenedPlug[] = [];
   let more: PassedFds | undefined;
+  // The vsock device's descriptor, as the taps', stays open here until QEMU has its copy.
+  let vsock: OpenedVsock | undefined;
+  const closeVsock = (): void => {
+    if (vsock) closeSync(vsock.fd);
+    vsock = undefined;
+  };
   try {
     // Made at once: each thread-pool trip (a mkdir, a file's open, write and close) is a wait of its
     // own on a loaded machine, and a start made about twenty before QEMU was spawned.
@@ -156,6 +165,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     writeFileSync(masterKeyFile, randomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
+    const vsockDev = devicesOf(def.devices, 'vsock')[0];
+    vsock = vsockDev ? await openVhostVsock(vsockDev) : undefined;
+    recordDevsAliases(def, vsock?.cid);
     opened = await plugInterfaces((fn) => drv.withConnection(fn), def);
     status.netPlugs = opened.map((o) => o.plug);
     // The taps are recorded before QEMU runs; without any the status has nothing new.
@@ -175,7 +187,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     more = passed;
     const taps = opened.map(({ plug, tapfds, vhostfds }) => ({ ...plug, fds: tapfds.map((fd) => passed.open(fd)), vhostfds: vhostfds.map((fd) => passed.open(fd)) }));
     const hostFds = chardevFds(passed, disks);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds, vsock: vsock && { fd: passed.open(vsock.fd), cid: vsock.cid } }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     // A restore's stream is read by QEMU itself, from a descriptor it inherits after the others.
     const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;
@@ -190,6 +202,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     })).finally(() => {
       stream?.close();
+      closeVsock();
       closePlugFds(opened);
       opened = [];
     });
@@ -219,6 +232,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     });
     await writeStatus(paths, status);
   } catch (e) {
+    closeVsock();
     closePlugFds(opened);
     more?.dispose();
     await tearDown(drv, status, undefined).catch(() => undefined);

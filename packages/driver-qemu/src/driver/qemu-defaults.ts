@@ -1,4 +1,5 @@
 import { assignHostdevDriveAddresses } from '../devices/hostdev-address.js';
+import { shmemDefaults } from '../devices/shmem-rules.js';
 import { DOMAIN_PART_MODELS, deviceElement, newDevice, type DeviceOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
@@ -164,5 +165,6 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   videoDefaults(def);
   tpmDefaults(def);
   memoryDefaults(def);
+  shmemDefaults(def);
   sortDevices(def);
 }
