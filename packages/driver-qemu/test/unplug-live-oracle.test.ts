@@ -1,5 +1,5 @@
 // Live unplug of the device kinds libvirt 9.0 unplugs whole (virtio channels and consoles, USB
-// and virtio inputs, watchdogs, RNGs, SCSI controllers) beside libvirt's own QEMU driver (Debian's
+// and virtio inputs, watchdogs, RNGs, shared memory, SCSI controllers) beside libvirt's own QEMU driver (Debian's
 // libvirtd, qemu:///system) on a running guest (TCG, no guest OS, ACPI on): the same live XML
 // after start (every device's alias), the same answers of detach-device-alias --live and
 // detach-device --live (success, libvirt's refusals and its words for a device none matches),
@@ -9,7 +9,7 @@
 // words on: so does tsvirt.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const NAME = `tsvirt-unplug-${RUN}`;
 const BARE = `tsvirt-unplugna-${RUN}`;
+const SHM = `tsvirt-shm-${RUN}`;
 
 const DEVICES = `
   <controller type='scsi' index='0' model='virtio-scsi'/>
@@ -40,7 +41,8 @@ const DEVICES = `
   <watchdog model='i6300esb' action='reset'/>
   <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
   <rng model='virtio'><backend model='random'>/dev/urandom</backend><alias name='ua-rng'/></rng>
-  <rng model='virtio'><backend model='egd' type='udp'><source mode='connect' host='127.0.0.1' service='1234'/></backend></rng>`;
+  <rng model='virtio'><backend model='egd' type='udp'><source mode='connect' host='127.0.0.1' service='1234'/></backend></rng>
+  <shmem name='${SHM}'><model type='ivshmem-plain'/><size unit='M'>4</size></shmem>`;
 
 const domainXml = (name: string, acpi: boolean, devices: string): string => `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type></os>${acpi ? '<features><acpi/></features>' : ''}<devices>${devices}</devices></domain>`;
@@ -71,9 +73,9 @@ const DETACH_FILES: Readonly<Record<string, string>> = {
 
 /** Aliases whose live unplug is asked, in order: done at once, left to the guest (PCI), or refused. */
 const BY_ALIAS = ['ua-chan', 'channel0', 'console1', 'serial0', 'ua-ser1', 'input0', 'input2', 'input3', 'watchdog0', 'rng0', 'ua-rng',
-  'scsi0', 'scsi2', 'usb', 'virtio-serial0', 'balloon0', 'ua-none'];
+  'scsi0', 'scsi2', 'shmem0', 'usb', 'virtio-serial0', 'balloon0', 'ua-none'];
 /** The devices whose unplug waits for the guest, ejected at the end. */
-const PENDING = ['input2', 'watchdog0', 'rng0', 'ua-rng', 'rng1', 'scsi0', 'ua-scsi1'];
+const PENDING = ['input2', 'watchdog0', 'rng0', 'ua-rng', 'rng1', 'scsi0', 'ua-scsi1', 'shmem0'];
 
 const devicesOf = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
 /** What moves between runs and sides: ptys and each side's own directory. */
@@ -131,6 +133,7 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
     listener?.kill();
     forgetSystemDomain(NAME);
     forgetSystemDomain(BARE);
+    rmSync(`/dev/shm/${SHM}`, { force: true });
     await root?.cleanup();
   });
 
@@ -149,7 +152,7 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
     ];
     const { differ, transcript } = await compareSteps(sides, steps);
     expect(differ).toEqual([]);
-    expect(transcript.match(/Device detach request sent successfully/g)).toHaveLength(9);
+    expect(transcript.match(/Device detach request sent successfully/g)).toHaveLength(10);
     const theirs = mask(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
     for (const a of PENDING) expect(theirs).toContain(`<alias name='${a}'/>`);
     expect(mask(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
