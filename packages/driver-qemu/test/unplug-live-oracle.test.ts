@@ -6,7 +6,7 @@
 // the same live XML while PCI unplugs wait for the guest, then the same XML and the same
 // DEVICE_REMOVED events once each pending slot is ejected as a guest's ACPI _EJ0 ejects it (a
 // write to PIIX4's eject register). Without ACPI QEMU refuses PCI unplugs, and libvirt passes its
-// words on: so does tsvirt.
+// words on: so does tsvirt. Live attach of inputs, the watchdog, an RNG and a SCSI controller too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,19 @@ const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const NAME = `tsvirt-unplug-${RUN}`;
 const BARE = `tsvirt-unplugna-${RUN}`;
 const SHM = `tsvirt-shm-${RUN}`;
+const PLUG = `tsvirt-plug-${RUN}`;
+
+/** Each attach-device --live file: plugged as libvirt plugs it, or refused in its words. */
+const ATTACH_FILES: Readonly<Record<string, string>> = {
+  plugKbd: "<input type='keyboard' bus='usb'/>",
+  plugMouse: "<input type='mouse' bus='virtio'/>",
+  plugPs2: "<input type='mouse' bus='ps2'/>",
+  plugWd: "<watchdog model='i6300esb' action='poweroff'/>",
+  plugWd2: "<watchdog model='ib700'/>",
+  plugRng: "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>",
+  plugScsi: "<controller type='scsi' index='0' model='virtio-scsi'/>",
+  plugUsb: "<controller type='usb' index='1'/>",
+};
 
 const DEVICES = `
   <controller type='scsi' index='0' model='virtio-scsi'/>
@@ -114,7 +127,8 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
       writeFileSync(join(dir, 'd.img'), Buffer.alloc(1 << 20));
       writeFileSync(join(dir, 'dom.xml'), domainXml(NAME, true, DEVICES.replaceAll('DIR', dir)));
       writeFileSync(join(dir, 'bare.xml'), domainXml(BARE, false, "<watchdog model='i6300esb' action='reset'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"));
-      for (const [file, xml] of Object.entries(DETACH_FILES)) writeFileSync(join(dir, `${file}.xml`), xml.replaceAll('DIR', dir));
+      writeFileSync(join(dir, 'plug.xml'), domainXml(PLUG, true, "<input type='tablet' bus='usb'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"));
+      for (const [file, xml] of Object.entries({ ...DETACH_FILES, ...ATTACH_FILES })) writeFileSync(join(dir, `${file}.xml`), xml.replaceAll('DIR', dir));
     }
     // DEVICE_REMOVED: libvirtd's through virsh, tsvirt's through the API of a process holding the domains' events.
     listener = spawn('virsh', ['-c', 'qemu:///system', 'event', '--event', 'device-removed', '--loop', '--timeout', '600'], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -133,6 +147,7 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
     listener?.kill();
     forgetSystemDomain(NAME);
     forgetSystemDomain(BARE);
+    forgetSystemDomain(PLUG);
     rmSync(`/dev/shm/${SHM}`, { force: true });
     await root?.cleanup();
   });
@@ -183,5 +198,15 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
     const theirs = mask(devicesOf(systemVirsh(['dumpxml', BARE]).stdout), sides.theirs);
     expect(theirs).toContain("<alias name='rng0'/>");
     expect(mask(devicesOf((await tsvirsh(root.uri, 'dumpxml', BARE)).stdout), sides.ours)).toBe(theirs);
+  }, 300_000);
+
+  it('plugs USB and virtio inputs, the watchdog, an RNG and a SCSI controller live as libvirt does, and refuses the rest in its words', async () => {
+    const steps = [['define', 'DIR/plug.xml'], ['start', PLUG], ...[...Object.keys(ATTACH_FILES), 'plugScsi'].map((f) => ['attach-device', PLUG, `DIR/${f}.xml`, '--live'])];
+    const { differ, transcript } = await compareSteps(sides, steps);
+    expect(differ).toEqual([]);
+    expect(transcript.match(/Device attached successfully/g)).toHaveLength(5);
+    const theirs = mask(devicesOf(systemVirsh(['dumpxml', PLUG]).stdout), sides.theirs);
+    for (const a of ['input3', 'input4', 'watchdog0', 'rng1', 'scsi0']) expect(theirs).toContain(`<alias name='${a}'/>`);
+    expect(mask(devicesOf((await tsvirsh(root.uri, 'dumpxml', PLUG)).stdout), sides.ours)).toBe(theirs);
   }, 300_000);
 });
