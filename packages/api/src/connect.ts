@@ -13,6 +13,12 @@ export interface ConnectOptions {
   readonly?: boolean;
   /** Credentials on demand (virConnectOpenAuth): SASL names and passwords for a remote daemon. */
   auth?: ConnectAuth;
+  /**
+   * The connection serves clients whose calls reach this process through its event loop (tsvirtd):
+   * a driver may then trust change notices the kernel queues (inotify) instead of looking at files
+   * on every call, since such a notice is handled before any call sent after the change.
+   */
+  served?: boolean;
 }
 
 function noDriver(uri: string, hint?: string): VirError {
@@ -100,7 +106,7 @@ export async function connect(uri?: string, options: ConnectOptions = {}): Promi
   if (!name) throw noDriver('the default URI', 'set LIBVIRT_DEFAULT_URI or name a URI such as test:///default');
   const parsed = parseURI(name);
   const readonly = options.readonly ?? false;
-  const ctx: OpenContext = { uri: parsed, readonly, auth: options.auth, connect: async (u: string, o?: ConnectOptions) => markInternal(await connect(u, o)) };
+  const ctx: OpenContext = { uri: parsed, readonly, auth: options.auth, served: options.served ?? false, connect: async (u: string, o?: ConnectOptions) => markInternal(await connect(u, o)) };
   if (parsed.transport !== undefined) return openRemote(name, ctx, `the transport '${parsed.transport}' needs the remote driver`);
   const daemon = await listeningDaemon(parsed, readonly);
   if (daemon) return openThroughDaemon(name, ctx, daemon);

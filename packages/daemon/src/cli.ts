@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './tier-up.js';
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';

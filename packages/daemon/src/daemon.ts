@@ -7,6 +7,7 @@ import { listenTcp, listenUnix, makeSocketDir, type Listener, type ListenerKind 
 import type { DaemonOptions } from './options.js';
 import { listenerAuth } from './auth/listener-auth.js';
 import { servedURI } from './served-uri.js';
+import { remembered } from './remembered.js';
 import { autostartOncePerBoot } from './watch/autostart.js';
 import { DomainWatcher } from './watch/domain-watcher.js';
 import { ClientSession } from './session/client-session.js';
@@ -35,6 +36,8 @@ export class Daemon {
   readonly #stopped: Promise<void>;
   #resolveStopped!: () => void;
   #watcher: DomainWatcher | undefined;
+  /** The URI a client's name opens, parsed once per name. */
+  readonly #uriFor = remembered((name: string | null) => servedURI(name, this.options.root));
 
   private constructor(
     readonly options: DaemonOptions,
@@ -111,7 +114,7 @@ export class Daemon {
       socket.destroy();
       return;
     }
-    const session = new ClientSession(socket, kind, (name) => servedURI(name, this.options.root), this.limits);
+    const session = new ClientSession(socket, kind, this.#uriFor, this.limits);
     this.#clients.add(session);
     this.disarmIdleTimer();
     session.closed.then(() => {

@@ -7,6 +7,7 @@ import { QemuHypervisor } from './qemu-hypervisor.js';
 import { pathsForURI } from './state/driver-paths.js';
 import { isActiveStatus } from './state/domain-status.js';
 import { qemuStore } from './state/qemu-store.js';
+import { domainCache } from './state/domain-cache.js';
 
 const log = logger('qemu.driver');
 
@@ -68,6 +69,7 @@ export const driver = {
       instances.set(paths.uri, drv);
     }
     const ready = await drv;
+    if (ctx.served) domainCache(ready.paths).watchDirs();
     const hypervisor = new QemuHypervisor(ready);
     return {
       hypervisor,

@@ -1,4 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { setImmediate as turn } from 'node:timers/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '@tsvirt/util';
 import { tmpdir } from 'node:os';
@@ -97,6 +99,48 @@ describe("the root's domain cache", () => {
     await store.removeStatus('r');
     await store.removeConfig('r');
     await store.removeConfig('l');
+  });
+
+  it('watched (a served root): a quiet watch stands for the look; another process\'s change counts once the loop turns, this process\'s at once', async () => {
+    const cache = new DomainCache(store);
+    cache.watchDirs();
+    await store.saveConfig('w', xml('w', 64));
+    await store.writeStatus(running('w', 1));
+    await sleep(120);
+    // the first look finds the directories, the second watches them
+    await cache.load('w');
+    const held = await cache.load('w');
+    expect(held?.status).toMatchObject({ state: 1 });
+    // Another process replaces the status: until the loop turns, the watch has not told (no look is
+    // made: a stat would see the new file), and after it the change is seen.
+    const other = (state: number): void => {
+      const file = join(root, `other-${state}.json`);
+      writeFileSync(file, store.opts.status.serialize(running('w', state)));
+      execFileSync('mv', [file, store.statusFile('w')]);
+    };
+    other(3);
+    expect(await cache.load('w')).toBe(held);
+    await turn();
+    expect((await cache.load('w'))?.status).toMatchObject({ state: 3 });
+    // this process's own change, through the store, is seen in the same turn
+    await store.writeStatus(running('w', 1));
+    expect((await cache.load('w'))?.status).toMatchObject({ state: 1 });
+    // the state directory replaced under the watch: watched afresh, and changes in the new one are told
+    await sleep(120);
+    await cache.load('w');
+    const moved = `${paths.stateDir}.old`;
+    renameSync(paths.stateDir, moved);
+    mkdirSync(paths.stateDir);
+    await turn();
+    expect((await cache.load('w'))?.status).toBeUndefined();
+    await sleep(120);
+    await cache.load('w');
+    other(3);
+    await turn();
+    expect((await cache.load('w'))?.status).toMatchObject({ state: 3 });
+    rmSync(moved, { recursive: true, force: true });
+    await store.removeStatus('w');
+    await store.removeConfig('w');
   });
 
   it('lists what is on disk now, and never looks up a name outside the root', async () => {

@@ -12,6 +12,8 @@ export interface OpenContext {
   readonly readonly: boolean;
   /** The caller's authentication callbacks, for a driver that must ask (the remote driver's SASL). */
   readonly auth?: ConnectAuth;
+  /** Whether the connection serves clients whose calls arrive through the event loop (ConnectOptions.served). */
+  readonly served?: boolean;
   /**
    * The public API seen from inside: a hypervisor driver that needs a network or a storage
    * volume asks through this connection, never by importing the driver that provides it.

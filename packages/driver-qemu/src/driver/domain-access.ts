@@ -32,11 +32,12 @@ async function loadRef(drv: DriverContext, ref: DomainRef): Promise<StoredDomain
 /**
  * A domain for reading (the result is shared: never changed by the reader): from the root's
  * cache while its files are unchanged, with a dead QEMU noticed and an unfinished hotplug
- * settled first (under the job lock), so every process reports the same truth.
+ * settled first (under the job lock), so every process reports the same truth. A reader of the
+ * run state only (`stateOnly`) does not wait for a hotplug: it changes devices, never the state.
  */
-export async function readDomain(drv: DriverContext, ref: DomainRef): Promise<StoredDomain> {
+export async function readDomain(drv: DriverContext, ref: DomainRef, stateOnly = false): Promise<StoredDomain> {
   const d = checkRef(ref, await domainCache(drv.paths).load(ref.name));
-  if (!isActiveStatus(d.status) || d.status.phase !== 'active' || d.status.pid === undefined || (await isSettled(drv, d.status))) return d;
+  if (!isActiveStatus(d.status) || d.status.phase !== 'active' || d.status.pid === undefined || (await isSettled(drv, d.status, stateOnly))) return d;
   return qemuStore(drv.paths).withDomainJob(ref.name, async () => {
     const fresh = await loadRef(drv, ref);
     if (isActiveStatus(fresh.status)) await reconcile(drv, fresh.status, true);

@@ -15,6 +15,7 @@ import { withMonitor } from './monitor.js';
 import { fakeReboot } from '../events/lifecycle-actions.js';
 import { forgetInterface } from '../hotplug/interface-hotplug.js';
 import { forgetMemory } from '../memdev/memory-hotplug.js';
+import { forgetWholeDevice } from '../hotplug/whole-unplug.js';
 
 const log = logger('qemu.reconnect');
 
@@ -26,6 +27,7 @@ export async function settleHotplug(drv: DriverContext, mon: QmpClient, status: 
     if (ids.has(alias)) continue;
     await forgetMemory(mon, status, alias);
     await forgetInterface(drv, mon, status, alias);
+    await forgetWholeDevice(mon, status, alias);
     await deleteDiskNodes(mon, status.diskNodes[alias]);
     forgetDisk(status, alias);
   }
@@ -66,11 +68,12 @@ export async function isUnsettled(drv: DriverContext, status: ActiveStatus): Pro
  * Whether a running domain's status can be trusted as it is: its QEMU lives (pid and start time)
  * and nothing is left to settle. The look needs no lock and no monitor connection. While this
  * process holds the domain's event monitor with none of its events waiting, QEMU's exit and run
- * state reach it as events: only what a job of another process may have left open is looked at.
+ * state reach it as events: only what a job of another process may have left open is looked at,
+ * the hotplug journal, which a reader of the run state alone (`stateOnly`) need not look for.
  */
-export async function isSettled(drv: DriverContext, status: ActiveStatus): Promise<boolean> {
+export async function isSettled(drv: DriverContext, status: ActiveStatus, stateOnly = false): Promise<boolean> {
   if (status.phase !== 'active' || status.pid === undefined) return false;
-  if (drv.watcher.isCurrent(status.name, status.pid)) return !hasUnsettledWork(status) && (await readPending(drv.paths, status)) === undefined;
+  if (drv.watcher.isCurrent(status.name, status.pid)) return !hasUnsettledWork(status) && (stateOnly || (await readPending(drv.paths, status)) === undefined);
   return (await isProcessAlive(status.pid, status.pidStart)) && !(await isUnsettled(drv, status));
 }
 

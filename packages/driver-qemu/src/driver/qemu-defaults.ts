@@ -1,4 +1,5 @@
 import { assignHostdevDriveAddresses } from '../devices/hostdev-address.js';
+import { shmemDefaults } from '../devices/shmem-rules.js';
 import { DOMAIN_PART_MODELS, deviceElement, newDevice, type DeviceOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
@@ -92,6 +93,12 @@ function serialTargets(def: DomainDef): void {
     def.devices.push(deviceElement(newDevice('console', { type: 'pty' })));
     console0 = devicesOf(def.devices, 'console')[0];
   }
+  if (console0 && serial0 && console0.target !== undefined && console0.target.type !== 'serial') {
+    // A first console of another kind (virtio) keeps its place after the serial port's own console.
+    const mirror = newDevice('console', { type: serial0.type ?? 'pty', sources: serial0.sources?.slice(0, 1), target: { type: 'serial', port: serial0.target?.port ?? 0 } });
+    def.devices.splice(def.devices.indexOf(console0.xml!), 0, deviceElement(mirror));
+    return;
+  }
   if (!console0 || console0.target !== undefined) return;
   const target = { type: 'serial', port: 0 };
   if (serial0) {
@@ -158,5 +165,6 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   videoDefaults(def);
   tpmDefaults(def);
   memoryDefaults(def);
+  shmemDefaults(def);
   sortDevices(def);
 }

@@ -1,5 +1,6 @@
 import { lstatSync, statSync } from 'node:fs';
 import type { DriverPaths } from './driver-paths.js';
+import { DirWatch } from './dir-watch.js';
 import { qemuStore, type QemuStore, type StoredDomain } from './qemu-store.js';
 
 /**
@@ -59,17 +60,46 @@ export class DomainCache {
   #dirs: readonly [FileVersion, FileVersion] = [ABSENT, ABSENT];
   #settled = false;
   #names: { readonly generation: number; readonly names: readonly string[] } | undefined;
+  /** Whether the directories are watched instead of looked at on every read (`watchDirs`). */
+  #watching = false;
+  #watch: DirWatch | undefined;
+  /** The store's count of this process's own changes at the last look (a watch tells of them only at the loop's next turn). */
+  #seenLocal = -1;
 
   constructor(private readonly store: QemuStore) {}
 
-  /** Looks at the two directories; a change since the last settled look starts a new generation. */
+  /**
+   * Trusts an inotify watch of the two directories instead of two `stat`s per read, for a process
+   * whose readers' requests arrive through its event loop (tsvirtd's clients): see DirWatch for
+   * why that order makes a quiet watch as good as a look. Other processes keep looking.
+   */
+  watchDirs(): void {
+    this.#watching = true;
+  }
+
+  /** Looks at the two directories, unless a settled look's watch has heard nothing since; a change since the last settled look starts a new generation. */
   #lookAtDirs(): void {
+    const local = this.store.localChanges;
+    const heard = this.#watch?.take() ?? true;
+    if (!heard && this.#settled && local === this.#seenLocal) return;
+    this.#seenLocal = local;
+    // watched afresh before the look, so that nothing changed after the look goes unheard
+    if (heard && this.#watching && this.#dirs.every((d) => d !== ABSENT)) this.#rewatch();
     const dirs = [versionOf(this.store.opts.configDir), versionOf(this.store.opts.stateDir)] as const;
     if (this.#settled && sameVersion(dirs[0], this.#dirs[0]) && sameVersion(dirs[1], this.#dirs[1])) return;
     this.#generation++;
     this.#dirs = dirs;
     const changed = Math.max(...dirs.map((d) => Math.max(d.mtimeMs, d.ctimeMs)));
     this.#settled = dirs.every((d) => d !== ABSENT) && changed < Date.now() - RACY_MS;
+  }
+
+  /** A new watch (the old one heard something, or a directory was replaced); one that cannot be made ends the watching. */
+  #rewatch(): void {
+    this.#watch?.close();
+    this.#watch = new DirWatch([this.store.opts.configDir, this.store.opts.stateDir]);
+    if (!this.#watch.broken) return;
+    this.#watch = undefined;
+    this.#watching = false;
   }
 
   /** One domain whose files can be read (as `loadReadable`); undefined when there is none. */

@@ -9,7 +9,32 @@ import { domainStatusFile } from './status-file.js';
 export const GUEST_ARCH = 'x86_64';
 
 export type StoredDomain = Stored<DomainStatus>;
-export type QemuStore = LocalDomainStore<DomainStatus, ActiveStatus>;
+
+/**
+ * conf's local-domain store, counting the changes this process makes to definitions and statuses
+ * (each when it ends, done or failed) for the root's cache: a watch of the directories tells it of
+ * them only at the event loop's next turn, and a reader in the same turn must see them.
+ */
+export class QemuStore extends LocalDomainStore<DomainStatus, ActiveStatus> {
+  localChanges = 0;
+
+  #counted<T>(change: Promise<T>): Promise<T> {
+    return change.finally(() => this.localChanges++);
+  }
+
+  override writeStatus(status: DomainStatus): Promise<void> {
+    return this.#counted(super.writeStatus(status));
+  }
+  override removeStatus(name: string): Promise<void> {
+    return this.#counted(super.removeStatus(name));
+  }
+  override saveConfig(name: string, xml: string): Promise<void> {
+    return this.#counted(super.saveConfig(name, xml));
+  }
+  override removeConfig(name: string): Promise<void> {
+    return this.#counted(super.removeConfig(name));
+  }
+}
 
 /** What a QEMU status tells: active ones carry the live definition. */
 const KIND: DomainStatusKind<DomainStatus, ActiveStatus> = { arch: GUEST_ARCH, isActive: isActiveStatus, liveXml: (s) => s.xml, liveUuid: (s) => s.uuid };
@@ -20,7 +45,7 @@ const stores = new WeakMap<DriverPaths, QemuStore>();
 export function qemuStore(paths: DriverPaths): QemuStore {
   let store = stores.get(paths);
   if (!store) {
-    store = new LocalDomainStore({
+    store = new QemuStore({
       ...KIND, configDir: paths.configDir, stateDir: paths.stateDir, domain: ErrorDomain.QEMU, status: domainStatusFile(paths.stateDir),
       isSafeName: isFileSafeName,
     });

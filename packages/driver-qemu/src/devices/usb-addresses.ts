@@ -1,0 +1,15 @@
+import type { DomainDef } from '@tsvirt/conf';
+import { usbDevices, usbPort } from '../command/usb-address.js';
+import { devicesOf, writeBack } from './typed-devices.js';
+
+/**
+ * libvirt's define-time USB addresses: each device on a USB port without an `<address>` gets the
+ * next free port of the first controller, in libvirt's order, when the machine has USB at all.
+ */
+export function assignUsbAddresses(def: DomainDef): void {
+  if (!devicesOf(def.devices, 'controller').some((c) => c.type === 'usb' && c.model !== 'none')) return;
+  const placed = usbDevices(def.devices).filter((d) => d.address === undefined).map((d) => ({ d, at: usbPort(def.devices, d) }));
+  for (const { d, at } of placed) {
+    if (at) writeBack(def, { ...d, address: { type: 'usb', bus: at.bus, port: at.port } });
+  }
+}
