@@ -18,10 +18,11 @@ export function usbDevices(devices: readonly XmlElement[]): UsbDevice[] {
 }
 
 /**
- * QEMU's `bus` and `port` of a USB device: its `<address type='usb'>`, else the next free port of
- * the first controller, in libvirt's order of assignment (host devices, disks, CCID smartcard readers, inputs, redirected devices).
+ * The USB bus (controller index) and port of a device: its `<address type='usb'>`, else the next
+ * free port of the first controller, in libvirt's order of assignment (host devices, disks, CCID
+ * smartcard readers, inputs, redirected devices).
  */
-export function usbPlacement(devices: readonly XmlElement[], dev: UsbDevice): Record<string, string> {
+export function usbPort(devices: readonly XmlElement[], dev: UsbDevice): { bus: number; port: string } | undefined {
   const all = usbDevices(devices);
   const taken = new Set(all.map((d) => (d.address?.type === 'usb' ? `${d.address.bus ?? 0}:${d.address.port}` : undefined)).filter((x) => x !== undefined));
   let next = 1;
@@ -35,8 +36,14 @@ export function usbPlacement(devices: readonly XmlElement[], dev: UsbDevice): Re
     }
     if (d.xml === dev.xml) {
       const [bus, port] = where.split(':') as [string, string];
-      return { bus: `${controllerAlias(devices, 'usb', Number(bus))}.0`, port };
+      return { bus: Number(bus), port };
     }
   }
-  return {};
+  return undefined;
+}
+
+/** QEMU's `bus` (the controller's alias, `usb.0`) and `port` of a USB device (usbPort). */
+export function usbPlacement(devices: readonly XmlElement[], dev: UsbDevice): Record<string, string> {
+  const at = usbPort(devices, dev);
+  return at ? { bus: `${controllerAlias(devices, 'usb', at.bus)}.0`, port: at.port } : {};
 }

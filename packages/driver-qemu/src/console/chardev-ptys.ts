@@ -24,3 +24,15 @@ export async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> 
     if (pty?.startsWith('/dev/')) writeBack(def, withPty(c, pty));
   }
 }
+
+/**
+ * A running domain's virtio consoles as libvirt 9.0 shows them: the target port is the console's
+ * port on its virtio-serial bus, and that address is not shown (seen on libvirtd: a console
+ * defined with port 1 on virtio-serial port 0 runs as port 0).
+ */
+export function recordVirtioConsoles(def: DomainDef): void {
+  for (const c of devicesOf(def.devices, 'console')) {
+    if (c.target?.type !== 'virtio' || c.address?.type !== 'virtio-serial') continue;
+    writeBack(def, { ...c, target: { ...c.target, port: Number(c.address.port ?? 0) }, address: undefined });
+  }
+}

@@ -1,6 +1,6 @@
 import type { DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { usbDevices, usbPlacement } from '../command/usb-address.js';
+import { usbDevices, usbPort } from '../command/usb-address.js';
 import { devicesOf, writeBack } from './typed-devices.js';
 
 /**
@@ -9,9 +9,9 @@ import { devicesOf, writeBack } from './typed-devices.js';
  */
 export function assignUsbAddresses(def: DomainDef): void {
   if (!devicesOf(def.devices, 'controller').some((c) => c.type === 'usb' && c.model !== 'none')) return;
-  const placed = usbDevices(def.devices).filter((d) => d.address === undefined).map((d) => ({ d, at: usbPlacement(def.devices, d) }));
+  const placed = usbDevices(def.devices).filter((d) => d.address === undefined).map((d) => ({ d, at: usbPort(def.devices, d) }));
   for (const { d, at } of placed) {
-    if (at.bus !== undefined && at.port !== undefined) writeBack(def, { ...d, address: { type: 'usb', bus: Number(at.bus.replace('usb.', '')), port: at.port } });
+    if (at) writeBack(def, { ...d, address: { type: 'usb', bus: at.bus, port: at.port } });
   }
 }
 

@@ -6,7 +6,7 @@ import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
-import { recordPtys } from '../console/chardev-ptys.js';
+import { recordPtys, recordVirtioConsoles } from '../console/chardev-ptys.js';
 import { withDeviceAliases } from '../devices/device-aliases.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
@@ -73,6 +73,7 @@ export async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm
 /** Records each device's id in the live definition, as libvirt's `<alias>` (the command line names devices by them). */
 function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
   def.devices = withDeviceAliases(def).devices;
+  recordVirtioConsoles(def);
   for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias, ...liveChain(d) });
   // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
   devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));

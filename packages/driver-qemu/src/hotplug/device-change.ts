@@ -11,6 +11,7 @@ import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js
 import { attachHostdevLive, changeHostdevConfig, detachHostdevLive } from './hostdev-hotplug.js';
 import { isWholeKind } from './whole-device-find.js';
 import { detachWholeLive } from './whole-unplug.js';
+import { isPluggedWhole, plugWhole } from './whole-plug.js';
 import { attachMemoryConfig, attachMemoryLive, detachMemoryConfig, detachMemoryLive } from '../memdev/memory-hotplug.js';
 
 const D = ErrorDomain.QEMU;
@@ -61,6 +62,10 @@ export async function liveChange(drv: DriverContext, status: ActiveStatus, el: X
   }
   if (op === 'detach' && isWholeKind(el.name)) {
     await detachWholeLive(drv, status, el);
+    return;
+  }
+  if (op === 'attach' && isPluggedWhole(el.name)) {
+    await plugWhole(drv, status, el);
     return;
   }
   requireDisk(el, true);

@@ -118,7 +118,7 @@ export function findWholeDevice(def: DomainDef, el: XmlElement): XmlElement {
     case 'vsock':
       return first(def, 'vsock', (x) => (x.model ?? 'virtio') === (asked.model ?? 'virtio') && same(x.cid, asked.cid) && addressFits(asked.address, x.address), () => missing('matching vsock device not found'));
     case 'redirdev':
-      return first(def, 'redirdev', (x) => x.bus === asked.bus && sameSource(x.type, x.sources, asked.type, asked.sources) && addressFits(asked.address, x.address),
+      return first(def, 'redirdev', (x) => (x.bus ?? 'usb') === (asked.bus ?? 'usb') && sameSource(asked.type, asked.sources, x.type, x.sources) && addressFits(asked.address, x.address),
         () => new VirError(ErrorCode.OPERATION_INVALID, 'no matching redirdev was not found', D));
     default:
       throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `live detach of device '${el.name}' is not supported`, D);
