@@ -80,6 +80,16 @@ describe('shmem, redirdev and vsock in real QEMU (TCG)', () => {
     }
   }, 120_000);
 
+  it("connects an ivshmem-doorbell device to its server's socket: without a server QEMU refuses, as under libvirtd, and nothing is left", async () => {
+    // No ivshmem-server here (QEMU's tools package has none): only the connection QEMU makes is seen.
+    const missing = join(ctx.root.dir, `no-server-${TAG}.sock`);
+    const refused = await conn().createXML(domainXml('db1', `<shmem name='${SHM}-db'><model type='ivshmem-doorbell'/><server path='${missing}'/></shmem>`))
+      .then(() => undefined, (e: unknown) => (e as Error).message);
+    expect(refused).toContain(`-chardev socket,id=charshmem0,path=${missing}: Failed to connect to '${missing}': No such file or directory`);
+    expect(ctx.root.statuses().filter((st) => st['name'] === 'db1')).toEqual([]);
+    expect(readdirSync(join(ctx.root.dir, 'run/qemu')).filter((f) => f.includes('db1'))).toEqual([]);
+  }, 120_000);
+
   it('redirects USB over a TCP socket, a UNIX socket it connects to and one it serves (on ICH9 EHCI with UHCI companions): usb-redir says hello on each', async () => {
     const tcp = collector((s) => s.listen(0, '127.0.0.1'));
     const unixPath = join(ctx.root.dir, `redir-${TAG}.sock`);
