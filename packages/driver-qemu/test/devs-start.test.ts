@@ -133,6 +133,19 @@ describe('shmem, redirdev and vsock in real QEMU (TCG)', () => {
     }
   }, 120_000);
 
+  it("redirects USB over SPICE's usbredir channel of a display open to clients without a password, as libvirtd's", async () => {
+    const dom = await conn().createXML(domainXml('rd2', "<graphics type='spice'/><redirdev bus='usb' type='spicevmc'/>"));
+    try {
+      expect(await peripherals(dom)).toMatchObject({ redir0: 'usb-redir' });
+      const chardevs = await qmp<Array<{ label: string; filename: string }>>(dom, 'query-chardev');
+      expect(chardevs.find((c) => c.label === 'charredir0')?.filename).toBe('spicevmc');
+      // No password and no spice_password: QEMU lets clients in without a ticket (disable-ticketing).
+      expect(await qmp(dom, 'query-spice')).toMatchObject({ enabled: true, auth: 'none' });
+    } finally {
+      await dom.destroy();
+    }
+  }, 120_000);
+
   it("opens /dev/vhost-vsock for a vsock device, or fails as libvirt does and leaves nothing behind", async () => {
     const xml = domainXml('vs1', "<vsock model='virtio'><cid auto='yes'/></vsock>");
     if (existsSync('/dev/vhost-vsock')) {
