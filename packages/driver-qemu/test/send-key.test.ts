@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connect, DomainState } from '@tsvirt/api';
+import { connect, DomainQemuMonitorCommandFlags, DomainState } from '@tsvirt/api';
 import { KeycodeSet } from '@tsvirt/util/keycodes';
 import { domainXml, useTestRoot } from './helpers.js';
 import { tsvirsh } from './tsvirsh.js';
@@ -10,14 +10,20 @@ import { tsvirsh } from './tsvirsh.js';
 /** The BIOS scan codes the guest waits for, in order: a, b, c, ... k, l, m. */
 const EXPECTED = [0x1e, 0x30, 0x2e, 0x20, 0x12, 0x21, 0x22, 0x23, 0x17, 0x24, 0x25, 0x26, 0x32];
 
+/** What the boot sector writes at READY_AT once it runs: keys sent before are lost to SeaBIOS's keyboard reset. */
+const READY = 0x4b59;
+const READY_AT = 0x500;
+
 /**
- * A boot sector that reads keys through the BIOS (int 16h) and powers the guest off (ACPI S5 on
- * PIIX4's PM1a port) once it has read exactly `scanCodes`; any other key stops it for good.
+ * A boot sector that marks itself ready (READY at READY_AT), reads keys through the BIOS (int 16h)
+ * and powers the guest off (ACPI S5 on PIIX4's PM1a port) once it has read exactly `scanCodes`;
+ * any other key stops it for good.
  */
 function keyReadingSector(scanCodes: number[]): Buffer {
   const table = 0x7c00 + 64;
   const code = [
     0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xfb, 0xfc, // cli; xor ax,ax; mov ds,ax; sti; cld
+    0xc7, 0x06, READY_AT & 0xff, READY_AT >> 8, READY & 0xff, READY >> 8, // mov word [READY_AT], READY
     0xbe, table & 0xff, table >> 8, // mov si, table
     0xac, 0x84, 0xc0, 0x74, 0x0d, // next: lodsb; test al,al; jz done
     0x88, 0xc3, 0x30, 0xe4, 0xcd, 0x16, // mov bl,al; xor ah,ah; int 16h
@@ -54,6 +60,9 @@ describe('send-key (virDomainSendKey) with real QEMU', () => {
     writeFileSync(img, keyReadingSector(EXPECTED));
     const dom = await t.conn.defineXML(domainXml('keys', `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${img}'/><target dev='hda' bus='ide'/></disk>`));
     await dom.create();
+    // under load SeaBIOS may still be setting up the keyboard (which empties its queue) when create returns
+    await until('the boot sector to run', async () =>
+      (await dom.qemuMonitorCommand(`xp /1hx ${READY_AT}`, DomainQemuMonitorCommandFlags.HMP)).includes(`0x${READY.toString(16)}`));
     const sends = [
       ['KEY_A'], ['--codeset', 'usb', '5'], ['--codeset', 'win32', 'VK_C'], ['--codeset', 'os_x', 'ANSI_D'], ['--codeset', 'xt', '0x12'],
       ['--codeset', 'atset2', '0x2b'], ['--codeset', 'atset3', '064'], ['--codeset', 'xt_kbd', '35'], ['--codeset', 'qnum', '0x17'],

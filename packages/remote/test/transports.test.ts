@@ -27,7 +27,8 @@ async function listVia(uri: string, auth?: ConnectAuth): Promise<string[]> {
   }
 }
 
-suite('transports', { timeout: 30_000 }, () => {
+// Each test runs several ssh logins and virsh runs, every one bounded; at CI's load one test takes over 30 s.
+suite('transports', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), `tsvirt-transports-${process.pid}-`));
   let daemon: PrivateLibvirtd;
   let tcpPort: number;

@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fchownSync, fsync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fstatSync, fsync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ErrorDomain } from './errors/error-codes.js';
@@ -33,7 +33,7 @@ function keepOwner(fd: number, uid: number, gid: number): void {
  * the thread pool, since each pool hop is a wait of its own on a loaded machine. A file that
  * exists keeps its mode and owner unless a mode is given.
  */
-async function writeOnce(path: string, data: Uint8Array, mode: number | undefined): Promise<void> {
+async function writeOnce(path: string, data: Uint8Array, mode: number | undefined, durable: boolean): Promise<void> {
   const target = realTarget(path);
   mkdirSync(dirname(target), { recursive: true });
   const existing = statSync(target, { throwIfNoEntry: false });
@@ -46,8 +46,10 @@ async function writeOnce(path: string, data: Uint8Array, mode: number | undefine
     try {
       for (let off = 0; off < data.length;) off += writeSync(fd, data, off);
       if (existing && (existing.uid !== process.geteuid?.() || existing.gid !== process.getegid?.())) keepOwner(fd, existing.uid, existing.gid);
-      if (wanted !== undefined) fchmodSync(fd, wanted);
-      await fsyncAsync(fd);
+      // Only when the umask took bits away: an inode change less per write (each one waits for the
+      // file system's journal on a busy disk).
+      if (wanted !== undefined && (fstatSync(fd).mode & 0o7777) !== wanted) fchmodSync(fd, wanted);
+      if (durable) await fsyncAsync(fd);
     } finally {
       closeSync(fd);
     }
@@ -66,16 +68,18 @@ async function writeOnce(path: string, data: Uint8Array, mode: number | undefine
  * Writes a file so that readers see either the old or the new content, never a torn one: the
  * data goes to a temporary file beside it that is fsynced and renamed over the target (through a
  * symlink, the file it points to). Parent directories are created as needed. Writes of one file
- * from this process complete in the order they were asked for.
+ * from this process complete in the order they were asked for. With `durable: false` the fsync
+ * is left out: readers still never see a torn file while the machine runs, but after a crash of
+ * the machine the file may be empty or old, so only for a file whose loss a reader survives.
  */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
-  opts: { mode?: number; domain?: ErrorDomain } = {},
+  opts: { mode?: number; domain?: ErrorDomain; durable?: boolean } = {},
 ): Promise<void> {
   const key = resolve(path);
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  const mine = (inFlight.get(key) ?? Promise.resolve()).then(() => writeOnce(key, bytes, opts.mode));
+  const mine = (inFlight.get(key) ?? Promise.resolve()).then(() => writeOnce(key, bytes, opts.mode, opts.durable ?? true));
   const settled = mine.catch(() => undefined);
   inFlight.set(key, settled);
   try {

@@ -29,6 +29,28 @@ describe('writeFileAtomic', () => {
     expect(statSync(p).mode & 0o777).toBe(0o600);
   });
 
+  it('applies a mode the umask would take bits from, and keeps it on the next write', async () => {
+    const p = join(dir, 'umask.xml');
+    const old = process.umask(0o077);
+    try {
+      await writeFileAtomic(p, 'shared', { mode: 0o644 });
+      expect(statSync(p).mode & 0o777).toBe(0o644);
+      await writeFileAtomic(p, 'again');
+      expect(statSync(p).mode & 0o777).toBe(0o644);
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('durable: false (no fsync) still writes the file whole, keeping its mode', async () => {
+    const p = join(dir, 'counter');
+    await writeFileAtomic(p, '1\n', { mode: 0o640 });
+    for (let i = 2; i < 6; i++) await writeFileAtomic(p, `${i}\n`, { durable: false });
+    expect(readFileSync(p, 'utf8')).toBe('5\n');
+    expect(statSync(p).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir).filter((f) => f.startsWith('counter'))).toEqual(['counter']);
+  });
+
   it('leaves no temporary file behind', async () => {
     const sub = join(dir, 'clean');
     for (let i = 0; i < 5; i++) await writeFileAtomic(join(sub, 'c.xml'), `v${i}`);

@@ -46,7 +46,11 @@ function chardevDefaults(dev: XmlElement): void {
     let i = 0;
     dev.children = dev.children.map((c) => (c.kind === 'element' && c.name === 'source' ? ordered[i++]! : c));
   }
-  if (type === 'tcp' && !firstChild(dev, 'protocol')) dev.children.push(element('protocol', [['type', 'raw']]));
+  // libvirt writes the protocol right after the sources, before a device's target, boot order or address.
+  if (type === 'tcp' && !firstChild(dev, 'protocol')) {
+    const at = dev.children.findLastIndex((c) => c.kind === 'element' && c.name === 'source') + 1;
+    dev.children.splice(at, 0, element('protocol', [['type', 'raw']]));
+  }
 }
 
 /** Controllers without an index take the lowest one their type has free. */

@@ -6,7 +6,8 @@ import { DISK_IOTUNE_ORDER } from '../domain/devices/disk-iotune.js';
 /** libvirt's layout of `<domain>`. */
 export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
   'domain/devices': { expanded: true },
-  'domain/devices/redirdev': { expanded: true },
+  // A redirected USB device: its chardev's sources and protocol, its boot order, then its alias before its address.
+  'domain/devices/redirdev': { expanded: true, order: ['source', 'protocol', 'boot', 'alias', 'address'] },
   'domain/metadata': { foreign: true },
   // libvirt's full order: the corpus never shows some of these pairs side by side.
   'domain/cputune': {
@@ -21,6 +22,15 @@ export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
   // A running guest's memory modules: their alias before the address, virtio-mem's plugged size last.
   'domain/devices/memory': { order: ['uuid', 'source', 'target', 'alias', 'address'], attrs: ['model', 'access', 'discard'] },
   'domain/devices/memory/target': { order: ['size', 'node', 'label', 'readonly', 'block', 'requested', 'current'] },
+  // A running guest's devices carry their alias before their address (libvirt's device info).
+  ...Object.fromEntries(['serial', 'parallel', 'console'].map((k) => [`domain/devices/${k}`, { order: ['log', 'source', 'protocol', 'target', 'alias', 'address'] }])),
+  'domain/devices/filesystem': { order: ['driver', 'binary', 'source', 'target', 'boot', 'alias', 'address'] },
+  'domain/devices/shmem': { order: ['model', 'size', 'server', 'msi', 'alias', 'address'] },
+  'domain/devices/smartcard': { order: ['certificate', 'database', 'source', 'protocol', 'alias', 'address'] },
+  'domain/devices/tpm': { order: ['backend', 'alias', 'address'] },
+  'domain/devices/vsock': { order: ['cid', 'alias', 'address', 'driver'] },
+  'domain/devices/watchdog': { order: ['alias', 'address'] },
+  'domain/devices/hub': { order: ['alias', 'address'] },
   'domain/devices/video/model': { order: ['resolution', 'acceleration'], attrs: ['type', 'ram', 'vram', 'vram64', 'vgamem', 'heads', 'primary', 'blob'] },
 });
 

@@ -2,6 +2,7 @@ import { devicesOf, parseDomainXML } from '@tsvirt/conf';
 import { DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { channelSocketPath } from '../command/device-args.js';
+import { withDeviceAliases } from '../devices/device-aliases.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { withMonitor } from '../driver/monitor.js';
@@ -21,13 +22,12 @@ export interface DomainAgent {
 }
 
 /** The host end of a domain's agent channel: the socket the definition names, else the one made in the run directory. */
-function agentSocket(status: ActiveStatus): { path: string; index: number } | undefined {
-  const channels = devicesOf(parseDomainXML(status.xml, { arch: GUEST_ARCH }), 'channel');
-  const index = channels.findIndex((c) => c.target?.type === 'virtio' && c.target.name === AGENT_CHANNEL);
-  if (index < 0) return undefined;
-  const c = channels[index]!;
+function agentSocket(status: ActiveStatus): { path: string; chardev: string } | undefined {
+  const channels = devicesOf(withDeviceAliases(parseDomainXML(status.xml, { arch: GUEST_ARCH })), 'channel');
+  const c = channels.find((x) => x.target?.type === 'virtio' && x.target.name === AGENT_CHANNEL);
+  if (!c) return undefined;
   const path = c.type === 'unix' ? c.sources?.find((s) => s.path !== undefined)?.path : undefined;
-  return { path: path ?? channelSocketPath(status.runDir, AGENT_CHANNEL), index };
+  return { path: path ?? channelSocketPath(status.runDir, AGENT_CHANNEL), chardev: `char${c.alias ?? ''}` };
 }
 
 /**
@@ -40,7 +40,7 @@ export async function requireAgent(status: ActiveStatus): Promise<string> {
   const socket = agentSocket(status);
   if (!socket) throw new VirError(ErrorCode.ARGUMENT_UNSUPPORTED, 'QEMU guest agent is not configured', D);
   const chardevs = await withMonitor(status, (m) => m.execute('query-chardev')) as Array<{ label: string; 'frontend-open'?: boolean }>;
-  if (!chardevs.find((c) => c.label === `charchannel${socket.index}`)?.['frontend-open']) {
+  if (!chardevs.find((c) => c.label === socket.chardev)?.['frontend-open']) {
     throw new VirError(ErrorCode.AGENT_UNRESPONSIVE, 'QEMU guest agent is not connected', D);
   }
   return socket.path;

@@ -2,6 +2,7 @@ import { DomainEventAgentLifecycleState, DomainEventID, type DomainDriverEvent, 
 import { parseDomainXML, formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { channelSocketPath } from '../command/device-args.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
+import { withDeviceAliases } from '../devices/device-aliases.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
@@ -9,8 +10,8 @@ import { GUEST_ARCH } from '../state/qemu-store.js';
 type ChannelState = 'connected' | 'disconnected';
 
 /** A virtio channel's state in the live XML (`<target state=...>`), as libvirt keeps it for named ones. */
-function setState(def: DomainDef, index: number, state: ChannelState): boolean {
-  const c = devicesOf(def.devices, 'channel')[index];
+function setState(def: DomainDef, alias: string, state: ChannelState): boolean {
+  const c = devicesOf(def.devices, 'channel').find((x) => x.alias === alias);
   if (c?.target?.type !== 'virtio' || c.target.name === undefined || c.target.state === state) return false;
   writeBack(def, { ...c, target: { ...c.target, state } });
   return true;
@@ -25,20 +26,18 @@ export async function recordChannels(mon: QmpClient, def: DomainDef, runDir: str
   const channels = devicesOf(def.devices, 'channel');
   if (channels.length === 0) return;
   const chardevs = await mon.execute<Array<{ label: string; 'frontend-open'?: boolean }>>('query-chardev');
-  channels.forEach((c, i) => {
+  channels.forEach((c) => {
     if (c.type === 'unix' && c.target?.name !== undefined && !c.sources?.some((s) => s.path !== undefined)) {
       writeBack(def, { ...c, sources: [{ mode: 'bind', path: channelSocketPath(runDir, c.target.name) }] });
     }
-    setState(def, i, chardevs.find((x) => x.label === `charchannel${i}`)?.['frontend-open'] ? 'connected' : 'disconnected');
+    if (c.alias !== undefined) setState(def, c.alias, chardevs.find((x) => x.label === `char${c.alias}`)?.['frontend-open'] ? 'connected' : 'disconnected');
   });
 }
 
-/** VSERPORT_CHANGE of `channelN`: the guest opened or closed its end; returns whether the live XML changed. */
+/** VSERPORT_CHANGE of the channel whose alias is `id`: the guest opened or closed its end; returns whether the live XML changed. */
 export function followChannel(s: ActiveStatus, id: string, open: boolean): boolean {
-  const m = /^channel(\d+)$/.exec(id);
-  if (!m) return false;
-  const def = parseDomainXML(s.xml, { arch: GUEST_ARCH });
-  if (!setState(def, Number(m[1]), open ? 'connected' : 'disconnected')) return false;
+  const def = withDeviceAliases(parseDomainXML(s.xml, { arch: GUEST_ARCH }));
+  if (!setState(def, id, open ? 'connected' : 'disconnected')) return false;
   s.xml = formatDomainXML(def, { id: s.id });
   return true;
 }
@@ -49,12 +48,11 @@ const AGENT_CHANNEL = 'org.qemu.guest_agent.0';
 /**
  * The AGENT_LIFECYCLE event of a domain's agent channel (none without one), as libvirt raises it
  * at start (reason DOMAIN_STARTED) and on each VSERPORT_CHANGE of that channel (reason CHANNEL).
- * `channel` names the channel (`channelN`) an event is about; at start the first agent channel counts.
+ * `channel` names the channel (its alias) an event is about; at start the first agent channel counts.
  */
 export function agentLifecycle(domain: DomainRef, def: DomainDef, reason: number, channel?: string): DomainDriverEvent | undefined {
-  const channels = devicesOf(def.devices, 'channel');
-  const index = channel === undefined ? channels.findIndex((c) => c.target?.name === AGENT_CHANNEL) : Number(/^channel(\d+)$/.exec(channel)?.[1] ?? -1);
-  const c = channels[index];
+  const channels = devicesOf(withDeviceAliases(def).devices, 'channel');
+  const c = channel === undefined ? channels.find((x) => x.target?.name === AGENT_CHANNEL) : channels.find((x) => x.alias === channel);
   if (c?.target?.type !== 'virtio' || c.target.name !== AGENT_CHANNEL || c.target.state === undefined) return undefined;
   const state = c.target.state === 'connected' ? DomainEventAgentLifecycleState.CONNECTED : DomainEventAgentLifecycleState.DISCONNECTED;
   return { eventID: DomainEventID.AGENT_LIFECYCLE, domain, state, reason };

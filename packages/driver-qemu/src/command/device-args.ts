@@ -7,6 +7,7 @@ import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
 import { virtioOptions } from './virtio-args.js';
+import { aliasOf, controllerAlias } from '../devices/device-aliases.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -26,7 +27,9 @@ function unsupported(what: string): VirError {
 
 const USB_MODELS: Record<string, string> = {
   'piix3-uhci': 'piix3-usb-uhci', 'qemu-xhci': 'qemu-xhci', 'nec-xhci': 'nec-usb-xhci', ehci: 'usb-ehci',
+  'ich9-ehci1': 'ich9-usb-ehci1', 'ich9-uhci1': 'ich9-usb-uhci1', 'ich9-uhci2': 'ich9-usb-uhci2', 'ich9-uhci3': 'ich9-usb-uhci3',
 };
+
 
 /** `-device` arguments of the controllers QEMU does not create by itself. */
 export function controllerArgs(devices: readonly XmlElement[]): string[] {
@@ -50,20 +53,22 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
       const addr = pciAddressOf(c) ? at(c) : { bus: 'pci.0', addr: '0x1.0x2' };
       // XHCI controllers take their port count as USB2 and USB3 ports.
       const ports = c.ports !== undefined && (driver === 'qemu-xhci' || driver === 'nec-usb-xhci') ? { p2: c.ports, p3: c.ports } : {};
-      out.push(...deviceArg({ driver, ...ports, id: index === 0 ? 'usb' : `usb${index}`, ...addr }));
+      // A USB1 companion of an EHCI controller has no id of its own: it serves its master's bus from its first port.
+      const own = c.master === undefined ? { id: aliasOf(c) } : { masterbus: `${controllerAlias(devices, 'usb', index)}.0`, firstport: c.master };
+      out.push(...deviceArg({ driver, ...ports, ...own, ...addr }));
     } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
       const d = c.driver;
       const tuning = { num_queues: d?.queues, cmd_per_lun: d?.cmdPerLun, max_sectors: d?.maxSectors, ioeventfd: d?.ioeventfd };
-      out.push(...deviceArg({ driver, ...iothreadProp(d?.iothread), ...virtioOptions(d), id: `scsi${index}`, ...defined(tuning), ...at(c) }));
+      out.push(...deviceArg({ driver, ...iothreadProp(d?.iothread), ...virtioOptions(d), id: aliasOf(c), ...defined(tuning), ...at(c) }));
     } else if (c.type === 'sata' && !(pcieRoot && index === 0)) {
       // q35's first SATA controller is the ICH9's own.
       out.push(...deviceArg({ driver: 'ahci', id: `sata${index}`, ...at(c) }));
     } else if (c.type === 'ccid') {
-      out.push(...deviceArg({ driver: 'usb-ccid', id: `ccid${index}`, ...usbPlacement(devices, c) }));
+      out.push(...deviceArg({ driver: 'usb-ccid', id: aliasOf(c), ...usbPlacement(devices, c) }));
     } else if (c.type === 'virtio-serial') {
-      out.push(...deviceArg({ driver: 'virtio-serial-pci', ...virtioOptions(c.driver), id: `virtio-serial${index}`, ...at(c) }));
+      out.push(...deviceArg({ driver: 'virtio-serial-pci', ...virtioOptions(c.driver), id: aliasOf(c), ...at(c) }));
     }
     // ide, pci-root and the rest are built into the machine.
   }
@@ -144,10 +149,11 @@ function isaProps(c: Chardev): Record<string, number> {
 /** `-chardev` and `-device` arguments of the serial ports (ISA UARTs, or the ISA debug console). */
 export function serialArgs(devices: readonly XmlElement[], fds: HostFds | undefined): string[] {
   return serialPorts(devices).flatMap((s, i) => {
-    const chardev = `charserial${i}`;
+    const id = aliasOf(s);
+    const chardev = `char${id}`;
     const device = s.target?.type === 'isa-debug'
-      ? { driver: 'isa-debugcon', chardev, id: `serial${i}`, ...isaProps(s) }
-      : { driver: 'isa-serial', chardev, id: `serial${i}`, index: i, ...isaProps(s) };
+      ? { driver: 'isa-debugcon', chardev, id, ...isaProps(s) }
+      : { driver: 'isa-serial', chardev, id, index: i, ...isaProps(s) };
     return [...chardevArgs(s, chardev, fds), ...deviceArg(device)];
   });
 }
@@ -160,15 +166,15 @@ export const channelSocketPath = (runDir: string, name: string): string => `${ru
  * each on the port libvirt gave it at define time.
  */
 export function channelArgs(devices: readonly XmlElement[], runDir: string, fds: HostFds | undefined): string[] {
-  return devicesOf(devices, 'channel').flatMap((c, i) => {
+  return devicesOf(devices, 'channel').flatMap((c) => {
     const target = c.target;
     if (target?.type !== 'virtio') throw unsupported(`channel target type '${target?.type}'`);
     const a = c.address?.type === 'virtio-serial' ? c.address : undefined;
-    const id = `charchannel${i}`;
-    const chardev = chardevArgs(c, id, fds, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
+    const id = aliasOf(c);
+    const chardev = chardevArgs(c, `char${id}`, fds, 'serial', target.name === undefined ? undefined : channelSocketPath(runDir, target.name));
     const port = {
-      driver: 'virtserialport', bus: `virtio-serial${a?.controller ?? 0}.${a?.bus ?? 0}`, ...(a?.port !== undefined ? { nr: Number(a.port) } : {}),
-      chardev: id, id: `channel${i}`, ...(target.name !== undefined ? { name: target.name } : {}),
+      driver: 'virtserialport', bus: `${controllerAlias(devices, 'virtio-serial', a?.controller ?? 0)}.${a?.bus ?? 0}`, ...(a?.port !== undefined ? { nr: Number(a.port) } : {}),
+      chardev: `char${id}`, id, ...(target.name !== undefined ? { name: target.name } : {}),
     };
     return [...chardev, ...deviceArg(port)];
   });
@@ -176,18 +182,18 @@ export function channelArgs(devices: readonly XmlElement[], runDir: string, fds:
 
 /** `-chardev` and `-device virtconsole` of the virtio consoles (a serial console is its serial port). */
 export function consoleArgs(devices: readonly XmlElement[], fds: HostFds | undefined): string[] {
-  return devicesOf(devices, 'console').flatMap((c, i) => {
+  return devicesOf(devices, 'console').flatMap((c) => {
     if (c.target?.type !== 'virtio') return [];
-    const id = `charconsole${i}`;
-    return [...chardevArgs(c, id, fds), ...deviceArg({ driver: 'virtconsole', chardev: id, id: `console${i}` })];
+    const id = aliasOf(c);
+    return [...chardevArgs(c, `char${id}`, fds), ...deviceArg({ driver: 'virtconsole', chardev: `char${id}`, id })];
   });
 }
 
 /** `-chardev` and `-device isa-parallel` arguments of the parallel ports. */
 export function parallelArgs(devices: readonly XmlElement[], fds: HostFds | undefined): string[] {
-  return devicesOf(devices, 'parallel').flatMap((p, i) => {
-    const chardev = `charparallel${i}`;
-    return [...chardevArgs(p, chardev, fds, 'parallel'), ...deviceArg({ driver: 'isa-parallel', chardev, id: `parallel${i}`, ...isaProps(p) })];
+  return devicesOf(devices, 'parallel').flatMap((p) => {
+    const id = aliasOf(p);
+    return [...chardevArgs(p, `char${id}`, fds, 'parallel'), ...deviceArg({ driver: 'isa-parallel', chardev: `char${id}`, id, ...isaProps(p) })];
   });
 }
 
@@ -271,7 +277,7 @@ export function videoArgs(devices: readonly XmlElement[]): string[] {
     if (model.heads !== undefined && model.heads !== 1 && type !== 'qxl' && type !== 'virtio') throw unsupported(`video heads '${model.heads}'`);
     // ramfb is not a PCI device.
     const at = type === 'ramfb' ? {} : pciProps(pciAddressOf(v), pcieRoot);
-    return deviceArg({ driver: names[i === 0 ? 0 : 1], ...virtioOptions(v.driver), id: `video${i}`, ...videoMemory(type, model), ...at });
+    return deviceArg({ driver: names[i === 0 ? 0 : 1], ...virtioOptions(v.driver), id: aliasOf(v), ...videoMemory(type, model), ...at });
   });
 }
 
@@ -280,5 +286,5 @@ export function balloonArgs(devices: readonly XmlElement[]): string[] {
   const b = devicesOf(devices, 'memballoon')[0];
   if (!b || b.model === 'none') return [];
   return deviceArg({
-    driver: 'virtio-balloon-pci', ...virtioOptions(b.driver), id: 'balloon0', ...(b.freePageReporting !== undefined ? { 'free-page-reporting': b.freePageReporting } : {}), ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
+    driver: 'virtio-balloon-pci', ...virtioOptions(b.driver), id: aliasOf(b), ...(b.freePageReporting !== undefined ? { 'free-page-reporting': b.freePageReporting } : {}), ...pciProps(pciAddressOf(b), hasPcieRoot(devices)) });
 }

@@ -21,6 +21,8 @@ export interface ResolvedDisk {
   readonly bootIndex: number | undefined;
   /** The model of the SCSI controller a SCSI disk sits on. */
   readonly scsiModel: string | undefined;
+  /** The alias of the SCSI controller a SCSI disk sits on (QEMU's bus is `ALIAS.0`). */
+  readonly scsiBus?: string | undefined;
   /** The images below the source, top first, when read at start (numbered as libvirt numbers nodes, in the live XML). */
   readonly backing?: readonly BackingLayer[];
   /** The fd set QEMU opens the file through, for a source with `fdgroup` (fdgroup/fd-sets.ts). */
@@ -150,7 +152,7 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false, usbAt: JsonPr
       const driver = v.device === 'lun' ? 'scsi-block' : v.device === 'cdrom' ? 'scsi-cd' : 'scsi-hd';
       const deviceId = v.device === 'lun' ? {} : { device_id: v.disk.serial ?? `drive-${d.alias}` };
       const where = d.scsiModel === 'lsilogic' ? { 'scsi-id': a.unit } : { channel: a.bus, 'scsi-id': a.target, lun: a.unit };
-      return { driver, bus: `scsi${a.controller}.0`, ...where, ...deviceId, ...share, ...tail };
+      return { driver, bus: `${d.scsiBus ?? `scsi${a.controller}`}.0`, ...where, ...deviceId, ...share, ...tail };
     }
     case 'fdc':
       return { driver: 'floppy', unit: a.unit, ...tail };

@@ -6,6 +6,7 @@ import type { JsonProps } from './disk-props.js';
 import { iscsiProps } from './network-disk.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
+import { controllerAlias } from '../devices/device-aliases.js';
 
 type Hostdev = DeviceOf<'hostdev'>;
 
@@ -49,7 +50,7 @@ export function scsiHostdevDevice(h: Hostdev, at: ScsiHostdevPlacement, devices:
   // An LSI controller addresses a device by unit alone; virtio-scsi by channel, target and LUN.
   const where = scsiControllerModel(devices, controller) === 'lsilogic' ? { 'scsi-id': a.unit ?? 0 } : { channel: a.bus ?? 0, 'scsi-id': a.target ?? 0, lun: a.unit ?? 0 };
   return {
-    driver: 'scsi-generic', drive: hostdevBackendNode(at.node), id: at.id, bus: `scsi${controller}.0`, ...where,
+    driver: 'scsi-generic', drive: hostdevBackendNode(at.node), id: at.id, bus: `${controllerAlias(devices, 'scsi', controller)}.0`, ...where,
     ...(h.bootOrder !== undefined ? { bootindex: h.bootOrder } : {}),
   };
 }

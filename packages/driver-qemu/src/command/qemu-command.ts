@@ -18,6 +18,9 @@ import { soundArgs } from './sound-args.js';
 import { tpmArgs } from './tpm-args.js';
 import { vhostUserDiskArgs } from './vhost-user-disk.js';
 import { watchdogArgs } from './watchdog-args.js';
+import { redirdevArgs } from './redirdev-args.js';
+import { shmemArgs } from './shmem-args.js';
+import { vsockArgs, type VsockFd } from './vsock-args.js';
 import { addFdArgs } from '../fdgroup/fd-sets.js';
 import type { TapArg } from './netdev-args.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
@@ -25,6 +28,7 @@ import { hasPcieRoot } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 import { bootVcpus } from '../vcpu/vcpu-startup.js';
+import { withDeviceAliases } from '../devices/device-aliases.js';
 
 /** Everything besides the definition that the command line names. */
 export interface CommandContext {
@@ -49,10 +53,12 @@ export interface CommandContext {
    * write are opened by the driver and passed, as libvirt passes them; without it QEMU opens the paths.
    */
   readonly hostFds?: HostFds;
+  /** The `/dev/vhost-vsock` descriptor of a real start's vsock device, its guest context id set. */
+  readonly vsock?: VsockFd;
 }
 
 /** Device kinds that become QEMU devices in libvirt but that this command line does not build yet. */
-const UNBUILT = ['redirdev', 'hub', 'shmem', 'crypto', 'vsock'] as const;
+const UNBUILT = ['hub', 'crypto'] as const;
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
 export function emulatorOf(def: DomainDef): string {
@@ -134,7 +140,9 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
  * the guest starts paused (-S) with a QMP monitor on a unix socket and stays alive when the
  * guest powers off (-no-shutdown), so the driver decides what happens next.
  */
-export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] {
+export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[] {
+  // Every device's QEMU id is its alias, as libvirt's are.
+  const def = withDeviceAliases(given);
   // Devices the command line cannot give QEMU yet are refused, never left out.
   const missing = UNBUILT.find((kind) => devicesOf(def.devices, kind).length > 0);
   if (missing) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `<${missing}> devices are not supported by this driver yet`, ErrorDomain.QEMU);
@@ -196,11 +204,14 @@ export function buildCommandLine(def: DomainDef, ctx: CommandContext): string[] 
     ...videoArgs(def.devices),
     ...soundArgs(def.devices),
     ...watchdogArgs(def.devices),
+    ...redirdevArgs(def.devices, ctx.hostFds),
     ...hostdevArgs(def.devices, ctx.disks.length + 1, ctx.scsiSgPaths ?? new Map()),
     ...balloonArgs(def.devices),
     ...rngArgs(def.devices, ctx.hostFds),
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
     ...panicArgs(def.devices),
+    ...shmemArgs(def.devices),
+    ...vsockArgs(def.devices, ctx.vsock),
     '-msg', 'timestamp=on',
   ];
 }

@@ -2,6 +2,7 @@ import type { XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import { deviceArg } from './device-args.js';
+import { aliasOf } from '../devices/device-aliases.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 
 /** QEMU's device for each sound card model that is one PCI device playing through an audio backend. */
@@ -14,8 +15,8 @@ const HDA: Record<string, string> = { ich6: 'intel-hda', ich7: 'intel-hda', ich9
 export function soundArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
   const firstAudio = devicesOf(devices, 'audio')[0]?.id ?? 1;
-  return devicesOf(devices, 'sound').flatMap((s, i) => {
-    const id = `sound${i}`;
+  return devicesOf(devices, 'sound').flatMap((s) => {
+    const id = aliasOf(s);
     const audiodev = `audio${s.audioId ?? firstAudio}`;
     const model = s.model ?? 'ich6';
     const at = pciProps(pciAddressOf(s), pcieRoot);

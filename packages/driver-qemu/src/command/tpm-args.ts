@@ -2,6 +2,7 @@ import type { XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import { deviceArg } from './device-args.js';
+import { aliasOf } from '../devices/device-aliases.js';
 
 const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, what, ErrorDomain.QEMU);
 
@@ -11,7 +12,7 @@ const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UN
  * (`tpm/swtpm-emulator.ts`) and passes its socket (`emulatorSocket`).
  */
 export function tpmArgs(devices: readonly XmlElement[], emulatorSocket: string | undefined): string[] {
-  return devicesOf(devices, 'tpm').flatMap((tpm, i) => {
+  return devicesOf(devices, 'tpm').flatMap((tpm) => {
     const backend = tpm.backend ?? {};
     const model = tpm.model ?? 'tpm-tis';
     if (model !== 'tpm-tis' && model !== 'tpm-crb') throw unsupported(`TPM model '${model}' is not supported on this architecture`);
@@ -19,12 +20,12 @@ export function tpmArgs(devices: readonly XmlElement[], emulatorSocket: string |
     if (backend.type === 'external') socket = backend.source?.path;
     else if (backend.type === 'emulator') socket = emulatorSocket;
     else throw unsupported(`TPM backend '${backend.type ?? 'passthrough'}' is not supported by this driver yet`);
-    if (socket === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `no swtpm socket for the emulated TPM 'tpm${i}'`, ErrorDomain.QEMU);
-    const id = `tpm-tpm${i}`;
+    if (socket === undefined) throw new VirError(ErrorCode.INTERNAL_ERROR, `no swtpm socket for the emulated TPM '${aliasOf(tpm)}'`, ErrorDomain.QEMU);
+    const id = `tpm-${aliasOf(tpm)}`;
     return [
       '-chardev', `socket,id=chrtpm,path=${socket.replaceAll(',', ',,')}`,
       '-tpmdev', `emulator,id=${id},chardev=chrtpm`,
-      ...deviceArg({ driver: model, tpmdev: id, id: `tpm${i}` }),
+      ...deviceArg({ driver: model, tpmdev: id, id: aliasOf(tpm) }),
     ];
   });
 }

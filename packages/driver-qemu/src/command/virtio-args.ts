@@ -6,6 +6,7 @@ import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
 import { chardevArgs, type HostFds } from './chardev-host.js';
+import { aliasOf } from '../devices/device-aliases.js';
 
 /** The virtio transport options of a device's `<driver>`, as conf types them. */
 type VirtioOptions = NonNullable<DeviceOf<'rng'>['driver']>;
@@ -28,11 +29,11 @@ const unsupported = (what: string): VirError => new VirError(ErrorCode.CONFIG_UN
 /** `-fsdev` and `-device virtio-9p-pci` of each shared directory (9p over the local backend). */
 export function filesystemArgs(devices: readonly XmlElement[], runDir: string): string[] {
   const pcieRoot = hasPcieRoot(devices);
-  return devicesOf(devices, 'filesystem').flatMap((fs, i) => {
-    if (isVirtiofs(fs)) return virtiofsArgs(fs, `fs${i}`, runDir, pcieRoot);
+  return devicesOf(devices, 'filesystem').flatMap((fs) => {
+    if (isVirtiofs(fs)) return virtiofsArgs(fs, aliasOf(fs), runDir, pcieRoot);
     const driver = fs.driver?.type ?? 'path';
     if ((fs.type ?? 'mount') !== 'mount' || (driver !== 'path' && driver !== 'handle')) throw unsupported(`filesystem driver type '${driver}' is not supported`);
-    const id = `fs${i}`;
+    const id = aliasOf(fs);
     const opts = [
       `${driver === 'handle' ? 'handle' : 'local'}`,
       `security_model=${fs.accessmode ?? 'passthrough'}`,
@@ -53,10 +54,10 @@ const VIRTIO_INPUTS: Record<string, string> = { mouse: 'virtio-mouse-pci', keybo
 const USB_INPUTS: Record<string, string> = { mouse: 'usb-mouse', keyboard: 'usb-kbd', tablet: 'usb-tablet' };
 
 /** The `input-linux` object that passes a host evdev device through, grabbing it as asked. */
-function inputLinuxProps(input: DeviceOf<'input'>, i: number): JsonProps {
+function inputLinuxProps(input: DeviceOf<'input'>): JsonProps {
   const src = input.source ?? {};
   return {
-    'qom-type': 'input-linux', id: `input${i}`, evdev: src.dev,
+    'qom-type': 'input-linux', id: aliasOf(input), evdev: src.dev,
     ...(src.repeat !== undefined ? { repeat: src.repeat === 'on' } : {}),
     ...(src.grab === 'all' ? { grab_all: true } : {}),
     ...(src.grabToggle !== undefined ? { 'grab-toggle': src.grabToggle } : {}),
@@ -66,27 +67,28 @@ function inputLinuxProps(input: DeviceOf<'input'>, i: number): JsonProps {
 /** `-device` of the virtio and USB input devices and `-object` of evdev passthrough (PS/2 ones are the machine's own). */
 export function inputArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
-  return devicesOf(devices, 'input').flatMap((input, i) => {
+  return devicesOf(devices, 'input').flatMap((input) => {
     if (input.bus === 'usb') {
       const driver = USB_INPUTS[input.type ?? ''];
       if (!driver) throw unsupported(`input device type '${input.type}' on bus usb`);
-      return ['-device', JSON.stringify({ driver, id: `input${i}`, ...usbPlacement(devices, input) })];
+      return ['-device', JSON.stringify({ driver, id: aliasOf(input), ...usbPlacement(devices, input) })];
     }
-    if (input.type === 'evdev') return ['-object', JSON.stringify(inputLinuxProps(input, i))];
+    if (input.type === 'evdev') return ['-object', JSON.stringify(inputLinuxProps(input))];
     if (input.bus !== 'virtio') return [];
     const driver = VIRTIO_INPUTS[input.type ?? ''];
     if (!driver) throw unsupported(`input device type '${input.type}' on bus virtio`);
     const evdev = input.type === 'passthrough' ? { evdev: input.source?.evdev } : {};
-    return ['-device', JSON.stringify({ driver, ...virtioOptions(input.driver), id: `input${i}`, ...evdev, ...pciProps(pciAddressOf(input), pcieRoot) })];
+    return ['-device', JSON.stringify({ driver, ...virtioOptions(input.driver), id: aliasOf(input), ...evdev, ...pciProps(pciAddressOf(input), pcieRoot) })];
   });
 }
 
 /** `-object` (the host's entropy source: a device file, QEMU's own, or an egd daemon's socket) and `-device virtio-rng-pci` of each random number generator. */
 export function rngArgs(devices: readonly XmlElement[], fds: HostFds | undefined): string[] {
   const pcieRoot = hasPcieRoot(devices);
-  return devicesOf(devices, 'rng').flatMap((rng, i) => {
+  return devicesOf(devices, 'rng').flatMap((rng) => {
     const backend = rng.backend?.model ?? 'random';
-    const id = `objrng${i}`;
+    const alias = aliasOf(rng);
+    const id = `obj${alias}`;
     let object: JsonProps;
     const chardev: string[] = [];
     if (backend === 'random') {
@@ -95,13 +97,13 @@ export function rngArgs(devices: readonly XmlElement[], fds: HostFds | undefined
       object = { 'qom-type': 'rng-builtin', id };
     } else if (backend === 'egd') {
       // The entropy gathering daemon is reached through a character device of its own.
-      chardev.push(...chardevArgs(rng.backend ?? {}, `charrng${i}`, fds));
-      object = { 'qom-type': 'rng-egd', id, chardev: `charrng${i}` };
+      chardev.push(...chardevArgs(rng.backend ?? {}, `char${alias}`, fds));
+      object = { 'qom-type': 'rng-egd', id, chardev: `char${alias}` };
     } else {
       throw unsupported(`RNG backend '${backend}' is not supported by this driver yet`);
     }
     const rate = rng.rate?.bytes !== undefined ? { 'max-bytes': rng.rate.bytes, period: rng.rate.period ?? 1000 } : {};
-    const props = { driver: 'virtio-rng-pci', ...virtioOptions(rng.driver), rng: id, id: `rng${i}`, ...rate, ...pciProps(pciAddressOf(rng), pcieRoot) };
+    const props = { driver: 'virtio-rng-pci', ...virtioOptions(rng.driver), rng: id, id: alias, ...rate, ...pciProps(pciAddressOf(rng), pcieRoot) };
     return [...chardev, '-object', JSON.stringify(object), '-device', JSON.stringify(props)];
   });
 }

@@ -4,6 +4,7 @@ import { ReadStream, WriteStream } from 'node:tty';
 import { parseDomainXML, type DeviceOf } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, systemError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
+import { withDeviceAliases } from '../devices/device-aliases.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 
@@ -18,7 +19,7 @@ interface ConsoleTarget {
   readonly path: string | undefined;
 }
 
-const target = (c: CharDevice, alias: string): ConsoleTarget => ({ alias: c.alias ?? alias, type: c.type ?? 'pty', path: c.sources?.[0]?.path });
+const target = (c: CharDevice): ConsoleTarget => ({ alias: c.alias ?? '', type: c.type ?? 'pty', path: c.sources?.[0]?.path });
 
 /**
  * The device `devName` names, searched by alias among consoles, then serial ports, then parallel
@@ -26,11 +27,8 @@ const target = (c: CharDevice, alias: string): ConsoleTarget => ({ alias: c.alia
  * console standing for serial port N shares that port's alias, as in libvirt's live XML.
  */
 function findTarget(xml: string, devName: string | undefined): ConsoleTarget | undefined {
-  const def = parseDomainXML(xml, { arch: GUEST_ARCH });
-  const consoles = devicesOf(def.devices, 'console').map((c, i) =>
-    target(c, i === 0 && (c.target?.type ?? 'serial') === 'serial' ? `serial${c.target?.port ?? 0}` : `console${i}`));
-  const serials = devicesOf(def.devices, 'serial').map((s, i) => target(s, `serial${i}`));
-  const parallels = devicesOf(def.devices, 'parallel').map((p, i) => target(p, `parallel${i}`));
+  const def = withDeviceAliases(parseDomainXML(xml, { arch: GUEST_ARCH }));
+  const [consoles, serials, parallels] = (['console', 'serial', 'parallel'] as const).map((k) => (devicesOf(def.devices, k) as CharDevice[]).map(target)) as [ConsoleTarget[], ConsoleTarget[], ConsoleTarget[]];
   if (devName === undefined) return consoles[0] ?? serials[0];
   return [...consoles, ...serials, ...parallels].find((t) => t.alias === devName);
 }

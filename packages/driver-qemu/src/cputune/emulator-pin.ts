@@ -11,7 +11,6 @@ import type { ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, type StoredDomain } from '../state/qemu-store.js';
 
 const D = ErrorDomain.QEMU;
-const run = promisify(execFile);
 
 /** The CPUs the emulator may use by the definition: `<emulatorpin>`, else `<vcpu cpuset>`, else none named. */
 const pinnedSet = (def: DomainDef): string | undefined => otherPart(def, 'cputune')?.emulatorpin ?? def.vcpu.cpuset;
@@ -21,7 +20,9 @@ const pinnedSet = (def: DomainDef): string | undefined => otherPart(def, 'cputun
  * thread, as libvirt's live pinning does, or every thread, as a start does before the guest runs.
  */
 export async function setAffinity(pid: number, cpuset: string, allThreads: boolean): Promise<void> {
-  await run('taskset', [...(allThreads ? ['-a'] : []), '-p', '-c', cpuset, String(pid)]).catch((e: { stderr?: string }) => {
+  // execFile is looked up here, not when the module loads: that would load Node's process and
+  // socket modules into every process that opens the driver.
+  await promisify(execFile)('taskset', [...(allThreads ? ['-a'] : []), '-p', '-c', cpuset, String(pid)]).catch((e: { stderr?: string }) => {
     throw new VirError(ErrorCode.SYSTEM_ERROR, `cannot set CPU affinity on process ${pid}: ${(e.stderr ?? '').trim()}`, D);
   });
 }

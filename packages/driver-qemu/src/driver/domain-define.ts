@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { deviceElement, newDevice, parseDomainXML, type DomainDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { assignPciAddresses } from '../command/pci-address.js';
+import { assignUsbAddresses } from '../devices/usb-addresses.js';
 import { disksOf } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
@@ -40,6 +41,8 @@ export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
   }
   applyQemuDefaults(def, abiUpdate);
   assignPciAddresses(def.devices, def.os.machine);
+  // libvirt gives USB ports only to a new definition (VIR_DOMAIN_DEF_PARSE_ABI_UPDATE), not to a stored one read again.
+  if (abiUpdate) assignUsbAddresses(def);
   return def;
 }
 

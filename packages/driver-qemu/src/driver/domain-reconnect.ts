@@ -15,6 +15,7 @@ import { withMonitor } from './monitor.js';
 import { fakeReboot } from '../events/lifecycle-actions.js';
 import { forgetInterface } from '../hotplug/interface-hotplug.js';
 import { forgetMemory } from '../memdev/memory-hotplug.js';
+import { forgetWholeDevice } from '../hotplug/whole-unplug.js';
 
 const log = logger('qemu.reconnect');
 
@@ -26,6 +27,7 @@ export async function settleHotplug(drv: DriverContext, mon: QmpClient, status: 
     if (ids.has(alias)) continue;
     await forgetMemory(mon, status, alias);
     await forgetInterface(drv, mon, status, alias);
+    await forgetWholeDevice(mon, status, alias);
     await deleteDiskNodes(mon, status.diskNodes[alias]);
     forgetDisk(status, alias);
   }

@@ -6,7 +6,8 @@ import { formatDomainXML, type DomainDef } from '@tsvirt/conf';
 import { DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventType, DomainPausedReason, DomainRunningReason, DomainState } from '@tsvirt/api';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
-import { serialPorts } from '../command/device-args.js';
+import { recordPtys, recordVirtioConsoles } from '../console/chardev-ptys.js';
+import { withDeviceAliases } from '../devices/device-aliases.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
 import { VNC_LISTEN } from '../command/device-args.js';
@@ -26,7 +27,6 @@ import { emulatorPinSetup } from '../cputune/emulator-pin.js';
 import { plugStartupVcpus } from '../vcpu/vcpu-startup.js';
 import { pinVcpuThreads } from '../vcpu/vcpu-affinity.js';
 import { freeVncPort } from '../process/vnc-port.js';
-import type { QmpClient } from '../qmp/qmp-client.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
 import { checkScsiHostdevsFree, planDomainScsiHostdevs } from '../shared-disks/scsi-hostdev-claims.js';
 import { hostdevIds } from '../command/hostdev-args.js';
@@ -45,6 +45,8 @@ import { agentLifecycle, recordChannels } from '../agent/channel-state.js';
 import { assignFdSets } from '../fdgroup/fd-sets.js';
 import { withFreshCopies } from '../fdgroup/fd-group-store.js';
 import { recordMemoryDevices } from '../memdev/memory-live.js';
+import { openVhostVsock, recordVsockCid, type OpenedVsock } from '../process/vhost-vsock.js';
+import { closeSync } from 'node:fs';
 
 /** How a start is asked for. */
 export interface StartOptions {
@@ -68,8 +70,10 @@ export async function accelFor(drv: DriverContext, def: DomainDef): Promise<'kvm
   throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `Emulator '${emulatorOf(def)}' does not support virt type '${def.type}'`, ErrorDomain.QEMU);
 }
 
-/** Records each disk's and interface's device id in the live definition, as libvirt's `<alias>`. */
+/** Records each device's id in the live definition, as libvirt's `<alias>` (the command line names devices by them). */
 function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
+  def.devices = withDeviceAliases(def).devices;
+  recordVirtioConsoles(def);
   for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias, ...liveChain(d) });
   // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
   devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));
@@ -89,21 +93,6 @@ function listenDefaults(g: DeviceOf<'graphics'>): Partial<DeviceOf<'graphics'>> 
   const first = g.listens?.[0];
   if (g.listenAddress !== undefined || (first && first.type !== 'address') || first?.address !== undefined) return {};
   return { listenAddress: VNC_LISTEN, listens: [{ ...first, type: 'address', address: VNC_LISTEN }, ...(g.listens?.slice(1) ?? [])] };
-}
-
-/** Writes the pty paths QEMU allocated into the live definition's serial ports and console. */
-async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> {
-  const serials = serialPorts(def.devices);
-  if (!serials.some((s) => (s.type ?? 'pty') === 'pty')) return;
-  const chardevs = await mon.execute<Array<{ label: string; filename: string }>>('query-chardev');
-  serials.forEach((s, i) => {
-    const pty = chardevs.find((c) => c.label === `charserial${i}`)?.filename.replace(/^pty:/, '');
-    if (!pty || !pty.startsWith('/dev/')) return;
-    const withPath = <T extends typeof s>(c: T): T => ({ ...c, sources: [{ ...c.sources?.[0], path: pty }, ...(c.sources?.slice(1) ?? [])] });
-    writeBack(def, withPath(s));
-    // libvirt shows the pty as the serial port's source and as the console's tty.
-    if (i === 0) for (const c of devicesOf(def.devices, 'console')) writeBack(def, { ...withPath(c), tty: pty });
-  });
 }
 
 /** The chardevs' sockets and files a start opens and passes, their fd sets numbered after the disks' ones. */
@@ -161,6 +150,12 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
   // The taps' descriptors stay open here until QEMU has inherited its copies (or the start failed).
   let opened: OpenedPlug[] = [];
   let more: PassedFds | undefined;
+  // The vsock device's descriptor, as the taps', stays open here until QEMU has its copy.
+  let vsock: OpenedVsock | undefined;
+  const closeVsock = (): void => {
+    if (vsock) closeSync(vsock.fd);
+    vsock = undefined;
+  };
   try {
     // Made at once: each thread-pool trip (a mkdir, a file's open, write and close) is a wait of its
     // own on a loaded machine, and a start made about twenty before QEMU was spawned.
@@ -169,6 +164,9 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     writeFileSync(masterKeyFile, randomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
+    const vsockDev = devicesOf(def.devices, 'vsock')[0];
+    vsock = vsockDev ? await openVhostVsock(vsockDev) : undefined;
+    if (vsock) recordVsockCid(def, vsock.cid);
     opened = await plugInterfaces((fn) => drv.withConnection(fn), def);
     status.netPlugs = opened.map((o) => o.plug);
     // The taps are recorded before QEMU runs; without any the status has nothing new.
@@ -188,7 +186,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     more = passed;
     const taps = opened.map(({ plug, tapfds, vhostfds }) => ({ ...plug, fds: tapfds.map((fd) => passed.open(fd)), vhostfds: vhostfds.map((fd) => passed.open(fd)) }));
     const hostFds = chardevFds(passed, disks);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds, vsock: vsock && { fd: passed.open(vsock.fd), cid: vsock.cid } }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     // A restore's stream is read by QEMU itself, from a descriptor it inherits after the others.
     const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;
@@ -203,6 +201,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
       },
     })).finally(() => {
       stream?.close();
+      closeVsock();
       closePlugFds(opened);
       opened = [];
     });
@@ -232,6 +231,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     });
     await writeStatus(paths, status);
   } catch (e) {
+    closeVsock();
     closePlugFds(opened);
     more?.dispose();
     await tearDown(drv, status, undefined).catch(() => undefined);

@@ -7,6 +7,10 @@ import { defaultTpmVersion } from '../tpm/swtpm-paths.js';
 import { checkAutoselection } from '../command/firmware-args.js';
 import { checkHostdevs } from '../devices/hostdev-validate.js';
 import { checkDevices } from '../devices/device-checks.js';
+import { checkShmems } from '../devices/shmem-rules.js';
+import { checkSpicevmc } from '../devices/spicevmc-check.js';
+import { checkVsock } from '../devices/vsock-rules.js';
+import { checkUsbEnabled } from '../devices/usb-addresses.js';
 import { checkVhostUserDisks } from '../command/vhost-user-disk.js';
 
 /** The emulator of a definition without `<emulator>`. */
@@ -112,6 +116,8 @@ export function checkEmulator(d: DomainBasics): void {
  * driver makes at define time, each with libvirt's words. `tsegBytes` is the SMM TSEG size.
  */
 export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined): void {
+  // Its parser's refusals come first in libvirt too.
+  checkShmems(def);
   checkFirmware(def);
   checkDisks(def);
   checkMachine(def, tsegBytes);
@@ -122,4 +128,7 @@ export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined
   checkHostdevs(def);
   checkVhostUserDisks(def, disksOf(def.devices));
   checkDevices(def);
+  checkVsock(def);
+  checkSpicevmc(def);
+  checkUsbEnabled(def);
 }

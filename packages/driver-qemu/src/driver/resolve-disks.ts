@@ -3,6 +3,7 @@ import type { XmlElement } from '@tsvirt/conf';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import { diskAlias, disksOf, driveAddress, scsiControllerModel, type QemuDisk } from '../devices/qemu-disk.js';
 import type { DriverContext } from './driver-context.js';
+import { controllerAlias } from '../devices/device-aliases.js';
 import { backingLayers } from '../blockjob/image-chain.js';
 import { fdGroupOf } from '../fdgroup/fd-sets.js';
 
@@ -23,8 +24,10 @@ export async function resolveDisk(
 ): Promise<ResolvedDisk> {
   const path = await sourcePath(drv, view);
   const isBlock = view.type === 'block' || (await isBlockDevice(path));
-  const scsiModel = view.bus === 'scsi' ? scsiControllerModel(devices, driveAddress(view).controller) : undefined;
-  return { view, path, isBlock, node, alias: view.alias ?? diskAlias(view, scsiModel), bootIndex, scsiModel };
+  const controller = driveAddress(view).controller;
+  const scsiModel = view.bus === 'scsi' ? scsiControllerModel(devices, controller) : undefined;
+  const scsiBus = view.bus === 'scsi' ? controllerAlias(devices, 'scsi', controller) : undefined;
+  return { view, path, isBlock, node, alias: view.alias ?? diskAlias(view, scsiModel), bootIndex, scsiModel, scsiBus };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { parseDevice, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
-import { isIsaPort } from './isa-unplug.js';
+import { isWholeKind } from './whole-device-find.js';
 
 /** A device named by its alias (virDomainDetachDeviceAlias). */
 export interface DeviceByAlias {
@@ -14,10 +14,10 @@ const LIVE_DETACHABLE = ['disk', 'hostdev', 'interface', 'memory'] as const;
 const notFound = (alias: string): VirError => new VirError(ErrorCode.INTERNAL_ERROR, `no device found with alias ${alias}`, ErrorDomain.QEMU);
 
 /**
- * The element of the device with `alias` among the live-detachable kinds of `def`, or of a kind
- * libvirt refuses live (the refusal is the live step's), or a serial or parallel port (QEMU
- * refuses those: `isa-unplug.ts`); libvirtd 9.0 answers none with an
- * internal error. Other kinds are not unplugged here yet and answer as none.
+ * The element of the device with `alias` among the live-detachable kinds of `def`, or of the kinds
+ * unplugged whole (`whole-unplug.ts`: chardevs, inputs, watchdogs, RNGs, shmem, SCSI controllers,
+ * ...), or of a kind libvirt refuses live (the refusal is the live step's); libvirtd 9.0 answers
+ * none with an internal error. Other kinds (filesystems) answer as none.
  */
 export function deviceByAlias(def: DomainDef, alias: string): XmlElement {
   for (const kind of LIVE_DETACHABLE) {
@@ -25,7 +25,7 @@ export function deviceByAlias(def: DomainDef, alias: string): XmlElement {
     if (found?.xml) return found.xml;
   }
   const other = def.devices.find((el) => el.name !== 'emulator' && (parseDevice(el) as { alias?: string }).alias === alias);
-  if (other && (liveRefusal(other) || isIsaPort(other))) return other;
+  if (other && (liveRefusal(other) || isWholeKind(other.name))) return other;
   throw notFound(alias);
 }
 
@@ -38,6 +38,8 @@ export function liveRefusal(el: XmlElement): VirError | undefined {
   if (NEVER_UNPLUGGED.has(el.name)) return unsupported(`live detach of device '${el.name}' is not supported`);
   const type = (parseDevice(el) as { type?: string }).type;
   if (el.name === 'controller' && type !== 'scsi') return unsupported(`'${type}' controller cannot be hot unplugged.`);
+  const bus = (parseDevice(el) as { bus?: string }).bus ?? 'ps2';
+  if (el.name === 'input' && bus !== 'usb' && bus !== 'virtio') return unsupported(`input device on bus '${bus}' cannot be detached`);
   return undefined;
 }
 

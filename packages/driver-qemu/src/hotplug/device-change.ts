@@ -9,6 +9,9 @@ import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
 import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js';
 import { attachHostdevLive, changeHostdevConfig, detachHostdevLive } from './hostdev-hotplug.js';
+import { isWholeKind } from './whole-device-find.js';
+import { detachWholeLive } from './whole-unplug.js';
+import { isPluggedWhole, plugWhole } from './whole-plug.js';
 import { attachMemoryConfig, attachMemoryLive, detachMemoryConfig, detachMemoryLive } from '../memdev/memory-hotplug.js';
 
 const D = ErrorDomain.QEMU;
@@ -55,6 +58,14 @@ export async function liveChange(drv: DriverContext, status: ActiveStatus, el: X
   }
   if (el.name === 'hostdev') {
     await (op === 'attach' ? attachHostdevLive : detachHostdevLive)(drv, status, structuredClone(el));
+    return;
+  }
+  if (op === 'detach' && isWholeKind(el.name)) {
+    await detachWholeLive(drv, status, el);
+    return;
+  }
+  if (op === 'attach' && isPluggedWhole(el.name)) {
+    await plugWhole(drv, status, el);
     return;
   }
   requireDisk(el, true);

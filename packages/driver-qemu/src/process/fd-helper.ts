@@ -6,13 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 
-/** Runs a Perl program with `fds` as its fd 3 on; fails with what it printed on stderr (`$!`'s text). */
-export function perlWithFds(program: string, args: readonly string[], fds: readonly number[]): Promise<void> {
+/** Runs a Perl program with `fds` as its fd 3 on; answers what it printed, or fails with what it printed on stderr (`$!`'s text). */
+export function perlWithFds(program: string, args: readonly string[], fds: readonly number[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('perl', ['-e', program, ...args], { stdio: ['ignore', 'ignore', 'pipe', ...fds] });
+    const child = spawn('perl', ['-e', program, ...args], { stdio: ['ignore', 'pipe', 'pipe', ...fds] });
+    let out = '';
     let err = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.once('error', reject);
-    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(err.trim() || `perl ended with ${signal ?? `status ${code}`}`))));
+    child.once('close', (code, signal) => (code === 0 ? resolve(out) : reject(new Error(err.trim() || `perl ended with ${signal ?? `status ${code}`}`))));
   });
 }

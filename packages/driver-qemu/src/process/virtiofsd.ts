@@ -33,14 +33,14 @@ function virtiofsdArgs(fs: DeviceOf<'filesystem'>, socket: string): string[] {
 /**
  * Starts a virtiofsd for each virtiofs filesystem without a socket of its own, before QEMU (as
  * libvirt does): it serves its socket in the run directory, logs to `fsN-fs.log` there and ends
- * when QEMU goes; its pid file lets any process stop it. A virtiofsd that does not come up is
+ * when QEMU goes; its pid file (named by the alias) lets any process stop it. A virtiofsd that does not come up is
  * an error quoting its log.
  */
 export async function startVirtiofsds(def: DomainDef, runDir: string): Promise<void> {
   const filesystems = devicesOf(def.devices, 'filesystem');
   for (const [i, fs] of filesystems.entries()) {
     if (!isVirtiofs(fs) || fs.source?.socket !== undefined) continue;
-    const id = `fs${i}`;
+    const id = fs.alias ?? `fs${i}`;
     const socket = virtiofsSocket(fs, id, runDir);
     const log = join(runDir, `${id}-fs.log`);
     const out = await open(log, 'a', 0o600);
@@ -62,7 +62,7 @@ export async function startVirtiofsds(def: DomainDef, runDir: string): Promise<v
 
 /** Stops the virtiofsd processes of a run (those still there: each ends by itself when QEMU goes). */
 export async function stopVirtiofsds(runDir: string): Promise<void> {
-  const files = (await readdir(runDir).catch(() => [] as string[])).filter((f) => /^fs\d+-fs\.pid$/.test(f));
+  const files = (await readdir(runDir).catch(() => [] as string[])).filter((f) => /-fs\.pid$/.test(f));
   for (const f of files) {
     const pid = Number((await readFile(join(runDir, f), 'utf8').catch(() => '')).trim());
     const cmdline = Number.isInteger(pid) && pid > 0 ? await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '') : '';

@@ -19,5 +19,5 @@ die "short write\\n" if $r != length $line;`;
 export function sendLineWithFd(socketFd: number, line: string, fd: number): Promise<void> {
   // Another architecture numbers sendmsg otherwise: refused rather than a wrong system call.
   if (process.arch !== 'x64') return Promise.reject(new Error(`passing descriptors to QEMU is built for x86-64 hosts only, not ${process.arch}`));
-  return perlWithFds(SENDMSG, [line], [socketFd, fd]);
+  return perlWithFds(SENDMSG, [line], [socketFd, fd]).then(() => undefined);
 }
