@@ -9,7 +9,9 @@
 //    tsvirt that is opening the root: every process checks each running domain).
 // The two sides alternate run by run, so both see the same load on a shared machine. Each figure
 // is the median wall time of a whole CLI invocation; the ratio is tsvirsh's time over virsh's,
-// beside issue 15's goal. The load average is printed before and after. Needs root (libvirtd,
+// beside issue 15's goal. Beside it, the median CPU of the CLI process and the children it
+// waited for (tsvirsh's lock keeper; not QEMU, not libvirtd's share of virsh's command). The load
+// average is printed before and after. Needs root (libvirtd,
 // losetup). Env: BENCH_QEMU_RUNS (timed runs per operation, default 7), BENCH_QEMU_RUNNING (20).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +35,7 @@ const loopFile = join(tmp, 'disk.img');
 writeFileSync(loopFile, Buffer.alloc(8 << 20));
 const loop = execFileSync('losetup', ['-f', '--show', loopFile], { encoding: 'utf8' }).trim();
 
-const { sides, run, quiet } = qemuSides(EMBED, haveLibvirt, { asUsersRunIt: true });
+const { sides, run, quiet, measure } = qemuSides(EMBED, haveLibvirt, { asUsersRunIt: true });
 const SIDES = Object.keys(sides);
 // libvirtd's domains are system-wide: a name of this run only.
 const PREFIX = `qbench${process.pid}d`;
@@ -94,10 +96,10 @@ function cleanup() {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-/** Figures by operation: `floor`, or one per side; `goal` is issue 15's, as a ratio of libvirt's time. */
+/** Figures by operation: `floor`, or one per side (wall and CPU); `goal` is issue 15's, as a ratio of libvirt's time. */
 const results = [];
 const row = (what, goal) => {
-  const r = { what, goal, ms: {} };
+  const r = { what, goal, ms: {}, cpu: {} };
   results.push(r);
   return r;
 };
@@ -127,10 +129,10 @@ try {
   }
   for (let i = 0; i < RUNS; i++) {
     for (const side of SIDES) {
-      t.start[side].push(run(side, 'start', `${PREFIX}0`));
-      t.attach[side].push(run(side, 'attach-disk', `${PREFIX}0`, loop, 'sdb', '--targetbus', 'scsi', '--live'));
-      t.detach[side].push(run(side, 'detach-disk', `${PREFIX}0`, 'sdb', '--live'));
-      t.destroy[side].push(run(side, 'destroy', `${PREFIX}0`));
+      t.start[side].push(measure(side, 'start', `${PREFIX}0`));
+      t.attach[side].push(measure(side, 'attach-disk', `${PREFIX}0`, loop, 'sdb', '--targetbus', 'scsi', '--live'));
+      t.detach[side].push(measure(side, 'detach-disk', `${PREFIX}0`, 'sdb', '--live'));
+      t.destroy[side].push(measure(side, 'destroy', `${PREFIX}0`));
     }
   }
   for (const side of SIDES) {
@@ -140,7 +142,7 @@ try {
       run(side, 'create', f);
     }
   }
-  for (let i = 0; i < RUNS; i++) for (const side of SIDES) t.list[side].push(run(side, 'list'));
+  for (let i = 0; i < RUNS; i++) for (const side of SIDES) t.list[side].push(measure(side, 'list'));
   const rows = [
     ['start', 'start', 0.35],
     ['destroy', 'destroy', 0.2],
@@ -150,7 +152,10 @@ try {
   ];
   for (const [what, key, goal] of rows) {
     const r = row(what, goal);
-    for (const side of SIDES) r.ms[side] = median(t[key][side]);
+    for (const side of SIDES) {
+      r.ms[side] = median(t[key][side].map((m) => m.ms));
+      r.cpu[side] = median(t[key][side].map((m) => m.cpuMs));
+    }
   }
 } finally {
   cleanup();
@@ -159,12 +164,12 @@ try {
 const fmt = (x) => (x === undefined ? '—' : x.toFixed(0));
 console.log(`\ndriver-qemu beside libvirt 9.0's QEMU driver (median of ${RUNS} runs, ms, whole CLI invocations, sides alternating)`);
 console.log(`load average before: ${loadBefore}; after: ${loadAverage()}`);
-console.log(`${'operation'.padEnd(52)} ${'tsvirsh'.padStart(8)} ${'virsh'.padStart(8)}   tsvirsh/virsh   goal`);
+console.log(`${'operation'.padEnd(52)} ${'tsvirsh'.padStart(8)} ${'virsh'.padStart(8)}   tsvirsh/virsh   goal    CPU tsvirsh / virsh`);
 for (const r of results) {
   if (r.ms.floor !== undefined) {
     console.log(`${r.what.padEnd(52)} ${fmt(r.ms.floor).padStart(8)}`);
     continue;
   }
   const ratio = r.ms.libvirt === undefined ? '' : `${(r.ms.tsvirt / r.ms.libvirt).toFixed(2)}×`;
-  console.log(`${r.what.padEnd(52)} ${fmt(r.ms.tsvirt).padStart(8)} ${fmt(r.ms.libvirt).padStart(8)}   ${ratio.padStart(13)}   ≤ ${r.goal}×`);
+  console.log(`${r.what.padEnd(52)} ${fmt(r.ms.tsvirt).padStart(8)} ${fmt(r.ms.libvirt).padStart(8)}   ${ratio.padStart(13)}   ≤ ${r.goal}×   ${fmt(r.cpu.tsvirt).padStart(6)} / ${fmt(r.cpu.libvirt)}`);
 }

@@ -45,7 +45,32 @@ export function qemuSides(embedUri, haveLibvirt, { asUsersRunIt = false } = {}) 
     return ms;
   };
   const quiet = (side, ...args) => spawnSync(...sides[side](...args), { encoding: 'utf8' });
-  return { sides, run, quiet };
+  /** One timed invocation with its CPU: `{ ms, cpuMs }` (see WAIT4). */
+  const measure = (side, ...args) => {
+    const [cmd, argv] = sides[side](...args);
+    const r = spawnSync('python3', ['-c', WAIT4, cmd, ...argv], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${side} ${args.join(' ')}: ${r.stderr.trim()}`);
+    const [ms, cpuMs] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    return { ms, cpuMs };
+  };
+  return { sides, run, quiet, measure };
 }
+
+/**
+ * Runs a command and prints its wall time and the CPU of it and the children it waited for, in
+ * milliseconds, as its last line on stderr. Node cannot read a child's resource use (wait4), and
+ * /proc's children times count in 10 ms ticks; Python's os.wait4 gives microseconds.
+ */
+const WAIT4 = `
+import os, sys, time
+t0 = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, st, ru = os.wait4(pid, 0)
+wall = (time.monotonic() - t0) * 1000
+sys.stderr.write(f"{wall:.3f} {(ru.ru_utime + ru.ru_stime) * 1000:.3f}\\n")
+sys.exit(os.waitstatus_to_exitcode(st))
+`;
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

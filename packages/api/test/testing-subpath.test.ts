@@ -15,7 +15,7 @@ describe('@tsvirt/api/testing', () => {
   it('loads in plain node, with no test runner around', () => {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e',
       "const m = await import('@tsvirt/api/testing'); console.log(Object.keys(m).sort().join(','))"], { cwd: pkgDir, encoding: 'utf8' });
-    expect(out.trim()).toBe('busyboxRootfs,consoleRoundTrip,containersMissing,defineDriverSuite,echoContainerXML,virErrorOf,withUUID');
+    expect(out.trim()).toBe('ChildTimeout,busyboxRootfs,consoleRoundTrip,containersMissing,defineDriverSuite,echoContainerXML,virErrorOf,watchChild,withUUID');
   });
 
   it('never imports vitest: the runner comes in as arguments', () => {

@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addDriverImporter, connect, DomainEventType, type Connection } from '@tsvirt/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchChild } from '@tsvirt/api/testing';
 import { startDaemon, waitFor, type DaemonProcess } from './helpers/daemon-process.js';
 
 const ci = process.env['CI'] === 'true';
@@ -86,8 +87,9 @@ describe.skipIf(missing.length > 0 && !ci)('events reach every subscribed client
   }, 60_000);
 
   it('a client that leaves takes only its own subscription: the others are still told', async () => {
+    const first = watchChild('the first virsh event --loop', procs[0]!);
     procs[0]!.kill();
-    await new Promise((r) => procs[0]!.once('exit', r));
+    await first.exited(30_000);
     writeFileSync(join(d.dir, 'e2.xml'), domain('e2'));
     expect(virsh(`define ${join(d.dir, 'e2.xml')}; undefine e2`).stderr).toBe('');
     await waitFor(() => virshLogs.slice(1).every((l) => l.includes("domain 'e2': Undefined Removed")) && pyLog.includes('e2 1 ')

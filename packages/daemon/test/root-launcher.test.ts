@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canConnect } from './helpers/daemon-process.js';
+import { watchChild } from '@tsvirt/api/testing';
 
 const PKG = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAUNCHER = resolve(PKG, '../../tsvirtd');
@@ -28,13 +29,13 @@ describe('./tsvirtd at the repository root and the package bin', () => {
   it('./tsvirtd is executable, serves its root to Debian\'s virsh, and stops cleanly on SIGTERM', async () => {
     accessSync(LAUNCHER, constants.X_OK);
     const child = spawn(LAUNCHER, ['--root', join(dir, 'root'), '--socket-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const launched = watchChild('./tsvirtd', child);
     try {
       const sock = join(dir, 'tsvirt-sock');
       // the launcher may build first: as long as the bootstrap takes
       const end = Date.now() + 600_000;
       while (!(await canConnect(sock)) || !(await canConnect(join(dir, 'tsvirt-sock-ro')))) {
-        if (child.exitCode !== null || Date.now() > end) throw new Error(`./tsvirtd did not listen (exit ${child.exitCode})`);
+        if (child.exitCode !== null || Date.now() > end) throw new Error(`./tsvirtd did not listen (exit ${child.exitCode}): ${launched.stderr}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(readFileSync(join(dir, 'root', 'run', 'tsvirtd.pid'), 'utf8')).toBe(`${child.pid}\n`);
@@ -43,7 +44,7 @@ describe('./tsvirtd at the repository root and the package bin', () => {
         expect(r.stdout).toBe(' Id   Name   State\n----------------------\n 1    test   running\n\n');
       }
       child.kill('SIGTERM');
-      expect(await exit).toBe(0);
+      expect((await launched.exited(60_000)).code).toBe(0);
       expect(existsSync(sock)).toBe(false);
     } finally {
       child.kill('SIGKILL');

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchChild, type WatchedChild } from '@tsvirt/api/testing';
 import { CLI, canConnect, waitFor } from './helpers/daemon-process.js';
 
 const QEMU = '/usr/bin/qemu-system-x86_64';
@@ -30,30 +31,27 @@ const domainXml = (name: string): string => `<domain type='qemu'>
  * A tsvirtd in a network namespace of its own (`unshare -n`), so that the autostart network's bridge
  * is made there and never on the machine's interfaces; its unix sockets are files, reachable as ever.
  */
-async function startInNetns(dir: string): Promise<{ child: ChildProcess; exit: Promise<number | null> }> {
+async function startInNetns(dir: string): Promise<WatchedChild> {
   const child = spawn('/usr/bin/unshare', ['-n', process.execPath, CLI, '--root', join(dir, 'root'), '--socket-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  let exited = false;
-  const exit = new Promise<number | null>((r) => child.once('exit', (code) => {
-    exited = true;
-    r(code);
-  }));
+  const daemon = watchChild('tsvirtd (unshare -n)', child);
   const end = Date.now() + 60_000;
   while (!(await canConnect(join(dir, 'tsvirt-sock'))) || !(await canConnect(join(dir, 'tsvirt-sock-ro')))) {
-    if (exited) throw new Error(`tsvirtd exited: ${err}`);
+    if (child.exitCode !== null) throw new Error(`tsvirtd exited: ${daemon.stderr}`);
     if (Date.now() > end) throw new Error('tsvirtd did not listen');
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { child, exit };
+  return daemon;
 }
+
+/** How long a tsvirtd may take to exit once signalled; it is killed and named after. */
+const STOP_MS = 60_000;
 
 describe.skipIf(missing.length > 0 && !ci)('tsvirtd stopping with domains running, and autostart after a host boot (real QEMU)', () => {
   const dir = mkdtempSync(join(tmpdir(), `tsvirtd-autostart-${process.pid}-`));
   const uri = `qemu+unix:///system?socket=${join(dir, 'tsvirt-sock')}`;
   const bridge = `tsva${process.pid % 100000}`;
   const marker = join(dir, 'root', 'run', 'tsvirtd-autostarted');
-  let daemon: { child: ChildProcess; exit: Promise<number | null> } | undefined;
+  let daemon: WatchedChild | undefined;
   const virsh = (cmd: string) => {
     const r = spawnSync('/usr/bin/virsh', ['-c', uri, cmd], { encoding: 'utf8', timeout: 120_000 });
     return { out: r.stdout, err: r.stderr, status: r.status };
@@ -61,7 +59,7 @@ describe.skipIf(missing.length > 0 && !ci)('tsvirtd stopping with domains runnin
   const qemuPid = (name: string): number => JSON.parse(readFileSync(join(dir, 'root', 'run', 'qemu', `${name}.json`), 'utf8')).data.pid as number;
   const restart = async (): Promise<number | null> => {
     daemon!.child.kill('SIGTERM');
-    const code = await daemon!.exit;
+    const { code } = await daemon!.exited(STOP_MS);
     daemon = await startInNetns(dir);
     return code;
   };
@@ -72,7 +70,7 @@ describe.skipIf(missing.length > 0 && !ci)('tsvirtd stopping with domains runnin
   afterAll(async () => {
     virsh('destroy k1; destroy a1; net-destroy an1');
     daemon?.child.kill('SIGKILL');
-    await daemon?.exit;
+    await daemon?.exited(STOP_MS);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -93,7 +91,7 @@ describe.skipIf(missing.length > 0 && !ci)('tsvirtd stopping with domains runnin
   /** Stops the daemon, makes the marker name another boot (the host "rebooted"), starts a new one. */
   const afterHostBoot = async (): Promise<void> => {
     daemon!.child.kill('SIGTERM');
-    expect(await daemon!.exit).toBe(0);
+    expect((await daemon!.exited(STOP_MS)).code).toBe(0);
     writeFileSync(marker, '00000000-0000-0000-0000-000000000000\n');
     daemon = await startInNetns(dir);
   };

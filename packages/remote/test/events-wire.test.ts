@@ -1,9 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { watchChild } from '@tsvirt/api/testing';
 import { connect, DomainEventID, NetworkEventID, SecretEventID, StoragePoolEventID, type Connection, type DomainDriverEvent } from '@tsvirt/api';
 import { startLibvirtd, type PrivateLibvirtd } from '../src/testing.js';
 import { daemonSuite } from './helpers/daemon-suite.js';
@@ -50,25 +51,20 @@ print(json.dumps(seen), flush=True)
 
 /** python3-libvirt listening on `uri` (`objects`: network and pool events; `secrets`: secret events; domain events always). */
 async function pythonListener(uri: string, kinds: 'objects' | 'secrets'): Promise<{ finish(): Promise<unknown[]> }> {
-  const py: ChildProcess = spawn('/usr/bin/python3', ['-c', PY, uri, kinds], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  py.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  py.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  const exited = new Promise<number | null>((r) => py.once('exit', r));
-  for (let i = 0; !out.startsWith('ready\n'); i++) {
-    if (i > 300 || py.exitCode !== null) throw new Error(`python3-libvirt did not start: ${err}`);
+  const py = watchChild(`python3-libvirt listener (${kinds})`, spawn('/usr/bin/python3', ['-c', PY, uri, kinds], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  for (let i = 0; !py.stdout.startsWith('ready\n'); i++) {
+    if (i > 300 || py.child.exitCode !== null) {
+      py.child.kill('SIGKILL');
+      throw new Error(`python3-libvirt did not start: ${py.stderr}`);
+    }
     await sleep(50);
   }
   return {
     async finish() {
-      py.stdin!.end();
-      const code = await Promise.race([exited, sleep(30_000).then(() => 'timeout')]);
-      if (code !== 0) {
-        py.kill('SIGKILL');
-        throw new Error(`python3-libvirt listener: ${String(code)} ${err}`);
-      }
-      return JSON.parse(out.slice('ready\n'.length)) as unknown[];
+      py.child.stdin!.end();
+      const { code } = await py.ended(30_000);
+      if (code !== 0) throw new Error(`python3-libvirt listener: exit ${String(code)} ${py.stderr}`);
+      return JSON.parse(py.stdout.slice('ready\n'.length)) as unknown[];
     },
   };
 }

@@ -87,7 +87,7 @@ except libvirt.libvirtError as e:
       await d.fdAssociate('g', [openSync(${JSON.stringify(file)}, 'r')]).then(() => console.log('sent'), (e) => console.log(e.message));
       const held = readdirSync('/proc/${daemon.process.pid}/fd').map((fd) => { try { return readlinkSync('/proc/${daemon.process.pid}/fd/' + fd); } catch { return ''; } });
       console.log((await d.getInfo()).state, held.includes(${JSON.stringify(file)}) ? 'held' : 'not held');
-      await c.close();`], { encoding: 'utf8', env: { ...process.env, TSVIRT_FDPASS: fdpass }, cwd: new URL('..', import.meta.url).pathname });
+      await c.close();`], { encoding: 'utf8', env: { ...process.env, TSVIRT_FDPASS: fdpass }, cwd: new URL('..', import.meta.url).pathname, timeout: 60_000, killSignal: 'SIGKILL' });
 
   it('TSVIRT_FDPASS=0: NO_SUPPORT before anything goes out, the connection goes on', () => {
     const file = join(daemon.dir, 'never-sent.img');

@@ -121,7 +121,7 @@ describe.skipIf(why !== undefined)('lxcOpenNamespace through Debian\'s libvirtd 
 c = libvirt.open(sys.argv[1])
 for fd in libvirt_lxc.lxcOpenNamespace(c.lookupByName(sys.argv[2]), 0):
     print(os.readlink('/proc/self/fd/%d' % fd))`;
-    const received = execFileSync('/usr/bin/python3', ['-c', py, uri, name], { encoding: 'utf8' }).trim().split('\n');
+    const received = execFileSync('/usr/bin/python3', ['-c', py, uri, name], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' }).trim().split('\n');
     // as the local driver, the namespaces this process is in already (here the user one) are left out
     const own = received.filter((t) => readlinkSync(`/proc/self/ns/${t.split(':')[0]}`) === t);
     expect(own.length).toBeLessThan(received.length);

@@ -46,8 +46,8 @@ suite('the API through remote against python3-libvirt through libvirtd', { timeo
   });
 
   it('the same results, the same error codes, the same events in the same order', async () => {
-    const py = spawnSync('/usr/bin/python3', ['-c', PY, theirs.uri], { encoding: 'utf8' });
-    expect(py.status, py.stderr).toBe(0);
+    const py = spawnSync('/usr/bin/python3', ['-c', PY, theirs.uri], { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+    expect(py.status, `python3-libvirt: ${py.error?.message ?? ''} ${py.stderr}`).toBe(0);
     const expected = JSON.parse(py.stdout) as { out: unknown[]; events: unknown[] };
 
     const conn = await connect(ours.uri);

@@ -48,7 +48,7 @@ suite('volume upload and download through libvirtd\'s storage driver', { timeout
     const back = await collect(await vol.download(0n, BigInt(data.length)));
     expect(back.equals(data)).toBe(true);
     const file = join(daemon.dir, 'virsh-download');
-    execFileSync('virsh', ['-c', uri, 'vol-download', '--pool', 'streams', 'data.img', file, '--length', String(data.length)]);
+    execFileSync('virsh', ['-c', uri, 'vol-download', '--pool', 'streams', 'data.img', file, '--length', String(data.length)], { timeout: 60_000, killSignal: 'SIGKILL' });
     expect(readFileSync(file).equals(data)).toBe(true);
     // a part from an offset
     const part = await collect(await vol.download(1000n, 5000n));

@@ -5,3 +5,4 @@
 export { defineDriverSuite, withUUID, type DriverSuiteLacks, type DriverSuiteOptions, type SuiteMatchers, type SuiteTestContext } from './driver-suite.js';
 export { virErrorOf } from './vir-error-of.js';
 export { busyboxRootfs, consoleRoundTrip, containersMissing, echoContainerXML } from './container.js';
+export { watchChild, ChildTimeout, type WatchedChild, type ChildEnd } from './watched-child.js';

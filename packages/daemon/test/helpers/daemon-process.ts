@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watchChild } from '@tsvirt/api/testing';
 
 export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/bundle/cli.js');
 
@@ -16,7 +17,7 @@ export interface DaemonProcess {
   readonly child: ChildProcess;
   /** What the daemon wrote to stderr so far. */
   stderr(): string;
-  /** SIGTERM, wait for the exit; answers the exit code. */
+  /** SIGTERM (or `signal`), then its exit, waited for at most a minute (SIGKILL and a failure naming it after); answers the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** Stops it (if running) and removes the tmp dir. */
   dispose(): Promise<void>;
@@ -68,6 +69,8 @@ export function killUnder(dir: string): void {
 
 /** How long a daemon may take to listen: Node's start and the drivers' loading on a loaded 2-core machine. */
 const START_MS = 60_000;
+/** How long a daemon may take to exit once signalled (its shutdown saves each domain's state). */
+const STOP_MS = 60_000;
 
 async function waitForListener(path: string | { host: string; port: number }, gaveUp: () => boolean): Promise<void> {
   const end = Date.now() + START_MS;
@@ -86,10 +89,9 @@ export async function startDaemon(extra: string[] = [], dir?: string, opts: { so
   const ro = join(sockDir, 'tsvirt-sock-ro');
   const args = [CLI, '--root', root, ...(opts.socketsInRunDir ? [] : ['--socket-dir', base]), ...extra];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
-  let err = '';
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  const watched = watchChild(`tsvirtd ${args.slice(1).join(' ')}`, child);
   let exited: number | null | undefined;
-  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r((exited = code))));
+  child.once('exit', (code) => (exited = code));
   // the read-only socket is bound after the read-write one: the daemon is up when both answer
   await waitForListener(rw, () => exited !== undefined);
   await waitForListener(ro, () => exited !== undefined);
@@ -98,20 +100,25 @@ export async function startDaemon(extra: string[] = [], dir?: string, opts: { so
     const m = extra[i - 1] === '--listen' ? /^(?:tcp|tls):\/\/\[?([^\]]*?)\]?:([1-9]\d*)$/.exec(a) : null;
     if (m) await waitForListener({ host: m[1]!, port: Number(m[2]) }, () => exited !== undefined);
   }
-  if (exited !== undefined) throw new Error(`tsvirtd exited with ${exited}: ${err}`);
+  if (exited !== undefined) throw new Error(`tsvirtd exited with ${exited}: ${watched.stderr}`);
+  // its QEMUs outlive it and keep its stderr: the exit alone is waited for, bounded
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (exited === undefined) child.kill(signal);
-    return exit;
+    return (await watched.exited(STOP_MS)).code;
   };
   return {
     dir: base, root, rw, ro, child,
-    stderr: () => err,
+    stderr: () => watched.stderr,
     stop,
     dispose: async () => {
-      await stop('SIGKILL');
-      if (dir) return;
-      killUnder(base);
-      rmSync(base, { recursive: true, force: true });
+      try {
+        await stop('SIGKILL');
+      } finally {
+        if (!dir) {
+          killUnder(base);
+          rmSync(base, { recursive: true, force: true });
+        }
+      }
     },
   };
 }

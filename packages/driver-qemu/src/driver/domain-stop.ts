@@ -48,7 +48,8 @@ export async function tearDown(
 ): Promise<void> {
   const proc = await qemuPid(status);
   const outcome = proc ? await killQemu(proc.pid, proc.start) : 'gone';
-  if (event?.hostShutdown && outcome === 'terminated' && !shutdownSilent(status)) announceHostShutdown(drv, status);
+  // Whether shutdowns are silent takes a parse of the live definition: only worked out for listeners.
+  if (event?.hostShutdown && outcome === 'terminated' && drv.events.wanted && !shutdownSilent(status)) announceHostShutdown(drv, status);
   // Helpers run only with the devices that start them: each look is a read of the run directory.
   if (status.xml.includes('<tpm')) await stopTpmEmulators(status.runDir);
   if (status.xml.includes('virtiofs')) await stopVirtiofsds(status.runDir);

@@ -67,6 +67,11 @@ export class QemuEventHub extends LifecycleEventHub {
     for (const l of [...this.#others]) l(e);
   }
 
+  /** Whether anyone outside the driver listens: a job may skip working out an event nobody would hear. */
+  get wanted(): boolean {
+    return this.#listeners > 0;
+  }
+
   /** The state last announced for a domain, if any. */
   told(uuid: string): number | undefined {
     return this.#told.get(uuid);

@@ -27,7 +27,7 @@ export interface LaunchSpec {
   readonly passFds?: readonly number[];
   /** Descriptors after those: the monitor's and chardevs' listening sockets, taps, a restore's stream. */
   readonly more?: PassedFds;
-  /** Called with the pid as soon as the process exists, so that it is recorded before anything can fail. */
+  /** Called with the pid as soon as the process exists, so that it is recorded before anything can fail; it runs while the monitor is connected to, and the launch waits for it. */
   readonly onSpawn: (pid: number, pidStart: string | undefined) => Promise<void>;
 }
 
@@ -80,20 +80,43 @@ export async function launchQemu(spec: LaunchSpec): Promise<LaunchedQemu> {
   const said = async (): Promise<string> => (await readFile(spec.logFile, 'utf8').catch(() => '')).slice(offset).trim();
   const pid = child.pid!;
   const pidStart = await processStartTime(pid);
-  await spec.onSpawn(pid, pidStart);
+  // The pid's record (a status write and its fsync) is made while QEMU comes up to its greeting,
+  // and is settled before this returns or fails. Handled at once: a failure is thrown below.
+  const recorded = spec.onSpawn(pid, pidStart);
+  recorded.catch(() => undefined);
+  let monitor: QmpClient;
+  try {
+    monitor = await connectMonitor(spec.monitorPath, () => exited, said);
+  } catch (e) {
+    await recorded.catch(() => undefined);
+    throw e;
+  }
+  try {
+    await recorded;
+  } catch (e) {
+    monitor.close();
+    throw e;
+  }
+  return { pid, pidStart, monitor, said };
+}
 
-  // A monitor socket the driver made accepts at once and QEMU greets when it is ready; one QEMU
-  // makes itself is retried until it exists. Either fails once QEMU is gone.
+/**
+ * Connects to a starting QEMU's monitor: a socket the driver made accepts at once and QEMU
+ * greets when it is ready; one QEMU makes itself is retried until it exists. Either fails once
+ * QEMU is gone (`exited` names how).
+ */
+async function connectMonitor(path: string, exited: () => string | undefined, said: () => Promise<string>): Promise<QmpClient> {
   const until = Date.now() + MONITOR_WAIT_MS;
   for (;;) {
-    if (exited !== undefined) {
-      throw new VirError(ErrorCode.INTERNAL_ERROR, `process exited while connecting to monitor: ${(await said()) || exited}`, D);
+    const how = exited();
+    if (how !== undefined) {
+      throw new VirError(ErrorCode.INTERNAL_ERROR, `process exited while connecting to monitor: ${(await said()) || how}`, D);
     }
     try {
-      return { pid, pidStart, monitor: await QmpClient.open(spec.monitorPath, Math.max(until - Date.now(), 1)), said };
+      return await QmpClient.open(path, Math.max(until - Date.now(), 1));
     } catch (e) {
       if (Date.now() > until) {
-        throw new VirError(ErrorCode.OPERATION_TIMEOUT, `QEMU did not open its monitor '${spec.monitorPath}' within ${MONITOR_WAIT_MS} ms`, D, { cause: e });
+        throw new VirError(ErrorCode.OPERATION_TIMEOUT, `QEMU did not open its monitor '${path}' within ${MONITOR_WAIT_MS} ms`, D, { cause: e });
       }
     }
     await sleep(POLL_MS);

@@ -1,5 +1,6 @@
-import { connect, type Connection } from '@tsvirt/api';
+import { connect, ConnectCloseReason, type Connection } from '@tsvirt/api';
 import { ErrorCode, VirError, parseURI } from '@tsvirt/util';
+import { writeFd } from './fd-output.js';
 
 /** A command failure with virsh's own first line, followed by the libvirt error that caused it. */
 export class CommandFailed extends Error {
@@ -33,9 +34,20 @@ export enum DebugLevel {
   ERROR = 4,
 }
 
+/** virsh's words for a connection that closed by itself (virshCatchDisconnect). */
+const DISCONNECTED: Partial<Record<ConnectCloseReason, string>> = {
+  [ConnectCloseReason.ERROR]: 'Disconnected from URI due to I/O error',
+  [ConnectCloseReason.EOF]: 'Disconnected from URI due to end of file',
+  [ConnectCloseReason.KEEPALIVE]: 'Disconnected from URI due to keepalive timeout',
+};
+
 /** What commands share: output streams, the quiet flag and the connection, opened on first use. */
 export class Ctl {
   #conn: Connection | undefined;
+  /** Told when the connection closes by itself: an event wait then ends, as virsh's does. */
+  readonly #disconnectListeners = new Set<() => void>();
+  /** The connection closed by itself (until the next one opens). */
+  #lost = false;
   #stdout = '';
   #stderr = '';
   /** process.hrtime.bigint() when the current command started (not `performance`, which loads perf_hooks). */
@@ -90,6 +102,13 @@ export class Ctl {
     return out;
   }
 
+  /** Writes what waits at once (a script's output is otherwise written when its command ends): an event wait's lines as they come. */
+  writeNow(): void {
+    const { stdout, stderr } = this.takeOutput();
+    writeFd(1, stdout);
+    writeFd(2, stderr);
+  }
+
   /** Whether the connection is open. */
   get connected(): boolean {
     return this.#conn !== undefined;
@@ -100,12 +119,31 @@ export class Ctl {
     if (!this.#conn) {
       try {
         this.#conn = await connect(this.opts.uri, { readonly: this.opts.readonly });
+        this.#lost = false;
       } catch (e) {
         throw new CommandFailed('failed to connect to the hypervisor', e);
       }
       await this.setupKeepalive();
+      // its URI now: the callback may come once the connection is closed (after the command)
+      const uri = this.#conn.getURI();
+      await this.#conn.registerCloseCallback((_conn, reason) => this.#disconnected(uri, reason));
     }
     return this.#conn;
+  }
+
+  /** `listener` is called when the connection closes by itself (at once if it has); answers its removal. */
+  onDisconnect(listener: () => void): () => void {
+    if (this.#lost) listener();
+    this.#disconnectListeners.add(listener);
+    return () => this.#disconnectListeners.delete(listener);
+  }
+
+  /** virsh says so at once (the command may have ended already) and ends any event wait. */
+  #disconnected(uri: string, reason: ConnectCloseReason): void {
+    this.#lost = true;
+    this.error(DISCONNECTED[reason]?.replace('URI', uri) ?? 'unknown reason');
+    this.writeNow();
+    for (const listener of [...this.#disconnectListeners]) listener();
   }
 
   /**

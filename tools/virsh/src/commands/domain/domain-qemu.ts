@@ -2,7 +2,6 @@ import { ConnectDomainQemuMonitorEventRegisterFlags as F, type QemuMonitorEvent 
 import type { CommandDef } from '../../vsh/command-def.js';
 import { CommandFailed } from '../../vsh/ctl.js';
 import { VshError } from '../../vsh/vsh-error.js';
-import { writeFd } from '../../vsh/fd-output.js';
 import { nonEmptyOpt } from '../../vsh/option-values.js';
 import { domainArg } from '../../domain-lookup.js';
 import { boolOpt } from '../shared/modify-impact.js';
@@ -63,10 +62,6 @@ export const qemuMonitorEvent: CommandDef = {
         if (!cmd.bool('loop') && printed > 0) return;
         printed++;
         ctl.print(`${monitorEventLine(e, cmd.bool('pretty'), cmd.bool('timestamp'))}\n`);
-        // Each line as it comes (a script's output is otherwise written when its command ends).
-        const { stdout, stderr } = ctl.takeOutput();
-        writeFd(1, stdout);
-        writeFd(2, stderr);
         seen();
       }, flags);
       return () => undefined;

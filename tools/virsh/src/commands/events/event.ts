@@ -99,15 +99,19 @@ export const event: CommandDef = {
     if (wanted === undefined && !cmd.bool('all')) throw new VshError('one of --list, --all, or --event <type> is required');
     const timeout = timeoutMs(cmd);
     const dom = cmd.has('domain') ? await domainArg(ctl, cmd) : undefined;
-    const count = await waitForEvents(ctl, cmd, timeout, dom?.getUUIDString(), wanted);
-    // virsh counts a wait that saw nothing as a failure, without a message.
-    return count > 0;
+    const { count, lost } = await waitForEvents(ctl, cmd, timeout, dom?.getUUIDString(), wanted);
+    // virsh counts a wait that saw nothing as a failure, without a message; and one whose
+    // connection went away (Ctl says so), as its deregistration then fails.
+    return count > 0 && !lost;
   },
 };
 
-/** Prints the events `wanted` names (every kind the drivers raise without one) until one arrives, or with --loop until the timeout. */
+/**
+ * Prints the events `wanted` names (every kind the drivers raise without one) until one arrives,
+ * or with --loop until the timeout; `lost`: the connection ended the wait, closing by itself.
+ */
 async function waitForEvents(ctl: Ctl, cmd: ParsedCommand, timeout: number | undefined, uuid: string | undefined,
-  wanted: string | undefined): Promise<number> {
+  wanted: string | undefined): Promise<{ count: number; lost: boolean }> {
   const conn = await ctl.connect();
   const abort = new AbortController();
   let timedOut = false;
@@ -115,6 +119,7 @@ async function waitForEvents(ctl: Ctl, cmd: ParsedCommand, timeout: number | und
   const print = (line: string): void => {
     if (abort.signal.aborted) return;
     ctl.print(`${cmd.bool('timestamp') ? `${stamp()}: ` : ''}${line}`);
+    ctl.writeNow();
     count++;
     if (!cmd.bool('loop')) abort.abort();
   };
@@ -134,5 +139,5 @@ async function waitForEvents(ctl: Ctl, cmd: ParsedCommand, timeout: number | und
   }
   if (timedOut) ctl.print('event loop timed out\n');
   ctl.print(`events received: ${count}\n`);
-  return count;
+  return { count, lost: !abort.signal.aborted };
 }

@@ -44,29 +44,37 @@ export function eventRequest(ctl: Ctl, cmd: ParsedCommand, events: readonly stri
   return { eventID, seconds };
 }
 
+/** Why an event wait ended: an event (one-shot), --timeout, Ctrl-C, or the connection closing by itself. */
+type WaitEnd = 'event' | 'timeout' | 'interrupt' | 'disconnect';
+
 /**
- * virsh's event loop: `register` subscribes, calling `seen` for each event printed; the wait ends
- * at the first event (unless --loop), at --timeout or at Ctrl-C. Answers how many events came.
+ * virsh's event loop: `register` subscribes, calling `seen` for each event printed (written at
+ * once, as virsh's lines are); the wait ends at the first event (unless --loop), at --timeout,
+ * at Ctrl-C or when the connection closes by itself (virsh's close callback ends it; Ctl prints
+ * why). Answers how many events came.
  */
 export async function waitForEvents(ctl: Ctl, cmd: ParsedCommand, seconds: number | undefined,
   register: (seen: () => void) => Promise<() => void>): Promise<number> {
   let count = 0;
-  let finish: (end: 'event' | 'timeout' | 'interrupt') => void = () => undefined;
-  const done = new Promise<'event' | 'timeout' | 'interrupt'>((resolve) => (finish = resolve));
+  let finish: (end: WaitEnd) => void = () => undefined;
+  const done = new Promise<WaitEnd>((resolve) => (finish = resolve));
   const unregister = await register(() => {
     count++;
+    ctl.writeNow();
     if (!cmd.bool('loop')) finish('event');
   });
   // The timer, or without one an idle interval, keeps the process waiting; Ctrl-C ends the wait.
   const timer = seconds === undefined ? setInterval(() => undefined, 1 << 30) : setTimeout(() => finish('timeout'), seconds * 1000);
   const interrupt = (): void => finish('interrupt');
   process.once('SIGINT', interrupt);
+  const gone = ctl.onDisconnect(() => finish('disconnect'));
   try {
     const end = await done;
-    if (end !== 'event') ctl.print(`event loop ${end === 'timeout' ? 'timed out' : 'interrupted'}\n`);
+    if (end === 'timeout' || end === 'interrupt') ctl.print(`event loop ${end === 'timeout' ? 'timed out' : 'interrupted'}\n`);
   } finally {
     clearTimeout(timer);
     process.off('SIGINT', interrupt);
+    gone();
     unregister();
   }
   ctl.print(`events received: ${count}\n`);
