@@ -80,7 +80,17 @@ describe('shmem, redirdev and vsock in real QEMU (TCG)', () => {
     }
   }, 120_000);
 
-  it('redirects USB over a TCP socket, a UNIX socket it connects to and one it serves: usb-redir says hello on each', async () => {
+  it("connects an ivshmem-doorbell device to its server's socket: without a server QEMU refuses, as under libvirtd, and nothing is left", async () => {
+    // No ivshmem-server here (QEMU's tools package has none): only the connection QEMU makes is seen.
+    const missing = join(ctx.root.dir, `no-server-${TAG}.sock`);
+    const refused = await conn().createXML(domainXml('db1', `<shmem name='${SHM}-db'><model type='ivshmem-doorbell'/><server path='${missing}'/></shmem>`))
+      .then(() => undefined, (e: unknown) => (e as Error).message);
+    expect(refused).toContain(`-chardev socket,id=charshmem0,path=${missing}: Failed to connect to '${missing}': No such file or directory`);
+    expect(ctx.root.statuses().filter((st) => st['name'] === 'db1')).toEqual([]);
+    expect(readdirSync(join(ctx.root.dir, 'run/qemu')).filter((f) => f.includes('db1'))).toEqual([]);
+  }, 120_000);
+
+  it('redirects USB over a TCP socket, a UNIX socket it connects to and one it serves (on ICH9 EHCI with UHCI companions): usb-redir says hello on each', async () => {
     const tcp = collector((s) => s.listen(0, '127.0.0.1'));
     const unixPath = join(ctx.root.dir, `redir-${TAG}.sock`);
     const unix = collector((s) => s.listen(unixPath));
@@ -91,10 +101,16 @@ describe('shmem, redirdev and vsock in real QEMU (TCG)', () => {
       <redirdev bus='usb' type='tcp'><source mode='connect' host='127.0.0.1' service='${port}'/></redirdev>
       <redirdev bus='usb' type='unix'><source mode='connect' path='${unixPath}'/></redirdev>
       <redirdev bus='usb' type='unix'><source mode='bind' path='${served}'/><address type='usb' bus='0' port='2'/></redirdev>
-      <controller type='usb' index='0' model='qemu-xhci'/>
+      <controller type='usb' index='0' model='ich9-uhci1'><master startport='0'/><address type='pci' domain='0' bus='0' slot='4' function='0' multifunction='on'/></controller>
+      <controller type='usb' index='0' model='ich9-ehci1'><address type='pci' domain='0' bus='0' slot='4' function='7'/></controller>
+      <controller type='usb' index='0' model='ich9-uhci2'><master startport='2'/><address type='pci' domain='0' bus='0' slot='4' function='1'/></controller>
       <redirfilter><usbdev class='0x08' allow='yes'/><usbdev allow='no'/></redirfilter>`));
     try {
-      expect(await peripherals(dom)).toMatchObject({ redir0: 'usb-redir', redir1: 'usb-redir', redir2: 'usb-redir' });
+      expect(await peripherals(dom)).toMatchObject({ usb: 'ich9-usb-ehci1', redir0: 'usb-redir', redir1: 'usb-redir', redir2: 'usb-redir' });
+      // ICH9's EHCI and the UHCI companions serving its ports, functions of one slot.
+      type Pci = { devices: Array<{ slot: number; function: number; id: { device: number } }> };
+      const [bus] = await qmp<Pci[]>(dom, 'query-pci');
+      expect(bus!.devices.filter((d) => d.slot === 4).map((d) => `${d.function}:${d.id.device.toString(16)}`).sort()).toEqual(['0:2934', '1:2935', '7:293a']);
       expectHello(await tcp.first(76, 'TCP client chardev'));
       expectHello(await unix.first(76, 'UNIX client chardev'));
       // The socket QEMU serves is the one the driver made and passed: a client is greeted there too.

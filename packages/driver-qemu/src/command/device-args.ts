@@ -151,8 +151,9 @@ export function serialArgs(devices: readonly XmlElement[], fds: HostFds | undefi
   return serialPorts(devices).flatMap((s, i) => {
     const id = aliasOf(s);
     const chardev = `char${id}`;
-    const device = s.target?.type === 'isa-debug'
-      ? { driver: 'isa-debugcon', chardev, id, ...isaProps(s) }
+    const device = s.target?.type === 'isa-debug' ? { driver: 'isa-debugcon', chardev, id, ...isaProps(s) }
+      // A PCI serial card sits at its PCI address, numbered by the guest, not by QEMU's index.
+      : s.target?.type === 'pci-serial' ? { driver: 'pci-serial', chardev, id, ...pciProps(pciAddressOf(s), hasPcieRoot(devices)) }
       : { driver: 'isa-serial', chardev, id, index: i, ...isaProps(s) };
     return [...chardevArgs(s, chardev, fds), ...deviceArg(device)];
   });
