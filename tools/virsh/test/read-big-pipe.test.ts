@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { watchChild } from '@tsvirt/api/testing';
 
 // libvirt's virshtest read-big-pipe: `define` reads a named pipe that carries 140 KiB of blanks
 // before a small domain. The oracle cannot make a FIFO, so this compares tsvirsh with virsh here.
@@ -18,13 +19,10 @@ function defineFromPipe(argv: string[], name: string): Promise<{ stdout: string;
   const fifo = join(dir, name);
   execFileSync('mkfifo', [fifo]);
   const child = spawn(argv[0]!, [...argv.slice(1), '-c', 'test:///default', `define ${name}; list --all`], { cwd: dir });
+  const watched = watchChild(`${argv.at(-1)} define ${name}`, child);
   const writer = createWriteStream(fifo);
   writer.end(' '.repeat(140 * 1024) + DOMAIN);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ stdout, stderr, code })));
+  return watched.ended(30_000).then(({ code }) => ({ stdout: watched.stdout, stderr: watched.stderr, code }));
 }
 
 describe('define from a named pipe (virshtest read-big-pipe)', { timeout: 60_000 }, () => {

@@ -125,6 +125,8 @@ afterAll(async () => {
   if (daemonPid !== undefined) {
     process.kill(daemonPid, 'SIGTERM');
     for (let i = 0; i < 50 && spawnSync('kill', ['-0', String(daemonPid)]).status === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    // still there after 5 s: killed, so that no libvirtd outlives the run
+    if (spawnSync('kill', ['-0', String(daemonPid)]).status === 0) process.kill(daemonPid, 'SIGKILL');
   }
   rmSync(work, { recursive: true, force: true });
 });
