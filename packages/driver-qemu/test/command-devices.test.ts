@@ -153,6 +153,21 @@ describe('watchdogs, panic devices, TPMs and smartcards on the command line', ()
     });
   }, 60_000);
 
+  it('puts a PCI serial card at its PCI address, its console copy taking no slot of its own, and QEMU has it there', async () => {
+    const card = `<serial type='pty'><target type='pci-serial' port='0'/><address type='pci' domain='0' bus='0' slot='5' function='0'/></serial>
+      <console type='pty'><target type='serial' port='0'/><address type='pci' domain='0' bus='0' slot='5' function='0'/></console>`;
+    expect(after(await argv(card), '-device')).toContain('{"driver":"pci-serial","chardev":"charserial0","id":"serial0","bus":"pci.0","addr":"0x5"}');
+    if (qemuMissing()) return;
+    const def = parseQemuDomain(domain(card), false);
+    await run(buildCommandLine(def, { ...context(root), disks: [] }), root, async (monitor) => {
+      const paths = await monitor.execute<Array<{ name: string; type: string }>>('qom-list', { path: '/machine/peripheral' });
+      expect(paths).toContainEqual({ name: 'serial0', type: 'child<pci-serial>' });
+      const [bus] = await monitor.execute<Array<{ devices: Array<{ slot: number; id: { vendor: number; device: number } }> }>>('query-pci');
+      // Red Hat's PCI serial card (1b36:0002).
+      expect(bus!.devices.find((d) => d.slot === 5)?.id).toMatchObject({ vendor: 0x1b36, device: 0x0002 });
+    });
+  }, 60_000);
+
   it('refuses the device kinds it cannot build yet rather than leave them out', async () => {
     for (const [kind, xml] of [['hub', "<hub type='usb'/>"], ['crypto', "<crypto model='virtio' type='qemu'><backend model='builtin'/></crypto>"]]) {
       await expect(argv(xml!)).rejects.toThrow(`<${kind}> devices are not supported by this driver yet`);

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -67,6 +67,17 @@ const fileURLs = {
       const call = `${FILE_URL}(${JSON.stringify(name)}, ${JSON.stringify(rel)}, ${JSON.stringify(hint)})`;
       return { contents: text.replaceAll('import.meta.url', call), loader: 'js' };
     });
+  },
+};
+
+/**
+ * Every other built-in is required by its `node:` name, which is how the launcher tells one (it
+ * does not load `node:module` for its isBuiltin).
+ */
+const nodePrefix = {
+  name: 'node-prefix',
+  setup(b) {
+    b.onResolve({ filter: /^[\w/:]+$/ }, (args) => (isBuiltin(args.path) ? { path: args.path.startsWith('node:') ? args.path : `node:${args.path}`, external: true } : undefined));
   },
 };
 
@@ -204,7 +215,7 @@ const common = {
   legalComments: 'none',
 };
 // libxml2-wasm awaits at its top level, which a CommonJS bundle cannot hold: it stays outside.
-const plugins = [lazyBuiltins, outside, fileURLs];
+const plugins = [lazyBuiltins, nodePrefix, outside, fileURLs];
 // A side bundle a package: they share nothing but api, conf and util, which the main bundle holds.
 const sideFiles = [];
 for (const spec of SIDE) {

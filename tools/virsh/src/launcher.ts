@@ -9,13 +9,17 @@
  * Built as CommonJS beside the bundles by scripts/build-program.mjs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, sideBundleName, type BundleExports } from './program-protocol.js';
 
-const baseRequire = createRequire(join(import.meta.dirname, 'program.cjs'));
+/**
+ * The launcher's own `require` (it is built as CommonJS beside the bundles, so it resolves as one of
+ * them would). Not `node:module`'s createRequire: loading that module loads Node's ES module loader
+ * and source maps, about 1M instructions of every start.
+ */
+const baseRequire: NodeJS.Require = require;
 
 /**
  * The bundles whose code caches this run records at exit (the build sets it): `program` for the
@@ -84,11 +88,13 @@ const importing = (url: string): PromiseLike<unknown> => ({ then: (resolve, reje
  */
 function programRequire(id: string): unknown {
   if (id.startsWith(LAZY_BUILTIN)) return lazyBuiltin(id.slice(LAZY_BUILTIN.length));
-  if (isBuiltin(id)) return baseRequire(id);
+  // The build names every built-in with its `node:` prefix.
+  if (id.startsWith('node:')) return baseRequire(id);
   if (id.startsWith(SIDE_PACKAGE)) return load(side(sideBundleName(id.slice(SIDE_PACKAGE.length))), id.slice(SIDE_PACKAGE.length));
   if (id.startsWith(MAIN_PACKAGE)) return load(main, id.slice(MAIN_PACKAGE.length));
   if (id.startsWith(FROM_PACKAGE)) {
     const [, owner, spec] = /^(@[^/:]+\/[^:]+|[^:]+):(.*)$/.exec(id.slice(FROM_PACKAGE.length)) ?? [];
+    const { createRequire } = baseRequire('node:module') as typeof import('node:module');
     return importing(pathToFileURL(createRequire(join(packageRoot(owner!), 'package.json')).resolve(spec!)).href);
   }
   return importing(id);

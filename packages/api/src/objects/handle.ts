@@ -22,15 +22,33 @@ export function hasEntryPoint<K extends DriverKind>(conn: Connection, kind: K, k
   }
 }
 
+/** Each connection's callers by kind: every handle of a kind shares one (a daemon makes a handle per call). */
+const CALLERS = new WeakMap<Connection, Map<DriverKind, Caller<object>>>();
+
 /** The checked entry-point lookup of one kind of `conn`'s tables (read-only and closed checks included). */
 export function tableCaller<K extends DriverKind>(conn: Connection, kind: K): Caller<DriverTables[K]> {
-  // Looked up at call time: a connection makes its own callers before it binds its tables.
-  return callerFor((api) => {
-    const lookup = LOOKUPS.get(conn);
-    if (!lookup) throw new TypeError('not a connection made by @tsvirt/api');
-    return lookup(kind, api);
-  }, () => conn.isReadOnly());
+  let kinds = CALLERS.get(conn);
+  if (!kinds) CALLERS.set(conn, (kinds = new Map()));
+  let caller = kinds.get(kind);
+  if (!caller) {
+    // Looked up at call time: a connection makes its own callers before it binds its tables.
+    caller = callerFor((api) => {
+      const lookup = LOOKUPS.get(conn);
+      if (!lookup) throw new TypeError('not a connection made by @tsvirt/api');
+      return lookup(kind, api);
+    }, () => conn.isReadOnly());
+    kinds.set(kind, caller);
+  }
+  return caller as Caller<DriverTables[K]>;
 }
+
+interface HandleState {
+  ref: unknown;
+  readonly call: Caller<object>;
+}
+
+/** Reads a handle's private state: set by Handle's static block, for callOf and setRef only. */
+let stateOf: (h: Handle<DriverKind, unknown>) => HandleState;
 
 /**
  * The skeleton every object handle shares (libvirt's virNetworkPtr, virStoragePoolPtr, ...): the
@@ -42,29 +60,34 @@ export abstract class Handle<K extends DriverKind, R> {
   /** Type only (nothing at run time): lets callOf infer the kind from a handle. */
   declare protected readonly tableKind: K;
 
+  /**
+   * The reference and the checked caller, in a private field so that no caller outside @tsvirt/api
+   * can reach an entry point without the read-only check (a protected member is still reachable
+   * from JavaScript); not in a WeakMap, whose entries cost each handle an insertion and the
+   * garbage collector an ephemeron.
+   */
+  #state: HandleState;
+
   constructor(readonly conn: Connection, ref: R) {
-    STATE.set(this, { ref, call: tableCaller(conn, (new.target as unknown as { kind: K }).kind) });
+    this.#state = { ref, call: tableCaller(conn, (new.target as unknown as { kind: K }).kind) };
+  }
+
+  static {
+    stateOf = (h) => h.#state;
   }
 
   /** The driver's reference to the object (name, UUID, ...). */
   get ref(): R {
-    return STATE.get(this)!.ref as R;
+    return this.#state.ref as R;
   }
 }
 
-/**
- * A handle's reference and checked caller live here, not on the object, so that no caller outside
- * @tsvirt/api can reach an entry point without the read-only check (a protected member is still
- * reachable from JavaScript).
- */
-const STATE = new WeakMap<Handle<DriverKind, unknown>, { ref: unknown; call: Caller<object> }>();
-
 /** The checked caller of a handle's table (only the handle classes import it). */
 export function callOf<K extends DriverKind>(h: Handle<K, unknown>): Caller<DriverTables[K]> {
-  return STATE.get(h)!.call as Caller<DriverTables[K]>;
+  return stateOf(h).call as Caller<DriverTables[K]>;
 }
 
 /** A domain's id changes when it starts or stops: its handle follows. */
 export function setRef<R>(h: Handle<DriverKind, R>, ref: R): void {
-  STATE.get(h)!.ref = ref;
+  stateOf(h).ref = ref;
 }

@@ -6,7 +6,8 @@ import { DISK_IOTUNE_ORDER } from '../domain/devices/disk-iotune.js';
 /** libvirt's layout of `<domain>`. */
 export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
   'domain/devices': { expanded: true },
-  'domain/devices/redirdev': { expanded: true },
+  // A redirected USB device: its chardev's sources and protocol, its boot order, then its alias before its address.
+  'domain/devices/redirdev': { expanded: true, order: ['source', 'protocol', 'boot', 'alias', 'address'] },
   'domain/metadata': { foreign: true },
   // libvirt's full order: the corpus never shows some of these pairs side by side.
   'domain/cputune': {

@@ -52,6 +52,12 @@ function backend(c: ChardevHost, id: string, alias: string, fds: HostFds | undef
   switch (type) {
     case 'spicevmc':
       return `spicevmc,id=${id},name=vdagent`;
+    case 'qemu-vdagent': {
+      // QEMU's own SPICE agent: clipboard sharing and the mouse in client mode, when the source says.
+      const clipboard = source?.clipboard === undefined ? '' : `,clipboard=${source.clipboard ? 'on' : 'off'}`;
+      const mouse = source?.mouse === undefined ? '' : `,mouse=${source.mouse === 'client' ? 'on' : 'off'}`;
+      return `qemu-vdagent,id=${id},name=vdagent${clipboard}${mouse}`;
+    }
     case 'pty':
       return `pty,id=${id}`;
     case 'file': {

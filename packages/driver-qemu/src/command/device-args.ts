@@ -27,7 +27,9 @@ function unsupported(what: string): VirError {
 
 const USB_MODELS: Record<string, string> = {
   'piix3-uhci': 'piix3-usb-uhci', 'qemu-xhci': 'qemu-xhci', 'nec-xhci': 'nec-usb-xhci', ehci: 'usb-ehci',
+  'ich9-ehci1': 'ich9-usb-ehci1', 'ich9-uhci1': 'ich9-usb-uhci1', 'ich9-uhci2': 'ich9-usb-uhci2', 'ich9-uhci3': 'ich9-usb-uhci3',
 };
+
 
 /** `-device` arguments of the controllers QEMU does not create by itself. */
 export function controllerArgs(devices: readonly XmlElement[]): string[] {
@@ -51,7 +53,9 @@ export function controllerArgs(devices: readonly XmlElement[]): string[] {
       const addr = pciAddressOf(c) ? at(c) : { bus: 'pci.0', addr: '0x1.0x2' };
       // XHCI controllers take their port count as USB2 and USB3 ports.
       const ports = c.ports !== undefined && (driver === 'qemu-xhci' || driver === 'nec-usb-xhci') ? { p2: c.ports, p3: c.ports } : {};
-      out.push(...deviceArg({ driver, ...ports, id: aliasOf(c), ...addr }));
+      // A USB1 companion of an EHCI controller has no id of its own: it serves its master's bus from its first port.
+      const own = c.master === undefined ? { id: aliasOf(c) } : { masterbus: `${controllerAlias(devices, 'usb', index)}.0`, firstport: c.master };
+      out.push(...deviceArg({ driver, ...ports, ...own, ...addr }));
     } else if (c.type === 'scsi') {
       const driver = SCSI_MODELS[model ?? 'lsilogic'];
       if (!driver) throw unsupported(`SCSI controller model '${model}'`);
@@ -147,8 +151,9 @@ export function serialArgs(devices: readonly XmlElement[], fds: HostFds | undefi
   return serialPorts(devices).flatMap((s, i) => {
     const id = aliasOf(s);
     const chardev = `char${id}`;
-    const device = s.target?.type === 'isa-debug'
-      ? { driver: 'isa-debugcon', chardev, id, ...isaProps(s) }
+    const device = s.target?.type === 'isa-debug' ? { driver: 'isa-debugcon', chardev, id, ...isaProps(s) }
+      // A PCI serial card sits at its PCI address, numbered by the guest, not by QEMU's index.
+      : s.target?.type === 'pci-serial' ? { driver: 'pci-serial', chardev, id, ...pciProps(pciAddressOf(s), hasPcieRoot(devices)) }
       : { driver: 'isa-serial', chardev, id, index: i, ...isaProps(s) };
     return [...chardevArgs(s, chardev, fds), ...deviceArg(device)];
   });

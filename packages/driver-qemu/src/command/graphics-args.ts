@@ -51,7 +51,7 @@ const SPICE_OPTIONS: Array<[field: 'imageCompression' | 'jpegCompression' | 'zli
 ];
 
 /** `-spice`: its listen (ports and address, a UNIX socket, or none), TLS channels, compression and GL. */
-function spiceArg(g: Graphics, runDir: string): string {
+function spiceArg(g: Graphics, runDir: string, defaultPassword: boolean): string {
   const listen = listenOf(g);
   const opts: string[] = [];
   if (listen.type === 'socket') opts.push('unix', `addr=${escape(listen.socket ?? `${runDir}/spice.sock`)}`);
@@ -63,6 +63,8 @@ function spiceArg(g: Graphics, runDir: string): string {
     if (listen.address !== undefined) opts.push(`addr=${listen.address}`);
   }
   if (g.mouseMode === 'server') opts.push('agent-mouse=off');
+  // Without a password of its own or qemu.conf's spice_password, anyone may connect, as libvirt lets them.
+  if (g.passwd === undefined && !defaultPassword) opts.push('disable-ticketing=on');
   const tls = g.tlsPort !== undefined && g.tlsPort > 0;
   if (tls) opts.push(`x509-dir=${SPICE_X509_DIR}`);
   if (g.defaultMode === 'secure') opts.push('tls-channel=default');
@@ -82,8 +84,11 @@ function spiceArg(g: Graphics, runDir: string): string {
   return opts.join(',');
 }
 
-/** `-vnc`, `-spice` and `-display egl-headless` of the displays, in the definition's order. */
-export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | undefined, runDir: string): string[] {
+/**
+ * `-vnc`, `-spice` and `-display egl-headless` of the displays, in the definition's order;
+ * `spiceDefaultPassword`: qemu.conf gives every SPICE display a password (libvirt's test harness does).
+ */
+export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | undefined, runDir: string, spiceDefaultPassword = false): string[] {
   const audios = devicesOf(devices, 'audio');
   return devicesOf(devices, 'graphics').flatMap((g) => {
     switch (g.type) {
@@ -91,7 +96,7 @@ export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | 
         // The display's own `<audio id>` names its backend, else the first one.
         return ['-vnc', vncArg(g, g.audioId ?? audios[0]?.id ?? (audios.length ? 1 : undefined), autoPort)];
       case 'spice':
-        return ['-spice', spiceArg(g, runDir)];
+        return ['-spice', spiceArg(g, runDir, spiceDefaultPassword)];
       case 'egl-headless':
         return ['-display', `egl-headless${g.gl?.rendernode ? `,rendernode=${escape(g.gl.rendernode)}` : ''}`];
       default:

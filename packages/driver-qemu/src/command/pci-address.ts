@@ -61,8 +61,12 @@ function rootModel(devices: readonly Slotted[]): PciModel | undefined {
   return devices.map(pciController).find((c) => c !== undefined && (c.index ?? 0) === 0)?.model;
 }
 
+/** A console that stands for a serial port (libvirt's compatibility copy) carries that port's address, not one of its own. */
+const serialCopy = (dev: DomainDevice): boolean => dev.kind === 'console' && (dev.target?.type ?? 'serial') === 'serial';
+
 function readDevices(devices: readonly XmlElement[], pcieRoot: boolean | undefined): Slotted[] {
-  const typed = devices.map((el) => ({ el, dev: parseDevice(el) })).filter((d): d is { el: XmlElement; dev: DomainDevice } => d.dev !== undefined && d.dev.kind !== 'emulator');
+  const typed = devices.map((el) => ({ el, dev: parseDevice(el) }))
+    .filter((d): d is { el: XmlElement; dev: DomainDevice } => d.dev !== undefined && d.dev.kind !== 'emulator' && !serialCopy(d.dev));
   const root = pcieRoot ?? typed.some((d) => d.dev.kind === 'controller' && d.dev.type === 'pci' && d.dev.model === 'pcie-root' && (d.dev.index ?? 0) === 0);
   return typed.map((d) => ({ ...d, flags: pciConnectFlags(d.dev, root) }));
 }

@@ -53,6 +53,8 @@ export interface CommandContext {
    * write are opened by the driver and passed, as libvirt passes them; without it QEMU opens the paths.
    */
   readonly hostFds?: HostFds;
+  /** qemu.conf's spice_password is set: SPICE displays without a password of their own are not left open (libvirt's test harness). */
+  readonly spiceDefaultPassword?: boolean;
   /** The `/dev/vhost-vsock` descriptor of a real start's vsock device, its guest context id set. */
   readonly vsock?: VsockFd;
 }
@@ -200,7 +202,7 @@ export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[
     ...tpmArgs(def.devices, ctx.tpmEmulatorSocket),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
-    ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath)),
+    ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath), ctx.spiceDefaultPassword),
     ...videoArgs(def.devices),
     ...soundArgs(def.devices),
     ...watchdogArgs(def.devices),

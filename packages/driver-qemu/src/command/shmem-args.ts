@@ -9,7 +9,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import { shmemBytes, shmemModel, type Shmem } from '../devices/shmem-rules.js';
 import { defined, deviceArg } from './device-args.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
-import { idOf } from './user-alias.js';
+import { aliasOf } from '../devices/device-aliases.js';
 
 /** Where a doorbell's server listens when its definition names no path (libvirt's default). */
 export const shmemServerPath = (s: Shmem): string => s.server?.path ?? `/var/lib/libvirt/shmem-${s.name ?? ''}-sock`;
@@ -31,16 +31,12 @@ function check(s: Shmem): bigint | undefined {
   return bytes;
 }
 
-/** The QEMU ids of the domain's shared memory devices: `shmemN` by position, or the user alias. */
-export const shmemIds = (devices: readonly XmlElement[]): string[] => devicesOf(devices, 'shmem').map((s, i) => idOf(s.alias, `shmem${i}`));
-
 /** `-object` + `-device` of each plain region, `-device` + `-chardev` of each doorbell one. */
 export function shmemArgs(devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
-  const ids = shmemIds(devices);
-  return devicesOf(devices, 'shmem').flatMap((s, i) => {
+  return devicesOf(devices, 'shmem').flatMap((s) => {
     const bytes = check(s);
-    const id = ids[i]!;
+    const id = aliasOf(s);
     const plain = shmemModel(s) === 'ivshmem-plain';
     const memdev = `shmmem-${id}`;
     const chardev = `char${id}`;

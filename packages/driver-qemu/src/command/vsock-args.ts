@@ -8,7 +8,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import { deviceArg } from './device-args.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
-import { idOf } from './user-alias.js';
+import { aliasOf } from '../devices/device-aliases.js';
 import { virtioOptions } from './virtio-args.js';
 
 const DRIVERS: Record<string, string> = {
@@ -21,12 +21,6 @@ export interface VsockFd {
   readonly cid: number;
 }
 
-/** The QEMU id of the domain's vsock device. */
-export const vsockId = (devices: readonly XmlElement[]): string | undefined => {
-  const v = devicesOf(devices, 'vsock')[0];
-  return v ? idOf(v.alias, 'vsock0') : undefined;
-};
-
 /**
  * `-device` of the domain's vsock device. Without a descriptor (a pretend start: domxml-to-native)
  * the line shows libvirt's there: fd -1, and the context id of the definition (0 for an automatic one).
@@ -37,7 +31,7 @@ export function vsockArgs(devices: readonly XmlElement[], vhost: VsockFd | undef
   if (v.address !== undefined && v.address.type !== 'pci') throw new VirError(ErrorCode.INTERNAL_ERROR, "Unexpected address type for 'vhost-vsock'", ErrorDomain.QEMU);
   const cid = vhost?.cid ?? (v.cid?.auto === true ? 0 : (v.cid?.address ?? 0));
   return deviceArg({
-    driver: DRIVERS[v.model ?? 'virtio'], ...virtioOptions(v.driver), id: idOf(v.alias, 'vsock0'), 'guest-cid': cid, vhostfd: String(vhost?.fd ?? -1),
+    driver: DRIVERS[v.model ?? 'virtio'], ...virtioOptions(v.driver), id: aliasOf(v), 'guest-cid': cid, vhostfd: String(vhost?.fd ?? -1),
     ...pciProps(pciAddressOf(v), hasPcieRoot(devices)),
   });
 }

@@ -47,16 +47,20 @@ function checkModel(s: Shmem): void {
 
 /**
  * libvirt's define-time defaults of `<shmem>` (once `checkShmems` passed): the model it stands for,
- * a region without a size is 4 MiB (written in MiB, as libvirt writes sizes that are whole MiB),
- * a doorbell device's server gets MSI with ioeventfd on unless told.
+ * a region without a size (or of size 0) is 4 MiB, a size of whole MiB is written in MiB, a
+ * doorbell device's server gets MSI with ioeventfd on unless told.
  */
 export function shmemDefaults(def: DomainDef): void {
   for (const s of devicesOf(def.devices, 'shmem')) {
     const next: Shmem = { ...s, model: shmemModel(s) };
     const bytes = shmemBytes(s);
-    if (bytes === undefined && next.model !== 'ivshmem-doorbell') Object.assign(next, { size: String(DEFAULT_SIZE_MiB), sizeUnit: 'M' });
+    // libvirt writes sizes in MiB. One that is not whole MiB (which no start accepts) is kept as written: libvirt
+    // writes it rounded down but refuses the start by the exact size it still holds, and here the start reads the file.
+    if (!bytes && next.model !== 'ivshmem-doorbell') Object.assign(next, { size: String(DEFAULT_SIZE_MiB), sizeUnit: 'M' });
     else if (bytes !== undefined && bytes % MiB === 0n) Object.assign(next, { size: String(bytes / MiB), sizeUnit: 'M' });
     if (next.model !== 'ivshmem' && s.server !== undefined) next.msi = { ...s.msi, ioeventfd: s.msi?.ioeventfd ?? true };
+    // No vectors is QEMU's default: libvirt does not write `vectors='0'` back.
+    if (next.msi?.vectors === 0) next.msi = { ...next.msi, vectors: undefined };
     writeBack(def, next);
   }
 }

@@ -72,14 +72,15 @@ export function diskDefaults(def: DomainDef): void {
   }
 }
 
-/** Disks without a type are files; vsock devices are virtio; 9p file and directory modes are written as four octal digits. */
+/** Disks without a type are files; vsock devices are virtio, their context id automatic unless given; 9p file and directory modes are written as four octal digits. */
 export function modelDefaults(def: DomainDef): void {
   const octal = (m: string | undefined): string | undefined => m?.padStart(4, '0');
   for (const fs of devicesOf(def.devices, 'filesystem')) {
     if (octal(fs.fmode) !== fs.fmode || octal(fs.dmode) !== fs.dmode) writeBack(def, { ...fs, fmode: octal(fs.fmode), dmode: octal(fs.dmode) });
   }
   for (const d of devicesOf(def.devices, 'disk')) if (d.type === undefined) writeBack(def, { ...d, type: 'file' });
-  for (const v of devicesOf(def.devices, 'vsock')) if (v.model === undefined) writeBack(def, { ...v, model: 'virtio' });
+  // A vsock's context id is chosen at start unless the definition fixes one.
+  for (const v of devicesOf(def.devices, 'vsock')) writeBack(def, { ...v, model: v.model ?? 'virtio', cid: { ...v.cid, auto: v.cid?.auto ?? !v.cid?.address } });
 }
 
 /** A serial port whose target names no type is an ISA serial port. */

@@ -45,8 +45,7 @@ import { agentLifecycle, recordChannels } from '../agent/channel-state.js';
 import { assignFdSets } from '../fdgroup/fd-sets.js';
 import { withFreshCopies } from '../fdgroup/fd-group-store.js';
 import { recordMemoryDevices } from '../memdev/memory-live.js';
-import { openVhostVsock, type OpenedVsock } from '../process/vhost-vsock.js';
-import { recordDevsAliases } from '../devices/devs-aliases.js';
+import { openVhostVsock, recordVsockCid, type OpenedVsock } from '../process/vhost-vsock.js';
 import { closeSync } from 'node:fs';
 
 /** How a start is asked for. */
@@ -167,7 +166,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
     const vsockDev = devicesOf(def.devices, 'vsock')[0];
     vsock = vsockDev ? await openVhostVsock(vsockDev) : undefined;
-    recordDevsAliases(def, vsock?.cid);
+    if (vsock) recordVsockCid(def, vsock.cid);
     opened = await plugInterfaces((fn) => drv.withConnection(fn), def);
     status.netPlugs = opened.map((o) => o.plug);
     // The taps are recorded before QEMU runs; without any the status has nothing new.

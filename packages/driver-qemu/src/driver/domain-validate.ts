@@ -10,6 +10,7 @@ import { checkDevices } from '../devices/device-checks.js';
 import { checkShmems } from '../devices/shmem-rules.js';
 import { checkSpicevmc } from '../devices/spicevmc-check.js';
 import { checkVsock } from '../devices/vsock-rules.js';
+import { checkUsbEnabled } from '../devices/usb-addresses.js';
 import { checkVhostUserDisks } from '../command/vhost-user-disk.js';
 
 /** The emulator of a definition without `<emulator>`. */
@@ -129,4 +130,5 @@ export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined
   checkDevices(def);
   checkVsock(def);
   checkSpicevmc(def);
+  checkUsbEnabled(def);
 }

@@ -1,5 +1,6 @@
 import { assignHostdevDriveAddresses } from '../devices/hostdev-address.js';
 import { shmemDefaults } from '../devices/shmem-rules.js';
+import { redirfilterDefaults } from '../devices/redirfilter-rules.js';
 import { DOMAIN_PART_MODELS, deviceElement, newDevice, type DeviceOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
@@ -14,14 +15,28 @@ export const isQ35 = (machine: string | undefined): boolean => machine !== undef
 
 const CPU = DOMAIN_PART_MODELS.cpu;
 
-/** Without a CPU model a TCG or KVM guest gets QEMU's default, qemu64, written out. */
+/** The default CPU model of the domain's QEMU binary: qemu32 for qemu-system-i386, qemu64 for qemu-system-x86_64 (an i686 guest's too). */
+const defaultCpuModel = (def: DomainDef): string => (devicesOf(def.devices, 'emulator')[0]?.path?.trim().endsWith('qemu-system-i386') ? 'qemu32' : 'qemu64');
+
+/** Without a CPU model a TCG or KVM guest gets its QEMU binary's default, written out. */
 function defaultCpu(def: DomainDef): void {
   const at = def.other.findIndex((e) => e.name === 'cpu');
   const cpu = at < 0 ? undefined : CPU.parse(def.other[at]!);
   if (cpu && (cpu.model !== undefined || cpu.mode !== undefined)) return;
-  const el = CPU.format({ ...cpu, mode: 'custom', match: 'exact', check: 'none', model: { name: 'qemu64', fallback: 'forbid' } });
+  const el = CPU.format({ ...cpu, mode: 'custom', match: 'exact', check: 'none', model: { name: defaultCpuModel(def), fallback: 'forbid' } });
   if (at < 0) def.other.push(el);
   else def.other[at] = el;
+}
+
+/**
+ * USB controllers in libvirt's order: by index, an EHCI controller before the USB1 companions
+ * that serve its bus (`<master startport>`), in the places USB controllers had.
+ */
+function usbControllerOrder(def: DomainDef): void {
+  const usb = devicesOf(def.devices, 'controller').filter((c) => c.type === 'usb');
+  const slots = usb.map((c) => def.devices.indexOf(c.xml!));
+  const rank = (c: (typeof usb)[number]): number => (c.index ?? 0) * 2 + (c.master === undefined ? 0 : 1);
+  [...usb].sort((a, b) => rank(a) - rank(b)).forEach((c, i) => (def.devices[slots[i]!] = c.xml!));
 }
 
 /** Without a model, the first USB controller is the PIIX3's UHCI on a PC and QEMU's XHCI on q35 (as libvirt picks them with QEMU 7.2). */
@@ -150,6 +165,7 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   const q35 = isQ35(def.os.machine);
   implicitDevices(def, q35);
   usbModels(def, q35);
+  usbControllerOrder(def);
   modelDefaults(def);
   diskDefaults(def);
   graphicsDefaults(def);
@@ -166,5 +182,6 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   tpmDefaults(def);
   memoryDefaults(def);
   shmemDefaults(def);
+  redirfilterDefaults(def);
   sortDevices(def);
 }

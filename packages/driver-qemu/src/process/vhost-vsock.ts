@@ -4,7 +4,8 @@
  * for `<cid auto='yes'/>`. QEMU gets the descriptor (`vhostfd`).
  */
 import { closeSync, constants, openSync } from 'node:fs';
-import type { DeviceOf } from '@tsvirt/conf';
+import type { DeviceOf, DomainDef } from '@tsvirt/conf';
+import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { perlWithFds } from './fd-helper.js';
 
@@ -48,4 +49,10 @@ export async function openVhostVsock(vsock: DeviceOf<'vsock'>): Promise<OpenedVs
     const [step, reason] = (e as Error).message.split(/:(.*)/s) as [string, string | undefined];
     throw new VirError(ErrorCode.SYSTEM_ERROR, `failed to ${step === 'acquire' ? 'acquire' : 'set'} guest cid: ${reason ?? step}`, ErrorDomain.NONE);
   }
+}
+
+/** The live definition shows the context id the vsock device got, as libvirt's does (`<cid auto='yes' address='3'/>`). */
+export function recordVsockCid(def: DomainDef, cid: number): void {
+  const v = devicesOf(def.devices, 'vsock')[0];
+  if (v) writeBack(def, { ...v, cid: { ...v.cid, address: cid } });
 }

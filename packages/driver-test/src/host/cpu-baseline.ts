@@ -1,7 +1,7 @@
 import { formatGuestCpuXML, parseHostCpuXML, type GuestCpuDef, type HostCpuDef } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, checkFlags } from '@tsvirt/util';
-import { X86_FEATURES, X86_MAP_MODELS, X86_VENDORS } from './cpu-map-x86.js';
-import type { X86MapModel } from './x86-map-model.js';
+import { x86Map } from './cpu-map-x86.js';
+import type { X86Map, X86MapModel } from './x86-map-model.js';
 
 /** virConnectBaselineCPUFlags: the only flag libvirt's test driver accepts. */
 const EXPAND_FEATURES = 1;
@@ -14,11 +14,22 @@ const C = ErrorDomain.CPU;
 const failed = (detail: string): VirError => new VirError(ErrorCode.OPERATION_FAILED, detail, C);
 const vendorBit = (vendor: string): string => `vendor.${vendor}`;
 
-const FEATURE_BITS: ReadonlyMap<string, readonly string[]> = new Map(X86_FEATURES);
-const MODELS: ReadonlyMap<string, X86MapModel> = new Map(X86_MAP_MODELS.map((m) => [m.name, m]));
+/** The map and its indexes, made on the first baseline. */
+interface Tables extends X86Map {
+  readonly featureBits: ReadonlyMap<string, readonly string[]>;
+  readonly byName: ReadonlyMap<string, X86MapModel>;
+}
+let tables: Tables | undefined;
+function map(): Tables {
+  if (!tables) {
+    const m = x86Map();
+    tables = { ...m, featureBits: new Map(m.features), byName: new Map(m.models.map((model) => [model.name, model])) };
+  }
+  return tables;
+}
 
 const featureBits = (name: string): readonly string[] => {
-  const bits = FEATURE_BITS.get(name);
+  const bits = map().featureBits.get(name);
   if (!bits) throw new VirError(ErrorCode.INTERNAL_ERROR, `Unknown CPU feature ${name}`, C);
   return bits;
 };
@@ -29,7 +40,7 @@ function modelBits(model: X86MapModel): Bits {
 
 /** All a host CPU provides: its model's features and its own (x86ModelFromCPU). */
 function cpuBits(cpu: HostCpuDef): Bits {
-  const model = MODELS.get(cpu.model);
+  const model = map().byName.get(cpu.model);
   if (!model) throw new VirError(ErrorCode.INTERNAL_ERROR, `Unknown CPU model ${cpu.model}`, C);
   const bits = modelBits(model);
   for (const f of cpu.features) for (const b of featureBits(f)) bits.add(b);
@@ -39,7 +50,7 @@ function cpuBits(cpu: HostCpuDef): Bits {
 /** The map's features wholly in `data`, in the map's order, each taking its bits out of `data`. */
 function featuresIn(data: Bits, policy: Feature['policy']): Feature[] {
   const out: Feature[] = [];
-  for (const [name, bits] of X86_FEATURES) {
+  for (const [name, bits] of map().features) {
     if (bits.length === 0 || !bits.every((b) => data.has(b))) continue;
     out.push({ policy, name });
     for (const b of bits) data.delete(b);
@@ -86,11 +97,12 @@ function better(best: Candidate | undefined, next: Candidate, preferred: readonl
 
 /** The model (newest first) that describes `data` best, as x86Decode picks it. */
 function decode(data: Bits, preferred: readonly string[]): { vendor?: string; best: Candidate } {
-  const vendor = X86_VENDORS.find((v) => data.has(vendorBit(v)));
+  const vendor = map().vendors.find((v) => data.has(vendorBit(v)));
   const bits = vendor === undefined ? data : minus(data, new Set([vendorBit(vendor)]));
   let best: Candidate | undefined;
-  for (let i = X86_MAP_MODELS.length - 1; i >= 0; i--) {
-    const model = X86_MAP_MODELS[i]!;
+  const { models } = map();
+  for (let i = models.length - 1; i >= 0; i--) {
+    const model = models[i]!;
     if (vendor !== undefined && model.vendor !== undefined && model.vendor !== vendor) continue;
     const next = { model, features: describeOver(bits, model) };
     const rc = better(best, next, preferred);
@@ -102,7 +114,7 @@ function decode(data: Bits, preferred: readonly string[]): { vendor?: string; be
 }
 
 const knownVendor = (name: string): string => {
-  if (!X86_VENDORS.includes(name)) throw failed(`Unknown CPU vendor ${name}`);
+  if (!map().vendors.includes(name)) throw failed(`Unknown CPU vendor ${name}`);
   return name;
 };
 
@@ -116,7 +128,7 @@ function x86Baseline(cpus: readonly HostCpuDef[]): GuestCpuDef {
   for (const cpu of cpus.slice(1)) {
     if (!names.includes(cpu.model)) names.push(cpu.model);
     const bits = cpuBits(cpu);
-    const modelVendor = MODELS.get(cpu.model)!.vendor;
+    const modelVendor = map().byName.get(cpu.model)!.vendor;
     if (cpu.vendor !== undefined && modelVendor !== undefined && cpu.vendor !== modelVendor) {
       throw failed(`CPU vendor ${modelVendor} of model ${cpu.model} differs from vendor ${cpu.vendor}`);
     }
@@ -140,7 +152,7 @@ function x86Baseline(cpus: readonly HostCpuDef[]): GuestCpuDef {
 
 /** Every feature of the model written out (required), the CPU's own policies over them, removed ones disabled, sorted by name. */
 function expandFeatures(cpu: GuestCpuDef): GuestCpuDef {
-  const model = MODELS.get(cpu.model)!;
+  const model = map().byName.get(cpu.model)!;
   const features = featuresIn(modelBits(model), 'require');
   for (const f of cpu.features) {
     const at = features.findIndex((x) => x.name === f.name);

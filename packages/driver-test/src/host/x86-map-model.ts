@@ -6,3 +6,10 @@ export interface X86MapModel {
   readonly features: readonly string[];
   readonly removed: readonly string[];
 }
+
+/** libvirt's x86 CPU map: its vendors, its features in its order with the bits each stands for, its models in its order. */
+export interface X86Map {
+  readonly vendors: readonly string[];
+  readonly features: ReadonlyArray<readonly [string, readonly string[]]>;
+  readonly models: readonly X86MapModel[];
+}

@@ -15,6 +15,9 @@ export const CHARDEV_SOURCES = {
     channel: attr('channel'),
     master: attr('master'),
     slave: attr('slave'),
+    // A qemu-vdagent's clipboard sharing and mouse mode.
+    clipboard: at('clipboard', attr('copypaste', yesNo)),
+    mouse: at('mouse', attr('mode', oneOf('server', 'client'))),
   }),
   protocol: at('protocol', attr('type', oneOf('raw', 'telnet', 'telnets', 'tls'))),
 } as const;
