@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addDriverImporter, connect } from '@tsvirt/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchChild } from '@tsvirt/api/testing';
 import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
 
 const TSVIRSH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tools/virsh/dist/bundle/cli.js');
@@ -14,15 +15,11 @@ if (!ready && !ci) console.log('skipping the daemon-preference tests: tsvirsh is
 const xml = (name: string): string =>
   `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`;
 
-function tsvirsh(uri: string, cmd: string, env: NodeJS.ProcessEnv = {}): Promise<{ out: string; err: string; code: number | null }> {
-  return new Promise((ok) => {
-    const c = spawn(process.execPath, [TSVIRSH, '-c', uri, cmd], { env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    c.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    c.on('close', (code) => ok({ out, err, code }));
-  });
+/** A tsvirsh run, killed and failing named after a minute. */
+async function tsvirsh(uri: string, cmd: string, env: NodeJS.ProcessEnv = {}): Promise<{ out: string; err: string; code: number | null }> {
+  const run = watchChild(`tsvirsh -c ${uri} ${cmd}`, spawn(process.execPath, [TSVIRSH, '-c', uri, cmd], { env: { ...process.env, ...env } }));
+  const { code } = await run.ended(60_000);
+  return { out: run.stdout, err: run.stderr, code };
 }
 
 describe.skipIf(!ready && !ci)('a client prefers the daemon serving its root', () => {

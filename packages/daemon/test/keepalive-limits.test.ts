@@ -5,6 +5,7 @@ import { decodeError, encodeCall, encodeEvent, keepalive, keepalive_program, rem
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, Daemon, parseDaemonArgs, type ServerLimits } from '../src/index.js';
 import { RawClient } from './helpers/raw-client.js';
+import { waitFor } from './helpers/daemon-process.js';
 
 /** libvirt's VIR_DRV_FEATURE_PROGRAM_KEEPALIVE: a client asking it speaks keepalive. */
 const PROGRAM_KEEPALIVE = 10;
@@ -14,10 +15,8 @@ const LIMITS: ServerLimits = { ...DEFAULT_LIMITS, maxClients: 4, keepaliveInterv
 const isPing = (f: Frame) => f.header.prog === keepalive.KEEPALIVE_PROGRAM && f.header.proc === keepalive.KEEPALIVE_PROC_PING && f.header.type === virnet.VIR_NET_MESSAGE;
 const isPong = (f: Frame) => f.header.prog === keepalive.KEEPALIVE_PROGRAM && f.header.proc === keepalive.KEEPALIVE_PROC_PONG && f.header.type === virnet.VIR_NET_MESSAGE;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = (cond: () => boolean) => new Promise<void>((r) => {
-  const wait = () => (cond() ? r() : setTimeout(wait, 20));
-  wait();
-});
+/** Waits for the daemon's client count to reach `cond`, for at most 30 s. */
+const until = (cond: () => boolean): Promise<void> => waitFor(cond, 30_000, "the daemon's client count");
 
 async function openedClient(sock: string, askKeepalive: boolean): Promise<RawClient> {
   const c = await RawClient.open(sock);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchChild } from '@tsvirt/api/testing';
 import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
 import { writeVirshWrapper } from './helpers/virsh-wrapper.js';
 
@@ -36,14 +37,14 @@ function defaultDriverCases(): string[] {
 /** Inherent too: a script whose command is `uri` (the getopt-* ones) prints the URI as given. */
 const inherent = (name: string): boolean => INHERENT.includes(name) || caseArgs(name).at(-1) === 'uri';
 
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((ok) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('close', () => ok(out));
-  });
+/** Its stdout and stderr as they came; a run still going after `ms` is killed and fails, named. */
+async function run(cmd: string, args: string[], ms: number): Promise<string> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  await watchChild(`${cmd} ${args.slice(0, 4).join(' ')} …`, child).ended(ms);
+  return out;
 }
 
 describe('Debian virsh 9.0 through tsvirtd on the tsvirsh oracle scripts', () => {
@@ -61,8 +62,9 @@ describe('Debian virsh 9.0 through tsvirtd on the tsvirsh oracle scripts', () =>
   it('prints what virsh -c test:///default printed, byte for byte', async () => {
     const cases = defaultDriverCases();
     const wrapper = writeVirshWrapper(dir, daemons.map((d) => d.rw));
-    const compare = async (names: string[]) => {
-      const out = await run(process.execPath, [join(ORACLE, 'compare.mjs'), wrapper, '--quiet', '-j', String(DAEMONS), ...names]);
+    // the whole set within 20 minutes, a last run of a few within 4: both inside the test's 25
+    const compare = async (names: string[], ms: number) => {
+      const out = await run(process.execPath, [join(ORACLE, 'compare.mjs'), wrapper, '--quiet', '-j', String(DAEMONS), ...names], ms);
       expect(out, out.slice(-2000)).toMatch(/^\d+ passed, \d+ failed$/m);
       // compare.mjs picks cases by substring too: count only the scripts asked for.
       const failed = [...out.matchAll(/^FAIL (\S+)$/gm)].map((m) => m[1]!).filter((n) => names.includes(n));
@@ -70,11 +72,11 @@ describe('Debian virsh 9.0 through tsvirtd on the tsvirsh oracle scripts', () =>
       const timedOut = failed.filter((n) => blocks.some((b) => b.startsWith(`FAIL ${n}\n`) && b.includes('  timed out')));
       return { out, failed, timedOut };
     };
-    const first = await compare(cases);
+    const first = await compare(cases, 1_200_000);
     // virsh 9.0's save/managedsave job watch hangs now and then (a race in virsh, worse on a loaded
     // machine); compare.mjs retries a timed-out run once, and a script that timed out twice gets
     // a last run of its own here.
-    const again = first.timedOut.length ? await compare(first.timedOut) : { out: '', failed: [] as string[] };
+    const again = first.timedOut.length ? await compare(first.timedOut, 240_000) : { out: '', failed: [] as string[] };
     const failed = first.failed.filter((n) => !first.timedOut.includes(n) || again.failed.includes(n));
     const out = first.out + again.out;
     const passed = cases.length - failed.length;
