@@ -88,6 +88,8 @@ export class RpcClient {
   private readonly streams = new Map<number, StreamSink>();
   private readonly reader = new FrameReader();
   private closedWith: VirError | null = null;
+  /** CONNECT_CLOSE was sent: the daemon's hang-up that follows is our own close, not a disconnection. */
+  private closeAsked = false;
   private readonly eventHandlers = new Set<(e: RpcEvent) => void>();
   private readonly closeHandlers = new Set<(error: VirError | null, reason: ConnectCloseReason) => void>();
   private keepaliveTimer: NodeJS.Timeout | undefined;
@@ -284,6 +286,16 @@ export class RpcClient {
     };
   }
 
+  /**
+   * Says the connection is being closed by this side (CONNECT_CLOSE goes next): an end of file or
+   * I/O error from then on closes it for the client's reason. Node emits a stream's end in a
+   * process.nextTick, before the close reply's continuation runs, so an ssh peer that exits at
+   * once would otherwise be reported as a disconnection.
+   */
+  closing(): void {
+    this.closeAsked = true;
+  }
+
   /** Closes the connection; pending calls fail. */
   close(): void {
     this.fail(null, ConnectCloseReason.CLIENT);
@@ -430,6 +442,7 @@ export class RpcClient {
 
   private fail(error: VirError | null, reason: ConnectCloseReason): void {
     if (this.closedWith) return;
+    if (this.closeAsked && reason !== ConnectCloseReason.KEEPALIVE) reason = ConnectCloseReason.CLIENT;
     this.closedWith = error ?? rpcError('client socket is closed');
     clearInterval(this.keepaliveTimer);
     const err = error ?? rpcError('client socket is closed');

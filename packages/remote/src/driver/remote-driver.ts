@@ -122,6 +122,7 @@ async function open(ctx: OpenContext): Promise<DriverConnection | 'declined'> {
     closed,
     async close() {
       if (!client.alive) return;
+      client.closing();
       await call(REMOTE_PROC_CONNECT_CLOSE).catch(() => undefined);
       client.close();
     },
