@@ -123,7 +123,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
 
   let restoreSgio: () => Promise<void> = async () => undefined;
   const status = await qemuStore(paths).withDriverLock(async () => {
-    const active = await qemuStore(paths).loadActiveStatuses();
+    // Other domains' claims matter only to a domain that claims something: otherwise no status is read.
+    const active = uses.length > 0 || scsi.uses.length > 0 ? await qemuStore(paths).loadActiveStatuses() : [];
     checkScsiHostdevsFree(active, def.name, scsi.uses);
     restoreSgio = await claimSharedDisks(buildSharedDiskTable(active), def.name, uses, settings);
     const id = await qemuStore(paths).allocateId();
