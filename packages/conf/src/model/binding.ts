@@ -32,7 +32,7 @@ export function attr<T>(name: string, codec: Codec<T> = str as unknown as Codec<
     },
     write(el, v) {
       const old = attrOf(el, name);
-      if (v !== undefined && old !== undefined && codec.decode(old, { attr: name, element: el.name }) === v) return;
+      if (old === undefined ? v === undefined : v !== undefined && codec.decode(old, { attr: name, element: el.name }) === v) return;
       setAttr(el, name, v === undefined ? undefined : codec.encode(v));
     },
   };
@@ -52,6 +52,7 @@ export function body<T>(codec: Codec<T> = str as unknown as Codec<T>): Binding<T
       return hasText(el) ? codec.decode(textOf(el).trim(), { element: el.name }) : undefined;
     },
     write(el, v) {
+      if (v === undefined && !hasText(el)) return;
       const old = textOf(el).trim();
       if (v !== undefined && old !== '' && codec.decode(old, { element: el.name }) === v) return;
       el.children = [...el.children.filter((c) => c.kind !== 'text'), ...(v === undefined ? [] : [textNode(codec.encode(v))])];
@@ -98,6 +99,8 @@ function isEmpty(el: XmlElement): boolean {
 
 /** Replaces the `name` children of `el` by `news`, where the first of them stood (or at the end). */
 function replaceChildren(el: XmlElement, name: string, news: readonly XmlElement[]): void {
+  // Most writes of an absent field find nothing to remove: the children stay as they are.
+  if (news.length === 0 && !firstChild(el, name)) return;
   const out: XmlNode[] = [];
   let placed = false;
   for (let i = 0; i < el.children.length; i++) {

@@ -32,8 +32,16 @@ const LIBXML: Style = {
 /** Whitespace-only text: `\S` and `trim` know the same whitespace. */
 const NOT_SPACE = /\S/;
 
+/** Whitespace-only text, tested by character code; text with other than ASCII is put to the regex. */
 function isBlank(n: XmlNode): boolean {
-  return n.kind === 'text' && !NOT_SPACE.test(n.text);
+  if (n.kind !== 'text') return false;
+  const t = n.text;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    return c > 0x7f && !NOT_SPACE.test(t);
+  }
+  return true;
 }
 
 const attrName = (a: readonly [string, string]): string => a[0];
