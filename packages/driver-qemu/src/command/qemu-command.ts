@@ -25,10 +25,11 @@ import { addFdArgs } from '../fdgroup/fd-sets.js';
 import type { TapArg } from './netdev-args.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
-import { usbPlacement } from './usb-address.js';
+import { usbDiskPlacement, usbPlacement } from './usb-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 import { bootVcpus } from '../vcpu/vcpu-startup.js';
-import { withDeviceAliases } from '../devices/device-aliases.js';
+import { aliasOf, withDeviceAliases } from '../devices/device-aliases.js';
+import { withUsbAddresses } from '../devices/usb-addresses.js';
 
 /** Everything besides the definition that the command line names. */
 export interface CommandContext {
@@ -60,7 +61,7 @@ export interface CommandContext {
 }
 
 /** Device kinds that become QEMU devices in libvirt but that this command line does not build yet. */
-const UNBUILT = ['hub', 'crypto'] as const;
+const UNBUILT = ['crypto'] as const;
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
 export function emulatorOf(def: DomainDef): string {
@@ -114,6 +115,11 @@ function bootArg(def: DomainDef): string {
   return `menu=${on ? 'on' : 'off'}${on && timeout !== undefined ? `,splash-time=${timeout}` : ''},strict=on`;
 }
 
+/** `-device usb-hub` for each hub, on its USB port. */
+function hubArgs(devices: readonly XmlElement[]): string[] {
+  return devicesOf(devices, 'hub').flatMap((h) => ['-device', JSON.stringify({ driver: 'usb-hub', id: aliasOf(h), ...usbPlacement(devices, h) })]);
+}
+
 function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return disks.flatMap((d) => {
@@ -132,7 +138,7 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
     return [
       ...addFdArgs(d),
       ...(hasMedium(d) ? [storageProps(d), formatProps(d), copyOnReadProps(d)].flatMap((p) => (p ? ['-blockdev', JSON.stringify(p)] : [])) : []),
-      ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbPlacement(devices, d.view.disk) : {})),
+      ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbDiskPlacement(devices, d.view.target) : {})),
     ];
   });
 }
@@ -144,7 +150,7 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
  */
 export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[] {
   // Every device's QEMU id is its alias, as libvirt's are.
-  const def = withDeviceAliases(given);
+  const def = withDeviceAliases(withUsbAddresses(given));
   // Devices the command line cannot give QEMU yet are refused, never left out.
   const missing = UNBUILT.find((kind) => devicesOf(def.devices, kind).length > 0);
   if (missing) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `<${missing}> devices are not supported by this driver yet`, ErrorDomain.QEMU);
@@ -190,6 +196,7 @@ export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[
     ...iommuArgs(def),
     ...controllerArgs(def.devices),
     ...memoryDeviceArgs(def, ctx.hugepages),
+    ...hubArgs(def.devices),
     ...fdcBootArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...diskArgs(ctx.disks, def.devices),
     ...filesystemArgs(def.devices, dirname(ctx.monitorPath)),
