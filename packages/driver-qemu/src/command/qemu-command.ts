@@ -58,6 +58,8 @@ export interface CommandContext {
   readonly spiceDefaultPassword?: boolean;
   /** The `/dev/vhost-vsock` descriptor of a real start's vsock device, its guest context id set. */
   readonly vsock?: VsockFd;
+  /** The host's DRM render node, asked for only by a display with OpenGL that names none (a real start: hostRenderNode). */
+  readonly renderNode?: () => string;
 }
 
 /** Device kinds that become QEMU devices in libvirt but that this command line does not build yet. */
@@ -209,7 +211,7 @@ export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[
     ...tpmArgs(def.devices, ctx.tpmEmulatorSocket),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
-    ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath), ctx.spiceDefaultPassword),
+    ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath), ctx.spiceDefaultPassword, ctx.renderNode),
     ...videoArgs(def.devices),
     ...soundArgs(def.devices),
     ...watchdogArgs(def.devices),
