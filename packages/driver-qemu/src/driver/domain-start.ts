@@ -7,7 +7,7 @@ import { DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventType, Do
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { recordPtys, recordVirtioConsoles } from '../console/chardev-ptys.js';
-import { withDeviceAliases } from '../devices/device-aliases.js';
+import { nicAliases, withDeviceAliases } from '../devices/device-aliases.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
 import { VNC_LISTEN } from '../command/device-args.js';
@@ -76,8 +76,9 @@ function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
   def.devices = withDeviceAliases(def).devices;
   recordVirtioConsoles(def);
   for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias, ...liveChain(d) });
-  // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
-  devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));
+  const nics = devicesOf(def.devices, 'interface');
+  const nicIds = nicAliases(nics);
+  nics.forEach((nic, i) => writeBack(def, { ...nic, alias: nicIds[i] }));
   const hostdevs = devicesOf(def.devices, 'hostdev');
   const ids = hostdevIds(hostdevs);
   hostdevs.forEach((h, i) => writeBack(def, { ...h, alias: ids[i] }));
