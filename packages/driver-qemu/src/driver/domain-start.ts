@@ -30,6 +30,7 @@ import { freeVncPort } from '../process/vnc-port.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
 import { checkScsiHostdevsFree, planDomainScsiHostdevs } from '../shared-disks/scsi-hostdev-claims.js';
 import { hostdevIds } from '../command/hostdev-args.js';
+import { hostRenderNode } from '../command/render-node.js';
 import { logFile, runDir } from '../state/driver-paths.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
@@ -124,7 +125,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
 
   let restoreSgio: () => Promise<void> = async () => undefined;
   const status = await qemuStore(paths).withDriverLock(async () => {
-    const active = await qemuStore(paths).loadActiveStatuses();
+    // Other domains' claims matter only to a domain that claims something: otherwise no status is read.
+    const active = uses.length > 0 || scsi.uses.length > 0 ? await qemuStore(paths).loadActiveStatuses() : [];
     checkScsiHostdevsFree(active, def.name, scsi.uses);
     restoreSgio = await claimSharedDisks(buildSharedDiskTable(active), def.name, uses, settings);
     const id = await qemuStore(paths).allocateId();
@@ -187,7 +189,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     more = passed;
     const taps = opened.map(({ plug, tapfds, vhostfds }) => ({ ...plug, fds: tapfds.map((fd) => passed.open(fd)), vhostfds: vhostfds.map((fd) => passed.open(fd)) }));
     const hostFds = chardevFds(passed, disks);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds, vsock: vsock && { fd: passed.open(vsock.fd), cid: vsock.cid } }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds, vsock: vsock && { fd: passed.open(vsock.fd), cid: vsock.cid }, renderNode: hostRenderNode }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     // A restore's stream is read by QEMU itself, from a descriptor it inherits after the others.
     const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;

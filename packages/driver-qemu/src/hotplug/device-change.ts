@@ -8,7 +8,7 @@ import type { ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { refuseTakenAlias } from './device-alias.js';
 import { raiseDeviceAdded } from './device-added.js';
-import { attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
+import { attachDiskConfig, attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
 import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js';
 import { attachHostdevLive, changeHostdevConfig, detachHostdevLive } from './hostdev-hotplug.js';
 import { isWholeKind } from './whole-device-find.js';
@@ -44,8 +44,7 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
   const view = diskOfElement(el);
   if (op === 'attach') {
     if (hasDiskTarget(def, view.target)) throw new VirError(ErrorCode.OPERATION_INVALID, `target ${view.target} already exists`, D);
-    def.devices.push(structuredClone(el));
-    assignPciAddresses(def.devices);
+    attachDiskConfig(def, structuredClone(el));
   } else {
     const found = findDisk(def.devices, view);
     def.devices = def.devices.filter((x) => x !== found.disk.xml);
