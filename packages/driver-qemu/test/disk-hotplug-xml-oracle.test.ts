@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRoot } from './helpers.js';
-import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
+import { compareSteps, forgetSystemDomain, oracleSkipped, prepareSides, systemVirsh, type OracleSides } from './oracle-steps.js';
 import { tsvirsh } from './tsvirsh.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -58,9 +58,7 @@ describe.skipIf(oracleSkipped('disk-hotplug-xml-oracle'))("attached disks' XML b
   beforeAll(async () => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
-    sides = { uri: root.uri, theirs: join(root.dir, 'lv'), ours: join(root.dir, 'ts'), mask: (text, dir) => text.replaceAll(dir, 'DIR') };
-    prepare(sides.theirs);
-    prepare(sides.ours);
+    sides = prepareSides(root, prepare);
     const { differ } = await compareSteps(sides, [['define', 'DIR/pc.xml'], ['start', PC], ['define', 'DIR/q35.xml'], ['start', Q35]]);
     expect(differ).toEqual([]);
   }, 120_000);

@@ -1,6 +1,7 @@
 // Steps run through Debian's virsh on libvirtd 9.0 (qemu:///system) and through tsvirsh, compared
 // once each side's directory (and whatever else `mask` hides) is masked.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { tsvirsh, type VirshRun } from './tsvirsh.js';
 
 /** `virsh -c qemu:///system ARGS...`, as the oracle side runs. */
@@ -53,4 +54,12 @@ export async function compareSteps(sides: OracleSides, steps: readonly string[][
 export function forgetSystemDomain(name: string): void {
   systemVirsh(['destroy', name]);
   systemVirsh(['undefine', '--managed-save', '--snapshots-metadata', '--checkpoints-metadata', name]);
+}
+
+/** Both sides' directories under a test root (`lv` for libvirtd, `ts` for tsvirt), each made by `prepare`; answers masked by `mask`, the side's directory as DIR by default. */
+export function prepareSides(root: { readonly uri: string; readonly dir: string }, prepare: (dir: string) => void, mask = (text: string, dir: string): string => text.replaceAll(dir, 'DIR')): OracleSides {
+  const sides = { uri: root.uri, theirs: join(root.dir, 'lv'), ours: join(root.dir, 'ts'), mask };
+  prepare(sides.theirs);
+  prepare(sides.ours);
+  return sides;
 }

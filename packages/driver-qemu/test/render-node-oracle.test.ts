@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRoot } from './helpers.js';
-import { compareSteps, forgetSystemDomain, oracleSkipped, type OracleSides } from './oracle-steps.js';
+import { compareSteps, forgetSystemDomain, oracleSkipped, prepareSides, type OracleSides } from './oracle-steps.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-render-${process.pid}`;
@@ -28,9 +28,7 @@ describe.skipIf(oracleSkipped('render-node-oracle') || existsSync('/dev/dri'))("
   beforeAll(() => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
-    sides = { uri: root.uri, theirs: join(root.dir, 'lv'), ours: join(root.dir, 'ts'), mask: (text, dir) => text.replaceAll(dir, 'DIR') };
-    prepare(sides.theirs);
-    prepare(sides.ours);
+    sides = prepareSides(root, prepare);
   }, 120_000);
   afterAll(async () => {
     forgetSystemDomain(NAME);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN_CORPUS } from './conformance.js';
 import { TestRoot } from './helpers.js';
-import { compareSteps, forgetSystemDomain, oracleSkipped, type OracleSides } from './oracle-steps.js';
+import { compareSteps, forgetSystemDomain, oracleSkipped, prepareSides, type OracleSides } from './oracle-steps.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-usbhub-${process.pid}`;
@@ -47,9 +47,7 @@ describe.skipIf(oracleSkipped('usb-hub-oracle'))("USB ports and hubs beside libv
   beforeAll(() => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
-    sides = { uri: root.uri, theirs: join(root.dir, 'lv'), ours: join(root.dir, 'ts'), mask };
-    prepare(sides.theirs);
-    prepare(sides.ours);
+    sides = prepareSides(root, prepare, mask);
   }, 120_000);
   afterAll(async () => {
     forgetSystemDomain(NAME);
