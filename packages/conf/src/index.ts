@@ -16,6 +16,7 @@ export { parseDomainXML, domainFromElement, checkDomainName, type DomainBasics, 
 export { formatDomainXML, domainElement, type DomainFormatOptions } from './domain/domain-format.js';
 export { sortDevicesByKind, DEVICE_KIND_ORDER } from './domain/device-order.js';
 export { applyGenericPostParse } from './domain/generic-post-parse.js';
+export { placeDisks } from './domain/disk-placement.js';
 export { parseHostCpuXML, formatGuestCpuXML, type HostCpuDef, type GuestCpuDef } from './cpu/cpu-xml.js';
 export { parseDomainStatusXML, formatDomainStatusXML, type DomainStatus } from './domain/domain-status.js';
 export type { DomainSnapshotDef, SnapshotMemory } from './snapshot/snapshot-def.js';

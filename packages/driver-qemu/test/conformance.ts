@@ -94,8 +94,9 @@ export async function libvirtTestCommandLine(def: DomainDef): Promise<string[]> 
     scsiSgPaths: new Map(devicesOf(def.devices, 'hostdev').flatMap((h, i) => (isHostScsi(h) ? [[i, '/dev/sg0'] as const] : []))),
     // ... and shows every listening socket the driver makes and passes as fd 1729, a chardev's file as fd 1750 and its log as 1751,
     hostFds: { listen: () => 1729, file: (_path, _append, role) => ({ set: nextSet++, fd: role === 'log' ? 1751 : 1750 }) },
-    // ... and has qemu.conf's spice_password set,
+    // ... and has qemu.conf's spice_password set, and a mocked DRM render node,
     spiceDefaultPassword: true,
+    renderNode: () => '/dev/dri/foo',
     // ... and the vsock device's descriptor as fd 6789, an automatic context id being 42,
     vsock: devicesOf(def.devices, 'vsock').map((v) => ({ fd: 6789, cid: v.cid?.auto === true ? 42 : (v.cid?.address ?? 0) }))[0],
     // ... and each interface's tap as fd 3, with vhost-net as fd 44 for a virtio NIC not asking for QEMU's own.

@@ -118,8 +118,8 @@ function virtioBlkProps(v: QemuDisk): JsonProps {
   };
 }
 
-/** The guest-visible properties of a disk after its id: block sizes, identity, cache, geometry, serial. */
-function guestProps(d: ResolvedDisk): JsonProps {
+/** The guest-visible properties of a disk after its id: block sizes, `extra` (a USB disk's removability), identity, cache, geometry, serial. */
+function guestProps(d: ResolvedDisk, extra: JsonProps = {}): JsonProps {
   const v = d.view;
   const { blockio, geometry } = v.disk;
   const cache = cacheMode(d);
@@ -128,6 +128,7 @@ function guestProps(d: ResolvedDisk): JsonProps {
     ...(d.bootIndex !== undefined && v.bus !== 'fdc' ? { bootindex: d.bootIndex } : {}),
     ...(blockio?.logicalBlockSize !== undefined ? { logical_block_size: blockio.logicalBlockSize } : {}),
     ...(blockio?.physicalBlockSize !== undefined ? { physical_block_size: blockio.physicalBlockSize } : {}),
+    ...extra,
     ...(v.disk.vendor !== undefined ? { vendor: v.disk.vendor } : {}),
     ...(v.disk.product !== undefined ? { product: v.disk.product } : {}),
     // scsi-block passes commands through to the device: QEMU refuses a write-cache property on it.
@@ -161,7 +162,7 @@ export function diskDeviceProps(d: ResolvedDisk, pcieRoot = false, usbAt: JsonPr
       if (!hasMedium(d)) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `USB disk '${v.target}' needs a medium: QEMU has no empty USB drive`, ErrorDomain.QEMU);
       // The drive address is the one this driver's define gives every disk off virtio.
       if (v.disk.address?.type !== undefined && v.disk.address.type !== 'usb' && v.disk.address.type !== 'drive') throw new VirError(ErrorCode.INTERNAL_ERROR, 'unexpected address type for usb disk', ErrorDomain.QEMU);
-      return { driver: 'usb-storage', ...usbAt, ...drive, id: d.alias, removable: v.disk.target?.removable ?? false, ...guestProps(d) };
+      return { driver: 'usb-storage', ...usbAt, ...drive, id: d.alias, ...guestProps(d, { removable: v.disk.target?.removable ?? false }) };
     default: {
       const driver = v.device === 'cdrom' ? 'ide-cd' : 'ide-hd';
       // q35's built-in AHCI calls its ports ide.N; an added AHCI controller is sataN.

@@ -84,11 +84,19 @@ function spiceArg(g: Graphics, runDir: string, defaultPassword: boolean): string
   return opts.join(',');
 }
 
+/** A display rendering with OpenGL (egl-headless always, SPICE with `<gl enable>`) that names no render node gets the host's, as libvirt picks it at start. */
+function withRenderNode(g: DeviceOf<'graphics'>, renderNode: (() => string) | undefined): DeviceOf<'graphics'> {
+  const gl = g.type === 'egl-headless' || g.gl?.enable === true;
+  if (!gl || g.gl?.rendernode !== undefined || !renderNode) return g;
+  return { ...g, gl: { ...g.gl, rendernode: renderNode() } };
+}
+
 /**
  * `-vnc`, `-spice` and `-display egl-headless` of the displays, in the definition's order;
- * `spiceDefaultPassword`: qemu.conf gives every SPICE display a password (libvirt's test harness does).
+ * `spiceDefaultPassword`: qemu.conf gives every SPICE display a password (libvirt's test harness does);
+ * `renderNode`: the host's DRM render node, for displays with OpenGL that name none.
  */
-export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | undefined, runDir: string, spiceDefaultPassword = false): string[] {
+export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | undefined, runDir: string, spiceDefaultPassword = false, renderNode?: () => string): string[] {
   const audios = devicesOf(devices, 'audio');
   return devicesOf(devices, 'graphics').flatMap((g) => {
     switch (g.type) {
@@ -96,9 +104,11 @@ export function graphicsArgs(devices: readonly XmlElement[], autoPort: number | 
         // The display's own `<audio id>` names its backend, else the first one.
         return ['-vnc', vncArg(g, g.audioId ?? audios[0]?.id ?? (audios.length ? 1 : undefined), autoPort)];
       case 'spice':
-        return ['-spice', spiceArg(g, runDir, spiceDefaultPassword)];
-      case 'egl-headless':
-        return ['-display', `egl-headless${g.gl?.rendernode ? `,rendernode=${escape(g.gl.rendernode)}` : ''}`];
+        return ['-spice', spiceArg(withRenderNode(g, renderNode), runDir, spiceDefaultPassword)];
+      case 'egl-headless': {
+        const node = withRenderNode(g, renderNode).gl?.rendernode;
+        return ['-display', `egl-headless${node ? `,rendernode=${escape(node)}` : ''}`];
+      }
       default:
         throw unsupported(`graphics type '${g.type}'`);
     }

@@ -25,10 +25,11 @@ import { addFdArgs } from '../fdgroup/fd-sets.js';
 import type { TapArg } from './netdev-args.js';
 import { accelArg, hpetOff, iommuArgs, machineProps, pitArgs, pmArgs, rtcArgs, tsegArgs } from './machine-args.js';
 import { hasPcieRoot } from './pci-address.js';
-import { usbPlacement } from './usb-address.js';
+import { usbDiskPlacement, usbPlacement } from './usb-address.js';
 import { filesystemArgs, inputArgs, rngArgs } from './virtio-args.js';
 import { bootVcpus } from '../vcpu/vcpu-startup.js';
-import { withDeviceAliases } from '../devices/device-aliases.js';
+import { aliasOf, withDeviceAliases } from '../devices/device-aliases.js';
+import { withUsbAddresses } from '../devices/usb-addresses.js';
 
 /** Everything besides the definition that the command line names. */
 export interface CommandContext {
@@ -57,10 +58,12 @@ export interface CommandContext {
   readonly spiceDefaultPassword?: boolean;
   /** The `/dev/vhost-vsock` descriptor of a real start's vsock device, its guest context id set. */
   readonly vsock?: VsockFd;
+  /** The host's DRM render node, asked for only by a display with OpenGL that names none (a real start: hostRenderNode). */
+  readonly renderNode?: () => string;
 }
 
 /** Device kinds that become QEMU devices in libvirt but that this command line does not build yet. */
-const UNBUILT = ['hub', 'crypto'] as const;
+const UNBUILT = ['crypto'] as const;
 
 /** The QEMU binary of a definition (`<emulator>`), or the one for the guest architecture. */
 export function emulatorOf(def: DomainDef): string {
@@ -114,6 +117,11 @@ function bootArg(def: DomainDef): string {
   return `menu=${on ? 'on' : 'off'}${on && timeout !== undefined ? `,splash-time=${timeout}` : ''},strict=on`;
 }
 
+/** `-device usb-hub` for each hub, on its USB port. */
+function hubArgs(devices: readonly XmlElement[]): string[] {
+  return devicesOf(devices, 'hub').flatMap((h) => ['-device', JSON.stringify({ driver: 'usb-hub', id: aliasOf(h), ...usbPlacement(devices, h) })]);
+}
+
 function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]): string[] {
   const pcieRoot = hasPcieRoot(devices);
   return disks.flatMap((d) => {
@@ -132,7 +140,7 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
     return [
       ...addFdArgs(d),
       ...(hasMedium(d) ? [storageProps(d), formatProps(d), copyOnReadProps(d)].flatMap((p) => (p ? ['-blockdev', JSON.stringify(p)] : [])) : []),
-      ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbPlacement(devices, d.view.disk) : {})),
+      ...deviceArg(diskDeviceProps(d, pcieRoot, d.view.bus === 'usb' ? usbDiskPlacement(devices, d.view.target) : {})),
     ];
   });
 }
@@ -144,7 +152,7 @@ function diskArgs(disks: readonly ResolvedDisk[], devices: readonly XmlElement[]
  */
 export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[] {
   // Every device's QEMU id is its alias, as libvirt's are.
-  const def = withDeviceAliases(given);
+  const def = withDeviceAliases(withUsbAddresses(given));
   // Devices the command line cannot give QEMU yet are refused, never left out.
   const missing = UNBUILT.find((kind) => devicesOf(def.devices, kind).length > 0);
   if (missing) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `<${missing}> devices are not supported by this driver yet`, ErrorDomain.QEMU);
@@ -190,6 +198,7 @@ export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[
     ...iommuArgs(def),
     ...controllerArgs(def.devices),
     ...memoryDeviceArgs(def, ctx.hugepages),
+    ...hubArgs(def.devices),
     ...fdcBootArgs(ctx.disks, hasPcieRoot(def.devices)),
     ...diskArgs(ctx.disks, def.devices),
     ...filesystemArgs(def.devices, dirname(ctx.monitorPath)),
@@ -202,7 +211,7 @@ export function buildCommandLine(given: DomainDef, ctx: CommandContext): string[
     ...tpmArgs(def.devices, ctx.tpmEmulatorSocket),
     ...inputArgs(def.devices),
     ...audioArgs(def.devices),
-    ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath), ctx.spiceDefaultPassword),
+    ...graphicsArgs(def.devices, ctx.vncPort, dirname(ctx.monitorPath), ctx.spiceDefaultPassword, ctx.renderNode),
     ...videoArgs(def.devices),
     ...soundArgs(def.devices),
     ...watchdogArgs(def.devices),

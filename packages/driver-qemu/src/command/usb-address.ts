@@ -1,49 +1,16 @@
 import type { XmlElement } from '@tsvirt/conf';
-import { devicesOf, type DeviceOf } from '../devices/typed-devices.js';
+import { devicesOf } from '../devices/typed-devices.js';
 import { controllerAlias } from '../devices/device-aliases.js';
+import { planUsbAddresses, type UsbDevice } from '../devices/usb-address-set.js';
 
-export type UsbDevice = DeviceOf<'input'> | DeviceOf<'hostdev'> | DeviceOf<'controller'> | DeviceOf<'disk'> | DeviceOf<'redirdev'>;
-
-function onUsb(d: UsbDevice): boolean {
-  if (d.kind === 'input') return d.bus === 'usb';
-  if (d.kind === 'controller') return d.type === 'ccid';
-  if (d.kind === 'disk') return d.target?.bus === 'usb';
-  if (d.kind === 'redirdev') return true;
-  return d.mode !== 'capabilities' && d.type === 'usb';
-}
-
-/** The devices on a USB port, in libvirt's order of assignment. */
-export function usbDevices(devices: readonly XmlElement[]): UsbDevice[] {
-  return [...devicesOf(devices, 'hostdev'), ...devicesOf(devices, 'disk'), ...devicesOf(devices, 'controller'), ...devicesOf(devices, 'input'), ...devicesOf(devices, 'redirdev')].filter(onUsb);
-}
-
-/**
- * The USB bus (controller index) and port of a device: its `<address type='usb'>`, else the next
- * free port of the first controller, in libvirt's order of assignment (host devices, disks, CCID
- * smartcard readers, inputs, redirected devices).
- */
-export function usbPort(devices: readonly XmlElement[], dev: UsbDevice): { bus: number; port: string } | undefined {
-  const all = usbDevices(devices);
-  const taken = new Set(all.map((d) => (d.address?.type === 'usb' ? `${d.address.bus ?? 0}:${d.address.port}` : undefined)).filter((x) => x !== undefined));
-  let next = 1;
-  for (const d of all) {
-    let where: string;
-    if (d.address?.type === 'usb') where = `${d.address.bus ?? 0}:${d.address.port}`;
-    else {
-      while (taken.has(`0:${next}`)) next++;
-      where = `0:${next}`;
-      taken.add(where);
-    }
-    if (d.xml === dev.xml) {
-      const [bus, port] = where.split(':') as [string, string];
-      return { bus: Number(bus), port };
-    }
-  }
-  return undefined;
-}
-
-/** QEMU's `bus` (the controller's alias, `usb.0`) and `port` of a USB device (usbPort). */
+/** QEMU's `bus` (the controller's alias, `usb.0`) and `port` of a USB device, as libvirt's USB address set places it. */
 export function usbPlacement(devices: readonly XmlElement[], dev: UsbDevice): Record<string, string> {
-  const at = usbPort(devices, dev);
+  const at = planUsbAddresses(devices).ports.get(dev.xml!);
   return at ? { bus: `${controllerAlias(devices, 'usb', at.bus)}.0`, port: at.port } : {};
+}
+
+/** The placement of the USB disk with target `dev` among `devices` (a start's resolved disks were read before the USB addresses were written). */
+export function usbDiskPlacement(devices: readonly XmlElement[], dev: string): Record<string, string> {
+  const disk = devicesOf(devices, 'disk').find((d) => d.target?.dev === dev);
+  return disk ? usbPlacement(devices, disk) : {};
 }

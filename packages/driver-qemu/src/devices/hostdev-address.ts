@@ -29,11 +29,14 @@ export function withDriveAddress(devices: readonly XmlElement[], h: Hostdev): Ho
   return { ...h, address: { type: 'drive', controller: index, bus: 0, target: 0, unit } };
 }
 
-/** Gives every SCSI hostdev of a definition its drive address, at define time as libvirt does. */
+/**
+ * Gives every SCSI hostdev of a definition its drive address, at define time as libvirt does, and
+ * writes out that a subsystem host device the definition does not call managed is not.
+ */
 export function assignHostdevDriveAddresses(def: DomainDef): void {
-  for (const h of devicesOf(def.devices, 'hostdev')) {
-    if (h.type !== 'scsi' || h.address?.type === 'drive') continue;
-    const placed = withDriveAddress(def.devices, h);
-    if (placed) writeBack(def, placed);
+  for (const found of devicesOf(def.devices, 'hostdev')) {
+    const h = found.mode === 'subsystem' && found.managed === undefined ? { ...found, managed: false } : found;
+    const placed = h.type === 'scsi' && h.address?.type !== 'drive' ? withDriveAddress(def.devices, h) : h;
+    if (placed && placed !== found) writeBack(def, placed);
   }
 }

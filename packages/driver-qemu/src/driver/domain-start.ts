@@ -7,7 +7,7 @@ import { DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventType, Do
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { recordPtys, recordVirtioConsoles } from '../console/chardev-ptys.js';
-import { withDeviceAliases } from '../devices/device-aliases.js';
+import { nicAliases, withDeviceAliases } from '../devices/device-aliases.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
 import { VNC_LISTEN } from '../command/device-args.js';
@@ -30,6 +30,7 @@ import { freeVncPort } from '../process/vnc-port.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
 import { checkScsiHostdevsFree, planDomainScsiHostdevs } from '../shared-disks/scsi-hostdev-claims.js';
 import { hostdevIds } from '../command/hostdev-args.js';
+import { hostRenderNode } from '../command/render-node.js';
 import { logFile, runDir } from '../state/driver-paths.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
@@ -75,8 +76,9 @@ function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
   def.devices = withDeviceAliases(def).devices;
   recordVirtioConsoles(def);
   for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias, ...liveChain(d) });
-  // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
-  devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));
+  const nics = devicesOf(def.devices, 'interface');
+  const nicIds = nicAliases(nics);
+  nics.forEach((nic, i) => writeBack(def, { ...nic, alias: nicIds[i] }));
   const hostdevs = devicesOf(def.devices, 'hostdev');
   const ids = hostdevIds(hostdevs);
   hostdevs.forEach((h, i) => writeBack(def, { ...h, alias: ids[i] }));
@@ -187,7 +189,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     more = passed;
     const taps = opened.map(({ plug, tapfds, vhostfds }) => ({ ...plug, fds: tapfds.map((fd) => passed.open(fd)), vhostfds: vhostfds.map((fd) => passed.open(fd)) }));
     const hostFds = chardevFds(passed, disks);
-    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds, vsock: vsock && { fd: passed.open(vsock.fd), cid: vsock.cid } }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
+    const args = [...buildCommandLine(def, { accel, monitorPath: status.monitor, masterKeyFile, disks, vncPort, hugepages, taps, tpmEmulatorSocket: tpm.socket, scsiSgPaths: scsi.sgPaths, hostFds, vsock: vsock && { fd: passed.open(vsock.fd), cid: vsock.cid }, renderNode: hostRenderNode }), ...incoming, '-pidfile', pidFile, ...runStateArgs(status.runDir), ...eventMonitorArgs(status.runDir, hostFds)];
     if (args.some((a) => a.includes('"mem-path"'))) await makeHugepageDirs(hugepages.dirs);
     // A restore's stream is read by QEMU itself, from a descriptor it inherits after the others.
     const stream = opts.restoreFrom ? await openStream(opts.restoreFrom.path, opts.restoreFrom.offset) : undefined;

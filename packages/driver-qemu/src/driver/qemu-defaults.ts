@@ -3,6 +3,7 @@ import { shmemDefaults } from '../devices/shmem-rules.js';
 import { redirfilterDefaults } from '../devices/redirfilter-rules.js';
 import { DOMAIN_PART_MODELS, deviceElement, newDevice, type DeviceOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
+import { qemuDiskDefaults } from '../devices/disk-defaults.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { defaultAudioType, diskDefaults, graphicsDefaults, modelDefaults, serialTargetTypes, unixSourceDefaults, tpmDefaults, videoDefaults, virtioSerialDefaults } from './device-defaults.js';
 import { memoryDefaults } from '../memdev/memory-defaults.js';
@@ -48,9 +49,6 @@ function usbModels(def: DomainDef, q35: boolean): void {
 
 type ControllerType = NonNullable<DeviceOf<'controller'>['type']>;
 
-const controllerOf = (def: DomainDef, type: ControllerType): DeviceOf<'controller'> | undefined =>
-  devicesOf(def.devices, 'controller').find((c) => c.type === type && (c.index ?? 0) === 0);
-
 /**
  * The devices a PC always has: a USB controller, the PCI root (PCIe on q35, with the ICH9's SATA
  * controller), an IDE controller for IDE disks, a balloon, PS/2 mouse and keyboard.
@@ -59,15 +57,24 @@ function implicitDevices(def: DomainDef, q35: boolean): void {
   const add = (el: XmlElement): void => {
     def.devices.push(el);
   };
-  const controller = (type: ControllerType, model?: string): void => {
-    if (!controllerOf(def, type)) add(deviceElement(newDevice('controller', { type, index: 0, model })));
+  const controller = (type: ControllerType, model?: string, index = 0): void => {
+    const same = devicesOf(def.devices, 'controller').filter((c) => c.type === type);
+    if (same.some((c) => (c.index ?? 0) === index)) return;
+    // Beside the controllers of its type with lower indexes, as libvirt inserts it.
+    const before = same.filter((c) => (c.index ?? 0) < index).at(-1);
+    const el = deviceElement(newDevice('controller', { type, index, model }));
+    if (before) def.devices.splice(def.devices.indexOf(before.xml!) + 1, 0, el);
+    else add(el);
   };
   controller('usb');
   if (q35) controller('sata');
   controller('pci', q35 ? 'pcie-root' : 'pci-root');
   for (const bus of ['ide', 'scsi', 'sata'] as const) {
-    if (disksOf(def.devices).some((d) => d.bus === bus)) controller(bus);
-    else if (bus === 'scsi' && devicesOf(def.devices, 'hostdev').some((h) => h.type === 'scsi')) controller(bus);
+    const onBus = disksOf(def.devices).filter((d) => d.bus === bus);
+    // Every controller up to the highest one a disk's address names.
+    const last = Math.max(-1, ...onBus.map((d) => driveAddress(d).controller));
+    for (let i = 0; i <= last; i++) controller(bus, undefined, i);
+    if (bus === 'scsi' && last < 0 && devicesOf(def.devices, 'hostdev').some((h) => h.type === 'scsi')) controller(bus);
   }
   for (const c of devicesOf(def.devices, 'controller')) if (c.type === 'scsi' && c.model === undefined) writeBack(def, { ...c, model: 'lsilogic' });
   const inputs = devicesOf(def.devices, 'input');
@@ -75,24 +82,6 @@ function implicitDevices(def: DomainDef, q35: boolean): void {
     if (!inputs.some((i) => i.type === type && i.bus === 'ps2')) add(deviceElement(newDevice('input', { type, bus: 'ps2' })));
   }
   if (devicesOf(def.devices, 'memballoon').length === 0) add(deviceElement(newDevice('memballoon', { model: 'virtio' })));
-}
-
-/** Every disk names QEMU as its driver and, unless a volume's pool decides, raw as its format (qemuDomainDeviceDiskDefPostParse). */
-function diskDrivers(def: DomainDef): void {
-  for (const d of devicesOf(def.devices, 'disk')) {
-    const name = d.driver?.name ?? 'qemu';
-    const type = d.driver?.type ?? (d.type === 'volume' ? undefined : 'raw');
-    if (name !== d.driver?.name || type !== d.driver?.type) writeBack(def, { ...d, driver: { ...d.driver, name, type } });
-  }
-}
-
-/** Each disk's controller, bus and unit written out as a drive address. */
-function driveAddresses(def: DomainDef): void {
-  for (const v of disksOf(def.devices)) {
-    if (v.bus === 'virtio' || v.disk.address) continue;
-    const a = driveAddress(v);
-    writeBack(def, { ...v.disk, address: { type: 'drive', controller: a.controller, bus: a.bus, target: 0, unit: a.unit } });
-  }
 }
 
 const ISA_SERIAL = { type: 'isa-serial', model: 'isa-serial' } as const;
@@ -170,8 +159,7 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   diskDefaults(def);
   graphicsDefaults(def);
   defaultAudio(def);
-  diskDrivers(def);
-  driveAddresses(def);
+  qemuDiskDefaults(def);
   assignHostdevDriveAddresses(def);
   serialTargets(def);
   serialTargetTypes(def);

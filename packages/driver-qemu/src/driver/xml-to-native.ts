@@ -7,6 +7,7 @@ import type { DriverContext } from './driver-context.js';
 import { parseQemuDomain } from './domain-define.js';
 import { accelFor } from './domain-start.js';
 import { resolveDisksForStart } from './resolve-disks.js';
+import { hostRenderNode } from '../command/render-node.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -34,6 +35,8 @@ export async function domainXMLToNative(drv: DriverContext, format: string, xml:
     masterKeyFile: join(dir, 'master-key.aes'),
     disks: await resolveDisksForStart(drv, def.devices, def.os.boot),
     hugepages: await hugepageContext(-1, def.name, dir),
+    // libvirt picks the host's render node for a pretend start too.
+    renderNode: hostRenderNode,
   });
   const env = [
     ['LC_ALL', 'C'], ['PATH', process.env['PATH'] ?? ''], ['HOME', dir],

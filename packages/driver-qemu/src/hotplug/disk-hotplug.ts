@@ -1,15 +1,19 @@
-import { formatDomainXML, parseDomainXML, type XmlElement } from '@tsvirt/conf';
+import { formatDomainXML, parseDomainXML, placeDisks, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { diskDeviceProps, formatProps, storageProps } from '../command/disk-props.js';
-import { assignPciAddresses } from '../command/pci-address.js';
+import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from '../command/disk-props.js';
+import { assignPciAddresses, hasPcieRoot } from '../command/pci-address.js';
+import { usbPlacement } from '../command/usb-address.js';
 import { diskOfElement, disksOf, type QemuDisk } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
+import { qemuDiskDefaults, requireDriveController } from '../devices/disk-defaults.js';
+import { assignUsbAddresses } from '../devices/usb-addresses.js';
 import { buildSharedDiskTable, claimSharedDisks, sgioSettingsOf, sharedUsesOf } from '../shared-disks/shared-disk-table.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { clearPending, writePending, writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH, qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
+import { parseQemuDomain } from '../driver/domain-define.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { liveChain, nodesTaken, resolveHotplugDisk } from '../driver/resolve-disks.js';
 import { deleteDiskNodes, forgetDisk } from './disk-removal.js';
@@ -42,12 +46,33 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   if (clash) {
     throw new VirError(ErrorCode.XML_ERROR, `target '${view.target}' duplicated for disk sources '${clash.path ?? ''}' and '${view.path ?? ''}'`, ErrorDomain.DOMAIN);
   }
+  if (view.device === 'floppy') throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, "floppy device hotplug isn't supported", D);
   if (view.bus === 'scsi' && !devicesOf(def.devices, 'controller').some((c) => c.type === 'scsi')) {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `disk '${view.target}' needs a SCSI controller, which the domain does not have`, D);
   }
-  def.devices.push(el);
+  // The new disk has its bus before it takes its place among the others (libvirt's insertion order).
+  def.devices.push(...placeDisks([el]));
+  qemuDiskDefaults(def);
   assignPciAddresses(def.devices);
-  const disk = await resolveHotplugDisk(drv, diskOfElement(el), def.devices, status.nextNode);
+  assignUsbAddresses(def);
+  const placed = disksOf(def.devices).find((d) => d.target === view.target)!;
+  const disk = await resolveHotplugDisk(drv, placed, def.devices, status.nextNode);
+  // libvirt numbers a disk's images before anything can fail, so a failed plug uses its numbers up too.
+  const spent = disk.node + nodesTaken([disk]);
+  try {
+    await plugDisk(drv, status, def, disk);
+  } catch (e) {
+    status.nextNode = Math.max(status.nextNode, spent);
+    await writeStatus(drv.paths, status);
+    throw e;
+  }
+}
+
+/** The plug of a disk placed in `def` and resolved (see attachDiskLive). */
+async function plugDisk(drv: DriverContext, status: ActiveStatus, def: DomainDef, disk: ResolvedDisk): Promise<void> {
+  const pcieRoot = hasPcieRoot(def.devices);
+  requireDriveController(def.devices, disk.view, pcieRoot);
+  const device = diskDeviceProps(disk, pcieRoot, disk.view.bus === 'usb' ? usbPlacement(def.devices, disk.view.disk) : {});
   writeBack(def, { ...disk.view.disk, alias: disk.alias, ...liveChain(disk) });
   const uses = await sharedUsesOf([disk]);
   const settings = await sgioSettingsOf([disk]);
@@ -64,7 +89,7 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
     // failure is the one reported (one round trip instead of three).
     await Promise.all([
       ...(disk.path !== undefined ? [mon.execute('blockdev-add', storageProps(disk)), mon.execute('blockdev-add', formatProps(disk))] : []),
-      mon.execute('device_add', diskDeviceProps(disk)),
+      mon.execute('device_add', device),
     ]);
   });
   // Only a disk the shared-disk table tracks, or whose sgio it sets, needs the driver-wide lock.
@@ -74,6 +99,17 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
       await plug(await claimSharedDisks(buildSharedDiskTable(await qemuStore(drv.paths).loadActiveStatuses()), status.name, uses, settings));
     });
   }
+}
+
+/**
+ * Adds a disk to a persistent definition as libvirt does: its bus and address filled in before it
+ * takes its place, then the whole definition through the QEMU driver's defaults and checks again
+ * (the controllers it now needs, addresses).
+ */
+export function attachDiskConfig(def: DomainDef, el: XmlElement): void {
+  // Made aside, so that a refusal leaves the definition as it was.
+  const next = parseQemuDomain(formatDomainXML({ ...def, devices: [...def.devices, ...placeDisks([el])] }, { inactive: true }), false);
+  Object.assign(def, next);
 }
 
 /**
