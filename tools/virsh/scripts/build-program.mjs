@@ -8,7 +8,8 @@
 // dynamically (each command's module, each driver) are initialised only when first imported; a
 // side bundle is read only when a command first needs its package.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createRequire, isBuiltin } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,10 +17,10 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/program');
-const { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, sideBundleName } = await import(join(root, 'dist/program-protocol.js'));
+const { COMMANDS, FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, sideBundleName } = await import(join(root, 'dist/program-protocol.js'));
 
 /** Built-ins outside Node's startup snapshot that a command may never touch. */
-const LAZY = /^(node:)?(child_process|crypto|dgram|dns|fs\/promises|http|https|net|os|perf_hooks|readline|readline\/promises|stream|stream\/promises|string_decoder|tls|tty|v8|worker_threads|zlib)$/;
+const LAZY = /^(node:)?(child_process|crypto|dgram|dns|fs\/promises|http|https|module|net|os|perf_hooks|readline|readline\/promises|stream|stream\/promises|string_decoder|timers\/promises|tls|tty|v8|worker_threads|zlib)$/;
 
 /** Requires those built-ins under the launcher's prefix (see src/program-protocol.ts). */
 const lazyBuiltins = {
@@ -96,12 +97,21 @@ const outside = {
  */
 const SIDE = ['@tsvirt/driver-qemu', '@tsvirt/driver-lxc', '@tsvirt/secondary-network', '@tsvirt/secondary-storage',
   '@tsvirt/secondary-secret', '@tsvirt/remote', '@xmldom/xmldom'];
-/** Packages the side bundles take from the main one, so that each exists once. */
+/**
+ * Side bundles of entries of the main bundle's packages: conf's state files (`@tsvirt/conf/state`,
+ * with valibot), which only the drivers that keep state use. They take the rest of their package
+ * from the main bundle (its files, see `fromMain`), so they are built after it is known.
+ */
+const SIDE_ENTRIES = ['@tsvirt/conf/state'];
+const ALL_SIDES = [...SIDE, ...SIDE_ENTRIES];
+/** Packages the side bundles take from the main one, so that each exists once (the side entries excepted). */
 const SHARED = /^@tsvirt\/(api|conf|util)(\/.*)?$/;
+/** Exactly the packages of `specs`. */
+const exactly = (specs) => new RegExp(`^(${specs.map((s) => s.replace(/[/.-]/g, '\\$&')).join('|')})$`);
 
 /** A side bundle's entry: a loader per package it serves to the main one (`BundleExports`). */
-const sideEntry = (specs) => ({
-  contents: `exports.modules = {${specs.map((s) => `${JSON.stringify(s)}: () => require(${JSON.stringify(s)})`).join(',')}};`,
+const sideEntry = (specs, path = (spec) => spec) => ({
+  contents: `exports.modules = {${specs.map((s) => `${JSON.stringify(s)}: () => require(${JSON.stringify(path(s))})`).join(',')}};`,
   resolveDir: root,
   sourcefile: 'side-entry.cjs',
   loader: 'js',
@@ -121,7 +131,11 @@ function namesUsed(files) {
   };
   for (const file of files) {
     const code = readFileSync(file, 'utf8');
-    for (const [, list, spec] of code.matchAll(/\b(?:import|export)\s*\{([^}]*)\}\s*from\s*["'](@tsvirt\/(?:api|conf|util)(?:\/[^"']*)?)["']/g)) add(spec, list);
+    for (const [, list, spec] of code.matchAll(/\b(?:import|export)\s*\{([^}]*)\}\s*from\s*["'](@tsvirt\/(?:api|conf|util)(?:\/[^"']*)?|\.\.?\/[^"']+)["']/g)) {
+      // A side entry comes from its own bundle; a file by its path, as `fromMain` names it.
+      if (spec.startsWith('.')) add(relative(root, join(dirname(file), spec)), list);
+      else if (!SIDE_ENTRIES.includes(spec)) add(spec, list);
+    }
     const whole = /\b(?:import\s+(?:\*\s*as\s+)?[\w$]+(?:\s*,\s*\{[^}]*\})?|export\s*\*(?:\s*as\s+[\w$]+)?)\s*from\s*["'](@tsvirt\/(?:api|conf|util)(?:\/[^"']*)?)["']/.exec(code);
     if (whole) throw new Error(`${file} imports ${whole[1]} whole: import names from it instead`);
   }
@@ -130,6 +144,8 @@ function namesUsed(files) {
 
 /** The packages tsvirsh itself initialises at every start; the side bundles' others are not. */
 const AT_START = new Set(['@tsvirt/api', '@tsvirt/conf', '@tsvirt/util']);
+/** Their bundles' own files (conf's chunks), which a side entry of theirs takes from the main bundle. */
+const AT_START_FILE = /^\.\.\/\.\.\/packages\/(api|conf|util)\/dist\/bundle\/[^/]+\.js$/;
 
 /**
  * The main bundle's entry: tsvirsh, and a loader per package the side bundles take from it, which
@@ -138,16 +154,21 @@ const AT_START = new Set(['@tsvirt/api', '@tsvirt/conf', '@tsvirt/util']);
  * state`, `@tsvirt/util/keycodes`) is required by its loader instead, so that it is initialised
  * only when a side bundle first asks for it.
  */
-function mainEntry(used) {
+function mainEntry(used, ownFiles = []) {
   const imports = [];
   const loaders = [];
-  [...used].forEach(([spec, names], i) => {
-    if (!AT_START.has(spec)) {
-      loaders.push(`${JSON.stringify(spec)}: () => require(${JSON.stringify(spec)})`);
+  // Packages by name, and the files of the main bundle that later side bundles take (`fromMain`) by path.
+  const specs = [...[...used].filter(([spec]) => !spec.startsWith('.') && !spec.startsWith('packages/') && !spec.startsWith('dist/')),
+    ...ownFiles.map((f) => [f, used.get(f)])];
+  specs.forEach(([spec, names], i) => {
+    const file = ownFiles.includes(spec);
+    const from = JSON.stringify(file ? join(root, spec) : spec);
+    if (!(file ? AT_START_FILE.test(spec) : AT_START.has(spec)) || names === undefined) {
+      loaders.push(`${JSON.stringify(spec)}: () => require(${from})`);
       return;
     }
     const list = [...names].sort();
-    imports.push(`import { ${list.map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from ${JSON.stringify(spec)};`);
+    imports.push(`import { ${list.map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from ${from};`);
     loaders.push(`${JSON.stringify(spec)}: () => ({ ${list.map((n, j) => `${n}: m${i}_${j}`).join(', ')} })`);
   });
   return {
@@ -165,13 +186,6 @@ function mainEntry(used) {
  * has no stand-in, so importing one fails the build. A `require` still gets the module itself.
  */
 const ON_FIRST_CALL = /^@tsvirt\/util\/keycodes$/;
-/**
- * Packages required through a CommonJS stand-in, so that esbuild initialises them when their
- * importer is: conf's `state` entry re-exports valibot whole (`export * as v`), a namespace of 320
- * getters that esbuild otherwise builds at the bundle's top level, though conf/state itself is
- * initialised only when a side bundle first asks for it.
- */
-const WITH_IMPORTER = /^valibot$/;
 const standIns = {
   name: 'stand-ins',
   setup(b) {
@@ -183,20 +197,71 @@ const standIns = {
       const load = `let m;\nconst load = () => (m ??= require(${JSON.stringify(args.path)}));\n`;
       return { contents: load + functions.map((f) => `export function ${f}(...a) { return load().${f}(...a); }\n`).join(''), resolveDir: root, loader: 'js' };
     });
-    b.onResolve({ filter: WITH_IMPORTER }, (args) =>
-      args.namespace === 'with-importer' ? undefined : { path: args.path, namespace: 'with-importer', pluginData: dirname(args.importer) });
-    b.onLoad({ filter: /.*/, namespace: 'with-importer' }, (args) =>
-      ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: args.pluginData, loader: 'js' }));
   },
 };
+
+/** Marks a resolution that `across` leaves alone. */
+const OWN = Symbol('own');
+/** Resolves a side bundle's own packages as usual, before `across` would send them to another bundle. */
+const own = (name) => ({
+  name: 'own',
+  setup(b) {
+    b.onResolve({ filter: /^[@\w]/ }, (args) => {
+      if (args.pluginData === OWN || !ALL_SIDES.includes(args.path) || sideBundleName(args.path) !== name) return undefined;
+      return b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: OWN });
+    });
+  },
+});
 
 /** Makes the packages `filter` matches external under `prefix` (the launcher's), noting each one used. */
 const across = (prefix, filter, used) => ({
   name: 'across',
   setup(b) {
     b.onResolve({ filter }, (args) => {
+      if (args.pluginData === OWN) return undefined;
       used.add(args.path);
       return { path: `${prefix}${args.path}`, external: true };
+    });
+  },
+});
+
+/**
+ * The command modules the main bundle keeps: the commands most runs use (the listings and lookups,
+ * domain XML, the lifecycle, disk and interface hotplug) and `help`. The others are in their own side
+ * bundle (`side-commands`), so that a start does not deserialise their functions: 78 modules were
+ * about 8M of the 144M instructions of a cold `list --all`.
+ */
+const KEPT = new Set(['domain-monitor/domain-list', 'domain-monitor/domain-info', 'domain/domain-xml', 'domain/domain-lifecycle',
+  'domain/domain-devices', 'host/host', 'interface/interface', 'network/network-list', 'pool/pool-list', 'volume/volume-info',
+  'virsh/virsh-itself', 'virsh/help']);
+const tableFile = join(root, 'dist/commands/table.js');
+const moduleOf = (path) => relative(join(root, 'dist/commands'), path).replace(/\.js$/, '');
+/** The command modules of the commands' side bundle, as the command table names them. */
+const ASIDE = [...readFileSync(tableFile, 'utf8').matchAll(/import\('\.\/([^']+)\.js'\)/g)].map(([, m]) => m).filter((m) => !KEPT.has(m));
+const commandSpec = (module) => `${COMMANDS}${module}`;
+
+/** The command table's imports of the modules set aside: from the commands' side bundle. */
+const commandsAside = {
+  name: 'commands-aside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/.*\.js$/ }, (args) => {
+      if (args.importer !== tableFile || args.kind !== 'dynamic-import') return undefined;
+      const module = moduleOf(join(dirname(args.importer), args.path));
+      return KEPT.has(module) ? undefined : { path: `${SIDE_PACKAGE}${commandSpec(module)}`, external: true };
+    });
+  },
+};
+
+/** tsvirsh's own files that the main bundle holds: the commands' side bundle takes them from it, noting each. */
+const fromMain = (files, used) => ({
+  name: 'from-main',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const path = join(args.resolveDir, args.path);
+      if (!files.has(path)) return undefined;
+      const file = relative(root, path);
+      used.add(file);
+      return { path: `${MAIN_PACKAGE}${file}`, external: true };
     });
   },
 });
@@ -216,30 +281,40 @@ const common = {
 };
 // libxml2-wasm awaits at its top level, which a CommonJS bundle cannot hold: it stays outside.
 const plugins = [lazyBuiltins, nodePrefix, outside, fileURLs];
-// A side bundle a package: they share nothing but api, conf and util, which the main bundle holds.
+// The side bundles share nothing but api, conf and util, which the main bundle holds; a package of
+// another side bundle comes from that one (checked before the main bundle's packages).
 const sideFiles = [];
-for (const spec of SIDE) {
+const sideUsed = new Set();
+const sideBuild = async (name, entry, extra = []) => {
   const side = await build({
     ...common,
-    stdin: sideEntry([spec]),
-    entryNames: sideBundleName(spec),
+    stdin: entry,
+    entryNames: name,
     metafile: true,
-    plugins: [across(MAIN_PACKAGE, SHARED, new Set()), ...plugins],
+    plugins: [own(name), across(SIDE_PACKAGE, exactly(ALL_SIDES), sideUsed), across(MAIN_PACKAGE, SHARED, new Set()), ...extra, ...plugins],
   });
   // Paths relative to esbuild's working directory (the package); the entry itself is no file.
   sideFiles.push(...Object.keys(side.metafile.inputs).filter((f) => f !== 'side-entry.cjs' && !f.includes(':')).map((f) => join(root, f)));
-}
-const sideUsed = new Set();
-const exactly = new RegExp(`^(${SIDE.map((s) => s.replace(/[/.-]/g, '\\$&')).join('|')})$`);
-await build({
+};
+for (const spec of SIDE) await sideBuild(sideBundleName(spec), sideEntry([spec]));
+const mainBuild = (entry, write = true) => build({
   ...common,
-  stdin: mainEntry(namesUsed(sideFiles)),
+  stdin: entry,
   entryNames: 'program',
-  plugins: [across(SIDE_PACKAGE, exactly, sideUsed), standIns, ...plugins],
+  write,
+  metafile: !write,
+  plugins: [across(SIDE_PACKAGE, exactly(ALL_SIDES), sideUsed), commandsAside, standIns, ...plugins],
 });
-if (sideUsed.size !== SIDE.length) throw new Error(`the side bundles hold packages the program does not use: ${SIDE.filter((s) => !sideUsed.has(s))}`);
+// What the main bundle holds, so that the later side bundles take those files from it.
+const mainFiles = new Set(Object.keys((await mainBuild(mainEntry(namesUsed(sideFiles)), false)).metafile.inputs).map((f) => join(root, f)));
+const ownUsed = new Set();
+for (const spec of SIDE_ENTRIES) await sideBuild(sideBundleName(spec), sideEntry([spec]), [fromMain(mainFiles, ownUsed)]);
+await sideBuild(sideBundleName(COMMANDS), sideEntry(ASIDE.map(commandSpec), (spec) => `./dist/commands/${spec.slice(COMMANDS.length)}.js`), [fromMain(mainFiles, ownUsed)]);
+await mainBuild(mainEntry(namesUsed(sideFiles), [...ownUsed].sort()));
+if (sideUsed.size !== ALL_SIDES.length) throw new Error(`the side bundles hold packages the program does not use: ${ALL_SIDES.filter((s) => !sideUsed.has(s))}`);
 // The launcher reads the bundles as latin1, a plain copy, which is only right for ASCII.
-for (const name of ['program', ...SIDE.map(sideBundleName)].map((n) => `${n}.cjs`)) {
+const SIDE_BUNDLES = [...ALL_SIDES, COMMANDS].map(sideBundleName);
+for (const name of ['program', ...SIDE_BUNDLES].map((n) => `${n}.cjs`)) {
   if (/[^\x00-\x7f]/.test(readFileSync(join(out, name), 'latin1'))) throw new Error(`${name} is not ASCII`);
 }
 // The launcher keeps its import(): it loads what the bundles leave outside as ES modules.
@@ -251,10 +326,17 @@ writeFileSync(join(root, 'dist/bundle/cli.js'), "import '../program/tsvirsh.cjs'
 
 // The commands whose code the cache holds compiled: the start-up path and the common listings.
 const WARM_UP = 'list --all; dominfo test; domstate test; dumpxml test; net-list --all; pool-list --all; vol-list default-pool; iface-list; version';
-// The side bundles' caches hold the start of their packages.
-for (const [record, commands] of [['program', WARM_UP], [SIDE.map(sideBundleName).join(','), 'version']]) {
-  const r = spawnSync(process.execPath, [join(out, 'tsvirsh.cjs'), '-q', '-c', 'test:///default', commands], {
-    env: { ...process.env, TSVIRSH_RECORD_CODE_CACHE: record }, encoding: 'utf8',
-  });
-  if (r.status !== 0 || r.stderr) throw new Error(`recording the code cache of ${record}.cjs: tsvirsh exited with ${r.status}: ${r.stderr}`);
+// The side bundles' caches hold the start of their packages and a QEMU listing (the QEMU driver and
+// the secondary drivers opened, conf's state files and their schemas), on an empty root of the
+// embedded driver, which needs no QEMU binary.
+const qemuRoot = mkdtempSync(join(tmpdir(), 'tsvirsh-build-'));
+try {
+  for (const [record, uri, commands] of [['program', 'test:///default', WARM_UP], [SIDE_BUNDLES.join(','), `qemu:///embed?root=${qemuRoot}`, 'list --all']]) {
+    const r = spawnSync(process.execPath, [join(out, 'tsvirsh.cjs'), '-q', '-c', uri, commands], {
+      env: { ...process.env, TSVIRSH_RECORD_CODE_CACHE: record }, encoding: 'utf8',
+    });
+    if (r.status !== 0 || r.stderr) throw new Error(`recording the code cache of ${record}.cjs: tsvirsh exited with ${r.status}: ${r.stderr}`);
+  }
+} finally {
+  rmSync(qemuRoot, { recursive: true, force: true });
 }

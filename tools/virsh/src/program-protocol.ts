@@ -29,12 +29,21 @@ export const FILE_URL = '__tsvirshFileURL';
 export const SIDE_PACKAGE = 'tsvirsh-side:';
 
 /**
+ * The prefix of the command modules that the main bundle leaves to a side bundle of their own
+ * (`@tsvirt/virsh/commands/backup/backup` for `src/commands/backup/backup.ts`): the commands few
+ * runs use, whose functions a start would otherwise deserialise.
+ */
+export const COMMANDS = '@tsvirt/virsh/commands/';
+
+/**
  * The side bundle that holds a package, one per package (`side-driver-qemu` for
  * `@tsvirt/driver-qemu`): a QEMU command reads and deserialises the QEMU driver, not the remote
- * driver or the DOM too.
+ * driver or the DOM too. The command modules set aside are one bundle, `side-commands`; conf's
+ * state files are `side-conf-state`.
  */
 export function sideBundleName(spec: string): string {
-  return `side-${spec.split('/').at(-1)!}`;
+  if (spec.startsWith(COMMANDS)) return 'side-commands';
+  return `side-${spec.startsWith('@tsvirt/conf/') ? 'conf-' : ''}${spec.split('/').at(-1)!}`;
 }
 
 /**
