@@ -1,6 +1,6 @@
 import { deviceElement, DEVICE_KIND_ORDER, parseDevice, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { usbDevices } from '../devices/usb-address-set.js';
+import { usbDevices } from '../command/usb-address.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { applyQemuDefaults } from '../driver/qemu-defaults.js';
 

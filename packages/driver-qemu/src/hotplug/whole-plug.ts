@@ -117,7 +117,7 @@ export async function plugWhole(drv: DriverContext, status: ActiveStatus, given:
   insertByKind(def, el);
   if (CHARDEV_KINDS.includes(el.name) || el.name === 'redirdev') checkSpicevmc(def);
   assignPciAddresses(def.devices, def.os.machine);
-  assignUsbAddresses(def, false);
+  assignUsbAddresses(def);
   refuseFullUsb(def);
   const placed = parseDevice(def.devices.find((x) => x.name === el.name && (parseDevice(x) as { alias?: string }).alias === alias)!)!;
   refuseMissingPath(placed);
