@@ -91,7 +91,7 @@ describe.skipIf(oracleSkipped('plug-live-oracle'))('live attach of chardevs, shm
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
     const files = Object.fromEntries([...ATTACH, ...MORE].map(([file, xml]) => [`${file}.xml`, xml]));
-    sides = twoSides(root, { 'dom.xml': domainXml('DIR'), ...files });
+    sides = twoSides(root, { 'dom.xml': domainXml('DIR'), 'tablet.xml': "<input type='tablet' bus='usb'/>", ...files });
     listener = collectVirshEvents('device-added', NAME, theirAdded);
     conn = await root.open();
     await conn.domainEventRegisterAny(undefined, DomainEventID.DEVICE_ADDED, (_d, e) => {
@@ -141,9 +141,13 @@ describe.skipIf(oracleSkipped('plug-live-oracle'))('live attach of chardevs, shm
     expect(ourAdded).toContain('ua-fourth');
   }, 600_000);
 
-  it('detaches by alias what it plugged (interfaces by their user alias), as libvirt does', async () => {
-    const steps = ['ua-third', 'net1', 'ua-first', 'channel1', 'ua-chan', 'redir0', 'ua-none'].map((a) => ['detach-device-alias', NAME, a, '--live']);
-    const { differ } = await compareSteps(sides, steps);
+  it('refuses a USB device when the redirdevs hold every port, then detaches by alias what it plugged (interfaces by their user alias), as libvirt does', async () => {
+    const steps = [
+      ['attach-device', NAME, 'DIR/tablet.xml', '--live'],
+      ...['ua-third', 'net1', 'ua-first', 'channel1', 'ua-chan', 'redir0', 'ua-none'].map((a) => ['detach-device-alias', NAME, a, '--live']),
+    ];
+    const { differ, transcript } = await compareSteps(sides, steps);
+    expect(transcript).not.toContain('Device attached successfully');
     expect(differ).toEqual([]);
     const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
     expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);

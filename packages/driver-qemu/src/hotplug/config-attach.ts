@@ -4,7 +4,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { parseQemuDomain } from '../driver/domain-define.js';
 import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
-import { insertByKind, refuseFullUsb } from './plug-defaults.js';
+import { insertByKind, withUsbPortOrRefusal } from './plug-defaults.js';
 import { matchWholeDevice } from './whole-device-find.js';
 
 const D = ErrorDomain.QEMU;
@@ -49,8 +49,7 @@ export function attachWholeConfig(drv: DriverContext, d: StoredDomain, el: XmlEl
   const copy = structuredClone(el);
   if (asked.alias !== undefined && !asked.alias.startsWith('ua-')) copy.children = copy.children.filter((c) => c.kind !== 'element' || c.name !== 'alias');
   insertByKind(def, copy);
-  const next = parseQemuDomain(formatDomainXML(def, { inactive: true }));
-  refuseFullUsb(next);
+  const next = withUsbPortOrRefusal(() => parseQemuDomain(formatDomainXML(def, { inactive: true })));
   return async () => {
     Object.assign(current, next);
     await qemuStore(drv.paths).saveConfig(next.name, formatDomainXML(next, { inactive: true }));

@@ -1,6 +1,5 @@
 import { deviceElement, DEVICE_KIND_ORDER, parseDevice, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { usbDevices } from '../command/usb-address.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { applyQemuDefaults } from '../driver/qemu-defaults.js';
 
@@ -39,24 +38,16 @@ export function insertByKind(def: DomainDef, el: XmlElement): void {
   def.devices.splice(after < 0 ? def.devices.length : after, 0, el);
 }
 
-/** The ports of a USB controller model when its definition gives no number (libvirt's virDomainUSBAddressControllerModelToPorts). */
-const USB_PORTS: Readonly<Record<string, number>> = {
-  'piix3-uhci': 2, 'piix4-uhci': 2, 'ich9-uhci1': 2, 'ich9-uhci2': 2, 'ich9-uhci3': 2, 'vt82c686b-uhci': 2,
-  ehci: 6, 'ich9-ehci1': 6, 'nec-xhci': 4, 'qemu-xhci': 4, qusb1: 4, qusb2: 8,
-};
-
 /**
- * libvirt's refusal of a device given a USB port past the last one its controller has (hubs not
- * counted: a definition with one is not checked), once the new device has its port: USB ports
- * are numbered here without an end, and only the new device can be past it.
+ * `place` (the USB addresses given to a definition with one device more) with libvirt's refusal
+ * of a plug that finds no free USB port: an internal error there, not the define's XML error (one
+ * device more than the ports leaves none for a hub either).
  */
-export function refuseFullUsb(def: DomainDef): void {
-  if (devicesOf(def.devices, 'hub').length > 0) return;
-  const controllers = devicesOf(def.devices, 'controller').filter((c) => c.type === 'usb');
-  for (const d of usbDevices(def.devices)) {
-    if (d.address?.type !== 'usb') continue;
-    const c = controllers.find((x) => (x.index ?? 0) === (d.address?.bus ?? 0));
-    const ports = c?.ports ?? USB_PORTS[c?.model ?? ''];
-    if (ports !== undefined && Number(d.address.port) > ports) throw new VirError(ErrorCode.INTERNAL_ERROR, 'No free USB ports', ErrorDomain.QEMU);
+export function withUsbPortOrRefusal<T>(place: () => T): T {
+  try {
+    return place();
+  } catch (e) {
+    if (e instanceof VirError && e.detail === 'No free USB ports') throw new VirError(ErrorCode.INTERNAL_ERROR, e.detail, ErrorDomain.QEMU);
+    throw e;
   }
 }

@@ -16,7 +16,7 @@ import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { raiseDeviceAdded } from './device-added.js';
-import { insertByKind, refuseFullUsb, withPlugDefaults } from './plug-defaults.js';
+import { insertByKind, withPlugDefaults, withUsbPortOrRefusal } from './plug-defaults.js';
 import { plugParts, type PlugParts } from './plug-parts.js';
 import { matchWholeDevice } from './whole-device-find.js';
 
@@ -117,8 +117,7 @@ export async function plugWhole(drv: DriverContext, status: ActiveStatus, given:
   insertByKind(def, el);
   if (CHARDEV_KINDS.includes(el.name) || el.name === 'redirdev') checkSpicevmc(def);
   assignPciAddresses(def.devices, def.os.machine);
-  assignUsbAddresses(def);
-  refuseFullUsb(def);
+  withUsbPortOrRefusal(() => assignUsbAddresses(def));
   const placed = parseDevice(def.devices.find((x) => x.name === el.name && (parseDevice(x) as { alias?: string }).alias === alias)!)!;
   refuseMissingPath(placed);
   const vsock = placed.kind === 'vsock' ? await openVhostVsock(placed) : undefined;
