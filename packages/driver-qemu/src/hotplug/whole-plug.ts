@@ -74,7 +74,7 @@ export async function plugWhole(drv: DriverContext, status: ActiveStatus, given:
   const alias = plugAlias(def, given);
   const typed = parseDevice(structuredClone(given))!;
   insert(def, deviceElement({ ...typed, alias } as DomainDevice));
-  assignPciAddresses(def.devices, def.os.machine);
+  assignPciAddresses(def.devices, def.os.machine, true);
   assignUsbAddresses(def);
   const { object, device } = qemuParts(def, given.name, alias);
   const action = typed.kind === 'watchdog' ? (typed.action === 'dump' ? 'pause' : (typed.action ?? 'reset')) : undefined;
