@@ -5,6 +5,8 @@
 //      more) N warm ones (in-process on both sides; only the loops are timed);
 //  (2) cold start of the CLI: `./tsvirsh -c test:///default list --all` against virsh, with
 //      `node -e 0` as the floor and the CLI without its bash wrapper (hyperfine when installed).
+// Rates are given per wall-clock second and per CPU second (the whole process, user + system: on a
+// shared machine the wall clock also counts the time other processes held the CPU).
 // Env: BENCH_N (domains per loop, default 2000), BENCH_RUNS (cold-start runs, default 20).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -51,8 +53,10 @@ async function tsvirtChild() {
   const api = await loadApi();
   const conn = await api.connect(URI);
   let bytes = 0;
+  // Wall and CPU seconds (every thread of the process: the JIT's and GC's helpers count).
   const pass = async (prefix, n) => {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < n; i++) {
       const name = `${prefix}-${i}`;
       await conn.defineXML(domainXML(name));
@@ -60,16 +64,17 @@ async function tsvirtChild() {
       bytes += (await dom.getXMLDesc()).length;
       await dom.undefine();
     }
-    return Number(process.hrtime.bigint() - t0) / 1e9;
+    const c = process.cpuUsage(c0);
+    return [Number(process.hrtime.bigint() - t0) / 1e9, (c.user + c.system) / 1e6];
   };
-  const first = await pass('first', N);
+  const [first, firstCpu] = await pass('first', N);
   await pass('warm', N);
   bytes = 0;
-  const warm = await pass('timed', N);
+  const [warm, warmCpu] = await pass('timed', N);
   const left = (await conn.listAllDomains()).map((d) => d.getName());
   await conn.close();
   await api.unloadDrivers();
-  console.log(JSON.stringify({ first, warm, bytes, left }));
+  console.log(JSON.stringify({ first, warm, firstCpu, warmCpu, bytes, left }));
 }
 
 function tsvirtLoop() {
@@ -88,19 +93,20 @@ c = libvirt.open('test:///default')
 def run(prefix):
     total = 0
     t = time.perf_counter()
+    cpu = time.process_time()
     for i in range(n):
         name = '%s-%d' % (prefix, i)
         c.defineXML(tmpl.replace('@NAME@', name))
         dom = c.lookupByName(name)
         total += len(dom.XMLDesc(0))
         dom.undefine()
-    return time.perf_counter() - t, total
-first, _ = run('first')
+    return time.perf_counter() - t, time.process_time() - cpu, total
+first, firstCpu, _ = run('first')
 run('warm')
-warm, total = run('timed')
+warm, warmCpu, total = run('timed')
 left = sorted(d.name() for d in c.listAllDomains(0))
 c.close()
-print(json.dumps({"first": first, "warm": warm, "bytes": total, "left": left, "version": libvirt.getVersion()}))
+print(json.dumps({"first": first, "warm": warm, "firstCpu": firstCpu, "warmCpu": warmCpu, "bytes": total, "left": left, "version": libvirt.getVersion()}))
 `;
 
 function libvirtLoop() {
@@ -193,7 +199,10 @@ const rate = (secs) => (N * CALLS) / secs;
 for (const [key, label] of [['first', `first ${N} cycles of a fresh process`], ['warm', `${N} cycles after ${N} warm-up cycles`]]) {
   const t = ts.unavailable ? undefined : rate(ts[key]);
   const l = lv.unavailable ? undefined : rate(lv[key]);
-  console.log(`${label}: tsvirt ${fmt(t, 0)} calls/s, libvirt (python3-libvirt) ${fmt(l, 0)} calls/s, ratio ${t && l ? fmt(t / l, 2) : 'n/a'}×`);
+  const tc = ts.unavailable ? undefined : rate(ts[`${key}Cpu`]);
+  const lc = lv.unavailable ? undefined : rate(lv[`${key}Cpu`]);
+  console.log(`${label}: tsvirt ${fmt(t, 0)} calls/s, libvirt (python3-libvirt) ${fmt(l, 0)} calls/s, ratio ${t && l ? fmt(t / l, 2) : 'n/a'}×; ` +
+    `per CPU second ${fmt(tc, 0)} vs ${fmt(lc, 0)}, ratio ${tc && lc ? fmt(tc / lc, 2) : 'n/a'}×`);
 }
 if (ts.unavailable) console.log(`tsvirt unavailable: ${ts.unavailable}`);
 else console.log(`tsvirt left: ${ts.left.join(',')}`);

@@ -6,8 +6,9 @@
 // `./tsvirsh` (the program as a user runs it, with its code caches) on qemu:///embed?root=DIR
 // against virsh on qemu:///system (Debian's libvirtd 9.0, started
 // by packages/driver-qemu/scripts/libvirtd-up.sh); each side has its own copy of the image. Each
-// figure is the median wall time of a whole CLI invocation; the sides take turns within each run,
-// and the load average is printed with them, as other engineers share the machine. Needs root.
+// figure is the median wall time of a whole CLI invocation (each blockcopy run is printed too); the
+// sides take turns within each run, and the load average is printed with them, as other engineers
+// share the machine. Needs root.
 // Env: BENCH_STORAGE_RUNS (default 5).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ const results = {};
 const loads = [];
 const record = (what, side, ms) => ((results[what] ??= {})[side] = ms);
 const FLOOR = 'uri (the floor: start, load, no work)';
+const copies = {};
 try {
   const dirs = {};
   for (const side of Object.keys(sides)) {
@@ -61,6 +63,7 @@ try {
   for (const [side, mine] of Object.entries(t)) {
     record(FLOOR, side, median(mine.floor));
     record('blockcopy --wait --finish, 256 MiB of data', side, median(mine.copy));
+    copies[side] = mine.copy;
     record('save of a running 256 MiB guest', side, median(mine.save));
     record('restore of it', side, median(mine.restore));
   }
@@ -79,3 +82,5 @@ for (const [what, r] of Object.entries(results)) {
   const words = r.libvirt === undefined ? '' : `${(r.tsvirt / r.libvirt).toFixed(2)}× libvirt's time${beyond}`;
   console.log(`${what.padEnd(46)} ${fmt(r.tsvirt).padStart(8)} ${fmt(r.libvirt).padStart(8)}   ${words}`);
 }
+// libvirt's copy ends at one of virsh's 500 ms looks, so its runs fall into steps: each run shown.
+for (const [side, mine] of Object.entries(copies)) console.log(`blockcopy runs, ${side}: ${mine.map(fmt).join(' ')}`);

@@ -4,8 +4,8 @@ set -e
 cd "$(dirname "$0")/.."
 T=../../../shared/libvirt-tests
 G=src/schema/generated
-TABLE=DOMAIN_ORDER node scripts/derive-order.mjs $T domain/out domain-generic/out domain-generic/in@same domain-status domain-lxc/in domain-lxc/out > $G/domain-order.ts
-TABLE=NETWORK_ORDER node scripts/derive-order.mjs $T network/out > $G/network-order.ts
-TABLE=POOL_ORDER node scripts/derive-order.mjs $T storage-pool/out > $G/pool-order.ts
-TABLE=VOLUME_ORDER node scripts/derive-order.mjs $T storage-vol/out > $G/volume-order.ts
-TABLE=CAPS_ORDER node scripts/derive-order.mjs $T capabilities > $G/caps-order.ts
+TABLE=domainOrder node scripts/derive-order.mjs $T domain/out domain-generic/out domain-generic/in@same domain-status domain-lxc/in domain-lxc/out > $G/domain-order.ts
+TABLE=networkOrder node scripts/derive-order.mjs $T network/out > $G/network-order.ts
+TABLE=poolOrder node scripts/derive-order.mjs $T storage-pool/out > $G/pool-order.ts
+TABLE=volumeOrder node scripts/derive-order.mjs $T storage-vol/out > $G/volume-order.ts
+TABLE=capsOrder node scripts/derive-order.mjs $T capabilities > $G/caps-order.ts

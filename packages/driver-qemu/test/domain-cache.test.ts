@@ -12,6 +12,20 @@ import { pathsForURI, type DriverPaths } from '../src/state/driver-paths.js';
 import { qemuStore } from '../src/state/qemu-store.js';
 import type { ActiveStatus } from '../src/state/domain-status.js';
 
+/** How many directory watches were made: a change heard keeps them, only a replaced directory gets a new one. */
+const watchesMade = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../src/state/dir-watch.js', async (importOriginal) => {
+  const { DirWatch } = await importOriginal<typeof import('../src/state/dir-watch.js')>();
+  return {
+    DirWatch: class extends DirWatch {
+      constructor(dir: string) {
+        super(dir);
+        watchesMade.count++;
+      }
+    },
+  };
+});
+
 const root = mkdtempSync(join(tmpdir(), 'tsvirt-qemu-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const paths = pathsForURI(parseURI(`qemu:///embed?root=${root}`)) as DriverPaths;
@@ -111,6 +125,7 @@ describe("the root's domain cache", () => {
     await cache.load('w');
     const held = await cache.load('w');
     expect(held?.status).toMatchObject({ state: 1 });
+    const watches = watchesMade.count;
     // Another process replaces the status: until the loop turns, the watch has not told (no look is
     // made: a stat would see the new file), and after it the change is seen.
     const other = (state: number): void => {
@@ -122,6 +137,7 @@ describe("the root's domain cache", () => {
     expect(await cache.load('w')).toBe(held);
     await turn();
     expect((await cache.load('w'))?.status).toMatchObject({ state: 3 });
+    expect(watchesMade.count).toBe(watches);
     // this process's own change, through the store, is seen in the same turn
     await store.writeStatus(running('w', 1));
     expect((await cache.load('w'))?.status).toMatchObject({ state: 1 });
@@ -133,11 +149,14 @@ describe("the root's domain cache", () => {
     mkdirSync(paths.stateDir);
     await turn();
     expect((await cache.load('w'))?.status).toBeUndefined();
+    // the replaced directory only
+    expect(watchesMade.count).toBe(watches + 1);
     await sleep(120);
     await cache.load('w');
     other(3);
     await turn();
     expect((await cache.load('w'))?.status).toMatchObject({ state: 3 });
+    expect(watchesMade.count).toBe(watches + 1);
     rmSync(moved, { recursive: true, force: true });
     await store.removeStatus('w');
     await store.removeConfig('w');

@@ -7,7 +7,7 @@
 // DEVICE_REMOVED events once each pending slot is ejected as a guest's ACPI _EJ0 ejects it (a
 // write to PIIX4's eject register). Without ACPI QEMU refuses PCI unplugs, and libvirt passes its
 // words on: so does tsvirt. Live attach of inputs, the watchdog, an RNG and a SCSI controller too.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { DomainEventID, type Connection } from '@tsvirt/api';
 import { TestRoot } from './helpers.js';
 import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
 import { tsvirsh } from './tsvirsh.js';
+import { until } from './until.js';
+import { collectVirshEvents } from './virsh-events.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -101,15 +103,6 @@ function slotOf(xml: string, alias: string): number {
   return Number(m[1]);
 }
 
-/** Waits (bounded) until `done` holds, failing with what did not happen. */
-async function until(done: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, inputs, watchdog, RNGs and SCSI controllers beside libvirtd 9.0", () => {
   let root: TestRoot;
   let sides: OracleSides;
@@ -131,13 +124,7 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
       for (const [file, xml] of Object.entries({ ...DETACH_FILES, ...ATTACH_FILES })) writeFileSync(join(dir, `${file}.xml`), xml.replaceAll('DIR', dir));
     }
     // DEVICE_REMOVED: libvirtd's through virsh, tsvirt's through the API of a process holding the domains' events.
-    listener = spawn('virsh', ['-c', 'qemu:///system', 'event', '--event', 'device-removed', '--loop', '--timeout', '600'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let buffer = '';
-    listener.stdout!.on('data', (b: Buffer) => {
-      buffer += b.toString();
-      for (const m of buffer.matchAll(new RegExp(`event 'device-removed' for domain '${NAME}': (\\S+)\\n`, 'g'))) theirRemoved.push(m[1]!);
-      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-    });
+    listener = collectVirshEvents('device-removed', NAME, theirRemoved);
     conn = await root.open();
     await conn.domainEventRegisterAny(undefined, DomainEventID.DEVICE_REMOVED, (_d, e) => {
       if (e.eventID === DomainEventID.DEVICE_REMOVED && e.domain.name === NAME) ourRemoved.push(e.devAlias);

@@ -4,9 +4,9 @@ import { attr, childElements, firstChild, textOf, type XmlElement } from '../xml
 import { xmlError } from '../xml/xml-errors.js';
 import { formatXml } from '../xml/xml-format.js';
 import { buildSpec } from '../schema/order-table.js';
-import { CAPS_ORDER } from '../schema/generated/caps-order.js';
+import { capsOrder } from '../schema/generated/caps-order.js';
 
-const CAPS_SPEC = buildSpec('capabilities', CAPS_ORDER);
+const CAPS_SPEC = buildSpec('capabilities', capsOrder);
 
 /** One guest kind the host can run: `<guest><os_type>` and `<arch name>`. */
 export interface CapabilitiesGuest {

@@ -63,6 +63,8 @@ function pairConsole(serials: Serial[], consoles: Console[]): void {
   if (serial && isa) consoles.unshift(newDevice('console', { ...hostSide(serial), target: { type: 'serial', port: serial.target?.port } }));
 }
 
+const isChardev = (el: XmlElement): boolean => el.name === 'serial' || el.name === 'parallel' || el.name === 'console';
+
 /**
  * Serial ports, parallel ports and consoles after libvirt's parse and generic post-parse: ports
  * numbered, console targets typed, pty paths forgotten, and (for HVM guests) the first console
@@ -70,6 +72,7 @@ function pairConsole(serials: Serial[], consoles: Console[]): void {
  * follow the last of their kind.
  */
 export function applyConsoleCompat(devices: readonly XmlElement[], hvm: boolean): XmlElement[] {
+  if (!devices.some(isChardev)) return [...devices];
   const of = <D extends Chardev>(kind: D['kind']): D[] => devices.filter((el) => el.name === kind).map((el) => asParsed(parseDevice(el) as D));
   const serials = numberPorts(of<Serial>('serial'));
   const parallels = numberPorts(of<DeviceOf<'parallel'>>('parallel'));

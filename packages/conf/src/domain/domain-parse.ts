@@ -166,6 +166,7 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
   checkDomain(root, devices ? childElements(devices) : [], defaults.checkDomain && (() => defaults.checkDomain!(basics)));
   if (devices) applyDeviceDefaults(devices, { virtType: type, osType: osKind, arch, machine });
   memtuneUnits(root);
+  const { other, source, rootAttrs } = untypedParts(root);
 
   return {
     type,
@@ -188,8 +189,30 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
     onReboot: action(root, 'on_reboot', 'restart'),
     onCrash: action(root, 'on_crash', 'destroy'),
     devices: devices ? childElements(devices) : [],
-    other: childElements(root).filter((c) => !TYPED.has(c.name)),
-    source: Object.fromEntries(childElements(root).filter((c) => TYPED.has(c.name)).reverse().map((c) => [c.name, c])),
-    rootAttrs: root.attrs.filter(([k]) => k !== 'type' && k !== 'id'),
+    other,
+    source,
+    rootAttrs,
   };
+}
+
+/**
+ * The top-level elements the typed fields do not cover, the first element of each name they do
+ * (the typed fields' sources), and the root's attributes but type and id: one pass each.
+ */
+function untypedParts(root: XmlElement): Pick<DomainDef, 'other' | 'rootAttrs'> & { source: Record<string, XmlElement> } {
+  const other: XmlElement[] = [];
+  const source: Record<string, XmlElement> = {};
+  for (let i = root.children.length - 1; i >= 0; i--) {
+    const c = root.children[i]!;
+    if (c.kind !== 'element') continue;
+    if (TYPED.has(c.name)) source[c.name] = c;
+    else other.push(c);
+  }
+  other.reverse();
+  const rootAttrs: Array<[string, string]> = [];
+  for (let i = 0; i < root.attrs.length; i++) {
+    const a = root.attrs[i]!;
+    if (a[0] !== 'type' && a[0] !== 'id') rootAttrs.push(a);
+  }
+  return { other, source, rootAttrs };
 }

@@ -73,6 +73,9 @@ function checkFeatures(root: XmlElement): void {
   for (const f of features ? childElements(features) : []) if (!FEATURES.has(f.name)) throw unsupported(`unexpected feature '${f.name}'`);
 }
 
+/** The part kinds, in the order their models are read (a document's first bad part is the one reported). */
+let partKinds: Array<keyof typeof DOMAIN_PART_MODELS> | undefined;
+
 /**
  * libvirt's checks of a domain, with its messages: the top-level parts and the devices are read
  * through their typed models (bad values, unknown words), then checked across: features, disk
@@ -81,11 +84,16 @@ function checkFeatures(root: XmlElement): void {
  * a whole) runs before the chardev sources are validated, as libvirt orders them.
  */
 export function checkDomain(root: XmlElement, deviceElements: readonly XmlElement[], driverChecks?: () => void): void {
-  for (const [kind, model] of Object.entries(DOMAIN_PART_MODELS)) {
-    const el = firstChild(root, kind);
-    if (el) (model as Model<Shape>).parse(el);
+  const kinds = partKinds ??= Object.keys(DOMAIN_PART_MODELS) as Array<keyof typeof DOMAIN_PART_MODELS>;
+  for (let i = 0; i < kinds.length; i++) {
+    const el = firstChild(root, kinds[i]!);
+    if (el) (DOMAIN_PART_MODELS[kinds[i]!] as Model<Shape>).parse(el);
   }
-  const devices = deviceElements.map(parseDevice).filter((d): d is DomainDevice => d !== undefined);
+  const devices: DomainDevice[] = [];
+  for (let i = 0; i < deviceElements.length; i++) {
+    const d = parseDevice(deviceElements[i]!);
+    if (d) devices.push(d);
+  }
   checkChardevSources(deviceElements);
   for (const g of deviceElements) if (g.name === 'graphics') checkGraphicsListens(g);
   checkFeatures(root);

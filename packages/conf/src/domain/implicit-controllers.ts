@@ -26,15 +26,19 @@ const onVirtioSerial = (dev: DomainDevice): boolean =>
  * in libvirt's order of types (SCSI, floppy, IDE, SATA, virtio-serial).
  */
 export function addImplicitControllers(devices: readonly XmlElement[]): XmlElement[] {
-  const typed = devices.map((el) => parseDevice(el)).filter((d): d is DomainDevice => d !== undefined);
+  // Indexed loops: this runs once per definition, mostly before V8 has optimised it.
   const highest = new Map<ControllerType, number>();
-  const need = (type: ControllerType, index: number): void => {
-    highest.set(type, Math.max(highest.get(type) ?? -1, index));
+  const need = (at: readonly [ControllerType, number] | undefined): void => {
+    if (at) highest.set(at[0], Math.max(highest.get(at[0]) ?? -1, at[1]));
   };
-  for (const d of typed) if (d.kind === 'disk') need(...driveController(d) ?? ['isa', -1]);
-  for (const d of typed) if (d.kind === 'hostdev') need(...driveController(d) ?? ['isa', -1]);
-  if (typed.some(onVirtioSerial)) need('virtio-serial', 0);
-  const have = new Set(typed.flatMap((d) => (d.kind === 'controller' ? [`${d.type} ${d.index ?? 0}`] : [])));
+  const have = new Set<string>();
+  for (let i = 0; i < devices.length; i++) {
+    const d = parseDevice(devices[i]!);
+    if (d === undefined) continue;
+    if (d.kind === 'disk' || d.kind === 'hostdev') need(driveController(d));
+    else if (d.kind === 'controller') have.add(`${d.type} ${d.index ?? 0}`);
+    if (onVirtioSerial(d)) need(['virtio-serial', 0]);
+  }
   const added: XmlElement[] = [];
   for (const type of ['scsi', 'fdc', 'ide', 'sata', 'virtio-serial'] as const) {
     for (let index = 0; index <= (highest.get(type) ?? -1); index++) {

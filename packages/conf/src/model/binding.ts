@@ -1,4 +1,4 @@
-import { childElements, element, firstChild, textNode, textOf, type XmlElement } from '../xml/xml-node.js';
+import { attr as attrOf, childElements, element, firstChild, textNode, textOf, type XmlElement, type XmlNode } from '../xml/xml-node.js';
 import { cloneElement, setAttr } from '../xml/xml-edit.js';
 import { str, type Codec } from './codec.js';
 import { placeNewInShapeOrder, snapshotOf, type XmlPlace } from './shape-order.js';
@@ -27,15 +27,20 @@ export function attr<T>(name: string, codec: Codec<T> = str as unknown as Codec<
   return {
     writes: { attr: name },
     read(el) {
-      const a = el.attrs.find(([n]) => n === name);
-      return a ? codec.decode(a[1], { attr: name, element: el.name }) : undefined;
+      const a = attrOf(el, name);
+      return a === undefined ? undefined : codec.decode(a, { attr: name, element: el.name });
     },
     write(el, v) {
-      const old = el.attrs.find(([n]) => n === name)?.[1];
-      if (v !== undefined && old !== undefined && codec.decode(old, { attr: name, element: el.name }) === v) return;
+      const old = attrOf(el, name);
+      if (old === undefined ? v === undefined : v !== undefined && codec.decode(old, { attr: name, element: el.name }) === v) return;
       setAttr(el, name, v === undefined ? undefined : codec.encode(v));
     },
   };
+}
+
+function hasText(el: XmlElement): boolean {
+  for (let i = 0; i < el.children.length; i++) if (el.children[i]!.kind === 'text') return true;
+  return false;
 }
 
 /** The element's own text content. */
@@ -44,10 +49,10 @@ export function body<T>(codec: Codec<T>): Binding<T>;
 export function body<T>(codec: Codec<T> = str as unknown as Codec<T>): Binding<T> {
   return {
     read(el) {
-      const t = textOf(el);
-      return el.children.some((c) => c.kind === 'text') ? codec.decode(t.trim(), { element: el.name }) : undefined;
+      return hasText(el) ? codec.decode(textOf(el).trim(), { element: el.name }) : undefined;
     },
     write(el, v) {
+      if (v === undefined && !hasText(el)) return;
       const old = textOf(el).trim();
       if (v !== undefined && old !== '' && codec.decode(old, { element: el.name }) === v) return;
       el.children = [...el.children.filter((c) => c.kind !== 'text'), ...(v === undefined ? [] : [textNode(codec.encode(v))])];
@@ -55,13 +60,19 @@ export function body<T>(codec: Codec<T> = str as unknown as Codec<T>): Binding<T
   };
 }
 
-const ENTRIES = new WeakMap<Shape, ReadonlyArray<readonly [string, Binding<unknown>]>>();
+/** A shape's field names and bindings, side by side. */
+interface ShapeFields {
+  readonly keys: readonly string[];
+  readonly bindings: ReadonlyArray<Binding<unknown>>;
+}
 
-/** A shape's fields as a list, made once per shape: shapes are read for every element of every document. */
-function entriesOf(shape: Shape): ReadonlyArray<readonly [string, Binding<unknown>]> {
+const ENTRIES = new WeakMap<Shape, ShapeFields>();
+
+/** A shape's fields as lists, made once per shape: shapes are read for every element of every document. */
+function entriesOf(shape: Shape): ShapeFields {
   let entries = ENTRIES.get(shape);
   if (!entries) {
-    entries = Object.entries(shape);
+    entries = { keys: Object.keys(shape), bindings: Object.values(shape) };
     ENTRIES.set(shape, entries);
   }
   return entries;
@@ -69,15 +80,17 @@ function entriesOf(shape: Shape): ReadonlyArray<readonly [string, Binding<unknow
 
 function readShape<S extends Shape>(shape: S, el: XmlElement): Fields<S> {
   const out: Record<string, unknown> = {};
-  for (const [k, b] of entriesOf(shape)) {
-    const v = b.read(el);
-    if (v !== undefined) out[k] = v;
+  const { keys, bindings } = entriesOf(shape);
+  for (let i = 0; i < keys.length; i++) {
+    const v = bindings[i]!.read(el);
+    if (v !== undefined) out[keys[i]!] = v;
   }
   return out as Fields<S>;
 }
 
 function writeShape<S extends Shape>(shape: S, el: XmlElement, value: Fields<S>): void {
-  for (const [k, b] of entriesOf(shape)) b.write(el, (value as Record<string, unknown>)[k]);
+  const { keys, bindings } = entriesOf(shape);
+  for (let i = 0; i < keys.length; i++) bindings[i]!.write(el, (value as Record<string, unknown>)[keys[i]!]);
 }
 
 function isEmpty(el: XmlElement): boolean {
@@ -85,11 +98,21 @@ function isEmpty(el: XmlElement): boolean {
 }
 
 /** Replaces the `name` children of `el` by `news`, where the first of them stood (or at the end). */
-function replaceChildren(el: XmlElement, name: string, news: XmlElement[]): void {
-  const at = el.children.findIndex((c) => c.kind === 'element' && c.name === name);
-  const rest = el.children.filter((c) => c.kind !== 'element' || c.name !== name);
-  const cut = at < 0 ? rest.length : el.children.slice(0, at).filter((c) => c.kind !== 'element' || c.name !== name).length;
-  el.children = [...rest.slice(0, cut), ...news, ...rest.slice(cut)];
+function replaceChildren(el: XmlElement, name: string, news: readonly XmlElement[]): void {
+  // Most writes of an absent field find nothing to remove: the children stay as they are.
+  if (news.length === 0 && !firstChild(el, name)) return;
+  const out: XmlNode[] = [];
+  let placed = false;
+  for (let i = 0; i < el.children.length; i++) {
+    const c = el.children[i]!;
+    if (c.kind !== 'element' || c.name !== name) out.push(c);
+    else if (!placed) {
+      placed = true;
+      for (let j = 0; j < news.length; j++) out.push(news[j]!);
+    }
+  }
+  if (!placed) for (let j = 0; j < news.length; j++) out.push(news[j]!);
+  el.children = out;
 }
 
 /** A binding applied inside the first `name` child; the child goes when it is left empty. */
@@ -162,15 +185,20 @@ export function list<S extends Shape>(name: string, shape: S): Binding<Array<Fie
     writes: { child: name },
     read(el) {
       const cs = childElements(el, name);
-      return cs.length ? cs.map((c) => readShape(shape, c)) : undefined;
+      if (cs.length === 0) return undefined;
+      const out: Array<Fields<S>> = [];
+      for (let i = 0; i < cs.length; i++) out.push(readShape(shape, cs[i]!));
+      return out;
     },
     write(el, v) {
       const olds = childElements(el, name);
-      replaceChildren(el, name, (v ?? []).map((item, i) => {
+      const news: XmlElement[] = [];
+      for (let i = 0; i < (v?.length ?? 0); i++) {
         const c = olds[i] ?? element(name);
-        writeShape(shape, c, item);
-        return c;
-      }));
+        writeShape(shape, c, v![i]!);
+        news.push(c);
+      }
+      replaceChildren(el, name, news);
     },
   };
 }

@@ -1,10 +1,10 @@
 import { buildSpec, lazySpec } from './order-table.js';
-import { DOMAIN_ORDER } from './generated/domain-order.js';
+import { domainOrder } from './generated/domain-order.js';
 import type { ElementSpec } from './element-spec.js';
 import { DISK_IOTUNE_ORDER } from '../domain/devices/disk-iotune.js';
 
 /** libvirt's layout of `<domain>`. */
-export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
+export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', domainOrder, {
   'domain/devices': { expanded: true },
   // A redirected USB device: its chardev's sources and protocol, its boot order, then its alias before its address.
   'domain/devices/redirdev': { expanded: true, order: ['source', 'protocol', 'boot', 'alias', 'address'] },
@@ -36,6 +36,6 @@ export const DOMAIN_SPEC: ElementSpec = buildSpec('domain', DOMAIN_ORDER, {
 
 /** libvirt's layout of the QEMU driver's `<domstatus>` file, with the domain inside it. */
 export const DOMSTATUS_SPEC: ElementSpec = lazySpec(() => {
-  const status = buildSpec('domstatus', DOMAIN_ORDER);
+  const status = buildSpec('domstatus', domainOrder);
   return { ...status, children: { ...status.children, domain: DOMAIN_SPEC } };
 });

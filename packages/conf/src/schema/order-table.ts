@@ -22,9 +22,12 @@ export function lazySpec(make: () => ElementSpec): ElementSpec {
   };
 }
 
-/** The spec tree of the document rooted at `root` from path-keyed tables, built when first read. */
-export function buildSpec(root: string, order: OrderTable, layout: LayoutTable = {}): ElementSpec {
-  return lazySpec(() => buildTree(root, order, layout));
+/**
+ * The spec tree of the document rooted at `root` from path-keyed tables, built when first read.
+ * `order` makes its table then: the generated tables are thousands of entries.
+ */
+export function buildSpec(root: string, order: () => OrderTable, layout: LayoutTable = {}): ElementSpec {
+  return lazySpec(() => buildTree(root, order(), layout));
 }
 
 function buildTree(root: string, order: OrderTable, layout: LayoutTable): ElementSpec {

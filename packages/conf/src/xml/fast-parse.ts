@@ -1,14 +1,37 @@
 import { element, type XmlElement, type XmlNode } from './xml-node.js';
 
-/** Names the fast path reads; any other name (non-ASCII, ...) goes the full way. */
-const NAME = /[A-Za-z_][-A-Za-z0-9_.:]*/y;
-const SPACE = /[ \t\r\n]*/y;
-const ATTR_VALUE_END = { "'": "'", '"': '"' } as const;
 /** Deeper documents go the full way, whose parser refuses hostile nesting. */
 const MAX_DEPTH = 256;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+
+/**
+ * Where the name at `i` ends, `i` when there is none. Names the fast path reads are
+ * `[A-Za-z_][-A-Za-z0-9_.:]*`; any other name (non-ASCII, ...) goes the full way. Scanned by
+ * character code: a regex match would allocate its result for every name of every document.
+ */
+function nameEnd(text: string, i: number): number {
+  if (!isNameStart(text.charCodeAt(i))) return i;
+  for (i++; ; i++) {
+    const c = text.charCodeAt(i);
+    if (!(isNameStart(c) || (c >= 0x30 && c <= 0x3a) || c === 0x2d || c === 0x2e)) return i;
+  }
+}
+
+function hasAttr(el: XmlElement, name: string): boolean {
+  for (let k = 0; k < el.attrs.length; k++) if (el.attrs[k]![0] === name) return true;
+  return false;
 }
 
 /**
@@ -41,14 +64,12 @@ export function fastParse(text: string, decode: (s: string) => string): XmlEleme
     if (lt < 0) break;
     const c = text.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
-      NAME.lastIndex = lt + 2;
-      const m = NAME.exec(text);
       const top = stack.pop();
-      if (!m || !top || m[0] !== top.name) return undefined;
-      SPACE.lastIndex = NAME.lastIndex;
-      SPACE.exec(text);
-      if (text.charCodeAt(SPACE.lastIndex) !== 0x3e /* > */) return undefined;
-      i = SPACE.lastIndex + 1;
+      const end = nameEnd(text, lt + 2);
+      if (!top || end - lt - 2 !== top.name.length || !text.startsWith(top.name, lt + 2)) return undefined;
+      const gt = skipSpace(text, end);
+      if (text.charCodeAt(gt) !== 0x3e /* > */) return undefined;
+      i = gt + 1;
       continue;
     }
     if (c === 0x21 /* ! */) {
@@ -61,33 +82,29 @@ export function fastParse(text: string, decode: (s: string) => string): XmlEleme
       i = end + 3;
       continue;
     }
-    NAME.lastIndex = lt + 1;
-    const m = NAME.exec(text);
-    if (!m || (stack.length === 0 && root)) return undefined;
-    const el = element(m[0]);
-    let j = NAME.lastIndex;
+    let j = nameEnd(text, lt + 1);
+    if (j === lt + 1 || (stack.length === 0 && root)) return undefined;
+    const el = element(text.slice(lt + 1, j));
     for (;;) {
       const before = j;
-      while (j < n && isSpace(text.charCodeAt(j))) j++;
+      j = skipSpace(text, j);
       const ch = text.charCodeAt(j);
       if (ch === 0x3e /* > */ || (ch === 0x2f && text.charCodeAt(j + 1) === 0x3e)) break;
       if (j === before) return undefined;
-      NAME.lastIndex = j;
-      const a = NAME.exec(text);
-      if (!a) return undefined;
-      SPACE.lastIndex = NAME.lastIndex;
-      SPACE.exec(text);
-      if (text.charCodeAt(SPACE.lastIndex) !== 0x3d /* = */) return undefined;
-      SPACE.lastIndex++;
-      SPACE.exec(text);
-      const q = text[SPACE.lastIndex] as keyof typeof ATTR_VALUE_END;
-      if (q !== "'" && q !== '"') return undefined;
-      const end = text.indexOf(ATTR_VALUE_END[q], SPACE.lastIndex + 1);
+      const nameAt = j;
+      j = nameEnd(text, j);
+      if (j === nameAt) return undefined;
+      const name = text.slice(nameAt, j);
+      j = skipSpace(text, j);
+      if (text.charCodeAt(j) !== 0x3d /* = */) return undefined;
+      j = skipSpace(text, j + 1);
+      const q = text.charCodeAt(j);
+      if (q !== 0x27 /* ' */ && q !== 0x22 /* " */) return undefined;
+      const end = text.indexOf(q === 0x27 ? "'" : '"', j + 1);
       if (end < 0) return undefined;
-      const value = text.slice(SPACE.lastIndex + 1, end);
-      if (/[<\n\t]/.test(value)) return undefined;
-      for (const [k] of el.attrs) if (k === a[0]) return undefined;
-      el.attrs.push([a[0], decode(value)]);
+      const value = text.slice(j + 1, end);
+      if (/[<\n\t]/.test(value) || hasAttr(el, name)) return undefined;
+      el.attrs.push([name, decode(value)]);
       j = end + 1;
     }
     const parent = stack[stack.length - 1];

@@ -29,28 +29,56 @@ const LIBXML: Style = {
   attr: (s) => s.replace(/[&<>"\r\n\t]/g, (c) => LIBXML_ATTR[c]!),
 };
 
+/** Whitespace-only text: `\S` and `trim` know the same whitespace. */
+const NOT_SPACE = /\S/;
+
+/** Whitespace-only text, tested by character code; text with other than ASCII is put to the regex. */
 function isBlank(n: XmlNode): boolean {
-  return n.kind === 'text' && n.text.trim() === '';
+  if (n.kind !== 'text') return false;
+  const t = n.text;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    return c > 0x7f && !NOT_SPACE.test(t);
+  }
+  return true;
 }
 
-const attrName = ([k]: readonly [string, string]): string => k;
-const nodeKey = (c: XmlNode): string => (c.kind === 'element' ? c.name : `#${c.kind}`);
+const attrName = (a: readonly [string, string]): string => a[0];
+const nodeKey = (c: XmlNode): string => (c.kind === 'element' ? c.name : c.kind === 'text' ? '#text' : '#comment');
 
+/** The children that are not layout (whitespace-only text), the array itself when all are. */
+function contentOf(children: XmlNode[]): XmlNode[] {
+  for (let i = 0; i < children.length; i++) {
+    if (!isBlank(children[i]!)) continue;
+    const out = children.slice(0, i);
+    for (let j = i + 1; j < children.length; j++) if (!isBlank(children[j]!)) out.push(children[j]!);
+    return out;
+  }
+  return children;
+}
+
+// Indexed loops, no callbacks: most documents are formatted before V8 has optimised this (see xml-node.ts).
 function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, style: Style): string {
   if (spec?.foreign) style = LIBXML;
   const q = style.quote;
   let attrs = '';
-  for (const [k, v] of canonicalOrder(el.attrs, attrName, spec?.attrs)) attrs += ` ${k}=${q}${style.attr(v)}${q}`;
-  const children = canonicalOrder(el.children.some(isBlank) ? el.children.filter((c) => !isBlank(c)) : el.children, nodeKey, spec?.order);
+  const ordered = canonicalOrder(el.attrs, attrName, spec?.attrs);
+  for (let i = 0; i < ordered.length; i++) attrs += ` ${ordered[i]![0]}=${q}${style.attr(ordered[i]![1])}${q}`;
+  const children = canonicalOrder(contentOf(el.children), nodeKey, spec?.order);
   if (children.length === 0) {
     return spec?.expanded ? `${pad}<${el.name}${attrs}>\n${pad}</${el.name}>\n` : `${pad}<${el.name}${attrs}/>\n`;
   }
-  if (children.every((c) => c.kind === 'text')) {
-    return `${pad}<${el.name}${attrs}>${style.text(children.map((c) => c.text).join(''))}</${el.name}>\n`;
+  let text: string | undefined = '';
+  for (let i = 0; i < children.length && text !== undefined; i++) {
+    const c = children[i]!;
+    text = c.kind === 'text' ? text + c.text : undefined;
   }
+  if (text !== undefined) return `${pad}<${el.name}${attrs}>${style.text(text)}</${el.name}>\n`;
   const inner = `${pad}  `;
   let body = '';
-  for (const c of children) {
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
     if (c.kind === 'element') body += format(c, inner, spec?.children && own(spec.children, c.name), style);
     // libvirt's canonical form has no comments; without a spec the document is printed as written.
     else if (c.kind === 'comment') body += spec ? '' : `${inner}<!--${c.text}-->\n`;

@@ -27,19 +27,53 @@ export function textNode(text: string): XmlText {
   return { kind: 'text', text };
 }
 
+// The helpers below are called for every element of every document, mostly before V8 has optimised
+// them (a CLI run, a driver's first calls): they use indexed loops, because `for...of`, array
+// destructuring and callbacks allocate an iterator, a result per step or a closure per call in
+// code V8 has not optimised.
+
 export function attr(el: XmlElement, name: string): string | undefined {
-  return el.attrs.find(([n]) => n === name)?.[1];
+  const attrs = el.attrs;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    if (a[0] === name) return a[1];
+  }
+  return undefined;
+}
+
+/** The position of attribute `name` in `el.attrs`, or -1. */
+export function attrIndex(el: XmlElement, name: string): number {
+  const attrs = el.attrs;
+  for (let i = 0; i < attrs.length; i++) if (attrs[i]![0] === name) return i;
+  return -1;
 }
 
 export function childElements(el: XmlElement, name?: string): XmlElement[] {
-  return el.children.filter((c): c is XmlElement => c.kind === 'element' && (name === undefined || c.name === name));
+  const out: XmlElement[] = [];
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.kind === 'element' && (name === undefined || c.name === name)) out.push(c);
+  }
+  return out;
 }
 
 export function firstChild(el: XmlElement, name: string): XmlElement | undefined {
-  return el.children.find((c): c is XmlElement => c.kind === 'element' && c.name === name);
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.kind === 'element' && c.name === name) return c;
+  }
+  return undefined;
 }
 
 /** The concatenated text content of an element's direct text children. */
 export function textOf(el: XmlElement): string {
-  return el.children.map((c) => (c.kind === 'text' ? c.text : '')).join('');
+  let text = '';
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.kind === 'text') text += c.text;
+  }
+  return text;
 }

@@ -147,17 +147,19 @@ export function parseLabelled(text: string, label: string, domain: ErrorDomain):
   if (text.includes('<!') && /<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw new VirError(ErrorCode.XML_ERROR, `${label}: DTDs and entity declarations are not allowed`, domain);
   }
+  if (SUSPICIOUS.test(text) || hasBadCharRef(text) || hasMalformedMarkup(text)) {
+    const e = libxml2Check(text);
+    if (e) throw new VirError(ErrorCode.XML_DETAIL, parseErrorDetail(text, label, e), domain);
+  }
+  const fast = useFastPath ? fastParse(text, decode) : undefined;
+  if (fast) return fast;
   const refuse = (fallback: string, cause?: unknown): never => {
     const e = libxml2Check(text);
     const detail = e ? parseErrorDetail(text, label, e) : `${label}:${fallback}`;
     throw new VirError(ErrorCode.XML_DETAIL, detail, domain, cause === undefined ? undefined : { cause });
   };
-  if (SUSPICIOUS.test(text) || hasBadCharRef(text) || hasMalformedMarkup(text)) {
-    const e = libxml2Check(text);
-    if (e) throw new VirError(ErrorCode.XML_DETAIL, parseErrorDetail(text, label, e), domain);
-  }
   if (!/\S/.test(text)) refuse('1: Document is empty');
-  return (useFastPath ? fastParse(text, decode) : undefined) ?? fullParse(text, refuse);
+  return fullParse(text, refuse);
 }
 
 /**

@@ -127,6 +127,15 @@ export interface CopyRequest {
   readonly bufSize: number | undefined;
 }
 
+/**
+ * The bytes an unlimited copy keeps in flight when the caller names no buf-size. QEMU's own 16 MiB
+ * (sixteen 1 MiB requests at once) made a 256 MiB copy ready in 350–530 ms on this 2-core machine,
+ * 4 MiB in 305–375 ms (the same runs, load 4–7): the copy is the same, only fewer requests queue
+ * on QEMU's I/O threads. A copy with a bandwidth keeps QEMU's default: its first burst is the
+ * buffer, and its progress must read as libvirt's (which passes none).
+ */
+const COPY_BUF_SIZE = 4 << 20;
+
 /** blockcopy: the destination opened as new nodes and `blockdev-mirror` started; the live XML shows the `<mirror>`. */
 export async function startCopy(c: JobScope, disk: string, req: CopyRequest, speed: number): Promise<void> {
   const target = jobDisk(c.s.xml, disk);
@@ -144,11 +153,15 @@ export async function startCopy(c: JobScope, disk: string, req: CopyRequest, spe
   if (image) await createImage.before(image);
   const node = c.s.nextNode++;
   const id = jobId('copy', target.target, chain[0]!.node);
+  const bufSize = req.bufSize ?? (speed === 0 ? COPY_BUF_SIZE : undefined);
   try {
-    await c.mon.execute('blockdev-add', {
-      driver: req.block ? 'host_device' : 'file', filename: req.path, 'node-name': storageNode(node), 'auto-read-only': true, discard: 'unmap',
-    });
-    if (image) await createImage.after(c.mon, image, node);
+    // The format job is written right behind the node it formats: one wait for both.
+    await Promise.all([
+      c.mon.execute('blockdev-add', {
+        driver: req.block ? 'host_device' : 'file', filename: req.path, 'node-name': storageNode(node), 'auto-read-only': true, discard: 'unmap',
+      }),
+      image && createImage.after(c.mon, image, node),
+    ]);
     // Written at once: QEMU runs them in order, and the first to fail is the first answer refused.
     await Promise.all([
       c.mon.execute('blockdev-add', {
@@ -157,7 +170,7 @@ export async function startCopy(c: JobScope, disk: string, req: CopyRequest, spe
       c.mon.execute('blockdev-mirror', {
         ...common(id, speed), device: chain[0]!.node, target: formatNode(node), sync: req.shallow ? 'top' : 'full',
         'copy-mode': req.syncWrites ? 'write-blocking' : 'background',
-        ...(req.granularity !== undefined ? { granularity: req.granularity } : {}), ...(req.bufSize !== undefined ? { 'buf-size': req.bufSize } : {}),
+        ...(req.granularity !== undefined ? { granularity: req.granularity } : {}), ...(bufSize !== undefined ? { 'buf-size': bufSize } : {}),
       }),
     ]);
   } catch (e) {
@@ -261,12 +274,13 @@ export async function abortJob(c: JobScope, disk: string, flags: number): Promis
       throw new VirError(ErrorCode.OPERATION_INVALID, `pivot of disk '${target.target}' requires an active copy job`, D);
     }
     if (!rec.ready) throw new VirError(ErrorCode.BLOCK_COPY_ACTIVE, `disk '${target.target}' not ready for pivot yet`, D);
-    await c.mon.execute('job-complete', { id: rec.id });
-  } else {
-    await c.mon.execute('block-job-cancel', { device: rec.id });
-    if (flags & A.ASYNC) return;
   }
-  const job = await concluded(c.mon, rec.id);
+  const end = flags & A.PIVOT ? () => c.mon.execute('job-complete', { id: rec.id }) : () => c.mon.execute('block-job-cancel', { device: rec.id });
+  if (!(flags & A.PIVOT) && flags & A.ASYNC) {
+    await end();
+    return;
+  }
+  const job = await concluded(c.mon, rec.id, end);
   if (job) await c.mon.execute('job-dismiss', { id: rec.id });
   const ok = job !== undefined && job.error === undefined;
   if (ok && flags & A.PIVOT) await pivot(c, target.target, rec);

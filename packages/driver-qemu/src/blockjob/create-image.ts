@@ -53,8 +53,7 @@ export const createImage = {
     if (img.format !== 'qcow2') return;
     const id = `create-${storageNode(node)}`;
     const backing = img.backing ? { 'backing-file': img.backing.file, 'backing-fmt': img.backing.format } : {};
-    await mon.execute('blockdev-create', { 'job-id': id, options: { driver: 'qcow2', file: storageNode(node), size: img.size, ...backing } });
-    const job = await concluded(mon, id);
+    const job = await concluded(mon, id, () => mon.execute('blockdev-create', { 'job-id': id, options: { driver: 'qcow2', file: storageNode(node), size: img.size, ...backing } }));
     if (job) await mon.execute('job-dismiss', { id });
     if (!job || job.error !== undefined) throw new VirError(ErrorCode.OPERATION_FAILED, `failed to format image: '${job?.error ?? 'job vanished'}'`, D);
   },

@@ -7,7 +7,7 @@ import type { JsonProps } from './disk-props.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
 import { usbPlacement } from './usb-address.js';
 import { virtioOptions } from './virtio-args.js';
-import { aliasOf, controllerAlias } from '../devices/device-aliases.js';
+import { aliasOf, controllerAlias, nicAliases, nicIds } from '../devices/device-aliases.js';
 
 const D = ErrorDomain.QEMU;
 
@@ -111,16 +111,19 @@ function virtioNetProps(nic: DeviceOf<'interface'>): JsonProps {
 export function interfaceArgs(devices: readonly XmlElement[], taps: readonly TapArg[]): string[] {
   const out: string[] = [];
   const pcieRoot = hasPcieRoot(devices);
-  devicesOf(devices, 'interface').forEach((nic, i) => {
+  const nics = devicesOf(devices, 'interface');
+  const aliases = nicAliases(nics);
+  nics.forEach((nic, i) => {
     const model = nic.model ?? 'rtl8139';
-    out.push(...netdevArgs(nic, i, taps.find((t) => t.index === i)));
+    const ids = nicIds(aliases[i]!);
+    out.push(...netdevArgs(nic, ids, taps.find((t) => t.index === i)));
     if (!NIC_MODELS.has(model)) throw unsupported(`interface model '${model}'`);
     out.push(...deviceArg({
       driver: model === 'virtio' ? 'virtio-net-pci' : model,
       ...virtioOptions(nic.driver),
       ...(model === 'virtio' ? virtioNetProps(nic) : {}),
-      netdev: `hostnet${i}`,
-      id: `net${i}`,
+      netdev: ids.netdev,
+      id: ids.device,
       ...(nic.mac ? { mac: nic.mac } : {}),
       ...(nic.bootOrder !== undefined ? { bootindex: nic.bootOrder } : {}),
       ...pciProps(pciAddressOf(nic), pcieRoot),

@@ -55,13 +55,13 @@ function socketNetdev(nic: Nic, id: string): Record<string, unknown> {
  * What goes before an interface's `-device`: for vhost-user its socket's `-chardev` (`charnetN`)
  * and a vhost-user `-netdev`; user networking; a tap the driver opened; a socket.
  */
-export function netdevArgs(nic: Nic, index: number, tap: TapArg | undefined): string[] {
-  const id = `hostnet${index}`;
+export function netdevArgs(nic: Nic, ids: { device: string; netdev: string }, tap: TapArg | undefined): string[] {
+  const { device, netdev: id } = ids;
   switch (nic.type) {
     case 'vhostuser': {
       if (nic.source?.type !== 'unix' || nic.source.path === undefined) throw unsupported(`vhostuser interface '${id}' needs a UNIX socket`);
       const queues = nic.driver?.queues !== undefined && nic.driver.queues > 1 ? { queues: nic.driver.queues } : {};
-      const chardev = `charnet${index}`;
+      const chardev = `char${device}`;
       return [
         '-chardev', vhostUserChardev(chardev, nic.source.path, nic.source.mode === 'server', nic.source.reconnect),
         '-netdev', JSON.stringify({ type: 'vhost-user', chardev, ...queues, id }),

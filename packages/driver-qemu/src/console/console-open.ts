@@ -36,11 +36,15 @@ function findTarget(xml: string, devName: string | undefined): ConsoleTarget | u
 /** The open sessions of this process, by domain UUID and pty: one at a time on each (libvirt's virChrdevOpen). */
 const sessions = new Map<string, Duplex>();
 
+type PtyStream = new (input: ReadStream, output: WriteStream) => Duplex;
+let ptyStreamClass: PtyStream | undefined;
 /**
  * The two directions of a pty session as one stream. The pty's end (QEMU gone: reads fail with
- * EIO) ends the stream; destroying it closes both descriptors, with no error of its own.
+ * EIO) ends the stream; destroying it closes both descriptors, with no error of its own. The class
+ * is made on first use: extending `Duplex` loads Node's stream modules (about 5M instructions),
+ * which no other QEMU command needs.
  */
-class PtyStream extends Duplex {
+const ptyStream = (): PtyStream => (ptyStreamClass ??= class extends Duplex {
   constructor(private readonly input: ReadStream, private readonly output: WriteStream) {
     super();
     input.on('data', (b: Buffer) => {
@@ -64,7 +68,7 @@ class PtyStream extends Duplex {
     this.output.destroy();
     done(e);
   }
-}
+});
 
 /** The pty's slave end as one raw byte stream (a session must not echo the guest's output back to it). */
 function openPty(path: string): Duplex {
@@ -78,7 +82,7 @@ function openPty(path: string): Duplex {
   };
   const input = new ReadStream(fd(constants.O_RDONLY));
   input.setRawMode(true);
-  return new PtyStream(input, new WriteStream(fd(constants.O_WRONLY)));
+  return new (ptyStream())(input, new WriteStream(fd(constants.O_WRONLY)));
 }
 
 /**

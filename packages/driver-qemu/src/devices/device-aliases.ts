@@ -1,4 +1,4 @@
-import { replaceDevices, type DeviceKind, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
+import { parseDevice, replaceDevices, type DeviceKind, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
 import { devicesOf, type DeviceOf } from './typed-devices.js';
 
 /**
@@ -87,6 +87,39 @@ export function withDeviceAliases(def: DomainDef): DomainDef {
   }
   return replaceDevices(out, edits);
 }
+
+/**
+ * The alias libvirt gives a device plugged live into the running `def`: a user alias kept, a
+ * controller's its type and index, the single watchdog's and vsock's their fixed one, the others
+ * one past the highest number their kind's prefix has taken.
+ */
+export function liveAlias(def: DomainDef, dev: DomainDevice): string {
+  const alias = (dev as { alias?: string }).alias;
+  if (alias?.startsWith('ua-')) return alias;
+  if (dev.kind === 'controller') return controllerDefaultAlias(dev, def.os.machine);
+  if (dev.kind === 'vsock') return 'vsock0';
+  const prefix = (PREFIX as Readonly<Record<string, string>>)[dev.kind] ?? dev.kind;
+  if (dev.kind === 'watchdog') return `${prefix}0`;
+  const taken = def.devices.filter((x) => x.name === dev.kind).map((x) => (parseDevice(x) as { alias?: string }).alias);
+  return `${prefix}${nextAliasIndex(taken, prefix)}`;
+}
+
+/** An alias an interface keeps: a user one, or the `netN` a running domain's recorded. */
+const keptNicAlias = (alias: string | undefined): alias is string => alias !== undefined && (alias.startsWith('ua-') || /^net\d+$/.test(alias));
+
+/**
+ * The aliases of a definition's interfaces (their QEMU device ids) as libvirt gives them
+ * (qemuAssignDeviceNetAlias): a user alias (`ua-…`) or a recorded `netN` kept, each other one
+ * past the highest `netN` taken so far, in order.
+ */
+export function nicAliases(nics: ReadonlyArray<{ readonly alias?: string | undefined }>): string[] {
+  const out: string[] = [];
+  for (const nic of nics) out.push(keptNicAlias(nic.alias) ? nic.alias : `net${nextAliasIndex([...out, ...nics.map((n) => n.alias)], 'net')}`);
+  return out;
+}
+
+/** An interface's QEMU ids: the device's its alias, the netdev's `host` + that (libvirt's). */
+export const nicIds = (alias: string): { device: string; netdev: string } => ({ device: alias, netdev: `host${alias}` });
 
 /** The alias of a device of a definition that went through withDeviceAliases. */
 export function aliasOf(dev: { readonly kind: string; readonly alias?: string | undefined }): string {

@@ -113,7 +113,7 @@ function assign(buses: Map<number, Hub>, isHub: boolean): UsbPort {
     reserve(buses, at, isHub);
     return at;
   }
-  throw xmlError('No free USB ports');
+  throw new VirError(ErrorCode.INTERNAL_ERROR, 'No free USB ports', ErrorDomain.DOMAIN);
 }
 
 const portsOf = (hub: Hub): number => hub.ports.reduce((n, p) => n + 1 + (p !== undefined && p !== 'used' ? portsOf(p) : 0), 0);
@@ -121,10 +121,10 @@ const portsOf = (hub: Hub): number => hub.ports.reduce((n, p) => n + 1 + (p !== 
 /**
  * libvirt's USB addresses for a new definition or a fresh start: the ports the definition names
  * are reserved (hubs making their ports); when the devices (hubs aside) outnumber the ports, enough hubs are
- * added, each on the first free port; then every device without a port gets the first free one,
- * hubs first.
+ * added, each on the first free port (not when `addHubs` is false: a plug into a running guest
+ * gets no hub); then every device without a port gets the first free one, hubs first.
  */
-export function planUsbAddresses(devices: readonly XmlElement[]): UsbPlan {
+export function planUsbAddresses(devices: readonly XmlElement[], addHubs = true): UsbPlan {
   const buses = rootHubs(devices);
   const all = usbDevices(devices);
   const ports = new Map<XmlElement, UsbPort>();
@@ -139,7 +139,7 @@ export function planUsbAddresses(devices: readonly XmlElement[]): UsbPlan {
   const available = [...buses.values()].reduce((n, h) => n + portsOf(h), 0);
   // Hubs are not counted: each takes a port but gives more.
   const count = all.filter((d) => d.kind !== 'hub').length;
-  if (count > available) {
+  if (addHubs && count > available) {
     const needed = Math.ceil((count - available + 1) / (HUB_PORTS - 1));
     for (let i = 0; i < needed; i++) newHubs.push(assign(buses, true));
   }

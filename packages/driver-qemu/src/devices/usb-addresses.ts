@@ -9,10 +9,10 @@ const AFTER_HUBS = new Set(['watchdog', 'memballoon', 'rng', 'panic', 'shmem', '
 /**
  * libvirt's USB addresses written into a new definition (or one being started): each device on a
  * USB port without one gets its port, and the hubs libvirt adds when the ports run out are added
- * with theirs.
+ * with theirs (`addHubs`: not for a device plugged live, where libvirt refuses with no free port).
  */
-export function assignUsbAddresses(def: DomainDef): void {
-  const plan = planUsbAddresses(def.devices);
+export function assignUsbAddresses(def: DomainDef, addHubs = true): void {
+  const plan = planUsbAddresses(def.devices, addHubs);
   for (const d of usbDevices(def.devices)) {
     const at = plan.ports.get(d.xml!);
     if (at && (d.address?.type !== 'usb' || d.address.port === undefined)) writeBack(def, { ...d, address: { type: 'usb', bus: at.bus, port: at.port } });

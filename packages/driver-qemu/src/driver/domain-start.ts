@@ -7,7 +7,7 @@ import { DomainEventAgentLifecycleReason, DomainEventDetail, DomainEventType, Do
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { buildCommandLine, emulatorOf } from '../command/qemu-command.js';
 import { recordPtys, recordVirtioConsoles } from '../console/chardev-ptys.js';
-import { withDeviceAliases } from '../devices/device-aliases.js';
+import { nicAliases, withDeviceAliases } from '../devices/device-aliases.js';
 import type { ResolvedDisk } from '../command/disk-props.js';
 import { devicesOf, writeBack, type DeviceOf } from '../devices/typed-devices.js';
 import { VNC_LISTEN } from '../command/device-args.js';
@@ -76,8 +76,9 @@ function recordAliases(def: DomainDef, disks: readonly ResolvedDisk[]): void {
   def.devices = withDeviceAliases(def).devices;
   recordVirtioConsoles(def);
   for (const d of disks) writeBack(def, { ...d.view.disk, alias: d.alias, ...liveChain(d) });
-  // The command line numbers interfaces by position (netN); hotplug keeps each one's number.
-  devicesOf(def.devices, 'interface').forEach((nic, i) => writeBack(def, { ...nic, alias: `net${i}` }));
+  const nics = devicesOf(def.devices, 'interface');
+  const nicIds = nicAliases(nics);
+  nics.forEach((nic, i) => writeBack(def, { ...nic, alias: nicIds[i] }));
   const hostdevs = devicesOf(def.devices, 'hostdev');
   const ids = hostdevIds(hostdevs);
   hostdevs.forEach((h, i) => writeBack(def, { ...h, alias: ids[i] }));
@@ -124,7 +125,8 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
 
   let restoreSgio: () => Promise<void> = async () => undefined;
   const status = await qemuStore(paths).withDriverLock(async () => {
-    const active = await qemuStore(paths).loadActiveStatuses();
+    // Other domains' claims matter only to a domain that claims something: otherwise no status is read.
+    const active = uses.length > 0 || scsi.uses.length > 0 ? await qemuStore(paths).loadActiveStatuses() : [];
     checkScsiHostdevsFree(active, def.name, scsi.uses);
     restoreSgio = await claimSharedDisks(buildSharedDiskTable(active), def.name, uses, settings);
     const id = await qemuStore(paths).allocateId();

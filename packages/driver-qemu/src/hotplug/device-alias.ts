@@ -43,6 +43,15 @@ export function liveRefusal(el: XmlElement): VirError | undefined {
   return undefined;
 }
 
+/** libvirt's refusal of a device to attach whose user alias (`ua-…`) a device of `def` has already (virDomainDeviceValidateAliasForHotplug). */
+export function refuseTakenAlias(def: DomainDef, el: XmlElement): void {
+  const alias = (parseDevice(el) as { alias?: string } | undefined)?.alias;
+  if (!alias?.startsWith('ua-')) return;
+  if (def.devices.some((x) => x.name !== 'emulator' && (parseDevice(x) as { alias?: string } | undefined)?.alias === alias)) {
+    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `non unique alias detected: ${alias}`, ErrorDomain.QEMU);
+  }
+}
+
 /** The element of any device with `alias` in a persistent definition (user aliases, `ua-…`, are kept there). */
 export function anyDeviceByAlias(def: DomainDef, alias: string): XmlElement {
   const found = def.devices.find((el) => el.name !== 'emulator' && (parseDevice(el) as { alias?: string }).alias === alias);

@@ -1,17 +1,21 @@
-import { formatDomainXML, type XmlElement } from '@tsvirt/conf';
+import { formatDomainXML, parseDomainXML, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { assignPciAddresses } from '../command/pci-address.js';
 import { diskOfElement } from '../devices/qemu-disk.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { hasDiskTarget } from '../driver/domain-define.js';
 import type { ActiveStatus } from '../state/domain-status.js';
-import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
+import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
+import { refuseTakenAlias } from './device-alias.js';
+import { raiseDeviceAdded } from './device-added.js';
 import { attachDiskConfig, attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
 import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js';
 import { attachHostdevLive, changeHostdevConfig, detachHostdevLive } from './hostdev-hotplug.js';
 import { isWholeKind } from './whole-device-find.js';
 import { detachWholeLive } from './whole-unplug.js';
 import { isPluggedWhole, plugWhole } from './whole-plug.js';
+import { attachWholeConfig } from './config-attach.js';
+import { detachWholeConfigByXml, removedWhole } from './config-detach.js';
 import { attachMemoryConfig, attachMemoryLive, detachMemoryConfig, detachMemoryLive } from '../memdev/memory-hotplug.js';
 
 const D = ErrorDomain.QEMU;
@@ -26,6 +30,9 @@ function requireDisk(el: XmlElement, live: boolean): void {
 /** Adds or removes a device in a domain's persistent definition. */
 export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlElement, op: 'attach' | 'detach'): Promise<void | (() => Promise<void>)> {
   if (el.name === 'memory') return (op === 'attach' ? attachMemoryConfig : detachMemoryConfig)(drv, d, el);
+  if (op === 'attach') refuseTakenAlias(d.persistentDef!, el);
+  if (op === 'attach' && isPluggedWhole(el.name)) return attachWholeConfig(drv, d, el);
+  if (op === 'detach' && removedWhole(el)) return detachWholeConfigByXml(drv, d, el);
   const def = d.persistentDef!;
   if (el.name === 'hostdev') {
     changeHostdevConfig(def, structuredClone(el), op);
@@ -47,6 +54,7 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
 
 /** Plugs or unplugs a device of a running domain. */
 export async function liveChange(drv: DriverContext, status: ActiveStatus, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
+  if (op === 'attach') refuseTakenAlias(parseDomainXML(status.xml, { arch: GUEST_ARCH }), el);
   if (el.name === 'memory') {
     await (op === 'attach' ? attachMemoryLive : detachMemoryLive)(drv, status, el);
     return;
@@ -68,6 +76,9 @@ export async function liveChange(drv: DriverContext, status: ActiveStatus, el: X
     return;
   }
   requireDisk(el, true);
-  if (op === 'attach') await attachDiskLive(drv, status, structuredClone(el));
-  else await detachDiskLive(drv, status, diskOfElement(el));
+  if (op === 'attach') {
+    await attachDiskLive(drv, status, structuredClone(el));
+    const alias = findDisk(parseDomainXML(status.xml, { arch: GUEST_ARCH }).devices, diskOfElement(el)).alias;
+    if (alias !== undefined) raiseDeviceAdded(drv, status, alias);
+  } else await detachDiskLive(drv, status, diskOfElement(el));
 }

@@ -7,7 +7,7 @@ import { withMonitor } from '../driver/monitor.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
-import { findInterface, nicNumber } from './interface-hotplug.js';
+import { findInterface, liveNicIds } from './interface-hotplug.js';
 import { updateMemoryConfig, updateMemoryLive } from '../memdev/memory-update.js';
 
 const D = ErrorDomain.QEMU;
@@ -74,7 +74,7 @@ export async function updateLive(drv: DriverContext, status: ActiveStatus, el: X
     if (el.name === 'interface') {
       const { nic, linkState } = changedInterface(def, el);
       const nics = devicesOf(def.devices, 'interface');
-      await mon.execute('set_link', { name: `net${nicNumber(nics, nic)}`, up: linkState !== 'down' });
+      await mon.execute('set_link', { name: liveNicIds(nics, nic).device, up: linkState !== 'down' });
       return;
     }
     const asked = diskOfElement(el);

@@ -54,7 +54,7 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   def.devices.push(own!);
   qemuDiskDefaults(def);
   assignPciAddresses(def.devices, def.os.machine, true);
-  assignUsbAddresses(def);
+  assignUsbAddresses(def, false);
   const placed = disksOf(def.devices).find((d) => d.target === view.target)!;
   const disk = await resolveHotplugDisk(drv, placed, def.devices, status.nextNode);
   // libvirt numbers a disk's images before anything can fail, so a failed plug uses its numbers up too.

@@ -9,6 +9,7 @@ import { checkScsiHostdevsFree, planScsiHostdevs } from '../shared-disks/scsi-ho
 import { buildSharedDiskTable, claimSharedDisks } from '../shared-disks/shared-disk-table.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, qemuStore } from '../state/qemu-store.js';
+import { raiseDeviceAdded } from './device-added.js';
 import { plugLive, unplugLive } from './disk-hotplug.js';
 
 type Hostdev = DeviceOf<'hostdev'>;
@@ -63,6 +64,7 @@ export async function attachHostdevLive(drv: DriverContext, status: ActiveStatus
       await mon.execute('device_add', scsiHostdevDevice(h, at, def.devices));
     });
   });
+  raiseDeviceAdded(drv, status, alias);
 }
 
 /** Whether two SCSI hostdevs name the same LUN: a host adapter's by adapter and address, an iSCSI one by its name. */

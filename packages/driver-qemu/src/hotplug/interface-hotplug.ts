@@ -7,19 +7,22 @@ import { generateMac } from '../driver/domain-define.js';
 import { withMonitor } from '../driver/monitor.js';
 import { closePlugFds, plugInterface, TAP_TYPES, unplugInterfaces, type InterfacePlug, type OpenedPlug } from '../network/interface-plug.js';
 import { tapNetdev } from '../command/netdev-args.js';
+import { nicAliases, nicIds } from '../devices/device-aliases.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
+import { raiseDeviceAdded } from './device-added.js';
 import { UNPLUG_WAIT_MS } from './disk-hotplug.js';
 
 const D = ErrorDomain.QEMU;
 type Nic = DeviceOf<'interface'>;
 
-/** The number N of an interface's QEMU ids (`netN`, `hostnetN`): from its alias, else its position (as the command line numbers them). */
-export function nicNumber(nics: readonly Nic[], nic: Nic): number {
-  const n = /^net(\d+)$/.exec(nic.alias ?? '')?.[1];
-  return n === undefined ? nics.indexOf(nic) : Number(n);
+/** A live interface's QEMU ids: its alias's (the one a start gave, or libvirt's for a run that recorded none). */
+export function liveNicIds(nics: readonly Nic[], nic: Nic): { device: string; netdev: string } {
+  const at = nics.findIndex((x) => x.xml === nic.xml);
+  if (at < 0) throw new VirError(ErrorCode.INTERNAL_ERROR, `interface '${nic.mac ?? ''}' is not one of the domain's`, D);
+  return nicIds(nicAliases(nics)[at]!);
 }
 
 /** QEMU's device of a NIC model (libvirt's default model for QEMU is rtl8139). */
@@ -73,7 +76,8 @@ async function passTapFds(mon: QmpClient, alias: string, opened: OpenedPlug): Pr
  * Plugs a `network`, `bridge`, `ethernet` or `user` interface into a running domain: a port and
  * a tap as at start (the network driver through the public API), the tap's descriptors handed to
  * QEMU (`getfd`), then netdev_add (`fd` naming them) and device_add with ids `hostnetN`/`netN` for
- * the first free N, then one status write. A failure removes the netdev, the tap and the port.
+ * one past the highest N (a user alias, `ua-…`, names them instead: `ua-…`/`hostua-…`), then one
+ * status write and DEVICE_ADDED. A failure removes the netdev, the tap and the port.
  */
 export async function attachInterfaceLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
@@ -83,33 +87,35 @@ export async function attachInterfaceLive(drv: DriverContext, status: ActiveStat
   }
   const driver = nicDriver(asked.model);
   const nics = devicesOf(def.devices, 'interface');
-  const used = new Set(nics.map((n) => nicNumber(nics, n)));
-  let n = 0;
+  const ids = nicIds(nicAliases([...nics, asked]).at(-1)!);
+  // The number of its taps' plug record, beside those the run holds.
+  const used = new Set((status.netPlugs ?? []).map((p) => p.index));
+  let n = nics.length;
   while (used.has(n)) n++;
   def.devices.push(el);
-  writeBack(def, { ...asked, mac: asked.mac ?? generateMac(), alias: `net${n}` });
+  writeBack(def, { ...asked, mac: asked.mac ?? generateMac(), alias: ids.device });
   assignPciAddresses(def.devices);
   const withConn = drv.withConnection.bind(drv);
-  let nic = devicesOf(def.devices, 'interface').find((x) => x.alias === `net${n}`)!;
+  let nic = devicesOf(def.devices, 'interface').find((x) => x.alias === ids.device)!;
   const opened = asked.type === 'user' ? undefined : await plugInterface(withConn, def, nic, n);
   const plug = opened?.plug;
   if (plug) {
     writeBack(def, { ...nic, target: { ...nic.target, dev: plug.tap } });
-    nic = devicesOf(def.devices, 'interface').find((x) => x.alias === `net${n}`)!;
+    nic = devicesOf(def.devices, 'interface').find((x) => x.alias === ids.device)!;
   }
   try {
     await withMonitor(status, async (mon) => {
-      const fds = opened ? await passTapFds(mon, `net${n}`, opened) : undefined;
-      const netdev = plug && fds ? tapNetdev(`hostnet${n}`, plug.tap, fds.taps, fds.vhosts) : { type: 'user', id: `hostnet${n}` };
+      const fds = opened ? await passTapFds(mon, ids.device, opened) : undefined;
+      const netdev = plug && fds ? tapNetdev(ids.netdev, plug.tap, fds.taps, fds.vhosts) : { type: 'user', id: ids.netdev };
       await mon.execute('netdev_add', netdev).catch(async (e: unknown) => {
         // QEMU keeps descriptors netdev_add did not take until they are closed by name.
         await closeNamed(mon, fds ? [...fds.taps, ...fds.vhosts] : []);
         throw e;
       });
       try {
-        await mon.execute('device_add', { driver, netdev: `hostnet${n}`, id: `net${n}`, mac: nic.mac, ...pciProps(pciAddressOf(nic)) });
+        await mon.execute('device_add', { driver, netdev: ids.netdev, id: ids.device, mac: nic.mac, ...pciProps(pciAddressOf(nic)) });
       } catch (e) {
-        await mon.execute('netdev_del', { id: `hostnet${n}` }).catch(() => undefined);
+        await mon.execute('netdev_del', { id: ids.netdev }).catch(() => undefined);
         throw e;
       }
     });
@@ -123,6 +129,7 @@ export async function attachInterfaceLive(drv: DriverContext, status: ActiveStat
   status.xml = formatDomainXML(def, { id: status.id });
   if (plug) status.netPlugs = [...(status.netPlugs ?? []), plug];
   await writeStatus(drv.paths, status);
+  raiseDeviceAdded(drv, status, ids.device);
 }
 
 /**
@@ -132,15 +139,15 @@ export async function attachInterfaceLive(drv: DriverContext, status: ActiveStat
 export async function forgetInterface(drv: DriverContext, mon: QmpClient, status: ActiveStatus, alias: string): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const nics = devicesOf(def.devices, 'interface');
-  const nic = nics.find((x) => `net${nicNumber(nics, x)}` === alias);
+  const nic = nics.find((x) => liveNicIds(nics, x).device === alias);
   if (!nic) return;
-  const n = nicNumber(nics, nic);
-  await mon.execute('netdev_del', { id: `hostnet${n}` }).catch(() => undefined);
-  const plugs: InterfacePlug[] = (status.netPlugs ?? []).filter((p) => p.index === n);
-  await unplugInterfaces(drv.withConnection.bind(drv), plugs);
+  await mon.execute('netdev_del', { id: liveNicIds(nics, nic).netdev }).catch(() => undefined);
+  // Its plug is the one of its tap (the live XML's target).
+  const mine = (p: InterfacePlug): boolean => p.tap === nic.target?.dev;
+  await unplugInterfaces(drv.withConnection.bind(drv), (status.netPlugs ?? []).filter(mine));
   def.devices = def.devices.filter((el) => el !== nic.xml);
   status.xml = formatDomainXML(def, { id: status.id });
-  status.netPlugs = (status.netPlugs ?? []).filter((p) => p.index !== n);
+  status.netPlugs = (status.netPlugs ?? []).filter((p) => !mine(p));
   status.pendingUnplug = status.pendingUnplug.filter((a) => a !== alias);
 }
 
@@ -152,7 +159,7 @@ export async function forgetInterface(drv: DriverContext, mon: QmpClient, status
 export async function detachInterfaceLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
   const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const nics = devicesOf(def.devices, 'interface');
-  const alias = `net${nicNumber(nics, findInterface(nics, typedDevice(el, 'interface')))}`;
+  const alias = liveNicIds(nics, findInterface(nics, typedDevice(el, 'interface'))).device;
   await withMonitor(status, async (mon) => {
     const deleted = mon.waitForEvent((e) => e.event === 'DEVICE_DELETED' && e.data['device'] === alias, UNPLUG_WAIT_MS);
     await mon.execute('device_del', { id: alias });

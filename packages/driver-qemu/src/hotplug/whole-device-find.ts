@@ -1,4 +1,4 @@
-import { parseDevice, type DeviceOf, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { parseDevice, type DeviceOf, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
@@ -49,14 +49,6 @@ function chardevEquals(asked: Chardev, c: Chardev): boolean {
   return asked.target?.port === c.target?.port;
 }
 
-function findController(def: DomainDef, asked: DeviceOf<'controller'>): XmlElement {
-  if (asked.type !== 'scsi') throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `'${asked.type}' controller cannot be hot unplugged.`, D);
-  const index = asked.index ?? 0;
-  const c = devicesOf(def.devices, 'controller').find((x) => x.type === 'scsi' && (x.index ?? 0) === index);
-  if (!c?.xml) throw missing(`controller scsi:${index} not found`);
-  return c.xml;
-}
-
 /** libvirt's qemuDomainControllerIsBusy for a SCSI controller: a disk or host device on it. */
 export function refuseBusyController(def: DomainDef, c: DeviceOf<'controller'>): void {
   const index = c.index ?? 0;
@@ -81,46 +73,94 @@ function shmemEquals(asked: DeviceOf<'shmem'>, s: DeviceOf<'shmem'>): boolean {
     && asked.server?.path === s.server?.path && addressFits(asked.address, s.address);
 }
 
-/** The element of `kinds`'s first device `fits`, or libvirt's error. */
-function first<K extends WholeKind>(def: DomainDef, kind: K, fits: (d: DeviceOf<K>) => boolean, err: () => VirError): XmlElement {
-  const found = devicesOf(def.devices, kind).find(fits) as { xml?: XmlElement } | undefined;
-  if (!found?.xml) throw err();
-  return found.xml;
+/** The element of the first device of `kind` that `fits`. */
+function first<K extends WholeKind>(def: DomainDef, kind: K, fits: (d: DeviceOf<K>) => boolean): XmlElement | undefined {
+  return (devicesOf(def.devices, kind).find(fits) as { xml?: XmlElement } | undefined)?.xml;
+}
+
+/** Whether a watchdog is the one asked for (model, action and address; libvirt 9.0 has one watchdog at most). */
+const watchdogFits = (asked: DeviceOf<'watchdog'>, w: DeviceOf<'watchdog'>): boolean =>
+  w.model === asked.model && (w.action ?? 'reset') === (asked.action ?? 'reset') && sameAddress(asked.address, w.address);
+
+/**
+ * The device of `def` that `el` names, found as libvirt finds each kind (virDomainChrFind,
+ * virDomainInputDefFind, virDomainRNGFind, ...), or undefined; a controller by type and index,
+ * the watchdog whatever it is (the callers check it).
+ */
+export function matchWholeDevice(def: DomainDef, el: XmlElement): XmlElement | undefined {
+  const asked = parseDevice(el);
+  switch (asked?.kind) {
+    case 'controller':
+      return first(def, 'controller', (x) => x.type === asked.type && (x.index ?? 0) === (asked.index ?? 0));
+    case 'serial': case 'parallel': case 'channel': case 'console':
+      return first(def, asked.kind, (x) => chardevEquals(asked as Chardev, x as Chardev));
+    case 'input':
+      return first(def, 'input', (x) => x.type === asked.type && (x.bus ?? 'ps2') === (asked.bus ?? 'ps2') && x.model === asked.model
+        && same(x.source?.evdev ?? x.source?.dev, asked.source?.evdev ?? asked.source?.dev) && addressFits(asked.address, x.address));
+    case 'watchdog':
+      return devicesOf(def.devices, 'watchdog')[0]?.xml;
+    case 'rng':
+      return first(def, 'rng', (x) => rngEquals(asked, x));
+    case 'shmem':
+      return first(def, 'shmem', (x) => shmemEquals(asked, x));
+    case 'vsock':
+      return first(def, 'vsock', (x) => (x.model ?? 'virtio') === (asked.model ?? 'virtio') && same(x.cid, asked.cid) && addressFits(asked.address, x.address));
+    case 'redirdev':
+      return first(def, 'redirdev', (x) => (x.bus ?? 'usb') === (asked.bus ?? 'usb') && sameSource(asked.type, asked.sources, x.type, x.sources) && addressFits(asked.address, x.address));
+    default:
+      return undefined;
+  }
+}
+
+/** libvirt's words when a live detach finds no device `asked` names (qemuDomainDetachPrep*). */
+function liveMissing(asked: DomainDevice): VirError {
+  switch (asked.kind) {
+    case 'controller': return missing(`controller ${asked.type ?? ''}:${asked.index ?? 0} not found`);
+    case 'serial': case 'parallel': case 'channel': case 'console': return missing(`chr type '${asked.kind}' device not present in domain configuration`);
+    case 'input': return missing('matching input device not found');
+    case 'watchdog': return missing('watchdog device not present in domain configuration');
+    case 'rng': return missing(`model '${RNG_MESSAGE_NAME[asked.model ?? 'virtio'] ?? ''}' RNG device not present in domain configuration`);
+    case 'shmem': return missing(`model '${asked.model ?? 'ivshmem'}' shmem device not present in domain configuration`);
+    case 'vsock': return missing('matching vsock device not found');
+    default: return new VirError(ErrorCode.OPERATION_INVALID, 'no matching redirdev was not found', D);
+  }
+}
+
+/** libvirt's words when a config detach finds no device `asked` names (qemuDomainDetachDeviceConfig). */
+function configMissing(asked: DomainDevice): VirError {
+  switch (asked.kind) {
+    case 'serial': case 'parallel': case 'channel': case 'console':
+      return new VirError(ErrorCode.INVALID_ARG, 'device not present in domain configuration', D);
+    case 'controller': return missing('device not present in domain configuration');
+    case 'input': return missing('matching input device not found');
+    case 'watchdog': return missing('domain has no watchdog');
+    case 'rng': return missing('no matching RNG device was found');
+    case 'shmem': return missing('matching shmem device was not found');
+    case 'vsock': return new VirError(ErrorCode.OPERATION_FAILED, 'matching vsock device not found', D);
+    default: return missing('no matching redirdev was not found');
+  }
 }
 
 /**
- * The device of `def` that the element `el` asks to detach, found as libvirt's QEMU driver finds
- * each kind (virDomainChrFind, virDomainInputDefFind, ...), or its error naming what is missing.
+ * The device of the live definition `def` that the element `el` asks to detach, found as libvirt's
+ * QEMU driver finds each kind, or its error naming what is missing.
  */
 export function findWholeDevice(def: DomainDef, el: XmlElement): XmlElement {
   const asked = parseDevice(el);
-  switch (asked?.kind) {
-    case 'controller': return findController(def, asked);
-    case 'serial': case 'parallel': case 'channel': case 'console': {
-      const c = asked as Chardev;
-      return first(def, asked.kind, (x) => chardevEquals(c, x as Chardev), () => missing(`chr type '${asked.kind}' device not present in domain configuration`));
-    }
-    case 'input':
-      return first(def, 'input', (x) => x.type === asked.type && (x.bus ?? 'ps2') === (asked.bus ?? 'ps2') && x.model === asked.model
-        && same(x.source?.evdev ?? x.source?.dev, asked.source?.evdev ?? asked.source?.dev) && addressFits(asked.address, x.address), () => missing('matching input device not found'));
-    case 'watchdog': {
-      const w = devicesOf(def.devices, 'watchdog')[0];
-      if (!w?.xml) throw missing('watchdog device not present in domain configuration');
-      if (w.model !== asked.model || (w.action ?? 'reset') !== (asked.action ?? 'reset') || !sameAddress(asked.address, w.address)) {
-        throw missing(`model '${w.model ?? ''}' watchdog device not present in domain configuration`);
-      }
-      return w.xml;
-    }
-    case 'rng':
-      return first(def, 'rng', (x) => rngEquals(asked, x), () => missing(`model '${RNG_MESSAGE_NAME[asked.model ?? 'virtio'] ?? ''}' RNG device not present in domain configuration`));
-    case 'shmem':
-      return first(def, 'shmem', (x) => shmemEquals(asked, x), () => missing(`model '${asked.model ?? 'ivshmem'}' shmem device not present in domain configuration`));
-    case 'vsock':
-      return first(def, 'vsock', (x) => (x.model ?? 'virtio') === (asked.model ?? 'virtio') && same(x.cid, asked.cid) && addressFits(asked.address, x.address), () => missing('matching vsock device not found'));
-    case 'redirdev':
-      return first(def, 'redirdev', (x) => (x.bus ?? 'usb') === (asked.bus ?? 'usb') && sameSource(asked.type, asked.sources, x.type, x.sources) && addressFits(asked.address, x.address),
-        () => new VirError(ErrorCode.OPERATION_INVALID, 'no matching redirdev was not found', D));
-    default:
-      throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `live detach of device '${el.name}' is not supported`, D);
+  if (!asked || !isWholeKind(asked.kind)) throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `live detach of device '${el.name}' is not supported`, D);
+  if (asked.kind === 'controller' && asked.type !== 'scsi') throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `'${asked.type}' controller cannot be hot unplugged.`, D);
+  const found = matchWholeDevice(def, el);
+  if (!found) throw liveMissing(asked);
+  if (asked.kind === 'watchdog' && !watchdogFits(asked, parseDevice(found) as DeviceOf<'watchdog'>)) {
+    throw missing(`model '${(parseDevice(found) as DeviceOf<'watchdog'>).model ?? ''}' watchdog device not present in domain configuration`);
   }
+  return found;
+}
+
+/** The device of a persistent definition that `el` asks to remove, or libvirt's error (the kinds `matchWholeDevice` knows). */
+export function findWholeConfigDevice(def: DomainDef, el: XmlElement): XmlElement {
+  const asked = parseDevice(el)!;
+  const found = matchWholeDevice(def, el);
+  if (!found) throw configMissing(asked);
+  return found;
 }

@@ -32,6 +32,12 @@ const sameVersion = (a: FileVersion, b: FileVersion): boolean =>
  */
 const RACY_MS = 50;
 
+/** A directory's watch and the inode it was made on. */
+interface Watched {
+  readonly ino: number;
+  readonly watch: DirWatch;
+}
+
 interface Entry {
   readonly configFile: string;
   readonly statusFile: string;
@@ -60,9 +66,11 @@ export class DomainCache {
   #dirs: readonly [FileVersion, FileVersion] = [ABSENT, ABSENT];
   #settled = false;
   #names: { readonly generation: number; readonly names: readonly string[] } | undefined;
-  /** Whether the directories are watched instead of looked at on every read (`watchDirs`). */
-  #watching = false;
-  #watch: DirWatch | undefined;
+  /**
+   * Each directory's watch, once `watchDirs` asked for them (a slot empty until the directory is
+   * found, or while a new watch is due); undefined while the directories are looked at instead.
+   */
+  #watches: Array<Watched | undefined> | undefined;
   /** The store's count of this process's own changes at the last look (a watch tells of them only at the loop's next turn). */
   #seenLocal = -1;
 
@@ -74,18 +82,15 @@ export class DomainCache {
    * why that order makes a quiet watch as good as a look. Other processes keep looking.
    */
   watchDirs(): void {
-    this.#watching = true;
+    this.#watches ??= [undefined, undefined];
   }
 
-  /** Looks at the two directories, unless a settled look's watch has heard nothing since; a change since the last settled look starts a new generation. */
+  /** Looks at the two directories, unless a settled look's watches have heard nothing since; a change since the last settled look starts a new generation. */
   #lookAtDirs(): void {
     const local = this.store.localChanges;
-    const heard = this.#watch?.take() ?? true;
-    if (!heard && this.#settled && local === this.#seenLocal) return;
+    if (!this.#heard() && this.#settled && local === this.#seenLocal) return;
     this.#seenLocal = local;
-    // watched afresh before the look, so that nothing changed after the look goes unheard
-    if (heard && this.#watching && this.#dirs.every((d) => d !== ABSENT)) this.#rewatch();
-    const dirs = [versionOf(this.store.opts.configDir), versionOf(this.store.opts.stateDir)] as const;
+    const dirs = [this.#look(0, this.store.opts.configDir), this.#look(1, this.store.opts.stateDir)] as const;
     if (this.#settled && sameVersion(dirs[0], this.#dirs[0]) && sameVersion(dirs[1], this.#dirs[1])) return;
     this.#generation++;
     this.#dirs = dirs;
@@ -93,13 +98,37 @@ export class DomainCache {
     this.#settled = dirs.every((d) => d !== ABSENT) && changed < Date.now() - RACY_MS;
   }
 
-  /** A new watch (the old one heard something, or a directory was replaced); one that cannot be made ends the watching. */
-  #rewatch(): void {
-    this.#watch?.close();
-    this.#watch = new DirWatch([this.store.opts.configDir, this.store.opts.stateDir]);
-    if (!this.#watch.broken) return;
-    this.#watch = undefined;
-    this.#watching = false;
+  /** Whether a watch heard a change since the last look (each one asked, so that each resets); always while not watching or a watch is missing. */
+  #heard(): boolean {
+    if (!this.#watches) return true;
+    return this.#watches.map((w) => w?.watch.take() ?? true).includes(true);
+  }
+
+  /**
+   * A directory's version, and its watch kept on the inode found: the watch of a directory
+   * replaced since (another inode), gone or broken is made anew, and the directory looked at
+   * again after it, so that nothing changed after the look goes unheard. One that cannot be made
+   * ends the watching.
+   */
+  #look(i: 0 | 1, dir: string): FileVersion {
+    const version = versionOf(dir);
+    const watches = this.#watches;
+    const held = watches?.[i];
+    if (!watches || (held?.ino === version.ino && !held.watch.broken)) return version;
+    held?.watch.close();
+    watches[i] = undefined;
+    if (version === ABSENT) return version;
+    const watch = new DirWatch(dir);
+    if (watch.broken) {
+      for (const w of watches) w?.watch.close();
+      this.#watches = undefined;
+      return version;
+    }
+    const again = versionOf(dir);
+    // replaced once more meanwhile: which inode is watched is unknown, so the slot stays empty (heard at the next look)
+    if (again.ino === version.ino) watches[i] = { ino: again.ino, watch };
+    else watch.close();
+    return again;
   }
 
   /** One domain whose files can be read (as `loadReadable`); undefined when there is none. */

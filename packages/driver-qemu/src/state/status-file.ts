@@ -3,6 +3,7 @@ import { defineStateFile, v, type StateFile } from '@tsvirt/conf/state';
 import { ErrorDomain } from '@tsvirt/util';
 import type { DomainStatus } from './domain-status.js';
 import { BLOCK_JOB_RECORD } from '../blockjob/block-job-record.js';
+import { isPlainStatus } from './status-shape.js';
 
 const int = v.pipe(v.number(), v.safeInteger());
 
@@ -29,25 +30,33 @@ function fromBare(old: unknown): unknown {
  * state directory with its monitor in it, so a forged file never points the driver elsewhere.
  */
 export function domainStatusFile(stateDir: string): StateFile<DomainStatus> {
-  const runDirInside = (s: DomainStatus): boolean => s.phase === 'inactive' || (dirname(s.runDir) === stateDir && dirname(s.monitor) === s.runDir);
+  const schema = statusSchema(stateDir);
   return defineStateFile<DomainStatus>({
     kind: 'qemu-domain-status',
     version: 1,
     migrate: { 0: fromBare },
     domain: ErrorDomain.QEMU,
-    schema: v.pipe(
-      v.variant('phase', [
-        v.object({
-          phase: v.picklist(['starting', 'active']), name: v.string(), uuid: v.string(), id: int, state: int, reason: int,
-          pid: v.optional(int), pidStart: v.optional(v.string()), runDir: v.string(), monitor: v.string(), xml: v.string(),
-          startPaused: v.boolean(), persistent: v.boolean(), sharedDisks: v.array(SHARED_USE), scsiHostdevs: v.optional(v.array(SCSI_HOSTDEV_USE)), pendingUnplug: v.array(v.string()),
-          pendingPlug: v.optional(v.string()), nextNode: int, diskNodes: v.record(v.string(), int), fakeReboot: v.boolean(),
-          netPlugs: v.optional(v.array(NET_PLUG)), blockJobs: v.optional(v.record(v.string(), BLOCK_JOB_RECORD)),
-          agentTimeout: v.optional(v.pipe(int, v.minValue(-2))), nextFdSet: v.optional(int),
-        }),
-        v.object({ phase: v.literal('inactive'), name: v.string(), reason: int }),
-      ]),
-      v.check<DomainStatus, string>(runDirInside, 'run directory outside the root'),
-    ),
+    // The schema's own run (valibot's `~run`, as its pipes wrap theirs) after a quick look that
+    // takes the common status as it is (see status-shape.ts); the schema judges the rest.
+    schema: { ...schema, '~run': (dataset, config) => (isPlainStatus(dataset.value, stateDir) ? { typed: true, value: dataset.value as DomainStatus } : schema['~run'](dataset, config)) },
   });
+}
+
+/** The schema of a status of the root whose state directory is `stateDir`. */
+export function statusSchema(stateDir: string): v.GenericSchema<unknown, DomainStatus> {
+  const runDirInside = (s: DomainStatus): boolean => s.phase === 'inactive' || (dirname(s.runDir) === stateDir && dirname(s.monitor) === s.runDir);
+  return v.pipe(
+    v.variant('phase', [
+      v.object({
+        phase: v.picklist(['starting', 'active']), name: v.string(), uuid: v.string(), id: int, state: int, reason: int,
+        pid: v.optional(int), pidStart: v.optional(v.string()), runDir: v.string(), monitor: v.string(), xml: v.string(),
+        startPaused: v.boolean(), persistent: v.boolean(), sharedDisks: v.array(SHARED_USE), scsiHostdevs: v.optional(v.array(SCSI_HOSTDEV_USE)), pendingUnplug: v.array(v.string()),
+        pendingPlug: v.optional(v.string()), nextNode: int, diskNodes: v.record(v.string(), int), fakeReboot: v.boolean(),
+        netPlugs: v.optional(v.array(NET_PLUG)), blockJobs: v.optional(v.record(v.string(), BLOCK_JOB_RECORD)),
+        agentTimeout: v.optional(v.pipe(int, v.minValue(-2))), nextFdSet: v.optional(int),
+      }),
+      v.object({ phase: v.literal('inactive'), name: v.string(), reason: int }),
+    ]),
+    v.check<DomainStatus, string>(runDirInside, 'run directory outside the root'),
+  );
 }

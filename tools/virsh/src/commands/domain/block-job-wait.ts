@@ -56,8 +56,8 @@ const POLL_MS = 500;
 /**
  * virsh's wait for a block job (virshBlockJobWait): the BLOCK_JOB events naming the disk are
  * followed from before `start` begins the job (as virsh registers them first, so a job that ends
- * at once is not missed), then the job's progress is looked at every 500 ms and its end taken
- * from those events; an event ends the sleep at once, and the wait then ends without another
+ * at once is not missed), then the job's progress is looked at every 500 ms (the first look at
+ * once only with --verbose or without the events) and its end taken from those events; an event ends the sleep at once, and the wait then ends without another
  * look. Without events, a vanished job is complete and one at 100 % is ready. A timeout aborts
  * it. `then` gets the DomainBlockJobStatus while the events are still followed: a local driver
  * keeps its connection to QEMU for them, which a pivot or finish then uses instead of opening one.
@@ -72,16 +72,39 @@ export async function startAndWait<T>(ctl: Ctl, dom: Domain, w: JobWait, start: 
       wake?.();
     }
   };
+  /** Sleeps for a poll's time, or less when an event of the disk comes (at once when one came). */
+  const nap = async (): Promise<void> => {
+    if (status !== -1) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, POLL_MS);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = undefined;
+  };
+  let followed = false;
   try {
     for (const id of [DomainEventID.BLOCK_JOB, DomainEventID.BLOCK_JOB_2]) {
-      offs.push(await dom.conn.domainEventRegisterAny(dom, id, onEvent).catch(() => () => undefined));
+      offs.push(await dom.conn.domainEventRegisterAny(dom, id, onEvent).then((off) => {
+        followed = true;
+        return off;
+      }, () => () => undefined));
     }
     await start();
     const started = Date.now();
+    // With the events followed and no progress to print, the first look waits a poll: a look takes
+    // the job lock and a trip to QEMU while the job runs, and a short job's event ends the wait first.
+    if (followed && !w.verbose) await nap();
     // A copy or active commit that stays at 100 % is ready (virsh's fallback when no event comes).
     let atEnd = 0;
     let result: number;
     for (;;) {
+      if (status !== -1) {
+        result = status;
+        break;
+      }
       let info;
       try {
         info = await dom.blockJobInfo(w.path);
@@ -111,21 +134,8 @@ export async function startAndWait<T>(ctl: Ctl, dom: Domain, w: JobWait, start: 
         result = DomainBlockJobStatus.CANCELED;
         break;
       }
-      if (status === -1) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
-      // An event ended the sleep: it tells how the job stands, so no look is needed.
-      if (status !== -1) {
-        result = status;
-        break;
-      }
+      // An event that ends the sleep tells how the job stands: the loop ends without another look.
+      await nap();
     }
     if (w.verbose && (result === DomainBlockJobStatus.COMPLETED || result === DomainBlockJobStatus.READY)) printJobProgress(ctl, w.label, 0n, 1n);
     return await then(result);
