@@ -15,6 +15,7 @@ import { tsvirsh } from './tsvirsh.js';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const PC = `tsvirt-hotxml-pc-${process.pid}`;
 const Q35 = `tsvirt-hotxml-q35-${process.pid}`;
+const NOSCSI = `tsvirt-hotxml-noscsi-${process.pid}`;
 let root: TestRoot;
 let sides: OracleSides;
 
@@ -27,13 +28,14 @@ const domainXml = (dir: string, name: string, machine: string, extra: string): s
 /** The images (raw files, a qcow2, an ISO stand-in), the domains' XML and the devices attach-device plugs, in `dir`. */
 function prepare(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  for (const f of ['pc.img', 'q35.img', 'a.img', 'b.img', 'c.img', 'd.img', 'e.img', 'iso.img']) {
+  for (const f of ['pc.img', 'q35.img', 'noscsi.img', 'f.img', 'a.img', 'b.img', 'c.img', 'd.img', 'e.img', 'iso.img']) {
     writeFileSync(join(dir, f), '');
     truncateSync(join(dir, f), 8 << 20);
   }
   for (const f of ['q.qcow2', 'r.qcow2']) execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, f), '32M']);
   writeFileSync(join(dir, 'pc.xml'), domainXml(dir, PC, 'pc', "<controller type='scsi' model='virtio-scsi'/>"));
   writeFileSync(join(dir, 'q35.xml'), domainXml(dir, Q35, 'q35', ''));
+  writeFileSync(join(dir, 'noscsi.xml'), domainXml(dir, NOSCSI, 'pc', '').replace('pc.img', 'noscsi.img'));
   // No `device`, no driver, no bus: what the definition's defaults fill in.
   writeFileSync(join(dir, 'bare.xml'), `<disk type='file'><source file='${join(dir, 'e.img')}'/><target dev='vdd'/></disk>`);
   writeFileSync(join(dir, 'cd.xml'), `<disk type='file' device='cdrom'><source file='${join(dir, 'iso.img')}'/><target dev='sdf' bus='scsi'/></disk>`);
@@ -41,10 +43,10 @@ function prepare(dir: string): void {
   writeFileSync(join(dir, 'cd-config.xml'), `<disk type='file' device='cdrom'><source file='${join(dir, 'iso.img')}'/><target dev='sdh'/></disk>`);
 }
 
-/** The `<disk>` elements of a domain's XML, in order. */
-const disks = (xml: string): string => [...xml.matchAll(/ *<disk [\s\S]*?<\/disk>\n/g)].map(([d]) => d).join('');
+/** The `<disk>` elements and SCSI controllers of a domain's XML, in order. */
+const disks = (xml: string): string => [...xml.matchAll(/ *<(disk|controller type='scsi') [\s\S]*?<\/(disk|controller)>\n/g)].map(([d]) => d).join('');
 
-/** Both sides' disks equal in the live XML and in the definition (`dumpxml --inactive`). */
+/** Both sides' disks and SCSI controllers equal in the live XML and in the definition (`dumpxml --inactive`). */
 async function sameDisks(name: string): Promise<void> {
   for (const flags of [[], ['--inactive']]) {
     const theirs = disks(systemVirsh(['dumpxml', name, ...flags]).stdout.replaceAll(sides.theirs, 'DIR'));
@@ -59,12 +61,13 @@ describe.skipIf(oracleSkipped('disk-hotplug-xml-oracle'))("attached disks' XML b
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
     sides = prepareSides(root, prepare);
-    const { differ } = await compareSteps(sides, [['define', 'DIR/pc.xml'], ['start', PC], ['define', 'DIR/q35.xml'], ['start', Q35]]);
+    const { differ } = await compareSteps(sides, [['define', 'DIR/pc.xml'], ['start', PC], ['define', 'DIR/q35.xml'], ['start', Q35], ['define', 'DIR/noscsi.xml'], ['start', NOSCSI]]);
     expect(differ).toEqual([]);
   }, 120_000);
   afterAll(async () => {
     forgetSystemDomain(PC);
     forgetSystemDomain(Q35);
+    forgetSystemDomain(NOSCSI);
     await root?.cleanup();
   });
 
@@ -100,11 +103,19 @@ describe.skipIf(oracleSkipped('disk-hotplug-xml-oracle'))("attached disks' XML b
     await sameDisks(PC);
   }, 240_000);
 
+  it('plugs the SCSI controller a SCSI disk needs first, as libvirtd does (an lsilogic one)', async () => {
+    const { differ } = await compareSteps(sides, [['attach-disk', NOSCSI, 'DIR/f.img', 'sdb', '--targetbus', 'scsi', '--live'], ['domblklist', NOSCSI]]);
+    expect(differ).toEqual([]);
+    await sameDisks(NOSCSI);
+  }, 240_000);
+
   it('plugs on q35 as libvirtd does: its built-in SATA controller refuses a hotplug, IDE is missing, USB and virtio take ports', async () => {
     const { differ } = await compareSteps(sides, [
       ['attach-disk', Q35, 'DIR/a.img', 'sda', '--targetbus', 'sata', '--live'],
       ['attach-disk', Q35, 'DIR/b.img', 'hdb', '--targetbus', 'ide', '--live'],
       ['attach-disk', Q35, 'DIR/c.img', 'sdc', '--targetbus', 'usb', '--live'],
+      // The SCSI controller it would need has no free slot: a running q35 gets no new root port.
+      ['attach-disk', Q35, 'DIR/e.img', 'sdd', '--targetbus', 'scsi', '--live'],
       ['attach-disk', Q35, 'DIR/d.img', 'vdb', '--live'],
     ]);
     expect(differ).toEqual([]);

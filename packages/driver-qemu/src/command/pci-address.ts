@@ -267,6 +267,23 @@ function controllerDefaults(devs: readonly Slotted[]): void {
   }
 }
 
+/** The dry run that adds the buses the devices need (controllers inserted into `devices`); the number of buses after it. */
+function growBuses(devices: XmlElement[], devs: Slotted[], maxIdx: number, pcieRoot: boolean, pass: (set: PciAddressSet) => void, reread: () => Slotted[]): number {
+  const dry = addressSet(devs, maxIdx + 1, true, pcieRoot);
+  pass(dry);
+  // A new q35 domain gets one empty root port, so that a device can be plugged in later.
+  if (maxIdx <= 0 && dry.buses.length > maxIdx + 1 && pcieRoot) dry.reserveNext(Connect.PCIE_DEVICE | Connect.AUTO);
+  let current = reread();
+  for (let i = 1; i < dry.buses.length; i++) {
+    if (current.some((d) => pciController(d)?.index === i)) continue;
+    const model = dry.buses[i]!.model;
+    insertController(devices, current, i, model);
+    current = reread();
+    if (model !== 'pci-root' && model !== 'pcie-root') dry.reserveNext(controllerConnect(model));
+  }
+  return dry.buses.length;
+}
+
 /**
  * Gives every PCI device without an address one, as libvirt does when a domain is defined: a dry
  * run finds how many buses the devices need and adds their controllers (pcie-root-ports on q35,
@@ -274,7 +291,7 @@ function controllerDefaults(devs: readonly Slotted[]): void {
  * real pass places the chipset's own devices, then the rest in libvirt's order of device kinds.
  * `devices` is changed in place (addresses written, controllers inserted).
  */
-export function assignPciAddresses(devices: XmlElement[], machine?: string): void {
+export function assignPciAddresses(devices: XmlElement[], machine?: string, live = false): void {
   let devs = readDevices(devices, undefined);
   const chipset = chipsetOf(machine, devs);
   const root = rootModel(devs);
@@ -291,18 +308,8 @@ export function assignPciAddresses(devices: XmlElement[], machine?: string): voi
   };
   let nbuses = maxIdx + 1;
   if (nbuses === 0) return;
-  const dry = addressSet(devs, nbuses, true, pcieRoot);
-  pass(dry);
-  // A new q35 domain gets one empty root port, so that a device can be plugged in later.
-  if (maxIdx <= 0 && dry.buses.length > maxIdx + 1 && pcieRoot) dry.reserveNext(Connect.PCIE_DEVICE | Connect.AUTO);
-  for (let i = 1; i < dry.buses.length; i++) {
-    if (devs.some((d) => pciController(d)?.index === i)) continue;
-    const model = dry.buses[i]!.model;
-    insertController(devices, devs, i, model);
-    reread();
-    if (model !== 'pci-root' && model !== 'pcie-root') dry.reserveNext(controllerConnect(model));
-  }
-  nbuses = dry.buses.length;
+  // A running domain's buses are what QEMU has: nothing is added to them for a device plugged live.
+  if (!live) nbuses = growBuses(devices, devs, maxIdx, pcieRoot, pass, reread);
   pass(addressSet(reread(), nbuses, false, pcieRoot));
   normaliseAddresses(reread());
   controllerDefaults(reread());

@@ -1,9 +1,9 @@
-import { formatDomainXML, parseDomainXML, placeDisks, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { deviceElement, formatDomainXML, newDevice, parseDomainXML, placeDisks, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { diskDeviceProps, formatProps, storageProps, type ResolvedDisk } from '../command/disk-props.js';
 import { assignPciAddresses, hasPcieRoot } from '../command/pci-address.js';
 import { usbPlacement } from '../command/usb-address.js';
-import { diskOfElement, disksOf, type QemuDisk } from '../devices/qemu-disk.js';
+import { diskOfElement, disksOf, driveAddress, type QemuDisk } from '../devices/qemu-disk.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { qemuDiskDefaults, requireDriveController } from '../devices/disk-defaults.js';
 import { assignUsbAddresses } from '../devices/usb-addresses.js';
@@ -17,6 +17,8 @@ import { parseQemuDomain } from '../driver/domain-define.js';
 import type { QmpClient } from '../qmp/qmp-client.js';
 import { liveChain, nodesTaken, resolveHotplugDisk } from '../driver/resolve-disks.js';
 import { deleteDiskNodes, forgetDisk } from './disk-removal.js';
+import { plugWhole } from './whole-plug.js';
+import { withUsbPortOrRefusal } from './plug-defaults.js';
 import { refuseFdGroupHotplug } from '../fdgroup/fd-sets.js';
 
 const D = ErrorDomain.QEMU;
@@ -39,7 +41,7 @@ export function findDisk(devices: readonly XmlElement[], request: QemuDisk): Qem
  * removes what was added and puts unpriv_sgio back; the status is not touched.
  */
 export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, el: XmlElement): Promise<void> {
-  const def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
+  let def = parseDomainXML(status.xml, { arch: GUEST_ARCH });
   const view = diskOfElement(el);
   await refuseFdGroupHotplug(drv.fdGroups, status, view, () => writeStatus(drv.paths, status));
   const clash = disksOf(def.devices).find((d) => d.target === view.target);
@@ -47,14 +49,13 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
     throw new VirError(ErrorCode.XML_ERROR, `target '${view.target}' duplicated for disk sources '${clash.path ?? ''}' and '${view.path ?? ''}'`, ErrorDomain.DOMAIN);
   }
   if (view.device === 'floppy') throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, "floppy device hotplug isn't supported", D);
-  if (view.bus === 'scsi' && !devicesOf(def.devices, 'controller').some((c) => c.type === 'scsi')) {
-    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `disk '${view.target}' needs a SCSI controller, which the domain does not have`, D);
-  }
-  // The new disk has its bus before it takes its place among the others (libvirt's insertion order).
-  def.devices.push(...placeDisks([el]));
+  // The new disk has its bus and address before it takes its place among the others (libvirt's insertion order).
+  const [own] = placeDisks([el]);
+  if (view.bus === 'scsi') def = await withScsiController(drv, status, def, driveAddress(diskOfElement(own!)).controller);
+  def.devices.push(own!);
   qemuDiskDefaults(def);
-  assignPciAddresses(def.devices);
-  assignUsbAddresses(def);
+  assignPciAddresses(def.devices, def.os.machine, true);
+  withUsbPortOrRefusal(() => assignUsbAddresses(def));
   const placed = disksOf(def.devices).find((d) => d.target === view.target)!;
   const disk = await resolveHotplugDisk(drv, placed, def.devices, status.nextNode);
   // libvirt numbers a disk's images before anything can fail, so a failed plug uses its numbers up too.
@@ -66,6 +67,13 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
     await writeStatus(drv.paths, status);
     throw e;
   }
+}
+
+/** The running domain's definition with the SCSI controller `index` a disk needs: plugged first when missing (an lsilogic one, as libvirt adds it). */
+async function withScsiController(drv: DriverContext, status: ActiveStatus, def: DomainDef, index: number): Promise<DomainDef> {
+  if (devicesOf(def.devices, 'controller').some((c) => c.type === 'scsi' && (c.index ?? 0) === index)) return def;
+  await plugWhole(drv, status, deviceElement(newDevice('controller', { type: 'scsi', index, model: 'lsilogic' })));
+  return parseDomainXML(status.xml, { arch: GUEST_ARCH });
 }
 
 /** The plug of a disk placed in `def` and resolved (see attachDiskLive). */

@@ -116,7 +116,7 @@ export async function plugWhole(drv: DriverContext, status: ActiveStatus, given:
   const el = deviceElement({ ...typed, alias, ...unixChannelSource(typed, status.runDir) } as DomainDevice);
   insertByKind(def, el);
   if (CHARDEV_KINDS.includes(el.name) || el.name === 'redirdev') checkSpicevmc(def);
-  assignPciAddresses(def.devices, def.os.machine);
+  assignPciAddresses(def.devices, def.os.machine, true);
   withUsbPortOrRefusal(() => assignUsbAddresses(def));
   const placed = parseDevice(def.devices.find((x) => x.name === el.name && (parseDevice(x) as { alias?: string }).alias === alias)!)!;
   refuseMissingPath(placed);
