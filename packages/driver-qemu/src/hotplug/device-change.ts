@@ -1,7 +1,7 @@
 import { formatDomainXML, parseDomainXML, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { assignPciAddresses } from '../command/pci-address.js';
-import { diskOfElement } from '../devices/qemu-disk.js';
+import { diskOfElement, disksOf } from '../devices/qemu-disk.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { hasDiskTarget } from '../driver/domain-define.js';
 import type { ActiveStatus } from '../state/domain-status.js';
@@ -78,7 +78,8 @@ export async function liveChange(drv: DriverContext, status: ActiveStatus, el: X
   requireDisk(el, true);
   if (op === 'attach') {
     await attachDiskLive(drv, status, structuredClone(el));
-    const alias = findDisk(parseDomainXML(status.xml, { arch: GUEST_ARCH }).devices, diskOfElement(el)).alias;
+    const target = diskOfElement(el).target;
+    const alias = disksOf(parseDomainXML(status.xml, { arch: GUEST_ARCH }).devices).find((d) => d.target === target)?.alias;
     if (alias !== undefined) raiseDeviceAdded(drv, status, alias);
   } else await detachDiskLive(drv, status, diskOfElement(el));
 }
