@@ -1,4 +1,4 @@
-import { formatDomainXML, parseDevice, parseDomainXML, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { deviceElement, formatDomainXML, parseDevice, parseDomainXML, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
@@ -44,11 +44,10 @@ export function attachWholeConfig(drv: DriverContext, d: StoredDomain, el: XmlEl
   const current = d.persistentDef!;
   refuse(current, el);
   const def = parseDomainXML(formatDomainXML(current, { inactive: true }), { arch: GUEST_ARCH });
-  const asked = parseDevice(structuredClone(el)) as { alias?: string };
+  const asked = parseDevice(structuredClone(el)) as DomainDevice & { alias?: string };
   // Only a user alias is kept in a definition.
-  const copy = structuredClone(el);
-  if (asked.alias !== undefined && !asked.alias.startsWith('ua-')) copy.children = copy.children.filter((c) => c.kind !== 'element' || c.name !== 'alias');
-  insertByKind(def, copy);
+  const keep = asked.alias === undefined || asked.alias.startsWith('ua-');
+  insertByKind(def, keep ? structuredClone(el) : deviceElement({ ...asked, alias: undefined } as DomainDevice));
   const next = withUsbPortOrRefusal(() => parseQemuDomain(formatDomainXML(def, { inactive: true })));
   return async () => {
     Object.assign(current, next);
