@@ -9,7 +9,7 @@
 // words on: so does tsvirt. Live attach of inputs, the watchdog, an RNG and a SCSI controller too.
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type Orac
 import { tsvirsh } from './tsvirsh.js';
 import { until } from './until.js';
 import { collectVirshEvents } from './virsh-events.js';
+import { maskSide, twoSides } from './oracle-sides.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -94,7 +95,6 @@ const PENDING = ['input2', 'watchdog0', 'rng0', 'ua-rng', 'rng1', 'scsi0', 'ua-s
 
 const devicesOf = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
 /** What moves between runs and sides: ptys and each side's own directory. */
-const mask = (text: string, dir: string): string => text.replaceAll(dir, 'DIR').replace(/\/dev\/pts\/\d+/g, '/dev/pts/N');
 
 /** The PCI slot of the device with `alias` in a live XML. */
 function slotOf(xml: string, alias: string): number {
@@ -114,15 +114,13 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
   beforeAll(async () => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
-    sides = { uri: root.uri, theirs: join(root.dir, 'theirs'), ours: join(root.dir, 'ours'), mask };
-    for (const dir of [sides.theirs, sides.ours]) {
-      mkdirSync(dir);
-      writeFileSync(join(dir, 'd.img'), Buffer.alloc(1 << 20));
-      writeFileSync(join(dir, 'dom.xml'), domainXml(NAME, true, DEVICES.replaceAll('DIR', dir)));
-      writeFileSync(join(dir, 'bare.xml'), domainXml(BARE, false, "<watchdog model='i6300esb' action='reset'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"));
-      writeFileSync(join(dir, 'plug.xml'), domainXml(PLUG, true, "<input type='tablet' bus='usb'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"));
-      for (const [file, xml] of Object.entries({ ...DETACH_FILES, ...ATTACH_FILES })) writeFileSync(join(dir, `${file}.xml`), xml.replaceAll('DIR', dir));
-    }
+    sides = twoSides(root, {
+      'dom.xml': domainXml(NAME, true, DEVICES),
+      'bare.xml': domainXml(BARE, false, "<watchdog model='i6300esb' action='reset'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"),
+      'plug.xml': domainXml(PLUG, true, "<input type='tablet' bus='usb'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"),
+      ...Object.fromEntries(Object.entries({ ...DETACH_FILES, ...ATTACH_FILES }).map(([file, xml]) => [`${file}.xml`, xml])),
+    });
+    for (const dir of [sides.theirs, sides.ours]) writeFileSync(join(dir, 'd.img'), Buffer.alloc(1 << 20));
     // DEVICE_REMOVED: libvirtd's through virsh, tsvirt's through the API of a process holding the domains' events.
     listener = collectVirshEvents('device-removed', NAME, theirRemoved);
     conn = await root.open();
@@ -142,9 +140,9 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
   it('starts with the same live XML, every device named by its alias', async () => {
     const { differ } = await compareSteps(sides, [['define', 'DIR/dom.xml'], ['start', NAME]]);
     expect(differ).toEqual([]);
-    const theirs = mask(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
+    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
     expect(theirs).toContain("<alias name='console1'/>");
-    expect(mask(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
   }, 300_000);
 
   it('answers detach-device-alias and detach-device --live as libvirt does, and leaves the same live XML', async () => {
@@ -155,9 +153,9 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
     const { differ, transcript } = await compareSteps(sides, steps);
     expect(differ).toEqual([]);
     expect(transcript.match(/Device detach request sent successfully/g)).toHaveLength(10);
-    const theirs = mask(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
+    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
     for (const a of PENDING) expect(theirs).toContain(`<alias name='${a}'/>`);
-    expect(mask(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
   }, 600_000);
 
   it('finishes each pending unplug when the guest ejects the slot: the same XML and DEVICE_REMOVED events', async () => {
@@ -170,9 +168,9 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
     await until(() => ourRemoved.length >= gone.length, `tsvirt's DEVICE_REMOVED of ${gone.join(', ')} (got ${ourRemoved.join(', ')})`);
     expect([...theirRemoved].sort()).toEqual(gone);
     expect([...ourRemoved].sort()).toEqual(gone);
-    const theirs = mask(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
+    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
     for (const a of PENDING) expect(theirs).not.toContain(`<alias name='${a}'/>`);
-    expect(mask(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
   }, 300_000);
 
   it("passes QEMU's refusal on when the machine has no PCI hotplug (no ACPI)", async () => {
@@ -182,9 +180,9 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
     ]);
     expect(differ).toEqual([]);
     expect(transcript).not.toContain('sent successfully');
-    const theirs = mask(devicesOf(systemVirsh(['dumpxml', BARE]).stdout), sides.theirs);
+    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', BARE]).stdout), sides.theirs);
     expect(theirs).toContain("<alias name='rng0'/>");
-    expect(mask(devicesOf((await tsvirsh(root.uri, 'dumpxml', BARE)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', BARE)).stdout), sides.ours)).toBe(theirs);
   }, 300_000);
 
   it('plugs USB and virtio inputs, the watchdog, an RNG and a SCSI controller live as libvirt does, and refuses the rest in its words', async () => {
@@ -192,8 +190,8 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
     const { differ, transcript } = await compareSteps(sides, steps);
     expect(differ).toEqual([]);
     expect(transcript.match(/Device attached successfully/g)).toHaveLength(5);
-    const theirs = mask(devicesOf(systemVirsh(['dumpxml', PLUG]).stdout), sides.theirs);
+    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', PLUG]).stdout), sides.theirs);
     for (const a of ['input3', 'input4', 'watchdog0', 'rng1', 'scsi0']) expect(theirs).toContain(`<alias name='${a}'/>`);
-    expect(mask(devicesOf((await tsvirsh(root.uri, 'dumpxml', PLUG)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', PLUG)).stdout), sides.ours)).toBe(theirs);
   }, 300_000);
 });
