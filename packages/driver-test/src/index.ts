@@ -1,7 +1,7 @@
 import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
-import { parseDomainXML } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError, withOpenedQuery } from '@tsvirt/util';
-import { DEFAULT_DOMAIN_XML, DEFAULT_NODE_INFO, TEST_ARCH } from './default-config.js';
+import { DEFAULT_NODE_INFO } from './default-config.js';
+import { defaultDomainDef } from './default-domain.generated.js';
 import { loadNodeConfig } from './node-config.js';
 import { TestHost } from './test-host.js';
 import { TestHypervisor } from './test-hypervisor.js';
@@ -16,10 +16,13 @@ let defaultHost: TestHost | undefined;
 /** Open connections to `test:///default`: the host lives while one is open, as libvirt's refcount. */
 let defaultUsers = 0;
 
-/** libvirt's default host: the domain `test` running, its pool, network, interface and devices. */
+/**
+ * libvirt's default host: the domain `test` running, its pool, network, interface and devices. The
+ * domain's model is prebuilt: parsing its XML was most of a `test:///default` connection's cost.
+ */
 function makeDefaultHost(): TestHost {
   const host = new TestHost(DEFAULT_NODE_INFO);
-  const { obj } = host.add(parseDomainXML(DEFAULT_DOMAIN_XML, { arch: TEST_ARCH }), true, false);
+  const { obj } = host.add(defaultDomainDef(), true, false);
   host.start(obj, false, 0);
   host.pools.seed.set(addDefaultPool);
   addDefaultHostObjects(host);
