@@ -13,11 +13,15 @@ const AUTO_PATH_CHANNELS = new Set(['virtio', 'xen']);
 
 /** The elements that hold a host-side character device: the chardevs themselves and an RNG's EGD backend. */
 function hostSides(devices: readonly XmlElement[]): XmlElement[] {
-  return devices.flatMap((d) => {
-    if (CHARDEV_KINDS.has(d.name)) return [d];
+  // A loop, not flatMap: an array per device for every document read costs more than the checks.
+  const out: XmlElement[] = [];
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i]!;
     const backend = d.name === 'rng' ? firstChild(d, 'backend') : undefined;
-    return backend && attr(backend, 'model') === 'egd' ? [backend] : [];
-  });
+    if (CHARDEV_KINDS.has(d.name)) out.push(d);
+    else if (backend && attr(backend, 'model') === 'egd') out.push(backend);
+  }
+  return out;
 }
 
 function checkReconnect(source: XmlElement): void {

@@ -73,8 +73,26 @@ function checkFeatures(root: XmlElement): void {
   for (const f of features ? childElements(features) : []) if (!FEATURES.has(f.name)) throw unsupported(`unexpected feature '${f.name}'`);
 }
 
-/** The part kinds, in the order their models are read (a document's first bad part is the one reported). */
-let partKinds: Array<keyof typeof DOMAIN_PART_MODELS> | undefined;
+type PartKind = keyof typeof DOMAIN_PART_MODELS;
+
+/** Each part kind's place in the order their models are read (a document's first bad part is the one reported). */
+let partRanks: ReadonlyMap<string, number> | undefined;
+
+/** Reads the first element of each part kind through its model, in the kinds' order: one pass over the root's children. */
+function parseParts(root: XmlElement): void {
+  const ranks = partRanks ??= new Map(Object.keys(DOMAIN_PART_MODELS).map((k, i) => [k, i]));
+  const firsts: XmlElement[] = [];
+  for (let i = 0; i < root.children.length; i++) {
+    const c = root.children[i]!;
+    if (c.kind !== 'element') continue;
+    const rank = ranks.get(c.name);
+    if (rank !== undefined) firsts[rank] ??= c;
+  }
+  for (let i = 0; i < firsts.length; i++) {
+    const el = firsts[i];
+    if (el) (DOMAIN_PART_MODELS[el.name as PartKind] as Model<Shape>).parse(el);
+  }
+}
 
 /**
  * libvirt's checks of a domain, with its messages: the top-level parts and the devices are read
@@ -84,11 +102,7 @@ let partKinds: Array<keyof typeof DOMAIN_PART_MODELS> | undefined;
  * a whole) runs before the chardev sources are validated, as libvirt orders them.
  */
 export function checkDomain(root: XmlElement, deviceElements: readonly XmlElement[], driverChecks?: () => void): void {
-  const kinds = partKinds ??= Object.keys(DOMAIN_PART_MODELS) as Array<keyof typeof DOMAIN_PART_MODELS>;
-  for (let i = 0; i < kinds.length; i++) {
-    const el = firstChild(root, kinds[i]!);
-    if (el) (DOMAIN_PART_MODELS[kinds[i]!] as Model<Shape>).parse(el);
-  }
+  parseParts(root);
   const devices: DomainDevice[] = [];
   for (let i = 0; i < deviceElements.length; i++) {
     const d = parseDevice(deviceElements[i]!);

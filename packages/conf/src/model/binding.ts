@@ -1,6 +1,6 @@
 import { attr as attrOf, childElements, element, firstChild, textNode, textOf, type XmlElement, type XmlNode } from '../xml/xml-node.js';
 import { cloneElement, setAttr } from '../xml/xml-edit.js';
-import { str, type Codec } from './codec.js';
+import { str, type Codec, type Place } from './codec.js';
 import { placeNewInShapeOrder, snapshotOf, type XmlPlace } from './shape-order.js';
 
 /**
@@ -24,11 +24,15 @@ export type Fields<S extends Shape> = { -readonly [K in keyof S]?: ValueOf<S[K]>
 export function attr(name: string): Binding<string>;
 export function attr<T>(name: string, codec: Codec<T>): Binding<T>;
 export function attr<T>(name: string, codec: Codec<T> = str as unknown as Codec<T>): Binding<T> {
+  // The place errors name, kept while the binding reads elements of one name (nearly always).
+  let place: Place = { attr: name, element: '' };
   return {
     writes: { attr: name },
     read(el) {
       const a = attrOf(el, name);
-      return a === undefined ? undefined : codec.decode(a, { attr: name, element: el.name });
+      if (a === undefined) return undefined;
+      if (place.element !== el.name) place = { attr: name, element: el.name };
+      return codec.decode(a, place);
     },
     write(el, v) {
       const old = attrOf(el, name);
@@ -64,24 +68,86 @@ export function body<T>(codec: Codec<T> = str as unknown as Codec<T>): Binding<T
 interface ShapeFields {
   readonly keys: readonly string[];
   readonly bindings: ReadonlyArray<Binding<unknown>>;
+  /**
+   * For shapes of at most 64 fields, which bindings may read something, as two 32-bit masks: those
+   * of each attribute or child they live in (a binding reads nothing when its place is absent), and
+   * those with no place of their own, read always.
+   */
+  readonly masks?: {
+    readonly byAttr: ReadonlyMap<string, readonly [number, number]>;
+    readonly byChild: ReadonlyMap<string, readonly [number, number]>;
+    readonly always: readonly [number, number];
+  };
 }
 
 const ENTRIES = new WeakMap<Shape, ShapeFields>();
+
+function addBit(to: Map<string, [number, number]>, name: string, i: number): void {
+  const m = to.get(name) ?? [0, 0];
+  m[i >> 5]! |= 1 << (i & 31);
+  to.set(name, m);
+}
+
+function masksOf(bindings: ReadonlyArray<Binding<unknown>>): ShapeFields['masks'] {
+  if (bindings.length > 64) return undefined;
+  const byAttr = new Map<string, [number, number]>();
+  const byChild = new Map<string, [number, number]>();
+  const always: [number, number] = [0, 0];
+  for (let i = 0; i < bindings.length; i++) {
+    const place = bindings[i]!.writes;
+    if (place?.attr !== undefined) addBit(byAttr, place.attr, i);
+    else if (place?.child !== undefined) addBit(byChild, place.child, i);
+    else always[i >> 5]! |= 1 << (i & 31);
+  }
+  return { byAttr, byChild, always };
+}
 
 /** A shape's fields as lists, made once per shape: shapes are read for every element of every document. */
 function entriesOf(shape: Shape): ShapeFields {
   let entries = ENTRIES.get(shape);
   if (!entries) {
-    entries = { keys: Object.keys(shape), bindings: Object.values(shape) };
+    const bindings = Object.values(shape);
+    entries = { keys: Object.keys(shape), bindings, masks: masksOf(bindings) };
     ENTRIES.set(shape, entries);
   }
   return entries;
 }
 
+/**
+ * Reads each field of the shape. Most of a shape's fields are absent from any one element: with
+ * masks, only the bindings whose attribute or child the element has are called (one pass over
+ * its attributes and children instead of a search per field), in the shape's order.
+ */
 function readShape<S extends Shape>(shape: S, el: XmlElement): Fields<S> {
   const out: Record<string, unknown> = {};
-  const { keys, bindings } = entriesOf(shape);
+  const { keys, bindings, masks } = entriesOf(shape);
+  if (!masks) {
+    for (let i = 0; i < keys.length; i++) {
+      const v = bindings[i]!.read(el);
+      if (v !== undefined) out[keys[i]!] = v;
+    }
+    return out as Fields<S>;
+  }
+  let lo = masks.always[0];
+  let hi = masks.always[1];
+  for (let i = 0; i < el.attrs.length; i++) {
+    const m = masks.byAttr.get(el.attrs[i]![0]);
+    if (m) {
+      lo |= m[0];
+      hi |= m[1];
+    }
+  }
+  for (let i = 0; i < el.children.length; i++) {
+    const c = el.children[i]!;
+    if (c.kind !== 'element') continue;
+    const m = masks.byChild.get(c.name);
+    if (m) {
+      lo |= m[0];
+      hi |= m[1];
+    }
+  }
   for (let i = 0; i < keys.length; i++) {
+    if (((i < 32 ? lo >>> i : hi >>> (i - 32)) & 1) === 0) continue;
     const v = bindings[i]!.read(el);
     if (v !== undefined) out[keys[i]!] = v;
   }

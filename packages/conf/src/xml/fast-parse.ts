@@ -34,32 +34,87 @@ function hasAttr(el: XmlElement, name: string): boolean {
   return false;
 }
 
+/** What a scan found in a run of character data, as bits. */
+const AMP = 1;
+const EQUALS = 2;
+const LT = 4;
+/** A tab or a line feed, which the full parser keeps in an attribute value and XML normalises. */
+const TAB_LF = 8;
+/** A character XML does not allow (a control character, U+FFFE, U+FFFF): libxml2 words the refusal. */
+const BAD = 16;
+
+/**
+ * One scan of a run of text, a comment, an attribute value or the declaration, by character code:
+ * it stands in for the whole-document regexes the full way puts a document to first (control
+ * characters, references other than the known ones, `=` and a quote followed by `<`).
+ */
+function scan(text: string, from: number, to: number): number {
+  let found = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x3d && c < 0xfffe) continue;
+    if (c === 0x3d) found |= EQUALS;
+    else if (c === 0x26) found |= AMP;
+    else if (c === 0x3c) found |= LT;
+    else if (c === 0x09 || c === 0x0a) found |= TAB_LF;
+    else if (c < 0x20 || c >= 0xfffe) found |= BAD;
+  }
+  return found;
+}
+
+/** Layout text (a line feed and spaces) by its length: one string for all of a length, not one per element. */
+const INDENTS: string[] = [];
+
+/** The text from `from` to `to`, the shared string when it is a line feed and up to 64 spaces. */
+function textAt(text: string, from: number, to: number): string {
+  if (to - from > 65 || text.charCodeAt(from) !== 0x0a) return text.slice(from, to);
+  for (let i = from + 1; i < to; i++) if (text.charCodeAt(i) !== 0x20) return text.slice(from, to);
+  return (INDENTS[to - from] ??= text.slice(from, to));
+}
+
+/** `=`, blanks, a quote and then a `<` before the quote closes: the full way has libxml2 look first. */
+const QUOTED_LT = /=\s*(?:"[^"]*<|'[^']*<)/;
+
 /**
  * One pass over a document in the common shape (elements, attributes, text, comments, a leading
  * XML declaration), building the same tree as the full parser. It answers undefined, and the
  * caller takes the full (validating) way, for anything else or anything doubtful: CDATA, DTDs,
  * processing instructions, non-ASCII names, attribute values with line breaks, carriage returns,
- * and every malformed document, so that its refusal keeps libxml2's words. `decode` replaces
- * entity and character references (the caller has already put suspicious ones to libxml2).
+ * every malformed document, and whatever the full way first puts to libxml2 (control characters,
+ * `]]>`, unknown or bad references, `=` and a quote followed by `<`), so that a refusal keeps
+ * libxml2's words. `decode` replaces entity and character references, and answers undefined for
+ * one it does not know or a character XML does not allow.
  */
-export function fastParse(text: string, decode: (s: string) => string): XmlElement | undefined {
-  if (text.includes('\r')) return undefined;
+export function fastParse(text: string, decode: (s: string) => string | undefined): XmlElement | undefined {
+  if (text.includes('\r') || text.includes(']]>')) return undefined;
   const n = text.length;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let i = 0;
+  let seen = 0;
   if (text.startsWith('<?xml')) {
     const end = text.indexOf('?>');
     if (end < 0) return undefined;
+    const found = scan(text, 5, end);
+    // A `<` could be a late `<?xml`; a reference there is not decoded, only checked the full way.
+    if (found & (LT | AMP | BAD)) return undefined;
+    // A quote the declaration leaves open would run to the first `<` after it.
+    if (found & EQUALS && QUOTED_LT.test(text.slice(0, text.indexOf('<', end) + 1))) return undefined;
     i = end + 2;
   }
   while (i < n) {
     const lt = text.indexOf('<', i);
     const stop = lt < 0 ? n : lt;
     if (stop > i) {
-      const t = text.slice(i, stop);
-      if (stack.length > 0) stack[stack.length - 1]!.children.push({ kind: 'text', text: decode(t) });
-      else if (/\S/.test(t)) return undefined;
+      const found = scan(text, i, stop);
+      seen |= found;
+      if (stack.length === 0) {
+        if (skipSpace(text, i) < stop) return undefined;
+      } else {
+        const t = found & AMP ? decode(text.slice(i, stop)) : textAt(text, i, stop);
+        if (t === undefined) return undefined;
+        stack[stack.length - 1]!.children.push({ kind: 'text', text: t });
+      }
     }
     if (lt < 0) break;
     const c = text.charCodeAt(lt + 1);
@@ -76,8 +131,11 @@ export function fastParse(text: string, decode: (s: string) => string): XmlEleme
       if (!text.startsWith('<!--', lt)) return undefined;
       const end = text.indexOf('-->', lt + 4);
       if (end < 0) return undefined;
+      const found = scan(text, lt + 4, end);
+      seen |= found;
       const body = text.slice(lt + 4, end);
-      if (body.includes('--') || body.endsWith('-')) return undefined;
+      // A `<` in a comment could be a late `<?xml`; references in one are only checked, the full way.
+      if (found & (AMP | LT) || body.includes('--') || body.endsWith('-')) return undefined;
       if (stack.length > 0) stack[stack.length - 1]!.children.push({ kind: 'comment', text: body });
       i = end + 3;
       continue;
@@ -102,9 +160,12 @@ export function fastParse(text: string, decode: (s: string) => string): XmlEleme
       if (q !== 0x27 /* ' */ && q !== 0x22 /* " */) return undefined;
       const end = text.indexOf(q === 0x27 ? "'" : '"', j + 1);
       if (end < 0) return undefined;
-      const value = text.slice(j + 1, end);
-      if (/[<\n\t]/.test(value) || hasAttr(el, name)) return undefined;
-      el.attrs.push([name, decode(value)]);
+      const found = scan(text, j + 1, end);
+      seen |= found;
+      if (found & (LT | TAB_LF) || hasAttr(el, name)) return undefined;
+      const value = found & AMP ? decode(text.slice(j + 1, end)) : text.slice(j + 1, end);
+      if (value === undefined) return undefined;
+      el.attrs.push([name, value]);
       j = end + 1;
     }
     const parent = stack[stack.length - 1];
@@ -116,5 +177,6 @@ export function fastParse(text: string, decode: (s: string) => string): XmlEleme
       i = j + 1;
     }
   }
+  if (seen & BAD || (seen & EQUALS && QUOTED_LT.test(text))) return undefined;
   return stack.length === 0 ? root : undefined;
 }

@@ -1,6 +1,6 @@
 import { own } from '../own.js';
 import type { ElementSpec } from '../schema/element-spec.js';
-import { canonicalOrder } from './canonical-order.js';
+import { canonicalOrder, ranksOf } from './canonical-order.js';
 import type { XmlElement, XmlNode } from './xml-node.js';
 
 const LIBVIRT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' };
@@ -58,14 +58,33 @@ function contentOf(children: XmlNode[]): XmlNode[] {
   return children;
 }
 
+/** A spec's order tables as rank maps. */
+interface Ranks {
+  readonly attrs: ReadonlyMap<string, number> | undefined;
+  readonly order: ReadonlyMap<string, number> | undefined;
+}
+
+const RANKS = new WeakMap<ElementSpec, Ranks>();
+
+/** Both order tables of a spec, found with one lookup per element formatted. */
+function ranksOfSpec(spec: ElementSpec): Ranks {
+  let ranks = RANKS.get(spec);
+  if (!ranks) {
+    ranks = { attrs: spec.attrs && ranksOf(spec.attrs), order: spec.order && ranksOf(spec.order) };
+    RANKS.set(spec, ranks);
+  }
+  return ranks;
+}
+
 // Indexed loops, no callbacks: most documents are formatted before V8 has optimised this (see xml-node.ts).
 function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, style: Style): string {
   if (spec?.foreign) style = LIBXML;
   const q = style.quote;
+  const ranks = spec && ranksOfSpec(spec);
   let attrs = '';
-  const ordered = canonicalOrder(el.attrs, attrName, spec?.attrs);
+  const ordered = canonicalOrder(el.attrs, attrName, ranks?.attrs);
   for (let i = 0; i < ordered.length; i++) attrs += ` ${ordered[i]![0]}=${q}${style.attr(ordered[i]![1])}${q}`;
-  const children = canonicalOrder(contentOf(el.children), nodeKey, spec?.order);
+  const children = canonicalOrder(contentOf(el.children), nodeKey, ranks?.order);
   if (children.length === 0) {
     return spec?.expanded ? `${pad}<${el.name}${attrs}>\n${pad}</${el.name}>\n` : `${pad}<${el.name}${attrs}/>\n`;
   }

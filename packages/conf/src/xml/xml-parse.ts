@@ -100,12 +100,15 @@ function convert(list: Ordered[]): XmlNode[] {
   return out;
 }
 
+/** An `&` that starts none of the five predefined entities or a character reference. */
+const UNKNOWN_REFERENCE = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/;
+
 /**
  * What fast-xml-parser lets through but libxml2 refuses: control characters, `]]>` in text, an
  * entity other than the five predefined ones or a character reference, `<` in an attribute value.
  * A document with any of them is put to libxml2 before it is parsed.
  */
-const SUSPICIOUS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|\]\]>|&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)|=\s*(?:"[^"]*<|'[^']*<)/;
+const SUSPICIOUS = new RegExp(`[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\uFFFE\\uFFFF]|\\]\\]>|${UNKNOWN_REFERENCE.source}|=\\s*(?:"[^"]*<|'[^']*<)`);
 const CHAR_REF = /&#(x[\da-fA-F]+|\d+);/g;
 
 /** Whether a character reference names a character XML does not allow (`&#0;`). */
@@ -117,6 +120,11 @@ function hasBadCharRef(text: string): boolean {
     if (!ok) return true;
   }
   return false;
+}
+
+/** `decode` for the one-pass reader: undefined for a reference the full way puts to libxml2. */
+function checkedDecode(value: string): string | undefined {
+  return UNKNOWN_REFERENCE.test(value) || hasBadCharRef(value) ? undefined : decode(value);
 }
 
 /** A comment whose text holds `--` or ends in `-` (`<!-- a -- b -->`, `<!-- a --->`): XML forbids both. */
@@ -147,12 +155,13 @@ export function parseLabelled(text: string, label: string, domain: ErrorDomain):
   if (text.includes('<!') && /<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw new VirError(ErrorCode.XML_ERROR, `${label}: DTDs and entity declarations are not allowed`, domain);
   }
+  // The one-pass reader takes no document the checks below would put to libxml2: it goes first.
+  const fast = useFastPath ? fastParse(text, checkedDecode) : undefined;
+  if (fast) return fast;
   if (SUSPICIOUS.test(text) || hasBadCharRef(text) || hasMalformedMarkup(text)) {
     const e = libxml2Check(text);
     if (e) throw new VirError(ErrorCode.XML_DETAIL, parseErrorDetail(text, label, e), domain);
   }
-  const fast = useFastPath ? fastParse(text, decode) : undefined;
-  if (fast) return fast;
   const refuse = (fallback: string, cause?: unknown): never => {
     const e = libxml2Check(text);
     const detail = e ? parseErrorDetail(text, label, e) : `${label}:${fallback}`;
