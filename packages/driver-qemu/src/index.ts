@@ -30,7 +30,8 @@ let reconciles = 0;
  * root is entered only when one is needed: once entered, Node tracks every promise of the process.
  */
 async function reconnectAll(drv: DriverContext): Promise<void> {
-  const statuses = await qemuStore(drv.paths).loadActiveStatuses();
+  // Lent on to the listing or lookup that follows: its reads of these files are not made again.
+  const statuses = await qemuStore(drv.paths).lendActiveStatuses();
   const settled = await Promise.all(statuses.map((s) => isSettled(drv, s)));
   const open = statuses.filter((_, i) => !settled[i]);
   if (open.length === 0) return;

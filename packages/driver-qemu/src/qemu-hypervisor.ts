@@ -701,8 +701,8 @@ export class QemuHypervisor implements HypervisorDriver {
   }
 
   /** Reboot, device-removed and block-job events from QEMU's monitor, while the listener stays. */
-  async connectDomainEventRegisterAny(listener: (e: DomainDriverEvent) => void): Promise<() => void> {
-    return this.drv.events.subscribeOthers(listener);
+  async connectDomainEventRegisterAny(listener: (e: DomainDriverEvent) => void, dom?: DomainRef): Promise<() => void> {
+    return this.drv.events.subscribeOthers(listener, dom);
   }
 
   async connectDomainQemuMonitorEventRegister(dom: DomainRef | undefined, event: string | undefined,

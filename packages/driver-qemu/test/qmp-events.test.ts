@@ -274,6 +274,52 @@ describe('domains of other processes', () => {
 });
 
 describe('holding only while someone listens', () => {
+  it('a listener of one domain holds that domain\'s monitor alone; a listener of all holds every one', async () => {
+    const other = new TestRoot();
+    const { QmpClient } = await import('../src/qmp/qmp-client.js');
+    // QEMU may reset a connection made while it drops the previous client: a second try gets it.
+    const takeEvents = (name: string): ReturnType<typeof QmpClient.open> => {
+      const sock = join(other.statuses().find((s) => s['name'] === name)!['runDir'] as string, 'events.sock');
+      return QmpClient.open(sock, 5_000).catch(() => QmpClient.open(sock, 5_000));
+    };
+    try {
+      const c = await other.open();
+      const a = await c.createXML(domainXml('onlyA'), 0);
+      const b = await c.createXML(domainXml('onlyB'), 0);
+      const seenA: Seen[] = [];
+      const offA = await c.domainEventRegisterAny(a, DomainEventID.LIFECYCLE, (d, e) => {
+        if (e.eventID === 0) seenA.push([d.getName(), e.event, e.detail]);
+      });
+      const stream = c.domainEvents({ domain: a });
+      const offMonitor = await c.domainQemuMonitorEventRegister(a, 'STOP', () => undefined);
+      await a.qemuMonitorCommand('{"execute":"stop"}');
+      await rec.until(() => seenA.length >= 1, 'onlyA SUSPENDED');
+      // onlyB's event monitor was never asked for: this client has it at once.
+      const monB = await takeEvents('onlyB');
+      await a.qemuMonitorCommand('{"execute":"cont"}');
+      await rec.until(() => seenA.length >= 2, 'onlyA RESUMED');
+      expect(seenA).toEqual([['onlyA', E.SUSPENDED, D.SUSPENDED.PAUSED], ['onlyA', E.RESUMED, D.RESUMED.UNPAUSED]]);
+      expect((await stream.next()).value).toMatchObject({ event: E.SUSPENDED });
+      expect((await stream.next()).value).toMatchObject({ event: E.RESUMED });
+      await stream.return!();
+      monB.close();
+
+      // A listener of all domains takes onlyB's monitor too; onlyB, running before, is not announced as started.
+      const all = await Recorder.on(c);
+      await b.qemuMonitorCommand('{"execute":"stop"}');
+      await all.until(() => all.of('onlyB').length >= 1, 'onlyB SUSPENDED');
+      expect(all.of('onlyB').map((e) => e[1])).toEqual([E.SUSPENDED]);
+      all.stop();
+      await offMonitor();
+      offA();
+      // Nobody listens: both monitors are free again.
+      (await takeEvents('onlyA')).close();
+      (await takeEvents('onlyB')).close();
+    } finally {
+      await other.cleanup();
+    }
+  });
+
   it('a power-off nobody saw is acted on when the first listener comes; the last one leaving lets the monitor go', async () => {
     const other = new TestRoot();
     try {

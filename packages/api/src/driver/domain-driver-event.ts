@@ -19,6 +19,9 @@ export type DomainDriverEvent =
 
 /** The events of a driver beyond lifecycle ones: listeners of every kind, filtered by the API. */
 export interface DomainEventEntryPoints {
-  /** Registers a listener for the driver's non-lifecycle domain events; the returned function removes it. */
-  connectDomainEventRegisterAny?(listener: (event: DomainDriverEvent) => void): Promise<() => void>;
+  /**
+   * Registers a listener for the driver's non-lifecycle domain events (of `dom` only, when given:
+   * the driver may watch that domain alone); the returned function removes it.
+   */
+  connectDomainEventRegisterAny?(listener: (event: DomainDriverEvent) => void, dom?: DomainRef): Promise<() => void>;
 }

@@ -54,6 +54,9 @@ export interface DomainLifecycleEvent {
 
 /** Where a driver connection publishes its events. */
 export interface EventSource {
-  /** Registers a listener; the returned function removes it. */
-  subscribe(listener: (event: DomainLifecycleEvent) => void): () => void;
+  /**
+   * Registers a listener; the returned function removes it. With `dom` the listener wants that
+   * domain's events only: a driver may then watch that domain alone (it may still hand it others).
+   */
+  subscribe(listener: (event: DomainLifecycleEvent) => void, dom?: DomainRef): () => void;
 }

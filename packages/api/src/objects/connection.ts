@@ -346,13 +346,16 @@ export class Connection {
   /**
    * Domain lifecycle events (defined, started, suspended, resumed, stopped, undefined) with
    * libvirt's event and detail codes, until `signal` aborts, iteration stops or the connection
-   * closes (a pending `next()` then ends).
+   * closes (a pending `next()` then ends); of `domain` only, when given.
    */
-  domainEvents(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<DomainEvent> {
+  domainEvents(options: { signal?: AbortSignal; domain?: Domain } = {}): AsyncIterableIterator<DomainEvent> {
     const source = this.#live('virConnectDomainEventRegisterAny').events;
     if (!source) throw new VirError(ErrorCode.NO_SUPPORT, 'virConnectDomainEventRegisterAny');
+    const dom = options.domain?.ref;
     return eventStream(
-      (l) => source.subscribe(l),
+      (l) => source.subscribe((e) => {
+        if (!dom || e.domain.uuid === dom.uuid) l(e);
+      }, dom),
       (e) => ({ domain: new Domain(this, e.domain), event: e.event, detail: e.detail }),
       options.signal ? AbortSignal.any([options.signal, this.#closingSignal()]) : this.#closingSignal(),
     );
@@ -375,9 +378,9 @@ export class Connection {
     if (eventID === DomainEventID.LIFECYCLE) {
       const source = this.#live(api).events;
       if (!source) throw new VirError(ErrorCode.NO_SUPPORT, api);
-      off = source.subscribe((e) => deliver({ eventID: 0, domain: e.domain, event: e.event, detail: e.detail }));
+      off = source.subscribe((e) => deliver({ eventID: 0, domain: e.domain, event: e.event, detail: e.detail }), dom?.ref);
     } else {
-      off = await this.#hv('connectDomainEventRegisterAny', api)(deliver);
+      off = await this.#hv('connectDomainEventRegisterAny', api)(deliver, dom?.ref);
     }
     const stop = (): void => {
       off();

@@ -8,9 +8,9 @@ import { FdGroupStore } from '../fdgroup/fd-group-store.js';
 
 /** One instance of the driver: a root of directories, shared by every connection to it in this process. */
 export class DriverContext {
-  /** Holds the running domains' event monitors while anyone in this process listens for events. */
+  /** Holds the running domains' event monitors, those listened to in this process. */
   readonly watcher: DomainWatcher = new DomainWatcher(this);
-  readonly events = new QemuEventHub((wanted) => this.watcher.setWanted(wanted));
+  readonly events = new QemuEventHub((scope) => this.watcher.setScope(scope));
   /** Descriptor groups associated with domains (virDomainFDAssociate), each for its connection's life. */
   readonly fdGroups = new FdGroupStore();
   #kvm: Promise<boolean> | undefined;

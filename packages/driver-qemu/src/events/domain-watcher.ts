@@ -8,12 +8,13 @@ import type { QmpEvent } from '../qmp/qmp-types.js';
 import { isActiveStatus, type ActiveStatus } from '../state/domain-status.js';
 import { qemuStore } from '../state/qemu-store.js';
 import type { DriverContext } from '../driver/driver-context.js';
-import { announceShutdown, catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
+import { actsOn, announceShutdown, catchUp, handleQmpEvent, stoppedDetail, type EventTarget } from './qmp-event-handlers.js';
 import { announceHostShutdown, tearDown } from '../driver/domain-stop.js';
 import { closeLentMonitor, lendMonitor } from '../driver/monitor.js';
 import { shutdownSilent } from './lifecycle-actions.js';
 import { waitForChildExit } from '../process/child-exits.js';
 import { monitorEventOf } from './monitor-events.js';
+import { NOTHING, inScope, isEmptyScope, type WatchScope } from './watch-scope.js';
 
 const log = logger('qemu.events');
 
@@ -40,9 +41,9 @@ interface Held extends EventTarget {
 }
 
 /**
- * Holds the event monitor of every running domain of a root while someone in this process
- * wants events: domains this process starts join at once, ones other processes start are seen
- * through the state directory. Each domain's QMP events are handled one after another, each
+ * Holds the event monitor of every running domain of a root in the scope of this process's
+ * listeners (every domain, or the ones they named): domains this process starts join at once,
+ * ones other processes start are seen through the state directory. Each domain's QMP events are handled one after another, each
  * under the domain's job lock, so they never race a job; a monitor that closes means QEMU is
  * gone and the domain is shut off (crashed, or shut down when QEMU said so first).
  */
@@ -52,17 +53,33 @@ export class DomainWatcher {
   #offRaised: (() => void) | undefined;
   #scanning = false;
   #rescan = false;
-  /** Whether the first look since holding began is done. */
-  #scanned = false;
+  #scope: WatchScope = NOTHING;
+  /**
+   * Whether a look at every domain is done since they all came into scope, and the names a look
+   * covered since each came into scope: a domain found running at its first look is taken as
+   * known, one found later was started since and is announced.
+   */
+  #lookedAll = false;
+  readonly #looked = new Set<string>();
   /** Holds made so far. */
   #holds = 0;
 
   constructor(private readonly drv: DriverContext) {}
 
-  /** Starts or stops holding monitors. */
-  setWanted(wanted: boolean): void {
-    if (wanted) this.#start();
-    else this.#stop();
+  /** Holds the monitors of the domains in `scope` (none: stops), letting go of the others. */
+  setScope(scope: WatchScope): void {
+    const before = this.#scope;
+    if (scope.all === before.all && scope.names.size === before.names.size && [...scope.names].every((n) => before.names.has(n))) return;
+    this.#scope = scope;
+    if (isEmptyScope(scope)) return this.#stop();
+    for (const h of [...this.#held.values()]) if (!inScope(scope, h.name)) this.#release(h);
+    if (!scope.all) {
+      if (this.#lookedAll) for (const n of scope.names) this.#looked.add(n);
+      this.#lookedAll = false;
+      for (const n of [...this.#looked]) if (!scope.names.has(n)) this.#looked.delete(n);
+    }
+    if (this.#dir) this.#scan();
+    else this.#start();
   }
 
   #start(): void {
@@ -72,19 +89,20 @@ export class DomainWatcher {
     const dir = this.drv.paths.stateDir;
     try {
       mkdirSync(dir, { recursive: true });
-      this.#dir = watch(dir, (_kind, file) => (file === null || file.endsWith('.json')) && this.#scan());
+      this.#dir = watch(dir, (_kind, file) => (file === null || (file.endsWith('.json') && inScope(this.#scope, file.slice(0, -5)))) && this.#scan());
     } catch (e) {
       log.error(`cannot watch ${dir}: ${(e as Error).message}`);
       return;
     }
     this.#dir.on('error', (e) => log.error(`watching ${dir}: ${e.message}`));
     this.#dir.unref();
-    this.#offRaised = this.drv.events.onRaised((e) => e.event === DomainEventType.STARTED && this.#scan());
+    this.#offRaised = this.drv.events.onRaised((e) => e.event === DomainEventType.STARTED && inScope(this.#scope, e.domain.name) && this.#scan());
     this.#scan();
   }
 
   #stop(): void {
-    this.#scanned = false;
+    this.#lookedAll = false;
+    this.#looked.clear();
     this.#dir?.close();
     this.#dir = undefined;
     this.#offRaised?.();
@@ -108,18 +126,35 @@ export class DomainWatcher {
       do {
         this.#rescan = false;
         const lookBegan = this.#holds;
-        for (const s of await qemuStore(this.drv.paths).loadActiveStatuses()) {
+        const scope = this.#scope;
+        for (const s of await this.#statuses(scope)) {
           const h = this.#held.get(s.name);
           if (!this.#dir) return; // stopped while looking
-          if (s.phase !== 'active' || s.pid === undefined || h?.pid === s.pid) continue;
+          if (s.phase !== 'active' || s.pid === undefined || h?.pid === s.pid || !inScope(this.#scope, s.name)) continue;
           // Held while the statuses were read (a start of this process): the status read may be of the run before it.
           if (h && h.serial >= lookBegan) continue;
           if (h) this.#release(h);
-          void this.#hold(s, s.pid, this.#scanned ? 'new' : 'running');
+          void this.#hold(s, s.pid, this.#lookedAll || this.#looked.has(s.name) ? 'new' : 'running');
         }
-        this.#scanned = true;
+        // A scope changed while looking is looked at again.
+        if (scope === this.#scope) {
+          if (scope.all) this.#lookedAll = true;
+          for (const n of scope.names) this.#looked.add(n);
+        }
       } while (this.#rescan && this.#dir);
     })().catch((e: Error) => log.error(`looking for running domains: ${e.message}`)).finally(() => (this.#scanning = false));
+  }
+
+  /** The active statuses of the domains in `scope`: a named domain's alone is read. */
+  async #statuses(scope: WatchScope): Promise<ActiveStatus[]> {
+    const store = qemuStore(this.drv.paths);
+    if (scope.all) return store.loadActiveStatuses();
+    const names = [...scope.names].filter((n) => store.opts.isSafeName?.(n) ?? true);
+    const read = await Promise.all(names.map((n) => store.readStatus(n).catch((e: Error) => {
+      log.error(`reading the status of domain '${n}': ${e.message}`);
+      return undefined;
+    })));
+    return read.filter(isActiveStatus);
   }
 
   /**
@@ -136,7 +171,7 @@ export class DomainWatcher {
 
   /** Holds a domain this process is starting before its guest runs, so that no event of the run is missed. */
   async holdStarting(s: ActiveStatus): Promise<void> {
-    if (!this.#dir || s.pid === undefined || this.#held.get(s.name)?.pid === s.pid) return;
+    if (!this.#dir || !inScope(this.#scope, s.name) || s.pid === undefined || this.#held.get(s.name)?.pid === s.pid) return;
     await this.#hold(s, s.pid, 'starting');
   }
 
@@ -154,18 +189,20 @@ export class DomainWatcher {
       h.client = client;
       client.unref();
       lendMonitor(h.runDir, pid, client);
-      let events = 0;
+      /** Events the driver acts on so far (the others are only told to monitor-event listeners). */
+      let acted = 0;
       client.onEvent((e) => {
-        events++;
         this.drv.events.raiseMonitor(monitorEventOf({ name: h.name, uuid: h.uuid, id: h.id }, e));
         if (e.event === 'SHUTDOWN') this.#announceShutdown(h, e as QmpEvent);
         // A reset is told the moment QEMU reports it, as libvirt does: before a restart's RESUMED
         if (e.event === 'RESET') this.drv.events.raiseOther({ eventID: DomainEventID.REBOOT, domain: { name: h.name, uuid: h.uuid, id: h.id } });
+        if (!actsOn(e.event)) return;
+        acted++;
         this.#enqueue(h, () => this.#locked(h, (st) => handleQmpEvent(this.drv, h, st, e as QmpEvent), () => this.#removedAnyway(h, e as QmpEvent)));
       });
       void client.closed.then(() => h.abort.signal.aborted || this.#enqueue(h, () => this.#ended(h)));
       // A change after the connection comes as an event of its own; only an earlier one needs catching up with.
-      if (how !== 'starting') this.#enqueue(h, () => this.#locked(h, async (st) => (events === 0 ? catchUp(this.drv, h, st) : undefined)));
+      if (how !== 'starting') this.#enqueue(h, () => this.#locked(h, async (st) => (acted === 0 ? catchUp(this.drv, h, st) : undefined)));
     }, (e: Error) => {
       if (h.abort.signal.aborted) return;
       // No event monitor: QEMU is gone already, or it was started before the driver had one.

@@ -1,4 +1,5 @@
 import { DomainEventType, DomainState, LifecycleEventHub, type DomainDriverEvent, type DomainLifecycleEvent, type DomainRef, type QemuMonitorEvent } from '@tsvirt/api';
+import type { WatchScope } from './watch-scope.js';
 
 /** The state a lifecycle event leaves a domain in, as its listeners were told. */
 const STATE_AFTER: Partial<Record<number, number>> = {
@@ -14,36 +15,41 @@ const STATE_AFTER: Partial<Record<number, number>> = {
 /**
  * The driver instance's event hub: lifecycle events (to every connection's `domainEvents()`)
  * and the other domain events (`connectDomainEventRegisterAny`). It counts its outside
- * listeners, so the driver holds QEMU's monitors only while someone wants events, and it
+ * listeners, for all domains and per named domain, so the driver holds QEMU's monitors only
+ * while someone wants events, and only the named domains' while nobody wants all; and it
  * remembers the state it last announced for each domain, so an event QEMU reports after a job
- * of this process already announced it is not raised twice.
+ * of this process already announced it is not raised twice. Listeners of one domain may be
+ * handed others' events too (the API filters them).
  */
 export class QemuEventHub extends LifecycleEventHub {
   readonly #others = new Set<(e: DomainDriverEvent) => void>();
   readonly #told = new Map<string, number>();
   readonly #raised = new Set<(e: DomainLifecycleEvent) => void>();
   readonly #monitor = new Set<(e: QemuMonitorEvent) => void>();
-  #listeners = 0;
+  /** Listeners of every domain. */
+  #all = 0;
+  /** Listeners of one domain, by its name. */
+  readonly #named = new Map<string, number>();
 
-  /** `onWanted` is called with true when the first outside listener comes and false when the last goes. */
-  constructor(private readonly onWanted: (wanted: boolean) => void) {
+  /** `onScope` is called with the domains listened to whenever that set changes. */
+  constructor(private readonly onScope: (scope: WatchScope) => void) {
     super();
   }
 
-  override subscribe(listener: (e: DomainLifecycleEvent) => void): () => void {
-    return this.#counted(super.subscribe(listener));
+  override subscribe(listener: (e: DomainLifecycleEvent) => void, dom?: DomainRef): () => void {
+    return this.#counted(super.subscribe(listener), dom);
   }
 
-  /** Listens to the non-lifecycle domain events. */
-  subscribeOthers(listener: (e: DomainDriverEvent) => void): () => void {
+  /** Listens to the non-lifecycle domain events (of `dom`, when given). */
+  subscribeOthers(listener: (e: DomainDriverEvent) => void, dom?: DomainRef): () => void {
     this.#others.add(listener);
-    return this.#counted(() => this.#others.delete(listener));
+    return this.#counted(() => this.#others.delete(listener), dom);
   }
 
-  /** Listens to every QMP event of the running domains (libvirt-qemu's monitor events). */
-  subscribeMonitor(listener: (e: QemuMonitorEvent) => void): () => void {
+  /** Listens to every QMP event of the running domains (of `dom`, when given: libvirt-qemu's monitor events). */
+  subscribeMonitor(listener: (e: QemuMonitorEvent) => void, dom?: DomainRef): () => void {
     this.#monitor.add(listener);
-    return this.#counted(() => this.#monitor.delete(listener));
+    return this.#counted(() => this.#monitor.delete(listener), dom);
   }
 
   raiseMonitor(e: QemuMonitorEvent): void {
@@ -69,7 +75,7 @@ export class QemuEventHub extends LifecycleEventHub {
 
   /** Whether anyone outside the driver listens: a job may skip working out an event nobody would hear. */
   get wanted(): boolean {
-    return this.#listeners > 0;
+    return this.#all > 0 || this.#named.size > 0;
   }
 
   /** The state last announced for a domain, if any. */
@@ -83,14 +89,24 @@ export class QemuEventHub extends LifecycleEventHub {
     if (told === undefined || told === DomainState.SHUTOFF) this.#told.set(uuid, state);
   }
 
-  #counted(off: () => void): () => void {
-    if (++this.#listeners === 1) this.onWanted(true);
+  #scope(): WatchScope {
+    return { all: this.#all > 0, names: new Set(this.#named.keys()) };
+  }
+
+  #counted(off: () => void, dom: DomainRef | undefined): () => void {
+    const name = dom?.name;
+    if (name === undefined) this.#all++;
+    else this.#named.set(name, (this.#named.get(name) ?? 0) + 1);
+    this.onScope(this.#scope());
     let done = false;
     return () => {
       if (done) return;
       done = true;
       off();
-      if (--this.#listeners === 0) this.onWanted(false);
+      if (name === undefined) this.#all--;
+      else if (this.#named.get(name) === 1) this.#named.delete(name);
+      else this.#named.set(name, this.#named.get(name)! - 1);
+      this.onScope(this.#scope());
     };
   }
 }

@@ -19,6 +19,6 @@ export async function registerMonitorEvents(drv: DriverContext, dom: DomainRef |
   const takes = qemuMonitorEventFilter(event, flags);
   const off = drv.events.subscribeMonitor((e) => {
     if ((dom === undefined || e.dom.uuid === dom.uuid) && takes(e.event)) callback(e);
-  });
+  }, dom);
   return async () => off();
 }

@@ -200,27 +200,37 @@ async function onMemorySize(c: Ctx, data: Record<string, unknown>): Promise<void
   c.drv.events.raiseOther({ eventID: DomainEventID.MEMORY_DEVICE_SIZE_CHANGE, domain: refOf(c.s), alias: changed.alias, size: BigInt(changed.kib) });
 }
 
+type Handler = (c: Ctx, e: QmpEvent) => Promise<void>;
+
+/** What each QMP event the driver acts on does; the others (JOB_STATUS_CHANGE, RTC_CHANGE, …) only reach monitor-event listeners. */
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  SHUTDOWN: (c, e) => onShutdown(c, e.data ?? {}),
+  GUEST_PANICKED: (c) => onPanic(c),
+  STOP: (c) => followRunState(c),
+  RESUME: (c) => followRunState(c),
+  DEVICE_DELETED: (c, e) => onDeviceDeleted(c, e.data ?? {}),
+  BLOCK_JOB_COMPLETED: onBlockJob,
+  BLOCK_JOB_CANCELLED: onBlockJob,
+  BLOCK_JOB_READY: onBlockJob,
+  BLOCK_WRITE_THRESHOLD: async (c, e) => {
+    for (const ev of thresholdEvents(c.s, e.data ?? {})) c.drv.events.raiseOther(ev);
+  },
+  VSERPORT_CHANGE: (c, e) => onSerialChange(c, String(e.data?.['id'] ?? ''), e.data?.['open'] === true),
+  MEMORY_DEVICE_SIZE_CHANGE: (c, e) => onMemorySize(c, e.data ?? {}),
+};
+
+/**
+ * Whether the driver acts on a QMP event: only those are handled under the domain's job lock,
+ * with its status read (a block copy's seven JOB_STATUS_CHANGE events took the lock and read
+ * the status seven times for nothing).
+ */
+export const actsOn = (event: string): boolean => Object.hasOwn(HANDLERS, event);
+
 /** Acts on one QMP event of a held domain; the caller holds the job lock and `s` is its fresh status. */
 export async function handleQmpEvent(drv: DriverContext, t: EventTarget, s: ActiveStatus, e: QmpEvent): Promise<void> {
   const mon = t.client;
-  if (!mon) return;
-  const c: Ctx = { drv, t, s, mon };
-  switch (e.event) {
-    case 'SHUTDOWN': return onShutdown(c, e.data ?? {});
-    case 'GUEST_PANICKED': return onPanic(c);
-    case 'STOP':
-    case 'RESUME': return followRunState(c);
-    case 'DEVICE_DELETED': return onDeviceDeleted(c, e.data ?? {});
-    case 'BLOCK_JOB_COMPLETED':
-    case 'BLOCK_JOB_CANCELLED':
-    case 'BLOCK_JOB_READY': return onBlockJob(c, e);
-    case 'BLOCK_WRITE_THRESHOLD':
-      for (const ev of thresholdEvents(s, e.data ?? {})) drv.events.raiseOther(ev);
-      return;
-    case 'VSERPORT_CHANGE': return onSerialChange(c, String(e.data?.['id'] ?? ''), e.data?.['open'] === true);
-    case 'MEMORY_DEVICE_SIZE_CHANGE': return onMemorySize(c, e.data ?? {});
-    default:
-  }
+  if (!mon || !actsOn(e.event)) return;
+  await HANDLERS[e.event]!({ drv, t, s, mon }, e);
 }
 
 /**

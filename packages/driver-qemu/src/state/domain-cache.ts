@@ -1,29 +1,8 @@
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import type { DriverPaths } from './driver-paths.js';
+import { ABSENT, sameVersion, versionOf, type FileVersion } from './file-version.js';
 import { DirWatch } from './dir-watch.js';
 import { qemuStore, type QemuStore, type StoredDomain } from './qemu-store.js';
-
-/**
- * Which version of a file or directory is on disk. A status or definition is written atomically
- * (a new file renamed over the old, so a new inode), an edit in place changes its size or times,
- * and a directory's times change with every file created, renamed into it or removed. ext4 does
- * not hand a freed inode out again for a while and tmpfs never does.
- */
-interface FileVersion {
-  readonly ino: number;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
-}
-
-const ABSENT: FileVersion = { ino: -1, size: -1, mtimeMs: -1, ctimeMs: -1 };
-
-function versionOf(path: string): FileVersion {
-  return statSync(path, { throwIfNoEntry: false }) ?? ABSENT;
-}
-
-const sameVersion = (a: FileVersion, b: FileVersion): boolean =>
-  a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 
 /**
  * A file's times come from the kernel's coarse clock (a tick of up to 10 ms): a directory changed

@@ -1,9 +1,10 @@
 import { LocalDomainStore, currentDefinition, storedUuid, type DomainStatusKind, type StoredDomain as Stored } from '@tsvirt/conf/state';
 import type { DomainDef } from '@tsvirt/conf';
-import { ErrorDomain } from '@tsvirt/util';
+import { ErrorDomain, namesWithSuffix } from '@tsvirt/util';
 import { isFileSafeName, type DriverPaths } from './driver-paths.js';
 import { isActiveStatus, type ActiveStatus, type DomainStatus } from './domain-status.js';
 import { domainStatusFile } from './status-file.js';
+import { ABSENT, sameVersion, versionOf, type FileVersion } from './file-version.js';
 
 /** The guest architecture this driver runs. */
 export const GUEST_ARCH = 'x86_64';
@@ -17,6 +18,35 @@ export type StoredDomain = Stored<DomainStatus>;
  */
 export class QemuStore extends LocalDomainStore<DomainStatus, ActiveStatus> {
   localChanges = 0;
+  /** Statuses a look at the whole root read, each handed to the next read of its file while that file is unchanged. */
+  readonly #lent = new Map<string, { readonly version: FileVersion; readonly status: DomainStatus }>();
+
+  /**
+   * The status of every domain that is starting or running (as loadActiveStatuses), each lent
+   * to the next read of its file if that file is still the version read here: the listing or
+   * lookup that follows opening a root takes it instead of reading, parsing and checking the
+   * file again. The caller only looks at them; the next reader may change its copy.
+   */
+  async lendActiveStatuses(): Promise<ActiveStatus[]> {
+    const names = await namesWithSuffix(this.opts.stateDir, '.json');
+    // Taken before the reads: a write in between makes the next reader read again.
+    const versions = new Map(names.map((n) => [n, versionOf(this.statusFile(n))]));
+    const active = await this.loadActiveStatuses();
+    for (const s of active) {
+      const version = versions.get(s.name);
+      if (version && version !== ABSENT) this.#lent.set(s.name, { version, status: s });
+    }
+    return active;
+  }
+
+  override async readStatus(name: string): Promise<DomainStatus | undefined> {
+    const lent = this.#lent.get(name);
+    if (lent) {
+      this.#lent.delete(name);
+      if (sameVersion(lent.version, versionOf(this.statusFile(name)))) return lent.status;
+    }
+    return super.readStatus(name);
+  }
 
   #counted<T>(change: Promise<T>): Promise<T> {
     return change.finally(() => this.localChanges++);

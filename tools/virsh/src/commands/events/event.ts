@@ -1,4 +1,4 @@
-import { DomainEventID, ErrorCode, VirError, type Connection, type DomainDriverEvent, type DomainEvent } from '@tsvirt/api';
+import { DomainEventID, ErrorCode, VirError, type Connection, type Domain, type DomainDriverEvent, type DomainEvent } from '@tsvirt/api';
 import type { CommandDef } from '../../vsh/command-def.js';
 import type { Ctl } from '../../vsh/ctl.js';
 import type { ParsedCommand } from '../../vsh/parsed-command.js';
@@ -60,14 +60,13 @@ const OTHER_LINES: ReadonlyMap<number, (domain: string, e: DomainDriverEvent) =>
 ]);
 
 /**
- * Listens for the events of OTHER_LINES that `wanted` names (all without one); a driver that
- * raises none of a kind is waited on all the same, as libvirt's registration succeeds there.
+ * Listens for the events of OTHER_LINES that `wanted` names (all without one), of `only` when
+ * given; a driver that raises none of a kind is waited on all the same, as libvirt's
+ * registration succeeds there.
  */
-async function listenOthers(conn: Connection, wanted: string | undefined, uuid: string | undefined, print: (line: string) => void): Promise<Array<() => void>> {
+async function listenOthers(conn: Connection, wanted: string | undefined, only: Domain | undefined, print: (line: string) => void): Promise<Array<() => void>> {
   const ids = [...OTHER_LINES.keys()].filter((id) => wanted === undefined || EVENT_NAMES[id] === wanted);
-  return Promise.all(ids.map((id) => conn.domainEventRegisterAny(undefined, id, (dom, e) => {
-    if (uuid === undefined || dom.getUUIDString() === uuid) print(OTHER_LINES.get(id)!(dom.getName(), e));
-  }).catch((e: unknown) => {
+  return Promise.all(ids.map((id) => conn.domainEventRegisterAny(only, id, (dom, e) => print(OTHER_LINES.get(id)!(dom.getName(), e))).catch((e: unknown) => {
     if (e instanceof VirError && e.code === ErrorCode.NO_SUPPORT) return () => undefined;
     throw e;
   })));
@@ -99,7 +98,7 @@ export const event: CommandDef = {
     if (wanted === undefined && !cmd.bool('all')) throw new VshError('one of --list, --all, or --event <type> is required');
     const timeout = timeoutMs(cmd);
     const dom = cmd.has('domain') ? await domainArg(ctl, cmd) : undefined;
-    const { count, lost } = await waitForEvents(ctl, cmd, timeout, dom?.getUUIDString(), wanted);
+    const { count, lost } = await waitForEvents(ctl, cmd, timeout, dom, wanted);
     // virsh counts a wait that saw nothing as a failure, without a message; and one whose
     // connection went away (Ctl says so), as its deregistration then fails.
     return count > 0 && !lost;
@@ -110,7 +109,7 @@ export const event: CommandDef = {
  * Prints the events `wanted` names (every kind the drivers raise without one) until one arrives,
  * or with --loop until the timeout; `lost`: the connection ended the wait, closing by itself.
  */
-async function waitForEvents(ctl: Ctl, cmd: ParsedCommand, timeout: number | undefined, uuid: string | undefined,
+async function waitForEvents(ctl: Ctl, cmd: ParsedCommand, timeout: number | undefined, dom: Domain | undefined,
   wanted: string | undefined): Promise<{ count: number; lost: boolean }> {
   const conn = await ctl.connect();
   const abort = new AbortController();
@@ -123,15 +122,15 @@ async function waitForEvents(ctl: Ctl, cmd: ParsedCommand, timeout: number | und
     count++;
     if (!cmd.bool('loop')) abort.abort();
   };
-  const offs = await listenOthers(conn, wanted, uuid, print);
+  const offs = await listenOthers(conn, wanted, dom, print);
   const timer = timeout === undefined ? undefined : setTimeout(() => {
     timedOut = true;
     abort.abort();
   }, timeout);
   const lifecycle = wanted === undefined || wanted === 'lifecycle';
   try {
-    for await (const e of conn.domainEvents({ signal: abort.signal })) {
-      if (lifecycle && (uuid === undefined || e.domain.getUUIDString() === uuid)) print(lifecycleLine(e));
+    for await (const e of conn.domainEvents({ signal: abort.signal, ...(dom && { domain: dom }) })) {
+      if (lifecycle) print(lifecycleLine(e));
     }
   } finally {
     clearTimeout(timer);
