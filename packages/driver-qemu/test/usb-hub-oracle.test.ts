@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAIN_CORPUS } from './conformance.js';
 import { TestRoot } from './helpers.js';
 import { compareSteps, forgetSystemDomain, oracleSkipped, prepareSides, type OracleSides } from './oracle-steps.js';
+import { maskNative } from './oracle-sides.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-usbhub-${process.pid}`;
@@ -39,15 +40,11 @@ function prepare(dir: string): void {
   writeFileSync(join(dir, 'mix.xml'), own(MIX(dir)));
 }
 
-/** A run's directory (libvirtd's state directory, or the root's), the PATH each process has, and the UUID each side generated. */
-const mask = (text: string, dir: string): string => text.replaceAll(dir, 'DIR').replaceAll('/var/lib/libvirt/qemu/domain--1-', 'RUN/')
-  .replaceAll(`${root.dir}/run/qemu/domain--1-`, 'RUN/').replace(/ PATH=\S+ /, ' PATH=… ').replace(/<uuid>[^<]*<\/uuid>/, '<uuid/>').replace(/ -uuid \S+ /, ' -uuid … ');
-
 describe.skipIf(oracleSkipped('usb-hub-oracle'))("USB ports and hubs beside libvirt's QEMU driver (libvirtd 9.0)", () => {
   beforeAll(() => {
     execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
     root = new TestRoot();
-    sides = prepareSides(root, prepare, mask);
+    sides = prepareSides(root, prepare, maskNative(root.dir));
   }, 120_000);
   afterAll(async () => {
     forgetSystemDomain(NAME);

@@ -157,7 +157,9 @@ export function serialArgs(devices: readonly XmlElement[], fds: HostFds | undefi
     const device = s.target?.type === 'isa-debug' ? { driver: 'isa-debugcon', chardev, id, ...isaProps(s) }
       // A PCI serial card sits at its PCI address, numbered by the guest, not by QEMU's index.
       : s.target?.type === 'pci-serial' ? { driver: 'pci-serial', chardev, id, ...pciProps(pciAddressOf(s), hasPcieRoot(devices)) }
-      : { driver: 'isa-serial', chardev, id, index: i, ...isaProps(s) };
+      : s.kind === 'serial' && s.target?.type === 'usb-serial' ? { driver: 'usb-serial', chardev, id, ...usbPlacement(devices, s) }
+      // An ISA port's index is its target port (a port libvirt numbered past those given).
+      : { driver: 'isa-serial', chardev, id, index: s.target?.port ?? i, ...isaProps(s) };
     return [...chardevArgs(s, chardev, fds), ...deviceArg(device)];
   });
 }

@@ -4,6 +4,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import { deviceArg } from './device-args.js';
 import { aliasOf } from '../devices/device-aliases.js';
 import { hasPcieRoot, pciAddressOf, pciProps } from './pci-address.js';
+import { usbPlacement } from './usb-address.js';
 
 /** QEMU's device for each sound card model that is one PCI device playing through an audio backend. */
 const CARDS: Record<string, string> = { ac97: 'AC97', es1370: 'ES1370' };
@@ -21,6 +22,7 @@ export function soundArgs(devices: readonly XmlElement[]): string[] {
     const model = s.model ?? 'ich6';
     const at = pciProps(pciAddressOf(s), pcieRoot);
     if (CARDS[model]) return deviceArg({ driver: CARDS[model], id, audiodev, ...at });
+    if (model === 'usb') return deviceArg({ driver: 'usb-audio', id, audiodev, ...usbPlacement(devices, s) });
     const hda = HDA[model];
     if (!hda) throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, `sound card model '${model}' is not supported by this driver yet`, ErrorDomain.QEMU);
     // A controller without codecs gets one duplex codec.

@@ -3,7 +3,8 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf, type DeviceOf } from './typed-devices.js';
 
 /** A device that sits on a USB port: hubs first, then libvirt's order of assignment. */
-export type UsbDevice = DeviceOf<'hub'> | DeviceOf<'input'> | DeviceOf<'hostdev'> | DeviceOf<'controller'> | DeviceOf<'disk'> | DeviceOf<'redirdev'>;
+export type UsbDevice = DeviceOf<'hub'> | DeviceOf<'input'> | DeviceOf<'hostdev'> | DeviceOf<'controller'> | DeviceOf<'disk'> | DeviceOf<'serial'> | DeviceOf<'sound'>
+  | DeviceOf<'redirdev'>;
 
 /** A USB bus (controller index) and a port path (`1`, `1.2`: port 2 of the hub on port 1). */
 export interface UsbPort {
@@ -42,15 +43,17 @@ function onUsb(d: UsbDevice): boolean {
   if (d.kind === 'input') return d.bus === 'usb';
   if (d.kind === 'controller') return d.type === 'ccid';
   if (d.kind === 'disk') return d.target?.bus === 'usb';
+  if (d.kind === 'serial') return d.target?.type === 'usb-serial';
+  if (d.kind === 'sound') return d.model === 'usb';
   if (d.kind === 'redirdev') return true;
   return d.mode !== 'capabilities' && d.type === 'usb';
 }
 
-/** The devices on a USB port, in libvirt's order of assignment (hubs, host devices, disks, CCID readers, inputs, redirected devices). */
+/** The devices on a USB port, in libvirt's order of assignment (hubs, host devices, disks, CCID readers, inputs, serial ports, sound cards, redirected devices). */
 export function usbDevices(devices: readonly XmlElement[]): UsbDevice[] {
   return [
     ...devicesOf(devices, 'hub'), ...devicesOf(devices, 'hostdev'), ...devicesOf(devices, 'disk'), ...devicesOf(devices, 'controller'),
-    ...devicesOf(devices, 'input'), ...devicesOf(devices, 'redirdev'),
+    ...devicesOf(devices, 'input'), ...devicesOf(devices, 'serial'), ...devicesOf(devices, 'sound'), ...devicesOf(devices, 'redirdev'),
   ].filter(onUsb);
 }
 
@@ -93,12 +96,13 @@ function reserve(buses: Map<number, Hub>, at: UsbPort, isHub: boolean): void {
   hub.ports[last] = isHub ? { ports: new Array<undefined>(HUB_PORTS).fill(undefined) } : 'used';
 }
 
-/** The first free port under a hub: its own ports first, then those of the hubs on them, in order. */
-function freePort(hub: Hub): number[] | undefined {
+/** The first free port under a hub at `depth`: its own ports first, then those of the hubs on them, in order, no deeper than a port path goes. */
+function freePort(hub: Hub, depth = 1): number[] | undefined {
   const own = hub.ports.indexOf(undefined);
   if (own >= 0) return [own + 1];
+  if (depth >= MAX_DEPTH) return undefined;
   for (const [i, p] of hub.ports.entries()) {
-    const below = p !== undefined && p !== 'used' ? freePort(p) : undefined;
+    const below = p !== undefined && p !== 'used' ? freePort(p, depth + 1) : undefined;
     if (below) return [i + 1, ...below];
   }
   return undefined;
@@ -113,16 +117,15 @@ function assign(buses: Map<number, Hub>, isHub: boolean): UsbPort {
     reserve(buses, at, isHub);
     return at;
   }
-  throw xmlError('No free USB ports');
+  // libvirt's words for a full bus, at define as at a plug: an internal error, not the XML's.
+  throw new VirError(ErrorCode.INTERNAL_ERROR, 'No free USB ports', ErrorDomain.DOMAIN);
 }
-
-const portsOf = (hub: Hub): number => hub.ports.reduce((n, p) => n + 1 + (p !== undefined && p !== 'used' ? portsOf(p) : 0), 0);
 
 /**
  * libvirt's USB addresses for a new definition or a fresh start: the ports the definition names
- * are reserved (hubs making their ports); when the devices (hubs aside) outnumber the ports, enough hubs are
- * added, each on the first free port; then every device without a port gets the first free one,
- * hubs first.
+ * are reserved (hubs making their ports); when the devices (hubs and placed ones too) outnumber
+ * the ports of the controllers and of every hub, enough hubs are added, each on the first free
+ * port; then every device without a port gets the first free one, hubs first.
  */
 export function planUsbAddresses(devices: readonly XmlElement[]): UsbPlan {
   const buses = rootHubs(devices);
@@ -130,17 +133,16 @@ export function planUsbAddresses(devices: readonly XmlElement[]): UsbPlan {
   const ports = new Map<XmlElement, UsbPort>();
   const newHubs: UsbPort[] = [];
   if (buses.size === 0) return { ports, newHubs };
+  // libvirt's estimate, not the free ports: a hub counts as a device and as its ports, wherever it sits.
+  const available = [...buses.values()].reduce((n, h) => n + h.ports.length, 0) + HUB_PORTS * all.filter((d) => d.kind === 'hub').length;
   const placed = (d: UsbDevice): boolean => d.address?.type === 'usb' && d.address.port !== undefined;
   for (const d of all.filter(placed)) {
     const at = { bus: d.address!.bus ?? 0, port: d.address!.port! };
     reserve(buses, at, d.kind === 'hub');
     ports.set(d.xml!, at);
   }
-  const available = [...buses.values()].reduce((n, h) => n + portsOf(h), 0);
-  // Hubs are not counted: each takes a port but gives more.
-  const count = all.filter((d) => d.kind !== 'hub').length;
-  if (count > available) {
-    const needed = Math.ceil((count - available + 1) / (HUB_PORTS - 1));
+  if (all.length > available) {
+    const needed = Math.ceil((all.length - available + 1) / (HUB_PORTS - 1));
     for (let i = 0; i < needed; i++) newHubs.push(assign(buses, true));
   }
   for (const d of all.filter((x) => !placed(x))) ports.set(d.xml!, assign(buses, d.kind === 'hub'));

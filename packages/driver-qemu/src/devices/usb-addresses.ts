@@ -1,6 +1,6 @@
-import { deviceElement, newDevice, type DomainDef } from '@tsvirt/conf';
+import { deviceElement, newDevice, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
-import { planUsbAddresses, usbDevices } from './usb-address-set.js';
+import { planUsbAddresses, usbDevices, type UsbDevice } from './usb-address-set.js';
 import { devicesOf, writeBack } from './typed-devices.js';
 
 /** Device kinds libvirt writes after its hubs (a hub it adds goes before the first of them). */
@@ -25,6 +25,12 @@ export function assignUsbAddresses(def: DomainDef): void {
   }
 }
 
+/** A device plugged live that goes on a USB port and got none (the domain has no USB bus): libvirt's words for a full bus. */
+export function requireUsbPort(el: XmlElement): void {
+  const [dev] = usbDevices([el]);
+  if (dev && dev.address?.type !== 'usb') throw new VirError(ErrorCode.INTERNAL_ERROR, 'No free USB ports', ErrorDomain.DOMAIN);
+}
+
 /** A copy of a definition with its USB addresses and hubs, as libvirt completes a definition it starts. */
 export function withUsbAddresses(def: DomainDef): DomainDef {
   const copy = { ...def, devices: [...def.devices] };
@@ -32,10 +38,30 @@ export function withUsbAddresses(def: DomainDef): DomainDef {
   return copy;
 }
 
-/** A machine whose USB is off (`<controller type='usb' model='none'/>`) takes no device on a USB port, as libvirt checks at define. */
-export function checkUsbEnabled(def: DomainDef): void {
-  if (!devicesOf(def.devices, 'controller').some((c) => c.type === 'usb' && c.model === 'none')) return;
-  if (usbDevices(def.devices).length > 0) {
-    throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'USB is disabled for this domain, but USB devices are present in the domain XML', ErrorDomain.DOMAIN);
+const unsupported = (msg: string): VirError => new VirError(ErrorCode.CONFIG_UNSUPPORTED, msg, ErrorDomain.DOMAIN);
+
+/** The kinds libvirt names when it reads them into a machine without USB, in the order it reads them. */
+const NAMED_KINDS: ReadonlyArray<readonly [UsbDevice['kind'], string]> = [
+  ['input', "Can't add USB input device. USB bus is disabled"],
+  ['hostdev', "Can't add host USB device: USB is disabled in this host"],
+  ['hub', "Can't add USB hub: USB is disabled for this domain"],
+];
+
+/**
+ * A machine whose USB is off (`<controller type='usb' model='none'/>`) takes no other USB
+ * controller and no device on a USB port, as libvirt checks at define: while reading the XML
+ * (another controller, then USB inputs, host devices and hubs, each in its own words), then for
+ * any USB device left (disks, CCID readers, serial ports, sound cards, redirected devices).
+ * The reading's refusal of another controller is not made when `wholeXml` is false (a config
+ * attach, where libvirt reads only the new device and takes the controller).
+ */
+export function checkUsbEnabled(def: DomainDef, wholeXml: boolean): void {
+  const controllers = devicesOf(def.devices, 'controller').filter((c) => c.type === 'usb');
+  if (!controllers.some((c) => c.model === 'none')) return;
+  if (wholeXml && controllers.length > 1) {
+    throw new VirError(ErrorCode.XML_DETAIL, "Can't add another USB controller: USB is disabled for this domain", ErrorDomain.DOMAIN);
   }
+  const onUsb = usbDevices(def.devices);
+  for (const [kind, words] of NAMED_KINDS) if (onUsb.some((d) => d.kind === kind)) throw unsupported(words);
+  if (onUsb.length > 0) throw unsupported('USB is disabled for this domain, but USB devices are present in the domain XML');
 }

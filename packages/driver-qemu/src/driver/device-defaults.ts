@@ -83,13 +83,6 @@ export function modelDefaults(def: DomainDef): void {
   for (const v of devicesOf(def.devices, 'vsock')) writeBack(def, { ...v, model: v.model ?? 'virtio', cid: { ...v.cid, auto: v.cid?.auto ?? !v.cid?.address } });
 }
 
-/** A serial port whose target names no type is an ISA serial port. */
-export function serialTargetTypes(def: DomainDef): void {
-  for (const s of devicesOf(def.devices, 'serial')) {
-    if (s.target && s.target.type === undefined) writeBack(def, { ...s, target: { ...s.target, type: 'isa-serial', model: s.target.model ?? 'isa-serial' } });
-  }
-}
-
 type Chardev = DeviceOf<'channel'> | DeviceOf<'console'>;
 const onVirtioSerial = (c: Chardev): boolean => c.target?.type === 'virtio';
 

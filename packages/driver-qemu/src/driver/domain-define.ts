@@ -26,13 +26,14 @@ function checkName(name: string): void {
 /**
  * Parses a definition for this driver and fills in what libvirt's QEMU driver fills in when a
  * domain is defined: the emulator, the architecture, MAC addresses and PCI slots. Definitions the
- * driver could never run (another virt type, unknown disk kinds) are refused here.
+ * driver could never run (another virt type, unknown disk kinds) are refused here. `wholeXml` is
+ * false for a definition a config attach extends: libvirt reads only the new device then.
  */
-export function parseQemuDomain(xml: string, abiUpdate = true): DomainDef {
+export function parseQemuDomain(xml: string, abiUpdate = true, wholeXml = true): DomainDef {
   const def = parseDomainXML(xml, { arch: GUEST_ARCH, checkVcpus: checkQemuVcpus, checkDomain: checkEmulator });
   checkName(def.name);
   disksOf(def.devices);
-  validateQemuDomain(def, tsegBytes(def));
+  validateQemuDomain(def, tsegBytes(def), wholeXml);
   if (!def.devices.some((d) => d.name === 'emulator')) def.devices.unshift(deviceElement(newDevice('emulator', { path: DEFAULT_EMULATOR })));
   for (const nic of devicesOf(def.devices, 'interface')) {
     if (nic.mac !== undefined) continue;

@@ -113,9 +113,10 @@ export function checkEmulator(d: DomainBasics): void {
 
 /**
  * libvirt's QEMU-level checks of a definition (qemuValidateDomainDef and friends) that this
- * driver makes at define time, each with libvirt's words. `tsegBytes` is the SMM TSEG size.
+ * driver makes at define time, each with libvirt's words. `tsegBytes` is the SMM TSEG size;
+ * `wholeXml` says whether libvirt's parser read every device (not so for a config attach).
  */
-export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined): void {
+export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined, wholeXml = true): void {
   // Its parser's refusals come first in libvirt too.
   checkShmems(def);
   checkFirmware(def);
@@ -130,5 +131,5 @@ export function validateQemuDomain(def: DomainDef, tsegBytes: number | undefined
   checkDevices(def);
   checkVsock(def);
   checkSpicevmc(def);
-  checkUsbEnabled(def);
+  checkUsbEnabled(def, wholeXml);
 }

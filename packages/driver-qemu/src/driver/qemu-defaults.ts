@@ -5,7 +5,7 @@ import { DOMAIN_PART_MODELS, deviceElement, newDevice, type DeviceOf, type Domai
 import { disksOf, driveAddress } from '../devices/qemu-disk.js';
 import { qemuDiskDefaults } from '../devices/disk-defaults.js';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
-import { defaultAudioType, diskDefaults, graphicsDefaults, modelDefaults, serialTargetTypes, unixSourceDefaults, tpmDefaults, videoDefaults, virtioSerialDefaults } from './device-defaults.js';
+import { defaultAudioType, diskDefaults, graphicsDefaults, modelDefaults, unixSourceDefaults, tpmDefaults, videoDefaults, virtioSerialDefaults } from './device-defaults.js';
 import { memoryDefaults } from '../memdev/memory-defaults.js';
 
 /** The machine types QEMU 7.2 (the installed one) resolves its aliases to; libvirt stores the resolved name. */
@@ -85,15 +85,23 @@ function implicitDevices(def: DomainDef, q35: boolean): void {
 }
 
 const ISA_SERIAL = { type: 'isa-serial', model: 'isa-serial' } as const;
+/** The device model of each serial target type. */
+const SERIAL_MODELS: Readonly<Record<string, string>> = { 'isa-serial': 'isa-serial', 'isa-debug': 'isa-debugcon', 'pci-serial': 'pci-serial', 'usb-serial': 'usb-serial' };
 
-/** Serial ports get their ISA target; a console mirrors serial port 0 (its type, source and user alias), as libvirt pairs them. */
+/**
+ * Serial ports get their target (ISA unless told), its model, and a port number past the highest
+ * of all; a console mirrors serial port 0 (its type, source and user alias), as libvirt pairs
+ * them, and is made for a first port on the ISA bus only.
+ */
 function serialTargets(def: DomainDef): void {
-  devicesOf(def.devices, 'serial').forEach((s, i) => {
-    if (s.target === undefined) writeBack(def, { ...s, target: { ...ISA_SERIAL, port: i } });
-  });
+  for (const s of devicesOf(def.devices, 'serial')) {
+    const type = s.target?.type ?? 'isa-serial';
+    const highest = Math.max(-1, ...devicesOf(def.devices, 'serial').map((o) => o.target?.port ?? -1));
+    writeBack(def, { ...s, target: { ...s.target, type, model: s.target?.model ?? SERIAL_MODELS[type], port: s.target?.port ?? highest + 1 } });
+  }
   const serial0 = devicesOf(def.devices, 'serial')[0];
   let console0 = devicesOf(def.devices, 'console')[0];
-  if (!console0 && serial0) {
+  if (!console0 && serial0?.target?.type === 'isa-serial') {
     def.devices.push(deviceElement(newDevice('console', { type: 'pty' })));
     console0 = devicesOf(def.devices, 'console')[0];
   }
@@ -162,7 +170,6 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   qemuDiskDefaults(def);
   assignHostdevDriveAddresses(def);
   serialTargets(def);
-  serialTargetTypes(def);
   virtioSerialDefaults(def);
   unixSourceDefaults(def);
   vncAutoport(def);

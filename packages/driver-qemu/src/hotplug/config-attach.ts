@@ -4,7 +4,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { parseQemuDomain } from '../driver/domain-define.js';
 import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
-import { insertByKind, withUsbPortOrRefusal } from './plug-defaults.js';
+import { addFirstSerialConsole, insertByKind } from './plug-defaults.js';
 import { matchWholeDevice } from './whole-device-find.js';
 
 const D = ErrorDomain.QEMU;
@@ -48,7 +48,8 @@ export function attachWholeConfig(drv: DriverContext, d: StoredDomain, el: XmlEl
   // Only a user alias is kept in a definition.
   const keep = asked.alias === undefined || asked.alias.startsWith('ua-');
   insertByKind(def, keep ? structuredClone(el) : deviceElement({ ...asked, alias: undefined } as DomainDevice));
-  const next = withUsbPortOrRefusal(() => parseQemuDomain(formatDomainXML(def, { inactive: true })));
+  const next = parseQemuDomain(formatDomainXML(def, { inactive: true }), true, false);
+  if (asked.kind === 'serial') addFirstSerialConsole(next, devicesOf(next.devices, 'serial')[0]!);
   return async () => {
     Object.assign(current, next);
     await qemuStore(drv.paths).saveConfig(next.name, formatDomainXML(next, { inactive: true }));

@@ -7,6 +7,7 @@ import { hasDiskTarget } from '../driver/domain-define.js';
 import type { ActiveStatus } from '../state/domain-status.js';
 import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { refuseTakenAlias } from './device-alias.js';
+import { refuseUsbWithoutBus } from './usb-disabled.js';
 import { raiseDeviceAdded } from './device-added.js';
 import { attachDiskConfig, attachDiskLive, detachDiskLive, findDisk } from './disk-hotplug.js';
 import { attachInterfaceLive, detachInterfaceLive } from './interface-hotplug.js';
@@ -30,7 +31,10 @@ function requireDisk(el: XmlElement, live: boolean): void {
 /** Adds or removes a device in a domain's persistent definition. */
 export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlElement, op: 'attach' | 'detach'): Promise<void | (() => Promise<void>)> {
   if (el.name === 'memory') return (op === 'attach' ? attachMemoryConfig : detachMemoryConfig)(drv, d, el);
-  if (op === 'attach') refuseTakenAlias(d.persistentDef!, el);
+  if (op === 'attach') {
+    refuseTakenAlias(d.persistentDef!, el);
+    refuseUsbWithoutBus(d.persistentDef!, el);
+  }
   if (op === 'attach' && isPluggedWhole(el.name)) return attachWholeConfig(drv, d, el);
   if (op === 'detach' && removedWhole(el)) return detachWholeConfigByXml(drv, d, el);
   const def = d.persistentDef!;
@@ -54,7 +58,11 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
 
 /** Plugs or unplugs a device of a running domain. */
 export async function liveChange(drv: DriverContext, status: ActiveStatus, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
-  if (op === 'attach') refuseTakenAlias(parseDomainXML(status.xml, { arch: GUEST_ARCH }), el);
+  if (op === 'attach') {
+    const live = parseDomainXML(status.xml, { arch: GUEST_ARCH });
+    refuseTakenAlias(live, el);
+    refuseUsbWithoutBus(live, el);
+  }
   if (el.name === 'memory') {
     await (op === 'attach' ? attachMemoryLive : detachMemoryLive)(drv, status, el);
     return;

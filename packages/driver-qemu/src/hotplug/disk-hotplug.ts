@@ -18,7 +18,6 @@ import type { QmpClient } from '../qmp/qmp-client.js';
 import { liveChain, nodesTaken, resolveHotplugDisk } from '../driver/resolve-disks.js';
 import { deleteDiskNodes, forgetDisk } from './disk-removal.js';
 import { plugWhole } from './whole-plug.js';
-import { withUsbPortOrRefusal } from './plug-defaults.js';
 import { refuseFdGroupHotplug } from '../fdgroup/fd-sets.js';
 
 const D = ErrorDomain.QEMU;
@@ -55,7 +54,7 @@ export async function attachDiskLive(drv: DriverContext, status: ActiveStatus, e
   def.devices.push(own!);
   qemuDiskDefaults(def);
   assignPciAddresses(def.devices, def.os.machine, true);
-  withUsbPortOrRefusal(() => assignUsbAddresses(def));
+  assignUsbAddresses(def);
   const placed = disksOf(def.devices).find((d) => d.target === view.target)!;
   const disk = await resolveHotplugDisk(drv, placed, def.devices, status.nextNode);
   // libvirt numbers a disk's images before anything can fail, so a failed plug uses its numbers up too.

@@ -1,5 +1,4 @@
-import { deviceElement, DEVICE_KIND_ORDER, parseDevice, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
-import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
+import { deviceElement, DEVICE_KIND_ORDER, newDevice, parseDevice, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { applyQemuDefaults } from '../driver/qemu-defaults.js';
 
@@ -28,8 +27,26 @@ export function withPlugDefaults(scratch: DomainDef, given: XmlElement, alias: s
   return parseDevice(found!)!;
 }
 
+/**
+ * Where libvirt puts a new controller among the controllers: before the first of its type with a
+ * higher index, else after the last of its type; undefined when none has its type.
+ */
+function controllerPlace(def: DomainDef, el: XmlElement): number | undefined {
+  const dev = parseDevice(el);
+  if (dev?.kind !== 'controller') return undefined;
+  const same = devicesOf(def.devices, 'controller').filter((c) => c.type === dev.type);
+  const after = same.find((c) => (c.index ?? 0) > (dev.index ?? 0));
+  if (after) return def.devices.indexOf(after.xml!);
+  return same.length > 0 ? def.devices.indexOf(same.at(-1)!.xml!) + 1 : undefined;
+}
+
 /** Puts `el` after the devices of its kind and those libvirt writes before them (its arrays' order). */
 export function insertByKind(def: DomainDef, el: XmlElement): void {
+  const place = controllerPlace(def, el);
+  if (place !== undefined) {
+    def.devices.splice(place, 0, el);
+    return;
+  }
   const rank = (name: string): number => {
     const i = DEVICE_KIND_ORDER.indexOf(name);
     return i < 0 ? DEVICE_KIND_ORDER.length : i;
@@ -39,15 +56,12 @@ export function insertByKind(def: DomainDef, el: XmlElement): void {
 }
 
 /**
- * `place` (the USB addresses given to a definition with one device more) with libvirt's refusal
- * of a plug that finds no free USB port: an internal error there, not the define's XML error (one
- * device more than the ports leaves none for a hub either).
+ * libvirt's old pairing, made at an attach whatever the port's bus: the serial port `serial` of
+ * `def`, now its only one, with no console beside it, gets a console that copies it (host side,
+ * port 0, and the port's address and alias, which the two share).
  */
-export function withUsbPortOrRefusal<T>(place: () => T): T {
-  try {
-    return place();
-  } catch (e) {
-    if (e instanceof VirError && e.detail === 'No free USB ports') throw new VirError(ErrorCode.INTERNAL_ERROR, e.detail, ErrorDomain.QEMU);
-    throw e;
-  }
+export function addFirstSerialConsole(def: DomainDef, serial: DomainDevice): void {
+  if (serial.kind !== 'serial' || devicesOf(def.devices, 'serial').length !== 1 || devicesOf(def.devices, 'console').length > 0) return;
+  const { type, sources, protocol, address, alias } = serial;
+  insertByKind(def, deviceElement(newDevice('console', { type, sources, protocol, address, alias, target: { type: 'serial', port: 0 } })));
 }

@@ -7,7 +7,7 @@ import { recordPtys, recordVirtioConsoles } from '../console/chardev-ptys.js';
 import { liveAlias, withDeviceAliases } from '../devices/device-aliases.js';
 import { checkSpicevmc } from '../devices/spicevmc-check.js';
 import { devicesOf } from '../devices/typed-devices.js';
-import { assignUsbAddresses } from '../devices/usb-addresses.js';
+import { assignUsbAddresses, requireUsbPort } from '../devices/usb-addresses.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { withMonitor } from '../driver/monitor.js';
 import { openVhostVsock, recordVsockCid, type OpenedVsock } from '../process/vhost-vsock.js';
@@ -16,7 +16,7 @@ import type { ActiveStatus } from '../state/domain-status.js';
 import { writeStatus } from '../state/run-status.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { raiseDeviceAdded } from './device-added.js';
-import { insertByKind, withPlugDefaults, withUsbPortOrRefusal } from './plug-defaults.js';
+import { addFirstSerialConsole, insertByKind, withPlugDefaults } from './plug-defaults.js';
 import { plugParts, type PlugParts } from './plug-parts.js';
 import { matchWholeDevice } from './whole-device-find.js';
 
@@ -117,9 +117,12 @@ export async function plugWhole(drv: DriverContext, status: ActiveStatus, given:
   insertByKind(def, el);
   if (CHARDEV_KINDS.includes(el.name) || el.name === 'redirdev') checkSpicevmc(def);
   assignPciAddresses(def.devices, def.os.machine, true);
-  withUsbPortOrRefusal(() => assignUsbAddresses(def));
-  const placed = parseDevice(def.devices.find((x) => x.name === el.name && (parseDevice(x) as { alias?: string }).alias === alias)!)!;
+  assignUsbAddresses(def);
+  const placedEl = def.devices.find((x) => x.name === el.name && (parseDevice(x) as { alias?: string }).alias === alias)!;
+  requireUsbPort(placedEl);
+  const placed = parseDevice(placedEl)!;
   refuseMissingPath(placed);
+  addFirstSerialConsole(def, placed);
   const vsock = placed.kind === 'vsock' ? await openVhostVsock(placed) : undefined;
   try {
     const parts = plugParts(def, placed, alias, status.runDir, vsock);
