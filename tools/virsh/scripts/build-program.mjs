@@ -380,6 +380,8 @@ try {
   if (notRecorded !== undefined) {
     console.warn(`build-program: the QEMU code caches are recorded without QEMU (${notRecorded})`);
     copyFileSync(join(out, 'program.cache'), join(out, 'program-qemu.cache'));
+    // A recording adds to the cache it loaded: what a failed run wrote goes first.
+    for (const name of SIDE_BUNDLES) rmSync(join(out, `${name}.cache`), { force: true });
     recordCaches(SIDE_BUNDLES, `qemu:///embed?root=${join(work, 'empty')}`, 'list --all');
   }
 } finally {
