@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, sideBundleName, type BundleExports } from './program-protocol.js';
+import { mainCacheName } from './main-cache.js';
 
 /**
  * The launcher's own `require` (it is built as CommonJS beside the bundles, so it resolves as one of
@@ -22,8 +23,9 @@ import { FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, sideB
 const baseRequire: NodeJS.Require = require;
 
 /**
- * The bundles whose code caches this run records at exit (the build sets it): `program` for the
- * main bundle; a side bundle (`side-remote`) is also loaded with all its packages, to compile their start.
+ * The code caches this run records at exit (the build sets it): `program` or `program-qemu` for the
+ * main bundle's (see src/main-cache.ts); a side bundle (`side-remote`) is also loaded with all its
+ * packages, to compile their start.
  */
 const recording = new Set((process.env['TSVIRSH_RECORD_CODE_CACHE'] ?? '').split(','));
 
@@ -108,10 +110,10 @@ function load(bundle: { exports: unknown }, spec: string): unknown {
   return loader();
 }
 
-/** Runs a bundle (`NAME.cjs`) from its code cache, filling in its module object. */
-function run(name: string, mod: { exports: unknown }): { exports: unknown } {
+/** Runs a bundle (`NAME.cjs`) from its code cache (`CACHE.cache`), filling in its module object. */
+function run(name: string, mod: { exports: unknown }, cache: string = name): { exports: unknown } {
   const file = join(import.meta.dirname, `${name}.cjs`);
-  const cacheFile = join(import.meta.dirname, `${name}.cache`);
+  const cacheFile = join(import.meta.dirname, `${cache}.cache`);
   // The build writes the bundles in ASCII (esbuild escapes the rest), which latin1 decodes as a plain copy.
   const source = readFileSync(file, 'latin1');
   let cachedData: Buffer | undefined;
@@ -123,7 +125,7 @@ function run(name: string, mod: { exports: unknown }): { exports: unknown } {
   // A cache made by another Node version is refused by V8 (cachedDataRejected) and ignored.
   const wrapper = `(function (exports, require, module, __filename, __dirname, ${FILE_URL}) {${source}\n})`;
   const script = new Script(wrapper, { filename: file, cachedData });
-  if (recording.has(name)) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+  if (recording.has(cache)) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
   (script.runInThisContext() as (...args: unknown[]) => void)(mod.exports, programRequire, mod, file, import.meta.dirname, fileURL);
   return mod;
 }
@@ -140,7 +142,7 @@ function side(name: string): { exports: unknown } {
   return bundle;
 }
 
-run('program', main);
+run('program', main, mainCacheName(process.argv.slice(2), process.env));
 for (const name of recording) {
   if (name.startsWith('side-')) for (const spec of Object.keys((side(name).exports as BundleExports).modules)) load(side(name), spec);
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { VNC_LISTEN } from '../command/device-args.js';
 import { hugepageContext, makeHugepageDirs } from '../process/hugetlbfs.js';
 import { FIRST_PASSED_FD, launchQemu } from '../process/qemu-launch.js';
 import { PassedFds } from '../process/passed-fds.js';
+import { kernelRandomBytes } from '../process/kernel-random.js';
 import type { HostFds } from '../command/chardev-host.js';
 import { checkEmulator } from '../process/emulator-check.js';
 import { closePlugFds, plugInterfaces, type OpenedPlug } from '../network/interface-plug.js';
@@ -164,7 +164,7 @@ export async function startDomain(drv: DriverContext, def: DomainDef, opts: Star
     // own on a loaded machine, and a start made about twenty before QEMU was spawned.
     mkdirSync(status.runDir, { recursive: true, mode: 0o700 });
     const masterKeyFile = join(status.runDir, 'master-key.aes');
-    writeFileSync(masterKeyFile, randomBytes(32), { mode: 0o600 });
+    writeFileSync(masterKeyFile, kernelRandomBytes(32), { mode: 0o600 });
     const pidFile = pidFileIn(status.runDir);
     // QEMU writes its pid too, for a start whose launcher dies before recording it.
     const vsockDev = devicesOf(def.devices, 'vsock')[0];
