@@ -29,8 +29,16 @@ function nameEnd(text: string, i: number): number {
   }
 }
 
-function hasAttr(el: XmlElement, name: string): boolean {
-  for (let k = 0; k < el.attrs.length; k++) if (el.attrs[k]![0] === name) return true;
+/**
+ * The attributes of the element being read and the children of the open ones (each open element's
+ * from its mark on), gathered here and copied to arrays of their exact size when complete: an
+ * array grown by `push` from empty reserves room for sixteen, for every element of every document.
+ */
+const attrs: Array<[string, string]> = [];
+const kids: XmlNode[] = [];
+
+function hasAttr(count: number, name: string): boolean {
+  for (let k = 0; k < count; k++) if (attrs[k]![0] === name) return true;
   return false;
 }
 
@@ -89,6 +97,9 @@ export function fastParse(text: string, decode: (s: string) => string | undefine
   if (text.includes('\r') || text.includes(']]>')) return undefined;
   const n = text.length;
   const stack: XmlElement[] = [];
+  /** Where each open element's children start in `kids`. */
+  const marks: number[] = [];
+  kids.length = 0;
   let root: XmlElement | undefined;
   let i = 0;
   let seen = 0;
@@ -113,13 +124,18 @@ export function fastParse(text: string, decode: (s: string) => string | undefine
       } else {
         const t = found & AMP ? decode(text.slice(i, stop)) : textAt(text, i, stop);
         if (t === undefined) return undefined;
-        stack[stack.length - 1]!.children.push({ kind: 'text', text: t });
+        kids.push({ kind: 'text', text: t });
       }
     }
     if (lt < 0) break;
     const c = text.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
       const top = stack.pop();
+      if (top) {
+        const mark = marks.pop()!;
+        top.children = kids.slice(mark);
+        kids.length = mark;
+      }
       const end = nameEnd(text, lt + 2);
       if (!top || end - lt - 2 !== top.name.length || !text.startsWith(top.name, lt + 2)) return undefined;
       const gt = skipSpace(text, end);
@@ -134,15 +150,17 @@ export function fastParse(text: string, decode: (s: string) => string | undefine
       const found = scan(text, lt + 4, end);
       seen |= found;
       const body = text.slice(lt + 4, end);
-      // A `<` in a comment could be a late `<?xml`; references in one are only checked, the full way.
-      if (found & (AMP | LT) || body.includes('--') || body.endsWith('-')) return undefined;
-      if (stack.length > 0) stack[stack.length - 1]!.children.push({ kind: 'comment', text: body });
+      // A `<?` in a comment could be a late `<?xml`; a reference in one is checked, never decoded.
+      if ((found & LT && body.includes('<?')) || (found & AMP && decode(body) === undefined)) return undefined;
+      if (body.includes('--') || body.endsWith('-')) return undefined;
+      if (stack.length > 0) kids.push({ kind: 'comment', text: body });
       i = end + 3;
       continue;
     }
     let j = nameEnd(text, lt + 1);
     if (j === lt + 1 || (stack.length === 0 && root)) return undefined;
-    const el = element(text.slice(lt + 1, j));
+    const name = text.slice(lt + 1, j);
+    let count = 0;
     for (;;) {
       const before = j;
       j = skipSpace(text, j);
@@ -152,7 +170,7 @@ export function fastParse(text: string, decode: (s: string) => string | undefine
       const nameAt = j;
       j = nameEnd(text, j);
       if (j === nameAt) return undefined;
-      const name = text.slice(nameAt, j);
+      const attrName = text.slice(nameAt, j);
       j = skipSpace(text, j);
       if (text.charCodeAt(j) !== 0x3d /* = */) return undefined;
       j = skipSpace(text, j + 1);
@@ -162,21 +180,23 @@ export function fastParse(text: string, decode: (s: string) => string | undefine
       if (end < 0) return undefined;
       const found = scan(text, j + 1, end);
       seen |= found;
-      if (found & (LT | TAB_LF) || hasAttr(el, name)) return undefined;
+      if (found & (LT | TAB_LF) || hasAttr(count, attrName)) return undefined;
       const value = found & AMP ? decode(text.slice(j + 1, end)) : text.slice(j + 1, end);
       if (value === undefined) return undefined;
-      el.attrs.push([name, value]);
+      attrs[count++] = [attrName, value];
       j = end + 1;
     }
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(el as XmlNode);
+    const el = element(name, count === 0 ? [] : attrs.slice(0, count));
+    if (stack.length > 0) kids.push(el);
     else root = el;
     if (text.charCodeAt(j) === 0x2f) i = j + 2;
     else {
       if (stack.push(el) > MAX_DEPTH) return undefined;
+      marks.push(kids.length);
       i = j + 1;
     }
   }
   if (seen & BAD || (seen & EQUALS && QUOTED_LT.test(text))) return undefined;
+  kids.length = 0;
   return stack.length === 0 ? root : undefined;
 }

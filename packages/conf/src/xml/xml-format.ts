@@ -49,13 +49,13 @@ const nodeKey = (c: XmlNode): string => (c.kind === 'element' ? c.name : c.kind 
 
 /** The children that are not layout (whitespace-only text), the array itself when all are. */
 function contentOf(children: XmlNode[]): XmlNode[] {
-  for (let i = 0; i < children.length; i++) {
-    if (!isBlank(children[i]!)) continue;
-    const out = children.slice(0, i);
-    for (let j = i + 1; j < children.length; j++) if (!isBlank(children[j]!)) out.push(children[j]!);
-    return out;
-  }
-  return children;
+  let count = 0;
+  for (let i = 0; i < children.length; i++) if (!isBlank(children[i]!)) count++;
+  if (count === children.length) return children;
+  // Of its exact size: an array grown by `push` from empty reserves room for sixteen.
+  const out = new Array<XmlNode>(count);
+  for (let i = 0, j = 0; i < children.length; i++) if (!isBlank(children[i]!)) out[j++] = children[i]!;
+  return out;
 }
 
 /** A spec's order tables as rank maps. */
