@@ -38,10 +38,20 @@ const HEX_WIDTHS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
 };
 
 const PLAIN = child('address', ADDRESS_FIELDS);
-const BY_TYPE: Readonly<Record<string, typeof PLAIN>> = Object.fromEntries(Object.entries(HEX_WIDTHS).map(([type, widths]) => [
-  type,
-  child('address', { ...ADDRESS_FIELDS, ...Object.fromEntries(Object.entries(widths).map(([name, w]) => [name, attr(name, hex(w))])) }),
-]));
+/** Each type's binding with its hexadecimal fields, made when an address of that type is first written. */
+const byType = new Map<string, typeof PLAIN>();
+
+function bindingOf(type: string | undefined): typeof PLAIN {
+  const widths = type === undefined ? undefined : own(HEX_WIDTHS, type);
+  if (type === undefined || widths === undefined) return PLAIN;
+  let binding = byType.get(type);
+  if (binding === undefined) {
+    const hexFields = Object.fromEntries(Object.entries(widths).map(([name, w]) => [name, attr(name, hex(w))]));
+    binding = child('address', { ...ADDRESS_FIELDS, ...hexFields });
+    byType.set(type, binding);
+  }
+  return binding;
+}
 
 /**
  * `<address>`: the bus address of a device. Written in libvirt's spelling for its type, so a
@@ -50,7 +60,7 @@ const BY_TYPE: Readonly<Record<string, typeof PLAIN>> = Object.fromEntries(Objec
  */
 export const ADDRESS: Binding<Fields<typeof ADDRESS_FIELDS>> = {
   read: PLAIN.read,
-  write: (el, v) => ((v?.type !== undefined && own(BY_TYPE, v.type)) || PLAIN).write(el, v),
+  write: (el, v) => bindingOf(v?.type).write(el, v),
 };
 
 /** What every device may carry: its bus address, its alias and, for bootable ones, a boot order. */

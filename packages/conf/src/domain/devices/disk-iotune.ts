@@ -37,15 +37,17 @@ function limitChild(field: string): Binding<bigint> {
   return { ...text, read: (el) => (text.read(el) === 0n ? undefined : text.read(el)) };
 }
 
-const SHAPE = {
+const shape = () => ({
   ...Object.fromEntries(DISK_IOTUNE_LIMITS.map((f) => [f, limitChild(f)])) as Record<DiskIotuneLimit, Binding<bigint>>,
   group_name: childText('group_name'),
-};
+});
 
 /** A disk's `<iotune>`: its I/O limits, keyed by libvirt's names (bytes or operations per second, seconds for `_length`). */
-export type DiskIotune = Fields<typeof SHAPE>;
+export type DiskIotune = Fields<ReturnType<typeof shape>>;
 
-const ELEMENT = child('iotune', SHAPE);
+let element: Binding<DiskIotune> | undefined;
+/** `<iotune>`'s binding, made when a disk's iotune is first read or written rather than at load. */
+const iotune = (): Binding<DiskIotune> => (element ??= child('iotune', shape()));
 const hasAny = (t: DiskIotune | undefined): t is DiskIotune => t !== undefined && Object.values(t).some((v) => v !== undefined);
 
 /**
@@ -53,9 +55,9 @@ const hasAny = (t: DiskIotune | undefined): t is DiskIotune => t !== undefined &
  * children are put in libvirt's order when the domain is formatted.
  */
 export const DISK_IOTUNE: Binding<DiskIotune> = {
-  ...ELEMENT,
-  read: (el) => { const t = ELEMENT.read(el); return hasAny(t) ? t : undefined; },
-  write: (el, v) => ELEMENT.write(el, hasAny(v) ? v : undefined),
+  writes: { child: 'iotune' },
+  read: (el) => { const t = iotune().read(el); return hasAny(t) ? t : undefined; },
+  write: (el, v) => iotune().write(el, hasAny(v) ? v : undefined),
 };
 
 /** The pairs libvirt refuses together: a total limit beside a read or write one of the same kind. */

@@ -1,6 +1,6 @@
 import { attr, body, child, model, type Binding } from '../../model/binding.js';
 import { oneOf, supported, uint } from '../../model/codec.js';
-import { CHARDEV_SOURCES } from './chardev.js';
+import { chardevSources } from './chardev.js';
 import { DEVICE_INFO } from './device-info.js';
 import { VIRTIO_OPTIONS } from './virtio-options.js';
 
@@ -25,7 +25,7 @@ export const RNG = model('rng', () => ({
     // The random backend's device file, written as the element's text.
     path: nonBlankText,
     // The egd backend's character device.
-    ...CHARDEV_SOURCES,
+    ...chardevSources(),
   }),
   ...DEVICE_INFO,
 }));

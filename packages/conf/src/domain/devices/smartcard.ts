@@ -1,6 +1,6 @@
 import { attr, body, childText, list, model } from '../../model/binding.js';
 import { oneOf } from '../../model/codec.js';
-import { CHARDEV_SOURCES } from './chardev.js';
+import { chardevSources } from './chardev.js';
 import { DEVICE_INFO } from './device-info.js';
 
 /** `<smartcard>`: a CCID smartcard reader, backed by the host's reader, certificates or a channel. */
@@ -10,6 +10,6 @@ export const SMARTCARD = model('smartcard', () => ({
   certificates: list('certificate', { path: body() }),
   database: childText('database'),
   // A passthrough card's character device.
-  ...CHARDEV_SOURCES,
+  ...chardevSources(),
   ...DEVICE_INFO,
 }));

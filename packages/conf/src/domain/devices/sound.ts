@@ -12,7 +12,7 @@ export const SOUND = model('sound', () => ({
 }));
 
 /** One direction (`<input>`, `<output>`) of an audio backend: what every backend takes, then each backend's own. */
-const AUDIO_DIRECTION = {
+const audioDirection = () => ({
   mixingEngine: attr('mixingEngine'),
   fixedSettings: attr('fixedSettings'),
   voices: attr('voices', uint),
@@ -33,7 +33,7 @@ const AUDIO_DIRECTION = {
   clientName: attr('clientName'),
   connectPorts: attr('connectPorts'),
   exactName: attr('exactName'),
-};
+});
 
 /** `<audio>`: a host audio backend that sound cards and displays play through. */
 export const AUDIO = model('audio', () => ({
@@ -48,6 +48,6 @@ export const AUDIO = model('audio', () => ({
   tryMMap: attr('tryMMap'),
   exclusive: attr('exclusive'),
   dspPolicy: attr('dspPolicy', uint),
-  inputs: list('input', AUDIO_DIRECTION),
-  outputs: list('output', AUDIO_DIRECTION),
+  inputs: list('input', audioDirection()),
+  outputs: list('output', audioDirection()),
 }));
