@@ -5,7 +5,7 @@ import { devicesOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { applyQemuDefaults } from '../driver/qemu-defaults.js';
 import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
-import { findWholeConfigDevice, isWholeKind } from './whole-device-find.js';
+import { findConfigDevice } from './config-device-find.js';
 
 /**
  * The kinds (beyond disks, host devices, interfaces and memory, which have their own paths) that
@@ -29,14 +29,11 @@ function serialConsole(def: DomainDef, el: XmlElement): XmlElement[] {
 /**
  * Removes the device `el` describes from the persistent definition (detach-device --config), found
  * as libvirt finds its kind, refused in libvirt's words when none matches; the kinds it refuses are
- * refused before any lookup. Sound cards, filesystems and leases are removed by alias only here.
+ * refused before any lookup.
  */
 export function detachWholeConfigByXml(drv: DriverContext, d: StoredDomain, el: XmlElement): () => Promise<void> {
   if (!REMOVABLE.has(el.name)) return detachWholeConfig(drv, d, el);
-  if (!isWholeKind(el.name)) {
-    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `persistent detach of device '${el.name}' by its XML is not supported by this driver yet`, ErrorDomain.QEMU);
-  }
-  return detachWholeConfig(drv, d, findWholeConfigDevice(d.persistentDef!, el));
+  return detachWholeConfig(drv, d, findConfigDevice(d.persistentDef!, el));
 }
 
 /**

@@ -20,7 +20,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === 
 /** virDomainDeviceInfoAddressIsEqual: the same address type and numbers (none on both counts). */
 const sameAddress = (a: Address, b: Address): boolean => same(a, b);
 /** An address the asked device gives must be the found one's; none matches any. */
-const addressFits = (asked: Address, found: Address): boolean => asked?.type === undefined || sameAddress(asked, found);
+export const addressFits = (asked: Address, found: Address): boolean => asked?.type === undefined || sameAddress(asked, found);
 
 /** virDomainChrSourceDefIsEqual: the host side's type and what identifies it for that type. */
 function sameSource(typeA: string | undefined, a: readonly Source[] | undefined, typeB: string | undefined, b: readonly Source[] | undefined): boolean {
