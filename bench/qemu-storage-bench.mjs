@@ -8,8 +8,9 @@
 // by packages/driver-qemu/scripts/libvirtd-up.sh); each side has its own copy of the image. Each
 // figure is the median wall time of a whole CLI invocation (each blockcopy run is printed too); the
 // sides take turns within each run, and the load average is printed with them, as other engineers
-// share the machine. Needs root.
-// Env: BENCH_STORAGE_RUNS (default 5).
+// share the machine. Small domains run beside the one copied (BENCH_STORAGE_BESIDE, default 1):
+// a listener for one domain's events (blockcopy --wait) should cost that domain alone. Needs root.
+// Env: BENCH_STORAGE_RUNS (default 5), BENCH_STORAGE_BESIDE (default 1).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { libvirtSide, median, qemuSides } from './qemu-sides.mjs';
 
 const RUNS = Number(process.env.BENCH_STORAGE_RUNS ?? 5);
+const BESIDE = Number(process.env.BENCH_STORAGE_BESIDE ?? 1);
 const haveLibvirt = libvirtSide('qemu-storage-bench', 'libvirtd');
 const tmp = mkdtempSync(join(tmpdir(), 'qemu-storage-bench-'));
 const { sides, run, quiet } = qemuSides(`qemu:///embed?root=${tmp}/root`, haveLibvirt, { asUsersRunIt: true });
@@ -26,11 +28,15 @@ const domainXML = (disk) => `<domain type='qemu'><name>${NAME}</name><memory uni
 <os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
 <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk>
 <memballoon model='none'/></devices></domain>`;
+const besideNames = Array.from({ length: BESIDE }, (_, k) => `${NAME}-b${k}`);
+const besideXML = (name) => `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='pc'>hvm</type></os><devices><memballoon model='none'/></devices></domain>`;
 
 const results = {};
 const loads = [];
 const record = (what, side, ms) => ((results[what] ??= {})[side] = ms);
 const FLOOR = 'uri (the floor: start, load, no work)';
+const COPY = `blockcopy --wait --finish, 256 MiB (${BESIDE} beside)`;
 const copies = {};
 try {
   const dirs = {};
@@ -43,6 +49,11 @@ try {
     writeFileSync(join(dir, 'dom.xml'), domainXML(image));
     quiet(side, 'destroy', NAME);
     run(side, 'create', join(dir, 'dom.xml'));
+    for (const name of besideNames) {
+      writeFileSync(join(dir, `${name}.xml`), besideXML(name));
+      quiet(side, 'destroy', name);
+      run(side, 'create', join(dir, `${name}.xml`));
+    }
   }
   const t = {};
   // The sides take turns within each run, so a change in the machine's load falls on both.
@@ -62,13 +73,13 @@ try {
   }
   for (const [side, mine] of Object.entries(t)) {
     record(FLOOR, side, median(mine.floor));
-    record('blockcopy --wait --finish, 256 MiB of data', side, median(mine.copy));
+    record(COPY, side, median(mine.copy));
     copies[side] = mine.copy;
     record('save of a running 256 MiB guest', side, median(mine.save));
     record('restore of it', side, median(mine.restore));
   }
 } finally {
-  for (const side of Object.keys(sides)) quiet(side, 'destroy', NAME);
+  for (const side of Object.keys(sides)) for (const name of [NAME, ...besideNames]) quiet(side, 'destroy', name);
   rmSync(tmp, { recursive: true, force: true });
 }
 
