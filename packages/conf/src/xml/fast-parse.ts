@@ -51,6 +51,15 @@ const TAB_LF = 8;
 /** A character XML does not allow (a control character, U+FFFE, U+FFFF): libxml2 words the refusal. */
 const BAD = 16;
 
+/** What each ASCII character counts as in a scan. */
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 0x20; c++) CLASS[c] = BAD;
+CLASS[0x09] = TAB_LF;
+CLASS[0x0a] = TAB_LF;
+CLASS[0x26] = AMP;
+CLASS[0x3c] = LT;
+CLASS[0x3d] = EQUALS;
+
 /**
  * One scan of a run of text, a comment, an attribute value or the declaration, by character code:
  * it stands in for the whole-document regexes the full way puts a document to first (control
@@ -60,12 +69,8 @@ function scan(text: string, from: number, to: number): number {
   let found = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c > 0x3d && c < 0xfffe) continue;
-    if (c === 0x3d) found |= EQUALS;
-    else if (c === 0x26) found |= AMP;
-    else if (c === 0x3c) found |= LT;
-    else if (c === 0x09 || c === 0x0a) found |= TAB_LF;
-    else if (c < 0x20 || c >= 0xfffe) found |= BAD;
+    if (c < 0x80) found |= CLASS[c]!;
+    else if (c >= 0xfffe) found |= BAD;
   }
   return found;
 }
