@@ -25,7 +25,7 @@ export { ALL_LIST_DOMAINS_FLAGS, matchesListDomainsFlags, type DomainListFacts }
 export * from './storage-flags.js';
 export * from './network-event-flags.js';
 export { ALL_LIST_STORAGE_POOLS_FLAGS, matchesListStoragePoolsFlags, type StoragePoolListFacts } from './storage-list-filter.js';
-export { matchesFlagGroups, type FlagCheck } from './flag-groups.js';
+export { flagFilter, matchesFlagGroups, type FlagCheck, type FlagTest } from './flag-groups.js';
 export { checkExclusiveFlags, checkRequiredFlag } from './objects/arg-checks.js';
 export {
   DRIVER_REGISTRY, REMOTE_PACKAGE, SECONDARY_PROVIDES, addDriverImporter, driverEntry, findDriver, loadDriver, registerDriver,

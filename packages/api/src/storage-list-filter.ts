@@ -1,4 +1,4 @@
-import { matchesFlagGroups } from './flag-groups.js';
+import { flagFilter } from './flag-groups.js';
 import { ListStoragePoolsFlags as F } from './storage-flags.js';
 
 /** What `virConnectListAllStoragePools` filters on, as a driver knows it about one pool. */
@@ -19,11 +19,9 @@ const TYPE_BITS: ReadonlyArray<[string, number]> = Object.entries(F)
   .map(([name, bit]) => [name.toLowerCase().replace('_', '-'), bit]);
 
 /** Whether a pool passes ListStoragePoolsFlags (libvirt's filter groups). */
-export function matchesListStoragePoolsFlags(p: StoragePoolListFacts, flags: number): boolean {
-  return matchesFlagGroups(flags, [
-    [[F.ACTIVE, p.active], [F.INACTIVE, !p.active]],
-    [[F.PERSISTENT, p.persistent], [F.TRANSIENT, !p.persistent]],
-    [[F.AUTOSTART, p.autostart], [F.NO_AUTOSTART, !p.autostart]],
-    TYPE_BITS.map(([type, bit]) => [bit, p.type === type] as const),
-  ]);
-}
+export const matchesListStoragePoolsFlags: (p: StoragePoolListFacts, flags: number) => boolean = flagFilter<StoragePoolListFacts>([
+  [[F.ACTIVE, (p) => p.active], [F.INACTIVE, (p) => !p.active]],
+  [[F.PERSISTENT, (p) => p.persistent], [F.TRANSIENT, (p) => !p.persistent]],
+  [[F.AUTOSTART, (p) => p.autostart], [F.NO_AUTOSTART, (p) => !p.autostart]],
+  TYPE_BITS.map(([type, bit]) => [bit, (p: StoragePoolListFacts) => p.type === type] as const),
+]);

@@ -9,6 +9,11 @@ export class TestEvents implements EventSource {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Whether anyone listens: a host with no listener makes no event (most calls of a script). */
+  get listening(): boolean {
+    return this.#listeners.size > 0;
+  }
+
   emit(event: DomainLifecycleEvent): void {
     for (const l of [...this.#listeners]) l(event);
   }

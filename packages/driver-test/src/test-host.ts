@@ -9,6 +9,10 @@ import { TestInterfaces } from './interface/interface-objects.js';
 import { TestNodeDevices } from './nodedev/test-nodedev-driver.js';
 import type { TestCell } from './host/test-capabilities.js';
 
+const hasName = (d: DomainObject, name: string): boolean => d.def.name === name;
+const hasUUID = (d: DomainObject, uuid: string): boolean => d.def.uuid === uuid;
+const hasID = (d: DomainObject, id: number): boolean => d.id === id;
+
 /**
  * One mock host: its domains, the next domain id and its node facts. `test:///default` has one per
  * process, shared by all its connections; each custom config file gets its own.
@@ -31,31 +35,38 @@ export class TestHost {
   }
 
   emit(obj: DomainObject, event: number, detail: number): void {
-    this.events.emit({ domain: this.ref(obj), event: event as DomainEventType, detail });
+    if (this.events.listening) this.events.emit({ domain: this.ref(obj), event: event as DomainEventType, detail });
+  }
+
+  /** The first domain `match` accepts: a loop, not find() with a closure made per lookup. */
+  #first<K>(match: (d: DomainObject, key: K) => boolean, key: K): DomainObject | undefined {
+    const { domains } = this;
+    for (let i = 0; i < domains.length; i++) if (match(domains[i]!, key)) return domains[i];
+    return undefined;
   }
 
   // libvirt's test driver reports a failed lookup as a bare "Domain not found".
   byName(name: string): DomainObject {
-    const obj = this.domains.find((d) => d.def.name === name);
+    const obj = this.#first(hasName, name);
     if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, undefined, ErrorDomain.TEST);
     return obj;
   }
 
   byID(id: number): DomainObject {
-    const obj = this.domains.find((d) => d.id === id && id !== -1);
+    const obj = id === -1 ? undefined : this.#first(hasID, id);
     if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, undefined, ErrorDomain.TEST);
     return obj;
   }
 
   byUUID(uuid: string): DomainObject {
-    const obj = this.domains.find((d) => d.def.uuid === uuid);
+    const obj = this.#first(hasUUID, uuid);
     if (!obj) throw new VirError(ErrorCode.NO_DOMAIN, undefined, ErrorDomain.TEST);
     return obj;
   }
 
   /** The object behind a handle, by UUID as libvirt looks a virDomainPtr up. */
   find(ref: DomainRef): DomainObject {
-    const obj = this.domains.find((d) => d.def.uuid === ref.uuid);
+    const obj = this.#first(hasUUID, ref.uuid);
     if (!obj) {
       throw new VirError(ErrorCode.NO_DOMAIN, `no domain with matching uuid '${ref.uuid}' (${ref.name})`, ErrorDomain.TEST);
     }
@@ -68,7 +79,7 @@ export class TestHost {
    * Its errors come from libvirt's domain object list, hence ErrorDomain.DOMAIN.
    */
   add(def: DomainDef, persistent: boolean, live: boolean): { obj: DomainObject; replaced: boolean } {
-    const sameUUID = this.domains.find((d) => d.def.uuid === def.uuid);
+    const sameUUID = this.#first(hasUUID, def.uuid);
     if (sameUUID) {
       if (sameUUID.def.name !== def.name) {
         throw new VirError(ErrorCode.OPERATION_FAILED,
@@ -87,7 +98,7 @@ export class TestHost {
       if (persistent) sameUUID.persistent = true;
       return { obj: sameUUID, replaced: true };
     }
-    const sameName = this.domains.find((d) => d.def.name === def.name);
+    const sameName = this.#first(hasName, def.name);
     if (sameName) {
       throw new VirError(ErrorCode.OPERATION_FAILED,
         `domain '${def.name}' already exists with uuid ${sameName.def.uuid}`, ErrorDomain.DOMAIN);

@@ -14,37 +14,54 @@ export interface LookupWays {
 
 const ALL: LookupWays = { byId: true, byUUID: true, byName: true };
 
+/** One way of finding a domain: the words `-d` traces, whether the text may name it so, the lookup. */
+interface LookupWay {
+  readonly key: keyof LookupWays;
+  readonly what: string;
+  applies(text: string): boolean;
+  lookup(conn: Connection, text: string): Promise<Domain>;
+}
+
+const DIGITS = /^\d+$/;
+
+/** virsh's order of trying (a table, so that a lookup builds no closures of its own). */
+const WAYS: readonly LookupWay[] = [
+  { key: 'byId', what: 'looks like ID', applies: (t) => DIGITS.test(t) && Number(t) <= 0x7fffffff, lookup: (c, t) => c.lookupByID(Number(t)) },
+  { key: 'byUUID', what: 'trying as domain UUID', applies: uuidShaped, lookup: (c, t) => c.lookupByUUIDString(t) },
+  { key: 'byName', what: 'trying as domain NAME', applies: () => true, lookup: (c, t) => c.lookupByName(t) },
+];
+
+/** The ways from the `from`th on: the first that applies, then, if it fails, the next. */
+function lookupFrom(conn: Connection, text: string, ways: LookupWays, trace: ((what: string) => void) | undefined, from: number): Promise<Domain> {
+  for (let i = from; i < WAYS.length; i++) {
+    const way = WAYS[i]!;
+    if (!ways[way.key] || !way.applies(text)) continue;
+    trace?.(way.what);
+    return way.lookup(conn, text).catch(() => lookupFrom(conn, text, ways, trace, i + 1));
+  }
+  return Promise.reject(new CommandFailed(`failed to get domain '${text}'`));
+}
+
 /**
  * Finds a domain the way virsh does: a number is tried as an id, a UUID as a UUID, then the text
- * as a name; only the last failure's message is lost, as virsh replaces it with its own.
+ * as a name; only the last failure's message is lost, as virsh replaces it with its own. A chain
+ * of promises, not an async function with a try in a loop: run once per command of a script, V8
+ * optimised that one early, at a cost of its own (see run-commands.ts).
  */
-export async function lookupDomain(
-  conn: Connection, text: string, ways: LookupWays = ALL, trace?: (what: string) => void,
-): Promise<Domain> {
-  const attempts: Array<[string, () => Promise<Domain>]> = [];
-  if (ways.byId && /^\d+$/.test(text) && Number(text) <= 0x7fffffff) attempts.push(['looks like ID', () => conn.lookupByID(Number(text))]);
-  if (ways.byUUID && uuidShaped(text)) attempts.push(['trying as domain UUID', () => conn.lookupByUUIDString(text)]);
-  if (ways.byName) attempts.push(['trying as domain NAME', () => conn.lookupByName(text)]);
-  for (const [what, attempt] of attempts) {
-    trace?.(what);
-    try {
-      return await attempt();
-    } catch {
-      // try the next way, as virsh does
-    }
-  }
-  throw new CommandFailed(`failed to get domain '${text}'`);
+export function lookupDomain(conn: Connection, text: string, ways: LookupWays = ALL, trace?: (what: string) => void): Promise<Domain> {
+  return lookupFrom(conn, text, ways, trace, 0);
 }
 
 /**
  * The domain a command names in its option `opt` (virshCommandOptDomainBy): connects, looks it up
- * and says what it tries under `-d`.
+ * and says what it tries under `-d` (its messages built only then).
  */
 export async function domainArg(ctl: Ctl, cmd: ParsedCommand, ways: LookupWays = ALL, opt = 'domain'): Promise<Domain> {
   const text = cmd.required(opt);
-  const conn = await ctl.connect();
-  ctl.debug(DebugLevel.INFO, `${cmd.def.name}: found option <${opt}>: ${text}`);
-  return lookupDomain(conn, text, ways, (what) => ctl.debug(DebugLevel.DEBUG, `${cmd.def.name}: <${opt}> ${what}`));
+  const conn = ctl.openConnection ?? await ctl.connect();
+  if (ctl.debugs(DebugLevel.INFO)) ctl.debug(DebugLevel.INFO, `${cmd.def.name}: found option <${opt}>: ${text}`);
+  const trace = ctl.debugs(DebugLevel.DEBUG) ? (what: string): void => ctl.debug(DebugLevel.DEBUG, `${cmd.def.name}: <${opt}> ${what}`) : undefined;
+  return lookupDomain(conn, text, ways, trace);
 }
 
 /** Domains as command objects: option `domain`, found by id, UUID or name. */

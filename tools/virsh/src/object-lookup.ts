@@ -13,10 +13,10 @@ export async function lookupObject<T>(
   ctl: Ctl, cmd: ParsedCommand, opt: string, attempts: (text: string) => ReadonlyArray<LookupAttempt<T>>, failure: (text: string) => string,
 ): Promise<T> {
   const text = cmd.required(opt);
-  ctl.debug(DebugLevel.INFO, `${cmd.def.name}: found option <${opt}>: ${text}`);
+  if (ctl.debugs(DebugLevel.INFO)) ctl.debug(DebugLevel.INFO, `${cmd.def.name}: found option <${opt}>: ${text}`);
   let last: unknown;
   for (const [what, lookup] of attempts(text)) {
-    ctl.debug(DebugLevel.DEBUG, `${cmd.def.name}: <${opt}> ${what}`);
+    if (ctl.debugs(DebugLevel.DEBUG)) ctl.debug(DebugLevel.DEBUG, `${cmd.def.name}: <${opt}> ${what}`);
     try {
       return await lookup();
     } catch (e) {

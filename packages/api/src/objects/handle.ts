@@ -31,9 +31,10 @@ export function tableCaller<K extends DriverKind>(conn: Connection, kind: K): Ca
   if (!kinds) CALLERS.set(conn, (kinds = new Map()));
   let caller = kinds.get(kind);
   if (!caller) {
-    // Looked up at call time: a connection makes its own callers before it binds its tables.
+    // Found at the first call (a connection makes its own callers before it binds its tables), then kept.
+    let lookup: TableLookup | undefined;
     caller = callerFor((api) => {
-      const lookup = LOOKUPS.get(conn);
+      lookup ??= LOOKUPS.get(conn);
       if (!lookup) throw new TypeError('not a connection made by @tsvirt/api');
       return lookup(kind, api);
     }, () => conn.isReadOnly());

@@ -79,6 +79,10 @@ export class Ctl {
   debug(level: DebugLevel, text: string): void {
     if (level >= this.opts.debug) this.#stdout += `${text}\n`;
   }
+  /** Whether `-d` shows messages of `level`: a caller builds a message only then. */
+  debugs(level: DebugLevel): boolean {
+    return level >= this.opts.debug;
+  }
   error(message: string): void {
     this.#stderr += `error: ${message}\n`;
   }
@@ -112,6 +116,13 @@ export class Ctl {
   /** Whether the connection is open. */
   get connected(): boolean {
     return this.#conn !== undefined;
+  }
+  /**
+   * The connection if open: a command that runs after runCommands opened it takes it without
+   * awaiting connect(), whose promise and turn of the microtask queue are a part of a quick command.
+   */
+  get openConnection(): Connection | undefined {
+    return this.#conn;
   }
 
   /** Opens the connection; virsh reports a failure as two error lines. */

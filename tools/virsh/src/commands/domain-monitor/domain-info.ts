@@ -13,7 +13,7 @@ export const dominfo = objectCommand({
   object: DOMAIN,
   options: [jsonOpt],
   async run(dom, ctl, cmd) {
-    const conn = await ctl.connect();
+    const conn = ctl.openConnection ?? await ctl.connect();
     const id = dom.getID();
     const info = await dom.getInfo();
     const fields: Field[] = [

@@ -73,8 +73,8 @@ export const list: CommandDef = {
     cmd.exclusive('table', 'id');
     // Active domains unless --inactive or --all say otherwise; every other filter narrows that.
     let flags: number = cmd.bool('all') ? F.ACTIVE | F.INACTIVE : cmd.bool('inactive') ? F.INACTIVE : F.ACTIVE;
-    for (const [name, bits] of FILTERS.slice(2)) if (cmd.bool(name)) flags |= bits;
-    const conn = await ctl.connect();
+    for (let i = 2; i < FILTERS.length; i++) if (cmd.bool(FILTERS[i]![0])) flags |= FILTERS[i]![1];
+    const conn = ctl.openConnection ?? await ctl.connect();
     const doms = sortDomains(await conn.listAllDomains(flags));
 
     const byName = cmd.bool('name');
@@ -100,7 +100,7 @@ export const list: CommandDef = {
 
     const rows: ListRow[] = [];
     for (const d of doms) {
-      const [state] = await d.getState();
+      const state = (await d.getState())[0];
       const managed = cmd.bool('managed-save') && state === DomainState.SHUTOFF && (await d.hasManagedSaveImage());
       rows.push({ dom: d, state: managed ? 'saved' : stateName(state), title: cmd.bool('title') ? await domainTitle(d) : '' });
     }

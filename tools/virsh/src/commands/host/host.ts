@@ -11,7 +11,7 @@ export const nodeinfo: CommandDef = {
   desc: 'Returns basic information about the node.',
   options: [jsonOpt],
   async run(ctl, cmd) {
-    const info = await (await ctl.connect()).nodeGetInfo();
+    const info = await (ctl.openConnection ?? await ctl.connect()).nodeGetInfo();
     // virsh prints virNodeInfo's unsigned fields with %d, and no frequency when it is 0.
     const int = (v: number): string => String(v | 0);
     printFields(ctl, cmd, [
@@ -53,7 +53,7 @@ export const uri: CommandDef = {
   help: 'print the hypervisor canonical URI',
   options: [],
   async run(ctl) {
-    ctl.print(`${(await ctl.connect()).getURI()}\n`);
+    ctl.print(`${(ctl.openConnection ?? await ctl.connect()).getURI()}\n`);
     return true;
   },
 };
