@@ -324,14 +324,17 @@ await build({ ...common, supported: {}, entryPoints: { tsvirsh: join(root, 'dist
 mkdirSync(join(root, 'dist/bundle'), { recursive: true });
 writeFileSync(join(root, 'dist/bundle/cli.js'), "import '../program/tsvirsh.cjs';\n");
 
-// The commands whose code the cache holds compiled: the start-up path and the common listings.
-const WARM_UP = 'list --all; dominfo test; domstate test; dumpxml test; net-list --all; pool-list --all; vol-list default-pool; iface-list; version';
+// The commands whose code the cache holds compiled: the start-up path, the common listings and a
+// define (test:///default's own domain is prebuilt, so only a define parses a whole domain).
+const WARM_UP = (xml) => `list --all; dominfo test; domstate test; dumpxml test; define ${xml}; undefine warm-up; net-list --all; pool-list --all; vol-list default-pool; iface-list; version`;
+const WARM_UP_DOMAIN = "<domain type='test'><name>warm-up</name><memory>8192</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/guest/warm-up'/><target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/></interface></devices></domain>";
 // The side bundles' caches hold the start of their packages and a QEMU listing (the QEMU driver and
 // the secondary drivers opened, conf's state files and their schemas), on an empty root of the
 // embedded driver, which needs no QEMU binary.
 const qemuRoot = mkdtempSync(join(tmpdir(), 'tsvirsh-build-'));
 try {
-  for (const [record, uri, commands] of [['program', 'test:///default', WARM_UP], [SIDE_BUNDLES.join(','), `qemu:///embed?root=${qemuRoot}`, 'list --all']]) {
+  writeFileSync(join(qemuRoot, 'warm-up.xml'), WARM_UP_DOMAIN);
+  for (const [record, uri, commands] of [['program', 'test:///default', WARM_UP(join(qemuRoot, 'warm-up.xml'))], [SIDE_BUNDLES.join(','), `qemu:///embed?root=${qemuRoot}`, 'list --all']]) {
     const r = spawnSync(process.execPath, [join(out, 'tsvirsh.cjs'), '-q', '-c', uri, commands], {
       env: { ...process.env, TSVIRSH_RECORD_CODE_CACHE: record }, encoding: 'utf8',
     });
