@@ -325,8 +325,10 @@ mkdirSync(join(root, 'dist/bundle'), { recursive: true });
 writeFileSync(join(root, 'dist/bundle/cli.js'), "import '../program/tsvirsh.cjs';\n");
 
 // The commands whose code the main bundle's test cache (`program.cache`) holds compiled: the
-// start-up path and the common listings.
-const WARM_UP = 'list --all; dominfo test; domstate test; dumpxml test; net-list --all; pool-list --all; vol-list default-pool; iface-list; version';
+// start-up path, the common listings and a define (test:///default's own domain is prebuilt, so
+// only a define parses a whole domain).
+const WARM_UP = (xml) => `list --all; dominfo test; domstate test; dumpxml test; define ${xml}; undefine warm-up; net-list --all; pool-list --all; vol-list default-pool; iface-list; version`;
+const WARM_UP_DOMAIN = "<domain type='test'><name>warm-up</name><memory>8192</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/guest/warm-up'/><target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/></interface></devices></domain>";
 /** Runs `./tsvirsh -q -c URI COMMANDS` from the program just built. */
 const tsvirshRun = (uri, commands, env = {}) =>
   spawnSync(process.execPath, [join(out, 'tsvirsh.cjs'), '-q', '-c', uri, commands], { env: { ...process.env, ...env }, encoding: 'utf8' });
@@ -335,7 +337,6 @@ function recordCaches(record, uri, commands) {
   const r = tsvirshRun(uri, commands, { TSVIRSH_RECORD_CODE_CACHE: record.join(',') });
   if (r.status !== 0 || r.stderr) throw new Error(`recording the code caches ${record}: tsvirsh exited with ${r.status}: ${r.stderr}`);
 }
-recordCaches(['program'], 'test:///default', WARM_UP);
 
 /**
  * The QEMU caches: the main bundle's second cache (`program-qemu.cache`, which the launcher loads
@@ -376,6 +377,8 @@ function recordOnQemu(work) {
 }
 const work = mkdtempSync(join(tmpdir(), 'tsvirsh-build-'));
 try {
+  writeFileSync(join(work, 'warm-up.xml'), WARM_UP_DOMAIN);
+  recordCaches(['program'], 'test:///default', WARM_UP(join(work, 'warm-up.xml')));
   const notRecorded = recordOnQemu(work);
   if (notRecorded !== undefined) {
     console.warn(`build-program: the QEMU code caches are recorded without QEMU (${notRecorded})`);
