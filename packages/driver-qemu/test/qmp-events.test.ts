@@ -320,6 +320,33 @@ describe('holding only while someone listens', () => {
     }
   });
 
+  it('a listener of one domain not running yet: another process\'s start of it is announced and held, its QEMU killed is STOPPED (failed)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const other = new TestRoot();
+    try {
+      const c = await other.open();
+      await c.createXML(domainXml('besideA'), 0);
+      const dom = await c.defineXML(domainXml('laterA'));
+      const seen: Seen[] = [];
+      const off = await c.domainEventRegisterAny(dom, DomainEventID.LIFECYCLE, (d, e) => {
+        if (e.eventID === 0) seen.push([d.getName(), e.event, e.detail]);
+      });
+      // Its own definition (with its UUID): the other process defines it again and starts it.
+      const xml = await dom.getXMLDesc(DomainXMLFlags.INACTIVE);
+      const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/child-job.mjs', import.meta.url)), other.uri, 'start', 'laterA', xml], { stdio: 'ignore' });
+      await new Promise((r) => child.once('exit', r));
+      await rec.until(() => seen.length >= 1, 'laterA STARTED');
+      await new Promise((r) => setTimeout(r, 300));
+      process.kill(other.statuses().find((x) => x['name'] === 'laterA')!['pid'] as number, 'SIGKILL');
+      await rec.until(() => seen.length >= 2, 'laterA STOPPED');
+      expect(seen).toEqual([['laterA', E.STARTED, D.STARTED.BOOTED], ['laterA', E.STOPPED, D.STOPPED.FAILED]]);
+      off();
+    } finally {
+      await other.cleanup();
+    }
+  });
+
   it('a power-off nobody saw is acted on when the first listener comes; the last one leaving lets the monitor go', async () => {
     const other = new TestRoot();
     try {
