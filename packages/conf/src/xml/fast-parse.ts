@@ -99,12 +99,21 @@ const QUOTED_LT = /=\s*(?:"[^"]*<|'[^']*<)/;
  * one it does not know or a character XML does not allow.
  */
 export function fastParse(text: string, decode: (s: string) => string | undefined): XmlElement | undefined {
+  try {
+    return readTree(text, decode);
+  } finally {
+    // Nothing of a document stays referenced from the shared lists, the one it declined included.
+    kids.length = 0;
+    attrs.length = 0;
+  }
+}
+
+function readTree(text: string, decode: (s: string) => string | undefined): XmlElement | undefined {
   if (text.includes('\r') || text.includes(']]>')) return undefined;
   const n = text.length;
   const stack: XmlElement[] = [];
   /** Where each open element's children start in `kids`. */
   const marks: number[] = [];
-  kids.length = 0;
   let root: XmlElement | undefined;
   let i = 0;
   let seen = 0;
@@ -202,6 +211,5 @@ export function fastParse(text: string, decode: (s: string) => string | undefine
     }
   }
   if (seen & BAD || (seen & EQUALS && QUOTED_LT.test(text))) return undefined;
-  kids.length = 0;
   return stack.length === 0 ? root : undefined;
 }
