@@ -34,7 +34,7 @@ describe('flagFilter', () => {
     [[F.ACTIVE, d.active], [F.INACTIVE, !d.active]],
     [[F.PERSISTENT, d.persistent], [F.TRANSIENT, !d.persistent]],
     [[F.RUNNING, d.state === DomainState.RUNNING], [F.PAUSED, d.state === DomainState.PAUSED],
-      [F.SHUTOFF, d.state === DomainState.SHUTOFF], [F.OTHER, ![DomainState.RUNNING, DomainState.PAUSED, DomainState.SHUTOFF].includes(d.state)]],
+      [F.SHUTOFF, d.state === DomainState.SHUTOFF], [F.OTHER, d.state !== DomainState.RUNNING && d.state !== DomainState.PAUSED && d.state !== DomainState.SHUTOFF]],
     [[F.MANAGEDSAVE, d.hasManagedSave], [F.NO_MANAGEDSAVE, !d.hasManagedSave]],
     [[F.AUTOSTART, d.autostart], [F.NO_AUTOSTART, !d.autostart]],
     [[F.HAS_SNAPSHOT, d.hasSnapshot], [F.NO_SNAPSHOT, !d.hasSnapshot]],
