@@ -1,6 +1,6 @@
 // Parse+format throughput of @tsvirt/conf over libvirt's domain corpus, beside libvirt's own
 // define+dumpxml loop (python3-libvirt on test:///default) over the same documents, in one run.
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'conf-bench-'));
 writeFileSync(join(tmp, 'docs.json'), JSON.stringify(docs));
 writeFileSync(join(tmp, 'bench.py'), py);
 const r = spawnSync('/usr/bin/python3', [join(tmp, 'bench.py'), join(tmp, 'docs.json'), String(ROUNDS)], { encoding: 'utf8' });
+rmSync(tmp, { recursive: true, force: true });
 let libvirt;
 if (r.status === 0) {
   const j = JSON.parse(r.stdout);
