@@ -12,7 +12,7 @@ const addresses = (xml: string): string[] => xml.match(/<address [^>]*\/>/g) ?? 
 /** An address's attributes as written, in a fixed order (the order is the layout's business, not the model's). */
 const spelling = (line: string): string[] => [...line.matchAll(/ (\w+)='([^']*)'/g)].map((m) => m[0]).filter((a) => !a.startsWith(' multifunction=')).sort();
 
-describe('device addresses written through the typed model, spelt as libvirt spells them', () => {
+describe('device addresses written through the typed model, spelt as libvirt spells them', { timeout: 120_000 }, () => {
   it('writes a new PCI address in fixed-width hex', () => {
     const def = addDevice(parseDomainXML(DOMAIN), newDevice('rng', {
       model: 'virtio', backend: { model: 'random' },
