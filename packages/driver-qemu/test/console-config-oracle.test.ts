@@ -5,8 +5,8 @@
 // step's answer byte for byte (libvirt's refusals and its words for a console none matches) and
 // both inactive `<devices>` after each part. Not compared: a console with a virtio-serial address
 // of its own, and a detach without a port of a running guest's console (libvirtd numbers the asked
-// console past the live consoles there, and its lookup in the definition then may succeed), nor the live XML (libvirtd writes a `tty` attribute
-// on the first console's pty only).
+// console past the live consoles there, and its lookup in the definition then may succeed), nor the live XML (libvirtd leaves the `tty` attribute
+// off the ptys of virtio consoles past the first).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
