@@ -85,25 +85,33 @@ export function modelDefaults(def: DomainDef): void {
 
 type Chardev = DeviceOf<'channel'> | DeviceOf<'console'>;
 const onVirtioSerial = (c: Chardev): boolean => c.target?.type === 'virtio';
+const virtioChardevs = (def: DomainDef): Chardev[] => [...devicesOf(def.devices, 'console'), ...devicesOf(def.devices, 'channel')].filter(onVirtioSerial);
 
 /**
  * virtio channels and consoles: the virtio-serial controller they need (added when missing), and
- * a port on it for each (consoles may take port 0, channels start at 1), as libvirt assigns them.
+ * a port on it for each channel (from 1), as libvirt assigns them when a domain is defined; a
+ * console gets none (QEMU picks its port at start, libvirt shows none).
  */
 export function virtioSerialDefaults(def: DomainDef): void {
-  const users = [...devicesOf(def.devices, 'console'), ...devicesOf(def.devices, 'channel')].filter(onVirtioSerial);
   const controllers = (): Array<DeviceOf<'controller'>> => devicesOf(def.devices, 'controller').filter((c) => c.type === 'virtio-serial');
-  for (const u of users) {
+  for (const u of virtioChardevs(def)) {
     const index = u.address?.type === 'virtio-serial' ? (u.address.controller ?? 0) : 0;
     if (!controllers().some((c) => (c.index ?? 0) === index)) def.devices.push(deviceElement(newDevice('controller', { type: 'virtio-serial', index })));
   }
+  assignVirtioSerialPorts(def, 'channel');
+}
+
+/** A free virtio-serial port for each virtio chardev of `kind` without an address (consoles may take port 0, channels start at 1). */
+export function assignVirtioSerialPorts(def: DomainDef, kind: Chardev['kind']): void {
+  const users = virtioChardevs(def);
+  const controllers = devicesOf(def.devices, 'controller').filter((c) => c.type === 'virtio-serial');
   const used = new Map<number, Set<number>>();
   const taken = (controller: number): Set<number> => used.get(controller) ?? used.set(controller, new Set()).get(controller)!;
   for (const u of users) if (u.address?.type === 'virtio-serial' && u.address.port !== undefined) taken(u.address.controller ?? 0).add(Number(u.address.port));
   for (const u of users) {
-    if (u.address !== undefined) continue;
-    const first = u.kind === 'console' ? 0 : 1;
-    for (const c of controllers()) {
+    if (u.address !== undefined || u.kind !== kind) continue;
+    const first = kind === 'console' ? 0 : 1;
+    for (const c of controllers) {
       const idx = c.index ?? 0;
       const ports = c.ports ?? 31;
       let port = first;

@@ -8,7 +8,7 @@ import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { GUEST_ARCH } from '../state/qemu-store.js';
 import { tsegBytes } from '../command/machine-args.js';
 import { checkEmulator, DEFAULT_EMULATOR, validateQemuDomain } from './domain-validate.js';
-import { applyQemuDefaults } from './qemu-defaults.js';
+import { applyQemuDefaults, consolePorts } from './qemu-defaults.js';
 import { checkQemuVcpus } from '../vcpu/vcpu-rules.js';
 
 /** A MAC address in QEMU's range 52:54:00, as libvirt generates one. */
@@ -40,6 +40,8 @@ export function parseQemuDomain(xml: string, abiUpdate = true, wholeXml = true):
     nic.mac = generateMac();
     writeBack(def, nic);
   }
+  // A stored definition keeps its consoles' ports; a config attach numbers them itself (`hotplug/config-attach.ts`).
+  if (abiUpdate && wholeXml) consolePorts(def);
   applyQemuDefaults(def, abiUpdate);
   assignPciAddresses(def.devices, def.os.machine);
   // libvirt gives USB ports only to a new definition (VIR_DOMAIN_DEF_PARSE_ABI_UPDATE), not to a stored one read again.

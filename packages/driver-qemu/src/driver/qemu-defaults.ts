@@ -105,13 +105,13 @@ function serialTargets(def: DomainDef): void {
     def.devices.push(deviceElement(newDevice('console', { type: 'pty' })));
     console0 = devicesOf(def.devices, 'console')[0];
   }
-  if (console0 && serial0 && console0.target !== undefined && console0.target.type !== 'serial') {
+  if (console0 && serial0 && console0.target?.type !== undefined && console0.target.type !== 'serial') {
     // A first console of another kind (virtio) keeps its place after the serial port's own console.
     const mirror = newDevice('console', { type: serial0.type ?? 'pty', sources: serial0.sources?.slice(0, 1), target: { type: 'serial', port: serial0.target?.port ?? 0 } });
     def.devices.splice(def.devices.indexOf(console0.xml!), 0, deviceElement(mirror));
     return;
   }
-  if (!console0 || console0.target !== undefined) return;
+  if (!console0 || (console0.target?.type ?? 'serial') !== 'serial') return;
   const target = { type: 'serial', port: 0 };
   if (serial0) {
     // A user alias goes with the copy too (libvirt shares the serial's device info).
@@ -148,6 +148,17 @@ function sortDevices(def: DomainDef): void {
 /** An audio backend when the domain names none (libvirt's default without host audio). */
 function defaultAudio(def: DomainDef): void {
   if (devicesOf(def.devices, 'audio').length === 0) def.devices.push(deviceElement(newDevice('audio', { id: 1, type: defaultAudioType(def) })));
+}
+
+/**
+ * Each console's target port is its place among the consoles as the XML is read (libvirt's parse
+ * numbers them so, whatever port was written). libvirt's config attach and detach work on a copy
+ * of the definition read again, so both number the consoles afresh before they change it.
+ */
+export function consolePorts(def: DomainDef): void {
+  devicesOf(def.devices, 'console').forEach((c, port) => {
+    if (c.target?.port !== port) writeBack(def, { ...c, target: { ...c.target, port } });
+  });
 }
 
 /**

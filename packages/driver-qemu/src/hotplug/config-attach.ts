@@ -3,8 +3,10 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { devicesOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { parseQemuDomain } from '../driver/domain-define.js';
+import { consolePorts } from '../driver/qemu-defaults.js';
 import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { addFirstSerialConsole, insertByKind } from './plug-defaults.js';
+import { withConsolePort } from './console-port.js';
 import { matchWholeDevice } from './whole-device-find.js';
 
 const D = ErrorDomain.QEMU;
@@ -42,12 +44,14 @@ function refuse(def: DomainDef, el: XmlElement): void {
  */
 export function attachWholeConfig(drv: DriverContext, d: StoredDomain, el: XmlElement): () => Promise<void> {
   const current = d.persistentDef!;
-  refuse(current, el);
   const def = parseDomainXML(formatDomainXML(current, { inactive: true }), { arch: GUEST_ARCH });
-  const asked = parseDevice(structuredClone(el)) as DomainDevice & { alias?: string };
+  consolePorts(def);
+  refuse(def, el);
+  const given = withConsolePort(d, def, structuredClone(el));
+  const asked = parseDevice(given) as DomainDevice & { alias?: string };
   // Only a user alias is kept in a definition.
   const keep = asked.alias === undefined || asked.alias.startsWith('ua-');
-  insertByKind(def, keep ? structuredClone(el) : deviceElement({ ...asked, alias: undefined } as DomainDevice));
+  insertByKind(def, keep ? given : deviceElement({ ...asked, alias: undefined } as DomainDevice));
   const next = parseQemuDomain(formatDomainXML(def, { inactive: true }), true, false);
   if (asked.kind === 'serial') addFirstSerialConsole(next, devicesOf(next.devices, 'serial')[0]!);
   return async () => {

@@ -1,11 +1,12 @@
-import { formatDomainXML, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { formatDomainXML, parseDevice, type DomainDef, type XmlElement } from '@tsvirt/conf';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { assignPciAddresses } from '../command/pci-address.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
-import { applyQemuDefaults } from '../driver/qemu-defaults.js';
+import { applyQemuDefaults, consolePorts } from '../driver/qemu-defaults.js';
 import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { findConfigDevice } from './config-device-find.js';
+import { withConsolePort } from './console-port.js';
 
 /**
  * The kinds (beyond disks, host devices, interfaces and memory, which have their own paths) that
@@ -33,7 +34,21 @@ function serialConsole(def: DomainDef, el: XmlElement): XmlElement[] {
  */
 export function detachWholeConfigByXml(drv: DriverContext, d: StoredDomain, el: XmlElement): () => Promise<void> {
   if (!REMOVABLE.has(el.name)) return detachWholeConfig(drv, d, el);
-  return detachWholeConfig(drv, d, findConfigDevice(d.persistentDef!, el));
+  refuseSerialConsole(el);
+  // libvirt looks in a copy read again, its consoles numbered afresh; the copy is kept when it removes one.
+  const def = structuredClone(d.persistentDef!);
+  consolePorts(def);
+  const found = findConfigDevice(def, withConsolePort(d, def, el));
+  d.persistentDef!.devices = def.devices;
+  return detachWholeConfig(drv, d, found);
+}
+
+/** libvirt removes a console standing for a serial port only with the port. */
+function refuseSerialConsole(el: XmlElement): void {
+  const asked = parseDevice(el);
+  if (asked?.kind === 'console' && (asked.target?.type ?? 'serial') === 'serial') {
+    throw new VirError(ErrorCode.OPERATION_INVALID, 'detaching serial console is not supported', ErrorDomain.QEMU);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { deviceElement, DEVICE_KIND_ORDER, newDevice, parseDevice, type DomainDef, type DomainDevice, type XmlElement } from '@tsvirt/conf';
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
+import { assignVirtioSerialPorts } from '../driver/device-defaults.js';
 import { applyQemuDefaults } from '../driver/qemu-defaults.js';
 
 /**
@@ -23,6 +24,8 @@ export function withPlugDefaults(scratch: DomainDef, given: XmlElement, alias: s
   consolesOnTheirPorts(scratch);
   scratch.devices.push(deviceElement({ ...parseDevice(structuredClone(given))!, alias } as DomainDevice));
   applyQemuDefaults(scratch, false);
+  // A console plugged live is put on a free port by libvirt (a define leaves that to QEMU).
+  assignVirtioSerialPorts(scratch, 'console');
   const found = scratch.devices.find((x) => x.name === given.name && (parseDevice(x) as { alias?: string }).alias === alias);
   return parseDevice(found!)!;
 }
