@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRoot } from './helpers.js';
 import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
 import { tsvirsh } from './tsvirsh.js';
-import { maskSide, twoSides } from './oracle-sides.js';
+import { domainDevices, maskSide, twoSides } from './oracle-sides.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -61,8 +61,6 @@ const domainXml = (name: string, vsock: boolean): string => `<domain type='qemu'
   <channel type='unix'><source mode='bind' path='DIR/c0.sock'/><target type='virtio' name='org.example.a'/></channel>
   ${vsock ? "<vsock model='virtio'><cid auto='yes'/><alias name='ua-vs'/></vsock>" : ''}</devices></domain>`;
 
-const devices = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
-
 describe.skipIf(oracleSkipped('config-plug-oracle'))("attach-device and detach-device --config beside libvirt's QEMU driver (libvirtd 9.0)", () => {
   let root: TestRoot;
   let sides: OracleSides;
@@ -80,8 +78,8 @@ describe.skipIf(oracleSkipped('config-plug-oracle'))("attach-device and detach-d
   });
 
   const inactive = async (name: string): Promise<[string, string]> => [
-    maskSide(devices(systemVirsh(['dumpxml', '--inactive', name]).stdout), sides.theirs),
-    maskSide(devices((await tsvirsh(root.uri, 'dumpxml', '--inactive', name)).stdout), sides.ours),
+    maskSide(domainDevices(systemVirsh(['dumpxml', '--inactive', name]).stdout), sides.theirs),
+    maskSide(domainDevices((await tsvirsh(root.uri, 'dumpxml', '--inactive', name)).stdout), sides.ours),
   ];
 
   it('adds each kind to the definition with what a define gives it, and refuses in libvirt\'s words', async () => {
@@ -119,7 +117,7 @@ describe.skipIf(oracleSkipped('config-plug-oracle'))("attach-device and detach-d
     const [theirs, ours] = await inactive(LIVE);
     expect(theirs).toContain(SHM);
     expect(ours).toBe(theirs);
-    const live = maskSide(devices(systemVirsh(['dumpxml', LIVE]).stdout), sides.theirs);
-    expect(maskSide(devices((await tsvirsh(root.uri, 'dumpxml', LIVE)).stdout), sides.ours)).toBe(live);
+    const live = maskSide(domainDevices(systemVirsh(['dumpxml', LIVE]).stdout), sides.theirs);
+    expect(maskSide(domainDevices((await tsvirsh(root.uri, 'dumpxml', LIVE)).stdout), sides.ours)).toBe(live);
   }, 600_000);
 });

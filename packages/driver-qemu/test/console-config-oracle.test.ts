@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRoot } from './helpers.js';
 import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
-import { maskSide, twoSides } from './oracle-sides.js';
+import { domainDevices, maskSide, twoSides } from './oracle-sides.js';
 import { tsvirsh } from './tsvirsh.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -47,8 +47,6 @@ const FILES: Readonly<Record<string, string>> = {
   serialTarget: "<console type='pty'><target type='serial' port='0'/></console>",
 };
 
-const devices = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
-
 describe.skipIf(oracleSkipped('console-config-oracle'))("virtio consoles in a definition beside libvirt's QEMU driver (libvirtd 9.0)", () => {
   let root: TestRoot;
   let sides: OracleSides;
@@ -65,8 +63,8 @@ describe.skipIf(oracleSkipped('console-config-oracle'))("virtio consoles in a de
 
   const same = async (name: string): Promise<string> => {
     const args = ['dumpxml', '--inactive', name];
-    const theirs = maskSide(devices(systemVirsh(args).stdout), sides.theirs);
-    expect(maskSide(devices((await tsvirsh(root.uri, ...args)).stdout), sides.ours)).toBe(theirs);
+    const theirs = maskSide(domainDevices(systemVirsh(args).stdout), sides.theirs);
+    expect(maskSide(domainDevices((await tsvirsh(root.uri, ...args)).stdout), sides.ours)).toBe(theirs);
     return theirs;
   };
   const run = async (steps: string[][], attached: number, detached: number): Promise<void> => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestRoot } from './helpers.js';
 import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
 import { tsvirsh } from './tsvirsh.js';
+import { domainDevices } from './oracle-sides.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-dalias-${process.pid}`;
@@ -47,7 +48,6 @@ const REFUSED_LIVE = [
 ];
 const aliasesOf = (devs: string[]): string[] => devs.map((d) => /alias name='([^']+)'/.exec(d)![1]!);
 const ALIASES = aliasesOf(DEVICES);
-const devices = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
 
 describe.skipIf(oracleSkipped('detach-alias-config-oracle'))("detach-device-alias --config and --live beside libvirt's QEMU driver (libvirtd 9.0)", () => {
   let sides: OracleSides;
@@ -76,9 +76,9 @@ describe.skipIf(oracleSkipped('detach-alias-config-oracle'))("detach-device-alia
     const { differ, transcript } = await compareSteps(sides, steps);
     expect(transcript.match(/Device detach request sent successfully/g)).toHaveLength(11);
     expect(differ).toEqual([]);
-    const theirs = devices(systemVirsh(['dumpxml', '--inactive', NAME]).stdout);
+    const theirs = domainDevices(systemVirsh(['dumpxml', '--inactive', NAME]).stdout);
     expect(theirs).toContain("<alias name='ua-video'/>");
-    expect(devices((await tsvirsh(root.uri, 'dumpxml', '--inactive', NAME)).stdout)).toBe(theirs);
+    expect(domainDevices((await tsvirsh(root.uri, 'dumpxml', '--inactive', NAME)).stdout)).toBe(theirs);
   }, 300_000);
 
   it("refuses live each kind libvirt never unplugs in libvirt's words, and beside --config changes nothing", async () => {
@@ -91,8 +91,8 @@ describe.skipIf(oracleSkipped('detach-alias-config-oracle'))("detach-device-alia
     ];
     const { differ } = await compareSteps(sides, steps);
     expect(differ).toEqual([]);
-    const inactive = devices(systemVirsh(['dumpxml', '--inactive', LIVE]).stdout);
+    const inactive = domainDevices(systemVirsh(['dumpxml', '--inactive', LIVE]).stdout);
     for (const a of refused) expect(inactive).toContain(`<alias name='${a}'/>`);
-    expect(devices((await tsvirsh(root.uri, 'dumpxml', '--inactive', LIVE)).stdout)).toBe(inactive);
+    expect(domainDevices((await tsvirsh(root.uri, 'dumpxml', '--inactive', LIVE)).stdout)).toBe(inactive);
   }, 300_000);
 });

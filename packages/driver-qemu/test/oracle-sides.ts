@@ -17,6 +17,9 @@ export const maskNative = (rootDir: string) => (text: string, dir: string): stri
   .replaceAll('/var/lib/libvirt/qemu/domain--1-', 'RUN/').replaceAll(`${rootDir}/run/qemu/domain--1-`, 'RUN/')
   .replace(/ PATH=\S+ /, ' PATH=… ').replace(/<uuid>[^<]*<\/uuid>/, '<uuid/>').replace(/ -uuid \S+ /, ' -uuid … ');
 
+/** The `<devices>` element of a domain's XML, which these tests compare (the rest holds each side's ids and paths). */
+export const domainDevices = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
+
 /** Makes both sides' directories in `root` with `files` (name → content, `DIR` replaced) in each. */
 export function twoSides(root: TestRoot, files: Readonly<Record<string, string>>): OracleSides {
   const sides = { uri: root.uri, theirs: join(root.dir, 'theirs'), ours: join(root.dir, 'ours'), mask: maskSide };
