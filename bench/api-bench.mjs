@@ -4,7 +4,9 @@
 //      libvirt's own test driver, each in a fresh process: the first N cycles, then (after N
 //      more) N warm ones (in-process on both sides; only the loops are timed);
 //  (2) cold start of the CLI: `./tsvirsh -c test:///default list --all` against virsh, with
-//      `node -e 0` as the floor and the CLI without its bash wrapper (hyperfine when installed).
+//      `node -e 0` as the floor and the program the wrapper execs without the wrapper (so the
+//      difference is the wrapper's own cost), all without NODE_EXTRA_CA_CERTS as ./tsvirsh runs
+//      node (hyperfine when installed).
 // Rates are given per wall-clock second and per CPU second (the whole process, user + system: on a
 // shared machine the wall clock also counts the time other processes held the CPU).
 // Env: BENCH_N (domains per loop, default 2000), BENCH_RUNS (cold-start runs, default 20).
@@ -13,6 +15,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { emitRow } from './rows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_N ?? 2000);
@@ -120,17 +123,21 @@ function libvirtLoop() {
 // ---------------------------------------------------------------------------------------------
 // (2) cold start
 
-const cliPath = join(root, 'tools/virsh/dist/bundle/cli.js');
+const PROGRAM = 'tools/virsh/dist/program/tsvirsh.cjs';
+const cliPath = join(root, PROGRAM);
+// ./tsvirsh unsets it before it execs node (Node 20 parses that CA bundle at start): every
+// command here runs without it, so the floor is the wrapper's and `cli` differs by the wrapper alone.
+const { NODE_EXTRA_CA_CERTS: _, ...asTheWrapperRunsNode } = process.env;
 const COMMANDS = [
-  { key: 'floor', label: 'node -e 0', cmd: ['node', '-e', '0'] },
+  { key: 'floor', label: 'node -e 0 (without NODE_EXTRA_CA_CERTS)', cmd: ['node', '-e', '0'] },
   { key: 'virsh', label: `virsh -c ${URI} list --all`, cmd: ['virsh', '-c', URI, 'list', '--all'] },
   { key: 'tsvirsh', label: `./tsvirsh -c ${URI} list --all`, cmd: ['./tsvirsh', '-c', URI, 'list', '--all'] },
-  { key: 'cli', label: `node tools/virsh/dist/bundle/cli.js -c ${URI} list --all`, cmd: ['node', 'tools/virsh/dist/bundle/cli.js', '-c', URI, 'list', '--all'] },
+  { key: 'cli', label: `node ${PROGRAM} -c ${URI} list --all`, cmd: ['node', PROGRAM, '-c', URI, 'list', '--all'] },
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 
-/** Would ./tsvirsh rebuild before running? (the wrapper's own test, repeated here) */
+/** Is the program older than a source file? (./tsvirsh runs it as built: after an edit, `pnpm build`) */
 function wrapperStale() {
   if (!existsSync(cliPath)) return true;
   const r = spawnSync('find', ['packages', 'tools', '-name', 'node_modules', '-prune', '-o', '-path', '*/src/*', '-newer', cliPath, '-print', '-quit'], { cwd: root, encoding: 'utf8' });
@@ -139,17 +146,16 @@ function wrapperStale() {
 
 function coldStart() {
   const available = COMMANDS.filter((c) => c.key !== 'virsh' || has('virsh'));
-  // One run of each first: the wrapper rebuilds here if sources are newer than its build, and
-  // the outputs of tsvirsh and virsh are compared.
+  // One run of each first: the outputs of tsvirsh and virsh are compared.
   const outputs = {};
   for (const c of available) {
-    const r = spawnSync(c.cmd[0], c.cmd.slice(1), { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(c.cmd[0], c.cmd.slice(1), { cwd: root, encoding: 'utf8', env: asTheWrapperRunsNode });
     if (r.status !== 0) return { error: `${c.label}: exit ${r.status}: ${lastLine(r.stderr || r.error?.message)}` };
     outputs[c.key] = r.stdout;
   }
   const stale = wrapperStale();
   const notes = [];
-  if (stale) notes.push(`./tsvirsh still sees ${stale === true ? 'no build' : `${stale} newer than its build`}: each run may rebuild (someone is editing sources?)`);
+  if (stale) notes.push(`${stale === true ? 'no build' : `${stale} is newer than the build`}: the figures are of the build as it is (run \`pnpm build\` first)`);
   if (outputs.virsh !== undefined && outputs.virsh !== outputs.tsvirsh) notes.push('tsvirsh and virsh printed different output for list --all');
 
   const builtAt = statSync(cliPath).mtimeMs;
@@ -159,11 +165,11 @@ function coldStart() {
     tool = `hyperfine --warmup 3 --runs ${RUNS} -N`;
     const json = join(tmp, 'hyperfine.json');
     const args = ['--warmup', '3', '--runs', String(RUNS), '-N', '--style', 'none', '--export-json', json, ...available.map((c) => c.cmd.join(' '))];
-    const r = spawnSync('hyperfine', args, { cwd: root, encoding: 'utf8' });
+    const r = spawnSync('hyperfine', args, { cwd: root, encoding: 'utf8', env: asTheWrapperRunsNode });
     if (r.status !== 0) return { error: `hyperfine: exit ${r.status}: ${lastLine(r.stderr)}` };
     const results = JSON.parse(readFileSync(json, 'utf8')).results;
     available.forEach((c, i) => {
-      mean[c.key] = { ms: results[i].mean * 1000, sd: results[i].stddev * 1000, median: results[i].median * 1000 };
+      mean[c.key] = { ms: results[i].mean * 1000, sd: results[i].stddev * 1000, median: results[i].median * 1000, cpu: (results[i].user + results[i].system) * 1000 };
     });
   } else {
     tool = `spawnSync, 3 warm-ups + ${RUNS} runs (hyperfine not installed)`;
@@ -171,7 +177,7 @@ function coldStart() {
       const times = [];
       for (let i = 0; i < 3 + RUNS; i++) {
         const t0 = process.hrtime.bigint();
-        spawnSync(c.cmd[0], c.cmd.slice(1), { cwd: root, stdio: 'ignore' });
+        spawnSync(c.cmd[0], c.cmd.slice(1), { cwd: root, stdio: 'ignore', env: asTheWrapperRunsNode });
         if (i >= 3) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
       const m = times.reduce((a, b) => a + b, 0) / times.length;
@@ -180,7 +186,7 @@ function coldStart() {
       mean[c.key] = { ms: m, sd: Math.sqrt(times.reduce((a, t) => a + (t - m) ** 2, 0) / Math.max(1, times.length - 1)), median };
     }
   }
-  if (statSync(cliPath).mtimeMs !== builtAt) notes.push('tools/virsh/dist/bundle/cli.js was rewritten during the runs (a build ran meanwhile): the figures may include build work; see the medians');
+  if (statSync(cliPath).mtimeMs !== builtAt) notes.push(`${PROGRAM} was rewritten during the runs (a build ran meanwhile): the figures may include build work; see the medians`);
   return { tool, mean, notes, available };
 }
 
@@ -233,7 +239,7 @@ const rows = [
     return [`api calls/s, ${k === 'first' ? `first ${N} cycles` : `after ${N} warm-up`}`, fmt(t, 0), fmt(l, 0), t && l ? `${fmt(t / l, 2)}x` : 'n/a'];
   }),
   ['cold start ms (./tsvirsh)', fmt(m.tsvirsh?.ms), fmt(m.virsh?.ms), `${ratio(m.tsvirsh, m.virsh)}x`],
-  ['cold start ms (node cli.js)', fmt(m.cli?.ms), fmt(m.virsh?.ms), `${ratio(m.cli, m.virsh)}x`],
+  ['cold start ms (node tsvirsh.cjs)', fmt(m.cli?.ms), fmt(m.virsh?.ms), `${ratio(m.cli, m.virsh)}x`],
   ['tsvirsh / node -e 0', fmt(m.tsvirsh?.ms), fmt(m.floor?.ms), `${ratio(m.tsvirsh, m.floor)}x`],
   ['bash wrapper cost ms', m.tsvirsh && m.cli ? fmt(m.tsvirsh.ms - m.cli.ms) : 'n/a', '', ''],
 ];
@@ -242,4 +248,21 @@ const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].len
 const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
 for (const r of rows) console.log(line(r));
+if (!ts.unavailable) {
+  for (const k of ['first', 'warm']) {
+    emitRow(`api-${k}`, {
+      tsvirt: rate(ts[`${k}Cpu`]), ...(lv.unavailable ? { libvirtUnavailable: lv.unavailable } : { libvirt: rate(lv[`${k}Cpu`]) }), unit: 'calls/CPU s',
+      note: `${N} cycles${lv.unavailable ? '' : `; by wall ${fmt(rate(ts[k]) / rate(lv[k]), 2)}×`}`,
+    });
+  }
+}
+if (m.tsvirsh && m.cli) {
+  // CPU (hyperfine's means) where there is one: the wall clock of two runs of a loaded machine
+  // differs by more than the few milliseconds of a shell.
+  const [ours, program, unit] = m.cli.cpu === undefined ? [m.tsvirsh.median, m.cli.median, 'ms'] : [m.tsvirsh.cpu, m.cli.cpu, 'ms CPU'];
+  emitRow('wrapper', {
+    tsvirt: ours - program, unit,
+    note: `\`./tsvirsh\` ${fmt(ours)} ${unit} less \`node ${PROGRAM}\` ${fmt(program)} ${unit}; wall medians ${fmt(m.tsvirsh.median)} and ${fmt(m.cli.median)} ms (${cs.tool})`,
+  });
+}
 console.log(JSON.stringify({ n: N, tsvirt: ts, libvirt: lv, coldStartMs: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.ms])) }));

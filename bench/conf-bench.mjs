@@ -5,6 +5,7 @@ import { join, dirname } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { emitRow } from './rows.mjs';
 // The package's own entry (its bundle), as an application loads it: tsc's 150 separate modules
 // alone cost about 9 MiB of the peak RSS in Node's module loader.
 import { reformatDocument } from '../packages/conf/dist/bundle/index.js';
@@ -92,3 +93,9 @@ console.log(`tsvirt parse+format : ${fmt(tsvirt.docsPerSec)} documents/s, ${fmt(
 if (libvirt.unavailable) console.log(`libvirt define+dumpxml: unavailable (${libvirt.unavailable})`);
 else console.log(`libvirt define+dumpxml: ${fmt(libvirt.docsPerSec)} documents/s, ${fmt(libvirt.mbPerSec)} MB/s, peak RSS ${fmt(libvirt.peakRssMiB)} MiB (${libvirt.formatted} accepted by the test driver)${cpuNote(libvirt)}`);
 console.log(JSON.stringify({ tsvirt, libvirt }));
+const theirs = (figure) => (libvirt.unavailable ? { libvirtUnavailable: libvirt.unavailable } : { libvirt: figure(libvirt) });
+emitRow('conf', {
+  tsvirt: tsvirt.cpu.docsPerSec, ...theirs((l) => l.cpu.docsPerSec), unit: 'documents/CPU s',
+  note: `${docs.length} documents, ${ROUNDS} rounds${libvirt.unavailable ? '' : `; by wall ${(tsvirt.docsPerSec / libvirt.docsPerSec).toFixed(2)}×`}`,
+});
+emitRow('conf-memory', { tsvirt: tsvirt.peakRssMiB, ...theirs((l) => l.peakRssMiB), unit: 'MiB peak RSS' });

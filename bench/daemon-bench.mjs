@@ -21,6 +21,7 @@ import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emitRow, skipRows } from './rows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DAEMON = join(root, 'packages/daemon/dist/bundle/cli.js');
@@ -30,6 +31,7 @@ const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4,5').split(',').map(Nu
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 if (process.getuid?.() !== 0 || !existsSync('/usr/bin/virsh')) {
   console.log('daemon-bench: needs root and virsh; skipped');
+  skipRows('needs root and virsh');
   process.exit(0);
 }
 let haveLibvirt = true;
@@ -130,18 +132,24 @@ function interleaved(uris, cmd, n) {
   }
   return { cpu, ...Object.fromEntries(sides.map((s) => [s, median(t[s])])) };
 }
+/** libvirtd's figure for a row of the table, or why there is none. */
+const libvirtdFigure = (figure) => (haveLibvirt ? { libvirt: figure } : { libvirtUnavailable: 'libvirtd does not answer' });
 /** Each row's libvirtd/tsvirtd ratio of every run, for the summary at the end. */
 const ratios = new Map();
-function measure(label, uris, cmd, n) {
+function measure(id, label, uris, cmd, n) {
   const r = interleaved(uris, cmd, n);
   row(label, r.tsvirtd, r.libvirtd);
   cpuRow(r.cpu);
+  emitRow(id, {
+    tsvirt: r.tsvirtd, ...libvirtdFigure(r.libvirtd), unit: 'ms',
+    note: `median of ${n}, interleaved; daemon CPU per command ${r.cpu.tsvirtd.toFixed(2)} ms${r.cpu.libvirtd === undefined ? '' : ` vs ${r.cpu.libvirtd.toFixed(2)} ms`}`,
+  });
   if (r.libvirtd !== undefined) ratios.set(label, [...(ratios.get(label) ?? []), r.libvirtd / r.tsvirtd]);
 }
 const testRows = () => {
   console.log(`virsh 9.0 on test:///default ${load()}`);
-  measure('400-command script (median of 5, interleaved)', testURI, text, 5);
-  measure('`virsh list --all` (median of 30, interleaved)', testURI, 'list --all', 30);
+  measure('daemon-script', '400-command script (median of 5, interleaved)', testURI, text, 5);
+  measure('daemon-list', '`virsh list --all` (median of 30, interleaved)', testURI, 'list --all', 30);
 };
 
 // 2. QEMU with RUNNING domains running on each side.
@@ -163,7 +171,7 @@ for (const s of needQemu ? sides : []) {
 if (needQemu) await new Promise((r) => setTimeout(r, 15_000));
 const qemuRow = () => {
   console.log(`\nvirsh 9.0 with ${RUNNING} QEMU domains running (TCG) ${load()}`);
-  measure(`\`virsh list --all\` (median of 20, interleaved)`, qemuURI, 'list --all', 20);
+  measure('daemon-list-qemu', `\`virsh list --all\` (median of 20, interleaved)`, qemuURI, 'list --all', 20);
 };
 for (let run = 1; run <= RUNS; run++) {
   if (RUNS > 1) console.log(`\nrun ${run} of ${RUNS}`);
@@ -224,6 +232,7 @@ if (PARTS.has(4)) {
     ev[s] = m ? Number(m[1]) : NaN;
   }
   console.log(`  event latency                                tsvirtd ${ev.tsvirtd.toFixed(1).padStart(6)} ms   libvirtd ${ev.libvirtd === undefined ? '     -' : ev.libvirtd.toFixed(1).padStart(6)} ms   (goal <= 50 ms)`);
+  emitRow('daemon-kill-event', { tsvirt: ev.tsvirtd, ...libvirtdFigure(ev.libvirtd), unit: 'ms' });
 }
 
 if (PARTS.has(5)) {
@@ -254,6 +263,10 @@ if (PARTS.has(5)) {
   console.log(`  SHUTDOWN event (QEMU's SHUTDOWN)             tsvirtd ${lat(off.tsvirtd.shutdown)} ms   libvirtd ${lat(off.libvirtd?.shutdown)} ms   (goal <= 50 ms)`);
   console.log(`  of which the injectNMI call                  tsvirtd ${lat(off.tsvirtd.call)} ms   libvirtd ${lat(off.libvirtd?.call)} ms`);
   console.log(`  STOPPED event (QEMU gone, state written)     tsvirtd ${lat(off.tsvirtd.stopped)} ms   libvirtd ${lat(off.libvirtd?.stopped)} ms`);
+  emitRow('daemon-poweroff-event', {
+    tsvirt: off.tsvirtd.shutdown, ...libvirtdFigure(off.libvirtd?.shutdown), unit: 'ms',
+    note: `median of 5; STOPPED after ${lat(off.tsvirtd.stopped).trim()} ms vs ${lat(off.libvirtd?.stopped).trim()} ms`,
+  });
 }
 // the daemon child keeps the event loop alive: leave through the exit handler, which cleans up
 process.exit(0);

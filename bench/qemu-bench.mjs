@@ -19,6 +19,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TSVIRSH, libvirtSide, median, qemuSides } from './qemu-sides.mjs';
+import { emitRow, rowDef } from './rows.mjs';
 import { PassedFds } from '../packages/driver-qemu/dist/process/passed-fds.js';
 
 const RUNS = Number(process.env.BENCH_QEMU_RUNS ?? 7);
@@ -144,18 +145,24 @@ try {
   }
   for (let i = 0; i < RUNS; i++) for (const side of SIDES) t.list[side].push(measure(side, 'list'));
   const rows = [
-    ['start', 'start', 0.35],
-    ['destroy', 'destroy', 0.2],
-    ['attach-disk --live (SCSI, loop device)', 'attach', 0.5],
-    ['detach-disk --live (SCSI)', 'detach', 0.5],
-    [`list with ${RUNNING} domains running`, 'list', 1],
+    ['start', 'start', 'qemu-start'],
+    ['destroy', 'destroy', 'qemu-destroy'],
+    ['attach-disk --live (SCSI, loop device)', 'attach', 'qemu-attach'],
+    ['detach-disk --live (SCSI)', 'detach', 'qemu-detach'],
+    [`list with ${RUNNING} domains running`, 'list', 'qemu-list'],
   ];
-  for (const [what, key, goal] of rows) {
-    const r = row(what, goal);
+  for (const [what, key, id] of rows) {
+    const r = row(what, rowDef(id).goal.value);
     for (const side of SIDES) {
       r.ms[side] = median(t[key][side].map((m) => m.ms));
       r.cpu[side] = median(t[key][side].map((m) => m.cpuMs));
     }
+    const theirs = haveLibvirt ? { libvirt: r.ms.libvirt } : { libvirtUnavailable: 'libvirtd does not answer on qemu:///system' };
+    emitRow(id, {
+      tsvirt: r.ms.tsvirt, ...theirs, unit: 'ms',
+      note: `wall medians of ${RUNS}${key === 'list' ? `, ${RUNNING} running` : ''}; CPU tsvirsh ${r.cpu.tsvirt.toFixed(0)} ms` +
+        `${haveLibvirt ? `, virsh ${r.cpu.libvirt.toFixed(0)} ms (without libvirtd's share)` : ''}`,
+    });
   }
 } finally {
   cleanup();

@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { skipRows } from './rows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'tools/virsh/dist/bundle/cli.js');
@@ -12,6 +13,7 @@ const CLI = join(root, 'tools/virsh/dist/bundle/cli.js');
 export function libvirtSide(bench, why) {
   if (process.getuid?.() !== 0) {
     console.log(`${bench}: needs root (${why}); skipped`);
+    skipRows(`needs root (${why})`);
     process.exit(0);
   }
   try {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { emitRow, skipRows } from './rows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_N ?? 1000);
@@ -21,6 +22,7 @@ const testing = await load('packages/remote/dist/testing.js');
 const missing = testing.libvirtdMissing();
 if (missing) {
   console.log(`remote bench: skipped, ${missing}`);
+  skipRows(missing);
   process.exit(0);
 }
 const api = await load('packages/api/dist/index.js');
@@ -105,6 +107,9 @@ print(json.dumps({"opsPerSec": n * 4 / (time.perf_counter() - t)}))
   console.log(`python3-libvirt, one at a time      : ${fmt(lv)} calls/s`);
   console.log(`ratio one at a time: ${fmt(serial / lv, 2)}x; pipelined: ${fmt(pipelined / lv, 2)}x (goal ≥ 1.5x); left: ${left.join(',')}`);
   console.log(JSON.stringify({ n: N, tsvirtSerial: serial, tsvirtPipelined: pipelined, python: lv }));
+  const note = `${N} domains, best of ${ROUNDS} rounds taken in turn`;
+  emitRow('remote-pipelined', { tsvirt: pipelined, libvirt: lv, unit: 'calls/s', note: `${PIPE} in flight; ${note}` });
+  emitRow('remote-serial', { tsvirt: serial, libvirt: lv, unit: 'calls/s', note });
 } finally {
   await daemon.stop();
   rmSync(tmp, { recursive: true, force: true });

@@ -9,12 +9,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emitRow, skipRows } from './rows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 if (!has('hyperfine')) {
   console.log('tsvirsh-start-bench: skipped, hyperfine is not installed');
+  skipRows('hyperfine is not installed');
   process.exit(0);
 }
 const commands = [
@@ -55,6 +57,13 @@ try {
     console.log(`  ${row.label.padEnd(11)} wall ${row.wall.toFixed(1).padStart(7)} ms (${ratios(row, 'wall')})` +
       `  cpu ${row.cpu.toFixed(1).padStart(6)} ms (${ratios(row, 'cpu')})`);
   }
+  const ours = rows.find((row) => row.label === 'tsvirsh');
+  const virsh = rows.find((row) => row.label === 'virsh 9.0');
+  emitRow('cold-start', {
+    tsvirt: ours.cpu, floor: caFree.cpu, libvirt: virsh?.cpu, unit: 'ms CPU',
+    ...(virsh ? {} : { libvirtUnavailable: 'virsh is not installed' }),
+    note: `CPU medians of ${RUNS} runs, the CA-free \`node -e 0\` ${caFree.cpu.toFixed(1)} ms; by wall ${(ours.wall / caFree.wall).toFixed(2)}× (${ours.wall.toFixed(1)} vs ${caFree.wall.toFixed(1)} ms)`,
+  });
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

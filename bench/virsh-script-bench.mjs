@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emitRow, skipRows } from './rows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 1000);
@@ -57,6 +58,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const virsh = spawnSync('sh', ['-c', 'command -v virsh'], { encoding: 'utf8' }).stdout.trim();
 if (!virsh) {
   console.log('virsh-script-bench: skipped, virsh (libvirt-clients) is not installed');
+  skipRows('virsh (libvirt-clients) is not installed');
   process.exit(0);
 }
 // The wrapper users run: it unsets NODE_EXTRA_CA_CERTS, whose CA bundle Node 20 parses at start.
@@ -79,6 +81,10 @@ console.log(`${COMMANDS}-command script on test:///default, medians of ${RUNS} i
 const v = row('virsh 9.0', runs.virsh);
 const t = row('tsvirsh', runs.tsvirsh);
 console.log(`  ratio      ${(v.wall / t.wall).toFixed(2)}x virsh's speed (wall), ${(v.cpu / t.cpu).toFixed(2)}x (cpu); outputs ${agree ? 'identical' : 'DIFFER'}`);
+emitRow('script', {
+  tsvirt: t.cpu * 1000, libvirt: v.cpu * 1000, unit: 'ms CPU',
+  note: `${COMMANDS} commands, CPU medians of ${RUNS} interleaved runs; by wall ${(v.wall / t.wall).toFixed(2)}× (${(t.wall * 1000).toFixed(0)} vs ${(v.wall * 1000).toFixed(0)} ms); outputs ${agree ? 'identical' : 'DIFFER'}`,
+});
 if (!agree) {
   const a = theirs.out.split('\n');
   const b = ours.out.split('\n');
