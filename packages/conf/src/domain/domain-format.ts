@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { element, textNode, type XmlElement } from '../xml/xml-node.js';
 import { formatXml } from '../xml/xml-format.js';
 import { patchElement } from '../xml/xml-edit.js';
@@ -35,7 +36,7 @@ function typedElements(def: DomainDef): XmlElement[] {
     patchElement(src.os, 'os', {}, undefined, [
       patchElement(osType, 'type', { arch: def.os.arch, machine: def.os.machine }, def.os.type),
       ...def.os.other,
-      ...def.os.boot.map((dev) => element('boot', [['dev', dev]])),
+      ...mapPacked(def.os.boot, (dev) => element('boot', [['dev', dev]])),
     ]),
     patchElement(src.clock, 'clock', { offset: def.clockOffset }),
     text('on_poweroff', def.onPoweroff),

@@ -1,3 +1,5 @@
+import { mapPacked } from '../packed.js';
+
 const RANKS = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
 
 /** Each name's place in an order table, looked up once per table rather than searched per item. */
@@ -43,5 +45,5 @@ function sorted<T>(items: readonly T[], keyOf: (item: T) => string, ranks: Reado
   }
   const index = items.map((_, i) => i);
   index.sort((a, b) => rankOf[a]! - rankOf[b]! || a - b);
-  return index.map((i) => items[i]!);
+  return mapPacked(index, (i) => items[i]!);
 }
