@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { XmlElement } from '../xml/xml-node.js';
 import { deviceElement, parseDevice } from './devices/index.js';
@@ -23,7 +24,7 @@ function asParsed<D extends Chardev>(dev: D): D {
 /** Serial and parallel ports without a port number take one past the highest before them. */
 function numberPorts<D extends Serial | DeviceOf<'parallel'>>(ports: readonly D[]): D[] {
   let highest = -1;
-  return ports.map((p) => {
+  return mapPacked(ports, (p) => {
     const port = p.target?.port ?? highest + 1;
     highest = Math.max(highest, port);
     return { ...p, target: { ...p.target, port } };
@@ -32,7 +33,7 @@ function numberPorts<D extends Serial | DeviceOf<'parallel'>>(ports: readonly D[
 
 /** Consoles: the target type defaults to serial, and the port to the console's place; only the first may be serial. */
 function numberConsoles(consoles: readonly Console[]): Console[] {
-  return consoles.map((c, i) => {
+  return mapPacked(consoles, (c, i) => {
     const type = c.target?.type ?? 'serial';
     if (i > 0 && type === 'serial') throw unsupported('Only the first console can be a serial port');
     return { ...c, target: { ...c.target, type, port: c.target?.port ?? i } };
@@ -73,16 +74,16 @@ const isChardev = (el: XmlElement): boolean => el.name === 'serial' || el.name =
  */
 export function applyConsoleCompat(devices: readonly XmlElement[], hvm: boolean): XmlElement[] {
   if (!devices.some(isChardev)) return [...devices];
-  const of = <D extends Chardev>(kind: D['kind']): D[] => devices.filter((el) => el.name === kind).map((el) => asParsed(parseDevice(el) as D));
+  const of = <D extends Chardev>(kind: D['kind']): D[] => mapPacked(devices.filter((el) => el.name === kind), (el) => asParsed(parseDevice(el) as D));
   const serials = numberPorts(of<Serial>('serial'));
   const parallels = numberPorts(of<DeviceOf<'parallel'>>('parallel'));
   const consoles = numberConsoles(of<Console>('console'));
   if (hvm) pairConsole(serials, consoles);
   const queues = new Map<string, Chardev[]>([['serial', serials], ['parallel', parallels], ['console', consoles]]);
-  const out = devices.map((el) => {
+  const out = mapPacked(devices, (el) => {
     const queue = queues.get(el.name);
     return queue ? deviceElement(queue.shift()!) : el;
   });
-  for (const queue of queues.values()) out.push(...queue.map(deviceElement));
+  for (const queue of queues.values()) out.push(...mapPacked(queue, deviceElement));
   return out;
 }

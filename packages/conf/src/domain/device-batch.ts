@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { XmlElement } from '../xml/xml-node.js';
 import type { DomainDef } from './domain-def.js';
@@ -14,7 +15,7 @@ export function replaceDevices(def: DomainDef, edits: ReadonlyArray<readonly [ol
   const by = new Map<XmlElement | undefined, DomainDevice>();
   for (const [old, dev] of edits) by.set(old.xml, dev.xml || old.kind !== dev.kind ? dev : ({ ...dev, xml: old.xml } as DomainDevice));
   let found = 0;
-  const devices = def.devices.map((el) => {
+  const devices = mapPacked(def.devices, (el) => {
     const dev = by.get(el);
     if (!dev) return el;
     found++;

@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { attr, childElements, element, firstChild, type XmlElement, type XmlNode } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
 import { filesystemDefaults } from './filesystem-defaults.js';
@@ -44,7 +45,7 @@ function chardevDefaults(dev: XmlElement): void {
     const sources = childElements(dev, 'source');
     const ordered = [...sources.filter((s) => attr(s, 'mode') === 'bind'), ...sources.filter((s) => attr(s, 'mode') !== 'bind')];
     let i = 0;
-    dev.children = dev.children.map((c) => (c.kind === 'element' && c.name === 'source' ? ordered[i++]! : c));
+    dev.children = mapPacked(dev.children, (c) => (c.kind === 'element' && c.name === 'source' ? ordered[i++]! : c));
   }
   // libvirt writes the protocol right after the sources, before a device's target, boot order or address.
   if (type === 'tcp' && !firstChild(dev, 'protocol')) {

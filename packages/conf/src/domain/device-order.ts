@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import type { XmlElement } from '../xml/xml-node.js';
 import type { DomainDef } from './domain-def.js';
 
@@ -14,5 +15,6 @@ export function sortDevicesByKind(def: DomainDef): void {
     const i = DEVICE_KIND_ORDER.indexOf(el.name);
     return i < 0 ? DEVICE_KIND_ORDER.length : i;
   };
-  def.devices = def.devices.map((el, i) => ({ el, i })).sort((a, b) => rank(a.el) - rank(b.el) || a.i - b.i).map((x) => x.el);
+  const sorted = def.devices.map((el, i) => ({ el, i })).sort((a, b) => rank(a.el) - rank(b.el) || a.i - b.i);
+  def.devices = mapPacked(sorted, (x) => x.el);
 }

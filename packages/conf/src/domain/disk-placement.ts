@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { XmlElement } from '../xml/xml-node.js';
 import { deviceElement, parseDevice } from './devices/index.js';
@@ -94,8 +95,8 @@ export function placeDisks(devices: readonly XmlElement[]): XmlElement[] {
   const disks: Disk[] = [];
   for (const el of devices) if (el.name === 'disk') disks.push(parseDevice(el) as Disk);
   if (disks.length === 0) return [...devices];
-  const placed = disksInParseOrder(disks).map(placeDisk);
+  const placed = mapPacked(disksInParseOrder(disks), placeDisk);
   checkDriveAddresses(placed);
   let next = 0;
-  return devices.map((el) => (el.name === 'disk' ? deviceElement(placed[next++]!) : el));
+  return mapPacked(devices, (el) => (el.name === 'disk' ? deviceElement(placed[next++]!) : el));
 }

@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { element, type XmlElement } from '../xml/xml-node.js';
 import { parseXml } from '../xml/xml-parse.js';
@@ -16,7 +17,7 @@ function namespaceOf(el: XmlElement): string | undefined {
 /** Every element of the tree in namespace `prefix` (or none), without other namespace declarations. */
 function renamed(el: XmlElement, prefix: string | undefined): XmlElement {
   const name = prefix === undefined ? localName(el.name) : `${prefix}:${localName(el.name)}`;
-  const children = el.children.map((c) => (c.kind === 'element' ? renamed(c, prefix) : c));
+  const children = mapPacked(el.children, (c) => (c.kind === 'element' ? renamed(c, prefix) : c));
   return element(name, el.attrs.filter((a) => !isNamespaceDecl(a)), children);
 }
 

@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, childElements, firstChild, textOf, type XmlElement } from '../xml/xml-node.js';
@@ -146,7 +147,7 @@ export function domainFromElement(root: XmlElement, defaults: DomainParseDefault
   const current = memoryOf(root, 'currentMemory');
 
   const osKind = textOf(osType).trim();
-  const boot = childElements(osEl, 'boot').map((b) => attr(b, 'dev') ?? 'hd');
+  const boot = mapPacked(childElements(osEl, 'boot'), (b) => attr(b, 'dev') ?? 'hd');
   if (boot.length === 0 && osKind === 'hvm' && !hasDeviceBootOrder(firstChild(root, 'devices'))) boot.push('hd');
 
   const vcpu = vcpuOf(firstChild(root, 'vcpu'));

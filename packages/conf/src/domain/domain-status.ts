@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorDomain } from '@tsvirt/util';
 import { parseXml } from '../xml/xml-parse.js';
 import { attr, firstChild, type XmlElement } from '../xml/xml-node.js';
@@ -47,13 +48,13 @@ export function parseDomainStatusXML(xml: string): DomainStatus {
 
 /** Formats a DomainStatus as the driver's canonical `<domstatus>` document. */
 export function formatDomainStatusXML(status: DomainStatus): string {
-  const attrs = status.xml.attrs.map(([k, v]): [string, string] => {
+  const attrs = mapPacked(status.xml.attrs, ([k, v]): [string, string] => {
     if (k === 'state') return [k, status.state];
     if (k === 'reason' && status.reason !== undefined) return [k, status.reason];
     if (k === 'pid' && status.pid !== undefined) return [k, String(status.pid)];
     return [k, v];
   });
-  const children = status.xml.children.map((c) =>
+  const children = mapPacked(status.xml.children, (c) =>
     c.kind === 'element' && c.name === 'domain' ? domainElement(status.domain, status.id !== undefined ? { id: status.id } : { inactive: true }) : c);
   return formatXml({ ...status.xml, attrs, children }, 0, DOMSTATUS_SPEC);
 }

@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { XmlElement } from '../xml/xml-node.js';
 import { toKiB } from '../units.js';
@@ -29,7 +30,7 @@ function inKiB(target: Target): Target {
  * running guest's); a virtio-pmem device belongs to no NUMA node.
  */
 export function parseMemoryDevices(devices: readonly XmlElement[]): XmlElement[] {
-  return devices.map((el) => {
+  return mapPacked(devices, (el) => {
     if (el.name !== 'memory') return el;
     const dev = parseDevice(el) as MemoryDevice;
     if (!dev.target) return el;

@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { XmlElement } from '../xml/xml-node.js';
 import { deviceElement, parseDevice, type DomainDevice } from './devices/index.js';
@@ -46,7 +47,7 @@ function checkHostdevsUnique(devices: readonly DomainDevice[]): void {
  * a drive address; a watchdog resets the guest; redirected USB devices need a USB controller.
  */
 export function otherDeviceDefaults(devices: readonly XmlElement[]): XmlElement[] {
-  const typed = devices.map((el) => parseDevice(el));
+  const typed = mapPacked(devices, (el) => parseDevice(el));
   const present = typed.filter((d): d is DomainDevice => d !== undefined);
   const usb = present.some((d) => d.kind === 'controller' && d.type === 'usb' && d.model !== 'none');
   if (!usb && present.some((d) => d.kind === 'redirdev' && d.bus === 'usb')) {
@@ -54,7 +55,7 @@ export function otherDeviceDefaults(devices: readonly XmlElement[]): XmlElement[
   }
   checkHostdevsUnique(present);
   const taken = takenScsiUnits(present);
-  return devices.map((el, i) => {
+  return mapPacked(devices, (el, i) => {
     const d = typed[i];
     if (d?.kind === 'watchdog' && d.action === undefined) return deviceElement({ ...d, action: 'reset' });
     if (d?.kind !== 'hostdev' || d.mode !== 'subsystem') return el;

@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import type { XmlElement } from '../xml/xml-node.js';
 import { missingAttr } from '../model/codec.js';
@@ -48,6 +49,6 @@ export const onlineVcpus = (states: readonly DomainVcpuState[]): number => state
  */
 export function vcpusElement(states: readonly DomainVcpuState[]): XmlElement {
   return VCPUS.format({
-    vcpus: states.map((s, id) => ({ id, enabled: s.enabled, ...(s.hotpluggable !== undefined ? { hotpluggable: s.hotpluggable } : {}), ...(s.order ? { order: s.order } : {}) })),
+    vcpus: mapPacked(states, (s, id) => ({ id, enabled: s.enabled, ...(s.hotpluggable !== undefined ? { hotpluggable: s.hotpluggable } : {}), ...(s.order ? { order: s.order } : {}) })),
   });
 }

@@ -1,3 +1,4 @@
+import { mapPacked } from '../packed.js';
 import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { attr, childElements, element, firstChild, type XmlElement } from '../xml/xml-node.js';
 import { setAttr } from '../xml/xml-edit.js';
@@ -105,7 +106,7 @@ function videoDefaults(g: GuestKind, devices: XmlElement): void {
     if (heads === undefined) setAttr(model, 'heads', '1');
     else if (/^0+$/.test(heads)) setAttr(model, 'heads', undefined);
   }
-  const models = videos.map((v) => firstChild(v, 'model')!);
+  const models = mapPacked(videos, (v) => firstChild(v, 'model')!);
   if (models.length > 1 && models.some((m) => attr(m, 'type') === 'none')) {
     throw unsupported("a 'none' video type must be the only video device defined for the domain");
   }

@@ -20,13 +20,16 @@ interface Style {
   quote: string;
   text: (s: string) => string;
   attr: (s: string) => string;
+  /** ` name='` by attribute name (see `attrOpen`). */
+  opens: Map<string, string>;
 }
 
-const LIBVIRT: Style = { quote: "'", text: escapeXml, attr: escapeXml };
+const LIBVIRT: Style = { quote: "'", text: escapeXml, attr: escapeXml, opens: new Map() };
 const LIBXML: Style = {
   quote: '"',
   text: (s) => s.replace(/[&<>\r]/g, (c) => LIBXML_TEXT[c]!),
   attr: (s) => s.replace(/[&<>"\r\n\t]/g, (c) => LIBXML_ATTR[c]!),
+  opens: new Map(),
 };
 
 /** Whitespace-only text: `\S` and `trim` know the same whitespace. */
@@ -76,34 +79,77 @@ function ranksOfSpec(spec: ElementSpec): Ranks {
   return ranks;
 }
 
-// Indexed loops, no callbacks: most documents are formatted before V8 has optimised this (see xml-node.ts).
-function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, style: Style): string {
+/** Documents of made-up names do not grow the tables of `attrOpen` and `tagOf` past this. */
+const MAX_NAMES = 4096;
+
+/**
+ * ` name='` for an attribute, made once per name and style: one concatenation where a template
+ * made five, for every attribute of every document (each a new string).
+ */
+function attrOpen(style: Style, name: string): string {
+  let open = style.opens.get(name);
+  if (open === undefined) {
+    open = ` ${name}=${style.quote}`;
+    if (style.opens.size < MAX_NAMES) style.opens.set(name, open);
+  }
+  return open;
+}
+
+/** An element's `<name` and `</name>` with the line feed after it. */
+interface Tag {
+  readonly open: string;
+  readonly close: string;
+}
+
+const TAGS = new Map<string, Tag>();
+
+function tagOf(name: string): Tag {
+  let tag = TAGS.get(name);
+  if (tag === undefined) {
+    tag = { open: `<${name}`, close: `</${name}>\n` };
+    if (TAGS.size < MAX_NAMES) TAGS.set(name, tag);
+  }
+  return tag;
+}
+
+/** Indentation by depth, one string each. */
+const PADS: string[] = [];
+
+const padOf = (indent: number): string => (PADS[indent] ??= ' '.repeat(indent));
+
+/**
+ * One element and its content. Each string is built by appending to one accumulator, with the
+ * tags and attribute openings taken from the tables above: the formatter's strings were its
+ * largest allocation (a third of a corpus pass's), a template literal making one string per part.
+ * Indexed loops, no callbacks: most documents are formatted before V8 has optimised this (see xml-node.ts).
+ */
+function format(el: XmlElement, indent: number, spec: ElementSpec | undefined, style: Style): string {
   if (spec?.foreign) style = LIBXML;
   const q = style.quote;
   const ranks = spec && ranksOfSpec(spec);
-  let attrs = '';
+  const pad = padOf(indent);
+  const tag = tagOf(el.name);
+  let out = pad + tag.open;
   const ordered = canonicalOrder(el.attrs, attrName, ranks?.attrs);
-  for (let i = 0; i < ordered.length; i++) attrs += ` ${ordered[i]![0]}=${q}${style.attr(ordered[i]![1])}${q}`;
+  for (let i = 0; i < ordered.length; i++) out = out + attrOpen(style, ordered[i]![0]) + style.attr(ordered[i]![1]) + q;
   const children = canonicalOrder(contentOf(el.children), nodeKey, ranks?.order);
-  if (children.length === 0) {
-    return spec?.expanded ? `${pad}<${el.name}${attrs}>\n${pad}</${el.name}>\n` : `${pad}<${el.name}${attrs}/>\n`;
-  }
+  if (children.length === 0) return spec?.expanded ? out + '>\n' + pad + tag.close : out + '/>\n';
   let text: string | undefined = '';
   for (let i = 0; i < children.length && text !== undefined; i++) {
     const c = children[i]!;
     text = c.kind === 'text' ? text + c.text : undefined;
   }
-  if (text !== undefined) return `${pad}<${el.name}${attrs}>${style.text(text)}</${el.name}>\n`;
-  const inner = `${pad}  `;
-  let body = '';
+  if (text !== undefined) return out + '>' + style.text(text) + tag.close;
+  const inner = padOf(indent + 2);
+  out += '>\n';
   for (let i = 0; i < children.length; i++) {
     const c = children[i]!;
-    if (c.kind === 'element') body += format(c, inner, spec?.children && own(spec.children, c.name), style);
+    if (c.kind === 'element') out += format(c, indent + 2, spec?.children && own(spec.children, c.name), style);
     // libvirt's canonical form has no comments; without a spec the document is printed as written.
-    else if (c.kind === 'comment') body += spec ? '' : `${inner}<!--${c.text}-->\n`;
-    else body += `${inner}${style.text(c.text.trim())}\n`;
+    else if (c.kind === 'comment') out += spec ? '' : `${inner}<!--${c.text}-->\n`;
+    else out = out + inner + style.text(c.text.trim()) + '\n';
   }
-  return `${pad}<${el.name}${attrs}>\n${body}${pad}</${el.name}>\n`;
+  return out + pad + tag.close;
 }
 
 /**
@@ -113,5 +159,5 @@ function format(el: XmlElement, pad: string, spec: ElementSpec | undefined, styl
  * libvirt's order and its layout quirks are applied; without one, document order is kept.
  */
 export function formatXml(el: XmlElement, indent = 0, spec?: ElementSpec): string {
-  return format(el, ' '.repeat(indent), spec, LIBVIRT);
+  return format(el, indent, spec, LIBVIRT);
 }
