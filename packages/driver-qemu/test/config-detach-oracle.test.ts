@@ -3,15 +3,11 @@
 // each step's answer (removed, or libvirt's words for what none matches) and the inactive
 // `<devices>` left. Not compared: a lease without a lockspace (libvirtd 9.0 fails with no error
 // set: "the cause is unknown").
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestRoot } from './helpers.js';
-import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
-import { domainDevices, maskSide, twoSides } from './oracle-sides.js';
+import { describe, expect, it } from 'vitest';
+import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
+import { domainDevices, maskSide, oracleSuite } from './oracle-sides.js';
 import { tsvirsh } from './tsvirsh.js';
 
-const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const NAME = `tsvirt-cdetach-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** Each file detached, in order: sound cards by model, codecs and address; filesystems by target; leases by lockspace and key. */
@@ -41,20 +37,10 @@ const DOMAIN = `<domain type='qemu'><name>${NAME}</name><memory unit='MiB'>64</m
   <sound model='ich6'><codec type='micro'/></sound><sound model='ac97'/><sound model='ich9'/></devices></domain>`;
 
 describe.skipIf(oracleSkipped('config-detach-oracle'))("detach-device --config of sound cards, filesystems and leases beside libvirt's QEMU driver (libvirtd 9.0)", () => {
-  let root: TestRoot;
-  let sides: OracleSides;
-  beforeAll(() => {
-    execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
-    root = new TestRoot();
-    const files = Object.fromEntries(DETACH.filter(([, xml]) => xml !== '').map(([file, xml]) => [`${file}.xml`, xml]));
-    sides = twoSides(root, { 'dom.xml': DOMAIN, ...files });
-  });
-  afterAll(async () => {
-    forgetSystemDomain(NAME);
-    await root?.cleanup();
-  });
+  const suite = oracleSuite({ dom: DOMAIN, ...Object.fromEntries(DETACH.filter(([, xml]) => xml !== '')) }, { domains: [NAME] });
 
   it('removes what libvirt finds by the XML, and says what it did not find in its words', async () => {
+    const { root, sides } = suite;
     const steps = [['define', 'DIR/dom.xml'], ...DETACH.map(([file]) => ['detach-device', NAME, `DIR/${file}.xml`, '--config'])];
     const { differ, transcript } = await compareSteps(sides, steps);
     expect(differ).toEqual([]);

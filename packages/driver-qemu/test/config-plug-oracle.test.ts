@@ -5,16 +5,11 @@
 // and addresses the added devices got), and on a running guest (TCG) both live ones too. Not
 // compared: virtio consoles, whose define-time port and address differ from libvirt's, and the
 // console libvirt copies from a first serial port added later (its port and address).
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestRoot } from './helpers.js';
-import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
+import { describe, expect, it } from 'vitest';
+import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
 import { tsvirsh } from './tsvirsh.js';
-import { domainDevices, maskSide, twoSides } from './oracle-sides.js';
+import { domainDevices, maskSide, oracleSuite } from './oracle-sides.js';
 
-const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const NAME = `tsvirt-cplug-${RUN}`;
 const LIVE = `tsvirt-cplive-${RUN}`;
@@ -62,29 +57,16 @@ const domainXml = (name: string, vsock: boolean): string => `<domain type='qemu'
   ${vsock ? "<vsock model='virtio'><cid auto='yes'/><alias name='ua-vs'/></vsock>" : ''}</devices></domain>`;
 
 describe.skipIf(oracleSkipped('config-plug-oracle'))("attach-device and detach-device --config beside libvirt's QEMU driver (libvirtd 9.0)", () => {
-  let root: TestRoot;
-  let sides: OracleSides;
-  beforeAll(() => {
-    execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
-    root = new TestRoot();
-    const files = Object.fromEntries(Object.entries(FILES).map(([file, xml]) => [`${file}.xml`, xml]));
-    sides = twoSides(root, { 'dom.xml': domainXml(NAME, true), 'live.xml': domainXml(LIVE, false), ...files });
-  });
-  afterAll(async () => {
-    forgetSystemDomain(NAME);
-    forgetSystemDomain(LIVE);
-    rmSync(`/dev/shm/${SHM}`, { force: true });
-    await root?.cleanup();
-  });
+  const suite = oracleSuite({ dom: domainXml(NAME, true), live: domainXml(LIVE, false), ...FILES }, { domains: [NAME, LIVE], shm: [SHM] });
 
   const inactive = async (name: string): Promise<[string, string]> => [
-    maskSide(domainDevices(systemVirsh(['dumpxml', '--inactive', name]).stdout), sides.theirs),
-    maskSide(domainDevices((await tsvirsh(root.uri, 'dumpxml', '--inactive', name)).stdout), sides.ours),
+    maskSide(domainDevices(systemVirsh(['dumpxml', '--inactive', name]).stdout), suite.sides.theirs),
+    maskSide(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', '--inactive', name)).stdout), suite.sides.ours),
   ];
 
   it('adds each kind to the definition with what a define gives it, and refuses in libvirt\'s words', async () => {
     const steps = [['define', 'DIR/dom.xml'], ...[...ATTACHED, ...REFUSED].map((f) => ['attach-device', NAME, `DIR/${f}.xml`, '--config'])];
-    const { differ, transcript } = await compareSteps(sides, steps);
+    const { differ, transcript } = await compareSteps(suite.sides, steps);
     expect(differ).toEqual([]);
     expect(transcript.match(/Device attached successfully/g)).toHaveLength(ATTACHED.length);
     const [theirs, ours] = await inactive(NAME);
@@ -94,7 +76,7 @@ describe.skipIf(oracleSkipped('config-plug-oracle'))("attach-device and detach-d
 
   it('removes each kind found by its XML as libvirt finds it, and says what it did not find', async () => {
     const steps = [...MISSING, ...ATTACHED, 'vsock', 'vsock', 'wdOther'].map((f) => ['detach-device', NAME, `DIR/${f}.xml`, '--config']);
-    const { differ, transcript } = await compareSteps(sides, steps);
+    const { differ, transcript } = await compareSteps(suite.sides, steps);
     expect(differ).toEqual([]);
     expect(transcript.match(/Device detached successfully/g)?.length).toBeGreaterThanOrEqual(ATTACHED.length);
     const [theirs, ours] = await inactive(NAME);
@@ -111,13 +93,13 @@ describe.skipIf(oracleSkipped('config-plug-oracle'))("attach-device and detach-d
       ['detach-device', LIVE, 'DIR/chanPty.xml', '--live', '--config'], ['detach-device', LIVE, 'DIR/redirUnix.xml', '--live', '--config'],
       ['detach-device', LIVE, 'DIR/noShmem.xml', '--live', '--config'],
     ];
-    const { differ, transcript } = await compareSteps(sides, steps);
+    const { differ, transcript } = await compareSteps(suite.sides, steps);
     expect(differ).toEqual([]);
     expect(transcript.match(/Device attached successfully/g)).toHaveLength(both.length);
     const [theirs, ours] = await inactive(LIVE);
     expect(theirs).toContain(SHM);
     expect(ours).toBe(theirs);
-    const live = maskSide(domainDevices(systemVirsh(['dumpxml', LIVE]).stdout), sides.theirs);
-    expect(maskSide(domainDevices((await tsvirsh(root.uri, 'dumpxml', LIVE)).stdout), sides.ours)).toBe(live);
+    const live = maskSide(domainDevices(systemVirsh(['dumpxml', LIVE]).stdout), suite.sides.theirs);
+    expect(maskSide(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', LIVE)).stdout), suite.sides.ours)).toBe(live);
   }, 600_000);
 });

@@ -7,15 +7,11 @@
 // of its own, and a detach without a port of a running guest's console (libvirtd numbers the asked
 // console past the live consoles there, and its lookup in the definition then may succeed), nor the live XML (libvirtd leaves the `tty` attribute
 // off the ptys of virtio consoles past the first).
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestRoot } from './helpers.js';
-import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
-import { domainDevices, maskSide, twoSides } from './oracle-sides.js';
+import { describe, expect, it } from 'vitest';
+import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
+import { domainDevices, maskSide, oracleSuite } from './oracle-sides.js';
 import { tsvirsh } from './tsvirsh.js';
 
-const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 /** One domain per way its first console comes: copied from a serial port, a serial console asking for a port, a virtio console alone. */
 const COPIED = `tsvirt-console-copied-${RUN}`;
@@ -48,27 +44,16 @@ const FILES: Readonly<Record<string, string>> = {
 };
 
 describe.skipIf(oracleSkipped('console-config-oracle'))("virtio consoles in a definition beside libvirt's QEMU driver (libvirtd 9.0)", () => {
-  let root: TestRoot;
-  let sides: OracleSides;
-  beforeAll(() => {
-    execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
-    root = new TestRoot();
-    const files = Object.fromEntries(Object.entries({ ...DOMAINS, ...FILES }).map(([file, xml]) => [`${file}.xml`, xml]));
-    sides = twoSides(root, files);
-  });
-  afterAll(async () => {
-    for (const name of [COPIED, SERIAL, VIRTIO, LIVE]) forgetSystemDomain(name);
-    await root?.cleanup();
-  });
+  const suite = oracleSuite({ ...DOMAINS, ...FILES }, { domains: [COPIED, SERIAL, VIRTIO, LIVE] });
 
   const same = async (name: string): Promise<string> => {
     const args = ['dumpxml', '--inactive', name];
-    const theirs = maskSide(domainDevices(systemVirsh(args).stdout), sides.theirs);
-    expect(maskSide(domainDevices((await tsvirsh(root.uri, ...args)).stdout), sides.ours)).toBe(theirs);
+    const theirs = maskSide(domainDevices(systemVirsh(args).stdout), suite.sides.theirs);
+    expect(maskSide(domainDevices((await tsvirsh(suite.root.uri, ...args)).stdout), suite.sides.ours)).toBe(theirs);
     return theirs;
   };
   const run = async (steps: string[][], attached: number, detached: number): Promise<void> => {
-    const { differ, transcript } = await compareSteps(sides, steps);
+    const { differ, transcript } = await compareSteps(suite.sides, steps);
     expect(differ).toEqual([]);
     expect(transcript.match(/Device attached successfully/g) ?? []).toHaveLength(attached);
     expect(transcript.match(/Device detached successfully/g) ?? []).toHaveLength(detached);

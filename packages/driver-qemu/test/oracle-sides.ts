@@ -1,9 +1,12 @@
 // The two sides of a differential test in one scratch root: libvirtd's files under `theirs`,
 // tsvirt's under `ours`, each file written with `DIR` standing for its side's directory.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestRoot } from './helpers.js';
-import type { OracleSides } from './oracle-steps.js';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { TestRoot } from './helpers.js';
+import { forgetSystemDomain, type OracleSides } from './oracle-steps.js';
 
 /** What moves between runs and sides: ptys and each side's own directory. */
 export const maskSide = (text: string, dir: string): string => text.replaceAll(dir, 'DIR').replace(/\/dev\/pts\/\d+/g, '/dev/pts/N');
@@ -28,4 +31,48 @@ export function twoSides(root: TestRoot, files: Readonly<Record<string, string>>
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text.replaceAll('DIR', dir));
   }
   return sides;
+}
+
+/** What a two-sided suite makes besides its XML files, and what it leaves for its end to remove. */
+export interface OracleSuiteOptions {
+  /** The domains it may leave on libvirtd. */
+  readonly domains: readonly string[];
+  /** Masks both sides' answers in place of `maskSide`, given the root's directory. */
+  readonly mask?: (rootDir: string) => OracleSides['mask'];
+  /** Empty 1 MiB disk images made in each side's directory. */
+  readonly images?: readonly string[];
+  /** Shared memory objects (under /dev/shm) its devices may leave. */
+  readonly shm?: readonly string[];
+}
+
+/** What the tests of a two-sided suite read once its setup ran. */
+export interface OracleSuite {
+  readonly root: TestRoot;
+  readonly sides: OracleSides;
+}
+
+/**
+ * The setup every two-sided suite shares, registered in the calling `describe`: libvirtd up, a
+ * scratch root, `files` (name → XML) written on both sides as `name.xml`; at the end the suite's
+ * domains forgotten on libvirtd, its shared memory and the root removed.
+ */
+export function oracleSuite(files: Readonly<Record<string, string>>, options: OracleSuiteOptions): OracleSuite {
+  let made: OracleSuite | undefined;
+  beforeAll(() => {
+    execFileSync(fileURLToPath(new URL('../scripts/libvirtd-up.sh', import.meta.url)), { stdio: 'inherit' });
+    const root = new TestRoot();
+    const sides = twoSides(root, Object.fromEntries(Object.entries(files).map(([name, xml]) => [`${name}.xml`, xml])));
+    for (const dir of [sides.theirs, sides.ours]) for (const image of options.images ?? []) execFileSync('truncate', ['-s', '1M', join(dir, image)]);
+    made = { root, sides: options.mask ? { ...sides, mask: options.mask(root.dir) } : sides };
+  });
+  afterAll(async () => {
+    for (const name of options.domains) forgetSystemDomain(name);
+    for (const name of options.shm ?? []) rmSync(`/dev/shm/${name}`, { force: true });
+    await made?.root.cleanup();
+  });
+  const ready = (): OracleSuite => {
+    if (!made) throw new Error('an oracle suite read before its setup ran');
+    return made;
+  };
+  return { get root() { return ready().root; }, get sides() { return ready().sides; } };
 }

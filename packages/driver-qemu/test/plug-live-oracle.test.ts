@@ -7,20 +7,17 @@
 // objects left in QEMU (query-chardev, qom-list /objects: each failed step's parts rolled back).
 // A failed plug leaves the status file as it was. DEVICE_ADDED (raised in the attaching process:
 // through the API here), then detach by alias of what was plugged.
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainDeviceModifyFlags, DomainEventID, type Connection } from '@tsvirt/api';
-import { TestRoot } from './helpers.js';
-import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
+import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
 import { tsvirsh } from './tsvirsh.js';
 import { until } from './until.js';
-import { maskSide, twoSides } from './oracle-sides.js';
+import { domainDevices, maskSide, oracleSuite } from './oracle-sides.js';
 import { collectVirshEvents } from './virsh-events.js';
 
-const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const NAME = `tsvirt-plug-${RUN}`;
 const SHM = `tsvirt-plugshm-${RUN}`;
@@ -68,7 +65,6 @@ const DEVICES = `
 const domainXml = (dir: string): string => `<domain type='qemu'><name>${NAME}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type></os><features><acpi/></features><devices>${DEVICES.replaceAll('DIR', dir)}</devices></domain>`;
 
-const devicesOf = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
 
 /** What QEMU holds beside the devices: its chardevs' labels and its objects' ids, sorted (the monitors' own excluded: libvirt's, and tsvirt's event monitor). */
 async function qemuParts(run: (...args: string[]) => Promise<string> | string): Promise<{ chardevs: string[]; objects: string[] }> {
@@ -80,51 +76,42 @@ async function qemuParts(run: (...args: string[]) => Promise<string> | string): 
 }
 
 describe.skipIf(oracleSkipped('plug-live-oracle'))('live attach of chardevs, shmem, redirdevs, vsock, egd RNGs and aliased interfaces beside libvirtd 9.0', () => {
-  let root: TestRoot;
-  let sides: OracleSides;
+  const suite = oracleSuite({ dom: domainXml('DIR'), tablet: "<input type='tablet' bus='usb'/>", ...Object.fromEntries([...ATTACH, ...MORE]) },
+    { domains: [NAME], shm: [SHM, `${SHM}-old`, `${SHM}-door`] });
   let conn: Connection | undefined;
   let listener: ChildProcess | undefined;
   const theirAdded: string[] = [];
   const ourAdded: string[] = [];
 
   beforeAll(async () => {
-    execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
-    root = new TestRoot();
-    const files = Object.fromEntries([...ATTACH, ...MORE].map(([file, xml]) => [`${file}.xml`, xml]));
-    sides = twoSides(root, { 'dom.xml': domainXml('DIR'), 'tablet.xml': "<input type='tablet' bus='usb'/>", ...files });
     listener = collectVirshEvents('device-added', NAME, theirAdded);
-    conn = await root.open();
+    conn = await suite.root.open();
     await conn.domainEventRegisterAny(undefined, DomainEventID.DEVICE_ADDED, (_d, e) => {
       if (e.eventID === DomainEventID.DEVICE_ADDED && e.domain.name === NAME) ourAdded.push(e.devAlias);
     });
   });
-  afterAll(async () => {
-    listener?.kill();
-    forgetSystemDomain(NAME);
-    for (const name of [SHM, `${SHM}-old`, `${SHM}-door`]) rmSync(`/dev/shm/${name}`, { force: true });
-    await root?.cleanup();
-  });
+  afterAll(() => listener?.kill());
 
   it('answers each attach-device --live as libvirt does and leaves the same live XML, events and QEMU parts', async () => {
-    const { differ: started } = await compareSteps(sides, [['define', 'DIR/dom.xml'], ['start', NAME]]);
+    const { differ: started } = await compareSteps(suite.sides, [['define', 'DIR/dom.xml'], ['start', NAME]]);
     expect(started).toEqual([]);
-    const statusFile = (): string => readFileSync(join(root.dir, 'run', 'qemu', `${NAME}.json`), 'utf8');
+    const statusFile = (): string => readFileSync(join(suite.root.dir, 'run', 'qemu', `${NAME}.json`), 'utf8');
     const steps = ATTACH.map(([file]) => ['attach-device', NAME, `DIR/${file}.xml`, '--live']);
     let before = statusFile();
     for (const step of steps) {
-      const { differ, transcript } = await compareSteps(sides, [step]);
+      const { differ, transcript } = await compareSteps(suite.sides, [step]);
       expect(differ).toEqual([]);
       // Nothing is written for a plug that failed.
       if (!transcript.includes('Device attached successfully')) expect(statusFile()).toBe(before);
       before = statusFile();
     }
-    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
+    const theirs = maskSide(domainDevices(systemVirsh(['dumpxml', NAME]).stdout), suite.sides.theirs);
     for (const a of PLUGGED) expect(theirs).toContain(`<alias name='${a}'/>`);
-    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', NAME)).stdout), suite.sides.ours)).toBe(theirs);
     const theirParts = await qemuParts((...args) => systemVirsh(args).stdout);
     // The failed plugs' chardevs (an ISA port QEMU refused, a doorbell, an egd and a channel with nothing to connect to).
     for (const gone of ['charserial1', 'charshmem1', 'charrng1', 'charchannel4']) expect(theirParts.chardevs).not.toContain(gone);
-    expect(await qemuParts(async (...args) => (await tsvirsh(root.uri, ...args)).stdout)).toEqual(theirParts);
+    expect(await qemuParts(async (...args) => (await tsvirsh(suite.root.uri, ...args)).stdout)).toEqual(theirParts);
     await until(() => theirAdded.length >= PLUGGED.length, "libvirtd's DEVICE_ADDED");
     expect([...theirAdded].sort()).toEqual([...PLUGGED].sort());
   }, 900_000);
@@ -133,8 +120,8 @@ describe.skipIf(oracleSkipped('plug-live-oracle'))('live attach of chardevs, shm
     const dom = await conn!.lookupByName(NAME);
     const from = theirAdded.length;
     for (const [file, xml] of MORE) {
-      expect(systemVirsh(['attach-device', NAME, join(sides.theirs, `${file}.xml`), '--live']).code).toBe(0);
-      await dom.attachDeviceFlags(xml.replaceAll('DIR', sides.ours), DomainDeviceModifyFlags.LIVE);
+      expect(systemVirsh(['attach-device', NAME, join(suite.sides.theirs, `${file}.xml`), '--live']).code).toBe(0);
+      await dom.attachDeviceFlags(xml.replaceAll('DIR', suite.sides.ours), DomainDeviceModifyFlags.LIVE);
     }
     await until(() => theirAdded.length >= from + MORE.length, "libvirtd's DEVICE_ADDED");
     expect(ourAdded).toEqual(theirAdded.slice(from));
@@ -146,10 +133,10 @@ describe.skipIf(oracleSkipped('plug-live-oracle'))('live attach of chardevs, shm
       ['attach-device', NAME, 'DIR/tablet.xml', '--live'],
       ...['ua-third', 'net1', 'ua-first', 'channel1', 'ua-chan', 'redir0', 'ua-none'].map((a) => ['detach-device-alias', NAME, a, '--live']),
     ];
-    const { differ, transcript } = await compareSteps(sides, steps);
+    const { differ, transcript } = await compareSteps(suite.sides, steps);
     expect(transcript).not.toContain('Device attached successfully');
     expect(differ).toEqual([]);
-    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
-    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
+    const theirs = maskSide(domainDevices(systemVirsh(['dumpxml', NAME]).stdout), suite.sides.theirs);
+    expect(maskSide(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', NAME)).stdout), suite.sides.ours)).toBe(theirs);
   }, 600_000);
 });

@@ -8,20 +8,14 @@
 // write to PIIX4's eject register). Without ACPI QEMU refuses PCI unplugs, and libvirt passes its
 // words on: so does tsvirt. Live attach of inputs, the watchdog, an RNG and a SCSI controller too.
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainEventID, type Connection } from '@tsvirt/api';
-import { TestRoot } from './helpers.js';
-import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
+import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
 import { tsvirsh } from './tsvirsh.js';
 import { until } from './until.js';
 import { collectVirshEvents } from './virsh-events.js';
-import { maskSide, twoSides } from './oracle-sides.js';
+import { domainDevices, maskSide, oracleSuite } from './oracle-sides.js';
 
-const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const NAME = `tsvirt-unplug-${RUN}`;
 const BARE = `tsvirt-unplugna-${RUN}`;
@@ -93,7 +87,6 @@ const BY_ALIAS = ['ua-chan', 'channel0', 'console1', 'serial0', 'ua-ser1', 'inpu
 /** The devices whose unplug waits for the guest, ejected at the end. */
 const PENDING = ['input2', 'watchdog0', 'rng0', 'ua-rng', 'rng1', 'scsi0', 'ua-scsi1', 'shmem0'];
 
-const devicesOf = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
 /** What moves between runs and sides: ptys and each side's own directory. */
 
 /** The PCI slot of the device with `alias` in a live XML. */
@@ -104,45 +97,33 @@ function slotOf(xml: string, alias: string): number {
 }
 
 describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, inputs, watchdog, RNGs and SCSI controllers beside libvirtd 9.0", () => {
-  let root: TestRoot;
-  let sides: OracleSides;
+  const suite = oracleSuite({
+    dom: domainXml(NAME, true, DEVICES),
+    bare: domainXml(BARE, false, "<watchdog model='i6300esb' action='reset'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"),
+    plug: domainXml(PLUG, true, "<input type='tablet' bus='usb'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"),
+    ...DETACH_FILES, ...ATTACH_FILES,
+  }, { domains: [NAME, BARE, PLUG], images: ['d.img'], shm: [SHM] });
   let conn: Connection | undefined;
   let listener: ChildProcess | undefined;
   const theirRemoved: string[] = [];
   const ourRemoved: string[] = [];
 
   beforeAll(async () => {
-    execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
-    root = new TestRoot();
-    sides = twoSides(root, {
-      'dom.xml': domainXml(NAME, true, DEVICES),
-      'bare.xml': domainXml(BARE, false, "<watchdog model='i6300esb' action='reset'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"),
-      'plug.xml': domainXml(PLUG, true, "<input type='tablet' bus='usb'/><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"),
-      ...Object.fromEntries(Object.entries({ ...DETACH_FILES, ...ATTACH_FILES }).map(([file, xml]) => [`${file}.xml`, xml])),
-    });
-    for (const dir of [sides.theirs, sides.ours]) writeFileSync(join(dir, 'd.img'), Buffer.alloc(1 << 20));
     // DEVICE_REMOVED: libvirtd's through virsh, tsvirt's through the API of a process holding the domains' events.
     listener = collectVirshEvents('device-removed', NAME, theirRemoved);
-    conn = await root.open();
+    conn = await suite.root.open();
     await conn.domainEventRegisterAny(undefined, DomainEventID.DEVICE_REMOVED, (_d, e) => {
       if (e.eventID === DomainEventID.DEVICE_REMOVED && e.domain.name === NAME) ourRemoved.push(e.devAlias);
     });
   });
-  afterAll(async () => {
-    listener?.kill();
-    forgetSystemDomain(NAME);
-    forgetSystemDomain(BARE);
-    forgetSystemDomain(PLUG);
-    rmSync(`/dev/shm/${SHM}`, { force: true });
-    await root?.cleanup();
-  });
+  afterAll(() => listener?.kill());
 
   it('starts with the same live XML, every device named by its alias', async () => {
-    const { differ } = await compareSteps(sides, [['define', 'DIR/dom.xml'], ['start', NAME]]);
+    const { differ } = await compareSteps(suite.sides, [['define', 'DIR/dom.xml'], ['start', NAME]]);
     expect(differ).toEqual([]);
-    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
+    const theirs = maskSide(domainDevices(systemVirsh(['dumpxml', NAME]).stdout), suite.sides.theirs);
     expect(theirs).toContain("<alias name='console1'/>");
-    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', NAME)).stdout), suite.sides.ours)).toBe(theirs);
   }, 300_000);
 
   it('answers detach-device-alias and detach-device --live as libvirt does, and leaves the same live XML', async () => {
@@ -150,48 +131,48 @@ describe.skipIf(oracleSkipped('unplug-live-oracle'))("live unplug of chardevs, i
       ...BY_ALIAS.map((a) => ['detach-device-alias', NAME, a, '--live']),
       ...Object.keys(DETACH_FILES).map((f) => ['detach-device', NAME, `DIR/${f}.xml`, '--live']),
     ];
-    const { differ, transcript } = await compareSteps(sides, steps);
+    const { differ, transcript } = await compareSteps(suite.sides, steps);
     expect(differ).toEqual([]);
     expect(transcript.match(/Device detach request sent successfully/g)).toHaveLength(10);
-    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
+    const theirs = maskSide(domainDevices(systemVirsh(['dumpxml', NAME]).stdout), suite.sides.theirs);
     for (const a of PENDING) expect(theirs).toContain(`<alias name='${a}'/>`);
-    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', NAME)).stdout), suite.sides.ours)).toBe(theirs);
   }, 600_000);
 
   it('finishes each pending unplug when the guest ejects the slot: the same XML and DEVICE_REMOVED events', async () => {
     const live = systemVirsh(['dumpxml', NAME]).stdout;
     // QEMU ejects one slot a write (the lowest bit set).
-    const { differ } = await compareSteps(sides, PENDING.map((a) => ['qemu-monitor-command', NAME, '--hmp', `o /w 0xae08 ${1 << slotOf(live, a)}`]));
+    const { differ } = await compareSteps(suite.sides, PENDING.map((a) => ['qemu-monitor-command', NAME, '--hmp', `o /w 0xae08 ${1 << slotOf(live, a)}`]));
     expect(differ).toEqual([]);
     const gone = ['ua-chan', 'channel0', 'console1', 'input0', 'channel1', 'ua-kbd', ...PENDING].sort();
     await until(() => theirRemoved.length >= gone.length, `libvirtd's DEVICE_REMOVED of ${gone.join(', ')} (got ${theirRemoved.join(', ')})`);
     await until(() => ourRemoved.length >= gone.length, `tsvirt's DEVICE_REMOVED of ${gone.join(', ')} (got ${ourRemoved.join(', ')})`);
     expect([...theirRemoved].sort()).toEqual(gone);
     expect([...ourRemoved].sort()).toEqual(gone);
-    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', NAME]).stdout), sides.theirs);
+    const theirs = maskSide(domainDevices(systemVirsh(['dumpxml', NAME]).stdout), suite.sides.theirs);
     for (const a of PENDING) expect(theirs).not.toContain(`<alias name='${a}'/>`);
-    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', NAME)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', NAME)).stdout), suite.sides.ours)).toBe(theirs);
   }, 300_000);
 
   it("passes QEMU's refusal on when the machine has no PCI hotplug (no ACPI)", async () => {
-    const { differ, transcript } = await compareSteps(sides, [
+    const { differ, transcript } = await compareSteps(suite.sides, [
       ['define', 'DIR/bare.xml'], ['start', BARE],
       ['detach-device-alias', BARE, 'watchdog0', '--live'], ['detach-device-alias', BARE, 'rng0', '--live'],
     ]);
     expect(differ).toEqual([]);
     expect(transcript).not.toContain('sent successfully');
-    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', BARE]).stdout), sides.theirs);
+    const theirs = maskSide(domainDevices(systemVirsh(['dumpxml', BARE]).stdout), suite.sides.theirs);
     expect(theirs).toContain("<alias name='rng0'/>");
-    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', BARE)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', BARE)).stdout), suite.sides.ours)).toBe(theirs);
   }, 300_000);
 
   it('plugs USB and virtio inputs, the watchdog, an RNG and a SCSI controller live as libvirt does, and refuses the rest in its words', async () => {
     const steps = [['define', 'DIR/plug.xml'], ['start', PLUG], ...[...Object.keys(ATTACH_FILES), 'plugScsi'].map((f) => ['attach-device', PLUG, `DIR/${f}.xml`, '--live'])];
-    const { differ, transcript } = await compareSteps(sides, steps);
+    const { differ, transcript } = await compareSteps(suite.sides, steps);
     expect(differ).toEqual([]);
     expect(transcript.match(/Device attached successfully/g)).toHaveLength(5);
-    const theirs = maskSide(devicesOf(systemVirsh(['dumpxml', PLUG]).stdout), sides.theirs);
+    const theirs = maskSide(domainDevices(systemVirsh(['dumpxml', PLUG]).stdout), suite.sides.theirs);
     for (const a of ['input3', 'input4', 'watchdog0', 'rng1', 'scsi0']) expect(theirs).toContain(`<alias name='${a}'/>`);
-    expect(maskSide(devicesOf((await tsvirsh(root.uri, 'dumpxml', PLUG)).stdout), sides.ours)).toBe(theirs);
+    expect(maskSide(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', PLUG)).stdout), suite.sides.ours)).toBe(theirs);
   }, 300_000);
 });

@@ -7,18 +7,14 @@
 // the definition and plugged live and to the definition, with the console libvirt pairs with a
 // first serial port added later. Not compared: sound cards and smartcards (their attach is not
 // built: other words), an interface with model usb-net (not built).
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DOMAIN_CORPUS } from './conformance.js';
-import { TestRoot } from './helpers.js';
-import { compareSteps, forgetSystemDomain, oracleSkipped, systemVirsh, type OracleSides } from './oracle-steps.js';
-import { maskNative, twoSides } from './oracle-sides.js';
+import { compareSteps, oracleSkipped, systemVirsh } from './oracle-steps.js';
+import { domainDevices, maskNative, oracleSuite } from './oracle-sides.js';
 import { tsvirsh } from './tsvirsh.js';
 
-const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const RUN = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const NAME = `tsvirt-usbports-${RUN}`;
 const LIVE = `tsvirt-usbnolive-${RUN}`;
@@ -73,37 +69,20 @@ const DEFINITIONS: Readonly<Record<string, string>> = {
 };
 
 describe.skipIf(oracleSkipped('usb-ports-oracle'))("USB devices without USB or ports, and usb-serial ports, beside libvirt's QEMU driver (libvirtd 9.0)", () => {
-  let root: TestRoot;
-  let sides: OracleSides;
-  beforeAll(() => {
-    execFileSync(here('../scripts/libvirtd-up.sh'), { stdio: 'inherit' });
-    root = new TestRoot();
-    const files = Object.fromEntries([...Object.entries(KINDS), ...Object.entries(DEFINITIONS)].map(([k, xml]) => [`${k}.xml`, xml]));
-    sides = {
-      ...twoSides(root, { ...files, 'live.xml': domain(LIVE, NONE), 'full-live.xml': domain(FULL, PIIX3 + KINDS['tablet']!), 'mouse.xml': "<input type='mouse' bus='usb'/>" }),
-      mask: maskNative(root.dir),
-    };
-    for (const dir of [sides.theirs, sides.ours]) execFileSync('truncate', ['-s', '1M', join(dir, 'u.img')]);
-  });
-  afterAll(async () => {
-    for (const name of [NAME, LIVE, FULL]) forgetSystemDomain(name);
-    await root?.cleanup();
-  });
+  const suite = oracleSuite({ ...KINDS, ...DEFINITIONS, live: domain(LIVE, NONE), 'full-live': domain(FULL, PIIX3 + KINDS['tablet']!), mouse: "<input type='mouse' bus='usb'/>" },
+    { domains: [NAME, LIVE, FULL], mask: maskNative, images: ['u.img'] });
 
   it.each(Object.keys(DEFINITIONS))('%s: the same command line, definition and refusals', async (name) => {
-    const { differ } = await compareSteps(sides, [
+    const { differ } = await compareSteps(suite.sides, [
       ['domxml-to-native', 'qemu-argv', `DIR/${name}.xml`], ['define', `DIR/${name}.xml`], ['dumpxml', '--inactive', NAME], ['undefine', NAME],
     ]);
     expect(differ).toEqual([]);
   }, 120_000);
 
-  const devices = async (name: string, ...flags: string[]): Promise<[string, string]> => {
-    const part = (xml: string): string => /<devices>[\s\S]*<\/devices>/.exec(xml)?.[0] ?? '';
-    return [
-      sides.mask(part(systemVirsh(['dumpxml', ...flags, name]).stdout), sides.theirs),
-      sides.mask(part((await tsvirsh(root.uri, 'dumpxml', ...flags, name)).stdout), sides.ours),
-    ];
-  };
+  const devices = async (name: string, ...flags: string[]): Promise<[string, string]> => [
+    suite.sides.mask(domainDevices(systemVirsh(['dumpxml', ...flags, name]).stdout), suite.sides.theirs),
+    suite.sides.mask(domainDevices((await tsvirsh(suite.root.uri, 'dumpxml', ...flags, name)).stdout), suite.sides.ours),
+  ];
 
   it('refuses each USB kind attached live or to the definition of a running guest without USB, in libvirt\'s words', async () => {
     const kinds = ['tablet', 'hostdev', 'disk', 'redirdev', 'hub', 'ccid', 'usbSerial', 'usbCtl'];
@@ -111,7 +90,7 @@ describe.skipIf(oracleSkipped('usb-ports-oracle'))("USB devices without USB or p
       ['define', 'DIR/live.xml'], ['start', LIVE],
       ...kinds.flatMap((k) => [['attach-device', LIVE, `DIR/${k}.xml`, '--live'], ['attach-device', LIVE, `DIR/${k}.xml`, '--config']]),
     ];
-    const { differ, transcript } = await compareSteps(sides, steps);
+    const { differ, transcript } = await compareSteps(suite.sides, steps);
     expect(differ).toEqual([]);
     // only the USB controller goes into the definition
     expect(transcript.match(/Device attached successfully/g)).toHaveLength(1);
@@ -126,22 +105,22 @@ describe.skipIf(oracleSkipped('usb-ports-oracle'))("USB devices without USB or p
       ['attach-device', FULL, 'DIR/usbSerial.xml', '--live'], ['attach-device', FULL, 'DIR/usbSerialFile.xml', '--live'],
       ['attach-device', FULL, 'DIR/mouse.xml', '--live'],
     ];
-    const { differ, transcript } = await compareSteps(sides, steps);
+    const { differ, transcript } = await compareSteps(suite.sides, steps);
     expect(differ).toEqual([]);
     expect(transcript.match(/Device attached successfully/g)).toHaveLength(1);
     const [theirs, ours] = await devices(FULL);
     expect(theirs).toContain("<target type='usb-serial' port='0'>");
     expect(theirs).toContain('<console');
     expect(ours).toBe(theirs);
-    expect((await compareSteps(sides, [['destroy', FULL], ['undefine', FULL]])).differ).toEqual([]);
+    expect((await compareSteps(suite.sides, [['destroy', FULL], ['undefine', FULL]])).differ).toEqual([]);
   }, 600_000);
 
   it.each(['usbSerial', 'pciSerial', 'isaSerial'])('%s added to a definition without serial ports: the port and its console as libvirt leaves them', async (file) => {
-    const { differ } = await compareSteps(sides, [['define', 'DIR/full-live.xml'], ['attach-device', FULL, `DIR/${file}.xml`, '--config']]);
+    const { differ } = await compareSteps(suite.sides, [['define', 'DIR/full-live.xml'], ['attach-device', FULL, `DIR/${file}.xml`, '--config']]);
     expect(differ).toEqual([]);
     const [theirs, ours] = await devices(FULL, '--inactive');
     expect(theirs).toContain("<target type='serial' port='0'/>");
     expect(ours).toBe(theirs);
-    expect((await compareSteps(sides, [['undefine', FULL]])).differ).toEqual([]);
+    expect((await compareSteps(suite.sides, [['undefine', FULL]])).differ).toEqual([]);
   }, 600_000);
 });
