@@ -18,6 +18,7 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/program');
 const { COMMANDS, FILE_URL, FROM_PACKAGE, LAZY_BUILTIN, MAIN_PACKAGE, SIDE_PACKAGE, sideBundleName } = await import(join(root, 'dist/program-protocol.js'));
+const { COMMAND_CACHE_OF } = await import(join(root, 'dist/main-cache.js'));
 
 /** Built-ins outside Node's startup snapshot that a command may never touch. */
 const LAZY = /^(node:)?(child_process|crypto|dgram|dns|fs\/promises|http|https|module|net|os|perf_hooks|readline|readline\/promises|stream|stream\/promises|string_decoder|timers\/promises|tls|tty|v8|worker_threads|zlib)$/;
@@ -324,10 +325,25 @@ await build({ ...common, supported: {}, entryPoints: { tsvirsh: join(root, 'dist
 mkdirSync(join(root, 'dist/bundle'), { recursive: true });
 writeFileSync(join(root, 'dist/bundle/cli.js'), "import '../program/tsvirsh.cjs';\n");
 
-// The commands whose code the main bundle's test cache (`program.cache`) holds compiled: the
-// start-up path, the common listings and a define (test:///default's own domain is prebuilt, so
-// only a define parses a whole domain).
+// The commands whose code the main bundle's general test cache (`program.cache`) holds compiled:
+// the start-up path, the common listings and a define (test:///default's own domain is prebuilt,
+// so only a define parses a whole domain).
 const WARM_UP = (xml) => `list --all; dominfo test; domstate test; dumpxml test; define ${xml}; undefine warm-up; net-list --all; pool-list --all; vol-list default-pool; iface-list; version`;
+/**
+ * What each command group's cache (`program-GROUP.cache`, src/main-cache.ts) is recorded on: its
+ * commands alone, so that their starts deserialise nothing the others run (about 5M instructions
+ * of a cold `list --all`, `dominfo`, `dumpxml` or `define`).
+ */
+const GROUP_WARM_UP = {
+  list: () => 'list --all',
+  info: () => 'dominfo test; domstate test; domid test; domname 1; domuuid test',
+  dumpxml: () => 'dumpxml test',
+  define: (xml) => `define ${xml}`,
+};
+const groups = new Set(Object.values(COMMAND_CACHE_OF));
+if (groups.size !== Object.keys(GROUP_WARM_UP).length || ![...groups].every((g) => g in GROUP_WARM_UP)) {
+  throw new Error(`the command caches ${[...groups]} need a warm-up each`);
+}
 const WARM_UP_DOMAIN = "<domain type='test'><name>warm-up</name><memory>8192</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/guest/warm-up'/><target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/></interface></devices></domain>";
 /** Runs `./tsvirsh -q -c URI COMMANDS` from the program just built. */
 const tsvirshRun = (uri, commands, env = {}) =>
@@ -379,6 +395,7 @@ const work = mkdtempSync(join(tmpdir(), 'tsvirsh-build-'));
 try {
   writeFileSync(join(work, 'warm-up.xml'), WARM_UP_DOMAIN);
   recordCaches(['program'], 'test:///default', WARM_UP(join(work, 'warm-up.xml')));
+  for (const [group, warmUp] of Object.entries(GROUP_WARM_UP)) recordCaches([`program-${group}`], 'test:///default', warmUp(join(work, 'warm-up.xml')));
   const notRecorded = recordOnQemu(work);
   if (notRecorded !== undefined) {
     console.warn(`build-program: the QEMU code caches are recorded without QEMU (${notRecorded})`);
