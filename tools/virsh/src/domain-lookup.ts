@@ -63,11 +63,22 @@ export function lookupDomain(conn: Connection, text: string, ways: LookupWays = 
 
 /**
  * The domain a command names in its option `opt` (virshCommandOptDomainBy): connects, looks it up
- * and says what it tries under `-d` (its messages built only then).
+ * and says what it tries under `-d` (its messages built only then). Not an async function: its own
+ * promise, resolved with the lookup's, cost each object command two more turns of the microtask
+ * queue; an error still comes as a rejected promise.
  */
-export async function domainArg(ctl: Ctl, cmd: ParsedCommand, ways: LookupWays = ALL, opt = 'domain'): Promise<Domain> {
-  const text = cmd.required(opt);
-  const conn = ctl.openConnection ?? await ctl.connect();
+export function domainArg(ctl: Ctl, cmd: ParsedCommand, ways: LookupWays = ALL, opt = 'domain'): Promise<Domain> {
+  let text: string;
+  try {
+    text = cmd.required(opt);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const conn = ctl.openConnection;
+  return conn ? lookupIn(conn, ctl, cmd, text, ways, opt) : ctl.connect().then((c) => lookupIn(c, ctl, cmd, text, ways, opt));
+}
+
+function lookupIn(conn: Connection, ctl: Ctl, cmd: ParsedCommand, text: string, ways: LookupWays, opt: string): Promise<Domain> {
   if (ctl.debugs(DebugLevel.INFO)) ctl.debug(DebugLevel.INFO, `${cmd.def.name}: found option <${opt}>: ${text}`);
   const trace = ctl.debugs(DebugLevel.DEBUG) ? (what: string): void => ctl.debug(DebugLevel.DEBUG, `${cmd.def.name}: <${opt}> ${what}`) : undefined;
   return lookupDomain(conn, text, ways, trace);
