@@ -18,6 +18,13 @@ export interface DomainObject {
   hasManagedSave: boolean;
   snapshots: SnapshotTree;
   checkpoints: CheckpointTree;
+  /**
+   * What libvirt's test driver found wrong when it loaded the domain from a custom config (taint
+   * reasons, deprecated settings): kept for the object's life, whatever its state or later
+   * definitions; none for a domain defined or created through the API.
+   */
+  taints: readonly string[];
+  deprecations: readonly string[];
 }
 
 export function isActive(obj: DomainObject): boolean {
@@ -41,5 +48,7 @@ export function newInactiveObject(def: DomainDef, persistent: boolean): DomainOb
     hasManagedSave: false,
     snapshots: newSnapshotTree(),
     checkpoints: { snaps: [], current: undefined },
+    taints: [],
+    deprecations: [],
   };
 }

@@ -4,6 +4,7 @@ import { ErrorCode, ErrorDomain, VirError } from '@tsvirt/util';
 import { TEST_ARCH } from '../default-config.js';
 import type { TestHost } from '../test-host.js';
 import type { Snapshot } from './snapshots.js';
+import { checkTaint } from './taint.js';
 
 /** What the `test:` elements of a config's domain say, checked. */
 interface TestNamespace {
@@ -39,6 +40,7 @@ function takeNamespace(def: DomainDef): TestNamespace {
 export function loadConfigDomain(host: TestHost, def: DomainDef): void {
   const ns = takeNamespace(def);
   const { obj } = host.add(def, !ns.transient, false);
+  checkTaint(obj);
   obj.hasManagedSave = ns.hasManagedSave;
   for (const el of ns.snapshots) {
     const snap = snapshotFromElement(el, { redefine: true, internal: true, domainDefaults: { arch: TEST_ARCH } }) as Snapshot;
