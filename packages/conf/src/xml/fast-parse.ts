@@ -34,6 +34,8 @@ function nameEnd(text: string, i: number): number {
  * The attributes of the element being read and the children of the open ones (each open element's
  * from its mark on), gathered here and copied to arrays of their exact size when complete: an
  * array grown by `push` from empty reserves room for sixteen, for every element of every document.
+ * `kids` is filled up to a count the reader keeps, so that closing an element does not truncate
+ * it (setting an array's length is a call into V8, once per element).
  */
 const attrs: Array<[string, string]> = [];
 const kids: XmlNode[] = [];
@@ -143,8 +145,9 @@ function readTree(text: string, decode: (s: string) => string | undefined): XmlE
   if (text.includes('\r') || text.includes(']]>')) return undefined;
   const n = text.length;
   const stack: XmlElement[] = [];
-  /** Where each open element's children start in `kids`. */
+  /** Where each open element's children start in `kids`, and where they end. */
   const marks: number[] = [];
+  let kidsEnd = 0;
   let root: XmlElement | undefined;
   let i = 0;
   let seen = 0;
@@ -169,7 +172,7 @@ function readTree(text: string, decode: (s: string) => string | undefined): XmlE
       } else {
         const t = found & AMP ? decode(text.slice(i, stop)) : textAt(text, i, stop);
         if (t === undefined) return undefined;
-        kids.push({ kind: 'text', text: t });
+        kids[kidsEnd++] = { kind: 'text', text: t };
       }
     }
     if (lt < 0) break;
@@ -178,8 +181,8 @@ function readTree(text: string, decode: (s: string) => string | undefined): XmlE
       const top = stack.pop();
       if (top) {
         const mark = marks.pop()!;
-        top.children = kids.slice(mark);
-        kids.length = mark;
+        top.children = kids.slice(mark, kidsEnd);
+        kidsEnd = mark;
       }
       const end = nameEnd(text, lt + 2);
       if (!top || end - lt - 2 !== top.name.length || !text.startsWith(top.name, lt + 2)) return undefined;
@@ -198,7 +201,7 @@ function readTree(text: string, decode: (s: string) => string | undefined): XmlE
       // A `<?` in a comment could be a late `<?xml`; a reference in one is checked, never decoded.
       if ((found & LT && body.includes('<?')) || (found & AMP && decode(body) === undefined)) return undefined;
       if (body.includes('--') || body.endsWith('-')) return undefined;
-      if (stack.length > 0) kids.push({ kind: 'comment', text: body });
+      if (stack.length > 0) kids[kidsEnd++] = { kind: 'comment', text: body };
       i = end + 3;
       continue;
     }
@@ -232,12 +235,12 @@ function readTree(text: string, decode: (s: string) => string | undefined): XmlE
       j = end + 1;
     }
     const el = element(name, count === 0 ? [] : attrs.slice(0, count));
-    if (stack.length > 0) kids.push(el);
+    if (stack.length > 0) kids[kidsEnd++] = el;
     else root = el;
     if (text.charCodeAt(j) === 0x2f) i = j + 2;
     else {
       if (stack.push(el) > MAX_DEPTH) return undefined;
-      marks.push(kids.length);
+      marks.push(kidsEnd);
       i = j + 1;
     }
   }
