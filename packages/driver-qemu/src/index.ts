@@ -3,6 +3,7 @@ import type { ConnectionDriver, DriverConnection } from '@tsvirt/api';
 import { logger, withOpenedQuery } from '@tsvirt/util';
 import { DriverContext } from './driver/driver-context.js';
 import { isSettled, reconcile } from './driver/domain-reconnect.js';
+import { noteSettledAtOpen } from './driver/settled-at-open.js';
 import { QemuHypervisor } from './qemu-hypervisor.js';
 import { pathsForURI } from './state/driver-paths.js';
 import { isActiveStatus } from './state/domain-status.js';
@@ -33,6 +34,7 @@ async function reconnectAll(drv: DriverContext): Promise<void> {
   // Lent on to the listing or lookup that follows: its reads of these files are not made again.
   const statuses = await qemuStore(drv.paths).lendActiveStatuses();
   const settled = await Promise.all(statuses.map((s) => isSettled(drv, s)));
+  noteSettledAtOpen(statuses.filter((_, i) => settled[i]));
   const open = statuses.filter((_, i) => !settled[i]);
   if (open.length === 0) return;
   reconciles++;

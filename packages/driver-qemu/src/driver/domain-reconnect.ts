@@ -12,6 +12,7 @@ import { runStateAgrees } from '../process/runstate-log.js';
 import type { DriverContext } from './driver-context.js';
 import { tearDown } from './domain-stop.js';
 import { withMonitor } from './monitor.js';
+import { takeSettledAtOpen } from './settled-at-open.js';
 import { fakeReboot } from '../events/lifecycle-actions.js';
 import { forgetInterface } from '../hotplug/interface-hotplug.js';
 import { forgetMemory } from '../memdev/memory-hotplug.js';
@@ -73,6 +74,7 @@ export async function isUnsettled(drv: DriverContext, status: ActiveStatus): Pro
  */
 export async function isSettled(drv: DriverContext, status: ActiveStatus, stateOnly = false): Promise<boolean> {
   if (status.phase !== 'active' || status.pid === undefined) return false;
+  if (takeSettledAtOpen(status)) return true;
   if (drv.watcher.isCurrent(status.name, status.pid)) return !hasUnsettledWork(status) && (stateOnly || (await readPending(drv.paths, status)) === undefined);
   return (await isProcessAlive(status.pid, status.pidStart)) && !(await isUnsettled(drv, status));
 }
