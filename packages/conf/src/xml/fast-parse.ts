@@ -88,36 +88,6 @@ function textAt(text: string, from: number, to: number): string {
   return (INDENTS[to - from] ??= text.slice(from, to));
 }
 
-/**
- * Element and attribute names met so far, by length and first character. A name read again is the
- * string read first, not a new slice: documents repeat a small vocabulary, and a name that was
- * looked up before (in a spec's order, a shape's masks, a model table) has its hash computed and
- * compares by identity. Only names shorter than 13 characters: V8 copies those when slicing, where
- * a longer slice would keep its whole document alive. At most `MAX_NAMES`, so that documents of
- * made-up names cannot grow the table without bound.
- */
-const NAMES: Array<string[] | undefined> = [];
-const MAX_NAMES = 4096;
-let names = 0;
-
-function nameAt(text: string, from: number, to: number): string {
-  const length = to - from;
-  if (length >= 13) return text.slice(from, to);
-  // Names start with an ASCII letter or `_`: seven bits.
-  const key = (length << 7) | text.charCodeAt(from);
-  const known = NAMES[key];
-  if (known) {
-    for (let i = 0; i < known.length; i++) if (text.startsWith(known[i]!, from)) return known[i]!;
-  }
-  const name = text.slice(from, to);
-  if (names < MAX_NAMES) {
-    names++;
-    if (known) known.push(name);
-    else NAMES[key] = [name];
-  }
-  return name;
-}
-
 /** `=`, blanks, a quote and then a `<` before the quote closes: the full way has libxml2 look first. */
 const QUOTED_LT = /=\s*(?:"[^"]*<|'[^']*<)/;
 
@@ -207,7 +177,7 @@ function readTree(text: string, decode: (s: string) => string | undefined): XmlE
     }
     let j = nameEnd(text, lt + 1);
     if (j === lt + 1 || (stack.length === 0 && root)) return undefined;
-    const name = nameAt(text, lt + 1, j);
+    const name = text.slice(lt + 1, j);
     let count = 0;
     for (;;) {
       const before = j;
@@ -215,10 +185,10 @@ function readTree(text: string, decode: (s: string) => string | undefined): XmlE
       const ch = text.charCodeAt(j);
       if (ch === 0x3e /* > */ || (ch === 0x2f && text.charCodeAt(j + 1) === 0x3e)) break;
       if (j === before) return undefined;
-      const nameFrom = j;
+      const nameAt = j;
       j = nameEnd(text, j);
-      if (j === nameFrom) return undefined;
-      const attrName = nameAt(text, nameFrom, j);
+      if (j === nameAt) return undefined;
+      const attrName = text.slice(nameAt, j);
       j = skipSpace(text, j);
       if (text.charCodeAt(j) !== 0x3d /* = */) return undefined;
       j = skipSpace(text, j + 1);
