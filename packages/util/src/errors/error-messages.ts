@@ -7,7 +7,13 @@ import { ErrorCode } from './error-codes.js';
  */
 type MessageForm = string | readonly [bare: string, withDetail: string];
 
-const MESSAGES: Partial<Record<ErrorCode, MessageForm>> = {
+let messages: Partial<Record<ErrorCode, MessageForm>> | undefined;
+
+/**
+ * The table, made when a first message is formatted: a start that reports no error does not build
+ * its 110 entries (each a keyed definition at run time).
+ */
+const messagesByCode = (): Partial<Record<ErrorCode, MessageForm>> => (messages ??= {
   [ErrorCode.INTERNAL_ERROR]: 'internal error',
   [ErrorCode.NO_MEMORY]: 'out of memory',
   [ErrorCode.NO_SUPPORT]: 'this function is not supported by the connection driver',
@@ -118,11 +124,11 @@ const MESSAGES: Partial<Record<ErrorCode, MessageForm>> = {
   [ErrorCode.NO_HOSTNAME]: 'no hostname found',
   [ErrorCode.CHECKPOINT_INCONSISTENT]: 'checkpoint inconsistent',
   [ErrorCode.MULTIPLE_DOMAINS]: 'multiple matching domains found',
-};
+});
 
 /** The full message libvirt prints for `code` with an optional detail, e.g. `Domain not found: no domain with matching name 'x'`. */
 export function formatErrorMessage(code: ErrorCode, detail?: string): string {
-  const form = MESSAGES[code];
+  const form = messagesByCode()[code];
   if (form === undefined) return detail ?? 'unknown error';
   const [bare, withDetail] = typeof form === 'string' ? [form, `${form}: %s`] : form;
   return detail ? withDetail.replace('%s', () => detail) : bare;
