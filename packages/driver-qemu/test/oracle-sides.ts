@@ -4,9 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { TestRoot } from './helpers.js';
-import { forgetSystemDomain, type OracleSides } from './oracle-steps.js';
+import { forgetSystemDomain, systemVirsh, type OracleSides } from './oracle-steps.js';
+import { tsvirsh } from './tsvirsh.js';
 
 /** What moves between runs and sides: ptys and each side's own directory. */
 export const maskSide = (text: string, dir: string): string => text.replaceAll(dir, 'DIR').replace(/\/dev\/pts\/\d+/g, '/dev/pts/N');
@@ -75,4 +76,12 @@ export function oracleSuite(files: Readonly<Record<string, string>>, options: Or
     return made;
   };
   return { get root() { return ready().root; }, get sides() { return ready().sides; } };
+}
+
+/** The `<devices>` of domain `name` (`dumpxml` with `flags`) on both sides of `suite`, masked: libvirt's, once tsvirt's is expected to equal it. */
+export async function sameDevices(suite: OracleSuite, name: string, ...flags: string[]): Promise<string> {
+  const args = ['dumpxml', ...flags, name];
+  const theirs = suite.sides.mask(domainDevices(systemVirsh(args).stdout), suite.sides.theirs);
+  expect(suite.sides.mask(domainDevices((await tsvirsh(suite.root.uri, ...args)).stdout), suite.sides.ours)).toBe(theirs);
+  return theirs;
 }

@@ -4,10 +4,20 @@ import type { QmpClient } from '../qmp/qmp-client.js';
 
 type CharDevice = DeviceOf<'serial'> | DeviceOf<'parallel'> | DeviceOf<'channel'> | DeviceOf<'console'>;
 
-/** The device with its pty as its source (and, for a console, its tty), as libvirt shows a running domain's. */
-function withPty<T extends CharDevice>(c: T, pty: string): T {
+/** The device with its pty as its source (and, when `tty`, as its tty too), as libvirt shows a running domain's. */
+function withPty<T extends CharDevice>(c: T, pty: string, tty: boolean): T {
   const sources = [{ ...c.sources?.[0], path: pty }, ...(c.sources?.slice(1) ?? [])];
-  return c.kind === 'console' ? { ...c, sources, tty: pty } : { ...c, sources };
+  return tty ? { ...c, sources, tty: pty } : { ...c, sources };
+}
+
+/**
+ * Whether libvirt 9.0 shows a console's pty as its `tty` too: a serial port's copy does, and a
+ * virtio console on virtio-serial port 0 (seen on libvirtd: the others, started or plugged, do not).
+ */
+function showsTty(c: CharDevice): boolean {
+  if (c.kind !== 'console') return false;
+  if (c.target?.type !== 'virtio') return true;
+  return (c.address?.type === 'virtio-serial' ? Number(c.address.port ?? 0) : c.target.port) === 0;
 }
 
 /**
@@ -21,7 +31,7 @@ export async function recordPtys(mon: QmpClient, def: DomainDef): Promise<void> 
   const chardevs = await mon.execute<Array<{ label: string; filename: string }>>('query-chardev');
   for (const c of ptys) {
     const pty = chardevs.find((x) => x.label === `char${c.alias}`)?.filename.replace(/^pty:/, '');
-    if (pty?.startsWith('/dev/')) writeBack(def, withPty(c, pty));
+    if (pty?.startsWith('/dev/')) writeBack(def, withPty(c, pty, showsTty(c)));
   }
 }
 

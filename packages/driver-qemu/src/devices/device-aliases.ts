@@ -91,7 +91,7 @@ export function withDeviceAliases(def: DomainDef): DomainDef {
 /**
  * The alias libvirt gives a device plugged live into the running `def`: a user alias kept, a
  * controller's its type and index, the single watchdog's and vsock's their fixed one, the others
- * one past the highest number their kind's prefix has taken.
+ * one past the highest number their kind's prefix has taken (a console: or its place, if higher).
  */
 export function liveAlias(def: DomainDef, dev: DomainDevice): string {
   const alias = (dev as { alias?: string }).alias;
@@ -101,7 +101,9 @@ export function liveAlias(def: DomainDef, dev: DomainDevice): string {
   const prefix = (PREFIX as Readonly<Record<string, string>>)[dev.kind] ?? dev.kind;
   if (dev.kind === 'watchdog') return `${prefix}0`;
   const taken = def.devices.filter((x) => x.name === dev.kind).map((x) => (parseDevice(x) as { alias?: string }).alias);
-  return `${prefix}${nextAliasIndex(taken, prefix)}`;
+  // A console is numbered no lower than its place either (seen on libvirtd: the first beside a serial port's copy, `serial0`, is console1).
+  const place = dev.kind === 'console' ? taken.length : 0;
+  return `${prefix}${Math.max(place, nextAliasIndex(taken, prefix))}`;
 }
 
 /** An alias an interface keeps: a user one, or the `netN` a running domain's recorded. */

@@ -72,7 +72,7 @@ export function diskDefaults(def: DomainDef): void {
   }
 }
 
-/** Disks without a type are files; vsock devices are virtio, their context id automatic unless given; 9p file and directory modes are written as four octal digits. */
+/** Disks without a type are files; vsock devices are virtio, their context id automatic unless given; a watchdog resets the guest unless told otherwise; 9p file and directory modes are written as four octal digits. */
 export function modelDefaults(def: DomainDef): void {
   const octal = (m: string | undefined): string | undefined => m?.padStart(4, '0');
   for (const fs of devicesOf(def.devices, 'filesystem')) {
@@ -81,6 +81,7 @@ export function modelDefaults(def: DomainDef): void {
   for (const d of devicesOf(def.devices, 'disk')) if (d.type === undefined) writeBack(def, { ...d, type: 'file' });
   // A vsock's context id is chosen at start unless the definition fixes one.
   for (const v of devicesOf(def.devices, 'vsock')) writeBack(def, { ...v, model: v.model ?? 'virtio', cid: { ...v.cid, auto: v.cid?.auto ?? !v.cid?.address } });
+  for (const w of devicesOf(def.devices, 'watchdog')) if (w.action === undefined) writeBack(def, { ...w, action: 'reset' });
 }
 
 type Chardev = DeviceOf<'channel'> | DeviceOf<'console'>;
@@ -92,30 +93,46 @@ const virtioChardevs = (def: DomainDef): Chardev[] => [...devicesOf(def.devices,
  * a port on it for each channel (from 1), as libvirt assigns them when a domain is defined; a
  * console gets none (QEMU picks its port at start, libvirt shows none).
  */
-export function virtioSerialDefaults(def: DomainDef): void {
+export function virtioSerialDefaults(def: DomainDef, newDefinition: boolean): void {
   const controllers = (): Array<DeviceOf<'controller'>> => devicesOf(def.devices, 'controller').filter((c) => c.type === 'virtio-serial');
   for (const u of virtioChardevs(def)) {
     const index = u.address?.type === 'virtio-serial' ? (u.address.controller ?? 0) : 0;
     if (!controllers().some((c) => (c.index ?? 0) === index)) def.devices.push(deviceElement(newDevice('controller', { type: 'virtio-serial', index })));
   }
-  assignVirtioSerialPorts(def, 'channel');
+  assignVirtioSerialPorts(def, 'channel', 1, newDefinition);
 }
 
-/** A free virtio-serial port for each virtio chardev of `kind` without an address (consoles may take port 0, channels start at 1). */
-export function assignVirtioSerialPorts(def: DomainDef, kind: Chardev['kind']): void {
+/** Whether a chardev's address places it: a channel's virtio-serial port 0 names none (libvirt gives it one). */
+const placed = (u: Chardev): boolean => u.address !== undefined && !(u.kind === 'channel' && u.address.type === 'virtio-serial' && Number(u.address.port ?? 0) === 0);
+
+/**
+ * A free virtio-serial port from `first` for each virtio chardev of `kind` without an address
+ * (consoles may take port 0, channels start at 1). In a new definition a console whose address
+ * names port 0 holds a port from 1 meanwhile, though its XML keeps 0 (seen on libvirtd 9.0).
+ */
+export function assignVirtioSerialPorts(def: DomainDef, kind: Chardev['kind'], first = kind === 'console' ? 0 : 1, newDefinition = false): void {
   const users = virtioChardevs(def);
   const controllers = devicesOf(def.devices, 'controller').filter((c) => c.type === 'virtio-serial');
   const used = new Map<number, Set<number>>();
   const taken = (controller: number): Set<number> => used.get(controller) ?? used.set(controller, new Set()).get(controller)!;
-  for (const u of users) if (u.address?.type === 'virtio-serial' && u.address.port !== undefined) taken(u.address.controller ?? 0).add(Number(u.address.port));
+  const firstFree = (controller: number, from: number): number => {
+    let port = from;
+    while (taken(controller).has(port)) port++;
+    return port;
+  };
+  for (const u of users) if (placed(u) && u.address?.type === 'virtio-serial' && u.address.port !== undefined) taken(u.address.controller ?? 0).add(Number(u.address.port));
   for (const u of users) {
-    if (u.address !== undefined || u.kind !== kind) continue;
-    const first = kind === 'console' ? 0 : 1;
+    if (newDefinition && u.kind === 'console' && u.address?.type === 'virtio-serial' && Number(u.address.port ?? 0) === 0) {
+      const controller = u.address.controller ?? 0;
+      taken(controller).add(firstFree(controller, 1));
+    }
+  }
+  for (const u of users) {
+    if (placed(u) || u.kind !== kind) continue;
     for (const c of controllers) {
       const idx = c.index ?? 0;
       const ports = c.ports ?? 31;
-      let port = first;
-      while (port < ports && taken(idx).has(port)) port++;
+      const port = firstFree(idx, first);
       if (port >= ports) continue;
       taken(idx).add(port);
       writeBack(def, { ...u, address: { type: 'virtio-serial', controller: idx, bus: 0, port: String(port) } });

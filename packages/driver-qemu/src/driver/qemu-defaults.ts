@@ -181,7 +181,7 @@ export function applyQemuDefaults(def: DomainDef, abiUpdate: boolean): void {
   qemuDiskDefaults(def);
   assignHostdevDriveAddresses(def);
   serialTargets(def);
-  virtioSerialDefaults(def);
+  virtioSerialDefaults(def, abiUpdate);
   unixSourceDefaults(def);
   vncAutoport(def);
   videoDefaults(def);

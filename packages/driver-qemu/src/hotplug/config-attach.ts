@@ -6,7 +6,7 @@ import { parseQemuDomain } from '../driver/domain-define.js';
 import { consolePorts } from '../driver/qemu-defaults.js';
 import { GUEST_ARCH, qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { addFirstSerialConsole, insertByKind } from './plug-defaults.js';
-import { withConsolePort } from './console-port.js';
+import { consoleToAdd } from './console-port.js';
 import { matchWholeDevice } from './whole-device-find.js';
 
 const D = ErrorDomain.QEMU;
@@ -37,8 +37,8 @@ function refuse(def: DomainDef, el: XmlElement): void {
 }
 
 /**
- * Adds `el` (an input, watchdog, RNG, SCSI controller, chardev, shared memory region, redirdev or
- * vsock) to the persistent definition as libvirt's config attach does: its refusals first, then
+ * Adds `el` (an input, watchdog, RNG, SCSI controller, chardev, shared memory region, redirdev,
+ * vsock or sound card) to the persistent definition as libvirt's config attach does: its refusals first, then
  * the definition read again with it, so it gets what a define gives (defaults, PCI and USB
  * addresses, the checks); returns the write, done once a live step beside it succeeded.
  */
@@ -47,7 +47,7 @@ export function attachWholeConfig(drv: DriverContext, d: StoredDomain, el: XmlEl
   const def = parseDomainXML(formatDomainXML(current, { inactive: true }), { arch: GUEST_ARCH });
   consolePorts(def);
   refuse(def, el);
-  const given = withConsolePort(d, def, structuredClone(el));
+  const given = consoleToAdd(def, structuredClone(el));
   const asked = parseDevice(given) as DomainDevice & { alias?: string };
   // Only a user alias is kept in a definition.
   const keep = asked.alias === undefined || asked.alias.startsWith('ua-');

@@ -4,9 +4,9 @@ import { assignPciAddresses } from '../command/pci-address.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import type { DriverContext } from '../driver/driver-context.js';
 import { applyQemuDefaults, consolePorts } from '../driver/qemu-defaults.js';
-import { qemuStore, type StoredDomain } from '../state/qemu-store.js';
+import { currentDef, qemuStore, type StoredDomain } from '../state/qemu-store.js';
 import { findConfigDevice } from './config-device-find.js';
-import { withConsolePort } from './console-port.js';
+import { consoleToFind } from './console-port.js';
 
 /**
  * The kinds (beyond disks, host devices, interfaces and memory, which have their own paths) that
@@ -38,7 +38,7 @@ export function detachWholeConfigByXml(drv: DriverContext, d: StoredDomain, el: 
   // libvirt looks in a copy read again, its consoles numbered afresh; the copy is kept when it removes one.
   const def = structuredClone(d.persistentDef!);
   consolePorts(def);
-  const found = findConfigDevice(def, withConsolePort(d, def, el));
+  const found = findConfigDevice(def, consoleToFind(currentDef(d), el));
   d.persistentDef!.devices = def.devices;
   return detachWholeConfig(drv, d, found);
 }

@@ -21,21 +21,27 @@ import { attachMemoryConfig, attachMemoryLive, detachMemoryConfig, detachMemoryL
 
 const D = ErrorDomain.QEMU;
 
-/** The device kinds hotplug handles so far; others are refused by name. */
-function requireDisk(el: XmlElement, live: boolean): void {
+/** The device kinds hotplug handles so far; others are refused by name, in libvirt's words for the operation. */
+function requireDisk(el: XmlElement, live: boolean, op: 'attach' | 'detach'): void {
   if (el.name !== 'disk') {
-    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `${live ? 'live' : 'persistent'} attach or detach of device '${el.name}' is not supported`, D);
+    throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `${live ? 'live' : 'persistent'} ${op} of device '${el.name}' is not supported`, D);
   }
+}
+
+/** libvirt 9.0's QEMU driver refuses every smartcard attach, live or not, for want of a QEMU capability. */
+function refuseSmartcard(el: XmlElement): void {
+  if (el.name === 'smartcard') throw new VirError(ErrorCode.CONFIG_UNSUPPORTED, 'this QEMU binary lacks multiple smartcard support', D);
 }
 
 /** Adds or removes a device in a domain's persistent definition. */
 export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlElement, op: 'attach' | 'detach'): Promise<void | (() => Promise<void>)> {
   if (el.name === 'memory') return (op === 'attach' ? attachMemoryConfig : detachMemoryConfig)(drv, d, el);
   if (op === 'attach') {
+    refuseSmartcard(el);
     refuseTakenAlias(d.persistentDef!, el);
     refuseUsbWithoutBus(d.persistentDef!, el);
   }
-  if (op === 'attach' && isPluggedWhole(el.name)) return attachWholeConfig(drv, d, el);
+  if (op === 'attach' && (isPluggedWhole(el.name) || el.name === 'sound')) return attachWholeConfig(drv, d, el);
   if (op === 'detach' && removedWhole(el)) return detachWholeConfigByXml(drv, d, el);
   const def = d.persistentDef!;
   if (el.name === 'hostdev') {
@@ -44,7 +50,7 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
     await qemuStore(drv.paths).saveConfig(def.name, formatDomainXML(def, { inactive: true }));
     return;
   }
-  requireDisk(el, false);
+  requireDisk(el, false, op);
   const view = diskOfElement(el);
   if (op === 'attach') {
     if (hasDiskTarget(def, view.target)) throw new VirError(ErrorCode.OPERATION_INVALID, `target ${view.target} already exists`, D);
@@ -59,6 +65,7 @@ export async function configChange(drv: DriverContext, d: StoredDomain, el: XmlE
 /** Plugs or unplugs a device of a running domain. */
 export async function liveChange(drv: DriverContext, status: ActiveStatus, el: XmlElement, op: 'attach' | 'detach'): Promise<void> {
   if (op === 'attach') {
+    refuseSmartcard(el);
     const live = parseDomainXML(status.xml, { arch: GUEST_ARCH });
     refuseTakenAlias(live, el);
     refuseUsbWithoutBus(live, el);
@@ -83,7 +90,7 @@ export async function liveChange(drv: DriverContext, status: ActiveStatus, el: X
     await plugWhole(drv, status, el);
     return;
   }
-  requireDisk(el, true);
+  requireDisk(el, true, op);
   if (op === 'attach') {
     await attachDiskLive(drv, status, structuredClone(el));
     const target = diskOfElement(el).target;

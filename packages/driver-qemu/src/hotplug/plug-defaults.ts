@@ -2,6 +2,7 @@ import { deviceElement, DEVICE_KIND_ORDER, newDevice, parseDevice, type DomainDe
 import { devicesOf, writeBack } from '../devices/typed-devices.js';
 import { assignVirtioSerialPorts } from '../driver/device-defaults.js';
 import { applyQemuDefaults } from '../driver/qemu-defaults.js';
+import { plugConsolePort } from './console-port.js';
 
 /**
  * A running domain's virtio consoles back on the virtio-serial ports they hold: the live XML
@@ -22,12 +23,13 @@ function consolesOnTheirPorts(def: DomainDef): void {
  */
 export function withPlugDefaults(scratch: DomainDef, given: XmlElement, alias: string): DomainDevice {
   consolesOnTheirPorts(scratch);
+  // A virtio console may take virtio-serial port 0 only when libvirt's parse numbers it 0.
+  const first = plugConsolePort(scratch, given) === 0 ? 0 : 1;
   scratch.devices.push(deviceElement({ ...parseDevice(structuredClone(given))!, alias } as DomainDevice));
   applyQemuDefaults(scratch, false);
   // A console plugged live is put on a free port by libvirt (a define leaves that to QEMU).
-  assignVirtioSerialPorts(scratch, 'console');
-  const found = scratch.devices.find((x) => x.name === given.name && (parseDevice(x) as { alias?: string }).alias === alias);
-  return parseDevice(found!)!;
+  assignVirtioSerialPorts(scratch, 'console', first);
+  return parseDevice(scratch.devices.find((x) => x.name === given.name && (parseDevice(x) as { alias?: string }).alias === alias)!)!;
 }
 
 /**

@@ -5,6 +5,7 @@ import { channelSocketPath } from '../command/device-args.js';
 import { assignPciAddresses } from '../command/pci-address.js';
 import { recordPtys, recordVirtioConsoles } from '../console/chardev-ptys.js';
 import { liveAlias, withDeviceAliases } from '../devices/device-aliases.js';
+import { checkWatchdogAddress } from '../devices/device-checks.js';
 import { checkSpicevmc } from '../devices/spicevmc-check.js';
 import { devicesOf } from '../devices/typed-devices.js';
 import { assignUsbAddresses, requireUsbPort } from '../devices/usb-addresses.js';
@@ -34,6 +35,7 @@ function refuse(def: DomainDef, el: XmlElement): void {
   if (dev?.kind === 'input' && dev.bus !== 'usb' && dev.bus !== 'virtio') {
     throw new VirError(ErrorCode.OPERATION_UNSUPPORTED, `input device on bus '${dev.bus ?? 'ps2'}' cannot be hot plugged.`, D);
   }
+  if (dev?.kind === 'watchdog') checkWatchdogAddress(dev);
   if (dev?.kind === 'watchdog' && devicesOf(def.devices, 'watchdog').length > 0) throw new VirError(ErrorCode.OPERATION_INVALID, 'domain already has a watchdog', D);
   if (dev?.kind === 'vsock' && devicesOf(def.devices, 'vsock').length > 0) throw new VirError(ErrorCode.OPERATION_INVALID, 'the domain already has a vsock device', D);
   if (dev?.kind === 'controller') {
