@@ -1,31 +1,18 @@
-import { attr, firstChild, otherPart, type DomainDef, type XmlElement } from '@tsvirt/conf';
+import { devicesOf, domainPart, otherPart, type DomainDef } from '@tsvirt/conf';
 import { DomainMessageType } from '@tsvirt/api';
 import { checkFlags, ErrorDomain } from '@tsvirt/util';
 import type { DomainObject } from '../domain-object.js';
 
-/** Whether some device element of `kind` passes `test`. */
-function anyDevice(def: DomainDef, kind: string, test: (el: XmlElement) => boolean): boolean {
-  const { devices } = def;
-  for (let i = 0; i < devices.length; i++) if (devices[i]!.name === kind && test(devices[i]!)) return true;
-  return false;
-}
-
-/** Whether an element has text, which conf's model reads as a value (`<dtb>` of `<os>`). */
-const hasText = (el: XmlElement | undefined): boolean => el !== undefined && el.children.some((c) => c.kind === 'text');
-
 /**
- * libvirt's taint reasons the test driver detects, in libvirt's order (virDomainTaintFlags). Each
- * reads the attribute or child conf's model would read, on the stored elements: the definition was
- * parsed and checked already, so the values are the model's (`rawio` is `yes` or `no`), and the
- * domain is not formatted again to be read.
+ * libvirt's taint reasons the test driver detects, in libvirt's order (virDomainTaintFlags), read
+ * through conf's models. They run once, as a custom config is loaded, so the models' cost is not
+ * paid per call.
  */
 const TAINTS: ReadonlyArray<[message: string, applies: (def: DomainDef) => boolean]> = [
-  ['running with undesirable elevated privileges', (def) => anyDevice(def, 'disk', (d) => attr(d, 'rawio') === 'yes')],
-  ['network configuration using opaque shell scripts',
-    (def) => anyDevice(def, 'interface', (d) => { const s = firstChild(d, 'script'); return s !== undefined && attr(s, 'path') !== undefined; })],
-  ['use of host cdrom passthrough', (def) => anyDevice(def, 'disk', (d) => attr(d, 'device') === 'cdrom' && attr(d, 'type') === 'block')],
-  // `<os>` formats its other children in order after `<type>`: its first `<dtb>` is theirs.
-  ['custom device tree blob used', (def) => hasText(def.os.other.find((e) => e.name === 'dtb'))],
+  ['running with undesirable elevated privileges', (def) => devicesOf(def, 'disk').some((d) => d.rawio === true)],
+  ['network configuration using opaque shell scripts', (def) => devicesOf(def, 'interface').some((d) => d.script !== undefined)],
+  ['use of host cdrom passthrough', (def) => devicesOf(def, 'disk').some((d) => d.device === 'cdrom' && d.type === 'block')],
+  ['custom device tree blob used', (def) => domainPart(def, 'os')?.dtb !== undefined],
   ['use of deprecated configuration settings', (def) => deprecations(def).length > 0],
 ];
 
