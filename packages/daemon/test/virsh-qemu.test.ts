@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,8 @@ describe.skipIf(missing.length > 0 && !ci)('Debian virsh drives real QEMU throug
   afterAll(async () => {
     virsh('destroy q1; destroy q2');
     await d?.dispose();
+    // the daemon restarted on the first one's directory does not remove it when disposed
+    if (d) rmSync(d.dir, { recursive: true, force: true });
   });
 
   it('define, start, list, dominfo, attach-disk, detach-disk, destroy; virsh event --loop sees each step', async () => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   connect, DomainEventDetail, DomainEventType, DomainMetadataType, DomainRunningReason, DomainShutoffReason, DomainSnapshotCreateFlags,
   DomainSnapshotDeleteFlags, DomainSnapshotListFlags, DomainState, DomainUndefineFlags, ErrorCode, ListDomainsFlags, type Connection,
@@ -10,6 +10,7 @@ import {
 import { defaultConn, domainXML, uniqueName, virErrorOf } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tsvirt-state-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function running(conn: Connection, what: string): Promise<Domain> {
   const dom = await conn.defineXML(domainXML(uniqueName(what)));
