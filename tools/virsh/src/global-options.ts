@@ -1,3 +1,4 @@
+import { GLOBAL_LONG_REQUIRED, GLOBAL_SHORT } from './global-option-spec.js';
 import { Getopt, longOptions } from './vsh/getopt.js';
 import { DebugLevel } from './vsh/ctl.js';
 
@@ -25,9 +26,9 @@ export type GlobalsOutcome =
   | { readonly kind: 'help' | 'version' | 'long-version' | 'fail'; readonly errors: readonly string[] };
 
 /** virsh 9.0's getopt option string (after `+:`) and long options, with tsvirsh's `--json`. */
-const SHORT = 'c:d:e:hk:K:l:qrtvV';
+const SHORT = GLOBAL_SHORT;
 const LONG = longOptions({
-  required: 'connect=c debug=d escape=e keepalive-interval=k keepalive-count=K log=l',
+  required: GLOBAL_LONG_REQUIRED,
   none: 'help=h quiet=q readonly=r timing=t json=json',
   optional: 'version=v',
 });

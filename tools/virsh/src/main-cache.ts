@@ -10,6 +10,8 @@
  * virsh's getopt reads them, without checking them.
  */
 
+import { GLOBAL_LONG_REQUIRED, GLOBAL_SHORT } from './global-option-spec.js';
+
 /**
  * The commands with a cache of their group's own (`program-GROUP.cache`): a start deserialises
  * what its command runs, not what the other common commands run too.
@@ -30,10 +32,10 @@ export type MainCacheName = 'program' | 'program-qemu' | `program-${CommandCache
 const URI_ARGUMENT = /^(?:-c|--c[a-z]*=)?([a-z][\w+.-]*:\/\/.*)$/;
 /** The QEMU driver itself: no host, no transport (`qemu+ssh://`, `qemu://host/` go to the remote driver). */
 const QEMU_DIRECT = /^qemu:\/\/\//;
-/** The short global options that take a value (virsh's `c:d:e:k:K:l:`). */
-const SHORT_WITH_VALUE = 'cdekKl';
+/** The short global options that take a value (each letter before a `:` of virsh's option string). */
+const SHORT_WITH_VALUE = GLOBAL_SHORT.replace(/[^:](?!:)|:/g, '');
 /** The long global options that take a value, which any prefix of their name may stand for. */
-const LONG_WITH_VALUE = ['connect', 'debug', 'escape', 'keepalive-interval', 'keepalive-count', 'log'];
+const LONG_WITH_VALUE = GLOBAL_LONG_REQUIRED.split(' ').map((spec) => spec.slice(0, spec.indexOf('=')));
 
 /** Whether an option word leaves its value to the next word. */
 function takesNextWord(word: string): boolean {
